@@ -1,0 +1,209 @@
+//! `tkt customer`: customers and their fiscal data.
+
+use clap::{Args, Subcommand};
+
+use crate::model::{Customer, Kind};
+use crate::rules::{check_customer, refuse_if_any};
+use crate::{Error, Result};
+
+use super::editor::{edit_in_editor, save_edit};
+use super::{optional, Ctx, FormatArg};
+
+#[derive(Debug, Subcommand)]
+pub enum CustomerCommand {
+    /// Add a customer; prints the new id (C-0001...).
+    Create(CustomerCreateArgs),
+    /// List customers.
+    List {
+        /// Only customers whose name, VAT number, city or e-mail contains TEXT.
+        #[arg(long)]
+        text: Option<String>,
+        #[command(flatten)]
+        format: FormatArg,
+    },
+    /// Show one customer.
+    Show {
+        id: String,
+        #[command(flatten)]
+        format: FormatArg,
+    },
+    /// Change fields (empty text clears one); $EDITOR without flags.
+    Edit {
+        id: String,
+        #[command(flatten)]
+        fields: CustomerFields,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct CustomerCreateArgs {
+    /// Give the id yourself instead of the next number.
+    #[arg(long)]
+    pub id: Option<String>,
+    #[command(flatten)]
+    pub fields: CustomerFields,
+}
+
+/// The fields of a customer, shared by create and edit.
+#[derive(Debug, Args, Default)]
+pub struct CustomerFields {
+    /// Company or person name (required to create).
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Partita IVA (checked for Italian customers).
+    #[arg(long)]
+    pub vat_number: Option<String>,
+    /// Codice Fiscale (checked for Italian customers).
+    #[arg(long)]
+    pub tax_code: Option<String>,
+    #[arg(long)]
+    pub street: Option<String>,
+    #[arg(long)]
+    pub zip: Option<String>,
+    #[arg(long)]
+    pub city: Option<String>,
+    /// Two-letter province (MI, TO, ...).
+    #[arg(long)]
+    pub province: Option<String>,
+    /// ISO country code; empty or IT means Italian fiscal checks apply.
+    #[arg(long)]
+    pub country: Option<String>,
+    #[arg(long)]
+    pub email: Option<String>,
+    #[arg(long)]
+    pub phone: Option<String>,
+    /// Certified e-mail (PEC).
+    #[arg(long)]
+    pub pec: Option<String>,
+    /// Codice destinatario for e-invoicing (7 characters).
+    #[arg(long)]
+    pub sdi_code: Option<String>,
+    /// Payment terms, e.g. "30 days end of month".
+    #[arg(long)]
+    pub payment_terms: Option<String>,
+    #[arg(long)]
+    pub notes: Option<String>,
+}
+
+impl CustomerFields {
+    fn is_empty(&self) -> bool {
+        let f = self;
+        [&f.name, &f.vat_number, &f.tax_code, &f.street, &f.zip, &f.city, &f.province, &f.country, &f.email, &f.phone, &f.pec, &f.sdi_code, &f.payment_terms, &f.notes]
+            .iter()
+            .all(|v| v.is_none())
+    }
+
+    fn apply(self, c: &mut Customer) {
+        if let Some(v) = self.name {
+            c.name = v.trim().to_string();
+        }
+        let set = |slot: &mut Option<String>, value: Option<String>| {
+            if let Some(v) = value {
+                *slot = optional(v);
+            }
+        };
+        set(&mut c.vat_number, self.vat_number);
+        set(&mut c.tax_code, self.tax_code.map(|t| t.to_uppercase()));
+        set(&mut c.address.street, self.street);
+        set(&mut c.address.zip, self.zip);
+        set(&mut c.address.city, self.city);
+        set(&mut c.address.province, self.province);
+        set(&mut c.address.country, self.country);
+        set(&mut c.email, self.email);
+        set(&mut c.phone, self.phone);
+        set(&mut c.pec, self.pec);
+        set(&mut c.sdi_code, self.sdi_code);
+        set(&mut c.payment_terms, self.payment_terms);
+        set(&mut c.notes, self.notes);
+    }
+}
+
+pub fn run(ctx: &Ctx, cmd: CustomerCommand) -> Result<()> {
+    match cmd {
+        CustomerCommand::Create(args) => cmd_customer_create(ctx, args),
+        CustomerCommand::List { text, format } => {
+            let desk = ctx.open_desk()?;
+            let mut customers: Vec<Customer> = desk.load_all()?;
+            if let Some(text) = text.map(|t| t.to_lowercase()) {
+                customers.retain(|c| {
+                    [Some(&c.name), c.vat_number.as_ref(), c.address.city.as_ref(), c.email.as_ref()]
+                        .into_iter()
+                        .flatten()
+                        .any(|v| v.to_lowercase().contains(&text))
+                });
+            }
+            print_customers(ctx, format, &customers)
+        }
+        CustomerCommand::Show { id, format } => {
+            let desk = ctx.open_desk()?;
+            ctx.out().record(format.format, &desk.load::<Customer>(&id)?)
+        }
+        CustomerCommand::Edit { id, fields } => cmd_customer_edit(ctx, &id, fields),
+    }
+}
+
+fn cmd_customer_create(ctx: &Ctx, args: CustomerCreateArgs) -> Result<()> {
+    let desk = ctx.open_desk()?;
+    let _lock = desk.lock(ctx.lock_wait)?;
+    if args.fields.name.as_deref().is_none_or(|n| n.trim().is_empty()) {
+        return Err(Error::usage("a customer needs --name"));
+    }
+    let mut customer = Customer {
+        id: String::new(),
+        name: String::new(),
+        vat_number: None,
+        tax_code: None,
+        address: Default::default(),
+        email: None,
+        phone: None,
+        pec: None,
+        sdi_code: None,
+        payment_terms: None,
+        notes: None,
+        extra: Default::default(),
+    };
+    args.fields.apply(&mut customer);
+    refuse_if_any("the customer", check_customer(&customer))?;
+    customer.id = match args.id {
+        Some(id) => {
+            Kind::Customer.check_id(&id)?;
+            if desk.exists(Kind::Customer, &id) {
+                return Err(Error::refused(format!("customer {id} already exists")));
+            }
+            id
+        }
+        None => desk.next_id(Kind::Customer, None)?,
+    };
+    let path = desk.write(&customer)?;
+    ctx.commit(&desk, &[path], &format!("{}: new customer {}", customer.id, customer.name))?;
+    ctx.print_id(&customer.id)
+}
+
+fn cmd_customer_edit(ctx: &Ctx, id: &str, fields: CustomerFields) -> Result<()> {
+    let desk = ctx.open_desk()?;
+    let _lock = desk.lock(ctx.lock_wait)?;
+    let before: Customer = desk.load(id)?;
+    let check = |c: &Customer| refuse_if_any(&format!("customer {}", c.id), check_customer(c)).map(|_| vec![]);
+    if fields.is_empty() {
+        return edit_in_editor(ctx, &desk, &before, check);
+    }
+    let mut after = before.clone();
+    fields.apply(&mut after);
+    save_edit(ctx, &desk, &before, &after, check)
+}
+
+fn print_customers(ctx: &Ctx, f: FormatArg, customers: &[Customer]) -> Result<()> {
+    let opt = |v: &Option<String>| v.clone().unwrap_or_default();
+    ctx.out().records(
+        f.format,
+        customers,
+        &[
+            ("id", &|c: &Customer| c.id.clone()),
+            ("name", &|c: &Customer| c.name.clone()),
+            ("vat_number", &|c: &Customer| opt(&c.vat_number)),
+            ("city", &|c: &Customer| opt(&c.address.city)),
+            ("phone", &|c: &Customer| opt(&c.phone)),
+            ("email", &|c: &Customer| opt(&c.email)),
+        ],
+    )
+}

@@ -1,0 +1,186 @@
+//! `tkt equipment`: serial-numbered units, their owner and warranty.
+
+use chrono::NaiveDate;
+use clap::{Args, Subcommand};
+
+use crate::desk::Desk;
+use crate::model::{Customer, Equipment, Item, Kind, Ticket};
+use crate::rules::{check_equipment, refuse_if_any, warranty_covers, warranty_end};
+use crate::{Error, Result};
+
+use super::editor::{edit_in_editor, save_edit};
+use super::ticket::print_tickets;
+use super::{optional, parse_date, Ctx, FormatArg};
+
+#[derive(Debug, Subcommand)]
+pub enum EquipmentCommand {
+    /// Register a unit sold to a customer; prints its serial.
+    Create {
+        /// The unit's serial number (matricola).
+        serial: String,
+        #[command(flatten)]
+        fields: EquipmentFields,
+    },
+    /// List units, with their warranty status today.
+    List {
+        #[arg(long)]
+        customer: Option<String>,
+        #[arg(long)]
+        item: Option<String>,
+        /// Only units whose warranty covers today.
+        #[arg(long)]
+        in_warranty: bool,
+        #[command(flatten)]
+        format: FormatArg,
+    },
+    /// Show one unit.
+    Show {
+        serial: String,
+        #[command(flatten)]
+        format: FormatArg,
+    },
+    /// Change fields (empty text clears one); $EDITOR without flags.
+    Edit {
+        serial: String,
+        #[command(flatten)]
+        fields: EquipmentFields,
+    },
+    /// List the tickets opened on a unit.
+    History {
+        serial: String,
+        #[command(flatten)]
+        format: FormatArg,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct EquipmentFields {
+    /// The item this unit is (required to create).
+    #[arg(long)]
+    pub item: Option<String>,
+    /// The customer who owns it (required to create).
+    #[arg(long)]
+    pub customer: Option<String>,
+    /// The day it was sold or installed (YYYY-MM-DD).
+    #[arg(long, value_parser = parse_date)]
+    pub sold_on: Option<NaiveDate>,
+    /// Last day of warranty; by default sold_on plus the item's warranty months, less a day.
+    #[arg(long, value_parser = parse_date)]
+    pub warranty_until: Option<NaiveDate>,
+    /// Where the unit is installed.
+    #[arg(long)]
+    pub location: Option<String>,
+    #[arg(long)]
+    pub notes: Option<String>,
+}
+
+pub fn run(ctx: &Ctx, cmd: EquipmentCommand) -> Result<()> {
+    let desk = ctx.open_desk()?;
+    if !desk.config.features.serial_numbers {
+        return Err(Error::refused("serial numbers are off in this desk").with_hint("set `serial_numbers = true` under [features] in tkt.toml"));
+    }
+    match cmd {
+        EquipmentCommand::Create { serial, fields } => cmd_equipment_create(ctx, &desk, serial, fields),
+        EquipmentCommand::List { customer, item, in_warranty, format } => {
+            let mut units: Vec<Equipment> = desk.load_all()?;
+            let today = ctx.now.date_naive();
+            units.retain(|u| {
+                customer.as_ref().is_none_or(|c| &u.customer == c)
+                    && item.as_ref().is_none_or(|i| &u.item == i)
+                    && (!in_warranty || warranty_covers(u, today))
+            });
+            let opt_date = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+            ctx.out().records(
+                format.format,
+                &units,
+                &[
+                    ("serial", &|u: &Equipment| u.serial.clone()),
+                    ("item", &|u: &Equipment| u.item.clone()),
+                    ("customer", &|u: &Equipment| u.customer.clone()),
+                    ("sold_on", &|u: &Equipment| opt_date(u.sold_on)),
+                    ("warranty_until", &|u: &Equipment| opt_date(u.warranty_until)),
+                    ("warranty", &|u: &Equipment| if warranty_covers(u, today) { "in warranty".into() } else { "expired".into() }),
+                ],
+            )
+        }
+        EquipmentCommand::Show { serial, format } => ctx.out().record(format.format, &desk.load::<Equipment>(&serial)?),
+        EquipmentCommand::Edit { serial, fields } => {
+            let _lock = desk.lock(ctx.lock_wait)?;
+            let before: Equipment = desk.load(&serial)?;
+            let check = |u: &Equipment| check_unit(&desk, u).map(|_| vec![]);
+            if fields.item.is_none() && fields.customer.is_none() && fields.sold_on.is_none() && fields.warranty_until.is_none() && fields.location.is_none() && fields.notes.is_none() {
+                return edit_in_editor(ctx, &desk, &before, check);
+            }
+            let mut after = before.clone();
+            apply(&desk, fields, &mut after)?;
+            save_edit(ctx, &desk, &before, &after, check)
+        }
+        EquipmentCommand::History { serial, format } => {
+            desk.load::<Equipment>(&serial)?;
+            let tickets: Vec<Ticket> = desk.load_all::<Ticket>()?.into_iter().filter(|t| t.serial.as_deref() == Some(serial.as_str())).collect();
+            print_tickets(ctx, &desk, format.format, &tickets)
+        }
+    }
+}
+
+fn cmd_equipment_create(ctx: &Ctx, desk: &Desk, serial: String, fields: EquipmentFields) -> Result<()> {
+    let _lock = desk.lock(ctx.lock_wait)?;
+    Kind::Equipment.check_id(&serial)?;
+    if desk.exists(Kind::Equipment, &serial) {
+        return Err(Error::refused(format!("equipment {serial} already exists")));
+    }
+    let (Some(_), Some(_)) = (&fields.item, &fields.customer) else {
+        return Err(Error::usage("a unit needs --item and --customer"));
+    };
+    let mut unit = Equipment {
+        serial,
+        item: String::new(),
+        customer: String::new(),
+        sold_on: None,
+        warranty_until: None,
+        location: None,
+        notes: None,
+        extra: Default::default(),
+    };
+    apply(desk, fields, &mut unit)?;
+    check_unit(desk, &unit)?;
+    let path = desk.write(&unit)?;
+    ctx.commit(desk, &[path], &format!("{}: new unit of {} for {}", unit.serial, unit.item, unit.customer))?;
+    if let Some(until) = unit.warranty_until {
+        ctx.say(format!("{}: warranty until {until}", unit.serial));
+    }
+    ctx.print_id(&unit.serial)
+}
+
+/// Applies flags; a new sale date recomputes the warranty end unless it is given too.
+fn apply(desk: &Desk, f: EquipmentFields, u: &mut Equipment) -> Result<()> {
+    if let Some(i) = f.item {
+        u.item = i;
+    }
+    if let Some(c) = f.customer {
+        u.customer = c;
+    }
+    if let Some(s) = f.sold_on {
+        u.sold_on = Some(s);
+        if f.warranty_until.is_none() {
+            let months = desk.get::<Item>(&u.item)?.and_then(|i| i.warranty_months);
+            u.warranty_until = months.and_then(|m| warranty_end(s, m));
+        }
+    }
+    if let Some(w) = f.warranty_until {
+        u.warranty_until = Some(w);
+    }
+    if let Some(l) = f.location {
+        u.location = optional(l);
+    }
+    if let Some(n) = f.notes {
+        u.notes = optional(n);
+    }
+    Ok(())
+}
+
+fn check_unit(desk: &Desk, u: &Equipment) -> Result<()> {
+    let item = if Kind::Item.check_id(&u.item).is_ok() { desk.get::<Item>(&u.item)? } else { None };
+    let customer = Kind::Customer.check_id(&u.customer).is_ok() && desk.get::<Customer>(&u.customer)?.is_some();
+    refuse_if_any(&format!("unit {}", u.serial), check_equipment(u, item.as_ref(), customer))
+}

@@ -1,0 +1,30 @@
+use std::path::PathBuf;
+
+use clap::Args;
+
+use crate::desk::{init_desk, InitOptions};
+use crate::Result;
+
+use super::Ctx;
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The folder of the new desk (made if missing); the current folder by default.
+    #[arg(value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+    /// Fill the desk with the example data of an Italian service business.
+    #[arg(long)]
+    pub example: bool,
+}
+
+pub fn cmd_init(ctx: &Ctx, args: InitArgs) -> Result<()> {
+    let dir = ctx.cwd().join(args.dir.unwrap_or_default());
+    let done = init_desk(&dir, &InitOptions { example: args.example })?;
+    if done.created_repo {
+        ctx.say(format!("Initialised a git repository in {}", dir.display()));
+    }
+    let what = if args.example { "example desk" } else { "desk" };
+    ctx.commit(&done.desk, &done.files, &format!("tkt: new {what}"))?;
+    ctx.say(format!("Created a tkt {what} in {}", dir.display()));
+    Ok(())
+}

@@ -1,0 +1,169 @@
+//! `tkt item`: products and services.
+
+use clap::{Args, Subcommand};
+
+use crate::model::{Item, ItemKind, Kind, Money, Rate};
+use crate::rules::{check_item, refuse_if_any};
+use crate::{Error, Result};
+
+use super::editor::{edit_in_editor, save_edit};
+use super::{optional, Ctx, FormatArg};
+
+#[derive(Debug, Subcommand)]
+pub enum ItemCommand {
+    /// Add an item; prints its code.
+    Create {
+        /// The item code: letters, digits, '.', '-', '_' (e.g. CALD-24K).
+        code: String,
+        #[command(flatten)]
+        fields: ItemFields,
+    },
+    /// List items.
+    List(FormatArg),
+    /// Show one item.
+    Show {
+        code: String,
+        #[command(flatten)]
+        format: FormatArg,
+    },
+    /// Change fields (empty text clears one); $EDITOR without flags.
+    Edit {
+        code: String,
+        #[command(flatten)]
+        fields: ItemFields,
+    },
+}
+
+/// The fields of an item, shared by create and edit.
+#[derive(Debug, Args)]
+pub struct ItemFields {
+    /// What the item is (required to create).
+    #[arg(long)]
+    pub description: Option<String>,
+    #[arg(long, value_enum)]
+    pub kind: Option<ItemKind>,
+    /// Unit of measure: pz, h, km...
+    #[arg(long)]
+    pub unit: Option<String>,
+    /// Unit price in euro, e.g. 45.00 (at most two decimals).
+    #[arg(long, value_parser = Money::parse)]
+    pub price: Option<Money>,
+    /// VAT rate in percent, e.g. 22.
+    #[arg(long, value_parser = Rate::parse)]
+    pub vat_rate: Option<Rate>,
+    /// Whether each unit has a serial number.
+    #[arg(long, value_name = "BOOL")]
+    pub serial_tracked: Option<bool>,
+    /// Regular expression every serial of this item must match, whole (e.g. 'VX24-\d{6}').
+    #[arg(long)]
+    pub serial_pattern: Option<String>,
+    /// Months of warranty from the day a unit is sold.
+    #[arg(long)]
+    pub warranty_months: Option<u32>,
+}
+
+impl ItemFields {
+    fn is_empty(&self) -> bool {
+        self.description.is_none()
+            && self.kind.is_none()
+            && self.unit.is_none()
+            && self.price.is_none()
+            && self.vat_rate.is_none()
+            && self.serial_tracked.is_none()
+            && self.serial_pattern.is_none()
+            && self.warranty_months.is_none()
+    }
+
+    fn apply(self, i: &mut Item) {
+        if let Some(d) = self.description {
+            i.description = d.trim().to_string();
+        }
+        if let Some(k) = self.kind {
+            i.kind = k;
+        }
+        if let Some(u) = self.unit {
+            i.unit = optional(u);
+        }
+        i.price = self.price.or(i.price);
+        i.vat_rate = self.vat_rate.or(i.vat_rate);
+        if let Some(s) = self.serial_tracked {
+            i.serial_tracked = s;
+        }
+        if let Some(p) = self.serial_pattern {
+            i.serial_pattern = optional(p);
+            if i.serial_pattern.is_some() {
+                i.serial_tracked = true;
+            }
+        }
+        i.warranty_months = self.warranty_months.or(i.warranty_months);
+    }
+}
+
+pub fn run(ctx: &Ctx, cmd: ItemCommand) -> Result<()> {
+    match cmd {
+        ItemCommand::Create { code, fields } => cmd_item_create(ctx, code, fields),
+        ItemCommand::List(format) => {
+            let desk = ctx.open_desk()?;
+            let items: Vec<Item> = desk.load_all()?;
+            let opt = |v: Option<String>| v.unwrap_or_default();
+            ctx.out().records(
+                format.format,
+                &items,
+                &[
+                    ("code", &|i: &Item| i.code.clone()),
+                    ("description", &|i: &Item| i.description.clone()),
+                    ("unit", &|i: &Item| opt(i.unit.clone())),
+                    ("price", &|i: &Item| opt(i.price.map(|p| p.to_string()))),
+                    ("vat", &|i: &Item| opt(i.vat_rate.map(|r| format!("{r}%")))),
+                    ("warranty", &|i: &Item| opt(i.warranty_months.map(|m| format!("{m} months")))),
+                    ("serials", &|i: &Item| opt(i.serial_pattern.clone())),
+                ],
+            )
+        }
+        ItemCommand::Show { code, format } => {
+            let desk = ctx.open_desk()?;
+            ctx.out().record(format.format, &desk.load::<Item>(&code)?)
+        }
+        ItemCommand::Edit { code, fields } => {
+            let desk = ctx.open_desk()?;
+            let _lock = desk.lock(ctx.lock_wait)?;
+            let before: Item = desk.load(&code)?;
+            let check = |i: &Item| refuse_if_any(&format!("item {}", i.code), check_item(i)).map(|_| vec![]);
+            if fields.is_empty() {
+                return edit_in_editor(ctx, &desk, &before, check);
+            }
+            let mut after = before.clone();
+            fields.apply(&mut after);
+            save_edit(ctx, &desk, &before, &after, check)
+        }
+    }
+}
+
+fn cmd_item_create(ctx: &Ctx, code: String, fields: ItemFields) -> Result<()> {
+    let desk = ctx.open_desk()?;
+    let _lock = desk.lock(ctx.lock_wait)?;
+    Kind::Item.check_id(&code)?;
+    if desk.exists(Kind::Item, &code) {
+        return Err(Error::refused(format!("item {code} already exists")));
+    }
+    if fields.description.as_deref().is_none_or(|d| d.trim().is_empty()) {
+        return Err(Error::usage("an item needs --description"));
+    }
+    let mut item = Item {
+        code,
+        description: String::new(),
+        kind: ItemKind::Goods,
+        unit: None,
+        price: None,
+        vat_rate: None,
+        serial_tracked: false,
+        serial_pattern: None,
+        warranty_months: None,
+        extra: Default::default(),
+    };
+    fields.apply(&mut item);
+    refuse_if_any("the item", check_item(&item))?;
+    let path = desk.write(&item)?;
+    ctx.commit(&desk, &[path], &format!("{}: new item", item.code))?;
+    ctx.print_id(&item.code)
+}

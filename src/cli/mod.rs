@@ -1,0 +1,155 @@
+//! The command line: clap types, one module per noun, and the single place where errors
+//! become messages and exit codes.
+//!
+//! Every command follows the same path: parse args -> open the desk -> (lock) -> call the
+//! rules -> write -> commit -> print.
+
+mod check;
+mod completions;
+mod context;
+mod customer;
+mod editor;
+mod equipment;
+mod init;
+mod item;
+mod state;
+mod ticket;
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+pub use context::Ctx;
+
+use crate::Error;
+
+/// Service tickets (ticket assistenza) as YAML files in a git-versioned desk.
+///
+/// A desk is a folder holding tkt.toml; tkt finds it like git finds a repository: -C DIR,
+/// else $TKT_DESK, else the nearest parent of the current folder. Each command that
+/// changes something writes YAML records and makes one git commit.
+///
+/// Exit codes: 0 ok, 1 failure, 2 usage, 3 not found, 4 refused or invalid, 5 busy.
+#[derive(Debug, Parser)]
+#[command(name = "tkt", version, propagate_version = true, max_term_width = 100)]
+pub struct Cli {
+    /// Use the desk in DIR instead of searching from the current folder.
+    #[arg(short = 'C', long = "desk", global = true, value_name = "DIR", env = "TKT_DESK")]
+    pub desk: Option<PathBuf>,
+
+    /// Print no messages on stderr except errors and warnings.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a desk: tkt.toml, the state catalog, a git repository and a first commit.
+    Init(init::InitArgs),
+    /// Open, follow and close tickets.
+    #[command(subcommand)]
+    Ticket(ticket::TicketCommand),
+    /// Edit the state catalog: names, order, closed states, allowed transitions.
+    #[command(subcommand)]
+    State(state::StateCommand),
+    /// Customers and their fiscal data.
+    #[command(subcommand)]
+    Customer(customer::CustomerCommand),
+    /// Products and services, with price, VAT rate, serial pattern and warranty.
+    #[command(subcommand)]
+    Item(item::ItemCommand),
+    /// Serial-numbered units sold to customers, and their warranty.
+    #[command(subcommand)]
+    Equipment(equipment::EquipmentCommand),
+    /// Check every record of the desk and list what is wrong, one line each.
+    Check(check::CheckArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell) or the man page.
+    Completions(completions::CompletionsArgs),
+}
+
+/// Runs tkt with the process's arguments and environment; returns the exit code.
+pub fn run() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(e.exit_code() as u8);
+        }
+    };
+    let result = Ctx::from_env(&cli).and_then(|ctx| dispatch(&ctx, cli.command));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        // A broken pipe (`tkt ticket list | head -1`) is not an error: exit quietly.
+        Err(e) if e.broken_pipe => ExitCode::SUCCESS,
+        Err(e) => {
+            report(&e);
+            ExitCode::from(e.exit_code())
+        }
+    }
+}
+
+fn dispatch(ctx: &Ctx, command: Command) -> crate::Result<()> {
+    match command {
+        Command::Init(args) => init::cmd_init(ctx, args),
+        Command::Ticket(cmd) => ticket::run(ctx, cmd),
+        Command::State(cmd) => state::run(ctx, cmd),
+        Command::Customer(cmd) => customer::run(ctx, cmd),
+        Command::Item(cmd) => item::run(ctx, cmd),
+        Command::Equipment(cmd) => equipment::run(ctx, cmd),
+        Command::Check(args) => check::cmd_check(ctx, args),
+        Command::Completions(args) => completions::cmd_completions(ctx, args),
+    }
+}
+
+fn report(e: &Error) {
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let (err, hint) = if color { ("\x1b[1;31merror:\x1b[0m", "\x1b[1;36mhint:\x1b[0m") } else { ("error:", "hint:") };
+    let mut stderr = std::io::stderr().lock();
+    let _ = writeln!(stderr, "{err} {}", e.message);
+    if let Some(h) = &e.hint {
+        let _ = writeln!(stderr, "{hint} {h}");
+    }
+}
+
+/// The clap command, for completions, the man page and tests.
+pub fn command() -> clap::Command {
+    <Cli as clap::CommandFactory>::command()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_command_line_is_consistent() {
+        super::command().debug_assert();
+    }
+}
+
+/// `--format` of read commands.
+#[derive(Debug, Clone, clap::Args)]
+pub struct FormatArg {
+    /// Output format: table for people; json, yaml and csv for scripts (keys are the YAML
+    /// field names).
+    #[arg(long, short = 'f', value_enum, default_value = "table", env = "TKT_FORMAT")]
+    pub format: crate::render::Format,
+}
+
+/// Splits `a,b c` lists given on the command line.
+fn split_list(values: &[String]) -> Vec<String> {
+    values.iter().flat_map(|v| v.split([',', ' '])).filter(|s| !s.is_empty()).map(str::to_string).collect()
+}
+
+/// Parses a `YYYY-MM-DD` argument.
+fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
+    s.parse().map_err(|_| format!("{s:?} is not a date (YYYY-MM-DD)"))
+}
+
+/// Empty text given for an optional field clears it.
+fn optional(text: String) -> Option<String> {
+    let t = text.trim();
+    (!t.is_empty()).then(|| t.to_string())
+}

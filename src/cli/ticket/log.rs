@@ -1,0 +1,93 @@
+use std::io::Write;
+
+use clap::Args;
+use serde::Serialize;
+
+use crate::model::{field_changes, FieldChange, Instant, Kind, Ticket};
+use crate::render::{text, Format};
+use crate::{Error, Result};
+
+use super::super::{Ctx, FormatArg};
+
+#[derive(Debug, Args)]
+pub struct TicketLogArgs {
+    pub id: String,
+    #[command(flatten)]
+    pub format: FormatArg,
+}
+
+/// One commit that changed the ticket, with its field changes.
+#[derive(Debug, Serialize)]
+struct LogEntry {
+    commit: String,
+    at: Instant,
+    by: String,
+    message: String,
+    changes: Vec<FieldChange>,
+}
+
+pub fn cmd_ticket_log(ctx: &Ctx, args: TicketLogArgs) -> Result<()> {
+    let desk = ctx.open_desk()?;
+    let path = Kind::Ticket.path_for(&args.id)?;
+    let repo = desk.repo().ok_or_else(|| Error::failure("history is off: the desk is in no git repository"))?;
+    let revisions = repo.file_history(&path)?;
+    if revisions.is_empty() {
+        desk.load::<Ticket>(&args.id)?;
+    }
+    let entries: Vec<LogEntry> = revisions
+        .into_iter()
+        .map(|r| LogEntry {
+            changes: field_changes(r.before.as_deref(), r.after.as_deref()),
+            commit: r.commit,
+            at: r.at,
+            by: r.author,
+            message: r.message,
+        })
+        .collect();
+    let mut out = ctx.out();
+    match args.format.format {
+        Format::Table => {
+            for e in &entries {
+                writeln!(out.out, "{} {} {}  {}", &e.commit[..8], e.at.format("%Y-%m-%d %H:%M"), e.by, e.message)?;
+                for c in &e.changes {
+                    let line = match (c.field.as_str(), c.field.ends_with("[+]")) {
+                        ("", _) if c.from.is_null() => "created".to_string(),
+                        ("", _) => "deleted".to_string(),
+                        (field, true) => format!("{} + {}", field.trim_end_matches("[+]"), summary(&c.to)),
+                        (field, false) => format!("{field}: {} -> {}", summary(&c.from), summary(&c.to)),
+                    };
+                    writeln!(out.out, "    {line}")?;
+                }
+            }
+            Ok(())
+        }
+        Format::Csv => out.csv(&entries.iter().map(|e| LogRow { commit: &e.commit, at: e.at, by: &e.by, message: &e.message }).collect::<Vec<_>>()),
+        other => out.records(other, &entries, &[]),
+    }
+}
+
+#[derive(Serialize)]
+struct LogRow<'a> {
+    commit: &'a str,
+    at: Instant,
+    by: &'a str,
+    message: &'a str,
+}
+
+/// A value in one short line: scalars as text, list items by their text or values.
+fn summary(v: &serde_json::Value) -> String {
+    let s = match v {
+        serde_json::Value::Null => "(empty)".to_string(),
+        serde_json::Value::Object(m) => match m.get("text").or_else(|| m.get("note")) {
+            Some(t) => text(t),
+            None => m.values().map(text).filter(|t| !t.is_empty()).collect::<Vec<_>>().join(" "),
+        },
+        other => text(other),
+    };
+    let s = s.replace('\n', " ");
+    if s.chars().count() > 72 {
+        format!("{}…", s.chars().take(71).collect::<String>())
+    } else {
+        s
+    }
+}

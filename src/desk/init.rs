@@ -1,0 +1,102 @@
+//! `tkt init`: a new desk with the default catalog, or the embedded example desk.
+
+use std::path::{Path, PathBuf};
+
+use include_dir::{include_dir, Dir};
+
+use super::{store, Desk, CONFIG_FILE, DEFAULT_CONFIG, LOCAL_DIR};
+use crate::git::Repo;
+use crate::model::State;
+use crate::{Error, Result};
+
+/// `data-example/`, built into the binary so `tkt init --example` works after install.
+static EXAMPLE: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/data-example");
+
+pub struct InitOptions {
+    pub example: bool,
+}
+
+/// What `init_desk` did: the desk, the files it wrote, and whether it ran `git init`.
+pub struct Initialised {
+    pub desk: Desk,
+    pub files: Vec<PathBuf>,
+    pub created_repo: bool,
+}
+
+/// Creates a desk in `dir` (made if missing). Refuses a folder that already holds one.
+pub fn init_desk(dir: &Path, opts: &InitOptions) -> Result<Initialised> {
+    if dir.join(CONFIG_FILE).exists() {
+        return Err(Error::refused(format!("{}: already a tkt desk ({CONFIG_FILE} exists)", dir.display())));
+    }
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let created_repo = match Repo::discover(dir)? {
+        Some(_) => false,
+        None => {
+            Repo::init(dir)?;
+            true
+        }
+    };
+    let mut files = vec![PathBuf::from(".gitignore")];
+    store::write_atomic(&dir.join(".gitignore"), format!("/{LOCAL_DIR}/\n").as_bytes())?;
+    if opts.example {
+        write_embedded(&EXAMPLE, dir, &mut files)?;
+    } else {
+        store::write_atomic(&dir.join(CONFIG_FILE), DEFAULT_CONFIG.as_bytes())?;
+        files.push(PathBuf::from(CONFIG_FILE));
+    }
+    let desk = Desk::open(dir.to_path_buf())?;
+    if !opts.example {
+        for state in default_catalog() {
+            files.push(desk.write(&state)?);
+        }
+    }
+    files.sort();
+    files.dedup();
+    Ok(Initialised { desk, files, created_repo })
+}
+
+fn write_embedded(src: &Dir<'_>, dest: &Path, files: &mut Vec<PathBuf>) -> Result<()> {
+    for file in src.files() {
+        let rel = file.path().to_path_buf();
+        store::write_atomic(&dest.join(&rel), file.contents())?;
+        files.push(rel);
+    }
+    for sub in src.dirs() {
+        write_embedded(sub, dest, files)?;
+    }
+    Ok(())
+}
+
+/// The catalog a new desk starts with; the user edits it with `tkt state`.
+pub fn default_catalog() -> Vec<State> {
+    let s = |id: &str, name: &str, description: &str, order: i64, closed: bool, transitions: &[&str]| State {
+        id: id.into(),
+        name: name.into(),
+        description: Some(description.into()),
+        closed,
+        initial: id == "new",
+        transitions: transitions.iter().map(|t| t.to_string()).collect(),
+        order,
+        extra: Default::default(),
+    };
+    vec![
+        s("new", "New", "Opened, nobody has looked at it yet", 10, false, &["in-progress", "waiting-customer", "cancelled"]),
+        s("in-progress", "In progress", "Someone is working on it", 20, false, &["waiting-customer", "waiting-parts", "resolved", "cancelled"]),
+        s("waiting-customer", "Waiting for customer", "Needs an answer or access from the customer", 30, false, &["in-progress", "resolved", "cancelled"]),
+        s("waiting-parts", "Waiting for parts", "Spare parts are on order", 40, false, &["in-progress", "cancelled"]),
+        s("resolved", "Resolved", "Fixed; waiting for the customer to confirm", 50, false, &["closed", "in-progress"]),
+        s("closed", "Closed", "Done", 60, true, &["in-progress"]),
+        s("cancelled", "Cancelled", "Not going ahead", 70, true, &["new"]),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::check_catalog;
+
+    #[test]
+    fn the_default_catalog_is_valid() {
+        assert_eq!(check_catalog(&default_catalog()), vec![]);
+    }
+}

@@ -1,0 +1,241 @@
+//! A desk: the directory holding `tkt.toml` and the record folders.
+//!
+//! The desk finds itself, reads and writes records by id, allocates numbers without
+//! reading records, takes the lock, and hands changed files to git for one commit.
+
+mod config;
+mod init;
+mod lock;
+mod store;
+
+pub use config::{Config, FieldDef, FieldType, CONFIG_FILE, DEFAULT_CONFIG};
+pub use init::{default_catalog, init_desk, InitOptions, Initialised};
+pub use lock::DeskLock;
+pub use store::{parse_record, read_text, to_yaml, write_atomic, yaml_error, MAX_RECORD_BYTES, TEMP_PREFIX};
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use crate::git::{Author, Repo};
+use crate::model::{Kind, Record, SequenceId, State};
+use crate::{Error, Result};
+
+/// The local, git-ignored folder: lock, sequence marks, per-clone settings.
+pub const LOCAL_DIR: &str = ".tkt";
+
+pub struct Desk {
+    root: PathBuf,
+    pub config: Config,
+    repo: Option<Repo>,
+}
+
+impl Desk {
+    /// Finds the desk like git finds a repository: `explicit` (from `-C` or `TKT_DESK`),
+    /// else the nearest parent of `cwd` holding `tkt.toml`.
+    pub fn find(explicit: Option<&Path>, cwd: &Path) -> Result<PathBuf> {
+        if let Some(dir) = explicit {
+            let dir = cwd.join(dir);
+            if dir.join(CONFIG_FILE).is_file() {
+                return Ok(dir);
+            }
+            return Err(Error::usage(format!("{}: not a tkt desk (no {CONFIG_FILE})", dir.display()))
+                .with_hint(format!("create one with `tkt init {}`", dir.display())));
+        }
+        let mut dir = Some(cwd);
+        while let Some(d) = dir {
+            if d.join(CONFIG_FILE).is_file() {
+                return Ok(d.to_path_buf());
+            }
+            dir = d.parent();
+        }
+        Err(Error::usage(format!("no tkt desk in {} or any parent folder", cwd.display()))
+            .with_hint("run `tkt init` to create one, or point at one with -C DIR or TKT_DESK"))
+    }
+
+    pub fn open(root: PathBuf) -> Result<Desk> {
+        let config = Config::load(&root.join(CONFIG_FILE))?;
+        let repo = Repo::discover(&root)?;
+        Ok(Desk { root, config, repo })
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    pub fn repo(&self) -> Option<&Repo> {
+        self.repo.as_ref()
+    }
+
+    pub fn abs(&self, rel: &Path) -> PathBuf {
+        self.root.join(rel)
+    }
+
+    /// Takes the exclusive lock of the desk for a mutating command.
+    pub fn lock(&self, wait: Duration) -> Result<DeskLock> {
+        DeskLock::acquire(&self.root.join(LOCAL_DIR).join("lock"), wait)
+    }
+
+    /// Loads one record by id; exit 3 when it does not exist.
+    pub fn load<T: Record>(&self, id: &str) -> Result<T> {
+        let rel = T::KIND.path_for(id)?;
+        let abs = self.abs(&rel);
+        if !abs.is_file() {
+            return Err(Error::not_found(T::KIND.noun(), id));
+        }
+        store::read_record(&abs, &rel)
+    }
+
+    /// Loads a record when it exists.
+    pub fn get<T: Record>(&self, id: &str) -> Result<Option<T>> {
+        if !self.exists(T::KIND, id) {
+            return Ok(None);
+        }
+        self.load(id).map(Some)
+    }
+
+    pub fn exists(&self, kind: Kind, id: &str) -> bool {
+        kind.path_for(id).is_ok_and(|rel| self.abs(&rel).is_file())
+    }
+
+    /// The desk-relative files of one kind, sorted by path.
+    pub fn files(&self, kind: Kind) -> Result<Vec<PathBuf>> {
+        let top = PathBuf::from(kind.dir());
+        let mut dirs = vec![top.clone()];
+        if kind.by_year() {
+            dirs = list_dir(&self.abs(&top))?
+                .into_iter()
+                .filter(|n| n.len() == 4 && n.bytes().all(|b| b.is_ascii_digit()))
+                .map(|n| top.join(n))
+                .collect();
+        }
+        let mut files = Vec::new();
+        for dir in dirs {
+            for name in list_dir(&self.abs(&dir))? {
+                if name.ends_with(".yaml") && !name.starts_with('.') {
+                    files.push(dir.join(name));
+                }
+            }
+        }
+        files.sort();
+        Ok(files)
+    }
+
+    /// Loads every record of a kind; the first broken file stops with its error.
+    pub fn load_all<T: Record>(&self) -> Result<Vec<T>> {
+        self.files(T::KIND)?.iter().map(|rel| store::read_record(&self.abs(rel), rel)).collect()
+    }
+
+    /// Reads every record of a kind, keeping each file's own result, for `tkt check`.
+    pub fn read_each<T: Record>(&self) -> Result<Vec<(PathBuf, Result<T>)>> {
+        Ok(self.files(T::KIND)?.into_iter().map(|rel| {
+            let record = store::read_record(&self.abs(&rel), &rel);
+            (rel, record)
+        }).collect())
+    }
+
+    /// Temp files left by a write that was interrupted (power cut, kill -9).
+    pub fn leftover_temp_files(&self) -> Result<Vec<PathBuf>> {
+        let mut found = Vec::new();
+        for kind in Kind::ALL {
+            let top = PathBuf::from(kind.dir());
+            let mut dirs = vec![top.clone()];
+            for name in list_dir(&self.abs(&top))? {
+                if self.abs(&top.join(&name)).is_dir() {
+                    dirs.push(top.join(name));
+                }
+            }
+            for dir in dirs {
+                for name in list_dir(&self.abs(&dir))? {
+                    if name.starts_with(TEMP_PREFIX) {
+                        found.push(dir.join(name));
+                    }
+                }
+            }
+        }
+        Ok(found)
+    }
+
+    /// The state catalog in its display order.
+    pub fn catalog(&self) -> Result<Vec<State>> {
+        let mut states: Vec<State> = self.load_all()?;
+        states.sort_by(|a, b| a.order.cmp(&b.order).then_with(|| a.id.cmp(&b.id)));
+        Ok(states)
+    }
+
+    /// Writes a record atomically and returns its desk-relative path.
+    pub fn write<T: Record>(&self, record: &T) -> Result<PathBuf> {
+        let rel = T::KIND.path_for(record.id())?;
+        store::write_atomic(&self.abs(&rel), store::to_yaml(record)?.as_bytes())?;
+        Ok(rel)
+    }
+
+    /// Deletes a record file and returns its desk-relative path.
+    pub fn remove(&self, kind: Kind, id: &str) -> Result<PathBuf> {
+        let rel = kind.path_for(id)?;
+        std::fs::remove_file(self.abs(&rel)).map_err(|e| Error::io(&rel, e))?;
+        Ok(rel)
+    }
+
+    /// The next free id of a numbered kind. Reads only the names in the kind's folder (for
+    /// the year) and a local high-water mark, never the records, and never reuses a
+    /// number even when a file was deleted. Call it while holding the lock.
+    pub fn next_id(&self, kind: Kind, year: Option<i32>) -> Result<String> {
+        let prefix = self
+            .config
+            .numbering
+            .prefixes
+            .for_kind(kind)
+            .ok_or_else(|| Error::failure(format!("{} ids are not numbered", kind.noun())))?
+            .to_string();
+        let mut dir = PathBuf::from(kind.dir());
+        if let Some(y) = year {
+            dir.push(format!("{y:04}"));
+        }
+        let in_folder = list_dir(&self.abs(&dir))?
+            .iter()
+            .filter_map(|name| name.strip_suffix(".yaml"))
+            .filter_map(SequenceId::parse)
+            .filter(|s| s.prefix == prefix && s.year == year && s.series.is_none())
+            .map(|s| s.seq)
+            .max()
+            .unwrap_or(0);
+        let mark_key = match year {
+            Some(y) => format!("{prefix}-{y:04}"),
+            None => prefix.clone(),
+        };
+        let mark_path = self.root.join(LOCAL_DIR).join("sequences").join(&mark_key);
+        let mark = std::fs::read_to_string(&mark_path).ok().and_then(|s| s.trim().parse::<u32>().ok()).unwrap_or(0);
+        let seq = in_folder.max(mark) + 1;
+        store::write_atomic(&mark_path, format!("{seq}\n").as_bytes())?;
+        Ok(SequenceId { prefix, year, seq, series: None }.to_string())
+    }
+
+    /// Commits the changed files in one commit, when the desk is in a git repository.
+    /// Returns false when history is off (no repository).
+    pub fn commit(&self, paths: &[PathBuf], message: &str, author: &Author) -> Result<bool> {
+        match &self.repo {
+            Some(repo) => {
+                repo.commit_files(paths, message, author)?;
+                Ok(true)
+            }
+            None => Ok(false),
+        }
+    }
+}
+
+/// File names in a folder; an absent folder has none.
+fn list_dir(dir: &Path) -> Result<Vec<String>> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(vec![]),
+        Err(e) => return Err(Error::io(dir, e)),
+    };
+    let mut names = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|e| Error::io(dir, e))?;
+        if let Some(name) = entry.file_name().to_str() {
+            names.push(name.to_string());
+        }
+    }
+    Ok(names)
+}

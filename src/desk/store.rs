@@ -1,0 +1,87 @@
+//! Reading and writing one record file: size and encoding checks, YAML errors with line
+//! and column, ids that must agree with their path, and atomic writes.
+
+use std::io::Write;
+use std::path::Path;
+
+use crate::model::Record;
+use crate::{Error, Result};
+
+/// Records larger than this are refused rather than parsed.
+pub const MAX_RECORD_BYTES: u64 = 4 * 1024 * 1024;
+
+/// Temp files of an interrupted write start with this; `tkt check` reports them.
+pub const TEMP_PREFIX: &str = ".tkt-tmp-";
+
+/// Reads and parses one record; `shown` is the path used in messages (desk-relative).
+pub fn read_record<T: Record>(abs: &Path, shown: &Path) -> Result<T> {
+    let text = read_text(abs, shown)?;
+    let record: T = parse_record(&text, shown)?;
+    let expected = T::KIND.path_for(record.id());
+    if expected.as_deref().ok() != Some(shown) {
+        let why = match expected {
+            Ok(p) => format!("belongs in {}", p.display()),
+            Err(e) => e.message,
+        };
+        return Err(Error::refused(format!("{}: id {:?} disagrees with its path ({why})", shown.display(), record.id()))
+            .with_hint("rename the file or fix its id"));
+    }
+    Ok(record)
+}
+
+/// Reads a record file as UTF-8 text, refusing oversize files.
+pub fn read_text(abs: &Path, shown: &Path) -> Result<String> {
+    let meta = std::fs::metadata(abs).map_err(|e| Error::io(shown, e))?;
+    if meta.len() > MAX_RECORD_BYTES {
+        return Err(Error::refused(format!(
+            "{}: {} bytes is over the record size limit of {MAX_RECORD_BYTES}",
+            shown.display(),
+            meta.len()
+        )));
+    }
+    let bytes = std::fs::read(abs).map_err(|e| Error::io(shown, e))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        Error::refused(format!("{}: not UTF-8 text (invalid byte at offset {})", shown.display(), e.utf8_error().valid_up_to()))
+    })?;
+    // A byte-order mark written by some editors is not part of the YAML.
+    Ok(text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text))
+}
+
+/// Parses YAML text into a record; errors read `path:line:column: message`.
+pub fn parse_record<T: Record>(text: &str, shown: &Path) -> Result<T> {
+    serde_yaml::from_str(text).map_err(|e| yaml_error(shown, &e))
+}
+
+pub fn yaml_error(shown: &Path, e: &serde_yaml::Error) -> Error {
+    let at = match e.location() {
+        Some(loc) => format!("{}:{}:{}", shown.display(), loc.line(), loc.column()),
+        None => shown.display().to_string(),
+    };
+    // The location is already in front; drop serde_yaml's own " at line X column Y".
+    let msg = e.to_string();
+    let msg = match msg.find(" at line ") {
+        Some(i) => msg[..i].to_string(),
+        None => msg,
+    };
+    Error::refused(format!("{at}: {msg}"))
+}
+
+/// Serialises a record as the YAML stored on disk.
+pub fn to_yaml<T: Record>(record: &T) -> Result<String> {
+    serde_yaml::to_string(record).map_err(|e| Error::failure(format!("cannot serialise {}: {e}", record.id())))
+}
+
+/// Writes a file atomically: temp file in the same folder, fsync, rename, fsync folder.
+pub fn write_atomic(abs: &Path, contents: &[u8]) -> Result<()> {
+    let dir = abs.parent().expect("record paths have a parent");
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let mut tmp = tempfile::Builder::new().prefix(TEMP_PREFIX).tempfile_in(dir).map_err(|e| Error::io(dir, e))?;
+    tmp.write_all(contents).map_err(|e| Error::io(abs, e))?;
+    tmp.as_file().sync_all().map_err(|e| Error::io(abs, e))?;
+    tmp.persist(abs).map_err(|e| Error::io(abs, e.error))?;
+    if let Ok(d) = std::fs::File::open(dir) {
+        // Makes the rename itself durable; not every filesystem supports it.
+        let _ = d.sync_all();
+    }
+    Ok(())
+}

@@ -1,0 +1,103 @@
+//! The one error type of tkt: what went wrong, an optional hint, and the exit code of the
+//! contract (DESIGN §6) it maps to.
+
+use std::fmt;
+use std::path::Path;
+
+/// The class of an error; it decides the exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// I/O, git or internal failure (exit 1).
+    Failure,
+    /// Bad command-line usage (exit 2).
+    Usage,
+    /// A record that does not exist (exit 3).
+    NotFound,
+    /// Refused by a rule, or invalid input (exit 4).
+    Refused,
+    /// The desk is busy or a conflict needs a person (exit 5).
+    Busy,
+}
+
+impl ErrorKind {
+    pub fn exit_code(self) -> u8 {
+        match self {
+            ErrorKind::Failure => 1,
+            ErrorKind::Usage => 2,
+            ErrorKind::NotFound => 3,
+            ErrorKind::Refused => 4,
+            ErrorKind::Busy => 5,
+        }
+    }
+}
+
+/// An error with a message for people, an optional hint on what to do, and its kind.
+#[derive(Debug)]
+pub struct Error {
+    pub kind: ErrorKind,
+    pub message: String,
+    pub hint: Option<String>,
+    /// Set when the error is a broken pipe on output: not an error, a signal to exit.
+    pub broken_pipe: bool,
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        Error { kind, message: message.into(), hint: None, broken_pipe: false }
+    }
+    pub fn usage(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Usage, message)
+    }
+    pub fn refused(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Refused, message)
+    }
+    pub fn busy(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Busy, message)
+    }
+    pub fn failure(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Failure, message)
+    }
+    pub fn not_found(noun: &str, id: &str) -> Self {
+        Self::new(ErrorKind::NotFound, format!("{noun} {id} not found"))
+    }
+    /// An I/O error on a path; a broken pipe is flagged so the caller can exit quietly.
+    pub fn io(path: &Path, err: std::io::Error) -> Self {
+        let mut e = Self::failure(format!("{}: {err}", path.display()));
+        e.broken_pipe = err.kind() == std::io::ErrorKind::BrokenPipe;
+        e
+    }
+    pub fn git(err: git2::Error) -> Self {
+        Self::failure(format!("git: {}", err.message()))
+    }
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+    pub fn exit_code(&self) -> u8 {
+        self.kind.exit_code()
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<std::io::Error> for Error {
+    fn from(err: std::io::Error) -> Self {
+        let mut e = Self::failure(err.to_string());
+        e.broken_pipe = err.kind() == std::io::ErrorKind::BrokenPipe;
+        e
+    }
+}
+
+impl From<git2::Error> for Error {
+    fn from(err: git2::Error) -> Self {
+        Self::git(err)
+    }
+}

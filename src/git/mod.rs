@@ -1,0 +1,178 @@
+//! The only module that touches git: finding the repository around a desk, committing
+//! exactly the files a command changed, and reading a file's history.
+
+use std::path::{Path, PathBuf};
+
+use git2::{build::TreeUpdateBuilder, FileMode, ObjectType, Oid, Repository, Signature, Time};
+
+use crate::model::Instant;
+use crate::{Error, Result};
+
+/// Who a commit is by, and when.
+#[derive(Debug, Clone)]
+pub struct Author {
+    pub name: String,
+    pub email: String,
+    pub when: Instant,
+}
+
+/// The git repository holding a desk; the desk may be a sub-folder of it.
+pub struct Repo {
+    repo: Repository,
+    /// The desk's folder relative to the work tree ("" when the desk is the top).
+    prefix: PathBuf,
+}
+
+/// One commit that changed a file, with the file's text before and after.
+#[derive(Debug, Clone)]
+pub struct Revision {
+    pub commit: String,
+    pub author: String,
+    pub at: Instant,
+    pub message: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+impl Repo {
+    /// The repository containing `desk`, if any.
+    pub fn discover(desk: &Path) -> Result<Option<Repo>> {
+        let repo = match Repository::discover(desk) {
+            Ok(r) => r,
+            Err(e) if e.code() == git2::ErrorCode::NotFound => return Ok(None),
+            Err(e) => return Err(e.into()),
+        };
+        let Some(workdir) = repo.workdir() else {
+            return Ok(None);
+        };
+        let workdir = workdir.canonicalize().map_err(|e| Error::io(workdir, e))?;
+        let desk = desk.canonicalize().map_err(|e| Error::io(desk, e))?;
+        let prefix = desk.strip_prefix(&workdir).map(Path::to_path_buf).unwrap_or_default();
+        Ok(Some(Repo { repo, prefix }))
+    }
+
+    /// Creates a repository in `dir` with `main` as its first branch.
+    pub fn init(dir: &Path) -> Result<Repo> {
+        let mut opts = git2::RepositoryInitOptions::new();
+        opts.initial_head("main");
+        Repository::init_opts(dir, &opts)?;
+        Repo::discover(dir)?.ok_or_else(|| Error::failure(format!("{}: git init failed", dir.display())))
+    }
+
+    /// `user.name` and `user.email` from the repository's git config.
+    pub fn configured_user(&self) -> (Option<String>, Option<String>) {
+        let Ok(config) = self.repo.config() else {
+            return (None, None);
+        };
+        (config.get_string("user.name").ok(), config.get_string("user.email").ok())
+    }
+
+    fn repo_path(&self, desk_path: &Path) -> PathBuf {
+        self.prefix.join(desk_path)
+    }
+
+    /// Commits the given desk-relative files as they are in the work tree (deleted when
+    /// missing) on top of HEAD, leaving every other file, staged or not, as it was.
+    /// Returns `None` when the files already match HEAD.
+    pub fn commit_files(&self, desk_paths: &[PathBuf], message: &str, author: &Author) -> Result<Option<Oid>> {
+        let repo = &self.repo;
+        let head = match repo.head() {
+            Ok(h) => Some(h.peel_to_commit()?),
+            Err(e) if matches!(e.code(), git2::ErrorCode::UnbornBranch | git2::ErrorCode::NotFound) => None,
+            Err(e) => return Err(e.into()),
+        };
+        let base_tree = match &head {
+            Some(c) => c.tree()?,
+            None => repo.find_tree(repo.treebuilder(None)?.write()?)?,
+        };
+        let workdir = repo.workdir().expect("discover keeps work-tree repositories only");
+        let mut update = TreeUpdateBuilder::new();
+        let mut index = repo.index()?;
+        for p in desk_paths {
+            let rel = self.repo_path(p);
+            let abs = workdir.join(&rel);
+            let rel_str = git_path(&rel)?;
+            if abs.exists() {
+                let oid = repo.blob_path(&abs)?;
+                update.upsert(rel_str.as_str(), oid, FileMode::Blob);
+                index.add_path(&rel)?;
+            } else {
+                update.remove(rel_str.as_str());
+                let _ = index.remove_path(&rel);
+            }
+        }
+        let tree_id = update.create_updated(repo, &base_tree)?;
+        if head.is_some() && tree_id == base_tree.id() {
+            index.write()?;
+            return Ok(None);
+        }
+        let tree = repo.find_tree(tree_id)?;
+        let offset = author.when.offset().local_minus_utc() / 60;
+        let time = Time::new(author.when.timestamp(), offset);
+        let sig = Signature::new(&author.name, &author.email, &time)?;
+        let parents: Vec<&git2::Commit> = head.iter().collect();
+        let oid = repo.commit(Some("HEAD"), &sig, &sig, message, &tree, &parents)?;
+        index.write()?;
+        Ok(Some(oid))
+    }
+
+    /// Every commit reachable from HEAD that changed the desk file, oldest first.
+    pub fn file_history(&self, desk_path: &Path) -> Result<Vec<Revision>> {
+        let rel = self.repo_path(desk_path);
+        let mut walk = self.repo.revwalk()?;
+        match walk.push_head() {
+            Ok(()) => {}
+            Err(e) if matches!(e.code(), git2::ErrorCode::UnbornBranch | git2::ErrorCode::NotFound) => return Ok(vec![]),
+            Err(e) => return Err(e.into()),
+        }
+        walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::TIME | git2::Sort::REVERSE)?;
+        let mut out = Vec::new();
+        for oid in walk {
+            let commit = self.repo.find_commit(oid?)?;
+            let after = self.blob_at(&commit.tree()?, &rel)?;
+            let before = match commit.parents().next() {
+                Some(parent) => self.blob_at(&parent.tree()?, &rel)?,
+                None => None,
+            };
+            if before.as_ref().map(|b| b.0) == after.as_ref().map(|a| a.0) {
+                continue;
+            }
+            let a = commit.author();
+            let when = commit.author().when();
+            let offset = chrono::FixedOffset::east_opt(when.offset_minutes() * 60).unwrap_or(chrono::FixedOffset::east_opt(0).unwrap());
+            let at = chrono::DateTime::from_timestamp(when.seconds(), 0).unwrap_or_default().with_timezone(&offset);
+            out.push(Revision {
+                commit: oid_short(commit.id()),
+                author: a.name().unwrap_or("?").to_string(),
+                at,
+                message: commit.message().unwrap_or("").trim().to_string(),
+                before: before.map(|b| b.1),
+                after: after.map(|a| a.1),
+            });
+        }
+        Ok(out)
+    }
+
+    fn blob_at(&self, tree: &git2::Tree, rel: &Path) -> Result<Option<(Oid, String)>> {
+        let entry = match tree.get_path(rel) {
+            Ok(e) => e,
+            Err(e) if e.code() == git2::ErrorCode::NotFound => return Ok(None),
+            Err(e) => return Err(e.into()),
+        };
+        if entry.kind() != Some(ObjectType::Blob) {
+            return Ok(None);
+        }
+        let blob = self.repo.find_blob(entry.id())?;
+        Ok(Some((entry.id(), String::from_utf8_lossy(blob.content()).into_owned())))
+    }
+}
+
+fn oid_short(oid: Oid) -> String {
+    oid.to_string()[..12].to_string()
+}
+
+/// Git stores paths with `/` and as UTF-8 here.
+fn git_path(p: &Path) -> Result<String> {
+    let s = p.to_str().ok_or_else(|| Error::failure(format!("{}: path is not UTF-8", p.display())))?;
+    Ok(s.replace('\\', "/"))
+}

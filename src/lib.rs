@@ -1,0 +1,16 @@
+//! `tkt` keeps after-sales service tickets as YAML records in a git-versioned desk.
+//!
+//! The crate is laid out by concern: `model` holds the records and ids, `rules` the pure
+//! business rules, `desk` the files on disk (config, atomic writes, lock, numbering),
+//! `git` the only code that touches git, `render` the output formats, and `cli` the
+//! command line that ties them together.
+
+pub mod cli;
+pub mod desk;
+pub mod error;
+pub mod git;
+pub mod model;
+pub mod render;
+pub mod rules;
+
+pub use error::{Error, ErrorKind, Result};

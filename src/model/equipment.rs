@@ -1,0 +1,32 @@
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use serde_yaml::Mapping;
+
+use super::{Kind, Record};
+
+/// One physical unit of an item, sold to a customer (`equipment/<SERIAL>.yaml`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Equipment {
+    pub serial: String,
+    pub item: String,
+    pub customer: String,
+    #[serde(default)]
+    pub sold_on: Option<NaiveDate>,
+    /// Last day covered by the warranty; set at creation from `sold_on` and the item's
+    /// `warranty_months` unless given.
+    #[serde(default)]
+    pub warranty_until: Option<NaiveDate>,
+    #[serde(default)]
+    pub location: Option<String>,
+    #[serde(default)]
+    pub notes: Option<String>,
+    #[serde(flatten)]
+    pub extra: Mapping,
+}
+
+impl Record for Equipment {
+    const KIND: Kind = Kind::Equipment;
+    fn id(&self) -> &str {
+        &self.serial
+    }
+}

@@ -1,0 +1,165 @@
+//! Record kinds, the strict id patterns that guard every path, and sequence ids.
+
+use std::path::PathBuf;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::{Error, Result};
+
+/// The kinds of record a desk holds; each has a folder and an id pattern.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Kind {
+    State,
+    Customer,
+    Item,
+    Equipment,
+    Request,
+    Ticket,
+}
+
+static SEQUENCE_ID: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^([A-Z][A-Z0-9]{0,9})-(?:(\d{4})-)?(\d{4,9})(?:-([A-Z0-9]{1,10}))?$").unwrap()
+});
+static STATE_ID: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[a-z0-9][a-z0-9_-]{0,39}$").unwrap());
+static CODE_ID: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$").unwrap());
+
+impl Kind {
+    pub const ALL: [Kind; 6] = [Kind::State, Kind::Customer, Kind::Item, Kind::Equipment, Kind::Request, Kind::Ticket];
+
+    /// The word used in messages: "ticket T-2026-0001 not found".
+    pub fn noun(self) -> &'static str {
+        match self {
+            Kind::State => "state",
+            Kind::Customer => "customer",
+            Kind::Item => "item",
+            Kind::Equipment => "equipment",
+            Kind::Request => "request",
+            Kind::Ticket => "ticket",
+        }
+    }
+
+    /// The top folder of the kind, relative to the desk.
+    pub fn dir(self) -> &'static str {
+        match self {
+            Kind::State => "states",
+            Kind::Customer => "customers",
+            Kind::Item => "items",
+            Kind::Equipment => "equipment",
+            Kind::Request => "requests",
+            Kind::Ticket => "tickets",
+        }
+    }
+
+    /// Whether the kind's files are grouped by year (`tickets/2026/T-2026-0001.yaml`).
+    pub fn by_year(self) -> bool {
+        matches!(self, Kind::Ticket | Kind::Request)
+    }
+
+    /// Checks an id against the kind's strict pattern, so that it can never escape the
+    /// kind's folder (no `..`, no `/`, no NUL, nothing absolute).
+    pub fn check_id(self, id: &str) -> Result<()> {
+        let ok = match self {
+            Kind::State => STATE_ID.is_match(id),
+            Kind::Item | Kind::Equipment => CODE_ID.is_match(id) && !id.contains(".."),
+            Kind::Customer => SequenceId::parse(id).is_some_and(|s| s.year.is_none()),
+            Kind::Ticket | Kind::Request => SequenceId::parse(id).is_some_and(|s| s.year.is_some()),
+        };
+        if ok {
+            Ok(())
+        } else {
+            let expected = match self {
+                Kind::State => "lower-case letters, digits, '-' and '_' (e.g. in-progress)",
+                Kind::Item => "letters, digits, '.', '-' and '_' (e.g. CALD-24K)",
+                Kind::Equipment => "letters, digits, '.', '-' and '_' (e.g. VX24-000123)",
+                Kind::Customer => "PREFIX-NNNN (e.g. C-0001)",
+                Kind::Ticket => "PREFIX-YYYY-NNNN (e.g. T-2026-0042)",
+                Kind::Request => "PREFIX-YYYY-NNNN (e.g. R-2026-0007)",
+            };
+            Err(Error::refused(format!("invalid {} id {id:?}: expected {expected}", self.noun())))
+        }
+    }
+
+    /// The file of a record, relative to the desk. The id is checked first.
+    pub fn path_for(self, id: &str) -> Result<PathBuf> {
+        self.check_id(id)?;
+        let mut path = PathBuf::from(self.dir());
+        if self.by_year() {
+            let year = SequenceId::parse(id).and_then(|s| s.year).expect("checked above");
+            path.push(format!("{year:04}"));
+        }
+        path.push(format!("{id}.yaml"));
+        Ok(path)
+    }
+}
+
+/// A numbered id: `{prefix}-{year}-{seq:04}` with an optional `-{series}`, or
+/// `{prefix}-{seq:04}` for kinds not numbered per year (customers).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SequenceId {
+    pub prefix: String,
+    pub year: Option<i32>,
+    pub seq: u32,
+    pub series: Option<String>,
+}
+
+impl SequenceId {
+    pub fn parse(id: &str) -> Option<SequenceId> {
+        let c = SEQUENCE_ID.captures(id)?;
+        Some(SequenceId {
+            prefix: c[1].to_string(),
+            year: c.get(2).map(|y| y.as_str().parse().ok()).flatten(),
+            seq: c[3].parse().ok()?,
+            series: c.get(4).map(|s| s.as_str().to_string()),
+        })
+    }
+}
+
+impl std::fmt::Display for SequenceId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.prefix)?;
+        if let Some(year) = self.year {
+            write!(f, "-{year:04}")?;
+        }
+        write!(f, "-{:04}", self.seq)?;
+        if let Some(series) = &self.series {
+            write!(f, "-{series}")?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_that_could_escape_their_folder_are_refused() {
+        for bad in ["../etc", "a/b", "/abs", "T-2026-0001/../x", "x\0y", "", ".hidden", "a..b"] {
+            assert!(Kind::Item.check_id(bad).is_err(), "{bad:?} accepted");
+            assert!(Kind::Ticket.check_id(bad).is_err(), "{bad:?} accepted");
+            assert!(Kind::State.check_id(bad).is_err(), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn ticket_paths_follow_the_year_of_the_id() {
+        assert_eq!(
+            Kind::Ticket.path_for("T-2026-0042").unwrap(),
+            PathBuf::from("tickets/2026/T-2026-0042.yaml")
+        );
+        assert_eq!(Kind::Customer.path_for("C-0001").unwrap(), PathBuf::from("customers/C-0001.yaml"));
+        assert!(Kind::Customer.check_id("T-2026-0001").is_err());
+    }
+
+    #[test]
+    fn sequence_ids_round_trip_with_series() {
+        let id = SequenceId::parse("T-2026-0042-MR").unwrap();
+        assert_eq!(id.seq, 42);
+        assert_eq!(id.series.as_deref(), Some("MR"));
+        assert_eq!(id.to_string(), "T-2026-0042-MR");
+        assert_eq!(SequenceId::parse("C-12345").unwrap().to_string(), "C-12345");
+    }
+}

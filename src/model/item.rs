@@ -1,0 +1,44 @@
+use serde::{Deserialize, Serialize};
+use serde_yaml::Mapping;
+
+use super::{Kind, Money, Rate, Record};
+
+/// A product or service (articolo), `items/<CODE>.yaml`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Item {
+    pub code: String,
+    pub description: String,
+    #[serde(default)]
+    pub kind: ItemKind,
+    #[serde(default)]
+    pub unit: Option<String>,
+    #[serde(default)]
+    pub price: Option<Money>,
+    #[serde(default)]
+    pub vat_rate: Option<Rate>,
+    /// Whether each unit of this item has a serial number (an equipment record).
+    #[serde(default)]
+    pub serial_tracked: bool,
+    /// A regular expression every serial of this item must match, whole.
+    #[serde(default)]
+    pub serial_pattern: Option<String>,
+    #[serde(default)]
+    pub warranty_months: Option<u32>,
+    #[serde(flatten)]
+    pub extra: Mapping,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum ItemKind {
+    #[default]
+    Goods,
+    Service,
+}
+
+impl Record for Item {
+    const KIND: Kind = Kind::Item;
+    fn id(&self) -> &str {
+        &self.code
+    }
+}

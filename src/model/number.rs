@@ -1,0 +1,153 @@
+//! Exact decimal numbers in records: money (two places at most) and rates or quantities.
+//!
+//! YAML may hold them as strings (`"12.50"`) or numbers (`12.5`). A YAML number reaches
+//! serde as an `f64`; its shortest round-trip text is exactly what was written for any
+//! value of up to 15 significant digits, and that text is what gets parsed, so no float
+//! arithmetic ever touches the value.
+
+use std::fmt;
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+use serde::de::{self, Visitor};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// An amount of money in euro, with at most two decimal places.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Hash)]
+pub struct Money(pub Decimal);
+
+/// A decimal that is not money: a VAT rate, a quantity, hours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Hash)]
+pub struct Rate(pub Decimal);
+
+impl Money {
+    /// Parses money text, refusing more than two decimal places.
+    pub fn parse(text: &str) -> Result<Money, String> {
+        let d = parse_decimal(text)?;
+        Money::try_from(d)
+    }
+}
+
+impl TryFrom<Decimal> for Money {
+    type Error = String;
+    fn try_from(d: Decimal) -> Result<Money, String> {
+        if d.normalize().scale() > 2 {
+            return Err(format!("{d} has more than two decimal places"));
+        }
+        Ok(Money(d))
+    }
+}
+
+impl Rate {
+    pub fn parse(text: &str) -> Result<Rate, String> {
+        parse_decimal(text).map(Rate)
+    }
+}
+
+fn parse_decimal(text: &str) -> Result<Decimal, String> {
+    let t = text.trim();
+    Decimal::from_str(t)
+        .or_else(|_| Decimal::from_scientific(t))
+        .map_err(|_| format!("{text:?} is not a decimal number (use a dot: 12.50)"))
+}
+
+impl fmt::Display for Money {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut d = self.0;
+        d.rescale(2);
+        write!(f, "{d}")
+    }
+}
+
+impl fmt::Display for Rate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0.normalize())
+    }
+}
+
+impl Serialize for Money {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_string())
+    }
+}
+
+impl Serialize for Rate {
+    /// Whole numbers are written as YAML numbers (`vat_rate: 22`), others as exact text.
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let d = self.0.normalize();
+        if d.scale() == 0 {
+            if let Ok(n) = i64::try_from(d) {
+                return s.serialize_i64(n);
+            }
+        }
+        s.serialize_str(&d.to_string())
+    }
+}
+
+struct DecimalVisitor;
+
+impl Visitor<'_> for DecimalVisitor {
+    type Value = Decimal;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a decimal number such as 12.50")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Decimal, E> {
+        parse_decimal(v).map_err(E::custom)
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Decimal, E> {
+        Ok(Decimal::from(v))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Decimal, E> {
+        Ok(Decimal::from(v))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Decimal, E> {
+        if !v.is_finite() {
+            return Err(E::custom("not a finite number"));
+        }
+        // The shortest text that reads back as `v`: what the user wrote.
+        parse_decimal(&v.to_string()).map_err(E::custom)
+    }
+}
+
+impl<'de> Deserialize<'de> for Money {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Money, D::Error> {
+        let v = d.deserialize_any(DecimalVisitor)?;
+        Money::try_from(v).map_err(de::Error::custom)
+    }
+}
+
+impl<'de> Deserialize<'de> for Rate {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Rate, D::Error> {
+        d.deserialize_any(DecimalVisitor).map(Rate)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_from_yaml_numbers_and_strings_is_exact() {
+        let m: Money = serde_yaml::from_str("0.1").unwrap();
+        assert_eq!(m.to_string(), "0.10");
+        let m: Money = serde_yaml::from_str("'1234567.89'").unwrap();
+        assert_eq!(m.to_string(), "1234567.89");
+        let m: Money = serde_yaml::from_str("45").unwrap();
+        assert_eq!(serde_yaml::to_string(&m).unwrap().trim(), "'45.00'");
+    }
+
+    #[test]
+    fn money_with_three_decimals_is_refused() {
+        let err = serde_yaml::from_str::<Money>("12.345").unwrap_err();
+        assert!(err.to_string().contains("more than two decimal places"), "{err}");
+        assert!(Money::parse("1,5").is_err());
+    }
+
+    #[test]
+    fn rates_are_written_as_numbers_when_whole() {
+        let r = Rate::parse("22.0").unwrap();
+        assert_eq!(serde_yaml::to_string(&r).unwrap().trim(), "22");
+        let r = Rate::parse("1.5").unwrap();
+        assert_eq!(serde_yaml::to_string(&r).unwrap().trim(), "'1.5'");
+    }
+}

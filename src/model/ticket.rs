@@ -1,0 +1,107 @@
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use serde_yaml::{Mapping, Value};
+
+use super::{Instant, Kind, Record};
+
+/// A ticket assistenza: one identified problem of one customer
+/// (`tickets/<YYYY>/<T-YYYY-NNNN>.yaml`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Ticket {
+    pub id: String,
+    pub title: String,
+    pub customer: String,
+    pub state: String,
+    pub opened_at: Instant,
+    pub opened_by: String,
+    #[serde(default)]
+    pub priority: Priority,
+    #[serde(default)]
+    pub category: Option<String>,
+    #[serde(default)]
+    pub assignee: Option<String>,
+    /// The request this ticket was promoted from.
+    #[serde(default)]
+    pub request: Option<String>,
+    #[serde(default)]
+    pub item: Option<String>,
+    #[serde(default)]
+    pub serial: Option<String>,
+    /// Whether the intervention is under warranty (costs the customer nothing).
+    #[serde(default)]
+    pub warranty: bool,
+    #[serde(default)]
+    pub problem: Option<String>,
+    #[serde(default)]
+    pub solution: Option<String>,
+    #[serde(default)]
+    pub due: Option<NaiveDate>,
+    #[serde(default)]
+    pub closed_at: Option<Instant>,
+    /// Values of the custom fields declared in `tkt.toml`.
+    #[serde(default)]
+    pub custom: BTreeMap<String, Value>,
+    #[serde(default)]
+    pub notes: Vec<Note>,
+    #[serde(default)]
+    pub history: Vec<HistoryEntry>,
+    #[serde(flatten)]
+    pub extra: Mapping,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Note {
+    pub at: Instant,
+    pub by: String,
+    pub text: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_id: Option<String>,
+    #[serde(flatten)]
+    pub extra: Mapping,
+}
+
+/// A state change (or creation, with no `from`), with an optional note.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    pub at: Instant,
+    pub by: String,
+    #[serde(default)]
+    pub from: Option<String>,
+    pub to: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    #[serde(flatten)]
+    pub extra: Mapping,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Priority {
+    Low,
+    #[default]
+    Normal,
+    High,
+    Urgent,
+}
+
+impl Priority {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Priority::Low => "low",
+            Priority::Normal => "normal",
+            Priority::High => "high",
+            Priority::Urgent => "urgent",
+        }
+    }
+}
+
+impl Record for Ticket {
+    const KIND: Kind = Kind::Ticket;
+    fn id(&self) -> &str {
+        &self.id
+    }
+}

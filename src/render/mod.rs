@@ -1,0 +1,250 @@
+//! Output formats for read commands: tables that fit the terminal, JSON, YAML and CSV.
+//!
+//! JSON and YAML print the records as stored (keys are the YAML field names, stable for
+//! scripts); CSV flattens nested objects to dotted columns (`address.city`,
+//! `custom.contract`); tables show chosen columns.
+
+use std::io::Write;
+
+use serde::Serialize;
+use serde_json::Value;
+use tabled::builder::Builder;
+use tabled::settings::object::Rows;
+use tabled::settings::peaker::PriorityMax;
+use tabled::settings::{Color, Style, Width};
+
+use crate::{Error, Result};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+    Yaml,
+    Csv,
+}
+
+/// Where and how to print: the terminal width to fit tables in, and whether to colour.
+pub struct Output<W: Write> {
+    pub out: W,
+    /// Tables are cut to this width; `None` prints them whole (not a terminal).
+    pub width: Option<usize>,
+    pub color: bool,
+}
+
+/// A table column: its header and how to get its text from a record.
+pub type Column<'a, T> = (&'a str, &'a dyn Fn(&T) -> String);
+
+impl<W: Write> Output<W> {
+    /// Prints records in the chosen format, using `columns` for the table.
+    pub fn records<T: Serialize>(&mut self, format: Format, records: &[T], columns: &[Column<T>]) -> Result<()> {
+        match format {
+            Format::Table => {
+                let headers = columns.iter().map(|c| c.0.to_uppercase());
+                let rows = records.iter().map(|r| columns.iter().map(|c| (c.1)(r)).collect::<Vec<_>>());
+                self.table(headers, rows)
+            }
+            Format::Json => self.json(&records),
+            Format::Yaml => self.yaml(&records),
+            Format::Csv => self.csv(records),
+        }
+    }
+
+    /// Prints a table with a header row, fitted to the width when there is one.
+    pub fn table<I, R>(&mut self, headers: impl IntoIterator<Item = String>, rows: I) -> Result<()>
+    where
+        I: IntoIterator<Item = R>,
+        R: IntoIterator<Item = String>,
+    {
+        let mut builder = Builder::default();
+        builder.push_record(headers);
+        let mut count = 0;
+        for row in rows {
+            builder.push_record(row.into_iter().map(|cell| one_line(&cell)));
+            count += 1;
+        }
+        if count == 0 {
+            return Ok(());
+        }
+        let mut table = builder.build();
+        table.with(Style::blank());
+        if self.color {
+            table.modify(Rows::first(), Color::BOLD);
+        }
+        if let Some(width) = self.width {
+            table.with(Width::truncate(width).suffix("…").priority(PriorityMax::right()));
+        }
+        writeln!(self.out, "{table}")?;
+        Ok(())
+    }
+
+    pub fn json<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
+        serde_json::to_writer_pretty(&mut self.out, value).map_err(|e| {
+            if e.io_error_kind() == Some(std::io::ErrorKind::BrokenPipe) {
+                Error::from(std::io::Error::from(std::io::ErrorKind::BrokenPipe))
+            } else {
+                Error::failure(format!("cannot write JSON: {e}"))
+            }
+        })?;
+        writeln!(self.out)?;
+        Ok(())
+    }
+
+    pub fn yaml<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
+        let text = serde_yaml::to_string(value).map_err(|e| Error::failure(format!("cannot write YAML: {e}")))?;
+        self.out.write_all(text.as_bytes())?;
+        Ok(())
+    }
+
+    /// CSV with one column per scalar field (nested objects as dotted names); list fields
+    /// such as notes are left out. Cells a spreadsheet would run as a formula are
+    /// neutralised with a leading apostrophe.
+    pub fn csv<T: Serialize>(&mut self, records: &[T]) -> Result<()> {
+        let rows: Vec<Vec<(String, String)>> = records
+            .iter()
+            .map(|r| {
+                let mut cells = Vec::new();
+                flatten("", &serde_json::to_value(r).unwrap_or(Value::Null), &mut cells);
+                cells
+            })
+            .collect();
+        let mut headers: Vec<String> = Vec::new();
+        for row in &rows {
+            for (k, _) in row {
+                if !headers.contains(k) {
+                    headers.push(k.clone());
+                }
+            }
+        }
+        let mut w = csv::Writer::from_writer(&mut self.out);
+        let csv_err = |e: csv::Error| match e.into_kind() {
+            csv::ErrorKind::Io(io) => Error::from(io),
+            other => Error::failure(format!("cannot write CSV: {other:?}")),
+        };
+        w.write_record(&headers).map_err(csv_err)?;
+        for row in rows {
+            let cells = headers.iter().map(|h| row.iter().find(|(k, _)| k == h).map(|(_, v)| safe_cell(v)).unwrap_or_default());
+            w.write_record(cells).map_err(csv_err)?;
+        }
+        w.flush()?;
+        Ok(())
+    }
+
+    /// Prints one record: a card of `key  value` lines for people, the record itself (an
+    /// object, not a list) for scripts.
+    pub fn record<T: Serialize>(&mut self, format: Format, record: &T) -> Result<()> {
+        match format {
+            Format::Table => {
+                let mut fields = Vec::new();
+                card_fields("", &serde_json::to_value(record).unwrap_or(Value::Null), &mut fields);
+                self.card(&fields)
+            }
+            Format::Json => self.json(record),
+            Format::Yaml => self.yaml(record),
+            Format::Csv => self.csv(std::slice::from_ref(record)),
+        }
+    }
+
+    /// Prints `key  value` lines, aligned, for one record in table format.
+    pub fn card(&mut self, fields: &[(String, String)]) -> Result<()> {
+        let width = fields.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(0);
+        for (k, v) in fields {
+            let key = format!("{k:width$}");
+            let key = if self.color { format!("\x1b[1m{key}\x1b[0m") } else { key };
+            writeln!(self.out, "{key}  {v}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Flattens a JSON value into dotted `(column, text)` cells; arrays are skipped.
+fn flatten(prefix: &str, value: &Value, out: &mut Vec<(String, String)>) {
+    match value {
+        Value::Object(map) => {
+            for (k, v) in map {
+                let key = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+                flatten(&key, v, out);
+            }
+        }
+        Value::Array(_) => {}
+        Value::Null => out.push((prefix.to_string(), String::new())),
+        Value::String(s) => out.push((prefix.to_string(), s.clone())),
+        other => out.push((prefix.to_string(), other.to_string())),
+    }
+}
+
+/// Card lines: nested objects as dotted keys, lists of scalars joined, each element of a
+/// list of objects on its own line.
+fn card_fields(prefix: &str, value: &Value, out: &mut Vec<(String, String)>) {
+    match value {
+        Value::Object(map) => {
+            for (k, v) in map {
+                let key = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+                card_fields(&key, v, out);
+            }
+        }
+        Value::Array(items) if items.iter().all(|v| !v.is_object()) => {
+            out.push((prefix.to_string(), items.iter().map(text).collect::<Vec<_>>().join(", ")));
+        }
+        Value::Array(items) => {
+            for item in items {
+                let line = match item {
+                    Value::Object(m) => m.values().map(text).filter(|t| !t.is_empty()).collect::<Vec<_>>().join("  "),
+                    other => text(other),
+                };
+                out.push((prefix.to_string(), one_line(&line)));
+            }
+        }
+        other => out.push((prefix.to_string(), one_line(&text(other)))),
+    }
+}
+
+/// Text of a scalar JSON value for a table or card.
+pub fn text(value: &Value) -> String {
+    match value {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// A CSV cell that a spreadsheet cannot run: plain numbers stay numbers.
+pub fn safe_cell(cell: &str) -> String {
+    let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if risky && cell.parse::<f64>().is_err() {
+        format!("'{cell}")
+    } else {
+        cell.to_string()
+    }
+}
+
+/// Table cells stay on one line.
+fn one_line(cell: &str) -> String {
+    if cell.contains(['\n', '\r', '\t']) {
+        cell.split(['\n', '\r', '\t']).filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" ")
+    } else {
+        cell.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formula_cells_are_neutralised_but_numbers_are_not() {
+        assert_eq!(safe_cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(safe_cell("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(safe_cell("-12.50"), "-12.50");
+        assert_eq!(safe_cell("plain"), "plain");
+    }
+
+    #[test]
+    fn tables_fit_the_width() {
+        let mut o = Output { out: Vec::new(), width: Some(30), color: false };
+        let rows = vec![vec!["T-2026-0001".to_string(), "a very long title that does not fit anywhere".to_string()]];
+        o.table(["ID".to_string(), "TITLE".to_string()], rows).unwrap();
+        let text = String::from_utf8(o.out).unwrap();
+        assert!(text.lines().all(|l| l.chars().count() <= 30), "{text}");
+        assert!(text.contains("T-2026-0001"));
+    }
+}

@@ -1,0 +1,101 @@
+//! The state catalog: its consistency and the transitions it allows.
+
+use std::collections::HashSet;
+
+use crate::model::{HistoryEntry, Instant, State, Ticket};
+use crate::{Error, Result};
+
+use super::Problem;
+
+/// Problems of a catalog: exactly one initial state, transitions to known states only.
+pub fn check_catalog(states: &[State]) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    let ids: HashSet<&str> = states.iter().map(|s| s.id.as_str()).collect();
+    let initial: Vec<&str> = states.iter().filter(|s| s.initial).map(|s| s.id.as_str()).collect();
+    match initial.len() {
+        1 => {}
+        0 => problems.push(Problem::new("initial", "no state is initial; exactly one must be (`tkt state edit ID --initial`)")),
+        _ => problems.push(Problem::new("initial", format!("{} states are initial ({}); exactly one must be", initial.len(), initial.join(", ")))),
+    }
+    for s in states {
+        for t in &s.transitions {
+            if !ids.contains(t.as_str()) {
+                problems.push(Problem::new(format!("{}.transitions", s.id), format!("unknown state {t:?}")));
+            }
+        }
+    }
+    problems
+}
+
+/// Moves a ticket to `to` if the catalog allows it, setting or clearing `closed_at` and
+/// appending to history. A refusal names the allowed targets.
+pub fn transition(ticket: &mut Ticket, catalog: &[State], to: &str, at: Instant, by: &str, note: Option<String>) -> Result<()> {
+    let target = catalog.iter().find(|s| s.id == to).ok_or_else(|| {
+        let known: Vec<&str> = catalog.iter().map(|s| s.id.as_str()).collect();
+        Error::not_found("state", to).with_hint(format!("states: {}", known.join(", ")))
+    })?;
+    let allowed: &[String] = catalog.iter().find(|s| s.id == ticket.state).map(|s| s.transitions.as_slice()).unwrap_or(&[]);
+    if ticket.state == to {
+        return Err(Error::refused(format!("{} is already {to}", ticket.id)));
+    }
+    if !allowed.iter().any(|a| a == to) {
+        let list = if allowed.is_empty() { "none".to_string() } else { allowed.join(", ") };
+        return Err(Error::refused(format!("{}: cannot move from {} to {to}; allowed: {list}", ticket.id, ticket.state)));
+    }
+    let from = std::mem::replace(&mut ticket.state, to.to_string());
+    ticket.closed_at = if target.closed { ticket.closed_at.or(Some(at)) } else { None };
+    ticket.history.push(HistoryEntry { at, by: by.to_string(), from: Some(from), to: to.to_string(), note, extra: Default::default() });
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::desk::default_catalog as catalog;
+
+    fn ticket(state: &str) -> Ticket {
+        serde_yaml::from_str(&format!(
+            "id: T-2026-0001\ntitle: x\ncustomer: C-0001\nstate: {state}\nopened_at: 2026-01-01T09:00:00+01:00\nopened_by: anna\n"
+        ))
+        .unwrap()
+    }
+
+    fn at() -> Instant {
+        "2026-02-01T10:00:00+01:00".parse().unwrap()
+    }
+
+    #[test]
+    fn entering_a_closed_state_sets_closed_at_and_reopening_clears_it() {
+        let mut t = ticket("resolved");
+        transition(&mut t, &catalog(), "closed", at(), "anna", None).unwrap();
+        assert_eq!(t.closed_at, Some(at()));
+        assert_eq!(t.history.last().unwrap().from.as_deref(), Some("resolved"));
+        transition(&mut t, &catalog(), "in-progress", at(), "anna", Some("again".into())).unwrap();
+        assert_eq!(t.closed_at, None);
+        assert_eq!(t.history.len(), 2);
+    }
+
+    #[test]
+    fn a_refused_transition_names_the_allowed_targets() {
+        let mut t = ticket("new");
+        let err = transition(&mut t, &catalog(), "closed", at(), "anna", None).unwrap_err();
+        assert_eq!(err.exit_code(), 4);
+        assert!(err.message.contains("allowed: in-progress, waiting-customer, cancelled"), "{}", err.message);
+        assert_eq!(t.state, "new");
+        assert!(t.history.is_empty());
+    }
+
+    #[test]
+    fn catalogs_need_one_initial_state_and_known_targets() {
+        let mut states = catalog();
+        states[1].initial = true;
+        states[2].transitions.push("nowhere".into());
+        let problems = check_catalog(&states);
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(problems[1].to_string().contains("\"nowhere\""));
+        for s in &mut states {
+            s.initial = false;
+        }
+        assert!(check_catalog(&states)[0].message.contains("no state is initial"));
+    }
+}

@@ -1,0 +1,99 @@
+//! Italian fiscal identifiers: Partita IVA and Codice Fiscale check characters.
+
+/// Checks a Partita IVA: 11 digits with a valid check digit. A number with a foreign
+/// country prefix (`DE123456789`) is accepted as given; `IT` is stripped and checked.
+pub fn check_vat_number(vat: &str) -> Result<(), String> {
+    let v = vat.trim();
+    let digits = match v.get(..2) {
+        Some(cc) if cc.chars().all(|c| c.is_ascii_alphabetic()) => {
+            if !cc.eq_ignore_ascii_case("IT") {
+                return Ok(());
+            }
+            &v[2..]
+        }
+        _ => v,
+    };
+    if digits.len() != 11 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!("{vat:?} is not a Partita IVA (11 digits)"));
+    }
+    if partita_iva_check_digit(&digits[..10]) != digits.as_bytes()[10] - b'0' {
+        return Err(format!("{vat:?}: wrong check digit for a Partita IVA"));
+    }
+    Ok(())
+}
+
+/// The check digit of the first ten digits of a Partita IVA (Luhn on odd positions).
+fn partita_iva_check_digit(first10: &str) -> u8 {
+    let sum: u32 = first10
+        .bytes()
+        .enumerate()
+        .map(|(i, b)| {
+            let d = u32::from(b - b'0');
+            if i % 2 == 0 {
+                d
+            } else if d * 2 > 9 {
+                d * 2 - 9
+            } else {
+                d * 2
+            }
+        })
+        .sum();
+    ((10 - sum % 10) % 10) as u8
+}
+
+/// Checks a Codice Fiscale: a person's 16 characters with their check letter, or a
+/// company's 11 digits (checked like a Partita IVA).
+pub fn check_tax_code(code: &str) -> Result<(), String> {
+    let c = code.trim().to_ascii_uppercase();
+    if c.len() == 11 && c.bytes().all(|b| b.is_ascii_digit()) {
+        return check_vat_number(&c).map_err(|_| format!("{code:?}: wrong check digit for a Codice Fiscale"));
+    }
+    let shape = regex::Regex::new(r"^[A-Z]{6}[0-9LMNPQRSTUV]{2}[ABCDEHLMPRST][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]$").unwrap();
+    if !shape.is_match(&c) {
+        return Err(format!("{code:?} is not a Codice Fiscale (16 characters, or 11 digits)"));
+    }
+    if codice_fiscale_check_letter(&c[..15]) != c.as_bytes()[15] {
+        return Err(format!("{code:?}: wrong check letter for a Codice Fiscale"));
+    }
+    Ok(())
+}
+
+fn codice_fiscale_check_letter(first15: &str) -> u8 {
+    // Values of characters in odd positions (1st, 3rd, ...), indexed by digit or letter.
+    const ODD: [u32; 26] = [1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 2, 4, 18, 20, 11, 3, 6, 8, 12, 14, 16, 10, 22, 25, 24, 23];
+    let sum: u32 = first15
+        .bytes()
+        .enumerate()
+        .map(|(i, b)| {
+            let index = if b.is_ascii_digit() { b - b'0' } else { b - b'A' } as usize;
+            if i % 2 == 0 {
+                ODD[index]
+            } else {
+                index as u32
+            }
+        })
+        .sum();
+    b'A' + (sum % 26) as u8
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn partita_iva_check_digits() {
+        assert!(check_vat_number("01234567897").is_ok());
+        assert!(check_vat_number("IT01234567897").is_ok());
+        assert!(check_vat_number("01234567890").unwrap_err().contains("check digit"));
+        assert!(check_vat_number("1234").is_err());
+        assert!(check_vat_number("DE123456789").is_ok());
+    }
+
+    #[test]
+    fn codice_fiscale_check_letters() {
+        assert!(check_tax_code("RSSMRA85T10A562S").is_ok());
+        assert!(check_tax_code("RSSMRA85T10A562T").unwrap_err().contains("check letter"));
+        assert!(check_tax_code("01234567897").is_ok());
+        assert!(check_tax_code("not a code").is_err());
+    }
+}

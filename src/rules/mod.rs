@@ -1,0 +1,44 @@
+//! Business rules as pure functions: they take records, `now` and the actor as arguments
+//! and never read the clock, the environment or the disk.
+
+mod catalog;
+mod custom;
+mod fiscal;
+mod records;
+mod ticket;
+mod warranty;
+
+pub use catalog::{check_catalog, transition};
+pub use custom::{check_custom, parse_custom};
+pub use fiscal::{check_tax_code, check_vat_number};
+pub use records::{check_customer, check_equipment, check_item};
+pub use ticket::{check_ticket, TicketRefs};
+pub use warranty::{check_serial, check_serial_pattern, warranty_covers, warranty_end};
+
+/// One thing wrong with a record: the field and what is wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub field: String,
+    pub message: String,
+}
+
+impl Problem {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Problem { field: field.into(), message: message.into() }
+    }
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.field, self.message)
+    }
+}
+
+/// Turns a record's problems into one refusal (exit 4) that lists them all.
+pub fn refuse_if_any(subject: &str, problems: Vec<Problem>) -> crate::Result<()> {
+    if problems.is_empty() {
+        return Ok(());
+    }
+    let list: Vec<String> = problems.iter().map(|p| format!("  {p}")).collect();
+    Err(crate::Error::refused(format!("{subject} is not valid:\n{}", list.join("\n"))))
+}

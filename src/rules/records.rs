@@ -1,0 +1,84 @@
+//! The consistency of customers, items and equipment.
+
+use rust_decimal::Decimal;
+
+use crate::model::{Customer, Equipment, Item};
+
+use super::{check_serial_pattern, check_tax_code, check_vat_number, Problem};
+
+/// Problems of a customer: empty name, a Partita IVA or Codice Fiscale whose check
+/// character is wrong (Italian customers), a malformed e-mail or SDI code.
+pub fn check_customer(c: &Customer) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    if c.name.trim().is_empty() {
+        problems.push(Problem::new("name", "must not be empty"));
+    }
+    let italian = c.address.country.as_deref().is_none_or(|cc| cc.trim().is_empty() || cc.eq_ignore_ascii_case("IT"));
+    if italian {
+        if let Some(v) = c.vat_number.as_deref().filter(|v| !v.is_empty()) {
+            if let Err(e) = check_vat_number(v) {
+                problems.push(Problem::new("vat_number", e));
+            }
+        }
+        if let Some(v) = c.tax_code.as_deref().filter(|v| !v.is_empty()) {
+            if let Err(e) = check_tax_code(v) {
+                problems.push(Problem::new("tax_code", e));
+            }
+        }
+    }
+    for (field, value) in [("email", &c.email), ("pec", &c.pec)] {
+        if let Some(v) = value.as_deref().filter(|v| !v.is_empty()) {
+            let ok = v.split_once('@').is_some_and(|(user, host)| !user.is_empty() && host.contains('.') && !v.contains(char::is_whitespace));
+            if !ok {
+                problems.push(Problem::new(field, format!("{v:?} is not an e-mail address")));
+            }
+        }
+    }
+    if let Some(sdi) = c.sdi_code.as_deref().filter(|v| !v.is_empty()) {
+        if !(sdi.len() == 7 && sdi.chars().all(|ch| ch.is_ascii_alphanumeric())) {
+            problems.push(Problem::new("sdi_code", format!("{sdi:?} is not an SDI code (7 letters or digits)")));
+        }
+    }
+    problems
+}
+
+/// Problems of an item: empty description, negative price, a VAT rate outside 0-100, a
+/// serial pattern that is not a regular expression.
+pub fn check_item(i: &Item) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    if i.description.trim().is_empty() {
+        problems.push(Problem::new("description", "must not be empty"));
+    }
+    if i.price.is_some_and(|p| p.0.is_sign_negative()) {
+        problems.push(Problem::new("price", "must not be negative"));
+    }
+    if i.vat_rate.is_some_and(|r| r.0 < Decimal::ZERO || r.0 > Decimal::ONE_HUNDRED) {
+        problems.push(Problem::new("vat_rate", "must be a percentage between 0 and 100"));
+    }
+    if let Some(p) = i.serial_pattern.as_deref().filter(|p| !p.is_empty()) {
+        if let Err(e) = regex::Regex::new(p) {
+            let first = e.to_string().lines().last().unwrap_or_default().to_string();
+            problems.push(Problem::new("serial_pattern", format!("{p:?} is not a regular expression: {first}")));
+        }
+    }
+    problems
+}
+
+/// Problems of a unit: unknown item or customer, a serial that does not match its item's
+/// pattern, a warranty that ends before the sale.
+pub fn check_equipment(unit: &Equipment, item: Option<&Item>, customer_exists: bool) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    match item {
+        Some(item) => problems.extend(check_serial_pattern(&unit.serial, item)),
+        None => problems.push(Problem::new("item", format!("unknown item {:?}", unit.item))),
+    }
+    if !customer_exists {
+        problems.push(Problem::new("customer", format!("unknown customer {:?}", unit.customer)));
+    }
+    if let (Some(sold), Some(until)) = (unit.sold_on, unit.warranty_until) {
+        if until < sold {
+            problems.push(Problem::new("warranty_until", format!("{until} is before sold_on {sold}")));
+        }
+    }
+    problems
+}
