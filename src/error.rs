@@ -36,7 +36,8 @@ impl ErrorKind {
 pub struct Error {
     pub kind: ErrorKind,
     pub message: String,
-    pub hint: Option<String>,
+    /// What to do about it, one line each.
+    pub hints: Vec<String>,
     /// Set when the error is a broken pipe on output: not an error, a signal to exit.
     pub broken_pipe: bool,
 }
@@ -45,7 +46,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        Error { kind, message: message.into(), hint: None, broken_pipe: false }
+        Error { kind, message: message.into(), hints: Vec::new(), broken_pipe: false }
     }
     pub fn usage(message: impl Into<String>) -> Self {
         Self::new(ErrorKind::Usage, message)
@@ -72,7 +73,7 @@ impl Error {
         Self::failure(format!("git: {}", err.message()))
     }
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
-        self.hint = Some(hint.into());
+        self.hints.push(hint.into());
         self
     }
     pub fn exit_code(&self) -> u8 {

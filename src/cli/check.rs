@@ -1,7 +1,7 @@
 //! `tkt check`: every record parsed and checked against the others.
 
 use std::collections::{HashMap, HashSet};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 use serde::Serialize;
@@ -20,11 +20,39 @@ pub struct CheckArgs {
     pub format: FormatArg,
 }
 
-/// One finding: the file and what is wrong with it.
+/// One finding: the file (with line and column for YAML errors) and what is wrong.
 #[derive(Debug, Serialize)]
 struct Finding {
     path: String,
+    line: Option<usize>,
+    column: Option<usize>,
     problem: String,
+}
+
+impl Finding {
+    fn new(path: impl Into<String>, problem: impl Into<String>) -> Self {
+        Finding { path: path.into(), line: None, column: None, problem: problem.into() }
+    }
+
+    /// From a read error, whose message starts with `path:line:column: ` or `path: `.
+    fn from_error(path: &Path, message: &str) -> Self {
+        let shown = path.display().to_string();
+        let rest = message.strip_prefix(&shown).unwrap_or(message);
+        let located = regex::Regex::new(r"^:(\d+):(\d+): (?s)(.*)$").unwrap();
+        match located.captures(rest) {
+            Some(c) => Finding { path: shown, line: c[1].parse().ok(), column: c[2].parse().ok(), problem: c[3].to_string() },
+            None => Finding::new(shown, rest.strip_prefix(": ").unwrap_or(rest)),
+        }
+    }
+}
+
+impl std::fmt::Display for Finding {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (self.line, self.column) {
+            (Some(l), Some(c)) => write!(f, "{}:{l}:{c}: {}", self.path, self.problem),
+            _ => write!(f, "{}: {}", self.path, self.problem),
+        }
+    }
 }
 
 pub fn cmd_check(ctx: &Ctx, args: CheckArgs) -> Result<()> {
@@ -36,18 +64,18 @@ pub fn cmd_check(ctx: &Ctx, args: CheckArgs) -> Result<()> {
     let units = read::<Equipment>(&desk, &mut findings)?;
     let tickets = read::<Ticket>(&desk, &mut findings)?;
     for path in desk.leftover_temp_files()? {
-        findings.push(Finding { path: path.display().to_string(), problem: "temp file of an interrupted write; the record it was for is intact, delete it".into() });
+        findings.push(Finding::new(path.display().to_string(), "temp file of an interrupted write; the record it was for is intact, delete it"));
     }
 
     let catalog: Vec<State> = states.iter().map(|(_, s)| s.clone()).collect();
     for p in check_catalog(&catalog) {
-        findings.push(Finding { path: "states/".into(), problem: p.to_string() });
+        findings.push(Finding::new("states/", p.to_string()));
     }
     let customer_ids: HashSet<&str> = customers.iter().map(|(_, c)| c.id.as_str()).collect();
     let items_by_code: HashMap<&str, &Item> = items.iter().map(|(_, i)| (i.code.as_str(), i)).collect();
     let units_by_serial: HashMap<&str, &Equipment> = units.iter().map(|(_, u)| (u.serial.as_str(), u)).collect();
     let mut add = |path: &PathBuf, problems: Vec<Problem>| {
-        findings.extend(problems.into_iter().map(|p| Finding { path: path.display().to_string(), problem: p.to_string() }));
+        findings.extend(problems.into_iter().map(|p| Finding::new(path.display().to_string(), p.to_string())));
     };
     for (path, c) in &customers {
         add(path, check_customer(c));
@@ -78,7 +106,7 @@ pub fn cmd_check(ctx: &Ctx, args: CheckArgs) -> Result<()> {
         Format::Table => {
             use std::io::Write;
             for f in &findings {
-                writeln!(out.out, "{}: {}", f.path, f.problem)?;
+                writeln!(out.out, "{f}")?;
             }
         }
         other => out.records(other, &findings, &[])?,
@@ -100,15 +128,11 @@ fn read<T: Record>(desk: &Desk, findings: &mut Vec<Finding>) -> Result<Vec<(Path
         match record {
             Ok(r) => {
                 if let Some(first) = seen.insert(r.id().to_string(), path.clone()) {
-                    findings.push(Finding { path: path.display().to_string(), problem: format!("duplicate id {} (also in {})", r.id(), first.display()) });
+                    findings.push(Finding::new(path.display().to_string(), format!("duplicate id {} (also in {})", r.id(), first.display())));
                 }
                 good.push((path, r));
             }
-            Err(e) => {
-                // The message already starts with the path.
-                let problem = e.message.strip_prefix(&format!("{}: ", path.display())).unwrap_or(&e.message).to_string();
-                findings.push(Finding { path: path.display().to_string(), problem });
-            }
+            Err(e) => findings.push(Finding::from_error(&path, &e.message)),
         }
     }
     Ok(good)

@@ -91,7 +91,11 @@ impl Ctx {
             .or(git_name)
             .or_else(|| std::env::var("USER").ok().filter(|u| !u.is_empty()))
             .unwrap_or_else(|| "unknown".into());
-        let email = self.email.clone().or(git_email).unwrap_or_default();
+        // git needs an address; without one configured, a local one that says so.
+        let email = self.email.clone().or(git_email).unwrap_or_else(|| {
+            let local: String = name.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '.' }).collect();
+            format!("{local}@localhost")
+        });
         Author { name, email, when: self.now }
     }
 

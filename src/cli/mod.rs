@@ -111,7 +111,7 @@ fn report(e: &Error) {
     let (err, hint) = if color { ("\x1b[1;31merror:\x1b[0m", "\x1b[1;36mhint:\x1b[0m") } else { ("error:", "hint:") };
     let mut stderr = std::io::stderr().lock();
     let _ = writeln!(stderr, "{err} {}", e.message);
-    if let Some(h) = &e.hint {
+    for h in &e.hints {
         let _ = writeln!(stderr, "{hint} {h}");
     }
 }

@@ -84,7 +84,21 @@ impl Serialize for Rate {
     }
 }
 
-struct DecimalVisitor;
+/// Reads a decimal from a YAML string or number; `money` refuses more than two places.
+/// The checks run inside the visitor so that errors carry the line and column.
+struct DecimalVisitor {
+    money: bool,
+}
+
+impl DecimalVisitor {
+    fn check<E: de::Error>(&self, d: Decimal) -> Result<Decimal, E> {
+        if self.money {
+            Money::try_from(d).map(|m| m.0).map_err(E::custom)
+        } else {
+            Ok(d)
+        }
+    }
+}
 
 impl Visitor<'_> for DecimalVisitor {
     type Value = Decimal;
@@ -92,7 +106,7 @@ impl Visitor<'_> for DecimalVisitor {
         f.write_str("a decimal number such as 12.50")
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Decimal, E> {
-        parse_decimal(v).map_err(E::custom)
+        self.check(parse_decimal(v).map_err(E::custom)?)
     }
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Decimal, E> {
         Ok(Decimal::from(v))
@@ -105,20 +119,19 @@ impl Visitor<'_> for DecimalVisitor {
             return Err(E::custom("not a finite number"));
         }
         // The shortest text that reads back as `v`: what the user wrote.
-        parse_decimal(&v.to_string()).map_err(E::custom)
+        self.check(parse_decimal(&v.to_string()).map_err(E::custom)?)
     }
 }
 
 impl<'de> Deserialize<'de> for Money {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Money, D::Error> {
-        let v = d.deserialize_any(DecimalVisitor)?;
-        Money::try_from(v).map_err(de::Error::custom)
+        d.deserialize_any(DecimalVisitor { money: true }).map(Money)
     }
 }
 
 impl<'de> Deserialize<'de> for Rate {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Rate, D::Error> {
-        d.deserialize_any(DecimalVisitor).map(Rate)
+        d.deserialize_any(DecimalVisitor { money: false }).map(Rate)
     }
 }
 

@@ -9,11 +9,16 @@ use std::io::Write;
 use serde::Serialize;
 use serde_json::Value;
 use tabled::builder::Builder;
-use tabled::settings::object::Rows;
+use tabled::settings::object::{Columns, Rows};
 use tabled::settings::peaker::PriorityMax;
-use tabled::settings::{Color, Style, Width};
+use tabled::settings::{Color, Padding, Style, Width};
 
 use crate::{Error, Result};
+
+/// Spaces between table columns.
+const COLUMN_GAP: usize = 2;
+/// The last column is not cut narrower than this before the others give way.
+const MIN_FLEX_WIDTH: usize = 12;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -49,31 +54,36 @@ impl<W: Write> Output<W> {
         }
     }
 
-    /// Prints a table with a header row, fitted to the width when there is one.
+    /// Prints a table with a header row, fitted to the width when there is one (see
+    /// [`fit_widths`]).
     pub fn table<I, R>(&mut self, headers: impl IntoIterator<Item = String>, rows: I) -> Result<()>
     where
         I: IntoIterator<Item = R>,
         R: IntoIterator<Item = String>,
     {
-        let mut builder = Builder::default();
-        builder.push_record(headers);
-        let mut count = 0;
-        for row in rows {
-            builder.push_record(row.into_iter().map(|cell| one_line(&cell)));
-            count += 1;
-        }
-        if count == 0 {
+        let mut records: Vec<Vec<String>> = vec![headers.into_iter().collect()];
+        records.extend(rows.into_iter().map(|row| row.into_iter().map(|cell| one_line(&cell)).collect()));
+        if records.len() <= 1 {
             return Ok(());
         }
-        let mut table = builder.build();
-        table.with(Style::blank());
+        let natural: Vec<usize> = (0..records[0].len()).map(|c| records.iter().map(|r| r.get(c).map_or(0, |s| s.chars().count())).max().unwrap_or(0)).collect();
+        let header: Vec<usize> = records[0].iter().map(|h| h.chars().count()).collect();
+        let mut table = Builder::from(records).build();
+        table.with(Style::empty()).with(Padding::new(0, COLUMN_GAP, 0, 0));
         if self.color {
             table.modify(Rows::first(), Color::BOLD);
         }
         if let Some(width) = self.width {
-            table.with(Width::truncate(width).suffix("…").priority(PriorityMax::right()));
+            let fitted = fit_widths(&natural, &header, width.saturating_sub(COLUMN_GAP * natural.len()));
+            for (c, (&w, &n)) in fitted.iter().zip(&natural).enumerate() {
+                if w < n {
+                    table.modify(Columns::one(c), Width::truncate(w).suffix("…"));
+                }
+            }
         }
-        writeln!(self.out, "{table}")?;
+        for line in table.to_string().lines() {
+            writeln!(self.out, "{}", line.trim_end())?;
+        }
         Ok(())
     }
 
@@ -156,6 +166,31 @@ impl<W: Write> Output<W> {
     }
 }
 
+/// Column widths whose sum fits `room`. The first column (the id) is kept whole; the last
+/// (a title, a description) gives way first, down to a few characters; then the widest
+/// of the others, never narrower than their header; then the last again.
+pub fn fit_widths(natural: &[usize], header: &[usize], room: usize) -> Vec<usize> {
+    let mut w = natural.to_vec();
+    let n = w.len();
+    if n < 2 {
+        return w;
+    }
+    let over = |w: &[usize]| w.iter().sum::<usize>().saturating_sub(room);
+    let last = n - 1;
+    let flex_floor = MIN_FLEX_WIDTH.min(natural[last]);
+    w[last] -= over(&w).min(w[last] - flex_floor);
+    while over(&w) > 0 {
+        let widest = (1..last).filter(|&c| w[c] > header[c].max(3)).max_by_key(|&c| (w[c], c));
+        match widest {
+            Some(c) => w[c] -= 1,
+            None => break,
+        }
+    }
+    let floor = header[last].max(3).min(w[last]);
+    w[last] -= over(&w).min(w[last] - floor);
+    w
+}
+
 /// Flattens a JSON value into dotted `(column, text)` cells; arrays are skipped.
 fn flatten(prefix: &str, value: &Value, out: &mut Vec<(String, String)>) {
     match value {
@@ -236,6 +271,17 @@ mod tests {
         assert_eq!(safe_cell("@SUM(A1)"), "'@SUM(A1)");
         assert_eq!(safe_cell("-12.50"), "-12.50");
         assert_eq!(safe_cell("plain"), "plain");
+    }
+
+    #[test]
+    fn the_title_gives_way_first_and_the_id_never() {
+        // id, state, customer, title
+        let natural = [11, 14, 29, 47];
+        let header = [2, 5, 8, 5];
+        assert_eq!(fit_widths(&natural, &header, 200), natural);
+        assert_eq!(fit_widths(&natural, &header, 80), [11, 14, 29, 26]);
+        assert_eq!(fit_widths(&natural, &header, 60), [11, 14, 23, 12]);
+        assert_eq!(fit_widths(&natural, &header, 10), [11, 5, 8, 5]);
     }
 
     #[test]

@@ -1,0 +1,468 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_tkt_global_optspecs
+    string join \n C/desk= q/quiet h/help V/version
+end
+
+function __fish_tkt_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_tkt_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_tkt_using_subcommand
+    set -l cmd (__fish_tkt_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c tkt -n "__fish_tkt_needs_command" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
+complete -c tkt -n "__fish_tkt_needs_command" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
+complete -c tkt -n "__fish_tkt_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tkt -n "__fish_tkt_needs_command" -s V -l version -d 'Print version'
+complete -c tkt -n "__fish_tkt_needs_command" -f -a "init" -d 'Create a desk: tkt.toml, the state catalog, a git repository and a first commit'
+complete -c tkt -n "__fish_tkt_needs_command" -f -a "ticket" -d 'Open, follow and close tickets'
+complete -c tkt -n "__fish_tkt_needs_command" -f -a "state" -d 'Edit the state catalog: names, order, closed states, allowed transitions'
+complete -c tkt -n "__fish_tkt_needs_command" -f -a "customer" -d 'Customers and their fiscal data'
+complete -c tkt -n "__fish_tkt_needs_command" -f -a "item" -d 'Products and services, with price, VAT rate, serial pattern and warranty'
+complete -c tkt -n "__fish_tkt_needs_command" -f -a "equipment" -d 'Serial-numbered units sold to customers, and their warranty'
+complete -c tkt -n "__fish_tkt_needs_command" -f -a "check" -d 'Check every record of the desk and list what is wrong, one line each'
+complete -c tkt -n "__fish_tkt_needs_command" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, elvish, powershell) or the man page'
+complete -c tkt -n "__fish_tkt_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tkt -n "__fish_tkt_using_subcommand init" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
+complete -c tkt -n "__fish_tkt_using_subcommand init" -l example -d 'Fill the desk with the example data of an Italian service business'
+complete -c tkt -n "__fish_tkt_using_subcommand init" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
+complete -c tkt -n "__fish_tkt_using_subcommand init" -s h -l help -d 'Print help'
+complete -c tkt -n "__fish_tkt_using_subcommand init" -s V -l version -d 'Print version'
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and not __fish_seen_subcommand_from create list show edit note assign transition log help" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and not __fish_seen_subcommand_from create list show edit note assign transition log help" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and not __fish_seen_subcommand_from create list show edit note assign transition log help" -s h -l help -d 'Print help'
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and not __fish_seen_subcommand_from create list show edit note assign transition log help" -s V -l version -d 'Print version'
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and not __fish_seen_subcommand_from create list show edit note assign transition log help" -f -a "create" -d 'Open a ticket; prints its id'
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and not __fish_seen_subcommand_from create list show edit note assign transition log help" -f -a "list" -d 'List tickets, filtered and sorted'
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and not __fish_seen_subcommand_from create list show edit note assign transition log help" -f -a "show" -d 'Show a ticket with its notes and history'
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and not __fish_seen_subcommand_from create list show edit note assign transition log help" -f -a "edit" -d 'Change fields of a ticket; $EDITOR without flags'
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and not __fish_seen_subcommand_from create list show edit note assign transition log help" -f -a "note" -d 'Add a note to a ticket'
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and not __fish_seen_subcommand_from create list show edit note assign transition log help" -f -a "assign" -d 'Assign a ticket to a technician (yourself by default)'
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and not __fish_seen_subcommand_from create list show edit note assign transition log help" -f -a "transition" -d 'Move a ticket to another state, as the catalog allows'
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and not __fish_seen_subcommand_from create list show edit note assign transition log help" -f -a "log" -d 'Who changed what and when, field by field, from git history'
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and not __fish_seen_subcommand_from create list show edit note assign transition log help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from create" -l title -d 'A short title of the problem' -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from create" -l customer -d 'The customer\'s id (C-0001); taken from the unit when --serial is given' -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from create" -l item -d 'The item concerned; taken from the unit when --serial is given' -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from create" -l serial -d 'The serial number of the unit concerned' -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from create" -l warranty-override -d 'Warranty work although the unit\'s warranty does not cover it; the reason goes to the ticket\'s history' -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from create" -l priority -r -f -a "low\t''
+normal\t''
+high\t''
+urgent\t''"
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from create" -l category -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from create" -l assignee -d 'Who works on it' -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from create" -l problem -d 'What the customer reports (\'-\' reads standard input)' -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from create" -l due -d 'When it must be solved (YYYY-MM-DD)' -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from create" -l set -d 'A custom field declared in tkt.toml: --set NAME=VALUE (repeatable)' -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from create" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from create" -l warranty -d 'Warranty work: refused unless the unit\'s warranty covers the opening date'
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from create" -l no-warranty -d 'Not warranty work, even when the unit is in warranty'
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from list" -l state -d 'Only tickets in these states (comma-separated, repeatable)' -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from list" -l customer -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from list" -l assignee -d 'Only tickets assigned to USER; `-` for unassigned ones' -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from list" -l priority -r -f -a "low\t''
+normal\t''
+high\t''
+urgent\t''"
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from list" -l item -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from list" -l serial -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from list" -l warranty -d 'Only warranty tickets (`--warranty false` for the others)' -r -f -a "true\t''
+false\t''"
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from list" -l since -d 'Only tickets opened on or after this day' -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from list" -l until -d 'Only tickets opened on or before this day' -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from list" -l text -d 'Only tickets whose title or problem contains TEXT (any case)' -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from list" -l where -d 'Only tickets whose custom field NAME is VALUE (repeatable)' -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from list" -l sort -d 'Sort by this key' -r -f -a "id\t''
+opened\t''
+priority\t'Most urgent first'
+due\t''
+state\t'In catalog order'
+customer\t''
+assignee\t''"
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from list" -s n -l limit -d 'Show at most N tickets' -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from list" -s f -l format -d 'Output format: table for people; json, yaml and csv for scripts (keys are the YAML field names)' -r -f -a "table\t''
+json\t''
+yaml\t''
+csv\t''"
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from list" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from list" -l open -d 'Only tickets in a state that is not closed'
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from list" -l closed -d 'Only tickets in a closed state'
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from list" -s r -l reverse -d 'Reverse the order'
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from show" -s f -l format -d 'Output format: table for people; json, yaml and csv for scripts (keys are the YAML field names)' -r -f -a "table\t''
+json\t''
+yaml\t''
+csv\t''"
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from show" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from edit" -l title -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from edit" -l customer -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from edit" -l item -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from edit" -l serial -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from edit" -l warranty-override -d 'Warranty work although the unit\'s warranty does not cover it; the reason goes to the ticket\'s history' -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from edit" -l priority -r -f -a "low\t''
+normal\t''
+high\t''
+urgent\t''"
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from edit" -l category -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from edit" -l assignee -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from edit" -l problem -d 'What the customer reports (\'-\' reads standard input)' -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from edit" -l solution -d 'What was done to solve it (\'-\' reads standard input)' -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from edit" -l due -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from edit" -l set -d 'Set a custom field: --set NAME=VALUE; an empty VALUE removes it (repeatable)' -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from edit" -l clear -d 'Empty an optional field: category, assignee, item, serial, problem, solution, due' -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from edit" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from edit" -l warranty -d 'Warranty work: refused unless the unit\'s warranty covers the opening date'
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from edit" -l no-warranty -d 'Not warranty work, even when the unit is in warranty'
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from edit" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from edit" -s h -l help -d 'Print help'
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from edit" -s V -l version -d 'Print version'
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from note" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from note" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from note" -s h -l help -d 'Print help'
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from note" -s V -l version -d 'Print version'
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from assign" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from assign" -l clear -d 'Leave the ticket unassigned'
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from assign" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from assign" -s h -l help -d 'Print help'
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from assign" -s V -l version -d 'Print version'
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from transition" -s m -l note -d 'Why, written to the ticket\'s history (\'-\' reads standard input)' -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from transition" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from transition" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from transition" -s h -l help -d 'Print help'
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from transition" -s V -l version -d 'Print version'
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from log" -s f -l format -d 'Output format: table for people; json, yaml and csv for scripts (keys are the YAML field names)' -r -f -a "table\t''
+json\t''
+yaml\t''
+csv\t''"
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from log" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from log" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from log" -s h -l help -d 'Print help'
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from log" -s V -l version -d 'Print version'
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from help" -f -a "create" -d 'Open a ticket; prints its id'
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from help" -f -a "list" -d 'List tickets, filtered and sorted'
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show a ticket with its notes and history'
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from help" -f -a "edit" -d 'Change fields of a ticket; $EDITOR without flags'
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from help" -f -a "note" -d 'Add a note to a ticket'
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from help" -f -a "assign" -d 'Assign a ticket to a technician (yourself by default)'
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from help" -f -a "transition" -d 'Move a ticket to another state, as the catalog allows'
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from help" -f -a "log" -d 'Who changed what and when, field by field, from git history'
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tkt -n "__fish_tkt_using_subcommand state; and not __fish_seen_subcommand_from create list show edit delete help" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
+complete -c tkt -n "__fish_tkt_using_subcommand state; and not __fish_seen_subcommand_from create list show edit delete help" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
+complete -c tkt -n "__fish_tkt_using_subcommand state; and not __fish_seen_subcommand_from create list show edit delete help" -s h -l help -d 'Print help'
+complete -c tkt -n "__fish_tkt_using_subcommand state; and not __fish_seen_subcommand_from create list show edit delete help" -s V -l version -d 'Print version'
+complete -c tkt -n "__fish_tkt_using_subcommand state; and not __fish_seen_subcommand_from create list show edit delete help" -f -a "create" -d 'Add a state to the catalog'
+complete -c tkt -n "__fish_tkt_using_subcommand state; and not __fish_seen_subcommand_from create list show edit delete help" -f -a "list" -d 'List the catalog in its order'
+complete -c tkt -n "__fish_tkt_using_subcommand state; and not __fish_seen_subcommand_from create list show edit delete help" -f -a "show" -d 'Show one state'
+complete -c tkt -n "__fish_tkt_using_subcommand state; and not __fish_seen_subcommand_from create list show edit delete help" -f -a "edit" -d 'Rename, re-order, open/close a state or change its transitions ($EDITOR without flags)'
+complete -c tkt -n "__fish_tkt_using_subcommand state; and not __fish_seen_subcommand_from create list show edit delete help" -f -a "delete" -d 'Delete a state no ticket is in; transitions to it are removed'
+complete -c tkt -n "__fish_tkt_using_subcommand state; and not __fish_seen_subcommand_from create list show edit delete help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tkt -n "__fish_tkt_using_subcommand state; and __fish_seen_subcommand_from create" -l name -d 'The name shown to people (defaults to the id)' -r
+complete -c tkt -n "__fish_tkt_using_subcommand state; and __fish_seen_subcommand_from create" -l description -r
+complete -c tkt -n "__fish_tkt_using_subcommand state; and __fish_seen_subcommand_from create" -l to -d 'States a ticket may move to from this one (comma-separated, repeatable)' -r
+complete -c tkt -n "__fish_tkt_using_subcommand state; and __fish_seen_subcommand_from create" -l from -d 'States that may move to this one (adds this state to their transitions)' -r
+complete -c tkt -n "__fish_tkt_using_subcommand state; and __fish_seen_subcommand_from create" -l order -d 'Position in the catalog (default: after the last)' -r
+complete -c tkt -n "__fish_tkt_using_subcommand state; and __fish_seen_subcommand_from create" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
+complete -c tkt -n "__fish_tkt_using_subcommand state; and __fish_seen_subcommand_from create" -l closed -d 'Tickets in this state are done (entering it sets closed_at)'
+complete -c tkt -n "__fish_tkt_using_subcommand state; and __fish_seen_subcommand_from create" -l initial -d 'New tickets start here (the current initial state stops being initial)'
+complete -c tkt -n "__fish_tkt_using_subcommand state; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
+complete -c tkt -n "__fish_tkt_using_subcommand state; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
+complete -c tkt -n "__fish_tkt_using_subcommand state; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
+complete -c tkt -n "__fish_tkt_using_subcommand state; and __fish_seen_subcommand_from list" -s f -l format -d 'Output format: table for people; json, yaml and csv for scripts (keys are the YAML field names)' -r -f -a "table\t''
+json\t''
+yaml\t''
+csv\t''"
+complete -c tkt -n "__fish_tkt_using_subcommand state; and __fish_seen_subcommand_from list" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
+complete -c tkt -n "__fish_tkt_using_subcommand state; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
+complete -c tkt -n "__fish_tkt_using_subcommand state; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c tkt -n "__fish_tkt_using_subcommand state; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c tkt -n "__fish_tkt_using_subcommand state; and __fish_seen_subcommand_from show" -s f -l format -d 'Output format: table for people; json, yaml and csv for scripts (keys are the YAML field names)' -r -f -a "table\t''
+json\t''
+yaml\t''
+csv\t''"
+complete -c tkt -n "__fish_tkt_using_subcommand state; and __fish_seen_subcommand_from show" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
+complete -c tkt -n "__fish_tkt_using_subcommand state; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
+complete -c tkt -n "__fish_tkt_using_subcommand state; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c tkt -n "__fish_tkt_using_subcommand state; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c tkt -n "__fish_tkt_using_subcommand state; and __fish_seen_subcommand_from edit" -l name -d 'New display name' -r
+complete -c tkt -n "__fish_tkt_using_subcommand state; and __fish_seen_subcommand_from edit" -l description -r
+complete -c tkt -n "__fish_tkt_using_subcommand state; and __fish_seen_subcommand_from edit" -l closed -d 'Whether tickets in this state are done' -r -f -a "true\t''
+false\t''"
+complete -c tkt -n "__fish_tkt_using_subcommand state; and __fish_seen_subcommand_from edit" -l to -d 'Replace the allowed transitions (comma-separated)' -r
+complete -c tkt -n "__fish_tkt_using_subcommand state; and __fish_seen_subcommand_from edit" -l add-to -d 'Allow a transition to these states' -r
+complete -c tkt -n "__fish_tkt_using_subcommand state; and __fish_seen_subcommand_from edit" -l remove-to -d 'Stop allowing a transition to these states' -r
+complete -c tkt -n "__fish_tkt_using_subcommand state; and __fish_seen_subcommand_from edit" -l order -r
+complete -c tkt -n "__fish_tkt_using_subcommand state; and __fish_seen_subcommand_from edit" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
+complete -c tkt -n "__fish_tkt_using_subcommand state; and __fish_seen_subcommand_from edit" -l initial -d 'Make this the initial state (the current one stops being initial)'
+complete -c tkt -n "__fish_tkt_using_subcommand state; and __fish_seen_subcommand_from edit" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
+complete -c tkt -n "__fish_tkt_using_subcommand state; and __fish_seen_subcommand_from edit" -s h -l help -d 'Print help'
+complete -c tkt -n "__fish_tkt_using_subcommand state; and __fish_seen_subcommand_from edit" -s V -l version -d 'Print version'
+complete -c tkt -n "__fish_tkt_using_subcommand state; and __fish_seen_subcommand_from delete" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
+complete -c tkt -n "__fish_tkt_using_subcommand state; and __fish_seen_subcommand_from delete" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
+complete -c tkt -n "__fish_tkt_using_subcommand state; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help'
+complete -c tkt -n "__fish_tkt_using_subcommand state; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
+complete -c tkt -n "__fish_tkt_using_subcommand state; and __fish_seen_subcommand_from help" -f -a "create" -d 'Add a state to the catalog'
+complete -c tkt -n "__fish_tkt_using_subcommand state; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the catalog in its order'
+complete -c tkt -n "__fish_tkt_using_subcommand state; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one state'
+complete -c tkt -n "__fish_tkt_using_subcommand state; and __fish_seen_subcommand_from help" -f -a "edit" -d 'Rename, re-order, open/close a state or change its transitions ($EDITOR without flags)'
+complete -c tkt -n "__fish_tkt_using_subcommand state; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete a state no ticket is in; transitions to it are removed'
+complete -c tkt -n "__fish_tkt_using_subcommand state; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tkt -n "__fish_tkt_using_subcommand customer; and not __fish_seen_subcommand_from create list show edit help" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
+complete -c tkt -n "__fish_tkt_using_subcommand customer; and not __fish_seen_subcommand_from create list show edit help" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
+complete -c tkt -n "__fish_tkt_using_subcommand customer; and not __fish_seen_subcommand_from create list show edit help" -s h -l help -d 'Print help'
+complete -c tkt -n "__fish_tkt_using_subcommand customer; and not __fish_seen_subcommand_from create list show edit help" -s V -l version -d 'Print version'
+complete -c tkt -n "__fish_tkt_using_subcommand customer; and not __fish_seen_subcommand_from create list show edit help" -f -a "create" -d 'Add a customer; prints the new id (C-0001...)'
+complete -c tkt -n "__fish_tkt_using_subcommand customer; and not __fish_seen_subcommand_from create list show edit help" -f -a "list" -d 'List customers'
+complete -c tkt -n "__fish_tkt_using_subcommand customer; and not __fish_seen_subcommand_from create list show edit help" -f -a "show" -d 'Show one customer'
+complete -c tkt -n "__fish_tkt_using_subcommand customer; and not __fish_seen_subcommand_from create list show edit help" -f -a "edit" -d 'Change fields (empty text clears one); $EDITOR without flags'
+complete -c tkt -n "__fish_tkt_using_subcommand customer; and not __fish_seen_subcommand_from create list show edit help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from create" -l id -d 'Give the id yourself instead of the next number' -r
+complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from create" -l name -d 'Company or person name (required to create)' -r
+complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from create" -l vat-number -d 'Partita IVA (checked for Italian customers)' -r
+complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from create" -l tax-code -d 'Codice Fiscale (checked for Italian customers)' -r
+complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from create" -l street -r
+complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from create" -l zip -r
+complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from create" -l city -r
+complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from create" -l province -d 'Two-letter province (MI, TO, ...)' -r
+complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from create" -l country -d 'ISO country code; empty or IT means Italian fiscal checks apply' -r
+complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from create" -l email -r
+complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from create" -l phone -r
+complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from create" -l pec -d 'Certified e-mail (PEC)' -r
+complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from create" -l sdi-code -d 'Codice destinatario for e-invoicing (7 characters)' -r
+complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from create" -l payment-terms -d 'Payment terms, e.g. "30 days end of month"' -r
+complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from create" -l notes -r
+complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from create" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
+complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
+complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
+complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
+complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from list" -l text -d 'Only customers whose name, VAT number, city or e-mail contains TEXT' -r
+complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from list" -s f -l format -d 'Output format: table for people; json, yaml and csv for scripts (keys are the YAML field names)' -r -f -a "table\t''
+json\t''
+yaml\t''
+csv\t''"
+complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from list" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
+complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
+complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from show" -s f -l format -d 'Output format: table for people; json, yaml and csv for scripts (keys are the YAML field names)' -r -f -a "table\t''
+json\t''
+yaml\t''
+csv\t''"
+complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from show" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
+complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
+complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from edit" -l name -d 'Company or person name (required to create)' -r
+complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from edit" -l vat-number -d 'Partita IVA (checked for Italian customers)' -r
+complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from edit" -l tax-code -d 'Codice Fiscale (checked for Italian customers)' -r
+complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from edit" -l street -r
+complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from edit" -l zip -r
+complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from edit" -l city -r
+complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from edit" -l province -d 'Two-letter province (MI, TO, ...)' -r
+complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from edit" -l country -d 'ISO country code; empty or IT means Italian fiscal checks apply' -r
+complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from edit" -l email -r
+complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from edit" -l phone -r
+complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from edit" -l pec -d 'Certified e-mail (PEC)' -r
+complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from edit" -l sdi-code -d 'Codice destinatario for e-invoicing (7 characters)' -r
+complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from edit" -l payment-terms -d 'Payment terms, e.g. "30 days end of month"' -r
+complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from edit" -l notes -r
+complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from edit" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
+complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from edit" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
+complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from edit" -s h -l help -d 'Print help'
+complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from edit" -s V -l version -d 'Print version'
+complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from help" -f -a "create" -d 'Add a customer; prints the new id (C-0001...)'
+complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from help" -f -a "list" -d 'List customers'
+complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one customer'
+complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from help" -f -a "edit" -d 'Change fields (empty text clears one); $EDITOR without flags'
+complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tkt -n "__fish_tkt_using_subcommand item; and not __fish_seen_subcommand_from create list show edit help" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
+complete -c tkt -n "__fish_tkt_using_subcommand item; and not __fish_seen_subcommand_from create list show edit help" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
+complete -c tkt -n "__fish_tkt_using_subcommand item; and not __fish_seen_subcommand_from create list show edit help" -s h -l help -d 'Print help'
+complete -c tkt -n "__fish_tkt_using_subcommand item; and not __fish_seen_subcommand_from create list show edit help" -s V -l version -d 'Print version'
+complete -c tkt -n "__fish_tkt_using_subcommand item; and not __fish_seen_subcommand_from create list show edit help" -f -a "create" -d 'Add an item; prints its code'
+complete -c tkt -n "__fish_tkt_using_subcommand item; and not __fish_seen_subcommand_from create list show edit help" -f -a "list" -d 'List items'
+complete -c tkt -n "__fish_tkt_using_subcommand item; and not __fish_seen_subcommand_from create list show edit help" -f -a "show" -d 'Show one item'
+complete -c tkt -n "__fish_tkt_using_subcommand item; and not __fish_seen_subcommand_from create list show edit help" -f -a "edit" -d 'Change fields (empty text clears one); $EDITOR without flags'
+complete -c tkt -n "__fish_tkt_using_subcommand item; and not __fish_seen_subcommand_from create list show edit help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tkt -n "__fish_tkt_using_subcommand item; and __fish_seen_subcommand_from create" -l description -d 'What the item is (required to create)' -r
+complete -c tkt -n "__fish_tkt_using_subcommand item; and __fish_seen_subcommand_from create" -l kind -r -f -a "goods\t''
+service\t''"
+complete -c tkt -n "__fish_tkt_using_subcommand item; and __fish_seen_subcommand_from create" -l unit -d 'Unit of measure: pz, h, km...' -r
+complete -c tkt -n "__fish_tkt_using_subcommand item; and __fish_seen_subcommand_from create" -l price -d 'Unit price in euro, e.g. 45.00 (at most two decimals)' -r
+complete -c tkt -n "__fish_tkt_using_subcommand item; and __fish_seen_subcommand_from create" -l vat-rate -d 'VAT rate in percent, e.g. 22' -r
+complete -c tkt -n "__fish_tkt_using_subcommand item; and __fish_seen_subcommand_from create" -l serial-tracked -d 'Whether each unit has a serial number' -r -f -a "true\t''
+false\t''"
+complete -c tkt -n "__fish_tkt_using_subcommand item; and __fish_seen_subcommand_from create" -l serial-pattern -d 'Regular expression every serial of this item must match, whole (e.g. \'VX24-\\d{6}\')' -r
+complete -c tkt -n "__fish_tkt_using_subcommand item; and __fish_seen_subcommand_from create" -l warranty-months -d 'Months of warranty from the day a unit is sold' -r
+complete -c tkt -n "__fish_tkt_using_subcommand item; and __fish_seen_subcommand_from create" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
+complete -c tkt -n "__fish_tkt_using_subcommand item; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
+complete -c tkt -n "__fish_tkt_using_subcommand item; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
+complete -c tkt -n "__fish_tkt_using_subcommand item; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
+complete -c tkt -n "__fish_tkt_using_subcommand item; and __fish_seen_subcommand_from list" -s f -l format -d 'Output format: table for people; json, yaml and csv for scripts (keys are the YAML field names)' -r -f -a "table\t''
+json\t''
+yaml\t''
+csv\t''"
+complete -c tkt -n "__fish_tkt_using_subcommand item; and __fish_seen_subcommand_from list" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
+complete -c tkt -n "__fish_tkt_using_subcommand item; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
+complete -c tkt -n "__fish_tkt_using_subcommand item; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c tkt -n "__fish_tkt_using_subcommand item; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c tkt -n "__fish_tkt_using_subcommand item; and __fish_seen_subcommand_from show" -s f -l format -d 'Output format: table for people; json, yaml and csv for scripts (keys are the YAML field names)' -r -f -a "table\t''
+json\t''
+yaml\t''
+csv\t''"
+complete -c tkt -n "__fish_tkt_using_subcommand item; and __fish_seen_subcommand_from show" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
+complete -c tkt -n "__fish_tkt_using_subcommand item; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
+complete -c tkt -n "__fish_tkt_using_subcommand item; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c tkt -n "__fish_tkt_using_subcommand item; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c tkt -n "__fish_tkt_using_subcommand item; and __fish_seen_subcommand_from edit" -l description -d 'What the item is (required to create)' -r
+complete -c tkt -n "__fish_tkt_using_subcommand item; and __fish_seen_subcommand_from edit" -l kind -r -f -a "goods\t''
+service\t''"
+complete -c tkt -n "__fish_tkt_using_subcommand item; and __fish_seen_subcommand_from edit" -l unit -d 'Unit of measure: pz, h, km...' -r
+complete -c tkt -n "__fish_tkt_using_subcommand item; and __fish_seen_subcommand_from edit" -l price -d 'Unit price in euro, e.g. 45.00 (at most two decimals)' -r
+complete -c tkt -n "__fish_tkt_using_subcommand item; and __fish_seen_subcommand_from edit" -l vat-rate -d 'VAT rate in percent, e.g. 22' -r
+complete -c tkt -n "__fish_tkt_using_subcommand item; and __fish_seen_subcommand_from edit" -l serial-tracked -d 'Whether each unit has a serial number' -r -f -a "true\t''
+false\t''"
+complete -c tkt -n "__fish_tkt_using_subcommand item; and __fish_seen_subcommand_from edit" -l serial-pattern -d 'Regular expression every serial of this item must match, whole (e.g. \'VX24-\\d{6}\')' -r
+complete -c tkt -n "__fish_tkt_using_subcommand item; and __fish_seen_subcommand_from edit" -l warranty-months -d 'Months of warranty from the day a unit is sold' -r
+complete -c tkt -n "__fish_tkt_using_subcommand item; and __fish_seen_subcommand_from edit" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
+complete -c tkt -n "__fish_tkt_using_subcommand item; and __fish_seen_subcommand_from edit" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
+complete -c tkt -n "__fish_tkt_using_subcommand item; and __fish_seen_subcommand_from edit" -s h -l help -d 'Print help'
+complete -c tkt -n "__fish_tkt_using_subcommand item; and __fish_seen_subcommand_from edit" -s V -l version -d 'Print version'
+complete -c tkt -n "__fish_tkt_using_subcommand item; and __fish_seen_subcommand_from help" -f -a "create" -d 'Add an item; prints its code'
+complete -c tkt -n "__fish_tkt_using_subcommand item; and __fish_seen_subcommand_from help" -f -a "list" -d 'List items'
+complete -c tkt -n "__fish_tkt_using_subcommand item; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one item'
+complete -c tkt -n "__fish_tkt_using_subcommand item; and __fish_seen_subcommand_from help" -f -a "edit" -d 'Change fields (empty text clears one); $EDITOR without flags'
+complete -c tkt -n "__fish_tkt_using_subcommand item; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tkt -n "__fish_tkt_using_subcommand equipment; and not __fish_seen_subcommand_from create list show edit history help" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
+complete -c tkt -n "__fish_tkt_using_subcommand equipment; and not __fish_seen_subcommand_from create list show edit history help" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
+complete -c tkt -n "__fish_tkt_using_subcommand equipment; and not __fish_seen_subcommand_from create list show edit history help" -s h -l help -d 'Print help'
+complete -c tkt -n "__fish_tkt_using_subcommand equipment; and not __fish_seen_subcommand_from create list show edit history help" -s V -l version -d 'Print version'
+complete -c tkt -n "__fish_tkt_using_subcommand equipment; and not __fish_seen_subcommand_from create list show edit history help" -f -a "create" -d 'Register a unit sold to a customer; prints its serial'
+complete -c tkt -n "__fish_tkt_using_subcommand equipment; and not __fish_seen_subcommand_from create list show edit history help" -f -a "list" -d 'List units, with their warranty status today'
+complete -c tkt -n "__fish_tkt_using_subcommand equipment; and not __fish_seen_subcommand_from create list show edit history help" -f -a "show" -d 'Show one unit'
+complete -c tkt -n "__fish_tkt_using_subcommand equipment; and not __fish_seen_subcommand_from create list show edit history help" -f -a "edit" -d 'Change fields (empty text clears one); $EDITOR without flags'
+complete -c tkt -n "__fish_tkt_using_subcommand equipment; and not __fish_seen_subcommand_from create list show edit history help" -f -a "history" -d 'List the tickets opened on a unit'
+complete -c tkt -n "__fish_tkt_using_subcommand equipment; and not __fish_seen_subcommand_from create list show edit history help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tkt -n "__fish_tkt_using_subcommand equipment; and __fish_seen_subcommand_from create" -l item -d 'The item this unit is (required to create)' -r
+complete -c tkt -n "__fish_tkt_using_subcommand equipment; and __fish_seen_subcommand_from create" -l customer -d 'The customer who owns it (required to create)' -r
+complete -c tkt -n "__fish_tkt_using_subcommand equipment; and __fish_seen_subcommand_from create" -l sold-on -d 'The day it was sold or installed (YYYY-MM-DD)' -r
+complete -c tkt -n "__fish_tkt_using_subcommand equipment; and __fish_seen_subcommand_from create" -l warranty-until -d 'Last day of warranty; by default sold_on plus the item\'s warranty months, less a day' -r
+complete -c tkt -n "__fish_tkt_using_subcommand equipment; and __fish_seen_subcommand_from create" -l location -d 'Where the unit is installed' -r
+complete -c tkt -n "__fish_tkt_using_subcommand equipment; and __fish_seen_subcommand_from create" -l notes -r
+complete -c tkt -n "__fish_tkt_using_subcommand equipment; and __fish_seen_subcommand_from create" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
+complete -c tkt -n "__fish_tkt_using_subcommand equipment; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
+complete -c tkt -n "__fish_tkt_using_subcommand equipment; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
+complete -c tkt -n "__fish_tkt_using_subcommand equipment; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
+complete -c tkt -n "__fish_tkt_using_subcommand equipment; and __fish_seen_subcommand_from list" -l customer -r
+complete -c tkt -n "__fish_tkt_using_subcommand equipment; and __fish_seen_subcommand_from list" -l item -r
+complete -c tkt -n "__fish_tkt_using_subcommand equipment; and __fish_seen_subcommand_from list" -s f -l format -d 'Output format: table for people; json, yaml and csv for scripts (keys are the YAML field names)' -r -f -a "table\t''
+json\t''
+yaml\t''
+csv\t''"
+complete -c tkt -n "__fish_tkt_using_subcommand equipment; and __fish_seen_subcommand_from list" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
+complete -c tkt -n "__fish_tkt_using_subcommand equipment; and __fish_seen_subcommand_from list" -l in-warranty -d 'Only units whose warranty covers today'
+complete -c tkt -n "__fish_tkt_using_subcommand equipment; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
+complete -c tkt -n "__fish_tkt_using_subcommand equipment; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c tkt -n "__fish_tkt_using_subcommand equipment; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c tkt -n "__fish_tkt_using_subcommand equipment; and __fish_seen_subcommand_from show" -s f -l format -d 'Output format: table for people; json, yaml and csv for scripts (keys are the YAML field names)' -r -f -a "table\t''
+json\t''
+yaml\t''
+csv\t''"
+complete -c tkt -n "__fish_tkt_using_subcommand equipment; and __fish_seen_subcommand_from show" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
+complete -c tkt -n "__fish_tkt_using_subcommand equipment; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
+complete -c tkt -n "__fish_tkt_using_subcommand equipment; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c tkt -n "__fish_tkt_using_subcommand equipment; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c tkt -n "__fish_tkt_using_subcommand equipment; and __fish_seen_subcommand_from edit" -l item -d 'The item this unit is (required to create)' -r
+complete -c tkt -n "__fish_tkt_using_subcommand equipment; and __fish_seen_subcommand_from edit" -l customer -d 'The customer who owns it (required to create)' -r
+complete -c tkt -n "__fish_tkt_using_subcommand equipment; and __fish_seen_subcommand_from edit" -l sold-on -d 'The day it was sold or installed (YYYY-MM-DD)' -r
+complete -c tkt -n "__fish_tkt_using_subcommand equipment; and __fish_seen_subcommand_from edit" -l warranty-until -d 'Last day of warranty; by default sold_on plus the item\'s warranty months, less a day' -r
+complete -c tkt -n "__fish_tkt_using_subcommand equipment; and __fish_seen_subcommand_from edit" -l location -d 'Where the unit is installed' -r
+complete -c tkt -n "__fish_tkt_using_subcommand equipment; and __fish_seen_subcommand_from edit" -l notes -r
+complete -c tkt -n "__fish_tkt_using_subcommand equipment; and __fish_seen_subcommand_from edit" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
+complete -c tkt -n "__fish_tkt_using_subcommand equipment; and __fish_seen_subcommand_from edit" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
+complete -c tkt -n "__fish_tkt_using_subcommand equipment; and __fish_seen_subcommand_from edit" -s h -l help -d 'Print help'
+complete -c tkt -n "__fish_tkt_using_subcommand equipment; and __fish_seen_subcommand_from edit" -s V -l version -d 'Print version'
+complete -c tkt -n "__fish_tkt_using_subcommand equipment; and __fish_seen_subcommand_from history" -s f -l format -d 'Output format: table for people; json, yaml and csv for scripts (keys are the YAML field names)' -r -f -a "table\t''
+json\t''
+yaml\t''
+csv\t''"
+complete -c tkt -n "__fish_tkt_using_subcommand equipment; and __fish_seen_subcommand_from history" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
+complete -c tkt -n "__fish_tkt_using_subcommand equipment; and __fish_seen_subcommand_from history" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
+complete -c tkt -n "__fish_tkt_using_subcommand equipment; and __fish_seen_subcommand_from history" -s h -l help -d 'Print help'
+complete -c tkt -n "__fish_tkt_using_subcommand equipment; and __fish_seen_subcommand_from history" -s V -l version -d 'Print version'
+complete -c tkt -n "__fish_tkt_using_subcommand equipment; and __fish_seen_subcommand_from help" -f -a "create" -d 'Register a unit sold to a customer; prints its serial'
+complete -c tkt -n "__fish_tkt_using_subcommand equipment; and __fish_seen_subcommand_from help" -f -a "list" -d 'List units, with their warranty status today'
+complete -c tkt -n "__fish_tkt_using_subcommand equipment; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one unit'
+complete -c tkt -n "__fish_tkt_using_subcommand equipment; and __fish_seen_subcommand_from help" -f -a "edit" -d 'Change fields (empty text clears one); $EDITOR without flags'
+complete -c tkt -n "__fish_tkt_using_subcommand equipment; and __fish_seen_subcommand_from help" -f -a "history" -d 'List the tickets opened on a unit'
+complete -c tkt -n "__fish_tkt_using_subcommand equipment; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tkt -n "__fish_tkt_using_subcommand check" -s f -l format -d 'Output format: table for people; json, yaml and csv for scripts (keys are the YAML field names)' -r -f -a "table\t''
+json\t''
+yaml\t''
+csv\t''"
+complete -c tkt -n "__fish_tkt_using_subcommand check" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
+complete -c tkt -n "__fish_tkt_using_subcommand check" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
+complete -c tkt -n "__fish_tkt_using_subcommand check" -s h -l help -d 'Print help'
+complete -c tkt -n "__fish_tkt_using_subcommand check" -s V -l version -d 'Print version'
+complete -c tkt -n "__fish_tkt_using_subcommand completions" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
+complete -c tkt -n "__fish_tkt_using_subcommand completions" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
+complete -c tkt -n "__fish_tkt_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c tkt -n "__fish_tkt_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c tkt -n "__fish_tkt_using_subcommand help; and not __fish_seen_subcommand_from init ticket state customer item equipment check completions help" -f -a "init" -d 'Create a desk: tkt.toml, the state catalog, a git repository and a first commit'
+complete -c tkt -n "__fish_tkt_using_subcommand help; and not __fish_seen_subcommand_from init ticket state customer item equipment check completions help" -f -a "ticket" -d 'Open, follow and close tickets'
+complete -c tkt -n "__fish_tkt_using_subcommand help; and not __fish_seen_subcommand_from init ticket state customer item equipment check completions help" -f -a "state" -d 'Edit the state catalog: names, order, closed states, allowed transitions'
+complete -c tkt -n "__fish_tkt_using_subcommand help; and not __fish_seen_subcommand_from init ticket state customer item equipment check completions help" -f -a "customer" -d 'Customers and their fiscal data'
+complete -c tkt -n "__fish_tkt_using_subcommand help; and not __fish_seen_subcommand_from init ticket state customer item equipment check completions help" -f -a "item" -d 'Products and services, with price, VAT rate, serial pattern and warranty'
+complete -c tkt -n "__fish_tkt_using_subcommand help; and not __fish_seen_subcommand_from init ticket state customer item equipment check completions help" -f -a "equipment" -d 'Serial-numbered units sold to customers, and their warranty'
+complete -c tkt -n "__fish_tkt_using_subcommand help; and not __fish_seen_subcommand_from init ticket state customer item equipment check completions help" -f -a "check" -d 'Check every record of the desk and list what is wrong, one line each'
+complete -c tkt -n "__fish_tkt_using_subcommand help; and not __fish_seen_subcommand_from init ticket state customer item equipment check completions help" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, elvish, powershell) or the man page'
+complete -c tkt -n "__fish_tkt_using_subcommand help; and not __fish_seen_subcommand_from init ticket state customer item equipment check completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand_from ticket" -f -a "create" -d 'Open a ticket; prints its id'
+complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand_from ticket" -f -a "list" -d 'List tickets, filtered and sorted'
+complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand_from ticket" -f -a "show" -d 'Show a ticket with its notes and history'
+complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand_from ticket" -f -a "edit" -d 'Change fields of a ticket; $EDITOR without flags'
+complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand_from ticket" -f -a "note" -d 'Add a note to a ticket'
+complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand_from ticket" -f -a "assign" -d 'Assign a ticket to a technician (yourself by default)'
+complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand_from ticket" -f -a "transition" -d 'Move a ticket to another state, as the catalog allows'
+complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand_from ticket" -f -a "log" -d 'Who changed what and when, field by field, from git history'
+complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand_from state" -f -a "create" -d 'Add a state to the catalog'
+complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand_from state" -f -a "list" -d 'List the catalog in its order'
+complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand_from state" -f -a "show" -d 'Show one state'
+complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand_from state" -f -a "edit" -d 'Rename, re-order, open/close a state or change its transitions ($EDITOR without flags)'
+complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand_from state" -f -a "delete" -d 'Delete a state no ticket is in; transitions to it are removed'
+complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand_from customer" -f -a "create" -d 'Add a customer; prints the new id (C-0001...)'
+complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand_from customer" -f -a "list" -d 'List customers'
+complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand_from customer" -f -a "show" -d 'Show one customer'
+complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand_from customer" -f -a "edit" -d 'Change fields (empty text clears one); $EDITOR without flags'
+complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand_from item" -f -a "create" -d 'Add an item; prints its code'
+complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand_from item" -f -a "list" -d 'List items'
+complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand_from item" -f -a "show" -d 'Show one item'
+complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand_from item" -f -a "edit" -d 'Change fields (empty text clears one); $EDITOR without flags'
+complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand_from equipment" -f -a "create" -d 'Register a unit sold to a customer; prints its serial'
+complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand_from equipment" -f -a "list" -d 'List units, with their warranty status today'
+complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand_from equipment" -f -a "show" -d 'Show one unit'
+complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand_from equipment" -f -a "edit" -d 'Change fields (empty text clears one); $EDITOR without flags'
+complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand_from equipment" -f -a "history" -d 'List the tickets opened on a unit'

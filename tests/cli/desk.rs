@@ -1,0 +1,121 @@
+//! The desk on disk and in git: init, commits, sub-folder desks, no repository, the lock.
+
+use predicates::prelude::*;
+
+use crate::common::TestDesk;
+
+#[test]
+fn init_makes_a_desk_with_one_commit_and_a_clean_work_tree() {
+    let d = TestDesk::new();
+    assert!(d.path("tkt.toml").is_file());
+    assert!(d.read("tkt.toml").contains("serial_numbers = true"));
+    assert_eq!(d.read(".gitignore"), "/.tkt/\n");
+    assert!(d.path("states/new.yaml").is_file());
+    assert_eq!(d.commits(), 1);
+    assert_eq!(d.last_message(), "tkt: new desk");
+    assert_eq!(d.status(), "");
+    let states = d.ok(&["state", "list", "--format", "json"]);
+    let states: serde_json::Value = serde_json::from_str(&states).unwrap();
+    assert_eq!(states.as_array().unwrap().len(), 7);
+    assert_eq!(states[0]["id"], "new");
+    assert_eq!(states[0]["initial"], true);
+}
+
+#[test]
+fn init_refuses_a_folder_that_is_already_a_desk() {
+    let d = TestDesk::new();
+    let head = d.head();
+    d.tkt(&["init"]).assert().code(4).stderr(predicate::str::contains("already a tkt desk"));
+    assert_eq!(d.head(), head);
+}
+
+#[test]
+fn the_example_desk_is_embedded_and_checks_clean() {
+    let d = TestDesk::example();
+    d.tkt(&["check"]).assert().success().stderr(predicate::str::contains("desk is clean"));
+    let tickets: serde_json::Value = serde_json::from_str(&d.ok(&["ticket", "list", "--format", "json"])).unwrap();
+    assert_eq!(tickets.as_array().unwrap().len(), 20);
+    let states: std::collections::HashSet<&str> = tickets.as_array().unwrap().iter().map(|t| t["state"].as_str().unwrap()).collect();
+    assert_eq!(states.len(), 8, "every state of the catalog is used: {states:?}");
+    assert_eq!(d.status(), "");
+}
+
+#[test]
+fn a_desk_in_a_sub_folder_commits_only_its_own_files_and_leaves_the_users_changes() {
+    let d = TestDesk::empty();
+    // The repository is the parent; the desk is desk/tkt inside it.
+    let repo = d.dir.clone();
+    d.git(&["init", "-q", "-b", "main"]);
+    std::fs::write(repo.join("staged.txt"), "staged\n").unwrap();
+    std::fs::write(repo.join("unstaged.txt"), "v1\n").unwrap();
+    d.git(&["add", "staged.txt", "unstaged.txt"]);
+    d.git(&["commit", "-q", "-m", "user work"]);
+    std::fs::write(repo.join("staged.txt"), "staged v2\n").unwrap();
+    d.git(&["add", "staged.txt"]);
+    std::fs::write(repo.join("unstaged.txt"), "v2\n").unwrap();
+
+    d.tkt(&["init", "tkt"]).assert().success();
+    d.tkt(&["-C", "tkt", "customer", "create", "--name", "Bianchi"]).assert().success().stdout("C-0001\n");
+
+    let files = d.git(&["show", "--name-only", "--format=", "HEAD"]);
+    assert_eq!(files.trim(), "tkt/customers/C-0001.yaml");
+    let status = d.status();
+    assert!(status.contains("M  staged.txt"), "the user's staged change is kept staged: {status}");
+    assert!(status.contains(" M unstaged.txt"), "the user's unstaged change is kept: {status}");
+    assert_eq!(status.lines().count(), 2, "{status}");
+    assert_eq!(std::fs::read_to_string(repo.join("staged.txt")).unwrap(), "staged v2\n");
+}
+
+#[test]
+fn without_a_repository_commands_work_and_say_once_that_history_is_off() {
+    let d = TestDesk::empty();
+    // A desk made by hand, in no git repository.
+    d.write("tkt.toml", "[features]\nserial_numbers = false\n");
+    d.write("states/open.yaml", "id: open\nname: Open\ninitial: true\ntransitions: [done]\n");
+    d.write("states/done.yaml", "id: done\nname: Done\nclosed: true\n");
+    d.tkt(&["customer", "create", "--name", "Verdi"]).assert().success().stderr(predicate::str::contains("history is off"));
+    d.tkt(&["ticket", "create", "--customer", "C-0001", "--title", "Guasto"])
+        .assert()
+        .success()
+        .stdout("T-2026-0001\n")
+        .stderr(predicate::str::contains("history is off").not());
+    d.tkt(&["ticket", "transition", "T-2026-0001", "done"]).assert().success();
+    d.tkt(&["ticket", "log", "T-2026-0001"]).assert().code(1).stderr(predicate::str::contains("history is off"));
+}
+
+#[test]
+fn a_busy_desk_makes_writers_wait_then_exit_5_while_readers_go_on() {
+    let d = TestDesk::new();
+    std::fs::create_dir_all(d.path(".tkt")).unwrap();
+    let lock = std::fs::File::options().create(true).truncate(false).write(true).open(d.path(".tkt/lock")).unwrap();
+    lock.lock().unwrap();
+    let head = d.head();
+    d.tkt(&["customer", "create", "--name", "Neri"]).assert().code(5).stderr(predicate::str::contains("desk busy"));
+    assert_eq!(d.head(), head);
+    assert!(!d.path("customers/C-0001.yaml").exists());
+    d.tkt(&["state", "list"]).assert().success();
+    drop(lock);
+    d.tkt(&["customer", "create", "--name", "Neri"]).assert().success().stdout("C-0001\n");
+}
+
+#[test]
+fn the_desk_is_found_from_a_sub_folder_from_tkt_desk_and_not_elsewhere() {
+    let d = TestDesk::new();
+    std::fs::create_dir_all(d.path("tickets/2026")).unwrap();
+    d.tkt(&["state", "show", "new"]).current_dir(d.path("tickets/2026")).assert().success();
+    d.tkt(&["state", "show", "new"]).current_dir(d.tmp.path()).env("TKT_DESK", &d.dir).assert().success();
+    d.tkt(&["state", "list"])
+        .current_dir(d.tmp.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no tkt desk").and(predicate::str::contains("tkt init")));
+}
+
+#[test]
+fn numbers_are_never_reused_after_a_file_is_deleted() {
+    let d = TestDesk::new();
+    d.ok(&["customer", "create", "--name", "A"]);
+    d.ok(&["customer", "create", "--name", "B"]);
+    std::fs::remove_file(d.path("customers/C-0002.yaml")).unwrap();
+    assert_eq!(d.ok(&["customer", "create", "--name", "C"]), "C-0003\n");
+}

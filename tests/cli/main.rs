@@ -1,0 +1,10 @@
+//! Integration tests: the `tkt` binary driven in temporary git desks.
+
+mod common;
+
+mod catalog;
+mod check;
+mod desk;
+mod output;
+mod records;
+mod ticket;
