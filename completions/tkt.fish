@@ -76,14 +76,14 @@ complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcomma
 complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
 complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
 complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from list" -l state -d 'Only tickets in these states (comma-separated, repeatable)' -r
-complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from list" -l customer -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from list" -l customer -d 'Only tickets of this customer (C-0001)' -r
 complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from list" -l assignee -d 'Only tickets assigned to USER; `-` for unassigned ones' -r
-complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from list" -l priority -r -f -a "low\t''
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from list" -l priority -d 'Only tickets of this priority' -r -f -a "low\t''
 normal\t''
 high\t''
 urgent\t''"
-complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from list" -l item -r
-complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from list" -l serial -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from list" -l item -d 'Only tickets about this item code' -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from list" -l serial -d 'Only tickets about this unit (serial number)' -r
 complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from list" -l warranty -d 'Only warranty tickets (`--warranty false` for the others)' -r -f -a "true\t''
 false\t''"
 complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from list" -l since -d 'Only tickets opened on or after this day' -r

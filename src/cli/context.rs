@@ -43,7 +43,10 @@ impl Ctx {
         };
         let lock_wait = match var("TKT_LOCK_TIMEOUT") {
             Some(s) => Duration::from_secs_f64(
-                s.parse::<f64>().ok().filter(|v| v.is_finite() && *v >= 0.0).ok_or_else(|| Error::usage(format!("TKT_LOCK_TIMEOUT={s:?} is not a number of seconds")))?,
+                s.parse::<f64>()
+                    .ok()
+                    .filter(|v| v.is_finite() && *v >= 0.0)
+                    .ok_or_else(|| Error::usage(format!("TKT_LOCK_TIMEOUT={s:?} is not a number of seconds")))?,
             ),
             None => Duration::from_secs(10),
         };
@@ -93,10 +96,23 @@ impl Ctx {
             .unwrap_or_else(|| "unknown".into());
         // git needs an address; without one configured, a local one that says so.
         let email = self.email.clone().or(git_email).unwrap_or_else(|| {
-            let local: String = name.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '.' }).collect();
+            let local: String = name
+                .chars()
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() {
+                        c.to_ascii_lowercase()
+                    } else {
+                        '.'
+                    }
+                })
+                .collect();
             format!("{local}@localhost")
         });
-        Author { name, email, when: self.now }
+        Author {
+            name,
+            email,
+            when: self.now,
+        }
     }
 
     /// Commits the changed files with one message; says once per desk when the desk is in
@@ -105,7 +121,9 @@ impl Ctx {
         if !desk.commit(paths, message, &self.author(desk))? {
             let marker = desk.root().join(LOCAL_DIR).join("history-off");
             if !marker.exists() {
-                self.warn("this desk is in no git repository: history is off (run `git init` in the desk to turn it on)");
+                self.warn(
+                    "this desk is in no git repository: history is off (run `git init` in the desk to turn it on)",
+                );
                 let _ = std::fs::create_dir_all(desk.root().join(LOCAL_DIR));
                 let _ = std::fs::write(marker, "");
             }
@@ -115,7 +133,11 @@ impl Ctx {
 
     /// Standard output for records, fitted to the terminal.
     pub fn out(&self) -> Output<std::io::StdoutLock<'static>> {
-        Output { out: std::io::stdout().lock(), width: self.width, color: self.stdout_color }
+        Output {
+            out: std::io::stdout().lock(),
+            width: self.width,
+            color: self.stdout_color,
+        }
     }
 
     /// Prints an id (or other result for scripts) alone on stdout.
@@ -132,7 +154,11 @@ impl Ctx {
     }
 
     pub fn warn(&self, message: impl AsRef<str>) {
-        let prefix = if self.stderr_color { "\x1b[1;33mwarning:\x1b[0m" } else { "warning:" };
+        let prefix = if self.stderr_color {
+            "\x1b[1;33mwarning:\x1b[0m"
+        } else {
+            "warning:"
+        };
         let _ = writeln!(std::io::stderr().lock(), "{prefix} {}", message.as_ref());
     }
 
@@ -142,7 +168,9 @@ impl Ctx {
             return Ok(value.to_string());
         }
         let mut text = String::new();
-        std::io::stdin().read_to_string(&mut text).map_err(|e| Error::refused(format!("standard input: {e}")))?;
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|e| Error::refused(format!("standard input: {e}")))?;
         Ok(text.trim_end_matches(['\n', '\r']).to_string())
     }
 }

@@ -88,9 +88,24 @@ pub struct CustomerFields {
 impl CustomerFields {
     fn is_empty(&self) -> bool {
         let f = self;
-        [&f.name, &f.vat_number, &f.tax_code, &f.street, &f.zip, &f.city, &f.province, &f.country, &f.email, &f.phone, &f.pec, &f.sdi_code, &f.payment_terms, &f.notes]
-            .iter()
-            .all(|v| v.is_none())
+        [
+            &f.name,
+            &f.vat_number,
+            &f.tax_code,
+            &f.street,
+            &f.zip,
+            &f.city,
+            &f.province,
+            &f.country,
+            &f.email,
+            &f.phone,
+            &f.pec,
+            &f.sdi_code,
+            &f.payment_terms,
+            &f.notes,
+        ]
+        .iter()
+        .all(|v| v.is_none())
     }
 
     fn apply(self, c: &mut Customer) {
@@ -126,10 +141,15 @@ pub fn run(ctx: &Ctx, cmd: CustomerCommand) -> Result<()> {
             let mut customers: Vec<Customer> = desk.load_all()?;
             if let Some(text) = text.map(|t| t.to_lowercase()) {
                 customers.retain(|c| {
-                    [Some(&c.name), c.vat_number.as_ref(), c.address.city.as_ref(), c.email.as_ref()]
-                        .into_iter()
-                        .flatten()
-                        .any(|v| v.to_lowercase().contains(&text))
+                    [
+                        Some(&c.name),
+                        c.vat_number.as_ref(),
+                        c.address.city.as_ref(),
+                        c.email.as_ref(),
+                    ]
+                    .into_iter()
+                    .flatten()
+                    .any(|v| v.to_lowercase().contains(&text))
                 });
             }
             print_customers(ctx, format, &customers)
@@ -175,7 +195,11 @@ fn cmd_customer_create(ctx: &Ctx, args: CustomerCreateArgs) -> Result<()> {
         None => desk.next_id(Kind::Customer, None)?,
     };
     let path = desk.write(&customer)?;
-    ctx.commit(&desk, &[path], &format!("{}: new customer {}", customer.id, customer.name))?;
+    ctx.commit(
+        &desk,
+        &[path],
+        &format!("{}: new customer {}", customer.id, customer.name),
+    )?;
     ctx.print_id(&customer.id)
 }
 

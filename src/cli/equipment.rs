@@ -77,11 +77,17 @@ pub struct EquipmentFields {
 pub fn run(ctx: &Ctx, cmd: EquipmentCommand) -> Result<()> {
     let desk = ctx.open_desk()?;
     if !desk.config.features.serial_numbers {
-        return Err(Error::refused("serial numbers are off in this desk").with_hint("set `serial_numbers = true` under [features] in tkt.toml"));
+        return Err(Error::refused("serial numbers are off in this desk")
+            .with_hint("set `serial_numbers = true` under [features] in tkt.toml"));
     }
     match cmd {
         EquipmentCommand::Create { serial, fields } => cmd_equipment_create(ctx, &desk, serial, fields),
-        EquipmentCommand::List { customer, item, in_warranty, format } => {
+        EquipmentCommand::List {
+            customer,
+            item,
+            in_warranty,
+            format,
+        } => {
             let mut units: Vec<Equipment> = desk.load_all()?;
             let today = ctx.now.date_naive();
             units.retain(|u| {
@@ -99,7 +105,13 @@ pub fn run(ctx: &Ctx, cmd: EquipmentCommand) -> Result<()> {
                     ("customer", &|u: &Equipment| u.customer.clone()),
                     ("sold_on", &|u: &Equipment| opt_date(u.sold_on)),
                     ("warranty_until", &|u: &Equipment| opt_date(u.warranty_until)),
-                    ("warranty", &|u: &Equipment| if warranty_covers(u, today) { "in warranty".into() } else { "expired".into() }),
+                    ("warranty", &|u: &Equipment| {
+                        if warranty_covers(u, today) {
+                            "in warranty".into()
+                        } else {
+                            "expired".into()
+                        }
+                    }),
                 ],
             )
         }
@@ -108,7 +120,13 @@ pub fn run(ctx: &Ctx, cmd: EquipmentCommand) -> Result<()> {
             let _lock = desk.lock(ctx.lock_wait)?;
             let before: Equipment = desk.load(&serial)?;
             let check = |u: &Equipment| check_unit(&desk, u).map(|_| vec![]);
-            if fields.item.is_none() && fields.customer.is_none() && fields.sold_on.is_none() && fields.warranty_until.is_none() && fields.location.is_none() && fields.notes.is_none() {
+            if fields.item.is_none()
+                && fields.customer.is_none()
+                && fields.sold_on.is_none()
+                && fields.warranty_until.is_none()
+                && fields.location.is_none()
+                && fields.notes.is_none()
+            {
                 return edit_in_editor(ctx, &desk, &before, check);
             }
             let mut after = before.clone();
@@ -117,7 +135,11 @@ pub fn run(ctx: &Ctx, cmd: EquipmentCommand) -> Result<()> {
         }
         EquipmentCommand::History { serial, format } => {
             desk.load::<Equipment>(&serial)?;
-            let tickets: Vec<Ticket> = desk.load_all::<Ticket>()?.into_iter().filter(|t| t.serial.as_deref() == Some(serial.as_str())).collect();
+            let tickets: Vec<Ticket> = desk
+                .load_all::<Ticket>()?
+                .into_iter()
+                .filter(|t| t.serial.as_deref() == Some(serial.as_str()))
+                .collect();
             print_tickets(ctx, &desk, format.format, &tickets)
         }
     }
@@ -145,7 +167,11 @@ fn cmd_equipment_create(ctx: &Ctx, desk: &Desk, serial: String, fields: Equipmen
     apply(desk, fields, &mut unit)?;
     check_unit(desk, &unit)?;
     let path = desk.write(&unit)?;
-    ctx.commit(desk, &[path], &format!("{}: new unit of {} for {}", unit.serial, unit.item, unit.customer))?;
+    ctx.commit(
+        desk,
+        &[path],
+        &format!("{}: new unit of {} for {}", unit.serial, unit.item, unit.customer),
+    )?;
     if let Some(until) = unit.warranty_until {
         ctx.say(format!("{}: warranty until {until}", unit.serial));
     }
@@ -180,7 +206,14 @@ fn apply(desk: &Desk, f: EquipmentFields, u: &mut Equipment) -> Result<()> {
 }
 
 fn check_unit(desk: &Desk, u: &Equipment) -> Result<()> {
-    let item = if Kind::Item.check_id(&u.item).is_ok() { desk.get::<Item>(&u.item)? } else { None };
+    let item = if Kind::Item.check_id(&u.item).is_ok() {
+        desk.get::<Item>(&u.item)?
+    } else {
+        None
+    };
     let customer = Kind::Customer.check_id(&u.customer).is_ok() && desk.get::<Customer>(&u.customer)?.is_some();
-    refuse_if_any(&format!("unit {}", u.serial), check_equipment(u, item.as_ref(), customer))
+    refuse_if_any(
+        &format!("unit {}", u.serial),
+        check_equipment(u, item.as_ref(), customer),
+    )
 }

@@ -52,17 +52,11 @@ pub struct Features {
     pub serial_numbers: bool,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Numbering {
     #[serde(default)]
     pub prefixes: Prefixes,
-}
-
-impl Default for Numbering {
-    fn default() -> Self {
-        Numbering { prefixes: Prefixes::default() }
-    }
 }
 
 /// Id prefixes per kind (DESIGN §4); documents get theirs with the documents issue.
@@ -86,7 +80,11 @@ fn default_customer_prefix() -> String {
 
 impl Default for Prefixes {
     fn default() -> Self {
-        Prefixes { ticket: default_ticket_prefix(), customer: default_customer_prefix(), other: BTreeMap::new() }
+        Prefixes {
+            ticket: default_ticket_prefix(),
+            customer: default_customer_prefix(),
+            other: BTreeMap::new(),
+        }
     }
 }
 
@@ -151,7 +149,10 @@ impl Config {
     fn check(&self) -> std::result::Result<(), String> {
         let prefix = regex::Regex::new(r"^[A-Z][A-Z0-9]{0,9}$").unwrap();
         let p = &self.numbering.prefixes;
-        for (key, value) in [("ticket", &p.ticket), ("customer", &p.customer)].into_iter().chain(p.other.iter().map(|(k, v)| (k.as_str(), v))) {
+        for (key, value) in [("ticket", &p.ticket), ("customer", &p.customer)]
+            .into_iter()
+            .chain(p.other.iter().map(|(k, v)| (k.as_str(), v)))
+        {
             if !prefix.is_match(value) {
                 return Err(format!("numbering.prefixes.{key}: {value:?} must be 1-10 capital letters or digits, starting with a letter"));
             }
@@ -159,7 +160,9 @@ impl Config {
         let name = regex::Regex::new(r"^[a-z][a-z0-9_]{0,39}$").unwrap();
         for (field, def) in &self.fields {
             if !name.is_match(field) {
-                return Err(format!("fields.{field}: a field name is lower-case letters, digits and '_'"));
+                return Err(format!(
+                    "fields.{field}: a field name is lower-case letters, digits and '_'"
+                ));
             }
             match (def.kind, def.values.is_empty()) {
                 (FieldType::Enum, true) => return Err(format!("fields.{field}: an enum field needs `values = [...]`")),

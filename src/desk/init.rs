@@ -26,7 +26,10 @@ pub struct Initialised {
 /// Creates a desk in `dir` (made if missing). Refuses a folder that already holds one.
 pub fn init_desk(dir: &Path, opts: &InitOptions) -> Result<Initialised> {
     if dir.join(CONFIG_FILE).exists() {
-        return Err(Error::refused(format!("{}: already a tkt desk ({CONFIG_FILE} exists)", dir.display())));
+        return Err(Error::refused(format!(
+            "{}: already a tkt desk ({CONFIG_FILE} exists)",
+            dir.display()
+        )));
     }
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let created_repo = match Repo::discover(dir)? {
@@ -52,7 +55,11 @@ pub fn init_desk(dir: &Path, opts: &InitOptions) -> Result<Initialised> {
     }
     files.sort();
     files.dedup();
-    Ok(Initialised { desk, files, created_repo })
+    Ok(Initialised {
+        desk,
+        files,
+        created_repo,
+    })
 }
 
 fn write_embedded(src: &Dir<'_>, dest: &Path, files: &mut Vec<PathBuf>) -> Result<()> {
@@ -80,11 +87,46 @@ pub fn default_catalog() -> Vec<State> {
         extra: Default::default(),
     };
     vec![
-        s("new", "New", "Opened, nobody has looked at it yet", 10, false, &["in-progress", "waiting-customer", "cancelled"]),
-        s("in-progress", "In progress", "Someone is working on it", 20, false, &["waiting-customer", "waiting-parts", "resolved", "cancelled"]),
-        s("waiting-customer", "Waiting for customer", "Needs an answer or access from the customer", 30, false, &["in-progress", "resolved", "cancelled"]),
-        s("waiting-parts", "Waiting for parts", "Spare parts are on order", 40, false, &["in-progress", "cancelled"]),
-        s("resolved", "Resolved", "Fixed; waiting for the customer to confirm", 50, false, &["closed", "in-progress"]),
+        s(
+            "new",
+            "New",
+            "Opened, nobody has looked at it yet",
+            10,
+            false,
+            &["in-progress", "waiting-customer", "cancelled"],
+        ),
+        s(
+            "in-progress",
+            "In progress",
+            "Someone is working on it",
+            20,
+            false,
+            &["waiting-customer", "waiting-parts", "resolved", "cancelled"],
+        ),
+        s(
+            "waiting-customer",
+            "Waiting for customer",
+            "Needs an answer or access from the customer",
+            30,
+            false,
+            &["in-progress", "resolved", "cancelled"],
+        ),
+        s(
+            "waiting-parts",
+            "Waiting for parts",
+            "Spare parts are on order",
+            40,
+            false,
+            &["in-progress", "cancelled"],
+        ),
+        s(
+            "resolved",
+            "Resolved",
+            "Fixed; waiting for the customer to confirm",
+            50,
+            false,
+            &["closed", "in-progress"],
+        ),
         s("closed", "Closed", "Done", 60, true, &["in-progress"]),
         s("cancelled", "Cancelled", "Not going ahead", 70, true, &["new"]),
     ]

@@ -23,8 +23,12 @@ pub fn read_record<T: Record>(abs: &Path, shown: &Path) -> Result<T> {
             Ok(p) => format!("belongs in {}", p.display()),
             Err(e) => e.message,
         };
-        return Err(Error::refused(format!("{}: id {:?} disagrees with its path ({why})", shown.display(), record.id()))
-            .with_hint("rename the file or fix its id"));
+        return Err(Error::refused(format!(
+            "{}: id {:?} disagrees with its path ({why})",
+            shown.display(),
+            record.id()
+        ))
+        .with_hint("rename the file or fix its id"));
     }
     Ok(record)
 }
@@ -41,7 +45,11 @@ pub fn read_text(abs: &Path, shown: &Path) -> Result<String> {
     }
     let bytes = std::fs::read(abs).map_err(|e| Error::io(shown, e))?;
     let text = String::from_utf8(bytes).map_err(|e| {
-        Error::refused(format!("{}: not UTF-8 text (invalid byte at offset {})", shown.display(), e.utf8_error().valid_up_to()))
+        Error::refused(format!(
+            "{}: not UTF-8 text (invalid byte at offset {})",
+            shown.display(),
+            e.utf8_error().valid_up_to()
+        ))
     })?;
     // A byte-order mark written by some editors is not part of the YAML.
     Ok(text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text))
@@ -75,7 +83,10 @@ pub fn to_yaml<T: Record>(record: &T) -> Result<String> {
 pub fn write_atomic(abs: &Path, contents: &[u8]) -> Result<()> {
     let dir = abs.parent().expect("record paths have a parent");
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let mut tmp = tempfile::Builder::new().prefix(TEMP_PREFIX).tempfile_in(dir).map_err(|e| Error::io(dir, e))?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(TEMP_PREFIX)
+        .tempfile_in(dir)
+        .map_err(|e| Error::io(dir, e))?;
     tmp.write_all(contents).map_err(|e| Error::io(abs, e))?;
     tmp.as_file().sync_all().map_err(|e| Error::io(abs, e))?;
     tmp.persist(abs).map_err(|e| Error::io(abs, e.error))?;

@@ -64,7 +64,10 @@ impl Repo {
         let Ok(config) = self.repo.config() else {
             return (None, None);
         };
-        (config.get_string("user.name").ok(), config.get_string("user.email").ok())
+        (
+            config.get_string("user.name").ok(),
+            config.get_string("user.email").ok(),
+        )
     }
 
     fn repo_path(&self, desk_path: &Path) -> PathBuf {
@@ -122,7 +125,9 @@ impl Repo {
         let mut walk = self.repo.revwalk()?;
         match walk.push_head() {
             Ok(()) => {}
-            Err(e) if matches!(e.code(), git2::ErrorCode::UnbornBranch | git2::ErrorCode::NotFound) => return Ok(vec![]),
+            Err(e) if matches!(e.code(), git2::ErrorCode::UnbornBranch | git2::ErrorCode::NotFound) => {
+                return Ok(vec![])
+            }
             Err(e) => return Err(e.into()),
         }
         walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::TIME | git2::Sort::REVERSE)?;
@@ -139,8 +144,11 @@ impl Repo {
             }
             let a = commit.author();
             let when = commit.author().when();
-            let offset = chrono::FixedOffset::east_opt(when.offset_minutes() * 60).unwrap_or(chrono::FixedOffset::east_opt(0).unwrap());
-            let at = chrono::DateTime::from_timestamp(when.seconds(), 0).unwrap_or_default().with_timezone(&offset);
+            let offset = chrono::FixedOffset::east_opt(when.offset_minutes() * 60)
+                .unwrap_or(chrono::FixedOffset::east_opt(0).unwrap());
+            let at = chrono::DateTime::from_timestamp(when.seconds(), 0)
+                .unwrap_or_default()
+                .with_timezone(&offset);
             out.push(Revision {
                 commit: oid_short(commit.id()),
                 author: a.name().unwrap_or("?").to_string(),
@@ -173,6 +181,8 @@ fn oid_short(oid: Oid) -> String {
 
 /// Git stores paths with `/` and as UTF-8 here.
 fn git_path(p: &Path) -> Result<String> {
-    let s = p.to_str().ok_or_else(|| Error::failure(format!("{}: path is not UTF-8", p.display())))?;
+    let s = p
+        .to_str()
+        .ok_or_else(|| Error::failure(format!("{}: path is not UTF-8", p.display())))?;
     Ok(s.replace('\\', "/"))
 }

@@ -38,7 +38,13 @@ fn compare(prefix: &str, before: &Value, after: &Value, out: &mut Vec<FieldChang
     if before == after {
         return;
     }
-    let key = |k: &str| if prefix.is_empty() { k.to_string() } else { format!("{prefix}.{k}") };
+    let key = |k: &str| {
+        if prefix.is_empty() {
+            k.to_string()
+        } else {
+            format!("{prefix}.{k}")
+        }
+    };
     match (before, after) {
         (Value::Object(b), Value::Object(a)) => {
             for (k, av) in a {
@@ -57,15 +63,27 @@ fn compare(prefix: &str, before: &Value, after: &Value, out: &mut Vec<FieldChang
         }
         (Value::Array(b), Value::Array(a)) if a.len() > b.len() && a.starts_with(b) => {
             for added in &a[b.len()..] {
-                out.push(FieldChange { field: format!("{prefix}[+]"), from: Value::Null, to: added.clone() });
+                out.push(FieldChange {
+                    field: format!("{prefix}[+]"),
+                    from: Value::Null,
+                    to: added.clone(),
+                });
             }
         }
         (Value::Null, Value::Array(a)) if !prefix.is_empty() => {
             for added in a {
-                out.push(FieldChange { field: format!("{prefix}[+]"), from: Value::Null, to: added.clone() });
+                out.push(FieldChange {
+                    field: format!("{prefix}[+]"),
+                    from: Value::Null,
+                    to: added.clone(),
+                });
             }
         }
-        _ => out.push(FieldChange { field: prefix.to_string(), from: before.clone(), to: after.clone() }),
+        _ => out.push(FieldChange {
+            field: prefix.to_string(),
+            from: before.clone(),
+            to: after.clone(),
+        }),
     }
 }
 

@@ -18,16 +18,20 @@ pub enum Kind {
     Ticket,
 }
 
-static SEQUENCE_ID: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^([A-Z][A-Z0-9]{0,9})-(?:(\d{4})-)?(\d{4,9})(?:-([A-Z0-9]{1,10}))?$").unwrap()
-});
-static STATE_ID: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^[a-z0-9][a-z0-9_-]{0,39}$").unwrap());
-static CODE_ID: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$").unwrap());
+static SEQUENCE_ID: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^([A-Z][A-Z0-9]{0,9})-(?:(\d{4})-)?(\d{4,9})(?:-([A-Z0-9]{1,10}))?$").unwrap());
+static STATE_ID: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[a-z0-9][a-z0-9_-]{0,39}$").unwrap());
+static CODE_ID: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$").unwrap());
 
 impl Kind {
-    pub const ALL: [Kind; 6] = [Kind::State, Kind::Customer, Kind::Item, Kind::Equipment, Kind::Request, Kind::Ticket];
+    pub const ALL: [Kind; 6] = [
+        Kind::State,
+        Kind::Customer,
+        Kind::Item,
+        Kind::Equipment,
+        Kind::Request,
+        Kind::Ticket,
+    ];
 
     /// The word used in messages: "ticket T-2026-0001 not found".
     pub fn noun(self) -> &'static str {
@@ -78,7 +82,10 @@ impl Kind {
                 Kind::Ticket => "PREFIX-YYYY-NNNN (e.g. T-2026-0042)",
                 Kind::Request => "PREFIX-YYYY-NNNN (e.g. R-2026-0007)",
             };
-            Err(Error::refused(format!("invalid {} id {id:?}: expected {expected}", self.noun())))
+            Err(Error::refused(format!(
+                "invalid {} id {id:?}: expected {expected}",
+                self.noun()
+            )))
         }
     }
 
@@ -110,7 +117,7 @@ impl SequenceId {
         let c = SEQUENCE_ID.captures(id)?;
         Some(SequenceId {
             prefix: c[1].to_string(),
-            year: c.get(2).map(|y| y.as_str().parse().ok()).flatten(),
+            year: c.get(2).and_then(|y| y.as_str().parse().ok()),
             seq: c[3].parse().ok()?,
             series: c.get(4).map(|s| s.as_str().to_string()),
         })
@@ -137,7 +144,16 @@ mod tests {
 
     #[test]
     fn ids_that_could_escape_their_folder_are_refused() {
-        for bad in ["../etc", "a/b", "/abs", "T-2026-0001/../x", "x\0y", "", ".hidden", "a..b"] {
+        for bad in [
+            "../etc",
+            "a/b",
+            "/abs",
+            "T-2026-0001/../x",
+            "x\0y",
+            "",
+            ".hidden",
+            "a..b",
+        ] {
             assert!(Kind::Item.check_id(bad).is_err(), "{bad:?} accepted");
             assert!(Kind::Ticket.check_id(bad).is_err(), "{bad:?} accepted");
             assert!(Kind::State.check_id(bad).is_err(), "{bad:?} accepted");
@@ -150,7 +166,10 @@ mod tests {
             Kind::Ticket.path_for("T-2026-0042").unwrap(),
             PathBuf::from("tickets/2026/T-2026-0042.yaml")
         );
-        assert_eq!(Kind::Customer.path_for("C-0001").unwrap(), PathBuf::from("customers/C-0001.yaml"));
+        assert_eq!(
+            Kind::Customer.path_for("C-0001").unwrap(),
+            PathBuf::from("customers/C-0001.yaml")
+        );
         assert!(Kind::Customer.check_id("T-2026-0001").is_err());
     }
 

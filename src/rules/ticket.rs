@@ -33,12 +33,23 @@ pub fn check_ticket(t: &Ticket, config: &Config, refs: &TicketRefs) -> Vec<Probl
     }
     if let Some(serial) = &t.serial {
         if !config.features.serial_numbers {
-            problems.push(Problem::new("serial", "serial numbers are off in this desk (set features.serial_numbers = true in tkt.toml)"));
+            problems.push(Problem::new(
+                "serial",
+                "serial numbers are off in this desk (set features.serial_numbers = true in tkt.toml)",
+            ));
         } else {
             match refs.unit {
-                Some(Some((unit, Some(unit_item)))) => problems.extend(check_serial(&t.customer, t.item.as_deref(), unit, unit_item)),
-                Some(Some((unit, None))) => problems.push(Problem::new("serial", format!("{serial} is a unit of unknown item {:?}", unit.item))),
-                _ => problems.push(Problem::new("serial", format!("unknown serial {serial:?} (register it with `tkt equipment create`)"))),
+                Some(Some((unit, Some(unit_item)))) => {
+                    problems.extend(check_serial(&t.customer, t.item.as_deref(), unit, unit_item))
+                }
+                Some(Some((unit, None))) => problems.push(Problem::new(
+                    "serial",
+                    format!("{serial} is a unit of unknown item {:?}", unit.item),
+                )),
+                _ => problems.push(Problem::new(
+                    "serial",
+                    format!("unknown serial {serial:?} (register it with `tkt equipment create`)"),
+                )),
             }
         }
     }

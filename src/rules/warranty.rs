@@ -9,7 +9,9 @@ use super::Problem;
 /// The last day of a warranty of `months` starting on `sold_on`: the day before the
 /// anniversary (sold 2024-03-15 with 24 months -> covered up to 2026-03-14).
 pub fn warranty_end(sold_on: NaiveDate, months: u32) -> Option<NaiveDate> {
-    sold_on.checked_add_months(Months::new(months))?.checked_sub_days(Days::new(1))
+    sold_on
+        .checked_add_months(Months::new(months))?
+        .checked_sub_days(Days::new(1))
 }
 
 /// Whether the unit's warranty covers the day `on`.
@@ -23,11 +25,17 @@ pub fn check_serial(customer: &str, item: Option<&str>, unit: &Equipment, unit_i
     let mut problems: Vec<Problem> = check_serial_pattern(&unit.serial, unit_item).into_iter().collect();
     if let Some(item) = item {
         if item != unit.item {
-            problems.push(Problem::new("serial", format!("{} is a unit of {}, not of {item}", unit.serial, unit.item)));
+            problems.push(Problem::new(
+                "serial",
+                format!("{} is a unit of {}, not of {item}", unit.serial, unit.item),
+            ));
         }
     }
     if customer != unit.customer {
-        problems.push(Problem::new("serial", format!("{} belongs to customer {}, not {customer}", unit.serial, unit.customer)));
+        problems.push(Problem::new(
+            "serial",
+            format!("{} belongs to customer {}, not {customer}", unit.serial, unit.customer),
+        ));
     }
     problems
 }
@@ -37,8 +45,14 @@ pub fn check_serial_pattern(serial: &str, item: &Item) -> Option<Problem> {
     let pattern = item.serial_pattern.as_deref().filter(|p| !p.is_empty())?;
     match regex::Regex::new(&format!("^(?:{pattern})$")) {
         Ok(re) if re.is_match(serial) => None,
-        Ok(_) => Some(Problem::new("serial", format!("{serial} does not match the pattern {pattern} of item {}", item.code))),
-        Err(_) => Some(Problem::new("serial", format!("item {} has an invalid serial_pattern {pattern:?}", item.code))),
+        Ok(_) => Some(Problem::new(
+            "serial",
+            format!("{serial} does not match the pattern {pattern} of item {}", item.code),
+        )),
+        Err(_) => Some(Problem::new(
+            "serial",
+            format!("item {} has an invalid serial_pattern {pattern:?}", item.code),
+        )),
     }
 }
 
@@ -51,11 +65,17 @@ mod tests {
     }
 
     fn unit() -> Equipment {
-        serde_yaml::from_str("serial: VX-0001\nitem: CALD\ncustomer: C-0001\nsold_on: 2024-03-15\nwarranty_until: 2026-03-14\n").unwrap()
+        serde_yaml::from_str(
+            "serial: VX-0001\nitem: CALD\ncustomer: C-0001\nsold_on: 2024-03-15\nwarranty_until: 2026-03-14\n",
+        )
+        .unwrap()
     }
 
     fn item(pattern: &str) -> Item {
-        serde_yaml::from_str(&format!("code: CALD\ndescription: Caldaia\nserial_pattern: '{pattern}'\n")).unwrap()
+        serde_yaml::from_str(&format!(
+            "code: CALD\ndescription: Caldaia\nserial_pattern: '{pattern}'\n"
+        ))
+        .unwrap()
     }
 
     #[test]
@@ -73,7 +93,10 @@ mod tests {
 
     #[test]
     fn a_serial_must_match_its_item_and_customer() {
-        assert_eq!(check_serial("C-0001", Some("CALD"), &unit(), &item("VX-\\d{4}")), vec![]);
+        assert_eq!(
+            check_serial("C-0001", Some("CALD"), &unit(), &item("VX-\\d{4}")),
+            vec![]
+        );
         let problems = check_serial("C-0002", Some("SPLIT"), &unit(), &item("AB\\d+"));
         assert_eq!(problems.len(), 3, "{problems:?}");
         // The pattern must match the whole serial, not a part of it.

@@ -20,7 +20,15 @@ pub fn cmd_ticket_assign(ctx: &Ctx, args: TicketAssignArgs) -> Result<()> {
     let desk = ctx.open_desk()?;
     let _lock = desk.lock(ctx.lock_wait)?;
     let mut ticket: Ticket = desk.load(&args.id)?;
-    let assignee = if args.clear { None } else { Some(args.user.map(|u| u.trim().to_string()).unwrap_or_else(|| ctx.actor(&desk))) };
+    let assignee = if args.clear {
+        None
+    } else {
+        Some(
+            args.user
+                .map(|u| u.trim().to_string())
+                .unwrap_or_else(|| ctx.actor(&desk)),
+        )
+    };
     if ticket.assignee == assignee {
         ctx.say(format!("{}: nothing changed", ticket.id));
         return Ok(());

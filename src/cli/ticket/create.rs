@@ -54,11 +54,10 @@ pub fn cmd_ticket_create(ctx: &Ctx, args: TicketCreateArgs) -> Result<()> {
         .customer
         .or_else(|| unit.as_ref().map(|u| u.customer.clone()))
         .ok_or_else(|| Error::usage("a ticket needs --customer (or --serial of a registered unit)"))?;
-    let initial = desk
-        .catalog()?
-        .into_iter()
-        .find(|s| s.initial)
-        .ok_or_else(|| Error::refused("the state catalog has no initial state").with_hint("mark one with `tkt state edit ID --initial`"))?;
+    let initial = desk.catalog()?.into_iter().find(|s| s.initial).ok_or_else(|| {
+        Error::refused("the state catalog has no initial state")
+            .with_hint("mark one with `tkt state edit ID --initial`")
+    })?;
     let problem = args.problem.map(|p| ctx.text_arg(&p)).transpose()?.and_then(optional);
     let mut ticket = Ticket {
         id: String::new(),
@@ -86,10 +85,24 @@ pub fn cmd_ticket_create(ctx: &Ctx, args: TicketCreateArgs) -> Result<()> {
     apply_custom(&desk, &mut ticket, &args.set)?;
     check_against_desk(&desk, &ticket)?;
     let override_note = decide_warranty(ctx, &desk, &mut ticket, &args.warranty, true)?;
-    ticket.history.push(HistoryEntry { at: ctx.now, by: actor, from: None, to: initial.id.clone(), note: override_note, extra: Default::default() });
+    ticket.history.push(HistoryEntry {
+        at: ctx.now,
+        by: actor,
+        from: None,
+        to: initial.id.clone(),
+        note: override_note,
+        extra: Default::default(),
+    });
     ticket.id = desk.next_id(Kind::Ticket, Some(ctx.now.year()))?;
     let path = desk.write(&ticket)?;
-    ctx.commit(&desk, &[path], &format!("{}: new ticket for {}: {}", ticket.id, ticket.customer, ticket.title))?;
-    ctx.say(format!("Opened {} ({}) for {}", ticket.id, initial.name, ticket.customer));
+    ctx.commit(
+        &desk,
+        &[path],
+        &format!("{}: new ticket for {}: {}", ticket.id, ticket.customer, ticket.title),
+    )?;
+    ctx.say(format!(
+        "Opened {} ({}) for {}",
+        ticket.id, initial.name, ticket.customer
+    ));
     ctx.print_id(&ticket.id)
 }

@@ -21,15 +21,19 @@ pub struct TicketListArgs {
     /// Only tickets in a closed state.
     #[arg(long)]
     pub closed: bool,
+    /// Only tickets of this customer (C-0001).
     #[arg(long)]
     pub customer: Option<String>,
     /// Only tickets assigned to USER; `-` for unassigned ones.
     #[arg(long, value_name = "USER")]
     pub assignee: Option<String>,
+    /// Only tickets of this priority.
     #[arg(long, value_enum)]
     pub priority: Option<Priority>,
+    /// Only tickets about this item code.
     #[arg(long)]
     pub item: Option<String>,
+    /// Only tickets about this unit (serial number).
     #[arg(long)]
     pub serial: Option<String>,
     /// Only warranty tickets (`--warranty false` for the others).
@@ -85,9 +89,13 @@ pub fn cmd_ticket_list(ctx: &Ctx, args: TicketListArgs) -> Result<()> {
     }
     let mut wheres = Vec::new();
     for w in &args.custom {
-        let (name, value) = w.split_once('=').ok_or_else(|| Error::usage(format!("--where {w:?}: expected NAME=VALUE")))?;
+        let (name, value) = w
+            .split_once('=')
+            .ok_or_else(|| Error::usage(format!("--where {w:?}: expected NAME=VALUE")))?;
         if !desk.config.fields.contains_key(name) {
-            return Err(Error::usage(format!("--where {name}: no custom field {name:?} in tkt.toml")));
+            return Err(Error::usage(format!(
+                "--where {name}: no custom field {name:?} in tkt.toml"
+            )));
         }
         wheres.push((name.to_string(), value.to_string()));
     }
@@ -100,7 +108,13 @@ pub fn cmd_ticket_list(ctx: &Ctx, args: TicketListArgs) -> Result<()> {
             && (!args.open || !closed(t))
             && (!args.closed || closed(t))
             && args.customer.as_ref().is_none_or(|c| &t.customer == c)
-            && args.assignee.as_ref().is_none_or(|a| if a == "-" { t.assignee.is_none() } else { t.assignee.as_ref() == Some(a) })
+            && args.assignee.as_ref().is_none_or(|a| {
+                if a == "-" {
+                    t.assignee.is_none()
+                } else {
+                    t.assignee.as_ref() == Some(a)
+                }
+            })
             && args.priority.is_none_or(|p| t.priority == p)
             && args.item.as_ref().is_none_or(|i| t.item.as_ref() == Some(i))
             && args.serial.as_ref().is_none_or(|s| t.serial.as_ref() == Some(s))
@@ -110,7 +124,9 @@ pub fn cmd_ticket_list(ctx: &Ctx, args: TicketListArgs) -> Result<()> {
             && text.as_ref().is_none_or(|q| {
                 t.title.to_lowercase().contains(q) || t.problem.as_ref().is_some_and(|p| p.to_lowercase().contains(q))
             })
-            && wheres.iter().all(|(name, value)| t.custom.get(name).is_some_and(|v| yaml_text(v) == *value))
+            && wheres
+                .iter()
+                .all(|(name, value)| t.custom.get(name).is_some_and(|v| yaml_text(v) == *value))
     });
     sort(&mut tickets, args.sort, &catalog);
     if args.reverse {
@@ -139,14 +155,19 @@ fn sort(tickets: &mut [Ticket], key: SortKey, catalog: &[State]) {
 fn yaml_text(v: &serde_yaml::Value) -> String {
     match v {
         serde_yaml::Value::String(s) => s.clone(),
-        other => serde_yaml::to_string(other).map(|s| s.trim().to_string()).unwrap_or_default(),
+        other => serde_yaml::to_string(other)
+            .map(|s| s.trim().to_string())
+            .unwrap_or_default(),
     }
 }
 
 /// Prints tickets; the table shows customer names, JSON/YAML/CSV the records.
 pub fn print_tickets(ctx: &Ctx, desk: &Desk, format: Format, tickets: &[Ticket]) -> Result<()> {
     let names: HashMap<String, String> = if format == Format::Table {
-        desk.load_all::<Customer>()?.into_iter().map(|c| (c.id, c.name)).collect()
+        desk.load_all::<Customer>()?
+            .into_iter()
+            .map(|c| (c.id, c.name))
+            .collect()
     } else {
         HashMap::new()
     };

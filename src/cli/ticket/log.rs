@@ -29,7 +29,9 @@ struct LogEntry {
 pub fn cmd_ticket_log(ctx: &Ctx, args: TicketLogArgs) -> Result<()> {
     let desk = ctx.open_desk()?;
     let path = Kind::Ticket.path_for(&args.id)?;
-    let repo = desk.repo().ok_or_else(|| Error::failure("history is off: the desk is in no git repository"))?;
+    let repo = desk
+        .repo()
+        .ok_or_else(|| Error::failure("history is off: the desk is in no git repository"))?;
     let revisions = repo.file_history(&path)?;
     if revisions.is_empty() {
         desk.load::<Ticket>(&args.id)?;
@@ -48,7 +50,14 @@ pub fn cmd_ticket_log(ctx: &Ctx, args: TicketLogArgs) -> Result<()> {
     match args.format.format {
         Format::Table => {
             for e in &entries {
-                writeln!(out.out, "{} {} {}  {}", &e.commit[..8], e.at.format("%Y-%m-%d %H:%M"), e.by, e.message)?;
+                writeln!(
+                    out.out,
+                    "{} {} {}  {}",
+                    &e.commit[..8],
+                    e.at.format("%Y-%m-%d %H:%M"),
+                    e.by,
+                    e.message
+                )?;
                 for c in &e.changes {
                     let line = match (c.field.as_str(), c.field.ends_with("[+]")) {
                         ("", _) if c.from.is_null() => "created".to_string(),
@@ -61,7 +70,17 @@ pub fn cmd_ticket_log(ctx: &Ctx, args: TicketLogArgs) -> Result<()> {
             }
             Ok(())
         }
-        Format::Csv => out.csv(&entries.iter().map(|e| LogRow { commit: &e.commit, at: e.at, by: &e.by, message: &e.message }).collect::<Vec<_>>()),
+        Format::Csv => out.csv(
+            &entries
+                .iter()
+                .map(|e| LogRow {
+                    commit: &e.commit,
+                    at: e.at,
+                    by: &e.by,
+                    message: &e.message,
+                })
+                .collect::<Vec<_>>(),
+        ),
         other => out.records(other, &entries, &[]),
     }
 }
@@ -80,7 +99,12 @@ fn summary(v: &serde_json::Value) -> String {
         serde_json::Value::Null => "(empty)".to_string(),
         serde_json::Value::Object(m) => match m.get("text").or_else(|| m.get("note")) {
             Some(t) => text(t),
-            None => m.values().map(text).filter(|t| !t.is_empty()).collect::<Vec<_>>().join(" "),
+            None => m
+                .values()
+                .map(text)
+                .filter(|t| !t.is_empty())
+                .collect::<Vec<_>>()
+                .join(" "),
         },
         other => text(other),
     };

@@ -21,6 +21,11 @@ use super::Ctx;
 pub use list::print_tickets;
 
 #[derive(Debug, Subcommand)]
+#[command(after_help = "Examples:
+  tkt ticket create --serial CV24-104233 --title 'Caldaia in blocco' --priority high
+  tkt ticket list --open --assignee marco
+  tkt ticket transition T-2026-0020 diagnosi -m 'Sul posto'
+  tkt ticket list --open --format json | jq -r '.[].id'")]
 pub enum TicketCommand {
     /// Open a ticket; prints its id.
     Create(create::TicketCreateArgs),
@@ -89,25 +94,39 @@ fn decide_warranty(ctx: &Ctx, desk: &Desk, t: &mut Ticket, args: &WarrantyArgs, 
         t.warranty = false;
     } else if let Some(reason) = &args.warranty_override {
         t.warranty = true;
-        let ended = unit.as_ref().map(|u| format!(" (warranty of {} until {})", u.serial, until(u))).unwrap_or_default();
+        let ended = unit
+            .as_ref()
+            .map(|u| format!(" (warranty of {} until {})", u.serial, until(u)))
+            .unwrap_or_default();
         return Ok(Some(format!("warranty override: {}{ended}", reason.trim())));
     } else if args.warranty {
         match (&unit, covered) {
             (Some(_), Some(true)) => t.warranty = true,
             (Some(u), _) => {
-                return Err(Error::refused(format!("{}: the warranty of {} (until {}) does not cover {opened}", t.id_or_new(), u.serial, until(u)))
-                    .with_hint("use --warranty-override REASON to mark it as warranty work anyway"))
+                return Err(Error::refused(format!(
+                    "{}: the warranty of {} (until {}) does not cover {opened}",
+                    t.id_or_new(),
+                    u.serial,
+                    until(u)
+                ))
+                .with_hint("use --warranty-override REASON to mark it as warranty work anyway"))
             }
             (None, _) if !desk.config.features.serial_numbers => t.warranty = true,
             (None, _) => {
-                return Err(Error::refused("--warranty needs --serial, to check the unit's warranty")
-                    .with_hint("give the unit with --serial, or use --warranty-override REASON"))
+                return Err(
+                    Error::refused("--warranty needs --serial, to check the unit's warranty")
+                        .with_hint("give the unit with --serial, or use --warranty-override REASON"),
+                )
             }
         }
     } else if auto {
         if let (Some(u), Some(true)) = (&unit, covered) {
             t.warranty = true;
-            ctx.say(format!("{} is in warranty until {}: marked as warranty work (--no-warranty to not)", u.serial, until(u)));
+            ctx.say(format!(
+                "{} is in warranty until {}: marked as warranty work (--no-warranty to not)",
+                u.serial,
+                until(u)
+            ));
         }
     }
     Ok(None)
@@ -146,26 +165,43 @@ fn check_against_desk(desk: &Desk, t: &Ticket) -> Result<()> {
         state: catalog.iter().find(|s| s.id == t.state),
         customer_exists: desk.exists(Kind::Customer, &t.customer),
         item: t.item.as_ref().map(|_| item.as_ref()),
-        unit: t.serial.as_ref().map(|_| unit.as_ref().map(|u| (u, unit_item.as_ref()))),
+        unit: t
+            .serial
+            .as_ref()
+            .map(|_| unit.as_ref().map(|u| (u, unit_item.as_ref()))),
     };
-    refuse_if_any(&format!("ticket {}", t.id_or_new()), check_ticket(t, &desk.config, &refs))
+    refuse_if_any(
+        &format!("ticket {}", t.id_or_new()),
+        check_ticket(t, &desk.config, &refs),
+    )
 }
 
 /// Applies `--set NAME=VALUE` (an empty value removes the field).
 fn apply_custom(desk: &Desk, t: &mut Ticket, sets: &[String]) -> Result<()> {
     for set in sets {
-        let (name, value) = set.split_once('=').ok_or_else(|| Error::usage(format!("--set {set:?}: expected NAME=VALUE")))?;
+        let (name, value) = set
+            .split_once('=')
+            .ok_or_else(|| Error::usage(format!("--set {set:?}: expected NAME=VALUE")))?;
         let name = name.trim();
         let def = desk.config.fields.get(name).ok_or_else(|| {
             let known: Vec<&str> = desk.config.fields.keys().map(String::as_str).collect();
-            let list = if known.is_empty() { "none declared".to_string() } else { known.join(", ") };
-            Error::refused(format!("--set {name}: no custom field {name:?} in tkt.toml (fields: {list})"))
-                .with_hint(format!("declare it under [fields.{name}] in tkt.toml"))
+            let list = if known.is_empty() {
+                "none declared".to_string()
+            } else {
+                known.join(", ")
+            };
+            Error::refused(format!(
+                "--set {name}: no custom field {name:?} in tkt.toml (fields: {list})"
+            ))
+            .with_hint(format!("declare it under [fields.{name}] in tkt.toml"))
         })?;
         if value.is_empty() {
             t.custom.remove(name);
         } else {
-            t.custom.insert(name.to_string(), parse_custom(name, def, value).map_err(Error::refused)?);
+            t.custom.insert(
+                name.to_string(),
+                parse_custom(name, def, value).map_err(Error::refused)?,
+            );
         }
     }
     Ok(())
@@ -173,13 +209,21 @@ fn apply_custom(desk: &Desk, t: &mut Ticket, sets: &[String]) -> Result<()> {
 
 /// A history entry that records an event without a state change.
 fn event(t: &Ticket, ctx: &Ctx, actor: &str, note: String) -> HistoryEntry {
-    HistoryEntry { at: ctx.now, by: actor.to_string(), from: Some(t.state.clone()), to: t.state.clone(), note: Some(note), extra: Default::default() }
+    HistoryEntry {
+        at: ctx.now,
+        by: actor.to_string(),
+        from: Some(t.state.clone()),
+        to: t.state.clone(),
+        note: Some(note),
+        extra: Default::default(),
+    }
 }
 
 /// Refuses `--serial` when serial numbers are off.
 fn require_serials(desk: &Desk, serial: Option<&String>) -> Result<()> {
     if serial.is_some() && !desk.config.features.serial_numbers {
-        return Err(Error::refused("--serial: serial numbers are off in this desk").with_hint("set `serial_numbers = true` under [features] in tkt.toml"));
+        return Err(Error::refused("--serial: serial numbers are off in this desk")
+            .with_hint("set `serial_numbers = true` under [features] in tkt.toml"));
     }
     Ok(())
 }

@@ -19,8 +19,18 @@ pub fn cmd_ticket_show(ctx: &Ctx, args: TicketShowArgs) -> Result<()> {
     if args.format.format != Format::Table {
         return ctx.out().record(args.format.format, &t);
     }
-    let state = desk.get::<State>(&t.state).ok().flatten().map(|s| format!("{} ({})", s.name, s.id)).unwrap_or_else(|| t.state.clone());
-    let customer = desk.get::<Customer>(&t.customer).ok().flatten().map(|c| format!("{} {}", c.id, c.name)).unwrap_or_else(|| t.customer.clone());
+    let state = desk
+        .get::<State>(&t.state)
+        .ok()
+        .flatten()
+        .map(|s| format!("{} ({})", s.name, s.id))
+        .unwrap_or_else(|| t.state.clone());
+    let customer = desk
+        .get::<Customer>(&t.customer)
+        .ok()
+        .flatten()
+        .map(|c| format!("{} {}", c.id, c.name))
+        .unwrap_or_else(|| t.customer.clone());
     let opt = |v: &Option<String>| v.clone().unwrap_or_default();
     let mut card: Vec<(String, String)> = vec![
         ("id".into(), t.id.clone()),
@@ -59,7 +69,18 @@ pub fn cmd_ticket_show(ctx: &Ctx, args: TicketShowArgs) -> Result<()> {
         section("solution", s)?;
     }
     if !t.notes.is_empty() {
-        let notes: Vec<String> = t.notes.iter().map(|n| format!("{} {}: {}", n.at.format("%Y-%m-%d %H:%M"), n.by, n.text.replace('\n', "\n    "))).collect();
+        let notes: Vec<String> = t
+            .notes
+            .iter()
+            .map(|n| {
+                format!(
+                    "{} {}: {}",
+                    n.at.format("%Y-%m-%d %H:%M"),
+                    n.by,
+                    n.text.replace('\n', "\n    ")
+                )
+            })
+            .collect();
         section("notes", &notes.join("\n"))?;
     }
     let history: Vec<String> = t
