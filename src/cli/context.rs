@@ -69,7 +69,8 @@ impl Ctx {
             stdout_color: stdout_tty && !no_color,
             width,
             stdin_is_terminal: std::io::stdin().is_terminal(),
-            editor: var("VISUAL").or_else(|| var("EDITOR")),
+            // Like git: vi when nothing is set, but only for a person at a terminal.
+            editor: var("VISUAL").or_else(|| var("EDITOR")).or_else(|| std::io::stdin().is_terminal().then(|| "vi".to_string())),
         })
     }
 

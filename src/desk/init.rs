@@ -6,7 +6,7 @@ use include_dir::{include_dir, Dir};
 
 use super::{store, Desk, CONFIG_FILE, DEFAULT_CONFIG, LOCAL_DIR};
 use crate::git::Repo;
-use crate::model::State;
+use crate::model::{Kind, State};
 use crate::{Error, Result};
 
 /// `data-example/`, built into the binary so `tkt init --example` works after install.
@@ -39,34 +39,65 @@ pub fn init_desk(dir: &Path, opts: &InitOptions) -> Result<Initialised> {
             true
         }
     };
-    let mut files = vec![PathBuf::from(".gitignore")];
-    store::write_atomic(&dir.join(".gitignore"), format!("/{LOCAL_DIR}/\n").as_bytes())?;
+    let gitignore = dir.join(".gitignore");
+    let old_gitignore = std::fs::read_to_string(&gitignore).ok();
+    let mut files = Vec::new();
+    let result = write_desk(dir, opts, old_gitignore.as_deref(), &mut files);
+    if result.is_err() {
+        // Leave the folder as it was: remove what this init wrote.
+        for f in &files {
+            let _ = std::fs::remove_file(dir.join(f));
+        }
+        if let Some(old) = &old_gitignore {
+            let _ = std::fs::write(&gitignore, old);
+        }
+        if created_repo {
+            let _ = std::fs::remove_dir_all(dir.join(".git"));
+        }
+    }
+    let desk = result?;
+    files.sort();
+    files.dedup();
+    Ok(Initialised { desk, files, created_repo })
+}
+
+/// Writes the desk's files, listing each in `files` before it is written.
+fn write_desk(dir: &Path, opts: &InitOptions, old_gitignore: Option<&str>, files: &mut Vec<PathBuf>) -> Result<Desk> {
+    // The local folder is ignored; a .gitignore the folder already has is kept and extended.
+    let ignore_line = format!("/{LOCAL_DIR}/");
+    let gitignore = match old_gitignore {
+        Some(old) if old.lines().any(|l| l.trim() == ignore_line) => None,
+        Some(old) => Some(format!("{}{}{ignore_line}\n", old, if old.ends_with('\n') || old.is_empty() { "" } else { "\n" })),
+        None => Some(format!("{ignore_line}\n")),
+    };
+    if let Some(text) = gitignore {
+        files.push(PathBuf::from(".gitignore"));
+        store::write_atomic(&dir.join(".gitignore"), text.as_bytes())?;
+    }
     if opts.example {
-        write_embedded(&EXAMPLE, dir, &mut files)?;
+        write_embedded(&EXAMPLE, dir, files)?;
     } else {
-        store::write_atomic(&dir.join(CONFIG_FILE), DEFAULT_CONFIG.as_bytes())?;
         files.push(PathBuf::from(CONFIG_FILE));
+        store::write_atomic(&dir.join(CONFIG_FILE), DEFAULT_CONFIG.as_bytes())?;
     }
     let desk = Desk::open(dir.to_path_buf())?;
     if !opts.example {
         for state in default_catalog() {
-            files.push(desk.write(&state)?);
+            files.push(Kind::State.path_for(&state.id)?);
+            desk.write(&state)?;
         }
     }
-    files.sort();
-    files.dedup();
-    Ok(Initialised {
-        desk,
-        files,
-        created_repo,
-    })
+    Ok(desk)
 }
 
 fn write_embedded(src: &Dir<'_>, dest: &Path, files: &mut Vec<PathBuf>) -> Result<()> {
     for file in src.files() {
         let rel = file.path().to_path_buf();
+        if rel == Path::new(".gitignore") {
+            continue;
+        }
+        files.push(rel.clone());
         store::write_atomic(&dest.join(&rel), file.contents())?;
-        files.push(rel);
     }
     for sub in src.dirs() {
         write_embedded(sub, dest, files)?;

@@ -168,3 +168,12 @@ fn numbers_are_never_reused_after_a_file_is_deleted() {
     std::fs::remove_file(d.path("customers/C-0002.yaml")).unwrap();
     assert_eq!(d.ok(&["customer", "create", "--name", "C"]), "C-0003\n");
 }
+
+#[test]
+fn init_keeps_an_existing_gitignore_and_adds_its_line() {
+    let d = TestDesk::empty();
+    d.write(".gitignore", "*.bak");
+    d.tkt(&["init"]).assert().success();
+    assert_eq!(d.read(".gitignore"), "*.bak\n/.tkt/\n");
+    assert_eq!(d.status(), "");
+}

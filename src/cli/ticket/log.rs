@@ -97,15 +97,24 @@ struct LogRow<'a> {
 fn summary(v: &serde_json::Value) -> String {
     let s = match v {
         serde_json::Value::Null => "(empty)".to_string(),
-        serde_json::Value::Object(m) => match m.get("text").or_else(|| m.get("note")) {
-            Some(t) => text(t),
-            None => m
-                .values()
-                .map(text)
-                .filter(|t| !t.is_empty())
-                .collect::<Vec<_>>()
-                .join(" "),
-        },
+        // A note shows its text; a history entry its step and note.
+        serde_json::Value::Object(m) if m.contains_key("text") => text(&m["text"]),
+        serde_json::Value::Object(m) if m.contains_key("to") => {
+            let step = match m.get("from").map(text).filter(|f| !f.is_empty()) {
+                Some(from) => format!("{from} -> {}", text(&m["to"])),
+                None => format!("opened in {}", text(&m["to"])),
+            };
+            match m.get("note").map(text).filter(|n| !n.is_empty()) {
+                Some(note) => format!("{step}: {note}"),
+                None => step,
+            }
+        }
+        serde_json::Value::Object(m) => m
+            .values()
+            .map(text)
+            .filter(|t| !t.is_empty())
+            .collect::<Vec<_>>()
+            .join(" "),
         other => text(other),
     };
     let s = s.replace('\n', " ");
