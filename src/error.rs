@@ -46,12 +46,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        Error {
-            kind,
-            message: message.into(),
-            hints: Vec::new(),
-            broken_pipe: false,
-        }
+        Error { kind, message: message.into(), hints: Vec::new(), broken_pipe: false }
     }
     pub fn usage(message: impl Into<String>) -> Self {
         Self::new(ErrorKind::Usage, message)

@@ -31,12 +31,7 @@ struct Finding {
 
 impl Finding {
     fn new(path: impl Into<String>, problem: impl Into<String>) -> Self {
-        Finding {
-            path: path.into(),
-            line: None,
-            column: None,
-            problem: problem.into(),
-        }
+        Finding { path: path.into(), line: None, column: None, problem: problem.into() }
     }
 
     /// From a read error, whose message starts with `path:line:column: ` or `path: `.
@@ -45,12 +40,9 @@ impl Finding {
         let rest = message.strip_prefix(&shown).unwrap_or(message);
         let located = regex::Regex::new(r"^:(\d+):(\d+): (?s)(.*)$").unwrap();
         match located.captures(rest) {
-            Some(c) => Finding {
-                path: shown,
-                line: c[1].parse().ok(),
-                column: c[2].parse().ok(),
-                problem: c[3].to_string(),
-            },
+            Some(c) => {
+                Finding { path: shown, line: c[1].parse().ok(), column: c[2].parse().ok(), problem: c[3].to_string() }
+            }
             None => Finding::new(shown, rest.strip_prefix(": ").unwrap_or(rest)),
         }
     }
@@ -88,11 +80,7 @@ pub fn cmd_check(ctx: &Ctx, args: CheckArgs) -> Result<()> {
     let items_by_code: HashMap<&str, &Item> = items.iter().map(|(_, i)| (i.code.as_str(), i)).collect();
     let units_by_serial: HashMap<&str, &Equipment> = units.iter().map(|(_, u)| (u.serial.as_str(), u)).collect();
     let mut add = |path: &PathBuf, problems: Vec<Problem>| {
-        findings.extend(
-            problems
-                .into_iter()
-                .map(|p| Finding::new(path.display().to_string(), p.to_string())),
-        );
+        findings.extend(problems.into_iter().map(|p| Finding::new(path.display().to_string(), p.to_string())));
     };
     for (path, c) in &customers {
         add(path, check_customer(c));
@@ -103,11 +91,7 @@ pub fn cmd_check(ctx: &Ctx, args: CheckArgs) -> Result<()> {
     for (path, u) in &units {
         add(
             path,
-            check_equipment(
-                u,
-                items_by_code.get(u.item.as_str()).copied(),
-                customer_ids.contains(u.customer.as_str()),
-            ),
+            check_equipment(u, items_by_code.get(u.item.as_str()).copied(), customer_ids.contains(u.customer.as_str())),
         );
     }
     for (path, t) in &tickets {
@@ -116,10 +100,7 @@ pub fn cmd_check(ctx: &Ctx, args: CheckArgs) -> Result<()> {
             state: catalog.iter().find(|s| s.id == t.state),
             customer_exists: customer_ids.contains(t.customer.as_str()),
             item: t.item.as_deref().map(|i| items_by_code.get(i).copied()),
-            unit: t
-                .serial
-                .as_ref()
-                .map(|_| unit.map(|u| (u, items_by_code.get(u.item.as_str()).copied()))),
+            unit: t.serial.as_ref().map(|_| unit.map(|u| (u, items_by_code.get(u.item.as_str()).copied()))),
         };
         let mut problems = check_ticket(t, &desk.config, &refs);
         if let Some(r) = t.request.as_deref().filter(|r| !desk.exists(Kind::Request, r)) {
@@ -143,10 +124,7 @@ pub fn cmd_check(ctx: &Ctx, args: CheckArgs) -> Result<()> {
         ctx.say(format!("desk is clean: {records} records checked"));
         Ok(())
     } else {
-        Err(Error::refused(format!(
-            "{} problem(s) in the desk ({records} records read)",
-            findings.len()
-        )))
+        Err(Error::refused(format!("{} problem(s) in the desk ({records} records read)", findings.len())))
     }
 }
 

@@ -70,7 +70,9 @@ impl Ctx {
             width,
             stdin_is_terminal: std::io::stdin().is_terminal(),
             // Like git: vi when nothing is set, but only for a person at a terminal.
-            editor: var("VISUAL").or_else(|| var("EDITOR")).or_else(|| std::io::stdin().is_terminal().then(|| "vi".to_string())),
+            editor: var("VISUAL")
+                .or_else(|| var("EDITOR"))
+                .or_else(|| std::io::stdin().is_terminal().then(|| "vi".to_string())),
         })
     }
 
@@ -97,23 +99,11 @@ impl Ctx {
             .unwrap_or_else(|| "unknown".into());
         // git needs an address; without one configured, a local one that says so.
         let email = self.email.clone().or(git_email).unwrap_or_else(|| {
-            let local: String = name
-                .chars()
-                .map(|c| {
-                    if c.is_ascii_alphanumeric() {
-                        c.to_ascii_lowercase()
-                    } else {
-                        '.'
-                    }
-                })
-                .collect();
+            let local: String =
+                name.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '.' }).collect();
             format!("{local}@localhost")
         });
-        Author {
-            name,
-            email,
-            when: self.now,
-        }
+        Author { name, email, when: self.now }
     }
 
     /// Commits the changed files with one message; says once per desk when the desk is in
@@ -134,11 +124,7 @@ impl Ctx {
 
     /// Standard output for records, fitted to the terminal.
     pub fn out(&self) -> Output<std::io::StdoutLock<'static>> {
-        Output {
-            out: std::io::stdout().lock(),
-            width: self.width,
-            color: self.stdout_color,
-        }
+        Output { out: std::io::stdout().lock(), width: self.width, color: self.stdout_color }
     }
 
     /// Prints an id (or other result for scripts) alone on stdout.
@@ -155,11 +141,7 @@ impl Ctx {
     }
 
     pub fn warn(&self, message: impl AsRef<str>) {
-        let prefix = if self.stderr_color {
-            "\x1b[1;33mwarning:\x1b[0m"
-        } else {
-            "warning:"
-        };
+        let prefix = if self.stderr_color { "\x1b[1;33mwarning:\x1b[0m" } else { "warning:" };
         let _ = writeln!(std::io::stderr().lock(), "{prefix} {}", message.as_ref());
     }
 
@@ -169,9 +151,7 @@ impl Ctx {
             return Ok(value.to_string());
         }
         let mut text = String::new();
-        std::io::stdin()
-            .read_to_string(&mut text)
-            .map_err(|e| Error::refused(format!("standard input: {e}")))?;
+        std::io::stdin().read_to_string(&mut text).map_err(|e| Error::refused(format!("standard input: {e}")))?;
         Ok(text.trim_end_matches(['\n', '\r']).to_string())
     }
 }

@@ -141,15 +141,10 @@ pub fn run(ctx: &Ctx, cmd: CustomerCommand) -> Result<()> {
             let mut customers: Vec<Customer> = desk.load_all()?;
             if let Some(text) = text.map(|t| t.to_lowercase()) {
                 customers.retain(|c| {
-                    [
-                        Some(&c.name),
-                        c.vat_number.as_ref(),
-                        c.address.city.as_ref(),
-                        c.email.as_ref(),
-                    ]
-                    .into_iter()
-                    .flatten()
-                    .any(|v| v.to_lowercase().contains(&text))
+                    [Some(&c.name), c.vat_number.as_ref(), c.address.city.as_ref(), c.email.as_ref()]
+                        .into_iter()
+                        .flatten()
+                        .any(|v| v.to_lowercase().contains(&text))
                 });
             }
             print_customers(ctx, format, &customers)
@@ -195,11 +190,7 @@ fn cmd_customer_create(ctx: &Ctx, args: CustomerCreateArgs) -> Result<()> {
         None => desk.next_id(Kind::Customer, None)?,
     };
     let path = desk.write(&customer)?;
-    ctx.commit(
-        &desk,
-        &[path],
-        &format!("{}: new customer {}", customer.id, customer.name),
-    )?;
+    ctx.commit(&desk, &[path], &format!("{}: new customer {}", customer.id, customer.name))?;
     ctx.print_id(&customer.id)
 }
 

@@ -20,10 +20,7 @@ pub fn save_edit<T: Record>(
     prepare: impl FnOnce(&T) -> Result<Vec<PathBuf>>,
 ) -> Result<()> {
     if after.id() != before.id() {
-        return Err(Error::refused(format!(
-            "the id of {} cannot be changed by an edit",
-            before.id()
-        )));
+        return Err(Error::refused(format!("the id of {} cannot be changed by an edit", before.id())));
     }
     let fields = changed_fields(&value_changes(before, after));
     if fields.is_empty() {
@@ -58,9 +55,7 @@ pub fn edit_in_editor<T: Record>(
 
 fn run_editor<T: Record>(ctx: &Ctx, desk: &Desk, record: &T) -> Result<(T, PathBuf)> {
     let Some(editor) = ctx.editor.as_deref() else {
-        return Err(Error::usage(
-            "no editor: set $EDITOR, or give flags to change fields (see --help)",
-        ));
+        return Err(Error::usage("no editor: set $EDITOR, or give flags to change fields (see --help)"));
     };
     let words = shell_words::split(editor).map_err(|e| Error::usage(format!("$EDITOR={editor:?}: {e}")))?;
     let (program, args) = words.split_first().ok_or_else(|| Error::usage("$EDITOR is empty"))?;
@@ -74,14 +69,10 @@ fn run_editor<T: Record>(ctx: &Ctx, desk: &Desk, record: &T) -> Result<(T, PathB
         .status()
         .map_err(|e| Error::failure(format!("cannot start editor {program:?}: {e}")))?;
     if !status.success() {
-        return Err(Error::failure(format!(
-            "editor {program:?} failed ({status}); nothing changed"
-        )));
+        return Err(Error::failure(format!("editor {program:?} failed ({status}); nothing changed")));
     }
     let text = std::fs::read_to_string(&file).map_err(|e| Error::io(&file, e))?;
-    let shown = PathBuf::from(LOCAL_DIR)
-        .join("edit")
-        .join(format!("{}.yaml", record.id()));
+    let shown = PathBuf::from(LOCAL_DIR).join("edit").join(format!("{}.yaml", record.id()));
     let edited: T = parse_record(&text, &shown).map_err(|e| {
         Error::refused(format!("{}\nthe record was not changed", e.message))
             .with_hint(format!("your edit is kept in {}", file.display()))

@@ -82,12 +82,7 @@ pub fn run(ctx: &Ctx, cmd: EquipmentCommand) -> Result<()> {
     }
     match cmd {
         EquipmentCommand::Create { serial, fields } => cmd_equipment_create(ctx, &desk, serial, fields),
-        EquipmentCommand::List {
-            customer,
-            item,
-            in_warranty,
-            format,
-        } => {
+        EquipmentCommand::List { customer, item, in_warranty, format } => {
             let mut units: Vec<Equipment> = desk.load_all()?;
             let today = ctx.now.date_naive();
             units.retain(|u| {
@@ -167,11 +162,7 @@ fn cmd_equipment_create(ctx: &Ctx, desk: &Desk, serial: String, fields: Equipmen
     apply(desk, fields, &mut unit)?;
     check_unit(desk, &unit)?;
     let path = desk.write(&unit)?;
-    ctx.commit(
-        desk,
-        &[path],
-        &format!("{}: new unit of {} for {}", unit.serial, unit.item, unit.customer),
-    )?;
+    ctx.commit(desk, &[path], &format!("{}: new unit of {} for {}", unit.serial, unit.item, unit.customer))?;
     if let Some(until) = unit.warranty_until {
         ctx.say(format!("{}: warranty until {until}", unit.serial));
     }
@@ -206,14 +197,7 @@ fn apply(desk: &Desk, f: EquipmentFields, u: &mut Equipment) -> Result<()> {
 }
 
 fn check_unit(desk: &Desk, u: &Equipment) -> Result<()> {
-    let item = if Kind::Item.check_id(&u.item).is_ok() {
-        desk.get::<Item>(&u.item)?
-    } else {
-        None
-    };
+    let item = if Kind::Item.check_id(&u.item).is_ok() { desk.get::<Item>(&u.item)? } else { None };
     let customer = Kind::Customer.check_id(&u.customer).is_ok() && desk.get::<Customer>(&u.customer)?.is_some();
-    refuse_if_any(
-        &format!("unit {}", u.serial),
-        check_equipment(u, item.as_ref(), customer),
-    )
+    refuse_if_any(&format!("unit {}", u.serial), check_equipment(u, item.as_ref(), customer))
 }

@@ -115,9 +115,7 @@ pub fn run(ctx: &Ctx, cmd: ItemCommand) -> Result<()> {
                     ("unit", &|i: &Item| opt(i.unit.clone())),
                     ("price", &|i: &Item| opt(i.price.map(|p| p.to_string()))),
                     ("vat", &|i: &Item| opt(i.vat_rate.map(|r| format!("{r}%")))),
-                    ("warranty", &|i: &Item| {
-                        opt(i.warranty_months.map(|m| format!("{m} months")))
-                    }),
+                    ("warranty", &|i: &Item| opt(i.warranty_months.map(|m| format!("{m} months")))),
                     ("serials", &|i: &Item| opt(i.serial_pattern.clone())),
                 ],
             )

@@ -108,11 +108,7 @@ fn dispatch(ctx: &Ctx, command: Command) -> crate::Result<()> {
 
 fn report(e: &Error) {
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    let (err, hint) = if color {
-        ("\x1b[1;31merror:\x1b[0m", "\x1b[1;36mhint:\x1b[0m")
-    } else {
-        ("error:", "hint:")
-    };
+    let (err, hint) = if color { ("\x1b[1;31merror:\x1b[0m", "\x1b[1;36mhint:\x1b[0m") } else { ("error:", "hint:") };
     let mut stderr = std::io::stderr().lock();
     let _ = writeln!(stderr, "{err} {}", e.message);
     for h in &e.hints {
@@ -144,12 +140,7 @@ pub struct FormatArg {
 
 /// Splits `a,b c` lists given on the command line.
 fn split_list(values: &[String]) -> Vec<String> {
-    values
-        .iter()
-        .flat_map(|v| v.split([',', ' ']))
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
-        .collect()
+    values.iter().flat_map(|v| v.split([',', ' '])).filter(|s| !s.is_empty()).map(str::to_string).collect()
 }
 
 /// Parses a `YYYY-MM-DD` argument.

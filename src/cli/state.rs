@@ -111,9 +111,7 @@ fn cmd_state_create(ctx: &Ctx, args: StateCreateArgs) -> Result<()> {
         closed: args.closed,
         initial: args.initial,
         transitions: split_list(&args.transitions),
-        order: args
-            .order
-            .unwrap_or_else(|| catalog.iter().map(|s| s.order).max().unwrap_or(0) + 10),
+        order: args.order.unwrap_or_else(|| catalog.iter().map(|s| s.order).max().unwrap_or(0) + 10),
         extra: Default::default(),
     };
     let from = split_list(&args.from);
@@ -207,9 +205,7 @@ fn cmd_state_edit(ctx: &Ctx, args: StateEditArgs) -> Result<()> {
     if let Some(o) = args.order {
         after.order = o;
     }
-    save_edit(ctx, &desk, &before, &after, |after| {
-        save_catalog_edit(ctx, &desk, after)
-    })
+    save_edit(ctx, &desk, &before, &after, |after| save_catalog_edit(ctx, &desk, after))
 }
 
 /// Checks the catalog with the edited state in it; when the edit makes the state initial,
@@ -241,19 +237,10 @@ fn cmd_state_delete(ctx: &Ctx, id: &str) -> Result<()> {
         return Err(Error::refused(format!("{id} is the initial state"))
             .with_hint("make another state initial first: `tkt state edit OTHER --initial`"));
     }
-    let in_use: Vec<String> = desk
-        .load_all::<Ticket>()?
-        .into_iter()
-        .filter(|t| t.state == id)
-        .map(|t| t.id)
-        .collect();
+    let in_use: Vec<String> = desk.load_all::<Ticket>()?.into_iter().filter(|t| t.state == id).map(|t| t.id).collect();
     if !in_use.is_empty() {
         let shown: Vec<&str> = in_use.iter().take(5).map(String::as_str).collect();
-        let more = if in_use.len() > 5 {
-            format!(" and {} more", in_use.len() - 5)
-        } else {
-            String::new()
-        };
+        let more = if in_use.len() > 5 { format!(" and {} more", in_use.len() - 5) } else { String::new() };
         return Err(Error::refused(format!(
             "state {id} is used by {} ticket(s): {}{more}",
             in_use.len(),

@@ -80,11 +80,7 @@ fn default_customer_prefix() -> String {
 
 impl Default for Prefixes {
     fn default() -> Self {
-        Prefixes {
-            ticket: default_ticket_prefix(),
-            customer: default_customer_prefix(),
-            other: BTreeMap::new(),
-        }
+        Prefixes { ticket: default_ticket_prefix(), customer: default_customer_prefix(), other: BTreeMap::new() }
     }
 }
 
@@ -160,9 +156,7 @@ impl Config {
         let name = regex::Regex::new(r"^[a-z][a-z0-9_]{0,39}$").unwrap();
         for (field, def) in &self.fields {
             if !name.is_match(field) {
-                return Err(format!(
-                    "fields.{field}: a field name is lower-case letters, digits and '_'"
-                ));
+                return Err(format!("fields.{field}: a field name is lower-case letters, digits and '_'"));
             }
             match (def.kind, def.values.is_empty()) {
                 (FieldType::Enum, true) => return Err(format!("fields.{field}: an enum field needs `values = [...]`")),

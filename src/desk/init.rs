@@ -26,10 +26,7 @@ pub struct Initialised {
 /// Creates a desk in `dir` (made if missing). Refuses a folder that already holds one.
 pub fn init_desk(dir: &Path, opts: &InitOptions) -> Result<Initialised> {
     if dir.join(CONFIG_FILE).exists() {
-        return Err(Error::refused(format!(
-            "{}: already a tkt desk ({CONFIG_FILE} exists)",
-            dir.display()
-        )));
+        return Err(Error::refused(format!("{}: already a tkt desk ({CONFIG_FILE} exists)", dir.display())));
     }
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let created_repo = match Repo::discover(dir)? {
@@ -67,7 +64,9 @@ fn write_desk(dir: &Path, opts: &InitOptions, old_gitignore: Option<&str>, files
     let ignore_line = format!("/{LOCAL_DIR}/");
     let gitignore = match old_gitignore {
         Some(old) if old.lines().any(|l| l.trim() == ignore_line) => None,
-        Some(old) => Some(format!("{}{}{ignore_line}\n", old, if old.ends_with('\n') || old.is_empty() { "" } else { "\n" })),
+        Some(old) => {
+            Some(format!("{}{}{ignore_line}\n", old, if old.ends_with('\n') || old.is_empty() { "" } else { "\n" }))
+        }
         None => Some(format!("{ignore_line}\n")),
     };
     if let Some(text) = gitignore {
@@ -142,22 +141,8 @@ pub fn default_catalog() -> Vec<State> {
             false,
             &["in-progress", "resolved", "cancelled"],
         ),
-        s(
-            "waiting-parts",
-            "Waiting for parts",
-            "Spare parts are on order",
-            40,
-            false,
-            &["in-progress", "cancelled"],
-        ),
-        s(
-            "resolved",
-            "Resolved",
-            "Fixed; waiting for the customer to confirm",
-            50,
-            false,
-            &["closed", "in-progress"],
-        ),
+        s("waiting-parts", "Waiting for parts", "Spare parts are on order", 40, false, &["in-progress", "cancelled"]),
+        s("resolved", "Resolved", "Fixed; waiting for the customer to confirm", 50, false, &["closed", "in-progress"]),
         s("closed", "Closed", "Done", 60, true, &["in-progress"]),
         s("cancelled", "Cancelled", "Not going ahead", 70, true, &["new"]),
     ]

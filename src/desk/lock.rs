@@ -19,12 +19,8 @@ impl DeskLock {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         }
-        let file = File::options()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(path)
-            .map_err(|e| Error::io(path, e))?;
+        let file =
+            File::options().create(true).truncate(false).write(true).open(path).map_err(|e| Error::io(path, e))?;
         let start = Instant::now();
         loop {
             match file.try_lock() {
@@ -33,14 +29,11 @@ impl DeskLock {
                     std::thread::sleep(Duration::from_millis(50));
                 }
                 Err(TryLockError::WouldBlock) => {
-                    return Err(
-                        Error::busy(format!("desk busy: another tkt command holds {}", path.display())).with_hint(
-                            format!(
-                                "try again in a moment; the wait is {}s (TKT_LOCK_TIMEOUT)",
-                                wait.as_secs()
-                            ),
-                        ),
-                    );
+                    return Err(Error::busy(format!("desk busy: another tkt command holds {}", path.display()))
+                        .with_hint(format!(
+                            "try again in a moment; the wait is {}s (TKT_LOCK_TIMEOUT)",
+                            wait.as_secs()
+                        )));
                 }
                 Err(TryLockError::Error(e)) => return Err(Error::io(path, e)),
             }

@@ -38,10 +38,8 @@ impl Desk {
             if dir.join(CONFIG_FILE).is_file() {
                 return Ok(dir);
             }
-            return Err(
-                Error::usage(format!("{}: not a tkt desk (no {CONFIG_FILE})", dir.display()))
-                    .with_hint(format!("create one with `tkt init {}`", dir.display())),
-            );
+            return Err(Error::usage(format!("{}: not a tkt desk (no {CONFIG_FILE})", dir.display()))
+                .with_hint(format!("create one with `tkt init {}`", dir.display())));
         }
         let mut dir = Some(cwd);
         while let Some(d) = dir {
@@ -50,10 +48,8 @@ impl Desk {
             }
             dir = d.parent();
         }
-        Err(
-            Error::usage(format!("no tkt desk in {} or any parent folder", cwd.display()))
-                .with_hint("run `tkt init` to create one, or point at one with -C DIR or TKT_DESK"),
-        )
+        Err(Error::usage(format!("no tkt desk in {} or any parent folder", cwd.display()))
+            .with_hint("run `tkt init` to create one, or point at one with -C DIR or TKT_DESK"))
     }
 
     pub fn open(root: PathBuf) -> Result<Desk> {
@@ -126,10 +122,7 @@ impl Desk {
 
     /// Loads every record of a kind; the first broken file stops with its error.
     pub fn load_all<T: Record>(&self) -> Result<Vec<T>> {
-        self.files(T::KIND)?
-            .iter()
-            .map(|rel| store::read_record(&self.abs(rel), rel))
-            .collect()
+        self.files(T::KIND)?.iter().map(|rel| store::read_record(&self.abs(rel), rel)).collect()
     }
 
     /// Reads every record of a kind, keeping each file's own result, for `tkt check`.
@@ -215,19 +208,10 @@ impl Desk {
             None => prefix.clone(),
         };
         let mark_path = self.root.join(LOCAL_DIR).join("sequences").join(&mark_key);
-        let mark = std::fs::read_to_string(&mark_path)
-            .ok()
-            .and_then(|s| s.trim().parse::<u32>().ok())
-            .unwrap_or(0);
+        let mark = std::fs::read_to_string(&mark_path).ok().and_then(|s| s.trim().parse::<u32>().ok()).unwrap_or(0);
         let seq = in_folder.max(mark) + 1;
         store::write_atomic(&mark_path, format!("{seq}\n").as_bytes())?;
-        Ok(SequenceId {
-            prefix,
-            year,
-            seq,
-            series: None,
-        }
-        .to_string())
+        Ok(SequenceId { prefix, year, seq, series: None }.to_string())
     }
 
     /// Commits the changed files in one commit, when the desk is in a git repository.

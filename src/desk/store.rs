@@ -83,10 +83,7 @@ pub fn to_yaml<T: Record>(record: &T) -> Result<String> {
 pub fn write_atomic(abs: &Path, contents: &[u8]) -> Result<()> {
     let dir = abs.parent().expect("record paths have a parent");
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(TEMP_PREFIX)
-        .tempfile_in(dir)
-        .map_err(|e| Error::io(dir, e))?;
+    let mut tmp = tempfile::Builder::new().prefix(TEMP_PREFIX).tempfile_in(dir).map_err(|e| Error::io(dir, e))?;
     tmp.write_all(contents).map_err(|e| Error::io(abs, e))?;
     tmp.as_file().sync_all().map_err(|e| Error::io(abs, e))?;
     tmp.persist(abs).map_err(|e| Error::io(abs, e.error))?;

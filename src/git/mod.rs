@@ -64,10 +64,7 @@ impl Repo {
         let Ok(config) = self.repo.config() else {
             return (None, None);
         };
-        (
-            config.get_string("user.name").ok(),
-            config.get_string("user.email").ok(),
-        )
+        (config.get_string("user.name").ok(), config.get_string("user.email").ok())
     }
 
     fn repo_path(&self, desk_path: &Path) -> PathBuf {
@@ -146,9 +143,7 @@ impl Repo {
             let when = commit.author().when();
             let offset = chrono::FixedOffset::east_opt(when.offset_minutes() * 60)
                 .unwrap_or(chrono::FixedOffset::east_opt(0).unwrap());
-            let at = chrono::DateTime::from_timestamp(when.seconds(), 0)
-                .unwrap_or_default()
-                .with_timezone(&offset);
+            let at = chrono::DateTime::from_timestamp(when.seconds(), 0).unwrap_or_default().with_timezone(&offset);
             out.push(Revision {
                 commit: oid_short(commit.id()),
                 author: a.name().unwrap_or("?").to_string(),
@@ -181,8 +176,6 @@ fn oid_short(oid: Oid) -> String {
 
 /// Git stores paths with `/` and as UTF-8 here.
 fn git_path(p: &Path) -> Result<String> {
-    let s = p
-        .to_str()
-        .ok_or_else(|| Error::failure(format!("{}: path is not UTF-8", p.display())))?;
+    let s = p.to_str().ok_or_else(|| Error::failure(format!("{}: path is not UTF-8", p.display())))?;
     Ok(s.replace('\\', "/"))
 }

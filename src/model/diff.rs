@@ -63,27 +63,15 @@ fn compare(prefix: &str, before: &Value, after: &Value, out: &mut Vec<FieldChang
         }
         (Value::Array(b), Value::Array(a)) if a.len() > b.len() && a.starts_with(b) => {
             for added in &a[b.len()..] {
-                out.push(FieldChange {
-                    field: format!("{prefix}[+]"),
-                    from: Value::Null,
-                    to: added.clone(),
-                });
+                out.push(FieldChange { field: format!("{prefix}[+]"), from: Value::Null, to: added.clone() });
             }
         }
         (Value::Null, Value::Array(a)) if !prefix.is_empty() => {
             for added in a {
-                out.push(FieldChange {
-                    field: format!("{prefix}[+]"),
-                    from: Value::Null,
-                    to: added.clone(),
-                });
+                out.push(FieldChange { field: format!("{prefix}[+]"), from: Value::Null, to: added.clone() });
             }
         }
-        _ => out.push(FieldChange {
-            field: prefix.to_string(),
-            from: before.clone(),
-            to: after.clone(),
-        }),
+        _ => out.push(FieldChange { field: prefix.to_string(), from: before.clone(), to: after.clone() }),
     }
 }
 

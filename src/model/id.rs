@@ -24,14 +24,7 @@ static STATE_ID: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[a-z0-9][a-z0-
 static CODE_ID: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$").unwrap());
 
 impl Kind {
-    pub const ALL: [Kind; 6] = [
-        Kind::State,
-        Kind::Customer,
-        Kind::Item,
-        Kind::Equipment,
-        Kind::Request,
-        Kind::Ticket,
-    ];
+    pub const ALL: [Kind; 6] = [Kind::State, Kind::Customer, Kind::Item, Kind::Equipment, Kind::Request, Kind::Ticket];
 
     /// The word used in messages: "ticket T-2026-0001 not found".
     pub fn noun(self) -> &'static str {
@@ -82,10 +75,7 @@ impl Kind {
                 Kind::Ticket => "PREFIX-YYYY-NNNN (e.g. T-2026-0042)",
                 Kind::Request => "PREFIX-YYYY-NNNN (e.g. R-2026-0007)",
             };
-            Err(Error::refused(format!(
-                "invalid {} id {id:?}: expected {expected}",
-                self.noun()
-            )))
+            Err(Error::refused(format!("invalid {} id {id:?}: expected {expected}", self.noun())))
         }
     }
 
@@ -144,16 +134,7 @@ mod tests {
 
     #[test]
     fn ids_that_could_escape_their_folder_are_refused() {
-        for bad in [
-            "../etc",
-            "a/b",
-            "/abs",
-            "T-2026-0001/../x",
-            "x\0y",
-            "",
-            ".hidden",
-            "a..b",
-        ] {
+        for bad in ["../etc", "a/b", "/abs", "T-2026-0001/../x", "x\0y", "", ".hidden", "a..b"] {
             assert!(Kind::Item.check_id(bad).is_err(), "{bad:?} accepted");
             assert!(Kind::Ticket.check_id(bad).is_err(), "{bad:?} accepted");
             assert!(Kind::State.check_id(bad).is_err(), "{bad:?} accepted");
@@ -162,14 +143,8 @@ mod tests {
 
     #[test]
     fn ticket_paths_follow_the_year_of_the_id() {
-        assert_eq!(
-            Kind::Ticket.path_for("T-2026-0042").unwrap(),
-            PathBuf::from("tickets/2026/T-2026-0042.yaml")
-        );
-        assert_eq!(
-            Kind::Customer.path_for("C-0001").unwrap(),
-            PathBuf::from("customers/C-0001.yaml")
-        );
+        assert_eq!(Kind::Ticket.path_for("T-2026-0042").unwrap(), PathBuf::from("tickets/2026/T-2026-0042.yaml"));
+        assert_eq!(Kind::Customer.path_for("C-0001").unwrap(), PathBuf::from("customers/C-0001.yaml"));
         assert!(Kind::Customer.check_id("T-2026-0001").is_err());
     }
 

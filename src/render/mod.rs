@@ -44,9 +44,7 @@ impl<W: Write> Output<W> {
         match format {
             Format::Table => {
                 let headers = columns.iter().map(|c| c.0.to_uppercase());
-                let rows = records
-                    .iter()
-                    .map(|r| columns.iter().map(|c| (c.1)(r)).collect::<Vec<_>>());
+                let rows = records.iter().map(|r| columns.iter().map(|c| (c.1)(r)).collect::<Vec<_>>());
                 self.table(headers, rows)
             }
             Format::Json => self.json(&records),
@@ -63,21 +61,12 @@ impl<W: Write> Output<W> {
         R: IntoIterator<Item = String>,
     {
         let mut records: Vec<Vec<String>> = vec![headers.into_iter().collect()];
-        records.extend(
-            rows.into_iter()
-                .map(|row| row.into_iter().map(|cell| one_line(&cell)).collect()),
-        );
+        records.extend(rows.into_iter().map(|row| row.into_iter().map(|cell| one_line(&cell)).collect()));
         if records.len() <= 1 {
             return Ok(());
         }
         let natural: Vec<usize> = (0..records[0].len())
-            .map(|c| {
-                records
-                    .iter()
-                    .map(|r| r.get(c).map_or(0, |s| s.chars().count()))
-                    .max()
-                    .unwrap_or(0)
-            })
+            .map(|c| records.iter().map(|r| r.get(c).map_or(0, |s| s.chars().count())).max().unwrap_or(0))
             .collect();
         let header: Vec<usize> = records[0].iter().map(|h| h.chars().count()).collect();
         let mut table = Builder::from(records).build();
@@ -125,7 +114,7 @@ impl<W: Write> Output<W> {
             .iter()
             .map(|r| {
                 let mut cells = Vec::new();
-                flatten("", &serde_json::to_value(r).unwrap_or(Value::Null), &mut cells);
+                flatten("", &serde_json::to_value(r).unwrap_or(Value::Null), Lists::Skip, &mut cells);
                 cells
             })
             .collect();
@@ -144,12 +133,8 @@ impl<W: Write> Output<W> {
         };
         w.write_record(&headers).map_err(csv_err)?;
         for row in rows {
-            let cells = headers.iter().map(|h| {
-                row.iter()
-                    .find(|(k, _)| k == h)
-                    .map(|(_, v)| safe_cell(v))
-                    .unwrap_or_default()
-            });
+            let cells =
+                headers.iter().map(|h| row.iter().find(|(k, _)| k == h).map(|(_, v)| safe_cell(v)).unwrap_or_default());
             w.write_record(cells).map_err(csv_err)?;
         }
         w.flush()?;
@@ -162,7 +147,7 @@ impl<W: Write> Output<W> {
         match format {
             Format::Table => {
                 let mut fields = Vec::new();
-                card_fields("", &serde_json::to_value(record).unwrap_or(Value::Null), &mut fields);
+                flatten("", &serde_json::to_value(record).unwrap_or(Value::Null), Lists::Show, &mut fields);
                 self.card(&fields)
             }
             Format::Json => self.json(record),
@@ -176,11 +161,7 @@ impl<W: Write> Output<W> {
         let width = fields.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(0);
         for (k, v) in fields {
             let key = format!("{k:width$}");
-            let key = if self.color {
-                format!("\x1b[1m{key}\x1b[0m")
-            } else {
-                key
-            };
+            let key = if self.color { format!("\x1b[1m{key}\x1b[0m") } else { key };
             writeln!(self.out, "{key}  {v}")?;
         }
         Ok(())
@@ -201,9 +182,7 @@ pub fn fit_widths(natural: &[usize], header: &[usize], room: usize) -> Vec<usize
     let flex_floor = MIN_FLEX_WIDTH.min(natural[last]);
     w[last] -= over(&w).min(w[last] - flex_floor);
     while over(&w) > 0 {
-        let widest = (1..last)
-            .filter(|&c| w[c] > header[c].max(3))
-            .max_by_key(|&c| (w[c], c));
+        let widest = (1..last).filter(|&c| w[c] > header[c].max(3)).max_by_key(|&c| (w[c], c));
         match widest {
             Some(c) => w[c] -= 1,
             None => break,
@@ -214,61 +193,42 @@ pub fn fit_widths(natural: &[usize], header: &[usize], room: usize) -> Vec<usize
     w
 }
 
-/// Flattens a JSON value into dotted `(column, text)` cells; arrays are skipped.
-fn flatten(prefix: &str, value: &Value, out: &mut Vec<(String, String)>) {
-    match value {
-        Value::Object(map) => {
-            for (k, v) in map {
-                let key = if prefix.is_empty() {
-                    k.clone()
-                } else {
-                    format!("{prefix}.{k}")
-                };
-                flatten(&key, v, out);
-            }
-        }
-        Value::Array(_) => {}
-        Value::Null => out.push((prefix.to_string(), String::new())),
-        Value::String(s) => out.push((prefix.to_string(), s.clone())),
-        other => out.push((prefix.to_string(), other.to_string())),
-    }
+/// How [`flatten`] treats lists: CSV leaves them out, a card shows them.
+#[derive(Clone, Copy, PartialEq)]
+enum Lists {
+    Skip,
+    Show,
 }
 
-/// Card lines: nested objects as dotted keys, lists of scalars joined, each element of a
-/// list of objects on its own line.
-fn card_fields(prefix: &str, value: &Value, out: &mut Vec<(String, String)>) {
+/// Flattens a JSON value into `(key, text)` pairs, nested objects as dotted keys
+/// (`address.city`). Shown lists of scalars are joined; each element of a list of objects
+/// gets its own line.
+fn flatten(prefix: &str, value: &Value, lists: Lists, out: &mut Vec<(String, String)>) {
     match value {
         Value::Object(map) => {
             for (k, v) in map {
-                let key = if prefix.is_empty() {
-                    k.clone()
-                } else {
-                    format!("{prefix}.{k}")
-                };
-                card_fields(&key, v, out);
+                let key = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+                flatten(&key, v, lists, out);
             }
         }
+        Value::Array(_) if lists == Lists::Skip => {}
         Value::Array(items) if items.iter().all(|v| !v.is_object()) => {
-            out.push((
-                prefix.to_string(),
-                items.iter().map(text).collect::<Vec<_>>().join(", "),
-            ));
+            out.push((prefix.to_string(), items.iter().map(text).collect::<Vec<_>>().join(", ")));
         }
         Value::Array(items) => {
             for item in items {
-                let line = match item {
-                    Value::Object(m) => m
-                        .values()
-                        .map(text)
-                        .filter(|t| !t.is_empty())
-                        .collect::<Vec<_>>()
-                        .join("  "),
-                    other => text(other),
-                };
-                out.push((prefix.to_string(), one_line(&line)));
+                out.push((prefix.to_string(), one_line(&object_line(item))));
             }
         }
-        other => out.push((prefix.to_string(), one_line(&text(other)))),
+        other => out.push((prefix.to_string(), text(other))),
+    }
+}
+
+/// The non-empty values of an object on one line, or the text of a scalar.
+pub fn object_line(value: &Value) -> String {
+    match value {
+        Value::Object(m) => m.values().map(text).filter(|t| !t.is_empty()).collect::<Vec<_>>().join("  "),
+        other => text(other),
     }
 }
 
@@ -294,10 +254,7 @@ pub fn safe_cell(cell: &str) -> String {
 /// Table cells stay on one line.
 fn one_line(cell: &str) -> String {
     if cell.contains(['\n', '\r', '\t']) {
-        cell.split(['\n', '\r', '\t'])
-            .filter(|s| !s.is_empty())
-            .collect::<Vec<_>>()
-            .join(" ")
+        cell.split(['\n', '\r', '\t']).filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" ")
     } else {
         cell.to_string()
     }
@@ -328,15 +285,8 @@ mod tests {
 
     #[test]
     fn tables_fit_the_width() {
-        let mut o = Output {
-            out: Vec::new(),
-            width: Some(30),
-            color: false,
-        };
-        let rows = vec![vec![
-            "T-2026-0001".to_string(),
-            "a very long title that does not fit anywhere".to_string(),
-        ]];
+        let mut o = Output { out: Vec::new(), width: Some(30), color: false };
+        let rows = vec![vec!["T-2026-0001".to_string(), "a very long title that does not fit anywhere".to_string()]];
         o.table(["ID".to_string(), "TITLE".to_string()], rows).unwrap();
         let text = String::from_utf8(o.out).unwrap();
         assert!(text.lines().all(|l| l.chars().count() <= 30), "{text}");

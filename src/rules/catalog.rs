@@ -14,26 +14,17 @@ pub fn check_catalog(states: &[State]) -> Vec<Problem> {
     let initial: Vec<&str> = states.iter().filter(|s| s.initial).map(|s| s.id.as_str()).collect();
     match initial.len() {
         1 => {}
-        0 => problems.push(Problem::new(
-            "initial",
-            "no state is initial; exactly one must be (`tkt state edit ID --initial`)",
-        )),
+        0 => problems
+            .push(Problem::new("initial", "no state is initial; exactly one must be (`tkt state edit ID --initial`)")),
         _ => problems.push(Problem::new(
             "initial",
-            format!(
-                "{} states are initial ({}); exactly one must be",
-                initial.len(),
-                initial.join(", ")
-            ),
+            format!("{} states are initial ({}); exactly one must be", initial.len(), initial.join(", ")),
         )),
     }
     for s in states {
         for t in &s.transitions {
             if !ids.contains(t.as_str()) {
-                problems.push(Problem::new(
-                    format!("{}.transitions", s.id),
-                    format!("unknown state {t:?}"),
-                ));
+                problems.push(Problem::new(format!("{}.transitions", s.id), format!("unknown state {t:?}")));
             }
         }
     }
@@ -54,31 +45,20 @@ pub fn transition(
         let known: Vec<&str> = catalog.iter().map(|s| s.id.as_str()).collect();
         Error::not_found("state", to).with_hint(format!("states: {}", known.join(", ")))
     })?;
-    let allowed: &[String] = catalog
-        .iter()
-        .find(|s| s.id == ticket.state)
-        .map(|s| s.transitions.as_slice())
-        .unwrap_or(&[]);
+    let allowed: &[String] =
+        catalog.iter().find(|s| s.id == ticket.state).map(|s| s.transitions.as_slice()).unwrap_or(&[]);
     if ticket.state == to {
         return Err(Error::refused(format!("{} is already {to}", ticket.id)));
     }
     if !allowed.iter().any(|a| a == to) {
-        let list = if allowed.is_empty() {
-            "none".to_string()
-        } else {
-            allowed.join(", ")
-        };
+        let list = if allowed.is_empty() { "none".to_string() } else { allowed.join(", ") };
         return Err(Error::refused(format!(
             "{}: cannot move from {} to {to}; allowed: {list}",
             ticket.id, ticket.state
         )));
     }
     let from = std::mem::replace(&mut ticket.state, to.to_string());
-    ticket.closed_at = if target.closed {
-        ticket.closed_at.or(Some(at))
-    } else {
-        None
-    };
+    ticket.closed_at = if target.closed { ticket.closed_at.or(Some(at)) } else { None };
     ticket.history.push(HistoryEntry {
         at,
         by: by.to_string(),
@@ -122,12 +102,7 @@ mod tests {
         let mut t = ticket("new");
         let err = transition(&mut t, &catalog(), "closed", at(), "anna", None).unwrap_err();
         assert_eq!(err.exit_code(), 4);
-        assert!(
-            err.message
-                .contains("allowed: in-progress, waiting-customer, cancelled"),
-            "{}",
-            err.message
-        );
+        assert!(err.message.contains("allowed: in-progress, waiting-customer, cancelled"), "{}", err.message);
         assert_eq!(t.state, "new");
         assert!(t.history.is_empty());
     }

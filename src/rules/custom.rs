@@ -21,9 +21,7 @@ pub fn parse_custom(name: &str, def: &FieldDef, text: &str) -> Result<Value, Str
             Value::String(text.trim().to_string())
         }
         FieldType::Date => {
-            text.trim()
-                .parse::<NaiveDate>()
-                .map_err(|_| bad("a date (YYYY-MM-DD)"))?;
+            text.trim().parse::<NaiveDate>().map_err(|_| bad("a date (YYYY-MM-DD)"))?;
             Value::String(text.trim().to_string())
         }
         FieldType::Bool => Value::Bool(match text.trim() {
@@ -33,10 +31,7 @@ pub fn parse_custom(name: &str, def: &FieldDef, text: &str) -> Result<Value, Str
         }),
         FieldType::Enum => {
             if !def.values.iter().any(|v| v == text) {
-                return Err(format!(
-                    "custom field {name}: {text:?} is not one of {}",
-                    def.values.join(", ")
-                ));
+                return Err(format!("custom field {name}: {text:?} is not one of {}", def.values.join(", ")));
             }
             Value::String(text.to_string())
         }
@@ -81,19 +76,14 @@ pub fn check_custom(values: &BTreeMap<String, Value>, defs: &BTreeMap<String, Fi
     }
     for (name, def) in defs {
         if def.required && values.get(name).is_none_or(Value::is_null) {
-            problems.push(Problem::new(
-                format!("custom.{name}"),
-                "required (set it with --set NAME=VALUE)",
-            ));
+            problems.push(Problem::new(format!("custom.{name}"), "required (set it with --set NAME=VALUE)"));
         }
     }
     problems
 }
 
 fn show(value: &Value) -> String {
-    serde_yaml::to_string(value)
-        .map(|s| s.trim().to_string())
-        .unwrap_or_default()
+    serde_yaml::to_string(value).map(|s| s.trim().to_string()).unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -112,12 +102,8 @@ mod tests {
     fn values_are_parsed_by_their_declared_type() {
         let d = defs();
         assert_eq!(parse_custom("floor", &d["floor"], "3").unwrap(), Value::from(3));
-        assert!(parse_custom("floor", &d["floor"], "third")
-            .unwrap_err()
-            .contains("not an integer"));
-        assert!(parse_custom("contract", &d["contract"], "gold")
-            .unwrap_err()
-            .contains("none, full"));
+        assert!(parse_custom("floor", &d["floor"], "third").unwrap_err().contains("not an integer"));
+        assert!(parse_custom("contract", &d["contract"], "gold").unwrap_err().contains("none, full"));
         assert!(parse_custom("visit", &d["visit"], "2026-02-30").is_err());
     }
 

@@ -52,9 +52,7 @@ pub fn check_tax_code(code: &str) -> Result<(), String> {
         regex::Regex::new(r"^[A-Z]{6}[0-9LMNPQRSTUV]{2}[ABCDEHLMPRST][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]$")
             .unwrap();
     if !shape.is_match(&c) {
-        return Err(format!(
-            "{code:?} is not a Codice Fiscale (16 characters, or 11 digits)"
-        ));
+        return Err(format!("{code:?} is not a Codice Fiscale (16 characters, or 11 digits)"));
     }
     if codice_fiscale_check_letter(&c[..15]) != c.as_bytes()[15] {
         return Err(format!("{code:?}: wrong check letter for a Codice Fiscale"));
@@ -64,9 +62,8 @@ pub fn check_tax_code(code: &str) -> Result<(), String> {
 
 fn codice_fiscale_check_letter(first15: &str) -> u8 {
     // Values of characters in odd positions (1st, 3rd, ...), indexed by digit or letter.
-    const ODD: [u32; 26] = [
-        1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 2, 4, 18, 20, 11, 3, 6, 8, 12, 14, 16, 10, 22, 25, 24, 23,
-    ];
+    const ODD: [u32; 26] =
+        [1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 2, 4, 18, 20, 11, 3, 6, 8, 12, 14, 16, 10, 22, 25, 24, 23];
     let sum: u32 = first15
         .bytes()
         .enumerate()

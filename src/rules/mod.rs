@@ -24,10 +24,7 @@ pub struct Problem {
 
 impl Problem {
     pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Problem {
-            field: field.into(),
-            message: message.into(),
-        }
+        Problem { field: field.into(), message: message.into() }
     }
 }
 
@@ -43,8 +40,5 @@ pub fn refuse_if_any(subject: &str, problems: Vec<Problem>) -> crate::Result<()>
         return Ok(());
     }
     let list: Vec<String> = problems.iter().map(|p| format!("  {p}")).collect();
-    Err(crate::Error::refused(format!(
-        "{subject} is not valid:\n{}",
-        list.join("\n")
-    )))
+    Err(crate::Error::refused(format!("{subject} is not valid:\n{}", list.join("\n"))))
 }

@@ -13,11 +13,7 @@ pub fn check_customer(c: &Customer) -> Vec<Problem> {
     if c.name.trim().is_empty() {
         problems.push(Problem::new("name", "must not be empty"));
     }
-    let italian = c
-        .address
-        .country
-        .as_deref()
-        .is_none_or(|cc| cc.trim().is_empty() || cc.eq_ignore_ascii_case("IT"));
+    let italian = c.address.country.as_deref().is_none_or(|cc| cc.trim().is_empty() || cc.eq_ignore_ascii_case("IT"));
     if italian {
         if let Some(v) = c.vat_number.as_deref().filter(|v| !v.is_empty()) {
             if let Err(e) = check_vat_number(v) {
@@ -42,10 +38,7 @@ pub fn check_customer(c: &Customer) -> Vec<Problem> {
     }
     if let Some(sdi) = c.sdi_code.as_deref().filter(|v| !v.is_empty()) {
         if !(sdi.len() == 7 && sdi.chars().all(|ch| ch.is_ascii_alphanumeric())) {
-            problems.push(Problem::new(
-                "sdi_code",
-                format!("{sdi:?} is not an SDI code (7 letters or digits)"),
-            ));
+            problems.push(Problem::new("sdi_code", format!("{sdi:?} is not an SDI code (7 letters or digits)")));
         }
     }
     problems
@@ -61,18 +54,13 @@ pub fn check_item(i: &Item) -> Vec<Problem> {
     if i.price.is_some_and(|p| p.0.is_sign_negative()) {
         problems.push(Problem::new("price", "must not be negative"));
     }
-    if i.vat_rate
-        .is_some_and(|r| r.0 < Decimal::ZERO || r.0 > Decimal::ONE_HUNDRED)
-    {
+    if i.vat_rate.is_some_and(|r| r.0 < Decimal::ZERO || r.0 > Decimal::ONE_HUNDRED) {
         problems.push(Problem::new("vat_rate", "must be a percentage between 0 and 100"));
     }
     if let Some(p) = i.serial_pattern.as_deref().filter(|p| !p.is_empty()) {
         if let Err(e) = regex::Regex::new(p) {
             let first = e.to_string().lines().last().unwrap_or_default().to_string();
-            problems.push(Problem::new(
-                "serial_pattern",
-                format!("{p:?} is not a regular expression: {first}"),
-            ));
+            problems.push(Problem::new("serial_pattern", format!("{p:?} is not a regular expression: {first}")));
         }
     }
     problems
@@ -87,17 +75,11 @@ pub fn check_equipment(unit: &Equipment, item: Option<&Item>, customer_exists: b
         None => problems.push(Problem::new("item", format!("unknown item {:?}", unit.item))),
     }
     if !customer_exists {
-        problems.push(Problem::new(
-            "customer",
-            format!("unknown customer {:?}", unit.customer),
-        ));
+        problems.push(Problem::new("customer", format!("unknown customer {:?}", unit.customer)));
     }
     if let (Some(sold), Some(until)) = (unit.sold_on, unit.warranty_until) {
         if until < sold {
-            problems.push(Problem::new(
-                "warranty_until",
-                format!("{until} is before sold_on {sold}"),
-            ));
+            problems.push(Problem::new("warranty_until", format!("{until} is before sold_on {sold}")));
         }
     }
     problems

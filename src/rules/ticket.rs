@@ -42,10 +42,9 @@ pub fn check_ticket(t: &Ticket, config: &Config, refs: &TicketRefs) -> Vec<Probl
                 Some(Some((unit, Some(unit_item)))) => {
                     problems.extend(check_serial(&t.customer, t.item.as_deref(), unit, unit_item))
                 }
-                Some(Some((unit, None))) => problems.push(Problem::new(
-                    "serial",
-                    format!("{serial} is a unit of unknown item {:?}", unit.item),
-                )),
+                Some(Some((unit, None))) => {
+                    problems.push(Problem::new("serial", format!("{serial} is a unit of unknown item {:?}", unit.item)))
+                }
                 _ => problems.push(Problem::new(
                     "serial",
                     format!("unknown serial {serial:?} (register it with `tkt equipment create`)"),

@@ -9,9 +9,7 @@ use super::Problem;
 /// The last day of a warranty of `months` starting on `sold_on`: the day before the
 /// anniversary (sold 2024-03-15 with 24 months -> covered up to 2026-03-14).
 pub fn warranty_end(sold_on: NaiveDate, months: u32) -> Option<NaiveDate> {
-    sold_on
-        .checked_add_months(Months::new(months))?
-        .checked_sub_days(Days::new(1))
+    sold_on.checked_add_months(Months::new(months))?.checked_sub_days(Days::new(1))
 }
 
 /// Whether the unit's warranty covers the day `on`.
@@ -25,10 +23,7 @@ pub fn check_serial(customer: &str, item: Option<&str>, unit: &Equipment, unit_i
     let mut problems: Vec<Problem> = check_serial_pattern(&unit.serial, unit_item).into_iter().collect();
     if let Some(item) = item {
         if item != unit.item {
-            problems.push(Problem::new(
-                "serial",
-                format!("{} is a unit of {}, not of {item}", unit.serial, unit.item),
-            ));
+            problems.push(Problem::new("serial", format!("{} is a unit of {}, not of {item}", unit.serial, unit.item)));
         }
     }
     if customer != unit.customer {
@@ -45,14 +40,10 @@ pub fn check_serial_pattern(serial: &str, item: &Item) -> Option<Problem> {
     let pattern = item.serial_pattern.as_deref().filter(|p| !p.is_empty())?;
     match regex::Regex::new(&format!("^(?:{pattern})$")) {
         Ok(re) if re.is_match(serial) => None,
-        Ok(_) => Some(Problem::new(
-            "serial",
-            format!("{serial} does not match the pattern {pattern} of item {}", item.code),
-        )),
-        Err(_) => Some(Problem::new(
-            "serial",
-            format!("item {} has an invalid serial_pattern {pattern:?}", item.code),
-        )),
+        Ok(_) => {
+            Some(Problem::new("serial", format!("{serial} does not match the pattern {pattern} of item {}", item.code)))
+        }
+        Err(_) => Some(Problem::new("serial", format!("item {} has an invalid serial_pattern {pattern:?}", item.code))),
     }
 }
 
@@ -72,10 +63,7 @@ mod tests {
     }
 
     fn item(pattern: &str) -> Item {
-        serde_yaml::from_str(&format!(
-            "code: CALD\ndescription: Caldaia\nserial_pattern: '{pattern}'\n"
-        ))
-        .unwrap()
+        serde_yaml::from_str(&format!("code: CALD\ndescription: Caldaia\nserial_pattern: '{pattern}'\n")).unwrap()
     }
 
     #[test]
@@ -93,10 +81,7 @@ mod tests {
 
     #[test]
     fn a_serial_must_match_its_item_and_customer() {
-        assert_eq!(
-            check_serial("C-0001", Some("CALD"), &unit(), &item("VX-\\d{4}")),
-            vec![]
-        );
+        assert_eq!(check_serial("C-0001", Some("CALD"), &unit(), &item("VX-\\d{4}")), vec![]);
         let problems = check_serial("C-0002", Some("SPLIT"), &unit(), &item("AB\\d+"));
         assert_eq!(problems.len(), 3, "{problems:?}");
         // The pattern must match the whole serial, not a part of it.

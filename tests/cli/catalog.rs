@@ -24,11 +24,7 @@ fn a_new_state_can_be_wired_into_the_catalog_and_used() {
     .success()
     .stdout("on-site\n");
     let files = d.git(&["show", "--name-only", "--format=", "HEAD"]);
-    assert_eq!(
-        files.lines().count(),
-        3,
-        "the new state and the two states that lead to it: {files}"
-    );
+    assert_eq!(files.lines().count(), 3, "the new state and the two states that lead to it: {files}");
     let list = d.ok(&["state", "list", "--format", "csv"]);
     let ids: Vec<&str> = list.lines().skip(1).map(|l| l.split(',').next().unwrap()).collect();
     assert_eq!(ids[..3], ["new", "on-site", "in-progress"], "ordered by order");
@@ -41,34 +37,16 @@ fn a_new_state_can_be_wired_into_the_catalog_and_used() {
 #[test]
 fn states_can_be_renamed_reordered_closed_and_made_initial() {
     let d = TestDesk::new();
-    d.ok(&[
-        "state",
-        "edit",
-        "waiting-parts",
-        "--name",
-        "Attesa ricambi",
-        "--order",
-        "5",
-        "--closed",
-        "true",
-    ]);
+    d.ok(&["state", "edit", "waiting-parts", "--name", "Attesa ricambi", "--order", "5", "--closed", "true"]);
     assert_eq!(d.last_message(), "waiting-parts: edit name, closed, order");
     let s: serde_yaml::Value = serde_yaml::from_str(&d.read("states/waiting-parts.yaml")).unwrap();
     assert_eq!(s["name"], "Attesa ricambi");
     assert_eq!(s["closed"], true);
-    assert!(d
-        .ok(&["state", "list"])
-        .lines()
-        .nth(1)
-        .unwrap()
-        .contains("waiting-parts"));
+    assert!(d.ok(&["state", "list"]).lines().nth(1).unwrap().contains("waiting-parts"));
 
     d.ok(&["state", "edit", "in-progress", "--initial"]);
     let files = d.git(&["show", "--name-only", "--format=", "HEAD"]);
-    assert!(
-        files.contains("states/new.yaml") && files.contains("states/in-progress.yaml"),
-        "{files}"
-    );
+    assert!(files.contains("states/new.yaml") && files.contains("states/in-progress.yaml"), "{files}");
     d.ok(&["customer", "create", "--name", "Rossi"]);
     d.ok(&["ticket", "create", "--customer", "C-0001", "--title", "x"]);
     assert!(d.read("tickets/2026/T-2026-0001.yaml").contains("state: in-progress"));
@@ -91,14 +69,8 @@ fn the_catalog_refuses_unknown_targets_a_missing_initial_state_and_deleting_a_us
         .assert()
         .code(4)
         .stderr(predicate::str::contains("no state is initial"));
-    d.tkt(&["state", "create", "Bad/Id"])
-        .assert()
-        .code(4)
-        .stderr(predicate::str::contains("invalid state id"));
-    d.tkt(&["state", "delete", "new"])
-        .assert()
-        .code(4)
-        .stderr(predicate::str::contains("initial state"));
+    d.tkt(&["state", "create", "Bad/Id"]).assert().code(4).stderr(predicate::str::contains("invalid state id"));
+    d.tkt(&["state", "delete", "new"]).assert().code(4).stderr(predicate::str::contains("initial state"));
     assert_eq!(d.head(), head);
 
     d.ok(&["customer", "create", "--name", "Rossi"]);
@@ -110,9 +82,6 @@ fn the_catalog_refuses_unknown_targets_a_missing_initial_state_and_deleting_a_us
         .stderr(predicate::str::contains("used by 1 ticket(s): T-2026-0001"));
     d.ok(&["state", "delete", "waiting-parts"]);
     assert!(!d.path("states/waiting-parts.yaml").exists());
-    assert!(
-        !d.read("states/in-progress.yaml").contains("waiting-parts"),
-        "transitions to it are removed"
-    );
+    assert!(!d.read("states/in-progress.yaml").contains("waiting-parts"), "transitions to it are removed");
     d.tkt(&["check"]).assert().success();
 }

@@ -9,33 +9,25 @@ fn check_reports_every_problem_one_line_each() {
     let d = TestDesk::example();
     d.write(
         "tickets/2026/T-2026-0002.yaml",
-        &d.read("tickets/2026/T-2026-0002.yaml")
-            .replace("priority: normal", "priority: [normal"),
+        &d.read("tickets/2026/T-2026-0002.yaml").replace("priority: normal", "priority: [normal"),
     );
     d.write(
         "tickets/2026/T-2026-0003.yaml",
-        &d.read("tickets/2026/T-2026-0003.yaml")
-            .replace("id: T-2026-0003", "id: T-2026-0099"),
+        &d.read("tickets/2026/T-2026-0003.yaml").replace("id: T-2026-0003", "id: T-2026-0099"),
     );
     d.write(
         "tickets/2026/T-2026-0004.yaml",
-        &d.read("tickets/2026/T-2026-0004.yaml")
-            .replace("customer: C-0005", "customer: C-0077"),
+        &d.read("tickets/2026/T-2026-0004.yaml").replace("customer: C-0005", "customer: C-0077"),
     );
     d.write(
         "tickets/2026/T-2026-0005.yaml",
-        &d.read("tickets/2026/T-2026-0005.yaml")
-            .replace("contratto: base", "contratto: oro"),
+        &d.read("tickets/2026/T-2026-0005.yaml").replace("contratto: base", "contratto: oro"),
     );
     d.write(
         "equipment/AC09K00871.yaml",
-        &d.read("equipment/AC09K00871.yaml")
-            .replace("item: SPLIT-9K", "item: SPLIT-99"),
+        &d.read("equipment/AC09K00871.yaml").replace("item: SPLIT-9K", "item: SPLIT-99"),
     );
-    d.write(
-        "states/chiuso.yaml",
-        &d.read("states/chiuso.yaml").replace("- in-lavorazione", "- riaperto"),
-    );
+    d.write("states/chiuso.yaml", &d.read("states/chiuso.yaml").replace("- in-lavorazione", "- riaperto"));
     d.write("tickets/2026/.tkt-tmp-abc123", "half a record");
     let out = d
         .tkt(&["check"])
@@ -59,10 +51,7 @@ fn check_reports_every_problem_one_line_each() {
         assert!(out.contains(e), "missing {e:?} in:\n{out}");
     }
     // T-2026-0005 (serial AC09K00871) now points at a unit of an unknown item.
-    assert!(
-        out.contains("tickets/2026/T-2026-0005.yaml: serial: AC09K00871 is a unit of unknown item"),
-        "{out}"
-    );
+    assert!(out.contains("tickets/2026/T-2026-0005.yaml: serial: AC09K00871 is a unit of unknown item"), "{out}");
     assert_eq!(out.lines().count(), 8, "{out}");
     let json: serde_json::Value = serde_json::from_str(
         &String::from_utf8(d.tkt(&["check", "--format", "json"]).output().unwrap().stdout).unwrap(),
@@ -77,20 +66,14 @@ fn a_broken_record_names_its_file_line_and_column_and_others_stay_usable() {
     d.write("tickets/2026/T-2026-0002.yaml", "id: T-2026-0002\ntitle: [unclosed\n");
     d.git(&["commit", "-q", "-am", "broken by hand"]);
     let head = d.head();
-    d.tkt(&["ticket", "show", "T-2026-0002"])
-        .assert()
-        .code(4)
-        .stderr(predicate::str::contains(
-            "tickets/2026/T-2026-0002.yaml:2:8: title: invalid type: sequence, expected a string",
-        ));
+    d.tkt(&["ticket", "show", "T-2026-0002"]).assert().code(4).stderr(predicate::str::contains(
+        "tickets/2026/T-2026-0002.yaml:2:8: title: invalid type: sequence, expected a string",
+    ));
     d.tkt(&["ticket", "note", "T-2026-0002", "x"])
         .assert()
         .code(4)
         .stderr(predicate::str::contains("tickets/2026/T-2026-0002.yaml:"));
-    d.tkt(&["ticket", "list"])
-        .assert()
-        .code(4)
-        .stderr(predicate::str::contains("T-2026-0002.yaml"));
+    d.tkt(&["ticket", "list"]).assert().code(4).stderr(predicate::str::contains("T-2026-0002.yaml"));
     d.ok(&["ticket", "show", "T-2026-0001"]);
     d.ok(&["ticket", "note", "T-2026-0001", "still fine"]);
     assert_ne!(d.head(), head);
@@ -103,10 +86,7 @@ fn wrong_types_and_bad_money_are_refused_with_the_field() {
     d.write("items/X.yaml", "code: X\ndescription: x\nprice: 12.345\n");
     d.write("customers/C-0001.yaml", "id: C-0001\nname: [1, 2]\n");
     let out = String::from_utf8(d.tkt(&["check"]).assert().code(4).get_output().stdout.clone()).unwrap();
-    assert!(
-        out.contains("items/X.yaml:3:8: price: 12.345 has more than two decimal places"),
-        "{out}"
-    );
+    assert!(out.contains("items/X.yaml:3:8: price: 12.345 has more than two decimal places"), "{out}");
     assert!(out.contains("customers/C-0001.yaml:2:7: name: invalid type"), "{out}");
 }
 
@@ -114,12 +94,6 @@ fn wrong_types_and_bad_money_are_refused_with_the_field() {
 fn a_broken_tkt_toml_is_named_with_its_line() {
     let d = TestDesk::new();
     d.write("tkt.toml", "[features]\nserial_numbers = maybe\n");
-    d.tkt(&["check"])
-        .assert()
-        .code(4)
-        .stderr(predicate::str::contains("tkt.toml: line 2"));
-    d.tkt(&["ticket", "list"])
-        .assert()
-        .code(4)
-        .stderr(predicate::str::contains("tkt.toml: line 2"));
+    d.tkt(&["check"]).assert().code(4).stderr(predicate::str::contains("tkt.toml: line 2"));
+    d.tkt(&["ticket", "list"]).assert().code(4).stderr(predicate::str::contains("tkt.toml: line 2"));
 }

@@ -48,11 +48,7 @@ impl TestDesk {
     /// Runs tkt and returns its stdout, failing the test on a non-zero exit.
     pub fn ok(&self, args: &[&str]) -> String {
         let out = self.tkt(args).output().unwrap();
-        assert!(
-            out.status.success(),
-            "tkt {args:?} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert!(out.status.success(), "tkt {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
         String::from_utf8(out.stdout).unwrap()
     }
 
@@ -71,11 +67,7 @@ impl TestDesk {
             .current_dir(&self.dir)
             .args(args);
         let out = cmd.output().unwrap();
-        assert!(
-            out.status.success(),
-            "git {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
         String::from_utf8(out.stdout).unwrap()
     }
 
@@ -113,14 +105,7 @@ impl TestDesk {
     /// sold on `sold_on`.
     pub fn with_unit(&self, serial: &str, sold_on: &str) -> &Self {
         if !self.path("customers/C-0001.yaml").exists() {
-            self.ok(&[
-                "customer",
-                "create",
-                "--name",
-                "Rossi Impianti",
-                "--vat-number",
-                "01234567897",
-            ]);
+            self.ok(&["customer", "create", "--name", "Rossi Impianti", "--vat-number", "01234567897"]);
             self.ok(&[
                 "item",
                 "create",
@@ -133,17 +118,7 @@ impl TestDesk {
                 "24",
             ]);
         }
-        self.ok(&[
-            "equipment",
-            "create",
-            serial,
-            "--item",
-            "CALD",
-            "--customer",
-            "C-0001",
-            "--sold-on",
-            sold_on,
-        ]);
+        self.ok(&["equipment", "create", serial, "--item", "CALD", "--customer", "C-0001", "--sold-on", sold_on]);
         self
     }
 }

@@ -25,28 +25,18 @@ fn init_makes_a_desk_with_one_commit_and_a_clean_work_tree() {
 fn init_refuses_a_folder_that_is_already_a_desk() {
     let d = TestDesk::new();
     let head = d.head();
-    d.tkt(&["init"])
-        .assert()
-        .code(4)
-        .stderr(predicate::str::contains("already a tkt desk"));
+    d.tkt(&["init"]).assert().code(4).stderr(predicate::str::contains("already a tkt desk"));
     assert_eq!(d.head(), head);
 }
 
 #[test]
 fn the_example_desk_is_embedded_and_checks_clean() {
     let d = TestDesk::example();
-    d.tkt(&["check"])
-        .assert()
-        .success()
-        .stderr(predicate::str::contains("desk is clean"));
+    d.tkt(&["check"]).assert().success().stderr(predicate::str::contains("desk is clean"));
     let tickets: serde_json::Value = serde_json::from_str(&d.ok(&["ticket", "list", "--format", "json"])).unwrap();
     assert_eq!(tickets.as_array().unwrap().len(), 20);
-    let states: std::collections::HashSet<&str> = tickets
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| t["state"].as_str().unwrap())
-        .collect();
+    let states: std::collections::HashSet<&str> =
+        tickets.as_array().unwrap().iter().map(|t| t["state"].as_str().unwrap()).collect();
     assert_eq!(states.len(), 8, "every state of the catalog is used: {states:?}");
     assert_eq!(d.status(), "");
 }
@@ -66,22 +56,13 @@ fn a_desk_in_a_sub_folder_commits_only_its_own_files_and_leaves_the_users_change
     std::fs::write(repo.join("unstaged.txt"), "v2\n").unwrap();
 
     d.tkt(&["init", "tkt"]).assert().success();
-    d.tkt(&["-C", "tkt", "customer", "create", "--name", "Bianchi"])
-        .assert()
-        .success()
-        .stdout("C-0001\n");
+    d.tkt(&["-C", "tkt", "customer", "create", "--name", "Bianchi"]).assert().success().stdout("C-0001\n");
 
     let files = d.git(&["show", "--name-only", "--format=", "HEAD"]);
     assert_eq!(files.trim(), "tkt/customers/C-0001.yaml");
     let status = d.status();
-    assert!(
-        status.contains("M  staged.txt"),
-        "the user's staged change is kept staged: {status}"
-    );
-    assert!(
-        status.contains(" M unstaged.txt"),
-        "the user's unstaged change is kept: {status}"
-    );
+    assert!(status.contains("M  staged.txt"), "the user's staged change is kept staged: {status}");
+    assert!(status.contains(" M unstaged.txt"), "the user's unstaged change is kept: {status}");
     assert_eq!(status.lines().count(), 2, "{status}");
     assert_eq!(std::fs::read_to_string(repo.join("staged.txt")).unwrap(), "staged v2\n");
 }
@@ -91,10 +72,7 @@ fn without_a_repository_commands_work_and_say_once_that_history_is_off() {
     let d = TestDesk::empty();
     // A desk made by hand, in no git repository.
     d.write("tkt.toml", "[features]\nserial_numbers = false\n");
-    d.write(
-        "states/open.yaml",
-        "id: open\nname: Open\ninitial: true\ntransitions: [done]\n",
-    );
+    d.write("states/open.yaml", "id: open\nname: Open\ninitial: true\ntransitions: [done]\n");
     d.write("states/done.yaml", "id: done\nname: Done\nclosed: true\n");
     d.tkt(&["customer", "create", "--name", "Verdi"])
         .assert()
@@ -105,54 +83,31 @@ fn without_a_repository_commands_work_and_say_once_that_history_is_off() {
         .success()
         .stdout("T-2026-0001\n")
         .stderr(predicate::str::contains("history is off").not());
-    d.tkt(&["ticket", "transition", "T-2026-0001", "done"])
-        .assert()
-        .success();
-    d.tkt(&["ticket", "log", "T-2026-0001"])
-        .assert()
-        .code(1)
-        .stderr(predicate::str::contains("history is off"));
+    d.tkt(&["ticket", "transition", "T-2026-0001", "done"]).assert().success();
+    d.tkt(&["ticket", "log", "T-2026-0001"]).assert().code(1).stderr(predicate::str::contains("history is off"));
 }
 
 #[test]
 fn a_busy_desk_makes_writers_wait_then_exit_5_while_readers_go_on() {
     let d = TestDesk::new();
     std::fs::create_dir_all(d.path(".tkt")).unwrap();
-    let lock = std::fs::File::options()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(d.path(".tkt/lock"))
-        .unwrap();
+    let lock = std::fs::File::options().create(true).truncate(false).write(true).open(d.path(".tkt/lock")).unwrap();
     lock.lock().unwrap();
     let head = d.head();
-    d.tkt(&["customer", "create", "--name", "Neri"])
-        .assert()
-        .code(5)
-        .stderr(predicate::str::contains("desk busy"));
+    d.tkt(&["customer", "create", "--name", "Neri"]).assert().code(5).stderr(predicate::str::contains("desk busy"));
     assert_eq!(d.head(), head);
     assert!(!d.path("customers/C-0001.yaml").exists());
     d.tkt(&["state", "list"]).assert().success();
     drop(lock);
-    d.tkt(&["customer", "create", "--name", "Neri"])
-        .assert()
-        .success()
-        .stdout("C-0001\n");
+    d.tkt(&["customer", "create", "--name", "Neri"]).assert().success().stdout("C-0001\n");
 }
 
 #[test]
 fn the_desk_is_found_from_a_sub_folder_from_tkt_desk_and_not_elsewhere() {
     let d = TestDesk::new();
     std::fs::create_dir_all(d.path("tickets/2026")).unwrap();
-    d.tkt(&["state", "show", "new"])
-        .current_dir(d.path("tickets/2026"))
-        .assert()
-        .success();
-    d.tkt(&["state", "show", "new"])
-        .current_dir(d.tmp.path())
-        .env("TKT_DESK", &d.dir)
-        .assert()
-        .success();
+    d.tkt(&["state", "show", "new"]).current_dir(d.path("tickets/2026")).assert().success();
+    d.tkt(&["state", "show", "new"]).current_dir(d.tmp.path()).env("TKT_DESK", &d.dir).assert().success();
     d.tkt(&["state", "list"])
         .current_dir(d.tmp.path())
         .assert()

@@ -24,26 +24,13 @@ fn every_read_format_parses_and_json_keys_are_the_yaml_field_names() {
 #[test]
 fn tables_fit_the_width_they_are_given() {
     let d = TestDesk::example();
-    let out = String::from_utf8(
-        d.tkt(&["ticket", "list"])
-            .env("COLUMNS", "100")
-            .output()
-            .unwrap()
-            .stdout,
-    )
-    .unwrap();
+    let out = String::from_utf8(d.tkt(&["ticket", "list"]).env("COLUMNS", "100").output().unwrap().stdout).unwrap();
     assert!(out.lines().all(|l| l.chars().count() <= 100), "{out}");
     assert!(out.contains("T-2026-0020  nuovo"), "ids and states stay whole:\n{out}");
     let last = out.lines().last().unwrap();
-    assert!(
-        last.ends_with('…') && last.contains("Caldaia si"),
-        "the title gives way first:\n{out}"
-    );
+    assert!(last.ends_with('…') && last.contains("Caldaia si"), "the title gives way first:\n{out}");
     let wide = String::from_utf8(d.tkt(&["ticket", "list"]).output().unwrap().stdout).unwrap();
-    assert!(
-        wide.contains("Caldaia si spegne durante il funzionamento"),
-        "not a terminal: whole lines"
-    );
+    assert!(wide.contains("Caldaia si spegne durante il funzionamento"), "not a terminal: whole lines");
 }
 
 #[test]
@@ -61,46 +48,27 @@ fn a_closed_pipe_is_not_an_error() {
     let script = format!("set -o pipefail; '{}' ticket list --format yaml | true", bin.display());
     let mut cmd = assert_cmd::Command::new("bash");
     crate::common::hermetic(&mut cmd, d.tmp.path());
-    cmd.current_dir(&d.dir)
-        .args(["-c", &script])
-        .assert()
-        .success()
-        .stderr("");
+    cmd.current_dir(&d.dir).args(["-c", &script]).assert().success().stderr("");
 }
 
 #[test]
 fn usage_errors_exit_2_and_help_teaches() {
     let d = TestDesk::new();
     d.tkt(&["ticket", "frobnicate"]).assert().code(2);
-    d.tkt(&["ticket", "create"])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("--title"));
+    d.tkt(&["ticket", "create"]).assert().code(2).stderr(predicate::str::contains("--title"));
     d.tkt(&["ticket", "create", "--help"])
         .assert()
         .success()
         .stdout(predicate::str::contains("--warranty-override <REASON>"));
-    d.tkt(&["--help"])
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("Exit codes"));
-    d.tkt(&["state", "list"])
-        .env("TKT_NOW", "yesterday")
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("TKT_NOW"));
+    d.tkt(&["--help"]).assert().success().stdout(predicate::str::contains("Exit codes"));
+    d.tkt(&["state", "list"]).env("TKT_NOW", "yesterday").assert().code(2).stderr(predicate::str::contains("TKT_NOW"));
 }
 
 #[test]
 fn committed_completions_and_man_page_are_up_to_date() {
     let d = TestDesk::new();
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("completions");
-    for (target, file) in [
-        ("bash", "tkt.bash"),
-        ("zsh", "_tkt"),
-        ("fish", "tkt.fish"),
-        ("man", "tkt.1"),
-    ] {
+    for (target, file) in [("bash", "tkt.bash"), ("zsh", "_tkt"), ("fish", "tkt.fish"), ("man", "tkt.1")] {
         let generated = d.ok(&["completions", target]);
         let committed = std::fs::read_to_string(root.join(file)).unwrap_or_default();
         assert!(

@@ -10,20 +10,11 @@ fn customers_get_numbers_and_their_fiscal_codes_are_checked() {
     d.tkt(&["customer", "create", "--name", "Rossi", "--vat-number", "01234567890"])
         .assert()
         .code(4)
-        .stderr(predicate::str::contains(
-            "vat_number: \"01234567890\": wrong check digit",
-        ));
-    d.tkt(&[
-        "customer",
-        "create",
-        "--name",
-        "Rossi",
-        "--tax-code",
-        "RSSMRA85T10A562T",
-    ])
-    .assert()
-    .code(4)
-    .stderr(predicate::str::contains("tax_code"));
+        .stderr(predicate::str::contains("vat_number: \"01234567890\": wrong check digit"));
+    d.tkt(&["customer", "create", "--name", "Rossi", "--tax-code", "RSSMRA85T10A562T"])
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("tax_code"));
     d.tkt(&["customer", "create", "--vat-number", "01234567897"])
         .assert()
         .code(2)
@@ -44,19 +35,10 @@ fn customers_get_numbers_and_their_fiscal_codes_are_checked() {
     .assert()
     .success()
     .stdout("C-0001\n");
-    d.tkt(&[
-        "customer",
-        "create",
-        "--name",
-        "Müller GmbH",
-        "--vat-number",
-        "DE123456789",
-        "--country",
-        "DE",
-    ])
-    .assert()
-    .success()
-    .stdout("C-0002\n");
+    d.tkt(&["customer", "create", "--name", "Müller GmbH", "--vat-number", "DE123456789", "--country", "DE"])
+        .assert()
+        .success()
+        .stdout("C-0002\n");
     let shown: serde_json::Value =
         serde_json::from_str(&d.ok(&["customer", "show", "C-0001", "--format", "json"])).unwrap();
     assert_eq!(shown["address"]["city"], "Brescia");
@@ -75,18 +57,10 @@ fn items_keep_exact_prices_and_refuse_bad_ones() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("more than two decimal places"));
-    d.tkt(&[
-        "item",
-        "create",
-        "X",
-        "--description",
-        "x",
-        "--serial-pattern",
-        "(unclosed",
-    ])
-    .assert()
-    .code(4)
-    .stderr(predicate::str::contains("serial_pattern"));
+    d.tkt(&["item", "create", "X", "--description", "x", "--serial-pattern", "(unclosed"])
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("serial_pattern"));
     d.ok(&[
         "item",
         "create",
@@ -121,18 +95,10 @@ fn equipment_gets_its_warranty_from_the_item_and_must_match_the_pattern() {
         .assert()
         .code(4)
         .stderr(predicate::str::contains("AB-1 does not match the pattern"));
-    d.tkt(&[
-        "equipment",
-        "create",
-        "VX-0002",
-        "--item",
-        "CALD",
-        "--customer",
-        "C-0009",
-    ])
-    .assert()
-    .code(4)
-    .stderr(predicate::str::contains("unknown customer"));
+    d.tkt(&["equipment", "create", "VX-0002", "--item", "CALD", "--customer", "C-0009"])
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("unknown customer"));
     let list = d.ok(&["equipment", "list", "--in-warranty", "--format", "csv"]);
     assert_eq!(list.lines().count(), 2, "{list}");
 
@@ -141,38 +107,18 @@ fn equipment_gets_its_warranty_from_the_item_and_must_match_the_pattern() {
     d.ok(&["ticket", "create", "--serial", "VX-0001", "--title", "due"]);
     let history: serde_json::Value =
         serde_json::from_str(&d.ok(&["equipment", "history", "VX-0001", "--format", "json"])).unwrap();
-    let ids: Vec<&str> = history
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| t["id"].as_str().unwrap())
-        .collect();
+    let ids: Vec<&str> = history.as_array().unwrap().iter().map(|t| t["id"].as_str().unwrap()).collect();
     assert_eq!(ids, ["T-2026-0001", "T-2026-0003"]);
 }
 
 #[test]
 fn with_serial_numbers_off_equipment_and_serials_are_refused_with_a_hint() {
     let d = TestDesk::new();
-    let config = d
-        .read("tkt.toml")
-        .replace("serial_numbers = true", "serial_numbers = false");
+    let config = d.read("tkt.toml").replace("serial_numbers = true", "serial_numbers = false");
     d.write("tkt.toml", &config);
     d.ok(&["customer", "create", "--name", "Rossi"]);
-    d.tkt(&["equipment", "list"])
-        .assert()
-        .code(4)
-        .stderr(predicate::str::contains("serial_numbers = true"));
-    d.tkt(&[
-        "ticket",
-        "create",
-        "--customer",
-        "C-0001",
-        "--serial",
-        "X1",
-        "--title",
-        "x",
-    ])
-    .assert()
-    .code(4)
-    .stderr(predicate::str::contains("serial numbers are off").and(predicate::str::contains("serial_numbers = true")));
+    d.tkt(&["equipment", "list"]).assert().code(4).stderr(predicate::str::contains("serial_numbers = true"));
+    d.tkt(&["ticket", "create", "--customer", "C-0001", "--serial", "X1", "--title", "x"]).assert().code(4).stderr(
+        predicate::str::contains("serial numbers are off").and(predicate::str::contains("serial_numbers = true")),
+    );
 }

@@ -35,20 +35,11 @@ fn create_prints_the_id_alone_and_commits_one_readable_file() {
     assert_eq!(t["opened_by"], "anna");
     assert_eq!(t["opened_at"], "2026-11-27T09:00:00+01:00");
     assert_eq!(t["history"][0]["to"], "new");
-    assert_eq!(
-        d.last_message(),
-        "T-2026-0001: new ticket for C-0001: Caldaia in blocco"
-    );
-    assert_eq!(
-        d.git(&["show", "--name-only", "--format=", "HEAD"]).trim(),
-        "tickets/2026/T-2026-0001.yaml"
-    );
+    assert_eq!(d.last_message(), "T-2026-0001: new ticket for C-0001: Caldaia in blocco");
+    assert_eq!(d.git(&["show", "--name-only", "--format=", "HEAD"]).trim(), "tickets/2026/T-2026-0001.yaml");
     assert_eq!(d.git(&["log", "-1", "--format=%an"]).trim(), "anna");
     assert_eq!(d.status(), "");
-    assert_eq!(
-        d.ok(&["ticket", "create", "--customer", "C-0001", "--title", "Altro"]),
-        "T-2026-0002\n"
-    );
+    assert_eq!(d.ok(&["ticket", "create", "--customer", "C-0001", "--title", "Altro"]), "T-2026-0002\n");
 }
 
 #[test]
@@ -71,18 +62,9 @@ fn warranty_on_an_expired_unit_is_refused_unless_overridden_and_the_override_is_
     let d = TestDesk::new();
     d.with_unit("VX-0002", "2020-01-10");
     let head = d.head();
-    d.tkt(&[
-        "ticket",
-        "create",
-        "--serial",
-        "VX-0002",
-        "--title",
-        "Perdita",
-        "--warranty",
-    ])
-    .assert()
-    .code(4)
-    .stderr(predicate::str::contains("does not cover 2026-11-27").and(predicate::str::contains("--warranty-override")));
+    d.tkt(&["ticket", "create", "--serial", "VX-0002", "--title", "Perdita", "--warranty"]).assert().code(4).stderr(
+        predicate::str::contains("does not cover 2026-11-27").and(predicate::str::contains("--warranty-override")),
+    );
     assert_eq!(d.head(), head, "nothing committed");
     assert!(!d.path("tickets").exists(), "nothing written");
 
@@ -109,40 +91,18 @@ fn a_serial_of_another_customer_or_item_is_refused() {
     d.with_unit("VX-0003", "2025-01-01");
     d.ok(&["customer", "create", "--name", "Altro cliente"]);
     d.ok(&["item", "create", "SPLIT", "--description", "Split 9000"]);
-    d.tkt(&[
-        "ticket",
-        "create",
-        "--customer",
-        "C-0002",
-        "--serial",
-        "VX-0003",
-        "--title",
-        "x",
-    ])
-    .assert()
-    .code(4)
-    .stderr(predicate::str::contains(
-        "VX-0003 belongs to customer C-0001, not C-0002",
-    ));
-    d.tkt(&[
-        "ticket", "create", "--item", "SPLIT", "--serial", "VX-0003", "--title", "x",
-    ])
-    .assert()
-    .code(4)
-    .stderr(predicate::str::contains("VX-0003 is a unit of CALD, not of SPLIT"));
-    d.tkt(&[
-        "ticket",
-        "create",
-        "--customer",
-        "C-0001",
-        "--serial",
-        "VX-9999",
-        "--title",
-        "x",
-    ])
-    .assert()
-    .code(4)
-    .stderr(predicate::str::contains("unknown serial"));
+    d.tkt(&["ticket", "create", "--customer", "C-0002", "--serial", "VX-0003", "--title", "x"])
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("VX-0003 belongs to customer C-0001, not C-0002"));
+    d.tkt(&["ticket", "create", "--item", "SPLIT", "--serial", "VX-0003", "--title", "x"])
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("VX-0003 is a unit of CALD, not of SPLIT"));
+    d.tkt(&["ticket", "create", "--customer", "C-0001", "--serial", "VX-9999", "--title", "x"])
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("unknown serial"));
 }
 
 #[test]
@@ -151,12 +111,9 @@ fn transitions_follow_the_catalog_and_closing_sets_closed_at() {
     d.ok(&["customer", "create", "--name", "Rossi"]);
     d.ok(&["ticket", "create", "--customer", "C-0001", "--title", "x"]);
     let head = d.head();
-    d.tkt(&["ticket", "transition", "T-2026-0001", "closed"])
-        .assert()
-        .code(4)
-        .stderr(predicate::str::contains(
-            "cannot move from new to closed; allowed: in-progress, waiting-customer, cancelled",
-        ));
+    d.tkt(&["ticket", "transition", "T-2026-0001", "closed"]).assert().code(4).stderr(predicate::str::contains(
+        "cannot move from new to closed; allowed: in-progress, waiting-customer, cancelled",
+    ));
     assert_eq!(d.head(), head);
     d.tkt(&["ticket", "transition", "T-2026-0001", "nowhere"])
         .assert()
@@ -177,14 +134,7 @@ fn transitions_follow_the_catalog_and_closing_sets_closed_at() {
     let closed = d.ok(&["ticket", "list", "--closed", "--format", "csv"]);
     assert!(closed.contains("T-2026-0001"));
 
-    d.ok(&[
-        "ticket",
-        "transition",
-        "T-2026-0001",
-        "in-progress",
-        "-m",
-        "il guasto si ripresenta",
-    ]);
+    d.ok(&["ticket", "transition", "T-2026-0001", "in-progress", "-m", "il guasto si ripresenta"]);
     let t = yaml(&d.read("tickets/2026/T-2026-0001.yaml"));
     assert!(t["closed_at"].is_null(), "reopening clears closed_at");
 }
@@ -226,10 +176,7 @@ fn notes_and_assignment_are_one_commit_each_and_the_log_shows_fields() {
     assert_eq!(log[1]["message"], "T-2026-0001: note");
     assert_eq!(log[1]["changes"][0]["field"], "notes[+]");
     assert_eq!(log[3]["by"], "anna");
-    assert_eq!(
-        log[3]["changes"][0],
-        serde_json::json!({"field": "assignee", "from": "marco", "to": "anna"})
-    );
+    assert_eq!(log[3]["changes"][0], serde_json::json!({"field": "assignee", "from": "marco", "to": "anna"}));
     let text = d.ok(&["ticket", "log", "T-2026-0001"]);
     assert!(text.contains("assignee: marco -> anna"), "{text}");
 }
@@ -257,14 +204,10 @@ fn edit_with_flags_changes_fields_and_refuses_bad_values_without_writing() {
         .assert()
         .code(4)
         .stderr(predicate::str::contains("customer: unknown customer"));
-    d.tkt(&["ticket", "edit", "T-2026-0001", "--due", "2026-13-01"])
-        .assert()
-        .code(2);
+    d.tkt(&["ticket", "edit", "T-2026-0001", "--due", "2026-13-01"]).assert().code(2);
     assert_eq!(d.read("tickets/2026/T-2026-0001.yaml"), before);
     assert_eq!(d.head(), head);
-    d.tkt(&["ticket", "edit", "T-2026-0001", "--clear", "due"])
-        .assert()
-        .success();
+    d.tkt(&["ticket", "edit", "T-2026-0001", "--clear", "due"]).assert().success();
     assert!(yaml(&d.read("tickets/2026/T-2026-0001.yaml"))["due"].is_null());
 }
 
@@ -273,10 +216,7 @@ fn edit_in_the_editor_saves_valid_changes_and_keeps_the_file_on_invalid_ones() {
     let d = TestDesk::new();
     d.ok(&["customer", "create", "--name", "Rossi"]);
     d.ok(&["ticket", "create", "--customer", "C-0001", "--title", "vecchio titolo"]);
-    d.tkt(&["ticket", "edit", "T-2026-0001"])
-        .env("EDITOR", "sed -i s/vecchio/nuovo/")
-        .assert()
-        .success();
+    d.tkt(&["ticket", "edit", "T-2026-0001"]).env("EDITOR", "sed -i s/vecchio/nuovo/").assert().success();
     assert!(d.read("tickets/2026/T-2026-0001.yaml").contains("title: nuovo titolo"));
     assert_eq!(d.last_message(), "T-2026-0001: edit title");
 
@@ -328,19 +268,10 @@ fn custom_fields_are_validated_shown_exported_and_filterable() {
         .assert()
         .code(4)
         .stderr(predicate::str::contains("custom.contract: required"));
-    d.tkt(&[
-        "ticket",
-        "create",
-        "--customer",
-        "C-0001",
-        "--title",
-        "x",
-        "--set",
-        "contract=gold",
-    ])
-    .assert()
-    .code(4)
-    .stderr(predicate::str::contains("\"gold\" is not one of none, full"));
+    d.tkt(&["ticket", "create", "--customer", "C-0001", "--title", "x", "--set", "contract=gold"])
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("\"gold\" is not one of none, full"));
     d.tkt(&[
         "ticket",
         "create",
@@ -356,58 +287,21 @@ fn custom_fields_are_validated_shown_exported_and_filterable() {
     .assert()
     .code(4)
     .stderr(predicate::str::contains("not an integer"));
-    d.tkt(&[
-        "ticket",
-        "create",
-        "--customer",
-        "C-0001",
-        "--title",
-        "x",
-        "--set",
-        "colour=red",
-    ])
-    .assert()
-    .code(4)
-    .stderr(predicate::str::contains("no custom field \"colour\""));
+    d.tkt(&["ticket", "create", "--customer", "C-0001", "--title", "x", "--set", "colour=red"])
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("no custom field \"colour\""));
     assert!(!d.path("tickets").exists());
 
-    d.ok(&[
-        "ticket",
-        "create",
-        "--customer",
-        "C-0001",
-        "--title",
-        "a",
-        "--set",
-        "contract=full",
-        "--set",
-        "floor=3",
-    ]);
-    d.ok(&[
-        "ticket",
-        "create",
-        "--customer",
-        "C-0001",
-        "--title",
-        "b",
-        "--set",
-        "contract=none",
-    ]);
+    d.ok(&["ticket", "create", "--customer", "C-0001", "--title", "a", "--set", "contract=full", "--set", "floor=3"]);
+    d.ok(&["ticket", "create", "--customer", "C-0001", "--title", "b", "--set", "contract=none"]);
     let t = yaml(&d.read("tickets/2026/T-2026-0001.yaml"));
     assert_eq!(t["custom"]["floor"], 3);
     assert!(d.ok(&["ticket", "show", "T-2026-0001"]).contains("contract  full"));
     let csv = d.ok(&["ticket", "list", "--format", "csv"]);
     let header = csv.lines().next().unwrap();
-    assert!(
-        header.contains("custom.contract") && header.contains("custom.floor"),
-        "{header}"
-    );
-    assert_eq!(
-        d.ok(&["ticket", "list", "--where", "contract=none", "--format", "csv"])
-            .lines()
-            .count(),
-        2
-    );
+    assert!(header.contains("custom.contract") && header.contains("custom.floor"), "{header}");
+    assert_eq!(d.ok(&["ticket", "list", "--where", "contract=none", "--format", "csv"]).lines().count(), 2);
     d.ok(&["ticket", "edit", "T-2026-0002", "--set", "floor=1"]);
     assert_eq!(d.last_message(), "T-2026-0002: edit custom");
 }
@@ -419,42 +313,20 @@ fn list_filters_sorts_and_limits() {
         let mut all = vec!["ticket", "list", "--format", "json"];
         all.extend_from_slice(args);
         let v: serde_json::Value = serde_json::from_str(&d.ok(&all)).unwrap();
-        v.as_array()
-            .unwrap()
-            .iter()
-            .map(|t| t["id"].as_str().unwrap().to_string())
-            .collect()
+        v.as_array().unwrap().iter().map(|t| t["id"].as_str().unwrap().to_string()).collect()
     };
     assert_eq!(ids(&["--open"]).len(), 11);
     assert_eq!(ids(&["--closed"]).len(), 9);
-    assert_eq!(
-        ids(&["--state", "nuovo"]),
-        ["T-2026-0017", "T-2026-0018", "T-2026-0020"]
-    );
+    assert_eq!(ids(&["--state", "nuovo"]), ["T-2026-0017", "T-2026-0018", "T-2026-0020"]);
     assert_eq!(ids(&["--customer", "C-0003", "--open"]), ["T-2026-0010", "T-2026-0020"]);
     assert_eq!(ids(&["--assignee", "luca", "--open"]), ["T-2026-0015"]);
     assert_eq!(ids(&["--priority", "urgent"]), ["T-2026-0001", "T-2026-0016"]);
-    assert_eq!(
-        ids(&["--serial", "CV24-098811"]),
-        ["T-2026-0003", "T-2026-0013", "T-2026-0019"]
-    );
+    assert_eq!(ids(&["--serial", "CV24-098811"]), ["T-2026-0003", "T-2026-0013", "T-2026-0019"]);
     assert_eq!(ids(&["--warranty", "--open", "--item", "SPLIT-9K"]), ["T-2026-0015"]);
-    assert_eq!(
-        ids(&["--since", "2026-11-25"]),
-        ["T-2026-0018", "T-2026-0019", "T-2026-0020"]
-    );
+    assert_eq!(ids(&["--since", "2026-11-25"]), ["T-2026-0018", "T-2026-0019", "T-2026-0020"]);
     assert_eq!(ids(&["--until", "2026-01-31"]), ["T-2026-0001"]);
-    assert_eq!(
-        ids(&["--text", "CALDAIA", "--open"]),
-        ["T-2026-0010", "T-2026-0013", "T-2026-0020"]
-    );
+    assert_eq!(ids(&["--text", "CALDAIA", "--open"]), ["T-2026-0010", "T-2026-0013", "T-2026-0020"]);
     assert_eq!(ids(&["--where", "piano=5"]), ["T-2026-0016"]);
-    assert_eq!(
-        ids(&["--sort", "opened", "--reverse", "--limit", "2"]),
-        ["T-2026-0020", "T-2026-0019"]
-    );
-    d.tkt(&["ticket", "list", "--state", "bogus"])
-        .assert()
-        .code(3)
-        .stderr(predicate::str::contains("nuovo, diagnosi"));
+    assert_eq!(ids(&["--sort", "opened", "--reverse", "--limit", "2"]), ["T-2026-0020", "T-2026-0019"]);
+    d.tkt(&["ticket", "list", "--state", "bogus"]).assert().code(3).stderr(predicate::str::contains("nuovo, diagnosi"));
 }

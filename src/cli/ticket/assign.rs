@@ -23,11 +23,7 @@ pub fn cmd_ticket_assign(ctx: &Ctx, args: TicketAssignArgs) -> Result<()> {
     let assignee = if args.clear {
         None
     } else {
-        Some(
-            args.user
-                .map(|u| u.trim().to_string())
-                .unwrap_or_else(|| ctx.actor(&desk)),
-        )
+        Some(args.user.map(|u| u.trim().to_string()).unwrap_or_else(|| ctx.actor(&desk)))
     };
     if ticket.assignee == assignee {
         ctx.say(format!("{}: nothing changed", ticket.id));

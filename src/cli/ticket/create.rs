@@ -95,14 +95,7 @@ pub fn cmd_ticket_create(ctx: &Ctx, args: TicketCreateArgs) -> Result<()> {
     });
     ticket.id = desk.next_id(Kind::Ticket, Some(ctx.now.year()))?;
     let path = desk.write(&ticket)?;
-    ctx.commit(
-        &desk,
-        &[path],
-        &format!("{}: new ticket for {}: {}", ticket.id, ticket.customer, ticket.title),
-    )?;
-    ctx.say(format!(
-        "Opened {} ({}) for {}",
-        ticket.id, initial.name, ticket.customer
-    ));
+    ctx.commit(&desk, &[path], &format!("{}: new ticket for {}: {}", ticket.id, ticket.customer, ticket.title))?;
+    ctx.say(format!("Opened {} ({}) for {}", ticket.id, initial.name, ticket.customer));
     ctx.print_id(&ticket.id)
 }

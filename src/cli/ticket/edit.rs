@@ -134,24 +134,13 @@ pub fn cmd_ticket_edit(ctx: &Ctx, args: TicketEditArgs) -> Result<()> {
 /// the warranty flag on a unit out of warranty.
 fn check_edit(ctx: &Ctx, desk: &Desk, before: &Ticket, after: &Ticket) -> Result<()> {
     if after.state != before.state {
-        return Err(
-            Error::refused(format!("{}: the state cannot be changed by an edit", before.id))
-                .with_hint(format!("use `tkt ticket transition {} {}`", before.id, after.state)),
-        );
+        return Err(Error::refused(format!("{}: the state cannot be changed by an edit", before.id))
+            .with_hint(format!("use `tkt ticket transition {} {}`", before.id, after.state)));
     }
     check_against_desk(desk, after)?;
     if after.warranty && !before.warranty {
         let mut probe = after.clone();
-        decide_warranty(
-            ctx,
-            desk,
-            &mut probe,
-            &WarrantyArgs {
-                warranty: true,
-                ..Default::default()
-            },
-            false,
-        )?;
+        decide_warranty(ctx, desk, &mut probe, &WarrantyArgs { warranty: true, ..Default::default() }, false)?;
     }
     Ok(())
 }

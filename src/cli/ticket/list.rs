@@ -89,13 +89,10 @@ pub fn cmd_ticket_list(ctx: &Ctx, args: TicketListArgs) -> Result<()> {
     }
     let mut wheres = Vec::new();
     for w in &args.custom {
-        let (name, value) = w
-            .split_once('=')
-            .ok_or_else(|| Error::usage(format!("--where {w:?}: expected NAME=VALUE")))?;
+        let (name, value) =
+            w.split_once('=').ok_or_else(|| Error::usage(format!("--where {w:?}: expected NAME=VALUE")))?;
         if !desk.config.fields.contains_key(name) {
-            return Err(Error::usage(format!(
-                "--where {name}: no custom field {name:?} in tkt.toml"
-            )));
+            return Err(Error::usage(format!("--where {name}: no custom field {name:?} in tkt.toml")));
         }
         wheres.push((name.to_string(), value.to_string()));
     }
@@ -124,9 +121,7 @@ pub fn cmd_ticket_list(ctx: &Ctx, args: TicketListArgs) -> Result<()> {
             && text.as_ref().is_none_or(|q| {
                 t.title.to_lowercase().contains(q) || t.problem.as_ref().is_some_and(|p| p.to_lowercase().contains(q))
             })
-            && wheres
-                .iter()
-                .all(|(name, value)| t.custom.get(name).is_some_and(|v| yaml_text(v) == *value))
+            && wheres.iter().all(|(name, value)| t.custom.get(name).is_some_and(|v| yaml_text(v) == *value))
     });
     sort(&mut tickets, args.sort, &catalog);
     if args.reverse {
@@ -155,19 +150,14 @@ fn sort(tickets: &mut [Ticket], key: SortKey, catalog: &[State]) {
 fn yaml_text(v: &serde_yaml::Value) -> String {
     match v {
         serde_yaml::Value::String(s) => s.clone(),
-        other => serde_yaml::to_string(other)
-            .map(|s| s.trim().to_string())
-            .unwrap_or_default(),
+        other => serde_yaml::to_string(other).map(|s| s.trim().to_string()).unwrap_or_default(),
     }
 }
 
 /// Prints tickets; the table shows customer names, JSON/YAML/CSV the records.
 pub fn print_tickets(ctx: &Ctx, desk: &Desk, format: Format, tickets: &[Ticket]) -> Result<()> {
     let names: HashMap<String, String> = if format == Format::Table {
-        desk.load_all::<Customer>()?
-            .into_iter()
-            .map(|c| (c.id, c.name))
-            .collect()
+        desk.load_all::<Customer>()?.into_iter().map(|c| (c.id, c.name)).collect()
     } else {
         HashMap::new()
     };

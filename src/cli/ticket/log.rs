@@ -4,7 +4,7 @@ use clap::Args;
 use serde::Serialize;
 
 use crate::model::{field_changes, FieldChange, Instant, Kind, Ticket};
-use crate::render::{text, Format};
+use crate::render::{object_line, text, Format};
 use crate::{Error, Result};
 
 use super::super::{Ctx, FormatArg};
@@ -29,9 +29,7 @@ struct LogEntry {
 pub fn cmd_ticket_log(ctx: &Ctx, args: TicketLogArgs) -> Result<()> {
     let desk = ctx.open_desk()?;
     let path = Kind::Ticket.path_for(&args.id)?;
-    let repo = desk
-        .repo()
-        .ok_or_else(|| Error::failure("history is off: the desk is in no git repository"))?;
+    let repo = desk.repo().ok_or_else(|| Error::failure("history is off: the desk is in no git repository"))?;
     let revisions = repo.file_history(&path)?;
     if revisions.is_empty() {
         desk.load::<Ticket>(&args.id)?;
@@ -50,14 +48,7 @@ pub fn cmd_ticket_log(ctx: &Ctx, args: TicketLogArgs) -> Result<()> {
     match args.format.format {
         Format::Table => {
             for e in &entries {
-                writeln!(
-                    out.out,
-                    "{} {} {}  {}",
-                    &e.commit[..8],
-                    e.at.format("%Y-%m-%d %H:%M"),
-                    e.by,
-                    e.message
-                )?;
+                writeln!(out.out, "{} {} {}  {}", &e.commit[..8], e.at.format("%Y-%m-%d %H:%M"), e.by, e.message)?;
                 for c in &e.changes {
                     let line = match (c.field.as_str(), c.field.ends_with("[+]")) {
                         ("", _) if c.from.is_null() => "created".to_string(),
@@ -73,12 +64,7 @@ pub fn cmd_ticket_log(ctx: &Ctx, args: TicketLogArgs) -> Result<()> {
         Format::Csv => out.csv(
             &entries
                 .iter()
-                .map(|e| LogRow {
-                    commit: &e.commit,
-                    at: e.at,
-                    by: &e.by,
-                    message: &e.message,
-                })
+                .map(|e| LogRow { commit: &e.commit, at: e.at, by: &e.by, message: &e.message })
                 .collect::<Vec<_>>(),
         ),
         other => out.records(other, &entries, &[]),
@@ -109,13 +95,7 @@ fn summary(v: &serde_json::Value) -> String {
                 None => step,
             }
         }
-        serde_json::Value::Object(m) => m
-            .values()
-            .map(text)
-            .filter(|t| !t.is_empty())
-            .collect::<Vec<_>>()
-            .join(" "),
-        other => text(other),
+        other => object_line(other),
     };
     let s = s.replace('\n', " ");
     if s.chars().count() > 72 {

@@ -94,10 +94,8 @@ fn decide_warranty(ctx: &Ctx, desk: &Desk, t: &mut Ticket, args: &WarrantyArgs, 
         t.warranty = false;
     } else if let Some(reason) = &args.warranty_override {
         t.warranty = true;
-        let ended = unit
-            .as_ref()
-            .map(|u| format!(" (warranty of {} until {})", u.serial, until(u)))
-            .unwrap_or_default();
+        let ended =
+            unit.as_ref().map(|u| format!(" (warranty of {} until {})", u.serial, until(u))).unwrap_or_default();
         return Ok(Some(format!("warranty override: {}{ended}", reason.trim())));
     } else if args.warranty {
         match (&unit, covered) {
@@ -113,10 +111,8 @@ fn decide_warranty(ctx: &Ctx, desk: &Desk, t: &mut Ticket, args: &WarrantyArgs, 
             }
             (None, _) if !desk.config.features.serial_numbers => t.warranty = true,
             (None, _) => {
-                return Err(
-                    Error::refused("--warranty needs --serial, to check the unit's warranty")
-                        .with_hint("give the unit with --serial, or use --warranty-override REASON"),
-                )
+                return Err(Error::refused("--warranty needs --serial, to check the unit's warranty")
+                    .with_hint("give the unit with --serial, or use --warranty-override REASON"))
             }
         }
     } else if auto {
@@ -165,43 +161,27 @@ fn check_against_desk(desk: &Desk, t: &Ticket) -> Result<()> {
         state: catalog.iter().find(|s| s.id == t.state),
         customer_exists: desk.exists(Kind::Customer, &t.customer),
         item: t.item.as_ref().map(|_| item.as_ref()),
-        unit: t
-            .serial
-            .as_ref()
-            .map(|_| unit.as_ref().map(|u| (u, unit_item.as_ref()))),
+        unit: t.serial.as_ref().map(|_| unit.as_ref().map(|u| (u, unit_item.as_ref()))),
     };
-    refuse_if_any(
-        &format!("ticket {}", t.id_or_new()),
-        check_ticket(t, &desk.config, &refs),
-    )
+    refuse_if_any(&format!("ticket {}", t.id_or_new()), check_ticket(t, &desk.config, &refs))
 }
 
 /// Applies `--set NAME=VALUE` (an empty value removes the field).
 fn apply_custom(desk: &Desk, t: &mut Ticket, sets: &[String]) -> Result<()> {
     for set in sets {
-        let (name, value) = set
-            .split_once('=')
-            .ok_or_else(|| Error::usage(format!("--set {set:?}: expected NAME=VALUE")))?;
+        let (name, value) =
+            set.split_once('=').ok_or_else(|| Error::usage(format!("--set {set:?}: expected NAME=VALUE")))?;
         let name = name.trim();
         let def = desk.config.fields.get(name).ok_or_else(|| {
             let known: Vec<&str> = desk.config.fields.keys().map(String::as_str).collect();
-            let list = if known.is_empty() {
-                "none declared".to_string()
-            } else {
-                known.join(", ")
-            };
-            Error::refused(format!(
-                "--set {name}: no custom field {name:?} in tkt.toml (fields: {list})"
-            ))
-            .with_hint(format!("declare it under [fields.{name}] in tkt.toml"))
+            let list = if known.is_empty() { "none declared".to_string() } else { known.join(", ") };
+            Error::refused(format!("--set {name}: no custom field {name:?} in tkt.toml (fields: {list})"))
+                .with_hint(format!("declare it under [fields.{name}] in tkt.toml"))
         })?;
         if value.is_empty() {
             t.custom.remove(name);
         } else {
-            t.custom.insert(
-                name.to_string(),
-                parse_custom(name, def, value).map_err(Error::refused)?,
-            );
+            t.custom.insert(name.to_string(), parse_custom(name, def, value).map_err(Error::refused)?);
         }
     }
     Ok(())

@@ -72,14 +72,7 @@ pub fn cmd_ticket_show(ctx: &Ctx, args: TicketShowArgs) -> Result<()> {
         let notes: Vec<String> = t
             .notes
             .iter()
-            .map(|n| {
-                format!(
-                    "{} {}: {}",
-                    n.at.format("%Y-%m-%d %H:%M"),
-                    n.by,
-                    n.text.replace('\n', "\n    ")
-                )
-            })
+            .map(|n| format!("{} {}: {}", n.at.format("%Y-%m-%d %H:%M"), n.by, n.text.replace('\n', "\n    ")))
             .collect();
         section("notes", &notes.join("\n"))?;
     }

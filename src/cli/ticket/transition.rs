@@ -21,19 +21,11 @@ pub fn cmd_ticket_transition(ctx: &Ctx, args: TicketTransitionArgs) -> Result<()
     let _lock = desk.lock(ctx.lock_wait)?;
     let mut ticket: Ticket = desk.load(&args.id)?;
     let catalog = desk.catalog()?;
-    let note = args
-        .note
-        .map(|n| ctx.text_arg(&n))
-        .transpose()?
-        .filter(|n| !n.trim().is_empty());
+    let note = args.note.map(|n| ctx.text_arg(&n)).transpose()?.filter(|n| !n.trim().is_empty());
     let from = ticket.state.clone();
     transition(&mut ticket, &catalog, &args.state, ctx.now, &ctx.actor(&desk), note)?;
     let path = desk.write(&ticket)?;
-    ctx.commit(
-        &desk,
-        &[path],
-        &format!("{}: transition {from} -> {}", ticket.id, ticket.state),
-    )?;
+    ctx.commit(&desk, &[path], &format!("{}: transition {from} -> {}", ticket.id, ticket.state))?;
     let closed = if ticket.closed_at.is_some() { " (closed)" } else { "" };
     ctx.say(format!("{}: {from} -> {}{closed}", ticket.id, ticket.state));
     Ok(())
