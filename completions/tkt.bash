@@ -25,6 +25,9 @@ _tkt() {
             tkt,customer)
                 cmd="tkt__subcmd__customer"
                 ;;
+            tkt,doc)
+                cmd="tkt__subcmd__doc"
+                ;;
             tkt,equipment)
                 cmd="tkt__subcmd__equipment"
                 ;;
@@ -73,6 +76,54 @@ _tkt() {
             tkt__subcmd__customer__subcmd__help,show)
                 cmd="tkt__subcmd__customer__subcmd__help__subcmd__show"
                 ;;
+            tkt__subcmd__doc,close)
+                cmd="tkt__subcmd__doc__subcmd__close"
+                ;;
+            tkt__subcmd__doc,credit)
+                cmd="tkt__subcmd__doc__subcmd__credit"
+                ;;
+            tkt__subcmd__doc,help)
+                cmd="tkt__subcmd__doc__subcmd__help"
+                ;;
+            tkt__subcmd__doc,list)
+                cmd="tkt__subcmd__doc__subcmd__list"
+                ;;
+            tkt__subcmd__doc,pay)
+                cmd="tkt__subcmd__doc__subcmd__pay"
+                ;;
+            tkt__subcmd__doc,print)
+                cmd="tkt__subcmd__doc__subcmd__print"
+                ;;
+            tkt__subcmd__doc,refund)
+                cmd="tkt__subcmd__doc__subcmd__refund"
+                ;;
+            tkt__subcmd__doc,show)
+                cmd="tkt__subcmd__doc__subcmd__show"
+                ;;
+            tkt__subcmd__doc__subcmd__help,close)
+                cmd="tkt__subcmd__doc__subcmd__help__subcmd__close"
+                ;;
+            tkt__subcmd__doc__subcmd__help,credit)
+                cmd="tkt__subcmd__doc__subcmd__help__subcmd__credit"
+                ;;
+            tkt__subcmd__doc__subcmd__help,help)
+                cmd="tkt__subcmd__doc__subcmd__help__subcmd__help"
+                ;;
+            tkt__subcmd__doc__subcmd__help,list)
+                cmd="tkt__subcmd__doc__subcmd__help__subcmd__list"
+                ;;
+            tkt__subcmd__doc__subcmd__help,pay)
+                cmd="tkt__subcmd__doc__subcmd__help__subcmd__pay"
+                ;;
+            tkt__subcmd__doc__subcmd__help,print)
+                cmd="tkt__subcmd__doc__subcmd__help__subcmd__print"
+                ;;
+            tkt__subcmd__doc__subcmd__help,refund)
+                cmd="tkt__subcmd__doc__subcmd__help__subcmd__refund"
+                ;;
+            tkt__subcmd__doc__subcmd__help,show)
+                cmd="tkt__subcmd__doc__subcmd__help__subcmd__show"
+                ;;
             tkt__subcmd__equipment,create)
                 cmd="tkt__subcmd__equipment__subcmd__create"
                 ;;
@@ -118,6 +169,9 @@ _tkt() {
             tkt__subcmd__help,customer)
                 cmd="tkt__subcmd__help__subcmd__customer"
                 ;;
+            tkt__subcmd__help,doc)
+                cmd="tkt__subcmd__help__subcmd__doc"
+                ;;
             tkt__subcmd__help,equipment)
                 cmd="tkt__subcmd__help__subcmd__equipment"
                 ;;
@@ -147,6 +201,27 @@ _tkt() {
                 ;;
             tkt__subcmd__help__subcmd__customer,show)
                 cmd="tkt__subcmd__help__subcmd__customer__subcmd__show"
+                ;;
+            tkt__subcmd__help__subcmd__doc,close)
+                cmd="tkt__subcmd__help__subcmd__doc__subcmd__close"
+                ;;
+            tkt__subcmd__help__subcmd__doc,credit)
+                cmd="tkt__subcmd__help__subcmd__doc__subcmd__credit"
+                ;;
+            tkt__subcmd__help__subcmd__doc,list)
+                cmd="tkt__subcmd__help__subcmd__doc__subcmd__list"
+                ;;
+            tkt__subcmd__help__subcmd__doc,pay)
+                cmd="tkt__subcmd__help__subcmd__doc__subcmd__pay"
+                ;;
+            tkt__subcmd__help__subcmd__doc,print)
+                cmd="tkt__subcmd__help__subcmd__doc__subcmd__print"
+                ;;
+            tkt__subcmd__help__subcmd__doc,refund)
+                cmd="tkt__subcmd__help__subcmd__doc__subcmd__refund"
+                ;;
+            tkt__subcmd__help__subcmd__doc,show)
+                cmd="tkt__subcmd__help__subcmd__doc__subcmd__show"
                 ;;
             tkt__subcmd__help__subcmd__equipment,create)
                 cmd="tkt__subcmd__help__subcmd__equipment__subcmd__create"
@@ -199,6 +274,12 @@ _tkt() {
             tkt__subcmd__help__subcmd__ticket,edit)
                 cmd="tkt__subcmd__help__subcmd__ticket__subcmd__edit"
                 ;;
+            tkt__subcmd__help__subcmd__ticket,invoice)
+                cmd="tkt__subcmd__help__subcmd__ticket__subcmd__invoice"
+                ;;
+            tkt__subcmd__help__subcmd__ticket,job)
+                cmd="tkt__subcmd__help__subcmd__ticket__subcmd__job"
+                ;;
             tkt__subcmd__help__subcmd__ticket,list)
                 cmd="tkt__subcmd__help__subcmd__ticket__subcmd__list"
                 ;;
@@ -208,11 +289,23 @@ _tkt() {
             tkt__subcmd__help__subcmd__ticket,note)
                 cmd="tkt__subcmd__help__subcmd__ticket__subcmd__note"
                 ;;
+            tkt__subcmd__help__subcmd__ticket,order)
+                cmd="tkt__subcmd__help__subcmd__ticket__subcmd__order"
+                ;;
+            tkt__subcmd__help__subcmd__ticket,receive)
+                cmd="tkt__subcmd__help__subcmd__ticket__subcmd__receive"
+                ;;
+            tkt__subcmd__help__subcmd__ticket,ship)
+                cmd="tkt__subcmd__help__subcmd__ticket__subcmd__ship"
+                ;;
             tkt__subcmd__help__subcmd__ticket,show)
                 cmd="tkt__subcmd__help__subcmd__ticket__subcmd__show"
                 ;;
             tkt__subcmd__help__subcmd__ticket,transition)
                 cmd="tkt__subcmd__help__subcmd__ticket__subcmd__transition"
+                ;;
+            tkt__subcmd__help__subcmd__ticket,work)
+                cmd="tkt__subcmd__help__subcmd__ticket__subcmd__work"
                 ;;
             tkt__subcmd__item,create)
                 cmd="tkt__subcmd__item__subcmd__create"
@@ -292,6 +385,12 @@ _tkt() {
             tkt__subcmd__ticket,help)
                 cmd="tkt__subcmd__ticket__subcmd__help"
                 ;;
+            tkt__subcmd__ticket,invoice)
+                cmd="tkt__subcmd__ticket__subcmd__invoice"
+                ;;
+            tkt__subcmd__ticket,job)
+                cmd="tkt__subcmd__ticket__subcmd__job"
+                ;;
             tkt__subcmd__ticket,list)
                 cmd="tkt__subcmd__ticket__subcmd__list"
                 ;;
@@ -301,11 +400,23 @@ _tkt() {
             tkt__subcmd__ticket,note)
                 cmd="tkt__subcmd__ticket__subcmd__note"
                 ;;
+            tkt__subcmd__ticket,order)
+                cmd="tkt__subcmd__ticket__subcmd__order"
+                ;;
+            tkt__subcmd__ticket,receive)
+                cmd="tkt__subcmd__ticket__subcmd__receive"
+                ;;
+            tkt__subcmd__ticket,ship)
+                cmd="tkt__subcmd__ticket__subcmd__ship"
+                ;;
             tkt__subcmd__ticket,show)
                 cmd="tkt__subcmd__ticket__subcmd__show"
                 ;;
             tkt__subcmd__ticket,transition)
                 cmd="tkt__subcmd__ticket__subcmd__transition"
+                ;;
+            tkt__subcmd__ticket,work)
+                cmd="tkt__subcmd__ticket__subcmd__work"
                 ;;
             tkt__subcmd__ticket__subcmd__help,assign)
                 cmd="tkt__subcmd__ticket__subcmd__help__subcmd__assign"
@@ -319,6 +430,12 @@ _tkt() {
             tkt__subcmd__ticket__subcmd__help,help)
                 cmd="tkt__subcmd__ticket__subcmd__help__subcmd__help"
                 ;;
+            tkt__subcmd__ticket__subcmd__help,invoice)
+                cmd="tkt__subcmd__ticket__subcmd__help__subcmd__invoice"
+                ;;
+            tkt__subcmd__ticket__subcmd__help,job)
+                cmd="tkt__subcmd__ticket__subcmd__help__subcmd__job"
+                ;;
             tkt__subcmd__ticket__subcmd__help,list)
                 cmd="tkt__subcmd__ticket__subcmd__help__subcmd__list"
                 ;;
@@ -328,11 +445,23 @@ _tkt() {
             tkt__subcmd__ticket__subcmd__help,note)
                 cmd="tkt__subcmd__ticket__subcmd__help__subcmd__note"
                 ;;
+            tkt__subcmd__ticket__subcmd__help,order)
+                cmd="tkt__subcmd__ticket__subcmd__help__subcmd__order"
+                ;;
+            tkt__subcmd__ticket__subcmd__help,receive)
+                cmd="tkt__subcmd__ticket__subcmd__help__subcmd__receive"
+                ;;
+            tkt__subcmd__ticket__subcmd__help,ship)
+                cmd="tkt__subcmd__ticket__subcmd__help__subcmd__ship"
+                ;;
             tkt__subcmd__ticket__subcmd__help,show)
                 cmd="tkt__subcmd__ticket__subcmd__help__subcmd__show"
                 ;;
             tkt__subcmd__ticket__subcmd__help,transition)
                 cmd="tkt__subcmd__ticket__subcmd__help__subcmd__transition"
+                ;;
+            tkt__subcmd__ticket__subcmd__help,work)
+                cmd="tkt__subcmd__ticket__subcmd__help__subcmd__work"
                 ;;
             *)
                 ;;
@@ -341,7 +470,7 @@ _tkt() {
 
     case "${cmd}" in
         tkt)
-            opts="-C -q -h -V --desk --quiet --help --version init ticket state customer item equipment check completions help"
+            opts="-C -q -h -V --desk --quiet --help --version init ticket state customer item equipment doc check completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -744,6 +873,440 @@ _tkt() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        tkt__subcmd__doc)
+            opts="-C -q -h -V --desk --quiet --help --version list show print credit pay refund close help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --desk)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tkt__subcmd__doc__subcmd__close)
+            opts="-C -q -h -V --status --desk --quiet --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --status)
+                    COMPREPLY=($(compgen -W "fulfilled cancelled" -- "${cur}"))
+                    return 0
+                    ;;
+                --desk)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tkt__subcmd__doc__subcmd__credit)
+            opts="-C -q -h -V --reason --line --amount --vat-rate --date --series --notes --desk --quiet --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --reason)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --line)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --amount)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vat-rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --date)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --series)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --notes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --desk)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tkt__subcmd__doc__subcmd__help)
+            opts="list show print credit pay refund close help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tkt__subcmd__doc__subcmd__help__subcmd__close)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tkt__subcmd__doc__subcmd__help__subcmd__credit)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tkt__subcmd__doc__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tkt__subcmd__doc__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tkt__subcmd__doc__subcmd__help__subcmd__pay)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tkt__subcmd__doc__subcmd__help__subcmd__print)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tkt__subcmd__doc__subcmd__help__subcmd__refund)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tkt__subcmd__doc__subcmd__help__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tkt__subcmd__doc__subcmd__list)
+            opts="-f -C -q -h -V --kind --ticket --customer --since --until --unpaid --format --desk --quiet --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --kind)
+                    COMPREPLY=($(compgen -W "ddt-in ddt-out work-report invoice credit-note job-order sales-order payment refund" -- "${cur}"))
+                    return 0
+                    ;;
+                --ticket)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --customer)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json yaml csv" -- "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -W "table json yaml csv" -- "${cur}"))
+                    return 0
+                    ;;
+                --desk)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tkt__subcmd__doc__subcmd__pay)
+            opts="-C -q -h -V --amount --method --reference --date --series --notes --desk --quiet --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --amount)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --method)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --reference)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --date)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --series)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --notes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --desk)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tkt__subcmd__doc__subcmd__print)
+            opts="-f -o -C -q -h -V --format --output --desk --quiet --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "text html" -- "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -W "text html" -- "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --desk)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tkt__subcmd__doc__subcmd__refund)
+            opts="-C -q -h -V --amount --method --reference --date --series --notes --desk --quiet --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --amount)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --method)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --reference)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --date)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --series)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --notes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --desk)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tkt__subcmd__doc__subcmd__show)
+            opts="-f -C -q -h -V --format --desk --quiet --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "table json yaml csv" -- "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -W "table json yaml csv" -- "${cur}"))
+                    return 0
+                    ;;
+                --desk)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         tkt__subcmd__equipment)
             opts="-C -q -h -V --desk --quiet --help --version create list show edit history help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -1055,7 +1618,7 @@ _tkt() {
             return 0
             ;;
         tkt__subcmd__help)
-            opts="init ticket state customer item equipment check completions help"
+            opts="init ticket state customer item equipment doc check completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1153,6 +1716,118 @@ _tkt() {
             return 0
             ;;
         tkt__subcmd__help__subcmd__customer__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tkt__subcmd__help__subcmd__doc)
+            opts="list show print credit pay refund close"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tkt__subcmd__help__subcmd__doc__subcmd__close)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tkt__subcmd__help__subcmd__doc__subcmd__credit)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tkt__subcmd__help__subcmd__doc__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tkt__subcmd__help__subcmd__doc__subcmd__pay)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tkt__subcmd__help__subcmd__doc__subcmd__print)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tkt__subcmd__help__subcmd__doc__subcmd__refund)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tkt__subcmd__help__subcmd__doc__subcmd__show)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1433,7 +2108,7 @@ _tkt() {
             return 0
             ;;
         tkt__subcmd__help__subcmd__ticket)
-            opts="create list show edit note assign transition log"
+            opts="create list show edit note assign transition log receive ship work invoice job order"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1475,6 +2150,34 @@ _tkt() {
             return 0
             ;;
         tkt__subcmd__help__subcmd__ticket__subcmd__edit)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tkt__subcmd__help__subcmd__ticket__subcmd__invoice)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tkt__subcmd__help__subcmd__ticket__subcmd__job)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1530,6 +2233,48 @@ _tkt() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        tkt__subcmd__help__subcmd__ticket__subcmd__order)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tkt__subcmd__help__subcmd__ticket__subcmd__receive)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tkt__subcmd__help__subcmd__ticket__subcmd__ship)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         tkt__subcmd__help__subcmd__ticket__subcmd__show)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -1545,6 +2290,20 @@ _tkt() {
             return 0
             ;;
         tkt__subcmd__help__subcmd__ticket__subcmd__transition)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tkt__subcmd__help__subcmd__ticket__subcmd__work)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2149,7 +2908,7 @@ _tkt() {
             return 0
             ;;
         tkt__subcmd__ticket)
-            opts="-C -q -h -V --desk --quiet --help --version create list show edit note assign transition log help"
+            opts="-C -q -h -V --desk --quiet --help --version create list show edit note assign transition log receive ship work invoice job order help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2333,7 +3092,7 @@ _tkt() {
             return 0
             ;;
         tkt__subcmd__ticket__subcmd__help)
-            opts="create list show edit note assign transition log help"
+            opts="create list show edit note assign transition log receive ship work invoice job order help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2402,6 +3161,34 @@ _tkt() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        tkt__subcmd__ticket__subcmd__help__subcmd__invoice)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tkt__subcmd__ticket__subcmd__help__subcmd__job)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         tkt__subcmd__ticket__subcmd__help__subcmd__list)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -2444,6 +3231,48 @@ _tkt() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        tkt__subcmd__ticket__subcmd__help__subcmd__order)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tkt__subcmd__ticket__subcmd__help__subcmd__receive)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tkt__subcmd__ticket__subcmd__help__subcmd__ship)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         tkt__subcmd__ticket__subcmd__help__subcmd__show)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -2465,6 +3294,108 @@ _tkt() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tkt__subcmd__ticket__subcmd__help__subcmd__work)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tkt__subcmd__ticket__subcmd__invoice)
+            opts="-C -q -h -V --dry-run --terms --method --date --series --notes --desk --quiet --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --terms)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --method)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --date)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --series)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --notes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --desk)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tkt__subcmd__ticket__subcmd__job)
+            opts="-C -q -h -V --title --budget-hours --budget-amount --date --series --notes --desk --quiet --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --title)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --budget-hours)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --budget-amount)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --date)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --series)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --notes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --desk)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2610,6 +3541,188 @@ _tkt() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        tkt__subcmd__ticket__subcmd__order)
+            opts="-C -q -h -V --line --delivery-date --date --series --notes --desk --quiet --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --line)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --delivery-date)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --date)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --series)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --notes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --desk)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tkt__subcmd__ticket__subcmd__receive)
+            opts="-C -q -h -V --reason --line --packages --weight --appearance --transport-by --carrier --transport-start --date --series --notes --desk --quiet --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --reason)
+                    COMPREPLY=($(compgen -W "repair replacement warranty inspection" -- "${cur}"))
+                    return 0
+                    ;;
+                --line)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --packages)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --weight)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --appearance)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --transport-by)
+                    COMPREPLY=($(compgen -W "sender recipient carrier" -- "${cur}"))
+                    return 0
+                    ;;
+                --carrier)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --transport-start)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --date)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --series)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --notes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --desk)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tkt__subcmd__ticket__subcmd__ship)
+            opts="-C -q -h -V --purpose --ddt-in --line --new-serial --packages --weight --appearance --transport-by --carrier --transport-start --date --series --notes --desk --quiet --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --purpose)
+                    COMPREPLY=($(compgen -W "sale return replacement" -- "${cur}"))
+                    return 0
+                    ;;
+                --ddt-in)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --line)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --new-serial)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --packages)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --weight)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --appearance)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --transport-by)
+                    COMPREPLY=($(compgen -W "sender recipient carrier" -- "${cur}"))
+                    return 0
+                    ;;
+                --carrier)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --transport-start)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --date)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --series)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --notes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --desk)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         tkt__subcmd__ticket__subcmd__show)
             opts="-f -C -q -h -V --format --desk --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -2652,6 +3765,80 @@ _tkt() {
                     return 0
                     ;;
                 -m)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --desk)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tkt__subcmd__ticket__subcmd__work)
+            opts="-C -q -h -V --hours --start --end --activity --technician --travel-hours --km --material --outcome --signed-by --date --series --notes --desk --quiet --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --hours)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --start)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --end)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --activity)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --technician)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --travel-hours)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --km)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --material)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --outcome)
+                    COMPREPLY=($(compgen -W "resolved unresolved follow-up" -- "${cur}"))
+                    return 0
+                    ;;
+                --signed-by)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --date)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --series)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --notes)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

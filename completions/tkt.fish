@@ -34,6 +34,7 @@ complete -c tkt -n "__fish_tkt_needs_command" -f -a "state" -d 'Edit the state c
 complete -c tkt -n "__fish_tkt_needs_command" -f -a "customer" -d 'Customers and their fiscal data'
 complete -c tkt -n "__fish_tkt_needs_command" -f -a "item" -d 'Products and services, with price, VAT rate, serial pattern and warranty'
 complete -c tkt -n "__fish_tkt_needs_command" -f -a "equipment" -d 'Serial-numbered units sold to customers, and their warranty'
+complete -c tkt -n "__fish_tkt_needs_command" -f -a "doc" -d 'Documents: list, show, print; credit notes, payments, refunds; close orders'
 complete -c tkt -n "__fish_tkt_needs_command" -f -a "check" -d 'Check every record of the desk and list what is wrong, one line each'
 complete -c tkt -n "__fish_tkt_needs_command" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, elvish, powershell) or the man page'
 complete -c tkt -n "__fish_tkt_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -42,19 +43,25 @@ complete -c tkt -n "__fish_tkt_using_subcommand init" -l example -d 'Fill the de
 complete -c tkt -n "__fish_tkt_using_subcommand init" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
 complete -c tkt -n "__fish_tkt_using_subcommand init" -s h -l help -d 'Print help'
 complete -c tkt -n "__fish_tkt_using_subcommand init" -s V -l version -d 'Print version'
-complete -c tkt -n "__fish_tkt_using_subcommand ticket; and not __fish_seen_subcommand_from create list show edit note assign transition log help" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
-complete -c tkt -n "__fish_tkt_using_subcommand ticket; and not __fish_seen_subcommand_from create list show edit note assign transition log help" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
-complete -c tkt -n "__fish_tkt_using_subcommand ticket; and not __fish_seen_subcommand_from create list show edit note assign transition log help" -s h -l help -d 'Print help'
-complete -c tkt -n "__fish_tkt_using_subcommand ticket; and not __fish_seen_subcommand_from create list show edit note assign transition log help" -s V -l version -d 'Print version'
-complete -c tkt -n "__fish_tkt_using_subcommand ticket; and not __fish_seen_subcommand_from create list show edit note assign transition log help" -f -a "create" -d 'Open a ticket; prints its id'
-complete -c tkt -n "__fish_tkt_using_subcommand ticket; and not __fish_seen_subcommand_from create list show edit note assign transition log help" -f -a "list" -d 'List tickets, filtered and sorted'
-complete -c tkt -n "__fish_tkt_using_subcommand ticket; and not __fish_seen_subcommand_from create list show edit note assign transition log help" -f -a "show" -d 'Show a ticket with its notes and history'
-complete -c tkt -n "__fish_tkt_using_subcommand ticket; and not __fish_seen_subcommand_from create list show edit note assign transition log help" -f -a "edit" -d 'Change fields of a ticket; $EDITOR without flags'
-complete -c tkt -n "__fish_tkt_using_subcommand ticket; and not __fish_seen_subcommand_from create list show edit note assign transition log help" -f -a "note" -d 'Add a note to a ticket'
-complete -c tkt -n "__fish_tkt_using_subcommand ticket; and not __fish_seen_subcommand_from create list show edit note assign transition log help" -f -a "assign" -d 'Assign a ticket to a technician (yourself by default)'
-complete -c tkt -n "__fish_tkt_using_subcommand ticket; and not __fish_seen_subcommand_from create list show edit note assign transition log help" -f -a "transition" -d 'Move a ticket to another state, as the catalog allows'
-complete -c tkt -n "__fish_tkt_using_subcommand ticket; and not __fish_seen_subcommand_from create list show edit note assign transition log help" -f -a "log" -d 'Who changed what and when, field by field, from git history'
-complete -c tkt -n "__fish_tkt_using_subcommand ticket; and not __fish_seen_subcommand_from create list show edit note assign transition log help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and not __fish_seen_subcommand_from create list show edit note assign transition log receive ship work invoice job order help" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and not __fish_seen_subcommand_from create list show edit note assign transition log receive ship work invoice job order help" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and not __fish_seen_subcommand_from create list show edit note assign transition log receive ship work invoice job order help" -s h -l help -d 'Print help'
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and not __fish_seen_subcommand_from create list show edit note assign transition log receive ship work invoice job order help" -s V -l version -d 'Print version'
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and not __fish_seen_subcommand_from create list show edit note assign transition log receive ship work invoice job order help" -f -a "create" -d 'Open a ticket; prints its id'
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and not __fish_seen_subcommand_from create list show edit note assign transition log receive ship work invoice job order help" -f -a "list" -d 'List tickets, filtered and sorted'
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and not __fish_seen_subcommand_from create list show edit note assign transition log receive ship work invoice job order help" -f -a "show" -d 'Show a ticket with its notes and history'
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and not __fish_seen_subcommand_from create list show edit note assign transition log receive ship work invoice job order help" -f -a "edit" -d 'Change fields of a ticket; $EDITOR without flags'
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and not __fish_seen_subcommand_from create list show edit note assign transition log receive ship work invoice job order help" -f -a "note" -d 'Add a note to a ticket'
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and not __fish_seen_subcommand_from create list show edit note assign transition log receive ship work invoice job order help" -f -a "assign" -d 'Assign a ticket to a technician (yourself by default)'
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and not __fish_seen_subcommand_from create list show edit note assign transition log receive ship work invoice job order help" -f -a "transition" -d 'Move a ticket to another state, as the catalog allows'
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and not __fish_seen_subcommand_from create list show edit note assign transition log receive ship work invoice job order help" -f -a "log" -d 'Who changed what and when, field by field, from git history'
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and not __fish_seen_subcommand_from create list show edit note assign transition log receive ship work invoice job order help" -f -a "receive" -d 'Receive the customer\'s item: a delivery note in (DDT di ricevimento)'
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and not __fish_seen_subcommand_from create list show edit note assign transition log receive ship work invoice job order help" -f -a "ship" -d 'Send an item: a delivery note out for a sale, a return or a replacement'
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and not __fish_seen_subcommand_from create list show edit note assign transition log receive ship work invoice job order help" -f -a "work" -d 'Write a work report (rapporto di intervento): hours, travel, materials, outcome'
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and not __fish_seen_subcommand_from create list show edit note assign transition log receive ship work invoice job order help" -f -a "invoice" -d 'Invoice what is not yet invoiced: work reports and sales; warranty work at 0.00'
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and not __fish_seen_subcommand_from create list show edit note assign transition log receive ship work invoice job order help" -f -a "job" -d 'Open a job order (commessa) with its budget'
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and not __fish_seen_subcommand_from create list show edit note assign transition log receive ship work invoice job order help" -f -a "order" -d 'Take a customer order (ordine cliente) for goods'
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and not __fish_seen_subcommand_from create list show edit note assign transition log receive ship work invoice job order help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from create" -l title -d 'A short title of the problem' -r
 complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from create" -l customer -d 'The customer\'s id (C-0001); taken from the unit when --serial is given' -r
 complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from create" -l item -d 'The item concerned; taken from the unit when --serial is given' -r
@@ -161,6 +168,95 @@ complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcomma
 complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from log" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
 complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from log" -s h -l help -d 'Print help'
 complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from log" -s V -l version -d 'Print version'
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from receive" -l reason -d 'Why the item is received; warranty when the ticket is warranty work, else repair' -r -f -a "repair\t''
+replacement\t''
+warranty\t''
+inspection\t''"
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from receive" -l line -d 'What is received: CODE:QTY[:SERIAL] (repeatable); the ticket\'s item and serial by default' -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from receive" -l packages -d 'Number of packages (colli)' -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from receive" -l weight -d 'Gross weight in kg' -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from receive" -l appearance -d 'Outward appearance of the goods (aspetto dei beni): scatola, sfuso, pallet...' -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from receive" -l transport-by -d 'Who carries the goods' -r -f -a "sender\t''
+recipient\t''
+carrier\t''"
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from receive" -l carrier -d 'The carrier\'s name, when a carrier carries them' -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from receive" -l transport-start -d 'When the transport starts (RFC 3339, e.g. 2026-11-27T15:00:00+01:00)' -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from receive" -l date -d 'The document\'s date (YYYY-MM-DD); today by default' -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from receive" -l series -d 'Numbering series (sezionale), e.g. MR for a technician\'s tablet; the clone\'s own series from .tkt/settings.toml by default' -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from receive" -l notes -d 'Notes printed on the document (\'-\' reads standard input)' -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from receive" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from receive" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from receive" -s h -l help -d 'Print help'
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from receive" -s V -l version -d 'Print version'
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from ship" -l purpose -d 'sale: goods sold, priced from the items; return: the received item goes back; replacement: a new unit replaces the customer\'s' -r -f -a "sale\t''
+return\t''
+replacement\t''"
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from ship" -l ddt-in -d 'The delivery note that received the item (a return sends back its lines); the ticket\'s latest one by default' -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from ship" -l line -d 'What is sent: CODE:QTY[:SERIAL] (repeatable)' -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from ship" -l new-serial -d 'For a replacement: the serial of the new unit, registered to the customer with a warranty starting on the document\'s date' -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from ship" -l packages -d 'Number of packages (colli)' -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from ship" -l weight -d 'Gross weight in kg' -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from ship" -l appearance -d 'Outward appearance of the goods (aspetto dei beni): scatola, sfuso, pallet...' -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from ship" -l transport-by -d 'Who carries the goods' -r -f -a "sender\t''
+recipient\t''
+carrier\t''"
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from ship" -l carrier -d 'The carrier\'s name, when a carrier carries them' -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from ship" -l transport-start -d 'When the transport starts (RFC 3339, e.g. 2026-11-27T15:00:00+01:00)' -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from ship" -l date -d 'The document\'s date (YYYY-MM-DD); today by default' -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from ship" -l series -d 'Numbering series (sezionale), e.g. MR for a technician\'s tablet; the clone\'s own series from .tkt/settings.toml by default' -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from ship" -l notes -d 'Notes printed on the document (\'-\' reads standard input)' -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from ship" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from ship" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from ship" -s h -l help -d 'Print help'
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from ship" -s V -l version -d 'Print version'
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from work" -l hours -d 'Hours worked, a decimal (2.5 = two and a half hours); from --start/--end if left out' -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from work" -l start -d 'When work started (HH:MM)' -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from work" -l end -d 'When work ended (HH:MM)' -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from work" -l activity -d 'What was done (repeatable; \'-\' reads standard input)' -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from work" -l technician -d 'Who did it; you by default' -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from work" -l travel-hours -d 'Hours of travel' -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from work" -l km -d 'Kilometres driven' -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from work" -l material -d 'A material used: CODE:QTY[:SERIAL] (repeatable)' -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from work" -l outcome -r -f -a "resolved\t''
+unresolved\t''
+follow-up\t''"
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from work" -l signed-by -d 'The name of the customer who signed the report' -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from work" -l date -d 'The document\'s date (YYYY-MM-DD); today by default' -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from work" -l series -d 'Numbering series (sezionale), e.g. MR for a technician\'s tablet; the clone\'s own series from .tkt/settings.toml by default' -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from work" -l notes -d 'Notes printed on the document (\'-\' reads standard input)' -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from work" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from work" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from work" -s h -l help -d 'Print help'
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from work" -s V -l version -d 'Print version'
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from invoice" -l terms -d 'Payment terms; the customer\'s by default (e.g. "30 gg data fattura")' -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from invoice" -l method -d 'Payment method; billing.payment_method of tkt.toml by default' -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from invoice" -l date -d 'The document\'s date (YYYY-MM-DD); today by default' -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from invoice" -l series -d 'Numbering series (sezionale), e.g. MR for a technician\'s tablet; the clone\'s own series from .tkt/settings.toml by default' -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from invoice" -l notes -d 'Notes printed on the document (\'-\' reads standard input)' -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from invoice" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from invoice" -l dry-run -d 'Print the invoice that would be issued, and write nothing'
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from invoice" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from invoice" -s h -l help -d 'Print help'
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from invoice" -s V -l version -d 'Print version'
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from job" -l title -d 'What the job is; the ticket\'s title by default' -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from job" -l budget-hours -d 'Hours budgeted' -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from job" -l budget-amount -d 'Amount budgeted, in euro' -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from job" -l date -d 'The document\'s date (YYYY-MM-DD); today by default' -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from job" -l series -d 'Numbering series (sezionale), e.g. MR for a technician\'s tablet; the clone\'s own series from .tkt/settings.toml by default' -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from job" -l notes -d 'Notes printed on the document (\'-\' reads standard input)' -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from job" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from job" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from job" -s h -l help -d 'Print help'
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from job" -s V -l version -d 'Print version'
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from order" -l line -d 'What is ordered: CODE:QTY (repeatable), priced from the items' -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from order" -l delivery-date -d 'When the goods are to be delivered' -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from order" -l date -d 'The document\'s date (YYYY-MM-DD); today by default' -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from order" -l series -d 'Numbering series (sezionale), e.g. MR for a technician\'s tablet; the clone\'s own series from .tkt/settings.toml by default' -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from order" -l notes -d 'Notes printed on the document (\'-\' reads standard input)' -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from order" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from order" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from order" -s h -l help -d 'Print help'
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from order" -s V -l version -d 'Print version'
 complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from help" -f -a "create" -d 'Open a ticket; prints its id'
 complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from help" -f -a "list" -d 'List tickets, filtered and sorted'
 complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show a ticket with its notes and history'
@@ -169,6 +265,12 @@ complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcomma
 complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from help" -f -a "assign" -d 'Assign a ticket to a technician (yourself by default)'
 complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from help" -f -a "transition" -d 'Move a ticket to another state, as the catalog allows'
 complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from help" -f -a "log" -d 'Who changed what and when, field by field, from git history'
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from help" -f -a "receive" -d 'Receive the customer\'s item: a delivery note in (DDT di ricevimento)'
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from help" -f -a "ship" -d 'Send an item: a delivery note out for a sale, a return or a replacement'
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from help" -f -a "work" -d 'Write a work report (rapporto di intervento): hours, travel, materials, outcome'
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from help" -f -a "invoice" -d 'Invoice what is not yet invoiced: work reports and sales; warranty work at 0.00'
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from help" -f -a "job" -d 'Open a job order (commessa) with its budget'
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from help" -f -a "order" -d 'Take a customer order (ordine cliente) for goods'
 complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tkt -n "__fish_tkt_using_subcommand state; and not __fish_seen_subcommand_from create list show edit delete help" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
 complete -c tkt -n "__fish_tkt_using_subcommand state; and not __fish_seen_subcommand_from create list show edit delete help" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
@@ -419,6 +521,100 @@ complete -c tkt -n "__fish_tkt_using_subcommand equipment; and __fish_seen_subco
 complete -c tkt -n "__fish_tkt_using_subcommand equipment; and __fish_seen_subcommand_from help" -f -a "edit" -d 'Change fields (empty text clears one); $EDITOR without flags'
 complete -c tkt -n "__fish_tkt_using_subcommand equipment; and __fish_seen_subcommand_from help" -f -a "history" -d 'List the tickets opened on a unit'
 complete -c tkt -n "__fish_tkt_using_subcommand equipment; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and not __fish_seen_subcommand_from list show print credit pay refund close help" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and not __fish_seen_subcommand_from list show print credit pay refund close help" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and not __fish_seen_subcommand_from list show print credit pay refund close help" -s h -l help -d 'Print help'
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and not __fish_seen_subcommand_from list show print credit pay refund close help" -s V -l version -d 'Print version'
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and not __fish_seen_subcommand_from list show print credit pay refund close help" -f -a "list" -d 'List documents, filtered'
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and not __fish_seen_subcommand_from list show print credit pay refund close help" -f -a "show" -d 'Show one document (and an invoice\'s balance)'
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and not __fish_seen_subcommand_from list show print credit pay refund close help" -f -a "print" -d 'Print a document as text or as a self-contained HTML page'
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and not __fish_seen_subcommand_from list show print credit pay refund close help" -f -a "credit" -d 'Issue a credit note against an invoice: all of it, chosen lines, or an amount'
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and not __fish_seen_subcommand_from list show print credit pay refund close help" -f -a "pay" -d 'Record a payment received against an invoice'
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and not __fish_seen_subcommand_from list show print credit pay refund close help" -f -a "refund" -d 'Record a refund paid out against a credit note'
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and not __fish_seen_subcommand_from list show print credit pay refund close help" -f -a "close" -d 'Close a job order, or mark a sales order fulfilled or cancelled'
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and not __fish_seen_subcommand_from list show print credit pay refund close help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from list" -l kind -d 'Only documents of these kinds (repeatable)' -r -f -a "ddt-in\t''
+ddt-out\t''
+work-report\t''
+invoice\t''
+credit-note\t''
+job-order\t''
+sales-order\t''
+payment\t''
+refund\t''"
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from list" -l ticket -d 'Only documents of this ticket' -r
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from list" -l customer -d 'Only documents of this customer' -r
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from list" -l since -d 'Only documents dated on or after this day' -r
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from list" -l until -d 'Only documents dated on or before this day' -r
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from list" -s f -l format -d 'Output format: table for people; json, yaml and csv for scripts (keys are the YAML field names)' -r -f -a "table\t''
+json\t''
+yaml\t''
+csv\t''"
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from list" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from list" -l unpaid -d 'Only invoices with something still due'
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from show" -s f -l format -d 'Output format: table for people; json, yaml and csv for scripts (keys are the YAML field names)' -r -f -a "table\t''
+json\t''
+yaml\t''
+csv\t''"
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from show" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from print" -s f -l format -d 'text for a terminal or a printer; html for one self-contained page with print CSS' -r -f -a "text\t''
+html\t''"
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from print" -s o -l output -d 'Write to FILE instead of standard output' -r -F
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from print" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from print" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from print" -s h -l help -d 'Print help'
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from print" -s V -l version -d 'Print version'
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from credit" -l reason -d 'Why (reso, errore di fatturazione, sconto concordato...); printed on the note' -r
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from credit" -l line -d 'Credit line N of the invoice, or QTY of it: --line 2 or --line 2:0.5 (repeatable)' -r
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from credit" -l amount -d 'Credit this taxable amount (VAT is added at the invoice\'s rate, or --vat-rate)' -r
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from credit" -l vat-rate -d 'The VAT rate of an --amount credit, when the invoice has several' -r
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from credit" -l date -d 'The document\'s date (YYYY-MM-DD); today by default' -r
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from credit" -l series -d 'Numbering series (sezionale), e.g. MR for a technician\'s tablet; the clone\'s own series from .tkt/settings.toml by default' -r
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from credit" -l notes -d 'Notes printed on the document (\'-\' reads standard input)' -r
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from credit" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from credit" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from credit" -s h -l help -d 'Print help'
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from credit" -s V -l version -d 'Print version'
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from pay" -l amount -d 'The amount received; all that is due when left out' -r
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from pay" -l method -d 'How it was paid: bonifico, contanti, carta, assegno, RiBa...' -r
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from pay" -l reference -d 'The bank\'s or the customer\'s reference (CRO, cheque number)' -r
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from pay" -l date -d 'The document\'s date (YYYY-MM-DD); today by default' -r
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from pay" -l series -d 'Numbering series (sezionale), e.g. MR for a technician\'s tablet; the clone\'s own series from .tkt/settings.toml by default' -r
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from pay" -l notes -d 'Notes printed on the document (\'-\' reads standard input)' -r
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from pay" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from pay" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from pay" -s h -l help -d 'Print help'
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from pay" -s V -l version -d 'Print version'
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from refund" -l amount -d 'The amount paid back; all the credit note still owes when left out' -r
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from refund" -l method -r
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from refund" -l reference -r
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from refund" -l date -d 'The document\'s date (YYYY-MM-DD); today by default' -r
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from refund" -l series -d 'Numbering series (sezionale), e.g. MR for a technician\'s tablet; the clone\'s own series from .tkt/settings.toml by default' -r
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from refund" -l notes -d 'Notes printed on the document (\'-\' reads standard input)' -r
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from refund" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from refund" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from refund" -s h -l help -d 'Print help'
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from refund" -s V -l version -d 'Print version'
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from close" -l status -d 'For a sales order: fulfilled (the default) or cancelled' -r -f -a "fulfilled\t''
+cancelled\t''"
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from close" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from close" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from close" -s h -l help -d 'Print help'
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from close" -s V -l version -d 'Print version'
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from help" -f -a "list" -d 'List documents, filtered'
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one document (and an invoice\'s balance)'
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from help" -f -a "print" -d 'Print a document as text or as a self-contained HTML page'
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from help" -f -a "credit" -d 'Issue a credit note against an invoice: all of it, chosen lines, or an amount'
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from help" -f -a "pay" -d 'Record a payment received against an invoice'
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from help" -f -a "refund" -d 'Record a refund paid out against a credit note'
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from help" -f -a "close" -d 'Close a job order, or mark a sales order fulfilled or cancelled'
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tkt -n "__fish_tkt_using_subcommand check" -s f -l format -d 'Output format: table for people; json, yaml and csv for scripts (keys are the YAML field names)' -r -f -a "table\t''
 json\t''
 yaml\t''
@@ -431,15 +627,16 @@ complete -c tkt -n "__fish_tkt_using_subcommand completions" -s C -l desk -d 'Us
 complete -c tkt -n "__fish_tkt_using_subcommand completions" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
 complete -c tkt -n "__fish_tkt_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c tkt -n "__fish_tkt_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c tkt -n "__fish_tkt_using_subcommand help; and not __fish_seen_subcommand_from init ticket state customer item equipment check completions help" -f -a "init" -d 'Create a desk: tkt.toml, the state catalog, a git repository and a first commit'
-complete -c tkt -n "__fish_tkt_using_subcommand help; and not __fish_seen_subcommand_from init ticket state customer item equipment check completions help" -f -a "ticket" -d 'Open, follow and close tickets'
-complete -c tkt -n "__fish_tkt_using_subcommand help; and not __fish_seen_subcommand_from init ticket state customer item equipment check completions help" -f -a "state" -d 'Edit the state catalog: names, order, closed states, allowed transitions'
-complete -c tkt -n "__fish_tkt_using_subcommand help; and not __fish_seen_subcommand_from init ticket state customer item equipment check completions help" -f -a "customer" -d 'Customers and their fiscal data'
-complete -c tkt -n "__fish_tkt_using_subcommand help; and not __fish_seen_subcommand_from init ticket state customer item equipment check completions help" -f -a "item" -d 'Products and services, with price, VAT rate, serial pattern and warranty'
-complete -c tkt -n "__fish_tkt_using_subcommand help; and not __fish_seen_subcommand_from init ticket state customer item equipment check completions help" -f -a "equipment" -d 'Serial-numbered units sold to customers, and their warranty'
-complete -c tkt -n "__fish_tkt_using_subcommand help; and not __fish_seen_subcommand_from init ticket state customer item equipment check completions help" -f -a "check" -d 'Check every record of the desk and list what is wrong, one line each'
-complete -c tkt -n "__fish_tkt_using_subcommand help; and not __fish_seen_subcommand_from init ticket state customer item equipment check completions help" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, elvish, powershell) or the man page'
-complete -c tkt -n "__fish_tkt_using_subcommand help; and not __fish_seen_subcommand_from init ticket state customer item equipment check completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tkt -n "__fish_tkt_using_subcommand help; and not __fish_seen_subcommand_from init ticket state customer item equipment doc check completions help" -f -a "init" -d 'Create a desk: tkt.toml, the state catalog, a git repository and a first commit'
+complete -c tkt -n "__fish_tkt_using_subcommand help; and not __fish_seen_subcommand_from init ticket state customer item equipment doc check completions help" -f -a "ticket" -d 'Open, follow and close tickets'
+complete -c tkt -n "__fish_tkt_using_subcommand help; and not __fish_seen_subcommand_from init ticket state customer item equipment doc check completions help" -f -a "state" -d 'Edit the state catalog: names, order, closed states, allowed transitions'
+complete -c tkt -n "__fish_tkt_using_subcommand help; and not __fish_seen_subcommand_from init ticket state customer item equipment doc check completions help" -f -a "customer" -d 'Customers and their fiscal data'
+complete -c tkt -n "__fish_tkt_using_subcommand help; and not __fish_seen_subcommand_from init ticket state customer item equipment doc check completions help" -f -a "item" -d 'Products and services, with price, VAT rate, serial pattern and warranty'
+complete -c tkt -n "__fish_tkt_using_subcommand help; and not __fish_seen_subcommand_from init ticket state customer item equipment doc check completions help" -f -a "equipment" -d 'Serial-numbered units sold to customers, and their warranty'
+complete -c tkt -n "__fish_tkt_using_subcommand help; and not __fish_seen_subcommand_from init ticket state customer item equipment doc check completions help" -f -a "doc" -d 'Documents: list, show, print; credit notes, payments, refunds; close orders'
+complete -c tkt -n "__fish_tkt_using_subcommand help; and not __fish_seen_subcommand_from init ticket state customer item equipment doc check completions help" -f -a "check" -d 'Check every record of the desk and list what is wrong, one line each'
+complete -c tkt -n "__fish_tkt_using_subcommand help; and not __fish_seen_subcommand_from init ticket state customer item equipment doc check completions help" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, elvish, powershell) or the man page'
+complete -c tkt -n "__fish_tkt_using_subcommand help; and not __fish_seen_subcommand_from init ticket state customer item equipment doc check completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand_from ticket" -f -a "create" -d 'Open a ticket; prints its id'
 complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand_from ticket" -f -a "list" -d 'List tickets, filtered and sorted'
 complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand_from ticket" -f -a "show" -d 'Show a ticket with its notes and history'
@@ -448,6 +645,12 @@ complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand
 complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand_from ticket" -f -a "assign" -d 'Assign a ticket to a technician (yourself by default)'
 complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand_from ticket" -f -a "transition" -d 'Move a ticket to another state, as the catalog allows'
 complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand_from ticket" -f -a "log" -d 'Who changed what and when, field by field, from git history'
+complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand_from ticket" -f -a "receive" -d 'Receive the customer\'s item: a delivery note in (DDT di ricevimento)'
+complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand_from ticket" -f -a "ship" -d 'Send an item: a delivery note out for a sale, a return or a replacement'
+complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand_from ticket" -f -a "work" -d 'Write a work report (rapporto di intervento): hours, travel, materials, outcome'
+complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand_from ticket" -f -a "invoice" -d 'Invoice what is not yet invoiced: work reports and sales; warranty work at 0.00'
+complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand_from ticket" -f -a "job" -d 'Open a job order (commessa) with its budget'
+complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand_from ticket" -f -a "order" -d 'Take a customer order (ordine cliente) for goods'
 complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand_from state" -f -a "create" -d 'Add a state to the catalog'
 complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand_from state" -f -a "list" -d 'List the catalog in its order'
 complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand_from state" -f -a "show" -d 'Show one state'
@@ -466,3 +669,10 @@ complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand
 complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand_from equipment" -f -a "show" -d 'Show one unit'
 complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand_from equipment" -f -a "edit" -d 'Change fields (empty text clears one); $EDITOR without flags'
 complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand_from equipment" -f -a "history" -d 'List the tickets opened on a unit'
+complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand_from doc" -f -a "list" -d 'List documents, filtered'
+complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand_from doc" -f -a "show" -d 'Show one document (and an invoice\'s balance)'
+complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand_from doc" -f -a "print" -d 'Print a document as text or as a self-contained HTML page'
+complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand_from doc" -f -a "credit" -d 'Issue a credit note against an invoice: all of it, chosen lines, or an amount'
+complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand_from doc" -f -a "pay" -d 'Record a payment received against an invoice'
+complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand_from doc" -f -a "refund" -d 'Record a refund paid out against a credit note'
+complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand_from doc" -f -a "close" -d 'Close a job order, or mark a sales order fulfilled or cancelled'

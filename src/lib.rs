@@ -2,7 +2,7 @@
 //!
 //! The crate is laid out by concern: `model` holds the records and ids, `rules` the pure
 //! business rules, `desk` the files on disk (config, atomic writes, lock, numbering),
-//! `git` the only code that touches git, `render` the output formats, and `cli` the
+//! `git` the only code that touches git, `render` the output formats, `print` the printed documents, and `cli` the
 //! command line that ties them together.
 
 pub mod cli;
@@ -10,6 +10,7 @@ pub mod desk;
 pub mod error;
 pub mod git;
 pub mod model;
+pub mod print;
 pub mod render;
 pub mod rules;
 

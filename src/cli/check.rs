@@ -1,15 +1,18 @@
 //! `tkt check`: every record parsed and checked against the others.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use clap::Args;
 use serde::Serialize;
 
 use crate::desk::Desk;
-use crate::model::{Customer, Equipment, Item, Kind, Record, State, Ticket};
+use crate::model::{Customer, DocKind, Document, Equipment, Item, Keyed, Kind, Record, SequenceId, State, Ticket};
 use crate::render::Format;
-use crate::rules::{check_catalog, check_customer, check_equipment, check_item, check_ticket, Problem, TicketRefs};
+use crate::rules::{
+    check_catalog, check_customer, check_document, check_equipment, check_item, check_ticket, Balance, Problem,
+    TicketRefs,
+};
 use crate::{Error, Result};
 
 use super::{Ctx, FormatArg};
@@ -65,6 +68,10 @@ pub fn cmd_check(ctx: &Ctx, args: CheckArgs) -> Result<()> {
     let items = read::<Item>(&desk, &mut findings)?;
     let units = read::<Equipment>(&desk, &mut findings)?;
     let tickets = read::<Ticket>(&desk, &mut findings)?;
+    let mut documents = Vec::new();
+    for kind in DocKind::ALL {
+        documents.extend(read_of::<Document>(&desk, Kind::Document(kind), &mut findings)?);
+    }
     for path in desk.leftover_temp_files()? {
         findings.push(Finding::new(
             path.display().to_string(),
@@ -109,6 +116,9 @@ pub fn cmd_check(ctx: &Ctx, args: CheckArgs) -> Result<()> {
         add(path, problems);
     }
 
+    let ticket_ids: HashSet<&str> = tickets.iter().map(|(_, t)| t.id.as_str()).collect();
+    check_documents(&desk, &documents, &ticket_ids, &customer_ids, &mut findings);
+
     let mut out = ctx.out();
     match args.format.format {
         Format::Table => {
@@ -119,7 +129,7 @@ pub fn cmd_check(ctx: &Ctx, args: CheckArgs) -> Result<()> {
         }
         other => out.records(other, &findings, &[])?,
     }
-    let records = states.len() + customers.len() + items.len() + units.len() + tickets.len();
+    let records = states.len() + customers.len() + items.len() + units.len() + tickets.len() + documents.len();
     if findings.is_empty() {
         ctx.say(format!("desk is clean: {records} records checked"));
         Ok(())
@@ -129,10 +139,14 @@ pub fn cmd_check(ctx: &Ctx, args: CheckArgs) -> Result<()> {
 }
 
 /// Reads every record of a kind, turning unreadable files and duplicate ids into findings.
-fn read<T: Record>(desk: &Desk, findings: &mut Vec<Finding>) -> Result<Vec<(PathBuf, T)>> {
+fn read<T: Keyed>(desk: &Desk, findings: &mut Vec<Finding>) -> Result<Vec<(PathBuf, T)>> {
+    read_of(desk, T::KIND, findings)
+}
+
+fn read_of<T: Record>(desk: &Desk, kind: Kind, findings: &mut Vec<Finding>) -> Result<Vec<(PathBuf, T)>> {
     let mut good = Vec::new();
     let mut seen: HashMap<String, PathBuf> = HashMap::new();
-    for (path, record) in desk.read_each::<T>()? {
+    for (path, record) in desk.read_each_of::<T>(kind)? {
         match record {
             Ok(r) => {
                 if let Some(first) = seen.insert(r.id().to_string(), path.clone()) {
@@ -147,4 +161,109 @@ fn read<T: Record>(desk: &Desk, findings: &mut Vec<Finding>) -> Result<Vec<(Path
         }
     }
     Ok(good)
+}
+
+/// Documents: their own consistency, the records and documents they point at, sources
+/// billed once, credit notes and refunds within what they may take, and numbering without
+/// duplicates or (for fiscal documents) gaps.
+fn check_documents(
+    desk: &Desk,
+    documents: &[(PathBuf, Document)],
+    tickets: &HashSet<&str>,
+    customers: &HashSet<&str>,
+    findings: &mut Vec<Finding>,
+) {
+    let by_id: HashMap<&str, &Document> = documents.iter().map(|(_, d)| (d.id.as_str(), d)).collect();
+    let all: Vec<Document> = documents.iter().map(|(_, d)| d.clone()).collect();
+    let mut billed: HashMap<&str, &str> = HashMap::new();
+    for (path, d) in documents {
+        let mut problems = check_document(d);
+        let prefix = desk.config.numbering.prefixes.for_kind(Kind::Document(d.kind)).unwrap_or_default();
+        if SequenceId::parse(&d.id).is_none_or(|s| s.prefix != prefix) {
+            problems.push(Problem::new("id", format!("a {} id starts with {prefix}-", d.kind)));
+        }
+        if let Some(t) = d.ticket.as_deref().filter(|t| !tickets.contains(t)) {
+            problems.push(Problem::new("ticket", format!("unknown ticket {t:?}")));
+        }
+        if !customers.contains(d.customer.as_str()) {
+            problems.push(Problem::new("customer", format!("unknown customer {:?}", d.customer)));
+        }
+        let points_at = |field: &str, id: &str, kinds: &[DocKind]| -> Option<Problem> {
+            match by_id.get(id) {
+                Some(other) if kinds.contains(&other.kind) => None,
+                Some(other) => Some(Problem::new(field, format!("{id} is a {}, not a {}", other.kind, kinds[0]))),
+                None => Some(Problem::new(field, format!("unknown document {id:?}"))),
+            }
+        };
+        let links = [
+            ("invoice", &d.invoice, &[DocKind::Invoice][..]),
+            ("credit_note", &d.credit_note, &[DocKind::CreditNote][..]),
+            ("ddt_in", &d.ddt_in, &[DocKind::DdtIn][..]),
+        ];
+        for (field, id, kinds) in links {
+            problems.extend(id.as_deref().and_then(|id| points_at(field, id, kinds)));
+        }
+        for source in &d.sources {
+            problems.extend(points_at("sources", source, &[DocKind::WorkReport, DocKind::DdtOut]));
+            if let Some(first) = billed.insert(source.as_str(), d.id.as_str()) {
+                problems.push(Problem::new("sources", format!("{source} is already billed by {first}")));
+            }
+        }
+        if d.kind == DocKind::Invoice {
+            let b = Balance::of_invoice(d, &all);
+            if b.credited.0 > b.invoiced.0 {
+                problems.push(Problem::new(
+                    "balance",
+                    format!("credit notes total {} on an invoice of {}", b.credited, b.invoiced),
+                ));
+            }
+        }
+        if d.kind == DocKind::CreditNote {
+            let refunded: rust_decimal::Decimal = all
+                .iter()
+                .filter(|r| r.kind == DocKind::Refund && r.credit_note.as_deref() == Some(d.id.as_str()))
+                .map(|r| r.value().0)
+                .sum();
+            if refunded > d.value().0 {
+                problems.push(Problem::new(
+                    "balance",
+                    format!("refunds total {refunded} on a credit note of {}", d.value()),
+                ));
+            }
+        }
+        findings.extend(problems.into_iter().map(|p| Finding::new(path.display().to_string(), p.to_string())));
+    }
+    // Numbering per kind, year and series.
+    // (kind, prefix, year, series) -> numbers used
+    type Series = (DocKind, String, Option<i32>, Option<String>);
+    let mut sequences: BTreeMap<Series, Vec<u32>> = BTreeMap::new();
+    for (_, d) in documents {
+        if let Some(s) = SequenceId::parse(&d.id) {
+            sequences.entry((d.kind, s.prefix, s.year, s.series)).or_default().push(s.seq);
+        }
+    }
+    for ((kind, prefix, year, series), mut seqs) in sequences {
+        seqs.sort_unstable();
+        let id = |seq: u32| SequenceId { prefix: prefix.clone(), year, seq, series: series.clone() }.to_string();
+        let folder = format!("{}/{}", kind.dir(), year.map(|y| y.to_string()).unwrap_or_default());
+        for pair in seqs.windows(2) {
+            if pair[0] == pair[1] {
+                findings.push(Finding::new(folder.clone(), format!("number {} is used twice", id(pair[0]))));
+            }
+        }
+        if kind.is_fiscal() {
+            let present: HashSet<u32> = seqs.iter().copied().collect();
+            for seq in 1..seqs.last().copied().unwrap_or(0) {
+                if !present.contains(&seq) {
+                    findings.push(Finding::new(
+                        folder.clone(),
+                        format!(
+                            "{} is missing: fiscal numbering has a gap (never renumber; find or re-create it)",
+                            id(seq)
+                        ),
+                    ));
+                }
+            }
+        }
+    }
 }

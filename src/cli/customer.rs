@@ -187,7 +187,7 @@ fn cmd_customer_create(ctx: &Ctx, args: CustomerCreateArgs) -> Result<()> {
             }
             id
         }
-        None => desk.next_id(Kind::Customer, None)?,
+        None => desk.next_id(Kind::Customer, None, None)?,
     };
     let path = desk.write(&customer)?;
     ctx.commit(&desk, &[path], &format!("{}: new customer {}", customer.id, customer.name))?;

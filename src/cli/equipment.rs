@@ -157,6 +157,8 @@ fn cmd_equipment_create(ctx: &Ctx, desk: &Desk, serial: String, fields: Equipmen
         warranty_until: None,
         location: None,
         notes: None,
+        replaced_by: None,
+        replaced_on: None,
         extra: Default::default(),
     };
     apply(desk, fields, &mut unit)?;

@@ -8,6 +8,7 @@ mod check;
 mod completions;
 mod context;
 mod customer;
+mod doc;
 mod editor;
 mod equipment;
 mod init;
@@ -66,6 +67,9 @@ pub enum Command {
     /// Serial-numbered units sold to customers, and their warranty.
     #[command(subcommand)]
     Equipment(equipment::EquipmentCommand),
+    /// Documents: list, show, print; credit notes, payments, refunds; close orders.
+    #[command(subcommand)]
+    Doc(doc::DocCommand),
     /// Check every record of the desk and list what is wrong, one line each.
     Check(check::CheckArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell) or the man page.
@@ -101,6 +105,7 @@ fn dispatch(ctx: &Ctx, command: Command) -> crate::Result<()> {
         Command::Customer(cmd) => customer::run(ctx, cmd),
         Command::Item(cmd) => item::run(ctx, cmd),
         Command::Equipment(cmd) => equipment::run(ctx, cmd),
+        Command::Doc(cmd) => doc::run(ctx, cmd),
         Command::Check(args) => check::cmd_check(ctx, args),
         Command::Completions(args) => completions::cmd_completions(ctx, args),
     }

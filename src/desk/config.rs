@@ -5,7 +5,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use crate::model::Kind;
+use crate::model::{DocKind, Kind};
 use crate::{Error, Result};
 
 pub const CONFIG_FILE: &str = "tkt.toml";
@@ -18,12 +18,14 @@ pub struct Config {
     pub features: Features,
     #[serde(default)]
     pub numbering: Numbering,
+    #[serde(default)]
+    pub billing: Billing,
     /// Custom ticket fields, `[fields.NAME]`, in name order.
     #[serde(default)]
     pub fields: BTreeMap<String, FieldDef>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Company {
     #[serde(default)]
@@ -59,39 +61,129 @@ pub struct Numbering {
     pub prefixes: Prefixes,
 }
 
-/// Id prefixes per kind (DESIGN §4); documents get theirs with the documents issue.
-#[derive(Debug, Clone, Deserialize)]
-pub struct Prefixes {
-    #[serde(default = "default_ticket_prefix")]
-    pub ticket: String,
-    #[serde(default = "default_customer_prefix")]
-    pub customer: String,
-    /// Prefixes of kinds this version does not number yet are kept, not refused.
-    #[serde(flatten)]
-    pub other: BTreeMap<String, String>,
-}
-
-fn default_ticket_prefix() -> String {
-    "T".into()
-}
-fn default_customer_prefix() -> String {
-    "C".into()
-}
-
-impl Default for Prefixes {
-    fn default() -> Self {
-        Prefixes { ticket: default_ticket_prefix(), customer: default_customer_prefix(), other: BTreeMap::new() }
-    }
-}
+/// Id prefixes per kind (DESIGN §4), keyed `ticket`, `request`, `customer` and the
+/// document kinds (`ddt-in`, `invoice`, ...); the defaults fill what is not set.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Prefixes(BTreeMap<String, String>);
 
 impl Prefixes {
-    pub fn for_kind(&self, kind: Kind) -> Option<&str> {
+    /// The names a prefix can be set for.
+    fn keys() -> impl Iterator<Item = (&'static str, &'static str)> {
+        [("ticket", "T"), ("request", "R"), ("customer", "C")]
+            .into_iter()
+            .chain(DocKind::ALL.iter().map(|d| (d.noun(), d.default_prefix())))
+    }
+
+    fn key(kind: Kind) -> Option<&'static str> {
         match kind {
-            Kind::Ticket => Some(&self.ticket),
-            Kind::Customer => Some(&self.customer),
+            Kind::Ticket => Some("ticket"),
+            Kind::Request => Some("request"),
+            Kind::Customer => Some("customer"),
+            Kind::Document(d) => Some(d.noun()),
             _ => None,
         }
     }
+
+    /// The prefix of a numbered kind.
+    pub fn for_kind(&self, kind: Kind) -> Option<&str> {
+        let key = Self::key(kind)?;
+        let default = Self::keys().find(|(k, _)| *k == key).map(|(_, d)| d)?;
+        Some(self.0.get(key).map(String::as_str).unwrap_or(default))
+    }
+
+    /// The document kind whose ids start with `prefix`.
+    pub fn doc_kind(&self, prefix: &str) -> Option<DocKind> {
+        DocKind::ALL.into_iter().find(|d| self.for_kind(Kind::Document(*d)) == Some(prefix))
+    }
+
+    fn check(&self) -> std::result::Result<(), String> {
+        let shape = regex::Regex::new(r"^[A-Z][A-Z0-9]{0,9}$").unwrap();
+        for (key, value) in &self.0 {
+            if !Self::keys().any(|(k, _)| k == key) {
+                let known: Vec<&str> = Self::keys().map(|(k, _)| k).collect();
+                return Err(format!("numbering.prefixes.{key}: unknown kind (known: {})", known.join(", ")));
+            }
+            if !shape.is_match(value) {
+                return Err(format!(
+                    "numbering.prefixes.{key}: {value:?} must be 1-10 capital letters or digits, starting with a letter"
+                ));
+            }
+        }
+        let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
+        for (key, _) in Self::keys() {
+            let kind = match key {
+                "ticket" => Kind::Ticket,
+                "request" => Kind::Request,
+                "customer" => Kind::Customer,
+                _ => Kind::Document(DocKind::ALL.into_iter().find(|d| d.noun() == key).expect("listed")),
+            };
+            let prefix = self.for_kind(kind).expect("listed");
+            if let Some(other) = seen.insert(prefix, key) {
+                return Err(format!(
+                    "numbering.prefixes: {other} and {key} both use {prefix:?}; each kind needs its own"
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// How tickets are billed (`[billing]`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Billing {
+    /// The item that prices an hour of work of a work report.
+    #[serde(default)]
+    pub labour_item: Option<String>,
+    /// The item that prices an hour of travel.
+    #[serde(default)]
+    pub travel_item: Option<String>,
+    /// The item that prices a kilometre driven (optional).
+    #[serde(default)]
+    pub km_item: Option<String>,
+    /// What a warranty intervention gives the customer for free.
+    #[serde(default = "Billing::all_covered")]
+    pub warranty_covers: Vec<Cover>,
+    /// The payment method written on invoices when none is given.
+    #[serde(default)]
+    pub payment_method: Option<String>,
+}
+
+impl Default for Billing {
+    fn default() -> Self {
+        Billing {
+            labour_item: None,
+            travel_item: None,
+            km_item: None,
+            warranty_covers: Self::all_covered(),
+            payment_method: None,
+        }
+    }
+}
+
+impl Billing {
+    fn all_covered() -> Vec<Cover> {
+        vec![Cover::Labour, Cover::Materials, Cover::Travel]
+    }
+}
+
+/// A part of a warranty intervention that the warranty may cover.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Cover {
+    Labour,
+    Materials,
+    Travel,
+}
+
+/// Settings of one clone, in `.tkt/settings.toml` (not versioned).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LocalSettings {
+    /// The numbering series of documents issued from this clone (e.g. a technician's
+    /// tablet), so fiscal numbers stay unique when working offline.
+    #[serde(default)]
+    pub series: Option<String>,
 }
 
 /// A custom ticket field declared as `[fields.NAME]`.
@@ -143,16 +235,7 @@ impl Config {
     }
 
     fn check(&self) -> std::result::Result<(), String> {
-        let prefix = regex::Regex::new(r"^[A-Z][A-Z0-9]{0,9}$").unwrap();
-        let p = &self.numbering.prefixes;
-        for (key, value) in [("ticket", &p.ticket), ("customer", &p.customer)]
-            .into_iter()
-            .chain(p.other.iter().map(|(k, v)| (k.as_str(), v)))
-        {
-            if !prefix.is_match(value) {
-                return Err(format!("numbering.prefixes.{key}: {value:?} must be 1-10 capital letters or digits, starting with a letter"));
-            }
-        }
+        self.numbering.prefixes.check()?;
         let name = regex::Regex::new(r"^[a-z][a-z0-9_]{0,39}$").unwrap();
         for (field, def) in &self.fields {
             if !name.is_match(field) {
@@ -186,10 +269,21 @@ name = "My Service Company"
 # Track equipment by serial number, with warranty checks on tickets.
 serial_numbers = true
 
-# Id prefixes: ids look like T-2026-0001 (tickets) and C-0001 (customers).
+# Id prefixes: ids look like T-2026-0001 (tickets), C-0001 (customers), INV-2026-0001.
+# Documents: ddt-in DI, ddt-out DO, work-report WR, invoice INV, credit-note CN,
+# job-order JO, sales-order SO, payment PAY, refund RF.
 [numbering.prefixes]
 ticket = "T"
 customer = "C"
+
+# Billing of tickets: the items that price labour, travel and kilometres, and what a
+# warranty intervention covers (billed at 0.00, VAT nature N2.2).
+[billing]
+# labour_item = "LABOUR"
+# travel_item = "TRAVEL"
+# km_item = "KM"
+warranty_covers = ["labour", "materials", "travel"]
+# payment_method = "bank transfer"
 
 # Custom ticket fields, set with `tkt ticket create --set NAME=VALUE` and filtered
 # with `tkt ticket list --where NAME=VALUE`.
@@ -210,7 +304,9 @@ mod tests {
     fn the_default_config_parses() {
         let c = Config::parse(DEFAULT_CONFIG).unwrap();
         assert!(c.features.serial_numbers);
-        assert_eq!(c.numbering.prefixes.ticket, "T");
+        assert_eq!(c.numbering.prefixes.for_kind(Kind::Ticket), Some("T"));
+        assert_eq!(c.numbering.prefixes.for_kind(Kind::Document(DocKind::Invoice)), Some("INV"));
+        assert_eq!(c.numbering.prefixes.doc_kind("CN"), Some(DocKind::CreditNote));
     }
 
     #[test]
@@ -221,5 +317,7 @@ mod tests {
         assert!(err.contains("fields.x"), "{err}");
         let err = Config::parse("[numbering.prefixes]\nticket = \"t/\"\n").unwrap_err();
         assert!(err.contains("numbering.prefixes.ticket"), "{err}");
+        let err = Config::parse("[numbering.prefixes]\ninvoice = \"T\"\n").unwrap_err();
+        assert!(err.contains("ticket and invoice both use \"T\""), "{err}");
     }
 }

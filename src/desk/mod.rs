@@ -8,7 +8,7 @@ mod init;
 mod lock;
 mod store;
 
-pub use config::{Config, FieldDef, FieldType, CONFIG_FILE, DEFAULT_CONFIG};
+pub use config::{Billing, Company, Config, Cover, FieldDef, FieldType, LocalSettings, CONFIG_FILE, DEFAULT_CONFIG};
 pub use init::{default_catalog, init_desk, InitOptions, Initialised};
 pub use lock::DeskLock;
 pub use store::{parse_record, read_text, to_yaml, write_atomic, yaml_error, MAX_RECORD_BYTES, TEMP_PREFIX};
@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::git::{Author, Repo};
-use crate::model::{Kind, Record, SequenceId, State};
+use crate::model::{DocKind, Document, Keyed, Kind, Record, SequenceId, State};
 use crate::{Error, Result};
 
 /// The local, git-ignored folder: lock, sequence marks, per-clone settings.
@@ -26,6 +26,8 @@ pub const LOCAL_DIR: &str = ".tkt";
 pub struct Desk {
     root: PathBuf,
     pub config: Config,
+    /// This clone's own settings (`.tkt/settings.toml`).
+    pub local: LocalSettings,
     repo: Option<Repo>,
 }
 
@@ -54,8 +56,9 @@ impl Desk {
 
     pub fn open(root: PathBuf) -> Result<Desk> {
         let config = Config::load(&root.join(CONFIG_FILE))?;
+        let local = load_local(&root.join(LOCAL_DIR).join("settings.toml"))?;
         let repo = Repo::discover(&root)?;
-        Ok(Desk { root, config, repo })
+        Ok(Desk { root, config, local, repo })
     }
 
     pub fn root(&self) -> &Path {
@@ -76,7 +79,7 @@ impl Desk {
     }
 
     /// Loads one record by id; exit 3 when it does not exist.
-    pub fn load<T: Record>(&self, id: &str) -> Result<T> {
+    pub fn load<T: Keyed>(&self, id: &str) -> Result<T> {
         let rel = T::KIND.path_for(id)?;
         let abs = self.abs(&rel);
         if !abs.is_file() {
@@ -86,7 +89,7 @@ impl Desk {
     }
 
     /// Loads a record when it exists.
-    pub fn get<T: Record>(&self, id: &str) -> Result<Option<T>> {
+    pub fn get<T: Keyed>(&self, id: &str) -> Result<Option<T>> {
         if !self.exists(T::KIND, id) {
             return Ok(None);
         }
@@ -121,14 +124,19 @@ impl Desk {
     }
 
     /// Loads every record of a kind; the first broken file stops with its error.
-    pub fn load_all<T: Record>(&self) -> Result<Vec<T>> {
+    pub fn load_all<T: Keyed>(&self) -> Result<Vec<T>> {
         self.files(T::KIND)?.iter().map(|rel| store::read_record(&self.abs(rel), rel)).collect()
     }
 
     /// Reads every record of a kind, keeping each file's own result, for `tkt check`.
-    pub fn read_each<T: Record>(&self) -> Result<Vec<(PathBuf, Result<T>)>> {
+    pub fn read_each<T: Keyed>(&self) -> Result<Vec<(PathBuf, Result<T>)>> {
+        self.read_each_of(T::KIND)
+    }
+
+    /// Reads every file of `kind` as a `T`, keeping each file's own result.
+    pub fn read_each_of<T: Record>(&self, kind: Kind) -> Result<Vec<(PathBuf, Result<T>)>> {
         Ok(self
-            .files(T::KIND)?
+            .files(kind)?
             .into_iter()
             .map(|rel| {
                 let record = store::read_record(&self.abs(&rel), &rel);
@@ -140,7 +148,7 @@ impl Desk {
     /// Temp files left by a write that was interrupted (power cut, kill -9).
     pub fn leftover_temp_files(&self) -> Result<Vec<PathBuf>> {
         let mut found = Vec::new();
-        for kind in Kind::ALL {
+        for kind in Kind::all() {
             let top = PathBuf::from(kind.dir());
             let mut dirs = vec![top.clone()];
             for name in list_dir(&self.abs(&top))? {
@@ -159,6 +167,39 @@ impl Desk {
         Ok(found)
     }
 
+    /// The kind of a document id, from its prefix.
+    pub fn doc_kind_of(&self, id: &str) -> Result<DocKind> {
+        let parsed = SequenceId::parse(id).filter(|s| s.year.is_some()).ok_or_else(|| {
+            Error::refused(format!("invalid document id {id:?}: expected PREFIX-YYYY-NNNN (e.g. INV-2026-0012)"))
+        })?;
+        self.config.numbering.prefixes.doc_kind(&parsed.prefix).ok_or_else(|| {
+            Error::not_found("document", id).with_hint(format!("no document kind has the prefix {}", parsed.prefix))
+        })
+    }
+
+    /// Loads a document by id; its kind follows from the prefix.
+    pub fn load_doc(&self, id: &str) -> Result<Document> {
+        let kind = Kind::Document(self.doc_kind_of(id)?);
+        let rel = kind.path_for(id)?;
+        let abs = self.abs(&rel);
+        if !abs.is_file() {
+            return Err(Error::not_found(kind.noun(), id));
+        }
+        store::read_record(&abs, &rel)
+    }
+
+    /// Every document of the given kinds (all kinds when empty), in id order per kind.
+    pub fn documents(&self, kinds: &[DocKind]) -> Result<Vec<Document>> {
+        let kinds = if kinds.is_empty() { &DocKind::ALL[..] } else { kinds };
+        let mut docs = Vec::new();
+        for kind in kinds {
+            for rel in self.files(Kind::Document(*kind))? {
+                docs.push(store::read_record(&self.abs(&rel), &rel)?);
+            }
+        }
+        Ok(docs)
+    }
+
     /// The state catalog in its display order.
     pub fn catalog(&self) -> Result<Vec<State>> {
         let mut states: Vec<State> = self.load_all()?;
@@ -168,7 +209,7 @@ impl Desk {
 
     /// Writes a record atomically and returns its desk-relative path.
     pub fn write<T: Record>(&self, record: &T) -> Result<PathBuf> {
-        let rel = T::KIND.path_for(record.id())?;
+        let rel = record.kind().path_for(record.id())?;
         store::write_atomic(&self.abs(&rel), store::to_yaml(record)?.as_bytes())?;
         Ok(rel)
     }
@@ -183,7 +224,7 @@ impl Desk {
     /// The next free id of a numbered kind. Reads only the names in the kind's folder (for
     /// the year) and a local high-water mark, never the records, and never reuses a
     /// number even when a file was deleted. Call it while holding the lock.
-    pub fn next_id(&self, kind: Kind, year: Option<i32>) -> Result<String> {
+    pub fn next_id(&self, kind: Kind, year: Option<i32>, series: Option<&str>) -> Result<String> {
         let prefix = self
             .config
             .numbering
@@ -199,19 +240,23 @@ impl Desk {
             .iter()
             .filter_map(|name| name.strip_suffix(".yaml"))
             .filter_map(SequenceId::parse)
-            .filter(|s| s.prefix == prefix && s.year == year && s.series.is_none())
+            .filter(|s| s.prefix == prefix && s.year == year && s.series.as_deref() == series)
             .map(|s| s.seq)
             .max()
             .unwrap_or(0);
-        let mark_key = match year {
+        let mut mark_key = match year {
             Some(y) => format!("{prefix}-{y:04}"),
             None => prefix.clone(),
         };
+        if let Some(s) = series {
+            mark_key.push('-');
+            mark_key.push_str(s);
+        }
         let mark_path = self.root.join(LOCAL_DIR).join("sequences").join(&mark_key);
         let mark = std::fs::read_to_string(&mark_path).ok().and_then(|s| s.trim().parse::<u32>().ok()).unwrap_or(0);
         let seq = in_folder.max(mark) + 1;
         store::write_atomic(&mark_path, format!("{seq}\n").as_bytes())?;
-        Ok(SequenceId { prefix, year, seq, series: None }.to_string())
+        Ok(SequenceId { prefix, year, seq, series: series.map(str::to_string) }.to_string())
     }
 
     /// Commits the changed files in one commit, when the desk is in a git repository.
@@ -224,6 +269,15 @@ impl Desk {
             }
             None => Ok(false),
         }
+    }
+}
+
+/// Reads `.tkt/settings.toml` when it exists.
+fn load_local(path: &Path) -> Result<LocalSettings> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => toml::from_str(&text).map_err(|e| Error::refused(format!("{}: {}", path.display(), e.message()))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(LocalSettings::default()),
+        Err(e) => Err(Error::io(path, e)),
     }
 }
 

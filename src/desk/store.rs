@@ -17,7 +17,7 @@ pub const TEMP_PREFIX: &str = ".tkt-tmp-";
 pub fn read_record<T: Record>(abs: &Path, shown: &Path) -> Result<T> {
     let text = read_text(abs, shown)?;
     let record: T = parse_record(&text, shown)?;
-    let expected = T::KIND.path_for(record.id());
+    let expected = record.kind().path_for(record.id());
     if expected.as_deref().ok() != Some(shown) {
         let why = match expected {
             Ok(p) => format!("belongs in {}", p.display()),

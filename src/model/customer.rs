@@ -1,7 +1,7 @@
 use serde::{Deserialize, Serialize};
 use serde_yaml::Mapping;
 
-use super::{Kind, Record};
+use super::Kind;
 
 /// A customer (anagrafica cliente), `customers/<C-0001>.yaml`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -48,9 +48,4 @@ pub struct Address {
     pub extra: Mapping,
 }
 
-impl Record for Customer {
-    const KIND: Kind = Kind::Customer;
-    fn id(&self) -> &str {
-        &self.id
-    }
-}
+super::keyed_record!(Customer, Kind::Customer, id);

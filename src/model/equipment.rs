@@ -2,7 +2,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use serde_yaml::Mapping;
 
-use super::{Kind, Record};
+use super::Kind;
 
 /// One physical unit of an item, sold to a customer (`equipment/<SERIAL>.yaml`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -20,13 +20,13 @@ pub struct Equipment {
     pub location: Option<String>,
     #[serde(default)]
     pub notes: Option<String>,
+    /// The unit that replaced this one, when a replacement was shipped.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replaced_by: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replaced_on: Option<NaiveDate>,
     #[serde(flatten)]
     pub extra: Mapping,
 }
 
-impl Record for Equipment {
-    const KIND: Kind = Kind::Equipment;
-    fn id(&self) -> &str {
-        &self.serial
-    }
-}
+super::keyed_record!(Equipment, Kind::Equipment, serial);

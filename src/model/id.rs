@@ -5,6 +5,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::DocKind;
 use crate::{Error, Result};
 
 /// The kinds of record a desk holds; each has a folder and an id pattern.
@@ -16,6 +17,7 @@ pub enum Kind {
     Equipment,
     Request,
     Ticket,
+    Document(DocKind),
 }
 
 static SEQUENCE_ID: LazyLock<Regex> =
@@ -24,7 +26,12 @@ static STATE_ID: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[a-z0-9][a-z0-
 static CODE_ID: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$").unwrap());
 
 impl Kind {
-    pub const ALL: [Kind; 6] = [Kind::State, Kind::Customer, Kind::Item, Kind::Equipment, Kind::Request, Kind::Ticket];
+    /// Every kind, documents included.
+    pub fn all() -> impl Iterator<Item = Kind> {
+        [Kind::State, Kind::Customer, Kind::Item, Kind::Equipment, Kind::Request, Kind::Ticket]
+            .into_iter()
+            .chain(DocKind::ALL.into_iter().map(Kind::Document))
+    }
 
     /// The word used in messages: "ticket T-2026-0001 not found".
     pub fn noun(self) -> &'static str {
@@ -35,6 +42,7 @@ impl Kind {
             Kind::Equipment => "equipment",
             Kind::Request => "request",
             Kind::Ticket => "ticket",
+            Kind::Document(d) => d.noun(),
         }
     }
 
@@ -47,12 +55,13 @@ impl Kind {
             Kind::Equipment => "equipment",
             Kind::Request => "requests",
             Kind::Ticket => "tickets",
+            Kind::Document(d) => d.dir(),
         }
     }
 
     /// Whether the kind's files are grouped by year (`tickets/2026/T-2026-0001.yaml`).
     pub fn by_year(self) -> bool {
-        matches!(self, Kind::Ticket | Kind::Request)
+        matches!(self, Kind::Ticket | Kind::Request | Kind::Document(_))
     }
 
     /// Checks an id against the kind's strict pattern, so that it can never escape the
@@ -62,7 +71,7 @@ impl Kind {
             Kind::State => STATE_ID.is_match(id),
             Kind::Item | Kind::Equipment => CODE_ID.is_match(id) && !id.contains(".."),
             Kind::Customer => SequenceId::parse(id).is_some_and(|s| s.year.is_none()),
-            Kind::Ticket | Kind::Request => SequenceId::parse(id).is_some_and(|s| s.year.is_some()),
+            Kind::Ticket | Kind::Request | Kind::Document(_) => SequenceId::parse(id).is_some_and(|s| s.year.is_some()),
         };
         if ok {
             Ok(())
@@ -74,6 +83,7 @@ impl Kind {
                 Kind::Customer => "PREFIX-NNNN (e.g. C-0001)",
                 Kind::Ticket => "PREFIX-YYYY-NNNN (e.g. T-2026-0042)",
                 Kind::Request => "PREFIX-YYYY-NNNN (e.g. R-2026-0007)",
+                Kind::Document(_) => "PREFIX-YYYY-NNNN[-SERIES] (e.g. INV-2026-0012)",
             };
             Err(Error::refused(format!("invalid {} id {id:?}: expected {expected}", self.noun())))
         }

@@ -1,7 +1,7 @@
 use serde::{Deserialize, Serialize};
 use serde_yaml::Mapping;
 
-use super::{Kind, Money, Rate, Record};
+use super::{Kind, Money, Rate};
 
 /// A product or service (articolo), `items/<CODE>.yaml`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -36,9 +36,4 @@ pub enum ItemKind {
     Service,
 }
 
-impl Record for Item {
-    const KIND: Kind = Kind::Item;
-    fn id(&self) -> &str {
-        &self.code
-    }
-}
+super::keyed_record!(Item, Kind::Item, code);

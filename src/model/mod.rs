@@ -5,6 +5,7 @@
 
 mod customer;
 mod diff;
+mod document;
 mod equipment;
 mod id;
 mod item;
@@ -14,6 +15,7 @@ mod ticket;
 
 pub use customer::{Address, Customer};
 pub use diff::{changed_fields, field_changes, value_changes, FieldChange};
+pub use document::{DocKind, Document, Line, Material, PaymentInfo, Totals, VatLine};
 pub use equipment::Equipment;
 pub use id::{Kind, SequenceId};
 pub use item::{Item, ItemKind};
@@ -24,11 +26,34 @@ pub use ticket::{HistoryEntry, Note, Priority, Ticket};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-/// A record stored as one YAML file whose path follows from its id.
+/// A record stored as one YAML file whose path follows from its id and kind.
 pub trait Record: Serialize + DeserializeOwned + Clone {
-    const KIND: Kind;
     fn id(&self) -> &str;
+    fn kind(&self) -> Kind;
 }
+
+/// A record of one fixed kind, so that its file can be found from the id alone.
+pub trait Keyed: Record {
+    const KIND: Kind;
+}
+
+/// Implements [`Record`] and [`Keyed`] for a record type of one kind.
+macro_rules! keyed_record {
+    ($type:ty, $kind:expr, $id:ident) => {
+        impl $crate::model::Record for $type {
+            fn id(&self) -> &str {
+                &self.$id
+            }
+            fn kind(&self) -> $crate::model::Kind {
+                $kind
+            }
+        }
+        impl $crate::model::Keyed for $type {
+            const KIND: $crate::model::Kind = $kind;
+        }
+    };
+}
+pub(crate) use keyed_record;
 
 /// Time stamps are RFC 3339 instants with the offset they were taken in.
 pub type Instant = chrono::DateTime<chrono::FixedOffset>;

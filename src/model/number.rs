@@ -72,12 +72,18 @@ impl Serialize for Money {
 }
 
 impl Serialize for Rate {
-    /// Whole numbers are written as YAML numbers (`vat_rate: 22`), others as exact text.
+    /// Written as a YAML number (`vat_rate: 22`, `hours: 2.5`) when the number reads back
+    /// exactly, as exact text otherwise.
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let d = self.0.normalize();
         if d.scale() == 0 {
             if let Ok(n) = i64::try_from(d) {
                 return s.serialize_i64(n);
+            }
+        }
+        if let Some(f) = rust_decimal::prelude::ToPrimitive::to_f64(&d) {
+            if parse_decimal(&f.to_string()).is_ok_and(|back| back == d) {
+                return s.serialize_f64(f);
             }
         }
         s.serialize_str(&d.to_string())
@@ -160,7 +166,9 @@ mod tests {
     fn rates_are_written_as_numbers_when_whole() {
         let r = Rate::parse("22.0").unwrap();
         assert_eq!(serde_yaml::to_string(&r).unwrap().trim(), "22");
-        let r = Rate::parse("1.5").unwrap();
-        assert_eq!(serde_yaml::to_string(&r).unwrap().trim(), "'1.5'");
+        let r = Rate::parse("2.50").unwrap();
+        assert_eq!(serde_yaml::to_string(&r).unwrap().trim(), "2.5");
+        let r = Rate::parse("0.1234567890123456789").unwrap();
+        assert_eq!(serde_yaml::to_string(&r).unwrap().trim(), "'0.1234567890123456789'");
     }
 }

@@ -1,7 +1,7 @@
 use serde::{Deserialize, Serialize};
 use serde_yaml::Mapping;
 
-use super::{Kind, Record};
+use super::Kind;
 
 /// One entry of the state catalog (`states/<id>.yaml`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -26,9 +26,4 @@ pub struct State {
     pub extra: Mapping,
 }
 
-impl Record for State {
-    const KIND: Kind = Kind::State;
-    fn id(&self) -> &str {
-        &self.id
-    }
-}
+super::keyed_record!(State, Kind::State, id);

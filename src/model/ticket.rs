@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use serde_yaml::{Mapping, Value};
 
-use super::{Instant, Kind, Record};
+use super::{Instant, Kind};
 
 /// A ticket assistenza: one identified problem of one customer
 /// (`tickets/<YYYY>/<T-YYYY-NNNN>.yaml`).
@@ -99,9 +99,4 @@ impl Priority {
     }
 }
 
-impl Record for Ticket {
-    const KIND: Kind = Kind::Ticket;
-    fn id(&self) -> &str {
-        &self.id
-    }
-}
+super::keyed_record!(Ticket, Kind::Ticket, id);

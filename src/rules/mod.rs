@@ -1,17 +1,30 @@
 //! Business rules as pure functions: they take records, `now` and the actor as arguments
 //! and never read the clock, the environment or the disk.
 
+mod balance;
+mod billing;
 mod catalog;
 mod custom;
+mod documents;
 mod fiscal;
 mod records;
+mod terms;
 mod ticket;
 mod warranty;
 
+pub use balance::{refundable, Balance};
+pub use billing::{
+    check_priced_lines, invoice_lines, item_line, line_net, round_cents, totals, InvoiceDraft, WARRANTY_NATURE,
+    WARRANTY_NOTE,
+};
 pub use catalog::{check_catalog, transition};
 pub use custom::{check_custom, parse_custom};
+pub use documents::{
+    check_document, DDT_IN_REASONS, DDT_OUT_PURPOSES, JOB_STATUS, ORDER_STATUS, OUTCOMES, TRANSPORT_BY,
+};
 pub use fiscal::{check_tax_code, check_vat_number};
 pub use records::{check_customer, check_equipment, check_item};
+pub use terms::due_date;
 pub use ticket::{check_ticket, TicketRefs};
 pub use warranty::{check_serial, check_serial_pattern, warranty_covers, warranty_end};
 

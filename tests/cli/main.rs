@@ -5,6 +5,7 @@ mod common;
 mod catalog;
 mod check;
 mod desk;
+mod documents;
 mod output;
 mod records;
 mod ticket;

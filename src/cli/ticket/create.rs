@@ -93,7 +93,7 @@ pub fn cmd_ticket_create(ctx: &Ctx, args: TicketCreateArgs) -> Result<()> {
         note: override_note,
         extra: Default::default(),
     });
-    ticket.id = desk.next_id(Kind::Ticket, Some(ctx.now.year()))?;
+    ticket.id = desk.next_id(Kind::Ticket, Some(ctx.now.year()), None)?;
     let path = desk.write(&ticket)?;
     ctx.commit(&desk, &[path], &format!("{}: new ticket for {}: {}", ticket.id, ticket.customer, ticket.title))?;
     ctx.say(format!("Opened {} ({}) for {}", ticket.id, initial.name, ticket.customer));

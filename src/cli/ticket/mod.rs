@@ -3,11 +3,16 @@
 mod assign;
 mod create;
 mod edit;
+mod invoice;
 mod list;
 mod log;
 mod note;
+mod orders;
+mod receive;
+mod ship;
 mod show;
 mod transition;
+mod work;
 
 use clap::{Args, Subcommand};
 
@@ -43,6 +48,18 @@ pub enum TicketCommand {
     Transition(transition::TicketTransitionArgs),
     /// Who changed what and when, field by field, from git history.
     Log(log::TicketLogArgs),
+    /// Receive the customer's item: a delivery note in (DDT di ricevimento).
+    Receive(receive::TicketReceiveArgs),
+    /// Send an item: a delivery note out for a sale, a return or a replacement.
+    Ship(ship::TicketShipArgs),
+    /// Write a work report (rapporto di intervento): hours, travel, materials, outcome.
+    Work(work::TicketWorkArgs),
+    /// Invoice what is not yet invoiced: work reports and sales; warranty work at 0.00.
+    Invoice(invoice::TicketInvoiceArgs),
+    /// Open a job order (commessa) with its budget.
+    Job(orders::TicketJobArgs),
+    /// Take a customer order (ordine cliente) for goods.
+    Order(orders::TicketOrderArgs),
 }
 
 pub fn run(ctx: &Ctx, cmd: TicketCommand) -> Result<()> {
@@ -55,6 +72,12 @@ pub fn run(ctx: &Ctx, cmd: TicketCommand) -> Result<()> {
         TicketCommand::Assign(a) => assign::cmd_ticket_assign(ctx, a),
         TicketCommand::Transition(a) => transition::cmd_ticket_transition(ctx, a),
         TicketCommand::Log(a) => log::cmd_ticket_log(ctx, a),
+        TicketCommand::Receive(a) => receive::cmd_ticket_receive(ctx, a),
+        TicketCommand::Ship(a) => ship::cmd_ticket_ship(ctx, a),
+        TicketCommand::Work(a) => work::cmd_ticket_work(ctx, a),
+        TicketCommand::Invoice(a) => invoice::cmd_ticket_invoice(ctx, a),
+        TicketCommand::Job(a) => orders::cmd_ticket_job(ctx, a),
+        TicketCommand::Order(a) => orders::cmd_ticket_order(ctx, a),
     }
 }
 

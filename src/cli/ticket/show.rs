@@ -1,7 +1,8 @@
 use clap::Args;
 
-use crate::model::{Customer, State, Ticket};
+use crate::model::{Customer, DocKind, Document, Money, State, Ticket};
 use crate::render::{text, Format};
+use crate::rules::Balance;
 use crate::Result;
 
 use super::super::{Ctx, FormatArg};
@@ -91,6 +92,34 @@ pub fn cmd_ticket_show(ctx: &Ctx, args: TicketShowArgs) -> Result<()> {
         .collect();
     if !history.is_empty() {
         section("history", &history.join("\n"))?;
+    }
+    // Documents point at their ticket; the ticket's list is derived from them.
+    let all = desk.documents(&[])?;
+    let docs: Vec<&Document> = all.iter().filter(|d| d.ticket.as_deref() == Some(t.id.as_str())).collect();
+    if !docs.is_empty() {
+        let lines: Vec<String> = docs
+            .iter()
+            .map(|d| {
+                let amount =
+                    if d.totals.is_some() || d.amount.is_some() { format!("  {}", d.value()) } else { String::new() };
+                format!("{}  {}  {}{amount}", d.id, d.kind, d.date)
+            })
+            .collect();
+        section("documents", &lines.join("\n"))?;
+        let invoices: Vec<Balance> =
+            docs.iter().filter(|d| d.kind == DocKind::Invoice).map(|d| Balance::of_invoice(d, &all)).collect();
+        if !invoices.is_empty() {
+            let sum = |f: fn(&Balance) -> Money| Money(invoices.iter().map(|b| f(b).0).sum());
+            let line = format!(
+                "invoiced {}  credited {}  paid {}  refunded {}  due {}",
+                sum(|b| b.invoiced),
+                sum(|b| b.credited),
+                sum(|b| b.paid),
+                sum(|b| b.refunded),
+                sum(|b| b.due)
+            );
+            section("balance", &line)?;
+        }
     }
     Ok(())
 }

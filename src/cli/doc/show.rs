@@ -1,0 +1,32 @@
+use clap::Args;
+
+use crate::model::DocKind;
+use crate::render::Format;
+use crate::rules::Balance;
+use crate::Result;
+
+use super::super::{Ctx, FormatArg};
+
+#[derive(Debug, Args)]
+pub struct DocShowArgs {
+    pub id: String,
+    #[command(flatten)]
+    pub format: FormatArg,
+}
+
+pub fn cmd_doc_show(ctx: &Ctx, args: DocShowArgs) -> Result<()> {
+    let desk = ctx.open_desk()?;
+    let doc = desk.load_doc(&args.id)?;
+    let mut out = ctx.out();
+    out.record(args.format.format, &doc)?;
+    if args.format.format == Format::Table && doc.kind == DocKind::Invoice {
+        let b = Balance::of_invoice(&doc, &desk.documents(&[DocKind::CreditNote, DocKind::Payment, DocKind::Refund])?);
+        out.card(&[
+            ("balance.credited".into(), b.credited.to_string()),
+            ("balance.paid".into(), b.paid.to_string()),
+            ("balance.refunded".into(), b.refunded.to_string()),
+            ("balance.due".into(), b.due.to_string()),
+        ])?;
+    }
+    Ok(())
+}

@@ -1,0 +1,327 @@
+//! Documents produced from a ticket (DESIGN §3): delivery notes in and out, work reports,
+//! invoices, credit notes, job and sales orders, payments and refunds. One type holds
+//! every kind; the fields of other kinds stay empty and are not written.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use serde_yaml::Mapping;
+
+use super::{Instant, Kind, Money, Rate, Record};
+
+/// The kinds of document, each in its own folder `documents/<kind>/<YYYY>/`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum DocKind {
+    DdtIn,
+    DdtOut,
+    WorkReport,
+    Invoice,
+    CreditNote,
+    JobOrder,
+    SalesOrder,
+    Payment,
+    Refund,
+}
+
+impl DocKind {
+    pub const ALL: [DocKind; 9] = [
+        DocKind::DdtIn,
+        DocKind::DdtOut,
+        DocKind::WorkReport,
+        DocKind::Invoice,
+        DocKind::CreditNote,
+        DocKind::JobOrder,
+        DocKind::SalesOrder,
+        DocKind::Payment,
+        DocKind::Refund,
+    ];
+
+    /// The kind's name in records, folders and `tkt.toml` (`ddt-in`).
+    pub fn noun(self) -> &'static str {
+        match self {
+            DocKind::DdtIn => "ddt-in",
+            DocKind::DdtOut => "ddt-out",
+            DocKind::WorkReport => "work-report",
+            DocKind::Invoice => "invoice",
+            DocKind::CreditNote => "credit-note",
+            DocKind::JobOrder => "job-order",
+            DocKind::SalesOrder => "sales-order",
+            DocKind::Payment => "payment",
+            DocKind::Refund => "refund",
+        }
+    }
+
+    pub fn dir(self) -> &'static str {
+        match self {
+            DocKind::DdtIn => "documents/ddt-in",
+            DocKind::DdtOut => "documents/ddt-out",
+            DocKind::WorkReport => "documents/work-report",
+            DocKind::Invoice => "documents/invoice",
+            DocKind::CreditNote => "documents/credit-note",
+            DocKind::JobOrder => "documents/job-order",
+            DocKind::SalesOrder => "documents/sales-order",
+            DocKind::Payment => "documents/payment",
+            DocKind::Refund => "documents/refund",
+        }
+    }
+
+    pub fn default_prefix(self) -> &'static str {
+        match self {
+            DocKind::DdtIn => "DI",
+            DocKind::DdtOut => "DO",
+            DocKind::WorkReport => "WR",
+            DocKind::Invoice => "INV",
+            DocKind::CreditNote => "CN",
+            DocKind::JobOrder => "JO",
+            DocKind::SalesOrder => "SO",
+            DocKind::Payment => "PAY",
+            DocKind::Refund => "RF",
+        }
+    }
+
+    /// Fiscal documents stay progressive and gapless per series, and are never deleted
+    /// or renumbered once written (DESIGN §4).
+    pub fn is_fiscal(self) -> bool {
+        matches!(self, DocKind::DdtIn | DocKind::DdtOut | DocKind::Invoice | DocKind::CreditNote)
+    }
+
+    /// Documents whose lines carry prices and totals.
+    pub fn is_priced(self) -> bool {
+        matches!(self, DocKind::Invoice | DocKind::CreditNote | DocKind::SalesOrder)
+    }
+}
+
+impl std::fmt::Display for DocKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.noun())
+    }
+}
+
+/// A document file. Common fields first, then the fields of its kind.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Document {
+    pub id: String,
+    pub kind: DocKind,
+    pub date: NaiveDate,
+    pub ticket: Option<String>,
+    pub customer: String,
+    #[serde(default)]
+    pub series: Option<String>,
+    pub created_by: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<Instant>,
+    #[serde(default)]
+    pub lines: Vec<Line>,
+    /// Stored for priced documents; `tkt check` verifies them against the lines.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub totals: Option<Totals>,
+    #[serde(default)]
+    pub notes: Option<String>,
+
+    // ddt-in and ddt-out
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub purpose: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ddt_in: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transport_by: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub carrier: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub packages: Option<u32>,
+    /// Gross weight in kg.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weight: Option<Rate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub appearance: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transport_start: Option<Instant>,
+
+    // work-report
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub technician: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hours: Option<Rate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub travel_hours: Option<Rate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub km: Option<Rate>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub activities: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub materials: Vec<Material>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signed_by: Option<String>,
+
+    // invoice
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub warranty: Option<bool>,
+    /// The work reports and delivery notes this invoice bills.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment: Option<PaymentInfo>,
+
+    // credit-note, payment, refund
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoice: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credit_note: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<Money>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub method: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+
+    // job-order, sales-order
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub budget_hours: Option<Rate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub budget_amount: Option<Money>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivery_date: Option<NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+
+    #[serde(flatten)]
+    pub extra: Mapping,
+}
+
+/// One line of a document. Prices and VAT are set on priced documents (invoice, credit
+/// note, sales order); a delivery note's lines may carry only item, quantity and serial.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Line {
+    #[serde(default)]
+    pub item: Option<String>,
+    pub description: String,
+    pub qty: Rate,
+    #[serde(default)]
+    pub unit: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_price: Option<Money>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discount_pct: Option<Rate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vat_rate: Option<Rate>,
+    /// Natura IVA for lines without VAT (N2.2: outside the scope, warranty work).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vat_nature: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub serial: Option<String>,
+    #[serde(flatten)]
+    pub extra: Mapping,
+}
+
+/// A material used in a work report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Material {
+    pub item: String,
+    pub qty: Rate,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub serial: Option<String>,
+}
+
+/// Totals of a priced document: net, VAT per rate and nature, total.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Totals {
+    pub net: Money,
+    pub vat: Vec<VatLine>,
+    pub total: Money,
+}
+
+/// The VAT of one rate (riepilogo per aliquota).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VatLine {
+    pub rate: Rate,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nature: Option<String>,
+    pub taxable: Money,
+    pub tax: Money,
+}
+
+/// How an invoice is to be paid.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PaymentInfo {
+    #[serde(default)]
+    pub terms: Option<String>,
+    #[serde(default)]
+    pub method: Option<String>,
+    pub due_date: NaiveDate,
+}
+
+impl Record for Document {
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn kind(&self) -> Kind {
+        Kind::Document(self.kind)
+    }
+}
+
+impl Document {
+    /// A new document with the common fields set and nothing else.
+    pub fn new(kind: DocKind, date: NaiveDate, customer: &str, created_by: &str) -> Document {
+        Document {
+            id: String::new(),
+            kind,
+            date,
+            ticket: None,
+            customer: customer.to_string(),
+            series: None,
+            created_by: created_by.to_string(),
+            created_at: None,
+            lines: vec![],
+            totals: None,
+            notes: None,
+            reason: None,
+            purpose: None,
+            ddt_in: None,
+            transport_by: None,
+            carrier: None,
+            packages: None,
+            weight: None,
+            appearance: None,
+            transport_start: None,
+            technician: None,
+            start: None,
+            end: None,
+            hours: None,
+            travel_hours: None,
+            km: None,
+            activities: vec![],
+            materials: vec![],
+            outcome: None,
+            signed_by: None,
+            warranty: None,
+            sources: vec![],
+            payment: None,
+            invoice: None,
+            credit_note: None,
+            amount: None,
+            method: None,
+            reference: None,
+            title: None,
+            budget_hours: None,
+            budget_amount: None,
+            delivery_date: None,
+            status: None,
+            extra: Mapping::new(),
+        }
+    }
+
+    /// The total of a priced document, or the amount of a payment or refund.
+    pub fn value(&self) -> Money {
+        self.totals.as_ref().map(|t| t.total).or(self.amount).unwrap_or_default()
+    }
+}

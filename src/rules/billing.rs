@@ -1,0 +1,265 @@
+//! Money on documents (DESIGN §5): line nets, VAT per rate, totals, and the lines of a
+//! ticket's invoice. Decimal arithmetic only; every rounding is half away from zero to the
+//! cent, once per line net and once per rate.
+
+use std::collections::{BTreeMap, HashMap};
+
+use rust_decimal::{Decimal, RoundingStrategy};
+
+use crate::desk::{Billing, Cover};
+use crate::model::{DocKind, Document, Item, Line, Money, Rate, Ticket, Totals, VatLine};
+
+use super::Problem;
+
+/// VAT nature of a warranty line: outside the scope of VAT, warranty intervention.
+pub const WARRANTY_NATURE: &str = "N2.2";
+/// What a warranty line says, after its description.
+pub const WARRANTY_NOTE: &str = "intervento in garanzia";
+
+/// Rounds to the cent, half away from zero (2.345 -> 2.35, -2.345 -> -2.35).
+pub fn round_cents(d: Decimal) -> Decimal {
+    d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+}
+
+/// qty × unit_price × (1 − discount/100), rounded to the cent.
+pub fn line_net(line: &Line) -> Decimal {
+    let price = line.unit_price.map(|p| p.0).unwrap_or_default();
+    let discount = line.discount_pct.map(|d| d.0).unwrap_or_default();
+    round_cents(line.qty.0 * price * (Decimal::ONE - discount / Decimal::ONE_HUNDRED))
+}
+
+/// Problems of the lines of a priced document: each needs a unit price and a VAT rate, a
+/// positive quantity, a discount between 0 and 100, and a nature when its rate is 0.
+pub fn check_priced_lines(lines: &[Line]) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    if lines.is_empty() {
+        problems.push(Problem::new("lines", "a priced document needs at least one line"));
+    }
+    for (i, l) in lines.iter().enumerate() {
+        let field = |f: &str| format!("lines[{}].{f}", i + 1);
+        if l.qty.0 <= Decimal::ZERO {
+            problems.push(Problem::new(field("qty"), format!("{} is not a positive quantity", l.qty)));
+        }
+        match l.unit_price {
+            None => problems.push(Problem::new(field("unit_price"), "missing")),
+            Some(p) if p.0.is_sign_negative() => {
+                problems.push(Problem::new(field("unit_price"), "must not be negative"))
+            }
+            Some(_) => {}
+        }
+        match l.vat_rate {
+            None => problems.push(Problem::new(field("vat_rate"), "missing")),
+            Some(r) if r.0 < Decimal::ZERO || r.0 > Decimal::ONE_HUNDRED => {
+                problems.push(Problem::new(field("vat_rate"), "must be between 0 and 100"))
+            }
+            Some(r) if r.0.is_zero() && l.vat_nature.is_none() => {
+                problems.push(Problem::new(field("vat_nature"), "a line at 0% VAT needs its nature (e.g. N2.2)"))
+            }
+            Some(_) => {}
+        }
+        if l.discount_pct.is_some_and(|d| d.0 < Decimal::ZERO || d.0 > Decimal::ONE_HUNDRED) {
+            problems.push(Problem::new(field("discount_pct"), "must be between 0 and 100"));
+        }
+    }
+    problems
+}
+
+/// Net, VAT per (rate, nature) on the summed taxable of that rate, and total.
+pub fn totals(lines: &[Line]) -> Totals {
+    let mut by_rate: BTreeMap<(Decimal, Option<String>), Decimal> = BTreeMap::new();
+    for l in lines {
+        let rate = l.vat_rate.map(|r| r.0.normalize()).unwrap_or_default();
+        *by_rate.entry((rate, l.vat_nature.clone())).or_default() += line_net(l);
+    }
+    let mut vat: Vec<VatLine> = by_rate
+        .into_iter()
+        .map(|((rate, nature), taxable)| VatLine {
+            rate: Rate(rate),
+            nature,
+            taxable: Money(taxable),
+            tax: Money(round_cents(taxable * rate / Decimal::ONE_HUNDRED)),
+        })
+        .collect();
+    // Highest rate first, as on Italian invoices.
+    vat.sort_by(|a, b| b.rate.cmp(&a.rate).then_with(|| a.nature.cmp(&b.nature)));
+    let net: Decimal = vat.iter().map(|v| v.taxable.0).sum();
+    let tax: Decimal = vat.iter().map(|v| v.tax.0).sum();
+    Totals { net: Money(net), vat, total: Money(net + tax) }
+}
+
+/// A priced line for `qty` of `item`.
+pub fn item_line(item: &Item, qty: Decimal, description: String, serial: Option<String>) -> Result<Line, Problem> {
+    let price = item.price.ok_or_else(|| {
+        Problem::new(format!("items/{}.yaml", item.code), "has no price; set one with `tkt item edit`")
+    })?;
+    Ok(Line {
+        item: Some(item.code.clone()),
+        description,
+        qty: Rate(qty),
+        unit: item.unit.clone(),
+        unit_price: Some(price),
+        discount_pct: None,
+        vat_rate: Some(item.vat_rate.unwrap_or(Rate(Decimal::from(22)))),
+        vat_nature: None,
+        serial,
+        extra: Default::default(),
+    })
+}
+
+/// What a ticket's next invoice holds: its lines and the sources they bill.
+pub struct InvoiceDraft {
+    pub lines: Vec<Line>,
+    pub sources: Vec<String>,
+}
+
+/// The lines of a ticket's invoice from its work reports (labour, travel, km, materials)
+/// and its sale delivery notes not yet invoiced. Under warranty, what the desk's
+/// `warranty_covers` names is billed at 0.00, VAT 0, nature N2.2.
+pub fn invoice_lines(
+    ticket: &Ticket,
+    unbilled: &[&Document],
+    items: &HashMap<String, Item>,
+    billing: &Billing,
+) -> Result<InvoiceDraft, Problem> {
+    let item = |code: &Option<String>, key: &str| -> Result<&Item, Problem> {
+        let code = code.as_ref().ok_or_else(|| {
+            Problem::new(format!("billing.{key}"), "not set in tkt.toml: name the item that prices it")
+        })?;
+        items.get(code).ok_or_else(|| Problem::new(format!("billing.{key}"), format!("unknown item {code:?}")))
+    };
+    let covered = |c: Cover| ticket.warranty && billing.warranty_covers.contains(&c);
+    let mut lines = Vec::new();
+    let mut sources = Vec::new();
+    for doc in unbilled {
+        match doc.kind {
+            DocKind::WorkReport => {
+                let when = format!("{} {}", doc.id, doc.date);
+                let parts = [
+                    (doc.hours, &billing.labour_item, "labour_item", Cover::Labour),
+                    (doc.travel_hours, &billing.travel_item, "travel_item", Cover::Travel),
+                ];
+                for (qty, code, key, cover) in parts {
+                    if let Some(q) = qty.filter(|q| q.0 > Decimal::ZERO) {
+                        let it = item(code, key)?;
+                        lines.push(maybe_warranty(
+                            item_line(it, q.0, format!("{} ({when})", it.description), None)?,
+                            covered(cover),
+                        ));
+                    }
+                }
+                if let (Some(km), Some(_)) = (doc.km.filter(|k| k.0 > Decimal::ZERO), &billing.km_item) {
+                    let it = item(&billing.km_item, "km_item")?;
+                    lines.push(maybe_warranty(
+                        item_line(it, km.0, format!("{} ({when})", it.description), None)?,
+                        covered(Cover::Travel),
+                    ));
+                }
+                for m in &doc.materials {
+                    let it = items.get(&m.item).ok_or_else(|| {
+                        Problem::new(format!("{}.materials", doc.id), format!("unknown item {:?}", m.item))
+                    })?;
+                    let line = item_line(it, m.qty.0, format!("{} ({when})", it.description), m.serial.clone())?;
+                    lines.push(maybe_warranty(line, covered(Cover::Materials)));
+                }
+            }
+            DocKind::DdtOut => lines.extend(doc.lines.iter().cloned()),
+            _ => continue,
+        }
+        sources.push(doc.id.clone());
+    }
+    Ok(InvoiceDraft { lines, sources })
+}
+
+/// A warranty line costs nothing and is outside the scope of VAT.
+fn maybe_warranty(mut line: Line, covered: bool) -> Line {
+    if covered {
+        line.unit_price = Some(Money::default());
+        line.discount_pct = None;
+        line.vat_rate = Some(Rate(Decimal::ZERO));
+        line.vat_nature = Some(WARRANTY_NATURE.to_string());
+        line.description = format!("{} — {WARRANTY_NOTE}", line.description);
+    }
+    line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(qty: &str, price: &str, rate: &str, discount: Option<&str>) -> Line {
+        Line {
+            item: None,
+            description: "x".into(),
+            qty: Rate::parse(qty).unwrap(),
+            unit: None,
+            unit_price: Some(Money::parse(price).unwrap()),
+            discount_pct: discount.map(|d| Rate::parse(d).unwrap()),
+            vat_rate: Some(Rate::parse(rate).unwrap()),
+            vat_nature: None,
+            serial: None,
+            extra: Default::default(),
+        }
+    }
+
+    fn money(s: &str) -> Money {
+        Money::parse(s).unwrap()
+    }
+
+    #[test]
+    fn rounding_is_half_away_from_zero() {
+        assert_eq!(line_net(&line("0.5", "4.69", "22", None)).to_string(), "2.35"); // 2.345
+        assert_eq!(round_cents(Decimal::new(-2345, 3)).to_string(), "-2.35");
+        assert_eq!(round_cents(Decimal::new(2344, 3)).to_string(), "2.34");
+    }
+
+    #[test]
+    fn vat_is_computed_per_rate_not_per_line() {
+        // Three lines of 0.10 at 22%: per line 0.022 -> 0.02 each (0.06); per rate 0.30 -> 0.066 -> 0.07.
+        let lines = vec![line("1", "0.10", "22", None), line("1", "0.10", "22", None), line("1", "0.10", "22", None)];
+        let t = totals(&lines);
+        assert_eq!(t.net, money("0.30"));
+        assert_eq!(t.vat.len(), 1);
+        assert_eq!(t.vat[0].tax, money("0.07"));
+        assert_eq!(t.total, money("0.37"));
+    }
+
+    #[test]
+    fn discounts_apply_before_rounding_the_line() {
+        // 3 × 19.99 × 0.875 = 52.47375 -> 52.47
+        let t = totals(&[line("3", "19.99", "22", Some("12.5"))]);
+        assert_eq!(t.net, money("52.47"));
+        assert_eq!(t.vat[0].tax, money("11.54")); // 11.5434
+        assert_eq!(t.total, money("64.01"));
+    }
+
+    #[test]
+    fn several_rates_are_summed_separately_highest_first() {
+        let mut zero = line("1", "0.00", "0", None);
+        zero.vat_nature = Some(WARRANTY_NATURE.into());
+        let lines = vec![
+            line("2.5", "45.00", "22", None), // 112.50
+            line("1", "185.00", "22", None),  // 185.00
+            line("1", "6200.00", "10", None), // 6200.00
+            line("3", "1.15", "4", None),     // 3.45
+            zero,
+        ];
+        let t = totals(&lines);
+        let rates: Vec<String> = t.vat.iter().map(|v| v.rate.to_string()).collect();
+        assert_eq!(rates, ["22", "10", "4", "0"]);
+        assert_eq!(t.vat[0].taxable, money("297.50"));
+        assert_eq!(t.vat[0].tax, money("65.45"));
+        assert_eq!(t.vat[1].tax, money("620.00"));
+        assert_eq!(t.vat[2].tax, money("0.14")); // 0.138
+        assert_eq!(t.vat[3].nature.as_deref(), Some("N2.2"));
+        assert_eq!(t.net, money("6500.95"));
+        assert_eq!(t.total, money("7186.54"));
+    }
+
+    #[test]
+    fn priced_lines_need_price_rate_and_nature() {
+        let mut l = line("0", "10.00", "0", Some("120"));
+        l.unit_price = None;
+        let fields: Vec<String> = check_priced_lines(&[l]).into_iter().map(|p| p.field).collect();
+        assert_eq!(fields, ["lines[1].qty", "lines[1].unit_price", "lines[1].vat_nature", "lines[1].discount_pct"]);
+    }
+}

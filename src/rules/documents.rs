@@ -1,0 +1,121 @@
+//! The consistency of one document on its own: the fields its kind needs, allowed values,
+//! and stored totals that agree with its lines.
+
+use rust_decimal::Decimal;
+
+use crate::model::{DocKind, Document};
+
+use super::{check_priced_lines, totals, Problem};
+
+pub const DDT_IN_REASONS: [&str; 4] = ["repair", "replacement", "warranty", "inspection"];
+pub const DDT_OUT_PURPOSES: [&str; 3] = ["sale", "return", "replacement"];
+pub const TRANSPORT_BY: [&str; 3] = ["sender", "recipient", "carrier"];
+pub const OUTCOMES: [&str; 3] = ["resolved", "unresolved", "follow-up"];
+pub const JOB_STATUS: [&str; 2] = ["open", "closed"];
+pub const ORDER_STATUS: [&str; 3] = ["open", "fulfilled", "cancelled"];
+
+/// Problems of a document as a record of its kind.
+pub fn check_document(doc: &Document) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    let mut one_of = |field: &str, value: &Option<String>, allowed: &[&str], required: bool| match value {
+        Some(v) if !allowed.contains(&v.as_str()) => {
+            problems.push(Problem::new(field, format!("{v:?} is not one of {}", allowed.join(", "))))
+        }
+        None if required => problems.push(Problem::new(field, format!("missing (one of {})", allowed.join(", ")))),
+        _ => {}
+    };
+    match doc.kind {
+        DocKind::DdtIn => {
+            one_of("reason", &doc.reason, &DDT_IN_REASONS, true);
+            one_of("transport_by", &doc.transport_by, &TRANSPORT_BY, false);
+        }
+        DocKind::DdtOut => {
+            one_of("purpose", &doc.purpose, &DDT_OUT_PURPOSES, true);
+            one_of("transport_by", &doc.transport_by, &TRANSPORT_BY, false);
+        }
+        DocKind::WorkReport => one_of("outcome", &doc.outcome, &OUTCOMES, false),
+        DocKind::JobOrder => one_of("status", &doc.status, &JOB_STATUS, true),
+        DocKind::SalesOrder => one_of("status", &doc.status, &ORDER_STATUS, true),
+        _ => {}
+    }
+    let need = |problems: &mut Vec<Problem>, field: &str, present: bool| {
+        if !present {
+            problems.push(Problem::new(field, "missing"));
+        }
+    };
+    match doc.kind {
+        DocKind::DdtIn | DocKind::DdtOut => {
+            if doc.lines.is_empty() {
+                problems.push(Problem::new("lines", "a delivery note needs at least one line"));
+            }
+            for (i, l) in doc.lines.iter().enumerate() {
+                if l.qty.0 <= Decimal::ZERO {
+                    problems.push(Problem::new(
+                        format!("lines[{}].qty", i + 1),
+                        format!("{} is not a positive quantity", l.qty),
+                    ));
+                }
+            }
+            if doc.purpose.as_deref() == Some("sale") {
+                problems.extend(check_priced_lines(&doc.lines));
+            }
+        }
+        DocKind::WorkReport => {
+            match doc.hours {
+                Some(h) if h.0 > Decimal::ZERO => {}
+                Some(h) => problems.push(Problem::new("hours", format!("{h} is not a positive number of hours"))),
+                None => problems.push(Problem::new("hours", "missing")),
+            }
+            for (field, value) in [("travel_hours", doc.travel_hours), ("km", doc.km)] {
+                if value.is_some_and(|v| v.0 < Decimal::ZERO) {
+                    problems.push(Problem::new(field, "must not be negative"));
+                }
+            }
+            for (i, m) in doc.materials.iter().enumerate() {
+                if m.qty.0 <= Decimal::ZERO {
+                    problems.push(Problem::new(
+                        format!("materials[{}].qty", i + 1),
+                        format!("{} is not a positive quantity", m.qty),
+                    ));
+                }
+            }
+        }
+        DocKind::Invoice => need(&mut problems, "payment", doc.payment.is_some()),
+        DocKind::CreditNote => {
+            need(&mut problems, "invoice", doc.invoice.is_some());
+            need(&mut problems, "reason", doc.reason.as_deref().is_some_and(|r| !r.trim().is_empty()));
+        }
+        DocKind::Payment => need(&mut problems, "invoice", doc.invoice.is_some()),
+        DocKind::Refund => need(&mut problems, "credit_note", doc.credit_note.is_some()),
+        DocKind::JobOrder => need(&mut problems, "title", doc.title.as_deref().is_some_and(|t| !t.trim().is_empty())),
+        DocKind::SalesOrder => {}
+    }
+    if matches!(doc.kind, DocKind::Payment | DocKind::Refund) {
+        match doc.amount {
+            Some(a) if a.0 > Decimal::ZERO => {}
+            _ => problems.push(Problem::new("amount", "must be a positive amount")),
+        }
+    }
+    if doc.kind.is_priced() {
+        let line_problems = check_priced_lines(&doc.lines);
+        let lines_ok = line_problems.is_empty();
+        problems.extend(line_problems);
+        match &doc.totals {
+            None => problems.push(Problem::new("totals", "missing")),
+            Some(stored) if lines_ok => {
+                let computed = totals(&doc.lines);
+                if *stored != computed {
+                    problems.push(Problem::new(
+                        "totals",
+                        format!(
+                            "stored total {} (net {}) disagrees with the lines: total {} (net {})",
+                            stored.total, stored.net, computed.total, computed.net
+                        ),
+                    ));
+                }
+            }
+            Some(_) => {}
+        }
+    }
+    problems
+}

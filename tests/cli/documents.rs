@@ -1,0 +1,339 @@
+//! Documents of a ticket and billing, end to end through the binary.
+
+use predicates::prelude::*;
+
+use crate::common::TestDesk;
+
+/// A desk with billing set up: labour, travel and a spare part, a boiler in warranty
+/// (VX-0001, sold 2025-06-01) and one out of warranty (VX-0002, sold 2020-01-10).
+fn billing_desk() -> TestDesk {
+    let d = TestDesk::new();
+    let config = d
+        .read("tkt.toml")
+        .replace("# labour_item = \"LABOUR\"", "labour_item = \"LABOUR\"")
+        .replace("# travel_item = \"TRAVEL\"", "travel_item = \"TRAVEL\"");
+    d.write("tkt.toml", &config);
+    d.git(&["commit", "-qam", "billing"]);
+    d.with_unit("VX-0001", "2025-06-01");
+    d.with_unit("VX-0002", "2020-01-10");
+    d.ok(&["customer", "edit", "C-0001", "--payment-terms", "30 gg data fattura"]);
+    d.ok(&[
+        "item",
+        "create",
+        "LABOUR",
+        "--description",
+        "Manodopera",
+        "--kind",
+        "service",
+        "--unit",
+        "h",
+        "--price",
+        "45.00",
+        "--vat-rate",
+        "22",
+    ]);
+    d.ok(&[
+        "item",
+        "create",
+        "TRAVEL",
+        "--description",
+        "Trasferta",
+        "--kind",
+        "service",
+        "--unit",
+        "h",
+        "--price",
+        "30.00",
+        "--vat-rate",
+        "22",
+    ]);
+    d.ok(&[
+        "item",
+        "create",
+        "PART",
+        "--description",
+        "Scheda elettronica",
+        "--unit",
+        "pz",
+        "--price",
+        "185.00",
+        "--vat-rate",
+        "22",
+    ]);
+    d
+}
+
+fn json(text: &str) -> serde_json::Value {
+    serde_json::from_str(text).unwrap()
+}
+
+/// Runs a command that must be refused with exit 4, and checks nothing was written.
+fn refused(d: &TestDesk, args: &[&str], message: &str) {
+    let head = d.head();
+    d.tkt(args).assert().code(4).stderr(predicate::str::contains(message));
+    assert_eq!(d.head(), head, "{args:?} committed");
+    assert_eq!(d.status(), "", "{args:?} left files");
+}
+
+#[test]
+fn a_warranty_repair_is_received_repaired_returned_and_invoiced_at_zero() {
+    let d = billing_desk();
+    d.ok(&["ticket", "create", "--serial", "VX-0001", "--title", "Caldaia in blocco"]);
+    assert_eq!(
+        d.ok(&[
+            "ticket",
+            "receive",
+            "T-2026-0001",
+            "--packages",
+            "1",
+            "--weight",
+            "38.5",
+            "--transport-by",
+            "carrier",
+            "--carrier",
+            "BRT"
+        ]),
+        "DI-2026-0001\n"
+    );
+    let ddt = json(&d.ok(&["doc", "show", "DI-2026-0001", "--format", "json"]));
+    assert_eq!(ddt["reason"], "warranty", "a warranty ticket's item is received for warranty");
+    assert_eq!(ddt["lines"][0]["item"], "CALD");
+    assert_eq!(ddt["lines"][0]["serial"], "VX-0001");
+    assert_eq!(ddt["weight"], 38.5);
+    assert_eq!(d.last_message(), "DI-2026-0001: ddt-in for T-2026-0001");
+
+    d.ok(&[
+        "ticket",
+        "work",
+        "T-2026-0001",
+        "--hours",
+        "2.5",
+        "--travel-hours",
+        "0.5",
+        "--material",
+        "PART:1",
+        "--activity",
+        "Sostituita scheda",
+        "--outcome",
+        "resolved",
+        "--signed-by",
+        "Mario Rossi",
+    ]);
+    assert_eq!(d.ok(&["ticket", "ship", "T-2026-0001", "--purpose", "return"]), "DO-2026-0001\n");
+    let back = json(&d.ok(&["doc", "show", "DO-2026-0001", "--format", "json"]));
+    assert_eq!(back["ddt_in"], "DI-2026-0001");
+    assert_eq!(back["lines"][0]["serial"], "VX-0001", "a return sends back what was received");
+
+    let draft = d.ok(&["ticket", "invoice", "T-2026-0001", "--dry-run"]);
+    assert!(draft.contains("TOTALE: 0.00 EUR"), "{draft}");
+    assert!(!d.path("documents/invoice").exists(), "a dry run writes nothing");
+    assert_eq!(d.ok(&["ticket", "invoice", "T-2026-0001"]), "INV-2026-0001\n");
+    let inv = json(&d.ok(&["doc", "show", "INV-2026-0001", "--format", "json"]));
+    assert_eq!(inv["warranty"], true);
+    assert_eq!(inv["sources"], serde_json::json!(["WR-2026-0001"]), "a return is not billed");
+    assert_eq!(inv["totals"]["total"], "0.00");
+    for line in inv["lines"].as_array().unwrap() {
+        assert_eq!(line["unit_price"], "0.00");
+        assert_eq!(line["vat_rate"], 0);
+        assert_eq!(line["vat_nature"], "N2.2");
+        assert!(line["description"].as_str().unwrap().ends_with("intervento in garanzia"));
+    }
+    assert_eq!(inv["lines"].as_array().unwrap().len(), 3, "labour, travel and the part");
+    refused(&d, &["ticket", "invoice", "T-2026-0001"], "nothing to invoice");
+    d.tkt(&["check"]).assert().success();
+    assert!(d.ok(&["ticket", "show", "T-2026-0001"]).contains("INV-2026-0001  invoice  2026-11-27  0.00"));
+}
+
+#[test]
+fn an_invoice_is_paid_in_part_credited_in_part_and_refunded() {
+    let d = billing_desk();
+    d.ok(&["ticket", "create", "--serial", "VX-0002", "--title", "Perdita"]);
+    d.ok(&["ticket", "work", "T-2026-0001", "--start", "08:00", "--end", "10:00", "--material", "PART:1"]);
+    d.ok(&["ticket", "invoice", "T-2026-0001", "--method", "bonifico"]);
+    let inv = json(&d.ok(&["doc", "show", "INV-2026-0001", "--format", "json"]));
+    // 2 h × 45.00 + 185.00 = 275.00; VAT 22% = 60.50; total 335.50.
+    assert_eq!(
+        inv["totals"],
+        serde_json::json!({"net": "275.00", "vat": [{"rate": 22, "taxable": "275.00", "tax": "60.50"}], "total": "335.50"})
+    );
+    assert_eq!(
+        inv["payment"],
+        serde_json::json!({"terms": "30 gg data fattura", "method": "bonifico", "due_date": "2026-12-27"})
+    );
+    assert_eq!(d.last_message(), "INV-2026-0001: invoice of 335.50 for T-2026-0001 (WR-2026-0001)");
+
+    refused(&d, &["doc", "pay", "INV-2026-0001", "--amount", "400.00"], "more than what is due (335.50)");
+    assert_eq!(
+        d.ok(&["doc", "pay", "INV-2026-0001", "--amount", "200.00", "--reference", "CRO 123"]),
+        "PAY-2026-0001\n"
+    );
+    let unpaid = json(&d.ok(&["doc", "list", "--unpaid", "--format", "json"]));
+    assert_eq!(unpaid.as_array().unwrap().len(), 1);
+
+    refused(
+        &d,
+        &["doc", "credit", "INV-2026-0001", "--amount", "300.00", "--reason", "sconto"],
+        "more than what is left of INV-2026-0001",
+    );
+    refused(&d, &["doc", "credit", "INV-2026-0001", "--line", "9", "--reason", "x"], "has lines 1 to 2");
+    refused(&d, &["doc", "credit", "INV-2026-0001", "--line", "1:3", "--reason", "x"], "at most 2");
+    assert_eq!(
+        d.ok(&["doc", "credit", "INV-2026-0001", "--line", "2", "--reason", "Ricambio non montato"]),
+        "CN-2026-0001\n"
+    );
+    let cn = json(&d.ok(&["doc", "show", "CN-2026-0001", "--format", "json"]));
+    assert_eq!(cn["totals"]["total"], "225.70");
+
+    // Paid 200.00 of 335.50, credited 225.70: 90.20 goes back to the customer.
+    refused(&d, &["doc", "refund", "CN-2026-0001", "--amount", "100.00"], "more than the credit note owes (90.20)");
+    d.ok(&["doc", "refund", "CN-2026-0001", "--method", "bonifico"]);
+    let rf = json(&d.ok(&["doc", "show", "RF-2026-0001", "--format", "json"]));
+    assert_eq!(rf["amount"], "90.20");
+    refused(&d, &["doc", "refund", "CN-2026-0001"], "nothing to refund");
+    refused(&d, &["doc", "pay", "INV-2026-0001"], "nothing is due");
+    let show = d.ok(&["ticket", "show", "T-2026-0001"]);
+    assert!(show.contains("invoiced 335.50  credited 225.70  paid 200.00  refunded 90.20  due 0.00"), "{show}");
+    d.tkt(&["check"]).assert().success();
+}
+
+#[test]
+fn bad_lines_and_hours_are_refused_without_writing() {
+    let d = billing_desk();
+    d.ok(&["ticket", "create", "--customer", "C-0001", "--title", "x"]);
+    refused(&d, &["ticket", "order", "T-2026-0001", "--line", "NOPE:1"], "unknown item \"NOPE\"");
+    refused(&d, &["ticket", "order", "T-2026-0001", "--line", "PART:-1"], "quantity must be positive");
+    refused(
+        &d,
+        &["ticket", "work", "T-2026-0001", "--hours", "3", "--start", "08:00", "--end", "10:00"],
+        "disagrees with --start/--end",
+    );
+    refused(&d, &["ticket", "work", "T-2026-0001", "--hours", "0"], "must be positive");
+    refused(
+        &d,
+        &["ticket", "work", "T-2026-0001", "--hours", "1", "--material", "CALD:1:AB-1"],
+        "does not match the pattern",
+    );
+    refused(&d, &["ticket", "invoice", "T-2026-0001"], "nothing to invoice");
+    let head = d.head();
+    d.tkt(&["ticket", "receive", "T-2026-0001"]).assert().code(2).stderr(predicate::str::contains("names no item"));
+    d.tkt(&["ticket", "ship", "T-2026-0001", "--purpose", "sale"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--line"));
+    assert_eq!(d.head(), head);
+    d.tkt(&["ticket", "work", "T-2026-0001", "--hours", "1.5"]).assert().success();
+    let config = d.read("tkt.toml").replace("labour_item = \"LABOUR\"", "");
+    d.write("tkt.toml", &config);
+    d.git(&["commit", "-qam", "no labour item"]);
+    refused(&d, &["ticket", "invoice", "T-2026-0001"], "billing.labour_item");
+}
+
+#[test]
+fn sales_orders_job_orders_and_replacements() {
+    let d = billing_desk();
+    d.ok(&["ticket", "create", "--serial", "VX-0002", "--title", "Caldaia da sostituire"]);
+    assert_eq!(
+        d.ok(&["ticket", "order", "T-2026-0001", "--line", "PART:2", "--delivery-date", "2026-12-10"]),
+        "SO-2026-0001\n"
+    );
+    let so = json(&d.ok(&["doc", "show", "SO-2026-0001", "--format", "json"]));
+    assert_eq!(so["totals"]["total"], "451.40");
+    assert_eq!(so["status"], "open");
+    d.ok(&["ticket", "job", "T-2026-0001", "--budget-hours", "6", "--budget-amount", "2500.00"]);
+    d.ok(&["doc", "close", "JO-2026-0001"]);
+    d.ok(&["doc", "close", "SO-2026-0001", "--status", "cancelled"]);
+    refused(&d, &["doc", "close", "SO-2026-0001"], "already cancelled");
+
+    d.ok(&["ticket", "ship", "T-2026-0001", "--purpose", "replacement", "--new-serial", "VX-0100"]);
+    let files = d.git(&["show", "--name-only", "--format=", "HEAD"]);
+    assert_eq!(files.lines().count(), 3, "the DDT and both units, in one commit: {files}");
+    let new: serde_yaml::Value = serde_yaml::from_str(&d.read("equipment/VX-0100.yaml")).unwrap();
+    assert_eq!(new["customer"], "C-0001");
+    assert_eq!(new["sold_on"], "2026-11-27");
+    assert_eq!(new["warranty_until"], "2028-11-26");
+    let old: serde_yaml::Value = serde_yaml::from_str(&d.read("equipment/VX-0002.yaml")).unwrap();
+    assert_eq!(old["replaced_by"], "VX-0100");
+    refused(
+        &d,
+        &["ticket", "ship", "T-2026-0001", "--purpose", "replacement", "--new-serial", "VX-0100"],
+        "already registered",
+    );
+
+    d.ok(&["ticket", "ship", "T-2026-0001", "--purpose", "sale", "--line", "PART:1"]);
+    d.ok(&["ticket", "invoice", "T-2026-0001"]);
+    let inv = json(&d.ok(&["doc", "show", "INV-2026-0001", "--format", "json"]));
+    assert_eq!(inv["sources"], serde_json::json!(["DO-2026-0002"]), "only the sale is billed");
+    assert_eq!(inv["totals"]["total"], "225.70");
+}
+
+#[test]
+fn series_keep_their_own_numbers_and_fiscal_dates_stay_in_order() {
+    let d = billing_desk();
+    d.ok(&["ticket", "create", "--serial", "VX-0002", "--title", "x"]);
+    assert_eq!(d.ok(&["ticket", "receive", "T-2026-0001"]), "DI-2026-0001\n");
+    assert_eq!(d.ok(&["ticket", "receive", "T-2026-0001", "--series", "MR"]), "DI-2026-0001-MR\n");
+    d.write(".tkt/settings.toml", "series = \"MR\"\n");
+    assert_eq!(d.ok(&["ticket", "receive", "T-2026-0001"]), "DI-2026-0002-MR\n");
+    assert!(d.path("documents/ddt-in/2026/DI-2026-0002-MR.yaml").is_file());
+    refused(
+        &d,
+        &["ticket", "receive", "T-2026-0001", "--date", "2026-11-01"],
+        "fiscal documents are numbered in date order",
+    );
+    d.tkt(&["ticket", "receive", "T-2026-0001", "--date", "2027-01-02"]).assert().success().stdout("DI-2027-0001-MR\n");
+}
+
+#[test]
+fn check_finds_tampered_totals_double_billing_and_gaps() {
+    let d = billing_desk();
+    d.ok(&["ticket", "create", "--serial", "VX-0002", "--title", "x"]);
+    d.ok(&["ticket", "work", "T-2026-0001", "--hours", "1"]);
+    d.ok(&["ticket", "invoice", "T-2026-0001"]);
+    d.ok(&["ticket", "receive", "T-2026-0001"]);
+    d.ok(&["ticket", "receive", "T-2026-0001"]);
+    d.tkt(&["check"]).assert().success();
+    let inv = d.read("documents/invoice/2026/INV-2026-0001.yaml");
+    d.write("documents/invoice/2026/INV-2026-0001.yaml", &inv.replace("total: '54.90'", "total: '45.00'"));
+    d.write("documents/invoice/2026/INV-2026-0002.yaml", &inv.replace("INV-2026-0001", "INV-2026-0002"));
+    std::fs::remove_file(d.path("documents/ddt-in/2026/DI-2026-0001.yaml")).unwrap();
+    let out = String::from_utf8(d.tkt(&["check"]).assert().code(4).get_output().stdout.clone()).unwrap();
+    assert!(
+        out.contains(
+            "INV-2026-0001.yaml: totals: stored total 45.00 (net 45.00) disagrees with the lines: total 54.90"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("INV-2026-0002.yaml: sources: WR-2026-0001 is already billed by INV-2026-0001"), "{out}");
+    assert!(out.contains("documents/ddt-in/2026: DI-2026-0001 is missing: fiscal numbering has a gap"), "{out}");
+}
+
+#[test]
+fn printed_documents_escape_text_and_desk_templates_override_them() {
+    let d = billing_desk();
+    d.ok(&["ticket", "create", "--serial", "VX-0002", "--title", "<script>alert(1)</script>"]);
+    d.ok(&[
+        "ticket",
+        "work",
+        "T-2026-0001",
+        "--hours",
+        "1",
+        "--activity",
+        "<b>pulizia</b> & controllo",
+        "--signed-by",
+        "Mario Rossi",
+    ]);
+    let html = d.ok(&["doc", "print", "WR-2026-0001", "--format", "html"]);
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(!html.contains("<script>") && html.contains("&lt;script&gt;"), "text is escaped");
+    assert!(html.contains("&lt;b&gt;pulizia&lt;") && html.contains("&amp; controllo"), "{html}");
+    assert!(html.contains("Firma cliente<br>Mario Rossi"), "signature boxes");
+    assert!(html.contains("@media print"));
+    let text = d.ok(&["doc", "print", "WR-2026-0001"]);
+    assert!(text.contains("Rapporto di intervento WR-2026-0001"), "{text}");
+    d.write("templates/work-report.txt", "RAPPORTINO {{ doc.id }} {{ doc.technician }}\n");
+    assert_eq!(d.ok(&["doc", "print", "WR-2026-0001"]), "RAPPORTINO WR-2026-0001 anna\n");
+    d.tkt(&["doc", "print", "WR-2026-0001", "--output", "wr.html", "--format", "html"]).assert().success();
+    assert!(d.read("wr.html").contains("WR-2026-0001"));
+    d.tkt(&["doc", "show", "INV-2026-0099"]).assert().code(3);
+    d.tkt(&["doc", "show", "XX-2026-0001"]).assert().code(3);
+}
