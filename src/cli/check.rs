@@ -182,7 +182,8 @@ fn check_documents(
         if SequenceId::parse(&d.id).is_none_or(|s| s.prefix != prefix) {
             problems.push(Problem::new("id", format!("a {} id starts with {prefix}-", d.kind)));
         }
-        if let Some(t) = d.ticket.as_deref().filter(|t| !tickets.contains(t)) {
+        // A ticket file that exists but does not parse is reported once, on its own.
+        if let Some(t) = d.ticket.as_deref().filter(|t| !tickets.contains(t) && !desk.exists(Kind::Ticket, t)) {
             problems.push(Problem::new("ticket", format!("unknown ticket {t:?}")));
         }
         if !customers.contains(d.customer.as_str()) {

@@ -38,6 +38,12 @@ fn the_example_desk_is_embedded_and_checks_clean() {
     let states: std::collections::HashSet<&str> =
         tickets.as_array().unwrap().iter().map(|t| t["state"].as_str().unwrap()).collect();
     assert_eq!(states.len(), 8, "every state of the catalog is used: {states:?}");
+    let docs: serde_json::Value = serde_json::from_str(&d.ok(&["doc", "list", "--format", "json"])).unwrap();
+    let kinds: std::collections::HashSet<&str> =
+        docs.as_array().unwrap().iter().map(|d| d["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds.len(), 9, "every kind of document: {kinds:?}");
+    let unpaid = d.ok(&["doc", "list", "--unpaid", "--format", "csv"]);
+    assert_eq!(unpaid.lines().count(), 2, "{unpaid}");
     assert_eq!(d.status(), "");
 }
 

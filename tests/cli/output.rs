@@ -15,7 +15,7 @@ fn every_read_format_parses_and_json_keys_are_the_yaml_field_names() {
     assert_eq!(yaml.as_sequence().unwrap().len(), 6);
     let csv = d.ok(&["item", "list", "--format", "csv"]);
     assert!(csv.starts_with("code,description,kind,unit,price,vat_rate,"), "{csv}");
-    assert_eq!(csv.lines().count(), 9);
+    assert_eq!(csv.lines().count(), 12);
     let table = d.ok(&["ticket", "list", "--open"]);
     assert!(table.lines().next().unwrap().contains("ID"));
     assert!(table.contains("Condominio Le Querce"), "tables show customer names");

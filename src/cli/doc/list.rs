@@ -67,6 +67,8 @@ pub fn cmd_doc_list(ctx: &Ctx, args: DocListArgs) -> Result<()> {
                     format!("due {}", b.due)
                 }
             }
+            DocKind::CreditNote | DocKind::Payment => format!("on {}", d.invoice.as_deref().unwrap_or("?")),
+            DocKind::Refund => format!("on {}", d.credit_note.as_deref().unwrap_or("?")),
             _ => d.status.clone().or_else(|| d.purpose.clone()).or_else(|| d.reason.clone()).unwrap_or_default(),
         }
     };
