@@ -34,11 +34,17 @@ _tkt() {
             tkt,help)
                 cmd="tkt__subcmd__help"
                 ;;
+            tkt,import)
+                cmd="tkt__subcmd__import"
+                ;;
             tkt,init)
                 cmd="tkt__subcmd__init"
                 ;;
             tkt,item)
                 cmd="tkt__subcmd__item"
+                ;;
+            tkt,request)
+                cmd="tkt__subcmd__request"
                 ;;
             tkt,state)
                 cmd="tkt__subcmd__state"
@@ -178,11 +184,17 @@ _tkt() {
             tkt__subcmd__help,help)
                 cmd="tkt__subcmd__help__subcmd__help"
                 ;;
+            tkt__subcmd__help,import)
+                cmd="tkt__subcmd__help__subcmd__import"
+                ;;
             tkt__subcmd__help,init)
                 cmd="tkt__subcmd__help__subcmd__init"
                 ;;
             tkt__subcmd__help,item)
                 cmd="tkt__subcmd__help__subcmd__item"
+                ;;
+            tkt__subcmd__help,request)
+                cmd="tkt__subcmd__help__subcmd__request"
                 ;;
             tkt__subcmd__help,state)
                 cmd="tkt__subcmd__help__subcmd__state"
@@ -238,6 +250,15 @@ _tkt() {
             tkt__subcmd__help__subcmd__equipment,show)
                 cmd="tkt__subcmd__help__subcmd__equipment__subcmd__show"
                 ;;
+            tkt__subcmd__help__subcmd__import,email)
+                cmd="tkt__subcmd__help__subcmd__import__subcmd__email"
+                ;;
+            tkt__subcmd__help__subcmd__import,form)
+                cmd="tkt__subcmd__help__subcmd__import__subcmd__form"
+                ;;
+            tkt__subcmd__help__subcmd__import,maildir)
+                cmd="tkt__subcmd__help__subcmd__import__subcmd__maildir"
+                ;;
             tkt__subcmd__help__subcmd__item,create)
                 cmd="tkt__subcmd__help__subcmd__item__subcmd__create"
                 ;;
@@ -249,6 +270,24 @@ _tkt() {
                 ;;
             tkt__subcmd__help__subcmd__item,show)
                 cmd="tkt__subcmd__help__subcmd__item__subcmd__show"
+                ;;
+            tkt__subcmd__help__subcmd__request,create)
+                cmd="tkt__subcmd__help__subcmd__request__subcmd__create"
+                ;;
+            tkt__subcmd__help__subcmd__request,list)
+                cmd="tkt__subcmd__help__subcmd__request__subcmd__list"
+                ;;
+            tkt__subcmd__help__subcmd__request,note)
+                cmd="tkt__subcmd__help__subcmd__request__subcmd__note"
+                ;;
+            tkt__subcmd__help__subcmd__request,promote)
+                cmd="tkt__subcmd__help__subcmd__request__subcmd__promote"
+                ;;
+            tkt__subcmd__help__subcmd__request,reject)
+                cmd="tkt__subcmd__help__subcmd__request__subcmd__reject"
+                ;;
+            tkt__subcmd__help__subcmd__request,show)
+                cmd="tkt__subcmd__help__subcmd__request__subcmd__show"
                 ;;
             tkt__subcmd__help__subcmd__state,create)
                 cmd="tkt__subcmd__help__subcmd__state__subcmd__create"
@@ -307,6 +346,30 @@ _tkt() {
             tkt__subcmd__help__subcmd__ticket,work)
                 cmd="tkt__subcmd__help__subcmd__ticket__subcmd__work"
                 ;;
+            tkt__subcmd__import,email)
+                cmd="tkt__subcmd__import__subcmd__email"
+                ;;
+            tkt__subcmd__import,form)
+                cmd="tkt__subcmd__import__subcmd__form"
+                ;;
+            tkt__subcmd__import,help)
+                cmd="tkt__subcmd__import__subcmd__help"
+                ;;
+            tkt__subcmd__import,maildir)
+                cmd="tkt__subcmd__import__subcmd__maildir"
+                ;;
+            tkt__subcmd__import__subcmd__help,email)
+                cmd="tkt__subcmd__import__subcmd__help__subcmd__email"
+                ;;
+            tkt__subcmd__import__subcmd__help,form)
+                cmd="tkt__subcmd__import__subcmd__help__subcmd__form"
+                ;;
+            tkt__subcmd__import__subcmd__help,help)
+                cmd="tkt__subcmd__import__subcmd__help__subcmd__help"
+                ;;
+            tkt__subcmd__import__subcmd__help,maildir)
+                cmd="tkt__subcmd__import__subcmd__help__subcmd__maildir"
+                ;;
             tkt__subcmd__item,create)
                 cmd="tkt__subcmd__item__subcmd__create"
                 ;;
@@ -336,6 +399,48 @@ _tkt() {
                 ;;
             tkt__subcmd__item__subcmd__help,show)
                 cmd="tkt__subcmd__item__subcmd__help__subcmd__show"
+                ;;
+            tkt__subcmd__request,create)
+                cmd="tkt__subcmd__request__subcmd__create"
+                ;;
+            tkt__subcmd__request,help)
+                cmd="tkt__subcmd__request__subcmd__help"
+                ;;
+            tkt__subcmd__request,list)
+                cmd="tkt__subcmd__request__subcmd__list"
+                ;;
+            tkt__subcmd__request,note)
+                cmd="tkt__subcmd__request__subcmd__note"
+                ;;
+            tkt__subcmd__request,promote)
+                cmd="tkt__subcmd__request__subcmd__promote"
+                ;;
+            tkt__subcmd__request,reject)
+                cmd="tkt__subcmd__request__subcmd__reject"
+                ;;
+            tkt__subcmd__request,show)
+                cmd="tkt__subcmd__request__subcmd__show"
+                ;;
+            tkt__subcmd__request__subcmd__help,create)
+                cmd="tkt__subcmd__request__subcmd__help__subcmd__create"
+                ;;
+            tkt__subcmd__request__subcmd__help,help)
+                cmd="tkt__subcmd__request__subcmd__help__subcmd__help"
+                ;;
+            tkt__subcmd__request__subcmd__help,list)
+                cmd="tkt__subcmd__request__subcmd__help__subcmd__list"
+                ;;
+            tkt__subcmd__request__subcmd__help,note)
+                cmd="tkt__subcmd__request__subcmd__help__subcmd__note"
+                ;;
+            tkt__subcmd__request__subcmd__help,promote)
+                cmd="tkt__subcmd__request__subcmd__help__subcmd__promote"
+                ;;
+            tkt__subcmd__request__subcmd__help,reject)
+                cmd="tkt__subcmd__request__subcmd__help__subcmd__reject"
+                ;;
+            tkt__subcmd__request__subcmd__help,show)
+                cmd="tkt__subcmd__request__subcmd__help__subcmd__show"
                 ;;
             tkt__subcmd__state,create)
                 cmd="tkt__subcmd__state__subcmd__create"
@@ -470,7 +575,7 @@ _tkt() {
 
     case "${cmd}" in
         tkt)
-            opts="-C -q -h -V --desk --quiet --help --version init ticket state customer item equipment doc check completions help"
+            opts="-C -q -h -V --desk --quiet --help --version init ticket request import state customer item equipment doc check completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1618,7 +1723,7 @@ _tkt() {
             return 0
             ;;
         tkt__subcmd__help)
-            opts="init ticket state customer item equipment doc check completions help"
+            opts="init ticket request import state customer item equipment doc check completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1939,6 +2044,62 @@ _tkt() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        tkt__subcmd__help__subcmd__import)
+            opts="email maildir form"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tkt__subcmd__help__subcmd__import__subcmd__email)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tkt__subcmd__help__subcmd__import__subcmd__form)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tkt__subcmd__help__subcmd__import__subcmd__maildir)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         tkt__subcmd__help__subcmd__init)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -2010,6 +2171,104 @@ _tkt() {
             return 0
             ;;
         tkt__subcmd__help__subcmd__item__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tkt__subcmd__help__subcmd__request)
+            opts="create list show promote reject note"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tkt__subcmd__help__subcmd__request__subcmd__create)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tkt__subcmd__help__subcmd__request__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tkt__subcmd__help__subcmd__request__subcmd__note)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tkt__subcmd__help__subcmd__request__subcmd__promote)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tkt__subcmd__help__subcmd__request__subcmd__reject)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tkt__subcmd__help__subcmd__request__subcmd__show)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2317,6 +2576,168 @@ _tkt() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        tkt__subcmd__import)
+            opts="-C -q -h -V --desk --quiet --help --version email maildir form help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --desk)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tkt__subcmd__import__subcmd__email)
+            opts="-C -q -h -V --desk --quiet --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --desk)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tkt__subcmd__import__subcmd__form)
+            opts="-C -q -h -V --content-type --desk --quiet --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --content-type)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --desk)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tkt__subcmd__import__subcmd__help)
+            opts="email maildir form help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tkt__subcmd__import__subcmd__help__subcmd__email)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tkt__subcmd__import__subcmd__help__subcmd__form)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tkt__subcmd__import__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tkt__subcmd__import__subcmd__help__subcmd__maildir)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tkt__subcmd__import__subcmd__maildir)
+            opts="-C -q -h -V --desk --quiet --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --desk)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         tkt__subcmd__init)
             opts="-C -q -h -V --example --desk --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -2584,6 +3005,364 @@ _tkt() {
             return 0
             ;;
         tkt__subcmd__item__subcmd__show)
+            opts="-f -C -q -h -V --format --desk --quiet --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "table json yaml csv" -- "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -W "table json yaml csv" -- "${cur}"))
+                    return 0
+                    ;;
+                --desk)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tkt__subcmd__request)
+            opts="-C -q -h -V --desk --quiet --help --version create list show promote reject note help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --desk)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tkt__subcmd__request__subcmd__create)
+            opts="-C -q -h -V --subject --body --channel --customer --contact-name --contact-email --contact-phone --item --serial --desk --quiet --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --subject)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --body)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --channel)
+                    COMPREPLY=($(compgen -W "phone email form walk-in other" -- "${cur}"))
+                    return 0
+                    ;;
+                --customer)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --contact-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --contact-email)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --contact-phone)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --item)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --serial)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --desk)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tkt__subcmd__request__subcmd__help)
+            opts="create list show promote reject note help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tkt__subcmd__request__subcmd__help__subcmd__create)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tkt__subcmd__request__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tkt__subcmd__request__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tkt__subcmd__request__subcmd__help__subcmd__note)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tkt__subcmd__request__subcmd__help__subcmd__promote)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tkt__subcmd__request__subcmd__help__subcmd__reject)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tkt__subcmd__request__subcmd__help__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tkt__subcmd__request__subcmd__list)
+            opts="-f -C -q -h -V --status --channel --customer --format --desk --quiet --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --status)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --channel)
+                    COMPREPLY=($(compgen -W "phone email form walk-in other" -- "${cur}"))
+                    return 0
+                    ;;
+                --customer)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json yaml csv" -- "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -W "table json yaml csv" -- "${cur}"))
+                    return 0
+                    ;;
+                --desk)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tkt__subcmd__request__subcmd__note)
+            opts="-C -q -h -V --desk --quiet --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --desk)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tkt__subcmd__request__subcmd__promote)
+            opts="-C -q -h -V --title --customer --priority --assignee --category --warranty --no-warranty --warranty-override --desk --quiet --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --title)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --customer)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --priority)
+                    COMPREPLY=($(compgen -W "low normal high urgent" -- "${cur}"))
+                    return 0
+                    ;;
+                --assignee)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --category)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --warranty-override)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --desk)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tkt__subcmd__request__subcmd__reject)
+            opts="-C -q -h -V --reason --desk --quiet --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --reason)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --desk)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tkt__subcmd__request__subcmd__show)
             opts="-f -C -q -h -V --format --desk --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

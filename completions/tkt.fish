@@ -30,6 +30,8 @@ complete -c tkt -n "__fish_tkt_needs_command" -s h -l help -d 'Print help (see m
 complete -c tkt -n "__fish_tkt_needs_command" -s V -l version -d 'Print version'
 complete -c tkt -n "__fish_tkt_needs_command" -f -a "init" -d 'Create a desk: tkt.toml, the state catalog, a git repository and a first commit'
 complete -c tkt -n "__fish_tkt_needs_command" -f -a "ticket" -d 'Open, follow and close tickets'
+complete -c tkt -n "__fish_tkt_needs_command" -f -a "request" -d 'Customer requests (phone, e-mail, form) before they become tickets'
+complete -c tkt -n "__fish_tkt_needs_command" -f -a "import" -d 'Import e-mail (one message or a maildir) and support-form posts'
 complete -c tkt -n "__fish_tkt_needs_command" -f -a "state" -d 'Edit the state catalog: names, order, closed states, allowed transitions'
 complete -c tkt -n "__fish_tkt_needs_command" -f -a "customer" -d 'Customers and their fiscal data'
 complete -c tkt -n "__fish_tkt_needs_command" -f -a "item" -d 'Products and services, with price, VAT rate, serial pattern and warranty'
@@ -272,6 +274,113 @@ complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcomma
 complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from help" -f -a "job" -d 'Open a job order (commessa) with its budget'
 complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from help" -f -a "order" -d 'Take a customer order (ordine cliente) for goods'
 complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tkt -n "__fish_tkt_using_subcommand request; and not __fish_seen_subcommand_from create list show promote reject note help" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
+complete -c tkt -n "__fish_tkt_using_subcommand request; and not __fish_seen_subcommand_from create list show promote reject note help" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
+complete -c tkt -n "__fish_tkt_using_subcommand request; and not __fish_seen_subcommand_from create list show promote reject note help" -s h -l help -d 'Print help'
+complete -c tkt -n "__fish_tkt_using_subcommand request; and not __fish_seen_subcommand_from create list show promote reject note help" -s V -l version -d 'Print version'
+complete -c tkt -n "__fish_tkt_using_subcommand request; and not __fish_seen_subcommand_from create list show promote reject note help" -f -a "create" -d 'Record a request (phone call, visit...); prints its id'
+complete -c tkt -n "__fish_tkt_using_subcommand request; and not __fish_seen_subcommand_from create list show promote reject note help" -f -a "list" -d 'List requests'
+complete -c tkt -n "__fish_tkt_using_subcommand request; and not __fish_seen_subcommand_from create list show promote reject note help" -f -a "show" -d 'Show one request'
+complete -c tkt -n "__fish_tkt_using_subcommand request; and not __fish_seen_subcommand_from create list show promote reject note help" -f -a "promote" -d 'Open a ticket from a request; prints the ticket\'s id'
+complete -c tkt -n "__fish_tkt_using_subcommand request; and not __fish_seen_subcommand_from create list show promote reject note help" -f -a "reject" -d 'Close a request without a ticket'
+complete -c tkt -n "__fish_tkt_using_subcommand request; and not __fish_seen_subcommand_from create list show promote reject note help" -f -a "note" -d 'Add a note to a request (a reply from the customer, a call back)'
+complete -c tkt -n "__fish_tkt_using_subcommand request; and not __fish_seen_subcommand_from create list show promote reject note help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from create" -l subject -d 'What the customer asks, in a line' -r
+complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from create" -l body -d 'The request in full (\'-\' reads standard input)' -r
+complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from create" -l channel -r -f -a "phone\t''
+email\t''
+form\t''
+walk-in\t''
+other\t''"
+complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from create" -l customer -d 'The customer, when known' -r
+complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from create" -l contact-name -r
+complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from create" -l contact-email -r
+complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from create" -l contact-phone -r
+complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from create" -l item -r
+complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from create" -l serial -r
+complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from create" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
+complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
+complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
+complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
+complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from list" -l status -d 'open, promoted or rejected' -r
+complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from list" -l channel -r -f -a "phone\t''
+email\t''
+form\t''
+walk-in\t''
+other\t''"
+complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from list" -l customer -r
+complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from list" -s f -l format -d 'Output format: table for people; json, yaml and csv for scripts (keys are the YAML field names)' -r -f -a "table\t''
+json\t''
+yaml\t''
+csv\t''"
+complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from list" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
+complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
+complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from show" -s f -l format -d 'Output format: table for people; json, yaml and csv for scripts (keys are the YAML field names)' -r -f -a "table\t''
+json\t''
+yaml\t''
+csv\t''"
+complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from show" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
+complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
+complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from promote" -l title -d 'The ticket\'s title; the request\'s subject by default' -r
+complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from promote" -l customer -d 'The customer, when the request has none (an unknown sender)' -r
+complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from promote" -l priority -r -f -a "low\t''
+normal\t''
+high\t''
+urgent\t''"
+complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from promote" -l assignee -r
+complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from promote" -l category -r
+complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from promote" -l warranty-override -d 'Warranty work although the unit\'s warranty does not cover it; the reason goes to the ticket\'s history' -r
+complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from promote" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
+complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from promote" -l warranty -d 'Warranty work: refused unless the unit\'s warranty covers the opening date'
+complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from promote" -l no-warranty -d 'Not warranty work, even when the unit is in warranty'
+complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from promote" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
+complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from promote" -s h -l help -d 'Print help'
+complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from promote" -s V -l version -d 'Print version'
+complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from reject" -l reason -d 'Why, written to the request\'s notes' -r
+complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from reject" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
+complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from reject" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
+complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from reject" -s h -l help -d 'Print help'
+complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from reject" -s V -l version -d 'Print version'
+complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from note" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
+complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from note" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
+complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from note" -s h -l help -d 'Print help'
+complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from note" -s V -l version -d 'Print version'
+complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from help" -f -a "create" -d 'Record a request (phone call, visit...); prints its id'
+complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from help" -f -a "list" -d 'List requests'
+complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one request'
+complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from help" -f -a "promote" -d 'Open a ticket from a request; prints the ticket\'s id'
+complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from help" -f -a "reject" -d 'Close a request without a ticket'
+complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from help" -f -a "note" -d 'Add a note to a request (a reply from the customer, a call back)'
+complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tkt -n "__fish_tkt_using_subcommand import; and not __fish_seen_subcommand_from email maildir form help" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
+complete -c tkt -n "__fish_tkt_using_subcommand import; and not __fish_seen_subcommand_from email maildir form help" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
+complete -c tkt -n "__fish_tkt_using_subcommand import; and not __fish_seen_subcommand_from email maildir form help" -s h -l help -d 'Print help'
+complete -c tkt -n "__fish_tkt_using_subcommand import; and not __fish_seen_subcommand_from email maildir form help" -s V -l version -d 'Print version'
+complete -c tkt -n "__fish_tkt_using_subcommand import; and not __fish_seen_subcommand_from email maildir form help" -f -a "email" -d 'Import one e-mail message (RFC 5322) from FILE, or standard input'
+complete -c tkt -n "__fish_tkt_using_subcommand import; and not __fish_seen_subcommand_from email maildir form help" -f -a "maildir" -d 'Import every message in DIR/new; each one imported moves to DIR/cur, seen'
+complete -c tkt -n "__fish_tkt_using_subcommand import; and not __fish_seen_subcommand_from email maildir form help" -f -a "form" -d 'Import one support-form post, JSON or urlencoded, from FILE or standard input'
+complete -c tkt -n "__fish_tkt_using_subcommand import; and not __fish_seen_subcommand_from email maildir form help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tkt -n "__fish_tkt_using_subcommand import; and __fish_seen_subcommand_from email" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
+complete -c tkt -n "__fish_tkt_using_subcommand import; and __fish_seen_subcommand_from email" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
+complete -c tkt -n "__fish_tkt_using_subcommand import; and __fish_seen_subcommand_from email" -s h -l help -d 'Print help'
+complete -c tkt -n "__fish_tkt_using_subcommand import; and __fish_seen_subcommand_from email" -s V -l version -d 'Print version'
+complete -c tkt -n "__fish_tkt_using_subcommand import; and __fish_seen_subcommand_from maildir" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
+complete -c tkt -n "__fish_tkt_using_subcommand import; and __fish_seen_subcommand_from maildir" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
+complete -c tkt -n "__fish_tkt_using_subcommand import; and __fish_seen_subcommand_from maildir" -s h -l help -d 'Print help'
+complete -c tkt -n "__fish_tkt_using_subcommand import; and __fish_seen_subcommand_from maildir" -s V -l version -d 'Print version'
+complete -c tkt -n "__fish_tkt_using_subcommand import; and __fish_seen_subcommand_from form" -l content-type -d 'The body\'s media type (a CGI script passes $CONTENT_TYPE); JSON is recognised by its leading \'{\' otherwise' -r
+complete -c tkt -n "__fish_tkt_using_subcommand import; and __fish_seen_subcommand_from form" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
+complete -c tkt -n "__fish_tkt_using_subcommand import; and __fish_seen_subcommand_from form" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
+complete -c tkt -n "__fish_tkt_using_subcommand import; and __fish_seen_subcommand_from form" -s h -l help -d 'Print help'
+complete -c tkt -n "__fish_tkt_using_subcommand import; and __fish_seen_subcommand_from form" -s V -l version -d 'Print version'
+complete -c tkt -n "__fish_tkt_using_subcommand import; and __fish_seen_subcommand_from help" -f -a "email" -d 'Import one e-mail message (RFC 5322) from FILE, or standard input'
+complete -c tkt -n "__fish_tkt_using_subcommand import; and __fish_seen_subcommand_from help" -f -a "maildir" -d 'Import every message in DIR/new; each one imported moves to DIR/cur, seen'
+complete -c tkt -n "__fish_tkt_using_subcommand import; and __fish_seen_subcommand_from help" -f -a "form" -d 'Import one support-form post, JSON or urlencoded, from FILE or standard input'
+complete -c tkt -n "__fish_tkt_using_subcommand import; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tkt -n "__fish_tkt_using_subcommand state; and not __fish_seen_subcommand_from create list show edit delete help" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
 complete -c tkt -n "__fish_tkt_using_subcommand state; and not __fish_seen_subcommand_from create list show edit delete help" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
 complete -c tkt -n "__fish_tkt_using_subcommand state; and not __fish_seen_subcommand_from create list show edit delete help" -s h -l help -d 'Print help'
@@ -627,16 +736,18 @@ complete -c tkt -n "__fish_tkt_using_subcommand completions" -s C -l desk -d 'Us
 complete -c tkt -n "__fish_tkt_using_subcommand completions" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
 complete -c tkt -n "__fish_tkt_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c tkt -n "__fish_tkt_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c tkt -n "__fish_tkt_using_subcommand help; and not __fish_seen_subcommand_from init ticket state customer item equipment doc check completions help" -f -a "init" -d 'Create a desk: tkt.toml, the state catalog, a git repository and a first commit'
-complete -c tkt -n "__fish_tkt_using_subcommand help; and not __fish_seen_subcommand_from init ticket state customer item equipment doc check completions help" -f -a "ticket" -d 'Open, follow and close tickets'
-complete -c tkt -n "__fish_tkt_using_subcommand help; and not __fish_seen_subcommand_from init ticket state customer item equipment doc check completions help" -f -a "state" -d 'Edit the state catalog: names, order, closed states, allowed transitions'
-complete -c tkt -n "__fish_tkt_using_subcommand help; and not __fish_seen_subcommand_from init ticket state customer item equipment doc check completions help" -f -a "customer" -d 'Customers and their fiscal data'
-complete -c tkt -n "__fish_tkt_using_subcommand help; and not __fish_seen_subcommand_from init ticket state customer item equipment doc check completions help" -f -a "item" -d 'Products and services, with price, VAT rate, serial pattern and warranty'
-complete -c tkt -n "__fish_tkt_using_subcommand help; and not __fish_seen_subcommand_from init ticket state customer item equipment doc check completions help" -f -a "equipment" -d 'Serial-numbered units sold to customers, and their warranty'
-complete -c tkt -n "__fish_tkt_using_subcommand help; and not __fish_seen_subcommand_from init ticket state customer item equipment doc check completions help" -f -a "doc" -d 'Documents: list, show, print; credit notes, payments, refunds; close orders'
-complete -c tkt -n "__fish_tkt_using_subcommand help; and not __fish_seen_subcommand_from init ticket state customer item equipment doc check completions help" -f -a "check" -d 'Check every record of the desk and list what is wrong, one line each'
-complete -c tkt -n "__fish_tkt_using_subcommand help; and not __fish_seen_subcommand_from init ticket state customer item equipment doc check completions help" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, elvish, powershell) or the man page'
-complete -c tkt -n "__fish_tkt_using_subcommand help; and not __fish_seen_subcommand_from init ticket state customer item equipment doc check completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tkt -n "__fish_tkt_using_subcommand help; and not __fish_seen_subcommand_from init ticket request import state customer item equipment doc check completions help" -f -a "init" -d 'Create a desk: tkt.toml, the state catalog, a git repository and a first commit'
+complete -c tkt -n "__fish_tkt_using_subcommand help; and not __fish_seen_subcommand_from init ticket request import state customer item equipment doc check completions help" -f -a "ticket" -d 'Open, follow and close tickets'
+complete -c tkt -n "__fish_tkt_using_subcommand help; and not __fish_seen_subcommand_from init ticket request import state customer item equipment doc check completions help" -f -a "request" -d 'Customer requests (phone, e-mail, form) before they become tickets'
+complete -c tkt -n "__fish_tkt_using_subcommand help; and not __fish_seen_subcommand_from init ticket request import state customer item equipment doc check completions help" -f -a "import" -d 'Import e-mail (one message or a maildir) and support-form posts'
+complete -c tkt -n "__fish_tkt_using_subcommand help; and not __fish_seen_subcommand_from init ticket request import state customer item equipment doc check completions help" -f -a "state" -d 'Edit the state catalog: names, order, closed states, allowed transitions'
+complete -c tkt -n "__fish_tkt_using_subcommand help; and not __fish_seen_subcommand_from init ticket request import state customer item equipment doc check completions help" -f -a "customer" -d 'Customers and their fiscal data'
+complete -c tkt -n "__fish_tkt_using_subcommand help; and not __fish_seen_subcommand_from init ticket request import state customer item equipment doc check completions help" -f -a "item" -d 'Products and services, with price, VAT rate, serial pattern and warranty'
+complete -c tkt -n "__fish_tkt_using_subcommand help; and not __fish_seen_subcommand_from init ticket request import state customer item equipment doc check completions help" -f -a "equipment" -d 'Serial-numbered units sold to customers, and their warranty'
+complete -c tkt -n "__fish_tkt_using_subcommand help; and not __fish_seen_subcommand_from init ticket request import state customer item equipment doc check completions help" -f -a "doc" -d 'Documents: list, show, print; credit notes, payments, refunds; close orders'
+complete -c tkt -n "__fish_tkt_using_subcommand help; and not __fish_seen_subcommand_from init ticket request import state customer item equipment doc check completions help" -f -a "check" -d 'Check every record of the desk and list what is wrong, one line each'
+complete -c tkt -n "__fish_tkt_using_subcommand help; and not __fish_seen_subcommand_from init ticket request import state customer item equipment doc check completions help" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, elvish, powershell) or the man page'
+complete -c tkt -n "__fish_tkt_using_subcommand help; and not __fish_seen_subcommand_from init ticket request import state customer item equipment doc check completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand_from ticket" -f -a "create" -d 'Open a ticket; prints its id'
 complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand_from ticket" -f -a "list" -d 'List tickets, filtered and sorted'
 complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand_from ticket" -f -a "show" -d 'Show a ticket with its notes and history'
@@ -651,6 +762,15 @@ complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand
 complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand_from ticket" -f -a "invoice" -d 'Invoice what is not yet invoiced: work reports and sales; warranty work at 0.00'
 complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand_from ticket" -f -a "job" -d 'Open a job order (commessa) with its budget'
 complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand_from ticket" -f -a "order" -d 'Take a customer order (ordine cliente) for goods'
+complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand_from request" -f -a "create" -d 'Record a request (phone call, visit...); prints its id'
+complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand_from request" -f -a "list" -d 'List requests'
+complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand_from request" -f -a "show" -d 'Show one request'
+complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand_from request" -f -a "promote" -d 'Open a ticket from a request; prints the ticket\'s id'
+complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand_from request" -f -a "reject" -d 'Close a request without a ticket'
+complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand_from request" -f -a "note" -d 'Add a note to a request (a reply from the customer, a call back)'
+complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand_from import" -f -a "email" -d 'Import one e-mail message (RFC 5322) from FILE, or standard input'
+complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand_from import" -f -a "maildir" -d 'Import every message in DIR/new; each one imported moves to DIR/cur, seen'
+complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand_from import" -f -a "form" -d 'Import one support-form post, JSON or urlencoded, from FILE or standard input'
 complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand_from state" -f -a "create" -d 'Add a state to the catalog'
 complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand_from state" -f -a "list" -d 'List the catalog in its order'
 complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand_from state" -f -a "show" -d 'Show one state'

@@ -9,6 +9,7 @@ pub mod cli;
 pub mod desk;
 pub mod error;
 pub mod git;
+pub mod intake;
 pub mod model;
 pub mod print;
 pub mod render;

@@ -11,8 +11,10 @@ mod customer;
 mod doc;
 mod editor;
 mod equipment;
+mod import;
 mod init;
 mod item;
+mod request;
 mod state;
 mod ticket;
 
@@ -55,6 +57,12 @@ pub enum Command {
     /// Open, follow and close tickets.
     #[command(subcommand)]
     Ticket(ticket::TicketCommand),
+    /// Customer requests (phone, e-mail, form) before they become tickets.
+    #[command(subcommand)]
+    Request(request::RequestCommand),
+    /// Import e-mail (one message or a maildir) and support-form posts.
+    #[command(subcommand)]
+    Import(import::ImportCommand),
     /// Edit the state catalog: names, order, closed states, allowed transitions.
     #[command(subcommand)]
     State(state::StateCommand),
@@ -101,6 +109,8 @@ fn dispatch(ctx: &Ctx, command: Command) -> crate::Result<()> {
     match command {
         Command::Init(args) => init::cmd_init(ctx, args),
         Command::Ticket(cmd) => ticket::run(ctx, cmd),
+        Command::Request(cmd) => request::run(ctx, cmd),
+        Command::Import(cmd) => import::run(ctx, cmd),
         Command::State(cmd) => state::run(ctx, cmd),
         Command::Customer(cmd) => customer::run(ctx, cmd),
         Command::Item(cmd) => item::run(ctx, cmd),

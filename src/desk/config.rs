@@ -20,6 +20,8 @@ pub struct Config {
     pub numbering: Numbering,
     #[serde(default)]
     pub billing: Billing,
+    #[serde(default)]
+    pub intake: Intake,
     /// Custom ticket fields, `[fields.NAME]`, in name order.
     #[serde(default)]
     pub fields: BTreeMap<String, FieldDef>,
@@ -176,6 +178,48 @@ pub enum Cover {
     Travel,
 }
 
+/// What e-mail and the support form open, and how much they may bring (`[intake]`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Intake {
+    /// What a new message opens: a request (default) or, for a known customer, a ticket.
+    #[serde(default)]
+    pub creates: Creates,
+    /// A message larger than this is refused.
+    #[serde(default = "Intake::default_message_bytes")]
+    pub max_message_bytes: u64,
+    /// An attachment larger than this refuses its message.
+    #[serde(default = "Intake::default_attachment_bytes")]
+    pub max_attachment_bytes: u64,
+}
+
+impl Default for Intake {
+    fn default() -> Self {
+        Intake {
+            creates: Creates::Request,
+            max_message_bytes: Self::default_message_bytes(),
+            max_attachment_bytes: Self::default_attachment_bytes(),
+        }
+    }
+}
+
+impl Intake {
+    fn default_message_bytes() -> u64 {
+        25 * 1024 * 1024
+    }
+    fn default_attachment_bytes() -> u64 {
+        10 * 1024 * 1024
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Creates {
+    #[default]
+    Request,
+    Ticket,
+}
+
 /// Settings of one clone, in `.tkt/settings.toml` (not versioned).
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -284,6 +328,13 @@ customer = "C"
 # km_item = "KM"
 warranty_covers = ["labour", "materials", "travel"]
 # payment_method = "bank transfer"
+
+# E-mail and the support form (tkt import): what a new message opens — "request", or
+# "ticket" for a known customer — and size limits in bytes.
+[intake]
+creates = "request"
+max_message_bytes = 26214400
+max_attachment_bytes = 10485760
 
 # Custom ticket fields, set with `tkt ticket create --set NAME=VALUE` and filtered
 # with `tkt ticket list --where NAME=VALUE`.

@@ -8,7 +8,9 @@ mod init;
 mod lock;
 mod store;
 
-pub use config::{Billing, Company, Config, Cover, FieldDef, FieldType, LocalSettings, CONFIG_FILE, DEFAULT_CONFIG};
+pub use config::{
+    Billing, Company, Config, Cover, Creates, FieldDef, FieldType, Intake, LocalSettings, CONFIG_FILE, DEFAULT_CONFIG,
+};
 pub use init::{default_catalog, init_desk, InitOptions, Initialised};
 pub use lock::DeskLock;
 pub use store::{parse_record, read_text, to_yaml, write_atomic, yaml_error, MAX_RECORD_BYTES, TEMP_PREFIX};

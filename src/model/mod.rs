@@ -10,6 +10,7 @@ mod equipment;
 mod id;
 mod item;
 mod number;
+mod request;
 mod state;
 mod ticket;
 
@@ -20,6 +21,7 @@ pub use equipment::Equipment;
 pub use id::{Kind, SequenceId};
 pub use item::{Item, ItemKind};
 pub use number::{Money, Rate};
+pub use request::{Contact, Request, CHANNELS};
 pub use state::State;
 pub use ticket::{HistoryEntry, Note, Priority, Ticket};
 

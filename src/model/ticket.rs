@@ -60,8 +60,30 @@ pub struct Note {
     pub source: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message_id: Option<String>,
+    /// Outlook's conversation of the e-mail the note came from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thread: Option<String>,
+    /// Files stored under `attachments/<record-id>/`, desk-relative.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<String>,
     #[serde(flatten)]
     pub extra: Mapping,
+}
+
+impl Note {
+    /// A note typed by a person.
+    pub fn new(at: Instant, by: &str, text: String) -> Note {
+        Note {
+            at,
+            by: by.to_string(),
+            text,
+            source: None,
+            message_id: None,
+            thread: None,
+            attachments: vec![],
+            extra: Default::default(),
+        }
+    }
 }
 
 /// A state change (or creation, with no `from`), with an optional note.

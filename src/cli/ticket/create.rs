@@ -1,6 +1,9 @@
+use std::path::PathBuf;
+
 use chrono::{Datelike, NaiveDate};
 use clap::Args;
 
+use crate::desk::Desk;
 use crate::model::{Equipment, HistoryEntry, Kind, Priority, Ticket};
 use crate::{Error, Result};
 
@@ -44,13 +47,54 @@ pub struct TicketCreateArgs {
 pub fn cmd_ticket_create(ctx: &Ctx, args: TicketCreateArgs) -> Result<()> {
     let desk = ctx.open_desk()?;
     let _lock = desk.lock(ctx.lock_wait)?;
-    require_serials(&desk, args.serial.as_ref())?;
-    let actor = ctx.actor(&desk);
-    let unit: Option<Equipment> = match &args.serial {
+    let problem = args.problem.map(|p| ctx.text_arg(&p)).transpose()?.and_then(optional);
+    let draft = TicketDraft {
+        title: args.title,
+        customer: args.customer,
+        item: args.item,
+        serial: args.serial,
+        warranty: args.warranty,
+        priority: args.priority,
+        category: args.category,
+        assignee: args.assignee,
+        problem,
+        due: args.due,
+        set: args.set,
+        request: None,
+    };
+    let (ticket, path) = open_ticket(ctx, &desk, draft)?;
+    ctx.commit(&desk, &[path], &format!("{}: new ticket for {}: {}", ticket.id, ticket.customer, ticket.title))?;
+    ctx.print_id(&ticket.id)
+}
+
+/// What a new ticket is made of, from `ticket create` or from a promoted request.
+pub struct TicketDraft {
+    pub title: String,
+    /// Taken from the unit when left out.
+    pub customer: Option<String>,
+    pub item: Option<String>,
+    pub serial: Option<String>,
+    pub warranty: WarrantyArgs,
+    pub priority: Priority,
+    pub category: Option<String>,
+    pub assignee: Option<String>,
+    pub problem: Option<String>,
+    pub due: Option<NaiveDate>,
+    /// Custom fields as `NAME=VALUE`.
+    pub set: Vec<String>,
+    pub request: Option<String>,
+}
+
+/// Opens a ticket in the catalog's initial state: checks it against the desk, decides its
+/// warranty, gives it the next number and writes it. The caller commits the returned path.
+pub fn open_ticket(ctx: &Ctx, desk: &Desk, draft: TicketDraft) -> Result<(Ticket, PathBuf)> {
+    require_serials(desk, draft.serial.as_ref())?;
+    let actor = ctx.actor(desk);
+    let unit: Option<Equipment> = match &draft.serial {
         Some(s) => desk.get(s)?,
         None => None,
     };
-    let customer = args
+    let customer = draft
         .customer
         .or_else(|| unit.as_ref().map(|u| u.customer.clone()))
         .ok_or_else(|| Error::usage("a ticket needs --customer (or --serial of a registered unit)"))?;
@@ -58,33 +102,32 @@ pub fn cmd_ticket_create(ctx: &Ctx, args: TicketCreateArgs) -> Result<()> {
         Error::refused("the state catalog has no initial state")
             .with_hint("mark one with `tkt state edit ID --initial`")
     })?;
-    let problem = args.problem.map(|p| ctx.text_arg(&p)).transpose()?.and_then(optional);
     let mut ticket = Ticket {
         id: String::new(),
-        title: args.title.trim().to_string(),
+        title: draft.title.trim().to_string(),
         customer,
         state: initial.id.clone(),
         opened_at: ctx.now,
         opened_by: actor.clone(),
-        priority: args.priority,
-        category: args.category.and_then(optional),
-        assignee: args.assignee.and_then(optional),
-        request: None,
-        item: args.item.or_else(|| unit.as_ref().map(|u| u.item.clone())),
-        serial: args.serial,
+        priority: draft.priority,
+        category: draft.category.and_then(optional),
+        assignee: draft.assignee.and_then(optional),
+        request: draft.request,
+        item: draft.item.or_else(|| unit.as_ref().map(|u| u.item.clone())),
+        serial: draft.serial,
         warranty: false,
-        problem,
+        problem: draft.problem,
         solution: None,
-        due: args.due,
+        due: draft.due,
         closed_at: None,
         custom: Default::default(),
         notes: vec![],
         history: vec![],
         extra: Default::default(),
     };
-    apply_custom(&desk, &mut ticket, &args.set)?;
-    check_against_desk(&desk, &ticket)?;
-    let override_note = decide_warranty(ctx, &desk, &mut ticket, &args.warranty, true)?;
+    apply_custom(desk, &mut ticket, &draft.set)?;
+    check_against_desk(desk, &ticket)?;
+    let override_note = decide_warranty(ctx, desk, &mut ticket, &draft.warranty, true)?;
     ticket.history.push(HistoryEntry {
         at: ctx.now,
         by: actor,
@@ -95,7 +138,6 @@ pub fn cmd_ticket_create(ctx: &Ctx, args: TicketCreateArgs) -> Result<()> {
     });
     ticket.id = desk.next_id(Kind::Ticket, Some(ctx.now.year()), None)?;
     let path = desk.write(&ticket)?;
-    ctx.commit(&desk, &[path], &format!("{}: new ticket for {}: {}", ticket.id, ticket.customer, ticket.title))?;
     ctx.say(format!("Opened {} ({}) for {}", ticket.id, initial.name, ticket.customer));
-    ctx.print_id(&ticket.id)
+    Ok((ticket, path))
 }

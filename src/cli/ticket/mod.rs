@@ -23,6 +23,7 @@ use crate::{Error, Result};
 
 use super::Ctx;
 
+pub use create::{open_ticket, TicketDraft};
 pub use list::print_tickets;
 
 #[derive(Debug, Subcommand)]

@@ -20,14 +20,7 @@ pub fn cmd_ticket_note(ctx: &Ctx, args: TicketNoteArgs) -> Result<()> {
     if text.trim().is_empty() {
         return Err(Error::refused("the note is empty"));
     }
-    ticket.notes.push(Note {
-        at: ctx.now,
-        by: ctx.actor(&desk),
-        text,
-        source: None,
-        message_id: None,
-        extra: Default::default(),
-    });
+    ticket.notes.push(Note::new(ctx.now, &ctx.actor(&desk), text));
     let path = desk.write(&ticket)?;
     ctx.commit(&desk, &[path], &format!("{}: note", ticket.id))?;
     ctx.say(format!("{}: note added ({} in all)", ticket.id, ticket.notes.len()));

@@ -1,0 +1,30 @@
+#!/bin/sh
+# CGI wrapper for the support form: the web server runs it for each POST and passes the
+# body on stdin and its type in $CONTENT_TYPE. tkt checks every field and writes the
+# request; this script only turns tkt's exit code into an HTTP status and a short page.
+#
+# Install: copy to the server's cgi-bin, make it executable, and set DESK to a clone of
+# the desk that the web server's user may write (and that a cron job syncs).
+DESK=${TKT_DESK:-/srv/assistenza}
+export TKT_USER="modulo-web"
+
+if [ "$REQUEST_METHOD" != "POST" ]; then
+  printf 'Status: 405 Method Not Allowed\r\nAllow: POST\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nUsare il modulo.\n'
+  exit 0
+fi
+
+# tkt reads at most 1 MiB; the id of the new request is its only output on stdout.
+err=$(mktemp) || exit 1
+id=$(tkt -q -C "$DESK" import form - 2>"$err")
+status=$?
+errors=$(cat "$err"); rm -f "$err"
+
+case $status in
+  0) code="200 OK"; message="Richiesta ricevuta: $id. Vi ricontatteremo al più presto." ;;
+  4) code="400 Bad Request"; message="Controllare i campi: $errors" ;;
+  5) code="503 Service Unavailable"; message="Servizio occupato, riprovare tra un minuto." ;;
+  *) code="500 Internal Server Error"; message="Errore interno, riprovare più tardi." ;;
+esac
+
+# Plain text, so nothing the visitor typed can run in the page.
+printf 'Status: %s\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n%s\n' "$code" "$message"

@@ -1,0 +1,199 @@
+//! One RFC 5322 message read with mail-parser: MIME, quoted-printable, base64, encoded
+//! words in any charset, HTML-only bodies as text, attachments; and what marks a message
+//! as automatic (auto-replies, bounces, bulk mail).
+
+use std::sync::LazyLock;
+
+use base64::Engine;
+use mail_parser::{HeaderValue, MessageParser, MimeHeaders};
+use regex::Regex;
+
+use crate::model::Instant;
+
+/// What tkt keeps of an e-mail.
+#[derive(Debug, Clone)]
+pub struct Mail {
+    /// The Message-ID without angle brackets; a content hash when the header is missing.
+    pub message_id: String,
+    /// The subject on one line (no CR or LF can reach a record).
+    pub subject: String,
+    pub from_name: Option<String>,
+    pub from_address: Option<String>,
+    pub date: Option<Instant>,
+    /// Message-IDs it answers: In-Reply-To, then References.
+    pub replies_to: Vec<String>,
+    /// Outlook's conversation: the first 22 bytes of Thread-Index, in hex.
+    pub thread: Option<String>,
+    /// The text body (an HTML-only body turned into text).
+    pub text: String,
+    pub attachments: Vec<Attachment>,
+    /// Why the message is automatic (auto-reply, bounce, bulk), if it is.
+    pub automatic: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Attachment {
+    /// The name the sender gave, decoded but not yet made safe.
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Reads a message. `hash` names a message that has no Message-ID by its content.
+pub fn parse_mail(bytes: &[u8], hash: impl Fn(&[u8]) -> String) -> Result<Mail, String> {
+    let msg = MessageParser::default().parse(bytes).ok_or("not an e-mail message")?;
+    if msg.from().is_none() && msg.subject().is_none() && msg.message_id().is_none() {
+        return Err("not an e-mail message (no From, Subject or Message-ID header)".into());
+    }
+    let message_id = match msg.message_id().map(clean_id).filter(|id| !id.is_empty()) {
+        Some(id) => id,
+        None => format!("{}@tkt.no-message-id", hash(bytes)),
+    };
+    let from = msg.from().and_then(|a| a.first());
+    let from_address = from.and_then(|a| a.address()).map(|a| a.trim().to_lowercase()).filter(|a| !a.is_empty());
+    let from_name = from.and_then(|a| a.name()).map(one_line).filter(|n| !n.is_empty());
+    let mut replies_to = ids(msg.in_reply_to());
+    replies_to.extend(ids(msg.references()));
+    let thread = msg
+        .header_raw("Thread-Index")
+        .and_then(|v| {
+            base64::engine::general_purpose::STANDARD.decode(v.trim().replace([' ', '\r', '\n', '\t'], "")).ok()
+        })
+        .filter(|b| b.len() >= 22)
+        .map(|b| b[..22].iter().map(|x| format!("{x:02x}")).collect());
+    let date = msg.date().and_then(|d| chrono::DateTime::parse_from_rfc3339(&d.to_rfc3339()).ok());
+    let text = msg.body_text(0).map(|t| t.replace("\r\n", "\n").trim().to_string()).unwrap_or_default();
+    let attachments = msg
+        .attachments()
+        .enumerate()
+        .map(|(i, part)| {
+            let name = part
+                .attachment_name()
+                .map(str::to_string)
+                .or_else(|| part.message().map(|m| format!("{}.eml", m.subject().unwrap_or("forwarded message"))))
+                .unwrap_or_else(|| format!("attachment-{}", i + 1));
+            let bytes = match part.message() {
+                Some(inner) => inner.raw_message().to_vec(),
+                None => part.contents().to_vec(),
+            };
+            Attachment { name, bytes }
+        })
+        .collect();
+    Ok(Mail {
+        message_id,
+        subject: msg.subject().map(one_line).unwrap_or_default(),
+        automatic: automatic(&msg, from_address.as_deref()),
+        from_name,
+        from_address,
+        date,
+        replies_to,
+        thread,
+        text,
+        attachments,
+    })
+}
+
+/// Why a message is automatic: no request should come of it.
+fn automatic(msg: &mail_parser::Message, from: Option<&str>) -> Option<String> {
+    let header = |name: &str| msg.header_raw(name).map(|v| v.trim().to_lowercase());
+    if let Some(v) = header("Auto-Submitted").filter(|v| v != "no") {
+        return Some(format!("auto-reply (Auto-Submitted: {v})"));
+    }
+    if let Some(v) = header("Precedence").filter(|v| ["bulk", "junk", "list", "auto_reply"].contains(&v.as_str())) {
+        return Some(format!("bulk mail (Precedence: {v})"));
+    }
+    if header("X-Autoreply").is_some() || header("X-Autorespond").is_some() {
+        return Some("auto-reply (X-Autoreply)".into());
+    }
+    if header("List-Id").is_some() || header("List-Unsubscribe").is_some() {
+        return Some("mailing-list mail (List-Id)".into());
+    }
+    if header("Return-Path").is_some_and(|v| v == "<>") {
+        return Some("bounce (empty return path)".into());
+    }
+    if msg.content_type().is_some_and(|ct| {
+        ct.c_type.eq_ignore_ascii_case("multipart") && ct.subtype().is_some_and(|s| s.eq_ignore_ascii_case("report"))
+    }) {
+        return Some("delivery report (multipart/report)".into());
+    }
+    let local = from.and_then(|a| a.split('@').next()).unwrap_or_default();
+    if ["mailer-daemon", "postmaster"].contains(&local) {
+        return Some(format!("bounce (from {local})"));
+    }
+    None
+}
+
+fn ids(value: &HeaderValue) -> Vec<String> {
+    match value {
+        HeaderValue::Text(t) => vec![clean_id(t)],
+        HeaderValue::TextList(list) => list.iter().map(|t| clean_id(t)).collect(),
+        _ => vec![],
+    }
+    .into_iter()
+    .filter(|id| !id.is_empty())
+    .collect()
+}
+
+fn clean_id(id: &str) -> String {
+    id.trim().trim_start_matches('<').trim_end_matches('>').trim().to_string()
+}
+
+/// Text on one line: CR, LF and tabs become spaces, runs of spaces one.
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+static TAG: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\[([A-Z][A-Z0-9]{0,9}-\d{4}-\d{4,9}(?:-[A-Z0-9]{1,10})?)\]").unwrap());
+
+/// Record ids tagged in a subject: `Re: [T-2026-0042] caldaia` -> T-2026-0042.
+pub fn find_tags(subject: &str) -> Vec<String> {
+    TAG.captures_iter(subject).map(|c| c[1].to_string()).collect()
+}
+
+static QUOTE_HEADER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^\s*(on .{0,200} wrote:|il giorno .{0,200} ha scritto:|il .{0,200} ha scritto:|-+ ?original message ?-+|-+ ?messaggio originale ?-+|from: .+|da: .+)\s*$",
+    )
+    .unwrap()
+});
+
+/// A reply without the message it quotes: text up to the first "On ... wrote:" (or the
+/// Italian and Outlook forms), without trailing `>` lines.
+pub fn strip_quoted(text: &str) -> String {
+    let mut kept: Vec<&str> = Vec::new();
+    for line in text.lines() {
+        if QUOTE_HEADER.is_match(line) {
+            break;
+        }
+        kept.push(line);
+    }
+    while kept.last().is_some_and(|l| l.trim().is_empty() || l.trim_start().starts_with('>')) {
+        kept.pop();
+    }
+    let stripped = kept.join("\n").trim().to_string();
+    if stripped.is_empty() {
+        text.trim().to_string()
+    } else {
+        stripped
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tags_are_found_anywhere_in_the_subject() {
+        assert_eq!(find_tags("R: Re: [T-2026-0042] Caldaia"), ["T-2026-0042"]);
+        assert_eq!(find_tags("Caldaia [R-2026-0007-MR]"), ["R-2026-0007-MR"]);
+        assert!(find_tags("T-2026-0042 senza parentesi").is_empty());
+    }
+
+    #[test]
+    fn quoted_replies_are_cut() {
+        let text = "Grazie, funziona.\n\nIl giorno 27 nov 2026, alle ore 10:00, Termoclima ha scritto:\n> testo";
+        assert_eq!(strip_quoted(text), "Grazie, funziona.");
+        assert_eq!(strip_quoted("ok\n\nOn Fri, Nov 27 wrote:\n> x"), "ok");
+        assert_eq!(strip_quoted("> only quoted"), "> only quoted");
+    }
+}

@@ -1,0 +1,10 @@
+//! Intake: turning what customers send — e-mail and the support form — into requests and
+//! notes. This module only reads and checks input; the command line decides where it goes.
+
+mod email;
+mod form;
+mod names;
+
+pub use email::{find_tags, parse_mail, strip_quoted, Attachment, Mail};
+pub use form::{parse_form, FormPost};
+pub use names::safe_file_name;

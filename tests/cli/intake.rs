@@ -1,0 +1,270 @@
+//! Requests, e-mail, maildir and the support form, on the example desk and the mail corpus
+//! in tests/intake/mail (messages as Gmail, Outlook and Apple Mail send them).
+
+use std::path::{Path, PathBuf};
+
+use predicates::prelude::*;
+
+use crate::common::TestDesk;
+
+fn mail(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/intake/mail").join(name)
+}
+
+fn import(d: &TestDesk, name: &str) -> String {
+    d.ok(&["import", "email", mail(name).to_str().unwrap()]).trim().to_string()
+}
+
+fn request(d: &TestDesk, id: &str) -> serde_json::Value {
+    serde_json::from_str(&d.ok(&["request", "show", id, "--format", "json"])).unwrap()
+}
+
+#[test]
+fn a_gmail_message_becomes_a_request_of_the_right_customer_with_its_serial_and_photo() {
+    let d = TestDesk::example();
+    assert_eq!(import(&d, "gmail_new_request.eml"), "R-2026-0001");
+    let r = request(&d, "R-2026-0001");
+    assert_eq!(r["channel"], "email");
+    assert_eq!(r["customer"], "C-0003", "matched by the sender's address");
+    assert_eq!(r["subject"], "Caldaia non si accende più", "encoded-word subject decoded");
+    assert_eq!(r["serial"], "CV24-104233", "a registered serial in the body is linked");
+    assert_eq!(r["item"], "CALD-24K");
+    assert!(r["body"].as_str().unwrap().contains("non si accende più e sul display"), "quoted-printable decoded");
+    assert_eq!(r["message_id"], "CAJ8kR5tZ3x9Lp0m2Q@mail.gmail.com");
+    assert_eq!(r["attachments"], serde_json::json!(["attachments/R-2026-0001/foto caldaia.jpg"]));
+    assert!(std::fs::read(d.path("attachments/R-2026-0001/foto caldaia.jpg")).unwrap().starts_with(&[0xff, 0xd8]));
+    assert_eq!(d.status(), "", "the attachment is committed with the request");
+
+    let head = d.head();
+    d.tkt(&["import", "email", mail("gmail_new_request.eml").to_str().unwrap()])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("already imported into R-2026-0001; nothing changed"));
+    assert_eq!(d.head(), head);
+}
+
+#[test]
+fn a_promoted_request_receives_the_customers_reply_as_a_note_on_the_ticket() {
+    let d = TestDesk::example();
+    import(&d, "gmail_new_request.eml");
+    assert_eq!(d.ok(&["request", "promote", "R-2026-0001", "--assignee", "marco"]), "T-2026-0021\n");
+    let files = d.git(&["show", "--name-only", "--format=", "HEAD"]);
+    assert_eq!(files.lines().count(), 2, "request and ticket in one commit: {files}");
+    let r = request(&d, "R-2026-0001");
+    assert_eq!(r["status"], "promoted");
+    assert_eq!(r["ticket"], "T-2026-0021");
+    let t: serde_json::Value =
+        serde_json::from_str(&d.ok(&["ticket", "show", "T-2026-0021", "--format", "json"])).unwrap();
+    assert_eq!(t["request"], "R-2026-0001");
+    assert_eq!(t["title"], "Caldaia non si accende più");
+    assert_eq!(t["serial"], "CV24-104233");
+    assert_eq!(t["warranty"], true);
+    d.tkt(&["request", "promote", "R-2026-0001"])
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("already promoted to T-2026-0021"));
+
+    // The reply has no [T-...] tag; its References name the first message.
+    assert_eq!(import(&d, "gmail_reply_without_tag.eml"), "T-2026-0021");
+    let t: serde_json::Value =
+        serde_json::from_str(&d.ok(&["ticket", "show", "T-2026-0021", "--format", "json"])).unwrap();
+    let note = &t["notes"][0];
+    assert_eq!(note["text"], "Va bene lunedì mattina dalle 9.", "the quoted message is cut");
+    assert_eq!(note["source"], "email");
+    assert_eq!(note["by"], "Mario Rossi <mario.rossi@mail.example>");
+    assert_eq!(note["message_id"], "CAJ8kR5u0Wq7Yb4@mail.gmail.com");
+}
+
+#[test]
+fn a_subject_tag_threads_a_message_to_its_ticket() {
+    let d = TestDesk::example();
+    let text = std::fs::read_to_string(mail("autoreply.eml")).unwrap();
+    let tagged = text
+        .replace("Subject: Risposta automatica: Ricevuta manutenzione", "Subject: R: [T-2026-0015] Studio 1")
+        .replace("Auto-Submitted: auto-replied\n", "")
+        .replace("X-Autoreply: yes\n", "")
+        .replace("auto-20261125", "tagged-20261126");
+    d.tkt(&["import", "email", "-"]).write_stdin(tagged).assert().success().stdout("T-2026-0015\n");
+    assert_eq!(d.last_message(), "T-2026-0015: note by email from segreteria@studioferrari.example");
+}
+
+#[test]
+fn outlook_replies_thread_by_thread_index_without_in_reply_to() {
+    let d = TestDesk::example();
+    assert_eq!(import(&d, "outlook_new.eml"), "R-2026-0001");
+    let r = request(&d, "R-2026-0001");
+    assert_eq!(r["subject"], "Camera 21 – odore dal condizionatore", "windows-1252 encoded word");
+    assert_eq!(r["customer"], "C-0004");
+    assert_eq!(r["serial"], "AC12M02210");
+    assert_eq!(import(&d, "outlook_reply_thread_index.eml"), "R-2026-0001");
+    let r = request(&d, "R-2026-0001");
+    assert_eq!(r["notes"][0]["text"], "Aggiungo: l’odore c’è anche in modalità deumidificazione.");
+}
+
+#[test]
+fn every_shape_of_mail_in_the_corpus_becomes_what_it_should() {
+    let d = TestDesk::example();
+    assert_eq!(import(&d, "apple_mail_attachment.eml"), "R-2026-0001");
+    assert_eq!(
+        request(&d, "R-2026-0001")["attachments"],
+        serde_json::json!(["attachments/R-2026-0001/ricevuta-perché.pdf"])
+    );
+
+    assert_eq!(import(&d, "latin1_unknown_sender.eml"), "R-2026-0002");
+    let r = request(&d, "R-2026-0002");
+    assert!(r["customer"].is_null());
+    assert_eq!(r["contact"]["name"], "Nicolò Bianchi");
+    assert_eq!(r["subject"], "Richiesta preventivo pompa di calore - città di Brescia");
+    assert_eq!(r["warnings"][0], "unknown sender nicolo.b@provider.example");
+
+    assert_eq!(import(&d, "forwarded.eml"), "R-2026-0003");
+    let fwd = request(&d, "R-2026-0003");
+    let stored = fwd["attachments"][0].as_str().unwrap();
+    assert!(d.read(stored).contains("Lo split della sala fa un rumore forte"), "the forwarded message is kept whole");
+
+    assert_eq!(import(&d, "html_only_malformed.eml"), "R-2026-0004");
+    let html = request(&d, "R-2026-0004");
+    assert_eq!(html["subject"], "Split sala: rumore – colpi all'avvio");
+    let body = html["body"].as_str().unwrap();
+    assert!(body.contains("fa dei colpi all'avvio è normale?"), "HTML turned into text: {body}");
+    assert!(!body.contains("<p>") && !body.contains("<script>"), "{body}");
+    assert_eq!(html["serial"], "AC12M01544");
+
+    let head = d.head();
+    for (name, why) in [
+        ("autoreply.eml", "skipped: auto-reply"),
+        ("bounce.eml", "skipped: bounce"),
+        ("newsletter.eml", "skipped: bulk mail"),
+    ] {
+        d.tkt(&["import", "email", mail(name).to_str().unwrap()])
+            .assert()
+            .success()
+            .stdout("")
+            .stderr(predicate::str::contains(why));
+    }
+    assert_eq!(d.head(), head, "automatic mail opens nothing");
+    d.tkt(&["check"]).assert().success();
+}
+
+#[test]
+fn oversize_and_unreadable_messages_are_refused_without_writing() {
+    let d = TestDesk::example();
+    let config = d.read("tkt.toml") + "\n[intake]\nmax_attachment_bytes = 10\n";
+    d.write("tkt.toml", &config);
+    d.git(&["commit", "-qam", "small attachments"]);
+    let head = d.head();
+    d.tkt(&["import", "email", mail("gmail_new_request.eml").to_str().unwrap()]).assert().code(4).stderr(
+        predicate::str::contains("attachment \"foto caldaia.jpg\"")
+            .and(predicate::str::contains("max_attachment_bytes")),
+    );
+    d.tkt(&["import", "email", "-"])
+        .write_stdin("just some text\n")
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("not an e-mail message"));
+    assert_eq!(d.head(), head);
+    assert_eq!(d.status(), "");
+}
+
+#[test]
+fn a_maildir_is_imported_from_cron_idempotently_leaving_failures_in_new() {
+    let d = TestDesk::example();
+    let md = d.tmp.path().join("Maildir");
+    for sub in ["new", "cur", "tmp"] {
+        std::fs::create_dir_all(md.join(sub)).unwrap();
+    }
+    std::fs::copy(mail("gmail_new_request.eml"), md.join("new/1764255481.M1P42.mx")).unwrap();
+    std::fs::copy(mail("bounce.eml"), md.join("new/1764255482.M2P42.mx:2,")).unwrap();
+    std::fs::write(md.join("new/1764255483.M3P42.mx"), "garbage").unwrap();
+    let md_arg = md.to_str().unwrap();
+    d.tkt(&["import", "maildir", md_arg]).assert().code(4).stdout("R-2026-0001\n").stderr(
+        predicate::str::contains("1 of 3 messages not imported").and(predicate::str::contains("1764255483.M3P42.mx")),
+    );
+    assert!(md.join("cur/1764255481.M1P42.mx:2,S").is_file(), "imported and marked seen");
+    assert!(md.join("cur/1764255482.M2P42.mx:2,S").is_file(), "skipped mail is seen too");
+    assert!(md.join("new/1764255483.M3P42.mx").is_file(), "a failure stays in new/");
+
+    std::fs::remove_file(md.join("new/1764255483.M3P42.mx")).unwrap();
+    let head = d.head();
+    d.tkt(&["import", "maildir", md_arg]).assert().success().stdout("").stderr("");
+    // The same message delivered again is recognised by its Message-ID.
+    std::fs::copy(mail("gmail_new_request.eml"), md.join("new/1764259999.M9P42.mx")).unwrap();
+    d.tkt(&["import", "maildir", md_arg])
+        .assert()
+        .success()
+        .stdout("")
+        .stderr(predicate::str::contains("already imported"));
+    assert_eq!(d.head(), head, "running the import again creates nothing");
+}
+
+#[test]
+fn the_support_form_creates_a_request_or_refuses_naming_the_field() {
+    let d = TestDesk::example();
+    let head = d.head();
+    d.tkt(&["import", "form"])
+        .write_stdin("name=Anna+Neri&subject=Perdita&description=Perde+acqua&consent=on")
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("email: is required"));
+    d.tkt(&["import", "form"])
+        .write_stdin(
+            r#"{"name":"Anna","email":"anna@example.it","subject":"x","description":"y","consent":true,"item":"NOPE"}"#,
+        )
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("item: unknown item \"NOPE\""));
+    assert_eq!(d.head(), head);
+
+    let post = "name=Luca+Gatti&email=panificio.gatti%40mail.example&phone=%2B39+030+7301122&vat_number=04981235676\
+                &subject=Caldaia+in+blocco&description=Errore+F28&serial=ZZ-999&consent=on&submit=Invia";
+    d.tkt(&["import", "form"]).write_stdin(post).assert().success().stdout("R-2026-0001\n");
+    let r = request(&d, "R-2026-0001");
+    assert_eq!(r["channel"], "form");
+    assert_eq!(r["customer"], "C-0006", "matched by Partita IVA");
+    assert_eq!(r["contact"]["phone"], "+39 030 7301122");
+    assert_eq!(r["serial"], "ZZ-999", "an unknown serial is kept");
+    assert_eq!(r["warnings"][0], "serial ZZ-999 is not registered", "and flagged");
+}
+
+#[test]
+fn the_cgi_wrapper_turns_exit_codes_into_http_statuses() {
+    let d = TestDesk::example();
+    let bin_dir = assert_cmd::cargo::cargo_bin("tkt").parent().unwrap().to_path_buf();
+    let cgi = d.path("web/tkt-form.cgi");
+    let run = |body: &str| -> String {
+        let mut cmd = assert_cmd::Command::new("sh");
+        crate::common::hermetic(&mut cmd, d.tmp.path());
+        let path = format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap_or_default());
+        let out = cmd
+            .env("PATH", path)
+            .env("TKT_DESK", &d.dir)
+            .env("REQUEST_METHOD", "POST")
+            .env("CONTENT_TYPE", "application/x-www-form-urlencoded")
+            .arg(&cgi)
+            .write_stdin(body.to_string())
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let ok = run("name=Anna&email=anna%40example.it&subject=x&description=y&consent=on");
+    assert!(ok.starts_with("Status: 200 OK") && ok.contains("R-2026-0001"), "{ok}");
+    let bad = run("name=Anna&subject=x&description=y&consent=on");
+    assert!(bad.starts_with("Status: 400 Bad Request") && bad.contains("email: is required"), "{bad}");
+}
+
+#[test]
+fn requests_by_phone_are_created_listed_noted_and_rejected() {
+    let d = TestDesk::example();
+    assert_eq!(
+        d.ok(&["request", "create", "--customer", "C-0001", "--subject", "Radiatore freddo", "--body", "Piano 3"]),
+        "R-2026-0001\n"
+    );
+    d.ok(&["request", "note", "R-2026-0001", "Richiamato il cliente"]);
+    d.tkt(&["request", "reject", "R-2026-0001", "--reason", "Risolto spurgando il radiatore"]).assert().success();
+    d.tkt(&["request", "promote", "R-2026-0001"]).assert().code(4).stderr(predicate::str::contains("rejected"));
+    let list = d.ok(&["request", "list", "--status", "rejected", "--format", "csv"]);
+    assert_eq!(list.lines().count(), 2, "{list}");
+    d.ok(&["request", "create", "--channel", "walk-in", "--subject", "Preventivo", "--contact-name", "Sig. Neri"]);
+    d.tkt(&["request", "promote", "R-2026-0002"]).assert().code(2).stderr(predicate::str::contains("--customer"));
+    assert_eq!(d.ok(&["request", "promote", "R-2026-0002", "--customer", "C-0002"]), "T-2026-0021\n");
+}
