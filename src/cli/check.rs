@@ -7,11 +7,13 @@ use clap::Args;
 use serde::Serialize;
 
 use crate::desk::Desk;
-use crate::model::{Customer, DocKind, Document, Equipment, Item, Keyed, Kind, Record, SequenceId, State, Ticket};
+use crate::model::{
+    Customer, DocKind, Document, Equipment, Item, Keyed, Kind, Record, Request, SequenceId, State, Ticket,
+};
 use crate::render::Format;
 use crate::rules::{
-    check_catalog, check_customer, check_document, check_equipment, check_item, check_ticket, Balance, Problem,
-    TicketRefs,
+    check_catalog, check_customer, check_document, check_equipment, check_item, check_request, check_ticket, Balance,
+    Problem, TicketRefs,
 };
 use crate::{Error, Result};
 
@@ -68,6 +70,7 @@ pub fn cmd_check(ctx: &Ctx, args: CheckArgs) -> Result<()> {
     let items = read::<Item>(&desk, &mut findings)?;
     let units = read::<Equipment>(&desk, &mut findings)?;
     let tickets = read::<Ticket>(&desk, &mut findings)?;
+    let requests = read::<Request>(&desk, &mut findings)?;
     let mut documents = Vec::new();
     for kind in DocKind::ALL {
         documents.extend(read_of::<Document>(&desk, Kind::Document(kind), &mut findings)?);
@@ -117,6 +120,21 @@ pub fn cmd_check(ctx: &Ctx, args: CheckArgs) -> Result<()> {
     }
 
     let ticket_ids: HashSet<&str> = tickets.iter().map(|(_, t)| t.id.as_str()).collect();
+    for (path, r) in &requests {
+        let mut problems = check_request(r);
+        if let Some(c) = r.customer.as_deref().filter(|c| !customer_ids.contains(c)) {
+            problems.push(Problem::new("customer", format!("unknown customer {c:?}")));
+        }
+        if let Some(t) = r.ticket.as_deref().filter(|t| !ticket_ids.contains(t) && !desk.exists(Kind::Ticket, t)) {
+            problems.push(Problem::new("ticket", format!("unknown ticket {t:?}")));
+        }
+        for a in &r.attachments {
+            if !desk.root().join(a).is_file() {
+                problems.push(Problem::new("attachments", format!("{a} is missing")));
+            }
+        }
+        findings.extend(problems.into_iter().map(|p| Finding::new(path.display().to_string(), p.to_string())));
+    }
     check_documents(&desk, &documents, &ticket_ids, &customer_ids, &mut findings);
 
     let mut out = ctx.out();
@@ -129,7 +147,8 @@ pub fn cmd_check(ctx: &Ctx, args: CheckArgs) -> Result<()> {
         }
         other => out.records(other, &findings, &[])?,
     }
-    let records = states.len() + customers.len() + items.len() + units.len() + tickets.len() + documents.len();
+    let records =
+        states.len() + customers.len() + items.len() + units.len() + tickets.len() + requests.len() + documents.len();
     if findings.is_empty() {
         ctx.say(format!("desk is clean: {records} records checked"));
         Ok(())

@@ -23,7 +23,7 @@ pub use documents::{
     check_document, DDT_IN_REASONS, DDT_OUT_PURPOSES, JOB_STATUS, ORDER_STATUS, OUTCOMES, TRANSPORT_BY,
 };
 pub use fiscal::{check_tax_code, check_vat_number};
-pub use records::{check_customer, check_equipment, check_item};
+pub use records::{check_customer, check_equipment, check_item, check_request};
 pub use terms::due_date;
 pub use ticket::{check_ticket, TicketRefs};
 pub use warranty::{check_serial, check_serial_pattern, warranty_covers, warranty_end};

@@ -2,7 +2,7 @@
 
 use rust_decimal::Decimal;
 
-use crate::model::{Customer, Equipment, Item};
+use crate::model::{Customer, Equipment, Item, Request, CHANNELS};
 
 use super::{check_serial_pattern, check_tax_code, check_vat_number, Problem};
 
@@ -81,6 +81,29 @@ pub fn check_equipment(unit: &Equipment, item: Option<&Item>, customer_exists: b
         if until < sold {
             problems.push(Problem::new("warranty_until", format!("{until} is before sold_on {sold}")));
         }
+    }
+    problems
+}
+
+/// Problems of a request on its own: its channel and status, and a promoted request
+/// without its ticket.
+pub fn check_request(r: &Request) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    if !CHANNELS.contains(&r.channel.as_str()) {
+        problems.push(Problem::new("channel", format!("{:?} is not one of {}", r.channel, CHANNELS.join(", "))));
+    }
+    match (r.status.as_str(), &r.ticket) {
+        ("open" | "rejected", None) | ("promoted", Some(_)) => {}
+        ("promoted", None) => problems.push(Problem::new("ticket", "a promoted request names its ticket")),
+        ("open" | "rejected", Some(t)) => {
+            problems.push(Problem::new("status", format!("{} but linked to ticket {t}; expected promoted", r.status)))
+        }
+        (other, _) => {
+            problems.push(Problem::new("status", format!("{other:?} is not one of open, promoted, rejected")))
+        }
+    }
+    if r.subject.trim().is_empty() {
+        problems.push(Problem::new("subject", "must not be empty"));
     }
     problems
 }

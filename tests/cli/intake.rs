@@ -22,8 +22,8 @@ fn request(d: &TestDesk, id: &str) -> serde_json::Value {
 #[test]
 fn a_gmail_message_becomes_a_request_of_the_right_customer_with_its_serial_and_photo() {
     let d = TestDesk::example();
-    assert_eq!(import(&d, "gmail_new_request.eml"), "R-2026-0001");
-    let r = request(&d, "R-2026-0001");
+    assert_eq!(import(&d, "gmail_new_request.eml"), "R-2026-0004");
+    let r = request(&d, "R-2026-0004");
     assert_eq!(r["channel"], "email");
     assert_eq!(r["customer"], "C-0003", "matched by the sender's address");
     assert_eq!(r["subject"], "Caldaia non si accende più", "encoded-word subject decoded");
@@ -31,15 +31,15 @@ fn a_gmail_message_becomes_a_request_of_the_right_customer_with_its_serial_and_p
     assert_eq!(r["item"], "CALD-24K");
     assert!(r["body"].as_str().unwrap().contains("non si accende più e sul display"), "quoted-printable decoded");
     assert_eq!(r["message_id"], "CAJ8kR5tZ3x9Lp0m2Q@mail.gmail.com");
-    assert_eq!(r["attachments"], serde_json::json!(["attachments/R-2026-0001/foto caldaia.jpg"]));
-    assert!(std::fs::read(d.path("attachments/R-2026-0001/foto caldaia.jpg")).unwrap().starts_with(&[0xff, 0xd8]));
+    assert_eq!(r["attachments"], serde_json::json!(["attachments/R-2026-0004/foto caldaia.jpg"]));
+    assert!(std::fs::read(d.path("attachments/R-2026-0004/foto caldaia.jpg")).unwrap().starts_with(&[0xff, 0xd8]));
     assert_eq!(d.status(), "", "the attachment is committed with the request");
 
     let head = d.head();
     d.tkt(&["import", "email", mail("gmail_new_request.eml").to_str().unwrap()])
         .assert()
         .success()
-        .stderr(predicate::str::contains("already imported into R-2026-0001; nothing changed"));
+        .stderr(predicate::str::contains("already imported into R-2026-0004; nothing changed"));
     assert_eq!(d.head(), head);
 }
 
@@ -47,19 +47,19 @@ fn a_gmail_message_becomes_a_request_of_the_right_customer_with_its_serial_and_p
 fn a_promoted_request_receives_the_customers_reply_as_a_note_on_the_ticket() {
     let d = TestDesk::example();
     import(&d, "gmail_new_request.eml");
-    assert_eq!(d.ok(&["request", "promote", "R-2026-0001", "--assignee", "marco"]), "T-2026-0021\n");
+    assert_eq!(d.ok(&["request", "promote", "R-2026-0004", "--assignee", "marco"]), "T-2026-0021\n");
     let files = d.git(&["show", "--name-only", "--format=", "HEAD"]);
     assert_eq!(files.lines().count(), 2, "request and ticket in one commit: {files}");
-    let r = request(&d, "R-2026-0001");
+    let r = request(&d, "R-2026-0004");
     assert_eq!(r["status"], "promoted");
     assert_eq!(r["ticket"], "T-2026-0021");
     let t: serde_json::Value =
         serde_json::from_str(&d.ok(&["ticket", "show", "T-2026-0021", "--format", "json"])).unwrap();
-    assert_eq!(t["request"], "R-2026-0001");
+    assert_eq!(t["request"], "R-2026-0004");
     assert_eq!(t["title"], "Caldaia non si accende più");
     assert_eq!(t["serial"], "CV24-104233");
     assert_eq!(t["warranty"], true);
-    d.tkt(&["request", "promote", "R-2026-0001"])
+    d.tkt(&["request", "promote", "R-2026-0004"])
         .assert()
         .code(4)
         .stderr(predicate::str::contains("already promoted to T-2026-0021"));
@@ -91,39 +91,39 @@ fn a_subject_tag_threads_a_message_to_its_ticket() {
 #[test]
 fn outlook_replies_thread_by_thread_index_without_in_reply_to() {
     let d = TestDesk::example();
-    assert_eq!(import(&d, "outlook_new.eml"), "R-2026-0001");
-    let r = request(&d, "R-2026-0001");
+    assert_eq!(import(&d, "outlook_new.eml"), "R-2026-0004");
+    let r = request(&d, "R-2026-0004");
     assert_eq!(r["subject"], "Camera 21 – odore dal condizionatore", "windows-1252 encoded word");
     assert_eq!(r["customer"], "C-0004");
     assert_eq!(r["serial"], "AC12M02210");
-    assert_eq!(import(&d, "outlook_reply_thread_index.eml"), "R-2026-0001");
-    let r = request(&d, "R-2026-0001");
+    assert_eq!(import(&d, "outlook_reply_thread_index.eml"), "R-2026-0004");
+    let r = request(&d, "R-2026-0004");
     assert_eq!(r["notes"][0]["text"], "Aggiungo: l’odore c’è anche in modalità deumidificazione.");
 }
 
 #[test]
 fn every_shape_of_mail_in_the_corpus_becomes_what_it_should() {
     let d = TestDesk::example();
-    assert_eq!(import(&d, "apple_mail_attachment.eml"), "R-2026-0001");
+    // The example desk imported these two already.
+    assert_eq!(import(&d, "apple_mail_attachment.eml"), "R-2026-0002");
     assert_eq!(
-        request(&d, "R-2026-0001")["attachments"],
-        serde_json::json!(["attachments/R-2026-0001/ricevuta-perché.pdf"])
+        request(&d, "R-2026-0002")["attachments"],
+        serde_json::json!(["attachments/R-2026-0002/ricevuta-perché.pdf"])
     );
-
-    assert_eq!(import(&d, "latin1_unknown_sender.eml"), "R-2026-0002");
-    let r = request(&d, "R-2026-0002");
+    assert_eq!(import(&d, "latin1_unknown_sender.eml"), "R-2026-0003");
+    let r = request(&d, "R-2026-0003");
     assert!(r["customer"].is_null());
     assert_eq!(r["contact"]["name"], "Nicolò Bianchi");
     assert_eq!(r["subject"], "Richiesta preventivo pompa di calore - città di Brescia");
     assert_eq!(r["warnings"][0], "unknown sender nicolo.b@provider.example");
 
-    assert_eq!(import(&d, "forwarded.eml"), "R-2026-0003");
-    let fwd = request(&d, "R-2026-0003");
+    assert_eq!(import(&d, "forwarded.eml"), "R-2026-0004");
+    let fwd = request(&d, "R-2026-0004");
     let stored = fwd["attachments"][0].as_str().unwrap();
     assert!(d.read(stored).contains("Lo split della sala fa un rumore forte"), "the forwarded message is kept whole");
 
-    assert_eq!(import(&d, "html_only_malformed.eml"), "R-2026-0004");
-    let html = request(&d, "R-2026-0004");
+    assert_eq!(import(&d, "html_only_malformed.eml"), "R-2026-0005");
+    let html = request(&d, "R-2026-0005");
     assert_eq!(html["subject"], "Split sala: rumore – colpi all'avvio");
     let body = html["body"].as_str().unwrap();
     assert!(body.contains("fa dei colpi all'avvio è normale?"), "HTML turned into text: {body}");
@@ -177,7 +177,7 @@ fn a_maildir_is_imported_from_cron_idempotently_leaving_failures_in_new() {
     std::fs::copy(mail("bounce.eml"), md.join("new/1764255482.M2P42.mx:2,")).unwrap();
     std::fs::write(md.join("new/1764255483.M3P42.mx"), "garbage").unwrap();
     let md_arg = md.to_str().unwrap();
-    d.tkt(&["import", "maildir", md_arg]).assert().code(4).stdout("R-2026-0001\n").stderr(
+    d.tkt(&["import", "maildir", md_arg]).assert().code(4).stdout("R-2026-0004\n").stderr(
         predicate::str::contains("1 of 3 messages not imported").and(predicate::str::contains("1764255483.M3P42.mx")),
     );
     assert!(md.join("cur/1764255481.M1P42.mx:2,S").is_file(), "imported and marked seen");
@@ -217,8 +217,8 @@ fn the_support_form_creates_a_request_or_refuses_naming_the_field() {
 
     let post = "name=Luca+Gatti&email=panificio.gatti%40mail.example&phone=%2B39+030+7301122&vat_number=04981235676\
                 &subject=Caldaia+in+blocco&description=Errore+F28&serial=ZZ-999&consent=on&submit=Invia";
-    d.tkt(&["import", "form"]).write_stdin(post).assert().success().stdout("R-2026-0001\n");
-    let r = request(&d, "R-2026-0001");
+    d.tkt(&["import", "form"]).write_stdin(post).assert().success().stdout("R-2026-0004\n");
+    let r = request(&d, "R-2026-0004");
     assert_eq!(r["channel"], "form");
     assert_eq!(r["customer"], "C-0006", "matched by Partita IVA");
     assert_eq!(r["contact"]["phone"], "+39 030 7301122");
@@ -247,7 +247,7 @@ fn the_cgi_wrapper_turns_exit_codes_into_http_statuses() {
         String::from_utf8(out.stdout).unwrap()
     };
     let ok = run("name=Anna&email=anna%40example.it&subject=x&description=y&consent=on");
-    assert!(ok.starts_with("Status: 200 OK") && ok.contains("R-2026-0001"), "{ok}");
+    assert!(ok.starts_with("Status: 200 OK") && ok.contains("R-2026-0004"), "{ok}");
     let bad = run("name=Anna&subject=x&description=y&consent=on");
     assert!(bad.starts_with("Status: 400 Bad Request") && bad.contains("email: is required"), "{bad}");
 }
@@ -257,14 +257,50 @@ fn requests_by_phone_are_created_listed_noted_and_rejected() {
     let d = TestDesk::example();
     assert_eq!(
         d.ok(&["request", "create", "--customer", "C-0001", "--subject", "Radiatore freddo", "--body", "Piano 3"]),
-        "R-2026-0001\n"
+        "R-2026-0004\n"
     );
-    d.ok(&["request", "note", "R-2026-0001", "Richiamato il cliente"]);
-    d.tkt(&["request", "reject", "R-2026-0001", "--reason", "Risolto spurgando il radiatore"]).assert().success();
-    d.tkt(&["request", "promote", "R-2026-0001"]).assert().code(4).stderr(predicate::str::contains("rejected"));
+    d.ok(&["request", "note", "R-2026-0004", "Richiamato il cliente"]);
+    d.tkt(&["request", "reject", "R-2026-0004", "--reason", "Risolto spurgando il radiatore"]).assert().success();
+    d.tkt(&["request", "promote", "R-2026-0004"]).assert().code(4).stderr(predicate::str::contains("rejected"));
     let list = d.ok(&["request", "list", "--status", "rejected", "--format", "csv"]);
     assert_eq!(list.lines().count(), 2, "{list}");
     d.ok(&["request", "create", "--channel", "walk-in", "--subject", "Preventivo", "--contact-name", "Sig. Neri"]);
-    d.tkt(&["request", "promote", "R-2026-0002"]).assert().code(2).stderr(predicate::str::contains("--customer"));
-    assert_eq!(d.ok(&["request", "promote", "R-2026-0002", "--customer", "C-0002"]), "T-2026-0021\n");
+    d.tkt(&["request", "promote", "R-2026-0005"]).assert().code(2).stderr(predicate::str::contains("--customer"));
+    assert_eq!(d.ok(&["request", "promote", "R-2026-0005", "--customer", "C-0002"]), "T-2026-0021\n");
+}
+
+#[test]
+fn with_creates_ticket_a_known_customers_mail_opens_a_ticket_and_an_unknown_one_a_request() {
+    let d = TestDesk::example();
+    let config = d.read("tkt.toml") + "\n[intake]\ncreates = \"ticket\"\n";
+    d.write("tkt.toml", &config);
+    d.git(&["commit", "-qam", "mail opens tickets"]);
+    assert_eq!(import(&d, "gmail_new_request.eml"), "T-2026-0021");
+    assert_eq!(
+        d.last_message(),
+        "R-2026-0004: new request by email from Mario Rossi <mario.rossi@mail.example>, opened T-2026-0021"
+    );
+    assert_eq!(request(&d, "R-2026-0004")["ticket"], "T-2026-0021");
+    assert_eq!(import(&d, "forwarded.eml"), "R-2026-0005", "an unknown sender stays a request");
+    assert_eq!(request(&d, "R-2026-0005")["status"], "open");
+}
+
+#[test]
+fn check_reads_requests_and_their_links() {
+    let d = TestDesk::example();
+    import(&d, "gmail_new_request.eml");
+    let path = "requests/2026/R-2026-0004.yaml";
+    let text = d.read(path).replace("status: open", "status: promoted").replace("channel: email", "channel: pigeon");
+    d.write(path, &text);
+    std::fs::remove_file(d.path("attachments/R-2026-0004/foto caldaia.jpg")).unwrap();
+    let out = String::from_utf8(d.tkt(&["check"]).assert().code(4).get_output().stdout.clone()).unwrap();
+    assert!(
+        out.contains("R-2026-0004.yaml: channel: \"pigeon\" is not one of phone, email, form, walk-in, other"),
+        "{out}"
+    );
+    assert!(out.contains("R-2026-0004.yaml: ticket: a promoted request names its ticket"), "{out}");
+    assert!(
+        out.contains("R-2026-0004.yaml: attachments: attachments/R-2026-0004/foto caldaia.jpg is missing"),
+        "{out}"
+    );
 }
