@@ -93,6 +93,17 @@ fn italian(code: String) -> String {
     .to_string()
 }
 
+/// Dates as Italians write them: 2026-11-27 -> 27/11/2026, an instant with its time.
+fn italian_date(text: String) -> String {
+    if let Ok(d) = text.parse::<chrono::NaiveDate>() {
+        return d.format("%d/%m/%Y").to_string();
+    }
+    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(&text) {
+        return t.format("%d/%m/%Y %H:%M").to_string();
+    }
+    text
+}
+
 /// What is needed to print one document.
 pub struct PrintInput<'a> {
     pub config: &'a Config,
@@ -126,6 +137,7 @@ pub fn render_document(input: &PrintInput, format: PrintFormat) -> Result<String
     let syntax = minijinja::syntax::SyntaxConfig::builder().keep_trailing_newline(true).build();
     env.set_syntax(syntax.map_err(|e| Error::failure(format!("template syntax: {e}")))?);
     env.add_filter("it", italian);
+    env.add_filter("data", italian_date);
     env.add_template_owned("document", source).map_err(|e| Error::refused(format!("template: {e}")))?;
     let ctx = PrintContext {
         title: title(input.doc.kind),
