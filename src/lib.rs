@@ -14,5 +14,6 @@ pub mod model;
 pub mod print;
 pub mod render;
 pub mod rules;
+pub mod sync;
 
 pub use error::{Error, ErrorKind, Result};
