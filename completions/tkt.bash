@@ -43,11 +43,17 @@ _tkt() {
             tkt,item)
                 cmd="tkt__subcmd__item"
                 ;;
+            tkt,merge-driver)
+                cmd="tkt__subcmd__merge__subcmd__driver"
+                ;;
             tkt,request)
                 cmd="tkt__subcmd__request"
                 ;;
             tkt,state)
                 cmd="tkt__subcmd__state"
+                ;;
+            tkt,sync)
+                cmd="tkt__subcmd__sync"
                 ;;
             tkt,ticket)
                 cmd="tkt__subcmd__ticket"
@@ -193,11 +199,17 @@ _tkt() {
             tkt__subcmd__help,item)
                 cmd="tkt__subcmd__help__subcmd__item"
                 ;;
+            tkt__subcmd__help,merge-driver)
+                cmd="tkt__subcmd__help__subcmd__merge__subcmd__driver"
+                ;;
             tkt__subcmd__help,request)
                 cmd="tkt__subcmd__help__subcmd__request"
                 ;;
             tkt__subcmd__help,state)
                 cmd="tkt__subcmd__help__subcmd__state"
+                ;;
+            tkt__subcmd__help,sync)
+                cmd="tkt__subcmd__help__subcmd__sync"
                 ;;
             tkt__subcmd__help,ticket)
                 cmd="tkt__subcmd__help__subcmd__ticket"
@@ -575,7 +587,7 @@ _tkt() {
 
     case "${cmd}" in
         tkt)
-            opts="-C -q -h -V --desk --quiet --help --version init ticket request import state customer item equipment doc check completions help"
+            opts="-C -q -h -V --desk --quiet --help --version init ticket request import state customer item equipment doc sync check completions merge-driver help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1723,7 +1735,7 @@ _tkt() {
             return 0
             ;;
         tkt__subcmd__help)
-            opts="init ticket request import state customer item equipment doc check completions help"
+            opts="init ticket request import state customer item equipment doc sync check completions merge-driver help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2184,6 +2196,20 @@ _tkt() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        tkt__subcmd__help__subcmd__merge__subcmd__driver)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         tkt__subcmd__help__subcmd__request)
             opts="create list show promote reject note"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -2355,6 +2381,20 @@ _tkt() {
         tkt__subcmd__help__subcmd__state__subcmd__show)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tkt__subcmd__help__subcmd__sync)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -3034,6 +3074,28 @@ _tkt() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        tkt__subcmd__merge__subcmd__driver)
+            opts="-C -q -h -V --desk --quiet --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --desk)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         tkt__subcmd__request)
             opts="-C -q -h -V --desk --quiet --help --version create list show promote reject note help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -3686,6 +3748,28 @@ _tkt() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        tkt__subcmd__sync)
+            opts="-C -q -h -V --desk --quiet --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --desk)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         tkt__subcmd__ticket)
             opts="-C -q -h -V --desk --quiet --help --version create list show edit note assign transition log receive ship work invoice job order help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -3797,7 +3881,7 @@ _tkt() {
             return 0
             ;;
         tkt__subcmd__ticket__subcmd__edit)
-            opts="-C -q -h -V --title --customer --item --serial --warranty --no-warranty --warranty-override --priority --category --assignee --problem --solution --due --set --clear --desk --quiet --help --version"
+            opts="-C -q -h -V --title --customer --item --serial --warranty --no-warranty --warranty-override --priority --category --assignee --problem --solution --due --set --clear --resolve --desk --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3852,6 +3936,10 @@ _tkt() {
                     return 0
                     ;;
                 --clear)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --resolve)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

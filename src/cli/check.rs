@@ -15,6 +15,7 @@ use crate::rules::{
     check_catalog, check_customer, check_document, check_equipment, check_item, check_request, check_ticket, Balance,
     Problem, TicketRefs,
 };
+use crate::sync::merge::CONFLICTS;
 use crate::{Error, Result};
 
 use super::{Ctx, FormatArg};
@@ -168,6 +169,7 @@ fn read_of<T: Record>(desk: &Desk, kind: Kind, findings: &mut Vec<Finding>) -> R
     for (path, record) in desk.read_each_of::<T>(kind)? {
         match record {
             Ok(r) => {
+                findings.extend(open_conflicts(&path, &r));
                 if let Some(first) = seen.insert(r.id().to_string(), path.clone()) {
                     findings.push(Finding::new(
                         path.display().to_string(),
@@ -286,4 +288,27 @@ fn check_documents(
             }
         }
     }
+}
+
+/// Conflicts a sync recorded in a record (`conflicts:`), until a person resolves them.
+fn open_conflicts<T: Record>(path: &Path, record: &T) -> Vec<Finding> {
+    let value = serde_json::to_value(record).unwrap_or_default();
+    let Some(list) = value.get(CONFLICTS).and_then(|c| c.as_array()) else { return vec![] };
+    list.iter()
+        .map(|c| {
+            let text = |v: &serde_json::Value| crate::render::text(v.get("value").unwrap_or(v));
+            let field = c.get("field").map(crate::render::text).unwrap_or_default();
+            let kept = c.get("kept").map(text).unwrap_or_default();
+            let other = c.get("other").map(text).unwrap_or_default();
+            let by = c.get("other").and_then(|o| o.get("by")).map(crate::render::text).unwrap_or_default();
+            Finding::new(
+                path.display().to_string(),
+                format!(
+                    "sync conflict on {field}: kept {kept:?}, other {other:?}{} (resolve: tkt ticket edit {} --resolve {field})",
+                    if by.is_empty() { String::new() } else { format!(" by {by}") },
+                    record.id()
+                ),
+            )
+        })
+        .collect()
 }

@@ -19,7 +19,8 @@ pub struct InitArgs {
 
 pub fn cmd_init(ctx: &Ctx, args: InitArgs) -> Result<()> {
     let dir = ctx.cwd().join(args.dir.unwrap_or_default());
-    let done = init_desk(&dir, &InitOptions { example: args.example })?;
+    let mut done = init_desk(&dir, &InitOptions { example: args.example })?;
+    done.files.extend(super::sync::install_merge_driver(&done.desk)?);
     if done.created_repo {
         ctx.say(format!("Initialised a git repository in {}", dir.display()));
     }

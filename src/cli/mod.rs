@@ -16,6 +16,7 @@ mod init;
 mod item;
 mod request;
 mod state;
+mod sync;
 mod ticket;
 
 use std::io::{IsTerminal, Write};
@@ -78,10 +79,15 @@ pub enum Command {
     /// Documents: list, show, print; credit notes, payments, refunds; close orders.
     #[command(subcommand)]
     Doc(doc::DocCommand),
+    /// Sync with the team's remote: commit hand edits, fetch, merge records, push.
+    Sync(sync::SyncArgs),
     /// Check every record of the desk and list what is wrong, one line each.
     Check(check::CheckArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell) or the man page.
     Completions(completions::CompletionsArgs),
+    /// The merge driver git runs for records (set up by tkt init and tkt sync).
+    #[command(hide = true)]
+    MergeDriver(sync::MergeDriverArgs),
 }
 
 /// Runs tkt with the process's arguments and environment; returns the exit code.
@@ -116,6 +122,8 @@ fn dispatch(ctx: &Ctx, command: Command) -> crate::Result<()> {
         Command::Item(cmd) => item::run(ctx, cmd),
         Command::Equipment(cmd) => equipment::run(ctx, cmd),
         Command::Doc(cmd) => doc::run(ctx, cmd),
+        Command::Sync(args) => sync::cmd_sync(ctx, args),
+        Command::MergeDriver(args) => sync::cmd_merge_driver(ctx, args),
         Command::Check(args) => check::cmd_check(ctx, args),
         Command::Completions(args) => completions::cmd_completions(ctx, args),
     }

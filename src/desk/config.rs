@@ -61,6 +61,20 @@ pub struct Features {
 pub struct Numbering {
     #[serde(default)]
     pub prefixes: Prefixes,
+    /// How fiscal documents get their numbers when a team shares the desk.
+    #[serde(default)]
+    pub fiscal: FiscalNumbering,
+}
+
+/// `local`: each clone numbers from what it has (use a series per clone when several
+/// clones issue offline); `online`: issuing a fiscal document takes the next number from
+/// the remote and pushes at once.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FiscalNumbering {
+    #[default]
+    Local,
+    Online,
 }
 
 /// Id prefixes per kind (DESIGN §4), keyed `ticket`, `request`, `customer` and the
@@ -316,6 +330,12 @@ serial_numbers = true
 # Id prefixes: ids look like T-2026-0001 (tickets), C-0001 (customers), INV-2026-0001.
 # Documents: ddt-in DI, ddt-out DO, work-report WR, invoice INV, credit-note CN,
 # job-order JO, sales-order SO, payment PAY, refund RF.
+[numbering]
+# Fiscal documents (DDT, invoices, credit notes) in a team: "local" numbers them in this
+# clone (give each clone a series in .tkt/settings.toml to issue offline); "online" takes
+# the next number from the remote and pushes at once.
+fiscal = "local"
+
 [numbering.prefixes]
 ticket = "T"
 customer = "C"

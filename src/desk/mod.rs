@@ -9,7 +9,8 @@ mod lock;
 mod store;
 
 pub use config::{
-    Billing, Company, Config, Cover, Creates, FieldDef, FieldType, Intake, LocalSettings, CONFIG_FILE, DEFAULT_CONFIG,
+    Billing, Company, Config, Cover, Creates, FieldDef, FieldType, FiscalNumbering, Intake, LocalSettings, CONFIG_FILE,
+    DEFAULT_CONFIG,
 };
 pub use init::{default_catalog, init_desk, InitOptions, Initialised};
 pub use lock::DeskLock;
@@ -202,6 +203,48 @@ impl Desk {
         Ok(docs)
     }
 
+    /// The kind of record a desk-relative path holds, from its folders
+    /// (`tickets/2026/T-2026-0001.yaml` is a ticket), or `None` for any other file.
+    pub fn kind_of_path(rel: &Path) -> Option<Kind> {
+        let parts: Vec<&str> = rel.iter().filter_map(|c| c.to_str()).collect();
+        if !parts.last()?.ends_with(".yaml") {
+            return None;
+        }
+        let kind = match parts.as_slice() {
+            ["documents", kind, _year, _file] => Kind::Document(DocKind::ALL.into_iter().find(|d| d.noun() == *kind)?),
+            [dir, _year, _file] => Kind::all().find(|k| k.by_year() && k.dir() == *dir)?,
+            [dir, _file] => Kind::all().find(|k| !k.by_year() && k.dir() == *dir)?,
+            _ => return None,
+        };
+        Some(kind)
+    }
+
+    /// Checks that `text` is a valid record for the desk-relative path `rel`: it parses as
+    /// the kind its folder holds and its id agrees with the path. Other files pass.
+    pub fn check_record_text(rel: &Path, text: &str) -> Result<()> {
+        fn parsed<T: Record>(rel: &Path, text: &str) -> Result<()> {
+            let record: T = store::parse_record(text, rel)?;
+            if record.kind().path_for(record.id()).ok().as_deref() != Some(rel) {
+                return Err(Error::refused(format!("{}: id {:?} disagrees with its path", rel.display(), record.id())));
+            }
+            Ok(())
+        }
+        use crate::model::{Customer, Equipment, Item, Request, Ticket};
+        match Self::kind_of_path(rel) {
+            Some(Kind::State) => parsed::<State>(rel, text),
+            Some(Kind::Customer) => parsed::<Customer>(rel, text),
+            Some(Kind::Item) => parsed::<Item>(rel, text),
+            Some(Kind::Equipment) => parsed::<Equipment>(rel, text),
+            Some(Kind::Request) => parsed::<Request>(rel, text),
+            Some(Kind::Ticket) => parsed::<Ticket>(rel, text),
+            Some(Kind::Document(_)) => parsed::<Document>(rel, text),
+            None if rel == Path::new(CONFIG_FILE) => {
+                Config::parse(text).map(|_| ()).map_err(|m| Error::refused(format!("{CONFIG_FILE}: {m}")))
+            }
+            None => Ok(()),
+        }
+    }
+
     /// The state catalog in its display order.
     pub fn catalog(&self) -> Result<Vec<State>> {
         let mut states: Vec<State> = self.load_all()?;
@@ -224,8 +267,9 @@ impl Desk {
     }
 
     /// The next free id of a numbered kind. Reads only the names in the kind's folder (for
-    /// the year) and a local high-water mark, never the records, and never reuses a
-    /// number even when a file was deleted. Call it while holding the lock.
+    /// the year) and, for kinds that are not fiscal, a local high-water mark, never the
+    /// records, and never reuses a number even when a file was deleted. Call it while
+    /// holding the lock.
     pub fn next_id(&self, kind: Kind, year: Option<i32>, series: Option<&str>) -> Result<String> {
         let prefix = self
             .config
@@ -254,10 +298,19 @@ impl Desk {
             mark_key.push('-');
             mark_key.push_str(s);
         }
+        // Fiscal documents are never deleted, so their folder is the whole truth; a local
+        // mark could only open a gap after a number was given up (a refused or retried issue).
+        let fiscal = matches!(kind, Kind::Document(d) if d.is_fiscal());
         let mark_path = self.root.join(LOCAL_DIR).join("sequences").join(&mark_key);
-        let mark = std::fs::read_to_string(&mark_path).ok().and_then(|s| s.trim().parse::<u32>().ok()).unwrap_or(0);
+        let mark = if fiscal {
+            0
+        } else {
+            std::fs::read_to_string(&mark_path).ok().and_then(|s| s.trim().parse::<u32>().ok()).unwrap_or(0)
+        };
         let seq = in_folder.max(mark) + 1;
-        store::write_atomic(&mark_path, format!("{seq}\n").as_bytes())?;
+        if !fiscal {
+            store::write_atomic(&mark_path, format!("{seq}\n").as_bytes())?;
+        }
         Ok(SequenceId { prefix, year, seq, series: series.map(str::to_string) }.to_string())
     }
 

@@ -1,9 +1,15 @@
 //! The only module that touches git: finding the repository around a desk, committing
 //! exactly the files a command changed, and reading a file's history.
 
+mod merging;
+mod remote;
+
 use std::path::{Path, PathBuf};
 
-use git2::{build::TreeUpdateBuilder, FileMode, ObjectType, Oid, Repository, Signature, Time};
+pub use merging::FileState;
+pub use remote::{fetch, push, Pushed};
+
+use git2::{build::TreeUpdateBuilder, FileMode, ObjectType, Oid, Repository};
 
 use crate::model::Instant;
 use crate::{Error, Result};
@@ -107,9 +113,7 @@ impl Repo {
             return Ok(None);
         }
         let tree = repo.find_tree(tree_id)?;
-        let offset = author.when.offset().local_minus_utc() / 60;
-        let time = Time::new(author.when.timestamp(), offset);
-        let sig = Signature::new(&author.name, &author.email, &time)?;
+        let sig = merging::signature(author)?;
         let parents: Vec<&git2::Commit> = head.iter().collect();
         let oid = repo.commit(Some("HEAD"), &sig, &sig, message, &tree, &parents)?;
         index.write()?;
@@ -180,7 +184,7 @@ fn oid_short(oid: Oid) -> String {
 }
 
 /// Git stores paths with `/` and as UTF-8 here.
-fn git_path(p: &Path) -> Result<String> {
+pub(crate) fn git_path(p: &Path) -> Result<String> {
     let s = p.to_str().ok_or_else(|| Error::failure(format!("{}: path is not UTF-8", p.display())))?;
     Ok(s.replace('\\', "/"))
 }

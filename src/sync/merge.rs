@@ -25,7 +25,13 @@ pub const CONFLICTS: &str = "conflicts";
 
 /// Merges two versions of a record (YAML values) against their common base (`None` when
 /// both sides created it). `recorded_at` stamps new conflict entries.
-pub fn merge_record(base: Option<&Value>, ours: &Value, theirs: &Value, sides: [&Side; 2], recorded_at: &str) -> Merged {
+pub fn merge_record(
+    base: Option<&Value>,
+    ours: &Value,
+    theirs: &Value,
+    sides: [&Side; 2],
+    recorded_at: &str,
+) -> Merged {
     let mut m = Merger { sides, recorded_at, conflicts: Vec::new(), entries: Vec::new() };
     let mut value = m.merge("", base, Some(ours), Some(theirs)).unwrap_or(Value::Null);
     if !m.entries.is_empty() {
@@ -53,7 +59,13 @@ struct Merger<'a> {
 }
 
 impl Merger<'_> {
-    fn merge(&mut self, path: &str, base: Option<&Value>, ours: Option<&Value>, theirs: Option<&Value>) -> Option<Value> {
+    fn merge(
+        &mut self,
+        path: &str,
+        base: Option<&Value>,
+        ours: Option<&Value>,
+        theirs: Option<&Value>,
+    ) -> Option<Value> {
         if ours == theirs {
             return ours.cloned();
         }
@@ -88,8 +100,9 @@ impl Merger<'_> {
                     None | Some(Value::Null) => &empty,
                     Some(_) => return Some(self.conflict(path, ours, theirs)),
                 };
-                if o.starts_with(b) && t.starts_with(b) {
-                    Some(Value::Sequence(union(b, &o[b.len()..], &t[b.len()..])))
+                // A list that only grew on both sides (notes, history) gets the union.
+                if b.iter().all(|x| o.contains(x) && t.contains(x)) {
+                    Some(Value::Sequence(union(b, o, t)))
                 } else {
                     Some(self.conflict(path, ours, theirs))
                 }
@@ -107,8 +120,11 @@ impl Merger<'_> {
         let theirs = theirs.cloned().unwrap_or(Value::Null);
         let key = |v: &Value, s: &Side| (s.at.unwrap_or(i64::MIN), canonical(v));
         let ours_wins = key(&ours, self.sides[0]) >= key(&theirs, self.sides[1]);
-        let (kept, kept_side, other, other_side) =
-            if ours_wins { (ours, self.sides[0], theirs, self.sides[1]) } else { (theirs, self.sides[1], ours, self.sides[0]) };
+        let (kept, kept_side, other, other_side) = if ours_wins {
+            (ours, self.sides[0], theirs, self.sides[1])
+        } else {
+            (theirs, self.sides[1], ours, self.sides[0])
+        };
         let field = if path.is_empty() { "(record)".to_string() } else { path.to_string() };
         let mut entry = Mapping::new();
         entry.insert("field".into(), field.clone().into());
@@ -133,19 +149,20 @@ fn described(value: &Value, side: &Side) -> Value {
     Value::Mapping(m)
 }
 
-/// The base, then what both sides appended, in time order (`at`), without repeats. The
-/// order does not depend on which side is which.
+/// Every element of both sides once. Entries with a time (`at`: notes, history) all in
+/// time order; others in the base's order, then what was added. The order does not depend
+/// on which side is which, so merging again later finds the same list.
 fn union(base: &[Value], ours: &[Value], theirs: &[Value]) -> Vec<Value> {
-    let mut added: Vec<&Value> = ours.iter().chain(theirs.iter()).collect();
-    added.sort_by_key(|v| (time_of(v), canonical(v)));
-    added.dedup();
-    let mut out = base.to_vec();
-    for v in added {
-        if !out[base.len()..].contains(v) {
-            out.push(v.clone());
-        }
+    let mut all: Vec<&Value> = ours.iter().chain(theirs.iter()).collect();
+    if all.iter().all(|v| time_of(v).is_some()) {
+        all.sort_by_key(|v| (time_of(v), canonical(v)));
+        all.dedup();
+        return all.into_iter().cloned().collect();
     }
-    out
+    let mut added: Vec<&Value> = all.into_iter().filter(|v| !base.contains(v)).collect();
+    added.sort_by_key(|v| canonical(v));
+    added.dedup();
+    base.iter().chain(added).cloned().collect()
 }
 
 fn time_of(v: &Value) -> Option<i64> {
@@ -174,19 +191,18 @@ mod tests {
 
     #[test]
     fn different_fields_are_both_kept_and_notes_are_united_in_time_order() {
-        let ours = y(&BASE.replace("priority: normal", "priority: high").replace(
-            "text: uno}\n",
-            "text: uno}\n- {at: '2026-11-03T09:00:00+01:00', by: a, text: tre}\n",
-        ));
-        let theirs = y(&BASE.replace("assignee: null", "assignee: marco").replace(
-            "text: uno}\n",
-            "text: uno}\n- {at: '2026-11-02T09:00:00+01:00', by: b, text: due}\n",
-        ));
+        let ours = y(&BASE
+            .replace("priority: normal", "priority: high")
+            .replace("text: uno}\n", "text: uno}\n- {at: '2026-11-03T09:00:00+01:00', by: a, text: tre}\n"));
+        let theirs = y(&BASE
+            .replace("assignee: null", "assignee: marco")
+            .replace("text: uno}\n", "text: uno}\n- {at: '2026-11-02T09:00:00+01:00', by: b, text: due}\n"));
         let m = merge_record(Some(&y(BASE)), &ours, &theirs, [&side("a", 1), &side("b", 2)], "now");
         assert!(m.conflicts.is_empty());
         assert_eq!(m.value["priority"], "high");
         assert_eq!(m.value["assignee"], "marco");
-        let texts: Vec<&str> = m.value["notes"].as_sequence().unwrap().iter().map(|n| n["text"].as_str().unwrap()).collect();
+        let texts: Vec<&str> =
+            m.value["notes"].as_sequence().unwrap().iter().map(|n| n["text"].as_str().unwrap()).collect();
         assert_eq!(texts, ["uno", "due", "tre"]);
         assert!(m.value.get(CONFLICTS).is_none());
     }
@@ -205,6 +221,19 @@ mod tests {
         assert_eq!(c["other"]["value"], "Caldaia in blocco");
         assert_eq!(c["other"]["by"], "anna");
         assert_eq!(one.conflicts, ["title"]);
+    }
+
+    #[test]
+    fn a_list_merged_before_still_merges_as_a_list() {
+        // ours already holds a merge that put its note before the base's.
+        let base = y("notes:\n- {at: '2026-11-02T09:00:00Z', text: b}\n");
+        let ours = y("notes:\n- {at: '2026-11-01T09:00:00Z', text: a}\n- {at: '2026-11-02T09:00:00Z', text: b}\n");
+        let theirs = y("notes:\n- {at: '2026-11-02T09:00:00Z', text: b}\n- {at: '2026-11-03T09:00:00Z', text: c}\n");
+        let m = merge_record(Some(&base), &ours, &theirs, [&Side::default(), &Side::default()], "now");
+        assert!(m.conflicts.is_empty());
+        let texts: Vec<&str> =
+            m.value["notes"].as_sequence().unwrap().iter().map(|n| n["text"].as_str().unwrap()).collect();
+        assert_eq!(texts, ["a", "b", "c"]);
     }
 
     #[test]
@@ -252,7 +281,8 @@ mod tests {
             let one = merge_record(Some(&base), &sides[0], &sides[1], [&a, &b], "now");
             let two = merge_record(Some(&base), &sides[1], &sides[0], [&b, &a], "now");
             assert_eq!(one.value, two.value);
-            let texts: Vec<&str> = one.value["notes"].as_sequence().unwrap().iter().map(|n| n["text"].as_str().unwrap()).collect();
+            let texts: Vec<&str> =
+                one.value["notes"].as_sequence().unwrap().iter().map(|n| n["text"].as_str().unwrap()).collect();
             for t in &notes_added {
                 assert!(texts.contains(&t.as_str()), "{t} lost");
             }

@@ -9,4 +9,5 @@ mod documents;
 mod intake;
 mod output;
 mod records;
+mod sync;
 mod ticket;

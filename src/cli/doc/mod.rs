@@ -14,9 +14,11 @@ use chrono::{Datelike, NaiveDate};
 use clap::{Args, Subcommand};
 use rust_decimal::Decimal;
 
-use crate::desk::Desk;
+use crate::desk::{write_atomic, Desk, FiscalNumbering};
+use crate::git::Pushed;
 use crate::model::{DocKind, Document, Item, Kind, Line, Rate, SequenceId, Ticket};
 use crate::rules::{check_document, item_line, refuse_if_any, totals};
+use crate::sync::{publish, pull, undo_last_commit, SyncOptions};
 use crate::{Error, Result};
 
 use super::{optional, parse_date, Ctx};
@@ -102,6 +104,9 @@ pub fn issue(ctx: &Ctx, desk: &Desk, doc: &mut Document, also: Vec<PathBuf>, wha
         doc.totals = Some(totals(&doc.lines));
     }
     refuse_if_any(&format!("the {}", doc.kind), check_document(doc))?;
+    if doc.kind.is_fiscal() && desk.config.numbering.fiscal == FiscalNumbering::Online {
+        return issue_online(ctx, desk, doc, also, what);
+    }
     if doc.kind.is_fiscal() {
         check_progressive_date(desk, doc)?;
     }
@@ -110,6 +115,48 @@ pub fn issue(ctx: &Ctx, desk: &Desk, doc: &mut Document, also: Vec<PathBuf>, wha
     paths.push(desk.write(doc)?);
     ctx.commit(desk, &paths, &format!("{}: {what}", doc.id))?;
     ctx.print_id(&doc.id)
+}
+
+/// How many times an online fiscal number is taken again after someone else took it.
+const ONLINE_ATTEMPTS: u32 = 30;
+
+/// Online fiscal numbering: fetch and merge, take the next number, commit and push at
+/// once; when someone pushed meanwhile, give the number back and start again. An
+/// unreachable remote refuses (exit 5): nothing is issued.
+fn issue_online(ctx: &Ctx, desk: &Desk, doc: &mut Document, also: Vec<PathBuf>, what: &str) -> Result<()> {
+    let author = ctx.author(desk);
+    let opts = SyncOptions { remote: None, interactive: ctx.stdin_is_terminal };
+    let offline_hint = "fiscal numbers are taken online ([numbering] fiscal = \"online\"); to issue offline, \
+                        give this clone its own series (series = \"XX\" in .tkt/settings.toml, or --series)";
+    // Records written with the document (a replacement's units) are kept across attempts.
+    let saved: Vec<(PathBuf, Vec<u8>)> =
+        also.iter().filter_map(|p| std::fs::read(desk.abs(p)).ok().map(|b| (p.clone(), b))).collect();
+    for attempt in 0..ONLINE_ATTEMPTS {
+        pull(desk, &author, &opts).map_err(|e| e.with_hint(offline_hint))?;
+        for (p, bytes) in &saved {
+            write_atomic(&desk.abs(p), bytes)?;
+        }
+        check_progressive_date(desk, doc)?;
+        doc.id = desk.next_id(Kind::Document(doc.kind), Some(doc.date.year()), doc.series.as_deref())?;
+        let mut paths = also.clone();
+        paths.push(desk.write(doc)?);
+        ctx.commit(desk, &paths, &format!("{}: {what}", doc.id))?;
+        match publish(desk, &opts) {
+            Ok(Pushed::Done) => return ctx.print_id(&doc.id),
+            Ok(Pushed::Rejected) => {
+                undo_last_commit(desk)?;
+                // Someone else took the number: wait a little, differently each time.
+                let jitter = u64::from(std::process::id() % 97) + 20 * u64::from(attempt);
+                std::thread::sleep(std::time::Duration::from_millis(jitter));
+            }
+            Err(e) => {
+                undo_last_commit(desk)?;
+                return Err(e.with_hint(offline_hint));
+            }
+        }
+    }
+    Err(Error::busy(format!("no free {} number after {ONLINE_ATTEMPTS} attempts: the remote kept moving", doc.kind))
+        .with_hint("try again in a moment"))
 }
 
 /// Fiscal documents are numbered in date order: a new one may not be dated before the last

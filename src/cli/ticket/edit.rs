@@ -3,6 +3,7 @@ use clap::Args;
 
 use crate::desk::Desk;
 use crate::model::{Priority, Ticket};
+use crate::sync::merge::CONFLICTS;
 use crate::{Error, Result};
 
 use super::super::editor::{edit_in_editor, save_edit};
@@ -42,6 +43,10 @@ pub struct TicketEditArgs {
     /// Empty an optional field: category, assignee, item, serial, problem, solution, due.
     #[arg(long, value_name = "FIELD")]
     pub clear: Vec<String>,
+    /// Mark a sync conflict on FIELD resolved (keeping the current value, or the one set
+    /// by the other flags); `all` for every conflict of the ticket.
+    #[arg(long, value_name = "FIELD")]
+    pub resolve: Vec<String>,
 }
 
 impl TicketEditArgs {
@@ -59,6 +64,7 @@ impl TicketEditArgs {
             || self.due.is_some()
             || !self.set.is_empty()
             || !self.clear.is_empty()
+            || !self.resolve.is_empty()
     }
 }
 
@@ -121,6 +127,7 @@ pub fn cmd_ticket_edit(ctx: &Ctx, args: TicketEditArgs) -> Result<()> {
         }
     }
     apply_custom(&desk, &mut after, &args.set)?;
+    resolve_conflicts(&mut after, &args.resolve)?;
     check_against_desk(&desk, &after)?;
     let serial_changed = after.serial != before.serial;
     if let Some(note) = decide_warranty(ctx, &desk, &mut after, &args.warranty, serial_changed)? {
@@ -141,6 +148,28 @@ fn check_edit(ctx: &Ctx, desk: &Desk, before: &Ticket, after: &Ticket) -> Result
     if after.warranty && !before.warranty {
         let mut probe = after.clone();
         decide_warranty(ctx, desk, &mut probe, &WarrantyArgs { warranty: true, ..Default::default() }, false)?;
+    }
+    Ok(())
+}
+
+/// Drops the recorded sync conflicts on the named fields (or all of them).
+fn resolve_conflicts(ticket: &mut Ticket, fields: &[String]) -> Result<()> {
+    if fields.is_empty() {
+        return Ok(());
+    }
+    let key = serde_yaml::Value::from(CONFLICTS);
+    let Some(serde_yaml::Value::Sequence(list)) = ticket.extra.get_mut(&key) else {
+        return Err(Error::refused(format!("{} has no sync conflicts to resolve", ticket.id)));
+    };
+    let all = fields.iter().any(|f| f == "all");
+    for f in fields.iter().filter(|f| *f != "all") {
+        if !list.iter().any(|c| c.get("field").and_then(|v| v.as_str()) == Some(f.as_str())) {
+            return Err(Error::refused(format!("{} has no sync conflict on {f}", ticket.id)));
+        }
+    }
+    list.retain(|c| !all && !fields.iter().any(|f| c.get("field").and_then(|v| v.as_str()) == Some(f.as_str())));
+    if list.is_empty() {
+        ticket.extra.remove(&key);
     }
     Ok(())
 }

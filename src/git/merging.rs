@@ -1,0 +1,274 @@
+//! What sync needs from git history: tips, merge bases, the files a side changed, file
+//! contents at a commit, and writing a merge or a fast-forward into HEAD, the index and the
+//! work tree — only the files that change.
+
+use std::path::{Path, PathBuf};
+
+use git2::{build::TreeUpdateBuilder, FileMode, Oid, Signature, Time};
+
+use super::{git_path, Author, Repo};
+use crate::{Error, Result};
+
+/// A file's content in a tree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileState {
+    pub bytes: Vec<u8>,
+    pub executable: bool,
+}
+
+impl Repo {
+    /// The work tree's folder.
+    pub fn workdir(&self) -> &Path {
+        self.repo.workdir().expect("discover keeps work-tree repositories only")
+    }
+
+    /// The desk's folder relative to the work tree.
+    pub fn desk_prefix(&self) -> &Path {
+        &self.prefix
+    }
+
+    /// The current branch's short name.
+    pub fn branch(&self) -> Result<String> {
+        let head = self.repo.head().map_err(|e| Error::failure(format!("no current branch: {}", e.message())))?;
+        if !head.is_branch() {
+            return Err(Error::refused("HEAD is detached: check out a branch before syncing"));
+        }
+        Ok(head.shorthand().unwrap_or("main").to_string())
+    }
+
+    pub fn head(&self) -> Result<Option<String>> {
+        match self.repo.head() {
+            Ok(h) => Ok(Some(h.peel_to_commit()?.id().to_string())),
+            Err(e) if matches!(e.code(), git2::ErrorCode::UnbornBranch | git2::ErrorCode::NotFound) => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// The remote a branch tracks, else `origin` when it exists, else the only remote.
+    pub fn default_remote(&self, branch: &str) -> Option<String> {
+        let config = self.repo.config().ok()?;
+        if let Ok(r) = config.get_string(&format!("branch.{branch}.remote")) {
+            return Some(r);
+        }
+        let remotes = self.repo.remotes().ok()?;
+        let names: Vec<&str> = remotes.iter().flatten().flatten().collect();
+        if names.contains(&"origin") {
+            return Some("origin".into());
+        }
+        (names.len() == 1).then(|| names[0].to_string())
+    }
+
+    /// The commit of `remote/branch` as last fetched.
+    pub fn remote_tip(&self, remote: &str, branch: &str) -> Result<Option<String>> {
+        match self.repo.refname_to_id(&format!("refs/remotes/{remote}/{branch}")) {
+            Ok(oid) => Ok(Some(oid.to_string())),
+            Err(e) if e.code() == git2::ErrorCode::NotFound => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    pub fn merge_base(&self, a: &str, b: &str) -> Result<Option<String>> {
+        match self.repo.merge_base(oid(a)?, oid(b)?) {
+            Ok(o) => Ok(Some(o.to_string())),
+            Err(e) if e.code() == git2::ErrorCode::NotFound => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Whether `ancestor` is `of` or one of its ancestors.
+    pub fn is_ancestor(&self, ancestor: &str, of: &str) -> Result<bool> {
+        Ok(ancestor == of || self.repo.graph_descendant_of(oid(of)?, oid(ancestor)?)?)
+    }
+
+    /// How many commits `tip` has that `hide` has not.
+    pub fn count_commits(&self, hide: Option<&str>, tip: &str) -> Result<usize> {
+        let mut walk = self.repo.revwalk()?;
+        walk.push(oid(tip)?)?;
+        if let Some(h) = hide {
+            walk.hide(oid(h)?)?;
+        }
+        Ok(walk.count())
+    }
+
+    /// Repository paths that differ between two commits (`None`: the empty tree).
+    pub fn changed_paths(&self, from: Option<&str>, to: &str) -> Result<Vec<PathBuf>> {
+        let from_tree = match from {
+            Some(f) => Some(self.repo.find_commit(oid(f)?)?.tree()?),
+            None => None,
+        };
+        let to_tree = self.repo.find_commit(oid(to)?)?.tree()?;
+        let diff = self.repo.diff_tree_to_tree(from_tree.as_ref(), Some(&to_tree), None)?;
+        let mut paths = Vec::new();
+        for delta in diff.deltas() {
+            for f in [delta.old_file(), delta.new_file()] {
+                if let Some(p) = f.path() {
+                    if !paths.iter().any(|q: &PathBuf| q == p) {
+                        paths.push(p.to_path_buf());
+                    }
+                }
+            }
+        }
+        Ok(paths)
+    }
+
+    /// A file at a commit (repository path), or `None` when it is not there.
+    pub fn file_at(&self, commit: &str, path: &Path) -> Result<Option<FileState>> {
+        let tree = self.repo.find_commit(oid(commit)?)?.tree()?;
+        let entry = match tree.get_path(path) {
+            Ok(e) => e,
+            Err(e) if e.code() == git2::ErrorCode::NotFound => return Ok(None),
+            Err(e) => return Err(e.into()),
+        };
+        let Ok(blob) = self.repo.find_blob(entry.id()) else { return Ok(None) };
+        Ok(Some(FileState { bytes: blob.content().to_vec(), executable: entry.filemode() == 0o100755 }))
+    }
+
+    /// Who made the newest commit in `base..tip` that changed `path`, and when.
+    pub fn last_change(&self, base: Option<&str>, tip: &str, path: &Path) -> Result<Option<(String, i64)>> {
+        let mut walk = self.repo.revwalk()?;
+        walk.push(oid(tip)?)?;
+        if let Some(b) = base {
+            walk.hide(oid(b)?)?;
+        }
+        walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::TIME)?;
+        for id in walk {
+            let commit = self.repo.find_commit(id?)?;
+            let now = commit.tree()?.get_path(path).ok().map(|e| e.id());
+            let changed = match commit.parents().next() {
+                Some(p) => p.tree()?.get_path(path).ok().map(|e| e.id()) != now,
+                None => now.is_some(),
+            };
+            if changed {
+                let a = commit.author();
+                return Ok(Some((a.name().unwrap_or("?").to_string(), a.when().seconds())));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Commits a merge of `theirs` into `ours` (HEAD): ours's tree with `files` replaced
+    /// (repository paths; `None` deletes), and writes those files to the work tree and
+    /// the index. Returns the merge commit.
+    pub fn write_merge(
+        &self,
+        ours: &str,
+        theirs: &str,
+        files: &[(PathBuf, Option<FileState>)],
+        message: &str,
+        author: &Author,
+    ) -> Result<String> {
+        let ours_commit = self.repo.find_commit(oid(ours)?)?;
+        let theirs_commit = self.repo.find_commit(oid(theirs)?)?;
+        let mut update = TreeUpdateBuilder::new();
+        for (path, state) in files {
+            let p = git_path(path)?;
+            match state {
+                Some(s) => {
+                    let blob = self.repo.blob(&s.bytes)?;
+                    let mode = if s.executable { FileMode::BlobExecutable } else { FileMode::Blob };
+                    update.upsert(p.as_str(), blob, mode);
+                }
+                None => {
+                    update.remove(p.as_str());
+                }
+            }
+        }
+        let tree = self.repo.find_tree(update.create_updated(&self.repo, &ours_commit.tree()?)?)?;
+        let sig = signature(author)?;
+        let id = self.repo.commit(Some("HEAD"), &sig, &sig, message, &tree, &[&ours_commit, &theirs_commit])?;
+        self.apply_to_worktree(files)?;
+        Ok(id.to_string())
+    }
+
+    /// Moves HEAD forward to `to`, writing only the files that differ.
+    pub fn fast_forward(&self, to: &str) -> Result<()> {
+        let head = self.head()?;
+        let mut files = Vec::new();
+        for path in self.changed_paths(head.as_deref(), to)? {
+            let state = self.file_at(to, &path)?;
+            files.push((path, state));
+        }
+        let target = self.repo.find_commit(oid(to)?)?;
+        let head_ref = self.repo.head()?;
+        let name = head_ref.name().unwrap_or("HEAD").to_string();
+        self.repo.reference(&name, target.id(), true, "tkt sync: fast-forward")?;
+        self.apply_to_worktree(&files)
+    }
+
+    /// Moves HEAD back to the parent of its commit and restores the files that commit
+    /// changed, in the work tree and the index.
+    pub fn undo_last_commit(&self) -> Result<()> {
+        let head = self.repo.head()?.peel_to_commit()?;
+        let parent = head.parent(0).map_err(|_| Error::failure("the first commit cannot be taken back"))?;
+        let parent_id = parent.id().to_string();
+        let mut files = Vec::new();
+        for path in self.changed_paths(Some(&parent_id), &head.id().to_string())? {
+            let state = self.file_at(&parent_id, &path)?;
+            files.push((path, state));
+        }
+        let name = self.repo.head()?.name().unwrap_or("HEAD").to_string();
+        self.repo.reference(&name, parent.id(), true, "tkt: push refused, number given back")?;
+        self.apply_to_worktree(&files)
+    }
+
+    /// Writes files to the work tree and the index, leaving every other file alone.
+    fn apply_to_worktree(&self, files: &[(PathBuf, Option<FileState>)]) -> Result<()> {
+        let mut index = self.repo.index()?;
+        for (path, state) in files {
+            let abs = self.workdir().join(path);
+            match state {
+                Some(s) => {
+                    crate::desk::write_atomic(&abs, &s.bytes)?;
+                    #[cfg(unix)]
+                    if s.executable {
+                        use std::os::unix::fs::PermissionsExt;
+                        let _ = std::fs::set_permissions(&abs, std::fs::Permissions::from_mode(0o755));
+                    }
+                    index.add_path(path)?;
+                }
+                None => {
+                    if abs.exists() {
+                        std::fs::remove_file(&abs).map_err(|e| Error::io(&abs, e))?;
+                    }
+                    let _ = index.remove_path(path);
+                }
+            }
+        }
+        index.write()?;
+        Ok(())
+    }
+
+    /// Files of the work tree that differ from HEAD or are new (not ignored), as
+    /// repository paths, with whether each was deleted.
+    pub fn uncommitted(&self) -> Result<Vec<(PathBuf, bool)>> {
+        let mut opts = git2::StatusOptions::new();
+        opts.include_untracked(true).recurse_untracked_dirs(true).include_ignored(false);
+        let statuses = self.repo.statuses(Some(&mut opts))?;
+        let mut out = Vec::new();
+        for s in statuses.iter() {
+            let Ok(path) = s.path() else { continue };
+            let st = s.status();
+            let deleted = st.intersects(git2::Status::WT_DELETED | git2::Status::INDEX_DELETED);
+            out.push((PathBuf::from(path), deleted));
+        }
+        Ok(out)
+    }
+
+    /// Sets up the merge driver `tkt` for records, so a plain `git merge` merges them the
+    /// way `tkt sync` does.
+    pub fn set_merge_driver(&self, command: &str) -> Result<()> {
+        let mut config = self.repo.config()?.open_level(git2::ConfigLevel::Local)?;
+        config.set_str("merge.tkt.name", "tkt record-aware merge of YAML records")?;
+        config.set_str("merge.tkt.driver", command)?;
+        Ok(())
+    }
+}
+
+fn oid(hex: &str) -> Result<Oid> {
+    Oid::from_str(hex).map_err(|e| Error::failure(format!("bad commit id {hex:?}: {}", e.message())))
+}
+
+pub(super) fn signature(author: &Author) -> Result<Signature<'static>> {
+    let offset = author.when.offset().local_minus_utc() / 60;
+    Ok(Signature::new(&author.name, &author.email, &Time::new(author.when.timestamp(), offset))?)
+}

@@ -1,0 +1,402 @@
+//! Team sync with real repositories: a bare remote and clones in a temp folder, all driven
+//! through the binary.
+
+use std::path::{Path, PathBuf};
+use std::process::Command as StdCommand;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+use crate::common::hermetic;
+
+/// A bare remote and the clones of a team, in one temporary folder.
+struct Team {
+    tmp: tempfile::TempDir,
+}
+
+/// One technician's clone.
+struct Clone<'a> {
+    team: &'a Team,
+    dir: PathBuf,
+    user: &'static str,
+}
+
+impl Team {
+    /// A remote holding the example desk, pushed by the first clone, `anna`.
+    fn new() -> Team {
+        let team = Team { tmp: tempfile::tempdir().unwrap() };
+        team.git(team.tmp.path(), &["init", "-q", "--bare", "-b", "main", "remote.git"]);
+        let anna = team.dir("anna");
+        std::fs::create_dir_all(&anna).unwrap();
+        let c = Clone { team: &team, dir: anna.clone(), user: "anna" };
+        c.ok(&["init", "--example"]);
+        team.git(&anna, &["remote", "add", "origin", "../remote.git"]);
+        c.ok(&["sync"]);
+        team
+    }
+
+    fn dir(&self, user: &str) -> PathBuf {
+        self.tmp.path().join(user)
+    }
+
+    fn remote(&self) -> PathBuf {
+        self.tmp.path().join("remote.git")
+    }
+
+    /// `anna`'s clone, or a new clone of the remote for another user.
+    fn clone(&self, user: &'static str) -> Clone<'_> {
+        let dir = self.dir(user);
+        if !dir.exists() {
+            self.git(self.tmp.path(), &["clone", "-q", "remote.git", user]);
+        }
+        Clone { team: self, dir, user }
+    }
+
+    fn git(&self, cwd: &Path, args: &[&str]) -> String {
+        let out = git_cmd(self.tmp.path(), cwd).args(args).output().unwrap();
+        assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    }
+}
+
+fn git_cmd(home: &Path, cwd: &Path) -> StdCommand {
+    let mut cmd = StdCommand::new("git");
+    cmd.env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", home)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_AUTHOR_NAME", "git user")
+        .env("GIT_AUTHOR_EMAIL", "git@example.com")
+        .env("GIT_COMMITTER_NAME", "git user")
+        .env("GIT_COMMITTER_EMAIL", "git@example.com")
+        .current_dir(cwd);
+    cmd
+}
+
+impl Clone<'_> {
+    fn tkt(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::cargo_bin("tkt").unwrap();
+        hermetic(&mut cmd, self.team.tmp.path());
+        cmd.env("TKT_USER", self.user).current_dir(&self.dir).args(args);
+        cmd
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.tkt(args).output().unwrap();
+        assert!(out.status.success(), "{} tkt {args:?}: {}", self.user, String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    /// Runs tkt at a given time, for edits whose order matters.
+    fn at(&self, now: &str, args: &[&str]) -> String {
+        let out = self.tkt(args).env("TKT_NOW", now).output().unwrap();
+        assert!(out.status.success(), "{} tkt {args:?}: {}", self.user, String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    fn sync(&self) -> String {
+        let out = self.tkt(&["sync"]).output().unwrap();
+        assert!(out.status.success(), "{} sync: {}", self.user, String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stderr).unwrap()
+    }
+
+    fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.dir.join(rel)).unwrap()
+    }
+
+    fn git(&self, args: &[&str]) -> String {
+        self.team.git(&self.dir, args)
+    }
+}
+
+/// Every file of the desk (not .git, not .tkt), path and content.
+fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    fn walk(root: &Path, dir: &Path, out: &mut Vec<(PathBuf, Vec<u8>)>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            let name = p.file_name().unwrap().to_str().unwrap().to_string();
+            if name == ".git" || name == ".tkt" {
+                continue;
+            }
+            if p.is_dir() {
+                walk(root, &p, out);
+            } else {
+                out.push((p.strip_prefix(root).unwrap().to_path_buf(), std::fs::read(&p).unwrap()));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(dir, dir, &mut out);
+    out.sort();
+    out
+}
+
+/// Offline edits of two technicians on the same tickets.
+fn offline_edits(anna: &Clone, marco: &Clone) {
+    anna.at("2026-11-27T11:00:00+01:00", &["ticket", "note", "T-2026-0020", "nota di anna"]);
+    anna.at("2026-11-27T11:01:00+01:00", &["ticket", "edit", "T-2026-0020", "--priority", "urgent"]);
+    anna.at("2026-11-27T11:05:00+01:00", &["ticket", "edit", "T-2026-0016", "--title", "Titolo di anna"]);
+    marco.at("2026-11-27T11:30:00+01:00", &["ticket", "note", "T-2026-0020", "nota di marco"]);
+    marco.at("2026-11-27T11:31:00+01:00", &["ticket", "assign", "T-2026-0020", "marco"]);
+    marco.at("2026-11-27T11:10:00+01:00", &["ticket", "edit", "T-2026-0016", "--title", "Titolo di marco"]);
+}
+
+#[test]
+fn two_technicians_sync_in_either_order_and_end_with_the_same_desk() {
+    let mut results = Vec::new();
+    for anna_first in [true, false] {
+        let team = Team::new();
+        let (anna, marco) = (team.clone("anna"), team.clone("marco"));
+        offline_edits(&anna, &marco);
+        let (first, second) = if anna_first { (&anna, &marco) } else { (&marco, &anna) };
+        first.sync();
+        let summary = second.sync();
+        assert!(summary.contains("conflict in tickets/2026/T-2026-0016.yaml (title)"), "{summary}");
+        first.sync();
+        let (a, m) = (snapshot(&anna.dir), snapshot(&marco.dir));
+        assert_eq!(a, m, "both clones hold the same desk");
+        for (path, bytes) in &a {
+            assert!(!String::from_utf8_lossy(bytes).contains("<<<<<<<"), "conflict marker in {}", path.display());
+        }
+        let t: serde_yaml::Value = serde_yaml::from_str(&anna.read("tickets/2026/T-2026-0020.yaml")).unwrap();
+        let notes: Vec<&str> = t["notes"].as_sequence().unwrap().iter().map(|n| n["text"].as_str().unwrap()).collect();
+        assert_eq!(notes, ["nota di anna", "nota di marco"], "every note of both");
+        assert_eq!(t["priority"], "urgent");
+        assert_eq!(t["assignee"], "marco", "different fields: both changes kept");
+        let t16: serde_yaml::Value = serde_yaml::from_str(&anna.read("tickets/2026/T-2026-0016.yaml")).unwrap();
+        assert_eq!(t16["title"], "Titolo di marco", "the later change wins");
+        assert_eq!(t16["conflicts"][0]["other"]["value"], "Titolo di anna", "and the other is kept");
+        anna.tkt(&["check"]).assert().code(4).stdout(predicate::str::contains("sync conflict on title"));
+        assert_eq!(anna.git(&["status", "--porcelain"]), "");
+        results.push(snapshot(&anna.dir));
+    }
+    assert_eq!(results[0], results[1], "the result does not depend on who synced first");
+}
+
+#[test]
+fn the_same_id_created_on_two_clones_is_renumbered_with_its_references() {
+    let team = Team::new();
+    let (anna, marco) = (team.clone("anna"), team.clone("marco"));
+    assert_eq!(anna.ok(&["ticket", "create", "--customer", "C-0001", "--title", "Di anna"]), "T-2026-0021\n");
+    anna.ok(&["ticket", "work", "T-2026-0021", "--hours", "1"]);
+    assert_eq!(marco.ok(&["ticket", "create", "--customer", "C-0002", "--title", "Di marco"]), "T-2026-0021\n");
+    assert_eq!(marco.ok(&["ticket", "work", "T-2026-0021", "--hours", "2"]), "WR-2026-0009\n");
+    anna.sync();
+    let summary = marco.sync();
+    assert!(summary.contains("T-2026-0021 is now T-2026-0022"), "{summary}");
+    assert!(summary.contains("WR-2026-0009 is now WR-2026-0010"), "{summary}");
+    anna.sync();
+    let mine: serde_yaml::Value = serde_yaml::from_str(&marco.read("tickets/2026/T-2026-0022.yaml")).unwrap();
+    assert_eq!(mine["title"], "Di marco");
+    assert_eq!(mine["id"], "T-2026-0022");
+    let wr: serde_yaml::Value =
+        serde_yaml::from_str(&marco.read("documents/work-report/2026/WR-2026-0010.yaml")).unwrap();
+    assert_eq!(wr["ticket"], "T-2026-0022", "the reference follows the new number");
+    assert_eq!(wr["hours"], 2);
+    let theirs: serde_yaml::Value = serde_yaml::from_str(&marco.read("tickets/2026/T-2026-0021.yaml")).unwrap();
+    assert_eq!(theirs["title"], "Di anna", "the published record keeps its number");
+    assert_eq!(snapshot(&anna.dir), snapshot(&marco.dir));
+    marco.tkt(&["check"]).assert().success();
+    assert_eq!(marco.ok(&["ticket", "create", "--customer", "C-0001", "--title", "Dopo"]), "T-2026-0023\n");
+}
+
+#[test]
+fn a_record_deleted_on_one_side_and_edited_on_the_other_is_kept() {
+    let team = Team::new();
+    let (anna, marco) = (team.clone("anna"), team.clone("marco"));
+    std::fs::remove_file(anna.dir.join("requests/2026/R-2026-0001.yaml")).unwrap();
+    let summary = anna.sync();
+    assert!(summary.contains("1 hand edit(s) committed"), "{summary}");
+    marco.ok(&["request", "note", "R-2026-0001", "Il cliente ha richiamato"]);
+    let summary = marco.sync();
+    assert!(
+        summary.contains("requests/2026/R-2026-0001.yaml deleted on one side and changed on the other: kept"),
+        "{summary}"
+    );
+    anna.sync();
+    assert!(anna.read("requests/2026/R-2026-0001.yaml").contains("Il cliente ha richiamato"));
+}
+
+#[test]
+fn hand_edits_are_committed_when_valid_and_refused_when_not() {
+    let team = Team::new();
+    let anna = team.clone("anna");
+    let path = anna.dir.join("tickets/2026/T-2026-0018.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replace("priority: normal", "priority: high")).unwrap();
+    anna.sync();
+    assert!(anna.git(&["log", "-1", "--format=%B"]).contains("tickets/2026/T-2026-0018.yaml"));
+    std::fs::write(&path, "id: T-2026-0018\ntitle: [broken\n").unwrap();
+    let head = anna.git(&["rev-parse", "HEAD"]);
+    anna.tkt(&["sync"]).assert().code(4).stderr(
+        predicate::str::contains("tickets/2026/T-2026-0018.yaml:").and(predicate::str::contains("not valid records")),
+    );
+    assert_eq!(anna.git(&["rev-parse", "HEAD"]), head);
+}
+
+#[test]
+fn a_record_that_does_not_parse_on_one_side_stops_the_merge_and_loses_nothing() {
+    let team = Team::new();
+    let (anna, marco) = (team.clone("anna"), team.clone("marco"));
+    // Someone broke a record with plain git and pushed it.
+    std::fs::write(anna.dir.join("tickets/2026/T-2026-0020.yaml"), "id: T-2026-0020\ntitle: [broken\n").unwrap();
+    anna.git(&["commit", "-qam", "broken by hand"]);
+    anna.git(&["push", "-q", "origin", "main"]);
+    marco.ok(&["ticket", "note", "T-2026-0020", "nota da salvare"]);
+    let head = marco.git(&["rev-parse", "HEAD"]);
+    marco
+        .tkt(&["sync"])
+        .assert()
+        .code(5)
+        .stderr(predicate::str::contains("tickets/2026/T-2026-0020.yaml does not parse on the remote side"));
+    assert_eq!(marco.git(&["rev-parse", "HEAD"]), head);
+    assert!(marco.read("tickets/2026/T-2026-0020.yaml").contains("nota da salvare"));
+    assert_eq!(marco.git(&["status", "--porcelain"]), "");
+}
+
+#[test]
+fn plain_git_pull_merges_records_with_the_merge_driver() {
+    let team = Team::new();
+    let (anna, marco) = (team.clone("anna"), team.clone("marco"));
+    marco.sync(); // installs the merge driver in marco's clone
+    anna.at("2026-11-27T11:00:00+01:00", &["ticket", "note", "T-2026-0020", "nota di anna"]);
+    anna.ok(&["ticket", "edit", "T-2026-0020", "--priority", "urgent"]);
+    anna.sync();
+    marco.at("2026-11-27T11:30:00+01:00", &["ticket", "note", "T-2026-0020", "nota di marco"]);
+    marco.ok(&["ticket", "assign", "T-2026-0020", "marco"]);
+    marco.git(&["pull", "-q", "--no-rebase", "--no-edit", "origin", "main"]);
+    let text = marco.read("tickets/2026/T-2026-0020.yaml");
+    assert!(!text.contains("<<<<<<<"), "{text}");
+    let t: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+    assert_eq!(t["priority"], "urgent");
+    assert_eq!(t["assignee"], "marco");
+    assert_eq!(t["notes"].as_sequence().unwrap().len(), 2);
+}
+
+#[test]
+fn a_push_rejected_because_someone_pushed_meanwhile_is_merged_and_retried() {
+    let team = Team::new();
+    let (anna, marco) = (team.clone("anna"), team.clone("marco"));
+    marco.ok(&["ticket", "note", "T-2026-0019", "di marco, in corsa"]);
+    marco.ok(&["sync"]);
+    anna.ok(&["ticket", "note", "T-2026-0019", "di anna"]);
+    // A `git` that lets marco push once more right before anna's first push.
+    let real_git =
+        String::from_utf8(StdCommand::new("sh").args(["-c", "command -v git"]).output().unwrap().stdout).unwrap();
+    let bin = team.tmp.path().join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    marco.ok(&["ticket", "note", "T-2026-0019", "di marco, durante la sync di anna"]);
+    let wrapper = format!(
+        "#!/bin/sh\nif [ \"$1\" = push ] && [ ! -f '{mark}' ]; then touch '{mark}'; (cd '{marco}' && '{git}' push -q origin HEAD:refs/heads/main); fi\nexec '{git}' \"$@\"\n",
+        mark = team.tmp.path().join("raced").display(),
+        marco = marco.dir.display(),
+        git = real_git.trim()
+    );
+    std::fs::write(bin.join("git"), wrapper).unwrap();
+    StdCommand::new("chmod").args(["+x", bin.join("git").to_str().unwrap()]).status().unwrap();
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap());
+    anna.tkt(&["sync"]).env("PATH", path).assert().success();
+    assert!(team.tmp.path().join("raced").exists(), "the race happened");
+    let remote_log = team.git(&team.remote(), &["log", "--format=%s", "main"]);
+    assert!(remote_log.lines().filter(|l| *l == "T-2026-0019: note").count() >= 3, "{remote_log}");
+    marco.sync();
+    let t: serde_yaml::Value = serde_yaml::from_str(&marco.read("tickets/2026/T-2026-0019.yaml")).unwrap();
+    assert_eq!(t["notes"].as_sequence().unwrap().len(), 3, "no note lost in the race");
+}
+
+#[test]
+fn the_same_fiscal_number_issued_offline_on_two_clones_stops_sync_for_a_person() {
+    let team = Team::new();
+    let (anna, marco) = (team.clone("anna"), team.clone("marco"));
+    assert_eq!(anna.ok(&["ticket", "receive", "T-2026-0013"]), "DI-2026-0003\n");
+    assert_eq!(marco.ok(&["ticket", "receive", "T-2026-0016", "--line", "CALD-35K:1"]), "DI-2026-0003\n");
+    anna.sync();
+    let head = marco.git(&["rev-parse", "HEAD"]);
+    marco
+        .tkt(&["sync"])
+        .assert()
+        .code(5)
+        .stderr(predicate::str::contains("issued both here and on the remote").and(predicate::str::contains("series")));
+    assert_eq!(marco.git(&["rev-parse", "HEAD"]), head, "both sides intact");
+    assert!(marco.read("documents/ddt-in/2026/DI-2026-0003.yaml").contains("T-2026-0016"));
+    // With a series per clone, offline numbers never meet.
+    std::fs::write(marco.dir.join(".tkt/settings.toml"), "series = \"MR\"\n").unwrap();
+    assert_eq!(marco.ok(&["ticket", "receive", "T-2026-0016", "--line", "CALD-35K:1"]), "DI-2026-0001-MR\n");
+}
+
+#[test]
+fn online_fiscal_numbering_keeps_thirty_invoices_of_three_clones_unique_and_gapless() {
+    let team = Team::new();
+    let anna = team.clone("anna");
+    let config = anna
+        .read("tkt.toml")
+        .replace("[numbering.prefixes]", "[numbering]\nfiscal = \"online\"\n\n[numbering.prefixes]");
+    std::fs::write(anna.dir.join("tkt.toml"), config).unwrap();
+    let mut tickets = Vec::new();
+    for i in 0..30 {
+        let t = anna
+            .ok(&["-q", "ticket", "create", "--customer", "C-0001", "--title", &format!("Lavoro {i}")])
+            .trim()
+            .to_string();
+        anna.ok(&["-q", "ticket", "work", &t, "--hours", "1"]);
+        tickets.push(t);
+    }
+    anna.sync();
+    let (marco, luca) = (team.clone("marco"), team.clone("luca"));
+    let clones = [&anna, &marco, &luca];
+    let children: Vec<_> = clones
+        .iter()
+        .enumerate()
+        .map(|(n, c)| {
+            let mine: Vec<String> = tickets[n * 10..n * 10 + 10].to_vec();
+            let mut cmd = StdCommand::new("sh");
+            let script: String = mine.iter().map(|t| format!("\"$TKT\" -q ticket invoice {t} || exit 1\n")).collect();
+            cmd.env_clear()
+                .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+                .env("HOME", team.tmp.path())
+                .env("GIT_CONFIG_GLOBAL", "/dev/null")
+                .env("GIT_CONFIG_NOSYSTEM", "1")
+                .env("TKT_NOW", crate::common::NOW)
+                .env("TKT_USER", c.user)
+                .env("TKT_LOCK_TIMEOUT", "30")
+                .env("TKT", assert_cmd::cargo::cargo_bin("tkt"))
+                .current_dir(&c.dir)
+                .args(["-c", &script]);
+            cmd.stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped()).spawn().unwrap()
+        })
+        .collect();
+    let mut issued = Vec::new();
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        issued.extend(String::from_utf8(out.stdout).unwrap().lines().map(str::to_string));
+    }
+    issued.sort();
+    let expected: Vec<String> = (1..=30).map(|n| format!("INV-2026-{:04}", n + 6)).collect();
+    assert_eq!(issued, expected, "thirty unique, gapless numbers after the example's six");
+    for c in clones {
+        c.sync();
+    }
+    anna.tkt(&["check"]).assert().success();
+    assert_eq!(snapshot(&anna.dir), snapshot(&luca.dir));
+}
+
+#[test]
+fn online_numbering_refuses_with_exit_5_when_the_remote_is_unreachable() {
+    let team = Team::new();
+    let anna = team.clone("anna");
+    let config = anna
+        .read("tkt.toml")
+        .replace("[numbering.prefixes]", "[numbering]\nfiscal = \"online\"\n\n[numbering.prefixes]");
+    std::fs::write(anna.dir.join("tkt.toml"), config).unwrap();
+    anna.sync();
+    std::fs::rename(team.remote(), team.tmp.path().join("gone.git")).unwrap();
+    let head = anna.git(&["rev-parse", "HEAD"]);
+    anna.tkt(&["ticket", "receive", "T-2026-0013"])
+        .assert()
+        .code(5)
+        .stderr(predicate::str::contains("cannot fetch").and(predicate::str::contains("series")));
+    assert_eq!(anna.git(&["rev-parse", "HEAD"]), head);
+    assert_eq!(anna.git(&["status", "--porcelain"]), "");
+}
