@@ -693,8 +693,8 @@ complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_
 complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from credit" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
 complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from credit" -s h -l help -d 'Print help'
 complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from credit" -s V -l version -d 'Print version'
-complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from pay" -l amount -d 'The amount received; all that is due when left out' -r
-complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from pay" -l method -d 'How it was paid: bonifico, contanti, carta, assegno, RiBa...' -r
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from pay" -l amount -d 'The amount; when left out, all that is due (payment) or owed (refund)' -r
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from pay" -l method -d 'How: bonifico, contanti, carta, assegno, RiBa...' -r
 complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from pay" -l reference -d 'The bank\'s or the customer\'s reference (CRO, cheque number)' -r
 complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from pay" -l date -d 'The document\'s date (YYYY-MM-DD); today by default' -r
 complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from pay" -l series -d 'Numbering series (sezionale), e.g. MR for a technician\'s tablet; the clone\'s own series from .tkt/settings.toml by default' -r
@@ -703,9 +703,9 @@ complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_
 complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from pay" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
 complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from pay" -s h -l help -d 'Print help'
 complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from pay" -s V -l version -d 'Print version'
-complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from refund" -l amount -d 'The amount paid back; all the credit note still owes when left out' -r
-complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from refund" -l method -r
-complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from refund" -l reference -r
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from refund" -l amount -d 'The amount; when left out, all that is due (payment) or owed (refund)' -r
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from refund" -l method -d 'How: bonifico, contanti, carta, assegno, RiBa...' -r
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from refund" -l reference -d 'The bank\'s or the customer\'s reference (CRO, cheque number)' -r
 complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from refund" -l date -d 'The document\'s date (YYYY-MM-DD); today by default' -r
 complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from refund" -l series -d 'Numbering series (sezionale), e.g. MR for a technician\'s tablet; the clone\'s own series from .tkt/settings.toml by default' -r
 complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from refund" -l notes -d 'Notes printed on the document (\'-\' reads standard input)' -r

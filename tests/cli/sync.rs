@@ -108,6 +108,13 @@ impl Clone<'_> {
     fn git(&self, args: &[&str]) -> String {
         self.team.git(&self.dir, args)
     }
+
+    /// Switches the desk to online fiscal numbering (a hand edit the next sync commits).
+    fn numbering_online(&self) {
+        let online = "[numbering]\nfiscal = \"online\"\n\n[numbering.prefixes]";
+        let config = self.read("tkt.toml").replace("[numbering.prefixes]", online);
+        std::fs::write(self.dir.join("tkt.toml"), config).unwrap();
+    }
 }
 
 /// Every file of the desk (not .git, not .tkt), path and content.
@@ -329,10 +336,7 @@ fn the_same_fiscal_number_issued_offline_on_two_clones_stops_sync_for_a_person()
 fn online_fiscal_numbering_keeps_thirty_invoices_of_three_clones_unique_and_gapless() {
     let team = Team::new();
     let anna = team.clone("anna");
-    let config = anna
-        .read("tkt.toml")
-        .replace("[numbering.prefixes]", "[numbering]\nfiscal = \"online\"\n\n[numbering.prefixes]");
-    std::fs::write(anna.dir.join("tkt.toml"), config).unwrap();
+    anna.numbering_online();
     let mut tickets = Vec::new();
     for i in 0..30 {
         let t = anna
@@ -386,10 +390,7 @@ fn online_fiscal_numbering_keeps_thirty_invoices_of_three_clones_unique_and_gapl
 fn online_numbering_refuses_with_exit_5_when_the_remote_is_unreachable() {
     let team = Team::new();
     let anna = team.clone("anna");
-    let config = anna
-        .read("tkt.toml")
-        .replace("[numbering.prefixes]", "[numbering]\nfiscal = \"online\"\n\n[numbering.prefixes]");
-    std::fs::write(anna.dir.join("tkt.toml"), config).unwrap();
+    anna.numbering_online();
     anna.sync();
     std::fs::rename(team.remote(), team.tmp.path().join("gone.git")).unwrap();
     let head = anna.git(&["rev-parse", "HEAD"]);

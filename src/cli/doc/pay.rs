@@ -12,28 +12,28 @@ use super::{issue, new_document, DocArgs};
 pub struct DocPayArgs {
     /// The invoice paid.
     pub invoice: String,
-    /// The amount received; all that is due when left out.
-    #[arg(long, value_parser = Money::parse)]
-    pub amount: Option<Money>,
-    /// How it was paid: bonifico, contanti, carta, assegno, RiBa...
-    #[arg(long)]
-    pub method: Option<String>,
-    /// The bank's or the customer's reference (CRO, cheque number).
-    #[arg(long)]
-    pub reference: Option<String>,
     #[command(flatten)]
-    pub doc: DocArgs,
+    pub money: MoneyArgs,
 }
 
 #[derive(Debug, Args)]
 pub struct DocRefundArgs {
     /// The credit note refunded.
     pub credit_note: String,
-    /// The amount paid back; all the credit note still owes when left out.
+    #[command(flatten)]
+    pub money: MoneyArgs,
+}
+
+/// Money that moves: in for a payment, out for a refund.
+#[derive(Debug, Args)]
+pub struct MoneyArgs {
+    /// The amount; when left out, all that is due (payment) or owed (refund).
     #[arg(long, value_parser = Money::parse)]
     pub amount: Option<Money>,
+    /// How: bonifico, contanti, carta, assegno, RiBa...
     #[arg(long)]
     pub method: Option<String>,
+    /// The bank's or the customer's reference (CRO, cheque number).
     #[arg(long)]
     pub reference: Option<String>,
     #[command(flatten)]
@@ -51,7 +51,7 @@ pub fn cmd_doc_pay(ctx: &Ctx, args: DocPayArgs) -> Result<()> {
         Balance::of_invoice(&invoice, &desk.documents(&[DocKind::CreditNote, DocKind::Payment, DocKind::Refund])?);
     let payable = balance.payable();
     let amount = checked_amount(
-        args.amount,
+        args.money.amount,
         payable,
         || {
             format!(
@@ -61,12 +61,12 @@ pub fn cmd_doc_pay(ctx: &Ctx, args: DocPayArgs) -> Result<()> {
         },
         |a| format!("{}: a payment of {a} is more than what is due ({})", invoice.id, Money(payable)),
     )?;
-    let mut doc = new_document(ctx, &desk, DocKind::Payment, &invoice.customer, &args.doc)?;
+    let mut doc = new_document(ctx, &desk, DocKind::Payment, &invoice.customer, &args.money.doc)?;
     doc.ticket = invoice.ticket.clone();
     doc.invoice = Some(invoice.id.clone());
     doc.amount = Some(amount);
-    doc.method = args.method.or_else(|| invoice.payment.as_ref().and_then(|p| p.method.clone()));
-    doc.reference = args.reference;
+    doc.method = args.money.method.or_else(|| invoice.payment.as_ref().and_then(|p| p.method.clone()));
+    doc.reference = args.money.reference;
     issue(ctx, &desk, &mut doc, vec![], &format!("payment of {amount} on {}", invoice.id))?;
     let left = Money(payable - amount.0);
     ctx.say(format!("{}: {} still due", invoice.id, left));
@@ -86,7 +86,7 @@ pub fn cmd_doc_refund(ctx: &Ctx, args: DocRefundArgs) -> Result<()> {
     let balance = Balance::of_invoice(&invoice, &docs);
     let owed = refundable(&note, &balance, &docs);
     let amount = checked_amount(
-        args.amount,
+        args.money.amount,
         owed,
         || {
             format!(
@@ -96,12 +96,12 @@ pub fn cmd_doc_refund(ctx: &Ctx, args: DocRefundArgs) -> Result<()> {
         },
         |a| format!("{}: a refund of {a} is more than the credit note owes ({})", note.id, Money(owed)),
     )?;
-    let mut doc = new_document(ctx, &desk, DocKind::Refund, &note.customer, &args.doc)?;
+    let mut doc = new_document(ctx, &desk, DocKind::Refund, &note.customer, &args.money.doc)?;
     doc.ticket = note.ticket.clone();
     doc.credit_note = Some(note.id.clone());
     doc.amount = Some(amount);
-    doc.method = args.method;
-    doc.reference = args.reference;
+    doc.method = args.money.method;
+    doc.reference = args.money.reference;
     issue(ctx, &desk, &mut doc, vec![], &format!("refund of {amount} on {}", note.id))
 }
 
