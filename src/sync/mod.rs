@@ -149,7 +149,12 @@ fn commit_hand_edits(desk: &Desk, repo: &Repo, author: &Author) -> Result<Vec<Pa
     let mut invalid = Vec::new();
     for (path, deleted) in repo.uncommitted()? {
         let Ok(rel) = path.strip_prefix(&prefix) else { continue };
-        if rel.starts_with(crate::desk::LOCAL_DIR) {
+        // Records and the desk's own files; anything else (a printed page saved in the
+        // desk, say) is the user's business.
+        let desk_file = Desk::kind_of_path(rel).is_some()
+            || ["attachments", "templates"].iter().any(|d| rel.starts_with(d))
+            || [crate::desk::CONFIG_FILE, ".gitattributes", ".gitignore"].iter().any(|f| rel == Path::new(f));
+        if !desk_file {
             continue;
         }
         if !deleted {

@@ -232,8 +232,11 @@ fn hand_edits_are_committed_when_valid_and_refused_when_not() {
     let path = anna.dir.join("tickets/2026/T-2026-0018.yaml");
     let text = std::fs::read_to_string(&path).unwrap();
     std::fs::write(&path, text.replace("priority: normal", "priority: high")).unwrap();
+    std::fs::write(anna.dir.join("rapportino.html"), "<p>printed</p>").unwrap();
     anna.sync();
-    assert!(anna.git(&["log", "-1", "--format=%B"]).contains("tickets/2026/T-2026-0018.yaml"));
+    let message = anna.git(&["log", "-1", "--format=%B"]);
+    assert!(message.contains("tickets/2026/T-2026-0018.yaml"), "{message}");
+    assert!(!message.contains("rapportino.html"), "other files are the user's business");
     std::fs::write(&path, "id: T-2026-0018\ntitle: [broken\n").unwrap();
     let head = anna.git(&["rev-parse", "HEAD"]);
     anna.tkt(&["sync"]).assert().code(4).stderr(
