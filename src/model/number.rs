@@ -28,11 +28,20 @@ impl Money {
     }
 }
 
+/// The largest amount of money accepted (a trillion euro): every product and sum of
+/// amounts, quantities and rates then stays far inside the exact decimal range.
+const MAX_MONEY: i64 = 1_000_000_000_000;
+/// The largest quantity or rate accepted.
+const MAX_RATE: i64 = 1_000_000_000;
+
 impl TryFrom<Decimal> for Money {
     type Error = String;
     fn try_from(d: Decimal) -> Result<Money, String> {
         if d.normalize().scale() > 2 {
             return Err(format!("{d} has more than two decimal places"));
+        }
+        if d.abs() > Decimal::from(MAX_MONEY) {
+            return Err(format!("{d} is too large an amount"));
         }
         Ok(Money(d))
     }
@@ -40,7 +49,17 @@ impl TryFrom<Decimal> for Money {
 
 impl Rate {
     pub fn parse(text: &str) -> Result<Rate, String> {
-        parse_decimal(text).map(Rate)
+        Rate::try_from(parse_decimal(text)?)
+    }
+}
+
+impl TryFrom<Decimal> for Rate {
+    type Error = String;
+    fn try_from(d: Decimal) -> Result<Rate, String> {
+        if d.abs() > Decimal::from(MAX_RATE) {
+            return Err(format!("{d} is too large"));
+        }
+        Ok(Rate(d))
     }
 }
 
@@ -101,7 +120,7 @@ impl DecimalVisitor {
         if self.money {
             Money::try_from(d).map(|m| m.0).map_err(E::custom)
         } else {
-            Ok(d)
+            Rate::try_from(d).map(|r| r.0).map_err(E::custom)
         }
     }
 }
@@ -115,10 +134,10 @@ impl Visitor<'_> for DecimalVisitor {
         self.check(parse_decimal(v).map_err(E::custom)?)
     }
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Decimal, E> {
-        Ok(Decimal::from(v))
+        self.check(Decimal::from(v))
     }
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Decimal, E> {
-        Ok(Decimal::from(v))
+        self.check(Decimal::from(v))
     }
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Decimal, E> {
         if !v.is_finite() {
@@ -160,6 +179,14 @@ mod tests {
         let err = serde_yaml::from_str::<Money>("12.345").unwrap_err();
         assert!(err.to_string().contains("more than two decimal places"), "{err}");
         assert!(Money::parse("1,5").is_err());
+    }
+
+    #[test]
+    fn absurd_amounts_are_refused_before_any_arithmetic() {
+        assert!(serde_yaml::from_str::<Money>("79228162514264337593543950335").is_err());
+        assert!(serde_yaml::from_str::<Money>("'10000000000000.00'").unwrap_err().to_string().contains("too large"));
+        assert!(serde_yaml::from_str::<Rate>("1e20").is_err());
+        assert!(Rate::parse("99999999999").is_err());
     }
 
     #[test]

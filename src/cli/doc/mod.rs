@@ -101,6 +101,8 @@ pub fn ticket_document(ctx: &Ctx, desk: &Desk, kind: DocKind, ticket: &Ticket, a
 /// it) as `<ID>: <what>`, then prints the id. Nothing is written when a check refuses.
 pub fn issue(ctx: &Ctx, desk: &Desk, doc: &mut Document, also: Vec<PathBuf>, what: &str) -> Result<()> {
     if doc.kind.is_priced() {
+        // The lines are checked before any sum is made of them.
+        refuse_if_any(&format!("the {}", doc.kind), crate::rules::check_priced_lines(&doc.lines))?;
         doc.totals = Some(totals(&doc.lines));
     }
     refuse_if_any(&format!("the {}", doc.kind), check_document(doc))?;
