@@ -126,7 +126,7 @@ fn cmd_import_email(ctx: &Ctx, args: ImportEmailArgs) -> Result<()> {
     let desk = ctx.open_desk()?;
     let bytes = read_input(ctx, args.file.as_deref(), desk.config.intake.max_message_bytes)?;
     let _lock = desk.lock(ctx.lock_wait)?;
-    let delivered = deliver_mail(ctx, &desk, &bytes)?;
+    let delivered = deliver_mail(ctx, &desk, &bytes, &mut MessageIndex::build(&desk)?)?;
     ctx.say(delivered.describe());
     if let Some(id) = delivered.id() {
         ctx.print_id(id)?;
@@ -136,7 +136,7 @@ fn cmd_import_email(ctx: &Ctx, args: ImportEmailArgs) -> Result<()> {
 
 /// Imports one message: a duplicate or an automatic message changes nothing; a reply
 /// becomes a note; anything else a new request.
-fn deliver_mail(ctx: &Ctx, desk: &Desk, bytes: &[u8]) -> Result<Delivered> {
+fn deliver_mail(ctx: &Ctx, desk: &Desk, bytes: &[u8], index: &mut MessageIndex) -> Result<Delivered> {
     let limits = &desk.config.intake;
     if bytes.len() as u64 > limits.max_message_bytes {
         return Err(Error::refused(format!(
@@ -154,17 +154,22 @@ fn deliver_mail(ctx: &Ctx, desk: &Desk, bytes: &[u8]) -> Result<Delivered> {
             limits.max_attachment_bytes
         )));
     }
-    let index = MessageIndex::build(desk)?;
     if let Some(id) = index.by_message.get(&mail.message_id) {
         return Ok(Delivered::Duplicate(id.clone()));
     }
     if let Some(why) = &mail.automatic {
         return Ok(Delivered::Skipped(why.clone()));
     }
-    match thread_of(desk, &index, &mail)? {
-        Some(target) => note_from_mail(ctx, desk, &target, &mail).map(|()| Delivered::Note(target)),
-        None => request_from_mail(ctx, desk, mail),
+    let (message_id, thread) = (mail.message_id.clone(), mail.thread.clone());
+    let delivered = match thread_of(desk, index, &mail)? {
+        Some(target) => note_from_mail(ctx, desk, &target, &mail).map(|()| Delivered::Note(target))?,
+        None => request_from_mail(ctx, desk, mail)?,
+    };
+    // The next message of the same run sees this one.
+    if let Some(home) = delivered.id() {
+        index.add(home, Some(&message_id), thread.as_deref());
     }
+    Ok(delivered)
 }
 
 /// Where each stored Message-ID and Outlook thread lives. A promoted request's mail
@@ -375,14 +380,15 @@ fn cmd_import_maildir(ctx: &Ctx, args: ImportMaildirArgs) -> Result<()> {
         .collect();
     files.sort();
     let progress = std::io::stderr().is_terminal() && files.len() > 1;
+    let mut index = MessageIndex::build(&desk)?;
     let mut done: Vec<String> = Vec::new();
     let mut failed: Vec<(PathBuf, Error)> = Vec::new();
     for (i, file) in files.iter().enumerate() {
         if progress {
             eprint!("\rimporting {}/{}", i + 1, files.len());
         }
-        let delivered =
-            read_message(file, desk.config.intake.max_message_bytes).and_then(|b| deliver_mail(ctx, &desk, &b));
+        let delivered = read_message(file, desk.config.intake.max_message_bytes)
+            .and_then(|b| deliver_mail(ctx, &desk, &b, &mut index));
         match delivered {
             Ok(d) => {
                 move_to_cur(file, &cur)?;

@@ -131,12 +131,7 @@ impl Desk {
         self.files(T::KIND)?.iter().map(|rel| store::read_record(&self.abs(rel), rel)).collect()
     }
 
-    /// Reads every record of a kind, keeping each file's own result, for `tkt check`.
-    pub fn read_each<T: Keyed>(&self) -> Result<Vec<(PathBuf, Result<T>)>> {
-        self.read_each_of(T::KIND)
-    }
-
-    /// Reads every file of `kind` as a `T`, keeping each file's own result.
+    /// Reads every file of `kind` as a `T`, keeping each file's own result, for `tkt check`.
     pub fn read_each_of<T: Record>(&self, kind: Kind) -> Result<Vec<(PathBuf, Result<T>)>> {
         Ok(self
             .files(kind)?

@@ -39,7 +39,13 @@ pub fn cmd_doc_list(ctx: &Ctx, args: DocListArgs) -> Result<()> {
     if args.unpaid {
         kinds = vec![DocKind::Invoice];
     }
-    let due = |d: &Document| Balance::of_invoice(d, &all).due;
+    // One balance per invoice, computed once.
+    let balances: std::collections::HashMap<&str, Balance> = all
+        .iter()
+        .filter(|d| d.kind == DocKind::Invoice)
+        .map(|d| (d.id.as_str(), Balance::of_invoice(d, &all)))
+        .collect();
+    let due = |d: &Document| balances.get(d.id.as_str()).map(|b| b.due).unwrap_or_default();
     let docs: Vec<Document> = all
         .iter()
         .filter(|d| {
@@ -60,7 +66,7 @@ pub fn cmd_doc_list(ctx: &Ctx, args: DocListArgs) -> Result<()> {
     let status = |d: &Document| -> String {
         match d.kind {
             DocKind::Invoice => {
-                let b = Balance::of_invoice(d, &all);
+                let b = &balances[d.id.as_str()];
                 if b.due.0.is_zero() {
                     "settled".into()
                 } else {
