@@ -12,7 +12,7 @@ use crate::model::{
 };
 use crate::render::Format;
 use crate::rules::{
-    check_catalog, check_customer, check_document, check_equipment, check_item, check_request, check_ticket, Balance,
+    balances, check_catalog, check_customer, check_document, check_equipment, check_item, check_request, check_ticket,
     Problem, TicketRefs,
 };
 use crate::sync::merge::CONFLICTS;
@@ -196,6 +196,7 @@ fn check_documents(
 ) {
     let by_id: HashMap<&str, &Document> = documents.iter().map(|(_, d)| (d.id.as_str(), d)).collect();
     let all: Vec<Document> = documents.iter().map(|(_, d)| d.clone()).collect();
+    let all_balances = balances(&all);
     let mut billed: HashMap<&str, &str> = HashMap::new();
     for (path, d) in documents {
         let mut problems = check_document(d);
@@ -231,8 +232,7 @@ fn check_documents(
                 problems.push(Problem::new("sources", format!("{source} is already billed by {first}")));
             }
         }
-        if d.kind == DocKind::Invoice {
-            let b = Balance::of_invoice(d, &all);
+        if let Some(b) = all_balances.get(&d.id) {
             if b.credited.0 > b.invoiced.0 {
                 problems.push(Problem::new(
                     "balance",

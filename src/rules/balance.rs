@@ -1,6 +1,8 @@
 //! What an invoice is owed: invoiced, credited, paid, refunded, due; and how much more
 //! a credit note, a payment or a refund may take (DESIGN §5).
 
+use std::collections::HashMap;
+
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -21,28 +23,9 @@ impl Balance {
     /// The balance of `invoice` given all documents of the desk (or at least those of
     /// its ticket).
     pub fn of_invoice(invoice: &Document, docs: &[Document]) -> Balance {
-        let mut b = Balance { invoiced: Money(invoice.value().0), ..Balance::default() };
-        let credit_notes: Vec<&Document> = docs
-            .iter()
-            .filter(|d| d.kind == DocKind::CreditNote && d.invoice.as_deref() == Some(&invoice.id))
-            .collect();
-        b.credited = Money(credit_notes.iter().map(|c| c.value().0).sum());
-        b.paid = Money(
-            docs.iter()
-                .filter(|d| d.kind == DocKind::Payment && d.invoice.as_deref() == Some(&invoice.id))
-                .map(|d| d.value().0)
-                .sum(),
-        );
-        b.refunded = Money(
-            docs.iter()
-                .filter(|d| {
-                    d.kind == DocKind::Refund && credit_notes.iter().any(|c| d.credit_note.as_deref() == Some(&c.id))
-                })
-                .map(|d| d.value().0)
-                .sum(),
-        );
-        b.due = Money(b.invoiced.0 - b.credited.0 - b.paid.0 + b.refunded.0);
-        b
+        let mut relevant = vec![invoice.clone()];
+        relevant.extend(docs.iter().filter(|d| d.kind != DocKind::Invoice).cloned());
+        balances(&relevant).remove(&invoice.id).unwrap_or_default()
     }
 
     /// What a new credit note may still take: the invoice less what is already credited.
@@ -62,6 +45,37 @@ impl Balance {
     }
 }
 
+/// The balances of every invoice among `docs`, in one pass over them.
+pub fn balances(docs: &[Document]) -> HashMap<String, Balance> {
+    let mut out: HashMap<String, Balance> = docs
+        .iter()
+        .filter(|d| d.kind == DocKind::Invoice)
+        .map(|d| (d.id.clone(), Balance { invoiced: d.value(), ..Balance::default() }))
+        .collect();
+    let invoice_of_note: HashMap<&str, &str> = docs
+        .iter()
+        .filter(|d| d.kind == DocKind::CreditNote)
+        .filter_map(|d| d.invoice.as_deref().map(|i| (d.id.as_str(), i)))
+        .collect();
+    for d in docs {
+        let (invoice, field): (Option<&str>, fn(&mut Balance) -> &mut Money) = match d.kind {
+            DocKind::CreditNote => (d.invoice.as_deref(), |b| &mut b.credited),
+            DocKind::Payment => (d.invoice.as_deref(), |b| &mut b.paid),
+            DocKind::Refund => {
+                (d.credit_note.as_deref().and_then(|c| invoice_of_note.get(c).copied()), |b| &mut b.refunded)
+            }
+            _ => continue,
+        };
+        if let Some(b) = invoice.and_then(|i| out.get_mut(i)) {
+            field(b).0 += d.value().0;
+        }
+    }
+    for b in out.values_mut() {
+        b.due = Money(b.invoiced.0 - b.credited.0 - b.paid.0 + b.refunded.0);
+    }
+    out
+}
+
 /// What a credit note still owes in money: its total less its refunds, and never more
 /// than what the invoice has been overpaid.
 pub fn refundable(credit_note: &Document, invoice_balance: &Balance, docs: &[Document]) -> Decimal {
@@ -71,4 +85,28 @@ pub fn refundable(credit_note: &Document, invoice_balance: &Balance, docs: &[Doc
         .map(|d| d.value().0)
         .sum();
     (credit_note.value().0 - refunded).max(Decimal::ZERO).min(invoice_balance.overpaid())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn all_balances_in_one_pass_agree_with_one_invoice_at_a_time() {
+        let docs: Vec<Document> = serde_yaml::from_str(
+            "- {id: INV-2026-0001, kind: invoice, date: 2026-01-01, customer: C-0001, created_by: a, totals: {net: '100.00', vat: [], total: '122.00'}}
+- {id: INV-2026-0002, kind: invoice, date: 2026-01-02, customer: C-0001, created_by: a, totals: {net: '10.00', vat: [], total: '12.20'}}
+- {id: CN-2026-0001, kind: credit-note, date: 2026-01-03, customer: C-0001, created_by: a, invoice: INV-2026-0001, totals: {net: '20.00', vat: [], total: '24.40'}}
+- {id: PAY-2026-0001, kind: payment, date: 2026-01-04, customer: C-0001, created_by: a, invoice: INV-2026-0001, amount: '122.00'}
+- {id: RF-2026-0001, kind: refund, date: 2026-01-05, customer: C-0001, created_by: a, credit_note: CN-2026-0001, amount: '24.40'}
+",
+        )
+        .unwrap();
+        let all = balances(&docs);
+        for inv in docs.iter().filter(|d| d.kind == DocKind::Invoice) {
+            assert_eq!(all[&inv.id], Balance::of_invoice(inv, &docs));
+        }
+        assert_eq!(all["INV-2026-0001"].due, Money::default());
+        assert_eq!(all["INV-2026-0002"].due.to_string(), "12.20");
+    }
 }

@@ -12,7 +12,7 @@ mod terms;
 mod ticket;
 mod warranty;
 
-pub use balance::{refundable, Balance};
+pub use balance::{balances, refundable, Balance};
 pub use billing::{
     check_priced_lines, invoice_lines, item_line, line_net, round_cents, totals, InvoiceDraft, WARRANTY_NATURE,
     WARRANTY_NOTE,

@@ -2,11 +2,11 @@ use clap::Args;
 use rust_decimal::Decimal;
 
 use crate::model::{DocKind, Document, Line, Money, Rate};
-use crate::rules::{totals, Balance};
+use crate::rules::totals;
 use crate::{Error, Result};
 
 use super::super::Ctx;
-use super::{issue, new_document, DocArgs};
+use super::{invoice_balance, issue, new_document, DocArgs};
 
 #[derive(Debug, Args)]
 pub struct DocCreditArgs {
@@ -45,8 +45,7 @@ pub fn cmd_doc_credit(ctx: &Ctx, args: DocCreditArgs) -> Result<()> {
     } else {
         args.lines.iter().map(|spec| invoice_line(&invoice, spec)).collect::<Result<_>>()?
     };
-    let balance =
-        Balance::of_invoice(&invoice, &desk.documents(&[DocKind::CreditNote, DocKind::Payment, DocKind::Refund])?);
+    let balance = invoice_balance(&desk, &invoice)?;
     let total = totals(&lines).total;
     if total.0 > balance.creditable() {
         return Err(Error::refused(format!(

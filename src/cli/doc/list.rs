@@ -3,7 +3,7 @@ use clap::Args;
 
 use crate::model::{Customer, DocKind, Document};
 use crate::render::Format;
-use crate::rules::Balance;
+use crate::rules::balances;
 use crate::Result;
 
 use super::super::{parse_date, Ctx, FormatArg};
@@ -39,13 +39,8 @@ pub fn cmd_doc_list(ctx: &Ctx, args: DocListArgs) -> Result<()> {
     if args.unpaid {
         kinds = vec![DocKind::Invoice];
     }
-    // One balance per invoice, computed once.
-    let balances: std::collections::HashMap<&str, Balance> = all
-        .iter()
-        .filter(|d| d.kind == DocKind::Invoice)
-        .map(|d| (d.id.as_str(), Balance::of_invoice(d, &all)))
-        .collect();
-    let due = |d: &Document| balances.get(d.id.as_str()).map(|b| b.due).unwrap_or_default();
+    let balances = balances(&all);
+    let due = |d: &Document| balances.get(&d.id).map(|b| b.due).unwrap_or_default();
     let docs: Vec<Document> = all
         .iter()
         .filter(|d| {
@@ -66,7 +61,7 @@ pub fn cmd_doc_list(ctx: &Ctx, args: DocListArgs) -> Result<()> {
     let status = |d: &Document| -> String {
         match d.kind {
             DocKind::Invoice => {
-                let b = &balances[d.id.as_str()];
+                let b = &balances[&d.id];
                 if b.due.0.is_zero() {
                     "settled".into()
                 } else {

@@ -17,7 +17,7 @@ use rust_decimal::Decimal;
 use crate::desk::{write_atomic, Desk, FiscalNumbering};
 use crate::git::Pushed;
 use crate::model::{DocKind, Document, Item, Kind, Line, Rate, SequenceId, Ticket};
-use crate::rules::{check_document, item_line, refuse_if_any, totals};
+use crate::rules::{check_document, item_line, refuse_if_any, totals, Balance};
 use crate::sync::{publish, pull, undo_last_commit, SyncOptions};
 use crate::{Error, Result};
 
@@ -180,6 +180,11 @@ fn check_progressive_date(desk: &Desk, doc: &Document) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The balance of one invoice, from the documents that point at it.
+pub fn invoice_balance(desk: &Desk, invoice: &Document) -> Result<Balance> {
+    Ok(Balance::of_invoice(invoice, &desk.documents(&[DocKind::CreditNote, DocKind::Payment, DocKind::Refund])?))
 }
 
 /// Parses `CODE:QTY[:SERIAL]` (quantity 1 when left out).

@@ -6,7 +6,7 @@ use crate::rules::{refundable, Balance};
 use crate::{Error, Result};
 
 use super::super::Ctx;
-use super::{issue, new_document, DocArgs};
+use super::{invoice_balance, issue, new_document, DocArgs};
 
 #[derive(Debug, Args)]
 pub struct DocPayArgs {
@@ -47,8 +47,7 @@ pub fn cmd_doc_pay(ctx: &Ctx, args: DocPayArgs) -> Result<()> {
     if invoice.kind != DocKind::Invoice {
         return Err(Error::refused(format!("{} is a {}, not an invoice", invoice.id, invoice.kind)));
     }
-    let balance =
-        Balance::of_invoice(&invoice, &desk.documents(&[DocKind::CreditNote, DocKind::Payment, DocKind::Refund])?);
+    let balance = invoice_balance(&desk, &invoice)?;
     let payable = balance.payable();
     let amount = checked_amount(
         args.money.amount,

@@ -6,7 +6,6 @@ use clap::Args;
 use crate::desk::{write_atomic, Desk};
 use crate::model::{Customer, DocKind, Document, Kind, Ticket};
 use crate::print::{PrintFormat, PrintInput};
-use crate::rules::Balance;
 use crate::Result;
 
 use super::super::Ctx;
@@ -46,11 +45,7 @@ pub fn render_document(desk: &Desk, doc: &Document, format: PrintFormat) -> Resu
     };
     // A draft (`ticket invoice --dry-run`) has no balance yet.
     let issued = desk.exists(Kind::Document(doc.kind), &doc.id);
-    let balance = if doc.kind == DocKind::Invoice && issued {
-        Some(Balance::of_invoice(doc, &desk.documents(&[DocKind::CreditNote, DocKind::Payment, DocKind::Refund])?))
-    } else {
-        None
-    };
+    let balance = if doc.kind == DocKind::Invoice && issued { Some(super::invoice_balance(desk, doc)?) } else { None };
     crate::print::render_document(
         &PrintInput {
             config: &desk.config,

@@ -2,7 +2,6 @@ use clap::Args;
 
 use crate::model::DocKind;
 use crate::render::Format;
-use crate::rules::Balance;
 use crate::Result;
 
 use super::super::{Ctx, FormatArg};
@@ -20,7 +19,7 @@ pub fn cmd_doc_show(ctx: &Ctx, args: DocShowArgs) -> Result<()> {
     let mut out = ctx.out();
     out.record(args.format.format, &doc)?;
     if args.format.format == Format::Table && doc.kind == DocKind::Invoice {
-        let b = Balance::of_invoice(&doc, &desk.documents(&[DocKind::CreditNote, DocKind::Payment, DocKind::Refund])?);
+        let b = super::invoice_balance(&desk, &doc)?;
         out.card(&[
             ("balance.credited".into(), b.credited.to_string()),
             ("balance.paid".into(), b.paid.to_string()),

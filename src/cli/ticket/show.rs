@@ -1,8 +1,8 @@
 use clap::Args;
 
-use crate::model::{Customer, DocKind, Document, Money, State, Ticket};
+use crate::model::{Customer, Document, Money, State, Ticket};
 use crate::render::{text, Format};
-use crate::rules::Balance;
+use crate::rules::{balances, Balance};
 use crate::Result;
 
 use super::super::{Ctx, FormatArg};
@@ -106,8 +106,8 @@ pub fn cmd_ticket_show(ctx: &Ctx, args: TicketShowArgs) -> Result<()> {
             })
             .collect();
         section("documents", &lines.join("\n"))?;
-        let invoices: Vec<Balance> =
-            docs.iter().filter(|d| d.kind == DocKind::Invoice).map(|d| Balance::of_invoice(d, &all)).collect();
+        let all_balances = balances(&all);
+        let invoices: Vec<&Balance> = docs.iter().filter_map(|d| all_balances.get(&d.id)).collect();
         if !invoices.is_empty() {
             let sum = |f: fn(&Balance) -> Money| Money(invoices.iter().map(|b| f(b).0).sum());
             let line = format!(
