@@ -93,8 +93,7 @@ pub fn cmd_merge_driver(ctx: &Ctx, args: MergeDriverArgs) -> Result<()> {
     let (base, ours, theirs) = (read(&args.base)?, read(&args.ours)?, read(&args.theirs)?);
     let kind = (0..args.path.components().count())
         .find_map(|skip| Desk::kind_of_path(&args.path.components().skip(skip).collect::<PathBuf>()));
-    let numbered = matches!(kind, Some(Kind::Ticket | Kind::Request | Kind::Customer | Kind::Document(_)));
-    if base.is_empty() && numbered {
+    if base.is_empty() && kind.is_some_and(Kind::is_numbered) {
         return Err(Error::busy(format!(
             "{}: both sides created this record; run tkt sync, which renumbers the unpublished one",
             args.path.display()

@@ -59,6 +59,12 @@ impl Kind {
         }
     }
 
+    /// Whether ids of the kind are numbers the desk hands out (so two clones can create
+    /// the same one), rather than names people choose.
+    pub fn is_numbered(self) -> bool {
+        matches!(self, Kind::Ticket | Kind::Request | Kind::Customer | Kind::Document(_))
+    }
+
     /// Whether the kind's files are grouped by year (`tickets/2026/T-2026-0001.yaml`).
     pub fn by_year(self) -> bool {
         matches!(self, Kind::Ticket | Kind::Request | Kind::Document(_))

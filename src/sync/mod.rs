@@ -177,7 +177,6 @@ fn commit_hand_edits(desk: &Desk, repo: &Repo, author: &Author) -> Result<Vec<Pa
     Ok(changed)
 }
 
-#[allow(clippy::too_many_arguments)]
 fn integrate(
     desk: &Desk,
     repo: &Repo,
@@ -245,12 +244,6 @@ fn plan_merge(desk: &Desk, repo: &Repo, base: Option<&str>, ours: &str, theirs: 
     let theirs_changed: Vec<PathBuf> = repo.changed_paths(base, theirs)?;
     let mut plan = MergePlan { files: BTreeMap::new(), renumbered: vec![], conflicts: vec![], kept: vec![] };
     let mut collisions: Vec<PathBuf> = Vec::new();
-    let at = |commit: Option<&str>, p: &Path| -> Result<Option<FileState>> {
-        match commit {
-            Some(c) => repo.file_at(c, p),
-            None => Ok(None),
-        }
-    };
     for path in &theirs_changed {
         let t = repo.file_at(theirs, path)?;
         if !ours_changed.contains(path) {
@@ -261,7 +254,10 @@ fn plan_merge(desk: &Desk, repo: &Repo, base: Option<&str>, ours: &str, theirs: 
         if o == t {
             continue;
         }
-        let b = at(base, path)?;
+        let b = match base {
+            Some(c) => repo.file_at(c, path)?,
+            None => None,
+        };
         let rel = path.strip_prefix(&prefix).ok().map(Path::to_path_buf);
         let kind = rel.as_deref().and_then(Desk::kind_of_path);
         let (Some(rel), Some(kind)) = (rel, kind) else {
@@ -269,7 +265,7 @@ fn plan_merge(desk: &Desk, repo: &Repo, base: Option<&str>, ours: &str, theirs: 
                 .with_hint("it is not a tkt record: merge it with git (git merge), then run tkt sync again"));
         };
         match (&b, &o, &t) {
-            (None, Some(_), Some(_)) if is_numbered(kind) => collisions.push(path.clone()),
+            (None, Some(_), Some(_)) if kind.is_numbered() => collisions.push(path.clone()),
             (_, None, Some(_)) | (_, Some(_), None) => {
                 plan.kept.push(rel);
                 if o.is_none() {
@@ -306,11 +302,6 @@ fn plan_merge(desk: &Desk, repo: &Repo, base: Option<&str>, ours: &str, theirs: 
         renumber(desk, repo, &prefix, ours, theirs, &ours_changed, &theirs_changed, &collisions, &mut plan)?;
     }
     Ok(plan)
-}
-
-/// Records numbered per desk: two clones can create the same id.
-fn is_numbered(kind: Kind) -> bool {
-    matches!(kind, Kind::Ticket | Kind::Request | Kind::Customer | Kind::Document(_))
 }
 
 /// Gives this clone's colliding records the next free numbers and rewrites every
