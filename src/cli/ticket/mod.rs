@@ -127,7 +127,7 @@ fn decide_warranty(ctx: &Ctx, desk: &Desk, t: &mut Ticket, args: &WarrantyArgs, 
             (Some(u), _) => {
                 return Err(Error::refused(format!(
                     "{}: the warranty of {} (until {}) does not cover {opened}",
-                    t.id_or_new(),
+                    shown_id(t),
                     u.serial,
                     until(u)
                 ))
@@ -152,17 +152,12 @@ fn decide_warranty(ctx: &Ctx, desk: &Desk, t: &mut Ticket, args: &WarrantyArgs, 
     Ok(None)
 }
 
-trait IdOrNew {
-    fn id_or_new(&self) -> &str;
-}
-
-impl IdOrNew for Ticket {
-    fn id_or_new(&self) -> &str {
-        if self.id.is_empty() {
-            "new ticket"
-        } else {
-            &self.id
-        }
+/// A ticket's id for messages; a ticket being created has none yet.
+fn shown_id(t: &Ticket) -> &str {
+    if t.id.is_empty() {
+        "new ticket"
+    } else {
+        &t.id
     }
 }
 
@@ -187,7 +182,7 @@ fn check_against_desk(desk: &Desk, t: &Ticket) -> Result<()> {
         item: t.item.as_ref().map(|_| item.as_ref()),
         unit: t.serial.as_ref().map(|_| unit.as_ref().map(|u| (u, unit_item.as_ref()))),
     };
-    refuse_if_any(&format!("ticket {}", t.id_or_new()), check_ticket(t, &desk.config, &refs))
+    refuse_if_any(&format!("ticket {}", shown_id(t)), check_ticket(t, &desk.config, &refs))
 }
 
 /// Applies `--set NAME=VALUE` (an empty value removes the field).
