@@ -13,6 +13,7 @@ pub mod intake;
 pub mod model;
 pub mod print;
 pub mod render;
+pub mod report;
 pub mod rules;
 pub mod sync;
 

@@ -14,6 +14,7 @@ mod equipment;
 mod import;
 mod init;
 mod item;
+mod report;
 mod request;
 mod state;
 mod sync;
@@ -79,6 +80,8 @@ pub enum Command {
     /// Documents: list, show, print; credit notes, payments, refunds; close orders.
     #[command(subcommand)]
     Doc(doc::DocCommand),
+    /// Reports: summary, aging, hours, billing, receivables, warranty, equipment.
+    Report(report::ReportArgs),
     /// Sync with the team's remote: commit hand edits, fetch, merge records, push.
     Sync(sync::SyncArgs),
     /// Check every record of the desk and list what is wrong, one line each.
@@ -122,6 +125,7 @@ fn dispatch(ctx: &Ctx, command: Command) -> crate::Result<()> {
         Command::Item(cmd) => item::run(ctx, cmd),
         Command::Equipment(cmd) => equipment::run(ctx, cmd),
         Command::Doc(cmd) => doc::run(ctx, cmd),
+        Command::Report(args) => report::cmd_report(ctx, args),
         Command::Sync(args) => sync::cmd_sync(ctx, args),
         Command::MergeDriver(args) => sync::cmd_merge_driver(ctx, args),
         Command::Check(args) => check::cmd_check(ctx, args),

@@ -1,0 +1,343 @@
+//! Reports for the business: pure functions from the desk's records to a table of plain
+//! values (text and numbers), which the command line prints as a table, CSV or JSON.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{Datelike, NaiveDate};
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::Decimal;
+use serde_json::Value;
+
+use crate::desk::Billing;
+use crate::model::{DocKind, Document, Item, State, Ticket};
+use crate::rules::balances;
+
+/// A report: column names and rows of plain values.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Report {
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<Value>>,
+}
+
+impl Report {
+    fn new(columns: &[&str]) -> Report {
+        Report { columns: columns.iter().map(|c| c.to_string()).collect(), rows: vec![] }
+    }
+
+    /// Rows as objects keyed by column, for JSON and CSV.
+    pub fn objects(&self) -> Vec<serde_json::Map<String, Value>> {
+        self.rows.iter().map(|r| self.columns.iter().cloned().zip(r.iter().cloned()).collect()).collect()
+    }
+}
+
+/// What a report may be grouped by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum GroupBy {
+    Assignee,
+    Priority,
+    Technician,
+    Customer,
+    Month,
+    Item,
+}
+
+/// The records a report reads.
+pub struct Data<'a> {
+    pub tickets: &'a [Ticket],
+    pub catalog: &'a [State],
+    pub docs: &'a [Document],
+    pub items: &'a HashMap<String, Item>,
+    pub billing: &'a Billing,
+}
+
+/// The period, the day the report is made, and its options.
+#[derive(Debug, Clone)]
+pub struct Params {
+    pub since: Option<NaiveDate>,
+    pub until: Option<NaiveDate>,
+    pub today: NaiveDate,
+    pub group_by: Option<GroupBy>,
+    /// For `equipment`: a second ticket on the same unit within this many days is a repeat.
+    pub within_days: i64,
+}
+
+impl Params {
+    fn in_period(&self, day: NaiveDate) -> bool {
+        self.since.is_none_or(|s| day >= s) && self.until.is_none_or(|u| day <= u)
+    }
+}
+
+/// A decimal as a plain JSON number (exact for amounts with up to 15 digits).
+pub fn number(d: Decimal) -> Value {
+    let d = d.normalize();
+    if d.fract().is_zero() {
+        if let Some(n) = d.to_i64() {
+            return Value::from(n);
+        }
+    }
+    d.to_f64().and_then(serde_json::Number::from_f64).map(Value::Number).unwrap_or(Value::Null)
+}
+
+fn text(s: impl Into<String>) -> Value {
+    Value::String(s.into())
+}
+
+fn closed_states(catalog: &[State]) -> Vec<&str> {
+    catalog.iter().filter(|s| s.closed).map(|s| s.id.as_str()).collect()
+}
+
+/// Tickets by state; opened and closed in the period; median and 90th percentile days to
+/// close; backlog (open tickets) at the start and at the end of the period.
+pub fn summary(data: &Data, p: &Params) -> Report {
+    let mut r = Report::new(&["metric", "value"]);
+    let closed = closed_states(data.catalog);
+    let opened = data.tickets.iter().filter(|t| p.in_period(t.opened_at.date_naive())).count();
+    let mut days: Vec<i64> = data
+        .tickets
+        .iter()
+        .filter_map(|t| t.closed_at.filter(|c| closed.contains(&t.state.as_str()) && p.in_period(c.date_naive())).map(|c| (c - t.opened_at).num_seconds()))
+        .map(|s| s.max(0))
+        .collect();
+    days.sort_unstable();
+    let percentile = |q: f64| -> Value {
+        if days.is_empty() {
+            return Value::Null;
+        }
+        // Nearest rank, in days with one decimal.
+        let rank = ((q * days.len() as f64).ceil() as usize).clamp(1, days.len());
+        let d = Decimal::from(days[rank - 1]) / Decimal::from(86_400);
+        number(d.round_dp(1))
+    };
+    let open_on = |day: NaiveDate| {
+        data.tickets
+            .iter()
+            .filter(|t| t.opened_at.date_naive() <= day && t.closed_at.is_none_or(|c| c.date_naive() > day))
+            .count()
+    };
+    r.rows.push(vec![text("opened"), Value::from(opened)]);
+    r.rows.push(vec![text("closed"), Value::from(days.len())]);
+    r.rows.push(vec![text("median_days_to_close"), percentile(0.5)]);
+    r.rows.push(vec![text("p90_days_to_close"), percentile(0.9)]);
+    let start = p.since.and_then(|s| s.pred_opt());
+    r.rows.push(vec![text("backlog_start"), start.map(|d| Value::from(open_on(d))).unwrap_or(Value::from(0))]);
+    r.rows.push(vec![text("backlog_end"), Value::from(open_on(p.until.unwrap_or(p.today)))]);
+    for s in data.catalog {
+        let n = data.tickets.iter().filter(|t| t.state == s.id).count();
+        r.rows.push(vec![text(format!("state.{}", s.id)), Value::from(n)]);
+    }
+    r
+}
+
+/// Open tickets by age (0-2 days, 3-7, 8-30, over 30) per assignee (or priority), and
+/// how many are past their due day.
+pub fn aging(data: &Data, p: &Params) -> Report {
+    let by_priority = p.group_by == Some(GroupBy::Priority);
+    let mut r = Report::new(&[if by_priority { "priority" } else { "assignee" }, "0-2", "3-7", "8-30", "30+", "total", "overdue"]);
+    let closed = closed_states(data.catalog);
+    let mut groups: BTreeMap<String, [i64; 6]> = BTreeMap::new();
+    for t in data.tickets.iter().filter(|t| !closed.contains(&t.state.as_str())) {
+        let key = if by_priority { t.priority.as_str().to_string() } else { t.assignee.clone().unwrap_or_else(|| "-".into()) };
+        let age = (p.today - t.opened_at.date_naive()).num_days();
+        let bucket = match age {
+            ..=2 => 0,
+            3..=7 => 1,
+            8..=30 => 2,
+            _ => 3,
+        };
+        let g = groups.entry(key).or_default();
+        g[bucket] += 1;
+        g[4] += 1;
+        g[5] += i64::from(t.due.is_some_and(|d| d < p.today));
+    }
+    for (k, g) in groups {
+        let mut row = vec![text(k)];
+        row.extend(g.iter().map(|n| Value::from(*n)));
+        r.rows.push(row);
+    }
+    r
+}
+
+/// Work-report hours and travel per technician (or customer, or month), split billable
+/// and warranty.
+pub fn hours(data: &Data, p: &Params) -> Report {
+    let group = p.group_by.unwrap_or(GroupBy::Technician);
+    let mut r = Report::new(&[group_name(group), "reports", "hours", "travel_hours", "billable_hours", "warranty_hours"]);
+    let warranty: HashMap<&str, bool> = data.tickets.iter().map(|t| (t.id.as_str(), t.warranty)).collect();
+    let mut groups: BTreeMap<String, [Decimal; 5]> = BTreeMap::new();
+    for d in data.docs.iter().filter(|d| d.kind == DocKind::WorkReport && p.in_period(d.date)) {
+        let key = match group {
+            GroupBy::Customer => d.customer.clone(),
+            GroupBy::Month => month(d.date),
+            _ => d.technician.clone().unwrap_or_else(|| "-".into()),
+        };
+        let h = d.hours.map(|h| h.0).unwrap_or_default();
+        let g = groups.entry(key).or_default();
+        g[0] += Decimal::ONE;
+        g[1] += h;
+        g[2] += d.travel_hours.map(|h| h.0).unwrap_or_default();
+        if d.ticket.as_deref().and_then(|t| warranty.get(t)).copied().unwrap_or(false) {
+            g[4] += h;
+        } else {
+            g[3] += h;
+        }
+    }
+    for (k, g) in groups {
+        let mut row = vec![text(k)];
+        row.extend(g.iter().map(|n| number(*n)));
+        r.rows.push(row);
+    }
+    r
+}
+
+/// Invoiced, credited, paid and refunded per month (or customer), from the documents dated
+/// in the period; what is still due of the invoices of the group; and the VAT of each rate.
+pub fn billing(data: &Data, p: &Params) -> Report {
+    let by_customer = p.group_by == Some(GroupBy::Customer);
+    let docs: Vec<&Document> = data.docs.iter().filter(|d| p.in_period(d.date)).collect();
+    let mut rates: Vec<String> = docs
+        .iter()
+        .filter(|d| d.kind == DocKind::Invoice)
+        .flat_map(|d| d.totals.iter().flat_map(|t| t.vat.iter().map(|v| v.rate.to_string())))
+        .collect();
+    rates.sort_by_key(|r| std::cmp::Reverse(r.parse::<Decimal>().unwrap_or_default()));
+    rates.dedup();
+    let mut columns: Vec<String> = vec![if by_customer { "customer" } else { "month" }.into()];
+    columns.extend(["invoiced", "credited", "paid", "refunded", "due"].map(String::from));
+    columns.extend(rates.iter().map(|r| format!("vat_{r}")));
+    let outstanding = balances(data.docs);
+    let mut groups: BTreeMap<String, Vec<Decimal>> = BTreeMap::new();
+    for d in &docs {
+        let slot = match d.kind {
+            DocKind::Invoice => 0,
+            DocKind::CreditNote => 1,
+            DocKind::Payment => 2,
+            DocKind::Refund => 3,
+            _ => continue,
+        };
+        let key = if by_customer { d.customer.clone() } else { month(d.date) };
+        let g = groups.entry(key).or_insert_with(|| vec![Decimal::ZERO; 5 + rates.len()]);
+        g[slot] += d.value().0;
+        if d.kind == DocKind::Invoice {
+            g[4] += outstanding.get(&d.id).map(|b| b.due.0).unwrap_or_default();
+            for v in d.totals.iter().flat_map(|t| t.vat.iter()) {
+                if let Some(i) = rates.iter().position(|r| *r == v.rate.to_string()) {
+                    g[5 + i] += v.tax.0;
+                }
+            }
+        }
+    }
+    let mut r = Report { columns, rows: vec![] };
+    for (k, g) in groups {
+        let mut row = vec![text(k)];
+        row.extend(g.iter().map(|n| number(*n)));
+        r.rows.push(row);
+    }
+    r
+}
+
+/// Invoices with something still due, with their due date and days overdue.
+pub fn receivables(data: &Data, p: &Params) -> Report {
+    let mut r = Report::new(&["invoice", "customer", "date", "due_date", "total", "due", "days_overdue"]);
+    let all = balances(data.docs);
+    for d in data.docs.iter().filter(|d| d.kind == DocKind::Invoice && p.in_period(d.date)) {
+        let Some(b) = all.get(&d.id).filter(|b| b.due.0 > Decimal::ZERO) else { continue };
+        let due_date = d.payment.as_ref().map(|p| p.due_date).unwrap_or(d.date);
+        let overdue = (p.today - due_date).num_days().max(0);
+        r.rows.push(vec![
+            text(&d.id),
+            text(&d.customer),
+            text(d.date.to_string()),
+            text(due_date.to_string()),
+            number(d.value().0),
+            number(b.due.0),
+            Value::from(overdue),
+        ]);
+    }
+    r
+}
+
+/// Warranty interventions per item: tickets, hours, and what the business gave away at
+/// list price (labour, travel, materials).
+pub fn warranty(data: &Data, p: &Params) -> Report {
+    let mut r = Report::new(&["item", "tickets", "hours", "labour_value", "travel_value", "materials_value", "given_away"]);
+    let price = |code: &Option<String>| {
+        code.as_ref().and_then(|c| data.items.get(c)).and_then(|i| i.price).map(|p| p.0).unwrap_or_default()
+    };
+    let (labour, travel) = (price(&data.billing.labour_item), price(&data.billing.travel_item));
+    let mut groups: BTreeMap<String, [Decimal; 5]> = BTreeMap::new();
+    for t in data.tickets.iter().filter(|t| t.warranty && p.in_period(t.opened_at.date_naive())) {
+        let g = groups.entry(t.item.clone().unwrap_or_else(|| "-".into())).or_default();
+        g[0] += Decimal::ONE;
+        for d in data.docs.iter().filter(|d| d.kind == DocKind::WorkReport && d.ticket.as_deref() == Some(&t.id)) {
+            let h = d.hours.map(|h| h.0).unwrap_or_default();
+            g[1] += h;
+            g[2] += h * labour;
+            g[3] += d.travel_hours.map(|h| h.0).unwrap_or_default() * travel;
+            for m in &d.materials {
+                g[4] += m.qty.0 * data.items.get(&m.item).and_then(|i| i.price).map(|p| p.0).unwrap_or_default();
+            }
+        }
+    }
+    for (k, g) in groups {
+        r.rows.push(vec![
+            text(k),
+            number(g[0]),
+            number(g[1]),
+            number(g[2]),
+            number(g[3]),
+            number(g[4]),
+            number(g[2] + g[3] + g[4]),
+        ]);
+    }
+    r
+}
+
+/// Tickets per unit (and its item), and repeat failures: tickets opened on the same unit
+/// within `within_days` of the one before.
+pub fn equipment(data: &Data, p: &Params) -> Report {
+    let by_item = p.group_by == Some(GroupBy::Item);
+    let mut r = if by_item {
+        Report::new(&["item", "units", "tickets", "repeats"])
+    } else {
+        Report::new(&["serial", "item", "customer", "tickets", "repeats"])
+    };
+    let mut by_serial: BTreeMap<&str, Vec<&Ticket>> = BTreeMap::new();
+    for t in data.tickets.iter().filter(|t| p.in_period(t.opened_at.date_naive())) {
+        if let Some(s) = &t.serial {
+            by_serial.entry(s.as_str()).or_default().push(t);
+        }
+    }
+    let mut items: BTreeMap<String, [i64; 3]> = BTreeMap::new();
+    for (serial, mut ts) in by_serial {
+        ts.sort_by_key(|t| t.opened_at);
+        let repeats = ts.windows(2).filter(|w| (w[1].opened_at - w[0].opened_at).num_days() <= p.within_days).count() as i64;
+        let item = ts[0].item.clone().unwrap_or_else(|| "-".into());
+        if by_item {
+            let g = items.entry(item).or_default();
+            g[0] += 1;
+            g[1] += ts.len() as i64;
+            g[2] += repeats;
+        } else {
+            r.rows.push(vec![text(serial), text(item), text(&ts[0].customer), Value::from(ts.len()), Value::from(repeats)]);
+        }
+    }
+    for (k, g) in items {
+        r.rows.push(vec![text(k), Value::from(g[0]), Value::from(g[1]), Value::from(g[2])]);
+    }
+    r
+}
+
+fn month(d: NaiveDate) -> String {
+    format!("{:04}-{:02}", d.year(), d.month())
+}
+
+fn group_name(g: GroupBy) -> &'static str {
+    match g {
+        GroupBy::Assignee => "assignee",
+        GroupBy::Priority => "priority",
+        GroupBy::Technician => "technician",
+        GroupBy::Customer => "customer",
+        GroupBy::Month => "month",
+        GroupBy::Item => "item",
+    }
+}
