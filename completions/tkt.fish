@@ -37,6 +37,7 @@ complete -c tkt -n "__fish_tkt_needs_command" -f -a "customer" -d 'Customers and
 complete -c tkt -n "__fish_tkt_needs_command" -f -a "item" -d 'Products and services, with price, VAT rate, serial pattern and warranty'
 complete -c tkt -n "__fish_tkt_needs_command" -f -a "equipment" -d 'Serial-numbered units sold to customers, and their warranty'
 complete -c tkt -n "__fish_tkt_needs_command" -f -a "doc" -d 'Documents: list, show, print; credit notes, payments, refunds; close orders'
+complete -c tkt -n "__fish_tkt_needs_command" -f -a "report" -d 'Reports: summary, aging, hours, billing, receivables, warranty, equipment'
 complete -c tkt -n "__fish_tkt_needs_command" -f -a "sync" -d 'Sync with the team\'s remote: commit hand edits, fetch, merge records, push'
 complete -c tkt -n "__fish_tkt_needs_command" -f -a "check" -d 'Check every record of the desk and list what is wrong, one line each'
 complete -c tkt -n "__fish_tkt_needs_command" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, elvish, powershell) or the man page'
@@ -727,6 +728,29 @@ complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_
 complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from help" -f -a "refund" -d 'Record a refund paid out against a credit note'
 complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from help" -f -a "close" -d 'Close a job order, or mark a sales order fulfilled or cancelled'
 complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tkt -n "__fish_tkt_using_subcommand report" -l since -d 'From this day (tickets opened, documents dated, work done)' -r
+complete -c tkt -n "__fish_tkt_using_subcommand report" -l until -d 'Up to this day, included' -r
+complete -c tkt -n "__fish_tkt_using_subcommand report" -l customer -d 'Only this customer\'s tickets and documents' -r
+complete -c tkt -n "__fish_tkt_using_subcommand report" -l assignee -d 'Only tickets assigned to USER (and their documents)' -r
+complete -c tkt -n "__fish_tkt_using_subcommand report" -l item -d 'Only tickets about this item' -r
+complete -c tkt -n "__fish_tkt_using_subcommand report" -l state -d 'Only tickets in this state' -r
+complete -c tkt -n "__fish_tkt_using_subcommand report" -l warranty -d 'Only warranty tickets (`--warranty false`: only the others)' -r -f -a "true\t''
+false\t''"
+complete -c tkt -n "__fish_tkt_using_subcommand report" -l group-by -d 'Group rows by: assignee or priority (aging); technician, customer or month (hours); month or customer (billing); item (equipment)' -r -f -a "assignee\t''
+priority\t''
+technician\t''
+customer\t''
+month\t''
+item\t''"
+complete -c tkt -n "__fish_tkt_using_subcommand report" -l within -d 'equipment: a ticket on the same unit within N days of the previous one is a repeat' -r
+complete -c tkt -n "__fish_tkt_using_subcommand report" -s f -l format -d 'Output format: table for people; json, yaml and csv for scripts (keys are the YAML field names)' -r -f -a "table\t''
+json\t''
+yaml\t''
+csv\t''"
+complete -c tkt -n "__fish_tkt_using_subcommand report" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
+complete -c tkt -n "__fish_tkt_using_subcommand report" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
+complete -c tkt -n "__fish_tkt_using_subcommand report" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tkt -n "__fish_tkt_using_subcommand report" -s V -l version -d 'Print version'
 complete -c tkt -n "__fish_tkt_using_subcommand sync" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
 complete -c tkt -n "__fish_tkt_using_subcommand sync" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
 complete -c tkt -n "__fish_tkt_using_subcommand sync" -s h -l help -d 'Print help'
@@ -747,20 +771,21 @@ complete -c tkt -n "__fish_tkt_using_subcommand merge-driver" -s C -l desk -d 'U
 complete -c tkt -n "__fish_tkt_using_subcommand merge-driver" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
 complete -c tkt -n "__fish_tkt_using_subcommand merge-driver" -s h -l help -d 'Print help'
 complete -c tkt -n "__fish_tkt_using_subcommand merge-driver" -s V -l version -d 'Print version'
-complete -c tkt -n "__fish_tkt_using_subcommand help; and not __fish_seen_subcommand_from init ticket request import state customer item equipment doc sync check completions merge-driver help" -f -a "init" -d 'Create a desk: tkt.toml, the state catalog, a git repository and a first commit'
-complete -c tkt -n "__fish_tkt_using_subcommand help; and not __fish_seen_subcommand_from init ticket request import state customer item equipment doc sync check completions merge-driver help" -f -a "ticket" -d 'Open, follow and close tickets'
-complete -c tkt -n "__fish_tkt_using_subcommand help; and not __fish_seen_subcommand_from init ticket request import state customer item equipment doc sync check completions merge-driver help" -f -a "request" -d 'Customer requests (phone, e-mail, form) before they become tickets'
-complete -c tkt -n "__fish_tkt_using_subcommand help; and not __fish_seen_subcommand_from init ticket request import state customer item equipment doc sync check completions merge-driver help" -f -a "import" -d 'Import e-mail (one message or a maildir) and support-form posts'
-complete -c tkt -n "__fish_tkt_using_subcommand help; and not __fish_seen_subcommand_from init ticket request import state customer item equipment doc sync check completions merge-driver help" -f -a "state" -d 'Edit the state catalog: names, order, closed states, allowed transitions'
-complete -c tkt -n "__fish_tkt_using_subcommand help; and not __fish_seen_subcommand_from init ticket request import state customer item equipment doc sync check completions merge-driver help" -f -a "customer" -d 'Customers and their fiscal data'
-complete -c tkt -n "__fish_tkt_using_subcommand help; and not __fish_seen_subcommand_from init ticket request import state customer item equipment doc sync check completions merge-driver help" -f -a "item" -d 'Products and services, with price, VAT rate, serial pattern and warranty'
-complete -c tkt -n "__fish_tkt_using_subcommand help; and not __fish_seen_subcommand_from init ticket request import state customer item equipment doc sync check completions merge-driver help" -f -a "equipment" -d 'Serial-numbered units sold to customers, and their warranty'
-complete -c tkt -n "__fish_tkt_using_subcommand help; and not __fish_seen_subcommand_from init ticket request import state customer item equipment doc sync check completions merge-driver help" -f -a "doc" -d 'Documents: list, show, print; credit notes, payments, refunds; close orders'
-complete -c tkt -n "__fish_tkt_using_subcommand help; and not __fish_seen_subcommand_from init ticket request import state customer item equipment doc sync check completions merge-driver help" -f -a "sync" -d 'Sync with the team\'s remote: commit hand edits, fetch, merge records, push'
-complete -c tkt -n "__fish_tkt_using_subcommand help; and not __fish_seen_subcommand_from init ticket request import state customer item equipment doc sync check completions merge-driver help" -f -a "check" -d 'Check every record of the desk and list what is wrong, one line each'
-complete -c tkt -n "__fish_tkt_using_subcommand help; and not __fish_seen_subcommand_from init ticket request import state customer item equipment doc sync check completions merge-driver help" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, elvish, powershell) or the man page'
-complete -c tkt -n "__fish_tkt_using_subcommand help; and not __fish_seen_subcommand_from init ticket request import state customer item equipment doc sync check completions merge-driver help" -f -a "merge-driver" -d 'The merge driver git runs for records (set up by tkt init and tkt sync)'
-complete -c tkt -n "__fish_tkt_using_subcommand help; and not __fish_seen_subcommand_from init ticket request import state customer item equipment doc sync check completions merge-driver help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tkt -n "__fish_tkt_using_subcommand help; and not __fish_seen_subcommand_from init ticket request import state customer item equipment doc report sync check completions merge-driver help" -f -a "init" -d 'Create a desk: tkt.toml, the state catalog, a git repository and a first commit'
+complete -c tkt -n "__fish_tkt_using_subcommand help; and not __fish_seen_subcommand_from init ticket request import state customer item equipment doc report sync check completions merge-driver help" -f -a "ticket" -d 'Open, follow and close tickets'
+complete -c tkt -n "__fish_tkt_using_subcommand help; and not __fish_seen_subcommand_from init ticket request import state customer item equipment doc report sync check completions merge-driver help" -f -a "request" -d 'Customer requests (phone, e-mail, form) before they become tickets'
+complete -c tkt -n "__fish_tkt_using_subcommand help; and not __fish_seen_subcommand_from init ticket request import state customer item equipment doc report sync check completions merge-driver help" -f -a "import" -d 'Import e-mail (one message or a maildir) and support-form posts'
+complete -c tkt -n "__fish_tkt_using_subcommand help; and not __fish_seen_subcommand_from init ticket request import state customer item equipment doc report sync check completions merge-driver help" -f -a "state" -d 'Edit the state catalog: names, order, closed states, allowed transitions'
+complete -c tkt -n "__fish_tkt_using_subcommand help; and not __fish_seen_subcommand_from init ticket request import state customer item equipment doc report sync check completions merge-driver help" -f -a "customer" -d 'Customers and their fiscal data'
+complete -c tkt -n "__fish_tkt_using_subcommand help; and not __fish_seen_subcommand_from init ticket request import state customer item equipment doc report sync check completions merge-driver help" -f -a "item" -d 'Products and services, with price, VAT rate, serial pattern and warranty'
+complete -c tkt -n "__fish_tkt_using_subcommand help; and not __fish_seen_subcommand_from init ticket request import state customer item equipment doc report sync check completions merge-driver help" -f -a "equipment" -d 'Serial-numbered units sold to customers, and their warranty'
+complete -c tkt -n "__fish_tkt_using_subcommand help; and not __fish_seen_subcommand_from init ticket request import state customer item equipment doc report sync check completions merge-driver help" -f -a "doc" -d 'Documents: list, show, print; credit notes, payments, refunds; close orders'
+complete -c tkt -n "__fish_tkt_using_subcommand help; and not __fish_seen_subcommand_from init ticket request import state customer item equipment doc report sync check completions merge-driver help" -f -a "report" -d 'Reports: summary, aging, hours, billing, receivables, warranty, equipment'
+complete -c tkt -n "__fish_tkt_using_subcommand help; and not __fish_seen_subcommand_from init ticket request import state customer item equipment doc report sync check completions merge-driver help" -f -a "sync" -d 'Sync with the team\'s remote: commit hand edits, fetch, merge records, push'
+complete -c tkt -n "__fish_tkt_using_subcommand help; and not __fish_seen_subcommand_from init ticket request import state customer item equipment doc report sync check completions merge-driver help" -f -a "check" -d 'Check every record of the desk and list what is wrong, one line each'
+complete -c tkt -n "__fish_tkt_using_subcommand help; and not __fish_seen_subcommand_from init ticket request import state customer item equipment doc report sync check completions merge-driver help" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, elvish, powershell) or the man page'
+complete -c tkt -n "__fish_tkt_using_subcommand help; and not __fish_seen_subcommand_from init ticket request import state customer item equipment doc report sync check completions merge-driver help" -f -a "merge-driver" -d 'The merge driver git runs for records (set up by tkt init and tkt sync)'
+complete -c tkt -n "__fish_tkt_using_subcommand help; and not __fish_seen_subcommand_from init ticket request import state customer item equipment doc report sync check completions merge-driver help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand_from ticket" -f -a "create" -d 'Open a ticket; prints its id'
 complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand_from ticket" -f -a "list" -d 'List tickets, filtered and sorted'
 complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand_from ticket" -f -a "show" -d 'Show a ticket with its notes and history'

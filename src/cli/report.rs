@@ -139,4 +139,3 @@ fn print(ctx: &Ctx, format: Format, report: &Report) -> Result<()> {
         Format::Csv => out.csv(&report.objects()),
     }
 }
-

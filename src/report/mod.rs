@@ -95,7 +95,11 @@ pub fn summary(data: &Data, p: &Params) -> Report {
     let mut days: Vec<i64> = data
         .tickets
         .iter()
-        .filter_map(|t| t.closed_at.filter(|c| closed.contains(&t.state.as_str()) && p.in_period(c.date_naive())).map(|c| (c - t.opened_at).num_seconds()))
+        .filter_map(|t| {
+            t.closed_at
+                .filter(|c| closed.contains(&t.state.as_str()) && p.in_period(c.date_naive()))
+                .map(|c| (c - t.opened_at).num_seconds())
+        })
         .map(|s| s.max(0))
         .collect();
     days.sort_unstable();
@@ -132,11 +136,23 @@ pub fn summary(data: &Data, p: &Params) -> Report {
 /// how many are past their due day.
 pub fn aging(data: &Data, p: &Params) -> Report {
     let by_priority = p.group_by == Some(GroupBy::Priority);
-    let mut r = Report::new(&[if by_priority { "priority" } else { "assignee" }, "0-2", "3-7", "8-30", "30+", "total", "overdue"]);
+    let mut r = Report::new(&[
+        if by_priority { "priority" } else { "assignee" },
+        "0-2",
+        "3-7",
+        "8-30",
+        "30+",
+        "total",
+        "overdue",
+    ]);
     let closed = closed_states(data.catalog);
     let mut groups: BTreeMap<String, [i64; 6]> = BTreeMap::new();
     for t in data.tickets.iter().filter(|t| !closed.contains(&t.state.as_str())) {
-        let key = if by_priority { t.priority.as_str().to_string() } else { t.assignee.clone().unwrap_or_else(|| "-".into()) };
+        let key = if by_priority {
+            t.priority.as_str().to_string()
+        } else {
+            t.assignee.clone().unwrap_or_else(|| "-".into())
+        };
         let age = (p.today - t.opened_at.date_naive()).num_days();
         let bucket = match age {
             ..=2 => 0,
@@ -161,7 +177,8 @@ pub fn aging(data: &Data, p: &Params) -> Report {
 /// and warranty.
 pub fn hours(data: &Data, p: &Params) -> Report {
     let group = p.group_by.unwrap_or(GroupBy::Technician);
-    let mut r = Report::new(&[group_name(group), "reports", "hours", "travel_hours", "billable_hours", "warranty_hours"]);
+    let mut r =
+        Report::new(&[group_name(group), "reports", "hours", "travel_hours", "billable_hours", "warranty_hours"]);
     let warranty: HashMap<&str, bool> = data.tickets.iter().map(|t| (t.id.as_str(), t.warranty)).collect();
     let mut groups: BTreeMap<String, [Decimal; 5]> = BTreeMap::new();
     for d in data.docs.iter().filter(|d| d.kind == DocKind::WorkReport && p.in_period(d.date)) {
@@ -259,7 +276,8 @@ pub fn receivables(data: &Data, p: &Params) -> Report {
 /// Warranty interventions per item: tickets, hours, and what the business gave away at
 /// list price (labour, travel, materials).
 pub fn warranty(data: &Data, p: &Params) -> Report {
-    let mut r = Report::new(&["item", "tickets", "hours", "labour_value", "travel_value", "materials_value", "given_away"]);
+    let mut r =
+        Report::new(&["item", "tickets", "hours", "labour_value", "travel_value", "materials_value", "given_away"]);
     let price = |code: &Option<String>| {
         code.as_ref().and_then(|c| data.items.get(c)).and_then(|i| i.price).map(|p| p.0).unwrap_or_default()
     };
@@ -310,7 +328,8 @@ pub fn equipment(data: &Data, p: &Params) -> Report {
     let mut items: BTreeMap<String, [i64; 3]> = BTreeMap::new();
     for (serial, mut ts) in by_serial {
         ts.sort_by_key(|t| t.opened_at);
-        let repeats = ts.windows(2).filter(|w| (w[1].opened_at - w[0].opened_at).num_days() <= p.within_days).count() as i64;
+        let repeats =
+            ts.windows(2).filter(|w| (w[1].opened_at - w[0].opened_at).num_days() <= p.within_days).count() as i64;
         let item = ts[0].item.clone().unwrap_or_else(|| "-".into());
         if by_item {
             let g = items.entry(item).or_default();
@@ -318,7 +337,13 @@ pub fn equipment(data: &Data, p: &Params) -> Report {
             g[1] += ts.len() as i64;
             g[2] += repeats;
         } else {
-            r.rows.push(vec![text(serial), text(item), text(&ts[0].customer), Value::from(ts.len()), Value::from(repeats)]);
+            r.rows.push(vec![
+                text(serial),
+                text(item),
+                text(&ts[0].customer),
+                Value::from(ts.len()),
+                Value::from(repeats),
+            ]);
         }
     }
     for (k, g) in items {

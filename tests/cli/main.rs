@@ -9,5 +9,6 @@ mod documents;
 mod intake;
 mod output;
 mod records;
+mod reports;
 mod sync;
 mod ticket;

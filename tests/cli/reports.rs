@@ -1,0 +1,134 @@
+//! Reports on desks whose right answers the tests know.
+
+use serde_json::{json, Value};
+
+use crate::common::TestDesk;
+
+fn report(d: &TestDesk, args: &[&str]) -> Vec<Value> {
+    let mut all = vec!["report"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--format", "json"]);
+    let v: Value = serde_json::from_str(&d.ok(&all)).unwrap();
+    v.as_array().unwrap().clone()
+}
+
+fn metric(rows: &[Value], name: &str) -> Value {
+    rows.iter().find(|r| r["metric"] == name).map(|r| r["value"].clone()).unwrap_or(Value::Null)
+}
+
+/// Four tickets opened on Nov 1, 2, 10 and 20; the first closed after 2 days, the second
+/// after 10.
+fn timeline() -> TestDesk {
+    let d = TestDesk::new();
+    d.ok(&["customer", "create", "--name", "Rossi"]);
+    for day in ["01", "02", "10", "20"] {
+        d.tkt(&["ticket", "create", "--customer", "C-0001", "--title", day])
+            .env("TKT_NOW", format!("2026-11-{day}T09:00:00+01:00"))
+            .assert()
+            .success();
+    }
+    for (t, day) in [("T-2026-0001", "03"), ("T-2026-0002", "12")] {
+        for state in ["in-progress", "resolved", "closed"] {
+            d.tkt(&["ticket", "transition", t, state])
+                .env("TKT_NOW", format!("2026-11-{day}T09:00:00+01:00"))
+                .assert()
+                .success();
+        }
+    }
+    d
+}
+
+#[test]
+fn summary_counts_the_period_and_the_time_to_close() {
+    let d = timeline();
+    let rows = report(&d, &["summary", "--since", "2026-11-01", "--until", "2026-11-30"]);
+    assert_eq!(metric(&rows, "opened"), 4);
+    assert_eq!(metric(&rows, "closed"), 2);
+    assert_eq!(metric(&rows, "median_days_to_close"), 2);
+    assert_eq!(metric(&rows, "p90_days_to_close"), 10);
+    assert_eq!(metric(&rows, "backlog_start"), 0);
+    assert_eq!(metric(&rows, "backlog_end"), 2);
+    assert_eq!(metric(&rows, "state.new"), 2);
+    assert_eq!(metric(&rows, "state.closed"), 2);
+    let later = report(&d, &["summary", "--since", "2026-11-11"]);
+    assert_eq!(metric(&later, "opened"), 1);
+    assert_eq!(metric(&later, "closed"), 1);
+    assert_eq!(metric(&later, "backlog_start"), 2, "open at the end of Nov 10: the tickets of Nov 2 and 10");
+}
+
+#[test]
+fn aging_buckets_open_tickets_and_counts_the_overdue() {
+    let d = timeline();
+    d.ok(&["ticket", "assign", "T-2026-0003", "marco"]);
+    d.ok(&["ticket", "edit", "T-2026-0004", "--due", "2026-11-25"]);
+    // Today is Nov 27: T-3 is 17 days old, T-4 seven.
+    let rows = report(&d, &["aging"]);
+    assert_eq!(
+        rows,
+        [
+            json!({"assignee": "-", "0-2": 0, "3-7": 1, "8-30": 0, "30+": 0, "total": 1, "overdue": 1}),
+            json!({"assignee": "marco", "0-2": 0, "3-7": 0, "8-30": 1, "30+": 0, "total": 1, "overdue": 0}),
+        ]
+    );
+    let by_priority = report(&d, &["aging", "--group-by", "priority"]);
+    assert_eq!(by_priority[0]["priority"], "normal");
+    assert_eq!(by_priority[0]["total"], 2);
+}
+
+#[test]
+fn money_and_hours_reports_on_the_example_desk() {
+    let d = TestDesk::example();
+    let hours = report(&d, &["hours"]);
+    assert_eq!(
+        hours,
+        [
+            json!({"technician": "luca", "reports": 3, "hours": 4, "travel_hours": 1, "billable_hours": 1, "warranty_hours": 3}),
+            json!({"technician": "marco", "reports": 5, "hours": 13.25, "travel_hours": 1, "billable_hours": 9.75, "warranty_hours": 3.5}),
+        ]
+    );
+    let billing = report(&d, &["billing", "--group-by", "customer"]);
+    let hotel = billing.iter().find(|r| r["customer"] == "C-0004").unwrap();
+    assert_eq!(hotel["invoiced"], 480.38);
+    assert_eq!(hotel["credited"], 61);
+    assert_eq!(hotel["refunded"], 61);
+    assert_eq!(hotel["due"], 0);
+    assert_eq!(hotel["vat_22"], 86.63);
+    let march = report(&d, &["billing", "--since", "2026-03-01", "--until", "2026-03-31"]);
+    assert_eq!(
+        march,
+        [
+            json!({"month": "2026-03", "invoiced": 212.28, "credited": 0, "paid": 0, "refunded": 0, "due": 112.28, "vat_22": 38.28})
+        ]
+    );
+    let due = report(&d, &["receivables"]);
+    assert_eq!(
+        due,
+        [
+            json!({"invoice": "INV-2026-0003", "customer": "C-0006", "date": "2026-03-20", "due_date": "2026-03-20", "total": 212.28, "due": 112.28, "days_overdue": 252})
+        ]
+    );
+    let csv = d.ok(&["report", "receivables", "--format", "csv"]);
+    assert_eq!(csv, "invoice,customer,date,due_date,total,due,days_overdue\nINV-2026-0003,C-0006,2026-03-20,2026-03-20,212.28,112.28,252\n");
+}
+
+#[test]
+fn warranty_and_equipment_reports_on_the_example_desk() {
+    let d = TestDesk::example();
+    let w = report(&d, &["warranty"]);
+    let split = w.iter().find(|r| r["item"] == "SPLIT-9K").unwrap();
+    // WR-2026-0005: 1.5 h at 45.00 and 0.5 h of travel at 30.00.
+    assert_eq!(split["hours"], 1.5);
+    assert_eq!(split["labour_value"], 67.5);
+    assert_eq!(split["travel_value"], 15);
+    assert_eq!(split["given_away"], 82.5);
+    let units = report(&d, &["equipment"]);
+    let bakery = units.iter().find(|r| r["serial"] == "CV24-098811").unwrap();
+    assert_eq!(bakery["tickets"], 3);
+    assert_eq!(bakery["repeats"], 1, "two tickets within 90 days: Nov 9 and Nov 26");
+    let items = report(&d, &["equipment", "--group-by", "item", "--within", "365"]);
+    let cald = items.iter().find(|r| r["item"] == "CALD-24K").unwrap();
+    assert_eq!(cald["units"], 2);
+    assert_eq!(cald["tickets"], 5);
+    let filtered = report(&d, &["equipment", "--customer", "C-0006"]);
+    assert_eq!(filtered.len(), 1);
+}
