@@ -3117,7 +3117,7 @@ _tkt() {
             return 0
             ;;
         tkt__subcmd__report)
-            opts="-f -C -q -h -V --since --until --customer --assignee --item --state --warranty --group-by --within --format --desk --quiet --help --version summary aging hours billing receivables warranty equipment"
+            opts="-f -C -q -h -V --since --until --customer --assignee --item --state --warranty --group-by --as-of --within --format --desk --quiet --help --version summary aging hours billing receivables warranty equipment"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3153,6 +3153,10 @@ _tkt() {
                     ;;
                 --group-by)
                     COMPREPLY=($(compgen -W "assignee priority technician customer month item" -- "${cur}"))
+                    return 0
+                    ;;
+                --as-of)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --within)

@@ -742,6 +742,7 @@ technician\t''
 customer\t''
 month\t''
 item\t''"
+complete -c tkt -n "__fish_tkt_using_subcommand report" -l as-of -d 'Compute the report on the desk as it was on this day (YYYY-MM-DD) or at this git revision (a commit, tag or branch), from history, leaving the work tree alone' -r
 complete -c tkt -n "__fish_tkt_using_subcommand report" -l within -d 'equipment: a ticket on the same unit within N days of the previous one is a repeat' -r
 complete -c tkt -n "__fish_tkt_using_subcommand report" -s f -l format -d 'Output format: table for people; json, yaml and csv for scripts (keys are the YAML field names)' -r -f -a "table\t''
 json\t''

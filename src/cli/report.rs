@@ -50,6 +50,10 @@ pub struct ReportArgs {
     /// month or customer (billing); item (equipment).
     #[arg(long, value_enum)]
     pub group_by: Option<GroupBy>,
+    /// Compute the report on the desk as it was on this day (YYYY-MM-DD) or at this git
+    /// revision (a commit, tag or branch), from history, leaving the work tree alone.
+    #[arg(long, value_name = "DATE|REV")]
+    pub as_of: Option<String>,
     /// equipment: a ticket on the same unit within N days of the previous one is a repeat.
     #[arg(long, value_name = "N", default_value = "90")]
     pub within: i64,
@@ -77,16 +81,19 @@ pub enum ReportName {
 
 pub fn cmd_report(ctx: &Ctx, args: ReportArgs) -> Result<()> {
     let desk = ctx.open_desk()?;
-    let catalog = desk.catalog()?;
-    let tickets: Vec<Ticket> = desk.load_all::<Ticket>()?.into_iter().filter(|t| keep(&args, t)).collect();
+    let (snap, today) = match &args.as_of {
+        Some(spec) => desk.snapshot_at(spec)?,
+        None => (desk.snapshot()?, ctx.now.date_naive()),
+    };
+    let tickets: Vec<Ticket> = snap.tickets.into_iter().filter(|t| keep(&args, t)).collect();
     let filtered = args.customer.is_some()
         || args.assignee.is_some()
         || args.item.is_some()
         || args.state.is_some()
         || args.warranty.is_some();
     let ids: HashSet<&str> = tickets.iter().map(|t| t.id.as_str()).collect();
-    let docs: Vec<_> = desk
-        .documents(&[])?
+    let docs: Vec<_> = snap
+        .docs
         .into_iter()
         .filter(|d| match &d.ticket {
             _ if !filtered => true,
@@ -94,12 +101,13 @@ pub fn cmd_report(ctx: &Ctx, args: ReportArgs) -> Result<()> {
             None => args.customer.as_ref().is_some_and(|c| &d.customer == c),
         })
         .collect();
-    let items: HashMap<String, Item> = desk.load_all::<Item>()?.into_iter().map(|i| (i.code.clone(), i)).collect();
-    let data = Data { tickets: &tickets, catalog: &catalog, docs: &docs, items: &items, billing: &desk.config.billing };
+    let items: HashMap<String, Item> = snap.items.into_iter().map(|i| (i.code.clone(), i)).collect();
+    let data =
+        Data { tickets: &tickets, catalog: &snap.catalog, docs: &docs, items: &items, billing: &snap.config.billing };
     let params = Params {
         since: args.since,
-        until: args.until,
-        today: ctx.now.date_naive(),
+        until: args.until.or(args.as_of.as_ref().map(|_| today)),
+        today,
         group_by: args.group_by,
         within_days: args.within,
     };

@@ -6,6 +6,7 @@
 mod config;
 mod init;
 mod lock;
+mod snapshot;
 mod store;
 
 pub use config::{
@@ -14,6 +15,7 @@ pub use config::{
 };
 pub use init::{default_catalog, init_desk, InitOptions, Initialised};
 pub use lock::DeskLock;
+pub use snapshot::Snapshot;
 pub use store::{parse_record, read_text, to_yaml, write_atomic, yaml_error, MAX_RECORD_BYTES, TEMP_PREFIX};
 
 use std::path::{Path, PathBuf};

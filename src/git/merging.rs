@@ -272,3 +272,73 @@ pub(super) fn signature(author: &Author) -> Result<Signature<'static>> {
     let offset = author.when.offset().local_minus_utc() / 60;
     Ok(Signature::new(&author.name, &author.email, &Time::new(author.when.timestamp(), offset))?)
 }
+
+impl Repo {
+    /// The commit a report `--as-of` means: the last commit of HEAD on or before a day
+    /// (YYYY-MM-DD, in each commit's own time zone), or any revision git understands.
+    /// Returns the commit and the day it stands for.
+    pub fn resolve_as_of(&self, spec: &str) -> Result<(String, chrono::NaiveDate)> {
+        if let Ok(day) = spec.parse::<chrono::NaiveDate>() {
+            let mut walk = self.repo.revwalk()?;
+            walk.push_head()?;
+            // Newest first in history order: the desk as its last commit of that day left it.
+            walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::TIME)?;
+            for id in walk {
+                let commit = self.repo.find_commit(id?)?;
+                let when = commit.time();
+                let offset = chrono::FixedOffset::east_opt(when.offset_minutes() * 60)
+                    .unwrap_or(chrono::FixedOffset::east_opt(0).expect("zero offset"));
+                let local =
+                    chrono::DateTime::from_timestamp(when.seconds(), 0).unwrap_or_default().with_timezone(&offset);
+                if local.date_naive() <= day {
+                    return Ok((commit.id().to_string(), day));
+                }
+            }
+            return Err(
+                Error::not_found("history before", spec).with_hint("the desk's first commit is later than that day")
+            );
+        }
+        let object = self
+            .repo
+            .revparse_single(spec)
+            .map_err(|e| Error::not_found("revision", spec).with_hint(e.message().to_string()))?;
+        let commit = object.peel_to_commit()?;
+        let when = commit.time();
+        let day = chrono::DateTime::from_timestamp(when.seconds() + i64::from(when.offset_minutes()) * 60, 0)
+            .unwrap_or_default()
+            .date_naive();
+        Ok((commit.id().to_string(), day))
+    }
+
+    /// Every file of the desk as it was at a commit: desk-relative path and bytes. Reads
+    /// the git objects only; the work tree is not touched.
+    pub fn desk_files_at(&self, commit: &str) -> Result<Vec<(PathBuf, Vec<u8>)>> {
+        let tree = self.repo.find_commit(oid(commit)?)?.tree()?;
+        let tree = if self.prefix.as_os_str().is_empty() {
+            tree
+        } else {
+            let entry = tree.get_path(&self.prefix)?;
+            self.repo.find_tree(entry.id())?
+        };
+        let mut files = Vec::new();
+        let mut failure = None;
+        tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
+            if entry.kind() == Some(git2::ObjectType::Blob) {
+                match self.repo.find_blob(entry.id()) {
+                    Ok(blob) => {
+                        files.push((PathBuf::from(dir).join(entry.name().unwrap_or_default()), blob.content().to_vec()))
+                    }
+                    Err(e) => {
+                        failure = Some(e);
+                        return git2::TreeWalkResult::Abort;
+                    }
+                }
+            }
+            git2::TreeWalkResult::Ok
+        })?;
+        match failure {
+            Some(e) => Err(e.into()),
+            None => Ok(files),
+        }
+    }
+}

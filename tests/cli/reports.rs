@@ -17,24 +17,30 @@ fn metric(rows: &[Value], name: &str) -> Value {
 }
 
 /// Four tickets opened on Nov 1, 2, 10 and 20; the first closed after 2 days, the second
-/// after 10.
+/// after 10. Commits follow the days, as they would in real use.
 fn timeline() -> TestDesk {
     let d = TestDesk::new();
     d.ok(&["customer", "create", "--name", "Rossi"]);
-    for day in ["01", "02", "10", "20"] {
+    let open = |day: &str| {
         d.tkt(&["ticket", "create", "--customer", "C-0001", "--title", day])
             .env("TKT_NOW", format!("2026-11-{day}T09:00:00+01:00"))
             .assert()
             .success();
-    }
-    for (t, day) in [("T-2026-0001", "03"), ("T-2026-0002", "12")] {
+    };
+    let close = |t: &str, day: &str| {
         for state in ["in-progress", "resolved", "closed"] {
             d.tkt(&["ticket", "transition", t, state])
                 .env("TKT_NOW", format!("2026-11-{day}T09:00:00+01:00"))
                 .assert()
                 .success();
         }
-    }
+    };
+    open("01");
+    open("02");
+    close("T-2026-0001", "03");
+    open("10");
+    close("T-2026-0002", "12");
+    open("20");
     d
 }
 
@@ -131,4 +137,29 @@ fn warranty_and_equipment_reports_on_the_example_desk() {
     assert_eq!(cald["tickets"], 5);
     let filtered = report(&d, &["equipment", "--customer", "C-0006"]);
     assert_eq!(filtered.len(), 1);
+}
+
+#[test]
+fn reports_in_the_past_read_git_history_and_leave_the_work_tree_alone() {
+    let d = timeline();
+    // On Nov 5 the first ticket was closed and the second was open; the others did not exist.
+    let then = report(&d, &["summary", "--as-of", "2026-11-05"]);
+    assert_eq!(metric(&then, "opened"), 2);
+    assert_eq!(metric(&then, "closed"), 1);
+    assert_eq!(metric(&then, "state.new"), 1);
+    assert_eq!(metric(&then, "state.closed"), 1);
+    assert_eq!(metric(&then, "backlog_end"), 1);
+    let by_rev = report(&d, &["summary", "--as-of", "HEAD~3"]);
+    assert_eq!(
+        metric(&by_rev, "state.closed"),
+        1,
+        "before its last three commits the second ticket was not closed yet"
+    );
+    let before = d.read("tickets/2026/T-2026-0002.yaml");
+    let now = report(&d, &["summary"]);
+    assert_eq!(metric(&now, "state.closed"), 2);
+    assert_eq!(d.read("tickets/2026/T-2026-0002.yaml"), before);
+    assert_eq!(d.status(), "");
+    d.tkt(&["report", "summary", "--as-of", "2020-01-01"]).assert().code(3);
+    d.tkt(&["report", "summary", "--as-of", "no-such-rev"]).assert().code(3);
 }

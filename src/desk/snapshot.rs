@@ -1,0 +1,65 @@
+//! The records reports read, from the work tree or as they were at a git commit.
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+
+use super::{store, Config, Desk, CONFIG_FILE};
+use crate::model::{Document, Item, Kind, State, Ticket};
+use crate::{Error, Result};
+
+/// The desk's records that reports need.
+pub struct Snapshot {
+    pub config: Config,
+    pub catalog: Vec<State>,
+    pub tickets: Vec<Ticket>,
+    pub items: Vec<Item>,
+    pub docs: Vec<Document>,
+}
+
+impl Desk {
+    /// The records as they are now.
+    pub fn snapshot(&self) -> Result<Snapshot> {
+        Ok(Snapshot {
+            config: self.config.clone(),
+            catalog: self.catalog()?,
+            tickets: self.load_all()?,
+            items: self.load_all()?,
+            docs: self.documents(&[])?,
+        })
+    }
+
+    /// The records as they were at a day or git revision (`--as-of`), read from git
+    /// objects without touching the work tree; with the day it stands for.
+    pub fn snapshot_at(&self, spec: &str) -> Result<(Snapshot, NaiveDate)> {
+        let repo =
+            self.repo().ok_or_else(|| Error::refused("--as-of reads git history: the desk is in no git repository"))?;
+        let (commit, day) = repo.resolve_as_of(spec)?;
+        let short = &commit[..12];
+        let mut config = None;
+        let mut snap =
+            Snapshot { config: Config::default(), catalog: vec![], tickets: vec![], items: vec![], docs: vec![] };
+        for (rel, bytes) in repo.desk_files_at(&commit)? {
+            let shown = Path::new(&format!("{}@{short}", rel.display())).to_path_buf();
+            let text = || {
+                String::from_utf8(bytes.clone()).map_err(|_| Error::refused(format!("{}: not UTF-8", shown.display())))
+            };
+            if rel == Path::new(CONFIG_FILE) {
+                config =
+                    Some(Config::parse(&text()?).map_err(|m| Error::refused(format!("{}: {m}", shown.display())))?);
+                continue;
+            }
+            match Desk::kind_of_path(&rel) {
+                Some(Kind::State) => snap.catalog.push(store::parse_record(&text()?, &shown)?),
+                Some(Kind::Ticket) => snap.tickets.push(store::parse_record(&text()?, &shown)?),
+                Some(Kind::Item) => snap.items.push(store::parse_record(&text()?, &shown)?),
+                Some(Kind::Document(_)) => snap.docs.push(store::parse_record(&text()?, &shown)?),
+                _ => {}
+            }
+        }
+        snap.config =
+            config.ok_or_else(|| Error::not_found("desk at", short).with_hint("the desk did not exist yet then"))?;
+        snap.catalog.sort_by(|a, b| a.order.cmp(&b.order).then_with(|| a.id.cmp(&b.id)));
+        Ok((snap, day))
+    }
+}
