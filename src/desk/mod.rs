@@ -3,6 +3,7 @@
 //! The desk finds itself, reads and writes records by id, allocates numbers without
 //! reading records, takes the lock, and hands changed files to git for one commit.
 
+mod cache;
 mod config;
 mod init;
 mod lock;
@@ -130,7 +131,14 @@ impl Desk {
 
     /// Loads every record of a kind; the first broken file stops with its error.
     pub fn load_all<T: Keyed>(&self) -> Result<Vec<T>> {
-        self.files(T::KIND)?.iter().map(|rel| store::read_record(&self.abs(rel), rel)).collect()
+        self.read_cached(T::KIND)
+    }
+
+    /// Every record of a kind, through the cache in `.tkt/cache/`.
+    fn read_cached<T: Record>(&self, kind: Kind) -> Result<Vec<T>> {
+        let files = self.files(kind)?;
+        let name = format!("{}.bin", kind.dir().replace('/', "-"));
+        cache::read_records(&self.root, &self.root.join(LOCAL_DIR).join("cache").join(name), &files)
     }
 
     /// Reads every file of `kind` as a `T`, keeping each file's own result, for `tkt check`.
@@ -193,9 +201,7 @@ impl Desk {
         let kinds = if kinds.is_empty() { &DocKind::ALL[..] } else { kinds };
         let mut docs = Vec::new();
         for kind in kinds {
-            for rel in self.files(Kind::Document(*kind))? {
-                docs.push(store::read_record(&self.abs(&rel), &rel)?);
-            }
+            docs.extend(self.read_cached::<Document>(Kind::Document(*kind))?);
         }
         Ok(docs)
     }

@@ -1,5 +1,7 @@
 //! The desk on disk and in git: init, commits, sub-folder desks, no repository, the lock.
 
+use std::io::Write;
+
 use predicates::prelude::*;
 
 use crate::common::TestDesk;
@@ -137,4 +139,30 @@ fn init_keeps_an_existing_gitignore_and_adds_its_line() {
     d.tkt(&["init"]).assert().success();
     assert_eq!(d.read(".gitignore"), "*.bak\n/.tkt/\n");
     assert_eq!(d.status(), "");
+}
+
+#[test]
+fn the_cache_is_never_wrong_and_deleting_it_changes_nothing_but_speed() {
+    let d = TestDesk::new();
+    d.ok(&["customer", "create", "--name", "Rossi"]);
+    d.ok(&["ticket", "create", "--customer", "C-0001", "--title", "caldaia AAA"]);
+    let path = d.path("tickets/2026/T-2026-0001.yaml");
+    let touch = |when: &str| {
+        let ok = std::process::Command::new("touch").args(["-m", "-d", when]).arg(&path).status().unwrap().success();
+        assert!(ok);
+    };
+    touch("2026-01-01 10:00:00");
+    let first = d.ok(&["ticket", "list", "--format", "csv"]);
+    assert!(first.contains("caldaia AAA"));
+    assert!(d.path(".tkt/cache/tickets.bin").is_file(), "the list filled the cache");
+    // A hand edit in place: same size, and the same modification time as before.
+    let text = std::fs::read_to_string(&path).unwrap().replace("caldaia AAA", "caldaia BBB");
+    std::fs::OpenOptions::new().write(true).open(&path).unwrap().write_all(text.as_bytes()).unwrap();
+    touch("2026-01-01 10:00:00");
+    let second = d.ok(&["ticket", "list", "--format", "csv"]);
+    assert!(second.contains("caldaia BBB"), "the edit is seen: {second}");
+    std::fs::remove_dir_all(d.path(".tkt/cache")).unwrap();
+    assert_eq!(d.ok(&["ticket", "list", "--format", "csv"]), second);
+    std::fs::write(d.path(".tkt/cache/tickets.bin"), b"garbage").unwrap();
+    assert_eq!(d.ok(&["ticket", "list", "--format", "csv"]), second, "a broken cache is ignored");
 }
