@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Measures tkt on desks of 1,000 and 100,000 tickets (3 documents each), warm and with the
+# cache removed, beside the reading limit (cat of every record) and `git add + commit` of
+# one file in the same repository. Medians of RUNS runs; peak memory from /usr/bin/time.
+#   cargo build --release && bash tests/bench/desk_at_scale.sh [RUNS] [SIZES...]
+set -euo pipefail
+RUNS=${1:-5}; shift || true
+SIZES=${*:-1000 100000}
+root=$(cd "$(dirname "$0")/../.." && pwd)
+tkt=${TKT_BIN:-$root/target/release/tkt}
+[ -x "$tkt" ] || { echo "build first: cargo build --release" >&2; exit 1; }
+work=${BENCH_DIR:-$(mktemp -d)}
+export GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1 TKT_USER=bench TKT_NOW=2026-11-27T09:00:00+01:00
+export GIT_AUTHOR_NAME=bench GIT_AUTHOR_EMAIL=b@x GIT_COMMITTER_NAME=bench GIT_COMMITTER_EMAIL=b@x
+
+# median_ms CMD...: median wall time of RUNS runs, and peak RSS (MB) of the last.
+measure() {
+  local prep=$1; shift
+  local times=() peak=0
+  for _ in $(seq 1 "$RUNS"); do
+    eval "$prep"
+    local s e
+    s=$(date +%s%N)
+    /usr/bin/time -f %M -o "$work/mem" "$@" >/dev/null 2>&1
+    e=$(date +%s%N)
+    times+=($(( (e - s) / 1000 )))
+    peak=$(cat "$work/mem")
+  done
+  local med
+  med=$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {printf "%.1f", a[int((NR+1)/2)]/1000}')
+  printf '%-34s %9s ms %7s MB\n' "$label" "$med" "$(( peak / 1024 ))"
+}
+
+for n in $SIZES; do
+  d=$work/desk-$n
+  if [ ! -d "$d" ]; then
+    "$tkt" -q init "$d"
+    python3 "$root/tests/bench/gen_desk.py" "$d" "$n"
+    git -C "$d" add -A && git -C "$d" commit -qm "$n tickets"
+  fi
+  cd "$d"
+  last=$(ls tickets/2026 | tail -1); last=${last%.yaml}
+  echo "== $n tickets, $(git ls-files | wc -l) files ($(nproc) cores)"
+  label="ticket create";          measure ":" "$tkt" -q ticket create --customer C-0001 --title bench
+  label="ticket transition";      measure "$tkt -q ticket create --customer C-0001 --title t >/dev/null" sh -c "\"$tkt\" -q ticket transition \$(ls tickets/2026 | tail -1 | sed s/.yaml//) in-progress"
+  label="ticket show";            measure ":" "$tkt" ticket show "$last"
+  label="ticket list --state (warm)"; measure "$tkt ticket list >/dev/null" "$tkt" ticket list --state waiting-parts --format csv
+  label="ticket list --state (cold)"; measure "rm -rf .tkt/cache" "$tkt" ticket list --state waiting-parts --format csv
+  label="report summary (warm)";  measure "$tkt report summary >/dev/null" "$tkt" report summary
+  label="report summary (cold)";  measure "rm -rf .tkt/cache" "$tkt" report summary
+  label="report billing (warm)";  measure "$tkt report billing >/dev/null" "$tkt" report billing
+  label="report billing (cold)";  measure "rm -rf .tkt/cache" "$tkt" report billing
+  label="cat every record";       measure ":" sh -c "find tickets documents customers items equipment -name '*.yaml' -exec cat {} + >/dev/null"
+  label="git add F && git commit"; measure "echo x >> bench.txt" sh -c "git add bench.txt && git commit -qm bench"
+  cd - >/dev/null
+done

@@ -1,0 +1,75 @@
+#!/usr/bin/env python3
+"""Writes a realistic desk for benchmarks: N tickets over 5 years with 3 documents each
+(a work report, an invoice, a payment), customers, items and serial-numbered units.
+
+    python3 tests/bench/gen_desk.py DIR TICKETS
+
+The desk is written as tkt writes it (same folders, ids and fields); DIR must hold a desk
+made by `tkt init`. Deterministic: the same arguments give the same files."""
+import os
+import random
+import sys
+
+root, n = sys.argv[1], int(sys.argv[2])
+rng = random.Random(42)
+years = [2022, 2023, 2024, 2025, 2026]
+states = ["new", "in-progress", "waiting-customer", "waiting-parts", "resolved", "closed", "cancelled"]
+n_customers, n_units = max(10, n // 50), max(10, n // 10)
+
+
+def write(rel, text):
+    path = os.path.join(root, rel)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as f:
+        f.write(text)
+
+
+items = [("CALD", "Caldaia 24 kW", "1890.00", 22, "CV\\d{6}", 24), ("SPLIT", "Climatizzatore 12000 BTU", "820.00", 22, "AC\\d{6}", 24),
+         ("LABOUR", "Manodopera", "45.00", 22, None, None), ("PART", "Scheda elettronica", "185.00", 22, None, 12)]
+for code, desc, price, vat, pattern, months in items:
+    write(f"items/{code}.yaml", f"code: {code}\ndescription: {desc}\nkind: goods\nunit: pz\nprice: '{price}'\nvat_rate: {vat}\n"
+          f"serial_tracked: {'true' if pattern else 'false'}\nserial_pattern: {repr(pattern) if pattern else 'null'}\nwarranty_months: {months or 'null'}\n")
+for c in range(1, n_customers + 1):
+    write(f"customers/C-{c:04d}.yaml", f"id: C-{c:04d}\nname: Cliente {c} S.r.l.\nvat_number: null\ntax_code: null\naddress:\n  street: Via Roma {c}\n  zip: '25100'\n  city: Brescia\n  province: BS\n  country: IT\nemail: cliente{c}@example.it\nphone: null\npec: null\nsdi_code: null\npayment_terms: 30 gg data fattura\nnotes: null\n")
+units = []
+for u in range(1, n_units + 1):
+    item = "CALD" if u % 2 else "SPLIT"
+    serial = f"{'CV' if item == 'CALD' else 'AC'}{u:06d}"
+    cust = f"C-{rng.randint(1, n_customers):04d}"
+    y = rng.choice(years)
+    units.append((serial, item, cust))
+    write(f"equipment/{serial}.yaml", f"serial: {serial}\nitem: {item}\ncustomer: {cust}\nsold_on: {y}-03-15\nwarranty_until: {y + 2}-03-14\nlocation: null\nnotes: null\n")
+
+seq = {}
+def next_id(prefix, year):
+    seq[(prefix, year)] = seq.get((prefix, year), 0) + 1
+    return f"{prefix}-{year}-{seq[(prefix, year)]:04d}"
+
+for i in range(n):
+    year = years[i * len(years) // n]
+    day = f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+    serial, item, cust = rng.choice(units)
+    state = rng.choice(states)
+    closed = state in ("closed", "cancelled")
+    tid = next_id("T", year)
+    at = f"{day}T09:00:00+01:00"
+    write(f"tickets/{year}/{tid}.yaml",
+          f"id: {tid}\ntitle: Guasto {i}\ncustomer: {cust}\nstate: {state}\nopened_at: {at}\nopened_by: bench\npriority: normal\n"
+          f"category: null\nassignee: {rng.choice(['anna', 'marco', 'luca'])}\nrequest: null\nitem: {item}\nserial: {serial}\nwarranty: false\n"
+          f"problem: Non funziona\nsolution: null\ndue: null\nclosed_at: {at if closed else 'null'}\ncustom: {{}}\n"
+          f"notes:\n- at: {at}\n  by: bench\n  text: Chiamato il cliente\nhistory:\n- at: {at}\n  by: bench\n  from: null\n  to: new\n")
+    wr = next_id("WR", year)
+    write(f"documents/work-report/{year}/{wr}.yaml",
+          f"id: {wr}\nkind: work-report\ndate: {day}\nticket: {tid}\ncustomer: {cust}\nseries: null\ncreated_by: bench\nlines: []\nnotes: null\n"
+          f"technician: {rng.choice(['anna', 'marco', 'luca'])}\nhours: 2\nmaterials:\n- item: PART\n  qty: 1\noutcome: resolved\n")
+    inv = next_id("INV", year)
+    write(f"documents/invoice/{year}/{inv}.yaml",
+          f"id: {inv}\nkind: invoice\ndate: {day}\nticket: {tid}\ncustomer: {cust}\nseries: null\ncreated_by: bench\nlines:\n"
+          f"- item: LABOUR\n  description: Manodopera\n  qty: 2\n  unit: h\n  unit_price: '45.00'\n  vat_rate: 22\n"
+          f"- item: PART\n  description: Scheda\n  qty: 1\n  unit: pz\n  unit_price: '185.00'\n  vat_rate: 22\n"
+          f"totals:\n  net: '275.00'\n  vat:\n  - rate: 22\n    taxable: '275.00'\n    tax: '60.50'\n  total: '335.50'\nnotes: null\n"
+          f"warranty: false\nsources:\n- {wr}\npayment:\n  terms: 30 gg data fattura\n  method: bonifico\n  due_date: {day}\n")
+    pay = next_id("PAY", year)
+    write(f"documents/payment/{year}/{pay}.yaml",
+          f"id: {pay}\nkind: payment\ndate: {day}\nticket: {tid}\ncustomer: {cust}\nseries: null\ncreated_by: bench\nlines: []\nnotes: null\n"
+          f"invoice: {inv}\namount: '{rng.choice(['335.50', '100.00'])}'\nmethod: bonifico\n")
