@@ -39,10 +39,10 @@ for n in $SIZES; do
     git -C "$d" add -A && git -C "$d" commit -qm "$n tickets"
   fi
   cd "$d"
-  last=$(ls tickets/2026 | tail -1); last=${last%.yaml}
+  last=$(ls tickets/2026 | sort -V | tail -1); last=${last%.yaml}
   echo "== $n tickets, $(git ls-files | wc -l) files ($(nproc) cores)"
   label="ticket create";          measure ":" "$tkt" -q ticket create --customer C-0001 --title bench
-  label="ticket transition";      measure "$tkt -q ticket create --customer C-0001 --title t >/dev/null" sh -c "\"$tkt\" -q ticket transition \$(ls tickets/2026 | tail -1 | sed s/.yaml//) in-progress"
+  label="ticket transition";      measure "$tkt -q ticket create --customer C-0001 --title t > $work/id" sh -c "\"$tkt\" -q ticket transition \$(cat $work/id) in-progress"
   label="ticket show";            measure ":" "$tkt" ticket show "$last"
   label="ticket list --state (warm)"; measure "$tkt ticket list >/dev/null" "$tkt" ticket list --state waiting-parts --format csv
   label="ticket list --state (cold)"; measure "rm -rf .tkt/cache" "$tkt" ticket list --state waiting-parts --format csv
