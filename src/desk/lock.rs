@@ -31,8 +31,8 @@ impl DeskLock {
                 Err(TryLockError::WouldBlock) => {
                     return Err(Error::busy(format!("desk busy: another tkt command holds {}", path.display()))
                         .with_hint(format!(
-                            "try again in a moment; the wait is {}s (TKT_LOCK_TIMEOUT)",
-                            wait.as_secs()
+                            "try again in a moment; the wait is {:.1}s (TKT_LOCK_TIMEOUT)",
+                            wait.as_secs_f64()
                         )));
                 }
                 Err(TryLockError::Error(e)) => return Err(Error::io(path, e)),

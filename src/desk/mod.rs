@@ -81,7 +81,11 @@ impl Desk {
 
     /// Takes the exclusive lock of the desk for a mutating command.
     pub fn lock(&self, wait: Duration) -> Result<DeskLock> {
-        DeskLock::acquire(&self.root.join(LOCAL_DIR).join("lock"), wait)
+        let lock = DeskLock::acquire(&self.root.join(LOCAL_DIR).join("lock"), wait)?;
+        if let Some(repo) = &self.repo {
+            repo.wait_for_index(wait)?;
+        }
+        Ok(lock)
     }
 
     /// Loads one record by id; exit 3 when it does not exist.

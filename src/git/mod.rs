@@ -1,6 +1,8 @@
 //! The only module that touches git: finding the repository around a desk, committing
 //! exactly the files a command changed, and reading a file's history.
 
+#[cfg(unix)]
+mod index;
 mod merging;
 mod remote;
 
@@ -27,6 +29,14 @@ pub struct Repo {
     repo: Repository,
     /// The desk's folder relative to the work tree ("" when the desk is the top).
     prefix: PathBuf,
+}
+
+/// One path of a commit, as it must stand in git's index afterwards.
+struct Staged {
+    /// The repository-relative path, with `/` separators.
+    path: String,
+    /// The blob and the metadata of the file it was read from; `None` when it was removed.
+    file: Option<(Oid, std::fs::Metadata)>,
 }
 
 /// One commit that changed a file, with the file's text before and after.
@@ -93,31 +103,83 @@ impl Repo {
         };
         let workdir = repo.workdir().expect("discover keeps work-tree repositories only");
         let mut update = TreeUpdateBuilder::new();
-        let mut index = repo.index()?;
+        let mut staged = Vec::with_capacity(desk_paths.len());
         for p in desk_paths {
             let rel = self.repo_path(p);
             let abs = workdir.join(&rel);
-            let rel_str = git_path(&rel)?;
-            if abs.exists() {
-                let oid = repo.blob_path(&abs)?;
-                update.upsert(rel_str.as_str(), oid, FileMode::Blob);
-                index.add_path(&rel)?;
-            } else {
-                update.remove(rel_str.as_str());
-                let _ = index.remove_path(&rel);
+            let path = git_path(&rel)?;
+            // The file's metadata is read before its content, so that a change in between
+            // leaves the index pointing at a stale stamp (git looks again) and never at a
+            // new stamp with old content.
+            match std::fs::metadata(&abs) {
+                Ok(meta) => {
+                    let oid = self.blob_of(&abs)?;
+                    update.upsert(path.as_str(), oid, FileMode::Blob);
+                    staged.push(Staged { path, file: Some((oid, meta)) });
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    update.remove(path.as_str());
+                    staged.push(Staged { path, file: None });
+                }
+                Err(e) => return Err(Error::io(&abs, e)),
             }
         }
         let tree_id = update.create_updated(repo, &base_tree)?;
-        if head.is_some() && tree_id == base_tree.id() {
-            index.write()?;
-            return Ok(None);
+        #[cfg(unix)]
+        let index_lock = index::IndexLock::acquire(self.repo.path().join("index"))?;
+        let commit = if head.is_some() && tree_id == base_tree.id() {
+            None
+        } else {
+            let tree = repo.find_tree(tree_id)?;
+            let sig = merging::signature(author)?;
+            let parents: Vec<&git2::Commit> = head.iter().collect();
+            Some(repo.commit(Some("HEAD"), &sig, &sig, message, &tree, &parents)?)
+        };
+        #[cfg(unix)]
+        if index_lock.update(&staged)? {
+            return Ok(commit);
         }
-        let tree = repo.find_tree(tree_id)?;
-        let sig = merging::signature(author)?;
-        let parents: Vec<&git2::Commit> = head.iter().collect();
-        let oid = repo.commit(Some("HEAD"), &sig, &sig, message, &tree, &parents)?;
+        self.stage_with_libgit2(&staged)?;
+        Ok(commit)
+    }
+
+    /// The blob a file is stored as. Git's only built-in clean filters (line endings and
+    /// `$Id$`) leave a text without CR and without `$Id` as it is, so such a file is hashed
+    /// straight away; anything else goes through libgit2's filters, which read the
+    /// attributes from the whole index.
+    fn blob_of(&self, abs: &Path) -> Result<Oid> {
+        let content = std::fs::read(abs).map_err(|e| Error::io(abs, e))?;
+        let filtered = content.contains(&b'\r') || content.windows(3).any(|w| w == b"$Id");
+        Ok(if filtered { self.repo.blob_path(abs)? } else { self.repo.blob(&content)? })
+    }
+
+    /// Waits up to `wait` for another git command to release the index a commit will need.
+    pub fn wait_for_index(&self, wait: std::time::Duration) -> Result<()> {
+        let lock = self.repo.path().join("index.lock");
+        let start = std::time::Instant::now();
+        while lock.exists() {
+            if start.elapsed() >= wait {
+                return Err(index_busy(&lock));
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        Ok(())
+    }
+
+    /// Brings git's index in step with the committed files through libgit2, which reads
+    /// and rewrites every entry.
+    fn stage_with_libgit2(&self, staged: &[Staged]) -> Result<()> {
+        let mut index = self.repo.index()?;
+        for s in staged {
+            match s.file {
+                Some(_) => index.add_path(Path::new(&s.path))?,
+                None => {
+                    let _ = index.remove_path(Path::new(&s.path));
+                }
+            }
+        }
         index.write()?;
-        Ok(Some(oid))
+        Ok(())
     }
 
     /// Every commit reachable from HEAD that changed the desk file, oldest first.
@@ -184,6 +246,12 @@ fn oid_short(oid: Oid) -> String {
 }
 
 /// Git stores paths with `/` and as UTF-8 here.
+/// The error for an index another git command holds.
+fn index_busy(lock: &Path) -> Error {
+    Error::busy(format!("{}: git's index is locked by another git command", lock.display()))
+        .with_hint("try again in a moment; if no git command is running, a crashed one left the file: remove it")
+}
+
 pub(crate) fn git_path(p: &Path) -> Result<String> {
     let s = p.to_str().ok_or_else(|| Error::failure(format!("{}: path is not UTF-8", p.display())))?;
     Ok(s.replace('\\', "/"))

@@ -166,3 +166,47 @@ fn the_cache_is_never_wrong_and_deleting_it_changes_nothing_but_speed() {
     std::fs::write(d.path(".tkt/cache/tickets.bin"), b"garbage").unwrap();
     assert_eq!(d.ok(&["ticket", "list", "--format", "csv"]), second, "a broken cache is ignored");
 }
+
+/// After tkt's commits, git's index agrees with HEAD and with the files' stat data exactly,
+/// whatever the index's version and extensions (tkt edits only the entries it changed).
+#[test]
+fn git_index_stays_exact_after_every_kind_of_commit() {
+    for version in ["2", "3", "4"] {
+        let d = TestDesk::new();
+        d.git(&["update-index", "--index-version", version]);
+        // A cached tree, an untracked cache and some history, as a real git user leaves them.
+        d.git(&["config", "core.untrackedCache", "true"]);
+        d.git(&["status", "--porcelain"]);
+        d.git(&["write-tree"]);
+        d.ok(&["customer", "create", "--name", "Rossi"]);
+        let t = d.ok(&["ticket", "create", "--customer", "C-0001", "--title", "perde"]);
+        d.ok(&["ticket", "transition", t.trim(), "in-progress"]);
+        d.ok(&["state", "create", "on-hold", "--name", "On hold"]);
+        d.ok(&["state", "delete", "on-hold"]);
+        d.ok(&["state", "create", "parked", "--name", "Parked"]);
+        d.ok(&["ticket", "note", t.trim(), "chiamato"]);
+        // No refresh first: a wrong size, time or inode in an entry would show here.
+        let diff_files = d.git(&["diff-files", "--name-only"]);
+        assert_eq!(diff_files, "", "index v{version}: stat data of the entries");
+        assert_eq!(d.git(&["diff-index", "--cached", "--name-only", "HEAD"]), "", "index v{version}");
+        assert_eq!(d.git(&["write-tree"]), d.git(&["rev-parse", "HEAD^{tree}"]), "index v{version}");
+        assert_eq!(d.status(), "", "index v{version}");
+        assert!(!d.path("states/on-hold.yaml").exists());
+        assert!(d.git(&["ls-files", "states"]).lines().all(|l| !l.contains("on-hold")));
+        d.git(&["fsck", "--strict"]);
+    }
+}
+
+#[test]
+fn a_locked_git_index_is_reported_as_busy_and_nothing_is_half_done() {
+    let d = TestDesk::new();
+    d.ok(&["customer", "create", "--name", "Rossi"]);
+    let git_dir = d.git(&["rev-parse", "--absolute-git-dir"]);
+    let lock = std::path::Path::new(git_dir.trim()).join("index.lock");
+    std::fs::write(&lock, "").unwrap();
+    d.tkt(&["ticket", "create", "--customer", "C-0001", "--title", "x"])
+        .assert()
+        .code(5)
+        .stderr(predicate::str::contains("index.lock"));
+    assert!(lock.exists(), "another program's lock is left alone");
+}
