@@ -79,8 +79,16 @@ pub fn cmd_check(ctx: &Ctx, args: CheckArgs) -> Result<()> {
     for path in desk.leftover_temp_files()? {
         findings.push(Finding::new(
             path.display().to_string(),
-            "temp file of an interrupted write; the record it was for is intact, delete it",
+            "temp file of an interrupted write; the record it was for is intact (the next command that changes the desk removes it)",
         ));
+    }
+    if let Some(pending) = desk.pending()? {
+        for path in pending.paths {
+            findings.push(Finding::new(
+                path.display().to_string(),
+                "written by a command that was interrupted before its commit (the next command that changes the desk commits it)",
+            ));
+        }
     }
 
     let catalog: Vec<State> = states.iter().map(|(_, s)| s.clone()).collect();

@@ -5,7 +5,7 @@ use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use crate::desk::{Desk, LOCAL_DIR};
+use crate::desk::{Desk, DeskLock, LOCAL_DIR};
 use crate::git::Author;
 use crate::model::Instant;
 use crate::render::Output;
@@ -120,6 +120,16 @@ impl Ctx {
             }
         }
         Ok(())
+    }
+
+    /// Takes the desk's lock for a mutating command, telling the user what was finished on
+    /// behalf of an interrupted one.
+    pub fn lock(&self, desk: &Desk) -> Result<DeskLock> {
+        let (lock, recovered) = desk.lock(self.lock_wait, &self.author(desk))?;
+        for line in recovered {
+            self.warn(format!("an interrupted command was finished: {line}"));
+        }
+        Ok(lock)
     }
 
     /// Standard output for records, fitted to the terminal.

@@ -159,7 +159,7 @@ pub fn run(ctx: &Ctx, cmd: CustomerCommand) -> Result<()> {
 
 fn cmd_customer_create(ctx: &Ctx, args: CustomerCreateArgs) -> Result<()> {
     let desk = ctx.open_desk()?;
-    let _lock = desk.lock(ctx.lock_wait)?;
+    let _lock = ctx.lock(&desk)?;
     if args.fields.name.as_deref().is_none_or(|n| n.trim().is_empty()) {
         return Err(Error::usage("a customer needs --name"));
     }
@@ -196,7 +196,7 @@ fn cmd_customer_create(ctx: &Ctx, args: CustomerCreateArgs) -> Result<()> {
 
 fn cmd_customer_edit(ctx: &Ctx, id: &str, fields: CustomerFields) -> Result<()> {
     let desk = ctx.open_desk()?;
-    let _lock = desk.lock(ctx.lock_wait)?;
+    let _lock = ctx.lock(&desk)?;
     let before: Customer = desk.load(id)?;
     let check = |c: &Customer| refuse_if_any(&format!("customer {}", c.id), check_customer(c)).map(|_| vec![]);
     if fields.is_empty() {

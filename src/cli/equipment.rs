@@ -112,7 +112,7 @@ pub fn run(ctx: &Ctx, cmd: EquipmentCommand) -> Result<()> {
         }
         EquipmentCommand::Show { serial, format } => ctx.out().record(format.format, &desk.load::<Equipment>(&serial)?),
         EquipmentCommand::Edit { serial, fields } => {
-            let _lock = desk.lock(ctx.lock_wait)?;
+            let _lock = ctx.lock(&desk)?;
             let before: Equipment = desk.load(&serial)?;
             let check = |u: &Equipment| check_unit(&desk, u).map(|_| vec![]);
             if fields.item.is_none()
@@ -141,7 +141,7 @@ pub fn run(ctx: &Ctx, cmd: EquipmentCommand) -> Result<()> {
 }
 
 fn cmd_equipment_create(ctx: &Ctx, desk: &Desk, serial: String, fields: EquipmentFields) -> Result<()> {
-    let _lock = desk.lock(ctx.lock_wait)?;
+    let _lock = ctx.lock(desk)?;
     Kind::Equipment.check_id(&serial)?;
     if desk.exists(Kind::Equipment, &serial) {
         return Err(Error::refused(format!("equipment {serial} already exists")));

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
 
-use crate::desk::{write_atomic, Creates, Desk};
+use crate::desk::{Creates, Desk};
 use crate::git::content_hash;
 use crate::intake::{find_tags, parse_form, parse_mail, safe_file_name, strip_quoted, Attachment, Mail};
 use crate::model::{Contact, Customer, Equipment, Kind, Note, Request, Ticket};
@@ -125,7 +125,7 @@ fn read_input(ctx: &Ctx, file: Option<&Path>, limit: u64) -> Result<Vec<u8>> {
 fn cmd_import_email(ctx: &Ctx, args: ImportEmailArgs) -> Result<()> {
     let desk = ctx.open_desk()?;
     let bytes = read_input(ctx, args.file.as_deref(), desk.config.intake.max_message_bytes)?;
-    let _lock = desk.lock(ctx.lock_wait)?;
+    let _lock = ctx.lock(&desk)?;
     let delivered = deliver_mail(ctx, &desk, &bytes, &mut MessageIndex::build(&desk)?)?;
     ctx.say(delivered.describe());
     if let Some(id) = delivered.id() {
@@ -355,7 +355,7 @@ fn store_attachments(desk: &Desk, record: &str, attachments: &[Attachment]) -> R
             rel = dir.join(format!("{stem}-{n}{ext}"));
             n += 1;
         }
-        write_atomic(&desk.abs(&rel), &a.bytes)?;
+        desk.write_file(&rel, &a.bytes)?;
         names.push(rel.to_string_lossy().replace('\\', "/"));
         paths.push(rel);
     }
@@ -371,7 +371,7 @@ fn cmd_import_maildir(ctx: &Ctx, args: ImportMaildirArgs) -> Result<()> {
         return Err(Error::usage(format!("{}: not a maildir (no new/ folder)", dir.display())));
     }
     std::fs::create_dir_all(&cur).map_err(|e| Error::io(&cur, e))?;
-    let _lock = desk.lock(ctx.lock_wait)?;
+    let _lock = ctx.lock(&desk)?;
     let mut files: Vec<PathBuf> = std::fs::read_dir(&new)
         .map_err(|e| Error::io(&new, e))?
         .filter_map(|e| e.ok())
@@ -445,7 +445,7 @@ fn cmd_import_form(ctx: &Ctx, args: ImportFormArgs) -> Result<()> {
     let desk = ctx.open_desk()?;
     let body = read_input(ctx, args.file.as_deref(), MAX_FORM_BYTES)?;
     let post = parse_form(&body, args.content_type.as_deref()).map_err(form_refusal)?;
-    let _lock = desk.lock(ctx.lock_wait)?;
+    let _lock = ctx.lock(&desk)?;
     let mut problems = Vec::new();
     if let Some(item) = &post.item {
         if !desk.exists(Kind::Item, item) {

@@ -126,7 +126,7 @@ pub fn run(ctx: &Ctx, cmd: ItemCommand) -> Result<()> {
         }
         ItemCommand::Edit { code, fields } => {
             let desk = ctx.open_desk()?;
-            let _lock = desk.lock(ctx.lock_wait)?;
+            let _lock = ctx.lock(&desk)?;
             let before: Item = desk.load(&code)?;
             let check = |i: &Item| refuse_if_any(&format!("item {}", i.code), check_item(i)).map(|_| vec![]);
             if fields.is_empty() {
@@ -141,7 +141,7 @@ pub fn run(ctx: &Ctx, cmd: ItemCommand) -> Result<()> {
 
 fn cmd_item_create(ctx: &Ctx, code: String, fields: ItemFields) -> Result<()> {
     let desk = ctx.open_desk()?;
-    let _lock = desk.lock(ctx.lock_wait)?;
+    let _lock = ctx.lock(&desk)?;
     Kind::Item.check_id(&code)?;
     if desk.exists(Kind::Item, &code) {
         return Err(Error::refused(format!("item {code} already exists")));

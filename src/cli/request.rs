@@ -134,7 +134,7 @@ pub fn run(ctx: &Ctx, cmd: RequestCommand) -> Result<()> {
         RequestCommand::Reject { id, reason } => cmd_request_reject(ctx, &id, &reason),
         RequestCommand::Note { id, text } => {
             let desk = ctx.open_desk()?;
-            let _lock = desk.lock(ctx.lock_wait)?;
+            let _lock = ctx.lock(&desk)?;
             let mut request: Request = desk.load(&id)?;
             let text = ctx.text_arg(&text)?;
             if text.trim().is_empty() {
@@ -178,7 +178,7 @@ pub fn number_request(ctx: &Ctx, desk: &Desk, request: &mut Request) -> Result<(
 
 fn cmd_request_create(ctx: &Ctx, args: RequestCreateArgs) -> Result<()> {
     let desk = ctx.open_desk()?;
-    let _lock = desk.lock(ctx.lock_wait)?;
+    let _lock = ctx.lock(&desk)?;
     if args.subject.trim().is_empty() {
         return Err(Error::refused("--subject must not be empty"));
     }
@@ -235,7 +235,7 @@ fn cmd_request_list(ctx: &Ctx, args: RequestListArgs) -> Result<()> {
 
 fn cmd_request_promote(ctx: &Ctx, args: RequestPromoteArgs) -> Result<()> {
     let desk = ctx.open_desk()?;
-    let _lock = desk.lock(ctx.lock_wait)?;
+    let _lock = ctx.lock(&desk)?;
     let mut request: Request = desk.load(&args.id)?;
     let opts = Promotion {
         title: args.title,
@@ -310,7 +310,7 @@ pub fn promote(ctx: &Ctx, desk: &Desk, request: &mut Request, opts: Promotion) -
 
 fn cmd_request_reject(ctx: &Ctx, id: &str, reason: &str) -> Result<()> {
     let desk = ctx.open_desk()?;
-    let _lock = desk.lock(ctx.lock_wait)?;
+    let _lock = ctx.lock(&desk)?;
     let mut request: Request = desk.load(id)?;
     if request.status != "open" {
         return Err(Error::refused(format!("{} is {}; only an open request is rejected", request.id, request.status)));

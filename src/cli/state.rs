@@ -98,7 +98,7 @@ pub fn run(ctx: &Ctx, cmd: StateCommand) -> Result<()> {
 
 fn cmd_state_create(ctx: &Ctx, args: StateCreateArgs) -> Result<()> {
     let desk = ctx.open_desk()?;
-    let _lock = desk.lock(ctx.lock_wait)?;
+    let _lock = ctx.lock(&desk)?;
     Kind::State.check_id(&args.id)?;
     if desk.exists(Kind::State, &args.id) {
         return Err(Error::refused(format!("state {} already exists", args.id)));
@@ -166,7 +166,7 @@ fn print_states(ctx: &Ctx, f: FormatArg, states: &[State]) -> Result<()> {
 
 fn cmd_state_edit(ctx: &Ctx, args: StateEditArgs) -> Result<()> {
     let desk = ctx.open_desk()?;
-    let _lock = desk.lock(ctx.lock_wait)?;
+    let _lock = ctx.lock(&desk)?;
     let before: State = desk.load(&args.id)?;
     let no_flags = args.name.is_none()
         && args.description.is_none()
@@ -231,7 +231,7 @@ fn save_catalog_edit(ctx: &Ctx, desk: &Desk, after: &State) -> Result<Vec<PathBu
 
 fn cmd_state_delete(ctx: &Ctx, id: &str) -> Result<()> {
     let desk = ctx.open_desk()?;
-    let _lock = desk.lock(ctx.lock_wait)?;
+    let _lock = ctx.lock(&desk)?;
     let state: State = desk.load(id)?;
     if state.initial {
         return Err(Error::refused(format!("{id} is the initial state"))

@@ -41,7 +41,7 @@ pub struct MergeDriverArgs {
 
 pub fn cmd_sync(ctx: &Ctx, args: SyncArgs) -> Result<()> {
     let desk = ctx.open_desk()?;
-    let _lock = desk.lock(ctx.lock_wait)?;
+    let _lock = ctx.lock(&desk)?;
     install_merge_driver(&desk)?;
     let terminal = std::io::stderr().is_terminal();
     if terminal {

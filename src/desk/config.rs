@@ -283,7 +283,9 @@ impl Config {
                 .span()
                 .map(|span| {
                     let line = text[..span.start].matches('\n').count() + 1;
-                    format!("line {line}: ")
+                    let start = text[..span.start].rfind('\n').map_or(0, |i| i + 1);
+                    let shown: String = text[start..].lines().next().unwrap_or("").trim().chars().take(60).collect();
+                    format!("line {line} (`{shown}`): ")
                 })
                 .unwrap_or_default();
             format!("{at}{}", e.message())

@@ -6,6 +6,7 @@
 mod cache;
 mod config;
 mod init;
+mod journal;
 mod lock;
 mod snapshot;
 mod store;
@@ -15,6 +16,7 @@ pub use config::{
     DEFAULT_CONFIG,
 };
 pub use init::{default_catalog, init_desk, InitOptions, Initialised};
+pub use journal::Pending;
 pub use lock::DeskLock;
 pub use snapshot::Snapshot;
 pub use store::{parse_record, read_text, to_yaml, write_atomic, yaml_error, MAX_RECORD_BYTES, TEMP_PREFIX};
@@ -25,6 +27,7 @@ use std::time::Duration;
 use crate::git::{Author, Repo};
 use crate::model::{DocKind, Document, Keyed, Kind, Record, SequenceId, State};
 use crate::{Error, Result};
+use journal::Journal;
 
 /// The local, git-ignored folder: lock, sequence marks, per-clone settings.
 pub const LOCAL_DIR: &str = ".tkt";
@@ -79,13 +82,16 @@ impl Desk {
         self.root.join(rel)
     }
 
-    /// Takes the exclusive lock of the desk for a mutating command.
-    pub fn lock(&self, wait: Duration) -> Result<DeskLock> {
+    /// Takes the exclusive lock of the desk for a mutating command, first finishing what an
+    /// interrupted command left (returned as messages for the user), then waiting for git's
+    /// index to be free.
+    pub fn lock(&self, wait: Duration, author: &Author) -> Result<(DeskLock, Vec<String>)> {
         let lock = DeskLock::acquire(&self.root.join(LOCAL_DIR).join("lock"), wait)?;
+        let recovered = self.recover(author)?;
         if let Some(repo) = &self.repo {
             repo.wait_for_index(wait)?;
         }
-        Ok(lock)
+        Ok((lock, recovered))
     }
 
     /// Loads one record by id; exit 3 when it does not exist.
@@ -262,15 +268,75 @@ impl Desk {
     /// Writes a record atomically and returns its desk-relative path.
     pub fn write<T: Record>(&self, record: &T) -> Result<PathBuf> {
         let rel = record.kind().path_for(record.id())?;
-        store::write_atomic(&self.abs(&rel), store::to_yaml(record)?.as_bytes())?;
+        self.write_file(&rel, store::to_yaml(record)?.as_bytes())?;
         Ok(rel)
+    }
+
+    /// Writes any desk file (an attachment, a record's saved text) atomically, noted in the
+    /// journal until it is committed.
+    pub fn write_file(&self, rel: &Path, bytes: &[u8]) -> Result<()> {
+        self.journal().note(rel)?;
+        store::write_atomic(&self.abs(rel), bytes)
     }
 
     /// Deletes a record file and returns its desk-relative path.
     pub fn remove(&self, kind: Kind, id: &str) -> Result<PathBuf> {
         let rel = kind.path_for(id)?;
+        self.journal().note(&rel)?;
         std::fs::remove_file(self.abs(&rel)).map_err(|e| Error::io(&rel, e))?;
         Ok(rel)
+    }
+
+    fn journal(&self) -> Journal {
+        Journal::new(self.root.join(LOCAL_DIR).join("journal"))
+    }
+
+    /// What an interrupted command left for the next one to finish, if anything.
+    pub fn pending(&self) -> Result<Option<Pending>> {
+        self.journal().pending()
+    }
+
+    /// Finishes what an interrupted command left: removes its temp files and its git lock
+    /// files, and commits the files it wrote (those that read as valid records; others stay
+    /// for `tkt check` to name). Returns what was done, for the user. Call it holding the lock.
+    fn recover(&self, author: &Author) -> Result<Vec<String>> {
+        let Some(pending) = self.pending()? else {
+            return Ok(vec![]);
+        };
+        let mut done = Vec::new();
+        if let Some(repo) = &self.repo {
+            for lock in repo.remove_stale_locks(pending.since)? {
+                done.push(format!("removed {}", lock.display()));
+            }
+        }
+        for temp in self.leftover_temp_files()? {
+            let abs = self.abs(&temp);
+            std::fs::remove_file(&abs).map_err(|e| Error::io(&abs, e))?;
+            done.push(format!("removed {}", temp.display()));
+        }
+        let mut finished = Vec::new();
+        for rel in pending.paths {
+            match std::fs::read(self.abs(&rel)) {
+                Ok(bytes) => match std::str::from_utf8(&bytes)
+                    .map_err(|_| ())
+                    .and_then(|text| Self::check_record_text(&rel, text).map_err(|_| ()))
+                {
+                    Ok(()) => finished.push(rel),
+                    Err(()) if Self::kind_of_path(&rel).is_none() => finished.push(rel),
+                    Err(()) => done.push(format!("left {} as it is: it does not read as a record", rel.display())),
+                },
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => finished.push(rel),
+                Err(e) => return Err(Error::io(&rel, e)),
+            }
+        }
+        if !finished.is_empty() {
+            let names: Vec<String> = finished.iter().map(|p| p.display().to_string()).collect();
+            let names = names.join(", ");
+            self.commit(&finished, &format!("tkt: recovered what an interrupted command wrote: {names}"), author)?;
+            done.push(format!("committed {names}"));
+        }
+        self.journal().clear()?;
+        Ok(done)
     }
 
     /// The next free id of a numbered kind. Reads only the names in the kind's folder (for
@@ -327,9 +393,13 @@ impl Desk {
         match &self.repo {
             Some(repo) => {
                 repo.commit_files(paths, message, author)?;
+                self.journal().clear()?;
                 Ok(true)
             }
-            None => Ok(false),
+            None => {
+                self.journal().clear()?;
+                Ok(false)
+            }
         }
     }
 }

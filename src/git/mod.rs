@@ -166,6 +166,30 @@ impl Repo {
         Ok(())
     }
 
+    /// Removes the lock files git (through tkt) leaves when killed while committing: the
+    /// index's, HEAD's and the branch's, if they appeared at or after `since` (when the
+    /// interrupted command last wrote). Call it holding the desk lock, so no tkt is committing.
+    pub fn remove_stale_locks(&self, since: std::time::SystemTime) -> Result<Vec<PathBuf>> {
+        let mut candidates = vec![self.repo.path().join("index.lock"), self.repo.path().join("HEAD.lock")];
+        let head = self.repo.find_reference("HEAD").ok();
+        if let Some(branch) = head.as_ref().and_then(|r| r.symbolic_target().ok().flatten()) {
+            candidates.push(self.repo.commondir().join(format!("{branch}.lock")));
+        }
+        // File times can be coarser than the clock; a second of slack.
+        let since = since - std::time::Duration::from_secs(1);
+        let mut removed = Vec::new();
+        for lock in candidates {
+            let Ok(modified) = std::fs::metadata(&lock).and_then(|m| m.modified()) else {
+                continue;
+            };
+            if modified >= since {
+                std::fs::remove_file(&lock).map_err(|e| Error::io(&lock, e))?;
+                removed.push(lock);
+            }
+        }
+        Ok(removed)
+    }
+
     /// Brings git's index in step with the committed files through libgit2, which reads
     /// and rewrites every entry.
     fn stage_with_libgit2(&self, staged: &[Staged]) -> Result<()> {

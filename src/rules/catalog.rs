@@ -45,8 +45,17 @@ pub fn transition(
         let known: Vec<&str> = catalog.iter().map(|s| s.id.as_str()).collect();
         Error::not_found("state", to).with_hint(format!("states: {}", known.join(", ")))
     })?;
-    let allowed: &[String] =
-        catalog.iter().find(|s| s.id == ticket.state).map(|s| s.transitions.as_slice()).unwrap_or(&[]);
+    let Some(current) = catalog.iter().find(|s| s.id == ticket.state) else {
+        return Err(Error::refused(format!(
+            "{}: its state {:?} is not in the catalog, so no transition is defined from it",
+            ticket.id, ticket.state
+        ))
+        .with_hint(format!(
+            "fix `state:` in the ticket's file, or create the state: tkt state create {}",
+            ticket.state
+        )));
+    };
+    let allowed = current.transitions.as_slice();
     if ticket.state == to {
         return Err(Error::refused(format!("{} is already {to}", ticket.id)));
     }

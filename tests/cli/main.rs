@@ -6,6 +6,7 @@ mod catalog;
 mod check;
 mod desk;
 mod documents;
+mod hardening;
 mod intake;
 mod output;
 mod records;

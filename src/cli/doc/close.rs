@@ -22,7 +22,7 @@ pub enum CloseStatus {
 
 pub fn cmd_doc_close(ctx: &Ctx, args: DocCloseArgs) -> Result<()> {
     let desk = ctx.open_desk()?;
-    let _lock = desk.lock(ctx.lock_wait)?;
+    let _lock = ctx.lock(&desk)?;
     let mut doc = desk.load_doc(&args.id)?;
     let status = match (doc.kind, args.status) {
         (DocKind::JobOrder, None) => "closed",

@@ -6,7 +6,7 @@ use crate::rules::totals;
 use crate::{Error, Result};
 
 use super::super::Ctx;
-use super::{invoice_balance, issue, new_document, DocArgs};
+use super::{invoice_balance, issue, load_sound_doc, new_document, DocArgs};
 
 #[derive(Debug, Args)]
 pub struct DocCreditArgs {
@@ -30,8 +30,8 @@ pub struct DocCreditArgs {
 
 pub fn cmd_doc_credit(ctx: &Ctx, args: DocCreditArgs) -> Result<()> {
     let desk = ctx.open_desk()?;
-    let _lock = desk.lock(ctx.lock_wait)?;
-    let invoice = desk.load_doc(&args.invoice)?;
+    let _lock = ctx.lock(&desk)?;
+    let invoice = load_sound_doc(&desk, &args.invoice)?;
     if invoice.kind != DocKind::Invoice {
         return Err(Error::refused(format!("{} is a {}, not an invoice", invoice.id, invoice.kind)));
     }

@@ -14,7 +14,7 @@ use chrono::{Datelike, NaiveDate};
 use clap::{Args, Subcommand};
 use rust_decimal::Decimal;
 
-use crate::desk::{write_atomic, Desk, FiscalNumbering};
+use crate::desk::{Desk, FiscalNumbering};
 use crate::git::Pushed;
 use crate::model::{DocKind, Document, Item, Kind, Line, Rate, SequenceId, Ticket};
 use crate::rules::{check_document, item_line, refuse_if_any, totals, Balance};
@@ -136,7 +136,7 @@ fn issue_online(ctx: &Ctx, desk: &Desk, doc: &mut Document, also: Vec<PathBuf>, 
     for attempt in 0..ONLINE_ATTEMPTS {
         pull(desk, &author, &opts).map_err(|e| e.with_hint(offline_hint))?;
         for (p, bytes) in &saved {
-            write_atomic(&desk.abs(p), bytes)?;
+            desk.write_file(p, bytes)?;
         }
         check_progressive_date(desk, doc)?;
         doc.id = desk.next_id(Kind::Document(doc.kind), Some(doc.date.year()), doc.series.as_deref())?;
@@ -183,6 +183,16 @@ fn check_progressive_date(desk: &Desk, doc: &Document) -> Result<()> {
 }
 
 /// The balance of one invoice, from the documents that point at it.
+/// A document that others are issued against (an invoice credited or paid, a credit note
+/// refunded): it must pass its own checks, or the amounts derived from it would be wrong.
+pub fn load_sound_doc(desk: &Desk, id: &str) -> Result<Document> {
+    let doc = desk.load_doc(id)?;
+    let rel = Kind::Document(doc.kind).path_for(&doc.id)?;
+    refuse_if_any(&rel.display().to_string(), check_document(&doc))
+        .map_err(|e| e.with_hint("fix the file, then try again (tkt check lists what is wrong)"))?;
+    Ok(doc)
+}
+
 pub fn invoice_balance(desk: &Desk, invoice: &Document) -> Result<Balance> {
     Ok(Balance::of_invoice(invoice, &desk.documents(&[DocKind::CreditNote, DocKind::Payment, DocKind::Refund])?))
 }

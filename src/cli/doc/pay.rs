@@ -6,7 +6,7 @@ use crate::rules::{refundable, Balance};
 use crate::{Error, Result};
 
 use super::super::Ctx;
-use super::{invoice_balance, issue, new_document, DocArgs};
+use super::{invoice_balance, issue, load_sound_doc, new_document, DocArgs};
 
 #[derive(Debug, Args)]
 pub struct DocPayArgs {
@@ -42,8 +42,8 @@ pub struct MoneyArgs {
 
 pub fn cmd_doc_pay(ctx: &Ctx, args: DocPayArgs) -> Result<()> {
     let desk = ctx.open_desk()?;
-    let _lock = desk.lock(ctx.lock_wait)?;
-    let invoice = desk.load_doc(&args.invoice)?;
+    let _lock = ctx.lock(&desk)?;
+    let invoice = load_sound_doc(&desk, &args.invoice)?;
     if invoice.kind != DocKind::Invoice {
         return Err(Error::refused(format!("{} is a {}, not an invoice", invoice.id, invoice.kind)));
     }
@@ -74,14 +74,14 @@ pub fn cmd_doc_pay(ctx: &Ctx, args: DocPayArgs) -> Result<()> {
 
 pub fn cmd_doc_refund(ctx: &Ctx, args: DocRefundArgs) -> Result<()> {
     let desk = ctx.open_desk()?;
-    let _lock = desk.lock(ctx.lock_wait)?;
-    let note = desk.load_doc(&args.credit_note)?;
+    let _lock = ctx.lock(&desk)?;
+    let note = load_sound_doc(&desk, &args.credit_note)?;
     if note.kind != DocKind::CreditNote {
         return Err(Error::refused(format!("{} is a {}, not a credit note", note.id, note.kind)));
     }
     let docs = desk.documents(&[DocKind::CreditNote, DocKind::Payment, DocKind::Refund])?;
     let invoice_id = note.invoice.clone().unwrap_or_default();
-    let invoice = desk.load_doc(&invoice_id)?;
+    let invoice = load_sound_doc(&desk, &invoice_id)?;
     let balance = Balance::of_invoice(&invoice, &docs);
     let owed = refundable(&note, &balance, &docs);
     let amount = checked_amount(

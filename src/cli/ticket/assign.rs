@@ -18,7 +18,7 @@ pub struct TicketAssignArgs {
 
 pub fn cmd_ticket_assign(ctx: &Ctx, args: TicketAssignArgs) -> Result<()> {
     let desk = ctx.open_desk()?;
-    let _lock = desk.lock(ctx.lock_wait)?;
+    let _lock = ctx.lock(&desk)?;
     let mut ticket: Ticket = desk.load(&args.id)?;
     let assignee = if args.clear {
         None

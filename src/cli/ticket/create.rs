@@ -46,7 +46,7 @@ pub struct TicketCreateArgs {
 
 pub fn cmd_ticket_create(ctx: &Ctx, args: TicketCreateArgs) -> Result<()> {
     let desk = ctx.open_desk()?;
-    let _lock = desk.lock(ctx.lock_wait)?;
+    let _lock = ctx.lock(&desk)?;
     let problem = args.problem.map(|p| ctx.text_arg(&p)).transpose()?.and_then(optional);
     let draft = TicketDraft {
         title: args.title,

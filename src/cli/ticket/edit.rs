@@ -70,7 +70,7 @@ impl TicketEditArgs {
 
 pub fn cmd_ticket_edit(ctx: &Ctx, args: TicketEditArgs) -> Result<()> {
     let desk = ctx.open_desk()?;
-    let _lock = desk.lock(ctx.lock_wait)?;
+    let _lock = ctx.lock(&desk)?;
     let before: Ticket = desk.load(&args.id)?;
     if !args.has_changes() {
         return edit_in_editor(ctx, &desk, &before, |after| {

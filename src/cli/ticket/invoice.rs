@@ -28,7 +28,7 @@ pub struct TicketInvoiceArgs {
 
 pub fn cmd_ticket_invoice(ctx: &Ctx, args: TicketInvoiceArgs) -> Result<()> {
     let desk = ctx.open_desk()?;
-    let _lock = desk.lock(ctx.lock_wait)?;
+    let _lock = ctx.lock(&desk)?;
     let ticket: Ticket = desk.load(&args.id)?;
     let docs = desk.documents(&[DocKind::WorkReport, DocKind::DdtOut, DocKind::Invoice])?;
     let billed: HashSet<&str> =

@@ -14,7 +14,7 @@ pub struct TicketNoteArgs {
 
 pub fn cmd_ticket_note(ctx: &Ctx, args: TicketNoteArgs) -> Result<()> {
     let desk = ctx.open_desk()?;
-    let _lock = desk.lock(ctx.lock_wait)?;
+    let _lock = ctx.lock(&desk)?;
     let mut ticket: Ticket = desk.load(&args.id)?;
     let text = ctx.text_arg(&args.text)?;
     if text.trim().is_empty() {

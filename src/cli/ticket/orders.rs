@@ -40,7 +40,7 @@ pub struct TicketOrderArgs {
 
 pub fn cmd_ticket_job(ctx: &Ctx, args: TicketJobArgs) -> Result<()> {
     let desk = ctx.open_desk()?;
-    let _lock = desk.lock(ctx.lock_wait)?;
+    let _lock = ctx.lock(&desk)?;
     let ticket: Ticket = desk.load(&args.id)?;
     let mut doc = ticket_document(ctx, &desk, DocKind::JobOrder, &ticket, &args.doc)?;
     doc.title = Some(args.title.unwrap_or_else(|| ticket.title.clone()));
@@ -55,7 +55,7 @@ pub fn cmd_ticket_job(ctx: &Ctx, args: TicketJobArgs) -> Result<()> {
 
 pub fn cmd_ticket_order(ctx: &Ctx, args: TicketOrderArgs) -> Result<()> {
     let desk = ctx.open_desk()?;
-    let _lock = desk.lock(ctx.lock_wait)?;
+    let _lock = ctx.lock(&desk)?;
     let ticket: Ticket = desk.load(&args.id)?;
     let mut doc = ticket_document(ctx, &desk, DocKind::SalesOrder, &ticket, &args.doc)?;
     doc.lines = item_lines(&desk, &args.lines, true)?;

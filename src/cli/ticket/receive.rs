@@ -76,7 +76,7 @@ pub enum ReceiveReason {
 
 pub fn cmd_ticket_receive(ctx: &Ctx, args: TicketReceiveArgs) -> Result<()> {
     let desk = ctx.open_desk()?;
-    let _lock = desk.lock(ctx.lock_wait)?;
+    let _lock = ctx.lock(&desk)?;
     let ticket: Ticket = desk.load(&args.id)?;
     let mut doc = ticket_document(ctx, &desk, DocKind::DdtIn, &ticket, &args.doc)?;
     doc.lines = if args.lines.is_empty() {

@@ -41,7 +41,7 @@ pub enum ShipPurpose {
 
 pub fn cmd_ticket_ship(ctx: &Ctx, args: TicketShipArgs) -> Result<()> {
     let desk = ctx.open_desk()?;
-    let _lock = desk.lock(ctx.lock_wait)?;
+    let _lock = ctx.lock(&desk)?;
     let ticket: Ticket = desk.load(&args.id)?;
     let mut doc = ticket_document(ctx, &desk, DocKind::DdtOut, &ticket, &args.doc)?;
     doc.purpose = Some(format!("{:?}", args.purpose).to_lowercase());

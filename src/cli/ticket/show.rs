@@ -93,8 +93,15 @@ pub fn cmd_ticket_show(ctx: &Ctx, args: TicketShowArgs) -> Result<()> {
     if !history.is_empty() {
         section("history", &history.join("\n"))?;
     }
-    // Documents point at their ticket; the ticket's list is derived from them.
-    let all = desk.documents(&[])?;
+    // Documents point at their ticket; the ticket's list is derived from them. A document
+    // that does not read leaves the ticket readable, with the problem named.
+    let all = match desk.documents(&[]) {
+        Ok(all) => all,
+        Err(e) => {
+            ctx.warn(format!("documents not shown: {e}"));
+            return Ok(());
+        }
+    };
     let docs: Vec<&Document> = all.iter().filter(|d| d.ticket.as_deref() == Some(t.id.as_str())).collect();
     if !docs.is_empty() {
         let lines: Vec<String> = docs

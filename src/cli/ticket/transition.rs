@@ -18,7 +18,7 @@ pub struct TicketTransitionArgs {
 
 pub fn cmd_ticket_transition(ctx: &Ctx, args: TicketTransitionArgs) -> Result<()> {
     let desk = ctx.open_desk()?;
-    let _lock = desk.lock(ctx.lock_wait)?;
+    let _lock = ctx.lock(&desk)?;
     let mut ticket: Ticket = desk.load(&args.id)?;
     let catalog = desk.catalog()?;
     let note = args.note.map(|n| ctx.text_arg(&n)).transpose()?.filter(|n| !n.trim().is_empty());

@@ -58,7 +58,7 @@ fn parse_time(s: &str) -> Result<NaiveTime, String> {
 
 pub fn cmd_ticket_work(ctx: &Ctx, args: TicketWorkArgs) -> Result<()> {
     let desk = ctx.open_desk()?;
-    let _lock = desk.lock(ctx.lock_wait)?;
+    let _lock = ctx.lock(&desk)?;
     let ticket: Ticket = desk.load(&args.id)?;
     let hours = work_hours(args.hours, args.start, args.end)?;
     let mut doc = ticket_document(ctx, &desk, DocKind::WorkReport, &ticket, &args.doc)?;

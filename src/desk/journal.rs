@@ -1,0 +1,68 @@
+//! Crash recovery. A mutating command notes each desk file in `.tkt/journal` before it
+//! writes it, and clears the journal once the files are committed. A journal found by the
+//! next command that takes the lock means the last one died (or failed) between writing and
+//! committing: that command removes the temp files and git lock files left behind and
+//! commits what was written, so nothing written is lost and nothing stays half-done.
+
+use std::fs::{self, OpenOptions};
+use std::io::{ErrorKind, Write};
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use crate::{Error, Result};
+
+pub struct Journal {
+    path: PathBuf,
+}
+
+/// What an interrupted command left: the files it was writing, and when it started.
+pub struct Pending {
+    pub since: SystemTime,
+    pub paths: Vec<PathBuf>,
+}
+
+impl Journal {
+    pub fn new(path: PathBuf) -> Journal {
+        Journal { path }
+    }
+
+    /// Notes a desk-relative path about to be written or removed. Synced to disk before the
+    /// write starts, so that a power cut cannot lose the note and keep the file.
+    pub fn note(&self, rel: &Path) -> Result<()> {
+        if let Some(dir) = self.path.parent() {
+            fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        }
+        let line = format!("{}\n", rel.display());
+        let mut file =
+            OpenOptions::new().create(true).append(true).open(&self.path).map_err(|e| Error::io(&self.path, e))?;
+        file.write_all(line.as_bytes()).and_then(|()| file.sync_data()).map_err(|e| Error::io(&self.path, e))
+    }
+
+    /// Forgets the notes once their files are committed.
+    pub fn clear(&self) -> Result<()> {
+        match fs::remove_file(&self.path) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(Error::io(&self.path, e)),
+        }
+    }
+
+    /// The notes of a command that did not finish, if any.
+    pub fn pending(&self) -> Result<Option<Pending>> {
+        let text = match fs::read_to_string(&self.path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(Error::io(&self.path, e)),
+        };
+        let since = fs::metadata(&self.path).and_then(|m| m.modified()).map_err(|e| Error::io(&self.path, e))?;
+        let mut paths: Vec<PathBuf> = text
+            .lines()
+            .map(PathBuf::from)
+            // Only plain desk-relative paths: the journal is a file in the desk, not trusted.
+            .filter(|p| p.components().all(|c| matches!(c, std::path::Component::Normal(_))))
+            .collect();
+        paths.sort();
+        paths.dedup();
+        Ok(Some(Pending { since, paths }))
+    }
+}

@@ -1,0 +1,197 @@
+//! Bad input and hostile content: every case of `tests/corpus/bad/cases.toml` through the
+//! binary, ids that try to leave the desk, and text that tries to run in printed HTML, a
+//! spreadsheet or a YAML file.
+
+use std::path::Path;
+
+use predicates::prelude::*;
+use serde::Deserialize;
+
+use crate::common::TestDesk;
+
+#[derive(Deserialize)]
+struct Corpus {
+    case: Vec<Case>,
+}
+
+#[derive(Deserialize)]
+struct Case {
+    file: String,
+    path: String,
+    #[serde(default)]
+    grow_to: Option<usize>,
+    #[serde(default = "refused")]
+    read: i32,
+    #[serde(default)]
+    change: Option<Vec<String>>,
+    expect: Vec<String>,
+    #[serde(default)]
+    write_expect: Vec<String>,
+}
+
+fn refused() -> i32 {
+    4
+}
+
+fn corpus_dir() -> &'static Path {
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus/bad"))
+}
+
+/// `ticket show`, `doc show` or, for tkt.toml, any command: how a user meets the record.
+fn show_command(path: &str) -> Vec<String> {
+    let id = Path::new(path).file_stem().unwrap().to_str().unwrap().to_string();
+    match path.split('/').next().unwrap() {
+        "tickets" => vec!["ticket".into(), "show".into(), id],
+        "documents" => vec!["doc".into(), "show".into(), id],
+        _ => vec!["ticket".into(), "show".into(), "T-2026-0001".into()],
+    }
+}
+
+fn default_change(path: &str) -> Vec<String> {
+    let id = Path::new(path).file_stem().unwrap().to_str().unwrap().to_string();
+    match path.split('/').next().unwrap() {
+        "tickets" => vec!["ticket".into(), "note".into(), id, "richiamare".into()],
+        "documents" => vec!["doc".into(), "pay".into(), id, "--amount".into(), "1".into()],
+        _ => vec!["ticket".into(), "note".into(), "T-2026-0001".into(), "richiamare".into()],
+    }
+}
+
+fn args(v: &[String]) -> Vec<&str> {
+    v.iter().map(String::as_str).collect()
+}
+
+#[test]
+fn every_bad_input_is_named_refused_and_leaves_the_desk_as_it_was() {
+    let corpus: Corpus = toml::from_str(&std::fs::read_to_string(corpus_dir().join("cases.toml")).unwrap()).unwrap();
+    assert!(corpus.case.len() >= 20);
+    for case in &corpus.case {
+        let name = &case.file;
+        let d = TestDesk::example();
+        let mut bytes = std::fs::read(corpus_dir().join(&case.file)).unwrap();
+        if let Some(size) = case.grow_to {
+            bytes.extend(std::iter::repeat_n(b"# padding\n".as_slice(), size / 10).flatten());
+        }
+        std::fs::write(d.path(&case.path), &bytes).unwrap();
+        d.git(&["commit", "-qam", "a hand edit"]);
+        let head = d.head();
+
+        let show = d.tkt(&args(&show_command(&case.path))).output().unwrap();
+        let stderr = String::from_utf8_lossy(&show.stderr);
+        assert_eq!(show.status.code(), Some(case.read), "{name}: show exits {}: {stderr}", case.read);
+        let check = d.tkt(&["check"]).output().unwrap();
+        assert_eq!(check.status.code(), Some(4), "{name}: check finds it");
+        let found =
+            format!("{stderr}{}{}", String::from_utf8_lossy(&check.stdout), String::from_utf8_lossy(&check.stderr));
+        for text in &case.expect {
+            assert!(found.contains(text.as_str()), "{name}: {text:?} not in:\n{found}");
+        }
+        assert!(found.contains(&case.path), "{name}: the file is named:\n{found}");
+
+        let change = case.change.clone().unwrap_or_else(|| default_change(&case.path));
+        let out = d.tkt(&args(&change)).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(4), "{name}: {change:?} is refused: {stderr}");
+        for text in &case.write_expect {
+            assert!(stderr.contains(text.as_str()), "{name}: {text:?} not in: {stderr}");
+        }
+        assert_eq!(std::fs::read(d.path(&case.path)).unwrap(), bytes, "{name}: the file is as it was");
+        assert_eq!(d.head(), head, "{name}: no commit");
+        assert_eq!(d.status(), "", "{name}: nothing else written");
+
+        if case.path != "tkt.toml" {
+            d.ok(&["ticket", "show", "T-2026-0001"]);
+            d.ok(&["ticket", "note", "T-2026-0001", "il resto funziona"]);
+            assert_eq!(d.commits(), d.git(&["rev-list", "--count", &head]).trim().parse::<usize>().unwrap() + 1);
+        }
+    }
+}
+
+#[test]
+fn ids_that_try_to_leave_the_desk_are_refused_before_any_path_is_built() {
+    let d = TestDesk::example();
+    let head = d.head();
+    for (noun, id) in [
+        ("ticket", "../../etc/passwd"),
+        ("ticket", "/etc/passwd"),
+        ("ticket", "T-2026-0001/../T-2026-0002"),
+        ("doc", "../INV-2026-0001"),
+        ("customer", "C-0001/.."),
+        ("item", ".."),
+        ("item", "../tkt"),
+        ("equipment", "../../.git/config"),
+        ("state", "../states/nuovo"),
+        ("request", "R-2026-0001\u{7}"),
+    ] {
+        d.tkt(&[noun, "show", id]).assert().code(4).stderr(predicate::str::contains(format!(
+            "invalid {}",
+            match noun {
+                "doc" => "document",
+                n => n,
+            }
+        )));
+    }
+    // An id that looks like an option is an id, not an option.
+    d.tkt(&["ticket", "note", "--", "--help", "x"])
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("invalid ticket id"));
+    assert_eq!(d.head(), head);
+    assert_eq!(d.status(), "");
+}
+
+#[test]
+fn hostile_text_never_runs_in_printed_html_nor_in_a_spreadsheet() {
+    let d = TestDesk::example();
+    let script = "<script>alert('x')</script><img src=x onerror=alert(1)>";
+    let c = d.ok(&["customer", "create", "--name", &format!("=HYPERLINK(\"http://x\") {script}")]);
+    let t = d.ok(&[
+        "ticket",
+        "create",
+        "--customer",
+        c.trim(),
+        "--title",
+        &format!("+cmd|' /C calc'!A0 {script}"),
+        "--problem",
+        script,
+    ]);
+    let t = t.trim();
+    d.ok(&["ticket", "note", t, &format!("@SUM(1+1) {script}")]);
+    let wr = d.ok(&["ticket", "work", t, "--technician", "luca", "--hours", "1", "--activity", script]);
+    let html = d.ok(&["doc", "print", wr.trim(), "--format", "html"]);
+    assert!(!html.contains("<script>alert"), "no live script:\n{html}");
+    assert!(!html.contains("<img src=x"), "no live tag");
+    assert!(html.contains("&lt;script&gt;"), "shown as text");
+
+    let csv = d.ok(&["ticket", "list", "--format", "csv"]);
+    for line in csv.lines().filter(|l| l.contains(t)) {
+        for cell in line.split(',') {
+            let cell = cell.trim_start_matches('"');
+            assert!(!cell.starts_with(['=', '+', '-', '@']) || cell.parse::<f64>().is_ok(), "formula cell {cell:?}");
+        }
+    }
+    let customers = d.ok(&["customer", "list", "--format", "csv"]);
+    assert!(customers.contains("'=HYPERLINK"), "{customers}");
+}
+
+#[test]
+fn line_breaks_in_one_line_fields_never_break_the_yaml_file() {
+    let d = TestDesk::example();
+    let title = "Perdita\r\nstate: chiuso\nid: T-2026-9999\u{1b}[31m";
+    let t = d
+        .tkt(&["ticket", "create", "--customer", "C-0001", "--title", title, "--problem", "-"])
+        .write_stdin("gocciola\0\r\n---\nstate: chiuso\n...\n")
+        .output()
+        .unwrap();
+    if t.status.success() {
+        let id = String::from_utf8(t.stdout).unwrap();
+        let shown: serde_json::Value =
+            serde_json::from_str(&d.ok(&["ticket", "show", id.trim(), "--format", "json"])).unwrap();
+        assert_eq!(shown["id"], id.trim());
+        assert_eq!(shown["state"], "nuovo");
+        d.ok(&["check"]);
+    } else {
+        assert_eq!(t.status.code(), Some(4));
+    }
+    assert!(!d.path("tickets/2026/T-2026-9999.yaml").exists());
+    assert_eq!(d.status(), "");
+}
