@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
 
-use crate::desk::{Creates, Desk};
+use crate::desk::{Creates, Desk, ATTACHMENTS_DIR};
 use crate::git::content_hash;
 use crate::intake::{find_tags, parse_form, parse_mail, safe_file_name, strip_quoted, Attachment, Mail};
 use crate::model::{Contact, Customer, Equipment, Kind, Note, Request, Ticket};
@@ -340,7 +340,7 @@ fn contains_word(text: &str, word: &str) -> bool {
 /// Stores attachments under `attachments/<record>/` with safe, distinct names; returns
 /// their desk-relative paths (for the record, and for the commit).
 fn store_attachments(desk: &Desk, record: &str, attachments: &[Attachment]) -> Result<(Vec<String>, Vec<PathBuf>)> {
-    let dir = PathBuf::from("attachments").join(record);
+    let dir = PathBuf::from(ATTACHMENTS_DIR).join(record);
     let mut names = Vec::new();
     let mut paths = Vec::new();
     for a in attachments {

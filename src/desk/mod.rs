@@ -166,8 +166,8 @@ impl Desk {
     /// Temp files left by a write that was interrupted (power cut, kill -9).
     pub fn leftover_temp_files(&self) -> Result<Vec<PathBuf>> {
         let mut found = Vec::new();
-        for kind in Kind::all() {
-            let top = PathBuf::from(kind.dir());
+        let tops = Kind::all().map(|k| PathBuf::from(k.dir())).chain([PathBuf::from(ATTACHMENTS_DIR)]);
+        for top in tops {
             let mut dirs = vec![top.clone()];
             for name in list_dir(&self.abs(&top))? {
                 if self.abs(&top.join(&name)).is_dir() {
@@ -412,6 +412,9 @@ fn load_local(path: &Path) -> Result<LocalSettings> {
         Err(e) => Err(Error::io(path, e)),
     }
 }
+
+/// Where e-mail attachments are kept, one folder per request or ticket.
+pub const ATTACHMENTS_DIR: &str = "attachments";
 
 /// File names in a folder; an absent folder has none.
 fn list_dir(dir: &Path) -> Result<Vec<String>> {

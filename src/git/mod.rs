@@ -118,7 +118,10 @@ impl Repo {
                     staged.push(Staged { path, file: Some((oid, meta)) });
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                    update.remove(path.as_str());
+                    // A file that was never committed has nothing to remove from the tree.
+                    if base_tree.get_path(&rel).is_ok() {
+                        update.remove(path.as_str());
+                    }
                     staged.push(Staged { path, file: None });
                 }
                 Err(e) => return Err(Error::io(&abs, e)),

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use serde_yaml::Value;
 
-use crate::desk::Desk;
+use crate::desk::{Desk, ATTACHMENTS_DIR};
 use crate::git::{fetch, push, Author, FileState, Pushed, Repo};
 use crate::model::{Kind, SequenceId};
 use crate::{Error, Result};
@@ -152,7 +152,7 @@ fn commit_hand_edits(desk: &Desk, repo: &Repo, author: &Author) -> Result<Vec<Pa
         // Records and the desk's own files; anything else (a printed page saved in the
         // desk, say) is the user's business.
         let desk_file = Desk::kind_of_path(rel).is_some()
-            || ["attachments", "templates"].iter().any(|d| rel.starts_with(d))
+            || [ATTACHMENTS_DIR, "templates"].iter().any(|d| rel.starts_with(d))
             || [crate::desk::CONFIG_FILE, ".gitattributes", ".gitignore"].iter().any(|f| rel == Path::new(f));
         if !desk_file {
             continue;

@@ -45,6 +45,17 @@ impl TestDesk {
         cmd
     }
 
+    /// `tkt` as a plain process, for tests that start several at once or kill one.
+    pub fn process(&self, args: &[&str]) -> StdCommand {
+        let mut cmd = StdCommand::new(assert_cmd::cargo::cargo_bin("tkt"));
+        cmd.env_clear();
+        for (k, v) in hermetic_env(self.tmp.path()) {
+            cmd.env(k, v);
+        }
+        cmd.current_dir(&self.dir).args(args);
+        cmd
+    }
+
     /// Runs tkt and returns its stdout, failing the test on a non-zero exit.
     pub fn ok(&self, args: &[&str]) -> String {
         let out = self.tkt(args).output().unwrap();
@@ -125,14 +136,22 @@ impl TestDesk {
 
 /// Clears the environment and fixes time, user, home and git config.
 pub fn hermetic(cmd: &mut Command, home: &Path) {
-    cmd.env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", home)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CEILING_DIRECTORIES", home.parent().unwrap_or(home))
-        .env("TKT_NOW", NOW)
-        .env("TKT_USER", "anna")
-        .env("TKT_LOCK_TIMEOUT", "0.3")
-        .env("NO_COLOR", "1");
+    cmd.env_clear();
+    for (k, v) in hermetic_env(home) {
+        cmd.env(k, v);
+    }
+}
+
+fn hermetic_env(home: &Path) -> Vec<(&'static str, std::ffi::OsString)> {
+    vec![
+        ("PATH", std::env::var_os("PATH").unwrap_or_default()),
+        ("HOME", home.into()),
+        ("GIT_CONFIG_GLOBAL", "/dev/null".into()),
+        ("GIT_CONFIG_NOSYSTEM", "1".into()),
+        ("GIT_CEILING_DIRECTORIES", home.parent().unwrap_or(home).into()),
+        ("TKT_NOW", NOW.into()),
+        ("TKT_USER", "anna".into()),
+        ("TKT_LOCK_TIMEOUT", "0.3".into()),
+        ("NO_COLOR", "1".into()),
+    ]
 }

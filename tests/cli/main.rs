@@ -4,6 +4,7 @@ mod common;
 
 mod catalog;
 mod check;
+mod crash;
 mod desk;
 mod documents;
 mod hardening;
