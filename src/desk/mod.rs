@@ -19,7 +19,9 @@ pub use init::{default_catalog, init_desk, InitOptions, Initialised};
 pub use journal::Pending;
 pub use lock::DeskLock;
 pub use snapshot::Snapshot;
-pub use store::{parse_record, read_text, to_yaml, write_atomic, yaml_error, MAX_RECORD_BYTES, TEMP_PREFIX};
+pub use store::{
+    decode_text, parse_record, read_text, to_yaml, write_atomic, yaml_error, MAX_RECORD_BYTES, TEMP_PREFIX,
+};
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

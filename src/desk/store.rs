@@ -37,13 +37,17 @@ pub fn read_record<T: Record>(abs: &Path, shown: &Path) -> Result<T> {
 pub fn read_text(abs: &Path, shown: &Path) -> Result<String> {
     let meta = std::fs::metadata(abs).map_err(|e| Error::io(shown, e))?;
     if meta.len() > MAX_RECORD_BYTES {
-        return Err(Error::refused(format!(
-            "{}: {} bytes is over the record size limit of {MAX_RECORD_BYTES}",
-            shown.display(),
-            meta.len()
-        )));
+        return Err(too_large(shown, meta.len()));
     }
-    let bytes = std::fs::read(abs).map_err(|e| Error::io(shown, e))?;
+    decode_text(std::fs::read(abs).map_err(|e| Error::io(shown, e))?, shown)
+}
+
+/// The text of a record file's bytes: at most [`MAX_RECORD_BYTES`], UTF-8, without the
+/// byte-order mark some editors write.
+pub fn decode_text(bytes: Vec<u8>, shown: &Path) -> Result<String> {
+    if bytes.len() as u64 > MAX_RECORD_BYTES {
+        return Err(too_large(shown, bytes.len() as u64));
+    }
     let text = String::from_utf8(bytes).map_err(|e| {
         Error::refused(format!(
             "{}: not UTF-8 text (invalid byte at offset {})",
@@ -51,8 +55,11 @@ pub fn read_text(abs: &Path, shown: &Path) -> Result<String> {
             e.utf8_error().valid_up_to()
         ))
     })?;
-    // A byte-order mark written by some editors is not part of the YAML.
     Ok(text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text))
+}
+
+fn too_large(shown: &Path, len: u64) -> Error {
+    Error::refused(format!("{}: {len} bytes is over the record size limit of {MAX_RECORD_BYTES}", shown.display()))
 }
 
 /// Parses YAML text into a record; errors read `path:line:column: message`.
