@@ -195,3 +195,13 @@ fn line_breaks_in_one_line_fields_never_break_the_yaml_file() {
     assert!(!d.path("tickets/2026/T-2026-9999.yaml").exists());
     assert_eq!(d.status(), "");
 }
+
+#[test]
+fn a_remote_name_that_looks_like_an_option_reaches_git_as_a_name() {
+    let d = TestDesk::example();
+    let pwned = d.tmp.path().join("pwned");
+    let hostile = format!("--upload-pack=touch {}", pwned.display());
+    d.tkt(&["sync", "--", &hostile]).assert().code(5);
+    assert!(!pwned.exists(), "git ran no command given as a remote name");
+    assert_eq!(d.status(), "");
+}
