@@ -23,6 +23,7 @@ pub use store::{
     decode_text, parse_record, read_text, to_yaml, write_atomic, yaml_error, MAX_RECORD_BYTES, TEMP_PREFIX,
 };
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -123,34 +124,38 @@ impl Desk {
         let top = PathBuf::from(kind.dir());
         let mut dirs = vec![top.clone()];
         if kind.by_year() {
-            dirs = list_dir(&self.abs(&top))?
+            let mut years: Vec<String> = list_dir(&self.abs(&top))?
                 .into_iter()
                 .filter(|n| n.len() == 4 && n.bytes().all(|b| b.is_ascii_digit()))
-                .map(|n| top.join(n))
                 .collect();
+            years.sort_unstable();
+            dirs = years.into_iter().map(|y| top.join(y)).collect();
         }
+        // Sorted as names within sorted folders: the order of the paths, found cheaply.
         let mut files = Vec::new();
         for dir in dirs {
-            for name in list_dir(&self.abs(&dir))? {
-                if name.ends_with(".yaml") && !name.starts_with('.') {
-                    files.push(dir.join(name));
-                }
-            }
+            let mut names: Vec<String> = list_dir(&self.abs(&dir))?
+                .into_iter()
+                .filter(|n| n.ends_with(".yaml") && !n.starts_with('.'))
+                .collect();
+            names.sort_unstable();
+            files.extend(names.into_iter().map(|n| dir.join(n)));
         }
-        files.sort();
         Ok(files)
     }
 
     /// Loads every record of a kind; the first broken file stops with its error.
-    pub fn load_all<T: Keyed>(&self) -> Result<Vec<T>> {
+    pub fn load_all<T: Keyed + Send>(&self) -> Result<Vec<T>> {
         self.read_cached(T::KIND)
     }
 
     /// Every record of a kind, through the cache in `.tkt/cache/`.
-    fn read_cached<T: Record>(&self, kind: Kind) -> Result<Vec<T>> {
-        let files = self.files(kind)?;
-        let name = format!("{}.bin", kind.dir().replace('/', "-"));
-        cache::read_records(&self.root, &self.root.join(LOCAL_DIR).join("cache").join(name), &files)
+    fn read_cached<T: Record + Send>(&self, kind: Kind) -> Result<Vec<T>> {
+        cache::read_records(&self.root, &self.cache_file(kind), &self.files(kind)?)
+    }
+
+    fn cache_file(&self, kind: Kind) -> PathBuf {
+        self.root.join(LOCAL_DIR).join("cache").join(format!("{}.bin", kind.dir().replace('/', "-")))
     }
 
     /// Reads every file of `kind` as a `T`, keeping each file's own result, for `tkt check`.
@@ -185,6 +190,36 @@ impl Desk {
             }
         }
         Ok(found)
+    }
+
+    /// The documents of a ticket and those that point at them (payments and credit notes
+    /// of its invoices, refunds of those credit notes), decoding only these: the cache knows
+    /// what every document points at.
+    pub fn documents_of_ticket(&self, ticket: &str) -> Result<Vec<Document>> {
+        let mut all = Vec::new();
+        for kind in DocKind::ALL {
+            let kind = Kind::Document(kind);
+            all.extend(cache::read_links::<Document>(&self.root, &self.cache_file(kind), &self.files(kind)?)?);
+        }
+        let mut wanted: HashSet<&str> = HashSet::from([ticket]);
+        let mut taken = vec![false; all.len()];
+        loop {
+            let before = wanted.len();
+            for (i, doc) in all.iter().enumerate() {
+                if !taken[i] && doc.links.iter().any(|l| wanted.contains(l.as_str())) {
+                    taken[i] = true;
+                    wanted.insert(doc.id.as_str());
+                }
+            }
+            if wanted.len() == before {
+                break;
+            }
+        }
+        all.iter()
+            .zip(taken)
+            .filter(|(_, t)| *t)
+            .map(|(doc, _)| store::read_record(&self.abs(&doc.path), &doc.path))
+            .collect()
     }
 
     /// The kind of a document id, from its prefix.

@@ -267,6 +267,14 @@ impl Record for Document {
     fn kind(&self) -> Kind {
         Kind::Document(self.kind)
     }
+    fn links(&self) -> Vec<String> {
+        [&self.ticket, &self.invoice, &self.credit_note, &self.ddt_in]
+            .into_iter()
+            .flatten()
+            .chain(&self.sources)
+            .cloned()
+            .collect()
+    }
 }
 
 impl Document {

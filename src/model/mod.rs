@@ -29,9 +29,13 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 /// A record stored as one YAML file whose path follows from its id and kind.
-pub trait Record: Serialize + DeserializeOwned + Clone {
+pub trait Record: Serialize + DeserializeOwned + Clone + PartialEq {
     fn id(&self) -> &str;
     fn kind(&self) -> Kind;
+    /// The ids of other records this one points at (a document's ticket, invoice, …).
+    fn links(&self) -> Vec<String> {
+        Vec::new()
+    }
 }
 
 /// A record of one fixed kind, so that its file can be found from the id alone.

@@ -167,6 +167,26 @@ fn the_cache_is_never_wrong_and_deleting_it_changes_nothing_but_speed() {
     assert_eq!(d.ok(&["ticket", "list", "--format", "csv"]), second, "a broken cache is ignored");
 }
 
+#[test]
+fn ticket_show_finds_a_documents_new_ticket_after_a_hand_edit_in_place() {
+    let d = TestDesk::example();
+    let path = d.path("documents/work-report/2026/WR-2026-0001.yaml");
+    let mtime = || d.git(&["log", "-1", "--format=%cd", "--date=iso"]).trim().to_string();
+    let touch = |when: &str| {
+        assert!(std::process::Command::new("touch").args(["-m", "-d", when]).arg(&path).status().unwrap().success())
+    };
+    let when = mtime();
+    touch(&when);
+    assert!(d.ok(&["ticket", "show", "T-2026-0001"]).contains("WR-2026-0001"));
+    assert!(!d.ok(&["ticket", "show", "T-2026-0002"]).contains("WR-2026-0001"));
+    // Same size, same modification time: only the inode's change time tells.
+    let text = std::fs::read_to_string(&path).unwrap().replace("ticket: T-2026-0001", "ticket: T-2026-0002");
+    std::fs::OpenOptions::new().write(true).open(&path).unwrap().write_all(text.as_bytes()).unwrap();
+    touch(&when);
+    assert!(!d.ok(&["ticket", "show", "T-2026-0001"]).contains("WR-2026-0001"));
+    assert!(d.ok(&["ticket", "show", "T-2026-0002"]).contains("WR-2026-0001"));
+}
+
 /// After tkt's commits, git's index agrees with HEAD and with the files' stat data exactly,
 /// whatever the index's version and extensions (tkt edits only the entries it changed).
 #[test]

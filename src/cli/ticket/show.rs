@@ -95,7 +95,7 @@ pub fn cmd_ticket_show(ctx: &Ctx, args: TicketShowArgs) -> Result<()> {
     }
     // Documents point at their ticket; the ticket's list is derived from them. A document
     // that does not read leaves the ticket readable, with the problem named.
-    let all = match desk.documents(&[]) {
+    let all = match desk.documents_of_ticket(&t.id) {
         Ok(all) => all,
         Err(e) => {
             ctx.warn(format!("documents not shown: {e}"));
