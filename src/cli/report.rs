@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
 
-use crate::model::{Item, Ticket};
+use crate::model::{DocKind, Item, Ticket};
 use crate::render::{text, Format};
 use crate::report::{self, Data, GroupBy, Params, Report};
 use crate::Result;
@@ -79,11 +79,25 @@ pub enum ReportName {
     Equipment,
 }
 
+impl ReportName {
+    /// The kinds of document the report reads; the others are never loaded.
+    fn documents(self) -> &'static [DocKind] {
+        match self {
+            ReportName::Summary | ReportName::Aging | ReportName::Equipment => &[],
+            ReportName::Hours | ReportName::Warranty => &[DocKind::WorkReport],
+            ReportName::Billing | ReportName::Receivables => {
+                &[DocKind::Invoice, DocKind::CreditNote, DocKind::Payment, DocKind::Refund]
+            }
+        }
+    }
+}
+
 pub fn cmd_report(ctx: &Ctx, args: ReportArgs) -> Result<()> {
     let desk = ctx.open_desk()?;
+    let kinds = args.name.documents();
     let (snap, today) = match &args.as_of {
-        Some(spec) => desk.snapshot_at(spec)?,
-        None => (desk.snapshot()?, ctx.now.date_naive()),
+        Some(spec) => desk.snapshot_at(spec, kinds)?,
+        None => (desk.snapshot(kinds)?, ctx.now.date_naive()),
     };
     let tickets: Vec<Ticket> = snap.tickets.into_iter().filter(|t| keep(&args, t)).collect();
     let filtered = args.customer.is_some()

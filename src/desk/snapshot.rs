@@ -5,7 +5,7 @@ use std::path::Path;
 use chrono::NaiveDate;
 
 use super::{store, Config, Desk, CONFIG_FILE};
-use crate::model::{Document, Item, Kind, State, Ticket};
+use crate::model::{DocKind, Document, Item, Kind, State, Ticket};
 use crate::{Error, Result};
 
 /// The desk's records that reports need.
@@ -18,20 +18,21 @@ pub struct Snapshot {
 }
 
 impl Desk {
-    /// The records as they are now.
-    pub fn snapshot(&self) -> Result<Snapshot> {
+    /// The records as they are now, with the documents of `kinds` only.
+    pub fn snapshot(&self, kinds: &[DocKind]) -> Result<Snapshot> {
         Ok(Snapshot {
             config: self.config.clone(),
             catalog: self.catalog()?,
             tickets: self.load_all()?,
             items: self.load_all()?,
-            docs: self.documents(&[])?,
+            docs: if kinds.is_empty() { vec![] } else { self.documents(kinds)? },
         })
     }
 
     /// The records as they were at a day or git revision (`--as-of`), read from git
-    /// objects without touching the work tree; with the day it stands for.
-    pub fn snapshot_at(&self, spec: &str) -> Result<(Snapshot, NaiveDate)> {
+    /// objects without touching the work tree, with the documents of `kinds` only; with
+    /// the day it stands for.
+    pub fn snapshot_at(&self, spec: &str, kinds: &[DocKind]) -> Result<(Snapshot, NaiveDate)> {
         let repo =
             self.repo().ok_or_else(|| Error::refused("--as-of reads git history: the desk is in no git repository"))?;
         let (commit, day) = repo.resolve_as_of(spec)?;
@@ -53,7 +54,7 @@ impl Desk {
                 Some(Kind::State) => snap.catalog.push(store::parse_record(&text()?, &shown)?),
                 Some(Kind::Ticket) => snap.tickets.push(store::parse_record(&text()?, &shown)?),
                 Some(Kind::Item) => snap.items.push(store::parse_record(&text()?, &shown)?),
-                Some(Kind::Document(_)) => snap.docs.push(store::parse_record(&text()?, &shown)?),
+                Some(Kind::Document(k)) if kinds.contains(&k) => snap.docs.push(store::parse_record(&text()?, &shown)?),
                 _ => {}
             }
         }
