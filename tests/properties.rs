@@ -35,6 +35,31 @@ fn text() -> impl Strategy<Value = String> {
     ]
 }
 
+/// Inputs the fuzzers found slow or crashing, replayed on every run: each is read or
+/// refused, quickly.
+#[test]
+fn what_the_fuzzers_found_stays_fixed() {
+    let dir = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/fuzz/regressions"));
+    let files = |target: &str| -> Vec<std::path::PathBuf> {
+        std::fs::read_dir(dir.join(target)).unwrap().map(|e| e.unwrap().path()).collect()
+    };
+    let records = files("record_reader");
+    assert!(!records.is_empty());
+    for path in records {
+        let start = std::time::Instant::now();
+        if let Ok(text) = decode_text(std::fs::read(&path).unwrap(), shown()) {
+            let _ = parse_record::<Ticket>(&text, shown());
+            let _ = parse_record::<Document>(&text, shown());
+        }
+        assert!(start.elapsed().as_millis() < 250, "{}: {:?}", path.display(), start.elapsed());
+    }
+    for path in files("email_import") {
+        let start = std::time::Instant::now();
+        let _ = parse_mail(&std::fs::read(&path).unwrap(), |b| format!("{:x}", b.len()));
+        assert!(start.elapsed().as_millis() < 250, "{}: {:?}", path.display(), start.elapsed());
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 

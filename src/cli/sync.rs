@@ -100,7 +100,7 @@ pub fn cmd_merge_driver(ctx: &Ctx, args: MergeDriverArgs) -> Result<()> {
         )));
     }
     let parse = |bytes: &[u8], side: &str| {
-        serde_yaml::from_slice::<serde_yaml::Value>(bytes)
+        crate::model::from_yaml::<serde_yaml::Value>(bytes)
             .map_err(|e| Error::busy(format!("{}: the {side} version does not parse: {e}", args.path.display())))
     };
     let base = if base.is_empty() { None } else { Some(parse(&base, "common")?) };

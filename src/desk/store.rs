@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use crate::model::Record;
+use crate::model::{from_yaml, Record, YamlError, MAX_NESTING};
 use crate::{Error, Result};
 
 /// Records larger than this are refused rather than parsed.
@@ -64,7 +64,13 @@ fn too_large(shown: &Path, len: u64) -> Error {
 
 /// Parses YAML text into a record; errors read `path:line:column: message`.
 pub fn parse_record<T: Record>(text: &str, shown: &Path) -> Result<T> {
-    serde_yaml::from_str(text).map_err(|e| yaml_error(shown, &e))
+    from_yaml(text.as_bytes()).map_err(|e| match e {
+        YamlError::Yaml(e) => yaml_error(shown, &e),
+        YamlError::TooDeep { line } => Error::refused(format!(
+            "{}:{line}: collections nested more than {MAX_NESTING} levels deep",
+            shown.display()
+        )),
+    })
 }
 
 pub fn yaml_error(shown: &Path, e: &serde_yaml::Error) -> Error {

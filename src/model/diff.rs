@@ -16,7 +16,7 @@ pub struct FieldChange {
 /// The changes from `before` to `after` (either may be absent: created or deleted).
 pub fn field_changes(before: Option<&str>, after: Option<&str>) -> Vec<FieldChange> {
     let parse = |text: Option<&str>| -> Value {
-        text.and_then(|t| serde_yaml::from_str::<serde_yaml::Value>(t).ok())
+        text.and_then(|t| super::from_yaml::<serde_yaml::Value>(t.as_bytes()).ok())
             .and_then(|v| serde_json::to_value(v).ok())
             .unwrap_or(Value::Null)
     };

@@ -13,6 +13,7 @@ mod number;
 mod request;
 mod state;
 mod ticket;
+mod yaml;
 
 pub use customer::{Address, Customer};
 pub use diff::{changed_fields, field_changes, value_changes, FieldChange};
@@ -24,6 +25,7 @@ pub use number::{Money, Rate};
 pub use request::{Contact, Request, CHANNELS};
 pub use state::State;
 pub use ticket::{HistoryEntry, Note, Priority, Ticket};
+pub use yaml::{from_yaml, YamlError, MAX_NESTING};
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;

@@ -11,7 +11,7 @@ use serde_yaml::Value;
 
 use crate::desk::{Desk, ATTACHMENTS_DIR};
 use crate::git::{fetch, push, Author, FileState, Pushed, Repo};
-use crate::model::{Kind, SequenceId};
+use crate::model::{from_yaml, Kind, SequenceId};
 use crate::{Error, Result};
 
 use merge::{merge_record, Side};
@@ -274,7 +274,7 @@ fn plan_merge(desk: &Desk, repo: &Repo, base: Option<&str>, ours: &str, theirs: 
             }
             (_, Some(o), Some(t)) => {
                 let parse = |s: &FileState, side: &str| -> Result<Value> {
-                    serde_yaml::from_slice(&s.bytes).map_err(|e| {
+                    from_yaml(&s.bytes).map_err(|e| {
                         Error::busy(format!("{} does not parse on the {side} side: {e}", rel.display())).with_hint(
                             "nothing was merged or lost; fix the file (tkt check), commit, and run tkt sync again",
                         )
@@ -391,7 +391,7 @@ fn renumber(
             continue;
         }
         let Some(state) = current else { continue };
-        let Ok(mut value) = serde_yaml::from_slice::<Value>(&state.bytes) else { continue };
+        let Ok(mut value) = from_yaml::<Value>(&state.bytes) else { continue };
         if rewrite_ids(&mut value, &ids) {
             let text = serde_yaml::to_string(&value).map_err(|e| Error::failure(e.to_string()))?;
             plan.files.insert(path.clone(), Some(FileState { bytes: text.into_bytes(), executable: false }));
