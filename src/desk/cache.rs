@@ -40,8 +40,8 @@ impl Stamp {
     }
 }
 
-/// One file's entry. Text is borrowed from the cache file's bytes where it can be, so that
-/// reading a large cache copies nothing but what is decoded.
+/// One file's entry. Text is borrowed from the index file's bytes where it can be, so that
+/// reading a large index copies little.
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct Entry<'a> {
     #[serde(borrow)]
@@ -51,23 +51,29 @@ struct Entry<'a> {
     id: Cow<'a, str>,
     /// The ids the record points at ([`Record::links`]).
     links: Vec<String>,
-    /// The parsed record as JSON, which reads back many times faster than YAML; empty when
-    /// the record does not read back exactly from JSON.
-    #[serde(borrow)]
-    json: Cow<'a, str>,
+    /// Where the record's JSON is in the data file; `len` 0 when the record does not read
+    /// back exactly from JSON (it is then read from its YAML).
+    at: u64,
+    len: u32,
 }
 
+/// `<kind>.idx`: what each file was when it was cached, small enough to read on every run.
+/// The records themselves, as JSON (which reads back many times faster than YAML), are in
+/// `<kind>.dat`, read only by commands that decode them.
 #[derive(Debug, Default, Serialize, Deserialize)]
-struct CacheFile<'a> {
-    /// The format of this file; another version is ignored.
+struct Index<'a> {
+    /// The format of these files; another version is ignored.
     version: u32,
     /// When the cache was written; entries changed within a racy window of it are re-read.
     written_ns: i128,
+    /// Written at the start of the data file too: a data file of another generation (a
+    /// crash between the two writes) is ignored.
+    generation: u64,
     #[serde(borrow)]
     entries: Vec<Entry<'a>>,
 }
 
-const VERSION: u32 = 3;
+const VERSION: u32 = 4;
 /// Files modified this close to the cache's writing are re-read: a change in the same
 /// tick may not show in their times.
 const RACY_NS: i128 = 2_000_000_000;
@@ -80,7 +86,8 @@ pub struct Links {
     pub links: Vec<String>,
 }
 
-/// Reads the records at `files` (desk-relative), through the cache file `cache`.
+/// Reads the records at `files` (desk-relative), through the cache files at `cache`
+/// (`.idx` and `.dat` are added).
 pub fn read_records<T: Record + Send>(root: &Path, cache: &Path, files: &[PathBuf]) -> Result<Vec<T>> {
     refresh(root, cache, files, true).map(|(records, _)| records)
 }
@@ -90,35 +97,46 @@ pub fn read_links<T: Record + Send>(root: &Path, cache: &Path, files: &[PathBuf]
     refresh::<T>(root, cache, files, false).map(|(_, links)| links)
 }
 
-/// Where one file's entry comes from: the old cache (still valid), or the file itself.
-enum Found<'a, T> {
-    Cached(usize, Option<T>),
-    Read(Entry<'a>, Option<T>),
+/// Where one file's entry comes from: the old cache (still valid), or the file itself
+/// (with its JSON, when exact). Records travel apart: they are large.
+enum Found<'a> {
+    Cached(usize),
+    Read(Entry<'a>, String),
+}
+
+/// The records' JSON, when the data file belongs to the index.
+fn payloads(path: &Path, generation: u64) -> Option<Vec<u8>> {
+    let bytes = std::fs::read(path).ok()?;
+    (bytes.get(..8)? == generation.to_le_bytes()).then_some(bytes)
 }
 
 /// Checks every file against the cache, re-reads what changed, writes the cache back when
-/// anything did, and returns the records (when `decode`) and every file's links.
+/// anything did, and returns the records (when `decode`) or every file's links.
 fn refresh<T: Record + Send>(
     root: &Path,
     cache: &Path,
     files: &[PathBuf],
     decode: bool,
 ) -> Result<(Vec<T>, Vec<Links>)> {
-    let bytes = std::fs::read(cache).unwrap_or_default();
-    let mut old: CacheFile =
-        postcard::from_bytes::<CacheFile>(&bytes).ok().filter(|c| c.version == VERSION).unwrap_or_default();
+    let (idx_path, dat_path) = (cache.with_extension("idx"), cache.with_extension("dat"));
+    let idx_bytes = std::fs::read(&idx_path).unwrap_or_default();
+    let mut old: Index =
+        postcard::from_bytes::<Index>(&idx_bytes).ok().filter(|c| c.version == VERSION).unwrap_or_default();
+    let mut data = if decode { payloads(&dat_path, old.generation) } else { None };
     let index: HashMap<&str, usize> = old.entries.iter().enumerate().map(|(i, e)| (e.path.as_ref(), i)).collect();
-    let look = |rel: &PathBuf| -> Result<Found<T>> {
+    let look = |rel: &PathBuf| -> Result<(Found, Option<T>)> {
         let stamp = Stamp::of(&root.join(rel));
         let valid = rel.to_str().and_then(|r| index.get(r)).map(|&i| (i, &old.entries[i])).filter(|(_, e)| {
             Some(e.stamp) == stamp && e.stamp.mtime_ns.max(e.stamp.ctime_ns) + RACY_NS < old.written_ns
         });
         if let Some((i, entry)) = valid {
             if !decode {
-                return Ok(Found::Cached(i, None));
+                return Ok((Found::Cached(i), None));
             }
-            if let Ok(record) = serde_json::from_str::<T>(&entry.json) {
-                return Ok(Found::Cached(i, Some(record)));
+            let json =
+                data.as_deref().and_then(|d| d.get(8 + entry.at as usize..8 + entry.at as usize + entry.len as usize));
+            if let Some(record) = json.filter(|j| !j.is_empty()).and_then(|j| serde_json::from_slice::<T>(j).ok()) {
+                return Ok((Found::Cached(i), Some(record)));
             }
         }
         let record: T = store::read_record(&root.join(rel), rel)?;
@@ -132,48 +150,85 @@ fn refresh<T: Record + Send>(
             stamp: stamp.unwrap_or_default(),
             id: Cow::Owned(record.id().to_string()),
             links: record.links(),
-            json: Cow::Owned(json),
+            at: 0,
+            len: 0,
         };
-        Ok(Found::Read(entry, decode.then_some(record)))
+        Ok((Found::Read(entry, json), decode.then_some(record)))
     };
     // Checking and decoding thousands of files is shared among the cores.
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
     let chunk = files.len().div_ceil(threads).max(256);
-    let found: Vec<Found<T>> = std::thread::scope(|s| {
-        let handles: Vec<_> =
-            files.chunks(chunk).map(|part| s.spawn(|| part.iter().map(&look).collect::<Result<Vec<_>>>())).collect();
+    let mut records = Vec::with_capacity(if decode { files.len() } else { 0 });
+    let found: Vec<Found> = std::thread::scope(|s| {
+        let handles: Vec<_> = files
+            .chunks(chunk)
+            .map(|part| {
+                let look = &look;
+                s.spawn(move || {
+                    let (mut found, mut records) = (Vec::with_capacity(part.len()), Vec::new());
+                    for rel in part {
+                        let (f, record) = look(rel)?;
+                        found.push(f);
+                        records.extend(record);
+                    }
+                    Ok::<_, crate::Error>((found, records))
+                })
+            })
+            .collect();
         let mut all = Vec::with_capacity(files.len());
         for h in handles {
-            all.extend(h.join().expect("a cache reader panicked")?);
+            let (found, part) = h.join().expect("a cache reader panicked")?;
+            all.extend(found);
+            records.extend(part);
         }
         Ok::<_, crate::Error>(all)
     })?;
     drop(index);
 
-    let mut changed = old.entries.len() != files.len();
-    let mut records = Vec::with_capacity(if decode { files.len() } else { 0 });
+    let changed = old.entries.len() != files.len() || found.iter().any(|f| matches!(f, Found::Read(..)));
+    if changed && data.is_none() {
+        // Entries kept from the old cache bring their JSON along.
+        data = payloads(&dat_path, old.generation);
+    }
+    let generation = now_ns() as u64;
+    let mut new_data = if changed { generation.to_le_bytes().to_vec() } else { Vec::new() };
     let mut links = Vec::with_capacity(if decode { 0 } else { files.len() });
-    let mut entries = Vec::with_capacity(files.len());
+    let mut entries = Vec::with_capacity(if changed { files.len() } else { 0 });
     for f in found {
-        let (entry, record) = match f {
-            Found::Cached(i, record) => (std::mem::take(&mut old.entries[i]), record),
-            Found::Read(entry, record) => {
-                changed = true;
-                (entry, record)
+        let (mut entry, json) = match f {
+            Found::Cached(i) => {
+                let entry = std::mem::take(&mut old.entries[i]);
+                let (at, len) = (8 + entry.at as usize, entry.len as usize);
+                let json =
+                    if changed { data.as_deref().and_then(|d| d.get(at..at + len)).unwrap_or_default() } else { &[] };
+                (entry, Cow::Borrowed(json))
             }
+            Found::Read(entry, json) => (entry, Cow::Owned(json.into_bytes())),
         };
         if !decode {
-            let (path, id) = (PathBuf::from(entry.path.as_ref()), entry.id.to_string());
-            links.push(Links { path, id, links: entry.links.clone() });
+            links.push(Links {
+                path: PathBuf::from(entry.path.as_ref()),
+                id: entry.id.to_string(),
+                links: entry.links.clone(),
+            });
         }
-        records.extend(record);
-        entries.push(entry);
+        if changed {
+            entry.at = (new_data.len() - 8) as u64;
+            entry.len = u32::try_from(json.len()).unwrap_or(0);
+            if entry.len > 0 {
+                new_data.extend_from_slice(&json);
+            }
+            entries.push(entry);
+        }
     }
     if changed {
-        let new = CacheFile { version: VERSION, written_ns: now_ns(), entries };
-        // A cache that cannot be written (a read-only desk) only costs speed.
+        let new = Index { version: VERSION, written_ns: now_ns(), generation, entries };
+        // A cache that cannot be written (a read-only desk) only costs speed. The data goes
+        // first: an index is never newer than its data.
         if let Ok(bytes) = postcard::to_stdvec(&new) {
-            let _ = store::write_atomic(cache, &bytes);
+            if store::write_atomic(&dat_path, &new_data).is_ok() {
+                let _ = store::write_atomic(&idx_path, &bytes);
+            }
         }
     }
     Ok((records, links))

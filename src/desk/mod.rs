@@ -155,7 +155,7 @@ impl Desk {
     }
 
     fn cache_file(&self, kind: Kind) -> PathBuf {
-        self.root.join(LOCAL_DIR).join("cache").join(format!("{}.bin", kind.dir().replace('/', "-")))
+        self.root.join(LOCAL_DIR).join("cache").join(kind.dir().replace('/', "-"))
     }
 
     /// Reads every file of `kind` as a `T`, keeping each file's own result, for `tkt check`.

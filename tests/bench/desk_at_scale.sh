@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Measures tkt on desks of 1,000 and 100,000 tickets (3 documents each), warm and with the
 # cache removed, beside the reading limit (cat of every record) and `git add + commit` of
-# one file in the same repository. Medians of RUNS runs; peak memory from /usr/bin/time.
+# one file in the same repository. Medians of RUNS runs after one untimed warm-up run;
+# peak memory from /usr/bin/time.
 #   cargo build --release && bash tests/bench/desk_at_scale.sh [RUNS] [SIZES...]
 set -euo pipefail
 RUNS=${1:-5}; shift || true
@@ -17,6 +18,8 @@ export GIT_AUTHOR_NAME=bench GIT_AUTHOR_EMAIL=b@x GIT_COMMITTER_NAME=bench GIT_C
 measure() {
   local prep=$1; shift
   local times=() peak=0
+  # One run first, untimed, so that every command starts with the files in the page cache.
+  eval "$prep"; "$@" >/dev/null 2>&1 || true
   for _ in $(seq 1 "$RUNS"); do
     eval "$prep"
     local s e

@@ -154,7 +154,7 @@ fn the_cache_is_never_wrong_and_deleting_it_changes_nothing_but_speed() {
     touch("2026-01-01 10:00:00");
     let first = d.ok(&["ticket", "list", "--format", "csv"]);
     assert!(first.contains("caldaia AAA"));
-    assert!(d.path(".tkt/cache/tickets.bin").is_file(), "the list filled the cache");
+    assert!(d.path(".tkt/cache/tickets.idx").is_file(), "the list filled the cache");
     // A hand edit in place: same size, and the same modification time as before.
     let text = std::fs::read_to_string(&path).unwrap().replace("caldaia AAA", "caldaia BBB");
     std::fs::OpenOptions::new().write(true).open(&path).unwrap().write_all(text.as_bytes()).unwrap();
@@ -163,8 +163,10 @@ fn the_cache_is_never_wrong_and_deleting_it_changes_nothing_but_speed() {
     assert!(second.contains("caldaia BBB"), "the edit is seen: {second}");
     std::fs::remove_dir_all(d.path(".tkt/cache")).unwrap();
     assert_eq!(d.ok(&["ticket", "list", "--format", "csv"]), second);
-    std::fs::write(d.path(".tkt/cache/tickets.bin"), b"garbage").unwrap();
-    assert_eq!(d.ok(&["ticket", "list", "--format", "csv"]), second, "a broken cache is ignored");
+    std::fs::write(d.path(".tkt/cache/tickets.idx"), b"garbage").unwrap();
+    assert_eq!(d.ok(&["ticket", "list", "--format", "csv"]), second, "a broken index is ignored");
+    std::fs::write(d.path(".tkt/cache/tickets.dat"), b"garbage").unwrap();
+    assert_eq!(d.ok(&["ticket", "list", "--format", "csv"]), second, "broken data is ignored");
 }
 
 #[test]
