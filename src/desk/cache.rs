@@ -51,6 +51,8 @@ struct Entry<'a> {
     id: Cow<'a, str>,
     /// The ids the record points at ([`Record::links`]).
     links: Vec<String>,
+    /// [`Record::indexed`].
+    indexed: Vec<String>,
     /// Where the record's JSON is in the data file; `len` 0 when the record does not read
     /// back exactly from JSON (it is then read from its YAML).
     at: u64,
@@ -73,7 +75,7 @@ struct Index<'a> {
     entries: Vec<Entry<'a>>,
 }
 
-const VERSION: u32 = 4;
+const VERSION: u32 = 5;
 /// Files modified this close to the cache's writing are re-read: a change in the same
 /// tick may not show in their times.
 const RACY_NS: i128 = 2_000_000_000;
@@ -86,15 +88,25 @@ pub struct Links {
     pub links: Vec<String>,
 }
 
-/// Reads the records at `files` (desk-relative), through the cache files at `cache`
-/// (`.idx` and `.dat` are added).
-pub fn read_records<T: Record + Send>(root: &Path, cache: &Path, files: &[PathBuf]) -> Result<Vec<T>> {
-    refresh(root, cache, files, true).map(|(records, _)| records)
+/// Which records a caller wants decoded.
+#[derive(Clone, Copy)]
+pub enum Want<'f> {
+    All,
+    /// Those whose [`Record::indexed`] values pass the test (others are not decoded).
+    Where(&'f (dyn Fn(&[String]) -> bool + Sync)),
+    /// None: only every record's links.
+    Links,
+}
+
+/// Reads the records at `files` (desk-relative) that `want` asks for, through the cache files
+/// at `cache` (`.idx` and `.dat` are added).
+pub fn read_records<T: Record + Send>(root: &Path, cache: &Path, files: &[PathBuf], want: Want) -> Result<Vec<T>> {
+    refresh(root, cache, files, want).map(|(records, _)| records)
 }
 
 /// The ids and links of the records at `files`, decoding only records whose file changed.
 pub fn read_links<T: Record + Send>(root: &Path, cache: &Path, files: &[PathBuf]) -> Result<Vec<Links>> {
-    refresh::<T>(root, cache, files, false).map(|(_, links)| links)
+    refresh::<T>(root, cache, files, Want::Links).map(|(_, links)| links)
 }
 
 /// Where one file's entry comes from: the old cache (still valid), or the file itself
@@ -111,13 +123,14 @@ fn payloads(path: &Path, generation: u64) -> Option<Vec<u8>> {
 }
 
 /// Checks every file against the cache, re-reads what changed, writes the cache back when
-/// anything did, and returns the records (when `decode`) or every file's links.
-fn refresh<T: Record + Send>(
-    root: &Path,
-    cache: &Path,
-    files: &[PathBuf],
-    decode: bool,
-) -> Result<(Vec<T>, Vec<Links>)> {
+/// anything did, and returns the records wanted, or every file's links.
+fn refresh<T: Record + Send>(root: &Path, cache: &Path, files: &[PathBuf], want: Want) -> Result<(Vec<T>, Vec<Links>)> {
+    let decode = !matches!(want, Want::Links);
+    let wanted = |indexed: &[String]| match want {
+        Want::All => true,
+        Want::Where(test) => test(indexed),
+        Want::Links => false,
+    };
     let (idx_path, dat_path) = (cache.with_extension("idx"), cache.with_extension("dat"));
     let idx_bytes = std::fs::read(&idx_path).unwrap_or_default();
     let mut old: Index =
@@ -130,7 +143,7 @@ fn refresh<T: Record + Send>(
             Some(e.stamp) == stamp && e.stamp.mtime_ns.max(e.stamp.ctime_ns) + RACY_NS < old.written_ns
         });
         if let Some((i, entry)) = valid {
-            if !decode {
+            if !wanted(&entry.indexed) {
                 return Ok((Found::Cached(i), None));
             }
             let json =
@@ -150,10 +163,12 @@ fn refresh<T: Record + Send>(
             stamp: stamp.unwrap_or_default(),
             id: Cow::Owned(record.id().to_string()),
             links: record.links(),
+            indexed: record.indexed(),
             at: 0,
             len: 0,
         };
-        Ok((Found::Read(entry, json), decode.then_some(record)))
+        let keep = wanted(&entry.indexed);
+        Ok((Found::Read(entry, json), keep.then_some(record)))
     };
     // Checking and decoding thousands of files is shared among the cores.
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);

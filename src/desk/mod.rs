@@ -30,6 +30,7 @@ use std::time::Duration;
 use crate::git::{Author, Repo};
 use crate::model::{DocKind, Document, Keyed, Kind, Record, SequenceId, State};
 use crate::{Error, Result};
+use cache::Want;
 use journal::Journal;
 
 /// The local, git-ignored folder: lock, sequence marks, per-clone settings.
@@ -146,12 +147,18 @@ impl Desk {
 
     /// Loads every record of a kind; the first broken file stops with its error.
     pub fn load_all<T: Keyed + Send>(&self) -> Result<Vec<T>> {
-        self.read_cached(T::KIND)
+        self.read_cached(T::KIND, Want::All)
+    }
+
+    /// The records whose [`Record::indexed`] values pass `keep`, without decoding the others
+    /// when the cache is fresh; the caller still tests the records it gets in full.
+    pub fn load_where<T: Keyed + Send>(&self, keep: &(dyn Fn(&[String]) -> bool + Sync)) -> Result<Vec<T>> {
+        self.read_cached(T::KIND, Want::Where(keep))
     }
 
     /// Every record of a kind, through the cache in `.tkt/cache/`.
-    fn read_cached<T: Record + Send>(&self, kind: Kind) -> Result<Vec<T>> {
-        cache::read_records(&self.root, &self.cache_file(kind), &self.files(kind)?)
+    fn read_cached<T: Record + Send>(&self, kind: Kind, want: Want) -> Result<Vec<T>> {
+        cache::read_records(&self.root, &self.cache_file(kind), &self.files(kind)?, want)
     }
 
     fn cache_file(&self, kind: Kind) -> PathBuf {
@@ -248,7 +255,7 @@ impl Desk {
         let kinds = if kinds.is_empty() { &DocKind::ALL[..] } else { kinds };
         let mut docs = Vec::new();
         for kind in kinds {
-            docs.extend(self.read_cached::<Document>(Kind::Document(*kind))?);
+            docs.extend(self.read_cached::<Document>(Kind::Document(*kind), Want::All)?);
         }
         Ok(docs)
     }

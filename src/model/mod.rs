@@ -38,6 +38,11 @@ pub trait Record: Serialize + DeserializeOwned + Clone + PartialEq {
     fn links(&self) -> Vec<String> {
         Vec::new()
     }
+    /// Values the cache keeps beside the record, so that commands can pass over records
+    /// without decoding them; what each position means is the record type's to say.
+    fn indexed(&self) -> Vec<String> {
+        Vec::new()
+    }
 }
 
 /// A record of one fixed kind, so that its file can be found from the id alone.

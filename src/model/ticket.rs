@@ -121,4 +121,19 @@ impl Priority {
     }
 }
 
-super::keyed_record!(Ticket, Kind::Ticket, id);
+impl super::Record for Ticket {
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn kind(&self) -> Kind {
+        Kind::Ticket
+    }
+    /// State, customer and assignee ("" for none): what lists filter on most.
+    fn indexed(&self) -> Vec<String> {
+        vec![self.state.clone(), self.customer.clone(), self.assignee.clone().unwrap_or_default()]
+    }
+}
+
+impl super::Keyed for Ticket {
+    const KIND: Kind = Kind::Ticket;
+}

@@ -189,6 +189,23 @@ fn ticket_show_finds_a_documents_new_ticket_after_a_hand_edit_in_place() {
     assert!(d.ok(&["ticket", "show", "T-2026-0002"]).contains("WR-2026-0001"));
 }
 
+#[test]
+fn a_filtered_list_sees_a_state_changed_by_hand_in_place() {
+    let d = TestDesk::example();
+    let waiting = |d: &TestDesk| d.ok(&["ticket", "list", "--state", "attesa-ricambi", "--format", "csv"]);
+    let path = d.path("tickets/2026/T-2026-0013.yaml");
+    let when = d.git(&["log", "-1", "--format=%cd", "--date=iso"]).trim().to_string();
+    let touch = || {
+        assert!(std::process::Command::new("touch").args(["-m", "-d", &when]).arg(&path).status().unwrap().success())
+    };
+    touch();
+    assert!(!waiting(&d).contains("T-2026-0013"), "the cache is filled without it");
+    let text = std::fs::read_to_string(&path).unwrap().replace("state: attesa-cliente", "state: attesa-ricambi");
+    std::fs::OpenOptions::new().write(true).open(&path).unwrap().write_all(text.as_bytes()).unwrap();
+    touch();
+    assert!(waiting(&d).contains("T-2026-0013"), "the edit is seen by the filter");
+}
+
 /// After tkt's commits, git's index agrees with HEAD and with the files' stat data exactly,
 /// whatever the index's version and extensions (tkt edits only the entries it changed).
 #[test]

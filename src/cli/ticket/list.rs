@@ -98,7 +98,20 @@ pub fn cmd_ticket_list(ctx: &Ctx, args: TicketListArgs) -> Result<()> {
     }
     let closed = |t: &Ticket| catalog.iter().find(|s| s.id == t.state).is_some_and(|s| s.closed);
     let text = args.text.as_ref().map(|t| t.to_lowercase());
-    let mut tickets: Vec<Ticket> = desk.load_all()?;
+    // State, customer and assignee are tested on the cache's index first, so that only
+    // the tickets that can match are decoded.
+    let closed_state = |s: &str| catalog.iter().find(|c| c.id == s).is_some_and(|c| c.closed);
+    let may_match = |k: &[String]| match k {
+        [state, customer, assignee] => {
+            (states.is_empty() || states.contains(state))
+                && (!args.open || !closed_state(state))
+                && (!args.closed || closed_state(state))
+                && args.customer.as_ref().is_none_or(|c| c == customer)
+                && args.assignee.as_ref().is_none_or(|a| if a == "-" { assignee.is_empty() } else { a == assignee })
+        }
+        _ => true,
+    };
+    let mut tickets: Vec<Ticket> = desk.load_where(&may_match)?;
     tickets.retain(|t| {
         let opened = t.opened_at.date_naive();
         (states.is_empty() || states.contains(&t.state))
@@ -136,7 +149,7 @@ pub fn cmd_ticket_list(ctx: &Ctx, args: TicketListArgs) -> Result<()> {
 fn sort(tickets: &mut [Ticket], key: SortKey, catalog: &[State]) {
     let id_key = |t: &Ticket| SequenceId::parse(&t.id).map(|s| (s.year, s.seq, s.series));
     match key {
-        SortKey::Id => tickets.sort_by_key(|t| id_key(t)),
+        SortKey::Id => tickets.sort_by_cached_key(id_key),
         SortKey::Opened => tickets.sort_by_key(|t| t.opened_at),
         SortKey::Priority => tickets.sort_by_key(|t| std::cmp::Reverse(t.priority)),
         // Tickets without a due date come last.
