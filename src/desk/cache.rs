@@ -201,7 +201,10 @@ fn refresh<T: Record + Send>(root: &Path, cache: &Path, files: &[PathBuf], want:
     drop(index);
 
     let changed = old.entries.len() != files.len() || found.iter().any(|f| matches!(f, Found::Read(..)));
-    if changed && data.is_none() {
+    if !changed {
+        // The decoded records are what the caller needs from here on.
+        data = None;
+    } else if data.is_none() {
         // Entries kept from the old cache bring their JSON along.
         data = payloads(&dat_path, old.generation);
     }

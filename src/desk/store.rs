@@ -64,13 +64,22 @@ fn too_large(shown: &Path, len: u64) -> Error {
 
 /// Parses YAML text into a record; errors read `path:line:column: message`.
 pub fn parse_record<T: Record>(text: &str, shown: &Path) -> Result<T> {
-    from_yaml(text.as_bytes()).map_err(|e| match e {
+    let record: T = from_yaml(text.as_bytes()).map_err(|e| match e {
         YamlError::Yaml(e) => yaml_error(shown, &e),
         YamlError::TooDeep { line } => Error::refused(format!(
             "{}:{line}: collections nested more than {MAX_NESTING} levels deep",
             shown.display()
         )),
-    })
+    })?;
+    // What tkt reads it must be able to write back. JSON takes nearly every record and is
+    // quick; YAML is asked only about the rest (a list or a mapping used as a key, say).
+    if serde_json::to_vec(&record).is_err() {
+        if let Err(e) = serde_yaml::to_string(&record) {
+            return Err(Error::refused(format!("{}: tkt could not write this record back: {e}", shown.display()))
+                .with_hint("keys must be plain values (text or numbers), not lists or mappings"));
+        }
+    }
+    Ok(record)
 }
 
 pub fn yaml_error(shown: &Path, e: &serde_yaml::Error) -> Error {
