@@ -116,6 +116,12 @@ enum Found<'a> {
     Read(Entry<'a>, String),
 }
 
+/// An entry's JSON in the data file (after its 8-byte generation), if it has any.
+fn slice<'d>(data: &'d [u8], entry: &Entry) -> Option<&'d [u8]> {
+    let start = usize::try_from(entry.at).ok()?.checked_add(8)?;
+    data.get(start..start.checked_add(entry.len as usize)?).filter(|j| !j.is_empty())
+}
+
 /// The records' JSON, when the data file belongs to the index.
 fn payloads(path: &Path, generation: u64) -> Option<Vec<u8>> {
     let bytes = std::fs::read(path).ok()?;
@@ -146,9 +152,10 @@ fn refresh<T: Record + Send>(root: &Path, cache: &Path, files: &[PathBuf], want:
             if !wanted(&entry.indexed) {
                 return Ok((Found::Cached(i), None));
             }
-            let json =
-                data.as_deref().and_then(|d| d.get(8 + entry.at as usize..8 + entry.at as usize + entry.len as usize));
-            if let Some(record) = json.filter(|j| !j.is_empty()).and_then(|j| serde_json::from_slice::<T>(j).ok()) {
+            let json = data.as_deref().and_then(|d| slice(d, entry));
+            // A damaged cache could point at another record's text: the id must agree too.
+            let record = json.and_then(|j| serde_json::from_slice::<T>(j).ok()).filter(|r| r.id() == entry.id);
+            if let Some(record) = record {
                 return Ok((Found::Cached(i), Some(record)));
             }
         }
@@ -216,9 +223,8 @@ fn refresh<T: Record + Send>(root: &Path, cache: &Path, files: &[PathBuf], want:
         let (mut entry, json) = match f {
             Found::Cached(i) => {
                 let entry = std::mem::take(&mut old.entries[i]);
-                let (at, len) = (8 + entry.at as usize, entry.len as usize);
                 let json =
-                    if changed { data.as_deref().and_then(|d| d.get(at..at + len)).unwrap_or_default() } else { &[] };
+                    if changed { data.as_deref().and_then(|d| slice(d, &entry)).unwrap_or_default() } else { &[] };
                 (entry, Cow::Borrowed(json))
             }
             Found::Read(entry, json) => (entry, Cow::Owned(json.into_bytes())),
