@@ -331,6 +331,18 @@ impl Desk {
         Ok(rel)
     }
 
+    /// Notes files that something other than [`Desk::write_file`] is about to write (a
+    /// merge from the team), until [`Desk::writes_committed`].
+    pub fn note_writes(&self, rels: &[PathBuf]) -> Result<()> {
+        let journal = self.journal();
+        rels.iter().try_for_each(|rel| journal.note(rel))
+    }
+
+    /// Forgets the noted files once a commit holds them.
+    pub fn writes_committed(&self) -> Result<()> {
+        self.journal().clear()
+    }
+
     fn journal(&self) -> Journal {
         Journal::new(self.root.join(LOCAL_DIR).join("journal"))
     }

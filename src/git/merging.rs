@@ -148,7 +148,9 @@ impl Repo {
 
     /// Commits a merge of `theirs` into `ours` (HEAD): ours's tree with `files` replaced
     /// (repository paths; `None` deletes), and writes those files to the work tree and
-    /// the index. Returns the merge commit.
+    /// the index. Returns the merge commit. The files are written first: cut short in
+    /// between, the work tree holds merged records that the next command commits, never
+    /// old ones that would read as edits undoing the merge.
     pub fn write_merge(
         &self,
         ours: &str,
@@ -175,12 +177,13 @@ impl Repo {
         }
         let tree = self.repo.find_tree(update.create_updated(&self.repo, &ours_commit.tree()?)?)?;
         let sig = signature(author)?;
-        let id = self.repo.commit(Some("HEAD"), &sig, &sig, message, &tree, &[&ours_commit, &theirs_commit])?;
         self.apply_to_worktree(files)?;
+        let id = self.repo.commit(Some("HEAD"), &sig, &sig, message, &tree, &[&ours_commit, &theirs_commit])?;
         Ok(id.to_string())
     }
 
-    /// Moves HEAD forward to `to`, writing only the files that differ.
+    /// Moves HEAD forward to `to`, writing only the files that differ (first, as in
+    /// [`Repo::write_merge`]).
     pub fn fast_forward(&self, to: &str) -> Result<()> {
         let head = self.head()?;
         let mut files = Vec::new();
@@ -189,10 +192,16 @@ impl Repo {
             files.push((path, state));
         }
         let target = self.repo.find_commit(oid(to)?)?;
+        self.apply_to_worktree(&files)?;
         let head_ref = self.repo.head()?;
         let name = head_ref.name().unwrap_or("HEAD").to_string();
         self.repo.reference(&name, target.id(), true, "tkt sync: fast-forward")?;
-        self.apply_to_worktree(&files)
+        Ok(())
+    }
+
+    /// The paths among `paths` (repository paths) that lie in the desk, relative to it.
+    pub fn in_desk(&self, paths: &[PathBuf]) -> Vec<PathBuf> {
+        paths.iter().filter_map(|p| p.strip_prefix(&self.prefix).ok().map(Path::to_path_buf)).collect()
     }
 
     /// Moves HEAD back to the parent of its commit and restores the files that commit

@@ -191,9 +191,12 @@ fn integrate(
         return Ok(());
     }
     if repo.is_ancestor(&ours, theirs)? {
-        refuse_dirty(repo, &repo.changed_paths(Some(&ours), theirs)?)?;
+        let changed = repo.changed_paths(Some(&ours), theirs)?;
+        refuse_dirty(repo, &changed)?;
         report.came_in += repo.count_commits(Some(&ours), theirs)?;
+        desk.note_writes(&repo.in_desk(&changed))?;
         repo.fast_forward(theirs)?;
+        desk.writes_committed()?;
         return Ok(());
     }
     let base = repo.merge_base(&ours, theirs)?;
@@ -212,7 +215,9 @@ fn integrate(
     }
     let files: Vec<(PathBuf, Option<FileState>)> = plan.files.into_iter().collect();
     report.came_in += repo.count_commits(Some(&ours), theirs)?;
+    desk.note_writes(&repo.in_desk(&files.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>()))?;
     repo.write_merge(&ours, theirs, &files, &message, author)?;
+    desk.writes_committed()?;
     report.renumbered.extend(plan.renumbered);
     report.conflicts.extend(plan.conflicts);
     report.kept.extend(plan.kept);
