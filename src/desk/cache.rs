@@ -159,12 +159,9 @@ fn refresh<T: Record + Send>(root: &Path, cache: &Path, files: &[PathBuf], want:
                 return Ok((Found::Cached(i), Some(record)));
             }
         }
-        let record: T = store::read_record(&root.join(rel), rel)?;
+        let (record, json) = store::read_record_json::<T>(&root.join(rel), rel)?;
         // Only what reads back exactly is cached (a YAML tag, say, would not).
-        let json = serde_json::to_string(&record)
-            .ok()
-            .filter(|j| serde_json::from_str::<T>(j).ok().as_ref() == Some(&record))
-            .unwrap_or_default();
+        let json = json.filter(|j| serde_json::from_str::<T>(j).ok().as_ref() == Some(&record)).unwrap_or_default();
         let entry = Entry {
             path: Cow::Owned(rel.to_string_lossy().into_owned()),
             stamp: stamp.unwrap_or_default(),

@@ -15,8 +15,13 @@ pub const TEMP_PREFIX: &str = ".tkt-tmp-";
 
 /// Reads and parses one record; `shown` is the path used in messages (desk-relative).
 pub fn read_record<T: Record>(abs: &Path, shown: &Path) -> Result<T> {
+    read_record_json(abs, shown).map(|(record, _)| record)
+}
+
+/// [`read_record`], with the record as JSON when it has one (the cache keeps it).
+pub fn read_record_json<T: Record>(abs: &Path, shown: &Path) -> Result<(T, Option<String>)> {
     let text = read_text(abs, shown)?;
-    let record: T = parse_record(&text, shown)?;
+    let (record, json) = parse_record_json::<T>(&text, shown)?;
     let expected = record.kind().path_for(record.id());
     if expected.as_deref().ok() != Some(shown) {
         let why = match expected {
@@ -30,7 +35,7 @@ pub fn read_record<T: Record>(abs: &Path, shown: &Path) -> Result<T> {
         ))
         .with_hint("rename the file or fix its id"));
     }
-    Ok(record)
+    Ok((record, json))
 }
 
 /// Reads a record file as UTF-8 text, refusing oversize files.
@@ -64,6 +69,11 @@ fn too_large(shown: &Path, len: u64) -> Error {
 
 /// Parses YAML text into a record; errors read `path:line:column: message`.
 pub fn parse_record<T: Record>(text: &str, shown: &Path) -> Result<T> {
+    parse_record_json(text, shown).map(|(record, _)| record)
+}
+
+/// [`parse_record`], with the record as JSON when it has one.
+fn parse_record_json<T: Record>(text: &str, shown: &Path) -> Result<(T, Option<String>)> {
     let record: T = from_yaml(text.as_bytes()).map_err(|e| match e {
         YamlError::Yaml(e) => yaml_error(shown, &e),
         YamlError::TooDeep { line } => Error::refused(format!(
@@ -73,13 +83,14 @@ pub fn parse_record<T: Record>(text: &str, shown: &Path) -> Result<T> {
     })?;
     // What tkt reads it must be able to write back. JSON takes nearly every record and is
     // quick; YAML is asked only about the rest (a list or a mapping used as a key, say).
-    if serde_json::to_vec(&record).is_err() {
+    let json = serde_json::to_string(&record).ok();
+    if json.is_none() {
         if let Err(e) = serde_yaml::to_string(&record) {
             return Err(Error::refused(format!("{}: tkt could not write this record back: {e}", shown.display()))
                 .with_hint("keys must be plain values (text or numbers), not lists or mappings"));
         }
     }
-    Ok(record)
+    Ok((record, json))
 }
 
 pub fn yaml_error(shown: &Path, e: &serde_yaml::Error) -> Error {
