@@ -98,7 +98,9 @@ fn write_embedded(src: &Dir<'_>, dest: &Path, files: &mut Vec<PathBuf>) -> Resul
         files.push(rel.clone());
         store::write_atomic(&dest.join(&rel), file.contents())?;
     }
-    for sub in src.dirs() {
+    // The example's own local folder (made when someone ran tkt on data-example before
+    // this binary was built) is not part of it.
+    for sub in src.dirs().filter(|d| d.path() != Path::new(LOCAL_DIR)) {
         write_embedded(sub, dest, files)?;
     }
     Ok(())

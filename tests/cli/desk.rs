@@ -47,6 +47,9 @@ fn the_example_desk_is_embedded_and_checks_clean() {
     let unpaid = d.ok(&["doc", "list", "--unpaid", "--format", "csv"]);
     assert_eq!(unpaid.lines().count(), 2, "{unpaid}");
     assert_eq!(d.status(), "");
+    // Running the README's first command on data-example/ makes its .tkt/ folder; a build
+    // made after that must still not put it in new desks.
+    assert!(!d.git(&["ls-files"]).contains(".tkt/"), "no local folder from the example is committed");
 }
 
 #[test]
