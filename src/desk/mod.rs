@@ -372,24 +372,24 @@ impl Desk {
         }
         let mut finished = Vec::new();
         for rel in pending.paths {
+            let readable = |bytes: &[u8]| {
+                Self::kind_of_path(&rel).is_none()
+                    || std::str::from_utf8(bytes).is_ok_and(|text| Self::check_record_text(&rel, text).is_ok())
+            };
             match std::fs::read(self.abs(&rel)) {
-                Ok(bytes) => match std::str::from_utf8(&bytes)
-                    .map_err(|_| ())
-                    .and_then(|text| Self::check_record_text(&rel, text).map_err(|_| ()))
-                {
-                    Ok(()) => finished.push(rel),
-                    Err(()) if Self::kind_of_path(&rel).is_none() => finished.push(rel),
-                    Err(()) => done.push(format!("left {} as it is: it does not read as a record", rel.display())),
-                },
+                Ok(bytes) if readable(&bytes) => finished.push(rel),
+                Ok(_) => done.push(format!("left {} as it is: it does not read as a record", rel.display())),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => finished.push(rel),
                 Err(e) => return Err(Error::io(&rel, e)),
             }
         }
-        if !finished.is_empty() {
+        if let (Some(repo), false) = (&self.repo, finished.is_empty()) {
             let names: Vec<String> = finished.iter().map(|p| p.display().to_string()).collect();
             let names = names.join(", ");
-            self.commit(&finished, &format!("tkt: recovered what an interrupted command wrote: {names}"), author)?;
-            done.push(format!("committed {names}"));
+            let message = format!("tkt: recovered what an interrupted command wrote: {names}");
+            if repo.commit_files(&finished, &message, author)?.is_some() {
+                done.push(format!("committed {names}"));
+            }
         }
         self.journal().clear()?;
         Ok(done)
