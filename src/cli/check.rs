@@ -86,7 +86,7 @@ pub fn cmd_check(ctx: &Ctx, args: CheckArgs) -> Result<()> {
         for path in pending.paths {
             findings.push(Finding::new(
                 path.display().to_string(),
-                "written by a command that was interrupted before its commit (the next command that changes the desk commits it)",
+                "written by a command that was interrupted, maybe before its commit (the next command that changes the desk commits it if it is not)",
             ));
         }
     }
