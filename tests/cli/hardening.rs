@@ -40,11 +40,16 @@ fn corpus_dir() -> &'static Path {
 /// `ticket show`, `doc show` or, for tkt.toml, any command: how a user meets the record.
 fn show_command(path: &str) -> Vec<String> {
     let id = Path::new(path).file_stem().unwrap().to_str().unwrap().to_string();
-    match path.split('/').next().unwrap() {
-        "tickets" => vec!["ticket".into(), "show".into(), id],
-        "documents" => vec!["doc".into(), "show".into(), id],
-        _ => vec!["ticket".into(), "show".into(), "T-2026-0001".into()],
-    }
+    let noun = match path.split('/').next().unwrap() {
+        "tickets" => "ticket",
+        "documents" => "doc",
+        "customers" => "customer",
+        "states" => "state",
+        "equipment" => "equipment",
+        "requests" => "request",
+        _ => return vec!["ticket".into(), "show".into(), "T-2026-0001".into()],
+    };
+    vec![noun.into(), "show".into(), id]
 }
 
 fn default_change(path: &str) -> Vec<String> {
