@@ -446,17 +446,11 @@ impl Desk {
     /// Commits the changed files in one commit, when the desk is in a git repository.
     /// Returns false when history is off (no repository).
     pub fn commit(&self, paths: &[PathBuf], message: &str, author: &Author) -> Result<bool> {
-        match &self.repo {
-            Some(repo) => {
-                repo.commit_files(paths, message, author)?;
-                self.journal().clear()?;
-                Ok(true)
-            }
-            None => {
-                self.journal().clear()?;
-                Ok(false)
-            }
+        if let Some(repo) = &self.repo {
+            repo.commit_files(paths, message, author)?;
         }
+        self.journal().clear()?;
+        Ok(self.repo.is_some())
     }
 }
 

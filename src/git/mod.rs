@@ -272,13 +272,13 @@ fn oid_short(oid: Oid) -> String {
     oid.to_string()[..12].to_string()
 }
 
-/// Git stores paths with `/` and as UTF-8 here.
 /// The error for an index another git command holds.
 fn index_busy(lock: &Path) -> Error {
     Error::busy(format!("{}: git's index is locked by another git command", lock.display()))
         .with_hint("try again in a moment; if no git command is running, a crashed one left the file: remove it")
 }
 
+/// Git stores paths with `/` and as UTF-8 here.
 pub(crate) fn git_path(p: &Path) -> Result<String> {
     let s = p.to_str().ok_or_else(|| Error::failure(format!("{}: path is not UTF-8", p.display())))?;
     Ok(s.replace('\\', "/"))

@@ -182,7 +182,6 @@ fn check_progressive_date(desk: &Desk, doc: &Document) -> Result<()> {
     Ok(())
 }
 
-/// The balance of one invoice, from the documents that point at it.
 /// A document that others are issued against (an invoice credited or paid, a credit note
 /// refunded): it must pass its own checks, or the amounts derived from it would be wrong.
 pub fn load_sound_doc(desk: &Desk, id: &str) -> Result<Document> {
@@ -193,6 +192,7 @@ pub fn load_sound_doc(desk: &Desk, id: &str) -> Result<Document> {
     Ok(doc)
 }
 
+/// The balance of one invoice, from the documents that point at it.
 pub fn invoice_balance(desk: &Desk, invoice: &Document) -> Result<Balance> {
     Ok(Balance::of_invoice(invoice, &desk.documents(&[DocKind::CreditNote, DocKind::Payment, DocKind::Refund])?))
 }

@@ -96,11 +96,11 @@ pub fn cmd_ticket_list(ctx: &Ctx, args: TicketListArgs) -> Result<()> {
         }
         wheres.push((name.to_string(), value.to_string()));
     }
-    let closed = |t: &Ticket| catalog.iter().find(|s| s.id == t.state).is_some_and(|s| s.closed);
+    let closed_state = |s: &str| catalog.iter().find(|c| c.id == s).is_some_and(|c| c.closed);
+    let closed = |t: &Ticket| closed_state(&t.state);
     let text = args.text.as_ref().map(|t| t.to_lowercase());
     // State, customer and assignee are tested on the cache's index first, so that only
     // the tickets that can match are decoded.
-    let closed_state = |s: &str| catalog.iter().find(|c| c.id == s).is_some_and(|c| c.closed);
     let may_match = |k: &[String]| match k {
         [state, customer, assignee] => {
             (states.is_empty() || states.contains(state))
