@@ -8,6 +8,7 @@
 pub mod cli;
 pub mod desk;
 pub mod error;
+pub mod files;
 pub mod git;
 pub mod intake;
 pub mod model;

@@ -3,7 +3,8 @@
 use std::path::PathBuf;
 use std::process::Command;
 
-use crate::desk::{parse_record, to_yaml, write_atomic, Desk, LOCAL_DIR};
+use crate::desk::{parse_record, to_yaml, Desk, LOCAL_DIR};
+use crate::files::write_atomic;
 use crate::model::{changed_fields, value_changes, Record};
 use crate::{Error, Result};
 

@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
 
-use crate::desk::{Creates, Desk, ATTACHMENTS_DIR};
+use crate::desk::{Desk, ATTACHMENTS_DIR};
+use crate::model::Creates;
 use crate::git::content_hash;
 use crate::intake::{find_tags, parse_form, parse_mail, safe_file_name, strip_quoted, Attachment, Mail};
 use crate::model::{Contact, Customer, Equipment, Kind, Note, Request, Ticket};

@@ -5,7 +5,8 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use crate::desk::{write_atomic, Desk};
+use crate::desk::Desk;
+use crate::files::write_atomic;
 use crate::model::Kind;
 use crate::sync::merge::{merge_record, Side};
 use crate::sync::{sync, SyncOptions};

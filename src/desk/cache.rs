@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::store;
+use crate::files::write_atomic;
 use crate::model::Record;
 use crate::Result;
 
@@ -247,8 +248,8 @@ fn refresh<T: Record + Send>(root: &Path, cache: &Path, files: &[PathBuf], want:
         // A cache that cannot be written (a read-only desk) only costs speed. The data goes
         // first: an index is never newer than its data.
         if let Ok(bytes) = postcard::to_stdvec(&new) {
-            if store::write_atomic(&dat_path, &new_data).is_ok() {
-                let _ = store::write_atomic(&idx_path, &bytes);
+            if write_atomic(&dat_path, &new_data).is_ok() {
+                let _ = write_atomic(&idx_path, &bytes);
             }
         }
     }

@@ -4,9 +4,10 @@ use std::path::{Path, PathBuf};
 
 use include_dir::{include_dir, Dir};
 
-use super::{store, Desk, CONFIG_FILE, DEFAULT_CONFIG, LOCAL_DIR};
+use super::{Desk, LOCAL_DIR};
+use crate::files::write_atomic;
 use crate::git::Repo;
-use crate::model::{Kind, State};
+use crate::model::{default_catalog, Kind, CONFIG_FILE, DEFAULT_CONFIG};
 use crate::{Error, Result};
 
 /// `data-example/`, built into the binary so `tkt init --example` works after install.
@@ -71,13 +72,13 @@ fn write_desk(dir: &Path, opts: &InitOptions, old_gitignore: Option<&str>, files
     };
     if let Some(text) = gitignore {
         files.push(PathBuf::from(".gitignore"));
-        store::write_atomic(&dir.join(".gitignore"), text.as_bytes())?;
+        write_atomic(&dir.join(".gitignore"), text.as_bytes())?;
     }
     if opts.example {
         write_embedded(&EXAMPLE, dir, files)?;
     } else {
         files.push(PathBuf::from(CONFIG_FILE));
-        store::write_atomic(&dir.join(CONFIG_FILE), DEFAULT_CONFIG.as_bytes())?;
+        write_atomic(&dir.join(CONFIG_FILE), DEFAULT_CONFIG.as_bytes())?;
     }
     let desk = Desk::open(dir.to_path_buf())?;
     if !opts.example {
@@ -96,7 +97,7 @@ fn write_embedded(src: &Dir<'_>, dest: &Path, files: &mut Vec<PathBuf>) -> Resul
             continue;
         }
         files.push(rel.clone());
-        store::write_atomic(&dest.join(&rel), file.contents())?;
+        write_atomic(&dest.join(&rel), file.contents())?;
     }
     // The example's own local folder (made when someone ran tkt on data-example before
     // this binary was built) is not part of it.
@@ -104,59 +105,4 @@ fn write_embedded(src: &Dir<'_>, dest: &Path, files: &mut Vec<PathBuf>) -> Resul
         write_embedded(sub, dest, files)?;
     }
     Ok(())
-}
-
-/// The catalog a new desk starts with; the user edits it with `tkt state`.
-pub fn default_catalog() -> Vec<State> {
-    let s = |id: &str, name: &str, description: &str, order: i64, closed: bool, transitions: &[&str]| State {
-        id: id.into(),
-        name: name.into(),
-        description: Some(description.into()),
-        closed,
-        initial: id == "new",
-        transitions: transitions.iter().map(|t| t.to_string()).collect(),
-        order,
-        extra: Default::default(),
-    };
-    vec![
-        s(
-            "new",
-            "New",
-            "Opened, nobody has looked at it yet",
-            10,
-            false,
-            &["in-progress", "waiting-customer", "cancelled"],
-        ),
-        s(
-            "in-progress",
-            "In progress",
-            "Someone is working on it",
-            20,
-            false,
-            &["waiting-customer", "waiting-parts", "resolved", "cancelled"],
-        ),
-        s(
-            "waiting-customer",
-            "Waiting for customer",
-            "Needs an answer or access from the customer",
-            30,
-            false,
-            &["in-progress", "resolved", "cancelled"],
-        ),
-        s("waiting-parts", "Waiting for parts", "Spare parts are on order", 40, false, &["in-progress", "cancelled"]),
-        s("resolved", "Resolved", "Fixed; waiting for the customer to confirm", 50, false, &["closed", "in-progress"]),
-        s("closed", "Closed", "Done", 60, true, &["in-progress"]),
-        s("cancelled", "Cancelled", "Not going ahead", 70, true, &["new"]),
-    ]
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::rules::check_catalog;
-
-    #[test]
-    fn the_default_catalog_is_valid() {
-        assert_eq!(check_catalog(&default_catalog()), vec![]);
-    }
 }

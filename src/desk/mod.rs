@@ -4,23 +4,18 @@
 //! reading records, takes the lock, and hands changed files to git for one commit.
 
 mod cache;
-mod config;
 mod init;
 mod journal;
 mod lock;
 mod snapshot;
 mod store;
 
-pub use config::{
-    Billing, Company, Config, Cover, Creates, FieldDef, FieldType, FiscalNumbering, Intake, LocalSettings, CONFIG_FILE,
-    DEFAULT_CONFIG,
-};
-pub use init::{default_catalog, init_desk, InitOptions, Initialised};
+pub use init::{init_desk, InitOptions, Initialised};
 pub use journal::Pending;
 pub use lock::DeskLock;
 pub use snapshot::Snapshot;
 pub use store::{
-    decode_text, parse_record, read_text, to_yaml, write_atomic, yaml_error, MAX_RECORD_BYTES, TEMP_PREFIX,
+    decode_text, parse_record, read_text, to_yaml, yaml_error, MAX_RECORD_BYTES,
 };
 
 use std::collections::HashSet;
@@ -28,7 +23,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::git::{Author, Repo};
-use crate::model::{DocKind, Document, Keyed, Kind, Record, SequenceId, State};
+use crate::model::{Config, DocKind, Document, Keyed, Kind, LocalSettings, Record, SequenceId, State, CONFIG_FILE};
+use crate::files::{write_atomic, TEMP_PREFIX};
 use crate::{Error, Result};
 use cache::Want;
 use journal::Journal;
@@ -68,7 +64,7 @@ impl Desk {
     }
 
     pub fn open(root: PathBuf) -> Result<Desk> {
-        let config = Config::load(&root.join(CONFIG_FILE))?;
+        let config = load_config(&root.join(CONFIG_FILE))?;
         let local = load_local(&root.join(LOCAL_DIR).join("settings.toml"))?;
         let repo = Repo::discover(&root)?;
         Ok(Desk { root, config, local, repo })
@@ -320,7 +316,7 @@ impl Desk {
     /// journal until it is committed.
     pub fn write_file(&self, rel: &Path, bytes: &[u8]) -> Result<()> {
         self.journal().note(rel)?;
-        store::write_atomic(&self.abs(rel), bytes)
+        write_atomic(&self.abs(rel), bytes)
     }
 
     /// Deletes a record file and returns its desk-relative path.
@@ -438,7 +434,7 @@ impl Desk {
         };
         let seq = in_folder.max(mark) + 1;
         if !fiscal {
-            store::write_atomic(&mark_path, format!("{seq}\n").as_bytes())?;
+            write_atomic(&mark_path, format!("{seq}\n").as_bytes())?;
         }
         Ok(SequenceId { prefix, year, seq, series: series.map(str::to_string) }.to_string())
     }
@@ -452,6 +448,12 @@ impl Desk {
         self.journal().clear()?;
         Ok(self.repo.is_some())
     }
+}
+
+/// Reads and checks `tkt.toml`.
+fn load_config(path: &Path) -> Result<Config> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    Config::parse(&text).map_err(|msg| Error::refused(format!("{}: {msg}", path.display())))
 }
 
 /// Reads `.tkt/settings.toml` when it exists.

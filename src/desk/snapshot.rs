@@ -4,7 +4,8 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 
-use super::{store, Config, Desk, CONFIG_FILE};
+use super::{store, Desk};
+use crate::model::{Config, CONFIG_FILE};
 use crate::model::{DocKind, Document, Item, Kind, State, Ticket};
 use crate::{Error, Result};
 

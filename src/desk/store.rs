@@ -1,7 +1,6 @@
 //! Reading and writing one record file: size and encoding checks, YAML errors with line
 //! and column, ids that must agree with their path, and atomic writes.
 
-use std::io::Write;
 use std::path::Path;
 
 use crate::model::{from_yaml, Record, YamlError, MAX_NESTING};
@@ -9,9 +8,6 @@ use crate::{Error, Result};
 
 /// Records larger than this are refused rather than parsed.
 pub const MAX_RECORD_BYTES: u64 = 4 * 1024 * 1024;
-
-/// Temp files of an interrupted write start with this; `tkt check` reports them.
-pub const TEMP_PREFIX: &str = ".tkt-tmp-";
 
 /// Reads and parses one record; `shown` is the path used in messages (desk-relative).
 pub fn read_record<T: Record>(abs: &Path, shown: &Path) -> Result<T> {
@@ -110,19 +106,4 @@ pub fn yaml_error(shown: &Path, e: &serde_yaml::Error) -> Error {
 /// Serialises a record as the YAML stored on disk.
 pub fn to_yaml<T: Record>(record: &T) -> Result<String> {
     serde_yaml::to_string(record).map_err(|e| Error::failure(format!("cannot serialise {}: {e}", record.id())))
-}
-
-/// Writes a file atomically: temp file in the same folder, fsync, rename, fsync folder.
-pub fn write_atomic(abs: &Path, contents: &[u8]) -> Result<()> {
-    let dir = abs.parent().expect("record paths have a parent");
-    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let mut tmp = tempfile::Builder::new().prefix(TEMP_PREFIX).tempfile_in(dir).map_err(|e| Error::io(dir, e))?;
-    tmp.write_all(contents).map_err(|e| Error::io(abs, e))?;
-    tmp.as_file().sync_all().map_err(|e| Error::io(abs, e))?;
-    tmp.persist(abs).map_err(|e| Error::io(abs, e.error))?;
-    if let Ok(d) = std::fs::File::open(dir) {
-        // Makes the rename itself durable; not every filesystem supports it.
-        let _ = d.sync_all();
-    }
-    Ok(())
 }

@@ -227,7 +227,7 @@ impl Repo {
             let abs = self.workdir().join(path);
             match state {
                 Some(s) => {
-                    crate::desk::write_atomic(&abs, &s.bytes)?;
+                    crate::files::write_atomic(&abs, &s.bytes)?;
                     #[cfg(unix)]
                     if s.executable {
                         use std::os::unix::fs::PermissionsExt;

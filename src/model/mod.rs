@@ -3,6 +3,7 @@
 //! Every record keeps the keys it does not know in `extra`, so data added by hand (or by
 //! a newer tkt) survives a rewrite.
 
+mod config;
 mod customer;
 mod diff;
 mod document;
@@ -15,6 +16,10 @@ mod state;
 mod ticket;
 mod yaml;
 
+pub use config::{
+    Billing, Company, Config, Cover, Creates, FieldDef, FieldType, FiscalNumbering, Intake, LocalSettings, CONFIG_FILE,
+    DEFAULT_CONFIG,
+};
 pub use customer::{Address, Customer};
 pub use diff::{changed_fields, field_changes, value_changes, FieldChange};
 pub use document::{DocKind, Document, Line, Material, PaymentInfo, Totals, VatLine};
@@ -23,7 +28,7 @@ pub use id::{Kind, SequenceId};
 pub use item::{Item, ItemKind};
 pub use number::{Money, Rate};
 pub use request::{Contact, Request, CHANNELS};
-pub use state::State;
+pub use state::{default_catalog, State};
 pub use ticket::{HistoryEntry, Note, Priority, Ticket};
 pub use yaml::{from_yaml, YamlError, MAX_NESTING};
 

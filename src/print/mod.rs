@@ -8,7 +8,7 @@ use minijinja::value::{Serde, Value};
 use minijinja::{AutoEscape, Environment};
 use serde::Serialize;
 
-use crate::desk::Config;
+use crate::model::Config;
 use crate::model::{Customer, DocKind, Document, Ticket};
 use crate::rules::{line_net, Balance};
 use crate::{Error, Result};
@@ -36,7 +36,7 @@ impl PrintFormat {
 #[derive(Serialize)]
 struct PrintContext<'a> {
     title: &'static str,
-    company: &'a crate::desk::Company,
+    company: &'a crate::model::Company,
     doc: &'a Document,
     customer: Option<&'a Customer>,
     ticket: Option<&'a Ticket>,

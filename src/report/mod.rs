@@ -8,7 +8,7 @@ use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use serde_json::Value;
 
-use crate::desk::Billing;
+use crate::model::Billing;
 use crate::model::{DocKind, Document, Item, State, Ticket};
 use crate::rules::balances;
 

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use rust_decimal::{Decimal, RoundingStrategy};
 
-use crate::desk::{Billing, Cover};
+use crate::model::{Billing, Cover};
 use crate::model::{DocKind, Document, Item, Line, Money, Rate, Ticket, Totals, VatLine};
 
 use super::Problem;

@@ -82,7 +82,12 @@ pub fn transition(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::desk::default_catalog as catalog;
+    use crate::model::default_catalog as catalog;
+
+    #[test]
+    fn the_default_catalog_is_valid() {
+        assert_eq!(check_catalog(&catalog()), vec![]);
+    }
 
     fn ticket(state: &str) -> Ticket {
         serde_yaml::from_str(&format!(

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use serde_yaml::Value;
 
-use crate::desk::{FieldDef, FieldType};
+use crate::model::{FieldDef, FieldType};
 use crate::model::Money;
 
 use super::Problem;
@@ -91,7 +91,7 @@ mod tests {
     use super::*;
 
     fn defs() -> BTreeMap<String, FieldDef> {
-        crate::desk::Config::parse(
+        crate::model::Config::parse(
             "[fields.contract]\ntype='enum'\nvalues=['none','full']\nrequired=true\n[fields.floor]\ntype='int'\n[fields.visit]\ntype='date'\n",
         )
         .unwrap()

@@ -1,6 +1,6 @@
 //! The consistency of one ticket with the records it points at.
 
-use crate::desk::Config;
+use crate::model::Config;
 use crate::model::{Equipment, Item, State, Ticket};
 
 use super::{check_custom, check_serial, Problem};

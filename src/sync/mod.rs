@@ -153,7 +153,7 @@ fn commit_hand_edits(desk: &Desk, repo: &Repo, author: &Author) -> Result<Vec<Pa
         // desk, say) is the user's business.
         let desk_file = Desk::kind_of_path(rel).is_some()
             || [ATTACHMENTS_DIR, "templates"].iter().any(|d| rel.starts_with(d))
-            || [crate::desk::CONFIG_FILE, ".gitattributes", ".gitignore"].iter().any(|f| rel == Path::new(f));
+            || [crate::model::CONFIG_FILE, ".gitattributes", ".gitignore"].iter().any(|f| rel == Path::new(f));
         if !desk_file {
             continue;
         }

@@ -14,7 +14,8 @@ use chrono::{Datelike, NaiveDate};
 use clap::{Args, Subcommand};
 use rust_decimal::Decimal;
 
-use crate::desk::{Desk, FiscalNumbering};
+use crate::desk::Desk;
+use crate::model::FiscalNumbering;
 use crate::git::Pushed;
 use crate::model::{DocKind, Document, Item, Kind, Line, Rate, SequenceId, Ticket};
 use crate::rules::{check_document, item_line, refuse_if_any, totals, Balance};

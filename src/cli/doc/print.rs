@@ -3,7 +3,8 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use crate::desk::{write_atomic, Desk};
+use crate::desk::Desk;
+use crate::files::write_atomic;
 use crate::model::{Customer, DocKind, Document, Kind, Ticket};
 use crate::print::{PrintFormat, PrintInput};
 use crate::Result;

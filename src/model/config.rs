@@ -1,12 +1,11 @@
-//! `tkt.toml`: company data, features, numbering and custom fields.
+//! The schema of `tkt.toml` (company data, features, numbering, billing, intake, custom
+//! fields) and of a clone's own `.tkt/settings.toml`. Reading the files is the desk's job.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
 use serde::Deserialize;
 
-use crate::model::{DocKind, Kind};
-use crate::{Error, Result};
+use super::{DocKind, Kind};
 
 pub const CONFIG_FILE: &str = "tkt.toml";
 
@@ -271,11 +270,6 @@ pub enum FieldType {
 }
 
 impl Config {
-    pub fn load(path: &Path) -> Result<Config> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-        Self::parse(&text).map_err(|msg| Error::refused(format!("{}: {msg}", path.display())))
-    }
-
     /// Parses and checks the config; the message names the line and the key.
     pub fn parse(text: &str) -> std::result::Result<Config, String> {
         let config: Config = toml::from_str(text).map_err(|e| {
