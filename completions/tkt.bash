@@ -3386,7 +3386,7 @@ _tkt() {
             fi
             case "${prev}" in
                 --status)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "open promoted rejected" -- "${cur}"))
                     return 0
                     ;;
                 --channel)

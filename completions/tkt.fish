@@ -174,7 +174,7 @@ complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcomma
 complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from log" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
 complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from log" -s h -l help -d 'Print help'
 complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from log" -s V -l version -d 'Print version'
-complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from receive" -l reason -d 'Why the item is received; warranty when the ticket is warranty work, else repair' -r -f -a "repair\t''
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from receive" -l reason -d 'Why the item is received (repair, replacement, warranty, inspection); warranty when the ticket is warranty work, else repair' -r -f -a "repair\t''
 replacement\t''
 warranty\t''
 inspection\t''"
@@ -182,7 +182,7 @@ complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcomma
 complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from receive" -l packages -d 'Number of packages (colli)' -r
 complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from receive" -l weight -d 'Gross weight in kg' -r
 complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from receive" -l appearance -d 'Outward appearance of the goods (aspetto dei beni): scatola, sfuso, pallet...' -r
-complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from receive" -l transport-by -d 'Who carries the goods' -r -f -a "sender\t''
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from receive" -l transport-by -d 'Who carries the goods: sender, recipient or carrier' -r -f -a "sender\t''
 recipient\t''
 carrier\t''"
 complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from receive" -l carrier -d 'The carrier\'s name, when a carrier carries them' -r
@@ -203,7 +203,7 @@ complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcomma
 complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from ship" -l packages -d 'Number of packages (colli)' -r
 complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from ship" -l weight -d 'Gross weight in kg' -r
 complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from ship" -l appearance -d 'Outward appearance of the goods (aspetto dei beni): scatola, sfuso, pallet...' -r
-complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from ship" -l transport-by -d 'Who carries the goods' -r -f -a "sender\t''
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from ship" -l transport-by -d 'Who carries the goods: sender, recipient or carrier' -r -f -a "sender\t''
 recipient\t''
 carrier\t''"
 complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from ship" -l carrier -d 'The carrier\'s name, when a carrier carries them' -r
@@ -223,7 +223,7 @@ complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcomma
 complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from work" -l travel-hours -d 'Hours of travel' -r
 complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from work" -l km -d 'Kilometres driven' -r
 complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from work" -l material -d 'A material used: CODE:QTY[:SERIAL] (repeatable)' -r
-complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from work" -l outcome -r -f -a "resolved\t''
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from work" -l outcome -d 'How the visit ended: resolved, unresolved or follow-up' -r -f -a "resolved\t''
 unresolved\t''
 follow-up\t''"
 complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from work" -l signed-by -d 'The name of the customer who signed the report' -r
@@ -306,7 +306,9 @@ complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcomm
 complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
 complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
 complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
-complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from list" -l status -d 'open, promoted or rejected' -r
+complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from list" -l status -d 'open, promoted or rejected' -r -f -a "open\t''
+promoted\t''
+rejected\t''"
 complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from list" -l channel -r -f -a "phone\t''
 email\t''
 form\t''
@@ -695,7 +697,7 @@ complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_
 complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from credit" -s h -l help -d 'Print help'
 complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from credit" -s V -l version -d 'Print version'
 complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from pay" -l amount -d 'The amount; when left out, all that is due (payment) or owed (refund)' -r
-complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from pay" -l method -d 'How: bonifico, contanti, carta, assegno, RiBa...' -r
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from pay" -l method -d 'How: contanti, assegno, bonifico bancario, carta, riba, sdd (or your own words)' -r
 complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from pay" -l reference -d 'The bank\'s or the customer\'s reference (CRO, cheque number)' -r
 complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from pay" -l date -d 'The document\'s date (YYYY-MM-DD); today by default' -r
 complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from pay" -l series -d 'Numbering series (sezionale), e.g. MR for a technician\'s tablet; the clone\'s own series from .tkt/settings.toml by default' -r
@@ -705,7 +707,7 @@ complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_
 complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from pay" -s h -l help -d 'Print help'
 complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from pay" -s V -l version -d 'Print version'
 complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from refund" -l amount -d 'The amount; when left out, all that is due (payment) or owed (refund)' -r
-complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from refund" -l method -d 'How: bonifico, contanti, carta, assegno, RiBa...' -r
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from refund" -l method -d 'How: contanti, assegno, bonifico bancario, carta, riba, sdd (or your own words)' -r
 complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from refund" -l reference -d 'The bank\'s or the customer\'s reference (CRO, cheque number)' -r
 complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from refund" -l date -d 'The document\'s date (YYYY-MM-DD); today by default' -r
 complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from refund" -l series -d 'Numbering series (sezionale), e.g. MR for a technician\'s tablet; the clone\'s own series from .tkt/settings.toml by default' -r

@@ -1,8 +1,9 @@
-//! The one error type of tkt: what went wrong, an optional hint, and the exit code of the
-//! contract (DESIGN §6) it maps to.
+//! The one error type of tkt: what went wrong, where (a file, line, column, field, as
+//! data), hints on what to do, and its kind, from which alone the exit code of the contract
+//! (DESIGN §6) follows.
 
 use std::fmt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// The class of an error; it decides the exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,11 +32,46 @@ impl ErrorKind {
     }
 }
 
-/// An error with a message for people, an optional hint on what to do, and its kind.
+/// Where in the desk something is wrong: a file (desk-relative where it is in the desk),
+/// with the line and column of a YAML error, and the field when one is known.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Location {
+    pub file: PathBuf,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub field: Option<String>,
+}
+
+impl Location {
+    pub fn file(file: impl Into<PathBuf>) -> Self {
+        Location { file: file.into(), ..Default::default() }
+    }
+
+    pub fn at(file: impl Into<PathBuf>, line: usize, column: Option<usize>) -> Self {
+        Location { file: file.into(), line: Some(line), column, field: None }
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file.display())?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+            if let Some(column) = self.column {
+                write!(f, ":{column}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// An error with a message for people, where it is, hints on what to do, and its kind.
 #[derive(Debug)]
 pub struct Error {
     pub kind: ErrorKind,
+    /// What is wrong, without the location (shown in front of it by `Display`).
     pub message: String,
+    pub location: Option<Box<Location>>,
     /// What to do about it, one line each.
     pub hints: Vec<String>,
     /// Set when the error is a broken pipe on output: not an error, a signal to exit.
@@ -46,7 +82,11 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        Error { kind, message: message.into(), hints: Vec::new(), broken_pipe: false }
+        Error { kind, message: message.into(), location: None, hints: Vec::new(), broken_pipe: false }
+    }
+    /// Invalid input found in a file: a record or config that does not read (exit 4).
+    pub fn invalid(location: Location, message: impl Into<String>) -> Self {
+        Error { location: Some(Box::new(location)), ..Self::new(ErrorKind::Refused, message) }
     }
     pub fn usage(message: impl Into<String>) -> Self {
         Self::new(ErrorKind::Usage, message)
@@ -83,7 +123,10 @@ impl Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
+        match &self.location {
+            Some(at) => write!(f, "{at}: {}", self.message),
+            None => f.write_str(&self.message),
+        }
     }
 }
 

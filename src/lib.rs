@@ -12,6 +12,7 @@ pub mod files;
 pub mod git;
 pub mod intake;
 pub mod model;
+pub mod ops;
 pub mod print;
 pub mod render;
 pub mod report;

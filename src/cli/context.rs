@@ -1,13 +1,16 @@
 //! What a command needs from its surroundings, read once from the environment: the desk
-//! location, the clock (`TKT_NOW`), the identity (`TKT_USER`), the terminal.
+//! location, the clock (`TKT_NOW`), the identity (`TKT_USER`), the terminal. It is also the
+//! command line's only way to the terminal: records and ids on stdout, messages, warnings
+//! and progress on stderr.
 
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use crate::desk::{Desk, DeskLock, LOCAL_DIR};
+use crate::desk::Desk;
 use crate::git::Author;
 use crate::model::Instant;
+use crate::ops::{Env, Notice};
 use crate::render::Output;
 use crate::{Error, Result};
 
@@ -18,7 +21,9 @@ pub struct Ctx {
     cwd: PathBuf,
     /// The command's single notion of now (`TKT_NOW`, else the clock).
     pub now: Instant,
+    /// `TKT_USER`, else (when the desk's git has none) the login name.
     user: Option<String>,
+    login: Option<String>,
     email: Option<String>,
     pub lock_wait: Duration,
     quiet: bool,
@@ -62,6 +67,7 @@ impl Ctx {
             cwd: std::env::current_dir().map_err(|e| Error::failure(format!("current folder: {e}")))?,
             now,
             user: var("TKT_USER"),
+            login: var("USER"),
             email: var("TKT_EMAIL"),
             lock_wait,
             quiet: cli.quiet,
@@ -84,19 +90,32 @@ impl Ctx {
         Desk::open(Desk::find(self.desk.as_deref(), &self.cwd)?)
     }
 
-    /// Who is acting: `TKT_USER`, else git's `user.name`, else the login name.
-    pub fn actor(&self, desk: &Desk) -> String {
-        self.author(desk).name
+    /// The env an operation runs in: the desk, now, and the actor, resolved once.
+    pub fn env(&self) -> Result<Env> {
+        Ok(self.env_of(self.open_desk()?))
     }
 
-    pub fn author(&self, desk: &Desk) -> Author {
+    /// The env of a desk already open.
+    pub fn env_of(&self, desk: Desk) -> Env {
+        let author = self.author(&desk);
+        let mut env = Env::new(desk, author);
+        env.lock_wait = self.lock_wait;
+        env.interactive = self.stdin_is_terminal;
+        env
+    }
+
+    /// Runs an operation in a new env and shows its notices, whether it succeeded or not.
+    pub fn run<T>(&self, op: impl FnOnce(&Env) -> Result<T>) -> Result<T> {
+        let env = self.env()?;
+        let result = op(&env);
+        self.show(env.take_notices());
+        result
+    }
+
+    /// Who is acting: `TKT_USER`, else git's `user.name`, else the login name.
+    fn author(&self, desk: &Desk) -> Author {
         let (git_name, git_email) = desk.repo().map(|r| r.configured_user()).unwrap_or_default();
-        let name = self
-            .user
-            .clone()
-            .or(git_name)
-            .or_else(|| std::env::var("USER").ok().filter(|u| !u.is_empty()))
-            .unwrap_or_else(|| "unknown".into());
+        let name = self.user.clone().or(git_name).or_else(|| self.login.clone()).unwrap_or_else(|| "unknown".into());
         // git needs an address; without one configured, a local one that says so.
         let email = self.email.clone().or(git_email).unwrap_or_else(|| {
             let local: String =
@@ -106,30 +125,35 @@ impl Ctx {
         Author { name, email, when: self.now }
     }
 
-    /// Commits the changed files with one message; says once per desk when the desk is in
-    /// no git repository and history is therefore off.
-    pub fn commit(&self, desk: &Desk, paths: &[PathBuf], message: &str) -> Result<()> {
-        if !desk.commit(paths, message, &self.author(desk))? {
-            let marker = desk.root().join(LOCAL_DIR).join("history-off");
-            if !marker.exists() {
-                self.warn(
-                    "this desk is in no git repository: history is off (run `git init` in the desk to turn it on)",
-                );
-                let _ = std::fs::create_dir_all(desk.root().join(LOCAL_DIR));
-                let _ = std::fs::write(marker, "");
+    /// Shows what operations had to say.
+    pub fn show(&self, notices: Vec<Notice>) {
+        for notice in notices {
+            match notice {
+                Notice::Info(text) => self.say(text),
+                Notice::Warning(text) => self.warn(text),
             }
         }
-        Ok(())
     }
 
-    /// Takes the desk's lock for a mutating command, telling the user what was finished on
-    /// behalf of an interrupted one.
-    pub fn lock(&self, desk: &Desk) -> Result<DeskLock> {
-        let (lock, recovered) = desk.lock(self.lock_wait, &self.author(desk))?;
-        for line in recovered {
-            self.warn(format!("an interrupted command was finished: {line}"));
+    /// `done` of `total` on stderr, on a terminal only, for long work.
+    pub fn progress(&self, done: usize, total: usize) {
+        if total > 1 && std::io::stderr().is_terminal() {
+            let end = if done == total { "\n" } else { "" };
+            self.progress_text(&format!("\rimporting {done}/{total}{end}"));
         }
-        Ok(lock)
+    }
+
+    /// Text on stderr with no line end, for a status that the next one overwrites.
+    pub fn progress_text(&self, text: &str) {
+        let mut stderr = std::io::stderr().lock();
+        let _ = stderr.write_all(text.as_bytes());
+        let _ = stderr.flush();
+    }
+
+    /// Standard output as text, for a document printed on it.
+    pub fn print_text(&self, text: &str) -> Result<()> {
+        std::io::stdout().lock().write_all(text.as_bytes())?;
+        Ok(())
     }
 
     /// Standard output for records, fitted to the terminal.

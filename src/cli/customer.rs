@@ -2,12 +2,12 @@
 
 use clap::{Args, Subcommand};
 
-use crate::model::{Customer, Kind};
-use crate::rules::{check_customer, refuse_if_any};
+use crate::model::Customer;
+use crate::ops::{optional, records};
 use crate::{Error, Result};
 
-use super::editor::{edit_in_editor, save_edit};
-use super::{optional, Ctx, FormatArg};
+use super::editor::edit_in_editor;
+use super::{Ctx, FormatArg};
 
 #[derive(Debug, Subcommand)]
 pub enum CustomerCommand {
@@ -158,8 +158,6 @@ pub fn run(ctx: &Ctx, cmd: CustomerCommand) -> Result<()> {
 }
 
 fn cmd_customer_create(ctx: &Ctx, args: CustomerCreateArgs) -> Result<()> {
-    let desk = ctx.open_desk()?;
-    let _lock = ctx.lock(&desk)?;
     if args.fields.name.as_deref().is_none_or(|n| n.trim().is_empty()) {
         return Err(Error::usage("a customer needs --name"));
     }
@@ -178,33 +176,21 @@ fn cmd_customer_create(ctx: &Ctx, args: CustomerCreateArgs) -> Result<()> {
         extra: Default::default(),
     };
     args.fields.apply(&mut customer);
-    refuse_if_any("the customer", check_customer(&customer))?;
-    customer.id = match args.id {
-        Some(id) => {
-            Kind::Customer.check_id(&id)?;
-            if desk.exists(Kind::Customer, &id) {
-                return Err(Error::refused(format!("customer {id} already exists")));
-            }
-            id
-        }
-        None => desk.next_id(Kind::Customer, None, None)?,
-    };
-    let path = desk.write(&customer)?;
-    ctx.commit(&desk, &[path], &format!("{}: new customer {}", customer.id, customer.name))?;
-    ctx.print_id(&customer.id)
+    let id = ctx.run(|env| records::create_customer(env, customer, args.id))?;
+    ctx.print_id(&id)
 }
 
 fn cmd_customer_edit(ctx: &Ctx, id: &str, fields: CustomerFields) -> Result<()> {
-    let desk = ctx.open_desk()?;
-    let _lock = ctx.lock(&desk)?;
-    let before: Customer = desk.load(id)?;
-    let check = |c: &Customer| refuse_if_any(&format!("customer {}", c.id), check_customer(c)).map(|_| vec![]);
     if fields.is_empty() {
-        return edit_in_editor(ctx, &desk, &before, check);
+        return edit_in_editor::<Customer>(ctx, |env, edit| records::edit_master(env, id, edit));
     }
-    let mut after = before.clone();
-    fields.apply(&mut after);
-    save_edit(ctx, &desk, &before, &after, check)
+    ctx.run(|env| {
+        records::edit_master(env, id, |before: &Customer| {
+            let mut after = before.clone();
+            fields.apply(&mut after);
+            Ok(after)
+        })
+    })
 }
 
 fn print_customers(ctx: &Ctx, f: FormatArg, customers: &[Customer]) -> Result<()> {

@@ -4,13 +4,14 @@ use chrono::NaiveDate;
 use clap::{Args, Subcommand};
 
 use crate::desk::Desk;
-use crate::model::{Customer, Equipment, Item, Kind, Ticket};
-use crate::rules::{check_equipment, refuse_if_any, warranty_covers, warranty_end};
+use crate::model::{Equipment, Item, Ticket};
+use crate::ops::{optional, records};
+use crate::rules::{warranty_covers, warranty_end};
 use crate::{Error, Result};
 
-use super::editor::{edit_in_editor, save_edit};
+use super::editor::edit_in_editor;
 use super::ticket::print_tickets;
-use super::{optional, parse_date, Ctx, FormatArg};
+use super::{parse_date, Ctx, FormatArg};
 
 #[derive(Debug, Subcommand)]
 pub enum EquipmentCommand {
@@ -81,7 +82,7 @@ pub fn run(ctx: &Ctx, cmd: EquipmentCommand) -> Result<()> {
             .with_hint("set `serial_numbers = true` under [features] in tkt.toml"));
     }
     match cmd {
-        EquipmentCommand::Create { serial, fields } => cmd_equipment_create(ctx, &desk, serial, fields),
+        EquipmentCommand::Create { serial, fields } => cmd_equipment_create(ctx, serial, fields),
         EquipmentCommand::List { customer, item, in_warranty, format } => {
             let mut units: Vec<Equipment> = desk.load_all()?;
             let today = ctx.now.date_naive();
@@ -112,9 +113,6 @@ pub fn run(ctx: &Ctx, cmd: EquipmentCommand) -> Result<()> {
         }
         EquipmentCommand::Show { serial, format } => ctx.out().record(format.format, &desk.load::<Equipment>(&serial)?),
         EquipmentCommand::Edit { serial, fields } => {
-            let _lock = ctx.lock(&desk)?;
-            let before: Equipment = desk.load(&serial)?;
-            let check = |u: &Equipment| check_unit(&desk, u).map(|_| vec![]);
             if fields.item.is_none()
                 && fields.customer.is_none()
                 && fields.sold_on.is_none()
@@ -122,11 +120,15 @@ pub fn run(ctx: &Ctx, cmd: EquipmentCommand) -> Result<()> {
                 && fields.location.is_none()
                 && fields.notes.is_none()
             {
-                return edit_in_editor(ctx, &desk, &before, check);
+                return edit_in_editor::<Equipment>(ctx, |env, edit| records::edit_master(env, &serial, edit));
             }
-            let mut after = before.clone();
-            apply(&desk, fields, &mut after)?;
-            save_edit(ctx, &desk, &before, &after, check)
+            ctx.run(|env| {
+                records::edit_master(env, &serial, |before: &Equipment| {
+                    let mut after = before.clone();
+                    apply(&env.desk, fields, &mut after)?;
+                    Ok(after)
+                })
+            })
         }
         EquipmentCommand::History { serial, format } => {
             desk.load::<Equipment>(&serial)?;
@@ -140,12 +142,7 @@ pub fn run(ctx: &Ctx, cmd: EquipmentCommand) -> Result<()> {
     }
 }
 
-fn cmd_equipment_create(ctx: &Ctx, desk: &Desk, serial: String, fields: EquipmentFields) -> Result<()> {
-    let _lock = ctx.lock(desk)?;
-    Kind::Equipment.check_id(&serial)?;
-    if desk.exists(Kind::Equipment, &serial) {
-        return Err(Error::refused(format!("equipment {serial} already exists")));
-    }
+fn cmd_equipment_create(ctx: &Ctx, serial: String, fields: EquipmentFields) -> Result<()> {
     let (Some(_), Some(_)) = (&fields.item, &fields.customer) else {
         return Err(Error::usage("a unit needs --item and --customer"));
     };
@@ -161,13 +158,10 @@ fn cmd_equipment_create(ctx: &Ctx, desk: &Desk, serial: String, fields: Equipmen
         replaced_on: None,
         extra: Default::default(),
     };
-    apply(desk, fields, &mut unit)?;
-    check_unit(desk, &unit)?;
-    let path = desk.write(&unit)?;
-    ctx.commit(desk, &[path], &format!("{}: new unit of {} for {}", unit.serial, unit.item, unit.customer))?;
-    if let Some(until) = unit.warranty_until {
-        ctx.say(format!("{}: warranty until {until}", unit.serial));
-    }
+    ctx.run(|env| {
+        apply(&env.desk, fields, &mut unit)?;
+        records::create_unit(env, unit.clone())
+    })?;
     ctx.print_id(&unit.serial)
 }
 
@@ -196,10 +190,4 @@ fn apply(desk: &Desk, f: EquipmentFields, u: &mut Equipment) -> Result<()> {
         u.notes = optional(n);
     }
     Ok(())
-}
-
-fn check_unit(desk: &Desk, u: &Equipment) -> Result<()> {
-    let item = if Kind::Item.check_id(&u.item).is_ok() { desk.get::<Item>(&u.item)? } else { None };
-    let customer = Kind::Customer.check_id(&u.customer).is_ok() && desk.get::<Customer>(&u.customer)?.is_some();
-    refuse_if_any(&format!("unit {}", u.serial), check_equipment(u, item.as_ref(), customer))
 }

@@ -1,25 +1,15 @@
 //! `tkt import`: e-mail (one message, or a maildir from cron) and support-form posts
 //! become requests, or notes on the ticket or request they answer.
 
-use std::collections::HashMap;
-use std::io::{IsTerminal, Read};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
 
-use crate::desk::{Desk, ATTACHMENTS_DIR};
-use crate::model::Creates;
-use crate::git::content_hash;
-use crate::intake::{find_tags, parse_form, parse_mail, safe_file_name, strip_quoted, Attachment, Mail};
-use crate::model::{Contact, Customer, Equipment, Kind, Note, Request, Ticket};
-use crate::rules::{refuse_if_any, Problem};
-use crate::{Error, ErrorKind, Result};
+use crate::ops::intake::{self, Delivered, MAX_FORM_BYTES};
+use crate::{Error, Result};
 
-use super::request::{new_request, number_request, promote, Promotion};
 use super::Ctx;
-
-/// The largest form post read.
-const MAX_FORM_BYTES: u64 = 1024 * 1024;
 
 #[derive(Debug, Subcommand)]
 #[command(after_help = "Examples:
@@ -59,46 +49,36 @@ pub struct ImportFormArgs {
 
 pub fn run(ctx: &Ctx, cmd: ImportCommand) -> Result<()> {
     match cmd {
-        ImportCommand::Email(a) => cmd_import_email(ctx, a),
-        ImportCommand::Maildir(a) => cmd_import_maildir(ctx, a),
-        ImportCommand::Form(a) => cmd_import_form(ctx, a),
-    }
-}
-
-/// What became of one message.
-enum Delivered {
-    /// A new request (and, with `creates = "ticket"`, its ticket).
-    New { request: String, ticket: Option<String> },
-    /// A note on the ticket or request it answers.
-    Note(String),
-    /// Already imported into this record.
-    Duplicate(String),
-    /// Not for a person: an auto-reply, a bounce, bulk mail.
-    Skipped(String),
-}
-
-impl Delivered {
-    /// The id a script wants on stdout.
-    fn id(&self) -> Option<&str> {
-        match self {
-            Delivered::New { ticket: Some(t), .. } => Some(t),
-            Delivered::New { request, .. } => Some(request),
-            Delivered::Note(id) | Delivered::Duplicate(id) => Some(id),
-            Delivered::Skipped(_) => None,
+        ImportCommand::Email(a) => {
+            let limit = ctx.open_desk()?.config.intake.max_message_bytes;
+            let bytes = read_input(ctx, a.file.as_deref(), limit)?;
+            delivered(ctx, ctx.run(|env| intake::import_email(env, &bytes))?)
         }
-    }
-
-    fn describe(&self) -> String {
-        match self {
-            Delivered::New { request, ticket: Some(t) } => format!("{request}: new request, opened {t}"),
-            Delivered::New { request, ticket: None } => format!("{request}: new request"),
-            Delivered::Note(id) => format!("{id}: note added"),
-            Delivered::Duplicate(id) => format!("already imported into {id}; nothing changed"),
-            Delivered::Skipped(why) => format!("skipped: {why}"),
+        ImportCommand::Maildir(a) => {
+            let dir = ctx.cwd().join(&a.dir);
+            let done = ctx.run(|env| intake::import_maildir(env, &dir, &mut |i, n| ctx.progress(i, n)))?;
+            for id in done.delivered_ids() {
+                ctx.print_id(&id)?;
+            }
+            done.failure().map_or(Ok(()), Err)
+        }
+        ImportCommand::Form(a) => {
+            let body = read_input(ctx, a.file.as_deref(), MAX_FORM_BYTES)?;
+            delivered(ctx, ctx.run(|env| intake::import_form(env, &body, a.content_type.as_deref()))?)
         }
     }
 }
 
+/// Says what became of a message and prints the id a script wants.
+fn delivered(ctx: &Ctx, d: Delivered) -> Result<()> {
+    ctx.say(d.describe());
+    match d.id() {
+        Some(id) => ctx.print_id(id),
+        None => Ok(()),
+    }
+}
+
+/// Reads a file, or standard input for `-` or nothing, refusing more than `limit` bytes.
 fn read_input(ctx: &Ctx, file: Option<&Path>, limit: u64) -> Result<Vec<u8>> {
     let mut bytes = Vec::new();
     match file.filter(|f| *f != Path::new("-")) {
@@ -121,384 +101,4 @@ fn read_input(ctx: &Ctx, file: Option<&Path>, limit: u64) -> Result<Vec<u8>> {
         return Err(Error::refused(format!("the input is over the limit of {limit} bytes")));
     }
     Ok(bytes)
-}
-
-fn cmd_import_email(ctx: &Ctx, args: ImportEmailArgs) -> Result<()> {
-    let desk = ctx.open_desk()?;
-    let bytes = read_input(ctx, args.file.as_deref(), desk.config.intake.max_message_bytes)?;
-    let _lock = ctx.lock(&desk)?;
-    let delivered = deliver_mail(ctx, &desk, &bytes, &mut MessageIndex::build(&desk)?)?;
-    ctx.say(delivered.describe());
-    if let Some(id) = delivered.id() {
-        ctx.print_id(id)?;
-    }
-    Ok(())
-}
-
-/// Imports one message: a duplicate or an automatic message changes nothing; a reply
-/// becomes a note; anything else a new request.
-fn deliver_mail(ctx: &Ctx, desk: &Desk, bytes: &[u8], index: &mut MessageIndex) -> Result<Delivered> {
-    let limits = &desk.config.intake;
-    if bytes.len() as u64 > limits.max_message_bytes {
-        return Err(Error::refused(format!(
-            "the message is {} bytes, over intake.max_message_bytes ({})",
-            bytes.len(),
-            limits.max_message_bytes
-        )));
-    }
-    let mail = parse_mail(bytes, content_hash).map_err(Error::refused)?;
-    if let Some(big) = mail.attachments.iter().find(|a| a.bytes.len() as u64 > limits.max_attachment_bytes) {
-        return Err(Error::refused(format!(
-            "attachment {:?} is {} bytes, over intake.max_attachment_bytes ({})",
-            big.name,
-            big.bytes.len(),
-            limits.max_attachment_bytes
-        )));
-    }
-    if let Some(id) = index.by_message.get(&mail.message_id) {
-        return Ok(Delivered::Duplicate(id.clone()));
-    }
-    if let Some(why) = &mail.automatic {
-        return Ok(Delivered::Skipped(why.clone()));
-    }
-    let (message_id, thread) = (mail.message_id.clone(), mail.thread.clone());
-    let delivered = match thread_of(desk, index, &mail)? {
-        Some(target) => note_from_mail(ctx, desk, &target, &mail).map(|()| Delivered::Note(target))?,
-        None => request_from_mail(ctx, desk, mail)?,
-    };
-    // The next message of the same run sees this one.
-    if let Some(home) = delivered.id() {
-        index.add(home, Some(&message_id), thread.as_deref());
-    }
-    Ok(delivered)
-}
-
-/// Where each stored Message-ID and Outlook thread lives. A promoted request's mail
-/// threads to its ticket.
-struct MessageIndex {
-    by_message: HashMap<String, String>,
-    by_thread: HashMap<String, String>,
-}
-
-impl MessageIndex {
-    fn build(desk: &Desk) -> Result<MessageIndex> {
-        let mut index = MessageIndex { by_message: HashMap::new(), by_thread: HashMap::new() };
-        for r in desk.load_all::<Request>()? {
-            let home = r.ticket.clone().unwrap_or_else(|| r.id.clone());
-            index.add(&home, r.message_id.as_deref(), r.thread.as_deref());
-            for n in &r.notes {
-                index.add(&home, n.message_id.as_deref(), n.thread.as_deref());
-            }
-        }
-        for t in desk.load_all::<Ticket>()? {
-            for n in &t.notes {
-                index.add(&t.id, n.message_id.as_deref(), n.thread.as_deref());
-            }
-        }
-        Ok(index)
-    }
-
-    fn add(&mut self, home: &str, message: Option<&str>, thread: Option<&str>) {
-        if let Some(m) = message {
-            self.by_message.insert(m.to_string(), home.to_string());
-        }
-        if let Some(t) = thread {
-            self.by_thread.entry(t.to_string()).or_insert_with(|| home.to_string());
-        }
-    }
-}
-
-/// The ticket or request a message answers: a `[T-2026-0042]` tag in the subject, else
-/// In-Reply-To or References naming a stored message, else Outlook's Thread-Index.
-fn thread_of(desk: &Desk, index: &MessageIndex, mail: &Mail) -> Result<Option<String>> {
-    for tag in find_tags(&mail.subject) {
-        if desk.exists(Kind::Ticket, &tag) {
-            return Ok(Some(tag));
-        }
-        if let Some(r) = desk.get::<Request>(&tag)? {
-            return Ok(Some(r.ticket.unwrap_or(r.id)));
-        }
-    }
-    if let Some(id) = mail.replies_to.iter().find_map(|m| index.by_message.get(m)) {
-        return Ok(Some(id.clone()));
-    }
-    Ok(mail.thread.as_ref().and_then(|t| index.by_thread.get(t)).cloned())
-}
-
-fn sender(mail: &Mail) -> String {
-    match (&mail.from_name, &mail.from_address) {
-        (Some(n), Some(a)) => format!("{n} <{a}>"),
-        (None, Some(a)) => a.clone(),
-        (Some(n), None) => n.clone(),
-        (None, None) => "unknown sender".into(),
-    }
-}
-
-fn mail_note(ctx: &Ctx, mail: &Mail, text: String, attachments: Vec<String>) -> Note {
-    let mut note = Note::new(ctx.now, &sender(mail), text);
-    note.source = Some("email".into());
-    note.message_id = Some(mail.message_id.clone());
-    note.thread = mail.thread.clone();
-    note.attachments = attachments;
-    note
-}
-
-fn note_from_mail(ctx: &Ctx, desk: &Desk, target: &str, mail: &Mail) -> Result<()> {
-    let mut text = strip_quoted(&mail.text);
-    if text.is_empty() {
-        text = mail.subject.clone();
-    }
-    let (attachments, mut paths) = store_attachments(desk, target, &mail.attachments)?;
-    let note = mail_note(ctx, mail, text, attachments);
-    if desk.exists(Kind::Ticket, target) {
-        let mut ticket: Ticket = desk.load(target)?;
-        ticket.notes.push(note);
-        paths.push(desk.write(&ticket)?);
-    } else {
-        let mut request: Request = desk.load(target)?;
-        request.notes.push(note);
-        paths.push(desk.write(&request)?);
-    }
-    ctx.commit(desk, &paths, &format!("{target}: note by email from {}", mail.from_address.as_deref().unwrap_or("?")))
-}
-
-fn request_from_mail(ctx: &Ctx, desk: &Desk, mail: Mail) -> Result<Delivered> {
-    let subject = if mail.subject.is_empty() { "(no subject)".to_string() } else { mail.subject.clone() };
-    let mut request = new_request(ctx, "email", subject);
-    request.contact = Contact {
-        name: mail.from_name.clone(),
-        email: mail.from_address.clone(),
-        phone: None,
-        extra: Default::default(),
-    };
-    request.customer = match &mail.from_address {
-        Some(a) => customer_by_email(desk, a)?,
-        None => None,
-    };
-    if request.customer.is_none() {
-        request.warnings.push(format!("unknown sender {}", mail.from_address.as_deref().unwrap_or("(no address)")));
-    }
-    request.body = Some(mail.text.clone()).filter(|t| !t.is_empty());
-    request.message_id = Some(mail.message_id.clone());
-    request.thread = mail.thread.clone();
-    link_serial(desk, &mut request, &format!("{}\n{}", mail.subject, mail.text))?;
-    finish_request(ctx, desk, request, &mail.attachments, &format!("by email from {}", sender(&mail)))
-}
-
-/// Numbers, stores and commits a new request with its attachments; with
-/// `creates = "ticket"` and a known customer, promotes it in the same commit.
-fn finish_request(
-    ctx: &Ctx,
-    desk: &Desk,
-    mut request: Request,
-    attachments: &[Attachment],
-    how: &str,
-) -> Result<Delivered> {
-    number_request(ctx, desk, &mut request)?;
-    let (stored, mut paths) = store_attachments(desk, &request.id, attachments)?;
-    request.attachments = stored;
-    if desk.config.intake.creates == Creates::Ticket && request.customer.is_some() {
-        let (ticket, more) = promote(ctx, desk, &mut request, Promotion::default())?;
-        paths.extend(more);
-        ctx.commit(desk, &paths, &format!("{}: new request {how}, opened {ticket}", request.id))?;
-        return Ok(Delivered::New { request: request.id, ticket: Some(ticket) });
-    }
-    paths.push(desk.write(&request)?);
-    ctx.commit(desk, &paths, &format!("{}: new request {how}", request.id))?;
-    Ok(Delivered::New { request: request.id, ticket: None })
-}
-
-fn customer_by_email(desk: &Desk, address: &str) -> Result<Option<String>> {
-    let matches = |v: &Option<String>| v.as_deref().is_some_and(|e| e.trim().eq_ignore_ascii_case(address));
-    Ok(desk.load_all::<Customer>()?.into_iter().find(|c| matches(&c.email) || matches(&c.pec)).map(|c| c.id))
-}
-
-/// Links the first registered serial that appears, as a whole word, in the text.
-fn link_serial(desk: &Desk, request: &mut Request, text: &str) -> Result<()> {
-    if !desk.config.features.serial_numbers {
-        return Ok(());
-    }
-    for file in desk.files(Kind::Equipment)? {
-        let Some(serial) = file.file_stem().and_then(|s| s.to_str()) else { continue };
-        if contains_word(text, serial) {
-            let unit: Equipment = desk.load(serial)?;
-            request.serial = Some(unit.serial);
-            request.item = Some(unit.item);
-            return Ok(());
-        }
-    }
-    Ok(())
-}
-
-fn contains_word(text: &str, word: &str) -> bool {
-    text.match_indices(word).any(|(i, _)| {
-        let before = text[..i].chars().next_back();
-        let after = text[i + word.len()..].chars().next();
-        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
-    })
-}
-
-/// Stores attachments under `attachments/<record>/` with safe, distinct names; returns
-/// their desk-relative paths (for the record, and for the commit).
-fn store_attachments(desk: &Desk, record: &str, attachments: &[Attachment]) -> Result<(Vec<String>, Vec<PathBuf>)> {
-    let dir = PathBuf::from(ATTACHMENTS_DIR).join(record);
-    let mut names = Vec::new();
-    let mut paths = Vec::new();
-    for a in attachments {
-        let name = safe_file_name(&a.name);
-        let mut rel = dir.join(&name);
-        let mut n = 2;
-        while desk.abs(&rel).exists() || paths.contains(&rel) {
-            let (stem, ext) = match name.rsplit_once('.') {
-                Some((s, e)) if !s.is_empty() => (s.to_string(), format!(".{e}")),
-                _ => (name.clone(), String::new()),
-            };
-            rel = dir.join(format!("{stem}-{n}{ext}"));
-            n += 1;
-        }
-        desk.write_file(&rel, &a.bytes)?;
-        names.push(rel.to_string_lossy().replace('\\', "/"));
-        paths.push(rel);
-    }
-    Ok((names, paths))
-}
-
-fn cmd_import_maildir(ctx: &Ctx, args: ImportMaildirArgs) -> Result<()> {
-    let desk = ctx.open_desk()?;
-    let dir = ctx.cwd().join(&args.dir);
-    let new = dir.join("new");
-    let cur = dir.join("cur");
-    if !new.is_dir() {
-        return Err(Error::usage(format!("{}: not a maildir (no new/ folder)", dir.display())));
-    }
-    std::fs::create_dir_all(&cur).map_err(|e| Error::io(&cur, e))?;
-    let _lock = ctx.lock(&desk)?;
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&new)
-        .map_err(|e| Error::io(&new, e))?
-        .filter_map(|e| e.ok())
-        .map(|e| e.path())
-        .filter(|p| p.is_file() && !p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.')))
-        .collect();
-    files.sort();
-    let progress = std::io::stderr().is_terminal() && files.len() > 1;
-    let mut index = MessageIndex::build(&desk)?;
-    let mut done: Vec<String> = Vec::new();
-    let mut failed: Vec<(PathBuf, Error)> = Vec::new();
-    for (i, file) in files.iter().enumerate() {
-        if progress {
-            eprint!("\rimporting {}/{}", i + 1, files.len());
-        }
-        let delivered = read_message(file, desk.config.intake.max_message_bytes)
-            .and_then(|b| deliver_mail(ctx, &desk, &b, &mut index));
-        match delivered {
-            Ok(d) => {
-                move_to_cur(file, &cur)?;
-                done.push(format!("{}: {}", file.file_name().and_then(|n| n.to_str()).unwrap_or("?"), d.describe()));
-                if let (Some(id), Delivered::New { .. } | Delivered::Note(_)) = (d.id(), &d) {
-                    ctx.print_id(id)?;
-                }
-            }
-            Err(e) => failed.push((file.clone(), e)),
-        }
-    }
-    if progress {
-        eprintln!();
-    }
-    for line in &done {
-        ctx.say(line);
-    }
-    if failed.is_empty() {
-        return Ok(());
-    }
-    let refused = failed.iter().all(|(_, e)| e.kind == ErrorKind::Refused);
-    let lines: Vec<String> = failed.iter().map(|(f, e)| format!("  {}: {}", f.display(), e.message)).collect();
-    let message =
-        format!("{} of {} messages not imported (left in new/):\n{}", failed.len(), files.len(), lines.join("\n"));
-    Err(if refused { Error::refused(message) } else { Error::failure(message) })
-}
-
-/// Reads a maildir message, refusing one over the size limit before reading it.
-fn read_message(file: &Path, limit: u64) -> Result<Vec<u8>> {
-    let size = std::fs::metadata(file).map_err(|e| Error::io(file, e))?.len();
-    if size > limit {
-        return Err(Error::refused(format!("the message is {size} bytes, over intake.max_message_bytes ({limit})")));
-    }
-    std::fs::read(file).map_err(|e| Error::io(file, e))
-}
-
-/// Moves a delivered message to cur/ with the seen flag (maildir `:2,S`).
-fn move_to_cur(file: &Path, cur: &Path) -> Result<()> {
-    let name = file.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-    let target = match name.split_once(":2,") {
-        Some((base, flags)) if flags.contains('S') => format!("{base}:2,{flags}"),
-        Some((base, flags)) => {
-            let mut f: Vec<char> = flags.chars().chain(['S']).collect();
-            f.sort_unstable();
-            format!("{base}:2,{}", f.into_iter().collect::<String>())
-        }
-        None => format!("{name}:2,S"),
-    };
-    let dest = cur.join(target);
-    std::fs::rename(file, &dest).map_err(|e| Error::io(file, e))
-}
-
-fn cmd_import_form(ctx: &Ctx, args: ImportFormArgs) -> Result<()> {
-    let desk = ctx.open_desk()?;
-    let body = read_input(ctx, args.file.as_deref(), MAX_FORM_BYTES)?;
-    let post = parse_form(&body, args.content_type.as_deref()).map_err(form_refusal)?;
-    let _lock = ctx.lock(&desk)?;
-    let mut problems = Vec::new();
-    if let Some(item) = &post.item {
-        if !desk.exists(Kind::Item, item) {
-            problems.push(Problem::new("item", format!("unknown item {item:?}")));
-        }
-    }
-    if !problems.is_empty() {
-        return Err(form_refusal(problems));
-    }
-    let customers: Vec<Customer> = desk.load_all()?;
-    let customer = post
-        .vat_number
-        .as_ref()
-        .and_then(|v| customers.iter().find(|c| c.vat_number.as_deref().is_some_and(|cv| same_vat(cv, v))))
-        .or_else(|| customers.iter().find(|c| c.email.as_deref().is_some_and(|e| e.eq_ignore_ascii_case(&post.email))))
-        .map(|c| c.id.clone());
-    let mut request = new_request(ctx, "form", post.subject.clone());
-    request.contact = Contact {
-        name: Some(post.name.clone()),
-        email: Some(post.email.clone()),
-        phone: post.phone.clone(),
-        extra: Default::default(),
-    };
-    request.body = Some(post.description.clone());
-    request.item = post.item.clone();
-    if customer.is_none() {
-        request.warnings.push(format!("unknown customer: {} <{}>", post.name, post.email));
-    }
-    request.customer = customer;
-    if let Some(serial) = &post.serial {
-        request.serial = Some(serial.clone());
-        match desk.get::<Equipment>(serial).ok().flatten() {
-            None => request.warnings.push(format!("serial {serial} is not registered")),
-            Some(u) if request.customer.as_deref().is_some_and(|c| c != u.customer) => {
-                request.warnings.push(format!("serial {serial} belongs to customer {}", u.customer))
-            }
-            Some(u) => request.item = request.item.or(Some(u.item)),
-        }
-    }
-    let delivered = finish_request(ctx, &desk, request, &[], &format!("from the support form ({})", post.email))?;
-    ctx.say(delivered.describe());
-    if let Some(id) = delivered.id() {
-        ctx.print_id(id)?;
-    }
-    Ok(())
-}
-
-fn form_refusal(problems: Vec<Problem>) -> Error {
-    refuse_if_any("the form post", problems).expect_err("problems are not empty")
-}
-
-fn same_vat(a: &str, b: &str) -> bool {
-    let norm = |s: &str| s.trim().trim_start_matches("IT").trim_start_matches("it").to_string();
-    norm(a) == norm(b)
 }

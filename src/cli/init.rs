@@ -3,6 +3,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use crate::desk::{init_desk, InitOptions};
+use crate::ops::sync::install_merge_driver;
 use crate::Result;
 
 use super::Ctx;
@@ -20,12 +21,15 @@ pub struct InitArgs {
 pub fn cmd_init(ctx: &Ctx, args: InitArgs) -> Result<()> {
     let dir = ctx.cwd().join(args.dir.unwrap_or_default());
     let mut done = init_desk(&dir, &InitOptions { example: args.example })?;
-    done.files.extend(super::sync::install_merge_driver(&done.desk)?);
+    done.files.extend(install_merge_driver(&done.desk)?);
     if done.created_repo {
         ctx.say(format!("Initialised a git repository in {}", dir.display()));
     }
     let what = if args.example { "example desk" } else { "desk" };
-    ctx.commit(&done.desk, &done.files, &format!("tkt: new {what}"))?;
+    let env = ctx.env_of(done.desk);
+    let committed = env.commit(&done.files, &format!("tkt: new {what}"));
+    ctx.show(env.take_notices());
+    committed?;
     ctx.say(format!("Created a tkt {what} in {}", dir.display()));
     Ok(())
 }

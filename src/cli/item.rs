@@ -2,12 +2,12 @@
 
 use clap::{Args, Subcommand};
 
-use crate::model::{Item, ItemKind, Kind, Money, Rate};
-use crate::rules::{check_item, refuse_if_any};
-use crate::{Error, Result};
+use crate::model::{Item, ItemKind, Money, Rate};
+use crate::ops::{optional, records};
+use crate::Result;
 
-use super::editor::{edit_in_editor, save_edit};
-use super::{optional, Ctx, FormatArg};
+use super::editor::edit_in_editor;
+use super::{Ctx, FormatArg};
 
 #[derive(Debug, Subcommand)]
 pub enum ItemCommand {
@@ -125,30 +125,21 @@ pub fn run(ctx: &Ctx, cmd: ItemCommand) -> Result<()> {
             ctx.out().record(format.format, &desk.load::<Item>(&code)?)
         }
         ItemCommand::Edit { code, fields } => {
-            let desk = ctx.open_desk()?;
-            let _lock = ctx.lock(&desk)?;
-            let before: Item = desk.load(&code)?;
-            let check = |i: &Item| refuse_if_any(&format!("item {}", i.code), check_item(i)).map(|_| vec![]);
             if fields.is_empty() {
-                return edit_in_editor(ctx, &desk, &before, check);
+                return edit_in_editor::<Item>(ctx, |env, edit| records::edit_master(env, &code, edit));
             }
-            let mut after = before.clone();
-            fields.apply(&mut after);
-            save_edit(ctx, &desk, &before, &after, check)
+            ctx.run(|env| {
+                records::edit_master(env, &code, |before: &Item| {
+                    let mut after = before.clone();
+                    fields.apply(&mut after);
+                    Ok(after)
+                })
+            })
         }
     }
 }
 
 fn cmd_item_create(ctx: &Ctx, code: String, fields: ItemFields) -> Result<()> {
-    let desk = ctx.open_desk()?;
-    let _lock = ctx.lock(&desk)?;
-    Kind::Item.check_id(&code)?;
-    if desk.exists(Kind::Item, &code) {
-        return Err(Error::refused(format!("item {code} already exists")));
-    }
-    if fields.description.as_deref().is_none_or(|d| d.trim().is_empty()) {
-        return Err(Error::usage("an item needs --description"));
-    }
     let mut item = Item {
         code,
         description: String::new(),
@@ -162,8 +153,6 @@ fn cmd_item_create(ctx: &Ctx, code: String, fields: ItemFields) -> Result<()> {
         extra: Default::default(),
     };
     fields.apply(&mut item);
-    refuse_if_any("the item", check_item(&item))?;
-    let path = desk.write(&item)?;
-    ctx.commit(&desk, &[path], &format!("{}: new item", item.code))?;
+    ctx.run(|env| records::create_item(env, item.clone()))?;
     ctx.print_id(&item.code)
 }

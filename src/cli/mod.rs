@@ -102,7 +102,12 @@ pub fn run() -> ExitCode {
             return ExitCode::from(e.exit_code() as u8);
         }
     };
-    let result = Ctx::from_env(&cli).and_then(|ctx| dispatch(&ctx, cli.command));
+    std::panic::set_hook(Box::new(report_bug));
+    let run = std::panic::AssertUnwindSafe(|| Ctx::from_env(&cli).and_then(|ctx| dispatch(&ctx, cli.command)));
+    let Ok(result) = std::panic::catch_unwind(run) else {
+        // The hook has said what happened; a bug is a failure of tkt (exit 1), not 101.
+        return ExitCode::from(crate::ErrorKind::Failure.exit_code());
+    };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         // A broken pipe (`tkt ticket list | head -1`) is not an error: exit quietly.
@@ -137,10 +142,28 @@ fn report(e: &Error) {
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let (err, hint) = if color { ("\x1b[1;31merror:\x1b[0m", "\x1b[1;36mhint:\x1b[0m") } else { ("error:", "hint:") };
     let mut stderr = std::io::stderr().lock();
-    let _ = writeln!(stderr, "{err} {}", e.message);
+    let _ = writeln!(stderr, "{err} {e}");
     for h in &e.hints {
         let _ = writeln!(stderr, "{hint} {h}");
     }
+}
+
+/// A panic is a bug in tkt, never the user's fault: say so, where, and how to report it.
+fn report_bug(info: &std::panic::PanicHookInfo) {
+    let what = info
+        .payload()
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| info.payload().downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic".into());
+    let at = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
+    let _ = writeln!(
+        std::io::stderr().lock(),
+        "error: tkt hit a bug ({what}{at})\n\
+         hint: please report it with the command you ran and the version (tkt {}); \
+         `tkt check` shows whether the desk needs attention",
+        env!("CARGO_PKG_VERSION")
+    );
 }
 
 /// The clap command, for completions, the man page and tests.
@@ -175,8 +198,14 @@ fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
     s.parse().map_err(|_| format!("{s:?} is not a date (YYYY-MM-DD)"))
 }
 
-/// Empty text given for an optional field clears it.
-fn optional(text: String) -> Option<String> {
-    let t = text.trim();
-    (!t.is_empty()).then(|| t.to_string())
+/// A parser for a closed vocabulary: one of `texts`, listed in `--help` and completions.
+fn vocabulary<T>(texts: &'static [&'static str]) -> impl clap::builder::TypedValueParser<Value = T>
+where
+    T: std::str::FromStr<Err = std::convert::Infallible> + Clone + Send + Sync + 'static,
+{
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(texts).map(|text| match text.parse::<T>() {
+        Ok(value) => value,
+        Err(never) => match never {},
+    })
 }

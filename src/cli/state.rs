@@ -1,15 +1,12 @@
 //! `tkt state`: the user's own state catalog.
 
-use std::path::PathBuf;
-
 use clap::{Args, Subcommand};
 
-use crate::desk::Desk;
-use crate::model::{Kind, State, Ticket};
-use crate::rules::{check_catalog, refuse_if_any};
-use crate::{Error, Result};
+use crate::model::State;
+use crate::ops::{optional, records};
+use crate::Result;
 
-use super::editor::{edit_in_editor, save_edit};
+use super::editor::edit_in_editor;
 use super::{split_list, Ctx, FormatArg};
 
 #[derive(Debug, Subcommand)]
@@ -97,50 +94,22 @@ pub fn run(ctx: &Ctx, cmd: StateCommand) -> Result<()> {
 }
 
 fn cmd_state_create(ctx: &Ctx, args: StateCreateArgs) -> Result<()> {
-    let desk = ctx.open_desk()?;
-    let _lock = ctx.lock(&desk)?;
-    Kind::State.check_id(&args.id)?;
-    if desk.exists(Kind::State, &args.id) {
-        return Err(Error::refused(format!("state {} already exists", args.id)));
-    }
-    let catalog = desk.catalog()?;
-    let state = State {
-        id: args.id.clone(),
-        name: args.name.unwrap_or_else(|| args.id.clone()),
-        description: args.description,
-        closed: args.closed,
-        initial: args.initial,
-        transitions: split_list(&args.transitions),
-        order: args.order.unwrap_or_else(|| catalog.iter().map(|s| s.order).max().unwrap_or(0) + 10),
-        extra: Default::default(),
-    };
     let from = split_list(&args.from);
-    let mut changed: Vec<State> = Vec::new();
-    let mut next = catalog.clone();
-    for s in &mut next {
-        let before = s.clone();
-        if from.contains(&s.id) && !s.transitions.contains(&state.id) {
-            s.transitions.push(state.id.clone());
-        }
-        if state.initial {
-            s.initial = false;
-        }
-        if *s != before {
-            changed.push(s.clone());
-        }
-    }
-    for f in &from {
-        if !catalog.iter().any(|s| &s.id == f) {
-            return Err(Error::not_found("state", f));
-        }
-    }
-    next.push(state.clone());
-    refuse_if_any("the state catalog", check_catalog(&next))?;
-    changed.push(state.clone());
-    let paths = changed.iter().map(|s| desk.write(s)).collect::<Result<Vec<_>>>()?;
-    ctx.commit(&desk, &paths, &format!("{}: new state", state.id))?;
-    ctx.print_id(&state.id)?;
-    Ok(())
+    ctx.run(|env| {
+        let last = env.desk.catalog()?.iter().map(|s| s.order).max().unwrap_or(0);
+        let state = State {
+            id: args.id.clone(),
+            name: args.name.unwrap_or_else(|| args.id.clone()),
+            description: args.description,
+            closed: args.closed,
+            initial: args.initial,
+            transitions: split_list(&args.transitions),
+            order: args.order.unwrap_or(last + 10),
+            extra: Default::default(),
+        };
+        records::create_state(env, state, &from)
+    })?;
+    ctx.print_id(&args.id)
 }
 
 fn cmd_state_list(ctx: &Ctx, f: FormatArg) -> Result<()> {
@@ -165,9 +134,6 @@ fn print_states(ctx: &Ctx, f: FormatArg, states: &[State]) -> Result<()> {
 }
 
 fn cmd_state_edit(ctx: &Ctx, args: StateEditArgs) -> Result<()> {
-    let desk = ctx.open_desk()?;
-    let _lock = ctx.lock(&desk)?;
-    let before: State = desk.load(&args.id)?;
     let no_flags = args.name.is_none()
         && args.description.is_none()
         && args.closed.is_none()
@@ -177,85 +143,41 @@ fn cmd_state_edit(ctx: &Ctx, args: StateEditArgs) -> Result<()> {
         && args.remove.is_empty()
         && args.order.is_none();
     if no_flags {
-        return edit_in_editor(ctx, &desk, &before, |after| save_catalog_edit(ctx, &desk, after));
+        return edit_in_editor(ctx, |env, edit| records::edit_state(env, &args.id, edit));
     }
-    let mut after = before.clone();
-    if let Some(name) = args.name {
-        after.name = name;
-    }
-    if let Some(d) = args.description {
-        after.description = super::optional(d);
-    }
-    if let Some(c) = args.closed {
-        after.closed = c;
-    }
-    if args.initial {
-        after.initial = true;
-    }
-    if let Some(t) = args.transitions {
-        after.transitions = split_list(&t);
-    }
-    for t in split_list(&args.add) {
-        if !after.transitions.contains(&t) {
-            after.transitions.push(t);
+    let id = args.id.clone();
+    let change = move |before: &State| {
+        let mut after = before.clone();
+        if let Some(name) = args.name {
+            after.name = name;
         }
-    }
-    let remove = split_list(&args.remove);
-    after.transitions.retain(|t| !remove.contains(t));
-    if let Some(o) = args.order {
-        after.order = o;
-    }
-    save_edit(ctx, &desk, &before, &after, |after| save_catalog_edit(ctx, &desk, after))
-}
-
-/// Checks the catalog with the edited state in it; when the edit makes the state initial,
-/// the previous initial state is changed too and committed alongside.
-fn save_catalog_edit(ctx: &Ctx, desk: &Desk, after: &State) -> Result<Vec<PathBuf>> {
-    let mut catalog = desk.catalog()?;
-    let mut others = Vec::new();
-    for s in &mut catalog {
-        if s.id == after.id {
-            *s = after.clone();
-        } else if after.initial && s.initial {
-            s.initial = false;
-            others.push(s.clone());
+        if let Some(d) = args.description {
+            after.description = optional(d);
         }
-    }
-    refuse_if_any("the state catalog", check_catalog(&catalog))?;
-    let paths = others.iter().map(|s| desk.write(s)).collect::<Result<Vec<_>>>()?;
-    if let Some(other) = others.first() {
-        ctx.say(format!("{} is no longer the initial state", other.id));
-    }
-    Ok(paths)
+        if let Some(c) = args.closed {
+            after.closed = c;
+        }
+        if args.initial {
+            after.initial = true;
+        }
+        if let Some(t) = args.transitions {
+            after.transitions = split_list(&t);
+        }
+        for t in split_list(&args.add) {
+            if !after.transitions.contains(&t) {
+                after.transitions.push(t);
+            }
+        }
+        let remove = split_list(&args.remove);
+        after.transitions.retain(|t| !remove.contains(t));
+        if let Some(o) = args.order {
+            after.order = o;
+        }
+        Ok(after)
+    };
+    ctx.run(|env| records::edit_state(env, &id, change))
 }
 
 fn cmd_state_delete(ctx: &Ctx, id: &str) -> Result<()> {
-    let desk = ctx.open_desk()?;
-    let _lock = ctx.lock(&desk)?;
-    let state: State = desk.load(id)?;
-    if state.initial {
-        return Err(Error::refused(format!("{id} is the initial state"))
-            .with_hint("make another state initial first: `tkt state edit OTHER --initial`"));
-    }
-    let in_use: Vec<String> = desk.load_all::<Ticket>()?.into_iter().filter(|t| t.state == id).map(|t| t.id).collect();
-    if !in_use.is_empty() {
-        let shown: Vec<&str> = in_use.iter().take(5).map(String::as_str).collect();
-        let more = if in_use.len() > 5 { format!(" and {} more", in_use.len() - 5) } else { String::new() };
-        return Err(Error::refused(format!(
-            "state {id} is used by {} ticket(s): {}{more}",
-            in_use.len(),
-            shown.join(", ")
-        ))
-        .with_hint("move them to another state first"));
-    }
-    let mut paths = vec![desk.remove(Kind::State, id)?];
-    for mut s in desk.catalog()? {
-        if s.transitions.iter().any(|t| t == id) {
-            s.transitions.retain(|t| t != id);
-            paths.push(desk.write(&s)?);
-        }
-    }
-    ctx.commit(&desk, &paths, &format!("{id}: delete state"))?;
-    ctx.say(format!("Deleted state {id}"));
-    Ok(())
+    ctx.run(|env| records::delete_state(env, id))
 }

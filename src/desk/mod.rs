@@ -14,17 +14,16 @@ pub use init::{init_desk, InitOptions, Initialised};
 pub use journal::Pending;
 pub use lock::DeskLock;
 pub use snapshot::Snapshot;
-pub use store::{
-    decode_text, parse_record, read_text, to_yaml, yaml_error, MAX_RECORD_BYTES,
-};
+pub use store::{decode_text, parse_record, read_text, to_yaml, yaml_error, MAX_RECORD_BYTES};
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use crate::error::Location;
+use crate::files::{write_atomic, TEMP_PREFIX};
 use crate::git::{Author, Repo};
 use crate::model::{Config, DocKind, Document, Keyed, Kind, LocalSettings, Record, SequenceId, State, CONFIG_FILE};
-use crate::files::{write_atomic, TEMP_PREFIX};
 use crate::{Error, Result};
 use cache::Want;
 use journal::Journal;
@@ -278,7 +277,8 @@ impl Desk {
         fn parsed<T: Record>(rel: &Path, text: &str) -> Result<()> {
             let record: T = store::parse_record(text, rel)?;
             if record.kind().path_for(record.id()).ok().as_deref() != Some(rel) {
-                return Err(Error::refused(format!("{}: id {:?} disagrees with its path", rel.display(), record.id())));
+                let at = Location { field: Some("id".into()), ..Location::file(rel) };
+                return Err(Error::invalid(at, format!("id {:?} disagrees with its path", record.id())));
             }
             Ok(())
         }
@@ -292,7 +292,7 @@ impl Desk {
             Some(Kind::Ticket) => parsed::<Ticket>(rel, text),
             Some(Kind::Document(_)) => parsed::<Document>(rel, text),
             None if rel == Path::new(CONFIG_FILE) => {
-                Config::parse(text).map(|_| ()).map_err(|m| Error::refused(format!("{CONFIG_FILE}: {m}")))
+                Config::parse(text).map(|_| ()).map_err(|m| Error::invalid(Location::file(CONFIG_FILE), m))
             }
             None => Ok(()),
         }
@@ -453,7 +453,7 @@ impl Desk {
 /// Reads and checks `tkt.toml`.
 fn load_config(path: &Path) -> Result<Config> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-    Config::parse(&text).map_err(|msg| Error::refused(format!("{}: {msg}", path.display())))
+    Config::parse(&text).map_err(|msg| Error::invalid(Location::file(path), msg))
 }
 
 /// Reads `.tkt/settings.toml` when it exists.

@@ -3,6 +3,7 @@
 
 use std::path::Path;
 
+use crate::error::Location;
 use crate::model::{from_yaml, Record, YamlError, MAX_NESTING};
 use crate::{Error, Result};
 
@@ -22,14 +23,11 @@ pub fn read_record_json<T: Record>(abs: &Path, shown: &Path) -> Result<(T, Optio
     if expected.as_deref().ok() != Some(shown) {
         let why = match expected {
             Ok(p) => format!("belongs in {}", p.display()),
-            Err(e) => e.message,
+            Err(e) => e.to_string(),
         };
-        return Err(Error::refused(format!(
-            "{}: id {:?} disagrees with its path ({why})",
-            shown.display(),
-            record.id()
-        ))
-        .with_hint("rename the file or fix its id"));
+        let field = Location { field: Some("id".into()), ..Location::file(shown) };
+        return Err(Error::invalid(field, format!("id {:?} disagrees with its path ({why})", record.id()))
+            .with_hint("rename the file or fix its id"));
     }
     Ok((record, json))
 }
@@ -50,17 +48,16 @@ pub fn decode_text(bytes: Vec<u8>, shown: &Path) -> Result<String> {
         return Err(too_large(shown, bytes.len() as u64));
     }
     let text = String::from_utf8(bytes).map_err(|e| {
-        Error::refused(format!(
-            "{}: not UTF-8 text (invalid byte at offset {})",
-            shown.display(),
-            e.utf8_error().valid_up_to()
-        ))
+        Error::invalid(
+            Location::file(shown),
+            format!("not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()),
+        )
     })?;
     Ok(text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text))
 }
 
 fn too_large(shown: &Path, len: u64) -> Error {
-    Error::refused(format!("{}: {len} bytes is over the record size limit of {MAX_RECORD_BYTES}", shown.display()))
+    Error::invalid(Location::file(shown), format!("{len} bytes is over the record size limit of {MAX_RECORD_BYTES}"))
 }
 
 /// Parses YAML text into a record; errors read `path:line:column: message`.
@@ -72,17 +69,17 @@ pub fn parse_record<T: Record>(text: &str, shown: &Path) -> Result<T> {
 fn parse_record_json<T: Record>(text: &str, shown: &Path) -> Result<(T, Option<String>)> {
     let record: T = from_yaml(text.as_bytes()).map_err(|e| match e {
         YamlError::Yaml(e) => yaml_error(shown, &e),
-        YamlError::TooDeep { line } => Error::refused(format!(
-            "{}:{line}: collections nested more than {MAX_NESTING} levels deep",
-            shown.display()
-        )),
+        YamlError::TooDeep { line } => Error::invalid(
+            Location::at(shown, line, None),
+            format!("collections nested more than {MAX_NESTING} levels deep"),
+        ),
     })?;
     // What tkt reads it must be able to write back. JSON takes nearly every record and is
     // quick; YAML is asked only about the rest (a list or a mapping used as a key, say).
     let json = serde_json::to_string(&record).ok();
     if json.is_none() {
         if let Err(e) = serde_yaml::to_string(&record) {
-            return Err(Error::refused(format!("{}: tkt could not write this record back: {e}", shown.display()))
+            return Err(Error::invalid(Location::file(shown), format!("tkt could not write this record back: {e}"))
                 .with_hint("keys must be plain values (text or numbers), not lists or mappings"));
         }
     }
@@ -91,8 +88,8 @@ fn parse_record_json<T: Record>(text: &str, shown: &Path) -> Result<(T, Option<S
 
 pub fn yaml_error(shown: &Path, e: &serde_yaml::Error) -> Error {
     let at = match e.location() {
-        Some(loc) => format!("{}:{}:{}", shown.display(), loc.line(), loc.column()),
-        None => shown.display().to_string(),
+        Some(loc) => Location::at(shown, loc.line(), Some(loc.column())),
+        None => Location::file(shown),
     };
     // The location is already in front; drop serde_yaml's own " at line X column Y".
     let msg = e.to_string();
@@ -100,7 +97,7 @@ pub fn yaml_error(shown: &Path, e: &serde_yaml::Error) -> Error {
         Some(i) => msg[..i].to_string(),
         None => msg,
     };
-    Error::refused(format!("{at}: {msg}"))
+    Error::invalid(at, msg)
 }
 
 /// Serialises a record as the YAML stored on disk.

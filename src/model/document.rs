@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use serde_yaml::Mapping;
 
-use super::{Instant, Kind, Money, Rate, Record};
+use super::{DdtPurpose, Instant, Kind, Money, OrderStatus, PaymentMethod, Rate, Record, TransportBy, WorkOutcome};
 
 /// The kinds of document, each in its own folder `documents/<kind>/<YYYY>/`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, clap::ValueEnum)]
@@ -118,15 +118,15 @@ pub struct Document {
     #[serde(default)]
     pub notes: Option<String>,
 
-    // ddt-in and ddt-out
+    // ddt-in (a [`DdtReason`]) and credit-note (free text)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub purpose: Option<String>,
+    pub purpose: Option<DdtPurpose>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ddt_in: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transport_by: Option<String>,
+    pub transport_by: Option<TransportBy>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub carrier: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -157,7 +157,7 @@ pub struct Document {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub materials: Vec<Material>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub outcome: Option<String>,
+    pub outcome: Option<WorkOutcome>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signed_by: Option<String>,
 
@@ -178,7 +178,7 @@ pub struct Document {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<Money>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub method: Option<String>,
+    pub method: Option<PaymentMethod>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
 
@@ -192,7 +192,7 @@ pub struct Document {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delivery_date: Option<NaiveDate>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
+    pub status: Option<OrderStatus>,
 
     #[serde(flatten)]
     pub extra: Mapping,
@@ -256,7 +256,7 @@ pub struct PaymentInfo {
     #[serde(default)]
     pub terms: Option<String>,
     #[serde(default)]
-    pub method: Option<String>,
+    pub method: Option<PaymentMethod>,
     pub due_date: NaiveDate,
 }
 

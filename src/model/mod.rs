@@ -14,6 +14,7 @@ mod number;
 mod request;
 mod state;
 mod ticket;
+mod vocab;
 mod yaml;
 
 pub use config::{
@@ -27,9 +28,10 @@ pub use equipment::Equipment;
 pub use id::{Kind, SequenceId};
 pub use item::{Item, ItemKind};
 pub use number::{Money, Rate};
-pub use request::{Contact, Request, CHANNELS};
+pub use request::{Contact, Request};
 pub use state::{default_catalog, State};
 pub use ticket::{HistoryEntry, Note, Priority, Ticket};
+pub use vocab::{Channel, DdtPurpose, DdtReason, OrderStatus, PaymentMethod, RequestStatus, TransportBy, WorkOutcome};
 pub use yaml::{from_yaml, YamlError, MAX_NESTING};
 
 use serde::de::DeserializeOwned;
@@ -72,6 +74,10 @@ macro_rules! keyed_record {
     };
 }
 pub(crate) use keyed_record;
+
+/// The key under which a record keeps the conflicts a sync recorded, until a person
+/// resolves them.
+pub const CONFLICTS: &str = "conflicts";
 
 /// Time stamps are RFC 3339 instants with the offset they were taken in.
 pub type Instant = chrono::DateTime<chrono::FixedOffset>;

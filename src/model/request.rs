@@ -1,7 +1,7 @@
 use serde::{Deserialize, Serialize};
 use serde_yaml::Mapping;
 
-use super::{Instant, Kind, Note};
+use super::{Channel, Instant, Kind, Note, RequestStatus};
 
 /// A customer request (richiesta cliente): what a customer asked for, by phone, e-mail,
 /// the support form or at the counter, before a problem is identified
@@ -10,8 +10,7 @@ use super::{Instant, Kind, Note};
 pub struct Request {
     pub id: String,
     pub received_at: Instant,
-    /// phone | email | form | walk-in | other
-    pub channel: String,
+    pub channel: Channel,
     /// Empty when the sender is not a known customer.
     #[serde(default)]
     pub customer: Option<String>,
@@ -24,8 +23,7 @@ pub struct Request {
     pub item: Option<String>,
     #[serde(default)]
     pub serial: Option<String>,
-    /// open | promoted | rejected
-    pub status: String,
+    pub status: RequestStatus,
     /// The ticket it was promoted to.
     #[serde(default)]
     pub ticket: Option<String>,
@@ -58,7 +56,5 @@ pub struct Contact {
     #[serde(flatten)]
     pub extra: Mapping,
 }
-
-pub const CHANNELS: [&str; 5] = ["phone", "email", "form", "walk-in", "other"];
 
 super::keyed_record!(Request, Kind::Request, id);

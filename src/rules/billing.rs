@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use crate::model::{Billing, Cover};
-use crate::model::{DocKind, Document, Item, Line, Money, Rate, Ticket, Totals, VatLine};
+use crate::model::{DdtPurpose, DocKind, Document, Item, Line, Money, Rate, Ticket, Totals, VatLine};
 
 use super::Problem;
 
@@ -110,6 +110,17 @@ pub fn item_line(item: &Item, qty: Decimal, description: String, serial: Option<
 pub struct InvoiceDraft {
     pub lines: Vec<Line>,
     pub sources: Vec<String>,
+}
+
+/// What of a ticket is not yet invoiced: its work reports and sale delivery notes that no
+/// invoice among `docs` lists in its sources.
+pub fn unbilled<'a>(docs: &'a [Document], ticket: &str) -> Vec<&'a Document> {
+    let billed: std::collections::HashSet<&str> =
+        docs.iter().filter(|d| d.kind == DocKind::Invoice).flat_map(|d| d.sources.iter().map(String::as_str)).collect();
+    docs.iter()
+        .filter(|d| d.ticket.as_deref() == Some(ticket) && !billed.contains(d.id.as_str()))
+        .filter(|d| d.kind == DocKind::WorkReport || (d.kind == DocKind::DdtOut && d.purpose == Some(DdtPurpose::Sale)))
+        .collect()
 }
 
 /// The lines of a ticket's invoice from its work reports (labour, travel, km, materials)

@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use serde_yaml::Value;
 
-use crate::model::{FieldDef, FieldType};
 use crate::model::Money;
+use crate::model::{FieldDef, FieldType};
 
 use super::Problem;
 

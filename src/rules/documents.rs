@@ -3,39 +3,40 @@
 
 use rust_decimal::Decimal;
 
-use crate::model::{DocKind, Document};
+use crate::model::{DdtPurpose, DdtReason, DocKind, Document, OrderStatus, TransportBy, WorkOutcome};
 
 use super::{check_priced_lines, totals, Problem};
 
-pub const DDT_IN_REASONS: [&str; 4] = ["repair", "replacement", "warranty", "inspection"];
-pub const DDT_OUT_PURPOSES: [&str; 3] = ["sale", "return", "replacement"];
-pub const TRANSPORT_BY: [&str; 3] = ["sender", "recipient", "carrier"];
-pub const OUTCOMES: [&str; 3] = ["resolved", "unresolved", "follow-up"];
-pub const JOB_STATUS: [&str; 2] = ["open", "closed"];
-pub const ORDER_STATUS: [&str; 3] = ["open", "fulfilled", "cancelled"];
+/// The statuses a job order may have; a sales order's are the others but `closed`.
+const JOB_STATUS: &[&str] = &["open", "closed"];
+const SALES_STATUS: &[&str] = &["open", "fulfilled", "cancelled"];
 
 /// Problems of a document as a record of its kind.
 pub fn check_document(doc: &Document) -> Vec<Problem> {
     let mut problems = Vec::new();
-    let mut one_of = |field: &str, value: &Option<String>, allowed: &[&str], required: bool| match value {
-        Some(v) if !allowed.contains(&v.as_str()) => {
+    let mut one_of = |field: &str, value: Option<&str>, allowed: &[&str], required: bool| match value {
+        Some(v) if !allowed.contains(&v) => {
             problems.push(Problem::new(field, format!("{v:?} is not one of {}", allowed.join(", "))))
         }
         None if required => problems.push(Problem::new(field, format!("missing (one of {})", allowed.join(", ")))),
         _ => {}
     };
+    let transport = doc.transport_by.as_ref().map(TransportBy::as_str);
+    let status = doc.status.as_ref().map(OrderStatus::as_str);
     match doc.kind {
         DocKind::DdtIn => {
-            one_of("reason", &doc.reason, &DDT_IN_REASONS, true);
-            one_of("transport_by", &doc.transport_by, &TRANSPORT_BY, false);
+            one_of("reason", doc.reason.as_deref(), DdtReason::TEXTS, true);
+            one_of("transport_by", transport, TransportBy::TEXTS, false);
         }
         DocKind::DdtOut => {
-            one_of("purpose", &doc.purpose, &DDT_OUT_PURPOSES, true);
-            one_of("transport_by", &doc.transport_by, &TRANSPORT_BY, false);
+            one_of("purpose", doc.purpose.as_ref().map(DdtPurpose::as_str), DdtPurpose::TEXTS, true);
+            one_of("transport_by", transport, TransportBy::TEXTS, false);
         }
-        DocKind::WorkReport => one_of("outcome", &doc.outcome, &OUTCOMES, false),
-        DocKind::JobOrder => one_of("status", &doc.status, &JOB_STATUS, true),
-        DocKind::SalesOrder => one_of("status", &doc.status, &ORDER_STATUS, true),
+        DocKind::WorkReport => {
+            one_of("outcome", doc.outcome.as_ref().map(WorkOutcome::as_str), WorkOutcome::TEXTS, false)
+        }
+        DocKind::JobOrder => one_of("status", status, JOB_STATUS, true),
+        DocKind::SalesOrder => one_of("status", status, SALES_STATUS, true),
         _ => {}
     }
     let need = |problems: &mut Vec<Problem>, field: &str, present: bool| {
@@ -56,7 +57,7 @@ pub fn check_document(doc: &Document) -> Vec<Problem> {
                     ));
                 }
             }
-            if doc.purpose.as_deref() == Some("sale") {
+            if doc.purpose == Some(DdtPurpose::Sale) {
                 problems.extend(check_priced_lines(&doc.lines));
             }
         }

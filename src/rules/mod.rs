@@ -14,14 +14,12 @@ mod warranty;
 
 pub use balance::{balances, refundable, Balance};
 pub use billing::{
-    check_priced_lines, invoice_lines, item_line, line_net, round_cents, totals, InvoiceDraft, WARRANTY_NATURE,
-    WARRANTY_NOTE,
+    check_priced_lines, invoice_lines, item_line, line_net, round_cents, totals, unbilled, InvoiceDraft,
+    WARRANTY_NATURE, WARRANTY_NOTE,
 };
 pub use catalog::{check_catalog, transition};
 pub use custom::{check_custom, parse_custom};
-pub use documents::{
-    check_document, DDT_IN_REASONS, DDT_OUT_PURPOSES, JOB_STATUS, ORDER_STATUS, OUTCOMES, TRANSPORT_BY,
-};
+pub use documents::check_document;
 pub use fiscal::{check_tax_code, check_vat_number};
 pub use records::{check_customer, check_equipment, check_item, check_request};
 pub use terms::due_date;

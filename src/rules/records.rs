@@ -2,7 +2,7 @@
 
 use rust_decimal::Decimal;
 
-use crate::model::{Customer, Equipment, Item, Request, CHANNELS};
+use crate::model::{Channel, Customer, Equipment, Item, Request, RequestStatus};
 
 use super::{check_serial_pattern, check_tax_code, check_vat_number, Problem};
 
@@ -89,18 +89,17 @@ pub fn check_equipment(unit: &Equipment, item: Option<&Item>, customer_exists: b
 /// without its ticket.
 pub fn check_request(r: &Request) -> Vec<Problem> {
     let mut problems = Vec::new();
-    if !CHANNELS.contains(&r.channel.as_str()) {
-        problems.push(Problem::new("channel", format!("{:?} is not one of {}", r.channel, CHANNELS.join(", "))));
+    if let Channel::Unknown(other) = &r.channel {
+        problems.push(Problem::new("channel", format!("{other:?} is not one of {}", Channel::TEXTS.join(", "))));
     }
-    match (r.status.as_str(), &r.ticket) {
-        ("open" | "rejected", None) | ("promoted", Some(_)) => {}
-        ("promoted", None) => problems.push(Problem::new("ticket", "a promoted request names its ticket")),
-        ("open" | "rejected", Some(t)) => {
+    match (&r.status, &r.ticket) {
+        (RequestStatus::Open | RequestStatus::Rejected, None) | (RequestStatus::Promoted, Some(_)) => {}
+        (RequestStatus::Promoted, None) => problems.push(Problem::new("ticket", "a promoted request names its ticket")),
+        (RequestStatus::Open | RequestStatus::Rejected, Some(t)) => {
             problems.push(Problem::new("status", format!("{} but linked to ticket {t}; expected promoted", r.status)))
         }
-        (other, _) => {
-            problems.push(Problem::new("status", format!("{other:?} is not one of open, promoted, rejected")))
-        }
+        (RequestStatus::Unknown(other), _) => problems
+            .push(Problem::new("status", format!("{other:?} is not one of {}", RequestStatus::TEXTS.join(", ")))),
     }
     if r.subject.trim().is_empty() {
         problems.push(Problem::new("subject", "must not be empty"));

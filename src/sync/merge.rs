@@ -6,6 +6,8 @@
 
 use serde_yaml::{Mapping, Value};
 
+use crate::model::CONFLICTS;
+
 /// Who changed a side, and when (seconds since the epoch), when known.
 #[derive(Debug, Clone, Default)]
 pub struct Side {
@@ -19,9 +21,6 @@ pub struct Merged {
     pub value: Value,
     pub conflicts: Vec<String>,
 }
-
-/// The key under which a record keeps its unresolved conflicts.
-pub const CONFLICTS: &str = "conflicts";
 
 /// Merges two versions of a record (YAML values) against their common base (`None` when
 /// both sides created it). `recorded_at` stamps new conflict entries.

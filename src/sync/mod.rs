@@ -161,7 +161,7 @@ fn commit_hand_edits(desk: &Desk, repo: &Repo, author: &Author) -> Result<Vec<Pa
             let text =
                 std::fs::read(desk.abs(rel)).map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default();
             if let Err(e) = Desk::check_record_text(rel, &text) {
-                invalid.push(e.message);
+                invalid.push(e.to_string());
             }
         }
         changed.push(rel.to_path_buf());

@@ -1,7 +1,8 @@
 use clap::{Args, ValueEnum};
 
-use crate::model::DocKind;
-use crate::{Error, Result};
+use crate::model::OrderStatus;
+use crate::ops::orders;
+use crate::Result;
 
 use super::super::Ctx;
 
@@ -21,26 +22,9 @@ pub enum CloseStatus {
 }
 
 pub fn cmd_doc_close(ctx: &Ctx, args: DocCloseArgs) -> Result<()> {
-    let desk = ctx.open_desk()?;
-    let _lock = ctx.lock(&desk)?;
-    let mut doc = desk.load_doc(&args.id)?;
-    let status = match (doc.kind, args.status) {
-        (DocKind::JobOrder, None) => "closed",
-        (DocKind::JobOrder, Some(_)) => {
-            return Err(Error::usage("--status is for sales orders; a job order is just closed"))
-        }
-        (DocKind::SalesOrder, None | Some(CloseStatus::Fulfilled)) => "fulfilled",
-        (DocKind::SalesOrder, Some(CloseStatus::Cancelled)) => "cancelled",
-        (kind, _) => {
-            return Err(Error::refused(format!("{} is a {kind}; only job and sales orders are closed", doc.id)))
-        }
-    };
-    if doc.status.as_deref() != Some("open") {
-        return Err(Error::refused(format!("{} is already {}", doc.id, doc.status.as_deref().unwrap_or("closed"))));
-    }
-    doc.status = Some(status.to_string());
-    let path = desk.write(&doc)?;
-    ctx.commit(&desk, &[path], &format!("{}: {status}", doc.id))?;
-    ctx.say(format!("{}: {status}", doc.id));
-    Ok(())
+    let status = args.status.map(|s| match s {
+        CloseStatus::Fulfilled => OrderStatus::Fulfilled,
+        CloseStatus::Cancelled => OrderStatus::Cancelled,
+    });
+    ctx.run(|env| orders::close_order(env, &args.id, status)).map(drop)
 }

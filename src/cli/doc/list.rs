@@ -70,7 +70,13 @@ pub fn cmd_doc_list(ctx: &Ctx, args: DocListArgs) -> Result<()> {
             }
             DocKind::CreditNote | DocKind::Payment => format!("on {}", d.invoice.as_deref().unwrap_or("?")),
             DocKind::Refund => format!("on {}", d.credit_note.as_deref().unwrap_or("?")),
-            _ => d.status.clone().or_else(|| d.purpose.clone()).or_else(|| d.reason.clone()).unwrap_or_default(),
+            _ => d
+                .status
+                .as_ref()
+                .map(ToString::to_string)
+                .or_else(|| d.purpose.as_ref().map(ToString::to_string))
+                .or_else(|| d.reason.clone())
+                .unwrap_or_default(),
         }
     };
     let amount =

@@ -1,12 +1,10 @@
-use std::io::Write;
 use std::path::PathBuf;
 
 use clap::Args;
 
-use crate::desk::Desk;
 use crate::files::write_atomic;
-use crate::model::{Customer, DocKind, Document, Kind, Ticket};
-use crate::print::{PrintFormat, PrintInput};
+use crate::ops::documents::render_document;
+use crate::print::PrintFormat;
 use crate::Result;
 
 use super::super::Ctx;
@@ -32,30 +30,7 @@ pub fn cmd_doc_print(ctx: &Ctx, args: DocPrintArgs) -> Result<()> {
             write_atomic(&path, page.as_bytes())?;
             ctx.say(format!("{}: printed to {}", doc.id, path.display()));
         }
-        None => std::io::stdout().lock().write_all(page.as_bytes())?,
+        None => ctx.print_text(&page)?,
     }
     Ok(())
-}
-
-/// Renders a document of the desk with its customer, ticket and (invoices) balance.
-pub fn render_document(desk: &Desk, doc: &Document, format: PrintFormat) -> Result<String> {
-    let customer: Option<Customer> = desk.get(&doc.customer)?;
-    let ticket: Option<Ticket> = match &doc.ticket {
-        Some(t) => desk.get(t)?,
-        None => None,
-    };
-    // A draft (`ticket invoice --dry-run`) has no balance yet.
-    let issued = desk.exists(Kind::Document(doc.kind), &doc.id);
-    let balance = if doc.kind == DocKind::Invoice && issued { Some(super::invoice_balance(desk, doc)?) } else { None };
-    crate::print::render_document(
-        &PrintInput {
-            config: &desk.config,
-            doc,
-            customer: customer.as_ref(),
-            ticket: ticket.as_ref(),
-            balance: balance.as_ref(),
-            templates: &desk.root().join("templates"),
-        },
-        format,
-    )
 }

@@ -19,7 +19,7 @@ pub fn cmd_doc_show(ctx: &Ctx, args: DocShowArgs) -> Result<()> {
     let mut out = ctx.out();
     out.record(args.format.format, &doc)?;
     if args.format.format == Format::Table && doc.kind == DocKind::Invoice {
-        let b = super::invoice_balance(&desk, &doc)?;
+        let b = crate::ops::documents::invoice_balance(&desk, &doc)?;
         out.card(&[
             ("balance.credited".into(), b.credited.to_string()),
             ("balance.paid".into(), b.paid.to_string()),

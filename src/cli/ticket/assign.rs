@@ -1,6 +1,6 @@
 use clap::Args;
 
-use crate::model::Ticket;
+use crate::ops::ticket;
 use crate::Result;
 
 use super::super::Ctx;
@@ -17,25 +17,12 @@ pub struct TicketAssignArgs {
 }
 
 pub fn cmd_ticket_assign(ctx: &Ctx, args: TicketAssignArgs) -> Result<()> {
-    let desk = ctx.open_desk()?;
-    let _lock = ctx.lock(&desk)?;
-    let mut ticket: Ticket = desk.load(&args.id)?;
-    let assignee = if args.clear {
-        None
-    } else {
-        Some(args.user.map(|u| u.trim().to_string()).unwrap_or_else(|| ctx.actor(&desk)))
-    };
-    if ticket.assignee == assignee {
-        ctx.say(format!("{}: nothing changed", ticket.id));
-        return Ok(());
-    }
-    ticket.assignee = assignee.clone();
-    let path = desk.write(&ticket)?;
-    let what = match &assignee {
-        Some(a) => format!("assign {a}"),
-        None => "unassign".to_string(),
-    };
-    ctx.commit(&desk, &[path], &format!("{}: {what}", ticket.id))?;
-    ctx.say(format!("{}: {what}", ticket.id));
-    Ok(())
+    ctx.run(|env| {
+        let assignee = match (args.clear, args.user) {
+            (true, _) => None,
+            (false, Some(user)) => Some(user.trim().to_string()),
+            (false, None) => Some(env.actor().to_string()),
+        };
+        ticket::assign(env, &args.id, assignee)
+    })
 }

@@ -1,14 +1,13 @@
 use chrono::NaiveDate;
 use clap::Args;
 
-use crate::desk::Desk;
-use crate::model::{Priority, Ticket};
-use crate::sync::merge::CONFLICTS;
-use crate::{Error, Result};
+use crate::model::Priority;
+use crate::ops::ticket::{self, TicketChanges};
+use crate::Result;
 
-use super::super::editor::{edit_in_editor, save_edit};
-use super::super::{optional, parse_date, Ctx};
-use super::{apply_custom, check_against_desk, decide_warranty, event, require_serials, WarrantyArgs};
+use super::super::editor::edit_in_editor;
+use super::super::{parse_date, Ctx};
+use super::WarrantyArgs;
 
 #[derive(Debug, Args)]
 pub struct TicketEditArgs {
@@ -55,7 +54,9 @@ impl TicketEditArgs {
             || self.customer.is_some()
             || self.item.is_some()
             || self.serial.is_some()
-            || self.warranty.given()
+            || self.warranty.warranty
+            || self.warranty.no_warranty
+            || self.warranty.warranty_override.is_some()
             || self.priority.is_some()
             || self.category.is_some()
             || self.assignee.is_some()
@@ -69,107 +70,24 @@ impl TicketEditArgs {
 }
 
 pub fn cmd_ticket_edit(ctx: &Ctx, args: TicketEditArgs) -> Result<()> {
-    let desk = ctx.open_desk()?;
-    let _lock = ctx.lock(&desk)?;
-    let before: Ticket = desk.load(&args.id)?;
     if !args.has_changes() {
-        return edit_in_editor(ctx, &desk, &before, |after| {
-            check_edit(ctx, &desk, &before, after)?;
-            Ok(vec![])
-        });
+        return edit_in_editor(ctx, |env, edit| ticket::edit_by_hand(env, &args.id, edit));
     }
-    require_serials(&desk, args.serial.as_ref())?;
-    let mut after = before.clone();
-    if let Some(t) = args.title {
-        after.title = t.trim().to_string();
-    }
-    if let Some(c) = args.customer {
-        after.customer = c.trim().to_string();
-    }
-    if let Some(i) = args.item {
-        after.item = optional(i);
-    }
-    if let Some(s) = args.serial {
-        after.serial = optional(s);
-    }
-    if let Some(p) = args.priority {
-        after.priority = p;
-    }
-    if let Some(c) = args.category {
-        after.category = optional(c);
-    }
-    if let Some(a) = args.assignee {
-        after.assignee = optional(a);
-    }
-    if let Some(p) = args.problem {
-        after.problem = optional(ctx.text_arg(&p)?);
-    }
-    if let Some(s) = args.solution {
-        after.solution = optional(ctx.text_arg(&s)?);
-    }
-    if let Some(d) = args.due {
-        after.due = Some(d);
-    }
-    for field in &args.clear {
-        match field.as_str() {
-            "category" => after.category = None,
-            "assignee" => after.assignee = None,
-            "item" => after.item = None,
-            "serial" => after.serial = None,
-            "problem" => after.problem = None,
-            "solution" => after.solution = None,
-            "due" => after.due = None,
-            other => {
-                return Err(Error::usage(format!(
-                    "--clear {other}: not an optional field (category, assignee, item, serial, problem, solution, due)"
-                )))
-            }
-        }
-    }
-    apply_custom(&desk, &mut after, &args.set)?;
-    resolve_conflicts(&mut after, &args.resolve)?;
-    check_against_desk(&desk, &after)?;
-    let serial_changed = after.serial != before.serial;
-    if let Some(note) = decide_warranty(ctx, &desk, &mut after, &args.warranty, serial_changed)? {
-        let entry = event(&after, ctx, &ctx.actor(&desk), note);
-        after.history.push(entry);
-    }
-    save_edit(ctx, &desk, &before, &after, |_| Ok(vec![]))
-}
-
-/// What an edit in $EDITOR may not do: move the state around the catalog's rules, or set
-/// the warranty flag on a unit out of warranty.
-fn check_edit(ctx: &Ctx, desk: &Desk, before: &Ticket, after: &Ticket) -> Result<()> {
-    if after.state != before.state {
-        return Err(Error::refused(format!("{}: the state cannot be changed by an edit", before.id))
-            .with_hint(format!("use `tkt ticket transition {} {}`", before.id, after.state)));
-    }
-    check_against_desk(desk, after)?;
-    if after.warranty && !before.warranty {
-        let mut probe = after.clone();
-        decide_warranty(ctx, desk, &mut probe, &WarrantyArgs { warranty: true, ..Default::default() }, false)?;
-    }
-    Ok(())
-}
-
-/// Drops the recorded sync conflicts on the named fields (or all of them).
-fn resolve_conflicts(ticket: &mut Ticket, fields: &[String]) -> Result<()> {
-    if fields.is_empty() {
-        return Ok(());
-    }
-    let key = serde_yaml::Value::from(CONFLICTS);
-    let Some(serde_yaml::Value::Sequence(list)) = ticket.extra.get_mut(&key) else {
-        return Err(Error::refused(format!("{} has no sync conflicts to resolve", ticket.id)));
+    let changes = TicketChanges {
+        problem: args.problem.map(|p| ctx.text_arg(&p)).transpose()?,
+        solution: args.solution.map(|s| ctx.text_arg(&s)).transpose()?,
+        title: args.title,
+        customer: args.customer,
+        item: args.item,
+        serial: args.serial,
+        warranty: args.warranty.flag(),
+        priority: args.priority,
+        category: args.category,
+        assignee: args.assignee,
+        due: args.due,
+        set: args.set,
+        clear: args.clear,
+        resolve: args.resolve,
     };
-    let all = fields.iter().any(|f| f == "all");
-    for f in fields.iter().filter(|f| *f != "all") {
-        if !list.iter().any(|c| c.get("field").and_then(|v| v.as_str()) == Some(f.as_str())) {
-            return Err(Error::refused(format!("{} has no sync conflict on {f}", ticket.id)));
-        }
-    }
-    list.retain(|c| !all && !fields.iter().any(|f| c.get("field").and_then(|v| v.as_str()) == Some(f.as_str())));
-    if list.is_empty() {
-        ticket.extra.remove(&key);
-    }
-    Ok(())
+    ctx.run(|env| ticket::edit(env, &args.id, changes))
 }

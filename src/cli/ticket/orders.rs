@@ -3,10 +3,11 @@
 use chrono::NaiveDate;
 use clap::Args;
 
-use crate::model::{DocKind, Money, Rate, Ticket};
-use crate::{Error, Result};
+use crate::model::{Money, Rate};
+use crate::ops::orders;
+use crate::Result;
 
-use super::super::doc::{issue, item_lines, ticket_document, DocArgs};
+use super::super::doc::DocArgs;
 use super::super::{parse_date, Ctx};
 
 #[derive(Debug, Args)]
@@ -39,27 +40,14 @@ pub struct TicketOrderArgs {
 }
 
 pub fn cmd_ticket_job(ctx: &Ctx, args: TicketJobArgs) -> Result<()> {
-    let desk = ctx.open_desk()?;
-    let _lock = ctx.lock(&desk)?;
-    let ticket: Ticket = desk.load(&args.id)?;
-    let mut doc = ticket_document(ctx, &desk, DocKind::JobOrder, &ticket, &args.doc)?;
-    doc.title = Some(args.title.unwrap_or_else(|| ticket.title.clone()));
-    doc.budget_hours = args.budget_hours;
-    doc.budget_amount = args.budget_amount;
-    doc.status = Some("open".into());
-    if args.budget_hours.is_some_and(|h| h.0.is_sign_negative()) {
-        return Err(Error::refused("--budget-hours must not be negative"));
-    }
-    issue(ctx, &desk, &mut doc, vec![], &format!("job order for {}", ticket.id))
+    let opts = args.doc.options(ctx)?;
+    let id =
+        ctx.run(|env| orders::open_job(env, &args.id, args.title, args.budget_hours, args.budget_amount, &opts))?;
+    ctx.print_id(&id)
 }
 
 pub fn cmd_ticket_order(ctx: &Ctx, args: TicketOrderArgs) -> Result<()> {
-    let desk = ctx.open_desk()?;
-    let _lock = ctx.lock(&desk)?;
-    let ticket: Ticket = desk.load(&args.id)?;
-    let mut doc = ticket_document(ctx, &desk, DocKind::SalesOrder, &ticket, &args.doc)?;
-    doc.lines = item_lines(&desk, &args.lines, true)?;
-    doc.delivery_date = args.delivery_date;
-    doc.status = Some("open".into());
-    issue(ctx, &desk, &mut doc, vec![], &format!("sales order for {}", ticket.id))
+    let opts = args.doc.options(ctx)?;
+    let id = ctx.run(|env| orders::take_order(env, &args.id, &args.lines, args.delivery_date, &opts))?;
+    ctx.print_id(&id)
 }

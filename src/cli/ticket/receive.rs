@@ -1,10 +1,11 @@
-use clap::{Args, ValueEnum};
+use clap::Args;
 
-use crate::model::{DocKind, Instant, Item, Rate, Ticket};
-use crate::{Error, Result};
+use crate::model::{DdtReason, Instant, Rate, TransportBy};
+use crate::ops::delivery::{self, Transport};
+use crate::Result;
 
-use super::super::doc::{issue, item_lines, plain_line, ticket_document, DocArgs};
-use super::super::Ctx;
+use super::super::doc::DocArgs;
+use super::super::{vocabulary, Ctx};
 
 /// How goods travel, shared by receive and ship.
 #[derive(Debug, Args, Default)]
@@ -18,8 +19,8 @@ pub struct TransportArgs {
     /// Outward appearance of the goods (aspetto dei beni): scatola, sfuso, pallet...
     #[arg(long)]
     pub appearance: Option<String>,
-    /// Who carries the goods.
-    #[arg(long, value_enum)]
+    /// Who carries the goods: sender, recipient or carrier.
+    #[arg(long, value_parser = vocabulary::<TransportBy>(TransportBy::TEXTS))]
     pub transport_by: Option<TransportBy>,
     /// The carrier's name, when a carrier carries them.
     #[arg(long)]
@@ -29,21 +30,16 @@ pub struct TransportArgs {
     pub transport_start: Option<Instant>,
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum TransportBy {
-    Sender,
-    Recipient,
-    Carrier,
-}
-
 impl TransportArgs {
-    pub fn apply(self, doc: &mut crate::model::Document) {
-        doc.packages = self.packages;
-        doc.weight = self.weight;
-        doc.appearance = self.appearance;
-        doc.transport_by = self.transport_by.map(|t| format!("{t:?}").to_lowercase());
-        doc.carrier = self.carrier;
-        doc.transport_start = self.transport_start;
+    pub fn transport(self) -> Transport {
+        Transport {
+            packages: self.packages,
+            weight: self.weight,
+            appearance: self.appearance,
+            transport_by: self.transport_by,
+            carrier: self.carrier,
+            transport_start: self.transport_start,
+        }
     }
 }
 
@@ -54,9 +50,10 @@ fn parse_instant(s: &str) -> Result<Instant, String> {
 #[derive(Debug, Args)]
 pub struct TicketReceiveArgs {
     pub id: String,
-    /// Why the item is received; warranty when the ticket is warranty work, else repair.
-    #[arg(long, value_enum)]
-    pub reason: Option<ReceiveReason>,
+    /// Why the item is received (repair, replacement, warranty, inspection); warranty when
+    /// the ticket is warranty work, else repair.
+    #[arg(long, value_parser = vocabulary::<DdtReason>(DdtReason::TEXTS))]
+    pub reason: Option<DdtReason>,
     /// What is received: CODE:QTY[:SERIAL] (repeatable); the ticket's item and serial by default.
     #[arg(long = "line", value_name = "CODE:QTY[:SERIAL]")]
     pub lines: Vec<String>,
@@ -66,34 +63,9 @@ pub struct TicketReceiveArgs {
     pub doc: DocArgs,
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum ReceiveReason {
-    Repair,
-    Replacement,
-    Warranty,
-    Inspection,
-}
-
 pub fn cmd_ticket_receive(ctx: &Ctx, args: TicketReceiveArgs) -> Result<()> {
-    let desk = ctx.open_desk()?;
-    let _lock = ctx.lock(&desk)?;
-    let ticket: Ticket = desk.load(&args.id)?;
-    let mut doc = ticket_document(ctx, &desk, DocKind::DdtIn, &ticket, &args.doc)?;
-    doc.lines = if args.lines.is_empty() {
-        let code = ticket.item.as_ref().ok_or_else(|| {
-            Error::usage(format!("{} names no item: say what is received with --line CODE:QTY[:SERIAL]", ticket.id))
-        })?;
-        let item: Item = desk.load(code)?;
-        vec![plain_line(&item, rust_decimal::Decimal::ONE, ticket.serial.clone())]
-    } else {
-        item_lines(&desk, &args.lines, false)?
-    };
-    let reason = match args.reason {
-        Some(r) => format!("{r:?}").to_lowercase(),
-        None if ticket.warranty => "warranty".into(),
-        None => "repair".into(),
-    };
-    doc.reason = Some(reason);
-    args.transport.apply(&mut doc);
-    issue(ctx, &desk, &mut doc, vec![], &format!("ddt-in for {}", ticket.id))
+    let opts = args.doc.options(ctx)?;
+    let transport = args.transport.transport();
+    let id = ctx.run(|env| delivery::receive(env, &args.id, args.reason, &args.lines, transport, &opts))?;
+    ctx.print_id(&id)
 }

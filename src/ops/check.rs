@@ -1,0 +1,315 @@
+//! Checking the desk: every record parsed and checked on its own and against the others,
+//! documents against their numbering, and what an interrupted command left.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::desk::Desk;
+use crate::error::Location;
+use crate::model::{
+    Customer, DocKind, Document, Equipment, Item, Keyed, Kind, Record, Request, SequenceId, State, Ticket, CONFLICTS,
+};
+use crate::rules::{
+    balances, check_catalog, check_customer, check_document, check_equipment, check_item, check_request, check_ticket,
+    Problem, TicketRefs,
+};
+use crate::{Error, Result};
+
+/// One finding: the file (with line and column for YAML errors) and what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub path: String,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub problem: String,
+}
+
+impl Finding {
+    fn new(path: impl Into<String>, problem: impl Into<String>) -> Self {
+        Finding { path: path.into(), line: None, column: None, problem: problem.into() }
+    }
+
+    /// From the error of reading `path`: where the error says, else the file itself.
+    fn from_error(path: &Path, error: &Error) -> Self {
+        match error.location.as_deref() {
+            Some(Location { file, line, column, .. }) => Finding {
+                path: file.display().to_string(),
+                line: *line,
+                column: *column,
+                problem: error.message.clone(),
+            },
+            None => Finding::new(path.display().to_string(), error.to_string()),
+        }
+    }
+}
+
+impl std::fmt::Display for Finding {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (self.line, self.column) {
+            (Some(l), Some(c)) => write!(f, "{}:{l}:{c}: {}", self.path, self.problem),
+            (Some(l), None) => write!(f, "{}:{l}: {}", self.path, self.problem),
+            _ => write!(f, "{}: {}", self.path, self.problem),
+        }
+    }
+}
+
+/// What `check` found, and how many records it read.
+#[derive(Debug, Default)]
+pub struct Checked {
+    pub findings: Vec<Finding>,
+    pub records: usize,
+}
+
+/// Reads and checks every record of the desk; never writes.
+pub fn check_desk(desk: &Desk) -> Result<Checked> {
+    let mut findings = Vec::new();
+    let states = read::<State>(desk, &mut findings)?;
+    let customers = read::<Customer>(desk, &mut findings)?;
+    let items = read::<Item>(desk, &mut findings)?;
+    let units = read::<Equipment>(desk, &mut findings)?;
+    let tickets = read::<Ticket>(desk, &mut findings)?;
+    let requests = read::<Request>(desk, &mut findings)?;
+    let mut documents = Vec::new();
+    for kind in DocKind::ALL {
+        documents.extend(read_of::<Document>(desk, Kind::Document(kind), &mut findings)?);
+    }
+    for path in desk.leftover_temp_files()? {
+        findings.push(Finding::new(
+            path.display().to_string(),
+            "temp file of an interrupted write; the record it was for is intact (the next command that changes the desk removes it)",
+        ));
+    }
+    if let Some(pending) = desk.pending()? {
+        for path in pending.paths {
+            findings.push(Finding::new(
+                path.display().to_string(),
+                "written by a command that was interrupted, maybe before its commit (the next command that changes the desk commits it if it is not)",
+            ));
+        }
+    }
+
+    let catalog: Vec<State> = states.iter().map(|(_, s)| s.clone()).collect();
+    for p in check_catalog(&catalog) {
+        findings.push(Finding::new("states/", p.to_string()));
+    }
+    let customer_ids: HashSet<&str> = customers.iter().map(|(_, c)| c.id.as_str()).collect();
+    let items_by_code: HashMap<&str, &Item> = items.iter().map(|(_, i)| (i.code.as_str(), i)).collect();
+    let units_by_serial: HashMap<&str, &Equipment> = units.iter().map(|(_, u)| (u.serial.as_str(), u)).collect();
+    let mut add = |path: &PathBuf, problems: Vec<Problem>| {
+        findings.extend(problems.into_iter().map(|p| Finding::new(path.display().to_string(), p.to_string())));
+    };
+    for (path, c) in &customers {
+        add(path, check_customer(c));
+    }
+    for (path, i) in &items {
+        add(path, check_item(i));
+    }
+    for (path, u) in &units {
+        add(
+            path,
+            check_equipment(u, items_by_code.get(u.item.as_str()).copied(), customer_ids.contains(u.customer.as_str())),
+        );
+    }
+    for (path, t) in &tickets {
+        let unit = t.serial.as_deref().and_then(|s| units_by_serial.get(s).copied());
+        let refs = TicketRefs {
+            state: catalog.iter().find(|s| s.id == t.state),
+            customer_exists: customer_ids.contains(t.customer.as_str()),
+            item: t.item.as_deref().map(|i| items_by_code.get(i).copied()),
+            unit: t.serial.as_ref().map(|_| unit.map(|u| (u, items_by_code.get(u.item.as_str()).copied()))),
+        };
+        let mut problems = check_ticket(t, &desk.config, &refs);
+        if let Some(r) = t.request.as_deref().filter(|r| !desk.exists(Kind::Request, r)) {
+            problems.push(Problem::new("request", format!("unknown request {r:?}")));
+        }
+        add(path, problems);
+    }
+
+    let ticket_ids: HashSet<&str> = tickets.iter().map(|(_, t)| t.id.as_str()).collect();
+    for (path, r) in &requests {
+        let mut problems = check_request(r);
+        if let Some(c) = r.customer.as_deref().filter(|c| !customer_ids.contains(c)) {
+            problems.push(Problem::new("customer", format!("unknown customer {c:?}")));
+        }
+        if let Some(t) = r.ticket.as_deref().filter(|t| !ticket_ids.contains(t) && !desk.exists(Kind::Ticket, t)) {
+            problems.push(Problem::new("ticket", format!("unknown ticket {t:?}")));
+        }
+        for a in &r.attachments {
+            if !desk.root().join(a).is_file() {
+                problems.push(Problem::new("attachments", format!("{a} is missing")));
+            }
+        }
+        findings.extend(problems.into_iter().map(|p| Finding::new(path.display().to_string(), p.to_string())));
+    }
+    check_documents(desk, &documents, &ticket_ids, &customer_ids, &mut findings);
+
+    let records =
+        states.len() + customers.len() + items.len() + units.len() + tickets.len() + requests.len() + documents.len();
+    Ok(Checked { findings, records })
+}
+
+impl Checked {
+    /// The error of a desk with problems (exit 4), or `None` when it is clean.
+    pub fn failure(&self) -> Option<Error> {
+        (!self.findings.is_empty()).then(|| {
+            Error::refused(format!("{} problem(s) in the desk ({} records read)", self.findings.len(), self.records))
+        })
+    }
+}
+
+/// Reads every record of a kind, turning unreadable files and duplicate ids into findings.
+fn read<T: Keyed>(desk: &Desk, findings: &mut Vec<Finding>) -> Result<Vec<(PathBuf, T)>> {
+    read_of(desk, T::KIND, findings)
+}
+
+fn read_of<T: Record>(desk: &Desk, kind: Kind, findings: &mut Vec<Finding>) -> Result<Vec<(PathBuf, T)>> {
+    let mut good = Vec::new();
+    let mut seen: HashMap<String, PathBuf> = HashMap::new();
+    for (path, record) in desk.read_each_of::<T>(kind)? {
+        match record {
+            Ok(r) => {
+                findings.extend(open_conflicts(&path, &r));
+                if let Some(first) = seen.insert(r.id().to_string(), path.clone()) {
+                    findings.push(Finding::new(
+                        path.display().to_string(),
+                        format!("duplicate id {} (also in {})", r.id(), first.display()),
+                    ));
+                }
+                good.push((path, r));
+            }
+            Err(e) => findings.push(Finding::from_error(&path, &e)),
+        }
+    }
+    Ok(good)
+}
+
+/// Documents: their own consistency, the records and documents they point at, sources
+/// billed once, credit notes and refunds within what they may take, and numbering without
+/// duplicates or (for fiscal documents) gaps.
+fn check_documents(
+    desk: &Desk,
+    documents: &[(PathBuf, Document)],
+    tickets: &HashSet<&str>,
+    customers: &HashSet<&str>,
+    findings: &mut Vec<Finding>,
+) {
+    let by_id: HashMap<&str, &Document> = documents.iter().map(|(_, d)| (d.id.as_str(), d)).collect();
+    let all: Vec<Document> = documents.iter().map(|(_, d)| d.clone()).collect();
+    let all_balances = balances(&all);
+    let mut billed: HashMap<&str, &str> = HashMap::new();
+    for (path, d) in documents {
+        let mut problems = check_document(d);
+        let prefix = desk.config.numbering.prefixes.for_kind(Kind::Document(d.kind)).unwrap_or_default();
+        if SequenceId::parse(&d.id).is_none_or(|s| s.prefix != prefix) {
+            problems.push(Problem::new("id", format!("a {} id starts with {prefix}-", d.kind)));
+        }
+        // A ticket file that exists but does not parse is reported once, on its own.
+        if let Some(t) = d.ticket.as_deref().filter(|t| !tickets.contains(t) && !desk.exists(Kind::Ticket, t)) {
+            problems.push(Problem::new("ticket", format!("unknown ticket {t:?}")));
+        }
+        if !customers.contains(d.customer.as_str()) {
+            problems.push(Problem::new("customer", format!("unknown customer {:?}", d.customer)));
+        }
+        let points_at = |field: &str, id: &str, kinds: &[DocKind]| -> Option<Problem> {
+            match by_id.get(id) {
+                Some(other) if kinds.contains(&other.kind) => None,
+                Some(other) => Some(Problem::new(field, format!("{id} is a {}, not a {}", other.kind, kinds[0]))),
+                None => Some(Problem::new(field, format!("unknown document {id:?}"))),
+            }
+        };
+        let links = [
+            ("invoice", &d.invoice, &[DocKind::Invoice][..]),
+            ("credit_note", &d.credit_note, &[DocKind::CreditNote][..]),
+            ("ddt_in", &d.ddt_in, &[DocKind::DdtIn][..]),
+        ];
+        for (field, id, kinds) in links {
+            problems.extend(id.as_deref().and_then(|id| points_at(field, id, kinds)));
+        }
+        for source in &d.sources {
+            problems.extend(points_at("sources", source, &[DocKind::WorkReport, DocKind::DdtOut]));
+            if let Some(first) = billed.insert(source.as_str(), d.id.as_str()) {
+                problems.push(Problem::new("sources", format!("{source} is already billed by {first}")));
+            }
+        }
+        if let Some(b) = all_balances.get(&d.id) {
+            if b.credited.0 > b.invoiced.0 {
+                problems.push(Problem::new(
+                    "balance",
+                    format!("credit notes total {} on an invoice of {}", b.credited, b.invoiced),
+                ));
+            }
+        }
+        if d.kind == DocKind::CreditNote {
+            let refunded: rust_decimal::Decimal = all
+                .iter()
+                .filter(|r| r.kind == DocKind::Refund && r.credit_note.as_deref() == Some(d.id.as_str()))
+                .map(|r| r.value().0)
+                .sum();
+            if refunded > d.value().0 {
+                problems.push(Problem::new(
+                    "balance",
+                    format!("refunds total {refunded} on a credit note of {}", d.value()),
+                ));
+            }
+        }
+        findings.extend(problems.into_iter().map(|p| Finding::new(path.display().to_string(), p.to_string())));
+    }
+    // Numbering per kind, year and series.
+    // (kind, prefix, year, series) -> numbers used
+    type Series = (DocKind, String, Option<i32>, Option<String>);
+    let mut sequences: BTreeMap<Series, Vec<u32>> = BTreeMap::new();
+    for (_, d) in documents {
+        if let Some(s) = SequenceId::parse(&d.id) {
+            sequences.entry((d.kind, s.prefix, s.year, s.series)).or_default().push(s.seq);
+        }
+    }
+    for ((kind, prefix, year, series), mut seqs) in sequences {
+        seqs.sort_unstable();
+        let id = |seq: u32| SequenceId { prefix: prefix.clone(), year, seq, series: series.clone() }.to_string();
+        let folder = format!("{}/{}", kind.dir(), year.map(|y| y.to_string()).unwrap_or_default());
+        for pair in seqs.windows(2) {
+            if pair[0] == pair[1] {
+                findings.push(Finding::new(folder.clone(), format!("number {} is used twice", id(pair[0]))));
+            }
+        }
+        if kind.is_fiscal() {
+            let present: HashSet<u32> = seqs.iter().copied().collect();
+            for seq in 1..seqs.last().copied().unwrap_or(0) {
+                if !present.contains(&seq) {
+                    findings.push(Finding::new(
+                        folder.clone(),
+                        format!(
+                            "{} is missing: fiscal numbering has a gap (never renumber; find or re-create it)",
+                            id(seq)
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+}
+
+/// Conflicts a sync recorded in a record (`conflicts:`), until a person resolves them.
+fn open_conflicts<T: Record>(path: &Path, record: &T) -> Vec<Finding> {
+    let value = serde_json::to_value(record).unwrap_or_default();
+    let Some(list) = value.get(CONFLICTS).and_then(|c| c.as_array()) else { return vec![] };
+    list.iter()
+        .map(|c| {
+            let text = |v: &serde_json::Value| crate::render::text(v.get("value").unwrap_or(v));
+            let field = c.get("field").map(crate::render::text).unwrap_or_default();
+            let kept = c.get("kept").map(text).unwrap_or_default();
+            let other = c.get("other").map(text).unwrap_or_default();
+            let by = c.get("other").and_then(|o| o.get("by")).map(crate::render::text).unwrap_or_default();
+            Finding::new(
+                path.display().to_string(),
+                format!(
+                    "sync conflict on {field}: kept {kept:?}, other {other:?}{} (resolve: tkt ticket edit {} --resolve {field})",
+                    if by.is_empty() { String::new() } else { format!(" by {by}") },
+                    record.id()
+                ),
+            )
+        })
+        .collect()
+}

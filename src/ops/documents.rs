@@ -1,0 +1,234 @@
+//! The path every new document takes — checked, totalled, numbered in date order (online
+//! when the desk says so), written and committed — and the helpers documents are made of.
+
+use std::path::PathBuf;
+
+use chrono::{Datelike, NaiveDate};
+use rust_decimal::Decimal;
+
+use crate::desk::Desk;
+use crate::git::Pushed;
+use crate::model::{Customer, DocKind, Document, FiscalNumbering, Item, Kind, Line, Rate, SequenceId, Ticket};
+use crate::print::{PrintFormat, PrintInput};
+use crate::rules::{check_document, check_priced_lines, item_line, refuse_if_any, totals, Balance};
+use crate::sync::{publish, pull, undo_last_commit, SyncOptions};
+use crate::{Error, Result};
+
+use super::Env;
+
+/// What every new document may be given: its date (today by default), its numbering
+/// series (the clone's own by default) and printed notes.
+#[derive(Debug, Clone, Default)]
+pub struct DocOptions {
+    pub date: Option<NaiveDate>,
+    pub series: Option<String>,
+    pub notes: Option<String>,
+}
+
+/// A new document of `kind` for `customer`, by the actor, with the common fields set.
+pub fn new_document(env: &Env, kind: DocKind, customer: &str, opts: &DocOptions) -> Result<Document> {
+    let mut doc = Document::new(kind, opts.date.unwrap_or_else(|| env.now.date_naive()), customer, env.actor());
+    doc.created_at = Some(env.now);
+    doc.series = opts.series.clone().or_else(|| env.desk.local.series.clone());
+    if let Some(s) = &doc.series {
+        if !regex::Regex::new(r"^[A-Z0-9]{1,10}$").unwrap().is_match(s) {
+            return Err(Error::usage(format!("--series {s:?}: a series is 1-10 capital letters or digits")));
+        }
+    }
+    doc.notes = opts.notes.clone().and_then(super::optional);
+    Ok(doc)
+}
+
+/// A new document of a ticket: its customer, and the ticket it points at.
+pub fn ticket_document(env: &Env, kind: DocKind, ticket: &Ticket, opts: &DocOptions) -> Result<Document> {
+    let mut doc = new_document(env, kind, &ticket.customer, opts)?;
+    doc.ticket = Some(ticket.id.clone());
+    Ok(doc)
+}
+
+/// Checks a new document, computes the totals of a priced one, gives it the next number
+/// of its kind, year and series, writes it and commits it with `also` (records changed with
+/// it) as `<ID>: <what>`; returns the id. Nothing is written when a check refuses. The
+/// caller holds the lock.
+pub fn issue(env: &Env, doc: &mut Document, also: Vec<PathBuf>, what: &str) -> Result<String> {
+    let desk = &env.desk;
+    if doc.kind.is_priced() {
+        // The lines are checked before any sum is made of them.
+        refuse_if_any(&format!("the {}", doc.kind), check_priced_lines(&doc.lines))?;
+        doc.totals = Some(totals(&doc.lines));
+    }
+    refuse_if_any(&format!("the {}", doc.kind), check_document(doc))?;
+    if doc.kind.is_fiscal() && desk.config.numbering.fiscal == FiscalNumbering::Online {
+        return issue_online(env, doc, also, what);
+    }
+    if doc.kind.is_fiscal() {
+        check_progressive_date(env, doc)?;
+    }
+    doc.id = desk.next_id(Kind::Document(doc.kind), Some(doc.date.year()), doc.series.as_deref())?;
+    let mut paths = also;
+    paths.push(desk.write(doc)?);
+    env.commit(&paths, &format!("{}: {what}", doc.id))?;
+    Ok(doc.id.clone())
+}
+
+/// How many times an online fiscal number is taken again after someone else took it.
+const ONLINE_ATTEMPTS: u32 = 30;
+
+/// Online fiscal numbering: fetch and merge, take the next number, commit and push at
+/// once; when someone pushed meanwhile, give the number back and start again. An
+/// unreachable remote refuses (exit 5): nothing is issued.
+fn issue_online(env: &Env, doc: &mut Document, also: Vec<PathBuf>, what: &str) -> Result<String> {
+    let desk = &env.desk;
+    let opts = SyncOptions { remote: None, interactive: env.interactive };
+    let offline_hint = "fiscal numbers are taken online ([numbering] fiscal = \"online\"); to issue offline, \
+                        give this clone its own series (series = \"XX\" in .tkt/settings.toml, or --series)";
+    // Records written with the document (a replacement's units) are kept across attempts.
+    let saved: Vec<(PathBuf, Vec<u8>)> =
+        also.iter().filter_map(|p| std::fs::read(desk.abs(p)).ok().map(|b| (p.clone(), b))).collect();
+    for attempt in 0..ONLINE_ATTEMPTS {
+        pull(desk, &env.author, &opts).map_err(|e| e.with_hint(offline_hint))?;
+        for (p, bytes) in &saved {
+            desk.write_file(p, bytes)?;
+        }
+        check_progressive_date(env, doc)?;
+        doc.id = desk.next_id(Kind::Document(doc.kind), Some(doc.date.year()), doc.series.as_deref())?;
+        let mut paths = also.clone();
+        paths.push(desk.write(doc)?);
+        env.commit(&paths, &format!("{}: {what}", doc.id))?;
+        match publish(desk, &opts) {
+            Ok(Pushed::Done) => return Ok(doc.id.clone()),
+            Ok(Pushed::Rejected) => {
+                undo_last_commit(desk)?;
+                // Someone else took the number: wait a little, differently each time.
+                let jitter = u64::from(std::process::id() % 97) + 20 * u64::from(attempt);
+                std::thread::sleep(std::time::Duration::from_millis(jitter));
+            }
+            Err(e) => {
+                undo_last_commit(desk)?;
+                return Err(e.with_hint(offline_hint));
+            }
+        }
+    }
+    Err(Error::busy(format!("no free {} number after {ONLINE_ATTEMPTS} attempts: the remote kept moving", doc.kind))
+        .with_hint("try again in a moment"))
+}
+
+/// Fiscal documents are numbered in date order: a new one may not be dated before the last
+/// one of its kind, year and series.
+fn check_progressive_date(env: &Env, doc: &Document) -> Result<()> {
+    let last = env
+        .desk
+        .files(Kind::Document(doc.kind))?
+        .into_iter()
+        .filter_map(|p| p.file_stem().and_then(|s| s.to_str()).and_then(SequenceId::parse))
+        .filter(|s| s.year == Some(doc.date.year()) && s.series == doc.series)
+        .max_by_key(|s| s.seq);
+    if let Some(last) = last {
+        let last = env.desk.load_doc(&last.to_string())?;
+        if doc.date < last.date {
+            return Err(Error::refused(format!(
+                "{} would be dated {}, before {} of {}: fiscal documents are numbered in date order",
+                doc.kind, doc.date, last.id, last.date
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// A document that others are issued against (an invoice credited or paid, a credit note
+/// refunded): it must be of `kind` and pass its own checks, or the amounts derived from it
+/// would be wrong.
+pub fn load_sound_doc(env: &Env, id: &str, kind: DocKind) -> Result<Document> {
+    let doc = env.desk.load_doc(id)?;
+    if doc.kind != kind {
+        let wanted = match kind {
+            DocKind::Invoice => "an invoice".to_string(),
+            DocKind::CreditNote => "a credit note".to_string(),
+            other => format!("a {other}"),
+        };
+        return Err(Error::refused(format!("{} is a {}, not {wanted}", doc.id, doc.kind)));
+    }
+    let rel = Kind::Document(doc.kind).path_for(&doc.id)?;
+    refuse_if_any(&rel.display().to_string(), check_document(&doc))
+        .map_err(|e| e.with_hint("fix the file, then try again (tkt check lists what is wrong)"))?;
+    Ok(doc)
+}
+
+/// The balance of one invoice, from the documents that point at it.
+pub fn invoice_balance(desk: &Desk, invoice: &Document) -> Result<Balance> {
+    Ok(Balance::of_invoice(invoice, &desk.documents(&[DocKind::CreditNote, DocKind::Payment, DocKind::Refund])?))
+}
+
+/// Renders a document of the desk with its customer, ticket and (invoices) balance.
+pub fn render_document(desk: &Desk, doc: &Document, format: PrintFormat) -> Result<String> {
+    let customer: Option<Customer> = desk.get(&doc.customer)?;
+    let ticket: Option<Ticket> = match &doc.ticket {
+        Some(t) => desk.get(t)?,
+        None => None,
+    };
+    // A draft (`ticket invoice --dry-run`) has no balance yet.
+    let issued = desk.exists(Kind::Document(doc.kind), &doc.id);
+    let balance = if doc.kind == DocKind::Invoice && issued { Some(invoice_balance(desk, doc)?) } else { None };
+    crate::print::render_document(
+        &PrintInput {
+            config: &desk.config,
+            doc,
+            customer: customer.as_ref(),
+            ticket: ticket.as_ref(),
+            balance: balance.as_ref(),
+            templates: &desk.root().join("templates"),
+        },
+        format,
+    )
+}
+
+/// Parses `CODE:QTY[:SERIAL]` (quantity 1 when left out).
+pub fn parse_item_spec(spec: &str) -> Result<(String, Decimal, Option<String>)> {
+    let mut parts = spec.splitn(3, ':');
+    let code = parts.next().unwrap_or_default().trim().to_string();
+    let qty = match parts.next().map(str::trim).filter(|q| !q.is_empty()) {
+        Some(q) => Rate::parse(q).map_err(|e| Error::refused(format!("{spec:?}: quantity {e}")))?.0,
+        None => Decimal::ONE,
+    };
+    if code.is_empty() {
+        return Err(Error::usage(format!("{spec:?}: expected CODE:QTY[:SERIAL]")));
+    }
+    if qty <= Decimal::ZERO {
+        return Err(Error::refused(format!("{spec:?}: the quantity must be positive")));
+    }
+    let serial = parts.next().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
+    Ok((code, qty, serial))
+}
+
+/// Lines from `CODE:QTY[:SERIAL]` specs; priced from the items when `priced`.
+pub fn item_lines(env: &Env, specs: &[String], priced: bool) -> Result<Vec<Line>> {
+    let mut lines = Vec::new();
+    for spec in specs {
+        let (code, qty, serial) = parse_item_spec(spec)?;
+        let item: Item =
+            env.desk.get(&code)?.ok_or_else(|| Error::refused(format!("{spec:?}: unknown item {code:?}")))?;
+        let line = if priced {
+            item_line(&item, qty, item.description.clone(), serial).map_err(|p| Error::refused(p.to_string()))?
+        } else {
+            plain_line(&item, qty, serial)
+        };
+        lines.push(line);
+    }
+    Ok(lines)
+}
+
+/// A line without prices, as on a delivery note.
+pub fn plain_line(item: &Item, qty: Decimal, serial: Option<String>) -> Line {
+    Line {
+        item: Some(item.code.clone()),
+        description: item.description.clone(),
+        qty: Rate(qty),
+        unit: item.unit.clone(),
+        unit_price: None,
+        discount_pct: None,
+        vat_rate: None,
+        vat_nature: None,
+        serial,
+        extra: Default::default(),
+    }
+}

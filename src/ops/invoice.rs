@@ -1,0 +1,67 @@
+//! Invoicing a ticket: what is not yet invoiced (work reports, sales), priced from the
+//! items and `[billing]`, warranty work at 0.00; issued, or shown as a draft.
+
+use std::collections::HashMap;
+
+use crate::model::{Customer, DocKind, Document, Item, PaymentInfo, PaymentMethod, Ticket};
+use crate::rules::{due_date, invoice_lines, totals, unbilled};
+use crate::{Error, Result};
+
+use super::documents::{issue, ticket_document, DocOptions};
+use super::Env;
+
+/// How a ticket is invoiced.
+#[derive(Debug, Clone, Default)]
+pub struct InvoiceOptions {
+    /// Payment terms; the customer's by default.
+    pub terms: Option<String>,
+    /// Payment method; `billing.payment_method` of tkt.toml by default.
+    pub method: Option<PaymentMethod>,
+    pub doc: DocOptions,
+    /// Make the invoice but write nothing.
+    pub dry_run: bool,
+}
+
+/// An invoice issued, or the draft a dry run made.
+pub enum Invoiced {
+    Issued(String),
+    Draft(Box<Document>),
+}
+
+/// Invoices what ticket `id` has not yet had invoiced.
+pub fn invoice_ticket(env: &Env, id: &str, opts: InvoiceOptions) -> Result<Invoiced> {
+    let _lock = env.lock()?;
+    let desk = &env.desk;
+    let ticket: Ticket = desk.load(id)?;
+    let docs = desk.documents(&[DocKind::WorkReport, DocKind::DdtOut, DocKind::Invoice])?;
+    let unbilled = unbilled(&docs, &ticket.id);
+    if unbilled.is_empty() {
+        return Err(Error::refused(format!(
+            "{}: nothing to invoice (no work report or sale not yet invoiced)",
+            ticket.id
+        )));
+    }
+    let items: HashMap<String, Item> = desk.load_all::<Item>()?.into_iter().map(|i| (i.code.clone(), i)).collect();
+    let draft =
+        invoice_lines(&ticket, &unbilled, &items, &desk.config.billing).map_err(|p| Error::refused(p.to_string()))?;
+    let customer: Option<Customer> = desk.get(&ticket.customer)?;
+    let mut doc = ticket_document(env, DocKind::Invoice, &ticket, &opts.doc)?;
+    doc.warranty = Some(ticket.warranty);
+    doc.lines = draft.lines;
+    doc.sources = draft.sources;
+    let terms = opts.terms.or_else(|| customer.and_then(|c| c.payment_terms));
+    doc.payment = Some(PaymentInfo {
+        due_date: due_date(doc.date, terms.as_deref()),
+        terms,
+        method: opts.method.or_else(|| desk.config.billing.payment_method.as_deref().map(PaymentMethod::parse)),
+    });
+    let total = totals(&doc.lines).total;
+    if opts.dry_run {
+        doc.totals = Some(totals(&doc.lines));
+        doc.id = "(draft)".into();
+        env.say(format!("dry run: nothing written; {} would bill {}", ticket.id, doc.sources.join(", ")));
+        return Ok(Invoiced::Draft(Box::new(doc)));
+    }
+    let what = format!("invoice of {total} for {} ({})", ticket.id, doc.sources.join(", "));
+    issue(env, &mut doc, vec![], &what).map(Invoiced::Issued)
+}

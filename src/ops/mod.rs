@@ -1,0 +1,119 @@
+//! The business workflows, one module each: what a command *does*, apart from how it is
+//! asked for and shown.
+//!
+//! Every operation takes an [`Env`] — the desk, the command's single `now` and the actor,
+//! resolved once by whoever calls — plus explicit arguments, and returns an outcome (ids,
+//! what changed). Operations never print and never read the environment or the clock:
+//! what a person should be told goes into the env's notices, which the command line shows.
+//! A mutating operation takes the desk's lock, writes, and makes one commit.
+
+pub mod check;
+pub mod delivery;
+pub mod documents;
+pub mod edit;
+pub mod intake;
+pub mod invoice;
+pub mod orders;
+pub mod records;
+pub mod request;
+pub mod settle;
+pub mod sync;
+pub mod ticket;
+pub mod work;
+
+use std::cell::RefCell;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::desk::{Desk, DeskLock, LOCAL_DIR};
+use crate::git::Author;
+use crate::model::Instant;
+use crate::Result;
+
+/// What an operation works in: the desk, the command's clock and actor, resolved once.
+pub struct Env {
+    pub desk: Desk,
+    /// The operation's single notion of now.
+    pub now: Instant,
+    /// Who acts; commits are authored by them, records say `by: <name>`.
+    pub author: Author,
+    /// How long a mutating operation waits for the desk's lock.
+    pub lock_wait: Duration,
+    /// Someone is at a terminal (git's network transport may ask for a passphrase).
+    pub interactive: bool,
+    notices: RefCell<Vec<Notice>>,
+}
+
+/// Something a person should be told about what an operation did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Notice {
+    /// What happened, for people (hidden by `--quiet`).
+    Info(String),
+    /// Something to look at: a record left as it was, history off, a guess that was made.
+    Warning(String),
+}
+
+impl Env {
+    /// An env acting as `author` at `author.when`, waiting 10 s for the lock.
+    pub fn new(desk: Desk, author: Author) -> Env {
+        Env {
+            desk,
+            now: author.when,
+            author,
+            lock_wait: Duration::from_secs(10),
+            interactive: false,
+            notices: RefCell::new(Vec::new()),
+        }
+    }
+
+    /// The actor's name, as records store it.
+    pub fn actor(&self) -> &str {
+        &self.author.name
+    }
+
+    /// Takes the desk's lock, telling what was finished on behalf of an interrupted command.
+    pub fn lock(&self) -> Result<DeskLock> {
+        let (lock, recovered) = self.desk.lock(self.lock_wait, &self.author)?;
+        for line in recovered {
+            self.warn(format!("an interrupted command was finished: {line}"));
+        }
+        Ok(lock)
+    }
+
+    /// Commits the changed files with one message; says once per desk when the desk is in
+    /// no git repository and history is therefore off.
+    pub fn commit(&self, paths: &[PathBuf], message: &str) -> Result<()> {
+        if !self.desk.commit(paths, message, &self.author)? {
+            let marker = self.desk.root().join(LOCAL_DIR).join("history-off");
+            if !marker.exists() {
+                self.warn(
+                    "this desk is in no git repository: history is off (run `git init` in the desk to turn it on)",
+                );
+                let _ = std::fs::create_dir_all(self.desk.root().join(LOCAL_DIR));
+                let _ = std::fs::write(marker, "");
+            }
+        }
+        Ok(())
+    }
+
+    /// Tells the user what happened.
+    pub fn say(&self, message: impl Into<String>) {
+        self.notices.borrow_mut().push(Notice::Info(message.into()));
+    }
+
+    /// Warns the user.
+    pub fn warn(&self, message: impl Into<String>) {
+        self.notices.borrow_mut().push(Notice::Warning(message.into()));
+    }
+
+    /// The notices so far, oldest first; they are handed out once.
+    pub fn take_notices(&self) -> Vec<Notice> {
+        std::mem::take(&mut self.notices.borrow_mut())
+    }
+}
+
+/// Empty text given for an optional field clears it.
+pub fn optional(text: String) -> Option<String> {
+    let t = text.trim();
+    (!t.is_empty()).then(|| t.to_string())
+}

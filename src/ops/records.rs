@@ -1,0 +1,188 @@
+//! The desk's master data: customers, items, units (equipment) and the state catalog —
+//! created once checked, edited by fields or by hand, a state deleted only when unused.
+
+use std::path::PathBuf;
+
+use crate::desk::Desk;
+use crate::model::{Customer, Equipment, Item, Kind, Record, State, Ticket};
+use crate::rules::{check_catalog, check_customer, check_equipment, check_item, refuse_if_any};
+use crate::{Error, Result};
+
+use super::edit::edit_record;
+use super::Env;
+
+/// Adds a customer with the id given, or the next number; returns its id.
+pub fn create_customer(env: &Env, mut customer: Customer, id: Option<String>) -> Result<String> {
+    let _lock = env.lock()?;
+    refuse_if_any("the customer", check_customer(&customer))?;
+    customer.id = match id {
+        Some(id) => {
+            Kind::Customer.check_id(&id)?;
+            if env.desk.exists(Kind::Customer, &id) {
+                return Err(Error::refused(format!("customer {id} already exists")));
+            }
+            id
+        }
+        None => env.desk.next_id(Kind::Customer, None, None)?,
+    };
+    let path = env.desk.write(&customer)?;
+    env.commit(&[path], &format!("{}: new customer {}", customer.id, customer.name))?;
+    Ok(customer.id)
+}
+
+/// Adds an item under its code.
+pub fn create_item(env: &Env, item: Item) -> Result<()> {
+    let _lock = env.lock()?;
+    Kind::Item.check_id(&item.code)?;
+    if env.desk.exists(Kind::Item, &item.code) {
+        return Err(Error::refused(format!("item {} already exists", item.code)));
+    }
+    if item.description.trim().is_empty() {
+        return Err(Error::usage("an item needs --description"));
+    }
+    refuse_if_any("the item", check_item(&item))?;
+    let path = env.desk.write(&item)?;
+    env.commit(&[path], &format!("{}: new item", item.code))
+}
+
+/// Registers a unit sold to a customer.
+pub fn create_unit(env: &Env, unit: Equipment) -> Result<()> {
+    let _lock = env.lock()?;
+    Kind::Equipment.check_id(&unit.serial)?;
+    if env.desk.exists(Kind::Equipment, &unit.serial) {
+        return Err(Error::refused(format!("equipment {} already exists", unit.serial)));
+    }
+    check_unit(&env.desk, &unit)?;
+    let path = env.desk.write(&unit)?;
+    env.commit(&[path], &format!("{}: new unit of {} for {}", unit.serial, unit.item, unit.customer))?;
+    if let Some(until) = unit.warranty_until {
+        env.say(format!("{}: warranty until {until}", unit.serial));
+    }
+    Ok(())
+}
+
+/// Edits a customer, an item or a unit: `change` makes the new version, which must pass
+/// the checks of its kind.
+pub fn edit_master<T: Master>(env: &Env, id: &str, change: impl FnOnce(&T) -> Result<T>) -> Result<()> {
+    edit_record(env, id, change, |_, after: &T| after.check(&env.desk).map(|()| vec![]))
+}
+
+/// A master record, checked on its own and against the records it names.
+pub trait Master: crate::model::Keyed {
+    fn check(&self, desk: &Desk) -> Result<()>;
+}
+
+impl Master for Customer {
+    fn check(&self, _: &Desk) -> Result<()> {
+        refuse_if_any(&format!("customer {}", self.id), check_customer(self))
+    }
+}
+
+impl Master for Item {
+    fn check(&self, _: &Desk) -> Result<()> {
+        refuse_if_any(&format!("item {}", self.code), check_item(self))
+    }
+}
+
+impl Master for Equipment {
+    fn check(&self, desk: &Desk) -> Result<()> {
+        check_unit(desk, self)
+    }
+}
+
+fn check_unit(desk: &Desk, u: &Equipment) -> Result<()> {
+    let item = if Kind::Item.check_id(&u.item).is_ok() { desk.get::<Item>(&u.item)? } else { None };
+    let customer = Kind::Customer.check_id(&u.customer).is_ok() && desk.get::<Customer>(&u.customer)?.is_some();
+    refuse_if_any(&format!("unit {}", u.serial), check_equipment(u, item.as_ref(), customer))
+}
+
+/// Adds a state to the catalog; `from` are states that may now move to it. A new initial
+/// state takes the place of the old one.
+pub fn create_state(env: &Env, state: State, from: &[String]) -> Result<()> {
+    let _lock = env.lock()?;
+    let desk = &env.desk;
+    Kind::State.check_id(&state.id)?;
+    if desk.exists(Kind::State, &state.id) {
+        return Err(Error::refused(format!("state {} already exists", state.id)));
+    }
+    let catalog = desk.catalog()?;
+    let mut changed: Vec<State> = Vec::new();
+    let mut next = catalog.clone();
+    for s in &mut next {
+        let before = s.clone();
+        if from.contains(&s.id) && !s.transitions.contains(&state.id) {
+            s.transitions.push(state.id.clone());
+        }
+        if state.initial {
+            s.initial = false;
+        }
+        if *s != before {
+            changed.push(s.clone());
+        }
+    }
+    for f in from {
+        if !catalog.iter().any(|s| &s.id == f) {
+            return Err(Error::not_found("state", f));
+        }
+    }
+    next.push(state.clone());
+    refuse_if_any("the state catalog", check_catalog(&next))?;
+    changed.push(state.clone());
+    let paths = changed.iter().map(|s| desk.write(s)).collect::<Result<Vec<_>>>()?;
+    env.commit(&paths, &format!("{}: new state", state.id))
+}
+
+/// Edits a state; the catalog must stay valid, and when the state becomes initial the
+/// previous initial state is changed too and committed alongside.
+pub fn edit_state(env: &Env, id: &str, change: impl FnOnce(&State) -> Result<State>) -> Result<()> {
+    edit_record(env, id, change, |_, after: &State| {
+        let mut catalog = env.desk.catalog()?;
+        let mut others = Vec::new();
+        for s in &mut catalog {
+            if s.id == after.id {
+                *s = after.clone();
+            } else if after.initial && s.initial {
+                s.initial = false;
+                others.push(s.clone());
+            }
+        }
+        refuse_if_any("the state catalog", check_catalog(&catalog))?;
+        let paths = others.iter().map(|s| env.desk.write(s)).collect::<Result<Vec<PathBuf>>>()?;
+        if let Some(other) = others.first() {
+            env.say(format!("{} is no longer the initial state", other.id()));
+        }
+        Ok(paths)
+    })
+}
+
+/// Deletes a state no ticket is in; transitions to it are removed.
+pub fn delete_state(env: &Env, id: &str) -> Result<()> {
+    let _lock = env.lock()?;
+    let desk = &env.desk;
+    let state: State = desk.load(id)?;
+    if state.initial {
+        return Err(Error::refused(format!("{id} is the initial state"))
+            .with_hint("make another state initial first: `tkt state edit OTHER --initial`"));
+    }
+    let in_use: Vec<String> = desk.load_all::<Ticket>()?.into_iter().filter(|t| t.state == id).map(|t| t.id).collect();
+    if !in_use.is_empty() {
+        let shown: Vec<&str> = in_use.iter().take(5).map(String::as_str).collect();
+        let more = if in_use.len() > 5 { format!(" and {} more", in_use.len() - 5) } else { String::new() };
+        return Err(Error::refused(format!(
+            "state {id} is used by {} ticket(s): {}{more}",
+            in_use.len(),
+            shown.join(", ")
+        ))
+        .with_hint("move them to another state first"));
+    }
+    let mut paths = vec![desk.remove(Kind::State, id)?];
+    for mut s in desk.catalog()? {
+        if s.transitions.iter().any(|t| t == id) {
+            s.transitions.retain(|t| t != id);
+            paths.push(desk.write(&s)?);
+        }
+    }
+    env.commit(&paths, &format!("{id}: delete state"))?;
+    env.say(format!("Deleted state {id}"));
+    Ok(())
+}

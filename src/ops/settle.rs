@@ -1,0 +1,195 @@
+//! Money after an invoice: a credit note against it (all, chosen lines, or an amount), a
+//! payment received, a refund paid out against a credit note — never more than allowed.
+
+use rust_decimal::Decimal;
+
+use crate::model::{DocKind, Document, Line, Money, PaymentMethod, Rate};
+use crate::rules::{refundable, totals, Balance};
+use crate::{Error, Result};
+
+use super::documents::{invoice_balance, issue, load_sound_doc, new_document, DocOptions};
+use super::Env;
+
+/// What a credit note credits.
+#[derive(Debug, Clone)]
+pub enum Credit {
+    /// The whole invoice.
+    All,
+    /// Lines of the invoice as `N[:QTY]`.
+    Lines(Vec<String>),
+    /// A taxable amount, at the invoice's VAT rate or the one given.
+    Amount(Money, Option<Rate>),
+}
+
+/// Issues a credit note against `invoice`; returns its id.
+pub fn credit(env: &Env, invoice: &str, what: Credit, reason: &str, opts: &DocOptions) -> Result<String> {
+    let _lock = env.lock()?;
+    let invoice = load_sound_doc(env, invoice, DocKind::Invoice)?;
+    if reason.trim().is_empty() {
+        return Err(Error::refused("--reason must say why the invoice is credited"));
+    }
+    let lines = match what {
+        Credit::Amount(amount, rate) => vec![amount_line(&invoice, amount, rate, reason)?],
+        Credit::All => invoice.lines.clone(),
+        Credit::Lines(specs) => specs.iter().map(|spec| invoice_line(&invoice, spec)).collect::<Result<_>>()?,
+    };
+    let balance = invoice_balance(&env.desk, &invoice)?;
+    let total = totals(&lines).total;
+    if total.0 > balance.creditable() {
+        return Err(Error::refused(format!(
+            "a credit note of {total} is more than what is left of {} ({} invoiced, {} already credited)",
+            invoice.id, balance.invoiced, balance.credited
+        )));
+    }
+    if total.0 <= Decimal::ZERO {
+        return Err(Error::refused(format!("{}: a credit note of {total} credits nothing", invoice.id)));
+    }
+    let mut doc: Document = new_document(env, DocKind::CreditNote, &invoice.customer, opts)?;
+    doc.ticket = invoice.ticket.clone();
+    doc.invoice = Some(invoice.id.clone());
+    doc.reason = Some(reason.trim().to_string());
+    doc.lines = lines;
+    issue(env, &mut doc, vec![], &format!("credit note of {total} on {}", invoice.id))
+}
+
+/// Line N of the invoice, with the quantity asked for (all of it by default).
+fn invoice_line(invoice: &Document, spec: &str) -> Result<Line> {
+    let (n, qty) = match spec.split_once(':') {
+        Some((n, q)) => (n, Some(q)),
+        None => (spec, None),
+    };
+    let n: usize = n.trim().parse().map_err(|_| Error::usage(format!("--line {spec:?}: expected N[:QTY]")))?;
+    let mut line =
+        invoice.lines.get(n.wrapping_sub(1)).cloned().ok_or_else(|| {
+            Error::refused(format!("--line {n}: {} has lines 1 to {}", invoice.id, invoice.lines.len()))
+        })?;
+    if let Some(q) = qty {
+        let q = Rate::parse(q).map_err(|e| Error::refused(format!("--line {spec:?}: {e}")))?;
+        if q.0 <= Decimal::ZERO || q.0 > line.qty.0 {
+            return Err(Error::refused(format!(
+                "--line {spec:?}: the quantity must be more than 0 and at most {}",
+                line.qty
+            )));
+        }
+        line.qty = q;
+    }
+    Ok(line)
+}
+
+/// One line crediting `amount` (taxable) at the invoice's VAT rate.
+fn amount_line(invoice: &Document, amount: Money, rate: Option<Rate>, reason: &str) -> Result<Line> {
+    let vat = invoice.totals.as_ref().map(|t| t.vat.clone()).unwrap_or_default();
+    let (rate, nature) = match rate {
+        Some(r) => (r, vat.iter().find(|v| v.rate == r).and_then(|v| v.nature.clone())),
+        None => match vat.as_slice() {
+            [only] => (only.rate, only.nature.clone()),
+            _ => {
+                let rates: Vec<String> = vat.iter().map(|v| format!("{}%", v.rate)).collect();
+                return Err(Error::usage(format!(
+                    "{} has several VAT rates ({}): give --vat-rate",
+                    invoice.id,
+                    rates.join(", ")
+                )));
+            }
+        },
+    };
+    Ok(Line {
+        item: None,
+        description: format!("Rettifica: {}", reason.trim()),
+        qty: Rate(Decimal::ONE),
+        unit: None,
+        unit_price: Some(amount),
+        discount_pct: None,
+        vat_rate: Some(rate),
+        vat_nature: nature,
+        serial: None,
+        extra: Default::default(),
+    })
+}
+
+/// Money that moves: the amount (all that is allowed when left out), how, and the bank's
+/// or customer's reference.
+#[derive(Debug, Clone, Default)]
+pub struct Movement {
+    pub amount: Option<Money>,
+    pub method: Option<PaymentMethod>,
+    pub reference: Option<String>,
+    pub doc: DocOptions,
+}
+
+/// Records a payment received against `invoice`; returns its id and what is still due.
+pub fn pay(env: &Env, invoice: &str, money: Movement) -> Result<(String, Money)> {
+    let _lock = env.lock()?;
+    let invoice = load_sound_doc(env, invoice, DocKind::Invoice)?;
+    let balance = invoice_balance(&env.desk, &invoice)?;
+    let payable = balance.payable();
+    let amount = checked_amount(
+        money.amount,
+        payable,
+        || {
+            format!(
+                "{}: nothing is due (invoiced {}, credited {}, paid {})",
+                invoice.id, balance.invoiced, balance.credited, balance.paid
+            )
+        },
+        |a| format!("{}: a payment of {a} is more than what is due ({})", invoice.id, Money(payable)),
+    )?;
+    let mut doc = new_document(env, DocKind::Payment, &invoice.customer, &money.doc)?;
+    doc.ticket = invoice.ticket.clone();
+    doc.invoice = Some(invoice.id.clone());
+    doc.amount = Some(amount);
+    doc.method = money.method.or_else(|| invoice.payment.as_ref().and_then(|p| p.method.clone()));
+    doc.reference = money.reference;
+    let id = issue(env, &mut doc, vec![], &format!("payment of {amount} on {}", invoice.id))?;
+    let left = Money(payable - amount.0);
+    env.say(format!("{}: {} still due", invoice.id, left));
+    Ok((id, left))
+}
+
+/// Records a refund paid out against `credit_note`; returns its id.
+pub fn refund(env: &Env, credit_note: &str, money: Movement) -> Result<String> {
+    let _lock = env.lock()?;
+    let note = load_sound_doc(env, credit_note, DocKind::CreditNote)?;
+    let docs = env.desk.documents(&[DocKind::CreditNote, DocKind::Payment, DocKind::Refund])?;
+    let invoice_id = note.invoice.clone().unwrap_or_default();
+    let invoice = load_sound_doc(env, &invoice_id, DocKind::Invoice)?;
+    let balance = Balance::of_invoice(&invoice, &docs);
+    let owed = refundable(&note, &balance, &docs);
+    let amount = checked_amount(
+        money.amount,
+        owed,
+        || {
+            format!(
+                "{}: nothing to refund (the customer has not paid more than {} owes after its credit notes)",
+                note.id, invoice.id
+            )
+        },
+        |a| format!("{}: a refund of {a} is more than the credit note owes ({})", note.id, Money(owed)),
+    )?;
+    let mut doc = new_document(env, DocKind::Refund, &note.customer, &money.doc)?;
+    doc.ticket = note.ticket.clone();
+    doc.credit_note = Some(note.id.clone());
+    doc.amount = Some(amount);
+    doc.method = money.method;
+    doc.reference = money.reference;
+    issue(env, &mut doc, vec![], &format!("refund of {amount} on {}", note.id))
+}
+
+/// The amount asked for (or all that is allowed), refused when nothing is allowed or when
+/// it is more than allowed.
+fn checked_amount(
+    asked: Option<Money>,
+    allowed: Decimal,
+    nothing: impl FnOnce() -> String,
+    too_much: impl FnOnce(Money) -> String,
+) -> Result<Money> {
+    if allowed <= Decimal::ZERO {
+        return Err(Error::refused(nothing()));
+    }
+    match asked {
+        None => Ok(Money(allowed)),
+        Some(a) if a.0 <= Decimal::ZERO => Err(Error::refused(format!("--amount {a}: must be positive"))),
+        Some(a) if a.0 > allowed => Err(Error::refused(too_much(a))),
+        Some(a) => Ok(a),
+    }
+}

@@ -1,0 +1,93 @@
+//! Working as a team: `sync` (hand edits, fetch, record-aware merge, push), the merge
+//! driver that lets a plain `git merge` merge records the same way, and its registration.
+
+use std::path::{Path, PathBuf};
+
+use crate::desk::Desk;
+use crate::files::write_atomic;
+use crate::model::{Instant, Kind};
+use crate::sync::merge::{merge_record, Side};
+use crate::sync::{sync as sync_desk, SyncOptions, SyncReport};
+use crate::{Error, Result};
+
+use super::Env;
+
+/// The line `.gitattributes` needs for the merge driver.
+pub const ATTRIBUTES: &str = "*.yaml merge=tkt";
+
+/// Syncs with `remote` (the branch's upstream, else origin) under the desk's lock.
+pub fn sync(env: &Env, remote: Option<&str>) -> Result<SyncReport> {
+    let _lock = env.lock()?;
+    install_merge_driver(&env.desk)?;
+    sync_desk(&env.desk, &env.author, &SyncOptions { remote, interactive: env.interactive })
+}
+
+/// Writes `.gitattributes` (when it lacks the line) and points the repository's merge
+/// driver at this tkt. Returns the attributes file when it was written.
+pub fn install_merge_driver(desk: &Desk) -> Result<Option<PathBuf>> {
+    let Some(repo) = desk.repo() else { return Ok(None) };
+    let exe = std::env::current_exe().map_err(|e| Error::failure(format!("cannot find the tkt program: {e}")))?;
+    let quoted = format!("'{}'", exe.display().to_string().replace('\'', r"'\''"));
+    repo.set_merge_driver(&format!("{quoted} merge-driver %O %A %B %P"))?;
+    let rel = PathBuf::from(".gitattributes");
+    let path = desk.abs(&rel);
+    let current = std::fs::read_to_string(&path).unwrap_or_default();
+    if current.lines().any(|l| l.trim() == ATTRIBUTES) {
+        return Ok(None);
+    }
+    let mut text = current;
+    if !text.is_empty() && !text.ends_with('\n') {
+        text.push('\n');
+    }
+    text.push_str("# tkt merges records field by field (tkt sync, git merge)\n");
+    text.push_str(ATTRIBUTES);
+    text.push('\n');
+    write_atomic(&path, text.as_bytes())?;
+    Ok(Some(rel))
+}
+
+/// The files git hands its merge driver.
+#[derive(Debug, Clone)]
+pub struct DriverFiles {
+    /// The common ancestor's version (%O).
+    pub base: PathBuf,
+    /// Our version (%A); the result is written here.
+    pub ours: PathBuf,
+    /// Their version (%B).
+    pub theirs: PathBuf,
+    /// The file's path in the repository (%P).
+    pub path: PathBuf,
+}
+
+/// Merges one record for `git merge`. A clean merge, or one whose conflicts are recorded
+/// inside the record, succeeds (returning the conflicting fields); a file that does not
+/// parse, or the same new id on both sides (for `tkt sync` to renumber), fails and leaves
+/// ours.
+pub fn merge_driver(now: Instant, files: &DriverFiles) -> Result<Vec<String>> {
+    let read = |p: &Path| std::fs::read(p).map_err(|e| Error::io(p, e));
+    let (base, ours, theirs) = (read(&files.base)?, read(&files.ours)?, read(&files.theirs)?);
+    let path = &files.path;
+    let kind = (0..path.components().count())
+        .find_map(|skip| Desk::kind_of_path(&path.components().skip(skip).collect::<PathBuf>()));
+    if base.is_empty() && kind.is_some_and(Kind::is_numbered) {
+        return Err(Error::busy(format!(
+            "{}: both sides created this record; run tkt sync, which renumbers the unpublished one",
+            path.display()
+        )));
+    }
+    let parse = |bytes: &[u8], side: &str| {
+        crate::model::from_yaml::<serde_yaml::Value>(bytes)
+            .map_err(|e| Error::busy(format!("{}: the {side} version does not parse: {e}", path.display())))
+    };
+    let base = if base.is_empty() { None } else { Some(parse(&base, "common")?) };
+    let merged = merge_record(
+        base.as_ref(),
+        &parse(&ours, "local")?,
+        &parse(&theirs, "other")?,
+        [&Side::default(), &Side::default()],
+        &now.to_rfc3339(),
+    );
+    let text = serde_yaml::to_string(&merged.value).map_err(|e| Error::failure(e.to_string()))?;
+    write_atomic(&files.ours, text.as_bytes())?;
+    Ok(merged.conflicts)
+}
