@@ -77,7 +77,8 @@ impl Fixture {
 fn opening_a_ticket_numbers_commits_and_tells_without_printing() {
     let f = Fixture::example();
     let env = f.env();
-    let draft = TicketDraft { title: "Caldaia in blocco".into(), customer: Some("C-0001".into()), ..Default::default() };
+    let draft =
+        TicketDraft { title: "Caldaia in blocco".into(), customer: Some("C-0001".into()), ..Default::default() };
     let ticket = create(&env, draft).unwrap();
     assert_eq!(ticket.id, "T-2026-0021");
     assert_eq!(ticket.opened_by, "anna");
@@ -153,8 +154,9 @@ Message-ID: <m1@example.net>\r\nDate: Fri, 27 Nov 2026 08:00:00 +0100\r\n\r\nFa 
     let reply = b"From: chi@example.net\r\nSubject: Re: Caldaia rumorosa\r\nMessage-ID: <m2@example.net>\r\n\
 In-Reply-To: <m1@example.net>\r\n\r\nAnche stamattina.\r\n";
     assert_eq!(import_email(&f.env(), reply).unwrap(), Delivered::Note(id.clone()));
-    let ticket = request::promote(&f.env(), &id, request::Promotion { customer: Some("C-0001".into()), ..Default::default() })
-        .unwrap();
+    let ticket =
+        request::promote(&f.env(), &id, request::Promotion { customer: Some("C-0001".into()), ..Default::default() })
+            .unwrap();
     assert!(f.read(&format!("requests/2026/{id}.yaml")).contains(&format!("ticket: {ticket}")));
 }
 
