@@ -1,14 +1,12 @@
 //! `tkt report NAME`: what is open and how old, who worked how many hours, what was
 //! invoiced, paid and still due, what warranty work cost, which products fail most.
 
-use std::collections::{HashMap, HashSet};
-
 use chrono::NaiveDate;
-use clap::{Args, ValueEnum};
+use clap::Args;
 
-use crate::model::{DocKind, Item, Ticket};
+use crate::ops::query::{run_report, ReportName, ReportQuery};
 use crate::render::{text, Format};
-use crate::report::{self, Data, GroupBy, Params, Report};
+use crate::report::{GroupBy, Report};
 use crate::Result;
 
 use super::{parse_date, Ctx, FormatArg};
@@ -61,88 +59,22 @@ pub struct ReportArgs {
     pub format: FormatArg,
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum ReportName {
-    /// Tickets by state, opened and closed, time to close, backlog.
-    Summary,
-    /// Open tickets by age and assignee (or priority), and overdue ones.
-    Aging,
-    /// Hours and travel by technician, customer or month; billable and warranty.
-    Hours,
-    /// Invoiced, credited, paid, refunded and due, with VAT per rate.
-    Billing,
-    /// Unpaid invoices with due date and days overdue.
-    Receivables,
-    /// Warranty work per item and what it cost at list price.
-    Warranty,
-    /// Tickets per unit or item, and repeat failures.
-    Equipment,
-}
-
-impl ReportName {
-    /// The kinds of document the report reads; the others are never loaded.
-    fn documents(self) -> &'static [DocKind] {
-        match self {
-            ReportName::Summary | ReportName::Aging | ReportName::Equipment => &[],
-            ReportName::Hours | ReportName::Warranty => &[DocKind::WorkReport],
-            ReportName::Billing | ReportName::Receivables => {
-                &[DocKind::Invoice, DocKind::CreditNote, DocKind::Payment, DocKind::Refund]
-            }
-        }
-    }
-}
-
 pub fn cmd_report(ctx: &Ctx, args: ReportArgs) -> Result<()> {
-    let desk = ctx.open_desk()?;
-    let kinds = args.name.documents();
-    let (snap, today) = match &args.as_of {
-        Some(spec) => desk.snapshot_at(spec, kinds)?,
-        None => (desk.snapshot(kinds)?, ctx.now.date_naive()),
-    };
-    let tickets: Vec<Ticket> = snap.tickets.into_iter().filter(|t| keep(&args, t)).collect();
-    let filtered = args.customer.is_some()
-        || args.assignee.is_some()
-        || args.item.is_some()
-        || args.state.is_some()
-        || args.warranty.is_some();
-    let ids: HashSet<&str> = tickets.iter().map(|t| t.id.as_str()).collect();
-    let docs: Vec<_> = snap
-        .docs
-        .into_iter()
-        .filter(|d| match &d.ticket {
-            _ if !filtered => true,
-            Some(t) => ids.contains(t.as_str()),
-            None => args.customer.as_ref().is_some_and(|c| &d.customer == c),
-        })
-        .collect();
-    let items: HashMap<String, Item> = snap.items.into_iter().map(|i| (i.code.clone(), i)).collect();
-    let data =
-        Data { tickets: &tickets, catalog: &snap.catalog, docs: &docs, items: &items, billing: &snap.config.billing };
-    let params = Params {
+    let query = ReportQuery {
+        name: args.name,
         since: args.since,
-        until: args.until.or(args.as_of.as_ref().map(|_| today)),
-        today,
+        until: args.until,
+        customer: args.customer,
+        assignee: args.assignee,
+        item: args.item,
+        state: args.state,
+        warranty: args.warranty,
         group_by: args.group_by,
-        within_days: args.within,
+        as_of: args.as_of,
+        within: args.within,
     };
-    let table = match args.name {
-        ReportName::Summary => report::summary(&data, &params),
-        ReportName::Aging => report::aging(&data, &params),
-        ReportName::Hours => report::hours(&data, &params),
-        ReportName::Billing => report::billing(&data, &params),
-        ReportName::Receivables => report::receivables(&data, &params),
-        ReportName::Warranty => report::warranty(&data, &params),
-        ReportName::Equipment => report::equipment(&data, &params),
-    };
-    print(ctx, args.format.format, &table)
-}
-
-fn keep(args: &ReportArgs, t: &Ticket) -> bool {
-    args.customer.as_ref().is_none_or(|c| &t.customer == c)
-        && args.assignee.as_ref().is_none_or(|a| t.assignee.as_ref() == Some(a))
-        && args.item.as_ref().is_none_or(|i| t.item.as_ref() == Some(i))
-        && args.state.as_ref().is_none_or(|s| &t.state == s)
-        && args.warranty.is_none_or(|w| t.warranty == w)
+    let report = run_report(&ctx.open_desk()?, ctx.now.date_naive(), &query)?;
+    print(ctx, args.format.format, &report)
 }
 
 fn print(ctx: &Ctx, format: Format, report: &Report) -> Result<()> {

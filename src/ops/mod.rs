@@ -14,6 +14,7 @@ pub mod edit;
 pub mod intake;
 pub mod invoice;
 pub mod orders;
+pub mod query;
 pub mod records;
 pub mod request;
 pub mod settle;

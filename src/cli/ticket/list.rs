@@ -1,12 +1,13 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use clap::{Args, ValueEnum};
+use clap::Args;
 
 use crate::desk::Desk;
-use crate::model::{Customer, Priority, SequenceId, State, Ticket};
+use crate::model::{Customer, Priority, Ticket};
+use crate::ops::query::{list_tickets, SortKey, TicketQuery};
 use crate::render::Format;
-use crate::{Error, Result};
+use crate::Result;
 
 use super::super::{parse_date, Ctx, FormatArg};
 
@@ -64,107 +65,27 @@ pub struct TicketListArgs {
     pub format: FormatArg,
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum SortKey {
-    Id,
-    Opened,
-    /// Most urgent first.
-    Priority,
-    Due,
-    /// In catalog order.
-    State,
-    Customer,
-    Assignee,
-}
-
 pub fn cmd_ticket_list(ctx: &Ctx, args: TicketListArgs) -> Result<()> {
-    let desk = ctx.open_desk()?;
-    let catalog = desk.catalog()?;
-    let states = super::super::split_list(&args.state);
-    for s in &states {
-        if !catalog.iter().any(|c| &c.id == s) {
-            let known: Vec<&str> = catalog.iter().map(|c| c.id.as_str()).collect();
-            return Err(Error::not_found("state", s).with_hint(format!("states: {}", known.join(", "))));
-        }
-    }
-    let mut wheres = Vec::new();
-    for w in &args.custom {
-        let (name, value) =
-            w.split_once('=').ok_or_else(|| Error::usage(format!("--where {w:?}: expected NAME=VALUE")))?;
-        if !desk.config.fields.contains_key(name) {
-            return Err(Error::usage(format!("--where {name}: no custom field {name:?} in tkt.toml")));
-        }
-        wheres.push((name.to_string(), value.to_string()));
-    }
-    let closed_state = |s: &str| catalog.iter().find(|c| c.id == s).is_some_and(|c| c.closed);
-    let closed = |t: &Ticket| closed_state(&t.state);
-    let text = args.text.as_ref().map(|t| t.to_lowercase());
-    // State, customer and assignee are tested on the cache's index first, so that only
-    // the tickets that can match are decoded.
-    let may_match = |k: &[String]| match k {
-        [state, customer, assignee] => {
-            (states.is_empty() || states.contains(state))
-                && (!args.open || !closed_state(state))
-                && (!args.closed || closed_state(state))
-                && args.customer.as_ref().is_none_or(|c| c == customer)
-                && args.assignee.as_ref().is_none_or(|a| if a == "-" { assignee.is_empty() } else { a == assignee })
-        }
-        _ => true,
+    let query = TicketQuery {
+        states: super::super::split_list(&args.state),
+        open: args.open,
+        closed: args.closed,
+        customer: args.customer,
+        assignee: args.assignee,
+        priority: args.priority,
+        item: args.item,
+        serial: args.serial,
+        warranty: args.warranty,
+        since: args.since,
+        until: args.until,
+        text: args.text,
+        custom: args.custom,
+        sort: args.sort,
+        reverse: args.reverse,
+        limit: args.limit,
     };
-    let mut tickets: Vec<Ticket> = desk.load_where(&may_match)?;
-    tickets.retain(|t| {
-        let opened = t.opened_at.date_naive();
-        (states.is_empty() || states.contains(&t.state))
-            && (!args.open || !closed(t))
-            && (!args.closed || closed(t))
-            && args.customer.as_ref().is_none_or(|c| &t.customer == c)
-            && args.assignee.as_ref().is_none_or(|a| {
-                if a == "-" {
-                    t.assignee.is_none()
-                } else {
-                    t.assignee.as_ref() == Some(a)
-                }
-            })
-            && args.priority.is_none_or(|p| t.priority == p)
-            && args.item.as_ref().is_none_or(|i| t.item.as_ref() == Some(i))
-            && args.serial.as_ref().is_none_or(|s| t.serial.as_ref() == Some(s))
-            && args.warranty.is_none_or(|w| t.warranty == w)
-            && args.since.is_none_or(|d| opened >= d)
-            && args.until.is_none_or(|d| opened <= d)
-            && text.as_ref().is_none_or(|q| {
-                t.title.to_lowercase().contains(q) || t.problem.as_ref().is_some_and(|p| p.to_lowercase().contains(q))
-            })
-            && wheres.iter().all(|(name, value)| t.custom.get(name).is_some_and(|v| yaml_text(v) == *value))
-    });
-    sort(&mut tickets, args.sort, &catalog);
-    if args.reverse {
-        tickets.reverse();
-    }
-    if let Some(n) = args.limit {
-        tickets.truncate(n);
-    }
-    print_tickets(ctx, &desk, args.format.format, &tickets)
-}
-
-fn sort(tickets: &mut [Ticket], key: SortKey, catalog: &[State]) {
-    let id_key = |t: &Ticket| SequenceId::parse(&t.id).map(|s| (s.year, s.seq, s.series));
-    match key {
-        SortKey::Id => tickets.sort_by_cached_key(id_key),
-        SortKey::Opened => tickets.sort_by_key(|t| t.opened_at),
-        SortKey::Priority => tickets.sort_by_key(|t| std::cmp::Reverse(t.priority)),
-        // Tickets without a due date come last.
-        SortKey::Due => tickets.sort_by_key(|t| (t.due.is_none(), t.due)),
-        SortKey::State => tickets.sort_by_key(|t| catalog.iter().position(|s| s.id == t.state)),
-        SortKey::Customer => tickets.sort_by(|a, b| a.customer.cmp(&b.customer)),
-        SortKey::Assignee => tickets.sort_by(|a, b| a.assignee.cmp(&b.assignee)),
-    }
-}
-
-fn yaml_text(v: &serde_yaml::Value) -> String {
-    match v {
-        serde_yaml::Value::String(s) => s.clone(),
-        other => serde_yaml::to_string(other).map(|s| s.trim().to_string()).unwrap_or_default(),
-    }
+    let desk = ctx.open_desk()?;
+    print_tickets(ctx, &desk, args.format.format, &list_tickets(&desk, &query)?)
 }
 
 /// Prints tickets; the table shows customer names, JSON/YAML/CSV the records.

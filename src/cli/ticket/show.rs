@@ -1,8 +1,10 @@
+use std::io::Write;
+
 use clap::Args;
 
-use crate::model::{Customer, Document, Money, State, Ticket};
+use crate::model::Ticket;
+use crate::ops::query::view_ticket;
 use crate::render::{text, Format};
-use crate::rules::{balances, Balance};
 use crate::Result;
 
 use super::super::{Ctx, FormatArg};
@@ -16,28 +18,17 @@ pub struct TicketShowArgs {
 
 pub fn cmd_ticket_show(ctx: &Ctx, args: TicketShowArgs) -> Result<()> {
     let desk = ctx.open_desk()?;
-    let t: Ticket = desk.load(&args.id)?;
     if args.format.format != Format::Table {
-        return ctx.out().record(args.format.format, &t);
+        return ctx.out().record(args.format.format, &desk.load::<Ticket>(&args.id)?);
     }
-    let state = desk
-        .get::<State>(&t.state)
-        .ok()
-        .flatten()
-        .map(|s| format!("{} ({})", s.name, s.id))
-        .unwrap_or_else(|| t.state.clone());
-    let customer = desk
-        .get::<Customer>(&t.customer)
-        .ok()
-        .flatten()
-        .map(|c| format!("{} {}", c.id, c.name))
-        .unwrap_or_else(|| t.customer.clone());
+    let view = view_ticket(&desk, &args.id)?;
+    let t = &view.ticket;
     let opt = |v: &Option<String>| v.clone().unwrap_or_default();
     let mut card: Vec<(String, String)> = vec![
         ("id".into(), t.id.clone()),
         ("title".into(), t.title.clone()),
-        ("state".into(), state),
-        ("customer".into(), customer),
+        ("state".into(), view.state.clone()),
+        ("customer".into(), view.customer.clone()),
         ("priority".into(), t.priority.as_str().into()),
         ("assignee".into(), opt(&t.assignee)),
         ("category".into(), opt(&t.category)),
@@ -56,7 +47,6 @@ pub fn cmd_ticket_show(ctx: &Ctx, args: TicketShowArgs) -> Result<()> {
     let mut out = ctx.out();
     out.card(&card)?;
     let mut section = |title: &str, body: &str| -> Result<()> {
-        use std::io::Write;
         writeln!(out.out, "\n{title}:")?;
         for line in body.lines() {
             writeln!(out.out, "  {line}")?;
@@ -93,16 +83,14 @@ pub fn cmd_ticket_show(ctx: &Ctx, args: TicketShowArgs) -> Result<()> {
     if !history.is_empty() {
         section("history", &history.join("\n"))?;
     }
-    // Documents point at their ticket; the ticket's list is derived from them. A document
-    // that does not read leaves the ticket readable, with the problem named.
-    let all = match desk.documents_of_ticket(&t.id) {
-        Ok(all) => all,
+    // A document that does not read leaves the ticket readable, with the problem named.
+    let docs = match &view.documents {
+        Ok(docs) => docs,
         Err(e) => {
             ctx.warn(format!("documents not shown: {e}"));
             return Ok(());
         }
     };
-    let docs: Vec<&Document> = all.iter().filter(|d| d.ticket.as_deref() == Some(t.id.as_str())).collect();
     if !docs.is_empty() {
         let lines: Vec<String> = docs
             .iter()
@@ -113,20 +101,13 @@ pub fn cmd_ticket_show(ctx: &Ctx, args: TicketShowArgs) -> Result<()> {
             })
             .collect();
         section("documents", &lines.join("\n"))?;
-        let all_balances = balances(&all);
-        let invoices: Vec<&Balance> = docs.iter().filter_map(|d| all_balances.get(&d.id)).collect();
-        if !invoices.is_empty() {
-            let sum = |f: fn(&Balance) -> Money| Money(invoices.iter().map(|b| f(b).0).sum());
-            let line = format!(
-                "invoiced {}  credited {}  paid {}  refunded {}  due {}",
-                sum(|b| b.invoiced),
-                sum(|b| b.credited),
-                sum(|b| b.paid),
-                sum(|b| b.refunded),
-                sum(|b| b.due)
-            );
-            section("balance", &line)?;
-        }
+    }
+    if let Some(b) = &view.balance {
+        let line = format!(
+            "invoiced {}  credited {}  paid {}  refunded {}  due {}",
+            b.invoiced, b.credited, b.paid, b.refunded, b.due
+        );
+        section("balance", &line)?;
     }
     Ok(())
 }

@@ -1,0 +1,276 @@
+//! The read workflows: which tickets match a filter and in what order, what a ticket's
+//! page shows beside the ticket, and a report over the desk now or in the past.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::NaiveDate;
+
+use crate::desk::Desk;
+use crate::model::{Customer, DocKind, Document, Item, Money, Priority, SequenceId, State, Ticket};
+use crate::report::{self, Data, GroupBy, Params, Report};
+use crate::rules::{balances, Balance};
+use crate::{Error, Result};
+
+/// Which tickets, in what order; empty fields do not filter.
+#[derive(Debug, Clone, Default)]
+pub struct TicketQuery {
+    pub states: Vec<String>,
+    pub open: bool,
+    pub closed: bool,
+    pub customer: Option<String>,
+    /// `-` for unassigned tickets.
+    pub assignee: Option<String>,
+    pub priority: Option<Priority>,
+    pub item: Option<String>,
+    pub serial: Option<String>,
+    pub warranty: Option<bool>,
+    pub since: Option<NaiveDate>,
+    pub until: Option<NaiveDate>,
+    /// In the title or the problem, any case.
+    pub text: Option<String>,
+    /// Custom fields as `NAME=VALUE`.
+    pub custom: Vec<String>,
+    pub sort: SortKey,
+    pub reverse: bool,
+    pub limit: Option<usize>,
+}
+
+/// How tickets are ordered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum SortKey {
+    #[default]
+    Id,
+    Opened,
+    /// Most urgent first.
+    Priority,
+    Due,
+    /// In catalog order.
+    State,
+    Customer,
+    Assignee,
+}
+
+/// The tickets that match, decoding only those whose state, customer and assignee can
+/// match when the cache is fresh.
+pub fn list_tickets(desk: &Desk, q: &TicketQuery) -> Result<Vec<Ticket>> {
+    let catalog = desk.catalog()?;
+    for s in &q.states {
+        if !catalog.iter().any(|c| &c.id == s) {
+            let known: Vec<&str> = catalog.iter().map(|c| c.id.as_str()).collect();
+            return Err(Error::not_found("state", s).with_hint(format!("states: {}", known.join(", "))));
+        }
+    }
+    let mut wheres = Vec::new();
+    for w in &q.custom {
+        let (name, value) =
+            w.split_once('=').ok_or_else(|| Error::usage(format!("--where {w:?}: expected NAME=VALUE")))?;
+        if !desk.config.fields.contains_key(name) {
+            return Err(Error::usage(format!("--where {name}: no custom field {name:?} in tkt.toml")));
+        }
+        wheres.push((name.to_string(), value.to_string()));
+    }
+    let closed_state = |s: &str| catalog.iter().find(|c| c.id == s).is_some_and(|c| c.closed);
+    let assigned = |a: &str, to: Option<&str>| if a == "-" { to.is_none_or(str::is_empty) } else { to == Some(a) };
+    let text = q.text.as_ref().map(|t| t.to_lowercase());
+    let indexed = |state: &str, customer: &str, assignee: Option<&str>| {
+        (q.states.is_empty() || q.states.iter().any(|s| s == state))
+            && (!q.open || !closed_state(state))
+            && (!q.closed || closed_state(state))
+            && q.customer.as_deref().is_none_or(|c| c == customer)
+            && q.assignee.as_deref().is_none_or(|a| assigned(a, assignee))
+    };
+    // State, customer and assignee are tested on the cache's index first, so that only
+    // the tickets that can match are decoded.
+    let may_match = |k: &[String]| match k {
+        [state, customer, assignee] => indexed(state, customer, Some(assignee.as_str())),
+        _ => true,
+    };
+    let mut tickets: Vec<Ticket> = desk.load_where(&may_match)?;
+    tickets.retain(|t| {
+        let opened = t.opened_at.date_naive();
+        indexed(&t.state, &t.customer, t.assignee.as_deref())
+            && q.priority.is_none_or(|p| t.priority == p)
+            && q.item.as_ref().is_none_or(|i| t.item.as_ref() == Some(i))
+            && q.serial.as_ref().is_none_or(|s| t.serial.as_ref() == Some(s))
+            && q.warranty.is_none_or(|w| t.warranty == w)
+            && q.since.is_none_or(|d| opened >= d)
+            && q.until.is_none_or(|d| opened <= d)
+            && text.as_ref().is_none_or(|s| {
+                t.title.to_lowercase().contains(s) || t.problem.as_ref().is_some_and(|p| p.to_lowercase().contains(s))
+            })
+            && wheres.iter().all(|(name, value)| t.custom.get(name).is_some_and(|v| yaml_text(v) == *value))
+    });
+    sort(&mut tickets, q.sort, &catalog);
+    if q.reverse {
+        tickets.reverse();
+    }
+    if let Some(n) = q.limit {
+        tickets.truncate(n);
+    }
+    Ok(tickets)
+}
+
+fn sort(tickets: &mut [Ticket], key: SortKey, catalog: &[State]) {
+    let id_key = |t: &Ticket| SequenceId::parse(&t.id).map(|s| (s.year, s.seq, s.series));
+    match key {
+        SortKey::Id => tickets.sort_by_cached_key(id_key),
+        SortKey::Opened => tickets.sort_by_key(|t| t.opened_at),
+        SortKey::Priority => tickets.sort_by_key(|t| std::cmp::Reverse(t.priority)),
+        // Tickets without a due date come last.
+        SortKey::Due => tickets.sort_by_key(|t| (t.due.is_none(), t.due)),
+        SortKey::State => tickets.sort_by_key(|t| catalog.iter().position(|s| s.id == t.state)),
+        SortKey::Customer => tickets.sort_by(|a, b| a.customer.cmp(&b.customer)),
+        SortKey::Assignee => tickets.sort_by(|a, b| a.assignee.cmp(&b.assignee)),
+    }
+}
+
+fn yaml_text(v: &serde_yaml::Value) -> String {
+    match v {
+        serde_yaml::Value::String(s) => s.clone(),
+        other => serde_yaml::to_string(other).map(|s| s.trim().to_string()).unwrap_or_default(),
+    }
+}
+
+/// What a ticket's page shows beside the ticket.
+pub struct TicketView {
+    pub ticket: Ticket,
+    /// `Name (id)` of its state, or the id when the state is not in the catalog.
+    pub state: String,
+    /// `C-0001 Name` of its customer, or the id when unknown.
+    pub customer: String,
+    /// Its documents, or why they could not be read (the ticket is shown anyway).
+    pub documents: Result<Vec<Document>>,
+    /// The sum of its invoices' balances, when it has invoices.
+    pub balance: Option<Balance>,
+}
+
+/// A ticket with its state and customer names, its documents and its invoices' balance.
+/// Documents point at their ticket; the ticket's list is derived from them.
+pub fn view_ticket(desk: &Desk, id: &str) -> Result<TicketView> {
+    let ticket: Ticket = desk.load(id)?;
+    let state = desk.get::<State>(&ticket.state).ok().flatten().map(|s| format!("{} ({})", s.name, s.id));
+    let customer = desk.get::<Customer>(&ticket.customer).ok().flatten().map(|c| format!("{} {}", c.id, c.name));
+    let (documents, balance) = match desk.documents_of_ticket(&ticket.id) {
+        Ok(all) => {
+            let all_balances = balances(&all);
+            let docs: Vec<Document> =
+                all.into_iter().filter(|d| d.ticket.as_deref() == Some(ticket.id.as_str())).collect();
+            let invoices: Vec<&Balance> = docs.iter().filter_map(|d| all_balances.get(&d.id)).collect();
+            let sum = |f: fn(&Balance) -> Money| Money(invoices.iter().map(|b| f(b).0).sum());
+            let balance = (!invoices.is_empty()).then(|| Balance {
+                invoiced: sum(|b| b.invoiced),
+                credited: sum(|b| b.credited),
+                paid: sum(|b| b.paid),
+                refunded: sum(|b| b.refunded),
+                due: sum(|b| b.due),
+            });
+            (Ok(docs), balance)
+        }
+        Err(e) => (Err(e), None),
+    };
+    Ok(TicketView {
+        state: state.unwrap_or_else(|| ticket.state.clone()),
+        customer: customer.unwrap_or_else(|| ticket.customer.clone()),
+        ticket,
+        documents,
+        balance,
+    })
+}
+
+/// The reports tkt computes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportName {
+    /// Tickets by state, opened and closed, time to close, backlog.
+    Summary,
+    /// Open tickets by age and assignee (or priority), and overdue ones.
+    Aging,
+    /// Hours and travel by technician, customer or month; billable and warranty.
+    Hours,
+    /// Invoiced, credited, paid, refunded and due, with VAT per rate.
+    Billing,
+    /// Unpaid invoices with due date and days overdue.
+    Receivables,
+    /// Warranty work per item and what it cost at list price.
+    Warranty,
+    /// Tickets per unit or item, and repeat failures.
+    Equipment,
+}
+
+impl ReportName {
+    /// The kinds of document the report reads; the others are never loaded.
+    fn documents(self) -> &'static [DocKind] {
+        match self {
+            ReportName::Summary | ReportName::Aging | ReportName::Equipment => &[],
+            ReportName::Hours | ReportName::Warranty => &[DocKind::WorkReport],
+            ReportName::Billing | ReportName::Receivables => {
+                &[DocKind::Invoice, DocKind::CreditNote, DocKind::Payment, DocKind::Refund]
+            }
+        }
+    }
+}
+
+/// A report and what it covers.
+#[derive(Debug, Clone)]
+pub struct ReportQuery {
+    pub name: ReportName,
+    pub since: Option<NaiveDate>,
+    pub until: Option<NaiveDate>,
+    pub customer: Option<String>,
+    pub assignee: Option<String>,
+    pub item: Option<String>,
+    pub state: Option<String>,
+    pub warranty: Option<bool>,
+    pub group_by: Option<GroupBy>,
+    /// The desk as it was on this day or at this revision, from git history.
+    pub as_of: Option<String>,
+    /// equipment: a ticket within this many days of the previous one on a unit is a repeat.
+    pub within: i64,
+}
+
+/// Computes a report on the desk as it is (`today`), or as it was (`as_of`).
+pub fn run_report(desk: &Desk, today: NaiveDate, q: &ReportQuery) -> Result<Report> {
+    let kinds = q.name.documents();
+    let (snap, today) = match &q.as_of {
+        Some(spec) => desk.snapshot_at(spec, kinds)?,
+        None => (desk.snapshot(kinds)?, today),
+    };
+    let keep = |t: &Ticket| {
+        q.customer.as_ref().is_none_or(|c| &t.customer == c)
+            && q.assignee.as_ref().is_none_or(|a| t.assignee.as_ref() == Some(a))
+            && q.item.as_ref().is_none_or(|i| t.item.as_ref() == Some(i))
+            && q.state.as_ref().is_none_or(|s| &t.state == s)
+            && q.warranty.is_none_or(|w| t.warranty == w)
+    };
+    let tickets: Vec<Ticket> = snap.tickets.into_iter().filter(keep).collect();
+    let filtered =
+        q.customer.is_some() || q.assignee.is_some() || q.item.is_some() || q.state.is_some() || q.warranty.is_some();
+    let ids: HashSet<&str> = tickets.iter().map(|t| t.id.as_str()).collect();
+    let docs: Vec<_> = snap
+        .docs
+        .into_iter()
+        .filter(|d| match &d.ticket {
+            _ if !filtered => true,
+            Some(t) => ids.contains(t.as_str()),
+            None => q.customer.as_ref().is_some_and(|c| &d.customer == c),
+        })
+        .collect();
+    let items: HashMap<String, Item> = snap.items.into_iter().map(|i| (i.code.clone(), i)).collect();
+    let data =
+        Data { tickets: &tickets, catalog: &snap.catalog, docs: &docs, items: &items, billing: &snap.config.billing };
+    let params = Params {
+        since: q.since,
+        until: q.until.or(q.as_of.as_ref().map(|_| today)),
+        today,
+        group_by: q.group_by,
+        within_days: q.within,
+    };
+    Ok(match q.name {
+        ReportName::Summary => report::summary(&data, &params),
+        ReportName::Aging => report::aging(&data, &params),
+        ReportName::Hours => report::hours(&data, &params),
+        ReportName::Billing => report::billing(&data, &params),
+        ReportName::Receivables => report::receivables(&data, &params),
+        ReportName::Warranty => report::warranty(&data, &params),
+        ReportName::Equipment => report::equipment(&data, &params),
+    })
+}
