@@ -3,6 +3,7 @@
 use clap::{Args, Subcommand};
 
 use crate::model::Customer;
+use crate::ops::query::find_customers;
 use crate::ops::{optional, records};
 use crate::{Error, Result};
 
@@ -137,17 +138,7 @@ pub fn run(ctx: &Ctx, cmd: CustomerCommand) -> Result<()> {
     match cmd {
         CustomerCommand::Create(args) => cmd_customer_create(ctx, args),
         CustomerCommand::List { text, format } => {
-            let desk = ctx.open_desk()?;
-            let mut customers: Vec<Customer> = desk.load_all()?;
-            if let Some(text) = text.map(|t| t.to_lowercase()) {
-                customers.retain(|c| {
-                    [Some(&c.name), c.vat_number.as_ref(), c.address.city.as_ref(), c.email.as_ref()]
-                        .into_iter()
-                        .flatten()
-                        .any(|v| v.to_lowercase().contains(&text))
-                });
-            }
-            print_customers(ctx, format, &customers)
+            print_customers(ctx, format, &find_customers(&ctx.open_desk()?, text.as_deref())?)
         }
         CustomerCommand::Show { id, format } => {
             let desk = ctx.open_desk()?;

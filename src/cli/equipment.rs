@@ -3,10 +3,10 @@
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
 
-use crate::desk::Desk;
-use crate::model::{Equipment, Item, Ticket};
-use crate::ops::{optional, records};
-use crate::rules::{warranty_covers, warranty_end};
+use crate::model::Equipment;
+use crate::ops::query::{list_units, unit_tickets};
+use crate::ops::records::{self, UnitChanges};
+use crate::rules::warranty_covers;
 use crate::{Error, Result};
 
 use super::editor::edit_in_editor;
@@ -75,6 +75,20 @@ pub struct EquipmentFields {
     pub notes: Option<String>,
 }
 
+impl EquipmentFields {
+    fn changes(self) -> UnitChanges {
+        let f = self;
+        UnitChanges {
+            item: f.item,
+            customer: f.customer,
+            sold_on: f.sold_on,
+            warranty_until: f.warranty_until,
+            location: f.location,
+            notes: f.notes,
+        }
+    }
+}
+
 pub fn run(ctx: &Ctx, cmd: EquipmentCommand) -> Result<()> {
     let desk = ctx.open_desk()?;
     if !desk.config.features.serial_numbers {
@@ -84,13 +98,8 @@ pub fn run(ctx: &Ctx, cmd: EquipmentCommand) -> Result<()> {
     match cmd {
         EquipmentCommand::Create { serial, fields } => cmd_equipment_create(ctx, serial, fields),
         EquipmentCommand::List { customer, item, in_warranty, format } => {
-            let mut units: Vec<Equipment> = desk.load_all()?;
             let today = ctx.now.date_naive();
-            units.retain(|u| {
-                customer.as_ref().is_none_or(|c| &u.customer == c)
-                    && item.as_ref().is_none_or(|i| &u.item == i)
-                    && (!in_warranty || warranty_covers(u, today))
-            });
+            let units = list_units(&desk, customer.as_deref(), item.as_deref(), in_warranty.then_some(today))?;
             let opt_date = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
             ctx.out().records(
                 format.format,
@@ -125,19 +134,13 @@ pub fn run(ctx: &Ctx, cmd: EquipmentCommand) -> Result<()> {
             ctx.run(|env| {
                 records::edit_master(env, &serial, |before: &Equipment| {
                     let mut after = before.clone();
-                    apply(&env.desk, fields, &mut after)?;
+                    fields.changes().apply(&env.desk, &mut after)?;
                     Ok(after)
                 })
             })
         }
         EquipmentCommand::History { serial, format } => {
-            desk.load::<Equipment>(&serial)?;
-            let tickets: Vec<Ticket> = desk
-                .load_all::<Ticket>()?
-                .into_iter()
-                .filter(|t| t.serial.as_deref() == Some(serial.as_str()))
-                .collect();
-            print_tickets(ctx, &desk, format.format, &tickets)
+            print_tickets(ctx, &desk, format.format, &unit_tickets(&desk, &serial)?)
         }
     }
 }
@@ -159,35 +162,8 @@ fn cmd_equipment_create(ctx: &Ctx, serial: String, fields: EquipmentFields) -> R
         extra: Default::default(),
     };
     ctx.run(|env| {
-        apply(&env.desk, fields, &mut unit)?;
+        fields.changes().apply(&env.desk, &mut unit)?;
         records::create_unit(env, unit.clone())
     })?;
     ctx.print_id(&unit.serial)
-}
-
-/// Applies flags; a new sale date recomputes the warranty end unless it is given too.
-fn apply(desk: &Desk, f: EquipmentFields, u: &mut Equipment) -> Result<()> {
-    if let Some(i) = f.item {
-        u.item = i;
-    }
-    if let Some(c) = f.customer {
-        u.customer = c;
-    }
-    if let Some(s) = f.sold_on {
-        u.sold_on = Some(s);
-        if f.warranty_until.is_none() {
-            let months = desk.get::<Item>(&u.item)?.and_then(|i| i.warranty_months);
-            u.warranty_until = months.and_then(|m| warranty_end(s, m));
-        }
-    }
-    if let Some(w) = f.warranty_until {
-        u.warranty_until = Some(w);
-    }
-    if let Some(l) = f.location {
-        u.location = optional(l);
-    }
-    if let Some(n) = f.notes {
-        u.notes = optional(n);
-    }
-    Ok(())
 }

@@ -5,6 +5,7 @@ use clap::{Args, Subcommand};
 
 use crate::model::{Channel, Contact, Priority, Request, RequestStatus};
 use crate::ops::optional;
+use crate::ops::query::list_requests;
 use crate::ops::request::{self, Promotion};
 use crate::Result;
 
@@ -136,13 +137,7 @@ fn cmd_request_create(ctx: &Ctx, args: RequestCreateArgs) -> Result<()> {
 }
 
 fn cmd_request_list(ctx: &Ctx, args: RequestListArgs) -> Result<()> {
-    let desk = ctx.open_desk()?;
-    let mut requests: Vec<Request> = desk.load_all()?;
-    requests.retain(|r| {
-        args.status.as_ref().is_none_or(|s| &r.status == s)
-            && args.channel.as_ref().is_none_or(|c| &r.channel == c)
-            && args.customer.as_ref().is_none_or(|c| r.customer.as_ref() == Some(c))
-    });
+    let requests = list_requests(&ctx.open_desk()?, args.status, args.channel, args.customer.as_deref())?;
     let from = |r: &Request| {
         r.customer.clone().or_else(|| r.contact.email.clone()).or_else(|| r.contact.name.clone()).unwrap_or_default()
     };

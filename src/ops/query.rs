@@ -6,9 +6,14 @@ use std::collections::{HashMap, HashSet};
 use chrono::NaiveDate;
 
 use crate::desk::Desk;
-use crate::model::{Customer, DocKind, Document, Item, Money, Priority, SequenceId, State, Ticket};
+use serde::Serialize;
+
+use crate::model::{
+    field_changes, Channel, Customer, DocKind, Document, Equipment, FieldChange, Instant, Item, Kind, Money, Priority,
+    Request, RequestStatus, SequenceId, State, Ticket,
+};
 use crate::report::{self, Data, GroupBy, Params, Report};
-use crate::rules::{balances, Balance};
+use crate::rules::{balances, warranty_covers, Balance};
 use crate::{Error, Result};
 
 /// Which tickets, in what order; empty fields do not filter.
@@ -175,6 +180,137 @@ pub fn view_ticket(desk: &Desk, id: &str) -> Result<TicketView> {
         documents,
         balance,
     })
+}
+
+/// One commit that changed a ticket, with its changes field by field.
+#[derive(Debug, Clone, Serialize)]
+pub struct LogEntry {
+    pub commit: String,
+    pub at: Instant,
+    pub by: String,
+    pub message: String,
+    pub changes: Vec<FieldChange>,
+}
+
+/// Who changed what of ticket `id` and when, from git history, newest first.
+pub fn ticket_history(desk: &Desk, id: &str) -> Result<Vec<LogEntry>> {
+    let path = Kind::Ticket.path_for(id)?;
+    let repo = desk.repo().ok_or_else(|| Error::failure("history is off: the desk is in no git repository"))?;
+    let revisions = repo.file_history(&path)?;
+    if revisions.is_empty() {
+        desk.load::<Ticket>(id)?;
+    }
+    Ok(revisions
+        .into_iter()
+        .map(|r| LogEntry {
+            changes: field_changes(r.before.as_deref(), r.after.as_deref()),
+            commit: r.commit,
+            at: r.at,
+            by: r.author,
+            message: r.message,
+        })
+        .collect())
+}
+
+/// The units of the desk, filtered by customer, item and warranty on `today`.
+pub fn list_units(
+    desk: &Desk,
+    customer: Option<&str>,
+    item: Option<&str>,
+    in_warranty: Option<NaiveDate>,
+) -> Result<Vec<Equipment>> {
+    let mut units: Vec<Equipment> = desk.load_all()?;
+    units.retain(|u| {
+        customer.is_none_or(|c| u.customer == c)
+            && item.is_none_or(|i| u.item == i)
+            && in_warranty.is_none_or(|day| warranty_covers(u, day))
+    });
+    Ok(units)
+}
+
+/// The tickets about unit `serial`, which must exist.
+pub fn unit_tickets(desk: &Desk, serial: &str) -> Result<Vec<Ticket>> {
+    desk.load::<Equipment>(serial)?;
+    let mut tickets: Vec<Ticket> = desk.load_all()?;
+    tickets.retain(|t| t.serial.as_deref() == Some(serial));
+    Ok(tickets)
+}
+
+/// Which documents; empty fields do not filter.
+#[derive(Debug, Clone, Default)]
+pub struct DocQuery {
+    pub kinds: Vec<DocKind>,
+    pub ticket: Option<String>,
+    pub customer: Option<String>,
+    pub since: Option<NaiveDate>,
+    pub until: Option<NaiveDate>,
+    /// Only invoices with something still due.
+    pub unpaid: bool,
+}
+
+/// The documents that match, in id order per kind, with where each stands (an invoice
+/// settled or due, what a payment or refund is on, an order's status, a DDT's causale).
+pub fn list_documents(desk: &Desk, q: &DocQuery) -> Result<(Vec<Document>, HashMap<String, String>)> {
+    let all = desk.documents(&[])?;
+    let kinds = if q.unpaid { vec![DocKind::Invoice] } else { q.kinds.clone() };
+    let balances = balances(&all);
+    let due = |d: &Document| balances.get(&d.id).map(|b| b.due).unwrap_or_default();
+    let docs: Vec<Document> = all
+        .into_iter()
+        .filter(|d| {
+            (kinds.is_empty() || kinds.contains(&d.kind))
+                && q.ticket.as_ref().is_none_or(|t| d.ticket.as_ref() == Some(t))
+                && q.customer.as_ref().is_none_or(|c| &d.customer == c)
+                && q.since.is_none_or(|s| d.date >= s)
+                && q.until.is_none_or(|u| d.date <= u)
+                && (!q.unpaid || due(d).0.is_sign_positive() && !due(d).0.is_zero())
+        })
+        .collect();
+    let status = |d: &Document| match d.kind {
+        DocKind::Invoice if due(d).0.is_zero() => "settled".to_string(),
+        DocKind::Invoice => format!("due {}", due(d)),
+        DocKind::CreditNote | DocKind::Payment => format!("on {}", d.invoice.as_deref().unwrap_or("?")),
+        DocKind::Refund => format!("on {}", d.credit_note.as_deref().unwrap_or("?")),
+        _ => d
+            .status
+            .as_ref()
+            .map(ToString::to_string)
+            .or_else(|| d.purpose.as_ref().map(ToString::to_string))
+            .or_else(|| d.reason.clone())
+            .unwrap_or_default(),
+    };
+    let statuses = docs.iter().map(|d| (d.id.clone(), status(d))).collect();
+    Ok((docs, statuses))
+}
+
+/// The customers whose name, VAT number, city or e-mail contains `text` (any case).
+pub fn find_customers(desk: &Desk, text: Option<&str>) -> Result<Vec<Customer>> {
+    let mut customers: Vec<Customer> = desk.load_all()?;
+    if let Some(text) = text.map(str::to_lowercase) {
+        customers.retain(|c| {
+            [Some(&c.name), c.vat_number.as_ref(), c.address.city.as_ref(), c.email.as_ref()]
+                .into_iter()
+                .flatten()
+                .any(|v| v.to_lowercase().contains(&text))
+        });
+    }
+    Ok(customers)
+}
+
+/// The requests with this status, from this channel, of this customer.
+pub fn list_requests(
+    desk: &Desk,
+    status: Option<RequestStatus>,
+    channel: Option<Channel>,
+    customer: Option<&str>,
+) -> Result<Vec<Request>> {
+    let mut requests: Vec<Request> = desk.load_all()?;
+    requests.retain(|r| {
+        status.as_ref().is_none_or(|s| &r.status == s)
+            && channel.as_ref().is_none_or(|c| &r.channel == c)
+            && customer.is_none_or(|c| r.customer.as_deref() == Some(c))
+    });
+    Ok(requests)
 }
 
 /// The reports tkt computes.

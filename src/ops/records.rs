@@ -5,11 +5,13 @@ use std::path::PathBuf;
 
 use crate::desk::Desk;
 use crate::model::{Customer, Equipment, Item, Kind, Record, State, Ticket};
-use crate::rules::{check_catalog, check_customer, check_equipment, check_item, refuse_if_any};
+use chrono::NaiveDate;
+
+use crate::rules::{check_catalog, check_customer, check_equipment, check_item, refuse_if_any, warranty_end};
 use crate::{Error, Result};
 
 use super::edit::edit_record;
-use super::Env;
+use super::{optional, Env};
 
 /// Adds a customer with the id given, or the next number; returns its id.
 pub fn create_customer(env: &Env, mut customer: Customer, id: Option<String>) -> Result<String> {
@@ -59,6 +61,47 @@ pub fn create_unit(env: &Env, unit: Equipment) -> Result<()> {
         env.say(format!("{}: warranty until {until}", unit.serial));
     }
     Ok(())
+}
+
+/// Changes to a unit's fields; `None` leaves a field alone, empty text clears one.
+#[derive(Debug, Clone, Default)]
+pub struct UnitChanges {
+    pub item: Option<String>,
+    pub customer: Option<String>,
+    pub sold_on: Option<NaiveDate>,
+    pub warranty_until: Option<NaiveDate>,
+    pub location: Option<String>,
+    pub notes: Option<String>,
+}
+
+impl UnitChanges {
+    /// Applies the changes; a new sale date recomputes the warranty's end from the item's
+    /// warranty months, unless the end is given too.
+    pub fn apply(self, desk: &Desk, u: &mut Equipment) -> Result<()> {
+        if let Some(i) = self.item {
+            u.item = i;
+        }
+        if let Some(c) = self.customer {
+            u.customer = c;
+        }
+        if let Some(s) = self.sold_on {
+            u.sold_on = Some(s);
+            if self.warranty_until.is_none() {
+                let months = desk.get::<Item>(&u.item)?.and_then(|i| i.warranty_months);
+                u.warranty_until = months.and_then(|m| warranty_end(s, m));
+            }
+        }
+        if let Some(w) = self.warranty_until {
+            u.warranty_until = Some(w);
+        }
+        if let Some(l) = self.location {
+            u.location = optional(l);
+        }
+        if let Some(n) = self.notes {
+            u.notes = optional(n);
+        }
+        Ok(())
+    }
 }
 
 /// Edits a customer, an item or a unit: `change` makes the new version, which must pass

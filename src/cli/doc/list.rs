@@ -2,8 +2,8 @@ use chrono::NaiveDate;
 use clap::Args;
 
 use crate::model::{Customer, DocKind, Document};
+use crate::ops::query::{list_documents, DocQuery};
 use crate::render::Format;
-use crate::rules::balances;
 use crate::Result;
 
 use super::super::{parse_date, Ctx, FormatArg};
@@ -34,51 +34,21 @@ pub struct DocListArgs {
 
 pub fn cmd_doc_list(ctx: &Ctx, args: DocListArgs) -> Result<()> {
     let desk = ctx.open_desk()?;
-    let all = desk.documents(&[])?;
-    let mut kinds = args.kind.clone();
-    if args.unpaid {
-        kinds = vec![DocKind::Invoice];
-    }
-    let balances = balances(&all);
-    let due = |d: &Document| balances.get(&d.id).map(|b| b.due).unwrap_or_default();
-    let docs: Vec<Document> = all
-        .iter()
-        .filter(|d| {
-            (kinds.is_empty() || kinds.contains(&d.kind))
-                && args.ticket.as_ref().is_none_or(|t| d.ticket.as_ref() == Some(t))
-                && args.customer.as_ref().is_none_or(|c| &d.customer == c)
-                && args.since.is_none_or(|s| d.date >= s)
-                && args.until.is_none_or(|u| d.date <= u)
-                && (!args.unpaid || due(d).0.is_sign_positive() && !due(d).0.is_zero())
-        })
-        .cloned()
-        .collect();
+    let query = DocQuery {
+        kinds: args.kind,
+        ticket: args.ticket,
+        customer: args.customer,
+        since: args.since,
+        until: args.until,
+        unpaid: args.unpaid,
+    };
+    let (docs, statuses) = list_documents(&desk, &query)?;
     let names: std::collections::HashMap<String, String> = if args.format.format == Format::Table {
         desk.load_all::<Customer>()?.into_iter().map(|c| (c.id, c.name)).collect()
     } else {
         Default::default()
     };
-    let status = |d: &Document| -> String {
-        match d.kind {
-            DocKind::Invoice => {
-                let b = &balances[&d.id];
-                if b.due.0.is_zero() {
-                    "settled".into()
-                } else {
-                    format!("due {}", b.due)
-                }
-            }
-            DocKind::CreditNote | DocKind::Payment => format!("on {}", d.invoice.as_deref().unwrap_or("?")),
-            DocKind::Refund => format!("on {}", d.credit_note.as_deref().unwrap_or("?")),
-            _ => d
-                .status
-                .as_ref()
-                .map(ToString::to_string)
-                .or_else(|| d.purpose.as_ref().map(ToString::to_string))
-                .or_else(|| d.reason.clone())
-                .unwrap_or_default(),
-        }
-    };
+    let status = |d: &Document| statuses.get(&d.id).cloned().unwrap_or_default();
     let amount =
         |d: &Document| if d.totals.is_some() || d.amount.is_some() { d.value().to_string() } else { String::new() };
     ctx.out().records(

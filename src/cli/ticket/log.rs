@@ -3,9 +3,10 @@ use std::io::Write;
 use clap::Args;
 use serde::Serialize;
 
-use crate::model::{field_changes, FieldChange, Instant, Kind, Ticket};
+use crate::model::Instant;
+use crate::ops::query::ticket_history;
 use crate::render::{object_line, text, Format};
-use crate::{Error, Result};
+use crate::Result;
 
 use super::super::{Ctx, FormatArg};
 
@@ -16,34 +17,8 @@ pub struct TicketLogArgs {
     pub format: FormatArg,
 }
 
-/// One commit that changed the ticket, with its field changes.
-#[derive(Debug, Serialize)]
-struct LogEntry {
-    commit: String,
-    at: Instant,
-    by: String,
-    message: String,
-    changes: Vec<FieldChange>,
-}
-
 pub fn cmd_ticket_log(ctx: &Ctx, args: TicketLogArgs) -> Result<()> {
-    let desk = ctx.open_desk()?;
-    let path = Kind::Ticket.path_for(&args.id)?;
-    let repo = desk.repo().ok_or_else(|| Error::failure("history is off: the desk is in no git repository"))?;
-    let revisions = repo.file_history(&path)?;
-    if revisions.is_empty() {
-        desk.load::<Ticket>(&args.id)?;
-    }
-    let entries: Vec<LogEntry> = revisions
-        .into_iter()
-        .map(|r| LogEntry {
-            changes: field_changes(r.before.as_deref(), r.after.as_deref()),
-            commit: r.commit,
-            at: r.at,
-            by: r.author,
-            message: r.message,
-        })
-        .collect();
+    let entries = ticket_history(&ctx.open_desk()?, &args.id)?;
     let mut out = ctx.out();
     match args.format.format {
         Format::Table => {
