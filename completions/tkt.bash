@@ -76,6 +76,9 @@ _tkt() {
             tkt__subcmd__customer,show)
                 cmd="tkt__subcmd__customer__subcmd__show"
                 ;;
+            tkt__subcmd__customer,statement)
+                cmd="tkt__subcmd__customer__subcmd__statement"
+                ;;
             tkt__subcmd__customer__subcmd__help,create)
                 cmd="tkt__subcmd__customer__subcmd__help__subcmd__create"
                 ;;
@@ -90,6 +93,9 @@ _tkt() {
                 ;;
             tkt__subcmd__customer__subcmd__help,show)
                 cmd="tkt__subcmd__customer__subcmd__help__subcmd__show"
+                ;;
+            tkt__subcmd__customer__subcmd__help,statement)
+                cmd="tkt__subcmd__customer__subcmd__help__subcmd__statement"
                 ;;
             tkt__subcmd__doc,close)
                 cmd="tkt__subcmd__doc__subcmd__close"
@@ -231,6 +237,9 @@ _tkt() {
                 ;;
             tkt__subcmd__help__subcmd__customer,show)
                 cmd="tkt__subcmd__help__subcmd__customer__subcmd__show"
+                ;;
+            tkt__subcmd__help__subcmd__customer,statement)
+                cmd="tkt__subcmd__help__subcmd__customer__subcmd__statement"
                 ;;
             tkt__subcmd__help__subcmd__doc,close)
                 cmd="tkt__subcmd__help__subcmd__doc__subcmd__close"
@@ -667,7 +676,7 @@ _tkt() {
             return 0
             ;;
         tkt__subcmd__customer)
-            opts="-C -q -h -V --desk --quiet --help --version create list show edit help"
+            opts="-C -q -h -V --desk --quiet --help --version create list show statement edit help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -849,7 +858,7 @@ _tkt() {
             return 0
             ;;
         tkt__subcmd__customer__subcmd__help)
-            opts="create list show edit help"
+            opts="create list show statement edit help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -932,6 +941,20 @@ _tkt() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        tkt__subcmd__customer__subcmd__help__subcmd__statement)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         tkt__subcmd__customer__subcmd__list)
             opts="-f -C -q -h -V --text --format --desk --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -967,6 +990,36 @@ _tkt() {
             return 0
             ;;
         tkt__subcmd__customer__subcmd__show)
+            opts="-f -C -q -h -V --format --desk --quiet --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "table json yaml csv" -- "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -W "table json yaml csv" -- "${cur}"))
+                    return 0
+                    ;;
+                --desk)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tkt__subcmd__customer__subcmd__statement)
             opts="-f -C -q -h -V --format --desk --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1783,7 +1836,7 @@ _tkt() {
             return 0
             ;;
         tkt__subcmd__help__subcmd__customer)
-            opts="create list show edit"
+            opts="create list show statement edit"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1839,6 +1892,20 @@ _tkt() {
             return 0
             ;;
         tkt__subcmd__help__subcmd__customer__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tkt__subcmd__help__subcmd__customer__subcmd__statement)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -447,15 +447,16 @@ complete -c tkt -n "__fish_tkt_using_subcommand state; and __fish_seen_subcomman
 complete -c tkt -n "__fish_tkt_using_subcommand state; and __fish_seen_subcommand_from help" -f -a "edit" -d 'Rename, re-order, open/close a state or change its transitions ($EDITOR without flags)'
 complete -c tkt -n "__fish_tkt_using_subcommand state; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete a state no ticket is in; transitions to it are removed'
 complete -c tkt -n "__fish_tkt_using_subcommand state; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c tkt -n "__fish_tkt_using_subcommand customer; and not __fish_seen_subcommand_from create list show edit help" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
-complete -c tkt -n "__fish_tkt_using_subcommand customer; and not __fish_seen_subcommand_from create list show edit help" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
-complete -c tkt -n "__fish_tkt_using_subcommand customer; and not __fish_seen_subcommand_from create list show edit help" -s h -l help -d 'Print help'
-complete -c tkt -n "__fish_tkt_using_subcommand customer; and not __fish_seen_subcommand_from create list show edit help" -s V -l version -d 'Print version'
-complete -c tkt -n "__fish_tkt_using_subcommand customer; and not __fish_seen_subcommand_from create list show edit help" -f -a "create" -d 'Add a customer; prints the new id (C-0001...)'
-complete -c tkt -n "__fish_tkt_using_subcommand customer; and not __fish_seen_subcommand_from create list show edit help" -f -a "list" -d 'List customers'
-complete -c tkt -n "__fish_tkt_using_subcommand customer; and not __fish_seen_subcommand_from create list show edit help" -f -a "show" -d 'Show one customer'
-complete -c tkt -n "__fish_tkt_using_subcommand customer; and not __fish_seen_subcommand_from create list show edit help" -f -a "edit" -d 'Change fields (empty text clears one); $EDITOR without flags'
-complete -c tkt -n "__fish_tkt_using_subcommand customer; and not __fish_seen_subcommand_from create list show edit help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tkt -n "__fish_tkt_using_subcommand customer; and not __fish_seen_subcommand_from create list show statement edit help" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
+complete -c tkt -n "__fish_tkt_using_subcommand customer; and not __fish_seen_subcommand_from create list show statement edit help" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
+complete -c tkt -n "__fish_tkt_using_subcommand customer; and not __fish_seen_subcommand_from create list show statement edit help" -s h -l help -d 'Print help'
+complete -c tkt -n "__fish_tkt_using_subcommand customer; and not __fish_seen_subcommand_from create list show statement edit help" -s V -l version -d 'Print version'
+complete -c tkt -n "__fish_tkt_using_subcommand customer; and not __fish_seen_subcommand_from create list show statement edit help" -f -a "create" -d 'Add a customer; prints the new id (C-0001...)'
+complete -c tkt -n "__fish_tkt_using_subcommand customer; and not __fish_seen_subcommand_from create list show statement edit help" -f -a "list" -d 'List customers'
+complete -c tkt -n "__fish_tkt_using_subcommand customer; and not __fish_seen_subcommand_from create list show statement edit help" -f -a "show" -d 'Show one customer'
+complete -c tkt -n "__fish_tkt_using_subcommand customer; and not __fish_seen_subcommand_from create list show statement edit help" -f -a "statement" -d 'The statement of account: each invoice, what was credited, paid and refunded, and what is still due'
+complete -c tkt -n "__fish_tkt_using_subcommand customer; and not __fish_seen_subcommand_from create list show statement edit help" -f -a "edit" -d 'Change fields (empty text clears one); $EDITOR without flags'
+complete -c tkt -n "__fish_tkt_using_subcommand customer; and not __fish_seen_subcommand_from create list show statement edit help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from create" -l id -d 'Give the id yourself instead of the next number' -r
 complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from create" -l name -d 'Company or person name (required to create)' -r
 complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from create" -l vat-number -d 'Partita IVA (checked for Italian customers)' -r
@@ -492,6 +493,14 @@ complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcom
 complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
 complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
 complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from statement" -s f -l format -d 'Output format: table for people; json, yaml and csv for scripts (keys are the YAML field names)' -r -f -a "table\t''
+json\t''
+yaml\t''
+csv\t''"
+complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from statement" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
+complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from statement" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
+complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from statement" -s h -l help -d 'Print help'
+complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from statement" -s V -l version -d 'Print version'
 complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from edit" -l name -d 'Company or person name (required to create)' -r
 complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from edit" -l vat-number -d 'Partita IVA (checked for Italian customers)' -r
 complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from edit" -l tax-code -d 'Codice Fiscale (checked for Italian customers)' -r
@@ -513,6 +522,7 @@ complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcom
 complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from help" -f -a "create" -d 'Add a customer; prints the new id (C-0001...)'
 complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from help" -f -a "list" -d 'List customers'
 complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one customer'
+complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from help" -f -a "statement" -d 'The statement of account: each invoice, what was credited, paid and refunded, and what is still due'
 complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from help" -f -a "edit" -d 'Change fields (empty text clears one); $EDITOR without flags'
 complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tkt -n "__fish_tkt_using_subcommand item; and not __fish_seen_subcommand_from create list show edit help" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
@@ -820,6 +830,7 @@ complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand
 complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand_from customer" -f -a "create" -d 'Add a customer; prints the new id (C-0001...)'
 complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand_from customer" -f -a "list" -d 'List customers'
 complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand_from customer" -f -a "show" -d 'Show one customer'
+complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand_from customer" -f -a "statement" -d 'The statement of account: each invoice, what was credited, paid and refunded, and what is still due'
 complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand_from customer" -f -a "edit" -d 'Change fields (empty text clears one); $EDITOR without flags'
 complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand_from item" -f -a "create" -d 'Add an item; prints its code'
 complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand_from item" -f -a "list" -d 'List items'

@@ -17,8 +17,8 @@ cat > tkt.toml <<'TOML'
 
 [company]
 name = "Termoclima Bianchi S.r.l."
-vat_number = "03912760980"
-tax_code = "03912760980"
+vat_number = "03912760984"
+tax_code = "03912760984"
 email = "assistenza@termoclimabianchi.example"
 phone = "+39 030 1234567"
 pec = "termoclimabianchi@pec.example"

@@ -3,7 +3,8 @@
 use clap::{Args, Subcommand};
 
 use crate::model::Customer;
-use crate::ops::query::find_customers;
+use crate::model::Money;
+use crate::ops::query::{find_customers, statement, StatementLine};
 use crate::ops::{optional, records};
 use crate::{Error, Result};
 
@@ -24,6 +25,13 @@ pub enum CustomerCommand {
     },
     /// Show one customer.
     Show {
+        id: String,
+        #[command(flatten)]
+        format: FormatArg,
+    },
+    /// The statement of account: each invoice, what was credited, paid and refunded, and
+    /// what is still due.
+    Statement {
         id: String,
         #[command(flatten)]
         format: FormatArg,
@@ -143,6 +151,25 @@ pub fn run(ctx: &Ctx, cmd: CustomerCommand) -> Result<()> {
         CustomerCommand::Show { id, format } => {
             let desk = ctx.open_desk()?;
             ctx.out().record(format.format, &desk.load::<Customer>(&id)?)
+        }
+        CustomerCommand::Statement { id, format } => {
+            let lines = statement(&ctx.open_desk()?, &id)?;
+            let (d, b) = (|l: &StatementLine| l.date.to_string(), |v: Money| v.to_string());
+            let due_on = |l: &StatementLine| l.due_date.map(|d| d.to_string()).unwrap_or_default();
+            ctx.out().records(
+                format.format,
+                &lines,
+                &[
+                    ("invoice", &|l: &StatementLine| l.invoice.clone()),
+                    ("date", &d),
+                    ("invoiced", &|l: &StatementLine| b(l.invoiced)),
+                    ("credited", &|l: &StatementLine| b(l.credited)),
+                    ("paid", &|l: &StatementLine| b(l.paid)),
+                    ("refunded", &|l: &StatementLine| b(l.refunded)),
+                    ("due", &|l: &StatementLine| b(l.due)),
+                    ("due_date", &due_on),
+                ],
+            )
         }
         CustomerCommand::Edit { id, fields } => cmd_customer_edit(ctx, &id, fields),
     }

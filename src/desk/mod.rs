@@ -407,7 +407,14 @@ impl Desk {
         if let Some(y) = year {
             dir.push(format!("{y:04}"));
         }
-        let in_folder = list_dir(&self.abs(&dir))?
+        let fiscal = matches!(kind, Kind::Document(d) if d.is_fiscal());
+        let mut names = list_dir(&self.abs(&dir))?;
+        // Git history is the ledger: a fiscal number once committed is never issued again,
+        // even when its file was deleted since.
+        if let (true, Some(repo)) = (fiscal, &self.repo) {
+            names.extend(repo.names_ever(&dir)?);
+        }
+        let in_folder = names
             .iter()
             .filter_map(|name| name.strip_suffix(".yaml"))
             .filter_map(SequenceId::parse)
@@ -423,9 +430,8 @@ impl Desk {
             mark_key.push('-');
             mark_key.push_str(s);
         }
-        // Fiscal documents are never deleted, so their folder is the whole truth; a local
-        // mark could only open a gap after a number was given up (a refused or retried issue).
-        let fiscal = matches!(kind, Kind::Document(d) if d.is_fiscal());
+        // For fiscal documents the folder and its history are the whole truth; a local mark
+        // could only open a gap after a number was given up (a refused or retried issue).
         let mark_path = self.root.join(LOCAL_DIR).join("sequences").join(&mark_key);
         let mark = if fiscal {
             0

@@ -3,11 +3,13 @@
 
 #[cfg(unix)]
 mod index;
+mod ledger;
 mod merging;
 mod remote;
 
 use std::path::{Path, PathBuf};
 
+pub use ledger::FirstVersion;
 pub use merging::FileState;
 pub use remote::{fetch, push, Pushed};
 

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use super::{DocKind, Kind};
+use super::{Address, DocKind, Kind, Party};
 
 pub const CONFIG_FILE: &str = "tkt.toml";
 
@@ -26,11 +26,13 @@ pub struct Config {
     pub fields: BTreeMap<String, FieldDef>,
 }
 
+/// The business itself: what every fiscal document says of its seller. Keys tkt does not
+/// know are kept (a template may print them).
 #[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
-#[serde(deny_unknown_fields)]
 pub struct Company {
     #[serde(default)]
     pub name: String,
+    /// Partita IVA; an invoice is refused without a valid one.
     #[serde(default)]
     pub vat_number: Option<String>,
     #[serde(default)]
@@ -45,6 +47,49 @@ pub struct Company {
     pub pec: Option<String>,
     #[serde(default)]
     pub sdi_code: Option<String>,
+    /// Registro delle imprese: office and number, e.g. `MI-1234567`.
+    #[serde(default)]
+    pub rea: Option<String>,
+    /// Capitale sociale of a company, as printed (e.g. `10.000,00 € i.v.`).
+    #[serde(default)]
+    pub share_capital: Option<String>,
+    #[serde(default)]
+    pub iban: Option<String>,
+    #[serde(default)]
+    pub bic: Option<String>,
+    /// Regime fiscale of FatturaPA: RF01 (ordinario) to RF20; RF19 is the forfettario.
+    #[serde(default)]
+    pub regime_fiscale: Option<String>,
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, toml::Value>,
+}
+
+impl Company {
+    /// The company as the seller of a document.
+    pub fn seller(&self) -> Party {
+        let text =
+            |key: &str| self.address.as_ref().and_then(|a| a.get(key)).and_then(|v| v.as_str()).map(str::to_string);
+        Party {
+            name: self.name.clone(),
+            address: Address {
+                street: text("street"),
+                zip: text("zip"),
+                city: text("city"),
+                province: text("province"),
+                country: text("country"),
+                extra: Default::default(),
+            },
+            vat_number: self.vat_number.clone(),
+            tax_code: self.tax_code.clone(),
+            rea: self.rea.clone(),
+            share_capital: self.share_capital.clone(),
+            sdi_code: None,
+            pec: self.pec.clone(),
+            email: self.email.clone(),
+            phone: self.phone.clone(),
+            extra: Default::default(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -290,6 +335,11 @@ impl Config {
 
     fn check(&self) -> std::result::Result<(), String> {
         self.numbering.prefixes.check()?;
+        if let Some(regime) = &self.company.regime_fiscale {
+            if !regex::Regex::new(r"^RF(0[1-9]|1[0-9]|20)$").unwrap().is_match(regime) {
+                return Err(format!("company.regime_fiscale: {regime:?} is not one of RF01 to RF20"));
+            }
+        }
         let name = regex::Regex::new(r"^[a-z][a-z0-9_]{0,39}$").unwrap();
         for (field, def) in &self.fields {
             if !name.is_match(field) {

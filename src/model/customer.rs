@@ -49,3 +49,52 @@ pub struct Address {
 }
 
 super::keyed_record!(Customer, Kind::Customer, id);
+
+/// A party to a fiscal document — the seller (cedente) or the buyer (cessionario) — as it
+/// stood on the day of issue: the law wants these on the document, and an issued document
+/// is a frozen fact, so it keeps its own copy (DESIGN §2).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Party {
+    pub name: String,
+    #[serde(default)]
+    pub address: Address,
+    /// Partita IVA.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vat_number: Option<String>,
+    /// Codice Fiscale.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax_code: Option<String>,
+    /// The seller's entry in the register of companies (e.g. `MI-1234567`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rea: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub share_capital: Option<String>,
+    /// The buyer's SDI code (codice destinatario) or PEC, where invoices are delivered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sdi_code: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pec: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    #[serde(flatten)]
+    pub extra: Mapping,
+}
+
+impl Party {
+    /// The customer as a buyer.
+    pub fn buyer(c: &Customer) -> Party {
+        Party {
+            name: c.name.clone(),
+            address: c.address.clone(),
+            vat_number: c.vat_number.clone(),
+            tax_code: c.tax_code.clone(),
+            sdi_code: c.sdi_code.clone(),
+            pec: c.pec.clone(),
+            email: c.email.clone(),
+            phone: c.phone.clone(),
+            ..Default::default()
+        }
+    }
+}

@@ -6,7 +6,9 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use serde_yaml::Mapping;
 
-use super::{DdtPurpose, Instant, Kind, Money, OrderStatus, PaymentMethod, Rate, Record, TransportBy, WorkOutcome};
+use super::{
+    DdtPurpose, Instant, Kind, Money, OrderStatus, Party, PaymentMethod, Rate, Record, TransportBy, WorkOutcome,
+};
 
 /// The kinds of document, each in its own folder `documents/<kind>/<YYYY>/`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, clap::ValueEnum)]
@@ -110,6 +112,11 @@ pub struct Document {
     pub created_by: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Instant>,
+    /// Fiscal documents: the seller and the buyer as they stood at issue.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seller: Option<Party>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub buyer: Option<Party>,
     #[serde(default)]
     pub lines: Vec<Line>,
     /// Stored for priced documents; `tkt check` verifies them against the lines.
@@ -289,6 +296,8 @@ impl Document {
             series: None,
             created_by: created_by.to_string(),
             created_at: None,
+            seller: None,
+            buyer: None,
             lines: vec![],
             totals: None,
             notes: None,

@@ -21,7 +21,7 @@ pub use config::{
     Billing, Company, Config, Cover, Creates, FieldDef, FieldType, FiscalNumbering, Intake, LocalSettings, CONFIG_FILE,
     DEFAULT_CONFIG,
 };
-pub use customer::{Address, Customer};
+pub use customer::{Address, Customer, Party};
 pub use diff::{changed_fields, field_changes, value_changes, FieldChange};
 pub use document::{DocKind, Document, Line, Material, PaymentInfo, Totals, VatLine};
 pub use equipment::Equipment;

@@ -6,14 +6,16 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::desk::Desk;
+use crate::desk::{decode_text, parse_record, Desk};
 use crate::error::Location;
+use crate::git::content_hash;
 use crate::model::{
-    Customer, DocKind, Document, Equipment, Item, Keyed, Kind, Record, Request, SequenceId, State, Ticket, CONFLICTS,
+    changed_fields, value_changes, Customer, DocKind, Document, Equipment, Item, Keyed, Kind, Record, Request,
+    SequenceId, State, Ticket, CONFIG_FILE, CONFLICTS,
 };
 use crate::rules::{
-    balances, check_catalog, check_customer, check_document, check_equipment, check_item, check_request, check_ticket,
-    Problem, TicketRefs,
+    balances, check_catalog, check_company, check_customer, check_document, check_equipment, check_item, check_request,
+    check_ticket, Problem, TicketRefs,
 };
 use crate::{Error, Result};
 
@@ -90,6 +92,12 @@ pub fn check_desk(desk: &Desk) -> Result<Checked> {
         }
     }
 
+    // A company without a Partita IVA just cannot invoice yet; a wrong one is a problem.
+    for p in check_company(&desk.config.company) {
+        if p.field != "company.vat_number" || desk.config.company.vat_number.is_some() {
+            findings.push(Finding::new(CONFIG_FILE, p.to_string()));
+        }
+    }
     let catalog: Vec<State> = states.iter().map(|(_, s)| s.clone()).collect();
     for p in check_catalog(&catalog) {
         findings.push(Finding::new("states/", p.to_string()));
@@ -144,6 +152,7 @@ pub fn check_desk(desk: &Desk) -> Result<Checked> {
         findings.extend(problems.into_iter().map(|p| Finding::new(path.display().to_string(), p.to_string())));
     }
     check_documents(desk, &documents, &ticket_ids, &customer_ids, &mut findings);
+    check_ledger(desk, &documents, &mut findings)?;
 
     let records =
         states.len() + customers.len() + items.len() + units.len() + tickets.len() + requests.len() + documents.len();
@@ -289,6 +298,61 @@ fn check_documents(
             }
         }
     }
+}
+
+/// Fiscal documents against git history, the ledger: one that was ever committed still
+/// exists, and says what it said when it was first committed (keys added by hand, which
+/// tkt does not know, are annotations and may change).
+fn check_ledger(desk: &Desk, documents: &[(PathBuf, Document)], findings: &mut Vec<Finding>) -> Result<()> {
+    let Some(repo) = desk.repo() else { return Ok(()) };
+    let present: HashMap<&Path, &Document> = documents.iter().map(|(p, d)| (p.as_path(), d)).collect();
+    for kind in DocKind::ALL.into_iter().filter(|k| k.is_fiscal()) {
+        for (path, first) in repo.first_versions(Path::new(kind.dir()))? {
+            let Some(id) = path.file_stem().and_then(|s| s.to_str()) else { continue };
+            let Some(now) = present.get(path.as_path()) else {
+                if !desk.abs(&path).exists() {
+                    findings.push(Finding::new(
+                        path.display().to_string(),
+                        format!(
+                            "{id}, issued in commit {} by {}, no longer exists: a fiscal document is never deleted \
+                             (restore it with `git checkout {} -- {}`; correct it with a credit note)",
+                            first.commit,
+                            first.author,
+                            first.commit,
+                            path.display()
+                        ),
+                    ));
+                }
+                continue;
+            };
+            if std::fs::read(desk.abs(&path)).is_ok_and(|bytes| content_hash(&bytes) == first.blob) {
+                continue;
+            }
+            let Ok(mut issued) = decode_text(first.bytes, &path).and_then(|t| parse_record::<Document>(&t, &path))
+            else {
+                continue;
+            };
+            let mut current = (*now).clone();
+            issued.extra.clear();
+            current.extra.clear();
+            if issued == current {
+                continue;
+            }
+            let fields = changed_fields(&value_changes(&issued, &current));
+            findings.push(Finding::new(
+                path.display().to_string(),
+                format!(
+                    "{} changed since it was issued in commit {}: an issued fiscal document never changes \
+                     (restore it with `git checkout {} -- {}`; correct it with a credit note)",
+                    fields.join(", "),
+                    first.commit,
+                    first.commit,
+                    path.display()
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Conflicts a sync recorded in a record (`conflicts:`), until a person resolves them.

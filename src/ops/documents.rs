@@ -8,9 +8,11 @@ use rust_decimal::Decimal;
 
 use crate::desk::Desk;
 use crate::git::Pushed;
-use crate::model::{Customer, DocKind, Document, FiscalNumbering, Item, Kind, Line, Rate, SequenceId, Ticket};
+use crate::model::{Customer, DocKind, Document, FiscalNumbering, Item, Kind, Line, Party, Rate, SequenceId, Ticket};
 use crate::print::{PrintFormat, PrintInput};
-use crate::rules::{check_document, check_priced_lines, item_line, refuse_if_any, totals, Balance};
+use crate::rules::{
+    check_buyer, check_company, check_document, check_priced_lines, item_line, refuse_if_any, totals, Balance,
+};
 use crate::sync::{publish, pull, undo_last_commit, SyncOptions};
 use crate::{Error, Result};
 
@@ -58,6 +60,10 @@ pub fn issue(env: &Env, doc: &mut Document, also: Vec<PathBuf>, what: &str) -> R
         doc.totals = Some(totals(&doc.lines));
     }
     refuse_if_any(&format!("the {}", doc.kind), check_document(doc))?;
+    if doc.kind.is_fiscal() {
+        check_fiscal_dates(env, doc)?;
+        stamp_parties(env, doc)?;
+    }
     if doc.kind.is_fiscal() && desk.config.numbering.fiscal == FiscalNumbering::Online {
         return issue_online(env, doc, also, what);
     }
@@ -69,6 +75,42 @@ pub fn issue(env: &Env, doc: &mut Document, also: Vec<PathBuf>, what: &str) -> R
     paths.push(desk.write(doc)?);
     env.commit(&paths, &format!("{}: {what}", doc.id))?;
     Ok(doc.id.clone())
+}
+
+/// A fiscal document is dated on or before today, and its goods leave on or after its date.
+fn check_fiscal_dates(env: &Env, doc: &Document) -> Result<()> {
+    let today = env.now.date_naive();
+    if doc.date > today {
+        return Err(Error::refused(format!(
+            "a {} may not be dated {}, after today ({today}): fiscal documents are issued, not planned",
+            doc.kind, doc.date
+        )));
+    }
+    if let Some(start) = doc.transport_start.filter(|s| s.date_naive() < doc.date) {
+        return Err(Error::refused(format!(
+            "--transport-start {start} is before the {}'s date {}: goods leave with their DDT, not before",
+            doc.kind, doc.date
+        )));
+    }
+    Ok(())
+}
+
+/// Copies the seller and the buyer into a fiscal document as they stand at issue (the
+/// document is then a frozen fact: its print reads only itself). An invoice or a credit
+/// note also needs the seller's valid Partita IVA and an identified buyer.
+fn stamp_parties(env: &Env, doc: &mut Document) -> Result<()> {
+    let company = &env.desk.config.company;
+    let customer: Customer = env.desk.load(&doc.customer)?;
+    if matches!(doc.kind, DocKind::Invoice | DocKind::CreditNote) {
+        let mut problems = check_company(company);
+        problems.extend(check_buyer(&customer));
+        refuse_if_any(&format!("the {}", doc.kind), problems).map_err(|e| {
+            e.with_hint("set the company's fiscal data under [company] in tkt.toml, and the customer's with `tkt customer edit`")
+        })?;
+    }
+    doc.seller = Some(company.seller());
+    doc.buyer = Some(Party::buyer(&customer));
+    Ok(())
 }
 
 /// How many times an online fiscal number is taken again after someone else took it.
@@ -159,23 +201,20 @@ pub fn invoice_balance(desk: &Desk, invoice: &Document) -> Result<Balance> {
     Ok(Balance::of_invoice(invoice, &desk.documents(&[DocKind::CreditNote, DocKind::Payment, DocKind::Refund])?))
 }
 
-/// Renders a document of the desk with its customer, ticket and (invoices) balance.
+/// Renders a document of the desk. A fiscal document prints its own parties; the printed
+/// document is the document, so no balance (payments come later) is ever on it.
 pub fn render_document(desk: &Desk, doc: &Document, format: PrintFormat) -> Result<String> {
     let customer: Option<Customer> = desk.get(&doc.customer)?;
     let ticket: Option<Ticket> = match &doc.ticket {
         Some(t) => desk.get(t)?,
         None => None,
     };
-    // A draft (`ticket invoice --dry-run`) has no balance yet.
-    let issued = desk.exists(Kind::Document(doc.kind), &doc.id);
-    let balance = if doc.kind == DocKind::Invoice && issued { Some(invoice_balance(desk, doc)?) } else { None };
     crate::print::render_document(
         &PrintInput {
             config: &desk.config,
             doc,
             customer: customer.as_ref(),
             ticket: ticket.as_ref(),
-            balance: balance.as_ref(),
             templates: &desk.root().join("templates"),
         },
         format,

@@ -55,6 +55,12 @@ pub fn invoice_ticket(env: &Env, id: &str, opts: InvoiceOptions) -> Result<Invoi
         terms,
         method: opts.method.or_else(|| desk.config.billing.payment_method.as_deref().map(PaymentMethod::parse)),
     });
+    if let Some(last) = unbilled.iter().filter(|d| d.date > doc.date).max_by_key(|d| d.date) {
+        return Err(Error::refused(format!(
+            "an invoice dated {} may not bill {}, dated {}: date it on or after the work or delivery",
+            doc.date, last.id, last.date
+        )));
+    }
     let total = totals(&doc.lines).total;
     if opts.dry_run {
         doc.totals = Some(totals(&doc.lines));

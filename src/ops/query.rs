@@ -313,6 +313,44 @@ pub fn list_requests(
     Ok(requests)
 }
 
+/// One invoice of a customer's statement: what was invoiced and what became of it.
+#[derive(Debug, Clone, Serialize)]
+pub struct StatementLine {
+    pub invoice: String,
+    pub date: NaiveDate,
+    pub due_date: Option<NaiveDate>,
+    pub invoiced: Money,
+    pub credited: Money,
+    pub paid: Money,
+    pub refunded: Money,
+    pub due: Money,
+}
+
+/// A customer's statement (estratto conto): each invoice with its credit notes, payments,
+/// refunds and what is still due — the live balances that are never on the invoice itself.
+pub fn statement(desk: &Desk, customer: &str) -> Result<Vec<StatementLine>> {
+    desk.load::<Customer>(customer)?;
+    let docs = desk.documents(&[DocKind::Invoice, DocKind::CreditNote, DocKind::Payment, DocKind::Refund])?;
+    let balances = balances(&docs);
+    Ok(docs
+        .iter()
+        .filter(|d| d.kind == DocKind::Invoice && d.customer == customer)
+        .map(|d| {
+            let b = balances.get(&d.id).cloned().unwrap_or_default();
+            StatementLine {
+                invoice: d.id.clone(),
+                date: d.date,
+                due_date: d.payment.as_ref().map(|p| p.due_date),
+                invoiced: b.invoiced,
+                credited: b.credited,
+                paid: b.paid,
+                refunded: b.refunded,
+                due: b.due,
+            }
+        })
+        .collect())
+}
+
 /// The reports tkt computes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ReportName {

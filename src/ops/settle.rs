@@ -45,6 +45,12 @@ pub fn credit(env: &Env, invoice: &str, what: Credit, reason: &str, opts: &DocOp
         return Err(Error::refused(format!("{}: a credit note of {total} credits nothing", invoice.id)));
     }
     let mut doc: Document = new_document(env, DocKind::CreditNote, &invoice.customer, opts)?;
+    if doc.date < invoice.date {
+        return Err(Error::refused(format!(
+            "a credit note dated {} may not precede {} of {}",
+            doc.date, invoice.id, invoice.date
+        )));
+    }
     doc.ticket = invoice.ticket.clone();
     doc.invoice = Some(invoice.id.clone());
     doc.reason = Some(reason.trim().to_string());

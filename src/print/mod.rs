@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::model::Config;
 use crate::model::{Customer, DocKind, Document, Ticket};
-use crate::rules::{line_net, Balance};
+use crate::rules::line_net;
 use crate::{Error, Result};
 
 const HTML: &str = include_str!("templates/document.html");
@@ -36,13 +36,14 @@ impl PrintFormat {
 #[derive(Serialize)]
 struct PrintContext<'a> {
     title: &'static str,
-    company: &'a crate::model::Company,
+    /// The seller: the document's own copy for a fiscal document, else `[company]`.
+    company: serde_json::Value,
     doc: &'a Document,
-    customer: Option<&'a Customer>,
+    /// The buyer: the document's own copy for a fiscal document, else the customer record.
+    customer: Option<serde_json::Value>,
     ticket: Option<&'a Ticket>,
     /// Line nets, in line order.
     nets: Vec<String>,
-    balance: Option<&'a Balance>,
     signatures: Vec<&'static str>,
 }
 
@@ -104,13 +105,18 @@ fn italian_date(text: String) -> String {
     text
 }
 
+/// Any record as the JSON a template reads.
+fn json<T: Serialize>(record: &T) -> serde_json::Value {
+    serde_json::to_value(record).unwrap_or_default()
+}
+
 /// What is needed to print one document.
 pub struct PrintInput<'a> {
     pub config: &'a Config,
     pub doc: &'a Document,
+    /// The customer record, printed only for a document without its own buyer.
     pub customer: Option<&'a Customer>,
     pub ticket: Option<&'a Ticket>,
-    pub balance: Option<&'a Balance>,
     /// The desk's `templates/` folder, whose files override the built-in templates.
     pub templates: &'a Path,
 }
@@ -139,15 +145,15 @@ pub fn render_document(input: &PrintInput, format: PrintFormat) -> Result<String
     env.add_filter("it", italian);
     env.add_filter("data", italian_date);
     env.add_template_owned("document", source).map_err(|e| Error::refused(format!("template: {e}")))?;
+    let doc = input.doc;
     let ctx = PrintContext {
-        title: title(input.doc.kind),
-        company: &input.config.company,
-        doc: input.doc,
-        customer: input.customer,
+        title: title(doc.kind),
+        company: doc.seller.as_ref().map_or_else(|| json(&input.config.company), json),
+        doc,
+        customer: doc.buyer.as_ref().map(json).or_else(|| input.customer.map(json)),
         ticket: input.ticket,
-        nets: input.doc.lines.iter().map(|l| format!("{:.2}", line_net(l))).collect(),
-        balance: input.balance,
-        signatures: signatures(input.doc.kind),
+        nets: doc.lines.iter().map(|l| format!("{:.2}", line_net(l))).collect(),
+        signatures: signatures(doc.kind),
     };
     let template = env.get_template("document").map_err(|e| Error::failure(format!("template: {e}")))?;
     template.render(Value::from(Serde(&ctx))).map_err(|e| Error::refused(format!("template: {e}")))

@@ -1,4 +1,67 @@
-//! Italian fiscal identifiers: Partita IVA and Codice Fiscale check characters.
+//! Italian fiscal identifiers: Partita IVA and Codice Fiscale check characters, IBAN, and
+//! who may appear on an invoice (art. 21 DPR 633/72: the seller's Partita IVA, the
+//! buyer's Partita IVA or Codice Fiscale).
+
+use crate::model::{Company, Customer};
+
+use super::Problem;
+
+/// What keeps the company from issuing invoices: no valid Partita IVA, a bad Codice
+/// Fiscale or IBAN in `[company]` of tkt.toml.
+pub fn check_company(company: &Company) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    match company.vat_number.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+        None => problems.push(Problem::new("company.vat_number", "missing: an invoice needs the seller's Partita IVA")),
+        Some(v) => problems.extend(check_vat_number(v).err().map(|m| Problem::new("company.vat_number", m))),
+    }
+    if let Some(code) = company.tax_code.as_deref().filter(|c| !c.trim().is_empty()) {
+        problems.extend(check_tax_code(code).err().map(|m| Problem::new("company.tax_code", m)));
+    }
+    if let Some(iban) = company.iban.as_deref() {
+        problems.extend(check_iban(iban).err().map(|m| Problem::new("company.iban", m)));
+    }
+    problems
+}
+
+/// An invoice's buyer is identified by a valid Partita IVA or Codice Fiscale; a foreign
+/// buyer by its own tax number.
+pub fn check_buyer(c: &Customer) -> Vec<Problem> {
+    let given = |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_string);
+    let (vat, code) = (given(&c.vat_number), given(&c.tax_code));
+    let italian = c.address.country.as_deref().is_none_or(|cc| cc.trim().is_empty() || cc.eq_ignore_ascii_case("IT"));
+    let valid_vat = vat.as_deref().is_some_and(|v| !italian || check_vat_number(v).is_ok());
+    let valid_code = code.as_deref().is_some_and(|v| !italian || check_tax_code(v).is_ok());
+    if valid_vat || valid_code {
+        return vec![];
+    }
+    let why = match (&vat, &code) {
+        (None, None) => "has neither a Partita IVA nor a Codice Fiscale".to_string(),
+        _ => "has no valid Partita IVA or Codice Fiscale".to_string(),
+    };
+    vec![Problem::new("customer", format!("{} {why}: an invoice must identify its buyer", c.id))]
+}
+
+/// Checks an IBAN: country, check digits and the mod-97 rule (ISO 13616).
+pub fn check_iban(iban: &str) -> Result<(), String> {
+    let compact: String = iban.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_uppercase();
+    let shape = compact.len() >= 15
+        && compact.len() <= 34
+        && compact.bytes().all(|b| b.is_ascii_alphanumeric())
+        && compact.as_bytes()[..2].iter().all(u8::is_ascii_alphabetic);
+    if !shape {
+        return Err(format!("{iban:?} is not an IBAN"));
+    }
+    let rearranged = format!("{}{}", &compact[4..], &compact[..4]);
+    let mut rest: u32 = 0;
+    for c in rearranged.chars() {
+        let value = c.to_digit(36).unwrap_or(0);
+        rest = if value >= 10 { (rest * 100 + value) % 97 } else { (rest * 10 + value) % 97 };
+    }
+    if rest != 1 {
+        return Err(format!("{iban:?}: wrong check digits for an IBAN"));
+    }
+    Ok(())
+}
 
 /// Checks a Partita IVA: 11 digits with a valid check digit. A number with a foreign
 /// country prefix (`DE123456789`) is accepted as given; `IT` is stripped and checked.

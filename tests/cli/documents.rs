@@ -6,12 +6,13 @@ use crate::common::TestDesk;
 
 /// A desk with billing set up: labour, travel and a spare part, a boiler in warranty
 /// (VX-0001, sold 2025-06-01) and one out of warranty (VX-0002, sold 2020-01-10).
-fn billing_desk() -> TestDesk {
+pub fn billing_desk() -> TestDesk {
     let d = TestDesk::new();
     let config = d
         .read("tkt.toml")
         .replace("# labour_item = \"LABOUR\"", "labour_item = \"LABOUR\"")
-        .replace("# travel_item = \"TRAVEL\"", "travel_item = \"TRAVEL\"");
+        .replace("# travel_item = \"TRAVEL\"", "travel_item = \"TRAVEL\"")
+        .replace("# vat_number = \"01234567897\"", "vat_number = \"01234567897\"");
     d.write("tkt.toml", &config);
     d.git(&["commit", "-qam", "billing"]);
     d.with_unit("VX-0001", "2025-06-01");
@@ -63,12 +64,12 @@ fn billing_desk() -> TestDesk {
     d
 }
 
-fn json(text: &str) -> serde_json::Value {
+pub fn json(text: &str) -> serde_json::Value {
     serde_json::from_str(text).unwrap()
 }
 
 /// Runs a command that must be refused with exit 4, and checks nothing was written.
-fn refused(d: &TestDesk, args: &[&str], message: &str) {
+pub fn refused(d: &TestDesk, args: &[&str], message: &str) {
     let head = d.head();
     d.tkt(args).assert().code(4).stderr(predicate::str::contains(message));
     assert_eq!(d.head(), head, "{args:?} committed");
@@ -280,7 +281,11 @@ fn series_keep_their_own_numbers_and_fiscal_dates_stay_in_order() {
         &["ticket", "receive", "T-2026-0001", "--date", "2026-11-01"],
         "fiscal documents are numbered in date order",
     );
-    d.tkt(&["ticket", "receive", "T-2026-0001", "--date", "2027-01-02"]).assert().success().stdout("DI-2027-0001-MR\n");
+    d.tkt(&["ticket", "receive", "T-2026-0001", "--date", "2027-01-02"])
+        .env("TKT_NOW", "2027-01-02T09:00:00+01:00")
+        .assert()
+        .success()
+        .stdout("DI-2027-0001-MR\n");
 }
 
 #[test]

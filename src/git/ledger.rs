@@ -1,0 +1,123 @@
+//! Git history as the ledger of fiscal documents: every file that was ever committed under
+//! a folder, with its first version — so a number once issued is never issued again, and
+//! an issued document can be compared with what was issued.
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use git2::{ObjectType, Oid, Sort, Tree};
+
+use super::{oid_short, Repo};
+use crate::Result;
+
+/// The first committed version of a file.
+#[derive(Debug, Clone)]
+pub struct FirstVersion {
+    /// The file's content in that commit.
+    pub bytes: Vec<u8>,
+    /// Its blob, to tell cheaply whether the file is still the same.
+    pub blob: String,
+    /// The commit that added it (short), and who made it.
+    pub commit: String,
+    pub author: String,
+}
+
+impl Repo {
+    /// Every file ever committed one or two folders below `desk_dir` (a desk-relative
+    /// folder such as `documents/invoice`, whose files sit in year folders), in any commit
+    /// reachable from HEAD, with its first version; keyed by desk-relative path. Folders
+    /// already seen in an older commit are not read again, so the cost follows the changes.
+    pub fn first_versions(&self, desk_dir: &Path) -> Result<BTreeMap<PathBuf, FirstVersion>> {
+        let mut found: BTreeMap<PathBuf, (Oid, Oid)> = BTreeMap::new();
+        let mut seen = HashSet::new();
+        for (commit, tree) in self.trees_oldest_first(desk_dir)? {
+            self.collect(&tree, desk_dir, commit, &mut seen, &mut found, 2)?;
+        }
+        found
+            .into_iter()
+            .map(|(path, (blob, commit))| {
+                let c = self.repo.find_commit(commit)?;
+                let bytes = self.repo.find_blob(blob)?.content().to_vec();
+                let author = c.author().name().unwrap_or("?").to_string();
+                Ok((path, FirstVersion { bytes, blob: blob.to_string(), commit: oid_short(commit), author }))
+            })
+            .collect()
+    }
+
+    /// The names of every file ever committed in the desk-relative folder `desk_dir`.
+    pub fn names_ever(&self, desk_dir: &Path) -> Result<HashSet<String>> {
+        let mut names = HashSet::new();
+        let mut seen = HashSet::new();
+        for (_, tree) in self.trees_oldest_first(desk_dir)? {
+            if !seen.insert(tree.id()) {
+                continue;
+            }
+            for entry in tree.iter() {
+                if entry.kind() == Some(ObjectType::Blob) {
+                    names.extend(entry.name().ok().map(str::to_string));
+                }
+            }
+        }
+        Ok(names)
+    }
+
+    /// The tree of `desk_dir` in each commit reachable from HEAD that has it, oldest first.
+    fn trees_oldest_first(&self, desk_dir: &Path) -> Result<Vec<(Oid, Tree<'_>)>> {
+        let rel = self.repo_path(desk_dir);
+        let mut walk = self.repo.revwalk()?;
+        match walk.push_head() {
+            Ok(()) => {}
+            Err(e) if matches!(e.code(), git2::ErrorCode::UnbornBranch | git2::ErrorCode::NotFound) => {
+                return Ok(vec![])
+            }
+            Err(e) => return Err(e.into()),
+        }
+        walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)?;
+        let mut trees = Vec::new();
+        let mut last = None;
+        for oid in walk {
+            let oid = oid?;
+            let root = self.repo.find_commit(oid)?.tree()?;
+            let entry = match root.get_path(&rel) {
+                Ok(e) => e,
+                Err(e) if e.code() == git2::ErrorCode::NotFound => continue,
+                Err(e) => return Err(e.into()),
+            };
+            // Consecutive commits mostly share the folder: keep one tree per change.
+            if entry.kind() == Some(ObjectType::Tree) && last != Some(entry.id()) {
+                last = Some(entry.id());
+                trees.push((oid, self.repo.find_tree(entry.id())?));
+            }
+        }
+        Ok(trees)
+    }
+
+    fn collect(
+        &self,
+        tree: &Tree,
+        dir: &Path,
+        commit: Oid,
+        seen: &mut HashSet<Oid>,
+        found: &mut BTreeMap<PathBuf, (Oid, Oid)>,
+        depth: u8,
+    ) -> Result<()> {
+        if !seen.insert(tree.id()) {
+            return Ok(());
+        }
+        for entry in tree.iter() {
+            let Ok(name) = entry.name() else { continue };
+            let path = dir.join(name);
+            match entry.kind() {
+                Some(ObjectType::Blob) => {
+                    found.entry(path).or_insert((entry.id(), commit));
+                }
+                Some(ObjectType::Tree) if depth > 1 => {
+                    let sub = self.repo.find_tree(entry.id())?;
+                    self.collect(&sub, &path, commit, seen, found, depth - 1)?;
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+}

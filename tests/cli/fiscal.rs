@@ -1,0 +1,142 @@
+//! Issued documents are fixed facts with what Italian law wants on them: their own
+//! parties, dates that make sense, identified seller and buyer, no live balance.
+
+use predicates::prelude::*;
+
+use crate::common::TestDesk;
+use crate::documents::{billing_desk, json, refused};
+
+/// A billing desk with one out-of-warranty ticket and one hour of work on it.
+fn worked() -> TestDesk {
+    let d = billing_desk();
+    d.ok(&["ticket", "create", "--serial", "VX-0002", "--title", "Perdita"]);
+    d.ok(&["ticket", "work", "T-2026-0001", "--hours", "1"]);
+    d
+}
+
+#[test]
+fn a_fiscal_document_is_not_dated_in_the_future_nor_before_what_it_follows() {
+    let d = worked();
+    refused(&d, &["ticket", "invoice", "T-2026-0001", "--date", "2036-01-01"], "after today (2026-11-27)");
+    refused(&d, &["ticket", "receive", "T-2026-0001", "--date", "2026-12-31"], "after today");
+    refused(&d, &["ticket", "invoice", "T-2026-0001", "--date", "2026-11-26"], "may not bill WR-2026-0001");
+    refused(
+        &d,
+        &["ticket", "receive", "T-2026-0001", "--transport-start", "2026-11-26T10:00:00+01:00"],
+        "before the ddt-in's date",
+    );
+    d.ok(&["ticket", "invoice", "T-2026-0001"]);
+    refused(
+        &d,
+        &["doc", "credit", "INV-2026-0001", "--reason", "reso", "--date", "2026-11-20"],
+        "may not precede INV-2026-0001",
+    );
+    d.ok(&["doc", "credit", "INV-2026-0001", "--reason", "reso"]);
+}
+
+#[test]
+fn an_invoice_needs_the_sellers_partita_iva_and_an_identified_buyer() {
+    let d = worked();
+    let config = d.read("tkt.toml");
+    d.write("tkt.toml", &config.replace("vat_number = \"01234567897\"", "# no vat number"));
+    d.git(&["commit", "-qam", "no vat"]);
+    refused(&d, &["ticket", "invoice", "T-2026-0001"], "company.vat_number: missing");
+    d.tkt(&["check"]).assert().success();
+
+    d.write("tkt.toml", &config.replace("vat_number = \"01234567897\"", "vat_number = \"01234567890\""));
+    d.git(&["commit", "-qam", "wrong vat"]);
+    refused(&d, &["ticket", "invoice", "T-2026-0001"], "wrong check digit for a Partita IVA");
+    d.tkt(&["check"]).assert().code(4).stdout(predicate::str::contains("tkt.toml: company.vat_number"));
+
+    d.write("tkt.toml", &config);
+    d.git(&["commit", "-qam", "right vat"]);
+    d.ok(&["customer", "edit", "C-0001", "--vat-number", ""]);
+    refused(&d, &["ticket", "invoice", "T-2026-0001"], "C-0001 has neither a Partita IVA nor a Codice Fiscale");
+    d.ok(&["customer", "edit", "C-0001", "--tax-code", "RSSMRA80A01H501U"]);
+    assert_eq!(d.ok(&["ticket", "invoice", "T-2026-0001"]), "INV-2026-0001\n");
+}
+
+#[test]
+fn an_issued_document_carries_its_parties_and_prints_the_same_after_they_change() {
+    let d = worked();
+    d.ok(&["ticket", "invoice", "T-2026-0001"]);
+    let inv = json(&d.ok(&["doc", "show", "INV-2026-0001", "--format", "json"]));
+    assert_eq!(inv["seller"]["name"], "My Service Company");
+    assert_eq!(inv["seller"]["vat_number"], "01234567897");
+    assert_eq!(inv["buyer"]["name"], "Rossi Impianti");
+    assert_eq!(inv["buyer"]["vat_number"], "01234567897");
+    let before = d.ok(&["doc", "print", "INV-2026-0001"]);
+    assert!(before.contains("Rossi Impianti"), "{before}");
+
+    d.ok(&["customer", "edit", "C-0001", "--name", "Verdi Srl", "--city", "Torino"]);
+    d.write("tkt.toml", &d.read("tkt.toml").replace("My Service Company", "Altra Ditta"));
+    d.git(&["commit", "-qam", "renamed"]);
+    assert_eq!(d.ok(&["doc", "print", "INV-2026-0001"]), before, "the print reads only the document");
+    let html = d.ok(&["doc", "print", "INV-2026-0001", "--format", "html"]);
+    assert!(html.contains("Rossi Impianti") && !html.contains("Verdi Srl") && !html.contains("Altra Ditta"));
+}
+
+#[test]
+fn the_invoice_print_never_changes_with_payments_and_the_statement_shows_them() {
+    let d = worked();
+    d.ok(&["ticket", "invoice", "T-2026-0001"]);
+    let before = d.ok(&["doc", "print", "INV-2026-0001"]);
+    d.ok(&["doc", "pay", "INV-2026-0001", "--amount", "20.00"]);
+    assert_eq!(d.ok(&["doc", "print", "INV-2026-0001"]), before, "a payment does not change the invoice");
+    assert!(!before.contains("Pagato") && !before.contains("Da pagare"), "{before}");
+    let statement = json(&d.ok(&["customer", "statement", "C-0001", "--format", "json"]));
+    assert_eq!(statement[0]["invoice"], "INV-2026-0001");
+    assert_eq!(statement[0]["invoiced"], "54.90");
+    assert_eq!(statement[0]["paid"], "20.00");
+    assert_eq!(statement[0]["due"], "34.90");
+    let table = d.ok(&["customer", "statement", "C-0001"]);
+    assert!(table.contains("INV-2026-0001") && table.contains("34.90"), "{table}");
+    d.tkt(&["customer", "statement", "C-0404"]).assert().code(3);
+}
+
+#[test]
+fn the_company_section_takes_the_fiscal_data_an_invoice_shows_and_keeps_unknown_keys() {
+    let d = TestDesk::new();
+    let config = d.read("tkt.toml").replace(
+        "[company]\n",
+        "[company]\nrea = \"MI-1234567\"\nshare_capital = \"10.000,00 € i.v.\"\niban = \"IT60X0542811101000000123456\"\n\
+         bic = \"BPMOIT22\"\nregime_fiscale = \"RF01\"\nfax = \"02 1234567\"\n",
+    );
+    d.write("tkt.toml", &config);
+    d.tkt(&["check"]).assert().success();
+    d.write("tkt.toml", &config.replace("RF01", "RF99"));
+    d.tkt(&["check"]).assert().code(4).stderr(predicate::str::contains("company.regime_fiscale"));
+    d.write("tkt.toml", &config.replace("IT60X0542811101000000123456", "IT60X0542811101000000123457"));
+    d.tkt(&["check"]).assert().code(4).stdout(predicate::str::contains("company.iban"));
+}
+
+#[test]
+fn a_deleted_invoice_is_named_by_check_and_its_number_never_issued_again() {
+    let d = worked();
+    d.ok(&["ticket", "invoice", "T-2026-0001"]);
+    d.git(&["rm", "-q", "documents/invoice/2026/INV-2026-0001.yaml"]);
+    d.git(&["commit", "-qm", "oops"]);
+    let out = String::from_utf8(d.tkt(&["check"]).assert().code(4).get_output().stdout.clone()).unwrap();
+    assert!(out.contains("INV-2026-0001, issued in commit"), "{out}");
+    assert!(out.contains("no longer exists: a fiscal document is never deleted"), "{out}");
+    // The work is billable again, but under the next number, never the deleted one's.
+    assert_eq!(d.ok(&["ticket", "invoice", "T-2026-0001"]), "INV-2026-0002\n");
+}
+
+#[test]
+fn an_issued_invoice_changed_by_hand_is_named_by_check_while_added_keys_are_annotations() {
+    let d = worked();
+    d.ok(&["ticket", "invoice", "T-2026-0001"]);
+    let path = "documents/invoice/2026/INV-2026-0001.yaml";
+    let issued = d.read(path);
+    d.write(
+        path,
+        &issued.replace("date: 2026-11-27", "date: 2026-11-20").replace("customer: C-0001", "customer: C-0002"),
+    );
+    d.git(&["commit", "-qam", "hand edit"]);
+    let out = String::from_utf8(d.tkt(&["check"]).assert().code(4).get_output().stdout.clone()).unwrap();
+    assert!(out.contains("INV-2026-0001.yaml: date, customer changed since it was issued in commit"), "{out}");
+    d.write(path, &format!("{issued}archived_in: faldone 2026/11\n"));
+    d.git(&["commit", "-qam", "annotation"]);
+    d.tkt(&["check"]).assert().success();
+}
