@@ -698,7 +698,7 @@ _tkt() {
             return 0
             ;;
         tkt__subcmd__customer__subcmd__create)
-            opts="-C -q -h -V --id --name --vat-number --tax-code --street --zip --city --province --country --email --phone --pec --sdi-code --payment-terms --notes --desk --quiet --help --version"
+            opts="-C -q -h -V --id --name --vat-number --tax-code --street --zip --city --province --country --email --phone --pec --sdi-code --payment-terms --notes --reverse-charge --condominio --vat-rate --desk --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -764,6 +764,18 @@ _tkt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --reverse-charge)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --condominio)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --vat-rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --desk)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -780,7 +792,7 @@ _tkt() {
             return 0
             ;;
         tkt__subcmd__customer__subcmd__edit)
-            opts="-C -q -h -V --name --vat-number --tax-code --street --zip --city --province --country --email --phone --pec --sdi-code --payment-terms --notes --desk --quiet --help --version"
+            opts="-C -q -h -V --name --vat-number --tax-code --street --zip --city --province --country --email --phone --pec --sdi-code --payment-terms --notes --reverse-charge --condominio --vat-rate --desk --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -839,6 +851,18 @@ _tkt() {
                     return 0
                     ;;
                 --notes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --reverse-charge)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --condominio)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --vat-rate)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -472,6 +472,11 @@ complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcom
 complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from create" -l sdi-code -d 'Codice destinatario for e-invoicing (7 characters)' -r
 complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from create" -l payment-terms -d 'Payment terms, e.g. "30 days end of month"' -r
 complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from create" -l notes -r
+complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from create" -l reverse-charge -d 'Bill building-system work net, the customer paying the VAT (inversione contabile)' -r -f -a "true\t''
+false\t''"
+complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from create" -l condominio -d 'A condominium, which withholds 4% of the taxable amount (art. 25-ter DPR 600/73)' -r -f -a "true\t''
+false\t''"
+complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from create" -l vat-rate -d 'Bill at a reduced rate of tkt.toml ([billing.reduced_rates.NAME]); empty for none' -r
 complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from create" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
 complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
 complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
@@ -515,6 +520,11 @@ complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcom
 complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from edit" -l sdi-code -d 'Codice destinatario for e-invoicing (7 characters)' -r
 complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from edit" -l payment-terms -d 'Payment terms, e.g. "30 days end of month"' -r
 complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from edit" -l notes -r
+complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from edit" -l reverse-charge -d 'Bill building-system work net, the customer paying the VAT (inversione contabile)' -r -f -a "true\t''
+false\t''"
+complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from edit" -l condominio -d 'A condominium, which withholds 4% of the taxable amount (art. 25-ter DPR 600/73)' -r -f -a "true\t''
+false\t''"
+complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from edit" -l vat-rate -d 'Bill at a reduced rate of tkt.toml ([billing.reduced_rates.NAME]); empty for none' -r
 complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from edit" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
 complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from edit" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
 complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from edit" -s h -l help -d 'Print help'

@@ -145,3 +145,20 @@ impl From<git2::Error> for Error {
         Self::git(err)
     }
 }
+
+/// What tkt says when it panics: a bug of tkt, where it happened, and how to report it.
+pub fn bug_report(info: &std::panic::PanicHookInfo) -> String {
+    let what = info
+        .payload()
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| info.payload().downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic".into());
+    let at = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
+    format!(
+        "error: tkt hit a bug ({what}{at})\n\
+         hint: please report it with the command you ran and the version (tkt {}); \
+         `tkt check` shows whether the desk needs attention",
+        env!("CARGO_PKG_VERSION")
+    )
+}

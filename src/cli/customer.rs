@@ -92,6 +92,15 @@ pub struct CustomerFields {
     pub payment_terms: Option<String>,
     #[arg(long)]
     pub notes: Option<String>,
+    /// Bill building-system work net, the customer paying the VAT (inversione contabile).
+    #[arg(long, value_name = "BOOL")]
+    pub reverse_charge: Option<bool>,
+    /// A condominium, which withholds 4% of the taxable amount (art. 25-ter DPR 600/73).
+    #[arg(long, value_name = "BOOL")]
+    pub condominio: Option<bool>,
+    /// Bill at a reduced rate of tkt.toml ([billing.reduced_rates.NAME]); empty for none.
+    #[arg(long, value_name = "NAME")]
+    pub vat_rate: Option<String>,
 }
 
 impl CustomerFields {
@@ -112,9 +121,12 @@ impl CustomerFields {
             &f.sdi_code,
             &f.payment_terms,
             &f.notes,
+            &f.vat_rate,
         ]
         .iter()
         .all(|v| v.is_none())
+            && f.reverse_charge.is_none()
+            && f.condominio.is_none()
     }
 
     fn apply(self, c: &mut Customer) {
@@ -139,6 +151,9 @@ impl CustomerFields {
         set(&mut c.sdi_code, self.sdi_code);
         set(&mut c.payment_terms, self.payment_terms);
         set(&mut c.notes, self.notes);
+        set(&mut c.vat_rate, self.vat_rate);
+        c.reverse_charge = self.reverse_charge.unwrap_or(c.reverse_charge);
+        c.condominio = self.condominio.unwrap_or(c.condominio);
     }
 }
 
@@ -179,20 +194,7 @@ fn cmd_customer_create(ctx: &Ctx, args: CustomerCreateArgs) -> Result<()> {
     if args.fields.name.as_deref().is_none_or(|n| n.trim().is_empty()) {
         return Err(Error::usage("a customer needs --name"));
     }
-    let mut customer = Customer {
-        id: String::new(),
-        name: String::new(),
-        vat_number: None,
-        tax_code: None,
-        address: Default::default(),
-        email: None,
-        phone: None,
-        pec: None,
-        sdi_code: None,
-        payment_terms: None,
-        notes: None,
-        extra: Default::default(),
-    };
+    let mut customer = Customer::default();
     args.fields.apply(&mut customer);
     let id = ctx.run(|env| records::create_customer(env, customer, args.id))?;
     ctx.print_id(&id)

@@ -149,18 +149,7 @@ fn cmd_equipment_create(ctx: &Ctx, serial: String, fields: EquipmentFields) -> R
     let (Some(_), Some(_)) = (&fields.item, &fields.customer) else {
         return Err(Error::usage("a unit needs --item and --customer"));
     };
-    let mut unit = Equipment {
-        serial,
-        item: String::new(),
-        customer: String::new(),
-        sold_on: None,
-        warranty_until: None,
-        location: None,
-        notes: None,
-        replaced_by: None,
-        replaced_on: None,
-        extra: Default::default(),
-    };
+    let mut unit = Equipment { serial, ..Default::default() };
     ctx.run(|env| {
         fields.changes().apply(&env.desk, &mut unit)?;
         records::create_unit(env, unit.clone())

@@ -140,18 +140,7 @@ pub fn run(ctx: &Ctx, cmd: ItemCommand) -> Result<()> {
 }
 
 fn cmd_item_create(ctx: &Ctx, code: String, fields: ItemFields) -> Result<()> {
-    let mut item = Item {
-        code,
-        description: String::new(),
-        kind: ItemKind::Goods,
-        unit: None,
-        price: None,
-        vat_rate: None,
-        serial_tracked: false,
-        serial_pattern: None,
-        warranty_months: None,
-        extra: Default::default(),
-    };
+    let mut item = Item { code, ..Default::default() };
     fields.apply(&mut item);
     ctx.run(|env| records::create_item(env, item.clone()))?;
     ctx.print_id(&item.code)

@@ -150,20 +150,7 @@ fn report(e: &Error) {
 
 /// A panic is a bug in tkt, never the user's fault: say so, where, and how to report it.
 fn report_bug(info: &std::panic::PanicHookInfo) {
-    let what = info
-        .payload()
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| info.payload().downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "a panic".into());
-    let at = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
-    let _ = writeln!(
-        std::io::stderr().lock(),
-        "error: tkt hit a bug ({what}{at})\n\
-         hint: please report it with the command you ran and the version (tkt {}); \
-         `tkt check` shows whether the desk needs attention",
-        env!("CARGO_PKG_VERSION")
-    );
+    let _ = writeln!(std::io::stderr().lock(), "{}", crate::error::bug_report(info));
 }
 
 /// The clap command, for completions, the man page and tests.

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use super::{Address, DocKind, Kind, Party};
+use super::{Address, DocKind, Kind, Party, Rate};
 
 pub const CONFIG_FILE: &str = "tkt.toml";
 
@@ -207,6 +207,32 @@ pub struct Billing {
     /// The payment method written on invoices when none is given.
     #[serde(default)]
     pub payment_method: Option<String>,
+    /// Who pays the imposta di bollo of an invoice without VAT over 77.47: the customer (a
+    /// line of 2.00 is added), the company (it is only declared), or off.
+    #[serde(default)]
+    pub stamp_duty: StampDuty,
+    /// Reduced VAT rates a customer may be billed at, by name.
+    #[serde(default)]
+    pub reduced_rates: BTreeMap<String, ReducedRate>,
+}
+
+/// Who pays the imposta di bollo.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StampDuty {
+    #[default]
+    Customer,
+    Company,
+    Off,
+}
+
+/// A reduced VAT rate and the rule that allows it, written by the business, not by tkt.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReducedRate {
+    pub rate: Rate,
+    /// Why, as printed on the invoice (e.g. `IVA 10% art. 7 c. 1 lett. b L. 488/1999`).
+    pub note: String,
 }
 
 impl Default for Billing {
@@ -217,6 +243,8 @@ impl Default for Billing {
             km_item: None,
             warranty_covers: Self::all_covered(),
             payment_method: None,
+            stamp_duty: StampDuty::default(),
+            reduced_rates: BTreeMap::new(),
         }
     }
 }
@@ -393,7 +421,13 @@ customer = "C"
 # travel_item = "TRAVEL"
 # km_item = "KM"
 warranty_covers = ["labour", "materials", "travel"]
-# payment_method = "bank transfer"
+# payment_method = "bonifico bancario"
+# Imposta di bollo on invoices without VAT over 77.47: "customer" (a 2.00 line), "company", "off".
+stamp_duty = "customer"
+# A reduced rate that customers with `vat_rate: home` are billed at:
+# [billing.reduced_rates.home]
+# rate = 10
+# note = "IVA 10% per manutenzione su fabbricati abitativi, art. 7 c. 1 lett. b L. 488/1999"
 
 # E-mail and the support form (tkt import): what a new message opens — "request", or
 # "ticket" for a known customer — and size limits in bytes.

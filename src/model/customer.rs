@@ -4,7 +4,7 @@ use serde_yaml::Mapping;
 use super::Kind;
 
 /// A customer (anagrafica cliente), `customers/<C-0001>.yaml`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Customer {
     pub id: String,
     pub name: String,
@@ -28,6 +28,17 @@ pub struct Customer {
     pub payment_terms: Option<String>,
     #[serde(default)]
     pub notes: Option<String>,
+    /// Work on building systems for this VAT-registered customer is billed net, the
+    /// customer paying the VAT (inversione contabile, N6.7).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub reverse_charge: bool,
+    /// A condominium: it withholds 4% of the taxable amount (art. 25-ter DPR 600/73).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub condominio: bool,
+    /// The name of a reduced VAT rate of tkt.toml (`[billing.reduced_rates.NAME]`) that
+    /// this customer's work is billed at, e.g. maintenance on a home at 10%.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vat_rate: Option<String>,
     #[serde(flatten)]
     pub extra: Mapping,
 }

@@ -176,10 +176,23 @@ pub struct Document {
     pub sources: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment: Option<PaymentInfo>,
+    /// A deferred invoice (fattura differita, art. 21 c. 4 DPR 633/72): the delivery notes
+    /// it bills, with their dates.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ddts: Vec<DdtRef>,
+    /// Imposta di bollo paid virtually on an invoice whose lines without VAT exceed 77.47.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stamp_duty: Option<Money>,
+    /// The condominium's 4% withholding (art. 25-ter DPR 600/73): it pays the total less this.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub withholding: Option<Withholding>,
 
     // credit-note, payment, refund
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice: Option<String>,
+    /// A credit note: the date of the invoice it corrects, printed beside its number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoice_date: Option<NaiveDate>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit_note: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -224,6 +237,10 @@ pub struct Line {
     /// Natura IVA for lines without VAT (N2.2: outside the scope, warranty work).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_nature: Option<String>,
+    /// The legal wording of a line without VAT or at a reduced rate, with its reference
+    /// (see the README's Rules); printed, and the riferimento normativo of an e-invoice.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vat_note: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub serial: Option<String>,
     #[serde(flatten)]
@@ -253,8 +270,26 @@ pub struct VatLine {
     pub rate: Rate,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nature: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
     pub taxable: Money,
     pub tax: Money,
+}
+
+/// A delivery note an invoice bills.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DdtRef {
+    pub id: String,
+    pub date: NaiveDate,
+}
+
+/// A withholding on account that the buyer pays to the State instead of to the seller.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Withholding {
+    pub rate: Rate,
+    pub amount: Money,
+    /// The law it applies, e.g. `art. 25-ter DPR 600/73`.
+    pub reference: String,
 }
 
 /// How an invoice is to be paid.
@@ -323,7 +358,11 @@ impl Document {
             warranty: None,
             sources: vec![],
             payment: None,
+            ddts: vec![],
+            stamp_duty: None,
+            withholding: None,
             invoice: None,
+            invoice_date: None,
             credit_note: None,
             amount: None,
             method: None,

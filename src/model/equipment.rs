@@ -5,7 +5,7 @@ use serde_yaml::Mapping;
 use super::Kind;
 
 /// One physical unit of an item, sold to a customer (`equipment/<SERIAL>.yaml`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Equipment {
     pub serial: String,
     pub item: String,

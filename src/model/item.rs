@@ -4,7 +4,7 @@ use serde_yaml::Mapping;
 use super::{Kind, Money, Rate};
 
 /// A product or service (articolo), `items/<CODE>.yaml`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Item {
     pub code: String,
     pub description: String,

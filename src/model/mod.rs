@@ -18,12 +18,12 @@ mod vocab;
 mod yaml;
 
 pub use config::{
-    Billing, Company, Config, Cover, Creates, FieldDef, FieldType, FiscalNumbering, Intake, LocalSettings, CONFIG_FILE,
-    DEFAULT_CONFIG,
+    Billing, Company, Config, Cover, Creates, FieldDef, FieldType, FiscalNumbering, Intake, LocalSettings, ReducedRate,
+    StampDuty, CONFIG_FILE, DEFAULT_CONFIG,
 };
 pub use customer::{Address, Customer, Party};
 pub use diff::{changed_fields, field_changes, value_changes, FieldChange};
-pub use document::{DocKind, Document, Line, Material, PaymentInfo, Totals, VatLine};
+pub use document::{DdtRef, DocKind, Document, Line, Material, PaymentInfo, Totals, VatLine, Withholding};
 pub use equipment::Equipment;
 pub use id::{Kind, SequenceId};
 pub use item::{Item, ItemKind};

@@ -267,6 +267,7 @@ pub fn plain_line(item: &Item, qty: Decimal, serial: Option<String>) -> Line {
         discount_pct: None,
         vat_rate: None,
         vat_nature: None,
+        vat_note: None,
         serial,
         extra: Default::default(),
     }

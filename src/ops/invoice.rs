@@ -3,8 +3,10 @@
 
 use std::collections::HashMap;
 
-use crate::model::{Customer, DocKind, Document, Item, PaymentInfo, PaymentMethod, Ticket};
-use crate::rules::{due_date, invoice_lines, totals, unbilled};
+use crate::model::{Customer, DdtRef, DocKind, Document, Item, PaymentInfo, PaymentMethod, Ticket};
+use crate::rules::{
+    apply_regime, condominium_withholding, due_date, invoice_lines, regime_of, stamp_duty, totals, unbilled,
+};
 use crate::{Error, Result};
 
 use super::documents::{issue, ticket_document, DocOptions};
@@ -42,14 +44,27 @@ pub fn invoice_ticket(env: &Env, id: &str, opts: InvoiceOptions) -> Result<Invoi
         )));
     }
     let items: HashMap<String, Item> = desk.load_all::<Item>()?.into_iter().map(|i| (i.code.clone(), i)).collect();
-    let draft =
-        invoice_lines(&ticket, &unbilled, &items, &desk.config.billing).map_err(|p| Error::refused(p.to_string()))?;
-    let customer: Option<Customer> = desk.get(&ticket.customer)?;
+    let billing = &desk.config.billing;
+    let mut draft = invoice_lines(&ticket, &unbilled, &items, billing).map_err(|p| Error::refused(p.to_string()))?;
+    let customer: Customer = desk.load(&ticket.customer)?;
+    let regime = regime_of(&desk.config.company, &customer, billing).map_err(|p| Error::refused(p.to_string()))?;
+    apply_regime(&mut draft.lines, &regime);
+    let (duty, duty_line) = stamp_duty(&draft.lines, billing.stamp_duty);
     let mut doc = ticket_document(env, DocKind::Invoice, &ticket, &opts.doc)?;
-    doc.warranty = Some(ticket.warranty);
     doc.lines = draft.lines;
+    doc.lines.extend(duty_line);
+    doc.stamp_duty = duty;
+    doc.withholding = condominium_withholding(&customer, &totals(&doc.lines));
     doc.sources = draft.sources;
-    let terms = opts.terms.or_else(|| customer.and_then(|c| c.payment_terms));
+    doc.ddts = unbilled
+        .iter()
+        .filter(|d| d.kind == DocKind::DdtOut)
+        .map(|d| DdtRef { id: d.id.clone(), date: d.date })
+        .collect();
+    // A warranty invoice is one that bills nothing: a part billed on a warranty ticket
+    // makes it an ordinary invoice.
+    doc.warranty = Some(ticket.warranty && totals(&doc.lines).total.0.is_zero());
+    let terms = opts.terms.or(customer.payment_terms);
     doc.payment = Some(PaymentInfo {
         due_date: due_date(doc.date, terms.as_deref()),
         terms,

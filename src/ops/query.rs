@@ -167,6 +167,7 @@ pub fn view_ticket(desk: &Desk, id: &str) -> Result<TicketView> {
                 credited: sum(|b| b.credited),
                 paid: sum(|b| b.paid),
                 refunded: sum(|b| b.refunded),
+                withheld: sum(|b| b.withheld),
                 due: sum(|b| b.due),
             });
             (Ok(docs), balance)

@@ -3,7 +3,7 @@
 
 use rust_decimal::Decimal;
 
-use crate::model::{DocKind, Document, Line, Money, PaymentMethod, Rate};
+use crate::model::{DocKind, Document, Line, Money, PaymentMethod, Rate, VatLine};
 use crate::rules::{refundable, totals, Balance};
 use crate::{Error, Result};
 
@@ -41,7 +41,12 @@ pub fn credit(env: &Env, invoice: &str, what: Credit, reason: &str, opts: &DocOp
             invoice.id, balance.invoiced, balance.credited
         )));
     }
-    if total.0 <= Decimal::ZERO {
+    let notes = env.desk.documents(&[DocKind::CreditNote])?;
+    let earlier: Vec<&Document> = notes.iter().filter(|n| n.invoice.as_deref() == Some(invoice.id.as_str())).collect();
+    check_per_rate(&invoice, &earlier, &lines)?;
+    // An invoice of 0.00 (warranty work) is cancelled by a credit note of 0.00, once.
+    let cancels_zero = invoice.value().0.is_zero() && earlier.is_empty();
+    if total.0 <= Decimal::ZERO && !cancels_zero {
         return Err(Error::refused(format!("{}: a credit note of {total} credits nothing", invoice.id)));
     }
     let mut doc: Document = new_document(env, DocKind::CreditNote, &invoice.customer, opts)?;
@@ -51,11 +56,52 @@ pub fn credit(env: &Env, invoice: &str, what: Credit, reason: &str, opts: &DocOp
             doc.date, invoice.id, invoice.date
         )));
     }
+    if invoice.date.checked_add_months(chrono::Months::new(12)).is_some_and(|limit| doc.date > limit) {
+        env.warn(format!(
+            "{} is more than a year old: a reduction agreed by the parties after a year does not reduce the VAT \
+             (art. 26 c. 3 DPR 633/72); a correction of an error still does",
+            invoice.id
+        ));
+    }
+    doc.invoice_date = Some(invoice.date);
     doc.ticket = invoice.ticket.clone();
     doc.invoice = Some(invoice.id.clone());
     doc.reason = Some(reason.trim().to_string());
     doc.lines = lines;
     issue(env, &mut doc, vec![], &format!("credit note of {total} on {}", invoice.id))
+}
+
+/// A credit note credits only rates and natures its invoice has, and per rate no more
+/// taxable than the invoice has left at that rate.
+fn check_per_rate(invoice: &Document, earlier: &[&Document], lines: &[Line]) -> Result<()> {
+    let key = |v: &VatLine| (v.rate, v.nature.clone());
+    let invoiced = invoice.totals.clone().unwrap_or_else(|| totals(&invoice.lines));
+    for v in totals(lines).vat {
+        let Some(on_invoice) = invoiced.vat.iter().find(|i| key(i) == key(&v)) else {
+            let nature = v.nature.as_deref().map(|n| format!(" {n}")).unwrap_or_default();
+            return Err(Error::refused(format!(
+                "{} has no line at {}%{nature}: a credit note reverses what its invoice charged",
+                invoice.id, v.rate
+            )));
+        };
+        let credited: Decimal = earlier
+            .iter()
+            .filter_map(|n| n.totals.as_ref())
+            .flat_map(|t| t.vat.iter().filter(|c| key(c) == key(&v)))
+            .map(|c| c.taxable.0)
+            .sum();
+        if v.taxable.0 + credited > on_invoice.taxable.0 {
+            return Err(Error::refused(format!(
+                "at {}% a credit note of {} taxable is more than what is left of {} ({} invoiced, {} already credited)",
+                v.rate,
+                v.taxable,
+                invoice.id,
+                on_invoice.taxable,
+                Money(credited)
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Line N of the invoice, with the quantity asked for (all of it by default).
@@ -85,10 +131,18 @@ fn invoice_line(invoice: &Document, spec: &str) -> Result<Line> {
 /// One line crediting `amount` (taxable) at the invoice's VAT rate.
 fn amount_line(invoice: &Document, amount: Money, rate: Option<Rate>, reason: &str) -> Result<Line> {
     let vat = invoice.totals.as_ref().map(|t| t.vat.clone()).unwrap_or_default();
-    let (rate, nature) = match rate {
-        Some(r) => (r, vat.iter().find(|v| v.rate == r).and_then(|v| v.nature.clone())),
+    let (rate, nature, note) = match rate {
+        Some(r) => match vat.iter().find(|v| v.rate == r) {
+            Some(v) => (r, v.nature.clone(), v.note.clone()),
+            None => {
+                return Err(Error::refused(format!(
+                    "--vat-rate {r}: {} has no line at {r}%: a credit note reverses what its invoice charged",
+                    invoice.id
+                )))
+            }
+        },
         None => match vat.as_slice() {
-            [only] => (only.rate, only.nature.clone()),
+            [only] => (only.rate, only.nature.clone(), only.note.clone()),
             _ => {
                 let rates: Vec<String> = vat.iter().map(|v| format!("{}%", v.rate)).collect();
                 return Err(Error::usage(format!(
@@ -108,6 +162,7 @@ fn amount_line(invoice: &Document, amount: Money, rate: Option<Rate>, reason: &s
         discount_pct: None,
         vat_rate: Some(rate),
         vat_nature: nature,
+        vat_note: note,
         serial: None,
         extra: Default::default(),
     })

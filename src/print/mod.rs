@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::model::Config;
 use crate::model::{Customer, DocKind, Document, Ticket};
-use crate::rules::line_net;
+use crate::rules::{line_net, STAMP_DUTY_NOTE};
 use crate::{Error, Result};
 
 const HTML: &str = include_str!("templates/document.html");
@@ -44,6 +44,9 @@ struct PrintContext<'a> {
     ticket: Option<&'a Ticket>,
     /// Line nets, in line order.
     nets: Vec<String>,
+    /// What the buyer pays: the total less a withholding.
+    net_due: String,
+    stamp_note: &'static str,
     signatures: Vec<&'static str>,
 }
 
@@ -153,6 +156,8 @@ pub fn render_document(input: &PrintInput, format: PrintFormat) -> Result<String
         customer: doc.buyer.as_ref().map(json).or_else(|| input.customer.map(json)),
         ticket: input.ticket,
         nets: doc.lines.iter().map(|l| format!("{:.2}", line_net(l))).collect(),
+        net_due: format!("{:.2}", doc.value().0 - doc.withholding.as_ref().map(|w| w.amount.0).unwrap_or_default()),
+        stamp_note: STAMP_DUTY_NOTE,
         signatures: signatures(doc.kind),
     };
     let template = env.get_template("document").map_err(|e| Error::failure(format!("template: {e}")))?;

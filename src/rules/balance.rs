@@ -15,6 +15,8 @@ pub struct Balance {
     pub credited: Money,
     pub paid: Money,
     pub refunded: Money,
+    /// What the buyer withholds and pays to the State instead (a condominium's 4%).
+    pub withheld: Money,
     /// What the customer still owes; negative when the business owes a refund.
     pub due: Money,
 }
@@ -50,7 +52,10 @@ pub fn balances(docs: &[Document]) -> HashMap<String, Balance> {
     let mut out: HashMap<String, Balance> = docs
         .iter()
         .filter(|d| d.kind == DocKind::Invoice)
-        .map(|d| (d.id.clone(), Balance { invoiced: d.value(), ..Balance::default() }))
+        .map(|d| {
+            let withheld = d.withholding.as_ref().map(|w| w.amount).unwrap_or_default();
+            (d.id.clone(), Balance { invoiced: d.value(), withheld, ..Balance::default() })
+        })
         .collect();
     let invoice_of_note: HashMap<&str, &str> = docs
         .iter()
@@ -71,7 +76,7 @@ pub fn balances(docs: &[Document]) -> HashMap<String, Balance> {
         }
     }
     for b in out.values_mut() {
-        b.due = Money(b.invoiced.0 - b.credited.0 - b.paid.0 + b.refunded.0);
+        b.due = Money(b.invoiced.0 - b.withheld.0 - b.credited.0 - b.paid.0 + b.refunded.0);
     }
     out
 }

@@ -66,16 +66,18 @@ pub fn check_priced_lines(lines: &[Line]) -> Vec<Problem> {
 
 /// Net, VAT per (rate, nature) on the summed taxable of that rate, and total.
 pub fn totals(lines: &[Line]) -> Totals {
-    let mut by_rate: BTreeMap<(Decimal, Option<String>), Decimal> = BTreeMap::new();
+    type Key = (Decimal, Option<String>, Option<String>);
+    let mut by_rate: BTreeMap<Key, Decimal> = BTreeMap::new();
     for l in lines {
         let rate = l.vat_rate.map(|r| r.0.normalize()).unwrap_or_default();
-        *by_rate.entry((rate, l.vat_nature.clone())).or_default() += line_net(l);
+        *by_rate.entry((rate, l.vat_nature.clone(), l.vat_note.clone())).or_default() += line_net(l);
     }
     let mut vat: Vec<VatLine> = by_rate
         .into_iter()
-        .map(|((rate, nature), taxable)| VatLine {
+        .map(|((rate, nature, note), taxable)| VatLine {
             rate: Rate(rate),
             nature,
+            note,
             taxable: Money(taxable),
             tax: Money(round_cents(taxable * rate / Decimal::ONE_HUNDRED)),
         })
@@ -101,6 +103,7 @@ pub fn item_line(item: &Item, qty: Decimal, description: String, serial: Option<
         discount_pct: None,
         vat_rate: Some(item.vat_rate.unwrap_or(Rate(Decimal::from(22)))),
         vat_nature: None,
+        vat_note: None,
         serial,
         extra: Default::default(),
     })
@@ -173,7 +176,11 @@ pub fn invoice_lines(
                     lines.push(maybe_warranty(line, covered(Cover::Materials)));
                 }
             }
-            DocKind::DdtOut => lines.extend(doc.lines.iter().cloned()),
+            // Each line says the date of its operation: the delivery note it went out with.
+            DocKind::DdtOut => lines.extend(doc.lines.iter().cloned().map(|mut l| {
+                l.description = format!("{} ({} {})", l.description, doc.id, doc.date);
+                l
+            })),
             _ => continue,
         }
         sources.push(doc.id.clone());
@@ -186,8 +193,7 @@ fn maybe_warranty(mut line: Line, covered: bool) -> Line {
     if covered {
         line.unit_price = Some(Money::default());
         line.discount_pct = None;
-        line.vat_rate = Some(Rate(Decimal::ZERO));
-        line.vat_nature = Some(WARRANTY_NATURE.to_string());
+        super::Exemption::Warranty.apply(&mut line);
         line.description = format!("{} — {WARRANTY_NOTE}", line.description);
     }
     line
@@ -207,6 +213,7 @@ mod tests {
             discount_pct: discount.map(|d| Rate::parse(d).unwrap()),
             vat_rate: Some(Rate::parse(rate).unwrap()),
             vat_nature: None,
+            vat_note: None,
             serial: None,
             extra: Default::default(),
         }

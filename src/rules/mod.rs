@@ -10,6 +10,7 @@ mod fiscal;
 mod records;
 mod terms;
 mod ticket;
+mod vat;
 mod warranty;
 
 pub use balance::{balances, refundable, Balance};
@@ -24,6 +25,7 @@ pub use fiscal::{check_buyer, check_company, check_iban, check_tax_code, check_v
 pub use records::{check_customer, check_equipment, check_item, check_request};
 pub use terms::due_date;
 pub use ticket::{check_ticket, TicketRefs};
+pub use vat::{apply_regime, condominium_withholding, regime_of, stamp_duty, Exemption, VatRegime, STAMP_DUTY_NOTE};
 pub use warranty::{check_serial, check_serial_pattern, warranty_covers, warranty_end};
 
 /// One thing wrong with a record: the field and what is wrong with it.

@@ -140,3 +140,135 @@ fn an_issued_invoice_changed_by_hand_is_named_by_check_while_added_keys_are_anno
     d.git(&["commit", "-qam", "annotation"]);
     d.tkt(&["check"]).assert().success();
 }
+
+/// The invoice of ticket T-2026-0001 as JSON, issued now.
+fn invoiced(d: &TestDesk) -> serde_json::Value {
+    let id = d.ok(&["ticket", "invoice", "T-2026-0001"]);
+    json(&d.ok(&["doc", "show", id.trim(), "--format", "json"]))
+}
+
+#[test]
+fn warranty_work_carries_the_wording_and_reference_of_its_natura() {
+    let d = billing_desk();
+    d.ok(&["ticket", "create", "--serial", "VX-0001", "--title", "In garanzia"]);
+    d.ok(&["ticket", "work", "T-2026-0001", "--hours", "1"]);
+    let inv = invoiced(&d);
+    assert_eq!(inv["warranty"], true);
+    assert_eq!(inv["totals"]["vat"][0]["nature"], "N2.2");
+    let note = inv["totals"]["vat"][0]["note"].as_str().unwrap();
+    assert!(note.contains("artt. 2-3 DPR 633/72"), "{note}");
+    assert!(d.ok(&["doc", "print", "INV-2026-0001"]).contains(note));
+}
+
+#[test]
+fn a_reverse_charge_customer_is_billed_net_with_inversione_contabile() {
+    let d = worked();
+    d.ok(&["customer", "edit", "C-0001", "--reverse-charge", "true"]);
+    let inv = invoiced(&d);
+    assert_eq!(inv["totals"]["vat"][0]["nature"], "N6.7");
+    assert_eq!(inv["totals"]["vat"][0]["tax"], "0.00");
+    assert_eq!(inv["totals"]["total"], "45.00");
+    assert!(d.ok(&["doc", "print", "INV-2026-0001"]).contains("Inversione contabile, art. 17 c. 6 lett. a-ter"));
+}
+
+#[test]
+fn a_condominium_withholds_four_percent_and_owes_the_rest() {
+    let d = worked();
+    d.ok(&["customer", "edit", "C-0001", "--condominio", "true"]);
+    let inv = invoiced(&d);
+    assert_eq!(inv["totals"]["total"], "54.90");
+    assert_eq!(inv["withholding"]["amount"], "1.80", "4% of the taxable 45.00");
+    assert!(d.ok(&["doc", "print", "INV-2026-0001"]).contains("NETTO A PAGARE: 53.10"));
+    d.ok(&["doc", "pay", "INV-2026-0001"]);
+    let pay = json(&d.ok(&["doc", "show", "PAY-2026-0001", "--format", "json"]));
+    assert_eq!(pay["amount"], "53.10", "the condominium pays the total less what it withholds");
+    refused(&d, &["doc", "pay", "INV-2026-0001", "--amount", "1.80"], "nothing is due");
+}
+
+#[test]
+fn a_reduced_rate_is_the_rule_the_business_writes_in_tkt_toml() {
+    let d = worked();
+    d.ok(&["customer", "edit", "C-0001", "--vat-rate", "home"]);
+    refused(&d, &["ticket", "invoice", "T-2026-0001"], "no [billing.reduced_rates.home]");
+    let rule =
+        "\n[billing.reduced_rates.home]\nrate = 10\nnote = \"IVA 10% manutenzione abitazioni, art. 7 L. 488/1999\"\n";
+    d.write("tkt.toml", &(d.read("tkt.toml") + rule));
+    d.git(&["commit", "-qam", "home rate"]);
+    let inv = invoiced(&d);
+    assert_eq!(inv["totals"]["vat"][0]["rate"], 10);
+    assert_eq!(inv["totals"]["total"], "49.50");
+    assert!(d.ok(&["doc", "print", "INV-2026-0001"]).contains("art. 7 L. 488/1999"));
+}
+
+#[test]
+fn a_forfettario_bills_without_vat_and_charges_the_bollo_over_77_47() {
+    let d = billing_desk();
+    let config = d.read("tkt.toml").replace("[company]\n", "[company]\nregime_fiscale = \"RF19\"\n");
+    d.write("tkt.toml", &config);
+    d.git(&["commit", "-qam", "forfettario"]);
+    d.ok(&["item", "create", "ZERO", "--description", "Verifica", "--price", "30.00", "--vat-rate", "0"]);
+    d.ok(&["ticket", "create", "--serial", "VX-0002", "--title", "Piccolo"]);
+    d.ok(&["ticket", "work", "T-2026-0001", "--hours", "1", "--material", "ZERO:1"]);
+    let small = invoiced(&d);
+    assert_eq!(small["totals"]["total"], "75.00", "under 77.47 there is no bollo");
+    assert!(small["stamp_duty"].is_null());
+    assert_eq!(small["lines"][0]["vat_nature"], "N2.2");
+    d.ok(&["ticket", "work", "T-2026-0001", "--hours", "2"]);
+    let big = invoiced(&d);
+    assert_eq!(big["stamp_duty"], "2.00");
+    assert_eq!(big["totals"]["total"], "92.00", "90.00 of work and 2.00 of bollo charged back");
+    assert_eq!(big["lines"][1]["description"], "Imposta di bollo");
+    assert_eq!(big["lines"][1]["vat_nature"], "N1");
+    let print = d.ok(&["doc", "print", "INV-2026-0002"]);
+    assert!(print.contains("regime forfettario") && print.contains("Imposta di bollo assolta in modo virtuale"));
+    d.write("tkt.toml", &config.replace("stamp_duty = \"customer\"", "stamp_duty = \"company\""));
+    d.git(&["commit", "-qam", "bollo paid by the company"]);
+    d.ok(&["ticket", "work", "T-2026-0001", "--hours", "2"]);
+    let paid_by_us = invoiced(&d);
+    assert_eq!(
+        (paid_by_us["stamp_duty"].as_str(), paid_by_us["totals"]["total"].as_str()),
+        (Some("2.00"), Some("90.00"))
+    );
+}
+
+#[test]
+fn a_credit_note_reverses_only_what_its_invoice_charged() {
+    let d = worked();
+    d.ok(&["ticket", "invoice", "T-2026-0001"]);
+    refused(
+        &d,
+        &["doc", "credit", "INV-2026-0001", "--reason", "x", "--amount", "10.00", "--vat-rate", "4"],
+        "has no line at 4%",
+    );
+    d.ok(&["doc", "credit", "INV-2026-0001", "--reason", "sconto", "--amount", "40.00"]);
+    refused(&d, &["doc", "credit", "INV-2026-0001", "--reason", "x", "--amount", "5.01"], "more than what is left");
+    assert!(d.ok(&["doc", "print", "CN-2026-0001"]).contains("Fattura di riferimento: INV-2026-0001 del 27/11/2026"));
+    let late = d
+        .tkt(&["doc", "credit", "INV-2026-0001", "--reason", "accordo", "--amount", "1.00"])
+        .env("TKT_NOW", "2027-12-01T09:00:00+01:00")
+        .assert()
+        .success();
+    assert!(String::from_utf8_lossy(&late.get_output().stderr).contains("art. 26 c. 3"));
+}
+
+#[test]
+fn a_warranty_invoice_of_nothing_is_cancelled_once_by_a_credit_note_of_nothing() {
+    let d = billing_desk();
+    d.ok(&["ticket", "create", "--serial", "VX-0001", "--title", "In garanzia"]);
+    d.ok(&["ticket", "work", "T-2026-0001", "--hours", "1"]);
+    d.ok(&["ticket", "invoice", "T-2026-0001"]);
+    assert_eq!(d.ok(&["doc", "credit", "INV-2026-0001", "--reason", "emessa per errore"]), "CN-2026-0001\n");
+    refused(&d, &["doc", "credit", "INV-2026-0001", "--reason", "ancora"], "credits nothing");
+}
+
+#[test]
+fn a_deferred_invoice_lists_its_delivery_notes_and_each_line_its_date() {
+    let d = billing_desk();
+    d.ok(&["ticket", "create", "--serial", "VX-0002", "--title", "Vendita"]);
+    d.ok(&["ticket", "ship", "T-2026-0001", "--purpose", "sale", "--line", "PART:1"]);
+    let inv = invoiced(&d);
+    assert_eq!(inv["ddts"], serde_json::json!([{"id": "DO-2026-0001", "date": "2026-11-27"}]));
+    assert!(inv["lines"][0]["description"].as_str().unwrap().ends_with("(DO-2026-0001 2026-11-27)"));
+    let print = d.ok(&["doc", "print", "INV-2026-0001"]);
+    assert!(print.contains("Fattura differita, art. 21 c. 4 DPR 633/72: DDT DO-2026-0001 del 27/11/2026"), "{print}");
+}

@@ -1,0 +1,180 @@
+//! The VAT regimes a service business meets, and the legal wording of every natura tkt
+//! writes, in one table: warranty work outside the scope of VAT, the forfettario, reverse
+//! charge on building systems, a reduced rate the business declares, the imposta di bollo,
+//! and the condominium's withholding.
+
+use rust_decimal::Decimal;
+
+use crate::model::{Billing, Company, Customer, Line, Money, Rate, StampDuty, Totals, Withholding};
+
+use super::{round_cents, Problem};
+
+/// Why a line carries no VAT: its natura (FatturaPA) and the wording the law wants on the
+/// document, with its reference.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exemption {
+    /// A free repair under the seller's warranty: no consideration, so outside the scope.
+    Warranty,
+    /// The seller is in the regime forfettario (RF19): no VAT is charged.
+    Forfettario,
+    /// Installation and repair of building systems for a VAT-registered customer.
+    ReverseCharge,
+    /// The imposta di bollo charged back to the customer: excluded from the VAT base.
+    StampDuty,
+}
+
+impl Exemption {
+    /// Every exemption tkt writes, for the README's table and the tests.
+    pub const ALL: [Exemption; 4] =
+        [Exemption::Warranty, Exemption::Forfettario, Exemption::ReverseCharge, Exemption::StampDuty];
+
+    pub fn nature(self) -> &'static str {
+        match self {
+            Exemption::Warranty | Exemption::Forfettario => "N2.2",
+            Exemption::ReverseCharge => "N6.7",
+            Exemption::StampDuty => "N1",
+        }
+    }
+
+    /// The wording printed on the document and sent as riferimento normativo (at most 100
+    /// characters, as FatturaPA allows).
+    pub fn note(self) -> &'static str {
+        match self {
+            Exemption::Warranty => {
+                "Operazione non soggetta: intervento in garanzia senza corrispettivo, artt. 2-3 DPR 633/72"
+            }
+            Exemption::Forfettario => "Operazione senza IVA, regime forfettario art. 1 c. 54-89 L. 190/2014",
+            Exemption::ReverseCharge => "Inversione contabile, art. 17 c. 6 lett. a-ter DPR 633/72",
+            Exemption::StampDuty => "Escluso art. 15 DPR 633/72: rimborso imposta di bollo",
+        }
+    }
+
+    /// Makes `line` a line of this exemption: VAT 0 with its natura and wording.
+    pub fn apply(self, line: &mut Line) {
+        line.vat_rate = Some(Rate(Decimal::ZERO));
+        line.vat_nature = Some(self.nature().to_string());
+        line.vat_note = Some(self.note().to_string());
+    }
+}
+
+/// What the imposta di bollo says on the document.
+pub const STAMP_DUTY_NOTE: &str = "Imposta di bollo assolta in modo virtuale, art. 15 DPR 642/72 e DM 17/06/2014";
+/// The bollo on a document without VAT, and the amount above which it is due.
+pub const STAMP_DUTY: Decimal = Decimal::from_parts(200, 0, 0, false, 2);
+pub const STAMP_DUTY_THRESHOLD: Decimal = Decimal::from_parts(7747, 0, 0, false, 2);
+/// The condominium's withholding on account.
+pub const CONDOMINIUM_WITHHOLDING: Decimal = Decimal::from_parts(4, 0, 0, false, 0);
+pub const CONDOMINIUM_REFERENCE: &str = "art. 25-ter DPR 600/73";
+
+/// How an invoice's lines are taxed, from the seller's regime and the customer's flags.
+#[derive(Debug, Clone, PartialEq)]
+pub enum VatRegime {
+    /// Each line at its item's rate.
+    Standard,
+    Forfettario,
+    ReverseCharge,
+    /// A rate the business declares in tkt.toml for this customer's work.
+    Reduced {
+        rate: Rate,
+        note: String,
+    },
+}
+
+/// The regime of an invoice from `company` to `customer`.
+pub fn regime_of(company: &Company, customer: &Customer, billing: &Billing) -> Result<VatRegime, Problem> {
+    if company.regime_fiscale.as_deref() == Some("RF19") {
+        return Ok(VatRegime::Forfettario);
+    }
+    if customer.reverse_charge {
+        if customer.vat_number.as_deref().is_none_or(|v| v.trim().is_empty()) {
+            return Err(Problem::new(
+                "reverse_charge",
+                format!("{}: reverse charge is only for a customer with a Partita IVA", customer.id),
+            ));
+        }
+        return Ok(VatRegime::ReverseCharge);
+    }
+    match &customer.vat_rate {
+        None => Ok(VatRegime::Standard),
+        Some(name) => billing
+            .reduced_rates
+            .get(name)
+            .map(|r| VatRegime::Reduced { rate: r.rate, note: r.note.clone() })
+            .ok_or_else(|| {
+                Problem::new("vat_rate", format!("{}: no [billing.reduced_rates.{name}] in tkt.toml", customer.id))
+            }),
+    }
+}
+
+/// Applies the regime to priced lines; lines already without VAT (warranty work) stay so.
+pub fn apply_regime(lines: &mut [Line], regime: &VatRegime) {
+    for line in lines.iter_mut().filter(|l| l.vat_nature.is_none()) {
+        match regime {
+            VatRegime::Standard => {}
+            VatRegime::Forfettario => Exemption::Forfettario.apply(line),
+            VatRegime::ReverseCharge => Exemption::ReverseCharge.apply(line),
+            VatRegime::Reduced { rate, note } => {
+                line.vat_rate = Some(*rate);
+                line.vat_note = Some(note.clone());
+            }
+        }
+    }
+}
+
+/// The imposta di bollo of a document: due when its lines outside VAT (natura N1 to N4)
+/// exceed 77.47; with `StampDuty::Customer` it is also charged as a line of its own.
+pub fn stamp_duty(lines: &[Line], who: StampDuty) -> (Option<Money>, Option<Line>) {
+    let outside: Decimal = lines
+        .iter()
+        .filter(|l| l.vat_nature.as_deref().is_some_and(|n| ["N1", "N2", "N3", "N4"].iter().any(|p| n.starts_with(p))))
+        .map(super::line_net)
+        .sum();
+    if who == StampDuty::Off || outside <= STAMP_DUTY_THRESHOLD {
+        return (None, None);
+    }
+    let line = (who == StampDuty::Customer).then(|| {
+        let mut l = Line {
+            item: None,
+            description: "Imposta di bollo".into(),
+            qty: Rate(Decimal::ONE),
+            unit: None,
+            unit_price: Some(Money(STAMP_DUTY)),
+            discount_pct: None,
+            vat_rate: None,
+            vat_nature: None,
+            vat_note: None,
+            serial: None,
+            extra: Default::default(),
+        };
+        Exemption::StampDuty.apply(&mut l);
+        l
+    });
+    (Some(Money(STAMP_DUTY)), line)
+}
+
+/// The 4% a condominium withholds on the taxable amount of the work (not on the bollo).
+pub fn condominium_withholding(customer: &Customer, totals: &Totals) -> Option<Withholding> {
+    if !customer.condominio {
+        return None;
+    }
+    let base: Decimal = totals.vat.iter().filter(|v| v.nature.as_deref() != Some("N1")).map(|v| v.taxable.0).sum();
+    Some(Withholding {
+        rate: Rate(CONDOMINIUM_WITHHOLDING),
+        amount: Money(round_cents(base * CONDOMINIUM_WITHHOLDING / Decimal::ONE_HUNDRED)),
+        reference: CONDOMINIUM_REFERENCE.to_string(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_note_fits_the_riferimento_normativo_of_an_e_invoice() {
+        for e in Exemption::ALL {
+            assert!(e.note().chars().count() <= 100, "{e:?}: {}", e.note());
+        }
+        assert_eq!(STAMP_DUTY.to_string(), "2.00");
+        assert_eq!(STAMP_DUTY_THRESHOLD.to_string(), "77.47");
+    }
+}
