@@ -53,7 +53,8 @@ impl IndexLock {
             Err(e) if e.kind() == ErrorKind::NotFound => return Ok(false),
             Err(e) => return Err(Error::io(&self.index, e)),
         };
-        let Some(new) = merged(&old, staged) else {
+        let stamp = fs::metadata(&self.index).map_err(|e| Error::io(&self.index, e))?;
+        let Some(new) = merged(&old, staged, stamp.mtime() as u32) else {
             return Ok(false);
         };
         // Checking the old checksum and hashing the new file take one core each.
@@ -82,8 +83,13 @@ impl Drop for IndexLock {
     }
 }
 
-/// The new index without its checksum, or `None` for a form left to libgit2.
-fn merged(old: &[u8], staged: &[Staged]) -> Option<Vec<u8>> {
+/// The new index without its checksum, or `None` for a form left to libgit2. `stamp` is
+/// the second the old index file was written: an entry modified in that second or later is
+/// racily clean (its file may have changed since without changing size or second), and is
+/// smudged like git does — its size set to 0 — so that git compares its content instead of
+/// trusting stat data that the new, later index would otherwise vouch for. Seconds, not
+/// nanoseconds: git compares sub-second times only when built to.
+fn merged(old: &[u8], staged: &[Staged], stamp: u32) -> Option<Vec<u8>> {
     if old.len() < HEADER + HASH || &old[..4] != b"DIRC" {
         return None;
     }
@@ -127,7 +133,11 @@ fn merged(old: &[u8], staged: &[Staged]) -> Option<Vec<u8>> {
             }
             next += 1;
         } else {
+            let at = out.len();
             out.extend_from_slice(&body[off..entry.end]);
+            if be32(body, off + 8)? >= stamp {
+                out[at + 36..at + 40].copy_from_slice(&[0; 4]);
+            }
             written += 1;
         }
         off = entry.end;
