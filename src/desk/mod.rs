@@ -271,6 +271,54 @@ impl Desk {
         Some(kind)
     }
 
+    /// Whether a desk-relative path belongs to the desk's layout (DESIGN §2): `tkt.toml`,
+    /// `.gitattributes`, `.gitignore`, a record in its folder (a year folder is four
+    /// digits), `attachments/<record-id>/<file>`, or a file under `templates/`. Anything
+    /// else is not tkt's: sync neither commits it as a hand edit nor takes it from the remote.
+    pub fn in_layout(rel: &Path) -> bool {
+        let parts: Vec<&str> = rel.iter().filter_map(|c| c.to_str()).collect();
+        if parts.len() != rel.iter().count() {
+            return false;
+        }
+        let year = |y: &str| y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit());
+        match parts.as_slice() {
+            [file] => [CONFIG_FILE, ".gitattributes", ".gitignore"].contains(file),
+            ["documents", _, y, _] | [_, y, _] if Self::kind_of_path(rel).is_some() => year(y),
+            [ATTACHMENTS_DIR, _, _] => true,
+            ["templates", _, ..] => true,
+            _ => Self::kind_of_path(rel).is_some(),
+        }
+    }
+
+    /// Symbolic links anywhere in the desk (not followed), outside `.git` and `.tkt`.
+    pub fn links(&self) -> Result<Vec<PathBuf>> {
+        let mut found = Vec::new();
+        let mut dirs = vec![PathBuf::new()];
+        while let Some(dir) = dirs.pop() {
+            let abs = self.abs(&dir);
+            let entries = match std::fs::read_dir(&abs) {
+                Ok(e) => e,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                Err(e) => return Err(Error::io(&abs, e)),
+            };
+            for entry in entries {
+                let entry = entry.map_err(|e| Error::io(&abs, e))?;
+                let rel = dir.join(entry.file_name());
+                if dir.as_os_str().is_empty() && (rel == Path::new(".git") || rel == Path::new(LOCAL_DIR)) {
+                    continue;
+                }
+                let kind = entry.file_type().map_err(|e| Error::io(&rel, e))?;
+                if kind.is_symlink() {
+                    found.push(rel);
+                } else if kind.is_dir() {
+                    dirs.push(rel);
+                }
+            }
+        }
+        found.sort();
+        Ok(found)
+    }
+
     /// Checks that `text` is a valid record for the desk-relative path `rel`: it parses as
     /// the kind its folder holds and its id agrees with the path. Other files pass.
     pub fn check_record_text(rel: &Path, text: &str) -> Result<()> {
@@ -315,6 +363,7 @@ impl Desk {
     /// Writes any desk file (an attachment, a record's saved text) atomically, noted in the
     /// journal until it is committed.
     pub fn write_file(&self, rel: &Path, bytes: &[u8]) -> Result<()> {
+        crate::files::refuse_links(&self.abs(rel), rel)?;
         self.journal().note(rel)?;
         write_atomic(&self.abs(rel), bytes)
     }
@@ -322,6 +371,7 @@ impl Desk {
     /// Deletes a record file and returns its desk-relative path.
     pub fn remove(&self, kind: Kind, id: &str) -> Result<PathBuf> {
         let rel = kind.path_for(id)?;
+        crate::files::refuse_links(&self.abs(&rel), &rel)?;
         self.journal().note(&rel)?;
         std::fs::remove_file(self.abs(&rel)).map_err(|e| Error::io(&rel, e))?;
         Ok(rel)
@@ -442,6 +492,12 @@ impl Desk {
     /// Commits the changed files in one commit, when the desk is in a git repository.
     /// Returns false when history is off (no repository).
     pub fn commit(&self, paths: &[PathBuf], message: &str, author: &Author) -> Result<bool> {
+        if let Some(local) = paths.iter().find(|p| p.starts_with(LOCAL_DIR)) {
+            return Err(Error::failure(format!(
+                "{}: {LOCAL_DIR}/ is local to this clone and never committed",
+                local.display()
+            )));
+        }
         if let Some(repo) = &self.repo {
             repo.commit_files(paths, message, author)?;
         }

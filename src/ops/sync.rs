@@ -7,7 +7,7 @@ use crate::desk::Desk;
 use crate::files::write_atomic;
 use crate::model::{Instant, Kind};
 use crate::sync::merge::{merge_record, Side};
-use crate::sync::{sync as sync_desk, SyncOptions, SyncReport};
+use crate::sync::{check_ready, sync as sync_desk, SyncOptions, SyncReport};
 use crate::{Error, Result};
 
 use super::Env;
@@ -18,8 +18,10 @@ pub const ATTRIBUTES: &str = "*.yaml merge=tkt";
 /// Syncs with `remote` (the branch's upstream, else origin) under the desk's lock.
 pub fn sync(env: &Env, remote: Option<&str>) -> Result<SyncReport> {
     let _lock = env.lock()?;
+    let opts = SyncOptions { remote, interactive: env.interactive };
+    check_ready(&env.desk, &opts)?;
     install_merge_driver(&env.desk)?;
-    sync_desk(&env.desk, &env.author, &SyncOptions { remote, interactive: env.interactive })
+    sync_desk(&env.desk, &env.author, &opts)
 }
 
 /// Writes `.gitattributes` (when it lacks the line) and points the repository's merge
@@ -85,7 +87,7 @@ pub fn merge_driver(now: Instant, files: &DriverFiles) -> Result<Vec<String>> {
         &parse(&ours, "local")?,
         &parse(&theirs, "other")?,
         [&Side::default(), &Side::default()],
-        &now.to_rfc3339(),
+        &now,
     );
     let text = serde_yaml::to_string(&merged.value).map_err(|e| Error::failure(e.to_string()))?;
     write_atomic(&files.ours, text.as_bytes())?;
