@@ -97,7 +97,8 @@ impl Desk {
     pub fn load<T: Keyed>(&self, id: &str) -> Result<T> {
         let rel = T::KIND.path_for(id)?;
         let abs = self.abs(&rel);
-        if !abs.is_file() {
+        // A link (even a dangling one) is there, to be refused by the read, not "not found".
+        if !abs.is_file() && std::fs::symlink_metadata(&abs).is_err() {
             return Err(Error::not_found(T::KIND.noun(), id));
         }
         store::read_record(&abs, &rel)
@@ -153,7 +154,14 @@ impl Desk {
 
     /// Every record of a kind, through the cache in `.tkt/cache/`.
     fn read_cached<T: Record + Send>(&self, kind: Kind, want: Want) -> Result<Vec<T>> {
-        cache::read_records(&self.root, &self.cache_file(kind), &self.files(kind)?, want)
+        let files = self.files(kind)?;
+        // A fresh cache entry is not read again: a folder made a link is refused here.
+        let mut folders: Vec<&Path> = files.iter().filter_map(|f| f.parent()).collect();
+        folders.dedup();
+        for folder in folders {
+            crate::files::refuse_links(&self.abs(folder), folder)?;
+        }
+        cache::read_records(&self.root, &self.cache_file(kind), &files, want)
     }
 
     fn cache_file(&self, kind: Kind) -> PathBuf {
@@ -239,7 +247,8 @@ impl Desk {
         let kind = Kind::Document(self.doc_kind_of(id)?);
         let rel = kind.path_for(id)?;
         let abs = self.abs(&rel);
-        if !abs.is_file() {
+        // A link (even a dangling one) is there, to be refused by the read, not "not found".
+        if !abs.is_file() && std::fs::symlink_metadata(&abs).is_err() {
             return Err(Error::not_found(kind.noun(), id));
         }
         store::read_record(&abs, &rel)

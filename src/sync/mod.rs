@@ -191,16 +191,16 @@ fn hand_edits(desk: &Desk, repo: &Repo) -> Result<Vec<PathBuf>> {
         if !Desk::in_layout(rel) {
             continue;
         }
-        if !deleted {
-            let abs = desk.abs(rel);
-            let checked = if Desk::kind_of_path(rel).is_some() || rel == Path::new(crate::model::CONFIG_FILE) {
-                read_text(&abs, rel).and_then(|text| Desk::check_record_text(rel, &text))
-            } else {
-                crate::files::refuse_links(&abs, rel)
-            };
-            if let Err(e) = checked {
-                invalid.push(e);
-            }
+        let abs = desk.abs(rel);
+        // A folder made a link shows as its files deleted: refused, not committed.
+        let checked = if !deleted && (Desk::kind_of_path(rel).is_some() || rel == Path::new(crate::model::CONFIG_FILE))
+        {
+            read_text(&abs, rel).and_then(|text| Desk::check_record_text(rel, &text))
+        } else {
+            crate::files::refuse_links(&abs, rel)
+        };
+        if let Err(e) = checked {
+            invalid.push(e);
         }
         changed.push(rel.to_path_buf());
     }

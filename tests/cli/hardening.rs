@@ -262,6 +262,12 @@ fn records_and_folders_that_are_symbolic_links_are_never_followed() {
         .code(4)
         .stderr(predicate::str::contains("is inside requests/2026, a symbolic link"));
     assert_eq!(std::fs::read_dir(d.tmp.path().join("requests-2026")).unwrap().count(), before);
+    for args in [&["request", "show", "R-2026-0001"][..], &["request", "list"]] {
+        d.tkt(args).assert().code(4).stderr(
+            predicate::str::contains("requests/2026")
+                .and(predicate::str::contains("a symbolic link: tkt never follows")),
+        );
+    }
     assert_eq!(d.head(), head, "nothing committed");
     // tkt check names every link.
     let out = d.tkt(&["check"]).output().unwrap();

@@ -728,3 +728,31 @@ fn conflict_instants_are_written_in_the_desks_time_zone() {
     assert_eq!(c["other"]["at"], "2026-11-27T11:05:00+01:00", "{c:?}");
     assert_eq!(c["recorded_at"], crate::common::NOW);
 }
+
+#[cfg(unix)]
+#[test]
+fn links_made_by_hand_are_refused_by_sync_not_committed() {
+    let team = Team::new();
+    let anna = team.clone("anna");
+    let outside = team.tmp.path().join("outside");
+    std::fs::create_dir_all(&outside).unwrap();
+    std::fs::rename(anna.dir.join("attachments/R-2026-0002"), outside.join("R-2026-0002")).unwrap();
+    std::os::unix::fs::symlink(outside.join("R-2026-0002"), anna.dir.join("attachments/R-2026-0002")).unwrap();
+    let ticket = anna.dir.join("tickets/2026/T-2026-0018.yaml");
+    std::fs::rename(&ticket, outside.join("T-2026-0018.yaml")).unwrap();
+    std::fs::write(
+        outside.join("T-2026-0018.yaml"),
+        std::fs::read_to_string(outside.join("T-2026-0018.yaml"))
+            .unwrap()
+            .replace("priority: normal", "priority: high"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(outside.join("T-2026-0018.yaml"), &ticket).unwrap();
+    let before = anna.state();
+    anna.tkt(&["sync"]).assert().code(4).stderr(
+        predicate::str::contains("tickets/2026/T-2026-0018.yaml: is a symbolic link")
+            .and(predicate::str::contains("is inside attachments/R-2026-0002, a symbolic link")),
+    );
+    assert_eq!(anna.state(), before, "nothing committed");
+    assert_eq!(team.git(&team.remote(), &["rev-parse", "main"]), anna.git(&["rev-parse", "HEAD"]), "nothing pushed");
+}
