@@ -198,9 +198,9 @@ impl Repo {
         walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::TIME)?;
         for id in walk {
             let commit = self.repo.find_commit(id?)?;
-            let now = commit.tree()?.get_path(path).ok().map(|e| e.id());
+            let now = self.object_at(&commit.tree()?, path);
             let changed = match commit.parents().next() {
-                Some(p) => p.tree()?.get_path(path).ok().map(|e| e.id()) != now,
+                Some(p) => self.object_at(&p.tree()?, path) != now,
                 None => now.is_some(),
             };
             if changed {
@@ -213,6 +213,21 @@ impl Repo {
             }
         }
         Ok(None)
+    }
+
+    /// The object at a path of a tree, found name by name, so that any name a pushed tree
+    /// may hold (`..`, `.git`) is found too.
+    fn object_at(&self, tree: &git2::Tree, path: &Path) -> Option<Oid> {
+        let mut current = self.repo.find_tree(tree.id()).ok()?;
+        let mut parts = path.to_str()?.split('/').peekable();
+        while let Some(name) = parts.next() {
+            let id = current.get_name(name)?.id();
+            if parts.peek().is_none() {
+                return Some(id);
+            }
+            current = self.repo.find_tree(id).ok()?;
+        }
+        None
     }
 
     /// Commits a merge of `theirs` into `ours` (HEAD): ours's tree with `files` replaced

@@ -554,3 +554,26 @@ fn rewrite_ids(value: &mut Value, ids: &[(String, String)]) -> bool {
         _ => false,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn incoming_paths_outside_the_desk_or_into_git_are_refused() {
+        let ok = |p: &str, prefix: &str| refused_path(Path::new(p), Path::new(prefix), EntryKind::File);
+        for bad in ["/etc/passwd", "a//b", "./tkt.toml", "x/../y", ".git/config", ".Git./hooks/x", "w/.GIT /x"] {
+            assert!(ok(bad, "").is_some(), "{bad}");
+        }
+        assert_eq!(ok(".TKT/settings.toml", ""), Some(".tkt/ is local to each clone and never shared"));
+        assert_eq!(ok("desk/notes.txt", "desk"), Some("not part of a desk's layout"));
+        assert_eq!(ok("web/page.html", "desk"), None, "outside the desk: the bigger repository's own");
+        for good in ["tkt.toml", "tickets/2026/T-2026-0001.yaml", "attachments/R-2026-0002/a.pdf", "templates/x/y.html"]
+        {
+            assert_eq!(ok(good, ""), None, "{good}");
+        }
+        assert_eq!(ok("tickets/26/T-2026-0001.yaml", ""), Some("not part of a desk's layout"));
+        let link = refused_path(Path::new("customers/C-0001.yaml"), Path::new(""), EntryKind::Link);
+        assert_eq!(link, Some("a symbolic link"));
+    }
+}

@@ -566,6 +566,8 @@ fn a_pushed_tree_that_writes_into_dot_git_or_out_of_the_layout_is_refused_before
         ("tickets/2026/T-2026-0099.yaml", "120000", "a symbolic link"),
         ("attachments/R-2026-0002/modulo", "160000", "a submodule"),
         ("bin/run.sh", "100644", "not part of a desk's layout"),
+        ("../outside.sh", "100755", "a path with an empty, '.' or '..' component"),
+        ("tickets/../../outside.sh", "100755", "a path with an empty, '.' or '..' component"),
     ];
     for (n, (path, mode, why)) in cases.into_iter().enumerate() {
         let team = Team::new();
@@ -586,6 +588,7 @@ fn a_pushed_tree_that_writes_into_dot_git_or_out_of_the_layout_is_refused_before
         assert_eq!(marco.state(), before, "{path}: HEAD, index and files unchanged");
         assert!(!marco.dir.join(".git/hooks/pre-commit").exists(), "{path}: a hook was written");
         assert!(!marco.dir.join(".GIT").exists() && !marco.dir.join("bin").exists());
+        assert!(!team.tmp.path().join("outside.sh").exists());
         assert!(std::fs::symlink_metadata(marco.dir.join("tickets/2026/T-2026-0099.yaml")).is_err());
     }
 }
