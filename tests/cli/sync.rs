@@ -611,6 +611,9 @@ fn bad_records_from_the_remote_are_refused_naming_each_file_and_who_committed_it
     anna.git(&["commit", "-qam", "edited by hand"]);
     anna.git(&["push", "-q", "origin", "main"]);
     let commit = anna.git(&["rev-parse", "--short=12", "HEAD"]).trim().to_string();
+    // Without the merge driver's line, the refused sync does not leave the one it adds.
+    marco.git(&["rm", "-q", ".gitattributes"]);
+    marco.git(&["commit", "-qm", "no attributes"]);
     let before = marco.state();
     let out = marco.tkt(&["sync"]).output().unwrap();
     assert_eq!(out.status.code(), Some(5));
