@@ -24,3 +24,27 @@ pub fn write_atomic(abs: &Path, contents: &[u8]) -> Result<()> {
     }
     Ok(())
 }
+
+/// Refuses a desk path that is a symbolic link or lies inside one. `abs` is `rel` joined
+/// to its root (the desk, or git's work tree); every component of `rel` is looked at
+/// without following links, so a link is never read through nor written through.
+pub fn refuse_links(abs: &Path, rel: &Path) -> Result<()> {
+    let depth = rel.components().count();
+    for (up, dir) in abs.ancestors().take(depth).enumerate() {
+        let Ok(meta) = std::fs::symlink_metadata(dir) else { continue };
+        if meta.file_type().is_symlink() {
+            let link: std::path::PathBuf = rel.components().take(depth - up).collect();
+            let what = if up == 0 {
+                "is a symbolic link".to_string()
+            } else {
+                format!("is inside {}, a symbolic link", link.display())
+            };
+            return Err(Error::invalid(
+                crate::error::Location::file(rel),
+                format!("{what}: tkt never follows links in the desk"),
+            )
+            .with_hint(format!("replace {} with a real file or folder (or remove it)", link.display())));
+        }
+    }
+    Ok(())
+}

@@ -28,7 +28,8 @@ struct Stamp {
 
 impl Stamp {
     fn of(path: &Path) -> Option<Stamp> {
-        let m = std::fs::metadata(path).ok()?;
+        // The link itself, never what it points at: a record made a link reads again (and is refused).
+        let m = std::fs::symlink_metadata(path).ok()?;
         let mtime_ns = m.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?.as_nanos() as i128;
         #[cfg(unix)]
         let (ctime_ns, ino) = {

@@ -97,7 +97,8 @@ impl Desk {
     pub fn load<T: Keyed>(&self, id: &str) -> Result<T> {
         let rel = T::KIND.path_for(id)?;
         let abs = self.abs(&rel);
-        if !abs.is_file() {
+        // A link (even a dangling one) is there, to be refused by the read, not "not found".
+        if !abs.is_file() && std::fs::symlink_metadata(&abs).is_err() {
             return Err(Error::not_found(T::KIND.noun(), id));
         }
         store::read_record(&abs, &rel)
@@ -153,7 +154,14 @@ impl Desk {
 
     /// Every record of a kind, through the cache in `.tkt/cache/`.
     fn read_cached<T: Record + Send>(&self, kind: Kind, want: Want) -> Result<Vec<T>> {
-        cache::read_records(&self.root, &self.cache_file(kind), &self.files(kind)?, want)
+        let files = self.files(kind)?;
+        // A fresh cache entry is not read again: a folder made a link is refused here.
+        let mut folders: Vec<&Path> = files.iter().filter_map(|f| f.parent()).collect();
+        folders.dedup();
+        for folder in folders {
+            crate::files::refuse_links(&self.abs(folder), folder)?;
+        }
+        cache::read_records(&self.root, &self.cache_file(kind), &files, want)
     }
 
     fn cache_file(&self, kind: Kind) -> PathBuf {
@@ -239,7 +247,8 @@ impl Desk {
         let kind = Kind::Document(self.doc_kind_of(id)?);
         let rel = kind.path_for(id)?;
         let abs = self.abs(&rel);
-        if !abs.is_file() {
+        // A link (even a dangling one) is there, to be refused by the read, not "not found".
+        if !abs.is_file() && std::fs::symlink_metadata(&abs).is_err() {
             return Err(Error::not_found(kind.noun(), id));
         }
         store::read_record(&abs, &rel)
@@ -269,6 +278,55 @@ impl Desk {
             _ => return None,
         };
         Some(kind)
+    }
+
+    /// Whether a desk-relative path belongs to the desk's layout (DESIGN §2): `tkt.toml`,
+    /// `.gitattributes`, `.gitignore`, a record in its folder (a year folder is four
+    /// digits), `attachments/<record-id>/<file>`, or a file under `templates/`. Anything
+    /// else is not tkt's: sync neither commits it as a hand edit nor takes it from the remote.
+    pub fn in_layout(rel: &Path) -> bool {
+        let parts: Vec<&str> = rel.iter().filter_map(|c| c.to_str()).collect();
+        if parts.len() != rel.iter().count() {
+            return false;
+        }
+        let year = |y: &str| y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit());
+        match parts.as_slice() {
+            [file] => [CONFIG_FILE, ".gitattributes", ".gitignore"].contains(file),
+            ["documents", _, y, _] | [_, y, _] if Self::kind_of_path(rel).is_some() => year(y),
+            [ATTACHMENTS_DIR, _, _] => true,
+            // Print templates, and the support form the example desk ships.
+            ["templates" | "web", _, ..] => true,
+            _ => Self::kind_of_path(rel).is_some(),
+        }
+    }
+
+    /// Symbolic links anywhere in the desk (not followed), outside `.git` and `.tkt`.
+    pub fn links(&self) -> Result<Vec<PathBuf>> {
+        let mut found = Vec::new();
+        let mut dirs = vec![PathBuf::new()];
+        while let Some(dir) = dirs.pop() {
+            let abs = self.abs(&dir);
+            let entries = match std::fs::read_dir(&abs) {
+                Ok(e) => e,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                Err(e) => return Err(Error::io(&abs, e)),
+            };
+            for entry in entries {
+                let entry = entry.map_err(|e| Error::io(&abs, e))?;
+                let rel = dir.join(entry.file_name());
+                if dir.as_os_str().is_empty() && (rel == Path::new(".git") || rel == Path::new(LOCAL_DIR)) {
+                    continue;
+                }
+                let kind = entry.file_type().map_err(|e| Error::io(&rel, e))?;
+                if kind.is_symlink() {
+                    found.push(rel);
+                } else if kind.is_dir() {
+                    dirs.push(rel);
+                }
+            }
+        }
+        found.sort();
+        Ok(found)
     }
 
     /// Checks that `text` is a valid record for the desk-relative path `rel`: it parses as
@@ -315,6 +373,7 @@ impl Desk {
     /// Writes any desk file (an attachment, a record's saved text) atomically, noted in the
     /// journal until it is committed.
     pub fn write_file(&self, rel: &Path, bytes: &[u8]) -> Result<()> {
+        crate::files::refuse_links(&self.abs(rel), rel)?;
         self.journal().note(rel)?;
         write_atomic(&self.abs(rel), bytes)
     }
@@ -322,6 +381,7 @@ impl Desk {
     /// Deletes a record file and returns its desk-relative path.
     pub fn remove(&self, kind: Kind, id: &str) -> Result<PathBuf> {
         let rel = kind.path_for(id)?;
+        crate::files::refuse_links(&self.abs(&rel), &rel)?;
         self.journal().note(&rel)?;
         std::fs::remove_file(self.abs(&rel)).map_err(|e| Error::io(&rel, e))?;
         Ok(rel)
@@ -448,6 +508,12 @@ impl Desk {
     /// Commits the changed files in one commit, when the desk is in a git repository.
     /// Returns false when history is off (no repository).
     pub fn commit(&self, paths: &[PathBuf], message: &str, author: &Author) -> Result<bool> {
+        if let Some(local) = paths.iter().find(|p| p.starts_with(LOCAL_DIR)) {
+            return Err(Error::failure(format!(
+                "{}: {LOCAL_DIR}/ is local to this clone and never committed",
+                local.display()
+            )));
+        }
         if let Some(repo) = &self.repo {
             repo.commit_files(paths, message, author)?;
         }

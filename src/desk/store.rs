@@ -32,8 +32,10 @@ pub fn read_record_json<T: Record>(abs: &Path, shown: &Path) -> Result<(T, Optio
     Ok((record, json))
 }
 
-/// Reads a record file as UTF-8 text, refusing oversize files.
+/// Reads a record file as UTF-8 text, refusing oversize files and links (`abs` is `shown`
+/// joined to the desk's root).
 pub fn read_text(abs: &Path, shown: &Path) -> Result<String> {
+    crate::files::refuse_links(abs, shown)?;
     let meta = std::fs::metadata(abs).map_err(|e| Error::io(shown, e))?;
     if meta.len() > MAX_RECORD_BYTES {
         return Err(too_large(shown, meta.len()));
@@ -67,6 +69,7 @@ pub fn parse_record<T: Record>(text: &str, shown: &Path) -> Result<T> {
 
 /// [`parse_record`], with the record as JSON when it has one.
 fn parse_record_json<T: Record>(text: &str, shown: &Path) -> Result<(T, Option<String>)> {
+    refuse_conflict_markers(text, shown)?;
     let record: T = from_yaml(text.as_bytes()).map_err(|e| match e {
         YamlError::Yaml(e) => yaml_error(shown, &e),
         YamlError::TooDeep { line } => Error::invalid(
@@ -84,6 +87,26 @@ fn parse_record_json<T: Record>(text: &str, shown: &Path) -> Result<(T, Option<S
         }
     }
     Ok((record, json))
+}
+
+/// Refuses a record git left half-merged: a line that opens, divides or closes a
+/// conflict (`<<<<<<< `, `=======`, `>>>>>>> `). YAML that tkt writes never starts a line
+/// with these (text spanning lines is indented), so they are git's.
+pub fn refuse_conflict_markers(text: &str, shown: &Path) -> Result<()> {
+    let is_marker = |line: &str| {
+        let line = line.trim_end_matches('\r');
+        line == "======="
+            || ["<<<<<<<", ">>>>>>>", "|||||||"].iter().any(|m| line == *m || line.starts_with(&format!("{m} ")))
+    };
+    let Some(line) = text.lines().position(is_marker) else { return Ok(()) };
+    Err(Error::invalid(
+        Location::at(shown, line + 1, None),
+        "git conflict markers (<<<<<<<, =======, >>>>>>>): this record was left half-merged",
+    )
+    .with_hint(format!(
+        "resolve the markers by hand, or take one side whole with `git checkout --theirs {0}` (or --ours {0}), then run tkt sync",
+        shown.display()
+    )))
 }
 
 pub fn yaml_error(shown: &Path, e: &serde_yaml::Error) -> Error {

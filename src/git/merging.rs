@@ -16,6 +16,25 @@ pub struct FileState {
     pub executable: bool,
 }
 
+/// What kind of entry a tree holds at a path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntryKind {
+    File,
+    Executable,
+    Link,
+    Submodule,
+    Other,
+}
+
+/// Who last changed a path on one side, in which commit, and when.
+#[derive(Debug, Clone)]
+pub struct Change {
+    pub commit: String,
+    pub by: String,
+    /// Seconds since the epoch (the author's time).
+    pub at: i64,
+}
+
 impl Repo {
     /// The work tree's folder.
     pub fn workdir(&self) -> &Path {
@@ -111,6 +130,52 @@ impl Repo {
         Ok(paths)
     }
 
+    /// The paths `to` adds or changes compared with `from` (`None`: the empty tree), with
+    /// the kind of entry each is in `to`. Deletions are left out.
+    pub fn entries_changed(&self, from: Option<&str>, to: &str) -> Result<Vec<(PathBuf, EntryKind)>> {
+        let from_tree = match from {
+            Some(f) => Some(self.repo.find_commit(oid(f)?)?.tree()?),
+            None => None,
+        };
+        let to_tree = self.repo.find_commit(oid(to)?)?.tree()?;
+        let diff = self.repo.diff_tree_to_tree(from_tree.as_ref(), Some(&to_tree), None)?;
+        let mut entries = Vec::new();
+        for delta in diff.deltas().filter(|d| d.status() != git2::Delta::Deleted) {
+            let file = delta.new_file();
+            let Some(path) = file.path() else { continue };
+            let kind = match file.mode() {
+                FileMode::Blob => EntryKind::File,
+                FileMode::BlobExecutable => EntryKind::Executable,
+                FileMode::Link => EntryKind::Link,
+                FileMode::Commit => EntryKind::Submodule,
+                _ => EntryKind::Other,
+            };
+            entries.push((path.to_path_buf(), kind));
+        }
+        Ok(entries)
+    }
+
+    /// The operation git is in the middle of (a merge, a rebase…) with what finishes or
+    /// abandons it, or `None` when the repository is clean of one.
+    pub fn operation_in_progress(&self) -> Option<(&'static str, &'static str)> {
+        use git2::RepositoryState as S;
+        match self.repo.state() {
+            S::Clean => None,
+            S::Merge => Some(("a merge", "resolve and `git merge --continue`, or `git merge --abort`")),
+            S::Rebase | S::RebaseInteractive | S::RebaseMerge | S::ApplyMailboxOrRebase => {
+                Some(("a rebase", "resolve and `git rebase --continue`, or `git rebase --abort`"))
+            }
+            S::ApplyMailbox => Some(("git am", "resolve and `git am --continue`, or `git am --abort`")),
+            S::CherryPick | S::CherryPickSequence => {
+                Some(("a cherry-pick", "resolve and `git cherry-pick --continue`, or `git cherry-pick --abort`"))
+            }
+            S::Revert | S::RevertSequence => {
+                Some(("a revert", "resolve and `git revert --continue`, or `git revert --abort`"))
+            }
+            S::Bisect => Some(("a bisect", "`git bisect reset`")),
+        }
+    }
+
     /// A file at a commit (repository path), or `None` when it is not there.
     pub fn file_at(&self, commit: &str, path: &Path) -> Result<Option<FileState>> {
         let tree = self.repo.find_commit(oid(commit)?)?.tree()?;
@@ -123,8 +188,8 @@ impl Repo {
         Ok(Some(FileState { bytes: blob.content().to_vec(), executable: entry.filemode() == 0o100755 }))
     }
 
-    /// Who made the newest commit in `base..tip` that changed `path`, and when.
-    pub fn last_change(&self, base: Option<&str>, tip: &str, path: &Path) -> Result<Option<(String, i64)>> {
+    /// The newest commit in `base..tip` that changed `path`: which, by whom, when.
+    pub fn last_change(&self, base: Option<&str>, tip: &str, path: &Path) -> Result<Option<Change>> {
         let mut walk = self.repo.revwalk()?;
         walk.push(oid(tip)?)?;
         if let Some(b) = base {
@@ -133,17 +198,36 @@ impl Repo {
         walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::TIME)?;
         for id in walk {
             let commit = self.repo.find_commit(id?)?;
-            let now = commit.tree()?.get_path(path).ok().map(|e| e.id());
+            let now = self.object_at(&commit.tree()?, path);
             let changed = match commit.parents().next() {
-                Some(p) => p.tree()?.get_path(path).ok().map(|e| e.id()) != now,
+                Some(p) => self.object_at(&p.tree()?, path) != now,
                 None => now.is_some(),
             };
             if changed {
                 let a = commit.author();
-                return Ok(Some((a.name().unwrap_or("?").to_string(), a.when().seconds())));
+                return Ok(Some(Change {
+                    commit: commit.id().to_string()[..12].to_string(),
+                    by: a.name().unwrap_or("?").to_string(),
+                    at: a.when().seconds(),
+                }));
             }
         }
         Ok(None)
+    }
+
+    /// The object at a path of a tree, found name by name, so that any name a pushed tree
+    /// may hold (`..`, `.git`) is found too.
+    fn object_at(&self, tree: &git2::Tree, path: &Path) -> Option<Oid> {
+        let mut current = self.repo.find_tree(tree.id()).ok()?;
+        let mut parts = path.to_str()?.split('/').peekable();
+        while let Some(name) = parts.next() {
+            let id = current.get_name(name)?.id();
+            if parts.peek().is_none() {
+                return Some(id);
+            }
+            current = self.repo.find_tree(id).ok()?;
+        }
+        None
     }
 
     /// Commits a merge of `theirs` into `ours` (HEAD): ours's tree with `files` replaced
@@ -222,6 +306,10 @@ impl Repo {
 
     /// Writes files to the work tree and the index, leaving every other file alone.
     fn apply_to_worktree(&self, files: &[(PathBuf, Option<FileState>)]) -> Result<()> {
+        // A folder made a link by hand is never written through; checked before any write.
+        for (path, _) in files {
+            crate::files::refuse_links(&self.workdir().join(path), path)?;
+        }
         let mut index = self.repo.index()?;
         for (path, state) in files {
             let abs = self.workdir().join(path);

@@ -10,7 +10,7 @@ mod remote;
 use std::path::{Path, PathBuf};
 
 pub use ledger::FirstVersion;
-pub use merging::FileState;
+pub use merging::{Change, EntryKind, FileState};
 pub use remote::{fetch, push, Pushed};
 
 use git2::{build::TreeUpdateBuilder, FileMode, ObjectType, Oid, Repository};
@@ -110,6 +110,7 @@ impl Repo {
             let rel = self.repo_path(p);
             let abs = workdir.join(&rel);
             let path = git_path(&rel)?;
+            crate::files::refuse_links(&abs, &rel)?;
             // The file's metadata is read before its content, so that a change in between
             // leaves the index pointing at a stale stamp (git looks again) and never at a
             // new stamp with old content.
@@ -249,6 +250,18 @@ impl Repo {
             });
         }
         Ok(out)
+    }
+
+    /// The files git's index tracks under a desk folder, desk-relative (`git ls-files`).
+    pub fn tracked_in(&self, desk_dir: &Path) -> Result<Vec<PathBuf>> {
+        let dir = self.repo_path(desk_dir);
+        let index = self.repo.index()?;
+        Ok(index
+            .iter()
+            .map(|e| PathBuf::from(String::from_utf8_lossy(&e.path).into_owned()))
+            .filter(|p| p.starts_with(&dir))
+            .filter_map(|p| p.strip_prefix(&self.prefix).ok().map(Path::to_path_buf))
+            .collect())
     }
 
     fn blob_at(&self, tree: &git2::Tree, rel: &Path) -> Result<Option<(Oid, String)>> {

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::desk::{decode_text, parse_record, Desk};
+use crate::desk::{decode_text, parse_record, Desk, LOCAL_DIR};
 use crate::error::Location;
 use crate::git::content_hash;
 use crate::model::{
@@ -82,6 +82,23 @@ pub fn check_desk(desk: &Desk) -> Result<Checked> {
             path.display().to_string(),
             "temp file of an interrupted write; the record it was for is intact (the next command that changes the desk removes it)",
         ));
+    }
+    for path in desk.links()? {
+        let finding =
+            Finding::new(path.display().to_string(), "is a symbolic link: tkt never follows links in the desk");
+        if !findings.contains(&finding) {
+            findings.push(finding);
+        }
+    }
+    if let Some(repo) = desk.repo() {
+        for path in repo.tracked_in(Path::new(LOCAL_DIR))? {
+            findings.push(Finding::new(
+                path.display().to_string(),
+                format!(
+                    "{LOCAL_DIR}/ is local to each clone, but git tracks this file: `git rm --cached` it and commit"
+                ),
+            ));
+        }
     }
     if let Some(pending) = desk.pending()? {
         for path in pending.paths {

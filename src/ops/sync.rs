@@ -7,7 +7,7 @@ use crate::desk::Desk;
 use crate::files::write_atomic;
 use crate::model::{Instant, Kind};
 use crate::sync::merge::{merge_record, Side};
-use crate::sync::{sync as sync_desk, SyncOptions, SyncReport};
+use crate::sync::{check_ready, sync as sync_desk, SyncOptions, SyncReport};
 use crate::{Error, Result};
 
 use super::Env;
@@ -18,8 +18,23 @@ pub const ATTRIBUTES: &str = "*.yaml merge=tkt";
 /// Syncs with `remote` (the branch's upstream, else origin) under the desk's lock.
 pub fn sync(env: &Env, remote: Option<&str>) -> Result<SyncReport> {
     let _lock = env.lock()?;
-    install_merge_driver(&env.desk)?;
-    sync_desk(&env.desk, &env.author, &SyncOptions { remote, interactive: env.interactive })
+    let opts = SyncOptions { remote, interactive: env.interactive };
+    check_ready(&env.desk, &opts)?;
+    let attributes = env.desk.abs(Path::new(".gitattributes"));
+    let before = std::fs::read(&attributes).ok();
+    let head = |desk: &Desk| desk.repo().map(|r| r.head()).transpose();
+    let head_before = head(&env.desk)?;
+    let installed = install_merge_driver(&env.desk)?;
+    let result = sync_desk(&env.desk, &env.author, &opts);
+    // A sync refused before it committed leaves the desk as it was, without the line it
+    // added either.
+    if result.is_err() && installed.is_some() && head(&env.desk)? == head_before {
+        match before {
+            Some(bytes) => write_atomic(&attributes, &bytes)?,
+            None => std::fs::remove_file(&attributes).map_err(|e| Error::io(&attributes, e))?,
+        }
+    }
+    result
 }
 
 /// Writes `.gitattributes` (when it lacks the line) and points the repository's merge
@@ -31,6 +46,7 @@ pub fn install_merge_driver(desk: &Desk) -> Result<Option<PathBuf>> {
     repo.set_merge_driver(&format!("{quoted} merge-driver %O %A %B %P"))?;
     let rel = PathBuf::from(".gitattributes");
     let path = desk.abs(&rel);
+    crate::files::refuse_links(&path, &rel)?;
     let current = std::fs::read_to_string(&path).unwrap_or_default();
     if current.lines().any(|l| l.trim() == ATTRIBUTES) {
         return Ok(None);
@@ -85,7 +101,7 @@ pub fn merge_driver(now: Instant, files: &DriverFiles) -> Result<Vec<String>> {
         &parse(&ours, "local")?,
         &parse(&theirs, "other")?,
         [&Side::default(), &Side::default()],
-        &now.to_rfc3339(),
+        &now,
     );
     let text = serde_yaml::to_string(&merged.value).map_err(|e| Error::failure(e.to_string()))?;
     write_atomic(&files.ours, text.as_bytes())?;

@@ -6,7 +6,7 @@
 
 use serde_yaml::{Mapping, Value};
 
-use crate::model::CONFLICTS;
+use crate::model::{Instant, CONFLICTS};
 
 /// Who changed a side, and when (seconds since the epoch), when known.
 #[derive(Debug, Clone, Default)]
@@ -23,15 +23,11 @@ pub struct Merged {
 }
 
 /// Merges two versions of a record (YAML values) against their common base (`None` when
-/// both sides created it). `recorded_at` stamps new conflict entries.
-pub fn merge_record(
-    base: Option<&Value>,
-    ours: &Value,
-    theirs: &Value,
-    sides: [&Side; 2],
-    recorded_at: &str,
-) -> Merged {
-    let mut m = Merger { sides, recorded_at, conflicts: Vec::new(), entries: Vec::new() };
+/// both sides created it). `now` stamps new conflict entries, and every instant in them is
+/// written in its offset: the desk's time zone, like everything else tkt writes.
+pub fn merge_record(base: Option<&Value>, ours: &Value, theirs: &Value, sides: [&Side; 2], now: &Instant) -> Merged {
+    let recorded_at = now.to_rfc3339();
+    let mut m = Merger { sides, now, recorded_at: &recorded_at, conflicts: Vec::new(), entries: Vec::new() };
     let mut value = m.merge("", base, Some(ours), Some(theirs)).unwrap_or(Value::Null);
     if !m.entries.is_empty() {
         if let Value::Mapping(map) = &mut value {
@@ -52,6 +48,7 @@ pub fn merge_record(
 
 struct Merger<'a> {
     sides: [&'a Side; 2],
+    now: &'a Instant,
     recorded_at: &'a str,
     conflicts: Vec<String>,
     entries: Vec<Value>,
@@ -127,8 +124,8 @@ impl Merger<'_> {
         let field = if path.is_empty() { "(record)".to_string() } else { path.to_string() };
         let mut entry = Mapping::new();
         entry.insert("field".into(), field.clone().into());
-        entry.insert("kept".into(), described(&kept, kept_side));
-        entry.insert("other".into(), described(&other, other_side));
+        entry.insert("kept".into(), described(&kept, kept_side, self.now));
+        entry.insert("other".into(), described(&other, other_side, self.now));
         entry.insert("recorded_at".into(), self.recorded_at.into());
         self.entries.push(Value::Mapping(entry));
         self.conflicts.push(field);
@@ -136,14 +133,14 @@ impl Merger<'_> {
     }
 }
 
-fn described(value: &Value, side: &Side) -> Value {
+fn described(value: &Value, side: &Side, now: &Instant) -> Value {
     let mut m = Mapping::new();
     m.insert("value".into(), value.clone());
     if let Some(by) = &side.by {
         m.insert("by".into(), by.clone().into());
     }
     if let Some(at) = side.at.and_then(|s| chrono::DateTime::from_timestamp(s, 0)) {
-        m.insert("at".into(), at.to_rfc3339().into());
+        m.insert("at".into(), at.with_timezone(now.offset()).to_rfc3339().into());
     }
     Value::Mapping(m)
 }
@@ -182,6 +179,10 @@ mod tests {
         serde_yaml::from_str(s).unwrap()
     }
 
+    fn now() -> Instant {
+        chrono::DateTime::parse_from_rfc3339("2026-11-27T09:00:00+01:00").unwrap()
+    }
+
     fn side(by: &str, at: i64) -> Side {
         Side { by: Some(by.into()), at: Some(at) }
     }
@@ -196,7 +197,7 @@ mod tests {
         let theirs = y(&BASE
             .replace("assignee: null", "assignee: marco")
             .replace("text: uno}\n", "text: uno}\n- {at: '2026-11-02T09:00:00+01:00', by: b, text: due}\n"));
-        let m = merge_record(Some(&y(BASE)), &ours, &theirs, [&side("a", 1), &side("b", 2)], "now");
+        let m = merge_record(Some(&y(BASE)), &ours, &theirs, [&side("a", 1), &side("b", 2)], &now());
         assert!(m.conflicts.is_empty());
         assert_eq!(m.value["priority"], "high");
         assert_eq!(m.value["assignee"], "marco");
@@ -211,8 +212,8 @@ mod tests {
         let ours = y(&BASE.replace("title: Caldaia", "title: Caldaia in blocco"));
         let theirs = y(&BASE.replace("title: Caldaia", "title: Caldaia rumorosa"));
         let (a, b) = (side("anna", 100), side("marco", 200));
-        let one = merge_record(Some(&y(BASE)), &ours, &theirs, [&a, &b], "now");
-        let two = merge_record(Some(&y(BASE)), &theirs, &ours, [&b, &a], "now");
+        let one = merge_record(Some(&y(BASE)), &ours, &theirs, [&a, &b], &now());
+        let two = merge_record(Some(&y(BASE)), &theirs, &ours, [&b, &a], &now());
         assert_eq!(one.value, two.value, "the result does not depend on who merges");
         assert_eq!(one.value["title"], "Caldaia rumorosa", "the later change wins");
         let c = &one.value[CONFLICTS][0];
@@ -228,7 +229,7 @@ mod tests {
         let base = y("notes:\n- {at: '2026-11-02T09:00:00Z', text: b}\n");
         let ours = y("notes:\n- {at: '2026-11-01T09:00:00Z', text: a}\n- {at: '2026-11-02T09:00:00Z', text: b}\n");
         let theirs = y("notes:\n- {at: '2026-11-02T09:00:00Z', text: b}\n- {at: '2026-11-03T09:00:00Z', text: c}\n");
-        let m = merge_record(Some(&base), &ours, &theirs, [&Side::default(), &Side::default()], "now");
+        let m = merge_record(Some(&base), &ours, &theirs, [&Side::default(), &Side::default()], &now());
         assert!(m.conflicts.is_empty());
         let texts: Vec<&str> =
             m.value["notes"].as_sequence().unwrap().iter().map(|n| n["text"].as_str().unwrap()).collect();
@@ -240,7 +241,7 @@ mod tests {
         let base = y("id: x\nextra_key: 1\n");
         let ours = y("id: x\n");
         let theirs = y("id: x\nextra_key: 2\n");
-        let m = merge_record(Some(&base), &ours, &theirs, [&Side::default(), &Side::default()], "now");
+        let m = merge_record(Some(&base), &ours, &theirs, [&Side::default(), &Side::default()], &now());
         assert_eq!(m.value["extra_key"], 2);
     }
 
@@ -277,8 +278,8 @@ mod tests {
                 }
             }
             let (a, b) = (side("a", next(3) as i64), side("b", next(3) as i64));
-            let one = merge_record(Some(&base), &sides[0], &sides[1], [&a, &b], "now");
-            let two = merge_record(Some(&base), &sides[1], &sides[0], [&b, &a], "now");
+            let one = merge_record(Some(&base), &sides[0], &sides[1], [&a, &b], &now());
+            let two = merge_record(Some(&base), &sides[1], &sides[0], [&b, &a], &now());
             assert_eq!(one.value, two.value);
             let texts: Vec<&str> =
                 one.value["notes"].as_sequence().unwrap().iter().map(|n| n["text"].as_str().unwrap()).collect();

@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 
 use serde_yaml::Value;
 
-use crate::desk::{Desk, ATTACHMENTS_DIR};
-use crate::git::{fetch, push, Author, FileState, Pushed, Repo};
+use crate::desk::{decode_text, read_text, Desk, LOCAL_DIR};
+use crate::git::{fetch, push, Author, EntryKind, FileState, Pushed, Repo};
 use crate::model::{from_yaml, Kind, SequenceId};
 use crate::{Error, Result};
 
@@ -61,14 +61,30 @@ pub struct SyncOptions<'a> {
 }
 
 /// Syncs the desk with its remote: hand edits, fetch, merge, push, retried when someone
-/// pushed meanwhile.
+/// pushed meanwhile. What the remote brings is checked before the hand edits are
+/// committed, so a refused sync leaves the desk as it was.
 pub fn sync(desk: &Desk, author: &Author, opts: &SyncOptions) -> Result<SyncReport> {
     let repo = repo_of(desk)?;
-    let hand_edits = commit_hand_edits(desk, repo, author)?;
+    refuse_unfinished_operation(repo)?;
     let (remote, branch) = remote_of(repo, opts.remote)?;
-    let mut report = SyncReport { hand_edits, remote: remote.clone(), ..Default::default() };
-    for _ in 0..PUSH_ATTEMPTS {
-        let theirs = pull_into(desk, repo, author, &remote, &branch, opts.interactive, &mut report)?;
+    let hand_edits = hand_edits(desk, repo)?;
+    let mut report = SyncReport { remote: remote.clone(), ..Default::default() };
+    fetch(repo.workdir(), &remote, opts.interactive)?;
+    let mut theirs = repo.remote_tip(&remote, &branch)?;
+    if let (Some(t), Some(ours)) = (theirs.as_deref(), repo.head()?) {
+        check_incoming(repo, &ours, t, &remote, &branch)?;
+    }
+    if !hand_edits.is_empty() {
+        let list: Vec<String> = hand_edits.iter().map(|p| format!("  {}", p.display())).collect();
+        desk.commit(&hand_edits, &format!("tkt: hand edits\n\n{}", list.join("\n")), author)?;
+        report.hand_edits = hand_edits;
+    }
+    for attempt in 0..PUSH_ATTEMPTS {
+        if attempt > 0 {
+            fetch(repo.workdir(), &remote, opts.interactive)?;
+            theirs = repo.remote_tip(&remote, &branch)?;
+        }
+        integrate(desk, repo, author, theirs.as_deref(), &remote, &branch, &mut report)?;
         let head = repo.head()?;
         if head.is_none() || head == theirs {
             return Ok(report);
@@ -86,9 +102,18 @@ pub fn sync(desk: &Desk, author: &Author, opts: &SyncOptions) -> Result<SyncRepo
         .with_hint("run tkt sync again; everything is committed locally"))
 }
 
+/// Refuses a sync that cannot start — no git, git in the middle of a merge or a rebase, no
+/// remote — before anything is written.
+pub fn check_ready(desk: &Desk, opts: &SyncOptions) -> Result<()> {
+    let repo = repo_of(desk)?;
+    refuse_unfinished_operation(repo)?;
+    remote_of(repo, opts.remote).map(|_| ())
+}
+
 /// Fetches and merges the remote into the desk, without pushing.
 pub fn pull(desk: &Desk, author: &Author, opts: &SyncOptions) -> Result<SyncReport> {
     let repo = repo_of(desk)?;
+    refuse_unfinished_operation(repo)?;
     let (remote, branch) = remote_of(repo, opts.remote)?;
     let mut report = SyncReport { remote: remote.clone(), ..Default::default() };
     pull_into(desk, repo, author, &remote, &branch, opts.interactive, &mut report)?;
@@ -141,9 +166,21 @@ fn pull_into(
     Ok(theirs)
 }
 
-/// Commits hand edits of the desk's files in one commit, after checking every changed
-/// record; an invalid one refuses the sync (exit 4) naming the files.
-fn commit_hand_edits(desk: &Desk, repo: &Repo, author: &Author) -> Result<Vec<PathBuf>> {
+/// Refuses to sync while git is in the middle of a merge, a rebase or a cherry-pick: tkt
+/// would commit on top of half-done work.
+fn refuse_unfinished_operation(repo: &Repo) -> Result<()> {
+    match repo.operation_in_progress() {
+        None => Ok(()),
+        Some((what, how)) => {
+            Err(Error::busy(format!("git is in the middle of {what}: tkt sync would commit on top of it"))
+                .with_hint(format!("finish it first: {how}; then run tkt sync again")))
+        }
+    }
+}
+
+/// The desk's files changed by hand and not committed, after checking every changed
+/// record; an invalid one (or a link) refuses the sync (exit 4) naming the files.
+fn hand_edits(desk: &Desk, repo: &Repo) -> Result<Vec<PathBuf>> {
     let prefix = repo.desk_prefix().to_path_buf();
     let mut changed = Vec::new();
     let mut invalid = Vec::new();
@@ -151,30 +188,110 @@ fn commit_hand_edits(desk: &Desk, repo: &Repo, author: &Author) -> Result<Vec<Pa
         let Ok(rel) = path.strip_prefix(&prefix) else { continue };
         // Records and the desk's own files; anything else (a printed page saved in the
         // desk, say) is the user's business.
-        let desk_file = Desk::kind_of_path(rel).is_some()
-            || [ATTACHMENTS_DIR, "templates"].iter().any(|d| rel.starts_with(d))
-            || [crate::model::CONFIG_FILE, ".gitattributes", ".gitignore"].iter().any(|f| rel == Path::new(f));
-        if !desk_file {
+        if !Desk::in_layout(rel) {
             continue;
         }
-        if !deleted {
-            let text =
-                std::fs::read(desk.abs(rel)).map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default();
-            if let Err(e) = Desk::check_record_text(rel, &text) {
-                invalid.push(e.to_string());
-            }
+        let abs = desk.abs(rel);
+        // A folder made a link shows as its files deleted: refused, not committed.
+        let checked = if !deleted && (Desk::kind_of_path(rel).is_some() || rel == Path::new(crate::model::CONFIG_FILE))
+        {
+            read_text(&abs, rel).and_then(|text| Desk::check_record_text(rel, &text))
+        } else {
+            crate::files::refuse_links(&abs, rel)
+        };
+        if let Err(e) = checked {
+            invalid.push(e);
         }
         changed.push(rel.to_path_buf());
     }
     if !invalid.is_empty() {
-        return Err(Error::refused(format!("hand edits that are not valid records:\n  {}", invalid.join("\n  ")))
-            .with_hint("fix them (tkt check shows the same), then run tkt sync again"));
-    }
-    if !changed.is_empty() {
-        let list: Vec<String> = changed.iter().map(|p| format!("  {}", p.display())).collect();
-        desk.commit(&changed, &format!("tkt: hand edits\n\n{}", list.join("\n")), author)?;
+        let list: Vec<String> = invalid.iter().map(|e| e.to_string()).collect();
+        let mut error = Error::refused(format!("hand edits that are not valid records:\n  {}", list.join("\n  ")));
+        for hint in invalid.into_iter().flat_map(|e| e.hints) {
+            if !error.hints.contains(&hint) {
+                error.hints.push(hint);
+            }
+        }
+        return Err(error.with_hint("fix them (tkt check shows the same), then run tkt sync again"));
     }
     Ok(changed)
+}
+
+/// Why a path the remote brings must not be written, or `None` when it may: the one check
+/// of an incoming path. Anywhere in the repository: no `.git` component (in any case), no
+/// `..`, `.` or empty component, not absolute, a plain file (no link, no submodule). In
+/// the desk: not under `.tkt/`, and part of the desk's layout ([`Desk::in_layout`]).
+fn refused_path(path: &Path, prefix: &Path, kind: EntryKind) -> Option<&'static str> {
+    let Some(text) = path.to_str() else { return Some("its name is not UTF-8") };
+    if text.starts_with('/') || path.is_absolute() {
+        return Some("an absolute path");
+    }
+    let parts: Vec<&str> = text.split('/').collect();
+    if parts.iter().any(|p| p.is_empty() || *p == "." || *p == "..") {
+        return Some("a path with an empty, '.' or '..' component");
+    }
+    // Windows and macOS take `.GIT`, `.git.` and `.git ` for `.git`.
+    if parts.iter().any(|p| p.trim_end_matches(['.', ' ']).eq_ignore_ascii_case(".git")) {
+        return Some("a path inside .git");
+    }
+    match kind {
+        EntryKind::File | EntryKind::Executable => {}
+        EntryKind::Link => return Some("a symbolic link"),
+        EntryKind::Submodule => return Some("a submodule (gitlink)"),
+        EntryKind::Other => return Some("not a plain file"),
+    }
+    let Ok(rel) = path.strip_prefix(prefix) else { return None };
+    if rel.iter().next().and_then(|c| c.to_str()).is_some_and(|c| c.eq_ignore_ascii_case(LOCAL_DIR)) {
+        return Some(".tkt/ is local to each clone and never shared");
+    }
+    if !Desk::in_layout(rel) {
+        return Some("not part of a desk's layout");
+    }
+    None
+}
+
+/// Checks what the remote brings before anything is written: every path it adds or
+/// changes since the common ancestor ([`refused_path`]) and every record among them (it
+/// must read: size, UTF-8, YAML, no conflict markers, an id that agrees with its path).
+/// Refuses the sync (exit 5) naming each file and the commit and author that last changed
+/// it on the remote's side.
+fn check_incoming(repo: &Repo, ours: &str, theirs: &str, remote: &str, branch: &str) -> Result<()> {
+    if repo.is_ancestor(theirs, ours)? {
+        return Ok(());
+    }
+    let base = repo.merge_base(ours, theirs)?;
+    let prefix = repo.desk_prefix();
+    let mut refused = Vec::new();
+    for (path, kind) in repo.entries_changed(base.as_deref(), theirs)? {
+        let problem = match refused_path(&path, prefix, kind) {
+            Some(why) => Some(format!("{}: {why}", path.display())),
+            None => match path.strip_prefix(prefix) {
+                Ok(rel) if Desk::kind_of_path(rel).is_some() || rel == Path::new(crate::model::CONFIG_FILE) => {
+                    let bytes = repo.file_at(theirs, &path)?.map(|f| f.bytes).unwrap_or_default();
+                    decode_text(bytes, rel)
+                        .and_then(|text| Desk::check_record_text(rel, &text))
+                        .err()
+                        .map(|e| e.to_string())
+                }
+                _ => None,
+            },
+        };
+        if let Some(problem) = problem {
+            let by = match repo.last_change(base.as_deref(), theirs, &path)? {
+                Some(c) => format!(" (commit {} by {})", c.commit, c.by),
+                None => String::new(),
+            };
+            refused.push(format!("{problem}{by}"));
+        }
+    }
+    if refused.is_empty() {
+        return Ok(());
+    }
+    Err(Error::busy(format!(
+        "{remote}/{branch} brings files tkt will not take; nothing was merged or written:\n  {}",
+        refused.join("\n  ")
+    ))
+    .with_hint("ask whoever committed them to fix or remove them and push; then run tkt sync again"))
 }
 
 fn integrate(
@@ -190,6 +307,7 @@ fn integrate(
     if repo.is_ancestor(theirs, &ours)? {
         return Ok(());
     }
+    check_incoming(repo, &ours, theirs, remote, branch)?;
     if repo.is_ancestor(&ours, theirs)? {
         let changed = repo.changed_paths(Some(&ours), theirs)?;
         refuse_dirty(repo, &changed)?;
@@ -200,7 +318,7 @@ fn integrate(
         return Ok(());
     }
     let base = repo.merge_base(&ours, theirs)?;
-    let plan = plan_merge(desk, repo, base.as_deref(), &ours, theirs, &author.when.to_rfc3339())?;
+    let plan = plan_merge(desk, repo, base.as_deref(), &ours, theirs, &author.when)?;
     refuse_dirty(repo, &plan.files.keys().cloned().collect::<Vec<_>>())?;
     let mut message = format!("tkt sync: merge {remote}/{branch}");
     let mut body = Vec::new();
@@ -243,7 +361,14 @@ struct MergePlan {
     kept: Vec<PathBuf>,
 }
 
-fn plan_merge(desk: &Desk, repo: &Repo, base: Option<&str>, ours: &str, theirs: &str, now: &str) -> Result<MergePlan> {
+fn plan_merge(
+    desk: &Desk,
+    repo: &Repo,
+    base: Option<&str>,
+    ours: &str,
+    theirs: &str,
+    now: &crate::model::Instant,
+) -> Result<MergePlan> {
     let prefix = repo.desk_prefix().to_path_buf();
     let ours_changed: BTreeSet<PathBuf> = repo.changed_paths(base, ours)?.into_iter().collect();
     let theirs_changed: Vec<PathBuf> = repo.changed_paths(base, theirs)?;
@@ -290,7 +415,7 @@ fn plan_merge(desk: &Desk, repo: &Repo, base: Option<&str>, ours: &str, theirs: 
                 let side = |tip: &str| -> Result<Side> {
                     Ok(repo
                         .last_change(base, tip, path)?
-                        .map(|(by, at)| Side { by: Some(by), at: Some(at) })
+                        .map(|c| Side { by: Some(c.by), at: Some(c.at) })
                         .unwrap_or_default())
                 };
                 let merged = merge_record(base_value.as_ref(), &ov, &tv, [&side(ours)?, &side(theirs)?], now);
@@ -427,5 +552,28 @@ fn rewrite_ids(value: &mut Value, ids: &[(String, String)]) -> bool {
         Value::Sequence(items) => items.iter_mut().map(|v| rewrite_ids(v, ids)).fold(false, |a, b| a | b),
         Value::Mapping(map) => map.iter_mut().map(|(_, v)| rewrite_ids(v, ids)).fold(false, |a, b| a | b),
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn incoming_paths_outside_the_desk_or_into_git_are_refused() {
+        let ok = |p: &str, prefix: &str| refused_path(Path::new(p), Path::new(prefix), EntryKind::File);
+        for bad in ["/etc/passwd", "a//b", "./tkt.toml", "x/../y", ".git/config", ".Git./hooks/x", "w/.GIT /x"] {
+            assert!(ok(bad, "").is_some(), "{bad}");
+        }
+        assert_eq!(ok(".TKT/settings.toml", ""), Some(".tkt/ is local to each clone and never shared"));
+        assert_eq!(ok("desk/notes.txt", "desk"), Some("not part of a desk's layout"));
+        assert_eq!(ok("web/page.html", "desk"), None, "outside the desk: the bigger repository's own");
+        for good in ["tkt.toml", "tickets/2026/T-2026-0001.yaml", "attachments/R-2026-0002/a.pdf", "templates/x/y.html"]
+        {
+            assert_eq!(ok(good, ""), None, "{good}");
+        }
+        assert_eq!(ok("tickets/26/T-2026-0001.yaml", ""), Some("not part of a desk's layout"));
+        let link = refused_path(Path::new("customers/C-0001.yaml"), Path::new(""), EntryKind::Link);
+        assert_eq!(link, Some("a symbolic link"));
     }
 }

@@ -210,3 +210,73 @@ fn a_remote_name_that_looks_like_an_option_reaches_git_as_a_name() {
     assert!(!pwned.exists(), "git ran no command given as a remote name");
     assert_eq!(d.status(), "");
 }
+
+/// Replaces a desk path with a symbolic link to `target`.
+#[cfg(unix)]
+fn link(d: &TestDesk, rel: &str, target: &Path) {
+    let p = d.path(rel);
+    if p.is_dir() {
+        std::fs::remove_dir_all(&p).unwrap();
+    } else {
+        std::fs::remove_file(&p).unwrap();
+    }
+    std::os::unix::fs::symlink(target, p).unwrap();
+}
+
+#[cfg(unix)]
+#[test]
+fn records_and_folders_that_are_symbolic_links_are_never_followed() {
+    let d = TestDesk::example();
+    let head = d.head();
+    // A ticket linked to a file outside the desk: refused, named, its content never shown.
+    let passwd = d.tmp.path().join("passwd");
+    std::fs::write(&passwd, "root:x:0:0:SEGRETO:/root:/bin/bash\n").unwrap();
+    link(&d, "tickets/2026/T-2026-0020.yaml", &passwd);
+    d.tkt(&["ticket", "show", "T-2026-0020"]).assert().code(4).stderr(
+        predicate::str::contains("tickets/2026/T-2026-0020.yaml: is a symbolic link")
+            .and(predicate::str::contains("SEGRETO").not()),
+    );
+    // A ticket linked to a valid ticket outside: no note is written through the link.
+    let copy = d.tmp.path().join("T-2026-0019.yaml");
+    std::fs::write(&copy, d.read("tickets/2026/T-2026-0019.yaml")).unwrap();
+    let outside = std::fs::read(&copy).unwrap();
+    link(&d, "tickets/2026/T-2026-0019.yaml", &copy);
+    d.tkt(&["ticket", "note", "T-2026-0019", "attraverso il link"])
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("tickets/2026/T-2026-0019.yaml: is a symbolic link"));
+    assert_eq!(std::fs::read(&copy).unwrap(), outside, "the outside file is untouched");
+    // A folder linked outside: nothing is written into it.
+    let elsewhere = d.tmp.path().join("elsewhere");
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    link(&d, "attachments/R-2026-0002", &elsewhere);
+    std::fs::create_dir_all(d.tmp.path().join("requests-2026")).unwrap();
+    for f in std::fs::read_dir(d.path("requests/2026")).unwrap() {
+        let f = f.unwrap().path();
+        std::fs::copy(&f, d.tmp.path().join("requests-2026").join(f.file_name().unwrap())).unwrap();
+    }
+    link(&d, "requests/2026", &d.tmp.path().join("requests-2026"));
+    let before = std::fs::read_dir(d.tmp.path().join("requests-2026")).unwrap().count();
+    d.tkt(&["request", "create", "--subject", "Perdita", "--channel", "phone"])
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("is inside requests/2026, a symbolic link"));
+    assert_eq!(std::fs::read_dir(d.tmp.path().join("requests-2026")).unwrap().count(), before);
+    for args in [&["request", "show", "R-2026-0001"][..], &["request", "list"]] {
+        d.tkt(args).assert().code(4).stderr(
+            predicate::str::contains("requests/2026")
+                .and(predicate::str::contains("a symbolic link: tkt never follows")),
+        );
+    }
+    assert_eq!(d.head(), head, "nothing committed");
+    // tkt check names every link.
+    let out = d.tkt(&["check"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(4));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    for rel in
+        ["tickets/2026/T-2026-0020.yaml", "tickets/2026/T-2026-0019.yaml", "attachments/R-2026-0002", "requests/2026"]
+    {
+        assert!(stdout.contains(&format!("{rel}: is a symbolic link")), "{rel} not named:\n{stdout}");
+    }
+    assert!(!stdout.contains("SEGRETO"));
+}

@@ -255,11 +255,9 @@ fn a_record_that_does_not_parse_on_one_side_stops_the_merge_and_loses_nothing() 
     anna.git(&["push", "-q", "origin", "main"]);
     marco.ok(&["ticket", "note", "T-2026-0020", "nota da salvare"]);
     let head = marco.git(&["rev-parse", "HEAD"]);
-    marco
-        .tkt(&["sync"])
-        .assert()
-        .code(5)
-        .stderr(predicate::str::contains("tickets/2026/T-2026-0020.yaml does not parse on the remote side"));
+    marco.tkt(&["sync"]).assert().code(5).stderr(
+        predicate::str::contains("tickets/2026/T-2026-0020.yaml:2").and(predicate::str::contains("nothing was merged")),
+    );
     assert_eq!(marco.git(&["rev-parse", "HEAD"]), head);
     assert!(marco.read("tickets/2026/T-2026-0020.yaml").contains("nota da salvare"));
     assert_eq!(marco.git(&["status", "--porcelain"]), "");
@@ -489,4 +487,278 @@ fn random_work_on_three_clones_converges_and_loses_nothing() {
     let out = clones[0].tkt(&["check"]).output().unwrap();
     let problems = String::from_utf8(out.stdout).unwrap();
     assert!(problems.lines().all(|l| l.contains("sync conflict")), "only recorded conflicts remain:\n{problems}");
+}
+
+impl Team {
+    /// `git` with text on its standard input.
+    fn git_stdin(&self, cwd: &Path, args: &[&str], input: &str) -> String {
+        use std::io::Write;
+        let mut child = git_cmd(self.tmp.path(), cwd)
+            .args(args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap().trim().to_string()
+    }
+}
+
+impl Clone<'_> {
+    /// The desk's state a failed command must leave: HEAD, `git status`, every file.
+    fn state(&self) -> (String, String, Vec<(PathBuf, Vec<u8>)>) {
+        (self.git(&["rev-parse", "HEAD"]), self.git(&["status", "--porcelain"]), snapshot(&self.dir))
+    }
+
+    /// Pushes a commit on top of the remote's main whose tree also holds `path` (mode and
+    /// content), built with git's plumbing, which, unlike `git add`, takes any name.
+    fn push_crafted(&self, path: &str, mode: &str, content: &str) -> String {
+        self.git(&["fetch", "-q", "origin"]);
+        let parent = self.git(&["rev-parse", "origin/main"]).trim().to_string();
+        let object = if mode == "160000" {
+            parent.clone()
+        } else {
+            self.team.git_stdin(&self.dir, &["hash-object", "-w", "--stdin"], content)
+        };
+        let root = self.git(&["rev-parse", "origin/main^{tree}"]).trim().to_string();
+        let parts: Vec<&str> = path.split('/').collect();
+        let tree = self.graft(Some(&root), &parts, mode, &object);
+        let commit = self.git(&["commit-tree", &tree, "-p", &parent, "-m", &format!("add {path}")]).trim().to_string();
+        self.git(&["push", "-q", "origin", &format!("{commit}:refs/heads/main")]);
+        commit
+    }
+
+    /// A tree like `tree` with `parts` (a path) set to the object.
+    fn graft(&self, tree: Option<&str>, parts: &[&str], mode: &str, object: &str) -> String {
+        let listing = tree.map(|t| self.git(&["ls-tree", t])).unwrap_or_default();
+        let mut lines: Vec<String> = Vec::new();
+        let mut sub = None;
+        for line in listing.lines() {
+            let (meta, name) = line.split_once('\t').unwrap();
+            if name == parts[0] {
+                sub = meta.split(' ').nth(2).map(str::to_string);
+            } else {
+                lines.push(line.to_string());
+            }
+        }
+        let name = parts[0];
+        if parts.len() == 1 {
+            let kind = if mode == "160000" { "commit" } else { "blob" };
+            lines.push(format!("{mode} {kind} {object}\t{name}"));
+        } else {
+            let t = self.graft(sub.as_deref(), &parts[1..], mode, object);
+            lines.push(format!("040000 tree {t}\t{name}"));
+        }
+        self.team.git_stdin(&self.dir, &["mktree"], &(lines.join("\n") + "\n"))
+    }
+}
+
+#[test]
+fn a_pushed_tree_that_writes_into_dot_git_or_out_of_the_layout_is_refused_before_anything_is_written() {
+    let hook = "#!/bin/sh\ntouch \"$HOME/pwned\"\n";
+    let cases = [
+        (".git/hooks/pre-commit", "100755", "a path inside .git"),
+        (".GIT/hooks/pre-commit", "100755", "a path inside .git"),
+        ("tickets/.Git/hooks/pre-commit", "100755", "a path inside .git"),
+        ("tickets/2026/T-2026-0099.yaml", "120000", "a symbolic link"),
+        ("attachments/R-2026-0002/modulo", "160000", "a submodule"),
+        ("bin/run.sh", "100644", "not part of a desk's layout"),
+        ("../outside.sh", "100755", "a path with an empty, '.' or '..' component"),
+        ("tickets/../../outside.sh", "100755", "a path with an empty, '.' or '..' component"),
+    ];
+    for (n, (path, mode, why)) in cases.into_iter().enumerate() {
+        let team = Team::new();
+        let (anna, marco) = (team.clone("anna"), team.clone("marco"));
+        marco.sync();
+        // Every other case also has local work to merge with, not just a fast-forward.
+        if n % 2 == 1 {
+            marco.ok(&["ticket", "note", "T-2026-0020", "nota di marco"]);
+        }
+        let content = if mode == "120000" { "/etc/passwd" } else { hook };
+        let commit = anna.push_crafted(path, mode, content);
+        let before = marco.state();
+        marco.tkt(&["sync"]).assert().code(5).stderr(
+            predicate::str::contains(format!("{path}: {why}"))
+                .and(predicate::str::contains(&commit[..12]))
+                .and(predicate::str::contains("by git user")),
+        );
+        assert_eq!(marco.state(), before, "{path}: HEAD, index and files unchanged");
+        assert!(!marco.dir.join(".git/hooks/pre-commit").exists(), "{path}: a hook was written");
+        assert!(!marco.dir.join(".GIT").exists() && !marco.dir.join("bin").exists());
+        assert!(!team.tmp.path().join("outside.sh").exists());
+        assert!(std::fs::symlink_metadata(marco.dir.join("tickets/2026/T-2026-0099.yaml")).is_err());
+    }
+}
+
+#[test]
+fn bad_records_from_the_remote_are_refused_naming_each_file_and_who_committed_it() {
+    let team = Team::new();
+    let (anna, marco) = (team.clone("anna"), team.clone("marco"));
+    marco.sync();
+    let ticket = |id: &str| anna.read(&format!("tickets/2026/{id}.yaml"));
+    let write =
+        |id: &str, text: String| std::fs::write(anna.dir.join(format!("tickets/2026/{id}.yaml")), text).unwrap();
+    write("T-2026-0020", "id: T-2026-0020\ntitle: [broken\n".into());
+    write(
+        "T-2026-0019",
+        format!("<<<<<<< HEAD\n{}=======\n{}>>>>>>> theirs\n", ticket("T-2026-0019"), ticket("T-2026-0019")),
+    );
+    write("T-2026-0018", ticket("T-2026-0018").replace("id: T-2026-0018", "id: T-2026-0017"));
+    write("T-2026-0016", format!("{}# {}\n", ticket("T-2026-0016"), "x".repeat(4 * 1024 * 1024)));
+    anna.git(&["commit", "-qam", "edited by hand"]);
+    anna.git(&["push", "-q", "origin", "main"]);
+    let commit = anna.git(&["rev-parse", "--short=12", "HEAD"]).trim().to_string();
+    // Without the merge driver's line, the refused sync does not leave the one it adds.
+    marco.git(&["rm", "-q", ".gitattributes"]);
+    marco.git(&["commit", "-qm", "no attributes"]);
+    let before = marco.state();
+    let out = marco.tkt(&["sync"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(5));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    for (file, what) in [
+        ("T-2026-0020", "tickets/2026/T-2026-0020.yaml:2"),
+        ("T-2026-0019", "tickets/2026/T-2026-0019.yaml:1: git conflict markers"),
+        ("T-2026-0018", "id \"T-2026-0017\" disagrees with its path"),
+        ("T-2026-0016", "over the record size limit"),
+    ] {
+        let line = stderr.lines().find(|l| l.contains(file)).unwrap_or_else(|| panic!("{file} not named: {stderr}"));
+        assert!(line.contains(what) && line.contains(&format!("commit {commit} by git user")), "{line}");
+    }
+    assert_eq!(marco.state(), before, "the local desk is exactly as it was");
+}
+
+#[test]
+fn a_record_with_conflict_markers_is_refused_by_every_read_and_never_committed() {
+    let team = Team::new();
+    let anna = team.clone("anna");
+    let path = anna.dir.join("tickets/2026/T-2026-0020.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let ours = text.replace("priority: normal", "priority: high");
+    std::fs::write(&path, format!("<<<<<<< HEAD\n{ours}=======\n{text}>>>>>>> origin/main\n")).unwrap();
+    let head = anna.git(&["rev-parse", "HEAD"]);
+    for args in [&["ticket", "show", "T-2026-0020"][..], &["ticket", "note", "T-2026-0020", "x"], &["sync"]] {
+        anna.tkt(args).assert().code(4).stderr(
+            predicate::str::contains("tickets/2026/T-2026-0020.yaml:1: git conflict markers")
+                .and(predicate::str::contains("git checkout --theirs")),
+        );
+    }
+    anna.tkt(&["check"])
+        .assert()
+        .code(4)
+        .stdout(predicate::str::contains("tickets/2026/T-2026-0020.yaml:1: git conflict markers"));
+    assert_eq!(anna.git(&["rev-parse", "HEAD"]), head, "nothing committed");
+    assert_eq!(anna.git(&["status", "--porcelain"]), " M tickets/2026/T-2026-0020.yaml\n");
+}
+
+#[test]
+fn sync_in_the_middle_of_a_merge_rebase_or_cherry_pick_is_refused_before_committing() {
+    for (marker, advice) in [
+        ("MERGE_HEAD", "git merge --abort"),
+        ("rebase-merge/", "git rebase --abort"),
+        ("rebase-apply/", "git rebase --abort"),
+        ("CHERRY_PICK_HEAD", "git cherry-pick --abort"),
+    ] {
+        let team = Team::new();
+        let anna = team.clone("anna");
+        let head = anna.git(&["rev-parse", "HEAD"]);
+        let git_dir = anna.dir.join(".git");
+        match marker.strip_suffix('/') {
+            Some(dir) => {
+                std::fs::create_dir_all(git_dir.join(dir)).unwrap();
+                if dir == "rebase-apply" {
+                    std::fs::write(git_dir.join(dir).join("rebasing"), "").unwrap();
+                }
+            }
+            None => std::fs::write(git_dir.join(marker), &head).unwrap(),
+        }
+        let path = anna.dir.join("tickets/2026/T-2026-0018.yaml");
+        std::fs::write(&path, std::fs::read_to_string(&path).unwrap().replace("priority: normal", "priority: high"))
+            .unwrap();
+        let before = anna.state();
+        anna.tkt(&["sync"])
+            .assert()
+            .code(5)
+            .stderr(predicate::str::contains("git is in the middle of").and(predicate::str::contains(advice)));
+        assert_eq!(anna.state(), before, "{marker}: nothing committed");
+    }
+}
+
+#[test]
+fn a_committed_tkt_folder_is_never_taken_by_sync_and_check_names_it() {
+    let team = Team::new();
+    let (anna, marco) = (team.clone("anna"), team.clone("marco"));
+    marco.sync();
+    std::fs::create_dir_all(marco.dir.join(".tkt")).unwrap();
+    std::fs::write(marco.dir.join(".tkt/settings.toml"), "series = \"MR\"\n").unwrap();
+    std::fs::write(anna.dir.join(".tkt/settings.toml"), "series = \"AN\"\n").unwrap();
+    anna.git(&["add", "-f", ".tkt/settings.toml"]);
+    anna.git(&["commit", "-qm", "my settings"]);
+    anna.git(&["push", "-q", "origin", "main"]);
+    anna.tkt(&["check"]).assert().code(4).stdout(predicate::str::contains(".tkt/settings.toml: .tkt/ is local"));
+    let before = marco.state();
+    marco
+        .tkt(&["sync"])
+        .assert()
+        .code(5)
+        .stderr(predicate::str::contains(".tkt/settings.toml: .tkt/ is local to each clone and never shared"));
+    assert_eq!(marco.state(), before);
+    assert_eq!(marco.read(".tkt/settings.toml"), "series = \"MR\"\n", "each clone keeps its own series");
+}
+
+#[test]
+fn sync_without_a_remote_commits_nothing() {
+    let team = Team::new();
+    let anna = team.clone("anna");
+    anna.git(&["remote", "remove", "origin"]);
+    let path = anna.dir.join("tickets/2026/T-2026-0018.yaml");
+    std::fs::write(&path, std::fs::read_to_string(&path).unwrap().replace("priority: normal", "priority: high"))
+        .unwrap();
+    let before = anna.state();
+    anna.tkt(&["sync"]).assert().code(2).stderr(predicate::str::contains("no remote"));
+    assert_eq!(anna.state(), before, "the hand edit is still uncommitted");
+}
+
+#[test]
+fn conflict_instants_are_written_in_the_desks_time_zone() {
+    let team = Team::new();
+    let (anna, marco) = (team.clone("anna"), team.clone("marco"));
+    offline_edits(&anna, &marco);
+    anna.sync();
+    marco.sync();
+    let t: serde_yaml::Value = serde_yaml::from_str(&marco.read("tickets/2026/T-2026-0016.yaml")).unwrap();
+    let c = &t["conflicts"][0];
+    assert_eq!(c["kept"]["at"], "2026-11-27T11:10:00+01:00", "{c:?}");
+    assert_eq!(c["other"]["at"], "2026-11-27T11:05:00+01:00", "{c:?}");
+    assert_eq!(c["recorded_at"], crate::common::NOW);
+}
+
+#[cfg(unix)]
+#[test]
+fn links_made_by_hand_are_refused_by_sync_not_committed() {
+    let team = Team::new();
+    let anna = team.clone("anna");
+    let outside = team.tmp.path().join("outside");
+    std::fs::create_dir_all(&outside).unwrap();
+    std::fs::rename(anna.dir.join("attachments/R-2026-0002"), outside.join("R-2026-0002")).unwrap();
+    std::os::unix::fs::symlink(outside.join("R-2026-0002"), anna.dir.join("attachments/R-2026-0002")).unwrap();
+    let ticket = anna.dir.join("tickets/2026/T-2026-0018.yaml");
+    std::fs::rename(&ticket, outside.join("T-2026-0018.yaml")).unwrap();
+    std::fs::write(
+        outside.join("T-2026-0018.yaml"),
+        std::fs::read_to_string(outside.join("T-2026-0018.yaml"))
+            .unwrap()
+            .replace("priority: normal", "priority: high"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(outside.join("T-2026-0018.yaml"), &ticket).unwrap();
+    let before = anna.state();
+    anna.tkt(&["sync"]).assert().code(4).stderr(
+        predicate::str::contains("tickets/2026/T-2026-0018.yaml: is a symbolic link")
+            .and(predicate::str::contains("is inside attachments/R-2026-0002, a symbolic link")),
+    );
+    assert_eq!(anna.state(), before, "nothing committed");
+    assert_eq!(team.git(&team.remote(), &["rev-parse", "main"]), anna.git(&["rev-parse", "HEAD"]), "nothing pushed");
 }
