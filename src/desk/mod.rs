@@ -282,7 +282,7 @@ impl Desk {
 
     /// Whether a desk-relative path belongs to the desk's layout (DESIGN §2): `tkt.toml`,
     /// `.gitattributes`, `.gitignore`, a record in its folder (a year folder is four
-    /// digits), `attachments/<record-id>/<file>`, or a file under `templates/`. Anything
+    /// digits), `attachments/<record-id>/<file>`, or a file under `templates/` or `web/`. Anything
     /// else is not tkt's: sync neither commits it as a hand edit nor takes it from the remote.
     pub fn in_layout(rel: &Path) -> bool {
         let parts: Vec<&str> = rel.iter().filter_map(|c| c.to_str()).collect();
