@@ -63,7 +63,11 @@ pub fn import_maildir(env: &Env, dir: &Path, progress: &mut dyn FnMut(usize, usi
                 move_to_cur(file, &cur)?;
                 done.delivered.push((file.file_name().and_then(|n| n.to_str()).unwrap_or("?").to_string(), d));
             }
-            Err(e) => done.failed.push((file.clone(), e)),
+            Err(e) => {
+                // What this message wrote goes, so the next one starts from a clean desk.
+                env.desk.undo_writes()?;
+                done.failed.push((file.clone(), e))
+            }
         }
     }
     for (name, d) in &done.delivered {

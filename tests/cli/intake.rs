@@ -304,3 +304,82 @@ fn check_reads_requests_and_their_links() {
         "{out}"
     );
 }
+
+/// Imports a message from stdin; returns the command's output.
+fn import_bytes(d: &TestDesk, message: &str) -> std::process::Output {
+    d.tkt(&["import", "email", "-"]).write_stdin(message.as_bytes().to_vec()).output().unwrap()
+}
+
+/// A message from the example desk's customer C-0003 with one attachment.
+fn message_with_attachment(id: &str, disposition: &str) -> String {
+    format!(
+        "From: Mario Rossi <mario.rossi@mail.example>\r\nTo: assistenza@example.com\r\nSubject: foto\r\n\
+         Message-ID: <{id}@mail.example>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n\
+         --b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nVedi foto.\r\n\
+         --b\r\nContent-Type: image/jpeg\r\nContent-Disposition: attachment; {disposition}\r\n\
+         Content-Transfer-Encoding: base64\r\n\r\n/9j/4AAQ\r\n--b--\r\n"
+    )
+}
+
+#[test]
+fn an_attachment_name_over_the_file_system_limit_is_cut_keeping_its_extension() {
+    let d = TestDesk::example();
+    let emoji = "%F0%9F%98%80".repeat(100);
+    let out = import_bytes(&d, &message_with_attachment("emoji", &format!("filename*=UTF-8''{emoji}.jpg")));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let r = request(&d, "R-2026-0004");
+    let stored = r["attachments"][0].as_str().unwrap().to_string();
+    let name = stored.rsplit('/').next().unwrap();
+    assert!(name.len() < 250 && name.ends_with("😀.jpg"), "{name} ({} bytes)", name.len());
+    assert!(d.path(&stored).is_file());
+    assert_eq!(d.status(), "");
+    assert!(!d.path(".tkt/journal").exists());
+
+    // The same name again is told apart with a suffix that still fits.
+    let out = import_bytes(&d, &message_with_attachment("emoji-2", &format!("filename*=UTF-8''{emoji}.jpg")));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let cjk = "%E6%BC%A2".repeat(90);
+    let out = import_bytes(&d, &message_with_attachment("cjk", &format!("filename*=UTF-8''{cjk}")));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(d.status(), "");
+}
+
+#[test]
+fn a_command_that_fails_after_writing_leaves_nothing_and_blocks_nothing() {
+    let d = TestDesk::example();
+    let config = d.read("tkt.toml") + "\n[intake]\ncreates = \"ticket\"\n";
+    d.write("tkt.toml", &config);
+    d.git(&["commit", "-qam", "mail opens tickets"]);
+    // The ticket's number cannot be given: the import fails after storing the attachment.
+    d.write(".tkt/sequences/T-2026", "1000000000\n");
+    let head = d.head();
+    d.tkt(&["import", "email", mail("gmail_new_request.eml").to_str().unwrap()])
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains(".tkt/sequences/T-2026"));
+    assert_eq!(d.head(), head);
+    assert_eq!(d.status(), "");
+    assert!(!d.path("attachments/R-2026-0004").exists(), "the attachment it wrote is removed");
+    assert!(!d.path(".tkt/journal").exists(), "the journal is cleared");
+
+    d.write(".tkt/sequences/T-2026", "20\n");
+    assert_eq!(import(&d, "gmail_new_request.eml"), "T-2026-0021");
+    assert_eq!(d.status(), "");
+}
+
+#[test]
+fn an_impossible_sequence_mark_is_refused_naming_its_file() {
+    let d = TestDesk::example();
+    let head = d.head();
+    for mark in ["1000000000", "999999999", "18446744073709551617", "lots"] {
+        d.write(".tkt/sequences/T-2026", mark);
+        d.tkt(&["ticket", "create", "--customer", "C-0001", "--title", "Perdita"])
+            .assert()
+            .code(4)
+            .stderr(predicate::str::contains(".tkt/sequences/T-2026"));
+        assert_eq!(d.head(), head, "{mark}");
+        assert_eq!(d.status(), "", "{mark}");
+    }
+    d.write(".tkt/sequences/T-2026", "41\n");
+    assert_eq!(d.ok(&["ticket", "create", "--customer", "C-0001", "--title", "Perdita"]), "T-2026-0042\n");
+}
