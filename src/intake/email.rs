@@ -107,17 +107,29 @@ fn automatic(msg: &mail_parser::Message, from: Option<&str>) -> Option<String> {
     if header("List-Id").is_some() || header("List-Unsubscribe").is_some() {
         return Some("mailing-list mail (List-Id)".into());
     }
-    if header("Return-Path").is_some_and(|v| v == "<>") {
-        return Some("bounce (empty return path)".into());
+    if let Some(path) = header("Return-Path").map(|v| v.replace(char::is_whitespace, "")) {
+        if path == "<>" || path.is_empty() {
+            return Some("bounce (empty return path)".into());
+        }
+        if path.trim_start_matches('<').starts_with("mailer-daemon") {
+            return Some("bounce (return path mailer-daemon)".into());
+        }
     }
     if msg.content_type().is_some_and(|ct| {
         ct.c_type.eq_ignore_ascii_case("multipart") && ct.subtype().is_some_and(|s| s.eq_ignore_ascii_case("report"))
     }) {
         return Some("delivery report (multipart/report)".into());
     }
-    let local = from.and_then(|a| a.split('@').next()).unwrap_or_default();
-    if ["mailer-daemon", "postmaster"].contains(&local) {
-        return Some(format!("bounce (from {local})"));
+    // `Postmaster <>` has a name and no address.
+    let sender = match from.and_then(|a| a.split('@').next()).filter(|l| !l.is_empty()) {
+        Some(local) => local.to_string(),
+        None => msg.from().and_then(|a| a.first()).and_then(|a| a.name()).unwrap_or_default().trim().to_lowercase(),
+    };
+    if ["mailer-daemon", "postmaster", "ndr", "mail delivery subsystem", "mail delivery system"]
+        .iter()
+        .any(|robot| sender == *robot || sender.starts_with(&format!("{robot}-")))
+    {
+        return Some(format!("bounce (from {sender})"));
     }
     None
 }
@@ -152,13 +164,14 @@ pub fn find_tags(subject: &str) -> Vec<String> {
 
 static QUOTE_HEADER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)^\s*(on .{0,200} wrote:|il giorno .{0,200} ha scritto:|il .{0,200} ha scritto:|-+ ?original message ?-+|-+ ?messaggio originale ?-+|from: .+|da: .+)\s*$",
+        r"(?i)^\s*(-+\s*)?(on .{0,200} wrote:|il giorno .{0,200} ha scritto:|il .{0,200} ha scritto:|-+ ?original message ?-+|-+ ?messaggio originale ?-+|from:\s*\S.*|da:\s*\S.*|_{10,}|sent from my \S.{0,40}|inviato da(l mio)? (iphone|ipad|android|smartphone|cellulare|outlook|samsung|galaxy|huawei|xiaomi)\b.{0,40}|get outlook for \S.{0,20}|ottieni outlook per \S.{0,20})\s*$",
     )
     .unwrap()
 });
 
 /// A reply without the message it quotes: text up to the first "On ... wrote:" (or the
-/// Italian and Outlook forms), without trailing `>` lines.
+/// Yahoo, Italian and Outlook forms) or a one-line signature ("Sent from my iPhone",
+/// "Inviato da iPhone"), without trailing `>` lines.
 pub fn strip_quoted(text: &str) -> String {
     let mut kept: Vec<&str> = Vec::new();
     for line in text.lines() {
@@ -195,5 +208,11 @@ mod tests {
         assert_eq!(strip_quoted(text), "Grazie, funziona.");
         assert_eq!(strip_quoted("ok\n\nOn Fri, Nov 27 wrote:\n> x"), "ok");
         assert_eq!(strip_quoted("> only quoted"), "> only quoted");
+        assert_eq!(strip_quoted("ok\n\n--- On Fri, 27/11/26, Mario <m@x.it> wrote:\n\n x"), "ok");
+        assert_eq!(strip_quoted("ok\n________________________________\nDa:Mario Rossi\nInviato: venerdì"), "ok");
+        assert_eq!(strip_quoted("ok\nDa:Mario Rossi <m@x.it>\nA: noi"), "ok");
+        assert_eq!(strip_quoted("Va bene.\n\nInviato da iPhone"), "Va bene.");
+        assert_eq!(strip_quoted("Ok.\nInviato da noi il preventivo."), "Ok.\nInviato da noi il preventivo.");
+        assert_eq!(strip_quoted("Va bene.\n\nSent from my iPhone\n\nOn Fri wrote:\n> x"), "Va bene.");
     }
 }

@@ -383,3 +383,27 @@ fn an_impossible_sequence_mark_is_refused_naming_its_file() {
     d.write(".tkt/sequences/T-2026", "41\n");
     assert_eq!(d.ok(&["ticket", "create", "--customer", "C-0001", "--title", "Perdita"]), "T-2026-0042\n");
 }
+
+#[test]
+fn bounces_by_any_of_their_marks_are_skipped() {
+    let d = TestDesk::example();
+    let head = d.head();
+    let cases = [
+        ("From: Postmaster <>\r\n", "pm"),
+        ("Return-Path: <MAILER-DAEMON@mx.example.com>\r\nFrom: Mario Rossi <mario.rossi@mail.example>\r\n", "rp"),
+        ("Return-Path: < >\r\nFrom: Mario Rossi <mario.rossi@mail.example>\r\n", "empty"),
+        ("From: ndr@mail.example\r\n", "ndr"),
+        ("From: \"Mail Delivery System\" <postmaster@mail.example>\r\n", "postmaster"),
+        ("From: MAILER-DAEMON@mail.example\r\n", "daemon"),
+    ];
+    for (headers, id) in cases {
+        let message = format!(
+            "{headers}To: assistenza@example.com\r\nSubject: Undelivered Mail Returned to Sender\r\n\
+             Message-ID: <{id}@mx.example.com>\r\n\r\nThe mail system could not deliver your message.\r\n"
+        );
+        let out = import_bytes(&d, &message);
+        assert!(out.status.success(), "{id}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("skipped: bounce"), "{id}: {out:?}");
+        assert_eq!(d.head(), head, "{id}: nothing is created");
+    }
+}
