@@ -40,7 +40,8 @@ pub struct Attachment {
 
 /// Reads a message. `hash` names a message that has no Message-ID by its content.
 pub fn parse_mail(bytes: &[u8], hash: impl Fn(&[u8]) -> String) -> Result<Mail, String> {
-    let msg = MessageParser::default().parse(bytes).ok_or("not an e-mail message")?;
+    let cleaned = clean_header_block(bytes);
+    let msg = MessageParser::default().parse(&cleaned[..]).ok_or("not an e-mail message")?;
     if msg.from().is_none() && msg.subject().is_none() && msg.message_id().is_none() {
         return Err("not an e-mail message (no From, Subject or Message-ID header)".into());
     }
@@ -90,6 +91,55 @@ pub fn parse_mail(bytes: &[u8], hash: impl Fn(&[u8]) -> String) -> Result<Mail, 
         text,
         attachments,
     })
+}
+
+/// The message with its header block made readable for mail-parser: a line of raw 8-bit
+/// text that is not UTF-8 is read as Windows-1252 (a superset of Latin-1) and written as
+/// UTF-8, and an obsolete zone at the end of `Date:` (`UT`, `EST`, a military letter),
+/// which mail-parser reads into the next header, becomes a numeric one.
+fn clean_header_block(bytes: &[u8]) -> Vec<u8> {
+    let end = [&b"\r\n\r\n"[..], b"\n\n"]
+        .iter()
+        .filter_map(|sep| bytes.windows(sep.len()).position(|w| w == *sep).map(|i| i + sep.len()))
+        .min()
+        .unwrap_or(bytes.len());
+    let mut out = Vec::with_capacity(bytes.len() + 64);
+    for line in bytes[..end].split_inclusive(|&b| b == b'\n') {
+        let text = match std::str::from_utf8(line) {
+            Ok(t) => t.to_string(),
+            Err(_) => mail_parser::decoders::charsets::map::charset_decoder(b"windows-1252")
+                .map(|decode| decode(line))
+                .unwrap_or_else(|| String::from_utf8_lossy(line).into_owned()),
+        };
+        out.extend_from_slice(numeric_date_zone(&text).as_bytes());
+    }
+    out.extend_from_slice(&bytes[end..]);
+    out
+}
+
+/// A `Date:` line whose zone is a name, with the zone as `+hhmm` (RFC 5322 section 4.3;
+/// military letters and unknown names mean an unknown zone, read as UTC).
+fn numeric_date_zone(line: &str) -> String {
+    if !line.get(..5).is_some_and(|h| h.eq_ignore_ascii_case("date:")) {
+        return line.to_string();
+    }
+    let body = line.trim_end_matches(['\r', '\n']);
+    let ending = &line[body.len()..];
+    let Some((before, zone)) = body.trim_end().rsplit_once(char::is_whitespace) else {
+        return line.to_string();
+    };
+    if zone.is_empty() || zone.len() > 5 || !zone.bytes().all(|b| b.is_ascii_alphabetic()) {
+        return line.to_string();
+    }
+    let offset = match zone.to_ascii_uppercase().as_str() {
+        "EDT" => "-0400",
+        "EST" | "CDT" => "-0500",
+        "CST" | "MDT" => "-0600",
+        "MST" | "PDT" => "-0700",
+        "PST" => "-0800",
+        _ => "+0000",
+    };
+    format!("{before} {offset}{ending}")
 }
 
 /// Why a message is automatic: no request should come of it.
@@ -200,6 +250,36 @@ mod tests {
         assert_eq!(find_tags("R: Re: [T-2026-0042] Caldaia"), ["T-2026-0042"]);
         assert_eq!(find_tags("Caldaia [R-2026-0007-MR]"), ["R-2026-0007-MR"]);
         assert!(find_tags("T-2026-0042 senza parentesi").is_empty());
+    }
+
+    fn parse(bytes: &[u8]) -> Mail {
+        parse_mail(bytes, |_| "hash".into()).unwrap()
+    }
+
+    #[test]
+    fn obsolete_date_zones_do_not_swallow_the_next_header() {
+        for zone in ["UT", "GMT", "Z", "A", "M", "Y", "EST", "pdt", "+0100"] {
+            for eol in ["\r\n", "\n"] {
+                let m = format!(
+                    "Date: Fri, 27 Nov 2026 10:00:00 {zone}{eol}From: Mario <m@x.it>{eol}Subject: ok{eol}{eol}body{eol}"
+                );
+                let mail = parse(m.as_bytes());
+                assert_eq!(mail.from_address.as_deref(), Some("m@x.it"), "{zone}");
+                assert_eq!(mail.subject, "ok", "{zone}");
+                assert!(mail.date.is_some(), "{zone}");
+            }
+        }
+        let m = parse(b"Date: Fri, 27 Nov 2026 10:00:00 EST\r\nFrom: m@x.it\r\n\r\nx\r\n");
+        assert_eq!(m.date.map(|d| d.to_rfc3339()).as_deref(), Some("2026-11-27T10:00:00-05:00"));
+    }
+
+    #[test]
+    fn raw_8bit_headers_are_read_as_utf8_else_windows_1252() {
+        let m = parse(b"From: Nicol\xf2 <n@x.it>\r\nSubject: Caff\xe8 \x80 5\r\n\r\nTesto \xe8\r\n");
+        assert_eq!(m.subject, "Caffè € 5");
+        assert_eq!(m.from_name.as_deref(), Some("Nicolò"));
+        let m = parse("From: n@x.it\r\nSubject: Caffè già\r\n\r\nx\r\n".as_bytes());
+        assert_eq!(m.subject, "Caffè già");
     }
 
     #[test]
