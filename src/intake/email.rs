@@ -142,6 +142,35 @@ fn numeric_date_zone(line: &str) -> String {
     format!("{before} {offset}{ending}")
 }
 
+/// Whether a message has more than `max` MIME parts, counted by a scan of its lines for
+/// the boundaries it declares, so that a message of 10,000 parts is refused before any
+/// part is parsed. Stops as soon as the count is over `max`.
+pub fn too_many_parts(bytes: &[u8], max: usize) -> bool {
+    static BOUNDARY: LazyLock<regex::bytes::Regex> =
+        LazyLock::new(|| regex::bytes::Regex::new(r#"(?i)boundary\s*=\s*"?([^";\s]{1,200})"#).unwrap());
+    let mut boundaries = std::collections::HashSet::new();
+    let mut parts = 0;
+    for line in bytes.split(|&b| b == b'\n') {
+        if let Some(c) = BOUNDARY.captures(line) {
+            boundaries.insert(c[1].to_vec());
+            // Each multipart is a part of its own.
+            if boundaries.len() > max {
+                return true;
+            }
+        }
+        if let Some(rest) = line.strip_prefix(b"--") {
+            // The closing line (`--boundary--`) ends parts and opens none.
+            if boundaries.contains(rest.trim_ascii_end()) {
+                parts += 1;
+                if parts > max {
+                    return true;
+                }
+            }
+        }
+    }
+    false
+}
+
 /// Why a message is automatic: no request should come of it.
 fn automatic(msg: &mail_parser::Message, from: Option<&str>) -> Option<String> {
     let header = |name: &str| msg.header_raw(name).map(|v| v.trim().to_lowercase());
@@ -280,6 +309,17 @@ mod tests {
         assert_eq!(m.from_name.as_deref(), Some("Nicolò"));
         let m = parse("From: n@x.it\r\nSubject: Caffè già\r\n\r\nx\r\n".as_bytes());
         assert_eq!(m.subject, "Caffè già");
+    }
+
+    #[test]
+    fn parts_are_counted_by_their_boundaries_before_parsing() {
+        let mut m = b"Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n".to_vec();
+        for _ in 0..3 {
+            m.extend_from_slice(b"--b\r\nContent-Type: text/plain\r\n\r\nx\r\n");
+        }
+        m.extend_from_slice(b"--b--\r\n");
+        assert!(!too_many_parts(&m, 3), "3 parts; the closing line is none");
+        assert!(too_many_parts(&m, 2));
     }
 
     #[test]

@@ -9,7 +9,9 @@ use std::path::{Path, PathBuf};
 
 use crate::desk::{Desk, ATTACHMENTS_DIR};
 use crate::git::content_hash;
-use crate::intake::{find_tags, parse_form, parse_mail, safe_file_name, strip_quoted, Attachment, Mail};
+use crate::intake::{
+    find_tags, parse_form, parse_mail, safe_file_name, strip_quoted, too_many_parts, Attachment, Mail,
+};
 use crate::model::{Channel, Contact, Creates, Customer, Equipment, Kind, Note, Request, Ticket};
 use crate::rules::{refuse_if_any, Problem};
 use crate::{Error, ErrorKind, Result};
@@ -195,7 +197,20 @@ fn deliver_mail(env: &Env, bytes: &[u8], index: &mut MessageIndex) -> Result<Del
             limits.max_message_bytes
         )));
     }
+    if too_many_parts(bytes, limits.max_parts) {
+        return Err(Error::refused(format!(
+            "the message has more than {} MIME parts (intake.max_parts in tkt.toml)",
+            limits.max_parts
+        )));
+    }
     let mail = parse_mail(bytes, content_hash).map_err(Error::refused)?;
+    if mail.attachments.len() > limits.max_attachments {
+        return Err(Error::refused(format!(
+            "the message has {} attachments, over intake.max_attachments ({})",
+            mail.attachments.len(),
+            limits.max_attachments
+        )));
+    }
     if let Some(big) = mail.attachments.iter().find(|a| a.bytes.len() as u64 > limits.max_attachment_bytes) {
         return Err(Error::refused(format!(
             "attachment {:?} is {} bytes, over intake.max_attachment_bytes ({})",

@@ -407,3 +407,44 @@ fn bounces_by_any_of_their_marks_are_skipped() {
         assert_eq!(d.head(), head, "{id}: nothing is created");
     }
 }
+
+/// A message of `n` parts after its text, each an attachment.
+fn message_with_parts(n: usize) -> String {
+    let mut m = String::from(
+        "From: Mario Rossi <mario.rossi@mail.example>\r\nSubject: tante parti\r\nMessage-ID: <parts@mail.example>\r\n\
+         MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n\
+         --b\r\nContent-Type: text/plain\r\n\r\nVedi allegati.\r\n",
+    );
+    for i in 0..n {
+        m.push_str(&format!(
+            "--b\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename=\"p{i}.bin\"\r\n\r\nx\r\n"
+        ));
+    }
+    m + "--b--\r\n"
+}
+
+#[test]
+fn a_message_of_too_many_parts_or_attachments_is_refused_quickly_writing_nothing() {
+    let d = TestDesk::example();
+    let head = d.head();
+    let start = std::time::Instant::now();
+    d.tkt(&["import", "email", "-"])
+        .write_stdin(message_with_parts(10_000))
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("more than 200 MIME parts (intake.max_parts"));
+    assert!(start.elapsed().as_secs() < 10, "refused before parsing: {:?}", start.elapsed());
+    d.tkt(&["import", "email", "-"])
+        .write_stdin(message_with_parts(21))
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("21 attachments, over intake.max_attachments (20)"));
+    assert_eq!(d.head(), head);
+    assert_eq!(d.status(), "");
+    assert!(!d.path("attachments/R-2026-0004").exists());
+
+    let config = d.read("tkt.toml") + "\n[intake]\nmax_attachments = 30\n";
+    d.write("tkt.toml", &config);
+    d.git(&["commit", "-qam", "more attachments"]);
+    d.tkt(&["import", "email", "-"]).write_stdin(message_with_parts(21)).assert().success();
+}
