@@ -5,7 +5,7 @@
 use std::sync::LazyLock;
 
 use base64::Engine;
-use mail_parser::{HeaderValue, MessageParser, MimeHeaders};
+use mail_parser::{HeaderValue, MessageParser, MimeHeaders, PartType};
 use regex::Regex;
 
 use crate::model::Instant;
@@ -62,7 +62,7 @@ pub fn parse_mail(bytes: &[u8], hash: impl Fn(&[u8]) -> String) -> Result<Mail, 
         .filter(|b| b.len() >= 22)
         .map(|b| b[..22].iter().map(|x| format!("{x:02x}")).collect());
     let date = msg.date().and_then(|d| chrono::DateTime::parse_from_rfc3339(&d.to_rfc3339()).ok());
-    let text = msg.body_text(0).map(|t| t.replace("\r\n", "\n").trim().to_string()).unwrap_or_default();
+    let text = body(&msg);
     let attachments = msg
         .attachments()
         .enumerate()
@@ -140,6 +140,41 @@ fn numeric_date_zone(line: &str) -> String {
         _ => "+0000",
     };
     format!("{before} {offset}{ending}")
+}
+
+/// The text of a message: every text part of its body in order (Apple Mail puts text, a
+/// photo, more text one after the other), an HTML part turned into text where no plain
+/// text stands for it, and the HTML alternative when the plain text is empty.
+fn body(msg: &mail_parser::Message) -> String {
+    let text_of = |ids: &[u32]| -> String {
+        ids.iter()
+            .filter_map(|&id| msg.part(id))
+            .filter_map(|part| match &part.body {
+                PartType::Text(t) => Some(t.to_string()),
+                PartType::Html(h) => Some(html_text(h)),
+                _ => None,
+            })
+            .map(|t| t.replace("\r\n", "\n").trim().to_string())
+            .filter(|t| !t.is_empty())
+            .collect::<Vec<_>>()
+            .join("\n\n")
+    };
+    let text = text_of(&msg.text_body);
+    if text.is_empty() {
+        text_of(&msg.html_body)
+    } else {
+        text
+    }
+}
+
+/// HTML as text, without what a browser does not show as text: the head (with its title),
+/// styles and scripts.
+pub fn html_text(html: &str) -> String {
+    static HIDDEN: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?is)<head\b.*?</head\s*>|<title\b.*?</title\s*>|<style\b.*?</style\s*>|<script\b.*?</script\s*>")
+            .unwrap()
+    });
+    mail_parser::decoders::html::html_to_text(&HIDDEN.replace_all(html, " "))
 }
 
 /// Whether a message has more than `max` MIME parts, counted by a scan of its lines for
@@ -320,6 +355,41 @@ mod tests {
         m.extend_from_slice(b"--b--\r\n");
         assert!(!too_many_parts(&m, 3), "3 parts; the closing line is none");
         assert!(too_many_parts(&m, 2));
+    }
+
+    const IMAGE: &str =
+        "Content-Type: image/jpeg; name=\"f.jpg\"\r\nContent-Disposition: inline; filename=\"f.jpg\"\r\n\
+                         Content-Transfer-Encoding: base64\r\n\r\n/9j/4AAQ\r\n";
+
+    fn multipart(kind: &str, parts: &[&str]) -> String {
+        let mut m = format!(
+            "From: a@b.it\r\nSubject: s\r\nMIME-Version: 1.0\r\nContent-Type: multipart/{kind}; boundary=\"b\"\r\n\r\n"
+        );
+        for p in parts {
+            m.push_str(&format!("--b\r\n{p}"));
+        }
+        m + "--b--\r\n"
+    }
+
+    fn plain(text: &str) -> String {
+        format!("Content-Type: text/plain; charset=utf-8\r\n\r\n{text}\r\n")
+    }
+
+    #[test]
+    fn every_text_part_makes_the_body_in_order_and_inline_images_stay_attachments() {
+        let m = parse(multipart("mixed", &[&plain("Prima."), IMAGE, &plain("Dopo.")]).as_bytes());
+        assert_eq!(m.text, "Prima.\n\nDopo.");
+        assert_eq!(m.attachments.len(), 1);
+        assert_eq!(m.attachments[0].name, "f.jpg");
+        let m = parse(multipart("mixed", &[IMAGE, &plain("Dopo.")]).as_bytes());
+        assert_eq!(m.text, "Dopo.");
+        assert_eq!(m.attachments.len(), 1);
+        let html = "Content-Type: text/html\r\n\r\n<html><head><title>Titolo</title><style>p{color:red}</style></head>\
+                    <body><script>x()</script><p>Caldaia rotta</p></body></html>\r\n";
+        let m = parse(multipart("alternative", &[&plain(""), html]).as_bytes());
+        assert_eq!(m.text, "Caldaia rotta", "an empty plain part does not hide the HTML one");
+        let m = parse(multipart("mixed", &[html, IMAGE, &plain("Firma.")]).as_bytes());
+        assert_eq!(m.text, "Caldaia rotta\n\nFirma.", "no title, style or script; the trailing text is kept");
     }
 
     #[test]

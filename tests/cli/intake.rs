@@ -31,7 +31,15 @@ fn a_gmail_message_becomes_a_request_of_the_right_customer_with_its_serial_and_p
     assert_eq!(r["item"], "CALD-24K");
     assert!(r["body"].as_str().unwrap().contains("non si accende più e sul display"), "quoted-printable decoded");
     assert_eq!(r["message_id"], "CAJ8kR5tZ3x9Lp0m2Q@mail.gmail.com");
-    assert_eq!(r["attachments"], serde_json::json!(["attachments/R-2026-0004/foto caldaia.jpg"]));
+    assert_eq!(
+        r["attachments"],
+        serde_json::json!(["attachments/R-2026-0004/foto caldaia.jpg", "attachments/R-2026-0004/message.eml"]),
+        "the message itself is kept beside the request"
+    );
+    assert_eq!(
+        std::fs::read(d.path("attachments/R-2026-0004/message.eml")).unwrap(),
+        std::fs::read(mail("gmail_new_request.eml")).unwrap()
+    );
     assert!(std::fs::read(d.path("attachments/R-2026-0004/foto caldaia.jpg")).unwrap().starts_with(&[0xff, 0xd8]));
     assert_eq!(d.status(), "", "the attachment is committed with the request");
 
@@ -447,4 +455,60 @@ fn a_message_of_too_many_parts_or_attachments_is_refused_quickly_writing_nothing
     d.write("tkt.toml", &config);
     d.git(&["commit", "-qam", "more attachments"]);
     d.tkt(&["import", "email", "-"]).write_stdin(message_with_parts(21)).assert().success();
+}
+
+#[test]
+fn apple_mails_text_photo_text_keeps_both_texts_and_the_photo() {
+    let d = TestDesk::example();
+    let message = "From: Mario Rossi <mario.rossi@mail.example>\r\nSubject: perdita\r\nMessage-ID: <apple@mail.example>\r\n\
+                   MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n\
+                   --b\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\nPerde acqua da sotto.\r\n\
+                   --b\r\nContent-Type: image/jpeg; name=\"IMG_0001.jpeg\"\r\nContent-Disposition: inline; filename=\"IMG_0001.jpeg\"\r\n\
+                   Content-Transfer-Encoding: base64\r\n\r\n/9j/4AAQ\r\n\
+                   --b\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\nCome vedete dalla foto.\r\n--b--\r\n";
+    assert!(import_bytes(&d, message).status.success());
+    let r = request(&d, "R-2026-0004");
+    assert_eq!(r["body"], "Perde acqua da sotto.\n\nCome vedete dalla foto.");
+    assert_eq!(
+        r["attachments"],
+        serde_json::json!(["attachments/R-2026-0004/IMG_0001.jpeg", "attachments/R-2026-0004/message.eml"])
+    );
+}
+
+#[test]
+fn long_text_goes_to_a_file_and_every_record_written_reads_back() {
+    let d = TestDesk::example();
+    // 1.1 MB of control characters: YAML would escape each one in four bytes.
+    let noise: String = (0..1_100_000).map(|i| char::from(1 + (i % 8) as u8)).collect();
+    let message = format!(
+        "From: Mario Rossi <mario.rossi@mail.example>\r\nSubject: rumore\r\nMessage-ID: <noise@mail.example>\r\n\r\n{noise}\r\n"
+    );
+    assert!(import_bytes(&d, &message).status.success());
+    let r = request(&d, "R-2026-0004");
+    let body = r["body"].as_str().unwrap();
+    assert!(body.len() < 70_000, "an excerpt: {} bytes", body.len());
+    assert!(body.ends_with("the full text is in attachments/R-2026-0004/text.txt]"), "{}", &body[body.len() - 100..]);
+    assert_eq!(d.read("attachments/R-2026-0004/text.txt").len(), noise.len());
+    assert!(std::fs::metadata(d.path("requests/2026/R-2026-0004.yaml")).unwrap().len() < 1_000_000);
+
+    let big = "Testo lungo. ".repeat(400_000);
+    let message = format!(
+        "From: Mario Rossi <mario.rossi@mail.example>\r\nSubject: lungo\r\nMessage-ID: <long@mail.example>\r\n\r\n{big}\r\n"
+    );
+    assert!(import_bytes(&d, &message).status.success());
+    d.ok(&["request", "list"]);
+    d.ok(&["report", "summary"]);
+
+    // A note too long for a record is refused, and the ticket stays usable.
+    let head = d.head();
+    let note = "x".repeat(5 * 1024 * 1024);
+    d.tkt(&["ticket", "note", "T-2026-0001", "-"])
+        .write_stdin(note)
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("over the 4194304 bytes a record may hold"));
+    assert_eq!(d.head(), head);
+    assert_eq!(d.status(), "");
+    d.ok(&["ticket", "show", "T-2026-0001"]);
+    d.ok(&["ticket", "list"]);
 }
