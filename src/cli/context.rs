@@ -173,13 +173,13 @@ impl Ctx {
     /// An informational message on stderr, unless --quiet.
     pub fn say(&self, message: impl AsRef<str>) {
         if !self.quiet {
-            let _ = writeln!(std::io::stderr().lock(), "{}", message.as_ref());
+            let _ = writeln!(std::io::stderr().lock(), "{}", crate::render::visible(message.as_ref()));
         }
     }
 
     pub fn warn(&self, message: impl AsRef<str>) {
         let prefix = if self.stderr_color { "\x1b[1;33mwarning:\x1b[0m" } else { "warning:" };
-        let _ = writeln!(std::io::stderr().lock(), "{prefix} {}", message.as_ref());
+        let _ = writeln!(std::io::stderr().lock(), "{prefix} {}", crate::render::visible(message.as_ref()));
     }
 
     /// A text argument: `-` reads standard input (for one argument of a command).

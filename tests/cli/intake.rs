@@ -512,3 +512,30 @@ fn long_text_goes_to_a_file_and_every_record_written_reads_back() {
     d.ok(&["ticket", "show", "T-2026-0001"]);
     d.ok(&["ticket", "list"]);
 }
+
+#[test]
+fn escape_sequences_a_stranger_sends_never_reach_the_terminal_or_a_commit_message() {
+    let d = TestDesk::example();
+    let esc = "\x1b]0;pwned\x07\x1b[2J\x1b[31m";
+    let message = format!(
+        "From: \"Mario{esc}\" <mario.rossi@mail.example>\r\nSubject: Caldaia {esc}rotta\r\n\
+         Message-ID: <esc@mail.example>\r\n\r\nTesto {esc}qui.\r\n"
+    );
+    assert!(import_bytes(&d, &message).status.success());
+    assert!(d.read("requests/2026/R-2026-0004.yaml").contains("\\e]0;pwned"), "stored as received");
+    d.ok(&["request", "promote", "R-2026-0004"]);
+    d.ok(&["customer", "edit", "C-0001", "--name", &format!("Rossi {esc}Impianti")]);
+    let shown = [
+        d.ok(&["request", "list", "--format", "table"]),
+        d.ok(&["request", "show", "R-2026-0004"]),
+        d.ok(&["ticket", "list", "--format", "table"]),
+        d.ok(&["ticket", "show", "T-2026-0021"]),
+        d.ok(&["doc", "print", "INV-2026-0005", "--format", "text"]),
+        d.git(&["log", "--format=%B"]),
+    ];
+    for out in shown {
+        assert!(!out.contains('\x1b') && !out.contains('\x07'), "{out}");
+    }
+    assert!(d.ok(&["request", "show", "R-2026-0004"]).contains("Caldaia ␛]0;pwned␇␛[2J␛[31mrotta"));
+    assert!(d.ok(&["doc", "print", "INV-2026-0005", "--format", "text"]).contains("Rossi ␛]0;pwned"));
+}

@@ -59,7 +59,7 @@ pub fn cmd_ticket_show(ctx: &Ctx, args: TicketShowArgs) -> Result<()> {
         use std::io::Write;
         writeln!(out.out, "\n{title}:")?;
         for line in body.lines() {
-            writeln!(out.out, "  {line}")?;
+            writeln!(out.out, "  {}", crate::render::visible(line))?;
         }
         Ok(())
     };
