@@ -67,7 +67,7 @@ complete -c tkt -n "__fish_tkt_using_subcommand ticket; and not __fish_seen_subc
 complete -c tkt -n "__fish_tkt_using_subcommand ticket; and not __fish_seen_subcommand_from create list show edit note assign transition log receive ship work invoice job order help" -f -a "job" -d 'Open a job order (commessa) with its budget'
 complete -c tkt -n "__fish_tkt_using_subcommand ticket; and not __fish_seen_subcommand_from create list show edit note assign transition log receive ship work invoice job order help" -f -a "order" -d 'Take a customer order (ordine cliente) for goods'
 complete -c tkt -n "__fish_tkt_using_subcommand ticket; and not __fish_seen_subcommand_from create list show edit note assign transition log receive ship work invoice job order help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from create" -l title -d 'A short title of the problem' -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from create" -l title -d 'A short title of the problem (\'-\' reads standard input)' -r
 complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from create" -l customer -d 'The customer\'s id (C-0001); taken from the unit when --serial is given' -r
 complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from create" -l item -d 'The item concerned; taken from the unit when --serial is given' -r
 complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from create" -l serial -d 'The serial number of the unit concerned' -r
@@ -289,7 +289,7 @@ complete -c tkt -n "__fish_tkt_using_subcommand request; and not __fish_seen_sub
 complete -c tkt -n "__fish_tkt_using_subcommand request; and not __fish_seen_subcommand_from create list show promote reject note help" -f -a "reject" -d 'Close a request without a ticket'
 complete -c tkt -n "__fish_tkt_using_subcommand request; and not __fish_seen_subcommand_from create list show promote reject note help" -f -a "note" -d 'Add a note to a request (a reply from the customer, a call back)'
 complete -c tkt -n "__fish_tkt_using_subcommand request; and not __fish_seen_subcommand_from create list show promote reject note help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from create" -l subject -d 'What the customer asks, in a line' -r
+complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from create" -l subject -d 'What the customer asks, in a line (\'-\' reads standard input)' -r
 complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from create" -l body -d 'The request in full (\'-\' reads standard input)' -r
 complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from create" -l channel -r -f -a "phone\t''
 email\t''
@@ -331,7 +331,7 @@ complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcomm
 complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
 complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
 complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
-complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from promote" -l title -d 'The ticket\'s title; the request\'s subject by default' -r
+complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from promote" -l title -d 'The ticket\'s title; the request\'s subject by default (\'-\' reads standard input)' -r
 complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from promote" -l customer -d 'The customer, when the request has none (an unknown sender)' -r
 complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from promote" -l priority -r -f -a "low\t''
 normal\t''

@@ -33,6 +33,8 @@ pub struct Ctx {
     pub stdin_is_terminal: bool,
     /// `$VISUAL`, else `$EDITOR`.
     pub editor: Option<String>,
+    /// Standard input was read for a `-` argument (it can be read once).
+    stdin_taken: std::cell::Cell<bool>,
 }
 
 impl Ctx {
@@ -79,6 +81,7 @@ impl Ctx {
             editor: var("VISUAL")
                 .or_else(|| var("EDITOR"))
                 .or_else(|| std::io::stdin().is_terminal().then(|| "vi".to_string())),
+            stdin_taken: std::cell::Cell::new(false),
         })
     }
 
@@ -170,19 +173,22 @@ impl Ctx {
     /// An informational message on stderr, unless --quiet.
     pub fn say(&self, message: impl AsRef<str>) {
         if !self.quiet {
-            let _ = writeln!(std::io::stderr().lock(), "{}", message.as_ref());
+            let _ = writeln!(std::io::stderr().lock(), "{}", crate::render::visible(message.as_ref()));
         }
     }
 
     pub fn warn(&self, message: impl AsRef<str>) {
         let prefix = if self.stderr_color { "\x1b[1;33mwarning:\x1b[0m" } else { "warning:" };
-        let _ = writeln!(std::io::stderr().lock(), "{prefix} {}", message.as_ref());
+        let _ = writeln!(std::io::stderr().lock(), "{prefix} {}", crate::render::visible(message.as_ref()));
     }
 
-    /// A text argument: `-` reads standard input.
+    /// A text argument: `-` reads standard input (for one argument of a command).
     pub fn text_arg(&self, value: &str) -> Result<String> {
         if value != "-" {
             return Ok(value.to_string());
+        }
+        if self.stdin_taken.replace(true) {
+            return Err(Error::usage("only one argument can be `-` (standard input is read once)"));
         }
         let mut text = String::new();
         std::io::stdin().read_to_string(&mut text).map_err(|e| Error::refused(format!("standard input: {e}")))?;

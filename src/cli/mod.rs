@@ -142,9 +142,9 @@ fn report(e: &Error) {
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let (err, hint) = if color { ("\x1b[1;31merror:\x1b[0m", "\x1b[1;36mhint:\x1b[0m") } else { ("error:", "hint:") };
     let mut stderr = std::io::stderr().lock();
-    let _ = writeln!(stderr, "{err} {e}");
+    let _ = writeln!(stderr, "{err} {}", crate::render::visible(&e.to_string()));
     for h in &e.hints {
-        let _ = writeln!(stderr, "{hint} {h}");
+        let _ = writeln!(stderr, "{hint} {}", crate::render::visible(h));
     }
 }
 

@@ -48,7 +48,7 @@ pub enum RequestCommand {
 
 #[derive(Debug, Args)]
 pub struct RequestCreateArgs {
-    /// What the customer asks, in a line.
+    /// What the customer asks, in a line ('-' reads standard input).
     #[arg(long)]
     pub subject: String,
     /// The request in full ('-' reads standard input).
@@ -87,7 +87,7 @@ pub struct RequestListArgs {
 #[derive(Debug, Args)]
 pub struct RequestPromoteArgs {
     pub id: String,
-    /// The ticket's title; the request's subject by default.
+    /// The ticket's title; the request's subject by default ('-' reads standard input).
     #[arg(long)]
     pub title: Option<String>,
     /// The customer, when the request has none (an unknown sender).
@@ -118,9 +118,10 @@ pub fn run(ctx: &Ctx, cmd: RequestCommand) -> Result<()> {
 }
 
 fn cmd_request_create(ctx: &Ctx, args: RequestCreateArgs) -> Result<()> {
+    let subject = ctx.text_arg(&args.subject)?;
     let body = args.body.map(|b| ctx.text_arg(&b)).transpose()?.and_then(optional);
     let created = ctx.run(|env| {
-        let mut r = request::new_request(env, args.channel, args.subject);
+        let mut r = request::new_request(env, args.channel, subject);
         r.customer = args.customer;
         r.body = body;
         r.contact = Contact {
@@ -158,7 +159,7 @@ fn cmd_request_list(ctx: &Ctx, args: RequestListArgs) -> Result<()> {
 
 fn cmd_request_promote(ctx: &Ctx, args: RequestPromoteArgs) -> Result<()> {
     let how = Promotion {
-        title: args.title,
+        title: args.title.map(|t| ctx.text_arg(&t)).transpose()?,
         customer: args.customer,
         priority: args.priority,
         assignee: args.assignee,

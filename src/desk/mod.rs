@@ -16,6 +16,7 @@ pub use lock::DeskLock;
 pub use snapshot::Snapshot;
 pub use store::{decode_text, parse_record, read_text, to_yaml, yaml_error, MAX_RECORD_BYTES};
 
+use std::cell::RefCell;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -37,6 +38,25 @@ pub struct Desk {
     /// This clone's own settings (`.tkt/settings.toml`).
     pub local: LocalSettings,
     repo: Option<Repo>,
+    /// What this command wrote and not yet committed: each path with its bytes before the
+    /// first write (`None`: it did not exist), so that a failed command can put them back.
+    written: RefCell<Vec<(PathBuf, Option<Vec<u8>>)>>,
+}
+
+/// The desk's lock, held by a mutating command. Dropped while the command's writes are not
+/// committed (it failed, or panicked), it first puts back what the command wrote and clears
+/// the journal: a failure leaves nothing, and never blocks the next command.
+pub struct DeskGuard<'a> {
+    desk: &'a Desk,
+    _lock: DeskLock,
+}
+
+impl Drop for DeskGuard<'_> {
+    fn drop(&mut self) {
+        // Nothing can be reported from here; what stays is in the journal for the next
+        // command to finish.
+        let _ = self.desk.undo_writes();
+    }
 }
 
 impl Desk {
@@ -66,7 +86,7 @@ impl Desk {
         let config = load_config(&root.join(CONFIG_FILE))?;
         let local = load_local(&root.join(LOCAL_DIR).join("settings.toml"))?;
         let repo = Repo::discover(&root)?;
-        Ok(Desk { root, config, local, repo })
+        Ok(Desk { root, config, local, repo, written: RefCell::new(Vec::new()) })
     }
 
     pub fn root(&self) -> &Path {
@@ -84,13 +104,13 @@ impl Desk {
     /// Takes the exclusive lock of the desk for a mutating command, first finishing what an
     /// interrupted command left (returned as messages for the user), then waiting for git's
     /// index to be free.
-    pub fn lock(&self, wait: Duration, author: &Author) -> Result<(DeskLock, Vec<String>)> {
+    pub fn lock(&self, wait: Duration, author: &Author) -> Result<(DeskGuard<'_>, Vec<String>)> {
         let lock = DeskLock::acquire(&self.root.join(LOCAL_DIR).join("lock"), wait)?;
         let recovered = self.recover(author)?;
         if let Some(repo) = &self.repo {
             repo.wait_for_index(wait)?;
         }
-        Ok((lock, recovered))
+        Ok((DeskGuard { desk: self, _lock: lock }, recovered))
     }
 
     /// Loads one record by id; exit 3 when it does not exist.
@@ -374,6 +394,7 @@ impl Desk {
     /// journal until it is committed.
     pub fn write_file(&self, rel: &Path, bytes: &[u8]) -> Result<()> {
         crate::files::refuse_links(&self.abs(rel), rel)?;
+        self.keep_before(rel)?;
         self.journal().note(rel)?;
         write_atomic(&self.abs(rel), bytes)
     }
@@ -382,6 +403,7 @@ impl Desk {
     pub fn remove(&self, kind: Kind, id: &str) -> Result<PathBuf> {
         let rel = kind.path_for(id)?;
         crate::files::refuse_links(&self.abs(&rel), &rel)?;
+        self.keep_before(&rel)?;
         self.journal().note(&rel)?;
         std::fs::remove_file(self.abs(&rel)).map_err(|e| Error::io(&rel, e))?;
         Ok(rel)
@@ -396,6 +418,50 @@ impl Desk {
 
     /// Forgets the noted files once a commit holds them.
     pub fn writes_committed(&self) -> Result<()> {
+        self.written.borrow_mut().clear();
+        self.journal().clear()
+    }
+
+    /// Keeps a file's bytes before this command first writes it, for [`Desk::undo_writes`].
+    fn keep_before(&self, rel: &Path) -> Result<()> {
+        if self.written.borrow().iter().any(|(p, _)| p == rel) {
+            return Ok(());
+        }
+        let before = match std::fs::read(self.abs(rel)) {
+            Ok(bytes) => Some(bytes),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => return Err(Error::io(rel, e)),
+        };
+        self.written.borrow_mut().push((rel.to_path_buf(), before));
+        Ok(())
+    }
+
+    /// Puts back what this command wrote and did not commit (a file it created is removed,
+    /// with its folder when that is left empty) and clears the journal. A command that fails
+    /// after writing calls it (the lock's guard does) so that it leaves nothing behind.
+    pub fn undo_writes(&self) -> Result<()> {
+        let written = std::mem::take(&mut *self.written.borrow_mut());
+        if written.is_empty() {
+            return Ok(());
+        }
+        for (rel, before) in written.into_iter().rev() {
+            let abs = self.abs(&rel);
+            match before {
+                Some(bytes) => write_atomic(&abs, &bytes)?,
+                None => {
+                    match std::fs::remove_file(&abs) {
+                        Ok(()) => {}
+                        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                        Err(e) if e.kind() == std::io::ErrorKind::InvalidFilename => {}
+                        Err(e) => return Err(Error::io(&rel, e)),
+                    }
+                    if let Some(dir) = abs.parent() {
+                        // Fails, as it should, when the folder holds anything else.
+                        let _ = std::fs::remove_dir(dir);
+                    }
+                }
+            }
+        }
         self.journal().clear()
     }
 
@@ -436,7 +502,9 @@ impl Desk {
                 Ok(bytes) if readable(&bytes) => finished.push(rel),
                 Ok(_) => done.push(format!("left {} as it is: it does not read as a record", rel.display())),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => finished.push(rel),
-                Err(e) => return Err(Error::io(&rel, e)),
+                // A path no file can have (a name over the file system's limit) never blocks
+                // the desk: it is dropped from the journal.
+                Err(e) => done.push(format!("dropped {} from the journal: {e}", rel.display())),
             }
         }
         if let (Some(repo), false) = (&self.repo, finished.is_empty()) {
@@ -493,12 +561,20 @@ impl Desk {
         // For fiscal documents the folder and its history are the whole truth; a local mark
         // could only open a gap after a number was given up (a refused or retried issue).
         let mark_path = self.root.join(LOCAL_DIR).join("sequences").join(&mark_key);
-        let mark = if fiscal {
-            0
-        } else {
-            std::fs::read_to_string(&mark_path).ok().and_then(|s| s.trim().parse::<u32>().ok()).unwrap_or(0)
-        };
+        let mark_rel = Path::new(LOCAL_DIR).join("sequences").join(&mark_key);
+        let mark = if fiscal { 0 } else { read_mark(&mark_path, &mark_rel)? };
         let seq = in_folder.max(mark) + 1;
+        if seq > MAX_SEQ {
+            let at = if mark >= in_folder { Location::file(&mark_rel) } else { Location::file(&dir) };
+            return Err(Error::invalid(
+                at,
+                format!("{prefix} numbers end at {MAX_SEQ}: no next number after {}", seq - 1),
+            )
+            .with_hint(format!(
+                "a mark of {mark} in {} is impossible; set it to the last number given out",
+                mark_rel.display()
+            )));
+        }
         if !fiscal {
             write_atomic(&mark_path, format!("{seq}\n").as_bytes())?;
         }
@@ -517,8 +593,37 @@ impl Desk {
         if let Some(repo) = &self.repo {
             repo.commit_files(paths, message, author)?;
         }
+        self.written.borrow_mut().clear();
         self.journal().clear()?;
         Ok(self.repo.is_some())
+    }
+}
+
+/// The largest sequence number an id can hold (nine digits).
+const MAX_SEQ: u32 = 999_999_999;
+
+/// A local high-water mark: a number, or 0 when there is none yet; anything else (or a
+/// number no id can hold) is refused, naming the file.
+fn read_mark(abs: &Path, rel: &Path) -> Result<u32> {
+    let text = match std::fs::read_to_string(abs) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+        Err(e) => return Err(Error::io(rel, e)),
+    };
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(0);
+    }
+    match text.parse::<u64>() {
+        Ok(n) if n <= u64::from(MAX_SEQ) => Ok(n as u32),
+        _ => Err(Error::invalid(
+            Location::file(rel),
+            format!(
+                "{:?} is not a sequence mark (a number from 0 to {MAX_SEQ})",
+                text.chars().take(20).collect::<String>()
+            ),
+        )
+        .with_hint(format!("set it to the last number given out, or remove {}", rel.display()))),
     }
 }
 

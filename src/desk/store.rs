@@ -123,7 +123,18 @@ pub fn yaml_error(shown: &Path, e: &serde_yaml::Error) -> Error {
     Error::invalid(at, msg)
 }
 
-/// Serialises a record as the YAML stored on disk.
+/// Serialises a record as the YAML stored on disk, refusing one the reader would refuse
+/// (over [`MAX_RECORD_BYTES`]): whatever tkt writes, it can read.
 pub fn to_yaml<T: Record>(record: &T) -> Result<String> {
-    serde_yaml::to_string(record).map_err(|e| Error::failure(format!("cannot serialise {}: {e}", record.id())))
+    let text =
+        serde_yaml::to_string(record).map_err(|e| Error::failure(format!("cannot serialise {}: {e}", record.id())))?;
+    if text.len() as u64 > MAX_RECORD_BYTES {
+        return Err(Error::refused(format!(
+            "{}: the record would be {} bytes, over the {MAX_RECORD_BYTES} bytes a record may hold; nothing was written",
+            record.id(),
+            text.len()
+        ))
+        .with_hint("keep long text in a file and refer to it, or shorten it"));
+    }
+    Ok(text)
 }

@@ -139,7 +139,7 @@ impl Repo {
             let tree = repo.find_tree(tree_id)?;
             let sig = merging::signature(author)?;
             let parents: Vec<&git2::Commit> = head.iter().collect();
-            Some(repo.commit(Some("HEAD"), &sig, &sig, message, &tree, &parents)?)
+            Some(repo.commit(Some("HEAD"), &sig, &sig, &crate::render::visible(message), &tree, &parents)?)
         };
         #[cfg(unix)]
         if index_lock.update(&staged)? {

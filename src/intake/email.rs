@@ -5,7 +5,7 @@
 use std::sync::LazyLock;
 
 use base64::Engine;
-use mail_parser::{HeaderValue, MessageParser, MimeHeaders};
+use mail_parser::{HeaderValue, MessageParser, MimeHeaders, PartType};
 use regex::Regex;
 
 use crate::model::Instant;
@@ -40,7 +40,8 @@ pub struct Attachment {
 
 /// Reads a message. `hash` names a message that has no Message-ID by its content.
 pub fn parse_mail(bytes: &[u8], hash: impl Fn(&[u8]) -> String) -> Result<Mail, String> {
-    let msg = MessageParser::default().parse(bytes).ok_or("not an e-mail message")?;
+    let cleaned = clean_header_block(bytes);
+    let msg = MessageParser::default().parse(&cleaned[..]).ok_or("not an e-mail message")?;
     if msg.from().is_none() && msg.subject().is_none() && msg.message_id().is_none() {
         return Err("not an e-mail message (no From, Subject or Message-ID header)".into());
     }
@@ -61,7 +62,7 @@ pub fn parse_mail(bytes: &[u8], hash: impl Fn(&[u8]) -> String) -> Result<Mail, 
         .filter(|b| b.len() >= 22)
         .map(|b| b[..22].iter().map(|x| format!("{x:02x}")).collect());
     let date = msg.date().and_then(|d| chrono::DateTime::parse_from_rfc3339(&d.to_rfc3339()).ok());
-    let text = msg.body_text(0).map(|t| t.replace("\r\n", "\n").trim().to_string()).unwrap_or_default();
+    let text = body(&msg);
     let attachments = msg
         .attachments()
         .enumerate()
@@ -92,6 +93,119 @@ pub fn parse_mail(bytes: &[u8], hash: impl Fn(&[u8]) -> String) -> Result<Mail, 
     })
 }
 
+/// The message with its header block made readable for mail-parser: a line of raw 8-bit
+/// text that is not UTF-8 is read as Windows-1252 (a superset of Latin-1) and written as
+/// UTF-8, and an obsolete zone at the end of `Date:` (`UT`, `EST`, a military letter),
+/// which mail-parser reads into the next header, becomes a numeric one.
+fn clean_header_block(bytes: &[u8]) -> Vec<u8> {
+    let end = [&b"\r\n\r\n"[..], b"\n\n"]
+        .iter()
+        .filter_map(|sep| bytes.windows(sep.len()).position(|w| w == *sep).map(|i| i + sep.len()))
+        .min()
+        .unwrap_or(bytes.len());
+    let mut out = Vec::with_capacity(bytes.len() + 64);
+    for line in bytes[..end].split_inclusive(|&b| b == b'\n') {
+        let text = match std::str::from_utf8(line) {
+            Ok(t) => t.to_string(),
+            Err(_) => mail_parser::decoders::charsets::map::charset_decoder(b"windows-1252")
+                .map(|decode| decode(line))
+                .unwrap_or_else(|| String::from_utf8_lossy(line).into_owned()),
+        };
+        out.extend_from_slice(numeric_date_zone(&text).as_bytes());
+    }
+    out.extend_from_slice(&bytes[end..]);
+    out
+}
+
+/// A `Date:` line whose zone is a name, with the zone as `+hhmm` (RFC 5322 section 4.3;
+/// military letters and unknown names mean an unknown zone, read as UTC).
+fn numeric_date_zone(line: &str) -> String {
+    if !line.get(..5).is_some_and(|h| h.eq_ignore_ascii_case("date:")) {
+        return line.to_string();
+    }
+    let body = line.trim_end_matches(['\r', '\n']);
+    let ending = &line[body.len()..];
+    let Some((before, zone)) = body.trim_end().rsplit_once(char::is_whitespace) else {
+        return line.to_string();
+    };
+    if zone.is_empty() || zone.len() > 5 || !zone.bytes().all(|b| b.is_ascii_alphabetic()) {
+        return line.to_string();
+    }
+    let offset = match zone.to_ascii_uppercase().as_str() {
+        "EDT" => "-0400",
+        "EST" | "CDT" => "-0500",
+        "CST" | "MDT" => "-0600",
+        "MST" | "PDT" => "-0700",
+        "PST" => "-0800",
+        _ => "+0000",
+    };
+    format!("{before} {offset}{ending}")
+}
+
+/// The text of a message: every text part of its body in order (Apple Mail puts text, a
+/// photo, more text one after the other), an HTML part turned into text where no plain
+/// text stands for it, and the HTML alternative when the plain text is empty.
+fn body(msg: &mail_parser::Message) -> String {
+    let text_of = |ids: &[u32]| -> String {
+        ids.iter()
+            .filter_map(|&id| msg.part(id))
+            .filter_map(|part| match &part.body {
+                PartType::Text(t) => Some(t.to_string()),
+                PartType::Html(h) => Some(html_text(h)),
+                _ => None,
+            })
+            .map(|t| t.replace("\r\n", "\n").trim().to_string())
+            .filter(|t| !t.is_empty())
+            .collect::<Vec<_>>()
+            .join("\n\n")
+    };
+    let text = text_of(&msg.text_body);
+    if text.is_empty() {
+        text_of(&msg.html_body)
+    } else {
+        text
+    }
+}
+
+/// HTML as text, without what a browser does not show as text: the head (with its title),
+/// styles and scripts.
+pub fn html_text(html: &str) -> String {
+    static HIDDEN: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?is)<head\b.*?</head\s*>|<title\b.*?</title\s*>|<style\b.*?</style\s*>|<script\b.*?</script\s*>")
+            .unwrap()
+    });
+    mail_parser::decoders::html::html_to_text(&HIDDEN.replace_all(html, " "))
+}
+
+/// Whether a message has more than `max` MIME parts, counted by a scan of its lines for
+/// the boundaries it declares, so that a message of 10,000 parts is refused before any
+/// part is parsed. Stops as soon as the count is over `max`.
+pub fn too_many_parts(bytes: &[u8], max: usize) -> bool {
+    static BOUNDARY: LazyLock<regex::bytes::Regex> =
+        LazyLock::new(|| regex::bytes::Regex::new(r#"(?i)boundary\s*=\s*"?([^";\s]{1,200})"#).unwrap());
+    let mut boundaries = std::collections::HashSet::new();
+    let mut parts = 0;
+    for line in bytes.split(|&b| b == b'\n') {
+        if let Some(c) = BOUNDARY.captures(line) {
+            boundaries.insert(c[1].to_vec());
+            // Each multipart is a part of its own.
+            if boundaries.len() > max {
+                return true;
+            }
+        }
+        if let Some(rest) = line.strip_prefix(b"--") {
+            // The closing line (`--boundary--`) ends parts and opens none.
+            if boundaries.contains(rest.trim_ascii_end()) {
+                parts += 1;
+                if parts > max {
+                    return true;
+                }
+            }
+        }
+    }
+    false
+}
+
 /// Why a message is automatic: no request should come of it.
 fn automatic(msg: &mail_parser::Message, from: Option<&str>) -> Option<String> {
     let header = |name: &str| msg.header_raw(name).map(|v| v.trim().to_lowercase());
@@ -107,17 +221,29 @@ fn automatic(msg: &mail_parser::Message, from: Option<&str>) -> Option<String> {
     if header("List-Id").is_some() || header("List-Unsubscribe").is_some() {
         return Some("mailing-list mail (List-Id)".into());
     }
-    if header("Return-Path").is_some_and(|v| v == "<>") {
-        return Some("bounce (empty return path)".into());
+    if let Some(path) = header("Return-Path").map(|v| v.replace(char::is_whitespace, "")) {
+        if path == "<>" || path.is_empty() {
+            return Some("bounce (empty return path)".into());
+        }
+        if path.trim_start_matches('<').starts_with("mailer-daemon") {
+            return Some("bounce (return path mailer-daemon)".into());
+        }
     }
     if msg.content_type().is_some_and(|ct| {
         ct.c_type.eq_ignore_ascii_case("multipart") && ct.subtype().is_some_and(|s| s.eq_ignore_ascii_case("report"))
     }) {
         return Some("delivery report (multipart/report)".into());
     }
-    let local = from.and_then(|a| a.split('@').next()).unwrap_or_default();
-    if ["mailer-daemon", "postmaster"].contains(&local) {
-        return Some(format!("bounce (from {local})"));
+    // `Postmaster <>` has a name and no address.
+    let sender = match from.and_then(|a| a.split('@').next()).filter(|l| !l.is_empty()) {
+        Some(local) => local.to_string(),
+        None => msg.from().and_then(|a| a.first()).and_then(|a| a.name()).unwrap_or_default().trim().to_lowercase(),
+    };
+    if ["mailer-daemon", "postmaster", "ndr", "mail delivery subsystem", "mail delivery system"]
+        .iter()
+        .any(|robot| sender == *robot || sender.starts_with(&format!("{robot}-")))
+    {
+        return Some(format!("bounce (from {sender})"));
     }
     None
 }
@@ -152,13 +278,14 @@ pub fn find_tags(subject: &str) -> Vec<String> {
 
 static QUOTE_HEADER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)^\s*(on .{0,200} wrote:|il giorno .{0,200} ha scritto:|il .{0,200} ha scritto:|-+ ?original message ?-+|-+ ?messaggio originale ?-+|from: .+|da: .+)\s*$",
+        r"(?i)^\s*(-+\s*)?(on .{0,200} wrote:|il giorno .{0,200} ha scritto:|il .{0,200} ha scritto:|-+ ?original message ?-+|-+ ?messaggio originale ?-+|from:\s*\S.*|da:\s*\S.*|_{10,}|sent from my \S.{0,40}|inviato da(l mio)? (iphone|ipad|android|smartphone|cellulare|outlook|samsung|galaxy|huawei|xiaomi)\b.{0,40}|get outlook for \S.{0,20}|ottieni outlook per \S.{0,20})\s*$",
     )
     .unwrap()
 });
 
 /// A reply without the message it quotes: text up to the first "On ... wrote:" (or the
-/// Italian and Outlook forms), without trailing `>` lines.
+/// Yahoo, Italian and Outlook forms) or a one-line signature ("Sent from my iPhone",
+/// "Inviato da iPhone"), without trailing `>` lines.
 pub fn strip_quoted(text: &str) -> String {
     let mut kept: Vec<&str> = Vec::new();
     for line in text.lines() {
@@ -189,11 +316,93 @@ mod tests {
         assert!(find_tags("T-2026-0042 senza parentesi").is_empty());
     }
 
+    fn parse(bytes: &[u8]) -> Mail {
+        parse_mail(bytes, |_| "hash".into()).unwrap()
+    }
+
+    #[test]
+    fn obsolete_date_zones_do_not_swallow_the_next_header() {
+        for zone in ["UT", "GMT", "Z", "A", "M", "Y", "EST", "pdt", "+0100"] {
+            for eol in ["\r\n", "\n"] {
+                let m = format!(
+                    "Date: Fri, 27 Nov 2026 10:00:00 {zone}{eol}From: Mario <m@x.it>{eol}Subject: ok{eol}{eol}body{eol}"
+                );
+                let mail = parse(m.as_bytes());
+                assert_eq!(mail.from_address.as_deref(), Some("m@x.it"), "{zone}");
+                assert_eq!(mail.subject, "ok", "{zone}");
+                assert!(mail.date.is_some(), "{zone}");
+            }
+        }
+        let m = parse(b"Date: Fri, 27 Nov 2026 10:00:00 EST\r\nFrom: m@x.it\r\n\r\nx\r\n");
+        assert_eq!(m.date.map(|d| d.to_rfc3339()).as_deref(), Some("2026-11-27T10:00:00-05:00"));
+    }
+
+    #[test]
+    fn raw_8bit_headers_are_read_as_utf8_else_windows_1252() {
+        let m = parse(b"From: Nicol\xf2 <n@x.it>\r\nSubject: Caff\xe8 \x80 5\r\n\r\nTesto \xe8\r\n");
+        assert_eq!(m.subject, "Caffè € 5");
+        assert_eq!(m.from_name.as_deref(), Some("Nicolò"));
+        let m = parse("From: n@x.it\r\nSubject: Caffè già\r\n\r\nx\r\n".as_bytes());
+        assert_eq!(m.subject, "Caffè già");
+    }
+
+    #[test]
+    fn parts_are_counted_by_their_boundaries_before_parsing() {
+        let mut m = b"Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n".to_vec();
+        for _ in 0..3 {
+            m.extend_from_slice(b"--b\r\nContent-Type: text/plain\r\n\r\nx\r\n");
+        }
+        m.extend_from_slice(b"--b--\r\n");
+        assert!(!too_many_parts(&m, 3), "3 parts; the closing line is none");
+        assert!(too_many_parts(&m, 2));
+    }
+
+    const IMAGE: &str =
+        "Content-Type: image/jpeg; name=\"f.jpg\"\r\nContent-Disposition: inline; filename=\"f.jpg\"\r\n\
+                         Content-Transfer-Encoding: base64\r\n\r\n/9j/4AAQ\r\n";
+
+    fn multipart(kind: &str, parts: &[&str]) -> String {
+        let mut m = format!(
+            "From: a@b.it\r\nSubject: s\r\nMIME-Version: 1.0\r\nContent-Type: multipart/{kind}; boundary=\"b\"\r\n\r\n"
+        );
+        for p in parts {
+            m.push_str(&format!("--b\r\n{p}"));
+        }
+        m + "--b--\r\n"
+    }
+
+    fn plain(text: &str) -> String {
+        format!("Content-Type: text/plain; charset=utf-8\r\n\r\n{text}\r\n")
+    }
+
+    #[test]
+    fn every_text_part_makes_the_body_in_order_and_inline_images_stay_attachments() {
+        let m = parse(multipart("mixed", &[&plain("Prima."), IMAGE, &plain("Dopo.")]).as_bytes());
+        assert_eq!(m.text, "Prima.\n\nDopo.");
+        assert_eq!(m.attachments.len(), 1);
+        assert_eq!(m.attachments[0].name, "f.jpg");
+        let m = parse(multipart("mixed", &[IMAGE, &plain("Dopo.")]).as_bytes());
+        assert_eq!(m.text, "Dopo.");
+        assert_eq!(m.attachments.len(), 1);
+        let html = "Content-Type: text/html\r\n\r\n<html><head><title>Titolo</title><style>p{color:red}</style></head>\
+                    <body><script>x()</script><p>Caldaia rotta</p></body></html>\r\n";
+        let m = parse(multipart("alternative", &[&plain(""), html]).as_bytes());
+        assert_eq!(m.text, "Caldaia rotta", "an empty plain part does not hide the HTML one");
+        let m = parse(multipart("mixed", &[html, IMAGE, &plain("Firma.")]).as_bytes());
+        assert_eq!(m.text, "Caldaia rotta\n\nFirma.", "no title, style or script; the trailing text is kept");
+    }
+
     #[test]
     fn quoted_replies_are_cut() {
         let text = "Grazie, funziona.\n\nIl giorno 27 nov 2026, alle ore 10:00, Termoclima ha scritto:\n> testo";
         assert_eq!(strip_quoted(text), "Grazie, funziona.");
         assert_eq!(strip_quoted("ok\n\nOn Fri, Nov 27 wrote:\n> x"), "ok");
         assert_eq!(strip_quoted("> only quoted"), "> only quoted");
+        assert_eq!(strip_quoted("ok\n\n--- On Fri, 27/11/26, Mario <m@x.it> wrote:\n\n x"), "ok");
+        assert_eq!(strip_quoted("ok\n________________________________\nDa:Mario Rossi\nInviato: venerdì"), "ok");
+        assert_eq!(strip_quoted("ok\nDa:Mario Rossi <m@x.it>\nA: noi"), "ok");
+        assert_eq!(strip_quoted("Va bene.\n\nInviato da iPhone"), "Va bene.");
+        assert_eq!(strip_quoted("Ok.\nInviato da noi il preventivo."), "Ok.\nInviato da noi il preventivo.");
+        assert_eq!(strip_quoted("Va bene.\n\nSent from my iPhone\n\nOn Fri wrote:\n> x"), "Va bene.");
     }
 }

@@ -5,6 +5,6 @@ mod email;
 mod form;
 mod names;
 
-pub use email::{find_tags, parse_mail, strip_quoted, Attachment, Mail};
+pub use email::{find_tags, parse_mail, strip_quoted, too_many_parts, Attachment, Mail};
 pub use form::{parse_form, FormPost};
 pub use names::safe_file_name;

@@ -1,16 +1,28 @@
 //! Safe file names for attachments sent by strangers.
 
+/// The longest name kept, in bytes: file systems allow 255, and a de-duplication suffix
+/// (`-2`, `-10`, ...) must still fit.
+pub const MAX_NAME_BYTES: usize = 240;
+
 /// A file name that stays inside its folder and means nothing special to any system: the
-/// last path component, no control characters, no leading dots, no Windows device names,
-/// at most 100 characters; `attachment` when nothing is left.
+/// last path component, no control characters, no bidirectional overrides (which would show
+/// `gpj.exe` as `exe.jpg`), no leading dots, no Windows device names, at most
+/// [`MAX_NAME_BYTES`] bytes of UTF-8 with its extension kept; `attachment` when nothing is
+/// left.
 pub fn safe_file_name(name: &str) -> String {
     let last = name.rsplit(['/', '\\']).next().unwrap_or_default();
     let cleaned: String = last
         .chars()
-        .map(|c| if c.is_control() || matches!(c, '<' | '>' | ':' | '"' | '|' | '?' | '*') { '_' } else { c })
+        .map(|c| {
+            if c.is_control() || is_bidi_control(c) || matches!(c, '<' | '>' | ':' | '"' | '|' | '?' | '*') {
+                '_'
+            } else {
+                c
+            }
+        })
         .collect();
     let trimmed = cleaned.trim().trim_start_matches('.').trim_end_matches(['.', ' ']).to_string();
-    let mut safe: String = trimmed.chars().take(100).collect();
+    let mut safe = cut_name(&trimmed, MAX_NAME_BYTES);
     let stem = safe.split('.').next().unwrap_or_default().to_ascii_uppercase();
     let device = matches!(stem.as_str(), "CON" | "PRN" | "AUX" | "NUL")
         || (stem.len() == 4
@@ -24,6 +36,28 @@ pub fn safe_file_name(name: &str) -> String {
     } else {
         safe
     }
+}
+
+/// Marks that reorder how text is shown: embeddings, overrides, isolates and the
+/// invisible direction marks.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{200e}' | '\u{200f}' | '\u{061c}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// A name cut to `max` bytes on a character boundary, keeping a short extension.
+fn cut_name(name: &str, max: usize) -> String {
+    if name.len() <= max {
+        return name.to_string();
+    }
+    let (stem, ext) = match name.rsplit_once('.') {
+        Some((s, e)) if !s.is_empty() && !e.is_empty() && e.len() <= 16 => (s, &name[s.len()..]),
+        _ => (name, ""),
+    };
+    let mut end = max - ext.len();
+    while !stem.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}{ext}", stem[..end].trim_end())
 }
 
 #[cfg(test)]
@@ -40,6 +74,17 @@ mod tests {
         assert_eq!(safe_file_name("a\nb\u{0}c.pdf"), "a_b_c.pdf");
         assert_eq!(safe_file_name("Fattura così.pdf"), "Fattura così.pdf");
         assert_eq!(safe_file_name("..."), "attachment");
-        assert_eq!(safe_file_name(&"x".repeat(300)).len(), 100);
+        assert_eq!(safe_file_name(&"x".repeat(300)).len(), MAX_NAME_BYTES);
+        assert_eq!(safe_file_name("foto\u{202e}gpj.exe"), "foto_gpj.exe");
+    }
+
+    #[test]
+    fn long_names_are_cut_in_bytes_keeping_the_extension() {
+        let emoji = format!("{}.jpg", "😀".repeat(100));
+        let cut = safe_file_name(&emoji);
+        assert!(cut.len() <= MAX_NAME_BYTES && cut.len() > MAX_NAME_BYTES - 4, "{}", cut.len());
+        assert!(cut.ends_with("😀.jpg"));
+        let cjk = safe_file_name(&"漢".repeat(86));
+        assert!(cjk.len() <= MAX_NAME_BYTES && cjk.chars().all(|c| c == '漢'));
     }
 }

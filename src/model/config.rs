@@ -277,6 +277,12 @@ pub struct Intake {
     /// An attachment larger than this refuses its message.
     #[serde(default = "Intake::default_attachment_bytes")]
     pub max_attachment_bytes: u64,
+    /// A message of more MIME parts than this is refused before it is parsed.
+    #[serde(default = "Intake::default_parts")]
+    pub max_parts: usize,
+    /// A message with more attachments than this is refused.
+    #[serde(default = "Intake::default_attachments")]
+    pub max_attachments: usize,
 }
 
 impl Default for Intake {
@@ -285,6 +291,8 @@ impl Default for Intake {
             creates: Creates::Request,
             max_message_bytes: Self::default_message_bytes(),
             max_attachment_bytes: Self::default_attachment_bytes(),
+            max_parts: Self::default_parts(),
+            max_attachments: Self::default_attachments(),
         }
     }
 }
@@ -295,6 +303,12 @@ impl Intake {
     }
     fn default_attachment_bytes() -> u64 {
         10 * 1024 * 1024
+    }
+    fn default_parts() -> usize {
+        200
+    }
+    fn default_attachments() -> usize {
+        20
     }
 }
 
@@ -430,11 +444,14 @@ stamp_duty = "customer"
 # note = "IVA 10% per manutenzione su fabbricati abitativi, art. 7 c. 1 lett. b L. 488/1999"
 
 # E-mail and the support form (tkt import): what a new message opens — "request", or
-# "ticket" for a known customer — and size limits in bytes.
+# "ticket" for a known customer — size limits in bytes, and how many MIME parts and
+# attachments one message may have.
 [intake]
 creates = "request"
 max_message_bytes = 26214400
 max_attachment_bytes = 10485760
+max_parts = 200
+max_attachments = 20
 
 # Custom ticket fields, set with `tkt ticket create --set NAME=VALUE` and filtered
 # with `tkt ticket list --where NAME=VALUE`.

@@ -9,7 +9,9 @@ use std::path::{Path, PathBuf};
 
 use crate::desk::{Desk, ATTACHMENTS_DIR};
 use crate::git::content_hash;
-use crate::intake::{find_tags, parse_form, parse_mail, safe_file_name, strip_quoted, Attachment, Mail};
+use crate::intake::{
+    find_tags, parse_form, parse_mail, safe_file_name, strip_quoted, too_many_parts, Attachment, Mail,
+};
 use crate::model::{Channel, Contact, Creates, Customer, Equipment, Kind, Note, Request, Ticket};
 use crate::rules::{refuse_if_any, Problem};
 use crate::{Error, ErrorKind, Result};
@@ -63,7 +65,11 @@ pub fn import_maildir(env: &Env, dir: &Path, progress: &mut dyn FnMut(usize, usi
                 move_to_cur(file, &cur)?;
                 done.delivered.push((file.file_name().and_then(|n| n.to_str()).unwrap_or("?").to_string(), d));
             }
-            Err(e) => done.failed.push((file.clone(), e)),
+            Err(e) => {
+                // What this message wrote goes, so the next one starts from a clean desk.
+                env.desk.undo_writes()?;
+                done.failed.push((file.clone(), e))
+            }
         }
     }
     for (name, d) in &done.delivered {
@@ -141,7 +147,7 @@ pub fn import_form(env: &Env, body: &[u8], content_type: Option<&str>) -> Result
             Some(u) => request.item = request.item.or(Some(u.item)),
         }
     }
-    finish_request(env, request, &[], &format!("from the support form ({})", post.email))
+    finish_request(env, request, vec![], &format!("from the support form ({})", post.email))
 }
 
 /// What became of one message.
@@ -191,7 +197,20 @@ fn deliver_mail(env: &Env, bytes: &[u8], index: &mut MessageIndex) -> Result<Del
             limits.max_message_bytes
         )));
     }
+    if too_many_parts(bytes, limits.max_parts) {
+        return Err(Error::refused(format!(
+            "the message has more than {} MIME parts (intake.max_parts in tkt.toml)",
+            limits.max_parts
+        )));
+    }
     let mail = parse_mail(bytes, content_hash).map_err(Error::refused)?;
+    if mail.attachments.len() > limits.max_attachments {
+        return Err(Error::refused(format!(
+            "the message has {} attachments, over intake.max_attachments ({})",
+            mail.attachments.len(),
+            limits.max_attachments
+        )));
+    }
     if let Some(big) = mail.attachments.iter().find(|a| a.bytes.len() as u64 > limits.max_attachment_bytes) {
         return Err(Error::refused(format!(
             "attachment {:?} is {} bytes, over intake.max_attachment_bytes ({})",
@@ -209,7 +228,7 @@ fn deliver_mail(env: &Env, bytes: &[u8], index: &mut MessageIndex) -> Result<Del
     let (message_id, thread) = (mail.message_id.clone(), mail.thread.clone());
     let delivered = match thread_of(desk, index, &mail)? {
         Some(target) => note_from_mail(env, &target, &mail).map(|()| Delivered::Note(target))?,
-        None => request_from_mail(env, mail)?,
+        None => request_from_mail(env, mail, bytes)?,
     };
     // The next message of the same run sees this one.
     if let Some(home) = delivered.id() {
@@ -294,8 +313,13 @@ fn note_from_mail(env: &Env, target: &str, mail: &Mail) -> Result<()> {
     if text.is_empty() {
         text = mail.subject.clone();
     }
-    let (attachments, mut paths) = store_attachments(desk, target, &mail.attachments)?;
-    let note = mail_note(env, mail, text, attachments);
+    let mut attachments = mail.attachments.clone();
+    let full_text = keep_long_text(&text, &mut attachments);
+    let (stored, mut paths) = store_attachments(desk, target, &attachments)?;
+    if let Some(i) = full_text {
+        text = excerpt(&text, &stored[i]);
+    }
+    let note = mail_note(env, mail, text, stored);
     if desk.exists(Kind::Ticket, target) {
         let mut ticket: Ticket = desk.load(target)?;
         ticket.notes.push(note);
@@ -308,7 +332,8 @@ fn note_from_mail(env: &Env, target: &str, mail: &Mail) -> Result<()> {
     env.commit(&paths, &format!("{target}: note by email from {}", mail.from_address.as_deref().unwrap_or("?")))
 }
 
-fn request_from_mail(env: &Env, mail: Mail) -> Result<Delivered> {
+/// A new request from a message; the message itself is kept beside it as `message.eml`.
+fn request_from_mail(env: &Env, mail: Mail, raw: &[u8]) -> Result<Delivered> {
     let desk = &env.desk;
     let subject = if mail.subject.is_empty() { "(no subject)".to_string() } else { mail.subject.clone() };
     let mut request = new_request(env, Channel::Email, subject);
@@ -329,15 +354,21 @@ fn request_from_mail(env: &Env, mail: Mail) -> Result<Delivered> {
     request.message_id = Some(mail.message_id.clone());
     request.thread = mail.thread.clone();
     link_serial(desk, &mut request, &format!("{}\n{}", mail.subject, mail.text))?;
-    finish_request(env, request, &mail.attachments, &format!("by email from {}", sender(&mail)))
+    let mut attachments = mail.attachments.clone();
+    attachments.push(Attachment { name: "message.eml".into(), bytes: raw.to_vec() });
+    finish_request(env, request, attachments, &format!("by email from {}", sender(&mail)))
 }
 
 /// Numbers, stores and commits a new request with its attachments; with
 /// `creates = "ticket"` and a known customer, promotes it in the same commit.
-fn finish_request(env: &Env, mut request: Request, attachments: &[Attachment], how: &str) -> Result<Delivered> {
+fn finish_request(env: &Env, mut request: Request, mut attachments: Vec<Attachment>, how: &str) -> Result<Delivered> {
     let desk = &env.desk;
     number_request(env, &mut request)?;
-    let (stored, mut paths) = store_attachments(desk, &request.id, attachments)?;
+    let full_text = request.body.as_deref().and_then(|body| keep_long_text(body, &mut attachments));
+    let (stored, mut paths) = store_attachments(desk, &request.id, &attachments)?;
+    if let (Some(i), Some(body)) = (full_text, &request.body) {
+        request.body = Some(excerpt(body, &stored[i]));
+    }
     request.attachments = stored;
     if desk.config.intake.creates == Creates::Ticket && request.customer.is_some() {
         let (ticket, more) = promote_request(env, &mut request, Promotion::default())?;
@@ -378,6 +409,28 @@ fn contains_word(text: &str, word: &str) -> bool {
         let after = text[i + word.len()..].chars().next();
         !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
     })
+}
+
+/// The most text of a message a record keeps; longer text is kept in full in a file
+/// beside the record (records stay small enough to read: see `MAX_RECORD_BYTES`).
+pub const MAX_INLINE_TEXT: usize = 64 * 1024;
+
+/// Adds long text to the attachments as `text.txt`; returns its index among them.
+fn keep_long_text(text: &str, attachments: &mut Vec<Attachment>) -> Option<usize> {
+    if text.len() <= MAX_INLINE_TEXT {
+        return None;
+    }
+    attachments.push(Attachment { name: "text.txt".into(), bytes: text.as_bytes().to_vec() });
+    Some(attachments.len() - 1)
+}
+
+/// The start of a long text, naming the file that keeps all of it.
+fn excerpt(text: &str, full: &str) -> String {
+    let mut end = MAX_INLINE_TEXT;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}\n\n[… {} bytes in all: the full text is in {full}]", text[..end].trim_end(), text.len())
 }
 
 /// Stores attachments under `attachments/<record>/` with safe, distinct names; returns

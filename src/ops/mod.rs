@@ -26,7 +26,7 @@ use std::cell::RefCell;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::desk::{Desk, DeskLock, LOCAL_DIR};
+use crate::desk::{Desk, DeskGuard, LOCAL_DIR};
 use crate::git::Author;
 use crate::model::Instant;
 use crate::Result;
@@ -73,7 +73,7 @@ impl Env {
     }
 
     /// Takes the desk's lock, telling what was finished on behalf of an interrupted command.
-    pub fn lock(&self) -> Result<DeskLock> {
+    pub fn lock(&self) -> Result<DeskGuard<'_>> {
         let (lock, recovered) = self.desk.lock(self.lock_wait, &self.author)?;
         for line in recovered {
             self.warn(format!("an interrupted command was finished: {line}"));

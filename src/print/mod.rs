@@ -161,5 +161,6 @@ pub fn render_document(input: &PrintInput, format: PrintFormat) -> Result<String
         signatures: signatures(doc.kind),
     };
     let template = env.get_template("document").map_err(|e| Error::failure(format!("template: {e}")))?;
-    template.render(Value::from(Serde(&ctx))).map_err(|e| Error::refused(format!("template: {e}")))
+    let page = template.render(Value::from(Serde(&ctx))).map_err(|e| Error::refused(format!("template: {e}")))?;
+    Ok(crate::render::visible(&page).into_owned())
 }

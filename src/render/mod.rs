@@ -61,7 +61,9 @@ impl<W: Write> Output<W> {
         R: IntoIterator<Item = String>,
     {
         let mut records: Vec<Vec<String>> = vec![headers.into_iter().collect()];
-        records.extend(rows.into_iter().map(|row| row.into_iter().map(|cell| one_line(&cell)).collect()));
+        records.extend(
+            rows.into_iter().map(|row| row.into_iter().map(|cell| visible(&one_line(&cell)).into_owned()).collect()),
+        );
         if records.len() <= 1 {
             return Ok(());
         }
@@ -160,9 +162,9 @@ impl<W: Write> Output<W> {
     pub fn card(&mut self, fields: &[(String, String)]) -> Result<()> {
         let width = fields.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(0);
         for (k, v) in fields {
-            let key = format!("{k:width$}");
+            let key = format!("{:width$}", visible(k));
             let key = if self.color { format!("\x1b[1m{key}\x1b[0m") } else { key };
-            writeln!(self.out, "{key}  {v}")?;
+            writeln!(self.out, "{key}  {}", visible(v))?;
         }
         Ok(())
     }
@@ -251,6 +253,28 @@ pub fn safe_cell(cell: &str) -> String {
     }
 }
 
+/// Text made safe for a terminal or a commit message: control characters other than line
+/// feed and tab are shown as their Unicode pictures (ESC as `␛`, CR as `␍`, NUL as `␀`,
+/// DEL as `␡`) and C1 controls as `\u{9b}`, so no escape sequence a stranger sent can
+/// reach the terminal. The stored text is left as received; this is the one helper every
+/// place that shows it uses.
+pub fn visible(text: &str) -> std::borrow::Cow<'_, str> {
+    let hidden = |c: char| c.is_control() && c != '\n' && c != '\t';
+    if !text.chars().any(hidden) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            c if !hidden(c) => out.push(c),
+            '\u{7f}' => out.push('\u{2421}'),
+            c if (c as u32) < 0x20 => out.push(char::from_u32(0x2400 + c as u32).unwrap_or('\u{fffd}')),
+            c => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// Table cells stay on one line.
 fn one_line(cell: &str) -> String {
     if cell.contains(['\n', '\r', '\t']) {
@@ -263,6 +287,12 @@ fn one_line(cell: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_are_shown_not_sent() {
+        assert_eq!(visible("\x1b]0;x\x07\x1b[31mrosso\r\x7f\u{9b}2J"), "␛]0;x␇␛[31mrosso␍␡\\u{9b}2J");
+        assert_eq!(visible("riga\n\tdue"), "riga\n\tdue");
+    }
 
     #[test]
     fn formula_cells_are_neutralised_but_numbers_are_not() {

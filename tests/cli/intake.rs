@@ -31,7 +31,15 @@ fn a_gmail_message_becomes_a_request_of_the_right_customer_with_its_serial_and_p
     assert_eq!(r["item"], "CALD-24K");
     assert!(r["body"].as_str().unwrap().contains("non si accende più e sul display"), "quoted-printable decoded");
     assert_eq!(r["message_id"], "CAJ8kR5tZ3x9Lp0m2Q@mail.gmail.com");
-    assert_eq!(r["attachments"], serde_json::json!(["attachments/R-2026-0004/foto caldaia.jpg"]));
+    assert_eq!(
+        r["attachments"],
+        serde_json::json!(["attachments/R-2026-0004/foto caldaia.jpg", "attachments/R-2026-0004/message.eml"]),
+        "the message itself is kept beside the request"
+    );
+    assert_eq!(
+        std::fs::read(d.path("attachments/R-2026-0004/message.eml")).unwrap(),
+        std::fs::read(mail("gmail_new_request.eml")).unwrap()
+    );
     assert!(std::fs::read(d.path("attachments/R-2026-0004/foto caldaia.jpg")).unwrap().starts_with(&[0xff, 0xd8]));
     assert_eq!(d.status(), "", "the attachment is committed with the request");
 
@@ -303,4 +311,231 @@ fn check_reads_requests_and_their_links() {
         out.contains("R-2026-0004.yaml: attachments: attachments/R-2026-0004/foto caldaia.jpg is missing"),
         "{out}"
     );
+}
+
+/// Imports a message from stdin; returns the command's output.
+fn import_bytes(d: &TestDesk, message: &str) -> std::process::Output {
+    d.tkt(&["import", "email", "-"]).write_stdin(message.as_bytes().to_vec()).output().unwrap()
+}
+
+/// A message from the example desk's customer C-0003 with one attachment.
+fn message_with_attachment(id: &str, disposition: &str) -> String {
+    format!(
+        "From: Mario Rossi <mario.rossi@mail.example>\r\nTo: assistenza@example.com\r\nSubject: foto\r\n\
+         Message-ID: <{id}@mail.example>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n\
+         --b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nVedi foto.\r\n\
+         --b\r\nContent-Type: image/jpeg\r\nContent-Disposition: attachment; {disposition}\r\n\
+         Content-Transfer-Encoding: base64\r\n\r\n/9j/4AAQ\r\n--b--\r\n"
+    )
+}
+
+#[test]
+fn an_attachment_name_over_the_file_system_limit_is_cut_keeping_its_extension() {
+    let d = TestDesk::example();
+    let emoji = "%F0%9F%98%80".repeat(100);
+    let out = import_bytes(&d, &message_with_attachment("emoji", &format!("filename*=UTF-8''{emoji}.jpg")));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let r = request(&d, "R-2026-0004");
+    let stored = r["attachments"][0].as_str().unwrap().to_string();
+    let name = stored.rsplit('/').next().unwrap();
+    assert!(name.len() < 250 && name.ends_with("😀.jpg"), "{name} ({} bytes)", name.len());
+    assert!(d.path(&stored).is_file());
+    assert_eq!(d.status(), "");
+    assert!(!d.path(".tkt/journal").exists());
+
+    // The same name again is told apart with a suffix that still fits.
+    let out = import_bytes(&d, &message_with_attachment("emoji-2", &format!("filename*=UTF-8''{emoji}.jpg")));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let cjk = "%E6%BC%A2".repeat(90);
+    let out = import_bytes(&d, &message_with_attachment("cjk", &format!("filename*=UTF-8''{cjk}")));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(d.status(), "");
+}
+
+#[test]
+fn a_command_that_fails_after_writing_leaves_nothing_and_blocks_nothing() {
+    let d = TestDesk::example();
+    let config = d.read("tkt.toml") + "\n[intake]\ncreates = \"ticket\"\n";
+    d.write("tkt.toml", &config);
+    d.git(&["commit", "-qam", "mail opens tickets"]);
+    // The ticket's number cannot be given: the import fails after storing the attachment.
+    d.write(".tkt/sequences/T-2026", "1000000000\n");
+    let head = d.head();
+    d.tkt(&["import", "email", mail("gmail_new_request.eml").to_str().unwrap()])
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains(".tkt/sequences/T-2026"));
+    assert_eq!(d.head(), head);
+    assert_eq!(d.status(), "");
+    assert!(!d.path("attachments/R-2026-0004").exists(), "the attachment it wrote is removed");
+    assert!(!d.path(".tkt/journal").exists(), "the journal is cleared");
+
+    d.write(".tkt/sequences/T-2026", "20\n");
+    assert_eq!(import(&d, "gmail_new_request.eml"), "T-2026-0021");
+    assert_eq!(d.status(), "");
+}
+
+#[test]
+fn an_impossible_sequence_mark_is_refused_naming_its_file() {
+    let d = TestDesk::example();
+    let head = d.head();
+    for mark in ["1000000000", "999999999", "18446744073709551617", "lots"] {
+        d.write(".tkt/sequences/T-2026", mark);
+        d.tkt(&["ticket", "create", "--customer", "C-0001", "--title", "Perdita"])
+            .assert()
+            .code(4)
+            .stderr(predicate::str::contains(".tkt/sequences/T-2026"));
+        assert_eq!(d.head(), head, "{mark}");
+        assert_eq!(d.status(), "", "{mark}");
+    }
+    d.write(".tkt/sequences/T-2026", "41\n");
+    assert_eq!(d.ok(&["ticket", "create", "--customer", "C-0001", "--title", "Perdita"]), "T-2026-0042\n");
+}
+
+#[test]
+fn bounces_by_any_of_their_marks_are_skipped() {
+    let d = TestDesk::example();
+    let head = d.head();
+    let cases = [
+        ("From: Postmaster <>\r\n", "pm"),
+        ("Return-Path: <MAILER-DAEMON@mx.example.com>\r\nFrom: Mario Rossi <mario.rossi@mail.example>\r\n", "rp"),
+        ("Return-Path: < >\r\nFrom: Mario Rossi <mario.rossi@mail.example>\r\n", "empty"),
+        ("From: ndr@mail.example\r\n", "ndr"),
+        ("From: \"Mail Delivery System\" <postmaster@mail.example>\r\n", "postmaster"),
+        ("From: MAILER-DAEMON@mail.example\r\n", "daemon"),
+    ];
+    for (headers, id) in cases {
+        let message = format!(
+            "{headers}To: assistenza@example.com\r\nSubject: Undelivered Mail Returned to Sender\r\n\
+             Message-ID: <{id}@mx.example.com>\r\n\r\nThe mail system could not deliver your message.\r\n"
+        );
+        let out = import_bytes(&d, &message);
+        assert!(out.status.success(), "{id}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("skipped: bounce"), "{id}: {out:?}");
+        assert_eq!(d.head(), head, "{id}: nothing is created");
+    }
+}
+
+/// A message of `n` parts after its text, each an attachment.
+fn message_with_parts(n: usize) -> String {
+    let mut m = String::from(
+        "From: Mario Rossi <mario.rossi@mail.example>\r\nSubject: tante parti\r\nMessage-ID: <parts@mail.example>\r\n\
+         MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n\
+         --b\r\nContent-Type: text/plain\r\n\r\nVedi allegati.\r\n",
+    );
+    for i in 0..n {
+        m.push_str(&format!(
+            "--b\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename=\"p{i}.bin\"\r\n\r\nx\r\n"
+        ));
+    }
+    m + "--b--\r\n"
+}
+
+#[test]
+fn a_message_of_too_many_parts_or_attachments_is_refused_quickly_writing_nothing() {
+    let d = TestDesk::example();
+    let head = d.head();
+    let start = std::time::Instant::now();
+    d.tkt(&["import", "email", "-"])
+        .write_stdin(message_with_parts(10_000))
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("more than 200 MIME parts (intake.max_parts"));
+    assert!(start.elapsed().as_secs() < 10, "refused before parsing: {:?}", start.elapsed());
+    d.tkt(&["import", "email", "-"])
+        .write_stdin(message_with_parts(21))
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("21 attachments, over intake.max_attachments (20)"));
+    assert_eq!(d.head(), head);
+    assert_eq!(d.status(), "");
+    assert!(!d.path("attachments/R-2026-0004").exists());
+
+    let config = d.read("tkt.toml") + "\n[intake]\nmax_attachments = 30\n";
+    d.write("tkt.toml", &config);
+    d.git(&["commit", "-qam", "more attachments"]);
+    d.tkt(&["import", "email", "-"]).write_stdin(message_with_parts(21)).assert().success();
+}
+
+#[test]
+fn apple_mails_text_photo_text_keeps_both_texts_and_the_photo() {
+    let d = TestDesk::example();
+    let message = "From: Mario Rossi <mario.rossi@mail.example>\r\nSubject: perdita\r\nMessage-ID: <apple@mail.example>\r\n\
+                   MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n\
+                   --b\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\nPerde acqua da sotto.\r\n\
+                   --b\r\nContent-Type: image/jpeg; name=\"IMG_0001.jpeg\"\r\nContent-Disposition: inline; filename=\"IMG_0001.jpeg\"\r\n\
+                   Content-Transfer-Encoding: base64\r\n\r\n/9j/4AAQ\r\n\
+                   --b\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\nCome vedete dalla foto.\r\n--b--\r\n";
+    assert!(import_bytes(&d, message).status.success());
+    let r = request(&d, "R-2026-0004");
+    assert_eq!(r["body"], "Perde acqua da sotto.\n\nCome vedete dalla foto.");
+    assert_eq!(
+        r["attachments"],
+        serde_json::json!(["attachments/R-2026-0004/IMG_0001.jpeg", "attachments/R-2026-0004/message.eml"])
+    );
+}
+
+#[test]
+fn long_text_goes_to_a_file_and_every_record_written_reads_back() {
+    let d = TestDesk::example();
+    // 1.1 MB of control characters: YAML would escape each one in four bytes.
+    let noise: String = (0..1_100_000).map(|i| char::from(1 + (i % 8) as u8)).collect();
+    let message = format!(
+        "From: Mario Rossi <mario.rossi@mail.example>\r\nSubject: rumore\r\nMessage-ID: <noise@mail.example>\r\n\r\n{noise}\r\n"
+    );
+    assert!(import_bytes(&d, &message).status.success());
+    let r = request(&d, "R-2026-0004");
+    let body = r["body"].as_str().unwrap();
+    assert!(body.len() < 70_000, "an excerpt: {} bytes", body.len());
+    assert!(body.ends_with("the full text is in attachments/R-2026-0004/text.txt]"), "{}", &body[body.len() - 100..]);
+    assert_eq!(d.read("attachments/R-2026-0004/text.txt").len(), noise.len());
+    assert!(std::fs::metadata(d.path("requests/2026/R-2026-0004.yaml")).unwrap().len() < 1_000_000);
+
+    let big = "Testo lungo. ".repeat(400_000);
+    let message = format!(
+        "From: Mario Rossi <mario.rossi@mail.example>\r\nSubject: lungo\r\nMessage-ID: <long@mail.example>\r\n\r\n{big}\r\n"
+    );
+    assert!(import_bytes(&d, &message).status.success());
+    d.ok(&["request", "list"]);
+    d.ok(&["report", "summary"]);
+
+    // A note too long for a record is refused, and the ticket stays usable.
+    let head = d.head();
+    let note = "x".repeat(5 * 1024 * 1024);
+    d.tkt(&["ticket", "note", "T-2026-0001", "-"])
+        .write_stdin(note)
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("over the 4194304 bytes a record may hold"));
+    assert_eq!(d.head(), head);
+    assert_eq!(d.status(), "");
+    d.ok(&["ticket", "show", "T-2026-0001"]);
+    d.ok(&["ticket", "list"]);
+}
+
+#[test]
+fn escape_sequences_a_stranger_sends_never_reach_the_terminal_or_a_commit_message() {
+    let d = TestDesk::example();
+    let esc = "\x1b]0;pwned\x07\x1b[2J\x1b[31m";
+    let message = format!(
+        "From: \"Mario{esc}\" <mario.rossi@mail.example>\r\nSubject: Caldaia {esc}rotta\r\n\
+         Message-ID: <esc@mail.example>\r\n\r\nTesto {esc}qui.\r\n"
+    );
+    assert!(import_bytes(&d, &message).status.success());
+    assert!(d.read("requests/2026/R-2026-0004.yaml").contains("\\e]0;pwned"), "stored as received");
+    d.ok(&["request", "promote", "R-2026-0004"]);
+    d.ok(&["customer", "edit", "C-0001", "--name", &format!("Rossi {esc}Impianti")]);
+    let shown = [
+        d.ok(&["request", "list", "--format", "table"]),
+        d.ok(&["request", "show", "R-2026-0004"]),
+        d.ok(&["ticket", "list", "--format", "table"]),
+        d.ok(&["ticket", "show", "T-2026-0021"]),
+        d.ok(&["doc", "print", "INV-2026-0005", "--format", "text"]),
+        d.git(&["log", "--format=%B"]),
+    ];
+    for out in shown {
+        assert!(!out.contains('\x1b') && !out.contains('\x07'), "{out}");
+    }
+    assert!(d.ok(&["request", "show", "R-2026-0004"]).contains("Caldaia ␛]0;pwned␇␛[2J␛[31mrotta"));
+    assert!(d.ok(&["doc", "print", "INV-2026-0005", "--format", "text"]).contains("Rossi ␛]0;pwned"));
 }

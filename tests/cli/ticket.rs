@@ -330,3 +330,27 @@ fn list_filters_sorts_and_limits() {
     assert_eq!(ids(&["--sort", "opened", "--reverse", "--limit", "2"]), ["T-2026-0020", "T-2026-0019"]);
     d.tkt(&["ticket", "list", "--state", "bogus"]).assert().code(3).stderr(predicate::str::contains("nuovo, diagnosi"));
 }
+
+#[test]
+fn a_title_of_dash_reads_standard_input() {
+    let d = TestDesk::example();
+    let id = String::from_utf8(
+        d.tkt(&["ticket", "create", "--customer", "C-0001", "--title", "-"])
+            .write_stdin("Caldaia in blocco\n")
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone(),
+    )
+    .unwrap();
+    let t: serde_json::Value = serde_json::from_str(&d.ok(&["ticket", "show", id.trim(), "--format", "json"])).unwrap();
+    assert_eq!(t["title"], "Caldaia in blocco");
+    let head = d.head();
+    d.tkt(&["ticket", "create", "--customer", "C-0001", "--title", "-", "--problem", "-"])
+        .write_stdin("x")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("only one argument can be `-`"));
+    assert_eq!(d.head(), head);
+}

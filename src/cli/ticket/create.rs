@@ -11,7 +11,7 @@ use super::WarrantyArgs;
 
 #[derive(Debug, Args)]
 pub struct TicketCreateArgs {
-    /// A short title of the problem.
+    /// A short title of the problem ('-' reads standard input).
     #[arg(long)]
     pub title: String,
     /// The customer's id (C-0001); taken from the unit when --serial is given.
@@ -44,9 +44,10 @@ pub struct TicketCreateArgs {
 }
 
 pub fn cmd_ticket_create(ctx: &Ctx, args: TicketCreateArgs) -> Result<()> {
+    let title = ctx.text_arg(&args.title)?;
     let problem = args.problem.map(|p| ctx.text_arg(&p)).transpose()?.and_then(optional);
     let draft = TicketDraft {
-        title: args.title,
+        title,
         customer: args.customer,
         item: args.item,
         serial: args.serial,

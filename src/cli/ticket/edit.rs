@@ -76,7 +76,7 @@ pub fn cmd_ticket_edit(ctx: &Ctx, args: TicketEditArgs) -> Result<()> {
     let changes = TicketChanges {
         problem: args.problem.map(|p| ctx.text_arg(&p)).transpose()?,
         solution: args.solution.map(|s| ctx.text_arg(&s)).transpose()?,
-        title: args.title,
+        title: args.title.map(|t| ctx.text_arg(&t)).transpose()?,
         customer: args.customer,
         item: args.item,
         serial: args.serial,

@@ -49,7 +49,7 @@ pub fn cmd_ticket_show(ctx: &Ctx, args: TicketShowArgs) -> Result<()> {
     let mut section = |title: &str, body: &str| -> Result<()> {
         writeln!(out.out, "\n{title}:")?;
         for line in body.lines() {
-            writeln!(out.out, "  {line}")?;
+            writeln!(out.out, "  {}", crate::render::visible(line))?;
         }
         Ok(())
     };
