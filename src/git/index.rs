@@ -12,8 +12,9 @@
 use std::collections::HashSet;
 use std::fs::{self, File, OpenOptions};
 use std::io::{ErrorKind, Write};
+use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::MetadataExt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use sha1::{Digest, Sha1};
 
@@ -47,14 +48,27 @@ impl IndexLock {
 
     /// Writes the index for `staged` and releases the lock. Returns `Ok(false)`, having
     /// changed nothing and released the lock, when the index is in a form left to libgit2.
-    pub fn update(mut self, staged: &[Staged]) -> Result<bool> {
+    /// `workdir` is where the entries' files are, to tell a racily clean entry from one
+    /// whose file changed unseen.
+    pub fn update(mut self, staged: &[Staged], workdir: &Path) -> Result<bool> {
         let old = match fs::read(&self.index) {
             Ok(data) => data,
             Err(e) if e.kind() == ErrorKind::NotFound => return Ok(false),
             Err(e) => return Err(Error::io(&self.index, e)),
         };
         let stamp = fs::metadata(&self.index).map_err(|e| Error::io(&self.index, e))?;
-        let Some(new) = merged(&old, staged, stamp.mtime() as u32) else {
+        // Git's test (ce_smudge_racily_clean_entry): the stat data match, the content not.
+        let changed_unseen = |name: &[u8], oid: &[u8], size: u32| {
+            let path = workdir.join(std::ffi::OsStr::from_bytes(name));
+            match fs::symlink_metadata(&path) {
+                Ok(meta) if meta.is_file() && meta.size() as u32 == size => fs::read(&path)
+                    .ok()
+                    .and_then(|bytes| git2::Oid::hash_object(git2::ObjectType::Blob, &bytes).ok())
+                    .is_some_and(|now| now.as_bytes() != oid),
+                _ => false,
+            }
+        };
+        let Some(new) = merged(&old, staged, stamp.mtime() as u32, &changed_unseen) else {
             return Ok(false);
         };
         // Checking the old checksum and hashing the new file take one core each.
@@ -85,11 +99,17 @@ impl Drop for IndexLock {
 
 /// The new index without its checksum, or `None` for a form left to libgit2. `stamp` is
 /// the second the old index file was written: an entry modified in that second or later is
-/// racily clean (its file may have changed since without changing size or second), and is
-/// smudged like git does — its size set to 0 — so that git compares its content instead of
-/// trusting stat data that the new, later index would otherwise vouch for. Seconds, not
-/// nanoseconds: git compares sub-second times only when built to.
-fn merged(old: &[u8], staged: &[Staged], stamp: u32) -> Option<Vec<u8>> {
+/// racily clean — its file may have changed since without changing size or second — and
+/// when `changed_unseen(path, oid, size)` says it did, it is smudged like git does (its size
+/// set to 0), so that git compares its content instead of trusting stat data that the new,
+/// later index would otherwise vouch for. Seconds, not nanoseconds: git compares
+/// sub-second times only when built to.
+fn merged(
+    old: &[u8],
+    staged: &[Staged],
+    stamp: u32,
+    changed_unseen: &dyn Fn(&[u8], &[u8], u32) -> bool,
+) -> Option<Vec<u8>> {
     if old.len() < HEADER + HASH || &old[..4] != b"DIRC" {
         return None;
     }
@@ -135,7 +155,9 @@ fn merged(old: &[u8], staged: &[Staged], stamp: u32) -> Option<Vec<u8>> {
         } else {
             let at = out.len();
             out.extend_from_slice(&body[off..entry.end]);
-            if be32(body, off + 8)? >= stamp {
+            if be32(body, off + 8)? >= stamp
+                && changed_unseen(name, body.get(off + 40..off + 60)?, be32(body, off + 36)?)
+            {
                 out[at + 36..at + 40].copy_from_slice(&[0; 4]);
             }
             written += 1;

@@ -142,7 +142,7 @@ impl Repo {
             Some(repo.commit(Some("HEAD"), &sig, &sig, &crate::render::visible(message), &tree, &parents)?)
         };
         #[cfg(unix)]
-        if index_lock.update(&staged)? {
+        if index_lock.update(&staged, self.workdir())? {
             return Ok(commit);
         }
         self.stage_with_libgit2(&staged)?;
