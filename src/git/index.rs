@@ -97,6 +97,10 @@ impl Drop for IndexLock {
     }
 }
 
+/// Whether the file of an entry (path, object id, size) changed without its stat data
+/// showing it.
+type ChangedUnseen<'a> = dyn Fn(&[u8], &[u8], u32) -> bool + 'a;
+
 /// The new index without its checksum, or `None` for a form left to libgit2. `stamp` is
 /// the second the old index file was written: an entry modified in that second or later is
 /// racily clean — its file may have changed since without changing size or second — and
@@ -108,7 +112,7 @@ fn merged(
     old: &[u8],
     staged: &[Staged],
     stamp: u32,
-    changed_unseen: &dyn Fn(&[u8], &[u8], u32) -> bool,
+    changed_unseen: &ChangedUnseen,
 ) -> Option<Vec<u8>> {
     if old.len() < HEADER + HASH || &old[..4] != b"DIRC" {
         return None;
