@@ -103,6 +103,9 @@ _tkt() {
             tkt__subcmd__doc,credit)
                 cmd="tkt__subcmd__doc__subcmd__credit"
                 ;;
+            tkt__subcmd__doc,export)
+                cmd="tkt__subcmd__doc__subcmd__export"
+                ;;
             tkt__subcmd__doc,help)
                 cmd="tkt__subcmd__doc__subcmd__help"
                 ;;
@@ -126,6 +129,9 @@ _tkt() {
                 ;;
             tkt__subcmd__doc__subcmd__help,credit)
                 cmd="tkt__subcmd__doc__subcmd__help__subcmd__credit"
+                ;;
+            tkt__subcmd__doc__subcmd__help,export)
+                cmd="tkt__subcmd__doc__subcmd__help__subcmd__export"
                 ;;
             tkt__subcmd__doc__subcmd__help,help)
                 cmd="tkt__subcmd__doc__subcmd__help__subcmd__help"
@@ -246,6 +252,9 @@ _tkt() {
                 ;;
             tkt__subcmd__help__subcmd__doc,credit)
                 cmd="tkt__subcmd__help__subcmd__doc__subcmd__credit"
+                ;;
+            tkt__subcmd__help__subcmd__doc,export)
+                cmd="tkt__subcmd__help__subcmd__doc__subcmd__export"
                 ;;
             tkt__subcmd__help__subcmd__doc,list)
                 cmd="tkt__subcmd__help__subcmd__doc__subcmd__list"
@@ -1074,7 +1083,7 @@ _tkt() {
             return 0
             ;;
         tkt__subcmd__doc)
-            opts="-C -q -h -V --desk --quiet --help --version list show print credit pay refund close help"
+            opts="-C -q -h -V --desk --quiet --help --version list show print credit pay refund close export help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1171,8 +1180,42 @@ _tkt() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        tkt__subcmd__doc__subcmd__export)
+            opts="-C -q -h -V --since --until --dir --desk --quiet --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --desk)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         tkt__subcmd__doc__subcmd__help)
-            opts="list show print credit pay refund close help"
+            opts="list show print credit pay refund close export help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1200,6 +1243,20 @@ _tkt() {
             return 0
             ;;
         tkt__subcmd__doc__subcmd__help__subcmd__credit)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tkt__subcmd__doc__subcmd__help__subcmd__export)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1944,7 +2001,7 @@ _tkt() {
             return 0
             ;;
         tkt__subcmd__help__subcmd__doc)
-            opts="list show print credit pay refund close"
+            opts="list show print credit pay refund close export"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1972,6 +2029,20 @@ _tkt() {
             return 0
             ;;
         tkt__subcmd__help__subcmd__doc__subcmd__credit)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tkt__subcmd__help__subcmd__doc__subcmd__export)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -656,18 +656,19 @@ complete -c tkt -n "__fish_tkt_using_subcommand equipment; and __fish_seen_subco
 complete -c tkt -n "__fish_tkt_using_subcommand equipment; and __fish_seen_subcommand_from help" -f -a "edit" -d 'Change fields (empty text clears one); $EDITOR without flags'
 complete -c tkt -n "__fish_tkt_using_subcommand equipment; and __fish_seen_subcommand_from help" -f -a "history" -d 'List the tickets opened on a unit'
 complete -c tkt -n "__fish_tkt_using_subcommand equipment; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c tkt -n "__fish_tkt_using_subcommand doc; and not __fish_seen_subcommand_from list show print credit pay refund close help" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
-complete -c tkt -n "__fish_tkt_using_subcommand doc; and not __fish_seen_subcommand_from list show print credit pay refund close help" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
-complete -c tkt -n "__fish_tkt_using_subcommand doc; and not __fish_seen_subcommand_from list show print credit pay refund close help" -s h -l help -d 'Print help'
-complete -c tkt -n "__fish_tkt_using_subcommand doc; and not __fish_seen_subcommand_from list show print credit pay refund close help" -s V -l version -d 'Print version'
-complete -c tkt -n "__fish_tkt_using_subcommand doc; and not __fish_seen_subcommand_from list show print credit pay refund close help" -f -a "list" -d 'List documents, filtered'
-complete -c tkt -n "__fish_tkt_using_subcommand doc; and not __fish_seen_subcommand_from list show print credit pay refund close help" -f -a "show" -d 'Show one document (and an invoice\'s balance)'
-complete -c tkt -n "__fish_tkt_using_subcommand doc; and not __fish_seen_subcommand_from list show print credit pay refund close help" -f -a "print" -d 'Print a document as text or as a self-contained HTML page'
-complete -c tkt -n "__fish_tkt_using_subcommand doc; and not __fish_seen_subcommand_from list show print credit pay refund close help" -f -a "credit" -d 'Issue a credit note against an invoice: all of it, chosen lines, or an amount'
-complete -c tkt -n "__fish_tkt_using_subcommand doc; and not __fish_seen_subcommand_from list show print credit pay refund close help" -f -a "pay" -d 'Record a payment received against an invoice'
-complete -c tkt -n "__fish_tkt_using_subcommand doc; and not __fish_seen_subcommand_from list show print credit pay refund close help" -f -a "refund" -d 'Record a refund paid out against a credit note'
-complete -c tkt -n "__fish_tkt_using_subcommand doc; and not __fish_seen_subcommand_from list show print credit pay refund close help" -f -a "close" -d 'Close a job order, or mark a sales order fulfilled or cancelled'
-complete -c tkt -n "__fish_tkt_using_subcommand doc; and not __fish_seen_subcommand_from list show print credit pay refund close help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and not __fish_seen_subcommand_from list show print credit pay refund close export help" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and not __fish_seen_subcommand_from list show print credit pay refund close export help" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and not __fish_seen_subcommand_from list show print credit pay refund close export help" -s h -l help -d 'Print help'
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and not __fish_seen_subcommand_from list show print credit pay refund close export help" -s V -l version -d 'Print version'
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and not __fish_seen_subcommand_from list show print credit pay refund close export help" -f -a "list" -d 'List documents, filtered'
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and not __fish_seen_subcommand_from list show print credit pay refund close export help" -f -a "show" -d 'Show one document (and an invoice\'s balance)'
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and not __fish_seen_subcommand_from list show print credit pay refund close export help" -f -a "print" -d 'Print a document as text or as a self-contained HTML page'
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and not __fish_seen_subcommand_from list show print credit pay refund close export help" -f -a "credit" -d 'Issue a credit note against an invoice: all of it, chosen lines, or an amount'
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and not __fish_seen_subcommand_from list show print credit pay refund close export help" -f -a "pay" -d 'Record a payment received against an invoice'
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and not __fish_seen_subcommand_from list show print credit pay refund close export help" -f -a "refund" -d 'Record a refund paid out against a credit note'
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and not __fish_seen_subcommand_from list show print credit pay refund close export help" -f -a "close" -d 'Close a job order, or mark a sales order fulfilled or cancelled'
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and not __fish_seen_subcommand_from list show print credit pay refund close export help" -f -a "export" -d 'Export invoices and credit notes as FatturaPA XML files for SDI'
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and not __fish_seen_subcommand_from list show print credit pay refund close export help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from list" -l kind -d 'Only documents of these kinds (repeatable)' -r -f -a "ddt-in\t''
 ddt-out\t''
 work-report\t''
@@ -742,6 +743,13 @@ complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_
 complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from close" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
 complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from close" -s h -l help -d 'Print help'
 complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from close" -s V -l version -d 'Print version'
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from export" -l since -d 'The period\'s first day (with no ids)' -r
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from export" -l until -d 'The period\'s last day (with no ids)' -r
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from export" -l dir -d 'Where the XML files go; the current folder by default' -r -F
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from export" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from export" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help'
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from export" -s V -l version -d 'Print version'
 complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from help" -f -a "list" -d 'List documents, filtered'
 complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one document (and an invoice\'s balance)'
 complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from help" -f -a "print" -d 'Print a document as text or as a self-contained HTML page'
@@ -749,6 +757,7 @@ complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_
 complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from help" -f -a "pay" -d 'Record a payment received against an invoice'
 complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from help" -f -a "refund" -d 'Record a refund paid out against a credit note'
 complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from help" -f -a "close" -d 'Close a job order, or mark a sales order fulfilled or cancelled'
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from help" -f -a "export" -d 'Export invoices and credit notes as FatturaPA XML files for SDI'
 complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tkt -n "__fish_tkt_using_subcommand report" -l since -d 'From this day (tickets opened, documents dated, work done)' -r
 complete -c tkt -n "__fish_tkt_using_subcommand report" -l until -d 'Up to this day, included' -r
@@ -858,3 +867,4 @@ complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand
 complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand_from doc" -f -a "pay" -d 'Record a payment received against an invoice'
 complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand_from doc" -f -a "refund" -d 'Record a refund paid out against a credit note'
 complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand_from doc" -f -a "close" -d 'Close a job order, or mark a sales order fulfilled or cancelled'
+complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand_from doc" -f -a "export" -d 'Export invoices and credit notes as FatturaPA XML files for SDI'

@@ -7,6 +7,7 @@
 
 pub mod cli;
 pub mod desk;
+pub mod einvoice;
 pub mod error;
 pub mod files;
 pub mod git;

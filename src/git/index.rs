@@ -108,12 +108,7 @@ type ChangedUnseen<'a> = dyn Fn(&[u8], &[u8], u32) -> bool + 'a;
 /// set to 0), so that git compares its content instead of trusting stat data that the new,
 /// later index would otherwise vouch for. Seconds, not nanoseconds: git compares
 /// sub-second times only when built to.
-fn merged(
-    old: &[u8],
-    staged: &[Staged],
-    stamp: u32,
-    changed_unseen: &ChangedUnseen,
-) -> Option<Vec<u8>> {
+fn merged(old: &[u8], staged: &[Staged], stamp: u32, changed_unseen: &ChangedUnseen) -> Option<Vec<u8>> {
     if old.len() < HEADER + HASH || &old[..4] != b"DIRC" {
         return None;
     }

@@ -11,6 +11,7 @@ pub mod check;
 pub mod delivery;
 pub mod documents;
 pub mod edit;
+pub mod einvoice;
 pub mod intake;
 pub mod invoice;
 pub mod orders;

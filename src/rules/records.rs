@@ -37,8 +37,12 @@ pub fn check_customer(c: &Customer) -> Vec<Problem> {
         }
     }
     if let Some(sdi) = c.sdi_code.as_deref().filter(|v| !v.is_empty()) {
-        if !(sdi.len() == 7 && sdi.chars().all(|ch| ch.is_ascii_alphanumeric())) {
-            problems.push(Problem::new("sdi_code", format!("{sdi:?} is not an SDI code (7 letters or digits)")));
+        // A business's codice destinatario has 7 characters, a public office's 6.
+        if !((sdi.len() == 7 || sdi.len() == 6) && sdi.chars().all(|ch| ch.is_ascii_alphanumeric())) {
+            problems.push(Problem::new(
+                "sdi_code",
+                format!("{sdi:?} is not an SDI code (7 letters or digits, 6 for a public administration)"),
+            ));
         }
     }
     problems

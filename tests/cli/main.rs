@@ -7,6 +7,7 @@ mod check;
 mod crash;
 mod desk;
 mod documents;
+mod einvoice;
 mod fiscal;
 mod hardening;
 mod intake;

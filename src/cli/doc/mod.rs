@@ -3,6 +3,7 @@
 
 mod close;
 mod credit;
+mod export;
 mod list;
 mod pay;
 mod print;
@@ -37,6 +38,8 @@ pub enum DocCommand {
     Refund(pay::DocRefundArgs),
     /// Close a job order, or mark a sales order fulfilled or cancelled.
     Close(close::DocCloseArgs),
+    /// Export invoices and credit notes as FatturaPA XML files for SDI.
+    Export(export::DocExportArgs),
 }
 
 pub fn run(ctx: &Ctx, cmd: DocCommand) -> Result<()> {
@@ -48,6 +51,7 @@ pub fn run(ctx: &Ctx, cmd: DocCommand) -> Result<()> {
         DocCommand::Pay(a) => pay::cmd_doc_pay(ctx, a),
         DocCommand::Refund(a) => pay::cmd_doc_refund(ctx, a),
         DocCommand::Close(a) => close::cmd_doc_close(ctx, a),
+        DocCommand::Export(a) => export::cmd_doc_export(ctx, a),
     }
 }
 

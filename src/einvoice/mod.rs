@@ -1,0 +1,438 @@
+//! FatturaPA (schema 1.2.3): an invoice or credit note as the XML file that the Sistema di
+//! Interscambio carries — FPR12 between businesses, FPA12 to a public administration — and
+//! the checks SDI would reject it for, made before any file is written.
+
+mod text;
+
+use rust_decimal::Decimal;
+
+use crate::model::{Address, Company, DocKind, Document, Line, Party, PaymentMethod};
+use crate::rules::{check_tax_code, check_vat_number, line_net, totals, Problem};
+
+pub use text::latin;
+
+/// What an export needs besides the document.
+pub struct Export<'a> {
+    /// The desk's `[company]`: regime fiscale and IBAN (the document carries the rest).
+    pub company: &'a Company,
+    /// The progressivo d'invio: up to 5 characters, never repeated by the desk.
+    pub progressive: &'a str,
+    /// Today, for the date check.
+    pub today: chrono::NaiveDate,
+}
+
+/// The transmission format: to a public administration (a 6-character office code) or not.
+fn format_of(doc: &Document) -> &'static str {
+    match buyer(doc).sdi_code.as_deref().map(str::trim) {
+        Some(code) if code.len() == 6 => "FPA12",
+        _ => "FPR12",
+    }
+}
+
+/// The file name SDI wants: `IT<seller P.IVA>_<progressivo>.xml`.
+pub fn file_name(doc: &Document, progressive: &str) -> String {
+    let vat = seller(doc).vat_number.as_deref().map(vat_digits).unwrap_or_default();
+    format!("IT{vat}_{progressive}.xml")
+}
+
+/// The Italian digits of a Partita IVA given with or without its `IT` prefix.
+fn vat_digits(vat: &str) -> String {
+    let v = vat.trim();
+    v.strip_prefix("IT").or_else(|| v.strip_prefix("it")).unwrap_or(v).to_string()
+}
+
+fn seller(doc: &Document) -> Party {
+    doc.seller.clone().unwrap_or_default()
+}
+
+fn buyer(doc: &Document) -> Party {
+    doc.buyer.clone().unwrap_or_default()
+}
+
+/// The document type: TD01 invoice, TD24 deferred invoice (it bills DDTs), TD04 credit note.
+fn document_type(doc: &Document) -> &'static str {
+    match doc.kind {
+        DocKind::CreditNote => "TD04",
+        _ if !doc.ddts.is_empty() => "TD24",
+        _ => "TD01",
+    }
+}
+
+fn italian(address: &Address) -> bool {
+    address.country.as_deref().is_none_or(|c| c.trim().is_empty() || c.trim().eq_ignore_ascii_case("IT"))
+}
+
+/// What SDI (or the schema) would reject in this document, each naming its field; an
+/// export with any is refused.
+pub fn check(doc: &Document, x: &Export) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    let mut need = |ok: bool, field: &str, message: &str| {
+        if !ok {
+            problems.push(Problem::new(field, message));
+        }
+    };
+    need(
+        matches!(doc.kind, DocKind::Invoice | DocKind::CreditNote),
+        "kind",
+        "only invoices and credit notes are e-invoices",
+    );
+    need(doc.seller.is_some() && doc.buyer.is_some(), "seller", "issued before tkt kept the parties on the document");
+    let (s, b) = (seller(doc), buyer(doc));
+    need(
+        s.vat_number.as_deref().is_some_and(|v| check_vat_number(v).is_ok()),
+        "seller.vat_number",
+        "not a valid Partita IVA",
+    );
+    for (who, p) in [("seller", &s), ("buyer", &b)] {
+        let a = &p.address;
+        let given = |v: &Option<String>| v.as_deref().is_some_and(|v| !v.trim().is_empty());
+        need(given(&a.street), &format!("{who}.address.street"), "missing (Sede/Indirizzo)");
+        need(given(&a.city), &format!("{who}.address.city"), "missing (Sede/Comune)");
+        let zip_ok =
+            !italian(a) || a.zip.as_deref().is_some_and(|z| z.len() == 5 && z.bytes().all(|c| c.is_ascii_digit()));
+        need(zip_ok, &format!("{who}.address.zip"), "an Italian CAP is 5 digits");
+        let province_ok =
+            a.province.as_deref().is_none_or(|p| p.len() == 2 && p.bytes().all(|c| c.is_ascii_uppercase()));
+        need(province_ok, &format!("{who}.address.province"), "a province is 2 capital letters (MI, TO)");
+    }
+    let buyer_vat = b.vat_number.as_deref().filter(|v| !v.trim().is_empty());
+    let buyer_code = b.tax_code.as_deref().filter(|v| !v.trim().is_empty());
+    if italian(&b.address) {
+        need(
+            buyer_vat.is_some_and(|v| check_vat_number(v).is_ok())
+                || buyer_code.is_some_and(|c| check_tax_code(c).is_ok()),
+            "buyer",
+            "neither a valid Partita IVA nor a valid Codice Fiscale",
+        );
+    } else {
+        need(buyer_vat.is_some(), "buyer.vat_number", "a foreign buyer needs its tax number");
+    }
+    if let Some(code) = b.sdi_code.as_deref().filter(|c| !c.trim().is_empty()) {
+        let ok = (code.len() == 6 || code.len() == 7) && code.bytes().all(|c| c.is_ascii_alphanumeric());
+        need(ok, "buyer.sdi_code", "a codice destinatario is 7 characters (6 for a public administration)");
+    }
+    need(doc.date <= x.today, "date", "after today");
+    for (i, l) in doc.lines.iter().enumerate() {
+        let rate = l.vat_rate.map(|r| r.0).unwrap_or_default();
+        let field = format!("lines[{}]", i + 1);
+        need(!rate.is_zero() || l.vat_nature.is_some(), &field, "VAT 0 needs its natura");
+        need(rate.is_zero() || l.vat_nature.is_none(), &field, "a natura goes only with VAT 0");
+    }
+    match &doc.totals {
+        Some(stored) => need(totals(&doc.lines) == *stored, "totals", "disagree with the lines"),
+        None => need(false, "totals", "missing"),
+    }
+    if doc.kind == DocKind::CreditNote {
+        need(
+            doc.invoice.is_some() && doc.invoice_date.is_some(),
+            "invoice",
+            "a credit note names its invoice and its date",
+        );
+    }
+    problems
+}
+
+/// The FatturaPA XML of a document that passed [`check`].
+pub fn fattura(doc: &Document, x: &Export) -> String {
+    let format = format_of(doc);
+    let pa = format == "FPA12";
+    let (s, b) = (seller(doc), buyer(doc));
+    let mut w = Xml::default();
+    w.raw("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    w.raw(&format!(
+        "<p:FatturaElettronica versione=\"{format}\" xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\" \
+         xmlns:p=\"http://ivaservizi.agenziaentrate.gov.it/docs/xsd/fatture/v1.2\" \
+         xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">\n"
+    ));
+    w.open("FatturaElettronicaHeader");
+    w.open("DatiTrasmissione");
+    w.open("IdTrasmittente");
+    w.leaf("IdPaese", "IT");
+    w.leaf("IdCodice", &vat_digits(s.vat_number.as_deref().unwrap_or_default()));
+    w.close("IdTrasmittente");
+    w.leaf("ProgressivoInvio", x.progressive);
+    w.leaf("FormatoTrasmissione", format);
+    let sdi = b.sdi_code.as_deref().map(str::trim).filter(|c| !c.is_empty());
+    let destination = match sdi {
+        Some(code) => code.to_ascii_uppercase(),
+        None if !italian(&b.address) => "XXXXXXX".into(),
+        None => "0000000".into(),
+    };
+    w.leaf("CodiceDestinatario", &destination);
+    if let (None, Some(pec)) = (sdi, b.pec.as_deref().filter(|p| !p.trim().is_empty())) {
+        w.leaf("PECDestinatario", &latin(pec, 256));
+    }
+    w.close("DatiTrasmissione");
+
+    w.open("CedentePrestatore");
+    w.open("DatiAnagrafici");
+    fiscal_ids(&mut w, &s);
+    anagrafica(&mut w, &s, false);
+    w.leaf("RegimeFiscale", x.company.regime_fiscale.as_deref().unwrap_or("RF01"));
+    w.close("DatiAnagrafici");
+    sede(&mut w, &s.address);
+    if let Some((office, number)) = s.rea.as_deref().and_then(|r| r.split_once('-')) {
+        w.open("IscrizioneREA");
+        w.leaf("Ufficio", &latin(office, 2).to_ascii_uppercase());
+        w.leaf("NumeroREA", &latin(number, 20));
+        w.leaf("StatoLiquidazione", "LN");
+        w.close("IscrizioneREA");
+    }
+    let phone = s.phone.as_deref().and_then(telephone);
+    if phone.is_some() || s.email.is_some() {
+        w.open("Contatti");
+        if let Some(p) = phone {
+            w.leaf("Telefono", &latin(&p, 12));
+        }
+        if let Some(e) = s.email.as_deref() {
+            w.leaf("Email", &latin(e, 256));
+        }
+        w.close("Contatti");
+    }
+    w.close("CedentePrestatore");
+
+    w.open("CessionarioCommittente");
+    w.open("DatiAnagrafici");
+    fiscal_ids(&mut w, &b);
+    let person = b.vat_number.as_deref().is_none_or(|v| v.trim().is_empty())
+        && b.tax_code.as_deref().is_some_and(|c| c.trim().len() == 16);
+    anagrafica(&mut w, &b, person);
+    w.close("DatiAnagrafici");
+    sede(&mut w, &b.address);
+    w.close("CessionarioCommittente");
+    w.close("FatturaElettronicaHeader");
+
+    let t = doc.totals.clone().unwrap_or_else(|| totals(&doc.lines));
+    w.open("FatturaElettronicaBody");
+    w.open("DatiGenerali");
+    w.open("DatiGeneraliDocumento");
+    w.leaf("TipoDocumento", document_type(doc));
+    w.leaf("Divisa", "EUR");
+    w.leaf("Data", &doc.date.to_string());
+    w.leaf("Numero", &latin(&doc.id, 20));
+    if let Some(r) = &doc.withholding {
+        w.open("DatiRitenuta");
+        // A company's income is withheld as RT02, a person's as RT01; the condominium's
+        // 4% is reported under causale W of the Certificazione Unica.
+        let company = s.tax_code.as_deref().unwrap_or_else(|| s.vat_number.as_deref().unwrap_or_default());
+        w.leaf("TipoRitenuta", if company.trim().len() == 16 { "RT01" } else { "RT02" });
+        w.leaf("ImportoRitenuta", &amount(r.amount.0));
+        w.leaf("AliquotaRitenuta", &amount(r.rate.0));
+        w.leaf("CausalePagamento", "W");
+        w.close("DatiRitenuta");
+    }
+    if let Some(bollo) = doc.stamp_duty {
+        w.open("DatiBollo");
+        w.leaf("BolloVirtuale", "SI");
+        w.leaf("ImportoBollo", &amount(bollo.0));
+        w.close("DatiBollo");
+    }
+    w.leaf("ImportoTotaleDocumento", &amount(t.total.0));
+    if let Some(reason) = doc.reason.as_deref().filter(|_| doc.kind == DocKind::CreditNote) {
+        w.leaf("Causale", &latin(reason, 200));
+    }
+    w.close("DatiGeneraliDocumento");
+    if let (Some(invoice), Some(date)) = (&doc.invoice, doc.invoice_date) {
+        w.open("DatiFattureCollegate");
+        w.leaf("IdDocumento", &latin(invoice, 20));
+        w.leaf("Data", &date.to_string());
+        w.close("DatiFattureCollegate");
+    }
+    for ddt in &doc.ddts {
+        w.open("DatiDDT");
+        w.leaf("NumeroDDT", &latin(&ddt.id, 20));
+        w.leaf("DataDDT", &ddt.date.to_string());
+        w.close("DatiDDT");
+    }
+    w.close("DatiGenerali");
+
+    w.open("DatiBeniServizi");
+    for (i, l) in doc.lines.iter().enumerate() {
+        line(&mut w, i + 1, l, doc.withholding.is_some());
+    }
+    for v in &t.vat {
+        w.open("DatiRiepilogo");
+        w.leaf("AliquotaIVA", &amount(v.rate.0));
+        if let Some(n) = &v.nature {
+            w.leaf("Natura", n);
+        }
+        w.leaf("ImponibileImporto", &amount(v.taxable.0));
+        w.leaf("Imposta", &amount(v.tax.0));
+        if v.nature.is_none() {
+            // A public administration pays the VAT to the State itself (split payment).
+            w.leaf("EsigibilitaIVA", if pa { "S" } else { "I" });
+        }
+        if let Some(note) = &v.note {
+            w.leaf("RiferimentoNormativo", &latin(note, 100));
+        }
+        w.close("DatiRiepilogo");
+    }
+    w.close("DatiBeniServizi");
+
+    if let Some(payment) = doc.payment.as_ref().filter(|p| p.method.is_some()) {
+        let due = t.total.0 - doc.withholding.as_ref().map(|r| r.amount.0).unwrap_or_default();
+        let vat: Decimal = t.vat.iter().filter(|v| v.nature.is_none()).map(|v| v.tax.0).sum();
+        w.open("DatiPagamento");
+        w.leaf("CondizioniPagamento", "TP02");
+        w.open("DettaglioPagamento");
+        let method = payment.method.as_ref().map(modality).unwrap_or("MP05");
+        w.leaf("ModalitaPagamento", method);
+        w.leaf("DataScadenzaPagamento", &payment.due_date.to_string());
+        w.leaf("ImportoPagamento", &amount(if pa { due - vat } else { due }));
+        if let (Some(iban), "MP05") = (x.company.iban.as_deref(), method) {
+            let compact: String = iban.chars().filter(|c| !c.is_whitespace()).collect();
+            w.leaf("IBAN", &compact.to_ascii_uppercase());
+        }
+        w.close("DettaglioPagamento");
+        w.close("DatiPagamento");
+    }
+    w.close("FatturaElettronicaBody");
+    w.raw("</p:FatturaElettronica>\n");
+    w.out
+}
+
+/// The ModalitaPagamento of a payment method (MP01 cash … MP19 SEPA direct debit); a
+/// method written by hand is recognised by its words, a bank transfer otherwise.
+fn modality(method: &PaymentMethod) -> &'static str {
+    let text = method.as_str().to_lowercase();
+    match method {
+        PaymentMethod::Cash => "MP01",
+        PaymentMethod::Cheque => "MP02",
+        PaymentMethod::BankTransfer => "MP05",
+        PaymentMethod::Card => "MP08",
+        PaymentMethod::RiBa => "MP12",
+        PaymentMethod::DirectDebit => "MP19",
+        PaymentMethod::Unknown(_) if text.contains("contant") => "MP01",
+        PaymentMethod::Unknown(_) if text.contains("assegn") => "MP02",
+        PaymentMethod::Unknown(_) if text.contains("carta") || text.contains("pos") => "MP08",
+        PaymentMethod::Unknown(_) if text.contains("riba") || text.contains("ri.ba") => "MP12",
+        PaymentMethod::Unknown(_) => "MP05",
+    }
+}
+
+fn fiscal_ids(w: &mut Xml, p: &Party) {
+    if let Some(vat) = p.vat_number.as_deref().filter(|v| !v.trim().is_empty()) {
+        let country =
+            if italian(&p.address) { "IT".to_string() } else { p.address.country.clone().unwrap_or_default() };
+        w.open("IdFiscaleIVA");
+        w.leaf("IdPaese", &country.trim().to_ascii_uppercase());
+        w.leaf("IdCodice", &latin(&vat_digits(vat), 28));
+        w.close("IdFiscaleIVA");
+    }
+    if let Some(code) = p.tax_code.as_deref().filter(|c| !c.trim().is_empty() && italian(&p.address)) {
+        w.leaf("CodiceFiscale", &code.trim().to_ascii_uppercase());
+    }
+}
+
+/// A telephone number within the schema's 5 to 12 characters, or none rather than a
+/// number cut short: spaces go, then the Italian prefix.
+fn telephone(phone: &str) -> Option<String> {
+    let compact: String = phone.chars().filter(|c| !c.is_whitespace() && *c != '.' && *c != '/').collect();
+    let local = if compact.chars().count() > 12 { compact.strip_prefix("+39").unwrap_or(&compact) } else { &compact };
+    (5..=12).contains(&local.chars().count()).then(|| local.to_string())
+}
+
+/// A company by its name; a person by first names and surname (the last word).
+fn anagrafica(w: &mut Xml, p: &Party, person: bool) {
+    w.open("Anagrafica");
+    match p.name.trim().rsplit_once(' ') {
+        Some((first, last)) if person => {
+            w.leaf("Nome", &latin(first, 60));
+            w.leaf("Cognome", &latin(last, 60));
+        }
+        _ => w.leaf("Denominazione", &latin(&p.name, 80)),
+    }
+    w.close("Anagrafica");
+}
+
+fn sede(w: &mut Xml, a: &Address) {
+    let text = |v: &Option<String>| v.as_deref().unwrap_or_default().trim().to_string();
+    w.open("Sede");
+    w.leaf("Indirizzo", &latin(&text(&a.street), 60));
+    w.leaf("CAP", if italian(a) { text(&a.zip) } else { "00000".into() }.as_str());
+    w.leaf("Comune", &latin(&text(&a.city), 60));
+    if let Some(p) = a.province.as_deref().filter(|p| !p.trim().is_empty() && italian(a)) {
+        w.leaf("Provincia", p.trim());
+    }
+    let country = if italian(a) { "IT".to_string() } else { text(&a.country).to_ascii_uppercase() };
+    w.leaf("Nazione", &country);
+    w.close("Sede");
+}
+
+fn line(w: &mut Xml, n: usize, l: &Line, withheld: bool) {
+    w.open("DettaglioLinee");
+    w.leaf("NumeroLinea", &n.to_string());
+    if let Some(code) = &l.item {
+        w.open("CodiceArticolo");
+        w.leaf("CodiceTipo", "INTERNO");
+        w.leaf("CodiceValore", &latin(code, 35));
+        w.close("CodiceArticolo");
+    }
+    w.leaf("Descrizione", &latin(&l.description, 1000));
+    w.leaf("Quantita", &amount(l.qty.0));
+    if let Some(unit) = l.unit.as_deref().filter(|u| !u.trim().is_empty()) {
+        w.leaf("UnitaMisura", &latin(unit, 10));
+    }
+    w.leaf("PrezzoUnitario", &amount(l.unit_price.map(|p| p.0).unwrap_or_default()));
+    if let Some(d) = l.discount_pct.filter(|d| !d.0.is_zero()) {
+        w.open("ScontoMaggiorazione");
+        w.leaf("Tipo", "SC");
+        w.leaf("Percentuale", &amount(d.0));
+        w.close("ScontoMaggiorazione");
+    }
+    w.leaf("PrezzoTotale", &amount(line_net(l)));
+    w.leaf("AliquotaIVA", &amount(l.vat_rate.map(|r| r.0).unwrap_or_default()));
+    // The bollo charged back (N1) is not income: nothing is withheld on it.
+    if withheld && l.vat_nature.as_deref() != Some("N1") {
+        w.leaf("Ritenuta", "SI");
+    }
+    if let Some(nature) = &l.vat_nature {
+        w.leaf("Natura", nature);
+    }
+    w.close("DettaglioLinee");
+}
+
+/// A number with two decimals at least (the schema's amounts, rates and quantities).
+fn amount(d: Decimal) -> String {
+    let d = d.normalize();
+    if d.scale() <= 2 {
+        format!("{d:.2}")
+    } else {
+        d.to_string()
+    }
+}
+
+/// An indented XML writer of the few shapes FatturaPA needs.
+#[derive(Default)]
+struct Xml {
+    out: String,
+    depth: usize,
+}
+
+impl Xml {
+    fn raw(&mut self, text: &str) {
+        self.out.push_str(text);
+    }
+
+    fn indent(&mut self) {
+        self.out.push_str(&"  ".repeat(self.depth + 1));
+    }
+
+    fn open(&mut self, tag: &str) {
+        self.indent();
+        self.out.push_str(&format!("<{tag}>\n"));
+        self.depth += 1;
+    }
+
+    fn close(&mut self, tag: &str) {
+        self.depth -= 1;
+        self.indent();
+        self.out.push_str(&format!("</{tag}>\n"));
+    }
+
+    /// An element whose text is already folded and escaped (or needs neither).
+    fn leaf(&mut self, tag: &str, text: &str) {
+        self.indent();
+        self.out.push_str(&format!("<{tag}>{text}</{tag}>\n"));
+    }
+}

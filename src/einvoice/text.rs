@@ -1,0 +1,54 @@
+//! Text as FatturaPA takes it: Latin-1 only (its `String…LatinType`s), each field within its
+//! maximum length, XML-escaped — folded without losing meaning (an em dash becomes a dash,
+//! the euro sign EUR), never silently dropped.
+
+/// `text` folded into Latin-1, trimmed, cut to `max` characters and escaped for XML.
+pub fn latin(text: &str, max: usize) -> String {
+    let mut folded = String::with_capacity(text.len());
+    for c in text.trim().chars() {
+        match c {
+            '\u{2010}'..='\u{2015}' | '\u{2212}' => folded.push('-'),
+            '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{2032}' => folded.push('\''),
+            '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{2033}' => folded.push('"'),
+            '\u{2026}' => folded.push_str("..."),
+            '\u{20AC}' => folded.push_str("EUR"),
+            '\u{2022}' | '\u{00B7}' => folded.push('-'),
+            '\n' | '\r' | '\t' => folded.push(' '),
+            c if c.is_control() => {}
+            c if u32::from(c) <= 0xFF => folded.push(c),
+            // Outside Latin-1 and without a plain equivalent: a visible mark, never a gap.
+            _ => folded.push('?'),
+        }
+    }
+    let cut: String = folded.chars().take(max).collect();
+    escape(cut.trim_end())
+}
+
+/// XML's five special characters as entities.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_is_folded_into_latin_1_cut_and_escaped() {
+        assert_eq!(latin("Manodopera — intervento in garanzia", 100), "Manodopera - intervento in garanzia");
+        assert_eq!(latin("Caffè “Rossi” & C. – 10 €", 100), "Caffè &quot;Rossi&quot; &amp; C. - 10 EUR");
+        assert_eq!(latin("上海 <b>", 100), "?? &lt;b&gt;");
+        assert_eq!(latin("abcdef", 3), "abc");
+    }
+}

@@ -1,0 +1,152 @@
+//! Invoices and credit notes as FatturaPA e-invoices: exported for every regime a service
+//! business meets, each validated against the official schema (schema/fatturapa/), and one
+//! compared with a file written by hand from the specification.
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::common::TestDesk;
+use crate::documents::{billing_desk, refused};
+
+/// A billing desk whose company and customer C-0001 have the data an e-invoice needs.
+fn einvoice_desk() -> TestDesk {
+    let d = billing_desk();
+    let company = "[company]\nrea = \"MI-1234567\"\nphone = \"02 1234 5678\"\niban = \"IT60X0542811101000000123456\"\n\
+                   address = { street = \"Via Roma 1\", zip = \"20100\", city = \"Milano\", province = \"MI\", country = \"IT\" }\n";
+    d.write("tkt.toml", &d.read("tkt.toml").replace("[company]\n", company));
+    d.git(&["commit", "-qam", "company data"]);
+    d.ok(&["customer", "edit", "C-0001", "--street", "Via Garibaldi 7", "--zip", "25121", "--city", "Brescia"]);
+    d.ok(&["customer", "edit", "C-0001", "--province", "BS", "--pec", "rossi@pec.example.it"]);
+    d
+}
+
+/// A new customer with an address; returns its id.
+fn customer(d: &TestDesk, name: &str, extra: &[&str]) -> String {
+    let mut args =
+        vec!["customer", "create", "--name", name, "--street", "Via Po 2", "--zip", "10121", "--city", "Torino"];
+    args.extend_from_slice(extra);
+    d.ok(&args).trim().to_string()
+}
+
+/// Opens a ticket for `customer`, reports `hours` of work and invoices it; returns the id.
+fn invoice(d: &TestDesk, customer: &str, hours: &str) -> String {
+    let t = d.ok(&["ticket", "create", "--customer", customer, "--title", "Intervento"]);
+    d.ok(&["ticket", "work", t.trim(), "--hours", hours]);
+    d.ok(&["ticket", "invoice", t.trim(), "--method", "bonifico bancario"]).trim().to_string()
+}
+
+/// Exports documents into `out/` and returns the files' text.
+fn export(d: &TestDesk, ids: &[&str]) -> Vec<String> {
+    let mut args = vec!["doc", "export", "--dir", "../out"];
+    args.extend_from_slice(ids);
+    let files = d.ok(&args);
+    files.lines().map(|f| std::fs::read_to_string(f).unwrap()).collect()
+}
+
+/// Validates every file of `out/` against the FatturaPA schema with xmllint, offline.
+fn validate(d: &TestDesk) {
+    let schema = Path::new(env!("CARGO_MANIFEST_DIR")).join("schema/fatturapa");
+    let files: Vec<_> = std::fs::read_dir(d.tmp.path().join("out")).unwrap().map(|e| e.unwrap().path()).collect();
+    assert!(!files.is_empty());
+    let out = Command::new("xmllint")
+        .env("XML_CATALOG_FILES", schema.join("catalog.xml"))
+        .args(["--nonet", "--noout", "--schema"])
+        .arg(schema.join("FatturaPA_FPR12_v1.2.3.xsd"))
+        .args(&files)
+        .output()
+        .expect("xmllint (Debian's libxml2-utils; bash .ci/run installs it)");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// The elements of an XML text, one a line, without comments and indentation.
+fn elements(xml: &str) -> Vec<String> {
+    let no_comments = regex::Regex::new(r"(?s)<!--.*?-->").unwrap().replace_all(xml, "");
+    no_comments.replace('>', ">\n").lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string).collect()
+}
+
+#[test]
+fn a_standard_invoice_is_exactly_the_fatturapa_written_by_hand() {
+    let d = einvoice_desk();
+    d.ok(&["ticket", "create", "--serial", "VX-0002", "--title", "Perdita"]);
+    d.ok(&["ticket", "work", "T-2026-0001", "--hours", "1"]);
+    d.ok(&["ticket", "invoice", "T-2026-0001", "--method", "bonifico bancario"]);
+    let file = d.ok(&["doc", "export", "INV-2026-0001", "--dir", "../out"]);
+    assert!(file.trim().ends_with("out/IT01234567897_00001.xml"), "{file}");
+    let expected = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/einvoice/standard.xml"));
+    assert_eq!(elements(&std::fs::read_to_string(file.trim()).unwrap()), elements(&expected.unwrap()));
+    validate(&d);
+    let inv = d.read("documents/invoice/2026/INV-2026-0001.yaml");
+    assert!(inv.contains("einvoice:") && inv.contains("file: IT01234567897_00001.xml"), "{inv}");
+    d.tkt(&["check"]).assert().success();
+    refused(
+        &d,
+        &["doc", "export", "INV-2026-0001", "--dir", "../again"],
+        "already exported as IT01234567897_00001.xml",
+    );
+}
+
+#[test]
+fn every_regime_a_service_business_meets_validates_against_the_schema() {
+    let d = einvoice_desk();
+    let rule =
+        "\n[billing.reduced_rates.home]\nrate = 10\nnote = \"IVA 10% manutenzione abitazioni, art. 7 L. 488/1999\"\n";
+    d.write("tkt.toml", &(d.read("tkt.toml") + rule));
+    d.git(&["commit", "-qam", "home rate"]);
+    let standard = invoice(&d, "C-0001", "2");
+    d.ok(&["ticket", "create", "--serial", "VX-0001", "--title", "In garanzia"]);
+    d.ok(&["ticket", "work", "T-2026-0002", "--hours", "1"]);
+    let warranty = d.ok(&["ticket", "invoice", "T-2026-0002"]).trim().to_string();
+    let reverse =
+        invoice(&d, &customer(&d, "Edil Srl", &["--vat-number", "04981235676", "--reverse-charge", "true"]), "3");
+    let home =
+        invoice(&d, &customer(&d, "Mario Bianchi", &["--tax-code", "RSSMRA80A01H501U", "--vat-rate", "home"]), "1");
+    let condo =
+        invoice(&d, &customer(&d, "Condominio Aurora", &["--tax-code", "97123450013", "--condominio", "true"]), "2");
+    let pa =
+        invoice(&d, &customer(&d, "Comune di Torino", &["--tax-code", "00514490010", "--sdi-code", "UFABCD"]), "1");
+    let note = d.ok(&["doc", "credit", &standard, "--reason", "Sconto concordato", "--amount", "10.00"]);
+    d.ok(&["ticket", "create", "--serial", "VX-0002", "--title", "Vendita"]);
+    d.ok(&["ticket", "ship", "T-2026-0007", "--purpose", "sale", "--line", "PART:1"]);
+    let deferred = d.ok(&["ticket", "invoice", "T-2026-0007", "--method", "contanti"]).trim().to_string();
+
+    let ids = [standard.as_str(), &warranty, &reverse, &home, &condo, &pa, note.trim(), &deferred];
+    let xml = export(&d, &ids);
+    validate(&d);
+    let has = |i: usize, what: &str| assert!(xml[i].contains(what), "{}: no {what} in\n{}", ids[i], xml[i]);
+    has(1, "<Natura>N2.2</Natura>");
+    has(1, "<RiferimentoNormativo>Operazione non soggetta: intervento in garanzia senza corrispettivo");
+    has(2, "<Natura>N6.7</Natura>");
+    has(3, "<AliquotaIVA>10.00</AliquotaIVA>");
+    has(3, "<Nome>Mario</Nome>");
+    has(4, "<DatiRitenuta>");
+    has(4, "<Ritenuta>SI</Ritenuta>");
+    has(5, "versione=\"FPA12\"");
+    has(5, "<EsigibilitaIVA>S</EsigibilitaIVA>");
+    has(6, "<TipoDocumento>TD04</TipoDocumento>");
+    has(6, &format!("<IdDocumento>{standard}</IdDocumento>"));
+    has(7, "<TipoDocumento>TD24</TipoDocumento>");
+    has(7, "<NumeroDDT>DO-2026-0001</NumeroDDT>");
+    has(7, "<ModalitaPagamento>MP01</ModalitaPagamento>");
+    let progressives: Vec<&str> = xml.iter().map(|x| &x[x.find("<ProgressivoInvio>").unwrap() + 18..][..5]).collect();
+    assert_eq!(progressives, ["00001", "00002", "00003", "00004", "00005", "00006", "00007", "00008"]);
+}
+
+#[test]
+fn a_forfettario_invoice_with_the_bollo_validates_and_a_failing_one_writes_nothing() {
+    let d = einvoice_desk();
+    d.write("tkt.toml", &d.read("tkt.toml").replace("[company]\n", "[company]\nregime_fiscale = \"RF19\"\n"));
+    d.git(&["commit", "-qam", "forfettario"]);
+    let id = invoice(&d, "C-0001", "2");
+    let xml = export(&d, &[&id]);
+    validate(&d);
+    assert!(
+        xml[0].contains("<RegimeFiscale>RF19</RegimeFiscale>") && xml[0].contains("<BolloVirtuale>SI</BolloVirtuale>")
+    );
+    assert!(xml[0].contains("<Natura>N1</Natura>"), "the bollo charged back is its own line");
+
+    let bare = customer(&d, "Senza Indirizzo", &["--tax-code", "RSSMRA80A01H501U"]);
+    d.ok(&["customer", "edit", &bare, "--street", ""]);
+    let id = invoice(&d, &bare, "1");
+    refused(&d, &["doc", "export", &id, "--dir", "../out2"], "buyer.address.street: missing");
+    assert!(!d.tmp.path().join("out2").exists(), "nothing is written");
+}
