@@ -295,6 +295,9 @@ _tkt() {
             tkt__subcmd__help__subcmd__import,maildir)
                 cmd="tkt__subcmd__help__subcmd__import__subcmd__maildir"
                 ;;
+            tkt__subcmd__help__subcmd__import,sdi)
+                cmd="tkt__subcmd__help__subcmd__import__subcmd__sdi"
+                ;;
             tkt__subcmd__help__subcmd__item,create)
                 cmd="tkt__subcmd__help__subcmd__item__subcmd__create"
                 ;;
@@ -394,6 +397,9 @@ _tkt() {
             tkt__subcmd__import,maildir)
                 cmd="tkt__subcmd__import__subcmd__maildir"
                 ;;
+            tkt__subcmd__import,sdi)
+                cmd="tkt__subcmd__import__subcmd__sdi"
+                ;;
             tkt__subcmd__import__subcmd__help,email)
                 cmd="tkt__subcmd__import__subcmd__help__subcmd__email"
                 ;;
@@ -405,6 +411,9 @@ _tkt() {
                 ;;
             tkt__subcmd__import__subcmd__help,maildir)
                 cmd="tkt__subcmd__import__subcmd__help__subcmd__maildir"
+                ;;
+            tkt__subcmd__import__subcmd__help,sdi)
+                cmd="tkt__subcmd__import__subcmd__help__subcmd__sdi"
                 ;;
             tkt__subcmd__item,create)
                 cmd="tkt__subcmd__item__subcmd__create"
@@ -1355,7 +1364,7 @@ _tkt() {
             return 0
             ;;
         tkt__subcmd__doc__subcmd__list)
-            opts="-f -C -q -h -V --kind --ticket --customer --since --until --unpaid --format --desk --quiet --help --version"
+            opts="-f -C -q -h -V --kind --ticket --customer --since --until --unpaid --sdi --format --desk --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1379,6 +1388,10 @@ _tkt() {
                     ;;
                 --until)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sdi)
+                    COMPREPLY=($(compgen -W "not-exported exported delivered not-deliverable rejected accepted refused terms-expired" -- "${cur}"))
                     return 0
                     ;;
                 --format)
@@ -2225,7 +2238,7 @@ _tkt() {
             return 0
             ;;
         tkt__subcmd__help__subcmd__import)
-            opts="email maildir form"
+            opts="email maildir form sdi"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2267,6 +2280,20 @@ _tkt() {
             return 0
             ;;
         tkt__subcmd__help__subcmd__import__subcmd__maildir)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tkt__subcmd__help__subcmd__import__subcmd__sdi)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2799,7 +2826,7 @@ _tkt() {
             return 0
             ;;
         tkt__subcmd__import)
-            opts="-C -q -h -V --desk --quiet --help --version email maildir form help"
+            opts="-C -q -h -V --desk --quiet --help --version email maildir form sdi help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2869,7 +2896,7 @@ _tkt() {
             return 0
             ;;
         tkt__subcmd__import__subcmd__help)
-            opts="email maildir form help"
+            opts="email maildir form sdi help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2938,7 +2965,43 @@ _tkt() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        tkt__subcmd__import__subcmd__help__subcmd__sdi)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         tkt__subcmd__import__subcmd__maildir)
+            opts="-C -q -h -V --desk --quiet --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --desk)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tkt__subcmd__import__subcmd__sdi)
             opts="-C -q -h -V --desk --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -362,14 +362,15 @@ complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcomm
 complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from help" -f -a "reject" -d 'Close a request without a ticket'
 complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from help" -f -a "note" -d 'Add a note to a request (a reply from the customer, a call back)'
 complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c tkt -n "__fish_tkt_using_subcommand import; and not __fish_seen_subcommand_from email maildir form help" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
-complete -c tkt -n "__fish_tkt_using_subcommand import; and not __fish_seen_subcommand_from email maildir form help" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
-complete -c tkt -n "__fish_tkt_using_subcommand import; and not __fish_seen_subcommand_from email maildir form help" -s h -l help -d 'Print help'
-complete -c tkt -n "__fish_tkt_using_subcommand import; and not __fish_seen_subcommand_from email maildir form help" -s V -l version -d 'Print version'
-complete -c tkt -n "__fish_tkt_using_subcommand import; and not __fish_seen_subcommand_from email maildir form help" -f -a "email" -d 'Import one e-mail message (RFC 5322) from FILE, or standard input'
-complete -c tkt -n "__fish_tkt_using_subcommand import; and not __fish_seen_subcommand_from email maildir form help" -f -a "maildir" -d 'Import every message in DIR/new; each one imported moves to DIR/cur, seen'
-complete -c tkt -n "__fish_tkt_using_subcommand import; and not __fish_seen_subcommand_from email maildir form help" -f -a "form" -d 'Import one support-form post, JSON or urlencoded, from FILE or standard input'
-complete -c tkt -n "__fish_tkt_using_subcommand import; and not __fish_seen_subcommand_from email maildir form help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tkt -n "__fish_tkt_using_subcommand import; and not __fish_seen_subcommand_from email maildir form sdi help" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
+complete -c tkt -n "__fish_tkt_using_subcommand import; and not __fish_seen_subcommand_from email maildir form sdi help" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
+complete -c tkt -n "__fish_tkt_using_subcommand import; and not __fish_seen_subcommand_from email maildir form sdi help" -s h -l help -d 'Print help'
+complete -c tkt -n "__fish_tkt_using_subcommand import; and not __fish_seen_subcommand_from email maildir form sdi help" -s V -l version -d 'Print version'
+complete -c tkt -n "__fish_tkt_using_subcommand import; and not __fish_seen_subcommand_from email maildir form sdi help" -f -a "email" -d 'Import one e-mail message (RFC 5322) from FILE, or standard input'
+complete -c tkt -n "__fish_tkt_using_subcommand import; and not __fish_seen_subcommand_from email maildir form sdi help" -f -a "maildir" -d 'Import every message in DIR/new; each one imported moves to DIR/cur, seen'
+complete -c tkt -n "__fish_tkt_using_subcommand import; and not __fish_seen_subcommand_from email maildir form sdi help" -f -a "form" -d 'Import one support-form post, JSON or urlencoded, from FILE or standard input'
+complete -c tkt -n "__fish_tkt_using_subcommand import; and not __fish_seen_subcommand_from email maildir form sdi help" -f -a "sdi" -d 'Record SDI\'s receipts (RC delivered, NS rejected, MC not deliverable, NE, DT, AT) against the e-invoices they are about; prints each document\'s id'
+complete -c tkt -n "__fish_tkt_using_subcommand import; and not __fish_seen_subcommand_from email maildir form sdi help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tkt -n "__fish_tkt_using_subcommand import; and __fish_seen_subcommand_from email" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
 complete -c tkt -n "__fish_tkt_using_subcommand import; and __fish_seen_subcommand_from email" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
 complete -c tkt -n "__fish_tkt_using_subcommand import; and __fish_seen_subcommand_from email" -s h -l help -d 'Print help'
@@ -383,9 +384,14 @@ complete -c tkt -n "__fish_tkt_using_subcommand import; and __fish_seen_subcomma
 complete -c tkt -n "__fish_tkt_using_subcommand import; and __fish_seen_subcommand_from form" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
 complete -c tkt -n "__fish_tkt_using_subcommand import; and __fish_seen_subcommand_from form" -s h -l help -d 'Print help'
 complete -c tkt -n "__fish_tkt_using_subcommand import; and __fish_seen_subcommand_from form" -s V -l version -d 'Print version'
+complete -c tkt -n "__fish_tkt_using_subcommand import; and __fish_seen_subcommand_from sdi" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
+complete -c tkt -n "__fish_tkt_using_subcommand import; and __fish_seen_subcommand_from sdi" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
+complete -c tkt -n "__fish_tkt_using_subcommand import; and __fish_seen_subcommand_from sdi" -s h -l help -d 'Print help'
+complete -c tkt -n "__fish_tkt_using_subcommand import; and __fish_seen_subcommand_from sdi" -s V -l version -d 'Print version'
 complete -c tkt -n "__fish_tkt_using_subcommand import; and __fish_seen_subcommand_from help" -f -a "email" -d 'Import one e-mail message (RFC 5322) from FILE, or standard input'
 complete -c tkt -n "__fish_tkt_using_subcommand import; and __fish_seen_subcommand_from help" -f -a "maildir" -d 'Import every message in DIR/new; each one imported moves to DIR/cur, seen'
 complete -c tkt -n "__fish_tkt_using_subcommand import; and __fish_seen_subcommand_from help" -f -a "form" -d 'Import one support-form post, JSON or urlencoded, from FILE or standard input'
+complete -c tkt -n "__fish_tkt_using_subcommand import; and __fish_seen_subcommand_from help" -f -a "sdi" -d 'Record SDI\'s receipts (RC delivered, NS rejected, MC not deliverable, NE, DT, AT) against the e-invoices they are about; prints each document\'s id'
 complete -c tkt -n "__fish_tkt_using_subcommand import; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tkt -n "__fish_tkt_using_subcommand state; and not __fish_seen_subcommand_from create list show edit delete help" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
 complete -c tkt -n "__fish_tkt_using_subcommand state; and not __fish_seen_subcommand_from create list show edit delete help" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
@@ -682,6 +688,14 @@ complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_
 complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from list" -l customer -d 'Only documents of this customer' -r
 complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from list" -l since -d 'Only documents dated on or after this day' -r
 complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from list" -l until -d 'Only documents dated on or before this day' -r
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from list" -l sdi -d 'Only e-invoices in this state: not-exported, exported, delivered, not-deliverable, rejected, accepted, refused, terms-expired' -r -f -a "not-exported\t''
+exported\t''
+delivered\t''
+not-deliverable\t''
+rejected\t''
+accepted\t''
+refused\t''
+terms-expired\t''"
 complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from list" -s f -l format -d 'Output format: table for people; json, yaml and csv for scripts (keys are the YAML field names)' -r -f -a "table\t''
 json\t''
 yaml\t''
@@ -841,6 +855,7 @@ complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand
 complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand_from import" -f -a "email" -d 'Import one e-mail message (RFC 5322) from FILE, or standard input'
 complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand_from import" -f -a "maildir" -d 'Import every message in DIR/new; each one imported moves to DIR/cur, seen'
 complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand_from import" -f -a "form" -d 'Import one support-form post, JSON or urlencoded, from FILE or standard input'
+complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand_from import" -f -a "sdi" -d 'Record SDI\'s receipts (RC delivered, NS rejected, MC not deliverable, NE, DT, AT) against the e-invoices they are about; prints each document\'s id'
 complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand_from state" -f -a "create" -d 'Add a state to the catalog'
 complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand_from state" -f -a "list" -d 'List the catalog in its order'
 complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand_from state" -f -a "show" -d 'Show one state'

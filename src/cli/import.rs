@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
 
+use crate::intake::parse_receipt;
+use crate::ops::einvoice::record_receipts;
 use crate::ops::intake::{self, Delivered, MAX_FORM_BYTES};
 use crate::{Error, Result};
 
@@ -15,7 +17,8 @@ use super::Ctx;
 #[command(after_help = "Examples:
   tkt import email message.eml
   tkt import maildir ~/Maildir/.assistenza          # from cron, every minute
-  tkt import form --content-type application/json < post.json")]
+  tkt import form --content-type application/json < post.json
+  tkt import sdi IT01234567897_00001_RC_001.xml         # SDI's receipt: delivered")]
 pub enum ImportCommand {
     /// Import one e-mail message (RFC 5322) from FILE, or standard input.
     Email(ImportEmailArgs),
@@ -23,6 +26,13 @@ pub enum ImportCommand {
     Maildir(ImportMaildirArgs),
     /// Import one support-form post, JSON or urlencoded, from FILE or standard input.
     Form(ImportFormArgs),
+    /// Record SDI's receipts (RC delivered, NS rejected, MC not deliverable, NE, DT, AT)
+    /// against the e-invoices they are about; prints each document's id.
+    Sdi {
+        /// Receipt files as SDI sends them (XML).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -61,6 +71,20 @@ pub fn run(ctx: &Ctx, cmd: ImportCommand) -> Result<()> {
                 ctx.print_id(&id)?;
             }
             done.failure().map_or(Ok(()), Err)
+        }
+        ImportCommand::Sdi { files } => {
+            let mut receipts = Vec::new();
+            for f in &files {
+                let path = ctx.cwd().join(f);
+                let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+                receipts.push(parse_receipt(&bytes).ok_or_else(|| {
+                    Error::refused(format!("{}: not an SDI receipt (RC, NS, MC, NE, DT, AT)", path.display()))
+                })?);
+            }
+            for (id, _) in ctx.run(|env| record_receipts(env, &receipts))? {
+                ctx.print_id(&id)?;
+            }
+            Ok(())
         }
         ImportCommand::Form(a) => {
             let body = read_input(ctx, a.file.as_deref(), MAX_FORM_BYTES)?;

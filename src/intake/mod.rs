@@ -1,10 +1,12 @@
 //! Intake: turning what customers send — e-mail and the support form — into requests and
-//! notes. This module only reads and checks input; the command line decides where it goes.
+//! notes, and reading SDI's receipts about e-invoices. This module only reads and checks input; the command line decides where it goes.
 
 mod email;
 mod form;
 mod names;
+mod sdi;
 
 pub use email::{find_tags, parse_mail, strip_quoted, too_many_parts, Attachment, Mail};
 pub use form::{parse_form, FormPost};
 pub use names::safe_file_name;
+pub use sdi::{parse_receipt, Receipt};

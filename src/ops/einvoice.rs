@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 
 use crate::einvoice::{check, fattura, file_name, Export};
 use crate::files::write_atomic;
+use crate::intake::Receipt;
 use crate::model::{DocKind, Document};
 use crate::rules::refuse_if_any;
 use crate::{Error, Result};
@@ -55,8 +56,21 @@ pub fn export(env: &Env, what: &Selection, dir: &Path) -> Result<Vec<Exported>> 
                     doc.kind
                 )));
             }
-            if let Some(file) = doc.extra.get(EINVOICE).and_then(|e| e.get("file")).and_then(|f| f.as_str()) {
-                return Err(Error::refused(format!("{id} was already exported as {file}: SDI refuses a duplicate")));
+            let file = doc.extra.get(EINVOICE).and_then(|e| e.get("file")).and_then(|f| f.as_str());
+            match (file, sdi_state(&doc)) {
+                // A rejected e-invoice is corrected and sent again, same number and date.
+                (Some(_), SdiState::Rejected { on }) => {
+                    if on.is_some_and(|day| (env.now.date_naive() - day).num_days() > 5) {
+                        env.warn(format!(
+                            "{id} was rejected more than 5 days ago: SDI keeps its number and date only when it is sent \
+                             again within 5 days of the rejection"
+                        ));
+                    }
+                }
+                (Some(file), _) => {
+                    return Err(Error::refused(format!("{id} was already exported as {file}: SDI refuses a duplicate")))
+                }
+                (None, _) => {}
             }
             chosen.push(doc);
         }
@@ -90,7 +104,16 @@ pub fn export(env: &Env, what: &Selection, dir: &Path) -> Result<Vec<Exported>> 
             write_atomic(&file, xml.as_bytes())?;
             written.push(file.clone());
             let mut marked = (*doc).clone();
-            let mut entry = serde_yaml::Mapping::new();
+            let mut entry = match marked.extra.get(EINVOICE) {
+                Some(serde_yaml::Value::Mapping(m)) => m.clone(),
+                _ => serde_yaml::Mapping::new(),
+            };
+            // A file sent again keeps the one it replaces, and the receipts about it.
+            if let Some(old) = entry.get("file").cloned() {
+                let mut previous = entry.get("previous").and_then(|p| p.as_sequence()).cloned().unwrap_or_default();
+                previous.push(old);
+                entry.insert("previous".into(), previous.into());
+            }
             entry.insert("file".into(), name.as_str().into());
             entry.insert("progressive".into(), progressive.as_str().into());
             entry.insert("exported_at".into(), env.now.to_rfc3339().into());
@@ -113,4 +136,163 @@ pub fn export(env: &Env, what: &Selection, dir: &Path) -> Result<Vec<Exported>> 
 /// The progressivo a document was exported under.
 fn progressive_of(d: &Document) -> Option<u32> {
     d.extra.get(EINVOICE)?.get("progressive")?.as_str()?.parse().ok()
+}
+
+/// Where an e-invoice stands: not exported, exported, then what SDI said last about its
+/// current file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SdiState {
+    NotExported,
+    Exported,
+    Delivered,
+    /// SDI could not deliver it: the buyer finds it in its reserved area of the Agenzia
+    /// delle Entrate's portal; send a courtesy copy.
+    NotDeliverable,
+    /// Rejected by SDI (on that day): correct it and export it again, same number and date.
+    Rejected {
+        on: Option<NaiveDate>,
+    },
+    /// A public administration accepted (EC01) or refused (EC02) it.
+    Accepted,
+    Refused,
+    /// A public administration did not answer within 15 days.
+    TermsExpired,
+}
+
+impl SdiState {
+    /// The word scripts filter on (`doc list --sdi`).
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            SdiState::NotExported => "not-exported",
+            SdiState::Exported => "exported",
+            SdiState::Delivered => "delivered",
+            SdiState::NotDeliverable => "not-deliverable",
+            SdiState::Rejected { .. } => "rejected",
+            SdiState::Accepted => "accepted",
+            SdiState::Refused => "refused",
+            SdiState::TermsExpired => "terms-expired",
+        }
+    }
+
+    pub const ALL: [&'static str; 8] = [
+        "not-exported",
+        "exported",
+        "delivered",
+        "not-deliverable",
+        "rejected",
+        "accepted",
+        "refused",
+        "terms-expired",
+    ];
+}
+
+/// The state of a document's e-invoice, from its `einvoice:` annotation.
+pub fn sdi_state(doc: &Document) -> SdiState {
+    let Some(entry) = doc.extra.get(EINVOICE) else { return SdiState::NotExported };
+    let file = entry.get("file").and_then(|f| f.as_str()).unwrap_or_default();
+    let receipts = entry.get("receipts").and_then(|r| r.as_sequence()).cloned().unwrap_or_default();
+    let text = |r: &serde_yaml::Value, key: &str| r.get(key).and_then(|v| v.as_str()).unwrap_or_default().to_string();
+    let last = receipts.iter().rev().find(|r| text(r, "file") == file && text(r, "kind") != "AT");
+    match last.map(|r| (text(r, "kind"), r)) {
+        None => SdiState::Exported,
+        Some((kind, r)) => match kind.as_str() {
+            "RC" => SdiState::Delivered,
+            "MC" => SdiState::NotDeliverable,
+            "NS" => SdiState::Rejected { on: text(r, "at").get(..10).and_then(|d| d.parse().ok()) },
+            "NE" if text(r, "outcome") == "EC02" => SdiState::Refused,
+            "NE" => SdiState::Accepted,
+            "DT" => SdiState::TermsExpired,
+            _ => SdiState::Exported,
+        },
+    }
+}
+
+/// The errors of the latest rejection of the document's current file, in SDI's words.
+pub fn sdi_errors(doc: &Document) -> Vec<String> {
+    if !matches!(sdi_state(doc), SdiState::Rejected { .. }) {
+        return vec![];
+    }
+    let Some(entry) = doc.extra.get(EINVOICE) else { return vec![] };
+    let receipts = entry.get("receipts").and_then(|r| r.as_sequence()).cloned().unwrap_or_default();
+    let Some(last) = receipts.iter().rev().find(|r| r.get("kind").and_then(|k| k.as_str()) == Some("NS")) else {
+        return vec![];
+    };
+    let errors = last.get("errors").and_then(|e| e.as_sequence()).cloned().unwrap_or_default();
+    errors
+        .iter()
+        .map(|e| {
+            let text = |k: &str| e.get(k).and_then(|v| v.as_str()).unwrap_or_default().to_string();
+            format!("{} {}", text("code"), text("description"))
+        })
+        .collect()
+}
+
+/// Records SDI's receipts against the documents whose e-invoice they are about (by file
+/// name), once each; returns each document's id and the receipt's kind.
+pub fn record_receipts(env: &Env, receipts: &[Receipt]) -> Result<Vec<(String, String)>> {
+    let _lock = env.lock()?;
+    let desk = &env.desk;
+    let mut docs = desk.documents(&[DocKind::Invoice, DocKind::CreditNote])?;
+    let files_of = |d: &Document| -> Vec<String> {
+        let Some(e) = d.extra.get(EINVOICE) else { return vec![] };
+        let mut files: Vec<String> = e.get("file").and_then(|f| f.as_str()).map(str::to_string).into_iter().collect();
+        let previous = e.get("previous").and_then(|p| p.as_sequence()).cloned().unwrap_or_default();
+        files.extend(previous.iter().filter_map(|p| p.as_str().map(str::to_string)));
+        files
+    };
+    let mut changed: Vec<usize> = Vec::new();
+    let mut done = Vec::new();
+    for r in receipts {
+        let i = docs.iter().position(|d| files_of(d).contains(&r.file)).ok_or_else(|| {
+            Error::not_found("e-invoice", &r.file).with_hint("a receipt is recorded against a file tkt exported")
+        })?;
+        let mut entry = match docs[i].extra.get(EINVOICE) {
+            Some(serde_yaml::Value::Mapping(m)) => m.clone(),
+            _ => serde_yaml::Mapping::new(),
+        };
+        let mut list = entry.get("receipts").and_then(|l| l.as_sequence()).cloned().unwrap_or_default();
+        let mut receipt = serde_yaml::Mapping::new();
+        receipt.insert("kind".into(), r.kind.as_str().into());
+        receipt.insert("file".into(), r.file.as_str().into());
+        for (key, value) in [("sdi_id", &r.sdi_id), ("at", &r.at), ("outcome", &r.outcome)] {
+            if let Some(v) = value {
+                receipt.insert(key.into(), v.as_str().into());
+            }
+        }
+        if !r.errors.is_empty() {
+            let errors: Vec<serde_yaml::Value> = r
+                .errors
+                .iter()
+                .map(|(code, text)| {
+                    let mut e = serde_yaml::Mapping::new();
+                    e.insert("code".into(), code.as_str().into());
+                    e.insert("description".into(), text.as_str().into());
+                    e.into()
+                })
+                .collect();
+            receipt.insert("errors".into(), errors.into());
+        }
+        let receipt = serde_yaml::Value::Mapping(receipt);
+        if list.contains(&receipt) {
+            continue;
+        }
+        list.push(receipt);
+        entry.insert("receipts".into(), list.into());
+        docs[i].extra.insert(EINVOICE.into(), entry.into());
+        if !changed.contains(&i) {
+            changed.push(i);
+        }
+        done.push((docs[i].id.clone(), r.kind.clone()));
+    }
+    if done.is_empty() {
+        env.say("every receipt was already recorded");
+        return Ok(done);
+    }
+    let paths = changed.iter().map(|&i| desk.write(&docs[i])).collect::<Result<Vec<_>>>()?;
+    let what: Vec<String> = done.iter().map(|(id, kind)| format!("{id} {kind}")).collect();
+    env.commit(&paths, &format!("SDI receipts: {}", what.join(", ")))?;
+    for &i in &changed {
+        env.say(format!("{}: {}", docs[i].id, sdi_state(&docs[i]).as_str()));
+    }
+    Ok(done)
 }

@@ -13,6 +13,8 @@ use crate::model::{
     Request, RequestStatus, SequenceId, State, Ticket,
 };
 use crate::report::{self, Data, GroupBy, Params, Report};
+
+use super::einvoice::sdi_state;
 use crate::rules::{balances, warranty_covers, Balance};
 use crate::{Error, Result};
 
@@ -247,6 +249,8 @@ pub struct DocQuery {
     pub until: Option<NaiveDate>,
     /// Only invoices with something still due.
     pub unpaid: bool,
+    /// Only invoices and credit notes whose e-invoice is in this state (`rejected`, …).
+    pub sdi: Option<String>,
 }
 
 /// The documents that match, in id order per kind, with where each stands (an invoice
@@ -265,6 +269,9 @@ pub fn list_documents(desk: &Desk, q: &DocQuery) -> Result<(Vec<Document>, HashM
                 && q.since.is_none_or(|s| d.date >= s)
                 && q.until.is_none_or(|u| d.date <= u)
                 && (!q.unpaid || due(d).0.is_sign_positive() && !due(d).0.is_zero())
+                && q.sdi.as_deref().is_none_or(|state| {
+                    matches!(d.kind, DocKind::Invoice | DocKind::CreditNote) && sdi_state(d).as_str() == state
+                })
         })
         .collect();
     let status = |d: &Document| match d.kind {

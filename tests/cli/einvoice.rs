@@ -150,3 +150,50 @@ fn a_forfettario_invoice_with_the_bollo_validates_and_a_failing_one_writes_nothi
     refused(&d, &["doc", "export", &id, "--dir", "../out2"], "buyer.address.street: missing");
     assert!(!d.tmp.path().join("out2").exists(), "nothing is written");
 }
+
+/// An SDI receipt about `file`, as SDI sends it.
+fn receipt(d: &TestDesk, root: &str, file: &str, body: &str) -> String {
+    let name = format!("{}_{root}.xml", file.trim_end_matches(".xml"));
+    let xml = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ns3:{root} xmlns:ns3=\"http://www.fatturapa.gov.it/sdi/messaggi/v1.0\" \
+         versione=\"1.0\"><IdentificativoSdI>4242</IdentificativoSdI><NomeFile>{file}</NomeFile>{body}\
+         <MessageId>1</MessageId></ns3:{root}>\n"
+    );
+    let path = d.tmp.path().join(&name);
+    std::fs::write(&path, xml).unwrap();
+    path.display().to_string()
+}
+
+#[test]
+fn sdi_receipts_update_each_document_and_a_rejected_one_is_sent_again_with_its_number() {
+    let d = einvoice_desk();
+    let delivered = invoice(&d, "C-0001", "1");
+    let rejected = invoice(&d, "C-0001", "2");
+    export(&d, &[&delivered, &rejected]);
+    let rc = receipt(
+        &d,
+        "RicevutaConsegna",
+        "IT01234567897_00001.xml",
+        "<DataOraConsegna>2026-11-27T11:00:00.000+01:00</DataOraConsegna>",
+    );
+    let ns = receipt(
+        &d,
+        "NotificaScarto",
+        "IT01234567897_00002.xml",
+        "<DataOraRicezione>2026-11-27T11:00:00.000+01:00</DataOraRicezione><ListaErrori><Errore><Codice>00305</Codice>\
+         <Descrizione>IdCodice del cessionario non valido</Descrizione></Errore></ListaErrori>",
+    );
+    assert_eq!(d.ok(&["import", "sdi", &rc, &ns]), format!("{delivered}\n{rejected}\n"));
+    assert_eq!(d.ok(&["import", "sdi", &rc]), "", "a receipt is recorded once");
+    assert_eq!(d.ok(&["doc", "list", "--sdi", "rejected", "--format", "csv"]).lines().count(), 2);
+    let show = d.ok(&["doc", "show", &rejected]);
+    assert!(show.contains("rejected") && show.contains("00305 IdCodice del cessionario non valido"), "{show}");
+    assert!(d.ok(&["doc", "show", &delivered]).contains("delivered"));
+    // Corrected, it goes again under the same number and date, in a new file.
+    let again = export(&d, &[&rejected]);
+    assert!(again[0].contains(&format!("<Numero>{rejected}</Numero>")) && again[0].contains("<ProgressivoInvio>00003"));
+    assert!(d.ok(&["doc", "show", &rejected]).contains("exported"));
+    refused(&d, &["doc", "export", &delivered, "--dir", "../out3"], "already exported");
+    let stray = receipt(&d, "RicevutaConsegna", "IT01234567897_00099.xml", "");
+    d.tkt(&["import", "sdi", &stray]).assert().code(3);
+}

@@ -2,6 +2,7 @@ use chrono::NaiveDate;
 use clap::Args;
 
 use crate::model::{Customer, DocKind, Document};
+use crate::ops::einvoice::SdiState;
 use crate::ops::query::{list_documents, DocQuery};
 use crate::render::Format;
 use crate::Result;
@@ -28,6 +29,10 @@ pub struct DocListArgs {
     /// Only invoices with something still due.
     #[arg(long)]
     pub unpaid: bool,
+    /// Only e-invoices in this state: not-exported, exported, delivered, not-deliverable,
+    /// rejected, accepted, refused, terms-expired.
+    #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(SdiState::ALL))]
+    pub sdi: Option<String>,
     #[command(flatten)]
     pub format: FormatArg,
 }
@@ -41,6 +46,7 @@ pub fn cmd_doc_list(ctx: &Ctx, args: DocListArgs) -> Result<()> {
         since: args.since,
         until: args.until,
         unpaid: args.unpaid,
+        sdi: args.sdi,
     };
     let (docs, statuses) = list_documents(&desk, &query)?;
     let names: std::collections::HashMap<String, String> = if args.format.format == Format::Table {

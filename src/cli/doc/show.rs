@@ -1,6 +1,7 @@
 use clap::Args;
 
 use crate::model::DocKind;
+use crate::ops::einvoice::{sdi_errors, sdi_state};
 use crate::render::Format;
 use crate::Result;
 
@@ -26,6 +27,11 @@ pub fn cmd_doc_show(ctx: &Ctx, args: DocShowArgs) -> Result<()> {
             ("balance.refunded".into(), b.refunded.to_string()),
             ("balance.due".into(), b.due.to_string()),
         ])?;
+    }
+    if args.format.format == Format::Table && matches!(doc.kind, DocKind::Invoice | DocKind::CreditNote) {
+        let mut card = vec![("einvoice".to_string(), sdi_state(&doc).as_str().to_string())];
+        card.extend(sdi_errors(&doc).into_iter().map(|e| ("sdi error".to_string(), e)));
+        out.card(&card)?;
     }
     Ok(())
 }

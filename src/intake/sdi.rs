@@ -1,0 +1,87 @@
+//! SDI's receipts (ricevute e notifiche, schema MessaggiTypes 1.0): what the Sistema di
+//! Interscambio says about an e-invoice it received — delivered, rejected with its errors,
+//! not deliverable, accepted or refused by a public administration, terms expired.
+
+/// One receipt, read from its XML.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Receipt {
+    /// RC, NS, MC, NE, DT or AT.
+    pub kind: String,
+    /// The e-invoice file it is about (`NomeFile`).
+    pub file: String,
+    /// SDI's number for that file (`IdentificativoSdI`).
+    pub sdi_id: Option<String>,
+    /// When SDI received, delivered or decided (as SDI wrote it).
+    pub at: Option<String>,
+    /// A rejection's errors: code and description.
+    pub errors: Vec<(String, String)>,
+    /// A public administration's outcome (NE): EC01 accepted, EC02 refused.
+    pub outcome: Option<String>,
+}
+
+/// The receipt kinds by their root element.
+const KINDS: [(&str, &str); 6] = [
+    ("RicevutaConsegna", "RC"),
+    ("NotificaScarto", "NS"),
+    ("NotificaMancataConsegna", "MC"),
+    ("NotificaEsito", "NE"),
+    ("NotificaDecorrenzaTermini", "DT"),
+    ("AttestazioneTrasmissioneFattura", "AT"),
+];
+
+/// Reads a receipt; anything else (another XML, not XML) is `None`.
+pub fn parse_receipt(bytes: &[u8]) -> Option<Receipt> {
+    let text = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)).ok()?;
+    let doc = roxmltree::Document::parse(text).ok()?;
+    let root = doc.root_element();
+    let kind = KINDS.iter().find(|(name, _)| root.tag_name().name() == *name)?.1;
+    let child = |name: &str| {
+        root.descendants().find(|n| n.tag_name().name() == name).and_then(|n| n.text()).map(|t| t.trim().to_string())
+    };
+    let errors = root
+        .descendants()
+        .filter(|n| n.tag_name().name() == "Errore")
+        .map(|e| {
+            let part = |name: &str| {
+                e.children()
+                    .find(|n| n.tag_name().name() == name)
+                    .and_then(|n| n.text())
+                    .unwrap_or("")
+                    .trim()
+                    .to_string()
+            };
+            (part("Codice"), part("Descrizione"))
+        })
+        .collect();
+    Some(Receipt {
+        kind: kind.to_string(),
+        file: child("NomeFile")?,
+        sdi_id: child("IdentificativoSdI"),
+        at: child("DataOraConsegna").or_else(|| child("DataOraRicezione")),
+        errors,
+        outcome: child("Esito"),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_rejection_is_read_with_its_errors_and_other_xml_is_not_a_receipt() {
+        let ns = br#"<?xml version="1.0" encoding="UTF-8"?>
+<ns3:NotificaScarto xmlns:ns3="http://www.fatturapa.gov.it/sdi/messaggi/v1.0" versione="1.0">
+  <IdentificativoSdI>111</IdentificativoSdI><NomeFile>IT01234567897_00001.xml</NomeFile>
+  <DataOraRicezione>2026-11-27T10:00:00.000+01:00</DataOraRicezione>
+  <ListaErrori><Errore><Codice>00305</Codice><Descrizione>1.4.1.1.2 IdCodice non valido</Descrizione></Errore></ListaErrori>
+  <MessageId>1</MessageId></ns3:NotificaScarto>"#;
+        let r = parse_receipt(ns).unwrap();
+        assert_eq!(
+            (r.kind.as_str(), r.file.as_str(), r.sdi_id.as_deref()),
+            ("NS", "IT01234567897_00001.xml", Some("111"))
+        );
+        assert_eq!(r.errors, vec![("00305".to_string(), "1.4.1.1.2 IdCodice non valido".to_string())]);
+        assert!(parse_receipt(b"<FatturaElettronica/>").is_none());
+        assert!(parse_receipt(b"not xml").is_none());
+    }
+}
