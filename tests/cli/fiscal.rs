@@ -140,3 +140,41 @@ fn an_issued_invoice_changed_by_hand_is_named_by_check_while_added_keys_are_anno
     d.git(&["commit", "-qam", "annotation"]);
     d.tkt(&["check"]).assert().success();
 }
+
+#[test]
+fn printed_amounts_payment_terms_iban_and_materials_read_the_italian_way() {
+    let d = billing_desk();
+    let config = d.read("tkt.toml").replace("[company]\n", "[company]\niban = \"IT60X0542811101000000123456\"\n");
+    d.write("tkt.toml", &config);
+    d.git(&["commit", "-qam", "iban"]);
+    d.ok(&["ticket", "create", "--serial", "VX-0002", "--title", "Impianto"]);
+    // 30 h × 45.00 + 10 × 185.00 = 3,200.00; VAT 22% = 704.00; total 3,904.00.
+    d.ok(&["ticket", "work", "T-2026-0001", "--hours", "30", "--material", "PART:10"]);
+    let wr = d.ok(&["doc", "print", "WR-2026-0001"]);
+    assert!(wr.contains("Materiale: PART Scheda elettronica x 10"), "{wr}");
+    assert!(d.ok(&["doc", "print", "WR-2026-0001", "--format", "html"]).contains("<td>Scheda elettronica</td>"));
+
+    d.ok(&["ticket", "invoice", "T-2026-0001", "--method", "bonifico bancario"]);
+    let text = d.ok(&["doc", "print", "INV-2026-0001"]);
+    for expected in [
+        "10 pz x 185,00 € = 1.850,00 €",
+        "Imponibile 22%: 3.200,00 €  IVA: 704,00 €",
+        "TOTALE: 3.904,00 €",
+        "Termini di pagamento: 30 gg data fattura\n",
+        "Modalità di pagamento: bonifico bancario\n",
+        "IBAN: IT60X0542811101000000123456\n",
+        "Scadenza: 27/12/2026\n",
+    ] {
+        assert!(text.contains(expected), "{expected:?} missing from:\n{text}");
+    }
+    assert!(!text.contains("EUR") && !text.contains("3904.00"), "{text}");
+    let html = d.ok(&["doc", "print", "INV-2026-0001", "--format", "html"]);
+    assert!(html.contains("3.904,00 €") && html.contains("IBAN: IT60X0542811101000000123456"), "{html}");
+
+    d.ok(&["ticket", "work", "T-2026-0001", "--hours", "1"]);
+    d.ok(&["ticket", "invoice", "T-2026-0001", "--method", "contanti"]);
+    let cash = d.ok(&["doc", "print", "INV-2026-0002"]);
+    assert!(cash.contains("Modalità di pagamento: contanti") && !cash.contains("IBAN"), "{cash}");
+    d.ok(&["doc", "pay", "INV-2026-0002"]);
+    assert!(d.ok(&["doc", "print", "PAY-2026-0001"]).contains("Importo: 54,90 €"));
+}
