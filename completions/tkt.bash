@@ -4608,7 +4608,7 @@ _tkt() {
             return 0
             ;;
         tkt__subcmd__ticket__subcmd__receive)
-            opts="-C -q -h -V --reason --line --packages --weight --appearance --transport-by --carrier --transport-start --date --series --notes --desk --quiet --help --version"
+            opts="-C -q -h -V --reason --line --their-ddt --their-ddt-date --packages --weight --appearance --transport-by --carrier --carrier-address --carrier-vat --transport-start --date --series --notes --desk --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4619,6 +4619,14 @@ _tkt() {
                     return 0
                     ;;
                 --line)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --their-ddt)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --their-ddt-date)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -4639,6 +4647,14 @@ _tkt() {
                     return 0
                     ;;
                 --carrier)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --carrier-address)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --carrier-vat)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -4674,7 +4690,7 @@ _tkt() {
             return 0
             ;;
         tkt__subcmd__ticket__subcmd__ship)
-            opts="-C -q -h -V --purpose --ddt-in --line --new-serial --packages --weight --appearance --transport-by --carrier --transport-start --date --series --notes --desk --quiet --help --version"
+            opts="-C -q -h -V --purpose --ddt-in --line --new-serial --packages --weight --appearance --transport-by --carrier --carrier-address --carrier-vat --transport-start --date --series --notes --desk --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4713,6 +4729,14 @@ _tkt() {
                     return 0
                     ;;
                 --carrier)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --carrier-address)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --carrier-vat)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
