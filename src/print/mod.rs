@@ -231,3 +231,19 @@ pub fn render_document(input: &PrintInput, format: PrintFormat) -> Result<String
     let template = env.get_template("document").map_err(|e| Error::failure(format!("template: {e}")))?;
     template.render(Value::from(Serde(&ctx))).map_err(|e| Error::refused(format!("template: {e}")))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_print_with_a_thousands_dot_a_decimal_comma_and_the_euro_sign_after() {
+        assert_eq!(euro(Value::from("1234.56")), "1.234,56 €");
+        assert_eq!(euro(Value::from("0.00")), "0,00 €");
+        assert_eq!(euro(Value::from("1234567.5")), "1.234.567,50 €");
+        assert_eq!(euro(Value::from("-225.70")), "-225,70 €");
+        assert_eq!(euro(Value::from(185)), "185,00 €");
+        assert_eq!(euro(Value::from("n/d")), "n/d");
+        assert_eq!(euro(Value::from(())), "");
+    }
+}

@@ -486,6 +486,19 @@ fn serials_on_document_lines_are_checked_and_a_sale_registers_the_unit_sold() {
 fn a_replacement_out_of_warranty_is_sold_and_invoiced_and_one_under_warranty_is_not() {
     let d = priced_boiler_desk();
     d.ok(&["ticket", "create", "--serial", "VX-0002", "--title", "Caldaia irreparabile"]);
+    let future = [
+        "ticket",
+        "ship",
+        "T-2026-0001",
+        "--purpose",
+        "replacement",
+        "--new-serial",
+        "VX-0100",
+        "--date",
+        "2026-12-01",
+    ];
+    refused(&d, &future, "after today");
+    assert!(!d.path("equipment/VX-0100.yaml").exists(), "a refused replacement registers nothing");
     d.tkt(&["ticket", "ship", "T-2026-0001", "--purpose", "replacement", "--new-serial", "VX-0100"])
         .assert()
         .success()
