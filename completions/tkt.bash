@@ -4766,7 +4766,7 @@ _tkt() {
             return 0
             ;;
         tkt__subcmd__ticket__subcmd__receive)
-            opts="-C -q -h -V --reason --line --packages --weight --appearance --transport-by --carrier --transport-start --date --series --notes --desk --quiet --help --version"
+            opts="-C -q -h -V --reason --line --their-ddt --their-ddt-date --packages --weight --appearance --transport-by --carrier --carrier-address --carrier-vat --transport-start --date --series --notes --desk --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4777,6 +4777,14 @@ _tkt() {
                     return 0
                     ;;
                 --line)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --their-ddt)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --their-ddt-date)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -4797,6 +4805,14 @@ _tkt() {
                     return 0
                     ;;
                 --carrier)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --carrier-address)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --carrier-vat)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -4832,7 +4848,7 @@ _tkt() {
             return 0
             ;;
         tkt__subcmd__ticket__subcmd__ship)
-            opts="-C -q -h -V --purpose --ddt-in --line --new-serial --packages --weight --appearance --transport-by --carrier --transport-start --date --series --notes --desk --quiet --help --version"
+            opts="-C -q -h -V --purpose --ddt-in --line --new-serial --packages --weight --appearance --transport-by --carrier --carrier-address --carrier-vat --transport-start --date --series --notes --desk --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4871,6 +4887,14 @@ _tkt() {
                     return 0
                     ;;
                 --carrier)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --carrier-address)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --carrier-vat)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -179,13 +179,17 @@ replacement\t''
 warranty\t''
 inspection\t''"
 complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from receive" -l line -d 'What is received: CODE:QTY[:SERIAL] (repeatable); the ticket\'s item and serial by default' -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from receive" -l their-ddt -d 'The number of the customer\'s own DDT the goods came with' -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from receive" -l their-ddt-date -d 'The date of the customer\'s own DDT (YYYY-MM-DD)' -r
 complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from receive" -l packages -d 'Number of packages (colli)' -r
 complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from receive" -l weight -d 'Gross weight in kg' -r
 complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from receive" -l appearance -d 'Outward appearance of the goods (aspetto dei beni): scatola, sfuso, pallet...' -r
 complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from receive" -l transport-by -d 'Who carries the goods: sender, recipient or carrier' -r -f -a "sender\t''
 recipient\t''
 carrier\t''"
-complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from receive" -l carrier -d 'The carrier\'s name, when a carrier carries them' -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from receive" -l carrier -d 'The carrier\'s name (with --transport-by carrier, which it implies)' -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from receive" -l carrier-address -d 'The carrier\'s address' -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from receive" -l carrier-vat -d 'The carrier\'s Partita IVA' -r
 complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from receive" -l transport-start -d 'When the transport starts (RFC 3339, e.g. 2026-11-27T15:00:00+01:00)' -r
 complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from receive" -l date -d 'The document\'s date (YYYY-MM-DD); today by default' -r
 complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from receive" -l series -d 'Numbering series (sezionale), e.g. MR for a technician\'s tablet; the clone\'s own series from .tkt/settings.toml by default' -r
@@ -206,7 +210,9 @@ complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcomma
 complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from ship" -l transport-by -d 'Who carries the goods: sender, recipient or carrier' -r -f -a "sender\t''
 recipient\t''
 carrier\t''"
-complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from ship" -l carrier -d 'The carrier\'s name, when a carrier carries them' -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from ship" -l carrier -d 'The carrier\'s name (with --transport-by carrier, which it implies)' -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from ship" -l carrier-address -d 'The carrier\'s address' -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from ship" -l carrier-vat -d 'The carrier\'s Partita IVA' -r
 complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from ship" -l transport-start -d 'When the transport starts (RFC 3339, e.g. 2026-11-27T15:00:00+01:00)' -r
 complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from ship" -l date -d 'The document\'s date (YYYY-MM-DD); today by default' -r
 complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from ship" -l series -d 'Numbering series (sezionale), e.g. MR for a technician\'s tablet; the clone\'s own series from .tkt/settings.toml by default' -r

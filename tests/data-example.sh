@@ -232,7 +232,7 @@ mv $t19 attesa-cliente -m "Inviata proposta di contratto"
 
 as giulia; now 2026-11-27 07:45
 t20=$(new --serial CV24-104233 --title "Caldaia si spegne durante il funzionamento" --priority high --problem "Si spegne dopo circa 10 minuti, nessun codice di errore." --assignee marco)
-tk receive $t20 --transport-by carrier --carrier "BRT S.p.A." --packages 1 --weight 38 --appearance "caldaia su bancale" --transport-start 2026-11-27T07:30:00+01:00 --notes "Caldaia ritirata per prova al banco"
+tk receive $t20 --transport-by carrier --carrier "BRT S.p.A." --carrier-address "Via Emilia 18, 40011 Anzola dell'Emilia (BO)" --carrier-vat 04507990150 --packages 1 --weight 38 --appearance "caldaia su bancale" --transport-start 2026-11-27T07:30:00+01:00 --notes "Caldaia ritirata per prova al banco"
 $T -q ticket edit $t10 --solution "Sostituita sonda NTC sanitaria; tempi di risposta tornati regolari."
 
 # Requests not yet tickets: a phone call, a mail from a customer with an attachment, a

@@ -87,6 +87,7 @@ impl Company {
             pec: self.pec.clone(),
             email: self.email.clone(),
             phone: self.phone.clone(),
+            iban: self.iban.clone(),
             extra: Default::default(),
         }
     }

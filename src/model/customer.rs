@@ -89,6 +89,9 @@ pub struct Party {
     pub email: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
+    /// The seller's bank account, printed where payment is by bank transfer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iban: Option<String>,
     #[serde(flatten)]
     pub extra: Mapping,
 }

@@ -134,8 +134,13 @@ pub struct Document {
     pub ddt_in: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transport_by: Option<TransportBy>,
+    /// The carrier (vettore): name, address and Partita IVA (DPR 472/1996).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub carrier: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub carrier_address: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub carrier_vat_number: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub packages: Option<u32>,
     /// Gross weight in kg.
@@ -145,6 +150,11 @@ pub struct Document {
     pub appearance: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transport_start: Option<Instant>,
+    /// ddt-in: the number and date of the customer's own DDT the goods came with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub their_ddt: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub their_ddt_date: Option<NaiveDate>,
 
     // work-report
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -251,6 +261,9 @@ pub struct Line {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Material {
     pub item: String,
+    /// The item's description at the time of the report, printed beside its code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
     pub qty: Rate,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub serial: Option<String>,
@@ -341,10 +354,14 @@ impl Document {
             ddt_in: None,
             transport_by: None,
             carrier: None,
+            carrier_address: None,
+            carrier_vat_number: None,
             packages: None,
             weight: None,
             appearance: None,
             transport_start: None,
+            their_ddt: None,
+            their_ddt_date: None,
             technician: None,
             start: None,
             end: None,

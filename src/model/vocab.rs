@@ -108,6 +108,33 @@ vocabulary! {
     }
 }
 
+impl DdtReason {
+    /// The causale of the transport as the trade writes it on a DDT (DPR 472/1996).
+    pub fn causale(&self) -> &str {
+        match self {
+            DdtReason::Repair => "c/riparazione",
+            DdtReason::Warranty => "riparazione in garanzia",
+            DdtReason::Replacement => "sostituzione in garanzia",
+            DdtReason::Inspection => "c/visione",
+            DdtReason::Unknown(text) => text,
+        }
+    }
+}
+
+impl DdtPurpose {
+    /// The causale of the transport as the trade writes it on a DDT (DPR 472/1996); a
+    /// replacement that is `billed` (out of warranty) is a sale, not a warranty exchange.
+    pub fn causale(&self, billed: bool) -> &str {
+        match self {
+            DdtPurpose::Sale => "vendita",
+            DdtPurpose::Return => "reso beni riparati",
+            DdtPurpose::Replacement if billed => "vendita in sostituzione",
+            DdtPurpose::Replacement => "sostituzione in garanzia",
+            DdtPurpose::Unknown(text) => text,
+        }
+    }
+}
+
 vocabulary! {
     /// Who carries the goods of a delivery note.
     TransportBy {

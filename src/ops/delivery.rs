@@ -1,20 +1,22 @@
 //! Goods that travel: a delivery note in (ddt-in) receives the customer's item; a delivery
 //! note out (ddt-out) sends goods sold, the repaired item back, or a replacement unit.
 
-use std::path::PathBuf;
-
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use crate::model::{
     DdtPurpose, DdtReason, DocKind, Document, Equipment, Instant, Item, Kind, Line, Rate, Ticket, TransportBy,
 };
-use crate::rules::{check_equipment, refuse_if_any, warranty_end};
+use crate::rules::{check_equipment, check_vat_number, item_line, refuse_if_any, warranty_end};
 use crate::{Error, Result};
 
-use super::documents::{issue, item_lines, plain_line, ticket_document, DocOptions};
+use super::documents::{
+    check_serials, issue, issue_with, item_lines, plain_line, ticket_document, DocOptions, SerialUse,
+};
 use super::Env;
 
-/// How goods travel (DPR 472/1996): packages, weight, appearance, carrier, start.
+/// How goods travel (DPR 472/1996): packages, weight, appearance, who carries them (a
+/// carrier with its name, address and Partita IVA), start.
 #[derive(Debug, Clone, Default)]
 pub struct Transport {
     pub packages: Option<u32>,
@@ -22,27 +24,73 @@ pub struct Transport {
     pub appearance: Option<String>,
     pub transport_by: Option<TransportBy>,
     pub carrier: Option<String>,
+    pub carrier_address: Option<String>,
+    pub carrier_vat_number: Option<String>,
     pub transport_start: Option<Instant>,
 }
 
 impl Transport {
-    fn apply(self, doc: &mut Document) {
+    /// Sets the transport fields of `doc`. A carrier's data means transport by a carrier;
+    /// transport by a carrier needs the carrier's name, address and valid Partita IVA.
+    fn apply(self, doc: &mut Document) -> Result<()> {
+        let carrier = [&self.carrier, &self.carrier_address, &self.carrier_vat_number]
+            .map(|f| f.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(str::to_string));
+        let named = carrier.iter().any(Option::is_some);
+        let by = match self.transport_by {
+            None if named => Some(TransportBy::Carrier),
+            other => other,
+        };
+        if by == Some(TransportBy::Carrier) {
+            let missing: Vec<&str> = ["--carrier NAME", "--carrier-address TEXT", "--carrier-vat P.IVA"]
+                .into_iter()
+                .zip(&carrier)
+                .filter(|(_, value)| value.is_none())
+                .map(|(flag, _)| flag)
+                .collect();
+            if !missing.is_empty() {
+                return Err(Error::refused(format!(
+                    "--transport-by carrier: a DDT names its carrier (DPR 472/1996); missing {}",
+                    missing.join(", ")
+                )));
+            }
+            if let Some(Err(why)) = carrier[2].as_deref().map(check_vat_number) {
+                return Err(Error::refused(format!("--carrier-vat {:?}: {why}", carrier[2].as_deref().unwrap_or(""))));
+            }
+        } else if named {
+            return Err(Error::refused(format!(
+                "--carrier: the goods are carried by the {}, not by a carrier",
+                by.as_ref().map(TransportBy::as_str).unwrap_or("?")
+            )));
+        }
+        let [name, address, vat] = carrier;
         doc.packages = self.packages;
         doc.weight = self.weight;
         doc.appearance = self.appearance;
-        doc.transport_by = self.transport_by;
-        doc.carrier = self.carrier;
+        doc.transport_by = by;
+        doc.carrier = name;
+        doc.carrier_address = address;
+        doc.carrier_vat_number = vat;
         doc.transport_start = self.transport_start;
+        Ok(())
     }
+}
+
+/// The customer's own delivery note that came with the goods: its number and date.
+#[derive(Debug, Clone, Default)]
+pub struct TheirDdt {
+    pub number: Option<String>,
+    pub date: Option<NaiveDate>,
 }
 
 /// Receives goods for ticket `id`: `lines` as `CODE:QTY[:SERIAL]` (the ticket's item and
 /// serial by default), for `reason` (warranty for warranty work, else repair, by default).
+/// A serial received must be a unit of the ticket's customer.
 pub fn receive(
     env: &Env,
     id: &str,
     reason: Option<DdtReason>,
     lines: &[String],
+    their: TheirDdt,
     transport: Transport,
     opts: &DocOptions,
 ) -> Result<String> {
@@ -54,13 +102,33 @@ pub fn receive(
             Error::usage(format!("{} names no item: say what is received with --line CODE:QTY[:SERIAL]", ticket.id))
         })?;
         let item: Item = env.desk.load(code)?;
-        vec![plain_line(&item, Decimal::ONE, ticket.serial.clone())]
+        let line = plain_line(&item, Decimal::ONE, ticket.serial.clone());
+        check_serials(
+            env,
+            &format!("{}'s serial", ticket.id),
+            std::slice::from_ref(&line),
+            &doc.customer,
+            SerialUse::Owned,
+        )?;
+        vec![line]
     } else {
-        item_lines(env, lines, false)?
+        item_lines(env, lines, false, &doc.customer, SerialUse::Owned)?
     };
     let reason = reason.unwrap_or(if ticket.warranty { DdtReason::Warranty } else { DdtReason::Repair });
     doc.reason = Some(reason.to_string());
-    transport.apply(&mut doc);
+    doc.their_ddt = their.number.map(|n| n.trim().to_string()).filter(|n| !n.is_empty());
+    doc.their_ddt_date = their.date;
+    match (&doc.their_ddt, doc.their_ddt_date) {
+        (None, Some(_)) => return Err(Error::usage("--their-ddt-date needs --their-ddt NUMBER")),
+        (_, Some(date)) if date > doc.date => {
+            return Err(Error::refused(format!(
+                "--their-ddt-date {date} is after this ddt-in's date {}: their DDT comes with the goods",
+                doc.date
+            )))
+        }
+        _ => {}
+    }
+    transport.apply(&mut doc)?;
     issue(env, &mut doc, vec![], &format!("ddt-in for {}", ticket.id))
 }
 
@@ -77,7 +145,8 @@ pub struct Shipment {
     pub transport: Transport,
 }
 
-/// Sends goods for ticket `id`.
+/// Sends goods for ticket `id`. Units a sale or a replacement registers (or marks
+/// replaced) are written with the delivery note, once it passed its checks.
 pub fn ship(env: &Env, id: &str, what: Shipment, opts: &DocOptions) -> Result<String> {
     let _lock = env.lock()?;
     let desk = &env.desk;
@@ -89,37 +158,56 @@ pub fn ship(env: &Env, id: &str, what: Shipment, opts: &DocOptions) -> Result<St
         Some(id) => Some(linked_ddt_in(&desk.load_doc(id)?, &ticket)?),
         None => desk.documents(&[DocKind::DdtIn])?.into_iter().rfind(|d| d.ticket.as_deref() == Some(&ticket.id)),
     };
-    let mut also = Vec::new();
+    let mut units = Vec::new();
+    let mut billed = false;
     match purpose {
         DdtPurpose::Sale => {
             if what.lines.is_empty() {
                 return Err(Error::usage("a sale needs what is sold: --line CODE:QTY[:SERIAL]"));
             }
-            doc.lines = item_lines(env, &what.lines, true)?;
+            doc.lines = item_lines(env, &what.lines, true, &doc.customer, SerialUse::New)?;
+            units = sold_units(env, &doc)?;
         }
         DdtPurpose::Return => {
             doc.lines = if !what.lines.is_empty() {
-                item_lines(env, &what.lines, false)?
+                item_lines(env, &what.lines, false, &doc.customer, SerialUse::Owned)?
             } else {
                 let r = received.as_ref().ok_or_else(|| {
                     Error::usage(format!("{} has no ddt-in to return: say what is sent with --line", ticket.id))
                 })?;
+                check_serials(env, &format!("the lines of {}", r.id), &r.lines, &doc.customer, SerialUse::Owned)?;
                 r.lines.clone()
             };
             doc.ddt_in = received.map(|r| r.id);
         }
         DdtPurpose::Replacement => {
-            let (line, written) = replace_unit(env, &ticket, &doc, what.new_serial.as_deref())?;
+            // Out of warranty, the new unit is sold: priced like a sale, and invoiced.
+            billed = !ticket.warranty;
+            let (line, replaced) = replacement(env, &ticket, &doc, what.new_serial.as_deref(), billed)?;
             doc.lines = vec![line];
             doc.ddt_in = received.map(|r| r.id);
-            also = written;
+            units = replaced;
         }
         DdtPurpose::Unknown(other) => {
             return Err(Error::usage(format!("--purpose {other:?}: one of {}", DdtPurpose::TEXTS.join(", "))))
         }
     }
-    what.transport.apply(&mut doc);
-    issue(env, &mut doc, also, &format!("ddt-out ({purpose}) for {}", ticket.id))
+    what.transport.apply(&mut doc)?;
+    let write_units = || units.iter().map(|u| desk.write(u)).collect::<Result<Vec<_>>>();
+    let issued = issue_with(env, &mut doc, write_units, &format!("ddt-out ({purpose}) for {}", ticket.id))?;
+    for unit in units.iter().filter(|u| u.replaced_by.is_none()) {
+        env.say(match unit.warranty_until {
+            Some(until) => format!("{}: registered to {}, warranty until {until}", unit.serial, unit.customer),
+            None => format!("{}: registered to {}", unit.serial, unit.customer),
+        });
+    }
+    if billed {
+        env.say(format!(
+            "{} is not warranty work: the replacement is priced like a sale and billed by `tkt ticket invoice`",
+            ticket.id
+        ));
+    }
+    Ok(issued)
 }
 
 fn linked_ddt_in(doc: &Document, ticket: &Ticket) -> Result<Document> {
@@ -132,9 +220,58 @@ fn linked_ddt_in(doc: &Document, ticket: &Ticket) -> Result<Document> {
     Ok(doc.clone())
 }
 
-/// Registers the new unit to the customer (its warranty starts on the document's date)
-/// and marks the old one replaced. Returns the line and the written equipment files.
-fn replace_unit(env: &Env, ticket: &Ticket, doc: &Document, new_serial: Option<&str>) -> Result<(Line, Vec<PathBuf>)> {
+/// A new unit of `item` for the document's customer, sold (or given as a replacement) on
+/// the document's date, its warranty from the item's months; checked like any unit.
+fn new_unit(doc: &Document, item: &Item, serial: &str, location: Option<String>, notes: String) -> Result<Equipment> {
+    let unit = Equipment {
+        serial: serial.to_string(),
+        item: item.code.clone(),
+        customer: doc.customer.clone(),
+        sold_on: Some(doc.date),
+        warranty_until: item.warranty_months.and_then(|m| warranty_end(doc.date, m)),
+        location,
+        notes: Some(notes),
+        replaced_by: None,
+        replaced_on: None,
+        extra: Default::default(),
+    };
+    refuse_if_any(&format!("unit {serial}"), check_equipment(&unit, Some(item), true))?;
+    Ok(unit)
+}
+
+/// The units a sale registers to the customer: one per serial it sends (with serial
+/// numbers on).
+fn sold_units(env: &Env, doc: &Document) -> Result<Vec<Equipment>> {
+    let desk = &env.desk;
+    if !desk.config.features.serial_numbers {
+        return Ok(vec![]);
+    }
+    let mut units: Vec<Equipment> = Vec::new();
+    for line in &doc.lines {
+        let (Some(code), Some(serial)) = (&line.item, &line.serial) else { continue };
+        if units.iter().any(|u| &u.serial == serial) {
+            return Err(Error::refused(format!("--line: serial {serial} is sold twice in one DDT")));
+        }
+        let item: Item = desk.load(code)?;
+        let notes = match &doc.ticket {
+            Some(t) => format!("Sold for {t}"),
+            None => "Sold".to_string(),
+        };
+        units.push(new_unit(doc, &item, serial, None, notes)?);
+    }
+    Ok(units)
+}
+
+/// A replacement: the new unit registered to the customer (its warranty starts on the
+/// document's date) and the old one marked replaced. Returns the line — priced from the
+/// item when the replacement is `billed` — and the units to write.
+fn replacement(
+    env: &Env,
+    ticket: &Ticket,
+    doc: &Document,
+    new_serial: Option<&str>,
+    billed: bool,
+) -> Result<(Line, Vec<Equipment>)> {
     let desk = &env.desk;
     if !desk.config.features.serial_numbers {
         return Err(Error::refused("a replacement registers the new unit: serial numbers are off in this desk")
@@ -155,27 +292,18 @@ fn replace_unit(env: &Env, ticket: &Ticket, doc: &Document, new_serial: Option<&
         .or_else(|| old.as_ref().map(|o| o.item.clone()))
         .ok_or_else(|| Error::usage(format!("{} names no item: the new unit's item is not known", ticket.id)))?;
     let item: Item = desk.load(&code)?;
-    let unit = Equipment {
-        serial: serial.to_string(),
-        item: item.code.clone(),
-        customer: ticket.customer.clone(),
-        sold_on: Some(doc.date),
-        warranty_until: item.warranty_months.and_then(|m| warranty_end(doc.date, m)),
-        location: old.as_ref().and_then(|o| o.location.clone()),
-        notes: Some(format!("Replaces {} ({})", ticket.serial.as_deref().unwrap_or("?"), ticket.id)),
-        replaced_by: None,
-        replaced_on: None,
-        extra: Default::default(),
+    let line = if billed {
+        item_line(&item, Decimal::ONE, item.description.clone(), Some(serial.to_string()))
+            .map_err(|p| Error::refused(format!("a replacement out of warranty is sold: {p}")))?
+    } else {
+        plain_line(&item, Decimal::ONE, Some(serial.to_string()))
     };
-    refuse_if_any(&format!("unit {serial}"), check_equipment(&unit, Some(&item), true))?;
-    let mut written = vec![desk.write(&unit)?];
+    let notes = format!("Replaces {} ({})", ticket.serial.as_deref().unwrap_or("?"), ticket.id);
+    let mut units = vec![new_unit(doc, &item, serial, old.as_ref().and_then(|o| o.location.clone()), notes)?];
     if let Some(mut old) = old {
         old.replaced_by = Some(serial.to_string());
         old.replaced_on = Some(doc.date);
-        written.push(desk.write(&old)?);
+        units.push(old);
     }
-    if let Some(until) = unit.warranty_until {
-        env.say(format!("{serial}: registered to {}, warranty until {until}", ticket.customer));
-    }
-    Ok((plain_line(&item, Decimal::ONE, Some(serial.to_string())), written))
+    Ok((line, units))
 }

@@ -8,10 +8,13 @@ use rust_decimal::Decimal;
 
 use crate::desk::Desk;
 use crate::git::Pushed;
-use crate::model::{Customer, DocKind, Document, FiscalNumbering, Item, Kind, Line, Party, Rate, SequenceId, Ticket};
+use crate::model::{
+    Customer, DocKind, Document, Equipment, FiscalNumbering, Item, Kind, Line, Party, Rate, SequenceId, Ticket,
+};
 use crate::print::{PrintFormat, PrintInput};
 use crate::rules::{
-    check_buyer, check_company, check_document, check_priced_lines, item_line, refuse_if_any, totals, Balance,
+    check_buyer, check_company, check_document, check_priced_lines, check_serial, check_serial_pattern, item_line,
+    refuse_if_any, totals, Balance,
 };
 use crate::sync::{publish, pull, undo_last_commit, SyncOptions};
 use crate::{Error, Result};
@@ -53,6 +56,17 @@ pub fn ticket_document(env: &Env, kind: DocKind, ticket: &Ticket, opts: &DocOpti
 /// it) as `<ID>: <what>`; returns the id. Nothing is written when a check refuses. The
 /// caller holds the lock.
 pub fn issue(env: &Env, doc: &mut Document, also: Vec<PathBuf>, what: &str) -> Result<String> {
+    issue_with(env, doc, || Ok(also), what)
+}
+
+/// As [`issue`], the records that go with the document written by `write_also` only once
+/// the document passed its checks, so a refused document leaves none of them behind.
+pub fn issue_with(
+    env: &Env,
+    doc: &mut Document,
+    write_also: impl FnOnce() -> Result<Vec<PathBuf>>,
+    what: &str,
+) -> Result<String> {
     let desk = &env.desk;
     if doc.kind.is_priced() {
         // The lines are checked before any sum is made of them.
@@ -65,11 +79,12 @@ pub fn issue(env: &Env, doc: &mut Document, also: Vec<PathBuf>, what: &str) -> R
         stamp_parties(env, doc)?;
     }
     if doc.kind.is_fiscal() && desk.config.numbering.fiscal == FiscalNumbering::Online {
-        return issue_online(env, doc, also, what);
+        return issue_online(env, doc, write_also()?, what);
     }
     if doc.kind.is_fiscal() {
         check_progressive_date(env, doc)?;
     }
+    let also = write_also()?;
     doc.id = desk.next_id(Kind::Document(doc.kind), Some(doc.date.year()), doc.series.as_deref())?;
     let mut paths = also;
     paths.push(desk.write(doc)?);
@@ -239,13 +254,17 @@ pub fn parse_item_spec(spec: &str) -> Result<(String, Decimal, Option<String>)> 
     Ok((code, qty, serial))
 }
 
-/// Lines from `CODE:QTY[:SERIAL]` specs; priced from the items when `priced`.
-pub fn item_lines(env: &Env, specs: &[String], priced: bool) -> Result<Vec<Line>> {
+/// Lines from `CODE:QTY[:SERIAL]` specs of `--line`, for a document of `customer`;
+/// priced from the items when `priced`; their serials checked for `using`.
+pub fn item_lines(env: &Env, specs: &[String], priced: bool, customer: &str, using: SerialUse) -> Result<Vec<Line>> {
     let mut lines = Vec::new();
     for spec in specs {
         let (code, qty, serial) = parse_item_spec(spec)?;
         let item: Item =
             env.desk.get(&code)?.ok_or_else(|| Error::refused(format!("{spec:?}: unknown item {code:?}")))?;
+        if let Some(serial) = &serial {
+            check_line_serial(env, &format!("--line {spec:?}"), &item, qty, serial, customer, using)?;
+        }
         let line = if priced {
             item_line(&item, qty, item.description.clone(), serial).map_err(|p| Error::refused(p.to_string()))?
         } else {
@@ -254,6 +273,81 @@ pub fn item_lines(env: &Env, specs: &[String], priced: bool) -> Result<Vec<Line>
         lines.push(line);
     }
     Ok(lines)
+}
+
+/// What a serial on a document line must be, besides a serial of its item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SerialUse {
+    /// A registered unit of the document's customer: goods received or sent back.
+    Owned,
+    /// A unit not registered yet: goods sold (the sale registers it).
+    New,
+    /// A serial of its item, nothing more: materials used, goods ordered.
+    Any,
+}
+
+/// Checks the serials of lines not given on the command line (the ticket's unit, the lines
+/// of a received DDT); `what` says where they come from.
+pub fn check_serials(env: &Env, what: &str, lines: &[Line], customer: &str, using: SerialUse) -> Result<()> {
+    for line in lines {
+        if let (Some(code), Some(serial)) = (&line.item, &line.serial) {
+            let item: Item = env.desk.load(code)?;
+            check_line_serial(env, &format!("{what} ({code} {serial})"), &item, line.qty.0, serial, customer, using)?;
+        }
+    }
+    Ok(())
+}
+
+/// A serial on a line of `item` (`qty` of it) for a document of `customer`, as on a ticket:
+/// the item is serial-tracked, the line is one unit, the serial matches the item's
+/// `serial_pattern`; with serial numbers on, a unit `Owned` exists, is of the item and
+/// belongs to the customer, and a `New` one is not registered yet. `what` names the flag.
+pub fn check_line_serial(
+    env: &Env,
+    what: &str,
+    item: &Item,
+    qty: Decimal,
+    serial: &str,
+    customer: &str,
+    using: SerialUse,
+) -> Result<()> {
+    let refuse = |why: String| Err(Error::refused(format!("{what}: {why}")));
+    if !item.serial_tracked {
+        return refuse(format!("item {} is not serial-tracked: its lines carry no serial", item.code));
+    }
+    if qty != Decimal::ONE {
+        return refuse(format!("a serial is one unit: the quantity must be 1, not {}", qty.normalize()));
+    }
+    if let Some(problem) = check_serial_pattern(serial, item) {
+        return refuse(problem.message);
+    }
+    let desk = &env.desk;
+    if !desk.config.features.serial_numbers {
+        return Ok(());
+    }
+    Kind::Equipment.check_id(serial).map_err(|e| Error::refused(format!("{what}: {e}")))?;
+    match using {
+        SerialUse::Owned => {
+            let Some(unit) = desk.get::<Equipment>(serial)? else {
+                return refuse(format!("unknown unit {serial} (register it with `tkt equipment create`)"));
+            };
+            let problems = check_serial(customer, Some(&item.code), &unit, item);
+            if !problems.is_empty() {
+                let list: Vec<String> = problems.into_iter().map(|p| p.message).collect();
+                return refuse(list.join("; "));
+            }
+        }
+        SerialUse::New => {
+            if let Some(unit) = desk.get::<Equipment>(serial)? {
+                return refuse(format!(
+                    "unit {serial} is already registered (to {}): a unit sold is a new one",
+                    unit.customer
+                ));
+            }
+        }
+        SerialUse::Any => {}
+    }
+    Ok(())
 }
 
 /// A line without prices, as on a delivery note.

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use crate::model::{DocKind, Money, OrderStatus, Rate, Ticket};
 use crate::{Error, Result};
 
-use super::documents::{issue, item_lines, ticket_document, DocOptions};
+use super::documents::{issue, item_lines, ticket_document, DocOptions, SerialUse};
 use super::Env;
 
 /// Opens a job order for ticket `id` (titled like the ticket by default); returns its id.
@@ -42,7 +42,7 @@ pub fn take_order(
     let _lock = env.lock()?;
     let ticket: Ticket = env.desk.load(id)?;
     let mut doc = ticket_document(env, DocKind::SalesOrder, &ticket, opts)?;
-    doc.lines = item_lines(env, lines, true)?;
+    doc.lines = item_lines(env, lines, true, &doc.customer, SerialUse::Any)?;
     doc.delivery_date = delivery_date;
     doc.status = Some(OrderStatus::Open);
     issue(env, &mut doc, vec![], &format!("sales order for {}", ticket.id))

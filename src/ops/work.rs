@@ -5,10 +5,10 @@ use chrono::NaiveTime;
 use rust_decimal::Decimal;
 
 use crate::model::{DocKind, Item, Material, Rate, Ticket, WorkOutcome};
-use crate::rules::{check_serial_pattern, round_cents};
+use crate::rules::round_cents;
 use crate::{Error, Result};
 
-use super::documents::{issue, parse_item_spec, ticket_document, DocOptions};
+use super::documents::{check_line_serial, issue, parse_item_spec, ticket_document, DocOptions, SerialUse};
 use super::Env;
 
 /// What a work report says.
@@ -47,10 +47,10 @@ pub fn report_work(env: &Env, id: &str, work: WorkReport, opts: &DocOptions) -> 
             .desk
             .get(&code)?
             .ok_or_else(|| Error::refused(format!("--material {spec:?}: unknown item {code:?}")))?;
-        if let Some(problem) = serial.as_deref().and_then(|s| check_serial_pattern(s, &item)) {
-            return Err(Error::refused(format!("--material {spec:?}: {}", problem.message)));
+        if let Some(serial) = &serial {
+            check_line_serial(env, &format!("--material {spec:?}"), &item, qty, serial, &doc.customer, SerialUse::Any)?;
         }
-        doc.materials.push(Material { item: code, qty: Rate(qty), serial });
+        doc.materials.push(Material { item: code, description: Some(item.description), qty: Rate(qty), serial });
     }
     doc.outcome = work.outcome;
     doc.signed_by = work.signed_by;

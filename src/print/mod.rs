@@ -6,11 +6,12 @@ use std::path::Path;
 
 use minijinja::value::{Serde, Value};
 use minijinja::{AutoEscape, Environment};
+use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::model::Config;
-use crate::model::{Customer, DocKind, Document, Ticket};
-use crate::rules::{line_net, STAMP_DUTY_NOTE};
+use crate::model::{Customer, DdtPurpose, DdtReason, DocKind, Document, PaymentMethod, Ticket};
+use crate::rules::{line_net, round_cents, STAMP_DUTY_NOTE};
 use crate::{Error, Result};
 
 const HTML: &str = include_str!("templates/document.html");
@@ -47,7 +48,18 @@ struct PrintContext<'a> {
     /// What the buyer pays: the total less a withholding.
     net_due: String,
     stamp_note: &'static str,
+    /// Whether the lines carry prices (an invoice, a sale, a replacement out of warranty).
+    priced: bool,
     signatures: Vec<&'static str>,
+    /// The causale as the trade writes it: a DDT's reason or purpose, a credit note's reason.
+    causale: Option<String>,
+    /// A DDT's sender (mittente) and recipient (destinatario), and where the goods go
+    /// (luogo di destinazione): the recipient's address (DPR 472/1996).
+    sender: Option<serde_json::Value>,
+    recipient: Option<serde_json::Value>,
+    destination: Option<String>,
+    /// The seller's IBAN, when the payment is by bank transfer.
+    iban: Option<String>,
 }
 
 /// What a document is called on paper.
@@ -73,15 +85,12 @@ fn signatures(kind: DocKind) -> Vec<&'static str> {
     }
 }
 
-/// The Italian words for the codes stored in documents (`{{ doc.purpose | it }}`).
+/// The Italian words for the codes stored in documents (`{{ doc.purpose | it }}`); a
+/// DDT's reason and purpose read as their causale (one table, in `model::vocab`).
 fn italian(code: String) -> String {
     match code.as_str() {
-        "repair" => "riparazione",
-        "replacement" => "sostituzione",
-        "warranty" => "garanzia",
-        "inspection" => "verifica",
-        "sale" => "vendita",
-        "return" => "reso",
+        "repair" | "replacement" | "warranty" | "inspection" => return DdtReason::parse(&code).causale().to_string(),
+        "sale" | "return" => return DdtPurpose::parse(&code).causale(false).to_string(),
         "sender" => "mittente",
         "recipient" => "destinatario",
         "carrier" => "vettore",
@@ -95,6 +104,45 @@ fn italian(code: String) -> String {
         _ => return code,
     }
     .to_string()
+}
+
+/// Amounts as Italians write them, the one way every amount is printed:
+/// 1234.5 -> `1.234,50 €`. Text that is not a number is printed as it is.
+fn euro(value: Value) -> String {
+    if value.is_undefined() || value.is_none() {
+        return String::new();
+    }
+    let text = value.as_str().map(str::to_string).unwrap_or_else(|| value.to_string());
+    let Ok(amount) = text.trim().parse::<Decimal>() else {
+        return text;
+    };
+    let cents = format!("{:.2}", round_cents(amount).abs());
+    let (units, decimals) = cents.split_once('.').unwrap_or((&cents, "00"));
+    let mut grouped = String::new();
+    for (i, digit) in units.chars().enumerate() {
+        if i > 0 && (units.len() - i) % 3 == 0 {
+            grouped.push('.');
+        }
+        grouped.push(digit);
+    }
+    let sign = if amount.is_sign_negative() && !round_cents(amount).is_zero() { "-" } else { "" };
+    format!("{sign}{grouped},{decimals} €")
+}
+
+/// A party's address on one line: `Via Roma 1, 20100 Milano (MI)`.
+fn address_line(party: &serde_json::Value) -> Option<String> {
+    let a = &party["address"];
+    let part = |k: &str| a[k].as_str().map(str::trim).filter(|t| !t.is_empty());
+    let place = [part("zip"), part("city")].into_iter().flatten().collect::<Vec<_>>().join(" ");
+    let mut line = [part("street"), Some(place.as_str()).filter(|p| !p.is_empty())]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if let Some(province) = part("province") {
+        line.push_str(&format!(" ({province})"));
+    }
+    Some(line).filter(|l| !l.is_empty())
 }
 
 /// Dates as Italians write them: 2026-11-27 -> 27/11/2026, an instant with its time.
@@ -147,20 +195,61 @@ pub fn render_document(input: &PrintInput, format: PrintFormat) -> Result<String
     env.set_syntax(syntax.map_err(|e| Error::failure(format!("template syntax: {e}")))?);
     env.add_filter("it", italian);
     env.add_filter("data", italian_date);
+    env.add_filter("euro", euro);
     env.add_template_owned("document", source).map_err(|e| Error::refused(format!("template: {e}")))?;
     let doc = input.doc;
+    let company = doc.seller.as_ref().map_or_else(|| json(&input.config.company), json);
+    let customer = doc.buyer.as_ref().map(json).or_else(|| input.customer.map(json));
+    let priced = doc.lines.iter().any(|l| l.unit_price.is_some());
+    // On a DDT in the customer sends and the company receives; on a DDT out, the reverse.
+    let (sender, recipient) = match doc.kind {
+        DocKind::DdtIn => (customer.clone(), Some(company.clone())),
+        DocKind::DdtOut => (Some(company.clone()), customer.clone()),
+        _ => (None, None),
+    };
+    let causale = match (doc.kind, &doc.purpose, &doc.reason) {
+        (DocKind::DdtOut, Some(purpose), _) => Some(purpose.causale(priced).to_string()),
+        (DocKind::DdtIn, _, Some(reason)) => Some(DdtReason::parse(reason).causale().to_string()),
+        (_, _, reason) => reason.clone(),
+    };
+    let iban = match doc.payment.as_ref().and_then(|p| p.method.as_ref()) {
+        Some(PaymentMethod::BankTransfer) => company["iban"].as_str().map(str::to_string),
+        _ => None,
+    };
     let ctx = PrintContext {
         title: title(doc.kind),
-        company: doc.seller.as_ref().map_or_else(|| json(&input.config.company), json),
+        destination: recipient.as_ref().and_then(address_line),
+        sender,
+        recipient,
+        company,
         doc,
-        customer: doc.buyer.as_ref().map(json).or_else(|| input.customer.map(json)),
+        customer,
         ticket: input.ticket,
         nets: doc.lines.iter().map(|l| format!("{:.2}", line_net(l))).collect(),
         net_due: format!("{:.2}", doc.value().0 - doc.withholding.as_ref().map(|w| w.amount.0).unwrap_or_default()),
         stamp_note: STAMP_DUTY_NOTE,
+        priced,
         signatures: signatures(doc.kind),
+        causale,
+        iban,
     };
     let template = env.get_template("document").map_err(|e| Error::failure(format!("template: {e}")))?;
     let page = template.render(Value::from(Serde(&ctx))).map_err(|e| Error::refused(format!("template: {e}")))?;
     Ok(crate::render::visible(&page).into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_print_with_a_thousands_dot_a_decimal_comma_and_the_euro_sign_after() {
+        assert_eq!(euro(Value::from("1234.56")), "1.234,56 €");
+        assert_eq!(euro(Value::from("0.00")), "0,00 €");
+        assert_eq!(euro(Value::from("1234567.5")), "1.234.567,50 €");
+        assert_eq!(euro(Value::from("-225.70")), "-225,70 €");
+        assert_eq!(euro(Value::from(185)), "185,00 €");
+        assert_eq!(euro(Value::from("n/d")), "n/d");
+        assert_eq!(euro(Value::from(())), "");
+    }
 }

@@ -115,14 +115,20 @@ pub struct InvoiceDraft {
     pub sources: Vec<String>,
 }
 
-/// What of a ticket is not yet invoiced: its work reports and sale delivery notes that no
-/// invoice among `docs` lists in its sources.
+/// What of a ticket is not yet invoiced: its work reports, sale delivery notes and priced
+/// replacement delivery notes (a replacement out of warranty is sold) that no invoice
+/// among `docs` lists in its sources.
 pub fn unbilled<'a>(docs: &'a [Document], ticket: &str) -> Vec<&'a Document> {
     let billed: std::collections::HashSet<&str> =
         docs.iter().filter(|d| d.kind == DocKind::Invoice).flat_map(|d| d.sources.iter().map(String::as_str)).collect();
+    let sold = |d: &Document| match &d.purpose {
+        Some(DdtPurpose::Sale) => true,
+        Some(DdtPurpose::Replacement) => d.lines.iter().any(|l| l.unit_price.is_some()),
+        _ => false,
+    };
     docs.iter()
         .filter(|d| d.ticket.as_deref() == Some(ticket) && !billed.contains(d.id.as_str()))
-        .filter(|d| d.kind == DocKind::WorkReport || (d.kind == DocKind::DdtOut && d.purpose == Some(DdtPurpose::Sale)))
+        .filter(|d| d.kind == DocKind::WorkReport || (d.kind == DocKind::DdtOut && sold(d)))
         .collect()
 }
 

@@ -57,7 +57,9 @@ pub fn check_document(doc: &Document) -> Vec<Problem> {
                     ));
                 }
             }
-            if doc.purpose == Some(DdtPurpose::Sale) {
+            // A sale is priced; so is a replacement out of warranty, which is sold.
+            let priced = doc.lines.iter().any(|l| l.unit_price.is_some());
+            if doc.purpose == Some(DdtPurpose::Sale) || (doc.purpose == Some(DdtPurpose::Replacement) && priced) {
                 problems.extend(check_priced_lines(&doc.lines));
             }
         }

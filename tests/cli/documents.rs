@@ -92,7 +92,11 @@ fn a_warranty_repair_is_received_repaired_returned_and_invoiced_at_zero() {
             "--transport-by",
             "carrier",
             "--carrier",
-            "BRT"
+            "BRT",
+            "--carrier-address",
+            "Via Emilia 1, 40100 Bologna",
+            "--carrier-vat",
+            "01234567897"
         ]),
         "DI-2026-0001\n"
     );
@@ -126,7 +130,7 @@ fn a_warranty_repair_is_received_repaired_returned_and_invoiced_at_zero() {
     assert_eq!(back["lines"][0]["serial"], "VX-0001", "a return sends back what was received");
 
     let draft = d.ok(&["ticket", "invoice", "T-2026-0001", "--dry-run"]);
-    assert!(draft.contains("TOTALE: 0.00 EUR"), "{draft}");
+    assert!(draft.contains("TOTALE: 0,00 €"), "{draft}");
     assert!(!d.path("documents/invoice").exists(), "a dry run writes nothing");
     assert_eq!(d.ok(&["ticket", "invoice", "T-2026-0001"]), "INV-2026-0001\n");
     let inv = json(&d.ok(&["doc", "show", "INV-2026-0001", "--format", "json"]));
@@ -232,7 +236,17 @@ fn bad_lines_and_hours_are_refused_without_writing() {
 #[test]
 fn sales_orders_job_orders_and_replacements() {
     let d = billing_desk();
-    d.ok(&["ticket", "create", "--serial", "VX-0002", "--title", "Caldaia da sostituire"]);
+    // Replaced under warranty (goodwill): the replacement is not billed, the sale is.
+    d.ok(&[
+        "ticket",
+        "create",
+        "--serial",
+        "VX-0002",
+        "--title",
+        "Caldaia da sostituire",
+        "--warranty-override",
+        "cortesia",
+    ]);
     assert_eq!(
         d.ok(&["ticket", "order", "T-2026-0001", "--line", "PART:2", "--delivery-date", "2026-12-10"]),
         "SO-2026-0001\n"
@@ -341,4 +355,170 @@ fn printed_documents_escape_text_and_desk_templates_override_them() {
     assert!(d.read("wr.html").contains("WR-2026-0001"));
     d.tkt(&["doc", "show", "INV-2026-0099"]).assert().code(3);
     d.tkt(&["doc", "show", "XX-2026-0001"]).assert().code(3);
+}
+
+/// A billing desk whose boiler CALD sells at 1,890.00 and whose company has an address.
+fn priced_boiler_desk() -> TestDesk {
+    let d = billing_desk();
+    let config = d.read("tkt.toml").replace("# address = {", "address = {");
+    d.write("tkt.toml", &config);
+    d.git(&["commit", "-qam", "company address"]);
+    d.ok(&["item", "edit", "CALD", "--price", "1890.00", "--vat-rate", "22"]);
+    d.ok(&["customer", "edit", "C-0001", "--street", "Via Verdi 3", "--zip", "10100", "--city", "Torino"]);
+    d
+}
+
+#[test]
+fn a_ddt_names_its_sender_recipient_destination_carrier_and_causale_as_the_trade_writes_them() {
+    let d = priced_boiler_desk();
+    d.ok(&["ticket", "create", "--serial", "VX-0002", "--title", "Perdita"]);
+    refused(
+        &d,
+        &["ticket", "receive", "T-2026-0001", "--transport-by", "carrier", "--carrier", "BRT"],
+        "missing --carrier-address TEXT, --carrier-vat P.IVA",
+    );
+    refused(&d, &["ticket", "receive", "T-2026-0001", "--transport-by", "carrier"], "missing --carrier NAME");
+    let carrier = ["--carrier", "BRT S.p.A.", "--carrier-address", "Via Emilia 1, 40100 Bologna"];
+    refused(
+        &d,
+        &[&["ticket", "receive", "T-2026-0001", "--carrier-vat", "01234567890"][..], &carrier[..]].concat(),
+        "--carrier-vat \"01234567890\"",
+    );
+    refused(
+        &d,
+        &[&["ticket", "receive", "T-2026-0001", "--transport-by", "sender"][..], &carrier[..]].concat(),
+        "carried by the sender",
+    );
+    refused(
+        &d,
+        &["ticket", "receive", "T-2026-0001", "--their-ddt", "45/B", "--their-ddt-date", "2026-11-28"],
+        "after this ddt-in's date",
+    );
+    let receive = [
+        &["ticket", "receive", "T-2026-0001", "--carrier-vat", "01234567897", "--their-ddt", "45/B"][..],
+        &["--their-ddt-date", "2026-11-25"][..],
+        &carrier[..],
+    ]
+    .concat();
+    assert_eq!(d.ok(&receive), "DI-2026-0001\n");
+    let di = json(&d.ok(&["doc", "show", "DI-2026-0001", "--format", "json"]));
+    assert_eq!(di["transport_by"], "carrier", "a carrier's data means transport by a carrier");
+    assert_eq!(di["carrier"], "BRT S.p.A.");
+    assert_eq!(di["carrier_address"], "Via Emilia 1, 40100 Bologna");
+    assert_eq!(di["carrier_vat_number"], "01234567897");
+    assert_eq!(di["their_ddt"], "45/B");
+    assert_eq!(di["their_ddt_date"], "2026-11-25");
+
+    let text = d.ok(&["doc", "print", "DI-2026-0001"]);
+    for expected in [
+        "Mittente: Rossi Impianti, Via Verdi 3, 10100 Torino  P.IVA 01234567897",
+        "Destinatario: My Service Company, Via Roma 1, 20100 Milano (MI)",
+        "Luogo di destinazione: Via Roma 1, 20100 Milano (MI)",
+        "Causale: c/riparazione",
+        "Vostro DDT n. 45/B del 25/11/2026",
+        "Vettore: BRT S.p.A., Via Emilia 1, 40100 Bologna  P.IVA 01234567897",
+    ] {
+        assert!(text.contains(expected), "{expected:?} missing from:\n{text}");
+    }
+    let html = d.ok(&["doc", "print", "DI-2026-0001", "--format", "html"]);
+    assert!(html.contains("<h2>Mittente</h2>") && html.contains("<h2>Luogo di destinazione</h2>"), "{html}");
+
+    d.ok(&["ticket", "ship", "T-2026-0001", "--purpose", "return", "--transport-by", "sender"]);
+    let text = d.ok(&["doc", "print", "DO-2026-0001"]);
+    assert!(text.contains("Mittente: My Service Company"), "{text}");
+    assert!(text.contains("Destinatario: Rossi Impianti"), "{text}");
+    assert!(text.contains("Luogo di destinazione: Via Verdi 3, 10100 Torino"), "{text}");
+    assert!(text.contains("Causale: reso beni riparati (rif. DI-2026-0001)"), "{text}");
+    d.ok(&["ticket", "receive", "T-2026-0001", "--reason", "inspection"]);
+    assert!(d.ok(&["doc", "print", "DI-2026-0002"]).contains("Causale: c/visione"));
+    d.tkt(&["check"]).assert().success();
+}
+
+#[test]
+fn serials_on_document_lines_are_checked_and_a_sale_registers_the_unit_sold() {
+    let d = priced_boiler_desk();
+    d.ok(&["customer", "create", "--name", "Bianchi Srl", "--vat-number", "01234567897"]);
+    d.ok(&["equipment", "create", "VX-0003", "--item", "CALD", "--customer", "C-0002", "--sold-on", "2021-01-01"]);
+    d.ok(&["ticket", "create", "--serial", "VX-0002", "--title", "Perdita"]);
+    let t = "T-2026-0001";
+    refused(&d, &["ticket", "ship", t, "--purpose", "sale", "--line", "CALD:1:XX-1"], "does not match the pattern");
+    refused(&d, &["ticket", "receive", t, "--line", "CALD:1:NOTASERIAL"], "does not match the pattern");
+    refused(&d, &["ticket", "receive", t, "--line", "CALD:1:VX-9999"], "unknown unit VX-9999");
+    refused(&d, &["ticket", "receive", t, "--line", "CALD:1:VX-0003"], "belongs to customer C-0002, not C-0001");
+    refused(
+        &d,
+        &["ticket", "ship", t, "--purpose", "return", "--line", "CALD:1:VX-0003"],
+        "belongs to customer C-0002",
+    );
+    refused(&d, &["ticket", "work", t, "--hours", "1", "--material", "PART:1:ZZZ"], "PART is not serial-tracked");
+    refused(&d, &["ticket", "ship", t, "--purpose", "sale", "--line", "CALD:2:VX-0500"], "the quantity must be 1");
+    refused(
+        &d,
+        &["ticket", "ship", t, "--purpose", "sale", "--line", "CALD:1:VX-0001"],
+        "unit VX-0001 is already registered (to C-0001)",
+    );
+    refused(
+        &d,
+        &["ticket", "ship", t, "--purpose", "sale", "--line", "CALD:1:VX-0500", "--line", "CALD:1:VX-0500"],
+        "sold twice",
+    );
+    refused(
+        &d,
+        &["ticket", "ship", t, "--purpose", "sale", "--line", "CALD:1:VX-0500", "--date", "2026-12-01"],
+        "after today",
+    );
+    assert!(!d.path("equipment/VX-0500.yaml").exists(), "a refused sale registers nothing");
+
+    d.ok(&["ticket", "receive", t, "--line", "CALD:1:VX-0002"]);
+    assert_eq!(d.ok(&["ticket", "ship", t, "--purpose", "sale", "--line", "CALD:1:VX-0500"]), "DO-2026-0001\n");
+    let files = d.git(&["show", "--name-only", "--format=", "HEAD"]);
+    assert!(files.contains("equipment/VX-0500.yaml") && files.contains("DO-2026-0001.yaml"), "{files}");
+    let unit: serde_yaml::Value = serde_yaml::from_str(&d.read("equipment/VX-0500.yaml")).unwrap();
+    assert_eq!(unit["customer"], "C-0001");
+    assert_eq!(unit["item"], "CALD");
+    assert_eq!(unit["sold_on"], "2026-11-27");
+    assert_eq!(unit["warranty_until"], "2028-11-26");
+    refused(&d, &["ticket", "ship", t, "--purpose", "sale", "--line", "CALD:1:VX-0500"], "already registered");
+    d.tkt(&["check"]).assert().success();
+}
+
+#[test]
+fn a_replacement_out_of_warranty_is_sold_and_invoiced_and_one_under_warranty_is_not() {
+    let d = priced_boiler_desk();
+    d.ok(&["ticket", "create", "--serial", "VX-0002", "--title", "Caldaia irreparabile"]);
+    let future = [
+        "ticket",
+        "ship",
+        "T-2026-0001",
+        "--purpose",
+        "replacement",
+        "--new-serial",
+        "VX-0100",
+        "--date",
+        "2026-12-01",
+    ];
+    refused(&d, &future, "after today");
+    assert!(!d.path("equipment/VX-0100.yaml").exists(), "a refused replacement registers nothing");
+    d.tkt(&["ticket", "ship", "T-2026-0001", "--purpose", "replacement", "--new-serial", "VX-0100"])
+        .assert()
+        .success()
+        .stdout("DO-2026-0001\n")
+        .stderr(predicate::str::contains("priced like a sale"));
+    let ddt = json(&d.ok(&["doc", "show", "DO-2026-0001", "--format", "json"]));
+    assert_eq!(ddt["lines"][0]["unit_price"], "1890.00");
+    assert!(d.ok(&["doc", "print", "DO-2026-0001"]).contains("Causale: vendita in sostituzione"));
+    d.ok(&["ticket", "invoice", "T-2026-0001"]);
+    let inv = json(&d.ok(&["doc", "show", "INV-2026-0001", "--format", "json"]));
+    assert_eq!(inv["sources"], serde_json::json!(["DO-2026-0001"]));
+    assert_eq!(inv["totals"]["total"], "2305.80", "1,890.00 + 22% VAT");
+    assert_eq!(inv["warranty"], false);
+    assert_eq!(inv["lines"][0]["serial"], "VX-0100");
+
+    d.ok(&["ticket", "create", "--serial", "VX-0001", "--title", "Caldaia in garanzia da sostituire"]);
+    d.ok(&["ticket", "ship", "T-2026-0002", "--purpose", "replacement", "--new-serial", "VX-0101"]);
+    let ddt = json(&d.ok(&["doc", "show", "DO-2026-0002", "--format", "json"]));
+    assert!(ddt["lines"][0]["unit_price"].is_null(), "a warranty replacement costs nothing: {ddt}");
+    assert!(d.ok(&["doc", "print", "DO-2026-0002"]).contains("Causale: sostituzione in garanzia"));
+    refused(&d, &["ticket", "invoice", "T-2026-0002"], "nothing to invoice");
+    d.tkt(&["check"]).assert().success();
 }

@@ -178,7 +178,7 @@ fn a_condominium_withholds_four_percent_and_owes_the_rest() {
     let inv = invoiced(&d);
     assert_eq!(inv["totals"]["total"], "54.90");
     assert_eq!(inv["withholding"]["amount"], "1.80", "4% of the taxable 45.00");
-    assert!(d.ok(&["doc", "print", "INV-2026-0001"]).contains("NETTO A PAGARE: 53.10"));
+    assert!(d.ok(&["doc", "print", "INV-2026-0001"]).contains("NETTO A PAGARE: 53,10 €"));
     d.ok(&["doc", "pay", "INV-2026-0001"]);
     let pay = json(&d.ok(&["doc", "show", "PAY-2026-0001", "--format", "json"]));
     assert_eq!(pay["amount"], "53.10", "the condominium pays the total less what it withholds");
@@ -271,4 +271,42 @@ fn a_deferred_invoice_lists_its_delivery_notes_and_each_line_its_date() {
     assert!(inv["lines"][0]["description"].as_str().unwrap().ends_with("(DO-2026-0001 2026-11-27)"));
     let print = d.ok(&["doc", "print", "INV-2026-0001"]);
     assert!(print.contains("Fattura differita, art. 21 c. 4 DPR 633/72: DDT DO-2026-0001 del 27/11/2026"), "{print}");
+}
+
+#[test]
+fn printed_amounts_payment_terms_iban_and_materials_read_the_italian_way() {
+    let d = billing_desk();
+    let config = d.read("tkt.toml").replace("[company]\n", "[company]\niban = \"IT60X0542811101000000123456\"\n");
+    d.write("tkt.toml", &config);
+    d.git(&["commit", "-qam", "iban"]);
+    d.ok(&["ticket", "create", "--serial", "VX-0002", "--title", "Impianto"]);
+    // 30 h × 45.00 + 10 × 185.00 = 3,200.00; VAT 22% = 704.00; total 3,904.00.
+    d.ok(&["ticket", "work", "T-2026-0001", "--hours", "30", "--material", "PART:10"]);
+    let wr = d.ok(&["doc", "print", "WR-2026-0001"]);
+    assert!(wr.contains("Materiale: PART Scheda elettronica x 10"), "{wr}");
+    assert!(d.ok(&["doc", "print", "WR-2026-0001", "--format", "html"]).contains("<td>Scheda elettronica</td>"));
+
+    d.ok(&["ticket", "invoice", "T-2026-0001", "--method", "bonifico bancario"]);
+    let text = d.ok(&["doc", "print", "INV-2026-0001"]);
+    for expected in [
+        "10 pz x 185,00 € = 1.850,00 €",
+        "Imponibile 22%: 3.200,00 €  IVA: 704,00 €",
+        "TOTALE: 3.904,00 €",
+        "Termini di pagamento: 30 gg data fattura\n",
+        "Modalità di pagamento: bonifico bancario\n",
+        "IBAN: IT60X0542811101000000123456\n",
+        "Scadenza: 27/12/2026\n",
+    ] {
+        assert!(text.contains(expected), "{expected:?} missing from:\n{text}");
+    }
+    assert!(!text.contains("EUR") && !text.contains("3904.00"), "{text}");
+    let html = d.ok(&["doc", "print", "INV-2026-0001", "--format", "html"]);
+    assert!(html.contains("3.904,00 €") && html.contains("IBAN: IT60X0542811101000000123456"), "{html}");
+
+    d.ok(&["ticket", "work", "T-2026-0001", "--hours", "1"]);
+    d.ok(&["ticket", "invoice", "T-2026-0001", "--method", "contanti"]);
+    let cash = d.ok(&["doc", "print", "INV-2026-0002"]);
+    assert!(cash.contains("Modalità di pagamento: contanti") && !cash.contains("IBAN"), "{cash}");
+    d.ok(&["doc", "pay", "INV-2026-0002"]);
+    assert!(d.ok(&["doc", "print", "PAY-2026-0001"]).contains("Importo: 54,90 €"));
 }

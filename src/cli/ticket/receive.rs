@@ -1,11 +1,12 @@
+use chrono::NaiveDate;
 use clap::Args;
 
 use crate::model::{DdtReason, Instant, Rate, TransportBy};
-use crate::ops::delivery::{self, Transport};
+use crate::ops::delivery::{self, TheirDdt, Transport};
 use crate::Result;
 
 use super::super::doc::DocArgs;
-use super::super::{vocabulary, Ctx};
+use super::super::{parse_date, vocabulary, Ctx};
 
 /// How goods travel, shared by receive and ship.
 #[derive(Debug, Args, Default)]
@@ -22,9 +23,15 @@ pub struct TransportArgs {
     /// Who carries the goods: sender, recipient or carrier.
     #[arg(long, value_parser = vocabulary::<TransportBy>(TransportBy::TEXTS))]
     pub transport_by: Option<TransportBy>,
-    /// The carrier's name, when a carrier carries them.
-    #[arg(long)]
+    /// The carrier's name (with --transport-by carrier, which it implies).
+    #[arg(long, value_name = "NAME")]
     pub carrier: Option<String>,
+    /// The carrier's address.
+    #[arg(long, value_name = "TEXT")]
+    pub carrier_address: Option<String>,
+    /// The carrier's Partita IVA.
+    #[arg(long, value_name = "P.IVA")]
+    pub carrier_vat: Option<String>,
     /// When the transport starts (RFC 3339, e.g. 2026-11-27T15:00:00+01:00).
     #[arg(long, value_parser = parse_instant)]
     pub transport_start: Option<Instant>,
@@ -38,6 +45,8 @@ impl TransportArgs {
             appearance: self.appearance,
             transport_by: self.transport_by,
             carrier: self.carrier,
+            carrier_address: self.carrier_address,
+            carrier_vat_number: self.carrier_vat,
             transport_start: self.transport_start,
         }
     }
@@ -57,6 +66,12 @@ pub struct TicketReceiveArgs {
     /// What is received: CODE:QTY[:SERIAL] (repeatable); the ticket's item and serial by default.
     #[arg(long = "line", value_name = "CODE:QTY[:SERIAL]")]
     pub lines: Vec<String>,
+    /// The number of the customer's own DDT the goods came with.
+    #[arg(long, value_name = "NUMBER")]
+    pub their_ddt: Option<String>,
+    /// The date of the customer's own DDT (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub their_ddt_date: Option<NaiveDate>,
     #[command(flatten)]
     pub transport: TransportArgs,
     #[command(flatten)]
@@ -66,6 +81,7 @@ pub struct TicketReceiveArgs {
 pub fn cmd_ticket_receive(ctx: &Ctx, args: TicketReceiveArgs) -> Result<()> {
     let opts = args.doc.options(ctx)?;
     let transport = args.transport.transport();
-    let id = ctx.run(|env| delivery::receive(env, &args.id, args.reason, &args.lines, transport, &opts))?;
+    let their = TheirDdt { number: args.their_ddt, date: args.their_ddt_date };
+    let id = ctx.run(|env| delivery::receive(env, &args.id, args.reason, &args.lines, their, transport, &opts))?;
     ctx.print_id(&id)
 }
