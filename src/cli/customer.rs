@@ -3,8 +3,7 @@
 use clap::{Args, Subcommand};
 
 use crate::model::Customer;
-use crate::model::Money;
-use crate::ops::query::{find_customers, statement, StatementLine};
+use crate::ops::query::{find_customers, statement};
 use crate::ops::{optional, records};
 use crate::{Error, Result};
 
@@ -54,7 +53,7 @@ pub struct CustomerCreateArgs {
 }
 
 /// The fields of a customer, shared by create and edit.
-#[derive(Debug, Args, Default)]
+#[derive(Debug, Args, Default, PartialEq)]
 pub struct CustomerFields {
     /// Company or person name (required to create).
     #[arg(long)]
@@ -104,31 +103,6 @@ pub struct CustomerFields {
 }
 
 impl CustomerFields {
-    fn is_empty(&self) -> bool {
-        let f = self;
-        [
-            &f.name,
-            &f.vat_number,
-            &f.tax_code,
-            &f.street,
-            &f.zip,
-            &f.city,
-            &f.province,
-            &f.country,
-            &f.email,
-            &f.phone,
-            &f.pec,
-            &f.sdi_code,
-            &f.payment_terms,
-            &f.notes,
-            &f.vat_rate,
-        ]
-        .iter()
-        .all(|v| v.is_none())
-            && f.reverse_charge.is_none()
-            && f.condominio.is_none()
-    }
-
     fn apply(self, c: &mut Customer) {
         if let Some(v) = self.name {
             c.name = v.trim().to_string();
@@ -168,23 +142,7 @@ pub fn run(ctx: &Ctx, cmd: CustomerCommand) -> Result<()> {
             ctx.out().record(format.format, &desk.load::<Customer>(&id)?)
         }
         CustomerCommand::Statement { id, format } => {
-            let lines = statement(&ctx.open_desk()?, &id)?;
-            let (d, b) = (|l: &StatementLine| l.date.to_string(), |v: Money| v.to_string());
-            let due_on = |l: &StatementLine| l.due_date.map(|d| d.to_string()).unwrap_or_default();
-            ctx.out().records(
-                format.format,
-                &lines,
-                &[
-                    ("invoice", &|l: &StatementLine| l.invoice.clone()),
-                    ("date", &d),
-                    ("invoiced", &|l: &StatementLine| b(l.invoiced)),
-                    ("credited", &|l: &StatementLine| b(l.credited)),
-                    ("paid", &|l: &StatementLine| b(l.paid)),
-                    ("refunded", &|l: &StatementLine| b(l.refunded)),
-                    ("due", &|l: &StatementLine| b(l.due)),
-                    ("due_date", &due_on),
-                ],
-            )
+            ctx.out().records(format.format, &statement(&ctx.open_desk()?, &id)?, &[])
         }
         CustomerCommand::Edit { id, fields } => cmd_customer_edit(ctx, &id, fields),
     }
@@ -201,7 +159,7 @@ fn cmd_customer_create(ctx: &Ctx, args: CustomerCreateArgs) -> Result<()> {
 }
 
 fn cmd_customer_edit(ctx: &Ctx, id: &str, fields: CustomerFields) -> Result<()> {
-    if fields.is_empty() {
+    if fields == CustomerFields::default() {
         return edit_in_editor::<Customer>(ctx, |env, edit| records::edit_master(env, id, edit));
     }
     ctx.run(|env| {

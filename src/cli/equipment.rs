@@ -54,7 +54,7 @@ pub enum EquipmentCommand {
     },
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Args, Default, PartialEq)]
 pub struct EquipmentFields {
     /// The item this unit is (required to create).
     #[arg(long)]
@@ -122,13 +122,7 @@ pub fn run(ctx: &Ctx, cmd: EquipmentCommand) -> Result<()> {
         }
         EquipmentCommand::Show { serial, format } => ctx.out().record(format.format, &desk.load::<Equipment>(&serial)?),
         EquipmentCommand::Edit { serial, fields } => {
-            if fields.item.is_none()
-                && fields.customer.is_none()
-                && fields.sold_on.is_none()
-                && fields.warranty_until.is_none()
-                && fields.location.is_none()
-                && fields.notes.is_none()
-            {
+            if fields == EquipmentFields::default() {
                 return edit_in_editor::<Equipment>(ctx, |env, edit| records::edit_master(env, &serial, edit));
             }
             ctx.run(|env| {

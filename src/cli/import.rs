@@ -6,8 +6,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
 
-use crate::intake::parse_receipt;
-use crate::ops::einvoice::record_receipts;
+use crate::ops::einvoice::import_receipts;
 use crate::ops::intake::{self, Delivered, MAX_FORM_BYTES};
 use crate::{Error, Result};
 
@@ -73,15 +72,8 @@ pub fn run(ctx: &Ctx, cmd: ImportCommand) -> Result<()> {
             done.failure().map_or(Ok(()), Err)
         }
         ImportCommand::Sdi { files } => {
-            let mut receipts = Vec::new();
-            for f in &files {
-                let path = ctx.cwd().join(f);
-                let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
-                receipts.push(parse_receipt(&bytes).ok_or_else(|| {
-                    Error::refused(format!("{}: not an SDI receipt (RC, NS, MC, NE, DT, AT)", path.display()))
-                })?);
-            }
-            for (id, _) in ctx.run(|env| record_receipts(env, &receipts))? {
+            let files: Vec<PathBuf> = files.iter().map(|f| ctx.cwd().join(f)).collect();
+            for (id, _) in ctx.run(|env| import_receipts(env, &files))? {
                 ctx.print_id(&id)?;
             }
             Ok(())

@@ -35,7 +35,7 @@ pub enum ItemCommand {
 }
 
 /// The fields of an item, shared by create and edit.
-#[derive(Debug, Args)]
+#[derive(Debug, Args, Default, PartialEq)]
 pub struct ItemFields {
     /// What the item is (required to create).
     #[arg(long)]
@@ -63,17 +63,6 @@ pub struct ItemFields {
 }
 
 impl ItemFields {
-    fn is_empty(&self) -> bool {
-        self.description.is_none()
-            && self.kind.is_none()
-            && self.unit.is_none()
-            && self.price.is_none()
-            && self.vat_rate.is_none()
-            && self.serial_tracked.is_none()
-            && self.serial_pattern.is_none()
-            && self.warranty_months.is_none()
-    }
-
     fn apply(self, i: &mut Item) {
         if let Some(d) = self.description {
             i.description = d.trim().to_string();
@@ -125,7 +114,7 @@ pub fn run(ctx: &Ctx, cmd: ItemCommand) -> Result<()> {
             ctx.out().record(format.format, &desk.load::<Item>(&code)?)
         }
         ItemCommand::Edit { code, fields } => {
-            if fields.is_empty() {
+            if fields == ItemFields::default() {
                 return edit_in_editor::<Item>(ctx, |env, edit| records::edit_master(env, &code, edit));
             }
             ctx.run(|env| {

@@ -53,7 +53,7 @@ pub struct StateCreateArgs {
     pub order: Option<i64>,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Args, Default, PartialEq)]
 pub struct StateEditArgs {
     pub id: String,
     /// New display name.
@@ -134,14 +134,7 @@ fn print_states(ctx: &Ctx, f: FormatArg, states: &[State]) -> Result<()> {
 }
 
 fn cmd_state_edit(ctx: &Ctx, args: StateEditArgs) -> Result<()> {
-    let no_flags = args.name.is_none()
-        && args.description.is_none()
-        && args.closed.is_none()
-        && !args.initial
-        && args.transitions.is_none()
-        && args.add.is_empty()
-        && args.remove.is_empty()
-        && args.order.is_none();
+    let no_flags = args == StateEditArgs { id: args.id.clone(), ..Default::default() };
     if no_flags {
         return edit_in_editor(ctx, |env, edit| records::edit_state(env, &args.id, edit));
     }

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 
 use crate::einvoice::{check, fattura, file_name, Export};
 use crate::files::write_atomic;
-use crate::intake::Receipt;
+use crate::intake::{parse_receipt, Receipt};
 use crate::model::{DocKind, Document};
 use crate::rules::refuse_if_any;
 use crate::{Error, Result};
@@ -225,6 +225,19 @@ pub fn sdi_errors(doc: &Document) -> Vec<String> {
             format!("{} {}", text("code"), text("description"))
         })
         .collect()
+}
+
+/// Reads SDI's receipts from files and records them; a file that is not a receipt is
+/// refused, naming it, before anything is recorded.
+pub fn import_receipts(env: &Env, files: &[PathBuf]) -> Result<Vec<(String, String)>> {
+    let mut receipts = Vec::new();
+    for path in files {
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        receipts.push(parse_receipt(&bytes).ok_or_else(|| {
+            Error::refused(format!("{}: not an SDI receipt (RC, NS, MC, NE, DT, AT)", path.display()))
+        })?);
+    }
+    record_receipts(env, &receipts)
 }
 
 /// Records SDI's receipts against the documents whose e-invoice they are about (by file

@@ -160,7 +160,7 @@ pub fn transition(env: &Env, id: &str, state: &str, note: Option<String>) -> Res
 }
 
 /// Changes to a ticket's fields; `None` leaves a field alone, empty text clears it.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct TicketChanges {
     pub title: Option<String>,
     pub customer: Option<String>,

@@ -39,9 +39,17 @@ pub struct Output<W: Write> {
 pub type Column<'a, T> = (&'a str, &'a dyn Fn(&T) -> String);
 
 impl<W: Write> Output<W> {
-    /// Prints records in the chosen format, using `columns` for the table.
+    /// Prints records in the chosen format, using `columns` for the table; with no columns,
+    /// the table has one per field of the records, in their order.
     pub fn records<T: Serialize>(&mut self, format: Format, records: &[T], columns: &[Column<T>]) -> Result<()> {
         match format {
+            Format::Table if columns.is_empty() => {
+                let objects: Vec<Value> = records.iter().map(|r| serde_json::to_value(r).unwrap_or_default()).collect();
+                let keys: Vec<String> =
+                    objects.first().and_then(Value::as_object).map(|o| o.keys().cloned().collect()).unwrap_or_default();
+                let rows = objects.iter().map(|o| keys.iter().map(|k| text(&o[k])).collect::<Vec<_>>());
+                self.table(keys.iter().map(|k| k.to_uppercase()), rows)
+            }
             Format::Table => {
                 let headers = columns.iter().map(|c| c.0.to_uppercase());
                 let rows = records.iter().map(|r| columns.iter().map(|c| (c.1)(r)).collect::<Vec<_>>());

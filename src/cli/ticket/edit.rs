@@ -48,31 +48,7 @@ pub struct TicketEditArgs {
     pub resolve: Vec<String>,
 }
 
-impl TicketEditArgs {
-    fn has_changes(&self) -> bool {
-        self.title.is_some()
-            || self.customer.is_some()
-            || self.item.is_some()
-            || self.serial.is_some()
-            || self.warranty.warranty
-            || self.warranty.no_warranty
-            || self.warranty.warranty_override.is_some()
-            || self.priority.is_some()
-            || self.category.is_some()
-            || self.assignee.is_some()
-            || self.problem.is_some()
-            || self.solution.is_some()
-            || self.due.is_some()
-            || !self.set.is_empty()
-            || !self.clear.is_empty()
-            || !self.resolve.is_empty()
-    }
-}
-
 pub fn cmd_ticket_edit(ctx: &Ctx, args: TicketEditArgs) -> Result<()> {
-    if !args.has_changes() {
-        return edit_in_editor(ctx, |env, edit| ticket::edit_by_hand(env, &args.id, edit));
-    }
     let changes = TicketChanges {
         problem: args.problem.map(|p| ctx.text_arg(&p)).transpose()?,
         solution: args.solution.map(|s| ctx.text_arg(&s)).transpose()?,
@@ -89,5 +65,9 @@ pub fn cmd_ticket_edit(ctx: &Ctx, args: TicketEditArgs) -> Result<()> {
         clear: args.clear,
         resolve: args.resolve,
     };
+    // No flag at all: the ticket opens in $EDITOR.
+    if changes == TicketChanges::default() {
+        return edit_in_editor(ctx, |env, edit| ticket::edit_by_hand(env, &args.id, edit));
+    }
     ctx.run(|env| ticket::edit(env, &args.id, changes))
 }
