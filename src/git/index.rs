@@ -46,14 +46,14 @@ impl IndexLock {
         }
     }
 
-    /// Writes the index for `staged` and releases the lock. Returns `Ok(false)`, having
-    /// changed nothing and released the lock, when the index is in a form left to libgit2.
+    /// The new index for `staged`, made before the commit so that nothing is committed
+    /// when the index cannot follow; `None` when the index is in a form left to libgit2.
     /// `workdir` is where the entries' files are, to tell a racily clean entry from one
     /// whose file changed unseen.
-    pub fn update(mut self, staged: &[Staged], workdir: &Path) -> Result<bool> {
+    pub fn prepare(&self, staged: &[Staged], workdir: &Path) -> Result<Option<Vec<u8>>> {
         let old = match fs::read(&self.index) {
             Ok(data) => data,
-            Err(e) if e.kind() == ErrorKind::NotFound => return Ok(false),
+            Err(e) if e.kind() == ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(Error::io(&self.index, e)),
         };
         let stamp = fs::metadata(&self.index).map_err(|e| Error::io(&self.index, e))?;
@@ -68,8 +68,8 @@ impl IndexLock {
                 _ => false,
             }
         };
-        let Some(new) = merged(&old, staged, stamp.mtime() as u32, &changed_unseen) else {
-            return Ok(false);
+        let Some(mut new) = merged(&old, staged, stamp.mtime() as u32, &changed_unseen) else {
+            return Ok(None);
         };
         // Checking the old checksum and hashing the new file take one core each.
         let (old_ok, new_hash) = std::thread::scope(|s| {
@@ -78,14 +78,16 @@ impl IndexLock {
             (check.join().unwrap_or(false), hash)
         });
         if !old_ok {
-            return Ok(false);
+            return Ok(None);
         }
+        new.extend_from_slice(new_hash.as_slice());
+        Ok(Some(new))
+    }
+
+    /// Writes a prepared index in place of the old one and releases the lock.
+    pub fn write(mut self, index: &[u8]) -> Result<()> {
         let mut file = self.file.take().expect("a lock is used once");
-        file.write_all(&new)
-            .and_then(|()| file.write_all(new_hash.as_slice()))
-            .and_then(|()| fs::rename(&self.lock, &self.index))
-            .map_err(|e| Error::io(&self.index, e))?;
-        Ok(true)
+        file.write_all(index).and_then(|()| fs::rename(&self.lock, &self.index)).map_err(|e| Error::io(&self.index, e))
     }
 }
 

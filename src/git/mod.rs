@@ -133,6 +133,20 @@ impl Repo {
         let tree_id = update.create_updated(repo, &base_tree)?;
         #[cfg(unix)]
         let index_lock = index::IndexLock::acquire(self.repo.path().join("index"))?;
+        #[cfg(unix)]
+        let prepared = index_lock.prepare(&staged, self.workdir())?;
+        #[cfg(not(unix))]
+        let prepared: Option<Vec<u8>> = None;
+        if prepared.is_none() {
+            // libgit2 will stage the files: make sure it can read this index (a split or
+            // sparse index it cannot) before anything is committed.
+            repo.index().map_err(|e| {
+                Error::refused(format!("git's index is in a form tkt cannot update: {}", e.message())).with_hint(
+                    "turn the split or sparse index off: `git update-index --no-split-index` and \
+                     `git config core.splitIndex false`",
+                )
+            })?;
+        }
         let commit = if head.is_some() && tree_id == base_tree.id() {
             None
         } else {
@@ -142,8 +156,12 @@ impl Repo {
             Some(repo.commit(Some("HEAD"), &sig, &sig, &crate::render::visible(message), &tree, &parents)?)
         };
         #[cfg(unix)]
-        if index_lock.update(&staged, self.workdir())? {
-            return Ok(commit);
+        match prepared {
+            Some(index) => {
+                index_lock.write(&index)?;
+                return Ok(commit);
+            }
+            None => drop(index_lock),
         }
         self.stage_with_libgit2(&staged)?;
         Ok(commit)

@@ -252,3 +252,20 @@ fn a_locked_git_index_is_reported_as_busy_and_nothing_is_half_done() {
         .stderr(predicate::str::contains("index.lock"));
     assert!(lock.exists(), "another program's lock is left alone");
 }
+
+#[test]
+fn a_split_index_is_refused_before_anything_is_committed() {
+    let d = TestDesk::new();
+    d.ok(&["customer", "create", "--name", "Rossi"]);
+    d.git(&["update-index", "--split-index"]);
+    let (head, status) = (d.head(), d.status());
+    d.tkt(&["ticket", "create", "--customer", "C-0001", "--title", "x"])
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("git update-index --no-split-index"));
+    assert_eq!((d.head(), d.status()), (head, status), "nothing committed, nothing left");
+    assert!(!d.path("tickets/2026/T-2026-0001.yaml").exists());
+    d.git(&["update-index", "--no-split-index"]);
+    d.ok(&["ticket", "create", "--customer", "C-0001", "--title", "x"]);
+    assert_eq!(d.status(), "");
+}
