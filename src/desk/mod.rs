@@ -592,6 +592,7 @@ impl Desk {
         }
         if let Some(repo) = &self.repo {
             repo.commit_files(paths, message, author)?;
+            repo.collect_garbage_when_due();
         }
         self.written.borrow_mut().clear();
         self.journal().clear()?;

@@ -167,6 +167,26 @@ impl Repo {
         Ok(commit)
     }
 
+    /// Starts git's own housekeeping (`git gc --auto`, in the background) when git would:
+    /// when the sample folder `objects/17` holds more loose objects than `gc.auto` / 256.
+    /// Each write adds loose objects, and without this they pile up for ever.
+    pub fn collect_garbage_when_due(&self) {
+        let limit = self.repo.config().and_then(|c| c.get_i64("gc.auto")).unwrap_or(6700);
+        if limit <= 0 {
+            return;
+        }
+        let loose = std::fs::read_dir(self.repo.path().join("objects").join("17")).map_or(0, |d| d.count());
+        if loose as i64 > (limit + 255) / 256 {
+            let _ = std::process::Command::new("git")
+                .args(["gc", "--auto", "--quiet"])
+                .current_dir(self.workdir())
+                .stdin(std::process::Stdio::null())
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn();
+        }
+    }
+
     /// The blob a file is stored as. Git's only built-in clean filters (line endings and
     /// `$Id$`) leave a text without CR and without `$Id` as it is, so such a file is hashed
     /// straight away; anything else goes through libgit2's filters, which read the

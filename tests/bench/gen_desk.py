@@ -28,7 +28,7 @@ items = [("CALD", "Caldaia 24 kW", "1890.00", 22, "CV\\d{6}", 24), ("SPLIT", "Cl
          ("LABOUR", "Manodopera", "45.00", 22, None, None), ("PART", "Scheda elettronica", "185.00", 22, None, 12)]
 for code, desc, price, vat, pattern, months in items:
     write(f"items/{code}.yaml", f"code: {code}\ndescription: {desc}\nkind: goods\nunit: pz\nprice: '{price}'\nvat_rate: {vat}\n"
-          f"serial_tracked: {'true' if pattern else 'false'}\nserial_pattern: {repr(pattern) if pattern else 'null'}\nwarranty_months: {months or 'null'}\n")
+          f"serial_tracked: {'true' if pattern else 'false'}\nserial_pattern: {chr(39) + pattern + chr(39) if pattern else 'null'}\nwarranty_months: {months or 'null'}\n")
 for c in range(1, n_customers + 1):
     write(f"customers/C-{c:04d}.yaml", f"id: C-{c:04d}\nname: Cliente {c} S.r.l.\nvat_number: null\ntax_code: null\naddress:\n  street: Via Roma {c}\n  zip: '25100'\n  city: Brescia\n  province: BS\n  country: IT\nemail: cliente{c}@example.it\nphone: null\npec: null\nsdi_code: null\npayment_terms: 30 gg data fattura\nnotes: null\n")
 units = []

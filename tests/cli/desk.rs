@@ -269,3 +269,30 @@ fn a_split_index_is_refused_before_anything_is_committed() {
     d.ok(&["ticket", "create", "--customer", "C-0001", "--title", "x"]);
     assert_eq!(d.status(), "");
 }
+
+#[test]
+fn loose_objects_are_packed_by_git_when_git_would() {
+    let d = TestDesk::new();
+    d.ok(&["customer", "create", "--name", "Rossi"]);
+    // gc.auto = 256 means one loose object in the sample folder objects/17 is too many.
+    d.git(&["config", "gc.auto", "256"]);
+    let git_dir = std::path::PathBuf::from(d.git(&["rev-parse", "--absolute-git-dir"]).trim());
+    for i in 0..600 {
+        std::fs::write(d.path("scratch.txt"), format!("{i}\n")).unwrap();
+        d.git(&["hash-object", "-w", "scratch.txt"]);
+    }
+    std::fs::remove_file(d.path("scratch.txt")).unwrap();
+    let packs = || std::fs::read_dir(git_dir.join("objects/pack")).map_or(0, |e| e.count());
+    assert_eq!(packs(), 0, "a new desk has no pack yet");
+    d.ok(&["ticket", "create", "--customer", "C-0001", "--title", "x"]);
+    // The housekeeping runs in the background: give it a moment.
+    for _ in 0..100 {
+        if packs() > 0 && !git_dir.join("gc.pid").exists() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert!(packs() > 0, "git gc --auto packed the desk's objects");
+    d.git(&["fsck", "--strict"]);
+    assert_eq!(d.status(), "");
+}
