@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use crate::model::{Customer, DdtRef, DocKind, Document, Item, PaymentInfo, PaymentMethod, Ticket};
+use crate::model::{Customer, DdtRef, DocKind, Document, Equipment, Item, PaymentInfo, PaymentMethod, Ticket};
 use crate::rules::{
     apply_regime, condominium_withholding, due_date, invoice_lines, regime_of, stamp_duty, totals, unbilled,
 };
@@ -64,6 +64,16 @@ pub fn invoice_ticket(env: &Env, id: &str, opts: InvoiceOptions) -> Result<Invoi
     // A warranty invoice is one that bills nothing: a part billed on a warranty ticket
     // makes it an ordinary invoice.
     doc.warranty = Some(ticket.warranty && totals(&doc.lines).total.0.is_zero());
+    // Work under warranty says which unit and which warranty it falls under.
+    if let (true, Some(serial)) = (ticket.warranty, &ticket.serial) {
+        let unit: Option<Equipment> = desk.get(serial)?;
+        let until = unit.and_then(|u| u.warranty_until).map(|d| format!(", garanzia fino al {}", d.format("%d/%m/%Y")));
+        let line = format!("Intervento in garanzia sulla matricola {serial}{}", until.unwrap_or_default());
+        doc.notes = Some(match doc.notes.take() {
+            Some(notes) => format!("{line}\n{notes}"),
+            None => line,
+        });
+    }
     let terms = opts.terms.or(customer.payment_terms);
     doc.payment = Some(PaymentInfo {
         due_date: due_date(doc.date, terms.as_deref()),

@@ -157,7 +157,9 @@ fn warranty_work_carries_the_wording_and_reference_of_its_natura() {
     assert_eq!(inv["totals"]["vat"][0]["nature"], "N2.2");
     let note = inv["totals"]["vat"][0]["note"].as_str().unwrap();
     assert!(note.contains("artt. 2-3 DPR 633/72"), "{note}");
-    assert!(d.ok(&["doc", "print", "INV-2026-0001"]).contains(note));
+    let print = d.ok(&["doc", "print", "INV-2026-0001"]);
+    assert!(print.contains(note), "{print}");
+    assert!(print.contains("Intervento in garanzia sulla matricola VX-0001, garanzia fino al 31/05/2027"), "{print}");
 }
 
 #[test]
