@@ -64,15 +64,9 @@ impl Repo {
     /// The tree of `desk_dir` in each commit reachable from HEAD that has it, oldest first.
     fn trees_oldest_first(&self, desk_dir: &Path) -> Result<Vec<(Oid, Tree<'_>)>> {
         let rel = self.repo_path(desk_dir);
-        let mut walk = self.repo.revwalk()?;
-        match walk.push_head() {
-            Ok(()) => {}
-            Err(e) if matches!(e.code(), git2::ErrorCode::UnbornBranch | git2::ErrorCode::NotFound) => {
-                return Ok(vec![])
-            }
-            Err(e) => return Err(e.into()),
-        }
-        walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)?;
+        let Some(walk) = self.walk_from_head(Sort::TOPOLOGICAL | Sort::REVERSE)? else {
+            return Ok(vec![]);
+        };
         let mut trees = Vec::new();
         let mut last = None;
         for oid in walk {

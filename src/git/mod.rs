@@ -250,18 +250,24 @@ impl Repo {
         Ok(())
     }
 
-    /// Every commit reachable from HEAD that changed the desk file, oldest first.
-    pub fn file_history(&self, desk_path: &Path) -> Result<Vec<Revision>> {
-        let rel = self.repo_path(desk_path);
+    /// The commits reachable from HEAD in `order`; `None` before the first commit.
+    fn walk_from_head(&self, order: git2::Sort) -> Result<Option<git2::Revwalk<'_>>> {
         let mut walk = self.repo.revwalk()?;
         match walk.push_head() {
             Ok(()) => {}
-            Err(e) if matches!(e.code(), git2::ErrorCode::UnbornBranch | git2::ErrorCode::NotFound) => {
-                return Ok(vec![])
-            }
+            Err(e) if matches!(e.code(), git2::ErrorCode::UnbornBranch | git2::ErrorCode::NotFound) => return Ok(None),
             Err(e) => return Err(e.into()),
         }
-        walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::TIME | git2::Sort::REVERSE)?;
+        walk.set_sorting(order)?;
+        Ok(Some(walk))
+    }
+
+    /// Every commit reachable from HEAD that changed the desk file, oldest first.
+    pub fn file_history(&self, desk_path: &Path) -> Result<Vec<Revision>> {
+        let rel = self.repo_path(desk_path);
+        let Some(walk) = self.walk_from_head(git2::Sort::TOPOLOGICAL | git2::Sort::TIME | git2::Sort::REVERSE)? else {
+            return Ok(vec![]);
+        };
         let mut out = Vec::new();
         for oid in walk {
             let commit = self.repo.find_commit(oid?)?;
