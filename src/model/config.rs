@@ -283,6 +283,13 @@ pub struct Intake {
     /// A message with more attachments than this is refused.
     #[serde(default = "Intake::default_attachments")]
     pub max_attachments: usize,
+    /// The state a closed ticket moves to when its customer writes again; none keeps it
+    /// closed and lists it as a reply after close.
+    #[serde(default)]
+    pub reopen: Option<String>,
+    /// What a `[T-…]` tag from someone who is not the ticket's customer becomes.
+    #[serde(default)]
+    pub stranger_tag: StrangerTag,
 }
 
 impl Default for Intake {
@@ -293,6 +300,8 @@ impl Default for Intake {
             max_attachment_bytes: Self::default_attachment_bytes(),
             max_parts: Self::default_parts(),
             max_attachments: Self::default_attachments(),
+            reopen: None,
+            stranger_tag: StrangerTag::Request,
         }
     }
 }
@@ -310,6 +319,18 @@ impl Intake {
     fn default_attachments() -> usize {
         20
     }
+}
+
+/// What a message tagged with a ticket's id becomes when its sender is not that
+/// ticket's customer (its e-mail or PEC).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StrangerTag {
+    /// A new request, linked to the ticket (`related`).
+    #[default]
+    Request,
+    /// A note on the ticket, flagged with a warning.
+    Note,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
