@@ -473,6 +473,10 @@ max_message_bytes = 26214400
 max_attachment_bytes = 10485760
 max_parts = 200
 max_attachments = 20
+# reopen = "in-progress"    # the state a closed ticket moves to when its customer writes
+#                           # again; unset, it stays closed and `ticket list --replied` lists it
+stranger_tag = "request"    # a [T-…] tag from someone who is not the ticket's customer:
+                            # "request" (a new request linked to it) or "note" (a flagged note)
 
 # Custom ticket fields, set with `tkt ticket create --set NAME=VALUE` and filtered
 # with `tkt ticket list --where NAME=VALUE`.
