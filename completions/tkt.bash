@@ -716,7 +716,7 @@ _tkt() {
             return 0
             ;;
         tkt__subcmd__customer__subcmd__create)
-            opts="-C -q -h -V --id --name --vat-number --tax-code --street --zip --city --province --country --email --phone --pec --sdi-code --payment-terms --notes --reverse-charge --condominio --vat-rate --desk --quiet --help --version"
+            opts="-C -q -h -V --id --allow-duplicate --name --vat-number --tax-code --street --zip --city --province --country --email --phone --pec --sdi-code --payment-terms --notes --reverse-charge --condominio --vat-rate --desk --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4586,7 +4586,7 @@ _tkt() {
             return 0
             ;;
         tkt__subcmd__ticket__subcmd__list)
-            opts="-r -n -f -C -q -h -V --state --open --closed --customer --assignee --priority --item --serial --warranty --since --until --text --where --sort --reverse --limit --format --desk --quiet --help --version"
+            opts="-r -n -f -C -q -h -V --state --open --closed --replied --customer --assignee --priority --item --serial --warranty --since --until --text --where --sort --reverse --limit --format --desk --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

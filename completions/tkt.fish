@@ -117,6 +117,7 @@ csv\t''"
 complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from list" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
 complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from list" -l open -d 'Only tickets in a state that is not closed'
 complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from list" -l closed -d 'Only tickets in a closed state'
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from list" -l replied -d 'Only closed tickets that received an e-mail after they were closed (a reply after close, see `[intake] reopen` in tkt.toml)'
 complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from list" -s r -l reverse -d 'Reverse the order'
 complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
 complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -490,6 +491,7 @@ complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcom
 false\t''"
 complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from create" -l vat-rate -d 'Bill at a reduced rate of tkt.toml ([billing.reduced_rates.NAME]); empty for none' -r
 complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from create" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
+complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from create" -l allow-duplicate -d 'Create it even when a customer with the same Partita IVA, codice fiscale or e-mail exists'
 complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
 complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
 complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
@@ -721,7 +723,7 @@ complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_
 complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
 complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from print" -s f -l format -d 'text for a terminal or a printer; html for one self-contained page with print CSS' -r -f -a "text\t''
 html\t''"
-complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from print" -s o -l output -d 'Write to FILE instead of standard output' -r -F
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from print" -s o -l output -d 'Write to FILE instead of standard output: a .txt file for text, .html for html; never a file inside the desk' -r -F
 complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from print" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
 complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from print" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
 complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from print" -s h -l help -d 'Print help'

@@ -85,7 +85,10 @@ impl Error {
         Error { kind, message: message.into(), location: None, hints: Vec::new(), broken_pipe: false }
     }
     /// Invalid input found in a file: a record or config that does not read (exit 4).
+    /// A value the message quotes is cut to [`MAX_QUOTED`] characters: an error shows
+    /// where the file is wrong, never its contents.
     pub fn invalid(location: Location, message: impl Into<String>) -> Self {
+        let message = shorten_quoted(&message.into());
         Error { location: Some(Box::new(location)), ..Self::new(ErrorKind::Refused, message) }
     }
     pub fn usage(message: impl Into<String>) -> Self {
@@ -146,6 +149,56 @@ impl From<git2::Error> for Error {
     }
 }
 
+/// The most characters of a quoted value an error message shows.
+pub const MAX_QUOTED: usize = 80;
+
+/// Cuts every quoted value in a message (`"…"` or `` `…` ``, as serde and toml quote
+/// them) longer than [`MAX_QUOTED`] characters, and the message itself to a few lines'
+/// worth: parsers put the value they did not expect into their message, and a value can be
+/// a whole file.
+pub fn shorten_quoted(message: &str) -> String {
+    let mut out = String::with_capacity(message.len().min(1024));
+    let mut chars = message.chars().peekable();
+    let mut quote: Option<char> = None;
+    let mut inside = 0usize;
+    while let Some(c) = chars.next() {
+        match quote {
+            None => {
+                if matches!(c, '"' | '`') {
+                    quote = Some(c);
+                    inside = 0;
+                }
+                out.push(c);
+            }
+            Some(q) if c == q => {
+                quote = None;
+                out.push(c);
+            }
+            Some(q) => {
+                inside += 1;
+                if inside <= MAX_QUOTED {
+                    out.push(c);
+                    if c == '\\' && q == '"' {
+                        if let Some(next) = chars.next() {
+                            out.push(next);
+                        }
+                    }
+                } else if inside == MAX_QUOTED + 1 {
+                    out.push('…');
+                }
+                if c == '\\' && q == '"' && inside > MAX_QUOTED {
+                    chars.next();
+                }
+            }
+        }
+    }
+    const MAX_MESSAGE: usize = 1000;
+    if out.chars().count() > MAX_MESSAGE {
+        out = out.chars().take(MAX_MESSAGE).chain(['…']).collect();
+    }
+    out
+}
+
 /// What tkt says when it panics: a bug of tkt, where it happened, and how to report it.
 pub fn bug_report(info: &std::panic::PanicHookInfo) -> String {
     let what = info
@@ -161,4 +214,20 @@ pub fn bug_report(info: &std::panic::PanicHookInfo) -> String {
          `tkt check` shows whether the desk needs attention",
         env!("CARGO_PKG_VERSION")
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_quoted_values_are_cut_short_ones_kept() {
+        let long = "x".repeat(5000);
+        let cut = shorten_quoted(&format!("invalid type: string \"{long}\", expected a boolean"));
+        assert_eq!(cut, format!("invalid type: string \"{}…\", expected a boolean", "x".repeat(MAX_QUOTED)));
+        let cut = shorten_quoted(&format!("unknown variant `{long}`, expected one of `low`, `high`"));
+        assert!(cut.ends_with("…`, expected one of `low`, `high`"), "{cut}");
+        assert_eq!(shorten_quoted("channel: \"pig\\\"eon\" is not one"), "channel: \"pig\\\"eon\" is not one");
+        assert!(shorten_quoted(&long).chars().count() <= 1001);
+    }
 }

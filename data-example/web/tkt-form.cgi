@@ -19,11 +19,25 @@ id=$(tkt -q -C "$DESK" import form - 2>"$err")
 status=$?
 errors=$(cat "$err"); rm -f "$err"
 
+# Only a refusal of the post itself ("the form post is not valid:", then one
+# "  field: problem" line each) is the visitor's to fix; any other error is the desk's
+# (a broken record, git, a full disk) and stays in the server's log, not on the page.
+fields=""
+if [ "$status" = 4 ] && printf '%s\n' "$errors" | head -n 1 | grep -q '^error: the form post is not valid:$'; then
+  fields=$(printf '%s\n' "$errors" | sed -n '2,$s/^  //p')
+fi
+
 case $status in
   0) code="200 OK"; message="Richiesta ricevuta: $id. Vi ricontatteremo al più presto." ;;
-  4) code="400 Bad Request"; message="Controllare i campi: $errors" ;;
   5) code="503 Service Unavailable"; message="Servizio occupato, riprovare tra un minuto." ;;
-  *) code="500 Internal Server Error"; message="Errore interno, riprovare più tardi." ;;
+  *)
+    if [ -n "$fields" ]; then
+      code="400 Bad Request"; message="Controllare i campi:
+$fields"
+    else
+      printf 'tkt-form.cgi: tkt exited %s: %s\n' "$status" "$errors" >&2
+      code="500 Internal Server Error"; message="Errore interno, riprovare più tardi."
+    fi ;;
 esac
 
 # Plain text, so nothing the visitor typed can run in the page.

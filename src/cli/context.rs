@@ -118,7 +118,13 @@ impl Ctx {
     /// Who is acting: `TKT_USER`, else git's `user.name`, else the login name.
     fn author(&self, desk: &Desk) -> Author {
         let (git_name, git_email) = desk.repo().map(|r| r.configured_user()).unwrap_or_default();
-        let name = self.user.clone().or(git_name).or_else(|| self.login.clone()).unwrap_or_else(|| "unknown".into());
+        let name = self.user.clone().or(git_name).or_else(|| self.login.clone()).unwrap_or_else(|| {
+            self.warn(
+                "no identity: commits are authored `unknown`; set TKT_USER, or `git config user.name NAME` \
+                 (and user.email) in the desk's repository",
+            );
+            "unknown".into()
+        });
         // git needs an address; without one configured, a local one that says so.
         let email = self.email.clone().or(git_email).unwrap_or_else(|| {
             let local: String =
@@ -161,7 +167,7 @@ impl Ctx {
 
     /// Standard output for records, fitted to the terminal.
     pub fn out(&self) -> Output<std::io::StdoutLock<'static>> {
-        Output { out: std::io::stdout().lock(), width: self.width, color: self.stdout_color }
+        Output { out: std::io::stdout().lock(), width: self.width, color: self.stdout_color, optional: vec![] }
     }
 
     /// Prints an id (or other result for scripts) alone on stdout.

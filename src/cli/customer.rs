@@ -48,6 +48,10 @@ pub struct CustomerCreateArgs {
     /// Give the id yourself instead of the next number.
     #[arg(long)]
     pub id: Option<String>,
+    /// Create it even when a customer with the same Partita IVA, codice fiscale or
+    /// e-mail exists.
+    #[arg(long)]
+    pub allow_duplicate: bool,
     #[command(flatten)]
     pub fields: CustomerFields,
 }
@@ -154,7 +158,7 @@ fn cmd_customer_create(ctx: &Ctx, args: CustomerCreateArgs) -> Result<()> {
     }
     let mut customer = Customer::default();
     args.fields.apply(&mut customer);
-    let id = ctx.run(|env| records::create_customer(env, customer, args.id))?;
+    let id = ctx.run(|env| records::create_customer(env, customer, args.id, args.allow_duplicate))?;
     ctx.print_id(&id)
 }
 

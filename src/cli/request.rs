@@ -142,7 +142,7 @@ fn cmd_request_list(ctx: &Ctx, args: RequestListArgs) -> Result<()> {
     let from = |r: &Request| {
         r.customer.clone().or_else(|| r.contact.email.clone()).or_else(|| r.contact.name.clone()).unwrap_or_default()
     };
-    ctx.out().records(
+    ctx.out().optional(&["received", "channel", "ticket"]).records(
         args.format.format,
         &requests,
         &[

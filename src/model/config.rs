@@ -284,6 +284,13 @@ pub struct Intake {
     /// A message with more attachments than this is refused.
     #[serde(default = "Intake::default_attachments")]
     pub max_attachments: usize,
+    /// The state a closed ticket moves to when its customer writes again; none keeps it
+    /// closed and lists it as a reply after close.
+    #[serde(default)]
+    pub reopen: Option<String>,
+    /// What a `[T-…]` tag from someone who is not the ticket's customer becomes.
+    #[serde(default)]
+    pub stranger_tag: StrangerTag,
 }
 
 impl Default for Intake {
@@ -294,6 +301,8 @@ impl Default for Intake {
             max_attachment_bytes: Self::default_attachment_bytes(),
             max_parts: Self::default_parts(),
             max_attachments: Self::default_attachments(),
+            reopen: None,
+            stranger_tag: StrangerTag::Request,
         }
     }
 }
@@ -311,6 +320,18 @@ impl Intake {
     fn default_attachments() -> usize {
         20
     }
+}
+
+/// What a message tagged with a ticket's id becomes when its sender is not that
+/// ticket's customer (its e-mail or PEC).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StrangerTag {
+    /// A new request, linked to the ticket (`related`).
+    #[default]
+    Request,
+    /// A note on the ticket, flagged with a warning.
+    Note,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
@@ -453,6 +474,10 @@ max_message_bytes = 26214400
 max_attachment_bytes = 10485760
 max_parts = 200
 max_attachments = 20
+# reopen = "in-progress"    # the state a closed ticket moves to when its customer writes
+#                           # again; unset, it stays closed and `ticket list --replied` lists it
+stranger_tag = "request"    # a [T-…] tag from someone who is not the ticket's customer:
+                            # "request" (a new request linked to it) or "note" (a flagged note)
 
 # Custom ticket fields, set with `tkt ticket create --set NAME=VALUE` and filtered
 # with `tkt ticket list --where NAME=VALUE`.

@@ -19,7 +19,7 @@ mod yaml;
 
 pub use config::{
     Billing, Company, Config, Cover, Creates, FieldDef, FieldType, FiscalNumbering, Intake, LocalSettings, ReducedRate,
-    StampDuty, CONFIG_FILE, DEFAULT_CONFIG,
+    StampDuty, StrangerTag, CONFIG_FILE, DEFAULT_CONFIG,
 };
 pub use customer::{Address, Customer, Party};
 pub use diff::{changed_fields, field_changes, value_changes, FieldChange};

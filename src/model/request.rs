@@ -27,6 +27,10 @@ pub struct Request {
     /// The ticket it was promoted to.
     #[serde(default)]
     pub ticket: Option<String>,
+    /// A ticket the message named (`[T-…]` in its subject) although its sender is not
+    /// that ticket's customer: a link to look at, not a promotion.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub related: Option<String>,
     /// The Message-ID of the e-mail it came from.
     #[serde(default)]
     pub message_id: Option<String>,

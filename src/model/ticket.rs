@@ -66,6 +66,9 @@ pub struct Note {
     /// Files stored under `attachments/<record-id>/`, desk-relative.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attachments: Vec<String>,
+    /// Why the note needs a second look (an e-mail from someone who is not the customer).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub warning: Option<String>,
     #[serde(flatten)]
     pub extra: Mapping,
 }
@@ -81,8 +84,18 @@ impl Note {
             message_id: None,
             thread: None,
             attachments: vec![],
+            warning: None,
             extra: Default::default(),
         }
+    }
+}
+
+impl Ticket {
+    /// The first e-mail that came after the ticket was closed, while it stays closed: a
+    /// customer wrote back and nobody has looked yet.
+    pub fn reply_after_close(&self) -> Option<&Note> {
+        let closed = self.closed_at?;
+        self.notes.iter().find(|n| n.source.as_deref() == Some("email") && n.at >= closed)
     }
 }
 

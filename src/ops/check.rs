@@ -15,7 +15,7 @@ use crate::model::{
 };
 use crate::rules::{
     balances, check_catalog, check_company, check_customer, check_document, check_equipment, check_item, check_request,
-    check_ticket, Problem, TicketRefs,
+    check_ticket, same_customer, Problem, TicketRefs,
 };
 use crate::{Error, Result};
 
@@ -125,8 +125,16 @@ pub fn check_desk(desk: &Desk) -> Result<Checked> {
     let mut add = |path: &PathBuf, problems: Vec<Problem>| {
         findings.extend(problems.into_iter().map(|p| Finding::new(path.display().to_string(), p.to_string())));
     };
-    for (path, c) in &customers {
+    for (i, (path, c)) in customers.iter().enumerate() {
         add(path, check_customer(c));
+        if let Some((first, field)) =
+            customers[..i].iter().find_map(|(_, other)| same_customer(other, c).map(|f| (other, f)))
+        {
+            add(
+                path,
+                vec![Problem::new(field, format!("the same as customer {} ({}): a duplicate?", first.id, first.name))],
+            );
+        }
     }
     for (path, i) in &items {
         add(path, check_item(i));

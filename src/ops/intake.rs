@@ -12,8 +12,8 @@ use crate::git::content_hash;
 use crate::intake::{
     find_tags, parse_form, parse_mail, safe_file_name, strip_quoted, too_many_parts, Attachment, Mail,
 };
-use crate::model::{Channel, Contact, Creates, Customer, Equipment, Kind, Note, Request, Ticket};
-use crate::rules::{refuse_if_any, Problem};
+use crate::model::{Channel, Contact, Creates, Customer, Equipment, Kind, Note, Request, StrangerTag, Ticket};
+use crate::rules::{refuse_if_any, transition as move_ticket, Problem};
 use crate::{Error, ErrorKind, Result};
 
 use super::request::{new_request, number_request, promote_request, Promotion};
@@ -227,8 +227,15 @@ fn deliver_mail(env: &Env, bytes: &[u8], index: &mut MessageIndex) -> Result<Del
     }
     let (message_id, thread) = (mail.message_id.clone(), mail.thread.clone());
     let delivered = match thread_of(desk, index, &mail)? {
-        Some(target) => note_from_mail(env, &target, &mail).map(|()| Delivered::Note(target))?,
-        None => request_from_mail(env, mail, bytes)?,
+        Some((target, by_tag)) => {
+            // A tag is text anyone can type: only the ticket's customer adds to it unchecked.
+            let stranger = if by_tag { stranger_to(desk, &target, &mail)? } else { None };
+            match (stranger, limits.stranger_tag) {
+                (Some(why), StrangerTag::Request) => request_from_mail(env, mail, bytes, Some((target, why)))?,
+                (why, _) => note_from_mail(env, &target, &mail, why).map(|()| Delivered::Note(target))?,
+            }
+        }
+        None => request_from_mail(env, mail, bytes, None)?,
     };
     // The next message of the same run sees this one.
     if let Some(home) = delivered.id() {
@@ -272,21 +279,43 @@ impl MessageIndex {
     }
 }
 
-/// The ticket or request a message answers: a `[T-2026-0042]` tag in the subject, else
-/// In-Reply-To or References naming a stored message, else Outlook's Thread-Index.
-fn thread_of(desk: &Desk, index: &MessageIndex, mail: &Mail) -> Result<Option<String>> {
+/// The ticket or request a message answers, and whether a tag found it: a
+/// `[T-2026-0042]` tag in the subject, else In-Reply-To or References naming a stored
+/// message, else Outlook's Thread-Index.
+fn thread_of(desk: &Desk, index: &MessageIndex, mail: &Mail) -> Result<Option<(String, bool)>> {
     for tag in find_tags(&mail.subject) {
         if desk.exists(Kind::Ticket, &tag) {
-            return Ok(Some(tag));
+            return Ok(Some((tag, true)));
         }
         if let Some(r) = desk.get::<Request>(&tag)? {
-            return Ok(Some(r.ticket.unwrap_or(r.id)));
+            return Ok(Some((r.ticket.unwrap_or(r.id), true)));
         }
     }
     if let Some(id) = mail.replies_to.iter().find_map(|m| index.by_message.get(m)) {
-        return Ok(Some(id.clone()));
+        return Ok(Some((id.clone(), false)));
     }
-    Ok(mail.thread.as_ref().and_then(|t| index.by_thread.get(t)).cloned())
+    Ok(mail.thread.as_ref().and_then(|t| index.by_thread.get(t)).map(|id| (id.clone(), false)))
+}
+
+/// Why the sender is a stranger to the ticket or request `target`: it has a customer, and
+/// the sender's address is neither that customer's e-mail nor its PEC.
+fn stranger_to(desk: &Desk, target: &str, mail: &Mail) -> Result<Option<String>> {
+    let customer = if desk.exists(Kind::Ticket, target) {
+        Some(desk.load::<Ticket>(target)?.customer)
+    } else {
+        desk.load::<Request>(target)?.customer
+    };
+    let Some(customer) = customer else { return Ok(None) };
+    let known = match &mail.from_address {
+        Some(a) => customer_by_email(desk, a)?.is_some_and(|c| c == customer),
+        None => false,
+    };
+    Ok((!known).then(|| {
+        format!(
+            "{} names {target} but is not the address of its customer {customer}",
+            mail.from_address.as_deref().unwrap_or("a sender without an address")
+        )
+    }))
 }
 
 fn sender(mail: &Mail) -> String {
@@ -307,7 +336,10 @@ fn mail_note(env: &Env, mail: &Mail, text: String, attachments: Vec<String>) -> 
     note
 }
 
-fn note_from_mail(env: &Env, target: &str, mail: &Mail) -> Result<()> {
+/// Adds a note to the ticket or request a message answers (`warning` flags a stranger's).
+/// A reply to a closed ticket reopens it in `[intake] reopen`, when set; otherwise the
+/// ticket stays closed and is listed as a reply after close.
+fn note_from_mail(env: &Env, target: &str, mail: &Mail, warning: Option<String>) -> Result<()> {
     let desk = &env.desk;
     let mut text = strip_quoted(&mail.text);
     if text.is_empty() {
@@ -319,21 +351,57 @@ fn note_from_mail(env: &Env, target: &str, mail: &Mail) -> Result<()> {
     if let Some(i) = full_text {
         text = excerpt(&text, &stored[i]);
     }
-    let note = mail_note(env, mail, text, stored);
+    let mut note = mail_note(env, mail, text, stored);
+    note.warning = warning;
+    let mut what = String::new();
     if desk.exists(Kind::Ticket, target) {
         let mut ticket: Ticket = desk.load(target)?;
         ticket.notes.push(note);
+        if ticket.closed_at.is_some() {
+            what = reply_after_close(env, &mut ticket)?;
+        }
         paths.push(desk.write(&ticket)?);
     } else {
         let mut request: Request = desk.load(target)?;
         request.notes.push(note);
         paths.push(desk.write(&request)?);
     }
-    env.commit(&paths, &format!("{target}: note by email from {}", mail.from_address.as_deref().unwrap_or("?")))
+    let from = mail.from_address.as_deref().unwrap_or("?");
+    env.commit(&paths, &format!("{target}: note by email from {from}{what}"))
+}
+
+/// Reopens a closed ticket that received a reply, in `[intake] reopen`; says why not, or
+/// that it stays closed. Returns what to add to the commit message.
+fn reply_after_close(env: &Env, ticket: &mut Ticket) -> Result<String> {
+    let Some(state) = env.desk.config.intake.reopen.clone() else {
+        env.warn(format!(
+            "{} is closed: the reply is added and the ticket is listed by `tkt ticket list --replied`",
+            ticket.id
+        ));
+        return Ok(String::new());
+    };
+    let from = ticket.state.clone();
+    let note = Some("reply by email after close".to_string());
+    match move_ticket(ticket, &env.desk.catalog()?, &state, env.now, env.actor(), note) {
+        Ok(()) => {
+            env.say(format!("{}: reopened, {from} -> {state}", ticket.id));
+            Ok(format!(", reopened {from} -> {state}"))
+        }
+        // A reply is never lost for a catalog that does not allow the move.
+        Err(e) => {
+            env.warn(format!(
+                "{}: not reopened ({}); it is listed by `tkt ticket list --replied`",
+                ticket.id, e.message
+            ));
+            Ok(String::new())
+        }
+    }
 }
 
 /// A new request from a message; the message itself is kept beside it as `message.eml`.
-fn request_from_mail(env: &Env, mail: Mail, raw: &[u8]) -> Result<Delivered> {
+/// `related` is a ticket or request its subject named although the sender is a stranger
+/// to it, and why.
+fn request_from_mail(env: &Env, mail: Mail, raw: &[u8], related: Option<(String, String)>) -> Result<Delivered> {
     let desk = &env.desk;
     let subject = if mail.subject.is_empty() { "(no subject)".to_string() } else { mail.subject.clone() };
     let mut request = new_request(env, Channel::Email, subject);
@@ -349,6 +417,10 @@ fn request_from_mail(env: &Env, mail: Mail, raw: &[u8]) -> Result<Delivered> {
     };
     if request.customer.is_none() {
         request.warnings.push(format!("unknown sender {}", mail.from_address.as_deref().unwrap_or("(no address)")));
+    }
+    if let Some((id, why)) = related {
+        request.related = Some(id);
+        request.warnings.push(why);
     }
     request.body = Some(mail.text.clone()).filter(|t| !t.is_empty());
     request.message_id = Some(mail.message_id.clone());

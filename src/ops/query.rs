@@ -24,6 +24,8 @@ pub struct TicketQuery {
     pub states: Vec<String>,
     pub open: bool,
     pub closed: bool,
+    /// Only closed tickets that received an e-mail after they were closed.
+    pub replied: bool,
     pub customer: Option<String>,
     /// `-` for unassigned tickets.
     pub assignee: Option<String>,
@@ -96,6 +98,7 @@ pub fn list_tickets(desk: &Desk, q: &TicketQuery) -> Result<Vec<Ticket>> {
     tickets.retain(|t| {
         let opened = t.opened_at.date_naive();
         indexed(&t.state, &t.customer, t.assignee.as_deref())
+            && (!q.replied || t.reply_after_close().is_some())
             && q.priority.is_none_or(|p| t.priority == p)
             && q.item.as_ref().is_none_or(|i| t.item.as_ref() == Some(i))
             && q.serial.as_ref().is_none_or(|s| t.serial.as_ref() == Some(s))

@@ -7,16 +7,31 @@ use crate::desk::Desk;
 use crate::model::{Customer, Equipment, Item, Kind, Record, State, Ticket};
 use chrono::NaiveDate;
 
-use crate::rules::{check_catalog, check_customer, check_equipment, check_item, refuse_if_any, warranty_end};
+use crate::rules::{
+    check_catalog, check_customer, check_equipment, check_item, refuse_if_any, same_customer, warranty_end,
+};
 use crate::{Error, Result};
 
 use super::edit::edit_record;
 use super::{optional, Env};
 
-/// Adds a customer with the id given, or the next number; returns its id.
-pub fn create_customer(env: &Env, mut customer: Customer, id: Option<String>) -> Result<String> {
+/// Adds a customer with the id given, or the next number; returns its id. A customer
+/// with the Partita IVA, codice fiscale or e-mail of an existing one is refused, naming
+/// it, unless `allow_duplicate`.
+pub fn create_customer(env: &Env, mut customer: Customer, id: Option<String>, allow_duplicate: bool) -> Result<String> {
     let _lock = env.lock()?;
     refuse_if_any("the customer", check_customer(&customer))?;
+    if !allow_duplicate {
+        for other in env.desk.load_all::<Customer>()? {
+            if let Some(field) = same_customer(&other, &customer) {
+                return Err(Error::refused(format!(
+                    "customer {} ({}) has the same {field}; nothing was written",
+                    other.id, other.name
+                ))
+                .with_hint("use that customer, or add --allow-duplicate if this is another one"));
+            }
+        }
+    }
     customer.id = match id {
         Some(id) => {
             Kind::Customer.check_id(&id)?;

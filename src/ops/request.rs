@@ -23,6 +23,7 @@ pub fn new_request(env: &Env, channel: Channel, subject: String) -> Request {
         body: None,
         item: None,
         serial: None,
+        related: None,
         status: RequestStatus::Open,
         ticket: None,
         message_id: None,
@@ -71,7 +72,9 @@ pub fn note(env: &Env, id: &str, text: String) -> Result<()> {
     }
     request.notes.push(Note::new(env.now, env.actor(), text));
     let path = env.desk.write(&request)?;
-    env.commit(&[path], &format!("{}: note", request.id))
+    env.commit(&[path], &format!("{}: note", request.id))?;
+    env.say(format!("{}: note added ({} in all)", request.id, request.notes.len()));
+    Ok(())
 }
 
 /// Closes an open request without a ticket, saying why in its notes.

@@ -60,10 +60,13 @@ pub fn create(env: &Env, draft: TicketDraft) -> Result<Ticket> {
 pub fn open_ticket(env: &Env, draft: TicketDraft) -> Result<(Ticket, PathBuf)> {
     let desk = &env.desk;
     require_serials(env, draft.serial.as_ref())?;
-    let unit: Option<Equipment> = match &draft.serial {
-        Some(s) => desk.get(s)?,
-        None => None,
-    };
+    let unit: Option<Equipment> =
+        match &draft.serial {
+            Some(s) => Some(desk.get(s)?.ok_or_else(|| {
+                Error::not_found("serial", s).with_hint("register the unit with `tkt equipment create`")
+            })?),
+            None => None,
+        };
     let customer = draft
         .customer
         .or_else(|| unit.as_ref().map(|u| u.customer.clone()))

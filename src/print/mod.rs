@@ -31,6 +31,14 @@ impl PrintFormat {
             PrintFormat::Html => "html",
         }
     }
+
+    /// The file extensions a page of this format may be written to.
+    pub fn file_extensions(self) -> &'static [&'static str] {
+        match self {
+            PrintFormat::Text => &["txt", "text"],
+            PrintFormat::Html => &["html", "htm"],
+        }
+    }
 }
 
 /// Everything a template sees.

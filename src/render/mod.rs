@@ -33,12 +33,21 @@ pub struct Output<W: Write> {
     /// Tables are cut to this width; `None` prints them whole (not a terminal).
     pub width: Option<usize>,
     pub color: bool,
+    /// Headers of columns a narrow table may leave out (see [`Output::optional`]).
+    pub optional: Vec<String>,
 }
 
 /// A table column: its header and how to get its text from a record.
 pub type Column<'a, T> = (&'a str, &'a dyn Fn(&T) -> String);
 
 impl<W: Write> Output<W> {
+    /// Columns (by header) that a table too wide for the width leaves out, the rightmost
+    /// first, before any column is cut: a narrow terminal shows fewer columns, whole.
+    pub fn optional(mut self, headers: &[&str]) -> Self {
+        self.optional = headers.iter().map(|h| h.to_uppercase()).collect();
+        self
+    }
+
     /// Prints records in the chosen format, using `columns` for the table; with no columns,
     /// the table has one per field of the records, in their order.
     pub fn records<T: Serialize>(&mut self, format: Format, records: &[T], columns: &[Column<T>]) -> Result<()> {
@@ -74,6 +83,15 @@ impl<W: Write> Output<W> {
         );
         if records.len() <= 1 {
             return Ok(());
+        }
+        if let Some(width) = self.width {
+            for c in dropped_columns(&records, &self.optional, width) {
+                for row in &mut records {
+                    if c < row.len() {
+                        row.remove(c);
+                    }
+                }
+            }
         }
         let natural: Vec<usize> = (0..records[0].len())
             .map(|c| records.iter().map(|r| r.get(c).map_or(0, |s| s.chars().count())).max().unwrap_or(0))
@@ -117,8 +135,8 @@ impl<W: Write> Output<W> {
     }
 
     /// CSV with one column per scalar field (nested objects as dotted names); list fields
-    /// such as notes are left out. Cells a spreadsheet would run as a formula are
-    /// neutralised with a leading apostrophe.
+    /// such as notes are left out. Cells a spreadsheet would run as a formula, headers
+    /// included, are neutralised with a leading apostrophe.
     pub fn csv<T: Serialize>(&mut self, records: &[T]) -> Result<()> {
         let rows: Vec<Vec<(String, String)>> = records
             .iter()
@@ -141,7 +159,8 @@ impl<W: Write> Output<W> {
             csv::ErrorKind::Io(io) => Error::from(io),
             other => Error::failure(format!("cannot write CSV: {other:?}")),
         };
-        w.write_record(&headers).map_err(csv_err)?;
+        // Headers come from field names, and a hand-added key is a stranger's text too.
+        w.write_record(headers.iter().map(|h| safe_cell(h))).map_err(csv_err)?;
         for row in rows {
             let cells =
                 headers.iter().map(|h| row.iter().find(|(k, _)| k == h).map(|(_, v)| safe_cell(v)).unwrap_or_default());
@@ -201,6 +220,27 @@ pub fn fit_widths(natural: &[usize], header: &[usize], room: usize) -> Vec<usize
     let floor = header[last].max(3).min(w[last]);
     w[last] -= over(&w).min(w[last] - floor);
     w
+}
+
+/// The optional columns to leave out, right to left, until the table fits `width` with
+/// every other column whole and the last at its floor; highest index first.
+fn dropped_columns(records: &[Vec<String>], optional: &[String], width: usize) -> Vec<usize> {
+    let n = records[0].len();
+    let natural: Vec<usize> =
+        (0..n).map(|c| records.iter().map(|r| r.get(c).map_or(0, |s| s.chars().count())).max().unwrap_or(0)).collect();
+    let need = |kept: &[usize]| -> usize {
+        kept.iter().map(|&c| if c + 1 == n { natural[c].min(MIN_FLEX_WIDTH) } else { natural[c] } + COLUMN_GAP).sum()
+    };
+    let mut kept: Vec<usize> = (0..n).collect();
+    let mut dropped = Vec::new();
+    for c in (1..n).rev().filter(|&c| optional.contains(&records[0][c])) {
+        if need(&kept) <= width {
+            break;
+        }
+        kept.retain(|&k| k != c);
+        dropped.push(c);
+    }
+    dropped
 }
 
 /// How [`flatten`] treats lists: CSV leaves them out, a card shows them.
@@ -323,7 +363,7 @@ mod tests {
 
     #[test]
     fn tables_fit_the_width() {
-        let mut o = Output { out: Vec::new(), width: Some(30), color: false };
+        let mut o = Output { out: Vec::new(), width: Some(30), color: false, optional: vec![] };
         let rows = vec![vec!["T-2026-0001".to_string(), "a very long title that does not fit anywhere".to_string()]];
         o.table(["ID".to_string(), "TITLE".to_string()], rows).unwrap();
         let text = String::from_utf8(o.out).unwrap();

@@ -6,6 +6,27 @@ use crate::model::{Channel, Customer, Equipment, Item, Request, RequestStatus};
 
 use super::{check_serial_pattern, check_tax_code, check_vat_number, Problem};
 
+/// The field by which `b` is the same customer as `a`: the same Partita IVA (with or
+/// without `IT`), codice fiscale or e-mail, compared without case or spaces.
+pub fn same_customer(a: &Customer, b: &Customer) -> Option<&'static str> {
+    let norm = |v: &Option<String>| {
+        v.as_deref()
+            .map(|s| s.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase())
+            .filter(|s| !s.is_empty())
+    };
+    let vat = |c: &Customer| norm(&c.vat_number).map(|v| v.strip_prefix("IT").map(str::to_string).unwrap_or(v));
+    let same = |x: Option<String>, y: Option<String>| x.is_some() && x == y;
+    if same(vat(a), vat(b)) {
+        Some("vat_number")
+    } else if same(norm(&a.tax_code), norm(&b.tax_code)) {
+        Some("tax_code")
+    } else if same(norm(&a.email), norm(&b.email)) {
+        Some("email")
+    } else {
+        None
+    }
+}
+
 /// Problems of a customer: empty name, a Partita IVA or Codice Fiscale whose check
 /// character is wrong (Italian customers), a malformed e-mail or SDI code.
 pub fn check_customer(c: &Customer) -> Vec<Problem> {

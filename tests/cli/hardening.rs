@@ -280,3 +280,23 @@ fn records_and_folders_that_are_symbolic_links_are_never_followed() {
     }
     assert!(!stdout.contains("SEGRETO"));
 }
+
+#[test]
+fn an_error_about_a_broken_record_quotes_a_short_excerpt_never_the_file() {
+    let d = TestDesk::example();
+    let path = "tickets/2026/T-2026-0012.yaml";
+    let secret = format!("SEGRETO{}", "x".repeat(20_000));
+    for (from, to) in [
+        ("warranty: ", format!("warranty: \"{secret}\"\nx_warranty: ")),
+        ("priority: ", format!("priority: {secret}\nx_priority: ")),
+    ] {
+        let text = d.read(path);
+        d.write(path, &text.replacen(from, &to, 1));
+        let out = d.tkt(&["ticket", "show", "T-2026-0012"]).output().unwrap();
+        assert_eq!(out.status.code(), Some(4));
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert!(stderr.contains(path) && stderr.contains("SEGRETO"), "{stderr}");
+        assert!(stderr.len() < 400, "an excerpt, not the value: {} bytes\n{stderr:.600}", stderr.len());
+        d.write(path, &text);
+    }
+}

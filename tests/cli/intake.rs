@@ -258,6 +258,13 @@ fn the_cgi_wrapper_turns_exit_codes_into_http_statuses() {
     assert!(ok.starts_with("Status: 200 OK") && ok.contains("R-2026-0004"), "{ok}");
     let bad = run("name=Anna&subject=x&description=y&consent=on");
     assert!(bad.starts_with("Status: 400 Bad Request") && bad.contains("email: is required"), "{bad}");
+
+    // A broken desk is the server's problem: a generic 500, nothing of the desk shown.
+    let path = "customers/C-0001.yaml";
+    d.write(path, &d.read(path).replace("name: ", "name: [secret internal text\n"));
+    let broken = run("name=Anna&email=anna%40example.it&subject=x&description=y&consent=on");
+    assert!(broken.starts_with("Status: 500 Internal Server Error"), "{broken}");
+    assert!(!broken.contains("customers/") && !broken.contains("secret") && !broken.contains("campi"), "{broken}");
 }
 
 #[test]
@@ -538,4 +545,91 @@ fn escape_sequences_a_stranger_sends_never_reach_the_terminal_or_a_commit_messag
     }
     assert!(d.ok(&["request", "show", "R-2026-0004"]).contains("Caldaia ␛]0;pwned␇␛[2J␛[31mrotta"));
     assert!(d.ok(&["doc", "print", "INV-2026-0005", "--format", "text"]).contains("Rossi ␛]0;pwned"));
+}
+
+fn tagged(from: &str, subject: &str, id: &str) -> String {
+    format!(
+        "From: {from}\nTo: assistenza@termoclimabianchi.example\nSubject: {subject}\n\
+         Date: Thu, 26 Nov 2026 10:00:00 +0100\nMessage-ID: <{id}@mail.example>\n\
+         Content-Type: text/plain; charset=utf-8\n\nLa caldaia si è fermata di nuovo.\n"
+    )
+}
+
+#[test]
+fn a_reply_to_a_closed_ticket_is_listed_and_marked_or_reopens_it() {
+    let d = TestDesk::example();
+    assert_eq!(d.ok(&["ticket", "list", "--replied", "--format", "json"]).trim(), "[]");
+    d.tkt(&["import", "email", "-"])
+        .write_stdin(tagged("Trattoria <info@damario.example>", "Re: [T-2026-0002] Forno", "closed-1"))
+        .assert()
+        .success()
+        .stdout("T-2026-0002\n")
+        .stderr(predicate::str::contains("T-2026-0002 is closed"));
+    let ids: Vec<String> =
+        serde_json::from_str::<Vec<serde_json::Value>>(&d.ok(&["ticket", "list", "--replied", "--format", "json"]))
+            .unwrap()
+            .iter()
+            .map(|t| t["id"].as_str().unwrap().to_string())
+            .collect();
+    assert_eq!(ids, ["T-2026-0002"]);
+    let show = d.ok(&["ticket", "show", "T-2026-0002"]);
+    assert!(show.contains("reply after close") && show.contains("info@damario.example"), "{show}");
+    assert!(!d.ok(&["ticket", "show", "T-2026-0003"]).contains("reply after close"));
+
+    // With [intake] reopen, the reply moves the ticket back to work.
+    let d = TestDesk::example();
+    d.write("tkt.toml", &format!("{}\n[intake]\nreopen = \"in-lavorazione\"\n", d.read("tkt.toml")));
+    d.git(&["commit", "-qam", "reopen replies"]);
+    d.tkt(&["import", "email", "-"])
+        .write_stdin(tagged("info@damario.example", "Re: [T-2026-0002] Forno", "closed-2"))
+        .assert()
+        .success()
+        .stdout("T-2026-0002\n");
+    let t: serde_json::Value =
+        serde_json::from_str(&d.ok(&["ticket", "show", "T-2026-0002", "--format", "json"])).unwrap();
+    assert_eq!(t["state"], "in-lavorazione");
+    assert!(t["closed_at"].is_null());
+    assert_eq!(
+        d.last_message(),
+        "T-2026-0002: note by email from info@damario.example, reopened chiuso -> in-lavorazione"
+    );
+    assert_eq!(d.ok(&["ticket", "list", "--replied", "--format", "json"]).trim(), "[]");
+    assert_eq!(d.status(), "");
+}
+
+#[test]
+fn a_ticket_tag_from_a_stranger_opens_a_linked_request_or_a_flagged_note() {
+    let d = TestDesk::example();
+    let before = d.read("tickets/2026/T-2026-0002.yaml");
+    d.tkt(&["import", "email", "-"])
+        .write_stdin(tagged("Intruso <chiunque@altrove.example>", "[T-2026-0002] scrivo anch'io", "stranger-1"))
+        .assert()
+        .success()
+        .stdout("R-2026-0004\n");
+    assert_eq!(d.read("tickets/2026/T-2026-0002.yaml"), before, "the other customer's ticket is untouched");
+    let r = request(&d, "R-2026-0004");
+    assert_eq!(r["related"], "T-2026-0002");
+    assert!(r["warnings"].to_string().contains("is not the address of its customer C-0002"), "{r}");
+
+    // The customer's own address still threads to the ticket.
+    d.tkt(&["import", "email", "-"])
+        .write_stdin(tagged("INFO@damario.example", "Re: [T-2026-0002] Forno", "own-1"))
+        .assert()
+        .success()
+        .stdout("T-2026-0002\n");
+
+    // With stranger_tag = "note", a flagged note instead.
+    let d = TestDesk::example();
+    d.write("tkt.toml", &format!("{}\n[intake]\nstranger_tag = \"note\"\n", d.read("tkt.toml")));
+    d.git(&["commit", "-qam", "notes from strangers"]);
+    d.tkt(&["import", "email", "-"])
+        .write_stdin(tagged("chiunque@altrove.example", "[T-2026-0015] ciao", "stranger-2"))
+        .assert()
+        .success()
+        .stdout("T-2026-0015\n");
+    let t: serde_json::Value =
+        serde_json::from_str(&d.ok(&["ticket", "show", "T-2026-0015", "--format", "json"])).unwrap();
+    let note = t["notes"].as_array().unwrap().last().unwrap().clone();
+    assert!(note["warning"].as_str().unwrap().contains("chiunque@altrove.example names T-2026-0015"), "{note}");
+    assert!(d.ok(&["ticket", "show", "T-2026-0015"]).contains("[warning: chiunque@altrove.example"));
 }

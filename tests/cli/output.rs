@@ -77,3 +77,58 @@ fn committed_completions_and_man_page_are_up_to_date() {
         );
     }
 }
+
+#[test]
+fn narrow_tables_leave_out_optional_columns_before_cutting_any() {
+    let d = TestDesk::example();
+    let narrow = |args: &[&str], width: &str| {
+        String::from_utf8(d.tkt(args).env("COLUMNS", width).output().unwrap().stdout).unwrap()
+    };
+    let out = narrow(&["ticket", "list"], "70");
+    assert!(out.lines().all(|l| l.chars().count() <= 70), "{out}");
+    let header = out.lines().next().unwrap();
+    assert!(header.contains("CUSTOMER") && header.contains("TITLE"), "{out}");
+    assert!(!header.contains("ASSIGNEE") && !header.split_whitespace().any(|h| h == "W"), "left out first:\n{out}");
+    assert!(!out.contains("2026-…") && !out.contains("nuo…"), "no column is cut to a stub:\n{out}");
+    let out = narrow(&["request", "list"], "50");
+    assert!(out.lines().all(|l| l.chars().count() <= 50), "{out}");
+    assert!(!out.contains('…') || out.lines().next().unwrap().contains("SUBJECT"), "{out}");
+    assert!(!out.lines().next().unwrap().contains("CHANNEL"), "{out}");
+}
+
+#[test]
+fn csv_headers_are_neutralised_like_cells() {
+    let d = TestDesk::example();
+    let path = "customers/C-0001.yaml";
+    d.write(path, &format!("{}'=HYPERLINK(\"http://x\")': 1\n", d.read(path)));
+    let csv = d.ok(&["customer", "list", "--format", "csv"]);
+    let header = csv.lines().next().unwrap();
+    assert!(header.contains("'=HYPERLINK") && !header.contains(",=HYPERLINK"), "{header}");
+}
+
+#[test]
+fn doc_print_writes_only_files_of_its_format_and_never_into_the_desk() {
+    let d = TestDesk::example();
+    let out = d.tmp.path().join("fattura.pdf");
+    d.tkt(&["doc", "print", "INV-2026-0001", "-o", out.to_str().unwrap()])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("a .pdf file cannot hold a text page"));
+    assert!(!out.exists());
+    d.tkt(&["doc", "print", "INV-2026-0001", "-f", "html", "-o", "../fattura.txt"]).assert().code(2);
+    let record = d.read("tickets/2026/T-2026-0012.yaml");
+    d.tkt(&["doc", "print", "INV-2026-0001", "-o", "tickets/2026/T-2026-0012.yaml"]).assert().code(2);
+    d.write("tkt.txt", "mine");
+    d.git(&["add", "tkt.txt"]);
+    d.git(&["commit", "-qm", "a note of mine"]);
+    let head = d.head();
+    d.tkt(&["doc", "print", "INV-2026-0001", "-o", "../desk/tkt.txt"])
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("inside the desk"));
+    assert_eq!(d.read("tkt.txt"), "mine");
+    assert_eq!(d.read("tickets/2026/T-2026-0012.yaml"), record);
+    assert_eq!(d.head(), head);
+    d.tkt(&["doc", "print", "INV-2026-0001", "-f", "html", "-o", "../fattura.html"]).assert().success();
+    assert!(d.tmp.path().join("fattura.html").exists());
+}

@@ -122,3 +122,43 @@ fn with_serial_numbers_off_equipment_and_serials_are_refused_with_a_hint() {
         predicate::str::contains("serial numbers are off").and(predicate::str::contains("serial_numbers = true")),
     );
 }
+
+#[test]
+fn a_second_customer_with_the_same_vat_tax_code_or_email_is_refused_naming_the_first() {
+    let d = TestDesk::example();
+    let (head, customers) = (d.head(), d.ok(&["customer", "list", "--format", "csv"]));
+    for (flag, value, field) in [
+        ("--vat-number", "IT02817340157", "vat_number"),
+        ("--tax-code", "rssmra85t10a562s", "tax_code"),
+        ("--email", "Info@DaMario.example", "email"),
+    ] {
+        d.tkt(&["customer", "create", "--name", "Doppione", flag, value])
+            .assert()
+            .code(4)
+            .stderr(predicate::str::contains(format!("has the same {field}")))
+            .stderr(predicate::str::contains("--allow-duplicate"));
+    }
+    d.tkt(&["customer", "create", "--name", "Doppione", "--email", "info@damario.example"])
+        .assert()
+        .stderr(predicate::str::contains("customer C-0002 (Ristorante Da Mario S.n.c.)"));
+    assert_eq!((d.head(), d.status()), (head, String::new()), "nothing was written");
+    assert_eq!(d.ok(&["customer", "list", "--format", "csv"]), customers);
+
+    d.tkt(&["check"]).assert().success();
+    assert_eq!(
+        d.ok(&[
+            "customer",
+            "create",
+            "--name",
+            "Da Mario, sede 2",
+            "--email",
+            "info@damario.example",
+            "--allow-duplicate"
+        ]),
+        "C-0007\n"
+    );
+    d.tkt(&["check"])
+        .assert()
+        .code(4)
+        .stdout(predicate::str::contains("customers/C-0007.yaml: email: the same as customer C-0002"));
+}

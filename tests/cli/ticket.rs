@@ -101,8 +101,8 @@ fn a_serial_of_another_customer_or_item_is_refused() {
         .stderr(predicate::str::contains("VX-0003 is a unit of CALD, not of SPLIT"));
     d.tkt(&["ticket", "create", "--customer", "C-0001", "--serial", "VX-9999", "--title", "x"])
         .assert()
-        .code(4)
-        .stderr(predicate::str::contains("unknown serial"));
+        .code(3)
+        .stderr(predicate::str::contains("serial VX-9999 not found"));
 }
 
 #[test]
@@ -353,4 +353,41 @@ fn a_title_of_dash_reads_standard_input() {
         .code(2)
         .stderr(predicate::str::contains("only one argument can be `-`"));
     assert_eq!(d.head(), head);
+}
+
+#[test]
+fn an_unknown_serial_is_not_found_and_a_request_note_says_what_it_did() {
+    let d = TestDesk::example();
+    let head = d.head();
+    d.tkt(&["ticket", "create", "--serial", "NOPE-123", "--title", "x"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("serial NOPE-123 not found"))
+        .stderr(predicate::str::contains("--customer").not());
+    assert_eq!((d.head(), d.status()), (head, String::new()));
+    d.tkt(&["ticket", "note", "T-2026-0012", "x"])
+        .assert()
+        .success()
+        .stdout("")
+        .stderr(predicate::str::contains("T-2026-0012: note added"));
+    d.tkt(&["request", "note", "R-2026-0001", "Richiamato"])
+        .assert()
+        .success()
+        .stdout("")
+        .stderr(predicate::str::contains("R-2026-0001: note added (1 in all)"));
+}
+
+#[test]
+fn a_commit_without_any_identity_says_how_to_set_one() {
+    let d = TestDesk::new();
+    d.tkt(&["customer", "create", "--name", "Rossi"])
+        .env_remove("TKT_USER")
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("warning: no identity").and(predicate::str::contains("TKT_USER")));
+    assert_eq!(d.git(&["log", "-1", "--format=%an <%ae>"]).trim(), "unknown <unknown@localhost>");
+    d.tkt(&["customer", "create", "--name", "Bianchi"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("identity").not());
 }

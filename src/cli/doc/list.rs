@@ -57,7 +57,7 @@ pub fn cmd_doc_list(ctx: &Ctx, args: DocListArgs) -> Result<()> {
     let status = |d: &Document| statuses.get(&d.id).cloned().unwrap_or_default();
     let amount =
         |d: &Document| if d.totals.is_some() || d.amount.is_some() { d.value().to_string() } else { String::new() };
-    ctx.out().records(
+    ctx.out().optional(&["ticket", "status"]).records(
         args.format.format,
         &docs,
         &[

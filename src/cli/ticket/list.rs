@@ -22,6 +22,10 @@ pub struct TicketListArgs {
     /// Only tickets in a closed state.
     #[arg(long)]
     pub closed: bool,
+    /// Only closed tickets that received an e-mail after they were closed (a reply after
+    /// close, see `[intake] reopen` in tkt.toml).
+    #[arg(long)]
+    pub replied: bool,
     /// Only tickets of this customer (C-0001).
     #[arg(long)]
     pub customer: Option<String>,
@@ -70,6 +74,7 @@ pub fn cmd_ticket_list(ctx: &Ctx, args: TicketListArgs) -> Result<()> {
         states: super::super::split_list(&args.state),
         open: args.open,
         closed: args.closed,
+        replied: args.replied,
         customer: args.customer,
         assignee: args.assignee,
         priority: args.priority,
@@ -97,7 +102,7 @@ pub fn print_tickets(ctx: &Ctx, desk: &Desk, format: Format, tickets: &[Ticket])
     };
     let customer = |t: &Ticket| names.get(&t.customer).cloned().unwrap_or_else(|| t.customer.clone());
     let opt = |v: &Option<String>| v.clone().unwrap_or_default();
-    ctx.out().records(
+    ctx.out().optional(&["prio", "opened", "assignee", "w"]).records(
         format,
         tickets,
         &[

@@ -38,6 +38,10 @@ pub fn cmd_ticket_show(ctx: &Ctx, args: TicketShowArgs) -> Result<()> {
         ("opened".into(), format!("{} by {}", t.opened_at, t.opened_by)),
         ("due".into(), t.due.map(|d| d.to_string()).unwrap_or_default()),
         ("closed".into(), t.closed_at.map(|d| d.to_string()).unwrap_or_default()),
+        (
+            "reply after close".into(),
+            t.reply_after_close().map(|n| format!("{} by {}", n.at.format("%Y-%m-%d %H:%M"), n.by)).unwrap_or_default(),
+        ),
         ("request".into(), opt(&t.request)),
     ];
     for (name, value) in &t.custom {
@@ -63,7 +67,10 @@ pub fn cmd_ticket_show(ctx: &Ctx, args: TicketShowArgs) -> Result<()> {
         let notes: Vec<String> = t
             .notes
             .iter()
-            .map(|n| format!("{} {}: {}", n.at.format("%Y-%m-%d %H:%M"), n.by, n.text.replace('\n', "\n    ")))
+            .map(|n| {
+                let flag = n.warning.as_ref().map(|w| format!(" [warning: {w}]")).unwrap_or_default();
+                format!("{} {}{flag}: {}", n.at.format("%Y-%m-%d %H:%M"), n.by, n.text.replace('\n', "\n    "))
+            })
             .collect();
         section("notes", &notes.join("\n"))?;
     }
