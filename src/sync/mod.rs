@@ -373,29 +373,44 @@ fn plan_merge(
     let ours_changed: BTreeSet<PathBuf> = repo.changed_paths(base, ours)?.into_iter().collect();
     let theirs_changed: Vec<PathBuf> = repo.changed_paths(base, theirs)?;
     let mut plan = MergePlan { files: BTreeMap::new(), renumbered: vec![], conflicts: vec![], kept: vec![] };
-    let mut collisions: Vec<PathBuf> = Vec::new();
+    let collisions = collisions(repo, &prefix, base, ours, theirs, &ours_changed, &theirs_changed)?;
+    let ids = new_numbers(desk, &prefix, &theirs_changed, &collisions)?;
+    // Our side of a file changed since the common ancestor is unpublished: references to
+    // our renumbered records follow them there, and nowhere else.
+    let ours_at = |path: &Path| -> Result<Option<FileState>> {
+        let state = repo.file_at(ours, path)?;
+        Ok(match state {
+            Some(s) if !ids.is_empty() => Some(rewritten(&prefix, path, &s, &ids)?.unwrap_or(s)),
+            other => other,
+        })
+    };
     for path in &theirs_changed {
         let t = repo.file_at(theirs, path)?;
         if !ours_changed.contains(path) {
             plan.files.insert(path.clone(), t);
             continue;
         }
-        let o = repo.file_at(ours, path)?;
-        if o == t {
+        if let Some(new_path) = collisions.iter().zip(&ids).find(|(c, _)| *c == path).map(|(_, (_, _, n))| n) {
+            // The remote's record keeps the path; ours moves to the new one.
+            plan.files.insert(new_path.clone(), ours_at(path)?);
+            plan.files.insert(path.clone(), t);
             continue;
         }
+        if repo.file_at(ours, path)? == t {
+            continue;
+        }
+        let o = ours_at(path)?;
         let b = match base {
             Some(c) => repo.file_at(c, path)?,
             None => None,
         };
         let rel = path.strip_prefix(&prefix).ok().map(Path::to_path_buf);
         let kind = rel.as_deref().and_then(Desk::kind_of_path);
-        let (Some(rel), Some(kind)) = (rel, kind) else {
+        let (Some(rel), Some(_)) = (rel, kind) else {
             return Err(Error::busy(format!("{} was changed both here and on the remote", path.display()))
                 .with_hint("it is not a tkt record: merge it with git (git merge), then run tkt sync again"));
         };
         match (&b, &o, &t) {
-            (None, Some(_), Some(_)) if kind.is_numbered() => collisions.push(path.clone()),
             (_, None, Some(_)) | (_, Some(_), None) => {
                 plan.kept.push(rel);
                 if o.is_none() {
@@ -428,31 +443,69 @@ fn plan_merge(
             (_, None, None) => {}
         }
     }
-    if !collisions.is_empty() {
-        renumber(desk, repo, &prefix, ours, theirs, &ours_changed, &theirs_changed, &collisions, &mut plan)?;
+    if ids.is_empty() {
+        return Ok(plan);
     }
+    let theirs_changed: BTreeSet<&PathBuf> = theirs_changed.iter().collect();
+    for path in ours_changed.iter().filter(|p| !theirs_changed.contains(p)) {
+        let Ok(rel) = path.strip_prefix(&prefix) else { continue };
+        let rel_str = rel.to_string_lossy().replace('\\', "/");
+        // Attachments this clone stored for a renumbered record move with it.
+        let attach_dir = |id: &str| format!("attachments/{id}/");
+        if let Some((old, new, _)) = ids.iter().find(|(old, _, _)| rel_str.starts_with(&attach_dir(old))) {
+            let moved = prefix.join(rel_str.replacen(&attach_dir(old), &attach_dir(new), 1));
+            plan.files.insert(moved, repo.file_at(ours, path)?);
+            plan.files.insert(path.clone(), None);
+            continue;
+        }
+        if let Some(state) = repo.file_at(ours, path)? {
+            if let Some(state) = rewritten(&prefix, path, &state, &ids)? {
+                plan.files.insert(path.clone(), Some(state));
+            }
+        }
+    }
+    plan.renumbered.extend(ids.into_iter().map(|(old, new, _)| (old, new)));
     Ok(plan)
 }
 
-/// Gives this clone's colliding records the next free numbers and rewrites every
-/// reference to them in the records this clone has not published yet.
-#[allow(clippy::too_many_arguments)]
-fn renumber(
-    desk: &Desk,
+/// The records both clones created under the same number since the common ancestor
+/// (ours is unpublished: the remote has its own record there).
+fn collisions(
     repo: &Repo,
     prefix: &Path,
+    base: Option<&str>,
     ours: &str,
     theirs: &str,
     ours_changed: &BTreeSet<PathBuf>,
     theirs_changed: &[PathBuf],
+) -> Result<Vec<PathBuf>> {
+    let mut found = Vec::new();
+    for path in theirs_changed.iter().filter(|p| ours_changed.contains(*p)) {
+        let numbered = path.strip_prefix(prefix).ok().and_then(Desk::kind_of_path).is_some_and(|k| k.is_numbered());
+        if !numbered || base.map(|b| repo.file_at(b, path)).transpose()?.flatten().is_some() {
+            continue;
+        }
+        let (o, t) = (repo.file_at(ours, path)?, repo.file_at(theirs, path)?);
+        if o.is_some() && t.is_some() && o != t {
+            found.push(path.clone());
+        }
+    }
+    Ok(found)
+}
+
+/// Gives this clone's colliding records the next free numbers: (old id, new id, new
+/// repository path) for each, in order. A fiscal document is never renumbered.
+fn new_numbers(
+    desk: &Desk,
+    prefix: &Path,
+    theirs_changed: &[PathBuf],
     collisions: &[PathBuf],
-    plan: &mut MergePlan,
-) -> Result<()> {
-    let mut ids: Vec<(String, String)> = Vec::new();
+) -> Result<Vec<(String, String, PathBuf)>> {
+    let mut ids = Vec::new();
     let mut taken: BTreeSet<PathBuf> = theirs_changed.iter().cloned().collect();
     for path in collisions {
         let rel = path.strip_prefix(prefix).unwrap_or(path);
-        let kind = Desk::kind_of_path(rel).expect("collisions are records");
+        let Some(kind) = Desk::kind_of_path(rel) else { continue };
         if let Kind::Document(d) = kind {
             if d.is_fiscal() {
                 return Err(Error::busy(format!(
@@ -484,51 +537,31 @@ fn renumber(
             .unwrap_or(0);
         seq.seq = used + 1;
         let new = seq.to_string();
-        let new_rel = kind.path_for(&new)?;
-        taken.insert(prefix.join(&new_rel));
-        // The remote's record keeps the path; ours moves to the new one.
-        plan.files.insert(path.clone(), repo.file_at(theirs, path)?);
-        plan.files.insert(prefix.join(&new_rel), repo.file_at(ours, path)?);
-        ids.push((old, new));
+        let new_path = prefix.join(kind.path_for(&new)?);
+        taken.insert(new_path.clone());
+        ids.push((old, new, new_path));
     }
-    // Rewrite references in every file this clone changed (and the moved records).
-    let attach_dir = |id: &str| format!("attachments/{id}/");
-    let mut touched: Vec<PathBuf> = ours_changed.iter().cloned().collect();
-    touched.extend(plan.files.keys().cloned());
-    touched.sort();
-    touched.dedup();
-    for path in touched {
-        let Ok(rel) = path.strip_prefix(prefix) else { continue };
-        let rel_str = rel.to_string_lossy().replace('\\', "/");
-        // Attachments this clone stored for a renumbered record move with it.
-        if let Some((old, new)) = ids.iter().find(|(old, _)| rel_str.starts_with(&attach_dir(old))) {
-            if ours_changed.contains(&path) && !theirs_changed.contains(&path) {
-                let moved = prefix.join(rel_str.replacen(&attach_dir(old), &attach_dir(new), 1));
-                plan.files.insert(moved, repo.file_at(ours, &path)?);
-                plan.files.insert(path.clone(), None);
-            }
-            continue;
-        }
-        if Desk::kind_of_path(rel).is_none() {
-            continue;
-        }
-        let current = match plan.files.get(&path) {
-            Some(state) => state.clone(),
-            None => repo.file_at(ours, &path)?,
-        };
-        // The remote's own records are published: they are never rewritten.
-        if collisions.contains(&path) {
-            continue;
-        }
-        let Some(state) = current else { continue };
-        let Ok(mut value) = from_yaml::<Value>(&state.bytes) else { continue };
-        if rewrite_ids(&mut value, &ids) {
-            let text = serde_yaml::to_string(&value).map_err(|e| Error::failure(e.to_string()))?;
-            plan.files.insert(path.clone(), Some(FileState { bytes: text.into_bytes(), executable: false }));
-        }
+    Ok(ids)
+}
+
+/// A record's content with renumbered ids replaced, or `None` when it names none of them
+/// (or is no record).
+fn rewritten(
+    prefix: &Path,
+    path: &Path,
+    state: &FileState,
+    ids: &[(String, String, PathBuf)],
+) -> Result<Option<FileState>> {
+    if path.strip_prefix(prefix).ok().and_then(Desk::kind_of_path).is_none() {
+        return Ok(None);
     }
-    plan.renumbered.extend(ids);
-    Ok(())
+    let Ok(mut value) = from_yaml::<Value>(&state.bytes) else { return Ok(None) };
+    let pairs: Vec<(String, String)> = ids.iter().map(|(o, n, _)| (o.clone(), n.clone())).collect();
+    if !rewrite_ids(&mut value, &pairs) {
+        return Ok(None);
+    }
+    let text = serde_yaml::to_string(&value).map_err(|e| Error::failure(e.to_string()))?;
+    Ok(Some(FileState { bytes: text.into_bytes(), executable: false }))
 }
 
 /// Replaces old ids (and attachment paths under them) in every string of a value.

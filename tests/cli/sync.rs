@@ -762,3 +762,31 @@ fn links_made_by_hand_are_refused_by_sync_not_committed() {
     assert_eq!(anna.state(), before, "nothing committed");
     assert_eq!(team.git(&team.remote(), &["rev-parse", "main"]), anna.git(&["rev-parse", "HEAD"]), "nothing pushed");
 }
+
+#[test]
+fn renumbering_never_rewrites_the_links_of_published_records() {
+    let team = Team::new();
+    let (anna, marco) = (team.clone("anna"), team.clone("marco"));
+    assert_eq!(anna.ok(&["ticket", "create", "--customer", "C-0001", "--title", "Di anna"]), "T-2026-0021\n");
+    assert_eq!(anna.ok(&["ticket", "work", "T-2026-0021", "--hours", "1"]), "WR-2026-0009\n");
+    assert_eq!(anna.ok(&["ticket", "work", "T-2026-0021", "--hours", "3"]), "WR-2026-0010\n");
+    anna.sync();
+    assert_eq!(marco.ok(&["ticket", "create", "--customer", "C-0002", "--title", "Di marco"]), "T-2026-0021\n");
+    assert_eq!(marco.ok(&["ticket", "work", "T-2026-0021", "--hours", "2"]), "WR-2026-0009\n");
+    let summary = marco.sync();
+    assert!(summary.contains("T-2026-0021 is now T-2026-0022"), "{summary}");
+    let wr = |id: &str| -> serde_yaml::Value {
+        serde_yaml::from_str(&marco.read(&format!("documents/work-report/2026/{id}.yaml"))).unwrap()
+    };
+    assert_eq!(wr("WR-2026-0009")["ticket"], "T-2026-0021", "anna's published report keeps its ticket");
+    assert_eq!(wr("WR-2026-0010")["ticket"], "T-2026-0021", "anna's published report keeps its ticket");
+    assert_eq!(wr("WR-2026-0011")["ticket"], "T-2026-0022", "marco's unpublished report follows his ticket");
+    assert_eq!(wr("WR-2026-0011")["hours"], 2);
+    let remote_wr = team.git(&team.remote(), &["show", "main:documents/work-report/2026/WR-2026-0010.yaml"]);
+    assert!(remote_wr.contains("ticket: T-2026-0021"), "{remote_wr}");
+    // The draft invoice of anna's ticket bills her customer's work, all of it.
+    let out = marco.tkt(&["ticket", "invoice", "T-2026-0021", "--dry-run"]).output().unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("T-2026-0021 would bill WR-2026-0009, WR-2026-0010\n"), "{said}");
+    marco.tkt(&["check"]).assert().success();
+}
