@@ -127,6 +127,23 @@ pub fn publish(desk: &Desk, opts: &SyncOptions) -> Result<Pushed> {
     push(repo.workdir(), &remote, &branch, opts.interactive)
 }
 
+/// Whether the remote's branch holds HEAD, after a fresh fetch: a push git reported as
+/// failed may have reached the server all the same.
+pub fn remote_has_head(desk: &Desk, opts: &SyncOptions) -> Result<bool> {
+    let repo = repo_of(desk)?;
+    let (remote, branch) = remote_of(repo, opts.remote)?;
+    fetch(repo.workdir(), &remote, opts.interactive)?;
+    match (repo.head()?, repo.remote_tip(&remote, &branch)?) {
+        (Some(head), Some(tip)) => repo.is_ancestor(&head, &tip),
+        _ => Ok(false),
+    }
+}
+
+/// The commit HEAD points at, if any.
+pub fn head_commit(desk: &Desk) -> Result<Option<String>> {
+    repo_of(desk)?.head()
+}
+
 /// Takes back the last commit (made by this command and refused by the remote): HEAD
 /// moves to its parent and the files return to the parent's content.
 pub fn undo_last_commit(desk: &Desk) -> Result<()> {

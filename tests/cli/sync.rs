@@ -395,10 +395,11 @@ fn online_numbering_refuses_with_exit_5_when_the_remote_is_unreachable() {
     anna.sync();
     std::fs::rename(team.remote(), team.tmp.path().join("gone.git")).unwrap();
     let head = anna.git(&["rev-parse", "HEAD"]);
-    anna.tkt(&["ticket", "receive", "T-2026-0013"])
-        .assert()
-        .code(5)
-        .stderr(predicate::str::contains("cannot fetch").and(predicate::str::contains("series")));
+    anna.tkt(&["ticket", "receive", "T-2026-0013"]).assert().code(5).stderr(
+        predicate::str::contains("cannot fetch")
+            .and(predicate::str::contains("nothing was issued"))
+            .and(predicate::str::contains("series").not()),
+    );
     assert_eq!(anna.git(&["rev-parse", "HEAD"]), head);
     assert_eq!(anna.git(&["status", "--porcelain"]), "");
 }
@@ -789,4 +790,111 @@ fn renumbering_never_rewrites_the_links_of_published_records() {
     let said = String::from_utf8_lossy(&out.stderr);
     assert!(said.contains("T-2026-0021 would bill WR-2026-0009, WR-2026-0010\n"), "{said}");
     marco.tkt(&["check"]).assert().success();
+}
+
+/// A `git` first on PATH that runs `script` for a push (with "$@" and the real git as
+/// "$GIT"), and is the real git otherwise; returns the PATH to run tkt with.
+fn git_on_push(team: &Team, script: &str) -> String {
+    let real_git =
+        String::from_utf8(StdCommand::new("sh").args(["-c", "command -v git"]).output().unwrap().stdout).unwrap();
+    let bin = team.tmp.path().join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let wrapper = format!(
+        "#!/bin/sh\nGIT='{}'\nif [ \"$1\" = push ]; then {script}\nfi\nexec \"$GIT\" \"$@\"\n",
+        real_git.trim()
+    );
+    std::fs::write(bin.join("git"), wrapper).unwrap();
+    StdCommand::new("chmod").args(["+x", bin.join("git").to_str().unwrap()]).status().unwrap();
+    format!("{}:{}", bin.display(), std::env::var("PATH").unwrap())
+}
+
+/// Online numbering, and two new tickets with work not yet invoiced (T-2026-0021 and
+/// T-2026-0022), on the remote.
+fn online_with_work(team: &Team) -> Clone<'_> {
+    let anna = team.clone("anna");
+    anna.numbering_online();
+    for t in ["T-2026-0021", "T-2026-0022"] {
+        assert_eq!(anna.ok(&["ticket", "create", "--customer", "C-0001", "--title", "Lavoro"]), format!("{t}\n"));
+        anna.ok(&["ticket", "work", t, "--hours", "1"]);
+    }
+    anna.sync();
+    anna
+}
+
+fn remote_files(team: &Team) -> String {
+    team.git(&team.remote(), &["ls-tree", "-r", "--name-only", "main"])
+}
+
+#[test]
+fn online_numbering_computes_the_invoice_from_the_synced_desk() {
+    let team = Team::new();
+    let anna = online_with_work(&team);
+    let marco = team.clone("marco");
+    assert_eq!(anna.ok(&["ticket", "invoice", "T-2026-0021"]), "INV-2026-0007\n");
+    // marco's clone has not seen anna's invoice: the pull comes before the lines.
+    marco
+        .tkt(&["ticket", "invoice", "T-2026-0021"])
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("nothing to invoice"));
+    assert!(!remote_files(&team).contains("INV-2026-0008"), "the same work is never invoiced twice");
+    assert_eq!(marco.git(&["status", "--porcelain"]), "");
+}
+
+#[test]
+fn a_push_reported_failed_that_reached_the_remote_is_kept_not_issued_again() {
+    let team = Team::new();
+    let anna = online_with_work(&team);
+    let path = git_on_push(&team, "\"$GIT\" \"$@\"; exit 1");
+    anna.tkt(&["ticket", "invoice", "T-2026-0021"])
+        .env("PATH", path)
+        .assert()
+        .success()
+        .stdout("INV-2026-0007\n")
+        .stderr(predicate::str::contains("the remote has it"));
+    assert_eq!(anna.git(&["rev-parse", "HEAD"]), team.git(&team.remote(), &["rev-parse", "main"]));
+    assert!(anna.dir.join("documents/invoice/2026/INV-2026-0007.yaml").exists());
+    anna.tkt(&["ticket", "invoice", "T-2026-0021"]).assert().code(4);
+    anna.sync();
+    anna.tkt(&["check"]).assert().success();
+}
+
+/// anna's `ticket invoice` killed while it pushes: the invoice is committed, not pushed.
+fn killed_during_push(team: &Team, anna: &Clone, ticket: &str) {
+    let path = git_on_push(team, "kill -9 $PPID; exit 1");
+    let out = anna.tkt(&["ticket", "invoice", ticket]).env("PATH", path).output().unwrap();
+    assert_eq!(out.status.code(), None, "killed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(anna.git(&["log", "-1", "--format=%s"]).starts_with("INV-2026-0007: invoice"));
+}
+
+#[test]
+fn an_online_invoice_interrupted_during_its_push_is_taken_back_when_the_office_took_its_number() {
+    let team = Team::new();
+    let anna = online_with_work(&team);
+    let marco = team.clone("marco");
+    killed_during_push(&team, &anna, "T-2026-0021");
+    assert_eq!(marco.ok(&["ticket", "invoice", "T-2026-0022"]), "INV-2026-0007\n");
+    let said = anna.sync();
+    assert!(said.contains("INV-2026-0007 never reached the remote, so it was never issued"), "{said}");
+    assert!(anna.read("documents/invoice/2026/INV-2026-0007.yaml").contains("T-2026-0022"), "the office's");
+    assert_eq!(anna.ok(&["ticket", "invoice", "T-2026-0021"]), "INV-2026-0008\n", "the work is invoiced again");
+    let inv8 = team.git(&team.remote(), &["show", "main:documents/invoice/2026/INV-2026-0008.yaml"]);
+    assert!(inv8.contains("ticket: T-2026-0021"), "{inv8}");
+    anna.tkt(&["check"]).assert().success();
+    assert_eq!(anna.git(&["status", "--porcelain"]), "");
+}
+
+#[test]
+fn an_online_invoice_interrupted_during_its_push_is_published_by_the_next_command() {
+    let team = Team::new();
+    let anna = online_with_work(&team);
+    killed_during_push(&team, &anna, "T-2026-0021");
+    anna.tkt(&["ticket", "note", "T-2026-0022", "richiamare"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("INV-2026-0007 is published on the remote"));
+    let inv = team.git(&team.remote(), &["show", "main:documents/invoice/2026/INV-2026-0007.yaml"]);
+    assert!(inv.contains("ticket: T-2026-0021"), "{inv}");
+    anna.sync();
+    anna.tkt(&["check"]).assert().success();
 }
