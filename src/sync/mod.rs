@@ -9,9 +9,9 @@ use std::path::{Path, PathBuf};
 
 use serde_yaml::Value;
 
-use crate::desk::{decode_text, read_text, Desk, LOCAL_DIR};
+use crate::desk::{decode_text, parse_record, read_text, Desk, LOCAL_DIR};
 use crate::git::{fetch, push, Author, EntryKind, FileState, Pushed, Repo};
-use crate::model::{from_yaml, Kind, SequenceId};
+use crate::model::{from_yaml, issued_fields_changed, Document, Kind, SequenceId};
 use crate::{Error, Result};
 
 use merge::{merge_record, Side};
@@ -73,6 +73,7 @@ pub fn sync(desk: &Desk, author: &Author, opts: &SyncOptions) -> Result<SyncRepo
     let mut theirs = repo.remote_tip(&remote, &branch)?;
     if let (Some(t), Some(ours)) = (theirs.as_deref(), repo.head()?) {
         check_incoming(repo, &ours, t, &remote, &branch)?;
+        check_outgoing(desk, repo, &ours, t, &hand_edits)?;
     }
     if !hand_edits.is_empty() {
         let list: Vec<String> = hand_edits.iter().map(|p| format!("  {}", p.display())).collect();
@@ -301,6 +302,9 @@ fn check_incoming(repo: &Repo, ours: &str, theirs: &str, remote: &str, branch: &
             refused.push(format!("{problem}{by}"));
         }
     }
+    if let Some(base) = base.as_deref() {
+        refused.extend(fiscal_changes(repo, base, theirs)?);
+    }
     if refused.is_empty() {
         return Ok(());
     }
@@ -309,6 +313,67 @@ fn check_incoming(repo: &Repo, ours: &str, theirs: &str, remote: &str, branch: &
         refused.join("\n  ")
     ))
     .with_hint("ask whoever committed them to fix or remove them and push; then run tkt sync again"))
+}
+
+/// Refuses (exit 5), before anything is committed or pushed, to publish the deletion of a
+/// fiscal document the remote has or a change to its fiscal content: in this clone's
+/// commits since the common ancestor, and in its hand edits.
+fn check_outgoing(desk: &Desk, repo: &Repo, ours: &str, theirs: &str, hand_edits: &[PathBuf]) -> Result<()> {
+    let mut refused = match repo.merge_base(ours, theirs)? {
+        Some(base) => fiscal_changes(repo, &base, ours)?,
+        None => Vec::new(),
+    };
+    let prefix = repo.desk_prefix();
+    for rel in hand_edits {
+        let Some(published) = repo.file_at(theirs, &prefix.join(rel))? else { continue };
+        let now = std::fs::read(desk.abs(rel)).ok();
+        if let Some(problem) = fiscal_change(rel, published.bytes, now) {
+            refused.push(format!("{problem} (a hand edit, not committed)"));
+        }
+    }
+    if refused.is_empty() {
+        return Ok(());
+    }
+    Err(Error::busy(format!(
+        "this clone would publish changes to issued fiscal documents; nothing was committed or pushed:\n  {}",
+        refused.join("\n  ")
+    ))
+    .with_hint("an issued fiscal document is never deleted or changed: restore it (git checkout) and correct it with a credit note"))
+}
+
+/// The fiscal documents `from` has that `to` deletes or changes (annotations aside), each
+/// with the commit and author of the change.
+fn fiscal_changes(repo: &Repo, from: &str, to: &str) -> Result<Vec<String>> {
+    let prefix = repo.desk_prefix();
+    let mut found = Vec::new();
+    for path in repo.changed_paths(Some(from), to)? {
+        let Ok(rel) = path.strip_prefix(prefix) else { continue };
+        let Some(issued) = repo.file_at(from, &path)? else { continue };
+        let now = repo.file_at(to, &path)?.map(|f| f.bytes);
+        if let Some(problem) = fiscal_change(rel, issued.bytes, now) {
+            let by = match repo.last_change(Some(from), to, &path)? {
+                Some(c) => format!(" (commit {} by {})", c.commit, c.by),
+                None => String::new(),
+            };
+            found.push(format!("{problem}{by}"));
+        }
+    }
+    Ok(found)
+}
+
+/// What is wrong with `now` (None: deleted) as the later version of `issued`, when `rel` is
+/// a fiscal document: deleted, or its fiscal content changed.
+fn fiscal_change(rel: &Path, issued: Vec<u8>, now: Option<Vec<u8>>) -> Option<String> {
+    match Desk::kind_of_path(rel) {
+        Some(Kind::Document(kind)) if kind.is_fiscal() => {}
+        _ => return None,
+    }
+    let parse = |bytes: Vec<u8>| decode_text(bytes, rel).and_then(|t| parse_record::<Document>(&t, rel)).ok();
+    let issued = parse(issued)?;
+    let Some(now) = now else { return Some(format!("{}: an issued fiscal document deleted", rel.display())) };
+    // A version that does not read is refused by the record checks, not here.
+    let fields = issued_fields_changed(&issued, &parse(now)?);
+    (!fields.is_empty()).then(|| format!("{}: issued fiscal document changed ({})", rel.display(), fields.join(", ")))
 }
 
 fn integrate(

@@ -898,3 +898,64 @@ fn an_online_invoice_interrupted_during_its_push_is_published_by_the_next_comman
     anna.sync();
     anna.tkt(&["check"]).assert().success();
 }
+
+const INV1: &str = "documents/invoice/2026/INV-2026-0001.yaml";
+
+#[test]
+fn sync_refuses_to_publish_a_deleted_or_changed_issued_document() {
+    let team = Team::new();
+    let anna = team.clone("anna");
+    let remote_before = team.git(&team.remote(), &["rev-parse", "main"]);
+    // A deletion committed by hand.
+    anna.git(&["rm", "-q", INV1]);
+    anna.git(&["commit", "-qm", "via la fattura"]);
+    let head = anna.git(&["rev-parse", "HEAD"]);
+    anna.tkt(&["sync"]).assert().code(5).stderr(
+        predicate::str::contains(format!("{INV1}: an issued fiscal document deleted (commit"))
+            .and(predicate::str::contains("by git user)")),
+    );
+    assert_eq!(anna.git(&["rev-parse", "HEAD"]), head);
+    assert_eq!(team.git(&team.remote(), &["rev-parse", "main"]), remote_before, "nothing published");
+    anna.git(&["reset", "-q", "--hard", "HEAD~1"]);
+    // A change of its fiscal content, by hand and not committed.
+    let text = anna.read(INV1);
+    std::fs::write(anna.dir.join(INV1), text.replace("60 gg fine mese", "30 gg")).unwrap();
+    anna.tkt(&["sync"]).assert().code(5).stderr(predicate::str::contains(format!(
+        "{INV1}: issued fiscal document changed (payment) (a hand edit, not committed)"
+    )));
+    assert_eq!(anna.git(&["status", "--porcelain"]), format!(" M {INV1}\n"), "the desk as it was");
+    assert_eq!(team.git(&team.remote(), &["rev-parse", "main"]), remote_before, "nothing published");
+    // An annotation may change.
+    std::fs::write(anna.dir.join(INV1), format!("{text}archived_in: faldone 3\n")).unwrap();
+    anna.sync();
+    let published = team.git(&team.remote(), &["show", &format!("main:{INV1}")]);
+    assert!(published.contains("archived_in: faldone 3"), "{published}");
+}
+
+#[test]
+fn sync_refuses_a_deleted_or_changed_issued_document_from_the_remote() {
+    let team = Team::new();
+    let (anna, marco) = (team.clone("anna"), team.clone("marco"));
+    let text = marco.read(INV1);
+    std::fs::write(marco.dir.join(INV1), text.replace("60 gg fine mese", "30 gg")).unwrap();
+    marco.git(&["commit", "-qam", "termini corretti"]);
+    marco.git(&["push", "-q", "origin", "main"]);
+    anna.ok(&["ticket", "note", "T-2026-0020", "nota di anna"]);
+    let head = anna.git(&["rev-parse", "HEAD"]);
+    let before = snapshot(&anna.dir);
+    anna.tkt(&["sync"]).assert().code(5).stderr(
+        predicate::str::contains(format!("{INV1}: issued fiscal document changed (payment) (commit"))
+            .and(predicate::str::contains("by git user)")),
+    );
+    assert_eq!(anna.git(&["rev-parse", "HEAD"]), head);
+    assert_eq!(snapshot(&anna.dir), before, "the desk as it was");
+    marco.git(&["rm", "-q", INV1]);
+    marco.git(&["commit", "-qm", "via"]);
+    marco.git(&["push", "-q", "origin", "main"]);
+    anna.tkt(&["sync"])
+        .assert()
+        .code(5)
+        .stderr(predicate::str::contains(format!("{INV1}: an issued fiscal document deleted (commit")));
+    assert_eq!(anna.git(&["rev-parse", "HEAD"]), head);
+    assert_eq!(anna.read(INV1), text);
+}
