@@ -32,6 +32,9 @@ pub struct SyncReport {
     pub conflicts: Vec<(PathBuf, Vec<String>)>,
     /// Files deleted on one side and changed on the other: kept.
     pub kept: Vec<PathBuf>,
+    /// Fiscal documents this clone issued under a number the remote had taken, taken back
+    /// (`--resolve`): their ids and content, for the caller to issue again.
+    pub taken_back: Vec<(String, Vec<u8>)>,
 }
 
 impl SyncReport {
@@ -47,6 +50,9 @@ impl SyncReport {
         for (path, fields) in &self.conflicts {
             parts.push(format!("conflict in {} ({}): see tkt check", path.display(), fields.join(", ")));
         }
+        for (id, _) in &self.taken_back {
+            parts.push(format!("{id} of this clone never reached the remote: taken back"));
+        }
         for path in &self.kept {
             parts.push(format!("{} deleted on one side and changed on the other: kept", path.display()));
         }
@@ -58,6 +64,8 @@ pub struct SyncOptions<'a> {
     pub remote: Option<&'a str>,
     /// Someone is at a terminal (ssh may ask for a passphrase).
     pub interactive: bool,
+    /// Take back this clone's fiscal documents whose numbers the remote took meanwhile.
+    pub resolve: bool,
 }
 
 /// Syncs the desk with its remote: hand edits, fetch, merge, push, retried when someone
@@ -74,6 +82,9 @@ pub fn sync(desk: &Desk, author: &Author, opts: &SyncOptions) -> Result<SyncRepo
     if let (Some(t), Some(ours)) = (theirs.as_deref(), repo.head()?) {
         check_incoming(repo, &ours, t, &remote, &branch)?;
         check_outgoing(desk, repo, &ours, t, &hand_edits)?;
+        if opts.resolve {
+            report.taken_back = take_back_fiscal_collisions(repo, &ours, t)?;
+        }
     }
     if !hand_edits.is_empty() {
         let list: Vec<String> = hand_edits.iter().map(|p| format!("  {}", p.display())).collect();
@@ -126,6 +137,32 @@ pub fn publish(desk: &Desk, opts: &SyncOptions) -> Result<Pushed> {
     let repo = repo_of(desk)?;
     let (remote, branch) = remote_of(repo, opts.remote)?;
     push(repo.workdir(), &remote, &branch, opts.interactive)
+}
+
+/// Takes back this clone's fiscal documents issued under numbers the remote has for its
+/// own: they never reached the remote, so they were never issued. Their files leave the
+/// clone's unpublished commits (its history is the ledger); returns their ids and content.
+fn take_back_fiscal_collisions(repo: &Repo, ours: &str, theirs: &str) -> Result<Vec<(String, Vec<u8>)>> {
+    let Some(base) = repo.merge_base(ours, theirs)? else { return Ok(Vec::new()) };
+    let prefix = repo.desk_prefix().to_path_buf();
+    let ours_changed: BTreeSet<PathBuf> = repo.changed_paths(Some(&base), ours)?.into_iter().collect();
+    let theirs_changed = repo.changed_paths(Some(&base), theirs)?;
+    let mut taken = Vec::new();
+    let mut paths = Vec::new();
+    for path in collisions(repo, &prefix, Some(&base), ours, theirs, &ours_changed, &theirs_changed)? {
+        let rel = path.strip_prefix(&prefix).unwrap_or(&path);
+        if !matches!(Desk::kind_of_path(rel), Some(Kind::Document(d)) if d.is_fiscal()) {
+            continue;
+        }
+        let Some(state) = repo.file_at(ours, &path)? else { continue };
+        let id = rel.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string();
+        taken.push((id, state.bytes));
+        paths.push(path);
+    }
+    if !paths.is_empty() {
+        repo.drop_paths_since(&base, &paths)?;
+    }
+    Ok(taken)
 }
 
 /// Whether the remote's branch holds HEAD, after a fresh fetch: a push git reported as
@@ -595,8 +632,9 @@ fn new_numbers(
                     rel.display()
                 ))
                 .with_hint(
-                    "fiscal numbers are never renumbered: nothing was merged; decide which document keeps the number \
-                     (cancel the other with a credit note), or give each clone its own series",
+                    "fiscal numbers are never renumbered: nothing was merged. Yours never reached the remote, so it \
+                     was never issued: `tkt sync --resolve` takes it back, syncs, and issues it again under the next \
+                     free number; give each clone its own series to issue offline",
                 ));
             }
         }

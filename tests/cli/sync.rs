@@ -959,3 +959,29 @@ fn sync_refuses_a_deleted_or_changed_issued_document_from_the_remote() {
     assert_eq!(anna.git(&["rev-parse", "HEAD"]), head);
     assert_eq!(anna.read(INV1), text);
 }
+
+#[test]
+fn sync_resolve_takes_back_an_unpublished_fiscal_document_whose_number_was_taken_and_issues_it_again() {
+    let team = Team::new();
+    let (anna, marco) = (team.clone("anna"), team.clone("marco"));
+    assert_eq!(anna.ok(&["ticket", "receive", "T-2026-0013"]), "DI-2026-0003\n");
+    assert_eq!(marco.ok(&["ticket", "receive", "T-2026-0016", "--line", "CALD-35K:1"]), "DI-2026-0003\n");
+    marco.ok(&["ticket", "note", "T-2026-0016", "caldaia ritirata"]);
+    anna.sync();
+    marco.tkt(&["sync"]).assert().code(5).stderr(predicate::str::contains("tkt sync --resolve"));
+    let out = marco.tkt(&["sync", "--resolve"]).output().unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{said}");
+    assert!(said.contains("DI-2026-0003 of this clone never reached the remote: taken back"), "{said}");
+    assert!(said.contains("DI-2026-0003 taken back and issued again as DI-2026-0004"), "{said}");
+    let remote_doc = |id: &str| team.git(&team.remote(), &["show", &format!("main:documents/ddt-in/2026/{id}.yaml")]);
+    assert!(remote_doc("DI-2026-0003").contains("ticket: T-2026-0013"), "anna's keeps the number");
+    let again = remote_doc("DI-2026-0004");
+    assert!(again.contains("ticket: T-2026-0016") && again.contains("CALD-35K"), "{again}");
+    assert!(marco.read("tickets/2026/T-2026-0016.yaml").contains("caldaia ritirata"), "later work kept");
+    let log = marco.git(&["log", "--format=%s"]);
+    assert!(!log.contains("DI-2026-0003: ddt-in for T-2026-0016"), "the number was never issued here: {log}");
+    marco.tkt(&["check"]).assert().success();
+    anna.sync();
+    assert_eq!(snapshot(&anna.dir), snapshot(&marco.dir));
+}
