@@ -339,7 +339,8 @@ fn check_incoming(repo: &Repo, ours: &str, theirs: &str, remote: &str, branch: &
             refused.push(format!("{problem}{by}"));
         }
     }
-    if let Some(base) = base.as_deref() {
+    // Paths refused above are not read again.
+    if let (true, Some(base)) = (refused.is_empty(), base.as_deref()) {
         refused.extend(fiscal_changes(repo, base, theirs)?);
     }
     if refused.is_empty() {
@@ -385,6 +386,9 @@ fn fiscal_changes(repo: &Repo, from: &str, to: &str) -> Result<Vec<String>> {
     let mut found = Vec::new();
     for path in repo.changed_paths(Some(from), to)? {
         let Ok(rel) = path.strip_prefix(prefix) else { continue };
+        if !matches!(Desk::kind_of_path(rel), Some(Kind::Document(d)) if d.is_fiscal()) {
+            continue;
+        }
         let Some(issued) = repo.file_at(from, &path)? else { continue };
         let now = repo.file_at(to, &path)?.map(|f| f.bytes);
         if let Some(problem) = fiscal_change(rel, issued.bytes, now) {
