@@ -4064,7 +4064,7 @@ _tkt() {
             return 0
             ;;
         tkt__subcmd__sync)
-            opts="-C -q -h -V --desk --quiet --help --version"
+            opts="-C -q -h -V --resolve --desk --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -806,6 +806,7 @@ complete -c tkt -n "__fish_tkt_using_subcommand report" -s q -l quiet -d 'Print 
 complete -c tkt -n "__fish_tkt_using_subcommand report" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tkt -n "__fish_tkt_using_subcommand report" -s V -l version -d 'Print version'
 complete -c tkt -n "__fish_tkt_using_subcommand sync" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
+complete -c tkt -n "__fish_tkt_using_subcommand sync" -l resolve -d 'Take back this clone\'s fiscal documents whose numbers the remote took meanwhile (they never reached it, so they were never issued) and issue them again under the next free numbers'
 complete -c tkt -n "__fish_tkt_using_subcommand sync" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
 complete -c tkt -n "__fish_tkt_using_subcommand sync" -s h -l help -d 'Print help'
 complete -c tkt -n "__fish_tkt_using_subcommand sync" -s V -l version -d 'Print version'

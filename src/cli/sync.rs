@@ -14,11 +14,17 @@ use super::Ctx;
 #[command(after_help = "Examples:
   tkt sync                 # with the branch's remote (origin)
   tkt sync backup          # with another remote
+  tkt sync --resolve       # a fiscal number issued here was taken on the remote meanwhile
 Exit codes: 0 synced (conflicts, if any, are recorded in the records and listed by tkt check),
 4 a hand edit is not a valid record, 5 the remote cannot be reached or a person must decide.")]
 pub struct SyncArgs {
     /// The remote to sync with; the branch's upstream, else origin.
     pub remote: Option<String>,
+    /// Take back this clone's fiscal documents whose numbers the remote took meanwhile
+    /// (they never reached it, so they were never issued) and issue them again under the
+    /// next free numbers.
+    #[arg(long)]
+    pub resolve: bool,
 }
 
 #[derive(Debug, Args)]
@@ -38,7 +44,7 @@ pub fn cmd_sync(ctx: &Ctx, args: SyncArgs) -> Result<()> {
     if terminal {
         ctx.progress_text("syncing…");
     }
-    let result = ctx.run(|env| sync(env, args.remote.as_deref()));
+    let result = ctx.run(|env| sync(env, args.remote.as_deref(), args.resolve));
     if terminal {
         ctx.progress_text("\r");
     }

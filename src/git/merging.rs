@@ -304,6 +304,48 @@ impl Repo {
         self.apply_to_worktree(&files)
     }
 
+    /// Rewrites this clone's commits after `base` without `paths` (repository paths),
+    /// keeping authors, committers and messages, and leaving out a commit that changed
+    /// nothing else; HEAD moves to the new tip and the files leave the work tree and the
+    /// index. Only for commits never published: `base` is the last commit the remote has.
+    pub fn drop_paths_since(&self, base: &str, paths: &[PathBuf]) -> Result<()> {
+        let mut walk = self.repo.revwalk()?;
+        walk.push_head()?;
+        walk.hide(Oid::from_str(base)?)?;
+        walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::REVERSE)?;
+        let mut rewritten: std::collections::HashMap<Oid, Oid> = std::collections::HashMap::new();
+        let mut tip = None;
+        for oid in walk {
+            let oid = oid?;
+            let commit = self.repo.find_commit(oid)?;
+            let old_tree = commit.tree()?;
+            let mut update = TreeUpdateBuilder::new();
+            for path in paths.iter().filter(|p| old_tree.get_path(p).is_ok()) {
+                update.remove(git_path(path)?);
+            }
+            let tree = self.repo.find_tree(update.create_updated(&self.repo, &old_tree)?)?;
+            let parents = commit
+                .parent_ids()
+                .map(|p| self.repo.find_commit(rewritten.get(&p).copied().unwrap_or(p)))
+                .collect::<std::result::Result<Vec<_>, _>>()?;
+            let new = match parents.first() {
+                Some(first) if parents.len() == 1 && first.tree_id() == tree.id() => first.id(),
+                _ => {
+                    let refs: Vec<&git2::Commit> = parents.iter().collect();
+                    let message = commit.message().unwrap_or_default();
+                    self.repo.commit(None, &commit.author(), &commit.committer(), message, &tree, &refs)?
+                }
+            };
+            rewritten.insert(oid, new);
+            tip = Some(new);
+        }
+        let Some(tip) = tip else { return Ok(()) };
+        let name = self.repo.head()?.name().unwrap_or("HEAD").to_string();
+        self.repo.reference(&name, tip, true, "tkt: unpublished fiscal documents taken back")?;
+        let files: Vec<(PathBuf, Option<FileState>)> = paths.iter().map(|p| (p.clone(), None)).collect();
+        self.apply_to_worktree(&files)
+    }
+
     /// Writes files to the work tree and the index, leaving every other file alone.
     fn apply_to_worktree(&self, files: &[(PathBuf, Option<FileState>)]) -> Result<()> {
         // A folder made a link by hand is never written through; checked before any write.

@@ -75,6 +75,18 @@ fn compare(prefix: &str, before: &Value, after: &Value, out: &mut Vec<FieldChang
     }
 }
 
+/// The fields of an issued fiscal document that differ in `current` (empty when none
+/// does). Keys tkt does not know are annotations and may change.
+pub fn issued_fields_changed(issued: &super::Document, current: &super::Document) -> Vec<String> {
+    let (mut issued, mut current) = (issued.clone(), current.clone());
+    issued.extra.clear();
+    current.extra.clear();
+    if issued == current {
+        return Vec::new();
+    }
+    changed_fields(&value_changes(&issued, &current))
+}
+
 /// The top-level field names among changes, without repeats, for commit messages.
 pub fn changed_fields(changes: &[FieldChange]) -> Vec<String> {
     let mut names: Vec<String> = Vec::new();

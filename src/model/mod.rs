@@ -22,7 +22,7 @@ pub use config::{
     StampDuty, StrangerTag, CONFIG_FILE, DEFAULT_CONFIG,
 };
 pub use customer::{Address, Customer, Party};
-pub use diff::{changed_fields, field_changes, value_changes, FieldChange};
+pub use diff::{changed_fields, field_changes, issued_fields_changed, value_changes, FieldChange};
 pub use document::{DdtRef, DocKind, Document, Line, Material, PaymentInfo, Totals, VatLine, Withholding};
 pub use equipment::Equipment;
 pub use id::{Kind, SequenceId};

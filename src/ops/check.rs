@@ -10,8 +10,8 @@ use crate::desk::{decode_text, parse_record, Desk, LOCAL_DIR};
 use crate::error::Location;
 use crate::git::content_hash;
 use crate::model::{
-    changed_fields, value_changes, Customer, DocKind, Document, Equipment, Item, Keyed, Kind, Record, Request,
-    SequenceId, State, Ticket, CONFIG_FILE, CONFLICTS,
+    issued_fields_changed, Customer, DocKind, Document, Equipment, Item, Keyed, Kind, Record, Request, SequenceId,
+    State, Ticket, CONFIG_FILE, CONFLICTS,
 };
 use crate::rules::{
     balances, check_catalog, check_company, check_customer, check_document, check_equipment, check_item, check_request,
@@ -353,17 +353,13 @@ fn check_ledger(desk: &Desk, documents: &[(PathBuf, Document)], findings: &mut V
             if std::fs::read(desk.abs(&path)).is_ok_and(|bytes| content_hash(&bytes) == first.blob) {
                 continue;
             }
-            let Ok(mut issued) = decode_text(first.bytes, &path).and_then(|t| parse_record::<Document>(&t, &path))
-            else {
+            let Ok(issued) = decode_text(first.bytes, &path).and_then(|t| parse_record::<Document>(&t, &path)) else {
                 continue;
             };
-            let mut current = (*now).clone();
-            issued.extra.clear();
-            current.extra.clear();
-            if issued == current {
+            let fields = issued_fields_changed(&issued, now);
+            if fields.is_empty() {
                 continue;
             }
-            let fields = changed_fields(&value_changes(&issued, &current));
             findings.push(Finding::new(
                 path.display().to_string(),
                 format!(

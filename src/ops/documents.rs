@@ -6,7 +6,8 @@ use std::path::PathBuf;
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
-use crate::desk::Desk;
+use crate::desk::{Desk, LOCAL_DIR};
+use crate::files::write_atomic;
 use crate::git::Pushed;
 use crate::model::{
     Customer, DocKind, Document, Equipment, FiscalNumbering, Item, Kind, Line, Party, Rate, SequenceId, Ticket,
@@ -16,7 +17,7 @@ use crate::rules::{
     check_buyer, check_company, check_document, check_priced_lines, check_serial, check_serial_pattern, item_line,
     refuse_if_any, totals, Balance,
 };
-use crate::sync::{publish, pull, undo_last_commit, SyncOptions};
+use crate::sync::{head_commit, publish, pull, remote_has_head, undo_last_commit, SyncOptions};
 use crate::{Error, Result};
 
 use super::Env;
@@ -56,7 +57,10 @@ pub fn ticket_document(env: &Env, kind: DocKind, ticket: &Ticket, opts: &DocOpti
 /// it) as `<ID>: <what>`; returns the id. Nothing is written when a check refuses. The
 /// caller holds the lock.
 pub fn issue(env: &Env, doc: &mut Document, also: Vec<PathBuf>, what: &str) -> Result<String> {
-    issue_with(env, doc, || Ok(also), what)
+    let kind = doc.kind;
+    let issued = issue_built(env, kind, also, &mut || Ok((doc.clone(), what.to_string())))?;
+    *doc = issued;
+    Ok(doc.id.clone())
 }
 
 /// As [`issue`], the records that go with the document written by `write_also` only once
@@ -67,7 +71,39 @@ pub fn issue_with(
     write_also: impl FnOnce() -> Result<Vec<PathBuf>>,
     what: &str,
 ) -> Result<String> {
+    let mut probe = doc.clone();
+    prepare(env, &mut probe)?;
+    let also = write_also()?;
+    issue(env, doc, also, what)
+}
+
+/// [`issue`] for a document computed from the desk (an invoice from what is not yet
+/// invoiced): with online numbering `build` runs after each pull, so it always sees the
+/// synced desk. `build` returns the document and what its commit says.
+pub fn issue_built(
+    env: &Env,
+    kind: DocKind,
+    also: Vec<PathBuf>,
+    build: &mut dyn FnMut() -> Result<(Document, String)>,
+) -> Result<Document> {
     let desk = &env.desk;
+    if kind.is_fiscal() && desk.config.numbering.fiscal == FiscalNumbering::Online {
+        return issue_online(env, also, build);
+    }
+    let (mut doc, what) = build()?;
+    prepare(env, &mut doc)?;
+    if doc.kind.is_fiscal() {
+        check_progressive_date(env, &doc)?;
+    }
+    doc.id = desk.next_id(Kind::Document(doc.kind), Some(doc.date.year()), doc.series.as_deref())?;
+    let mut paths = also;
+    paths.push(desk.write(&doc)?);
+    env.commit(&paths, &format!("{}: {what}", doc.id))?;
+    Ok(doc)
+}
+
+/// The checks of a new document, its totals and (fiscal) its parties.
+fn prepare(env: &Env, doc: &mut Document) -> Result<()> {
     if doc.kind.is_priced() {
         // The lines are checked before any sum is made of them.
         refuse_if_any(&format!("the {}", doc.kind), check_priced_lines(&doc.lines))?;
@@ -78,18 +114,7 @@ pub fn issue_with(
         check_fiscal_dates(env, doc)?;
         stamp_parties(env, doc)?;
     }
-    if doc.kind.is_fiscal() && desk.config.numbering.fiscal == FiscalNumbering::Online {
-        return issue_online(env, doc, write_also()?, what);
-    }
-    if doc.kind.is_fiscal() {
-        check_progressive_date(env, doc)?;
-    }
-    let also = write_also()?;
-    doc.id = desk.next_id(Kind::Document(doc.kind), Some(doc.date.year()), doc.series.as_deref())?;
-    let mut paths = also;
-    paths.push(desk.write(doc)?);
-    env.commit(&paths, &format!("{}: {what}", doc.id))?;
-    Ok(doc.id.clone())
+    Ok(())
 }
 
 /// A fiscal document is dated on or before today, and its goods leave on or after its date.
@@ -131,43 +156,130 @@ fn stamp_parties(env: &Env, doc: &mut Document) -> Result<()> {
 /// How many times an online fiscal number is taken again after someone else took it.
 const ONLINE_ATTEMPTS: u32 = 30;
 
-/// Online fiscal numbering: fetch and merge, take the next number, commit and push at
-/// once; when someone pushed meanwhile, give the number back and start again. An
-/// unreachable remote refuses (exit 5): nothing is issued.
-fn issue_online(env: &Env, doc: &mut Document, also: Vec<PathBuf>, what: &str) -> Result<String> {
+/// What to do when online numbering cannot reach the remote.
+const OFFLINE_HINT: &str = "fiscal numbers are taken from the remote ([numbering] fiscal = \"online\" in tkt.toml): \
+                            nothing was issued; issue it again when the remote can be reached";
+
+/// Online fiscal numbering, under the caller's lock: pull, compute the document from the
+/// synced desk, take the next number, commit and push at once; when someone pushed
+/// meanwhile, give the number back and start again. An unreachable remote refuses (exit
+/// 5): nothing is issued. A push git reports as failed is checked against the remote
+/// before the document is taken back.
+fn issue_online(
+    env: &Env,
+    also: Vec<PathBuf>,
+    build: &mut dyn FnMut() -> Result<(Document, String)>,
+) -> Result<Document> {
     let desk = &env.desk;
-    let opts = SyncOptions { remote: None, interactive: env.interactive };
-    let offline_hint = "fiscal numbers are taken online ([numbering] fiscal = \"online\"); to issue offline, \
-                        give this clone its own series (series = \"XX\" in .tkt/settings.toml, or --series)";
+    let opts = SyncOptions { remote: None, interactive: env.interactive, resolve: false };
     // Records written with the document (a replacement's units) are kept across attempts.
     let saved: Vec<(PathBuf, Vec<u8>)> =
         also.iter().filter_map(|p| std::fs::read(desk.abs(p)).ok().map(|b| (p.clone(), b))).collect();
     for attempt in 0..ONLINE_ATTEMPTS {
-        pull(desk, &env.author, &opts).map_err(|e| e.with_hint(offline_hint))?;
+        pull(desk, &env.author, &opts).map_err(|e| e.with_hint(OFFLINE_HINT))?;
         for (p, bytes) in &saved {
             desk.write_file(p, bytes)?;
         }
-        check_progressive_date(env, doc)?;
+        let (mut doc, what) = build()?;
+        prepare(env, &mut doc)?;
+        check_progressive_date(env, &doc)?;
         doc.id = desk.next_id(Kind::Document(doc.kind), Some(doc.date.year()), doc.series.as_deref())?;
         let mut paths = also.clone();
-        paths.push(desk.write(doc)?);
+        paths.push(desk.write(&doc)?);
         env.commit(&paths, &format!("{}: {what}", doc.id))?;
+        // Until the push is settled, the next command knows what to finish or take back.
+        let publishing = Publishing::of(env);
+        publishing.note(desk, &doc.id)?;
         match publish(desk, &opts) {
-            Ok(Pushed::Done) => return Ok(doc.id.clone()),
+            Ok(Pushed::Done) => {
+                publishing.clear()?;
+                return Ok(doc);
+            }
             Ok(Pushed::Rejected) => {
                 undo_last_commit(desk)?;
+                publishing.clear()?;
                 // Someone else took the number: wait a little, differently each time.
                 let jitter = u64::from(std::process::id() % 97) + 20 * u64::from(attempt);
                 std::thread::sleep(std::time::Duration::from_millis(jitter));
             }
-            Err(e) => {
+            Err(mut e) => {
+                if remote_has_head(desk, &opts).unwrap_or(false) {
+                    publishing.clear()?;
+                    env.warn(format!("git reported the push of {} as failed, but the remote has it: issued", doc.id));
+                    return Ok(doc);
+                }
                 undo_last_commit(desk)?;
-                return Err(e.with_hint(offline_hint));
+                publishing.clear()?;
+                e.hints = vec![OFFLINE_HINT.to_string()];
+                return Err(e);
             }
         }
     }
-    Err(Error::busy(format!("no free {} number after {ONLINE_ATTEMPTS} attempts: the remote kept moving", doc.kind))
+    Err(Error::busy(format!("no free number after {ONLINE_ATTEMPTS} attempts: the remote kept moving"))
         .with_hint("try again in a moment"))
+}
+
+/// The note of an online-numbered document committed and not yet known to be on the
+/// remote (`.tkt/publishing`: its commit and id). A command killed during the push leaves
+/// it for the next one, which finishes or takes back the publication.
+struct Publishing {
+    path: PathBuf,
+}
+
+impl Publishing {
+    fn of(env: &Env) -> Publishing {
+        Publishing { path: env.desk.root().join(LOCAL_DIR).join("publishing") }
+    }
+
+    fn note(&self, desk: &Desk, id: &str) -> Result<()> {
+        let commit = head_commit(desk)?.unwrap_or_default();
+        write_atomic(&self.path, format!("{commit}\n{id}\n").as_bytes())
+    }
+
+    /// The commit and the document's id, if a publication was left unsettled.
+    fn pending(&self) -> Option<(String, String)> {
+        let text = std::fs::read_to_string(&self.path).ok()?;
+        let mut lines = text.lines();
+        Some((lines.next()?.trim().to_string(), lines.next()?.trim().to_string()))
+    }
+
+    fn clear(&self) -> Result<()> {
+        match std::fs::remove_file(&self.path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::io(&self.path, e)),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// Settles the publication of an online-numbered fiscal document that an interrupted
+/// command committed and did not see pushed: pushes it, or — when the remote has moved on
+/// (someone took the number) or cannot be reached — takes it back: it never reached the
+/// remote, so it was never issued, and what it billed is not yet invoiced again. Says
+/// which. Runs under the lock, before the command's own work.
+pub fn settle_interrupted_publication(env: &Env) -> Result<()> {
+    let publishing = Publishing::of(env);
+    let Some((commit, id)) = publishing.pending() else { return Ok(()) };
+    let desk = &env.desk;
+    let opts = SyncOptions { remote: None, interactive: env.interactive, resolve: false };
+    if head_commit(desk)?.as_deref() != Some(commit.as_str()) {
+        // HEAD moved since (by hand): the commit is no longer tkt's to take back.
+        publishing.clear()?;
+        env.warn(format!("the publication of {id} was interrupted and HEAD has moved since; run tkt sync"));
+        return Ok(());
+    }
+    let pushed = matches!(publish(desk, &opts), Ok(Pushed::Done)) || remote_has_head(desk, &opts).unwrap_or(false);
+    if pushed {
+        publishing.clear()?;
+        env.warn(format!("an interrupted command was finished: {id} is published on the remote"));
+        return Ok(());
+    }
+    undo_last_commit(desk)?;
+    publishing.clear()?;
+    env.warn(format!(
+        "an interrupted command was taken back: {id} never reached the remote, so it was never issued; \
+         what it billed is not yet invoiced again (issue it again: the next free number is taken online)"
+    ));
+    Ok(())
 }
 
 /// Fiscal documents are numbered in date order: a new one may not be dated before the last

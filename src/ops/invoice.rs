@@ -9,7 +9,7 @@ use crate::rules::{
 };
 use crate::{Error, Result};
 
-use super::documents::{issue, ticket_document, DocOptions};
+use super::documents::{issue_built, ticket_document, DocOptions};
 use super::Env;
 
 /// How a ticket is invoiced.
@@ -30,9 +30,29 @@ pub enum Invoiced {
     Draft(Box<Document>),
 }
 
-/// Invoices what ticket `id` has not yet had invoiced.
+/// Invoices what ticket `id` has not yet had invoiced. With online numbering the invoice
+/// is computed after the pull, from the synced desk.
 pub fn invoice_ticket(env: &Env, id: &str, opts: InvoiceOptions) -> Result<Invoiced> {
     let _lock = env.lock()?;
+    if opts.dry_run {
+        let mut doc = draft_invoice(env, id, &opts)?;
+        doc.totals = Some(totals(&doc.lines));
+        doc.id = "(draft)".into();
+        let ticket = doc.ticket.clone().unwrap_or_default();
+        env.say(format!("dry run: nothing written; {ticket} would bill {}", doc.sources.join(", ")));
+        return Ok(Invoiced::Draft(Box::new(doc)));
+    }
+    let issued = issue_built(env, DocKind::Invoice, vec![], &mut || {
+        let doc = draft_invoice(env, id, &opts)?;
+        let ticket = doc.ticket.clone().unwrap_or_default();
+        let what = format!("invoice of {} for {ticket} ({})", totals(&doc.lines).total, doc.sources.join(", "));
+        Ok((doc, what))
+    })?;
+    Ok(Invoiced::Issued(issued.id))
+}
+
+/// The invoice of what ticket `id` has not yet had invoiced, as the desk stands.
+fn draft_invoice(env: &Env, id: &str, opts: &InvoiceOptions) -> Result<Document> {
     let desk = &env.desk;
     let ticket: Ticket = desk.load(id)?;
     let docs = desk.documents(&[DocKind::WorkReport, DocKind::DdtOut, DocKind::Invoice])?;
@@ -74,11 +94,11 @@ pub fn invoice_ticket(env: &Env, id: &str, opts: InvoiceOptions) -> Result<Invoi
             None => line,
         });
     }
-    let terms = opts.terms.or(customer.payment_terms);
+    let terms = opts.terms.clone().or(customer.payment_terms);
     doc.payment = Some(PaymentInfo {
         due_date: due_date(doc.date, terms.as_deref()),
         terms,
-        method: opts.method.or_else(|| desk.config.billing.payment_method.as_deref().map(PaymentMethod::parse)),
+        method: opts.method.clone().or_else(|| desk.config.billing.payment_method.as_deref().map(PaymentMethod::parse)),
     });
     if let Some(last) = unbilled.iter().filter(|d| d.date > doc.date).max_by_key(|d| d.date) {
         return Err(Error::refused(format!(
@@ -86,13 +106,5 @@ pub fn invoice_ticket(env: &Env, id: &str, opts: InvoiceOptions) -> Result<Invoi
             doc.date, last.id, last.date
         )));
     }
-    let total = totals(&doc.lines).total;
-    if opts.dry_run {
-        doc.totals = Some(totals(&doc.lines));
-        doc.id = "(draft)".into();
-        env.say(format!("dry run: nothing written; {} would bill {}", ticket.id, doc.sources.join(", ")));
-        return Ok(Invoiced::Draft(Box::new(doc)));
-    }
-    let what = format!("invoice of {total} for {} ({})", ticket.id, doc.sources.join(", "));
-    issue(env, &mut doc, vec![], &what).map(Invoiced::Issued)
+    Ok(doc)
 }

@@ -79,6 +79,7 @@ impl Env {
         for line in recovered {
             self.warn(format!("an interrupted command was finished: {line}"));
         }
+        documents::settle_interrupted_publication(self)?;
         Ok(lock)
     }
 

@@ -3,22 +3,26 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::desk::Desk;
+use crate::desk::{decode_text, parse_record, Desk};
 use crate::files::write_atomic;
-use crate::model::{Instant, Kind};
+use crate::model::{DocKind, Document, Instant, Kind};
+use crate::rules::unbilled;
 use crate::sync::merge::{merge_record, Side};
 use crate::sync::{check_ready, sync as sync_desk, SyncOptions, SyncReport};
 use crate::{Error, Result};
 
+use super::documents::issue;
 use super::Env;
 
 /// The line `.gitattributes` needs for the merge driver.
 pub const ATTRIBUTES: &str = "*.yaml merge=tkt";
 
-/// Syncs with `remote` (the branch's upstream, else origin) under the desk's lock.
-pub fn sync(env: &Env, remote: Option<&str>) -> Result<SyncReport> {
+/// Syncs with `remote` (the branch's upstream, else origin) under the desk's lock. With
+/// `resolve`, this clone's fiscal documents whose numbers the remote took meanwhile are
+/// taken back before the merge and issued again after it, under the next free numbers.
+pub fn sync(env: &Env, remote: Option<&str>, resolve: bool) -> Result<SyncReport> {
     let _lock = env.lock()?;
-    let opts = SyncOptions { remote, interactive: env.interactive };
+    let opts = SyncOptions { remote, interactive: env.interactive, resolve };
     check_ready(&env.desk, &opts)?;
     let attributes = env.desk.abs(Path::new(".gitattributes"));
     let before = std::fs::read(&attributes).ok();
@@ -34,7 +38,42 @@ pub fn sync(env: &Env, remote: Option<&str>) -> Result<SyncReport> {
             None => std::fs::remove_file(&attributes).map_err(|e| Error::io(&attributes, e))?,
         }
     }
-    result
+    let mut report = result?;
+    let mut issued = false;
+    for (old, bytes) in &report.taken_back {
+        match issue_again(env, old, bytes) {
+            Ok(new) => {
+                env.say(format!("{old} taken back and issued again as {new}"));
+                issued = true;
+            }
+            Err(e) => env.warn(format!("{old} taken back and not issued again: {e}")),
+        }
+    }
+    if issued {
+        // The documents issued again go out with this sync.
+        let again = sync_desk(&env.desk, &env.author, &SyncOptions { resolve: false, ..opts })?;
+        report.went_out += again.went_out;
+        report.came_in += again.came_in;
+    }
+    Ok(report)
+}
+
+/// Issues again, under the next free number, a fiscal document taken back because the
+/// remote had its number. An invoice whose work the remote invoiced meanwhile is not.
+fn issue_again(env: &Env, old: &str, bytes: &[u8]) -> Result<String> {
+    let shown = PathBuf::from(old);
+    let mut doc: Document = parse_record(&decode_text(bytes.to_vec(), &shown)?, &shown)?;
+    if doc.kind == DocKind::Invoice {
+        let docs = env.desk.documents(&[DocKind::WorkReport, DocKind::DdtOut, DocKind::Invoice])?;
+        let open: Vec<&str> =
+            unbilled(&docs, doc.ticket.as_deref().unwrap_or_default()).iter().map(|d| d.id.as_str()).collect();
+        if let Some(billed) = doc.sources.iter().find(|s| !open.contains(&s.as_str())) {
+            return Err(Error::refused(format!("{billed} is already invoiced on the remote")));
+        }
+    }
+    doc.id = String::new();
+    let what = format!("{} issued again ({old} never reached the remote, whose {old} is another)", doc.kind);
+    issue(env, &mut doc, vec![], &what)
 }
 
 /// Writes `.gitattributes` (when it lacks the line) and points the repository's merge

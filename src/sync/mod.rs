@@ -9,9 +9,9 @@ use std::path::{Path, PathBuf};
 
 use serde_yaml::Value;
 
-use crate::desk::{decode_text, read_text, Desk, LOCAL_DIR};
+use crate::desk::{decode_text, parse_record, read_text, Desk, LOCAL_DIR};
 use crate::git::{fetch, push, Author, EntryKind, FileState, Pushed, Repo};
-use crate::model::{from_yaml, Kind, SequenceId};
+use crate::model::{from_yaml, issued_fields_changed, Document, Kind, SequenceId};
 use crate::{Error, Result};
 
 use merge::{merge_record, Side};
@@ -32,6 +32,9 @@ pub struct SyncReport {
     pub conflicts: Vec<(PathBuf, Vec<String>)>,
     /// Files deleted on one side and changed on the other: kept.
     pub kept: Vec<PathBuf>,
+    /// Fiscal documents this clone issued under a number the remote had taken, taken back
+    /// (`--resolve`): their ids and content, for the caller to issue again.
+    pub taken_back: Vec<(String, Vec<u8>)>,
 }
 
 impl SyncReport {
@@ -47,6 +50,9 @@ impl SyncReport {
         for (path, fields) in &self.conflicts {
             parts.push(format!("conflict in {} ({}): see tkt check", path.display(), fields.join(", ")));
         }
+        for (id, _) in &self.taken_back {
+            parts.push(format!("{id} of this clone never reached the remote: taken back"));
+        }
         for path in &self.kept {
             parts.push(format!("{} deleted on one side and changed on the other: kept", path.display()));
         }
@@ -58,6 +64,8 @@ pub struct SyncOptions<'a> {
     pub remote: Option<&'a str>,
     /// Someone is at a terminal (ssh may ask for a passphrase).
     pub interactive: bool,
+    /// Take back this clone's fiscal documents whose numbers the remote took meanwhile.
+    pub resolve: bool,
 }
 
 /// Syncs the desk with its remote: hand edits, fetch, merge, push, retried when someone
@@ -73,6 +81,10 @@ pub fn sync(desk: &Desk, author: &Author, opts: &SyncOptions) -> Result<SyncRepo
     let mut theirs = repo.remote_tip(&remote, &branch)?;
     if let (Some(t), Some(ours)) = (theirs.as_deref(), repo.head()?) {
         check_incoming(repo, &ours, t, &remote, &branch)?;
+        check_outgoing(desk, repo, &ours, t, &hand_edits)?;
+        if opts.resolve {
+            report.taken_back = take_back_fiscal_collisions(repo, &ours, t)?;
+        }
     }
     if !hand_edits.is_empty() {
         let list: Vec<String> = hand_edits.iter().map(|p| format!("  {}", p.display())).collect();
@@ -125,6 +137,49 @@ pub fn publish(desk: &Desk, opts: &SyncOptions) -> Result<Pushed> {
     let repo = repo_of(desk)?;
     let (remote, branch) = remote_of(repo, opts.remote)?;
     push(repo.workdir(), &remote, &branch, opts.interactive)
+}
+
+/// Takes back this clone's fiscal documents issued under numbers the remote has for its
+/// own: they never reached the remote, so they were never issued. Their files leave the
+/// clone's unpublished commits (its history is the ledger); returns their ids and content.
+fn take_back_fiscal_collisions(repo: &Repo, ours: &str, theirs: &str) -> Result<Vec<(String, Vec<u8>)>> {
+    let Some(base) = repo.merge_base(ours, theirs)? else { return Ok(Vec::new()) };
+    let prefix = repo.desk_prefix().to_path_buf();
+    let ours_changed: BTreeSet<PathBuf> = repo.changed_paths(Some(&base), ours)?.into_iter().collect();
+    let theirs_changed = repo.changed_paths(Some(&base), theirs)?;
+    let mut taken = Vec::new();
+    let mut paths = Vec::new();
+    for path in collisions(repo, &prefix, Some(&base), ours, theirs, &ours_changed, &theirs_changed)? {
+        let rel = path.strip_prefix(&prefix).unwrap_or(&path);
+        if !matches!(Desk::kind_of_path(rel), Some(Kind::Document(d)) if d.is_fiscal()) {
+            continue;
+        }
+        let Some(state) = repo.file_at(ours, &path)? else { continue };
+        let id = rel.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string();
+        taken.push((id, state.bytes));
+        paths.push(path);
+    }
+    if !paths.is_empty() {
+        repo.drop_paths_since(&base, &paths)?;
+    }
+    Ok(taken)
+}
+
+/// Whether the remote's branch holds HEAD, after a fresh fetch: a push git reported as
+/// failed may have reached the server all the same.
+pub fn remote_has_head(desk: &Desk, opts: &SyncOptions) -> Result<bool> {
+    let repo = repo_of(desk)?;
+    let (remote, branch) = remote_of(repo, opts.remote)?;
+    fetch(repo.workdir(), &remote, opts.interactive)?;
+    match (repo.head()?, repo.remote_tip(&remote, &branch)?) {
+        (Some(head), Some(tip)) => repo.is_ancestor(&head, &tip),
+        _ => Ok(false),
+    }
+}
+
+/// The commit HEAD points at, if any.
+pub fn head_commit(desk: &Desk) -> Result<Option<String>> {
+    repo_of(desk)?.head()
 }
 
 /// Takes back the last commit (made by this command and refused by the remote): HEAD
@@ -284,6 +339,10 @@ fn check_incoming(repo: &Repo, ours: &str, theirs: &str, remote: &str, branch: &
             refused.push(format!("{problem}{by}"));
         }
     }
+    // Paths refused above are not read again.
+    if let (true, Some(base)) = (refused.is_empty(), base.as_deref()) {
+        refused.extend(fiscal_changes(repo, base, theirs)?);
+    }
     if refused.is_empty() {
         return Ok(());
     }
@@ -292,6 +351,70 @@ fn check_incoming(repo: &Repo, ours: &str, theirs: &str, remote: &str, branch: &
         refused.join("\n  ")
     ))
     .with_hint("ask whoever committed them to fix or remove them and push; then run tkt sync again"))
+}
+
+/// Refuses (exit 5), before anything is committed or pushed, to publish the deletion of a
+/// fiscal document the remote has or a change to its fiscal content: in this clone's
+/// commits since the common ancestor, and in its hand edits.
+fn check_outgoing(desk: &Desk, repo: &Repo, ours: &str, theirs: &str, hand_edits: &[PathBuf]) -> Result<()> {
+    let mut refused = match repo.merge_base(ours, theirs)? {
+        Some(base) => fiscal_changes(repo, &base, ours)?,
+        None => Vec::new(),
+    };
+    let prefix = repo.desk_prefix();
+    for rel in hand_edits {
+        let Some(published) = repo.file_at(theirs, &prefix.join(rel))? else { continue };
+        let now = std::fs::read(desk.abs(rel)).ok();
+        if let Some(problem) = fiscal_change(rel, published.bytes, now) {
+            refused.push(format!("{problem} (a hand edit, not committed)"));
+        }
+    }
+    if refused.is_empty() {
+        return Ok(());
+    }
+    Err(Error::busy(format!(
+        "this clone would publish changes to issued fiscal documents; nothing was committed or pushed:\n  {}",
+        refused.join("\n  ")
+    ))
+    .with_hint("an issued fiscal document is never deleted or changed: restore it (git checkout) and correct it with a credit note"))
+}
+
+/// The fiscal documents `from` has that `to` deletes or changes (annotations aside), each
+/// with the commit and author of the change.
+fn fiscal_changes(repo: &Repo, from: &str, to: &str) -> Result<Vec<String>> {
+    let prefix = repo.desk_prefix();
+    let mut found = Vec::new();
+    for path in repo.changed_paths(Some(from), to)? {
+        let Ok(rel) = path.strip_prefix(prefix) else { continue };
+        if !matches!(Desk::kind_of_path(rel), Some(Kind::Document(d)) if d.is_fiscal()) {
+            continue;
+        }
+        let Some(issued) = repo.file_at(from, &path)? else { continue };
+        let now = repo.file_at(to, &path)?.map(|f| f.bytes);
+        if let Some(problem) = fiscal_change(rel, issued.bytes, now) {
+            let by = match repo.last_change(Some(from), to, &path)? {
+                Some(c) => format!(" (commit {} by {})", c.commit, c.by),
+                None => String::new(),
+            };
+            found.push(format!("{problem}{by}"));
+        }
+    }
+    Ok(found)
+}
+
+/// What is wrong with `now` (None: deleted) as the later version of `issued`, when `rel` is
+/// a fiscal document: deleted, or its fiscal content changed.
+fn fiscal_change(rel: &Path, issued: Vec<u8>, now: Option<Vec<u8>>) -> Option<String> {
+    match Desk::kind_of_path(rel) {
+        Some(Kind::Document(kind)) if kind.is_fiscal() => {}
+        _ => return None,
+    }
+    let parse = |bytes: Vec<u8>| decode_text(bytes, rel).and_then(|t| parse_record::<Document>(&t, rel)).ok();
+    let issued = parse(issued)?;
+    let Some(now) = now else { return Some(format!("{}: an issued fiscal document deleted", rel.display())) };
+    // A version that does not read is refused by the record checks, not here.
+    let fields = issued_fields_changed(&issued, &parse(now)?);
+    (!fields.is_empty()).then(|| format!("{}: issued fiscal document changed ({})", rel.display(), fields.join(", ")))
 }
 
 fn integrate(
@@ -373,29 +496,44 @@ fn plan_merge(
     let ours_changed: BTreeSet<PathBuf> = repo.changed_paths(base, ours)?.into_iter().collect();
     let theirs_changed: Vec<PathBuf> = repo.changed_paths(base, theirs)?;
     let mut plan = MergePlan { files: BTreeMap::new(), renumbered: vec![], conflicts: vec![], kept: vec![] };
-    let mut collisions: Vec<PathBuf> = Vec::new();
+    let collisions = collisions(repo, &prefix, base, ours, theirs, &ours_changed, &theirs_changed)?;
+    let ids = new_numbers(desk, &prefix, &theirs_changed, &collisions)?;
+    // Our side of a file changed since the common ancestor is unpublished: references to
+    // our renumbered records follow them there, and nowhere else.
+    let ours_at = |path: &Path| -> Result<Option<FileState>> {
+        let state = repo.file_at(ours, path)?;
+        Ok(match state {
+            Some(s) if !ids.is_empty() => Some(rewritten(&prefix, path, &s, &ids)?.unwrap_or(s)),
+            other => other,
+        })
+    };
     for path in &theirs_changed {
         let t = repo.file_at(theirs, path)?;
         if !ours_changed.contains(path) {
             plan.files.insert(path.clone(), t);
             continue;
         }
-        let o = repo.file_at(ours, path)?;
-        if o == t {
+        if let Some(new_path) = collisions.iter().zip(&ids).find(|(c, _)| *c == path).map(|(_, (_, _, n))| n) {
+            // The remote's record keeps the path; ours moves to the new one.
+            plan.files.insert(new_path.clone(), ours_at(path)?);
+            plan.files.insert(path.clone(), t);
             continue;
         }
+        if repo.file_at(ours, path)? == t {
+            continue;
+        }
+        let o = ours_at(path)?;
         let b = match base {
             Some(c) => repo.file_at(c, path)?,
             None => None,
         };
         let rel = path.strip_prefix(&prefix).ok().map(Path::to_path_buf);
         let kind = rel.as_deref().and_then(Desk::kind_of_path);
-        let (Some(rel), Some(kind)) = (rel, kind) else {
+        let (Some(rel), Some(_)) = (rel, kind) else {
             return Err(Error::busy(format!("{} was changed both here and on the remote", path.display()))
                 .with_hint("it is not a tkt record: merge it with git (git merge), then run tkt sync again"));
         };
         match (&b, &o, &t) {
-            (None, Some(_), Some(_)) if kind.is_numbered() => collisions.push(path.clone()),
             (_, None, Some(_)) | (_, Some(_), None) => {
                 plan.kept.push(rel);
                 if o.is_none() {
@@ -428,31 +566,69 @@ fn plan_merge(
             (_, None, None) => {}
         }
     }
-    if !collisions.is_empty() {
-        renumber(desk, repo, &prefix, ours, theirs, &ours_changed, &theirs_changed, &collisions, &mut plan)?;
+    if ids.is_empty() {
+        return Ok(plan);
     }
+    let theirs_changed: BTreeSet<&PathBuf> = theirs_changed.iter().collect();
+    for path in ours_changed.iter().filter(|p| !theirs_changed.contains(p)) {
+        let Ok(rel) = path.strip_prefix(&prefix) else { continue };
+        let rel_str = rel.to_string_lossy().replace('\\', "/");
+        // Attachments this clone stored for a renumbered record move with it.
+        let attach_dir = |id: &str| format!("attachments/{id}/");
+        if let Some((old, new, _)) = ids.iter().find(|(old, _, _)| rel_str.starts_with(&attach_dir(old))) {
+            let moved = prefix.join(rel_str.replacen(&attach_dir(old), &attach_dir(new), 1));
+            plan.files.insert(moved, repo.file_at(ours, path)?);
+            plan.files.insert(path.clone(), None);
+            continue;
+        }
+        if let Some(state) = repo.file_at(ours, path)? {
+            if let Some(state) = rewritten(&prefix, path, &state, &ids)? {
+                plan.files.insert(path.clone(), Some(state));
+            }
+        }
+    }
+    plan.renumbered.extend(ids.into_iter().map(|(old, new, _)| (old, new)));
     Ok(plan)
 }
 
-/// Gives this clone's colliding records the next free numbers and rewrites every
-/// reference to them in the records this clone has not published yet.
-#[allow(clippy::too_many_arguments)]
-fn renumber(
-    desk: &Desk,
+/// The records both clones created under the same number since the common ancestor
+/// (ours is unpublished: the remote has its own record there).
+fn collisions(
     repo: &Repo,
     prefix: &Path,
+    base: Option<&str>,
     ours: &str,
     theirs: &str,
     ours_changed: &BTreeSet<PathBuf>,
     theirs_changed: &[PathBuf],
+) -> Result<Vec<PathBuf>> {
+    let mut found = Vec::new();
+    for path in theirs_changed.iter().filter(|p| ours_changed.contains(*p)) {
+        let numbered = path.strip_prefix(prefix).ok().and_then(Desk::kind_of_path).is_some_and(|k| k.is_numbered());
+        if !numbered || base.map(|b| repo.file_at(b, path)).transpose()?.flatten().is_some() {
+            continue;
+        }
+        let (o, t) = (repo.file_at(ours, path)?, repo.file_at(theirs, path)?);
+        if o.is_some() && t.is_some() && o != t {
+            found.push(path.clone());
+        }
+    }
+    Ok(found)
+}
+
+/// Gives this clone's colliding records the next free numbers: (old id, new id, new
+/// repository path) for each, in order. A fiscal document is never renumbered.
+fn new_numbers(
+    desk: &Desk,
+    prefix: &Path,
+    theirs_changed: &[PathBuf],
     collisions: &[PathBuf],
-    plan: &mut MergePlan,
-) -> Result<()> {
-    let mut ids: Vec<(String, String)> = Vec::new();
+) -> Result<Vec<(String, String, PathBuf)>> {
+    let mut ids = Vec::new();
     let mut taken: BTreeSet<PathBuf> = theirs_changed.iter().cloned().collect();
     for path in collisions {
         let rel = path.strip_prefix(prefix).unwrap_or(path);
-        let kind = Desk::kind_of_path(rel).expect("collisions are records");
+        let Some(kind) = Desk::kind_of_path(rel) else { continue };
         if let Kind::Document(d) = kind {
             if d.is_fiscal() {
                 return Err(Error::busy(format!(
@@ -460,8 +636,9 @@ fn renumber(
                     rel.display()
                 ))
                 .with_hint(
-                    "fiscal numbers are never renumbered: nothing was merged; decide which document keeps the number \
-                     (cancel the other with a credit note), or give each clone its own series",
+                    "fiscal numbers are never renumbered: nothing was merged. Yours never reached the remote, so it \
+                     was never issued: `tkt sync --resolve` takes it back, syncs, and issues it again under the next \
+                     free number; give each clone its own series to issue offline",
                 ));
             }
         }
@@ -484,51 +661,31 @@ fn renumber(
             .unwrap_or(0);
         seq.seq = used + 1;
         let new = seq.to_string();
-        let new_rel = kind.path_for(&new)?;
-        taken.insert(prefix.join(&new_rel));
-        // The remote's record keeps the path; ours moves to the new one.
-        plan.files.insert(path.clone(), repo.file_at(theirs, path)?);
-        plan.files.insert(prefix.join(&new_rel), repo.file_at(ours, path)?);
-        ids.push((old, new));
+        let new_path = prefix.join(kind.path_for(&new)?);
+        taken.insert(new_path.clone());
+        ids.push((old, new, new_path));
     }
-    // Rewrite references in every file this clone changed (and the moved records).
-    let attach_dir = |id: &str| format!("attachments/{id}/");
-    let mut touched: Vec<PathBuf> = ours_changed.iter().cloned().collect();
-    touched.extend(plan.files.keys().cloned());
-    touched.sort();
-    touched.dedup();
-    for path in touched {
-        let Ok(rel) = path.strip_prefix(prefix) else { continue };
-        let rel_str = rel.to_string_lossy().replace('\\', "/");
-        // Attachments this clone stored for a renumbered record move with it.
-        if let Some((old, new)) = ids.iter().find(|(old, _)| rel_str.starts_with(&attach_dir(old))) {
-            if ours_changed.contains(&path) && !theirs_changed.contains(&path) {
-                let moved = prefix.join(rel_str.replacen(&attach_dir(old), &attach_dir(new), 1));
-                plan.files.insert(moved, repo.file_at(ours, &path)?);
-                plan.files.insert(path.clone(), None);
-            }
-            continue;
-        }
-        if Desk::kind_of_path(rel).is_none() {
-            continue;
-        }
-        let current = match plan.files.get(&path) {
-            Some(state) => state.clone(),
-            None => repo.file_at(ours, &path)?,
-        };
-        // The remote's own records are published: they are never rewritten.
-        if collisions.contains(&path) {
-            continue;
-        }
-        let Some(state) = current else { continue };
-        let Ok(mut value) = from_yaml::<Value>(&state.bytes) else { continue };
-        if rewrite_ids(&mut value, &ids) {
-            let text = serde_yaml::to_string(&value).map_err(|e| Error::failure(e.to_string()))?;
-            plan.files.insert(path.clone(), Some(FileState { bytes: text.into_bytes(), executable: false }));
-        }
+    Ok(ids)
+}
+
+/// A record's content with renumbered ids replaced, or `None` when it names none of them
+/// (or is no record).
+fn rewritten(
+    prefix: &Path,
+    path: &Path,
+    state: &FileState,
+    ids: &[(String, String, PathBuf)],
+) -> Result<Option<FileState>> {
+    if path.strip_prefix(prefix).ok().and_then(Desk::kind_of_path).is_none() {
+        return Ok(None);
     }
-    plan.renumbered.extend(ids);
-    Ok(())
+    let Ok(mut value) = from_yaml::<Value>(&state.bytes) else { return Ok(None) };
+    let pairs: Vec<(String, String)> = ids.iter().map(|(o, n, _)| (o.clone(), n.clone())).collect();
+    if !rewrite_ids(&mut value, &pairs) {
+        return Ok(None);
+    }
+    let text = serde_yaml::to_string(&value).map_err(|e| Error::failure(e.to_string()))?;
+    Ok(Some(FileState { bytes: text.into_bytes(), executable: false }))
 }
 
 /// Replaces old ids (and attachment paths under them) in every string of a value.

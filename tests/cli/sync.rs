@@ -395,10 +395,11 @@ fn online_numbering_refuses_with_exit_5_when_the_remote_is_unreachable() {
     anna.sync();
     std::fs::rename(team.remote(), team.tmp.path().join("gone.git")).unwrap();
     let head = anna.git(&["rev-parse", "HEAD"]);
-    anna.tkt(&["ticket", "receive", "T-2026-0013"])
-        .assert()
-        .code(5)
-        .stderr(predicate::str::contains("cannot fetch").and(predicate::str::contains("series")));
+    anna.tkt(&["ticket", "receive", "T-2026-0013"]).assert().code(5).stderr(
+        predicate::str::contains("cannot fetch")
+            .and(predicate::str::contains("nothing was issued"))
+            .and(predicate::str::contains("series").not()),
+    );
     assert_eq!(anna.git(&["rev-parse", "HEAD"]), head);
     assert_eq!(anna.git(&["status", "--porcelain"]), "");
 }
@@ -761,4 +762,226 @@ fn links_made_by_hand_are_refused_by_sync_not_committed() {
     );
     assert_eq!(anna.state(), before, "nothing committed");
     assert_eq!(team.git(&team.remote(), &["rev-parse", "main"]), anna.git(&["rev-parse", "HEAD"]), "nothing pushed");
+}
+
+#[test]
+fn renumbering_never_rewrites_the_links_of_published_records() {
+    let team = Team::new();
+    let (anna, marco) = (team.clone("anna"), team.clone("marco"));
+    assert_eq!(anna.ok(&["ticket", "create", "--customer", "C-0001", "--title", "Di anna"]), "T-2026-0021\n");
+    assert_eq!(anna.ok(&["ticket", "work", "T-2026-0021", "--hours", "1"]), "WR-2026-0009\n");
+    assert_eq!(anna.ok(&["ticket", "work", "T-2026-0021", "--hours", "3"]), "WR-2026-0010\n");
+    anna.sync();
+    assert_eq!(marco.ok(&["ticket", "create", "--customer", "C-0002", "--title", "Di marco"]), "T-2026-0021\n");
+    assert_eq!(marco.ok(&["ticket", "work", "T-2026-0021", "--hours", "2"]), "WR-2026-0009\n");
+    let summary = marco.sync();
+    assert!(summary.contains("T-2026-0021 is now T-2026-0022"), "{summary}");
+    let wr = |id: &str| -> serde_yaml::Value {
+        serde_yaml::from_str(&marco.read(&format!("documents/work-report/2026/{id}.yaml"))).unwrap()
+    };
+    assert_eq!(wr("WR-2026-0009")["ticket"], "T-2026-0021", "anna's published report keeps its ticket");
+    assert_eq!(wr("WR-2026-0010")["ticket"], "T-2026-0021", "anna's published report keeps its ticket");
+    assert_eq!(wr("WR-2026-0011")["ticket"], "T-2026-0022", "marco's unpublished report follows his ticket");
+    assert_eq!(wr("WR-2026-0011")["hours"], 2);
+    let remote_wr = team.git(&team.remote(), &["show", "main:documents/work-report/2026/WR-2026-0010.yaml"]);
+    assert!(remote_wr.contains("ticket: T-2026-0021"), "{remote_wr}");
+    // The draft invoice of anna's ticket bills her customer's work, all of it.
+    let out = marco.tkt(&["ticket", "invoice", "T-2026-0021", "--dry-run"]).output().unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("T-2026-0021 would bill WR-2026-0009, WR-2026-0010\n"), "{said}");
+    marco.tkt(&["check"]).assert().success();
+}
+
+/// A `git` first on PATH that runs `script` for a push (with "$@" and the real git as
+/// "$GIT"), and is the real git otherwise; returns the PATH to run tkt with.
+fn git_on_push(team: &Team, script: &str) -> String {
+    let real_git =
+        String::from_utf8(StdCommand::new("sh").args(["-c", "command -v git"]).output().unwrap().stdout).unwrap();
+    let bin = team.tmp.path().join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let wrapper = format!(
+        "#!/bin/sh\nGIT='{}'\nif [ \"$1\" = push ]; then {script}\nfi\nexec \"$GIT\" \"$@\"\n",
+        real_git.trim()
+    );
+    std::fs::write(bin.join("git"), wrapper).unwrap();
+    StdCommand::new("chmod").args(["+x", bin.join("git").to_str().unwrap()]).status().unwrap();
+    format!("{}:{}", bin.display(), std::env::var("PATH").unwrap())
+}
+
+/// Online numbering, and two new tickets with work not yet invoiced (T-2026-0021 and
+/// T-2026-0022), on the remote.
+fn online_with_work(team: &Team) -> Clone<'_> {
+    let anna = team.clone("anna");
+    anna.numbering_online();
+    for t in ["T-2026-0021", "T-2026-0022"] {
+        assert_eq!(anna.ok(&["ticket", "create", "--customer", "C-0001", "--title", "Lavoro"]), format!("{t}\n"));
+        anna.ok(&["ticket", "work", t, "--hours", "1"]);
+    }
+    anna.sync();
+    anna
+}
+
+fn remote_files(team: &Team) -> String {
+    team.git(&team.remote(), &["ls-tree", "-r", "--name-only", "main"])
+}
+
+#[test]
+fn online_numbering_computes_the_invoice_from_the_synced_desk() {
+    let team = Team::new();
+    let anna = online_with_work(&team);
+    let marco = team.clone("marco");
+    assert_eq!(anna.ok(&["ticket", "invoice", "T-2026-0021"]), "INV-2026-0007\n");
+    // marco's clone has not seen anna's invoice: the pull comes before the lines.
+    marco
+        .tkt(&["ticket", "invoice", "T-2026-0021"])
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("nothing to invoice"));
+    assert!(!remote_files(&team).contains("INV-2026-0008"), "the same work is never invoiced twice");
+    assert_eq!(marco.git(&["status", "--porcelain"]), "");
+}
+
+#[test]
+fn a_push_reported_failed_that_reached_the_remote_is_kept_not_issued_again() {
+    let team = Team::new();
+    let anna = online_with_work(&team);
+    let path = git_on_push(&team, "\"$GIT\" \"$@\"; exit 1");
+    anna.tkt(&["ticket", "invoice", "T-2026-0021"])
+        .env("PATH", path)
+        .assert()
+        .success()
+        .stdout("INV-2026-0007\n")
+        .stderr(predicate::str::contains("the remote has it"));
+    assert_eq!(anna.git(&["rev-parse", "HEAD"]), team.git(&team.remote(), &["rev-parse", "main"]));
+    assert!(anna.dir.join("documents/invoice/2026/INV-2026-0007.yaml").exists());
+    anna.tkt(&["ticket", "invoice", "T-2026-0021"]).assert().code(4);
+    anna.sync();
+    anna.tkt(&["check"]).assert().success();
+}
+
+/// anna's `ticket invoice` killed while it pushes: the invoice is committed, not pushed.
+fn killed_during_push(team: &Team, anna: &Clone, ticket: &str) {
+    let path = git_on_push(team, "kill -9 $PPID; exit 1");
+    let out = anna.tkt(&["ticket", "invoice", ticket]).env("PATH", path).output().unwrap();
+    assert_eq!(out.status.code(), None, "killed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(anna.git(&["log", "-1", "--format=%s"]).starts_with("INV-2026-0007: invoice"));
+}
+
+#[test]
+fn an_online_invoice_interrupted_during_its_push_is_taken_back_when_the_office_took_its_number() {
+    let team = Team::new();
+    let anna = online_with_work(&team);
+    let marco = team.clone("marco");
+    killed_during_push(&team, &anna, "T-2026-0021");
+    assert_eq!(marco.ok(&["ticket", "invoice", "T-2026-0022"]), "INV-2026-0007\n");
+    let said = anna.sync();
+    assert!(said.contains("INV-2026-0007 never reached the remote, so it was never issued"), "{said}");
+    assert!(anna.read("documents/invoice/2026/INV-2026-0007.yaml").contains("T-2026-0022"), "the office's");
+    assert_eq!(anna.ok(&["ticket", "invoice", "T-2026-0021"]), "INV-2026-0008\n", "the work is invoiced again");
+    let inv8 = team.git(&team.remote(), &["show", "main:documents/invoice/2026/INV-2026-0008.yaml"]);
+    assert!(inv8.contains("ticket: T-2026-0021"), "{inv8}");
+    anna.tkt(&["check"]).assert().success();
+    assert_eq!(anna.git(&["status", "--porcelain"]), "");
+}
+
+#[test]
+fn an_online_invoice_interrupted_during_its_push_is_published_by_the_next_command() {
+    let team = Team::new();
+    let anna = online_with_work(&team);
+    killed_during_push(&team, &anna, "T-2026-0021");
+    anna.tkt(&["ticket", "note", "T-2026-0022", "richiamare"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("INV-2026-0007 is published on the remote"));
+    let inv = team.git(&team.remote(), &["show", "main:documents/invoice/2026/INV-2026-0007.yaml"]);
+    assert!(inv.contains("ticket: T-2026-0021"), "{inv}");
+    anna.sync();
+    anna.tkt(&["check"]).assert().success();
+}
+
+const INV1: &str = "documents/invoice/2026/INV-2026-0001.yaml";
+
+#[test]
+fn sync_refuses_to_publish_a_deleted_or_changed_issued_document() {
+    let team = Team::new();
+    let anna = team.clone("anna");
+    let remote_before = team.git(&team.remote(), &["rev-parse", "main"]);
+    // A deletion committed by hand.
+    anna.git(&["rm", "-q", INV1]);
+    anna.git(&["commit", "-qm", "via la fattura"]);
+    let head = anna.git(&["rev-parse", "HEAD"]);
+    anna.tkt(&["sync"]).assert().code(5).stderr(
+        predicate::str::contains(format!("{INV1}: an issued fiscal document deleted (commit"))
+            .and(predicate::str::contains("by git user)")),
+    );
+    assert_eq!(anna.git(&["rev-parse", "HEAD"]), head);
+    assert_eq!(team.git(&team.remote(), &["rev-parse", "main"]), remote_before, "nothing published");
+    anna.git(&["reset", "-q", "--hard", "HEAD~1"]);
+    // A change of its fiscal content, by hand and not committed.
+    let text = anna.read(INV1);
+    std::fs::write(anna.dir.join(INV1), text.replace("60 gg fine mese", "30 gg")).unwrap();
+    anna.tkt(&["sync"]).assert().code(5).stderr(predicate::str::contains(format!(
+        "{INV1}: issued fiscal document changed (payment) (a hand edit, not committed)"
+    )));
+    assert_eq!(anna.git(&["status", "--porcelain"]), format!(" M {INV1}\n"), "the desk as it was");
+    assert_eq!(team.git(&team.remote(), &["rev-parse", "main"]), remote_before, "nothing published");
+    // An annotation may change.
+    std::fs::write(anna.dir.join(INV1), format!("{text}archived_in: faldone 3\n")).unwrap();
+    anna.sync();
+    let published = team.git(&team.remote(), &["show", &format!("main:{INV1}")]);
+    assert!(published.contains("archived_in: faldone 3"), "{published}");
+}
+
+#[test]
+fn sync_refuses_a_deleted_or_changed_issued_document_from_the_remote() {
+    let team = Team::new();
+    let (anna, marco) = (team.clone("anna"), team.clone("marco"));
+    let text = marco.read(INV1);
+    std::fs::write(marco.dir.join(INV1), text.replace("60 gg fine mese", "30 gg")).unwrap();
+    marco.git(&["commit", "-qam", "termini corretti"]);
+    marco.git(&["push", "-q", "origin", "main"]);
+    anna.ok(&["ticket", "note", "T-2026-0020", "nota di anna"]);
+    let head = anna.git(&["rev-parse", "HEAD"]);
+    let before = snapshot(&anna.dir);
+    anna.tkt(&["sync"]).assert().code(5).stderr(
+        predicate::str::contains(format!("{INV1}: issued fiscal document changed (payment) (commit"))
+            .and(predicate::str::contains("by git user)")),
+    );
+    assert_eq!(anna.git(&["rev-parse", "HEAD"]), head);
+    assert_eq!(snapshot(&anna.dir), before, "the desk as it was");
+    marco.git(&["rm", "-q", INV1]);
+    marco.git(&["commit", "-qm", "via"]);
+    marco.git(&["push", "-q", "origin", "main"]);
+    anna.tkt(&["sync"])
+        .assert()
+        .code(5)
+        .stderr(predicate::str::contains(format!("{INV1}: an issued fiscal document deleted (commit")));
+    assert_eq!(anna.git(&["rev-parse", "HEAD"]), head);
+    assert_eq!(anna.read(INV1), text);
+}
+
+#[test]
+fn sync_resolve_takes_back_an_unpublished_fiscal_document_whose_number_was_taken_and_issues_it_again() {
+    let team = Team::new();
+    let (anna, marco) = (team.clone("anna"), team.clone("marco"));
+    assert_eq!(anna.ok(&["ticket", "receive", "T-2026-0013"]), "DI-2026-0003\n");
+    assert_eq!(marco.ok(&["ticket", "receive", "T-2026-0016", "--line", "CALD-35K:1"]), "DI-2026-0003\n");
+    marco.ok(&["ticket", "note", "T-2026-0016", "caldaia ritirata"]);
+    anna.sync();
+    marco.tkt(&["sync"]).assert().code(5).stderr(predicate::str::contains("tkt sync --resolve"));
+    let out = marco.tkt(&["sync", "--resolve"]).output().unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{said}");
+    assert!(said.contains("DI-2026-0003 of this clone never reached the remote: taken back"), "{said}");
+    assert!(said.contains("DI-2026-0003 taken back and issued again as DI-2026-0004"), "{said}");
+    let remote_doc = |id: &str| team.git(&team.remote(), &["show", &format!("main:documents/ddt-in/2026/{id}.yaml")]);
+    assert!(remote_doc("DI-2026-0003").contains("ticket: T-2026-0013"), "anna's keeps the number");
+    let again = remote_doc("DI-2026-0004");
+    assert!(again.contains("ticket: T-2026-0016") && again.contains("CALD-35K"), "{again}");
+    assert!(marco.read("tickets/2026/T-2026-0016.yaml").contains("caldaia ritirata"), "later work kept");
+    let log = marco.git(&["log", "--format=%s"]);
+    assert!(!log.contains("DI-2026-0003: ddt-in for T-2026-0016"), "the number was never issued here: {log}");
+    marco.tkt(&["check"]).assert().success();
+    anna.sync();
+    assert_eq!(snapshot(&anna.dir), snapshot(&marco.dir));
 }
