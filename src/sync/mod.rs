@@ -14,7 +14,7 @@ use crate::git::{fetch, push, Author, EntryKind, FileState, Pushed, Repo};
 use crate::model::{from_yaml, Kind, SequenceId};
 use crate::{Error, Result};
 
-use merge::{merge_record, Side};
+use merge::{merge_record, Merged, Side};
 
 /// How many times a push rejected by someone else's push is retried.
 const PUSH_ATTEMPTS: usize = 5;
@@ -374,6 +374,7 @@ fn plan_merge(
     let theirs_changed: Vec<PathBuf> = repo.changed_paths(base, theirs)?;
     let mut plan = MergePlan { files: BTreeMap::new(), renumbered: vec![], conflicts: vec![], kept: vec![] };
     let mut collisions: Vec<PathBuf> = Vec::new();
+    let catalog = desk.catalog()?;
     for path in &theirs_changed {
         let t = repo.file_at(theirs, path)?;
         if !ours_changed.contains(path) {
@@ -412,13 +413,8 @@ fn plan_merge(
                 };
                 let base_value = b.as_ref().map(|b| parse(b, "common")).transpose()?;
                 let (ov, tv) = (parse(o, "local")?, parse(t, "remote")?);
-                let side = |tip: &str| -> Result<Side> {
-                    Ok(repo
-                        .last_change(base, tip, path)?
-                        .map(|c| Side { by: Some(c.by), at: Some(c.at) })
-                        .unwrap_or_default())
-                };
-                let merged = merge_record(base_value.as_ref(), &ov, &tv, [&side(ours)?, &side(theirs)?], now);
+                let sides = [side_of(repo, base, ours, path)?, side_of(repo, base, theirs, path)?];
+                let merged = merge_file(Some(kind), base_value.as_ref(), &ov, &tv, &sides, &catalog, now);
                 if !merged.conflicts.is_empty() {
                     plan.conflicts.push((rel.clone(), merged.conflicts.clone()));
                 }
@@ -432,6 +428,36 @@ fn plan_merge(
         renumber(desk, repo, &prefix, ours, theirs, &ours_changed, &theirs_changed, &collisions, &mut plan)?;
     }
     Ok(plan)
+}
+
+/// Merges one record (sync and the merge driver alike): field by field, then a ticket's
+/// `closed_at` made to agree with the merged state.
+pub fn merge_file(
+    kind: Option<Kind>,
+    base: Option<&Value>,
+    ours: &Value,
+    theirs: &Value,
+    sides: &[Side; 2],
+    catalog: &[crate::model::State],
+    now: &crate::model::Instant,
+) -> Merged {
+    let mut merged = merge_record(base, ours, theirs, [&sides[0], &sides[1]], now);
+    if kind == Some(Kind::Ticket) {
+        crate::rules::settle_closed_at(&mut merged.value, catalog, now);
+    }
+    merged
+}
+
+/// Who changed the record at `path` (a repository path) on the side from `base` to
+/// `tip`, field by field, read from the commits: the later change of a field wins.
+pub fn side_of(repo: &Repo, base: Option<&str>, tip: &str, path: &Path) -> Result<Side> {
+    let parse = |bytes: &Option<Vec<u8>>| bytes.as_ref().and_then(|b| from_yaml::<Value>(b).ok());
+    let mut side = Side::default();
+    for change in repo.changes_of(base, tip, path)? {
+        let before: Vec<Option<Value>> = change.before.iter().map(parse).collect();
+        side.record_change(&change.by, change.at, &before, parse(&change.after).as_ref());
+    }
+    Ok(side)
 }
 
 /// Gives this clone's colliding records the next free numbers and rewrites every
