@@ -45,6 +45,10 @@ pub enum EquipmentCommand {
         serial: String,
         #[command(flatten)]
         fields: EquipmentFields,
+        /// Mark a sync conflict on FIELD resolved (keeping the current value, or the one
+        /// set by the other flags); `all` for every conflict of the unit.
+        #[arg(long, value_name = "FIELD")]
+        resolve: Vec<String>,
     },
     /// List the tickets opened on a unit.
     History {
@@ -121,13 +125,14 @@ pub fn run(ctx: &Ctx, cmd: EquipmentCommand) -> Result<()> {
             )
         }
         EquipmentCommand::Show { serial, format } => ctx.out().record(format.format, &desk.load::<Equipment>(&serial)?),
-        EquipmentCommand::Edit { serial, fields } => {
+        EquipmentCommand::Edit { serial, fields, resolve } => {
             if fields.item.is_none()
                 && fields.customer.is_none()
                 && fields.sold_on.is_none()
                 && fields.warranty_until.is_none()
                 && fields.location.is_none()
                 && fields.notes.is_none()
+                && resolve.is_empty()
             {
                 return edit_in_editor::<Equipment>(ctx, |env, edit| records::edit_master(env, &serial, edit));
             }
@@ -135,6 +140,7 @@ pub fn run(ctx: &Ctx, cmd: EquipmentCommand) -> Result<()> {
                 records::edit_master(env, &serial, |before: &Equipment| {
                     let mut after = before.clone();
                     fields.changes().apply(&env.desk, &mut after)?;
+                    records::resolve_conflicts(&mut after, &resolve)?;
                     Ok(after)
                 })
             })

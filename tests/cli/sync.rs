@@ -819,6 +819,14 @@ fn a_note_corrected_both_ways_is_a_conflict_on_that_note_and_resolving_it_loses_
     assert_eq!(t["conflicts"][0]["field"], field);
     assert_eq!(t["conflicts"][0]["other"]["value"], "Aria nell'impianto, pompa da verificare.");
     assert_eq!(t["conflicts"][0]["other"]["at"], "2026-11-27T09:00:00+01:00");
+    let check = marco.tkt(&["check"]).output().unwrap();
+    let check = String::from_utf8_lossy(&check.stdout);
+    assert!(
+        check.contains(&format!(
+            "sync conflict on {field}: kept \"Aria nell'impianto, circolatore Grundfos da verificare.\", other \"Aria nell'impianto, pompa da verificare.\" by anna at 2026-11-27T09:00:00+01:00 (resolve: tkt ticket edit T-2026-0016 --resolve '{field}')"
+        )),
+        "{check}"
+    );
     marco.ok(&["ticket", "edit", "T-2026-0016", "--resolve", field]);
     let t = marco.ticket("T-2026-0016");
     assert_eq!(texts(&t).len(), 3, "resolving keeps every note");
@@ -884,4 +892,41 @@ fn transitions_on_both_sides_leave_a_consistent_ticket() {
     let t = marco.ticket("T-2026-0010");
     assert_eq!(t["state"], "chiuso");
     assert_eq!(t["closed_at"], "2026-11-27T11:00:00+01:00");
+}
+
+#[test]
+fn conflicts_are_shown_by_ticket_show_and_list_and_check_names_the_command_that_resolves_each() {
+    let team = Team::new();
+    let (anna, marco) = (team.clone("anna"), team.clone("marco"));
+    offline_edits(&anna, &marco);
+    anna.at("2026-11-27T11:00:00+01:00", &["customer", "edit", "C-0003", "--phone", "011 111111"]);
+    marco.at("2026-11-27T11:20:00+01:00", &["customer", "edit", "C-0003", "--phone", "011 222222"]);
+    anna.sync();
+    marco.sync();
+    let show = marco.ok(&["ticket", "show", "T-2026-0016"]);
+    assert!(
+        show.contains(
+            "conflicts:\n  title (resolve: tkt ticket edit T-2026-0016 --resolve FIELD)\n    \
+             kept  Titolo di marco  (marco at 2026-11-27T11:10:00+01:00)\n    \
+             other Titolo di anna  (anna at 2026-11-27T11:05:00+01:00)"
+        ),
+        "{show}"
+    );
+    let clean = marco.ok(&["ticket", "show", "T-2026-0020"]);
+    assert!(!clean.contains("conflicts:"), "{clean}");
+    let list = marco.ok(&["ticket", "list"]);
+    let row = |id: &str| list.lines().find(|l| l.starts_with(id)).unwrap_or_default().to_string();
+    assert!(row("T-2026-0016").starts_with("T-2026-0016  !"), "{list}");
+    assert!(!row("T-2026-0020").contains(" ! "), "{list}");
+    let check = marco.tkt(&["check"]).output().unwrap();
+    let check = String::from_utf8_lossy(&check.stdout).to_string();
+    assert!(check.contains("(resolve: tkt customer edit C-0003 --resolve phone)"), "{check}");
+    assert!(check.contains("(resolve: tkt ticket edit T-2026-0016 --resolve title)"), "{check}");
+    marco.ok(&["customer", "edit", "C-0003", "--resolve", "phone"]);
+    marco.ok(&["ticket", "edit", "T-2026-0016", "--resolve", "title"]);
+    let check = marco.tkt(&["check"]).output().unwrap();
+    assert!(!String::from_utf8_lossy(&check.stdout).contains("sync conflict"));
+    let c: serde_yaml::Value = serde_yaml::from_str(&marco.read("customers/C-0003.yaml")).unwrap();
+    assert_eq!(c["phone"], "011 222222", "the later change is kept");
+    assert!(c.get("conflicts").is_none());
 }
