@@ -58,7 +58,9 @@ pub fn cmd_merge_driver(ctx: &Ctx, args: MergeDriverArgs) -> Result<()> {
         [one] if one.len() >= 40 && one.chars().all(|c| c.is_ascii_hexdigit()) => Some(one.clone()),
         _ => None,
     };
-    let files = DriverFiles { base: args.base, ours: args.ours, theirs: args.theirs, path: args.path, theirs_commit };
+    let worktree = std::env::current_dir().map_err(|e| crate::Error::failure(format!("no current folder: {e}")))?;
+    let files =
+        DriverFiles { base: args.base, ours: args.ours, theirs: args.theirs, path: args.path, theirs_commit, worktree };
     let conflicts = merge_driver(ctx.now, &files)?;
     if !conflicts.is_empty() {
         ctx.warn(format!("{}: conflicting {} recorded in the record", files.path.display(), conflicts.join(", ")));

@@ -76,6 +76,8 @@ pub struct DriverFiles {
     /// The commit being merged in, when git says (`git merge` names it in a
     /// `GITHEAD_<commit>` variable): the history tells who changed each field when.
     pub theirs_commit: Option<String>,
+    /// The folder git runs its driver in: the top of the work tree.
+    pub worktree: PathBuf,
 }
 
 /// Merges one record for `git merge`. A clean merge, or one whose conflicts are recorded
@@ -100,7 +102,7 @@ pub fn merge_driver(now: Instant, files: &DriverFiles) -> Result<Vec<String>> {
     };
     let base = if base.is_empty() { None } else { Some(parse(&base, "common")?) };
     let (ov, tv) = (parse(&ours, "local")?, parse(&theirs, "other")?);
-    let desk = kind.and_then(|_| desk_of(path));
+    let desk = kind.and_then(|_| desk_of(&files.worktree, path));
     // Without the history (a rebase, a cherry-pick, a version git made up), each side is
     // unknown and the greater value wins.
     let sides = match &desk {
@@ -114,15 +116,14 @@ pub fn merge_driver(now: Instant, files: &DriverFiles) -> Result<Vec<String>> {
     Ok(merged.conflicts)
 }
 
-/// The desk holding a record at a repository path (git runs its driver at the top of the
-/// work tree): the folder above the record's kind folder.
-fn desk_of(path: &Path) -> Option<Desk> {
+/// The desk holding a record at a repository path: the folder above the record's kind
+/// folder.
+fn desk_of(worktree: &Path, path: &Path) -> Option<Desk> {
     let parts: Vec<_> = path.components().collect();
     let skip =
         (0..parts.len()).find(|&skip| Desk::kind_of_path(&parts[skip..].iter().collect::<PathBuf>()).is_some())?;
     let root: PathBuf = parts[..skip].iter().collect();
-    let root = std::env::current_dir().ok()?.join(root);
-    Desk::open(root).ok()
+    Desk::open(worktree.join(root)).ok()
 }
 
 /// Both sides' field-by-field history, read as sync reads it, when git named the commit

@@ -338,6 +338,41 @@ mod tests {
     }
 
     #[test]
+    fn the_later_change_of_each_field_wins_not_the_side_with_the_later_commit() {
+        let base = y(BASE);
+        let titled = y(&BASE.replace("title: Caldaia", "title: di anna"));
+        let ours = y(&BASE
+            .replace("title: Caldaia", "title: di anna")
+            .replace("text: uno}\n", "text: uno}\n- {at: '2026-11-03T18:00:00+01:00', by: a, text: sera}\n"));
+        let theirs = y(&BASE.replace("title: Caldaia", "title: di marco"));
+        let mut anna = Side::default();
+        anna.record_change("anna", 900, &[Some(base.clone())], Some(&titled));
+        anna.record_change("anna", 1800, &[Some(titled)], Some(&ours));
+        let mut marco = Side::default();
+        marco.record_change("marco", 1500, &[Some(base.clone())], Some(&theirs));
+        let m = merge_record(Some(&base), &ours, &theirs, [&anna, &marco], &now());
+        assert_eq!(m.value["title"], "di marco", "15:00 beats 09:00 though anna's last commit is later");
+        assert_eq!(m.value["notes"].as_sequence().unwrap().len(), 2);
+        assert_eq!(m.value[CONFLICTS][0]["other"]["by"], "anna");
+    }
+
+    #[test]
+    fn an_old_note_corrected_on_one_side_keeps_the_note_added_on_the_other() {
+        let base = y(BASE);
+        let ours = y(&BASE.replace("text: uno}", "text: uno corretto}"));
+        let theirs =
+            y(&BASE.replace("text: uno}\n", "text: uno}\n- {at: '2026-11-02T09:00:00+01:00', by: b, text: due}\n"));
+        let m = merge_record(Some(&base), &ours, &theirs, [&Side::default(), &Side::default()], &now());
+        assert!(m.conflicts.is_empty(), "{:?}", m.conflicts);
+        let texts: Vec<&str> =
+            m.value["notes"].as_sequence().unwrap().iter().map(|n| n["text"].as_str().unwrap()).collect();
+        assert_eq!(texts, ["uno corretto", "due"]);
+        let both = y(&BASE.replace("text: uno}", "text: uno bis}"));
+        let m = merge_record(Some(&base), &ours, &both, [&Side::default(), &Side::default()], &now());
+        assert_eq!(m.conflicts, ["notes[a@2026-11-01T09:00:00+01:00].text"]);
+    }
+
+    #[test]
     fn a_list_merged_before_still_merges_as_a_list() {
         // ours already holds a merge that put its note before the base's.
         let base = y("notes:\n- {at: '2026-11-02T09:00:00Z', text: b}\n");
