@@ -206,11 +206,20 @@ impl Merger<'_> {
                     let mut out = Vec::new();
                     for key in keys {
                         let (kb, ko, kt) = (kb.get(key).copied(), ko.get(key).copied(), kt.get(key).copied());
+                        // Two different entries added by the same person in the same second
+                        // on each side are two entries, both kept.
+                        if let (None, Some(o), Some(t)) = (kb, ko, kt) {
+                            if o != t {
+                                out.push((time_of(o), key.clone(), o.clone()));
+                                out.push((time_of(t), key.clone(), t.clone()));
+                                continue;
+                            }
+                        }
                         if let Some(v) = self.merge(&element(path, key), kb, ko, kt) {
                             out.push((time_of(&v), key.clone(), v));
                         }
                     }
-                    out.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+                    out.sort_by_cached_key(|(at, key, v)| (*at, key.clone(), canonical(v)));
                     return Some(Value::Sequence(out.into_iter().map(|(_, _, v)| v).collect()));
                 }
                 // A list that only grew on both sides (notes, history) gets the union.
