@@ -810,7 +810,7 @@ _tkt() {
             return 0
             ;;
         tkt__subcmd__customer__subcmd__edit)
-            opts="-C -q -h -V --name --vat-number --tax-code --street --zip --city --province --country --email --phone --pec --sdi-code --payment-terms --notes --reverse-charge --condominio --vat-rate --desk --quiet --help --version"
+            opts="-C -q -h -V --name --vat-number --tax-code --street --zip --city --province --country --email --phone --pec --sdi-code --payment-terms --notes --reverse-charge --condominio --vat-rate --resolve --desk --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -881,6 +881,10 @@ _tkt() {
                     return 0
                     ;;
                 --vat-rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --resolve)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1646,7 +1650,7 @@ _tkt() {
             return 0
             ;;
         tkt__subcmd__equipment__subcmd__edit)
-            opts="-C -q -h -V --item --customer --sold-on --warranty-until --location --notes --desk --quiet --help --version"
+            opts="-C -q -h -V --item --customer --sold-on --warranty-until --location --notes --resolve --desk --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1673,6 +1677,10 @@ _tkt() {
                     return 0
                     ;;
                 --notes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --resolve)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3122,7 +3130,7 @@ _tkt() {
             return 0
             ;;
         tkt__subcmd__item__subcmd__edit)
-            opts="-C -q -h -V --description --kind --unit --price --vat-rate --serial-tracked --serial-pattern --warranty-months --desk --quiet --help --version"
+            opts="-C -q -h -V --description --kind --unit --price --vat-rate --serial-tracked --serial-pattern --warranty-months --resolve --desk --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3157,6 +3165,10 @@ _tkt() {
                     return 0
                     ;;
                 --warranty-months)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --resolve)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -40,6 +40,10 @@ pub enum CustomerCommand {
         id: String,
         #[command(flatten)]
         fields: CustomerFields,
+        /// Mark a sync conflict on FIELD resolved (keeping the current value, or the one
+        /// set by the other flags); `all` for every conflict of the customer.
+        #[arg(long, value_name = "FIELD")]
+        resolve: Vec<String>,
     },
 }
 
@@ -148,7 +152,7 @@ pub fn run(ctx: &Ctx, cmd: CustomerCommand) -> Result<()> {
         CustomerCommand::Statement { id, format } => {
             ctx.out().records(format.format, &statement(&ctx.open_desk()?, &id)?, &[])
         }
-        CustomerCommand::Edit { id, fields } => cmd_customer_edit(ctx, &id, fields),
+        CustomerCommand::Edit { id, fields, resolve } => cmd_customer_edit(ctx, &id, fields, &resolve),
     }
 }
 
@@ -162,14 +166,15 @@ fn cmd_customer_create(ctx: &Ctx, args: CustomerCreateArgs) -> Result<()> {
     ctx.print_id(&id)
 }
 
-fn cmd_customer_edit(ctx: &Ctx, id: &str, fields: CustomerFields) -> Result<()> {
-    if fields == CustomerFields::default() {
+fn cmd_customer_edit(ctx: &Ctx, id: &str, fields: CustomerFields, resolve: &[String]) -> Result<()> {
+    if fields == CustomerFields::default() && resolve.is_empty() {
         return edit_in_editor::<Customer>(ctx, |env, edit| records::edit_master(env, id, edit));
     }
     ctx.run(|env| {
         records::edit_master(env, id, |before: &Customer| {
             let mut after = before.clone();
             fields.apply(&mut after);
+            records::resolve_conflicts(&mut after, resolve)?;
             Ok(after)
         })
     })

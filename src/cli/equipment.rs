@@ -45,6 +45,10 @@ pub enum EquipmentCommand {
         serial: String,
         #[command(flatten)]
         fields: EquipmentFields,
+        /// Mark a sync conflict on FIELD resolved (keeping the current value, or the one
+        /// set by the other flags); `all` for every conflict of the unit.
+        #[arg(long, value_name = "FIELD")]
+        resolve: Vec<String>,
     },
     /// List the tickets opened on a unit.
     History {
@@ -121,14 +125,15 @@ pub fn run(ctx: &Ctx, cmd: EquipmentCommand) -> Result<()> {
             )
         }
         EquipmentCommand::Show { serial, format } => ctx.out().record(format.format, &desk.load::<Equipment>(&serial)?),
-        EquipmentCommand::Edit { serial, fields } => {
-            if fields == EquipmentFields::default() {
+        EquipmentCommand::Edit { serial, fields, resolve } => {
+            if fields == EquipmentFields::default() && resolve.is_empty() {
                 return edit_in_editor::<Equipment>(ctx, |env, edit| records::edit_master(env, &serial, edit));
             }
             ctx.run(|env| {
                 records::edit_master(env, &serial, |before: &Equipment| {
                     let mut after = before.clone();
                     fields.changes().apply(&env.desk, &mut after)?;
+                    records::resolve_conflicts(&mut after, &resolve)?;
                     Ok(after)
                 })
             })

@@ -31,6 +31,10 @@ pub enum ItemCommand {
         code: String,
         #[command(flatten)]
         fields: ItemFields,
+        /// Mark a sync conflict on FIELD resolved (keeping the current value, or the one
+        /// set by the other flags); `all` for every conflict of the item.
+        #[arg(long, value_name = "FIELD")]
+        resolve: Vec<String>,
     },
 }
 
@@ -113,14 +117,15 @@ pub fn run(ctx: &Ctx, cmd: ItemCommand) -> Result<()> {
             let desk = ctx.open_desk()?;
             ctx.out().record(format.format, &desk.load::<Item>(&code)?)
         }
-        ItemCommand::Edit { code, fields } => {
-            if fields == ItemFields::default() {
+        ItemCommand::Edit { code, fields, resolve } => {
+            if fields == ItemFields::default() && resolve.is_empty() {
                 return edit_in_editor::<Item>(ctx, |env, edit| records::edit_master(env, &code, edit));
             }
             ctx.run(|env| {
                 records::edit_master(env, &code, |before: &Item| {
                     let mut after = before.clone();
                     fields.apply(&mut after);
+                    records::resolve_conflicts(&mut after, &resolve)?;
                     Ok(after)
                 })
             })

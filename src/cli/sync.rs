@@ -56,7 +56,17 @@ pub fn cmd_sync(ctx: &Ctx, args: SyncArgs) -> Result<()> {
 /// whose conflicts are recorded inside the record, exits 0; a file that does not parse, or
 /// the same new id on both sides (for `tkt sync` to renumber), exits 1 and leaves ours.
 pub fn cmd_merge_driver(ctx: &Ctx, args: MergeDriverArgs) -> Result<()> {
-    let files = DriverFiles { base: args.base, ours: args.ours, theirs: args.theirs, path: args.path };
+    // `git merge` names the commit it merges in GITHEAD_<commit>; with one, the driver reads
+    // the history as tkt sync does, so both pick the same winners.
+    let named: Vec<String> =
+        std::env::vars_os().filter_map(|(k, _)| k.to_str()?.strip_prefix("GITHEAD_").map(str::to_string)).collect();
+    let theirs_commit = match named.as_slice() {
+        [one] if one.len() >= 40 && one.chars().all(|c| c.is_ascii_hexdigit()) => Some(one.clone()),
+        _ => None,
+    };
+    let worktree = std::env::current_dir().map_err(|e| crate::Error::failure(format!("no current folder: {e}")))?;
+    let files =
+        DriverFiles { base: args.base, ours: args.ours, theirs: args.theirs, path: args.path, theirs_commit, worktree };
     let conflicts = merge_driver(ctx.now, &files)?;
     if !conflicts.is_empty() {
         ctx.warn(format!("{}: conflicting {} recorded in the record", files.path.display(), conflicts.join(", ")));

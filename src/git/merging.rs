@@ -26,6 +26,16 @@ pub enum EntryKind {
     Other,
 }
 
+/// One commit's change to a file: who, when (seconds since the epoch), the file's bytes
+/// after it and in each parent (`None` where the file is absent).
+#[derive(Debug, Clone)]
+pub struct FileChange {
+    pub by: String,
+    pub at: i64,
+    pub after: Option<Vec<u8>>,
+    pub before: Vec<Option<Vec<u8>>>,
+}
+
 /// Who last changed a path on one side, in which commit, and when.
 #[derive(Debug, Clone)]
 pub struct Change {
@@ -213,6 +223,44 @@ impl Repo {
             }
         }
         Ok(None)
+    }
+
+    /// Every commit after `base` up to `tip` that changed `path`, newest first, with the
+    /// file's bytes in the commit and in each of its parents (a merge counts when its
+    /// version differs from every parent's), so that sync can tell which fields each
+    /// commit touched.
+    pub fn changes_of(&self, base: Option<&str>, tip: &str, path: &Path) -> Result<Vec<FileChange>> {
+        let mut walk = self.repo.revwalk()?;
+        walk.push(oid(tip)?)?;
+        if let Some(b) = base {
+            walk.hide(oid(b)?)?;
+        }
+        walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::TIME)?;
+        let mut out = Vec::new();
+        for id in walk {
+            let commit = self.repo.find_commit(id?)?;
+            let now = self.object_at(&commit.tree()?, path);
+            let parents: Vec<Option<Oid>> =
+                commit.parents().map(|p| p.tree().map(|t| self.object_at(&t, path))).collect::<Result<_, _>>()?;
+            let changed = if parents.is_empty() { now.is_some() } else { parents.iter().all(|p| *p != now) };
+            if !changed {
+                continue;
+            }
+            let bytes = |o: Option<Oid>| -> Result<Option<Vec<u8>>> {
+                Ok(match o {
+                    Some(o) => self.repo.find_blob(o).ok().map(|b| b.content().to_vec()),
+                    None => None,
+                })
+            };
+            let a = commit.author();
+            out.push(FileChange {
+                by: a.name().unwrap_or("?").to_string(),
+                at: a.when().seconds(),
+                after: bytes(now)?,
+                before: parents.into_iter().map(bytes).collect::<Result<_>>()?,
+            });
+        }
+        Ok(out)
     }
 
     /// The object at a path of a tree, found name by name, so that any name a pushed tree

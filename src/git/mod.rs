@@ -10,7 +10,7 @@ mod remote;
 use std::path::{Path, PathBuf};
 
 pub use ledger::FirstVersion;
-pub use merging::{Change, EntryKind, FileState};
+pub use merging::{Change, EntryKind, FileChange, FileState};
 pub use remote::{fetch, push, Pushed};
 
 use git2::{build::TreeUpdateBuilder, FileMode, ObjectType, Oid, Repository};

@@ -4,6 +4,7 @@
 //! a newer tkt) survives a rewrite.
 
 mod config;
+mod conflict;
 mod customer;
 mod diff;
 mod document;
@@ -21,6 +22,7 @@ pub use config::{
     Billing, Company, Config, Cover, Creates, FieldDef, FieldType, FiscalNumbering, Intake, LocalSettings, ReducedRate,
     StampDuty, StrangerTag, CONFIG_FILE, DEFAULT_CONFIG,
 };
+pub use conflict::{conflicts_of, resolve_conflicts, Conflict, ConflictSide};
 pub use customer::{Address, Customer, Party};
 pub use diff::{changed_fields, field_changes, issued_fields_changed, value_changes, FieldChange};
 pub use document::{DdtRef, DocKind, Document, Line, Material, PaymentInfo, Totals, VatLine, Withholding};

@@ -376,23 +376,41 @@ fn check_ledger(desk: &Desk, documents: &[(PathBuf, Document)], findings: &mut V
     Ok(())
 }
 
-/// Conflicts a sync recorded in a record (`conflicts:`), until a person resolves them.
+/// A field name as a shell takes it: quoted when it holds more than letters, digits, `.`,
+/// `_` and `-` (a note's field has brackets).
+fn shell_word(field: &str) -> String {
+    if field.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c)) {
+        field.to_string()
+    } else {
+        format!("'{}'", field.replace('\'', r"'\''"))
+    }
+}
+
+/// Conflicts a sync recorded in a record (`conflicts:`), until a person resolves them,
+/// each with the command that resolves it.
 fn open_conflicts<T: Record>(path: &Path, record: &T) -> Vec<Finding> {
-    let value = serde_json::to_value(record).unwrap_or_default();
-    let Some(list) = value.get(CONFLICTS).and_then(|c| c.as_array()) else { return vec![] };
-    list.iter()
+    let command = match record.kind() {
+        Kind::Ticket | Kind::Customer | Kind::Item | Kind::Equipment => {
+            Some(format!("tkt {} edit {}", record.kind().noun(), record.id()))
+        }
+        _ => None,
+    };
+    crate::model::conflicts_of(record)
+        .into_iter()
         .map(|c| {
-            let text = |v: &serde_json::Value| crate::render::text(v.get("value").unwrap_or(v));
-            let field = c.get("field").map(crate::render::text).unwrap_or_default();
-            let kept = c.get("kept").map(text).unwrap_or_default();
-            let other = c.get("other").map(text).unwrap_or_default();
-            let by = c.get("other").and_then(|o| o.get("by")).map(crate::render::text).unwrap_or_default();
+            let by = c.other.who();
+            let resolve = match &command {
+                Some(command) => format!("resolve: {command} --resolve {}", shell_word(&c.field)),
+                None => format!("resolve: remove its entry from `{CONFLICTS}:` in the file"),
+            };
             Finding::new(
                 path.display().to_string(),
                 format!(
-                    "sync conflict on {field}: kept {kept:?}, other {other:?}{} (resolve: tkt ticket edit {} --resolve {field})",
+                    "sync conflict on {}: kept {:?}, other {:?}{} ({resolve})",
+                    c.field,
+                    c.kept.text(),
+                    c.other.text(),
                     if by.is_empty() { String::new() } else { format!(" by {by}") },
-                    record.id()
                 ),
             )
         })

@@ -128,11 +128,23 @@ pub fn edit_master<T: Master>(env: &Env, id: &str, change: impl FnOnce(&T) -> Re
 /// A master record, checked on its own and against the records it names.
 pub trait Master: crate::model::Keyed {
     fn check(&self, desk: &Desk) -> Result<()>;
+    /// The keys tkt does not know, where a sync records its conflicts.
+    fn extra_mut(&mut self) -> &mut serde_yaml::Mapping;
+}
+
+/// Marks the named sync conflicts of a customer, an item or a unit resolved (`all` for
+/// every one), keeping the current values.
+pub fn resolve_conflicts<T: Master>(record: &mut T, fields: &[String]) -> Result<()> {
+    let id = record.id().to_string();
+    crate::model::resolve_conflicts(record.extra_mut(), fields).map_err(|why| Error::refused(format!("{id} {why}")))
 }
 
 impl Master for Customer {
     fn check(&self, _: &Desk) -> Result<()> {
         refuse_if_any(&format!("customer {}", self.id), check_customer(self))
+    }
+    fn extra_mut(&mut self) -> &mut serde_yaml::Mapping {
+        &mut self.extra
     }
 }
 
@@ -140,11 +152,17 @@ impl Master for Item {
     fn check(&self, _: &Desk) -> Result<()> {
         refuse_if_any(&format!("item {}", self.code), check_item(self))
     }
+    fn extra_mut(&mut self) -> &mut serde_yaml::Mapping {
+        &mut self.extra
+    }
 }
 
 impl Master for Equipment {
     fn check(&self, desk: &Desk) -> Result<()> {
         check_unit(desk, self)
+    }
+    fn extra_mut(&mut self) -> &mut serde_yaml::Mapping {
+        &mut self.extra
     }
 }
 

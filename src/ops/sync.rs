@@ -7,8 +7,8 @@ use crate::desk::{decode_text, parse_record, Desk};
 use crate::files::write_atomic;
 use crate::model::{DocKind, Document, Instant, Kind};
 use crate::rules::unbilled;
-use crate::sync::merge::{merge_record, Side};
-use crate::sync::{check_ready, sync as sync_desk, SyncOptions, SyncReport};
+use crate::sync::merge::Side;
+use crate::sync::{check_ready, merge_file, side_of, sync as sync_desk, SyncOptions, SyncReport};
 use crate::{Error, Result};
 
 use super::documents::issue;
@@ -112,6 +112,11 @@ pub struct DriverFiles {
     pub theirs: PathBuf,
     /// The file's path in the repository (%P).
     pub path: PathBuf,
+    /// The commit being merged in, when git says (`git merge` names it in a
+    /// `GITHEAD_<commit>` variable): the history tells who changed each field when.
+    pub theirs_commit: Option<String>,
+    /// The folder git runs its driver in: the top of the work tree.
+    pub worktree: PathBuf,
 }
 
 /// Merges one record for `git merge`. A clean merge, or one whose conflicts are recorded
@@ -135,14 +140,42 @@ pub fn merge_driver(now: Instant, files: &DriverFiles) -> Result<Vec<String>> {
             .map_err(|e| Error::busy(format!("{}: the {side} version does not parse: {e}", path.display())))
     };
     let base = if base.is_empty() { None } else { Some(parse(&base, "common")?) };
-    let merged = merge_record(
-        base.as_ref(),
-        &parse(&ours, "local")?,
-        &parse(&theirs, "other")?,
-        [&Side::default(), &Side::default()],
-        &now,
-    );
+    let (ov, tv) = (parse(&ours, "local")?, parse(&theirs, "other")?);
+    let desk = kind.and_then(|_| desk_of(&files.worktree, path));
+    // Without the history (a rebase, a cherry-pick, a version git made up), each side is
+    // unknown and the greater value wins.
+    let sides = match &desk {
+        Some(desk) => sides_from_history(desk, files, &ours, &theirs).unwrap_or_default(),
+        None => Default::default(),
+    };
+    let catalog = desk.as_ref().and_then(|d| d.catalog().ok()).unwrap_or_default();
+    let merged = merge_file(kind, base.as_ref(), &ov, &tv, &sides, &catalog, &now);
     let text = serde_yaml::to_string(&merged.value).map_err(|e| Error::failure(e.to_string()))?;
     write_atomic(&files.ours, text.as_bytes())?;
     Ok(merged.conflicts)
+}
+
+/// The desk holding a record at a repository path: the folder above the record's kind
+/// folder.
+fn desk_of(worktree: &Path, path: &Path) -> Option<Desk> {
+    let parts: Vec<_> = path.components().collect();
+    let skip =
+        (0..parts.len()).find(|&skip| Desk::kind_of_path(&parts[skip..].iter().collect::<PathBuf>()).is_some())?;
+    let root: PathBuf = parts[..skip].iter().collect();
+    Desk::open(worktree.join(root)).ok()
+}
+
+/// Both sides' field-by-field history, read as sync reads it, when git named the commit
+/// being merged and both versions it handed over are the tips' own.
+fn sides_from_history(desk: &Desk, files: &DriverFiles, ours: &[u8], theirs: &[u8]) -> Option<[Side; 2]> {
+    let repo = desk.repo()?;
+    let theirs_commit = files.theirs_commit.as_deref()?;
+    let ours_commit = repo.head().ok()??;
+    let at = |commit: &str| repo.file_at(commit, &files.path).ok().flatten().map(|f| f.bytes);
+    if at(&ours_commit).as_deref() != Some(ours) || at(theirs_commit).as_deref() != Some(theirs) {
+        return None;
+    }
+    let base = repo.merge_base(&ours_commit, theirs_commit).ok()?;
+    let side = |tip: &str| side_of(repo, base.as_deref(), tip, &files.path).ok();
+    Some([side(&ours_commit)?, side(theirs_commit)?])
 }

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use chrono::{Datelike, NaiveDate};
 
-use crate::model::{Equipment, HistoryEntry, Item, Kind, Note, Priority, Ticket, CONFLICTS};
+use crate::model::{Equipment, HistoryEntry, Item, Kind, Note, Priority, Ticket};
 use crate::rules::{check_ticket, parse_custom, refuse_if_any, transition as move_ticket, warranty_covers, TicketRefs};
 use crate::{Error, Result};
 
@@ -401,22 +401,6 @@ fn require_serials(env: &Env, serial: Option<&String>) -> Result<()> {
 
 /// Drops the recorded sync conflicts on the named fields (or all of them).
 fn resolve_conflicts(ticket: &mut Ticket, fields: &[String]) -> Result<()> {
-    if fields.is_empty() {
-        return Ok(());
-    }
-    let key = serde_yaml::Value::from(CONFLICTS);
-    let Some(serde_yaml::Value::Sequence(list)) = ticket.extra.get_mut(&key) else {
-        return Err(Error::refused(format!("{} has no sync conflicts to resolve", ticket.id)));
-    };
-    let all = fields.iter().any(|f| f == "all");
-    for f in fields.iter().filter(|f| *f != "all") {
-        if !list.iter().any(|c| c.get("field").and_then(|v| v.as_str()) == Some(f.as_str())) {
-            return Err(Error::refused(format!("{} has no sync conflict on {f}", ticket.id)));
-        }
-    }
-    list.retain(|c| !all && !fields.iter().any(|f| c.get("field").and_then(|v| v.as_str()) == Some(f.as_str())));
-    if list.is_empty() {
-        ticket.extra.remove(&key);
-    }
-    Ok(())
+    crate::model::resolve_conflicts(&mut ticket.extra, fields)
+        .map_err(|why| Error::refused(format!("{} {why}", ticket.id)))
 }

@@ -79,6 +79,33 @@ pub fn transition(
     Ok(())
 }
 
+/// Makes a merged ticket (a YAML value) consistent with its merged state: in a closed
+/// state `closed_at` is set (kept, else the instant its history entered that state, else
+/// `now`); in any other state it is cleared. A state the catalog does not know is left as
+/// it is. Returns whether the ticket changed.
+pub fn settle_closed_at(ticket: &mut serde_yaml::Value, catalog: &[State], now: &Instant) -> bool {
+    let Some(state) = ticket.get("state").and_then(|s| s.as_str()).map(str::to_string) else { return false };
+    let Some(closed) = catalog.iter().find(|s| s.id == state).map(|s| s.closed) else { return false };
+    let current = ticket.get("closed_at").filter(|v| !v.is_null()).cloned();
+    let settled = match (closed, current) {
+        (false, _) => serde_yaml::Value::Null,
+        (true, Some(at)) => at,
+        (true, None) => ticket
+            .get("history")
+            .and_then(|h| h.as_sequence())
+            .and_then(|h| h.iter().rev().find(|e| e.get("to").and_then(|t| t.as_str()) == Some(state.as_str())))
+            .and_then(|e| e.get("at").cloned())
+            .unwrap_or_else(|| now.to_rfc3339().into()),
+    };
+    let Some(map) = ticket.as_mapping_mut() else { return false };
+    let key = serde_yaml::Value::from("closed_at");
+    if map.get(&key) == Some(&settled) || (settled.is_null() && !map.contains_key(&key)) {
+        return false;
+    }
+    map.insert(key, settled);
+    true
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -18,7 +18,7 @@ pub use billing::{
     check_priced_lines, invoice_lines, item_line, line_net, round_cents, totals, unbilled, InvoiceDraft,
     WARRANTY_NATURE, WARRANTY_NOTE,
 };
-pub use catalog::{check_catalog, transition};
+pub use catalog::{check_catalog, settle_closed_at, transition};
 pub use custom::{check_custom, parse_custom};
 pub use documents::check_document;
 pub use fiscal::{check_buyer, check_company, check_iban, check_tax_code, check_vat_number};

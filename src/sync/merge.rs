@@ -1,18 +1,123 @@
 //! The record-aware three-way merge (DESIGN §7): different fields changed on each side
-//! are both kept; lists that only grow (notes, history) get the union in time order; the
-//! same field changed both ways gets a deterministic winner — the later change, then the
+//! are both kept; lists of records (notes, history: elements with an `at`) merge element
+//! by element, keyed by author and instant, and end in time order; the same field changed
+//! both ways gets a deterministic winner — the side that changed that field later, then the
 //! greater value — and the other value is kept in the record's `conflicts` list until a
 //! person resolves it. The result does not depend on which side is "ours".
+
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_yaml::{Mapping, Value};
 
 use crate::model::{Instant, CONFLICTS};
 
-/// Who changed a side, and when (seconds since the epoch), when known.
+/// Who changed a side, and when (seconds since the epoch), when known: the side's last
+/// change of the record, and the last change of each field when its history is known.
 #[derive(Debug, Clone, Default)]
 pub struct Side {
     pub by: Option<String>,
     pub at: Option<i64>,
+    /// (field, who, when) of the latest change of each field on this side.
+    fields: BTreeMap<String, (String, i64)>,
+}
+
+impl Side {
+    /// Takes one commit of this side into account: the fields that differ between the
+    /// record after it and before it (in every parent, for a merge) were changed by `by`
+    /// at `at`. A version that is missing or does not parse counts as the whole record.
+    pub fn record_change(&mut self, by: &str, at: i64, before: &[Option<Value>], after: Option<&Value>) {
+        if self.at.is_none_or(|t| at > t) {
+            self.by = Some(by.to_string());
+            self.at = Some(at);
+        }
+        let mut touched: Option<BTreeSet<String>> = None;
+        for b in before {
+            let mut out = Vec::new();
+            diff("", b.as_ref(), after, &mut out);
+            let set: BTreeSet<String> = out.into_iter().collect();
+            touched = Some(match touched {
+                None => set,
+                Some(t) => t.intersection(&set).cloned().collect(),
+            });
+        }
+        let touched = touched.unwrap_or_else(|| BTreeSet::from([String::new()]));
+        for field in touched {
+            let entry = self.fields.entry(field).or_insert_with(|| (by.to_string(), at));
+            if at > entry.1 {
+                *entry = (by.to_string(), at);
+            }
+        }
+    }
+
+    /// Who changed `field` last on this side, and when: the latest change of the field, of
+    /// a field inside it or of one holding it; the side's last change when no history says.
+    fn of_field(&self, field: &str) -> (Option<&str>, Option<i64>) {
+        let related = |p: &str| p.is_empty() || field.is_empty() || within(p, field) || within(field, p) || p == field;
+        match self.fields.iter().filter(|(p, _)| related(p)).max_by_key(|(_, (_, at))| *at) {
+            Some((_, (by, at))) => (Some(by.as_str()), Some(*at)),
+            None => (self.by.as_deref(), self.at),
+        }
+    }
+}
+
+/// `inner` names a field inside `outer` (`notes[a@t].text` inside `notes`).
+fn within(inner: &str, outer: &str) -> bool {
+    inner.strip_prefix(outer).is_some_and(|rest| rest.starts_with('.') || rest.starts_with('['))
+}
+
+/// The fields (paths as a conflict names them) that differ between two versions.
+fn diff(path: &str, a: Option<&Value>, b: Option<&Value>, out: &mut Vec<String>) {
+    if a == b {
+        return;
+    }
+    match (a, b) {
+        (Some(Value::Mapping(x)), Some(Value::Mapping(y))) => {
+            for key in x.keys().chain(y.keys().filter(|k| !x.contains_key(*k))) {
+                diff(&child(path, key), x.get(key), y.get(key), out);
+            }
+        }
+        (Some(Value::Sequence(x)), Some(Value::Sequence(y))) => match (keyed(x), keyed(y)) {
+            (Some(kx), Some(ky)) => {
+                for key in kx.keys().chain(ky.keys().filter(|k| !kx.contains_key(*k))) {
+                    diff(&element(path, key), kx.get(key).copied(), ky.get(key).copied(), out);
+                }
+            }
+            _ => out.push(path.to_string()),
+        },
+        _ => out.push(path.to_string()),
+    }
+}
+
+fn child(path: &str, key: &Value) -> String {
+    let name = key.as_str().map(str::to_string).unwrap_or_else(|| canonical(key));
+    if path.is_empty() {
+        name
+    } else {
+        format!("{path}.{name}")
+    }
+}
+
+fn element(path: &str, key: &str) -> String {
+    format!("{path}[{key}]")
+}
+
+/// A list of records (every element a mapping with an `at` instant) by key `by@at`; a
+/// key met again gets `#2`, `#3`… `None` for any other list.
+fn keyed(list: &[Value]) -> Option<BTreeMap<String, &Value>> {
+    let mut out = BTreeMap::new();
+    for v in list {
+        let at = v.as_mapping()?.get("at")?.as_str()?;
+        let by = v.get("by").and_then(Value::as_str).unwrap_or_default();
+        let key = format!("{by}@{at}");
+        let mut unique = key.clone();
+        let mut n = 1;
+        while out.contains_key(&unique) {
+            n += 1;
+            unique = format!("{key}#{n}");
+        }
+        out.insert(unique, v);
+    }
+    Some(out)
 }
 
 /// A merged record and the fields that conflicted.
@@ -81,9 +186,7 @@ impl Merger<'_> {
                 let mut out = Mapping::new();
                 let keys = o.keys().chain(t.keys().filter(|k| !o.contains_key(*k)));
                 for key in keys.cloned().collect::<Vec<_>>() {
-                    let name = key.as_str().map(str::to_string).unwrap_or_else(|| canonical(&key));
-                    let child = if path.is_empty() { name } else { format!("{path}.{name}") };
-                    if let Some(v) = self.merge(&child, b.get(&key), o.get(&key), t.get(&key)) {
+                    if let Some(v) = self.merge(&child(path, &key), b.get(&key), o.get(&key), t.get(&key)) {
                         out.insert(key, v);
                     }
                 }
@@ -96,6 +199,29 @@ impl Merger<'_> {
                     None | Some(Value::Null) => &empty,
                     Some(_) => return Some(self.conflict(path, ours, theirs)),
                 };
+                // Lists of records merge element by element, so that an edit of an old
+                // note and a note added on the other side are both kept.
+                if let (Some(kb), Some(ko), Some(kt)) = (keyed(b), keyed(o), keyed(t)) {
+                    let keys: BTreeSet<&String> = ko.keys().chain(kt.keys()).collect();
+                    let mut out = Vec::new();
+                    for key in keys {
+                        let (kb, ko, kt) = (kb.get(key).copied(), ko.get(key).copied(), kt.get(key).copied());
+                        // Two different entries added by the same person in the same second
+                        // on each side are two entries, both kept.
+                        if let (None, Some(o), Some(t)) = (kb, ko, kt) {
+                            if o != t {
+                                out.push((time_of(o), key.clone(), o.clone()));
+                                out.push((time_of(t), key.clone(), t.clone()));
+                                continue;
+                            }
+                        }
+                        if let Some(v) = self.merge(&element(path, key), kb, ko, kt) {
+                            out.push((time_of(&v), key.clone(), v));
+                        }
+                    }
+                    out.sort_by_cached_key(|(at, key, v)| (*at, key.clone(), canonical(v)));
+                    return Some(Value::Sequence(out.into_iter().map(|(_, _, v)| v).collect()));
+                }
                 // A list that only grew on both sides (notes, history) gets the union.
                 if b.iter().all(|x| o.contains(x) && t.contains(x)) {
                     Some(Value::Sequence(union(b, o, t)))
@@ -114,13 +240,10 @@ impl Merger<'_> {
     fn conflict(&mut self, path: &str, ours: Option<&Value>, theirs: Option<&Value>) -> Value {
         let ours = ours.cloned().unwrap_or(Value::Null);
         let theirs = theirs.cloned().unwrap_or(Value::Null);
-        let key = |v: &Value, s: &Side| (s.at.unwrap_or(i64::MIN), canonical(v));
-        let ours_wins = key(&ours, self.sides[0]) >= key(&theirs, self.sides[1]);
-        let (kept, kept_side, other, other_side) = if ours_wins {
-            (ours, self.sides[0], theirs, self.sides[1])
-        } else {
-            (theirs, self.sides[1], ours, self.sides[0])
-        };
+        let (o, t) = (self.sides[0].of_field(path), self.sides[1].of_field(path));
+        let key = |v: &Value, at: Option<i64>| (at.unwrap_or(i64::MIN), canonical(v));
+        let ours_wins = key(&ours, o.1) >= key(&theirs, t.1);
+        let (kept, kept_side, other, other_side) = if ours_wins { (ours, o, theirs, t) } else { (theirs, t, ours, o) };
         let field = if path.is_empty() { "(record)".to_string() } else { path.to_string() };
         let mut entry = Mapping::new();
         entry.insert("field".into(), field.clone().into());
@@ -133,13 +256,13 @@ impl Merger<'_> {
     }
 }
 
-fn described(value: &Value, side: &Side, now: &Instant) -> Value {
+fn described(value: &Value, (by, at): (Option<&str>, Option<i64>), now: &Instant) -> Value {
     let mut m = Mapping::new();
     m.insert("value".into(), value.clone());
-    if let Some(by) = &side.by {
-        m.insert("by".into(), by.clone().into());
+    if let Some(by) = by {
+        m.insert("by".into(), by.into());
     }
-    if let Some(at) = side.at.and_then(|s| chrono::DateTime::from_timestamp(s, 0)) {
+    if let Some(at) = at.and_then(|s| chrono::DateTime::from_timestamp(s, 0)) {
         m.insert("at".into(), at.with_timezone(now.offset()).to_rfc3339().into());
     }
     Value::Mapping(m)
@@ -184,7 +307,7 @@ mod tests {
     }
 
     fn side(by: &str, at: i64) -> Side {
-        Side { by: Some(by.into()), at: Some(at) }
+        Side { by: Some(by.into()), at: Some(at), ..Side::default() }
     }
 
     const BASE: &str = "id: T-1\ntitle: Caldaia\npriority: normal\nassignee: null\nnotes:\n- {at: '2026-11-01T09:00:00+01:00', by: a, text: uno}\n";
@@ -221,6 +344,41 @@ mod tests {
         assert_eq!(c["other"]["value"], "Caldaia in blocco");
         assert_eq!(c["other"]["by"], "anna");
         assert_eq!(one.conflicts, ["title"]);
+    }
+
+    #[test]
+    fn the_later_change_of_each_field_wins_not_the_side_with_the_later_commit() {
+        let base = y(BASE);
+        let titled = y(&BASE.replace("title: Caldaia", "title: di anna"));
+        let ours = y(&BASE
+            .replace("title: Caldaia", "title: di anna")
+            .replace("text: uno}\n", "text: uno}\n- {at: '2026-11-03T18:00:00+01:00', by: a, text: sera}\n"));
+        let theirs = y(&BASE.replace("title: Caldaia", "title: di marco"));
+        let mut anna = Side::default();
+        anna.record_change("anna", 900, &[Some(base.clone())], Some(&titled));
+        anna.record_change("anna", 1800, &[Some(titled)], Some(&ours));
+        let mut marco = Side::default();
+        marco.record_change("marco", 1500, &[Some(base.clone())], Some(&theirs));
+        let m = merge_record(Some(&base), &ours, &theirs, [&anna, &marco], &now());
+        assert_eq!(m.value["title"], "di marco", "15:00 beats 09:00 though anna's last commit is later");
+        assert_eq!(m.value["notes"].as_sequence().unwrap().len(), 2);
+        assert_eq!(m.value[CONFLICTS][0]["other"]["by"], "anna");
+    }
+
+    #[test]
+    fn an_old_note_corrected_on_one_side_keeps_the_note_added_on_the_other() {
+        let base = y(BASE);
+        let ours = y(&BASE.replace("text: uno}", "text: uno corretto}"));
+        let theirs =
+            y(&BASE.replace("text: uno}\n", "text: uno}\n- {at: '2026-11-02T09:00:00+01:00', by: b, text: due}\n"));
+        let m = merge_record(Some(&base), &ours, &theirs, [&Side::default(), &Side::default()], &now());
+        assert!(m.conflicts.is_empty(), "{:?}", m.conflicts);
+        let texts: Vec<&str> =
+            m.value["notes"].as_sequence().unwrap().iter().map(|n| n["text"].as_str().unwrap()).collect();
+        assert_eq!(texts, ["uno corretto", "due"]);
+        let both = y(&BASE.replace("text: uno}", "text: uno bis}"));
+        let m = merge_record(Some(&base), &ours, &both, [&Side::default(), &Side::default()], &now());
+        assert_eq!(m.conflicts, ["notes[a@2026-11-01T09:00:00+01:00].text"]);
     }
 
     #[test]

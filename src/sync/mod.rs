@@ -14,7 +14,7 @@ use crate::git::{fetch, push, Author, EntryKind, FileState, Pushed, Repo};
 use crate::model::{from_yaml, issued_fields_changed, Document, Kind, SequenceId};
 use crate::{Error, Result};
 
-use merge::{merge_record, Side};
+use merge::{merge_record, Merged, Side};
 
 /// How many times a push rejected by someone else's push is retried.
 const PUSH_ATTEMPTS: usize = 5;
@@ -476,6 +476,36 @@ fn refuse_dirty(repo: &Repo, paths: &[PathBuf]) -> Result<()> {
         .with_hint("commit or stash them, then run tkt sync again"))
 }
 
+/// Merges one record (sync and the merge driver alike): field by field, then a ticket's
+/// `closed_at` made to agree with the merged state.
+pub fn merge_file(
+    kind: Option<Kind>,
+    base: Option<&Value>,
+    ours: &Value,
+    theirs: &Value,
+    sides: &[Side; 2],
+    catalog: &[crate::model::State],
+    now: &crate::model::Instant,
+) -> Merged {
+    let mut merged = merge_record(base, ours, theirs, [&sides[0], &sides[1]], now);
+    if kind == Some(Kind::Ticket) {
+        crate::rules::settle_closed_at(&mut merged.value, catalog, now);
+    }
+    merged
+}
+
+/// Who changed the record at `path` (a repository path) on the side from `base` to
+/// `tip`, field by field, read from the commits: the later change of a field wins.
+pub fn side_of(repo: &Repo, base: Option<&str>, tip: &str, path: &Path) -> Result<Side> {
+    let parse = |bytes: &Option<Vec<u8>>| bytes.as_ref().and_then(|b| from_yaml::<Value>(b).ok());
+    let mut side = Side::default();
+    for change in repo.changes_of(base, tip, path)? {
+        let before: Vec<Option<Value>> = change.before.iter().map(parse).collect();
+        side.record_change(&change.by, change.at, &before, parse(&change.after).as_ref());
+    }
+    Ok(side)
+}
+
 /// The files a merge writes (repository paths), and what it has to say.
 struct MergePlan {
     files: BTreeMap<PathBuf, Option<FileState>>,
@@ -496,6 +526,7 @@ fn plan_merge(
     let ours_changed: BTreeSet<PathBuf> = repo.changed_paths(base, ours)?.into_iter().collect();
     let theirs_changed: Vec<PathBuf> = repo.changed_paths(base, theirs)?;
     let mut plan = MergePlan { files: BTreeMap::new(), renumbered: vec![], conflicts: vec![], kept: vec![] };
+    let catalog = desk.catalog()?;
     let collisions = collisions(repo, &prefix, base, ours, theirs, &ours_changed, &theirs_changed)?;
     let ids = new_numbers(desk, &prefix, &theirs_changed, &collisions)?;
     // Our side of a file changed since the common ancestor is unpublished: references to
@@ -550,13 +581,8 @@ fn plan_merge(
                 };
                 let base_value = b.as_ref().map(|b| parse(b, "common")).transpose()?;
                 let (ov, tv) = (parse(o, "local")?, parse(t, "remote")?);
-                let side = |tip: &str| -> Result<Side> {
-                    Ok(repo
-                        .last_change(base, tip, path)?
-                        .map(|c| Side { by: Some(c.by), at: Some(c.at) })
-                        .unwrap_or_default())
-                };
-                let merged = merge_record(base_value.as_ref(), &ov, &tv, [&side(ours)?, &side(theirs)?], now);
+                let sides = [side_of(repo, base, ours, path)?, side_of(repo, base, theirs, path)?];
+                let merged = merge_file(kind, base_value.as_ref(), &ov, &tv, &sides, &catalog, now);
                 if !merged.conflicts.is_empty() {
                     plan.conflicts.push((rel.clone(), merged.conflicts.clone()));
                 }

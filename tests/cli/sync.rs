@@ -985,3 +985,172 @@ fn sync_resolve_takes_back_an_unpublished_fiscal_document_whose_number_was_taken
     anna.sync();
     assert_eq!(snapshot(&anna.dir), snapshot(&marco.dir));
 }
+
+impl Clone<'_> {
+    /// Edits a record by hand in `$EDITOR` (a `sed` script) at a given time.
+    fn edit_by_hand(&self, now: &str, id: &str, script: &str) {
+        let out = self.tkt(&["ticket", "edit", id]).env("TKT_NOW", now).env("EDITOR", script).output().unwrap();
+        assert!(out.status.success(), "{} edit {id}: {}", self.user, String::from_utf8_lossy(&out.stderr));
+    }
+
+    fn ticket(&self, id: &str) -> serde_yaml::Value {
+        serde_yaml::from_str(&self.read(&format!("tickets/2026/{id}.yaml"))).unwrap()
+    }
+}
+
+fn texts(t: &serde_yaml::Value) -> Vec<String> {
+    t["notes"].as_sequence().unwrap().iter().map(|n| n["text"].as_str().unwrap().to_string()).collect()
+}
+
+#[test]
+fn a_note_added_on_one_side_and_an_older_note_corrected_on_the_other_are_both_kept() {
+    let team = Team::new();
+    let (anna, marco) = (team.clone("anna"), team.clone("marco"));
+    anna.edit_by_hand("2026-11-27T09:00:00+01:00", "T-2026-0016", "sed -i s/circolatore/pompa/");
+    anna.sync();
+    marco.at("2026-11-27T10:00:00+01:00", &["ticket", "note", "T-2026-0016", "richiamato il cliente"]);
+    let summary = marco.sync();
+    assert!(!summary.contains("conflict"), "{summary}");
+    anna.sync();
+    for clone in [&anna, &marco] {
+        let t = clone.ticket("T-2026-0016");
+        assert_eq!(texts(&t), ["Aria nell'impianto, pompa da verificare.", "richiamato il cliente"]);
+        assert!(t.get("conflicts").is_none(), "{t:?}");
+        let show = clone.ok(&["ticket", "show", "T-2026-0016"]);
+        assert!(show.contains("richiamato il cliente") && show.contains("pompa da verificare"), "{show}");
+    }
+}
+
+#[test]
+fn a_note_corrected_both_ways_is_a_conflict_on_that_note_and_resolving_it_loses_no_note() {
+    let team = Team::new();
+    let (anna, marco) = (team.clone("anna"), team.clone("marco"));
+    anna.edit_by_hand("2026-11-27T09:00:00+01:00", "T-2026-0016", "sed -i s/circolatore/pompa/");
+    anna.at("2026-11-27T12:00:00+01:00", &["ticket", "note", "T-2026-0016", "nota di anna"]);
+    anna.sync();
+    marco.at("2026-11-27T10:00:00+01:00", &["ticket", "note", "T-2026-0016", "nota di marco"]);
+    marco.edit_by_hand("2026-11-27T11:00:00+01:00", "T-2026-0016", "sed -i s/circolatore/circolatore\\ Grundfos/");
+    let summary = marco.sync();
+    let field = "notes[marco@2026-11-23T16:00:00+01:00].text";
+    assert!(summary.contains(&format!("T-2026-0016.yaml ({field})")), "{summary}");
+    let t = marco.ticket("T-2026-0016");
+    assert_eq!(
+        texts(&t),
+        ["Aria nell'impianto, circolatore Grundfos da verificare.", "nota di marco", "nota di anna"],
+        "the later correction (marco's, 11:00) wins; notes of both sides in time order"
+    );
+    assert_eq!(t["conflicts"][0]["field"], field);
+    assert_eq!(t["conflicts"][0]["other"]["value"], "Aria nell'impianto, pompa da verificare.");
+    assert_eq!(t["conflicts"][0]["other"]["at"], "2026-11-27T09:00:00+01:00");
+    let check = marco.tkt(&["check"]).output().unwrap();
+    let check = String::from_utf8_lossy(&check.stdout);
+    assert!(
+        check.contains(&format!(
+            "sync conflict on {field}: kept \"Aria nell'impianto, circolatore Grundfos da verificare.\", other \"Aria nell'impianto, pompa da verificare.\" by anna at 2026-11-27T09:00:00+01:00 (resolve: tkt ticket edit T-2026-0016 --resolve '{field}')"
+        )),
+        "{check}"
+    );
+    marco.ok(&["ticket", "edit", "T-2026-0016", "--resolve", field]);
+    let t = marco.ticket("T-2026-0016");
+    assert_eq!(texts(&t).len(), 3, "resolving keeps every note");
+    assert!(t.get("conflicts").is_none());
+}
+
+#[test]
+fn the_later_change_of_each_field_wins_the_same_way_in_sync_and_in_plain_git_pull() {
+    let mut results = Vec::new();
+    for plain_git in [false, true] {
+        let team = Team::new();
+        let (anna, marco) = (team.clone("anna"), team.clone("marco"));
+        marco.sync(); // installs the merge driver in marco's clone
+        anna.at("2026-11-27T09:00:00+01:00", &["ticket", "edit", "T-2026-0016", "--title", "Titolo di anna"]);
+        anna.at("2026-11-27T18:00:00+01:00", &["ticket", "note", "T-2026-0016", "nota serale"]);
+        anna.sync();
+        marco.at("2026-11-27T15:00:00+01:00", &["ticket", "edit", "T-2026-0016", "--title", "Titolo di marco"]);
+        if plain_git {
+            let out = git_cmd(team.tmp.path(), &marco.dir)
+                .env("TKT_NOW", crate::common::NOW)
+                .args(["pull", "-q", "--no-rebase", "--no-edit", "origin", "main"])
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "git pull: {}", String::from_utf8_lossy(&out.stderr));
+        } else {
+            marco.sync();
+        }
+        let text = marco.read("tickets/2026/T-2026-0016.yaml");
+        let t: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+        assert_eq!(t["title"], "Titolo di marco", "15:00 beats 09:00 whatever else anna did later");
+        assert!(texts(&t).contains(&"nota serale".to_string()));
+        let c = &t["conflicts"][0];
+        assert_eq!(c["field"], "title");
+        assert_eq!((&c["kept"]["by"], &c["kept"]["at"]), (&"marco".into(), &"2026-11-27T15:00:00+01:00".into()));
+        assert_eq!((&c["other"]["by"], &c["other"]["at"]), (&"anna".into(), &"2026-11-27T09:00:00+01:00".into()));
+        results.push(text);
+    }
+    assert_eq!(results[0], results[1], "sync and git pull write the same record");
+}
+
+#[test]
+fn transitions_on_both_sides_leave_a_consistent_ticket() {
+    let team = Team::new();
+    let (anna, marco) = (team.clone("anna"), team.clone("marco"));
+    anna.at("2026-11-27T10:00:00+01:00", &["ticket", "transition", "T-2026-0010", "chiuso"]);
+    anna.sync();
+    marco.at("2026-11-27T11:00:00+01:00", &["ticket", "transition", "T-2026-0010", "in-lavorazione"]);
+    marco.sync();
+    let t = marco.ticket("T-2026-0010");
+    assert_eq!(t["state"], "in-lavorazione", "the later transition wins");
+    assert!(t["closed_at"].is_null(), "an open ticket has no closed_at: {:?}", t["closed_at"]);
+    let history = t["history"].as_sequence().unwrap();
+    let last: Vec<(&str, &str)> =
+        history[history.len() - 2..].iter().map(|h| (h["at"].as_str().unwrap(), h["to"].as_str().unwrap())).collect();
+    assert_eq!(last, [("2026-11-27T10:00:00+01:00", "chiuso"), ("2026-11-27T11:00:00+01:00", "in-lavorazione")]);
+    // The other way round: the later side closes it, and closed_at says when.
+    let team = Team::new();
+    let (anna, marco) = (team.clone("anna"), team.clone("marco"));
+    anna.at("2026-11-27T10:00:00+01:00", &["ticket", "transition", "T-2026-0010", "in-lavorazione"]);
+    anna.sync();
+    marco.at("2026-11-27T11:00:00+01:00", &["ticket", "transition", "T-2026-0010", "chiuso"]);
+    marco.sync();
+    let t = marco.ticket("T-2026-0010");
+    assert_eq!(t["state"], "chiuso");
+    assert_eq!(t["closed_at"], "2026-11-27T11:00:00+01:00");
+}
+
+#[test]
+fn conflicts_are_shown_by_ticket_show_and_list_and_check_names_the_command_that_resolves_each() {
+    let team = Team::new();
+    let (anna, marco) = (team.clone("anna"), team.clone("marco"));
+    offline_edits(&anna, &marco);
+    anna.at("2026-11-27T11:00:00+01:00", &["customer", "edit", "C-0003", "--phone", "011 111111"]);
+    marco.at("2026-11-27T11:20:00+01:00", &["customer", "edit", "C-0003", "--phone", "011 222222"]);
+    anna.sync();
+    marco.sync();
+    let show = marco.ok(&["ticket", "show", "T-2026-0016"]);
+    assert!(
+        show.contains(
+            "conflicts:\n  title (resolve: tkt ticket edit T-2026-0016 --resolve FIELD)\n    \
+             kept  Titolo di marco  (marco at 2026-11-27T11:10:00+01:00)\n    \
+             other Titolo di anna  (anna at 2026-11-27T11:05:00+01:00)"
+        ),
+        "{show}"
+    );
+    let clean = marco.ok(&["ticket", "show", "T-2026-0020"]);
+    assert!(!clean.contains("conflicts:"), "{clean}");
+    let list = marco.ok(&["ticket", "list"]);
+    let row = |id: &str| list.lines().find(|l| l.starts_with(id)).unwrap_or_default().to_string();
+    let marked = |id: &str| row(id).split_whitespace().nth(2) == Some("!");
+    assert!(marked("T-2026-0016"), "{list}");
+    assert!(!marked("T-2026-0020"), "{list}");
+    let check = marco.tkt(&["check"]).output().unwrap();
+    let check = String::from_utf8_lossy(&check.stdout).to_string();
+    assert!(check.contains("(resolve: tkt customer edit C-0003 --resolve phone)"), "{check}");
+    assert!(check.contains("(resolve: tkt ticket edit T-2026-0016 --resolve title)"), "{check}");
+    marco.ok(&["customer", "edit", "C-0003", "--resolve", "phone"]);
+    marco.ok(&["ticket", "edit", "T-2026-0016", "--resolve", "title"]);
+    let check = marco.tkt(&["check"]).output().unwrap();
+    assert!(!String::from_utf8_lossy(&check.stdout).contains("sync conflict"));
+    let c: serde_yaml::Value = serde_yaml::from_str(&marco.read("customers/C-0003.yaml")).unwrap();
+    assert_eq!(c["phone"], "011 222222", "the later change is kept");
+    assert!(c.get("conflicts").is_none());
+}

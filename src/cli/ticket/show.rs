@@ -90,6 +90,19 @@ pub fn cmd_ticket_show(ctx: &Ctx, args: TicketShowArgs) -> Result<()> {
     if !history.is_empty() {
         section("history", &history.join("\n"))?;
     }
+    let conflicts = crate::model::conflicts_of(t);
+    if !conflicts.is_empty() {
+        let mut lines = Vec::new();
+        for c in &conflicts {
+            lines.push(format!("{} (resolve: tkt ticket edit {} --resolve FIELD)", c.field, t.id));
+            for (label, side) in [("kept ", &c.kept), ("other", &c.other)] {
+                let who = side.who();
+                let who = if who.is_empty() { String::new() } else { format!("  ({who})") };
+                lines.push(format!("  {label} {}{who}", side.text().replace('\n', "\n        ")));
+            }
+        }
+        section("conflicts", &lines.join("\n"))?;
+    }
     // A document that does not read leaves the ticket readable, with the problem named.
     let docs = match &view.documents {
         Ok(docs) => docs,
