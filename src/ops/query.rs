@@ -154,6 +154,93 @@ pub struct TicketView {
     pub balance: Option<Balance>,
 }
 
+/// A ticket's page as people read it: a card of fields, then titled sections (problem,
+/// solution, notes, history, conflicts, documents, balance).
+pub struct TicketPage {
+    pub card: Vec<(String, String)>,
+    pub sections: Vec<(String, String)>,
+    /// Why the documents are not shown, when they could not be read.
+    pub documents_error: Option<Error>,
+}
+
+impl TicketView {
+    /// The page of the ticket: empty fields and sections are left out.
+    pub fn page(self) -> TicketPage {
+        let t = &self.ticket;
+        let opt = |v: &Option<String>| v.clone().unwrap_or_default();
+        let when = |at: &Instant| at.format("%Y-%m-%d %H:%M").to_string();
+        let mut card: Vec<(String, String)> = vec![
+            ("id".into(), t.id.clone()),
+            ("title".into(), t.title.clone()),
+            ("state".into(), self.state.clone()),
+            ("customer".into(), self.customer.clone()),
+            ("priority".into(), t.priority.as_str().into()),
+            ("assignee".into(), opt(&t.assignee)),
+            ("category".into(), opt(&t.category)),
+            ("item".into(), opt(&t.item)),
+            ("serial".into(), opt(&t.serial)),
+            ("warranty".into(), if t.warranty { "yes".into() } else { "no".into() }),
+            ("opened".into(), format!("{} by {}", t.opened_at, t.opened_by)),
+            ("due".into(), t.due.map(|d| d.to_string()).unwrap_or_default()),
+            ("closed".into(), t.closed_at.map(|d| d.to_string()).unwrap_or_default()),
+            (
+                "reply after close".into(),
+                t.reply_after_close().map(|n| format!("{} by {}", when(&n.at), n.by)).unwrap_or_default(),
+            ),
+            ("request".into(), opt(&t.request)),
+        ];
+        for (name, value) in &t.custom {
+            card.push((name.clone(), crate::render::text(&serde_json::to_value(value).unwrap_or_default())));
+        }
+        card.retain(|(_, v)| !v.is_empty());
+        let mut sections = vec![("problem", opt(&t.problem)), ("solution", opt(&t.solution))];
+        let notes = t.notes.iter().map(|n| {
+            let flag = n.warning.as_ref().map(|w| format!(" [warning: {w}]")).unwrap_or_default();
+            format!("{} {}{flag}: {}", when(&n.at), n.by, n.text.replace('\n', "\n    "))
+        });
+        sections.push(("notes", notes.collect::<Vec<_>>().join("\n")));
+        let history = t.history.iter().map(|h| {
+            let step = match &h.from {
+                Some(from) if from != &h.to => format!("{from} -> {}", h.to),
+                Some(_) => "note".to_string(),
+                None => format!("opened in {}", h.to),
+            };
+            let note = h.note.as_ref().map(|n| format!(" — {n}")).unwrap_or_default();
+            format!("{} {}: {step}{note}", when(&h.at), h.by)
+        });
+        sections.push(("history", history.collect::<Vec<_>>().join("\n")));
+        let mut conflicts = Vec::new();
+        for c in &crate::model::conflicts_of(t) {
+            conflicts.push(format!("{} (resolve: tkt ticket edit {} --resolve FIELD)", c.field, t.id));
+            for (label, side) in [("kept ", &c.kept), ("other", &c.other)] {
+                let who = side.who();
+                let who = if who.is_empty() { String::new() } else { format!("  ({who})") };
+                conflicts.push(format!("  {label} {}{who}", side.text().replace('\n', "\n        ")));
+            }
+        }
+        sections.push(("conflicts", conflicts.join("\n")));
+        let (docs, documents_error) = match self.documents {
+            Ok(docs) => (docs, None),
+            Err(e) => (vec![], Some(e)),
+        };
+        let docs = docs.iter().map(|d| {
+            let amount =
+                if d.totals.is_some() || d.amount.is_some() { format!("  {}", d.value()) } else { String::new() };
+            format!("{}  {}  {}{amount}", d.id, d.kind, d.date)
+        });
+        sections.push(("documents", docs.collect::<Vec<_>>().join("\n")));
+        if let Some(b) = &self.balance {
+            let line = format!(
+                "invoiced {}  credited {}  paid {}  refunded {}  due {}",
+                b.invoiced, b.credited, b.paid, b.refunded, b.due
+            );
+            sections.push(("balance", line));
+        }
+        let sections = sections.into_iter().filter(|(_, b)| !b.is_empty()).map(|(t, b)| (t.to_string(), b)).collect();
+        TicketPage { card, sections, documents_error }
+    }
+}
+
 /// A ticket with its state and customer names, its documents and its invoices' balance.
 /// Documents point at their ticket; the ticket's list is derived from them.
 pub fn view_ticket(desk: &Desk, id: &str) -> Result<TicketView> {

@@ -332,6 +332,32 @@ fn one_line(cell: &str) -> String {
     }
 }
 
+/// A value in one short line (a change in `ticket log`): scalars as text, list items by their text or values.
+pub fn short(v: &serde_json::Value) -> String {
+    let s = match v {
+        serde_json::Value::Null => "(empty)".to_string(),
+        // A note shows its text; a history entry its step and note.
+        serde_json::Value::Object(m) if m.contains_key("text") => text(&m["text"]),
+        serde_json::Value::Object(m) if m.contains_key("to") => {
+            let step = match m.get("from").map(text).filter(|f| !f.is_empty()) {
+                Some(from) => format!("{from} -> {}", text(&m["to"])),
+                None => format!("opened in {}", text(&m["to"])),
+            };
+            match m.get("note").map(text).filter(|n| !n.is_empty()) {
+                Some(note) => format!("{step}: {note}"),
+                None => step,
+            }
+        }
+        other => object_line(other),
+    };
+    let s = s.replace('\n', " ");
+    if s.chars().count() > 72 {
+        format!("{}…", s.chars().take(71).collect::<String>())
+    } else {
+        s
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

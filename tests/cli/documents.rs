@@ -437,7 +437,7 @@ fn a_ddt_names_its_sender_recipient_destination_carrier_and_causale_as_the_trade
 #[test]
 fn serials_on_document_lines_are_checked_and_a_sale_registers_the_unit_sold() {
     let d = priced_boiler_desk();
-    d.ok(&["customer", "create", "--name", "Bianchi Srl", "--vat-number", "01234567897"]);
+    d.ok(&["customer", "create", "--name", "Bianchi Srl", "--vat-number", "04981235676"]);
     d.ok(&["equipment", "create", "VX-0003", "--item", "CALD", "--customer", "C-0002", "--sold-on", "2021-01-01"]);
     d.ok(&["ticket", "create", "--serial", "VX-0002", "--title", "Perdita"]);
     let t = "T-2026-0001";

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use crate::model::Instant;
 use crate::ops::query::ticket_history;
-use crate::render::{object_line, text, Format};
+use crate::render::{short, Format};
 use crate::Result;
 
 use super::super::{Ctx, FormatArg};
@@ -28,8 +28,8 @@ pub fn cmd_ticket_log(ctx: &Ctx, args: TicketLogArgs) -> Result<()> {
                     let line = match (c.field.as_str(), c.field.ends_with("[+]")) {
                         ("", _) if c.from.is_null() => "created".to_string(),
                         ("", _) => "deleted".to_string(),
-                        (field, true) => format!("{} + {}", field.trim_end_matches("[+]"), summary(&c.to)),
-                        (field, false) => format!("{field}: {} -> {}", summary(&c.from), summary(&c.to)),
+                        (field, true) => format!("{} + {}", field.trim_end_matches("[+]"), short(&c.to)),
+                        (field, false) => format!("{field}: {} -> {}", short(&c.from), short(&c.to)),
                     };
                     writeln!(out.out, "    {line}")?;
                 }
@@ -52,30 +52,4 @@ struct LogRow<'a> {
     at: Instant,
     by: &'a str,
     message: &'a str,
-}
-
-/// A value in one short line: scalars as text, list items by their text or values.
-fn summary(v: &serde_json::Value) -> String {
-    let s = match v {
-        serde_json::Value::Null => "(empty)".to_string(),
-        // A note shows its text; a history entry its step and note.
-        serde_json::Value::Object(m) if m.contains_key("text") => text(&m["text"]),
-        serde_json::Value::Object(m) if m.contains_key("to") => {
-            let step = match m.get("from").map(text).filter(|f| !f.is_empty()) {
-                Some(from) => format!("{from} -> {}", text(&m["to"])),
-                None => format!("opened in {}", text(&m["to"])),
-            };
-            match m.get("note").map(text).filter(|n| !n.is_empty()) {
-                Some(note) => format!("{step}: {note}"),
-                None => step,
-            }
-        }
-        other => object_line(other),
-    };
-    let s = s.replace('\n', " ");
-    if s.chars().count() > 72 {
-        format!("{}…", s.chars().take(71).collect::<String>())
-    } else {
-        s
-    }
 }
