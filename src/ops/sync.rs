@@ -14,6 +14,12 @@ use crate::{Error, Result};
 use super::documents::issue;
 use super::Env;
 
+/// How git runs the merge driver: this tkt, else the `tkt` on PATH (the binary may have
+/// moved since it registered itself), and when neither merges the record, git's own
+/// merge of the lines, so that git reports a real conflict with markers — which every tkt
+/// read then refuses with how to fix it — and never takes "ours" silently.
+const DRIVER_WRAPPER: &str = r#"exe=$1; shift; "$exe" merge-driver "$@" || tkt merge-driver "$@" 2>/dev/null || { git merge-file -L ours -L base -L theirs "$2" "$1" "$3"; exit 1; }"#;
+
 /// The line `.gitattributes` needs for the merge driver.
 pub const ATTRIBUTES: &str = "*.yaml merge=tkt";
 
@@ -82,7 +88,7 @@ pub fn install_merge_driver(desk: &Desk) -> Result<Option<PathBuf>> {
     let Some(repo) = desk.repo() else { return Ok(None) };
     let exe = std::env::current_exe().map_err(|e| Error::failure(format!("cannot find the tkt program: {e}")))?;
     let quoted = format!("'{}'", exe.display().to_string().replace('\'', r"'\''"));
-    repo.set_merge_driver(&format!("{quoted} merge-driver %O %A %B %P"))?;
+    repo.set_merge_driver(&format!("sh -c '{DRIVER_WRAPPER}' tkt {quoted} %O %A %B %P"))?;
     let rel = PathBuf::from(".gitattributes");
     let path = desk.abs(&rel);
     crate::files::refuse_links(&path, &rel)?;

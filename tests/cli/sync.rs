@@ -1154,3 +1154,46 @@ fn conflicts_are_shown_by_ticket_show_and_list_and_check_names_the_command_that_
     assert_eq!(c["phone"], "011 222222", "the later change is kept");
     assert!(c.get("conflicts").is_none());
 }
+
+#[test]
+fn a_merge_driver_whose_binary_moved_finds_tkt_on_path_or_leaves_a_real_conflict() {
+    for on_path in [false, true] {
+        let team = Team::new();
+        let (anna, marco) = (team.clone("anna"), team.clone("marco"));
+        marco.sync(); // registers the driver with this binary's path
+        let moved = marco
+            .git(&["config", "merge.tkt.driver"])
+            .replace(assert_cmd::cargo::cargo_bin("tkt").to_str().unwrap(), "/nonexistent/old/place/tkt");
+        marco.git(&["config", "merge.tkt.driver", moved.trim()]);
+        anna.at("2026-11-27T09:00:00+01:00", &["ticket", "edit", "T-2026-0016", "--title", "Titolo di anna"]);
+        anna.sync();
+        marco.at("2026-11-27T15:00:00+01:00", &["ticket", "edit", "T-2026-0016", "--category", "caldaie"]);
+        // Only git and sh on PATH, and with `on_path` a tkt of its own.
+        let bin = team.tmp.path().join(format!("bin-{on_path}"));
+        std::fs::create_dir_all(&bin).unwrap();
+        if on_path {
+            std::os::unix::fs::symlink(assert_cmd::cargo::cargo_bin("tkt"), bin.join("tkt")).unwrap();
+        }
+        let out = git_cmd(team.tmp.path(), &marco.dir)
+            .env("PATH", format!("{}:/usr/bin:/bin", bin.display()))
+            .env("TKT_NOW", crate::common::NOW)
+            .args(["pull", "-q", "--no-rebase", "--no-edit", "origin", "main"])
+            .output()
+            .unwrap();
+        let text = marco.read("tickets/2026/T-2026-0016.yaml");
+        if on_path {
+            assert!(out.status.success(), "git pull: {}", String::from_utf8_lossy(&out.stderr));
+            let t: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+            assert_eq!((t["title"].as_str(), t["category"].as_str()), (Some("Titolo di anna"), Some("caldaie")));
+        } else {
+            assert!(
+                !out.status.success(),
+                "git reports the conflict instead of taking ours silently: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            // git's own line merge, flagged for a person: neither side's change is dropped.
+            assert!(text.contains("Titolo di anna") && text.contains("caldaie"), "{text}");
+            assert!(marco.git(&["status", "--porcelain"]).contains("UU tickets/2026/T-2026-0016.yaml"));
+        }
+    }
+}
