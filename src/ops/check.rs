@@ -14,8 +14,8 @@ use crate::model::{
     State, Ticket, CONFIG_FILE, CONFLICTS,
 };
 use crate::rules::{
-    balances, check_catalog, check_company, check_customer, check_document, check_equipment, check_item, check_request,
-    check_ticket, same_customer, Problem, TicketRefs,
+    check_catalog, check_company, check_customer, check_document, check_equipment, check_item, check_request,
+    check_ticket, credit_problems, same_customer, Problem, TicketRefs,
 };
 use crate::{Error, Result};
 
@@ -231,7 +231,6 @@ fn check_documents(
 ) {
     let by_id: HashMap<&str, &Document> = documents.iter().map(|(_, d)| (d.id.as_str(), d)).collect();
     let all: Vec<Document> = documents.iter().map(|(_, d)| d.clone()).collect();
-    let all_balances = balances(&all);
     let mut billed: HashMap<&str, &str> = HashMap::new();
     for (path, d) in documents {
         let mut problems = check_document(d);
@@ -267,13 +266,10 @@ fn check_documents(
                 problems.push(Problem::new("sources", format!("{source} is already billed by {first}")));
             }
         }
-        if let Some(b) = all_balances.get(&d.id) {
-            if b.credited.0 > b.invoiced.0 {
-                problems.push(Problem::new(
-                    "balance",
-                    format!("credit notes total {} on an invoice of {}", b.credited, b.invoiced),
-                ));
-            }
+        if d.kind == DocKind::Invoice {
+            let notes: Vec<&Document> =
+                all.iter().filter(|n| n.kind == DocKind::CreditNote && n.invoice.as_deref() == Some(&d.id)).collect();
+            problems.extend(credit_problems(d, &notes));
         }
         if d.kind == DocKind::CreditNote {
             let refunded: rust_decimal::Decimal = all

@@ -3,8 +3,8 @@
 
 use rust_decimal::Decimal;
 
-use crate::model::{DocKind, Document, Line, Money, PaymentMethod, Rate, VatLine};
-use crate::rules::{refundable, totals, Balance};
+use crate::model::{DocKind, Document, Line, Money, PaymentMethod, Rate};
+use crate::rules::{credit_problems, refundable, refuse_if_any, totals, Balance};
 use crate::{Error, Result};
 
 use super::documents::{invoice_balance, issue, load_sound_doc, new_document, DocOptions};
@@ -33,17 +33,13 @@ pub fn credit(env: &Env, invoice: &str, what: Credit, reason: &str, opts: &DocOp
         Credit::All => invoice.lines.clone(),
         Credit::Lines(specs) => specs.iter().map(|spec| invoice_line(&invoice, spec)).collect::<Result<_>>()?,
     };
-    let balance = invoice_balance(&env.desk, &invoice)?;
     let total = totals(&lines).total;
-    if total.0 > balance.creditable() {
-        return Err(Error::refused(format!(
-            "a credit note of {total} is more than what is left of {} ({} invoiced, {} already credited)",
-            invoice.id, balance.invoiced, balance.credited
-        )));
-    }
     let notes = env.desk.documents(&[DocKind::CreditNote])?;
     let earlier: Vec<&Document> = notes.iter().filter(|n| n.invoice.as_deref() == Some(invoice.id.as_str())).collect();
-    check_per_rate(&invoice, &earlier, &lines)?;
+    let mut candidate = Document::new(DocKind::CreditNote, invoice.date, &invoice.customer, env.actor());
+    candidate.totals = Some(totals(&lines));
+    let with_this: Vec<&Document> = earlier.iter().copied().chain([&candidate]).collect();
+    refuse_if_any(&format!("a credit note of {total} on {}", invoice.id), credit_problems(&invoice, &with_this))?;
     // An invoice of 0.00 (warranty work) is cancelled by a credit note of 0.00, once.
     let cancels_zero = invoice.value().0.is_zero() && earlier.is_empty();
     if total.0 <= Decimal::ZERO && !cancels_zero {
@@ -69,39 +65,6 @@ pub fn credit(env: &Env, invoice: &str, what: Credit, reason: &str, opts: &DocOp
     doc.reason = Some(reason.trim().to_string());
     doc.lines = lines;
     issue(env, &mut doc, vec![], &format!("credit note of {total} on {}", invoice.id))
-}
-
-/// A credit note credits only rates and natures its invoice has, and per rate no more
-/// taxable than the invoice has left at that rate.
-fn check_per_rate(invoice: &Document, earlier: &[&Document], lines: &[Line]) -> Result<()> {
-    let key = |v: &VatLine| (v.rate, v.nature.clone());
-    let invoiced = invoice.totals.clone().unwrap_or_else(|| totals(&invoice.lines));
-    for v in totals(lines).vat {
-        let Some(on_invoice) = invoiced.vat.iter().find(|i| key(i) == key(&v)) else {
-            let nature = v.nature.as_deref().map(|n| format!(" {n}")).unwrap_or_default();
-            return Err(Error::refused(format!(
-                "{} has no line at {}%{nature}: a credit note reverses what its invoice charged",
-                invoice.id, v.rate
-            )));
-        };
-        let credited: Decimal = earlier
-            .iter()
-            .filter_map(|n| n.totals.as_ref())
-            .flat_map(|t| t.vat.iter().filter(|c| key(c) == key(&v)))
-            .map(|c| c.taxable.0)
-            .sum();
-        if v.taxable.0 + credited > on_invoice.taxable.0 {
-            return Err(Error::refused(format!(
-                "at {}% a credit note of {} taxable is more than what is left of {} ({} invoiced, {} already credited)",
-                v.rate,
-                v.taxable,
-                invoice.id,
-                on_invoice.taxable,
-                Money(credited)
-            )));
-        }
-    }
-    Ok(())
 }
 
 /// Line N of the invoice, with the quantity asked for (all of it by default).

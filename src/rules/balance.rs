@@ -30,11 +30,6 @@ impl Balance {
         balances(&relevant).remove(&invoice.id).unwrap_or_default()
     }
 
-    /// What a new credit note may still take: the invoice less what is already credited.
-    pub fn creditable(&self) -> Decimal {
-        (self.invoiced.0 - self.credited.0).max(Decimal::ZERO)
-    }
-
     /// What a new payment may still take.
     pub fn payable(&self) -> Decimal {
         self.due.0.max(Decimal::ZERO)
@@ -76,9 +71,55 @@ pub fn balances(docs: &[Document]) -> HashMap<String, Balance> {
         }
     }
     for b in out.values_mut() {
+        // A withholding falls with what is credited: a cancelled invoice withholds nothing.
+        if !b.invoiced.0.is_zero() {
+            let left = (b.invoiced.0 - b.credited.0).max(Decimal::ZERO);
+            b.withheld = Money(super::round_cents(b.withheld.0 * left / b.invoiced.0));
+        }
         b.due = Money(b.invoiced.0 - b.withheld.0 - b.credited.0 - b.paid.0 + b.refunded.0);
     }
     out
+}
+
+/// What credit notes may not do to their invoice (art. 26 DPR 633/72): credit a rate or
+/// natura it does not have, or more taxable at a rate than it has. Each note rounds its own
+/// VAT, so notes reversing an invoice line by line may credit a cent of VAT more in all
+/// than the invoice charged: the limit is on the taxable, per rate.
+pub fn credit_problems(invoice: &Document, notes: &[&Document]) -> Vec<super::Problem> {
+    type Key = (Decimal, Option<String>);
+    let key = |v: &crate::model::VatLine| (v.rate.0.normalize(), v.nature.clone());
+    let per_key = |docs: &[&Document]| {
+        let mut sums: std::collections::BTreeMap<Key, Decimal> = Default::default();
+        for d in docs {
+            for v in d.totals.as_ref().map(|t| t.vat.as_slice()).unwrap_or_default() {
+                *sums.entry(key(v)).or_default() += v.taxable.0;
+            }
+        }
+        sums
+    };
+    let invoiced = per_key(&[invoice]);
+    let mut problems = Vec::new();
+    for (k, credited) in per_key(notes) {
+        let rate = k.0;
+        let nature = k.1.as_deref().map(|n| format!(" {n}")).unwrap_or_default();
+        match invoiced.get(&k).copied() {
+            None => problems.push(super::Problem::new(
+                "lines",
+                format!("{} has no line at {rate}%{nature}: a credit note reverses what its invoice charged", invoice.id),
+            )),
+            Some(taxable) if credited > taxable => problems.push(super::Problem::new(
+                "balance",
+                format!(
+                    "at {rate}%{nature} credit notes would credit {} taxable, more than what is left of {} ({} invoiced)",
+                    Money(credited),
+                    invoice.id,
+                    Money(taxable)
+                ),
+            )),
+            Some(_) => {}
+        }
+    }
+    problems
 }
 
 /// What a credit note still owes in money: its total less its refunds, and never more

@@ -312,3 +312,61 @@ fn printed_amounts_payment_terms_iban_and_materials_read_the_italian_way() {
     d.ok(&["doc", "pay", "INV-2026-0002"]);
     assert!(d.ok(&["doc", "print", "PAY-2026-0001"]).contains("Importo: 54,90 €"));
 }
+
+#[test]
+fn an_invoice_reversed_line_by_line_is_credited_to_its_last_line() {
+    let d = billing_desk();
+    d.ok(&["item", "create", "VITE", "--description", "Vite", "--price", "0.30", "--vat-rate", "22"]);
+    d.ok(&["ticket", "create", "--serial", "VX-0002", "--title", "Viti"]);
+    d.ok(&[
+        "ticket",
+        "ship",
+        "T-2026-0001",
+        "--purpose",
+        "sale",
+        "--line",
+        "VITE:1",
+        "--line",
+        "VITE:1",
+        "--line",
+        "VITE:1",
+    ]);
+    let inv = invoiced(&d);
+    assert_eq!(
+        (inv["totals"]["vat"][0]["tax"].as_str(), inv["totals"]["total"].as_str()),
+        (Some("0.20"), Some("1.10"))
+    );
+    for n in ["1", "2", "3"] {
+        d.ok(&["doc", "credit", "INV-2026-0001", "--line", n, "--reason", "reso"]);
+    }
+    refused(&d, &["doc", "credit", "INV-2026-0001", "--line", "1", "--reason", "ancora"], "more than what is left");
+    d.tkt(&["check"]).assert().success();
+}
+
+#[test]
+fn every_regime_issues_prints_and_cancels_with_a_credit_note() {
+    for regime in ["standard", "reverse-charge", "condominio", "forfettario"] {
+        let d = worked();
+        match regime {
+            "reverse-charge" => drop(d.ok(&["customer", "edit", "C-0001", "--reverse-charge", "true"])),
+            "condominio" => drop(d.ok(&["customer", "edit", "C-0001", "--condominio", "true"])),
+            "forfettario" => {
+                d.write(
+                    "tkt.toml",
+                    &d.read("tkt.toml").replace("[company]\n", "[company]\nregime_fiscale = \"RF19\"\n"),
+                );
+                d.git(&["commit", "-qam", "forfettario"]);
+            }
+            _ => {}
+        }
+        d.ok(&["ticket", "invoice", "T-2026-0001"]);
+        assert!(d.ok(&["doc", "print", "INV-2026-0001"]).contains("INV-2026-0001"), "{regime}");
+        assert_eq!(d.ok(&["doc", "credit", "INV-2026-0001", "--reason", "annullata"]), "CN-2026-0001\n", "{regime}");
+        let note = d.ok(&["doc", "print", "CN-2026-0001"]);
+        assert!(note.contains("Fattura di riferimento: INV-2026-0001 del 27/11/2026"), "{regime}: {note}");
+        let statement = json(&d.ok(&["customer", "statement", "C-0001", "--format", "json"]));
+        assert_eq!(statement[0]["credited"], statement[0]["invoiced"], "{regime}: cancelled in full");
+        assert_eq!(statement[0]["due"], "0.00", "{regime}: nothing due, nothing owed back");
+        d.tkt(&["check"]).assert().success();
+    }
+}
