@@ -104,10 +104,7 @@ pub fn export(env: &Env, what: &Selection, dir: &Path) -> Result<Vec<Exported>> 
             write_atomic(&file, xml.as_bytes())?;
             written.push(file.clone());
             let mut marked = (*doc).clone();
-            let mut entry = match marked.extra.get(EINVOICE) {
-                Some(serde_yaml::Value::Mapping(m)) => m.clone(),
-                _ => serde_yaml::Mapping::new(),
-            };
+            let mut entry = entry_of(&marked);
             // A file sent again keeps the one it replaces, and the receipts about it.
             if let Some(old) = entry.get("file").cloned() {
                 let mut previous = entry.get("previous").and_then(|p| p.as_sequence()).cloned().unwrap_or_default();
@@ -131,6 +128,14 @@ pub fn export(env: &Env, what: &Selection, dir: &Path) -> Result<Vec<Exported>> 
         }
     }
     result
+}
+
+/// A document's `einvoice:` annotation, to add to (empty when it was never exported).
+fn entry_of(doc: &Document) -> serde_yaml::Mapping {
+    match doc.extra.get(EINVOICE) {
+        Some(serde_yaml::Value::Mapping(m)) => m.clone(),
+        _ => serde_yaml::Mapping::new(),
+    }
 }
 
 /// The progressivo a document was exported under.
@@ -259,10 +264,7 @@ pub fn record_receipts(env: &Env, receipts: &[Receipt]) -> Result<Vec<(String, S
         let i = docs.iter().position(|d| files_of(d).contains(&r.file)).ok_or_else(|| {
             Error::not_found("e-invoice", &r.file).with_hint("a receipt is recorded against a file tkt exported")
         })?;
-        let mut entry = match docs[i].extra.get(EINVOICE) {
-            Some(serde_yaml::Value::Mapping(m)) => m.clone(),
-            _ => serde_yaml::Mapping::new(),
-        };
+        let mut entry = entry_of(&docs[i]);
         let mut list = entry.get("receipts").and_then(|l| l.as_sequence()).cloned().unwrap_or_default();
         let mut receipt = serde_yaml::Mapping::new();
         receipt.insert("kind".into(), r.kind.as_str().into());

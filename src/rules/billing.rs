@@ -11,8 +11,6 @@ use crate::model::{DdtPurpose, DocKind, Document, Item, Line, Money, Rate, Ticke
 
 use super::Problem;
 
-/// VAT nature of a warranty line: outside the scope of VAT, warranty intervention.
-pub const WARRANTY_NATURE: &str = "N2.2";
 /// What a warranty line says, after its description.
 pub const WARRANTY_NOTE: &str = "intervento in garanzia";
 
@@ -259,7 +257,7 @@ mod tests {
     #[test]
     fn several_rates_are_summed_separately_highest_first() {
         let mut zero = line("1", "0.00", "0", None);
-        zero.vat_nature = Some(WARRANTY_NATURE.into());
+        zero.vat_nature = Some(super::super::Exemption::Warranty.nature().into());
         let lines = vec![
             line("2.5", "45.00", "22", None), // 112.50
             line("1", "185.00", "22", None),  // 185.00

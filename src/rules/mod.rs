@@ -15,8 +15,7 @@ mod warranty;
 
 pub use balance::{balances, credit_problems, refundable, Balance};
 pub use billing::{
-    check_priced_lines, invoice_lines, item_line, line_net, round_cents, totals, unbilled, InvoiceDraft,
-    WARRANTY_NATURE, WARRANTY_NOTE,
+    check_priced_lines, invoice_lines, item_line, line_net, round_cents, totals, unbilled, InvoiceDraft, WARRANTY_NOTE,
 };
 pub use catalog::{check_catalog, settle_closed_at, transition};
 pub use custom::{check_custom, parse_custom};
