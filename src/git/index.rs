@@ -4,11 +4,13 @@
 //! a collision-detecting SHA-1 on both ends: at 400,000 files that is half a second per
 //! command. The index is one sorted file, so a change of a few entries is a merge of the old
 //! bytes with the new entries: this module copies the untouched entries as they are, writes
-//! the changed ones, marks the cached trees above them as invalid (as `git add` does), and
-//! drops the optional caches whose offsets it would break. It handles the index versions 2
-//! and 3 that git writes by default; anything else (version 4, split or sparse indexes,
-//! conflicted paths, a file replacing a folder) is answered with `false` and left to libgit2.
+//! the changed ones, marks the cached trees and the untracked cache's folders above them as
+//! invalid (as `git add` does), and drops the optional caches whose offsets it would break.
+//! It handles the index versions 2 to 4, with or without a checksum (`index.skipHash`), as
+//! git's `feature.manyFiles` sets them; anything else (split or sparse indexes, conflicted
+//! paths, a file replacing a folder) is answered with `None` and left to libgit2.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::fs::{self, File, OpenOptions};
 use std::io::{ErrorKind, Write};
@@ -71,6 +73,12 @@ impl IndexLock {
         let Some(mut new) = merged(&old, staged, stamp.mtime() as u32, &changed_unseen) else {
             return Ok(None);
         };
+        // An index written with `index.skipHash` (git 2.40+, set by `feature.manyFiles`) ends
+        // in zeros instead of its checksum, and git checks none: the new one is written alike.
+        if old[old.len() - HASH..].iter().all(|&b| b == 0) {
+            new.extend_from_slice(&[0; HASH]);
+            return Ok(Some(new));
+        }
         // Checking the old checksum and hashing the new file take one core each.
         let (old_ok, new_hash) = std::thread::scope(|s| {
             let check = s.spawn(|| Sha1::digest(&old[..old.len() - HASH]).as_slice() == &old[old.len() - HASH..]);
@@ -115,23 +123,23 @@ fn merged(old: &[u8], staged: &[Staged], stamp: u32, changed_unseen: &ChangedUns
         return None;
     }
     let version = be32(old, 4)?;
-    if version != 2 && version != 3 {
+    if !(2..=4).contains(&version) {
         return None;
     }
     let count = be32(old, 8)? as usize;
     let body = &old[..old.len() - HASH];
+    let (entries, mut off) = read_entries(body, count, version)?;
 
     let mut changes: Vec<&Staged> = staged.iter().collect();
     changes.sort_by(|a, b| a.path.as_bytes().cmp(b.path.as_bytes()));
     changes.dedup_by(|a, b| a.path == b.path);
     let mut out = Vec::with_capacity(old.len() + changes.len() * 128);
     out.extend_from_slice(&old[..HEADER]);
+    let mut put = Writer { version, prev: Vec::new() };
     let mut written = 0usize;
     let mut next = 0usize;
-    let mut off = HEADER;
-    for _ in 0..count {
-        let entry = Entry::at(body, off, version)?;
-        let name = entry.name(body);
+    for entry in &entries {
+        let name = entry.name.as_ref();
         for c in &changes {
             if c.file.is_some() && folder_clash(name, c.path.as_bytes()) {
                 return None;
@@ -139,35 +147,38 @@ fn merged(old: &[u8], staged: &[Staged], stamp: u32, changed_unseen: &ChangedUns
         }
         while next < changes.len() && changes[next].path.as_bytes() < name {
             if let Some(file) = &changes[next].file {
-                push_entry(&mut out, changes[next].path.as_bytes(), file, None);
+                put.entry(
+                    &mut out,
+                    &new_fixed(changes[next].path.as_bytes(), file, None),
+                    changes[next].path.as_bytes(),
+                );
                 written += 1;
             }
             next += 1;
         }
         if next < changes.len() && changes[next].path.as_bytes() == name {
-            if entry.stage() != 0 {
+            // A conflicted path (stage 1 to 3) is left to libgit2.
+            if entry.fixed.get(60)? >> 4 & 3 != 0 {
                 return None;
             }
             if let Some(file) = &changes[next].file {
-                push_entry(&mut out, name, file, Some(be32(body, off + 24)?));
+                put.entry(&mut out, &new_fixed(name, file, Some(be32(entry.fixed, 24)?)), name);
                 written += 1;
             }
             next += 1;
         } else {
             let at = out.len();
-            out.extend_from_slice(&body[off..entry.end]);
-            if be32(body, off + 8)? >= stamp
-                && changed_unseen(name, body.get(off + 40..off + 60)?, be32(body, off + 36)?)
+            put.entry(&mut out, entry.fixed, name);
+            if be32(entry.fixed, 8)? >= stamp && changed_unseen(name, entry.fixed.get(40..60)?, be32(entry.fixed, 36)?)
             {
                 out[at + 36..at + 40].copy_from_slice(&[0; 4]);
             }
             written += 1;
         }
-        off = entry.end;
     }
     for c in &changes[next..] {
         if let Some(file) = &c.file {
-            push_entry(&mut out, c.path.as_bytes(), file, None);
+            put.entry(&mut out, &new_fixed(c.path.as_bytes(), file, None), c.path.as_bytes());
             written += 1;
         }
     }
@@ -192,8 +203,17 @@ fn merged(old: &[u8], staged: &[Staged], stamp: u32, changed_unseen: &ChangedUns
             }
             // Resolve-undo data does not depend on where entries are.
             b"REUC" => out.extend_from_slice(&body[off..off + 8 + size]),
-            // Other optional extensions are caches (untracked files, fsmonitor, entry offsets)
-            // that git rebuilds when they are missing.
+            // The untracked cache keeps its lists, but for the folders that hold a changed
+            // path; one that does not parse is dropped like the other caches.
+            b"UNTR" => {
+                if let Some(untracked) = invalidate_untracked(data, &dirs) {
+                    out.extend_from_slice(b"UNTR");
+                    out.extend_from_slice(&u32::try_from(untracked.len()).ok()?.to_be_bytes());
+                    out.extend_from_slice(&untracked);
+                }
+            }
+            // Other optional extensions are caches (fsmonitor, entry offsets) that git
+            // rebuilds when they are missing.
             [b'A'..=b'Z', ..] => {}
             // A required extension (split or sparse index) is beyond this module.
             _ => return None,
@@ -203,39 +223,73 @@ fn merged(old: &[u8], staged: &[Staged], stamp: u32, changed_unseen: &ChangedUns
     Some(out)
 }
 
-/// One entry's place in the index.
-struct Entry {
-    name_start: usize,
-    name_len: usize,
-    end: usize,
-    flags: u16,
+/// One entry of the old index: its stat data, object id and flags (the fixed part before
+/// the path), and its path.
+struct Entry<'a> {
+    fixed: &'a [u8],
+    name: Cow<'a, [u8]>,
 }
 
-impl Entry {
-    fn at(body: &[u8], off: usize, version: u32) -> Option<Entry> {
+/// The old index's entries, and where its extensions start. Versions 2 and 3 write each
+/// path in full, padded with NULs to a multiple of 8 bytes; version 4 writes how many bytes
+/// to drop from the end of the previous path and what follows them.
+fn read_entries(body: &[u8], count: usize, version: u32) -> Option<(Vec<Entry<'_>>, usize)> {
+    let mut entries = Vec::with_capacity(count);
+    let mut off = HEADER;
+    let mut prev: Vec<u8> = Vec::new();
+    for _ in 0..count {
         let flags = u16::from_be_bytes(body.get(off + 60..off + 62)?.try_into().ok()?);
         let extended = flags & 0x4000 != 0;
         if extended && version < 3 {
             return None;
         }
-        let name_start = off + FIXED + if extended { 2 } else { 0 };
-        let name_len = match usize::from(flags & 0xfff) {
-            0xfff => body.get(name_start..)?.iter().position(|&b| b == 0)?,
-            n => n,
-        };
-        let end = off + ((name_start - off + name_len + 8) & !7);
-        if end > body.len() {
-            return None;
+        let fixed_len = FIXED + if extended { 2 } else { 0 };
+        let fixed = body.get(off..off + fixed_len)?;
+        let mut pos = off + fixed_len;
+        if version == 4 {
+            let strip = varint(body, &mut pos)?;
+            let suffix = cstr(body, &mut pos)?;
+            prev.truncate(prev.len().checked_sub(strip)?);
+            prev.extend_from_slice(suffix);
+            entries.push(Entry { fixed, name: Cow::Owned(prev.clone()) });
+            off = pos;
+        } else {
+            let name_len = match usize::from(flags & 0xfff) {
+                0xfff => body.get(pos..)?.iter().position(|&b| b == 0)?,
+                n => n,
+            };
+            let name = body.get(pos..pos + name_len)?;
+            off += (fixed_len + name_len + 8) & !7;
+            if off > body.len() {
+                return None;
+            }
+            entries.push(Entry { fixed, name: Cow::Borrowed(name) });
         }
-        Some(Entry { name_start, name_len, end, flags })
     }
+    Some((entries, off))
+}
 
-    fn name<'a>(&self, body: &'a [u8]) -> &'a [u8] {
-        &body[self.name_start..self.name_start + self.name_len]
-    }
+/// Writes entries in the index's version, each path relative to the one before in version 4.
+struct Writer {
+    version: u32,
+    prev: Vec<u8>,
+}
 
-    fn stage(&self) -> u16 {
-        (self.flags >> 12) & 3
+impl Writer {
+    fn entry(&mut self, out: &mut Vec<u8>, fixed: &[u8], name: &[u8]) {
+        let start = out.len();
+        out.extend_from_slice(fixed);
+        if self.version == 4 {
+            let common = self.prev.iter().zip(name).take_while(|(a, b)| a == b).count();
+            put_varint(out, self.prev.len() - common);
+            out.extend_from_slice(&name[common..]);
+            out.push(0);
+            self.prev.clear();
+            self.prev.extend_from_slice(name);
+        } else {
+            out.extend_from_slice(name);
+            out.resize(start + ((fixed.len() + name.len() + 8) & !7), 0);
+        }
     }
 }
 
@@ -246,14 +300,14 @@ fn folder_clash(entry: &[u8], new: &[u8]) -> bool {
     under(new, entry) || under(entry, new)
 }
 
-/// Appends an entry for a file just committed: its stat data, blob and name.
-fn push_entry(out: &mut Vec<u8>, name: &[u8], (oid, meta): &(git2::Oid, fs::Metadata), old_mode: Option<u32>) {
-    let start = out.len();
+/// The fixed part of an entry for a file just committed: its stat data, blob and flags.
+fn new_fixed(name: &[u8], (oid, meta): &(git2::Oid, fs::Metadata), old_mode: Option<u32>) -> Vec<u8> {
     let mode = match old_mode {
         Some(m @ (0o100644 | 0o100755)) => m,
         _ if meta.mode() & 0o111 != 0 => 0o100755,
         _ => 0o100644,
     };
+    let mut out = Vec::with_capacity(FIXED);
     // Git keeps the low 32 bits of each stat field.
     for v in [
         meta.ctime() as u32,
@@ -271,9 +325,7 @@ fn push_entry(out: &mut Vec<u8>, name: &[u8], (oid, meta): &(git2::Oid, fs::Meta
     }
     out.extend_from_slice(oid.as_bytes());
     out.extend_from_slice(&(name.len().min(0xfff) as u16).to_be_bytes());
-    out.extend_from_slice(name);
-    let len = (FIXED + name.len() + 8) & !7;
-    out.resize(start + len, 0);
+    out
 }
 
 /// Every folder holding a changed path, the top ("") included.
@@ -333,6 +385,195 @@ fn invalidate_trees(
     Some(())
 }
 
+/// Git's untracked cache (`UNTR`) with every folder that holds a changed path marked not
+/// valid, as `git add` does (`untracked_cache_invalidate_path`): git lists those folders
+/// again on its next `status` and trusts its lists of the others, whose times tell it they
+/// did not change. (A path committed while untracked, such as a hand edit sync commits,
+/// changes no folder's times; `git status` filters such stale names against the index, but
+/// the cache stays what git itself would have written.) Layout (git's index-format.txt): an
+/// identification string, the stat data and hashes of the exclude files, the per-folder
+/// ignore file name, the folder blocks depth first, then the EWAH bitmap of valid folders,
+/// which is the one part rewritten; the rest is copied.
+fn invalidate_untracked(data: &[u8], dirs: &HashSet<Vec<u8>>) -> Option<Vec<u8>> {
+    const STAT: usize = 36;
+    let mut pos = 0;
+    let ident = varint(data, &mut pos)?;
+    pos = pos.checked_add(ident)?.checked_add(2 * STAT + 4 + 2 * HASH)?;
+    cstr(data, &mut pos)?;
+    let count = varint(data, &mut pos)?;
+    if count == 0 {
+        return Some(data.to_vec());
+    }
+    // Each folder's path, in the order of the bitmaps; the stack holds the folders whose
+    // subfolders are still to come, with how many.
+    let mut paths: Vec<Vec<u8>> = Vec::new();
+    let mut open: Vec<(Vec<u8>, usize)> = Vec::new();
+    for i in 0..count {
+        let untracked = varint(data, &mut pos)?;
+        let subfolders = varint(data, &mut pos)?;
+        let name = cstr(data, &mut pos)?;
+        for _ in 0..untracked {
+            cstr(data, &mut pos)?;
+        }
+        while open.last().is_some_and(|(_, left)| *left == 0) {
+            open.pop();
+        }
+        let path = match open.last_mut() {
+            None if i == 0 => name.to_vec(),
+            None => return None,
+            Some((parent, left)) => {
+                *left -= 1;
+                if parent.is_empty() {
+                    name.to_vec()
+                } else {
+                    [parent.as_slice(), b"/", name].concat()
+                }
+            }
+        };
+        paths.push(path.clone());
+        open.push((path, subfolders));
+    }
+    let (mut valid, end) = ewah_read(data, pos)?;
+    for (bit, path) in valid.iter_mut().zip(&paths) {
+        if dirs.contains(path) {
+            *bit = false;
+        }
+    }
+    let mut out = data[..pos].to_vec();
+    ewah_write(&valid, &mut out);
+    out.extend_from_slice(data.get(end..)?);
+    Some(out)
+}
+
+/// Git's variable-width number (`decode_varint`).
+fn varint(data: &[u8], pos: &mut usize) -> Option<usize> {
+    let mut byte = *data.get(*pos)?;
+    *pos += 1;
+    let mut value = usize::from(byte & 0x7f);
+    while byte & 0x80 != 0 {
+        byte = *data.get(*pos)?;
+        *pos += 1;
+        value = value.checked_add(1)?.checked_mul(128)? | usize::from(byte & 0x7f);
+    }
+    Some(value)
+}
+
+/// Git's variable-width number (`encode_varint`).
+fn put_varint(out: &mut Vec<u8>, mut value: usize) {
+    let mut bytes = vec![(value & 0x7f) as u8];
+    value >>= 7;
+    while value != 0 {
+        value -= 1;
+        bytes.push(0x80 | (value & 0x7f) as u8);
+        value >>= 7;
+    }
+    out.extend(bytes.iter().rev());
+}
+
+/// A NUL-terminated string, without its NUL.
+fn cstr<'a>(data: &'a [u8], pos: &mut usize) -> Option<&'a [u8]> {
+    let rest = data.get(*pos..)?;
+    let len = rest.iter().position(|&b| b == 0)?;
+    *pos += len + 1;
+    Some(&rest[..len])
+}
+
+/// An EWAH bitmap (bit count, word count, words, position of the last marker word), as
+/// one bool per bit, and where it ends. Each marker word holds a run of equal words (its
+/// bit, then a 32-bit count) and the number of literal words that follow it (31 bits).
+fn ewah_read(data: &[u8], at: usize) -> Option<(Vec<bool>, usize)> {
+    let bits = be32(data, at)? as usize;
+    let words = be32(data, at + 4)? as usize;
+    let start = at + 8;
+    let end = start.checked_add(words.checked_mul(8)?)?.checked_add(4)?;
+    data.get(..end)?;
+    let word = |i: usize| Some(u64::from_be_bytes(data.get(start + 8 * i..start + 8 * i + 8)?.try_into().ok()?));
+    let mut out = Vec::with_capacity(bits);
+    let mut i = 0;
+    while i < words {
+        let marker = word(i)?;
+        i += 1;
+        let run = usize::try_from((marker >> 1) & 0xffff_ffff).ok()?.checked_mul(64)?;
+        if out.len().checked_add(run)? > bits + 64 {
+            return None;
+        }
+        out.resize(out.len() + run, marker & 1 == 1);
+        for _ in 0..marker >> 33 {
+            if i >= words {
+                return None;
+            }
+            let literal = word(i)?;
+            i += 1;
+            out.extend((0..64).map(|b| literal >> b & 1 == 1));
+        }
+    }
+    out.resize(bits, false);
+    Some((out, end))
+}
+
+/// Writes `bits` as an EWAH bitmap of literal words (valid, if not the smallest, EWAH).
+fn ewah_write(bits: &[bool], out: &mut Vec<u8>) {
+    let literals: Vec<u64> =
+        bits.chunks(64).map(|c| c.iter().enumerate().fold(0, |w, (b, &on)| w | u64::from(on) << b)).collect();
+    let mut words = Vec::with_capacity(literals.len() + 1);
+    let mut marker = 0;
+    for chunk in literals.chunks(0x7fff_ffff) {
+        marker = words.len();
+        words.push((chunk.len() as u64) << 33);
+        words.extend_from_slice(chunk);
+    }
+    if words.is_empty() {
+        words.push(0);
+    }
+    out.extend_from_slice(&(bits.len() as u32).to_be_bytes());
+    out.extend_from_slice(&(words.len() as u32).to_be_bytes());
+    for w in &words {
+        out.extend_from_slice(&w.to_be_bytes());
+    }
+    out.extend_from_slice(&(marker as u32).to_be_bytes());
+}
+
 fn be32(data: &[u8], at: usize) -> Option<u32> {
     Some(u32::from_be_bytes(data.get(at..at + 4)?.try_into().ok()?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn git_s_varints_read_back_what_is_written() {
+        for value in [0, 1, 127, 128, 255, 16_511, 16_512, 1 << 20, usize::MAX >> 8] {
+            let mut bytes = Vec::new();
+            put_varint(&mut bytes, value);
+            let mut pos = 0;
+            assert_eq!(varint(&bytes, &mut pos), Some(value));
+            assert_eq!(pos, bytes.len());
+        }
+        // Git's own encoding of 128: one continuation byte, then 0.
+        let mut bytes = Vec::new();
+        put_varint(&mut bytes, 128);
+        assert_eq!(bytes, [0x80, 0x00]);
+    }
+
+    #[test]
+    fn an_ewah_bitmap_written_by_git_reads_and_writes_back() {
+        // Four valid folders, as `git status` wrote them: one marker word with one literal.
+        let git = [0, 0, 0, 4, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x0f, 0, 0, 0, 0];
+        let (bits, end) = ewah_read(&git, 0).unwrap();
+        assert_eq!((bits, end), (vec![true; 4], git.len()));
+        let mut out = Vec::new();
+        ewah_write(&[true; 4], &mut out);
+        assert_eq!(out, git);
+        // A run of 64 set bits then a literal, and 70 bits written back.
+        let bits: Vec<bool> = (0..70).map(|i| i != 3 && i != 69).collect();
+        let mut out = Vec::new();
+        ewah_write(&bits, &mut out);
+        assert_eq!(ewah_read(&out, 0).unwrap().0, bits);
+        let run = [0, 0, 0, 65, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0];
+        assert_eq!(ewah_read(&run, 0).unwrap().0, vec![true; 65]);
+        // A count of literals beyond the words is refused, not read past.
+        let bad = [0, 0, 0, 4, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0];
+        assert!(ewah_read(&bad, 0).is_none());
+    }
 }

@@ -296,3 +296,34 @@ fn loose_objects_are_packed_by_git_when_git_would() {
     d.git(&["fsck", "--strict"]);
     assert_eq!(d.status(), "");
 }
+
+/// The index file's version, whether it ends in a checksum, and whether it holds git's
+/// untracked cache.
+fn index_form(d: &TestDesk) -> (u32, bool, bool) {
+    let git_dir = std::path::PathBuf::from(d.git(&["rev-parse", "--absolute-git-dir"]).trim());
+    let index = std::fs::read(git_dir.join("index")).unwrap();
+    let version = u32::from_be_bytes(index[4..8].try_into().unwrap());
+    let checksum = index[index.len() - 20..].iter().any(|&b| b != 0);
+    (version, checksum, index.windows(4).any(|w| w == b"UNTR"))
+}
+
+#[test]
+fn an_index_in_git_s_many_files_form_keeps_its_form_and_its_untracked_cache() {
+    let d = TestDesk::new();
+    d.ok(&["customer", "create", "--name", "Rossi"]);
+    // What `feature.manyFiles` sets: index version 4, no checksum, the untracked cache.
+    d.git(&["config", "index.skipHash", "true"]);
+    d.git(&["config", "core.untrackedCache", "true"]);
+    d.git(&["update-index", "--index-version", "4"]);
+    d.write("scratch.txt", "mine\n");
+    d.git(&["status"]);
+    assert_eq!(index_form(&d), (4, false, true), "git wrote the index in its many-files form");
+    d.ok(&["ticket", "create", "--customer", "C-0001", "--title", "Caldaia in blocco"]);
+    d.ok(&["ticket", "note", "T-2026-0001", "Passo domani"]);
+    d.ok(&["customer", "create", "--name", "Bianchi"]);
+    assert_eq!(index_form(&d), (4, false, true), "tkt kept the form and the untracked cache");
+    assert_eq!(d.status(), "?? scratch.txt\n");
+    d.git(&["fsck", "--strict"]);
+    assert_eq!(d.git(&["ls-files", "tickets", "customers"]).lines().count(), 3);
+    assert!(d.ok(&["ticket", "show", "T-2026-0001"]).contains("Passo domani"));
+}
