@@ -19,7 +19,7 @@ mod vocab;
 mod yaml;
 
 pub use config::{
-    Billing, Company, Config, Cover, Creates, FieldDef, FieldType, FiscalNumbering, Intake, LocalSettings, ReducedRate,
+    Billing, Company, Config, Cover, Creates, FieldDef, FieldType, FiscalNumbering, Intake, LocalSettings, Pec, PecTls, SDI_PEC, ReducedRate,
     StampDuty, StrangerTag, CONFIG_FILE, DEFAULT_CONFIG,
 };
 pub use conflict::{conflicts_of, resolve_conflicts, Conflict, ConflictSide};

@@ -5,8 +5,11 @@
 use std::path::Path;
 use std::process::Command;
 
+use predicates::prelude::*;
+
 use crate::common::TestDesk;
 use crate::documents::{billing_desk, refused};
+use crate::smtp::{self, Mode, Sink};
 
 /// A billing desk whose company and customer C-0001 have the data an e-invoice needs.
 fn einvoice_desk() -> TestDesk {
@@ -196,4 +199,112 @@ fn sdi_receipts_update_each_document_and_a_rejected_one_is_sent_again_with_its_n
     refused(&d, &["doc", "export", &delivered, "--dir", "../out3"], "already exported");
     let stray = receipt(&d, "RicevutaConsegna", "IT01234567897_00099.xml", "");
     d.tkt(&["import", "sdi", &stray]).assert().code(3);
+}
+
+/// The desk's PEC account on the test's SMTP server (`tls` implicit or starttls).
+fn with_pec(d: &TestDesk, sink: &Sink, port: u16) {
+    let tls = if sink.mode == Mode::Implicit { "implicit" } else { "starttls" };
+    let pec = format!("\n[pec]\nhost = \"127.0.0.1\"\nport = {port}\ntls = \"{tls}\"\nfrom = \"fatture@pec.example.it\"\n");
+    d.write("tkt.toml", &(d.read("tkt.toml") + &pec));
+    d.git(&["commit", "-qam", "pec"]);
+    std::fs::write(d.tmp.path().join("ca.pem"), &sink.ca_pem).unwrap();
+}
+
+/// `tkt doc send …` with the PEC password in the environment and the test's CA trusted.
+fn send(d: &TestDesk, args: &[&str]) -> assert_cmd::Command {
+    let mut cmd = d.tkt(&[&["doc", "send", "--dir", "../out"], args].concat());
+    cmd.env("TKT_PEC_PASSWORD", "segreta").env("TKT_PEC_CA_FILE", d.tmp.path().join("ca.pem"));
+    cmd
+}
+
+/// A failed send: exit 5, no commit, no file left.
+fn busy(d: &TestDesk, mut cmd: assert_cmd::Command, message: &str) {
+    let head = d.head();
+    cmd.assert().code(5).stderr(predicate::str::contains(message));
+    assert_eq!(d.head(), head, "a failed send committed");
+    assert_eq!(d.status(), "", "a failed send left files");
+}
+
+/// The attachments of a message as received: name and bytes.
+fn attachments(data: &[u8]) -> Vec<(String, Vec<u8>)> {
+    use mail_parser::MimeHeaders;
+    let msg = mail_parser::MessageParser::default().parse(data).expect("a message");
+    msg.attachments().map(|a| (a.attachment_name().unwrap_or("").to_string(), a.contents().to_vec())).collect()
+}
+
+#[test]
+fn doc_send_mails_the_exported_file_to_sdi_by_pec_once() {
+    let d = einvoice_desk();
+    let sink = Sink::start(Mode::Starttls, Some("segreta"));
+    with_pec(&d, &sink, sink.port);
+    let id = invoice(&d, "C-0001", "1");
+    let other = invoice(&d, "C-0001", "2");
+    refused(&d, &["doc", "send", &id, "--dir", "../out"], "has not been exported yet");
+    d.tkt(&["doc", "send", &id]).assert().code(4).stderr(predicate::str::contains("tkt doc export"));
+    export(&d, &[&id]);
+
+    send(&d, &[&id]).assert().success().stdout(format!("{id}\n"));
+    let got = sink.received();
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].mail_from, "fatture@pec.example.it");
+    assert_eq!(got[0].rcpt_to, ["sdi01@pec.fatturapa.it"], "SDI's published address by default");
+    assert_eq!(got[0].login, Some(("fatture@pec.example.it".to_string(), "segreta".to_string())));
+    let file = std::fs::read(d.tmp.path().join("out/IT01234567897_00001.xml")).unwrap();
+    assert_eq!(attachments(&got[0].data), [("IT01234567897_00001.xml".to_string(), file)]);
+    assert!(d.last_message().contains(&format!("{id}: sent to SDI by PEC")), "{}", d.last_message());
+    let yaml = d.read(&format!("documents/invoice/2026/{id}.yaml"));
+    assert!(yaml.contains("sent:") && yaml.contains("message_id: IT01234567897_00001.20261127T090000@pec.example.it"));
+    assert!(d.ok(&["doc", "show", &id]).contains("sent"));
+    assert_eq!(d.ok(&["doc", "list", "--sdi", "sent", "--format", "csv"]).lines().count(), 2);
+
+    refused(&d, &["doc", "send", &id, "--dir", "../out"], "was sent already");
+    assert_eq!(d.ok(&["doc", "send", "--all", "--dir", "../out"]), "", "nothing left to send");
+    assert_eq!(sink.received().len(), 1, "sent once");
+    // Credentials in a file outside the desk work too; one inside it is refused.
+    export(&d, &[&other]);
+    let creds = "user = \"casella@pec.example.it\"\npassword = \"segreta\"\n";
+    std::fs::write(d.tmp.path().join("pec.toml"), creds).unwrap();
+    d.write("pec.toml", creds);
+    let mut inside = d.tkt(&["doc", "send", "--all", "--dir", "../out"]);
+    inside.env("TKT_PEC_CREDENTIALS", "pec.toml").env("TKT_PEC_CA_FILE", d.tmp.path().join("ca.pem"));
+    inside.assert().code(4).stderr(predicate::str::contains("inside the desk"));
+    std::fs::remove_file(d.path("pec.toml")).unwrap();
+    let mut outside = d.tkt(&["doc", "send", "--all", "--dir", "../out"]);
+    outside.env("TKT_PEC_CREDENTIALS", d.tmp.path().join("pec.toml")).env("TKT_PEC_CA_FILE", d.tmp.path().join("ca.pem"));
+    outside.assert().success().stdout(format!("{other}\n"));
+    assert_eq!(sink.received()[1].login, Some(("casella@pec.example.it".to_string(), "segreta".to_string())));
+}
+
+#[test]
+fn a_pec_server_down_untrusted_or_refusing_the_login_exits_5_and_records_nothing() {
+    let d = einvoice_desk();
+    let sink = Sink::start(Mode::Implicit, Some("segreta"));
+    with_pec(&d, &sink, smtp::closed_port());
+    let id = invoice(&d, "C-0001", "1");
+    export(&d, &[&id]);
+    busy(&d, send(&d, &[&id]), "IT01234567897_00001.xml not sent");
+    assert!(d.ok(&["doc", "show", &id]).contains("exported"));
+
+    let d2 = einvoice_desk();
+    with_pec(&d2, &sink, sink.port);
+    let id2 = invoice(&d2, "C-0001", "1");
+    export(&d2, &[&id2]);
+    // Another certificate authority than the server's: TLS fails before any login.
+    let stranger = Sink::start(Mode::Implicit, None);
+    std::fs::write(d2.tmp.path().join("other-ca.pem"), &stranger.ca_pem).unwrap();
+    let mut untrusted = send(&d2, &[&id2]);
+    untrusted.env("TKT_PEC_CA_FILE", d2.tmp.path().join("other-ca.pem"));
+    busy(&d2, untrusted, "certificate");
+    let mut wrong = send(&d2, &[&id2]);
+    wrong.env("TKT_PEC_PASSWORD", "sbagliata");
+    busy(&d2, wrong, "535");
+    assert!(sink.received().is_empty());
+    // No password at all, or one written into tkt.toml, is refused before connecting.
+    let mut none = d2.tkt(&["doc", "send", &id2, "--dir", "../out"]);
+    none.env("TKT_PEC_CA_FILE", d2.tmp.path().join("ca.pem")).assert().code(4).stderr(predicate::str::contains("TKT_PEC_PASSWORD"));
+    d2.write("tkt.toml", &d2.read("tkt.toml").replace("[pec]\n", "[pec]\npassword = \"segreta\"\n"));
+    send(&d2, &[&id2]).assert().code(4).stderr(predicate::str::contains("pec.password: credentials never go into the desk"));
+    d2.git(&["checkout", "tkt.toml"]);
+    send(&d2, &["--all"]).assert().success().stdout(format!("{id2}\n"));
+    assert_eq!(sink.received().len(), 1, "implicit TLS delivers");
 }

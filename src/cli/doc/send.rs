@@ -1,0 +1,50 @@
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use clap::Args;
+
+use crate::ops::einvoice::Selection;
+use crate::ops::pec::{send, PecSecrets};
+use crate::Result;
+
+use super::super::{parse_date, Ctx};
+
+#[derive(Debug, Args)]
+#[command(after_help = "Credentials come from TKT_PEC_USER and TKT_PEC_PASSWORD, or from TKT_PEC_CREDENTIALS (a file \
+                        outside the desk); TKT_PEC_CA_FILE trusts one more certificate authority.
+Examples:
+  tkt doc send INV-2026-0001 --dir fatture/
+  tkt doc send --all --dir fatture/        # every exported e-invoice not sent yet")]
+pub struct DocSendArgs {
+    /// Exported invoices and credit notes to mail to SDI.
+    #[arg(required_unless_present_any = ["all", "since", "until"])]
+    pub ids: Vec<String>,
+    /// Every exported e-invoice not sent yet (of the period, with --since/--until).
+    #[arg(long, conflicts_with = "ids")]
+    pub all: bool,
+    #[arg(long, value_parser = parse_date, value_name = "DATE", conflicts_with = "ids")]
+    pub since: Option<NaiveDate>,
+    #[arg(long, value_parser = parse_date, value_name = "DATE", conflicts_with = "ids")]
+    pub until: Option<NaiveDate>,
+    /// The folder the files were exported to; the current folder by default.
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+}
+
+/// Prints the id of each document sent, one a line.
+pub fn cmd_doc_send(ctx: &Ctx, args: DocSendArgs) -> Result<()> {
+    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    let secrets = PecSecrets {
+        user: var("TKT_PEC_USER"),
+        password: var("TKT_PEC_PASSWORD"),
+        credentials_file: var("TKT_PEC_CREDENTIALS").map(|f| ctx.cwd().join(f)),
+        ca_file: var("TKT_PEC_CA_FILE").map(|f| ctx.cwd().join(f)),
+    };
+    let dir = ctx.cwd().join(args.dir.unwrap_or_default());
+    let what = Selection { ids: args.ids, since: args.since, until: args.until };
+    for s in ctx.run(|env| send(env, &what, &dir, &secrets))? {
+        ctx.say(format!("{}: {} sent to SDI ({})", s.id, s.file, s.message_id));
+        ctx.print_id(&s.id)?;
+    }
+    Ok(())
+}
