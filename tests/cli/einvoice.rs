@@ -154,14 +154,19 @@ fn a_forfettario_invoice_with_the_bollo_validates_and_a_failing_one_writes_nothi
     assert!(!d.tmp.path().join("out2").exists(), "nothing is written");
 }
 
-/// An SDI receipt about `file`, as SDI sends it.
-fn receipt(d: &TestDesk, root: &str, file: &str, body: &str) -> String {
-    let name = format!("{}_{root}.xml", file.trim_end_matches(".xml"));
-    let xml = format!(
+/// An SDI receipt about `file`, as SDI writes it.
+fn receipt_xml(root: &str, file: &str, body: &str) -> String {
+    format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ns3:{root} xmlns:ns3=\"http://www.fatturapa.gov.it/sdi/messaggi/v1.0\" \
          versione=\"1.0\"><IdentificativoSdI>4242</IdentificativoSdI><NomeFile>{file}</NomeFile>{body}\
          <MessageId>1</MessageId></ns3:{root}>\n"
-    );
+    )
+}
+
+/// An SDI receipt about `file` in a file, as SDI sends it.
+fn receipt(d: &TestDesk, root: &str, file: &str, body: &str) -> String {
+    let name = format!("{}_{root}.xml", file.trim_end_matches(".xml"));
+    let xml = receipt_xml(root, file, body);
     let path = d.tmp.path().join(&name);
     std::fs::write(&path, xml).unwrap();
     path.display().to_string()
@@ -307,4 +312,116 @@ fn a_pec_server_down_untrusted_or_refusing_the_login_exits_5_and_records_nothing
     d2.git(&["checkout", "tkt.toml"]);
     send(&d2, &["--all"]).assert().success().stdout(format!("{id2}\n"));
     assert_eq!(sink.received().len(), 1, "implicit TLS delivers");
+}
+
+const RC_BODY: &str = "<DataOraRicezione>2026-11-27T10:00:00.000+01:00</DataOraRicezione>\
+                       <DataOraConsegna>2026-11-27T11:00:00.000+01:00</DataOraConsegna>";
+const NS_BODY: &str = "<DataOraRicezione>2026-11-27T10:00:00.000+01:00</DataOraRicezione><ListaErrori><Errore>\
+                       <Codice>00305</Codice><Descrizione>1.4.1.1.2 IdCodice del cessionario non valido</Descrizione>\
+                       </Errore><Errore><Codice>00311</Codice><Descrizione>1.1.4 CodiceDestinatario non valido\
+                       </Descrizione></Errore></ListaErrori>";
+
+/// A PEC message as a certified-mail provider delivers it: an S/MIME-signed envelope
+/// "per conto di" SDI with `daticert.xml` (of type `tipo`) and, for a message someone
+/// sent, the original as `postacert.eml`, whose attachment is `name`. With `direct` the
+/// XML is attached to the envelope itself.
+fn pec_message(tipo: &str, name: &str, xml: &str, direct: bool) -> String {
+    use base64::Engine;
+    let b64 = |t: &str| base64::engine::general_purpose::STANDARD.encode(t).as_bytes().chunks(76).map(|c| String::from_utf8_lossy(c).into_owned() + "\r\n").collect::<String>();
+    let id = name.trim_end_matches(".xml");
+    let attachment = format!(
+        "Content-Type: application/octet-stream; name=\"{name}\"\r\nContent-Transfer-Encoding: base64\r\n\
+         Content-Disposition: attachment; filename=\"{name}\"\r\n\r\n{}",
+        b64(xml)
+    );
+    let original = format!(
+        "Message-ID: <{id}@pec.fatturapa.it>\r\nDate: Fri, 27 Nov 2026 11:00:00 +0100\r\nFrom: sdi01@pec.fatturapa.it\r\n\
+         To: fatture@pec.example.it\r\nSubject: {id}\r\nMIME-Version: 1.0\r\n\
+         Content-Type: multipart/mixed; boundary=\"inner\"\r\n\r\n--inner\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\n\
+         Notifica del Sistema di Interscambio.\r\n--inner\r\n{attachment}--inner--\r\n"
+    );
+    let daticert = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\r\n<postacert tipo=\"{tipo}\" errore=\"nessuno\"><intestazione>\
+         <mittente>sdi01@pec.fatturapa.it</mittente><destinatari tipo=\"certificato\">fatture@pec.example.it</destinatari>\
+         <oggetto>{id}</oggetto></intestazione><dati><gestore-emittente>ARUBA PEC S.p.A.</gestore-emittente>\
+         <data zona=\"+0100\"><giorno>27/11/2026</giorno><ora>11:00:05</ora></data>\
+         <identificativo>opec21.{id}@pec.aruba.it</identificativo><msgid>&lt;{id}@pec.fatturapa.it&gt;</msgid></dati></postacert>\r\n"
+    );
+    let wrapped = if direct {
+        attachment.clone()
+    } else {
+        format!("Content-Type: message/rfc822; name=\"postacert.eml\"\r\nContent-Disposition: inline; filename=\"postacert.eml\"\r\n\r\n{original}")
+    };
+    let body = if tipo == "posta-certificata" { format!("--mixed\r\n{wrapped}") } else { String::new() };
+    format!(
+        "Return-Path: <posta-certificata@pec.aruba.it>\r\nMessage-ID: <opec21.{id}.{tipo}@pec.aruba.it>\r\n\
+         Date: Fri, 27 Nov 2026 11:00:05 +0100\r\nFrom: \"Per conto di: sdi01@pec.fatturapa.it\" <posta-certificata@pec.aruba.it>\r\n\
+         To: fatture@pec.example.it\r\nSubject: POSTA CERTIFICATA: {id}\r\nX-Trasporto: posta-certificata\r\n\
+         X-Riferimento-Message-ID: <{id}@pec.fatturapa.it>\r\nMIME-Version: 1.0\r\n\
+         Content-Type: multipart/signed; protocol=\"application/pkcs7-signature\"; micalg=sha-256; boundary=\"signed\"\r\n\r\n\
+         --signed\r\nContent-Type: multipart/mixed; boundary=\"mixed\"\r\n\r\n--mixed\r\n\
+         Content-Type: text/plain; charset=UTF-8\r\n\r\nMessaggio di posta certificata: il giorno 27/11/2026 alle ore 11:00:05 \
+         il messaggio \"{id}\" e' stato inviato da \"sdi01@pec.fatturapa.it\".\r\n\
+         --mixed\r\nContent-Type: application/xml; name=\"daticert.xml\"\r\nContent-Disposition: inline; filename=\"daticert.xml\"\r\n\
+         Content-Transfer-Encoding: base64\r\n\r\n{}{body}--mixed--\r\n\r\n--signed\r\n\
+         Content-Type: application/pkcs7-signature; name=\"smime.p7s\"\r\nContent-Transfer-Encoding: base64\r\n\
+         Content-Disposition: attachment; filename=\"smime.p7s\"\r\n\r\nMIAGCSqGSIb3DQEHAqCAMIACAQExDzANBglghkgBZQMEAgEFADCABgkqhkiG9w0BBwEAAA==\r\n\
+         --signed--\r\n",
+        b64(&daticert)
+    )
+}
+
+/// A maildir under the test's folder (outside the desk) holding `messages` in new/.
+fn maildir(d: &TestDesk, messages: &[(&str, String)]) -> String {
+    let dir = d.tmp.path().join("Maildir");
+    for sub in ["new", "cur", "tmp"] {
+        std::fs::create_dir_all(dir.join(sub)).unwrap();
+    }
+    for (name, text) in messages {
+        std::fs::write(dir.join("new").join(name), text).unwrap();
+    }
+    dir.display().to_string()
+}
+
+#[test]
+fn sdi_receipts_arriving_by_pec_in_the_maildir_are_recorded_and_open_no_request() {
+    let d = einvoice_desk();
+    let delivered = invoice(&d, "C-0001", "1");
+    let rejected = invoice(&d, "C-0001", "2");
+    export(&d, &[&delivered, &rejected]);
+    let requests = d.ok(&["request", "list", "--format", "csv"]).lines().count();
+    let rc = receipt_xml("RicevutaConsegna", "IT01234567897_00001.xml", RC_BODY);
+    let ns = receipt_xml("NotificaScarto", "IT01234567897_00002.xml", NS_BODY);
+    let stray = receipt_xml("RicevutaConsegna", "IT09999999999_00007.xml", RC_BODY);
+    let md = maildir(
+        &d,
+        &[
+            ("1.rc", pec_message("posta-certificata", "IT01234567897_00001_RC_001.xml", &rc, false)),
+            ("2.ns", pec_message("posta-certificata", "IT01234567897_00002_NS_001.xml", &ns, true)),
+            ("3.accepted", pec_message("accettazione", "IT01234567897_00001.xml", "", false)),
+            ("4.odd", pec_message("posta-certificata", "IT01234567897_00002_XX_001.xml", "<Altro/>", false)),
+            ("5.stray", pec_message("posta-certificata", "IT09999999999_00007_RC_001.xml", &stray, false)),
+        ],
+    );
+    let out = d.tkt(&["import", "maildir", &md]).assert().success();
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+    assert!(err.contains(&format!("1.rc: SDI receipts recorded: {delivered} RC")), "{err}");
+    assert!(err.contains(&format!("2.ns: SDI receipts recorded: {rejected} NS")), "{err}");
+    assert!(err.contains("3.accepted: skipped: a PEC receipt (accettazione)"), "{err}");
+    assert_eq!(stdout.lines().count(), 2, "the unknown XML and the stranger's receipt are requests: {stdout}");
+    assert_eq!(d.ok(&["request", "list", "--format", "csv"]).lines().count(), requests + 2);
+    assert_eq!(std::fs::read_dir(d.tmp.path().join("Maildir/new")).unwrap().count(), 0, "all handled");
+    assert!(d.ok(&["doc", "show", &delivered]).contains("delivered"));
+    let show = d.ok(&["doc", "show", &rejected]);
+    assert!(show.contains("rejected") && show.contains("00311 1.1.4 CodiceDestinatario non valido"), "{show}");
+    // The same PEC again changes nothing.
+    std::fs::write(
+        d.tmp.path().join("Maildir/new/6.rc-again"),
+        pec_message("posta-certificata", "IT01234567897_00001_RC_001.xml", &rc, false),
+    )
+    .unwrap();
+    let head = d.head();
+    d.tkt(&["import", "maildir", &md]).assert().success().stdout("");
+    assert_eq!(d.head(), head);
 }
