@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
-use crate::einvoice::{check, fattura, file_name, Export};
+use crate::einvoice::{check, fattura, file_name, xml_view, Export};
 use crate::files::write_atomic;
 use crate::intake::{parse_receipt, Receipt};
 use crate::model::{DocKind, Document};
@@ -168,6 +168,14 @@ pub fn exported_xml(doc: &Document, dir: &Path) -> Result<(String, Vec<u8>)> {
         )));
     }
     Ok((name, bytes))
+}
+
+/// A document's exported e-invoice file (in `from`, its export folder, or `from` itself) as
+/// the buyer's viewer shows it: text, or an HTML page.
+pub fn render_xml_view(doc: &Document, from: &Path, html: bool) -> Result<String> {
+    let (name, bytes) = exported_xml(doc, from)?;
+    let view = xml_view(&String::from_utf8_lossy(&bytes)).map_err(|e| Error::refused(format!("{name}: {e}")))?;
+    Ok(if html { view.html() } else { view.text() })
 }
 
 /// The progressivo a document was exported under.

@@ -24,6 +24,18 @@ pub struct PecSecrets {
     pub ca_file: Option<PathBuf>,
 }
 
+impl PecSecrets {
+    /// The secrets from the variables `var` looks up; relative paths start at `cwd`.
+    pub fn from_vars(var: impl Fn(&str) -> Option<String>, cwd: &Path) -> PecSecrets {
+        PecSecrets {
+            user: var("TKT_PEC_USER"),
+            password: var("TKT_PEC_PASSWORD"),
+            credentials_file: var("TKT_PEC_CREDENTIALS").map(|f| cwd.join(f)),
+            ca_file: var("TKT_PEC_CA_FILE").map(|f| cwd.join(f)),
+        }
+    }
+}
+
 /// One e-invoice sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Sent {

@@ -425,3 +425,41 @@ fn sdi_receipts_arriving_by_pec_in_the_maildir_are_recorded_and_open_no_request(
     d.tkt(&["import", "maildir", &md]).assert().success().stdout("");
     assert_eq!(d.head(), head);
 }
+
+#[test]
+fn doc_print_from_xml_shows_the_exported_file_as_the_buyers_viewer_does() {
+    let d = einvoice_desk();
+    let id = invoice(&d, "C-0001", "2");
+    refused(&d, &["doc", "print", &id, "--from-xml", "../out"], "has not been exported yet");
+    export(&d, &[&id]);
+    let view = d.ok(&["doc", "print", &id, "--from-xml", "../out"]);
+    for section in [
+        "Dati relativi alla trasmissione",
+        "Dati del cedente / prestatore",
+        "Dati del cessionario / committente",
+        "Dati generali del documento",
+        "Dati relativi alle linee di dettaglio della fornitura",
+        "Dati di riepilogo per aliquota IVA e natura",
+        "Dati relativi al pagamento",
+    ] {
+        assert!(view.contains(&format!("{section}\n")), "no {section} in\n{view}");
+    }
+    assert!(view.contains("Importo totale documento  109.80"), "{view}");
+    assert!(view.contains("22.00  90.00              19.80           I (esigibilita' immediata)"), "{view}");
+    assert!(view.contains("Denominazione                       Rossi Impianti\n"), "{view}");
+    assert!(view.contains("Modalita'      MP05 (bonifico)") && view.contains("TD01 (fattura)"), "{view}");
+    // The view reads the file, not the record: a value changed in the XML shows.
+    let file = d.tmp.path().join("out/IT01234567897_00001.xml");
+    let xml = std::fs::read_to_string(&file).unwrap();
+    let changed = xml.replace("<Imposta>19.80</Imposta>", "<Imposta>20.80</Imposta>").replace(
+        "<Denominazione>Rossi Impianti</Denominazione>",
+        "<Denominazione>Rossi Impianti &amp; Figli</Denominazione>",
+    );
+    std::fs::write(&file, changed).unwrap();
+    let html = d.ok(&["doc", "print", &id, "--from-xml", "../out/IT01234567897_00001.xml", "-f", "html"]);
+    assert!(html.contains("<td>20.80</td>") && html.contains("<dd>Rossi Impianti &amp; Figli</dd>"), "{html}");
+    assert!(d.ok(&["doc", "print", &id]).contains("19,80"), "the print of the record is unchanged");
+    let other = invoice(&d, "C-0001", "1");
+    export(&d, &[&other]);
+    refused(&d, &["doc", "print", &other, "--from-xml", "../out/IT01234567897_00001.xml"], "not the e-invoice of");
+}

@@ -10,8 +10,7 @@ use crate::Result;
 use super::super::{parse_date, Ctx};
 
 #[derive(Debug, Args)]
-#[command(after_help = "Credentials come from TKT_PEC_USER and TKT_PEC_PASSWORD, or from TKT_PEC_CREDENTIALS (a file \
-                        outside the desk); TKT_PEC_CA_FILE trusts one more certificate authority.
+#[command(after_help = "Credentials: TKT_PEC_USER and TKT_PEC_PASSWORD, or TKT_PEC_CREDENTIALS (a file outside the desk).
 Examples:
   tkt doc send INV-2026-0001 --dir fatture/
   tkt doc send --all --dir fatture/        # every exported e-invoice not sent yet")]
@@ -33,13 +32,7 @@ pub struct DocSendArgs {
 
 /// Prints the id of each document sent, one a line.
 pub fn cmd_doc_send(ctx: &Ctx, args: DocSendArgs) -> Result<()> {
-    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-    let secrets = PecSecrets {
-        user: var("TKT_PEC_USER"),
-        password: var("TKT_PEC_PASSWORD"),
-        credentials_file: var("TKT_PEC_CREDENTIALS").map(|f| ctx.cwd().join(f)),
-        ca_file: var("TKT_PEC_CA_FILE").map(|f| ctx.cwd().join(f)),
-    };
+    let secrets = PecSecrets::from_vars(|name| std::env::var(name).ok().filter(|v| !v.is_empty()), ctx.cwd());
     let dir = ctx.cwd().join(args.dir.unwrap_or_default());
     let what = Selection { ids: args.ids, since: args.since, until: args.until };
     for s in ctx.run(|env| send(env, &what, &dir, &secrets))? {
