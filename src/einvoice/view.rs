@@ -53,12 +53,8 @@ const DOCUMENT_TYPES: &[(&str, &str)] = &[
     ("TD24", "fattura differita"),
     ("TD25", "fattura differita di cui all'art. 21, comma 4, terzo periodo lett. b"),
 ];
-const REGIMES: &[(&str, &str)] = &[
-    ("RF01", "ordinario"),
-    ("RF02", "contribuenti minimi"),
-    ("RF18", "altro"),
-    ("RF19", "forfettario"),
-];
+const REGIMES: &[(&str, &str)] =
+    &[("RF01", "ordinario"), ("RF02", "contribuenti minimi"), ("RF18", "altro"), ("RF19", "forfettario")];
 const NATURES: &[(&str, &str)] = &[
     ("N1", "escluse ex art. 15"),
     ("N2.1", "non soggette ad IVA ai sensi degli artt. da 7 a 7-septies del DPR 633/72"),
@@ -108,7 +104,11 @@ fn party(title: &str, node: Node) -> Section {
             ("Regime fiscale", coded(leaf(node, "DatiAnagrafici/RegimeFiscale"), REGIMES)),
         ]),
         fields(vec![
-            ("Indirizzo", leaf(node, "Sede/Indirizzo").map(|s| s + &leaf(node, "Sede/NumeroCivico").map(|n| format!(" {n}")).unwrap_or_default())),
+            (
+                "Indirizzo",
+                leaf(node, "Sede/Indirizzo")
+                    .map(|s| s + &leaf(node, "Sede/NumeroCivico").map(|n| format!(" {n}")).unwrap_or_default()),
+            ),
             ("CAP", leaf(node, "Sede/CAP")),
             ("Comune", leaf(node, "Sede/Comune")),
             ("Provincia", leaf(node, "Sede/Provincia")),
@@ -255,15 +255,20 @@ fn body_sections(body: Node, sections: &mut Vec<Section>) {
     sections.push(Section {
         title: "Dati di riepilogo per aliquota IVA e natura".into(),
         blocks: vec![Block::Table {
-            head: vec!["%IVA", "Natura", "Riferimento normativo", "Totale imponibile", "Totale imposta", "Esigibilita' IVA"],
+            head: vec![
+                "%IVA",
+                "Natura",
+                "Riferimento normativo",
+                "Totale imponibile",
+                "Totale imposta",
+                "Esigibilita' IVA",
+            ],
             rows: summary,
         }],
     });
     for payment in children(body, "DatiPagamento") {
-        let mut blocks = vec![fields(vec![(
-            "Condizioni di pagamento",
-            coded(leaf(payment, "CondizioniPagamento"), PAYMENT_TERMS),
-        )])];
+        let mut blocks =
+            vec![fields(vec![("Condizioni di pagamento", coded(leaf(payment, "CondizioniPagamento"), PAYMENT_TERMS))])];
         for detail in children(payment, "DettaglioPagamento") {
             blocks.push(fields(vec![
                 ("Modalita'", coded(leaf(detail, "ModalitaPagamento"), PAYMENT_METHODS)),
@@ -300,7 +305,11 @@ impl XmlView {
                         let used: Vec<usize> =
                             (0..head.len()).filter(|&i| rows.iter().any(|r| !r[i].is_empty())).collect();
                         let width = |i: usize| {
-                            rows.iter().map(|r| r[i].chars().count()).chain([head[i].chars().count()]).max().unwrap_or(0)
+                            rows.iter()
+                                .map(|r| r[i].chars().count())
+                                .chain([head[i].chars().count()])
+                                .max()
+                                .unwrap_or(0)
                         };
                         let row = |cells: Vec<&str>| {
                             let parts: Vec<String> =
@@ -322,7 +331,11 @@ impl XmlView {
     /// The view as one self-contained HTML page.
     pub fn html(&self) -> String {
         let e = |t: &str| {
-            t.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
+            t.replace('&', "&amp;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;")
+                .replace('"', "&quot;")
+                .replace('\'', "&#39;")
         };
         let mut out = format!(
             "<!DOCTYPE html>\n<html lang=\"it\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>\n\

@@ -155,8 +155,10 @@ pub fn exported_xml(doc: &Document, dir: &Path) -> Result<(String, Vec<u8>)> {
     let bytes = std::fs::read(&path).map_err(|e| {
         Error::io(&path, e).with_hint(format!("name the folder {id} was exported to with --dir (or the file itself)"))
     })?;
-    let text = std::str::from_utf8(&bytes).map_err(|_| Error::refused(format!("{}: not UTF-8 text", path.display())))?;
-    let xml = roxmltree::Document::parse(text).map_err(|e| Error::refused(format!("{}: not XML: {e}", path.display())))?;
+    let text =
+        std::str::from_utf8(&bytes).map_err(|_| Error::refused(format!("{}: not UTF-8 text", path.display())))?;
+    let xml =
+        roxmltree::Document::parse(text).map_err(|e| Error::refused(format!("{}: not XML: {e}", path.display())))?;
     let leaf = |tag: &str| xml.descendants().find(|n| n.has_tag_name(tag)).and_then(|n| n.text()).map(str::trim);
     let progressive = doc.extra.get(EINVOICE).and_then(|e| e.get("progressive")).and_then(|p| p.as_str());
     if leaf("Numero") != Some(id.as_str()) || leaf("ProgressivoInvio") != progressive {
@@ -242,7 +244,8 @@ pub fn sdi_state(doc: &Document) -> SdiState {
     let receipts = entry.get("receipts").and_then(|r| r.as_sequence()).cloned().unwrap_or_default();
     let text = |r: &serde_yaml::Value, key: &str| r.get(key).and_then(|v| v.as_str()).unwrap_or_default().to_string();
     let last = receipts.iter().rev().find(|r| text(r, "file") == file && text(r, "kind") != "AT");
-    let sent = entry.get("sent").and_then(|s| s.as_sequence()).is_some_and(|s| s.iter().any(|m| text(m, "file") == file));
+    let sent =
+        entry.get("sent").and_then(|s| s.as_sequence()).is_some_and(|s| s.iter().any(|m| text(m, "file") == file));
     match last.map(|r| (text(r, "kind"), r)) {
         None if sent => SdiState::Sent,
         None => SdiState::Exported,

@@ -138,7 +138,8 @@ fn refuse_to_send(doc: &Document) -> Result<()> {
     let export_hint = format!("export it first: tkt doc export {id} --dir DIR, then tkt doc send {id} --dir DIR");
     match sdi_state(doc) {
         SdiState::NotExported => {
-            Err(Error::refused(format!("{id} has not been exported yet: there is no file to send")).with_hint(export_hint))
+            Err(Error::refused(format!("{id} has not been exported yet: there is no file to send"))
+                .with_hint(export_hint))
         }
         SdiState::Exported => Ok(()),
         SdiState::Rejected { .. } => Err(Error::refused(format!(

@@ -209,7 +209,8 @@ fn sdi_receipts_update_each_document_and_a_rejected_one_is_sent_again_with_its_n
 /// The desk's PEC account on the test's SMTP server (`tls` implicit or starttls).
 fn with_pec(d: &TestDesk, sink: &Sink, port: u16) {
     let tls = if sink.mode == Mode::Implicit { "implicit" } else { "starttls" };
-    let pec = format!("\n[pec]\nhost = \"127.0.0.1\"\nport = {port}\ntls = \"{tls}\"\nfrom = \"fatture@pec.example.it\"\n");
+    let pec =
+        format!("\n[pec]\nhost = \"127.0.0.1\"\nport = {port}\ntls = \"{tls}\"\nfrom = \"fatture@pec.example.it\"\n");
     d.write("tkt.toml", &(d.read("tkt.toml") + &pec));
     d.git(&["commit", "-qam", "pec"]);
     std::fs::write(d.tmp.path().join("ca.pem"), &sink.ca_pem).unwrap();
@@ -275,7 +276,9 @@ fn doc_send_mails_the_exported_file_to_sdi_by_pec_once() {
     inside.assert().code(4).stderr(predicate::str::contains("inside the desk"));
     std::fs::remove_file(d.path("pec.toml")).unwrap();
     let mut outside = d.tkt(&["doc", "send", "--all", "--dir", "../out"]);
-    outside.env("TKT_PEC_CREDENTIALS", d.tmp.path().join("pec.toml")).env("TKT_PEC_CA_FILE", d.tmp.path().join("ca.pem"));
+    outside
+        .env("TKT_PEC_CREDENTIALS", d.tmp.path().join("pec.toml"))
+        .env("TKT_PEC_CA_FILE", d.tmp.path().join("ca.pem"));
     outside.assert().success().stdout(format!("{other}\n"));
     assert_eq!(sink.received()[1].login, Some(("casella@pec.example.it".to_string(), "segreta".to_string())));
 }
@@ -306,9 +309,15 @@ fn a_pec_server_down_untrusted_or_refusing_the_login_exits_5_and_records_nothing
     assert!(sink.received().is_empty());
     // No password at all, or one written into tkt.toml, is refused before connecting.
     let mut none = d2.tkt(&["doc", "send", &id2, "--dir", "../out"]);
-    none.env("TKT_PEC_CA_FILE", d2.tmp.path().join("ca.pem")).assert().code(4).stderr(predicate::str::contains("TKT_PEC_PASSWORD"));
+    none.env("TKT_PEC_CA_FILE", d2.tmp.path().join("ca.pem"))
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("TKT_PEC_PASSWORD"));
     d2.write("tkt.toml", &d2.read("tkt.toml").replace("[pec]\n", "[pec]\npassword = \"segreta\"\n"));
-    send(&d2, &[&id2]).assert().code(4).stderr(predicate::str::contains("pec.password: credentials never go into the desk"));
+    send(&d2, &[&id2])
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("pec.password: credentials never go into the desk"));
     d2.git(&["checkout", "tkt.toml"]);
     send(&d2, &["--all"]).assert().success().stdout(format!("{id2}\n"));
     assert_eq!(sink.received().len(), 1, "implicit TLS delivers");
@@ -327,7 +336,14 @@ const NS_BODY: &str = "<DataOraRicezione>2026-11-27T10:00:00.000+01:00</DataOraR
 /// XML is attached to the envelope itself.
 fn pec_message(tipo: &str, name: &str, xml: &str, direct: bool) -> String {
     use base64::Engine;
-    let b64 = |t: &str| base64::engine::general_purpose::STANDARD.encode(t).as_bytes().chunks(76).map(|c| String::from_utf8_lossy(c).into_owned() + "\r\n").collect::<String>();
+    let b64 = |t: &str| {
+        base64::engine::general_purpose::STANDARD
+            .encode(t)
+            .as_bytes()
+            .chunks(76)
+            .map(|c| String::from_utf8_lossy(c).into_owned() + "\r\n")
+            .collect::<String>()
+    };
     let id = name.trim_end_matches(".xml");
     let attachment = format!(
         "Content-Type: application/octet-stream; name=\"{name}\"\r\nContent-Transfer-Encoding: base64\r\n\
@@ -462,4 +478,87 @@ fn doc_print_from_xml_shows_the_exported_file_as_the_buyers_viewer_does() {
     let other = invoice(&d, "C-0001", "1");
     export(&d, &[&other]);
     refused(&d, &["doc", "print", &other, "--from-xml", "../out/IT01234567897_00001.xml"], "not the e-invoice of");
+}
+
+/// The issue's "done when", end to end: a company configured, four documents issued,
+/// exported, validated, sent by PEC, answered by SDI through the maildir, the rejected
+/// one corrected and sent again under its number and date.
+#[test]
+fn four_documents_go_from_issue_to_sdi_and_back_through_pec() {
+    let d = einvoice_desk();
+    let sink = Sink::start(Mode::Starttls, Some("segreta"));
+    with_pec(&d, &sink, sink.port);
+    let standard = invoice(&d, "C-0001", "2");
+    d.ok(&["ticket", "create", "--serial", "VX-0001", "--title", "In garanzia"]);
+    d.ok(&["ticket", "work", "T-2026-0002", "--hours", "1"]);
+    let warranty = d.ok(&["ticket", "invoice", "T-2026-0002"]).trim().to_string();
+    let edil = customer(&d, "Edil Srl", &["--vat-number", "04981235676", "--reverse-charge", "true"]);
+    let reverse = invoice(&d, &edil, "3");
+    let credit = d.ok(&["doc", "credit", &standard, "--reason", "Sconto concordato", "--amount", "10.00"]);
+    let ids = [standard.as_str(), &warranty, &reverse, credit.trim()];
+
+    // Exported and valid against the official schema.
+    let xml = export(&d, &[]);
+    assert_eq!(xml.len(), 4, "the month's four documents");
+    validate(&d);
+    let file_of = |id: &str| {
+        let yaml = d.read(&format!(
+            "documents/{}/2026/{id}.yaml",
+            if id.starts_with("CN") { "credit-note" } else { "invoice" }
+        ));
+        let line = yaml.lines().find(|l| l.trim_start().starts_with("file: ")).expect("exported").to_string();
+        line.trim_start().trim_start_matches("file: ").to_string()
+    };
+    let files: Vec<String> = ids.iter().map(|id| file_of(id)).collect();
+    assert!(
+        xml.iter().any(|x| x.contains("<Natura>N2.2</Natura>"))
+            && xml.iter().any(|x| x.contains("<Natura>N6.7</Natura>"))
+    );
+    assert!(xml.iter().any(|x| x.contains("<TipoDocumento>TD04</TipoDocumento>")));
+
+    // Sent to SDI by PEC, each with its file attached.
+    let sent = send(&d, &["--all"]).assert().success().get_output().stdout.clone();
+    assert_eq!(String::from_utf8_lossy(&sent).lines().count(), 4);
+    let got = sink.received();
+    assert_eq!(got.len(), 4);
+    for file in &files {
+        let bytes = std::fs::read(d.tmp.path().join("out").join(file)).unwrap();
+        let message = got.iter().find(|m| attachments(&m.data).iter().any(|(n, _)| n == file)).expect("a PEC per file");
+        assert_eq!(attachments(&message.data), [(file.clone(), bytes)]);
+        assert_eq!(
+            (message.mail_from.as_str(), message.rcpt_to.as_slice()),
+            ("fatture@pec.example.it", &["sdi01@pec.fatturapa.it".to_string()][..])
+        );
+    }
+    assert_eq!(d.ok(&["doc", "list", "--sdi", "sent", "--format", "csv"]).lines().count(), 5);
+
+    // SDI answers by PEC: the standard invoice delivered, the reverse-charge one rejected.
+    let rc = receipt_xml("RicevutaConsegna", &files[0], RC_BODY);
+    let ns = receipt_xml("NotificaScarto", &files[2], NS_BODY);
+    let md = maildir(
+        &d,
+        &[
+            ("1.rc", pec_message("posta-certificata", &files[0].replace(".xml", "_RC_001.xml"), &rc, false)),
+            ("2.ns", pec_message("posta-certificata", &files[2].replace(".xml", "_NS_001.xml"), &ns, false)),
+        ],
+    );
+    d.tkt(&["import", "maildir", &md]).assert().success().stdout("");
+    let state = |id: &str| d.ok(&["doc", "show", id]);
+    assert!(state(&standard).contains("delivered"));
+    assert!(state(&reverse).contains("rejected") && state(&reverse).contains("00305"));
+    assert!(state(&warranty).contains("sent") && state(credit.trim()).contains("sent"));
+    refused(&d, &["doc", "send", &reverse, "--dir", "../out"], "correct it and export it again");
+
+    // Corrected — the IBAN tkt adds at export from [company] was an old account's — and sent
+    // again: same number and date, a new file.
+    d.write("tkt.toml", &d.read("tkt.toml").replace("IT60X0542811101000000123456", "IT07X0542811101000000654321"));
+    d.git(&["commit", "-qam", "IBAN corrected"]);
+    let again = export(&d, &[&reverse]);
+    assert!(again[0].contains(&format!("<Numero>{reverse}</Numero>")) && again[0].contains("<Data>2026-11-27</Data>"));
+    assert!(again[0].contains("<ProgressivoInvio>00005</ProgressivoInvio>") && again[0].contains("654321"));
+    validate(&d);
+    send(&d, &[&reverse]).assert().success().stdout(format!("{reverse}\n"));
+    assert_eq!(attachments(&sink.received()[4].data)[0].0, file_of(&reverse));
+    assert!(state(&reverse).contains("sent"));
+    d.tkt(&["check"]).assert().success();
 }

@@ -59,7 +59,8 @@ impl Sink {
         // Ends with the test process; each connection is served in turn.
         std::thread::spawn(move || {
             for tcp in listener.incoming().flatten() {
-                let mut session = Session { conn: Conn::Plain(tcp), config: config.clone(), mode, password: password.clone() };
+                let mut session =
+                    Session { conn: Conn::Plain(tcp), config: config.clone(), mode, password: password.clone() };
                 if mode == Mode::Implicit {
                     session.start_tls();
                 }
@@ -158,13 +159,19 @@ impl Session {
                 };
                 let plain = base64::engine::general_purpose::STANDARD.decode(encoded.trim()).unwrap_or_default();
                 let parts: Vec<String> = plain.split(|b| *b == 0).map(|p| String::from_utf8_lossy(p).into()).collect();
-                self.login(&mut current, parts.get(1).cloned().unwrap_or_default(), parts.get(2).cloned().unwrap_or_default())
+                self.login(
+                    &mut current,
+                    parts.get(1).cloned().unwrap_or_default(),
+                    parts.get(2).cloned().unwrap_or_default(),
+                )
             } else if upper == "AUTH LOGIN" {
                 let ask = |s: &mut Session, prompt: &str| {
                     s.write(&format!("334 {prompt}\r\n"));
                     let answer = s.line().unwrap_or_default();
-                    String::from_utf8_lossy(&base64::engine::general_purpose::STANDARD.decode(answer.trim()).unwrap_or_default())
-                        .into_owned()
+                    String::from_utf8_lossy(
+                        &base64::engine::general_purpose::STANDARD.decode(answer.trim()).unwrap_or_default(),
+                    )
+                    .into_owned()
                 };
                 let user = ask(self, "VXNlcm5hbWU6");
                 let password = ask(self, "UGFzc3dvcmQ6");

@@ -10,10 +10,12 @@ use crate::Result;
 use super::super::{parse_date, Ctx};
 
 #[derive(Debug, Args)]
-#[command(after_help = "Credentials: TKT_PEC_USER and TKT_PEC_PASSWORD, or TKT_PEC_CREDENTIALS (a file outside the desk).
+#[command(
+    after_help = "Credentials: TKT_PEC_USER and TKT_PEC_PASSWORD, or TKT_PEC_CREDENTIALS (a file outside the desk).
 Examples:
   tkt doc send INV-2026-0001 --dir fatture/
-  tkt doc send --all --dir fatture/        # every exported e-invoice not sent yet")]
+  tkt doc send --all --dir fatture/        # every exported e-invoice not sent yet"
+)]
 pub struct DocSendArgs {
     /// Exported invoices and credit notes to mail to SDI.
     #[arg(required_unless_present_any = ["all", "since", "until"])]
