@@ -539,6 +539,17 @@ max_attachments = 20
 stranger_tag = "request"    # a [T-…] tag from someone who is not the ticket's customer:
                             # "request" (a new request linked to it) or "note" (a flagged note)
 
+# E-invoices mailed to SDI (tkt doc send) from your PEC account, over SMTP with TLS. The
+# user name and password never go here: set TKT_PEC_USER and TKT_PEC_PASSWORD, or
+# TKT_PEC_CREDENTIALS to a file outside the desk holding user = "…" and password = "…".
+# [pec]                         # the desk's PEC account
+# host = "smtps.pec.aruba.it"   # your provider's SMTP server
+# tls = "implicit"              # or "starttls"
+# port = 465                    # default: 465 implicit, 587 starttls
+# from = "azienda@pec.example.it"          # default: [company] pec
+# sdi_address = "sdi01@pec.fatturapa.it"   # SDI's published address (the default); later the one SDI assigned you
+# ca_file = "/etc/ssl/certs/extra-ca.pem"  # one more certificate authority to trust
+
 # Custom ticket fields, set with `tkt ticket create --set NAME=VALUE` and filtered
 # with `tkt ticket list --where NAME=VALUE`.
 # type = string | int | decimal | date | bool | enum (enum needs values = [...])
@@ -561,6 +572,14 @@ mod tests {
         assert_eq!(c.numbering.prefixes.for_kind(Kind::Ticket), Some("T"));
         assert_eq!(c.numbering.prefixes.for_kind(Kind::Document(DocKind::Invoice)), Some("INV"));
         assert_eq!(c.numbering.prefixes.doc_kind("CN"), Some(DocKind::CreditNote));
+    }
+
+    #[test]
+    fn pec_credentials_in_the_desk_are_refused() {
+        let c = Config::parse("[pec]\nhost = \"smtps.example.it\"\ntls = \"starttls\"\n").unwrap();
+        assert_eq!((c.pec.host.as_deref(), c.pec.tls), (Some("smtps.example.it"), PecTls::Starttls));
+        let err = Config::parse("[pec]\nhost = \"h\"\npassword = \"x\"\n").unwrap_err();
+        assert!(err.starts_with("pec.password: credentials never go into the desk"), "{err}");
     }
 
     #[test]

@@ -23,8 +23,10 @@ pub struct DocSendArgs {
     /// Every exported e-invoice not sent yet (of the period, with --since/--until).
     #[arg(long, conflicts_with = "ids")]
     pub all: bool,
+    /// Only documents dated on or after this day.
     #[arg(long, value_parser = parse_date, value_name = "DATE", conflicts_with = "ids")]
     pub since: Option<NaiveDate>,
+    /// Only documents dated on or before this day.
     #[arg(long, value_parser = parse_date, value_name = "DATE", conflicts_with = "ids")]
     pub until: Option<NaiveDate>,
     /// The folder the files were exported to; the current folder by default.
