@@ -6,17 +6,20 @@
 use roxmltree::{Document, Node};
 
 /// A block of a section: label and value pairs, or a table.
+#[derive(Debug)]
 enum Block {
     Fields(Vec<(&'static str, String)>),
     Table { head: Vec<&'static str>, rows: Vec<Vec<String>> },
 }
 
+#[derive(Debug)]
 struct Section {
     title: String,
     blocks: Vec<Block>,
 }
 
 /// The view of one e-invoice file.
+#[derive(Debug)]
 pub struct XmlView {
     title: String,
     sections: Vec<Section>,
@@ -382,5 +385,39 @@ impl XmlView {
             out.push_str("</section>\n");
         }
         out + "</body>\n</html>\n"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_credit_note_to_a_person_shows_its_invoice_natura_and_name() {
+        let xml = r#"<?xml version="1.0" encoding="UTF-8"?>
+<p:FatturaElettronica versione="FPR12" xmlns:p="http://ivaservizi.agenziaentrate.gov.it/docs/xsd/fatture/v1.2">
+<FatturaElettronicaHeader><CessionarioCommittente><DatiAnagrafici><CodiceFiscale>RSSMRA80A01H501U</CodiceFiscale>
+<Anagrafica><Nome>Mario</Nome><Cognome>Rossi</Cognome></Anagrafica></DatiAnagrafici></CessionarioCommittente>
+</FatturaElettronicaHeader><FatturaElettronicaBody><DatiGenerali><DatiGeneraliDocumento><TipoDocumento>TD04</TipoDocumento>
+<Numero>CN-2026-0001</Numero><Causale>Reso</Causale></DatiGeneraliDocumento>
+<DatiFattureCollegate><IdDocumento>INV-2026-0001</IdDocumento><Data>2026-11-02</Data></DatiFattureCollegate></DatiGenerali>
+<DatiBeniServizi><DettaglioLinee><NumeroLinea>1</NumeroLinea><Descrizione>Garanzia &amp; ricambio</Descrizione>
+<PrezzoTotale>0.00</PrezzoTotale><AliquotaIVA>0.00</AliquotaIVA><Natura>N2.2</Natura></DettaglioLinee>
+<DatiRiepilogo><AliquotaIVA>0.00</AliquotaIVA><Natura>N2.2</Natura><ImponibileImporto>0.00</ImponibileImporto>
+<Imposta>0.00</Imposta></DatiRiepilogo></DatiBeniServizi></FatturaElettronicaBody></p:FatturaElettronica>"#;
+        let view = xml_view(xml).unwrap();
+        let text = view.text();
+        for shown in [
+            "Denominazione   Mario Rossi",
+            "TD04 (nota di credito)",
+            "INV-2026-0001      2026-11-02",
+            "Causale  Reso",
+            "N2.2 (non soggette - altri casi)",
+            "Garanzia & ricambio",
+        ] {
+            assert!(text.contains(shown), "no {shown:?} in\n{text}");
+        }
+        assert!(view.html().contains("<td>Garanzia &amp; ricambio</td>"));
+        assert!(xml_view("<RicevutaConsegna/>").unwrap_err().contains("not an e-invoice"));
     }
 }
