@@ -121,6 +121,9 @@ _tkt() {
             tkt__subcmd__doc,refund)
                 cmd="tkt__subcmd__doc__subcmd__refund"
                 ;;
+            tkt__subcmd__doc,send)
+                cmd="tkt__subcmd__doc__subcmd__send"
+                ;;
             tkt__subcmd__doc,show)
                 cmd="tkt__subcmd__doc__subcmd__show"
                 ;;
@@ -147,6 +150,9 @@ _tkt() {
                 ;;
             tkt__subcmd__doc__subcmd__help,refund)
                 cmd="tkt__subcmd__doc__subcmd__help__subcmd__refund"
+                ;;
+            tkt__subcmd__doc__subcmd__help,send)
+                cmd="tkt__subcmd__doc__subcmd__help__subcmd__send"
                 ;;
             tkt__subcmd__doc__subcmd__help,show)
                 cmd="tkt__subcmd__doc__subcmd__help__subcmd__show"
@@ -267,6 +273,9 @@ _tkt() {
                 ;;
             tkt__subcmd__help__subcmd__doc,refund)
                 cmd="tkt__subcmd__help__subcmd__doc__subcmd__refund"
+                ;;
+            tkt__subcmd__help__subcmd__doc,send)
+                cmd="tkt__subcmd__help__subcmd__doc__subcmd__send"
                 ;;
             tkt__subcmd__help__subcmd__doc,show)
                 cmd="tkt__subcmd__help__subcmd__doc__subcmd__show"
@@ -1096,7 +1105,7 @@ _tkt() {
             return 0
             ;;
         tkt__subcmd__doc)
-            opts="-C -q -h -V --desk --quiet --help --version list show print credit pay refund close export help"
+            opts="-C -q -h -V --desk --quiet --help --version list show print credit pay refund close export send help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1228,7 +1237,7 @@ _tkt() {
             return 0
             ;;
         tkt__subcmd__doc__subcmd__help)
-            opts="list show print credit pay refund close export help"
+            opts="list show print credit pay refund close export send help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1353,6 +1362,20 @@ _tkt() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        tkt__subcmd__doc__subcmd__help__subcmd__send)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         tkt__subcmd__doc__subcmd__help__subcmd__show)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -1395,7 +1418,7 @@ _tkt() {
                     return 0
                     ;;
                 --sdi)
-                    COMPREPLY=($(compgen -W "not-exported exported delivered not-deliverable rejected accepted refused terms-expired" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "not-exported exported sent delivered not-deliverable rejected accepted refused terms-expired" -- "${cur}"))
                     return 0
                     ;;
                 --format)
@@ -1468,7 +1491,7 @@ _tkt() {
             return 0
             ;;
         tkt__subcmd__doc__subcmd__print)
-            opts="-f -o -C -q -h -V --format --output --desk --quiet --help --version"
+            opts="-f -o -C -q -h -V --format --output --from-xml --desk --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1487,6 +1510,10 @@ _tkt() {
                     return 0
                     ;;
                 -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --from-xml)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1533,6 +1560,40 @@ _tkt() {
                     return 0
                     ;;
                 --notes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --desk)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tkt__subcmd__doc__subcmd__send)
+            opts="-C -q -h -V --all --since --until --dir --desk --quiet --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2022,7 +2083,7 @@ _tkt() {
             return 0
             ;;
         tkt__subcmd__help__subcmd__doc)
-            opts="list show print credit pay refund close export"
+            opts="list show print credit pay refund close export send"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2120,6 +2181,20 @@ _tkt() {
             return 0
             ;;
         tkt__subcmd__help__subcmd__doc__subcmd__refund)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tkt__subcmd__help__subcmd__doc__subcmd__send)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -673,19 +673,20 @@ complete -c tkt -n "__fish_tkt_using_subcommand equipment; and __fish_seen_subco
 complete -c tkt -n "__fish_tkt_using_subcommand equipment; and __fish_seen_subcommand_from help" -f -a "edit" -d 'Change fields (empty text clears one); $EDITOR without flags'
 complete -c tkt -n "__fish_tkt_using_subcommand equipment; and __fish_seen_subcommand_from help" -f -a "history" -d 'List the tickets opened on a unit'
 complete -c tkt -n "__fish_tkt_using_subcommand equipment; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c tkt -n "__fish_tkt_using_subcommand doc; and not __fish_seen_subcommand_from list show print credit pay refund close export help" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
-complete -c tkt -n "__fish_tkt_using_subcommand doc; and not __fish_seen_subcommand_from list show print credit pay refund close export help" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
-complete -c tkt -n "__fish_tkt_using_subcommand doc; and not __fish_seen_subcommand_from list show print credit pay refund close export help" -s h -l help -d 'Print help'
-complete -c tkt -n "__fish_tkt_using_subcommand doc; and not __fish_seen_subcommand_from list show print credit pay refund close export help" -s V -l version -d 'Print version'
-complete -c tkt -n "__fish_tkt_using_subcommand doc; and not __fish_seen_subcommand_from list show print credit pay refund close export help" -f -a "list" -d 'List documents, filtered'
-complete -c tkt -n "__fish_tkt_using_subcommand doc; and not __fish_seen_subcommand_from list show print credit pay refund close export help" -f -a "show" -d 'Show one document (and an invoice\'s balance)'
-complete -c tkt -n "__fish_tkt_using_subcommand doc; and not __fish_seen_subcommand_from list show print credit pay refund close export help" -f -a "print" -d 'Print a document as text or as a self-contained HTML page'
-complete -c tkt -n "__fish_tkt_using_subcommand doc; and not __fish_seen_subcommand_from list show print credit pay refund close export help" -f -a "credit" -d 'Issue a credit note against an invoice: all of it, chosen lines, or an amount'
-complete -c tkt -n "__fish_tkt_using_subcommand doc; and not __fish_seen_subcommand_from list show print credit pay refund close export help" -f -a "pay" -d 'Record a payment received against an invoice'
-complete -c tkt -n "__fish_tkt_using_subcommand doc; and not __fish_seen_subcommand_from list show print credit pay refund close export help" -f -a "refund" -d 'Record a refund paid out against a credit note'
-complete -c tkt -n "__fish_tkt_using_subcommand doc; and not __fish_seen_subcommand_from list show print credit pay refund close export help" -f -a "close" -d 'Close a job order, or mark a sales order fulfilled or cancelled'
-complete -c tkt -n "__fish_tkt_using_subcommand doc; and not __fish_seen_subcommand_from list show print credit pay refund close export help" -f -a "export" -d 'Export invoices and credit notes as FatturaPA XML files for SDI'
-complete -c tkt -n "__fish_tkt_using_subcommand doc; and not __fish_seen_subcommand_from list show print credit pay refund close export help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and not __fish_seen_subcommand_from list show print credit pay refund close export send help" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and not __fish_seen_subcommand_from list show print credit pay refund close export send help" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and not __fish_seen_subcommand_from list show print credit pay refund close export send help" -s h -l help -d 'Print help'
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and not __fish_seen_subcommand_from list show print credit pay refund close export send help" -s V -l version -d 'Print version'
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and not __fish_seen_subcommand_from list show print credit pay refund close export send help" -f -a "list" -d 'List documents, filtered'
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and not __fish_seen_subcommand_from list show print credit pay refund close export send help" -f -a "show" -d 'Show one document (and an invoice\'s balance)'
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and not __fish_seen_subcommand_from list show print credit pay refund close export send help" -f -a "print" -d 'Print a document as text or as a self-contained HTML page'
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and not __fish_seen_subcommand_from list show print credit pay refund close export send help" -f -a "credit" -d 'Issue a credit note against an invoice: all of it, chosen lines, or an amount'
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and not __fish_seen_subcommand_from list show print credit pay refund close export send help" -f -a "pay" -d 'Record a payment received against an invoice'
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and not __fish_seen_subcommand_from list show print credit pay refund close export send help" -f -a "refund" -d 'Record a refund paid out against a credit note'
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and not __fish_seen_subcommand_from list show print credit pay refund close export send help" -f -a "close" -d 'Close a job order, or mark a sales order fulfilled or cancelled'
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and not __fish_seen_subcommand_from list show print credit pay refund close export send help" -f -a "export" -d 'Export invoices and credit notes as FatturaPA XML files for SDI'
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and not __fish_seen_subcommand_from list show print credit pay refund close export send help" -f -a "send" -d 'Mail exported e-invoices to SDI from the desk\'s PEC account'
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and not __fish_seen_subcommand_from list show print credit pay refund close export send help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from list" -l kind -d 'Only documents of these kinds (repeatable)' -r -f -a "ddt-in\t''
 ddt-out\t''
 work-report\t''
@@ -699,8 +700,9 @@ complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_
 complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from list" -l customer -d 'Only documents of this customer' -r
 complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from list" -l since -d 'Only documents dated on or after this day' -r
 complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from list" -l until -d 'Only documents dated on or before this day' -r
-complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from list" -l sdi -d 'Only e-invoices in this state: not-exported, exported, delivered, not-deliverable, rejected, accepted, refused, terms-expired' -r -f -a "not-exported\t''
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from list" -l sdi -d 'Only e-invoices in this state (sent: mailed to SDI, no answer yet)' -r -f -a "not-exported\t''
 exported\t''
+sent\t''
 delivered\t''
 not-deliverable\t''
 rejected\t''
@@ -727,6 +729,7 @@ complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_
 complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from print" -s f -l format -d 'text for a terminal or a printer; html for one self-contained page with print CSS' -r -f -a "text\t''
 html\t''"
 complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from print" -s o -l output -d 'Write to FILE instead of standard output: a .txt file for text, .html for html; never a file inside the desk' -r -F
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from print" -l from-xml -d 'Print the exported e-invoice as the buyer\'s viewer shows it, read from its file in DIR (the export folder; the current one when no DIR), or FILE' -r -F
 complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from print" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
 complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from print" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
 complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from print" -s h -l help -d 'Print help'
@@ -775,6 +778,14 @@ complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_
 complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from export" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
 complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help'
 complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from export" -s V -l version -d 'Print version'
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from send" -l since -d 'Only documents dated on or after this day' -r
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from send" -l until -d 'Only documents dated on or before this day' -r
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from send" -l dir -d 'The folder the files were exported to; the current folder by default' -r -F
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from send" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from send" -l all -d 'Every exported e-invoice not sent yet (of the period, with --since/--until)'
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from send" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from send" -s h -l help -d 'Print help'
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from send" -s V -l version -d 'Print version'
 complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from help" -f -a "list" -d 'List documents, filtered'
 complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one document (and an invoice\'s balance)'
 complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from help" -f -a "print" -d 'Print a document as text or as a self-contained HTML page'
@@ -783,6 +794,7 @@ complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_
 complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from help" -f -a "refund" -d 'Record a refund paid out against a credit note'
 complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from help" -f -a "close" -d 'Close a job order, or mark a sales order fulfilled or cancelled'
 complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from help" -f -a "export" -d 'Export invoices and credit notes as FatturaPA XML files for SDI'
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from help" -f -a "send" -d 'Mail exported e-invoices to SDI from the desk\'s PEC account'
 complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tkt -n "__fish_tkt_using_subcommand report" -l since -d 'From this day (tickets opened, documents dated, work done)' -r
 complete -c tkt -n "__fish_tkt_using_subcommand report" -l until -d 'Up to this day, included' -r
@@ -895,3 +907,4 @@ complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand
 complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand_from doc" -f -a "refund" -d 'Record a refund paid out against a credit note'
 complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand_from doc" -f -a "close" -d 'Close a job order, or mark a sales order fulfilled or cancelled'
 complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand_from doc" -f -a "export" -d 'Export invoices and credit notes as FatturaPA XML files for SDI'
+complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand_from doc" -f -a "send" -d 'Mail exported e-invoices to SDI from the desk\'s PEC account'

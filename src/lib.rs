@@ -14,6 +14,7 @@ pub mod git;
 pub mod intake;
 pub mod model;
 pub mod ops;
+pub mod pec;
 pub mod print;
 pub mod render;
 pub mod report;

@@ -3,6 +3,7 @@
 //! the checks SDI would reject it for, made before any file is written.
 
 mod text;
+mod view;
 
 use rust_decimal::Decimal;
 
@@ -10,6 +11,7 @@ use crate::model::{Address, Company, DocKind, Document, Line, Party, PaymentMeth
 use crate::rules::{check_tax_code, check_vat_number, line_net, totals, Problem};
 
 pub use text::latin;
+pub use view::{xml_view, XmlView};
 
 /// What an export needs besides the document.
 pub struct Export<'a> {

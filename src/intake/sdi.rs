@@ -63,6 +63,15 @@ pub fn parse_receipt(bytes: &[u8]) -> Option<Receipt> {
     })
 }
 
+/// The type of a PEC provider's `daticert.xml` (`accettazione`, `avvenuta-consegna`,
+/// `posta-certificata` for a message someone sent, …).
+pub fn pec_receipt_type(bytes: &[u8]) -> Option<String> {
+    let text = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)).ok()?;
+    let doc = roxmltree::Document::parse(text).ok()?;
+    let root = doc.root_element();
+    (root.tag_name().name() == "postacert").then(|| root.attribute("tipo").unwrap_or_default().to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

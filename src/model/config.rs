@@ -21,6 +21,8 @@ pub struct Config {
     pub billing: Billing,
     #[serde(default)]
     pub intake: Intake,
+    #[serde(default)]
+    pub pec: Pec,
     /// Custom ticket fields, `[fields.NAME]`, in name order.
     #[serde(default)]
     pub fields: BTreeMap<String, FieldDef>,
@@ -265,6 +267,63 @@ pub enum Cover {
     Travel,
 }
 
+/// The desk's PEC account, which sends e-invoices to SDI (`[pec]`). Its user name and
+/// password are never here: they come from the environment or a file outside the desk.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pec {
+    /// The PEC provider's SMTP server, e.g. `smtps.pec.aruba.it`.
+    #[serde(default)]
+    pub host: Option<String>,
+    /// 465 for implicit TLS, 587 for STARTTLS by default.
+    #[serde(default)]
+    pub port: Option<u16>,
+    #[serde(default)]
+    pub tls: PecTls,
+    /// The desk's PEC address; `[company] pec` by default.
+    #[serde(default)]
+    pub from: Option<String>,
+    /// SDI's PEC address: the first message goes to the published one, later ones to the
+    /// address SDI assigned in its first answer.
+    #[serde(default)]
+    pub sdi_address: Option<String>,
+    /// A certificate authority (PEM) to trust besides the usual ones.
+    #[serde(default)]
+    pub ca_file: Option<std::path::PathBuf>,
+    /// Refused when present: credentials never go into the desk.
+    #[serde(default)]
+    pub user: Option<toml::Value>,
+    #[serde(default)]
+    pub username: Option<toml::Value>,
+    #[serde(default)]
+    pub password: Option<toml::Value>,
+}
+
+/// SDI's published PEC address, where the first e-invoice of a sender goes.
+pub const SDI_PEC: &str = "sdi01@pec.fatturapa.it";
+
+/// How the PEC server speaks TLS: from the first byte (SMTPS, port 465) or after STARTTLS.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PecTls {
+    #[default]
+    Implicit,
+    Starttls,
+}
+
+impl Pec {
+    fn check(&self) -> std::result::Result<(), String> {
+        let secret = [("user", &self.user), ("username", &self.username), ("password", &self.password)];
+        if let Some((key, _)) = secret.iter().find(|(_, v)| v.is_some()) {
+            return Err(format!(
+                "pec.{key}: credentials never go into the desk (it is committed and shared); set TKT_PEC_USER and \
+                 TKT_PEC_PASSWORD, or TKT_PEC_CREDENTIALS to a file outside the desk, and remove pec.{key}"
+            ));
+        }
+        Ok(())
+    }
+}
+
 /// What e-mail and the support form open, and how much they may bring (`[intake]`).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -399,6 +458,7 @@ impl Config {
 
     fn check(&self) -> std::result::Result<(), String> {
         self.numbering.prefixes.check()?;
+        self.pec.check()?;
         if let Some(regime) = &self.company.regime_fiscale {
             if !regex::Regex::new(r"^RF(0[1-9]|1[0-9]|20)$").unwrap().is_match(regime) {
                 return Err(format!("company.regime_fiscale: {regime:?} is not one of RF01 to RF20"));
@@ -479,6 +539,17 @@ max_attachments = 20
 stranger_tag = "request"    # a [T-…] tag from someone who is not the ticket's customer:
                             # "request" (a new request linked to it) or "note" (a flagged note)
 
+# E-invoices mailed to SDI (tkt doc send) from your PEC account, over SMTP with TLS. The
+# user name and password never go here: set TKT_PEC_USER and TKT_PEC_PASSWORD, or
+# TKT_PEC_CREDENTIALS to a file outside the desk holding user = "…" and password = "…".
+# [pec]                         # the desk's PEC account
+# host = "smtps.pec.aruba.it"   # your provider's SMTP server
+# tls = "implicit"              # or "starttls"
+# port = 465                    # default: 465 implicit, 587 starttls
+# from = "azienda@pec.example.it"          # default: [company] pec
+# sdi_address = "sdi01@pec.fatturapa.it"   # SDI's published address (the default); later the one SDI assigned you
+# ca_file = "/etc/ssl/certs/extra-ca.pem"  # one more certificate authority to trust
+
 # Custom ticket fields, set with `tkt ticket create --set NAME=VALUE` and filtered
 # with `tkt ticket list --where NAME=VALUE`.
 # type = string | int | decimal | date | bool | enum (enum needs values = [...])
@@ -501,6 +572,14 @@ mod tests {
         assert_eq!(c.numbering.prefixes.for_kind(Kind::Ticket), Some("T"));
         assert_eq!(c.numbering.prefixes.for_kind(Kind::Document(DocKind::Invoice)), Some("INV"));
         assert_eq!(c.numbering.prefixes.doc_kind("CN"), Some(DocKind::CreditNote));
+    }
+
+    #[test]
+    fn pec_credentials_in_the_desk_are_refused() {
+        let c = Config::parse("[pec]\nhost = \"smtps.example.it\"\ntls = \"starttls\"\n").unwrap();
+        assert_eq!((c.pec.host.as_deref(), c.pec.tls), (Some("smtps.example.it"), PecTls::Starttls));
+        let err = Config::parse("[pec]\nhost = \"h\"\npassword = \"x\"\n").unwrap_err();
+        assert!(err.starts_with("pec.password: credentials never go into the desk"), "{err}");
     }
 
     #[test]

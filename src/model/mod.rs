@@ -19,8 +19,8 @@ mod vocab;
 mod yaml;
 
 pub use config::{
-    Billing, Company, Config, Cover, Creates, FieldDef, FieldType, FiscalNumbering, Intake, LocalSettings, ReducedRate,
-    StampDuty, StrangerTag, CONFIG_FILE, DEFAULT_CONFIG,
+    Billing, Company, Config, Cover, Creates, FieldDef, FieldType, FiscalNumbering, Intake, LocalSettings, Pec, PecTls,
+    ReducedRate, StampDuty, StrangerTag, CONFIG_FILE, DEFAULT_CONFIG, SDI_PEC,
 };
 pub use conflict::{conflicts_of, resolve_conflicts, Conflict, ConflictSide};
 pub use customer::{Address, Customer, Party};

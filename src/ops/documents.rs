@@ -1,7 +1,7 @@
 //! The path every new document takes — checked, totalled, numbered in date order (online
 //! when the desk says so), written and committed — and the helpers documents are made of.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
@@ -20,6 +20,7 @@ use crate::rules::{
 use crate::sync::{head_commit, publish, pull, remote_has_head, undo_last_commit, SyncOptions};
 use crate::{Error, Result};
 
+use super::einvoice::{sdi_errors, sdi_state};
 use super::Env;
 
 /// What every new document may be given: its date (today by default), its numbering
@@ -346,6 +347,55 @@ pub fn render_document(desk: &Desk, doc: &Document, format: PrintFormat) -> Resu
         },
         format,
     )
+}
+
+/// Refuses a file name whose extension promises another format (`-o x.pdf` would hold
+/// text), and any existing file inside the desk (a record, `tkt.toml`, an attachment).
+pub fn check_print_output(desk: &Desk, path: &Path, format: PrintFormat) -> Result<()> {
+    if let Some(ext) = path.extension().map(|e| e.to_string_lossy().to_lowercase()) {
+        let allowed = format.file_extensions();
+        if !allowed.contains(&ext.as_str()) {
+            return Err(Error::usage(format!(
+                "--output {}: a .{ext} file cannot hold a {} page (use .{})",
+                path.display(),
+                format!("{format:?}").to_lowercase(),
+                allowed[0]
+            ))
+            .with_hint("tkt prints text or HTML (-f html); print the HTML page to PDF from a browser"));
+        }
+    }
+    // Resolved through links, so a link outside that points in is caught too.
+    let real = |p: &Path| std::fs::canonicalize(p).ok();
+    let inside = |p: &Path| real(desk.root()).zip(real(p)).is_some_and(|(root, p)| p.starts_with(root));
+    if std::fs::symlink_metadata(path).is_ok() && inside(path) {
+        return Err(Error::refused(format!(
+            "--output {}: the file is inside the desk; tkt does not overwrite it",
+            path.display()
+        ))
+        .with_hint("write the page outside the desk, or to a new file"));
+    }
+    Ok(())
+}
+
+/// What `doc show` adds below a document: an invoice's balance, an e-invoice's state
+/// with SDI's errors.
+pub fn document_cards(desk: &Desk, doc: &Document) -> Result<Vec<Vec<(String, String)>>> {
+    let mut cards = Vec::new();
+    if doc.kind == DocKind::Invoice {
+        let b = invoice_balance(desk, doc)?;
+        cards.push(vec![
+            ("balance.credited".into(), b.credited.to_string()),
+            ("balance.paid".into(), b.paid.to_string()),
+            ("balance.refunded".into(), b.refunded.to_string()),
+            ("balance.due".into(), b.due.to_string()),
+        ]);
+    }
+    if matches!(doc.kind, DocKind::Invoice | DocKind::CreditNote) {
+        let mut card = vec![("einvoice".to_string(), sdi_state(doc).as_str().to_string())];
+        card.extend(sdi_errors(doc).into_iter().map(|e| ("sdi error".to_string(), e)));
+        cards.push(card);
+    }
+    Ok(cards)
 }
 
 /// Parses `CODE:QTY[:SERIAL]` (quantity 1 when left out).

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
-use crate::einvoice::{check, fattura, file_name, Export};
+use crate::einvoice::{check, fattura, file_name, xml_view, Export};
 use crate::files::write_atomic;
 use crate::intake::{parse_receipt, Receipt};
 use crate::model::{DocKind, Document};
@@ -131,11 +131,53 @@ pub fn export(env: &Env, what: &Selection, dir: &Path) -> Result<Vec<Exported>> 
 }
 
 /// A document's `einvoice:` annotation, to add to (empty when it was never exported).
-fn entry_of(doc: &Document) -> serde_yaml::Mapping {
+pub(super) fn entry_of(doc: &Document) -> serde_yaml::Mapping {
     match doc.extra.get(EINVOICE) {
         Some(serde_yaml::Value::Mapping(m)) => m.clone(),
         _ => serde_yaml::Mapping::new(),
     }
+}
+
+/// The name of the file a document was last exported as.
+pub fn sent_file(doc: &Document) -> Option<String> {
+    doc.extra.get(EINVOICE)?.get("file")?.as_str().map(str::to_string)
+}
+
+/// The file a document was last exported as, read from `dir` (the folder it was exported
+/// to, or the file itself), and checked to be that document's: its number and progressivo.
+pub fn exported_xml(doc: &Document, dir: &Path) -> Result<(String, Vec<u8>)> {
+    let id = &doc.id;
+    let name = sent_file(doc).ok_or_else(|| {
+        Error::refused(format!("{id} has not been exported yet: there is no e-invoice file"))
+            .with_hint(format!("export it first: tkt doc export {id} --dir DIR"))
+    })?;
+    let path = if dir.is_file() { dir.to_path_buf() } else { dir.join(&name) };
+    let bytes = std::fs::read(&path).map_err(|e| {
+        Error::io(&path, e).with_hint(format!("name the folder {id} was exported to with --dir (or the file itself)"))
+    })?;
+    let text =
+        std::str::from_utf8(&bytes).map_err(|_| Error::refused(format!("{}: not UTF-8 text", path.display())))?;
+    let xml =
+        roxmltree::Document::parse(text).map_err(|e| Error::refused(format!("{}: not XML: {e}", path.display())))?;
+    let leaf = |tag: &str| xml.descendants().find(|n| n.has_tag_name(tag)).and_then(|n| n.text()).map(str::trim);
+    let progressive = doc.extra.get(EINVOICE).and_then(|e| e.get("progressive")).and_then(|p| p.as_str());
+    if leaf("Numero") != Some(id.as_str()) || leaf("ProgressivoInvio") != progressive {
+        return Err(Error::refused(format!(
+            "{}: not the e-invoice of {id} as exported (number {:?}, progressivo {:?})",
+            path.display(),
+            leaf("Numero").unwrap_or_default(),
+            leaf("ProgressivoInvio").unwrap_or_default()
+        )));
+    }
+    Ok((name, bytes))
+}
+
+/// A document's exported e-invoice file (in `from`, its export folder, or `from` itself) as
+/// the buyer's viewer shows it: text, or an HTML page.
+pub fn render_xml_view(doc: &Document, from: &Path, html: bool) -> Result<String> {
+    let (name, bytes) = exported_xml(doc, from)?;
+    let view = xml_view(&String::from_utf8_lossy(&bytes)).map_err(|e| Error::refused(format!("{name}: {e}")))?;
+    Ok(if html { view.html() } else { view.text() })
 }
 
 /// The progressivo a document was exported under.
@@ -149,6 +191,8 @@ fn progressive_of(d: &Document) -> Option<u32> {
 pub enum SdiState {
     NotExported,
     Exported,
+    /// Mailed to SDI by PEC; SDI has not answered yet.
+    Sent,
     Delivered,
     /// SDI could not deliver it: the buyer finds it in its reserved area of the Agenzia
     /// delle Entrate's portal; send a courtesy copy.
@@ -170,6 +214,7 @@ impl SdiState {
         match self {
             SdiState::NotExported => "not-exported",
             SdiState::Exported => "exported",
+            SdiState::Sent => "sent",
             SdiState::Delivered => "delivered",
             SdiState::NotDeliverable => "not-deliverable",
             SdiState::Rejected { .. } => "rejected",
@@ -179,9 +224,10 @@ impl SdiState {
         }
     }
 
-    pub const ALL: [&'static str; 8] = [
+    pub const ALL: [&'static str; 9] = [
         "not-exported",
         "exported",
+        "sent",
         "delivered",
         "not-deliverable",
         "rejected",
@@ -198,7 +244,10 @@ pub fn sdi_state(doc: &Document) -> SdiState {
     let receipts = entry.get("receipts").and_then(|r| r.as_sequence()).cloned().unwrap_or_default();
     let text = |r: &serde_yaml::Value, key: &str| r.get(key).and_then(|v| v.as_str()).unwrap_or_default().to_string();
     let last = receipts.iter().rev().find(|r| text(r, "file") == file && text(r, "kind") != "AT");
+    let sent =
+        entry.get("sent").and_then(|s| s.as_sequence()).is_some_and(|s| s.iter().any(|m| text(m, "file") == file));
     match last.map(|r| (text(r, "kind"), r)) {
+        None if sent => SdiState::Sent,
         None => SdiState::Exported,
         Some((kind, r)) => match kind.as_str() {
             "RC" => SdiState::Delivered,
@@ -249,6 +298,11 @@ pub fn import_receipts(env: &Env, files: &[PathBuf]) -> Result<Vec<(String, Stri
 /// name), once each; returns each document's id and the receipt's kind.
 pub fn record_receipts(env: &Env, receipts: &[Receipt]) -> Result<Vec<(String, String)>> {
     let _lock = env.lock()?;
+    record_receipts_locked(env, receipts)
+}
+
+/// [`record_receipts`] for an operation that holds the desk's lock already.
+pub(super) fn record_receipts_locked(env: &Env, receipts: &[Receipt]) -> Result<Vec<(String, String)>> {
     let desk = &env.desk;
     let mut docs = desk.documents(&[DocKind::Invoice, DocKind::CreditNote])?;
     let files_of = |d: &Document| -> Vec<String> {

@@ -10,12 +10,14 @@ use std::path::{Path, PathBuf};
 use crate::desk::{Desk, ATTACHMENTS_DIR};
 use crate::git::content_hash;
 use crate::intake::{
-    find_tags, parse_form, parse_mail, safe_file_name, strip_quoted, too_many_parts, Attachment, Mail,
+    find_tags, parse_form, parse_mail, parse_receipt, pec_receipt_type, safe_file_name, strip_quoted, too_many_parts,
+    Attachment, Mail, Receipt,
 };
 use crate::model::{Channel, Contact, Creates, Customer, Equipment, Kind, Note, Request, StrangerTag, Ticket};
 use crate::rules::{refuse_if_any, transition as move_ticket, Problem};
 use crate::{Error, ErrorKind, Result};
 
+use super::einvoice::record_receipts_locked;
 use super::request::{new_request, number_request, promote_request, Promotion};
 use super::Env;
 
@@ -161,6 +163,8 @@ pub enum Delivered {
     Duplicate(String),
     /// Not for a person: an auto-reply, a bounce, bulk mail.
     Skipped(String),
+    /// SDI's receipts, arrived by PEC, recorded against their e-invoices: (document, kind).
+    Receipts(Vec<(String, String)>),
 }
 
 impl Delivered {
@@ -170,7 +174,7 @@ impl Delivered {
             Delivered::New { ticket: Some(t), .. } => Some(t),
             Delivered::New { request, .. } => Some(request),
             Delivered::Note(id) | Delivered::Duplicate(id) => Some(id),
-            Delivered::Skipped(_) => None,
+            Delivered::Skipped(_) | Delivered::Receipts(_) => None,
         }
     }
 
@@ -181,6 +185,11 @@ impl Delivered {
             Delivered::Note(id) => format!("{id}: note added"),
             Delivered::Duplicate(id) => format!("already imported into {id}; nothing changed"),
             Delivered::Skipped(why) => format!("skipped: {why}"),
+            Delivered::Receipts(done) if done.is_empty() => "SDI receipts already recorded; nothing changed".into(),
+            Delivered::Receipts(done) => {
+                let what: Vec<String> = done.iter().map(|(id, kind)| format!("{id} {kind}")).collect();
+                format!("SDI receipts recorded: {}", what.join(", "))
+            }
         }
     }
 }
@@ -219,6 +228,9 @@ fn deliver_mail(env: &Env, bytes: &[u8], index: &mut MessageIndex) -> Result<Del
             limits.max_attachment_bytes
         )));
     }
+    if let Some(done) = pec_from_sdi(env, &mail)? {
+        return Ok(done);
+    }
     if let Some(id) = index.by_message.get(&mail.message_id) {
         return Ok(Delivered::Duplicate(id.clone()));
     }
@@ -242,6 +254,48 @@ fn deliver_mail(env: &Env, bytes: &[u8], index: &mut MessageIndex) -> Result<Del
         index.add(home, Some(&message_id), thread.as_deref());
     }
     Ok(delivered)
+}
+
+/// A PEC message about e-invoices: SDI's receipts it carries are recorded against their
+/// documents, and the provider's own receipts of a message tkt sent (accepted, delivered)
+/// need nobody. Anything else — a receipt about a file this desk did not export, an
+/// undelivered PEC, XML that is no receipt — is for a person: `None`.
+fn pec_from_sdi(env: &Env, mail: &Mail) -> Result<Option<Delivered>> {
+    let receipts = sdi_receipts(mail, 0);
+    if !receipts.is_empty() {
+        match record_receipts_locked(env, &receipts) {
+            Ok(done) => return Ok(Some(Delivered::Receipts(done))),
+            Err(e) if e.kind == ErrorKind::NotFound => {
+                env.warn(format!("{} ({}): kept as a request", e.message, mail.subject));
+                return Ok(None);
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    let provider = mail.attachments.iter().find(|a| a.name.eq_ignore_ascii_case("daticert.xml"));
+    match provider.and_then(|a| pec_receipt_type(&a.bytes)).as_deref() {
+        Some(kind @ ("accettazione" | "presa-in-carico" | "avvenuta-consegna")) => {
+            Ok(Some(Delivered::Skipped(format!("a PEC receipt ({kind}) of the provider"))))
+        }
+        _ => Ok(None),
+    }
+}
+
+/// SDI's receipts among a message's XML attachments, or those of the original a PEC
+/// envelope wraps (`postacert.eml`).
+fn sdi_receipts(mail: &Mail, depth: usize) -> Vec<Receipt> {
+    let mut found = Vec::new();
+    for a in &mail.attachments {
+        let name = a.name.to_ascii_lowercase();
+        if name.ends_with(".xml") {
+            found.extend(parse_receipt(&a.bytes));
+        } else if name.ends_with(".eml") && depth < 2 {
+            if let Ok(inner) = parse_mail(&a.bytes, content_hash) {
+                found.extend(sdi_receipts(&inner, depth + 1));
+            }
+        }
+    }
+    found
 }
 
 /// Where each stored Message-ID and Outlook thread lives. A promoted request's mail

@@ -15,6 +15,7 @@ pub mod einvoice;
 pub mod intake;
 pub mod invoice;
 pub mod orders;
+pub mod pec;
 pub mod query;
 pub mod records;
 pub mod request;

@@ -5,8 +5,11 @@
 use std::path::Path;
 use std::process::Command;
 
+use predicates::prelude::*;
+
 use crate::common::TestDesk;
 use crate::documents::{billing_desk, refused};
+use crate::smtp::{self, Mode, Sink};
 
 /// A billing desk whose company and customer C-0001 have the data an e-invoice needs.
 fn einvoice_desk() -> TestDesk {
@@ -151,14 +154,19 @@ fn a_forfettario_invoice_with_the_bollo_validates_and_a_failing_one_writes_nothi
     assert!(!d.tmp.path().join("out2").exists(), "nothing is written");
 }
 
-/// An SDI receipt about `file`, as SDI sends it.
-fn receipt(d: &TestDesk, root: &str, file: &str, body: &str) -> String {
-    let name = format!("{}_{root}.xml", file.trim_end_matches(".xml"));
-    let xml = format!(
+/// An SDI receipt about `file`, as SDI writes it.
+fn receipt_xml(root: &str, file: &str, body: &str) -> String {
+    format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ns3:{root} xmlns:ns3=\"http://www.fatturapa.gov.it/sdi/messaggi/v1.0\" \
          versione=\"1.0\"><IdentificativoSdI>4242</IdentificativoSdI><NomeFile>{file}</NomeFile>{body}\
          <MessageId>1</MessageId></ns3:{root}>\n"
-    );
+    )
+}
+
+/// An SDI receipt about `file` in a file, as SDI sends it.
+fn receipt(d: &TestDesk, root: &str, file: &str, body: &str) -> String {
+    let name = format!("{}_{root}.xml", file.trim_end_matches(".xml"));
+    let xml = receipt_xml(root, file, body);
     let path = d.tmp.path().join(&name);
     std::fs::write(&path, xml).unwrap();
     path.display().to_string()
@@ -196,4 +204,361 @@ fn sdi_receipts_update_each_document_and_a_rejected_one_is_sent_again_with_its_n
     refused(&d, &["doc", "export", &delivered, "--dir", "../out3"], "already exported");
     let stray = receipt(&d, "RicevutaConsegna", "IT01234567897_00099.xml", "");
     d.tkt(&["import", "sdi", &stray]).assert().code(3);
+}
+
+/// The desk's PEC account on the test's SMTP server (`tls` implicit or starttls).
+fn with_pec(d: &TestDesk, sink: &Sink, port: u16) {
+    let tls = if sink.mode == Mode::Implicit { "implicit" } else { "starttls" };
+    let pec =
+        format!("\n[pec]\nhost = \"127.0.0.1\"\nport = {port}\ntls = \"{tls}\"\nfrom = \"fatture@pec.example.it\"\n");
+    d.write("tkt.toml", &(d.read("tkt.toml") + &pec));
+    d.git(&["commit", "-qam", "pec"]);
+    std::fs::write(d.tmp.path().join("ca.pem"), &sink.ca_pem).unwrap();
+}
+
+/// `tkt doc send …` with the PEC password in the environment and the test's CA trusted.
+fn send(d: &TestDesk, args: &[&str]) -> assert_cmd::Command {
+    let mut cmd = d.tkt(&[&["doc", "send", "--dir", "../out"], args].concat());
+    cmd.env("TKT_PEC_PASSWORD", "segreta").env("TKT_PEC_CA_FILE", d.tmp.path().join("ca.pem"));
+    cmd
+}
+
+/// A failed send: exit 5, no commit, no file left.
+fn busy(d: &TestDesk, mut cmd: assert_cmd::Command, message: &str) {
+    let head = d.head();
+    cmd.assert().code(5).stderr(predicate::str::contains(message));
+    assert_eq!(d.head(), head, "a failed send committed");
+    assert_eq!(d.status(), "", "a failed send left files");
+}
+
+/// The attachments of a message as received: name and bytes.
+fn attachments(data: &[u8]) -> Vec<(String, Vec<u8>)> {
+    use mail_parser::MimeHeaders;
+    let msg = mail_parser::MessageParser::default().parse(data).expect("a message");
+    msg.attachments().map(|a| (a.attachment_name().unwrap_or("").to_string(), a.contents().to_vec())).collect()
+}
+
+#[test]
+fn doc_send_mails_the_exported_file_to_sdi_by_pec_once() {
+    let d = einvoice_desk();
+    let sink = Sink::start(Mode::Starttls, Some("segreta"));
+    with_pec(&d, &sink, sink.port);
+    let id = invoice(&d, "C-0001", "1");
+    let other = invoice(&d, "C-0001", "2");
+    refused(&d, &["doc", "send", &id, "--dir", "../out"], "has not been exported yet");
+    d.tkt(&["doc", "send", &id]).assert().code(4).stderr(predicate::str::contains("tkt doc export"));
+    export(&d, &[&id]);
+
+    send(&d, &[&id]).assert().success().stdout(format!("{id}\n"));
+    let got = sink.received();
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].mail_from, "fatture@pec.example.it");
+    assert_eq!(got[0].rcpt_to, ["sdi01@pec.fatturapa.it"], "SDI's published address by default");
+    assert_eq!(got[0].login, Some(("fatture@pec.example.it".to_string(), "segreta".to_string())));
+    let file = std::fs::read(d.tmp.path().join("out/IT01234567897_00001.xml")).unwrap();
+    assert_eq!(attachments(&got[0].data), [("IT01234567897_00001.xml".to_string(), file)]);
+    assert!(d.last_message().contains(&format!("{id}: sent to SDI by PEC")), "{}", d.last_message());
+    let yaml = d.read(&format!("documents/invoice/2026/{id}.yaml"));
+    assert!(yaml.contains("sent:") && yaml.contains("message_id: IT01234567897_00001.20261127T090000@pec.example.it"));
+    assert!(d.ok(&["doc", "show", &id]).contains("sent"));
+    assert_eq!(d.ok(&["doc", "list", "--sdi", "sent", "--format", "csv"]).lines().count(), 2);
+
+    refused(&d, &["doc", "send", &id, "--dir", "../out"], "was sent already");
+    assert_eq!(d.ok(&["doc", "send", "--all", "--dir", "../out"]), "", "nothing left to send");
+    assert_eq!(sink.received().len(), 1, "sent once");
+    // Credentials in a file outside the desk work too; one inside it is refused.
+    export(&d, &[&other]);
+    let creds = "user = \"casella@pec.example.it\"\npassword = \"segreta\"\n";
+    std::fs::write(d.tmp.path().join("pec.toml"), creds).unwrap();
+    d.write("pec.toml", creds);
+    let mut inside = d.tkt(&["doc", "send", "--all", "--dir", "../out"]);
+    inside.env("TKT_PEC_CREDENTIALS", "pec.toml").env("TKT_PEC_CA_FILE", d.tmp.path().join("ca.pem"));
+    inside.assert().code(4).stderr(predicate::str::contains("inside the desk"));
+    std::fs::remove_file(d.path("pec.toml")).unwrap();
+    let mut outside = d.tkt(&["doc", "send", "--all", "--dir", "../out"]);
+    outside
+        .env("TKT_PEC_CREDENTIALS", d.tmp.path().join("pec.toml"))
+        .env("TKT_PEC_CA_FILE", d.tmp.path().join("ca.pem"));
+    outside.assert().success().stdout(format!("{other}\n"));
+    assert_eq!(sink.received()[1].login, Some(("casella@pec.example.it".to_string(), "segreta".to_string())));
+}
+
+#[test]
+fn a_pec_server_down_untrusted_or_refusing_the_login_exits_5_and_records_nothing() {
+    let d = einvoice_desk();
+    let sink = Sink::start(Mode::Implicit, Some("segreta"));
+    with_pec(&d, &sink, smtp::closed_port());
+    let id = invoice(&d, "C-0001", "1");
+    export(&d, &[&id]);
+    busy(&d, send(&d, &[&id]), "IT01234567897_00001.xml not sent");
+    assert!(d.ok(&["doc", "show", &id]).contains("exported"));
+
+    let d2 = einvoice_desk();
+    with_pec(&d2, &sink, sink.port);
+    let id2 = invoice(&d2, "C-0001", "1");
+    export(&d2, &[&id2]);
+    // Another certificate authority than the server's: TLS fails before any login.
+    let stranger = Sink::start(Mode::Implicit, None);
+    std::fs::write(d2.tmp.path().join("other-ca.pem"), &stranger.ca_pem).unwrap();
+    let mut untrusted = send(&d2, &[&id2]);
+    untrusted.env("TKT_PEC_CA_FILE", d2.tmp.path().join("other-ca.pem"));
+    busy(&d2, untrusted, "certificate");
+    let mut wrong = send(&d2, &[&id2]);
+    wrong.env("TKT_PEC_PASSWORD", "sbagliata");
+    busy(&d2, wrong, "535");
+    assert!(sink.received().is_empty());
+    // No password at all, or one written into tkt.toml, is refused before connecting.
+    let mut none = d2.tkt(&["doc", "send", &id2, "--dir", "../out"]);
+    none.env("TKT_PEC_CA_FILE", d2.tmp.path().join("ca.pem"))
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("TKT_PEC_PASSWORD"));
+    d2.write("tkt.toml", &d2.read("tkt.toml").replace("[pec]\n", "[pec]\npassword = \"segreta\"\n"));
+    send(&d2, &[&id2])
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("pec.password: credentials never go into the desk"));
+    d2.git(&["checkout", "tkt.toml"]);
+    send(&d2, &["--all"]).assert().success().stdout(format!("{id2}\n"));
+    assert_eq!(sink.received().len(), 1, "implicit TLS delivers");
+}
+
+const RC_BODY: &str = "<DataOraRicezione>2026-11-27T10:00:00.000+01:00</DataOraRicezione>\
+                       <DataOraConsegna>2026-11-27T11:00:00.000+01:00</DataOraConsegna>";
+const NS_BODY: &str = "<DataOraRicezione>2026-11-27T10:00:00.000+01:00</DataOraRicezione><ListaErrori><Errore>\
+                       <Codice>00305</Codice><Descrizione>1.4.1.1.2 IdCodice del cessionario non valido</Descrizione>\
+                       </Errore><Errore><Codice>00311</Codice><Descrizione>1.1.4 CodiceDestinatario non valido\
+                       </Descrizione></Errore></ListaErrori>";
+
+/// A PEC message as a certified-mail provider delivers it: an S/MIME-signed envelope
+/// "per conto di" SDI with `daticert.xml` (of type `tipo`) and, for a message someone
+/// sent, the original as `postacert.eml`, whose attachment is `name`. With `direct` the
+/// XML is attached to the envelope itself.
+fn pec_message(tipo: &str, name: &str, xml: &str, direct: bool) -> String {
+    use base64::Engine;
+    let b64 = |t: &str| {
+        base64::engine::general_purpose::STANDARD
+            .encode(t)
+            .as_bytes()
+            .chunks(76)
+            .map(|c| String::from_utf8_lossy(c).into_owned() + "\r\n")
+            .collect::<String>()
+    };
+    let id = name.trim_end_matches(".xml");
+    let attachment = format!(
+        "Content-Type: application/octet-stream; name=\"{name}\"\r\nContent-Transfer-Encoding: base64\r\n\
+         Content-Disposition: attachment; filename=\"{name}\"\r\n\r\n{}",
+        b64(xml)
+    );
+    let original = format!(
+        "Message-ID: <{id}@pec.fatturapa.it>\r\nDate: Fri, 27 Nov 2026 11:00:00 +0100\r\nFrom: sdi01@pec.fatturapa.it\r\n\
+         To: fatture@pec.example.it\r\nSubject: {id}\r\nMIME-Version: 1.0\r\n\
+         Content-Type: multipart/mixed; boundary=\"inner\"\r\n\r\n--inner\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\n\
+         Notifica del Sistema di Interscambio.\r\n--inner\r\n{attachment}--inner--\r\n"
+    );
+    let daticert = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\r\n<postacert tipo=\"{tipo}\" errore=\"nessuno\"><intestazione>\
+         <mittente>sdi01@pec.fatturapa.it</mittente><destinatari tipo=\"certificato\">fatture@pec.example.it</destinatari>\
+         <oggetto>{id}</oggetto></intestazione><dati><gestore-emittente>ARUBA PEC S.p.A.</gestore-emittente>\
+         <data zona=\"+0100\"><giorno>27/11/2026</giorno><ora>11:00:05</ora></data>\
+         <identificativo>opec21.{id}@pec.aruba.it</identificativo><msgid>&lt;{id}@pec.fatturapa.it&gt;</msgid></dati></postacert>\r\n"
+    );
+    let wrapped = if direct {
+        attachment.clone()
+    } else {
+        format!("Content-Type: message/rfc822; name=\"postacert.eml\"\r\nContent-Disposition: inline; filename=\"postacert.eml\"\r\n\r\n{original}")
+    };
+    let body = if tipo == "posta-certificata" { format!("--mixed\r\n{wrapped}") } else { String::new() };
+    format!(
+        "Return-Path: <posta-certificata@pec.aruba.it>\r\nMessage-ID: <opec21.{id}.{tipo}@pec.aruba.it>\r\n\
+         Date: Fri, 27 Nov 2026 11:00:05 +0100\r\nFrom: \"Per conto di: sdi01@pec.fatturapa.it\" <posta-certificata@pec.aruba.it>\r\n\
+         To: fatture@pec.example.it\r\nSubject: POSTA CERTIFICATA: {id}\r\nX-Trasporto: posta-certificata\r\n\
+         X-Riferimento-Message-ID: <{id}@pec.fatturapa.it>\r\nMIME-Version: 1.0\r\n\
+         Content-Type: multipart/signed; protocol=\"application/pkcs7-signature\"; micalg=sha-256; boundary=\"signed\"\r\n\r\n\
+         --signed\r\nContent-Type: multipart/mixed; boundary=\"mixed\"\r\n\r\n--mixed\r\n\
+         Content-Type: text/plain; charset=UTF-8\r\n\r\nMessaggio di posta certificata: il giorno 27/11/2026 alle ore 11:00:05 \
+         il messaggio \"{id}\" e' stato inviato da \"sdi01@pec.fatturapa.it\".\r\n\
+         --mixed\r\nContent-Type: application/xml; name=\"daticert.xml\"\r\nContent-Disposition: inline; filename=\"daticert.xml\"\r\n\
+         Content-Transfer-Encoding: base64\r\n\r\n{}{body}--mixed--\r\n\r\n--signed\r\n\
+         Content-Type: application/pkcs7-signature; name=\"smime.p7s\"\r\nContent-Transfer-Encoding: base64\r\n\
+         Content-Disposition: attachment; filename=\"smime.p7s\"\r\n\r\nMIAGCSqGSIb3DQEHAqCAMIACAQExDzANBglghkgBZQMEAgEFADCABgkqhkiG9w0BBwEAAA==\r\n\
+         --signed--\r\n",
+        b64(&daticert)
+    )
+}
+
+/// A maildir under the test's folder (outside the desk) holding `messages` in new/.
+fn maildir(d: &TestDesk, messages: &[(&str, String)]) -> String {
+    let dir = d.tmp.path().join("Maildir");
+    for sub in ["new", "cur", "tmp"] {
+        std::fs::create_dir_all(dir.join(sub)).unwrap();
+    }
+    for (name, text) in messages {
+        std::fs::write(dir.join("new").join(name), text).unwrap();
+    }
+    dir.display().to_string()
+}
+
+#[test]
+fn sdi_receipts_arriving_by_pec_in_the_maildir_are_recorded_and_open_no_request() {
+    let d = einvoice_desk();
+    let delivered = invoice(&d, "C-0001", "1");
+    let rejected = invoice(&d, "C-0001", "2");
+    export(&d, &[&delivered, &rejected]);
+    let requests = d.ok(&["request", "list", "--format", "csv"]).lines().count();
+    let rc = receipt_xml("RicevutaConsegna", "IT01234567897_00001.xml", RC_BODY);
+    let ns = receipt_xml("NotificaScarto", "IT01234567897_00002.xml", NS_BODY);
+    let stray = receipt_xml("RicevutaConsegna", "IT09999999999_00007.xml", RC_BODY);
+    let md = maildir(
+        &d,
+        &[
+            ("1.rc", pec_message("posta-certificata", "IT01234567897_00001_RC_001.xml", &rc, false)),
+            ("2.ns", pec_message("posta-certificata", "IT01234567897_00002_NS_001.xml", &ns, true)),
+            ("3.accepted", pec_message("accettazione", "IT01234567897_00001.xml", "", false)),
+            ("4.odd", pec_message("posta-certificata", "IT01234567897_00002_XX_001.xml", "<Altro/>", false)),
+            ("5.stray", pec_message("posta-certificata", "IT09999999999_00007_RC_001.xml", &stray, false)),
+        ],
+    );
+    let out = d.tkt(&["import", "maildir", &md]).assert().success();
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+    assert!(err.contains(&format!("1.rc: SDI receipts recorded: {delivered} RC")), "{err}");
+    assert!(err.contains(&format!("2.ns: SDI receipts recorded: {rejected} NS")), "{err}");
+    assert!(err.contains("3.accepted: skipped: a PEC receipt (accettazione)"), "{err}");
+    assert_eq!(stdout.lines().count(), 2, "the unknown XML and the stranger's receipt are requests: {stdout}");
+    assert_eq!(d.ok(&["request", "list", "--format", "csv"]).lines().count(), requests + 2);
+    assert_eq!(std::fs::read_dir(d.tmp.path().join("Maildir/new")).unwrap().count(), 0, "all handled");
+    assert!(d.ok(&["doc", "show", &delivered]).contains("delivered"));
+    let show = d.ok(&["doc", "show", &rejected]);
+    assert!(show.contains("rejected") && show.contains("00311 1.1.4 CodiceDestinatario non valido"), "{show}");
+    // The same PEC again changes nothing.
+    std::fs::write(
+        d.tmp.path().join("Maildir/new/6.rc-again"),
+        pec_message("posta-certificata", "IT01234567897_00001_RC_001.xml", &rc, false),
+    )
+    .unwrap();
+    let head = d.head();
+    d.tkt(&["import", "maildir", &md]).assert().success().stdout("");
+    assert_eq!(d.head(), head);
+}
+
+#[test]
+fn doc_print_from_xml_shows_the_exported_file_as_the_buyers_viewer_does() {
+    let d = einvoice_desk();
+    let id = invoice(&d, "C-0001", "2");
+    refused(&d, &["doc", "print", &id, "--from-xml", "../out"], "has not been exported yet");
+    export(&d, &[&id]);
+    let view = d.ok(&["doc", "print", &id, "--from-xml", "../out"]);
+    for section in [
+        "Dati relativi alla trasmissione",
+        "Dati del cedente / prestatore",
+        "Dati del cessionario / committente",
+        "Dati generali del documento",
+        "Dati relativi alle linee di dettaglio della fornitura",
+        "Dati di riepilogo per aliquota IVA e natura",
+        "Dati relativi al pagamento",
+    ] {
+        assert!(view.contains(&format!("{section}\n")), "no {section} in\n{view}");
+    }
+    assert!(view.contains("Importo totale documento  109.80"), "{view}");
+    assert!(view.contains("22.00  90.00              19.80           I (esigibilita' immediata)"), "{view}");
+    assert!(view.contains("Denominazione                       Rossi Impianti\n"), "{view}");
+    assert!(view.contains("Modalita'      MP05 (bonifico)") && view.contains("TD01 (fattura)"), "{view}");
+    // The view reads the file, not the record: a value changed in the XML shows.
+    let file = d.tmp.path().join("out/IT01234567897_00001.xml");
+    let xml = std::fs::read_to_string(&file).unwrap();
+    let changed = xml.replace("<Imposta>19.80</Imposta>", "<Imposta>20.80</Imposta>").replace(
+        "<Denominazione>Rossi Impianti</Denominazione>",
+        "<Denominazione>Rossi Impianti &amp; Figli</Denominazione>",
+    );
+    std::fs::write(&file, changed).unwrap();
+    let html = d.ok(&["doc", "print", &id, "--from-xml", "../out/IT01234567897_00001.xml", "-f", "html"]);
+    assert!(html.contains("<td>20.80</td>") && html.contains("<dd>Rossi Impianti &amp; Figli</dd>"), "{html}");
+    assert!(d.ok(&["doc", "print", &id]).contains("19,80"), "the print of the record is unchanged");
+    let other = invoice(&d, "C-0001", "1");
+    export(&d, &[&other]);
+    refused(&d, &["doc", "print", &other, "--from-xml", "../out/IT01234567897_00001.xml"], "not the e-invoice of");
+}
+
+/// The issue's "done when", end to end: a company configured, four documents issued,
+/// exported, validated, sent by PEC, answered by SDI through the maildir, the rejected
+/// one corrected and sent again under its number and date.
+#[test]
+fn four_documents_go_from_issue_to_sdi_and_back_through_pec() {
+    let d = einvoice_desk();
+    let sink = Sink::start(Mode::Starttls, Some("segreta"));
+    with_pec(&d, &sink, sink.port);
+    let standard = invoice(&d, "C-0001", "2");
+    d.ok(&["ticket", "create", "--serial", "VX-0001", "--title", "In garanzia"]);
+    d.ok(&["ticket", "work", "T-2026-0002", "--hours", "1"]);
+    let warranty = d.ok(&["ticket", "invoice", "T-2026-0002"]).trim().to_string();
+    let edil = customer(&d, "Edil Srl", &["--vat-number", "04981235676", "--reverse-charge", "true"]);
+    let reverse = invoice(&d, &edil, "3");
+    let credit = d.ok(&["doc", "credit", &standard, "--reason", "Sconto concordato", "--amount", "10.00"]);
+    let ids = [standard.as_str(), &warranty, &reverse, credit.trim()];
+
+    // Exported and valid against the official schema.
+    let xml = export(&d, &[]);
+    assert_eq!(xml.len(), 4, "the month's four documents");
+    validate(&d);
+    let file_of = |id: &str| {
+        let yaml = d.read(&format!(
+            "documents/{}/2026/{id}.yaml",
+            if id.starts_with("CN") { "credit-note" } else { "invoice" }
+        ));
+        let line = yaml.lines().find(|l| l.trim_start().starts_with("file: ")).expect("exported").to_string();
+        line.trim_start().trim_start_matches("file: ").to_string()
+    };
+    let files: Vec<String> = ids.iter().map(|id| file_of(id)).collect();
+    assert!(
+        xml.iter().any(|x| x.contains("<Natura>N2.2</Natura>"))
+            && xml.iter().any(|x| x.contains("<Natura>N6.7</Natura>"))
+    );
+    assert!(xml.iter().any(|x| x.contains("<TipoDocumento>TD04</TipoDocumento>")));
+
+    // Sent to SDI by PEC, each with its file attached.
+    let sent = send(&d, &["--all"]).assert().success().get_output().stdout.clone();
+    assert_eq!(String::from_utf8_lossy(&sent).lines().count(), 4);
+    let got = sink.received();
+    assert_eq!(got.len(), 4);
+    for file in &files {
+        let bytes = std::fs::read(d.tmp.path().join("out").join(file)).unwrap();
+        let message = got.iter().find(|m| attachments(&m.data).iter().any(|(n, _)| n == file)).expect("a PEC per file");
+        assert_eq!(attachments(&message.data), [(file.clone(), bytes)]);
+        assert_eq!(
+            (message.mail_from.as_str(), message.rcpt_to.as_slice()),
+            ("fatture@pec.example.it", &["sdi01@pec.fatturapa.it".to_string()][..])
+        );
+    }
+    assert_eq!(d.ok(&["doc", "list", "--sdi", "sent", "--format", "csv"]).lines().count(), 5);
+
+    // SDI answers by PEC: the standard invoice delivered, the reverse-charge one rejected.
+    let rc = receipt_xml("RicevutaConsegna", &files[0], RC_BODY);
+    let ns = receipt_xml("NotificaScarto", &files[2], NS_BODY);
+    let md = maildir(
+        &d,
+        &[
+            ("1.rc", pec_message("posta-certificata", &files[0].replace(".xml", "_RC_001.xml"), &rc, false)),
+            ("2.ns", pec_message("posta-certificata", &files[2].replace(".xml", "_NS_001.xml"), &ns, false)),
+        ],
+    );
+    d.tkt(&["import", "maildir", &md]).assert().success().stdout("");
+    let state = |id: &str| d.ok(&["doc", "show", id]);
+    assert!(state(&standard).contains("delivered"));
+    assert!(state(&reverse).contains("rejected") && state(&reverse).contains("00305"));
+    assert!(state(&warranty).contains("sent") && state(credit.trim()).contains("sent"));
+    refused(&d, &["doc", "send", &reverse, "--dir", "../out"], "correct it and export it again");
+
+    // Corrected — the IBAN tkt adds at export from [company] was an old account's — and sent
+    // again: same number and date, a new file.
+    d.write("tkt.toml", &d.read("tkt.toml").replace("IT60X0542811101000000123456", "IT07X0542811101000000654321"));
+    d.git(&["commit", "-qam", "IBAN corrected"]);
+    let again = export(&d, &[&reverse]);
+    assert!(again[0].contains(&format!("<Numero>{reverse}</Numero>")) && again[0].contains("<Data>2026-11-27</Data>"));
+    assert!(again[0].contains("<ProgressivoInvio>00005</ProgressivoInvio>") && again[0].contains("654321"));
+    validate(&d);
+    send(&d, &[&reverse]).assert().success().stdout(format!("{reverse}\n"));
+    assert_eq!(attachments(&sink.received()[4].data)[0].0, file_of(&reverse));
+    assert!(state(&reverse).contains("sent"));
+    d.tkt(&["check"]).assert().success();
 }

@@ -14,5 +14,6 @@ mod intake;
 mod output;
 mod records;
 mod reports;
+mod smtp;
 mod sync;
 mod ticket;

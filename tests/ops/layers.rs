@@ -8,7 +8,7 @@ use std::path::Path;
 const FLOORS: &[&[&str]] = &[
     &["cli"],
     &["ops"],
-    &["sync", "intake", "print", "report", "einvoice"],
+    &["sync", "intake", "print", "report", "einvoice", "pec"],
     &["desk"],
     &["git"],
     &["rules"],

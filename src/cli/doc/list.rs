@@ -29,8 +29,7 @@ pub struct DocListArgs {
     /// Only invoices with something still due.
     #[arg(long)]
     pub unpaid: bool,
-    /// Only e-invoices in this state: not-exported, exported, delivered, not-deliverable,
-    /// rejected, accepted, refused, terms-expired.
+    /// Only e-invoices in this state (sent: mailed to SDI, no answer yet).
     #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(SdiState::ALL))]
     pub sdi: Option<String>,
     #[command(flatten)]

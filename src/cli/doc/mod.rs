@@ -7,6 +7,7 @@ mod export;
 mod list;
 mod pay;
 mod print;
+mod send;
 mod show;
 
 use chrono::NaiveDate;
@@ -40,6 +41,8 @@ pub enum DocCommand {
     Close(close::DocCloseArgs),
     /// Export invoices and credit notes as FatturaPA XML files for SDI.
     Export(export::DocExportArgs),
+    /// Mail exported e-invoices to SDI from the desk's PEC account.
+    Send(send::DocSendArgs),
 }
 
 pub fn run(ctx: &Ctx, cmd: DocCommand) -> Result<()> {
@@ -52,6 +55,7 @@ pub fn run(ctx: &Ctx, cmd: DocCommand) -> Result<()> {
         DocCommand::Refund(a) => pay::cmd_doc_refund(ctx, a),
         DocCommand::Close(a) => close::cmd_doc_close(ctx, a),
         DocCommand::Export(a) => export::cmd_doc_export(ctx, a),
+        DocCommand::Send(a) => send::cmd_doc_send(ctx, a),
     }
 }
 

@@ -1,12 +1,12 @@
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::Args;
 
-use crate::desk::Desk;
 use crate::files::write_atomic;
-use crate::ops::documents::render_document;
+use crate::ops::documents::{check_print_output, render_document};
+use crate::ops::einvoice::render_xml_view;
 use crate::print::PrintFormat;
-use crate::{Error, Result};
+use crate::Result;
 
 use super::super::Ctx;
 
@@ -20,50 +20,29 @@ pub struct DocPrintArgs {
     /// never a file inside the desk.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Print the exported e-invoice as the buyer's viewer shows it, read from its file in
+    /// DIR (the export folder; the current one when no DIR), or FILE.
+    #[arg(long, value_name = "DIR|FILE", num_args = 0..=1, default_missing_value = ".")]
+    pub from_xml: Option<PathBuf>,
 }
 
 pub fn cmd_doc_print(ctx: &Ctx, args: DocPrintArgs) -> Result<()> {
     let desk = ctx.open_desk()?;
     let output = args.output.map(|p| ctx.cwd().join(p));
     if let Some(path) = &output {
-        check_output(&desk, path, args.format)?;
+        check_print_output(&desk, path, args.format)?;
     }
     let doc = desk.load_doc(&args.id)?;
-    let page = render_document(&desk, &doc, args.format)?;
+    let page = match &args.from_xml {
+        Some(from) => render_xml_view(&doc, &ctx.cwd().join(from), args.format == PrintFormat::Html)?,
+        None => render_document(&desk, &doc, args.format)?,
+    };
     match output {
         Some(path) => {
             write_atomic(&path, page.as_bytes())?;
             ctx.say(format!("{}: printed to {}", doc.id, path.display()));
         }
         None => ctx.print_text(&page)?,
-    }
-    Ok(())
-}
-
-/// Refuses a file name whose extension promises another format (`-o x.pdf` would hold
-/// text), and any existing file inside the desk (a record, `tkt.toml`, an attachment).
-fn check_output(desk: &Desk, path: &Path, format: PrintFormat) -> Result<()> {
-    if let Some(ext) = path.extension().map(|e| e.to_string_lossy().to_lowercase()) {
-        let allowed = format.file_extensions();
-        if !allowed.contains(&ext.as_str()) {
-            return Err(Error::usage(format!(
-                "--output {}: a .{ext} file cannot hold a {} page (use .{})",
-                path.display(),
-                format!("{format:?}").to_lowercase(),
-                allowed[0]
-            ))
-            .with_hint("tkt prints text or HTML (-f html); print the HTML page to PDF from a browser"));
-        }
-    }
-    // Resolved through links, so a link outside that points in is caught too.
-    let real = |p: &Path| std::fs::canonicalize(p).ok();
-    let inside = |p: &Path| real(desk.root()).zip(real(p)).is_some_and(|(root, p)| p.starts_with(root));
-    if std::fs::symlink_metadata(path).is_ok() && inside(path) {
-        return Err(Error::refused(format!(
-            "--output {}: the file is inside the desk; tkt does not overwrite it",
-            path.display()
-        ))
-        .with_hint("write the page outside the desk, or to a new file"));
     }
     Ok(())
 }

@@ -1,0 +1,206 @@
+//! Sending exported e-invoices to SDI by PEC: which documents, the files as they were
+//! exported, the account from `[pec]` and credentials from outside the desk, and the record
+//! of each message sent.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::model::{DocKind, Document, PecTls, SDI_PEC};
+use crate::pec::{Account, Letter, Server};
+use crate::{Error, Result};
+
+use super::einvoice::{entry_of, exported_xml, sdi_state, sent_file, SdiState, Selection, EINVOICE};
+use super::Env;
+
+/// Credentials and trust that never live in the desk, as the command line found them
+/// (`TKT_PEC_USER`, `TKT_PEC_PASSWORD`, `TKT_PEC_CREDENTIALS`, `TKT_PEC_CA_FILE`).
+#[derive(Debug, Clone, Default)]
+pub struct PecSecrets {
+    pub user: Option<String>,
+    pub password: Option<String>,
+    /// A TOML file outside the desk with `user` and `password`.
+    pub credentials_file: Option<PathBuf>,
+    pub ca_file: Option<PathBuf>,
+}
+
+impl PecSecrets {
+    /// The secrets from the variables `var` looks up; relative paths start at `cwd`.
+    pub fn from_vars(var: impl Fn(&str) -> Option<String>, cwd: &Path) -> PecSecrets {
+        PecSecrets {
+            user: var("TKT_PEC_USER"),
+            password: var("TKT_PEC_PASSWORD"),
+            credentials_file: var("TKT_PEC_CREDENTIALS").map(|f| cwd.join(f)),
+            ca_file: var("TKT_PEC_CA_FILE").map(|f| cwd.join(f)),
+        }
+    }
+}
+
+/// One e-invoice sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sent {
+    pub id: String,
+    pub file: String,
+    pub message_id: String,
+}
+
+/// Mails the exported files of the selected documents (from `dir`, where they were
+/// exported) to SDI; with no ids, every exported one of the period not sent yet. Everything
+/// is checked before the first message goes; the messages that went are recorded even when
+/// a later one fails (they cannot be called back), and the failure is returned.
+pub fn send(env: &Env, what: &Selection, dir: &Path, secrets: &PecSecrets) -> Result<Vec<Sent>> {
+    let _lock = env.lock()?;
+    let desk = &env.desk;
+    let chosen: Vec<Document> = if what.ids.is_empty() {
+        let all = desk.documents(&[DocKind::Invoice, DocKind::CreditNote])?;
+        all.into_iter()
+            .filter(|d| sdi_state(d) == SdiState::Exported)
+            .filter(|d| what.since.is_none_or(|s| d.date >= s) && what.until.is_none_or(|u| d.date <= u))
+            .collect()
+    } else {
+        let mut chosen = Vec::new();
+        for id in &what.ids {
+            let doc = desk.load_doc(id)?;
+            refuse_to_send(&doc)?;
+            chosen.push(doc);
+        }
+        chosen
+    };
+    if chosen.is_empty() {
+        env.say("nothing to send: every exported e-invoice was sent");
+        return Ok(vec![]);
+    }
+    let mut files = Vec::new();
+    for doc in &chosen {
+        files.push(exported_xml(doc, dir)?);
+    }
+    let (account, from, to) = account(env, secrets)?;
+    let server = Server::new(&account)?;
+    let domain = from.rsplit_once('@').map_or("localhost", |(_, d)| d).to_string();
+    let mut sent = Vec::new();
+    let mut failure = None;
+    for (doc, (name, bytes)) in chosen.iter().zip(files) {
+        let stem = name.trim_end_matches(".xml");
+        let letter = Letter {
+            from: from.clone(),
+            to: to.clone(),
+            subject: format!("Invio file {name}"),
+            body: format!("Fattura elettronica {} del {}: file {name} in allegato.\r\n", doc.id, doc.date),
+            message_id: format!("{stem}.{}@{domain}", env.now.format("%Y%m%dT%H%M%S")),
+            file_name: name.clone(),
+            file: bytes,
+            date: env.now,
+        };
+        match server.send(&letter) {
+            Ok(()) => sent.push((doc, Sent { id: doc.id.clone(), file: name, message_id: letter.message_id })),
+            Err(e) => {
+                failure = Some(e);
+                break;
+            }
+        }
+    }
+    if !sent.is_empty() {
+        let mut paths = Vec::new();
+        for (doc, s) in &sent {
+            let mut marked = (*doc).clone();
+            let mut entry = entry_of(&marked);
+            let mut list = entry.get("sent").and_then(|l| l.as_sequence()).cloned().unwrap_or_default();
+            let mut record = serde_yaml::Mapping::new();
+            record.insert("file".into(), s.file.as_str().into());
+            record.insert("at".into(), env.now.to_rfc3339().into());
+            record.insert("to".into(), to.as_str().into());
+            record.insert("message_id".into(), s.message_id.as_str().into());
+            list.push(record.into());
+            entry.insert("sent".into(), list.into());
+            marked.extra.insert(EINVOICE.into(), entry.into());
+            paths.push(desk.write(&marked)?);
+        }
+        let ids: Vec<&str> = sent.iter().map(|(_, s)| s.id.as_str()).collect();
+        env.commit(&paths, &format!("{}: sent to SDI by PEC ({to})", ids.join(", ")))?;
+    }
+    match failure {
+        Some(e) if sent.is_empty() => Err(e),
+        Some(e) => {
+            let ids: Vec<&str> = sent.iter().map(|(_, s)| s.id.as_str()).collect();
+            Err(Error::busy(format!("{}; sent and recorded before it: {}", e.message, ids.join(", "))))
+        }
+        None => Ok(sent.into_iter().map(|(_, s)| s).collect()),
+    }
+}
+
+/// Refuses a document that is no e-invoice, not exported, or whose current file went
+/// already (a rejected one is exported again first, then sent).
+fn refuse_to_send(doc: &Document) -> Result<()> {
+    let id = &doc.id;
+    if !matches!(doc.kind, DocKind::Invoice | DocKind::CreditNote) {
+        return Err(Error::refused(format!("{id} is a {}: only invoices and credit notes are e-invoices", doc.kind)));
+    }
+    let export_hint = format!("export it first: tkt doc export {id} --dir DIR, then tkt doc send {id} --dir DIR");
+    match sdi_state(doc) {
+        SdiState::NotExported => {
+            Err(Error::refused(format!("{id} has not been exported yet: there is no file to send"))
+                .with_hint(export_hint))
+        }
+        SdiState::Exported => Ok(()),
+        SdiState::Rejected { .. } => Err(Error::refused(format!(
+            "{id}: SDI rejected {}; correct it and export it again before sending",
+            sent_file(doc).unwrap_or_default()
+        ))
+        .with_hint(format!("tkt doc export {id} --dir DIR  (same number and date, a new file)"))),
+        state => Err(Error::refused(format!(
+            "{id}: {} was sent already ({}); SDI refuses a duplicate",
+            sent_file(doc).unwrap_or_default(),
+            state.as_str()
+        ))),
+    }
+}
+
+/// The account, the sender and SDI's address: `[pec]` and the secrets, checked.
+fn account(env: &Env, secrets: &PecSecrets) -> Result<(Account, String, String)> {
+    let desk = &env.desk;
+    let pec = &desk.config.pec;
+    let host = pec.host.clone().filter(|h| !h.trim().is_empty()).ok_or_else(|| {
+        Error::refused("tkt.toml [pec] host: missing; it is your PEC provider's SMTP server (e.g. smtps.pec.aruba.it)")
+    })?;
+    let from = pec.from.clone().or_else(|| desk.config.company.pec.clone()).ok_or_else(|| {
+        Error::refused("tkt.toml [pec] from: missing; it is the desk's PEC address (or set [company] pec)")
+    })?;
+    let to = pec.sdi_address.clone().unwrap_or_else(|| SDI_PEC.to_string());
+    let file = match &secrets.credentials_file {
+        Some(path) => Some(credentials_file(desk.root(), path)?),
+        None => None,
+    };
+    let user = secrets.user.clone().or_else(|| file.as_ref().and_then(|f| f.user.clone())).unwrap_or(from.clone());
+    let password = secrets.password.clone().or_else(|| file.and_then(|f| f.password)).ok_or_else(|| {
+        Error::refused("no PEC password: set TKT_PEC_PASSWORD (and TKT_PEC_USER), or TKT_PEC_CREDENTIALS to a file outside the desk")
+    })?;
+    let ca = secrets.ca_file.clone().or_else(|| pec.ca_file.as_ref().map(|f| desk.root().join(f)));
+    let ca_pem = ca.map(|f| std::fs::read(&f).map_err(|e| Error::io(&f, e))).transpose()?;
+    let port = pec.port.unwrap_or(match pec.tls {
+        PecTls::Implicit => 465,
+        PecTls::Starttls => 587,
+    });
+    Ok((Account { host, port, tls: pec.tls, user, password, ca_pem }, from, to))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CredentialsFile {
+    user: Option<String>,
+    password: Option<String>,
+}
+
+/// Reads the credentials file, refusing one inside the desk (it would be committed).
+fn credentials_file(root: &Path, path: &Path) -> Result<CredentialsFile> {
+    let real = |p: &Path| std::fs::canonicalize(p).map_err(|e| Error::io(p, e));
+    if real(path)?.starts_with(real(root)?) {
+        return Err(Error::refused(format!(
+            "TKT_PEC_CREDENTIALS={}: the file is inside the desk, which is committed and shared; keep it outside",
+            path.display()
+        )));
+    }
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    toml::from_str(&text).map_err(|e| {
+        Error::refused(format!("{}: {} (expected user = \"…\" and password = \"…\")", path.display(), e.message()))
+    })
+}
