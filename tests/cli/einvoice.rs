@@ -549,6 +549,7 @@ fn four_documents_go_from_issue_to_sdi_and_back_through_pec() {
     assert!(state(&standard).contains("delivered"));
     assert!(state(&reverse).contains("rejected") && state(&reverse).contains("00305"));
     assert!(state(&warranty).contains("sent") && state(credit.trim()).contains("sent"));
+    assert_eq!(d.ok(&["doc", "list", "--sdi", "pending", "--format", "csv"]).lines().count(), 3, "two await SDI");
     refused(&d, &["doc", "send", &reverse, "--dir", "../out"], "correct it and export it again");
 
     // Corrected — the IBAN tkt adds at export from [company] was an old account's — and sent
