@@ -1418,7 +1418,7 @@ _tkt() {
                     return 0
                     ;;
                 --sdi)
-                    COMPREPLY=($(compgen -W "not-exported exported sent delivered not-deliverable rejected accepted refused terms-expired" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "not-exported exported sent pending delivered not-deliverable rejected accepted refused terms-expired" -- "${cur}"))
                     return 0
                     ;;
                 --format)

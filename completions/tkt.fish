@@ -700,9 +700,10 @@ complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_
 complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from list" -l customer -d 'Only documents of this customer' -r
 complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from list" -l since -d 'Only documents dated on or after this day' -r
 complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from list" -l until -d 'Only documents dated on or before this day' -r
-complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from list" -l sdi -d 'Only e-invoices in this state (sent: mailed to SDI, no answer yet)' -r -f -a "not-exported\t''
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from list" -l sdi -d 'Only e-invoices in this state (pending: exported or sent, SDI has not answered)' -r -f -a "not-exported\t''
 exported\t''
 sent\t''
+pending\t''
 delivered\t''
 not-deliverable\t''
 rejected\t''

@@ -224,10 +224,18 @@ impl SdiState {
         }
     }
 
-    pub const ALL: [&'static str; 9] = [
+    /// Whether the state passes a `doc list --sdi` filter: a state's word, or `pending`
+    /// (exported or sent, SDI has not answered).
+    pub fn is(&self, filter: &str) -> bool {
+        self.as_str() == filter || (filter == "pending" && matches!(self, SdiState::Exported | SdiState::Sent))
+    }
+
+    /// The filters of `doc list --sdi`.
+    pub const FILTERS: [&'static str; 10] = [
         "not-exported",
         "exported",
         "sent",
+        "pending",
         "delivered",
         "not-deliverable",
         "rejected",

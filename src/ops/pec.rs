@@ -167,7 +167,7 @@ fn account(env: &Env, secrets: &PecSecrets) -> Result<(Account, String, String)>
     })?;
     let to = pec.sdi_address.clone().unwrap_or_else(|| SDI_PEC.to_string());
     let file = match &secrets.credentials_file {
-        Some(path) => Some(credentials_file(desk.root(), path)?),
+        Some(path) => Some(credentials_file(env, path)?),
         None => None,
     };
     let user = secrets.user.clone().or_else(|| file.as_ref().and_then(|f| f.user.clone())).unwrap_or(from.clone());
@@ -190,14 +190,23 @@ struct CredentialsFile {
     password: Option<String>,
 }
 
-/// Reads the credentials file, refusing one inside the desk (it would be committed).
-fn credentials_file(root: &Path, path: &Path) -> Result<CredentialsFile> {
+/// Reads the credentials file, refusing one inside the desk (it would be committed) and
+/// warning when others may read it.
+fn credentials_file(env: &Env, path: &Path) -> Result<CredentialsFile> {
     let real = |p: &Path| std::fs::canonicalize(p).map_err(|e| Error::io(p, e));
-    if real(path)?.starts_with(real(root)?) {
+    if real(path)?.starts_with(real(env.desk.root())?) {
         return Err(Error::refused(format!(
             "TKT_PEC_CREDENTIALS={}: the file is inside the desk, which is committed and shared; keep it outside",
             path.display()
         )));
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path).map_err(|e| Error::io(path, e))?.permissions().mode();
+        if mode & 0o077 != 0 {
+            env.warn(format!("{}: others can read your PEC password (chmod 600 it)", path.display()));
+        }
     }
     let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
     toml::from_str(&text).map_err(|e| {

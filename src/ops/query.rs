@@ -360,7 +360,7 @@ pub fn list_documents(desk: &Desk, q: &DocQuery) -> Result<(Vec<Document>, HashM
                 && q.until.is_none_or(|u| d.date <= u)
                 && (!q.unpaid || due(d).0.is_sign_positive() && !due(d).0.is_zero())
                 && q.sdi.as_deref().is_none_or(|state| {
-                    matches!(d.kind, DocKind::Invoice | DocKind::CreditNote) && sdi_state(d).as_str() == state
+                    matches!(d.kind, DocKind::Invoice | DocKind::CreditNote) && sdi_state(d).is(state)
                 })
         })
         .collect();

@@ -270,6 +270,8 @@ fn doc_send_mails_the_exported_file_to_sdi_by_pec_once() {
     export(&d, &[&other]);
     let creds = "user = \"casella@pec.example.it\"\npassword = \"segreta\"\n";
     std::fs::write(d.tmp.path().join("pec.toml"), creds).unwrap();
+    let readable = std::os::unix::fs::PermissionsExt::from_mode(0o644);
+    std::fs::set_permissions(d.tmp.path().join("pec.toml"), readable).unwrap();
     d.write("pec.toml", creds);
     let mut inside = d.tkt(&["doc", "send", "--all", "--dir", "../out"]);
     inside.env("TKT_PEC_CREDENTIALS", "pec.toml").env("TKT_PEC_CA_FILE", d.tmp.path().join("ca.pem"));
@@ -279,7 +281,7 @@ fn doc_send_mails_the_exported_file_to_sdi_by_pec_once() {
     outside
         .env("TKT_PEC_CREDENTIALS", d.tmp.path().join("pec.toml"))
         .env("TKT_PEC_CA_FILE", d.tmp.path().join("ca.pem"));
-    outside.assert().success().stdout(format!("{other}\n"));
+    outside.assert().success().stdout(format!("{other}\n")).stderr(predicate::str::contains("chmod 600"));
     assert_eq!(sink.received()[1].login, Some(("casella@pec.example.it".to_string(), "segreta".to_string())));
 }
 
@@ -547,6 +549,7 @@ fn four_documents_go_from_issue_to_sdi_and_back_through_pec() {
     assert!(state(&standard).contains("delivered"));
     assert!(state(&reverse).contains("rejected") && state(&reverse).contains("00305"));
     assert!(state(&warranty).contains("sent") && state(credit.trim()).contains("sent"));
+    assert_eq!(d.ok(&["doc", "list", "--sdi", "pending", "--format", "csv"]).lines().count(), 3, "two await SDI");
     refused(&d, &["doc", "send", &reverse, "--dir", "../out"], "correct it and export it again");
 
     // Corrected — the IBAN tkt adds at export from [company] was an old account's — and sent

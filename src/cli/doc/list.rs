@@ -29,8 +29,8 @@ pub struct DocListArgs {
     /// Only invoices with something still due.
     #[arg(long)]
     pub unpaid: bool,
-    /// Only e-invoices in this state (sent: mailed to SDI, no answer yet).
-    #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(SdiState::ALL))]
+    /// Only e-invoices in this state (pending: exported or sent, SDI has not answered).
+    #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(SdiState::FILTERS))]
     pub sdi: Option<String>,
     #[command(flatten)]
     pub format: FormatArg,
