@@ -63,8 +63,10 @@ fn examples(readme: &str) -> Vec<Example> {
             } else if !(line.trim().is_empty() || line.starts_with('#')) {
                 out.push(Example { line: j + 1, command: line.to_string(), shown: vec![] });
                 continued = line.trim_end().ends_with('\\');
-                heredoc = line.split_once("<<").map(|(_, rest)| {
-                    rest.split_whitespace().next().unwrap_or_default().trim_matches(['\'', '"']).to_string()
+                // `<<WORD`, `<<'WORD'` or `<<-WORD` opens a here-document; `<<<` does not.
+                heredoc = line.split_once("<<").filter(|(_, rest)| !rest.starts_with('<')).map(|(_, rest)| {
+                    let word = rest.trim_start_matches('-').split_whitespace().next().unwrap_or_default();
+                    word.trim_matches(['\'', '"']).to_string()
                 });
             }
         }
@@ -154,11 +156,11 @@ fn the_readme_examples_run_and_show_what_they_print() {
 #[test]
 fn the_parser_finds_commands_output_and_markers() {
     let readme =
-        "## A five-minute tour\n```sh\ntkt a \\\n  --b   # c\n#   out\n# a comment\ncat <<'EOF'\n```\nEOF\n```\n\
+        "## A five-minute tour\n```sh\ntkt a \\\n  --b   # c\n#   out\n# a comment\ncat <<'EOF'\n```\nEOF\ncat <<< x\n```\n\
                   ```sh no-run\ntkt skipped\n```\n## Install\n```sh\ntkt elsewhere\n```\n";
     let found = examples(readme);
     let commands: Vec<&str> = found.iter().map(|e| e.command.as_str()).collect();
-    assert_eq!(commands, ["tkt a \\\n  --b   # c", "cat <<'EOF'\n```\nEOF"]);
+    assert_eq!(commands, ["tkt a \\\n  --b   # c", "cat <<'EOF'\n```\nEOF", "cat <<< x"]);
     assert_eq!(found[0].shown, ["out"]);
     assert_eq!(found[0].line, 3);
 }
