@@ -159,7 +159,11 @@ fn an_invoice_is_paid_in_part_credited_in_part_and_refunded() {
     // 2 h × 45.00 + 185.00 = 275.00; VAT 22% = 60.50; total 335.50.
     assert_eq!(
         inv["totals"],
-        serde_json::json!({"net": "275.00", "vat": [{"rate": 22, "taxable": "275.00", "tax": "60.50"}], "total": "335.50"})
+        serde_json::json!({
+            "net": "275.00",
+            "vat": [{"rate": 22, "nature": null, "note": null, "taxable": "275.00", "tax": "60.50"}],
+            "total": "335.50"
+        })
     );
     assert_eq!(
         inv["payment"],
@@ -541,6 +545,10 @@ fn every_field_a_document_can_hold_is_written_null_when_empty() {
     for line in ["km: null", "travel_hours: null", "start: null", "materials: []", "signed_by: null"] {
         assert!(work.contains(&format!("\n{line}\n")), "work report lacks {line}:\n{work}");
     }
+    // So does each line of an invoice (the VAT rows of its totals: see the paid invoice's test).
+    d.ok(&["ticket", "invoice", "T-2026-0001"]);
+    let invoice = d.read("documents/invoice/2026/INV-2026-0001.yaml");
+    assert!(invoice.contains("\n  discount_pct: null\n") && invoice.contains("\nstamp_duty: null\n"), "{invoice}");
     // Fields of other kinds are not written, and the files read back unchanged.
     assert!(!work.contains("carrier") && !ddt_out.contains("km:"), "{work}\n{ddt_out}");
     d.tkt(&["check"]).assert().success();
