@@ -4673,7 +4673,7 @@ _tkt() {
             return 0
             ;;
         tkt__subcmd__ticket__subcmd__list)
-            opts="-r -n -f -C -q -h -V --state --open --closed --replied --customer --assignee --priority --item --serial --warranty --since --until --text --where --sort --reverse --limit --format --desk --quiet --help --version"
+            opts="-r -n -f -C -q -h -V --state --open --closed --replied --overdue --customer --assignee --priority --item --serial --warranty --since --until --text --where --sort --reverse --limit --format --desk --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -118,6 +118,7 @@ complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcomma
 complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from list" -l open -d 'Only tickets in a state that is not closed'
 complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from list" -l closed -d 'Only tickets in a closed state'
 complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from list" -l replied -d 'Only closed tickets that received an e-mail after they were closed (a reply after close, see `[intake] reopen` in tkt.toml)'
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from list" -l overdue -d 'Only open tickets past their due day (due before today)'
 complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from list" -s r -l reverse -d 'Reverse the order'
 complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
 complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'

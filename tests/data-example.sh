@@ -2,13 +2,14 @@
 # Rebuilds data-example/ through the real tkt commands, back-filled with TKT_NOW, so the
 # example desk is exactly what tkt writes. Run from the repository:
 #   cargo build && bash tests/data-example.sh && touch src/desk/init.rs && cargo test
+# It also writes src/desk/example-history.fast-export, the history of those commands.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 T=$repo/target/debug/tkt
 MAIL=$repo/tests/intake/mail
 D=$(mktemp -d)/desk
 trap 'rm -rf "$(dirname "$D")"' EXIT
-export GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1 TKT_USER=giulia TKT_NOW=2026-01-02T08:30:00+01:00
+export GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1 TKT_USER=giulia TKT_EMAIL=giulia@termoclimabianchi.example TKT_NOW=2026-01-02T08:30:00+01:00
 $T -q init $D
 cd $D
 cat > tkt.toml <<'TOML'
@@ -54,6 +55,9 @@ help = "Come accedere all'impianto (chiavi, orari, portineria)"
 type = "int"
 help = "Piano dell'edificio dove si trova l'impianto"
 TOML
+# Edited by hand, so committed by hand, as the README says.
+GIT_AUTHOR_DATE=$TKT_NOW GIT_COMMITTER_DATE=$TKT_NOW git -c user.name=giulia -c user.email=giulia@termoclimabianchi.example \
+  commit -q -m "tkt.toml: Termoclima Bianchi S.r.l., billing, custom fields" tkt.toml
 # Italian catalog: create the new states, make nuovo initial, delete the English ones.
 st() { $T -q state create "$@" >/dev/null; }
 st nuovo --name "Nuovo" --description "Ricevuto, da valutare" --initial --order 10
@@ -120,7 +124,7 @@ tk() { $T -q ticket "$@" >/dev/null; }
 dc() { $T -q doc "$@" >/dev/null; }
 mv() { $T -q ticket transition "$@"; }
 note() { $T -q ticket note "$@"; }
-as() { export TKT_USER="$1"; }
+as() { export TKT_USER="$1" TKT_EMAIL="$1@termoclimabianchi.example"; }
 
 as giulia; now 2026-01-12 09:10
 t1=$(new --serial CV35-190032 --title "Caldaia in blocco, hotel senza acqua calda" --priority urgent --problem "Blocco F28 ripetuto, acqua calda assente nelle camere." --set contratto=completo --set piano=-1)
@@ -241,10 +245,17 @@ as giulia; now 2026-11-27 08:20
 $T -q request create --channel phone --customer C-0001 --contact-name "Amm. Colombo" --contact-phone "+39 030 2233445" --subject "Controllo annuale caldaie condominio" --body "Chiede di fissare il controllo fumi di gennaio." >/dev/null
 now 2026-11-27 09:05; $T -q import email "$MAIL/apple_mail_attachment.eml" >/dev/null
 now 2026-11-27 09:40; $T -q import email "$MAIL/latin1_unknown_sender.eml" >/dev/null
-cp -r "$repo/data-example/web" "$D/web" 2>/dev/null || true
+
+# The history tkt init --example replays: every commit above, dated when its command ran,
+# and the tag of the third quarter (the last commit on or before 30 September).
+git tag 2026-Q3 "$(git rev-list -1 --before=2026-09-30T23:59:59+01:00 HEAD)"
+git fast-export --all > "$repo/src/desk/example-history.fast-export"
+# Files that are not records: the support form, and the sample message and post the
+# README imports.
+for extra in web examples; do cp -r "$repo/data-example/$extra" "$D/$extra" 2>/dev/null || true; done
 
 $T check
 rm -rf "$repo/data-example"
 mkdir "$repo/data-example"
-(cd "$D" && tar cf - --exclude=.git --exclude=.tkt .) | (cd "$repo/data-example" && tar xf -)
+(cd "$D" && tar cf - --exclude=.git --exclude=.tkt --exclude=./.gitattributes .) | (cd "$repo/data-example" && tar xf -)
 echo "data-example/ rebuilt: $(git -C "$D" rev-list --count HEAD) commits replayed"

@@ -18,7 +18,9 @@ use super::{parse_date, Ctx, FormatArg};
   tkt report hours --group-by month --format csv > ore.csv
   tkt report billing --group-by customer --format json | jq '.[] | {customer, due}'
   tkt report receivables
-  tkt report equipment --within 60")]
+  tkt report warranty --since 2026-01-01 --item CALD-24K
+  tkt report equipment --within 60
+  tkt report aging --as-of 2026-09-30")]
 pub struct ReportArgs {
     /// Which report.
     #[arg(value_enum)]

@@ -13,6 +13,11 @@ use crate::{Error, Result};
 /// `data-example/`, built into the binary so `tkt init --example` works after install.
 static EXAMPLE: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/data-example");
 
+/// The commits that made `data-example/` (`git fast-export` of the desk that
+/// `tests/data-example.sh` builds), each dated when its command ran, with the tag
+/// `2026-Q3`: `tkt init --example` replays them, so `--as-of` has a year to look at.
+static EXAMPLE_HISTORY: &[u8] = include_bytes!("example-history.fast-export");
+
 pub struct InitOptions {
     pub example: bool,
 }
@@ -40,7 +45,16 @@ pub fn init_desk(dir: &Path, opts: &InitOptions) -> Result<Initialised> {
     let gitignore = dir.join(".gitignore");
     let old_gitignore = std::fs::read_to_string(&gitignore).ok();
     let mut files = Vec::new();
-    let result = write_desk(dir, opts, old_gitignore.as_deref(), &mut files);
+    let result = write_desk(dir, opts, old_gitignore.as_deref(), &mut files).and_then(|desk| {
+        // In a repository with no commit yet, the example comes with its year of history;
+        // the caller's commit then adds what the history lacks (web/, examples/).
+        if let Some(repo) = desk.repo().filter(|r| opts.example && !r.has_commits()) {
+            if let Some(last) = repo.replay_history(EXAMPLE_HISTORY)? {
+                files.extend(repo.desk_files_at(&last.to_string())?.into_iter().map(|(p, _)| p));
+            }
+        }
+        Ok(desk)
+    });
     if result.is_err() {
         // Leave the folder as it was: remove what this init wrote.
         for f in &files {

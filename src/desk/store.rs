@@ -126,8 +126,10 @@ pub fn yaml_error(shown: &Path, e: &serde_yaml::Error) -> Error {
 /// Serialises a record as the YAML stored on disk, refusing one the reader would refuse
 /// (over [`MAX_RECORD_BYTES`]): whatever tkt writes, it can read.
 pub fn to_yaml<T: Record>(record: &T) -> Result<String> {
-    let text =
-        serde_yaml::to_string(record).map_err(|e| Error::failure(format!("cannot serialise {}: {e}", record.id())))?;
+    let text = record
+        .to_mapping()
+        .and_then(|value| serde_yaml::to_string(&value))
+        .map_err(|e| Error::failure(format!("cannot serialise {}: {e}", record.id())))?;
     if text.len() as u64 > MAX_RECORD_BYTES {
         return Err(Error::refused(format!(
             "{}: the record would be {} bytes, over the {MAX_RECORD_BYTES} bytes a record may hold; nothing was written",

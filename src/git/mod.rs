@@ -1,6 +1,7 @@
 //! The only module that touches git: finding the repository around a desk, committing
 //! exactly the files a command changed, and reading a file's history.
 
+mod history;
 #[cfg(unix)]
 mod index;
 mod ledger;
@@ -77,12 +78,27 @@ impl Repo {
         Repo::discover(dir)?.ok_or_else(|| Error::failure(format!("{}: git init failed", dir.display())))
     }
 
+    /// Whether the current branch has a commit yet.
+    pub fn has_commits(&self) -> bool {
+        self.repo.head().is_ok()
+    }
+
     /// `user.name` and `user.email` from the repository's git config.
     pub fn configured_user(&self) -> (Option<String>, Option<String>) {
         let Ok(config) = self.repo.config() else {
             return (None, None);
         };
         (config.get_string("user.name").ok(), config.get_string("user.email").ok())
+    }
+
+    /// Whether a desk file is not as HEAD has it: changed (staged or not) or never
+    /// committed. A file git ignores, or that is missing and never was, is not.
+    pub fn is_uncommitted(&self, desk_path: &Path) -> Result<bool> {
+        match self.repo.status_file(&self.repo_path(desk_path)) {
+            Ok(s) => Ok(!(s.is_empty() || s.contains(git2::Status::IGNORED))),
+            Err(e) if e.code() == git2::ErrorCode::NotFound => Ok(false),
+            Err(e) => Err(e.into()),
+        }
     }
 
     fn repo_path(&self, desk_path: &Path) -> PathBuf {
@@ -106,7 +122,9 @@ impl Repo {
         let workdir = repo.workdir().expect("discover keeps work-tree repositories only");
         let mut update = TreeUpdateBuilder::new();
         let mut staged = Vec::with_capacity(desk_paths.len());
-        for p in desk_paths {
+        // A path named twice is committed once.
+        let mut seen = std::collections::HashSet::new();
+        for p in desk_paths.iter().filter(|p| seen.insert(*p)) {
             let rel = self.repo_path(p);
             let abs = workdir.join(&rel);
             let path = git_path(&rel)?;

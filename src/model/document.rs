@@ -238,20 +238,20 @@ pub struct Line {
     pub qty: Rate,
     #[serde(default)]
     pub unit: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub unit_price: Option<Money>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub discount_pct: Option<Rate>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub vat_rate: Option<Rate>,
     /// Natura IVA for lines without VAT (N2.2: outside the scope, warranty work).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub vat_nature: Option<String>,
     /// The legal wording of a line without VAT or at a reduced rate, with its reference
     /// (see the README's Rules); printed, and the riferimento normativo of an e-invoice.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub vat_note: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub serial: Option<String>,
     #[serde(flatten)]
     pub extra: Mapping,
@@ -262,10 +262,10 @@ pub struct Line {
 pub struct Material {
     pub item: String,
     /// The item's description at the time of the report, printed beside its code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub description: Option<String>,
     pub qty: Rate,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub serial: Option<String>,
 }
 
@@ -281,9 +281,9 @@ pub struct Totals {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct VatLine {
     pub rate: Rate,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub nature: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub note: Option<String>,
     pub taxable: Money,
     pub tax: Money,
@@ -322,6 +322,13 @@ impl Record for Document {
     fn kind(&self) -> Kind {
         Kind::Document(self.kind)
     }
+    fn to_mapping(&self) -> Result<serde_yaml::Value, serde_yaml::Error> {
+        let mut value = serde_yaml::to_value(self)?;
+        if let serde_yaml::Value::Mapping(map) = &mut value {
+            *map = with_kind_fields(std::mem::take(map), self.kind);
+        }
+        Ok(value)
+    }
     fn links(&self) -> Vec<String> {
         [&self.ticket, &self.invoice, &self.credit_note, &self.ddt_in]
             .into_iter()
@@ -330,6 +337,136 @@ impl Record for Document {
             .cloned()
             .collect()
     }
+}
+
+/// Every field of a document, in the order they are written.
+const FIELD_ORDER: &[&str] = &[
+    "id",
+    "kind",
+    "date",
+    "ticket",
+    "customer",
+    "series",
+    "created_by",
+    "created_at",
+    "seller",
+    "buyer",
+    "lines",
+    "totals",
+    "notes",
+    "reason",
+    "purpose",
+    "ddt_in",
+    "transport_by",
+    "carrier",
+    "carrier_address",
+    "carrier_vat_number",
+    "packages",
+    "weight",
+    "appearance",
+    "transport_start",
+    "their_ddt",
+    "their_ddt_date",
+    "technician",
+    "start",
+    "end",
+    "hours",
+    "travel_hours",
+    "km",
+    "activities",
+    "materials",
+    "outcome",
+    "signed_by",
+    "warranty",
+    "sources",
+    "payment",
+    "ddts",
+    "stamp_duty",
+    "withholding",
+    "invoice",
+    "invoice_date",
+    "credit_note",
+    "amount",
+    "method",
+    "reference",
+    "title",
+    "budget_hours",
+    "budget_amount",
+    "delivery_date",
+    "status",
+];
+
+/// The list fields, written `[]` when empty.
+const LIST_FIELDS: &[&str] = &["activities", "materials", "sources", "ddts"];
+
+const TRANSPORT: &[&str] = &[
+    "transport_by",
+    "carrier",
+    "carrier_address",
+    "carrier_vat_number",
+    "packages",
+    "weight",
+    "appearance",
+    "transport_start",
+];
+
+/// The fields a document of `kind` can hold beyond the common ones: each is written,
+/// empty or not, so its file shows what it can hold.
+pub fn kind_fields(kind: DocKind) -> Vec<&'static str> {
+    let own: &[&str] = match kind {
+        DocKind::DdtIn => &["seller", "buyer", "reason", "their_ddt", "their_ddt_date"],
+        DocKind::DdtOut => &["seller", "buyer", "purpose", "ddt_in"],
+        DocKind::WorkReport => &[
+            "technician",
+            "start",
+            "end",
+            "hours",
+            "travel_hours",
+            "km",
+            "activities",
+            "materials",
+            "outcome",
+            "signed_by",
+        ],
+        DocKind::Invoice => {
+            &["seller", "buyer", "totals", "warranty", "sources", "payment", "ddts", "stamp_duty", "withholding"]
+        }
+        DocKind::CreditNote => {
+            &["seller", "buyer", "totals", "reason", "invoice", "invoice_date", "stamp_duty", "withholding"]
+        }
+        DocKind::JobOrder => &["title", "budget_hours", "budget_amount", "status"],
+        DocKind::SalesOrder => &["totals", "delivery_date", "status"],
+        DocKind::Payment => &["invoice", "amount", "method", "reference"],
+        DocKind::Refund => &["credit_note", "amount", "method", "reference"],
+    };
+    let transport: &[&str] = if matches!(kind, DocKind::DdtIn | DocKind::DdtOut) { TRANSPORT } else { &[] };
+    own.iter().chain(transport).copied().collect()
+}
+
+/// `map` with the fields of `kind` it lacks added empty, the known fields in their order
+/// and the keys added by hand after them, as they were.
+fn with_kind_fields(mut map: Mapping, kind: DocKind) -> Mapping {
+    let own = kind_fields(kind);
+    let mut out = Mapping::new();
+    for name in FIELD_ORDER {
+        let key = serde_yaml::Value::String((*name).to_string());
+        match map.remove(&key) {
+            Some(value) => {
+                out.insert(key, value);
+            }
+            None if own.contains(name) => {
+                let empty = if LIST_FIELDS.contains(name) {
+                    serde_yaml::Value::Sequence(vec![])
+                } else {
+                    serde_yaml::Value::Null
+                };
+                out.insert(key, empty);
+            }
+            None => {}
+        }
+    }
+    out.extend(map);
+    out
 }
 
 impl Document {

@@ -52,6 +52,11 @@ pub trait Record: Serialize + DeserializeOwned + Clone + PartialEq {
     fn indexed(&self) -> Vec<String> {
         Vec::new()
     }
+    /// The record as the mapping written to disk, every field it can hold present
+    /// (`null`, or `[]` for a list, when empty). Most records write every field already.
+    fn to_mapping(&self) -> Result<serde_yaml::Value, serde_yaml::Error> {
+        serde_yaml::to_value(self)
+    }
 }
 
 /// A record of one fixed kind, so that its file can be found from the id alone.

@@ -91,6 +91,14 @@ pub fn check_desk(desk: &Desk) -> Result<Checked> {
         }
     }
     if let Some(repo) = desk.repo() {
+        if repo.is_uncommitted(Path::new(CONFIG_FILE))? {
+            findings.push(Finding::new(
+                CONFIG_FILE,
+                format!(
+                    "changed and not committed: other clones and `--as-of` do not see it — `git commit {CONFIG_FILE}`"
+                ),
+            ));
+        }
         for path in repo.tracked_in(Path::new(LOCAL_DIR))? {
             findings.push(Finding::new(
                 path.display().to_string(),

@@ -26,6 +26,8 @@ pub struct TicketQuery {
     pub closed: bool,
     /// Only closed tickets that received an e-mail after they were closed.
     pub replied: bool,
+    /// Only open tickets whose due day is before this day (today: overdue).
+    pub overdue_on: Option<NaiveDate>,
     pub customer: Option<String>,
     /// `-` for unassigned tickets.
     pub assignee: Option<String>,
@@ -83,7 +85,7 @@ pub fn list_tickets(desk: &Desk, q: &TicketQuery) -> Result<Vec<Ticket>> {
     let text = q.text.as_ref().map(|t| t.to_lowercase());
     let indexed = |state: &str, customer: &str, assignee: Option<&str>| {
         (q.states.is_empty() || q.states.iter().any(|s| s == state))
-            && (!q.open || !closed_state(state))
+            && (!(q.open || q.overdue_on.is_some()) || !closed_state(state))
             && (!q.closed || closed_state(state))
             && q.customer.as_deref().is_none_or(|c| c == customer)
             && q.assignee.as_deref().is_none_or(|a| assigned(a, assignee))
@@ -99,6 +101,7 @@ pub fn list_tickets(desk: &Desk, q: &TicketQuery) -> Result<Vec<Ticket>> {
         let opened = t.opened_at.date_naive();
         indexed(&t.state, &t.customer, t.assignee.as_deref())
             && (!q.replied || t.reply_after_close().is_some())
+            && q.overdue_on.is_none_or(|today| t.due.is_some_and(|due| due < today))
             && q.priority.is_none_or(|p| t.priority == p)
             && q.item.as_ref().is_none_or(|i| t.item.as_ref() == Some(i))
             && q.serial.as_ref().is_none_or(|s| t.serial.as_ref() == Some(s))
@@ -343,27 +346,38 @@ pub struct DocQuery {
     pub sdi: Option<String>,
 }
 
-/// The documents that match, in id order per kind, with where each stands (an invoice
-/// settled or due, what a payment or refund is on, an order's status, a DDT's causale).
-pub fn list_documents(desk: &Desk, q: &DocQuery) -> Result<(Vec<Document>, HashMap<String, String>)> {
+/// A document as `doc list` gives it: the record, what an invoice still has due, and
+/// where it stands.
+#[derive(Debug, Clone, Serialize)]
+pub struct ListedDocument {
+    #[serde(flatten)]
+    pub doc: Document,
+    /// An invoice's balance: what the customer still owes on it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub due: Option<Money>,
+    /// An invoice settled or due, what a payment or refund is on, an order's status, a
+    /// DDT's causale.
+    #[serde(skip)]
+    pub status: String,
+}
+
+/// The documents that match, in id order per kind, each with where it stands.
+pub fn list_documents(desk: &Desk, q: &DocQuery) -> Result<Vec<ListedDocument>> {
     let all = desk.documents(&[])?;
     let kinds = if q.unpaid { vec![DocKind::Invoice] } else { q.kinds.clone() };
     let balances = balances(&all);
     let due = |d: &Document| balances.get(&d.id).map(|b| b.due).unwrap_or_default();
-    let docs: Vec<Document> = all
-        .into_iter()
-        .filter(|d| {
-            (kinds.is_empty() || kinds.contains(&d.kind))
-                && q.ticket.as_ref().is_none_or(|t| d.ticket.as_ref() == Some(t))
-                && q.customer.as_ref().is_none_or(|c| &d.customer == c)
-                && q.since.is_none_or(|s| d.date >= s)
-                && q.until.is_none_or(|u| d.date <= u)
-                && (!q.unpaid || due(d).0.is_sign_positive() && !due(d).0.is_zero())
-                && q.sdi.as_deref().is_none_or(|state| {
-                    matches!(d.kind, DocKind::Invoice | DocKind::CreditNote) && sdi_state(d).is(state)
-                })
-        })
-        .collect();
+    let docs = all.into_iter().filter(|d| {
+        (kinds.is_empty() || kinds.contains(&d.kind))
+            && q.ticket.as_ref().is_none_or(|t| d.ticket.as_ref() == Some(t))
+            && q.customer.as_ref().is_none_or(|c| &d.customer == c)
+            && q.since.is_none_or(|s| d.date >= s)
+            && q.until.is_none_or(|u| d.date <= u)
+            && (!q.unpaid || due(d).0.is_sign_positive() && !due(d).0.is_zero())
+            && q.sdi.as_deref().is_none_or(|state| {
+                matches!(d.kind, DocKind::Invoice | DocKind::CreditNote) && sdi_state(d).is(state)
+            })
+    });
     let status = |d: &Document| match d.kind {
         DocKind::Invoice if due(d).0.is_zero() => "settled".to_string(),
         DocKind::Invoice => format!("due {}", due(d)),
@@ -377,8 +391,9 @@ pub fn list_documents(desk: &Desk, q: &DocQuery) -> Result<(Vec<Document>, HashM
             .or_else(|| d.reason.clone())
             .unwrap_or_default(),
     };
-    let statuses = docs.iter().map(|d| (d.id.clone(), status(d))).collect();
-    Ok((docs, statuses))
+    Ok(docs
+        .map(|d| ListedDocument { due: (d.kind == DocKind::Invoice).then(|| due(&d)), status: status(&d), doc: d })
+        .collect())
 }
 
 /// The customers whose name, VAT number, city or e-mail contains `text` (any case).

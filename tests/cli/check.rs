@@ -97,3 +97,21 @@ fn a_broken_tkt_toml_is_named_with_its_line() {
     d.tkt(&["check"]).assert().code(4).stderr(predicate::str::contains("tkt.toml: line 2"));
     d.tkt(&["ticket", "list"]).assert().code(4).stderr(predicate::str::contains("tkt.toml: line 2"));
 }
+
+#[test]
+fn check_names_a_tkt_toml_changed_or_never_committed_and_says_to_commit_it() {
+    let d = TestDesk::new();
+    d.tkt(&["check"]).assert().success();
+    let config = d.read("tkt.toml") + "\n[fields.contract]\ntype = \"enum\"\nvalues = [\"none\", \"full\"]\n";
+    d.write("tkt.toml", &config);
+    d.tkt(&["check"]).assert().code(4).stdout(
+        predicate::str::contains("tkt.toml: changed and not committed")
+            .and(predicate::str::contains("git commit tkt.toml")),
+    );
+    d.git(&["commit", "-qm", "contract", "tkt.toml"]);
+    d.tkt(&["check"]).assert().success();
+    // Never committed at all: the same.
+    d.git(&["rm", "-q", "--cached", "tkt.toml"]);
+    d.git(&["commit", "-qm", "untrack"]);
+    d.tkt(&["check"]).assert().code(4).stdout(predicate::str::contains("tkt.toml: changed and not committed"));
+}

@@ -159,7 +159,11 @@ fn an_invoice_is_paid_in_part_credited_in_part_and_refunded() {
     // 2 h × 45.00 + 185.00 = 275.00; VAT 22% = 60.50; total 335.50.
     assert_eq!(
         inv["totals"],
-        serde_json::json!({"net": "275.00", "vat": [{"rate": 22, "taxable": "275.00", "tax": "60.50"}], "total": "335.50"})
+        serde_json::json!({
+            "net": "275.00",
+            "vat": [{"rate": 22, "nature": null, "note": null, "taxable": "275.00", "tax": "60.50"}],
+            "total": "335.50"
+        })
     );
     assert_eq!(
         inv["payment"],
@@ -521,4 +525,49 @@ fn a_replacement_out_of_warranty_is_sold_and_invoiced_and_one_under_warranty_is_
     assert!(d.ok(&["doc", "print", "DO-2026-0002"]).contains("Causale: sostituzione in garanzia"));
     refused(&d, &["ticket", "invoice", "T-2026-0002"], "nothing to invoice");
     d.tkt(&["check"]).assert().success();
+}
+
+#[test]
+fn every_field_a_document_can_hold_is_written_null_when_empty() {
+    let d = billing_desk();
+    d.ok(&["ticket", "create", "--serial", "VX-0001", "--title", "Blocco"]);
+    d.ok(&["ticket", "receive", "T-2026-0001", "--transport-by", "sender"]);
+    d.ok(&["ticket", "work", "T-2026-0001", "--hours", "1"]);
+    d.ok(&["ticket", "ship", "T-2026-0001", "--purpose", "return", "--transport-by", "sender"]);
+    let ddt_out = d.read("documents/ddt-out/2026/DO-2026-0001.yaml");
+    for line in ["carrier: null", "carrier_address: null", "carrier_vat_number: null", "packages: null", "weight: null"]
+    {
+        assert!(ddt_out.contains(&format!("\n{line}\n")), "ddt-out lacks {line}:\n{ddt_out}");
+    }
+    // A line shows every field a line can hold, a DDT's too.
+    assert!(ddt_out.contains("  unit_price: null\n") && ddt_out.contains("  vat_rate: null\n"), "{ddt_out}");
+    let work = d.read("documents/work-report/2026/WR-2026-0001.yaml");
+    for line in ["km: null", "travel_hours: null", "start: null", "materials: []", "signed_by: null"] {
+        assert!(work.contains(&format!("\n{line}\n")), "work report lacks {line}:\n{work}");
+    }
+    // So does each line of an invoice (the VAT rows of its totals: see the paid invoice's test).
+    d.ok(&["ticket", "invoice", "T-2026-0001"]);
+    let invoice = d.read("documents/invoice/2026/INV-2026-0001.yaml");
+    assert!(invoice.contains("\n  discount_pct: null\n") && invoice.contains("\nstamp_duty: null\n"), "{invoice}");
+    // Fields of other kinds are not written, and the files read back unchanged.
+    assert!(!work.contains("carrier") && !ddt_out.contains("km:"), "{work}\n{ddt_out}");
+    d.tkt(&["check"]).assert().success();
+}
+
+#[test]
+fn unpaid_invoices_list_the_amount_still_due_in_every_format() {
+    let d = crate::common::TestDesk::example();
+    let table = d.ok(&["doc", "list", "--unpaid"]);
+    let header: Vec<&str> = table.lines().next().unwrap().split_whitespace().collect();
+    let row: Vec<&str> = table.lines().nth(1).unwrap().split_whitespace().collect();
+    let col = header.iter().position(|h| *h == "DUE").expect(&table);
+    assert_eq!((row[0], row[col]), ("INV-2026-0003", "112.28"), "{table}");
+    let csv = d.ok(&["doc", "list", "--unpaid", "--format", "csv"]);
+    let heads: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+    let cells: Vec<&str> = csv.lines().nth(1).unwrap().split(',').collect();
+    let col = heads.iter().position(|h| *h == "due").expect(&csv);
+    assert_eq!(cells[col], "112.28", "{csv}");
+    let v = json(&d.ok(&["doc", "list", "--unpaid", "--format", "json"]));
+    assert_eq!(v[0]["id"], "INV-2026-0003");
+    assert_eq!(v[0]["due"], "112.28", "{v}");
 }

@@ -103,6 +103,7 @@ fn the_company_section_takes_the_fiscal_data_an_invoice_shows_and_keeps_unknown_
          bic = \"BPMOIT22\"\nregime_fiscale = \"RF01\"\nfax = \"02 1234567\"\n",
     );
     d.write("tkt.toml", &config);
+    d.git(&["commit", "-qm", "company", "tkt.toml"]);
     d.tkt(&["check"]).assert().success();
     d.write("tkt.toml", &config.replace("RF01", "RF99"));
     d.tkt(&["check"]).assert().code(4).stderr(predicate::str::contains("company.regime_fiscale"));

@@ -116,7 +116,7 @@ fn every_shape_of_mail_in_the_corpus_becomes_what_it_should() {
     assert_eq!(import(&d, "apple_mail_attachment.eml"), "R-2026-0002");
     assert_eq!(
         request(&d, "R-2026-0002")["attachments"],
-        serde_json::json!(["attachments/R-2026-0002/ricevuta-perché.pdf"])
+        serde_json::json!(["attachments/R-2026-0002/ricevuta-perché.pdf", "attachments/R-2026-0002/message.eml"])
     );
     assert_eq!(import(&d, "latin1_unknown_sender.eml"), "R-2026-0003");
     let r = request(&d, "R-2026-0003");
@@ -537,14 +537,15 @@ fn escape_sequences_a_stranger_sends_never_reach_the_terminal_or_a_commit_messag
         d.ok(&["request", "show", "R-2026-0004"]),
         d.ok(&["ticket", "list", "--format", "table"]),
         d.ok(&["ticket", "show", "T-2026-0021"]),
-        d.ok(&["doc", "print", "INV-2026-0005", "--format", "text"]),
+        d.ok(&["doc", "print", "WR-2026-0006", "--format", "text"]),
         d.git(&["log", "--format=%B"]),
     ];
     for out in shown {
         assert!(!out.contains('\x1b') && !out.contains('\x07'), "{out}");
     }
     assert!(d.ok(&["request", "show", "R-2026-0004"]).contains("Caldaia ␛]0;pwned␇␛[2J␛[31mrotta"));
-    assert!(d.ok(&["doc", "print", "INV-2026-0005", "--format", "text"]).contains("Rossi ␛]0;pwned"));
+    // A work report prints the customer as it is now (an invoice, as it was at issue).
+    assert!(d.ok(&["doc", "print", "WR-2026-0006", "--format", "text"]).contains("Rossi ␛]0;pwned"));
 }
 
 fn tagged(from: &str, subject: &str, id: &str) -> String {

@@ -12,6 +12,7 @@ mod fiscal;
 mod hardening;
 mod intake;
 mod output;
+mod readme;
 mod records;
 mod reports;
 mod smtp;

@@ -163,3 +163,39 @@ fn reports_in_the_past_read_git_history_and_leave_the_work_tree_alone() {
     d.tkt(&["report", "summary", "--as-of", "2020-01-01"]).assert().code(3);
     d.tkt(&["report", "summary", "--as-of", "no-such-rev"]).assert().code(3);
 }
+
+#[test]
+fn the_help_of_report_shows_an_example_of_every_report() {
+    let d = TestDesk::new();
+    let help = d.ok(&["report", "--help"]);
+    for name in ["summary", "aging", "hours", "billing", "receivables", "warranty", "equipment"] {
+        assert!(
+            help.contains(&format!("tkt report {name} ")) || help.contains(&format!("tkt report {name}\n")),
+            "{name}:\n{help}"
+        );
+    }
+}
+
+#[test]
+fn the_example_desk_comes_with_its_year_of_history_so_as_of_shows_the_past() {
+    let d = TestDesk::example();
+    // One commit per command, dated when it ran, from January on, and a quarterly tag.
+    let first = d.git(&["log", "--reverse", "--format=%ad", "--date=short"]);
+    assert_eq!(first.lines().next(), Some("2026-01-02"), "{first}");
+    assert!(first.lines().count() > 100, "{} commits", first.lines().count());
+    assert_eq!(d.git(&["tag"]).trim(), "2026-Q3");
+    assert_eq!(d.status(), "");
+    // At the end of September one ticket was open (T-2026-0009, waiting for the
+    // customer); today there are more.
+    let total = |rows: &[Value]| rows.iter().map(|r| r["total"].as_u64().unwrap()).sum::<u64>();
+    let then = report(&d, &["aging", "--as-of", "2026-09-30"]);
+    assert_eq!(total(&then), 1, "{then:?}");
+    assert!(total(&report(&d, &["aging"])) > 5);
+    let summary = |args: &[&str]| -> Value {
+        let rows = report(&d, args);
+        rows.iter().find(|r| r["metric"] == "opened").unwrap()["value"].clone()
+    };
+    assert_eq!(summary(&["summary", "--as-of", "2026-Q3"]), json!(9));
+    assert_eq!(summary(&["summary"]), json!(20));
+    d.tkt(&["check"]).assert().success();
+}

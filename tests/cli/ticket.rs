@@ -391,3 +391,28 @@ fn a_commit_without_any_identity_says_how_to_set_one() {
         .success()
         .stderr(predicate::str::contains("identity").not());
 }
+
+#[test]
+fn list_overdue_shows_the_open_tickets_past_their_due_day_only() {
+    let d = TestDesk::new();
+    d.ok(&["customer", "create", "--name", "Rossi Impianti"]);
+    let create = |title: &str, due: Option<&str>| {
+        let mut args = vec!["ticket", "create", "--customer", "C-0001", "--title", title];
+        if let Some(due) = due {
+            args.extend(["--due", due]);
+        }
+        d.ok(&args).trim().to_string()
+    };
+    let late = create("late", Some("2026-11-20"));
+    create("later", Some("2026-12-31"));
+    create("no due day", None);
+    create("due today", Some("2026-11-27"));
+    let done = create("late but closed", Some("2026-11-01"));
+    for state in ["in-progress", "resolved", "closed"] {
+        d.ok(&["ticket", "transition", &done, state]);
+    }
+    let out = d.ok(&["ticket", "list", "--overdue", "--format", "csv"]);
+    let ids: Vec<&str> = out.lines().skip(1).map(|l| l.split(',').next().unwrap()).collect();
+    assert_eq!(ids, [late.as_str()], "{out}");
+    d.tkt(&["ticket", "list", "--overdue", "--closed"]).assert().code(2);
+}

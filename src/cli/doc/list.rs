@@ -3,7 +3,7 @@ use clap::Args;
 
 use crate::model::{Customer, DocKind, Document};
 use crate::ops::einvoice::SdiState;
-use crate::ops::query::{list_documents, DocQuery};
+use crate::ops::query::{list_documents, DocQuery, ListedDocument};
 use crate::render::Format;
 use crate::Result;
 
@@ -47,26 +47,28 @@ pub fn cmd_doc_list(ctx: &Ctx, args: DocListArgs) -> Result<()> {
         unpaid: args.unpaid,
         sdi: args.sdi,
     };
-    let (docs, statuses) = list_documents(&desk, &query)?;
+    let docs = list_documents(&desk, &query)?;
     let names: std::collections::HashMap<String, String> = if args.format.format == Format::Table {
         desk.load_all::<Customer>()?.into_iter().map(|c| (c.id, c.name)).collect()
     } else {
         Default::default()
     };
-    let status = |d: &Document| statuses.get(&d.id).cloned().unwrap_or_default();
     let amount =
         |d: &Document| if d.totals.is_some() || d.amount.is_some() { d.value().to_string() } else { String::new() };
     ctx.out().optional(&["ticket", "status"]).records(
         args.format.format,
         &docs,
         &[
-            ("id", &|d: &Document| d.id.clone()),
-            ("kind", &|d: &Document| d.kind.to_string()),
-            ("date", &|d: &Document| d.date.to_string()),
-            ("ticket", &|d: &Document| d.ticket.clone().unwrap_or_default()),
-            ("amount", &amount),
-            ("status", &status),
-            ("customer", &|d: &Document| names.get(&d.customer).cloned().unwrap_or_else(|| d.customer.clone())),
+            ("id", &|l: &ListedDocument| l.doc.id.clone()),
+            ("kind", &|l: &ListedDocument| l.doc.kind.to_string()),
+            ("date", &|l: &ListedDocument| l.doc.date.to_string()),
+            ("ticket", &|l: &ListedDocument| l.doc.ticket.clone().unwrap_or_default()),
+            ("amount", &|l: &ListedDocument| amount(&l.doc)),
+            ("due", &|l: &ListedDocument| l.due.map(|m| m.to_string()).unwrap_or_default()),
+            ("status", &|l: &ListedDocument| l.status.clone()),
+            ("customer", &|l: &ListedDocument| {
+                names.get(&l.doc.customer).cloned().unwrap_or_else(|| l.doc.customer.clone())
+            }),
         ],
     )
 }

@@ -26,6 +26,9 @@ pub struct TicketListArgs {
     /// close, see `[intake] reopen` in tkt.toml).
     #[arg(long)]
     pub replied: bool,
+    /// Only open tickets past their due day (due before today).
+    #[arg(long, conflicts_with = "closed")]
+    pub overdue: bool,
     /// Only tickets of this customer (C-0001).
     #[arg(long)]
     pub customer: Option<String>,
@@ -75,6 +78,7 @@ pub fn cmd_ticket_list(ctx: &Ctx, args: TicketListArgs) -> Result<()> {
         open: args.open,
         closed: args.closed,
         replied: args.replied,
+        overdue_on: args.overdue.then(|| ctx.now.date_naive()),
         customer: args.customer,
         assignee: args.assignee,
         priority: args.priority,
