@@ -54,7 +54,7 @@ pub struct DeskGuard<'a> {
 impl Drop for DeskGuard<'_> {
     fn drop(&mut self) {
         // Nothing can be reported from here; what stays is in the journal for the next
-        // command to finish.
+        // command to take back.
         let _ = self.desk.undo_writes();
     }
 }
@@ -102,7 +102,7 @@ impl Desk {
         self.root.join(rel)
     }
 
-    /// Takes the exclusive lock of the desk for a mutating command, first finishing what an
+    /// Takes the exclusive lock of the desk for a mutating command, first settling what an
     /// interrupted command left (returned as messages for the user), then waiting for git's
     /// index to be free.
     pub fn lock(&self, wait: Duration, author: &Author) -> Result<(DeskGuard<'_>, Vec<String>)> {
@@ -491,7 +491,7 @@ impl Desk {
         let mut removed = Vec::new();
         if let Some(repo) = &self.repo {
             for lock in repo.remove_stale_locks(pending.since)? {
-                removed.push(lock.display().to_string());
+                removed.push(lock.strip_prefix(repo.workdir()).unwrap_or(&lock).display().to_string());
             }
         }
         for temp in self.leftover_temp_files()? {
