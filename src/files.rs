@@ -1,11 +1,96 @@
 //! Files on disk, below every floor that writes them: a write is atomic (temp file in the
 //! same folder, fsync, rename, fsync of the folder), so a crash leaves the old file or the
-//! new one, never half of either.
+//! new one, never half of either. Files and folders are shared like git shares its own:
+//! created under the umask, then widened as `core.sharedRepository` asks.
 
 use std::io::Write;
 use std::path::Path;
+use std::sync::atomic::{AtomicI32, Ordering};
 
 use crate::{Error, Result};
+
+/// `core.sharedRepository` as git keeps it: 0 follows the umask, a positive mode (0660,
+/// 0664) is added to each file's, a negative one (-0640) replaces it. Set once per command
+/// by [`share_like_git`] when the desk is opened.
+static SHARED: AtomicI32 = AtomicI32::new(0);
+
+/// What git reads from a `core.sharedRepository` value (`setup.c`, `git_config_perm`);
+/// `None` for a value git refuses.
+pub fn shared_repository_perm(value: &str) -> Option<i32> {
+    let v = value.trim().to_ascii_lowercase();
+    match v.as_str() {
+        "" | "umask" | "false" | "no" | "off" | "0" => return Some(0),
+        "group" | "true" | "yes" | "on" | "1" => return Some(0o660),
+        "all" | "world" | "everybody" | "2" => return Some(0o664),
+        _ => {}
+    }
+    let mode = i32::from_str_radix(&v, 8).ok()?;
+    // Git refuses a mode that does not let the owner read and write.
+    (mode & 0o600 == 0o600).then_some(-(mode & 0o666))
+}
+
+/// Makes every later file and folder follow `core.sharedRepository` (see [`SHARED`]).
+pub fn share_like_git(perm: i32) {
+    SHARED.store(perm, Ordering::Relaxed);
+}
+
+/// The mode git gives a file or folder of `mode` in a shared repository (`path.c`,
+/// `calc_shared_perm` and `adjust_shared_perm`); `None` when nothing changes.
+fn shared_mode(mode: u32, is_dir: bool) -> Option<u32> {
+    let shared = SHARED.load(Ordering::Relaxed);
+    if shared == 0 {
+        return None;
+    }
+    let mut tweak = shared.unsigned_abs();
+    if mode & 0o200 == 0 {
+        tweak &= !0o222;
+    }
+    if mode & 0o100 != 0 {
+        // Whoever may read a folder (or program) may also enter (or run) it.
+        tweak |= (tweak & 0o444) >> 2;
+    }
+    let mut new = if shared < 0 { (mode & !0o777) | tweak } else { mode | tweak };
+    if is_dir {
+        new |= (new & 0o444) >> 2;
+        // New files in the folder take its group, the shared one.
+        if new & 0o060 != 0 {
+            new |= 0o2000;
+        }
+    }
+    (new & 0o7777 != mode & 0o7777).then_some(new & 0o7777)
+}
+
+/// Widens a file or folder tkt created as `core.sharedRepository` asks. Best effort: a
+/// file another user owns keeps the mode that user gave it.
+pub fn share(path: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let Ok(meta) = std::fs::symlink_metadata(path) else { return };
+        if meta.file_type().is_symlink() {
+            return;
+        }
+        if let Some(mode) = shared_mode(meta.permissions().mode(), meta.is_dir()) {
+            let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode));
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+}
+
+/// Creates a folder and its missing parents under the umask, each shared like git's.
+pub fn create_dirs(dir: &Path) -> Result<()> {
+    if dir.is_dir() {
+        return Ok(());
+    }
+    let mut missing: Vec<&Path> = dir.ancestors().take_while(|d| !d.exists()).collect();
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    missing.reverse();
+    for d in missing {
+        share(d);
+    }
+    Ok(())
+}
 
 /// Temp files of an interrupted write start with this; `tkt check` reports them.
 pub const TEMP_PREFIX: &str = ".tkt-tmp-";
@@ -13,8 +98,14 @@ pub const TEMP_PREFIX: &str = ".tkt-tmp-";
 /// Writes a file atomically: temp file in the same folder, fsync, rename, fsync folder.
 pub fn write_atomic(abs: &Path, contents: &[u8]) -> Result<()> {
     let dir = abs.parent().expect("record paths have a parent");
-    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let mut tmp = tempfile::Builder::new().prefix(TEMP_PREFIX).tempfile_in(dir).map_err(|e| Error::io(dir, e))?;
+    create_dirs(dir)?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(TEMP_PREFIX);
+    // Created like any file (0666 less the umask), not tempfile's private 0600.
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    let mut tmp = builder.tempfile_in(dir).map_err(|e| Error::io(dir, e))?;
+    share(tmp.path());
     tmp.write_all(contents).map_err(|e| Error::io(abs, e))?;
     tmp.as_file().sync_all().map_err(|e| Error::io(abs, e))?;
     tmp.persist(abs).map_err(|e| Error::io(abs, e.error))?;

@@ -7,6 +7,9 @@
 # the desk that the web server's user may write (and that a cron job syncs).
 DESK=${TKT_DESK:-/srv/assistenza}
 export TKT_USER="modulo-web"
+# The office reads and writes what the form stores: a desk shared through a group (README,
+# "Shared desk") needs files the group may write.
+umask 002
 
 if [ "$REQUEST_METHOD" != "POST" ]; then
   printf 'Status: 405 Method Not Allowed\r\nAllow: POST\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nUsare il modulo.\n'

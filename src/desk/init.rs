@@ -34,9 +34,12 @@ pub fn init_desk(dir: &Path, opts: &InitOptions) -> Result<Initialised> {
     if dir.join(CONFIG_FILE).exists() {
         return Err(Error::refused(format!("{}: already a tkt desk ({CONFIG_FILE} exists)", dir.display())));
     }
-    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    crate::files::create_dirs(dir)?;
     let created_repo = match Repo::discover(dir)? {
-        Some(_) => false,
+        Some(repo) => {
+            crate::files::share_like_git(repo.shared_perm());
+            false
+        }
         None => {
             Repo::init(dir)?;
             true

@@ -1,8 +1,10 @@
 //! Crash recovery. A mutating command notes each desk file in `.tkt/journal` before it
 //! writes it, and clears the journal once the files are committed. A journal found by the
-//! next command that takes the lock means the last one died (or failed) between writing and
-//! committing: that command removes the temp files and git lock files left behind and
-//! commits what was written, so nothing written is lost and nothing stays half-done.
+//! next command that takes the lock means the last one was killed between writing and
+//! committing: it never reported success, so its user will run it again, and the next
+//! command takes back what it wrote (each noted file as HEAD has it). A sync notes
+//! [`FINISH`] first: its merge is the same whenever it is made, so what it wrote is
+//! committed instead.
 
 use std::fs::{self, OpenOptions};
 use std::io::{ErrorKind, Write};
@@ -10,6 +12,10 @@ use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use crate::{Error, Result};
+
+/// The line a journal starts with when what it notes is to be finished, not taken back. No
+/// desk path starts with `#`.
+const FINISH: &str = "# finish";
 
 pub struct Journal {
     path: PathBuf,
@@ -19,6 +25,8 @@ pub struct Journal {
 pub struct Pending {
     pub since: SystemTime,
     pub paths: Vec<PathBuf>,
+    /// The command was a sync: what it wrote is finished (committed), not taken back.
+    pub finish: bool,
 }
 
 impl Journal {
@@ -29,12 +37,21 @@ impl Journal {
     /// Notes a desk-relative path about to be written or removed. Synced to disk before the
     /// write starts, so that a power cut cannot lose the note and keep the file.
     pub fn note(&self, rel: &Path) -> Result<()> {
+        self.append(&format!("{}\n", rel.display()))
+    }
+
+    /// Notes that what follows is to be finished by the next command, not taken back.
+    pub fn note_finish(&self) -> Result<()> {
+        self.append(&format!("{FINISH}\n"))
+    }
+
+    fn append(&self, line: &str) -> Result<()> {
         if let Some(dir) = self.path.parent() {
-            fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+            crate::files::create_dirs(dir)?;
         }
-        let line = format!("{}\n", rel.display());
         let mut file =
             OpenOptions::new().create(true).append(true).open(&self.path).map_err(|e| Error::io(&self.path, e))?;
+        crate::files::share(&self.path);
         file.write_all(line.as_bytes()).and_then(|()| file.sync_data()).map_err(|e| Error::io(&self.path, e))
     }
 
@@ -55,14 +72,16 @@ impl Journal {
             Err(e) => return Err(Error::io(&self.path, e)),
         };
         let since = fs::metadata(&self.path).and_then(|m| m.modified()).map_err(|e| Error::io(&self.path, e))?;
+        let finish = text.lines().any(|l| l == FINISH);
         let mut paths: Vec<PathBuf> = text
             .lines()
+            .filter(|l| !l.starts_with('#'))
             .map(PathBuf::from)
             // Only plain desk-relative paths: the journal is a file in the desk, not trusted.
             .filter(|p| p.components().all(|c| matches!(c, std::path::Component::Normal(_))))
             .collect();
         paths.sort();
         paths.dedup();
-        Ok(Some(Pending { since, paths }))
+        Ok(Some(Pending { since, paths, finish }))
     }
 }

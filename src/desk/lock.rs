@@ -17,10 +17,12 @@ impl DeskLock {
     /// Takes the lock at `path`, waiting up to `wait` before giving up with "desk busy".
     pub fn acquire(path: &Path, wait: Duration) -> Result<DeskLock> {
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+            crate::files::create_dirs(dir)?;
         }
         let file =
             File::options().create(true).truncate(false).write(true).open(path).map_err(|e| Error::io(path, e))?;
+        // Another user of a shared desk must be able to take it too.
+        crate::files::share(path);
         let start = Instant::now();
         loop {
             match file.try_lock() {

@@ -54,7 +54,7 @@ pub struct DeskGuard<'a> {
 impl Drop for DeskGuard<'_> {
     fn drop(&mut self) {
         // Nothing can be reported from here; what stays is in the journal for the next
-        // command to finish.
+        // command to take back.
         let _ = self.desk.undo_writes();
     }
 }
@@ -86,6 +86,7 @@ impl Desk {
         let config = load_config(&root.join(CONFIG_FILE))?;
         let local = load_local(&root.join(LOCAL_DIR).join("settings.toml"))?;
         let repo = Repo::discover(&root)?;
+        crate::files::share_like_git(repo.as_ref().map_or(0, Repo::shared_perm));
         Ok(Desk { root, config, local, repo, written: RefCell::new(Vec::new()) })
     }
 
@@ -101,7 +102,7 @@ impl Desk {
         self.root.join(rel)
     }
 
-    /// Takes the exclusive lock of the desk for a mutating command, first finishing what an
+    /// Takes the exclusive lock of the desk for a mutating command, first settling what an
     /// interrupted command left (returned as messages for the user), then waiting for git's
     /// index to be free.
     pub fn lock(&self, wait: Duration, author: &Author) -> Result<(DeskGuard<'_>, Vec<String>)> {
@@ -409,10 +410,12 @@ impl Desk {
         Ok(rel)
     }
 
-    /// Notes files that something other than [`Desk::write_file`] is about to write (a
-    /// merge from the team), until [`Desk::writes_committed`].
+    /// Notes files that a merge from the team is about to write, until
+    /// [`Desk::writes_committed`]. Killed in between, the merge is finished by the next
+    /// command, not taken back: it comes out the same whenever it is made.
     pub fn note_writes(&self, rels: &[PathBuf]) -> Result<()> {
         let journal = self.journal();
+        journal.note_finish()?;
         rels.iter().try_for_each(|rel| journal.note(rel))
     }
 
@@ -474,26 +477,57 @@ impl Desk {
         self.journal().pending()
     }
 
-    /// Finishes what an interrupted command left: removes its temp files and its git lock
-    /// files, and commits the files it wrote (those that read as valid records; others stay
-    /// for `tkt check` to name). Returns what was done, for the user. Call it holding the lock.
+    /// Settles what a command killed between its writes and its commit left: removes its
+    /// temp files and its git lock files, then takes back what it wrote — each noted file
+    /// as HEAD has it, a new one removed — since it never reported success and its user
+    /// will run it again. What it had committed already stays, so does what a sync wrote:
+    /// a merge comes out the same whenever it is made, so it is finished (committed)
+    /// instead. Returns what was done, for the user. Call it holding the lock.
     fn recover(&self, author: &Author) -> Result<Vec<String>> {
         let Some(pending) = self.pending()? else {
             return Ok(vec![]);
         };
         let mut done = Vec::new();
+        let mut removed = Vec::new();
         if let Some(repo) = &self.repo {
             for lock in repo.remove_stale_locks(pending.since)? {
-                done.push(format!("removed {}", lock.display()));
+                removed.push(lock.strip_prefix(repo.workdir()).unwrap_or(&lock).display().to_string());
             }
         }
         for temp in self.leftover_temp_files()? {
             let abs = self.abs(&temp);
             std::fs::remove_file(&abs).map_err(|e| Error::io(&abs, e))?;
-            done.push(format!("removed {}", temp.display()));
+            removed.push(temp.display().to_string());
         }
+        if !removed.is_empty() {
+            done.push(format!("removed what an interrupted command left: {}", removed.join(", ")));
+        }
+        let paths: Vec<PathBuf> = pending.paths.into_iter().filter(|p| !p.starts_with(LOCAL_DIR)).collect();
+        match &self.repo {
+            Some(repo) if pending.finish => done.extend(self.finish_sync(repo, paths, author)?),
+            Some(repo) => {
+                let taken = repo.restore_from_head(&paths)?;
+                if !taken.is_empty() {
+                    done.push(format!(
+                        "took back what an interrupted command wrote before its commit: {} \
+                         (it never reported success: run it again)",
+                        describe_taken_back(&taken)
+                    ));
+                }
+            }
+            // No history to take anything back from: what was written stays.
+            None => {}
+        }
+        self.journal().clear()?;
+        Ok(done)
+    }
+
+    /// Commits what an interrupted sync wrote (the files that read as valid records; others
+    /// stay for `tkt check` to name).
+    fn finish_sync(&self, repo: &Repo, paths: Vec<PathBuf>, author: &Author) -> Result<Vec<String>> {
+        let mut done = Vec::new();
         let mut finished = Vec::new();
-        for rel in pending.paths {
+        for rel in paths {
             let readable = |bytes: &[u8]| {
                 Self::kind_of_path(&rel).is_none()
                     || std::str::from_utf8(bytes).is_ok_and(|text| Self::check_record_text(&rel, text).is_ok())
@@ -502,20 +536,18 @@ impl Desk {
                 Ok(bytes) if readable(&bytes) => finished.push(rel),
                 Ok(_) => done.push(format!("left {} as it is: it does not read as a record", rel.display())),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => finished.push(rel),
-                // A path no file can have (a name over the file system's limit) never blocks
-                // the desk: it is dropped from the journal.
+                // A path no file can have never blocks the desk: it is dropped from the journal.
                 Err(e) => done.push(format!("dropped {} from the journal: {e}", rel.display())),
             }
         }
-        if let (Some(repo), false) = (&self.repo, finished.is_empty()) {
+        if !finished.is_empty() {
             let names: Vec<String> = finished.iter().map(|p| p.display().to_string()).collect();
             let names = names.join(", ");
-            let message = format!("tkt: recovered what an interrupted command wrote: {names}");
+            let message = format!("tkt sync: finished an interrupted merge: {names}");
             if repo.commit_files(&finished, &message, author)?.is_some() {
-                done.push(format!("committed {names}"));
+                done.push(format!("finished an interrupted sync: committed {names}"));
             }
         }
-        self.journal().clear()?;
         Ok(done)
     }
 
@@ -598,6 +630,33 @@ impl Desk {
         self.journal().clear()?;
         Ok(self.repo.is_some())
     }
+}
+
+/// The records among taken-back paths, for the user: `T-2026-0007 (new)`, `C-0001 (put
+/// back)`, `2 attachments of R-2026-0004`; other files by their path.
+fn describe_taken_back(taken: &[(PathBuf, bool)]) -> String {
+    let mut records = Vec::new();
+    let mut attachments: Vec<(String, usize)> = Vec::new();
+    for (path, in_head) in taken {
+        let parts: Vec<String> = path.iter().map(|c| c.to_string_lossy().into_owned()).collect();
+        if parts.first().map(String::as_str) == Some(ATTACHMENTS_DIR) && parts.len() >= 3 {
+            match attachments.iter_mut().find(|(id, _)| *id == parts[1]) {
+                Some((_, n)) => *n += 1,
+                None => attachments.push((parts[1].clone(), 1)),
+            }
+            continue;
+        }
+        let name = match (Desk::kind_of_path(path), path.file_stem()) {
+            (Some(_), Some(stem)) => crate::render::visible(&stem.to_string_lossy()).into_owned(),
+            _ => crate::render::visible(&path.display().to_string()).into_owned(),
+        };
+        records.push(format!("{name} ({})", if *in_head { "put back" } else { "new" }));
+    }
+    for (id, n) in attachments {
+        let s = if n == 1 { "" } else { "s" };
+        records.push(format!("{n} attachment{s} of {}", crate::render::visible(&id)));
+    }
+    records.join(", ")
 }
 
 /// The largest sequence number an id can hold (nine digits).

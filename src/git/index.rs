@@ -42,7 +42,10 @@ impl IndexLock {
         lock.push(".lock");
         let lock = PathBuf::from(lock);
         match OpenOptions::new().write(true).create_new(true).open(&lock) {
-            Ok(file) => Ok(IndexLock { index, lock, file: Some(file) }),
+            Ok(file) => {
+                crate::files::share(&lock);
+                Ok(IndexLock { index, lock, file: Some(file) })
+            }
             Err(e) if e.kind() == ErrorKind::AlreadyExists => Err(index_busy(&lock)),
             Err(e) => Err(Error::io(&lock, e)),
         }

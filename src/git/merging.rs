@@ -394,6 +394,54 @@ impl Repo {
         self.apply_to_worktree(&files)
     }
 
+    /// Puts desk files back as HEAD has them, in the work tree and the index: a file HEAD
+    /// does not have is removed (with its folder, when that is left empty). Returns each
+    /// path that differed from HEAD, with whether HEAD has it; a path no file can have (a
+    /// name over the file system's limit) is passed over. For taking back what a command
+    /// killed before its commit wrote.
+    pub fn restore_from_head(&self, desk_paths: &[PathBuf]) -> Result<Vec<(PathBuf, bool)>> {
+        let head = self.head()?;
+        let mut restored = Vec::new();
+        let mut index = self.repo.index()?;
+        for desk_path in desk_paths {
+            let path = self.prefix.join(desk_path);
+            let abs = self.workdir().join(&path);
+            crate::files::refuse_links(&abs, &path)?;
+            let state = match &head {
+                Some(h) => self.file_at(h, &path)?,
+                None => None,
+            };
+            let now = match std::fs::read(&abs) {
+                Ok(bytes) => Some(bytes),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+                Err(_) => continue,
+            };
+            if now.as_deref() != state.as_ref().map(|s| s.bytes.as_slice()) {
+                restored.push((desk_path.clone(), state.is_some()));
+            }
+            match &state {
+                Some(s) => {
+                    if now.as_deref() != Some(s.bytes.as_slice()) {
+                        crate::files::write_atomic(&abs, &s.bytes)?;
+                    }
+                    index.add_path(&path)?;
+                }
+                None => {
+                    if now.is_some() {
+                        std::fs::remove_file(&abs).map_err(|e| Error::io(&abs, e))?;
+                        if let Some(dir) = abs.parent() {
+                            // Fails, as it should, when the folder holds anything else.
+                            let _ = std::fs::remove_dir(dir);
+                        }
+                    }
+                    let _ = index.remove_path(&path);
+                }
+            }
+        }
+        index.write()?;
+        Ok(restored)
+    }
+
     /// Writes files to the work tree and the index, leaving every other file alone.
     fn apply_to_worktree(&self, files: &[(PathBuf, Option<FileState>)]) -> Result<()> {
         // A folder made a link by hand is never written through; checked before any write.

@@ -101,6 +101,13 @@ impl Repo {
         }
     }
 
+    /// How git shares this repository's files (`core.sharedRepository`, see
+    /// [`crate::files::shared_repository_perm`]); a value git would refuse follows the umask.
+    pub fn shared_perm(&self) -> i32 {
+        let value = self.repo.config().and_then(|c| c.get_string("core.sharedRepository"));
+        value.ok().and_then(|v| crate::files::shared_repository_perm(&v)).unwrap_or(0)
+    }
+
     fn repo_path(&self, desk_path: &Path) -> PathBuf {
         self.prefix.join(desk_path)
     }

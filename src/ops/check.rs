@@ -109,10 +109,14 @@ pub fn check_desk(desk: &Desk) -> Result<Checked> {
         }
     }
     if let Some(pending) = desk.pending()? {
-        for path in pending.paths {
+        for path in &pending.paths {
             findings.push(Finding::new(
                 path.display().to_string(),
-                "written by a command that was interrupted, maybe before its commit (the next command that changes the desk commits it if it is not)",
+                if pending.finish {
+                    "written by a sync that was interrupted, maybe before its commit (the next command that changes the desk commits it if it is not)"
+                } else {
+                    "written by a command that was interrupted, maybe before its commit (the next command that changes the desk takes back what it did not commit)"
+                },
             ));
         }
     }

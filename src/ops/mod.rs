@@ -74,11 +74,12 @@ impl Env {
         &self.author.name
     }
 
-    /// Takes the desk's lock, telling what was finished on behalf of an interrupted command.
+    /// Takes the desk's lock, telling what was taken back (or, after a sync, finished) on
+    /// behalf of an interrupted command.
     pub fn lock(&self) -> Result<DeskGuard<'_>> {
         let (lock, recovered) = self.desk.lock(self.lock_wait, &self.author)?;
         for line in recovered {
-            self.warn(format!("an interrupted command was finished: {line}"));
+            self.warn(line);
         }
         documents::settle_interrupted_publication(self)?;
         Ok(lock)
@@ -93,8 +94,7 @@ impl Env {
                 self.warn(
                     "this desk is in no git repository: history is off (run `git init` in the desk to turn it on)",
                 );
-                let _ = std::fs::create_dir_all(self.desk.root().join(LOCAL_DIR));
-                let _ = std::fs::write(marker, "");
+                let _ = crate::files::write_atomic(&marker, b"");
             }
         }
         Ok(())

@@ -45,6 +45,17 @@ impl TestDesk {
         cmd
     }
 
+    /// `tkt` run by a shell under `umask`, as a web server or a login shell would start it.
+    pub fn tkt_under_umask(&self, umask: &str, args: &[&str]) -> Command {
+        let mut cmd = Command::new("sh");
+        hermetic(&mut cmd, self.tmp.path());
+        cmd.current_dir(&self.dir)
+            .args(["-c", &format!("umask {umask} && exec \"$0\" \"$@\"")])
+            .arg(assert_cmd::cargo::cargo_bin("tkt"))
+            .args(args);
+        cmd
+    }
+
     /// `tkt` as a plain process, for tests that start several at once or kill one.
     pub fn process(&self, args: &[&str]) -> StdCommand {
         let mut cmd = StdCommand::new(assert_cmd::cargo::cargo_bin("tkt"));

@@ -327,3 +327,71 @@ fn an_index_in_git_s_many_files_form_keeps_its_form_and_its_untracked_cache() {
     assert_eq!(d.git(&["ls-files", "tickets", "customers"]).lines().count(), 3);
     assert!(d.ok(&["ticket", "show", "T-2026-0001"]).contains("Passo domani"));
 }
+
+/// The permission bits of a desk file or folder.
+fn mode(d: &TestDesk, rel: &str) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(d.path(rel)).unwrap().permissions().mode() & 0o7777
+}
+
+/// A message with one attachment, from the example desk's customer C-0003.
+const MAIL_WITH_PHOTO: &str = "From: Mario Rossi <mario.rossi@mail.example>\r\nTo: assistenza@example.com\r\n\
+    Subject: foto\r\nMessage-ID: <perm@mail.example>\r\nMIME-Version: 1.0\r\n\
+    Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n\
+    Vedi foto.\r\n--b\r\nContent-Type: image/jpeg\r\nContent-Disposition: attachment; filename=foto.jpg\r\n\
+    Content-Transfer-Encoding: base64\r\n\r\n/9j/4AAQ\r\n--b--\r\n";
+
+#[test]
+fn records_attachments_and_folders_follow_the_umask_like_gits_own_files() {
+    let d = TestDesk::example();
+    let _ = std::fs::remove_dir_all(d.path(".tkt"));
+    d.tkt_under_umask("022", &["import", "email", "-"]).write_stdin(MAIL_WITH_PHOTO).assert().success();
+    d.tkt_under_umask("022", &["ticket", "create", "--customer", "C-0001", "--title", "Perdita"]).assert().success();
+    for file in [
+        "requests/2026/R-2026-0004.yaml",
+        "attachments/R-2026-0004/foto.jpg",
+        "tickets/2026/T-2026-0021.yaml",
+        ".tkt/lock",
+        ".tkt/sequences/T-2026",
+    ] {
+        assert_eq!(mode(&d, file), 0o644, "{file}");
+    }
+    for dir in ["attachments/R-2026-0004", ".tkt", ".tkt/sequences"] {
+        assert_eq!(mode(&d, dir), 0o755, "{dir}");
+    }
+    // What git writes under the same umask, for comparison.
+    assert_eq!(mode(&d, ".git/index"), 0o644);
+    assert_eq!(d.status(), "");
+}
+
+#[test]
+fn a_desk_shared_through_git_is_group_writable_whatever_the_umask() {
+    let d = TestDesk::example();
+    d.git(&["config", "core.sharedRepository", "group"]);
+    let _ = std::fs::remove_dir_all(d.path(".tkt"));
+    d.tkt_under_umask("077", &["import", "email", "-"]).write_stdin(MAIL_WITH_PHOTO).assert().success();
+    d.tkt_under_umask("077", &["ticket", "note", "T-2026-0001", "chiamato"]).assert().success();
+    for file in [
+        "requests/2026/R-2026-0004.yaml",
+        "attachments/R-2026-0004/foto.jpg",
+        "tickets/2026/T-2026-0001.yaml",
+        ".tkt/lock",
+        ".tkt/sequences/R-2026",
+    ] {
+        assert_eq!(mode(&d, file), 0o660, "{file}");
+    }
+    for dir in ["attachments/R-2026-0004", ".tkt", ".tkt/sequences"] {
+        assert_eq!(mode(&d, dir), 0o2770, "{dir}");
+    }
+
+    // Shared with everybody: readable by all, writable by the group; an octal mode is taken
+    // as git takes it, exactly.
+    d.git(&["config", "core.sharedRepository", "all"]);
+    d.tkt_under_umask("077", &["ticket", "create", "--customer", "C-0001", "--title", "Perdita"]).assert().success();
+    assert_eq!(mode(&d, "tickets/2026/T-2026-0021.yaml"), 0o664);
+    d.git(&["config", "core.sharedRepository", "0640"]);
+    d.tkt_under_umask("000", &["ticket", "note", "T-2026-0002", "visto"]).assert().success();
+    assert_eq!(mode(&d, "tickets/2026/T-2026-0002.yaml"), 0o640);
+    d.tkt(&["check"]).assert().success();
+    assert_eq!(d.status(), "");
+}

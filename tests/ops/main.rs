@@ -3,6 +3,7 @@
 //! minute per operation and a fixed actor.
 
 mod layers;
+mod mime;
 
 use std::cell::Cell;
 use std::path::{Path, PathBuf};
