@@ -565,3 +565,16 @@ fn four_documents_go_from_issue_to_sdi_and_back_through_pec() {
     assert!(state(&reverse).contains("sent"));
     d.tkt(&["check"]).assert().success();
 }
+
+#[test]
+fn every_invoice_and_credit_note_of_the_example_desk_is_a_valid_e_invoice() {
+    let d = TestDesk::example();
+    let listed = d.ok(&["doc", "list", "--kind", "invoice", "--kind", "credit-note", "--format", "csv"]);
+    let ids: Vec<&str> = listed.lines().skip(1).filter_map(|l| l.split(',').next()).collect();
+    assert!(ids.len() >= 7, "the example's six invoices and its credit note: {listed}");
+    let files = export(&d, &ids);
+    assert_eq!(files.len(), ids.len());
+    assert!(files.iter().any(|x| x.contains("<TipoDocumento>TD04</TipoDocumento>")), "the credit note");
+    assert!(files.iter().any(|x| x.contains("<Natura>N2.2</Natura>")), "a warranty invoice at zero");
+    validate(&d);
+}
