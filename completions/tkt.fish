@@ -98,8 +98,8 @@ complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcomma
 complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from list" -l serial -d 'Only tickets about this unit (serial number)' -r
 complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from list" -l warranty -d 'Only warranty tickets (`--warranty false` for the others)' -r -f -a "true\t''
 false\t''"
-complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from list" -l since -d 'Only tickets opened on or after this day' -r
-complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from list" -l until -d 'Only tickets opened on or before this day' -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from list" -l since -d 'From this day on (YYYY-MM-DD): tickets opened, documents dated, work done' -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from list" -l until -d 'Up to this day, included' -r
 complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from list" -l text -d 'Only tickets whose title or problem contains TEXT (any case)' -r
 complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from list" -l where -d 'Only tickets whose custom field NAME is VALUE (repeatable)' -r
 complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from list" -l sort -d 'Sort by this key' -r -f -a "id\t''
@@ -699,8 +699,8 @@ payment\t''
 refund\t''"
 complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from list" -l ticket -d 'Only documents of this ticket' -r
 complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from list" -l customer -d 'Only documents of this customer' -r
-complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from list" -l since -d 'Only documents dated on or after this day' -r
-complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from list" -l until -d 'Only documents dated on or before this day' -r
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from list" -l since -d 'From this day on (YYYY-MM-DD): tickets opened, documents dated, work done' -r
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from list" -l until -d 'Up to this day, included' -r
 complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from list" -l sdi -d 'Only e-invoices in this state (pending: exported or sent, SDI has not answered)' -r -f -a "not-exported\t''
 exported\t''
 sent\t''
@@ -773,15 +773,15 @@ complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_
 complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from close" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
 complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from close" -s h -l help -d 'Print help'
 complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from close" -s V -l version -d 'Print version'
-complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from export" -l since -d 'The period\'s first day (with no ids)' -r
-complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from export" -l until -d 'The period\'s last day (with no ids)' -r
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from export" -l since -d 'From this day on (YYYY-MM-DD): tickets opened, documents dated, work done' -r
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from export" -l until -d 'Up to this day, included' -r
 complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from export" -l dir -d 'Where the XML files go; the current folder by default' -r -F
 complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from export" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
 complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from export" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
 complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help'
 complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from export" -s V -l version -d 'Print version'
-complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from send" -l since -d 'Only documents dated on or after this day' -r
-complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from send" -l until -d 'Only documents dated on or before this day' -r
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from send" -l since -d 'From this day on (YYYY-MM-DD): tickets opened, documents dated, work done' -r
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from send" -l until -d 'Up to this day, included' -r
 complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from send" -l dir -d 'The folder the files were exported to; the current folder by default' -r -F
 complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from send" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
 complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from send" -l all -d 'Every exported e-invoice not sent yet (of the period, with --since/--until)'
@@ -798,7 +798,7 @@ complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_
 complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from help" -f -a "export" -d 'Export invoices and credit notes as FatturaPA XML files for SDI'
 complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from help" -f -a "send" -d 'Mail exported e-invoices to SDI from the desk\'s PEC account'
 complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c tkt -n "__fish_tkt_using_subcommand report" -l since -d 'From this day (tickets opened, documents dated, work done)' -r
+complete -c tkt -n "__fish_tkt_using_subcommand report" -l since -d 'From this day on (YYYY-MM-DD): tickets opened, documents dated, work done' -r
 complete -c tkt -n "__fish_tkt_using_subcommand report" -l until -d 'Up to this day, included' -r
 complete -c tkt -n "__fish_tkt_using_subcommand report" -l customer -d 'Only this customer\'s tickets and documents' -r
 complete -c tkt -n "__fish_tkt_using_subcommand report" -l assignee -d 'Only tickets assigned to USER (and their documents)' -r

@@ -175,6 +175,17 @@ pub struct FormatArg {
     pub format: crate::render::Format,
 }
 
+/// `--since` and `--until`: a period of days, both ends included.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Period {
+    /// From this day on (YYYY-MM-DD): tickets opened, documents dated, work done.
+    #[arg(long, value_parser = parse_date, value_name = "DATE")]
+    pub since: Option<chrono::NaiveDate>,
+    /// Up to this day, included.
+    #[arg(long, value_parser = parse_date, value_name = "DATE")]
+    pub until: Option<chrono::NaiveDate>,
+}
+
 /// Splits `a,b c` lists given on the command line.
 fn split_list(values: &[String]) -> Vec<String> {
     values.iter().flat_map(|v| v.split([',', ' '])).filter(|s| !s.is_empty()).map(str::to_string).collect()

@@ -1,7 +1,6 @@
 //! `tkt report NAME`: what is open and how old, who worked how many hours, what was
 //! invoiced, paid and still due, what warranty work cost, which products fail most.
 
-use chrono::NaiveDate;
 use clap::Args;
 
 use crate::ops::query::{run_report, ReportName, ReportQuery};
@@ -9,7 +8,7 @@ use crate::render::{text, Format};
 use crate::report::{GroupBy, Report};
 use crate::Result;
 
-use super::{parse_date, Ctx, FormatArg};
+use super::{Ctx, FormatArg, Period};
 
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
@@ -25,12 +24,8 @@ pub struct ReportArgs {
     /// Which report.
     #[arg(value_enum)]
     pub name: ReportName,
-    /// From this day (tickets opened, documents dated, work done).
-    #[arg(long, value_parser = parse_date, value_name = "DATE")]
-    pub since: Option<NaiveDate>,
-    /// Up to this day, included.
-    #[arg(long, value_parser = parse_date, value_name = "DATE")]
-    pub until: Option<NaiveDate>,
+    #[command(flatten)]
+    pub period: Period,
     /// Only this customer's tickets and documents.
     #[arg(long)]
     pub customer: Option<String>,
@@ -64,8 +59,8 @@ pub struct ReportArgs {
 pub fn cmd_report(ctx: &Ctx, args: ReportArgs) -> Result<()> {
     let query = ReportQuery {
         name: args.name,
-        since: args.since,
-        until: args.until,
+        since: args.period.since,
+        until: args.period.until,
         customer: args.customer,
         assignee: args.assignee,
         item: args.item,

@@ -374,9 +374,9 @@ pub fn list_documents(desk: &Desk, q: &DocQuery) -> Result<Vec<ListedDocument>> 
             && q.since.is_none_or(|s| d.date >= s)
             && q.until.is_none_or(|u| d.date <= u)
             && (!q.unpaid || due(d).0.is_sign_positive() && !due(d).0.is_zero())
-            && q.sdi.as_deref().is_none_or(|state| {
-                matches!(d.kind, DocKind::Invoice | DocKind::CreditNote) && sdi_state(d).is(state)
-            })
+            && q.sdi
+                .as_deref()
+                .is_none_or(|state| matches!(d.kind, DocKind::Invoice | DocKind::CreditNote) && sdi_state(d).is(state))
     });
     let status = |d: &Document| match d.kind {
         DocKind::Invoice if due(d).0.is_zero() => "settled".to_string(),

@@ -1,4 +1,3 @@
-use chrono::NaiveDate;
 use clap::Args;
 
 use crate::model::{Customer, DocKind, Document};
@@ -7,7 +6,7 @@ use crate::ops::query::{list_documents, DocQuery, ListedDocument};
 use crate::render::Format;
 use crate::Result;
 
-use super::super::{parse_date, Ctx, FormatArg};
+use super::super::{Ctx, FormatArg, Period};
 
 #[derive(Debug, Args)]
 pub struct DocListArgs {
@@ -20,12 +19,8 @@ pub struct DocListArgs {
     /// Only documents of this customer.
     #[arg(long)]
     pub customer: Option<String>,
-    /// Only documents dated on or after this day.
-    #[arg(long, value_parser = parse_date, value_name = "DATE")]
-    pub since: Option<NaiveDate>,
-    /// Only documents dated on or before this day.
-    #[arg(long, value_parser = parse_date, value_name = "DATE")]
-    pub until: Option<NaiveDate>,
+    #[command(flatten)]
+    pub period: Period,
     /// Only invoices with something still due.
     #[arg(long)]
     pub unpaid: bool,
@@ -42,8 +37,8 @@ pub fn cmd_doc_list(ctx: &Ctx, args: DocListArgs) -> Result<()> {
         kinds: args.kind,
         ticket: args.ticket,
         customer: args.customer,
-        since: args.since,
-        until: args.until,
+        since: args.period.since,
+        until: args.period.until,
         unpaid: args.unpaid,
         sdi: args.sdi,
     };

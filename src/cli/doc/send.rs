@@ -1,13 +1,12 @@
 use std::path::PathBuf;
 
-use chrono::NaiveDate;
 use clap::Args;
 
 use crate::ops::einvoice::Selection;
 use crate::ops::pec::{send, PecSecrets};
 use crate::Result;
 
-use super::super::{parse_date, Ctx};
+use super::super::{Ctx, Period};
 
 #[derive(Debug, Args)]
 #[command(
@@ -18,17 +17,13 @@ Examples:
 )]
 pub struct DocSendArgs {
     /// Exported invoices and credit notes to mail to SDI.
-    #[arg(required_unless_present_any = ["all", "since", "until"])]
+    #[arg(required_unless_present_any = ["all", "since", "until"], conflicts_with_all = ["since", "until"])]
     pub ids: Vec<String>,
     /// Every exported e-invoice not sent yet (of the period, with --since/--until).
     #[arg(long, conflicts_with = "ids")]
     pub all: bool,
-    /// Only documents dated on or after this day.
-    #[arg(long, value_parser = parse_date, value_name = "DATE", conflicts_with = "ids")]
-    pub since: Option<NaiveDate>,
-    /// Only documents dated on or before this day.
-    #[arg(long, value_parser = parse_date, value_name = "DATE", conflicts_with = "ids")]
-    pub until: Option<NaiveDate>,
+    #[command(flatten)]
+    pub period: Period,
     /// The folder the files were exported to; the current folder by default.
     #[arg(long, value_name = "DIR")]
     pub dir: Option<PathBuf>,
@@ -38,7 +33,7 @@ pub struct DocSendArgs {
 pub fn cmd_doc_send(ctx: &Ctx, args: DocSendArgs) -> Result<()> {
     let secrets = PecSecrets::from_vars(|name| std::env::var(name).ok().filter(|v| !v.is_empty()), ctx.cwd());
     let dir = ctx.cwd().join(args.dir.unwrap_or_default());
-    let what = Selection { ids: args.ids, since: args.since, until: args.until };
+    let what = Selection { ids: args.ids, since: args.period.since, until: args.period.until };
     for s in ctx.run(|env| send(env, &what, &dir, &secrets))? {
         ctx.say(format!("{}: {} sent to SDI ({})", s.id, s.file, s.message_id));
         ctx.print_id(&s.id)?;

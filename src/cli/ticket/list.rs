@@ -1,6 +1,5 @@
 use std::collections::HashMap;
 
-use chrono::NaiveDate;
 use clap::Args;
 
 use crate::desk::Desk;
@@ -9,7 +8,7 @@ use crate::ops::query::{list_tickets, SortKey, TicketQuery};
 use crate::render::Format;
 use crate::Result;
 
-use super::super::{parse_date, Ctx, FormatArg};
+use super::super::{Ctx, FormatArg, Period};
 
 #[derive(Debug, Args)]
 pub struct TicketListArgs {
@@ -47,12 +46,8 @@ pub struct TicketListArgs {
     /// Only warranty tickets (`--warranty false` for the others).
     #[arg(long, value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]
     pub warranty: Option<bool>,
-    /// Only tickets opened on or after this day.
-    #[arg(long, value_parser = parse_date, value_name = "DATE")]
-    pub since: Option<NaiveDate>,
-    /// Only tickets opened on or before this day.
-    #[arg(long, value_parser = parse_date, value_name = "DATE")]
-    pub until: Option<NaiveDate>,
+    #[command(flatten)]
+    pub period: Period,
     /// Only tickets whose title or problem contains TEXT (any case).
     #[arg(long)]
     pub text: Option<String>,
@@ -85,8 +80,8 @@ pub fn cmd_ticket_list(ctx: &Ctx, args: TicketListArgs) -> Result<()> {
         item: args.item,
         serial: args.serial,
         warranty: args.warranty,
-        since: args.since,
-        until: args.until,
+        since: args.period.since,
+        until: args.period.until,
         text: args.text,
         custom: args.custom,
         sort: args.sort,
