@@ -13,6 +13,7 @@ use crate::model::{
     issued_fields_changed, Customer, DocKind, Document, Equipment, Item, Keyed, Kind, Record, Request, SequenceId,
     State, Ticket, CONFIG_FILE, CONFLICTS,
 };
+use crate::ops::einvoice::einvoice_file;
 use crate::rules::{
     check_catalog, check_company, check_customer, check_document, check_equipment, check_item, check_request,
     check_ticket, credit_problems, same_customer, Problem, TicketRefs,
@@ -190,6 +191,7 @@ pub fn check_desk(desk: &Desk) -> Result<Checked> {
     }
     check_documents(desk, &documents, &ticket_ids, &customer_ids, &mut findings);
     check_ledger(desk, &documents, &mut findings)?;
+    check_einvoice_files(&documents, &mut findings);
 
     let records =
         states.len() + customers.len() + items.len() + units.len() + tickets.len() + requests.len() + documents.len();
@@ -329,6 +331,32 @@ fn check_documents(
                     ));
                 }
             }
+        }
+    }
+}
+
+/// Documents exported under one file name (clones that exported offline without a series
+/// each): SDI refuses the second file of a name it receives.
+fn check_einvoice_files(documents: &[(PathBuf, Document)], findings: &mut Vec<Finding>) {
+    let mut by_file: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for (_, d) in documents {
+        if let Some(file) = einvoice_file(d) {
+            by_file.entry(file).or_default().push(&d.id);
+        }
+    }
+    for (path, d) in documents {
+        let Some(file) = einvoice_file(d) else { continue };
+        let others: Vec<&str> = by_file[file].iter().copied().filter(|id| *id != d.id).collect();
+        if !others.is_empty() {
+            findings.push(Finding::new(
+                path.display().to_string(),
+                format!(
+                    "exported as {file}, like {}: SDI refuses the second file of one name it receives; export the \
+                     one not sent yet again (`tkt doc export {}`) and give each clone its own series",
+                    others.join(", "),
+                    d.id
+                ),
+            ));
         }
     }
 }

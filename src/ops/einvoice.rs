@@ -56,7 +56,8 @@ pub fn export(env: &Env, what: &Selection, dir: &Path) -> Result<Vec<Exported>> 
                     doc.kind
                 )));
             }
-            let file = doc.extra.get(EINVOICE).and_then(|e| e.get("file")).and_then(|f| f.as_str());
+            let file = einvoice_file(&doc);
+            let shared = file.is_some_and(|f| all.iter().filter(|d| einvoice_file(d) == Some(f)).count() > 1);
             match (file, sdi_state(&doc)) {
                 // A rejected e-invoice is corrected and sent again, same number and date.
                 (Some(_), SdiState::Rejected { on }) => {
@@ -67,6 +68,9 @@ pub fn export(env: &Env, what: &Selection, dir: &Path) -> Result<Vec<Exported>> 
                         ));
                     }
                 }
+                // Another document has the same file (clones that exported offline): the one
+                // not sent yet takes a new progressivo.
+                (Some(_), SdiState::Exported) if shared => {}
                 (Some(file), _) => {
                     return Err(Error::refused(format!("{id} was already exported as {file}: SDI refuses a duplicate")))
                 }
@@ -80,14 +84,10 @@ pub fn export(env: &Env, what: &Selection, dir: &Path) -> Result<Vec<Exported>> 
         env.say("nothing to export");
         return Ok(vec![]);
     }
-    let first = all.iter().filter_map(progressive_of).max().unwrap_or(0) + 1;
+    let progressives = progressives(&all, desk.local.series.as_deref(), chosen.len())?;
     let today = env.now.date_naive();
     let mut pages = Vec::new();
-    for (next, doc) in (first..).zip(&chosen) {
-        if next > 99_999 {
-            return Err(Error::refused("the progressivo d'invio has reached 99999, the most a file name holds"));
-        }
-        let progressive = format!("{next:05}");
+    for (progressive, doc) in progressives.into_iter().zip(&chosen) {
         let x = Export { company: &desk.config.company, progressive: &progressive, today };
         refuse_if_any(&format!("{} as an e-invoice", doc.id), check(doc, &x))?;
         pages.push((doc, progressive.clone(), file_name(doc, &progressive), fattura(doc, &x)));
@@ -180,9 +180,64 @@ pub fn render_xml_view(doc: &Document, from: &Path, html: bool) -> Result<String
     Ok(if html { view.html() } else { view.text() })
 }
 
-/// The progressivo a document was exported under.
-fn progressive_of(d: &Document) -> Option<u32> {
-    d.extra.get(EINVOICE)?.get("progressive")?.as_str()?.parse().ok()
+/// The name of the file a document is exported as, if it was.
+pub fn einvoice_file(d: &Document) -> Option<&str> {
+    d.extra.get(EINVOICE)?.get("file")?.as_str()
+}
+
+/// Every progressivo a document was exported under: its current file's and those of the
+/// files it replaced (`IT<Partita IVA>_<progressivo>.xml`).
+fn progressives_of(d: &Document) -> Vec<String> {
+    let Some(entry) = d.extra.get(EINVOICE) else { return vec![] };
+    let previous = entry.get("previous").and_then(|p| p.as_sequence()).into_iter().flatten();
+    let from_names = previous.filter_map(|f| f.as_str()?.strip_suffix(".xml")?.rsplit_once('_').map(|(_, p)| p));
+    entry.get("progressive").and_then(|p| p.as_str()).into_iter().chain(from_names).map(str::to_string).collect()
+}
+
+/// The next `n` progressivi d'invio: above every one the desk's documents were ever exported
+/// under, so no two files get one name (SDI refuses the second). A clone with its own series
+/// (`.tkt/settings.toml`) counts in its own space — the series' first two letters, then
+/// base 36: `MR001`, `MR002`, … `MRZZZ` — so that clones exporting offline never meet, as
+/// with fiscal numbers; a desk without one counts `00001` … `99999`.
+fn progressives(all: &[Document], series: Option<&str>, n: usize) -> Result<Vec<String>> {
+    let used: Vec<String> = all.iter().flat_map(progressives_of).collect();
+    let mut prefix: String = series.unwrap_or("").chars().filter(char::is_ascii_alphanumeric).take(2).collect();
+    prefix.make_ascii_uppercase();
+    // A prefix begins with a letter, so that its space never meets the plain numbers.
+    if prefix.starts_with(|c: char| c.is_ascii_digit()) {
+        prefix = format!("S{}", &prefix[..1]);
+    }
+    let (radix, width) = if prefix.is_empty() { (10, 5) } else { (36, 5 - prefix.len() as u32) };
+    let last = used
+        .iter()
+        .filter_map(|p| p.strip_prefix(prefix.as_str()).filter(|rest| rest.len() == width as usize))
+        .filter_map(|rest| u32::from_str_radix(rest, radix).ok())
+        .max()
+        .unwrap_or(0);
+    let most = radix.pow(width) - 1;
+    (last + 1..)
+        .take(n)
+        .map(|next| {
+            if next > most {
+                return Err(Error::refused(format!(
+                    "the progressivo d'invio has reached {prefix}{}, the most a file name holds{}",
+                    digits(most, radix, width),
+                    if prefix.is_empty() { "" } else { ": give this clone another series in .tkt/settings.toml" }
+                )));
+            }
+            Ok(format!("{prefix}{}", digits(next, radix, width)))
+        })
+        .collect()
+}
+
+/// `value` in base `radix` (10 or 36, upper case), zero-padded to `width` digits.
+fn digits(mut value: u32, radix: u32, width: u32) -> String {
+    let mut out = vec![b'0'; width as usize];
+    for slot in out.iter_mut().rev() {
+        *slot = char::from_digit(value % radix, radix).map_or(b'0', |c| c.to_ascii_uppercase() as u8);
+        value /= radix;
+    }
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// Where an e-invoice stands: not exported, exported, then what SDI said last about its

@@ -1197,3 +1197,36 @@ fn a_merge_driver_whose_binary_moved_finds_tkt_on_path_or_leaves_a_real_conflict
         }
     }
 }
+
+#[test]
+fn e_invoices_exported_offline_in_two_clones_never_keep_one_file_name() {
+    let team = Team::new();
+    let anna = team.clone("anna");
+    let bruno = team.clone("bruno");
+    // Without a series each, both clones take the next progressivo of the desk they see.
+    assert!(anna.ok(&["doc", "export", "INV-2026-0001", "--dir", "../out-anna"]).contains("_00001.xml"));
+    assert!(bruno.ok(&["doc", "export", "INV-2026-0002", "--dir", "../out-bruno"]).contains("_00001.xml"));
+    anna.sync();
+    bruno.sync();
+    bruno
+        .tkt(&["check"])
+        .assert()
+        .code(4)
+        .stdout(predicate::str::contains("IT03912760984_00001.xml, like INV-2026-0001"))
+        .stdout(predicate::str::contains("tkt doc export INV-2026-0002"));
+    // The one not sent yet takes a new progressivo; the other keeps its file.
+    assert!(bruno.ok(&["doc", "export", "INV-2026-0002", "--dir", "../out-bruno"]).contains("_00002.xml"));
+    bruno.tkt(&["doc", "export", "INV-2026-0001", "--dir", "../out-bruno"]).assert().code(4);
+    bruno.ok(&["check"]);
+    // With its own series a clone counts in its own space, so offline exports never meet.
+    std::fs::write(anna.dir.join(".tkt/settings.toml"), "series = \"AN\"\n").unwrap();
+    anna.sync();
+    assert!(anna.ok(&["doc", "export", "INV-2026-0003", "--dir", "../out-anna"]).contains("_AN001.xml"));
+    assert!(anna.ok(&["doc", "export", "INV-2026-0004", "--dir", "../out-anna"]).contains("_AN002.xml"));
+    assert!(bruno.ok(&["doc", "export", "INV-2026-0005", "--dir", "../out-bruno"]).contains("_00003.xml"));
+    anna.sync();
+    bruno.sync();
+    bruno.ok(&["check"]);
+    let xml = std::fs::read_to_string(team.tmp.path().join("out-anna/IT03912760984_AN002.xml")).unwrap();
+    assert!(xml.contains("<ProgressivoInvio>AN002</ProgressivoInvio>"));
+}
