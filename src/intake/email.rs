@@ -40,7 +40,7 @@ pub struct Attachment {
 
 /// Reads a message. `hash` names a message that has no Message-ID by its content.
 pub fn parse_mail(bytes: &[u8], hash: impl Fn(&[u8]) -> String) -> Result<Mail, String> {
-    let cleaned = clean_header_block(bytes);
+    let cleaned = fill_empty_multiparts(clean_header_block(bytes));
     let msg = MessageParser::default().parse(&cleaned[..]).ok_or("not an e-mail message")?;
     if msg.from().is_none() && msg.subject().is_none() && msg.message_id().is_none() {
         return Err("not an e-mail message (no From, Subject or Message-ID header)".into());
@@ -177,12 +177,50 @@ pub fn html_text(html: &str) -> String {
     mail_parser::decoders::html::html_to_text(&HIDDEN.replace_all(html, " "))
 }
 
+/// The boundaries a message declares (`boundary="…"`), each once, in order.
+static BOUNDARY: LazyLock<regex::bytes::Regex> =
+    LazyLock::new(|| regex::bytes::Regex::new(r#"(?i)boundary\s*=\s*"?([^";\s]{1,200})"#).unwrap());
+
+/// Gives a multipart with no part at all one empty part. RFC 2046 wants at least one, and
+/// mail-parser reads the closing line of an empty one (`--b--` right after its header) as
+/// the start of a part that runs to the end of the parent, so every part after it — the
+/// customer's text, say — would be lost to the body.
+fn fill_empty_multiparts(mut bytes: Vec<u8>) -> Vec<u8> {
+    let mut boundaries: Vec<Vec<u8>> = Vec::new();
+    for c in BOUNDARY.captures_iter(&bytes).take(1_000) {
+        if !boundaries.iter().any(|b| b[..] == c[1]) {
+            boundaries.push(c[1].to_vec());
+        }
+    }
+    let mut inserts = Vec::new();
+    for boundary in &boundaries {
+        let mut at = 0;
+        for line in bytes.split(|&b| b == b'\n') {
+            let start = at;
+            at += line.len() + 1;
+            let Some(rest) = line.trim_ascii_end().strip_prefix(b"--").and_then(|l| l.strip_prefix(&boundary[..]))
+            else {
+                continue;
+            };
+            if rest == b"--" {
+                inserts.push((start, [b"--", &boundary[..], b"\r\n\r\n"].concat()));
+            }
+            if rest.is_empty() || rest == b"--" {
+                break;
+            }
+        }
+    }
+    inserts.sort();
+    for (at, text) in inserts.into_iter().rev() {
+        bytes.splice(at..at, text);
+    }
+    bytes
+}
+
 /// Whether a message has more than `max` MIME parts, counted by a scan of its lines for
 /// the boundaries it declares, so that a message of 10,000 parts is refused before any
 /// part is parsed. Stops as soon as the count is over `max`.
 pub fn too_many_parts(bytes: &[u8], max: usize) -> bool {
-    static BOUNDARY: LazyLock<regex::bytes::Regex> =
-        LazyLock::new(|| regex::bytes::Regex::new(r#"(?i)boundary\s*=\s*"?([^";\s]{1,200})"#).unwrap());
     let mut boundaries = std::collections::HashSet::new();
     let mut parts = 0;
     for line in bytes.split(|&b| b == b'\n') {
