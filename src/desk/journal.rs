@@ -19,7 +19,13 @@ pub struct Journal {
 pub struct Pending {
     pub since: SystemTime,
     pub paths: Vec<PathBuf>,
+    /// The files are to be put back as HEAD has them, not committed: a sync was writing
+    /// them (the next sync merges again).
+    pub restore: bool,
 }
+
+/// The journal's first line when its files are to be put back rather than committed.
+const RESTORE: &str = "!restore";
 
 impl Journal {
     pub fn new(path: PathBuf) -> Journal {
@@ -29,10 +35,29 @@ impl Journal {
     /// Notes a desk-relative path about to be written or removed. Synced to disk before the
     /// write starts, so that a power cut cannot lose the note and keep the file.
     pub fn note(&self, rel: &Path) -> Result<()> {
+        self.note_all(&[rel.to_path_buf()])
+    }
+
+    /// Notes many paths at once, with one sync to disk (a merge writes hundreds).
+    pub fn note_all(&self, rels: &[PathBuf]) -> Result<()> {
+        self.write_notes(rels, false)
+    }
+
+    /// Notes the files a sync is about to write: if it is cut short, the next command puts
+    /// them back as HEAD has them (the next sync merges again), never commits them.
+    pub fn note_restore(&self, rels: &[PathBuf]) -> Result<()> {
+        self.write_notes(rels, true)
+    }
+
+    fn write_notes(&self, rels: &[PathBuf], restore: bool) -> Result<()> {
+        if rels.is_empty() {
+            return Ok(());
+        }
         if let Some(dir) = self.path.parent() {
             fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         }
-        let line = format!("{}\n", rel.display());
+        let mut line: String = if restore { format!("{RESTORE}\n") } else { String::new() };
+        line.extend(rels.iter().map(|rel| format!("{}\n", rel.display())));
         let mut file =
             OpenOptions::new().create(true).append(true).open(&self.path).map_err(|e| Error::io(&self.path, e))?;
         file.write_all(line.as_bytes()).and_then(|()| file.sync_data()).map_err(|e| Error::io(&self.path, e))
@@ -55,14 +80,16 @@ impl Journal {
             Err(e) => return Err(Error::io(&self.path, e)),
         };
         let since = fs::metadata(&self.path).and_then(|m| m.modified()).map_err(|e| Error::io(&self.path, e))?;
+        let restore = text.lines().any(|l| l == RESTORE);
         let mut paths: Vec<PathBuf> = text
             .lines()
+            .filter(|l| *l != RESTORE)
             .map(PathBuf::from)
             // Only plain desk-relative paths: the journal is a file in the desk, not trusted.
             .filter(|p| p.components().all(|c| matches!(c, std::path::Component::Normal(_))))
             .collect();
         paths.sort();
         paths.dedup();
-        Ok(Some(Pending { since, paths }))
+        Ok(Some(Pending { since, paths, restore }))
     }
 }

@@ -409,11 +409,11 @@ impl Desk {
         Ok(rel)
     }
 
-    /// Notes files that something other than [`Desk::write_file`] is about to write (a
-    /// merge from the team), until [`Desk::writes_committed`].
+    /// Notes files that a merge from the team is about to write, until
+    /// [`Desk::writes_committed`]. Cut short, the merge is undone by the next command: the
+    /// files are put back as HEAD has them, and the next sync merges again.
     pub fn note_writes(&self, rels: &[PathBuf]) -> Result<()> {
-        let journal = self.journal();
-        rels.iter().try_for_each(|rel| journal.note(rel))
+        self.journal().note_restore(rels)
     }
 
     /// Forgets the noted files once a commit holds them.
@@ -491,6 +491,16 @@ impl Desk {
             let abs = self.abs(&temp);
             std::fs::remove_file(&abs).map_err(|e| Error::io(&abs, e))?;
             done.push(format!("removed {}", temp.display()));
+        }
+        if let (Some(repo), true) = (&self.repo, pending.restore) {
+            let paths: Vec<PathBuf> = pending.paths.iter().map(|rel| repo.desk_prefix().join(rel)).collect();
+            repo.restore_from_head(&paths)?;
+            done.push(format!(
+                "put back {} file(s) an interrupted sync was writing, as the last commit has them (tkt sync merges again)",
+                paths.len()
+            ));
+            self.journal().clear()?;
+            return Ok(done);
         }
         let mut finished = Vec::new();
         for rel in pending.paths {

@@ -142,7 +142,7 @@ pub fn hermetic(cmd: &mut Command, home: &Path) {
     }
 }
 
-fn hermetic_env(home: &Path) -> Vec<(&'static str, std::ffi::OsString)> {
+pub fn hermetic_env(home: &Path) -> Vec<(&'static str, std::ffi::OsString)> {
     vec![
         ("PATH", std::env::var_os("PATH").unwrap_or_default()),
         ("HOME", home.into()),

@@ -10,20 +10,20 @@ use predicates::prelude::*;
 use crate::common::hermetic;
 
 /// A bare remote and the clones of a team, in one temporary folder.
-struct Team {
-    tmp: tempfile::TempDir,
+pub(crate) struct Team {
+    pub(crate) tmp: tempfile::TempDir,
 }
 
 /// One technician's clone.
-struct Clone<'a> {
-    team: &'a Team,
-    dir: PathBuf,
-    user: &'static str,
+pub(crate) struct Clone<'a> {
+    pub(crate) team: &'a Team,
+    pub(crate) dir: PathBuf,
+    pub(crate) user: &'static str,
 }
 
 impl Team {
     /// A remote holding the example desk, pushed by the first clone, `anna`.
-    fn new() -> Team {
+    pub(crate) fn new() -> Team {
         let team = Team { tmp: tempfile::tempdir().unwrap() };
         team.git(team.tmp.path(), &["init", "-q", "--bare", "-b", "main", "remote.git"]);
         let anna = team.dir("anna");
@@ -39,12 +39,12 @@ impl Team {
         self.tmp.path().join(user)
     }
 
-    fn remote(&self) -> PathBuf {
+    pub(crate) fn remote(&self) -> PathBuf {
         self.tmp.path().join("remote.git")
     }
 
     /// `anna`'s clone, or a new clone of the remote for another user.
-    fn clone(&self, user: &'static str) -> Clone<'_> {
+    pub(crate) fn clone(&self, user: &'static str) -> Clone<'_> {
         let dir = self.dir(user);
         if !dir.exists() {
             self.git(self.tmp.path(), &["clone", "-q", "remote.git", user]);
@@ -52,7 +52,7 @@ impl Team {
         Clone { team: self, dir, user }
     }
 
-    fn git(&self, cwd: &Path, args: &[&str]) -> String {
+    pub(crate) fn git(&self, cwd: &Path, args: &[&str]) -> String {
         let out = git_cmd(self.tmp.path(), cwd).args(args).output().unwrap();
         assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
         String::from_utf8(out.stdout).unwrap()
@@ -75,37 +75,37 @@ fn git_cmd(home: &Path, cwd: &Path) -> StdCommand {
 }
 
 impl Clone<'_> {
-    fn tkt(&self, args: &[&str]) -> Command {
+    pub(crate) fn tkt(&self, args: &[&str]) -> Command {
         let mut cmd = Command::cargo_bin("tkt").unwrap();
         hermetic(&mut cmd, self.team.tmp.path());
         cmd.env("TKT_USER", self.user).current_dir(&self.dir).args(args);
         cmd
     }
 
-    fn ok(&self, args: &[&str]) -> String {
+    pub(crate) fn ok(&self, args: &[&str]) -> String {
         let out = self.tkt(args).output().unwrap();
         assert!(out.status.success(), "{} tkt {args:?}: {}", self.user, String::from_utf8_lossy(&out.stderr));
         String::from_utf8(out.stdout).unwrap()
     }
 
     /// Runs tkt at a given time, for edits whose order matters.
-    fn at(&self, now: &str, args: &[&str]) -> String {
+    pub(crate) fn at(&self, now: &str, args: &[&str]) -> String {
         let out = self.tkt(args).env("TKT_NOW", now).output().unwrap();
         assert!(out.status.success(), "{} tkt {args:?}: {}", self.user, String::from_utf8_lossy(&out.stderr));
         String::from_utf8(out.stdout).unwrap()
     }
 
-    fn sync(&self) -> String {
+    pub(crate) fn sync(&self) -> String {
         let out = self.tkt(&["sync"]).output().unwrap();
         assert!(out.status.success(), "{} sync: {}", self.user, String::from_utf8_lossy(&out.stderr));
         String::from_utf8(out.stderr).unwrap()
     }
 
-    fn read(&self, rel: &str) -> String {
+    pub(crate) fn read(&self, rel: &str) -> String {
         std::fs::read_to_string(self.dir.join(rel)).unwrap()
     }
 
-    fn git(&self, args: &[&str]) -> String {
+    pub(crate) fn git(&self, args: &[&str]) -> String {
         self.team.git(&self.dir, args)
     }
 
@@ -118,7 +118,7 @@ impl Clone<'_> {
 }
 
 /// Every file of the desk (not .git, not .tkt), path and content.
-fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+pub(crate) fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     fn walk(root: &Path, dir: &Path, out: &mut Vec<(PathBuf, Vec<u8>)>) {
         for e in std::fs::read_dir(dir).unwrap() {
             let p = e.unwrap().path();
