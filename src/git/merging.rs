@@ -37,6 +37,9 @@ pub struct FileChange {
     pub before: Vec<Option<Vec<u8>>>,
 }
 
+/// What [`Repo::rewrite_since`] makes of a version of a file (`None`: leave it out).
+pub type EditFile<'a> = dyn Fn(&Path, &[u8]) -> Result<Option<Vec<u8>>> + 'a;
+
 /// Who last changed a path on one side, in which commit, and when.
 #[derive(Debug, Clone)]
 pub struct Change {
@@ -292,7 +295,7 @@ impl Repo {
             for path in touched.unwrap_or_default() {
                 let now = self.object_at(&tree, &path);
                 let before: Vec<Option<Oid>> = parents.iter().map(|t| self.object_at(t, &path)).collect();
-                if !parents.is_empty() && before.iter().any(|b| *b == now) {
+                if !parents.is_empty() && before.contains(&now) {
                     continue;
                 }
                 out.entry(path).or_default().push(FileChange {
@@ -419,13 +422,7 @@ impl Repo {
     /// keeping authors, committers and messages, and leaving out a commit that changed
     /// nothing else. Returns the new tip; no reference moves. Only for commits never
     /// published: `base` is the last commit the remote has.
-    pub fn rewrite_since(
-        &self,
-        base: &str,
-        tip: &str,
-        paths: &[PathBuf],
-        edit: &dyn Fn(&Path, &[u8]) -> Result<Option<Vec<u8>>>,
-    ) -> Result<String> {
+    pub fn rewrite_since(&self, base: &str, tip: &str, paths: &[PathBuf], edit: &EditFile<'_>) -> Result<String> {
         let mut walk = self.repo.revwalk()?;
         walk.push(oid(tip)?)?;
         walk.hide(oid(base)?)?;

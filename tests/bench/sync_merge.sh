@@ -6,6 +6,8 @@
 # (assignee). Then: A syncs (a push), B syncs (the merge: renumbering and field merges),
 # A syncs again (a fast-forward), and a sync with nothing to do.
 #   cargo build --release && bash tests/bench/sync_merge.sh [N] [C] [E]
+# TKT_BIN=path times another tkt; BENCH_DIR=dir keeps the generated desk there;
+# PROFILE="perf record -g -o FILE" runs B's merge under a profiler.
 set -euo pipefail
 N=${1:-5000}
 C=${2:-200}
@@ -27,13 +29,14 @@ seconds() {
   awk -v d=$(( (e - s) / 1000000 )) 'BEGIN {printf "%.2f", d / 1000}'
 }
 
-if [ ! -d "$work/remote.git" ]; then
-  "$tkt" -q init "$work/seed"
-  python3 "$root/tests/bench/gen_desk.py" "$work/seed" "$N"
-  git -C "$work/seed" add -A && git -C "$work/seed" commit -qm "$N tickets"
-  git clone -q --bare "$work/seed" "$work/remote.git"
+# The generated desk is kept in BENCH_DIR between runs; the remote starts from it each time.
+if [ ! -d "$work/seed-$N" ]; then
+  "$tkt" -q init "$work/seed-$N"
+  python3 "$root/tests/bench/gen_desk.py" "$work/seed-$N" "$N"
+  git -C "$work/seed-$N" add -A && git -C "$work/seed-$N" commit -qm "$N tickets"
 fi
-rm -rf "$work/a" "$work/b"
+rm -rf "$work/remote.git" "$work/a" "$work/b"
+git clone -q --bare "$work/seed-$N" "$work/remote.git"
 git clone -q "$work/remote.git" "$work/a"
 git clone -q "$work/remote.git" "$work/b"
 
@@ -57,9 +60,11 @@ echo "setup: $N tickets, $C created and $E edited in each clone ($(( $(date +%s)
 export TKT_NOW=2026-11-27T11:00:00+01:00
 echo "tkt sync, one run each ($(nproc) cores):"
 echo "  A pushes its work:                  $(seconds "$tkt" -q -C "$work/a" sync) s"
-echo "  B merges ($C collisions, $E shared edits): $(seconds "$tkt" -q -C "$work/b" sync) s"
+echo "  B merges ($C collisions, $E shared edits): $(seconds ${PROFILE:-} "$tkt" -q -C "$work/b" sync) s"
 echo "  A takes the merge (fast-forward):   $(seconds "$tkt" -q -C "$work/a" sync) s"
-echo "  nothing to do:                      $(seconds "$tkt" -q -C "$work/a" sync) s"
+noop=()
+for _ in 1 2 3 4 5; do noop+=("$(seconds "$tkt" -q -C "$work/a" sync)"); done
+echo "  nothing to do, median of 5:         $(printf '%s\n' "${noop[@]}" | sort -n | sed -n 3p) s"
 # What a user would check: both clones hold the same tree, every new ticket is there.
 [ "$(git -C "$work/a" rev-parse HEAD^{tree})" = "$(git -C "$work/b" rev-parse HEAD^{tree})" ] || { echo "clones differ" >&2; exit 1; }
 made=$(git -C "$work/a" ls-files 'tickets/2026/*' | wc -l)

@@ -301,7 +301,7 @@ fn random_offline_work_on_three_clones_with_killed_syncs_converges_and_loses_not
     }
     let runs: u64 = std::env::var("CONVERGE_RUNS").ok().and_then(|s| s.parse().ok()).unwrap_or(0);
     let clock = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64;
-    converge(2_630_895_834_828_048_395);
+    converge(9_717_460_784_352_955_445);
     for run in 0..runs {
         converge((clock ^ run.wrapping_mul(0x9e37_79b9_7f4a_7c15)) | 1);
     }

@@ -1197,3 +1197,31 @@ fn a_merge_driver_whose_binary_moved_finds_tkt_on_path_or_leaves_a_real_conflict
         }
     }
 }
+
+#[test]
+fn an_unpublished_invoice_of_a_renumbered_ticket_follows_it_and_reads_as_issued() {
+    let team = Team::new();
+    let (anna, marco) = (team.clone("anna"), team.clone("marco"));
+    std::fs::create_dir_all(marco.dir.join(".tkt")).unwrap();
+    std::fs::write(marco.dir.join(".tkt/settings.toml"), "series = \"MA\"\n").unwrap();
+    assert_eq!(anna.ok(&["ticket", "create", "--customer", "C-0002", "--title", "Di anna"]), "T-2026-0021\n");
+    assert_eq!(marco.ok(&["ticket", "create", "--customer", "C-0001", "--title", "Di marco"]), "T-2026-0021\n");
+    marco.ok(&["ticket", "work", "T-2026-0021", "--technician", "marco", "--hours", "1", "--activity", "prova"]);
+    assert_eq!(marco.ok(&["ticket", "invoice", "T-2026-0021"]), "INV-2026-0001-MA\n");
+    anna.sync();
+    let said = marco.sync();
+    assert!(said.contains("T-2026-0021 is now T-2026-0022"), "{said}");
+    let inv = "documents/invoice/2026/INV-2026-0001-MA.yaml";
+    assert!(marco.read(inv).contains("ticket: T-2026-0022"), "{}", marco.read(inv));
+    // Never published before, the invoice reads as issued with its ticket's new id: its
+    // first commit has it, and tkt check is clean in both clones.
+    let first = marco.git(&["log", "--reverse", "--format=%H", "--", inv]);
+    let first = first.lines().next().unwrap();
+    assert!(marco.git(&["show", &format!("{first}:{inv}")]).contains("ticket: T-2026-0022"));
+    marco.tkt(&["check"]).assert().success();
+    anna.sync();
+    anna.tkt(&["check"]).assert().success();
+    assert!(anna.read(inv).contains("customer: C-0001"));
+    let t22: serde_yaml::Value = serde_yaml::from_str(&anna.read("tickets/2026/T-2026-0022.yaml")).unwrap();
+    assert_eq!(t22["title"], "Di marco");
+}
