@@ -272,7 +272,12 @@ impl Repo {
                 touched = Some(paths.iter().filter(|p| self.object_at(&tree, p).is_some()).cloned().collect());
             }
             for parent in &parents {
-                let diff = self.repo.diff_tree_to_tree(Some(parent), Some(&tree), None)?;
+                // One path (the merge driver's): the diff reads only the folders on its way.
+                let mut opts = git2::DiffOptions::new();
+                if let (1, Some(only)) = (paths.len(), paths.first()) {
+                    opts.pathspec(git_path(only)?).disable_pathspec_match(true);
+                }
+                let diff = self.repo.diff_tree_to_tree(Some(parent), Some(&tree), Some(&mut opts))?;
                 let mut set = BTreeSet::new();
                 for delta in diff.deltas() {
                     for f in [delta.old_file(), delta.new_file()] {
