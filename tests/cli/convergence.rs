@@ -208,11 +208,18 @@ fn converge(seed: u64) {
     // Conflicts a person must decide are settled by the command tkt check names.
     let check = clones[0].tkt(&["check"]).output().unwrap();
     let problems = String::from_utf8(check.stdout).unwrap();
+    let mut hints = Vec::new();
     for line in problems.lines() {
         assert!(line.contains("sync conflict"), "seed {seed}: tkt check: {line}\n{problems}");
         let hint = line.split("(resolve: tkt ").nth(1).and_then(|h| h.strip_suffix(')'));
-        let args: Vec<&str> = hint.unwrap_or_else(|| panic!("seed {seed}: no hint: {line}")).split(' ').collect();
-        clones[0].at(&now(), &args);
+        let hint = hint.unwrap_or_else(|| panic!("seed {seed}: no hint: {line}"));
+        // A field can hold conflicts from several merges: one command settles them all.
+        if !hints.contains(&hint) {
+            hints.push(hint);
+        }
+    }
+    for hint in hints {
+        clones[0].at(&now(), &hint.split(' ').map(|a| a.trim_matches('\'')).collect::<Vec<_>>());
     }
     if !problems.is_empty() {
         for clone in &clones {
