@@ -213,3 +213,25 @@ fn eight_creators_four_transitions_and_an_import_at_once_lose_and_repeat_nothing
     d.tkt(&["check"]).assert().success();
     assert_eq!(d.status(), "");
 }
+
+#[test]
+fn a_sync_cut_short_while_writing_merged_records_is_put_back_never_committed_half_merged() {
+    let d = TestDesk::example();
+    let path = "tickets/2026/T-2026-0001.yaml";
+    let committed = d.read(path);
+    // What a sync killed between writing merged records and moving HEAD leaves: the
+    // records, changed, and its notes in the journal.
+    let mut merged: serde_yaml::Value = serde_yaml::from_str(&committed).unwrap();
+    merged["title"] = "merged, not committed".into();
+    d.write(path, &serde_yaml::to_string(&merged).unwrap());
+    d.write(".tkt/journal", &format!("!restore\n{path}\n"));
+    let before = d.commits();
+    d.tkt(&["ticket", "note", "T-2026-0002", "dopo"])
+        .assert()
+        .success()
+        .stderr(predicates::str::contains("put back 1 file(s) an interrupted sync was writing"));
+    assert_eq!(d.read(path), committed, "the record is as HEAD has it");
+    assert_eq!(d.commits(), before + 1, "only the note's commit");
+    assert_eq!(d.status(), "");
+    d.tkt(&["check"]).assert().success();
+}
