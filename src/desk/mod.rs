@@ -105,9 +105,9 @@ impl Desk {
     /// Takes the exclusive lock of the desk for a mutating command, first settling what an
     /// interrupted command left (returned as messages for the user), then waiting for git's
     /// index to be free.
-    pub fn lock(&self, wait: Duration, author: &Author) -> Result<(DeskGuard<'_>, Vec<String>)> {
+    pub fn lock(&self, wait: Duration) -> Result<(DeskGuard<'_>, Vec<String>)> {
         let lock = DeskLock::acquire(&self.root.join(LOCAL_DIR).join("lock"), wait)?;
-        let recovered = self.recover(author)?;
+        let recovered = self.recover()?;
         if let Some(repo) = &self.repo {
             repo.wait_for_index(wait)?;
         }
@@ -411,12 +411,10 @@ impl Desk {
     }
 
     /// Notes files that a merge from the team is about to write, until
-    /// [`Desk::writes_committed`]. Killed in between, the merge is finished by the next
-    /// command, not taken back: it comes out the same whenever it is made.
+    /// [`Desk::writes_committed`]. Cut short, the merge is undone by the next command: the
+    /// files are put back as HEAD has them, and the next sync merges again.
     pub fn note_writes(&self, rels: &[PathBuf]) -> Result<()> {
-        let journal = self.journal();
-        journal.note_finish()?;
-        rels.iter().try_for_each(|rel| journal.note(rel))
+        self.journal().note_sync(rels)
     }
 
     /// Forgets the noted files once a commit holds them.
@@ -480,10 +478,10 @@ impl Desk {
     /// Settles what a command killed between its writes and its commit left: removes its
     /// temp files and its git lock files, then takes back what it wrote — each noted file
     /// as HEAD has it, a new one removed — since it never reported success and its user
-    /// will run it again. What it had committed already stays, so does what a sync wrote:
-    /// a merge comes out the same whenever it is made, so it is finished (committed)
-    /// instead. Returns what was done, for the user. Call it holding the lock.
-    fn recover(&self, author: &Author) -> Result<Vec<String>> {
+    /// will run it again. What it had committed already stays. What a sync was writing is
+    /// put back the same way, and the next sync merges again. Returns what was done, for
+    /// the user. Call it holding the lock.
+    fn recover(&self) -> Result<Vec<String>> {
         let Some(pending) = self.pending()? else {
             return Ok(vec![]);
         };
@@ -503,51 +501,24 @@ impl Desk {
             done.push(format!("removed what an interrupted command left: {}", removed.join(", ")));
         }
         let paths: Vec<PathBuf> = pending.paths.into_iter().filter(|p| !p.starts_with(LOCAL_DIR)).collect();
-        match &self.repo {
-            Some(repo) if pending.finish => done.extend(self.finish_sync(repo, paths, author)?),
-            Some(repo) => {
-                let taken = repo.restore_from_head(&paths)?;
-                if !taken.is_empty() {
-                    done.push(format!(
-                        "took back what an interrupted command wrote before its commit: {} \
-                         (it never reported success: run it again)",
-                        describe_taken_back(&taken)
-                    ));
-                }
+        // Without history there is nothing to take back from: what was written stays.
+        if let Some(repo) = &self.repo {
+            let taken = repo.restore_from_head(&paths)?;
+            if !taken.is_empty() && pending.sync {
+                done.push(format!(
+                    "put back {} file(s) an interrupted sync was writing, as the last commit has them \
+                     (tkt sync merges again)",
+                    taken.len()
+                ));
+            } else if !taken.is_empty() {
+                done.push(format!(
+                    "took back what an interrupted command wrote before its commit: {} \
+                     (it never reported success: run it again)",
+                    describe_taken_back(&taken)
+                ));
             }
-            // No history to take anything back from: what was written stays.
-            None => {}
         }
         self.journal().clear()?;
-        Ok(done)
-    }
-
-    /// Commits what an interrupted sync wrote (the files that read as valid records; others
-    /// stay for `tkt check` to name).
-    fn finish_sync(&self, repo: &Repo, paths: Vec<PathBuf>, author: &Author) -> Result<Vec<String>> {
-        let mut done = Vec::new();
-        let mut finished = Vec::new();
-        for rel in paths {
-            let readable = |bytes: &[u8]| {
-                Self::kind_of_path(&rel).is_none()
-                    || std::str::from_utf8(bytes).is_ok_and(|text| Self::check_record_text(&rel, text).is_ok())
-            };
-            match std::fs::read(self.abs(&rel)) {
-                Ok(bytes) if readable(&bytes) => finished.push(rel),
-                Ok(_) => done.push(format!("left {} as it is: it does not read as a record", rel.display())),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => finished.push(rel),
-                // A path no file can have never blocks the desk: it is dropped from the journal.
-                Err(e) => done.push(format!("dropped {} from the journal: {e}", rel.display())),
-            }
-        }
-        if !finished.is_empty() {
-            let names: Vec<String> = finished.iter().map(|p| p.display().to_string()).collect();
-            let names = names.join(", ");
-            let message = format!("tkt sync: finished an interrupted merge: {names}");
-            if repo.commit_files(&finished, &message, author)?.is_some() {
-                done.push(format!("finished an interrupted sync: committed {names}"));
-            }
-        }
         Ok(done)
     }
 

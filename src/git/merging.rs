@@ -2,6 +2,7 @@
 //! contents at a commit, and writing a merge or a fast-forward into HEAD, the index and the
 //! work tree — only the files that change.
 
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 
 use git2::{build::TreeUpdateBuilder, FileMode, Oid, Signature, Time};
@@ -35,6 +36,9 @@ pub struct FileChange {
     pub after: Option<Vec<u8>>,
     pub before: Vec<Option<Vec<u8>>>,
 }
+
+/// What [`Repo::rewrite_since`] makes of a version of a file (`None`: leave it out).
+pub type EditFile<'a> = dyn Fn(&Path, &[u8]) -> Result<Option<Vec<u8>>> + 'a;
 
 /// Who last changed a path on one side, in which commit, and when.
 #[derive(Debug, Clone)]
@@ -128,10 +132,11 @@ impl Repo {
         let to_tree = self.repo.find_commit(oid(to)?)?.tree()?;
         let diff = self.repo.diff_tree_to_tree(from_tree.as_ref(), Some(&to_tree), None)?;
         let mut paths = Vec::new();
+        let mut seen = HashSet::new();
         for delta in diff.deltas() {
             for f in [delta.old_file(), delta.new_file()] {
                 if let Some(p) = f.path() {
-                    if !paths.iter().any(|q: &PathBuf| q == p) {
+                    if seen.insert(p.to_path_buf()) {
                         paths.push(p.to_path_buf());
                     }
                 }
@@ -230,35 +235,81 @@ impl Repo {
     /// version differs from every parent's), so that sync can tell which fields each
     /// commit touched.
     pub fn changes_of(&self, base: Option<&str>, tip: &str, path: &Path) -> Result<Vec<FileChange>> {
+        let paths = BTreeSet::from([path.to_path_buf()]);
+        Ok(self.changes_of_paths(base, tip, &paths)?.remove(path).unwrap_or_default())
+    }
+
+    /// [`Repo::changes_of`] for many paths at once, in one walk of the history: each
+    /// commit is compared with its parents by a diff of their trees (which skips every
+    /// folder they share), so the cost follows the commits and what they changed, not
+    /// the number of paths asked about.
+    pub fn changes_of_paths(
+        &self,
+        base: Option<&str>,
+        tip: &str,
+        paths: &BTreeSet<PathBuf>,
+    ) -> Result<BTreeMap<PathBuf, Vec<FileChange>>> {
+        let mut out: BTreeMap<PathBuf, Vec<FileChange>> = BTreeMap::new();
+        if paths.is_empty() {
+            return Ok(out);
+        }
         let mut walk = self.repo.revwalk()?;
         walk.push(oid(tip)?)?;
         if let Some(b) = base {
             walk.hide(oid(b)?)?;
         }
         walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::TIME)?;
-        let mut out = Vec::new();
+        let bytes = |o: Option<Oid>| -> Option<Vec<u8>> {
+            o.and_then(|o| self.repo.find_blob(o).ok()).map(|b| b.content().to_vec())
+        };
         for id in walk {
             let commit = self.repo.find_commit(id?)?;
-            let now = self.object_at(&commit.tree()?, path);
-            let parents: Vec<Option<Oid>> =
-                commit.parents().map(|p| p.tree().map(|t| self.object_at(&t, path))).collect::<Result<_, _>>()?;
-            let changed = if parents.is_empty() { now.is_some() } else { parents.iter().all(|p| *p != now) };
-            if !changed {
-                continue;
+            let tree = commit.tree()?;
+            let parents: Vec<git2::Tree> = commit.parents().map(|p| p.tree()).collect::<Result<_, _>>()?;
+            // The paths asked about that differ from every parent (a root commit: that it has).
+            let mut touched: Option<BTreeSet<PathBuf>> = None;
+            if parents.is_empty() {
+                touched = Some(paths.iter().filter(|p| self.object_at(&tree, p).is_some()).cloned().collect());
             }
-            let bytes = |o: Option<Oid>| -> Result<Option<Vec<u8>>> {
-                Ok(match o {
-                    Some(o) => self.repo.find_blob(o).ok().map(|b| b.content().to_vec()),
-                    None => None,
-                })
-            };
+            for parent in &parents {
+                // One path (the merge driver's): the diff reads only the folders on its way.
+                let mut opts = git2::DiffOptions::new();
+                if let (1, Some(only)) = (paths.len(), paths.first()) {
+                    opts.pathspec(git_path(only)?).disable_pathspec_match(true);
+                }
+                let diff = self.repo.diff_tree_to_tree(Some(parent), Some(&tree), Some(&mut opts))?;
+                let mut set = BTreeSet::new();
+                for delta in diff.deltas() {
+                    for f in [delta.old_file(), delta.new_file()] {
+                        if let Some(p) = f.path().filter(|p| paths.contains(*p)) {
+                            set.insert(p.to_path_buf());
+                        }
+                    }
+                }
+                let t = match touched {
+                    None => set,
+                    Some(t) => t.intersection(&set).cloned().collect(),
+                };
+                let done = t.is_empty();
+                touched = Some(t);
+                if done {
+                    break;
+                }
+            }
             let a = commit.author();
-            out.push(FileChange {
-                by: a.name().unwrap_or("?").to_string(),
-                at: a.when().seconds(),
-                after: bytes(now)?,
-                before: parents.into_iter().map(bytes).collect::<Result<_>>()?,
-            });
+            for path in touched.unwrap_or_default() {
+                let now = self.object_at(&tree, &path);
+                let before: Vec<Option<Oid>> = parents.iter().map(|t| self.object_at(t, &path)).collect();
+                if !parents.is_empty() && before.contains(&now) {
+                    continue;
+                }
+                out.entry(path).or_default().push(FileChange {
+                    by: a.name().unwrap_or("?").to_string(),
+                    at: a.when().seconds(),
+                    after: bytes(now),
+                    before: before.into_iter().map(bytes).collect(),
+                });
+            }
         }
         Ok(out)
     }
@@ -310,7 +361,10 @@ impl Repo {
         let tree = self.repo.find_tree(update.create_updated(&self.repo, &ours_commit.tree()?)?)?;
         let sig = signature(author)?;
         self.apply_to_worktree(files)?;
-        let id = self.repo.commit(Some("HEAD"), &sig, &sig, message, &tree, &[&ours_commit, &theirs_commit])?;
+        // `ours` may be HEAD's unpublished commits written again: HEAD moves in one step.
+        let id = self.repo.commit(None, &sig, &sig, message, &tree, &[&ours_commit, &theirs_commit])?;
+        let name = self.repo.head()?.name().unwrap_or("HEAD").to_string();
+        self.repo.reference(&name, id, true, "tkt sync: merge")?;
         Ok(id.to_string())
     }
 
@@ -357,26 +411,61 @@ impl Repo {
     /// nothing else; HEAD moves to the new tip and the files leave the work tree and the
     /// index. Only for commits never published: `base` is the last commit the remote has.
     pub fn drop_paths_since(&self, base: &str, paths: &[PathBuf]) -> Result<()> {
+        let Some(head) = self.head()? else { return Ok(()) };
+        let tip = self.rewrite_since(base, &head, paths, &|_, _| Ok(None))?;
+        if tip == head {
+            return Ok(());
+        }
+        let name = self.repo.head()?.name().unwrap_or("HEAD").to_string();
+        self.repo.reference(&name, oid(&tip)?, true, "tkt: unpublished fiscal documents taken back")?;
+        let files: Vec<(PathBuf, Option<FileState>)> = paths.iter().map(|p| (p.clone(), None)).collect();
+        self.apply_to_worktree(&files)
+    }
+
+    /// The commits after `base` up to `tip` written again with each version of `paths`
+    /// (repository paths) replaced by what `edit` makes of it (`None`: the file left out),
+    /// keeping authors, committers and messages, and leaving out a commit that changed
+    /// nothing else. Returns the new tip; no reference moves. Only for commits never
+    /// published: `base` is the last commit the remote has.
+    pub fn rewrite_since(&self, base: &str, tip: &str, paths: &[PathBuf], edit: &EditFile<'_>) -> Result<String> {
         let mut walk = self.repo.revwalk()?;
-        walk.push_head()?;
-        walk.hide(Oid::from_str(base)?)?;
+        walk.push(oid(tip)?)?;
+        walk.hide(oid(base)?)?;
         walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::REVERSE)?;
         let mut rewritten: std::collections::HashMap<Oid, Oid> = std::collections::HashMap::new();
-        let mut tip = None;
-        for oid in walk {
-            let oid = oid?;
-            let commit = self.repo.find_commit(oid)?;
+        // Each version of a file is edited once.
+        let mut blobs: std::collections::HashMap<(PathBuf, Oid), Option<Oid>> = std::collections::HashMap::new();
+        let mut new_tip = oid(tip)?;
+        for id in walk {
+            let id = id?;
+            let commit = self.repo.find_commit(id)?;
             let old_tree = commit.tree()?;
             let mut update = TreeUpdateBuilder::new();
-            for path in paths.iter().filter(|p| old_tree.get_path(p).is_ok()) {
-                update.remove(git_path(path)?);
+            for path in paths {
+                let Ok(entry) = old_tree.get_path(path) else { continue };
+                let key = (path.clone(), entry.id());
+                let blob = match blobs.get(&key) {
+                    Some(b) => *b,
+                    None => {
+                        let bytes = self.repo.find_blob(entry.id())?.content().to_vec();
+                        let b = edit(path, &bytes)?.map(|new| self.repo.blob(&new)).transpose()?;
+                        blobs.insert(key, b);
+                        b
+                    }
+                };
+                match blob {
+                    Some(b) => update.upsert(git_path(path)?, b, FileMode::Blob),
+                    None => update.remove(git_path(path)?),
+                };
             }
             let tree = self.repo.find_tree(update.create_updated(&self.repo, &old_tree)?)?;
             let parents = commit
                 .parent_ids()
                 .map(|p| self.repo.find_commit(rewritten.get(&p).copied().unwrap_or(p)))
                 .collect::<std::result::Result<Vec<_>, _>>()?;
+            let same = tree.id() == old_tree.id() && commit.parent_ids().eq(parents.iter().map(|p| p.id()));
             let new = match parents.first() {
+                _ if same => id,
                 Some(first) if parents.len() == 1 && first.tree_id() == tree.id() => first.id(),
                 _ => {
                     let refs: Vec<&git2::Commit> = parents.iter().collect();
@@ -384,14 +473,10 @@ impl Repo {
                     self.repo.commit(None, &commit.author(), &commit.committer(), message, &tree, &refs)?
                 }
             };
-            rewritten.insert(oid, new);
-            tip = Some(new);
+            rewritten.insert(id, new);
+            new_tip = new;
         }
-        let Some(tip) = tip else { return Ok(()) };
-        let name = self.repo.head()?.name().unwrap_or("HEAD").to_string();
-        self.repo.reference(&name, tip, true, "tkt: unpublished fiscal documents taken back")?;
-        let files: Vec<(PathBuf, Option<FileState>)> = paths.iter().map(|p| (p.clone(), None)).collect();
-        self.apply_to_worktree(&files)
+        Ok(new_tip.to_string())
     }
 
     /// Puts desk files back as HEAD has them, in the work tree and the index: a file HEAD

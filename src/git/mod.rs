@@ -347,6 +347,17 @@ impl Repo {
     }
 }
 
+/// Lets libgit2 keep trees of any desk's size in its object cache. A folder of a few
+/// thousand records is a tree of 50–100 kB, and libgit2 caches no tree over 4 kB by
+/// default: a merge that looks up hundreds of records in the same folder (or diffs
+/// hundreds of commits) would read, inflate, hash and parse that folder every time.
+/// Call it first, before any thread starts.
+pub fn tune_object_cache() {
+    // SAFETY: sets a libgit2 global without synchronisation; main calls this before it
+    // starts any thread or opens any repository.
+    let _ = unsafe { git2::opts::set_cache_object_limit(git2::ObjectType::Tree, 16 << 20) };
+}
+
 /// The git blob hash of some bytes: a stable name for content that has none.
 pub fn content_hash(bytes: &[u8]) -> String {
     Oid::hash_object(ObjectType::Blob, bytes).map(|o| o.to_string()).unwrap_or_default()

@@ -113,8 +113,8 @@ pub fn check_desk(desk: &Desk) -> Result<Checked> {
         for path in &pending.paths {
             findings.push(Finding::new(
                 path.display().to_string(),
-                if pending.finish {
-                    "written by a sync that was interrupted, maybe before its commit (the next command that changes the desk commits it if it is not)"
+                if pending.sync {
+                    "written by a sync that was interrupted, maybe before its commit (the next command that changes the desk puts back what it did not commit; tkt sync merges again)"
                 } else {
                     "written by a command that was interrupted, maybe before its commit (the next command that changes the desk takes back what it did not commit)"
                 },

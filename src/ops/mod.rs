@@ -77,7 +77,7 @@ impl Env {
     /// Takes the desk's lock, telling what was taken back (or, after a sync, finished) on
     /// behalf of an interrupted command.
     pub fn lock(&self) -> Result<DeskGuard<'_>> {
-        let (lock, recovered) = self.desk.lock(self.lock_wait, &self.author)?;
+        let (lock, recovered) = self.desk.lock(self.lock_wait)?;
         for line in recovered {
             self.warn(line);
         }

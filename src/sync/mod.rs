@@ -4,7 +4,7 @@
 
 pub mod merge;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use serde_yaml::Value;
@@ -451,9 +451,25 @@ fn integrate(
     for (path, fields) in &plan.conflicts {
         body.push(format!("conflict in {}: {}", path.display(), fields.join(", ")));
     }
+    for path in &plan.fiscal_links {
+        body.push(format!("{}: never published, its link follows the renumbering", path.display()));
+    }
     if !body.is_empty() {
         message = format!("{message}\n\n{}", body.join("\n"));
     }
+    // This clone's unpublished fiscal documents naming a renumbered record are written
+    // again with the new id in every unpublished commit: the merge then moves HEAD onto
+    // them, and each document reads as issued with its right link.
+    let ours = match (base.as_deref(), plan.fiscal_links.is_empty()) {
+        (Some(base), false) => {
+            let prefix = repo.desk_prefix().to_path_buf();
+            repo.rewrite_since(base, &ours, &plan.fiscal_links, &|path, bytes| {
+                let state = FileState { bytes: bytes.to_vec(), executable: false };
+                Ok(Some(rewritten(&prefix, path, &state, &plan.ids)?.unwrap_or(state).bytes))
+            })?
+        }
+        _ => ours,
+    };
     let files: Vec<(PathBuf, Option<FileState>)> = plan.files.into_iter().collect();
     report.came_in += repo.count_commits(Some(&ours), theirs)?;
     desk.note_writes(&repo.in_desk(&files.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>()))?;
@@ -497,13 +513,22 @@ pub fn merge_file(
 /// Who changed the record at `path` (a repository path) on the side from `base` to
 /// `tip`, field by field, read from the commits: the later change of a field wins.
 pub fn side_of(repo: &Repo, base: Option<&str>, tip: &str, path: &Path) -> Result<Side> {
+    Ok(side_from(repo.changes_of(base, tip, path)?))
+}
+
+/// [`side_of`] for many records, in one walk of the side's history.
+fn sides_of(repo: &Repo, base: Option<&str>, tip: &str, paths: &BTreeSet<PathBuf>) -> Result<BTreeMap<PathBuf, Side>> {
+    Ok(repo.changes_of_paths(base, tip, paths)?.into_iter().map(|(path, changes)| (path, side_from(changes))).collect())
+}
+
+fn side_from(changes: Vec<crate::git::FileChange>) -> Side {
     let parse = |bytes: &Option<Vec<u8>>| bytes.as_ref().and_then(|b| from_yaml::<Value>(b).ok());
     let mut side = Side::default();
-    for change in repo.changes_of(base, tip, path)? {
+    for change in changes {
         let before: Vec<Option<Value>> = change.before.iter().map(parse).collect();
         side.record_change(&change.by, change.at, &before, parse(&change.after).as_ref());
     }
-    Ok(side)
+    side
 }
 
 /// The files a merge writes (repository paths), and what it has to say.
@@ -512,6 +537,10 @@ struct MergePlan {
     renumbered: Vec<(String, String)>,
     conflicts: Vec<(PathBuf, Vec<String>)>,
     kept: Vec<PathBuf>,
+    /// This clone's unpublished fiscal documents that name a renumbered record: their
+    /// links follow it in every unpublished commit, so each reads as issued that way.
+    fiscal_links: Vec<PathBuf>,
+    ids: Vec<(String, String, PathBuf)>,
 }
 
 fn plan_merge(
@@ -525,10 +554,22 @@ fn plan_merge(
     let prefix = repo.desk_prefix().to_path_buf();
     let ours_changed: BTreeSet<PathBuf> = repo.changed_paths(base, ours)?.into_iter().collect();
     let theirs_changed: Vec<PathBuf> = repo.changed_paths(base, theirs)?;
-    let mut plan = MergePlan { files: BTreeMap::new(), renumbered: vec![], conflicts: vec![], kept: vec![] };
+    let mut plan = MergePlan {
+        files: BTreeMap::new(),
+        renumbered: vec![],
+        conflicts: vec![],
+        kept: vec![],
+        fiscal_links: vec![],
+        ids: vec![],
+    };
     let catalog = desk.catalog()?;
     let collisions = collisions(repo, &prefix, base, ours, theirs, &ours_changed, &theirs_changed)?;
     let ids = new_numbers(desk, &prefix, &theirs_changed, &collisions)?;
+    let moved: BTreeMap<&PathBuf, &PathBuf> = collisions.iter().zip(ids.iter().map(|(_, _, n)| n)).collect();
+    // Who changed each field of the records changed on both sides: one walk of each side.
+    let both: BTreeSet<PathBuf> =
+        theirs_changed.iter().filter(|p| ours_changed.contains(*p) && !moved.contains_key(p)).cloned().collect();
+    let mut sides = [sides_of(repo, base, ours, &both)?, sides_of(repo, base, theirs, &both)?];
     // Our side of a file changed since the common ancestor is unpublished: references to
     // our renumbered records follow them there, and nowhere else.
     let ours_at = |path: &Path| -> Result<Option<FileState>> {
@@ -544,9 +585,9 @@ fn plan_merge(
             plan.files.insert(path.clone(), t);
             continue;
         }
-        if let Some(new_path) = collisions.iter().zip(&ids).find(|(c, _)| *c == path).map(|(_, (_, _, n))| n) {
+        if let Some(new_path) = moved.get(path) {
             // The remote's record keeps the path; ours moves to the new one.
-            plan.files.insert(new_path.clone(), ours_at(path)?);
+            plan.files.insert((*new_path).clone(), ours_at(path)?);
             plan.files.insert(path.clone(), t);
             continue;
         }
@@ -581,7 +622,7 @@ fn plan_merge(
                 };
                 let base_value = b.as_ref().map(|b| parse(b, "common")).transpose()?;
                 let (ov, tv) = (parse(o, "local")?, parse(t, "remote")?);
-                let sides = [side_of(repo, base, ours, path)?, side_of(repo, base, theirs, path)?];
+                let sides = [sides[0].remove(path).unwrap_or_default(), sides[1].remove(path).unwrap_or_default()];
                 let merged = merge_file(kind, base_value.as_ref(), &ov, &tv, &sides, &catalog, now);
                 if !merged.conflicts.is_empty() {
                     plan.conflicts.push((rel.clone(), merged.conflicts.clone()));
@@ -609,11 +650,16 @@ fn plan_merge(
         }
         if let Some(state) = repo.file_at(ours, path)? {
             if let Some(state) = rewritten(&prefix, path, &state, &ids)? {
+                let fiscal = matches!(Desk::kind_of_path(rel), Some(Kind::Document(d)) if d.is_fiscal());
+                if fiscal && base.map(|b| repo.file_at(b, path)).transpose()?.flatten().is_none() {
+                    plan.fiscal_links.push(path.clone());
+                }
                 plan.files.insert(path.clone(), Some(state));
             }
         }
     }
-    plan.renumbered.extend(ids.into_iter().map(|(old, new, _)| (old, new)));
+    plan.renumbered.extend(ids.iter().map(|(old, new, _)| (old.clone(), new.clone())));
+    plan.ids = ids;
     Ok(plan)
 }
 
@@ -651,7 +697,10 @@ fn new_numbers(
     collisions: &[PathBuf],
 ) -> Result<Vec<(String, String, PathBuf)>> {
     let mut ids = Vec::new();
-    let mut taken: BTreeSet<PathBuf> = theirs_changed.iter().cloned().collect();
+    let taken: BTreeSet<PathBuf> = theirs_changed.iter().cloned().collect();
+    // The last number used in each folder, per prefix, year and series: the folder is read
+    // once, then each new number follows the last.
+    let mut last: BTreeMap<(PathBuf, String, Option<i32>, Option<String>), u32> = BTreeMap::new();
     for path in collisions {
         let rel = path.strip_prefix(prefix).unwrap_or(path);
         let Some(kind) = Desk::kind_of_path(rel) else { continue };
@@ -671,24 +720,30 @@ fn new_numbers(
         let old = rel.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string();
         let mut seq = SequenceId::parse(&old).ok_or_else(|| Error::failure(format!("{old}: not a numbered id")))?;
         let folder = rel.parent().unwrap_or(Path::new("")).to_path_buf();
-        let used: u32 = std::fs::read_dir(desk.abs(&folder))
-            .map(|rd| {
-                rd.filter_map(|e| e.ok()).filter_map(|e| e.file_name().to_str().map(str::to_string)).collect::<Vec<_>>()
-            })
-            .unwrap_or_default()
-            .into_iter()
-            .map(|n| folder.join(n))
-            .chain(taken.iter().filter_map(|p| p.strip_prefix(prefix).ok().map(Path::to_path_buf)))
-            .filter(|p| p.parent() == Some(folder.as_path()))
-            .filter_map(|p| p.file_stem().and_then(|s| s.to_str()).and_then(SequenceId::parse))
-            .filter(|s| s.prefix == seq.prefix && s.year == seq.year && s.series == seq.series)
-            .map(|s| s.seq)
-            .max()
-            .unwrap_or(0);
+        let key = (folder.clone(), seq.prefix.clone(), seq.year, seq.series.clone());
+        let used = match last.get(&key) {
+            Some(n) => *n,
+            None => std::fs::read_dir(desk.abs(&folder))
+                .map(|rd| {
+                    rd.filter_map(|e| e.ok())
+                        .filter_map(|e| e.file_name().to_str().map(str::to_string))
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+                .into_iter()
+                .map(|n| folder.join(n))
+                .chain(taken.iter().filter_map(|p| p.strip_prefix(prefix).ok().map(Path::to_path_buf)))
+                .filter(|p| p.parent() == Some(folder.as_path()))
+                .filter_map(|p| p.file_stem().and_then(|s| s.to_str()).and_then(SequenceId::parse))
+                .filter(|s| s.prefix == seq.prefix && s.year == seq.year && s.series == seq.series)
+                .map(|s| s.seq)
+                .max()
+                .unwrap_or(0),
+        };
         seq.seq = used + 1;
+        last.insert(key, seq.seq);
         let new = seq.to_string();
         let new_path = prefix.join(kind.path_for(&new)?);
-        taken.insert(new_path.clone());
         ids.push((old, new, new_path));
     }
     Ok(ids)
@@ -706,7 +761,7 @@ fn rewritten(
         return Ok(None);
     }
     let Ok(mut value) = from_yaml::<Value>(&state.bytes) else { return Ok(None) };
-    let pairs: Vec<(String, String)> = ids.iter().map(|(o, n, _)| (o.clone(), n.clone())).collect();
+    let pairs: HashMap<&str, &str> = ids.iter().map(|(o, n, _)| (o.as_str(), n.as_str())).collect();
     if !rewrite_ids(&mut value, &pairs) {
         return Ok(None);
     }
@@ -715,21 +770,22 @@ fn rewritten(
 }
 
 /// Replaces old ids (and attachment paths under them) in every string of a value.
-fn rewrite_ids(value: &mut Value, ids: &[(String, String)]) -> bool {
+fn rewrite_ids(value: &mut Value, ids: &HashMap<&str, &str>) -> bool {
     match value {
         Value::String(s) => {
-            for (old, new) in ids {
-                if s == old {
-                    *s = new.clone();
-                    return true;
-                }
-                let dir = format!("attachments/{old}/");
-                if s.starts_with(&dir) {
-                    *s = s.replacen(&dir, &format!("attachments/{new}/"), 1);
-                    return true;
-                }
+            if let Some(new) = ids.get(s.as_str()) {
+                *s = new.to_string();
+                return true;
             }
-            false
+            let Some(rest) = s.strip_prefix("attachments/") else { return false };
+            let Some((old, file)) = rest.split_once('/') else { return false };
+            match ids.get(old) {
+                Some(new) => {
+                    *s = format!("attachments/{new}/{file}");
+                    true
+                }
+                None => false,
+            }
         }
         // Every element is visited: no short-circuit.
         Value::Sequence(items) => items.iter_mut().map(|v| rewrite_ids(v, ids)).fold(false, |a, b| a | b),

@@ -394,26 +394,23 @@ fn a_payment_a_credit_note_and_a_note_that_fail_at_their_commit_leave_nothing_an
 }
 
 #[test]
-fn what_an_interrupted_sync_merged_is_finished_and_what_a_command_wrote_is_taken_back() {
+fn a_sync_cut_short_while_writing_merged_records_is_put_back_never_committed_half_merged() {
     let d = TestDesk::example();
-    let ticket = "tickets/2026/T-2026-0001.yaml";
-    let merged = d.read(ticket).replacen("title:", "title: Dal collega\nx_merged: true\nold_title:", 1);
-    // A sync killed after it wrote the merged record: its journal says to finish it.
-    d.write(ticket, &merged);
-    d.write(".tkt/journal", &format!("# finish\n{ticket}\n"));
-    let out = d.tkt(&["ticket", "note", "T-2026-0002", "visto"]).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("finished an interrupted sync"));
-    assert_eq!(d.read(ticket), merged, "the merge is kept");
-    assert!(d.git(&["log", "-2", "--format=%s"]).contains("tkt sync: finished an interrupted merge"));
-
-    // Any other command killed after the same write: taken back.
-    let edited = d.read(ticket).replace("x_merged: true", "x_merged: false");
-    d.write(ticket, &edited);
-    d.write(".tkt/journal", &format!("{ticket}\n"));
-    let out = d.tkt(&["ticket", "note", "T-2026-0002", "visto"]).output().unwrap();
-    assert!(String::from_utf8_lossy(&out.stderr).contains("T-2026-0001 (put back)"));
-    assert_eq!(d.read(ticket), merged);
-    d.tkt(&["check"]).assert().success();
+    let path = "tickets/2026/T-2026-0001.yaml";
+    let committed = d.read(path);
+    // What a sync killed between writing merged records and moving HEAD leaves: the
+    // records, changed, and its notes in the journal.
+    let mut merged: serde_yaml::Value = serde_yaml::from_str(&committed).unwrap();
+    merged["title"] = "merged, not committed".into();
+    d.write(path, &serde_yaml::to_string(&merged).unwrap());
+    d.write(".tkt/journal", &format!("!sync\n{path}\n"));
+    let before = d.commits();
+    d.tkt(&["ticket", "note", "T-2026-0002", "dopo"])
+        .assert()
+        .success()
+        .stderr(predicates::str::contains("put back 1 file(s) an interrupted sync was writing"));
+    assert_eq!(d.read(path), committed, "the record is as HEAD has it");
+    assert_eq!(d.commits(), before + 1, "only the note's commit");
     assert_eq!(d.status(), "");
+    d.tkt(&["check"]).assert().success();
 }

@@ -4,6 +4,7 @@ mod common;
 
 mod catalog;
 mod check;
+mod convergence;
 mod crash;
 mod desk;
 mod documents;

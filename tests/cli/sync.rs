@@ -10,20 +10,20 @@ use predicates::prelude::*;
 use crate::common::hermetic;
 
 /// A bare remote and the clones of a team, in one temporary folder.
-struct Team {
-    tmp: tempfile::TempDir,
+pub(crate) struct Team {
+    pub(crate) tmp: tempfile::TempDir,
 }
 
 /// One technician's clone.
-struct Clone<'a> {
-    team: &'a Team,
-    dir: PathBuf,
-    user: &'static str,
+pub(crate) struct Clone<'a> {
+    pub(crate) team: &'a Team,
+    pub(crate) dir: PathBuf,
+    pub(crate) user: &'static str,
 }
 
 impl Team {
     /// A remote holding the example desk, pushed by the first clone, `anna`.
-    fn new() -> Team {
+    pub(crate) fn new() -> Team {
         let team = Team { tmp: tempfile::tempdir().unwrap() };
         team.git(team.tmp.path(), &["init", "-q", "--bare", "-b", "main", "remote.git"]);
         let anna = team.dir("anna");
@@ -39,12 +39,12 @@ impl Team {
         self.tmp.path().join(user)
     }
 
-    fn remote(&self) -> PathBuf {
+    pub(crate) fn remote(&self) -> PathBuf {
         self.tmp.path().join("remote.git")
     }
 
     /// `anna`'s clone, or a new clone of the remote for another user.
-    fn clone(&self, user: &'static str) -> Clone<'_> {
+    pub(crate) fn clone(&self, user: &'static str) -> Clone<'_> {
         let dir = self.dir(user);
         if !dir.exists() {
             self.git(self.tmp.path(), &["clone", "-q", "remote.git", user]);
@@ -52,7 +52,7 @@ impl Team {
         Clone { team: self, dir, user }
     }
 
-    fn git(&self, cwd: &Path, args: &[&str]) -> String {
+    pub(crate) fn git(&self, cwd: &Path, args: &[&str]) -> String {
         let out = git_cmd(self.tmp.path(), cwd).args(args).output().unwrap();
         assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
         String::from_utf8(out.stdout).unwrap()
@@ -75,37 +75,37 @@ fn git_cmd(home: &Path, cwd: &Path) -> StdCommand {
 }
 
 impl Clone<'_> {
-    fn tkt(&self, args: &[&str]) -> Command {
+    pub(crate) fn tkt(&self, args: &[&str]) -> Command {
         let mut cmd = Command::cargo_bin("tkt").unwrap();
         hermetic(&mut cmd, self.team.tmp.path());
         cmd.env("TKT_USER", self.user).current_dir(&self.dir).args(args);
         cmd
     }
 
-    fn ok(&self, args: &[&str]) -> String {
+    pub(crate) fn ok(&self, args: &[&str]) -> String {
         let out = self.tkt(args).output().unwrap();
         assert!(out.status.success(), "{} tkt {args:?}: {}", self.user, String::from_utf8_lossy(&out.stderr));
         String::from_utf8(out.stdout).unwrap()
     }
 
     /// Runs tkt at a given time, for edits whose order matters.
-    fn at(&self, now: &str, args: &[&str]) -> String {
+    pub(crate) fn at(&self, now: &str, args: &[&str]) -> String {
         let out = self.tkt(args).env("TKT_NOW", now).output().unwrap();
         assert!(out.status.success(), "{} tkt {args:?}: {}", self.user, String::from_utf8_lossy(&out.stderr));
         String::from_utf8(out.stdout).unwrap()
     }
 
-    fn sync(&self) -> String {
+    pub(crate) fn sync(&self) -> String {
         let out = self.tkt(&["sync"]).output().unwrap();
         assert!(out.status.success(), "{} sync: {}", self.user, String::from_utf8_lossy(&out.stderr));
         String::from_utf8(out.stderr).unwrap()
     }
 
-    fn read(&self, rel: &str) -> String {
+    pub(crate) fn read(&self, rel: &str) -> String {
         std::fs::read_to_string(self.dir.join(rel)).unwrap()
     }
 
-    fn git(&self, args: &[&str]) -> String {
+    pub(crate) fn git(&self, args: &[&str]) -> String {
         self.team.git(&self.dir, args)
     }
 
@@ -118,7 +118,7 @@ impl Clone<'_> {
 }
 
 /// Every file of the desk (not .git, not .tkt), path and content.
-fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+pub(crate) fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     fn walk(root: &Path, dir: &Path, out: &mut Vec<(PathBuf, Vec<u8>)>) {
         for e in std::fs::read_dir(dir).unwrap() {
             let p = e.unwrap().path();
@@ -1229,4 +1229,32 @@ fn e_invoices_exported_offline_in_two_clones_never_keep_one_file_name() {
     bruno.ok(&["check"]);
     let xml = std::fs::read_to_string(team.tmp.path().join("out-anna/IT03912760984_AN002.xml")).unwrap();
     assert!(xml.contains("<ProgressivoInvio>AN002</ProgressivoInvio>"));
+}
+
+#[test]
+fn an_unpublished_invoice_of_a_renumbered_ticket_follows_it_and_reads_as_issued() {
+    let team = Team::new();
+    let (anna, marco) = (team.clone("anna"), team.clone("marco"));
+    std::fs::create_dir_all(marco.dir.join(".tkt")).unwrap();
+    std::fs::write(marco.dir.join(".tkt/settings.toml"), "series = \"MA\"\n").unwrap();
+    assert_eq!(anna.ok(&["ticket", "create", "--customer", "C-0002", "--title", "Di anna"]), "T-2026-0021\n");
+    assert_eq!(marco.ok(&["ticket", "create", "--customer", "C-0001", "--title", "Di marco"]), "T-2026-0021\n");
+    marco.ok(&["ticket", "work", "T-2026-0021", "--technician", "marco", "--hours", "1", "--activity", "prova"]);
+    assert_eq!(marco.ok(&["ticket", "invoice", "T-2026-0021"]), "INV-2026-0001-MA\n");
+    anna.sync();
+    let said = marco.sync();
+    assert!(said.contains("T-2026-0021 is now T-2026-0022"), "{said}");
+    let inv = "documents/invoice/2026/INV-2026-0001-MA.yaml";
+    assert!(marco.read(inv).contains("ticket: T-2026-0022"), "{}", marco.read(inv));
+    // Never published before, the invoice reads as issued with its ticket's new id: its
+    // first commit has it, and tkt check is clean in both clones.
+    let first = marco.git(&["log", "--reverse", "--format=%H", "--", inv]);
+    let first = first.lines().next().unwrap();
+    assert!(marco.git(&["show", &format!("{first}:{inv}")]).contains("ticket: T-2026-0022"));
+    marco.tkt(&["check"]).assert().success();
+    anna.sync();
+    anna.tkt(&["check"]).assert().success();
+    assert!(anna.read(inv).contains("customer: C-0001"));
+    let t22: serde_yaml::Value = serde_yaml::from_str(&anna.read("tickets/2026/T-2026-0022.yaml")).unwrap();
+    assert_eq!(t22["title"], "Di marco");
 }
