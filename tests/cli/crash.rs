@@ -118,12 +118,14 @@ fn killed_at_random_points_tkt_keeps_what_it_reported_and_takes_back_the_rest() 
         }
 
         check_names_only_what_is_recoverable(&d, &when);
-        // New records the killed command wrote and did not commit.
+        // New records the killed command wrote and did not commit (a kill between the
+        // commit and the index leaves committed files untracked in the index: those stay).
         let uncommitted: Vec<String> = d
             .git(&["status", "--porcelain", "--untracked-files=all"])
             .lines()
             .filter_map(|l| l.strip_prefix("?? "))
             .filter(|p| p.ends_with(".yaml") && !p.contains(".tkt-tmp-"))
+            .filter(|p| d.git(&["ls-tree", "--name-only", "HEAD", "--", p]).is_empty())
             .map(str::to_string)
             .collect();
         let fsck = d.git(&["fsck", "--no-dangling"]);
