@@ -166,3 +166,19 @@ pub fn hermetic_env(home: &Path) -> Vec<(&'static str, std::ffi::OsString)> {
         ("NO_COLOR", "1".into()),
     ]
 }
+
+/// A small deterministic random source (xorshift), so a failure can be replayed from its seed.
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % n
+    }
+
+    pub fn pick<'a>(&mut self, v: &[&'a str]) -> &'a str {
+        v[self.below(v.len() as u64) as usize]
+    }
+}

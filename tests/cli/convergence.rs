@@ -10,24 +10,8 @@ use std::os::unix::process::CommandExt;
 use std::process::{Command as StdCommand, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::common::hermetic_env;
+use crate::common::{hermetic_env, Rng};
 use crate::sync::{snapshot, Clone, Team};
-
-/// A small deterministic random source (xorshift), so a failure can be replayed.
-struct Rng(u64);
-
-impl Rng {
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0 % n
-    }
-
-    fn pick<'a>(&mut self, v: &[&'a str]) -> &'a str {
-        v[self.below(v.len() as u64) as usize]
-    }
-}
 
 /// Tickets of the example desk that every clone works on.
 const SHARED: [&str; 4] = ["T-2026-0013", "T-2026-0016", "T-2026-0018", "T-2026-0020"];

@@ -6,19 +6,7 @@ use std::path::Path;
 use std::process::{Child, Stdio};
 use std::time::Duration;
 
-use crate::common::TestDesk;
-
-/// A small deterministic random source (xorshift), so a failure can be replayed.
-struct Rng(u64);
-
-impl Rng {
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0 % n
-    }
-}
+use crate::common::{Rng, TestDesk};
 
 /// Kills at the least; more, up to [`MAX_ROUNDS`], until one has landed between a write
 /// and its commit (a loaded machine can shift the timings).
