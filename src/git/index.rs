@@ -395,8 +395,10 @@ fn invalidate_trees(
 /// changes no folder's times; `git status` filters such stale names against the index, but
 /// the cache stays what git itself would have written.) Layout (git's index-format.txt): an
 /// identification string, the stat data and hashes of the exclude files, the per-folder
-/// ignore file name, the folder blocks depth first, then the EWAH bitmap of valid folders,
-/// which is the one part rewritten; the rest is copied.
+/// ignore file name, the folder blocks depth first, the EWAH bitmaps of valid, check-only
+/// and hashed folders, a stat record per valid folder and a hash per hashed one. The valid
+/// bitmap and the stat records are rewritten (a folder no longer valid loses its record, as
+/// git reads one per valid bit); the rest is copied.
 fn invalidate_untracked(data: &[u8], dirs: &HashSet<Vec<u8>>) -> Option<Vec<u8>> {
     const STAT: usize = 36;
     let mut pos = 0;
@@ -436,15 +438,32 @@ fn invalidate_untracked(data: &[u8], dirs: &HashSet<Vec<u8>>) -> Option<Vec<u8>>
         paths.push(path.clone());
         open.push((path, subfolders));
     }
-    let (mut valid, end) = ewah_read(data, pos)?;
-    for (bit, path) in valid.iter_mut().zip(&paths) {
-        if dirs.contains(path) {
-            *bit = false;
+    // The bitmaps of valid folders, of check-only ones and of those with an ignore file's
+    // hash; then one stat record per valid folder, then the hashes.
+    let (valid, valid_end) = ewah_read(data, pos)?;
+    let (_, check_only_end) = ewah_read(data, valid_end)?;
+    let (_, hashed_end) = ewah_read(data, check_only_end)?;
+    let stats_end = hashed_end.checked_add(valid.iter().filter(|&&v| v).count().checked_mul(STAT)?)?;
+    let stats = data.get(hashed_end..stats_end)?;
+    let mut kept = valid.clone();
+    let mut kept_stats = Vec::with_capacity(stats.len());
+    let mut record = 0;
+    for (i, bit) in kept.iter_mut().enumerate() {
+        if !*bit {
+            continue;
         }
+        if paths.get(i).is_some_and(|path| dirs.contains(path)) {
+            *bit = false;
+        } else {
+            kept_stats.extend_from_slice(&stats[record * STAT..(record + 1) * STAT]);
+        }
+        record += 1;
     }
     let mut out = data[..pos].to_vec();
-    ewah_write(&valid, &mut out);
-    out.extend_from_slice(data.get(end..)?);
+    ewah_write(&kept, &mut out);
+    out.extend_from_slice(&data[valid_end..hashed_end]);
+    out.extend_from_slice(&kept_stats);
+    out.extend_from_slice(data.get(stats_end..)?);
     Some(out)
 }
 

@@ -311,6 +311,7 @@ fn index_form(d: &TestDesk) -> (u32, bool, bool) {
 fn an_index_in_git_s_many_files_form_keeps_its_form_and_its_untracked_cache() {
     let d = TestDesk::new();
     d.ok(&["customer", "create", "--name", "Rossi"]);
+    d.ok(&["ticket", "create", "--customer", "C-0001", "--title", "Caldaia in blocco"]);
     // What `feature.manyFiles` sets: index version 4, no checksum, the untracked cache.
     d.git(&["config", "index.skipHash", "true"]);
     d.git(&["config", "core.untrackedCache", "true"]);
@@ -318,13 +319,33 @@ fn an_index_in_git_s_many_files_form_keeps_its_form_and_its_untracked_cache() {
     d.write("scratch.txt", "mine\n");
     d.git(&["status"]);
     assert_eq!(index_form(&d), (4, false, true), "git wrote the index in its many-files form");
-    d.ok(&["ticket", "create", "--customer", "C-0001", "--title", "Caldaia in blocco"]);
+    d.ok(&["ticket", "create", "--customer", "C-0001", "--title", "Perdita"]);
     d.ok(&["ticket", "note", "T-2026-0001", "Passo domani"]);
     d.ok(&["customer", "create", "--name", "Bianchi"]);
     assert_eq!(index_form(&d), (4, false, true), "tkt kept the form and the untracked cache");
-    assert_eq!(d.status(), "?? scratch.txt\n");
+    // git reads the cache tkt wrote (when it drops one it cannot read, it makes every
+    // folder's node again).
+    let trace = d.tmp.path().join("trace2");
+    let status = std::process::Command::new("git")
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", d.tmp.path())
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_TRACE2_PERF", &trace)
+        .args(["status", "--porcelain"])
+        .current_dir(d.path(""))
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&status.stdout), "?? scratch.txt\n");
+    let trace = std::fs::read_to_string(&trace).unwrap();
+    let count = |key: &str| -> u64 {
+        let at = trace.find(&format!("{key}:")).unwrap_or_else(|| panic!("{key} in {trace}")) + key.len() + 1;
+        trace[at..].split(|c: char| !c.is_ascii_digit()).next().unwrap().parse().unwrap()
+    };
+    assert_eq!(count("node-creation"), 0, "the cache was used, not built again: {trace}");
     d.git(&["fsck", "--strict"]);
-    assert_eq!(d.git(&["ls-files", "tickets", "customers"]).lines().count(), 3);
+    assert_eq!(d.git(&["ls-files", "tickets", "customers"]).lines().count(), 4);
     assert!(d.ok(&["ticket", "show", "T-2026-0001"]).contains("Passo domani"));
 }
 
