@@ -182,35 +182,39 @@ static BOUNDARY: LazyLock<regex::bytes::Regex> =
     LazyLock::new(|| regex::bytes::Regex::new(r#"(?i)boundary\s*=\s*"?([^";\s]{1,200})"#).unwrap());
 
 /// Gives a multipart with no part at all one empty part. RFC 2046 wants at least one, and
-/// mail-parser reads the closing line of an empty one (`--b--` right after its header) as
-/// the start of a part that runs to the end of the parent, so every part after it — the
-/// customer's text, say — would be lost to the body.
+/// mail-parser reads the closing line of an empty one (`--b--` before any `--b`) as the
+/// start of a part that runs to the end of the parent, so every part after it — the
+/// customer's text, say — would be lost to the body. One pass over the lines, with the
+/// boundaries declared so far (at most [`MAX_BOUNDARIES`]): a boundary's closing line is
+/// given an opening line before it when it comes before any opening line.
 fn fill_empty_multiparts(mut bytes: Vec<u8>) -> Vec<u8> {
-    let mut boundaries: Vec<Vec<u8>> = Vec::new();
-    for c in BOUNDARY.captures_iter(&bytes).take(1_000) {
-        if !boundaries.iter().any(|b| b[..] == c[1]) {
-            boundaries.push(c[1].to_vec());
-        }
-    }
+    const MAX_BOUNDARIES: usize = 256;
+    // Each boundary declared, with whether its first delimiter line was seen.
+    let mut declared: std::collections::HashMap<Vec<u8>, bool> = std::collections::HashMap::new();
     let mut inserts = Vec::new();
-    for boundary in &boundaries {
-        let mut at = 0;
-        for line in bytes.split(|&b| b == b'\n') {
-            let start = at;
-            at += line.len() + 1;
-            let Some(rest) = line.trim_ascii_end().strip_prefix(b"--").and_then(|l| l.strip_prefix(&boundary[..]))
-            else {
-                continue;
+    let mut at = 0;
+    for line in bytes.split(|&b| b == b'\n') {
+        let start = at;
+        at += line.len() + 1;
+        if let Some(rest) = line.trim_ascii_end().strip_prefix(b"--") {
+            let (name, closing) = match rest.strip_suffix(b"--") {
+                Some(name) if declared.contains_key(name) => (name, true),
+                _ => (rest, false),
             };
-            if rest == b"--" {
-                inserts.push((start, [b"--", &boundary[..], b"\r\n\r\n"].concat()));
+            if let Some(seen) = declared.get_mut(name) {
+                if closing && !*seen {
+                    inserts.push((start, [b"--", name, b"\r\n\r\n"].concat()));
+                }
+                *seen = true;
             }
-            if rest.is_empty() || rest == b"--" {
-                break;
+            continue;
+        }
+        if declared.len() < MAX_BOUNDARIES {
+            for c in BOUNDARY.captures_iter(line).take(MAX_BOUNDARIES - declared.len()) {
+                declared.entry(c[1].to_vec()).or_insert(false);
             }
         }
     }
-    inserts.sort();
     for (at, text) in inserts.into_iter().rev() {
         bytes.splice(at..at, text);
     }
