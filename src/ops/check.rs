@@ -13,7 +13,7 @@ use crate::model::{
     issued_fields_changed, Customer, DocKind, Document, Equipment, Item, Keyed, Kind, Record, Request, SequenceId,
     State, Ticket, CONFIG_FILE, CONFLICTS,
 };
-use crate::ops::einvoice::einvoice_file;
+use crate::ops::einvoice::{einvoice_file, sdi_state, SdiState};
 use crate::rules::{
     check_catalog, check_company, check_customer, check_document, check_equipment, check_item, check_request,
     check_ticket, credit_problems, same_customer, Problem, TicketRefs,
@@ -348,13 +348,17 @@ fn check_einvoice_files(documents: &[(PathBuf, Document)], findings: &mut Vec<Fi
         let Some(file) = einvoice_file(d) else { continue };
         let others: Vec<&str> = by_file[file].iter().copied().filter(|id| *id != d.id).collect();
         if !others.is_empty() {
+            let what = if sdi_state(d) == SdiState::Exported {
+                format!("it was not sent yet: export it again (`tkt doc export {}`)", d.id)
+            } else {
+                "it went to SDI: the other, not sent yet, is exported again".to_string()
+            };
             findings.push(Finding::new(
                 path.display().to_string(),
                 format!(
-                    "exported as {file}, like {}: SDI refuses the second file of one name it receives; export the \
-                     one not sent yet again (`tkt doc export {}`) and give each clone its own series",
-                    others.join(", "),
-                    d.id
+                    "exported as {file}, like {}: SDI refuses the second file of one name it receives; {what}; \
+                     give each clone its own series",
+                    others.join(", ")
                 ),
             ));
         }

@@ -98,7 +98,8 @@ pub fn export(env: &Env, what: &Selection, dir: &Path) -> Result<Vec<Exported>> 
         let mut paths = Vec::new();
         for (doc, progressive, name, xml) in &pages {
             let file = dir.join(name);
-            if file.exists() {
+            // The same bytes are the file of an export cut short before its commit.
+            if file.exists() && std::fs::read(&file).ok().as_deref() != Some(xml.as_bytes()) {
                 return Err(Error::refused(format!("{}: exists already; nothing was exported", file.display())));
             }
             write_atomic(&file, xml.as_bytes())?;
@@ -196,18 +197,28 @@ fn progressives_of(d: &Document) -> Vec<String> {
 
 /// The next `n` progressivi d'invio: above every one the desk's documents were ever exported
 /// under, so no two files get one name (SDI refuses the second). A clone with its own series
-/// (`.tkt/settings.toml`) counts in its own space — the series' first two letters, then
-/// base 36: `MR001`, `MR002`, … `MRZZZ` — so that clones exporting offline never meet, as
-/// with fiscal numbers; a desk without one counts `00001` … `99999`.
+/// (`.tkt/settings.toml`) counts in its own space — the series' first two characters (a
+/// letter first; one is followed by `0`), then base 36: `MR001`, `MR002`, … `MRZZZ` — so
+/// that clones exporting offline never meet, as with fiscal numbers (two series that begin
+/// alike share a space: `tkt check` names a name used twice); a desk without one counts
+/// `00001` … `99999`.
 fn progressives(all: &[Document], series: Option<&str>, n: usize) -> Result<Vec<String>> {
     let used: Vec<String> = all.iter().flat_map(progressives_of).collect();
     let mut prefix: String = series.unwrap_or("").chars().filter(char::is_ascii_alphanumeric).take(2).collect();
     prefix.make_ascii_uppercase();
-    // A prefix begins with a letter, so that its space never meets the plain numbers.
-    if prefix.starts_with(|c: char| c.is_ascii_digit()) {
-        prefix = format!("S{}", &prefix[..1]);
+    // Always two characters, a letter first: spaces of one width never overlap, and none
+    // meets the plain numbers.
+    if prefix.len() == 1 {
+        prefix.push('0');
     }
-    let (radix, width) = if prefix.is_empty() { (10, 5) } else { (36, 5 - prefix.len() as u32) };
+    if prefix.starts_with(|c: char| c.is_ascii_digit()) {
+        return Err(Error::refused(format!(
+            "this clone's series {:?} begins with a digit: e-invoice files are named after the series' first two \
+             characters, which must begin with a letter (set another series in .tkt/settings.toml)",
+            series.unwrap_or("")
+        )));
+    }
+    let (radix, width) = if prefix.is_empty() { (10, 5) } else { (36, 3) };
     let last = used
         .iter()
         .filter_map(|p| p.strip_prefix(prefix.as_str()).filter(|rest| rest.len() == width as usize))
@@ -378,9 +389,29 @@ pub(super) fn record_receipts_locked(env: &Env, receipts: &[Receipt]) -> Result<
     let mut changed: Vec<usize> = Vec::new();
     let mut done = Vec::new();
     for r in receipts {
-        let i = docs.iter().position(|d| files_of(d).contains(&r.file)).ok_or_else(|| {
+        // The document whose current file it is and that sent it, before one that only
+        // exported it or replaced it: two documents may share a name after two clones
+        // exported offline.
+        let sent = |d: &Document| {
+            let list = d.extra.get(EINVOICE).and_then(|e| e.get("sent")).and_then(|s| s.as_sequence());
+            list.is_some_and(|l| l.iter().any(|x| x.get("file").and_then(|f| f.as_str()) == Some(r.file.as_str())))
+        };
+        let rank = |d: &Document| 2 * u8::from(einvoice_file(d) == Some(r.file.as_str())) + u8::from(sent(d));
+        let fits: Vec<usize> = (0..docs.len()).filter(|&i| files_of(&docs[i]).contains(&r.file)).collect();
+        let best = fits.iter().map(|&i| rank(&docs[i])).max().ok_or_else(|| {
             Error::not_found("e-invoice", &r.file).with_hint("a receipt is recorded against a file tkt exported")
         })?;
+        let top: Vec<usize> = fits.into_iter().filter(|&i| rank(&docs[i]) == best).collect();
+        if top.len() > 1 {
+            let ids: Vec<&str> = top.iter().map(|&i| docs[i].id.as_str()).collect();
+            return Err(Error::refused(format!(
+                "the receipt about {} fits {}, exported under one file name: record it by hand in the one SDI \
+                 received (its einvoice: receipts)",
+                r.file,
+                ids.join(" and ")
+            )));
+        }
+        let i = top[0];
         let mut entry = entry_of(&docs[i]);
         let mut list = entry.get("receipts").and_then(|l| l.as_sequence()).cloned().unwrap_or_default();
         let mut receipt = serde_yaml::Mapping::new();

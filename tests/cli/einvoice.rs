@@ -578,3 +578,18 @@ fn every_invoice_and_credit_note_of_the_example_desk_is_a_valid_e_invoice() {
     assert!(files.iter().any(|x| x.contains("<Natura>N2.2</Natura>")), "a warranty invoice at zero");
     validate(&d);
 }
+
+#[test]
+fn an_export_cut_short_before_its_commit_is_made_again_over_its_own_file() {
+    let d = TestDesk::example();
+    let file = d.ok(&["doc", "export", "INV-2026-0003", "--dir", "../out"]);
+    // Killed after writing the file, before the commit: the next command takes the
+    // annotation back; the file stays in the export folder.
+    d.git(&["reset", "-q", "--hard", "HEAD~1"]);
+    assert_eq!(d.ok(&["doc", "export", "INV-2026-0003", "--dir", "../out"]), file, "the same name, the same bytes");
+    // A file of that name with other bytes is another's: refused, nothing exported.
+    d.git(&["reset", "-q", "--hard", "HEAD~1"]);
+    std::fs::write(file.trim(), "altro").unwrap();
+    d.tkt(&["doc", "export", "INV-2026-0003", "--dir", "../out"]).assert().code(4);
+    assert_eq!(std::fs::read_to_string(file.trim()).unwrap(), "altro");
+}

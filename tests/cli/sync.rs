@@ -1229,6 +1229,12 @@ fn e_invoices_exported_offline_in_two_clones_never_keep_one_file_name() {
     bruno.ok(&["check"]);
     let xml = std::fs::read_to_string(team.tmp.path().join("out-anna/IT03912760984_AN002.xml")).unwrap();
     assert!(xml.contains("<ProgressivoInvio>AN002</ProgressivoInvio>"));
+    // A one-letter series is padded, so its space never overlaps a two-letter one; a
+    // series beginning with a digit cannot name files and is refused.
+    std::fs::write(bruno.dir.join(".tkt/settings.toml"), "series = \"9X\"\n").unwrap();
+    bruno.tkt(&["doc", "export", "CN-2026-0001", "--dir", "../out-bruno"]).assert().code(4);
+    std::fs::write(bruno.dir.join(".tkt/settings.toml"), "series = \"A\"\n").unwrap();
+    assert!(bruno.ok(&["doc", "export", "CN-2026-0001", "--dir", "../out-bruno"]).contains("_A0001.xml"));
 }
 
 #[test]
