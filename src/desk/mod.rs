@@ -594,7 +594,16 @@ impl Desk {
             )));
         }
         if let Some(repo) = &self.repo {
-            repo.commit_files(paths, message, author)?;
+            let before = repo.head()?;
+            if let Err(e) = repo.commit_files(paths, message, author) {
+                // Failed after its commit (updating git's index): what was written is
+                // committed, and stays.
+                if repo.head().ok().flatten() != before {
+                    self.written.borrow_mut().clear();
+                    self.journal().clear()?;
+                }
+                return Err(e);
+            }
             repo.collect_garbage_when_due();
         }
         self.written.borrow_mut().clear();

@@ -97,8 +97,13 @@ impl IndexLock {
 
     /// Writes a prepared index in place of the old one and releases the lock.
     pub fn write(mut self, index: &[u8]) -> Result<()> {
-        let mut file = self.file.take().expect("a lock is used once");
-        file.write_all(index).and_then(|()| fs::rename(&self.lock, &self.index)).map_err(|e| Error::io(&self.index, e))
+        let file = self.file.as_mut().expect("a lock is used once");
+        file.write_all(index)
+            .and_then(|()| fs::rename(&self.lock, &self.index))
+            .map_err(|e| Error::io(&self.index, e))?;
+        // Renamed: nothing left for the drop to remove.
+        self.file = None;
+        Ok(())
     }
 }
 

@@ -180,15 +180,21 @@ impl Repo {
             let parents: Vec<&git2::Commit> = head.iter().collect();
             Some(repo.commit(Some("HEAD"), &sig, &sig, &crate::render::visible(message), &tree, &parents)?)
         };
+        // The commit is made: a failure from here on leaves git's index behind it, which
+        // `git reset` brings in step (the work tree is right).
+        let stale = |e: Error| {
+            let at = commit.map(oid_short).unwrap_or_default();
+            e.with_hint(format!("committed as {at}, but git's index was not updated: run `git reset -q`"))
+        };
         #[cfg(unix)]
         match prepared {
             Some(index) => {
-                index_lock.write(&index)?;
+                index_lock.write(&index).map_err(stale)?;
                 return Ok(commit);
             }
             None => drop(index_lock),
         }
-        self.stage_with_libgit2(&staged)?;
+        self.stage_with_libgit2(&staged).map_err(stale)?;
         Ok(commit)
     }
 

@@ -404,3 +404,29 @@ fn a_sync_cut_short_while_writing_merged_records_is_put_back_never_committed_hal
     assert_eq!(d.status(), "");
     d.tkt(&["check"]).assert().success();
 }
+
+#[test]
+fn a_command_whose_commit_lands_but_not_gits_index_keeps_what_it_committed() {
+    let d = TestDesk::example();
+    let git_dir = std::path::PathBuf::from(d.git(&["rev-parse", "--absolute-git-dir"]).trim());
+    let index = git_dir.join("index");
+    // An index that cannot be replaced (as a full disk would refuse its new copy), after
+    // tkt has read it and made its commit. `chattr +i` needs root on ext4 or the like.
+    let chattr =
+        |flag: &str| std::process::Command::new("chattr").arg(flag).arg(&index).status().is_ok_and(|s| s.success());
+    if !chattr("+i") {
+        eprintln!("skipped: chattr +i is not available here");
+        return;
+    }
+    let out = d.tkt(&["ticket", "note", "T-2026-0001", "Richiamare il cliente"]).output().unwrap();
+    assert!(chattr("-i"));
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("git reset -q"), "{}", String::from_utf8_lossy(&out.stderr));
+    let ticket = "tickets/2026/T-2026-0001.yaml";
+    assert!(d.git(&["show", &format!("HEAD:{ticket}")]).contains("Richiamare il cliente"), "committed");
+    assert!(d.read(ticket).contains("Richiamare il cliente"), "and not undone in the work tree");
+    assert!(!d.path(".tkt/journal").exists());
+    d.git(&["reset", "-q"]);
+    assert_eq!(d.status(), "");
+    d.tkt(&["check"]).assert().success();
+}
