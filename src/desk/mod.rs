@@ -470,7 +470,7 @@ impl Desk {
         Journal::new(self.root.join(LOCAL_DIR).join("journal"))
     }
 
-    /// What an interrupted command left for the next one to finish, if anything.
+    /// What an interrupted command left for the next one to take back, if anything.
     pub fn pending(&self) -> Result<Option<Pending>> {
         self.journal().pending()
     }

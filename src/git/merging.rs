@@ -331,9 +331,9 @@ impl Repo {
 
     /// Commits a merge of `theirs` into `ours` (HEAD): ours's tree with `files` replaced
     /// (repository paths; `None` deletes), and writes those files to the work tree and
-    /// the index. Returns the merge commit. The files are written first: cut short in
-    /// between, the work tree holds merged records that the next command commits, never
-    /// old ones that would read as edits undoing the merge.
+    /// the index. Returns the merge commit. The files are written first and HEAD moves
+    /// last: cut short in between, the journal names the files and the next command puts
+    /// them back as HEAD has them (the next sync merges again), never commits half a merge.
     pub fn write_merge(
         &self,
         ours: &str,

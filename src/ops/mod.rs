@@ -74,7 +74,7 @@ impl Env {
         &self.author.name
     }
 
-    /// Takes the desk's lock, telling what was taken back (or, after a sync, finished) on
+    /// Takes the desk's lock, telling what was taken back (or put back, after a sync) on
     /// behalf of an interrupted command.
     pub fn lock(&self) -> Result<DeskGuard<'_>> {
         let (lock, recovered) = self.desk.lock(self.lock_wait)?;

@@ -24,7 +24,7 @@ fn mails() -> Vec<std::path::PathBuf> {
     all
 }
 
-/// `tkt check` passes, or names only what the next command finishes.
+/// `tkt check` passes, or names only what the next command takes back.
 fn check_names_only_what_is_recoverable(d: &TestDesk, when: &str) {
     let out = d.tkt(&["check"]).output().unwrap();
     if out.status.success() {
