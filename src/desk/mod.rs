@@ -686,7 +686,7 @@ fn load_local(path: &Path) -> Result<LocalSettings> {
 pub const ATTACHMENTS_DIR: &str = "attachments";
 
 /// File names in a folder; an absent folder has none.
-fn list_dir(dir: &Path) -> Result<Vec<String>> {
+pub fn list_dir(dir: &Path) -> Result<Vec<String>> {
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(vec![]),

@@ -109,6 +109,12 @@ pub fn check_desk(desk: &Desk) -> Result<Checked> {
             ));
         }
     }
+    for (id, _) in crate::sync::taken_back_waiting(desk)? {
+        findings.push(Finding::new(
+            format!("{}/{id}.yaml", crate::sync::TAKEN_BACK_DIR),
+            format!("{id} was taken back by `tkt sync --resolve` and is not issued again yet: run `tkt sync`"),
+        ));
+    }
     if let Some(pending) = desk.pending()? {
         for path in &pending.paths {
             findings.push(Finding::new(

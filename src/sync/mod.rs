@@ -83,7 +83,7 @@ pub fn sync(desk: &Desk, author: &Author, opts: &SyncOptions) -> Result<SyncRepo
         check_incoming(repo, &ours, t, &remote, &branch)?;
         check_outgoing(desk, repo, &ours, t, &hand_edits)?;
         if opts.resolve {
-            report.taken_back = take_back_fiscal_collisions(repo, &ours, t)?;
+            report.taken_back = take_back_fiscal_collisions(desk, repo, &ours, t)?;
         }
     }
     if !hand_edits.is_empty() {
@@ -142,7 +142,9 @@ pub fn publish(desk: &Desk, opts: &SyncOptions) -> Result<Pushed> {
 /// Takes back this clone's fiscal documents issued under numbers the remote has for its
 /// own: they never reached the remote, so they were never issued. Their files leave the
 /// clone's unpublished commits (its history is the ledger); returns their ids and content.
-fn take_back_fiscal_collisions(repo: &Repo, ours: &str, theirs: &str) -> Result<Vec<(String, Vec<u8>)>> {
+/// Each is first kept in [`TAKEN_BACK_DIR`] until it is issued again, so a sync that fails
+/// or is killed after the take-back loses none.
+fn take_back_fiscal_collisions(desk: &Desk, repo: &Repo, ours: &str, theirs: &str) -> Result<Vec<(String, Vec<u8>)>> {
     let Some(base) = repo.merge_base(ours, theirs)? else { return Ok(Vec::new()) };
     let prefix = repo.desk_prefix().to_path_buf();
     let ours_changed: BTreeSet<PathBuf> = repo.changed_paths(Some(&base), ours)?.into_iter().collect();
@@ -159,10 +161,29 @@ fn take_back_fiscal_collisions(repo: &Repo, ours: &str, theirs: &str) -> Result<
         taken.push((id, state.bytes));
         paths.push(path);
     }
+    for (id, bytes) in &taken {
+        crate::files::write_atomic(&desk.abs(&Path::new(TAKEN_BACK_DIR).join(format!("{id}.yaml"))), bytes)?;
+    }
     if !paths.is_empty() {
         repo.drop_paths_since(&base, &paths)?;
     }
     Ok(taken)
+}
+
+/// Where `tkt sync --resolve` keeps the documents it took back until they are issued again.
+pub const TAKEN_BACK_DIR: &str = ".tkt/taken-back";
+
+/// The documents taken back by an earlier `tkt sync --resolve` and not issued again yet.
+pub fn taken_back_waiting(desk: &Desk) -> Result<Vec<(String, Vec<u8>)>> {
+    let dir = desk.abs(Path::new(TAKEN_BACK_DIR));
+    let mut waiting = Vec::new();
+    for name in crate::desk::list_dir(&dir)? {
+        let Some(id) = name.strip_suffix(".yaml") else { continue };
+        let path = dir.join(&name);
+        waiting.push((id.to_string(), std::fs::read(&path).map_err(|e| Error::io(&path, e))?));
+    }
+    waiting.sort();
+    Ok(waiting)
 }
 
 /// Whether the remote's branch holds HEAD, after a fresh fetch: a push git reported as

@@ -1264,3 +1264,31 @@ fn an_unpublished_invoice_of_a_renumbered_ticket_follows_it_and_reads_as_issued(
     let t22: serde_yaml::Value = serde_yaml::from_str(&anna.read("tickets/2026/T-2026-0022.yaml")).unwrap();
     assert_eq!(t22["title"], "Di marco");
 }
+
+#[test]
+fn a_document_taken_back_by_a_sync_that_then_fails_is_kept_and_issued_by_the_next_sync() {
+    let team = Team::new();
+    let (anna, marco) = (team.clone("anna"), team.clone("marco"));
+    assert_eq!(anna.ok(&["ticket", "receive", "T-2026-0013"]), "DI-2026-0003\n");
+    assert_eq!(marco.ok(&["ticket", "receive", "T-2026-0016", "--line", "CALD-35K:1"]), "DI-2026-0003\n");
+    marco.ok(&["ticket", "note", "T-2026-0016", "caldaia ritirata"]);
+    anna.sync();
+    // The remote refuses every push for a while: the sync fails after its take-back.
+    let hook = team.remote().join("hooks/pre-receive");
+    std::fs::write(&hook, "#!/bin/sh\necho closed for maintenance >&2\nexit 1\n").unwrap();
+    std::fs::set_permissions(&hook, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let out = marco.tkt(&["sync", "--resolve"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(5), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(marco.read("documents/ddt-in/2026/DI-2026-0003.yaml").contains("T-2026-0013"), "the remote's own");
+    marco
+        .tkt(&["check"])
+        .assert()
+        .code(4)
+        .stdout(predicate::str::contains("DI-2026-0003 was taken back by `tkt sync --resolve` and is not issued again"));
+    std::fs::remove_file(&hook).unwrap();
+    let said = marco.sync();
+    assert!(said.contains("DI-2026-0003 taken back and issued again as DI-2026-0004"), "{said}");
+    let remote_doc = team.git(&team.remote(), &["show", "main:documents/ddt-in/2026/DI-2026-0004.yaml"]);
+    assert!(remote_doc.contains("ticket: T-2026-0016") && remote_doc.contains("CALD-35K"), "{remote_doc}");
+    marco.tkt(&["check"]).assert().success();
+}
