@@ -109,6 +109,15 @@ pub fn check_desk(desk: &Desk) -> Result<Checked> {
             ));
         }
     }
+    for (id, file) in super::pec::interrupted_sends(&desk.abs(Path::new(super::pec::SENDING)))? {
+        findings.push(Finding::new(
+            super::pec::SENDING,
+            format!(
+                "a `tkt doc send` of {file} ({id}) was interrupted before it recorded what it sent: it may have \
+                 reached SDI; import SDI's receipt, or delete this file if nothing went out"
+            ),
+        ));
+    }
     for (id, _) in crate::sync::taken_back_waiting(desk)? {
         findings.push(Finding::new(
             format!("{}/{id}.yaml", crate::sync::TAKEN_BACK_DIR),

@@ -74,6 +74,20 @@ pub fn send(env: &Env, what: &Selection, dir: &Path, secrets: &PecSecrets) -> Re
     for doc in &chosen {
         files.push(exported_xml(doc, dir)?);
     }
+    let marker = desk.abs(Path::new(SENDING));
+    if let Some(interrupted) =
+        interrupted_sends(&marker)?.into_iter().find(|(id, _)| chosen.iter().any(|d| &d.id == id))
+    {
+        return Err(Error::refused(format!(
+            "a `tkt doc send` of {} ({}) was interrupted before it recorded what it sent: the file may have \
+             reached SDI, which refuses a second file of one name",
+            interrupted.1, interrupted.0
+        ))
+        .with_hint(format!(
+            "wait for SDI's receipt (tkt import maildir, tkt import sdi); if you are sure nothing went out, \
+             delete {SENDING} and send again"
+        )));
+    }
     let (account, from, to) = account(env, secrets)?;
     let server = Server::new(&account)?;
     let domain = from.rsplit_once('@').map_or("localhost", |(_, d)| d).to_string();
@@ -91,6 +105,10 @@ pub fn send(env: &Env, what: &Selection, dir: &Path, secrets: &PecSecrets) -> Re
             file: bytes,
             date: env.now,
         };
+        // Noted before it goes: killed before the commit records it, the next send knows.
+        let mut noted = std::fs::read_to_string(&marker).unwrap_or_default();
+        noted.push_str(&format!("{} {name}\n", doc.id));
+        crate::files::write_atomic(&marker, noted.as_bytes())?;
         match server.send(&letter) {
             Ok(()) => sent.push((doc, Sent { id: doc.id.clone(), file: name, message_id: letter.message_id })),
             Err(e) => {
@@ -118,6 +136,12 @@ pub fn send(env: &Env, what: &Selection, dir: &Path, secrets: &PecSecrets) -> Re
         let ids: Vec<&str> = sent.iter().map(|(_, s)| s.id.as_str()).collect();
         env.commit(&paths, &format!("{}: sent to SDI by PEC ({to})", ids.join(", ")))?;
     }
+    // What went is recorded (a failure to connect or log in sent nothing).
+    if let Err(e) = std::fs::remove_file(&marker) {
+        if e.kind() != std::io::ErrorKind::NotFound {
+            return Err(Error::io(&marker, e));
+        }
+    }
     match failure {
         Some(e) if sent.is_empty() => Err(e),
         Some(e) => {
@@ -125,6 +149,22 @@ pub fn send(env: &Env, what: &Selection, dir: &Path, secrets: &PecSecrets) -> Re
             Err(Error::busy(format!("{}; sent and recorded before it: {}", e.message, ids.join(", "))))
         }
         None => Ok(sent.into_iter().map(|(_, s)| s).collect()),
+    }
+}
+
+/// Where `doc send` notes each file before it mails it, until the sending is recorded.
+pub const SENDING: &str = ".tkt/sending";
+
+/// The documents and files of a `doc send` that was killed before it recorded them.
+pub fn interrupted_sends(marker: &Path) -> Result<Vec<(String, String)>> {
+    match std::fs::read_to_string(marker) {
+        Ok(text) => Ok(text
+            .lines()
+            .filter_map(|l| l.split_once(' '))
+            .map(|(id, file)| (id.to_string(), file.to_string()))
+            .collect()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(vec![]),
+        Err(e) => Err(Error::io(marker, e)),
     }
 }
 

@@ -155,11 +155,18 @@ fn killed_at_random_points_tkt_keeps_what_it_reported_and_takes_back_the_rest() 
 /// Runs tkt and kills it once it has written its files and started its commit: git's index
 /// is made a named pipe, which the commit waits on for ever. Then gives the index back.
 fn killed_before_its_commit(d: &TestDesk, args: &[&str]) {
+    killed_before_its_commit_with(d, args, &[]);
+}
+
+/// [`killed_before_its_commit`] with more environment variables.
+pub fn killed_before_its_commit_with(d: &TestDesk, args: &[&str], envs: &[(&str, std::ffi::OsString)]) {
     let index = d.path(".git/index");
     let saved = std::fs::read(&index).unwrap();
     std::fs::remove_file(&index).unwrap();
     assert!(std::process::Command::new("mkfifo").arg(&index).status().unwrap().success());
-    let mut child = d.process(args).stdout(Stdio::null()).stderr(Stdio::piped()).spawn().unwrap();
+    let mut cmd = d.process(args);
+    cmd.envs(envs.iter().map(|(k, v)| (k, v)));
+    let mut child = cmd.stdout(Stdio::null()).stderr(Stdio::piped()).spawn().unwrap();
     let lock = d.path(".git/index.lock");
     let start = std::time::Instant::now();
     while !lock.exists() {

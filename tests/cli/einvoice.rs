@@ -593,3 +593,24 @@ fn an_export_cut_short_before_its_commit_is_made_again_over_its_own_file() {
     d.tkt(&["doc", "export", "INV-2026-0003", "--dir", "../out"]).assert().code(4);
     assert_eq!(std::fs::read_to_string(file.trim()).unwrap(), "altro");
 }
+
+#[test]
+fn a_send_killed_before_it_recorded_what_it_mailed_is_never_mailed_twice_unasked() {
+    let d = einvoice_desk();
+    let sink = Sink::start(Mode::Starttls, Some("segreta"));
+    with_pec(&d, &sink, sink.port);
+    let id = invoice(&d, "C-0001", "1");
+    export(&d, &[&id]);
+    let envs = [("TKT_PEC_PASSWORD", "segreta".into()), ("TKT_PEC_CA_FILE", d.tmp.path().join("ca.pem").into())];
+    crate::crash::killed_before_its_commit_with(&d, &["doc", "send", &id, "--dir", "../out"], &envs);
+    assert_eq!(sink.received().len(), 1, "the file went before the kill");
+    // The next command takes the unrecorded annotation back; the send is not repeated.
+    send(&d, &[&id]).assert().code(4).stderr(predicate::str::contains("was interrupted before it recorded"));
+    assert_eq!(sink.received().len(), 1, "not mailed twice");
+    d.tkt(&["check"]).assert().code(4).stdout(predicate::str::contains("may have reached SDI"));
+    // Sure that nothing went (here it did, but the user decides): the marker is removed by hand.
+    std::fs::remove_file(d.path(".tkt/sending")).unwrap();
+    send(&d, &[&id]).assert().success();
+    assert_eq!(sink.received().len(), 2);
+    d.tkt(&["check"]).assert().success();
+}

@@ -1280,11 +1280,9 @@ fn a_document_taken_back_by_a_sync_that_then_fails_is_kept_and_issued_by_the_nex
     let out = marco.tkt(&["sync", "--resolve"]).output().unwrap();
     assert_eq!(out.status.code(), Some(5), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(marco.read("documents/ddt-in/2026/DI-2026-0003.yaml").contains("T-2026-0013"), "the remote's own");
-    marco
-        .tkt(&["check"])
-        .assert()
-        .code(4)
-        .stdout(predicate::str::contains("DI-2026-0003 was taken back by `tkt sync --resolve` and is not issued again"));
+    marco.tkt(&["check"]).assert().code(4).stdout(predicate::str::contains(
+        "DI-2026-0003 was taken back by `tkt sync --resolve` and is not issued again",
+    ));
     std::fs::remove_file(&hook).unwrap();
     let said = marco.sync();
     assert!(said.contains("DI-2026-0003 taken back and issued again as DI-2026-0004"), "{said}");
