@@ -220,7 +220,30 @@ fn account(env: &Env, secrets: &PecSecrets) -> Result<(Account, String, String)>
         PecTls::Implicit => 465,
         PecTls::Starttls => 587,
     });
+    trust_server(env, &format!("{host}:{port}"), ca_pem.is_some())?;
     Ok((Account { host, port, tls: pec.tls, user, password, ca_pem }, from, to))
+}
+
+/// Where this clone keeps the PEC server its password was first sent to.
+const TRUSTED_SERVER: &str = ".tkt/pec-server";
+
+/// The password goes only to the server it went to first from this clone: `[pec]` is in
+/// the shared `tkt.toml`, and a commit from anyone with push access (or a hostile remote)
+/// could otherwise point it, with a `ca_file` of their own, at a server that collects it.
+fn trust_server(env: &Env, server: &str, own_ca: bool) -> Result<()> {
+    let path = env.desk.abs(Path::new(TRUSTED_SERVER));
+    let trusted = format!("{server}{}\n", if own_ca { " (own CA)" } else { "" });
+    match std::fs::read_to_string(&path) {
+        Ok(known) if known == trusted => Ok(()),
+        Ok(known) => Err(Error::refused(format!(
+            "tkt.toml [pec] now names {}, but this clone sent its PEC password to {}: a change of server must be yours",
+            trusted.trim(),
+            known.trim()
+        ))
+        .with_hint(format!("if you changed your PEC provider, delete {TRUSTED_SERVER} and send again"))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => crate::files::write_atomic(&path, trusted.as_bytes()),
+        Err(e) => Err(Error::io(&path, e)),
+    }
 }
 
 #[derive(Deserialize)]

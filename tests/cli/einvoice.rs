@@ -614,3 +614,27 @@ fn a_send_killed_before_it_recorded_what_it_mailed_is_never_mailed_twice_unasked
     assert_eq!(sink.received().len(), 2);
     d.tkt(&["check"]).assert().success();
 }
+
+#[test]
+fn the_pec_password_never_follows_a_server_changed_in_the_shared_tkt_toml() {
+    let d = einvoice_desk();
+    let sink = Sink::start(Mode::Starttls, Some("segreta"));
+    with_pec(&d, &sink, sink.port);
+    let (first, second) = (invoice(&d, "C-0001", "1"), invoice(&d, "C-0001", "2"));
+    export(&d, &[&first, &second]);
+    send(&d, &[&first]).assert().success();
+    // A teammate's commit (or a hostile remote's) points [pec] at another server.
+    let other = Sink::start(Mode::Starttls, Some("segreta"));
+    d.write(
+        "tkt.toml",
+        &d.read("tkt.toml").replace(&format!("port = {}", sink.port), &format!("port = {}", other.port)),
+    );
+    d.git(&["commit", "-qam", "nuovo server"]);
+    send(&d, &[&second]).assert().code(4).stderr(predicate::str::contains("this clone sent its PEC password to"));
+    assert!(other.received().is_empty(), "the password did not go");
+    // A change that is yours: the note of the server is removed, and the next send trusts it.
+    std::fs::remove_file(d.path(".tkt/pec-server")).unwrap();
+    std::fs::write(d.tmp.path().join("ca.pem"), &other.ca_pem).unwrap();
+    send(&d, &[&second]).assert().success();
+    assert_eq!(other.received().len(), 1);
+}
