@@ -445,6 +445,16 @@ impl Desk {
         if written.is_empty() {
             return Ok(());
         }
+        // A sync run inside the command (online numbering pulls first) may have noted merged
+        // files of its own: they go back as HEAD has them, like an interrupted sync's.
+        if let (Some(pending), Some(repo)) = (self.journal().pending()?, &self.repo) {
+            if pending.sync {
+                let own: Vec<&PathBuf> = written.iter().map(|(rel, _)| rel).collect();
+                let merged: Vec<PathBuf> =
+                    pending.paths.into_iter().filter(|p| !own.contains(&p) && !p.starts_with(LOCAL_DIR)).collect();
+                repo.restore_from_head(&merged)?;
+            }
+        }
         for (rel, before) in written.into_iter().rev() {
             let abs = self.abs(&rel);
             match before {
