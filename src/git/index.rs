@@ -10,7 +10,6 @@
 //! git's `feature.manyFiles` sets them; anything else (split or sparse indexes, conflicted
 //! paths, a file replacing a folder) is answered with `None` and left to libgit2.
 
-use std::borrow::Cow;
 use std::collections::HashSet;
 use std::fs::{self, File, OpenOptions};
 use std::io::{ErrorKind, Write};
@@ -136,7 +135,7 @@ fn merged(old: &[u8], staged: &[Staged], stamp: u32, changed_unseen: &ChangedUns
     }
     let count = be32(old, 8)? as usize;
     let body = &old[..old.len() - HASH];
-    let (entries, mut off) = read_entries(body, count, version)?;
+    let (entries, spelled, mut off) = read_entries(body, count, version)?;
 
     let mut changes: Vec<&Staged> = staged.iter().collect();
     changes.sort_by(|a, b| a.path.as_bytes().cmp(b.path.as_bytes()));
@@ -147,7 +146,7 @@ fn merged(old: &[u8], staged: &[Staged], stamp: u32, changed_unseen: &ChangedUns
     let mut written = 0usize;
     let mut next = 0usize;
     for entry in &entries {
-        let name = entry.name.as_ref();
+        let name = entry.name(body, &spelled);
         for c in &changes {
             if c.file.is_some() && folder_clash(name, c.path.as_bytes()) {
                 return None;
@@ -232,19 +231,33 @@ fn merged(old: &[u8], staged: &[Staged], stamp: u32, changed_unseen: &ChangedUns
 }
 
 /// One entry of the old index: its stat data, object id and flags (the fixed part before
-/// the path), and its path.
+/// the path), and where its path is: in the index itself (versions 2 and 3), or in the
+/// paths spelled out from version 4's compressed ones.
 struct Entry<'a> {
     fixed: &'a [u8],
-    name: Cow<'a, [u8]>,
+    name: std::ops::Range<usize>,
+    spelled: bool,
 }
 
-/// The old index's entries, and where its extensions start. Versions 2 and 3 write each
-/// path in full, padded with NULs to a multiple of 8 bytes; version 4 writes how many bytes
-/// to drop from the end of the previous path and what follows them.
-fn read_entries(body: &[u8], count: usize, version: u32) -> Option<(Vec<Entry<'_>>, usize)> {
+impl Entry<'_> {
+    fn name<'n>(&self, body: &'n [u8], spelled: &'n [u8]) -> &'n [u8] {
+        if self.spelled {
+            &spelled[self.name.clone()]
+        } else {
+            &body[self.name.clone()]
+        }
+    }
+}
+
+/// The old index's entries, the paths spelled out for version 4, and where the extensions
+/// start. Versions 2 and 3 write each path in full, padded with NULs to a multiple of 8
+/// bytes; version 4 writes how many bytes to drop from the end of the previous path and
+/// what follows them.
+fn read_entries(body: &[u8], count: usize, version: u32) -> Option<(Vec<Entry<'_>>, Vec<u8>, usize)> {
     let mut entries = Vec::with_capacity(count);
+    let mut spelled: Vec<u8> = Vec::new();
     let mut off = HEADER;
-    let mut prev: Vec<u8> = Vec::new();
+    let mut prev = 0..0;
     for _ in 0..count {
         let flags = u16::from_be_bytes(body.get(off + 60..off + 62)?.try_into().ok()?);
         let extended = flags & 0x4000 != 0;
@@ -257,24 +270,27 @@ fn read_entries(body: &[u8], count: usize, version: u32) -> Option<(Vec<Entry<'_
         if version == 4 {
             let strip = varint(body, &mut pos)?;
             let suffix = cstr(body, &mut pos)?;
-            prev.truncate(prev.len().checked_sub(strip)?);
-            prev.extend_from_slice(suffix);
-            entries.push(Entry { fixed, name: Cow::Owned(prev.clone()) });
+            let keep = prev.len().checked_sub(strip)?;
+            let start = spelled.len();
+            spelled.extend_from_within(prev.start..prev.start + keep);
+            spelled.extend_from_slice(suffix);
+            prev = start..spelled.len();
+            entries.push(Entry { fixed, name: prev.clone(), spelled: true });
             off = pos;
         } else {
             let name_len = match usize::from(flags & 0xfff) {
                 0xfff => body.get(pos..)?.iter().position(|&b| b == 0)?,
                 n => n,
             };
-            let name = body.get(pos..pos + name_len)?;
+            body.get(pos..pos + name_len)?;
+            entries.push(Entry { fixed, name: pos..pos + name_len, spelled: false });
             off += (fixed_len + name_len + 8) & !7;
             if off > body.len() {
                 return None;
             }
-            entries.push(Entry { fixed, name: Cow::Borrowed(name) });
         }
     }
-    Some((entries, off))
+    Some((entries, spelled, off))
 }
 
 /// Writes entries in the index's version, each path relative to the one before in version 4.
