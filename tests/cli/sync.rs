@@ -960,14 +960,21 @@ fn sync_refuses_a_deleted_or_changed_issued_document_from_the_remote() {
     assert_eq!(anna.read(INV1), text);
 }
 
-#[test]
-fn sync_resolve_takes_back_an_unpublished_fiscal_document_whose_number_was_taken_and_issues_it_again() {
-    let team = Team::new();
+/// anna and marco each issue DI-2026-0003 offline; anna's is published first, marco then
+/// notes the ticket of his.
+fn offline_ddts_under_one_number(team: &Team) -> (Clone<'_>, Clone<'_>) {
     let (anna, marco) = (team.clone("anna"), team.clone("marco"));
     assert_eq!(anna.ok(&["ticket", "receive", "T-2026-0013"]), "DI-2026-0003\n");
     assert_eq!(marco.ok(&["ticket", "receive", "T-2026-0016", "--line", "CALD-35K:1"]), "DI-2026-0003\n");
     marco.ok(&["ticket", "note", "T-2026-0016", "caldaia ritirata"]);
     anna.sync();
+    (anna, marco)
+}
+
+#[test]
+fn sync_resolve_takes_back_an_unpublished_fiscal_document_whose_number_was_taken_and_issues_it_again() {
+    let team = Team::new();
+    let (anna, marco) = offline_ddts_under_one_number(&team);
     marco.tkt(&["sync"]).assert().code(5).stderr(predicate::str::contains("tkt sync --resolve"));
     let out = marco.tkt(&["sync", "--resolve"]).output().unwrap();
     let said = String::from_utf8_lossy(&out.stderr);
@@ -1268,11 +1275,7 @@ fn an_unpublished_invoice_of_a_renumbered_ticket_follows_it_and_reads_as_issued(
 #[test]
 fn a_document_taken_back_by_a_sync_that_then_fails_is_kept_and_issued_by_the_next_sync() {
     let team = Team::new();
-    let (anna, marco) = (team.clone("anna"), team.clone("marco"));
-    assert_eq!(anna.ok(&["ticket", "receive", "T-2026-0013"]), "DI-2026-0003\n");
-    assert_eq!(marco.ok(&["ticket", "receive", "T-2026-0016", "--line", "CALD-35K:1"]), "DI-2026-0003\n");
-    marco.ok(&["ticket", "note", "T-2026-0016", "caldaia ritirata"]);
-    anna.sync();
+    let (_, marco) = offline_ddts_under_one_number(&team);
     // The remote refuses every push for a while: the sync fails after its take-back.
     let hook = team.remote().join("hooks/pre-receive");
     std::fs::write(&hook, "#!/bin/sh\necho closed for maintenance >&2\nexit 1\n").unwrap();
