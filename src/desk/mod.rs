@@ -107,7 +107,7 @@ impl Desk {
     /// index to be free.
     pub fn lock(&self, wait: Duration) -> Result<(DeskGuard<'_>, Vec<String>)> {
         let lock = DeskLock::acquire(&self.root.join(LOCAL_DIR).join("lock"), wait)?;
-        let recovered = self.recover()?;
+        let recovered = self.recover(wait)?;
         if let Some(repo) = &self.repo {
             repo.wait_for_index(wait)?;
         }
@@ -491,7 +491,7 @@ impl Desk {
     /// will run it again. What it had committed already stays. What a sync was writing is
     /// put back the same way, and the next sync merges again. Returns what was done, for
     /// the user. Call it holding the lock.
-    fn recover(&self) -> Result<Vec<String>> {
+    fn recover(&self, wait: Duration) -> Result<Vec<String>> {
         let Some(pending) = self.pending()? else {
             return Ok(vec![]);
         };
@@ -513,6 +513,8 @@ impl Desk {
         let paths: Vec<PathBuf> = pending.paths.into_iter().filter(|p| !p.starts_with(LOCAL_DIR)).collect();
         // Without history there is nothing to take back from: what was written stays.
         if let Some(repo) = &self.repo {
+            // A lock another git command holds now is waited on, as by any writer.
+            repo.wait_for_index(wait)?;
             let taken = repo.restore_from_head(&paths)?;
             if !taken.is_empty() && pending.sync {
                 done.push(format!(

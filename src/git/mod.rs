@@ -242,9 +242,12 @@ impl Repo {
     }
 
     /// Removes the lock files git (through tkt) leaves when killed while committing: the
-    /// index's, HEAD's and the branch's, if they appeared at or after `since` (when the
-    /// interrupted command last wrote). Call it holding the desk lock, so no tkt is committing.
+    /// index's, HEAD's and the branch's, if they appeared within a minute after `since`
+    /// (when the interrupted command last wrote; it commits right after). One made later is
+    /// another git command's, at work now: it is left for the caller to wait on. Call it
+    /// holding the desk lock, so no tkt is committing.
     pub fn remove_stale_locks(&self, since: std::time::SystemTime) -> Result<Vec<PathBuf>> {
+        let until = since + std::time::Duration::from_secs(60);
         let mut candidates = vec![self.repo.path().join("index.lock"), self.repo.path().join("HEAD.lock")];
         let head = self.repo.find_reference("HEAD").ok();
         if let Some(branch) = head.as_ref().and_then(|r| r.symbolic_target().ok().flatten()) {
@@ -257,7 +260,7 @@ impl Repo {
             let Ok(modified) = std::fs::metadata(&lock).and_then(|m| m.modified()) else {
                 continue;
             };
-            if modified >= since {
+            if modified >= since && modified <= until {
                 std::fs::remove_file(&lock).map_err(|e| Error::io(&lock, e))?;
                 removed.push(lock);
             }

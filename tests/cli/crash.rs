@@ -437,3 +437,25 @@ fn a_command_whose_commit_lands_but_not_gits_index_keeps_what_it_committed() {
     assert_eq!(d.status(), "");
     d.tkt(&["check"]).assert().success();
 }
+
+#[test]
+fn a_git_lock_taken_long_after_a_killed_command_is_waited_on_not_removed() {
+    let d = TestDesk::example();
+    // A command killed a while ago left its journal; since then another git command took
+    // git's index lock and is at work.
+    d.write(".tkt/journal", "tickets/2026/T-2026-0001.yaml\n");
+    let journal = d.path(".tkt/journal");
+    assert!(std::process::Command::new("touch")
+        .args(["-d", "5 minutes ago"])
+        .arg(&journal)
+        .status()
+        .unwrap()
+        .success());
+    let git_dir = std::path::PathBuf::from(d.git(&["rev-parse", "--absolute-git-dir"]).trim());
+    std::fs::write(git_dir.join("index.lock"), "").unwrap();
+    d.tkt(&["ticket", "note", "T-2026-0002", "visto"]).assert().code(5).stderr(predicates::str::contains("index.lock"));
+    assert!(git_dir.join("index.lock").exists(), "the other command's lock is left alone");
+    std::fs::remove_file(git_dir.join("index.lock")).unwrap();
+    d.ok(&["ticket", "note", "T-2026-0002", "visto"]);
+    d.tkt(&["check"]).assert().success();
+}
