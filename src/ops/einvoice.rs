@@ -139,16 +139,11 @@ pub(super) fn entry_of(doc: &Document) -> serde_yaml::Mapping {
     }
 }
 
-/// The name of the file a document was last exported as.
-pub fn sent_file(doc: &Document) -> Option<String> {
-    doc.extra.get(EINVOICE)?.get("file")?.as_str().map(str::to_string)
-}
-
 /// The file a document was last exported as, read from `dir` (the folder it was exported
 /// to, or the file itself), and checked to be that document's: its number and progressivo.
 pub fn exported_xml(doc: &Document, dir: &Path) -> Result<(String, Vec<u8>)> {
     let id = &doc.id;
-    let name = sent_file(doc).ok_or_else(|| {
+    let name = einvoice_file(doc).map(str::to_string).ok_or_else(|| {
         Error::refused(format!("{id} has not been exported yet: there is no e-invoice file"))
             .with_hint(format!("export it first: tkt doc export {id} --dir DIR"))
     })?;
@@ -186,13 +181,17 @@ pub fn einvoice_file(d: &Document) -> Option<&str> {
     d.extra.get(EINVOICE)?.get("file")?.as_str()
 }
 
-/// Every progressivo a document was exported under: its current file's and those of the
-/// files it replaced (`IT<Partita IVA>_<progressivo>.xml`).
+/// Every file a document was exported as: its current one, then those it replaced.
+fn files_ever(d: &Document) -> Vec<&str> {
+    let previous = d.extra.get(EINVOICE).and_then(|e| e.get("previous")).and_then(|p| p.as_sequence());
+    einvoice_file(d).into_iter().chain(previous.into_iter().flatten().filter_map(|f| f.as_str())).collect()
+}
+
+/// Every progressivo a document was exported under, read from its files' names
+/// (`IT<Partita IVA>_<progressivo>.xml`).
 fn progressives_of(d: &Document) -> Vec<String> {
-    let Some(entry) = d.extra.get(EINVOICE) else { return vec![] };
-    let previous = entry.get("previous").and_then(|p| p.as_sequence()).into_iter().flatten();
-    let from_names = previous.filter_map(|f| f.as_str()?.strip_suffix(".xml")?.rsplit_once('_').map(|(_, p)| p));
-    entry.get("progressive").and_then(|p| p.as_str()).into_iter().chain(from_names).map(str::to_string).collect()
+    let progressive = |f: &str| Some(f.strip_suffix(".xml")?.rsplit_once('_')?.1.to_string());
+    files_ever(d).into_iter().filter_map(progressive).collect()
 }
 
 /// The next `n` progressivi d'invio: above every one the desk's documents were ever exported
@@ -379,13 +378,6 @@ pub fn record_receipts(env: &Env, receipts: &[Receipt]) -> Result<Vec<(String, S
 pub(super) fn record_receipts_locked(env: &Env, receipts: &[Receipt]) -> Result<Vec<(String, String)>> {
     let desk = &env.desk;
     let mut docs = desk.documents(&[DocKind::Invoice, DocKind::CreditNote])?;
-    let files_of = |d: &Document| -> Vec<String> {
-        let Some(e) = d.extra.get(EINVOICE) else { return vec![] };
-        let mut files: Vec<String> = e.get("file").and_then(|f| f.as_str()).map(str::to_string).into_iter().collect();
-        let previous = e.get("previous").and_then(|p| p.as_sequence()).cloned().unwrap_or_default();
-        files.extend(previous.iter().filter_map(|p| p.as_str().map(str::to_string)));
-        files
-    };
     let mut changed: Vec<usize> = Vec::new();
     let mut done = Vec::new();
     for r in receipts {
@@ -397,7 +389,7 @@ pub(super) fn record_receipts_locked(env: &Env, receipts: &[Receipt]) -> Result<
             list.is_some_and(|l| l.iter().any(|x| x.get("file").and_then(|f| f.as_str()) == Some(r.file.as_str())))
         };
         let rank = |d: &Document| 2 * u8::from(einvoice_file(d) == Some(r.file.as_str())) + u8::from(sent(d));
-        let fits: Vec<usize> = (0..docs.len()).filter(|&i| files_of(&docs[i]).contains(&r.file)).collect();
+        let fits: Vec<usize> = (0..docs.len()).filter(|&i| files_ever(&docs[i]).contains(&r.file.as_str())).collect();
         let best = fits.iter().map(|&i| rank(&docs[i])).max().ok_or_else(|| {
             Error::not_found("e-invoice", &r.file).with_hint("a receipt is recorded against a file tkt exported")
         })?;

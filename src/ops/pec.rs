@@ -10,7 +10,7 @@ use crate::model::{DocKind, Document, PecTls, SDI_PEC};
 use crate::pec::{Account, Letter, Server};
 use crate::{Error, Result};
 
-use super::einvoice::{entry_of, exported_xml, sdi_state, sent_file, SdiState, Selection, EINVOICE};
+use super::einvoice::{einvoice_file, entry_of, exported_xml, sdi_state, SdiState, Selection, EINVOICE};
 use super::Env;
 
 /// Credentials and trust that never live in the desk, as the command line found them
@@ -184,12 +184,12 @@ fn refuse_to_send(doc: &Document) -> Result<()> {
         SdiState::Exported => Ok(()),
         SdiState::Rejected { .. } => Err(Error::refused(format!(
             "{id}: SDI rejected {}; correct it and export it again before sending",
-            sent_file(doc).unwrap_or_default()
+            einvoice_file(doc).unwrap_or_default()
         ))
         .with_hint(format!("tkt doc export {id} --dir DIR  (same number and date, a new file)"))),
         state => Err(Error::refused(format!(
             "{id}: {} was sent already ({}); SDI refuses a duplicate",
-            sent_file(doc).unwrap_or_default(),
+            einvoice_file(doc).unwrap_or_default(),
             state.as_str()
         ))),
     }

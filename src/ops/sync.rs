@@ -10,7 +10,8 @@ use crate::model::{DocKind, Document, Instant, Kind};
 use crate::rules::unbilled;
 use crate::sync::merge::Side;
 use crate::sync::{
-    check_ready, merge_file, side_of, sync as sync_desk, taken_back_waiting, SyncOptions, SyncReport, TAKEN_BACK_DIR,
+    check_ready, forget_taken_back, merge_file, side_of, sync as sync_desk, taken_back_waiting, SyncOptions,
+    SyncReport, TAKEN_BACK_DIR,
 };
 use crate::{Error, Result};
 
@@ -52,17 +53,16 @@ pub fn sync(env: &Env, remote: Option<&str>, resolve: bool) -> Result<SyncReport
     // What this sync took back, and what an earlier one took back and could not issue
     // again (it failed or was killed after the take-back): each is kept until issued.
     for (old, bytes) in taken_back_waiting(&env.desk)? {
-        let kept = env.desk.abs(&Path::new(TAKEN_BACK_DIR).join(format!("{old}.yaml")));
         match issue_again(env, &old, &bytes) {
             Ok(new) => {
                 env.say(format!("{old} taken back and issued again as {new}"));
                 issued = true;
-                std::fs::remove_file(&kept).map_err(|e| Error::io(&kept, e))?;
+                forget_taken_back(&env.desk, &old)?;
             }
             // The remote invoiced its work meanwhile: it is not to be issued again.
             Err(e) if e.kind == ErrorKind::Refused => {
                 env.warn(format!("{old} taken back and not issued again: {e}"));
-                std::fs::remove_file(&kept).map_err(|e| Error::io(&kept, e))?;
+                forget_taken_back(&env.desk, &old)?;
             }
             Err(e) => env.warn(format!(
                 "{old} taken back and not issued again yet: {e} (kept in {TAKEN_BACK_DIR}/; the next `tkt sync` tries again)"

@@ -162,7 +162,7 @@ fn take_back_fiscal_collisions(desk: &Desk, repo: &Repo, ours: &str, theirs: &st
         paths.push(path);
     }
     for (id, bytes) in &taken {
-        crate::files::write_atomic(&desk.abs(&Path::new(TAKEN_BACK_DIR).join(format!("{id}.yaml"))), bytes)?;
+        crate::files::write_atomic(&taken_back_path(desk, id), bytes)?;
     }
     if !paths.is_empty() {
         repo.drop_paths_since(&base, &paths)?;
@@ -172,6 +172,16 @@ fn take_back_fiscal_collisions(desk: &Desk, repo: &Repo, ours: &str, theirs: &st
 
 /// Where `tkt sync --resolve` keeps the documents it took back until they are issued again.
 pub const TAKEN_BACK_DIR: &str = ".tkt/taken-back";
+
+fn taken_back_path(desk: &Desk, id: &str) -> PathBuf {
+    desk.abs(&Path::new(TAKEN_BACK_DIR).join(format!("{id}.yaml")))
+}
+
+/// Forgets a document kept since its take-back: it was issued again, or is not to be.
+pub fn forget_taken_back(desk: &Desk, id: &str) -> Result<()> {
+    let path = taken_back_path(desk, id);
+    std::fs::remove_file(&path).map_err(|e| Error::io(&path, e))
+}
 
 /// The documents taken back by an earlier `tkt sync --resolve` and not issued again yet.
 pub fn taken_back_waiting(desk: &Desk) -> Result<Vec<(String, Vec<u8>)>> {
