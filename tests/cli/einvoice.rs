@@ -638,3 +638,14 @@ fn the_pec_password_never_follows_a_server_changed_in_the_shared_tkt_toml() {
     send(&d, &[&second]).assert().success();
     assert_eq!(other.received().len(), 1);
 }
+
+#[test]
+fn a_printed_invoice_or_credit_note_says_it_is_a_courtesy_copy_and_a_work_report_does_not() {
+    let d = TestDesk::example();
+    let line = "Copia di cortesia — il documento fiscale è il file XML trasmesso tramite SDI";
+    for id in ["INV-2026-0001", "CN-2026-0001"] {
+        assert!(d.ok(&["doc", "print", id]).contains(line), "{id} as text");
+        assert!(d.ok(&["doc", "print", id, "--format", "html"]).contains(line), "{id} as html");
+    }
+    assert!(!d.ok(&["doc", "print", "WR-2026-0001"]).contains("Copia di cortesia"));
+}
