@@ -7,7 +7,6 @@
 //! that the documents of one ticket are found without decoding every document.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -27,18 +26,63 @@ struct Stamp {
 }
 
 impl Stamp {
-    fn of(path: &Path) -> Option<Stamp> {
-        // The link itself, never what it points at: a record made a link reads again (and is refused).
-        let m = std::fs::symlink_metadata(path).ok()?;
+    /// The stamps of `files` (desk-relative, sorted by path), each found through its
+    /// folder's handle: the kernel walks each folder's path once, not once per file. The
+    /// link itself is stamped, never what it points at: a record made a link reads again
+    /// (and is refused).
+    fn of_files(root: &Path, files: &[PathBuf]) -> Vec<Option<Stamp>> {
+        let mut stamps = Vec::with_capacity(files.len());
+        let mut start = 0;
+        while start < files.len() {
+            let folder = files[start].parent();
+            let end = start + files[start..].iter().take_while(|f| f.parent() == folder).count();
+            let folder = Folder::open(&root.join(folder.unwrap_or(Path::new(""))));
+            stamps.extend(files[start..end].iter().map(|f| folder.as_ref().and_then(|d| d.stamp(f))));
+            start = end;
+        }
+        stamps
+    }
+}
+
+/// An open folder whose files are stamped by name.
+#[cfg(unix)]
+struct Folder(std::os::fd::OwnedFd);
+
+#[cfg(unix)]
+impl Folder {
+    fn open(path: &Path) -> Option<Folder> {
+        use rustix::fs::{Mode, OFlags};
+        let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+        rustix::fs::open(path, flags, Mode::empty()).ok().map(Folder)
+    }
+
+    // The field types differ among platforms.
+    #[allow(clippy::unnecessary_cast, clippy::useless_conversion)]
+    fn stamp(&self, file: &Path) -> Option<Stamp> {
+        let st = rustix::fs::statat(&self.0, file.file_name()?, rustix::fs::AtFlags::SYMLINK_NOFOLLOW).ok()?;
+        let ns = |s: i64, n: i64| i128::from(s) * 1_000_000_000 + i128::from(n);
+        Some(Stamp {
+            len: st.st_size as u64,
+            mtime_ns: ns(st.st_mtime as i64, st.st_mtime_nsec as i64),
+            ctime_ns: ns(st.st_ctime as i64, st.st_ctime_nsec as i64),
+            ino: st.st_ino as u64,
+        })
+    }
+}
+
+#[cfg(not(unix))]
+struct Folder(PathBuf);
+
+#[cfg(not(unix))]
+impl Folder {
+    fn open(path: &Path) -> Option<Folder> {
+        Some(Folder(path.to_path_buf()))
+    }
+
+    fn stamp(&self, file: &Path) -> Option<Stamp> {
+        let m = std::fs::symlink_metadata(self.0.join(file.file_name()?)).ok()?;
         let mtime_ns = m.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?.as_nanos() as i128;
-        #[cfg(unix)]
-        let (ctime_ns, ino) = {
-            use std::os::unix::fs::MetadataExt;
-            (i128::from(m.ctime()) * 1_000_000_000 + i128::from(m.ctime_nsec()), m.ino())
-        };
-        #[cfg(not(unix))]
-        let (ctime_ns, ino) = (mtime_ns, 0);
-        Some(Stamp { len: m.len(), mtime_ns, ctime_ns, ino })
+        Some(Stamp { len: m.len(), mtime_ns, ctime_ns: mtime_ns, ino: 0 })
     }
 }
 
@@ -144,10 +188,11 @@ fn refresh<T: Record + Send>(root: &Path, cache: &Path, files: &[PathBuf], want:
     let mut old: Index =
         postcard::from_bytes::<Index>(&idx_bytes).ok().filter(|c| c.version == VERSION).unwrap_or_default();
     let mut data = if decode { payloads(&dat_path, old.generation) } else { None };
-    let index: HashMap<&str, usize> = old.entries.iter().enumerate().map(|(i, e)| (e.path.as_ref(), i)).collect();
-    let look = |rel: &PathBuf| -> Result<(Found, Option<T>)> {
-        let stamp = Stamp::of(&root.join(rel));
-        let valid = rel.to_str().and_then(|r| index.get(r)).map(|&i| (i, &old.entries[i])).filter(|(_, e)| {
+    // Entries are written in the order of the files, sorted by path: a search finds them
+    // (in a cache not so sorted it finds nothing, which costs a read, never a wrong record).
+    let entry_of = |rel: &str| old.entries.binary_search_by(|e| e.path.as_ref().cmp(rel)).ok();
+    let look = |rel: &PathBuf, stamp: Option<Stamp>| -> Result<(Found, Option<T>)> {
+        let valid = rel.to_str().and_then(entry_of).map(|i| (i, &old.entries[i])).filter(|(_, e)| {
             Some(e.stamp) == stamp && e.stamp.mtime_ns.max(e.stamp.ctime_ns) + RACY_NS < old.written_ns
         });
         if let Some((i, entry)) = valid {
@@ -187,8 +232,8 @@ fn refresh<T: Record + Send>(root: &Path, cache: &Path, files: &[PathBuf], want:
                 let look = &look;
                 s.spawn(move || {
                     let (mut found, mut records) = (Vec::with_capacity(part.len()), Vec::new());
-                    for rel in part {
-                        let (f, record) = look(rel)?;
+                    for (rel, stamp) in part.iter().zip(Stamp::of_files(root, part)) {
+                        let (f, record) = look(rel, stamp)?;
                         found.push(f);
                         records.extend(record);
                     }
@@ -204,7 +249,6 @@ fn refresh<T: Record + Send>(root: &Path, cache: &Path, files: &[PathBuf], want:
         }
         Ok::<_, crate::Error>(all)
     })?;
-    drop(index);
 
     let changed = old.entries.len() != files.len() || found.iter().any(|f| matches!(f, Found::Read(..)));
     if !changed {

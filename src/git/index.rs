@@ -142,10 +142,13 @@ fn merged(old: &[u8], staged: &[Staged], stamp: u32, changed_unseen: &ChangedUns
     changes.dedup_by(|a, b| a.path == b.path);
     let mut out = Vec::with_capacity(old.len() + changes.len() * 128);
     out.extend_from_slice(&old[..HEADER]);
-    let mut put = Writer { version, prev: Vec::new() };
+    let mut put = Writer { version, prev: Vec::new(), copied: None, run: 0..0, smudged: Vec::new() };
     let mut written = 0usize;
     let mut next = 0usize;
-    for entry in &entries {
+    // Whether the entry last written has the path of the old entry before this one: an
+    // untouched entry's bytes, relative to that path in version 4, are then still right.
+    let mut after_old = true;
+    for (i, entry) in entries.iter().enumerate() {
         let name = entry.name(body, &spelled);
         for c in &changes {
             if c.file.is_some() && folder_clash(name, c.path.as_bytes()) {
@@ -154,12 +157,10 @@ fn merged(old: &[u8], staged: &[Staged], stamp: u32, changed_unseen: &ChangedUns
         }
         while next < changes.len() && changes[next].path.as_bytes() < name {
             if let Some(file) = &changes[next].file {
-                put.entry(
-                    &mut out,
-                    &new_fixed(changes[next].path.as_bytes(), file, None),
-                    changes[next].path.as_bytes(),
-                );
+                let path = changes[next].path.as_bytes();
+                put.entry(&mut out, &new_fixed(path, file, None), path, body, &entries, &spelled);
                 written += 1;
+                after_old = false;
             }
             next += 1;
         }
@@ -168,27 +169,43 @@ fn merged(old: &[u8], staged: &[Staged], stamp: u32, changed_unseen: &ChangedUns
             if entry.fixed.get(60)? >> 4 & 3 != 0 {
                 return None;
             }
+            after_old = false;
             if let Some(file) = &changes[next].file {
-                put.entry(&mut out, &new_fixed(name, file, Some(be32(entry.fixed, 24)?)), name);
+                put.entry(
+                    &mut out,
+                    &new_fixed(name, file, Some(be32(entry.fixed, 24)?)),
+                    name,
+                    body,
+                    &entries,
+                    &spelled,
+                );
                 written += 1;
+                after_old = true;
             }
             next += 1;
         } else {
-            let at = out.len();
-            put.entry(&mut out, entry.fixed, name);
-            if be32(entry.fixed, 8)? >= stamp && changed_unseen(name, entry.fixed.get(40..60)?, be32(entry.fixed, 36)?)
-            {
-                out[at + 36..at + 40].copy_from_slice(&[0; 4]);
+            let smudge = be32(entry.fixed, 8)? >= stamp
+                && changed_unseen(name, entry.fixed.get(40..60)?, be32(entry.fixed, 36)?);
+            if after_old || version != 4 {
+                put.copy(&mut out, body, i, entry.raw.clone(), smudge);
+            } else {
+                let at = out.len();
+                put.entry(&mut out, entry.fixed, name, body, &entries, &spelled);
+                if smudge {
+                    out[at + 36..at + 40].copy_from_slice(&[0; 4]);
+                }
             }
             written += 1;
+            after_old = true;
         }
     }
     for c in &changes[next..] {
         if let Some(file) = &c.file {
-            put.entry(&mut out, &new_fixed(c.path.as_bytes(), file, None), c.path.as_bytes());
+            put.entry(&mut out, &new_fixed(c.path.as_bytes(), file, None), c.path.as_bytes(), body, &entries, &spelled);
             written += 1;
         }
     }
+    put.flush(&mut out, body);
     out[8..HEADER].copy_from_slice(&u32::try_from(written).ok()?.to_be_bytes());
 
     let dirs = folders_above(&changes);
@@ -231,12 +248,13 @@ fn merged(old: &[u8], staged: &[Staged], stamp: u32, changed_unseen: &ChangedUns
 }
 
 /// One entry of the old index: its stat data, object id and flags (the fixed part before
-/// the path), and where its path is: in the index itself (versions 2 and 3), or in the
-/// paths spelled out from version 4's compressed ones.
+/// the path), where its path is (in the index itself for versions 2 and 3, in the paths
+/// spelled out from version 4's compressed ones), and its bytes.
 struct Entry<'a> {
     fixed: &'a [u8],
     name: std::ops::Range<usize>,
     spelled: bool,
+    raw: std::ops::Range<usize>,
 }
 
 impl Entry<'_> {
@@ -275,7 +293,7 @@ fn read_entries(body: &[u8], count: usize, version: u32) -> Option<(Vec<Entry<'_
             spelled.extend_from_within(prev.start..prev.start + keep);
             spelled.extend_from_slice(suffix);
             prev = start..spelled.len();
-            entries.push(Entry { fixed, name: prev.clone(), spelled: true });
+            entries.push(Entry { fixed, name: prev.clone(), spelled: true, raw: off..pos });
             off = pos;
         } else {
             let name_len = match usize::from(flags & 0xfff) {
@@ -283,24 +301,37 @@ fn read_entries(body: &[u8], count: usize, version: u32) -> Option<(Vec<Entry<'_
                 n => n,
             };
             body.get(pos..pos + name_len)?;
-            entries.push(Entry { fixed, name: pos..pos + name_len, spelled: false });
-            off += (fixed_len + name_len + 8) & !7;
-            if off > body.len() {
+            let end = off + ((fixed_len + name_len + 8) & !7);
+            if end > body.len() {
                 return None;
             }
+            entries.push(Entry { fixed, name: pos..pos + name_len, spelled: false, raw: off..end });
+            off = end;
         }
     }
     Some((entries, spelled, off))
 }
 
 /// Writes entries in the index's version, each path relative to the one before in version 4.
+/// Untouched entries are copied as they are, a run of them at a time.
 struct Writer {
     version: u32,
+    /// The path of the entry written last, unless it was copied.
     prev: Vec<u8>,
+    /// The old entry copied last, whose path is the one before the next entry.
+    copied: Option<usize>,
+    /// The old bytes still to copy, and where in them entries are to be smudged.
+    run: std::ops::Range<usize>,
+    smudged: Vec<usize>,
 }
 
 impl Writer {
-    fn entry(&mut self, out: &mut Vec<u8>, fixed: &[u8], name: &[u8]) {
+    fn entry(&mut self, out: &mut Vec<u8>, fixed: &[u8], name: &[u8], body: &[u8], old: &[Entry], spelled: &[u8]) {
+        self.flush(out, body);
+        if let Some(i) = self.copied.take() {
+            self.prev.clear();
+            self.prev.extend_from_slice(old[i].name(body, spelled));
+        }
         let start = out.len();
         out.extend_from_slice(fixed);
         if self.version == 4 {
@@ -313,6 +344,31 @@ impl Writer {
         } else {
             out.extend_from_slice(name);
             out.resize(start + ((fixed.len() + name.len() + 8) & !7), 0);
+        }
+    }
+
+    /// Adds old entry `i`, whose bytes are `raw`, to the run to copy; `smudge` sets its size to 0.
+    fn copy(&mut self, out: &mut Vec<u8>, body: &[u8], i: usize, raw: std::ops::Range<usize>, smudge: bool) {
+        if self.run.end != raw.start {
+            // Not next to the run: an entry between was dropped or replaced.
+            self.flush(out, body);
+            self.run = raw.start..raw.start;
+        }
+        if smudge {
+            self.smudged.push(raw.start);
+        }
+        self.run.end = raw.end;
+        self.copied = Some(i);
+    }
+
+    /// Copies the run of old bytes.
+    fn flush(&mut self, out: &mut Vec<u8>, body: &[u8]) {
+        let run = std::mem::replace(&mut self.run, 0..0);
+        let base = out.len();
+        out.extend_from_slice(&body[run.clone()]);
+        for at in self.smudged.drain(..) {
+            let at = base + at - run.start;
+            out[at + 36..at + 40].copy_from_slice(&[0; 4]);
         }
     }
 }

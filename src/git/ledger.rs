@@ -2,7 +2,7 @@
 //! a folder, with its first version — so a number once issued is never issued again, and
 //! an issued document can be compared with what was issued.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use git2::{ObjectType, Oid, Sort, Tree};
@@ -13,9 +13,8 @@ use crate::Result;
 /// The first committed version of a file.
 #[derive(Debug, Clone)]
 pub struct FirstVersion {
-    /// The file's content in that commit.
-    pub bytes: Vec<u8>,
-    /// Its blob, to tell cheaply whether the file is still the same.
+    /// Its blob, to tell cheaply whether the file is still the same (its content is read
+    /// with [`Repo::first_content`] only when it is not).
     pub blob: String,
     /// The commit that added it (short), and who made it.
     pub commit: String,
@@ -33,15 +32,26 @@ impl Repo {
         for (commit, tree) in self.trees_oldest_first(desk_dir)? {
             self.collect(&tree, desk_dir, commit, &mut seen, &mut found, 2)?;
         }
+        let mut authors: HashMap<Oid, String> = HashMap::new();
         found
             .into_iter()
             .map(|(path, (blob, commit))| {
-                let c = self.repo.find_commit(commit)?;
-                let bytes = self.repo.find_blob(blob)?.content().to_vec();
-                let author = c.author().name().unwrap_or("?").to_string();
-                Ok((path, FirstVersion { bytes, blob: blob.to_string(), commit: oid_short(commit), author }))
+                let author = match authors.get(&commit) {
+                    Some(a) => a.clone(),
+                    None => {
+                        let a = self.repo.find_commit(commit)?.author().name().unwrap_or("?").to_string();
+                        authors.entry(commit).or_insert(a).clone()
+                    }
+                };
+                Ok((path, FirstVersion { blob: blob.to_string(), commit: oid_short(commit), author }))
             })
             .collect()
+    }
+
+    /// The content of a file's first version.
+    pub fn first_content(&self, first: &FirstVersion) -> Result<Vec<u8>> {
+        let oid = Oid::from_str(&first.blob)?;
+        Ok(self.repo.find_blob(oid)?.content().to_vec())
     }
 
     /// The names of every file ever committed in the desk-relative folder `desk_dir`.

@@ -10,8 +10,8 @@ use crate::desk::{decode_text, parse_record, Desk, LOCAL_DIR};
 use crate::error::Location;
 use crate::git::content_hash;
 use crate::model::{
-    issued_fields_changed, Customer, DocKind, Document, Equipment, Item, Keyed, Kind, Record, Request, SequenceId,
-    State, Ticket, CONFIG_FILE, CONFLICTS,
+    issued_fields_changed, Customer, DocKind, Document, Equipment, Item, Keyed, Kind, Money, Record, Request,
+    SequenceId, State, Ticket, CONFIG_FILE, CONFLICTS,
 };
 use crate::ops::einvoice::{einvoice_file, sdi_state, SdiState};
 use crate::rules::{
@@ -72,12 +72,6 @@ pub fn check_desk(desk: &Desk) -> Result<Checked> {
     let customers = read::<Customer>(desk, &mut findings)?;
     let items = read::<Item>(desk, &mut findings)?;
     let units = read::<Equipment>(desk, &mut findings)?;
-    let tickets = read::<Ticket>(desk, &mut findings)?;
-    let requests = read::<Request>(desk, &mut findings)?;
-    let mut documents = Vec::new();
-    for kind in DocKind::ALL {
-        documents.extend(read_of::<Document>(desk, Kind::Document(kind), &mut findings)?);
-    }
     for path in desk.leftover_temp_files()? {
         findings.push(Finding::new(
             path.display().to_string(),
@@ -150,9 +144,7 @@ pub fn check_desk(desk: &Desk) -> Result<Checked> {
     let customer_ids: HashSet<&str> = customers.iter().map(|(_, c)| c.id.as_str()).collect();
     let items_by_code: HashMap<&str, &Item> = items.iter().map(|(_, i)| (i.code.as_str(), i)).collect();
     let units_by_serial: HashMap<&str, &Equipment> = units.iter().map(|(_, u)| (u.serial.as_str(), u)).collect();
-    let mut add = |path: &PathBuf, problems: Vec<Problem>| {
-        findings.extend(problems.into_iter().map(|p| Finding::new(path.display().to_string(), p.to_string())));
-    };
+    let mut add = |path: &Path, problems: Vec<Problem>| found(&mut findings, path, problems);
     for (i, (path, c)) in customers.iter().enumerate() {
         add(path, check_customer(c));
         if let Some((first, field)) =
@@ -173,7 +165,10 @@ pub fn check_desk(desk: &Desk) -> Result<Checked> {
             check_equipment(u, items_by_code.get(u.item.as_str()).copied(), customer_ids.contains(u.customer.as_str())),
         );
     }
-    for (path, t) in &tickets {
+    // Tickets, requests and documents are checked as they are read, one at a time: at
+    // 100,000 tickets they would not fit in memory all at once.
+    let mut ticket_ids: HashSet<String> = HashSet::new();
+    let tickets = each::<Ticket>(desk, Kind::Ticket, &mut findings, |path, t, findings| {
         let unit = t.serial.as_deref().and_then(|s| units_by_serial.get(s).copied());
         let refs = TicketRefs {
             state: catalog.iter().find(|s| s.id == t.state),
@@ -181,20 +176,19 @@ pub fn check_desk(desk: &Desk) -> Result<Checked> {
             item: t.item.as_deref().map(|i| items_by_code.get(i).copied()),
             unit: t.serial.as_ref().map(|_| unit.map(|u| (u, items_by_code.get(u.item.as_str()).copied()))),
         };
-        let mut problems = check_ticket(t, &desk.config, &refs);
+        let mut problems = check_ticket(&t, &desk.config, &refs);
         if let Some(r) = t.request.as_deref().filter(|r| !desk.exists(Kind::Request, r)) {
             problems.push(Problem::new("request", format!("unknown request {r:?}")));
         }
-        add(path, problems);
-    }
-
-    let ticket_ids: HashSet<&str> = tickets.iter().map(|(_, t)| t.id.as_str()).collect();
-    for (path, r) in &requests {
-        let mut problems = check_request(r);
+        found(findings, path, problems);
+        ticket_ids.insert(t.id);
+    })?;
+    let requests = each::<Request>(desk, Kind::Request, &mut findings, |path, r, findings| {
+        let mut problems = check_request(&r);
         if let Some(c) = r.customer.as_deref().filter(|c| !customer_ids.contains(c)) {
             problems.push(Problem::new("customer", format!("unknown customer {c:?}")));
         }
-        if let Some(t) = r.ticket.as_deref().filter(|t| !ticket_ids.contains(t) && !desk.exists(Kind::Ticket, t)) {
+        if let Some(t) = r.ticket.as_deref().filter(|t| !ticket_ids.contains(*t) && !desk.exists(Kind::Ticket, t)) {
             problems.push(Problem::new("ticket", format!("unknown ticket {t:?}")));
         }
         for a in &r.attachments {
@@ -202,14 +196,13 @@ pub fn check_desk(desk: &Desk) -> Result<Checked> {
                 problems.push(Problem::new("attachments", format!("{a} is missing")));
             }
         }
-        findings.extend(problems.into_iter().map(|p| Finding::new(path.display().to_string(), p.to_string())));
-    }
-    check_documents(desk, &documents, &ticket_ids, &customer_ids, &mut findings);
+        found(findings, path, problems);
+    })?;
+    let documents = check_documents(desk, &ticket_ids, &customer_ids, &mut findings)?;
     check_ledger(desk, &documents, &mut findings)?;
     check_einvoice_files(&documents, &mut findings);
 
-    let records =
-        states.len() + customers.len() + items.len() + units.len() + tickets.len() + requests.len() + documents.len();
+    let records = states.len() + customers.len() + items.len() + units.len() + tickets + requests + documents.len();
     Ok(Checked { findings, records })
 }
 
@@ -222,25 +215,47 @@ impl Checked {
     }
 }
 
-/// Reads every record of a kind, turning unreadable files and duplicate ids into findings.
-fn read<T: Keyed>(desk: &Desk, findings: &mut Vec<Finding>) -> Result<Vec<(PathBuf, T)>> {
-    read_of(desk, T::KIND, findings)
+/// Findings of one file.
+fn found(findings: &mut Vec<Finding>, path: &Path, problems: Vec<Problem>) {
+    findings.extend(problems.into_iter().map(|p| Finding::new(path.display().to_string(), p.to_string())));
 }
 
-fn read_of<T: Record>(desk: &Desk, kind: Kind, findings: &mut Vec<Finding>) -> Result<Vec<(PathBuf, T)>> {
+/// Reads every record of a kind, turning unreadable files and duplicate ids into findings.
+fn read<T: Keyed + Send>(desk: &Desk, findings: &mut Vec<Finding>) -> Result<Vec<(PathBuf, T)>> {
     let mut good = Vec::new();
+    each::<T>(desk, T::KIND, findings, |path, r, _| good.push((path.to_path_buf(), r)))?;
+    Ok(good)
+}
+
+/// Reads the records of a kind one at a time, giving each good one to `take` and turning
+/// unreadable files, duplicate ids and open sync conflicts into findings; returns how many
+/// were good.
+fn each<T: Record + Send>(
+    desk: &Desk,
+    kind: Kind,
+    findings: &mut Vec<Finding>,
+    mut take: impl FnMut(&Path, T, &mut Vec<Finding>),
+) -> Result<usize> {
     let mut seen: HashMap<String, PathBuf> = HashMap::new();
-    for (path, record) in desk.read_each_of::<T>(kind)? {
+    let mut good = 0;
+    // Read a batch at a time on every core: memory holds one batch of records.
+    let files = desk.files(kind)?;
+    let read = files.chunks(2048).flat_map(|batch| batch.iter().zip(desk.read_files::<T>(batch)));
+    for (path, record) in read {
+        let path = path.clone();
         match record {
             Ok(r) => {
                 findings.extend(open_conflicts(&path, &r));
-                if let Some(first) = seen.insert(r.id().to_string(), path.clone()) {
+                if let Some(first) = seen.get(r.id()) {
                     findings.push(Finding::new(
                         path.display().to_string(),
                         format!("duplicate id {} (also in {})", r.id(), first.display()),
                     ));
+                } else {
+                    seen.insert(r.id().to_string(), path.clone());
                 }
-                good.push((path, r));
+                good += 1;
+                take(&path, r, findings);
             }
             Err(e) => findings.push(Finding::from_error(&path, &e)),
         }
@@ -248,78 +263,131 @@ fn read_of<T: Record>(desk: &Desk, kind: Kind, findings: &mut Vec<Finding>) -> R
     Ok(good)
 }
 
+/// What the checks across documents need of each one: the documents themselves are not
+/// all kept in memory (300,000 of them would not fit in what `check` promises to use).
+struct DocFacts {
+    path: PathBuf,
+    id: String,
+    kind: DocKind,
+    /// `invoice`, `credit_note` and `ddt_in`.
+    links: [Option<String>; 3],
+    sources: Vec<String>,
+    value: Money,
+    /// The file it was exported as, and whether it is not sent yet.
+    einvoice: Option<(String, bool)>,
+    problems: Vec<Problem>,
+}
+
 /// Documents: their own consistency, the records and documents they point at, sources
 /// billed once, credit notes and refunds within what they may take, and numbering without
-/// duplicates or (for fiscal documents) gaps.
+/// duplicates or (for fiscal documents) gaps. Each is checked on its own as it is read;
+/// what needs the others is checked on their facts.
 fn check_documents(
     desk: &Desk,
-    documents: &[(PathBuf, Document)],
-    tickets: &HashSet<&str>,
+    tickets: &HashSet<String>,
     customers: &HashSet<&str>,
     findings: &mut Vec<Finding>,
-) {
-    let by_id: HashMap<&str, &Document> = documents.iter().map(|(_, d)| (d.id.as_str(), d)).collect();
-    let all: Vec<Document> = documents.iter().map(|(_, d)| d.clone()).collect();
+) -> Result<Vec<DocFacts>> {
+    let mut facts = Vec::new();
+    // Credit notes are few, and checked against their invoices in full.
+    let mut credit_notes: Vec<Document> = Vec::new();
+    for kind in DocKind::ALL {
+        each::<Document>(desk, Kind::Document(kind), findings, |path, d, _| {
+            let mut problems = check_document(&d);
+            let prefix = desk.config.numbering.prefixes.for_kind(Kind::Document(d.kind)).unwrap_or_default();
+            if SequenceId::parse(&d.id).is_none_or(|s| s.prefix != prefix) {
+                problems.push(Problem::new("id", format!("a {} id starts with {prefix}-", d.kind)));
+            }
+            // A ticket file that exists but does not parse is reported once, on its own.
+            if let Some(t) = d.ticket.as_deref().filter(|t| !tickets.contains(*t) && !desk.exists(Kind::Ticket, t)) {
+                problems.push(Problem::new("ticket", format!("unknown ticket {t:?}")));
+            }
+            if !customers.contains(d.customer.as_str()) {
+                problems.push(Problem::new("customer", format!("unknown customer {:?}", d.customer)));
+            }
+            let einvoice = einvoice_file(&d).map(|f| (f.to_string(), sdi_state(&d) == SdiState::Exported));
+            facts.push(DocFacts {
+                path: path.to_path_buf(),
+                id: d.id.clone(),
+                kind: d.kind,
+                links: [d.invoice.clone(), d.credit_note.clone(), d.ddt_in.clone()],
+                sources: d.sources.clone(),
+                value: d.value(),
+                einvoice,
+                problems,
+            });
+            if d.kind == DocKind::CreditNote {
+                credit_notes.push(d);
+            }
+        })?;
+    }
+
+    let by_id: HashMap<&str, DocKind> = facts.iter().map(|d| (d.id.as_str(), d.kind)).collect();
+    let mut notes_of: BTreeMap<&str, Vec<&Document>> = BTreeMap::new();
+    for n in &credit_notes {
+        if let Some(invoice) = n.invoice.as_deref() {
+            notes_of.entry(invoice).or_default().push(n);
+        }
+    }
+    let mut refunded: HashMap<&str, rust_decimal::Decimal> = HashMap::new();
+    for r in facts.iter().filter(|r| r.kind == DocKind::Refund) {
+        if let Some(note) = r.links[1].as_deref() {
+            *refunded.entry(note).or_default() += r.value.0;
+        }
+    }
     let mut billed: HashMap<&str, &str> = HashMap::new();
-    for (path, d) in documents {
-        let mut problems = check_document(d);
-        let prefix = desk.config.numbering.prefixes.for_kind(Kind::Document(d.kind)).unwrap_or_default();
-        if SequenceId::parse(&d.id).is_none_or(|s| s.prefix != prefix) {
-            problems.push(Problem::new("id", format!("a {} id starts with {prefix}-", d.kind)));
-        }
-        // A ticket file that exists but does not parse is reported once, on its own.
-        if let Some(t) = d.ticket.as_deref().filter(|t| !tickets.contains(t) && !desk.exists(Kind::Ticket, t)) {
-            problems.push(Problem::new("ticket", format!("unknown ticket {t:?}")));
-        }
-        if !customers.contains(d.customer.as_str()) {
-            problems.push(Problem::new("customer", format!("unknown customer {:?}", d.customer)));
-        }
+    let mut later: Vec<(usize, Problem)> = Vec::new();
+    for (i, d) in facts.iter().enumerate() {
         let points_at = |field: &str, id: &str, kinds: &[DocKind]| -> Option<Problem> {
             match by_id.get(id) {
-                Some(other) if kinds.contains(&other.kind) => None,
-                Some(other) => Some(Problem::new(field, format!("{id} is a {}, not a {}", other.kind, kinds[0]))),
+                Some(kind) if kinds.contains(kind) => None,
+                Some(kind) => Some(Problem::new(field, format!("{id} is a {kind}, not a {}", kinds[0]))),
                 None => Some(Problem::new(field, format!("unknown document {id:?}"))),
             }
         };
-        let links = [
-            ("invoice", &d.invoice, &[DocKind::Invoice][..]),
-            ("credit_note", &d.credit_note, &[DocKind::CreditNote][..]),
-            ("ddt_in", &d.ddt_in, &[DocKind::DdtIn][..]),
+        let fields = [
+            ("invoice", &[DocKind::Invoice][..]),
+            ("credit_note", &[DocKind::CreditNote][..]),
+            ("ddt_in", &[DocKind::DdtIn][..]),
         ];
-        for (field, id, kinds) in links {
-            problems.extend(id.as_deref().and_then(|id| points_at(field, id, kinds)));
+        for ((field, kinds), id) in fields.into_iter().zip(&d.links) {
+            later.extend(id.as_deref().and_then(|id| points_at(field, id, kinds)).map(|p| (i, p)));
         }
         for source in &d.sources {
-            problems.extend(points_at("sources", source, &[DocKind::WorkReport, DocKind::DdtOut]));
+            later.extend(points_at("sources", source, &[DocKind::WorkReport, DocKind::DdtOut]).map(|p| (i, p)));
             if let Some(first) = billed.insert(source.as_str(), d.id.as_str()) {
-                problems.push(Problem::new("sources", format!("{source} is already billed by {first}")));
+                later.push((i, Problem::new("sources", format!("{source} is already billed by {first}"))));
             }
         }
         if d.kind == DocKind::Invoice {
-            let notes: Vec<&Document> =
-                all.iter().filter(|n| n.kind == DocKind::CreditNote && n.invoice.as_deref() == Some(&d.id)).collect();
-            problems.extend(credit_problems(d, &notes));
+            if let Some(notes) = notes_of.get(d.id.as_str()) {
+                // Read again: only invoices with credit notes are needed whole.
+                let invoice = desk.read_file::<Document>(&d.path)?;
+                later.extend(credit_problems(&invoice, notes).into_iter().map(|p| (i, p)));
+            }
         }
         if d.kind == DocKind::CreditNote {
-            let refunded: rust_decimal::Decimal = all
-                .iter()
-                .filter(|r| r.kind == DocKind::Refund && r.credit_note.as_deref() == Some(d.id.as_str()))
-                .map(|r| r.value().0)
-                .sum();
-            if refunded > d.value().0 {
-                problems.push(Problem::new(
-                    "balance",
-                    format!("refunds total {refunded} on a credit note of {}", d.value()),
+            let refunds = refunded.get(d.id.as_str()).copied().unwrap_or_default();
+            if refunds > d.value.0 {
+                later.push((
+                    i,
+                    Problem::new("balance", format!("refunds total {refunds} on a credit note of {}", d.value)),
                 ));
             }
         }
-        findings.extend(problems.into_iter().map(|p| Finding::new(path.display().to_string(), p.to_string())));
+    }
+    drop((by_id, notes_of, refunded, billed));
+    for (i, p) in later {
+        facts[i].problems.push(p);
+    }
+    for d in &mut facts {
+        found(findings, &d.path, std::mem::take(&mut d.problems));
     }
     // Numbering per kind, year and series.
     // (kind, prefix, year, series) -> numbers used
     type Series = (DocKind, String, Option<i32>, Option<String>);
     let mut sequences: BTreeMap<Series, Vec<u32>> = BTreeMap::new();
-    for (_, d) in documents {
+    for d in &facts {
         if let Some(s) = SequenceId::parse(&d.id) {
             sequences.entry((d.kind, s.prefix, s.year, s.series)).or_default().push(s.seq);
         }
@@ -348,28 +416,29 @@ fn check_documents(
             }
         }
     }
+    Ok(facts)
 }
 
 /// Documents exported under one file name (clones that exported offline without a series
 /// each): SDI refuses the second file of a name it receives.
-fn check_einvoice_files(documents: &[(PathBuf, Document)], findings: &mut Vec<Finding>) {
+fn check_einvoice_files(documents: &[DocFacts], findings: &mut Vec<Finding>) {
     let mut by_file: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    for (_, d) in documents {
-        if let Some(file) = einvoice_file(d) {
+    for d in documents {
+        if let Some((file, _)) = &d.einvoice {
             by_file.entry(file).or_default().push(&d.id);
         }
     }
-    for (path, d) in documents {
-        let Some(file) = einvoice_file(d) else { continue };
-        let others: Vec<&str> = by_file[file].iter().copied().filter(|id| *id != d.id).collect();
+    for d in documents {
+        let Some((file, not_sent)) = &d.einvoice else { continue };
+        let others: Vec<&str> = by_file[file.as_str()].iter().copied().filter(|id| *id != d.id).collect();
         if !others.is_empty() {
-            let what = if sdi_state(d) == SdiState::Exported {
+            let what = if *not_sent {
                 format!("it was not sent yet: export it again (`tkt doc export {}`)", d.id)
             } else {
                 "it went to SDI: the other, not sent yet, is exported again".to_string()
             };
             findings.push(Finding::new(
-                path.display().to_string(),
+                d.path.display().to_string(),
                 format!(
                     "exported as {file}, like {}: SDI refuses the second file of one name it receives; {what}; \
                      give each clone its own series",
@@ -383,13 +452,13 @@ fn check_einvoice_files(documents: &[(PathBuf, Document)], findings: &mut Vec<Fi
 /// Fiscal documents against git history, the ledger: one that was ever committed still
 /// exists, and says what it said when it was first committed (keys added by hand, which
 /// tkt does not know, are annotations and may change).
-fn check_ledger(desk: &Desk, documents: &[(PathBuf, Document)], findings: &mut Vec<Finding>) -> Result<()> {
+fn check_ledger(desk: &Desk, documents: &[DocFacts], findings: &mut Vec<Finding>) -> Result<()> {
     let Some(repo) = desk.repo() else { return Ok(()) };
-    let present: HashMap<&Path, &Document> = documents.iter().map(|(p, d)| (p.as_path(), d)).collect();
+    let present: HashSet<&Path> = documents.iter().map(|d| d.path.as_path()).collect();
     for kind in DocKind::ALL.into_iter().filter(|k| k.is_fiscal()) {
         for (path, first) in repo.first_versions(Path::new(kind.dir()))? {
             let Some(id) = path.file_stem().and_then(|s| s.to_str()) else { continue };
-            let Some(now) = present.get(path.as_path()) else {
+            if !present.contains(path.as_path()) {
                 if !desk.abs(&path).exists() {
                     findings.push(Finding::new(
                         path.display().to_string(),
@@ -404,14 +473,17 @@ fn check_ledger(desk: &Desk, documents: &[(PathBuf, Document)], findings: &mut V
                     ));
                 }
                 continue;
-            };
+            }
             if std::fs::read(desk.abs(&path)).is_ok_and(|bytes| content_hash(&bytes) == first.blob) {
                 continue;
             }
-            let Ok(issued) = decode_text(first.bytes, &path).and_then(|t| parse_record::<Document>(&t, &path)) else {
+            // Read again: only documents whose file changed since their issue are needed whole.
+            let Ok(now) = desk.read_file::<Document>(&path) else { continue };
+            let issued = repo.first_content(&first).and_then(|bytes| decode_text(bytes, &path));
+            let Ok(issued) = issued.and_then(|t| parse_record::<Document>(&t, &path)) else {
                 continue;
             };
-            let fields = issued_fields_changed(&issued, now);
+            let fields = issued_fields_changed(&issued, &now);
             if fields.is_empty() {
                 continue;
             }

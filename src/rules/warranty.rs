@@ -1,5 +1,8 @@
 //! Serial compatibility and warranty coverage (DESIGN §5).
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use chrono::{Days, Months, NaiveDate};
 
 use crate::model::{Equipment, Item};
@@ -38,13 +41,29 @@ pub fn check_serial(customer: &str, item: Option<&str>, unit: &Equipment, unit_i
 /// A problem when `serial` does not match, whole, the `serial_pattern` of its item.
 pub fn check_serial_pattern(serial: &str, item: &Item) -> Option<Problem> {
     let pattern = item.serial_pattern.as_deref().filter(|p| !p.is_empty())?;
-    match regex::Regex::new(&format!("^(?:{pattern})$")) {
-        Ok(re) if re.is_match(serial) => None,
-        Ok(_) => {
+    match whole_match(pattern) {
+        Some(re) if re.is_match(serial) => None,
+        Some(_) => {
             Some(Problem::new("serial", format!("{serial} does not match the pattern {pattern} of item {}", item.code)))
         }
-        Err(_) => Some(Problem::new("serial", format!("item {} has an invalid serial_pattern {pattern:?}", item.code))),
+        None => Some(Problem::new("serial", format!("item {} has an invalid serial_pattern {pattern:?}", item.code))),
     }
+}
+
+/// `pattern` matching whole, or `None` when it is not a valid regex; compiled once per
+/// pattern (`tkt check` tests every ticket's serial, and compiling is the slow part).
+fn whole_match(pattern: &str) -> Option<regex::Regex> {
+    thread_local! {
+        static COMPILED: RefCell<HashMap<String, Option<regex::Regex>>> = RefCell::default();
+    }
+    COMPILED.with(|compiled| {
+        if let Some(re) = compiled.borrow().get(pattern) {
+            return re.clone();
+        }
+        let re = regex::Regex::new(&format!("^(?:{pattern})$")).ok();
+        compiled.borrow_mut().insert(pattern.to_string(), re.clone());
+        re
+    })
 }
 
 #[cfg(test)]

@@ -571,3 +571,54 @@ fn unpaid_invoices_list_the_amount_still_due_in_every_format() {
     assert_eq!(v[0]["id"], "INV-2026-0003");
     assert_eq!(v[0]["due"], "112.28", "{v}");
 }
+
+/// `tkt check` reads documents one at a time and checks what ties them together on what it
+/// kept of each: every such problem a hand edit can make is still named, on its file.
+#[test]
+fn check_names_each_problem_between_documents_that_hand_edits_make() {
+    let d = billing_desk();
+    d.ok(&["ticket", "create", "--serial", "VX-0002", "--title", "Perdita"]);
+    d.ok(&["ticket", "work", "T-2026-0001", "--start", "08:00", "--end", "10:00", "--material", "PART:1"]);
+    d.ok(&["ticket", "invoice", "T-2026-0001"]);
+    d.ok(&["doc", "pay", "INV-2026-0001", "--amount", "335.50"]);
+    d.ok(&["doc", "credit", "INV-2026-0001", "--line", "2", "--reason", "reso"]);
+    d.ok(&["doc", "refund", "CN-2026-0001"]);
+    d.ok(&["ticket", "work", "T-2026-0001", "--start", "11:00", "--end", "12:00"]);
+    d.ok(&["check"]);
+
+    let edit = |rel: &str, from: &str, to: &str| {
+        let text = d.read(rel);
+        assert!(text.contains(from), "{rel} has {from:?}");
+        d.write(rel, &text.replacen(from, to, 1));
+    };
+    // A refund larger than its credit note; a payment of a work report; a payment of an
+    // invoice that does not exist; a second credit note of the same line, written by hand.
+    edit("documents/refund/2026/RF-2026-0001.yaml", "amount: '225.70'", "amount: '300.00'");
+    let pay = d.read("documents/payment/2026/PAY-2026-0001.yaml");
+    d.write(
+        "documents/payment/2026/PAY-2026-0002.yaml",
+        &pay.replace("PAY-2026-0001", "PAY-2026-0002").replace("invoice: INV-2026-0001", "invoice: WR-2026-0001"),
+    );
+    d.write(
+        "documents/payment/2026/PAY-2026-0003.yaml",
+        &pay.replace("PAY-2026-0001", "PAY-2026-0003").replace("invoice: INV-2026-0001", "invoice: INV-2026-0099"),
+    );
+    let cn = d.read("documents/credit-note/2026/CN-2026-0001.yaml");
+    d.write("documents/credit-note/2026/CN-2026-0002.yaml", &cn.replace("CN-2026-0001", "CN-2026-0002"));
+    // The second work report claims to be billed by the invoice that billed the first.
+    let inv = d.read("documents/invoice/2026/INV-2026-0001.yaml");
+    d.write("documents/invoice/2026/INV-2026-0002.yaml", &inv.replace("INV-2026-0001", "INV-2026-0002"));
+
+    let out = d.tkt(&["check"]).assert().code(4).get_output().stdout.clone();
+    let out = String::from_utf8(out).unwrap();
+    for line in [
+        "documents/credit-note/2026/CN-2026-0001.yaml: balance: refunds total 300.00 on a credit note of 225.70",
+        "documents/payment/2026/PAY-2026-0002.yaml: invoice: WR-2026-0001 is a work-report, not a invoice",
+        "documents/payment/2026/PAY-2026-0003.yaml: invoice: unknown document \"INV-2026-0099\"",
+        "documents/invoice/2026/INV-2026-0001.yaml: balance: at 22% credit notes would credit 370.00 taxable, \
+         more than what is left of INV-2026-0001 (275.00 invoiced)",
+        "documents/invoice/2026/INV-2026-0002.yaml: sources: WR-2026-0001 is already billed by INV-2026-0001",
+    ] {
+        assert!(out.lines().any(|l| l == line), "missing {line:?} in:\n{out}");
+    }
+}
