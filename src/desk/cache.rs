@@ -112,7 +112,8 @@ struct Entry<'a> {
 struct Index<'a> {
     /// The format of these files; another version is ignored.
     version: u32,
-    /// When the cache was written; entries changed within a racy window of it are re-read.
+    /// When the files were looked at for this cache; entries changed within a racy window
+    /// of it are re-read.
     written_ns: i128,
     /// Written at the start of the data file too: a data file of another generation (a
     /// crash between the two writes) is ignored.
@@ -183,6 +184,9 @@ fn refresh<T: Record + Send>(root: &Path, cache: &Path, files: &[PathBuf], want:
         Want::Where(test) => test(indexed),
         Want::Links => false,
     };
+    // Entries are trusted against the time the files were looked at, not the time the
+    // cache is written: an edit made while they are read is then never taken as cached.
+    let started = now_ns();
     let (idx_path, dat_path) = (cache.with_extension("idx"), cache.with_extension("dat"));
     let idx_bytes = std::fs::read(&idx_path).unwrap_or_default();
     let mut old: Index =
@@ -289,7 +293,7 @@ fn refresh<T: Record + Send>(root: &Path, cache: &Path, files: &[PathBuf], want:
         }
     }
     if changed {
-        let new = Index { version: VERSION, written_ns: now_ns(), generation, entries };
+        let new = Index { version: VERSION, written_ns: started, generation, entries };
         // A cache that cannot be written (a read-only desk) only costs speed. The data goes
         // first: an index is never newer than its data.
         if let Ok(bytes) = postcard::to_stdvec(&new) {

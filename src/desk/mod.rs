@@ -570,6 +570,8 @@ impl Desk {
         let in_folder = names
             .iter()
             .filter_map(|name| name.strip_suffix(".yaml"))
+            // Only names of this prefix are parsed (a year's folder holds thousands).
+            .filter(|name| name.strip_prefix(prefix.as_str()).is_some_and(|rest| rest.starts_with('-')))
             .filter_map(SequenceId::parse)
             .filter(|s| s.prefix == prefix && s.year == year && s.series.as_deref() == series)
             .map(|s| s.seq)

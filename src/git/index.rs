@@ -189,6 +189,7 @@ fn merged(old: &[u8], staged: &[Staged], stamp: u32, changed_unseen: &ChangedUns
             if after_old || version != 4 {
                 put.copy(&mut out, body, i, entry.raw.clone(), smudge);
             } else {
+                put.flush(&mut out, body);
                 let at = out.len();
                 put.entry(&mut out, entry.fixed, name, body, &entries, &spelled);
                 if smudge {
@@ -639,6 +640,45 @@ fn be32(data: &[u8], at: usize) -> Option<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A racily clean entry whose file changed unseen is smudged, itself and no other,
+    /// wherever it is written from (copied, or written anew after a removed entry in
+    /// version 4, whose paths depend on the one before).
+    #[test]
+    fn the_entry_smudged_is_the_one_that_changed_unseen_in_every_version() {
+        for version in ["2", "3", "4"] {
+            let dir = tempfile::tempdir().unwrap();
+            let git = |args: &[&str]| {
+                let status = std::process::Command::new("git")
+                    .arg("-C")
+                    .arg(dir.path())
+                    .args(args)
+                    .env("GIT_CONFIG_GLOBAL", "/dev/null")
+                    .env("GIT_CONFIG_NOSYSTEM", "1")
+                    .status()
+                    .unwrap();
+                assert!(status.success(), "git {args:?}");
+            };
+            git(&["init", "-q"]);
+            for name in ["a", "b", "c", "d"] {
+                std::fs::write(dir.path().join(name), name).unwrap();
+            }
+            git(&["add", "a", "b", "c", "d"]);
+            git(&["update-index", "--index-version", version]);
+            let old = std::fs::read(dir.path().join(".git/index")).unwrap();
+            let staged = [Staged { path: "b".into(), file: None }];
+            // Stamp 0: every entry is racily clean; only c's file changed since.
+            let new = merged(&old, &staged, 0, &|name, _, _| name == b"c").unwrap();
+            let count = be32(&new, 8).unwrap() as usize;
+            let (entries, spelled, _) = read_entries(&new, count, version.parse().unwrap()).unwrap();
+            let sizes: Vec<(String, u32)> = entries
+                .iter()
+                .map(|e| (String::from_utf8_lossy(e.name(&new, &spelled)).into_owned(), be32(e.fixed, 36).unwrap()))
+                .collect();
+            let expected = [("a", 1), ("c", 0), ("d", 1)].map(|(n, s)| (n.to_string(), s));
+            assert_eq!(sizes, expected, "index version {version}");
+        }
+    }
 
     #[test]
     fn git_s_varints_read_back_what_is_written() {

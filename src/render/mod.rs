@@ -4,6 +4,7 @@
 //! scripts); CSV flattens nested objects to dotted columns (`address.city`,
 //! `custom.contract`); tables show chosen columns.
 
+use std::collections::HashMap;
 use std::io::Write;
 
 use serde::Serialize;
@@ -146,10 +147,13 @@ impl<W: Write> Output<W> {
                 cells
             })
             .collect();
+        // Columns in the order their names first appear.
         let mut headers: Vec<String> = Vec::new();
+        let mut column: HashMap<String, usize> = HashMap::new();
         for row in &rows {
             for (k, _) in row {
-                if !headers.contains(k) {
+                if !column.contains_key(k) {
+                    column.insert(k.clone(), headers.len());
                     headers.push(k.clone());
                 }
             }
@@ -161,10 +165,14 @@ impl<W: Write> Output<W> {
         };
         // Headers come from field names, and a hand-added key is a stranger's text too.
         w.write_record(headers.iter().map(|h| safe_cell(h))).map_err(csv_err)?;
+        let mut cells = vec![String::new(); headers.len()];
         for row in rows {
-            let cells =
-                headers.iter().map(|h| row.iter().find(|(k, _)| k == h).map(|(_, v)| safe_cell(v)).unwrap_or_default());
-            w.write_record(cells).map_err(csv_err)?;
+            cells.iter_mut().for_each(String::clear);
+            // The first value of a name, as a search from the start would find.
+            for (k, v) in row.iter().rev() {
+                cells[column[k]] = safe_cell(v);
+            }
+            w.write_record(&cells).map_err(csv_err)?;
         }
         w.flush()?;
         Ok(())

@@ -41,28 +41,28 @@ pub fn check_serial(customer: &str, item: Option<&str>, unit: &Equipment, unit_i
 /// A problem when `serial` does not match, whole, the `serial_pattern` of its item.
 pub fn check_serial_pattern(serial: &str, item: &Item) -> Option<Problem> {
     let pattern = item.serial_pattern.as_deref().filter(|p| !p.is_empty())?;
-    match whole_match(pattern) {
-        Some(re) if re.is_match(serial) => None,
-        Some(_) => {
+    match matches_whole(pattern, serial) {
+        Some(true) => None,
+        Some(false) => {
             Some(Problem::new("serial", format!("{serial} does not match the pattern {pattern} of item {}", item.code)))
         }
         None => Some(Problem::new("serial", format!("item {} has an invalid serial_pattern {pattern:?}", item.code))),
     }
 }
 
-/// `pattern` matching whole, or `None` when it is not a valid regex; compiled once per
-/// pattern (`tkt check` tests every ticket's serial, and compiling is the slow part).
-fn whole_match(pattern: &str) -> Option<regex::Regex> {
+/// Whether `text` matches `pattern` whole, or `None` when it is not a valid regex; each
+/// pattern is compiled once (`tkt check` tests every ticket's serial, and compiling is the
+/// slow part).
+fn matches_whole(pattern: &str, text: &str) -> Option<bool> {
     thread_local! {
         static COMPILED: RefCell<HashMap<String, Option<regex::Regex>>> = RefCell::default();
     }
     COMPILED.with(|compiled| {
-        if let Some(re) = compiled.borrow().get(pattern) {
-            return re.clone();
+        let mut compiled = compiled.borrow_mut();
+        if !compiled.contains_key(pattern) {
+            compiled.insert(pattern.to_string(), regex::Regex::new(&format!("^(?:{pattern})$")).ok());
         }
-        let re = regex::Regex::new(&format!("^(?:{pattern})$")).ok();
-        compiled.borrow_mut().insert(pattern.to_string(), re.clone());
-        re
+        compiled[pattern].as_ref().map(|re| re.is_match(text))
     })
 }
 

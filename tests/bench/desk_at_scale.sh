@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Measures tkt on desks of 1,000 and 100,000 tickets (3 documents each), warm and with the
+# Measures tkt on desks of 1,000, 10,000 and 100,000 tickets (3 documents each), warm and with the
 # cache removed, beside the reading limit (cat of every record) and `git add + commit` of
 # one file in the same repository. Medians of RUNS runs after one untimed warm-up run;
 # peak memory from /usr/bin/time.
 #   cargo build --release && bash tests/bench/desk_at_scale.sh [RUNS] [SIZES...]
 set -euo pipefail
 RUNS=${1:-5}; shift || true
-SIZES=${*:-1000 100000}
+SIZES=${*:-1000 10000 100000}
 root=$(cd "$(dirname "$0")/../.." && pwd)
 tkt=${TKT_BIN:-$root/target/release/tkt}
 [ -x "$tkt" ] || { echo "build first: cargo build --release" >&2; exit 1; }
@@ -53,6 +53,7 @@ for n in $SIZES; do
   label="report summary (cold)";  measure "rm -rf .tkt/cache" "$tkt" report summary
   label="report billing (warm)";  measure "$tkt report billing >/dev/null" "$tkt" report billing
   label="report billing (cold)";  measure "rm -rf .tkt/cache" "$tkt" report billing
+  label="check (reads every file)"; measure ":" "$tkt" check
   label="cat every record";       measure ":" sh -c "find tickets documents customers items equipment -name '*.yaml' -exec cat {} + >/dev/null"
   label="git add F && git commit"; measure "echo x >> bench.txt" sh -c "git add bench.txt && git commit -qm bench"
   cd - >/dev/null
