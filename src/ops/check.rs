@@ -158,7 +158,7 @@ pub fn check_desk(desk: &Desk) -> Result<Checked> {
             check_equipment(u, items_by_code.get(u.item.as_str()).copied(), customer_ids.contains(u.customer.as_str())),
         );
     }
-    // Tickets, requests and documents are checked as they are read, one at a time: at
+    // Tickets, requests and documents are checked as they are read, a batch at a time: at
     // 100,000 tickets they would not fit in memory all at once.
     let mut ticket_ids: HashSet<String> = HashSet::new();
     let tickets = each::<Ticket>(desk, Kind::Ticket, &mut findings, |path, t, findings| {
