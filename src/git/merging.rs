@@ -561,6 +561,12 @@ impl Repo {
     /// Files of the work tree that differ from HEAD or are new (not ignored), as
     /// repository paths, with whether each was deleted.
     pub fn uncommitted(&self) -> Result<Vec<(PathBuf, bool)>> {
+        // git's own status is several times quicker on a large work tree (its untracked
+        // cache, stat on every core, a file-system monitor where there is one); libgit2's
+        // when git cannot run.
+        if let Some(found) = git_status(self.workdir()) {
+            return Ok(found);
+        }
         let mut opts = git2::StatusOptions::new();
         opts.include_untracked(true).recurse_untracked_dirs(true).include_ignored(false);
         let statuses = self.repo.statuses(Some(&mut opts))?;
@@ -582,6 +588,55 @@ impl Repo {
         config.set_str("merge.tkt.driver", command)?;
         Ok(())
     }
+}
+
+/// `git status` of the work tree as (repository path, deleted) pairs, or `None` when git
+/// cannot tell: every file that differs from HEAD or is new and not ignored. Untracked
+/// folders come first as folders (git's untracked cache answers that quickly), then their
+/// files from a second status of just them.
+#[cfg(unix)]
+fn git_status(workdir: &Path) -> Option<Vec<(PathBuf, bool)>> {
+    use std::os::unix::ffi::OsStrExt;
+    let status = |extra: &[&std::ffi::OsStr]| -> Option<Vec<(PathBuf, bool)>> {
+        let out = std::process::Command::new("git")
+            .current_dir(workdir)
+            .args(["--literal-pathspecs", "status", "--porcelain=v1", "-z", "--no-renames", "--ignore-submodules"])
+            .args(extra)
+            .stdin(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .output()
+            .ok()?;
+        if !out.status.success() {
+            return None;
+        }
+        // Each entry is `XY PATH` (index and work tree state), NUL-terminated; a rename or
+        // copy (not asked for) would add its source as one more field.
+        let mut found = Vec::new();
+        let mut fields = out.stdout.split(|&b| b == 0).filter(|f| !f.is_empty());
+        while let Some(entry) = fields.next() {
+            let (&[x, y, b' '], path) = entry.split_at_checked(3)? else { return None };
+            if matches!(x, b'R' | b'C') {
+                fields.next();
+            }
+            found.push((PathBuf::from(std::ffi::OsStr::from_bytes(path)), x == b'D' || y == b'D'));
+        }
+        Some(found)
+    };
+    let mut found = status(&[])?;
+    let folders: Vec<PathBuf> =
+        found.iter().filter(|(p, _)| p.as_os_str().as_bytes().ends_with(b"/")).map(|(p, _)| p.clone()).collect();
+    if !folders.is_empty() {
+        found.retain(|(p, _)| !p.as_os_str().as_bytes().ends_with(b"/"));
+        let mut args = vec![std::ffi::OsStr::new("--untracked-files=all"), std::ffi::OsStr::new("--")];
+        args.extend(folders.iter().map(|f| f.as_os_str()));
+        found.extend(status(&args)?);
+    }
+    Some(found)
+}
+
+#[cfg(not(unix))]
+fn git_status(_workdir: &Path) -> Option<Vec<(PathBuf, bool)>> {
+    None
 }
 
 fn oid(hex: &str) -> Result<Oid> {

@@ -233,9 +233,14 @@ fn hand_edits_are_committed_when_valid_and_refused_when_not() {
     let text = std::fs::read_to_string(&path).unwrap();
     std::fs::write(&path, text.replace("priority: normal", "priority: high")).unwrap();
     std::fs::write(anna.dir.join("rapportino.html"), "<p>printed</p>").unwrap();
+    // A record written by hand in a folder git does not know yet is found inside it.
+    std::fs::create_dir_all(anna.dir.join("tickets/2027")).unwrap();
+    std::fs::write(anna.dir.join("tickets/2027/T-2027-0001.yaml"), text.replace("T-2026-0018", "T-2027-0001")).unwrap();
     anna.sync();
     let message = anna.git(&["log", "-1", "--format=%B"]);
     assert!(message.contains("tickets/2026/T-2026-0018.yaml"), "{message}");
+    assert!(message.contains("tickets/2027/T-2027-0001.yaml"), "{message}");
+    assert_eq!(anna.git(&["status", "--porcelain", "--untracked-files=all"]), "?? rapportino.html\n");
     assert!(!message.contains("rapportino.html"), "other files are the user's business");
     std::fs::write(&path, "id: T-2026-0018\ntitle: [broken\n").unwrap();
     let head = anna.git(&["rev-parse", "HEAD"]);
