@@ -564,7 +564,7 @@ impl Repo {
         // git's own status is several times quicker on a large work tree (its untracked
         // cache, stat on every core, a file-system monitor where there is one); libgit2's
         // when git cannot run.
-        if let Some(found) = git_status(self.workdir()) {
+        if let Some(found) = git_status(self.repo.path(), self.workdir()) {
             return Ok(found);
         }
         let mut opts = git2::StatusOptions::new();
@@ -595,11 +595,17 @@ impl Repo {
 /// folders come first as folders (git's untracked cache answers that quickly), then their
 /// files from a second status of just them.
 #[cfg(unix)]
-fn git_status(workdir: &Path) -> Option<Vec<(PathBuf, bool)>> {
+fn git_status(git_dir: &Path, workdir: &Path) -> Option<Vec<(PathBuf, bool)>> {
     use std::os::unix::ffi::OsStrExt;
     let status = |extra: &[&std::ffi::OsStr]| -> Option<Vec<(PathBuf, bool)>> {
+        // The repository tkt opened, whatever a hook's environment says.
         let out = std::process::Command::new("git")
             .current_dir(workdir)
+            .arg("--git-dir")
+            .arg(git_dir)
+            .arg("--work-tree")
+            .arg(workdir)
+            .env_remove("GIT_INDEX_FILE")
             .args(["--literal-pathspecs", "status", "--porcelain=v1", "-z", "--no-renames", "--ignore-submodules"])
             .args(extra)
             .stdin(std::process::Stdio::null())
@@ -635,7 +641,7 @@ fn git_status(workdir: &Path) -> Option<Vec<(PathBuf, bool)>> {
 }
 
 #[cfg(not(unix))]
-fn git_status(_workdir: &Path) -> Option<Vec<(PathBuf, bool)>> {
+fn git_status(_git_dir: &Path, _workdir: &Path) -> Option<Vec<(PathBuf, bool)>> {
     None
 }
 
