@@ -607,6 +607,8 @@ fn git_status(git_dir: &Path, workdir: &Path) -> Option<Vec<(PathBuf, bool)>> {
             .arg(workdir)
             .env_remove("GIT_INDEX_FILE")
             .args(["--literal-pathspecs", "status", "--porcelain=v1", "-z", "--no-renames", "--ignore-submodules"])
+            // Whatever `status.showUntrackedFiles` the user set: new records must show.
+            .arg("--untracked-files=normal")
             .args(extra)
             .stdin(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())

@@ -233,7 +233,9 @@ fn hand_edits_are_committed_when_valid_and_refused_when_not() {
     let text = std::fs::read_to_string(&path).unwrap();
     std::fs::write(&path, text.replace("priority: normal", "priority: high")).unwrap();
     std::fs::write(anna.dir.join("rapportino.html"), "<p>printed</p>").unwrap();
-    // A record written by hand in a folder git does not know yet is found inside it.
+    // A record written by hand in a folder git does not know yet is found inside it, even
+    // when git is told not to show untracked files.
+    anna.git(&["config", "status.showUntrackedFiles", "no"]);
     std::fs::create_dir_all(anna.dir.join("tickets/2027")).unwrap();
     std::fs::write(anna.dir.join("tickets/2027/T-2027-0001.yaml"), text.replace("T-2026-0018", "T-2027-0001")).unwrap();
     anna.sync();
