@@ -189,9 +189,7 @@ fn merged(old: &[u8], staged: &[Staged], stamp: u32, changed_unseen: &ChangedUns
             if after_old || version != 4 {
                 put.copy(&mut out, body, i, entry.raw.clone(), smudge);
             } else {
-                put.flush(&mut out, body);
-                let at = out.len();
-                put.entry(&mut out, entry.fixed, name, body, &entries, &spelled);
+                let at = put.entry(&mut out, entry.fixed, name, body, &entries, &spelled);
                 if smudge {
                     out[at + 36..at + 40].copy_from_slice(&[0; 4]);
                 }
@@ -327,7 +325,16 @@ struct Writer {
 }
 
 impl Writer {
-    fn entry(&mut self, out: &mut Vec<u8>, fixed: &[u8], name: &[u8], body: &[u8], old: &[Entry], spelled: &[u8]) {
+    /// Writes one entry (after the run of copied bytes before it) and returns where it starts.
+    fn entry(
+        &mut self,
+        out: &mut Vec<u8>,
+        fixed: &[u8],
+        name: &[u8],
+        body: &[u8],
+        old: &[Entry],
+        spelled: &[u8],
+    ) -> usize {
         self.flush(out, body);
         if let Some(i) = self.copied.take() {
             self.prev.clear();
@@ -346,6 +353,7 @@ impl Writer {
             out.extend_from_slice(name);
             out.resize(start + ((fixed.len() + name.len() + 8) & !7), 0);
         }
+        start
     }
 
     /// Adds old entry `i`, whose bytes are `raw`, to the run to copy; `smudge` sets its size to 0.
