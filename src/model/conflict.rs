@@ -63,8 +63,14 @@ fn shown(value: &Value) -> String {
 
 /// The conflicts recorded in a record; entries that are not mappings are skipped.
 pub fn conflicts_of<T: Serialize>(record: &T) -> Vec<Conflict> {
-    let Ok(value) = serde_yaml::to_value(record) else { return vec![] };
-    match value.get(CONFLICTS) {
+    let Ok(Value::Mapping(map)) = serde_yaml::to_value(record) else { return vec![] };
+    conflicts_in(&map)
+}
+
+/// The conflicts in a record's mapping of unknown keys (where sync writes them), found
+/// without writing the whole record out as [`conflicts_of`] does.
+pub fn conflicts_in(extra: &Mapping) -> Vec<Conflict> {
+    match extra.get(CONFLICTS) {
         Some(Value::Sequence(list)) => list.iter().filter_map(|c| serde_yaml::from_value(c.clone()).ok()).collect(),
         _ => vec![],
     }

@@ -22,7 +22,7 @@ pub use config::{
     Billing, Company, Config, Cover, Creates, FieldDef, FieldType, FiscalNumbering, Intake, LocalSettings, Pec, PecTls,
     ReducedRate, StampDuty, StrangerTag, CONFIG_FILE, DEFAULT_CONFIG, SDI_PEC,
 };
-pub use conflict::{conflicts_of, resolve_conflicts, Conflict, ConflictSide};
+pub use conflict::{conflicts_in, conflicts_of, resolve_conflicts, Conflict, ConflictSide};
 pub use customer::{Address, Customer, Party};
 pub use diff::{changed_fields, field_changes, issued_fields_changed, value_changes, FieldChange};
 pub use document::{DdtRef, DocKind, Document, Line, Material, PaymentInfo, Totals, VatLine, Withholding};

@@ -213,7 +213,7 @@ impl TicketView {
         });
         sections.push(("history", history.collect::<Vec<_>>().join("\n")));
         let mut conflicts = Vec::new();
-        for c in &crate::model::conflicts_of(t) {
+        for c in &crate::model::conflicts_in(&t.extra) {
             conflicts.push(format!("{} (resolve: tkt ticket edit {} --resolve FIELD)", c.field, t.id));
             for (label, side) in [("kept ", &c.kept), ("other", &c.other)] {
                 let who = side.who();
