@@ -97,6 +97,12 @@ pub const TEMP_PREFIX: &str = ".tkt-tmp-";
 
 /// Writes a file atomically: temp file in the same folder, fsync, rename, fsync folder.
 pub fn write_atomic(abs: &Path, contents: &[u8]) -> Result<()> {
+    write_atomic_with(abs, |out| out.write_all(contents))
+}
+
+/// Writes a file atomically as [`write_atomic`] does, its contents written by `fill` a
+/// piece at a time (buffered), so that a large file need not be held whole.
+pub fn write_atomic_with(abs: &Path, fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<()> {
     let dir = abs.parent().expect("record paths have a parent");
     create_dirs(dir)?;
     let mut builder = tempfile::Builder::new();
@@ -106,7 +112,9 @@ pub fn write_atomic(abs: &Path, contents: &[u8]) -> Result<()> {
     builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
     let mut tmp = builder.tempfile_in(dir).map_err(|e| Error::io(dir, e))?;
     share(tmp.path());
-    tmp.write_all(contents).map_err(|e| Error::io(abs, e))?;
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, tmp.as_file_mut());
+    fill(&mut out).and_then(|()| out.flush()).map_err(|e| Error::io(abs, e))?;
+    drop(out);
     tmp.as_file().sync_all().map_err(|e| Error::io(abs, e))?;
     tmp.persist(abs).map_err(|e| Error::io(abs, e.error))?;
     if let Ok(d) = std::fs::File::open(dir) {

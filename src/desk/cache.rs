@@ -7,6 +7,8 @@
 //! that the documents of one ticket are found without decoding every document.
 
 use std::borrow::Cow;
+use std::fs::File;
+use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -146,14 +148,21 @@ pub enum Want<'f> {
 }
 
 /// Reads the records at `files` (desk-relative) that `want` asks for, through the cache files
-/// at `cache` (`.idx` and `.dat` are added).
-pub fn read_records<T: Record + Send>(root: &Path, cache: &Path, files: &[PathBuf], want: Want) -> Result<Vec<T>> {
-    refresh(root, cache, files, want).map(|(records, _)| records)
+/// at `cache` (`.idx` and `.dat` are added), each passed through `keep` as soon as it is
+/// decoded: a caller that needs a few fields of many records holds only those.
+pub fn read_records<T: Record + Send, U: Send>(
+    root: &Path,
+    cache: &Path,
+    files: &[PathBuf],
+    want: Want,
+    keep: &(dyn Fn(T) -> U + Sync),
+) -> Result<Vec<U>> {
+    refresh(root, cache, files, want, keep).map(|(records, _)| records)
 }
 
 /// The ids and links of the records at `files`, decoding only records whose file changed.
 pub fn read_links<T: Record + Send>(root: &Path, cache: &Path, files: &[PathBuf]) -> Result<Vec<Links>> {
-    refresh::<T>(root, cache, files, Want::Links).map(|(_, links)| links)
+    refresh::<T, ()>(root, cache, files, Want::Links, &|_| ()).map(|(_, links)| links)
 }
 
 /// Where one file's entry comes from: the old cache (still valid), or the file itself
@@ -163,21 +172,47 @@ enum Found<'a> {
     Read(Entry<'a>, String),
 }
 
-/// An entry's JSON in the data file (after its 8-byte generation), if it has any.
-fn slice<'d>(data: &'d [u8], entry: &Entry) -> Option<&'d [u8]> {
-    let start = usize::try_from(entry.at).ok()?.checked_add(8)?;
-    data.get(start..start.checked_add(entry.len as usize)?).filter(|j| !j.is_empty())
+/// A data file read in the order of its entries, through a buffer: a reader holds a few
+/// hundred kilobytes of it, never the whole file.
+struct Payloads {
+    file: BufReader<File>,
+    /// Where `file` stands, or `None` after a failed read (nothing more is read).
+    pos: Option<u64>,
 }
 
-/// The records' JSON, when the data file belongs to the index.
-fn payloads(path: &Path, generation: u64) -> Option<Vec<u8>> {
-    let bytes = std::fs::read(path).ok()?;
-    (bytes.get(..8)? == generation.to_le_bytes()).then_some(bytes)
+impl Payloads {
+    /// The data file at `path`, when it belongs to the index of `generation`.
+    fn open(path: &Path, generation: u64) -> Option<Payloads> {
+        let mut file = BufReader::with_capacity(1 << 18, File::open(path).ok()?);
+        let mut head = [0; 8];
+        file.read_exact(&mut head).ok()?;
+        (head == generation.to_le_bytes()).then_some(Payloads { file, pos: Some(8) })
+    }
+
+    /// Reads the JSON of `entry` into `buf`; `false` when it has none or it cannot be read.
+    fn json(&mut self, entry: &Entry, buf: &mut Vec<u8>) -> bool {
+        let (Some(pos), len) = (self.pos, entry.len as usize) else { return false };
+        if len == 0 {
+            return false;
+        }
+        let start = entry.at.saturating_add(8);
+        let moved = i64::try_from(start).ok().zip(i64::try_from(pos).ok()).map(|(s, p)| s - p);
+        buf.resize(len, 0);
+        let read = moved.is_some_and(|m| self.file.seek_relative(m).is_ok()) && self.file.read_exact(buf).is_ok();
+        self.pos = read.then(|| start + len as u64);
+        read
+    }
 }
 
 /// Checks every file against the cache, re-reads what changed, writes the cache back when
-/// anything did, and returns the records wanted, or every file's links.
-fn refresh<T: Record + Send>(root: &Path, cache: &Path, files: &[PathBuf], want: Want) -> Result<(Vec<T>, Vec<Links>)> {
+/// anything did, and returns what `keep` makes of the records wanted, or every file's links.
+fn refresh<T: Record + Send, U: Send>(
+    root: &Path,
+    cache: &Path,
+    files: &[PathBuf],
+    want: Want,
+    keep: &(dyn Fn(T) -> U + Sync),
+) -> Result<(Vec<U>, Vec<Links>)> {
     let decode = !matches!(want, Want::Links);
     let wanted = |indexed: &[String]| match want {
         Want::All => true,
@@ -191,11 +226,10 @@ fn refresh<T: Record + Send>(root: &Path, cache: &Path, files: &[PathBuf], want:
     let idx_bytes = std::fs::read(&idx_path).unwrap_or_default();
     let mut old: Index =
         postcard::from_bytes::<Index>(&idx_bytes).ok().filter(|c| c.version == VERSION).unwrap_or_default();
-    let mut data = if decode { payloads(&dat_path, old.generation) } else { None };
     // Entries are written in the order of the files, sorted by path: a search finds them
     // (in a cache not so sorted it finds nothing, which costs a read, never a wrong record).
     let entry_of = |rel: &str| old.entries.binary_search_by(|e| e.path.as_ref().cmp(rel)).ok();
-    let look = |rel: &PathBuf, stamp: Option<Stamp>| -> Result<(Found, Option<T>)> {
+    let look = |rel: &PathBuf, stamp: Option<Stamp>, data: &mut Option<Payloads>, buf: &mut Vec<u8>| {
         let valid = rel.to_str().and_then(entry_of).map(|i| (i, &old.entries[i])).filter(|(_, e)| {
             Some(e.stamp) == stamp && e.stamp.mtime_ns.max(e.stamp.ctime_ns) + RACY_NS < old.written_ns
         });
@@ -203,11 +237,11 @@ fn refresh<T: Record + Send>(root: &Path, cache: &Path, files: &[PathBuf], want:
             if !wanted(&entry.indexed) {
                 return Ok((Found::Cached(i), None));
             }
-            let json = data.as_deref().and_then(|d| slice(d, entry));
+            let json = data.as_mut().is_some_and(|d| d.json(entry, buf));
             // A damaged cache could point at another record's text: the id must agree too.
-            let record = json.and_then(|j| serde_json::from_slice::<T>(j).ok()).filter(|r| r.id() == entry.id);
+            let record = json.then(|| serde_json::from_slice::<T>(buf).ok()).flatten().filter(|r| r.id() == entry.id);
             if let Some(record) = record {
-                return Ok((Found::Cached(i), Some(record)));
+                return Ok((Found::Cached(i), Some(keep(record))));
             }
         }
         let (record, json) = store::read_record_json::<T>(&root.join(rel), rel)?;
@@ -222,10 +256,11 @@ fn refresh<T: Record + Send>(root: &Path, cache: &Path, files: &[PathBuf], want:
             at: 0,
             len: 0,
         };
-        let keep = wanted(&entry.indexed);
-        Ok((Found::Read(entry, json), keep.then_some(record)))
+        let record = wanted(&entry.indexed).then(|| keep(record));
+        Ok::<_, crate::Error>((Found::Read(entry, json), record))
     };
-    // Checking and decoding thousands of files is shared among the cores.
+    // Checking and decoding thousands of files is shared among the cores, each reading
+    // the data file from its own place.
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
     let chunk = files.len().div_ceil(threads).max(256);
     let mut records = Vec::with_capacity(if decode { files.len() } else { 0 });
@@ -234,10 +269,13 @@ fn refresh<T: Record + Send>(root: &Path, cache: &Path, files: &[PathBuf], want:
             .chunks(chunk)
             .map(|part| {
                 let look = &look;
+                let dat_path = &dat_path;
+                let generation = old.generation;
                 s.spawn(move || {
-                    let (mut found, mut records) = (Vec::with_capacity(part.len()), Vec::new());
+                    let mut data = if decode { Payloads::open(dat_path, generation) } else { None };
+                    let (mut found, mut records, mut buf) = (Vec::with_capacity(part.len()), Vec::new(), Vec::new());
                     for (rel, stamp) in part.iter().zip(Stamp::of_files(root, part)) {
-                        let (f, record) = look(rel, stamp)?;
+                        let (f, record) = look(rel, stamp, &mut data, &mut buf)?;
                         found.push(f);
                         records.extend(record);
                     }
@@ -255,51 +293,50 @@ fn refresh<T: Record + Send>(root: &Path, cache: &Path, files: &[PathBuf], want:
     })?;
 
     let changed = old.entries.len() != files.len() || found.iter().any(|f| matches!(f, Found::Read(..)));
-    if !changed {
-        // The decoded records are what the caller needs from here on.
-        data = None;
-    } else if data.is_none() {
-        // Entries kept from the old cache bring their JSON along.
-        data = payloads(&dat_path, old.generation);
-    }
-    let generation = now_ns() as u64;
-    let mut new_data = if changed { generation.to_le_bytes().to_vec() } else { Vec::new() };
     let mut links = Vec::with_capacity(if decode { 0 } else { files.len() });
-    let mut entries = Vec::with_capacity(if changed { files.len() } else { 0 });
-    for f in found {
-        let (mut entry, json) = match f {
-            Found::Cached(i) => {
-                let entry = std::mem::take(&mut old.entries[i]);
-                let json =
-                    if changed { data.as_deref().and_then(|d| slice(d, &entry)).unwrap_or_default() } else { &[] };
-                (entry, Cow::Borrowed(json))
-            }
-            Found::Read(entry, json) => (entry, Cow::Owned(json.into_bytes())),
-        };
-        if !decode {
-            links.push(Links {
-                path: PathBuf::from(entry.path.as_ref()),
-                id: entry.id.to_string(),
-                links: entry.links.clone(),
-            });
-        }
-        if changed {
-            entry.at = (new_data.len() - 8) as u64;
-            entry.len = u32::try_from(json.len()).unwrap_or(0);
-            if entry.len > 0 {
-                new_data.extend_from_slice(&json);
-            }
-            entries.push(entry);
+    if !decode {
+        for f in &found {
+            let entry = match f {
+                Found::Cached(i) => &old.entries[*i],
+                Found::Read(entry, _) => entry,
+            };
+            let (path, id) = (PathBuf::from(entry.path.as_ref()), entry.id.to_string());
+            links.push(Links { path, id, links: entry.links.clone() });
         }
     }
     if changed {
-        let new = Index { version: VERSION, written_ns: started, generation, entries };
+        // The new data file is written as it is made: kept entries' JSON is copied from
+        // the old one (read in order), the rest comes from the files just read.
+        let generation = now_ns() as u64;
+        let mut entries = Vec::with_capacity(files.len());
+        let mut from = Payloads::open(&dat_path, old.generation);
+        let written = crate::files::write_atomic_with(&dat_path, |out| {
+            out.write_all(&generation.to_le_bytes())?;
+            let (mut at, mut buf) = (0u64, Vec::new());
+            for f in found {
+                let (mut entry, json) = match f {
+                    Found::Cached(i) => {
+                        let entry = std::mem::take(&mut old.entries[i]);
+                        let copied = from.as_mut().is_some_and(|d| d.json(&entry, &mut buf));
+                        (entry, if copied { Cow::Borrowed(&buf[..]) } else { Cow::Borrowed(&[][..]) })
+                    }
+                    Found::Read(entry, json) => (entry, Cow::Owned(json.into_bytes())),
+                };
+                entry.at = at;
+                entry.len = u32::try_from(json.len()).unwrap_or(0);
+                if entry.len > 0 {
+                    out.write_all(&json)?;
+                    at += u64::from(entry.len);
+                }
+                entries.push(entry);
+            }
+            Ok(())
+        });
         // A cache that cannot be written (a read-only desk) only costs speed. The data goes
         // first: an index is never newer than its data.
-        if let Ok(bytes) = postcard::to_stdvec(&new) {
-            if write_atomic(&dat_path, &new_data).is_ok() {
-                let _ = write_atomic(&idx_path, &bytes);
-            }
+        let new = Index { version: VERSION, written_ns: started, generation, entries };
+        if let (Ok(()), Ok(bytes)) = (written, postcard::to_stdvec(&new)) {
+            let _ = write_atomic(&idx_path, &bytes);
         }
     }
     Ok((records, links))
@@ -307,4 +344,52 @@ fn refresh<T: Record + Send>(root: &Path, cache: &Path, files: &[PathBuf], want:
 
 fn now_ns() -> i128 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos() as i128).unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Item;
+
+    fn item(code: &str, price: &str) -> String {
+        format!("code: {code}\ndescription: {code} part\nkind: goods\nunit: pz\nprice: '{price}'\nvat_rate: 22\n")
+    }
+
+    /// What the data file holds for each entry, decoded.
+    fn cached(cache: &Path) -> Vec<(String, Option<Item>)> {
+        let bytes = std::fs::read(cache.with_extension("idx")).unwrap();
+        let index: Index = postcard::from_bytes(&bytes).unwrap();
+        let mut data = Payloads::open(&cache.with_extension("dat"), index.generation).expect("data of the index");
+        let mut buf = Vec::new();
+        let mut json = |e: &Entry, buf: &mut Vec<u8>| data.json(e, buf).then(|| serde_json::from_slice(buf).unwrap());
+        index.entries.iter().map(|e| (e.path.to_string(), json(e, &mut buf))).collect()
+    }
+
+    #[test]
+    fn entries_kept_when_another_file_changes_keep_their_records_in_the_new_data_file() {
+        let root = tempfile::tempdir().unwrap();
+        let cache = root.path().join("cache/items");
+        std::fs::create_dir_all(root.path().join("items")).unwrap();
+        let files: Vec<PathBuf> = ["A", "B", "C"].map(|c| PathBuf::from(format!("items/{c}.yaml"))).into();
+        for (f, price) in files.iter().zip(["1.00", "2.00", "3.00"]) {
+            std::fs::write(root.path().join(f), item(f.file_stem().unwrap().to_str().unwrap(), price)).unwrap();
+        }
+        // Past the racy window, so that the next reads trust the entries.
+        std::thread::sleep(std::time::Duration::from_millis(2100));
+        let read = |want| read_records::<Item, Item>(root.path(), &cache, &files, want, &|i| i).unwrap();
+        let first = read(Want::All);
+        assert_eq!(first.iter().map(|i| i.code.as_str()).collect::<Vec<_>>(), ["A", "B", "C"]);
+        std::fs::write(root.path().join(&files[1]), item("B", "20.00")).unwrap();
+        let second = read(Want::All);
+        assert_eq!(second[1].price.unwrap().to_string(), "20.00", "the edit is seen");
+        // A and C were copied from the old data file, B written from its file.
+        let held = cached(&cache);
+        assert_eq!(held.len(), 3);
+        for ((path, record), expected) in held.iter().zip(&second) {
+            assert_eq!(record.as_ref(), Some(expected), "{path}");
+        }
+        assert_eq!(read(Want::All), second);
+        let cheap: &(dyn Fn(&[String]) -> bool + Sync) = &|_| false;
+        assert!(read(Want::Where(cheap)).is_empty(), "none wanted, none decoded");
+    }
 }

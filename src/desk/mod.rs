@@ -13,7 +13,7 @@ mod store;
 pub use init::{init_desk, InitOptions, Initialised};
 pub use journal::Pending;
 pub use lock::DeskLock;
-pub use snapshot::Snapshot;
+pub use snapshot::{Keep, Snapshot};
 pub use store::{decode_text, parse_record, read_text, to_yaml, yaml_error, MAX_RECORD_BYTES};
 
 use std::cell::RefCell;
@@ -164,17 +164,22 @@ impl Desk {
 
     /// Loads every record of a kind; the first broken file stops with its error.
     pub fn load_all<T: Keyed + Send>(&self) -> Result<Vec<T>> {
-        self.read_cached(T::KIND, Want::All)
+        self.read_cached(T::KIND, Want::All, &|t| t)
     }
 
     /// The records whose [`Record::indexed`] values pass `keep`, without decoding the others
     /// when the cache is fresh; the caller still tests the records it gets in full.
     pub fn load_where<T: Keyed + Send>(&self, keep: &(dyn Fn(&[String]) -> bool + Sync)) -> Result<Vec<T>> {
-        self.read_cached(T::KIND, Want::Where(keep))
+        self.read_cached(T::KIND, Want::Where(keep), &|t| t)
     }
 
     /// Every record of a kind, through the cache in `.tkt/cache/`.
-    fn read_cached<T: Record + Send>(&self, kind: Kind, want: Want) -> Result<Vec<T>> {
+    fn read_cached<T: Record + Send, U: Send>(
+        &self,
+        kind: Kind,
+        want: Want,
+        keep: &(dyn Fn(T) -> U + Sync),
+    ) -> Result<Vec<U>> {
         let files = self.files(kind)?;
         // A fresh cache entry is not read again: a folder made a link is refused here.
         let mut folders: Vec<&Path> = files.iter().filter_map(|f| f.parent()).collect();
@@ -182,7 +187,7 @@ impl Desk {
         for folder in folders {
             crate::files::refuse_links(&self.abs(folder), folder)?;
         }
-        cache::read_records(&self.root, &self.cache_file(kind), &files, want)
+        cache::read_records(&self.root, &self.cache_file(kind), &files, want, keep)
     }
 
     fn cache_file(&self, kind: Kind) -> PathBuf {
@@ -288,9 +293,14 @@ impl Desk {
     /// Every document of the given kinds (all kinds when empty), in id order per kind.
     pub fn documents(&self, kinds: &[DocKind]) -> Result<Vec<Document>> {
         let kinds = if kinds.is_empty() { &DocKind::ALL[..] } else { kinds };
+        self.documents_as(kinds, &|d| d)
+    }
+
+    /// What `keep` makes of each document of the given kinds, in id order per kind.
+    fn documents_as<D: Send>(&self, kinds: &[DocKind], keep: &(dyn Fn(Document) -> D + Sync)) -> Result<Vec<D>> {
         let mut docs = Vec::new();
         for kind in kinds {
-            docs.extend(self.read_cached::<Document>(Kind::Document(*kind), Want::All)?);
+            docs.extend(self.read_cached(Kind::Document(*kind), Want::All, keep)?);
         }
         Ok(docs)
     }

@@ -4,36 +4,51 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 
-use super::{store, Desk};
+use super::{store, Desk, Want};
 use crate::model::{Config, CONFIG_FILE};
 use crate::model::{DocKind, Document, Item, Kind, State, Ticket};
 use crate::{Error, Result};
 
-/// The desk's records that reports need.
-pub struct Snapshot {
+/// The desk's records that reports need: tickets and documents as what the report keeps
+/// of each (`T`, `D`), each kept as soon as it is decoded.
+pub struct Snapshot<T, D> {
     pub config: Config,
     pub catalog: Vec<State>,
-    pub tickets: Vec<Ticket>,
+    pub tickets: Vec<T>,
     pub items: Vec<Item>,
-    pub docs: Vec<Document>,
+    pub docs: Vec<D>,
+}
+
+/// What a report keeps of each ticket (`None`: it reads no ticket) and each document.
+pub struct Keep<'k, T, D> {
+    pub ticket: Option<&'k (dyn Fn(Ticket) -> T + Sync)>,
+    pub doc: &'k (dyn Fn(Document) -> D + Sync),
 }
 
 impl Desk {
     /// The records as they are now, with the documents of `kinds` only.
-    pub fn snapshot(&self, kinds: &[DocKind]) -> Result<Snapshot> {
+    pub fn snapshot<T: Send, D: Send>(&self, kinds: &[DocKind], keep: Keep<T, D>) -> Result<Snapshot<T, D>> {
         Ok(Snapshot {
             config: self.config.clone(),
             catalog: self.catalog()?,
-            tickets: self.load_all()?,
+            tickets: match keep.ticket {
+                Some(ticket) => self.read_cached(Kind::Ticket, Want::All, ticket)?,
+                None => vec![],
+            },
             items: self.load_all()?,
-            docs: if kinds.is_empty() { vec![] } else { self.documents(kinds)? },
+            docs: self.documents_as(kinds, keep.doc)?,
         })
     }
 
     /// The records as they were at a day or git revision (`--as-of`), read from git
     /// objects without touching the work tree, with the documents of `kinds` only; with
     /// the day it stands for.
-    pub fn snapshot_at(&self, spec: &str, kinds: &[DocKind]) -> Result<(Snapshot, NaiveDate)> {
+    pub fn snapshot_at<T, D>(
+        &self,
+        spec: &str,
+        kinds: &[DocKind],
+        keep: Keep<T, D>,
+    ) -> Result<(Snapshot<T, D>, NaiveDate)> {
         let repo =
             self.repo().ok_or_else(|| Error::refused("--as-of reads git history: the desk is in no git repository"))?;
         let (commit, day) = repo.resolve_as_of(spec)?;
@@ -53,9 +68,15 @@ impl Desk {
             }
             match Desk::kind_of_path(&rel) {
                 Some(Kind::State) => snap.catalog.push(store::parse_record(&text()?, &shown)?),
-                Some(Kind::Ticket) => snap.tickets.push(store::parse_record(&text()?, &shown)?),
+                Some(Kind::Ticket) => {
+                    if let Some(ticket) = keep.ticket {
+                        snap.tickets.push(ticket(store::parse_record(&text()?, &shown)?))
+                    }
+                }
                 Some(Kind::Item) => snap.items.push(store::parse_record(&text()?, &shown)?),
-                Some(Kind::Document(k)) if kinds.contains(&k) => snap.docs.push(store::parse_record(&text()?, &shown)?),
+                Some(Kind::Document(k)) if kinds.contains(&k) => {
+                    snap.docs.push((keep.doc)(store::parse_record(&text()?, &shown)?))
+                }
                 _ => {}
             }
         }

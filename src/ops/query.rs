@@ -5,14 +5,14 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 
-use crate::desk::Desk;
+use crate::desk::{Desk, Keep};
 use serde::Serialize;
 
 use crate::model::{
     field_changes, Channel, Customer, DocKind, Document, Equipment, FieldChange, Instant, Item, Kind, Money, Priority,
     Request, RequestStatus, SequenceId, State, Ticket,
 };
-use crate::report::{self, Data, GroupBy, Params, Report};
+use crate::report::{self, Data, DocFacts, GroupBy, Params, Report, TicketFacts};
 
 use super::einvoice::sdi_state;
 use crate::rules::{balances, warranty_covers, Balance};
@@ -484,6 +484,11 @@ pub enum ReportName {
 }
 
 impl ReportName {
+    /// Whether the report reads tickets (when no filter asks for them).
+    fn reads_tickets(self) -> bool {
+        !matches!(self, ReportName::Billing | ReportName::Receivables)
+    }
+
     /// The kinds of document the report reads; the others are never loaded.
     fn documents(self) -> &'static [DocKind] {
         match self {
@@ -517,20 +522,24 @@ pub struct ReportQuery {
 /// Computes a report on the desk as it is (`today`), or as it was (`as_of`).
 pub fn run_report(desk: &Desk, today: NaiveDate, q: &ReportQuery) -> Result<Report> {
     let kinds = q.name.documents();
+    let filtered =
+        q.customer.is_some() || q.assignee.is_some() || q.item.is_some() || q.state.is_some() || q.warranty.is_some();
+    // Billing and receivables read documents only, unless tickets filter them.
+    let ticket: &(dyn Fn(Ticket) -> TicketFacts + Sync) = &TicketFacts::from;
+    let ticket = (filtered || q.name.reads_tickets()).then_some(ticket);
+    let keep = || Keep { ticket, doc: &DocFacts::from };
     let (snap, today) = match &q.as_of {
-        Some(spec) => desk.snapshot_at(spec, kinds)?,
-        None => (desk.snapshot(kinds)?, today),
+        Some(spec) => desk.snapshot_at(spec, kinds, keep())?,
+        None => (desk.snapshot(kinds, keep())?, today),
     };
-    let keep = |t: &Ticket| {
+    let keep = |t: &TicketFacts| {
         q.customer.as_ref().is_none_or(|c| &t.customer == c)
             && q.assignee.as_ref().is_none_or(|a| t.assignee.as_ref() == Some(a))
             && q.item.as_ref().is_none_or(|i| t.item.as_ref() == Some(i))
             && q.state.as_ref().is_none_or(|s| &t.state == s)
             && q.warranty.is_none_or(|w| t.warranty == w)
     };
-    let tickets: Vec<Ticket> = snap.tickets.into_iter().filter(keep).collect();
-    let filtered =
-        q.customer.is_some() || q.assignee.is_some() || q.item.is_some() || q.state.is_some() || q.warranty.is_some();
+    let tickets: Vec<TicketFacts> = snap.tickets.into_iter().filter(keep).collect();
     let ids: HashSet<&str> = tickets.iter().map(|t| t.id.as_str()).collect();
     let docs: Vec<_> = snap
         .docs

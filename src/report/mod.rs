@@ -9,8 +9,11 @@ use rust_decimal::Decimal;
 use serde_json::Value;
 
 use crate::model::Billing;
-use crate::model::{DocKind, Document, Item, State, Ticket};
+use crate::model::{DocKind, Item, State};
 use crate::rules::balances;
+
+mod facts;
+pub use facts::{DocFacts, TicketFacts};
 
 /// A report: column names and rows of plain values.
 #[derive(Debug, Clone, PartialEq)]
@@ -43,9 +46,9 @@ pub enum GroupBy {
 
 /// The records a report reads.
 pub struct Data<'a> {
-    pub tickets: &'a [Ticket],
+    pub tickets: &'a [TicketFacts],
     pub catalog: &'a [State],
-    pub docs: &'a [Document],
+    pub docs: &'a [DocFacts],
     pub items: &'a HashMap<String, Item>,
     pub billing: &'a Billing,
 }
@@ -210,11 +213,11 @@ pub fn hours(data: &Data, p: &Params) -> Report {
 /// in the period; what is still due of the invoices of the group; and the VAT of each rate.
 pub fn billing(data: &Data, p: &Params) -> Report {
     let by_customer = p.group_by == Some(GroupBy::Customer);
-    let docs: Vec<&Document> = data.docs.iter().filter(|d| p.in_period(d.date)).collect();
+    let docs: Vec<&DocFacts> = data.docs.iter().filter(|d| p.in_period(d.date)).collect();
     let mut rates: Vec<String> = docs
         .iter()
         .filter(|d| d.kind == DocKind::Invoice)
-        .flat_map(|d| d.totals.iter().flat_map(|t| t.vat.iter().map(|v| v.rate.to_string())))
+        .flat_map(|d| d.vat.iter().map(|v| v.0.to_string()))
         .collect();
     rates.sort_by_key(|r| std::cmp::Reverse(r.parse::<Decimal>().unwrap_or_default()));
     rates.dedup();
@@ -233,12 +236,12 @@ pub fn billing(data: &Data, p: &Params) -> Report {
         };
         let key = if by_customer { d.customer.clone() } else { month(d.date) };
         let g = groups.entry(key).or_insert_with(|| vec![Decimal::ZERO; 5 + rates.len()]);
-        g[slot] += d.value().0;
+        g[slot] += d.value.0;
         if d.kind == DocKind::Invoice {
             g[4] += outstanding.get(&d.id).map(|b| b.due.0).unwrap_or_default();
-            for v in d.totals.iter().flat_map(|t| t.vat.iter()) {
-                if let Some(i) = rates.iter().position(|r| *r == v.rate.to_string()) {
-                    g[5 + i] += v.tax.0;
+            for (rate, tax) in &d.vat {
+                if let Some(i) = rates.iter().position(|r| *r == rate.to_string()) {
+                    g[5 + i] += tax.0;
                 }
             }
         }
@@ -258,14 +261,14 @@ pub fn receivables(data: &Data, p: &Params) -> Report {
     let all = balances(data.docs);
     for d in data.docs.iter().filter(|d| d.kind == DocKind::Invoice && p.in_period(d.date)) {
         let Some(b) = all.get(&d.id).filter(|b| b.due.0 > Decimal::ZERO) else { continue };
-        let due_date = d.payment.as_ref().map(|p| p.due_date).unwrap_or(d.date);
+        let due_date = d.due_date.unwrap_or(d.date);
         let overdue = (p.today - due_date).num_days().max(0);
         r.rows.push(vec![
             text(&d.id),
             text(&d.customer),
             text(d.date.to_string()),
             text(due_date.to_string()),
-            number(d.value().0),
+            number(d.value.0),
             number(b.due.0),
             Value::from(overdue),
         ]);
@@ -282,17 +285,23 @@ pub fn warranty(data: &Data, p: &Params) -> Report {
         code.as_ref().and_then(|c| data.items.get(c)).and_then(|i| i.price).map(|p| p.0).unwrap_or_default()
     };
     let (labour, travel) = (price(&data.billing.labour_item), price(&data.billing.travel_item));
+    let mut reports: HashMap<&str, Vec<&DocFacts>> = HashMap::new();
+    for d in data.docs.iter().filter(|d| d.kind == DocKind::WorkReport) {
+        if let Some(t) = &d.ticket {
+            reports.entry(t.as_str()).or_default().push(d);
+        }
+    }
     let mut groups: BTreeMap<String, [Decimal; 5]> = BTreeMap::new();
     for t in data.tickets.iter().filter(|t| t.warranty && p.in_period(t.opened_at.date_naive())) {
         let g = groups.entry(t.item.clone().unwrap_or_else(|| "-".into())).or_default();
         g[0] += Decimal::ONE;
-        for d in data.docs.iter().filter(|d| d.kind == DocKind::WorkReport && d.ticket.as_deref() == Some(&t.id)) {
+        for d in reports.get(t.id.as_str()).into_iter().flatten() {
             let h = d.hours.map(|h| h.0).unwrap_or_default();
             g[1] += h;
             g[2] += h * labour;
             g[3] += d.travel_hours.map(|h| h.0).unwrap_or_default() * travel;
-            for m in &d.materials {
-                g[4] += m.qty.0 * data.items.get(&m.item).and_then(|i| i.price).map(|p| p.0).unwrap_or_default();
+            for (item, qty) in &d.materials {
+                g[4] += qty.0 * data.items.get(item).and_then(|i| i.price).map(|p| p.0).unwrap_or_default();
             }
         }
     }
@@ -319,7 +328,7 @@ pub fn equipment(data: &Data, p: &Params) -> Report {
     } else {
         Report::new(&["serial", "item", "customer", "tickets", "repeats"])
     };
-    let mut by_serial: BTreeMap<&str, Vec<&Ticket>> = BTreeMap::new();
+    let mut by_serial: BTreeMap<&str, Vec<&TicketFacts>> = BTreeMap::new();
     for t in data.tickets.iter().filter(|t| p.in_period(t.opened_at.date_naive())) {
         if let Some(s) = &t.serial {
             by_serial.entry(s.as_str()).or_default().push(t);

@@ -42,28 +42,60 @@ impl Balance {
     }
 }
 
+/// What a balance reads of a document: the record itself, or a report's lean copy of it.
+pub trait Ledgered {
+    fn doc_kind(&self) -> DocKind;
+    fn doc_id(&self) -> &str;
+    /// A credit note's or payment's invoice.
+    fn invoice(&self) -> Option<&str>;
+    /// A refund's credit note.
+    fn credit_note(&self) -> Option<&str>;
+    /// Its total, or a payment's or refund's amount.
+    fn value(&self) -> Money;
+    /// What the buyer withholds of an invoice.
+    fn withheld(&self) -> Money;
+}
+
+impl Ledgered for Document {
+    fn doc_kind(&self) -> DocKind {
+        self.kind
+    }
+    fn doc_id(&self) -> &str {
+        &self.id
+    }
+    fn invoice(&self) -> Option<&str> {
+        self.invoice.as_deref()
+    }
+    fn credit_note(&self) -> Option<&str> {
+        self.credit_note.as_deref()
+    }
+    fn value(&self) -> Money {
+        Document::value(self)
+    }
+    fn withheld(&self) -> Money {
+        self.withholding.as_ref().map(|w| w.amount).unwrap_or_default()
+    }
+}
+
 /// The balances of every invoice among `docs`, in one pass over them.
-pub fn balances(docs: &[Document]) -> HashMap<String, Balance> {
+pub fn balances<D: Ledgered>(docs: &[D]) -> HashMap<String, Balance> {
     let mut out: HashMap<String, Balance> = docs
         .iter()
-        .filter(|d| d.kind == DocKind::Invoice)
+        .filter(|d| d.doc_kind() == DocKind::Invoice)
         .map(|d| {
-            let withheld = d.withholding.as_ref().map(|w| w.amount).unwrap_or_default();
-            (d.id.clone(), Balance { invoiced: d.value(), withheld, ..Balance::default() })
+            (d.doc_id().to_string(), Balance { invoiced: d.value(), withheld: d.withheld(), ..Balance::default() })
         })
         .collect();
     let invoice_of_note: HashMap<&str, &str> = docs
         .iter()
-        .filter(|d| d.kind == DocKind::CreditNote)
-        .filter_map(|d| d.invoice.as_deref().map(|i| (d.id.as_str(), i)))
+        .filter(|d| d.doc_kind() == DocKind::CreditNote)
+        .filter_map(|d| d.invoice().map(|i| (d.doc_id(), i)))
         .collect();
     for d in docs {
-        let (invoice, field): (Option<&str>, fn(&mut Balance) -> &mut Money) = match d.kind {
-            DocKind::CreditNote => (d.invoice.as_deref(), |b| &mut b.credited),
-            DocKind::Payment => (d.invoice.as_deref(), |b| &mut b.paid),
-            DocKind::Refund => {
-                (d.credit_note.as_deref().and_then(|c| invoice_of_note.get(c).copied()), |b| &mut b.refunded)
-            }
+        let (invoice, field): (Option<&str>, fn(&mut Balance) -> &mut Money) = match d.doc_kind() {
+            DocKind::CreditNote => (d.invoice(), |b| &mut b.credited),
+            DocKind::Payment => (d.invoice(), |b| &mut b.paid),
+            DocKind::Refund => (d.credit_note().and_then(|c| invoice_of_note.get(c).copied()), |b| &mut b.refunded),
             _ => continue,
         };
         if let Some(b) = invoice.and_then(|i| out.get_mut(i)) {

@@ -13,7 +13,7 @@ mod ticket;
 mod vat;
 mod warranty;
 
-pub use balance::{balances, credit_problems, refundable, Balance};
+pub use balance::{balances, credit_problems, refundable, Balance, Ledgered};
 pub use billing::{
     check_priced_lines, invoice_lines, item_line, line_net, round_cents, totals, unbilled, InvoiceDraft, WARRANTY_NOTE,
 };

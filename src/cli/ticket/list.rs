@@ -108,7 +108,13 @@ pub fn print_tickets(ctx: &Ctx, desk: &Desk, format: Format, tickets: &[Ticket])
             ("id", &|t: &Ticket| t.id.clone()),
             ("state", &|t: &Ticket| t.state.clone()),
             // `!`: sync conflicts wait for a person (tkt ticket show lists them).
-            ("!", &|t: &Ticket| if crate::model::conflicts_in(&t.extra).is_empty() { String::new() } else { "!".into() }),
+            ("!", &|t: &Ticket| {
+                if crate::model::conflicts_in(&t.extra).is_empty() {
+                    String::new()
+                } else {
+                    "!".into()
+                }
+            }),
             ("prio", &|t: &Ticket| t.priority.as_str().to_string()),
             ("opened", &|t: &Ticket| t.opened_at.date_naive().to_string()),
             ("customer", &customer),

@@ -1,0 +1,110 @@
+//! What reports read of tickets and documents: a few fields each, kept as every record is
+//! decoded, so that a report over 100,000 tickets and their documents holds those fields
+//! and not the records (their notes, history, lines and parties).
+
+use chrono::NaiveDate;
+
+use crate::model::{DocKind, Document, Instant, Money, Priority, Rate, Ticket};
+use crate::rules::Ledgered;
+
+/// The fields of a ticket that reports and their filters read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TicketFacts {
+    pub id: String,
+    pub customer: String,
+    pub state: String,
+    pub opened_at: Instant,
+    pub closed_at: Option<Instant>,
+    pub priority: Priority,
+    pub assignee: Option<String>,
+    pub item: Option<String>,
+    pub serial: Option<String>,
+    pub warranty: bool,
+    pub due: Option<NaiveDate>,
+}
+
+impl From<Ticket> for TicketFacts {
+    fn from(t: Ticket) -> TicketFacts {
+        TicketFacts {
+            id: t.id,
+            customer: t.customer,
+            state: t.state,
+            opened_at: t.opened_at,
+            closed_at: t.closed_at,
+            priority: t.priority,
+            assignee: t.assignee,
+            item: t.item,
+            serial: t.serial,
+            warranty: t.warranty,
+            due: t.due,
+        }
+    }
+}
+
+/// The fields of a document that reports, their filters and balances read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DocFacts {
+    pub id: String,
+    pub kind: DocKind,
+    pub date: NaiveDate,
+    pub ticket: Option<String>,
+    pub customer: String,
+    /// Its total, or a payment's or refund's amount ([`Document::value`]).
+    pub value: Money,
+    /// The VAT of each rate of its totals: the rate and the tax.
+    pub vat: Vec<(Rate, Money)>,
+    /// An invoice's due day.
+    pub due_date: Option<NaiveDate>,
+    pub withheld: Money,
+    pub invoice: Option<String>,
+    pub credit_note: Option<String>,
+    // work-report
+    pub technician: Option<String>,
+    pub hours: Option<Rate>,
+    pub travel_hours: Option<Rate>,
+    /// Item code and quantity of each material used.
+    pub materials: Vec<(String, Rate)>,
+}
+
+impl From<Document> for DocFacts {
+    fn from(d: Document) -> DocFacts {
+        DocFacts {
+            value: d.value(),
+            withheld: Ledgered::withheld(&d),
+            vat: d.totals.iter().flat_map(|t| t.vat.iter().map(|v| (v.rate, v.tax))).collect(),
+            due_date: d.payment.as_ref().map(|p| p.due_date),
+            materials: d.materials.into_iter().map(|m| (m.item, m.qty)).collect(),
+            id: d.id,
+            kind: d.kind,
+            date: d.date,
+            ticket: d.ticket,
+            customer: d.customer,
+            invoice: d.invoice,
+            credit_note: d.credit_note,
+            technician: d.technician,
+            hours: d.hours,
+            travel_hours: d.travel_hours,
+        }
+    }
+}
+
+impl Ledgered for DocFacts {
+    fn doc_kind(&self) -> DocKind {
+        self.kind
+    }
+    fn doc_id(&self) -> &str {
+        &self.id
+    }
+    fn invoice(&self) -> Option<&str> {
+        self.invoice.as_deref()
+    }
+    fn credit_note(&self) -> Option<&str> {
+        self.credit_note.as_deref()
+    }
+    fn value(&self) -> Money {
+        self.value
+    }
+    fn withheld(&self) -> Money {
+        self.withheld
+    }
+}
