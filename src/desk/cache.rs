@@ -261,36 +261,23 @@ fn refresh<T: Record + Send, U: Send>(
     };
     // Checking and decoding thousands of files is shared among the cores, each reading
     // the data file from its own place.
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
-    let chunk = files.len().div_ceil(threads).max(256);
-    let mut records = Vec::with_capacity(if decode { files.len() } else { 0 });
-    let found: Vec<Found> = std::thread::scope(|s| {
-        let handles: Vec<_> = files
-            .chunks(chunk)
-            .map(|part| {
-                let look = &look;
-                let dat_path = &dat_path;
-                let generation = old.generation;
-                s.spawn(move || {
-                    let mut data = if decode { Payloads::open(dat_path, generation) } else { None };
-                    let (mut found, mut records, mut buf) = (Vec::with_capacity(part.len()), Vec::new(), Vec::new());
-                    for (rel, stamp) in part.iter().zip(Stamp::of_files(root, part)) {
-                        let (f, record) = look(rel, stamp, &mut data, &mut buf)?;
-                        found.push(f);
-                        records.extend(record);
-                    }
-                    Ok::<_, crate::Error>((found, records))
-                })
-            })
-            .collect();
-        let mut all = Vec::with_capacity(files.len());
-        for h in handles {
-            let (found, part) = h.join().expect("a cache reader panicked")?;
-            all.extend(found);
-            records.extend(part);
+    let parts = super::on_cores(files, 256, |part| {
+        let mut data = if decode { Payloads::open(&dat_path, old.generation) } else { None };
+        let (mut found, mut records, mut buf) = (Vec::with_capacity(part.len()), Vec::new(), Vec::new());
+        for (rel, stamp) in part.iter().zip(Stamp::of_files(root, part)) {
+            let (f, record) = look(rel, stamp, &mut data, &mut buf)?;
+            found.push(f);
+            records.extend(record);
         }
-        Ok::<_, crate::Error>(all)
-    })?;
+        Ok::<_, crate::Error>((found, records))
+    });
+    let mut records = Vec::with_capacity(if decode { files.len() } else { 0 });
+    let mut found: Vec<Found> = Vec::with_capacity(files.len());
+    for part in parts {
+        let (f, r) = part?;
+        found.extend(f);
+        records.extend(r);
+    }
 
     let changed = old.entries.len() != files.len() || found.iter().any(|f| matches!(f, Found::Read(..)));
     let mut links = Vec::with_capacity(if decode { 0 } else { files.len() });

@@ -59,6 +59,22 @@ impl Drop for DeskGuard<'_> {
     }
 }
 
+/// `work` done on parts of `items` (of at least `least` items each) on every core, its
+/// results in the order of the parts; on the calling thread when there is one part.
+pub(crate) fn on_cores<I: Sync, O: Send>(items: &[I], least: usize, work: impl Fn(&[I]) -> O + Sync) -> Vec<O> {
+    static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    let cores = *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()).min(8));
+    let chunk = items.len().div_ceil(cores).max(least);
+    if items.len() <= chunk {
+        return vec![work(items)];
+    }
+    std::thread::scope(|s| {
+        let work = &work;
+        let handles: Vec<_> = items.chunks(chunk).map(|part| s.spawn(move || work(part))).collect();
+        handles.into_iter().map(|h| h.join().expect("a worker thread panicked")).collect()
+    })
+}
+
 impl Desk {
     /// Finds the desk like git finds a repository: `explicit` (from `-C` or `TKT_DESK`),
     /// else the nearest parent of `cwd` holding `tkt.toml`.
@@ -202,18 +218,10 @@ impl Desk {
     /// Reads the records of desk-relative `files` on every core, each with its own result,
     /// in the order of `files`.
     pub fn read_files<T: Record + Send>(&self, files: &[PathBuf]) -> Vec<Result<T>> {
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
-        let chunk = files.len().div_ceil(threads).max(64);
         let root = self.root.as_path();
-        std::thread::scope(|s| {
-            let handles: Vec<_> = files
-                .chunks(chunk)
-                .map(|part| {
-                    s.spawn(move || part.iter().map(|rel| store::read_record(&root.join(rel), rel)).collect::<Vec<_>>())
-                })
-                .collect();
-            handles.into_iter().flat_map(|h| h.join().expect("a record reader panicked")).collect()
-        })
+        let read =
+            |part: &[PathBuf]| part.iter().map(|rel| store::read_record(&root.join(rel), rel)).collect::<Vec<_>>();
+        on_cores(files, 64, read).into_iter().flatten().collect()
     }
 
     /// Temp files left by a write that was interrupted (power cut, kill -9).
