@@ -226,46 +226,56 @@ fn refresh<T: Record + Send, U: Send>(
     let idx_bytes = std::fs::read(&idx_path).unwrap_or_default();
     let mut old: Index =
         postcard::from_bytes::<Index>(&idx_bytes).ok().filter(|c| c.version == VERSION).unwrap_or_default();
-    // Entries are written in the order of the files, sorted by path: a search finds them
-    // (in a cache not so sorted it finds nothing, which costs a read, never a wrong record).
-    let entry_of = |rel: &str| old.entries.binary_search_by(|e| e.path.as_ref().cmp(rel)).ok();
-    let look = |rel: &PathBuf, stamp: Option<Stamp>, data: &mut Option<Payloads>, buf: &mut Vec<u8>| {
-        let valid = rel.to_str().and_then(entry_of).map(|i| (i, &old.entries[i])).filter(|(_, e)| {
-            Some(e.stamp) == stamp && e.stamp.mtime_ns.max(e.stamp.ctime_ns) + RACY_NS < old.written_ns
-        });
-        if let Some((i, entry)) = valid {
-            if !wanted(&entry.indexed) {
-                return Ok((Found::Cached(i), None));
-            }
-            let json = data.as_mut().is_some_and(|d| d.json(entry, buf));
-            // A damaged cache could point at another record's text: the id must agree too.
-            let record = json.then(|| serde_json::from_slice::<T>(buf).ok()).flatten().filter(|r| r.id() == entry.id);
-            if let Some(record) = record {
-                return Ok((Found::Cached(i), Some(keep(record))));
-            }
-        }
-        let (record, json) = store::read_record_json::<T>(&root.join(rel), rel)?;
-        // Only what reads back exactly is cached (a YAML tag, say, would not).
-        let json = json.filter(|j| serde_json::from_str::<T>(j).ok().as_ref() == Some(&record)).unwrap_or_default();
-        let entry = Entry {
-            path: Cow::Owned(rel.to_string_lossy().into_owned()),
-            stamp: stamp.unwrap_or_default(),
-            id: Cow::Owned(record.id().to_string()),
-            links: record.links(),
-            indexed: record.indexed(),
-            at: 0,
-            len: 0,
+    // Entries are written in the order of the files, sorted by path: each file's entry is
+    // most often the one after the last file's, else a search finds it (in a cache not so
+    // sorted it finds nothing, which costs a read, never a wrong record).
+    let entry_of = |rel: &str, next: &mut usize| {
+        let at = match old.entries.get(*next) {
+            Some(e) if e.path == rel => Some(*next),
+            _ => old.entries.binary_search_by(|e| e.path.as_ref().cmp(rel)).ok(),
         };
-        let record = wanted(&entry.indexed).then(|| keep(record));
-        Ok::<_, crate::Error>((Found::Read(entry, json), record))
+        *next = at.map_or(*next, |i| i + 1);
+        at
     };
+    let look =
+        |rel: &PathBuf, stamp: Option<Stamp>, data: &mut Option<Payloads>, buf: &mut Vec<u8>, next: &mut usize| {
+            let valid = rel.to_str().and_then(|r| entry_of(r, next)).map(|i| (i, &old.entries[i])).filter(|(_, e)| {
+                Some(e.stamp) == stamp && e.stamp.mtime_ns.max(e.stamp.ctime_ns) + RACY_NS < old.written_ns
+            });
+            if let Some((i, entry)) = valid {
+                if !wanted(&entry.indexed) {
+                    return Ok((Found::Cached(i), None));
+                }
+                let json = data.as_mut().is_some_and(|d| d.json(entry, buf));
+                // A damaged cache could point at another record's text: the id must agree too.
+                let record =
+                    json.then(|| serde_json::from_slice::<T>(buf).ok()).flatten().filter(|r| r.id() == entry.id);
+                if let Some(record) = record {
+                    return Ok((Found::Cached(i), Some(keep(record))));
+                }
+            }
+            let (record, json) = store::read_record_json::<T>(&root.join(rel), rel)?;
+            // Only what reads back exactly is cached (a YAML tag, say, would not).
+            let json = json.filter(|j| serde_json::from_str::<T>(j).ok().as_ref() == Some(&record)).unwrap_or_default();
+            let entry = Entry {
+                path: Cow::Owned(rel.to_string_lossy().into_owned()),
+                stamp: stamp.unwrap_or_default(),
+                id: Cow::Owned(record.id().to_string()),
+                links: record.links(),
+                indexed: record.indexed(),
+                at: 0,
+                len: 0,
+            };
+            let record = wanted(&entry.indexed).then(|| keep(record));
+            Ok::<_, crate::Error>((Found::Read(entry, json), record))
+        };
     // Checking and decoding thousands of files is shared among the cores, each reading
     // the data file from its own place.
     let parts = super::on_cores(files, 256, |part| {
         let mut data = if decode { Payloads::open(&dat_path, old.generation) } else { None };
-        let (mut found, mut records, mut buf) = (Vec::with_capacity(part.len()), Vec::new(), Vec::new());
+        let (mut found, mut records, mut buf, mut next) = (Vec::with_capacity(part.len()), Vec::new(), Vec::new(), 0);
         for (rel, stamp) in part.iter().zip(Stamp::of_files(root, part)) {
-            let (f, record) = look(rel, stamp, &mut data, &mut buf)?;
+            let (f, record) = look(rel, stamp, &mut data, &mut buf, &mut next)?;
             found.push(f);
             records.extend(record);
         }
@@ -282,13 +292,17 @@ fn refresh<T: Record + Send, U: Send>(
     let changed = old.entries.len() != files.len() || found.iter().any(|f| matches!(f, Found::Read(..)));
     let mut links = Vec::with_capacity(if decode { 0 } else { files.len() });
     if !decode {
-        for f in &found {
-            let entry = match f {
-                Found::Cached(i) => &old.entries[*i],
-                Found::Read(entry, _) => entry,
+        for (f, path) in found.iter().zip(files) {
+            let (id, ids) = match f {
+                // Entries not written again give their links away.
+                Found::Cached(i) if !changed => {
+                    let entry = &mut old.entries[*i];
+                    (entry.id.to_string(), std::mem::take(&mut entry.links))
+                }
+                Found::Cached(i) => (old.entries[*i].id.to_string(), old.entries[*i].links.clone()),
+                Found::Read(entry, _) => (entry.id.to_string(), entry.links.clone()),
             };
-            let (path, id) = (PathBuf::from(entry.path.as_ref()), entry.id.to_string());
-            links.push(Links { path, id, links: entry.links.clone() });
+            links.push(Links { path: path.clone(), id, links: ids });
         }
     }
     if changed {
