@@ -5,7 +5,7 @@
 
 use std::io::Write;
 use std::path::Path;
-use std::sync::atomic::{AtomicI32, Ordering};
+use std::sync::atomic::{AtomicI32, AtomicU64, Ordering};
 
 use crate::{Error, Result};
 
@@ -95,13 +95,25 @@ pub fn create_dirs(dir: &Path) -> Result<()> {
 /// Temp files of an interrupted write start with this; `tkt check` reports them.
 pub const TEMP_PREFIX: &str = ".tkt-tmp-";
 
+/// How many files this process wrote with [`write_atomic`].
+static WRITES: AtomicU64 = AtomicU64::new(0);
+
 /// Writes a file atomically: temp file in the same folder, fsync, rename, fsync folder.
+/// It is counted in [`writes`].
 pub fn write_atomic(abs: &Path, contents: &[u8]) -> Result<()> {
+    WRITES.fetch_add(1, Ordering::SeqCst);
     write_atomic_with(abs, |out| out.write_all(contents))
 }
 
+/// How many files this process has written with [`write_atomic`] so far: what was learnt
+/// of the desk's files before a write may be out of date after it.
+pub fn writes() -> u64 {
+    WRITES.load(Ordering::SeqCst)
+}
+
 /// Writes a file atomically as [`write_atomic`] does, its contents written by `fill` a
-/// piece at a time (buffered), so that a large file need not be held whole.
+/// piece at a time (buffered), so that a large file need not be held whole. Not counted
+/// in [`writes`]: for tkt's own caches, which are no record.
 pub fn write_atomic_with(abs: &Path, fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<()> {
     let dir = abs.parent().expect("record paths have a parent");
     create_dirs(dir)?;

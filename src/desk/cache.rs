@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::store;
-use crate::files::write_atomic;
+use crate::files::write_atomic_with;
 use crate::model::Record;
 use crate::Result;
 
@@ -28,18 +28,23 @@ struct Stamp {
 }
 
 impl Stamp {
-    /// The stamps of `files` (desk-relative, sorted by path), each found through its
-    /// folder's handle: the kernel walks each folder's path once, not once per file. The
-    /// link itself is stamped, never what it points at: a record made a link reads again
-    /// (and is refused).
-    fn of_files(root: &Path, files: &[PathBuf]) -> Vec<Option<Stamp>> {
+    /// The stamps of `files` (desk-relative, sorted by path) not `known` already, each
+    /// found through its folder's handle: the kernel walks each folder's path once, not
+    /// once per file. The link itself is stamped, never what it points at: a record made a
+    /// link reads again (and is refused).
+    fn of_files(root: &Path, files: &[PathBuf], known: &[Option<Stamp>]) -> Vec<Option<Stamp>> {
         let mut stamps = Vec::with_capacity(files.len());
         let mut start = 0;
         while start < files.len() {
             let folder = files[start].parent();
             let end = start + files[start..].iter().take_while(|f| f.parent() == folder).count();
-            let folder = Folder::open(&root.join(folder.unwrap_or(Path::new(""))));
-            stamps.extend(files[start..end].iter().map(|f| folder.as_ref().and_then(|d| d.stamp(f))));
+            let mut open = None;
+            for (f, known) in files[start..end].iter().zip(&known[start..end]) {
+                stamps.push(known.or_else(|| {
+                    let dir = open.get_or_insert_with(|| Folder::open(&root.join(folder.unwrap_or(Path::new("")))));
+                    dir.as_ref().and_then(|d| d.stamp(f))
+                }));
+            }
             start = end;
         }
         stamps
@@ -120,11 +125,14 @@ struct Index<'a> {
     /// Written at the start of the data file too: a data file of another generation (a
     /// crash between the two writes) is ignored.
     generation: u64,
+    /// The file-system monitor's token from just before the files were looked at, when
+    /// the desk has one (`core.fsmonitor`): it tells what changed since.
+    token: Option<String>,
     #[serde(borrow)]
     entries: Vec<Entry<'a>>,
 }
 
-const VERSION: u32 = 5;
+const VERSION: u32 = 6;
 /// Files modified this close to the cache's writing are re-read: a change in the same
 /// tick may not show in their times.
 const RACY_NS: i128 = 2_000_000_000;
@@ -147,22 +155,31 @@ pub enum Want<'f> {
     Links,
 }
 
-/// Reads the records at `files` (desk-relative) that `want` asks for, through the cache files
-/// at `cache` (`.idx` and `.dat` are added), each passed through `keep` as soon as it is
+/// The files of one kind of record and where their cache is.
+pub struct Source<'s> {
+    /// The desk.
+    pub root: &'s Path,
+    /// The cache files, less their extension (`.idx` and `.dat` are added).
+    pub cache: &'s Path,
+    /// Desk-relative, sorted by path.
+    pub files: &'s [PathBuf],
+    /// The desk, whose file-system monitor is asked what changed since the cache's token.
+    pub desk: Option<&'s super::Desk>,
+}
+
+/// Reads the records that `want` asks for, each passed through `keep` as soon as it is
 /// decoded: a caller that needs a few fields of many records holds only those.
 pub fn read_records<T: Record + Send, U: Send>(
-    root: &Path,
-    cache: &Path,
-    files: &[PathBuf],
+    source: Source,
     want: Want,
     keep: &(dyn Fn(T) -> U + Sync),
 ) -> Result<Vec<U>> {
-    refresh(root, cache, files, want, keep).map(|(records, _)| records)
+    refresh(source, want, keep).map(|(records, _)| records)
 }
 
-/// The ids and links of the records at `files`, decoding only records whose file changed.
-pub fn read_links<T: Record + Send>(root: &Path, cache: &Path, files: &[PathBuf]) -> Result<Vec<Links>> {
-    refresh::<T, ()>(root, cache, files, Want::Links, &|_| ()).map(|(_, links)| links)
+/// The ids and links of the records, decoding only records whose file changed.
+pub fn read_links<T: Record + Send>(source: Source) -> Result<Vec<Links>> {
+    refresh::<T, ()>(source, Want::Links, &|_| ()).map(|(_, links)| links)
 }
 
 /// Where one file's entry comes from: the old cache (still valid), or the file itself
@@ -207,12 +224,11 @@ impl Payloads {
 /// Checks every file against the cache, re-reads what changed, writes the cache back when
 /// anything did, and returns what `keep` makes of the records wanted, or every file's links.
 fn refresh<T: Record + Send, U: Send>(
-    root: &Path,
-    cache: &Path,
-    files: &[PathBuf],
+    source: Source,
     want: Want,
     keep: &(dyn Fn(T) -> U + Sync),
 ) -> Result<(Vec<U>, Vec<Links>)> {
+    let Source { root, cache, files, desk } = source;
     let decode = !matches!(want, Want::Links);
     let wanted = |indexed: &[String]| match want {
         Want::All => true,
@@ -237,11 +253,15 @@ fn refresh<T: Record + Send, U: Send>(
         *next = at.map_or(*next, |i| i + 1);
         at
     };
+    // A file changed this close to the cache's writing may not show it in its times.
+    let racy = |e: &Entry| e.stamp.mtime_ns.max(e.stamp.ctime_ns) + RACY_NS >= old.written_ns;
+    // A file-system monitor names the files that may have changed since the cache was
+    // written: the others, but for racy entries, are taken as they were without a look.
+    let answer = desk.filter(|_| !files.is_empty()).and_then(|d| d.ask_monitor(old.token.as_deref()));
+    let unchanged = |rel: &Path| old.token.is_some() && answer.as_ref().is_some_and(|a| !a.may_have_changed(rel));
     let look =
-        |rel: &PathBuf, stamp: Option<Stamp>, data: &mut Option<Payloads>, buf: &mut Vec<u8>, next: &mut usize| {
-            let valid = rel.to_str().and_then(|r| entry_of(r, next)).map(|i| (i, &old.entries[i])).filter(|(_, e)| {
-                Some(e.stamp) == stamp && e.stamp.mtime_ns.max(e.stamp.ctime_ns) + RACY_NS < old.written_ns
-            });
+        |rel: &PathBuf, stamp: Option<Stamp>, hit: Option<usize>, data: &mut Option<Payloads>, buf: &mut Vec<u8>| {
+            let valid = hit.map(|i| (i, &old.entries[i])).filter(|(_, e)| Some(e.stamp) == stamp && !racy(e));
             if let Some((i, entry)) = valid {
                 if !wanted(&entry.indexed) {
                     return Ok((Found::Cached(i), None));
@@ -274,8 +294,16 @@ fn refresh<T: Record + Send, U: Send>(
     let parts = super::on_cores(files, 256, |part| {
         let mut data = if decode { Payloads::open(&dat_path, old.generation) } else { None };
         let (mut found, mut records, mut buf, mut next) = (Vec::with_capacity(part.len()), Vec::new(), Vec::new(), 0);
-        for (rel, stamp) in part.iter().zip(Stamp::of_files(root, part)) {
-            let (f, record) = look(rel, stamp, &mut data, &mut buf, &mut next)?;
+        let hits: Vec<Option<usize>> =
+            part.iter().map(|rel| rel.to_str().and_then(|r| entry_of(r, &mut next))).collect();
+        let known: Vec<Option<Stamp>> = part
+            .iter()
+            .zip(&hits)
+            .map(|(rel, hit)| hit.map(|i| &old.entries[i]).filter(|e| answer.is_some() && !racy(e) && unchanged(rel)))
+            .map(|e| e.map(|e| e.stamp))
+            .collect();
+        for ((rel, stamp), hit) in part.iter().zip(Stamp::of_files(root, part, &known)).zip(hits) {
+            let (f, record) = look(rel, stamp, hit, &mut data, &mut buf)?;
             found.push(f);
             records.extend(record);
         }
@@ -311,7 +339,7 @@ fn refresh<T: Record + Send, U: Send>(
         let generation = now_ns() as u64;
         let mut entries = Vec::with_capacity(files.len());
         let mut from = Payloads::open(&dat_path, old.generation);
-        let written = crate::files::write_atomic_with(&dat_path, |out| {
+        let written = write_atomic_with(&dat_path, |out| {
             out.write_all(&generation.to_le_bytes())?;
             let (mut at, mut buf) = (0u64, Vec::new());
             for f in found {
@@ -335,9 +363,10 @@ fn refresh<T: Record + Send, U: Send>(
         });
         // A cache that cannot be written (a read-only desk) only costs speed. The data goes
         // first: an index is never newer than its data.
-        let new = Index { version: VERSION, written_ns: started, generation, entries };
+        let token = answer.as_ref().map(|a| a.token.clone());
+        let new = Index { version: VERSION, written_ns: started, generation, token, entries };
         if let (Ok(()), Ok(bytes)) = (written, postcard::to_stdvec(&new)) {
-            let _ = write_atomic(&idx_path, &bytes);
+            let _ = write_atomic_with(&idx_path, |out| out.write_all(&bytes));
         }
     }
     Ok((records, links))
@@ -377,7 +406,8 @@ mod tests {
         }
         // Past the racy window, so that the next reads trust the entries.
         std::thread::sleep(std::time::Duration::from_millis(2100));
-        let read = |want| read_records::<Item, Item>(root.path(), &cache, &files, want, &|i| i).unwrap();
+        let source = || Source { root: root.path(), cache: &cache, files: &files, desk: None };
+        let read = |want| read_records::<Item, Item>(source(), want, &|i| i).unwrap();
         let first = read(Want::All);
         assert_eq!(first.iter().map(|i| i.code.as_str()).collect::<Vec<_>>(), ["A", "B", "C"]);
         std::fs::write(root.path().join(&files[1]), item("B", "20.00")).unwrap();

@@ -16,14 +16,15 @@ pub use lock::DeskLock;
 pub use snapshot::{Keep, Snapshot};
 pub use store::{decode_text, parse_record, read_text, to_yaml, yaml_error, MAX_RECORD_BYTES};
 
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::error::Location;
 use crate::files::{write_atomic, TEMP_PREFIX};
-use crate::git::{Author, Repo};
+use crate::git::{Answer, Author, Monitor, Repo};
 use crate::model::{Config, DocKind, Document, Keyed, Kind, LocalSettings, Record, SequenceId, State, CONFIG_FILE};
 use crate::{Error, Result};
 use cache::Want;
@@ -41,6 +42,17 @@ pub struct Desk {
     /// What this command wrote and not yet committed: each path with its bytes before the
     /// first write (`None`: it did not exist), so that a failed command can put them back.
     written: RefCell<Vec<(PathBuf, Option<Vec<u8>>)>>,
+    /// The file-system monitor (`core.fsmonitor`), found when first asked.
+    monitor: OnceCell<Option<Monitor>>,
+    /// Its answers so far.
+    answers: RefCell<Vec<Asked>>,
+}
+
+/// The monitor's answer (`None`: it failed) to a token, after so many writes of this process.
+struct Asked {
+    token: Option<String>,
+    writes: u64,
+    answer: Option<Arc<Answer>>,
 }
 
 /// The desk's lock, held by a mutating command. Dropped while the command's writes are not
@@ -103,7 +115,15 @@ impl Desk {
         let local = load_local(&root.join(LOCAL_DIR).join("settings.toml"))?;
         let repo = Repo::discover(&root)?;
         crate::files::share_like_git(repo.as_ref().map_or(0, Repo::shared_perm));
-        Ok(Desk { root, config, local, repo, written: RefCell::new(Vec::new()) })
+        Ok(Desk {
+            root,
+            config,
+            local,
+            repo,
+            written: RefCell::new(Vec::new()),
+            monitor: OnceCell::new(),
+            answers: RefCell::new(Vec::new()),
+        })
     }
 
     pub fn root(&self) -> &Path {
@@ -203,7 +223,27 @@ impl Desk {
         for folder in folders {
             crate::files::refuse_links(&self.abs(folder), folder)?;
         }
-        cache::read_records(&self.root, &self.cache_file(kind), &files, want, keep)
+        let cache = self.cache_file(kind);
+        cache::read_records(self.source(&cache, &files), want, keep)
+    }
+
+    /// Where the cache of `files` is, and how it learns what changed.
+    fn source<'s>(&'s self, cache: &'s Path, files: &'s [PathBuf]) -> cache::Source<'s> {
+        cache::Source { root: &self.root, cache, files, desk: Some(self) }
+    }
+
+    /// What the file-system monitor says changed since `token`; asked once per token
+    /// until this process writes a file.
+    fn ask_monitor(&self, token: Option<&str>) -> Option<Arc<Answer>> {
+        let monitor = self.monitor.get_or_init(|| self.repo.as_ref().and_then(Repo::monitor)).as_ref()?;
+        let writes = crate::files::writes();
+        let mut answers = self.answers.borrow_mut();
+        if let Some(asked) = answers.iter().find(|a| a.token.as_deref() == token && a.writes == writes) {
+            return asked.answer.clone();
+        }
+        let answer = monitor.ask(token).map(Arc::new);
+        answers.push(Asked { token: token.map(str::to_string), writes, answer: answer.clone() });
+        answer
     }
 
     fn cache_file(&self, kind: Kind) -> PathBuf {
@@ -253,7 +293,8 @@ impl Desk {
         let mut all = Vec::new();
         for kind in DocKind::ALL {
             let kind = Kind::Document(kind);
-            all.extend(cache::read_links::<Document>(&self.root, &self.cache_file(kind), &self.files(kind)?)?);
+            let (cache, files) = (self.cache_file(kind), self.files(kind)?);
+            all.extend(cache::read_links::<Document>(self.source(&cache, &files))?);
         }
         let mut wanted: HashSet<&str> = HashSet::from([ticket]);
         let mut taken = vec![false; all.len()];

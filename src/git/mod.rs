@@ -1,6 +1,7 @@
 //! The only module that touches git: finding the repository around a desk, committing
 //! exactly the files a command changed, and reading a file's history.
 
+mod fsmonitor;
 mod history;
 #[cfg(unix)]
 mod index;
@@ -10,6 +11,7 @@ mod remote;
 
 use std::path::{Path, PathBuf};
 
+pub use fsmonitor::{Answer, Monitor};
 pub use ledger::FirstVersion;
 pub use merging::{Change, EntryKind, FileChange, FileState};
 pub use remote::{fetch, push, Pushed};

@@ -209,6 +209,81 @@ fn a_filtered_list_sees_a_state_changed_by_hand_in_place() {
     assert!(waiting(&d).contains("T-2026-0013"), "the edit is seen by the filter");
 }
 
+/// With a file-system monitor (`core.fsmonitor`), tkt asks it what changed since the token
+/// it gave when the cache was written, reads again what it names, and looks at every file
+/// when it fails or answers `/`; like git, it trusts the monitor's word for the rest.
+#[test]
+fn a_file_system_monitor_is_asked_what_changed_and_trusted_as_git_trusts_it() {
+    let d = TestDesk::example();
+    let hook = d.path(".git/tkt-test-monitor");
+    let said = |file: &str| d.path(&format!(".git/monitor-{file}"));
+    // Protocol 2: the token, then the changed paths, each ending in NUL.
+    std::fs::write(
+        &hook,
+        format!(
+            "#!/bin/sh\necho \"$*\" >> {asked}\n[ -f {fail} ] && exit 1\nprintf '%s\\0' \"$(cat {token})\"\n\
+             [ -f {changed} ] && tr '\\n' '\\0' < {changed}\nexit 0\n",
+            asked = said("asked").display(),
+            fail = said("fail").display(),
+            token = said("token").display(),
+            changed = said("changed").display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&hook, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    d.git(&["config", "core.fsmonitor", hook.to_str().unwrap()]);
+    d.git(&["config", "core.fsmonitorHookVersion", "2"]);
+    let tell = |token: &str, changed: &str| {
+        std::fs::write(said("token"), token).unwrap();
+        std::fs::write(said("changed"), changed).unwrap();
+        std::fs::write(said("asked"), "").unwrap();
+    };
+    let asked = || std::fs::read_to_string(said("asked")).unwrap();
+    let waiting = |d: &TestDesk| d.ok(&["ticket", "list", "--state", "attesa-ricambi", "--format", "csv"]);
+    let path = d.path("tickets/2026/T-2026-0013.yaml");
+    let when = d.git(&["log", "-1", "--format=%cd", "--date=iso"]).trim().to_string();
+    let edit = |from: &str, to: &str| {
+        let text = std::fs::read_to_string(&path).unwrap().replace(from, to);
+        std::fs::OpenOptions::new().write(true).open(&path).unwrap().write_all(text.as_bytes()).unwrap();
+        assert!(std::process::Command::new("touch").args(["-m", "-d", &when]).arg(&path).status().unwrap().success());
+    };
+    edit("", "");
+    // Files changed in the last two seconds are always looked at (the racy window).
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    tell("t1", "");
+    assert!(!waiting(&d).contains("T-2026-0013"), "the cache is filled without it");
+    assert!(asked().contains("2 0"), "asked since ever the first time: {}", asked());
+
+    // Same size, same time: only the monitor can tell, and it names the file.
+    edit("state: attesa-cliente", "state: attesa-ricambi");
+    tell("t2", "tickets/2026/T-2026-0013.yaml\n");
+    assert!(waiting(&d).contains("T-2026-0013"), "the file the monitor names is read again");
+    assert!(asked().contains("2 t1"), "asked since its token: {}", asked());
+
+    // Out of the racy window, the file is read once more and the cache written anew.
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    tell("t3", "");
+    assert!(waiting(&d).contains("T-2026-0013"));
+    assert!(asked().contains("2 t2"), "the token of the cache rewritten: {}", asked());
+    // It names nothing: what it vouches for is not looked at, as git does not.
+    edit("state: attesa-ricambi", "state: attesa-cliente");
+    tell("t4", "");
+    assert!(waiting(&d).contains("T-2026-0013"), "the monitor is trusted");
+    assert!(asked().contains("2 t3"), "{}", asked());
+
+    // A monitor that fails, or answers `/`, has every file looked at.
+    std::fs::write(said("fail"), "").unwrap();
+    assert!(!waiting(&d).contains("T-2026-0013"), "a failing monitor: the edit is seen");
+    std::fs::remove_file(said("fail")).unwrap();
+    edit("state: attesa-cliente", "state: attesa-ricambi");
+    tell("t5", "/\n");
+    assert!(waiting(&d).contains("T-2026-0013"), "`/`: the edit is seen");
+    // Git's own daemon (`true`) cannot be asked: every file is looked at.
+    d.git(&["config", "core.fsmonitor", "true"]);
+    edit("state: attesa-ricambi", "state: attesa-cliente");
+    assert!(!waiting(&d).contains("T-2026-0013"), "no monitor to ask: the edit is seen");
+}
+
 /// After tkt's commits, git's index agrees with HEAD and with the files' stat data exactly,
 /// whatever the index's version and extensions (tkt edits only the entries it changed).
 #[test]
