@@ -8,7 +8,7 @@
 
 use std::borrow::Cow;
 use std::fs::File;
-use std::io::{BufReader, Read};
+use std::io::{BufReader, BufWriter, ErrorKind, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -186,7 +186,39 @@ pub fn read_links<T: Record + Send>(source: Source) -> Result<Vec<Links>> {
 /// (with its JSON, when exact). Records travel apart: they are large.
 enum Found<'a> {
     Cached(usize),
-    Read(Entry<'a>, String),
+    Read(Entry<'a>, Json),
+}
+
+/// The JSON of a record read from its file, kept until the new data file is written.
+enum Json {
+    Held(String),
+    /// This many bytes, next in the spill file of the reader's part.
+    Spilled(usize, u32),
+}
+
+/// A temp file (deleted when dropped) that holds the JSON of the records a part of the
+/// files read from their files, in their order, so that a cache made anew (100,000
+/// records) does not hold it all in memory.
+struct Spill(BufWriter<File>);
+
+impl Spill {
+    /// Keeps `json` in the spill file (made on first use beside the cache) when it can.
+    fn keep(spill: &mut Option<Option<Spill>>, dir: &Path, part: usize, json: String) -> Json {
+        let file = spill.get_or_insert_with(|| tempfile::tempfile_in(dir).ok().map(|f| Spill(BufWriter::new(f))));
+        if let (Some(Spill(out)), Ok(len)) = (file, u32::try_from(json.len())) {
+            if len > 0 && out.write_all(json.as_bytes()).is_ok() {
+                return Json::Spilled(part, len);
+            }
+        }
+        Json::Held(json)
+    }
+
+    /// The spill file, to be read from its start.
+    fn reader(self) -> Option<BufReader<File>> {
+        let mut file = self.0.into_inner().ok()?;
+        file.seek(SeekFrom::Start(0)).ok()?;
+        Some(BufReader::with_capacity(1 << 16, file))
+    }
 }
 
 /// A data file read in the order of its entries, through a buffer: a reader holds a few
@@ -287,12 +319,14 @@ fn refresh<T: Record + Send, U: Send>(
                 len: 0,
             };
             let record = wanted(&entry.indexed).then(|| keep(record));
-            Ok::<_, crate::Error>((Found::Read(entry, json), record))
+            Ok::<_, crate::Error>((Found::Read(entry, Json::Held(json)), record))
         };
     // Checking and decoding thousands of files is shared among the cores, each reading
     // the data file from its own place.
-    let parts = super::on_cores(files, 256, |part| {
+    let dir = cache.parent().unwrap_or(root);
+    let parts = super::on_cores(files, 256, |index, part| {
         let mut data = if decode { Payloads::open(&dat_path, old.generation) } else { None };
+        let mut spill = None;
         let (mut found, mut records, mut buf, mut next) = (Vec::with_capacity(part.len()), Vec::new(), Vec::new(), 0);
         let hits: Vec<Option<usize>> =
             part.iter().map(|rel| rel.to_str().and_then(|r| entry_of(r, &mut next))).collect();
@@ -304,17 +338,22 @@ fn refresh<T: Record + Send, U: Send>(
             .collect();
         for ((rel, stamp), hit) in part.iter().zip(Stamp::of_files(root, part, &known)).zip(hits) {
             let (f, record) = look(rel, stamp, hit, &mut data, &mut buf)?;
-            found.push(f);
+            found.push(match f {
+                Found::Read(entry, Json::Held(json)) => Found::Read(entry, Spill::keep(&mut spill, dir, index, json)),
+                f => f,
+            });
             records.extend(record);
         }
-        Ok::<_, crate::Error>((found, records))
+        Ok::<_, crate::Error>((found, records, spill.flatten()))
     });
     let mut records = Vec::with_capacity(if decode { files.len() } else { 0 });
     let mut found: Vec<Found> = Vec::with_capacity(files.len());
+    let mut spilled = Vec::new();
     for part in parts {
-        let (f, r) = part?;
+        let (f, r, spill) = part?;
         found.extend(f);
         records.extend(r);
+        spilled.push(spill.and_then(Spill::reader));
     }
 
     let changed = old.entries.len() != files.len() || found.iter().any(|f| matches!(f, Found::Read(..)));
@@ -349,7 +388,13 @@ fn refresh<T: Record + Send, U: Send>(
                         let copied = from.as_mut().is_some_and(|d| d.json(&entry, &mut buf));
                         (entry, if copied { Cow::Borrowed(&buf[..]) } else { Cow::Borrowed(&[][..]) })
                     }
-                    Found::Read(entry, json) => (entry, Cow::Owned(json.into_bytes())),
+                    Found::Read(entry, Json::Held(json)) => (entry, Cow::Owned(json.into_bytes())),
+                    Found::Read(entry, Json::Spilled(part, len)) => {
+                        let from = spilled.get_mut(part).and_then(Option::as_mut).ok_or(ErrorKind::NotFound)?;
+                        buf.resize(len as usize, 0);
+                        from.read_exact(&mut buf)?;
+                        (entry, Cow::Borrowed(&buf[..]))
+                    }
                 };
                 entry.at = at;
                 entry.len = u32::try_from(json.len()).unwrap_or(0);
