@@ -203,12 +203,21 @@ struct Spill(BufWriter<File>);
 
 impl Spill {
     /// Keeps `json` in the spill file (made on first use beside the cache) when it can.
+    /// A spill that fails to write is dropped whole: the JSON it held is then missing and
+    /// the cache is not written (never written out of step).
     fn keep(spill: &mut Option<Option<Spill>>, dir: &Path, part: usize, json: String) -> Json {
-        let file = spill.get_or_insert_with(|| tempfile::tempfile_in(dir).ok().map(|f| Spill(BufWriter::new(f))));
-        if let (Some(Spill(out)), Ok(len)) = (file, u32::try_from(json.len())) {
-            if len > 0 && out.write_all(json.as_bytes()).is_ok() {
+        let file = spill.get_or_insert_with(|| {
+            let _ = crate::files::create_dirs(dir);
+            tempfile::tempfile_in(dir).ok().map(|f| Spill(BufWriter::new(f)))
+        });
+        if let (Some(Spill(out)), Ok(len)) = (file.as_mut(), u32::try_from(json.len())) {
+            if len == 0 {
+                return Json::Held(json);
+            }
+            if out.write_all(json.as_bytes()).is_ok() {
                 return Json::Spilled(part, len);
             }
+            *file = None;
         }
         Json::Held(json)
     }
@@ -246,8 +255,10 @@ impl Payloads {
         }
         let start = entry.at.saturating_add(8);
         let moved = i64::try_from(start).ok().zip(i64::try_from(pos).ok()).map(|(s, p)| s - p);
-        buf.resize(len, 0);
-        let read = moved.is_some_and(|m| self.file.seek_relative(m).is_ok()) && self.file.read_exact(buf).is_ok();
+        buf.clear();
+        // Read, not allocated ahead: a damaged index may give any length.
+        let read = moved.is_some_and(|m| self.file.seek_relative(m).is_ok())
+            && (&mut self.file).take(len as u64).read_to_end(buf).is_ok_and(|n| n == len);
         self.pos = read.then(|| start + len as u64);
         read
     }
@@ -333,7 +344,11 @@ fn refresh<T: Record + Send, U: Send>(
         let known: Vec<Option<Stamp>> = part
             .iter()
             .zip(&hits)
-            .map(|(rel, hit)| hit.map(|i| &old.entries[i]).filter(|e| answer.is_some() && !racy(e) && unchanged(rel)))
+            .map(|(rel, hit)| {
+                // Only entries stamped when cached (not a file that vanished while read).
+                let trusted = |e: &&Entry| e.stamp != Stamp::default() && !racy(e) && unchanged(rel);
+                hit.map(|i| &old.entries[i]).filter(|e| answer.is_some() && trusted(e))
+            })
             .map(|e| e.map(|e| e.stamp))
             .collect();
         for ((rel, stamp), hit) in part.iter().zip(Stamp::of_files(root, part, &known)).zip(hits) {

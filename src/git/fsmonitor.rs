@@ -56,7 +56,9 @@ impl Repo {
         }
         let version = config.get_i32("core.fsmonitorHookVersion").ok().and_then(|v| u32::try_from(v).ok());
         let workdir = self.repo.workdir()?.to_path_buf();
-        Some(Monitor { hook, version, workdir, prefix: self.prefix.clone() })
+        // A desk outside the work tree is not watched by the work tree's monitor.
+        let prefix = Some(self.prefix.clone()).filter(|_| self.in_work_tree)?;
+        Some(Monitor { hook, version, workdir, prefix })
     }
 }
 
@@ -79,7 +81,8 @@ impl Monitor {
         if new.is_empty() {
             return None;
         }
-        let changed = self.changed(token.is_some(), fields)?;
+        // A token of protocol 1 means nothing to a hook of protocol 2.
+        let changed = self.changed(token.is_some_and(|t| !t.starts_with("v1:")), fields)?;
         Some(Answer { token: new, changed })
     }
 

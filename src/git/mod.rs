@@ -34,6 +34,8 @@ pub struct Repo {
     repo: Repository,
     /// The desk's folder relative to the work tree ("" when the desk is the top).
     prefix: PathBuf,
+    /// Whether the desk is inside the work tree at all (`core.worktree` may point away).
+    in_work_tree: bool,
 }
 
 /// One path of a commit, as it must stand in git's index afterwards.
@@ -68,8 +70,9 @@ impl Repo {
         };
         let workdir = workdir.canonicalize().map_err(|e| Error::io(workdir, e))?;
         let desk = desk.canonicalize().map_err(|e| Error::io(desk, e))?;
-        let prefix = desk.strip_prefix(&workdir).map(Path::to_path_buf).unwrap_or_default();
-        Ok(Some(Repo { repo, prefix }))
+        let prefix = desk.strip_prefix(&workdir).map(Path::to_path_buf);
+        let in_work_tree = prefix.is_ok();
+        Ok(Some(Repo { repo, prefix: prefix.unwrap_or_default(), in_work_tree }))
     }
 
     /// Creates a repository in `dir` with `main` as its first branch.

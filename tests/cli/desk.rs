@@ -221,7 +221,8 @@ fn a_file_system_monitor_is_asked_what_changed_and_trusted_as_git_trusts_it() {
     std::fs::write(
         &hook,
         format!(
-            "#!/bin/sh\necho \"$*\" >> {asked}\n[ -f {fail} ] && exit 1\nprintf '%s\\0' \"$(cat {token})\"\n\
+            "#!/bin/sh\necho \"$*\" >> {asked}\n[ -f {fail} ] && exit 1\n\
+             [ \"$1\" = 2 ] && printf '%s\\0' \"$(cat {token})\"\n\
              [ -f {changed} ] && tr '\\n' '\\0' < {changed}\nexit 0\n",
             asked = said("asked").display(),
             fail = said("fail").display(),
@@ -278,6 +279,19 @@ fn a_file_system_monitor_is_asked_what_changed_and_trusted_as_git_trusts_it() {
     edit("state: attesa-cliente", "state: attesa-ricambi");
     tell("t5", "/\n");
     assert!(waiting(&d).contains("T-2026-0013"), "`/`: the edit is seen");
+    // Protocol 1 (paths only) knows no token of protocol 2, nor 2 one of 1: all is looked at.
+    d.git(&["config", "core.fsmonitorHookVersion", "1"]);
+    edit("state: attesa-ricambi", "state: attesa-cliente");
+    tell("", "");
+    assert!(!waiting(&d).contains("T-2026-0013"), "a token of protocol 2 is no time: the edit is seen");
+    assert!(asked().starts_with("1 0"), "{}", asked());
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    assert!(!waiting(&d).contains("T-2026-0013"), "out of the racy window, kept with a time of protocol 1");
+    assert!(asked().contains("\n1 1"), "asked since a time: {}", asked());
+    d.git(&["config", "core.fsmonitorHookVersion", "2"]);
+    edit("state: attesa-cliente", "state: attesa-ricambi");
+    tell("t6", "");
+    assert!(waiting(&d).contains("T-2026-0013"), "a time of protocol 1 is no token: the edit is seen");
     // Git's own daemon (`true`) cannot be asked: every file is looked at.
     d.git(&["config", "core.fsmonitor", "true"]);
     edit("state: attesa-ricambi", "state: attesa-cliente");

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# What a file-system monitor (core.fsmonitor) saves tkt's reads: the same desk with and
+# without a monitor hook, runs interleaved, medians of RUNS. The hook here answers at once
+# that nothing changed (the best a monitor such as Watchman can do); a real one adds its
+# own time (Watchman's Perl hook, git's fsmonitor-watchman.sample: tens of milliseconds).
+#   cargo build --release && bash tests/bench/monitor.sh [RUNS] [SIZES...]
+set -euo pipefail
+RUNS=${1:-7}; shift || true
+SIZES=${*:-10000 100000}
+root=$(cd "$(dirname "$0")/../.." && pwd)
+tkt=${TKT_BIN:-$root/target/release/tkt}
+[ -x "$tkt" ] || { echo "build first: cargo build --release" >&2; exit 1; }
+work=${BENCH_DIR:-$(mktemp -d)}
+export GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1 TKT_USER=bench TKT_NOW=2026-11-27T09:00:00+01:00
+export GIT_AUTHOR_NAME=bench GIT_AUTHOR_EMAIL=b@x GIT_COMMITTER_NAME=bench GIT_COMMITTER_EMAIL=b@x
+hook=$work/quiet-monitor
+printf '#!/bin/sh\nprintf "quiet\\0"\n' > "$hook"
+chmod +x "$hook"
+
+ms() { local s e; s=$(date +%s%N); "$@" >/dev/null 2>&1; e=$(date +%s%N); echo $(( (e - s) / 1000 )); }
+median() { sort -n | awk '{a[NR]=$1} END {printf "%.1f", a[int((NR+1)/2)]/1000}'; }
+
+for n in $SIZES; do
+  plain=$work/desk-$n monitored=$work/desk-$n-monitored
+  if [ ! -d "$plain" ]; then
+    "$tkt" -q init "$plain"
+    python3 "$root/tests/bench/gen_desk.py" "$plain" "$n"
+    git -C "$plain" add -A && git -C "$plain" commit -qm "$n tickets"
+  fi
+  [ -d "$monitored" ] || cp -a "$plain" "$monitored"
+  git -C "$monitored" config core.fsmonitor "$hook"
+  git -C "$monitored" config core.fsmonitorHookVersion 2
+  last=$(ls "$plain/tickets/2026" | sort -V | tail -1); last=${last%.yaml}
+  echo "== $n tickets ($(nproc) cores), medians of $RUNS interleaved runs"
+  printf '%-32s %12s %14s\n' command "no monitor" "quiet monitor"
+  for args in "ticket show $last" "ticket list --state waiting-parts --format csv" "report summary"; do
+    # Twice untimed, out of the racy window: the caches hold the monitor's token.
+    for d in "$plain" "$monitored"; do (cd "$d" && "$tkt" $args >/dev/null 2>&1); done
+    sleep 2.1
+    for d in "$plain" "$monitored"; do (cd "$d" && "$tkt" $args >/dev/null 2>&1); done
+    a=() b=()
+    for _ in $(seq "$RUNS"); do
+      a+=("$(cd "$plain" && ms "$tkt" $args)")
+      b+=("$(cd "$monitored" && ms "$tkt" $args)")
+    done
+    printf '%-32s %9s ms %11s ms\n' "${args%% --format*}" "$(printf '%s\n' "${a[@]}" | median)" "$(printf '%s\n' "${b[@]}" | median)"
+  done
+done
