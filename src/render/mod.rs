@@ -150,9 +150,18 @@ impl<W: Write> Output<W> {
         // Columns in the order their names first appear.
         let mut headers: Vec<String> = Vec::new();
         let mut column: HashMap<String, usize> = HashMap::new();
+        // Records of one type mostly give their names in the same places: the name found
+        // there is the column, without hashing it.
+        let at = |headers: &[String], column: &HashMap<String, usize>, j: usize, k: &String| {
+            if headers.get(j) == Some(k) {
+                Some(j)
+            } else {
+                column.get(k).copied()
+            }
+        };
         for row in &rows {
-            for (k, _) in row {
-                if !column.contains_key(k) {
+            for (j, (k, _)) in row.iter().enumerate() {
+                if at(&headers, &column, j, k).is_none() {
                     column.insert(k.clone(), headers.len());
                     headers.push(k.clone());
                 }
@@ -169,8 +178,8 @@ impl<W: Write> Output<W> {
         for row in rows {
             cells.iter_mut().for_each(String::clear);
             // The first value of a name, as a search from the start would find.
-            for (k, v) in row.iter().rev() {
-                cells[column[k]] = safe_cell(v);
+            for (j, (k, v)) in row.iter().enumerate().rev() {
+                cells[at(&headers, &column, j, k).expect("every name has a column")] = safe_cell(v);
             }
             w.write_record(&cells).map_err(csv_err)?;
         }
