@@ -264,7 +264,7 @@ fn each<T: Record + Send>(
 
 /// What the checks across documents need of each one: the documents themselves are not
 /// all kept in memory (300,000 of them would not fit in what `check` promises to use).
-struct DocFacts {
+struct DocUnderCheck {
     path: PathBuf,
     id: String,
     kind: DocKind,
@@ -286,7 +286,7 @@ fn check_documents(
     tickets: &HashSet<String>,
     customers: &HashSet<&str>,
     findings: &mut Vec<Finding>,
-) -> Result<Vec<DocFacts>> {
+) -> Result<Vec<DocUnderCheck>> {
     let mut facts = Vec::new();
     // Credit notes are few, and checked against their invoices in full.
     let mut credit_notes: Vec<Document> = Vec::new();
@@ -305,7 +305,7 @@ fn check_documents(
                 problems.push(Problem::new("customer", format!("unknown customer {:?}", d.customer)));
             }
             let einvoice = einvoice_file(&d).map(|f| (f.to_string(), sdi_state(&d) == SdiState::Exported));
-            facts.push(DocFacts {
+            facts.push(DocUnderCheck {
                 path: path.to_path_buf(),
                 id: d.id.clone(),
                 kind: d.kind,
@@ -421,7 +421,7 @@ fn check_documents(
 
 /// Documents exported under one file name (clones that exported offline without a series
 /// each): SDI refuses the second file of a name it receives.
-fn check_einvoice_files(documents: &[DocFacts], findings: &mut Vec<Finding>) {
+fn check_einvoice_files(documents: &[DocUnderCheck], findings: &mut Vec<Finding>) {
     let mut by_file: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for d in documents {
         if let Some((file, _)) = &d.einvoice {
@@ -452,7 +452,7 @@ fn check_einvoice_files(documents: &[DocFacts], findings: &mut Vec<Finding>) {
 /// Fiscal documents against git history, the ledger: one that was ever committed still
 /// exists, and says what it said when it was first committed (keys added by hand, which
 /// tkt does not know, are annotations and may change).
-fn check_ledger(desk: &Desk, documents: &[DocFacts], findings: &mut Vec<Finding>) -> Result<()> {
+fn check_ledger(desk: &Desk, documents: &[DocUnderCheck], findings: &mut Vec<Finding>) -> Result<()> {
     let Some(repo) = desk.repo() else { return Ok(()) };
     let present: HashSet<&Path> = documents.iter().map(|d| d.path.as_path()).collect();
     for kind in DocKind::ALL.into_iter().filter(|k| k.is_fiscal()) {
