@@ -128,11 +128,16 @@ struct Index<'a> {
     /// The file-system monitor's token from just before the files were looked at, when
     /// the desk has one (`core.fsmonitor`): it tells what changed since.
     token: Option<String>,
+    /// The tkt that read the records: another one (which may read a file otherwise, or
+    /// find fault with it) reads every file again.
+    #[serde(borrow)]
+    program: Cow<'a, str>,
     #[serde(borrow)]
     entries: Vec<Entry<'a>>,
 }
 
-const VERSION: u32 = 6;
+const VERSION: u32 = 7;
+const PROGRAM: &str = env!("CARGO_PKG_VERSION");
 /// Files modified this close to the cache's writing are re-read: a change in the same
 /// tick may not show in their times.
 const RACY_NS: i128 = 2_000_000_000;
@@ -174,19 +179,32 @@ pub fn read_records<T: Record + Send, U: Send>(
     want: Want,
     keep: &(dyn Fn(T) -> U + Sync),
 ) -> Result<Vec<U>> {
-    refresh(source, want, keep).map(|(records, _)| records)
+    refresh(source, want, false, &|_, t| keep(t))?.0.into_iter().collect()
+}
+
+/// What `keep` makes of every record (given its file), or the error of each file that does
+/// not read, in the order of the files: `tkt check` reports every broken file, not the
+/// first. Records read well are cached as by [`read_records`]; broken files never are.
+pub fn read_each<T: Record + Send, U: Send>(
+    source: Source,
+    keep: &(dyn Fn(&Path, T) -> U + Sync),
+) -> Result<Vec<Result<U>>> {
+    refresh(source, Want::All, true, keep).map(|(records, _)| records)
 }
 
 /// The ids and links of the records, decoding only records whose file changed.
 pub fn read_links<T: Record + Send>(source: Source) -> Result<Vec<Links>> {
-    refresh::<T, ()>(source, Want::Links, &|_| ()).map(|(_, links)| links)
+    refresh::<T, ()>(source, Want::Links, false, &|_, _| ()).map(|(_, links)| links)
 }
 
 /// Where one file's entry comes from: the old cache (still valid), or the file itself
 /// (with its JSON, when exact). Records travel apart: they are large.
 enum Found<'a> {
     Cached(usize),
-    Read(Entry<'a>, Json),
+    /// Boxed: most files are cached, and each holds a `Found` as large as its largest kind.
+    Read(Box<(Entry<'a>, Json)>),
+    /// A file that does not read (when errors are taken as records): it has no entry.
+    Broken,
 }
 
 /// The JSON of a record read from its file, kept until the new data file is written.
@@ -266,11 +284,14 @@ impl Payloads {
 
 /// Checks every file against the cache, re-reads what changed, writes the cache back when
 /// anything did, and returns what `keep` makes of the records wanted, or every file's links.
+/// A file that does not read stops it with its error, unless `tolerant`: then the error
+/// takes the record's place.
 fn refresh<T: Record + Send, U: Send>(
     source: Source,
     want: Want,
-    keep: &(dyn Fn(T) -> U + Sync),
-) -> Result<(Vec<U>, Vec<Links>)> {
+    tolerant: bool,
+    keep: &(dyn Fn(&Path, T) -> U + Sync),
+) -> Result<(Vec<Result<U>>, Vec<Links>)> {
     let Source { root, cache, files, desk } = source;
     let decode = !matches!(want, Want::Links);
     let wanted = |indexed: &[String]| match want {
@@ -283,8 +304,10 @@ fn refresh<T: Record + Send, U: Send>(
     let started = now_ns();
     let (idx_path, dat_path) = (cache.with_extension("idx"), cache.with_extension("dat"));
     let idx_bytes = std::fs::read(&idx_path).unwrap_or_default();
-    let mut old: Index =
-        postcard::from_bytes::<Index>(&idx_bytes).ok().filter(|c| c.version == VERSION).unwrap_or_default();
+    let mut old: Index = postcard::from_bytes::<Index>(&idx_bytes)
+        .ok()
+        .filter(|c| c.version == VERSION && c.program == PROGRAM)
+        .unwrap_or_default();
     // Entries are written in the order of the files, sorted by path: each file's entry is
     // most often the one after the last file's, else a search finds it (in a cache not so
     // sorted it finds nothing, which costs a read, never a wrong record).
@@ -314,10 +337,14 @@ fn refresh<T: Record + Send, U: Send>(
                 let record =
                     json.then(|| serde_json::from_slice::<T>(buf).ok()).flatten().filter(|r| r.id() == entry.id);
                 if let Some(record) = record {
-                    return Ok((Found::Cached(i), Some(keep(record))));
+                    return Ok((Found::Cached(i), Some(Ok(keep(rel, record)))));
                 }
             }
-            let (record, json) = store::read_record_json::<T>(&root.join(rel), rel)?;
+            let (record, json) = match store::read_record_json::<T>(&root.join(rel), rel) {
+                Ok(read) => read,
+                Err(e) if tolerant => return Ok((Found::Broken, Some(Err(e)))),
+                Err(e) => return Err(e),
+            };
             // Only what reads back exactly is cached (a YAML tag, say, would not).
             let json = json.filter(|j| serde_json::from_str::<T>(j).ok().as_ref() == Some(&record)).unwrap_or_default();
             let entry = Entry {
@@ -329,8 +356,8 @@ fn refresh<T: Record + Send, U: Send>(
                 at: 0,
                 len: 0,
             };
-            let record = wanted(&entry.indexed).then(|| keep(record));
-            Ok::<_, crate::Error>((Found::Read(entry, Json::Held(json)), record))
+            let record = wanted(&entry.indexed).then(|| Ok(keep(rel, record)));
+            Ok::<_, crate::Error>((Found::Read(Box::new((entry, Json::Held(json)))), record))
         };
     // Checking and decoding thousands of files is shared among the cores, each reading
     // the data file from its own place.
@@ -354,7 +381,12 @@ fn refresh<T: Record + Send, U: Send>(
         for ((rel, stamp), hit) in part.iter().zip(Stamp::of_files(root, part, &known)).zip(hits) {
             let (f, record) = look(rel, stamp, hit, &mut data, &mut buf)?;
             found.push(match f {
-                Found::Read(entry, Json::Held(json)) => Found::Read(entry, Spill::keep(&mut spill, dir, index, json)),
+                Found::Read(read) => match *read {
+                    (entry, Json::Held(json)) => {
+                        Found::Read(Box::new((entry, Spill::keep(&mut spill, dir, index, json))))
+                    }
+                    spilled => Found::Read(Box::new(spilled)),
+                },
                 f => f,
             });
             records.extend(record);
@@ -371,7 +403,8 @@ fn refresh<T: Record + Send, U: Send>(
         spilled.push(spill.and_then(Spill::reader));
     }
 
-    let changed = old.entries.len() != files.len() || found.iter().any(|f| matches!(f, Found::Read(..)));
+    let read = found.iter().filter(|f| !matches!(f, Found::Broken)).count();
+    let changed = old.entries.len() != read || found.iter().any(|f| matches!(f, Found::Read(..)));
     let mut links = Vec::with_capacity(if decode { 0 } else { files.len() });
     if !decode {
         for (f, path) in found.iter().zip(files) {
@@ -382,7 +415,8 @@ fn refresh<T: Record + Send, U: Send>(
                     (entry.id.to_string(), std::mem::take(&mut entry.links))
                 }
                 Found::Cached(i) => (old.entries[*i].id.to_string(), old.entries[*i].links.clone()),
-                Found::Read(entry, _) => (entry.id.to_string(), entry.links.clone()),
+                Found::Read(read) => (read.0.id.to_string(), read.0.links.clone()),
+                Found::Broken => continue,
             };
             links.push(Links { path: path.clone(), id, links: ids });
         }
@@ -403,13 +437,16 @@ fn refresh<T: Record + Send, U: Send>(
                         let copied = from.as_mut().is_some_and(|d| d.json(&entry, &mut buf));
                         (entry, if copied { Cow::Borrowed(&buf[..]) } else { Cow::Borrowed(&[][..]) })
                     }
-                    Found::Read(entry, Json::Held(json)) => (entry, Cow::Owned(json.into_bytes())),
-                    Found::Read(entry, Json::Spilled(part, len)) => {
-                        let from = spilled.get_mut(part).and_then(Option::as_mut).ok_or(ErrorKind::NotFound)?;
-                        buf.resize(len as usize, 0);
-                        from.read_exact(&mut buf)?;
-                        (entry, Cow::Borrowed(&buf[..]))
-                    }
+                    Found::Read(read) => match *read {
+                        (entry, Json::Held(json)) => (entry, Cow::Owned(json.into_bytes())),
+                        (entry, Json::Spilled(part, len)) => {
+                            let from = spilled.get_mut(part).and_then(Option::as_mut).ok_or(ErrorKind::NotFound)?;
+                            buf.resize(len as usize, 0);
+                            from.read_exact(&mut buf)?;
+                            (entry, Cow::Borrowed(&buf[..]))
+                        }
+                    },
+                    Found::Broken => continue,
                 };
                 entry.at = at;
                 entry.len = u32::try_from(json.len()).unwrap_or(0);
@@ -424,7 +461,7 @@ fn refresh<T: Record + Send, U: Send>(
         // A cache that cannot be written (a read-only desk) only costs speed. The data goes
         // first: an index is never newer than its data.
         let token = answer.as_ref().map(|a| a.token.clone());
-        let new = Index { version: VERSION, written_ns: started, generation, token, entries };
+        let new = Index { version: VERSION, written_ns: started, generation, token, program: PROGRAM.into(), entries };
         if let (Ok(()), Ok(bytes)) = (written, postcard::to_stdvec(&new)) {
             let _ = write_atomic_with(&idx_path, |out| out.write_all(&bytes));
         }
@@ -482,5 +519,36 @@ mod tests {
         assert_eq!(read(Want::All), second);
         let cheap: &(dyn Fn(&[String]) -> bool + Sync) = &|_| false;
         assert!(read(Want::Where(cheap)).is_empty(), "none wanted, none decoded");
+    }
+
+    #[test]
+    fn records_cached_by_another_tkt_are_read_again_from_their_files() {
+        let root = tempfile::tempdir().unwrap();
+        let cache = root.path().join("cache/items");
+        std::fs::create_dir_all(root.path().join("items")).unwrap();
+        let files = vec![PathBuf::from("items/A.yaml")];
+        std::fs::write(root.path().join(&files[0]), item("A", "1.00")).unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(2100));
+        let read = || {
+            let source = Source { root: root.path(), cache: &cache, files: &files, desk: None };
+            read_records::<Item, Item>(source, Want::All, &|i| i).unwrap()[0].price.unwrap().to_string()
+        };
+        assert_eq!(read(), "1.00");
+        // The cached record is what is read while the file is unchanged (here made to differ
+        // from the file, which only a damaged cache would do) ...
+        let dat = cache.with_extension("dat");
+        let text = std::fs::read(&dat).unwrap();
+        let at = text.windows(4).position(|w| w == b"1.00").unwrap();
+        let mut changed = text.clone();
+        changed[at] = b'9';
+        std::fs::write(&dat, &changed).unwrap();
+        assert_eq!(read(), "9.00", "the cache was trusted");
+        // ... but not when another tkt cached it: its reading of a file may differ.
+        let idx = cache.with_extension("idx");
+        let bytes = std::fs::read(&idx).unwrap();
+        let mut index: Index = postcard::from_bytes(&bytes).unwrap();
+        index.program = Cow::Borrowed("0.0.0-another");
+        std::fs::write(&idx, postcard::to_stdvec(&index).unwrap()).unwrap();
+        assert_eq!(read(), "1.00", "the file was read again");
     }
 }

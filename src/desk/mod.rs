@@ -228,6 +228,28 @@ impl Desk {
         cache::read_records(self.source(&cache, &files), want, keep)
     }
 
+    /// Every record of a kind through the cache, each file with its own result (what `keep`
+    /// makes of its record, or why it does not read), in the order of the files. The files
+    /// of a folder made a link are each refused on their own, never cached.
+    pub fn read_each<T: Record + Send, U: Send>(
+        &self,
+        kind: Kind,
+        keep: &(dyn Fn(&Path, T) -> U + Sync),
+    ) -> Result<impl Iterator<Item = (PathBuf, Result<U>)>> {
+        let files = self.files(kind)?;
+        let mut folders: Vec<&Path> = files.iter().filter_map(|f| f.parent()).collect();
+        folders.dedup();
+        let linked = folders.iter().any(|f| crate::files::refuse_links(&self.abs(f), f).is_err());
+        let results = if linked {
+            let read = self.read_files::<T>(&files).into_iter().zip(&files);
+            read.map(|(record, rel)| record.map(|r| keep(rel, r))).collect()
+        } else {
+            let cache = self.cache_file(kind);
+            cache::read_each(self.source(&cache, &files), keep)?
+        };
+        Ok(files.into_iter().zip(results))
+    }
+
     /// Where the cache of `files` is, and how it learns what changed.
     fn source<'s>(&'s self, cache: &'s Path, files: &'s [PathBuf]) -> cache::Source<'s> {
         cache::Source { root: &self.root, cache, files, desk: Some(self) }

@@ -99,7 +99,19 @@ impl Repo {
     /// Whether a desk file is not as HEAD has it: changed (staged or not) or never
     /// committed. A file git ignores, or that is missing and never was, is not.
     pub fn is_uncommitted(&self, desk_path: &Path) -> Result<bool> {
-        match self.repo.status_file(&self.repo_path(desk_path)) {
+        let rel = self.repo_path(desk_path);
+        // Clean for sure when the file holds, byte for byte, the blob that both the index
+        // and HEAD have: found without libgit2 loading every entry of the index.
+        let staged = git_path(&rel).ok().and_then(|p| self.index_entries_under(&p));
+        if let Some([(_, staged)]) = staged.as_deref() {
+            let committed =
+                self.repo.head().ok().and_then(|h| h.peel_to_tree().ok()).and_then(|t| t.get_path(&rel).ok());
+            let file = git2::Oid::hash_file(git2::ObjectType::Blob, self.workdir().join(&rel)).ok();
+            if committed.is_some_and(|c| c.id() == *staged) && file == Some(*staged) {
+                return Ok(false);
+            }
+        }
+        match self.repo.status_file(&rel) {
             Ok(s) => Ok(!(s.is_empty() || s.contains(git2::Status::IGNORED))),
             Err(e) if e.code() == git2::ErrorCode::NotFound => Ok(false),
             Err(e) => Err(e.into()),
@@ -338,13 +350,26 @@ impl Repo {
     /// The files git's index tracks under a desk folder, desk-relative (`git ls-files`).
     pub fn tracked_in(&self, desk_dir: &Path) -> Result<Vec<PathBuf>> {
         let dir = self.repo_path(desk_dir);
-        let index = self.repo.index()?;
-        Ok(index
-            .iter()
-            .map(|e| PathBuf::from(String::from_utf8_lossy(&e.path).into_owned()))
+        let under = git_path(&dir)?;
+        let paths: Vec<Vec<u8>> = match self.index_entries_under(&under) {
+            Some(entries) => entries.into_iter().map(|(path, _)| path).collect(),
+            None => self.repo.index()?.iter().map(|e| e.path).collect(),
+        };
+        Ok(paths
+            .into_iter()
+            .map(|p| PathBuf::from(String::from_utf8_lossy(&p).into_owned()))
             .filter(|p| p.starts_with(&dir))
             .filter_map(|p| p.strip_prefix(&self.prefix).ok().map(Path::to_path_buf))
             .collect())
+    }
+
+    /// The index's entries at or inside the repository path `under`, read without libgit2
+    /// ([`index::entries_under`]); `None` leaves the question to libgit2.
+    fn index_entries_under(&self, under: &str) -> Option<Vec<(Vec<u8>, Oid)>> {
+        #[cfg(unix)]
+        return index::entries_under(&self.repo.path().join("index"), under.as_bytes());
+        #[cfg(not(unix))]
+        None
     }
 
     fn blob_at(&self, tree: &git2::Tree, rel: &Path) -> Result<Option<(Oid, String)>> {

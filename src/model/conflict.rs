@@ -1,7 +1,7 @@
 //! The conflicts a sync records inside a record (under `conflicts:`) until a person
 //! resolves them: which field, the value kept and the other one, who and when on each side.
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_yaml::{Mapping, Value};
 
 use super::CONFLICTS;
@@ -61,14 +61,8 @@ fn shown(value: &Value) -> String {
     }
 }
 
-/// The conflicts recorded in a record; entries that are not mappings are skipped.
-pub fn conflicts_of<T: Serialize>(record: &T) -> Vec<Conflict> {
-    let Ok(Value::Mapping(map)) = serde_yaml::to_value(record) else { return vec![] };
-    conflicts_in(&map)
-}
-
-/// The conflicts in a record's mapping of unknown keys (where sync writes them), found
-/// without writing the whole record out as [`conflicts_of`] does.
+/// The conflicts in a record's mapping of unknown keys ([`super::Record::extra`], where
+/// sync writes them); entries that are not mappings are skipped.
 pub fn conflicts_in(extra: &Mapping) -> Vec<Conflict> {
     match extra.get(CONFLICTS) {
         Some(Value::Sequence(list)) => list.iter().filter_map(|c| serde_yaml::from_value(c.clone()).ok()).collect(),

@@ -322,6 +322,9 @@ impl Record for Document {
     fn kind(&self) -> Kind {
         Kind::Document(self.kind)
     }
+    fn extra(&self) -> &serde_yaml::Mapping {
+        &self.extra
+    }
     fn to_mapping(&self) -> Result<serde_yaml::Value, serde_yaml::Error> {
         let mut value = serde_yaml::to_value(self)?;
         if let serde_yaml::Value::Mapping(map) = &mut value {

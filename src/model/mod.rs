@@ -22,7 +22,7 @@ pub use config::{
     Billing, Company, Config, Cover, Creates, FieldDef, FieldType, FiscalNumbering, Intake, LocalSettings, Pec, PecTls,
     ReducedRate, StampDuty, StrangerTag, CONFIG_FILE, DEFAULT_CONFIG, SDI_PEC,
 };
-pub use conflict::{conflicts_in, conflicts_of, resolve_conflicts, Conflict, ConflictSide};
+pub use conflict::{conflicts_in, resolve_conflicts, Conflict, ConflictSide};
 pub use customer::{Address, Customer, Party};
 pub use diff::{changed_fields, field_changes, issued_fields_changed, value_changes, FieldChange};
 pub use document::{DdtRef, DocKind, Document, Line, Material, PaymentInfo, Totals, VatLine, Withholding};
@@ -43,6 +43,9 @@ use serde::Serialize;
 pub trait Record: Serialize + DeserializeOwned + Clone + PartialEq {
     fn id(&self) -> &str;
     fn kind(&self) -> Kind;
+    /// The keys of the file that no field reads, kept as they are (sync writes its
+    /// `conflicts:` here).
+    fn extra(&self) -> &serde_yaml::Mapping;
     /// The ids of other records this one points at (a document's ticket, invoice, …).
     fn links(&self) -> Vec<String> {
         Vec::new()
@@ -73,6 +76,9 @@ macro_rules! keyed_record {
             }
             fn kind(&self) -> $crate::model::Kind {
                 $kind
+            }
+            fn extra(&self) -> &serde_yaml::Mapping {
+                &self.extra
             }
         }
         impl $crate::model::Keyed for $type {

@@ -141,6 +141,9 @@ impl super::Record for Ticket {
     fn kind(&self) -> Kind {
         Kind::Ticket
     }
+    fn extra(&self) -> &serde_yaml::Mapping {
+        &self.extra
+    }
     /// State, customer and assignee ("" for none): what lists filter on most.
     fn indexed(&self) -> Vec<String> {
         vec![self.state.clone(), self.customer.clone(), self.assignee.clone().unwrap_or_default()]

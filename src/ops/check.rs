@@ -65,7 +65,8 @@ pub struct Checked {
     pub records: usize,
 }
 
-/// Reads and checks every record of the desk; never writes.
+/// Reads and checks every record of the desk; never writes a record (the local cache in
+/// `.tkt/cache/` is brought up to date, as by any reader).
 pub fn check_desk(desk: &Desk) -> Result<Checked> {
     let mut findings = Vec::new();
     let states = read::<State>(desk, &mut findings)?;
@@ -158,10 +159,12 @@ pub fn check_desk(desk: &Desk) -> Result<Checked> {
             check_equipment(u, items_by_code.get(u.item.as_str()).copied(), customer_ids.contains(u.customer.as_str())),
         );
     }
-    // Tickets, requests and documents are checked as they are read, a batch at a time: at
-    // 100,000 tickets they would not fit in memory all at once.
-    let mut ticket_ids: HashSet<String> = HashSet::new();
-    let tickets = each::<Ticket>(desk, Kind::Ticket, &mut findings, |path, t, findings| {
+    // Tickets, requests and documents are checked as they are read, on every core; only
+    // their problems (and what the checks across records need) are kept: at 100,000
+    // tickets the records would not fit in memory all at once.
+    let (config, root) = (&desk.config, desk.root());
+    let exists = |kind: Kind, id: &str| kind.path_for(id).is_ok_and(|rel| root.join(rel).is_file());
+    let check_one_ticket = |_: &Path, t: Ticket| {
         let unit = t.serial.as_deref().and_then(|s| units_by_serial.get(s).copied());
         let refs = TicketRefs {
             state: catalog.iter().find(|s| s.id == t.state),
@@ -169,27 +172,34 @@ pub fn check_desk(desk: &Desk) -> Result<Checked> {
             item: t.item.as_deref().map(|i| items_by_code.get(i).copied()),
             unit: t.serial.as_ref().map(|_| unit.map(|u| (u, items_by_code.get(u.item.as_str()).copied()))),
         };
-        let mut problems = check_ticket(&t, &desk.config, &refs);
-        if let Some(r) = t.request.as_deref().filter(|r| !desk.exists(Kind::Request, r)) {
+        let mut problems = check_ticket(&t, config, &refs);
+        if let Some(r) = t.request.as_deref().filter(|r| !exists(Kind::Request, r)) {
             problems.push(Problem::new("request", format!("unknown request {r:?}")));
         }
+        (t.id, problems)
+    };
+    let mut ticket_ids: HashSet<String> = HashSet::new();
+    let tickets = each(desk, Kind::Ticket, &mut findings, &check_one_ticket, |path, (id, problems), findings| {
         found(findings, path, problems);
-        ticket_ids.insert(t.id);
+        ticket_ids.insert(id);
     })?;
-    let requests = each::<Request>(desk, Kind::Request, &mut findings, |path, r, findings| {
+    let check_one_request = |_: &Path, r: Request| {
         let mut problems = check_request(&r);
         if let Some(c) = r.customer.as_deref().filter(|c| !customer_ids.contains(c)) {
             problems.push(Problem::new("customer", format!("unknown customer {c:?}")));
         }
-        if let Some(t) = r.ticket.as_deref().filter(|t| !ticket_ids.contains(*t) && !desk.exists(Kind::Ticket, t)) {
+        if let Some(t) = r.ticket.as_deref().filter(|t| !ticket_ids.contains(*t) && !exists(Kind::Ticket, t)) {
             problems.push(Problem::new("ticket", format!("unknown ticket {t:?}")));
         }
         for a in &r.attachments {
-            if !desk.root().join(a).is_file() {
+            if !root.join(a).is_file() {
                 problems.push(Problem::new("attachments", format!("{a} is missing")));
             }
         }
-        found(findings, path, problems);
+        problems
+    };
+    let requests = each(desk, Kind::Request, &mut findings, &check_one_request, |path, problems, findings| {
+        found(findings, path, problems)
     })?;
     let documents = check_documents(desk, &ticket_ids, &customer_ids, &mut findings)?;
     check_ledger(desk, &documents, &mut findings)?;
@@ -224,33 +234,35 @@ fn found(findings: &mut Vec<Finding>, path: &Path, problems: Vec<Problem>) {
 /// Reads every record of a kind, turning unreadable files and duplicate ids into findings.
 fn read<T: Keyed + Send>(desk: &Desk, findings: &mut Vec<Finding>) -> Result<Vec<(PathBuf, T)>> {
     let mut good = Vec::new();
-    each::<T>(desk, T::KIND, findings, |path, r, _| good.push((path.to_path_buf(), r)))?;
+    each(desk, T::KIND, findings, &|_, r: T| r, |path, r, _| good.push((path.to_path_buf(), r)))?;
     Ok(good)
 }
 
-/// Reads the records of a kind one at a time, giving each good one to `take` and turning
-/// unreadable files, duplicate ids and open sync conflicts into findings; returns how many
-/// were good.
-fn each<T: Record + Send>(
+/// Reads the records of a kind, `prepare` making on every core what the checks need of
+/// each, and gives that to `take` in the order of the files, turning unreadable files,
+/// duplicate ids and open sync conflicts into findings; returns how many were good.
+///
+/// The records come through the cache, which is never wrong: a file unchanged since it was
+/// read well (its size, times and inode, as git trusts them) is not parsed again, and one
+/// that changed — or that another tkt read — is. Broken files are never cached.
+fn each<T: Record + Send, U: Send>(
     desk: &Desk,
     kind: Kind,
     findings: &mut Vec<Finding>,
-    mut take: impl FnMut(&Path, T, &mut Vec<Finding>),
+    prepare: &(dyn Fn(&Path, T) -> U + Sync),
+    mut take: impl FnMut(&Path, U, &mut Vec<Finding>),
 ) -> Result<usize> {
     let mut seen: HashMap<String, PathBuf> = HashMap::new();
     let mut good = 0;
-    // Read a batch at a time on every core: memory holds one batch of records.
-    let files = desk.files(kind)?;
-    let read = files.chunks(2048).flat_map(|batch| batch.iter().zip(desk.read_files::<T>(batch)));
-    for (path, record) in read {
-        let path = path.clone();
+    let keep = |path: &Path, r: T| (r.id().to_string(), open_conflicts(path, &r), prepare(path, r));
+    for (path, record) in desk.read_each(kind, &keep)? {
         match record {
-            Ok(r) => {
-                findings.extend(open_conflicts(&path, &r));
-                if let Some(first) = seen.insert(r.id().to_string(), path.clone()) {
+            Ok((id, conflicts, r)) => {
+                findings.extend(conflicts);
+                if let Some(first) = seen.insert(id.clone(), path.clone()) {
                     findings.push(Finding::new(
                         path.display().to_string(),
-                        format!("duplicate id {} (also in {})", r.id(), first.display()),
+                        format!("duplicate id {id} (also in {})", first.display()),
                     ));
                 }
                 good += 1;
@@ -263,9 +275,10 @@ fn each<T: Record + Send>(
 }
 
 /// What the checks across documents need of each one: the documents themselves are not
-/// all kept in memory (300,000 of them would not fit in what `check` promises to use).
+/// all kept in memory (300,000 of them would not fit in what `check` promises to use), and
+/// the path follows from the kind and id (a record whose id disagrees with its path does
+/// not read).
 struct DocUnderCheck {
-    path: PathBuf,
     id: String,
     kind: DocKind,
     /// `invoice`, `credit_note` and `ddt_in`.
@@ -275,6 +288,12 @@ struct DocUnderCheck {
     /// The file it was exported as, and whether it is not sent yet.
     einvoice: Option<(String, bool)>,
     problems: Vec<Problem>,
+}
+
+impl DocUnderCheck {
+    fn path(&self) -> PathBuf {
+        Kind::Document(self.kind).path_for(&self.id).unwrap_or_default()
+    }
 }
 
 /// Documents: their own consistency, the records and documents they point at, sources
@@ -287,37 +306,41 @@ fn check_documents(
     customers: &HashSet<&str>,
     findings: &mut Vec<Finding>,
 ) -> Result<Vec<DocUnderCheck>> {
+    let (prefixes, root) = (&desk.config.numbering.prefixes, desk.root());
+    let check_one = |_: &Path, d: Document| {
+        let mut problems = check_document(&d);
+        let prefix = prefixes.for_kind(Kind::Document(d.kind)).unwrap_or_default();
+        if SequenceId::parse(&d.id).is_none_or(|s| s.prefix != prefix) {
+            problems.push(Problem::new("id", format!("a {} id starts with {prefix}-", d.kind)));
+        }
+        // A ticket file that exists but does not parse is reported once, on its own.
+        let ticket_file = |t: &str| Kind::Ticket.path_for(t).is_ok_and(|rel| root.join(rel).is_file());
+        if let Some(t) = d.ticket.as_deref().filter(|t| !tickets.contains(*t) && !ticket_file(t)) {
+            problems.push(Problem::new("ticket", format!("unknown ticket {t:?}")));
+        }
+        if !customers.contains(d.customer.as_str()) {
+            problems.push(Problem::new("customer", format!("unknown customer {:?}", d.customer)));
+        }
+        let einvoice = einvoice_file(&d).map(|f| (f.to_string(), sdi_state(&d) == SdiState::Exported));
+        let facts = DocUnderCheck {
+            id: d.id.clone(),
+            kind: d.kind,
+            links: [d.invoice.clone(), d.credit_note.clone(), d.ddt_in.clone()],
+            sources: d.sources.clone(),
+            value: d.value(),
+            einvoice,
+            problems,
+        };
+        // Credit notes are few, and checked against their invoices in full (boxed: a
+        // document is kilobytes, and each file's result is as large as the largest).
+        (facts, (d.kind == DocKind::CreditNote).then(|| Box::new(d)))
+    };
     let mut facts = Vec::new();
-    // Credit notes are few, and checked against their invoices in full.
     let mut credit_notes: Vec<Document> = Vec::new();
     for kind in DocKind::ALL {
-        each::<Document>(desk, Kind::Document(kind), findings, |path, d, _| {
-            let mut problems = check_document(&d);
-            let prefix = desk.config.numbering.prefixes.for_kind(Kind::Document(d.kind)).unwrap_or_default();
-            if SequenceId::parse(&d.id).is_none_or(|s| s.prefix != prefix) {
-                problems.push(Problem::new("id", format!("a {} id starts with {prefix}-", d.kind)));
-            }
-            // A ticket file that exists but does not parse is reported once, on its own.
-            if let Some(t) = d.ticket.as_deref().filter(|t| !tickets.contains(*t) && !desk.exists(Kind::Ticket, t)) {
-                problems.push(Problem::new("ticket", format!("unknown ticket {t:?}")));
-            }
-            if !customers.contains(d.customer.as_str()) {
-                problems.push(Problem::new("customer", format!("unknown customer {:?}", d.customer)));
-            }
-            let einvoice = einvoice_file(&d).map(|f| (f.to_string(), sdi_state(&d) == SdiState::Exported));
-            facts.push(DocUnderCheck {
-                path: path.to_path_buf(),
-                id: d.id.clone(),
-                kind: d.kind,
-                links: [d.invoice.clone(), d.credit_note.clone(), d.ddt_in.clone()],
-                sources: d.sources.clone(),
-                value: d.value(),
-                einvoice,
-                problems,
-            });
-            if d.kind == DocKind::CreditNote {
-                credit_notes.push(d);
-            }
+        each(desk, Kind::Document(kind), findings, &check_one, |_, (f, note), _| {
+            facts.push(f);
+            credit_notes.extend(note.map(|n| *n));
         })?;
     }
 
@@ -361,7 +384,7 @@ fn check_documents(
         if d.kind == DocKind::Invoice {
             if let Some(notes) = notes_of.get(d.id.as_str()) {
                 // Read again: only invoices with credit notes are needed whole.
-                if let Ok(invoice) = desk.read_file::<Document>(&d.path) {
+                if let Ok(invoice) = desk.read_file::<Document>(&d.path()) {
                     later.extend(credit_problems(&invoice, notes).into_iter().map(|p| (i, p)));
                 }
             }
@@ -381,7 +404,7 @@ fn check_documents(
         facts[i].problems.push(p);
     }
     for d in &mut facts {
-        found(findings, &d.path, std::mem::take(&mut d.problems));
+        found(findings, &d.path(), std::mem::take(&mut d.problems));
     }
     // Numbering per kind, year and series.
     // (kind, prefix, year, series) -> numbers used
@@ -438,7 +461,7 @@ fn check_einvoice_files(documents: &[DocUnderCheck], findings: &mut Vec<Finding>
                 "it went to SDI: the other, not sent yet, is exported again".to_string()
             };
             findings.push(Finding::new(
-                d.path.display().to_string(),
+                d.path().display().to_string(),
                 format!(
                     "exported as {file}, like {}: SDI refuses the second file of one name it receives; {what}; \
                      give each clone its own series",
@@ -454,7 +477,7 @@ fn check_einvoice_files(documents: &[DocUnderCheck], findings: &mut Vec<Finding>
 /// tkt does not know, are annotations and may change).
 fn check_ledger(desk: &Desk, documents: &[DocUnderCheck], findings: &mut Vec<Finding>) -> Result<()> {
     let Some(repo) = desk.repo() else { return Ok(()) };
-    let present: HashSet<&Path> = documents.iter().map(|d| d.path.as_path()).collect();
+    let present: HashSet<PathBuf> = documents.iter().map(DocUnderCheck::path).collect();
     for kind in DocKind::ALL.into_iter().filter(|k| k.is_fiscal()) {
         for (path, first) in repo.first_versions(Path::new(kind.dir()))? {
             let Some(id) = path.file_stem().and_then(|s| s.to_str()) else { continue };
@@ -522,7 +545,7 @@ fn open_conflicts<T: Record>(path: &Path, record: &T) -> Vec<Finding> {
         }
         _ => None,
     };
-    crate::model::conflicts_of(record)
+    crate::model::conflicts_in(record.extra())
         .into_iter()
         .map(|c| {
             let by = c.other.who();

@@ -108,10 +108,52 @@ fn check_names_a_tkt_toml_changed_or_never_committed_and_says_to_commit_it() {
         predicate::str::contains("tkt.toml: changed and not committed")
             .and(predicate::str::contains("git commit tkt.toml")),
     );
+    // Staged is not committed either.
+    d.git(&["add", "tkt.toml"]);
+    d.tkt(&["check"]).assert().code(4).stdout(predicate::str::contains("tkt.toml: changed and not committed"));
     d.git(&["commit", "-qm", "contract", "tkt.toml"]);
     d.tkt(&["check"]).assert().success();
     // Never committed at all: the same.
     d.git(&["rm", "-q", "--cached", "tkt.toml"]);
     d.git(&["commit", "-qm", "untrack"]);
     d.tkt(&["check"]).assert().code(4).stdout(predicate::str::contains("tkt.toml: changed and not committed"));
+}
+
+/// `check` reads through the lists' cache, which is never wrong: a file unchanged since it
+/// was read well is not parsed again, but an edit in place with the same size and time is
+/// seen, a broken file is named on every run (broken files are never cached), and a
+/// record mended by hand is clean again.
+#[test]
+fn check_through_the_cache_sees_every_hand_edit_and_names_a_broken_file_every_run() {
+    let d = TestDesk::example();
+    let rel = "tickets/2026/T-2026-0013.yaml";
+    let path = d.path(rel);
+    let original = d.read(rel);
+    let when = d.git(&["log", "-1", "--format=%cd", "--date=iso"]).trim().to_string();
+    let touch = || {
+        assert!(std::process::Command::new("touch").args(["-m", "-d", &when]).arg(&path).status().unwrap().success())
+    };
+    let in_place = |text: &str| {
+        use std::io::Write;
+        std::fs::OpenOptions::new().write(true).truncate(true).open(&path).unwrap().write_all(text.as_bytes()).unwrap();
+        touch();
+    };
+    let problems = || String::from_utf8(d.tkt(&["check"]).assert().code(4).get_output().stdout.clone()).unwrap();
+    touch();
+    d.tkt(&["check"]).assert().success();
+    assert!(d.path(".tkt/cache/tickets.idx").is_file(), "check filled the cache");
+    // Same size, same modification time: only the inode's change time tells.
+    in_place(&original.replace("customer: C-0006", "customer: C-0066"));
+    let out = problems();
+    assert!(out.contains(&format!("{rel}: customer: unknown customer \"C-0066\"")), "{out}");
+    in_place(&original.replace("priority: high", "priority: [hig"));
+    for run in 1..=2 {
+        let out = problems();
+        assert!(out.contains(&format!("{rel}:7:")), "run {run}: the broken file is named: {out}");
+    }
+    in_place(&original);
+    d.tkt(&["check"]).assert().success();
+    std::fs::remove_dir_all(d.path(".tkt/cache")).unwrap();
+    in_place(&original.replace("customer: C-0006", "customer: C-0066"));
+    assert!(problems().contains("unknown customer \"C-0066\""), "with no cache, as with one");
 }
