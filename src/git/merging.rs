@@ -130,6 +130,10 @@ impl Repo {
             None => None,
         };
         let to_tree = self.repo.find_commit(oid(to)?)?.tree()?;
+        // The same tree changes nothing: libgit2 would read (and hash) every folder of both.
+        if from_tree.as_ref().is_some_and(|f| f.id() == to_tree.id()) {
+            return Ok(Vec::new());
+        }
         let diff = self.repo.diff_tree_to_tree(from_tree.as_ref(), Some(&to_tree), None)?;
         let mut paths = Vec::new();
         let mut seen = HashSet::new();
@@ -153,6 +157,9 @@ impl Repo {
             None => None,
         };
         let to_tree = self.repo.find_commit(oid(to)?)?.tree()?;
+        if from_tree.as_ref().is_some_and(|f| f.id() == to_tree.id()) {
+            return Ok(Vec::new());
+        }
         let diff = self.repo.diff_tree_to_tree(from_tree.as_ref(), Some(&to_tree), None)?;
         let mut entries = Vec::new();
         for delta in diff.deltas().filter(|d| d.status() != git2::Delta::Deleted) {
