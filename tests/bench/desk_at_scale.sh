@@ -45,6 +45,10 @@ for n in $SIZES; do
     sleep 2
   fi
   cd "$d"
+  # A remote on the same machine: a no-op sync is then git's status and a round trip.
+  if ! git remote | grep -qx origin; then
+    git clone -q --bare "$d" "$work/remote-$n.git" && git remote add origin "$work/remote-$n.git"
+  fi
   last=$(ls tickets/2026 | sort -V | tail -1); last=${last%.yaml}
   echo "== $n tickets, $(git ls-files | wc -l) files ($(nproc) cores)"
   label="ticket create";          measure ":" "$tkt" -q ticket create --customer C-0001 --title bench
@@ -58,6 +62,8 @@ for n in $SIZES; do
   label="report billing (cold)";  measure "rm -rf .tkt/cache" "$tkt" report billing
   label="check (warm)";           measure ":" "$tkt" check
   label="check (cold)";           measure "rm -rf .tkt/cache" "$tkt" check
+  label="sync, nothing to do";    measure "$tkt -q sync" "$tkt" -q sync
+  label="git status + git fetch";  measure ":" sh -c "git status --porcelain >/dev/null && git fetch -q origin"
   label="cat every record";       measure ":" sh -c "find tickets documents customers items equipment -name '*.yaml' -exec cat {} + >/dev/null"
   label="git add F && git commit"; measure "echo x >> bench.txt" sh -c "git add bench.txt && git commit -qm bench"
   cd - >/dev/null
