@@ -1,4 +1,4 @@
-//! `tkt check`: every record parsed and checked against the others.
+//! `tkt check`: every record read (through the never-wrong cache) and checked against the others.
 
 use std::io::Write;
 

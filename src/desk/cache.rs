@@ -137,7 +137,19 @@ struct Index<'a> {
 }
 
 const VERSION: u32 = 7;
-const PROGRAM: &str = env!("CARGO_PKG_VERSION");
+
+/// The tkt that reads: its version, and the size and time of its program file, so that
+/// another build of the same version (which may read a file otherwise) is another tkt.
+fn program() -> &'static str {
+    static PROGRAM: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    PROGRAM.get_or_init(|| {
+        let build = std::env::current_exe().and_then(std::fs::metadata).ok().map(|m| {
+            let at = m.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok());
+            format!(" {} {}", m.len(), at.map_or(0, |d| d.as_nanos()))
+        });
+        format!("{}{}", env!("CARGO_PKG_VERSION"), build.unwrap_or_default())
+    })
+}
 /// Files modified this close to the cache's writing are re-read: a change in the same
 /// tick may not show in their times.
 const RACY_NS: i128 = 2_000_000_000;
@@ -179,22 +191,24 @@ pub fn read_records<T: Record + Send, U: Send>(
     want: Want,
     keep: &(dyn Fn(T) -> U + Sync),
 ) -> Result<Vec<U>> {
-    refresh(source, want, false, &|_, t| keep(t))?.0.into_iter().collect()
+    refresh(source, want, None, &|_, t| keep(t)).map(|(records, _)| records)
 }
 
 /// What `keep` makes of every record (given its file), or the error of each file that does
 /// not read, in the order of the files: `tkt check` reports every broken file, not the
 /// first. Records read well are cached as by [`read_records`]; broken files never are.
+/// Every file is looked at, whatever a file-system monitor says: `check` takes no one's
+/// word for the files.
 pub fn read_each<T: Record + Send, U: Send>(
     source: Source,
     keep: &(dyn Fn(&Path, T) -> U + Sync),
 ) -> Result<Vec<Result<U>>> {
-    refresh(source, Want::All, true, keep).map(|(records, _)| records)
+    refresh(source, Want::All, Some(&Err), &|rel, t| Ok(keep(rel, t))).map(|(records, _)| records)
 }
 
 /// The ids and links of the records, decoding only records whose file changed.
 pub fn read_links<T: Record + Send>(source: Source) -> Result<Vec<Links>> {
-    refresh::<T, ()>(source, Want::Links, false, &|_, _| ()).map(|(_, links)| links)
+    refresh::<T, ()>(source, Want::Links, None, &|_, _| ()).map(|(_, links)| links)
 }
 
 /// Where one file's entry comes from: the old cache (still valid), or the file itself
@@ -284,14 +298,14 @@ impl Payloads {
 
 /// Checks every file against the cache, re-reads what changed, writes the cache back when
 /// anything did, and returns what `keep` makes of the records wanted, or every file's links.
-/// A file that does not read stops it with its error, unless `tolerant`: then the error
-/// takes the record's place.
+/// A file that does not read stops it with its error, unless there is a `broken` to make
+/// what takes the record's place; files are then all looked at (no monitor is trusted).
 fn refresh<T: Record + Send, U: Send>(
     source: Source,
     want: Want,
-    tolerant: bool,
+    broken: Option<&(dyn Fn(crate::Error) -> U + Sync)>,
     keep: &(dyn Fn(&Path, T) -> U + Sync),
-) -> Result<(Vec<Result<U>>, Vec<Links>)> {
+) -> Result<(Vec<U>, Vec<Links>)> {
     let Source { root, cache, files, desk } = source;
     let decode = !matches!(want, Want::Links);
     let wanted = |indexed: &[String]| match want {
@@ -306,7 +320,7 @@ fn refresh<T: Record + Send, U: Send>(
     let idx_bytes = std::fs::read(&idx_path).unwrap_or_default();
     let mut old: Index = postcard::from_bytes::<Index>(&idx_bytes)
         .ok()
-        .filter(|c| c.version == VERSION && c.program == PROGRAM)
+        .filter(|c| c.version == VERSION && c.program == program())
         .unwrap_or_default();
     // Entries are written in the order of the files, sorted by path: each file's entry is
     // most often the one after the last file's, else a search finds it (in a cache not so
@@ -324,7 +338,9 @@ fn refresh<T: Record + Send, U: Send>(
     // A file-system monitor names the files that may have changed since the cache was
     // written: the others, but for racy entries, are taken as they were without a look.
     let answer = desk.filter(|_| !files.is_empty()).and_then(|d| d.ask_monitor(old.token.as_deref()));
-    let unchanged = |rel: &Path| old.token.is_some() && answer.as_ref().is_some_and(|a| !a.may_have_changed(rel));
+    let unchanged = |rel: &Path| {
+        broken.is_none() && old.token.is_some() && answer.as_ref().is_some_and(|a| !a.may_have_changed(rel))
+    };
     let look =
         |rel: &PathBuf, stamp: Option<Stamp>, hit: Option<usize>, data: &mut Option<Payloads>, buf: &mut Vec<u8>| {
             let valid = hit.map(|i| (i, &old.entries[i])).filter(|(_, e)| Some(e.stamp) == stamp && !racy(e));
@@ -337,13 +353,15 @@ fn refresh<T: Record + Send, U: Send>(
                 let record =
                     json.then(|| serde_json::from_slice::<T>(buf).ok()).flatten().filter(|r| r.id() == entry.id);
                 if let Some(record) = record {
-                    return Ok((Found::Cached(i), Some(Ok(keep(rel, record)))));
+                    return Ok((Found::Cached(i), Some(keep(rel, record))));
                 }
             }
             let (record, json) = match store::read_record_json::<T>(&root.join(rel), rel) {
                 Ok(read) => read,
-                Err(e) if tolerant => return Ok((Found::Broken, Some(Err(e)))),
-                Err(e) => return Err(e),
+                Err(e) => match broken {
+                    Some(broken) => return Ok((Found::Broken, Some(broken(e)))),
+                    None => return Err(e),
+                },
             };
             // Only what reads back exactly is cached (a YAML tag, say, would not).
             let json = json.filter(|j| serde_json::from_str::<T>(j).ok().as_ref() == Some(&record)).unwrap_or_default();
@@ -356,7 +374,7 @@ fn refresh<T: Record + Send, U: Send>(
                 at: 0,
                 len: 0,
             };
-            let record = wanted(&entry.indexed).then(|| Ok(keep(rel, record)));
+            let record = wanted(&entry.indexed).then(|| keep(rel, record));
             Ok::<_, crate::Error>((Found::Read(Box::new((entry, Json::Held(json)))), record))
         };
     // Checking and decoding thousands of files is shared among the cores, each reading
@@ -379,16 +397,13 @@ fn refresh<T: Record + Send, U: Send>(
             .map(|e| e.map(|e| e.stamp))
             .collect();
         for ((rel, stamp), hit) in part.iter().zip(Stamp::of_files(root, part, &known)).zip(hits) {
-            let (f, record) = look(rel, stamp, hit, &mut data, &mut buf)?;
-            found.push(match f {
-                Found::Read(read) => match *read {
-                    (entry, Json::Held(json)) => {
-                        Found::Read(Box::new((entry, Spill::keep(&mut spill, dir, index, json))))
-                    }
-                    spilled => Found::Read(Box::new(spilled)),
-                },
-                f => f,
-            });
+            let (mut f, record) = look(rel, stamp, hit, &mut data, &mut buf)?;
+            if let Found::Read(read) = &mut f {
+                if let Json::Held(json) = &mut read.1 {
+                    read.1 = Spill::keep(&mut spill, dir, index, std::mem::take(json));
+                }
+            }
+            found.push(f);
             records.extend(record);
         }
         Ok::<_, crate::Error>((found, records, spill.flatten()))
@@ -461,7 +476,8 @@ fn refresh<T: Record + Send, U: Send>(
         // A cache that cannot be written (a read-only desk) only costs speed. The data goes
         // first: an index is never newer than its data.
         let token = answer.as_ref().map(|a| a.token.clone());
-        let new = Index { version: VERSION, written_ns: started, generation, token, program: PROGRAM.into(), entries };
+        let new =
+            Index { version: VERSION, written_ns: started, generation, token, program: program().into(), entries };
         if let (Ok(()), Ok(bytes)) = (written, postcard::to_stdvec(&new)) {
             let _ = write_atomic_with(&idx_path, |out| out.write_all(&bytes));
         }

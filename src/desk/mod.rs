@@ -171,7 +171,7 @@ impl Desk {
     }
 
     pub fn exists(&self, kind: Kind, id: &str) -> bool {
-        kind.path_for(id).is_ok_and(|rel| self.abs(&rel).is_file())
+        record_exists(&self.root, kind, id)
     }
 
     /// The desk-relative files of one kind, sorted by path.
@@ -273,7 +273,7 @@ impl Desk {
         self.root.join(LOCAL_DIR).join("cache").join(kind.dir().replace('/', "-"))
     }
 
-    /// Reads one record from its desk-relative file, for `tkt check`, which reads every file.
+    /// Reads one record from its desk-relative file, parsing it whatever the cache holds.
     pub fn read_file<T: Record>(&self, rel: &Path) -> Result<T> {
         store::read_record(&self.abs(rel), rel)
     }
@@ -790,6 +790,12 @@ fn load_local(path: &Path) -> Result<LocalSettings> {
 
 /// Where e-mail attachments are kept, one folder per request or ticket.
 pub const ATTACHMENTS_DIR: &str = "attachments";
+
+/// Whether the desk at `root` has the file of a record (for code that runs on every core,
+/// where a [`Desk`] cannot go).
+pub fn record_exists(root: &Path, kind: Kind, id: &str) -> bool {
+    kind.path_for(id).is_ok_and(|rel| root.join(rel).is_file())
+}
 
 /// File names in a folder; an absent folder has none.
 pub fn list_dir(dir: &Path) -> Result<Vec<String>> {

@@ -114,12 +114,12 @@ impl Drop for IndexLock {
     }
 }
 
-/// The path and object id of each entry of the index at `index` whose path is `under` or
-/// inside it (`b""` for all), in the index's order; `None` when the index is missing, in a
+/// The path, object id and mode of each entry of the index at `index` whose path is `under`
+/// or inside it (`b""` for all), in the index's order; `None` when the index is missing, in a
 /// form left to libgit2, damaged, or has a conflicted entry among them. Reading the paths
 /// does not build libgit2's map of every entry (100 MB at 400,000 files, kept while the
 /// repository is open).
-pub fn entries_under(index: &Path, under: &[u8]) -> Option<Vec<(Vec<u8>, git2::Oid)>> {
+pub fn entries_under(index: &Path, under: &[u8]) -> Option<Vec<(Vec<u8>, git2::Oid, u32)>> {
     let data = fs::read(index).ok()?;
     if data.len() < HEADER + HASH || &data[..4] != b"DIRC" {
         return None;
@@ -142,6 +142,9 @@ pub fn entries_under(index: &Path, under: &[u8]) -> Option<Vec<(Vec<u8>, git2::O
         }
         off = off.checked_add(8 + be32(body, off + 4)? as usize)?;
     }
+    if off != body.len() {
+        return None;
+    }
     let inside = |name: &[u8]| {
         under.is_empty() || name.strip_prefix(under).is_some_and(|rest| rest.is_empty() || rest[0] == b'/')
     };
@@ -152,7 +155,7 @@ pub fn entries_under(index: &Path, under: &[u8]) -> Option<Vec<(Vec<u8>, git2::O
             if entry.fixed.get(60)? >> 4 & 3 != 0 {
                 return None;
             }
-            found.push((name.to_vec(), git2::Oid::from_bytes(entry.fixed.get(40..60)?).ok()?));
+            found.push((name.to_vec(), git2::Oid::from_bytes(entry.fixed.get(40..60)?).ok()?, be32(entry.fixed, 24)?));
         }
     }
     Some(found)

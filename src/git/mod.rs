@@ -100,14 +100,19 @@ impl Repo {
     /// committed. A file git ignores, or that is missing and never was, is not.
     pub fn is_uncommitted(&self, desk_path: &Path) -> Result<bool> {
         let rel = self.repo_path(desk_path);
-        // Clean for sure when the file holds, byte for byte, the blob that both the index
-        // and HEAD have: found without libgit2 loading every entry of the index.
-        let staged = git_path(&rel).ok().and_then(|p| self.index_entries_under(&p));
-        if let Some([(_, staged)]) = staged.as_deref() {
+        // Clean for sure when a plain file (not executable) holds, byte for byte, the blob
+        // that both the index and HEAD have as such: found without libgit2 loading every
+        // entry of the index. Anything else is left to libgit2.
+        let path = git_path(&rel).ok();
+        let staged = path.as_deref().and_then(|p| self.index_entries_under(p));
+        if let (Some(path), Some([(name, staged, 0o100644)])) = (path, staged.as_deref()) {
             let committed =
                 self.repo.head().ok().and_then(|h| h.peel_to_tree().ok()).and_then(|t| t.get_path(&rel).ok());
-            let file = git2::Oid::hash_file(git2::ObjectType::Blob, self.workdir().join(&rel)).ok();
-            if committed.is_some_and(|c| c.id() == *staged) && file == Some(*staged) {
+            let abs = self.workdir().join(&rel);
+            let plain = std::fs::symlink_metadata(&abs).is_ok_and(|m| m.is_file() && !user_executable(&m));
+            let file = plain.then(|| git2::Oid::hash_file(git2::ObjectType::Blob, &abs).ok()).flatten();
+            let same = |c: &git2::TreeEntry| c.id() == *staged && c.filemode() == 0o100644;
+            if name == path.as_bytes() && committed.is_some_and(|c| same(&c)) && file == Some(*staged) {
                 return Ok(false);
             }
         }
@@ -352,7 +357,7 @@ impl Repo {
         let dir = self.repo_path(desk_dir);
         let under = git_path(&dir)?;
         let paths: Vec<Vec<u8>> = match self.index_entries_under(&under) {
-            Some(entries) => entries.into_iter().map(|(path, _)| path).collect(),
+            Some(entries) => entries.into_iter().map(|(path, ..)| path).collect(),
             None => self.repo.index()?.iter().map(|e| e.path).collect(),
         };
         Ok(paths
@@ -365,7 +370,7 @@ impl Repo {
 
     /// The index's entries at or inside the repository path `under`, read without libgit2
     /// ([`index::entries_under`]); `None` leaves the question to libgit2.
-    fn index_entries_under(&self, under: &str) -> Option<Vec<(Vec<u8>, Oid)>> {
+    fn index_entries_under(&self, under: &str) -> Option<Vec<(Vec<u8>, Oid, u32)>> {
         #[cfg(unix)]
         return index::entries_under(&self.repo.path().join("index"), under.as_bytes());
         #[cfg(not(unix))]
@@ -413,6 +418,18 @@ fn index_busy(lock: &Path) -> Error {
 }
 
 /// Git stores paths with `/` and as UTF-8 here.
+/// Whether git records a file as executable (its owner may run it).
+#[cfg(unix)]
+fn user_executable(meta: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    meta.permissions().mode() & 0o100 != 0
+}
+
+#[cfg(not(unix))]
+fn user_executable(_: &std::fs::Metadata) -> bool {
+    false
+}
+
 pub(crate) fn git_path(p: &Path) -> Result<String> {
     let s = p.to_str().ok_or_else(|| Error::failure(format!("{}: path is not UTF-8", p.display())))?;
     Ok(s.replace('\\', "/"))

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::desk::{decode_text, parse_record, Desk, LOCAL_DIR};
+use crate::desk::{decode_text, parse_record, record_exists, Desk, LOCAL_DIR};
 use crate::error::Location;
 use crate::git::content_hash;
 use crate::model::{
@@ -163,7 +163,7 @@ pub fn check_desk(desk: &Desk) -> Result<Checked> {
     // their problems (and what the checks across records need) are kept: at 100,000
     // tickets the records would not fit in memory all at once.
     let (config, root) = (&desk.config, desk.root());
-    let exists = |kind: Kind, id: &str| kind.path_for(id).is_ok_and(|rel| root.join(rel).is_file());
+    let exists = |kind: Kind, id: &str| record_exists(root, kind, id);
     let check_one_ticket = |_: &Path, t: Ticket| {
         let unit = t.serial.as_deref().and_then(|s| units_by_serial.get(s).copied());
         let refs = TicketRefs {
@@ -292,7 +292,7 @@ struct DocUnderCheck {
 
 impl DocUnderCheck {
     fn path(&self) -> PathBuf {
-        Kind::Document(self.kind).path_for(&self.id).unwrap_or_default()
+        Kind::Document(self.kind).path_for(&self.id).expect("a document that read has the id of its path")
     }
 }
 
@@ -314,8 +314,8 @@ fn check_documents(
             problems.push(Problem::new("id", format!("a {} id starts with {prefix}-", d.kind)));
         }
         // A ticket file that exists but does not parse is reported once, on its own.
-        let ticket_file = |t: &str| Kind::Ticket.path_for(t).is_ok_and(|rel| root.join(rel).is_file());
-        if let Some(t) = d.ticket.as_deref().filter(|t| !tickets.contains(*t) && !ticket_file(t)) {
+        if let Some(t) = d.ticket.as_deref().filter(|t| !tickets.contains(*t) && !record_exists(root, Kind::Ticket, t))
+        {
             problems.push(Problem::new("ticket", format!("unknown ticket {t:?}")));
         }
         if !customers.contains(d.customer.as_str()) {
