@@ -282,15 +282,21 @@ struct DocUnderCheck {
     id: String,
     kind: DocKind,
     /// `invoice`, `credit_note` and `ddt_in`.
-    links: [Option<String>; 3],
+    /// Boxed, and only when there is one: most documents point at no other.
+    links: Option<Box<[Option<String>; 3]>>,
     sources: Vec<String>,
     value: Money,
     /// The file it was exported as, and whether it is not sent yet.
-    einvoice: Option<(String, bool)>,
+    einvoice: Option<Box<(String, bool)>>,
     problems: Vec<Problem>,
 }
 
 impl DocUnderCheck {
+    /// `invoice`, `credit_note` or `ddt_in` (0, 1, 2).
+    fn link(&self, at: usize) -> Option<&str> {
+        self.links.as_ref().and_then(|l| l[at].as_deref())
+    }
+
     fn path(&self) -> PathBuf {
         Kind::Document(self.kind).path_for(&self.id).expect("a document that read has the id of its path")
     }
@@ -321,11 +327,12 @@ fn check_documents(
         if !customers.contains(d.customer.as_str()) {
             problems.push(Problem::new("customer", format!("unknown customer {:?}", d.customer)));
         }
-        let einvoice = einvoice_file(&d).map(|f| (f.to_string(), sdi_state(&d) == SdiState::Exported));
+        let einvoice = einvoice_file(&d).map(|f| Box::new((f.to_string(), sdi_state(&d) == SdiState::Exported)));
+        let links = [d.invoice.clone(), d.credit_note.clone(), d.ddt_in.clone()];
         let facts = DocUnderCheck {
             id: d.id.clone(),
             kind: d.kind,
-            links: [d.invoice.clone(), d.credit_note.clone(), d.ddt_in.clone()],
+            links: links.iter().any(Option::is_some).then(|| Box::new(links)),
             sources: d.sources.clone(),
             value: d.value(),
             einvoice,
@@ -353,7 +360,7 @@ fn check_documents(
     }
     let mut refunded: HashMap<&str, rust_decimal::Decimal> = HashMap::new();
     for r in facts.iter().filter(|r| r.kind == DocKind::Refund) {
-        if let Some(note) = r.links[1].as_deref() {
+        if let Some(note) = r.link(1) {
             *refunded.entry(note).or_default() += r.value.0;
         }
     }
@@ -372,8 +379,8 @@ fn check_documents(
             ("credit_note", &[DocKind::CreditNote][..]),
             ("ddt_in", &[DocKind::DdtIn][..]),
         ];
-        for ((field, kinds), id) in fields.into_iter().zip(&d.links) {
-            later.extend(id.as_deref().and_then(|id| points_at(field, id, kinds)).map(|p| (i, p)));
+        for (at, (field, kinds)) in fields.into_iter().enumerate() {
+            later.extend(d.link(at).and_then(|id| points_at(field, id, kinds)).map(|p| (i, p)));
         }
         for source in &d.sources {
             later.extend(points_at("sources", source, &[DocKind::WorkReport, DocKind::DdtOut]).map(|p| (i, p)));
@@ -447,12 +454,12 @@ fn check_documents(
 fn check_einvoice_files(documents: &[DocUnderCheck], findings: &mut Vec<Finding>) {
     let mut by_file: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for d in documents {
-        if let Some((file, _)) = &d.einvoice {
+        if let Some((file, _)) = d.einvoice.as_deref() {
             by_file.entry(file).or_default().push(&d.id);
         }
     }
     for d in documents {
-        let Some((file, not_sent)) = &d.einvoice else { continue };
+        let Some((file, not_sent)) = d.einvoice.as_deref() else { continue };
         let others: Vec<&str> = by_file[file.as_str()].iter().copied().filter(|id| *id != d.id).collect();
         if !others.is_empty() {
             let what = if *not_sent {
