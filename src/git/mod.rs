@@ -417,7 +417,6 @@ fn index_busy(lock: &Path) -> Error {
         .with_hint("try again in a moment; if no git command is running, a crashed one left the file: remove it")
 }
 
-/// Git stores paths with `/` and as UTF-8 here.
 /// Whether git records a file as executable (its owner may run it).
 #[cfg(unix)]
 fn user_executable(meta: &std::fs::Metadata) -> bool {
@@ -430,6 +429,7 @@ fn user_executable(_: &std::fs::Metadata) -> bool {
     false
 }
 
+/// Git stores paths with `/` and as UTF-8 here.
 pub(crate) fn git_path(p: &Path) -> Result<String> {
     let s = p.to_str().ok_or_else(|| Error::failure(format!("{}: path is not UTF-8", p.display())))?;
     Ok(s.replace('\\', "/"))
