@@ -1,7 +1,5 @@
 //! `tkt check`: every record read (through the never-wrong cache) and checked against the others.
 
-use std::io::Write;
-
 use clap::Args;
 
 use crate::ops::check::check_desk;
@@ -20,11 +18,7 @@ pub fn cmd_check(ctx: &Ctx, args: CheckArgs) -> Result<()> {
     let checked = check_desk(&ctx.open_desk()?)?;
     let mut out = ctx.out();
     match args.format.format {
-        Format::Table => {
-            for f in &checked.findings {
-                writeln!(out.out, "{f}")?;
-            }
-        }
+        Format::Table => out.lines(&checked.findings)?,
         other => out.records(other, &checked.findings, &[])?,
     }
     match checked.failure() {
