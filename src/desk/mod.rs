@@ -219,11 +219,7 @@ impl Desk {
     ) -> Result<Vec<U>> {
         let files = self.files(kind)?;
         // A fresh cache entry is not read again: a folder made a link is refused here.
-        let mut folders: Vec<&Path> = files.iter().filter_map(|f| f.parent()).collect();
-        folders.dedup();
-        for folder in folders {
-            crate::files::refuse_links(&self.abs(folder), folder)?;
-        }
+        self.refuse_linked_folders(&files)?;
         let cache = self.cache_file(kind);
         cache::read_records(self.source(&cache, &files), want, keep)
     }
@@ -237,10 +233,7 @@ impl Desk {
         keep: &(dyn Fn(&Path, T) -> U + Sync),
     ) -> Result<impl Iterator<Item = (PathBuf, Result<U>)>> {
         let files = self.files(kind)?;
-        let mut folders: Vec<&Path> = files.iter().filter_map(|f| f.parent()).collect();
-        folders.dedup();
-        let linked = folders.iter().any(|f| crate::files::refuse_links(&self.abs(f), f).is_err());
-        let results = if linked {
+        let results = if self.refuse_linked_folders(&files).is_err() {
             let read = self.read_files::<T>(&files).into_iter().zip(&files);
             read.map(|(record, rel)| record.map(|r| keep(rel, r))).collect()
         } else {
@@ -248,6 +241,13 @@ impl Desk {
             cache::read_each(self.source(&cache, &files), keep)?
         };
         Ok(files.into_iter().zip(results))
+    }
+
+    /// The refusal of the first folder of `files` (sorted by path) that is a symbolic link.
+    fn refuse_linked_folders(&self, files: &[PathBuf]) -> Result<()> {
+        let mut folders: Vec<&Path> = files.iter().filter_map(|f| f.parent()).collect();
+        folders.dedup();
+        folders.into_iter().try_for_each(|folder| crate::files::refuse_links(&self.abs(folder), folder))
     }
 
     /// Where the cache of `files` is, and how it learns what changed.
