@@ -494,7 +494,7 @@ impl Repo {
     pub fn restore_from_head(&self, desk_paths: &[PathBuf]) -> Result<Vec<(PathBuf, bool)>> {
         let head = self.head()?;
         let mut restored = Vec::new();
-        let mut index = self.repo.index()?;
+        let mut index = self.libgit2_index()?;
         for desk_path in desk_paths {
             let path = self.prefix.join(desk_path);
             let abs = self.workdir().join(&path);
@@ -540,7 +540,7 @@ impl Repo {
         for (path, _) in files {
             crate::files::refuse_links(&self.workdir().join(path), path)?;
         }
-        let mut index = self.repo.index()?;
+        let mut index = self.libgit2_index()?;
         for (path, state) in files {
             let abs = self.workdir().join(path);
             match state {
@@ -576,7 +576,7 @@ impl Repo {
         }
         let mut opts = git2::StatusOptions::new();
         opts.include_untracked(true).recurse_untracked_dirs(true).include_ignored(false);
-        let statuses = self.repo.statuses(Some(&mut opts))?;
+        let statuses = self.reading_index(|| self.repo.statuses(Some(&mut opts)))??;
         let mut out = Vec::new();
         for s in statuses.iter() {
             let Ok(path) = s.path() else { continue };

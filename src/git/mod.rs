@@ -116,7 +116,7 @@ impl Repo {
                 return Ok(false);
             }
         }
-        match self.repo.status_file(&rel) {
+        match self.reading_index(|| self.repo.status_file(&rel))? {
             Ok(s) => Ok(!(s.is_empty() || s.contains(git2::Status::IGNORED))),
             Err(e) if e.code() == git2::ErrorCode::NotFound => Ok(false),
             Err(e) => Err(e.into()),
@@ -181,17 +181,25 @@ impl Repo {
         #[cfg(unix)]
         let index_lock = index::IndexLock::acquire(self.repo.path().join("index"))?;
         #[cfg(unix)]
-        let prepared = index_lock.prepare(&staged, self.workdir())?;
+        let prepared = index_lock.prepare(&staged, self.workdir(), &index::SplitConfig::from(&repo.config()?))?;
         #[cfg(not(unix))]
-        let prepared: Option<Vec<u8>> = None;
+        let prepared: Option<()> = None;
+        #[cfg(unix)]
+        let index_lock = match prepared {
+            Some(_) => Some(index_lock),
+            // libgit2 will stage the files, and cannot read a split index: it is written
+            // whole first (the same entries).
+            None => {
+                index_lock.unsplit()?;
+                None
+            }
+        };
         if prepared.is_none() {
-            // libgit2 will stage the files: make sure it can read this index (a split or
-            // sparse index it cannot) before anything is committed.
+            // Make sure libgit2 can read this index (a sparse one it cannot) before
+            // anything is committed.
             repo.index().map_err(|e| {
-                Error::refused(format!("git's index is in a form tkt cannot update: {}", e.message())).with_hint(
-                    "turn the split or sparse index off: `git update-index --no-split-index` and \
-                     `git config core.splitIndex false`",
-                )
+                Error::refused(format!("git's index is in a form tkt cannot update: {}", e.message()))
+                    .with_hint("turn the sparse index off: `git sparse-checkout disable`")
             })?;
         }
         let commit = if head.is_some() && tree_id == base_tree.id() {
@@ -209,12 +217,9 @@ impl Repo {
             e.with_hint(format!("committed as {at}, but git's index was not updated: run `git reset -q`"))
         };
         #[cfg(unix)]
-        match prepared {
-            Some(index) => {
-                index_lock.write(&index).map_err(stale)?;
-                return Ok(commit);
-            }
-            None => drop(index_lock),
+        if let (Some(index), Some(lock)) = (prepared, index_lock) {
+            lock.write(&index).map_err(stale)?;
+            return Ok(commit);
         }
         self.stage_with_libgit2(&staged).map_err(stale)?;
         Ok(commit)
@@ -290,10 +295,32 @@ impl Repo {
         Ok(removed)
     }
 
+    /// git's index through libgit2, written whole first if it is split (a form libgit2
+    /// cannot read).
+    pub(crate) fn libgit2_index(&self) -> Result<git2::Index> {
+        Ok(self.reading_index(|| self.repo.index())??)
+    }
+
+    /// Runs a libgit2 call that reads git's index; when the index is split, a form libgit2
+    /// cannot read, it is written whole and the call made again.
+    fn reading_index<T>(
+        &self,
+        mut call: impl FnMut() -> std::result::Result<T, git2::Error>,
+    ) -> Result<std::result::Result<T, git2::Error>> {
+        match call() {
+            #[cfg(unix)]
+            Err(e) if e.message().contains("'link'") => {
+                index::IndexLock::acquire(self.repo.path().join("index"))?.unsplit()?;
+                Ok(call())
+            }
+            result => Ok(result),
+        }
+    }
+
     /// Brings git's index in step with the committed files through libgit2, which reads
     /// and rewrites every entry.
     fn stage_with_libgit2(&self, staged: &[Staged]) -> Result<()> {
-        let mut index = self.repo.index()?;
+        let mut index = self.libgit2_index()?;
         for s in staged {
             match s.file {
                 Some(_) => index.add_path(Path::new(&s.path))?,
@@ -358,7 +385,7 @@ impl Repo {
         let under = git_path(&dir)?;
         let paths: Vec<Vec<u8>> = match self.index_entries_under(&under) {
             Some(entries) => entries.into_iter().map(|(path, ..)| path).collect(),
-            None => self.repo.index()?.iter().map(|e| e.path).collect(),
+            None => self.libgit2_index()?.iter().map(|e| e.path).collect(),
         };
         Ok(paths
             .into_iter()

@@ -342,21 +342,139 @@ fn a_locked_git_index_is_reported_as_busy_and_nothing_is_half_done() {
     assert!(lock.exists(), "another program's lock is left alone");
 }
 
+/// The shared index a split index's file links to (`None` when it is whole), and how
+/// many entries the file itself holds.
+fn split_form(d: &TestDesk) -> (Option<String>, u32) {
+    let git_dir = std::path::PathBuf::from(d.git(&["rev-parse", "--absolute-git-dir"]).trim());
+    let index = std::fs::read(git_dir.join("index")).unwrap();
+    let entries = u32::from_be_bytes(index[8..12].try_into().unwrap());
+    let link = index
+        .windows(4)
+        .position(|w| w == b"link")
+        .map(|at| index[at + 8..at + 28].iter().map(|b| format!("{b:02x}")).collect::<String>());
+    if let Some(hash) = &link {
+        assert!(git_dir.join(format!("sharedindex.{hash}")).exists(), "the shared index linked to is there");
+    }
+    (link, entries)
+}
+
+/// Splits git's index with every entry in the shared index: entries written in the same
+/// second as the index would be kept in the index file itself (racily clean).
+fn split_index(d: &TestDesk) {
+    d.git(&["config", "core.splitIndex", "true"]);
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    d.git(&["update-index", "--really-refresh"]);
+    d.git(&["update-index", "--split-index"]);
+    assert_eq!(split_form(d).1, 0, "git put every entry in the shared index");
+}
+
+/// The shared index files beside git's index.
+fn shared_indexes(d: &TestDesk) -> Vec<String> {
+    let git_dir = std::path::PathBuf::from(d.git(&["rev-parse", "--absolute-git-dir"]).trim());
+    let mut names: Vec<String> = std::fs::read_dir(git_dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("sharedindex."))
+        .collect();
+    names.sort();
+    names
+}
+
+/// With git's split index (`core.splitIndex`), tkt writes only the small index file: the
+/// entries it replaced, deleted and added, on the same shared index; git reads every
+/// entry exact, in each index version.
 #[test]
-fn a_split_index_is_refused_before_anything_is_committed() {
+fn a_split_index_stays_split_and_exact_and_its_shared_index_is_not_rewritten() {
+    for version in ["2", "3", "4"] {
+        let d = TestDesk::new();
+        d.git(&["update-index", "--index-version", version]);
+        d.git(&["config", "core.untrackedCache", "true"]);
+        d.ok(&["customer", "create", "--name", "Rossi"]);
+        let t = d.ok(&["ticket", "create", "--customer", "C-0001", "--title", "perde"]);
+        // Never a new shared index on so small a desk: every change stays in the file.
+        d.git(&["config", "splitIndex.maxPercentChange", "100"]);
+        split_index(&d);
+        let (shared, _) = split_form(&d);
+        d.ok(&["ticket", "transition", t.trim(), "in-progress"]);
+        d.ok(&["state", "create", "on-hold", "--name", "On hold"]);
+        d.ok(&["state", "delete", "on-hold"]);
+        d.ok(&["state", "delete", "cancelled"]);
+        d.ok(&["state", "create", "parked", "--name", "Parked"]);
+        d.ok(&["ticket", "note", t.trim(), "chiamato"]);
+        let t2 = d.ok(&["ticket", "create", "--customer", "C-0001", "--title", "gocciola"]);
+        let (now, entries) = split_form(&d);
+        assert_eq!(now, shared, "index v{version}: the same shared index, not written again");
+        let all = d.git(&["ls-files"]).lines().count() as u32;
+        assert!(entries < all, "index v{version}: {entries} of {all} entries in the file itself");
+        // No refresh first: a wrong size, time or inode in an entry would show here.
+        assert_eq!(d.git(&["diff-files", "--name-only"]), "", "index v{version}: stat data of the entries");
+        assert_eq!(d.git(&["diff-index", "--cached", "--name-only", "HEAD"]), "", "index v{version}");
+        assert_eq!(d.git(&["write-tree"]), d.git(&["rev-parse", "HEAD^{tree}"]), "index v{version}");
+        assert_eq!(d.status(), "", "index v{version}");
+        let listed = d.git(&["ls-files", "-s"]);
+        assert!(listed.contains(&format!("tickets/2026/{}.yaml", t2.trim())), "index v{version}: {listed}");
+        assert!(!listed.contains("on-hold") && !listed.contains("cancelled"), "index v{version}: {listed}");
+        d.git(&["fsck", "--strict"]);
+        // Written whole by git, the index holds the same entries.
+        d.git(&["config", "core.splitIndex", "false"]);
+        d.git(&["update-index", "--no-split-index"]);
+        assert_eq!(d.git(&["ls-files", "-s"]), listed, "index v{version}");
+        assert_eq!(d.status(), "", "index v{version}");
+    }
+}
+
+/// Past `splitIndex.maxPercentChange` of the entries outside the shared index, tkt writes
+/// a new shared index as git does, and removes the old ones past their expiry; with
+/// `core.splitIndex` false, it writes a split index whole, and with true, splits a whole one.
+#[test]
+fn a_split_index_gets_a_new_shared_index_when_git_would_and_follows_core_split_index() {
     let d = TestDesk::new();
     d.ok(&["customer", "create", "--name", "Rossi"]);
-    d.git(&["update-index", "--split-index"]);
-    let (head, status) = (d.head(), d.status());
-    d.tkt(&["ticket", "create", "--customer", "C-0001", "--title", "x"])
-        .assert()
-        .code(4)
-        .stderr(predicate::str::contains("git update-index --no-split-index"));
-    assert_eq!((d.head(), d.status()), (head, status), "nothing committed, nothing left");
-    assert!(!d.path("tickets/2026/T-2026-0001.yaml").exists());
-    d.git(&["update-index", "--no-split-index"]);
-    d.ok(&["ticket", "create", "--customer", "C-0001", "--title", "x"]);
+    d.git(&["config", "core.splitIndex", "true"]);
+    d.ok(&["customer", "create", "--name", "Bianchi"]);
+    let (first, _) = split_form(&d);
+    assert!(first.is_some(), "tkt split a whole index, as core.splitIndex asks");
+    assert_eq!(shared_indexes(&d).len(), 1);
+    // Unused shared indexes go at once.
+    d.git(&["config", "splitIndex.sharedIndexExpire", "now"]);
+    d.git(&["config", "splitIndex.maxPercentChange", "10"]);
+    let mut shared = vec![first.clone()];
+    for i in 0..6 {
+        d.ok(&["ticket", "create", "--customer", "C-0001", "--title", &format!("n. {i}")]);
+        let (now, _) = split_form(&d);
+        assert!(now.is_some(), "still split");
+        if shared.last() != Some(&now) {
+            shared.push(now);
+        }
+        assert_eq!(d.status(), "");
+    }
+    assert!(shared.len() > 2, "a new shared index once the split part grew past 10 %: {shared:?}");
+    assert_eq!(shared_indexes(&d), [format!("sharedindex.{}", shared.last().unwrap().as_ref().unwrap())]);
+    d.git(&["fsck", "--strict"]);
+    d.git(&["config", "core.splitIndex", "false"]);
+    d.ok(&["ticket", "create", "--customer", "C-0001", "--title", "intero"]);
+    assert_eq!(split_form(&d).0, None, "written whole, as core.splitIndex false asks");
     assert_eq!(d.status(), "");
+    assert_eq!(d.git(&["ls-files", "tickets"]).lines().count(), 7);
+}
+
+/// libgit2 cannot read a split index: where tkt lets it write the index (taking back what
+/// a killed command wrote), the index is written whole first, and split again by the
+/// next write.
+#[test]
+fn a_command_killed_on_a_split_index_is_taken_back_through_the_index_written_whole() {
+    let d = TestDesk::example();
+    split_index(&d);
+    let note = ["ticket", "note", "T-2026-0001", "Richiamare il cliente"];
+    crate::crash::killed_before_its_commit_with(&d, &note, &[]);
+    let out = d.tkt(&["ticket", "note", "T-2026-0002", "altro"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("T-2026-0001 (put back)"));
+    assert!(!d.read("tickets/2026/T-2026-0001.yaml").contains("Richiamare il cliente"));
+    assert_eq!(d.status(), "");
+    assert_eq!(d.git(&["diff-files", "--name-only"]), "");
+    assert!(split_form(&d).0.is_some(), "split again");
+    d.git(&["fsck", "--strict"]);
 }
 
 #[test]

@@ -7,8 +7,9 @@
 //! the changed ones, marks the cached trees and the untracked cache's folders above them as
 //! invalid (as `git add` does), and drops the optional caches whose offsets it would break.
 //! It handles the index versions 2 to 4, with or without a checksum (`index.skipHash`), as
-//! git's `feature.manyFiles` sets them; anything else (split or sparse indexes, conflicted
-//! paths, a file replacing a folder) is answered with `None` and left to libgit2.
+//! git's `feature.manyFiles` sets them, whole or split (`core.splitIndex`, [`split`]: then
+//! only the small index file is written); anything else (a sparse index, conflicted paths,
+//! a file replacing a folder) is answered with `None` and left to libgit2.
 
 use std::collections::HashSet;
 use std::fs::{self, File, OpenOptions};
@@ -21,6 +22,9 @@ use sha1::{Digest, Sha1};
 
 use super::{index_busy, Staged};
 use crate::{Error, Result};
+
+mod split;
+pub use split::SplitConfig;
 
 const HEADER: usize = 12;
 const HASH: usize = 20;
@@ -53,14 +57,14 @@ impl IndexLock {
     /// The new index for `staged`, made before the commit so that nothing is committed
     /// when the index cannot follow; `None` when the index is in a form left to libgit2.
     /// `workdir` is where the entries' files are, to tell a racily clean entry from one
-    /// whose file changed unseen.
-    pub fn prepare(&self, staged: &[Staged], workdir: &Path) -> Result<Option<Vec<u8>>> {
+    /// whose file changed unseen; `split` is what git's configuration asks of a split index.
+    pub fn prepare(&self, staged: &[Staged], workdir: &Path, split: &SplitConfig) -> Result<Option<NewIndex>> {
         let old = match fs::read(&self.index) {
             Ok(data) => data,
             Err(e) if e.kind() == ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(Error::io(&self.index, e)),
         };
-        let stamp = fs::metadata(&self.index).map_err(|e| Error::io(&self.index, e))?;
+        let stamp = fs::metadata(&self.index).map_err(|e| Error::io(&self.index, e))?.mtime() as u32;
         // Git's test (ce_smudge_racily_clean_entry): the stat data match, the content not.
         let changed_unseen = |name: &[u8], oid: &[u8], size: u32| {
             let path = workdir.join(std::ffi::OsStr::from_bytes(name));
@@ -72,38 +76,121 @@ impl IndexLock {
                 _ => false,
             }
         };
-        let Some(mut new) = merged(&old, staged, stamp.mtime() as u32, &changed_unseen) else {
-            return Ok(None);
+        let was_split;
+        let whole = match merged(&old, staged, stamp, &changed_unseen) {
+            Some(whole) => {
+                was_split = false;
+                whole
+            }
+            // A split index's file has a link, which the whole index's merge refuses.
+            None => {
+                let Some(Some(link)) = without_checksum(&old).and_then(split::link_of) else {
+                    return Ok(None);
+                };
+                was_split = true;
+                let shared_path = split::shared_path(&self.index, &link.base);
+                let shared = split::Shared::open(&shared_path)?;
+                if split.want != Some(false) {
+                    let file = split::merged_split(&old, &shared, staged, stamp, &changed_unseen, split.max_percent);
+                    if let Some(file) = file.and_then(|file| checksummed(&old, file)) {
+                        return Ok(Some(NewIndex { file, shared: None, links_to: Some(shared_path) }));
+                    }
+                }
+                // A change for the whole index: the index is spelled out whole and merged.
+                let Some(whole) = split::unsplit(&old, &link, &shared) else { return Ok(None) };
+                let Some(new) = merged(&whole, staged, stamp, &changed_unseen) else { return Ok(None) };
+                new
+            }
         };
-        // An index written with `index.skipHash` (git 2.40+, set by `feature.manyFiles`) ends
-        // in zeros instead of its checksum, and git checks none: the new one is written alike.
-        if old[old.len() - HASH..].iter().all(|&b| b == 0) {
-            new.extend_from_slice(&[0; HASH]);
-            return Ok(Some(new));
+        let split_again = split.want == Some(true) || (was_split && split.want.is_none());
+        if !split_again {
+            return Ok(checksummed(&old, whole).map(|file| NewIndex { file, shared: None, links_to: None }));
         }
-        // Checking the old checksum and hashing the new file take one core each.
-        let (old_ok, new_hash) = std::thread::scope(|s| {
-            let check = s.spawn(|| Sha1::digest(&old[..old.len() - HASH]).as_slice() == &old[old.len() - HASH..]);
-            let hash = Sha1::digest(&new);
-            (check.join().unwrap_or(false), hash)
-        });
-        if !old_ok {
-            return Ok(None);
-        }
-        new.extend_from_slice(new_hash.as_slice());
-        Ok(Some(new))
+        let Some((shared, hash, file)) = split::split_whole(&whole) else { return Ok(None) };
+        let shared_path = split::shared_path(&self.index, &hash);
+        Ok(checksummed(&old, file).map(|file| NewIndex {
+            file,
+            shared: Some((shared_path, shared, split.expire)),
+            links_to: None,
+        }))
     }
 
-    /// Writes a prepared index in place of the old one and releases the lock.
-    pub fn write(mut self, index: &[u8]) -> Result<()> {
+    /// Writes a prepared index in place of the old one and releases the lock; a new shared
+    /// index is written first, and the ones no longer used past their expiry removed.
+    pub fn write(mut self, new: &NewIndex) -> Result<()> {
+        if let Some((path, bytes, _)) = &new.shared {
+            // Named by its hash: one already there holds the same bytes.
+            if !path.exists() {
+                crate::files::write_atomic_with(path, |out| out.write_all(bytes))?;
+            }
+        }
         let file = self.file.as_mut().expect("a lock is used once");
-        file.write_all(index)
+        file.write_all(&new.file)
             .and_then(|()| fs::rename(&self.lock, &self.index))
             .map_err(|e| Error::io(&self.index, e))?;
         // Renamed: nothing left for the drop to remove.
         self.file = None;
+        if let Some((path, _, expire)) = &new.shared {
+            split::remove_expired(&self.index, path, *expire);
+        }
+        if let Some(path) = &new.links_to {
+            split::freshen(path);
+        }
         Ok(())
     }
+
+    /// Writes a split index whole (as `git update-index --no-split-index` does), for
+    /// libgit2, which cannot read the split form; any other index is left as it is. The
+    /// entries stay the same: git splits the index again on its next write when
+    /// `core.splitIndex` asks, and so does tkt.
+    pub fn unsplit(self) -> Result<()> {
+        let old = match fs::read(&self.index) {
+            Ok(data) => data,
+            Err(e) if e.kind() == ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(Error::io(&self.index, e)),
+        };
+        let Some(Some(link)) = without_checksum(&old).and_then(split::link_of) else {
+            return Ok(());
+        };
+        let shared = split::Shared::open(&split::shared_path(&self.index, &link.base))?;
+        let Some(mut whole) = split::unsplit(&old, &link, &shared) else { return Ok(()) };
+        whole.truncate(whole.len() - HASH);
+        let hash = Sha1::digest(&whole);
+        whole.extend_from_slice(hash.as_slice());
+        self.write(&NewIndex { file: whole, shared: None, links_to: None })
+    }
+}
+
+/// A new index, ready to be written in place of the old one.
+pub struct NewIndex {
+    /// The index file, with its checksum.
+    file: Vec<u8>,
+    /// A shared index to write before it (a split index's), with how long the ones it
+    /// replaces are kept.
+    shared: Option<(PathBuf, Vec<u8>, Option<std::time::Duration>)>,
+    /// The shared index the file links to, marked as used.
+    links_to: Option<PathBuf>,
+}
+
+/// The new index file with its checksum: zeros when the old one has zeros (`index.skipHash`,
+/// git 2.40+, set by `feature.manyFiles`: git checks none); `None` when the old file's
+/// checksum is wrong.
+fn checksummed(old: &[u8], mut new: Vec<u8>) -> Option<Vec<u8>> {
+    let (body, checksum) = old.split_at(old.len().checked_sub(HASH)?);
+    if checksum.iter().all(|&b| b == 0) {
+        new.extend_from_slice(&[0; HASH]);
+        return Some(new);
+    }
+    // Checking the old checksum and hashing the new file take one core each.
+    let (old_ok, new_hash) = std::thread::scope(|s| {
+        let check = s.spawn(|| Sha1::digest(body).as_slice() == checksum);
+        let hash = Sha1::digest(&new);
+        (check.join().unwrap_or(false), hash)
+    });
+    old_ok.then(|| {
+        new.extend_from_slice(new_hash.as_slice());
+        new
+    })
 }
 
 impl Drop for IndexLock {
@@ -121,20 +208,23 @@ impl Drop for IndexLock {
 /// repository is open).
 pub fn entries_under(index: &Path, under: &[u8]) -> Option<Vec<(Vec<u8>, git2::Oid, u32)>> {
     let data = fs::read(index).ok()?;
-    if data.len() < HEADER + HASH || &data[..4] != b"DIRC" {
-        return None;
-    }
-    let version = be32(&data, 4)?;
-    if !(2..=4).contains(&version) {
-        return None;
-    }
-    let body = &data[..data.len() - HASH];
-    let checksum = &data[data.len() - HASH..];
+    let body = without_checksum(&data)?;
+    let checksum = &data[body.len()..];
     if checksum.iter().any(|&b| b != 0) && Sha1::digest(body).as_slice() != checksum {
         return None;
     }
-    let (entries, spelled, mut off) = read_entries(body, be32(&data, 8)? as usize, version)?;
-    // A required extension (split or sparse index) changes what the entries mean.
+    let whole;
+    let data = match split::link_of(body)? {
+        Some(link) => {
+            whole = split::unsplit(&data, &link, &split::Shared::open(&split::shared_path(index, &link.base)).ok()?)?;
+            &whole
+        }
+        None => &data,
+    };
+    let body = without_checksum(data)?;
+    let (version, count) = header(body)?;
+    let (entries, spelled, mut off) = read_entries(body, count, version)?;
+    // A required extension (sparse index) changes what the entries mean.
     while off < body.len() {
         let signature = body.get(off..off + 4)?;
         if !signature[0].is_ascii_uppercase() {
@@ -173,16 +263,9 @@ type ChangedUnseen<'a> = dyn Fn(&[u8], &[u8], u32) -> bool + 'a;
 /// later index would otherwise vouch for. Seconds, not nanoseconds: git compares
 /// sub-second times only when built to.
 fn merged(old: &[u8], staged: &[Staged], stamp: u32, changed_unseen: &ChangedUnseen) -> Option<Vec<u8>> {
-    if old.len() < HEADER + HASH || &old[..4] != b"DIRC" {
-        return None;
-    }
-    let version = be32(old, 4)?;
-    if !(2..=4).contains(&version) {
-        return None;
-    }
-    let count = be32(old, 8)? as usize;
-    let body = &old[..old.len() - HASH];
-    let (entries, spelled, mut off) = read_entries(body, count, version)?;
+    let body = without_checksum(old)?;
+    let (version, count) = header(body)?;
+    let (entries, spelled, off) = read_entries(body, count, version)?;
 
     let mut changes: Vec<&Staged> = staged.iter().collect();
     changes.sort_by(|a, b| a.path.as_bytes().cmp(b.path.as_bytes()));
@@ -254,43 +337,56 @@ fn merged(old: &[u8], staged: &[Staged], stamp: u32, changed_unseen: &ChangedUns
     put.flush(&mut out, body);
     out[8..HEADER].copy_from_slice(&u32::try_from(written).ok()?.to_be_bytes());
 
-    let dirs = folders_above(&changes);
+    carry_extensions(&mut out, &extensions(body, off)?, &folders_above(&changes))?;
+    Some(out)
+}
+
+/// The extensions from `off` to the end of `body`: each one's signature and its data.
+fn extensions(body: &[u8], mut off: usize) -> Option<Vec<(&[u8], &[u8])>> {
+    let mut found = Vec::new();
     while off < body.len() {
         let signature = body.get(off..off + 4)?;
         let size = be32(body, off + 4)? as usize;
-        let data = body.get(off + 8..(off + 8).checked_add(size)?)?;
-        match signature {
+        found.push((signature, body.get(off + 8..(off + 8).checked_add(size)?)?));
+        off += 8 + size;
+    }
+    Some(found)
+}
+
+/// Writes the old index's extensions after the new entries, the cached trees and the
+/// untracked cache marked invalid for the folders `dirs` (those holding a changed path);
+/// `None` for an extension this module does not know to be optional (a split or sparse
+/// index's: the split index's code writes its link itself).
+fn carry_extensions(out: &mut Vec<u8>, exts: &[(&[u8], &[u8])], dirs: &HashSet<Vec<u8>>) -> Option<()> {
+    for &(signature, data) in exts {
+        let kept = match signature {
             b"TREE" => {
                 let mut tree = Vec::with_capacity(data.len());
                 let mut pos = 0;
-                invalidate_trees(data, &mut pos, b"", &dirs, &mut tree)?;
+                invalidate_trees(data, &mut pos, b"", dirs, &mut tree)?;
                 if pos != data.len() {
                     return None;
                 }
-                out.extend_from_slice(b"TREE");
-                out.extend_from_slice(&u32::try_from(tree.len()).ok()?.to_be_bytes());
-                out.extend_from_slice(&tree);
+                Some(tree)
             }
             // Resolve-undo data does not depend on where entries are.
-            b"REUC" => out.extend_from_slice(&body[off..off + 8 + size]),
+            b"REUC" => Some(data.to_vec()),
             // The untracked cache keeps its lists, but for the folders that hold a changed
             // path; one that does not parse is dropped like the other caches.
-            b"UNTR" => {
-                if let Some(untracked) = invalidate_untracked(data, &dirs) {
-                    out.extend_from_slice(b"UNTR");
-                    out.extend_from_slice(&u32::try_from(untracked.len()).ok()?.to_be_bytes());
-                    out.extend_from_slice(&untracked);
-                }
-            }
+            b"UNTR" => invalidate_untracked(data, dirs),
             // Other optional extensions are caches (fsmonitor, entry offsets) that git
             // rebuilds when they are missing.
-            [b'A'..=b'Z', ..] => {}
-            // A required extension (split or sparse index) is beyond this module.
+            [b'A'..=b'Z', ..] => None,
+            // A required extension (split or sparse index) is beyond this function.
             _ => return None,
+        };
+        if let Some(data) = kept {
+            out.extend_from_slice(signature);
+            out.extend_from_slice(&u32::try_from(data.len()).ok()?.to_be_bytes());
+            out.extend_from_slice(&data);
         }
-        off += 8 + size;
     }
-    Some(out)
+    Some(())
 }
 
 /// One entry of the old index: its stat data, object id and flags (the fixed part before
@@ -314,14 +410,37 @@ impl Entry<'_> {
 }
 
 /// The old index's entries, the paths spelled out for version 4, and where the extensions
-/// start. Versions 2 and 3 write each path in full, padded with NULs to a multiple of 8
-/// bytes; version 4 writes how many bytes to drop from the end of the previous path and
-/// what follows them.
+/// start.
 fn read_entries(body: &[u8], count: usize, version: u32) -> Option<(Vec<Entry<'_>>, Vec<u8>, usize)> {
     let mut entries = Vec::with_capacity(count);
     let mut spelled: Vec<u8> = Vec::new();
+    let end = walk(body, count, version, |raw, fixed_len, name| {
+        let fixed = &body[raw.start..raw.start + fixed_len];
+        if version == 4 {
+            let start = spelled.len();
+            spelled.extend_from_slice(name);
+            entries.push(Entry { fixed, name: start..spelled.len(), spelled: true, raw });
+        } else {
+            let at = raw.start + fixed_len;
+            entries.push(Entry { fixed, name: at..at + name.len(), spelled: false, raw });
+        }
+        Some(())
+    })?;
+    Some((entries, spelled, end))
+}
+
+/// Calls `each(bytes, length of the fixed part, path)` for each of the `count` entries from
+/// the header on, in order, and returns where the extensions start. Versions 2 and 3 write
+/// each path in full, padded with NULs to a multiple of 8 bytes; version 4 writes how many
+/// bytes to drop from the end of the previous path and what follows them.
+fn walk(
+    body: &[u8],
+    count: usize,
+    version: u32,
+    mut each: impl FnMut(std::ops::Range<usize>, usize, &[u8]) -> Option<()>,
+) -> Option<usize> {
     let mut off = HEADER;
-    let mut prev = 0..0;
+    let mut prev: Vec<u8> = Vec::new();
     for _ in 0..count {
         let flags = u16::from_be_bytes(body.get(off + 60..off + 62)?.try_into().ok()?);
         let extended = flags & 0x4000 != 0;
@@ -329,33 +448,30 @@ fn read_entries(body: &[u8], count: usize, version: u32) -> Option<(Vec<Entry<'_
             return None;
         }
         let fixed_len = FIXED + if extended { 2 } else { 0 };
-        let fixed = body.get(off..off + fixed_len)?;
+        body.get(off..off + fixed_len)?;
         let mut pos = off + fixed_len;
         if version == 4 {
             let strip = varint(body, &mut pos)?;
             let suffix = cstr(body, &mut pos)?;
-            let keep = prev.len().checked_sub(strip)?;
-            let start = spelled.len();
-            spelled.extend_from_within(prev.start..prev.start + keep);
-            spelled.extend_from_slice(suffix);
-            prev = start..spelled.len();
-            entries.push(Entry { fixed, name: prev.clone(), spelled: true, raw: off..pos });
+            prev.truncate(prev.len().checked_sub(strip)?);
+            prev.extend_from_slice(suffix);
+            each(off..pos, fixed_len, &prev)?;
             off = pos;
         } else {
             let name_len = match usize::from(flags & 0xfff) {
                 0xfff => body.get(pos..)?.iter().position(|&b| b == 0)?,
                 n => n,
             };
-            body.get(pos..pos + name_len)?;
+            let name = body.get(pos..pos + name_len)?;
             let end = off + ((fixed_len + name_len + 8) & !7);
             if end > body.len() {
                 return None;
             }
-            entries.push(Entry { fixed, name: pos..pos + name_len, spelled: false, raw: off..end });
+            each(off..end, fixed_len, name)?;
             off = end;
         }
     }
-    Some((entries, spelled, off))
+    Some(off)
 }
 
 /// Writes entries in the index's version, each path relative to the one before in version 4.
@@ -387,20 +503,7 @@ impl Writer {
             self.prev.clear();
             self.prev.extend_from_slice(old[i].name(body, spelled));
         }
-        let start = out.len();
-        out.extend_from_slice(fixed);
-        if self.version == 4 {
-            let common = self.prev.iter().zip(name).take_while(|(a, b)| a == b).count();
-            put_varint(out, self.prev.len() - common);
-            out.extend_from_slice(&name[common..]);
-            out.push(0);
-            self.prev.clear();
-            self.prev.extend_from_slice(name);
-        } else {
-            out.extend_from_slice(name);
-            out.resize(start + ((fixed.len() + name.len() + 8) & !7), 0);
-        }
-        start
+        put_entry(out, self.version, &mut self.prev, fixed, name)
     }
 
     /// Adds old entry `i`, whose bytes are `raw`, to the run to copy; `smudge` sets its size to 0.
@@ -427,6 +530,25 @@ impl Writer {
             out[at + 36..at + 40].copy_from_slice(&[0; 4]);
         }
     }
+}
+
+/// Writes one entry and returns where it starts; `prev` is the path of the entry before,
+/// which version 4 writes this one's path relative to.
+fn put_entry(out: &mut Vec<u8>, version: u32, prev: &mut Vec<u8>, fixed: &[u8], name: &[u8]) -> usize {
+    let start = out.len();
+    out.extend_from_slice(fixed);
+    if version == 4 {
+        let common = prev.iter().zip(name).take_while(|(a, b)| a == b).count();
+        put_varint(out, prev.len() - common);
+        out.extend_from_slice(&name[common..]);
+        out.push(0);
+        prev.clear();
+        prev.extend_from_slice(name);
+    } else {
+        out.extend_from_slice(name);
+        out.resize(start + ((fixed.len() + name.len() + 8) & !7), 0);
+    }
+    start
 }
 
 /// Whether an entry and a new path would make one name both a file and a folder.
@@ -666,19 +788,34 @@ fn ewah_read(data: &[u8], at: usize) -> Option<(Vec<bool>, usize)> {
     Some((out, end))
 }
 
-/// Writes `bits` as an EWAH bitmap of literal words (valid, if not the smallest, EWAH).
+/// Writes `bits` as an EWAH bitmap: each marker word counts a run of words all clear or
+/// all set, then the literal words after it (a split index's bitmaps over 400,000 entries,
+/// a few of them set, take a few words).
 fn ewah_write(bits: &[bool], out: &mut Vec<u8>) {
     let literals: Vec<u64> =
         bits.chunks(64).map(|c| c.iter().enumerate().fold(0, |w, (b, &on)| w | u64::from(on) << b)).collect();
-    let mut words = Vec::with_capacity(literals.len() + 1);
-    let mut marker = 0;
-    for chunk in literals.chunks(0x7fff_ffff) {
+    let clean = |w: u64| w == 0 || w == u64::MAX;
+    let mut words = Vec::with_capacity(4);
+    let mut marker;
+    let mut i = 0;
+    loop {
         marker = words.len();
-        words.push((chunk.len() as u64) << 33);
-        words.extend_from_slice(chunk);
-    }
-    if words.is_empty() {
         words.push(0);
+        let set = literals.get(i) == Some(&u64::MAX);
+        let mut run = 0u64;
+        while i < literals.len() && clean(literals[i]) && (literals[i] == u64::MAX) == set && run < 0xffff_ffff {
+            run += 1;
+            i += 1;
+        }
+        let first = i;
+        while i < literals.len() && !clean(literals[i]) && i - first < 0x7fff_ffff {
+            i += 1;
+        }
+        words[marker] = u64::from(set) | run << 1 | ((i - first) as u64) << 33;
+        words.extend_from_slice(&literals[first..i]);
+        if i >= literals.len() {
+            break;
+        }
     }
     out.extend_from_slice(&(bits.len() as u32).to_be_bytes());
     out.extend_from_slice(&(words.len() as u32).to_be_bytes());
@@ -686,6 +823,21 @@ fn ewah_write(bits: &[bool], out: &mut Vec<u8>) {
         out.extend_from_slice(&w.to_be_bytes());
     }
     out.extend_from_slice(&(marker as u32).to_be_bytes());
+}
+
+/// An index file without its checksum (or the zeros in its place).
+fn without_checksum(file: &[u8]) -> Option<&[u8]> {
+    file.get(..file.len().checked_sub(HASH)?).filter(|body| body.len() >= HEADER)
+}
+
+/// The version and entry count of an index, from its header; `None` unless it is one of
+/// versions 2 to 4.
+fn header(body: &[u8]) -> Option<(u32, usize)> {
+    if body.get(..4)? != b"DIRC" {
+        return None;
+    }
+    let version = be32(body, 4)?;
+    (2..=4).contains(&version).then_some((version, be32(body, 8)? as usize))
 }
 
 fn be32(data: &[u8], at: usize) -> Option<u32> {
@@ -766,6 +918,18 @@ mod tests {
         assert_eq!(ewah_read(&out, 0).unwrap().0, bits);
         let run = [0, 0, 0, 65, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0];
         assert_eq!(ewah_read(&run, 0).unwrap().0, vec![true; 65]);
+        // Long runs of clear and of set words take a marker each.
+        for bits in [
+            (0..400_000).map(|i| i == 3 || i == 250_001).collect::<Vec<bool>>(),
+            (0..1000).map(|i| (128..320).contains(&i) || i == 999).collect(),
+            vec![false; 64 * 3],
+            vec![],
+        ] {
+            let mut out = Vec::new();
+            ewah_write(&bits, &mut out);
+            assert!(out.len() <= 12 + 8 * 5, "{} bits in {} bytes", bits.len(), out.len());
+            assert_eq!(ewah_read(&out, 0), Some((bits.clone(), out.len())));
+        }
         // A count of literals beyond the words is refused, not read past.
         let bad = [0, 0, 0, 4, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0];
         assert!(ewah_read(&bad, 0).is_none());
