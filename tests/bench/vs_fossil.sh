@@ -30,6 +30,14 @@ if [ ! -d "$desk" ]; then
   python3 "$root/tests/bench/gen_desk.py" "$desk" "$N"
   git -C "$desk" add -A && git -C "$desk" commit -qm "$N tickets"
 fi
+# The same desk with git's split index (core.splitIndex), which tkt writes: only creates
+# and transitions differ, the rest reads the same files.
+split=$work/desk-$N-split
+if [ ! -d "$split" ]; then
+  git clone -q "$desk" "$split"
+  git -C "$split" config core.splitIndex true
+  sleep 1.1 && git -C "$split" update-index --really-refresh && git -C "$split" update-index --split-index
+fi
 repo=$work/fossil-$N.fossil
 if [ ! -f "$repo" ]; then
   rm -rf "$work/artifacts"
@@ -74,10 +82,12 @@ fi
 last=$(ls "$desk/tickets/2026" | sort -V | tail -1); last=${last%.yaml}
 fuuid=$(fossil sql -R "$repo" "SELECT tkt_uuid FROM ticket ORDER BY tkt_id DESC LIMIT 1" | tr -d "'")
 tkt_() { (cd "$desk" && "$tkt" -q "$@"); }
+split_() { (cd "$split" && "$tkt" -q "$@"); }
 fossil_() { fossil "$@" -R "$repo"; }
 
 declare -A OPS
 OPS[tkt,create]="tkt_ ticket create --customer C-0001 --title bench"
+OPS[split,create]="split_ ticket create --customer C-0001 --title bench"
 OPS[fossil,create]="fossil_ ticket add title bench status Open type Code_Defect"
 OPS[task,create]="task add bench project:new"
 OPS[tkt,list]="tkt_ ticket list --format csv"
@@ -93,27 +103,35 @@ tr=$(tkt_ ticket create --customer C-0001 --title "bench transitions")
 OPS[tkt,transition]="tkt_ ticket transition $tr in-progress"
 OPS[fossil,transition]="fossil_ ticket change $fuuid status Fixed"
 OPS[task,transition]="task 1 modify project:inprogress"
+str=$(split_ ticket create --customer C-0001 --title "bench transitions")
+OPS[split,transition]="split_ ticket transition $str in-progress"
 # tkt refuses a transition to the state the ticket is in: move it back between runs.
-UNDO_tkt_transition="tkt_ ticket transition $tr waiting-customer"
+declare -A UNDO=([tkt]="tkt_ ticket transition $tr waiting-customer" [split]="split_ ticket transition $str waiting-customer")
 
-tools=(tkt fossil); [ "$have_task" = 1 ] && tools+=(task)
+tools=(tkt split fossil); [ "$have_task" = 1 ] && tools+=(task)
 ms() { local s e; s=$(date +%s%N); eval "$1" >/dev/null 2>&1 || { echo "failed: $1" >&2; exit 1; }; e=$(date +%s%N); echo $(( (e - s) / 1000 )); }
 median() { sort -n | awk '{a[NR]=$1} END {printf "%.1f", a[int((NR+1)/2)]/1000}'; }
 
 echo "== $N tickets; tkt desk: $(git -C "$desk" ls-files | wc -l) files; $(nproc) cores; medians of $RUNS interleaved runs"
-printf '%-12s' operation; for t in "${tools[@]}"; do printf '%12s' "$t"; done; printf '%14s\n' "tkt / fossil"
+echo "   (split: tkt on the same desk with git's split index; only writes differ)"
+printf '%-12s' operation; for t in "${tools[@]}"; do printf '%12s' "$t"; done; printf '%14s%16s\n' "tkt / fossil" "split / fossil"
 for op in create list filtered show transition; do
   declare -A T=()
-  for t in "${tools[@]}"; do eval "${OPS[$t,$op]}" >/dev/null 2>&1 || true; done   # warm-up
+  for t in "${tools[@]}"; do [ -n "${OPS[$t,$op]:-}" ] && { eval "${OPS[$t,$op]}" >/dev/null 2>&1 || true; }; done   # warm-up
   for _ in $(seq 1 "$RUNS"); do
     for t in "${tools[@]}"; do
-      [ "$t,$op" = "tkt,transition" ] && eval "$UNDO_tkt_transition" >/dev/null 2>&1
+      [ -n "${OPS[$t,$op]:-}" ] || continue
+      [ "$op" = transition ] && [ -n "${UNDO[$t]:-}" ] && eval "${UNDO[$t]}" >/dev/null 2>&1
       T[$t]+="$(ms "${OPS[$t,$op]}") "
     done
   done
   printf '%-12s' "$op"
   declare -A M=()
-  for t in "${tools[@]}"; do M[$t]=$(printf '%s\n' ${T[$t]} | median); printf '%9s ms' "${M[$t]}"; done
-  printf '%13s×\n' "$(awk -v a="${M[tkt]}" -v b="${M[fossil]}" 'BEGIN {printf "%.1f ", a / b}')"
+  for t in "${tools[@]}"; do
+    if [ -n "${T[$t]:-}" ]; then M[$t]=$(printf '%s\n' ${T[$t]} | median); printf '%9s ms' "${M[$t]}"; else printf '%12s' -; fi
+  done
+  printf '%13s×' "$(awk -v a="${M[tkt]}" -v b="${M[fossil]}" 'BEGIN {printf "%.1f ", a / b}')"
+  [ -n "${M[split]:-}" ] && printf '%15s×' "$(awk -v a="${M[split]}" -v b="${M[fossil]}" 'BEGIN {printf "%.1f ", a / b}')"
+  echo
   unset T M
 done
