@@ -190,7 +190,7 @@ impl Repo {
             // libgit2 will stage the files, and cannot read a split index: it is written
             // whole first (the same entries).
             None => {
-                index_lock.unsplit()?;
+                index_lock.unsplit(self.workdir())?;
                 None
             }
         };
@@ -310,7 +310,7 @@ impl Repo {
         match call() {
             #[cfg(unix)]
             Err(e) if e.message().contains("'link'") => {
-                index::IndexLock::acquire(self.repo.path().join("index"))?.unsplit()?;
+                index::IndexLock::acquire(self.repo.path().join("index"))?.unsplit(self.workdir())?;
                 Ok(call())
             }
             result => Ok(result),

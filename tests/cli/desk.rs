@@ -458,6 +458,49 @@ fn a_split_index_gets_a_new_shared_index_when_git_would_and_follows_core_split_i
     assert_eq!(d.git(&["ls-files", "tickets"]).lines().count(), 7);
 }
 
+/// A split index written whole for libgit2 (here, to ask about a `tkt.toml` changed by
+/// hand) keeps a file changed in the same second as the index's last write visible to git.
+#[test]
+fn a_split_index_written_whole_for_libgit2_still_shows_a_racily_clean_change() {
+    let d = TestDesk::new();
+    split_index(&d);
+    d.write("tkt.toml", &(d.read("tkt.toml") + "# a hand edit\n"));
+    // Committed and changed again with the same size, all in (most likely) one second.
+    d.write("notes.txt", "aaaa");
+    d.git(&["add", "notes.txt"]);
+    d.git(&["commit", "-qm", "notes"]);
+    d.write("notes.txt", "bbbb");
+    std::thread::sleep(std::time::Duration::from_millis(1200));
+    d.tkt(&["check"]).assert().code(4).stdout(predicate::str::contains("tkt.toml"));
+    assert_eq!(split_form(&d).0, None, "written whole for libgit2");
+    assert_eq!(d.status(), " M notes.txt\n M tkt.toml\n");
+    assert_eq!(d.git(&["diff-files", "--name-only"]), "notes.txt\ntkt.toml\n");
+}
+
+/// A split index whose shared index is damaged is refused before anything is written,
+/// with how to make it again; git refuses it too.
+#[test]
+fn a_split_index_with_a_damaged_shared_index_is_refused_and_nothing_is_written() {
+    let d = TestDesk::new();
+    d.ok(&["customer", "create", "--name", "Rossi"]);
+    split_index(&d);
+    let shared = d.path(&format!(".git/{}", shared_indexes(&d)[0]));
+    let bytes = std::fs::read(&shared).unwrap();
+    std::fs::write(&shared, &bytes[..bytes.len() / 2]).unwrap();
+    let head = d.head();
+    d.tkt(&["ticket", "create", "--customer", "C-0001", "--title", "x"])
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("split index").and(predicate::str::contains("damaged")))
+        .stderr(predicate::str::contains("git reset"));
+    assert_eq!(d.head(), head, "nothing committed");
+    assert!(!d.path("tickets/2026").exists() && !d.path(".tkt/journal").exists(), "nothing left");
+    std::fs::remove_file(d.path(".git/index")).unwrap();
+    d.git(&["reset", "-q"]);
+    d.ok(&["ticket", "create", "--customer", "C-0001", "--title", "x"]);
+    assert_eq!(d.status(), "");
+}
+
 /// libgit2 cannot read a split index: where tkt lets it write the index (taking back what
 /// a killed command wrote), the index is written whole first, and split again by the
 /// next write.

@@ -64,18 +64,8 @@ impl IndexLock {
             Err(e) if e.kind() == ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(Error::io(&self.index, e)),
         };
-        let stamp = fs::metadata(&self.index).map_err(|e| Error::io(&self.index, e))?.mtime() as u32;
-        // Git's test (ce_smudge_racily_clean_entry): the stat data match, the content not.
-        let changed_unseen = |name: &[u8], oid: &[u8], size: u32| {
-            let path = workdir.join(std::ffi::OsStr::from_bytes(name));
-            match fs::symlink_metadata(&path) {
-                Ok(meta) if meta.is_file() && meta.size() as u32 == size => fs::read(&path)
-                    .ok()
-                    .and_then(|bytes| git2::Oid::hash_object(git2::ObjectType::Blob, &bytes).ok())
-                    .is_some_and(|now| now.as_bytes() != oid),
-                _ => false,
-            }
-        };
+        let stamp = self.stamp()?;
+        let changed_unseen = changed_unseen(workdir);
         let was_split;
         let whole = match merged(&old, staged, stamp, &changed_unseen) {
             Some(whole) => {
@@ -97,7 +87,7 @@ impl IndexLock {
                     }
                 }
                 // A change for the whole index: the index is spelled out whole and merged.
-                let Some(whole) = split::unsplit(&old, &link, &shared) else { return Ok(None) };
+                let whole = split::unsplit(&old, &link, &shared).ok_or_else(|| damaged(&shared_path))?;
                 let Some(new) = merged(&whole, staged, stamp, &changed_unseen) else { return Ok(None) };
                 new
             }
@@ -141,9 +131,10 @@ impl IndexLock {
 
     /// Writes a split index whole (as `git update-index --no-split-index` does), for
     /// libgit2, which cannot read the split form; any other index is left as it is. The
-    /// entries stay the same: git splits the index again on its next write when
-    /// `core.splitIndex` asks, and so does tkt.
-    pub fn unsplit(self) -> Result<()> {
+    /// entries stay the same, but for the racily clean ones whose file changed unseen,
+    /// smudged as for any new index (`workdir` holds their files): git splits the index
+    /// again on its next write when `core.splitIndex` asks, and so does tkt.
+    pub fn unsplit(self, workdir: &Path) -> Result<()> {
         let old = match fs::read(&self.index) {
             Ok(data) => data,
             Err(e) if e.kind() == ErrorKind::NotFound => return Ok(()),
@@ -152,13 +143,46 @@ impl IndexLock {
         let Some(Some(link)) = without_checksum(&old).and_then(split::link_of) else {
             return Ok(());
         };
-        let shared = split::Shared::open(&split::shared_path(&self.index, &link.base))?;
-        let Some(mut whole) = split::unsplit(&old, &link, &shared) else { return Ok(()) };
-        whole.truncate(whole.len() - HASH);
-        let hash = Sha1::digest(&whole);
-        whole.extend_from_slice(hash.as_slice());
-        self.write(&NewIndex { file: whole, shared: None, links_to: None })
+        let shared_path = split::shared_path(&self.index, &link.base);
+        let shared = split::Shared::open(&shared_path)?;
+        let whole = split::unsplit(&old, &link, &shared).ok_or_else(|| damaged(&shared_path))?;
+        // No changed entry: only the racily clean ones are smudged, and the caches whose
+        // offsets describe the split file dropped.
+        let Some(mut file) = merged(&whole, &[], self.stamp()?, &changed_unseen(workdir)) else { return Ok(()) };
+        let hash = Sha1::digest(&file);
+        file.extend_from_slice(hash.as_slice());
+        self.write(&NewIndex { file, shared: None, links_to: None })
     }
+
+    /// The second the index file was last written (0 when there is none).
+    fn stamp(&self) -> Result<u32> {
+        match fs::metadata(&self.index) {
+            Ok(meta) => Ok(meta.mtime() as u32),
+            Err(e) if e.kind() == ErrorKind::NotFound => Ok(0),
+            Err(e) => Err(Error::io(&self.index, e)),
+        }
+    }
+}
+
+/// Git's test of a racily clean entry (`ce_smudge_racily_clean_entry`): its file under
+/// `workdir` has the size the entry says, but not the content.
+fn changed_unseen(workdir: &Path) -> impl Fn(&[u8], &[u8], u32) -> bool + '_ {
+    move |name: &[u8], oid: &[u8], size: u32| {
+        let path = workdir.join(std::ffi::OsStr::from_bytes(name));
+        match fs::symlink_metadata(&path) {
+            Ok(meta) if meta.is_file() && meta.size() as u32 == size => fs::read(&path)
+                .ok()
+                .and_then(|bytes| git2::Oid::hash_object(git2::ObjectType::Blob, &bytes).ok())
+                .is_some_and(|now| now.as_bytes() != oid),
+            _ => false,
+        }
+    }
+}
+
+/// The error for a split index whose link or shared index does not read.
+fn damaged(shared: &Path) -> Error {
+    Error::refused(format!("git's split index (linked to {}) is damaged", shared.display()))
+        .with_hint("git cannot read it either: make it again with `rm .git/index && git reset -q`")
 }
 
 /// A new index, ready to be written in place of the old one.
@@ -765,7 +789,7 @@ fn ewah_read(data: &[u8], at: usize) -> Option<(Vec<bool>, usize)> {
     let end = start.checked_add(words.checked_mul(8)?)?.checked_add(4)?;
     data.get(..end)?;
     let word = |i: usize| Some(u64::from_be_bytes(data.get(start + 8 * i..start + 8 * i + 8)?.try_into().ok()?));
-    let mut out = Vec::with_capacity(bits);
+    let mut out = Vec::with_capacity(bits.min(words * 64));
     let mut i = 0;
     while i < words {
         let marker = word(i)?;
@@ -784,7 +808,12 @@ fn ewah_read(data: &[u8], at: usize) -> Option<(Vec<bool>, usize)> {
             out.extend((0..64).map(|b| literal >> b & 1 == 1));
         }
     }
-    out.resize(bits, false);
+    // Git sets the bit count to one past the last bit its words describe: a larger count
+    // is damage (and is not trusted with an allocation).
+    if bits > out.len() {
+        return None;
+    }
+    out.truncate(bits);
     Some((out, end))
 }
 
@@ -930,6 +959,11 @@ mod tests {
             assert!(out.len() <= 12 + 8 * 5, "{} bits in {} bytes", bits.len(), out.len());
             assert_eq!(ewah_read(&out, 0), Some((bits.clone(), out.len())));
         }
+        // A bit count past what the words describe is damage, not an allocation of 4 GB.
+        let mut huge = Vec::new();
+        ewah_write(&[true; 4], &mut huge);
+        huge[..4].copy_from_slice(&0xffff_fff0u32.to_be_bytes());
+        assert!(ewah_read(&huge, 0).is_none());
         // A count of literals beyond the words is refused, not read past.
         let bad = [0, 0, 0, 4, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0];
         assert!(ewah_read(&bad, 0).is_none());

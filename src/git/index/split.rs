@@ -17,7 +17,7 @@ use sha1::{Digest, Sha1};
 
 use super::{
     be32, carry_extensions, ewah_read, ewah_write, extensions, folder_clash, folders_above, header, new_fixed,
-    put_entry, walk, without_checksum, ChangedUnseen, HASH, HEADER,
+    put_entry, walk, without_checksum, ChangedUnseen, FIXED, HASH, HEADER,
 };
 use crate::git::Staged;
 
@@ -196,6 +196,14 @@ fn named(fixed: &[u8], name: &[u8]) -> Vec<u8> {
     f
 }
 
+/// Makes an index of version 2 one of version 3 when it holds entries with extended flags
+/// (copied from a shared index of version 3), as git does.
+fn lift_version(out: &mut [u8], extended: bool) {
+    if extended && be32(out, 4) == Some(2) {
+        out[4..8].copy_from_slice(&3u32.to_be_bytes());
+    }
+}
+
 /// The index's entries whole, as one index without a link (and a zeroed checksum): the
 /// shared index's entries but those deleted, each replaced one by its replacement, and the
 /// entries added, in order; the split file's other extensions after them.
@@ -224,6 +232,7 @@ pub(super) fn unsplit(main: &[u8], link: &Link, shared: &[u8]) -> Option<Vec<u8>
     let mut prev = Vec::new();
     let mut written = 0usize;
     let mut i = 0;
+    let mut extended = false;
     walk(shared_body, shared_count, shared_version, |raw, fixed_len, name| {
         let replaced = link.replace.get(i).copied().unwrap_or(false);
         let fixed = if replaced {
@@ -243,6 +252,7 @@ pub(super) fn unsplit(main: &[u8], link: &Link, shared: &[u8]) -> Option<Vec<u8>
                 return Some(());
             }
         }
+        extended |= fixed.len() > FIXED;
         put_entry(&mut out, version, &mut prev, &fixed, name);
         written += 1;
         Some(())
@@ -252,6 +262,7 @@ pub(super) fn unsplit(main: &[u8], link: &Link, shared: &[u8]) -> Option<Vec<u8>
         written += 1;
     }
     out[8..HEADER].copy_from_slice(&u32::try_from(written).ok()?.to_be_bytes());
+    lift_version(&mut out, extended);
     for (signature, data) in extensions(body, end)? {
         if signature != b"link" {
             out.extend_from_slice(signature);
@@ -415,6 +426,7 @@ pub(super) fn merged_split(
 
     let mut out = main[..HEADER].to_vec();
     out[8..HEADER].copy_from_slice(&u32::try_from(replacements.len() + added.len()).ok()?.to_be_bytes());
+    lift_version(&mut out, replacements.values().any(|fixed| fixed.len() > FIXED));
     let mut prev = Vec::new();
     for fixed in replacements.values() {
         put_entry(&mut out, version, &mut prev, fixed, b"");
@@ -526,5 +538,43 @@ mod tests {
             // Past the share of entries allowed outside the shared index: a change for the whole.
             assert!(merged_split(&main, &shared, &staged, 0, &|_, _, _| false, 10).is_none());
         }
+    }
+
+    /// An entry with extended flags (skip-worktree) in a shared index of version 3 makes
+    /// the index spelled out whole one of version 3, though git wrote its file as version 2.
+    #[test]
+    fn a_whole_index_takes_the_version_its_entries_need() {
+        let dir = tempfile::tempdir().unwrap();
+        let git = |args: &[&str]| {
+            let out = std::process::Command::new("git")
+                .arg("-C")
+                .arg(dir.path())
+                .args(args)
+                .env("GIT_CONFIG_GLOBAL", "/dev/null")
+                .env("GIT_CONFIG_NOSYSTEM", "1")
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "git {args:?}");
+        };
+        git(&["init", "-q"]);
+        for name in ["a", "b"] {
+            let path = dir.path().join(name);
+            std::fs::write(&path, name).unwrap();
+            // Older than the index: git keeps no entry in its file, which it writes as version 2.
+            let old = SystemTime::UNIX_EPOCH + Duration::from_secs(1_500_000_000);
+            std::fs::File::options().write(true).open(&path).unwrap().set_modified(old).unwrap();
+        }
+        git(&["add", "a", "b"]);
+        git(&["update-index", "--skip-worktree", "a"]);
+        git(&["update-index", "--split-index"]);
+        let index = dir.path().join(".git/index");
+        let main = std::fs::read(&index).unwrap();
+        let link = link_of(without_checksum(&main).unwrap()).unwrap().unwrap();
+        let shared = std::fs::read(shared_path(&index, &link.base)).unwrap();
+        assert_eq!((be32(&main, 4), be32(&shared, 4)), (Some(2), Some(3)), "git's own forms");
+        let whole = unsplit(&main, &link, &shared).unwrap();
+        assert_eq!(be32(&whole, 4), Some(3));
+        let body = without_checksum(&whole).unwrap();
+        assert_eq!(read_entries(body, 2, 3).map(|(e, _, _)| e.len()), Some(2));
     }
 }
