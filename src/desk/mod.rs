@@ -589,6 +589,32 @@ impl Desk {
         self.journal().pending()
     }
 
+    /// Runs a git command that updates references (`git fetch`) with a mark in
+    /// `.tkt/fetching`: killed in it, it may leave git's lock on a reference, which the next
+    /// command removes as its own (made within a minute after the mark). Call it holding
+    /// the lock.
+    pub fn fetching<T>(&self, run: impl FnOnce() -> Result<T>) -> Result<T> {
+        let mark = self.root.join(LOCAL_DIR).join(FETCHING);
+        crate::files::write_atomic_with(&mark, |_| Ok(()))?;
+        let result = run();
+        let _ = std::fs::remove_file(&mark);
+        result
+    }
+
+    /// Removes the lock files a command killed in `git fetch` left ([`Desk::fetching`]).
+    fn recover_fetch(&self) -> Result<Option<String>> {
+        let mark = self.root.join(LOCAL_DIR).join(FETCHING);
+        let Ok(since) = std::fs::metadata(&mark).and_then(|m| m.modified()) else { return Ok(None) };
+        let mut removed = Vec::new();
+        if let Some(repo) = &self.repo {
+            for lock in repo.remove_stale_locks(since)? {
+                removed.push(lock.strip_prefix(repo.workdir()).unwrap_or(&lock).display().to_string());
+            }
+        }
+        std::fs::remove_file(&mark).map_err(|e| Error::io(&mark, e))?;
+        Ok((!removed.is_empty()).then(|| format!("removed what an interrupted fetch left: {}", removed.join(", "))))
+    }
+
     /// Settles what a command killed between its writes and its commit left: removes its
     /// temp files and its git lock files, then takes back what it wrote — each noted file
     /// as HEAD has it, a new one removed — since it never reported success and its user
@@ -596,10 +622,11 @@ impl Desk {
     /// put back the same way, and the next sync merges again. Returns what was done, for
     /// the user. Call it holding the lock.
     fn recover(&self, wait: Duration) -> Result<Vec<String>> {
+        let fetched = self.recover_fetch()?;
         let Some(pending) = self.pending()? else {
-            return Ok(vec![]);
+            return Ok(fetched.into_iter().collect());
         };
-        let mut done = Vec::new();
+        let mut done: Vec<String> = fetched.into_iter().collect();
         let mut removed = Vec::new();
         if let Some(repo) = &self.repo {
             for lock in repo.remove_stale_locks(pending.since)? {
@@ -815,6 +842,9 @@ fn load_local(path: &Path) -> Result<LocalSettings> {
         Err(e) => Err(Error::io(path, e)),
     }
 }
+
+/// The mark of a `git fetch` under way, in the local folder.
+const FETCHING: &str = "fetching";
 
 /// Where e-mail attachments are kept, one folder per request or ticket.
 pub const ATTACHMENTS_DIR: &str = "attachments";

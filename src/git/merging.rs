@@ -494,7 +494,7 @@ impl Repo {
     pub fn restore_from_head(&self, desk_paths: &[PathBuf]) -> Result<Vec<(PathBuf, bool)>> {
         let head = self.head()?;
         let mut restored = Vec::new();
-        let mut index = self.libgit2_index()?;
+        let mut paths = Vec::with_capacity(desk_paths.len());
         for desk_path in desk_paths {
             let path = self.prefix.join(desk_path);
             let abs = self.workdir().join(&path);
@@ -516,7 +516,6 @@ impl Repo {
                     if now.as_deref() != Some(s.bytes.as_slice()) {
                         crate::files::write_atomic(&abs, &s.bytes)?;
                     }
-                    index.add_path(&path)?;
                 }
                 None => {
                     if now.is_some() {
@@ -526,11 +525,11 @@ impl Repo {
                             let _ = std::fs::remove_dir(dir);
                         }
                     }
-                    let _ = index.remove_path(&path);
                 }
             }
+            paths.push(path);
         }
-        index.write()?;
+        self.stage(&paths.iter().map(PathBuf::as_path).collect::<Vec<_>>())?;
         Ok(restored)
     }
 
@@ -540,7 +539,6 @@ impl Repo {
         for (path, _) in files {
             crate::files::refuse_links(&self.workdir().join(path), path)?;
         }
-        let mut index = self.libgit2_index()?;
         for (path, state) in files {
             let abs = self.workdir().join(path);
             match state {
@@ -551,18 +549,15 @@ impl Repo {
                         use std::os::unix::fs::PermissionsExt;
                         let _ = std::fs::set_permissions(&abs, std::fs::Permissions::from_mode(0o755));
                     }
-                    index.add_path(path)?;
                 }
                 None => {
                     if abs.exists() {
                         std::fs::remove_file(&abs).map_err(|e| Error::io(&abs, e))?;
                     }
-                    let _ = index.remove_path(path);
                 }
             }
         }
-        index.write()?;
-        Ok(())
+        self.stage(&files.iter().map(|(path, _)| path.as_path()).collect::<Vec<_>>())
     }
 
     /// Files of the work tree that differ from HEAD or are new (not ignored), as

@@ -44,6 +44,9 @@ struct Staged {
     path: String,
     /// The blob and the metadata of the file it was read from; `None` when it was removed.
     file: Option<(Oid, std::fs::Metadata)>,
+    /// Whether the entry's mode follows the file's (executable or not), as `git add` makes
+    /// it; otherwise a path the index has keeps its mode.
+    file_mode: bool,
 }
 
 /// One commit that changed a file, with the file's text before and after.
@@ -165,14 +168,14 @@ impl Repo {
                 Ok(meta) => {
                     let oid = self.blob_of(&abs)?;
                     update.upsert(path.as_str(), oid, FileMode::Blob);
-                    staged.push(Staged { path, file: Some((oid, meta)) });
+                    staged.push(Staged { path, file: Some((oid, meta)), file_mode: false });
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                     // A file that was never committed has nothing to remove from the tree.
                     if base_tree.get_path(&rel).is_ok() {
                         update.remove(path.as_str());
                     }
-                    staged.push(Staged { path, file: None });
+                    staged.push(Staged { path, file: None, file_mode: false });
                 }
                 Err(e) => return Err(Error::io(&abs, e)),
             }
@@ -268,9 +271,10 @@ impl Repo {
         Ok(())
     }
 
-    /// Removes the lock files git (through tkt) leaves when killed while committing: the
-    /// index's, HEAD's and the branch's, if they appeared within a minute after `since`
-    /// (when the interrupted command last wrote; it commits right after). One made later is
+    /// Removes the lock files git (through tkt) leaves when killed while committing or
+    /// fetching: the index's, HEAD's, the branch's, the remote-tracking references' and
+    /// packed-refs', if they appeared within a minute after `since` (when the interrupted
+    /// command last wrote; it commits, or fetches, right after). One made later is
     /// another git command's, at work now: it is left for the caller to wait on. Call it
     /// holding the desk lock, so no tkt is committing.
     pub fn remove_stale_locks(&self, since: std::time::SystemTime) -> Result<Vec<PathBuf>> {
@@ -279,6 +283,19 @@ impl Repo {
         let head = self.repo.find_reference("HEAD").ok();
         if let Some(branch) = head.as_ref().and_then(|r| r.symbolic_target().ok().flatten()) {
             candidates.push(self.repo.commondir().join(format!("{branch}.lock")));
+        }
+        // What `git fetch` locks: the remote-tracking references, and packed-refs.
+        candidates.push(self.repo.commondir().join("packed-refs.lock"));
+        let mut folders = vec![self.repo.commondir().join("refs/remotes")];
+        while let Some(folder) = folders.pop() {
+            for entry in std::fs::read_dir(&folder).into_iter().flatten().flatten() {
+                let path = entry.path();
+                match entry.file_type() {
+                    Ok(t) if t.is_dir() => folders.push(path),
+                    Ok(t) if t.is_file() && path.extension().is_some_and(|e| e == "lock") => candidates.push(path),
+                    _ => {}
+                }
+            }
         }
         // File times can be coarser than the clock; a second of slack.
         let since = since - std::time::Duration::from_secs(1);
@@ -293,6 +310,38 @@ impl Repo {
             }
         }
         Ok(removed)
+    }
+
+    /// Brings git's index in step with files just written to the work tree or removed
+    /// from it (repository paths), as `git add` would, leaving every other entry as it is:
+    /// through tkt's own index code (a split index stays split), or libgit2 for a form it
+    /// leaves to libgit2.
+    pub(crate) fn stage(&self, repo_paths: &[&Path]) -> Result<()> {
+        // Where git is told the file system has no executable bit, an entry keeps its mode.
+        let file_mode = self.repo.config()?.get_bool("core.filemode").unwrap_or(true);
+        let mut staged = Vec::with_capacity(repo_paths.len());
+        for rel in repo_paths {
+            let abs = self.workdir().join(rel);
+            // Metadata before content, as for a commit: a change in between leaves a stale
+            // stamp (git looks again), never a new stamp on old content.
+            let file = match std::fs::symlink_metadata(&abs) {
+                Ok(meta) if meta.is_file() => Some((self.blob_of(&abs)?, meta)),
+                Ok(_) => None,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+                Err(e) => return Err(Error::io(&abs, e)),
+            };
+            staged.push(Staged { path: git_path(rel)?, file, file_mode });
+        }
+        #[cfg(unix)]
+        {
+            let lock = index::IndexLock::acquire(self.repo.path().join("index"))?;
+            let config = index::SplitConfig::from(&self.repo.config()?);
+            match lock.prepare(&staged, self.workdir(), &config)? {
+                Some(index) => return lock.write(&index),
+                None => lock.unsplit(self.workdir())?,
+            }
+        }
+        self.stage_with_libgit2(&staged)
     }
 
     /// git's index through libgit2, written whole first if it is split (a form libgit2

@@ -77,7 +77,7 @@ pub fn sync(desk: &Desk, author: &Author, opts: &SyncOptions) -> Result<SyncRepo
     let (remote, branch) = remote_of(repo, opts.remote)?;
     let hand_edits = hand_edits(desk, repo)?;
     let mut report = SyncReport { remote: remote.clone(), ..Default::default() };
-    fetch(repo.workdir(), &remote, opts.interactive)?;
+    desk.fetching(|| fetch(repo.workdir(), &remote, opts.interactive))?;
     let mut theirs = repo.remote_tip(&remote, &branch)?;
     if let (Some(t), Some(ours)) = (theirs.as_deref(), repo.head()?) {
         check_incoming(repo, &ours, t, &remote, &branch)?;
@@ -93,7 +93,7 @@ pub fn sync(desk: &Desk, author: &Author, opts: &SyncOptions) -> Result<SyncRepo
     }
     for attempt in 0..PUSH_ATTEMPTS {
         if attempt > 0 {
-            fetch(repo.workdir(), &remote, opts.interactive)?;
+            desk.fetching(|| fetch(repo.workdir(), &remote, opts.interactive))?;
             theirs = repo.remote_tip(&remote, &branch)?;
         }
         integrate(desk, repo, author, theirs.as_deref(), &remote, &branch, &mut report)?;
@@ -201,7 +201,7 @@ pub fn taken_back_waiting(desk: &Desk) -> Result<Vec<(String, Vec<u8>)>> {
 pub fn remote_has_head(desk: &Desk, opts: &SyncOptions) -> Result<bool> {
     let repo = repo_of(desk)?;
     let (remote, branch) = remote_of(repo, opts.remote)?;
-    fetch(repo.workdir(), &remote, opts.interactive)?;
+    desk.fetching(|| fetch(repo.workdir(), &remote, opts.interactive))?;
     match (repo.head()?, repo.remote_tip(&remote, &branch)?) {
         (Some(head), Some(tip)) => repo.is_ancestor(&head, &tip),
         _ => Ok(false),
@@ -246,7 +246,7 @@ fn pull_into(
     interactive: bool,
     report: &mut SyncReport,
 ) -> Result<Option<String>> {
-    fetch(repo.workdir(), remote, interactive)?;
+    desk.fetching(|| fetch(repo.workdir(), remote, interactive))?;
     let theirs = repo.remote_tip(remote, branch)?;
     integrate(desk, repo, author, theirs.as_deref(), remote, branch, report)?;
     Ok(theirs)

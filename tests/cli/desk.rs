@@ -501,11 +501,10 @@ fn a_split_index_with_a_damaged_shared_index_is_refused_and_nothing_is_written()
     assert_eq!(d.status(), "");
 }
 
-/// libgit2 cannot read a split index: where tkt lets it write the index (taking back what
-/// a killed command wrote), the index is written whole first, and split again by the
-/// next write.
+/// Taking back what a killed command wrote brings a split index in step through tkt's own
+/// index code: it stays split.
 #[test]
-fn a_command_killed_on_a_split_index_is_taken_back_through_the_index_written_whole() {
+fn a_command_killed_on_a_split_index_is_taken_back_and_the_index_stays_split() {
     let d = TestDesk::example();
     split_index(&d);
     let note = ["ticket", "note", "T-2026-0001", "Richiamare il cliente"];
@@ -516,7 +515,7 @@ fn a_command_killed_on_a_split_index_is_taken_back_through_the_index_written_who
     assert!(!d.read("tickets/2026/T-2026-0001.yaml").contains("Richiamare il cliente"));
     assert_eq!(d.status(), "");
     assert_eq!(d.git(&["diff-files", "--name-only"]), "");
-    assert!(split_form(&d).0.is_some(), "split again");
+    assert!(split_form(&d).0.is_some(), "still split");
     d.git(&["fsck", "--strict"]);
 }
 

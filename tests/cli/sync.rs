@@ -181,26 +181,87 @@ fn two_technicians_sync_in_either_order_and_end_with_the_same_desk() {
     assert_eq!(results[0], results[1], "the result does not depend on who synced first");
 }
 
-/// A merge writes the index through libgit2, which cannot read a split index: it is
-/// written whole first, and split again by the next write.
+/// The shared indexes of a clone's split index.
+fn shared_indexes(clone: &Clone) -> usize {
+    std::fs::read_dir(clone.dir.join(".git"))
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().starts_with("sharedindex."))
+        .count()
+}
+
+/// A merge brings git's index in step with the files it writes through tkt's own index
+/// code: a split index stays split on its shared index, and a file made executable (or
+/// not) on the other side gets its mode in the index, as `git add` gives it.
 #[test]
 fn a_clone_with_a_split_index_merges_and_keeps_its_index_exact() {
     let team = Team::new();
     let (anna, marco) = (team.clone("anna"), team.clone("marco"));
     marco.git(&["config", "core.splitIndex", "true"]);
     marco.git(&["update-index", "--split-index"]);
+    let shared = shared_indexes(&marco);
     offline_edits(&anna, &marco);
+    std::fs::create_dir_all(anna.dir.join("attachments/T-2026-0020")).unwrap();
+    std::fs::write(anna.dir.join("attachments/T-2026-0020/run.sh"), "echo ciao\n").unwrap();
+    let chmod = |mode: u32| {
+        use std::os::unix::fs::PermissionsExt;
+        let path = anna.dir.join("attachments/T-2026-0020/run.sh");
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+    };
+    chmod(0o755);
+    anna.git(&["add", "attachments/T-2026-0020/run.sh"]);
+    anna.git(&["commit", "-qm", "a script"]);
     anna.sync();
     marco.sync();
     assert_eq!(marco.git(&["status", "--porcelain"]), "");
     assert_eq!(marco.git(&["diff-files", "--name-only"]), "");
+    assert!(marco.git(&["ls-files", "-s", "attachments/T-2026-0020/run.sh"]).starts_with("100755 "));
     let t: serde_yaml::Value = serde_yaml::from_str(&marco.read("tickets/2026/T-2026-0020.yaml")).unwrap();
     assert_eq!(t["notes"].as_sequence().unwrap().len(), 2, "both notes");
-    marco.ok(&["ticket", "note", "T-2026-0020", "dopo"]);
-    let index = std::fs::read(marco.dir.join(".git/index")).unwrap();
-    assert!(index.windows(4).any(|w| w == b"link"), "split again");
+    let split = || std::fs::read(marco.dir.join(".git/index")).unwrap().windows(4).any(|w| w == b"link");
+    assert!(split(), "still split after the merge");
+    assert_eq!(shared_indexes(&marco), shared, "the same shared index, no new one");
+    chmod(0o644);
+    anna.git(&["add", "attachments/T-2026-0020/run.sh"]);
+    anna.git(&["commit", "-qm", "not a script"]);
+    anna.sync();
+    marco.sync();
+    assert!(marco.git(&["ls-files", "-s", "attachments/T-2026-0020/run.sh"]).starts_with("100644 "));
     assert_eq!(marco.git(&["status", "--porcelain"]), "");
+    marco.ok(&["ticket", "note", "T-2026-0020", "dopo"]);
+    assert!(split(), "still split");
+    assert_eq!(shared_indexes(&marco), shared, "still the same shared index");
+    assert_eq!(marco.git(&["status", "--porcelain"]), "");
+    assert_eq!(marco.git(&["diff-files", "--name-only"]), "");
     marco.git(&["fsck", "--strict"]);
+}
+
+/// A sync killed while `git fetch` updated a remote-tracking reference leaves git's lock on
+/// it: the next command removes it as its own (made after tkt's mark of the fetch), and a
+/// lock without the mark, another git command's, is left alone.
+#[test]
+fn a_lock_left_by_a_sync_killed_in_its_fetch_is_removed_by_the_next_command() {
+    let team = Team::new();
+    let (anna, marco) = (team.clone("anna"), team.clone("marco"));
+    marco.sync();
+    // Something to fetch: origin/main is to move.
+    anna.ok(&["ticket", "note", "T-2026-0020", "nota di anna"]);
+    anna.sync();
+    let refs = marco.dir.join(".git/refs/remotes/origin");
+    std::fs::create_dir_all(&refs).unwrap();
+    let lock = refs.join("main.lock");
+    std::fs::write(&lock, "").unwrap();
+    marco.tkt(&["sync"]).assert().code(5).stderr(predicate::str::contains("main.lock"));
+    assert!(lock.exists(), "not tkt's: left alone");
+    // What a sync killed in its fetch leaves: tkt's mark, then git's lock.
+    std::fs::remove_file(&lock).unwrap();
+    std::fs::write(marco.dir.join(".tkt/fetching"), "").unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    std::fs::write(&lock, "").unwrap();
+    let said = marco.sync();
+    assert!(said.contains("removed what an interrupted fetch left") && said.contains("main.lock"), "{said}");
+    assert!(!lock.exists() && !marco.dir.join(".tkt/fetching").exists());
+    assert!(marco.read("tickets/2026/T-2026-0020.yaml").contains("nota di anna"));
+    assert_eq!(marco.git(&["status", "--porcelain"]), "");
 }
 
 #[test]

@@ -327,7 +327,7 @@ fn merged(old: &[u8], staged: &[Staged], stamp: u32, changed_unseen: &ChangedUns
             if let Some(file) = &changes[next].file {
                 put.entry(
                     &mut out,
-                    &new_fixed(name, file, Some(be32(entry.fixed, 24)?)),
+                    &new_fixed(name, file, Some(be32(entry.fixed, 24)?).filter(|_| !changes[next].file_mode)),
                     name,
                     body,
                     &entries,
@@ -586,7 +586,7 @@ fn folder_clash(entry: &[u8], new: &[u8]) -> bool {
 fn new_fixed(name: &[u8], (oid, meta): &(git2::Oid, fs::Metadata), old_mode: Option<u32>) -> Vec<u8> {
     let mode = match old_mode {
         Some(m @ (0o100644 | 0o100755)) => m,
-        _ if meta.mode() & 0o111 != 0 => 0o100755,
+        _ if meta.mode() & 0o100 != 0 => 0o100755,
         _ => 0o100644,
     };
     let mut out = Vec::with_capacity(FIXED);
@@ -902,7 +902,7 @@ mod tests {
             git(&["add", "a", "b", "c", "d"]);
             git(&["update-index", "--index-version", version]);
             let old = std::fs::read(dir.path().join(".git/index")).unwrap();
-            let staged = [Staged { path: "b".into(), file: None }];
+            let staged = [Staged { path: "b".into(), file: None, file_mode: false }];
             // Stamp 0: every entry is racily clean; only c's file changed since.
             let new = merged(&old, &staged, 0, &|name, _, _| name == b"c").unwrap();
             let count = be32(&new, 8).unwrap() as usize;

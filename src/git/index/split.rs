@@ -391,6 +391,7 @@ pub(super) fn merged_split(
             Err(_) => None,
         };
         let old_mode = was_added.as_deref().or(live.as_ref().map(|(_, f)| f.as_slice())).and_then(|f| be32(f, 24));
+        let old_mode = old_mode.filter(|_| !c.file_mode);
         let live = match live {
             // Both added and in the shared index (git reads the added one): the shared one goes.
             Some((at, _)) if was_added.is_some() => {
@@ -524,9 +525,9 @@ mod tests {
                 Some((oid, std::fs::metadata(&path).unwrap()))
             };
             let staged = [
-                Staged { path: "b".into(), file: None },
-                Staged { path: "d".into(), file: file("d") },
-                Staged { path: "e".into(), file: file("e") },
+                Staged { path: "b".into(), file: None, file_mode: false },
+                Staged { path: "d".into(), file: file("d"), file_mode: false },
+                Staged { path: "e".into(), file: file("e"), file_mode: false },
             ];
             // Stamp 0: every entry is racily clean; only c's file changed since.
             let mut new = merged_split(&main, &shared, &staged, 0, &|name, _, _| name == b"c", 100).unwrap();
