@@ -874,8 +874,30 @@ fn be32(data: &[u8], at: usize) -> Option<u32> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
+
+    /// Runs git in `dir` without the user's configuration; it must succeed.
+    pub fn git_in(dir: &Path, args: &[&str]) {
+        let status = std::process::Command::new("git")
+            .arg("-C")
+            .arg(dir)
+            .args(args)
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .stdout(std::process::Stdio::null())
+            .status()
+            .unwrap();
+        assert!(status.success(), "git {args:?}");
+    }
+
+    /// Writes a file last changed long before any index: git keeps its entry in the
+    /// shared index when it splits one.
+    pub fn write_old(path: &Path, content: &str) {
+        std::fs::write(path, content).unwrap();
+        let old = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_500_000_000);
+        std::fs::File::options().write(true).open(path).unwrap().set_modified(old).unwrap();
+    }
 
     /// A racily clean entry whose file changed unseen is smudged, itself and no other,
     /// wherever it is written from (copied, or written anew after a removed entry in
@@ -884,17 +906,7 @@ mod tests {
     fn the_entry_smudged_is_the_one_that_changed_unseen_in_every_version() {
         for version in ["2", "3", "4"] {
             let dir = tempfile::tempdir().unwrap();
-            let git = |args: &[&str]| {
-                let status = std::process::Command::new("git")
-                    .arg("-C")
-                    .arg(dir.path())
-                    .args(args)
-                    .env("GIT_CONFIG_GLOBAL", "/dev/null")
-                    .env("GIT_CONFIG_NOSYSTEM", "1")
-                    .status()
-                    .unwrap();
-                assert!(status.success(), "git {args:?}");
-            };
+            let git = |args: &[&str]| git_in(dir.path(), args);
             git(&["init", "-q"]);
             for name in ["a", "b", "c", "d"] {
                 std::fs::write(dir.path().join(name), name).unwrap();

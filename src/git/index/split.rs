@@ -204,22 +204,47 @@ fn lift_version(out: &mut [u8], extended: bool) {
     }
 }
 
+/// An entry's path and fixed part.
+type Named = (Vec<u8>, Vec<u8>);
+
+/// A split index's own file: its version, its entries (path and fixed part) and its
+/// extensions.
+struct Own<'a> {
+    version: u32,
+    entries: Vec<Named>,
+    extensions: Vec<(&'a [u8], &'a [u8])>,
+}
+
+impl Own<'_> {
+    fn read(main: &[u8]) -> Option<Own<'_>> {
+        let body = without_checksum(main)?;
+        let (version, count) = header(body)?;
+        let mut entries = Vec::with_capacity(count);
+        let end = walk(body, count, version, |raw, fixed_len, name| {
+            entries.push((name.to_vec(), body[raw.start..raw.start + fixed_len].to_vec()));
+            Some(())
+        })?;
+        Some(Own { version, entries, extensions: extensions(body, end)? })
+    }
+
+    /// The replacing entries (the first `replacing`, which must have no path: their fixed
+    /// parts) and the added ones.
+    fn entries(&self, replacing: usize) -> Option<(Vec<Vec<u8>>, Vec<Named>)> {
+        let (replacements, added) = self.entries.split_at_checked(replacing)?;
+        if replacements.iter().any(|(name, _)| !name.is_empty()) {
+            return None;
+        }
+        Some((replacements.iter().map(|(_, fixed)| fixed.clone()).collect(), added.to_vec()))
+    }
+}
+
 /// The index's entries whole, as one index without a link (and a zeroed checksum): the
 /// shared index's entries but those deleted, each replaced one by its replacement, and the
 /// entries added, in order; the split file's other extensions after them.
 pub(super) fn unsplit(main: &[u8], link: &Link, shared: &[u8]) -> Option<Vec<u8>> {
-    let body = without_checksum(main)?;
-    let (version, count) = header(body)?;
-    let mut own: Vec<(Vec<u8>, Vec<u8>)> = Vec::with_capacity(count);
-    let end = walk(body, count, version, |raw, fixed_len, name| {
-        own.push((name.to_vec(), body[raw.start..raw.start + fixed_len].to_vec()));
-        Some(())
-    })?;
-    let replacing = link.replace.iter().filter(|&&b| b).count();
-    if replacing > own.len() || own[..replacing].iter().any(|(name, _)| !name.is_empty()) {
-        return None;
-    }
-    let (added, replacements) = (own.split_off(replacing), own);
+    let own = Own::read(main)?;
+    let version = own.version;
+    let (replacements, added) = own.entries(link.replace.iter().filter(|&&b| b).count())?;
     let mut replacements = replacements.into_iter();
     let mut added = added.into_iter().peekable();
 
@@ -235,10 +260,10 @@ pub(super) fn unsplit(main: &[u8], link: &Link, shared: &[u8]) -> Option<Vec<u8>
     let mut extended = false;
     walk(shared_body, shared_count, shared_version, |raw, fixed_len, name| {
         let replaced = link.replace.get(i).copied().unwrap_or(false);
-        let fixed = if replaced {
-            named(&replacements.next()?.1, name)
+        let fixed: std::borrow::Cow<[u8]> = if replaced {
+            named(&replacements.next()?, name).into()
         } else {
-            shared_body[raw.start..raw.start + fixed_len].to_vec()
+            shared_body[raw.start..raw.start + fixed_len].into()
         };
         i += 1;
         if link.delete.get(i - 1).copied().unwrap_or(false) {
@@ -263,7 +288,7 @@ pub(super) fn unsplit(main: &[u8], link: &Link, shared: &[u8]) -> Option<Vec<u8>
     }
     out[8..HEADER].copy_from_slice(&u32::try_from(written).ok()?.to_be_bytes());
     lift_version(&mut out, extended);
-    for (signature, data) in extensions(body, end)? {
+    for (signature, data) in own.extensions {
         if signature != b"link" {
             out.extend_from_slice(signature);
             out.extend_from_slice(&u32::try_from(data.len()).ok()?.to_be_bytes());
@@ -304,16 +329,10 @@ pub(super) fn merged_split(
     changed_unseen: &ChangedUnseen,
     max_percent: u64,
 ) -> Option<Vec<u8>> {
-    let body = without_checksum(main)?;
-    let (version, count) = header(body)?;
-    let mut own: Vec<(Vec<u8>, Vec<u8>)> = Vec::with_capacity(count);
-    let end = walk(body, count, version, |raw, fixed_len, name| {
-        own.push((name.to_vec(), body[raw.start..raw.start + fixed_len].to_vec()));
-        Some(())
-    })?;
-    let exts = extensions(body, end)?;
-    let link = Link::read(exts.iter().find(|(s, _)| *s == b"link")?.1)?;
-    let others: Vec<(&[u8], &[u8])> = exts.into_iter().filter(|(s, _)| *s != b"link").collect();
+    let own = Own::read(main)?;
+    let version = own.version;
+    let link = Link::read(own.extensions.iter().find(|(s, _)| *s == b"link")?.1)?;
+    let others: Vec<(&[u8], &[u8])> = own.extensions.iter().copied().filter(|(s, _)| *s != b"link").collect();
 
     let shared_body = without_checksum(shared)?;
     let (shared_version, shared_count) = header(shared_body)?;
@@ -327,12 +346,8 @@ pub(super) fn merged_split(
     delete.resize(shared_count, false);
     replace.resize(shared_count, false);
     let positions: Vec<usize> = (0..shared_count).filter(|&i| replace[i]).collect();
-    if positions.len() > own.len() || own[..positions.len()].iter().any(|(name, _)| !name.is_empty()) {
-        return None;
-    }
-    let mut added = own.split_off(positions.len());
-    let mut replacements: BTreeMap<usize, Vec<u8>> =
-        positions.into_iter().zip(own.into_iter().map(|(_, f)| f)).collect();
+    let (replacing, mut added) = own.entries(positions.len())?;
+    let mut replacements: BTreeMap<usize, Vec<u8>> = positions.into_iter().zip(replacing).collect();
 
     let mut changes: Vec<&Staged> = staged.iter().collect();
     changes.sort_by(|a, b| a.path.as_bytes().cmp(b.path.as_bytes()));
@@ -470,6 +485,7 @@ pub(super) fn freshen(shared: &Path) {
 #[cfg(test)]
 mod tests {
     use super::super::read_entries;
+    use super::super::tests::{git_in, write_old};
     use super::*;
 
     /// The entries of a split index, spelled out whole: (path, size) each.
@@ -491,24 +507,10 @@ mod tests {
     fn a_split_index_takes_changes_in_its_file_and_smudges_what_changed_unseen() {
         for version in ["2", "4"] {
             let dir = tempfile::tempdir().unwrap();
-            let git = |args: &[&str]| {
-                let status = std::process::Command::new("git")
-                    .arg("-C")
-                    .arg(dir.path())
-                    .args(args)
-                    .env("GIT_CONFIG_GLOBAL", "/dev/null")
-                    .env("GIT_CONFIG_NOSYSTEM", "1")
-                    .status()
-                    .unwrap();
-                assert!(status.success(), "git {args:?}");
-            };
+            let git = |args: &[&str]| git_in(dir.path(), args);
             git(&["init", "-q"]);
             for name in ["a", "b", "c", "d"] {
-                let path = dir.path().join(name);
-                std::fs::write(&path, name).unwrap();
-                // Older than the index: git puts every entry in the shared index.
-                let old = SystemTime::UNIX_EPOCH + Duration::from_secs(1_500_000_000);
-                std::fs::File::options().write(true).open(&path).unwrap().set_modified(old).unwrap();
+                write_old(&dir.path().join(name), name);
             }
             git(&["add", "a", "b", "c", "d"]);
             git(&["update-index", "--index-version", version]);
@@ -546,24 +548,11 @@ mod tests {
     #[test]
     fn a_whole_index_takes_the_version_its_entries_need() {
         let dir = tempfile::tempdir().unwrap();
-        let git = |args: &[&str]| {
-            let out = std::process::Command::new("git")
-                .arg("-C")
-                .arg(dir.path())
-                .args(args)
-                .env("GIT_CONFIG_GLOBAL", "/dev/null")
-                .env("GIT_CONFIG_NOSYSTEM", "1")
-                .output()
-                .unwrap();
-            assert!(out.status.success(), "git {args:?}");
-        };
+        let git = |args: &[&str]| git_in(dir.path(), args);
         git(&["init", "-q"]);
+        // Git then keeps no entry in its own file, which it writes as version 2.
         for name in ["a", "b"] {
-            let path = dir.path().join(name);
-            std::fs::write(&path, name).unwrap();
-            // Older than the index: git keeps no entry in its file, which it writes as version 2.
-            let old = SystemTime::UNIX_EPOCH + Duration::from_secs(1_500_000_000);
-            std::fs::File::options().write(true).open(&path).unwrap().set_modified(old).unwrap();
+            write_old(&dir.path().join(name), name);
         }
         git(&["add", "a", "b"]);
         git(&["update-index", "--skip-worktree", "a"]);
