@@ -46,9 +46,6 @@ pub struct Desk {
     monitor: OnceCell<Option<Monitor>>,
     /// Its answers so far.
     answers: RefCell<Vec<Asked>>,
-    /// Sequence marks being written, each on its own thread so that its fsync overlaps the
-    /// record's: waited for before a mark is read again and before the commit.
-    marks: RefCell<Vec<std::thread::JoinHandle<Result<()>>>>,
 }
 
 /// The monitor's answer (`None`: it failed) to a token, after so many writes of this process.
@@ -70,15 +67,7 @@ impl Drop for DeskGuard<'_> {
     fn drop(&mut self) {
         // Nothing can be reported from here; what stays is in the journal for the next
         // command to take back.
-        let _ = self.desk.settle_marks();
         let _ = self.desk.undo_writes();
-    }
-}
-
-impl Drop for Desk {
-    fn drop(&mut self) {
-        // A mark is never left half written by a command that ends without committing.
-        let _ = self.settle_marks();
     }
 }
 
@@ -135,7 +124,6 @@ impl Desk {
             written: RefCell::new(Vec::new()),
             monitor: OnceCell::new(),
             answers: RefCell::new(Vec::new()),
-            marks: RefCell::new(Vec::new()),
         })
     }
 
@@ -682,7 +670,6 @@ impl Desk {
             dir.push(format!("{y:04}"));
         }
         let fiscal = matches!(kind, Kind::Document(d) if d.is_fiscal());
-        self.settle_marks()?;
         let mut names = list_dir(&self.abs(&dir))?;
         // Git history is the ledger: a fiscal number once committed is never issued again,
         // even when its file was deleted since.
@@ -725,29 +712,14 @@ impl Desk {
             )));
         }
         if !fiscal {
-            // Written like a record (temp file, fsync, rename), on its own thread: the
-            // commit waits for it, so it is on disk before the number is given out.
-            let mark = format!("{seq}\n");
-            let write = move || crate::files::write_atomic_with(&mark_path, |out| out.write_all(mark.as_bytes()));
-            self.marks.borrow_mut().push(std::thread::spawn(write));
+            write_atomic(&mark_path, format!("{seq}\n").as_bytes())?;
         }
         Ok(SequenceId { prefix, year, seq, series: series.map(str::to_string) }.to_string())
-    }
-
-    /// Waits for the sequence marks being written; the first failure, if any.
-    fn settle_marks(&self) -> Result<()> {
-        let mut result = Ok(());
-        for mark in self.marks.borrow_mut().drain(..) {
-            let done = mark.join().unwrap_or_else(|_| Err(Error::failure("writing a sequence mark failed")));
-            result = result.and(done);
-        }
-        result
     }
 
     /// Commits the changed files in one commit, when the desk is in a git repository.
     /// Returns false when history is off (no repository).
     pub fn commit(&self, paths: &[PathBuf], message: &str, author: &Author) -> Result<bool> {
-        self.settle_marks()?;
         if let Some(local) = paths.iter().find(|p| p.starts_with(LOCAL_DIR)) {
             return Err(Error::failure(format!(
                 "{}: {LOCAL_DIR}/ is local to this clone and never committed",
