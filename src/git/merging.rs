@@ -571,15 +571,15 @@ impl Repo {
         }
         let mut opts = git2::StatusOptions::new();
         opts.include_untracked(true).recurse_untracked_dirs(true).include_ignored(false);
-        let statuses = self.reading_index(|| self.repo.statuses(Some(&mut opts)))??;
-        let mut out = Vec::new();
-        for s in statuses.iter() {
-            let Ok(path) = s.path() else { continue };
-            let st = s.status();
-            let deleted = st.intersects(git2::Status::WT_DELETED | git2::Status::INDEX_DELETED);
-            out.push((PathBuf::from(path), deleted));
-        }
-        Ok(out)
+        Ok(self.reading_index(|repo| {
+            let mut out = Vec::new();
+            for s in repo.statuses(Some(&mut opts))?.iter() {
+                let Ok(path) = s.path() else { continue };
+                let deleted = s.status().intersects(git2::Status::WT_DELETED | git2::Status::INDEX_DELETED);
+                out.push((PathBuf::from(path), deleted));
+            }
+            Ok(out)
+        })??)
     }
 
     /// Sets up the merge driver `tkt` for records, so a plain `git merge` merges them the

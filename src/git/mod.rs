@@ -119,7 +119,7 @@ impl Repo {
                 return Ok(false);
             }
         }
-        match self.reading_index(|| self.repo.status_file(&rel))? {
+        match self.reading_index(|repo| repo.status_file(&rel))? {
             Ok(s) => Ok(!(s.is_empty() || s.contains(git2::Status::IGNORED))),
             Err(e) if e.code() == git2::ErrorCode::NotFound => Ok(false),
             Err(e) => Err(e.into()),
@@ -344,23 +344,38 @@ impl Repo {
         self.stage_with_libgit2(&staged)
     }
 
-    /// git's index through libgit2, written whole first if it is split (a form libgit2
-    /// cannot read).
+    /// git's index through libgit2, to change it: written whole first if it is split (a
+    /// form libgit2 cannot read); the next write splits it again.
     pub(crate) fn libgit2_index(&self) -> Result<git2::Index> {
-        Ok(self.reading_index(|| self.repo.index())??)
-    }
-
-    /// Runs a libgit2 call that reads git's index; when the index is split, a form libgit2
-    /// cannot read, it is written whole and the call made again.
-    fn reading_index<T>(
-        &self,
-        mut call: impl FnMut() -> std::result::Result<T, git2::Error>,
-    ) -> Result<std::result::Result<T, git2::Error>> {
-        match call() {
+        match self.repo.index() {
             #[cfg(unix)]
             Err(e) if e.message().contains("'link'") => {
                 index::IndexLock::acquire(self.repo.path().join("index"))?.unsplit(self.workdir())?;
-                Ok(call())
+                Ok(self.repo.index()?)
+            }
+            result => Ok(result?),
+        }
+    }
+
+    /// Runs a libgit2 call that only reads git's index; when the index is split, a form
+    /// libgit2 cannot read, the call is made again on a repository whose index is a whole
+    /// copy of it, and the index file stays as it is.
+    fn reading_index<T>(
+        &self,
+        mut call: impl FnMut(&Repository) -> std::result::Result<T, git2::Error>,
+    ) -> Result<std::result::Result<T, git2::Error>> {
+        match call(&self.repo) {
+            #[cfg(unix)]
+            Err(e) if e.message().contains("'link'") => {
+                let Some(whole) = index::whole_copy(&self.repo.path().join("index"), self.workdir())? else {
+                    return Ok(Err(e));
+                };
+                let copy =
+                    tempfile::NamedTempFile::new_in(self.repo.path()).map_err(|e| Error::io(self.repo.path(), e))?;
+                std::fs::write(copy.path(), whole).map_err(|e| Error::io(copy.path(), e))?;
+                let repo = Repository::open(self.repo.path())?;
+                repo.set_index(&mut git2::Index::open(copy.path())?)?;
+                Ok(call(&repo))
             }
             result => Ok(result),
         }
@@ -434,7 +449,7 @@ impl Repo {
         let under = git_path(&dir)?;
         let paths: Vec<Vec<u8>> = match self.index_entries_under(&under) {
             Some(entries) => entries.into_iter().map(|(path, ..)| path).collect(),
-            None => self.libgit2_index()?.iter().map(|e| e.path).collect(),
+            None => self.reading_index(|repo| Ok(repo.index()?.iter().map(|e| e.path).collect()))??,
         };
         Ok(paths
             .into_iter()

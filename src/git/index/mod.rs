@@ -135,33 +135,47 @@ impl IndexLock {
     /// smudged as for any new index (`workdir` holds their files): git splits the index
     /// again on its next write when `core.splitIndex` asks, and so does tkt.
     pub fn unsplit(self, workdir: &Path) -> Result<()> {
-        let old = match fs::read(&self.index) {
-            Ok(data) => data,
-            Err(e) if e.kind() == ErrorKind::NotFound => return Ok(()),
-            Err(e) => return Err(Error::io(&self.index, e)),
-        };
-        let Some(Some(link)) = without_checksum(&old).and_then(split::link_of) else {
-            return Ok(());
-        };
-        let shared_path = split::shared_path(&self.index, &link.base);
-        let shared = split::Shared::open(&shared_path)?;
-        let whole = split::unsplit(&old, &link, &shared).ok_or_else(|| damaged(&shared_path))?;
-        // No changed entry: only the racily clean ones are smudged, and the caches whose
-        // offsets describe the split file dropped.
-        let Some(mut file) = merged(&whole, &[], self.stamp()?, &changed_unseen(workdir)) else { return Ok(()) };
-        let hash = Sha1::digest(&file);
-        file.extend_from_slice(hash.as_slice());
-        self.write(&NewIndex { file, shared: None, links_to: None })
+        match whole_copy(&self.index, workdir)? {
+            Some(file) => self.write(&NewIndex { file, shared: None, links_to: None }),
+            None => Ok(()),
+        }
     }
 
     /// The second the index file was last written (0 when there is none).
     fn stamp(&self) -> Result<u32> {
-        match fs::metadata(&self.index) {
-            Ok(meta) => Ok(meta.mtime() as u32),
-            Err(e) if e.kind() == ErrorKind::NotFound => Ok(0),
-            Err(e) => Err(Error::io(&self.index, e)),
-        }
+        stamp(&self.index)
     }
+}
+
+/// The second the index file at `index` was last written (0 when there is none).
+fn stamp(index: &Path) -> Result<u32> {
+    match fs::metadata(index) {
+        Ok(meta) => Ok(meta.mtime() as u32),
+        Err(e) if e.kind() == ErrorKind::NotFound => Ok(0),
+        Err(e) => Err(Error::io(index, e)),
+    }
+}
+
+/// The split index at `index` spelled out whole, with its checksum, as libgit2 reads it;
+/// `None` when it is not split (or in a form left to libgit2). The racily clean entries
+/// whose file under `workdir` changed unseen are smudged, as for any new index, and the
+/// caches whose offsets describe the split file dropped.
+pub fn whole_copy(index: &Path, workdir: &Path) -> Result<Option<Vec<u8>>> {
+    let old = match fs::read(index) {
+        Ok(data) => data,
+        Err(e) if e.kind() == ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(Error::io(index, e)),
+    };
+    let Some(Some(link)) = without_checksum(&old).and_then(split::link_of) else {
+        return Ok(None);
+    };
+    let shared_path = split::shared_path(index, &link.base);
+    let shared = split::Shared::open(&shared_path)?;
+    let whole = split::unsplit(&old, &link, &shared).ok_or_else(|| damaged(&shared_path))?;
+    let Some(mut file) = merged(&whole, &[], stamp(index)?, &changed_unseen(workdir)) else { return Ok(None) };
+    let hash = Sha1::digest(&file);
+    file.extend_from_slice(hash.as_slice());
+    Ok(Some(file))
 }
 
 /// Git's test of a racily clean entry (`ce_smudge_racily_clean_entry`): its file under

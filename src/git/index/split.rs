@@ -543,6 +543,33 @@ mod tests {
         }
     }
 
+    /// A split index spelled out whole for libgit2 smudges a racily clean entry whose file
+    /// changed unseen (the same size, the same second), and no other.
+    #[test]
+    fn a_whole_copy_smudges_what_changed_unseen() {
+        let dir = tempfile::tempdir().unwrap();
+        let git = |args: &[&str]| git_in(dir.path(), args);
+        git(&["init", "-q"]);
+        for name in ["a", "b", "c"] {
+            write_old(&dir.path().join(name), name);
+        }
+        git(&["add", "a", "b", "c"]);
+        git(&["update-index", "--split-index"]);
+        // b changes in place within the second its entry and the index were written.
+        write_old(&dir.path().join("b"), "x");
+        let index = dir.path().join(".git/index");
+        let old = SystemTime::UNIX_EPOCH + Duration::from_secs(1_500_000_000);
+        std::fs::File::options().write(true).open(&index).unwrap().set_modified(old).unwrap();
+        let whole = super::super::whole_copy(&index, dir.path()).unwrap().unwrap();
+        let body = without_checksum(&whole).unwrap();
+        let (version, count) = header(body).unwrap();
+        let (entries, spelled, _) = read_entries(body, count, version).unwrap();
+        let sizes: Vec<(&[u8], u32)> =
+            entries.iter().map(|e| (e.name(body, &spelled), be32(e.fixed, 36).unwrap())).collect();
+        assert_eq!(sizes, [(&b"a"[..], 1), (b"b", 0), (b"c", 1)]);
+        assert_eq!(Sha1::digest(body).as_slice(), &whole[body.len()..], "with its checksum");
+    }
+
     /// An entry with extended flags (skip-worktree) in a shared index of version 3 makes
     /// the index spelled out whole one of version 3, though git wrote its file as version 2.
     #[test]
