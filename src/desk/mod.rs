@@ -577,10 +577,10 @@ impl Desk {
         self.journal().pending()
     }
 
-    /// Runs a git command that updates references (`git fetch`) with a mark in
-    /// `.tkt/fetching`: killed in it, it may leave git's lock on a reference, which the next
-    /// command removes as its own (made within a minute after the mark). Call it holding
-    /// the lock.
+    /// Runs a git command that updates remote-tracking references (`git fetch`, `git push`)
+    /// with a mark in `.tkt/fetching`: killed in it, it may leave git's lock on such a
+    /// reference (or on packed-refs), which the next command removes as its own (made
+    /// within a minute after the mark). Call it holding the lock.
     pub fn fetching<T>(&self, run: impl FnOnce() -> Result<T>) -> Result<T> {
         let mark = self.root.join(LOCAL_DIR).join(FETCHING);
         crate::files::write_atomic_with(&mark, |_| Ok(()))?;
@@ -595,7 +595,7 @@ impl Desk {
         let Ok(since) = std::fs::metadata(&mark).and_then(|m| m.modified()) else { return Ok(None) };
         let mut removed = Vec::new();
         if let Some(repo) = &self.repo {
-            for lock in repo.remove_stale_locks(since)? {
+            for lock in repo.remove_stale_locks(since, true)? {
                 removed.push(lock.strip_prefix(repo.workdir()).unwrap_or(&lock).display().to_string());
             }
         }
@@ -617,7 +617,7 @@ impl Desk {
         let mut done: Vec<String> = fetched.into_iter().collect();
         let mut removed = Vec::new();
         if let Some(repo) = &self.repo {
-            for lock in repo.remove_stale_locks(pending.since)? {
+            for lock in repo.remove_stale_locks(pending.since, false)? {
                 removed.push(lock.strip_prefix(repo.workdir()).unwrap_or(&lock).display().to_string());
             }
         }

@@ -17,6 +17,22 @@ pub struct FileState {
     pub executable: bool,
 }
 
+impl FileState {
+    /// The blob the file is, and whether it is executable.
+    fn blob(&self) -> Result<(git2::Oid, bool)> {
+        Ok((git2::Oid::hash_object(git2::ObjectType::Blob, &self.bytes)?, self.executable))
+    }
+}
+
+/// Makes a file written from an executable blob executable (written files are not).
+fn set_executable(abs: &Path, state: &FileState) {
+    #[cfg(unix)]
+    if state.executable {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(abs, std::fs::Permissions::from_mode(0o755));
+    }
+}
+
 /// What kind of entry a tree holds at a path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EntryKind {
@@ -516,6 +532,7 @@ impl Repo {
                     if now.as_deref() != Some(s.bytes.as_slice()) {
                         crate::files::write_atomic(&abs, &s.bytes)?;
                     }
+                    set_executable(&abs, s);
                 }
                 None => {
                     if now.is_some() {
@@ -527,9 +544,9 @@ impl Repo {
                     }
                 }
             }
-            paths.push(path);
+            paths.push((path, state.as_ref().map(FileState::blob).transpose()?));
         }
-        self.stage(&paths.iter().map(PathBuf::as_path).collect::<Vec<_>>())?;
+        self.stage(&paths.iter().map(|(path, blob)| (path.as_path(), *blob)).collect::<Vec<_>>())?;
         Ok(restored)
     }
 
@@ -544,11 +561,7 @@ impl Repo {
             match state {
                 Some(s) => {
                     crate::files::write_atomic(&abs, &s.bytes)?;
-                    #[cfg(unix)]
-                    if s.executable {
-                        use std::os::unix::fs::PermissionsExt;
-                        let _ = std::fs::set_permissions(&abs, std::fs::Permissions::from_mode(0o755));
-                    }
+                    set_executable(&abs, s);
                 }
                 None => {
                     if abs.exists() {
@@ -557,7 +570,11 @@ impl Repo {
                 }
             }
         }
-        self.stage(&files.iter().map(|(path, _)| path.as_path()).collect::<Vec<_>>())
+        let staged: Vec<(&Path, Option<(git2::Oid, bool)>)> = files
+            .iter()
+            .map(|(path, state)| Ok((path.as_path(), state.as_ref().map(FileState::blob).transpose()?)))
+            .collect::<Result<_>>()?;
+        self.stage(&staged)
     }
 
     /// Files of the work tree that differ from HEAD or are new (not ignored), as

@@ -44,9 +44,8 @@ struct Staged {
     path: String,
     /// The blob and the metadata of the file it was read from; `None` when it was removed.
     file: Option<(Oid, std::fs::Metadata)>,
-    /// Whether the entry's mode follows the file's (executable or not), as `git add` makes
-    /// it; otherwise a path the index has keeps its mode.
-    file_mode: bool,
+    /// Whether the entry is executable (100755): as the commit or the merged tree has it.
+    executable: bool,
 }
 
 /// One commit that changed a file, with the file's text before and after.
@@ -168,14 +167,14 @@ impl Repo {
                 Ok(meta) => {
                     let oid = self.blob_of(&abs)?;
                     update.upsert(path.as_str(), oid, FileMode::Blob);
-                    staged.push(Staged { path, file: Some((oid, meta)), file_mode: false });
+                    staged.push(Staged { path, file: Some((oid, meta)), executable: false });
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                     // A file that was never committed has nothing to remove from the tree.
                     if base_tree.get_path(&rel).is_ok() {
                         update.remove(path.as_str());
                     }
-                    staged.push(Staged { path, file: None, file_mode: false });
+                    staged.push(Staged { path, file: None, executable: false });
                 }
                 Err(e) => return Err(Error::io(&abs, e)),
             }
@@ -255,7 +254,8 @@ impl Repo {
     fn blob_of(&self, abs: &Path) -> Result<Oid> {
         let content = std::fs::read(abs).map_err(|e| Error::io(abs, e))?;
         let filtered = content.contains(&b'\r') || content.windows(3).any(|w| w == b"$Id");
-        Ok(if filtered { self.repo.blob_path(abs)? } else { self.repo.blob(&content)? })
+        // libgit2 reads the attributes from the index too: a split one through a whole copy.
+        Ok(if filtered { self.reading_index(|repo| repo.blob_path(abs))?? } else { self.repo.blob(&content)? })
     }
 
     /// Waits up to `wait` for another git command to release the index a commit will need.
@@ -271,30 +271,34 @@ impl Repo {
         Ok(())
     }
 
-    /// Removes the lock files git (through tkt) leaves when killed while committing or
-    /// fetching: the index's, HEAD's, the branch's, the remote-tracking references' and
-    /// packed-refs', if they appeared within a minute after `since` (when the interrupted
-    /// command last wrote; it commits, or fetches, right after). One made later is
+    /// Removes the lock files git (through tkt) leaves when killed while committing — the
+    /// index's, HEAD's and the branch's — or, with `fetch`, while fetching or pushing — the
+    /// remote-tracking references' and packed-refs' — if they appeared within a minute
+    /// after `since` (when the interrupted command last wrote, or marked its fetch). One made later is
     /// another git command's, at work now: it is left for the caller to wait on. Call it
     /// holding the desk lock, so no tkt is committing.
-    pub fn remove_stale_locks(&self, since: std::time::SystemTime) -> Result<Vec<PathBuf>> {
+    pub fn remove_stale_locks(&self, since: std::time::SystemTime, fetch: bool) -> Result<Vec<PathBuf>> {
         let until = since + std::time::Duration::from_secs(60);
-        let mut candidates = vec![self.repo.path().join("index.lock"), self.repo.path().join("HEAD.lock")];
-        let head = self.repo.find_reference("HEAD").ok();
-        if let Some(branch) = head.as_ref().and_then(|r| r.symbolic_target().ok().flatten()) {
-            candidates.push(self.repo.commondir().join(format!("{branch}.lock")));
-        }
-        // What `git fetch` locks: the remote-tracking references, and packed-refs.
-        candidates.push(self.repo.commondir().join("packed-refs.lock"));
-        let mut folders = vec![self.repo.commondir().join("refs/remotes")];
-        while let Some(folder) = folders.pop() {
-            for entry in std::fs::read_dir(&folder).into_iter().flatten().flatten() {
-                let path = entry.path();
-                match entry.file_type() {
-                    Ok(t) if t.is_dir() => folders.push(path),
-                    Ok(t) if t.is_file() && path.extension().is_some_and(|e| e == "lock") => candidates.push(path),
-                    _ => {}
+        let mut candidates = Vec::new();
+        if fetch {
+            // What `git fetch` and `git push` lock: the remote-tracking references, packed-refs.
+            candidates.push(self.repo.commondir().join("packed-refs.lock"));
+            let mut folders = vec![self.repo.commondir().join("refs/remotes")];
+            while let Some(folder) = folders.pop() {
+                for entry in std::fs::read_dir(&folder).into_iter().flatten().flatten() {
+                    let path = entry.path();
+                    match entry.file_type() {
+                        Ok(t) if t.is_dir() => folders.push(path),
+                        Ok(t) if t.is_file() && path.extension().is_some_and(|e| e == "lock") => candidates.push(path),
+                        _ => {}
+                    }
                 }
+            }
+        } else {
+            candidates.extend([self.repo.path().join("index.lock"), self.repo.path().join("HEAD.lock")]);
+            let head = self.repo.find_reference("HEAD").ok();
+            if let Some(branch) = head.as_ref().and_then(|r| r.symbolic_target().ok().flatten()) {
+                candidates.push(self.repo.commondir().join(format!("{branch}.lock")));
             }
         }
         // File times can be coarser than the clock; a second of slack.
@@ -312,25 +316,21 @@ impl Repo {
         Ok(removed)
     }
 
-    /// Brings git's index in step with files just written to the work tree or removed
-    /// from it (repository paths), as `git add` would, leaving every other entry as it is:
-    /// through tkt's own index code (a split index stays split), or libgit2 for a form it
-    /// leaves to libgit2.
-    pub(crate) fn stage(&self, repo_paths: &[&Path]) -> Result<()> {
-        // Where git is told the file system has no executable bit, an entry keeps its mode.
-        let file_mode = self.repo.config()?.get_bool("core.filemode").unwrap_or(true);
-        let mut staged = Vec::with_capacity(repo_paths.len());
-        for rel in repo_paths {
+    /// Brings git's index in step with files just written to the work tree from blobs, or
+    /// removed from it: each repository path with its blob and whether it is executable, as
+    /// the tree it came from has them (`None`: removed), and the stat data of the file now.
+    /// Every other entry stays as it is. Through tkt's own index code (a split index stays
+    /// split), or libgit2 for a form it leaves to libgit2.
+    pub(crate) fn stage(&self, files: &[(&Path, Option<(Oid, bool)>)]) -> Result<()> {
+        let mut staged = Vec::with_capacity(files.len());
+        for (rel, blob) in files {
             let abs = self.workdir().join(rel);
-            // Metadata before content, as for a commit: a change in between leaves a stale
-            // stamp (git looks again), never a new stamp on old content.
-            let file = match std::fs::symlink_metadata(&abs) {
-                Ok(meta) if meta.is_file() => Some((self.blob_of(&abs)?, meta)),
-                Ok(_) => None,
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-                Err(e) => return Err(Error::io(&abs, e)),
+            let file = match (blob, std::fs::symlink_metadata(&abs)) {
+                (Some((oid, _)), Ok(meta)) if meta.is_file() => Some((*oid, meta)),
+                (_, Err(e)) if e.kind() != std::io::ErrorKind::NotFound => return Err(Error::io(&abs, e)),
+                _ => None,
             };
-            staged.push(Staged { path: git_path(rel)?, file, file_mode });
+            staged.push(Staged { path: git_path(rel)?, file, executable: blob.is_some_and(|(_, x)| x) });
         }
         #[cfg(unix)]
         {

@@ -102,7 +102,7 @@ pub fn sync(desk: &Desk, author: &Author, opts: &SyncOptions) -> Result<SyncRepo
             return Ok(report);
         }
         let ahead = repo.count_commits(theirs.as_deref(), head.as_deref().unwrap_or_default())?;
-        match push(repo.workdir(), &remote, &branch, opts.interactive)? {
+        match desk.fetching(|| push(repo.workdir(), &remote, &branch, opts.interactive))? {
             Pushed::Done => {
                 report.went_out = ahead;
                 return Ok(report);
@@ -136,7 +136,7 @@ pub fn pull(desk: &Desk, author: &Author, opts: &SyncOptions) -> Result<SyncRepo
 pub fn publish(desk: &Desk, opts: &SyncOptions) -> Result<Pushed> {
     let repo = repo_of(desk)?;
     let (remote, branch) = remote_of(repo, opts.remote)?;
-    push(repo.workdir(), &remote, &branch, opts.interactive)
+    desk.fetching(|| push(repo.workdir(), &remote, &branch, opts.interactive))
 }
 
 /// Takes back this clone's fiscal documents issued under numbers the remote has for its

@@ -480,6 +480,42 @@ fn a_split_index_stays_split_when_check_asks_libgit2_about_a_file() {
     assert_eq!(d.status(), " M notes.txt\n M tkt.toml\n");
 }
 
+/// A record with `$Id` or a CR is hashed through libgit2's filters, which read the
+/// attributes from the index: a split one through a whole copy. Taken back after a kill, it
+/// is staged as the last commit's blob. The index stays split and exact throughout.
+#[test]
+fn a_record_that_goes_through_git_s_filters_is_committed_and_taken_back_on_a_split_index() {
+    let d = TestDesk::example();
+    split_index(&d);
+    d.ok(&["ticket", "note", "T-2026-0001", "firmware $Id$ aggiornato"]);
+    d.ok(&["ticket", "note", "T-2026-0001", "ancora"]);
+    assert_eq!(d.status(), "");
+    // What a command killed before its commit leaves: the record written, the journal.
+    d.write("tickets/2026/T-2026-0001.yaml", &(d.read("tickets/2026/T-2026-0001.yaml") + "# perso\n"));
+    d.write(".tkt/journal", "tickets/2026/T-2026-0001.yaml\n");
+    let out = d.tkt(&["ticket", "note", "T-2026-0002", "altro"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(!d.read("tickets/2026/T-2026-0001.yaml").contains("perso"));
+    assert_eq!(d.status(), "");
+    assert_eq!(d.git(&["diff-files", "--name-only"]), "");
+    assert!(split_form(&d).0.is_some(), "still split");
+}
+
+/// An entry has the mode its commit gives the file: tkt commits records as plain files,
+/// so one made executable by hand is plain again in the index and the commit alike.
+#[test]
+fn a_record_made_executable_by_hand_is_committed_and_staged_plain() {
+    use std::os::unix::fs::PermissionsExt;
+    let d = TestDesk::example();
+    let path = d.path("tickets/2026/T-2026-0001.yaml");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    d.git(&["commit", "-qam", "executable"]);
+    d.ok(&["ticket", "note", "T-2026-0001", "x"]);
+    assert!(d.git(&["ls-files", "-s", "tickets/2026/T-2026-0001.yaml"]).starts_with("100644 "));
+    assert!(d.git(&["ls-tree", "HEAD", "tickets/2026/T-2026-0001.yaml"]).starts_with("100644 "));
+    assert_eq!(d.status(), "");
+}
+
 /// A split index whose shared index is damaged is refused before anything is written,
 /// with how to make it again; git refuses it too.
 #[test]

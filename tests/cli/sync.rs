@@ -262,6 +262,13 @@ fn a_lock_left_by_a_sync_killed_in_its_fetch_is_removed_by_the_next_command() {
     assert!(!lock.exists() && !marco.dir.join(".tkt/fetching").exists());
     assert!(marco.read("tickets/2026/T-2026-0020.yaml").contains("nota di anna"));
     assert_eq!(marco.git(&["status", "--porcelain"]), "");
+    // A fetch takes no index lock: one made after the mark is another git command's.
+    std::fs::write(marco.dir.join(".tkt/fetching"), "").unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let index_lock = marco.dir.join(".git/index.lock");
+    std::fs::write(&index_lock, "").unwrap();
+    marco.tkt(&["ticket", "note", "T-2026-0020", "x"]).assert().code(5);
+    assert!(index_lock.exists(), "left alone");
 }
 
 #[test]

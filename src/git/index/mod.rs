@@ -326,7 +326,7 @@ fn merged(old: &[u8], staged: &[Staged], stamp: u32, changed_unseen: &ChangedUns
         while next < changes.len() && changes[next].path.as_bytes() < name {
             if let Some(file) = &changes[next].file {
                 let path = changes[next].path.as_bytes();
-                put.entry(&mut out, &new_fixed(path, file, None), path, body, &entries, &spelled);
+                put.entry(&mut out, &new_fixed(path, file, changes[next].executable), path, body, &entries, &spelled);
                 written += 1;
                 after_old = false;
             }
@@ -339,14 +339,7 @@ fn merged(old: &[u8], staged: &[Staged], stamp: u32, changed_unseen: &ChangedUns
             }
             after_old = false;
             if let Some(file) = &changes[next].file {
-                put.entry(
-                    &mut out,
-                    &new_fixed(name, file, Some(be32(entry.fixed, 24)?).filter(|_| !changes[next].file_mode)),
-                    name,
-                    body,
-                    &entries,
-                    &spelled,
-                );
+                put.entry(&mut out, &new_fixed(name, file, changes[next].executable), name, body, &entries, &spelled);
                 written += 1;
                 after_old = true;
             }
@@ -368,7 +361,14 @@ fn merged(old: &[u8], staged: &[Staged], stamp: u32, changed_unseen: &ChangedUns
     }
     for c in &changes[next..] {
         if let Some(file) = &c.file {
-            put.entry(&mut out, &new_fixed(c.path.as_bytes(), file, None), c.path.as_bytes(), body, &entries, &spelled);
+            put.entry(
+                &mut out,
+                &new_fixed(c.path.as_bytes(), file, c.executable),
+                c.path.as_bytes(),
+                body,
+                &entries,
+                &spelled,
+            );
             written += 1;
         }
     }
@@ -596,13 +596,10 @@ fn folder_clash(entry: &[u8], new: &[u8]) -> bool {
     under(new, entry) || under(entry, new)
 }
 
-/// The fixed part of an entry for a file just committed: its stat data, blob and flags.
-fn new_fixed(name: &[u8], (oid, meta): &(git2::Oid, fs::Metadata), old_mode: Option<u32>) -> Vec<u8> {
-    let mode = match old_mode {
-        Some(m @ (0o100644 | 0o100755)) => m,
-        _ if meta.mode() & 0o100 != 0 => 0o100755,
-        _ => 0o100644,
-    };
+/// The fixed part of an entry for a file just committed: its stat data, blob, mode (as the
+/// commit has it) and flags.
+fn new_fixed(name: &[u8], (oid, meta): &(git2::Oid, fs::Metadata), executable: bool) -> Vec<u8> {
+    let mode = if executable { 0o100755 } else { 0o100644 };
     let mut out = Vec::with_capacity(FIXED);
     // Git keeps the low 32 bits of each stat field.
     for v in [
@@ -928,7 +925,7 @@ pub(super) mod tests {
             git(&["add", "a", "b", "c", "d"]);
             git(&["update-index", "--index-version", version]);
             let old = std::fs::read(dir.path().join(".git/index")).unwrap();
-            let staged = [Staged { path: "b".into(), file: None, file_mode: false }];
+            let staged = [Staged { path: "b".into(), file: None, executable: false }];
             // Stamp 0: every entry is racily clean; only c's file changed since.
             let new = merged(&old, &staged, 0, &|name, _, _| name == b"c").unwrap();
             let count = be32(&new, 8).unwrap() as usize;

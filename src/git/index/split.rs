@@ -405,8 +405,6 @@ pub(super) fn merged_split(
             Ok(j) => Some(added.remove(j).1),
             Err(_) => None,
         };
-        let old_mode = was_added.as_deref().or(live.as_ref().map(|(_, f)| f.as_slice())).and_then(|f| be32(f, 24));
-        let old_mode = old_mode.filter(|_| !c.file_mode);
         let live = match live {
             // Both added and in the shared index (git reads the added one): the shared one goes.
             Some((at, _)) if was_added.is_some() => {
@@ -419,7 +417,7 @@ pub(super) fn merged_split(
         };
         match (live, &c.file) {
             (Some(at), Some(file)) => {
-                replacements.insert(at, nameless(&new_fixed(path, file, old_mode)));
+                replacements.insert(at, nameless(&new_fixed(path, file, c.executable)));
                 replace[at] = true;
             }
             (Some(at), None) => {
@@ -429,7 +427,7 @@ pub(super) fn merged_split(
             }
             (None, Some(file)) => {
                 let j = added.binary_search_by(|(n, _)| n.as_slice().cmp(path)).unwrap_or_else(|j| j);
-                added.insert(j, (path.to_vec(), new_fixed(path, file, old_mode)));
+                added.insert(j, (path.to_vec(), new_fixed(path, file, c.executable)));
             }
             (None, None) => {}
         }
@@ -527,9 +525,9 @@ mod tests {
                 Some((oid, std::fs::metadata(&path).unwrap()))
             };
             let staged = [
-                Staged { path: "b".into(), file: None, file_mode: false },
-                Staged { path: "d".into(), file: file("d"), file_mode: false },
-                Staged { path: "e".into(), file: file("e"), file_mode: false },
+                Staged { path: "b".into(), file: None, executable: false },
+                Staged { path: "d".into(), file: file("d"), executable: false },
+                Staged { path: "e".into(), file: file("e"), executable: false },
             ];
             // Stamp 0: every entry is racily clean; only c's file changed since.
             let mut new = merged_split(&main, &shared, &staged, 0, &|name, _, _| name == b"c", 100).unwrap();
