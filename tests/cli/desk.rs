@@ -531,7 +531,7 @@ fn a_split_index_with_a_damaged_shared_index_is_refused_and_nothing_is_written()
         .assert()
         .code(4)
         .stderr(predicate::str::contains("split index").and(predicate::str::contains("damaged")))
-        .stderr(predicate::str::contains("git reset"));
+        .stderr(predicate::str::contains(".git/index and make it again with `git reset -q`"));
     assert_eq!(d.head(), head, "nothing committed");
     assert!(!d.path("tickets/2026").exists() && !d.path(".tkt/journal").exists(), "nothing left");
     std::fs::remove_file(d.path(".git/index")).unwrap();

@@ -195,8 +195,11 @@ fn changed_unseen(workdir: &Path) -> impl Fn(&[u8], &[u8], u32) -> bool + '_ {
 
 /// The error for a split index whose link or shared index does not read.
 fn damaged(shared: &Path) -> Error {
-    Error::refused(format!("git's split index (linked to {}) is damaged", shared.display()))
-        .with_hint("git cannot read it either: make it again with `rm .git/index && git reset -q`")
+    let index = shared.with_file_name("index");
+    Error::refused(format!("git's split index (linked to {}) is damaged", shared.display())).with_hint(format!(
+        "git cannot read it either: remove {} and make it again with `git reset -q`",
+        index.display()
+    ))
 }
 
 /// A new index, ready to be written in place of the old one.
