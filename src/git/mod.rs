@@ -274,9 +274,9 @@ impl Repo {
     /// Removes the lock files git (through tkt) leaves when killed while committing — the
     /// index's, HEAD's and the branch's — or, with `fetch`, while fetching or pushing — the
     /// remote-tracking references' and packed-refs' — if they appeared within a minute
-    /// after `since` (when the interrupted command last wrote, or marked its fetch). One made later is
-    /// another git command's, at work now: it is left for the caller to wait on. Call it
-    /// holding the desk lock, so no tkt is committing.
+    /// after `since` (when the interrupted command last wrote, or marked its fetch). One
+    /// made later is another git command's, at work now: it is left for the caller to wait
+    /// on. Call it holding the desk lock, so no tkt is committing.
     pub fn remove_stale_locks(&self, since: std::time::SystemTime, fetch: bool) -> Result<Vec<PathBuf>> {
         let until = since + std::time::Duration::from_secs(60);
         let mut candidates = Vec::new();
