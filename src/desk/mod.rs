@@ -46,6 +46,8 @@ pub struct Desk {
     monitor: OnceCell<Option<Monitor>>,
     /// Its answers so far.
     answers: RefCell<Vec<Asked>>,
+    /// How deep in [`Desk::syncing`] this command is.
+    syncing: std::cell::Cell<u32>,
 }
 
 /// The monitor's answer (`None`: it failed) to a token, after so many writes of this process.
@@ -124,6 +126,7 @@ impl Desk {
             written: RefCell::new(Vec::new()),
             monitor: OnceCell::new(),
             answers: RefCell::new(Vec::new()),
+            syncing: std::cell::Cell::new(0),
         })
     }
 
@@ -577,30 +580,41 @@ impl Desk {
         self.journal().pending()
     }
 
-    /// Runs a git command that updates remote-tracking references (`git fetch`, `git push`)
-    /// with a mark in `.tkt/fetching`: killed in it, it may leave git's lock on such a
-    /// reference (or on packed-refs), which the next command removes as its own (made
-    /// within a minute after the mark). Call it holding the lock.
-    pub fn fetching<T>(&self, run: impl FnOnce() -> Result<T>) -> Result<T> {
-        let mark = self.root.join(LOCAL_DIR).join(FETCHING);
-        crate::files::write_atomic_with(&mark, |_| Ok(()))?;
-        let result = run();
-        let _ = std::fs::remove_file(&mark);
+    /// Runs `work` — a sync, or another command's `git fetch` or `git push` — with a mark in
+    /// `.tkt/syncing`. Killed in it, tkt may leave git's lock files: the index's, HEAD's or
+    /// the branch's (from `git status` or a commit of hand edits, which no journal notes),
+    /// a remote-tracking reference's or packed-refs' (from fetch and push). The next
+    /// command removes those made within a minute after the mark, as its own. Nested
+    /// calls keep the outer mark. Call it holding the lock.
+    pub fn syncing<T>(&self, work: impl FnOnce() -> Result<T>) -> Result<T> {
+        let mark = self.root.join(LOCAL_DIR).join(SYNCING);
+        let outer = self.syncing.get() == 0;
+        if outer {
+            crate::files::write_atomic_with(&mark, |_| Ok(()))?;
+        }
+        self.syncing.set(self.syncing.get() + 1);
+        let result = work();
+        self.syncing.set(self.syncing.get() - 1);
+        if outer {
+            let _ = std::fs::remove_file(&mark);
+        }
         result
     }
 
-    /// Removes the lock files a command killed in `git fetch` left ([`Desk::fetching`]).
-    fn recover_fetch(&self) -> Result<Option<String>> {
-        let mark = self.root.join(LOCAL_DIR).join(FETCHING);
+    /// Removes the lock files a command killed in a sync left ([`Desk::syncing`]).
+    fn recover_sync(&self) -> Result<Option<String>> {
+        let mark = self.root.join(LOCAL_DIR).join(SYNCING);
         let Ok(since) = std::fs::metadata(&mark).and_then(|m| m.modified()) else { return Ok(None) };
         let mut removed = Vec::new();
         if let Some(repo) = &self.repo {
-            for lock in repo.remove_stale_locks(since, true)? {
-                removed.push(lock.strip_prefix(repo.workdir()).unwrap_or(&lock).display().to_string());
+            for fetch in [false, true] {
+                for lock in repo.remove_stale_locks(since, fetch)? {
+                    removed.push(lock.strip_prefix(repo.workdir()).unwrap_or(&lock).display().to_string());
+                }
             }
         }
         std::fs::remove_file(&mark).map_err(|e| Error::io(&mark, e))?;
-        Ok((!removed.is_empty()).then(|| format!("removed what an interrupted fetch left: {}", removed.join(", "))))
+        Ok((!removed.is_empty()).then(|| format!("removed what an interrupted sync left: {}", removed.join(", "))))
     }
 
     /// Settles what a command killed between its writes and its commit left: removes its
@@ -610,7 +624,7 @@ impl Desk {
     /// put back the same way, and the next sync merges again. Returns what was done, for
     /// the user. Call it holding the lock.
     fn recover(&self, wait: Duration) -> Result<Vec<String>> {
-        let fetched = self.recover_fetch()?;
+        let fetched = self.recover_sync()?;
         let Some(pending) = self.pending()? else {
             return Ok(fetched.into_iter().collect());
         };
@@ -815,8 +829,8 @@ fn load_local(path: &Path) -> Result<LocalSettings> {
     }
 }
 
-/// The mark of a `git fetch` under way, in the local folder.
-const FETCHING: &str = "fetching";
+/// The mark of a sync (or a fetch or push) under way, in the local folder.
+const SYNCING: &str = "syncing";
 
 /// Where e-mail attachments are kept, one folder per request or ticket.
 pub const ATTACHMENTS_DIR: &str = "attachments";

@@ -72,12 +72,16 @@ pub struct SyncOptions<'a> {
 /// pushed meanwhile. What the remote brings is checked before the hand edits are
 /// committed, so a refused sync leaves the desk as it was.
 pub fn sync(desk: &Desk, author: &Author, opts: &SyncOptions) -> Result<SyncReport> {
+    desk.syncing(|| sync_marked(desk, author, opts))
+}
+
+fn sync_marked(desk: &Desk, author: &Author, opts: &SyncOptions) -> Result<SyncReport> {
     let repo = repo_of(desk)?;
     refuse_unfinished_operation(repo)?;
     let (remote, branch) = remote_of(repo, opts.remote)?;
     let hand_edits = hand_edits(desk, repo)?;
     let mut report = SyncReport { remote: remote.clone(), ..Default::default() };
-    desk.fetching(|| fetch(repo.workdir(), &remote, opts.interactive))?;
+    desk.syncing(|| fetch(repo.workdir(), &remote, opts.interactive))?;
     let mut theirs = repo.remote_tip(&remote, &branch)?;
     if let (Some(t), Some(ours)) = (theirs.as_deref(), repo.head()?) {
         check_incoming(repo, &ours, t, &remote, &branch)?;
@@ -93,7 +97,7 @@ pub fn sync(desk: &Desk, author: &Author, opts: &SyncOptions) -> Result<SyncRepo
     }
     for attempt in 0..PUSH_ATTEMPTS {
         if attempt > 0 {
-            desk.fetching(|| fetch(repo.workdir(), &remote, opts.interactive))?;
+            desk.syncing(|| fetch(repo.workdir(), &remote, opts.interactive))?;
             theirs = repo.remote_tip(&remote, &branch)?;
         }
         integrate(desk, repo, author, theirs.as_deref(), &remote, &branch, &mut report)?;
@@ -102,7 +106,7 @@ pub fn sync(desk: &Desk, author: &Author, opts: &SyncOptions) -> Result<SyncRepo
             return Ok(report);
         }
         let ahead = repo.count_commits(theirs.as_deref(), head.as_deref().unwrap_or_default())?;
-        match desk.fetching(|| push(repo.workdir(), &remote, &branch, opts.interactive))? {
+        match desk.syncing(|| push(repo.workdir(), &remote, &branch, opts.interactive))? {
             Pushed::Done => {
                 report.went_out = ahead;
                 return Ok(report);
@@ -136,7 +140,7 @@ pub fn pull(desk: &Desk, author: &Author, opts: &SyncOptions) -> Result<SyncRepo
 pub fn publish(desk: &Desk, opts: &SyncOptions) -> Result<Pushed> {
     let repo = repo_of(desk)?;
     let (remote, branch) = remote_of(repo, opts.remote)?;
-    desk.fetching(|| push(repo.workdir(), &remote, &branch, opts.interactive))
+    desk.syncing(|| push(repo.workdir(), &remote, &branch, opts.interactive))
 }
 
 /// Takes back this clone's fiscal documents issued under numbers the remote has for its
@@ -201,7 +205,7 @@ pub fn taken_back_waiting(desk: &Desk) -> Result<Vec<(String, Vec<u8>)>> {
 pub fn remote_has_head(desk: &Desk, opts: &SyncOptions) -> Result<bool> {
     let repo = repo_of(desk)?;
     let (remote, branch) = remote_of(repo, opts.remote)?;
-    desk.fetching(|| fetch(repo.workdir(), &remote, opts.interactive))?;
+    desk.syncing(|| fetch(repo.workdir(), &remote, opts.interactive))?;
     match (repo.head()?, repo.remote_tip(&remote, &branch)?) {
         (Some(head), Some(tip)) => repo.is_ancestor(&head, &tip),
         _ => Ok(false),
@@ -246,7 +250,7 @@ fn pull_into(
     interactive: bool,
     report: &mut SyncReport,
 ) -> Result<Option<String>> {
-    desk.fetching(|| fetch(repo.workdir(), remote, interactive))?;
+    desk.syncing(|| fetch(repo.workdir(), remote, interactive))?;
     let theirs = repo.remote_tip(remote, branch)?;
     integrate(desk, repo, author, theirs.as_deref(), remote, branch, report)?;
     Ok(theirs)

@@ -235,11 +235,12 @@ fn a_clone_with_a_split_index_merges_and_keeps_its_index_exact() {
     marco.git(&["fsck", "--strict"]);
 }
 
-/// A sync killed while `git fetch` updated a remote-tracking reference leaves git's lock on
-/// it: the next command removes it as its own (made after tkt's mark of the fetch), and a
-/// lock without the mark, another git command's, is left alone.
+/// A sync killed in its fetch leaves git's lock on a remote-tracking reference, and one
+/// killed in its `git status` or its commit of hand edits the index's: the next command
+/// removes them as its own (made after tkt's mark of the sync); a lock without the mark is
+/// another git command's, left alone.
 #[test]
-fn a_lock_left_by_a_sync_killed_in_its_fetch_is_removed_by_the_next_command() {
+fn locks_left_by_a_killed_sync_are_removed_by_the_next_command() {
     let team = Team::new();
     let (anna, marco) = (team.clone("anna"), team.clone("marco"));
     marco.sync();
@@ -253,22 +254,24 @@ fn a_lock_left_by_a_sync_killed_in_its_fetch_is_removed_by_the_next_command() {
     marco.tkt(&["sync"]).assert().code(5).stderr(predicate::str::contains("main.lock"));
     assert!(lock.exists(), "not tkt's: left alone");
     // What a sync killed in its fetch leaves: tkt's mark, then git's lock.
+    let mark = marco.dir.join(".tkt/syncing");
     std::fs::remove_file(&lock).unwrap();
-    std::fs::write(marco.dir.join(".tkt/fetching"), "").unwrap();
+    std::fs::write(&mark, "").unwrap();
     std::thread::sleep(std::time::Duration::from_millis(20));
     std::fs::write(&lock, "").unwrap();
     let said = marco.sync();
-    assert!(said.contains("removed what an interrupted fetch left") && said.contains("main.lock"), "{said}");
-    assert!(!lock.exists() && !marco.dir.join(".tkt/fetching").exists());
+    assert!(said.contains("removed what an interrupted sync left") && said.contains("main.lock"), "{said}");
+    assert!(!lock.exists() && !mark.exists());
     assert!(marco.read("tickets/2026/T-2026-0020.yaml").contains("nota di anna"));
     assert_eq!(marco.git(&["status", "--porcelain"]), "");
-    // A fetch takes no index lock: one made after the mark is another git command's.
-    std::fs::write(marco.dir.join(".tkt/fetching"), "").unwrap();
+    // Killed in its `git status`: the index's lock.
+    std::fs::write(&mark, "").unwrap();
     std::thread::sleep(std::time::Duration::from_millis(20));
     let index_lock = marco.dir.join(".git/index.lock");
     std::fs::write(&index_lock, "").unwrap();
-    marco.tkt(&["ticket", "note", "T-2026-0020", "x"]).assert().code(5);
-    assert!(index_lock.exists(), "left alone");
+    marco.ok(&["ticket", "note", "T-2026-0020", "x"]);
+    assert!(!index_lock.exists() && !mark.exists());
+    assert_eq!(marco.git(&["status", "--porcelain"]), "");
 }
 
 #[test]
