@@ -81,7 +81,7 @@ fn sync_marked(desk: &Desk, author: &Author, opts: &SyncOptions) -> Result<SyncR
     let (remote, branch) = remote_of(repo, opts.remote)?;
     let hand_edits = hand_edits(desk, repo)?;
     let mut report = SyncReport { remote: remote.clone(), ..Default::default() };
-    desk.syncing(|| fetch(repo.workdir(), &remote, opts.interactive))?;
+    fetch(repo.workdir(), &remote, opts.interactive)?;
     let mut theirs = repo.remote_tip(&remote, &branch)?;
     if let (Some(t), Some(ours)) = (theirs.as_deref(), repo.head()?) {
         check_incoming(repo, &ours, t, &remote, &branch)?;
@@ -97,7 +97,7 @@ fn sync_marked(desk: &Desk, author: &Author, opts: &SyncOptions) -> Result<SyncR
     }
     for attempt in 0..PUSH_ATTEMPTS {
         if attempt > 0 {
-            desk.syncing(|| fetch(repo.workdir(), &remote, opts.interactive))?;
+            fetch(repo.workdir(), &remote, opts.interactive)?;
             theirs = repo.remote_tip(&remote, &branch)?;
         }
         integrate(desk, repo, author, theirs.as_deref(), &remote, &branch, &mut report)?;
@@ -106,7 +106,7 @@ fn sync_marked(desk: &Desk, author: &Author, opts: &SyncOptions) -> Result<SyncR
             return Ok(report);
         }
         let ahead = repo.count_commits(theirs.as_deref(), head.as_deref().unwrap_or_default())?;
-        match desk.syncing(|| push(repo.workdir(), &remote, &branch, opts.interactive))? {
+        match push(repo.workdir(), &remote, &branch, opts.interactive)? {
             Pushed::Done => {
                 report.went_out = ahead;
                 return Ok(report);
@@ -250,10 +250,12 @@ fn pull_into(
     interactive: bool,
     report: &mut SyncReport,
 ) -> Result<Option<String>> {
-    desk.syncing(|| fetch(repo.workdir(), remote, interactive))?;
-    let theirs = repo.remote_tip(remote, branch)?;
-    integrate(desk, repo, author, theirs.as_deref(), remote, branch, report)?;
-    Ok(theirs)
+    desk.syncing(|| {
+        fetch(repo.workdir(), remote, interactive)?;
+        let theirs = repo.remote_tip(remote, branch)?;
+        integrate(desk, repo, author, theirs.as_deref(), remote, branch, report)?;
+        Ok(theirs)
+    })
 }
 
 /// Refuses to sync while git is in the middle of a merge, a rebase or a cherry-pick: tkt
