@@ -605,16 +605,18 @@ impl Desk {
     fn recover_sync(&self) -> Result<Option<String>> {
         let mark = self.root.join(LOCAL_DIR).join(SYNCING);
         let Ok(since) = std::fs::metadata(&mark).and_then(|m| m.modified()) else { return Ok(None) };
-        let mut removed = Vec::new();
-        if let Some(repo) = &self.repo {
-            for fetch in [false, true] {
-                for lock in repo.remove_stale_locks(since, fetch)? {
-                    removed.push(lock.strip_prefix(repo.workdir()).unwrap_or(&lock).display().to_string());
-                }
-            }
-        }
+        let mut removed = self.remove_stale_locks(since, false)?;
+        removed.extend(self.remove_stale_locks(since, true)?);
         std::fs::remove_file(&mark).map_err(|e| Error::io(&mark, e))?;
         Ok((!removed.is_empty()).then(|| format!("removed what an interrupted sync left: {}", removed.join(", "))))
+    }
+
+    /// Removes git's lock files a killed command left ([`Repo::remove_stale_locks`]), named
+    /// for the user.
+    fn remove_stale_locks(&self, since: std::time::SystemTime, fetch: bool) -> Result<Vec<String>> {
+        let Some(repo) = &self.repo else { return Ok(vec![]) };
+        let locks = repo.remove_stale_locks(since, fetch)?;
+        Ok(locks.iter().map(|lock| lock.strip_prefix(repo.workdir()).unwrap_or(lock).display().to_string()).collect())
     }
 
     /// Settles what a command killed between its writes and its commit left: removes its
@@ -624,17 +626,12 @@ impl Desk {
     /// put back the same way, and the next sync merges again. Returns what was done, for
     /// the user. Call it holding the lock.
     fn recover(&self, wait: Duration) -> Result<Vec<String>> {
-        let fetched = self.recover_sync()?;
+        let synced = self.recover_sync()?;
         let Some(pending) = self.pending()? else {
-            return Ok(fetched.into_iter().collect());
+            return Ok(synced.into_iter().collect());
         };
-        let mut done: Vec<String> = fetched.into_iter().collect();
-        let mut removed = Vec::new();
-        if let Some(repo) = &self.repo {
-            for lock in repo.remove_stale_locks(pending.since, false)? {
-                removed.push(lock.strip_prefix(repo.workdir()).unwrap_or(&lock).display().to_string());
-            }
-        }
+        let mut done: Vec<String> = synced.into_iter().collect();
+        let mut removed = self.remove_stale_locks(pending.since, false)?;
         for temp in self.leftover_temp_files()? {
             let abs = self.abs(&temp);
             std::fs::remove_file(&abs).map_err(|e| Error::io(&abs, e))?;

@@ -64,7 +64,7 @@ impl IndexLock {
             Err(e) if e.kind() == ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(Error::io(&self.index, e)),
         };
-        let stamp = self.stamp()?;
+        let stamp = stamp(&self.index)?;
         let changed_unseen = changed_unseen(workdir);
         let was_split;
         let whole = match merged(&old, staged, stamp, &changed_unseen) {
@@ -139,11 +139,6 @@ impl IndexLock {
             Some(file) => self.write(&NewIndex { file, shared: None, links_to: None }),
             None => Ok(()),
         }
-    }
-
-    /// The second the index file was last written (0 when there is none).
-    fn stamp(&self) -> Result<u32> {
-        stamp(&self.index)
     }
 }
 
