@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use git2::{build::TreeUpdateBuilder, FileMode, Oid, Signature, Time};
+use git2::{FileMode, Oid, Signature, Time};
 
 use super::{git_path, Repo};
 use crate::{Error, Result};
@@ -126,7 +126,7 @@ impl Repo {
                 let name = text(name).to_string();
                 let (mut m, mut author, mut committer, mut message) = (None, None, None, String::new());
                 let mut parent = tips.get(&name).copied();
-                let mut update = TreeUpdateBuilder::new();
+                let mut update = super::tree::Update::new();
                 while let Some(l) = s.peek().filter(|l| !l.is_empty()) {
                     if let Some(rest) = l.strip_prefix(b"mark ") {
                         m = Some(mark(rest)?);
@@ -156,11 +156,8 @@ impl Repo {
                     }
                     s.line();
                 }
-                let base = match parent {
-                    Some(p) => repo.find_commit(p)?.tree()?,
-                    None => repo.find_tree(repo.treebuilder(None)?.write()?)?,
-                };
-                let tree = repo.find_tree(update.create_updated(repo, &base)?)?;
+                let base = parent.map(|p| repo.find_commit(p).map(|c| c.tree_id())).transpose()?;
+                let tree = repo.find_tree(update.write(repo, base)?)?;
                 let author = author.ok_or_else(|| bad("a commit without author".into()))?;
                 let committer = committer.unwrap_or_else(|| author.clone());
                 let parents = parent.map(|p| repo.find_commit(p)).transpose()?;

@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 
-use git2::{build::TreeUpdateBuilder, FileMode, Oid, Signature, Time};
+use git2::{FileMode, Oid, Signature, Time};
 
 use super::{git_path, Author, Repo};
 use crate::{Error, Result};
@@ -367,7 +367,7 @@ impl Repo {
     ) -> Result<String> {
         let ours_commit = self.repo.find_commit(oid(ours)?)?;
         let theirs_commit = self.repo.find_commit(oid(theirs)?)?;
-        let mut update = TreeUpdateBuilder::new();
+        let mut update = super::tree::Update::new();
         for (path, state) in files {
             let p = git_path(path)?;
             match state {
@@ -381,7 +381,7 @@ impl Repo {
                 }
             }
         }
-        let tree = self.repo.find_tree(update.create_updated(&self.repo, &ours_commit.tree()?)?)?;
+        let tree = self.repo.find_tree(update.write(&self.repo, Some(ours_commit.tree_id()))?)?;
         let sig = signature(author)?;
         self.apply_to_worktree(files)?;
         // `ours` may be HEAD's unpublished commits written again: HEAD moves in one step.
@@ -463,7 +463,7 @@ impl Repo {
             let id = id?;
             let commit = self.repo.find_commit(id)?;
             let old_tree = commit.tree()?;
-            let mut update = TreeUpdateBuilder::new();
+            let mut update = super::tree::Update::new();
             for path in paths {
                 let Ok(entry) = old_tree.get_path(path) else { continue };
                 let key = (path.clone(), entry.id());
@@ -481,7 +481,7 @@ impl Repo {
                     None => update.remove(git_path(path)?),
                 };
             }
-            let tree = self.repo.find_tree(update.create_updated(&self.repo, &old_tree)?)?;
+            let tree = self.repo.find_tree(update.write(&self.repo, Some(old_tree.id()))?)?;
             let parents = commit
                 .parent_ids()
                 .map(|p| self.repo.find_commit(rewritten.get(&p).copied().unwrap_or(p)))

@@ -8,6 +8,7 @@ mod index;
 mod ledger;
 mod merging;
 mod remote;
+mod tree;
 
 use std::path::{Path, PathBuf};
 
@@ -16,7 +17,7 @@ pub use ledger::FirstVersion;
 pub use merging::{Change, EntryKind, FileChange, FileState};
 pub use remote::{fetch, push, Pushed};
 
-use git2::{build::TreeUpdateBuilder, FileMode, ObjectType, Oid, Repository};
+use git2::{FileMode, ObjectType, Oid, Repository};
 
 use crate::model::Instant;
 use crate::{Error, Result};
@@ -146,12 +147,9 @@ impl Repo {
             Err(e) if matches!(e.code(), git2::ErrorCode::UnbornBranch | git2::ErrorCode::NotFound) => None,
             Err(e) => return Err(e.into()),
         };
-        let base_tree = match &head {
-            Some(c) => c.tree()?,
-            None => repo.find_tree(repo.treebuilder(None)?.write()?)?,
-        };
+        let base_tree = head.as_ref().map(|c| c.tree_id());
         let workdir = repo.workdir().expect("discover keeps work-tree repositories only");
-        let mut update = TreeUpdateBuilder::new();
+        let mut update = tree::Update::new();
         let mut staged = Vec::with_capacity(desk_paths.len());
         // A path named twice is committed once.
         let mut seen = std::collections::HashSet::new();
@@ -170,16 +168,13 @@ impl Repo {
                     staged.push(Staged { path, file: Some((oid, meta)), executable: false });
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                    // A file that was never committed has nothing to remove from the tree.
-                    if base_tree.get_path(&rel).is_ok() {
-                        update.remove(path.as_str());
-                    }
+                    update.remove(path.as_str());
                     staged.push(Staged { path, file: None, executable: false });
                 }
                 Err(e) => return Err(Error::io(&abs, e)),
             }
         }
-        let tree_id = update.create_updated(repo, &base_tree)?;
+        let tree_id = update.write(repo, base_tree)?;
         #[cfg(unix)]
         let index_lock = index::IndexLock::acquire(self.repo.path().join("index"))?;
         #[cfg(unix)]
@@ -204,7 +199,7 @@ impl Repo {
                     .with_hint("turn the sparse index off: `git sparse-checkout disable`")
             })?;
         }
-        let commit = if head.is_some() && tree_id == base_tree.id() {
+        let commit = if head.is_some() && Some(tree_id) == base_tree {
             None
         } else {
             let tree = repo.find_tree(tree_id)?;

@@ -20,8 +20,6 @@ pub enum Kind {
     Document(DocKind),
 }
 
-static SEQUENCE_ID: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^([A-Z][A-Z0-9]{0,9})-(?:(\d{4})-)?(\d{4,9})(?:-([A-Z0-9]{1,10}))?$").unwrap());
 static STATE_ID: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[a-z0-9][a-z0-9_-]{0,39}$").unwrap());
 static CODE_ID: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$").unwrap());
 
@@ -119,13 +117,36 @@ pub struct SequenceId {
 }
 
 impl SequenceId {
+    /// Reads `{prefix}-[{year}-]{seq}[-{series}]`: a prefix of up to ten upper-case
+    /// letters and ASCII digits starting with a letter, a four-digit year, four to nine
+    /// digits, a series of up to ten. Where `A-1234-5678` could be either, the middle is
+    /// the year. Parsed by hand: id allocation reads every name of a year's folder.
     pub fn parse(id: &str) -> Option<SequenceId> {
-        let c = SEQUENCE_ID.captures(id)?;
+        let digits =
+            |s: &str, n: std::ops::RangeInclusive<usize>| n.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit());
+        let code =
+            |s: &str| (1..=10).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+        let mut parts = id.split('-');
+        let prefix = parts.next()?;
+        if !code(prefix) || !prefix.starts_with(|c: char| c.is_ascii_uppercase()) {
+            return None;
+        }
+        let rest: Vec<&str> = parts.collect();
+        let (year, seq, series) = match rest.as_slice() {
+            [seq] => (None, *seq, None),
+            [year, seq] if digits(year, 4..=4) && digits(seq, 4..=9) => (Some(*year), *seq, None),
+            [seq, series] => (None, *seq, Some(*series)),
+            [year, seq, series] if digits(year, 4..=4) => (Some(*year), *seq, Some(*series)),
+            _ => return None,
+        };
+        if !digits(seq, 4..=9) || !series.is_none_or(code) {
+            return None;
+        }
         Some(SequenceId {
-            prefix: c[1].to_string(),
-            year: c.get(2).and_then(|y| y.as_str().parse().ok()),
-            seq: c[3].parse().ok()?,
-            series: c.get(4).map(|s| s.as_str().to_string()),
+            prefix: prefix.to_string(),
+            year: year.map(|y| y.parse().expect("four digits")),
+            seq: seq.parse().expect("at most nine digits"),
+            series: series.map(str::to_string),
         })
     }
 }
@@ -171,5 +192,73 @@ mod tests {
         assert_eq!(id.series.as_deref(), Some("MR"));
         assert_eq!(id.to_string(), "T-2026-0042-MR");
         assert_eq!(SequenceId::parse("C-12345").unwrap().to_string(), "C-12345");
+    }
+
+    #[test]
+    fn sequence_ids_are_read_as_the_pattern_says() {
+        let read = |id: &str| SequenceId::parse(id).map(|s| (s.prefix, s.year, s.seq, s.series));
+        let s = |v: &str| Some(v.to_string());
+        assert_eq!(read("T-2026-0042"), Some(("T".into(), Some(2026), 42, None)));
+        assert_eq!(read("C-1234-MR"), Some(("C".into(), None, 1234, s("MR"))));
+        assert_eq!(read("A1-1234-5678"), Some(("A1".into(), Some(1234), 5678, None)));
+        assert_eq!(read("INV-2026-123456789-9"), Some(("INV".into(), Some(2026), 123_456_789, s("9"))));
+        for bad in [
+            "",
+            "T",
+            "T-",
+            "t-2026-0001",
+            "1T-2026-0001",
+            "ABCDEFGHIJK-0001",
+            "T-026-001",
+            "T-2026-00012345678",
+            "T-202-0001",
+            "T-2026-0001-",
+            "T-2026-0001-mr",
+            "T-2026-0001-ABCDEFGHIJK",
+            "T-2026-0001-A-B",
+            "T-\u{663}\u{660}\u{662}\u{666}-0001",
+            "T-2026-\u{661}234",
+            "T--0001",
+            "T-+123",
+        ] {
+            assert_eq!(read(bad), None, "{bad:?} read");
+        }
+        // Against the pattern, on names joined from pieces at the edges of each part.
+        let pattern = Regex::new(r"^([A-Z][A-Z0-9]{0,9})-(?:([0-9]{4})-)?([0-9]{4,9})(?:-([A-Z0-9]{1,10}))?$").unwrap();
+        let pieces = [
+            "T",
+            "INV",
+            "A1",
+            "t",
+            "1T",
+            "ABCDEFGHIJ",
+            "ABCDEFGHIJK",
+            "2026",
+            "026",
+            "20266",
+            "0042",
+            "123456789",
+            "1234567890",
+            "MR",
+            "9",
+            "x",
+            "",
+        ];
+        let (mut seed, mut matched) = (0x2545_f491_4f6c_dd1d_u64, 0);
+        for _ in 0..100_000 {
+            let mut next = |n: u64| {
+                seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+                (seed >> 33) % n
+            };
+            let parts = 1 + next(5);
+            let name = (0..parts).map(|_| pieces[next(pieces.len() as u64) as usize]).collect::<Vec<_>>().join("-");
+            let want = pattern.captures(&name).map(|c| {
+                let at = |i: usize| c.get(i).map(|m| m.as_str().to_string());
+                (at(1).unwrap(), at(2).map(|y| y.parse().unwrap()), c[3].parse().unwrap(), at(4))
+            });
+            matched += usize::from(want.is_some());
+            assert_eq!(read(&name), want, "{name:?}");
+        }
+        assert!(matched > 1_000, "only {matched} names match the pattern");
     }
 }
