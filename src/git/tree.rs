@@ -12,11 +12,17 @@ use crate::{Error, Result};
 
 const TREE_MODE: &[u8] = b"40000";
 
+/// What a path becomes: a blob with its mode, or nothing.
+type Change = Option<(Oid, FileMode)>;
+
+/// What a name of a tree becomes: an entry's mode and object, or nothing.
+type Edit = Option<(Vec<u8>, Oid)>;
+
 /// The changes to make to a tree, by repository-relative path (`/` between folders): a
 /// blob to put there, or nothing to remove what is there. The last change of a path wins.
 #[derive(Default)]
 pub(super) struct Update {
-    changes: BTreeMap<String, Option<(Oid, FileMode)>>,
+    changes: BTreeMap<String, Change>,
 }
 
 impl Update {
@@ -36,8 +42,7 @@ impl Update {
     /// the new top tree; folders left empty are dropped, as git never stores one.
     pub fn write(&self, repo: &Repository, base: Option<Oid>) -> Result<Oid> {
         let odb = repo.odb()?;
-        let changes: Vec<(&[u8], Option<(Oid, FileMode)>)> =
-            self.changes.iter().map(|(p, c)| (p.as_bytes(), *c)).collect();
+        let changes: Vec<(&[u8], Change)> = self.changes.iter().map(|(p, c)| (p.as_bytes(), *c)).collect();
         match write_tree(&odb, base, &changes)? {
             Some(oid) => Ok(oid),
             None => Ok(odb.write(ObjectType::Tree, &[])?),
@@ -84,7 +89,7 @@ fn entries(raw: &[u8], id: Oid) -> Result<Vec<Entry<'_>>> {
 
 /// The tree `base` with `changes` (sorted by path, relative to it) made, written to the
 /// object database; `None` when nothing is left in it.
-fn write_tree(odb: &Odb, base: Option<Oid>, changes: &[(&[u8], Option<(Oid, FileMode)>)]) -> Result<Option<Oid>> {
+fn write_tree(odb: &Odb, base: Option<Oid>, changes: &[(&[u8], Change)]) -> Result<Option<Oid>> {
     let object = base.map(|id| odb.read(id)).transpose()?;
     if let Some(o) = &object {
         if o.kind() != ObjectType::Tree {
@@ -96,7 +101,7 @@ fn write_tree(odb: &Odb, base: Option<Oid>, changes: &[(&[u8], Option<(Oid, File
         None => Vec::new(),
     };
     // The new entry of each changed name of this tree (`None`: removed), as (mode, id).
-    let mut edits: Vec<(&[u8], Option<(Vec<u8>, Oid)>)> = Vec::new();
+    let mut edits: Vec<(&[u8], Edit)> = Vec::new();
     let mut i = 0;
     while i < changes.len() {
         let (path, change) = changes[i];
@@ -217,7 +222,7 @@ mod tests {
         let empty = repo.find_tree(repo.treebuilder(None).unwrap().write().unwrap()).unwrap();
         assert_eq!(base, theirs.create_updated(&repo, &empty).unwrap());
 
-        let cases: Vec<Vec<(&str, Option<(Oid, FileMode)>)>> = vec![
+        let cases: Vec<Vec<(&str, Change)>> = vec![
             vec![("tickets/2026/T-2026-0002.yaml", Some((b, FileMode::Blob)))],
             vec![("tickets/2026/T-2026-0001.yaml", Some((c, FileMode::BlobExecutable)))],
             // The last file of a folder, and of its folder: both go.
