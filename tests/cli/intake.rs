@@ -400,6 +400,33 @@ fn an_impossible_sequence_mark_is_refused_naming_its_file() {
 }
 
 #[test]
+fn a_number_follows_the_mark_stepping_over_tickets_already_there() {
+    let d = TestDesk::example();
+    let ticket = d.read("tickets/2026/T-2026-0001.yaml");
+    let put = |seq: u32| {
+        let id = format!("T-2026-{seq:04}");
+        d.write(&format!("tickets/2026/{id}.yaml"), &ticket.replace("T-2026-0001", &id));
+    };
+    // Tickets a sync brought after the mark (0001-0020 are the example's): stepped over.
+    d.write(".tkt/sequences/T-2026", "3\n");
+    put(500);
+    d.git(&["add", "-A"]);
+    d.git(&["commit", "-qm", "tickets from elsewhere"]);
+    let create = || d.ok(&["ticket", "create", "--customer", "C-0001", "--title", "Perdita"]);
+    assert_eq!(create(), "T-2026-0021\n");
+    assert_eq!(d.read(".tkt/sequences/T-2026"), "21\n");
+    // Far more of them than are looked at one by one: the folder's highest number counts.
+    (22..=120).for_each(put);
+    d.git(&["add", "-A"]);
+    d.git(&["commit", "-qm", "more tickets from elsewhere"]);
+    assert_eq!(create(), "T-2026-0501\n");
+    // With no mark, the folder's highest number too; a number is never given twice.
+    std::fs::remove_file(d.path(".tkt/sequences/T-2026")).unwrap();
+    assert_eq!(create(), "T-2026-0502\n");
+    assert_eq!(d.status(), "");
+}
+
+#[test]
 fn bounces_by_any_of_their_marks_are_skipped() {
     let d = TestDesk::example();
     let head = d.head();
