@@ -589,8 +589,8 @@ fn put_entry(out: &mut Vec<u8>, version: u32, prev: &mut Vec<u8>, fixed: &[u8], 
 
 /// Whether an entry and a new path would make one name both a file and a folder.
 fn folder_clash(entry: &[u8], new: &[u8]) -> bool {
-    let under =
-        |long: &[u8], short: &[u8]| long.len() > short.len() && long.starts_with(short) && long[short.len()] == b'/';
+    // The `/` is looked at first: it rules out nearly every entry of a walk without comparing.
+    let under = |long: &[u8], short: &[u8]| long.get(short.len()) == Some(&b'/') && long.starts_with(short);
     under(new, entry) || under(entry, new)
 }
 

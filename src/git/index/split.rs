@@ -367,7 +367,7 @@ pub(super) fn merged_split(
         if files.iter().any(|p| folder_clash(name, p)) {
             return None;
         }
-        let fixed: std::borrow::Cow<[u8]> = match replacements.get(&at) {
+        let fixed: std::borrow::Cow<[u8]> = match replace[at].then(|| replacements.get(&at)).flatten() {
             Some(f) => named(f, name).into(),
             None => shared_body[raw.start..raw.start + fixed_len].into(),
         };
