@@ -601,10 +601,17 @@ impl Repo {
 
     /// Sets up the merge driver `tkt` for records, so a plain `git merge` merges them the
     /// way `tkt sync` does.
+    /// The configuration is written only when it says something else: a sync killed while
+    /// writing it leaves git's `config.lock`.
     pub fn set_merge_driver(&self, command: &str) -> Result<()> {
         let mut config = self.repo.config()?.open_level(git2::ConfigLevel::Local)?;
-        config.set_str("merge.tkt.name", "tkt record-aware merge of YAML records")?;
-        config.set_str("merge.tkt.driver", command)?;
+        for (key, value) in
+            [("merge.tkt.name", "tkt record-aware merge of YAML records"), ("merge.tkt.driver", command)]
+        {
+            if config.get_string(key).ok().as_deref() != Some(value) {
+                config.set_str(key, value)?;
+            }
+        }
         Ok(())
     }
 }

@@ -267,7 +267,7 @@ impl Repo {
     }
 
     /// Removes the lock files git (through tkt) leaves when killed while committing — the
-    /// index's, HEAD's and the branch's — or, with `fetch`, while fetching or pushing — the
+    /// index's, HEAD's, the branch's and the configuration's — or, with `fetch`, while fetching or pushing — the
     /// remote-tracking references' and packed-refs' — if they appeared within a minute
     /// after `since` (when the interrupted command last wrote, or marked its fetch). One
     /// made later is another git command's, at work now: it is left for the caller to wait
@@ -290,7 +290,12 @@ impl Repo {
                 }
             }
         } else {
-            candidates.extend([self.repo.path().join("index.lock"), self.repo.path().join("HEAD.lock")]);
+            candidates.extend([
+                self.repo.path().join("index.lock"),
+                self.repo.path().join("HEAD.lock"),
+                // A sync sets up git's merge driver in the configuration.
+                self.repo.commondir().join("config.lock"),
+            ]);
             let head = self.repo.find_reference("HEAD").ok();
             if let Some(branch) = head.as_ref().and_then(|r| r.symbolic_target().ok().flatten()) {
                 candidates.push(self.repo.commondir().join(format!("{branch}.lock")));

@@ -272,6 +272,19 @@ fn locks_left_by_a_killed_sync_are_removed_by_the_next_command() {
     marco.ok(&["ticket", "note", "T-2026-0020", "x"]);
     assert!(!index_lock.exists() && !mark.exists());
     assert_eq!(marco.git(&["status", "--porcelain"]), "");
+    // Killed while setting up git's merge driver: the configuration's lock. A sync with the
+    // driver set up already writes no configuration at all.
+    std::fs::write(&mark, "").unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let config_lock = marco.dir.join(".git/config.lock");
+    std::fs::write(&config_lock, "").unwrap();
+    marco.sync();
+    assert!(!config_lock.exists() && !mark.exists());
+    let config = marco.dir.join(".git/config");
+    let before = std::fs::metadata(&config).unwrap().modified().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    marco.sync();
+    assert_eq!(std::fs::metadata(&config).unwrap().modified().unwrap(), before, "the configuration was written again");
 }
 
 #[test]

@@ -23,6 +23,7 @@ use sha1::{Digest, Sha1};
 use super::{index_busy, Staged};
 use crate::{Error, Result};
 
+mod memo;
 mod split;
 pub use split::SplitConfig;
 
@@ -81,7 +82,16 @@ impl IndexLock {
                 let shared_path = split::shared_path(&self.index, &link.base);
                 let shared = split::Shared::open(&shared_path)?;
                 if split.want != Some(false) {
-                    let file = split::merged_split(&old, &shared, staged, stamp, &changed_unseen, split.max_percent);
+                    let memo = memo::load_or_make(&shared_path, &shared, &link.base);
+                    let file = split::merged_split(
+                        &old,
+                        &shared,
+                        staged,
+                        stamp,
+                        &changed_unseen,
+                        split.max_percent,
+                        memo.as_ref(),
+                    );
                     if let Some(file) = file.and_then(|file| checksummed(&old, file)) {
                         return Ok(Some(NewIndex { file, shared: None, links_to: Some(shared_path) }));
                     }
@@ -475,8 +485,22 @@ fn walk(
     version: u32,
     mut each: impl FnMut(std::ops::Range<usize>, usize, &[u8]) -> Option<()>,
 ) -> Option<usize> {
-    let mut off = HEADER;
-    let mut prev: Vec<u8> = Vec::new();
+    walk_from(body, HEADER, Vec::new(), count, version, |raw, fixed_len, name| {
+        each(raw, fixed_len, name).map(|()| true)
+    })
+}
+
+/// [`walk`] from the entry at byte `off`, the path of the entry before it being `prev`
+/// (what version 4 needs), for at most `count` entries; `each` stops it early with `false`.
+/// Returns where it stopped.
+fn walk_from(
+    body: &[u8],
+    mut off: usize,
+    mut prev: Vec<u8>,
+    count: usize,
+    version: u32,
+    mut each: impl FnMut(std::ops::Range<usize>, usize, &[u8]) -> Option<bool>,
+) -> Option<usize> {
     for _ in 0..count {
         let flags = u16::from_be_bytes(body.get(off + 60..off + 62)?.try_into().ok()?);
         let extended = flags & 0x4000 != 0;
@@ -486,13 +510,14 @@ fn walk(
         let fixed_len = FIXED + if extended { 2 } else { 0 };
         body.get(off..off + fixed_len)?;
         let mut pos = off + fixed_len;
-        if version == 4 {
+        let go_on = if version == 4 {
             let strip = varint(body, &mut pos)?;
             let suffix = cstr(body, &mut pos)?;
             prev.truncate(prev.len().checked_sub(strip)?);
             prev.extend_from_slice(suffix);
-            each(off..pos, fixed_len, &prev)?;
+            let go_on = each(off..pos, fixed_len, &prev)?;
             off = pos;
+            go_on
         } else {
             let name_len = match usize::from(flags & 0xfff) {
                 0xfff => body.get(pos..)?.iter().position(|&b| b == 0)?,
@@ -503,8 +528,12 @@ fn walk(
             if end > body.len() {
                 return None;
             }
-            each(off..end, fixed_len, name)?;
+            let go_on = each(off..end, fixed_len, name)?;
             off = end;
+            go_on
+        };
+        if !go_on {
+            break;
         }
     }
     Some(off)

@@ -15,6 +15,7 @@ use std::time::{Duration, SystemTime};
 
 use sha1::{Digest, Sha1};
 
+use super::memo::Memo;
 use super::{
     be32, carry_extensions, ewah_read, ewah_write, extensions, folder_clash, folders_above, header, new_fixed,
     put_entry, walk, without_checksum, ChangedUnseen, FIXED, HASH, HEADER,
@@ -328,6 +329,7 @@ pub(super) fn merged_split(
     stamp: u32,
     changed_unseen: &ChangedUnseen,
     max_percent: u64,
+    memo: Option<&Memo>,
 ) -> Option<Vec<u8>> {
     let own = Own::read(main)?;
     let version = own.version;
@@ -356,38 +358,89 @@ pub(super) fn merged_split(
     let changed: HashSet<&[u8]> = changes.iter().map(|c| c.path.as_bytes()).collect();
     // The live shared entry of each changed path: its position and fixed part.
     let mut found: Vec<Option<(usize, Vec<u8>)>> = vec![None; changes.len()];
-    let mut next = 0;
-    let mut i = 0;
-    walk(shared_body, shared_count, shared_version, |raw, fixed_len, name| {
-        let at = i;
-        i += 1;
-        if delete[at] {
-            return Some(());
-        }
-        if files.iter().any(|p| folder_clash(name, p)) {
-            return None;
-        }
-        let fixed: std::borrow::Cow<[u8]> = match replace[at].then(|| replacements.get(&at)).flatten() {
-            Some(f) => named(f, name).into(),
-            None => shared_body[raw.start..raw.start + fixed_len].into(),
-        };
-        while next < changes.len() && changes[next].path.as_bytes() < name {
-            next += 1;
-        }
-        if next < changes.len() && changes[next].path.as_bytes() == name {
-            if stage(&fixed) != 0 {
-                return None;
+    match memo.filter(|m| m.newest < stamp) {
+        // No entry of the shared index is racily clean: only the changed paths, their
+        // folders and what is under them are looked at.
+        Some(memo) => {
+            let live = |at: usize, raw: &std::ops::Range<usize>, fixed_len: usize, name: &[u8]| match replace[at] {
+                true => replacements.get(&at).map(|f| named(f, name)),
+                false => Some(shared_body[raw.start..raw.start + fixed_len].to_vec()),
+            };
+            for (k, c) in changes.iter().enumerate() {
+                let path = c.path.as_bytes();
+                memo.seek(shared_body, path, |at, raw, fixed_len, name| {
+                    if name == path && !delete[at] {
+                        let fixed = live(at, &raw, fixed_len, name)?;
+                        if stage(&fixed) != 0 {
+                            return None;
+                        }
+                        found[k] = Some((at, fixed));
+                    }
+                    Some(false)
+                })?;
             }
-            found[next] = Some((at, fixed.into_owned()));
-            next += 1;
-        } else if be32(&fixed, 8)? >= stamp && changed_unseen(name, &fixed[40..60], be32(&fixed, 36)?) {
-            let mut smudged = nameless(&fixed);
-            smudged[36..40].copy_from_slice(&[0; 4]);
-            replacements.insert(at, smudged);
-            replace[at] = true;
+            for p in &files {
+                let mut clash = false;
+                let folders = p.iter().enumerate().filter(|(_, &b)| b == b'/').map(|(i, _)| p[..i].to_vec());
+                let under = [p.to_vec(), b"/".to_vec()].concat();
+                for (key, exact) in folders.map(|f| (f, true)).chain([(under, false)]) {
+                    memo.seek(shared_body, &key, |at, _, _, name| {
+                        let ours = if exact { name == key.as_slice() } else { name.starts_with(&key) };
+                        clash |= ours && !delete[at];
+                        Some(ours && !clash)
+                    })?;
+                }
+                if clash {
+                    return None;
+                }
+            }
+            // The split file's own entries may be racily clean.
+            let replaced: Vec<usize> = replacements.keys().copied().collect();
+            for at in replaced {
+                let fixed = &replacements[&at];
+                if be32(fixed, 8)? >= stamp {
+                    let name = memo.path_of(shared_body, at)?;
+                    if !changed.contains(name.as_slice()) && changed_unseen(&name, &fixed[40..60], be32(fixed, 36)?) {
+                        replacements.get_mut(&at)?[36..40].copy_from_slice(&[0; 4]);
+                    }
+                }
+            }
         }
-        Some(())
-    })?;
+        None => {
+            let mut next = 0;
+            let mut i = 0;
+            walk(shared_body, shared_count, shared_version, |raw, fixed_len, name| {
+                let at = i;
+                i += 1;
+                if delete[at] {
+                    return Some(());
+                }
+                if files.iter().any(|p| folder_clash(name, p)) {
+                    return None;
+                }
+                let fixed: std::borrow::Cow<[u8]> = match replace[at].then(|| replacements.get(&at)).flatten() {
+                    Some(f) => named(f, name).into(),
+                    None => shared_body[raw.start..raw.start + fixed_len].into(),
+                };
+                while next < changes.len() && changes[next].path.as_bytes() < name {
+                    next += 1;
+                }
+                if next < changes.len() && changes[next].path.as_bytes() == name {
+                    if stage(&fixed) != 0 {
+                        return None;
+                    }
+                    found[next] = Some((at, fixed.into_owned()));
+                    next += 1;
+                } else if be32(&fixed, 8)? >= stamp && changed_unseen(name, &fixed[40..60], be32(&fixed, 36)?) {
+                    let mut smudged = nameless(&fixed);
+                    smudged[36..40].copy_from_slice(&[0; 4]);
+                    replacements.insert(at, smudged);
+                    replace[at] = true;
+                }
+                Some(())
+            })?;
+        }
+    }
     for (name, fixed) in &mut added {
         if files.iter().any(|p| folder_clash(name, p)) || (stage(fixed) != 0 && changed.contains(name.as_slice())) {
             return None;
@@ -530,14 +583,14 @@ mod tests {
                 Staged { path: "e".into(), file: file("e"), executable: false },
             ];
             // Stamp 0: every entry is racily clean; only c's file changed since.
-            let mut new = merged_split(&main, &shared, &staged, 0, &|name, _, _| name == b"c", 100).unwrap();
+            let mut new = merged_split(&main, &shared, &staged, 0, &|name, _, _| name == b"c", 100, None).unwrap();
             new.extend_from_slice(&[0; HASH]);
             let expected = [("a", 1), ("c", 0), ("d", 1), ("e", 3)].map(|(n, s)| (n.to_string(), s));
             assert_eq!(sizes(&new, &shared), expected, "index version {version}");
             // c and d replaced (nameless), e added: three entries in the file itself.
             assert_eq!(be32(&new, 8), Some(3), "index version {version}");
             // Past the share of entries allowed outside the shared index: a change for the whole.
-            assert!(merged_split(&main, &shared, &staged, 0, &|_, _, _| false, 10).is_none());
+            assert!(merged_split(&main, &shared, &staged, 0, &|_, _, _| false, 10, None).is_none());
         }
     }
 
