@@ -4,7 +4,10 @@
 # one file in the same repository. Medians of RUNS runs after one untimed warm-up run;
 # peak memory from /usr/bin/time.
 #   cargo build --release && bash tests/bench/desk_at_scale.sh [RUNS] [SIZES...]
+# ROWS=writes measures only the writes (creates and transitions, whole and split index),
+# ROWS=reads only the rest.
 set -euo pipefail
+ROWS=${ROWS:-all}
 RUNS=${1:-5}; shift || true
 SIZES=${*:-1000 10000 100000}
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -51,6 +54,7 @@ for n in $SIZES; do
   fi
   last=$(ls tickets/2026 | sort -V | tail -1); last=${last%.yaml}
   echo "== $n tickets, $(git ls-files | wc -l) files ($(nproc) cores)"
+  if [ "$ROWS" != reads ]; then
   label="ticket create";          measure ":" "$tkt" -q ticket create --customer C-0001 --title bench
   label="ticket transition";      measure "$tkt -q ticket create --customer C-0001 --title t > $work/id" sh -c "\"$tkt\" -q ticket transition \$(cat $work/id) in-progress"
   # The same with git's split index (core.splitIndex), which tkt writes: only the index
@@ -59,6 +63,8 @@ for n in $SIZES; do
   label="ticket create, split index";     measure ":" "$tkt" -q ticket create --customer C-0001 --title bench
   label="ticket transition, split index"; measure "$tkt -q ticket create --customer C-0001 --title t > $work/id" sh -c "\"$tkt\" -q ticket transition \$(cat $work/id) in-progress"
   git config core.splitIndex false && git update-index --no-split-index && git config --unset core.splitIndex
+  fi
+  if [ "$ROWS" != writes ]; then
   label="ticket show";            measure ":" "$tkt" ticket show "$last"
   label="ticket list --state (warm)"; measure "$tkt ticket list >/dev/null" "$tkt" ticket list --state waiting-parts --format csv
   label="ticket list --state (cold)"; measure "rm -rf .tkt/cache" "$tkt" ticket list --state waiting-parts --format csv
@@ -72,5 +78,6 @@ for n in $SIZES; do
   label="git status + git fetch";  measure ":" sh -c "git status --porcelain >/dev/null && git fetch -q origin"
   label="cat every record";       measure ":" sh -c "find tickets documents customers items equipment -name '*.yaml' -exec cat {} + >/dev/null"
   label="git add F && git commit"; measure "echo x >> bench.txt" sh -c "git add bench.txt && git commit -qm bench"
+  fi
   cd - >/dev/null
 done
