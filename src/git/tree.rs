@@ -192,8 +192,7 @@ mod tests {
         let blob = |s: &str| repo.blob(s.as_bytes()).unwrap();
         let (a, b, c) = (blob("a"), blob("b"), blob("c"));
         // Names that sort differently as files and as folders: `x-y`, `x.txt`, `x/`, `x0`.
-        let mut first = Update::new();
-        for p in [
+        let paths = [
             "x-y",
             "x.txt",
             "x/a",
@@ -202,23 +201,13 @@ mod tests {
             "tickets/2026/T-2026-0001.yaml",
             "tickets/2025/T-2025-0001.yaml",
             "z",
-        ] {
+        ];
+        let (mut first, mut theirs) = (Update::new(), TreeUpdateBuilder::new());
+        for p in paths {
             first.upsert(p, a, FileMode::Blob);
-        }
-        let base = first.write(&repo, None).unwrap();
-        let mut theirs = TreeUpdateBuilder::new();
-        for p in [
-            "x-y",
-            "x.txt",
-            "x/a",
-            "x0",
-            "x/b/c",
-            "tickets/2026/T-2026-0001.yaml",
-            "tickets/2025/T-2025-0001.yaml",
-            "z",
-        ] {
             theirs.upsert(p, a, FileMode::Blob);
         }
+        let base = first.write(&repo, None).unwrap();
         let empty = repo.find_tree(repo.treebuilder(None).unwrap().write().unwrap()).unwrap();
         assert_eq!(base, theirs.create_updated(&repo, &empty).unwrap());
 
@@ -266,16 +255,7 @@ mod tests {
         missing.remove("x-y/in");
         assert_eq!(missing.write(&repo, Some(base)).unwrap(), base);
         let mut all = Update::new();
-        for p in [
-            "x-y",
-            "x.txt",
-            "x/a",
-            "x0",
-            "x/b/c",
-            "tickets/2026/T-2026-0001.yaml",
-            "tickets/2025/T-2025-0001.yaml",
-            "z",
-        ] {
+        for p in paths {
             all.remove(p);
         }
         assert_eq!(all.write(&repo, Some(base)).unwrap(), empty.id());
