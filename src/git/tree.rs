@@ -59,9 +59,21 @@ struct Entry<'a> {
 }
 
 impl Entry<'_> {
-    fn is_tree(&self) -> bool {
-        self.mode == TREE_MODE
+    /// The mode's kind of object, read as git reads it: an octal number (old trees may
+    /// spell a folder `040000`).
+    fn kind(&self) -> u32 {
+        kind(self.mode)
     }
+
+    fn is_tree(&self) -> bool {
+        self.kind() == 0o040000
+    }
+}
+
+fn kind(mode: &[u8]) -> u32 {
+    let octal =
+        mode.iter().try_fold(0u32, |n, &b| (b'0'..=b'7').contains(&b).then(|| n.wrapping_mul(8) + u32::from(b - b'0')));
+    octal.unwrap_or(0) & 0o170000
 }
 
 /// Git's order of a tree's entries: by name, a folder's name read with a `/` after it.
@@ -107,9 +119,10 @@ fn write_tree(odb: &Odb, base: Option<Oid>, changes: &[(&[u8], Change)]) -> Resu
         let (path, change) = changes[i];
         match path.iter().position(|&b| b == b'/') {
             None => {
-                if change.is_some() && old.iter().any(|e| e.name == path && e.is_tree()) {
+                // A folder, or a submodule (a commit), is not replaced by a file.
+                if change.is_some() && old.iter().any(|e| e.name == path && matches!(e.kind(), 0o040000 | 0o160000)) {
                     let name = String::from_utf8_lossy(path);
-                    return Err(Error::failure(format!("cannot put a file where the folder {name} is")));
+                    return Err(Error::failure(format!("cannot put a file where the folder or submodule {name} is")));
                 }
                 let entry = change.map(|(blob, mode)| (format!("{:o}", u32::from(mode)).into_bytes(), blob));
                 edits.push((path, entry));
@@ -157,11 +170,11 @@ fn write_tree(odb: &Odb, base: Option<Oid>, changes: &[(&[u8], Change)]) -> Resu
     };
     let mut new: Vec<(&[u8], &[u8], Oid)> =
         edits.iter().filter_map(|(name, e)| e.as_ref().map(|(mode, id)| (*name, mode.as_slice(), *id))).collect();
-    new.sort_by(|a, b| order((a.0, a.1 == TREE_MODE), (b.0, b.1 == TREE_MODE)));
+    new.sort_by(|a, b| order((a.0, kind(a.1) == 0o040000), (b.0, kind(b.1) == 0o040000)));
     let mut new = new.into_iter().peekable();
     for entry in old.iter().filter(|e| edits.binary_search_by(|(n, _)| n.cmp(&e.name)).is_err()) {
         while let Some((name, mode, id)) =
-            new.next_if(|n| order((n.0, n.1 == TREE_MODE), (entry.name, entry.is_tree())).is_lt())
+            new.next_if(|n| order((n.0, kind(n.1) == 0o040000), (entry.name, entry.is_tree())).is_lt())
         {
             put(&mut raw, mode, name, id.as_bytes());
         }
@@ -259,5 +272,70 @@ mod tests {
             all.remove(p);
         }
         assert_eq!(all.write(&repo, Some(base)).unwrap(), empty.id());
+    }
+
+    /// Entries as libgit2 reads them: (name, mode, id), in the tree's order.
+    fn listed(repo: &Repository, tree: Oid) -> Vec<(String, i32, Oid)> {
+        let tree = repo.find_tree(tree).unwrap();
+        tree.iter().map(|e| (e.name().unwrap().to_string(), e.filemode(), e.id())).collect()
+    }
+
+    /// A folder spelled `040000` (as old git wrote it) is a folder: changed inside, it is
+    /// written again (as `40000`), in git's order among names that sort around it; a file
+    /// never replaces a submodule.
+    #[test]
+    fn a_folder_in_an_old_spelling_is_a_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = Repository::init(dir.path()).unwrap();
+        let odb = repo.odb().unwrap();
+        let (f, g) = (repo.blob(b"f").unwrap(), repo.blob(b"g").unwrap());
+        let mut inner = Update::new();
+        inner.upsert("f", f, FileMode::Blob);
+        inner.upsert("g", g, FileMode::Blob);
+        let sub = inner.write(&repo, None).unwrap();
+        let raw = |entries: &[(&str, &str, Oid)]| {
+            let mut raw = Vec::new();
+            for (mode, name, id) in entries {
+                raw.extend_from_slice(format!("{mode} {name}\0").as_bytes());
+                raw.extend_from_slice(id.as_bytes());
+            }
+            odb.write(ObjectType::Tree, &raw).unwrap()
+        };
+        // git's order: `desk-2` before the folder `desk/`, `desk0` after it.
+        let base = raw(&[("100644", "desk-2", f), ("040000", "desk", sub), ("100644", "desk0", g)]);
+        let base_tree = repo.find_tree(base).unwrap();
+        let cases: Vec<Vec<(&str, Change)>> = vec![
+            vec![("desk/h", Some((g, FileMode::Blob)))],
+            vec![("desk/f", None)],
+            vec![("desk/f", None), ("desk/g", None)],
+            vec![("desk-3", Some((g, FileMode::Blob)))],
+            vec![("desk.x", Some((g, FileMode::Blob))), ("desk/f", Some((g, FileMode::Blob)))],
+        ];
+        for case in cases {
+            let (mut ours, mut theirs) = (Update::new(), TreeUpdateBuilder::new());
+            for (p, change) in &case {
+                match change {
+                    Some((id, mode)) => {
+                        ours.upsert(*p, *id, *mode);
+                        theirs.upsert(*p, *id, *mode);
+                    }
+                    None => {
+                        ours.remove(*p);
+                        theirs.remove(*p);
+                    }
+                }
+            }
+            let made = ours.write(&repo, Some(base)).unwrap();
+            let expected = theirs.create_updated(&repo, &base_tree).unwrap();
+            assert_eq!(listed(&repo, made), listed(&repo, expected), "{case:?}");
+        }
+        let mut file = Update::new();
+        file.upsert("desk", f, FileMode::Blob);
+        assert!(file.write(&repo, Some(base)).is_err());
+        // A submodule (a commit) is not replaced by a file either.
+        let with_module = raw(&[("160000", "module", f), ("100644", "z", g)]);
+        let mut over = Update::new();
+        over.upsert("module", g, FileMode::Blob);
+        assert!(over.write(&repo, Some(with_module)).is_err());
     }
 }
