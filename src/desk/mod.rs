@@ -664,13 +664,10 @@ impl Desk {
         Ok(done)
     }
 
-    /// The next free id of a numbered kind, never reusing a number even when a file was
-    /// deleted, and never reading a record. Kinds that are not fiscal keep a local
-    /// high-water mark: the next number is the first after it whose file is not there (a
-    /// few are looked at, so tickets a sync brought are stepped over); with no mark, or
-    /// past those few, it follows the highest number in the kind's folder for the year.
-    /// Fiscal documents follow that folder and its history alone. Call it while holding
-    /// the lock.
+    /// The next free id of a numbered kind. Reads only the names in the kind's folder (for
+    /// the year) and, for kinds that are not fiscal, a local high-water mark, never the
+    /// records, and never reuses a number even when a file was deleted. Call it while
+    /// holding the lock.
     pub fn next_id(&self, kind: Kind, year: Option<i32>, series: Option<&str>) -> Result<String> {
         let prefix = self
             .config
@@ -683,8 +680,23 @@ impl Desk {
         if let Some(y) = year {
             dir.push(format!("{y:04}"));
         }
-        let id = |seq: u32| SequenceId { prefix: prefix.clone(), year, seq, series: series.map(str::to_string) };
         let fiscal = matches!(kind, Kind::Document(d) if d.is_fiscal());
+        let mut names = list_dir(&self.abs(&dir))?;
+        // Git history is the ledger: a fiscal number once committed is never issued again,
+        // even when its file was deleted since.
+        if let (true, Some(repo)) = (fiscal, &self.repo) {
+            names.extend(repo.names_ever(&dir)?);
+        }
+        let in_folder = names
+            .iter()
+            .filter_map(|name| name.strip_suffix(".yaml"))
+            // Only names of this prefix are parsed (a year's folder holds thousands).
+            .filter(|name| name.strip_prefix(prefix.as_str()).is_some_and(|rest| rest.starts_with('-')))
+            .filter_map(SequenceId::parse)
+            .filter(|s| s.prefix == prefix && s.year == year && s.series.as_deref() == series)
+            .map(|s| s.seq)
+            .max()
+            .unwrap_or(0);
         let mut mark_key = match year {
             Some(y) => format!("{prefix}-{y:04}"),
             None => prefix.clone(),
@@ -698,31 +710,7 @@ impl Desk {
         let mark_path = self.root.join(LOCAL_DIR).join("sequences").join(&mark_key);
         let mark_rel = Path::new(LOCAL_DIR).join("sequences").join(&mark_key);
         let mark = if fiscal { 0 } else { read_mark(&mark_path, &mark_rel)? };
-        // A link, even a dangling one, takes its name.
-        let free = |seq: u32| std::fs::symlink_metadata(self.abs(&dir.join(format!("{}.yaml", id(seq))))).is_err();
-        let after_mark = (mark > 0).then(|| (mark + 1..=mark.saturating_add(MARK_PROBES)).find(|&n| free(n))).flatten();
-        let (seq, in_folder) = match after_mark {
-            Some(seq) => (seq, 0),
-            None => {
-                let mut names = list_dir(&self.abs(&dir))?;
-                // Git history is the ledger: a fiscal number once committed is never issued
-                // again, even when its file was deleted since.
-                if let (true, Some(repo)) = (fiscal, &self.repo) {
-                    names.extend(repo.names_ever(&dir)?);
-                }
-                let in_folder = names
-                    .iter()
-                    .filter_map(|name| name.strip_suffix(".yaml"))
-                    // Only names of this prefix are parsed (a year's folder holds thousands).
-                    .filter(|name| name.strip_prefix(prefix.as_str()).is_some_and(|rest| rest.starts_with('-')))
-                    .filter_map(SequenceId::parse)
-                    .filter(|s| s.prefix == prefix && s.year == year && s.series.as_deref() == series)
-                    .map(|s| s.seq)
-                    .max()
-                    .unwrap_or(0);
-                (in_folder.max(mark) + 1, in_folder)
-            }
-        };
+        let seq = in_folder.max(mark) + 1;
         if seq > MAX_SEQ {
             let at = if mark >= in_folder { Location::file(&mark_rel) } else { Location::file(&dir) };
             return Err(Error::invalid(
@@ -737,7 +725,7 @@ impl Desk {
         if !fiscal {
             write_atomic(&mark_path, format!("{seq}\n").as_bytes())?;
         }
-        Ok(id(seq).to_string())
+        Ok(SequenceId { prefix, year, seq, series: series.map(str::to_string) }.to_string())
     }
 
     /// Commits the changed files in one commit, when the desk is in a git repository.
@@ -797,9 +785,6 @@ fn describe_taken_back(taken: &[(PathBuf, bool)]) -> String {
 
 /// The largest sequence number an id can hold (nine digits).
 const MAX_SEQ: u32 = 999_999_999;
-
-/// How many numbers after a sequence mark are looked at before the folder is listed.
-const MARK_PROBES: u32 = 64;
 
 /// A local high-water mark: a number, or 0 when there is none yet; anything else (or a
 /// number no id can hold) is refused, naming the file.

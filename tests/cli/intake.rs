@@ -400,29 +400,21 @@ fn an_impossible_sequence_mark_is_refused_naming_its_file() {
 }
 
 #[test]
-fn a_number_follows_the_mark_stepping_over_tickets_already_there() {
+fn a_number_deleted_after_it_was_published_is_never_given_again() {
     let d = TestDesk::example();
-    let ticket = d.read("tickets/2026/T-2026-0001.yaml");
-    let put = |seq: u32| {
-        let id = format!("T-2026-{seq:04}");
-        d.write(&format!("tickets/2026/{id}.yaml"), &ticket.replace("T-2026-0001", &id));
-    };
-    // Tickets a sync brought after the mark (0001-0020 are the example's): stepped over.
+    // A clone whose mark is behind (tickets came by a pull), after T-2026-0015 was deleted
+    // and a ticket was written with a longer number: neither is a gap to fill.
     d.write(".tkt/sequences/T-2026", "3\n");
-    put(500);
+    d.git(&["rm", "-q", "tickets/2026/T-2026-0015.yaml"]);
+    let ticket = d.read("tickets/2026/T-2026-0001.yaml");
+    d.write("tickets/2026/T-2026-00030.yaml", &ticket.replace("T-2026-0001", "T-2026-00030"));
     d.git(&["add", "-A"]);
-    d.git(&["commit", "-qm", "tickets from elsewhere"]);
+    d.git(&["commit", "-qm", "T-2026-0015 deleted, T-2026-00030 by hand"]);
     let create = || d.ok(&["ticket", "create", "--customer", "C-0001", "--title", "Perdita"]);
-    assert_eq!(create(), "T-2026-0021\n");
-    assert_eq!(d.read(".tkt/sequences/T-2026"), "21\n");
-    // Far more of them than are looked at one by one: the folder's highest number counts.
-    (22..=120).for_each(put);
-    d.git(&["add", "-A"]);
-    d.git(&["commit", "-qm", "more tickets from elsewhere"]);
-    assert_eq!(create(), "T-2026-0501\n");
-    // With no mark, the folder's highest number too; a number is never given twice.
+    assert_eq!(create(), "T-2026-0031\n");
+    assert_eq!(d.read(".tkt/sequences/T-2026"), "31\n");
     std::fs::remove_file(d.path(".tkt/sequences/T-2026")).unwrap();
-    assert_eq!(create(), "T-2026-0502\n");
+    assert_eq!(create(), "T-2026-0032\n");
     assert_eq!(d.status(), "");
 }
 
