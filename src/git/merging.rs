@@ -657,10 +657,21 @@ fn git_status(git_dir: &Path, workdir: &Path) -> Option<Vec<(PathBuf, bool)>> {
         Some(found)
     };
     let mut found = status(&[])?;
-    let folders: Vec<PathBuf> =
-        found.iter().filter(|(p, _)| p.as_os_str().as_bytes().ends_with(b"/")).map(|(p, _)| p.clone()).collect();
+    let is_folder = |p: &Path| p.as_os_str().as_bytes().ends_with(b"/");
+    // A file replaced by a folder shows as deleted, and git does not name the folder.
+    let replaced = found.iter().filter(|(p, deleted)| *deleted && !is_folder(p) && workdir.join(p).is_dir());
+    let folders: Vec<PathBuf> = found
+        .iter()
+        .filter(|(p, _)| is_folder(p))
+        .map(|(p, _)| p.clone())
+        .chain(replaced.map(|(p, _)| {
+            let mut folder = p.clone().into_os_string();
+            folder.push("/");
+            PathBuf::from(folder)
+        }))
+        .collect();
     if !folders.is_empty() {
-        found.retain(|(p, _)| !p.as_os_str().as_bytes().ends_with(b"/"));
+        found.retain(|(p, _)| !is_folder(p));
         let mut args = vec![std::ffi::OsStr::new("--untracked-files=all"), std::ffi::OsStr::new("--")];
         args.extend(folders.iter().map(|f| f.as_os_str()));
         found.extend(status(&args)?);

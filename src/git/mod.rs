@@ -160,18 +160,23 @@ impl Repo {
             crate::files::refuse_links(&abs, &rel)?;
             // The file's metadata is read before its content, so that a change in between
             // leaves the index pointing at a stale stamp (git looks again) and never at a
-            // new stamp with old content.
-            match std::fs::metadata(&abs) {
-                Ok(meta) => {
+            // new stamp with old content. Gone, or a folder or a file now where it was (a
+            // folder's files are paths of their own): removed.
+            let meta = match std::fs::metadata(&abs) {
+                Ok(meta) => Some(meta).filter(|m| !m.is_dir()),
+                Err(e) if matches!(e.kind(), std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory) => None,
+                Err(e) => return Err(Error::io(&abs, e)),
+            };
+            match meta {
+                Some(meta) => {
                     let oid = self.blob_of(&abs)?;
                     update.upsert(path.as_str(), oid, FileMode::Blob);
                     staged.push(Staged { path, file: Some((oid, meta)), executable: false });
                 }
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                None => {
                     update.remove(path.as_str());
                     staged.push(Staged { path, file: None, executable: false });
                 }
-                Err(e) => return Err(Error::io(&abs, e)),
             }
         }
         let tree_id = update.write(repo, base_tree)?;

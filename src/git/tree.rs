@@ -112,20 +112,16 @@ fn write_tree(odb: &Odb, base: Option<Oid>, changes: &[(&[u8], Change)]) -> Resu
         Some(o) => entries(o.data(), o.id())?,
         None => Vec::new(),
     };
-    // The new entry of each changed name of this tree (`None`: removed), as (mode, id).
-    let mut edits: Vec<(&[u8], Edit)> = Vec::new();
+    // What each changed name becomes as a file (a change of the name itself) and as a
+    // folder (the changes under it, written: `None` when nothing is left).
+    let mut files: Vec<(&[u8], Change)> = Vec::new();
+    let mut folders: Vec<(&[u8], Option<Oid>)> = Vec::new();
     let mut i = 0;
     while i < changes.len() {
         let (path, change) = changes[i];
         match path.iter().position(|&b| b == b'/') {
             None => {
-                // A folder, or a submodule (a commit), is not replaced by a file.
-                if change.is_some() && old.iter().any(|e| e.name == path && matches!(e.kind(), 0o040000 | 0o160000)) {
-                    let name = String::from_utf8_lossy(path);
-                    return Err(Error::failure(format!("cannot put a file where the folder or submodule {name} is")));
-                }
-                let entry = change.map(|(blob, mode)| (format!("{:o}", u32::from(mode)).into_bytes(), blob));
-                edits.push((path, entry));
+                files.push((path, change));
                 i += 1;
             }
             Some(slash) => {
@@ -136,28 +132,41 @@ fn write_tree(odb: &Odb, base: Option<Oid>, changes: &[(&[u8], Change)]) -> Resu
                     .take_while(|(p, _)| p.len() > slash && p[..=slash] == path[..=slash])
                     .count();
                 let inner: Vec<_> = changes[i..end].iter().map(|(p, c)| (&p[slash + 1..], *c)).collect();
-                let existing = old.iter().find(|e| e.name == name);
-                let sub = match existing {
-                    Some(e) if e.is_tree() => Some(Oid::from_bytes(e.id)?),
-                    Some(_) if inner.iter().any(|(_, c)| c.is_some()) => {
-                        let name = String::from_utf8_lossy(name);
-                        return Err(Error::failure(format!("cannot put a folder where the file {name} is")));
-                    }
-                    _ => None,
-                };
-                // Removing from a folder that is not there changes nothing.
-                match write_tree(odb, sub, &inner)? {
-                    None if sub.is_none() => {}
-                    written => edits.push((name, written.map(|id| (TREE_MODE.to_vec(), id)))),
-                }
+                let sub =
+                    old.iter().find(|e| e.name == name && e.is_tree()).map(|e| Oid::from_bytes(e.id)).transpose()?;
+                folders.push((name, write_tree(odb, sub, &inner)?));
                 i = end;
             }
         }
     }
-    edits.sort_by(|a, b| a.0.cmp(b.0));
-    if let Some(w) = edits.windows(2).find(|w| w[0].0 == w[1].0) {
-        let name = String::from_utf8_lossy(w[0].0);
-        return Err(Error::failure(format!("{name} is changed both as a file and as a folder in one commit")));
+    // The new entry of each changed name (`None`: removed), as (mode, id). A file takes the
+    // place of a folder only when the folder is emptied in the same change, and the other
+    // way round; a submodule is never replaced by a file.
+    let names: std::collections::BTreeSet<&[u8]> =
+        files.iter().map(|f| f.0).chain(folders.iter().map(|f| f.0)).collect();
+    let mut edits: Vec<(&[u8], Edit)> = Vec::new();
+    for name in names {
+        let as_file = files.iter().find(|f| f.0 == name).map(|f| f.1);
+        let as_folder = folders.iter().find(|f| f.0 == name).map(|f| f.1);
+        let was = old.iter().find(|e| e.name == name).map(Entry::kind);
+        let clash = |what: &str| {
+            let name = String::from_utf8_lossy(name);
+            Err(Error::failure(format!("cannot put {what} {name} is")))
+        };
+        let edit = match (as_file.flatten(), as_folder.flatten()) {
+            (Some(_), Some(_)) => return clash("both a file and a folder where"),
+            (Some(_), None) if was == Some(0o160000) => return clash("a file where the submodule"),
+            (Some(_), None) if was == Some(0o040000) && as_folder.is_none() => return clash("a file where the folder"),
+            (Some((blob, mode)), None) => Some((format!("{:o}", u32::from(mode)).into_bytes(), blob)),
+            (None, Some(_)) if was.is_some_and(|k| k != 0o040000) && as_file.is_none() => {
+                return clash("a folder where the file");
+            }
+            (None, Some(tree)) => Some((TREE_MODE.to_vec(), tree)),
+            // Removed as a file, or emptied as a folder; removing under a file changes nothing.
+            (None, None) if as_file.is_some() || was == Some(0o040000) => None,
+            (None, None) => continue,
+        };
+        edits.push((name, edit));
     }
 
     let mut raw = Vec::with_capacity(object.as_ref().map_or(0, |o| o.data().len()) + 64);
@@ -337,5 +346,39 @@ mod tests {
         let mut over = Update::new();
         over.upsert("module", g, FileMode::Blob);
         assert!(over.write(&repo, Some(with_module)).is_err());
+    }
+
+    /// A file takes a folder's place when the same change empties the folder, and a folder
+    /// a file's place when the same change removes the file; otherwise neither does.
+    #[test]
+    fn a_file_and_a_folder_trade_places_only_when_the_old_one_goes() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = Repository::init(dir.path()).unwrap();
+        let (a, b) = (repo.blob(b"a").unwrap(), repo.blob(b"b").unwrap());
+        let mut first = Update::new();
+        first.upsert("pages/a.html", a, FileMode::Blob);
+        first.upsert("index", a, FileMode::Blob);
+        let base = first.write(&repo, None).unwrap();
+        let mut swap = Update::new();
+        swap.remove("pages/a.html");
+        swap.upsert("pages", b, FileMode::Blob);
+        swap.remove("index");
+        swap.upsert("index/b.html", b, FileMode::Blob);
+        let swapped = swap.write(&repo, Some(base)).unwrap();
+        let sub = repo.find_tree(swapped).unwrap().get_name("index").unwrap().id();
+        assert_eq!(
+            listed(&repo, swapped),
+            vec![("index".to_string(), 0o040000, sub), ("pages".to_string(), 0o100644, b)]
+        );
+        assert_eq!(listed(&repo, sub), vec![("b.html".to_string(), 0o100644, b)]);
+        for (put, keep) in [("pages", "pages/b.html"), ("index/b.html", "index")] {
+            let mut clash = Update::new();
+            clash.upsert(put, b, FileMode::Blob);
+            clash.upsert(keep, b, FileMode::Blob);
+            assert!(clash.write(&repo, Some(base)).is_err(), "{put} and {keep}");
+            let mut alone = Update::new();
+            alone.upsert(put, b, FileMode::Blob);
+            assert!(alone.write(&repo, Some(base)).is_err(), "{put}");
+        }
     }
 }

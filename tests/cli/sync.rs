@@ -359,6 +359,31 @@ fn hand_edits_are_committed_when_valid_and_refused_when_not() {
 }
 
 #[test]
+fn a_file_made_a_folder_or_a_folder_made_a_file_by_hand_is_committed_by_one_sync() {
+    let team = Team::new();
+    let (anna, marco) = (team.clone("anna"), team.clone("marco"));
+    let web = anna.dir.join("web");
+    std::fs::create_dir_all(web.join("help/pages")).unwrap();
+    std::fs::write(web.join("help/pages/a.html"), "a").unwrap();
+    std::fs::write(web.join("help/index"), "index").unwrap();
+    anna.sync();
+    // The folder `pages` becomes a file, the file `index` a folder.
+    std::fs::remove_dir_all(web.join("help/pages")).unwrap();
+    std::fs::write(web.join("help/pages"), "now a file").unwrap();
+    std::fs::remove_file(web.join("help/index")).unwrap();
+    std::fs::create_dir_all(web.join("help/index")).unwrap();
+    std::fs::write(web.join("help/index/b.html"), "b").unwrap();
+    anna.sync();
+    assert_eq!(anna.git(&["status", "--porcelain", "--untracked-files=all"]), "");
+    marco.sync();
+    assert_eq!(std::fs::read_to_string(marco.dir.join("web/help/pages")).unwrap(), "now a file");
+    assert_eq!(std::fs::read_to_string(marco.dir.join("web/help/index/b.html")).unwrap(), "b");
+    assert_eq!(marco.git(&["status", "--porcelain", "--untracked-files=all"]), "");
+    let fsck = std::process::Command::new("git").args(["fsck", "--strict"]).current_dir(&marco.dir).output().unwrap();
+    assert!(fsck.status.success(), "{}", String::from_utf8_lossy(&fsck.stderr));
+}
+
+#[test]
 fn a_record_that_does_not_parse_on_one_side_stops_the_merge_and_loses_nothing() {
     let team = Team::new();
     let (anna, marco) = (team.clone("anna"), team.clone("marco"));
