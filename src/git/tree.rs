@@ -245,19 +245,7 @@ mod tests {
         ];
         let base_tree = repo.find_tree(base).unwrap();
         for case in cases {
-            let (mut ours, mut theirs) = (Update::new(), TreeUpdateBuilder::new());
-            for (p, change) in &case {
-                match change {
-                    Some((id, mode)) => {
-                        ours.upsert(*p, *id, *mode);
-                        theirs.upsert(*p, *id, *mode);
-                    }
-                    None => {
-                        ours.remove(*p);
-                        theirs.remove(*p);
-                    }
-                }
-            }
+            let (ours, mut theirs) = both(&case);
             let made = ours.write(&repo, Some(base)).unwrap();
             assert_eq!(made, theirs.create_updated(&repo, &base_tree).unwrap(), "{case:?}");
             repo.find_tree(made).unwrap();
@@ -281,6 +269,24 @@ mod tests {
             all.remove(p);
         }
         assert_eq!(all.write(&repo, Some(base)).unwrap(), empty.id());
+    }
+
+    /// The same changes as an [`Update`] and as libgit2's tree update.
+    fn both(case: &[(&str, Change)]) -> (Update, TreeUpdateBuilder) {
+        let (mut ours, mut theirs) = (Update::new(), TreeUpdateBuilder::new());
+        for (p, change) in case {
+            match change {
+                Some((id, mode)) => {
+                    ours.upsert(*p, *id, *mode);
+                    theirs.upsert(*p, *id, *mode);
+                }
+                None => {
+                    ours.remove(*p);
+                    theirs.remove(*p);
+                }
+            }
+        }
+        (ours, theirs)
     }
 
     /// Entries as libgit2 reads them: (name, mode, id), in the tree's order.
@@ -321,19 +327,7 @@ mod tests {
             vec![("desk.x", Some((g, FileMode::Blob))), ("desk/f", Some((g, FileMode::Blob)))],
         ];
         for case in cases {
-            let (mut ours, mut theirs) = (Update::new(), TreeUpdateBuilder::new());
-            for (p, change) in &case {
-                match change {
-                    Some((id, mode)) => {
-                        ours.upsert(*p, *id, *mode);
-                        theirs.upsert(*p, *id, *mode);
-                    }
-                    None => {
-                        ours.remove(*p);
-                        theirs.remove(*p);
-                    }
-                }
-            }
+            let (ours, mut theirs) = both(&case);
             let made = ours.write(&repo, Some(base)).unwrap();
             let expected = theirs.create_updated(&repo, &base_tree).unwrap();
             assert_eq!(listed(&repo, made), listed(&repo, expected), "{case:?}");
