@@ -178,6 +178,36 @@ impl Memo {
         Some(())
     }
 
+    /// The first entry whose path is `path`: its position, bytes and the length of its
+    /// fixed part.
+    pub fn find(&self, body: &[u8], path: &[u8]) -> Option<Option<(usize, Range<usize>, usize)>> {
+        let mut found = None;
+        self.seek(body, path, |at, raw, fixed_len, name| {
+            found = (name == path).then_some((at, raw, fixed_len));
+            Some(false)
+        })?;
+        Some(found)
+    }
+
+    /// Whether an entry that is `live` (by position) stands where a file at `path` cannot
+    /// go: at one of its folders, or under it.
+    pub fn clashes(&self, body: &[u8], path: &[u8], live: impl Fn(usize) -> bool) -> Option<bool> {
+        let folders = path.iter().enumerate().filter(|(_, &b)| b == b'/').map(|(i, _)| path[..i].to_vec());
+        let under = [path, b"/"].concat();
+        let mut clash = false;
+        for (key, exact) in folders.map(|f| (f, true)).chain([(under, false)]) {
+            self.seek(body, &key, |at, _, _, name| {
+                let ours = if exact { name == key.as_slice() } else { name.starts_with(&key) };
+                clash |= ours && live(at);
+                Some(ours && !clash)
+            })?;
+            if clash {
+                break;
+            }
+        }
+        Some(clash)
+    }
+
     /// The path of the entry at position `at`.
     pub fn path_of(&self, body: &[u8], at: usize) -> Option<Vec<u8>> {
         let mark = self.marks.get(at / STEP)?;

@@ -362,35 +362,21 @@ pub(super) fn merged_split(
         // No entry of the shared index is racily clean: only the changed paths, their
         // folders and what is under them are looked at.
         Some(memo) => {
-            let live = |at: usize, raw: &std::ops::Range<usize>, fixed_len: usize, name: &[u8]| match replace[at] {
-                true => replacements.get(&at).map(|f| named(f, name)),
-                false => Some(shared_body[raw.start..raw.start + fixed_len].to_vec()),
-            };
             for (k, c) in changes.iter().enumerate() {
                 let path = c.path.as_bytes();
-                memo.seek(shared_body, path, |at, raw, fixed_len, name| {
-                    if name == path && !delete[at] {
-                        let fixed = live(at, &raw, fixed_len, name)?;
-                        if stage(&fixed) != 0 {
-                            return None;
-                        }
-                        found[k] = Some((at, fixed));
+                if let Some((at, raw, fixed_len)) = memo.find(shared_body, path)?.filter(|(at, ..)| !delete[*at]) {
+                    let fixed = match replace[at] {
+                        true => named(replacements.get(&at)?, path),
+                        false => shared_body[raw.start..raw.start + fixed_len].to_vec(),
+                    };
+                    if stage(&fixed) != 0 {
+                        return None;
                     }
-                    Some(false)
-                })?;
+                    found[k] = Some((at, fixed));
+                }
             }
             for p in &files {
-                let mut clash = false;
-                let folders = p.iter().enumerate().filter(|(_, &b)| b == b'/').map(|(i, _)| p[..i].to_vec());
-                let under = [p.to_vec(), b"/".to_vec()].concat();
-                for (key, exact) in folders.map(|f| (f, true)).chain([(under, false)]) {
-                    memo.seek(shared_body, &key, |at, _, _, name| {
-                        let ours = if exact { name == key.as_slice() } else { name.starts_with(&key) };
-                        clash |= ours && !delete[at];
-                        Some(ours && !clash)
-                    })?;
-                }
-                if clash {
+                if memo.clashes(shared_body, p, |at| !delete[at])? {
                     return None;
                 }
             }
