@@ -6,6 +6,7 @@
 //! command line that ties them together.
 
 pub mod cli;
+pub mod cores;
 pub mod desk;
 pub mod einvoice;
 pub mod error;

@@ -380,7 +380,7 @@ fn refresh<T: Record + Send, U: Send>(
     // Checking and decoding thousands of files is shared among the cores, each reading
     // the data file from its own place.
     let dir = cache.parent().unwrap_or(root);
-    let parts = super::on_cores(files, 256, |index, part| {
+    let parts = crate::cores::on_cores(files, 256, |index, part| {
         let mut data = if decode { Payloads::open(&dat_path, old.generation) } else { None };
         let mut spill = None;
         let (mut found, mut records, mut buf, mut next) = (Vec::with_capacity(part.len()), Vec::new(), Vec::new(), 0);

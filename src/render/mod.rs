@@ -15,6 +15,8 @@ use tabled::settings::{Color, Padding, Style, Width};
 
 use crate::{Error, Result};
 
+mod flat;
+
 /// Spaces between table columns.
 const COLUMN_GAP: usize = 2;
 /// The last column is not cut narrower than this before the others give way.
@@ -51,7 +53,7 @@ impl<W: Write> Output<W> {
 
     /// Prints records in the chosen format, using `columns` for the table; with no columns,
     /// the table has one per field of the records, in their order.
-    pub fn records<T: Serialize>(&mut self, format: Format, records: &[T], columns: &[Column<T>]) -> Result<()> {
+    pub fn records<T: Serialize + Sync>(&mut self, format: Format, records: &[T], columns: &[Column<T>]) -> Result<()> {
         match format {
             Format::Table if columns.is_empty() => {
                 let objects: Vec<Value> = records.iter().map(|r| serde_json::to_value(r).unwrap_or_default()).collect();
@@ -65,10 +67,43 @@ impl<W: Write> Output<W> {
                 let rows = records.iter().map(|r| columns.iter().map(|c| (c.1)(r)).collect::<Vec<_>>());
                 self.table(headers, rows)
             }
-            Format::Json => self.json(&records),
+            Format::Json => self.json_list(records),
             Format::Yaml => self.yaml(&records),
             Format::Csv => self.csv(records),
         }
+    }
+
+    /// A list as [`Output::json`] prints it, its records written on every core: each is
+    /// printed alone and its lines indented one step (JSON's strings hold no line break).
+    fn json_list<T: Serialize + Sync>(&mut self, records: &[T]) -> Result<()> {
+        if records.is_empty() {
+            return self.json(records);
+        }
+        let parts = crate::cores::on_cores(records, 256, |_, part| {
+            let mut text = Vec::new();
+            for record in part {
+                let one = serde_json::to_vec_pretty(record).map_err(|e| json_error(&e))?;
+                text.extend_from_slice(if text.is_empty() { b"  " } else { b",\n  " });
+                for (i, line) in one.split(|&b| b == b'\n').enumerate() {
+                    if i > 0 {
+                        text.extend_from_slice(b"\n  ");
+                    }
+                    text.extend_from_slice(line);
+                }
+            }
+            Ok::<_, Error>(text)
+        });
+        let mut out = BufWriter::new(&mut self.out);
+        out.write_all(b"[\n")?;
+        for (i, part) in parts.into_iter().enumerate() {
+            if i > 0 {
+                out.write_all(b",\n")?;
+            }
+            out.write_all(&part?)?;
+        }
+        out.write_all(b"\n]\n")?;
+        out.flush()?;
+        Ok(())
     }
 
     /// Prints a table with a header row, fitted to the width when there is one (see
@@ -133,13 +168,7 @@ impl<W: Write> Output<W> {
     pub fn json<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
         // Pretty JSON is a line per field: unbuffered, 10,000 tickets were 355,000 writes.
         let mut out = BufWriter::new(&mut self.out);
-        serde_json::to_writer_pretty(&mut out, value).map_err(|e| {
-            if e.io_error_kind() == Some(std::io::ErrorKind::BrokenPipe) {
-                Error::from(std::io::Error::from(std::io::ErrorKind::BrokenPipe))
-            } else {
-                Error::failure(format!("cannot write JSON: {e}"))
-            }
-        })?;
+        serde_json::to_writer_pretty(&mut out, value).map_err(|e| json_error(&e))?;
         writeln!(out)?;
         out.flush()?;
         Ok(())
@@ -154,15 +183,12 @@ impl<W: Write> Output<W> {
     /// CSV with one column per scalar field (nested objects as dotted names); list fields
     /// such as notes are left out. Cells a spreadsheet would run as a formula, headers
     /// included, are neutralised with a leading apostrophe.
-    pub fn csv<T: Serialize>(&mut self, records: &[T]) -> Result<()> {
-        let rows: Vec<Vec<(String, String)>> = records
-            .iter()
-            .map(|r| {
-                let mut cells = Vec::new();
-                flatten("", &serde_json::to_value(r).unwrap_or(Value::Null), Lists::Skip, &mut cells);
-                cells
-            })
-            .collect();
+    pub fn csv<T: Serialize + Sync>(&mut self, records: &[T]) -> Result<()> {
+        let rows: Vec<Vec<(String, String)>> =
+            crate::cores::on_cores(records, 256, |_, part| part.iter().map(flat::scalar_fields).collect::<Vec<_>>())
+                .into_iter()
+                .flatten()
+                .collect();
         // Columns in the order their names first appear.
         let mut headers: Vec<String> = Vec::new();
         let mut column: HashMap<String, usize> = HashMap::new();
@@ -205,11 +231,11 @@ impl<W: Write> Output<W> {
 
     /// Prints one record: a card of `key  value` lines for people, the record itself (an
     /// object, not a list) for scripts.
-    pub fn record<T: Serialize>(&mut self, format: Format, record: &T) -> Result<()> {
+    pub fn record<T: Serialize + Sync>(&mut self, format: Format, record: &T) -> Result<()> {
         match format {
             Format::Table => {
                 let mut fields = Vec::new();
-                flatten("", &serde_json::to_value(record).unwrap_or(Value::Null), Lists::Show, &mut fields);
+                flatten("", &serde_json::to_value(record).unwrap_or(Value::Null), &mut fields);
                 self.card(&fields)
             }
             Format::Json => self.json(record),
@@ -227,6 +253,15 @@ impl<W: Write> Output<W> {
             writeln!(self.out, "{key}  {}", visible(v))?;
         }
         Ok(())
+    }
+}
+
+/// A JSON error as tkt reports it: a closed pipe is the reader's choice, not a failure.
+fn json_error(e: &serde_json::Error) -> Error {
+    if e.io_error_kind() == Some(std::io::ErrorKind::BrokenPipe) {
+        Error::from(std::io::Error::from(std::io::ErrorKind::BrokenPipe))
+    } else {
+        Error::failure(format!("cannot write JSON: {e}"))
     }
 }
 
@@ -276,25 +311,17 @@ fn dropped_columns(records: &[Vec<String>], optional: &[String], width: usize) -
     dropped
 }
 
-/// How [`flatten`] treats lists: CSV leaves them out, a card shows them.
-#[derive(Clone, Copy, PartialEq)]
-enum Lists {
-    Skip,
-    Show,
-}
-
-/// Flattens a JSON value into `(key, text)` pairs, nested objects as dotted keys
-/// (`address.city`). Shown lists of scalars are joined; each element of a list of objects
+/// Flattens a JSON value into `(key, text)` pairs for a card, nested objects as dotted
+/// keys (`address.city`). Lists of scalars are joined; each element of a list of objects
 /// gets its own line.
-fn flatten(prefix: &str, value: &Value, lists: Lists, out: &mut Vec<(String, String)>) {
+fn flatten(prefix: &str, value: &Value, out: &mut Vec<(String, String)>) {
     match value {
         Value::Object(map) => {
             for (k, v) in map {
                 let key = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
-                flatten(&key, v, lists, out);
+                flatten(&key, v, out);
             }
         }
-        Value::Array(_) if lists == Lists::Skip => {}
         Value::Array(items) if items.iter().all(|v| !v.is_object()) => {
             out.push((prefix.to_string(), items.iter().map(text).collect::<Vec<_>>().join(", ")));
         }
@@ -418,6 +445,22 @@ mod tests {
         assert_eq!(fit_widths(&natural, &header, 80), [11, 14, 29, 26]);
         assert_eq!(fit_widths(&natural, &header, 60), [11, 14, 23, 12]);
         assert_eq!(fit_widths(&natural, &header, 10), [11, 5, 8, 5]);
+    }
+
+    /// Written on every core, a list reads as serde_json writes it whole.
+    #[test]
+    fn a_json_list_is_the_one_serde_json_writes() {
+        let record = |i: usize| serde_json::json!({"id": format!("T-{i}"), "n": i, "notes": [{"text": "a\nb", "at": []}], "empty": {}, "x": null});
+        for n in [0, 1, 2, 700] {
+            let records: Vec<Value> = (0..n).map(|i| if i % 7 == 3 { Value::from(i) } else { record(i) }).collect();
+            let mut o = Output { out: Vec::new(), width: None, color: false, optional: vec![] };
+            o.records(Format::Json, &records, &[]).unwrap();
+            assert_eq!(
+                String::from_utf8(o.out).unwrap(),
+                serde_json::to_string_pretty(&records).unwrap() + "\n",
+                "{n} records"
+            );
+        }
     }
 
     #[test]

@@ -14,7 +14,7 @@ const FLOORS: &[&[&str]] = &[
     &["rules"],
     &["model"],
 ];
-const FOUNDATION: &[&str] = &["error", "files", "render"];
+const FOUNDATION: &[&str] = &["cores", "error", "files", "render"];
 
 fn floor_of(module: &str) -> Option<usize> {
     FLOORS.iter().position(|f| f.contains(&module))

@@ -1,0 +1,451 @@
+//! A record's scalar fields as CSV cells, straight from its `Serialize`: nested objects as
+//! dotted keys (`address.city`), lists left out. The cells are the ones the record's JSON
+//! value would give (`serde_json::to_value`), without building that value: a list of
+//! 10,000 tickets built, then threw away, every ticket's history and notes.
+
+use std::fmt::Display;
+
+use serde::ser::{self, Serialize};
+use serde_json::Value;
+
+/// `(key, text)` for each scalar field of `record`, in the order of its fields; a record
+/// that JSON cannot hold (a map key that is not a scalar) gives one empty cell, as its
+/// `null` value would.
+pub fn scalar_fields<T: Serialize + ?Sized>(record: &T) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    match record.serialize(Fields { key: String::new(), out: &mut out }) {
+        Ok(()) => out,
+        Err(_) => vec![(String::new(), String::new())],
+    }
+}
+
+/// The key of a field inside the object at `key`.
+fn child(key: &str, name: &str) -> String {
+    if key.is_empty() {
+        name.to_string()
+    } else {
+        format!("{key}.{name}")
+    }
+}
+
+#[derive(Debug)]
+struct NotJson(String);
+
+impl Display for NotJson {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for NotJson {}
+
+impl ser::Error for NotJson {
+    fn custom<T: Display>(msg: T) -> Self {
+        NotJson(msg.to_string())
+    }
+}
+
+type Done = Result<(), NotJson>;
+
+/// Serializes one value found at `key`.
+struct Fields<'o> {
+    key: String,
+    out: &'o mut Vec<(String, String)>,
+}
+
+impl<'o> Fields<'o> {
+    fn cell(self, text: impl Into<String>) -> Done {
+        self.out.push((self.key, text.into()));
+        Ok(())
+    }
+
+    /// A number as JSON writes it (a float that JSON cannot hold is `null`).
+    fn number(self, value: impl Serialize) -> Done {
+        match serde_json::to_value(value).map_err(|e| NotJson(e.to_string()))? {
+            Value::Number(n) => self.cell(n.to_string()),
+            _ => self.cell(""),
+        }
+    }
+
+    fn object(self) -> Object<'o> {
+        Object { at: self, next: None }
+    }
+}
+
+/// An object's fields, each under the object's key.
+struct Object<'o> {
+    at: Fields<'o>,
+    /// The map key waiting for its value.
+    next: Option<String>,
+}
+
+impl Object<'_> {
+    fn field<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> Done {
+        value.serialize(Fields { key: child(&self.at.key, name), out: self.at.out })
+    }
+}
+
+impl<'o> ser::Serializer for Fields<'o> {
+    type Ok = ();
+    type Error = NotJson;
+    type SerializeSeq = Skipped;
+    type SerializeTuple = Skipped;
+    type SerializeTupleStruct = Skipped;
+    type SerializeTupleVariant = Skipped;
+    type SerializeMap = Object<'o>;
+    type SerializeStruct = Object<'o>;
+    type SerializeStructVariant = Object<'o>;
+
+    fn serialize_bool(self, v: bool) -> Done {
+        self.cell(if v { "true" } else { "false" })
+    }
+    fn serialize_i8(self, v: i8) -> Done {
+        self.cell(v.to_string())
+    }
+    fn serialize_i16(self, v: i16) -> Done {
+        self.cell(v.to_string())
+    }
+    fn serialize_i32(self, v: i32) -> Done {
+        self.cell(v.to_string())
+    }
+    fn serialize_i64(self, v: i64) -> Done {
+        self.cell(v.to_string())
+    }
+    fn serialize_i128(self, v: i128) -> Done {
+        self.number(v)
+    }
+    fn serialize_u8(self, v: u8) -> Done {
+        self.cell(v.to_string())
+    }
+    fn serialize_u16(self, v: u16) -> Done {
+        self.cell(v.to_string())
+    }
+    fn serialize_u32(self, v: u32) -> Done {
+        self.cell(v.to_string())
+    }
+    fn serialize_u64(self, v: u64) -> Done {
+        self.cell(v.to_string())
+    }
+    fn serialize_u128(self, v: u128) -> Done {
+        self.number(v)
+    }
+    fn serialize_f32(self, v: f32) -> Done {
+        self.number(v)
+    }
+    fn serialize_f64(self, v: f64) -> Done {
+        self.number(v)
+    }
+    fn serialize_char(self, v: char) -> Done {
+        self.cell(v.to_string())
+    }
+    fn serialize_str(self, v: &str) -> Done {
+        self.cell(v)
+    }
+    /// JSON writes bytes as a list of numbers: left out.
+    fn serialize_bytes(self, _: &[u8]) -> Done {
+        Ok(())
+    }
+    fn serialize_none(self) -> Done {
+        self.cell("")
+    }
+    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Done {
+        value.serialize(self)
+    }
+    fn serialize_unit(self) -> Done {
+        self.cell("")
+    }
+    fn serialize_unit_struct(self, _: &'static str) -> Done {
+        self.cell("")
+    }
+    fn serialize_unit_variant(self, _: &'static str, _: u32, variant: &'static str) -> Done {
+        self.cell(variant)
+    }
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(self, _: &'static str, value: &T) -> Done {
+        value.serialize(self)
+    }
+    /// `{variant: value}`.
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+        value: &T,
+    ) -> Done {
+        value.serialize(Fields { key: child(&self.key, variant), out: self.out })
+    }
+    fn serialize_seq(self, _: Option<usize>) -> Result<Skipped, NotJson> {
+        Ok(Skipped)
+    }
+    fn serialize_tuple(self, _: usize) -> Result<Skipped, NotJson> {
+        Ok(Skipped)
+    }
+    fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<Skipped, NotJson> {
+        Ok(Skipped)
+    }
+    /// `{variant: [..]}`: a list, left out.
+    fn serialize_tuple_variant(self, _: &'static str, _: u32, _: &'static str, _: usize) -> Result<Skipped, NotJson> {
+        Ok(Skipped)
+    }
+    fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, NotJson> {
+        Ok(self.object())
+    }
+    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self::SerializeStruct, NotJson> {
+        Ok(self.object())
+    }
+    /// `{variant: {..}}`.
+    fn serialize_struct_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeStructVariant, NotJson> {
+        Ok(Fields { key: child(&self.key, variant), out: self.out }.object())
+    }
+}
+
+impl ser::SerializeMap for Object<'_> {
+    type Ok = ();
+    type Error = NotJson;
+
+    /// A key as JSON writes it: a string, or a number or boolean as text.
+    fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Done {
+        self.next = Some(match serde_json::to_value(key).map_err(|e| NotJson(e.to_string()))? {
+            Value::String(s) => s,
+            Value::Number(n) => n.to_string(),
+            Value::Bool(b) => b.to_string(),
+            _ => return Err(NotJson("a key must be a string".into())),
+        });
+        Ok(())
+    }
+    fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Done {
+        let name = self.next.take().ok_or_else(|| NotJson("a value without a key".into()))?;
+        self.field(&name, value)
+    }
+    fn end(self) -> Done {
+        Ok(())
+    }
+}
+
+impl ser::SerializeStruct for Object<'_> {
+    type Ok = ();
+    type Error = NotJson;
+
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, name: &'static str, value: &T) -> Done {
+        self.field(name, value)
+    }
+    fn end(self) -> Done {
+        Ok(())
+    }
+}
+
+impl ser::SerializeStructVariant for Object<'_> {
+    type Ok = ();
+    type Error = NotJson;
+
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, name: &'static str, value: &T) -> Done {
+        self.field(name, value)
+    }
+    fn end(self) -> Done {
+        Ok(())
+    }
+}
+
+/// A list: CSV leaves it out, whatever it holds.
+struct Skipped;
+
+impl ser::SerializeSeq for Skipped {
+    type Ok = ();
+    type Error = NotJson;
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, _: &T) -> Done {
+        Ok(())
+    }
+    fn end(self) -> Done {
+        Ok(())
+    }
+}
+
+impl ser::SerializeTuple for Skipped {
+    type Ok = ();
+    type Error = NotJson;
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, _: &T) -> Done {
+        Ok(())
+    }
+    fn end(self) -> Done {
+        Ok(())
+    }
+}
+
+impl ser::SerializeTupleStruct for Skipped {
+    type Ok = ();
+    type Error = NotJson;
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, _: &T) -> Done {
+        Ok(())
+    }
+    fn end(self) -> Done {
+        Ok(())
+    }
+}
+
+impl ser::SerializeTupleVariant for Skipped {
+    type Ok = ();
+    type Error = NotJson;
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, _: &T) -> Done {
+        Ok(())
+    }
+    fn end(self) -> Done {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use serde::Serialize;
+    use serde_json::{json, Value};
+
+    use super::scalar_fields;
+    use crate::render::text;
+
+    /// What CSV made of a record before: its JSON value, walked.
+    fn through_json<T: Serialize>(record: &T) -> Vec<(String, String)> {
+        fn walk(key: &str, value: &Value, out: &mut Vec<(String, String)>) {
+            match value {
+                Value::Object(map) => {
+                    for (k, v) in map {
+                        walk(&if key.is_empty() { k.clone() } else { format!("{key}.{k}") }, v, out);
+                    }
+                }
+                Value::Array(_) => {}
+                other => out.push((key.to_string(), text(other))),
+            }
+        }
+        let mut out = Vec::new();
+        walk("", &serde_json::to_value(record).unwrap_or(Value::Null), &mut out);
+        out
+    }
+
+    fn same<T: Serialize>(record: &T) {
+        assert_eq!(
+            scalar_fields(record),
+            through_json(record),
+            "{}",
+            serde_json::to_string(record).unwrap_or_default()
+        );
+    }
+
+    #[derive(Serialize)]
+    enum Shape {
+        Plain,
+        Wrapped(u8),
+        Pair(u8, u8),
+        Named { a: Option<String>, b: f64 },
+    }
+
+    #[derive(Serialize)]
+    struct Unit;
+
+    #[derive(Serialize)]
+    struct Id(String);
+
+    #[derive(Serialize)]
+    struct Record {
+        id: Id,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        missing: Option<String>,
+        empty: Option<String>,
+        money: rust_decimal::Decimal,
+        at: chrono::DateTime<chrono::FixedOffset>,
+        day: chrono::NaiveDate,
+        shapes: Vec<Shape>,
+        plain: Shape,
+        wrapped: Shape,
+        pair: Shape,
+        named: Shape,
+        nothing: (),
+        unit: Unit,
+        letter: char,
+        small: f32,
+        nan: f64,
+        huge: i128,
+        #[serde(with = "serde_bytes_like")]
+        bytes: Vec<u8>,
+        nested: BTreeMap<String, BTreeMap<String, i64>>,
+        #[serde(flatten)]
+        extra: BTreeMap<String, Value>,
+    }
+
+    mod serde_bytes_like {
+        pub fn serialize<S: serde::Serializer>(v: &[u8], s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_bytes(v)
+        }
+    }
+
+    fn record() -> Record {
+        Record {
+            id: Id("T-2026-0001".into()),
+            missing: None,
+            empty: None,
+            money: "1234.50".parse().unwrap(),
+            at: chrono::DateTime::parse_from_rfc3339("2026-11-28T10:00:00+01:00").unwrap(),
+            day: chrono::NaiveDate::from_ymd_opt(2026, 2, 28).unwrap(),
+            shapes: vec![Shape::Plain, Shape::Wrapped(1)],
+            plain: Shape::Plain,
+            wrapped: Shape::Wrapped(7),
+            pair: Shape::Pair(1, 2),
+            named: Shape::Named { a: Some("x".into()), b: 0.1 },
+            nothing: (),
+            unit: Unit,
+            letter: 'è',
+            small: 1.1,
+            nan: f64::NAN,
+            huge: -5,
+            bytes: vec![1, 2],
+            nested: BTreeMap::from([("a".into(), BTreeMap::from([("b".into(), -3)])), ("e".into(), BTreeMap::new())]),
+            extra: BTreeMap::from([
+                ("contract".into(), json!("GOLD-1")),
+                ("deep".into(), json!({"x": {"y": [1, 2], "z": null}, "w": 1e300})),
+                ("list".into(), json!([{"a": 1}])),
+            ]),
+        }
+    }
+
+    #[test]
+    fn the_cells_are_those_of_the_records_json() {
+        same(&record());
+        same(&Record { huge: i128::MAX, ..record() });
+        same(&json!("a scalar at the top"));
+        same(&json!({"": {"": 1}, "a.b": 2, "a": {"b": 3}, "t": true, "f": -0.0, "u": 18446744073709551615u64}));
+        same(&BTreeMap::from([(1, "number key"), (2, "two")]));
+        same(&BTreeMap::from([(true, "bool key")]));
+        same(&BTreeMap::from([((1, 2), "a list as a key")]));
+    }
+
+    /// Every record of the example desk, and hand-written YAML (tags, keys that are not
+    /// strings), as YAML reads it.
+    #[test]
+    fn the_cells_of_any_yaml_are_those_of_its_json() {
+        let mut dirs = vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data-example")];
+        let mut seen = 0;
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "yaml") {
+                    let value: serde_yaml::Value =
+                        serde_yaml::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+                    same(&value);
+                    seen += 1;
+                }
+            }
+        }
+        assert!(seen > 50, "only {seen} records");
+        for text in
+            ["a: !tagged {b: 1}\nc: !t [1]\n", "1: one\ntrue: yes\n1.5: x\n", "? [1]\n: list key\n", "~: null key\n"]
+        {
+            same(&serde_yaml::from_str::<serde_yaml::Value>(text).unwrap());
+        }
+    }
+}
