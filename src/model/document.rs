@@ -110,7 +110,7 @@ pub struct Document {
     #[serde(default)]
     pub series: Option<String>,
     pub created_by: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "super::instant::de_option")]
     pub created_at: Option<Instant>,
     /// Fiscal documents: the seller and the buyer as they stood at issue.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -148,7 +148,7 @@ pub struct Document {
     pub weight: Option<Rate>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub appearance: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "super::instant::de_option")]
     pub transport_start: Option<Instant>,
     /// ddt-in: the number and date of the customer's own DDT the goods came with.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -10,6 +10,7 @@ mod diff;
 mod document;
 mod equipment;
 mod id;
+pub mod instant;
 mod item;
 mod number;
 mod request;

@@ -9,6 +9,7 @@ use super::{Channel, Instant, Kind, Note, RequestStatus};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Request {
     pub id: String,
+    #[serde(deserialize_with = "super::instant::de")]
     pub received_at: Instant,
     pub channel: Channel,
     /// Empty when the sender is not a known customer.

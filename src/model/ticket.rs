@@ -14,6 +14,7 @@ pub struct Ticket {
     pub title: String,
     pub customer: String,
     pub state: String,
+    #[serde(deserialize_with = "super::instant::de")]
     pub opened_at: Instant,
     pub opened_by: String,
     #[serde(default)]
@@ -38,7 +39,7 @@ pub struct Ticket {
     pub solution: Option<String>,
     #[serde(default)]
     pub due: Option<NaiveDate>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::instant::de_option")]
     pub closed_at: Option<Instant>,
     /// Values of the custom fields declared in `tkt.toml`.
     #[serde(default)]
@@ -53,6 +54,7 @@ pub struct Ticket {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Note {
+    #[serde(deserialize_with = "super::instant::de")]
     pub at: Instant,
     pub by: String,
     pub text: String,
@@ -102,6 +104,7 @@ impl Ticket {
 /// A state change (or creation, with no `from`), with an optional note.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HistoryEntry {
+    #[serde(deserialize_with = "super::instant::de")]
     pub at: Instant,
     pub by: String,
     #[serde(default)]
