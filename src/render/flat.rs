@@ -227,76 +227,46 @@ impl ser::SerializeMap for Object<'_> {
     }
 }
 
-impl ser::SerializeStruct for Object<'_> {
-    type Ok = ();
-    type Error = NotJson;
-
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, name: &'static str, value: &T) -> Done {
-        self.field(name, value)
-    }
-    fn end(self) -> Done {
-        Ok(())
-    }
+/// Struct fields are an object's fields.
+macro_rules! fields {
+    ($($kind:ident),*) => {$(
+        impl ser::$kind for Object<'_> {
+            type Ok = ();
+            type Error = NotJson;
+            fn serialize_field<T: Serialize + ?Sized>(&mut self, name: &'static str, value: &T) -> Done {
+                self.field(name, value)
+            }
+            fn end(self) -> Done {
+                Ok(())
+            }
+        }
+    )*};
 }
-
-impl ser::SerializeStructVariant for Object<'_> {
-    type Ok = ();
-    type Error = NotJson;
-
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, name: &'static str, value: &T) -> Done {
-        self.field(name, value)
-    }
-    fn end(self) -> Done {
-        Ok(())
-    }
-}
+fields!(SerializeStruct, SerializeStructVariant);
 
 /// A list: CSV leaves it out, whatever it holds.
 struct Skipped;
 
-impl ser::SerializeSeq for Skipped {
-    type Ok = ();
-    type Error = NotJson;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, _: &T) -> Done {
-        Ok(())
-    }
-    fn end(self) -> Done {
-        Ok(())
-    }
+macro_rules! skipped {
+    ($($kind:ident :: $add:ident),*) => {$(
+        impl ser::$kind for Skipped {
+            type Ok = ();
+            type Error = NotJson;
+            fn $add<T: Serialize + ?Sized>(&mut self, _: &T) -> Done {
+                Ok(())
+            }
+            fn end(self) -> Done {
+                Ok(())
+            }
+        }
+    )*};
 }
-
-impl ser::SerializeTuple for Skipped {
-    type Ok = ();
-    type Error = NotJson;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, _: &T) -> Done {
-        Ok(())
-    }
-    fn end(self) -> Done {
-        Ok(())
-    }
-}
-
-impl ser::SerializeTupleStruct for Skipped {
-    type Ok = ();
-    type Error = NotJson;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, _: &T) -> Done {
-        Ok(())
-    }
-    fn end(self) -> Done {
-        Ok(())
-    }
-}
-
-impl ser::SerializeTupleVariant for Skipped {
-    type Ok = ();
-    type Error = NotJson;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, _: &T) -> Done {
-        Ok(())
-    }
-    fn end(self) -> Done {
-        Ok(())
-    }
-}
+skipped!(
+    SerializeSeq::serialize_element,
+    SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field,
+    SerializeTupleVariant::serialize_field
+);
 
 #[cfg(test)]
 mod tests {
