@@ -8,7 +8,7 @@ mod view;
 use rust_decimal::Decimal;
 
 use crate::model::{Address, Company, DocKind, Document, Line, Party, PaymentMethod};
-use crate::rules::{check_tax_code, check_vat_number, line_net, totals, Problem};
+use crate::rules::{check_tax_code, check_vat_number, line_net, totals, Problem, MAX_FISCAL_NUMBER};
 
 pub use text::latin;
 pub use view::{xml_view, XmlView};
@@ -114,6 +114,16 @@ pub fn check(doc: &Document, x: &Export) -> Vec<Problem> {
         need(ok, "buyer.sdi_code", "a codice destinatario is 7 characters (6 for a public administration)");
     }
     need(doc.date <= x.today, "date", "after today");
+    // Cut, two numbers would reach SDI as one.
+    let numbers = [("id", Some(&doc.id)), ("invoice", doc.invoice.as_ref())].into_iter();
+    let ddts = doc.ddts.iter().enumerate().map(|(i, d)| (format!("ddts[{}].id", i + 1), Some(&d.id)));
+    for (field, number) in numbers.map(|(f, n)| (f.to_string(), n)).chain(ddts) {
+        let fits = number.is_none_or(|n| n.chars().count() <= MAX_FISCAL_NUMBER);
+        need(fits, &field, "longer than the 20 characters an e-invoice holds for a number");
+    }
+    if let Some(code) = b.sdi_code.as_deref().filter(|c| c.trim() == "XXXXXXX") {
+        need(!italian(&b.address), "buyer.sdi_code", &format!("{code} is for buyers outside Italy (SDI 00313)"));
+    }
     for (i, l) in doc.lines.iter().enumerate() {
         let rate = l.vat_rate.map(|r| r.0).unwrap_or_default();
         let field = format!("lines[{}]", i + 1);

@@ -6,12 +6,12 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::desk::{decode_text, parse_record, record_exists, Desk, LOCAL_DIR};
+use crate::desk::{record_exists, Desk, LOCAL_DIR};
 use crate::error::Location;
 use crate::git::content_hash;
 use crate::model::{
-    issued_fields_changed, Customer, DocKind, Document, Equipment, Item, Keyed, Kind, Money, Record, Request,
-    SequenceId, State, Ticket, CONFIG_FILE, CONFLICTS,
+    Customer, DocKind, Document, Equipment, Item, Keyed, Kind, Money, Record, Request, SequenceId, State, Ticket,
+    CONFIG_FILE, CONFLICTS,
 };
 use crate::ops::einvoice::{einvoice_file, sdi_state, SdiState};
 use crate::rules::{
@@ -509,11 +509,7 @@ fn check_ledger(desk: &Desk, documents: &[DocUnderCheck], findings: &mut Vec<Fin
             }
             // Read again: only documents whose file changed since their issue are needed whole.
             let Ok(now) = desk.read_file::<Document>(&path) else { continue };
-            let issued = repo.first_content(&first).and_then(|bytes| decode_text(bytes, &path));
-            let Ok(issued) = issued.and_then(|t| parse_record::<Document>(&t, &path)) else {
-                continue;
-            };
-            let fields = issued_fields_changed(&issued, &now);
+            let fields = super::documents::changed_since_issue(desk, &path, &first, &now);
             if fields.is_empty() {
                 continue;
             }

@@ -1,21 +1,24 @@
 //! The path every new document takes — checked, totalled, numbered in date order (online
 //! when the desk says so), written and committed — and the helpers documents are made of.
 
+use std::collections::btree_map::BTreeMap;
+use std::collections::hash_map::{Entry, HashMap};
 use std::path::{Path, PathBuf};
 
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
-use crate::desk::{Desk, LOCAL_DIR};
+use crate::desk::{decode_text, parse_record, Desk, LOCAL_DIR};
 use crate::files::write_atomic;
-use crate::git::Pushed;
+use crate::git::{content_hash, FirstVersion, Pushed};
 use crate::model::{
-    Customer, DocKind, Document, Equipment, FiscalNumbering, Item, Kind, Line, Party, Rate, SequenceId, Ticket,
+    issued_fields_changed, Customer, DocKind, Document, Equipment, FiscalNumbering, Item, Kind, Line, Party, Rate,
+    SequenceId, Ticket,
 };
 use crate::print::{PrintFormat, PrintInput};
 use crate::rules::{
     check_buyer, check_company, check_document, check_priced_lines, check_serial, check_serial_pattern, item_line,
-    refuse_if_any, totals, Balance,
+    refuse_if_any, totals, Balance, MAX_FISCAL_NUMBER,
 };
 use crate::sync::{head_commit, publish, pull, remote_has_head, undo_last_commit, SyncOptions};
 use crate::{Error, Result};
@@ -96,11 +99,26 @@ pub fn issue_built(
     if doc.kind.is_fiscal() {
         check_progressive_date(env, &doc)?;
     }
-    doc.id = desk.next_id(Kind::Document(doc.kind), Some(doc.date.year()), doc.series.as_deref())?;
+    doc.id = next_number(desk, &doc)?;
     let mut paths = also;
     paths.push(desk.write(&doc)?);
     env.commit(&paths, &format!("{}: {what}", doc.id))?;
     Ok(doc)
+}
+
+/// The next number of a document's kind, year and series; a fiscal one no longer than an
+/// e-invoice holds (FatturaPA's `Numero`, `IdDocumento` and `NumeroDDT`: 20 characters), so
+/// that two numbers never reach SDI as one.
+fn next_number(desk: &Desk, doc: &Document) -> Result<String> {
+    let id = desk.next_id(Kind::Document(doc.kind), Some(doc.date.year()), doc.series.as_deref())?;
+    if doc.kind.is_fiscal() && id.chars().count() > MAX_FISCAL_NUMBER {
+        return Err(Error::refused(format!(
+            "the {} would be {id}: an e-invoice holds numbers of at most {MAX_FISCAL_NUMBER} characters",
+            doc.kind
+        ))
+        .with_hint("use a shorter series (--series), or a shorter prefix under [numbering.prefixes] in tkt.toml"));
+    }
+    Ok(id)
 }
 
 /// The checks of a new document, its totals and (fiscal) its parties.
@@ -177,14 +195,25 @@ fn issue_online(
     let saved: Vec<(PathBuf, Vec<u8>)> =
         also.iter().filter_map(|p| std::fs::read(desk.abs(p)).ok().map(|b| (p.clone(), b))).collect();
     for attempt in 0..ONLINE_ATTEMPTS {
-        pull(desk, &env.author, &opts).map_err(|e| e.with_hint(OFFLINE_HINT))?;
+        let pulled = pull(desk, &env.author, &opts).map_err(|e| e.with_hint(OFFLINE_HINT))?;
+        // The ids the command was given may now name the remote's records: nothing is
+        // issued on a guess.
+        if !pulled.renumbered.is_empty() {
+            let moved: Vec<String> = pulled.renumbered.iter().map(|(old, new)| format!("{old} is now {new}")).collect();
+            return Err(Error::busy(format!(
+                "the pull renumbered records this clone made ({}): the ids given may name the remote's records now; \
+                 nothing was issued",
+                moved.join(", ")
+            ))
+            .with_hint("run the command again with the new numbers"));
+        }
         for (p, bytes) in &saved {
             desk.write_file(p, bytes)?;
         }
         let (mut doc, what) = build()?;
         prepare(env, &mut doc)?;
         check_progressive_date(env, &doc)?;
-        doc.id = desk.next_id(Kind::Document(doc.kind), Some(doc.date.year()), doc.series.as_deref())?;
+        doc.id = next_number(desk, &doc)?;
         let mut paths = also.clone();
         paths.push(desk.write(&doc)?);
         env.commit(&paths, &format!("{}: {what}", doc.id))?;
@@ -321,7 +350,54 @@ pub fn load_sound_doc(env: &Env, id: &str, kind: DocKind) -> Result<Document> {
     let rel = Kind::Document(doc.kind).path_for(&doc.id)?;
     refuse_if_any(&rel.display().to_string(), check_document(&doc))
         .map_err(|e| e.with_hint("fix the file, then try again (tkt check lists what is wrong)"))?;
+    refuse_changed_since_issue(&env.desk, &[&doc])?;
     Ok(doc)
+}
+
+/// Refuses fiscal documents whose fields changed since they were issued (their first
+/// version in git history, the ledger): nothing is issued against, nor sent from, a
+/// document that is not what was issued.
+pub fn refuse_changed_since_issue(desk: &Desk, docs: &[&Document]) -> Result<()> {
+    let Some(repo) = desk.repo() else { return Ok(()) };
+    let mut ledgers: HashMap<DocKind, BTreeMap<PathBuf, FirstVersion>> = HashMap::new();
+    for doc in docs.iter().filter(|d| d.kind.is_fiscal()) {
+        let kind = Kind::Document(doc.kind);
+        let rel = kind.path_for(&doc.id)?;
+        let ledger = match ledgers.entry(doc.kind) {
+            Entry::Occupied(e) => e.into_mut(),
+            Entry::Vacant(e) => e.insert(repo.first_versions(Path::new(kind.dir()))?),
+        };
+        let Some(first) = ledger.get(&rel) else { continue };
+        let fields = changed_since_issue(desk, &rel, first, doc);
+        if !fields.is_empty() {
+            return Err(Error::refused(format!(
+                "{}: {} changed since it was issued in commit {}: an issued fiscal document never changes",
+                rel.display(),
+                fields.join(", "),
+                first.commit
+            ))
+            .with_hint(format!(
+                "restore it with `git checkout {} -- {}`; correct it with a credit note",
+                first.commit,
+                rel.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The issued fields of the fiscal document `now` (at `rel`) that differ from its first
+/// version; none when its file is that version, or that version does not read.
+pub fn changed_since_issue(desk: &Desk, rel: &Path, first: &FirstVersion, now: &Document) -> Vec<String> {
+    if std::fs::read(desk.abs(rel)).is_ok_and(|bytes| content_hash(&bytes) == first.blob) {
+        return vec![];
+    }
+    let Some(repo) = desk.repo() else { return vec![] };
+    let issued = repo.first_content(first).and_then(|bytes| decode_text(bytes, rel));
+    match issued.and_then(|text| parse_record::<Document>(&text, rel)) {
+        Ok(issued) => issued_fields_changed(&issued, now),
+        Err(_) => vec![],
+    }
 }
 
 /// The balance of one invoice, from the documents that point at it.

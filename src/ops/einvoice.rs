@@ -84,6 +84,7 @@ pub fn export(env: &Env, what: &Selection, dir: &Path) -> Result<Vec<Exported>> 
         env.say("nothing to export");
         return Ok(vec![]);
     }
+    super::documents::refuse_changed_since_issue(desk, &chosen.iter().collect::<Vec<_>>())?;
     let progressives = progressives(&all, desk.local.series.as_deref(), chosen.len())?;
     let today = env.now.date_naive();
     let mut pages = Vec::new();

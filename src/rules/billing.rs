@@ -28,6 +28,24 @@ pub fn line_net(line: &Line) -> Decimal {
 
 /// Problems of the lines of a priced document: each needs a unit price and a VAT rate, a
 /// positive quantity, a discount between 0 and 100, and a nature when its rate is 0.
+/// An amount an e-invoice cannot hold (FatturaPA's `[0-9]{1,11}\.[0-9]{2}`): tkt issues none
+/// wider, so that every document it issues can be sent to SDI, and read back.
+pub fn check_amount(field: &str, amount: Decimal) -> Option<Problem> {
+    (amount.abs() >= Decimal::from(100_000_000_000i64))
+        .then(|| Problem::new(field, format!("{amount} is too large: at most 11 digits before the point")))
+}
+
+/// A quantity or a unit price as an e-invoice writes it (FatturaPA's `[0-9]{1,12}\.[0-9]{2,8}`):
+/// at most 8 decimal places, and `digits` before the point.
+pub fn check_digits(field: &str, value: Decimal, digits: u32) -> Option<Problem> {
+    let value = value.normalize();
+    if value.scale() > 8 {
+        return Some(Problem::new(field, format!("{value} has more than 8 decimal places")));
+    }
+    (value.abs() >= Decimal::from(10u64.pow(digits)))
+        .then(|| Problem::new(field, format!("{value} is too large: at most {digits} digits before the point")))
+}
+
 pub fn check_priced_lines(lines: &[Line]) -> Vec<Problem> {
     let mut problems = Vec::new();
     if lines.is_empty() {
@@ -35,15 +53,21 @@ pub fn check_priced_lines(lines: &[Line]) -> Vec<Problem> {
     }
     for (i, l) in lines.iter().enumerate() {
         let field = |f: &str| format!("lines[{}].{f}", i + 1);
+        let before = problems.len();
         if l.qty.0 <= Decimal::ZERO {
             problems.push(Problem::new(field("qty"), format!("{} is not a positive quantity", l.qty)));
         }
+        problems.extend(check_digits(&field("qty"), l.qty.0, 12));
         match l.unit_price {
             None => problems.push(Problem::new(field("unit_price"), "missing")),
             Some(p) if p.0.is_sign_negative() => {
                 problems.push(Problem::new(field("unit_price"), "must not be negative"))
             }
-            Some(_) => {}
+            Some(p) => problems.extend(check_digits(&field("unit_price"), p.0, 11)),
+        }
+        // The line's amount, once its quantity and price read.
+        if problems.len() == before {
+            problems.extend(check_amount(&field("net"), line_net(l)));
         }
         match l.vat_rate {
             None => problems.push(Problem::new(field("vat_rate"), "missing")),

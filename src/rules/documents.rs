@@ -5,7 +5,7 @@ use rust_decimal::Decimal;
 
 use crate::model::{DdtPurpose, DdtReason, DocKind, Document, OrderStatus, TransportBy, WorkOutcome};
 
-use super::{check_priced_lines, totals, Problem};
+use super::{check_amount, check_digits, check_priced_lines, totals, Problem};
 
 /// The statuses a job order may have; a sales order's are the others but `closed`.
 const JOB_STATUS: &[&str] = &["open", "closed"];
@@ -56,6 +56,7 @@ pub fn check_document(doc: &Document) -> Vec<Problem> {
                         format!("{} is not a positive quantity", l.qty),
                     ));
                 }
+                problems.extend(check_digits(&format!("lines[{}].qty", i + 1), l.qty.0, 12));
             }
             // A sale is priced; so is a replacement out of warranty, which is sold.
             let priced = doc.lines.iter().any(|l| l.unit_price.is_some());
@@ -65,7 +66,7 @@ pub fn check_document(doc: &Document) -> Vec<Problem> {
         }
         DocKind::WorkReport => {
             match doc.hours {
-                Some(h) if h.0 > Decimal::ZERO => {}
+                Some(h) if h.0 > Decimal::ZERO => problems.extend(check_digits("hours", h.0, 12)),
                 Some(h) => problems.push(Problem::new("hours", format!("{h} is not a positive number of hours"))),
                 None => problems.push(Problem::new("hours", "missing")),
             }
@@ -81,6 +82,7 @@ pub fn check_document(doc: &Document) -> Vec<Problem> {
                         format!("{} is not a positive quantity", m.qty),
                     ));
                 }
+                problems.extend(check_digits(&format!("materials[{}].qty", i + 1), m.qty.0, 12));
             }
         }
         DocKind::Invoice => need(&mut problems, "payment", doc.payment.is_some()),
@@ -95,7 +97,7 @@ pub fn check_document(doc: &Document) -> Vec<Problem> {
     }
     if matches!(doc.kind, DocKind::Payment | DocKind::Refund) {
         match doc.amount {
-            Some(a) if a.0 > Decimal::ZERO => {}
+            Some(a) if a.0 > Decimal::ZERO => problems.extend(check_amount("amount", a.0)),
             _ => problems.push(Problem::new("amount", "must be a positive amount")),
         }
     }
@@ -106,6 +108,7 @@ pub fn check_document(doc: &Document) -> Vec<Problem> {
         match &doc.totals {
             None => problems.push(Problem::new("totals", "missing")),
             Some(stored) if lines_ok => {
+                problems.extend(check_amount("totals.total", stored.total.0));
                 let computed = totals(&doc.lines);
                 if *stored != computed {
                     problems.push(Problem::new(

@@ -15,12 +15,13 @@ mod warranty;
 
 pub use balance::{balances, credit_problems, refundable, Balance, Ledgered};
 pub use billing::{
-    check_priced_lines, invoice_lines, item_line, line_net, round_cents, totals, unbilled, InvoiceDraft, WARRANTY_NOTE,
+    check_amount, check_digits, check_priced_lines, invoice_lines, item_line, line_net, round_cents, totals, unbilled,
+    InvoiceDraft, WARRANTY_NOTE,
 };
 pub use catalog::{check_catalog, settle_closed_at, transition};
 pub use custom::{check_custom, parse_custom};
 pub use documents::check_document;
-pub use fiscal::{check_buyer, check_company, check_iban, check_tax_code, check_vat_number};
+pub use fiscal::{check_buyer, check_company, check_iban, check_tax_code, check_vat_number, MAX_FISCAL_NUMBER};
 pub use records::{check_customer, check_equipment, check_item, check_request, same_customer};
 pub use terms::due_date;
 pub use ticket::{check_ticket, TicketRefs};

@@ -649,3 +649,50 @@ fn a_printed_invoice_or_credit_note_says_it_is_a_courtesy_copy_and_a_work_report
     }
     assert!(!d.ok(&["doc", "print", "WR-2026-0001"]).contains("Copia di cortesia"));
 }
+
+/// The party names frozen in an issued invoice, changed by hand (by hand only, then
+/// committed): nothing is sent from it, nor issued against it, until it is restored
+/// (found by a fiscal review: the edit went out in the e-invoice, and the export's commit
+/// took it in).
+#[test]
+fn an_invoice_changed_since_issue_is_neither_exported_nor_paid_nor_credited() {
+    let d = einvoice_desk();
+    let id = invoice(&d, "C-0001", "2");
+    let rel = format!("documents/invoice/2026/{id}.yaml");
+    let issued = d.read(&rel);
+    let seller = issued.lines().find(|l| l.trim_start().starts_with("name: ")).unwrap().to_string();
+    d.write(&rel, &issued.replacen(&seller, "  name: Fake Seller", 1));
+    let head = d.head();
+    let changed = "changed since it was issued";
+    d.tkt(&["doc", "export", &id, "--dir", "../out"]).assert().code(4).stderr(predicate::str::contains(changed));
+    assert!(!d.tmp.path().join("out").exists(), "nothing is written");
+    assert_eq!(d.head(), head);
+    d.git(&["commit", "-qam", "fix the seller"]);
+    for args in [vec!["doc", "pay", &id, "--amount", "10.00"], vec!["doc", "credit", &id, "--reason", "reso"]] {
+        d.tkt(&args).assert().code(4).stderr(predicate::str::contains(changed).and(predicate::str::contains(&rel)));
+    }
+    d.write(&rel, &issued);
+    d.git(&["commit", "-qam", "restored"]);
+    export(&d, &[&id]);
+    validate(&d);
+}
+
+/// What FatturaPA cannot hold is refused when the document is issued, with nothing
+/// written: a number over 20 characters (it was cut, and two invoices reached SDI as one),
+/// an amount over 11 digits (it was issued and then could not be read), a quantity with
+/// more than 8 decimals; and `XXXXXXX` for a buyer in Italy (SDI 00313) at export.
+#[test]
+fn what_an_einvoice_cannot_hold_is_refused_before_it_is_issued() {
+    let d = einvoice_desk();
+    let t = d.ok(&["ticket", "create", "--customer", "C-0001", "--title", "Lavoro"]);
+    let t = t.trim();
+    d.ok(&["ticket", "work", t, "--hours", "1"]);
+    refused(&d, &["ticket", "invoice", t, "--series", "ABCDEFGHIJ"], "at most 20 characters");
+    refused(&d, &["ticket", "work", t, "--hours", "1", "--material", "PART:0.000000001"], "more than 8 decimal places");
+    d.ok(&["item", "edit", "PART", "--price", "99999999.99"]);
+    d.ok(&["ticket", "work", t, "--hours", "1", "--material", "PART:99999"]);
+    refused(&d, &["ticket", "invoice", t], "too large: at most 11 digits");
+    let c = customer(&d, "Cliente Italiano", &["--vat-number", "01129473656", "--sdi-code", "XXXXXXX"]);
+    let id = invoice(&d, &c, "1");
+    refused(&d, &["doc", "export", &id, "--dir", "../out"], "SDI 00313");
+}
