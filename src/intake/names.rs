@@ -14,7 +14,11 @@ pub fn safe_file_name(name: &str) -> String {
     let cleaned: String = last
         .chars()
         .map(|c| {
-            if c.is_control() || is_bidi_control(c) || matches!(c, '<' | '>' | ':' | '"' | '|' | '?' | '*') {
+            if c.is_control()
+                || is_bidi_control(c)
+                || hfs_ignores(c)
+                || matches!(c, '<' | '>' | ':' | '"' | '|' | '?' | '*')
+            {
                 '_'
             } else {
                 c
@@ -28,7 +32,10 @@ pub fn safe_file_name(name: &str) -> String {
         || (stem.len() == 4
             && (stem.starts_with("COM") || stem.starts_with("LPT"))
             && stem.as_bytes()[3].is_ascii_digit());
-    if device {
+    // NTFS's short names of `.git` and `.gitmodules`: git refuses such a path, and a clone
+    // could not check out the desk.
+    let short = safe.to_ascii_lowercase();
+    if device || short == "git~1" || short == "gitmo~1" {
         safe.insert(0, '_');
     }
     if safe.is_empty() {
@@ -36,6 +43,12 @@ pub fn safe_file_name(name: &str) -> String {
     } else {
         safe
     }
+}
+
+/// Characters the file systems of macOS ignore in names (so `\u{200c}.git` is `.git` there):
+/// git refuses a path with them where it would spell `.git`.
+fn hfs_ignores(c: char) -> bool {
+    matches!(c, '\u{200c}' | '\u{200d}' | '\u{206a}'..='\u{206f}' | '\u{feff}')
 }
 
 /// Marks that reorder how text is shown: embeddings, overrides, isolates and the
@@ -76,6 +89,19 @@ mod tests {
         assert_eq!(safe_file_name("..."), "attachment");
         assert_eq!(safe_file_name(&"x".repeat(300)).len(), MAX_NAME_BYTES);
         assert_eq!(safe_file_name("foto\u{202e}gpj.exe"), "foto_gpj.exe");
+    }
+
+    /// Names git refuses in a tree (`git fsck`: hasDotgit), which a clone cannot check out:
+    /// NTFS's short name of `.git`, and `.git` spelled with a character macOS ignores.
+    #[test]
+    fn names_git_refuses_are_made_names_it_takes() {
+        assert_eq!(safe_file_name("git~1"), "_git~1");
+        assert_eq!(safe_file_name("GIT~1"), "_GIT~1");
+        assert_eq!(safe_file_name("Gitmo~1"), "_Gitmo~1");
+        assert_eq!(safe_file_name("git~1. . "), "_git~1");
+        assert_eq!(safe_file_name("\u{200c}.git"), "_.git");
+        assert_eq!(safe_file_name(".g\u{feff}it"), "g_it");
+        assert_eq!(safe_file_name("git~1.txt"), "git~1.txt", "git takes it");
     }
 
     #[test]

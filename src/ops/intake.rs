@@ -239,9 +239,11 @@ fn deliver_mail(env: &Env, bytes: &[u8], index: &mut MessageIndex) -> Result<Del
     }
     let (message_id, thread) = (mail.message_id.clone(), mail.thread.clone());
     let delivered = match thread_of(desk, index, &mail)? {
-        Some((target, by_tag)) => {
-            // A tag is text anyone can type: only the ticket's customer adds to it unchecked.
-            let stranger = if by_tag { stranger_to(desk, &target, &mail)? } else { None };
+        Some(target) => {
+            // A tag is text anyone can type, and so are the ids of stored messages a
+            // reply's headers name (they travel in every copy of a thread): only the
+            // ticket's customer adds to it unchecked.
+            let stranger = stranger_to(desk, &target, &mail)?;
             match (stranger, limits.stranger_tag) {
                 (Some(why), StrangerTag::Request) => request_from_mail(env, mail, bytes, Some((target, why)))?,
                 (why, _) => note_from_mail(env, &target, &mail, why).map(|()| Delivered::Note(target))?,
@@ -333,22 +335,21 @@ impl MessageIndex {
     }
 }
 
-/// The ticket or request a message answers, and whether a tag found it: a
-/// `[T-2026-0042]` tag in the subject, else In-Reply-To or References naming a stored
-/// message, else Outlook's Thread-Index.
-fn thread_of(desk: &Desk, index: &MessageIndex, mail: &Mail) -> Result<Option<(String, bool)>> {
+/// The ticket or request a message answers: a `[T-2026-0042]` tag in the subject, else
+/// In-Reply-To or References naming a stored message, else Outlook's Thread-Index.
+fn thread_of(desk: &Desk, index: &MessageIndex, mail: &Mail) -> Result<Option<String>> {
     for tag in find_tags(&mail.subject) {
         if desk.exists(Kind::Ticket, &tag) {
-            return Ok(Some((tag, true)));
+            return Ok(Some(tag));
         }
         if let Some(r) = desk.get::<Request>(&tag)? {
-            return Ok(Some((r.ticket.unwrap_or(r.id), true)));
+            return Ok(Some(r.ticket.unwrap_or(r.id)));
         }
     }
     if let Some(id) = mail.replies_to.iter().find_map(|m| index.by_message.get(m)) {
-        return Ok(Some((id.clone(), false)));
+        return Ok(Some(id.clone()));
     }
-    Ok(mail.thread.as_ref().and_then(|t| index.by_thread.get(t)).map(|id| (id.clone(), false)))
+    Ok(mail.thread.as_ref().and_then(|t| index.by_thread.get(t)).cloned())
 }
 
 /// Why the sender is a stranger to the ticket or request `target`: it has a customer, and
@@ -405,13 +406,15 @@ fn note_from_mail(env: &Env, target: &str, mail: &Mail, warning: Option<String>)
     if let Some(i) = full_text {
         text = excerpt(&text, &stored[i]);
     }
+    let from_customer = warning.is_none();
     let mut note = mail_note(env, mail, text, stored);
     note.warning = warning;
     let mut what = String::new();
     if desk.exists(Kind::Ticket, target) {
         let mut ticket: Ticket = desk.load(target)?;
         ticket.notes.push(note);
-        if ticket.closed_at.is_some() {
+        // Only its customer's reply reopens a closed ticket; a stranger's waits for a person.
+        if ticket.closed_at.is_some() && from_customer {
             what = reply_after_close(env, &mut ticket)?;
         }
         paths.push(desk.write(&ticket)?);

@@ -653,3 +653,49 @@ fn a_ticket_tag_from_a_stranger_opens_a_linked_request_or_a_flagged_note() {
     assert!(note["warning"].as_str().unwrap().contains("chiunque@altrove.example names T-2026-0015"), "{note}");
     assert!(d.ok(&["ticket", "show", "T-2026-0015"]).contains("[warning: chiunque@altrove.example"));
 }
+
+/// The id of a stored message is no secret either: it travels in every copy of the thread.
+/// A stranger's reply whose `References` or `In-Reply-To` names the customer's message is
+/// checked as a tag is, and never reopens the ticket (found by an intake review: it was
+/// added silently, and reopened a closed ticket).
+#[test]
+fn a_reply_header_from_a_stranger_is_checked_like_a_tag_and_reopens_nothing() {
+    let d = TestDesk::example();
+    d.tkt(&["import", "email", "-"])
+        .write_stdin(tagged("info@damario.example", "Re: [T-2026-0002] Forno", "own-2"))
+        .assert()
+        .success()
+        .stdout("T-2026-0002\n");
+    d.write("tkt.toml", &format!("{}\n[intake]\nreopen = \"in-lavorazione\"\n", d.read("tkt.toml")));
+    d.git(&["commit", "-qam", "reopen replies"]);
+    let before = d.read("tickets/2026/T-2026-0002.yaml");
+    let reply = |header: &str, id: &str| {
+        tagged("Intruso <chiunque@altrove.example>", "Re: Forno", id).replacen(
+            "Content-Type",
+            &format!("{header}: <own-2@mail.example>\nContent-Type"),
+            1,
+        )
+    };
+    d.tkt(&["import", "email", "-"])
+        .write_stdin(reply("References", "stranger-3"))
+        .assert()
+        .success()
+        .stdout("R-2026-0004\n");
+    assert_eq!(d.read("tickets/2026/T-2026-0002.yaml"), before, "the customer's ticket is untouched");
+    let r = request(&d, "R-2026-0004");
+    assert_eq!(r["related"], "T-2026-0002");
+
+    d.write("tkt.toml", &d.read("tkt.toml").replace("[intake]\n", "[intake]\nstranger_tag = \"note\"\n"));
+    d.git(&["commit", "-qam", "notes from strangers"]);
+    d.tkt(&["import", "email", "-"])
+        .write_stdin(reply("In-Reply-To", "stranger-4"))
+        .assert()
+        .success()
+        .stdout("T-2026-0002\n");
+    let t: serde_json::Value =
+        serde_json::from_str(&d.ok(&["ticket", "show", "T-2026-0002", "--format", "json"])).unwrap();
+    assert_eq!(t["state"], "chiuso", "a stranger's reply reopens nothing");
+    let note = t["notes"].as_array().unwrap().last().unwrap().clone();
+    assert!(note["warning"].as_str().unwrap().contains("chiunque@altrove.example"), "{note}");
+    assert_eq!(d.status(), "");
+}
