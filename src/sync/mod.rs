@@ -416,8 +416,9 @@ fn check_outgoing(desk: &Desk, repo: &Repo, ours: &str, theirs: &str, hand_edits
     .with_hint("an issued fiscal document is never deleted or changed: restore it (git checkout) and correct it with a credit note"))
 }
 
-/// The fiscal documents `from` has that `to` deletes or changes (annotations aside), each
-/// with the commit and author of the change.
+/// The fiscal documents `from` has, or `from..to` issues, that `to` deletes or changes
+/// (annotations aside), each with the commit and author of the change: a document issued
+/// in this clone and not yet published is issued all the same.
 fn fiscal_changes(repo: &Repo, from: &str, to: &str) -> Result<Vec<String>> {
     let prefix = repo.desk_prefix();
     let mut found = Vec::new();
@@ -426,9 +427,16 @@ fn fiscal_changes(repo: &Repo, from: &str, to: &str) -> Result<Vec<String>> {
         if !matches!(Desk::kind_of_path(rel), Some(Kind::Document(d)) if d.is_fiscal()) {
             continue;
         }
-        let Some(issued) = repo.file_at(from, &path)? else { continue };
+        let issued = match repo.file_at(from, &path)? {
+            Some(issued) => issued.bytes,
+            // Issued since: the version of the commit that added it.
+            None => match repo.changes_of(Some(from), to, &path)?.into_iter().rev().find_map(|c| c.after) {
+                Some(bytes) => bytes,
+                None => continue,
+            },
+        };
         let now = repo.file_at(to, &path)?.map(|f| f.bytes);
-        if let Some(problem) = fiscal_change(rel, issued.bytes, now) {
+        if let Some(problem) = fiscal_change(rel, issued, now) {
             let by = match repo.last_change(Some(from), to, &path)? {
                 Some(c) => format!(" (commit {} by {})", c.commit, c.by),
                 None => String::new(),
@@ -507,6 +515,7 @@ fn integrate(
         }
         _ => ours,
     };
+    follow_renumbering_taken_back(desk, &plan.ids)?;
     let files: Vec<(PathBuf, Option<FileState>)> = plan.files.into_iter().collect();
     report.came_in += repo.count_commits(Some(&ours), theirs)?;
     desk.note_writes(&repo.in_desk(&files.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>()))?;
@@ -784,6 +793,24 @@ fn new_numbers(
         ids.push((old, new, new_path));
     }
     Ok(ids)
+}
+
+/// The documents taken back to be issued again name this clone's records as they were
+/// numbered: their links follow the renumbering, or an invoice would be dropped as billing
+/// the office's work, and a DDT issued again on the office's ticket.
+fn follow_renumbering_taken_back(desk: &Desk, ids: &[(String, String, PathBuf)]) -> Result<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let pairs: HashMap<&str, &str> = ids.iter().map(|(o, n, _)| (o.as_str(), n.as_str())).collect();
+    for (id, bytes) in taken_back_waiting(desk)? {
+        let Ok(mut value) = from_yaml::<Value>(&bytes) else { continue };
+        if rewrite_ids(&mut value, &pairs) {
+            let text = serde_yaml::to_string(&value).map_err(|e| Error::failure(e.to_string()))?;
+            crate::files::write_atomic(&taken_back_path(desk, &id), text.as_bytes())?;
+        }
+    }
+    Ok(())
 }
 
 /// A record's content with renumbered ids replaced, or `None` when it names none of them
