@@ -61,7 +61,12 @@ pub fn run(ctx: &Ctx, cmd: ImportCommand) -> Result<()> {
         ImportCommand::Email(a) => {
             let limit = ctx.open_desk()?.config.intake.max_message_bytes;
             let bytes = read_input(ctx, a.file.as_deref(), limit)?;
-            delivered(ctx, ctx.run(|env| intake::import_email(env, &bytes))?)
+            let file = a.file.as_deref().filter(|f| *f != Path::new("-"));
+            let named = |mut e: crate::Error| {
+                e.message = file.map_or(e.message.clone(), |f| format!("{}: {}", f.display(), e.message));
+                e
+            };
+            delivered(ctx, ctx.run(|env| intake::import_email(env, &bytes)).map_err(named)?)
         }
         ImportCommand::Maildir(a) => {
             let dir = ctx.cwd().join(&a.dir);

@@ -101,6 +101,7 @@ impl Desk {
         let local = load_local(&root.join(LOCAL_DIR).join("settings.toml"))?;
         let repo = Repo::discover(&root)?;
         crate::files::share_like_git(repo.as_ref().map_or(0, Repo::shared_perm));
+        ignore_local(&root);
         Ok(Desk {
             root,
             config,
@@ -822,6 +823,16 @@ pub fn record_exists(root: &Path, kind: Kind, id: &str) -> bool {
 }
 
 /// File names in a folder; an absent folder has none.
+/// Keeps `.tkt/` out of git whatever the desk's `.gitignore` says (a remote may push one
+/// without the line): the folder ignores its own files. A desk that cannot be written
+/// (read-only) is left as it is.
+fn ignore_local(root: &Path) {
+    let ignore = root.join(LOCAL_DIR).join(".gitignore");
+    if !ignore.exists() && std::fs::create_dir_all(root.join(LOCAL_DIR)).is_ok() {
+        let _ = std::fs::write(ignore, "# tkt's own files, never committed\n*\n");
+    }
+}
+
 pub fn list_dir(dir: &Path) -> Result<Vec<String>> {
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,

@@ -40,6 +40,15 @@ pub struct Attachment {
 
 /// Reads a message. `hash` names a message that has no Message-ID by its content.
 pub fn parse_mail(bytes: &[u8], hash: impl Fn(&[u8]) -> String) -> Result<Mail, String> {
+    // A file an mbox client saved starts with its `From ` line (Thunderbird's `From - …`);
+    // a second one after a blank line starts the next message, which would be read as
+    // this one's text.
+    if bytes.starts_with(b"From ") {
+        let next = |sep: &[u8]| bytes.windows(sep.len()).any(|w| w == sep);
+        if next(b"\n\nFrom ") || next(b"\r\n\r\nFrom ") {
+            return Err("more than one message (an mbox): import them from a maildir, or one file each".into());
+        }
+    }
     let cleaned = fill_empty_multiparts(clean_header_block(bytes));
     let msg = MessageParser::default().parse(&cleaned[..]).ok_or("not an e-mail message")?;
     if msg.from().is_none() && msg.subject().is_none() && msg.message_id().is_none() {

@@ -65,7 +65,8 @@ pub fn import_maildir(env: &Env, dir: &Path, progress: &mut dyn FnMut(usize, usi
         match delivered {
             Ok(d) => {
                 move_to_cur(file, &cur)?;
-                done.delivered.push((file.file_name().and_then(|n| n.to_str()).unwrap_or("?").to_string(), d));
+                done.delivered
+                    .push((file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(), d));
             }
             Err(e) => {
                 // What this message wrote goes, so the next one starts from a clean desk.
@@ -596,19 +597,26 @@ fn read_message(file: &Path, limit: u64) -> Result<Vec<u8>> {
     std::fs::read(file).map_err(|e| Error::io(file, e))
 }
 
-/// Moves a delivered message to cur/ with the seen flag (maildir `:2,S`).
+/// Moves a delivered message to cur/ with the seen flag (maildir `:2,S`), its name kept
+/// byte for byte (a name that is not UTF-8 too); a message there already is never replaced.
 fn move_to_cur(file: &Path, cur: &Path) -> Result<()> {
-    let name = file.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-    let target = match name.split_once(":2,") {
-        Some((base, flags)) if flags.contains('S') => format!("{base}:2,{flags}"),
+    use std::os::unix::ffi::{OsStrExt, OsStringExt};
+    let name = file.file_name().map(OsStrExt::as_bytes).unwrap_or_default();
+    let at = name.windows(3).position(|w| w == b":2,");
+    let target = match at.map(|i| (&name[..i], &name[i + 3..])) {
+        Some((_, flags)) if flags.contains(&b'S') => name.to_vec(),
         Some((base, flags)) => {
-            let mut f: Vec<char> = flags.chars().chain(['S']).collect();
+            let mut f = flags.to_vec();
+            f.push(b'S');
             f.sort_unstable();
-            format!("{base}:2,{}", f.into_iter().collect::<String>())
+            [base, b":2,", &f].concat()
         }
-        None => format!("{name}:2,S"),
+        None => [name, b":2,S"].concat(),
     };
-    let dest = cur.join(target);
+    let dest = cur.join(std::ffi::OsString::from_vec(target));
+    if dest.exists() {
+        return Err(Error::refused(format!("{}: exists already; the message is left in new/", dest.display())));
+    }
     std::fs::rename(file, &dest).map_err(|e| Error::io(file, e))
 }
 

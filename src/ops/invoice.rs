@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use crate::model::{Customer, DdtRef, DocKind, Document, Equipment, Item, PaymentInfo, PaymentMethod, Ticket};
 use crate::rules::{
-    apply_regime, condominium_withholding, due_date, invoice_lines, regime_of, stamp_duty, totals, unbilled,
+    apply_regime, condominium_withholding, due_date, invoice_lines, regime_of, stamp_duty, totals, unbilled, VatRegime,
 };
 use crate::{Error, Result};
 
@@ -74,7 +74,10 @@ fn draft_invoice(env: &Env, id: &str, opts: &InvoiceOptions) -> Result<Document>
     doc.lines = draft.lines;
     doc.lines.extend(duty_line);
     doc.stamp_duty = duty;
-    doc.withholding = condominium_withholding(&customer, &totals(&doc.lines));
+    // A forfettario's income bears no withholding (art. 1 c. 67 L. 190/2014).
+    if regime != VatRegime::Forfettario {
+        doc.withholding = condominium_withholding(&customer, &totals(&doc.lines));
+    }
     doc.sources = draft.sources;
     doc.ddts = unbilled
         .iter()

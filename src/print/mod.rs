@@ -180,6 +180,10 @@ pub struct PrintInput<'a> {
     pub templates: &'a Path,
 }
 
+/// How many steps a print template may take: a hundred times what an invoice of a thousand
+/// lines needs.
+const TEMPLATE_FUEL: u64 = 5_000_000;
+
 /// Renders a document. A template in the desk (`templates/<kind>.<ext>`, else
 /// `templates/document.<ext>`) replaces the built-in one; HTML output escapes all text.
 pub fn render_document(input: &PrintInput, format: PrintFormat) -> Result<String> {
@@ -196,6 +200,9 @@ pub fn render_document(input: &PrintInput, format: PrintFormat) -> Result<String
         }
     }
     let mut env = Environment::new();
+    // A template is a file anyone with push access can change: one that loops without end
+    // stops, with its error, instead of running until memory runs out.
+    env.set_fuel(Some(TEMPLATE_FUEL));
     // Escaping follows the output format, not the template's file name.
     let escape = if format == PrintFormat::Html { AutoEscape::Html } else { AutoEscape::None };
     env.set_auto_escape_callback(move |_| escape.clone());

@@ -704,3 +704,14 @@ fn a_desk_shared_through_git_is_group_writable_whatever_the_umask() {
     d.tkt(&["check"]).assert().success();
     assert_eq!(d.status(), "");
 }
+
+/// A `.gitignore` without the line for `.tkt/` (pushed by a remote, or edited): the folder
+/// keeps itself out of git, and `git status` stays clean (found by a hostile-remote review).
+#[test]
+fn the_local_folder_stays_out_of_git_whatever_the_gitignore_says() {
+    let d = TestDesk::new();
+    d.write(".gitignore", "");
+    d.git(&["commit", "-qam", "no ignores"]);
+    d.ok(&["customer", "create", "--name", "Bianchi"]);
+    assert_eq!(d.status(), "");
+}

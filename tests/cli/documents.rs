@@ -355,6 +355,11 @@ fn printed_documents_escape_text_and_desk_templates_override_them() {
     assert!(text.contains("Rapporto di intervento WR-2026-0001"), "{text}");
     d.write("templates/work-report.txt", "RAPPORTINO {{ doc.id }} {{ doc.technician }}\n");
     assert_eq!(d.ok(&["doc", "print", "WR-2026-0001"]), "RAPPORTINO WR-2026-0001 anna\n");
+    // A template that would loop for ever (anyone who can push can change one) stops.
+    let endless = "{% for a in range(10000) %}{% for b in range(10000) %}x{% endfor %}{% endfor %}";
+    d.write("templates/work-report.txt", endless);
+    d.tkt(&["doc", "print", "WR-2026-0001"]).assert().code(4).stderr(predicate::str::contains("ran out of fuel"));
+    d.write("templates/work-report.txt", "RAPPORTINO {{ doc.id }} {{ doc.technician }}\n");
     d.tkt(&["doc", "print", "WR-2026-0001", "--output", "wr.html", "--format", "html"]).assert().success();
     assert!(d.read("wr.html").contains("WR-2026-0001"));
     d.tkt(&["doc", "show", "INV-2026-0099"]).assert().code(3);

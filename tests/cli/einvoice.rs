@@ -696,3 +696,24 @@ fn what_an_einvoice_cannot_hold_is_refused_before_it_is_issued() {
     let id = invoice(&d, &c, "1");
     refused(&d, &["doc", "export", &id, "--dir", "../out"], "SDI 00313");
 }
+
+/// A forfettario's condominium invoice bears no withholding (art. 1 c. 67 L. 190/2014),
+/// and the IBAN sent is the one frozen with the seller at issue, as the print shows (both
+/// found by a fiscal review).
+#[test]
+fn a_forfettario_withholds_nothing_and_the_iban_sent_is_the_one_issued() {
+    let d = einvoice_desk();
+    d.write("tkt.toml", &d.read("tkt.toml").replace("[company]\n", "[company]\nregime_fiscale = \"RF19\"\n"));
+    d.git(&["commit", "-qam", "forfettario"]);
+    let condo =
+        invoice(&d, &customer(&d, "Condominio Aurora", &["--tax-code", "97123450013", "--condominio", "true"]), "2");
+    let issued = d.read(&format!("documents/invoice/2026/{condo}.yaml"));
+    let issued: serde_yaml::Value = serde_yaml::from_str(&issued).unwrap();
+    assert!(issued["withholding"].is_null(), "{issued:?}");
+    d.write("tkt.toml", &d.read("tkt.toml").replace("IT60X0542811101000000123456", "IT02L1234512345123456789012"));
+    d.git(&["commit", "-qam", "new bank"]);
+    let xml = export(&d, &[&condo]);
+    validate(&d);
+    assert!(!xml[0].contains("<DatiRitenuta>"), "{}", xml[0]);
+    assert!(xml[0].contains("<IBAN>IT60X0542811101000000123456</IBAN>"), "{}", xml[0]);
+}

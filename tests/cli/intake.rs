@@ -699,3 +699,47 @@ fn a_reply_header_from_a_stranger_is_checked_like_a_tag_and_reopens_nothing() {
     assert!(note["warning"].as_str().unwrap().contains("chiunque@altrove.example"), "{note}");
     assert_eq!(d.status(), "");
 }
+
+/// Mail as public corpora hold it (found by an intake review): Chinese, Japanese and
+/// Korean charsets are decoded; an mbox is refused naming its file (it was read as one
+/// message); a maildir message whose file name is not UTF-8 keeps its name in cur/ (it was
+/// renamed `:2,S`, and the next one overwrote it).
+#[test]
+fn east_asian_charsets_mboxes_and_maildir_names_that_are_not_utf8() {
+    use std::os::unix::ffi::OsStrExt;
+    let d = TestDesk::example();
+    let mut gbk =
+        b"From: Mario Rossi <mario.rossi@mail.example>\nSubject: gbk\nMessage-ID: <gbk@x>\nMIME-Version: 1.0\n\
+                    Content-Type: text/plain; charset=gbk\nContent-Transfer-Encoding: 8bit\n\n"
+            .to_vec();
+    gbk.extend_from_slice(&[0xb9, 0xf8, 0xc2, 0xaf, 0xb9, 0xca, 0xd5, 0xcf, b'\n']);
+    let id = d.tkt(&["import", "email", "-"]).write_stdin(gbk).output().unwrap();
+    let id = String::from_utf8(id.stdout).unwrap();
+    assert!(request(&d, id.trim())["body"].as_str().unwrap().contains("锅炉故障"));
+
+    let mbox = d.tmp.path().join("two.mbox");
+    let one = |who: &str, n: u8| {
+        format!("From {who} Sat Nov 28 10:00:00 2026\nFrom: {who}\nSubject: s{n}\nMessage-ID: <mb{n}@x>\n\nCorpo {n}\n")
+    };
+    std::fs::write(&mbox, one("mario.rossi@mail.example", 1) + "\n" + &one("evil@x.example", 2)).unwrap();
+    let head = d.head();
+    d.tkt(&["import", "email", mbox.to_str().unwrap()])
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("two.mbox: more than one message (an mbox)"));
+    assert_eq!(d.head(), head);
+
+    let md = d.tmp.path().join("Maildir");
+    for sub in ["new", "cur", "tmp"] {
+        std::fs::create_dir_all(md.join(sub)).unwrap();
+    }
+    for (n, file) in ["gmail_new_request.eml", "outlook_new.eml"].iter().enumerate() {
+        let mut raw = format!("{n}.M1.h").into_bytes();
+        raw.push(0xe9);
+        std::fs::copy(mail(file), md.join("new").join(std::ffi::OsStr::from_bytes(&raw))).unwrap();
+    }
+    d.tkt(&["import", "maildir", md.to_str().unwrap()]).assert().success();
+    let cur: Vec<_> = std::fs::read_dir(md.join("cur")).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(cur.len(), 2, "{cur:?}");
+    assert!(cur.iter().all(|n| n.as_bytes().ends_with(b"\xe9:2,S")), "{cur:?}");
+}
