@@ -637,6 +637,12 @@ fn plan_merge(
             plan.files.insert(path.clone(), t);
             continue;
         }
+        // So do the attachments both stored under the number (two e-mails imported offline).
+        if let Some(ours_moved) = attachment_moved(&prefix, path, &ids) {
+            plan.files.insert(ours_moved, repo.file_at(ours, path)?);
+            plan.files.insert(path.clone(), t);
+            continue;
+        }
         if repo.file_at(ours, path)? == t {
             continue;
         }
@@ -685,11 +691,8 @@ fn plan_merge(
     let theirs_changed: BTreeSet<&PathBuf> = theirs_changed.iter().collect();
     for path in ours_changed.iter().filter(|p| !theirs_changed.contains(p)) {
         let Ok(rel) = path.strip_prefix(&prefix) else { continue };
-        let rel_str = rel.to_string_lossy().replace('\\', "/");
         // Attachments this clone stored for a renumbered record move with it.
-        let attach_dir = |id: &str| format!("attachments/{id}/");
-        if let Some((old, new, _)) = ids.iter().find(|(old, _, _)| rel_str.starts_with(&attach_dir(old))) {
-            let moved = prefix.join(rel_str.replacen(&attach_dir(old), &attach_dir(new), 1));
+        if let Some(moved) = attachment_moved(&prefix, path, &ids) {
             plan.files.insert(moved, repo.file_at(ours, path)?);
             plan.files.insert(path.clone(), None);
             continue;
@@ -707,6 +710,15 @@ fn plan_merge(
     plan.renumbered.extend(ids.iter().map(|(old, new, _)| (old.clone(), new.clone())));
     plan.ids = ids;
     Ok(plan)
+}
+
+/// Where an attachment this clone stored for a record it renumbers goes: under the
+/// record's new number (`attachments/<id>/<file>`); `None` for any other path.
+fn attachment_moved(prefix: &Path, path: &Path, ids: &[(String, String, PathBuf)]) -> Option<PathBuf> {
+    let rel = path.strip_prefix(prefix).ok()?.to_string_lossy().replace('\\', "/");
+    let dir = |id: &str| format!("attachments/{id}/");
+    let (old, new, _) = ids.iter().find(|(old, _, _)| rel.starts_with(&dir(old)))?;
+    Some(prefix.join(rel.replacen(&dir(old), &dir(new), 1)))
 }
 
 /// The records both clones created under the same number since the common ancestor

@@ -1512,3 +1512,34 @@ fn a_document_taken_back_follows_the_renumbering_of_what_it_names() {
     marco.tkt(&["ticket", "invoice", "T-2026-0022"]).assert().code(4);
     marco.tkt(&["check"]).assert().success();
 }
+
+/// Two clones import different e-mails offline: both become R-2026-0004, each with its
+/// `message.eml`. The merge renumbers this clone's request and its attachments with it
+/// (found by a hostile-remote review: the attachment stopped every sync for good).
+#[test]
+fn two_mails_imported_offline_under_one_number_are_both_kept() {
+    let team = Team::new();
+    let (anna, marco) = (team.clone("anna"), team.clone("marco"));
+    let mail = |from: &str, id: &str| {
+        format!(
+            "From: {from}\nSubject: Guasto {id}\nMessage-ID: <{id}@x>\nContent-Type: text/plain\n\nLa caldaia {id}.\n"
+        )
+    };
+    for (who, id) in [(&anna, "uno"), (&marco, "due")] {
+        who.tkt(&["import", "email", "-"])
+            .write_stdin(mail("mario.rossi@mail.example", id))
+            .assert()
+            .success()
+            .stdout("R-2026-0004\n");
+    }
+    anna.sync();
+    marco.sync();
+    anna.sync();
+    for who in [&anna, &marco] {
+        assert!(who.read("attachments/R-2026-0004/message.eml").contains("La caldaia uno"));
+        assert!(who.read("attachments/R-2026-0005/message.eml").contains("La caldaia due"));
+        let r: serde_yaml::Value = serde_yaml::from_str(&who.read("requests/2026/R-2026-0005.yaml")).unwrap();
+        assert!(serde_yaml::to_string(&r).unwrap().contains("attachments/R-2026-0005/message.eml"), "{r:?}");
+        who.tkt(&["check"]).assert().success();
+    }
+}
