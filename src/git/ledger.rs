@@ -54,6 +54,26 @@ impl Repo {
         Ok(self.repo.find_blob(oid)?.content().to_vec())
     }
 
+    /// Every version ever committed of each file one or two folders below `desk_dir` (as
+    /// [`Repo::first_versions`] finds them): its desk-relative path and content, each
+    /// distinct content once.
+    pub fn versions_ever(&self, desk_dir: &Path) -> Result<Vec<(PathBuf, Vec<u8>)>> {
+        let mut found: BTreeMap<PathBuf, (Oid, Oid)> = BTreeMap::new();
+        let (mut seen, mut blobs) = (HashSet::new(), HashSet::new());
+        let mut versions = Vec::new();
+        for (commit, tree) in self.trees_oldest_first(desk_dir)? {
+            found.clear();
+            // A tree seen before holds no version not found then.
+            self.collect(&tree, desk_dir, commit, &mut seen, &mut found, 2)?;
+            for (path, (blob, _)) in &found {
+                if blobs.insert(*blob) {
+                    versions.push((path.clone(), self.repo.find_blob(*blob)?.content().to_vec()));
+                }
+            }
+        }
+        Ok(versions)
+    }
+
     /// The names of every file ever committed in the desk-relative folder `desk_dir`.
     pub fn names_ever(&self, desk_dir: &Path) -> Result<HashSet<String>> {
         let mut names = HashSet::new();

@@ -2,14 +2,16 @@
 //! before anything is written, given the desk's next progressivo d'invio, written to a
 //! folder for upload (or sending), and marked on the document as exported.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
+use crate::desk::Desk;
 use crate::einvoice::{check, fattura, file_name, xml_view, Export};
 use crate::files::write_atomic;
 use crate::intake::{parse_receipt, Receipt};
-use crate::model::{DocKind, Document};
+use crate::model::{DocKind, Document, Kind};
 use crate::rules::refuse_if_any;
 use crate::{Error, Result};
 
@@ -39,10 +41,16 @@ pub fn export(env: &Env, what: &Selection, dir: &Path) -> Result<Vec<Exported>> 
     let _lock = env.lock()?;
     let desk = &env.desk;
     let all = desk.documents(&[DocKind::Invoice, DocKind::CreditNote])?;
+    let history = exported_in_history(desk)?;
     let exported = |d: &Document| d.extra.contains_key(EINVOICE);
+    // Exported once, its annotation since removed by hand: git history remembers.
+    let removed = |d: &Document| if exported(d) { None } else { history.files.get(&d.id) };
     let chosen: Vec<Document> = if what.ids.is_empty() {
+        for d in all.iter().filter(|d| removed(d).is_some()) {
+            env.warn(format!("{} is not exported again: {}", d.id, already_exported(removed(d))));
+        }
         all.iter()
-            .filter(|d| !exported(d))
+            .filter(|d| !exported(d) && removed(d).is_none())
             .filter(|d| what.since.is_none_or(|s| d.date >= s) && what.until.is_none_or(|u| d.date <= u))
             .cloned()
             .collect()
@@ -74,6 +82,9 @@ pub fn export(env: &Env, what: &Selection, dir: &Path) -> Result<Vec<Exported>> 
                 (Some(file), _) => {
                     return Err(Error::refused(format!("{id} was already exported as {file}: SDI refuses a duplicate")))
                 }
+                (None, _) if removed(&doc).is_some() => {
+                    return Err(Error::refused(format!("{id}: {}", already_exported(removed(&doc)))))
+                }
                 (None, _) => {}
             }
             chosen.push(doc);
@@ -85,7 +96,9 @@ pub fn export(env: &Env, what: &Selection, dir: &Path) -> Result<Vec<Exported>> 
         return Ok(vec![]);
     }
     super::documents::refuse_changed_since_issue(desk, &chosen.iter().collect::<Vec<_>>())?;
-    let progressives = progressives(&all, desk.local.series.as_deref(), chosen.len())?;
+    let mut used: Vec<String> = all.iter().flat_map(progressives_of).collect();
+    used.extend(history.progressives);
+    let progressives = progressives(&used, desk.local.series.as_deref(), chosen.len())?;
     let today = env.now.date_naive();
     let mut pages = Vec::new();
     for (progressive, doc) in progressives.into_iter().zip(&chosen) {
@@ -191,8 +204,47 @@ fn files_ever(d: &Document) -> Vec<&str> {
 /// Every progressivo a document was exported under, read from its files' names
 /// (`IT<Partita IVA>_<progressivo>.xml`).
 fn progressives_of(d: &Document) -> Vec<String> {
-    let progressive = |f: &str| Some(f.strip_suffix(".xml")?.rsplit_once('_')?.1.to_string());
     files_ever(d).into_iter().filter_map(progressive).collect()
+}
+
+/// The progressivo of an e-invoice's file name.
+fn progressive(file: &str) -> Option<String> {
+    Some(file.strip_suffix(".xml")?.rsplit_once('_')?.1.to_string())
+}
+
+/// What git history says was exported: every file name any version of an invoice or a
+/// credit note recorded (also of one deleted since, or whose annotation was removed by
+/// hand), by document, and their progressivi.
+struct History {
+    files: HashMap<String, String>,
+    progressives: Vec<String>,
+}
+
+fn exported_in_history(desk: &Desk) -> Result<History> {
+    let mut found = History { files: HashMap::new(), progressives: Vec::new() };
+    let Some(repo) = desk.repo() else { return Ok(found) };
+    for kind in [DocKind::Invoice, DocKind::CreditNote] {
+        for (path, bytes) in repo.versions_ever(Path::new(Kind::Document(kind).dir()))? {
+            let text = String::from_utf8_lossy(&bytes);
+            let names = text.split(|c: char| c.is_whitespace() || c == '\'' || c == '"');
+            for file in names.filter(|t| t.ends_with(".xml") && t.starts_with("IT")) {
+                found.progressives.extend(progressive(file));
+                if let Some(id) = path.file_stem().and_then(|s| s.to_str()) {
+                    found.files.entry(id.to_string()).or_insert_with(|| file.to_string());
+                }
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// Why a document whose annotation says nothing is not exported again.
+fn already_exported(file: Option<&String>) -> String {
+    format!(
+        "git history says it was exported as {}, and its `einvoice:` annotation was removed since: SDI refuses a \
+         duplicate (restore the annotation from history)",
+        file.map_or("?", String::as_str)
+    )
 }
 
 /// The next `n` progressivi d'invio: above every one the desk's documents were ever exported
@@ -202,8 +254,7 @@ fn progressives_of(d: &Document) -> Vec<String> {
 /// that clones exporting offline never meet, as with fiscal numbers (two series that begin
 /// alike share a space: `tkt check` names a name used twice); a desk without one counts
 /// `00001` … `99999`.
-fn progressives(all: &[Document], series: Option<&str>, n: usize) -> Result<Vec<String>> {
-    let used: Vec<String> = all.iter().flat_map(progressives_of).collect();
+fn progressives(used: &[String], series: Option<&str>, n: usize) -> Result<Vec<String>> {
     let mut prefix: String = series.unwrap_or("").chars().filter(char::is_ascii_alphanumeric).take(2).collect();
     prefix.make_ascii_uppercase();
     // Always two characters, a letter first: spaces of one width never overlap, and none

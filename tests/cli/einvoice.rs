@@ -717,3 +717,40 @@ fn a_forfettario_withholds_nothing_and_the_iban_sent_is_the_one_issued() {
     assert!(!xml[0].contains("<DatiRitenuta>"), "{}", xml[0]);
     assert!(xml[0].contains("<IBAN>IT60X0542811101000000123456</IBAN>"), "{}", xml[0]);
 }
+
+/// A file name once sent is never given again, whatever happened to the desk since: not
+/// when the `einvoice:` annotation was removed by hand (the invoice went out a second
+/// time), not when an exported document was deleted (its progressivo went to the next).
+/// Git history remembers (found by a fiscal review).
+#[test]
+fn an_einvoice_file_name_is_never_given_twice() {
+    let d = einvoice_desk();
+    let (first, second) = (invoice(&d, "C-0001", "1"), invoice(&d, "C-0001", "2"));
+    assert!(export(&d, &[&first, &second])[1].contains("<ProgressivoInvio>00002</ProgressivoInvio>"));
+    let rel = format!("documents/invoice/2026/{first}.yaml");
+    let mut skipping = false;
+    let text = d.read(&rel);
+    let kept: Vec<&str> = text
+        .lines()
+        .filter(|l| {
+            skipping = l.starts_with("einvoice:") || (skipping && l.starts_with(' '));
+            !skipping
+        })
+        .collect();
+    d.write(&rel, &(kept.join("\n") + "\n"));
+    d.git(&["commit", "-qam", "annotation removed"]);
+    refused(
+        &d,
+        &["doc", "export", &first, "--dir", "../again"],
+        "git history says it was exported as IT01234567897_00001.xml",
+    );
+    d.tkt(&["doc", "export", "--dir", "../again"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(format!("{first} is not exported again")));
+    d.git(&["rm", "-q", &format!("documents/invoice/2026/{second}.yaml")]);
+    d.git(&["commit", "-qm", "deleted"]);
+    let third = invoice(&d, "C-0001", "3");
+    let xml = export(&d, &[&third]);
+    assert!(xml[0].contains("<ProgressivoInvio>00003</ProgressivoInvio>"), "{}", xml[0]);
+}
