@@ -291,12 +291,7 @@ pub fn fattura(doc: &Document, x: &Export) -> String {
         w.leaf("ModalitaPagamento", method);
         w.leaf("DataScadenzaPagamento", &payment.due_date.to_string());
         w.leaf("ImportoPagamento", &amount(if pa { due - vat } else { due }));
-        // The account frozen with the seller at issue, as the print shows it.
-        let iban = match &doc.seller {
-            Some(seller) => seller.iban.clone(),
-            None => x.company.iban.clone(),
-        };
-        if let (Some(iban), "MP05") = (iban.as_deref(), method) {
+        if let (Some(iban), "MP05") = (x.company.iban.as_deref(), method) {
             let compact: String = iban.chars().filter(|c| !c.is_whitespace()).collect();
             w.leaf("IBAN", &compact.to_ascii_uppercase());
         }

@@ -3,8 +3,8 @@
 
 use rust_decimal::Decimal;
 
-use crate::model::{DocKind, Document, Line, Money, PaymentMethod, Rate};
-use crate::rules::{credit_problems, refundable, refuse_if_any, totals, Balance};
+use crate::model::{DocKind, Document, Line, Money, PaymentMethod, Rate, StampDuty};
+use crate::rules::{credit_problems, refundable, refuse_if_any, stamp_duty, totals, Balance};
 use crate::{Error, Result};
 
 use super::documents::{invoice_balance, issue, load_sound_doc, new_document, DocOptions};
@@ -63,6 +63,10 @@ pub fn credit(env: &Env, invoice: &str, what: Credit, reason: &str, opts: &DocOp
     doc.ticket = invoice.ticket.clone();
     doc.invoice = Some(invoice.id.clone());
     doc.reason = Some(reason.trim().to_string());
+    // The bollo is due on a credit note as on an invoice (art. 13 DPR 642/72): declared,
+    // never charged again.
+    let who = env.desk.config.billing.stamp_duty;
+    doc.stamp_duty = if who == StampDuty::Off { None } else { stamp_duty(&lines, StampDuty::Company).0 };
     doc.lines = lines;
     issue(env, &mut doc, vec![], &format!("credit note of {total} on {}", invoice.id))
 }
