@@ -114,16 +114,36 @@ fn clean_header_block(bytes: &[u8]) -> Vec<u8> {
         .unwrap_or(bytes.len());
     let mut out = Vec::with_capacity(bytes.len() + 64);
     for line in bytes[..end].split_inclusive(|&b| b == b'\n') {
-        let text = match std::str::from_utf8(line) {
-            Ok(t) => t.to_string(),
-            Err(_) => mail_parser::decoders::charsets::map::charset_decoder(b"windows-1252")
-                .map(|decode| decode(line))
-                .unwrap_or_else(|| String::from_utf8_lossy(line).into_owned()),
-        };
-        out.extend_from_slice(numeric_date_zone(&text).as_bytes());
+        out.extend_from_slice(numeric_date_zone(&utf8_else_1252(line)).as_bytes());
     }
     out.extend_from_slice(&bytes[end..]);
     out
+}
+
+/// Raw 8-bit text as UTF-8 when it is, else as Windows-1252 (a superset of Latin-1): what
+/// a mailer that names no charset, or a wrong one, most likely sent.
+fn utf8_else_1252(bytes: &[u8]) -> String {
+    match std::str::from_utf8(bytes) {
+        Ok(t) => t.to_string(),
+        Err(_) => mail_parser::decoders::charsets::map::charset_decoder(b"windows-1252")
+            .map(|decode| decode(bytes))
+            .unwrap_or_else(|| String::from_utf8_lossy(bytes).into_owned()),
+    }
+}
+
+/// The text of a part sent as raw 8-bit bytes that its charset does not read — none,
+/// US-ASCII, or a wrong one that left U+FFFD where letters were — read as raw headers are.
+fn eight_bit_text(msg: &mail_parser::Message, part: &mail_parser::MessagePart, decoded: &str) -> Option<String> {
+    if part.encoding != mail_parser::Encoding::None {
+        return None;
+    }
+    let raw = msg.raw_message().get(part.offset_body as usize..part.offset_end as usize)?;
+    if raw.is_ascii() {
+        return None;
+    }
+    let charset = part.content_type().and_then(|c| c.attribute("charset")).map(str::to_ascii_lowercase);
+    let unread = decoded.contains('\u{fffd}') || matches!(charset.as_deref(), None | Some("us-ascii" | "ascii"));
+    unread.then(|| utf8_else_1252(raw))
 }
 
 /// A `Date:` line whose zone is a name, with the zone as `+hhmm` (RFC 5322 section 4.3;
@@ -159,7 +179,7 @@ fn body(msg: &mail_parser::Message) -> String {
         ids.iter()
             .filter_map(|&id| msg.part(id))
             .filter_map(|part| match &part.body {
-                PartType::Text(t) => Some(t.to_string()),
+                PartType::Text(t) => Some(eight_bit_text(msg, part, t).unwrap_or_else(|| t.to_string())),
                 PartType::Html(h) => Some(html_text(h)),
                 _ => None,
             })
@@ -395,6 +415,25 @@ mod tests {
         assert_eq!(m.from_name.as_deref(), Some("Nicolò"));
         let m = parse("From: n@x.it\r\nSubject: Caffè già\r\n\r\nx\r\n".as_bytes());
         assert_eq!(m.subject, "Caffè già");
+    }
+
+    /// A body of raw 8-bit bytes whose charset does not read them (none, US-ASCII, or UTF-8
+    /// over Latin-1 bytes) is read as raw headers are (found by an intake review: accents
+    /// became U+FFFD, or mojibake).
+    #[test]
+    fn a_raw_8bit_body_is_read_as_utf8_else_windows_1252() {
+        for (content_type, body) in [
+            ("", &b"La caldaia \xe8 rotta, citt\xe0."[..]),
+            ("Content-Type: text/plain\r\n", b"La caldaia \xe8 rotta, citt\xe0."),
+            ("Content-Type: text/plain; charset=us-ascii\r\n", "La caldaia è rotta, città.".as_bytes()),
+            ("Content-Type: text/plain; charset=utf-8\r\n", b"La caldaia \xe8 rotta, citt\xe0."),
+            ("Content-Type: text/plain; charset=iso-8859-1\r\n", b"La caldaia \xe8 rotta, citt\xe0."),
+        ] {
+            let mut m = format!("From: m@x.it\r\nSubject: s\r\n{content_type}\r\n").into_bytes();
+            m.extend_from_slice(body);
+            m.extend_from_slice(b"\r\n");
+            assert_eq!(parse(&m).text, "La caldaia è rotta, città.", "{content_type:?}");
+        }
     }
 
     #[test]
