@@ -197,13 +197,19 @@ fn body(msg: &mail_parser::Message) -> String {
 }
 
 /// HTML as text, without what a browser does not show as text: the head (with its title),
-/// styles and scripts.
+/// styles and scripts; table cells apart, and each row, list item or block on its own line
+/// (a serial in a table cell stays a word of its own).
 pub fn html_text(html: &str) -> String {
     static HIDDEN: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"(?is)<head\b.*?</head\s*>|<title\b.*?</title\s*>|<style\b.*?</style\s*>|<script\b.*?</script\s*>")
             .unwrap()
     });
-    mail_parser::decoders::html::html_to_text(&HIDDEN.replace_all(html, " "))
+    static CELL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)</t[dh]\s*>").unwrap());
+    static BLOCK: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(?i)</(tr|li|div|h[1-6]|table|ul|ol|blockquote)\s*>").unwrap());
+    let shown = HIDDEN.replace_all(html, " ");
+    let shown = CELL.replace_all(&shown, "$0 ");
+    mail_parser::decoders::html::html_to_text(&BLOCK.replace_all(&shown, "$0<br>"))
 }
 
 /// The boundaries a message declares (`boundary="…"`), each once, in order.
@@ -289,7 +295,9 @@ fn automatic(msg: &mail_parser::Message, from: Option<&str>) -> Option<String> {
     if header("X-Autoreply").is_some() || header("X-Autorespond").is_some() {
         return Some("auto-reply (X-Autoreply)".into());
     }
-    if header("List-Id").is_some() || header("List-Unsubscribe").is_some() {
+    // Not `List-Unsubscribe` alone: CRMs add it to a person's own mail too, and a request
+    // skipped is a customer lost.
+    if header("List-Id").is_some() {
         return Some("mailing-list mail (List-Id)".into());
     }
     if let Some(path) = header("Return-Path").map(|v| v.replace(char::is_whitespace, "")) {
@@ -406,6 +414,27 @@ mod tests {
         }
         let m = parse(b"Date: Fri, 27 Nov 2026 10:00:00 EST\r\nFrom: m@x.it\r\n\r\nx\r\n");
         assert_eq!(m.date.map(|d| d.to_rfc3339()).as_deref(), Some("2026-11-27T10:00:00-05:00"));
+    }
+
+    /// A mailing list's message is automatic; a person's mail a CRM sent with an
+    /// unsubscribe link is not (found by an intake review: it was skipped).
+    /// Cells apart, rows and list items on lines of their own (found by an intake review:
+    /// `MatricolaCV24-104233unodue`, and the serial was not linked).
+    #[test]
+    fn html_tables_and_lists_keep_their_words_apart() {
+        let html = "<table><tr><td>Matricola</td><td>CV24-104233</td></tr><tr><th>Guasto</th></tr></table>\
+                    <ul><li>uno</li><li>due</li></ul>";
+        let text = html_text(html);
+        let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+        assert_eq!(lines, ["Matricola CV24-104233", "Guasto", "uno", "due"], "{text:?}");
+    }
+
+    #[test]
+    fn list_id_marks_a_mailing_list_and_an_unsubscribe_link_alone_does_not() {
+        let m = parse(b"From: m@x.it\r\nSubject: s\r\nList-Id: <soci.x.it>\r\n\r\nx\r\n");
+        assert_eq!(m.automatic.as_deref(), Some("mailing-list mail (List-Id)"));
+        let m = parse(b"From: m@x.it\r\nSubject: s\r\nList-Unsubscribe: <mailto:u@x.it>\r\n\r\nx\r\n");
+        assert_eq!(m.automatic, None);
     }
 
     #[test]
