@@ -4,7 +4,7 @@
 //! are matched by address or VAT number; a serial named in the text is linked;
 //! attachments are stored under `attachments/<record>/`.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use crate::desk::{Desk, ATTACHMENTS_DIR};
@@ -569,18 +569,24 @@ fn store_attachments(desk: &Desk, record: &str, attachments: &[Attachment]) -> R
     let dir = PathBuf::from(ATTACHMENTS_DIR).join(record);
     let mut names = Vec::new();
     let mut paths = Vec::new();
+    // Names are told apart without case, as on Windows and macOS clones (`foto.jpg` and
+    // `FOTO.JPG` would be one file there).
+    let mut taken: HashSet<String> =
+        crate::desk::list_dir(&desk.abs(&dir))?.into_iter().map(|n| n.to_lowercase()).collect();
     for a in attachments {
         let name = safe_file_name(&a.name);
-        let mut rel = dir.join(&name);
+        let mut file = name.clone();
         let mut n = 2;
-        while desk.abs(&rel).exists() || paths.contains(&rel) {
+        while taken.contains(&file.to_lowercase()) {
             let (stem, ext) = match name.rsplit_once('.') {
                 Some((s, e)) if !s.is_empty() => (s.to_string(), format!(".{e}")),
                 _ => (name.clone(), String::new()),
             };
-            rel = dir.join(format!("{stem}-{n}{ext}"));
+            file = format!("{stem}-{n}{ext}");
             n += 1;
         }
+        taken.insert(file.to_lowercase());
+        let rel = dir.join(&file);
         desk.write_file(&rel, &a.bytes)?;
         names.push(rel.to_string_lossy().replace('\\', "/"));
         paths.push(rel);

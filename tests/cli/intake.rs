@@ -743,3 +743,29 @@ fn east_asian_charsets_mboxes_and_maildir_names_that_are_not_utf8() {
     assert_eq!(cur.len(), 2, "{cur:?}");
     assert!(cur.iter().all(|n| n.as_bytes().ends_with(b"\xe9:2,S")), "{cur:?}");
 }
+
+/// Two attachments whose names differ only in case are two files on every clone, Windows
+/// and macOS ones too (found by an intake review).
+#[test]
+fn attachment_names_that_differ_only_in_case_are_two_files() {
+    let d = TestDesk::example();
+    let part = |name: &str| {
+        format!("--B\nContent-Type: image/jpeg\nContent-Disposition: attachment; filename=\"{name}\"\n\nx{name}\n")
+    };
+    let raw = format!(
+        "From: mario.rossi@mail.example\nSubject: foto\nMessage-ID: <case@x>\nMIME-Version: 1.0\n\
+         Content-Type: multipart/mixed; boundary=B\n\n--B\nContent-Type: text/plain\n\nfoto\n{}{}--B--\n",
+        part("foto.jpg"),
+        part("FOTO.JPG")
+    );
+    d.tkt(&["import", "email", "-"]).write_stdin(raw).assert().success().stdout("R-2026-0004\n");
+    let stored = request(&d, "R-2026-0004")["attachments"].clone();
+    assert_eq!(
+        stored,
+        serde_json::json!([
+            "attachments/R-2026-0004/foto.jpg",
+            "attachments/R-2026-0004/FOTO-2.JPG",
+            "attachments/R-2026-0004/message.eml"
+        ])
+    );
+}
