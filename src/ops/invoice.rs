@@ -68,7 +68,7 @@ fn draft_invoice(env: &Env, id: &str, opts: &InvoiceOptions) -> Result<Document>
     let mut draft = invoice_lines(&ticket, &unbilled, &items, billing).map_err(|p| Error::refused(p.to_string()))?;
     let customer: Customer = desk.load(&ticket.customer)?;
     let regime = regime_of(&desk.config.company, &customer, billing).map_err(|p| Error::refused(p.to_string()))?;
-    apply_regime(&mut draft.lines, &regime);
+    apply_regime(&mut draft, &regime);
     let (duty, duty_line) = stamp_duty(&draft.lines, billing.stamp_duty);
     let mut doc = ticket_document(env, DocKind::Invoice, &ticket, &opts.doc)?;
     doc.lines = draft.lines;

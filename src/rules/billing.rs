@@ -135,6 +135,8 @@ pub fn item_line(item: &Item, qty: Decimal, description: String, serial: Option<
 pub struct InvoiceDraft {
     pub lines: Vec<Line>,
     pub sources: Vec<String>,
+    /// For each line, whether it is goods sold by a delivery note (not work).
+    pub sold: Vec<bool>,
 }
 
 /// What of a ticket is not yet invoiced: its work reports, sale delivery notes and priced
@@ -172,6 +174,7 @@ pub fn invoice_lines(
     let covered = |c: Cover| ticket.warranty && billing.warranty_covers.contains(&c);
     let mut lines = Vec::new();
     let mut sources = Vec::new();
+    let mut sold = Vec::new();
     for doc in unbilled {
         match doc.kind {
             DocKind::WorkReport => {
@@ -211,9 +214,10 @@ pub fn invoice_lines(
             })),
             _ => continue,
         }
+        sold.resize(lines.len(), doc.kind == DocKind::DdtOut);
         sources.push(doc.id.clone());
     }
-    Ok(InvoiceDraft { lines, sources })
+    Ok(InvoiceDraft { lines, sources, sold })
 }
 
 /// A warranty line costs nothing and is outside the scope of VAT.

@@ -107,11 +107,15 @@ pub fn regime_of(company: &Company, customer: &Customer, billing: &Billing) -> R
 }
 
 /// Applies the regime to priced lines; lines already without VAT (warranty work) stay so.
-pub fn apply_regime(lines: &mut [Line], regime: &VatRegime) {
-    for line in lines.iter_mut().filter(|l| l.vat_nature.is_none()) {
+pub fn apply_regime(draft: &mut super::InvoiceDraft, regime: &VatRegime) {
+    let lines = draft.lines.iter_mut().zip(draft.sold.iter().chain(std::iter::repeat(&false)));
+    for (line, &sold) in lines.filter(|(l, _)| l.vat_nature.is_none()) {
         match regime {
             VatRegime::Standard => {}
             VatRegime::Forfettario => Exemption::Forfettario.apply(line),
+            // Reverse charge is for work on buildings' systems (art. 17 c. 6 lett. a-ter DPR
+            // 633/72): goods sold on their own bear VAT.
+            VatRegime::ReverseCharge if sold => {}
             VatRegime::ReverseCharge => Exemption::ReverseCharge.apply(line),
             VatRegime::Reduced { rate, note } => {
                 line.vat_rate = Some(*rate);

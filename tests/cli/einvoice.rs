@@ -765,3 +765,27 @@ fn a_credit_note_without_vat_declares_its_bollo() {
     assert!(xml[1].contains("<BolloVirtuale>SI</BolloVirtuale>"), "{}", xml[1]);
     assert_eq!(xml[1].matches("<Natura>N1</Natura>").count(), xml[0].matches("<Natura>N1</Natura>").count());
 }
+
+/// Reverse charge covers work on a building's systems; goods a DDT sold on their own bear
+/// VAT (found by a fiscal review: a bare sale got N6.7).
+#[test]
+fn reverse_charge_covers_the_work_and_not_the_goods_sold() {
+    let d = einvoice_desk();
+    let edil = customer(&d, "Edil Srl", &["--vat-number", "04981235676", "--reverse-charge", "true"]);
+    let t = d.ok(&["ticket", "create", "--customer", &edil, "--title", "Impianto"]);
+    let t = t.trim();
+    d.ok(&["ticket", "work", t, "--hours", "2"]);
+    d.ok(&["ticket", "ship", t, "--purpose", "sale", "--line", "PART:1"]);
+    let id = d.ok(&["ticket", "invoice", t, "--method", "bonifico bancario"]).trim().to_string();
+    let xml = export(&d, &[&id]);
+    validate(&d);
+    let lines: Vec<&str> =
+        xml[0].split("<DettaglioLinee>").skip(1).map(|l| l.split("</DettaglioLinee>").next().unwrap()).collect();
+    assert_eq!(lines.len(), 2, "{}", xml[0]);
+    assert!(lines[0].contains("<Natura>N6.7</Natura>"), "the work: {}", lines[0]);
+    assert!(
+        lines[1].contains("<AliquotaIVA>22.00</AliquotaIVA>") && !lines[1].contains("<Natura>"),
+        "the part: {}",
+        lines[1]
+    );
+}
