@@ -240,8 +240,12 @@ pub fn fattura(doc: &Document, x: &Export) -> String {
         w.close("DatiBollo");
     }
     w.leaf("ImportoTotaleDocumento", &amount(t.total.0));
+    // The schema's Causale holds 200 characters and may repeat: a longer reason is sent
+    // whole, in as many as it takes.
     if let Some(reason) = doc.reason.as_deref().filter(|_| doc.kind == DocKind::CreditNote) {
-        w.leaf("Causale", &latin(reason, 200));
+        for piece in text::latin_pieces(reason, 200) {
+            w.leaf("Causale", &piece);
+        }
     }
     w.close("DatiGeneraliDocumento");
     if let (Some(invoice), Some(date)) = (&doc.invoice, doc.invoice_date) {
@@ -326,9 +330,17 @@ fn fiscal_ids(w: &mut Xml, p: &Party) {
     if let Some(vat) = p.vat_number.as_deref().filter(|v| !v.trim().is_empty()) {
         let country =
             if italian(&p.address) { "IT".to_string() } else { p.address.country.clone().unwrap_or_default() };
+        let country = country.trim().to_ascii_uppercase();
+        // A VAT number written with its country (DE123456789) is sent without it: the
+        // country is IdPaese.
+        let vat = vat.trim();
+        let code = match vat.get(..2) {
+            Some(prefix) if prefix.eq_ignore_ascii_case(&country) => &vat[2..],
+            _ => vat,
+        };
         w.open("IdFiscaleIVA");
-        w.leaf("IdPaese", &country.trim().to_ascii_uppercase());
-        w.leaf("IdCodice", &latin(&vat_digits(vat), 28));
+        w.leaf("IdPaese", &country);
+        w.leaf("IdCodice", &latin(code.trim(), 28));
         w.close("IdFiscaleIVA");
     }
     if let Some(code) = p.tax_code.as_deref().filter(|c| !c.trim().is_empty() && italian(&p.address)) {

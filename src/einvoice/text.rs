@@ -4,6 +4,19 @@
 
 /// `text` folded into Latin-1, trimmed, cut to `max` characters and escaped for XML.
 pub fn latin(text: &str, max: usize) -> String {
+    let cut: String = fold(text).chars().take(max).collect();
+    escape(cut.trim_end())
+}
+
+/// `text` folded into Latin-1 and trimmed, whole, in pieces of `max` characters each
+/// escaped for XML: for a field the schema lets repeat.
+pub fn latin_pieces(text: &str, max: usize) -> Vec<String> {
+    let chars: Vec<char> = fold(text).chars().collect();
+    chars.chunks(max).map(|piece| escape(&piece.iter().collect::<String>())).collect()
+}
+
+/// `text` folded into Latin-1 and trimmed.
+fn fold(text: &str) -> String {
     let mut folded = String::with_capacity(text.len());
     for c in text.trim().chars() {
         match c {
@@ -20,8 +33,7 @@ pub fn latin(text: &str, max: usize) -> String {
             _ => folded.push('?'),
         }
     }
-    let cut: String = folded.chars().take(max).collect();
-    escape(cut.trim_end())
+    folded
 }
 
 /// XML's five special characters as entities.
@@ -50,5 +62,6 @@ mod tests {
         assert_eq!(latin("Caffè “Rossi” & C. – 10 €", 100), "Caffè &quot;Rossi&quot; &amp; C. - 10 EUR");
         assert_eq!(latin("上海 <b>", 100), "?? &lt;b&gt;");
         assert_eq!(latin("abcdef", 3), "abc");
+        assert_eq!(latin_pieces("abcdefg&", 3), ["abc", "def", "g&amp;"]);
     }
 }

@@ -163,6 +163,7 @@ pub fn pay(env: &Env, invoice: &str, money: Movement) -> Result<(String, Money)>
         |a| format!("{}: a payment of {a} is more than what is due ({})", invoice.id, Money(payable)),
     )?;
     let mut doc = new_document(env, DocKind::Payment, &invoice.customer, &money.doc)?;
+    received_between(env, &doc, &invoice)?;
     doc.ticket = invoice.ticket.clone();
     doc.invoice = Some(invoice.id.clone());
     doc.amount = Some(amount);
@@ -172,6 +173,21 @@ pub fn pay(env: &Env, invoice: &str, money: Movement) -> Result<(String, Money)>
     let left = Money(payable - amount.0);
     env.say(format!("{}: {} still due", invoice.id, left));
     Ok((id, left))
+}
+
+/// Money moves on a day that happened, and not before the document it settles.
+fn received_between(env: &Env, doc: &Document, against: &Document) -> Result<()> {
+    let today = env.now.date_naive();
+    if doc.date > today {
+        return Err(Error::refused(format!("a {} may not be dated {}, after today ({today})", doc.kind, doc.date)));
+    }
+    if doc.date < against.date {
+        return Err(Error::refused(format!(
+            "a {} dated {} may not precede {} of {}",
+            doc.kind, doc.date, against.id, against.date
+        )));
+    }
+    Ok(())
 }
 
 /// Records a refund paid out against `credit_note`; returns its id.
@@ -195,6 +211,7 @@ pub fn refund(env: &Env, credit_note: &str, money: Movement) -> Result<String> {
         |a| format!("{}: a refund of {a} is more than the credit note owes ({})", note.id, Money(owed)),
     )?;
     let mut doc = new_document(env, DocKind::Refund, &note.customer, &money.doc)?;
+    received_between(env, &doc, &note)?;
     doc.ticket = note.ticket.clone();
     doc.credit_note = Some(note.id.clone());
     doc.amount = Some(amount);

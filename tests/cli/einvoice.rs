@@ -789,3 +789,27 @@ fn reverse_charge_covers_the_work_and_not_the_goods_sold() {
         lines[1]
     );
 }
+
+/// More of what SDI refuses, caught first (found by a fiscal review): a foreign VAT number
+/// written with its country goes without it in IdCodice; a credit note's long reason is
+/// sent whole, in repeated Causale; a payment is not dated before its invoice nor after
+/// today.
+#[test]
+fn foreign_vat_numbers_long_reasons_and_payment_dates() {
+    let d = einvoice_desk();
+    let de = customer(&d, "Gmbh", &["--vat-number", "DE123456789", "--country", "DE"]);
+    let id = invoice(&d, &de, "1");
+    let reason = "Reso parziale concordato. ".repeat(18);
+    let note = d.ok(&["doc", "credit", &id, "--reason", &reason, "--amount", "10.00"]).trim().to_string();
+    let xml = export(&d, &[&id, &note]);
+    validate(&d);
+    assert!(
+        xml[0].contains("<IdPaese>DE</IdPaese>\n") && xml[0].contains("<IdCodice>123456789</IdCodice>"),
+        "{}",
+        xml[0]
+    );
+    assert_eq!(xml[1].matches("<Causale>").count(), 3, "{}", xml[1]);
+
+    refused(&d, &["doc", "pay", &id, "--amount", "10.00", "--date", "2026-01-02"], "may not precede");
+    refused(&d, &["doc", "pay", &id, "--amount", "10.00", "--date", "2027-01-02"], "after today");
+}
