@@ -828,8 +828,10 @@ pub fn record_exists(root: &Path, kind: Kind, id: &str) -> bool {
 /// (read-only) is left as it is.
 fn ignore_local(root: &Path) {
     let ignore = root.join(LOCAL_DIR).join(".gitignore");
-    if !ignore.exists() && std::fs::create_dir_all(root.join(LOCAL_DIR)).is_ok() {
-        let _ = std::fs::write(ignore, "# tkt's own files, never committed\n*\n");
+    if !ignore.exists() {
+        // Made as tkt makes its other files: a shared repository's modes.
+        let _ =
+            crate::files::write_atomic_with(&ignore, |out| out.write_all(b"# tkt's own files, never committed\n*\n"));
     }
 }
 
