@@ -627,3 +627,20 @@ fn check_names_each_problem_between_documents_that_hand_edits_make() {
         assert!(out.lines().any(|l| l == line), "missing {line:?} in:\n{out}");
     }
 }
+
+/// A deferred invoice is due by the 15th of the month after its delivery: a late one is
+/// issued, with a warning that says so (found by a fiscal review).
+#[test]
+fn a_deferred_invoice_past_the_15th_of_the_next_month_is_flagged() {
+    let d = billing_desk();
+    let t = d.ok(&["ticket", "create", "--customer", "C-0001", "--title", "Vendita"]);
+    let t = t.trim();
+    d.ok(&["ticket", "ship", t, "--purpose", "sale", "--line", "PART:1", "--date", "2026-09-10"]);
+    d.tkt(&["ticket", "invoice", t])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("DO-2026-0001 of 2026-09-10 is invoiced late"));
+    let t = d.ok(&["ticket", "create", "--customer", "C-0001", "--title", "Vendita"]);
+    d.ok(&["ticket", "ship", t.trim(), "--purpose", "sale", "--line", "PART:1", "--date", "2026-11-03"]);
+    d.tkt(&["ticket", "invoice", t.trim()]).assert().success().stderr(predicate::str::contains("late").not());
+}
