@@ -96,13 +96,18 @@ pub fn regime_of(company: &Company, customer: &Customer, billing: &Billing) -> R
     }
     match &customer.vat_rate {
         None => Ok(VatRegime::Standard),
-        Some(name) => billing
-            .reduced_rates
-            .get(name)
-            .map(|r| VatRegime::Reduced { rate: r.rate, note: r.note.clone() })
-            .ok_or_else(|| {
-                Problem::new("vat_rate", format!("{}: no [billing.reduced_rates.{name}] in tkt.toml", customer.id))
-            }),
+        Some(name) => match billing.reduced_rates.get(name) {
+            None => {
+                Err(Problem::new("vat_rate", format!("{}: no [billing.reduced_rates.{name}] in tkt.toml", customer.id)))
+            }
+            // The wording goes to the e-invoice's RiferimentoNormativo, which holds 100
+            // characters: cut, it would lose its citation of the law.
+            Some(r) if r.note.chars().count() > 100 => Err(Problem::new(
+                format!("billing.reduced_rates.{name}.note"),
+                format!("{} characters: an e-invoice holds 100 of it (RiferimentoNormativo)", r.note.chars().count()),
+            )),
+            Some(r) => Ok(VatRegime::Reduced { rate: r.rate, note: r.note.clone() }),
+        },
     }
 }
 

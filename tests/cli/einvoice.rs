@@ -813,3 +813,24 @@ fn foreign_vat_numbers_long_reasons_and_payment_dates() {
     refused(&d, &["doc", "pay", &id, "--amount", "10.00", "--date", "2026-01-02"], "may not precede");
     refused(&d, &["doc", "pay", &id, "--amount", "10.00", "--date", "2027-01-02"], "after today");
 }
+
+/// A reduced rate's wording is the e-invoice's RiferimentoNormativo, 100 characters at
+/// most: a longer one is refused when an invoice would use it, naming the key, rather than
+/// cut off before its citation of the law (found by a fiscal review).
+#[test]
+fn a_reduced_rate_wording_longer_than_an_einvoice_holds_is_refused() {
+    let d = einvoice_desk();
+    let note = format!(
+        "IVA agevolata per interventi di manutenzione ordinaria e straordinaria {}",
+        "su edifici abitativi, ".repeat(2)
+    ) + "art. 7 L. 488/1999";
+    d.write(
+        "tkt.toml",
+        &(d.read("tkt.toml") + &format!("\n[billing.reduced_rates.home]\nrate = 10\nnote = \"{note}\"\n")),
+    );
+    d.git(&["commit", "-qam", "home rate"]);
+    let c = customer(&d, "Mario Bianchi", &["--tax-code", "RSSMRA80A01H501U", "--vat-rate", "home"]);
+    let t = d.ok(&["ticket", "create", "--customer", &c, "--title", "Lavoro"]);
+    d.ok(&["ticket", "work", t.trim(), "--hours", "1"]);
+    refused(&d, &["ticket", "invoice", t.trim()], "billing.reduced_rates.home.note");
+}
