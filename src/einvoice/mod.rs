@@ -33,14 +33,18 @@ fn format_of(doc: &Document) -> &'static str {
 
 /// The file name SDI wants: `IT<seller P.IVA>_<progressivo>.xml`.
 pub fn file_name(doc: &Document, progressive: &str) -> String {
-    let vat = seller(doc).vat_number.as_deref().map(vat_digits).unwrap_or_default();
+    let vat = seller(doc).vat_number.as_deref().map(|v| vat_digits(v, "IT")).unwrap_or_default();
     format!("IT{vat}_{progressive}.xml")
 }
 
-/// The Italian digits of a Partita IVA given with or without its `IT` prefix.
-fn vat_digits(vat: &str) -> String {
+/// A VAT number without the country it may be written with (`IT01234567897`,
+/// `DE123456789`): the country goes to IdPaese.
+fn vat_digits(vat: &str, country: &str) -> String {
     let v = vat.trim();
-    v.strip_prefix("IT").or_else(|| v.strip_prefix("it")).unwrap_or(v).to_string()
+    match v.get(..2) {
+        Some(prefix) if prefix.eq_ignore_ascii_case(country) => v[2..].trim().to_string(),
+        _ => v.to_string(),
+    }
 }
 
 fn seller(doc: &Document) -> Party {
@@ -160,7 +164,7 @@ pub fn fattura(doc: &Document, x: &Export) -> String {
     w.open("DatiTrasmissione");
     w.open("IdTrasmittente");
     w.leaf("IdPaese", "IT");
-    w.leaf("IdCodice", &vat_digits(s.vat_number.as_deref().unwrap_or_default()));
+    w.leaf("IdCodice", &vat_digits(s.vat_number.as_deref().unwrap_or_default(), "IT"));
     w.close("IdTrasmittente");
     w.leaf("ProgressivoInvio", x.progressive);
     w.leaf("FormatoTrasmissione", format);
@@ -331,16 +335,9 @@ fn fiscal_ids(w: &mut Xml, p: &Party) {
         let country =
             if italian(&p.address) { "IT".to_string() } else { p.address.country.clone().unwrap_or_default() };
         let country = country.trim().to_ascii_uppercase();
-        // A VAT number written with its country (DE123456789) is sent without it: the
-        // country is IdPaese.
-        let vat = vat.trim();
-        let code = match vat.get(..2) {
-            Some(prefix) if prefix.eq_ignore_ascii_case(&country) => &vat[2..],
-            _ => vat,
-        };
         w.open("IdFiscaleIVA");
         w.leaf("IdPaese", &country);
-        w.leaf("IdCodice", &latin(code.trim(), 28));
+        w.leaf("IdCodice", &latin(&vat_digits(vat, &country), 28));
         w.close("IdFiscaleIVA");
     }
     if let Some(code) = p.tax_code.as_deref().filter(|c| !c.trim().is_empty() && italian(&p.address)) {
