@@ -139,6 +139,52 @@ impl Repo {
         Ok(walk.count())
     }
 
+    /// The tips the remote's branch had when this clone fetched or pushed it that it no
+    /// longer has: its history was rewritten since (a force-push), newest first. Read from
+    /// the reflog of the remote-tracking branch: each update that was not a fast-forward
+    /// lost the tip before it, unless `tip` has that tip again.
+    pub fn lost_tips(&self, remote: &str, branch: &str, tip: &str) -> Result<Vec<String>> {
+        let Ok(log) = self.repo.reflog(&format!("refs/remotes/{remote}/{branch}")) else { return Ok(Vec::new()) };
+        let mut lost = Vec::new();
+        for entry in log.iter() {
+            let (old, new) = (entry.id_old(), entry.id_new());
+            // git's own words for the updates that keep every commit, to spare the walk.
+            let kept = matches!(entry.message(), Ok(Some(m)) if m.ends_with(": fast-forward") || m == "update by push");
+            if kept || old.is_zero() || new.is_zero() || old == new || self.repo.find_commit(old).is_err() {
+                continue;
+            }
+            let (old, new) = (old.to_string(), new.to_string());
+            if !self.is_ancestor(&old, &new)? && !self.is_ancestor(&old, tip)? && !lost.contains(&old) {
+                lost.push(old);
+            }
+        }
+        Ok(lost)
+    }
+
+    /// The first answer `find` gives for the message of a commit reachable from `tip` and
+    /// committed at `since` (seconds since the epoch) or later, newest first. Commits are
+    /// walked by time, so the walk stops at the first older one.
+    pub fn find_message_since(
+        &self,
+        tip: &str,
+        since: i64,
+        find: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<Option<String>> {
+        let mut walk = self.repo.revwalk()?;
+        walk.push(oid(tip)?)?;
+        walk.set_sorting(git2::Sort::TIME)?;
+        for id in walk {
+            let commit = self.repo.find_commit(id?)?;
+            if commit.time().seconds() < since {
+                break;
+            }
+            if let Some(found) = find(&String::from_utf8_lossy(commit.message_bytes())) {
+                return Ok(Some(found));
+            }
+        }
+        Ok(None)
+    }
+
     /// Repository paths that differ between two commits (`None`: the empty tree).
     pub fn changed_paths(&self, from: Option<&str>, to: &str) -> Result<Vec<PathBuf>> {
         let from_tree = match from {

@@ -10,8 +10,8 @@ use crate::model::{DocKind, Document, Instant, Kind};
 use crate::rules::unbilled;
 use crate::sync::merge::Side;
 use crate::sync::{
-    check_ready, forget_taken_back, merge_file, side_of, sync as sync_desk, taken_back_waiting, SyncOptions,
-    SyncReport, TAKEN_BACK_DIR,
+    check_ready, forget_taken_back, issued_again_message, merge_file, side_of, sync as sync_desk, taken_back,
+    Settled, SyncOptions, SyncReport, TakenBack, TAKEN_BACK_DIR,
 };
 use crate::{Error, Result};
 
@@ -52,7 +52,17 @@ pub fn sync(env: &Env, remote: Option<&str>, resolve: bool) -> Result<SyncReport
     let mut issued = false;
     // What this sync took back, and what an earlier one took back and could not issue
     // again (it failed or was killed after the take-back): each is kept until issued.
-    for (old, bytes) in taken_back_waiting(&env.desk)? {
+    for TakenBack { id: old, bytes, settled } in taken_back(&env.desk)? {
+        if let Some(settled) = settled {
+            match settled {
+                Settled::IssuedAgainAs(new) => env.say(format!("{old} taken back and issued again as {new}")),
+                Settled::StillHere => env.warn(format!(
+                    "{old} was not taken back: the sync taking it back was cut short (`tkt sync --resolve` takes it back)"
+                )),
+            }
+            forget_taken_back(&env.desk, &old)?;
+            continue;
+        }
         match issue_again(env, &old, &bytes) {
             Ok(new) => {
                 env.say(format!("{old} taken back and issued again as {new}"));
@@ -92,7 +102,7 @@ fn issue_again(env: &Env, old: &str, bytes: &[u8]) -> Result<String> {
         }
     }
     doc.id = String::new();
-    let what = format!("{} issued again ({old} never reached the remote, whose {old} is another)", doc.kind);
+    let what = issued_again_message(doc.kind, old);
     issue(env, &mut doc, vec![], &what)
 }
 

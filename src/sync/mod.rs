@@ -86,6 +86,7 @@ fn sync_marked(desk: &Desk, author: &Author, opts: &SyncOptions) -> Result<SyncR
     if let (Some(t), Some(ours)) = (theirs.as_deref(), repo.head()?) {
         check_incoming(repo, &ours, t, &remote, &branch)?;
         check_outgoing(desk, repo, &ours, t, &hand_edits)?;
+        refuse_lost_fiscal_numbers(repo, &ours, t, &remote, &branch)?;
         if opts.resolve {
             report.taken_back = take_back_fiscal_collisions(desk, repo, &ours, t)?;
         }
@@ -143,6 +144,60 @@ pub fn publish(desk: &Desk, opts: &SyncOptions) -> Result<Pushed> {
     desk.syncing(|| push(repo.workdir(), &remote, &branch, opts.interactive))
 }
 
+/// Refuses a sync after the remote's history was rewritten (a force-push) when a fiscal
+/// document it had — published, so issued — now collides with another the remote issued
+/// under the same number since: neither may be renumbered or taken back, and only people
+/// can settle which stands.
+fn refuse_lost_fiscal_numbers(repo: &Repo, ours: &str, theirs: &str, remote: &str, branch: &str) -> Result<()> {
+    let lost = repo.lost_tips(remote, branch, theirs)?;
+    if lost.is_empty() {
+        return Ok(());
+    }
+    let mut published = Vec::new();
+    for (path, bytes) in fiscal_collisions(repo, ours, theirs)? {
+        for tip in &lost {
+            if repo.file_at(tip, &path)?.is_some_and(|f| f.bytes == bytes) {
+                published.push(format!("  {}", path.display()));
+                break;
+            }
+        }
+    }
+    if published.is_empty() {
+        return Ok(());
+    }
+    Err(Error::busy(format!(
+        "{remote}/{branch} no longer has commits it had when this clone last synced (its history was rewritten, \
+         as by `git push --force`), and it has since issued other fiscal documents under the numbers of these, \
+         which it had published; nothing was merged:\n{}",
+        published.join("\n")
+    ))
+    .with_hint(format!(
+        "a fiscal document once published is issued, and is never renumbered or taken back: both documents of each \
+         number stand until you settle with your accountant which one is cancelled (a credit note for an invoice); \
+         this clone keeps the lost commits, and `git reflog {remote}/{branch}` shows what the remote had"
+    )))
+}
+
+/// This clone's fiscal documents (repository path and content) that the remote has
+/// under the same number with other content, added on both sides since their merge base.
+fn fiscal_collisions(repo: &Repo, ours: &str, theirs: &str) -> Result<Vec<(PathBuf, Vec<u8>)>> {
+    let Some(base) = repo.merge_base(ours, theirs)? else { return Ok(Vec::new()) };
+    let prefix = repo.desk_prefix().to_path_buf();
+    let ours_changed: BTreeSet<PathBuf> = repo.changed_paths(Some(&base), ours)?.into_iter().collect();
+    let theirs_changed = repo.changed_paths(Some(&base), theirs)?;
+    let mut found = Vec::new();
+    for path in collisions(repo, &prefix, Some(&base), ours, theirs, &ours_changed, &theirs_changed)? {
+        let rel = path.strip_prefix(&prefix).unwrap_or(&path);
+        if !matches!(Desk::kind_of_path(rel), Some(Kind::Document(d)) if d.is_fiscal()) {
+            continue;
+        }
+        if let Some(state) = repo.file_at(ours, &path)? {
+            found.push((path, state.bytes));
+        }
+    }
+    Ok(found)
+}
+
 /// Takes back this clone's fiscal documents issued under numbers the remote has for its
 /// own: they never reached the remote, so they were never issued. Their files leave the
 /// clone's unpublished commits (its history is the ledger); returns their ids and content.
@@ -150,26 +205,22 @@ pub fn publish(desk: &Desk, opts: &SyncOptions) -> Result<Pushed> {
 /// or is killed after the take-back loses none.
 fn take_back_fiscal_collisions(desk: &Desk, repo: &Repo, ours: &str, theirs: &str) -> Result<Vec<(String, Vec<u8>)>> {
     let Some(base) = repo.merge_base(ours, theirs)? else { return Ok(Vec::new()) };
-    let prefix = repo.desk_prefix().to_path_buf();
-    let ours_changed: BTreeSet<PathBuf> = repo.changed_paths(Some(&base), ours)?.into_iter().collect();
-    let theirs_changed = repo.changed_paths(Some(&base), theirs)?;
     let mut taken = Vec::new();
     let mut paths = Vec::new();
-    for path in collisions(repo, &prefix, Some(&base), ours, theirs, &ours_changed, &theirs_changed)? {
-        let rel = path.strip_prefix(&prefix).unwrap_or(&path);
-        if !matches!(Desk::kind_of_path(rel), Some(Kind::Document(d)) if d.is_fiscal()) {
-            continue;
-        }
-        let Some(state) = repo.file_at(ours, &path)? else { continue };
-        let id = rel.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string();
-        taken.push((id, state.bytes));
+    for (path, bytes) in fiscal_collisions(repo, ours, theirs)? {
+        let id = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string();
+        taken.push((id, bytes));
         paths.push(path);
     }
     for (id, bytes) in &taken {
         crate::files::write_atomic(&taken_back_path(desk, id), bytes)?;
     }
     if !paths.is_empty() {
+        // Killed between moving the branch and writing the work tree and the index, the
+        // next command puts them as HEAD has them.
+        desk.note_writes(&repo.in_desk(&paths))?;
         repo.drop_paths_since(&base, &paths)?;
+        desk.writes_committed()?;
     }
     Ok(taken)
 }
@@ -189,15 +240,69 @@ pub fn forget_taken_back(desk: &Desk, id: &str) -> Result<()> {
 
 /// The documents taken back by an earlier `tkt sync --resolve` and not issued again yet.
 pub fn taken_back_waiting(desk: &Desk) -> Result<Vec<(String, Vec<u8>)>> {
+    Ok(taken_back(desk)?.into_iter().filter(|t| t.settled.is_none()).map(|t| (t.id, t.bytes)).collect())
+}
+
+/// A document kept in [`TAKEN_BACK_DIR`] since its take-back.
+pub struct TakenBack {
+    pub id: String,
+    pub bytes: Vec<u8>,
+    /// Why it is not to be issued again although still kept, when a command was killed
+    /// between two of its steps.
+    pub settled: Option<Settled>,
+}
+
+pub enum Settled {
+    /// Issued again under this number, by a sync killed before it forgot the copy.
+    IssuedAgainAs(String),
+    /// Never taken back: the sync was killed after keeping the copy and before it took
+    /// the document out of this clone's history, which still has it as it was.
+    StillHere,
+}
+
+/// What the commit that issues a taken-back document again says after its new id: the
+/// mark by which a sync killed before it forgot the copy is seen to have issued it.
+pub fn issued_again_message(kind: impl std::fmt::Display, old: &str) -> String {
+    format!("{kind} issued again ({old} never reached the remote, whose {old} is another)")
+}
+
+/// Every document kept since its take-back, each with whether it is still to be issued
+/// again. Killed after keeping the copy and before taking the document out of history, a
+/// sync leaves the document where it was; killed after issuing it again and before
+/// forgetting the copy, it leaves that commit, newer than the copy. Either way the copy
+/// is not to be issued (again), which would number the same goods twice.
+pub fn taken_back(desk: &Desk) -> Result<Vec<TakenBack>> {
     let dir = desk.abs(Path::new(TAKEN_BACK_DIR));
-    let mut waiting = Vec::new();
+    let mut all = Vec::new();
     for name in crate::desk::list_dir(&dir)? {
         let Some(id) = name.strip_suffix(".yaml") else { continue };
         let path = dir.join(&name);
-        waiting.push((id.to_string(), std::fs::read(&path).map_err(|e| Error::io(&path, e))?));
+        let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+        let kept = std::fs::metadata(&path).and_then(|m| m.modified()).map_err(|e| Error::io(&path, e))?;
+        let at = desk.doc_kind_of(id).and_then(|kind| Kind::Document(kind).path_for(id)).ok();
+        let settled = match (desk.repo(), at) {
+            (Some(repo), Some(at)) => settled(repo, id, &repo.desk_prefix().join(at), &bytes, kept)?,
+            _ => None,
+        };
+        all.push(TakenBack { id: id.to_string(), bytes, settled });
     }
-    waiting.sort();
-    Ok(waiting)
+    all.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(all)
+}
+
+fn settled(repo: &Repo, id: &str, path: &Path, bytes: &[u8], kept: std::time::SystemTime) -> Result<Option<Settled>> {
+    let Some(head) = repo.head()? else { return Ok(None) };
+    if repo.file_at(&head, path)?.is_some_and(|f| f.bytes == bytes) {
+        return Ok(Some(Settled::StillHere));
+    }
+    // The commit is made after the copy, by this machine's clock (whole seconds).
+    let kept = kept.duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
+    let mark = issued_again_message("", id);
+    let found = repo.find_message_since(&head, kept - 1, &|message| {
+        let (new, what) = message.lines().next()?.split_once(": ")?;
+        what.contains(mark.trim_start()).then(|| new.to_string())
+    })?;
+    Ok(found.map(Settled::IssuedAgainAs))
 }
 
 /// Whether the remote's branch holds HEAD, after a fresh fetch: a push git reported as

@@ -101,6 +101,13 @@ impl Clone<'_> {
         String::from_utf8(out.stderr).unwrap()
     }
 
+    /// `tkt sync --resolve`, which must succeed; returns what it said.
+    pub(crate) fn resolve(&self) -> String {
+        let out = self.tkt(&["sync", "--resolve"]).output().unwrap();
+        assert!(out.status.success(), "{} sync --resolve: {}", self.user, String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stderr).unwrap()
+    }
+
     pub(crate) fn read(&self, rel: &str) -> String {
         std::fs::read_to_string(self.dir.join(rel)).unwrap()
     }
@@ -1429,6 +1436,89 @@ fn a_document_taken_back_by_a_sync_that_then_fails_is_kept_and_issued_by_the_nex
     assert!(said.contains("DI-2026-0003 taken back and issued again as DI-2026-0004"), "{said}");
     let remote_doc = team.git(&team.remote(), &["show", "main:documents/ddt-in/2026/DI-2026-0004.yaml"]);
     assert!(remote_doc.contains("ticket: T-2026-0016") && remote_doc.contains("CALD-35K"), "{remote_doc}");
+    marco.tkt(&["check"]).assert().success();
+}
+
+/// A `sync --resolve` killed after it issued a taken-back document again and before it
+/// forgot its copy (found by killing it at random moments: about one kill in ten issued
+/// the same goods twice): the next sync sees the commit and issues nothing more.
+#[test]
+fn a_document_issued_again_by_a_sync_killed_before_it_forgot_its_copy_is_not_issued_twice() {
+    let team = Team::new();
+    let (_, marco) = offline_ddts_under_one_number(&team);
+    let di3 = "documents/ddt-in/2026/DI-2026-0003.yaml";
+    let taken = marco.read(di3);
+    assert!(marco.resolve().contains("issued again as DI-2026-0004"));
+    // The state of the kill: the copy still kept, older than the commit that issued it.
+    let copy = marco.dir.join(".tkt/taken-back/DI-2026-0003.yaml");
+    std::fs::write(&copy, &taken).unwrap();
+    let committed: u64 = marco.git(&["log", "-1", "--format=%ct", "--", "documents/ddt-in/2026/DI-2026-0004.yaml"])
+        .trim()
+        .parse()
+        .unwrap();
+    let at = std::time::UNIX_EPOCH + std::time::Duration::from_secs(committed);
+    std::fs::File::options().write(true).open(&copy).unwrap().set_modified(at).unwrap();
+    marco.tkt(&["check"]).assert().success();
+    let said = marco.sync();
+    assert!(said.contains("DI-2026-0003 taken back and issued again as DI-2026-0004"), "{said}");
+    assert!(!marco.dir.join("documents/ddt-in/2026/DI-2026-0005.yaml").exists(), "{said}");
+    assert!(!copy.exists());
+    let remote = team.git(&team.remote(), &["ls-tree", "-r", "--name-only", "main", "documents/ddt-in"]);
+    assert_eq!(remote.lines().count(), 4, "{remote}");
+}
+
+/// A `sync --resolve` killed after it kept its copy of a document and before it took the
+/// document out of history: the copy is not issued on its own, beside the document.
+#[test]
+fn a_copy_kept_by_a_sync_killed_before_its_take_back_is_not_issued() {
+    let team = Team::new();
+    let (_, marco) = offline_ddts_under_one_number(&team);
+    let di3 = "documents/ddt-in/2026/DI-2026-0003.yaml";
+    std::fs::create_dir_all(marco.dir.join(".tkt/taken-back")).unwrap();
+    std::fs::write(marco.dir.join(".tkt/taken-back/DI-2026-0003.yaml"), marco.read(di3)).unwrap();
+    marco.tkt(&["check"]).assert().success();
+    let said = marco.resolve();
+    assert!(said.contains("DI-2026-0003 taken back and issued again as DI-2026-0004"), "{said}");
+    let remote = team.git(&team.remote(), &["ls-tree", "-r", "--name-only", "main", "documents/ddt-in"]);
+    assert_eq!(remote.lines().count(), 4, "{remote}");
+    marco.tkt(&["check"]).assert().success();
+}
+
+/// The remote rewound by a force-push after anna's invoice was published, and another
+/// invoice issued there since under its number: marco, who had anna's, is told so, and
+/// neither `sync` nor `sync --resolve` takes the published invoice back or renumbers it
+/// (found by a hostile-remote review: `--resolve` called it "never reached the remote",
+/// took it back and issued it again under another number).
+#[test]
+fn a_published_invoice_the_remote_lost_to_a_force_push_is_never_taken_back() {
+    let team = Team::new();
+    let (anna, marco) = (team.clone("anna"), team.clone("marco"));
+    let base = team.git(&team.remote(), &["rev-parse", "main"]);
+    anna.ok(&["ticket", "create", "--customer", "C-0006", "--title", "Di anna"]);
+    anna.ok(&["ticket", "work", "T-2026-0021", "--technician", "anna", "--hours", "1", "--activity", "prova"]);
+    assert_eq!(anna.ok(&["ticket", "invoice", "T-2026-0021"]), "INV-2026-0007\n");
+    anna.sync();
+    marco.sync();
+    let inv = "documents/invoice/2026/INV-2026-0007.yaml";
+    let published = marco.read(inv);
+    // The server is rewound, and carla, cloning it, issues her own INV-2026-0007.
+    team.git(&team.remote(), &["update-ref", "refs/heads/main", base.trim()]);
+    let carla = team.clone("carla");
+    carla.ok(&["ticket", "create", "--customer", "C-0003", "--title", "Di carla"]);
+    carla.ok(&["ticket", "work", "T-2026-0021", "--technician", "carla", "--hours", "3", "--activity", "prova"]);
+    assert_eq!(carla.ok(&["ticket", "invoice", "T-2026-0021"]), "INV-2026-0007\n");
+    carla.sync();
+    let head = marco.git(&["rev-parse", "HEAD"]);
+    for args in [&["sync"][..], &["sync", "--resolve"][..]] {
+        marco.tkt(args).assert().code(5).stderr(
+            predicate::str::contains("origin/main no longer has commits it had")
+                .and(predicate::str::contains(inv))
+                .and(predicate::str::contains("never renumbered or taken back")),
+        );
+        assert_eq!(marco.git(&["rev-parse", "HEAD"]), head, "{args:?}");
+        assert_eq!(marco.read(inv), published);
+        assert!(!marco.dir.join(".tkt/taken-back/INV-2026-0007.yaml").exists());
+    }
     marco.tkt(&["check"]).assert().success();
 }
 
