@@ -332,8 +332,23 @@ impl Desk {
         let parsed = SequenceId::parse(id).filter(|s| s.year.is_some()).ok_or_else(|| {
             Error::refused(format!("invalid document id {id:?}: expected PREFIX-YYYY-NNNN (e.g. INV-2026-0012)"))
         })?;
-        self.config.numbering.prefixes.doc_kind(&parsed.prefix).ok_or_else(|| {
-            Error::not_found("document", id).with_hint(format!("no document kind has the prefix {}", parsed.prefix))
+        self.config.numbering.doc_kind(&parsed.prefix).ok_or_else(|| {
+            // A document kept under a prefix tkt.toml no longer gives its kind.
+            let kept = DocKind::ALL.into_iter().find(|d| {
+                Kind::Document(*d).path_for(id).is_ok_and(|rel| std::fs::symlink_metadata(self.abs(&rel)).is_ok())
+            });
+            let hint = match kept {
+                Some(d) => format!(
+                    "{id} is in {}/, whose ids tkt.toml now starts with {}: name the old prefix under \
+                     [numbering.former_prefixes] ({} = [\"{}\"])",
+                    d.dir(),
+                    self.config.numbering.prefixes_of(Kind::Document(d))[0],
+                    d.noun(),
+                    parsed.prefix
+                ),
+                None => format!("no document kind has the prefix {}", parsed.prefix),
+            };
+            Error::not_found("document", id).with_hint(hint)
         })
     }
 
@@ -671,13 +686,17 @@ impl Desk {
         if let (true, Some(repo)) = (fiscal, &self.repo) {
             names.extend(repo.names_ever(&dir)?);
         }
+        // Numbering goes on from the numbers of the kind's former prefixes.
+        let prefixes = self.config.numbering.prefixes_of(kind);
         let in_folder = names
             .iter()
             .filter_map(|name| name.strip_suffix(".yaml"))
-            // Only names of this prefix are parsed (a year's folder holds thousands).
-            .filter(|name| name.strip_prefix(prefix.as_str()).is_some_and(|rest| rest.starts_with('-')))
+            // Only names of these prefixes are parsed (a year's folder holds thousands).
+            .filter(|name| {
+                prefixes.iter().any(|p| name.strip_prefix(p).is_some_and(|rest| rest.starts_with('-')))
+            })
             .filter_map(SequenceId::parse)
-            .filter(|s| s.prefix == prefix && s.year == year && s.series.as_deref() == series)
+            .filter(|s| prefixes.contains(&s.prefix.as_str()) && s.year == year && s.series.as_deref() == series)
             .map(|s| s.seq)
             .max()
             .unwrap_or(0);

@@ -108,9 +108,55 @@ pub struct Features {
 pub struct Numbering {
     #[serde(default)]
     pub prefixes: Prefixes,
+    /// Prefixes a kind had before its present one (`invoice = ["INV"]`): the records that
+    /// carry them keep their ids, and numbering goes on from their numbers.
+    #[serde(default)]
+    pub former_prefixes: BTreeMap<String, Vec<String>>,
     /// How fiscal documents get their numbers when a team shares the desk.
     #[serde(default)]
     pub fiscal: FiscalNumbering,
+}
+
+impl Numbering {
+    /// Every prefix a kind's ids may carry: the present one first, then the former ones.
+    pub fn prefixes_of(&self, kind: Kind) -> Vec<&str> {
+        let mut all: Vec<&str> = self.prefixes.for_kind(kind).into_iter().collect();
+        if let Some(former) = Prefixes::key(kind).and_then(|key| self.former_prefixes.get(key)) {
+            all.extend(former.iter().map(String::as_str));
+        }
+        all
+    }
+
+    /// The document kind whose ids start with `prefix`, present or former.
+    pub fn doc_kind(&self, prefix: &str) -> Option<DocKind> {
+        DocKind::ALL.into_iter().find(|d| self.prefixes_of(Kind::Document(*d)).contains(&prefix))
+    }
+
+    fn check(&self) -> std::result::Result<(), String> {
+        self.prefixes.check()?;
+        let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
+        for (key, kind) in Prefixes::kinds() {
+            for prefix in self.prefixes_of(kind) {
+                if let Some(other) = seen.insert(prefix, key).filter(|other| *other != key) {
+                    return Err(format!(
+                        "numbering.prefixes: {other} and {key} both use {prefix:?}; each kind needs its own (former_prefixes too)"
+                    ));
+                }
+            }
+        }
+        for (key, former) in &self.former_prefixes {
+            if !Prefixes::keys().any(|(k, _)| k == key) {
+                let known: Vec<&str> = Prefixes::keys().map(|(k, _)| k).collect();
+                return Err(format!("numbering.former_prefixes.{key}: unknown kind (known: {})", known.join(", ")));
+            }
+            if let Some(bad) = former.iter().find(|p| !Prefixes::shape().is_match(p)) {
+                return Err(format!(
+                    "numbering.former_prefixes.{key}: {bad:?} must be 1-10 capital letters or digits, starting with a letter"
+                ));
+            }
+        }
+        Ok(())
+    }
 }
 
 /// `local`: each clone numbers from what it has (use a series per clone when several
@@ -154,36 +200,32 @@ impl Prefixes {
         Some(self.0.get(key).map(String::as_str).unwrap_or(default))
     }
 
-    /// The document kind whose ids start with `prefix`.
-    pub fn doc_kind(&self, prefix: &str) -> Option<DocKind> {
-        DocKind::ALL.into_iter().find(|d| self.for_kind(Kind::Document(*d)) == Some(prefix))
-    }
-
-    fn check(&self) -> std::result::Result<(), String> {
-        let shape = regex::Regex::new(r"^[A-Z][A-Z0-9]{0,9}$").unwrap();
-        for (key, value) in &self.0 {
-            if !Self::keys().any(|(k, _)| k == key) {
-                let known: Vec<&str> = Self::keys().map(|(k, _)| k).collect();
-                return Err(format!("numbering.prefixes.{key}: unknown kind (known: {})", known.join(", ")));
-            }
-            if !shape.is_match(value) {
-                return Err(format!(
-                    "numbering.prefixes.{key}: {value:?} must be 1-10 capital letters or digits, starting with a letter"
-                ));
-            }
-        }
-        let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
-        for (key, _) in Self::keys() {
+    /// Each kind with a prefix, by its key.
+    fn kinds() -> impl Iterator<Item = (&'static str, Kind)> {
+        Self::keys().map(|(key, _)| {
             let kind = match key {
                 "ticket" => Kind::Ticket,
                 "request" => Kind::Request,
                 "customer" => Kind::Customer,
                 _ => Kind::Document(DocKind::ALL.into_iter().find(|d| d.noun() == key).expect("listed")),
             };
-            let prefix = self.for_kind(kind).expect("listed");
-            if let Some(other) = seen.insert(prefix, key) {
+            (key, kind)
+        })
+    }
+
+    fn shape() -> regex::Regex {
+        regex::Regex::new(r"^[A-Z][A-Z0-9]{0,9}$").unwrap()
+    }
+
+    fn check(&self) -> std::result::Result<(), String> {
+        for (key, value) in &self.0 {
+            if !Self::keys().any(|(k, _)| k == key) {
+                let known: Vec<&str> = Self::keys().map(|(k, _)| k).collect();
+                return Err(format!("numbering.prefixes.{key}: unknown kind (known: {})", known.join(", ")));
+            }
+            if !Self::shape().is_match(value) {
                 return Err(format!(
-                    "numbering.prefixes: {other} and {key} both use {prefix:?}; each kind needs its own"
+                    "numbering.prefixes.{key}: {value:?} must be 1-10 capital letters or digits, starting with a letter"
                 ));
             }
         }
@@ -457,7 +499,7 @@ impl Config {
     }
 
     fn check(&self) -> std::result::Result<(), String> {
-        self.numbering.prefixes.check()?;
+        self.numbering.check()?;
         self.pec.check()?;
         if let Some(regime) = &self.company.regime_fiscale {
             if !regex::Regex::new(r"^RF(0[1-9]|1[0-9]|20)$").unwrap().is_match(regime) {
@@ -571,7 +613,7 @@ mod tests {
         assert!(c.features.serial_numbers);
         assert_eq!(c.numbering.prefixes.for_kind(Kind::Ticket), Some("T"));
         assert_eq!(c.numbering.prefixes.for_kind(Kind::Document(DocKind::Invoice)), Some("INV"));
-        assert_eq!(c.numbering.prefixes.doc_kind("CN"), Some(DocKind::CreditNote));
+        assert_eq!(c.numbering.doc_kind("CN"), Some(DocKind::CreditNote));
     }
 
     #[test]

@@ -312,12 +312,20 @@ fn check_documents(
     customers: &HashSet<&str>,
     findings: &mut Vec<Finding>,
 ) -> Result<Vec<DocUnderCheck>> {
-    let (prefixes, root) = (&desk.config.numbering.prefixes, desk.root());
+    let (numbering, root) = (&desk.config.numbering, desk.root());
     let check_one = |_: &Path, d: Document| {
         let mut problems = check_document(&d);
-        let prefix = prefixes.for_kind(Kind::Document(d.kind)).unwrap_or_default();
-        if SequenceId::parse(&d.id).is_none_or(|s| s.prefix != prefix) {
-            problems.push(Problem::new("id", format!("a {} id starts with {prefix}-", d.kind)));
+        let prefixes = numbering.prefixes_of(Kind::Document(d.kind));
+        if SequenceId::parse(&d.id).is_none_or(|s| !prefixes.contains(&s.prefix.as_str())) {
+            let article = if d.kind.noun().starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
+            problems.push(Problem::new(
+                "id",
+                format!(
+                    "{article} {} id starts with {}- (after a change of prefix, tkt.toml names the old one under \
+                     [numbering.former_prefixes])",
+                    d.kind, prefixes[0]
+                ),
+            ));
         }
         // A ticket file that exists but does not parse is reported once, on its own.
         if let Some(t) = d.ticket.as_deref().filter(|t| !tickets.contains(*t) && !record_exists(root, Kind::Ticket, t))
@@ -413,33 +421,42 @@ fn check_documents(
     for d in &mut facts {
         found(findings, &d.path(), std::mem::take(&mut d.problems));
     }
-    // Numbering per kind, year and series.
-    // (kind, prefix, year, series) -> numbers used
-    type Series = (DocKind, String, Option<i32>, Option<String>);
-    let mut sequences: BTreeMap<Series, Vec<u32>> = BTreeMap::new();
+    // Numbering per kind, year and series, one sequence across a kind's present and former
+    // prefixes: (kind, year, series) -> (number, prefix) used.
+    type Series = (DocKind, Option<i32>, Option<String>);
+    let mut sequences: BTreeMap<Series, Vec<(u32, String)>> = BTreeMap::new();
     for d in &facts {
         if let Some(s) = SequenceId::parse(&d.id) {
-            sequences.entry((d.kind, s.prefix, s.year, s.series)).or_default().push(s.seq);
+            sequences.entry((d.kind, s.year, s.series)).or_default().push((s.seq, s.prefix));
         }
     }
-    for ((kind, prefix, year, series), mut seqs) in sequences {
+    for ((kind, year, series), mut seqs) in sequences {
         seqs.sort_unstable();
-        let id = |seq: u32| SequenceId { prefix: prefix.clone(), year, seq, series: series.clone() }.to_string();
+        let id = |(seq, prefix): (u32, &str)| {
+            SequenceId { prefix: prefix.to_string(), year, seq, series: series.clone() }.to_string()
+        };
         let folder = format!("{}/{}", kind.dir(), year.map(|y| y.to_string()).unwrap_or_default());
         for pair in seqs.windows(2) {
-            if pair[0] == pair[1] {
-                findings.push(Finding::new(folder.clone(), format!("number {} is used twice", id(pair[0]))));
+            if pair[0].0 == pair[1].0 {
+                let twice = if pair[0].1 == pair[1].1 {
+                    id((pair[0].0, &pair[0].1))
+                } else {
+                    format!("{} (as {})", pair[0].0, [id((pair[0].0, &pair[0].1)), id((pair[1].0, &pair[1].1))].join(" and "))
+                };
+                findings.push(Finding::new(folder.clone(), format!("number {twice} is used twice")));
             }
         }
         if kind.is_fiscal() {
-            let present: HashSet<u32> = seqs.iter().copied().collect();
-            for seq in 1..seqs.last().copied().unwrap_or(0) {
+            let present: HashSet<u32> = seqs.iter().map(|(seq, _)| *seq).collect();
+            for seq in 1..seqs.last().map_or(0, |(seq, _)| *seq) {
                 if !present.contains(&seq) {
+                    // Named with the prefix of the next number given.
+                    let next = seqs.iter().find(|(s, _)| *s > seq).map_or("", |(_, p)| p.as_str());
                     findings.push(Finding::new(
                         folder.clone(),
                         format!(
                             "{} is missing: fiscal numbering has a gap (never renumber; find or re-create it)",
-                            id(seq)
+                            id((seq, next))
                         ),
                     ));
                 }

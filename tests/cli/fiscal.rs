@@ -124,6 +124,37 @@ fn a_deleted_invoice_is_named_by_check_and_its_number_never_issued_again() {
     assert_eq!(d.ok(&["ticket", "invoice", "T-2026-0001"]), "INV-2026-0002\n");
 }
 
+/// The office changes the invoices' prefix mid-year (found by a careless-office review:
+/// every invoice command then failed, "document INV-2026-0001 not found"). Told where the
+/// old ones are, and once tkt.toml names the former prefix, the issued invoices keep their
+/// ids and the year's numbering goes on from them.
+#[test]
+fn a_changed_invoice_prefix_keeps_the_issued_ids_and_the_years_numbering() {
+    let d = worked();
+    d.ok(&["ticket", "invoice", "T-2026-0001"]);
+    d.ok(&["doc", "pay", "INV-2026-0001", "--amount", "0.01"]);
+    let config = d.read("tkt.toml").replace("[numbering.prefixes]", "[numbering.prefixes]\ninvoice = \"FT\"");
+    d.write("tkt.toml", &config);
+    d.tkt(&["doc", "show", "INV-2026-0001"]).assert().code(3).stderr(
+        predicate::str::contains("INV-2026-0001 is in documents/invoice/, whose ids tkt.toml now starts with FT")
+            .and(predicate::str::contains("invoice = [\"INV\"]")),
+    );
+    d.tkt(&["check"]).assert().code(4).stdout(predicate::str::contains(
+        "INV-2026-0001.yaml: id: an invoice id starts with FT- (after a change of prefix",
+    ));
+    // A former prefix may not be another kind's.
+    d.write("tkt.toml", &format!("{config}\n[numbering.former_prefixes]\ninvoice = [\"CN\"]\n"));
+    d.tkt(&["doc", "list"]).assert().code(4).stderr(predicate::str::contains("invoice and credit-note both use \"CN\""));
+    d.write("tkt.toml", &format!("{config}\n[numbering.former_prefixes]\ninvoice = [\"INV\"]\n"));
+    assert!(d.ok(&["doc", "show", "INV-2026-0001"]).contains("INV-2026-0001"));
+    d.ok(&["doc", "pay", "INV-2026-0001", "--amount", "0.01"]);
+    d.ok(&["ticket", "work", "T-2026-0001", "--hours", "1"]);
+    assert_eq!(d.ok(&["ticket", "invoice", "T-2026-0001"]), "FT-2026-0002\n");
+    d.ok(&["doc", "credit", "INV-2026-0001", "--reason", "reso"]);
+    d.git(&["commit", "-qm", "invoices numbered FT", "tkt.toml"]);
+    d.ok(&["check"]);
+}
+
 #[test]
 fn an_issued_invoice_changed_by_hand_is_named_by_check_while_added_keys_are_annotations() {
     let d = worked();
