@@ -692,9 +692,7 @@ impl Desk {
             .iter()
             .filter_map(|name| name.strip_suffix(".yaml"))
             // Only names of these prefixes are parsed (a year's folder holds thousands).
-            .filter(|name| {
-                prefixes.iter().any(|p| name.strip_prefix(p).is_some_and(|rest| rest.starts_with('-')))
-            })
+            .filter(|name| prefixes.iter().any(|p| name.strip_prefix(p).is_some_and(|rest| rest.starts_with('-'))))
             .filter_map(SequenceId::parse)
             .filter(|s| prefixes.contains(&s.prefix.as_str()) && s.year == year && s.series.as_deref() == series)
             .map(|s| s.seq)

@@ -441,7 +441,11 @@ fn check_documents(
                 let twice = if pair[0].1 == pair[1].1 {
                     id((pair[0].0, &pair[0].1))
                 } else {
-                    format!("{} (as {})", pair[0].0, [id((pair[0].0, &pair[0].1)), id((pair[1].0, &pair[1].1))].join(" and "))
+                    format!(
+                        "{} (as {})",
+                        pair[0].0,
+                        [id((pair[0].0, &pair[0].1)), id((pair[1].0, &pair[1].1))].join(" and ")
+                    )
                 };
                 findings.push(Finding::new(folder.clone(), format!("number {twice} is used twice")));
             }

@@ -169,6 +169,14 @@ fn stamp_parties(env: &Env, doc: &mut Document) -> Result<()> {
     }
     doc.seller = Some(company.seller());
     doc.buyer = Some(Party::buyer(&customer));
+    // Every invoice is an e-invoice: what SDI would reject is refused before a number is
+    // given, since the parties and lines stamped now never change.
+    if matches!(doc.kind, DocKind::Invoice | DocKind::CreditNote) {
+        let x = crate::einvoice::Export { company, progressive: "", today: env.now.date_naive() };
+        refuse_if_any(&format!("the {} as an e-invoice", doc.kind), crate::einvoice::check(doc, &x)).map_err(|e| {
+            e.with_hint("set the company's fiscal data under [company] in tkt.toml, and the customer's with `tkt customer edit`")
+        })?;
+    }
     Ok(())
 }
 

@@ -10,8 +10,8 @@ use crate::model::{DocKind, Document, Instant, Kind};
 use crate::rules::unbilled;
 use crate::sync::merge::Side;
 use crate::sync::{
-    check_ready, forget_taken_back, issued_again_message, merge_file, side_of, sync as sync_desk, taken_back,
-    Settled, SyncOptions, SyncReport, TakenBack, TAKEN_BACK_DIR,
+    check_ready, forget_taken_back, issued_again_message, merge_file, side_of, sync as sync_desk, taken_back, Settled,
+    SyncOptions, SyncReport, TakenBack, TAKEN_BACK_DIR,
 };
 use crate::{Error, Result};
 

@@ -23,11 +23,11 @@ pub fn check_company(company: &Company) -> Vec<Problem> {
     problems
 }
 
-/// An invoice's buyer is identified by a valid Partita IVA or Codice Fiscale; a foreign
-/// buyer by its own tax number.
 /// The longest number an e-invoice holds (FatturaPA's `Numero`, `IdDocumento`, `NumeroDDT`).
 pub const MAX_FISCAL_NUMBER: usize = 20;
 
+/// An invoice's buyer is identified by a valid Partita IVA or Codice Fiscale; a foreign
+/// buyer by its own tax number.
 pub fn check_buyer(c: &Customer) -> Vec<Problem> {
     let given = |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_string);
     let (vat, code) = (given(&c.vat_number), given(&c.tax_code));

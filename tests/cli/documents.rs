@@ -12,11 +12,14 @@ pub fn billing_desk() -> TestDesk {
         .read("tkt.toml")
         .replace("# labour_item = \"LABOUR\"", "labour_item = \"LABOUR\"")
         .replace("# travel_item = \"TRAVEL\"", "travel_item = \"TRAVEL\"")
-        .replace("# vat_number = \"01234567897\"", "vat_number = \"01234567897\"");
+        .replace("# vat_number = \"01234567897\"", "vat_number = \"01234567897\"")
+        .replace("# address = {", "address = {");
     d.write("tkt.toml", &config);
     d.git(&["commit", "-qam", "billing"]);
     d.with_unit("VX-0001", "2025-06-01");
     d.with_unit("VX-0002", "2020-01-10");
+    // Every invoice is an e-invoice: both parties have the address FatturaPA needs.
+    d.ok(&["customer", "edit", "C-0001", "--street", "Via Garibaldi 7", "--zip", "25121", "--city", "Brescia"]);
     d.ok(&["customer", "edit", "C-0001", "--payment-terms", "30 gg data fattura"]);
     d.ok(&[
         "item",
@@ -366,12 +369,9 @@ fn printed_documents_escape_text_and_desk_templates_override_them() {
     d.tkt(&["doc", "show", "XX-2026-0001"]).assert().code(3);
 }
 
-/// A billing desk whose boiler CALD sells at 1,890.00 and whose company has an address.
+/// A billing desk whose boiler CALD sells at 1,890.00.
 fn priced_boiler_desk() -> TestDesk {
     let d = billing_desk();
-    let config = d.read("tkt.toml").replace("# address = {", "address = {");
-    d.write("tkt.toml", &config);
-    d.git(&["commit", "-qam", "company address"]);
     d.ok(&["item", "edit", "CALD", "--price", "1890.00", "--vat-rate", "22"]);
     d.ok(&["customer", "edit", "C-0001", "--street", "Via Verdi 3", "--zip", "10100", "--city", "Torino"]);
     d

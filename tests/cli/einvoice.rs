@@ -14,11 +14,9 @@ use crate::smtp::{self, Mode, Sink};
 /// A billing desk whose company and customer C-0001 have the data an e-invoice needs.
 fn einvoice_desk() -> TestDesk {
     let d = billing_desk();
-    let company = "[company]\nrea = \"MI-1234567\"\nphone = \"02 1234 5678\"\niban = \"IT60X0542811101000000123456\"\n\
-                   address = { street = \"Via Roma 1\", zip = \"20100\", city = \"Milano\", province = \"MI\", country = \"IT\" }\n";
+    let company = "[company]\nrea = \"MI-1234567\"\nphone = \"02 1234 5678\"\niban = \"IT60X0542811101000000123456\"\n";
     d.write("tkt.toml", &d.read("tkt.toml").replace("[company]\n", company));
     d.git(&["commit", "-qam", "company data"]);
-    d.ok(&["customer", "edit", "C-0001", "--street", "Via Garibaldi 7", "--zip", "25121", "--city", "Brescia"]);
     d.ok(&["customer", "edit", "C-0001", "--province", "BS", "--pec", "rossi@pec.example.it"]);
     d
 }
@@ -149,8 +147,12 @@ fn a_forfettario_invoice_with_the_bollo_validates_and_a_failing_one_writes_nothi
 
     let bare = customer(&d, "Senza Indirizzo", &["--tax-code", "RSSMRA80A01H501U"]);
     d.ok(&["customer", "edit", &bare, "--street", ""]);
-    let id = invoice(&d, &bare, "1");
-    refused(&d, &["doc", "export", &id, "--dir", "../out2"], "buyer.address.street: missing");
+    let t = d.ok(&["ticket", "create", "--customer", &bare, "--title", "Intervento"]);
+    d.ok(&["ticket", "work", t.trim(), "--hours", "1"]);
+    refused(&d, &["ticket", "invoice", t.trim()], "buyer.address.street: missing");
+    // One document of an export that fails: none is written.
+    let id = invoice(&d, "C-0001", "1");
+    refused(&d, &["doc", "export", &id, "WR-2026-0001", "--dir", "../out2"], "only invoices and credit notes");
     assert!(!d.tmp.path().join("out2").exists(), "nothing is written");
 }
 
@@ -692,9 +694,21 @@ fn what_an_einvoice_cannot_hold_is_refused_before_it_is_issued() {
     d.ok(&["item", "edit", "PART", "--price", "99999999.99"]);
     d.ok(&["ticket", "work", t, "--hours", "1", "--material", "PART:99999"]);
     refused(&d, &["ticket", "invoice", t], "too large: at most 11 digits");
+    // What SDI would reject is refused at issue, since the parties stamped then never change.
     let c = customer(&d, "Cliente Italiano", &["--vat-number", "01129473656", "--sdi-code", "XXXXXXX"]);
-    let id = invoice(&d, &c, "1");
-    refused(&d, &["doc", "export", &id, "--dir", "../out"], "SDI 00313");
+    let t = d.ok(&["ticket", "create", "--customer", &c, "--title", "Lavoro"]);
+    d.ok(&["ticket", "work", t.trim(), "--hours", "1"]);
+    refused(&d, &["ticket", "invoice", t.trim()], "SDI 00313");
+    let nowhere = d.ok(&["customer", "create", "--name", "Senza Sede", "--vat-number", "07654321095"]);
+    let t = d.ok(&["ticket", "create", "--customer", nowhere.trim(), "--title", "Lavoro"]);
+    d.ok(&["ticket", "work", t.trim(), "--hours", "1"]);
+    refused(&d, &["ticket", "invoice", t.trim()], "buyer.address.street: missing (Sede/Indirizzo)");
+    d.ok(&["customer", "edit", nowhere.trim(), "--street", "Via Po 2", "--zip", "10121", "--city", "Torino"]);
+    d.ok(&["customer", "edit", nowhere.trim(), "--province", "to"]);
+    refused(&d, &["ticket", "invoice", t.trim()], "a province is 2 capital letters");
+    d.ok(&["customer", "edit", nowhere.trim(), "--province", "TO"]);
+    let id = d.ok(&["ticket", "invoice", t.trim()]);
+    assert!(!export(&d, &[id.trim()]).is_empty());
 }
 
 /// A forfettario's condominium invoice bears no withholding (art. 1 c. 67 L. 190/2014;

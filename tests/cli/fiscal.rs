@@ -144,7 +144,10 @@ fn a_changed_invoice_prefix_keeps_the_issued_ids_and_the_years_numbering() {
     ));
     // A former prefix may not be another kind's.
     d.write("tkt.toml", &format!("{config}\n[numbering.former_prefixes]\ninvoice = [\"CN\"]\n"));
-    d.tkt(&["doc", "list"]).assert().code(4).stderr(predicate::str::contains("invoice and credit-note both use \"CN\""));
+    d.tkt(&["doc", "list"])
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("invoice and credit-note both use \"CN\""));
     d.write("tkt.toml", &format!("{config}\n[numbering.former_prefixes]\ninvoice = [\"INV\"]\n"));
     assert!(d.ok(&["doc", "show", "INV-2026-0001"]).contains("INV-2026-0001"));
     d.ok(&["doc", "pay", "INV-2026-0001", "--amount", "0.01"]);

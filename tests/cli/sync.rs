@@ -1452,7 +1452,8 @@ fn a_document_issued_again_by_a_sync_killed_before_it_forgot_its_copy_is_not_iss
     // The state of the kill: the copy still kept, older than the commit that issued it.
     let copy = marco.dir.join(".tkt/taken-back/DI-2026-0003.yaml");
     std::fs::write(&copy, &taken).unwrap();
-    let committed: u64 = marco.git(&["log", "-1", "--format=%ct", "--", "documents/ddt-in/2026/DI-2026-0004.yaml"])
+    let committed: u64 = marco
+        .git(&["log", "-1", "--format=%ct", "--", "documents/ddt-in/2026/DI-2026-0004.yaml"])
         .trim()
         .parse()
         .unwrap();
