@@ -13,6 +13,27 @@ pub enum Pushed {
     Done,
     /// Someone pushed meanwhile: fetch, merge and try again.
     Rejected,
+    /// The remote's branch was locked — by a push at the same instant, or by a lock file a
+    /// push cut short left on the server: try again, and if it stays so, say what git said.
+    Locked(String),
+}
+
+impl Pushed {
+    /// What to tell the user when pushes kept failing this way.
+    pub fn gave_up(&self, remote: &str, branch: &str, attempts: impl std::fmt::Display) -> Error {
+        match self {
+            Pushed::Locked(said) => {
+                Error::busy(format!("{remote}'s branch {branch} stayed locked through {attempts} pushes: {said}"))
+                    .with_hint(format!(
+                        "when no one else is pushing, a push cut short left its lock file on the server \
+                 (refs/heads/{branch}.lock in the remote repository): whoever keeps the server removes it; \
+                 everything is committed locally"
+                    ))
+            }
+            _ => Error::busy(format!("{remote} kept moving: the push was rejected {attempts} times"))
+                .with_hint("run tkt sync again; everything is committed locally"),
+        }
+    }
 }
 
 fn git(workdir: &Path, interactive: bool) -> Command {
@@ -53,9 +74,12 @@ pub fn push(workdir: &Path, remote: &str, branch: &str, interactive: bool) -> Re
     }
     let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     // Someone pushed first, or pushed at the same instant (the ref was locked).
-    let raced = text.contains("failed to update ref") || text.contains("cannot lock ref");
-    if text.contains("[rejected]") || text.contains("non-fast-forward") || text.contains("fetch first") || raced {
+    if text.contains("[rejected]") || text.contains("non-fast-forward") || text.contains("fetch first") {
         return Ok(Pushed::Rejected);
+    }
+    if text.contains("failed to update ref") || text.contains("cannot lock ref") {
+        let said = text.lines().find(|l| l.contains("cannot lock ref") || l.contains("Unable to create"));
+        return Ok(Pushed::Locked(said.unwrap_or("the ref was locked").trim().to_string()));
     }
     Err(Error::busy(format!("cannot push to {remote}: {}", text.trim()))
         .with_hint("your work is safe and committed locally; run tkt sync again later"))

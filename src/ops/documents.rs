@@ -202,6 +202,7 @@ fn issue_online(
     // Records written with the document (a replacement's units) are kept across attempts.
     let saved: Vec<(PathBuf, Vec<u8>)> =
         also.iter().filter_map(|p| std::fs::read(desk.abs(p)).ok().map(|b| (p.clone(), b))).collect();
+    let mut last = Pushed::Rejected;
     for attempt in 0..ONLINE_ATTEMPTS {
         let pulled = pull(desk, &env.author, &opts).map_err(|e| e.with_hint(OFFLINE_HINT))?;
         // The ids the command was given may now name the remote's records: nothing is
@@ -233,7 +234,8 @@ fn issue_online(
                 publishing.clear()?;
                 return Ok(doc);
             }
-            Ok(Pushed::Rejected) => {
+            Ok(rejected) => {
+                last = rejected;
                 undo_last_commit(desk)?;
                 publishing.clear()?;
                 // Someone else took the number: wait a little, differently each time.
@@ -253,8 +255,14 @@ fn issue_online(
             }
         }
     }
-    Err(Error::busy(format!("no free number after {ONLINE_ATTEMPTS} attempts: the remote kept moving"))
-        .with_hint("try again in a moment"))
+    match last {
+        Pushed::Locked(_) => {
+            let branch = desk.repo().and_then(|r| r.branch().ok()).unwrap_or_default();
+            Err(last.gave_up("the remote", &branch, ONLINE_ATTEMPTS).with_hint(OFFLINE_HINT))
+        }
+        _ => Err(Error::busy(format!("no free number after {ONLINE_ATTEMPTS} attempts: the remote kept moving"))
+            .with_hint("try again in a moment")),
+    }
 }
 
 /// The note of an online-numbered document committed and not yet known to be on the

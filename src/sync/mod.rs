@@ -96,6 +96,7 @@ fn sync_marked(desk: &Desk, author: &Author, opts: &SyncOptions) -> Result<SyncR
         desk.commit(&hand_edits, &format!("tkt: hand edits\n\n{}", list.join("\n")), author)?;
         report.hand_edits = hand_edits;
     }
+    let mut last = Pushed::Rejected;
     for attempt in 0..PUSH_ATTEMPTS {
         if attempt > 0 {
             fetch(repo.workdir(), &remote, opts.interactive)?;
@@ -112,11 +113,10 @@ fn sync_marked(desk: &Desk, author: &Author, opts: &SyncOptions) -> Result<SyncR
                 report.went_out = ahead;
                 return Ok(report);
             }
-            Pushed::Rejected => continue,
+            rejected => last = rejected,
         }
     }
-    Err(Error::busy(format!("{remote} kept moving: the push was rejected {PUSH_ATTEMPTS} times"))
-        .with_hint("run tkt sync again; everything is committed locally"))
+    Err(last.gave_up(&remote, &branch, PUSH_ATTEMPTS))
 }
 
 /// Refuses a sync that cannot start — no git, git in the middle of a merge or a rebase, no

@@ -1523,6 +1523,25 @@ fn a_published_invoice_the_remote_lost_to_a_force_push_is_never_taken_back() {
     marco.tkt(&["check"]).assert().success();
 }
 
+/// A lock file a push cut short left on the server keeps the branch locked: sync says so,
+/// with git's words and where the lock is, instead of "the push was rejected 5 times"
+/// (found by a hostile-remote review).
+#[test]
+fn a_branch_left_locked_on_the_server_is_named_as_such() {
+    let team = Team::new();
+    let anna = team.clone("anna");
+    anna.ok(&["ticket", "note", "T-2026-0001", "nota"]);
+    let lock = team.remote().join("refs/heads/main.lock");
+    std::fs::write(&lock, "").unwrap();
+    anna.tkt(&["sync"]).assert().code(5).stderr(
+        predicate::str::contains("origin's branch main stayed locked through 5 pushes")
+            .and(predicate::str::contains("main.lock"))
+            .and(predicate::str::contains("refs/heads/main.lock in the remote repository")),
+    );
+    std::fs::remove_file(&lock).unwrap();
+    anna.sync();
+}
+
 /// A pull inside an online-numbered command that renumbers this clone's ticket: the id the
 /// user typed now names the office's ticket, of another customer. Nothing is issued on
 /// it: the command stops and says what moved (found by a hostile-remote review: the
