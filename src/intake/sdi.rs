@@ -1,6 +1,9 @@
 //! SDI's receipts (ricevute e notifiche, schema MessaggiTypes 1.0): what the Sistema di
 //! Interscambio says about an e-invoice it received — delivered, rejected with its errors,
-//! not deliverable, accepted or refused by a public administration, terms expired.
+//! not deliverable, accepted or refused by a public administration, terms expired; and
+//! the certified-mail (PEC) envelopes they and customers' messages arrive in.
+
+use super::email::{parse_mail, Mail};
 
 /// One receipt, read from its XML.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,6 +64,19 @@ pub fn parse_receipt(bytes: &[u8]) -> Option<Receipt> {
         errors,
         outcome: child("Esito"),
     })
+}
+
+/// The message a certified-mail (PEC) envelope carries for someone who sent it: the
+/// provider writes the envelope ("Per conto di: …", "POSTA CERTIFICATA: …") around the
+/// sender's own message, attached as `postacert.eml`, with `daticert.xml` of type
+/// `posta-certificata`. Its sender, subject, text and attachments are the message's; the
+/// envelope is kept whole with it (`message.eml`). `None` for any other message.
+pub fn certified_original(envelope: &Mail, hash: impl Fn(&[u8]) -> String) -> Option<Mail> {
+    let named = |name: &str| envelope.attachments.iter().find(|a| a.name.eq_ignore_ascii_case(name));
+    if pec_receipt_type(&named("daticert.xml")?.bytes)? != "posta-certificata" {
+        return None;
+    }
+    parse_mail(&named("postacert.eml")?.bytes, hash).ok()
 }
 
 /// The type of a PEC provider's `daticert.xml` (`accettazione`, `avvenuta-consegna`,

@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 use crate::desk::{Desk, ATTACHMENTS_DIR};
 use crate::git::content_hash;
 use crate::intake::{
-    find_tags, parse_form, parse_mail, parse_receipt, pec_receipt_type, safe_file_name, strip_quoted, too_many_parts,
-    Attachment, Mail, Receipt,
+    certified_original, find_tags, parse_form, parse_mail, parse_receipt, pec_receipt_type, safe_file_name,
+    strip_quoted, too_many_parts, Attachment, Mail, Receipt,
 };
 use crate::model::{Channel, Contact, Creates, Customer, Equipment, Kind, Note, Request, StrangerTag, Ticket};
 use crate::rules::{refuse_if_any, transition as move_ticket, Problem};
@@ -232,6 +232,8 @@ fn deliver_mail(env: &Env, bytes: &[u8], index: &mut MessageIndex) -> Result<Del
     if let Some(done) = pec_from_sdi(env, &mail)? {
         return Ok(done);
     }
+    // A customer's certified mail is read as the message it carries.
+    let mail = certified_original(&mail, content_hash).unwrap_or(mail);
     if let Some(id) = index.by_message.get(&mail.message_id) {
         return Ok(Delivered::Duplicate(id.clone()));
     }

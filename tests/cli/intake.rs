@@ -51,6 +51,35 @@ fn a_gmail_message_becomes_a_request_of_the_right_customer_with_its_serial_and_p
     assert_eq!(d.head(), head);
 }
 
+/// A customer's certified mail (PEC), as the provider delivers it: a signed envelope "Per
+/// conto di" the sender, its `daticert.xml`, and the customer's own message attached as
+/// `postacert.eml`. The request is the customer's message — sender, subject, text,
+/// attachments — with the envelope kept whole (before, it was the provider's boilerplate
+/// from an unknown sender, posta-certificata@pec.aruba.it).
+#[test]
+fn a_customers_certified_mail_is_read_as_the_message_it_carries() {
+    let d = TestDesk::example();
+    let pec = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/intake/pec/customer_request.eml");
+    assert_eq!(d.ok(&["import", "email", pec.to_str().unwrap()]).trim(), "R-2026-0004");
+    let r = request(&d, "R-2026-0004");
+    assert_eq!(r["customer"], "C-0002", "matched by the sender's PEC address");
+    assert_eq!(r["contact"]["email"], "damario@pec.example");
+    assert_eq!(r["subject"], "Guasto forno combinato - richiesta intervento urgente");
+    assert!(r["body"].as_str().unwrap().contains("non si accende più da stamattina (errore E34)"), "{r}");
+    assert!(!r["body"].as_str().unwrap().contains("Messaggio di posta certificata"), "{r}");
+    assert_eq!(r["message_id"], "CAF3x9kz=Qm7@mail.damario.example");
+    assert_eq!(
+        r["attachments"],
+        serde_json::json!(["attachments/R-2026-0004/display.png", "attachments/R-2026-0004/message.eml"])
+    );
+    assert_eq!(std::fs::read(d.path("attachments/R-2026-0004/message.eml")).unwrap(), std::fs::read(&pec).unwrap());
+    assert!(r["warnings"].as_array().is_none_or(|w| w.is_empty()), "{r}");
+    d.tkt(&["import", "email", pec.to_str().unwrap()])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("already imported into R-2026-0004"));
+}
+
 #[test]
 fn a_promoted_request_receives_the_customers_reply_as_a_note_on_the_ticket() {
     let d = TestDesk::example();
