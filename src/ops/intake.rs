@@ -249,7 +249,7 @@ fn deliver_mail(env: &Env, bytes: &[u8], index: &mut MessageIndex) -> Result<Del
             let stranger = stranger_to(desk, &target, &mail)?;
             match (stranger, limits.stranger_tag) {
                 (Some(why), StrangerTag::Request) => request_from_mail(env, mail, bytes, Some((target, why)))?,
-                (why, _) => note_from_mail(env, &target, &mail, why).map(|()| Delivered::Note(target))?,
+                (why, _) => note_from_mail(env, &target, &mail, bytes, why).map(|()| Delivered::Note(target))?,
             }
         }
         None => request_from_mail(env, mail, bytes, None)?,
@@ -395,9 +395,11 @@ fn mail_note(env: &Env, mail: &Mail, text: String, attachments: Vec<String>) -> 
 }
 
 /// Adds a note to the ticket or request a message answers (`warning` flags a stranger's).
+/// The note's text is the reply without what it quotes; the message itself is kept beside
+/// it (`message.eml`, numbered after the first), so that no word a cut took is lost.
 /// A reply to a closed ticket reopens it in `[intake] reopen`, when set; otherwise the
 /// ticket stays closed and is listed as a reply after close.
-fn note_from_mail(env: &Env, target: &str, mail: &Mail, warning: Option<String>) -> Result<()> {
+fn note_from_mail(env: &Env, target: &str, mail: &Mail, raw: &[u8], warning: Option<String>) -> Result<()> {
     let desk = &env.desk;
     let mut text = strip_quoted(&mail.text);
     if text.is_empty() {
@@ -405,6 +407,7 @@ fn note_from_mail(env: &Env, target: &str, mail: &Mail, warning: Option<String>)
     }
     let mut attachments = mail.attachments.clone();
     let full_text = keep_long_text(&text, &mut attachments);
+    attachments.push(Attachment { name: "message.eml".into(), bytes: raw.to_vec() });
     let (stored, mut paths) = store_attachments(desk, target, &attachments)?;
     if let Some(i) = full_text {
         text = excerpt(&text, &stored[i]);

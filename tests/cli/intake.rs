@@ -110,6 +110,13 @@ fn a_promoted_request_receives_the_customers_reply_as_a_note_on_the_ticket() {
     assert_eq!(note["source"], "email");
     assert_eq!(note["by"], "Mario Rossi <mario.rossi@mail.example>");
     assert_eq!(note["message_id"], "CAJ8kR5u0Wq7Yb4@mail.gmail.com");
+    // What the cut took is not lost: the message is kept beside the note.
+    assert_eq!(note["attachments"], serde_json::json!(["attachments/T-2026-0021/message.eml"]));
+    assert_eq!(
+        std::fs::read(d.path("attachments/T-2026-0021/message.eml")).unwrap(),
+        std::fs::read(mail("gmail_reply_without_tag.eml")).unwrap()
+    );
+    assert_eq!(d.status(), "");
 }
 
 #[test]
