@@ -13,7 +13,9 @@ use crate::intake::{
     certified_original, find_tags, parse_form, parse_mail, parse_receipt, pec_receipt_type, safe_file_name,
     strip_quoted, too_many_parts, Attachment, Mail, Receipt,
 };
-use crate::model::{Channel, Contact, Creates, Customer, Equipment, Kind, Note, Request, StrangerTag, Ticket};
+use crate::model::{
+    Channel, Contact, Creates, Customer, Equipment, Kind, Note, Request, RequestStatus, StrangerTag, Ticket,
+};
 use crate::rules::{refuse_if_any, transition as move_ticket, Problem};
 use crate::{Error, ErrorKind, Result};
 
@@ -427,6 +429,12 @@ fn note_from_mail(env: &Env, target: &str, mail: &Mail, raw: &[u8], warning: Opt
     } else {
         let mut request: Request = desk.load(target)?;
         request.notes.push(note);
+        // Its sender wrote again after it was rejected: a person decides again.
+        if request.status == RequestStatus::Rejected && from_customer {
+            request.status = RequestStatus::Open;
+            env.say(format!("{target}: reopened: its sender wrote again after it was rejected"));
+            what = ", reopened".into();
+        }
         paths.push(desk.write(&request)?);
     }
     let from = mail.from_address.as_deref().unwrap_or("?");

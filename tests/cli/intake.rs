@@ -119,6 +119,25 @@ fn a_promoted_request_receives_the_customers_reply_as_a_note_on_the_ticket() {
     assert_eq!(d.status(), "");
 }
 
+/// A customer who writes again after their request was rejected is not left unheard: the
+/// request opens again, with the reply as its note (found by a real-mail review: the
+/// reply was a silent note on a request no list shows).
+#[test]
+fn a_reply_to_a_rejected_request_opens_it_again() {
+    let d = TestDesk::example();
+    import(&d, "gmail_new_request.eml");
+    d.ok(&["request", "reject", "R-2026-0004", "--reason", "fuori zona"]);
+    d.tkt(&["import", "email", mail("gmail_reply_without_tag.eml").to_str().unwrap()])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("R-2026-0004: reopened: its sender wrote again after it was rejected"));
+    let r = request(&d, "R-2026-0004");
+    assert_eq!(r["status"], "open");
+    assert_eq!(r["notes"][1]["text"], "Va bene lunedì mattina dalle 9.");
+    assert!(d.ok(&["request", "list"]).contains("R-2026-0004"));
+    assert_eq!(d.status(), "");
+}
+
 #[test]
 fn a_subject_tag_threads_a_message_to_its_ticket() {
     let d = TestDesk::example();
