@@ -225,9 +225,12 @@ fn exported_in_history(desk: &Desk) -> Result<History> {
     let Some(repo) = desk.repo() else { return Ok(found) };
     for kind in [DocKind::Invoice, DocKind::CreditNote] {
         for (path, bytes) in repo.versions_ever(Path::new(Kind::Document(kind).dir()))? {
-            let text = String::from_utf8_lossy(&bytes);
-            let names = text.split(|c: char| c.is_whitespace() || c == '\'' || c == '"');
-            for file in names.filter(|t| t.ends_with(".xml") && t.starts_with("IT")) {
+            // Only the annotation's file names: a note or a reason may name any file.
+            let Ok(version) = serde_yaml::from_slice::<serde_yaml::Value>(&bytes) else { continue };
+            let annotation = version.get(EINVOICE);
+            let previous = annotation.and_then(|e| e.get("previous")).and_then(|p| p.as_sequence());
+            let current = annotation.and_then(|e| e.get("file"));
+            for file in current.into_iter().chain(previous.into_iter().flatten()).filter_map(|f| f.as_str()) {
                 found.progressives.extend(progressive(file));
                 if let Some(id) = path.file_stem().and_then(|s| s.to_str()) {
                     found.files.entry(id.to_string()).or_insert_with(|| file.to_string());

@@ -763,6 +763,15 @@ fn an_einvoice_file_name_is_never_given_twice() {
     let third = invoice(&d, "C-0001", "3");
     let xml = export(&d, &[&third]);
     assert!(xml[0].contains("<ProgressivoInvio>00003</ProgressivoInvio>"), "{}", xml[0]);
+    // Only what the annotation records counts: a reason that names a file is only words
+    // (found by a fiscal review: it stopped that document, and a name ending in _99999
+    // stopped every export).
+    let note = d
+        .ok(&["doc", "credit", &third, "--amount", "10", "--reason", "Rettifica di IT01234567897_99999.xml"])
+        .trim()
+        .to_string();
+    let xml = export(&d, &[&note]);
+    assert!(xml[0].contains("<ProgressivoInvio>00004</ProgressivoInvio>"), "{}", xml[0]);
 }
 
 /// The bollo is due on a credit note of more than 77.47 without VAT, as on the invoice it
