@@ -99,6 +99,10 @@ impl std::fmt::Display for DocKind {
     }
 }
 
+/// The annotation `tkt doc export` adds to an invoice or credit note: the e-invoice's
+/// file and its state at SDI (a key tkt keeps beside the issued fields, which it may change).
+pub const EINVOICE: &str = "einvoice";
+
 /// A document file. Common fields first, then the fields of its kind.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Document {

@@ -26,7 +26,7 @@ pub use config::{
 pub use conflict::{conflicts_in, resolve_conflicts, Conflict, ConflictSide};
 pub use customer::{Address, Customer, Party};
 pub use diff::{changed_fields, field_changes, issued_fields_changed, value_changes, FieldChange};
-pub use document::{DdtRef, DocKind, Document, Line, Material, PaymentInfo, Totals, VatLine, Withholding};
+pub use document::{DdtRef, DocKind, Document, Line, Material, PaymentInfo, Totals, VatLine, Withholding, EINVOICE};
 pub use equipment::Equipment;
 pub use id::{Kind, SequenceId};
 pub use item::{Item, ItemKind};

@@ -17,9 +17,7 @@ use crate::{Error, Result};
 
 use super::Env;
 
-/// The key under which a document keeps its export (an annotation: it may be added after
-/// issue without changing the document).
-pub const EINVOICE: &str = "einvoice";
+pub use crate::model::EINVOICE;
 
 /// Which documents to export: these ids, or those of a period not yet exported.
 #[derive(Debug, Clone, Default)]

@@ -11,7 +11,7 @@ use serde_yaml::Value;
 
 use crate::desk::{decode_text, parse_record, read_text, Desk, LOCAL_DIR};
 use crate::git::{fetch, push, Author, EntryKind, FileState, Pushed, Repo};
-use crate::model::{from_yaml, issued_fields_changed, Document, Kind, SequenceId};
+use crate::model::{from_yaml, issued_fields_changed, Document, Kind, SequenceId, EINVOICE};
 use crate::{Error, Result};
 
 use merge::{merge_record, Merged, Side};
@@ -86,7 +86,7 @@ fn sync_marked(desk: &Desk, author: &Author, opts: &SyncOptions) -> Result<SyncR
     if let (Some(t), Some(ours)) = (theirs.as_deref(), repo.head()?) {
         check_incoming(repo, &ours, t, &remote, &branch)?;
         check_outgoing(desk, repo, &ours, t, &hand_edits)?;
-        refuse_lost_fiscal_numbers(repo, &ours, t, &remote, &branch)?;
+        refuse_issued_collisions(repo, &ours, t, &remote, &branch)?;
         if opts.resolve {
             report.taken_back = take_back_fiscal_collisions(desk, repo, &ours, t)?;
         }
@@ -144,38 +144,59 @@ pub fn publish(desk: &Desk, opts: &SyncOptions) -> Result<Pushed> {
     desk.syncing(|| push(repo.workdir(), &remote, &branch, opts.interactive))
 }
 
-/// Refuses a sync after the remote's history was rewritten (a force-push) when a fiscal
-/// document it had — published, so issued — now collides with another the remote issued
-/// under the same number since: neither may be renumbered or taken back, and only people
-/// can settle which stands.
-fn refuse_lost_fiscal_numbers(repo: &Repo, ours: &str, theirs: &str, remote: &str, branch: &str) -> Result<()> {
-    let lost = repo.lost_tips(remote, branch, theirs)?;
-    if lost.is_empty() {
+/// Refuses a sync whose colliding fiscal documents of this clone were issued beyond doubt,
+/// so that neither `--resolve` nor anything else takes them back or renumbers them: one
+/// the remote had published before its history was rewritten (a force-push), and one
+/// exported as an e-invoice (it may have reached SDI). Only people can settle which of two
+/// such documents of one number stands.
+fn refuse_issued_collisions(repo: &Repo, ours: &str, theirs: &str, remote: &str, branch: &str) -> Result<()> {
+    let collisions = fiscal_collisions(repo, ours, theirs)?;
+    if collisions.is_empty() {
         return Ok(());
     }
-    let mut published = Vec::new();
-    for (path, bytes) in fiscal_collisions(repo, ours, theirs)? {
+    let lost = repo.lost_tips(remote, branch, theirs)?;
+    let (mut published, mut exported) = (Vec::new(), Vec::new());
+    for (path, bytes) in collisions {
+        let doc = from_yaml::<Document>(&bytes).ok();
+        if let Some(file) = doc.as_ref().and_then(|d| d.extra.get(EINVOICE)?.get("file")?.as_str().map(str::to_string))
+        {
+            exported.push(format!("  {} (exported as {file})", path.display()));
+            continue;
+        }
         for tip in &lost {
-            if repo.file_at(tip, &path)?.is_some_and(|f| f.bytes == bytes) {
-                published.push(format!("  {}", path.display()));
-                break;
+            let had = repo.file_at(tip, &path)?.and_then(|f| from_yaml::<Document>(&f.bytes).ok());
+            // The same document, whatever annotations were added since.
+            if let (Some(had), Some(doc)) = (had, doc.as_ref()) {
+                if issued_fields_changed(&had, doc).is_empty() {
+                    published.push(format!("  {}", path.display()));
+                    break;
+                }
             }
         }
     }
-    if published.is_empty() {
-        return Ok(());
+    let hint = format!(
+        "a fiscal document once published or sent is issued, and is never renumbered or taken back: both documents \
+         of each number stand until you settle with your accountant which one is cancelled (a credit note for an \
+         invoice); this clone keeps its commits, and `git reflog {remote}/{branch}` shows what the remote had"
+    );
+    if !published.is_empty() {
+        return Err(Error::busy(format!(
+            "{remote}/{branch} no longer has commits it had when this clone last synced (its history was rewritten, \
+             as by `git push --force`), and it has since issued other fiscal documents under the numbers of these, \
+             which it had published; nothing was merged:\n{}",
+            published.join("\n")
+        ))
+        .with_hint(hint));
     }
-    Err(Error::busy(format!(
-        "{remote}/{branch} no longer has commits it had when this clone last synced (its history was rewritten, \
-         as by `git push --force`), and it has since issued other fiscal documents under the numbers of these, \
-         which it had published; nothing was merged:\n{}",
-        published.join("\n")
-    ))
-    .with_hint(format!(
-        "a fiscal document once published is issued, and is never renumbered or taken back: both documents of each \
-         number stand until you settle with your accountant which one is cancelled (a credit note for an invoice); \
-         this clone keeps the lost commits, and `git reflog {remote}/{branch}` shows what the remote had"
-    )))
+    if !exported.is_empty() {
+        return Err(Error::busy(format!(
+            "the remote issued fiscal documents under the numbers of these, which this clone exported as e-invoices \
+             (they may have reached SDI); nothing was merged:\n{}",
+            exported.join("\n")
+        ))
+        .with_hint(hint));
+    }
+    Ok(())
 }
 
 /// This clone's fiscal documents (repository path and content) that the remote has

@@ -112,6 +112,10 @@ impl Clone<'_> {
         std::fs::read_to_string(self.dir.join(rel)).unwrap()
     }
 
+    pub(crate) fn write(&self, rel: &str, text: &str) {
+        std::fs::write(self.dir.join(rel), text).unwrap()
+    }
+
     pub(crate) fn git(&self, args: &[&str]) -> String {
         self.team.git(&self.dir, args)
     }
@@ -1501,6 +1505,9 @@ fn a_published_invoice_the_remote_lost_to_a_force_push_is_never_taken_back() {
     anna.sync();
     marco.sync();
     let inv = "documents/invoice/2026/INV-2026-0007.yaml";
+    // An annotation added since changes nothing of what was issued.
+    marco.write(inv, &format!("{}nota_interna: vista\n", marco.read(inv)));
+    marco.git(&["commit", "-qam", "annotazione"]);
     let published = marco.read(inv);
     // The server is rewound, and carla, cloning it, issues her own INV-2026-0007.
     team.git(&team.remote(), &["update-ref", "refs/heads/main", base.trim()]);
@@ -1521,6 +1528,34 @@ fn a_published_invoice_the_remote_lost_to_a_force_push_is_never_taken_back() {
         assert!(!marco.dir.join(".tkt/taken-back/INV-2026-0007.yaml").exists());
     }
     marco.tkt(&["check"]).assert().success();
+}
+
+/// marco exported his invoice, issued offline under the number anna published meanwhile:
+/// it may have reached SDI, so `--resolve` does not take it back and issue it again under
+/// another number (found by a fiscal review: the file sent as INV-2026-0007 then matched
+/// the other customer's invoice, and the one issued again could never be exported).
+#[test]
+fn an_exported_invoice_is_never_taken_back() {
+    let team = Team::new();
+    let (anna, marco) = (team.clone("anna"), team.clone("marco"));
+    for (clone, customer) in [(&anna, "C-0003"), (&marco, "C-0006")] {
+        clone.ok(&["ticket", "create", "--customer", customer, "--title", "Lavoro"]);
+        clone.ok(&["ticket", "work", "T-2026-0021", "--technician", clone.user, "--hours", "1", "--activity", "x"]);
+        assert_eq!(clone.ok(&["ticket", "invoice", "T-2026-0021"]), "INV-2026-0007\n");
+    }
+    marco.ok(&["doc", "export", "INV-2026-0007", "--dir", "../out"]);
+    anna.sync();
+    let head = marco.git(&["rev-parse", "HEAD"]);
+    let inv = "documents/invoice/2026/INV-2026-0007.yaml";
+    let exported = marco.read(inv);
+    for args in [&["sync"][..], &["sync", "--resolve"][..]] {
+        marco.tkt(args).assert().code(5).stderr(
+            predicate::str::contains("which this clone exported as e-invoices")
+                .and(predicate::str::contains(format!("{inv} (exported as IT03912760984_00001.xml)"))),
+        );
+        assert_eq!(marco.git(&["rev-parse", "HEAD"]), head, "{args:?}");
+        assert_eq!(marco.read(inv), exported);
+    }
 }
 
 /// A lock file a push cut short left on the server keeps the branch locked: sync says so,
