@@ -4,7 +4,6 @@
 use std::path::{Path, PathBuf};
 
 use crate::desk::{decode_text, parse_record, Desk};
-use crate::error::ErrorKind;
 use crate::files::write_atomic;
 use crate::model::{DocKind, Document, Instant, Kind};
 use crate::rules::unbilled;
@@ -64,18 +63,21 @@ pub fn sync(env: &Env, remote: Option<&str>, resolve: bool) -> Result<SyncReport
             continue;
         }
         match issue_again(env, &old, &bytes) {
-            Ok(new) => {
+            Ok(Again::Issued(new)) => {
                 env.say(format!("{old} taken back and issued again as {new}"));
                 issued = true;
                 forget_taken_back(&env.desk, &old)?;
             }
             // The remote invoiced its work meanwhile: it is not to be issued again.
-            Err(e) if e.kind == ErrorKind::Refused => {
-                env.warn(format!("{old} taken back and not issued again: {e}"));
+            Ok(Again::Billed(source)) => {
+                env.warn(format!("{old} taken back and not issued again: {source} is already invoiced on the remote"));
                 forget_taken_back(&env.desk, &old)?;
             }
+            // Refused as it is (dated before the remote's last of its series, say), or not
+            // possible now: kept for a person, never dropped.
             Err(e) => env.warn(format!(
-                "{old} taken back and not issued again yet: {e} (kept in {TAKEN_BACK_DIR}/; the next `tkt sync` tries again)"
+                "{old} taken back and not issued again yet: {e} (kept in {TAKEN_BACK_DIR}/{old}.yaml, named by \
+                 `tkt check`; the next `tkt sync` tries again)"
             )),
         }
     }
@@ -88,9 +90,16 @@ pub fn sync(env: &Env, remote: Option<&str>, resolve: bool) -> Result<SyncReport
     Ok(report)
 }
 
+/// What became of a document taken back.
+enum Again {
+    Issued(String),
+    /// An invoice not issued again: the remote invoiced this work of it meanwhile.
+    Billed(String),
+}
+
 /// Issues again, under the next free number, a fiscal document taken back because the
 /// remote had its number. An invoice whose work the remote invoiced meanwhile is not.
-fn issue_again(env: &Env, old: &str, bytes: &[u8]) -> Result<String> {
+fn issue_again(env: &Env, old: &str, bytes: &[u8]) -> Result<Again> {
     let shown = PathBuf::from(old);
     let mut doc: Document = parse_record(&decode_text(bytes.to_vec(), &shown)?, &shown)?;
     if doc.kind == DocKind::Invoice {
@@ -98,12 +107,12 @@ fn issue_again(env: &Env, old: &str, bytes: &[u8]) -> Result<String> {
         let open: Vec<&str> =
             unbilled(&docs, doc.ticket.as_deref().unwrap_or_default()).iter().map(|d| d.id.as_str()).collect();
         if let Some(billed) = doc.sources.iter().find(|s| !open.contains(&s.as_str())) {
-            return Err(Error::refused(format!("{billed} is already invoiced on the remote")));
+            return Ok(Again::Billed(billed.clone()));
         }
     }
     doc.id = String::new();
     let what = issued_again_message(doc.kind, old);
-    issue(env, &mut doc, vec![], &what)
+    issue(env, &mut doc, vec![], &what).map(Again::Issued)
 }
 
 /// Writes `.gitattributes` (when it lacks the line) and points the repository's merge

@@ -1443,6 +1443,26 @@ fn a_document_taken_back_by_a_sync_that_then_fails_is_kept_and_issued_by_the_nex
     marco.tkt(&["check"]).assert().success();
 }
 
+/// A document taken back whose issue again is refused as it is — dated before the
+/// remote's last of its series — is kept for a person, never dropped (found by a
+/// hostile-remote review: the delivery note vanished from the desk with exit 0).
+#[test]
+fn a_taken_back_document_that_cannot_be_issued_again_as_it_is_is_kept() {
+    let team = Team::new();
+    let (anna, marco) = (team.clone("anna"), team.clone("marco"));
+    assert_eq!(marco.at("2026-11-27T09:00:00+01:00", &["ticket", "receive", "T-2026-0016"]), "DI-2026-0003\n");
+    assert_eq!(anna.at("2026-11-28T09:00:00+01:00", &["ticket", "receive", "T-2026-0013"]), "DI-2026-0003\n");
+    anna.sync();
+    let out = marco.tkt(&["sync", "--resolve"]).env("TKT_NOW", "2026-11-28T10:00:00+01:00").output().unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{said}");
+    assert!(said.contains("DI-2026-0003 taken back and not issued again yet"), "{said}");
+    assert!(said.contains("kept in .tkt/taken-back/DI-2026-0003.yaml"), "{said}");
+    let kept = marco.read(".tkt/taken-back/DI-2026-0003.yaml");
+    assert!(kept.contains("ticket: T-2026-0016"), "{kept}");
+    marco.tkt(&["check"]).assert().code(4).stdout(predicate::str::contains("DI-2026-0003 was taken back"));
+}
+
 /// A `sync --resolve` killed after it issued a taken-back document again and before it
 /// forgot its copy (found by killing it at random moments: about one kill in ten issued
 /// the same goods twice): the next sync sees the commit and issues nothing more.
