@@ -313,11 +313,29 @@ pub fn settle_interrupted_publication(env: &Env) -> Result<()> {
         env.warn(format!("the publication of {id} was interrupted and HEAD has moved since; run tkt sync"));
         return Ok(());
     }
-    let pushed = matches!(publish(desk, &opts), Ok(Pushed::Done)) || remote_has_head(desk, &opts).unwrap_or(false);
-    if pushed {
-        publishing.clear()?;
-        env.warn(format!("an interrupted command was finished: {id} is published on the remote"));
-        return Ok(());
+    // Whether the remote has it: yes, no, or unknown (it cannot be reached).
+    let pushed = match publish(desk, &opts) {
+        Ok(Pushed::Done) => Some(true),
+        _ => remote_has_head(desk, &opts).ok(),
+    };
+    match pushed {
+        Some(true) => {
+            publishing.clear()?;
+            env.warn(format!("an interrupted command was finished: {id} is published on the remote"));
+            return Ok(());
+        }
+        // It may have reached the remote: it is never taken back on a guess, since
+        // issuing it again would number the same work twice. A sync settles it.
+        None => {
+            publishing.clear()?;
+            env.warn(format!(
+                "an interrupted command left {id} committed, and the remote cannot be reached to say whether it \
+                 has it: it stays in this clone, and `tkt sync` publishes it (or, if the remote gave its number \
+                 to another meanwhile, says so)"
+            ));
+            return Ok(());
+        }
+        Some(false) => {}
     }
     undo_last_commit(desk)?;
     publishing.clear()?;

@@ -1048,6 +1048,29 @@ fn an_online_invoice_interrupted_during_its_push_is_published_by_the_next_comman
     anna.tkt(&["check"]).assert().success();
 }
 
+/// The next command cannot reach the remote: it does not know whether the interrupted
+/// push arrived, so it takes nothing back — issuing the work again could number it twice
+/// (found by a hostile-remote review) — and the next sync publishes the invoice.
+#[test]
+fn an_online_invoice_interrupted_during_its_push_stays_while_the_remote_cannot_be_reached() {
+    let team = Team::new();
+    let anna = online_with_work(&team);
+    killed_during_push(&team, &anna, "T-2026-0021");
+    let away = team.remote().with_extension("away");
+    std::fs::rename(team.remote(), &away).unwrap();
+    anna.tkt(&["ticket", "note", "T-2026-0022", "richiamare"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("INV-2026-0007 committed, and the remote cannot be reached"));
+    assert!(anna.dir.join("documents/invoice/2026/INV-2026-0007.yaml").exists());
+    std::fs::rename(&away, team.remote()).unwrap();
+    anna.sync();
+    let inv = team.git(&team.remote(), &["show", "main:documents/invoice/2026/INV-2026-0007.yaml"]);
+    assert!(inv.contains("ticket: T-2026-0021"), "{inv}");
+    anna.tkt(&["ticket", "invoice", "T-2026-0021"]).assert().code(4);
+    anna.tkt(&["check"]).assert().success();
+}
+
 const INV1: &str = "documents/invoice/2026/INV-2026-0001.yaml";
 
 #[test]
