@@ -379,6 +379,11 @@ fn pull_into(
     desk.syncing(|| {
         fetch(repo.workdir(), remote, interactive)?;
         let theirs = repo.remote_tip(remote, branch)?;
+        // What a sync refuses to take in or to publish, a pull before a push does too.
+        if let (Some(t), Some(ours)) = (theirs.as_deref(), repo.head()?) {
+            check_incoming(repo, &ours, t, remote, branch)?;
+            check_outgoing(desk, repo, &ours, t, &[])?;
+        }
         integrate(desk, repo, author, theirs.as_deref(), remote, branch, report)?;
         Ok(theirs)
     })

@@ -1071,6 +1071,26 @@ fn an_online_invoice_interrupted_during_its_push_stays_while_the_remote_cannot_b
     anna.tkt(&["check"]).assert().success();
 }
 
+/// An issued invoice changed by a plain `git commit` is refused by the pull that online
+/// numbering makes before its push, as by sync (found by a hostile-remote review: the
+/// next online document published the change, and every other clone's sync then stopped).
+#[test]
+fn online_numbering_publishes_no_change_to_an_issued_document() {
+    let team = Team::new();
+    let anna = online_with_work(&team);
+    let inv3 = "documents/invoice/2026/INV-2026-0003.yaml";
+    let published = team.git(&team.remote(), &["show", &format!("main:{inv3}")]);
+    anna.write(inv3, &anna.read(inv3).replace("notes: null", "notes: ritoccata"));
+    anna.git(&["commit", "-qam", "ritocco"]);
+    let head = anna.git(&["rev-parse", "HEAD"]);
+    anna.tkt(&["ticket", "invoice", "T-2026-0021"])
+        .assert()
+        .code(5)
+        .stderr(predicate::str::contains(format!("{inv3}: issued fiscal document changed (notes)")));
+    assert_eq!(anna.git(&["rev-parse", "HEAD"]), head);
+    assert_eq!(team.git(&team.remote(), &["show", &format!("main:{inv3}")]), published);
+}
+
 const INV1: &str = "documents/invoice/2026/INV-2026-0001.yaml";
 
 #[test]
