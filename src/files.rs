@@ -159,3 +159,18 @@ pub fn refuse_links(abs: &Path, rel: &Path) -> Result<()> {
     }
     Ok(())
 }
+
+/// Whether a path component is `.git` (or `.gitmodules`) on some file system — in any
+/// case, with trailing dots or spaces (Windows), with characters macOS ignores in names,
+/// or as NTFS's short name (`git~1`, `gitmo~1`) — so that nothing tkt writes or takes in
+/// can reach into a repository's own folder on a clone of another system.
+pub fn spells_git(component: &str) -> bool {
+    let plain: String = component.chars().filter(|c| !hfs_ignores(*c)).collect();
+    let plain = plain.trim_end_matches(['.', ' ']).to_ascii_lowercase();
+    matches!(plain.as_str(), ".git" | "git~1" | ".gitmodules" | "gitmo~1")
+}
+
+/// Characters the file systems of macOS ignore in names (so `\u{200c}.git` is `.git` there).
+pub fn hfs_ignores(c: char) -> bool {
+    matches!(c, '\u{200c}' | '\u{200d}' | '\u{206a}'..='\u{206f}' | '\u{feff}')
+}

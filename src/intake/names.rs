@@ -16,7 +16,7 @@ pub fn safe_file_name(name: &str) -> String {
         .map(|c| {
             if c.is_control()
                 || is_bidi_control(c)
-                || hfs_ignores(c)
+                || crate::files::hfs_ignores(c)
                 || matches!(c, '<' | '>' | ':' | '"' | '|' | '?' | '*')
             {
                 '_'
@@ -34,8 +34,7 @@ pub fn safe_file_name(name: &str) -> String {
             && stem.as_bytes()[3].is_ascii_digit());
     // NTFS's short names of `.git` and `.gitmodules`: git refuses such a path, and a clone
     // could not check out the desk.
-    let short = safe.to_ascii_lowercase();
-    if device || short == "git~1" || short == "gitmo~1" {
+    if device || crate::files::spells_git(&safe) {
         safe.insert(0, '_');
     }
     if safe.is_empty() {
@@ -43,12 +42,6 @@ pub fn safe_file_name(name: &str) -> String {
     } else {
         safe
     }
-}
-
-/// Characters the file systems of macOS ignore in names (so `\u{200c}.git` is `.git` there):
-/// git refuses a path with them where it would spell `.git`.
-fn hfs_ignores(c: char) -> bool {
-    matches!(c, '\u{200c}' | '\u{200d}' | '\u{206a}'..='\u{206f}' | '\u{feff}')
 }
 
 /// Marks that reorder how text is shown: embeddings, overrides, isolates and the

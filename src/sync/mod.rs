@@ -453,9 +453,9 @@ fn refused_path(path: &Path, prefix: &Path, kind: EntryKind) -> Option<&'static 
     if parts.iter().any(|p| p.is_empty() || *p == "." || *p == "..") {
         return Some("a path with an empty, '.' or '..' component");
     }
-    // Windows and macOS take `.GIT`, `.git.` and `.git ` for `.git`.
-    if parts.iter().any(|p| p.trim_end_matches(['.', ' ']).eq_ignore_ascii_case(".git")) {
-        return Some("a path inside .git");
+    // Windows and macOS take `.GIT`, `.git.`, `GIT~1` and `.g\u{200c}it` for `.git`.
+    if parts.iter().any(|p| crate::files::spells_git(p)) {
+        return Some("a path inside .git (as some file system reads its name)");
     }
     match kind {
         EntryKind::File | EntryKind::Executable => {}
