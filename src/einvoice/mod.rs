@@ -110,6 +110,8 @@ pub fn check(doc: &Document, x: &Export) -> Vec<Problem> {
             "buyer",
             "neither a valid Partita IVA nor a valid Codice Fiscale",
         );
+        // A Partita IVA given is the one sent: it must be valid, whatever the C.F. (SDI 00305).
+        need(buyer_vat.is_none_or(|v| check_vat_number(v).is_ok()), "buyer.vat_number", "not a valid Partita IVA");
     } else {
         need(buyer_vat.is_some(), "buyer.vat_number", "a foreign buyer needs its tax number");
     }
@@ -128,9 +130,40 @@ pub fn check(doc: &Document, x: &Export) -> Vec<Problem> {
     if let Some(code) = b.sdi_code.as_deref().filter(|c| c.trim() == "XXXXXXX") {
         need(!italian(&b.address), "buyer.sdi_code", &format!("{code} is for buyers outside Italy (SDI 00313)"));
     }
+    for (who, p) in [("seller", &s), ("buyer", &b)] {
+        let country = p.address.country.as_deref().map(str::trim).filter(|c| !c.is_empty());
+        need(
+            country.is_none_or(|c| c.len() == 2 && c.bytes().all(|b| b.is_ascii_alphabetic())),
+            &format!("{who}.address.country"),
+            "a country is its 2-letter ISO code (IT, DE, FR)",
+        );
+    }
+    if let Some(pec) = b.pec.as_deref().filter(|p| !p.trim().is_empty()) {
+        need(plain_address(pec), "buyer.pec", "not an address an e-invoice holds (ASCII, one @, no spaces)");
+    }
+    if let Some(email) = s.email.as_deref().filter(|e| !e.trim().is_empty()) {
+        need(
+            email.len() >= 7 && plain_address(email),
+            "seller.email",
+            "an e-invoice holds an address of 7 to 256 ASCII characters",
+        );
+    }
+    if let Some(rea) = s.rea.as_deref().filter(|r| !r.trim().is_empty()) {
+        let office = rea.split_once('-').map(|(o, _)| o.trim());
+        need(
+            office.is_some_and(|o| o.len() == 2 && o.bytes().all(|c| c.is_ascii_alphabetic())),
+            "company.rea",
+            "written PROVINCE-NUMBER (MI-1234567): the office is the province's 2 letters",
+        );
+    }
     for (i, l) in doc.lines.iter().enumerate() {
         let rate = l.vat_rate.map(|r| r.0).unwrap_or_default();
         let field = format!("lines[{}]", i + 1);
+        need(
+            rate.normalize().scale() <= 2 && rate <= Decimal::ONE_HUNDRED,
+            &field,
+            "a VAT rate has at most 2 decimals (at most 100)",
+        );
         need(!rate.is_zero() || l.vat_nature.is_some(), &field, "VAT 0 needs its natura");
         need(rate.is_zero() || l.vat_nature.is_none(), &field, "a natura goes only with VAT 0");
     }
@@ -456,4 +489,12 @@ impl Xml {
         self.indent();
         self.out.push_str(&format!("<{tag}>{text}</{tag}>\n"));
     }
+}
+
+/// An e-mail address as FatturaPA's `EmailType` takes it: printable ASCII without spaces
+/// or the characters an address quotes, one `@` between two non-empty parts.
+fn plain_address(address: &str) -> bool {
+    let ok =
+        |part: &str| !part.is_empty() && part.bytes().all(|c| c.is_ascii_graphic() && !b"()<>[]\\,;:\"@".contains(&c));
+    address.len() <= 256 && address.split_once('@').is_some_and(|(local, domain)| ok(local) && ok(domain))
 }

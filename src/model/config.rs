@@ -502,8 +502,9 @@ impl Config {
         self.numbering.check()?;
         self.pec.check()?;
         if let Some(regime) = &self.company.regime_fiscale {
-            if !regex::Regex::new(r"^RF(0[1-9]|1[0-9]|20)$").unwrap().is_match(regime) {
-                return Err(format!("company.regime_fiscale: {regime:?} is not one of RF01 to RF20"));
+            // FatturaPA 1.2.3 lists no RF03.
+            if !regex::Regex::new(r"^RF(0[124-9]|1[0-9]|20)$").unwrap().is_match(regime) {
+                return Err(format!("company.regime_fiscale: {regime:?} is not one of RF01, RF02, RF04 to RF20"));
             }
         }
         let name = regex::Regex::new(r"^[a-z][a-z0-9_]{0,39}$").unwrap();

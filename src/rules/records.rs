@@ -47,6 +47,11 @@ pub fn check_customer(c: &Customer) -> Vec<Problem> {
             }
         }
     }
+    if let Some(cc) = c.address.country.as_deref().map(str::trim).filter(|cc| !cc.is_empty()) {
+        if !(cc.len() == 2 && cc.bytes().all(|b| b.is_ascii_alphabetic())) {
+            problems.push(Problem::new("country", format!("{cc:?} is not a 2-letter ISO country code (IT, DE, FR)")));
+        }
+    }
     for (field, value) in [("email", &c.email), ("pec", &c.pec)] {
         if let Some(v) = value.as_deref().filter(|v| !v.is_empty()) {
             let ok = v
@@ -81,6 +86,10 @@ pub fn check_item(i: &Item) -> Vec<Problem> {
     }
     if i.vat_rate.is_some_and(|r| r.0 < Decimal::ZERO || r.0 > Decimal::ONE_HUNDRED) {
         problems.push(Problem::new("vat_rate", "must be a percentage between 0 and 100"));
+    }
+    // As an e-invoice writes it (AliquotaIVA: 22.00).
+    if i.vat_rate.is_some_and(|r| r.0.normalize().scale() > 2) {
+        problems.push(Problem::new("vat_rate", "has at most 2 decimals"));
     }
     if let Some(p) = i.serial_pattern.as_deref().filter(|p| !p.is_empty()) {
         if let Err(e) = regex::Regex::new(p) {

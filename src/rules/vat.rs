@@ -106,6 +106,10 @@ pub fn regime_of(company: &Company, customer: &Customer, billing: &Billing) -> R
                 format!("billing.reduced_rates.{name}.note"),
                 format!("{} characters: an e-invoice holds 100 of it (RiferimentoNormativo)", r.note.chars().count()),
             )),
+            Some(r) if r.note.trim().is_empty() => Err(Problem::new(
+                format!("billing.reduced_rates.{name}.note"),
+                "empty: the invoice must cite the rule that allows the rate (RiferimentoNormativo)",
+            )),
             Some(r) => Ok(VatRegime::Reduced { rate: r.rate, note: r.note.clone() }),
         },
     }

@@ -711,6 +711,40 @@ fn what_an_einvoice_cannot_hold_is_refused_before_it_is_issued() {
     assert!(!export(&d, &[id.trim()]).is_empty());
 }
 
+/// What the FatturaPA schema or SDI would refuse in a party or a rate is refused at issue,
+/// naming the field (found by a fiscal review: each of these was issued, then exported as
+/// XML failing the schema, or sent with a Partita IVA SDI rejects).
+#[test]
+fn what_sdi_refuses_in_a_party_or_a_rate_is_refused_at_issue() {
+    let d = einvoice_desk();
+    let work = |customer: &str| {
+        let t = d.ok(&["ticket", "create", "--customer", customer, "--title", "Lavoro"]);
+        d.ok(&["ticket", "work", t.trim(), "--hours", "1"]);
+        t.trim().to_string()
+    };
+    // A Partita IVA that does not check out is sent as it is, whatever the C.F. (00305).
+    let c = customer(&d, "Codice Buono", &["--tax-code", "RSSMRA85T10A562S"]);
+    let path = format!("customers/{c}.yaml");
+    d.write(&path, &d.read(&path).replace("vat_number: null", "vat_number: '04981235670'"));
+    d.git(&["commit", "-qam", "P.IVA a mano"]);
+    refused(&d, &["ticket", "invoice", &work(&c)], "buyer.vat_number: not a valid Partita IVA");
+    // A country by its name, not its code; a rate of three decimals: refused as they are
+    // written, and at issue when written by hand.
+    let args = ["customer", "create", "--name", "Kunde", "--vat-number", "DE123456789", "--country", "Germany"];
+    refused(&d, &args, "\"Germany\" is not a 2-letter ISO country code");
+    let c = customer(&d, "Kunde", &["--vat-number", "DE123456789", "--country", "DE"]);
+    let path = format!("customers/{c}.yaml");
+    d.write(&path, &d.read(&path).replace("country: DE", "country: Germany"));
+    d.git(&["commit", "-qam", "paese a mano"]);
+    refused(&d, &["ticket", "invoice", &work(&c)], "buyer.address.country: a country is its 2-letter ISO code");
+    refused(&d, &["item", "create", "ODD", "--description", "Strano", "--vat-rate", "7.125"], "at most 2 decimals");
+    // The REA's office is its province.
+    let config = d.read("tkt.toml");
+    d.write("tkt.toml", &config.replace("rea = \"MI-1234567\"", "rea = \"123456-BS\""));
+    d.git(&["commit", "-qam", "rea"]);
+    refused(&d, &["ticket", "invoice", &work("C-0001")], "company.rea: written PROVINCE-NUMBER");
+}
+
 /// A forfettario's condominium invoice bears no withholding (art. 1 c. 67 L. 190/2014;
 /// found by a fiscal review).
 #[test]
