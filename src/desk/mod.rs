@@ -686,15 +686,20 @@ impl Desk {
         if let (true, Some(repo)) = (fiscal, &self.repo) {
             names.extend(repo.names_ever(&dir)?);
         }
-        // Numbering goes on from the numbers of the kind's former prefixes.
+        // Numbering goes on from the numbers of the kind's former prefixes; a fiscal
+        // number is one whatever its prefix (a clone may not know yet of a prefix changed
+        // in tkt.toml), so every name in its folder counts.
         let prefixes = self.config.numbering.prefixes_of(kind);
+        let ours = |p: &str| fiscal || prefixes.contains(&p);
         let in_folder = names
             .iter()
             .filter_map(|name| name.strip_suffix(".yaml"))
             // Only names of these prefixes are parsed (a year's folder holds thousands).
-            .filter(|name| prefixes.iter().any(|p| name.strip_prefix(p).is_some_and(|rest| rest.starts_with('-'))))
+            .filter(|name| {
+                fiscal || prefixes.iter().any(|p| name.strip_prefix(p).is_some_and(|rest| rest.starts_with('-')))
+            })
             .filter_map(SequenceId::parse)
-            .filter(|s| prefixes.contains(&s.prefix.as_str()) && s.year == year && s.series.as_deref() == series)
+            .filter(|s| ours(&s.prefix) && s.year == year && s.series.as_deref() == series)
             .map(|s| s.seq)
             .max()
             .unwrap_or(0);

@@ -69,6 +69,21 @@ impl Env {
         }
     }
 
+    /// The same env on the desk as its files are now (a sync may have merged a changed
+    /// `tkt.toml` under the command); what it notices is told through this one, by
+    /// [`Env::tell_from`].
+    pub fn reopened(&self) -> Result<Env> {
+        let mut env = Env::new(Desk::open(self.desk.root().to_path_buf())?, self.author.clone());
+        (env.now, env.lock_wait, env.interactive) = (self.now, self.lock_wait, self.interactive);
+        Ok(env)
+    }
+
+    /// Tells what another env noticed, after this env's own notices.
+    pub fn tell_from(&self, other: &Env) {
+        let told = other.take_notices();
+        self.notices.borrow_mut().extend(told);
+    }
+
     /// The actor's name, as records store it.
     pub fn actor(&self) -> &str {
         &self.author.name

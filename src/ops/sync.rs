@@ -51,6 +51,8 @@ pub fn sync(env: &Env, remote: Option<&str>, resolve: bool) -> Result<SyncReport
     let mut issued = false;
     // What this sync took back, and what an earlier one took back and could not issue
     // again (it failed or was killed after the take-back): each is kept until issued.
+    // Issued again as the desk is now: the merge may have brought a changed tkt.toml.
+    let fresh = env.reopened()?;
     for TakenBack { id: old, bytes, settled } in taken_back(&env.desk)? {
         if let Some(settled) = settled {
             match settled {
@@ -62,7 +64,9 @@ pub fn sync(env: &Env, remote: Option<&str>, resolve: bool) -> Result<SyncReport
             forget_taken_back(&env.desk, &old)?;
             continue;
         }
-        match issue_again(env, &old, &bytes) {
+        let again = issue_again(&fresh, &old, &bytes);
+        env.tell_from(&fresh);
+        match again {
             Ok(Again::Issued(new)) => {
                 env.say(format!("{old} taken back and issued again as {new}"));
                 issued = true;

@@ -874,6 +874,37 @@ fn collisions(
             found.push(path.clone());
         }
     }
+    // A fiscal number is one whatever the prefix it was written with (tkt.toml changed the
+    // kind's prefix, and a clone issued under the former one): FT-2026-0007 there and
+    // INV-2026-0007 here, in one folder, collide as one path would.
+    let fiscal_added =
+        |changed: &mut dyn Iterator<Item = &PathBuf>, side: &str| -> Result<Vec<(PathBuf, SequenceId)>> {
+            let mut added = Vec::new();
+            for path in changed {
+                let rel = path.strip_prefix(prefix).unwrap_or(path);
+                let fiscal = matches!(Desk::kind_of_path(rel), Some(Kind::Document(d)) if d.is_fiscal());
+                let Some(id) = rel.file_stem().and_then(|s| s.to_str()).and_then(SequenceId::parse).filter(|_| fiscal)
+                else {
+                    continue;
+                };
+                let new = base.map(|b| repo.file_at(b, path)).transpose()?.flatten().is_none();
+                if new && repo.file_at(side, path)?.is_some() {
+                    added.push((path.clone(), id));
+                }
+            }
+            Ok(added)
+        };
+    let theirs_added = fiscal_added(&mut theirs_changed.iter(), theirs)?;
+    for (path, id) in fiscal_added(&mut ours_changed.iter(), ours)? {
+        let same_number = theirs_added.iter().any(|(p, t)| {
+            p.parent() == path.parent()
+                && t.prefix != id.prefix
+                && (t.year, t.seq, &t.series) == (id.year, id.seq, &id.series)
+        });
+        if same_number && !found.contains(&path) {
+            found.push(path);
+        }
+    }
     Ok(found)
 }
 

@@ -1624,6 +1624,38 @@ fn an_exported_invoice_is_never_taken_back() {
     }
 }
 
+/// The office changes the invoices' prefix while marco, who does not know yet, invoices
+/// offline: FT-2026-0007 there and INV-2026-0007 here are one number, and sync stops as
+/// for one path; `--resolve` issues marco's again under the next number, with the prefix
+/// the desk has now (found by a careless-office review: both were published).
+#[test]
+fn one_fiscal_number_under_two_prefixes_is_a_collision() {
+    let team = Team::new();
+    let (anna, marco) = (team.clone("anna"), team.clone("marco"));
+    let config = anna.read("tkt.toml").replace(
+        "[numbering.prefixes]\n",
+        "[numbering.former_prefixes]\ninvoice = [\"INV\"]\n\n[numbering.prefixes]\ninvoice = \"FT\"\n",
+    );
+    anna.write("tkt.toml", &config);
+    anna.sync();
+    for (clone, customer) in [(&anna, "C-0003"), (&marco, "C-0006")] {
+        clone.ok(&["ticket", "create", "--customer", customer, "--title", "Lavoro"]);
+        clone.ok(&["ticket", "work", "T-2026-0021", "--technician", clone.user, "--hours", "1", "--activity", "x"]);
+    }
+    assert_eq!(anna.ok(&["ticket", "invoice", "T-2026-0021"]), "FT-2026-0007\n");
+    assert_eq!(marco.ok(&["ticket", "invoice", "T-2026-0021"]), "INV-2026-0007\n");
+    anna.sync();
+    marco.tkt(&["sync"]).assert().code(5).stderr(predicate::str::contains(
+        "documents/invoice/2026/INV-2026-0007.yaml was issued both here and on the remote with the same number",
+    ));
+    let said = marco.resolve();
+    assert!(said.contains("INV-2026-0007 taken back and issued again as FT-2026-0008"), "{said}");
+    let remote = team.git(&team.remote(), &["ls-tree", "-r", "--name-only", "main", "documents/invoice/2026"]);
+    assert!(!remote.contains("INV-2026-0007") && remote.contains("FT-2026-0007"), "{remote}");
+    assert!(remote.contains("FT-2026-0008"), "{remote}");
+    marco.tkt(&["check"]).assert().success();
+}
+
 /// A lock file a push cut short left on the server keeps the branch locked: sync says so,
 /// with git's words and where the lock is, instead of "the push was rejected 5 times"
 /// (found by a hostile-remote review).
