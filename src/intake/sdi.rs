@@ -73,10 +73,20 @@ pub fn parse_receipt(bytes: &[u8]) -> Option<Receipt> {
 /// envelope is kept whole with it (`message.eml`). `None` for any other message.
 pub fn certified_original(envelope: &Mail, hash: impl Fn(&[u8]) -> String) -> Option<Mail> {
     let named = |name: &str| envelope.attachments.iter().find(|a| a.name.eq_ignore_ascii_case(name));
-    if pec_receipt_type(&named("daticert.xml")?.bytes)? != "posta-certificata" {
+    if !from_pec_provider(envelope) || pec_receipt_type(&named("daticert.xml")?.bytes)? != "posta-certificata" {
         return None;
     }
-    parse_mail(&named("postacert.eml")?.bytes, hash).ok()
+    let original = parse_mail(&named("postacert.eml")?.bytes, hash).ok()?;
+    // The envelope names whom it carries for: a message it does not vouch for is not
+    // read as its sender's (anyone can attach a `postacert.eml`).
+    let vouched = original.from_address.as_deref().zip(envelope.from_name.as_deref());
+    vouched.is_some_and(|(sender, on_behalf)| on_behalf.to_lowercase().contains(sender)).then_some(original)
+}
+
+/// Whether a message comes from a PEC provider's own address: every provider writes its
+/// envelopes and receipts from `posta-certificata@…`.
+pub fn from_pec_provider(mail: &Mail) -> bool {
+    mail.from_address.as_deref().and_then(|a| a.split_once('@')).is_some_and(|(local, _)| local == "posta-certificata")
 }
 
 /// The type of a PEC provider's `daticert.xml` (`accettazione`, `avvenuta-consegna`,

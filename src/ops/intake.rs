@@ -429,8 +429,12 @@ fn note_from_mail(env: &Env, target: &str, mail: &Mail, raw: &[u8], warning: Opt
     } else {
         let mut request: Request = desk.load(target)?;
         request.notes.push(note);
-        // Its sender wrote again after it was rejected: a person decides again.
-        if request.status == RequestStatus::Rejected && from_customer {
+        // Its sender wrote again after it was rejected: a person decides again. A request
+        // of no customer is its sender's alone: only their address reopens it.
+        let its_sender = request.customer.is_some()
+            || (request.contact.email.as_deref().zip(mail.from_address.as_deref()))
+                .is_some_and(|(c, a)| c.eq_ignore_ascii_case(a));
+        if request.status == RequestStatus::Rejected && from_customer && its_sender {
             request.status = RequestStatus::Open;
             env.say(format!("{target}: reopened: its sender wrote again after it was rejected"));
             what = ", reopened".into();

@@ -78,6 +78,26 @@ fn a_customers_certified_mail_is_read_as_the_message_it_carries() {
         .assert()
         .success()
         .stderr(predicate::str::contains("already imported into R-2026-0004"));
+    // Anyone can attach a daticert.xml and a postacert.eml: an envelope not from a PEC
+    // provider, or not "per conto di" the message's sender, is read as it is (found by a
+    // real-mail review: a stranger's mail became the customer's note).
+    let envelope = std::fs::read_to_string(&pec).unwrap();
+    let from = "From: \"Per conto di: damario@pec.example\" <posta-certificata@pec.aruba.it>";
+    for (n, forged) in [
+        "From: evil@attacker.example",
+        "From: \"Per conto di: evil@attacker.example\" <posta-certificata@pec.aruba.it>",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let text = envelope.replace(from, forged).replace("CAF3x9kz=Qm7", &format!("forged{n}"));
+        let path = d.tmp.path().join(format!("forged{n}.eml"));
+        std::fs::write(&path, text).unwrap();
+        let id = d.ok(&["import", "email", path.to_str().unwrap()]).trim().to_string();
+        let r = request(&d, &id);
+        assert_eq!(r["customer"], serde_json::Value::Null, "{forged}: {r}");
+        assert!(r["subject"].as_str().unwrap().starts_with("POSTA CERTIFICATA:"), "{forged}: {r}");
+    }
 }
 
 #[test]
@@ -136,6 +156,16 @@ fn a_reply_to_a_rejected_request_opens_it_again() {
     assert_eq!(r["notes"][1]["text"], "Va bene lunedì mattina dalle 9.");
     assert!(d.ok(&["request", "list"]).contains("R-2026-0004"));
     assert_eq!(d.status(), "");
+    // A request of no customer is its sender's: a stranger naming it reopens nothing.
+    d.ok(&["request", "reject", "R-2026-0003", "--reason", "fuori zona"]);
+    let stranger = d.tmp.path().join("stranger.eml");
+    std::fs::write(
+        &stranger,
+        "From: evil@attacker.example\r\nSubject: Re: [R-2026-0003] riaprite\r\nMessage-ID: <s@x>\r\n\r\nciao\r\n",
+    )
+    .unwrap();
+    d.ok(&["import", "email", stranger.to_str().unwrap()]);
+    assert_eq!(request(&d, "R-2026-0003")["status"], "rejected");
 }
 
 #[test]
