@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 use crate::desk::{Desk, ATTACHMENTS_DIR};
 use crate::git::content_hash;
 use crate::intake::{
-    certified_original, find_tags, parse_form, parse_mail, parse_receipt, pec_receipt_type, safe_file_name,
-    strip_quoted, too_many_parts, Attachment, Mail, Receipt,
+    certified_original, find_tags, from_pec_provider, parse_form, parse_mail, parse_receipt, pec_receipt_type,
+    safe_file_name, strip_quoted, too_many_parts, Attachment, Mail, Receipt,
 };
 use crate::model::{
     Channel, Contact, Creates, Customer, Equipment, Kind, Note, Request, RequestStatus, StrangerTag, Ticket,
@@ -268,7 +268,9 @@ fn deliver_mail(env: &Env, bytes: &[u8], index: &mut MessageIndex) -> Result<Del
 /// need nobody. Anything else — a receipt about a file this desk did not export, an
 /// undelivered PEC, XML that is no receipt — is for a person: `None`.
 fn pec_from_sdi(env: &Env, mail: &Mail) -> Result<Option<Delivered>> {
-    let receipts = sdi_receipts(mail, 0);
+    // Only SDI speaks for SDI: receipts from anyone else are a message for a person (a
+    // stranger could name an e-invoice's file and mark it delivered or rejected).
+    let receipts = if from_sdi(env, mail) { sdi_receipts(mail, 0) } else { Vec::new() };
     if !receipts.is_empty() {
         match record_receipts_locked(env, &receipts) {
             Ok(done) => return Ok(Some(Delivered::Receipts(done))),
@@ -279,13 +281,33 @@ fn pec_from_sdi(env: &Env, mail: &Mail) -> Result<Option<Delivered>> {
             Err(e) => return Err(e),
         }
     }
-    let provider = mail.attachments.iter().find(|a| a.name.eq_ignore_ascii_case("daticert.xml"));
+    // A provider's receipt comes from the provider; a customer may forward one with words.
+    let provider = mail
+        .attachments
+        .iter()
+        .filter(|_| from_pec_provider(mail))
+        .find(|a| a.name.eq_ignore_ascii_case("daticert.xml"));
     match provider.and_then(|a| pec_receipt_type(&a.bytes)).as_deref() {
         Some(kind @ ("accettazione" | "presa-in-carico" | "avvenuta-consegna")) => {
             Ok(Some(Delivered::Skipped(format!("a PEC receipt ({kind}) of the provider"))))
         }
         _ => Ok(None),
     }
+}
+
+/// Whether a message is SDI's: from one of SDI's PEC addresses (`sdiNN@pec.fatturapa.it`,
+/// or the one `[pec] sdi_address` names), or a provider's PEC envelope "per conto di" one.
+fn from_sdi(env: &Env, mail: &Mail) -> bool {
+    let configured = env.desk.config.pec.sdi_address.as_deref().map(str::to_lowercase);
+    let sdi = |address: &str| {
+        let address = address.trim().trim_matches(['<', '>', '"']).to_lowercase();
+        address.ends_with("@pec.fatturapa.it") || configured.as_deref() == Some(address.as_str())
+    };
+    let on_behalf = mail
+        .from_name
+        .as_deref()
+        .and_then(|n| n.to_lowercase().split_once("per conto di:").map(|(_, a)| a.to_string()));
+    mail.from_address.as_deref().is_some_and(sdi) || (from_pec_provider(mail) && on_behalf.is_some_and(|a| sdi(&a)))
 }
 
 /// SDI's receipts among a message's XML attachments, or those of the original a PEC

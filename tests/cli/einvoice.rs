@@ -391,6 +391,40 @@ fn pec_message(tipo: &str, name: &str, xml: &str, direct: bool) -> String {
     )
 }
 
+/// SDI's receipts are SDI's word only when SDI sends them: a stranger's plain mail with
+/// a rejection naming an exported file records nothing — it is a request for a person —
+/// and a customer's mail forwarding a PEC delivery receipt is read, not skipped (found by
+/// a real-mail review: anyone could mark an e-invoice rejected or delivered).
+#[test]
+fn receipts_from_anyone_but_sdi_are_mail_for_a_person() {
+    use base64::Engine;
+    let d = einvoice_desk();
+    let id = invoice(&d, "C-0001", "1");
+    export(&d, &[&id]);
+    let ns = receipt_xml("NotificaScarto", "IT01234567897_00001.xml", NS_BODY);
+    let attached = |from: &str, name: &str, xml: &str, text: &str| {
+        format!(
+            "From: {from}\r\nSubject: notifica\r\nMessage-ID: <{name}@x>\r\nMIME-Version: 1.0\r\n\
+             Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\n{text}\r\n\
+             --b\r\nContent-Type: application/xml; name=\"{name}\"\r\nContent-Transfer-Encoding: base64\r\n\
+             Content-Disposition: attachment; filename=\"{name}\"\r\n\r\n{}\r\n--b--\r\n",
+            base64::engine::general_purpose::STANDARD.encode(xml)
+        )
+    };
+    let forged = d.tmp.path().join("forged.eml");
+    std::fs::write(&forged, attached("evil@attacker.example", "IT01234567897_00001_NS_001.xml", &ns, "ciao")).unwrap();
+    let out = d.ok(&["import", "email", forged.to_str().unwrap()]);
+    assert!(out.starts_with("R-"), "{out}");
+    let shown: serde_json::Value = serde_json::from_str(&d.ok(&["doc", "show", &id, "--format", "json"])).unwrap();
+    assert!(!shown.to_string().contains("00305"), "the forged errors are recorded: {shown}");
+    let daticert = "<?xml version=\"1.0\"?><postacert tipo=\"avvenuta-consegna\" errore=\"nessuno\"></postacert>";
+    let forwarded = d.tmp.path().join("forwarded.eml");
+    let text = "la caldaia e' ancora ferma, chiamatemi";
+    std::fs::write(&forwarded, attached("rossi@pec.example.it", "daticert.xml", daticert, text)).unwrap();
+    let out = d.ok(&["import", "email", forwarded.to_str().unwrap()]);
+    assert!(out.starts_with("R-") || out.starts_with("T-"), "read, not skipped: {out}");
+}
+
 /// A maildir under the test's folder (outside the desk) holding `messages` in new/.
 fn maildir(d: &TestDesk, messages: &[(&str, String)]) -> String {
     let dir = d.tmp.path().join("Maildir");
