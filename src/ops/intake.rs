@@ -65,11 +65,13 @@ pub fn import_maildir(env: &Env, dir: &Path, progress: &mut dyn FnMut(usize, usi
         let delivered = read_message(file, env.desk.config.intake.max_message_bytes)
             .and_then(|b| deliver_mail(env, &b, &mut index));
         match delivered {
-            Ok(d) => {
-                move_to_cur(file, &cur)?;
-                done.delivered
-                    .push((file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(), d));
-            }
+            // Delivered (committed) but not moved: said, and the next messages go on.
+            Ok(d) => match move_to_cur(file, &cur) {
+                Ok(()) => done
+                    .delivered
+                    .push((file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(), d)),
+                Err(e) => done.failed.push((file.clone(), e)),
+            },
             Err(e) => {
                 // What this message wrote goes, so the next one starts from a clean desk.
                 env.desk.undo_writes()?;
@@ -660,6 +662,11 @@ fn move_to_cur(file: &Path, cur: &Path) -> Result<()> {
     };
     let dest = cur.join(std::ffi::OsString::from_vec(target));
     if dest.exists() {
+        // The same message handled before (copied back to new/ to retry it, say): it is
+        // there already, and goes from new/.
+        if std::fs::read(&dest).ok() == std::fs::read(file).ok() {
+            return std::fs::remove_file(file).map_err(|e| Error::io(file, e));
+        }
         return Err(Error::refused(format!("{}: exists already; the message is left in new/", dest.display())));
     }
     std::fs::rename(file, &dest).map_err(|e| Error::io(file, e))

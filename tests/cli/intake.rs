@@ -288,6 +288,21 @@ fn a_maildir_is_imported_from_cron_idempotently_leaving_failures_in_new() {
         .stdout("")
         .stderr(predicate::str::contains("already imported"));
     assert_eq!(d.head(), head, "running the import again creates nothing");
+    // A handled message copied back to new/ to retry it goes from new/, and one whose name
+    // is taken in cur/ by another stays there, named — neither stops the messages after
+    // it (found by a real-mail review: the run stopped at the first, every time).
+    std::fs::copy(md.join("cur/1764255481.M1P42.mx:2,S"), md.join("new/1764255481.M1P42.mx:2,S")).unwrap();
+    std::fs::write(md.join("new/1764255482.M2P42.mx:2,S"), "From: x@y.it\r\nSubject: altro\r\n\r\naltro\r\n").unwrap();
+    std::fs::copy(mail("outlook_new.eml"), md.join("new/1764299999.M9P42.mx")).unwrap();
+    d.tkt(&["import", "maildir", md_arg]).assert().code(4).stderr(
+        predicate::str::contains("1 of 3 messages not imported").and(predicate::str::contains("exists already")),
+    );
+    assert!(
+        d.ok(&["request", "list", "--format", "csv"]).contains("odore dal condizionatore"),
+        "the message after it is imported"
+    );
+    assert!(!md.join("new/1764255481.M1P42.mx:2,S").exists());
+    assert!(md.join("new/1764255482.M2P42.mx:2,S").exists());
 }
 
 #[test]
