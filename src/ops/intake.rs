@@ -433,7 +433,7 @@ fn note_from_mail(env: &Env, target: &str, mail: &Mail, raw: &[u8], warning: Opt
     }
     let mut attachments = mail.attachments.clone();
     let full_text = keep_long_text(&text, &mut attachments);
-    attachments.push(Attachment { name: "message.eml".into(), bytes: raw.to_vec() });
+    keep_message(&mut attachments, raw);
     let (stored, mut paths) = store_attachments(desk, target, &attachments)?;
     if let Some(i) = full_text {
         text = excerpt(&text, &stored[i]);
@@ -526,7 +526,7 @@ fn request_from_mail(env: &Env, mail: Mail, raw: &[u8], related: Option<(String,
     request.thread = mail.thread.clone();
     link_serial(desk, &mut request, &format!("{}\n{}", mail.subject, mail.text))?;
     let mut attachments = mail.attachments.clone();
-    attachments.push(Attachment { name: "message.eml".into(), bytes: raw.to_vec() });
+    keep_message(&mut attachments, raw);
     finish_request(env, request, attachments, &format!("by email from {}", sender(&mail)))
 }
 
@@ -603,6 +603,18 @@ fn excerpt(text: &str, full: &str) -> String {
     }
     format!("{}\n\n[… {} bytes in all: the full text is in {full}]", text[..end].trim_end(), text.len())
 }
+
+/// Adds the message itself as `message.eml`: a sender's attachment of that name is renamed,
+/// so that the file a person trusts to be the message received is always the message.
+fn keep_message(attachments: &mut Vec<Attachment>, raw: &[u8]) {
+    for a in attachments.iter_mut().filter(|a| safe_file_name(&a.name).eq_ignore_ascii_case(RAW_MESSAGE)) {
+        a.name = format!("attached {}", safe_file_name(&a.name));
+    }
+    attachments.push(Attachment { name: RAW_MESSAGE.into(), bytes: raw.to_vec() });
+}
+
+/// The name the message received is kept under, beside its request or note.
+const RAW_MESSAGE: &str = "message.eml";
 
 /// Stores attachments under `attachments/<record>/` with safe, distinct names; returns
 /// their desk-relative paths (for the record, and for the commit).

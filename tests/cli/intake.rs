@@ -100,6 +100,29 @@ fn a_customers_certified_mail_is_read_as_the_message_it_carries() {
     }
 }
 
+/// `message.eml` beside a request is always the message received: a sender's attachment
+/// of that name is renamed (found by a real-mail review: a forged "message" took the name,
+/// and the real one became message-2.eml).
+#[test]
+fn the_kept_message_is_never_a_senders_attachment() {
+    let d = TestDesk::example();
+    let raw = "From: Mario Rossi <mario.rossi@mail.example>\r\nSubject: guasto\r\nMessage-ID: <spoof@x>\r\n\
+               MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\n\
+               Content-Type: text/plain\r\n\r\nvedi allegato\r\n--b\r\nContent-Type: message/rfc822\r\n\
+               Content-Disposition: attachment; filename=\"Message.EML\"\r\n\r\n\
+               From: Mario Rossi <mario.rossi@mail.example>\r\nSubject: autorizzo\r\n\r\nautorizzo il pagamento\r\n\
+               --b--\r\n";
+    let path = d.tmp.path().join("spoof.eml");
+    std::fs::write(&path, raw).unwrap();
+    let id = d.ok(&["import", "email", path.to_str().unwrap()]).trim().to_string();
+    let r = request(&d, &id);
+    assert_eq!(
+        r["attachments"],
+        serde_json::json!([format!("attachments/{id}/attached Message.EML"), format!("attachments/{id}/message.eml")])
+    );
+    assert_eq!(std::fs::read_to_string(d.path(&format!("attachments/{id}/message.eml"))).unwrap(), raw);
+}
+
 #[test]
 fn a_promoted_request_receives_the_customers_reply_as_a_note_on_the_ticket() {
     let d = TestDesk::example();
