@@ -38,16 +38,23 @@ pub struct Attachment {
     pub bytes: Vec<u8>,
 }
 
+/// The line that starts the next message of an mbox, after a blank line: `From `, the
+/// envelope sender (`-` for Thunderbird) and a ctime date — not a paragraph of the text
+/// that begins "From the display…".
+static MBOX_SEPARATOR: LazyLock<regex::bytes::Regex> = LazyLock::new(|| {
+    regex::bytes::Regex::new(
+        r"\r?\n\r?\nFrom \S+ +(Mon|Tue|Wed|Thu|Fri|Sat|Sun) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) ",
+    )
+    .unwrap()
+});
+
 /// Reads a message. `hash` names a message that has no Message-ID by its content.
 pub fn parse_mail(bytes: &[u8], hash: impl Fn(&[u8]) -> String) -> Result<Mail, String> {
     // A file an mbox client saved starts with its `From ` line (Thunderbird's `From - …`);
     // a second one after a blank line starts the next message, which would be read as
     // this one's text.
-    if bytes.starts_with(b"From ") {
-        let next = |sep: &[u8]| bytes.windows(sep.len()).any(|w| w == sep);
-        if next(b"\n\nFrom ") || next(b"\r\n\r\nFrom ") {
-            return Err("more than one message (an mbox): import them from a maildir, or one file each".into());
-        }
+    if bytes.starts_with(b"From ") && MBOX_SEPARATOR.is_match(bytes) {
+        return Err("more than one message (an mbox): import them from a maildir, or one file each".into());
     }
     let cleaned = fill_empty_multiparts(clean_header_block(bytes));
     let msg = MessageParser::default().parse(&cleaned[..]).ok_or("not an e-mail message")?;
@@ -292,8 +299,18 @@ fn automatic(msg: &mail_parser::Message, from: Option<&str>) -> Option<String> {
     if let Some(v) = header("Precedence").filter(|v| ["bulk", "junk", "list", "auto_reply"].contains(&v.as_str())) {
         return Some(format!("bulk mail (Precedence: {v})"));
     }
-    if header("X-Autoreply").is_some() || header("X-Autorespond").is_some() {
+    if ["X-Autoreply", "X-Autorespond", "X-Autoresponder"].iter().any(|h| header(h).is_some()) {
         return Some("auto-reply (X-Autoreply)".into());
+    }
+    if let Some(v) = header("X-Precedence").filter(|v| ["bulk", "junk", "list", "auto_reply"].contains(&v.as_str())) {
+        return Some(format!("bulk mail (X-Precedence: {v})"));
+    }
+    // Exchange's and most webmails' out-of-office replies say so only in their subject.
+    let subject = msg.subject().unwrap_or_default().trim_start().to_lowercase();
+    let out_of_office =
+        ["automatic reply:", "risposta automatica:", "autoreply:", "auto-reply:", "out of office:", "fuori sede:"];
+    if out_of_office.iter().any(|p| subject.starts_with(p)) {
+        return Some("auto-reply (its subject)".into());
     }
     // Not `List-Unsubscribe` alone: CRMs add it to a person's own mail too, and a request
     // skipped is a customer lost.
@@ -435,6 +452,24 @@ mod tests {
         assert_eq!(m.automatic.as_deref(), Some("mailing-list mail (List-Id)"));
         let m = parse(b"From: m@x.it\r\nSubject: s\r\nList-Unsubscribe: <mailto:u@x.it>\r\n\r\nx\r\n");
         assert_eq!(m.automatic, None);
+    }
+
+    /// Out-of-office replies that carry no Auto-Submitted: Exchange's (only its subject
+    /// says so) and OpenSRS's X-Autoresponder (found by a real-mail review: they became
+    /// notes, and reopened closed tickets).
+    #[test]
+    fn out_of_office_replies_without_auto_submitted_are_automatic() {
+        for head in [
+            "Subject: Risposta automatica: [T-2026-0001] Caldaia\r\nThread-Index: AQHZ\r\n",
+            "Subject: Automatic reply: caldaia\r\n",
+            "Subject: Re: caldaia\r\nX-Autoresponder: yes\r\n",
+            "Subject: Re: caldaia\r\nX-Precedence: auto_reply\r\n",
+        ] {
+            let m = parse(format!("From: m@x.it\r\n{head}\r\nSono fuori ufficio\r\n").as_bytes());
+            assert!(m.automatic.is_some(), "{head}");
+        }
+        let m = parse(b"From: m@x.it\r\nSubject: Re: risposta automatica della caldaia\r\n\r\nx\r\n");
+        assert_eq!(m.automatic, None, "a person writing about an automatic reply");
     }
 
     #[test]

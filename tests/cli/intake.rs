@@ -851,6 +851,12 @@ fn east_asian_charsets_mboxes_and_maildir_names_that_are_not_utf8() {
         .code(4)
         .stderr(predicate::str::contains("two.mbox: more than one message (an mbox)"));
     assert_eq!(d.head(), head);
+    // One message saved by Thunderbird, whose text has a paragraph starting "From ", is
+    // one message (found by a real-mail review: it was refused as an mbox).
+    let saved = d.tmp.path().join("saved.eml");
+    std::fs::write(&saved, one("-", 3).replace("Corpo 3\n", "Corpo 3\n\nFrom the display: errore E34\n")).unwrap();
+    let id = d.ok(&["import", "email", saved.to_str().unwrap()]);
+    assert!(request(&d, id.trim())["body"].as_str().unwrap().contains("From the display: errore E34"));
 
     let md = d.tmp.path().join("Maildir");
     for sub in ["new", "cur", "tmp"] {
