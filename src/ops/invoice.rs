@@ -69,6 +69,14 @@ fn draft_invoice(env: &Env, id: &str, opts: &InvoiceOptions) -> Result<Document>
     let customer: Customer = desk.load(&ticket.customer)?;
     let regime = regime_of(&desk.config.company, &customer, billing).map_err(|p| Error::refused(p.to_string()))?;
     apply_regime(&mut draft, &regime);
+    // A condominium withholds on work (art. 25-ter DPR 600/73), not on goods sold by DDT.
+    let work: Vec<_> = draft
+        .lines
+        .iter()
+        .zip(draft.sold.iter().chain(std::iter::repeat(&false)))
+        .filter(|(_, &sold)| !sold)
+        .map(|(l, _)| l.clone())
+        .collect();
     let (duty, duty_line) = stamp_duty(&draft.lines, billing.stamp_duty);
     let mut doc = ticket_document(env, DocKind::Invoice, &ticket, &opts.doc)?;
     doc.lines = draft.lines;
@@ -76,7 +84,7 @@ fn draft_invoice(env: &Env, id: &str, opts: &InvoiceOptions) -> Result<Document>
     doc.stamp_duty = duty;
     // A forfettario's income bears no withholding (art. 1 c. 67 L. 190/2014).
     if regime != VatRegime::Forfettario {
-        doc.withholding = condominium_withholding(&customer, &totals(&doc.lines));
+        doc.withholding = condominium_withholding(&customer, &totals(&work));
     }
     doc.sources = draft.sources;
     doc.ddts = unbilled

@@ -15,7 +15,8 @@ pub struct Balance {
     pub credited: Money,
     pub paid: Money,
     pub refunded: Money,
-    /// What the buyer withholds and pays to the State instead (a condominium's 4%).
+    /// What the buyer withholds and pays to the State instead (a condominium's 4%, a public
+    /// administration's VAT).
     pub withheld: Money,
     /// What the customer still owes; negative when the business owes a refund.
     pub due: Money,
@@ -73,7 +74,14 @@ impl Ledgered for Document {
         Document::value(self)
     }
     fn withheld(&self) -> Money {
-        self.withholding.as_ref().map(|w| w.amount).unwrap_or_default()
+        let withholding = self.withholding.as_ref().map(|w| w.amount.0).unwrap_or_default();
+        // A public administration pays the VAT of its invoices to the State itself (split
+        // payment, art. 17-ter DPR 633/72): the seller is owed the rest.
+        let vat = match self.kind == DocKind::Invoice && super::vat::split_payment(self) {
+            true => self.totals.as_ref().map(|t| t.vat.iter().map(|v| v.tax.0).sum()).unwrap_or_default(),
+            false => Decimal::ZERO,
+        };
+        Money(withholding + vat)
     }
 }
 

@@ -165,12 +165,22 @@ pub fn stamp_duty(lines: &[Line], who: StampDuty) -> (Option<Money>, Option<Line
     (Some(Money(STAMP_DUTY)), line)
 }
 
-/// The 4% a condominium withholds on the taxable amount of the work (not on the bollo).
+/// Whether an invoice's buyer pays its VAT to the State (split payment, art. 17-ter DPR
+/// 633/72): a public administration, known by its 6-character SDI office code.
+pub fn split_payment(doc: &crate::model::Document) -> bool {
+    doc.buyer.as_ref().and_then(|b| b.sdi_code.as_deref()).is_some_and(|c| c.trim().len() == 6)
+}
+
+/// The 4% a condominium withholds on the taxable amount of the work (not on the bollo);
+/// none when there is nothing to withhold on (work under warranty).
 pub fn condominium_withholding(customer: &Customer, totals: &Totals) -> Option<Withholding> {
     if !customer.condominio {
         return None;
     }
     let base: Decimal = totals.vat.iter().filter(|v| v.nature.as_deref() != Some("N1")).map(|v| v.taxable.0).sum();
+    if base.is_zero() {
+        return None;
+    }
     Some(Withholding {
         rate: Rate(CONDOMINIUM_WITHHOLDING),
         amount: Money(round_cents(base * CONDOMINIUM_WITHHOLDING / Decimal::ONE_HUNDRED)),

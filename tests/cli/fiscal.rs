@@ -220,6 +220,15 @@ fn a_condominium_withholds_four_percent_and_owes_the_rest() {
     let pay = json(&d.ok(&["doc", "show", "PAY-2026-0001", "--format", "json"]));
     assert_eq!(pay["amount"], "53.10", "the condominium pays the total less what it withholds");
     refused(&d, &["doc", "pay", "INV-2026-0001", "--amount", "1.80"], "nothing is due");
+    // Goods sold by a delivery note are no work: nothing is withheld on them (found by a
+    // fiscal review: the 4% was withheld on a sale of parts).
+    d.ok(&["item", "create", "VASO", "--description", "Vaso di espansione", "--price", "39.00", "--vat-rate", "22"]);
+    d.ok(&["ticket", "create", "--customer", "C-0001", "--title", "Vendita"]);
+    d.ok(&["ticket", "ship", "T-2026-0002", "--purpose", "sale", "--line", "VASO:2"]);
+    d.ok(&["ticket", "invoice", "T-2026-0002"]);
+    let sale = json(&d.ok(&["doc", "show", "INV-2026-0002", "--format", "json"]));
+    assert_eq!(sale["totals"]["net"], "78.00");
+    assert!(sale["withholding"].is_null(), "{sale}");
 }
 
 #[test]
