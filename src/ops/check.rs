@@ -372,6 +372,19 @@ fn check_documents(
             *refunded.entry(note).or_default() += r.value.0;
         }
     }
+    // Money in and out per invoice: what was paid on it, what was refunded on its notes.
+    type Sums<'a> = HashMap<&'a str, rust_decimal::Decimal>;
+    let (mut paid, mut refunded_on): (Sums, Sums) = Default::default();
+    for p in facts.iter().filter(|p| p.kind == DocKind::Payment) {
+        if let Some(invoice) = p.link(0) {
+            *paid.entry(invoice).or_default() += p.value.0;
+        }
+    }
+    for n in &credit_notes {
+        if let (Some(invoice), Some(sum)) = (n.invoice.as_deref(), refunded.get(n.id.as_str())) {
+            *refunded_on.entry(invoice).or_default() += *sum;
+        }
+    }
     let mut billed: HashMap<&str, &str> = HashMap::new();
     let mut later: Vec<(usize, Problem)> = Vec::new();
     for (i, d) in facts.iter().enumerate() {
@@ -397,6 +410,29 @@ fn check_documents(
             }
         }
         if d.kind == DocKind::Invoice {
+            let (paid, refunds) = (paid.get(d.id.as_str()).copied(), refunded_on.get(d.id.as_str()).copied());
+            let (paid, refunds) = (paid.unwrap_or_default(), refunds.unwrap_or_default());
+            // Two clones each recording the customer's payment, merged by sync.
+            if paid > d.value.0 {
+                later.push((
+                    i,
+                    Problem::new("balance", format!("payments total {} on an invoice of {}", Money(paid), d.value)),
+                ));
+            }
+            // Money going back that never came in.
+            if refunds > paid {
+                later.push((
+                    i,
+                    Problem::new(
+                        "balance",
+                        format!(
+                            "refunds on its credit notes total {}, more than was paid ({})",
+                            Money(refunds),
+                            Money(paid)
+                        ),
+                    ),
+                ));
+            }
             if let Some(notes) = notes_of.get(d.id.as_str()) {
                 // Read again: only invoices with credit notes are needed whole.
                 if let Ok(invoice) = desk.read_file::<Document>(&d.path()) {
@@ -414,7 +450,7 @@ fn check_documents(
             }
         }
     }
-    drop((by_id, notes_of, refunded, billed));
+    drop((by_id, notes_of, refunded, billed, paid, refunded_on));
     for (i, p) in later {
         facts[i].problems.push(p);
     }

@@ -197,6 +197,12 @@ pub fn refund(env: &Env, credit_note: &str, money: Movement) -> Result<String> {
     let docs = env.desk.documents(&[DocKind::CreditNote, DocKind::Payment, DocKind::Refund])?;
     let invoice_id = note.invoice.clone().unwrap_or_default();
     let invoice = load_sound_doc(env, &invoice_id, DocKind::Invoice)?;
+    // Credit notes that together credit more than the invoice (two clones, merged by
+    // sync) say nothing sure of what is owed back: a person settles them first.
+    let notes: Vec<&Document> =
+        docs.iter().filter(|d| d.kind == DocKind::CreditNote && d.invoice == note.invoice).collect();
+    refuse_if_any(&format!("a refund on {}", note.id), credit_problems(&invoice, &notes))
+        .map_err(|e| e.with_hint("its invoice's credit notes fail their checks (tkt check names them)"))?;
     let balance = Balance::of_invoice(&invoice, &docs);
     let owed = refundable(&note, &balance, &docs);
     let amount = checked_amount(

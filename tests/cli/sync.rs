@@ -1656,6 +1656,33 @@ fn one_fiscal_number_under_two_prefixes_is_a_collision() {
     marco.tkt(&["check"]).assert().success();
 }
 
+/// Two clones each record the customer's payment, or each credit the whole invoice, and
+/// sync merges both (each clone in its own series): `tkt check` names the payments
+/// beyond the invoice, and no refund is paid on credit notes that credit more than it —
+/// money the customer never paid would go back (found by a fiscal review).
+#[test]
+fn payments_and_credit_notes_doubled_by_two_clones_are_named_and_refund_nothing() {
+    let team = Team::new();
+    let (anna, marco) = (team.clone("anna"), team.clone("marco"));
+    for (clone, series) in [(&anna, "AN"), (&marco, "MA")] {
+        std::fs::create_dir_all(clone.dir.join(".tkt")).unwrap();
+        std::fs::write(clone.dir.join(".tkt/settings.toml"), format!("series = \"{series}\"\n")).unwrap();
+        clone.ok(&["doc", "pay", "INV-2026-0003", "--reference", series]);
+        clone.ok(&["doc", "credit", "INV-2026-0003", "--reason", "annullata"]);
+    }
+    anna.sync();
+    marco.sync();
+    marco.tkt(&["check"]).assert().code(4).stdout(
+        predicate::str::contains("INV-2026-0003.yaml: balance: payments total")
+            .and(predicate::str::contains("at 22% credit notes would credit")),
+    );
+    marco
+        .tkt(&["doc", "refund", "CN-2026-0001-MA"])
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("a refund on CN-2026-0001-MA"));
+}
+
 /// A lock file a push cut short left on the server keeps the branch locked: sync says so,
 /// with git's words and where the lock is, instead of "the push was rejected 5 times"
 /// (found by a hostile-remote review).
