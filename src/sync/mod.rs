@@ -483,30 +483,7 @@ fn check_incoming(repo: &Repo, ours: &str, theirs: &str, remote: &str, branch: &
         return Ok(());
     }
     let base = repo.merge_base(ours, theirs)?;
-    let prefix = repo.desk_prefix();
-    let mut refused = Vec::new();
-    for (path, kind) in repo.entries_changed(base.as_deref(), theirs)? {
-        let problem = match refused_path(&path, prefix, kind) {
-            Some(why) => Some(format!("{}: {why}", path.display())),
-            None => match path.strip_prefix(prefix) {
-                Ok(rel) if Desk::kind_of_path(rel).is_some() || rel == Path::new(crate::model::CONFIG_FILE) => {
-                    let bytes = repo.file_at(theirs, &path)?.map(|f| f.bytes).unwrap_or_default();
-                    decode_text(bytes, rel)
-                        .and_then(|text| Desk::check_record_text(rel, &text))
-                        .err()
-                        .map(|e| e.to_string())
-                }
-                _ => None,
-            },
-        };
-        if let Some(problem) = problem {
-            let by = match repo.last_change(base.as_deref(), theirs, &path)? {
-                Some(c) => format!(" (commit {} by {})", c.commit, c.by),
-                None => String::new(),
-            };
-            refused.push(format!("{problem}{by}"));
-        }
-    }
+    let mut refused = refused_entries(repo, base.as_deref(), theirs)?;
     // Paths refused above are not read again.
     if let (true, Some(base)) = (refused.is_empty(), base.as_deref()) {
         refused.extend(fiscal_changes(repo, base, theirs)?);
@@ -521,11 +498,55 @@ fn check_incoming(repo: &Repo, ours: &str, theirs: &str, remote: &str, branch: &
     .with_hint("ask whoever committed them to fix or remove them and push; then run tkt sync again"))
 }
 
+/// What of the commits after `base` up to `tip` no clone takes in ([`refused_path`], and
+/// records and `tkt.toml` that do not read), each with the commit and author that last
+/// changed it.
+fn refused_entries(repo: &Repo, base: Option<&str>, tip: &str) -> Result<Vec<String>> {
+    let prefix = repo.desk_prefix();
+    let mut refused = Vec::new();
+    for (path, kind) in repo.entries_changed(base, tip)? {
+        let problem = match refused_path(&path, prefix, kind) {
+            Some(why) => Some(format!("{}: {why}", path.display())),
+            None => match path.strip_prefix(prefix) {
+                Ok(rel) if Desk::kind_of_path(rel).is_some() || rel == Path::new(crate::model::CONFIG_FILE) => {
+                    let bytes = repo.file_at(tip, &path)?.map(|f| f.bytes).unwrap_or_default();
+                    decode_text(bytes, rel)
+                        .and_then(|text| Desk::check_record_text(rel, &text))
+                        .err()
+                        .map(|e| e.to_string())
+                }
+                _ => None,
+            },
+        };
+        if let Some(problem) = problem {
+            let by = match repo.last_change(base, tip, &path)? {
+                Some(c) => format!(" (commit {} by {})", c.commit, c.by),
+                None => String::new(),
+            };
+            refused.push(format!("{problem}{by}"));
+        }
+    }
+    Ok(refused)
+}
+
 /// Refuses (exit 5), before anything is committed or pushed, to publish the deletion of a
 /// fiscal document the remote has or a change to its fiscal content: in this clone's
 /// commits since the common ancestor, and in its hand edits.
 fn check_outgoing(desk: &Desk, repo: &Repo, ours: &str, theirs: &str, hand_edits: &[PathBuf]) -> Result<()> {
-    let mut refused = match repo.merge_base(ours, theirs)? {
+    let base = repo.merge_base(ours, theirs)?;
+    // What every other clone's sync would refuse is not published: it would stop the team.
+    let unreadable = match base.as_deref() {
+        Some(base) if !repo.is_ancestor(ours, theirs)? => refused_entries(repo, Some(base), ours)?,
+        _ => Vec::new(),
+    };
+    if !unreadable.is_empty() {
+        return Err(Error::busy(format!(
+            "this clone's commits hold files no other clone would take; nothing was committed or pushed:\n  {}",
+            unreadable.join("\n  ")
+        ))
+        .with_hint("fix the record, or take the file out of git (git rm --cached FILE, then git commit); then run tkt sync again"));
+    }
+    let mut refused = match base {
         Some(base) => fiscal_changes(repo, &base, ours)?,
         None => Vec::new(),
     };

@@ -1683,6 +1683,33 @@ fn payments_and_credit_notes_doubled_by_two_clones_are_named_and_refund_nothing(
         .stderr(predicate::str::contains("a refund on CN-2026-0001-MA"));
 }
 
+/// What every other clone's sync would refuse is not published: a file outside the
+/// layout committed by `git add -A`, a link, a record that does not read (found by a
+/// careless-office review: one clone's sync pushed them, and every other clone's stopped).
+#[test]
+fn sync_publishes_nothing_other_clones_would_refuse() {
+    let team = Team::new();
+    let anna = team.clone("anna");
+    let remote = team.git(&team.remote(), &["rev-parse", "main"]);
+    anna.write("appunti.txt", "appunti\n");
+    std::os::unix::fs::symlink("/etc/passwd", anna.dir.join("tickets/2026/T-2026-0099.yaml")).unwrap();
+    anna.git(&["add", "-A"]);
+    anna.git(&["commit", "-qm", "wip"]);
+    anna.tkt(&["sync"]).assert().code(5).stderr(
+        predicate::str::contains("no other clone would take")
+            .and(predicate::str::contains("appunti.txt: not part of a desk's layout"))
+            .and(predicate::str::contains("T-2026-0099.yaml: a symbolic link"))
+            .and(predicate::str::contains("git rm --cached")),
+    );
+    assert_eq!(team.git(&team.remote(), &["rev-parse", "main"]), remote);
+    anna.git(&["rm", "-q", "--cached", "appunti.txt", "tickets/2026/T-2026-0099.yaml"]);
+    anna.git(&["commit", "-qm", "via"]);
+    std::fs::remove_file(anna.dir.join("tickets/2026/T-2026-0099.yaml")).unwrap();
+    anna.sync();
+    let marco = team.clone("marco");
+    marco.sync();
+}
+
 /// A lock file a push cut short left on the server keeps the branch locked: sync says so,
 /// with git's words and where the lock is, instead of "the push was rejected 5 times"
 /// (found by a hostile-remote review).
