@@ -187,7 +187,7 @@ fn body(msg: &mail_parser::Message) -> String {
             .filter_map(|&id| msg.part(id))
             .filter_map(|part| match &part.body {
                 PartType::Text(t) => Some(eight_bit_text(msg, part, t).unwrap_or_else(|| t.to_string())),
-                PartType::Html(h) => Some(html_text(h)),
+                PartType::Html(h) => Some(html_text(&eight_bit_text(msg, part, h).unwrap_or_else(|| h.to_string()))),
                 _ => None,
             })
             .map(|t| t.replace("\r\n", "\n").trim().to_string())
@@ -220,8 +220,15 @@ pub fn html_text(html: &str) -> String {
 }
 
 /// The boundaries a message declares (`boundary="…"`), each once, in order.
-static BOUNDARY: LazyLock<regex::bytes::Regex> =
-    LazyLock::new(|| regex::bytes::Regex::new(r#"(?i)boundary\s*=\s*"?([^";\s]{1,200})"#).unwrap());
+/// The boundary a [`BOUNDARY`] match declares, quoted or not.
+fn boundary_of(c: &regex::bytes::Captures) -> Vec<u8> {
+    c.get(1).or(c.get(2)).map(|m| m.as_bytes().to_vec()).unwrap_or_default()
+}
+
+static BOUNDARY: LazyLock<regex::bytes::Regex> = LazyLock::new(|| {
+    // Quoted, a boundary may hold spaces (RFC 2046); any length mail-parser would take.
+    regex::bytes::Regex::new(r#"(?i)boundary\s*=\s*(?:"([^"\r\n]{1,1000})"|([^";\s]{1,1000}))"#).unwrap()
+});
 
 /// Gives a multipart with no part at all one empty part. RFC 2046 wants at least one, and
 /// mail-parser reads the closing line of an empty one (`--b--` before any `--b`) as the
@@ -253,7 +260,7 @@ fn fill_empty_multiparts(mut bytes: Vec<u8>) -> Vec<u8> {
         }
         if declared.len() < MAX_BOUNDARIES {
             for c in BOUNDARY.captures_iter(line).take(MAX_BOUNDARIES - declared.len()) {
-                declared.entry(c[1].to_vec()).or_insert(false);
+                declared.entry(boundary_of(&c)).or_insert(false);
             }
         }
     }
@@ -263,18 +270,32 @@ fn fill_empty_multiparts(mut bytes: Vec<u8>) -> Vec<u8> {
     bytes
 }
 
-/// Whether a message has more than `max` MIME parts, counted by a scan of its lines for
-/// the boundaries it declares, so that a message of 10,000 parts is refused before any
-/// part is parsed. Stops as soon as the count is over `max`.
-pub fn too_many_parts(bytes: &[u8], max: usize) -> bool {
+/// More lines that read as header fields than any real message has.
+const MAX_FIELDS: usize = 100_000;
+
+/// Why a message is too large in its structure to parse: more than `max` MIME parts,
+/// counted by a scan of its lines for the boundaries it declares, or more than
+/// [`MAX_FIELDS`] header fields — so that it is refused before any part is parsed. Stops
+/// as soon as a count is over.
+pub fn too_many_parts(bytes: &[u8], max: usize) -> Option<String> {
     let mut boundaries = std::collections::HashSet::new();
     let mut parts = 0;
+    // Header fields are parsed one by one into memory: millions of them (a message under
+    // the size limit) would take gigabytes. No real message has this many.
+    let mut fields = 0;
     for line in bytes.split(|&b| b == b'\n') {
+        let name = line.iter().position(|&b| b == b':').map(|at| &line[..at]);
+        if name.is_some_and(|n| !n.is_empty() && n.iter().all(|b| b.is_ascii_graphic())) {
+            fields += 1;
+            if fields > MAX_FIELDS {
+                return Some(format!("more than {MAX_FIELDS} header fields"));
+            }
+        }
         if let Some(c) = BOUNDARY.captures(line) {
-            boundaries.insert(c[1].to_vec());
+            boundaries.insert(boundary_of(&c));
             // Each multipart is a part of its own.
             if boundaries.len() > max {
-                return true;
+                return Some(format!("more than {max} MIME parts (intake.max_parts in tkt.toml)"));
             }
         }
         if let Some(rest) = line.strip_prefix(b"--") {
@@ -282,12 +303,12 @@ pub fn too_many_parts(bytes: &[u8], max: usize) -> bool {
             if boundaries.contains(rest.trim_ascii_end()) {
                 parts += 1;
                 if parts > max {
-                    return true;
+                    return Some(format!("more than {max} MIME parts (intake.max_parts in tkt.toml)"));
                 }
             }
         }
     }
-    false
+    None
 }
 
 /// Why a message is automatic: no request should come of it.
@@ -457,6 +478,17 @@ mod tests {
     /// Out-of-office replies that carry no Auto-Submitted: Exchange's (only its subject
     /// says so) and OpenSRS's X-Autoresponder (found by a real-mail review: they became
     /// notes, and reopened closed tickets).
+    /// The usual PHP web form: HTML in raw Latin-1 with no charset, or a wrong one (found
+    /// by a real-mail review: accents came out as U+FFFD).
+    #[test]
+    fn a_raw_8bit_html_body_is_read_as_a_text_one_is() {
+        for content_type in ["text/html", "text/html; charset=utf-8"] {
+            let head = format!("From: m@x.it\r\nSubject: s\r\nContent-Type: {content_type}\r\n\r\n");
+            let m = parse(&[head.as_bytes(), b"<p>La caldaia \xe8 in blocco, citt\xe0</p>\r\n"].concat());
+            assert_eq!(m.text, "La caldaia è in blocco, città", "{content_type}");
+        }
+    }
+
     #[test]
     fn out_of_office_replies_without_auto_submitted_are_automatic() {
         for head in [
@@ -507,8 +539,20 @@ mod tests {
             m.extend_from_slice(b"--b\r\nContent-Type: text/plain\r\n\r\nx\r\n");
         }
         m.extend_from_slice(b"--b--\r\n");
-        assert!(!too_many_parts(&m, 3), "3 parts; the closing line is none");
-        assert!(too_many_parts(&m, 2));
+        assert!(too_many_parts(&m, 3).is_none(), "3 parts; the closing line is none");
+        assert!(too_many_parts(&m, 2).is_some());
+        // A quoted boundary may hold spaces (found by a real-mail review: 100,000 parts
+        // went through uncounted), and any length.
+        for boundary in ["a b", &"x".repeat(300)] {
+            let mut m = format!("Content-Type: multipart/mixed; boundary=\"{boundary}\"\r\n\r\n").into_bytes();
+            for _ in 0..3 {
+                m.extend_from_slice(format!("--{boundary}\r\n\r\nx\r\n").as_bytes());
+            }
+            assert!(too_many_parts(&m, 2).is_some(), "{boundary}");
+        }
+        // Millions of header fields, which mail-parser would hold one by one in memory.
+        let fields = "X: 1\r\n".repeat(MAX_FIELDS + 1);
+        assert_eq!(too_many_parts(fields.as_bytes(), 200).as_deref(), Some("more than 100000 header fields"));
     }
 
     const IMAGE: &str =

@@ -211,11 +211,8 @@ fn deliver_mail(env: &Env, bytes: &[u8], index: &mut MessageIndex) -> Result<Del
             limits.max_message_bytes
         )));
     }
-    if too_many_parts(bytes, limits.max_parts) {
-        return Err(Error::refused(format!(
-            "the message has more than {} MIME parts (intake.max_parts in tkt.toml)",
-            limits.max_parts
-        )));
+    if let Some(why) = too_many_parts(bytes, limits.max_parts) {
+        return Err(Error::refused(format!("the message has {why}")));
     }
     let mail = parse_mail(bytes, content_hash).map_err(Error::refused)?;
     if mail.attachments.len() > limits.max_attachments {
