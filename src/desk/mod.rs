@@ -682,9 +682,13 @@ impl Desk {
         let fiscal = matches!(kind, Kind::Document(d) if d.is_fiscal());
         let mut names = list_dir(&self.abs(&dir))?;
         // Git history is the ledger: a fiscal number once committed is never issued again,
-        // even when its file was deleted since.
+        // even when its file was deleted since — nor when the commit left history (a `git
+        // reset`): this clone's own log of what it issued remembers it.
         if let (true, Some(repo)) = (fiscal, &self.repo) {
             names.extend(repo.names_ever(&dir)?);
+        }
+        if fiscal {
+            names.extend(self.issued_in(&dir).into_iter().map(|id| format!("{id}.yaml")));
         }
         // Numbering goes on from the numbers of the kind's former prefixes; a fiscal
         // number is one whatever its prefix (a clone may not know yet of a prefix changed
@@ -734,6 +738,27 @@ impl Desk {
         Ok(SequenceId { prefix, year, seq, series: series.map(str::to_string) }.to_string())
     }
 
+    /// Notes in this clone's log (`.tkt/issued/`, per folder) a fiscal document once it is
+    /// issued for good — committed, and with online numbering pushed — so that its number
+    /// is never given again, whatever happens to history.
+    pub fn note_issued(&self, kind: Kind, id: &str) -> Result<()> {
+        let rel = kind.path_for(id)?;
+        let Some(dir) = rel.parent() else { return Ok(()) };
+        let log = self.root.join(LOCAL_DIR).join(ISSUED_DIR).join(dir);
+        if let Some(parent) = log.parent() {
+            crate::files::create_dirs(parent)?;
+        }
+        let mut file =
+            std::fs::OpenOptions::new().create(true).append(true).open(&log).map_err(|e| Error::io(&log, e))?;
+        std::io::Write::write_all(&mut file, format!("{id}\n").as_bytes()).map_err(|e| Error::io(&log, e))
+    }
+
+    /// The ids this clone's log says it issued in a folder.
+    fn issued_in(&self, dir: &Path) -> Vec<String> {
+        let log = self.root.join(LOCAL_DIR).join(ISSUED_DIR).join(dir);
+        std::fs::read_to_string(log).unwrap_or_default().lines().map(str::to_string).collect()
+    }
+
     /// Commits the changed files in one commit, when the desk is in a git repository.
     /// Returns false when history is off (no repository).
     pub fn commit(&self, paths: &[PathBuf], message: &str, author: &Author) -> Result<bool> {
@@ -761,6 +786,9 @@ impl Desk {
         Ok(self.repo.is_some())
     }
 }
+
+/// Where each clone logs the fiscal documents it issued ([`Desk::note_issued`]).
+const ISSUED_DIR: &str = "issued";
 
 /// The records among taken-back paths, for the user: `T-2026-0007 (new)`, `C-0001 (put
 /// back)`, `2 attachments of R-2026-0004`; other files by their path.

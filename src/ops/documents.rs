@@ -103,7 +103,18 @@ pub fn issue_built(
     let mut paths = also;
     paths.push(desk.write(&doc)?);
     env.commit(&paths, &format!("{}: {what}", doc.id))?;
+    note_issued(env, &doc);
     Ok(doc)
+}
+
+/// Logs a fiscal document issued for good ([`Desk::note_issued`]); the document stands
+/// whatever the log says, so a log that cannot be written is only told.
+fn note_issued(env: &Env, doc: &Document) {
+    if doc.kind.is_fiscal() {
+        if let Err(e) = env.desk.note_issued(Kind::Document(doc.kind), &doc.id) {
+            env.warn(format!("{} is issued, but this clone's log of issued numbers was not written: {e}", doc.id));
+        }
+    }
 }
 
 /// The next number of a document's kind, year and series; a fiscal one no longer than an
@@ -232,6 +243,7 @@ fn issue_online(
         match publish(desk, &opts) {
             Ok(Pushed::Done) => {
                 publishing.clear()?;
+                note_issued(env, &doc);
                 return Ok(doc);
             }
             Ok(rejected) => {
@@ -246,6 +258,7 @@ fn issue_online(
                 if remote_has_head(desk, &opts).unwrap_or(false) {
                     publishing.clear()?;
                     env.warn(format!("git reported the push of {} as failed, but the remote has it: issued", doc.id));
+                    note_issued(env, &doc);
                     return Ok(doc);
                 }
                 undo_last_commit(desk)?;
@@ -322,6 +335,9 @@ pub fn settle_interrupted_publication(env: &Env) -> Result<()> {
         Some(true) => {
             publishing.clear()?;
             env.warn(format!("an interrupted command was finished: {id} is published on the remote"));
+            if let Ok(kind) = desk.doc_kind_of(&id) {
+                let _ = desk.note_issued(Kind::Document(kind), &id);
+            }
             return Ok(());
         }
         // It may have reached the remote: it is never taken back on a guess, since

@@ -122,6 +122,12 @@ fn a_deleted_invoice_is_named_by_check_and_its_number_never_issued_again() {
     assert!(out.contains("no longer exists: a fiscal document is never deleted"), "{out}");
     // The work is billable again, but under the next number, never the deleted one's.
     assert_eq!(d.ok(&["ticket", "invoice", "T-2026-0001"]), "INV-2026-0002\n");
+    // Nor when the commit left history (git reset --hard): this clone's log remembers, and
+    // check names the number history lost (found by a fiscal review: INV-2026-0002 went to
+    // another customer's invoice, and check was clean).
+    d.git(&["reset", "-q", "--hard", "HEAD~1"]);
+    assert_eq!(d.ok(&["ticket", "invoice", "T-2026-0001"]), "INV-2026-0003\n");
+    d.tkt(&["check"]).assert().code(4).stdout(predicate::str::contains("INV-2026-0002 is missing"));
 }
 
 /// The office changes the invoices' prefix mid-year (found by a careless-office review:
