@@ -388,7 +388,7 @@ fn stranger_to(desk: &Desk, target: &str, mail: &Mail) -> Result<Option<String>>
     };
     let Some(customer) = customer else { return Ok(None) };
     let known = match &mail.from_address {
-        Some(a) => customer_by_email(desk, a)?.is_some_and(|c| c == customer),
+        Some(a) => customers_by_email(desk, a)?.contains(&customer) || from_the_desk(desk, mail),
         None => false,
     };
     Ok((!known).then(|| {
@@ -507,12 +507,17 @@ fn request_from_mail(env: &Env, mail: Mail, raw: &[u8], related: Option<(String,
         phone: None,
         extra: Default::default(),
     };
-    request.customer = match &mail.from_address {
+    let (customer, shared) = match &mail.from_address {
         Some(a) => customer_by_email(desk, a)?,
-        None => None,
+        None => (None, None),
     };
-    if request.customer.is_none() {
-        request.warnings.push(format!("unknown sender {}", mail.from_address.as_deref().unwrap_or("(no address)")));
+    request.customer = customer;
+    match shared {
+        Some(why) => request.warnings.push(why),
+        None if request.customer.is_none() => {
+            request.warnings.push(format!("unknown sender {}", mail.from_address.as_deref().unwrap_or("(no address)")))
+        }
+        None => {}
     }
     if let Some((id, why)) = related {
         request.related = Some(id);
@@ -549,24 +554,67 @@ fn finish_request(env: &Env, mut request: Request, mut attachments: Vec<Attachme
     Ok(Delivered::New { request: request.id, ticket: None })
 }
 
-fn customer_by_email(desk: &Desk, address: &str) -> Result<Option<String>> {
+/// Every customer whose `email` or `pec` is `address` (an administrator of several
+/// condominiums writes for all of them from one).
+fn customers_by_email(desk: &Desk, address: &str) -> Result<Vec<String>> {
     let matches = |v: &Option<String>| v.as_deref().is_some_and(|e| e.trim().eq_ignore_ascii_case(address));
-    Ok(desk.load_all::<Customer>()?.into_iter().find(|c| matches(&c.email) || matches(&c.pec)).map(|c| c.id))
+    Ok(desk
+        .load_all::<Customer>()?
+        .into_iter()
+        .filter(|c| matches(&c.email) || matches(&c.pec))
+        .map(|c| c.id)
+        .collect())
 }
 
-/// Links the first registered serial that appears, as a whole word, in the text.
+/// The one customer whose address `address` is; several, and a person chooses (a warning
+/// says which).
+fn customer_by_email(desk: &Desk, address: &str) -> Result<(Option<String>, Option<String>)> {
+    let mut all = customers_by_email(desk, address)?;
+    Ok(match all.len() {
+        0 | 1 => (all.pop(), None),
+        _ => (None, Some(format!("{address} is the address of {}: choose the customer", all.join(", ")))),
+    })
+}
+
+/// Whether a message comes from the desk itself (`[company] email` or `pec`): a copy of a
+/// colleague's reply, never a stranger's.
+fn from_the_desk(desk: &Desk, mail: &Mail) -> bool {
+    let company = &desk.config.company;
+    let own = |v: &Option<String>| {
+        v.as_deref().zip(mail.from_address.as_deref()).is_some_and(|(o, a)| o.trim().eq_ignore_ascii_case(a))
+    };
+    own(&company.email) || own(&company.pec)
+}
+
+/// Links the first registered serial that appears, as a whole word, in the text: one of
+/// the request's customer first, and one of another customer with a warning.
 fn link_serial(desk: &Desk, request: &mut Request, text: &str) -> Result<()> {
     if !desk.config.features.serial_numbers {
         return Ok(());
     }
+    let mut others = None;
     for file in desk.files(Kind::Equipment)? {
         let Some(serial) = file.file_stem().and_then(|s| s.to_str()) else { continue };
         if contains_word(text, serial) {
             let unit: Equipment = desk.load(serial)?;
-            request.serial = Some(unit.serial);
-            request.item = Some(unit.item);
-            return Ok(());
+            let theirs = request.customer.as_deref().is_none_or(|c| c == unit.customer);
+            if theirs {
+                request.serial = Some(unit.serial);
+                request.item = Some(unit.item);
+                return Ok(());
+            }
+            others.get_or_insert(unit);
         }
+    }
+    if let Some(unit) = others {
+        request.warnings.push(format!(
+            "{} belongs to customer {}, not to {}",
+            unit.serial,
+            unit.customer,
+            request.customer.as_deref().unwrap_or_default()
+        ));
+        request.serial = Some(unit.serial);
+        request.item = Some(unit.item);
     }
     Ok(())
 }

@@ -123,6 +123,37 @@ fn the_kept_message_is_never_a_senders_attachment() {
     assert_eq!(std::fs::read_to_string(d.path(&format!("attachments/{id}/message.eml"))).unwrap(), raw);
 }
 
+/// Who a message is from, as a small office's mail really is (found by a real-mail
+/// review): an administrator writing for several condominiums from one address is not
+/// filed under the first of them, nor taken for a stranger on the others' tickets; a copy
+/// of a colleague's reply from the desk's own address is a note, not a stranger's request;
+/// a customer naming a neighbour's serial beside their own gets their own linked.
+#[test]
+fn shared_addresses_the_desks_own_mail_and_a_neighbours_serial() {
+    let d = TestDesk::example();
+    let shared = "amministrazione@lequerce.example";
+    let mail = |name: &str, from: &str, subject: &str, text: &str| {
+        let path = d.tmp.path().join(name);
+        let raw = format!("From: {from}\r\nSubject: {subject}\r\nMessage-ID: <{name}@x>\r\n\r\n{text}\r\n");
+        std::fs::write(&path, raw).unwrap();
+        d.ok(&["import", "email", path.to_str().unwrap()]).trim().to_string()
+    };
+    // C-0001 names the hotel's AC12M00913 before its own CV35-220417.
+    let r = request(&d, &mail("serials", shared, "Guasti", "come AC12M00913 del vicino, il nostro CV35-220417"));
+    assert_eq!(r["serial"], "CV35-220417", "{r}");
+    let r = request(&d, &mail("other", shared, "Guasto", "il condizionatore AC12M00913"));
+    assert_eq!(r["serial"], "AC12M00913");
+    assert!(r["warnings"].to_string().contains("AC12M00913 belongs to customer C-0004, not to C-0001"), "{r}");
+    let c = d.ok(&["customer", "create", "--name", "Condominio Via Roma 5", "--email", shared, "--allow-duplicate"]);
+    let t = d.ok(&["ticket", "create", "--customer", c.trim(), "--title", "Caldaia in blocco"]);
+    let r = request(&d, &mail("new", shared, "Nuova richiesta", "la caldaia perde"));
+    assert_eq!(r["customer"], serde_json::Value::Null, "{r}");
+    assert!(r["warnings"].to_string().contains(&format!("is the address of C-0001, {}", c.trim())), "{r}");
+    assert_eq!(mail("reply", shared, &format!("Re: [{}] Caldaia", t.trim()), "grazie"), t.trim());
+    let copy = mail("copy", "assistenza@termoclimabianchi.example", "Re: [T-2026-0011] Condizionatore", "passo io");
+    assert_eq!(copy, "T-2026-0011", "the desk's own copy is a note");
+}
+
 #[test]
 fn a_promoted_request_receives_the_customers_reply_as_a_note_on_the_ticket() {
     let d = TestDesk::example();
