@@ -110,6 +110,16 @@ pub fn issue_built(
 /// Logs a fiscal document issued for good ([`Desk::note_issued`]); the document stands
 /// whatever the log says, so a log that cannot be written is only told.
 fn note_issued(env: &Env, doc: &Document) {
+    let year = env.now.date_naive().year();
+    if doc.kind.is_fiscal() && doc.date.year() < year {
+        env.warn(format!(
+            "{} is dated {}, in {}: that year's VAT may be settled and declared already — a late document \
+             is to be regularised with your accountant (art. 6 D.Lgs. 471/97)",
+            doc.id,
+            doc.date,
+            doc.date.year()
+        ));
+    }
     if doc.kind.is_fiscal() {
         if let Err(e) = env.desk.note_issued(Kind::Document(doc.kind), &doc.id) {
             env.warn(format!("{} is issued, but this clone's log of issued numbers was not written: {e}", doc.id));

@@ -32,6 +32,15 @@ fn a_fiscal_document_is_not_dated_in_the_future_nor_before_what_it_follows() {
         "may not precede INV-2026-0001",
     );
     d.ok(&["doc", "credit", "INV-2026-0001", "--reason", "reso"]);
+    // Into a year whose VAT may be declared already: issued, and said (found by a fiscal
+    // review: nothing was said).
+    d.ok(&["ticket", "create", "--serial", "VX-0002", "--title", "Vecchio lavoro"]);
+    d.ok(&["ticket", "work", "T-2026-0002", "--hours", "1", "--date", "2025-06-01"]);
+    d.tkt(&["ticket", "invoice", "T-2026-0002", "--date", "2025-06-02"])
+        .assert()
+        .success()
+        .stdout("INV-2025-0001\n")
+        .stderr(predicate::str::contains("INV-2025-0001 is dated 2025-06-02, in 2025: that year's VAT may be settled"));
 }
 
 #[test]
