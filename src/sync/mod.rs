@@ -638,7 +638,9 @@ fn integrate(
         return Ok(());
     }
     let base = repo.merge_base(&ours, theirs)?;
-    let plan = plan_merge(desk, repo, base.as_deref(), &ours, theirs, &author.when)?;
+    // What the remote had before its history was rewritten was published all the same.
+    let lost = repo.lost_tips(remote, branch, theirs)?;
+    let plan = plan_merge(desk, repo, base.as_deref(), &ours, theirs, &lost, &author.when)?;
     refuse_dirty(repo, &plan.files.keys().cloned().collect::<Vec<_>>())?;
     let mut message = format!("tkt sync: merge {remote}/{branch}");
     let mut body = Vec::new();
@@ -747,11 +749,22 @@ fn plan_merge(
     base: Option<&str>,
     ours: &str,
     theirs: &str,
+    lost: &[String],
     now: &crate::model::Instant,
 ) -> Result<MergePlan> {
     let prefix = repo.desk_prefix().to_path_buf();
     let ours_changed: BTreeSet<PathBuf> = repo.changed_paths(base, ours)?.into_iter().collect();
     let theirs_changed: Vec<PathBuf> = repo.changed_paths(base, theirs)?;
+    // A record the remote published and then lost to a rewrite of its history is no new
+    // record of either side: its published version is the common one.
+    let published = |path: &Path| -> Result<Option<FileState>> {
+        for tip in lost {
+            if let Some(state) = repo.file_at(tip, path)? {
+                return Ok(Some(state));
+            }
+        }
+        Ok(None)
+    };
     let mut plan = MergePlan {
         files: BTreeMap::new(),
         renumbered: vec![],
@@ -761,7 +774,16 @@ fn plan_merge(
         ids: vec![],
     };
     let catalog = desk.catalog()?;
-    let collisions = collisions(repo, &prefix, base, ours, theirs, &ours_changed, &theirs_changed)?;
+    let mut collisions = collisions(repo, &prefix, base, ours, theirs, &ours_changed, &theirs_changed)?;
+    // A fiscal document stays a collision: two issued documents are never merged into one.
+    let fiscal = |path: &Path| matches!(path.strip_prefix(&prefix).ok().and_then(Desk::kind_of_path), Some(Kind::Document(d)) if d.is_fiscal());
+    let mut merged_as_published = Vec::new();
+    for path in &collisions {
+        if !fiscal(path) && published(path)?.is_some() {
+            merged_as_published.push(path.clone());
+        }
+    }
+    collisions.retain(|p| !merged_as_published.contains(p));
     let ids = new_numbers(desk, &prefix, &theirs_changed, &collisions)?;
     let moved: BTreeMap<&PathBuf, &PathBuf> = collisions.iter().zip(ids.iter().map(|(_, _, n)| n)).collect();
     // Who changed each field of the records changed on both sides: one walk of each side.
@@ -802,6 +824,10 @@ fn plan_merge(
         let b = match base {
             Some(c) => repo.file_at(c, path)?,
             None => None,
+        };
+        let b = match b {
+            None if merged_as_published.contains(path) => published(path)?,
+            b => b,
         };
         let rel = path.strip_prefix(&prefix).ok().map(Path::to_path_buf);
         let kind = rel.as_deref().and_then(Desk::kind_of_path);

@@ -1596,6 +1596,31 @@ fn a_published_invoice_the_remote_lost_to_a_force_push_is_never_taken_back() {
     marco.tkt(&["check"]).assert().success();
 }
 
+/// The remote's history rewritten without losing anything (its last commit amended and
+/// force-pushed): a ticket anna published is hers and carla's alike, not a new record of
+/// each to renumber (found by a hostile-remote review: anna's sync made a duplicate
+/// T-2026-0022 and pushed it).
+#[test]
+fn a_record_published_before_a_rewrite_of_the_remote_is_merged_not_renumbered() {
+    let team = Team::new();
+    let anna = team.clone("anna");
+    anna.ok(&["ticket", "create", "--customer", "C-0001", "--title", "Pubblicato da anna"]);
+    anna.sync();
+    let remote = team.remote();
+    let tree = team.git(&remote, &["rev-parse", "main^{tree}"]);
+    let parent = team.git(&remote, &["rev-parse", "main~1"]);
+    let amended = team.git(&remote, &["commit-tree", tree.trim(), "-p", parent.trim(), "-m", "riscritto"]);
+    team.git(&remote, &["update-ref", "refs/heads/main", amended.trim()]);
+    let carla = team.clone("carla");
+    carla.ok(&["ticket", "note", "T-2026-0021", "nota di carla"]);
+    carla.sync();
+    let said = anna.sync();
+    assert!(!said.contains("is now"), "{said}");
+    assert!(!anna.dir.join("tickets/2026/T-2026-0022.yaml").exists(), "{said}");
+    assert!(anna.read("tickets/2026/T-2026-0021.yaml").contains("nota di carla"));
+    anna.tkt(&["check"]).assert().success();
+}
+
 /// marco exported his invoice, issued offline under the number anna published meanwhile:
 /// it may have reached SDI, so `--resolve` does not take it back and issue it again under
 /// another number (found by a fiscal review: the file sent as INV-2026-0007 then matched
