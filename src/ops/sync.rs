@@ -174,7 +174,8 @@ pub fn merge_driver(now: Instant, files: &DriverFiles) -> Result<Vec<String>> {
         .find_map(|skip| Desk::kind_of_path(&path.components().skip(skip).collect::<PathBuf>()));
     if base.is_empty() && kind.is_some_and(Kind::is_numbered) {
         return Err(Error::busy(format!(
-            "{}: both sides created this record; run tkt sync, which renumbers the unpublished one",
+            "{}: both sides created this record; abort this merge (`git merge --abort`) and run tkt sync, which \
+             renumbers the unpublished one (keeping one side would drop the other's record)",
             path.display()
         )));
     }

@@ -795,7 +795,8 @@ fn a_record_with_conflict_markers_is_refused_by_every_read_and_never_committed()
     for args in [&["ticket", "show", "T-2026-0020"][..], &["ticket", "note", "T-2026-0020", "x"], &["sync"]] {
         anna.tkt(args).assert().code(4).stderr(
             predicate::str::contains("tickets/2026/T-2026-0020.yaml:1: git conflict markers")
-                .and(predicate::str::contains("git checkout --theirs")),
+                .and(predicate::str::contains("git merge --abort"))
+                .and(predicate::str::contains("drops the other's")),
         );
     }
     anna.tkt(&["check"])
