@@ -395,6 +395,32 @@ impl Desk {
         Some(kind)
     }
 
+    /// The desk's top folders of records, attachments and templates.
+    pub fn layout_dirs() -> Vec<&'static str> {
+        let mut dirs: Vec<&str> = Kind::all().map(|k| k.dir().split('/').next().unwrap_or_default()).collect();
+        dirs.extend([ATTACHMENTS_DIR, "templates", "web"]);
+        dirs.sort_unstable();
+        dirs.dedup();
+        dirs
+    }
+
+    /// A file name in each folder of the layout (the year's, for kinds kept by year), to ask
+    /// git whether it ignores any of them.
+    pub fn layout_probes(year: i32) -> Vec<PathBuf> {
+        let mut probes: Vec<PathBuf> = Kind::all()
+            .map(|k| {
+                let dir = PathBuf::from(k.dir());
+                if k.by_year() {
+                    dir.join(format!("{year:04}")).join("probe.yaml")
+                } else {
+                    dir.join("probe.yaml")
+                }
+            })
+            .collect();
+        probes.extend([ATTACHMENTS_DIR, "templates", "web"].map(|d| Path::new(d).join("probe").join("probe")));
+        probes
+    }
+
     /// Whether a desk-relative path belongs to the desk's layout (DESIGN §2): `tkt.toml`,
     /// `.gitattributes`, `.gitignore`, a record in its folder (a year folder is four
     /// digits), `attachments/<record-id>/<file>`, or a file under `templates/` or `web/`. Anything

@@ -645,6 +645,43 @@ impl Repo {
         })??)
     }
 
+    /// Files under `dirs` (paths of the work tree) that git ignores and does not track: a
+    /// `.gitignore` must not hide a record made by hand from sync. Listing them walks the
+    /// folders, so only when git would ignore one of the `probes` (a file name in each
+    /// folder): most desks ignore none. Empty when git cannot run.
+    pub fn ignored_in(&self, dirs: &[PathBuf], probes: &[PathBuf]) -> Vec<PathBuf> {
+        use std::os::unix::ffi::OsStrExt;
+        let git = || {
+            let mut cmd = std::process::Command::new("git");
+            cmd.current_dir(self.workdir())
+                .arg("--git-dir")
+                .arg(self.repo.path())
+                .arg("--work-tree")
+                .arg(self.workdir())
+                .env_remove("GIT_INDEX_FILE")
+                .stdin(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null());
+            cmd
+        };
+        let probed = git().args(["check-ignore", "--no-index", "--"]).args(probes).output();
+        if !probed.is_ok_and(|out| out.status.success()) {
+            return Vec::new();
+        }
+        let out = git()
+            .args(["--literal-pathspecs", "ls-files", "-z", "--others", "--ignored", "--exclude-standard", "--"])
+            .args(dirs)
+            .output();
+        match out {
+            Ok(out) if out.status.success() => out
+                .stdout
+                .split(|&b| b == 0)
+                .filter(|f| !f.is_empty())
+                .map(|f| PathBuf::from(std::ffi::OsStr::from_bytes(f)))
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
     /// Sets up the merge driver `tkt` for records, so a plain `git merge` merges them the
     /// way `tkt sync` does.
     /// The configuration is written only when it says something else: a sync killed while

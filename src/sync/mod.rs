@@ -79,7 +79,7 @@ fn sync_marked(desk: &Desk, author: &Author, opts: &SyncOptions) -> Result<SyncR
     let repo = repo_of(desk)?;
     refuse_unfinished_operation(repo)?;
     let (remote, branch) = remote_of(repo, opts.remote)?;
-    let hand_edits = hand_edits(desk, repo)?;
+    let hand_edits = hand_edits(desk, repo, chrono::Datelike::year(&author.when))?;
     let mut report = SyncReport { remote: remote.clone(), ..Default::default() };
     fetch(repo.workdir(), &remote, opts.interactive)?;
     let mut theirs = repo.remote_tip(&remote, &branch)?;
@@ -403,11 +403,16 @@ fn refuse_unfinished_operation(repo: &Repo) -> Result<()> {
 
 /// The desk's files changed by hand and not committed, after checking every changed
 /// record; an invalid one (or a link) refuses the sync (exit 4) naming the files.
-fn hand_edits(desk: &Desk, repo: &Repo) -> Result<Vec<PathBuf>> {
+fn hand_edits(desk: &Desk, repo: &Repo, year: i32) -> Result<Vec<PathBuf>> {
     let prefix = repo.desk_prefix().to_path_buf();
     let mut changed = Vec::new();
     let mut invalid = Vec::new();
-    for (path, deleted) in repo.uncommitted()? {
+    // Records a `.gitignore` hides from `git status` (the remote's may ignore a folder of
+    // records) are hand edits all the same.
+    let dirs: Vec<PathBuf> = Desk::layout_dirs().iter().map(|d| prefix.join(d)).collect();
+    let probes: Vec<PathBuf> = Desk::layout_probes(year).into_iter().map(|p| prefix.join(p)).collect();
+    let hidden = repo.ignored_in(&dirs, &probes).into_iter().map(|p| (p, false));
+    for (path, deleted) in repo.uncommitted()?.into_iter().chain(hidden) {
         let Ok(rel) = path.strip_prefix(&prefix) else { continue };
         // Records and the desk's own files; anything else (a printed page saved in the
         // desk, say) is the user's business.

@@ -1736,6 +1736,25 @@ fn sync_publishes_nothing_other_clones_would_refuse() {
     marco.sync();
 }
 
+/// A `.gitignore` that ignores a folder of records (the remote's, or a careless edit)
+/// hides no hand-made record from sync (found by a careless-office review: the customer
+/// was never committed nor pushed, and nothing said so).
+#[test]
+fn a_record_a_gitignore_hides_is_synced_all_the_same() {
+    let team = Team::new();
+    let anna = team.clone("anna");
+    anna.write(".gitignore", "customers/\n");
+    anna.git(&["add", ".gitignore"]);
+    anna.git(&["commit", "-qm", "ignora i clienti"]);
+    let text = anna.read("customers/C-0001.yaml").replace("id: C-0001", "id: C-0099");
+    anna.write("customers/C-0099.yaml", &text);
+    let said = anna.sync();
+    assert!(said.contains("1 hand edit(s) committed"), "{said}");
+    let remote = team.git(&team.remote(), &["ls-tree", "-r", "--name-only", "main", "customers"]);
+    assert!(remote.contains("customers/C-0099.yaml"), "{remote}");
+    assert_eq!(anna.git(&["status", "--porcelain"]), "");
+}
+
 /// A lock file a push cut short left on the server keeps the branch locked: sync says so,
 /// with git's words and where the lock is, instead of "the push was rejected 5 times"
 /// (found by a hostile-remote review).
