@@ -217,7 +217,9 @@ pub fn fattura(doc: &Document, x: &Export) -> String {
     w.open("DatiAnagrafici");
     fiscal_ids(&mut w, &s);
     anagrafica(&mut w, &s, false);
-    w.leaf("RegimeFiscale", x.company.regime_fiscale.as_deref().unwrap_or("RF01"));
+    // The regime the document was issued under (kept with its seller since), else the desk's.
+    let regime = s.regime_fiscale.as_deref().or(x.company.regime_fiscale.as_deref());
+    w.leaf("RegimeFiscale", regime.unwrap_or("RF01"));
     w.close("DatiAnagrafici");
     sede(&mut w, &s.address);
     if let Some((office, number)) = s.rea.as_deref().and_then(|r| r.split_once('-')) {

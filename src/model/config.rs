@@ -90,6 +90,7 @@ impl Company {
             email: self.email.clone(),
             phone: self.phone.clone(),
             iban: self.iban.clone(),
+            regime_fiscale: self.regime_fiscale.clone(),
             extra: Default::default(),
         }
     }

@@ -92,6 +92,10 @@ pub struct Party {
     /// The seller's bank account, printed where payment is by bank transfer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iban: Option<String>,
+    /// The seller's tax regime at issue (`RF01`, `RF19`…): the e-invoice says the regime
+    /// its lines were made under, whatever `tkt.toml` says later.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub regime_fiscale: Option<String>,
     #[serde(flatten)]
     pub extra: Mapping,
 }

@@ -786,6 +786,23 @@ fn what_sdi_refuses_in_a_party_or_a_rate_is_refused_at_issue() {
     refused(&d, &["ticket", "invoice", &work("C-0001")], "company.rea: written PROVINCE-NUMBER");
 }
 
+/// The e-invoice says the regime its lines were made under: an invoice issued as a
+/// forfettario (lines without VAT, N2.2) is exported under RF19 after tkt.toml moved to
+/// the ordinary regime (found by a fiscal review: it said RF01 with no VAT charged).
+#[test]
+fn an_einvoice_keeps_the_regime_it_was_issued_under() {
+    let d = einvoice_desk();
+    let config = d.read("tkt.toml");
+    d.write("tkt.toml", &config.replace("[company]\n", "[company]\nregime_fiscale = \"RF19\"\n"));
+    d.git(&["commit", "-qam", "forfettario"]);
+    let id = invoice(&d, "C-0001", "1");
+    d.write("tkt.toml", &config);
+    d.git(&["commit", "-qam", "regime ordinario"]);
+    let xml = export(&d, &[&id]);
+    validate(&d);
+    assert!(xml[0].contains("<RegimeFiscale>RF19</RegimeFiscale>") && xml[0].contains("<Natura>N2.2</Natura>"));
+}
+
 /// A forfettario's condominium invoice bears no withholding (art. 1 c. 67 L. 190/2014;
 /// found by a fiscal review).
 #[test]
