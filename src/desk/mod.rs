@@ -398,7 +398,7 @@ impl Desk {
     /// The desk's top folders of records, attachments and templates.
     pub fn layout_dirs() -> Vec<&'static str> {
         let mut dirs: Vec<&str> = Kind::all().map(|k| k.dir().split('/').next().unwrap_or_default()).collect();
-        dirs.extend([ATTACHMENTS_DIR, "templates", "web"]);
+        dirs.extend([ATTACHMENTS_DIR, "templates", "web", "examples"]);
         dirs.sort_unstable();
         dirs.dedup();
         dirs
@@ -417,13 +417,16 @@ impl Desk {
                 }
             })
             .collect();
-        probes.extend([ATTACHMENTS_DIR, "templates", "web"].map(|d| Path::new(d).join("probe").join("probe")));
+        probes.extend(
+            [ATTACHMENTS_DIR, "templates", "web", "examples"].map(|d| Path::new(d).join("probe").join("probe")),
+        );
         probes
     }
 
     /// Whether a desk-relative path belongs to the desk's layout (DESIGN §2): `tkt.toml`,
     /// `.gitattributes`, `.gitignore`, a record in its folder (a year folder is four
-    /// digits), `attachments/<record-id>/<file>`, or a file under `templates/` or `web/`. Anything
+    /// digits), `attachments/<record-id>/<file>`, or a file under `templates/`, `web/` or
+    /// `examples/`. Anything
     /// else is not tkt's: sync neither commits it as a hand edit nor takes it from the remote.
     pub fn in_layout(rel: &Path) -> bool {
         let parts: Vec<&str> = rel.iter().filter_map(|c| c.to_str()).collect();
@@ -435,8 +438,8 @@ impl Desk {
             [file] => [CONFIG_FILE, ".gitattributes", ".gitignore"].contains(file),
             ["documents", _, y, _] | [_, y, _] if Self::kind_of_path(rel).is_some() => year(y),
             [ATTACHMENTS_DIR, _, _] => true,
-            // Print templates, and the support form the example desk ships.
-            ["templates" | "web", _, ..] => true,
+            // Print templates, and the support form and sample messages the example desk ships.
+            ["templates" | "web" | "examples", _, ..] => true,
             _ => Self::kind_of_path(rel).is_some(),
         }
     }

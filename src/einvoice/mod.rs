@@ -149,12 +149,7 @@ pub fn check(doc: &Document, x: &Export) -> Vec<Problem> {
         );
     }
     if let Some(rea) = s.rea.as_deref().filter(|r| !r.trim().is_empty()) {
-        let office = rea.split_once('-').map(|(o, _)| o.trim());
-        need(
-            office.is_some_and(|o| o.len() == 2 && o.bytes().all(|c| c.is_ascii_alphabetic())),
-            "company.rea",
-            "written PROVINCE-NUMBER (MI-1234567): the office is the province's 2 letters",
-        );
+        need(crate::rules::rea_parts(rea).is_some(), "company.rea", crate::rules::REA_FORM);
     }
     for (i, l) in doc.lines.iter().enumerate() {
         let rate = l.vat_rate.map(|r| r.0).unwrap_or_default();
@@ -222,10 +217,10 @@ pub fn fattura(doc: &Document, x: &Export) -> String {
     w.leaf("RegimeFiscale", regime.unwrap_or("RF01"));
     w.close("DatiAnagrafici");
     sede(&mut w, &s.address);
-    if let Some((office, number)) = s.rea.as_deref().and_then(|r| r.split_once('-')) {
+    if let Some((office, number)) = s.rea.as_deref().and_then(crate::rules::rea_parts) {
         w.open("IscrizioneREA");
-        w.leaf("Ufficio", &latin(office, 2).to_ascii_uppercase());
-        w.leaf("NumeroREA", &latin(number, 20));
+        w.leaf("Ufficio", &office);
+        w.leaf("NumeroREA", &latin(&number, 20));
         w.leaf("StatoLiquidazione", "LN");
         w.close("IscrizioneREA");
     }

@@ -282,13 +282,19 @@ pub fn too_many_parts(bytes: &[u8], max: usize) -> Option<String> {
     let mut parts = 0;
     // Header fields are parsed one by one into memory: millions of them (a message under
     // the size limit) would take gigabytes. No real message has this many.
-    let mut fields = 0;
+    // Only lines of header blocks count: the message's, and each part's after its
+    // boundary, up to the blank line (a text attachment of log lines is no header).
+    let (mut fields, mut in_header) = (0, true);
     for line in bytes.split(|&b| b == b'\n') {
-        let name = line.iter().position(|&b| b == b':').map(|at| &line[..at]);
-        if name.is_some_and(|n| !n.is_empty() && n.iter().all(|b| b.is_ascii_graphic())) {
-            fields += 1;
-            if fields > MAX_FIELDS {
-                return Some(format!("more than {MAX_FIELDS} header fields"));
+        if line.trim_ascii().is_empty() {
+            in_header = false;
+        } else if in_header {
+            let name = line.iter().position(|&b| b == b':').map(|at| &line[..at]);
+            if name.is_some_and(|n| !n.is_empty() && n.iter().all(|b| b.is_ascii_graphic())) {
+                fields += 1;
+                if fields > MAX_FIELDS {
+                    return Some(format!("more than {MAX_FIELDS} header fields"));
+                }
             }
         }
         if let Some(c) = BOUNDARY.captures(line) {
@@ -301,6 +307,7 @@ pub fn too_many_parts(bytes: &[u8], max: usize) -> Option<String> {
         if let Some(rest) = line.strip_prefix(b"--") {
             // The closing line (`--boundary--`) ends parts and opens none.
             if boundaries.contains(rest.trim_ascii_end()) {
+                in_header = true;
                 parts += 1;
                 if parts > max {
                     return Some(format!("more than {max} MIME parts (intake.max_parts in tkt.toml)"));
@@ -550,9 +557,13 @@ mod tests {
             }
             assert!(too_many_parts(&m, 2).is_some(), "{boundary}");
         }
-        // Millions of header fields, which mail-parser would hold one by one in memory.
+        // Millions of header fields, which mail-parser would hold one by one in memory; and
+        // as many lines of a text that only look like fields are no headers.
         let fields = "X: 1\r\n".repeat(MAX_FIELDS + 1);
         assert_eq!(too_many_parts(fields.as_bytes(), 200).as_deref(), Some("more than 100000 header fields"));
+        let log =
+            format!("From: m@x.it\r\nSubject: log\r\n\r\n{}", "2026-11-27T10:00:00 caldaia\r\n".repeat(MAX_FIELDS + 1));
+        assert_eq!(too_many_parts(log.as_bytes(), 200), None);
     }
 
     const IMAGE: &str =

@@ -115,7 +115,10 @@ fn issue_again(env: &Env, old: &str, bytes: &[u8]) -> Result<Again> {
         }
     }
     doc.id = String::new();
-    let what = issued_again_message(doc.kind, old);
+    // An export of it under the old number went nowhere (a sent one is never taken back):
+    // the document issued again is exported afresh.
+    doc.extra.remove(crate::model::EINVOICE);
+    let what = issued_again_message(doc.kind, old, bytes);
     issue(env, &mut doc, vec![], &what).map(Again::Issued)
 }
 

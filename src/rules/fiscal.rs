@@ -20,7 +20,28 @@ pub fn check_company(company: &Company) -> Vec<Problem> {
     if let Some(iban) = company.iban.as_deref() {
         problems.extend(check_iban(iban).err().map(|m| Problem::new("company.iban", m)));
     }
+    if let Some(rea) = company.rea.as_deref().filter(|r| !r.trim().is_empty()) {
+        if rea_parts(rea).is_none() {
+            problems.push(Problem::new("company.rea", REA_FORM));
+        }
+    }
     problems
+}
+
+/// How a REA number is written, for messages.
+pub const REA_FORM: &str = "written PROVINCE-NUMBER (MI-1234567): the office is the province's 2 letters";
+
+/// A REA registration as its province office and number: `MI-1234567`, `MI 1234567`,
+/// `MI1234567` or `REA MI-1234567`; `None` when it names no office.
+pub fn rea_parts(rea: &str) -> Option<(String, String)> {
+    let rest = rea.trim();
+    let rest = match rest.get(..3) {
+        Some(p) if p.eq_ignore_ascii_case("rea") => rest[3..].trim_start_matches([' ', ':', '.', '-']),
+        _ => rest,
+    };
+    let office = rest.get(..2).filter(|o| o.bytes().all(|c| c.is_ascii_alphabetic()))?.to_ascii_uppercase();
+    let number = rest[2..].trim_start_matches([' ', '-', '/', '.']).trim();
+    (!number.is_empty()).then(|| (office, number.to_string()))
 }
 
 /// The longest number an e-invoice holds (FatturaPA's `Numero`, `IdDocumento`, `NumeroDDT`).
@@ -148,6 +169,16 @@ fn codice_fiscale_check_letter(first15: &str) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_rea_is_read_as_offices_write_it() {
+        for rea in ["MI-1234567", "MI 1234567", "mi1234567", "REA MI-1234567", "REA: MI 1234567"] {
+            assert_eq!(rea_parts(rea), Some(("MI".into(), "1234567".into())), "{rea}");
+        }
+        for rea in ["123456-BS", "1234567", "MI", "M1-123"] {
+            assert_eq!(rea_parts(rea), None, "{rea}");
+        }
+    }
 
     #[test]
     fn partita_iva_check_digits() {

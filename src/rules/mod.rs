@@ -21,7 +21,9 @@ pub use billing::{
 pub use catalog::{check_catalog, settle_closed_at, transition};
 pub use custom::{check_custom, parse_custom};
 pub use documents::check_document;
-pub use fiscal::{check_buyer, check_company, check_iban, check_tax_code, check_vat_number, MAX_FISCAL_NUMBER};
+pub use fiscal::{
+    check_buyer, check_company, check_iban, check_tax_code, check_vat_number, rea_parts, MAX_FISCAL_NUMBER, REA_FORM,
+};
 pub use records::{check_customer, check_equipment, check_item, check_request, same_customer};
 pub use terms::due_date;
 pub use ticket::{check_ticket, TicketRefs};

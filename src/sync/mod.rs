@@ -158,9 +158,12 @@ fn refuse_issued_collisions(repo: &Repo, ours: &str, theirs: &str, remote: &str,
     let (mut published, mut exported) = (Vec::new(), Vec::new());
     for (path, bytes) in collisions {
         let doc = from_yaml::<Document>(&bytes).ok();
-        if let Some(file) = doc.as_ref().and_then(|d| d.extra.get(EINVOICE)?.get("file")?.as_str().map(str::to_string))
-        {
-            exported.push(format!("  {} (exported as {file})", path.display()));
+        // Sent to SDI by tkt, or answered by it: it may be SDI's already. Only exported, a
+        // file that went nowhere, it is taken back as any document (and its export with it).
+        let annotation = doc.as_ref().and_then(|d| d.extra.get(EINVOICE));
+        let sent = annotation.is_some_and(|e| e.get("sent").is_some() || e.get("receipts").is_some());
+        if let (true, Some(file)) = (sent, annotation.and_then(|e| e.get("file")?.as_str())) {
+            exported.push(format!("  {} (sent as {file})", path.display()));
             continue;
         }
         for tip in &lost {
@@ -175,9 +178,11 @@ fn refuse_issued_collisions(repo: &Repo, ours: &str, theirs: &str, remote: &str,
         }
     }
     let hint = format!(
-        "a fiscal document once published or sent is issued, and is never renumbered or taken back: both documents \
-         of each number stand until you settle with your accountant which one is cancelled (a credit note for an \
-         invoice); this clone keeps its commits, and `git reflog {remote}/{branch}` shows what the remote had"
+        "a fiscal document once published or sent is issued, and is never renumbered or taken back, and two \
+         documents cannot share one file: this needs a person — settle with your accountant which one stands, then \
+         make this clone's history hold the remote's (for example `git branch keep` to keep this clone's commits, \
+         then `git reset --hard {remote}/{branch}`) and record this clone's document again by hand under a new \
+         number; `git reflog {remote}/{branch}` shows what the remote had"
     );
     if !published.is_empty() {
         return Err(Error::busy(format!(
@@ -190,8 +195,8 @@ fn refuse_issued_collisions(repo: &Repo, ours: &str, theirs: &str, remote: &str,
     }
     if !exported.is_empty() {
         return Err(Error::busy(format!(
-            "the remote issued fiscal documents under the numbers of these, which this clone exported as e-invoices \
-             (they may have reached SDI); nothing was merged:\n{}",
+            "the remote issued fiscal documents under the numbers of these, which this clone sent to SDI as \
+             e-invoices; nothing was merged:\n{}",
             exported.join("\n")
         ))
         .with_hint(hint));
@@ -283,8 +288,11 @@ pub enum Settled {
 
 /// What the commit that issues a taken-back document again says after its new id: the
 /// mark by which a sync killed before it forgot the copy is seen to have issued it.
-pub fn issued_again_message(kind: impl std::fmt::Display, old: &str) -> String {
-    format!("{kind} issued again ({old} never reached the remote, whose {old} is another)")
+pub fn issued_again_message(kind: impl std::fmt::Display, old: &str, copy: &[u8]) -> String {
+    format!(
+        "{kind} issued again ({old} never reached the remote, whose {old} is another)\n\ntaken back: {}",
+        crate::git::content_hash(copy)
+    )
 }
 
 /// Every document kept since its take-back, each with whether it is still to be issued
@@ -318,10 +326,13 @@ fn settled(repo: &Repo, id: &str, path: &Path, bytes: &[u8], kept: std::time::Sy
     }
     // The commit is made after the copy, by this machine's clock (whole seconds).
     let kept = kept.duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
-    let mark = issued_again_message("", id);
+    // The commit names the copy by its content: another clone's document issued again
+    // from the same old number is not this one.
+    let mark = issued_again_message("", id, bytes);
+    let (first, copy) = mark.trim_start().split_once('\n').unwrap_or((mark.trim_start(), ""));
     let found = repo.find_message_since(&head, kept - 1, &|message| {
         let (new, what) = message.lines().next()?.split_once(": ")?;
-        what.contains(mark.trim_start()).then(|| new.to_string())
+        (what.contains(first) && message.contains(copy.trim())).then(|| new.to_string())
     })?;
     Ok(found.map(Settled::IssuedAgainAs))
 }
@@ -411,7 +422,9 @@ fn hand_edits(desk: &Desk, repo: &Repo, year: i32) -> Result<Vec<PathBuf>> {
     // records) are hand edits all the same.
     let dirs: Vec<PathBuf> = Desk::layout_dirs().iter().map(|d| prefix.join(d)).collect();
     let probes: Vec<PathBuf> = Desk::layout_probes(year).into_iter().map(|p| prefix.join(p)).collect();
-    let hidden = repo.ignored_in(&dirs, &probes).into_iter().map(|p| (p, false));
+    // Only records: an attachment or a page the user chose to ignore stays theirs.
+    let record = |p: &PathBuf| p.strip_prefix(&prefix).ok().and_then(Desk::kind_of_path).is_some();
+    let hidden = repo.ignored_in(&dirs, &probes).into_iter().filter(record).map(|p| (p, false));
     for (path, deleted) in repo.uncommitted()?.into_iter().chain(hidden) {
         let Ok(rel) = path.strip_prefix(&prefix) else { continue };
         // Records and the desk's own files; anything else (a printed page saved in the
@@ -782,10 +795,16 @@ fn plan_merge(
     let mut collisions = collisions(repo, &prefix, base, ours, theirs, &ours_changed, &theirs_changed)?;
     // A fiscal document stays a collision: two issued documents are never merged into one.
     let fiscal = |path: &Path| matches!(path.strip_prefix(&prefix).ok().and_then(Desk::kind_of_path), Some(Kind::Document(d)) if d.is_fiscal());
+    // Only when the remote's record grew from the published one (its history since the
+    // common ancestor holds that version): another record made under the number after
+    // the rewrite is a collision, renumbered as ever.
     let mut merged_as_published = Vec::new();
     for path in &collisions {
-        if !fiscal(path) && published(path)?.is_some() {
-            merged_as_published.push(path.clone());
+        if let (false, Some(was)) = (fiscal(path), published(path)?) {
+            let grew = repo.changes_of(base, theirs, path)?.iter().any(|c| c.after.as_deref() == Some(&was.bytes[..]));
+            if grew {
+                merged_as_published.push(path.clone());
+            }
         }
     }
     collisions.retain(|p| !merged_as_published.contains(p));

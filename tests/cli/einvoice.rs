@@ -783,7 +783,19 @@ fn what_sdi_refuses_in_a_party_or_a_rate_is_refused_at_issue() {
     let config = d.read("tkt.toml");
     d.write("tkt.toml", &config.replace("rea = \"MI-1234567\"", "rea = \"123456-BS\""));
     d.git(&["commit", "-qam", "rea"]);
-    refused(&d, &["ticket", "invoice", &work("C-0001")], "company.rea: written PROVINCE-NUMBER");
+    let t = work("C-0001");
+    refused(&d, &["ticket", "invoice", &t], "company.rea: written PROVINCE-NUMBER");
+    d.tkt(&["check"]).assert().code(4).stdout(predicate::str::contains("company.rea: written PROVINCE-NUMBER"));
+    // As offices write it, without the dash or with its name: read, and written as SDI wants.
+    d.write("tkt.toml", &config.replace("rea = \"MI-1234567\"", "rea = \"REA MI 1234567\""));
+    d.git(&["commit", "-qam", "rea"]);
+    let id = d.ok(&["ticket", "invoice", &t]);
+    let xml = export(&d, &[id.trim()]);
+    assert!(
+        xml[0].contains("<Ufficio>MI</Ufficio>") && xml[0].contains("<NumeroREA>1234567</NumeroREA>"),
+        "{}",
+        xml[0]
+    );
 }
 
 /// The e-invoice says the regime its lines were made under: an invoice issued as a

@@ -1537,6 +1537,12 @@ fn a_document_issued_again_by_a_sync_killed_before_it_forgot_its_copy_is_not_iss
     assert!(!copy.exists());
     let remote = team.git(&team.remote(), &["ls-tree", "-r", "--name-only", "main", "documents/ddt-in"]);
     assert_eq!(remote.lines().count(), 4, "{remote}");
+    // That commit issued that copy again, not another document taken back under the same
+    // old number (found by a review: a waiting copy was forgotten for another clone's).
+    std::fs::write(&copy, taken.replace("T-2026-0016", "T-2026-0015")).unwrap();
+    std::fs::File::options().write(true).open(&copy).unwrap().set_modified(at).unwrap();
+    let said = marco.sync();
+    assert!(said.contains("DI-2026-0003 taken back and issued again as DI-2026-0005"), "{said}");
 }
 
 /// A `sync --resolve` killed after it kept its copy of a document and before it took the
@@ -1622,12 +1628,34 @@ fn a_record_published_before_a_rewrite_of_the_remote_is_merged_not_renumbered() 
     anna.tkt(&["check"]).assert().success();
 }
 
-/// marco exported his invoice, issued offline under the number anna published meanwhile:
-/// it may have reached SDI, so `--resolve` does not take it back and issue it again under
-/// another number (found by a fiscal review: the file sent as INV-2026-0007 then matched
-/// the other customer's invoice, and the one issued again could never be exported).
+/// The remote rewound by a force-push, and carla makes her own T-2026-0021 there: anna's
+/// published one is another record, renumbered, never merged into carla's (found by a
+/// review of the rewrite handling: anna's ticket took carla's title and history).
 #[test]
-fn an_exported_invoice_is_never_taken_back() {
+fn another_record_made_under_a_published_number_after_a_rewind_is_renumbered() {
+    let team = Team::new();
+    let anna = team.clone("anna");
+    let carla = team.clone("carla");
+    anna.ok(&["ticket", "create", "--customer", "C-0001", "--title", "Pubblicato da anna"]);
+    anna.sync();
+    carla.git(&["push", "-q", "--force", "origin", "HEAD:main"]);
+    carla.ok(&["ticket", "create", "--customer", "C-0002", "--title", "Di carla dopo"]);
+    carla.sync();
+    anna.ok(&["ticket", "note", "T-2026-0021", "nota di anna"]);
+    let said = anna.sync();
+    assert!(said.contains("T-2026-0021 is now T-2026-0022"), "{said}");
+    assert!(anna.read("tickets/2026/T-2026-0021.yaml").contains("Di carla dopo"));
+    let mine = anna.read("tickets/2026/T-2026-0022.yaml");
+    assert!(mine.contains("Pubblicato da anna") && mine.contains("nota di anna"), "{mine}");
+}
+
+/// marco sent his invoice to SDI, issued offline under the number anna published
+/// meanwhile: it may be SDI's already, so `--resolve` does not take it back (found by a
+/// fiscal review: the file sent as INV-2026-0007 then matched the other customer's
+/// invoice). One only exported, a file that went nowhere, is taken back and issued again
+/// without its old export, to be exported afresh.
+#[test]
+fn a_sent_invoice_is_never_taken_back_and_an_exported_one_is() {
     let team = Team::new();
     let (anna, marco) = (team.clone("anna"), team.clone("marco"));
     for (clone, customer) in [(&anna, "C-0003"), (&marco, "C-0006")] {
@@ -1637,17 +1665,33 @@ fn an_exported_invoice_is_never_taken_back() {
     }
     marco.ok(&["doc", "export", "INV-2026-0007", "--dir", "../out"]);
     anna.sync();
-    let head = marco.git(&["rev-parse", "HEAD"]);
     let inv = "documents/invoice/2026/INV-2026-0007.yaml";
+    // As `tkt doc send` records it (an annotation, which may be written by hand too).
     let exported = marco.read(inv);
+    marco.write(
+        inv,
+        &format!("{exported}  sent:\n  - file: IT03912760984_00001.xml\n    at: '2026-11-27T10:00:00+01:00'\n"),
+    );
+    marco.git(&["commit", "-qam", "inviata"]);
+    let head = marco.git(&["rev-parse", "HEAD"]);
+    let sent = marco.read(inv);
     for args in [&["sync"][..], &["sync", "--resolve"][..]] {
         marco.tkt(args).assert().code(5).stderr(
-            predicate::str::contains("which this clone exported as e-invoices")
-                .and(predicate::str::contains(format!("{inv} (exported as IT03912760984_00001.xml)"))),
+            predicate::str::contains("which this clone sent to SDI")
+                .and(predicate::str::contains(format!("{inv} (sent as IT03912760984_00001.xml)")))
+                .and(predicate::str::contains("git reset --hard origin/main")),
         );
         assert_eq!(marco.git(&["rev-parse", "HEAD"]), head, "{args:?}");
-        assert_eq!(marco.read(inv), exported);
+        assert_eq!(marco.read(inv), sent);
     }
+    marco.git(&["reset", "-q", "--hard", "HEAD~1"]);
+    let said = marco.resolve();
+    assert!(said.contains("INV-2026-0007 taken back and issued again as INV-2026-0008"), "{said}");
+    let again = marco.read("documents/invoice/2026/INV-2026-0008.yaml");
+    assert!(again.contains("customer: C-0006") && !again.contains("einvoice"), "{again}");
+    let file = marco.ok(&["doc", "export", "INV-2026-0008", "--dir", "../out-again"]);
+    let xml = std::fs::read_to_string(file.trim()).unwrap();
+    assert!(xml.contains("<Numero>INV-2026-0008</Numero>"), "{xml}");
 }
 
 /// The office changes the invoices' prefix while marco, who does not know yet, invoices
@@ -1748,10 +1792,16 @@ fn a_record_a_gitignore_hides_is_synced_all_the_same() {
     anna.git(&["commit", "-qm", "ignora i clienti"]);
     let text = anna.read("customers/C-0001.yaml").replace("id: C-0001", "id: C-0099");
     anna.write("customers/C-0099.yaml", &text);
+    // Only records: an attachment the user chose to ignore stays out of git.
+    anna.write(".gitignore", "customers/\nattachments/*/private.pdf\n");
+    anna.git(&["commit", "-qam", "e gli allegati privati"]);
+    std::fs::create_dir_all(anna.dir.join("attachments/T-2026-0001")).unwrap();
+    anna.write("attachments/T-2026-0001/private.pdf", "%PDF");
     let said = anna.sync();
     assert!(said.contains("1 hand edit(s) committed"), "{said}");
-    let remote = team.git(&team.remote(), &["ls-tree", "-r", "--name-only", "main", "customers"]);
+    let remote = team.git(&team.remote(), &["ls-tree", "-r", "--name-only", "main", "customers", "attachments"]);
     assert!(remote.contains("customers/C-0099.yaml"), "{remote}");
+    assert!(!remote.contains("private.pdf"), "{remote}");
     assert_eq!(anna.git(&["status", "--porcelain"]), "");
 }
 
