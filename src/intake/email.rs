@@ -87,7 +87,7 @@ pub fn parse_mail(bytes: &[u8], hash: impl Fn(&[u8]) -> String) -> Result<Mail, 
                 .attachment_name()
                 .map(str::to_string)
                 .or_else(|| part.message().map(|m| format!("{}.eml", m.subject().unwrap_or("forwarded message"))))
-                .unwrap_or_else(|| format!("attachment-{}", i + 1));
+                .unwrap_or_else(|| format!("attachment-{}{}", i + 1, extension_of(part)));
             let bytes = match part.message() {
                 Some(inner) => inner.raw_message().to_vec(),
                 None => part.contents().to_vec(),
@@ -107,6 +107,27 @@ pub fn parse_mail(bytes: &[u8], hash: impl Fn(&[u8]) -> String) -> Result<Mail, 
         text,
         attachments,
     })
+}
+
+/// The file extension an unnamed part's type calls for, so that it opens with the right
+/// program (`.ics` for an invitation, `.pdf`, `.jpg`…); none for a type not listed.
+fn extension_of(part: &mail_parser::MessagePart) -> &'static str {
+    let Some(ct) = part.content_type() else { return "" };
+    let kind = format!("{}/{}", ct.c_type, ct.subtype().unwrap_or_default()).to_ascii_lowercase();
+    match kind.as_str() {
+        "text/calendar" => ".ics",
+        "text/plain" => ".txt",
+        "text/html" => ".html",
+        "text/vcard" | "text/x-vcard" => ".vcf",
+        "application/pdf" => ".pdf",
+        "image/jpeg" => ".jpg",
+        "image/png" => ".png",
+        "image/gif" => ".gif",
+        "image/heic" => ".heic",
+        "application/zip" => ".zip",
+        "application/ms-tnef" | "application/vnd.ms-tnef" => ".dat",
+        _ => "",
+    }
 }
 
 /// The message with its header block made readable for mail-parser: a line of raw 8-bit
@@ -494,6 +515,20 @@ mod tests {
             let m = parse(&[head.as_bytes(), b"<p>La caldaia \xe8 in blocco, citt\xe0</p>\r\n"].concat());
             assert_eq!(m.text, "La caldaia è in blocco, città", "{content_type}");
         }
+    }
+
+    /// An invitation or a scan sent without a file name is kept with the extension of its
+    /// type (found by a real-mail review: `attachment-1` opened with nothing).
+    #[test]
+    fn unnamed_parts_get_the_extension_of_their_type() {
+        let m = parse(
+            b"From: m@x.it\r\nSubject: s\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n\
+              Content-Type: text/plain\r\n\r\nciao\r\n--b\r\nContent-Type: text/calendar; method=REQUEST\r\n\r\n\
+              BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n--b\r\nContent-Type: application/pdf\r\n\
+              Content-Disposition: attachment\r\n\r\n%PDF-1.4\r\n--b--\r\n",
+        );
+        let names: Vec<&str> = m.attachments.iter().map(|a| a.name.as_str()).collect();
+        assert_eq!(names, ["attachment-1.ics", "attachment-2.pdf"]);
     }
 
     #[test]
