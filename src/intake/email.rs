@@ -135,16 +135,26 @@ fn extension_of(part: &mail_parser::MessagePart) -> &'static str {
 /// UTF-8, and an obsolete zone at the end of `Date:` (`UT`, `EST`, a military letter),
 /// which mail-parser reads into the next header, becomes a numeric one.
 fn clean_header_block(bytes: &[u8]) -> Vec<u8> {
-    let end = [&b"\r\n\r\n"[..], b"\n\n"]
-        .iter()
-        .filter_map(|sep| bytes.windows(sep.len()).position(|w| w == *sep).map(|i| i + sep.len()))
-        .min()
-        .unwrap_or(bytes.len());
+    // Each part's header block too (after its boundary, up to the blank line): a file name
+    // in raw 8-bit bytes is read as the message's headers are.
+    let boundaries: std::collections::HashSet<Vec<u8>> =
+        bytes.split(|&b| b == b'\n').filter_map(|l| BOUNDARY.captures(l).map(|c| boundary_of(&c))).collect();
     let mut out = Vec::with_capacity(bytes.len() + 64);
-    for line in bytes[..end].split_inclusive(|&b| b == b'\n') {
-        out.extend_from_slice(numeric_date_zone(&utf8_else_1252(line)).as_bytes());
+    let (mut top, mut in_header) = (true, true);
+    for line in bytes.split_inclusive(|&b| b == b'\n') {
+        let bare = line.trim_ascii_end();
+        if in_header && bare.is_empty() {
+            (top, in_header) = (false, false);
+        } else if in_header {
+            let text = utf8_else_1252(line);
+            // Only the message's own `Date:` is read for its zone.
+            out.extend_from_slice(if top { numeric_date_zone(&text) } else { text }.as_bytes());
+            continue;
+        } else if bare.strip_prefix(b"--").is_some_and(|b| boundaries.contains(b)) {
+            in_header = true;
+        }
+        out.extend_from_slice(line);
     }
-    out.extend_from_slice(&bytes[end..]);
     out
 }
 
@@ -515,6 +525,19 @@ mod tests {
             let m = parse(&[head.as_bytes(), b"<p>La caldaia \xe8 in blocco, citt\xe0</p>\r\n"].concat());
             assert_eq!(m.text, "La caldaia è in blocco, città", "{content_type}");
         }
+    }
+
+    /// A part's file name in raw 8-bit Latin-1 is read as the message's headers are (found
+    /// by a real-mail review: `foto è.jpg` was stored as `foto \u{fffd}.jpg`).
+    #[test]
+    fn raw_8bit_part_headers_are_read_as_utf8_else_windows_1252() {
+        let m = parse(
+            b"From: m@x.it\r\nSubject: s\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n\
+              Content-Type: text/plain\r\n\r\nciao\r\n--b\r\nContent-Type: image/jpeg\r\n\
+              Content-Disposition: attachment; filename=\"foto \xe8.jpg\"\r\n\r\n\xff\xd8\xe8\r\n--b--\r\n",
+        );
+        assert_eq!(m.attachments[0].name, "foto \u{e8}.jpg");
+        assert_eq!(m.attachments[0].bytes, b"\xff\xd8\xe8", "a body is never touched");
     }
 
     /// An invitation or a scan sent without a file name is kept with the extension of its
