@@ -129,17 +129,18 @@ pub fn credit_problems(invoice: &Document, notes: &[&Document]) -> Vec<super::Pr
     type Key = (Decimal, Option<String>);
     let key = |v: &crate::model::VatLine| (v.rate.0.normalize(), v.nature.clone());
     let per_key = |docs: &[&Document]| {
-        let mut sums: std::collections::BTreeMap<Key, Decimal> = Default::default();
+        let mut sums: std::collections::BTreeMap<Key, (Decimal, Decimal)> = Default::default();
         for d in docs {
             for v in d.totals.as_ref().map(|t| t.vat.as_slice()).unwrap_or_default() {
-                *sums.entry(key(v)).or_default() += v.taxable.0;
+                let sum = sums.entry(key(v)).or_default();
+                (sum.0, sum.1) = (sum.0 + v.taxable.0, sum.1 + v.tax.0);
             }
         }
         sums
     };
     let invoiced = per_key(&[invoice]);
     let mut problems = Vec::new();
-    for (k, credited) in per_key(notes) {
+    for (k, (credited, credited_tax)) in per_key(notes) {
         let rate = k.0;
         let nature = k.1.as_deref().map(|n| format!(" {n}")).unwrap_or_default();
         match invoiced.get(&k).copied() {
@@ -147,13 +148,24 @@ pub fn credit_problems(invoice: &Document, notes: &[&Document]) -> Vec<super::Pr
                 "lines",
                 format!("{} has no line at {rate}%{nature}: a credit note reverses what its invoice charged", invoice.id),
             )),
-            Some(taxable) if credited > taxable => problems.push(super::Problem::new(
+            Some((taxable, _)) if credited > taxable => problems.push(super::Problem::new(
                 "balance",
                 format!(
                     "at {rate}%{nature} credit notes would credit {} taxable, more than what is left of {} ({} invoiced)",
                     Money(credited),
                     invoice.id,
                     Money(taxable)
+                ),
+            )),
+            // Each note rounds its own VAT: a cent more in all, no more (art. 26 reverses
+            // what was charged).
+            Some((_, tax)) if credited_tax > tax + Decimal::new(1, 2) => problems.push(super::Problem::new(
+                "balance",
+                format!(
+                    "at {rate}%{nature} credit notes would reverse {} of VAT, more than the {} {} charged",
+                    Money(credited_tax),
+                    Money(tax),
+                    invoice.id
                 ),
             )),
             Some(_) => {}
