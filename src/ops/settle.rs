@@ -97,7 +97,12 @@ fn invoice_line(invoice: &Document, spec: &str) -> Result<Line> {
 
 /// One line crediting `amount` (taxable) at the invoice's VAT rate.
 fn amount_line(invoice: &Document, amount: Money, rate: Option<Rate>, reason: &str) -> Result<Line> {
-    let vat = invoice.totals.as_ref().map(|t| t.vat.clone()).unwrap_or_default();
+    let mut vat = invoice.totals.as_ref().map(|t| t.vat.clone()).unwrap_or_default();
+    // A reduction of the price reverses the supply, not the bollo charged back (N1, out of
+    // the VAT's field): a forfettario's N2.2 row is then the only one.
+    if vat.iter().any(|v| v.nature.as_deref() != Some("N1")) {
+        vat.retain(|v| v.nature.as_deref() != Some("N1"));
+    }
     let (rate, nature, note) = match rate {
         Some(r) => match vat.iter().find(|v| v.rate == r) {
             Some(v) => (r, v.nature.clone(), v.note.clone()),

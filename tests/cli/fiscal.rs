@@ -282,6 +282,11 @@ fn a_forfettario_bills_without_vat_and_charges_the_bollo_over_77_47() {
     assert_eq!(big["lines"][1]["vat_nature"], "N1");
     let print = d.ok(&["doc", "print", "INV-2026-0002"]);
     assert!(print.contains("regime forfettario") && print.contains("Imposta di bollo assolta in modo virtuale"));
+    // A reduction of the price reverses the work, not the bollo charged back (found by a
+    // fiscal review: "several VAT rates (0%, 0%)", then the N1 row, was all there was).
+    let note = d.ok(&["doc", "credit", "INV-2026-0002", "--amount", "50", "--reason", "sconto"]);
+    let note = json(&d.ok(&["doc", "show", note.trim(), "--format", "json"]));
+    assert_eq!(note["lines"][0]["vat_nature"], "N2.2", "{note}");
     d.write("tkt.toml", &config.replace("stamp_duty = \"customer\"", "stamp_duty = \"company\""));
     d.git(&["commit", "-qam", "bollo paid by the company"]);
     d.ok(&["ticket", "work", "T-2026-0001", "--hours", "2"]);
