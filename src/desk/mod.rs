@@ -565,12 +565,14 @@ impl Desk {
     /// after writing calls it (the lock's guard does) so that it leaves nothing behind.
     pub fn undo_writes(&self) -> Result<()> {
         let written = std::mem::take(&mut *self.written.borrow_mut());
-        if written.is_empty() {
+        let pending = self.journal().pending()?;
+        if written.is_empty() && pending.is_none() {
             return Ok(());
         }
-        // A sync run inside the command (online numbering pulls first) may have noted merged
-        // files of its own: they go back as HEAD has them, like an interrupted sync's.
-        if let (Some(pending), Some(repo)) = (self.journal().pending()?, &self.repo) {
+        // A sync — the command's own, or one run inside it (online numbering pulls first) —
+        // may have noted merged files: they go back as HEAD has them, like an interrupted
+        // sync's, so a sync that fails midway (a file it cannot write) leaves nothing.
+        if let (Some(pending), Some(repo)) = (pending, &self.repo) {
             if pending.sync {
                 let own: Vec<&PathBuf> = written.iter().map(|(rel, _)| rel).collect();
                 let merged: Vec<PathBuf> =

@@ -1805,6 +1805,31 @@ fn a_record_a_gitignore_hides_is_synced_all_the_same() {
     assert_eq!(anna.git(&["status", "--porcelain"]), "");
 }
 
+/// A sync that fails midway on a file it cannot write (here a file of marco's where the
+/// remote has a folder) leaves the desk as it was, not half-merged until the next command
+/// (found by a careless-office review).
+#[test]
+fn a_sync_that_cannot_write_a_file_leaves_the_desk_as_it_was() {
+    let team = Team::new();
+    let (anna, marco) = (team.clone("anna"), team.clone("marco"));
+    anna.ok(&["ticket", "note", "T-2026-0001", "nota di anna"]);
+    let mail = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/intake/mail/gmail_new_request.eml");
+    anna.ok(&["import", "email", mail.to_str().unwrap()]);
+    anna.sync();
+    marco.write("attachments/R-2026-0004", "appunti di marco\n");
+    let before = snapshot(&marco.dir);
+    let out = marco.tkt(&["sync"]).output().unwrap();
+    assert!(!out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(snapshot(&marco.dir), before, "the desk as it was");
+    assert_eq!(marco.git(&["status", "--porcelain"]), "?? attachments/R-2026-0004\n");
+    let check = marco.tkt(&["check"]).output().unwrap();
+    assert!(
+        !String::from_utf8_lossy(&check.stdout).contains("interrupted"),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+}
+
 /// A lock file a push cut short left on the server keeps the branch locked: sync says so,
 /// with git's words and where the lock is, instead of "the push was rejected 5 times"
 /// (found by a hostile-remote review).
