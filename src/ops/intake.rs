@@ -435,7 +435,8 @@ fn note_from_mail(env: &Env, target: &str, mail: &Mail, raw: &[u8], warning: Opt
     if let Some(i) = full_text {
         text = excerpt(&text, &stored[i]);
     }
-    let from_customer = warning.is_none();
+    // A colleague's copy from the desk's own address is a note, and reopens nothing.
+    let from_customer = warning.is_none() && !from_the_desk(desk, mail);
     let mut note = mail_note(env, mail, text, stored);
     note.warning = warning;
     let mut what = String::new();

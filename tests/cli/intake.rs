@@ -152,6 +152,16 @@ fn shared_addresses_the_desks_own_mail_and_a_neighbours_serial() {
     assert_eq!(mail("reply", shared, &format!("Re: [{}] Caldaia", t.trim()), "grazie"), t.trim());
     let copy = mail("copy", "assistenza@termoclimabianchi.example", "Re: [T-2026-0011] Condizionatore", "passo io");
     assert_eq!(copy, "T-2026-0011", "the desk's own copy is a note");
+    // ... and reopens nothing, where a customer's reply would.
+    d.write("tkt.toml", &format!("{}\n[intake]\nreopen = \"in-lavorazione\"\n", d.read("tkt.toml")));
+    d.git(&["commit", "-qam", "reopen"]);
+    assert_eq!(
+        mail("closed", "assistenza@termoclimabianchi.example", "Re: [T-2026-0001] Caldaia", "chiuso"),
+        "T-2026-0001"
+    );
+    let t: serde_json::Value =
+        serde_json::from_str(&d.ok(&["ticket", "show", "T-2026-0001", "--format", "json"])).unwrap();
+    assert_eq!(t["state"], "chiuso");
 }
 
 #[test]
