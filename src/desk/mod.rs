@@ -398,7 +398,8 @@ impl Desk {
     /// The desk's top folders of records, attachments and templates.
     pub fn layout_dirs() -> Vec<&'static str> {
         let mut dirs: Vec<&str> = Kind::all().map(|k| k.dir().split('/').next().unwrap_or_default()).collect();
-        dirs.extend([ATTACHMENTS_DIR, "templates", "web", "examples"]);
+        dirs.push(ATTACHMENTS_DIR);
+        dirs.extend(FILE_DIRS);
         dirs.sort_unstable();
         dirs.dedup();
         dirs
@@ -418,7 +419,7 @@ impl Desk {
             })
             .collect();
         probes.extend(
-            [ATTACHMENTS_DIR, "templates", "web", "examples"].map(|d| Path::new(d).join("probe").join("probe")),
+            std::iter::once(ATTACHMENTS_DIR).chain(FILE_DIRS).map(|d| Path::new(d).join("probe").join("probe")),
         );
         probes
     }
@@ -439,7 +440,7 @@ impl Desk {
             ["documents", _, y, _] | [_, y, _] if Self::kind_of_path(rel).is_some() => year(y),
             [ATTACHMENTS_DIR, _, _] => true,
             // Print templates, and the support form and sample messages the example desk ships.
-            ["templates" | "web" | "examples", _, ..] => true,
+            [dir, _, ..] if FILE_DIRS.contains(dir) => true,
             _ => Self::kind_of_path(rel).is_some(),
         }
     }
@@ -817,6 +818,10 @@ impl Desk {
         Ok(self.repo.is_some())
     }
 }
+
+/// The desk's folders of plain files: print templates, and the support form and sample
+/// messages the example desk ships.
+const FILE_DIRS: [&str; 3] = ["templates", "web", "examples"];
 
 /// Where each clone logs the fiscal documents it issued ([`Desk::note_issued`]).
 const ISSUED_DIR: &str = "issued";

@@ -133,7 +133,7 @@ pub fn check(doc: &Document, x: &Export) -> Vec<Problem> {
     for (who, p) in [("seller", &s), ("buyer", &b)] {
         let country = p.address.country.as_deref().map(str::trim).filter(|c| !c.is_empty());
         need(
-            country.is_none_or(|c| c.len() == 2 && c.bytes().all(|b| b.is_ascii_alphabetic())),
+            country.is_none_or(crate::rules::is_country_code),
             &format!("{who}.address.country"),
             "a country is its 2-letter ISO code (IT, DE, FR)",
         );

@@ -651,18 +651,7 @@ impl Repo {
     /// folder): most desks ignore none. Empty when git cannot run.
     pub fn ignored_in(&self, dirs: &[PathBuf], probes: &[PathBuf]) -> Vec<PathBuf> {
         use std::os::unix::ffi::OsStrExt;
-        let git = || {
-            let mut cmd = std::process::Command::new("git");
-            cmd.current_dir(self.workdir())
-                .arg("--git-dir")
-                .arg(self.repo.path())
-                .arg("--work-tree")
-                .arg(self.workdir())
-                .env_remove("GIT_INDEX_FILE")
-                .stdin(std::process::Stdio::null())
-                .stderr(std::process::Stdio::null());
-            cmd
-        };
+        let git = || git_in(self.repo.path(), self.workdir());
         let probed = git().args(["check-ignore", "--no-index", "--"]).args(probes).output();
         if !probed.is_ok_and(|out| out.status.success()) {
             return Vec::new();
@@ -699,6 +688,21 @@ impl Repo {
     }
 }
 
+/// The `git` program on the repository tkt opened, whatever a hook's environment says
+/// (`GIT_INDEX_FILE`), with no input and its errors unshown.
+fn git_in(git_dir: &Path, workdir: &Path) -> std::process::Command {
+    let mut cmd = std::process::Command::new("git");
+    cmd.current_dir(workdir)
+        .arg("--git-dir")
+        .arg(git_dir)
+        .arg("--work-tree")
+        .arg(workdir)
+        .env_remove("GIT_INDEX_FILE")
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    cmd
+}
+
 /// `git status` of the work tree as (repository path, deleted) pairs, or `None` when git
 /// cannot tell: every file that differs from HEAD or is new and not ignored. Untracked
 /// folders come first as folders (git's untracked cache answers that quickly), then their
@@ -707,20 +711,11 @@ impl Repo {
 fn git_status(git_dir: &Path, workdir: &Path) -> Option<Vec<(PathBuf, bool)>> {
     use std::os::unix::ffi::OsStrExt;
     let status = |extra: &[&std::ffi::OsStr]| -> Option<Vec<(PathBuf, bool)>> {
-        // The repository tkt opened, whatever a hook's environment says.
-        let out = std::process::Command::new("git")
-            .current_dir(workdir)
-            .arg("--git-dir")
-            .arg(git_dir)
-            .arg("--work-tree")
-            .arg(workdir)
-            .env_remove("GIT_INDEX_FILE")
+        let out = git_in(git_dir, workdir)
             .args(["--literal-pathspecs", "status", "--porcelain=v1", "-z", "--no-renames", "--ignore-submodules"])
             // Whatever `status.showUntrackedFiles` the user set: new records must show.
             .arg("--untracked-files=normal")
             .args(extra)
-            .stdin(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
             .output()
             .ok()?;
         if !out.status.success() {

@@ -48,7 +48,7 @@ pub fn check_customer(c: &Customer) -> Vec<Problem> {
         }
     }
     if let Some(cc) = c.address.country.as_deref().map(str::trim).filter(|cc| !cc.is_empty()) {
-        if !(cc.len() == 2 && cc.bytes().all(|b| b.is_ascii_alphabetic())) {
+        if !is_country_code(cc) {
             problems.push(Problem::new("country", format!("{cc:?} is not a 2-letter ISO country code (IT, DE, FR)")));
         }
     }
@@ -72,6 +72,11 @@ pub fn check_customer(c: &Customer) -> Vec<Problem> {
         }
     }
     problems
+}
+
+/// Whether a country is written as its 2-letter ISO code (IT, DE), as FatturaPA wants it.
+pub fn is_country_code(cc: &str) -> bool {
+    cc.len() == 2 && cc.bytes().all(|b| b.is_ascii_alphabetic())
 }
 
 /// Problems of an item: empty description, negative price, a VAT rate outside 0-100, a
