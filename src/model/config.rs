@@ -272,14 +272,23 @@ pub enum StampDuty {
     Off,
 }
 
-/// A reduced VAT rate and the rule that allows it, written by the business, not by tkt.
+/// A reduced VAT rate, or an operation without VAT, and the rule that allows it, written
+/// by the business, not by tkt.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ReducedRate {
     pub rate: Rate,
     /// Why, as printed on the invoice (e.g. `IVA 10% art. 7 c. 1 lett. b L. 488/1999`).
     pub note: String,
+    /// The natura of an operation at rate 0 (`N2.1`: services to a business established
+    /// abroad, art. 7-ter DPR 633/72; `N3.2`: goods to a business in another EU country).
+    #[serde(default)]
+    pub nature: Option<String>,
 }
+
+/// The naturas FatturaPA 1.2.3 takes (N2, N3 and N6 without their detail are no longer
+/// accepted by SDI).
+pub const NATURES: &str = r"^(N1|N2\.[12]|N3\.[1-6]|N4|N5|N6\.[1-9]|N7)$";
 
 impl Default for Billing {
     fn default() -> Self {
@@ -508,6 +517,23 @@ impl Config {
                 return Err(format!("company.regime_fiscale: {regime:?} is not one of RF01, RF02, RF04 to RF20"));
             }
         }
+        let natures = regex::Regex::new(NATURES).unwrap();
+        for (name, r) in &self.billing.reduced_rates {
+            let key = format!("billing.reduced_rates.{name}");
+            match (&r.nature, r.rate.0.is_zero()) {
+                (None, true) => {
+                    return Err(format!(
+                        "{key}: a rate of 0 needs its `nature` (e.g. \"N2.1\" for services to a business \
+                         established abroad, art. 7-ter DPR 633/72)"
+                    ))
+                }
+                (Some(n), _) if !natures.is_match(n) => {
+                    return Err(format!("{key}.nature: {n:?} is not a natura of FatturaPA (N1, N2.1, N2.2, N3.1 to N3.6, N4, N5, N6.1 to N6.9, N7)"))
+                }
+                (Some(_), false) => return Err(format!("{key}.nature: a natura goes only with rate = 0")),
+                _ => {}
+            }
+        }
         let name = regex::Regex::new(r"^[a-z][a-z0-9_]{0,39}$").unwrap();
         for (field, def) in &self.fields {
             if !name.is_match(field) {
@@ -568,6 +594,11 @@ stamp_duty = "customer"
 # [billing.reduced_rates.home]
 # rate = 10
 # note = "IVA 10% per manutenzione su fabbricati abitativi, art. 7 c. 1 lett. b L. 488/1999"
+# An operation without VAT names its natura, e.g. repairs for a business established abroad:
+# [billing.reduced_rates.ue]
+# rate = 0
+# nature = "N2.1"
+# note = "Operazione non soggetta IVA, art. 7-ter DPR 633/72"
 
 # E-mail and the support form (tkt import): what a new message opens — "request", or
 # "ticket" for a known customer — size limits in bytes, and how many MIME parts and

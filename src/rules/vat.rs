@@ -77,6 +77,8 @@ pub enum VatRegime {
     Reduced {
         rate: Rate,
         note: String,
+        /// The natura of a rule at rate 0 (art. 7-ter, an intra-EU supply...).
+        nature: Option<String>,
     },
 }
 
@@ -110,7 +112,7 @@ pub fn regime_of(company: &Company, customer: &Customer, billing: &Billing) -> R
                 format!("billing.reduced_rates.{name}.note"),
                 "empty: the invoice must cite the rule that allows the rate (RiferimentoNormativo)",
             )),
-            Some(r) => Ok(VatRegime::Reduced { rate: r.rate, note: r.note.clone() }),
+            Some(r) => Ok(VatRegime::Reduced { rate: r.rate, note: r.note.clone(), nature: r.nature.clone() }),
         },
     }
 }
@@ -126,8 +128,9 @@ pub fn apply_regime(draft: &mut super::InvoiceDraft, regime: &VatRegime) {
             // 633/72): goods sold on their own bear VAT.
             VatRegime::ReverseCharge if sold => {}
             VatRegime::ReverseCharge => Exemption::ReverseCharge.apply(line),
-            VatRegime::Reduced { rate, note } => {
+            VatRegime::Reduced { rate, note, nature } => {
                 line.vat_rate = Some(*rate);
+                line.vat_nature = nature.clone();
                 line.vat_note = Some(note.clone());
             }
         }
@@ -135,13 +138,12 @@ pub fn apply_regime(draft: &mut super::InvoiceDraft, regime: &VatRegime) {
 }
 
 /// The imposta di bollo of a document: due when its lines outside VAT (natura N1 to N4)
-/// exceed 77.47; with `StampDuty::Customer` it is also charged as a line of its own.
+/// exceed 77.47 — but for exports of goods (N3.1, art. 15 of the table to DPR 642/72) and
+/// goods sent to a business in another EU country (N3.2, art. 66 c. 1 DL 331/93); with
+/// `StampDuty::Customer` it is also charged as a line of its own.
 pub fn stamp_duty(lines: &[Line], who: StampDuty) -> (Option<Money>, Option<Line>) {
-    let outside: Decimal = lines
-        .iter()
-        .filter(|l| l.vat_nature.as_deref().is_some_and(|n| ["N1", "N2", "N3", "N4"].iter().any(|p| n.starts_with(p))))
-        .map(super::line_net)
-        .sum();
+    let due = |n: &str| ["N1", "N2", "N3", "N4"].iter().any(|p| n.starts_with(p)) && !["N3.1", "N3.2"].contains(&n);
+    let outside: Decimal = lines.iter().filter(|l| l.vat_nature.as_deref().is_some_and(due)).map(super::line_net).sum();
     if who == StampDuty::Off || outside <= STAMP_DUTY_THRESHOLD {
         return (None, None);
     }

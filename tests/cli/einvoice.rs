@@ -961,3 +961,53 @@ fn a_reduced_rate_wording_longer_than_an_einvoice_holds_is_refused() {
     d.ok(&["ticket", "work", t.trim(), "--hours", "1"]);
     refused(&d, &["ticket", "invoice", t.trim()], "billing.reduced_rates.home.note");
 }
+
+/// An operation without VAT the business declares — services to a business established
+/// abroad are outside the scope of Italian VAT (art. 7-ter DPR 633/72) — carries its natura
+/// into the invoice and the e-invoice; goods sent to a business in another EU country bear
+/// no bollo (art. 66 DL 331/93), services outside the scope do (found by a fiscal review:
+/// a German customer's repair was charged Italian VAT, and no rule could say otherwise).
+#[test]
+fn an_operation_without_vat_the_business_declares_carries_its_natura() {
+    let d = einvoice_desk();
+    let config = d.read("tkt.toml");
+    let rule = |nature: &str, rate: &str| {
+        format!("\n[billing.reduced_rates.ue]\nrate = {rate}\n{nature}note = \"Operazione non soggetta IVA, art. 7-ter DPR 633/72\"\n")
+    };
+    // Rate 0 without its natura, a natura SDI no longer takes, a natura at 22%: tkt.toml is refused.
+    for (bad, says) in [
+        (rule("", "0"), "billing.reduced_rates.ue: a rate of 0 needs its `nature`"),
+        (rule("nature = \"N2\"\n", "0"), "billing.reduced_rates.ue.nature: \"N2\" is not a natura"),
+        (rule("nature = \"N2.1\"\n", "22"), "a natura goes only with rate = 0"),
+    ] {
+        d.write("tkt.toml", &(config.clone() + &bad));
+        d.tkt(&["ticket", "list"]).assert().code(4).stderr(predicate::str::contains(says));
+    }
+    d.write("tkt.toml", &(config.clone() + &rule("nature = \"N2.1\"\n", "0")));
+    d.git(&["commit", "-qam", "art. 7-ter"]);
+    let de = customer(&d, "Maschinenbau GmbH", &["--vat-number", "DE123456789", "--country", "DE", "--vat-rate", "ue"]);
+    let id = invoice(&d, &de, "2");
+    let inv: serde_json::Value = serde_json::from_str(&d.ok(&["doc", "show", &id, "--format", "json"])).unwrap();
+    assert_eq!(inv["lines"][0]["vat_nature"], "N2.1", "{inv}");
+    assert_eq!(inv["stamp_duty"], "2.00", "90.00 outside the scope of VAT bears the bollo");
+    assert_eq!(inv["totals"]["total"], "92.00");
+    let xml = export(&d, &[&id]);
+    validate(&d);
+    assert!(xml[0].contains("<Natura>N2.1</Natura>"), "{}", xml[0]);
+    assert!(xml[0]
+        .contains("<RiferimentoNormativo>Operazione non soggetta IVA, art. 7-ter DPR 633/72</RiferimentoNormativo>"));
+
+    // Goods to a business in another EU country: non imponibile, and no bollo.
+    let intra = rule("nature = \"N3.2\"\n", "0")
+        .replace("7-ter DPR 633/72", "41 DL 331/93")
+        .replace("non soggetta", "non imponibile");
+    d.write("tkt.toml", &(config + &intra));
+    d.git(&["commit", "-qam", "art. 41"]);
+    let goods = invoice(&d, &de, "3");
+    let inv: serde_json::Value = serde_json::from_str(&d.ok(&["doc", "show", &goods, "--format", "json"])).unwrap();
+    assert_eq!(
+        (inv["lines"][0]["vat_nature"].as_str(), inv["totals"]["total"].as_str()),
+        (Some("N3.2"), Some("135.00"))
+    );
+    assert!(inv["stamp_duty"].is_null(), "{inv}");
+}
