@@ -67,8 +67,14 @@ pub fn sync(env: &Env, remote: Option<&str>, resolve: bool) -> Result<SyncReport
         let again = issue_again(&fresh, &old, &bytes);
         env.tell_from(&fresh);
         match again {
-            Ok(Again::Issued(new)) => {
+            Ok(Again::Issued(new, exported)) => {
                 env.say(format!("{old} taken back and issued again as {new}"));
+                // Its file went nowhere, but it is an e-invoice of a number that is another's.
+                if let Some(file) = exported {
+                    env.warn(format!(
+                        "{old} had been exported as {file}: that file is no invoice now, delete it and export {new}"
+                    ));
+                }
                 issued = true;
                 forget_taken_back(&env.desk, &old)?;
             }
@@ -96,7 +102,8 @@ pub fn sync(env: &Env, remote: Option<&str>, resolve: bool) -> Result<SyncReport
 
 /// What became of a document taken back.
 enum Again {
-    Issued(String),
+    /// Its new id, and the e-invoice file it had been exported as under the old one.
+    Issued(String, Option<String>),
     /// An invoice not issued again: the remote invoiced this work of it meanwhile.
     Billed(String),
 }
@@ -117,9 +124,10 @@ fn issue_again(env: &Env, old: &str, bytes: &[u8]) -> Result<Again> {
     doc.id = String::new();
     // An export of it under the old number went nowhere (a sent one is never taken back):
     // the document issued again is exported afresh.
+    let exported = super::einvoice::einvoice_file(&doc).map(str::to_string);
     doc.extra.remove(crate::model::EINVOICE);
     let what = issued_again_message(doc.kind, old, bytes);
-    issue(env, &mut doc, vec![], &what).map(Again::Issued)
+    issue(env, &mut doc, vec![], &what).map(|new| Again::Issued(new, exported))
 }
 
 /// Writes `.gitattributes` (when it lacks the line) and points the repository's merge

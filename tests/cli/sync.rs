@@ -1687,6 +1687,11 @@ fn a_sent_invoice_is_never_taken_back_and_an_exported_one_is() {
     marco.git(&["reset", "-q", "--hard", "HEAD~1"]);
     let said = marco.resolve();
     assert!(said.contains("INV-2026-0007 taken back and issued again as INV-2026-0008"), "{said}");
+    // Its exported file stays where it was written, outside the desk: the user is told.
+    assert!(
+        said.contains("INV-2026-0007 had been exported as IT03912760984_00001.xml: that file is no invoice now, delete it and export INV-2026-0008"),
+        "{said}"
+    );
     let again = marco.read("documents/invoice/2026/INV-2026-0008.yaml");
     assert!(again.contains("customer: C-0006") && !again.contains("einvoice"), "{again}");
     let file = marco.ok(&["doc", "export", "INV-2026-0008", "--dir", "../out-again"]);
