@@ -9,4 +9,6 @@ mod sdi;
 pub use email::{find_tags, parse_mail, strip_quoted, too_many_parts, Attachment, Mail};
 pub use form::{parse_form, FormPost};
 pub use names::safe_file_name;
-pub use sdi::{certified_original, from_pec_provider, parse_receipt, pec_receipt_type, Receipt};
+pub use sdi::{
+    certified_envelope, certified_original, from_pec_provider, on_behalf_of, parse_receipt, pec_receipt_type, Receipt,
+};

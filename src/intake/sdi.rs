@@ -32,11 +32,22 @@ const KINDS: [(&str, &str); 6] = [
     ("AttestazioneTrasmissioneFattura", "AT"),
 ];
 
+/// Parses an XML file of SDI or of a PEC provider: providers write `daticert.xml` with its
+/// DOCTYPE (`<!DOCTYPE postacert SYSTEM "Postacert.dtd">`), which is read, never fetched,
+/// and its entities are bounded.
+fn parse_xml<T>(bytes: &[u8], read: impl FnOnce(roxmltree::Node) -> Option<T>) -> Option<T> {
+    let text = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)).ok()?;
+    let options = roxmltree::ParsingOptions { allow_dtd: true, nodes_limit: 100_000, ..Default::default() };
+    let doc = roxmltree::Document::parse_with_options(text, options).ok()?;
+    read(doc.root_element())
+}
+
 /// Reads a receipt; anything else (another XML, not XML) is `None`.
 pub fn parse_receipt(bytes: &[u8]) -> Option<Receipt> {
-    let text = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)).ok()?;
-    let doc = roxmltree::Document::parse(text).ok()?;
-    let root = doc.root_element();
+    parse_xml(bytes, read_receipt)
+}
+
+fn read_receipt(root: roxmltree::Node) -> Option<Receipt> {
     let kind = KINDS.iter().find(|(name, _)| root.tag_name().name() == *name)?.1;
     let child = |name: &str| {
         root.descendants().find(|n| n.tag_name().name() == name).and_then(|n| n.text()).map(|t| t.trim().to_string())
@@ -78,9 +89,19 @@ pub fn certified_original(envelope: &Mail, hash: impl Fn(&[u8]) -> String) -> Op
     }
     let original = parse_mail(&named("postacert.eml")?.bytes, hash).ok()?;
     // The envelope names whom it carries for: a message it does not vouch for is not
-    // read as its sender's (anyone can attach a `postacert.eml`).
-    let vouched = original.from_address.as_deref().zip(envelope.from_name.as_deref());
-    vouched.is_some_and(|(sender, on_behalf)| on_behalf.to_lowercase().contains(sender)).then_some(original)
+    // read as its sender's (anyone can attach a `postacert.eml`), nor one of another
+    // address at the same provider (`mrossi@` is not `rossi@`).
+    let vouched = original.from_address.as_deref().zip(on_behalf_of(envelope));
+    vouched.is_some_and(|(sender, on_behalf)| sender.eq_ignore_ascii_case(&on_behalf)).then_some(original)
+}
+
+/// The address a PEC provider's envelope carries a message for: its sender's name is
+/// "Per conto di: ADDRESS".
+pub fn on_behalf_of(envelope: &Mail) -> Option<String> {
+    let name = envelope.from_name.as_deref()?.to_lowercase();
+    let (_, address) = name.split_once("per conto di:")?;
+    let address = address.trim().trim_matches(['<', '>', '"', ' ']);
+    (!address.is_empty() && !address.contains(char::is_whitespace)).then(|| address.to_string())
 }
 
 /// Whether a message comes from a PEC provider's own address: every provider writes its
@@ -92,10 +113,16 @@ pub fn from_pec_provider(mail: &Mail) -> bool {
 /// The type of a PEC provider's `daticert.xml` (`accettazione`, `avvenuta-consegna`,
 /// `posta-certificata` for a message someone sent, …).
 pub fn pec_receipt_type(bytes: &[u8]) -> Option<String> {
-    let text = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)).ok()?;
-    let doc = roxmltree::Document::parse(text).ok()?;
-    let root = doc.root_element();
-    (root.tag_name().name() == "postacert").then(|| root.attribute("tipo").unwrap_or_default().to_string())
+    parse_xml(bytes, |root| {
+        (root.tag_name().name() == "postacert").then(|| root.attribute("tipo").unwrap_or_default().to_string())
+    })
+}
+
+/// Whether a message is a provider's PEC envelope around a message someone sent (its
+/// `daticert.xml` of type `posta-certificata`), as every message of SDI arrives.
+pub fn certified_envelope(mail: &Mail) -> bool {
+    let daticert = mail.attachments.iter().find(|a| a.name.eq_ignore_ascii_case("daticert.xml"));
+    from_pec_provider(mail) && daticert.and_then(|a| pec_receipt_type(&a.bytes)).as_deref() == Some("posta-certificata")
 }
 
 #[cfg(test)]

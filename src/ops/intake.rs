@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 use crate::desk::{Desk, ATTACHMENTS_DIR};
 use crate::git::content_hash;
 use crate::intake::{
-    certified_original, find_tags, from_pec_provider, parse_form, parse_mail, parse_receipt, pec_receipt_type,
-    safe_file_name, strip_quoted, too_many_parts, Attachment, Mail, Receipt,
+    certified_envelope, certified_original, find_tags, from_pec_provider, on_behalf_of, parse_form, parse_mail,
+    parse_receipt, pec_receipt_type, safe_file_name, strip_quoted, too_many_parts, Attachment, Mail, Receipt,
 };
 use crate::model::{
     Channel, Contact, Creates, Customer, Equipment, Kind, Note, Request, RequestStatus, StrangerTag, Ticket,
@@ -294,19 +294,14 @@ fn pec_from_sdi(env: &Env, mail: &Mail) -> Result<Option<Delivered>> {
     }
 }
 
-/// Whether a message is SDI's: from one of SDI's PEC addresses (`sdiNN@pec.fatturapa.it`,
-/// or the one `[pec] sdi_address` names), or a provider's PEC envelope "per conto di" one.
+/// Whether a message is SDI's: a provider's PEC envelope (its `daticert.xml` of type
+/// `posta-certificata`) "per conto di" one of SDI's PEC addresses (`sdiNN@pec.fatturapa.it`,
+/// or the one `[pec] sdi_address` names). SDI writes only by PEC: a plain message that
+/// says it is from SDI is anyone's.
 fn from_sdi(env: &Env, mail: &Mail) -> bool {
     let configured = env.desk.config.pec.sdi_address.as_deref().map(str::to_lowercase);
-    let sdi = |address: &str| {
-        let address = address.trim().trim_matches(['<', '>', '"']).to_lowercase();
-        address.ends_with("@pec.fatturapa.it") || configured.as_deref() == Some(address.as_str())
-    };
-    let on_behalf = mail
-        .from_name
-        .as_deref()
-        .and_then(|n| n.to_lowercase().split_once("per conto di:").map(|(_, a)| a.to_string()));
-    mail.from_address.as_deref().is_some_and(sdi) || (from_pec_provider(mail) && on_behalf.is_some_and(|a| sdi(&a)))
+    let sdi = |address: &str| address.ends_with("@pec.fatturapa.it") || configured.as_deref() == Some(address);
+    certified_envelope(mail) && on_behalf_of(mail).is_some_and(|a| sdi(&a))
 }
 
 /// SDI's receipts among a message's XML attachments, or those of the original a PEC

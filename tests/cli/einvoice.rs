@@ -368,7 +368,8 @@ fn pec_message(tipo: &str, name: &str, xml: &str, direct: bool) -> String {
          Notifica del Sistema di Interscambio.\r\n--inner\r\n{attachment}--inner--\r\n"
     );
     let daticert = format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\r\n<postacert tipo=\"{tipo}\" errore=\"nessuno\"><intestazione>\
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\r\n<!DOCTYPE postacert SYSTEM \"Postacert.dtd\">\r\n\
+         <postacert tipo=\"{tipo}\" errore=\"nessuno\"><intestazione>\
          <mittente>sdi01@pec.fatturapa.it</mittente><destinatari tipo=\"certificato\">fatture@pec.example.it</destinatari>\
          <oggetto>{id}</oggetto></intestazione><dati><gestore-emittente>ARUBA PEC S.p.A.</gestore-emittente>\
          <data zona=\"+0100\"><giorno>27/11/2026</giorno><ora>11:00:05</ora></data>\
@@ -1010,4 +1011,31 @@ fn an_operation_without_vat_the_business_declares_carries_its_natura() {
         (Some("N3.2"), Some("135.00"))
     );
     assert!(inv["stamp_duty"].is_null(), "{inv}");
+}
+
+/// SDI writes only by PEC, in a provider's envelope: a plain message that says it is from
+/// SDI is anyone's, and its "receipt" changes no e-invoice (found by a real-mail review: a
+/// plain mail from sdi01@pec.fatturapa.it marked an invoice rejected). Providers write
+/// `daticert.xml` with its DOCTYPE, which is read (every PEC above carries one).
+#[test]
+fn a_receipt_outside_a_pec_envelope_changes_nothing() {
+    use base64::Engine;
+    let d = einvoice_desk();
+    let id = invoice(&d, "C-0001", "1");
+    export(&d, &[&id]);
+    let ns = receipt_xml("NotificaScarto", "IT01234567897_00001.xml", NS_BODY);
+    let plain = format!(
+        "From: sdi01@pec.fatturapa.it\r\nTo: fatture@pec.example.it\r\nSubject: Notifica di scarto\r\n\
+         Message-ID: <forged-ns@pec.fatturapa.it>\r\nMIME-Version: 1.0\r\n\
+         Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nScarto.\r\n\
+         --b\r\nContent-Type: application/xml; name=\"IT01234567897_00001_NS_001.xml\"\r\n\
+         Content-Transfer-Encoding: base64\r\n\r\n{}\r\n--b--\r\n",
+        base64::engine::general_purpose::STANDARD.encode(&ns)
+    );
+    let path = d.tmp.path().join("plain.eml");
+    std::fs::write(&path, plain).unwrap();
+    let out = d.ok(&["import", "email", path.to_str().unwrap()]);
+    assert!(out.trim().starts_with("R-2026-"), "a message for a person: {out}");
+    let show = d.ok(&["doc", "show", &id]);
+    assert!(show.contains("exported") && !show.contains("rejected"), "{show}");
 }

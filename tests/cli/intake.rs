@@ -86,6 +86,9 @@ fn a_customers_certified_mail_is_read_as_the_message_it_carries() {
     for (n, forged) in [
         "From: evil@attacker.example",
         "From: \"Per conto di: evil@attacker.example\" <posta-certificata@pec.aruba.it>",
+        // Another address at the same provider is another sender (found by a real-mail
+        // review: the check was that one address contained the other).
+        "From: \"Per conto di: xdamario@pec.example\" <posta-certificata@pec.aruba.it>",
     ]
     .into_iter()
     .enumerate()
