@@ -211,6 +211,29 @@ impl Repo {
         Ok(paths)
     }
 
+    /// Every path some commit after `from` up to `to` changed, even one a later commit put
+    /// back: a file added and deleted again is no change between the two trees, but each
+    /// commit of the range happened (a fiscal document committed is issued).
+    pub fn paths_touched(&self, from: &str, to: &str) -> Result<Vec<PathBuf>> {
+        let mut walk = self.repo.revwalk()?;
+        walk.push(oid(to)?)?;
+        walk.hide(oid(from)?)?;
+        let mut seen = BTreeSet::new();
+        for id in walk {
+            let commit = self.repo.find_commit(id?)?;
+            let tree = commit.tree()?;
+            for parent in commit.parents() {
+                let diff = self.repo.diff_tree_to_tree(Some(&parent.tree()?), Some(&tree), None)?;
+                for delta in diff.deltas() {
+                    for f in [delta.old_file(), delta.new_file()] {
+                        seen.extend(f.path().map(Path::to_path_buf));
+                    }
+                }
+            }
+        }
+        Ok(seen.into_iter().collect())
+    }
+
     /// The paths `to` adds or changes compared with `from` (`None`: the empty tree), with
     /// the kind of entry each is in `to`. Deletions are left out.
     pub fn entries_changed(&self, from: Option<&str>, to: &str) -> Result<Vec<(PathBuf, EntryKind)>> {

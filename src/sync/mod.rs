@@ -588,11 +588,12 @@ fn check_outgoing(desk: &Desk, repo: &Repo, ours: &str, theirs: &str, hand_edits
 
 /// The fiscal documents `from` has, or `from..to` issues, that `to` deletes or changes
 /// (annotations aside), each with the commit and author of the change: a document issued
-/// in this clone and not yet published is issued all the same.
+/// in this clone and not yet published is issued all the same, and so is one a later
+/// commit of the range deleted (every commit is looked at, not only the two trees).
 fn fiscal_changes(repo: &Repo, from: &str, to: &str) -> Result<Vec<String>> {
     let prefix = repo.desk_prefix();
     let mut found = Vec::new();
-    for path in repo.changed_paths(Some(from), to)? {
+    for path in repo.paths_touched(from, to)? {
         let Ok(rel) = path.strip_prefix(prefix) else { continue };
         if !matches!(Desk::kind_of_path(rel), Some(Kind::Document(d)) if d.is_fiscal()) {
             continue;

@@ -1965,3 +1965,34 @@ fn two_mails_imported_offline_under_one_number_are_both_kept() {
         who.tkt(&["check"]).assert().success();
     }
 }
+
+/// An invoice issued and deleted again in two commits is no change between the two trees,
+/// but it was issued: sync publishes neither, and takes in neither from the remote (found
+/// by a careless-office review: both went through, and every clone's check failed since).
+#[test]
+fn an_invoice_issued_and_deleted_in_two_commits_is_neither_published_nor_taken_in() {
+    let team = Team::new();
+    let (anna, marco) = (team.clone("anna"), team.clone("marco"));
+    let remote_before = team.git(&team.remote(), &["rev-parse", "main"]);
+    anna.ok(&["ticket", "work", "T-2026-0013", "--technician", "anna", "--hours", "2", "--activity", "x"]);
+    assert_eq!(anna.ok(&["ticket", "invoice", "T-2026-0013"]), "INV-2026-0007\n");
+    let inv = "documents/invoice/2026/INV-2026-0007.yaml";
+    anna.git(&["rm", "-q", inv]);
+    anna.git(&["commit", "-qm", "undo"]);
+    let head = anna.git(&["rev-parse", "HEAD"]);
+    anna.tkt(&["sync"])
+        .assert()
+        .code(5)
+        .stderr(predicate::str::contains(format!("{inv}: an issued fiscal document deleted")));
+    assert_eq!(anna.git(&["rev-parse", "HEAD"]), head);
+    assert_eq!(team.git(&team.remote(), &["rev-parse", "main"]), remote_before, "nothing published");
+    // The same two commits pushed by plain git are not taken in.
+    anna.git(&["push", "-q", "origin", "main"]);
+    let marco_head = marco.git(&["rev-parse", "HEAD"]);
+    marco
+        .tkt(&["sync"])
+        .assert()
+        .code(5)
+        .stderr(predicate::str::contains(format!("{inv}: an issued fiscal document deleted")));
+    assert_eq!(marco.git(&["rev-parse", "HEAD"]), marco_head);
+}
