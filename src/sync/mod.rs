@@ -683,7 +683,7 @@ fn integrate(
             let prefix = repo.desk_prefix().to_path_buf();
             repo.rewrite_since(base, &ours, &plan.fiscal_links, &|path, bytes| {
                 let state = FileState { bytes: bytes.to_vec(), executable: false };
-                Ok(Some(rewritten(&prefix, path, &state, &plan.ids)?.unwrap_or(state).bytes))
+                Ok(Some(rewritten(&prefix, path, &state, &rewrites(&plan.ids, &[]))?.unwrap_or(state).bytes))
             })?
         }
         _ => ours,
@@ -811,6 +811,21 @@ fn plan_merge(
     collisions.retain(|p| !merged_as_published.contains(p));
     let ids = new_numbers(desk, &prefix, &theirs_changed, &collisions)?;
     let moved: BTreeMap<&PathBuf, &PathBuf> = collisions.iter().zip(ids.iter().map(|(_, _, n)| n)).collect();
+    // Attachments both clones stored under one name (two replies to one ticket, each
+    // kept as message-2.eml): the remote's keeps it, this clone's takes the next free name.
+    let attachments = attachment_collisions(repo, &prefix, base, [ours, theirs], &ours_changed, &theirs_changed)?
+        .into_iter()
+        // Those of a renumbered record move with it.
+        .filter(|(old, _)| attachment_moved(&prefix, old, &ids).is_none())
+        .collect::<Vec<_>>();
+    let moved_attachments: Vec<(String, String)> = attachments
+        .iter()
+        .map(|(old, new)| {
+            let rel = |p: &Path| p.strip_prefix(&prefix).unwrap_or(p).to_string_lossy().replace('\\', "/");
+            (rel(old), rel(new))
+        })
+        .collect();
+    let pairs = rewrites(&ids, &moved_attachments);
     // Who changed each field of the records changed on both sides: one walk of each side.
     let both: BTreeSet<PathBuf> =
         theirs_changed.iter().filter(|p| ours_changed.contains(*p) && !moved.contains_key(p)).cloned().collect();
@@ -820,7 +835,7 @@ fn plan_merge(
     let ours_at = |path: &Path| -> Result<Option<FileState>> {
         let state = repo.file_at(ours, path)?;
         Ok(match state {
-            Some(s) if !ids.is_empty() => Some(rewritten(&prefix, path, &s, &ids)?.unwrap_or(s)),
+            Some(s) if !pairs.is_empty() => Some(rewritten(&prefix, path, &s, &pairs)?.unwrap_or(s)),
             other => other,
         })
     };
@@ -833,6 +848,11 @@ fn plan_merge(
         if let Some(new_path) = moved.get(path) {
             // The remote's record keeps the path; ours moves to the new one.
             plan.files.insert((*new_path).clone(), ours_at(path)?);
+            plan.files.insert(path.clone(), t);
+            continue;
+        }
+        if let Some((_, new_path)) = attachments.iter().find(|(old, _)| old == path) {
+            plan.files.insert(new_path.clone(), repo.file_at(ours, path)?);
             plan.files.insert(path.clone(), t);
             continue;
         }
@@ -888,7 +908,7 @@ fn plan_merge(
             (_, None, None) => {}
         }
     }
-    if ids.is_empty() {
+    if pairs.is_empty() {
         return Ok(plan);
     }
     let theirs_changed: BTreeSet<&PathBuf> = theirs_changed.iter().collect();
@@ -901,7 +921,7 @@ fn plan_merge(
             continue;
         }
         if let Some(state) = repo.file_at(ours, path)? {
-            if let Some(state) = rewritten(&prefix, path, &state, &ids)? {
+            if let Some(state) = rewritten(&prefix, path, &state, &pairs)? {
                 let fiscal = matches!(Desk::kind_of_path(rel), Some(Kind::Document(d)) if d.is_fiscal());
                 if fiscal && base.map(|b| repo.file_at(b, path)).transpose()?.flatten().is_none() {
                     plan.fiscal_links.push(path.clone());
@@ -913,6 +933,53 @@ fn plan_merge(
     plan.renumbered.extend(ids.iter().map(|(old, new, _)| (old.clone(), new.clone())));
     plan.ids = ids;
     Ok(plan)
+}
+
+/// The attachments (repository paths) both sides stored since the common ancestor under
+/// one name with other bytes, each with the next name free on both sides for this clone's.
+fn attachment_collisions(
+    repo: &Repo,
+    prefix: &Path,
+    base: Option<&str>,
+    [ours, theirs]: [&str; 2],
+    ours_changed: &BTreeSet<PathBuf>,
+    theirs_changed: &[PathBuf],
+) -> Result<Vec<(PathBuf, PathBuf)>> {
+    let mut found: Vec<(PathBuf, PathBuf)> = Vec::new();
+    for path in theirs_changed.iter().filter(|p| ours_changed.contains(*p)) {
+        let rel = path.strip_prefix(prefix).unwrap_or(path);
+        let in_attachments = rel.iter().count() == 3 && rel.starts_with(crate::desk::ATTACHMENTS_DIR);
+        if !in_attachments || base.map(|b| repo.file_at(b, path)).transpose()?.flatten().is_some() {
+            continue;
+        }
+        let (o, t) = (repo.file_at(ours, path)?, repo.file_at(theirs, path)?);
+        if o.is_none() || t.is_none() || o == t {
+            continue;
+        }
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("attachment");
+        let (stem, ext) = match name.rsplit_once('.') {
+            Some((s, e)) if !s.is_empty() => (s, format!(".{e}")),
+            _ => (name, String::new()),
+        };
+        // `message-2` goes on as `message-3`, not `message-2-2`.
+        let stem = match stem.rsplit_once('-') {
+            Some((s, n)) if !s.is_empty() && !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => s,
+            _ => stem,
+        };
+        let mut n = 2;
+        let free = loop {
+            let candidate = path.with_file_name(format!("{stem}-{n}{ext}"));
+            let taken = |c: &str| -> Result<bool> {
+                Ok(repo.file_at(c, &candidate)?.is_some() || found.iter().any(|(_, new)| new == &candidate))
+            };
+            if !taken(ours)? && !taken(theirs)? {
+                break candidate;
+            }
+            n += 1;
+        };
+        found.push((path.clone(), free));
+    }
+    Ok(found)
 }
 
 /// Where an attachment this clone stored for a record it renumbers goes: under the
@@ -1048,7 +1115,7 @@ fn follow_renumbering_taken_back(desk: &Desk, ids: &[(String, String, PathBuf)])
     if ids.is_empty() {
         return Ok(());
     }
-    let pairs: HashMap<&str, &str> = ids.iter().map(|(o, n, _)| (o.as_str(), n.as_str())).collect();
+    let pairs = rewrites(ids, &[]);
     for (id, bytes) in taken_back_waiting(desk)? {
         let Ok(mut value) = from_yaml::<Value>(&bytes) else { continue };
         if rewrite_ids(&mut value, &pairs) {
@@ -1065,22 +1132,28 @@ fn rewritten(
     prefix: &Path,
     path: &Path,
     state: &FileState,
-    ids: &[(String, String, PathBuf)],
+    pairs: &HashMap<String, String>,
 ) -> Result<Option<FileState>> {
     if path.strip_prefix(prefix).ok().and_then(Desk::kind_of_path).is_none() {
         return Ok(None);
     }
     let Ok(mut value) = from_yaml::<Value>(&state.bytes) else { return Ok(None) };
-    let pairs: HashMap<&str, &str> = ids.iter().map(|(o, n, _)| (o.as_str(), n.as_str())).collect();
-    if !rewrite_ids(&mut value, &pairs) {
+    if !rewrite_ids(&mut value, pairs) {
         return Ok(None);
     }
     let text = serde_yaml::to_string(&value).map_err(|e| Error::failure(e.to_string()))?;
     Ok(Some(FileState { bytes: text.into_bytes(), executable: false }))
 }
 
-/// Replaces old ids (and attachment paths under them) in every string of a value.
-fn rewrite_ids(value: &mut Value, ids: &HashMap<&str, &str>) -> bool {
+/// The old ids of renumbered records, and the old paths of attachments moved, with what
+/// replaces each in this clone's records.
+fn rewrites(ids: &[(String, String, PathBuf)], moved: &[(String, String)]) -> HashMap<String, String> {
+    ids.iter().map(|(o, n, _)| (o.clone(), n.clone())).chain(moved.iter().cloned()).collect()
+}
+
+/// Replaces old ids (and attachment paths under them) and moved attachments' paths in
+/// every string of a value.
+fn rewrite_ids(value: &mut Value, ids: &HashMap<String, String>) -> bool {
     match value {
         Value::String(s) => {
             if let Some(new) = ids.get(s.as_str()) {

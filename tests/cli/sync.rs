@@ -1996,3 +1996,40 @@ fn an_invoice_issued_and_deleted_in_two_commits_is_neither_published_nor_taken_i
         .stderr(predicate::str::contains(format!("{inv}: an issued fiscal document deleted")));
     assert_eq!(marco.git(&["rev-parse", "HEAD"]), marco_head);
 }
+
+/// anna and marco each import the customer's reply to one ticket: both keep it as the
+/// ticket's `message.eml`. Sync keeps both messages, marco's under the next free name with
+/// his note pointing at it (found by a careless-office review: sync stopped, and the merge
+/// its hint asked for kept one message for both notes).
+#[test]
+fn two_clones_storing_an_attachment_under_one_name_keep_both() {
+    let team = Team::new();
+    let (anna, marco) = (team.clone("anna"), team.clone("marco"));
+    let reply = |who: &str| {
+        format!(
+            "From: amministrazione@lequerce.example\nTo: assistenza@termoclimabianchi.example\n\
+             Subject: Re: [T-2026-0016] caldaia\nDate: Thu, 26 Nov 2026 10:00:00 +0100\n\
+             Message-ID: <{who}@mail.example>\nContent-Type: text/plain; charset=utf-8\n\nRisposta per {who}.\n"
+        )
+    };
+    for clone in [&anna, &marco] {
+        let file = clone.dir.join(format!("../{}.eml", clone.user));
+        std::fs::write(&file, reply(clone.user)).unwrap();
+        assert_eq!(clone.ok(&["import", "email", file.to_str().unwrap()]), "T-2026-0016\n");
+    }
+    anna.sync();
+    marco.sync();
+    anna.sync();
+    for clone in [&anna, &marco] {
+        let ticket: serde_yaml::Value = serde_yaml::from_str(&clone.read("tickets/2026/T-2026-0016.yaml")).unwrap();
+        let notes = ticket["notes"].as_sequence().unwrap();
+        for who in ["anna", "marco"] {
+            let note =
+                notes.iter().find(|n| n["text"].as_str().is_some_and(|t| t.contains(&format!("per {who}")))).unwrap();
+            let kept = note["attachments"][0].as_str().unwrap();
+            assert!(clone.read(kept).contains(&format!("Risposta per {who}.")), "{who}'s note names {kept}");
+        }
+        clone.tkt(&["check"]).assert().success();
+    }
+    assert!(marco.read("attachments/T-2026-0016/message-2.eml").contains("Risposta per marco."));
+}
