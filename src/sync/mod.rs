@@ -797,13 +797,16 @@ fn plan_merge(
     // A fiscal document stays a collision: two issued documents are never merged into one.
     let fiscal = |path: &Path| matches!(path.strip_prefix(&prefix).ok().and_then(Desk::kind_of_path), Some(Kind::Document(d)) if d.is_fiscal());
     // Only when the remote's record grew from the published one (its history since the
-    // common ancestor holds that version): another record made under the number after
-    // the rewrite is a collision, renumbered as ever.
+    // common ancestor holds that version), or is that record amended (made at the same
+    // instant by the same person: an amended or squashed commit changes its bytes, not
+    // its making): another record made under the number after the rewrite is a
+    // collision, renumbered as ever.
     let mut merged_as_published = Vec::new();
     for path in &collisions {
         if let (false, Some(was)) = (fiscal(path), published(path)?) {
             let grew = repo.changes_of(base, theirs, path)?.iter().any(|c| c.after.as_deref() == Some(&was.bytes[..]));
-            if grew {
+            let amended = repo.file_at(theirs, path)?.is_some_and(|t| same_making(&was.bytes, &t.bytes));
+            if grew || amended {
                 merged_as_published.push(path.clone());
             }
         }
@@ -933,6 +936,20 @@ fn plan_merge(
     plan.renumbered.extend(ids.iter().map(|(old, new, _)| (old.clone(), new.clone())));
     plan.ids = ids;
     Ok(plan)
+}
+
+/// Whether two versions of a record are one record's: made at the same instant by the same
+/// person (`opened_at`/`opened_by` of a ticket, `created_at`/`created_by` of a document,
+/// `received_at` of a request), whatever was changed since.
+fn same_making(a: &[u8], b: &[u8]) -> bool {
+    let (Ok(a), Ok(b)) = (from_yaml::<Value>(a), from_yaml::<Value>(b)) else { return false };
+    let made = |v: &Value| -> Option<(Value, Value)> {
+        ["opened", "created", "received"].iter().find_map(|k| {
+            let at = v.get(format!("{k}_at").as_str()).filter(|at| !at.is_null())?;
+            Some((at.clone(), v.get(format!("{k}_by").as_str()).cloned().unwrap_or(Value::Null)))
+        })
+    };
+    made(&a).is_some_and(|m| Some(m) == made(&b))
 }
 
 /// The attachments (repository paths) both sides stored since the common ancestor under

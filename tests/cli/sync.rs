@@ -2033,3 +2033,27 @@ fn two_clones_storing_an_attachment_under_one_name_keep_both() {
     }
     assert!(marco.read("attachments/T-2026-0016/message-2.eml").contains("Risposta per marco."));
 }
+
+/// The remote's last commit amended to correct a ticket anna published, and force-pushed:
+/// carla's amended ticket is anna's, merged with her note, not a new record renumbered
+/// into a duplicate (found by a careless-office review: one ticket twice, the note on the
+/// copy).
+#[test]
+fn a_published_record_amended_on_the_remote_is_merged_not_duplicated() {
+    let team = Team::new();
+    let (anna, carla) = (team.clone("anna"), team.clone("carla"));
+    carla.ok(&["ticket", "create", "--customer", "C-0001", "--title", "Caldaia in bloco"]);
+    carla.sync();
+    anna.sync();
+    anna.ok(&["ticket", "note", "T-2026-0021", "sul posto"]);
+    let file = "tickets/2026/T-2026-0021.yaml";
+    carla.write(file, &carla.read(file).replace("in bloco", "in blocco"));
+    carla.git(&["commit", "-q", "--amend", "-a", "--no-edit"]);
+    carla.git(&["push", "-q", "-f", "origin", "main"]);
+    let said = anna.sync();
+    assert!(!said.contains("is now"), "{said}");
+    assert!(!anna.dir.join("tickets/2026/T-2026-0022.yaml").exists(), "{said}");
+    let ticket = anna.read(file);
+    assert!(ticket.contains("in blocco") && ticket.contains("sul posto"), "{ticket}");
+    anna.tkt(&["check"]).assert().success();
+}
