@@ -43,6 +43,8 @@ pub fn export(env: &Env, what: &Selection, dir: &Path) -> Result<Vec<Exported>> 
     let exported = |d: &Document| d.extra.contains_key(EINVOICE);
     // Exported once, its annotation since removed by hand: git history remembers.
     let removed = |d: &Document| if exported(d) { None } else { history.files.get(&d.id) };
+    // Exported and never sent, its file since lost: written again, the same file.
+    let mut lost = Vec::new();
     let chosen: Vec<Document> = if what.ids.is_empty() {
         for d in all.iter().filter(|d| removed(d).is_some()) {
             env.warn(format!("{} is not exported again: {}", d.id, already_exported(removed(d))));
@@ -77,6 +79,12 @@ pub fn export(env: &Env, what: &Selection, dir: &Path) -> Result<Vec<Exported>> 
                 // Another document has the same file (clones that exported offline): the one
                 // not sent yet takes a new progressivo.
                 (Some(_), SdiState::Exported) if shared => {}
+                // Its file went nowhere (nothing says it was sent) and is gone: SDI never
+                // had it, and the same file is made again.
+                (Some(file), SdiState::Exported) if !dir.join(file).exists() => {
+                    lost.push(doc);
+                    continue;
+                }
                 (Some(file), _) => {
                     return Err(Error::refused(format!("{id} was already exported as {file}: SDI refuses a duplicate")))
                 }
@@ -89,9 +97,12 @@ pub fn export(env: &Env, what: &Selection, dir: &Path) -> Result<Vec<Exported>> 
         }
         chosen
     };
+    let again = write_again(env, &lost, dir)?;
     if chosen.is_empty() {
-        env.say("nothing to export");
-        return Ok(vec![]);
+        if again.is_empty() {
+            env.say("nothing to export");
+        }
+        return Ok(again);
     }
     super::documents::refuse_changed_since_issue(desk, &chosen.iter().collect::<Vec<_>>())?;
     let mut used: Vec<String> = all.iter().flat_map(progressives_of).collect();
@@ -140,7 +151,30 @@ pub fn export(env: &Env, what: &Selection, dir: &Path) -> Result<Vec<Exported>> 
             let _ = std::fs::remove_file(file);
         }
     }
-    result
+    result.map(|done| again.into_iter().chain(done).collect())
+}
+
+/// Writes again, under its name and progressivo, the e-invoice file of documents exported
+/// and never sent whose file is gone; their annotations stay as they are.
+fn write_again(env: &Env, docs: &[Document], dir: &Path) -> Result<Vec<Exported>> {
+    super::documents::refuse_changed_since_issue(&env.desk, &docs.iter().collect::<Vec<_>>())?;
+    let mut pages = Vec::new();
+    for doc in docs {
+        let progressive = doc.extra.get(EINVOICE).and_then(|e| e.get("progressive")).and_then(|p| p.as_str());
+        let (Some(progressive), Some(name)) = (progressive, einvoice_file(doc)) else {
+            return Err(Error::refused(format!("{}: its einvoice annotation names no file or progressivo", doc.id)));
+        };
+        let x = Export { company: &env.desk.config.company, progressive, today: env.now.date_naive() };
+        refuse_if_any(&format!("{} as an e-invoice", doc.id), check(doc, &x))?;
+        pages.push((doc.id.clone(), dir.join(name), fattura(doc, &x)));
+    }
+    let mut done = Vec::new();
+    for (id, file, xml) in pages {
+        write_atomic(&file, xml.as_bytes())?;
+        env.say(format!("{id}: its file {} was gone and never sent: written again", file.display()));
+        done.push(Exported { id, file });
+    }
+    Ok(done)
 }
 
 /// A document's `einvoice:` annotation, to add to (empty when it was never exported).

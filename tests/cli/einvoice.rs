@@ -1039,3 +1039,30 @@ fn a_receipt_outside_a_pec_envelope_changes_nothing() {
     let show = d.ok(&["doc", "show", &id]);
     assert!(show.contains("exported") && !show.contains("rejected"), "{show}");
 }
+
+/// An exported file lost before it was sent (deleted, the folder cleaned) is written again,
+/// the same file, when its document is exported again; one sent is not (found by a fiscal
+/// review: the invoice could never reach SDI, its number taken).
+#[test]
+fn a_lost_export_never_sent_is_written_again_the_same_file() {
+    let d = TestDesk::example();
+    let file = d.ok(&["doc", "export", "INV-2026-0003", "--dir", "../out"]);
+    let bytes = std::fs::read(file.trim()).unwrap();
+    let head = d.head();
+    std::fs::remove_file(file.trim()).unwrap();
+    d.tkt(&["doc", "export", "INV-2026-0003", "--dir", "../out"])
+        .assert()
+        .success()
+        .stdout(file.clone())
+        .stderr(predicate::str::contains("was gone and never sent: written again"));
+    assert_eq!(std::fs::read(file.trim()).unwrap(), bytes, "the same file");
+    assert_eq!(d.head(), head, "its annotation unchanged");
+    // There, it is not exported twice; sent, it is not written again.
+    refused(&d, &["doc", "export", "INV-2026-0003", "--dir", "../out"], "already exported");
+    let inv = "documents/invoice/2026/INV-2026-0003.yaml";
+    let name = std::path::Path::new(file.trim()).file_name().unwrap().to_str().unwrap().to_string();
+    d.write(inv, &format!("{}  sent:\n  - file: {name}\n    at: '2026-11-27T10:00:00+01:00'\n", d.read(inv)));
+    d.git(&["commit", "-qam", "inviata"]);
+    std::fs::remove_file(file.trim()).unwrap();
+    refused(&d, &["doc", "export", "INV-2026-0003", "--dir", "../out"], "already exported");
+}
