@@ -110,8 +110,17 @@ pub fn check(doc: &Document, x: &Export) -> Vec<Problem> {
             "buyer",
             "neither a valid Partita IVA nor a valid Codice Fiscale",
         );
-        // A Partita IVA given is the one sent: it must be valid, whatever the C.F. (SDI 00305).
+        // A Partita IVA given is the one sent: it must be valid, whatever the C.F. (SDI 00305),
+        // and Italian (a buyer in Italy is sent as IdPaese IT); so must a C.F. given (00306).
         need(buyer_vat.is_none_or(|v| check_vat_number(v).is_ok()), "buyer.vat_number", "not a valid Partita IVA");
+        need(
+            buyer_vat.is_none_or(|v| {
+                vat_digits(v, "IT").len() == 11 && vat_digits(v, "IT").bytes().all(|c| c.is_ascii_digit())
+            }),
+            "buyer.vat_number",
+            "a buyer in Italy has an Italian Partita IVA (11 digits); give a foreign buyer its country",
+        );
+        need(buyer_code.is_none_or(|c| check_tax_code(c).is_ok()), "buyer.tax_code", "not a valid Codice Fiscale");
     } else {
         need(buyer_vat.is_some(), "buyer.vat_number", "a foreign buyer needs its tax number");
     }
@@ -145,9 +154,16 @@ pub fn check(doc: &Document, x: &Export) -> Vec<Problem> {
         need(
             email.len() >= 7 && plain_address(email),
             "seller.email",
-            "an e-invoice holds an address of 7 to 256 ASCII characters",
+            "an e-invoice holds an address of 7 to 256 ASCII characters, with a dot in its domain",
         );
     }
+    // The seller billing itself (SDI 00471), but by a credit note.
+    let same = |p: &Party| p.vat_number.as_deref().map(|v| vat_digits(v, "IT"));
+    need(
+        doc.kind == DocKind::CreditNote || same(&b).is_none() || same(&b) != same(&s),
+        "buyer.vat_number",
+        "the seller's own Partita IVA: an invoice to oneself is refused (SDI 00471)",
+    );
     if let Some(rea) = s.rea.as_deref().filter(|r| !r.trim().is_empty()) {
         need(crate::rules::rea_parts(rea).is_some(), "company.rea", crate::rules::REA_FORM);
     }
@@ -159,6 +175,7 @@ pub fn check(doc: &Document, x: &Export) -> Vec<Problem> {
             &field,
             "a VAT rate has at most 2 decimals (at most 100)",
         );
+        need(rate.is_zero() || rate >= Decimal::ONE, &field, "a VAT rate is a percentage: 22, not 0.22 (SDI 00424)");
         need(!rate.is_zero() || l.vat_nature.is_some(), &field, "VAT 0 needs its natura");
         need(rate.is_zero() || l.vat_nature.is_none(), &field, "a natura goes only with VAT 0");
     }
@@ -203,7 +220,8 @@ pub fn fattura(doc: &Document, x: &Export) -> String {
         None => "0000000".into(),
     };
     w.leaf("CodiceDestinatario", &destination);
-    if let (None, Some(pec)) = (sdi, b.pec.as_deref().filter(|p| !p.trim().is_empty())) {
+    // SDI delivers to a PEC only with the code 0000000 (00426): never to a buyer abroad.
+    if let ("0000000", Some(pec)) = (destination.as_str(), b.pec.as_deref().filter(|p| !p.trim().is_empty())) {
         w.leaf("PECDestinatario", &latin(pec, 256));
     }
     w.close("DatiTrasmissione");
@@ -225,12 +243,13 @@ pub fn fattura(doc: &Document, x: &Export) -> String {
         w.close("IscrizioneREA");
     }
     let phone = s.phone.as_deref().and_then(telephone);
-    if phone.is_some() || s.email.is_some() {
+    let email = s.email.as_deref().map(str::trim).filter(|e| !e.is_empty());
+    if phone.is_some() || email.is_some() {
         w.open("Contatti");
         if let Some(p) = phone {
             w.leaf("Telefono", &latin(&p, 12));
         }
-        if let Some(e) = s.email.as_deref() {
+        if let Some(e) = email {
             w.leaf("Email", &latin(e, 256));
         }
         w.close("Contatti");
@@ -422,7 +441,8 @@ fn line(w: &mut Xml, n: usize, l: &Line, withheld: bool) {
     w.leaf("Descrizione", &latin(&l.description, 1000));
     w.leaf("Quantita", &amount(l.qty.0));
     if let Some(unit) = l.unit.as_deref().filter(|u| !u.trim().is_empty()) {
-        w.leaf("UnitaMisura", &latin(unit, 10));
+        // Basic Latin only (String10Type): m² is written m2.
+        w.leaf("UnitaMisura", &crate::einvoice::text::ascii(unit, 10));
     }
     w.leaf("PrezzoUnitario", &amount(l.unit_price.map(|p| p.0).unwrap_or_default()));
     if let Some(d) = l.discount_pct.filter(|d| !d.0.is_zero()) {
@@ -493,5 +513,8 @@ impl Xml {
 fn plain_address(address: &str) -> bool {
     let ok =
         |part: &str| !part.is_empty() && part.bytes().all(|c| c.is_ascii_graphic() && !b"()<>[]\\,;:\"@".contains(&c));
-    address.len() <= 256 && address.split_once('@').is_some_and(|(local, domain)| ok(local) && ok(domain))
+    // `.+@.+[.]+.+`, as the schema's EmailType has it.
+    let dotted = |domain: &str| domain.trim_end_matches('.').get(1..).is_some_and(|rest| rest.contains('.'));
+    address.len() <= 256
+        && address.split_once('@').is_some_and(|(local, domain)| ok(local) && ok(domain) && dotted(domain))
 }

@@ -15,6 +15,22 @@ pub fn latin_pieces(text: &str, max: usize) -> Vec<String> {
     chars.chunks(max).map(|piece| escape(&piece.iter().collect::<String>())).collect()
 }
 
+/// `text` folded into Basic Latin (a field of the schema's plain `String…Type`s), trimmed,
+/// cut to `max` characters and escaped: accents dropped, m² written m2, n° no.
+pub fn ascii(text: &str, max: usize) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let plain: String = fold(text)
+        .chars()
+        .map(|c| if matches!(c, '°' | 'º') { 'o' } else { c })
+        .collect::<String>()
+        .nfkd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+        .map(|c| if c.is_ascii() { c } else { '?' })
+        .take(max)
+        .collect();
+    escape(plain.trim_end())
+}
+
 /// `text` folded into Latin-1 and trimmed.
 fn fold(text: &str) -> String {
     let mut folded = String::with_capacity(text.len());

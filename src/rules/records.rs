@@ -96,6 +96,9 @@ pub fn check_item(i: &Item) -> Vec<Problem> {
     if i.vat_rate.is_some_and(|r| r.0.normalize().scale() > 2) {
         problems.push(Problem::new("vat_rate", "has at most 2 decimals"));
     }
+    if i.vat_rate.is_some_and(|r| r.0 > Decimal::ZERO && r.0 < Decimal::ONE) {
+        problems.push(Problem::new("vat_rate", "is a percentage: 22, not 0.22"));
+    }
     if let Some(p) = i.serial_pattern.as_deref().filter(|p| !p.is_empty()) {
         if let Err(e) = regex::Regex::new(p) {
             let first = e.to_string().lines().last().unwrap_or_default().to_string();

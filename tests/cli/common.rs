@@ -127,7 +127,7 @@ impl TestDesk {
     /// sold on `sold_on`.
     pub fn with_unit(&self, serial: &str, sold_on: &str) -> &Self {
         if !self.path("customers/C-0001.yaml").exists() {
-            self.ok(&["customer", "create", "--name", "Rossi Impianti", "--vat-number", "01234567897"]);
+            self.ok(&["customer", "create", "--name", "Rossi Impianti", "--vat-number", "02345678904"]);
             self.ok(&[
                 "item",
                 "create",

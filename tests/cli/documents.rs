@@ -420,7 +420,7 @@ fn a_ddt_names_its_sender_recipient_destination_carrier_and_causale_as_the_trade
 
     let text = d.ok(&["doc", "print", "DI-2026-0001"]);
     for expected in [
-        "Mittente: Rossi Impianti, Via Verdi 3, 10100 Torino  P.IVA 01234567897",
+        "Mittente: Rossi Impianti, Via Verdi 3, 10100 Torino  P.IVA 02345678904",
         "Destinatario: My Service Company, Via Roma 1, 20100 Milano (MI)",
         "Luogo di destinazione: Via Roma 1, 20100 Milano (MI)",
         "Causale: c/riparazione",

@@ -1065,3 +1065,63 @@ fn a_lost_export_never_sent_is_written_again_the_same_file() {
     std::fs::remove_file(file.trim()).unwrap();
     refused(&d, &["doc", "export", "INV-2026-0003", "--dir", "../out"], "already exported");
 }
+
+/// What SDI would still reject, refused at issue or written as SDI takes it (found by a
+/// fiscal review): a unit of measure outside Basic Latin, a seller e-mail without a dot
+/// in its domain, a buyer in Italy with an invalid C.F. beside a valid P.IVA or with a
+/// foreign P.IVA, an invoice to oneself (00471), a rate written as a fraction (00424), and
+/// the PEC a buyer is reached at (00426: only with 0000000, never abroad).
+#[test]
+fn what_sdi_rejects_in_units_addresses_ids_and_rates_is_refused_or_written_as_it_takes_it() {
+    let d = einvoice_desk();
+    d.ok(&["item", "create", "TUBO", "--description", "Tubo", "--unit", "m²", "--price", "5", "--vat-rate", "22"]);
+    let t = d.ok(&["ticket", "create", "--customer", "C-0001", "--title", "Tubi"]);
+    d.ok(&["ticket", "work", t.trim(), "--hours", "1", "--material", "TUBO:2"]);
+    let id = d.ok(&["ticket", "invoice", t.trim()]).trim().to_string();
+    let xml = export(&d, &[&id]);
+    assert!(xml[0].contains("<UnitaMisura>m2</UnitaMisura>"), "{}", xml[0]);
+    validate(&d);
+    refused(&d, &["item", "create", "F", "--description", "F", "--vat-rate", "0.22"], "is a percentage: 22, not 0.22");
+
+    let config = d.read("tkt.toml");
+    d.write("tkt.toml", &config.replace("[company]\n", "[company]\nemail = \"info@verdi\"\n"));
+    d.git(&["commit", "-qam", "email"]);
+    let t = d.ok(&["ticket", "create", "--customer", "C-0001", "--title", "x"]);
+    d.ok(&["ticket", "work", t.trim(), "--hours", "1"]);
+    refused(&d, &["ticket", "invoice", t.trim()], "seller.email");
+    d.write("tkt.toml", &config);
+    d.git(&["commit", "-qam", "email"]);
+
+    let bad_cf = customer(&d, "Beta", &["--vat-number", "11111111115"]);
+    let file = format!("customers/{bad_cf}.yaml");
+    let text = regex::Regex::new(r"(?m)^tax_code:.*\n").unwrap().replace(&d.read(&file), "").to_string();
+    d.write(&file, &(text + "tax_code: RSSMRA85T10A562X\n"));
+    d.git(&["commit", "-qam", "cf"]);
+    let foreign_vat = customer(&d, "Deutsch", &["--vat-number", "DE987654321"]);
+    let myself = customer(&d, "Noi stessi", &["--vat-number", "01234567897", "--allow-duplicate"]);
+    for (who, says) in [
+        (&bad_cf, "buyer.tax_code: not a valid Codice Fiscale"),
+        (&foreign_vat, "a buyer in Italy has an Italian Partita IVA"),
+        (&myself, "an invoice to oneself is refused (SDI 00471)"),
+    ] {
+        let t = d.ok(&["ticket", "create", "--customer", who, "--title", "x"]);
+        d.ok(&["ticket", "work", t.trim(), "--hours", "1"]);
+        refused(&d, &["ticket", "invoice", t.trim()], says);
+    }
+
+    let abroad = customer(&d, "Alpen AG", &["--vat-number", "ATU12345678", "--country", "AT", "--pec", "alpen@pec.it"]);
+    let by_pec = customer(
+        &d,
+        "Gamma",
+        &["--vat-number", "02345678904", "--sdi-code", "0000000", "--pec", "gamma@pec.it", "--allow-duplicate"],
+    );
+    let (abroad, by_pec) = (invoice(&d, &abroad, "1"), invoice(&d, &by_pec, "1"));
+    let xml = export(&d, &[&abroad, &by_pec]);
+    assert!(
+        xml[0].contains("<CodiceDestinatario>XXXXXXX</CodiceDestinatario>") && !xml[0].contains("PECDestinatario"),
+        "{}",
+        xml[0]
+    );
+    assert!(xml[1].contains("<PECDestinatario>gamma@pec.it</PECDestinatario>"), "{}", xml[1]);
+    validate(&d);
+}
