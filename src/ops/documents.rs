@@ -180,16 +180,24 @@ fn check_fiscal_dates(env: &Env, doc: &Document) -> Result<()> {
 /// note also needs the seller's valid Partita IVA and an identified buyer.
 fn stamp_parties(env: &Env, doc: &mut Document) -> Result<()> {
     let company = &env.desk.config.company;
+    // A credit note goes to the buyer of its invoice, as the invoice named it, whatever
+    // the customer's record says since (art. 26 DPR 633/72: the same parties).
+    let invoiced = match (doc.kind, &doc.invoice) {
+        (DocKind::CreditNote, Some(invoice)) => env.desk.load_doc(invoice)?.buyer,
+        _ => None,
+    };
     let customer: Customer = env.desk.load(&doc.customer)?;
     if matches!(doc.kind, DocKind::Invoice | DocKind::CreditNote) {
         let mut problems = check_company(company);
-        problems.extend(check_buyer(&customer));
+        if invoiced.is_none() {
+            problems.extend(check_buyer(&customer));
+        }
         refuse_if_any(&format!("the {}", doc.kind), problems).map_err(|e| {
             e.with_hint("set the company's fiscal data under [company] in tkt.toml, and the customer's with `tkt customer edit`")
         })?;
     }
     doc.seller = Some(company.seller());
-    doc.buyer = Some(Party::buyer(&customer));
+    doc.buyer = Some(invoiced.unwrap_or_else(|| Party::buyer(&customer)));
     // Every invoice is an e-invoice: what SDI would reject is refused before a number is
     // given, since the parties and lines stamped now never change.
     if matches!(doc.kind, DocKind::Invoice | DocKind::CreditNote) {

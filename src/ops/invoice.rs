@@ -63,6 +63,18 @@ fn draft_invoice(env: &Env, id: &str, opts: &InvoiceOptions) -> Result<Document>
             ticket.id
         )));
     }
+    // A deferred invoice goes to the recipient of the DDTs it bills (art. 21 c. 4 DPR
+    // 633/72): a ticket moved to another customer since does not carry their goods over.
+    if let Some(other) = unbilled.iter().find(|d| d.kind == DocKind::DdtOut && d.customer != ticket.customer) {
+        return Err(Error::refused(format!(
+            "{}: {} delivered goods to {}, and the ticket is now {}'s: a deferred invoice goes to its DDTs' recipient",
+            ticket.id, other.id, other.customer, ticket.customer
+        ))
+        .with_hint(format!(
+            "invoice it with the ticket back on {} (tkt ticket edit {} --customer {}), then move it",
+            other.customer, ticket.id, other.customer
+        )));
+    }
     let items: HashMap<String, Item> = desk.load_all::<Item>()?.into_iter().map(|i| (i.code.clone(), i)).collect();
     let billing = &desk.config.billing;
     let mut draft = invoice_lines(&ticket, &unbilled, &items, billing).map_err(|p| Error::refused(p.to_string()))?;

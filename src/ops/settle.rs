@@ -28,14 +28,18 @@ pub fn credit(env: &Env, invoice: &str, what: Credit, reason: &str, opts: &DocOp
     if reason.trim().is_empty() {
         return Err(Error::refused("--reason must say why the invoice is credited"));
     }
+    let notes = env.desk.documents(&[DocKind::CreditNote])?;
+    let earlier: Vec<&Document> = notes.iter().filter(|n| n.invoice.as_deref() == Some(invoice.id.as_str())).collect();
     let lines = match what {
         Credit::Amount(amount, rate) => vec![amount_line(&invoice, amount, rate, reason)?],
         Credit::All => invoice.lines.clone(),
-        Credit::Lines(specs) => specs.iter().map(|spec| invoice_line(&invoice, spec)).collect::<Result<_>>()?,
+        Credit::Lines(specs) => {
+            let lines: Vec<Line> = specs.iter().map(|spec| invoice_line(&invoice, spec)).collect::<Result<_>>()?;
+            refuse_line_credited_twice(&invoice, &earlier, &specs, &lines)?;
+            lines
+        }
     };
     let total = totals(&lines).total;
-    let notes = env.desk.documents(&[DocKind::CreditNote])?;
-    let earlier: Vec<&Document> = notes.iter().filter(|n| n.invoice.as_deref() == Some(invoice.id.as_str())).collect();
     let mut candidate = Document::new(DocKind::CreditNote, invoice.date, &invoice.customer, env.actor());
     candidate.totals = Some(totals(&lines));
     let with_this: Vec<&Document> = earlier.iter().copied().chain([&candidate]).collect();
@@ -69,6 +73,31 @@ pub fn credit(env: &Env, invoice: &str, what: Credit, reason: &str, opts: &DocOp
     doc.stamp_duty = if who == StampDuty::Off { None } else { stamp_duty(&lines, StampDuty::Company).0 };
     doc.lines = lines;
     issue(env, &mut doc, vec![], &format!("credit note of {total} on {}", invoice.id))
+}
+
+/// Refuses to credit a line of the invoice for more than it billed: the same line named
+/// twice, or beyond what earlier credit notes reversed of it (their lines copied from it).
+fn refuse_line_credited_twice(
+    invoice: &Document,
+    earlier: &[&Document],
+    specs: &[String],
+    lines: &[Line],
+) -> Result<()> {
+    let same = |a: &Line, b: &Line| Line { qty: b.qty, ..a.clone() } == *b;
+    for (i, (spec, line)) in specs.iter().zip(lines).enumerate() {
+        let billed = invoice.lines.iter().filter(|l| same(l, line)).map(|l| l.qty.0).sum::<Decimal>();
+        let before = earlier.iter().flat_map(|n| &n.lines).filter(|l| same(l, line)).map(|l| l.qty.0).sum::<Decimal>();
+        let here = lines[..=i].iter().filter(|l| same(l, line)).map(|l| l.qty.0).sum::<Decimal>();
+        if before + here > billed {
+            let left = (billed - before - (here - line.qty.0)).max(Decimal::ZERO);
+            return Err(Error::refused(format!(
+                "--line {spec:?}: {} billed {billed} of that line and {} of it is credited already: {left} is left",
+                invoice.id,
+                before + here - line.qty.0
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Line N of the invoice, with the quantity asked for (all of it by default).

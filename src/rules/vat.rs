@@ -128,6 +128,9 @@ pub fn apply_regime(draft: &mut super::InvoiceDraft, regime: &VatRegime) {
             // 633/72): goods sold on their own bear VAT.
             VatRegime::ReverseCharge if sold => {}
             VatRegime::ReverseCharge => Exemption::ReverseCharge.apply(line),
+            // So is a rule the business declares for its work (maintenance of a home at
+            // 10%, a service outside the scope): goods sold on their own keep their rate.
+            VatRegime::Reduced { .. } if sold => {}
             VatRegime::Reduced { rate, note, nature } => {
                 line.vat_rate = Some(*rate);
                 line.vat_nature = nature.clone();

@@ -403,7 +403,7 @@ fn an_invoice_reversed_line_by_line_is_credited_to_its_last_line() {
     for n in ["1", "2", "3"] {
         d.ok(&["doc", "credit", "INV-2026-0001", "--line", n, "--reason", "reso"]);
     }
-    refused(&d, &["doc", "credit", "INV-2026-0001", "--line", "1", "--reason", "ancora"], "more than what is left");
+    refused(&d, &["doc", "credit", "INV-2026-0001", "--line", "1", "--reason", "ancora"], "credited already: 0 is left");
     d.tkt(&["check"]).assert().success();
     // Many small notes, each rounding its VAT up, stop at a cent of VAT beyond what was
     // charged (found by a fiscal review: ten notes reversed 0.10 of 0.07).
@@ -447,4 +447,45 @@ fn every_regime_issues_prints_and_cancels_with_a_credit_note() {
         assert_eq!(statement[0]["due"], "0.00", "{regime}: nothing due, nothing owed back");
         d.tkt(&["check"]).assert().success();
     }
+}
+
+/// A credit note goes to the buyer of its invoice as the invoice named it, and reverses a
+/// line at most for what the invoice billed of it (found by a fiscal review: the note took
+/// the customer's new name and P.IVA, and `--line 1 --line 1` credited the hour twice).
+#[test]
+fn a_credit_note_goes_to_its_invoices_buyer_and_reverses_a_line_once() {
+    let d = worked();
+    d.ok(&["ticket", "invoice", "T-2026-0001"]);
+    d.ok(&["customer", "edit", "C-0001", "--name", "Gamma S.p.A."]);
+    refused(&d, &["doc", "credit", "INV-2026-0001", "--line", "1", "--line", "1", "--reason", "x"], "credited already");
+    let half = d.ok(&["doc", "credit", "INV-2026-0001", "--line", "1:0.5", "--reason", "sconto"]);
+    let note = json(&d.ok(&["doc", "show", half.trim(), "--format", "json"]));
+    assert_eq!(note["buyer"]["name"], "Rossi Impianti", "the invoice's buyer: {note}");
+    refused(&d, &["doc", "credit", "INV-2026-0001", "--line", "1", "--reason", "x"], "0.5 is left");
+    d.ok(&["doc", "credit", "INV-2026-0001", "--line", "1:0.5", "--reason", "resto"]);
+}
+
+/// Goods a DDT sold on their own keep their rate under a customer's reduced rate, and go
+/// to the DDT's recipient: a ticket moved to another customer is not invoiced to it
+/// (found by a fiscal review: a 4% book billed at the 10% of home maintenance, and a
+/// deferred invoice to a customer who never received the goods).
+#[test]
+fn goods_sold_keep_their_rate_and_their_recipient() {
+    let d = billing_desk();
+    let rule =
+        "\n[billing.reduced_rates.home]\nrate = 10\nnote = \"IVA 10% manutenzione abitazioni, art. 7 L. 488/1999\"\n";
+    d.write("tkt.toml", &(d.read("tkt.toml") + rule));
+    d.git(&["commit", "-qam", "home rate"]);
+    d.ok(&["customer", "edit", "C-0001", "--vat-rate", "home"]);
+    d.ok(&["item", "create", "LIBRO", "--description", "Manuale", "--price", "20.00", "--vat-rate", "4"]);
+    d.ok(&["ticket", "create", "--customer", "C-0001", "--title", "Vendita"]);
+    d.ok(&["ticket", "ship", "T-2026-0001", "--purpose", "sale", "--line", "LIBRO:1"]);
+    let other =
+        d.ok(&["customer", "create", "--name", "Altro", "--street", "Via Po 1", "--zip", "10121", "--city", "Torino"]);
+    d.ok(&["ticket", "edit", "T-2026-0001", "--customer", other.trim()]);
+    refused(&d, &["ticket", "invoice", "T-2026-0001"], "delivered goods to C-0001");
+    d.ok(&["ticket", "edit", "T-2026-0001", "--customer", "C-0001"]);
+    d.ok(&["ticket", "invoice", "T-2026-0001"]);
+    let inv = json(&d.ok(&["doc", "show", "INV-2026-0001", "--format", "json"]));
+    assert_eq!(inv["lines"][0]["vat_rate"], 4, "{inv}");
 }
