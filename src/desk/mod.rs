@@ -717,6 +717,14 @@ impl Desk {
         // even when its file was deleted since — nor when the commit left history (a `git
         // reset`): this clone's own log of what it issued remembers it.
         if let (true, Some(repo)) = (fiscal, &self.repo) {
+            if repo.is_shallow() {
+                return Err(Error::refused(format!(
+                    "this clone has only part of git history (a shallow clone): it cannot know every {} number \
+                     ever issued, so it issues none",
+                    kind.noun()
+                ))
+                .with_hint("git fetch --unshallow, then issue it again"));
+            }
             names.extend(repo.names_ever(&dir)?);
         }
         if fiscal {

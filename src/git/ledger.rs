@@ -74,6 +74,12 @@ impl Repo {
         Ok(versions)
     }
 
+    /// Whether this clone has only part of the history (`git clone --depth`): it cannot
+    /// know every number ever committed.
+    pub fn is_shallow(&self) -> bool {
+        self.repo.is_shallow()
+    }
+
     /// The names of every file ever committed in the desk-relative folder `desk_dir`.
     pub fn names_ever(&self, desk_dir: &Path) -> Result<HashSet<String>> {
         let mut names = HashSet::new();

@@ -403,7 +403,11 @@ fn an_invoice_reversed_line_by_line_is_credited_to_its_last_line() {
     for n in ["1", "2", "3"] {
         d.ok(&["doc", "credit", "INV-2026-0001", "--line", n, "--reason", "reso"]);
     }
-    refused(&d, &["doc", "credit", "INV-2026-0001", "--line", "1", "--reason", "ancora"], "credited already: 0 is left");
+    refused(
+        &d,
+        &["doc", "credit", "INV-2026-0001", "--line", "1", "--reason", "ancora"],
+        "credited already: 0 is left",
+    );
     d.tkt(&["check"]).assert().success();
     // Many small notes, each rounding its VAT up, stop at a cent of VAT beyond what was
     // charged (found by a fiscal review: ten notes reversed 0.10 of 0.07).
@@ -488,4 +492,22 @@ fn goods_sold_keep_their_rate_and_their_recipient() {
     d.ok(&["ticket", "invoice", "T-2026-0001"]);
     let inv = json(&d.ok(&["doc", "show", "INV-2026-0001", "--format", "json"]));
     assert_eq!(inv["lines"][0]["vat_rate"], 4, "{inv}");
+}
+
+/// A shallow clone (`git clone --depth 1`) has only part of the ledger: it issues no
+/// fiscal number, which it could give twice (found by a fiscal review: a number deleted
+/// before the clone's first commit was issued again, and synced).
+#[test]
+fn a_shallow_clone_issues_no_fiscal_number() {
+    let d = worked();
+    d.ok(&["ticket", "invoice", "T-2026-0001"]);
+    d.ok(&["ticket", "work", "T-2026-0001", "--hours", "1"]);
+    d.git(&["commit", "-q", "--allow-empty", "-m", "later"]);
+    let url = format!("file://{}", d.path("").display());
+    d.git(&["clone", "-q", "--depth", "1", &url, "../shallow"]);
+    d.tkt(&["-C", "../shallow", "ticket", "invoice", "T-2026-0001"])
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("shallow clone").and(predicate::str::contains("git fetch --unshallow")));
+    d.tkt(&["-C", "../shallow", "ticket", "note", "T-2026-0001", "altro"]).assert().success();
 }
