@@ -793,6 +793,11 @@ impl Desk {
         std::io::Write::write_all(&mut file, format!("{id}\n").as_bytes()).map_err(|e| Error::io(&log, e))
     }
 
+    /// The ids of a kind and year this clone's log says it issued.
+    pub fn issued_log(&self, kind: Kind, year: i32) -> Vec<String> {
+        self.issued_in(&Path::new(kind.dir()).join(format!("{year:04}")))
+    }
+
     /// The ids this clone's log says it issued in a folder.
     fn issued_in(&self, dir: &Path) -> Vec<String> {
         let log = self.root.join(LOCAL_DIR).join(ISSUED_DIR).join(dir);

@@ -488,15 +488,34 @@ fn check_documents(
         }
         if kind.is_fiscal() {
             let present: HashSet<u32> = seqs.iter().map(|(seq, _)| *seq).collect();
+            // A file there that does not read is named on its own, not as a gap.
+            let there = |seq: u32, prefix: &str| record_exists(root, Kind::Document(kind), &id((seq, prefix)));
             for seq in 1..seqs.last().map_or(0, |(seq, _)| *seq) {
-                if !present.contains(&seq) {
-                    // Named with the prefix of the next number given.
-                    let next = seqs.iter().find(|(s, _)| *s > seq).map_or("", |(_, p)| p.as_str());
+                // Named with the prefix of the next number given.
+                let next = seqs.iter().find(|(s, _)| *s > seq).map_or("", |(_, p)| p.as_str());
+                if !present.contains(&seq) && !there(seq, next) {
                     findings.push(Finding::new(
                         folder.clone(),
                         format!(
-                            "{} is missing: fiscal numbering has a gap (never renumber; find or re-create it)",
+                            "{} is missing: fiscal numbering has a gap (never renumber; restore it from git history, \
+                             `git log --all -- {folder}/{}.yaml`)",
+                            id((seq, next)),
                             id((seq, next))
+                        ),
+                    ));
+                }
+            }
+            // One this clone issued and history has lost since (a `git reset`), even the last.
+            let issued = year.map(|y| desk.issued_log(Kind::Document(kind), y)).unwrap_or_default();
+            let ids: HashSet<String> = seqs.iter().map(|(seq, p)| id((*seq, p))).collect();
+            for lost in issued.iter().filter(|i| !ids.contains(*i) && !record_exists(root, Kind::Document(kind), i)) {
+                let above = SequenceId::parse(lost).is_some_and(|s| seqs.last().is_none_or(|(last, _)| s.seq > *last));
+                if above {
+                    findings.push(Finding::new(
+                        folder.clone(),
+                        format!(
+                            "{lost} was issued by this clone (.tkt/issued) and is gone from the desk and its history \
+                             (never reuse its number; `git reflog` may still have it)"
                         ),
                     ));
                 }

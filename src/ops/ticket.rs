@@ -261,8 +261,26 @@ pub fn edit_by_hand(env: &Env, id: &str, edited: impl FnOnce(&Ticket) -> Result<
             return Err(Error::refused(format!("{}: the state cannot be changed by an edit", before.id))
                 .with_hint(format!("use `tkt ticket transition {} {}`", before.id, after.state)));
         }
+        // What happened is not edited: when and by whom it was opened and closed, its
+        // history, and who wrote each note when (a note's text may be corrected; new
+        // notes may be added, none taken away).
+        let written = |t: &Ticket| t.notes.iter().map(|n| (n.at, n.by.clone())).collect::<Vec<_>>();
+        let guarded = [
+            ("opened_at", after.opened_at != before.opened_at),
+            ("opened_by", after.opened_by != before.opened_by),
+            ("closed_at", after.closed_at != before.closed_at),
+            ("history", after.history != before.history),
+            ("notes", !written(after).starts_with(&written(&before))),
+        ];
+        if let Some((field, _)) = guarded.iter().find(|(_, changed)| *changed) {
+            return Err(Error::refused(format!(
+                "{}: {field} records what happened and cannot be changed by an edit",
+                before.id
+            ))
+            .with_hint(format!("add a note instead: tkt ticket note {} TEXT", before.id)));
+        }
         check_against_desk(env, after)?;
-        if after.warranty && !before.warranty {
+        if after.warranty && (!before.warranty || after.serial != before.serial) {
             let mut probe = after.clone();
             decide_warranty(env, &mut probe, &WarrantyFlag::Yes, false)?;
         }
@@ -307,8 +325,8 @@ fn decide_warranty(env: &Env, t: &mut Ticket, flag: &WarrantyFlag, auto: bool) -
                     .with_hint("give the unit with --serial, or use --warranty-override REASON"))
             }
         },
-        WarrantyFlag::Unstated if auto => {
-            if let (Some(u), Some(true)) = (&unit, covered) {
+        WarrantyFlag::Unstated if auto => match (&unit, covered) {
+            (Some(u), Some(true)) => {
                 t.warranty = true;
                 env.say(format!(
                     "{} is in warranty until {}: marked as warranty work (--no-warranty to not)",
@@ -316,7 +334,21 @@ fn decide_warranty(env: &Env, t: &mut Ticket, flag: &WarrantyFlag, auto: bool) -
                     until(u)
                 ));
             }
-        }
+            // The unit changed to one out of warranty, or went: the work is no longer
+            // warranty work by the unit's word (an override says why it is).
+            _ if t.warranty && desk.config.features.serial_numbers => {
+                t.warranty = false;
+                let why = match &unit {
+                    Some(u) => format!("the warranty of {} (until {}) does not cover {opened}", u.serial, until(u)),
+                    None => "it names no unit".to_string(),
+                };
+                env.say(format!(
+                    "{}: no longer warranty work: {why} (--warranty-override REASON to keep it)",
+                    shown_id(t)
+                ));
+            }
+            _ => {}
+        },
         WarrantyFlag::Unstated => {}
     }
     Ok(None)

@@ -34,6 +34,11 @@ pub fn report_work(env: &Env, id: &str, work: WorkReport, opts: &DocOptions) -> 
     let ticket: Ticket = env.desk.load(id)?;
     let hours = work_hours(work.hours, work.start, work.end)?;
     let mut doc = ticket_document(env, DocKind::WorkReport, &ticket, opts)?;
+    // Work is reported once done: a report dated ahead would hold up the ticket's invoice.
+    let today = env.now.date_naive();
+    if doc.date > today {
+        return Err(Error::refused(format!("a work report may not be dated {}, after today ({today})", doc.date)));
+    }
     doc.technician = Some(work.technician.unwrap_or_else(|| env.actor().to_string()));
     doc.start = work.start.map(|t| t.format("%H:%M").to_string());
     doc.end = work.end.map(|t| t.format("%H:%M").to_string());

@@ -166,3 +166,25 @@ fn check_through_the_cache_sees_every_hand_edit_and_names_a_broken_file_every_ru
     in_place(&original);
     d.tkt(&["check"]).assert().success();
 }
+
+/// An invoice file that does not read is named as such, never as a gap to re-create; and
+/// the last invoice this clone issued, lost to a `git reset`, is named at once from the
+/// clone's log of what it issued (found by a fiscal and a technician's review).
+#[test]
+fn a_broken_or_reset_away_invoice_is_named_for_what_it_is() {
+    let d = TestDesk::example();
+    let inv = "documents/invoice/2026/INV-2026-0002.yaml";
+    d.write(inv, "id: [broken\n");
+    d.git(&["commit", "-qam", "rotto"]);
+    let out = d.tkt(&["check"]).assert().code(4).get_output().stdout.clone();
+    let out = String::from_utf8_lossy(&out).to_string();
+    assert!(out.contains(inv) && !out.contains("INV-2026-0002 is missing"), "{out}");
+    d.git(&["reset", "-q", "--hard", "HEAD~1"]);
+
+    d.ok(&["ticket", "work", "T-2026-0013", "--hours", "1"]);
+    assert_eq!(d.ok(&["ticket", "invoice", "T-2026-0013"]), "INV-2026-0007\n");
+    d.git(&["reset", "-q", "--hard", "HEAD~1"]);
+    d.tkt(&["check"]).assert().code(4).stdout(predicate::str::contains(
+        "INV-2026-0007 was issued by this clone (.tkt/issued) and is gone from the desk and its history",
+    ));
+}

@@ -416,3 +416,38 @@ fn list_overdue_shows_the_open_tickets_past_their_due_day_only() {
     assert_eq!(ids, [late.as_str()], "{out}");
     d.tkt(&["ticket", "list", "--overdue", "--closed"]).assert().code(2);
 }
+
+/// The warranty flag follows the unit: moved to a unit out of warranty, or to none, the
+/// ticket is no longer warranty work (found by a technician's review: the work was then
+/// invoiced at 0.00); and an edit in `$EDITOR` does not rewrite what happened — when and by
+/// whom the ticket was opened, its history and notes — which got round the warranty rule.
+#[test]
+fn the_warranty_follows_the_unit_and_an_edit_keeps_what_happened() {
+    let d = TestDesk::example();
+    let t = "tickets/2026/T-2026-0020.yaml";
+    assert!(d.read(t).contains("warranty: true"));
+    d.tkt(&["ticket", "edit", "T-2026-0020", "--item", "SPLIT-9K", "--serial", "AC09H00456"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("T-2026-0020: no longer warranty work: the warranty of AC09H00456"));
+    assert!(d.read(t).contains("warranty: false"), "{}", d.read(t));
+
+    let before = d.read("tickets/2026/T-2026-0019.yaml");
+    for (field, script) in [
+        ("opened_at", "sed -i s/^opened_at:.*/opened_at:\\ 2024-06-01T09:00:00+02:00/"),
+        ("history", "sed -i s/^\\ \\ note:\\ Inviata.*/\\ \\ note:\\ mai\\ inviata/"),
+    ] {
+        d.tkt(&["ticket", "edit", "T-2026-0019"])
+            .env("EDITOR", script)
+            .assert()
+            .code(4)
+            .stderr(predicate::str::contains(format!("{field} records what happened")));
+        assert_eq!(d.read("tickets/2026/T-2026-0019.yaml"), before);
+    }
+    // Work is reported once done.
+    d.tkt(&["ticket", "work", "T-2026-0019", "--hours", "1", "--date", "2026-12-31"])
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("after today"));
+    d.tkt(&["check"]).assert().success();
+}
