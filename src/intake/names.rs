@@ -10,6 +10,10 @@ pub const MAX_NAME_BYTES: usize = 240;
 /// [`MAX_NAME_BYTES`] bytes of UTF-8 with its extension kept; `attachment` when nothing is
 /// left.
 pub fn safe_file_name(name: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    // One spelling of each name (NFC): `città` composed and decomposed are one name on
+    // macOS, and must be told apart as one here.
+    let name: String = name.nfc().collect();
     let last = name.rsplit(['/', '\\']).next().unwrap_or_default();
     let cleaned: String = last
         .chars()
@@ -27,11 +31,16 @@ pub fn safe_file_name(name: &str) -> String {
         .collect();
     let trimmed = cleaned.trim().trim_start_matches('.').trim_end_matches(['.', ' ']).to_string();
     let mut safe = cut_name(&trimmed, MAX_NAME_BYTES);
-    let stem = safe.split('.').next().unwrap_or_default().to_ascii_uppercase();
-    let device = matches!(stem.as_str(), "CON" | "PRN" | "AUX" | "NUL")
-        || (stem.len() == 4
-            && (stem.starts_with("COM") || stem.starts_with("LPT"))
-            && stem.as_bytes()[3].is_ascii_digit());
+    // Windows ignores spaces before the extension, and reserves COM¹ as it does COM1.
+    let stem = safe.split('.').next().unwrap_or_default().trim_end().to_uppercase();
+    let port = |prefix: &str| {
+        stem.strip_prefix(prefix).is_some_and(|n| {
+            let mut digits = n.chars();
+            matches!((digits.next(), digits.next()), (Some('0'..='9' | '¹' | '²' | '³'), None))
+        })
+    };
+    let device =
+        matches!(stem.as_str(), "CON" | "PRN" | "AUX" | "NUL" | "CONIN$" | "CONOUT$") || port("COM") || port("LPT");
     // NTFS's short names of `.git` and `.gitmodules`: git refuses such a path, and a clone
     // could not check out the desk.
     if device || crate::files::spells_git(&safe) {
@@ -95,6 +104,19 @@ mod tests {
         assert_eq!(safe_file_name("\u{200c}.git"), "_.git");
         assert_eq!(safe_file_name(".g\u{feff}it"), "g_it");
         assert_eq!(safe_file_name("git~1.txt"), "git~1.txt", "git takes it");
+    }
+
+    /// Every name Windows reserves (CONIN$, COM¹, a device name before spaces) and one
+    /// spelling of each name (found by a real-mail review: `città` composed and decomposed
+    /// were two files, one on macOS).
+    #[test]
+    fn reserved_names_and_the_spellings_of_one_name() {
+        for reserved in ["CONIN$", "conout$.log", "COM¹.txt", "lpt³", "NUL .txt", "com0"] {
+            assert!(safe_file_name(reserved).starts_with('_'), "{reserved}");
+        }
+        assert_eq!(safe_file_name("COM10.txt"), "COM10.txt", "not a device");
+        assert_eq!(safe_file_name("citta\u{300}.jpg"), safe_file_name("citt\u{e0}.jpg"));
+        assert_eq!(safe_file_name("citta\u{300}.jpg"), "città.jpg");
     }
 
     #[test]

@@ -124,14 +124,31 @@ pub fn import_form(env: &Env, body: &[u8], content_type: Option<&str>) -> Result
     if !problems.is_empty() {
         return Err(form_refusal(problems));
     }
+    // Matched as a message is: by its address, a person choosing when several customers
+    // share it; a Partita IVA, which anyone can type, names a customer only from one of
+    // its addresses.
+    let (by_address, shared) = customer_by_email(desk, &post.email)?;
     let customers: Vec<Customer> = desk.load_all()?;
-    let customer = post
+    let by_vat = post
         .vat_number
         .as_ref()
-        .and_then(|v| customers.iter().find(|c| c.vat_number.as_deref().is_some_and(|cv| same_vat(cv, v))))
-        .or_else(|| customers.iter().find(|c| c.email.as_deref().is_some_and(|e| e.eq_ignore_ascii_case(&post.email))))
-        .map(|c| c.id.clone());
+        .and_then(|v| customers.iter().find(|c| c.vat_number.as_deref().is_some_and(|cv| same_vat(cv, v))));
+    let mut warnings: Vec<String> = shared.into_iter().collect();
+    let customer = match by_vat {
+        Some(c) if customers_by_email(desk, &post.email)?.contains(&c.id) => Some(c.id.clone()),
+        Some(c) => {
+            warnings.push(format!(
+                "vat_number {} is {}'s, but {} is not its address: choose the customer",
+                post.vat_number.as_deref().unwrap_or_default(),
+                c.id,
+                post.email
+            ));
+            None
+        }
+        None => by_address,
+    };
     let mut request = new_request(env, Channel::Form, post.subject.clone());
+    request.warnings.extend(warnings);
     request.contact = Contact {
         name: Some(post.name.clone()),
         email: Some(post.email.clone()),
@@ -140,7 +157,7 @@ pub fn import_form(env: &Env, body: &[u8], content_type: Option<&str>) -> Result
     };
     request.body = Some(post.description.clone());
     request.item = post.item.clone();
-    if customer.is_none() {
+    if customer.is_none() && request.warnings.is_empty() {
         request.warnings.push(format!("unknown customer: {} <{}>", post.name, post.email));
     }
     request.customer = customer;
@@ -215,33 +232,24 @@ fn deliver_mail(env: &Env, bytes: &[u8], index: &mut MessageIndex) -> Result<Del
         return Err(Error::refused(format!("the message has {why}")));
     }
     let mail = parse_mail(bytes, content_hash).map_err(Error::refused)?;
-    if mail.attachments.len() > limits.max_attachments {
-        return Err(Error::refused(format!(
-            "the message has {} attachments, over intake.max_attachments ({})",
-            mail.attachments.len(),
-            limits.max_attachments
-        )));
-    }
-    if let Some(big) = mail.attachments.iter().find(|a| a.bytes.len() as u64 > limits.max_attachment_bytes) {
-        return Err(Error::refused(format!(
-            "attachment {:?} is {} bytes, over intake.max_attachment_bytes ({})",
-            big.name,
-            big.bytes.len(),
-            limits.max_attachment_bytes
-        )));
-    }
+    refuse_over_limits(limits, &mail)?;
     if let Some(done) = pec_from_sdi(env, &mail)? {
         return Ok(done);
     }
-    // A customer's certified mail is read as the message it carries.
+    // A customer's certified mail is read as the message it carries, within the same limits.
     let mail = certified_original(&mail, content_hash).unwrap_or(mail);
-    if let Some(id) = index.by_message.get(&mail.message_id) {
-        return Ok(Delivered::Duplicate(id.clone()));
+    refuse_over_limits(limits, &mail)?;
+    // A Message-ID is the sender's word: another sender's message under it is no duplicate.
+    if let Some((id, by)) = index.by_message.get(&mail.message_id) {
+        let sender = mail.from_address.as_deref().map(str::to_lowercase);
+        if by.is_none() || *by == sender {
+            return Ok(Delivered::Duplicate(id.clone()));
+        }
     }
     if let Some(why) = &mail.automatic {
         return Ok(Delivered::Skipped(why.clone()));
     }
-    let (message_id, thread) = (mail.message_id.clone(), mail.thread.clone());
+    let (message_id, thread, from) = (mail.message_id.clone(), mail.thread.clone(), mail.from_address.clone());
     let delivered = match thread_of(desk, index, &mail)? {
         Some(target) => {
             // A tag is text anyone can type, and so are the ids of stored messages a
@@ -257,9 +265,29 @@ fn deliver_mail(env: &Env, bytes: &[u8], index: &mut MessageIndex) -> Result<Del
     };
     // The next message of the same run sees this one.
     if let Some(home) = delivered.id() {
-        index.add(home, Some(&message_id), thread.as_deref());
+        index.add(home, Some(&message_id), thread.as_deref(), from);
     }
     Ok(delivered)
+}
+
+/// Refuses a message with more attachments, or a larger one, than `[intake]` allows.
+fn refuse_over_limits(limits: &crate::model::Intake, mail: &Mail) -> Result<()> {
+    if mail.attachments.len() > limits.max_attachments {
+        return Err(Error::refused(format!(
+            "the message has {} attachments, over intake.max_attachments ({})",
+            mail.attachments.len(),
+            limits.max_attachments
+        )));
+    }
+    if let Some(big) = mail.attachments.iter().find(|a| a.bytes.len() as u64 > limits.max_attachment_bytes) {
+        return Err(Error::refused(format!(
+            "attachment {:?} is {} bytes, over intake.max_attachment_bytes ({})",
+            big.name,
+            big.bytes.len(),
+            limits.max_attachment_bytes
+        )));
+    }
+    Ok(())
 }
 
 /// A PEC message about e-invoices: SDI's receipts it carries are recorded against their
@@ -321,34 +349,36 @@ fn sdi_receipts(mail: &Mail, depth: usize) -> Vec<Receipt> {
     found
 }
 
-/// Where each stored Message-ID and Outlook thread lives. A promoted request's mail
-/// threads to its ticket.
+/// Where each stored Message-ID (with its sender's address, when known) and Outlook
+/// thread lives. A promoted request's mail threads to its ticket.
 struct MessageIndex {
-    by_message: HashMap<String, String>,
+    by_message: HashMap<String, (String, Option<String>)>,
     by_thread: HashMap<String, String>,
 }
 
 impl MessageIndex {
     fn build(desk: &Desk) -> Result<MessageIndex> {
         let mut index = MessageIndex { by_message: HashMap::new(), by_thread: HashMap::new() };
+        // A note's author is written `Name <address>` (or the address alone).
+        let address = |by: &str| by.rsplit_once('<').map_or(by, |(_, a)| a.trim_end_matches('>')).to_string();
         for r in desk.load_all::<Request>()? {
             let home = r.ticket.clone().unwrap_or_else(|| r.id.clone());
-            index.add(&home, r.message_id.as_deref(), r.thread.as_deref());
+            index.add(&home, r.message_id.as_deref(), r.thread.as_deref(), r.contact.email.clone());
             for n in &r.notes {
-                index.add(&home, n.message_id.as_deref(), n.thread.as_deref());
+                index.add(&home, n.message_id.as_deref(), n.thread.as_deref(), Some(address(&n.by)));
             }
         }
         for t in desk.load_all::<Ticket>()? {
             for n in &t.notes {
-                index.add(&t.id, n.message_id.as_deref(), n.thread.as_deref());
+                index.add(&t.id, n.message_id.as_deref(), n.thread.as_deref(), Some(address(&n.by)));
             }
         }
         Ok(index)
     }
 
-    fn add(&mut self, home: &str, message: Option<&str>, thread: Option<&str>) {
+    fn add(&mut self, home: &str, message: Option<&str>, thread: Option<&str>, sender: Option<String>) {
         if let Some(m) = message {
-            self.by_message.insert(m.to_string(), home.to_string());
+            self.by_message.insert(m.to_string(), (home.to_string(), sender.map(|s| s.to_lowercase())));
         }
         if let Some(t) = thread {
             self.by_thread.entry(t.to_string()).or_insert_with(|| home.to_string());
@@ -367,7 +397,7 @@ fn thread_of(desk: &Desk, index: &MessageIndex, mail: &Mail) -> Result<Option<St
             return Ok(Some(r.ticket.unwrap_or(r.id)));
         }
     }
-    if let Some(id) = mail.replies_to.iter().find_map(|m| index.by_message.get(m)) {
+    if let Some((id, _)) = mail.replies_to.iter().find_map(|m| index.by_message.get(m)) {
         return Ok(Some(id.clone()));
     }
     Ok(mail.thread.as_ref().and_then(|t| index.by_thread.get(t)).cloned())
@@ -379,7 +409,20 @@ fn stranger_to(desk: &Desk, target: &str, mail: &Mail) -> Result<Option<String>>
     let customer = if desk.exists(Kind::Ticket, target) {
         Some(desk.load::<Ticket>(target)?.customer)
     } else {
-        desk.load::<Request>(target)?.customer
+        let request = desk.load::<Request>(target)?;
+        // A request of no customer is its sender's: another address is a stranger's.
+        if request.customer.is_none() {
+            let sender = request.contact.email.as_deref();
+            let same = sender.zip(mail.from_address.as_deref()).is_some_and(|(s, a)| s.eq_ignore_ascii_case(a));
+            return Ok((!same && sender.is_some() && !from_the_desk(desk, mail)).then(|| {
+                format!(
+                    "{} names {target} but is not the address of its sender {}",
+                    mail.from_address.as_deref().unwrap_or("a sender without an address"),
+                    sender.unwrap_or_default()
+                )
+            }));
+        }
+        request.customer
     };
     let Some(customer) = customer else { return Ok(None) };
     let known = match &mail.from_address {
@@ -648,7 +691,9 @@ fn excerpt(text: &str, full: &str) -> String {
 /// Adds the message itself as `message.eml`: a sender's attachment of that name is renamed,
 /// so that the file a person trusts to be the message received is always the message.
 fn keep_message(attachments: &mut Vec<Attachment>, raw: &[u8]) {
-    for a in attachments.iter_mut().filter(|a| safe_file_name(&a.name).eq_ignore_ascii_case(RAW_MESSAGE)) {
+    // Nor `message-2.eml`, the name the next message kept beside a ticket takes.
+    let numbered = regex::Regex::new(r"(?i)^message(-[0-9]+)?\.eml$").expect("a valid pattern");
+    for a in attachments.iter_mut().filter(|a| numbered.is_match(&safe_file_name(&a.name))) {
         a.name = format!("attached {}", safe_file_name(&a.name));
     }
     attachments.push(Attachment { name: RAW_MESSAGE.into(), bytes: raw.to_vec() });

@@ -942,3 +942,56 @@ fn attachment_names_that_differ_only_in_case_are_two_files() {
         ])
     );
 }
+
+/// What a stranger's mail or form post can still do, found by a real-mail review: write
+/// unflagged on a request of no customer, take a customer by typing its P.IVA into the
+/// form, drop another sender's message by reusing its Message-ID, take the name the next
+/// kept message gets, and pass the attachment limits inside a PEC.
+#[test]
+fn strangers_cannot_borrow_a_request_a_partita_iva_a_message_id_or_a_name() {
+    let d = TestDesk::example();
+    let mail = |from: &str, subject: &str, id: &str, extra: &str| {
+        format!(
+            "From: {from}\nSubject: {subject}\nMessage-ID: <{id}>\nMIME-Version: 1.0\n\
+             Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain\n\nTesto {id}.\n{extra}--b--\n"
+        )
+    };
+    let out = import_bytes(&d, &mail("gianni@gmail.example", "Lavatrice", "a1@gmail.example", ""));
+    let first = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    // Another sender replying to it writes nothing on it: a request of its own, linked.
+    let out = import_bytes(&d, &mail("evil@bad.example", &format!("Re: [{first}] x"), "e1@bad.example", ""));
+    let stranger = request(&d, String::from_utf8_lossy(&out.stdout).trim());
+    assert_eq!(stranger["related"], first.as_str(), "{stranger}");
+    assert!(stranger["warnings"].to_string().contains("not the address of its sender"), "{stranger}");
+    assert_eq!(request(&d, &first)["notes"], serde_json::json!([]));
+    // The same Message-ID from another sender is another message.
+    let out = import_bytes(&d, &mail("mario.rossi@mail.example", "Altro", "a1@gmail.example", ""));
+    let second = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    assert!(second.starts_with("R-2026-") && second != first, "{second}");
+    // A sender's `message-2.eml` is not the name of a kept message.
+    let part = "--b\nContent-Type: message/rfc822\nContent-Disposition: attachment; filename=\"message-2.eml\"\n\nSubject: x\n\ny\n";
+    let out = import_bytes(&d, &mail("mario.rossi@mail.example", "Con allegato", "m2@mail.example", part));
+    let third = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    let r = request(&d, &third);
+    assert!(r["attachments"].to_string().contains("attached message-2.eml"), "{r}");
+    // A form post with C-0004's P.IVA and a stranger's address names no customer.
+    let post = "name=X&email=evil%40bad.example&subject=s&description=d&vat_number=01129473656&consent=on";
+    let out = d.tkt(&["import", "form", "-"]).write_stdin(post).output().unwrap();
+    let id = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    let r = request(&d, &id);
+    assert!(r["customer"].is_null() && r["warnings"].to_string().contains("is C-0004's"), "{r}");
+    // A PEC carrying more attachments than [intake] allows is refused like any message.
+    let config = d.read("tkt.toml") + "\n[intake]\nmax_attachments = 3\n";
+    d.write("tkt.toml", &config);
+    d.git(&["commit", "-qam", "limits"]);
+    let pec =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/intake/pec/customer_request.eml"))
+            .unwrap();
+    let png = &pec[pec.find("--inner\r\nContent-Type: image/png").unwrap()..pec.find("--inner--").unwrap()];
+    let many = pec.replace(png, &png.repeat(5));
+    d.tkt(&["import", "email", "-"])
+        .write_stdin(many)
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("over intake.max_attachments"));
+}
