@@ -170,6 +170,25 @@ pub fn spells_git(component: &str) -> bool {
     matches!(plain.as_str(), ".git" | "git~1" | ".gitmodules" | "gitmo~1")
 }
 
+/// Whether Windows reserves a file name for a device — `CON`, `PRN`, `AUX`, `NUL`,
+/// `CONIN$`, `CONOUT$`, `COM0`–`COM9` and `LPT0`–`LPT9` (with `¹²³` too) — whatever its
+/// extension and the spaces before it, or takes it otherwise (a character it forbids, a
+/// trailing dot or space): a clone there cannot check such a file out.
+pub fn windows_refuses(name: &str) -> bool {
+    let stem = name.split('.').next().unwrap_or_default().trim_end().to_uppercase();
+    let port = |prefix: &str| {
+        stem.strip_prefix(prefix).is_some_and(|n| {
+            let mut digits = n.chars();
+            matches!((digits.next(), digits.next()), (Some('0'..='9' | '¹' | '²' | '³'), None))
+        })
+    };
+    matches!(stem.as_str(), "CON" | "PRN" | "AUX" | "NUL" | "CONIN$" | "CONOUT$")
+        || port("COM")
+        || port("LPT")
+        || name.ends_with(['.', ' '])
+        || name.chars().any(|c| c.is_control() || matches!(c, '<' | '>' | ':' | '"' | '|' | '?' | '*' | '\\'))
+}
+
 /// Characters the file systems of macOS ignore in names (so `\u{200c}.git` is `.git` there).
 pub fn hfs_ignores(c: char) -> bool {
     matches!(c, '\u{200c}' | '\u{200d}' | '\u{206a}'..='\u{206f}' | '\u{feff}')

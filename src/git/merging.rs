@@ -295,6 +295,21 @@ impl Repo {
         Ok(Some(FileState { bytes: blob.content().to_vec(), executable: entry.filemode() == 0o100755 }))
     }
 
+    /// The files (repository paths) directly in the folder `dir` at `commit`.
+    pub fn files_in(&self, commit: &str, dir: &Path) -> Result<Vec<PathBuf>> {
+        let tree = self.repo.find_commit(oid(commit)?)?.tree()?;
+        let folder = match tree.get_path(dir) {
+            Ok(e) => self.repo.find_tree(e.id())?,
+            Err(e) if e.code() == git2::ErrorCode::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(e.into()),
+        };
+        Ok(folder
+            .iter()
+            .filter(|e| e.kind() == Some(git2::ObjectType::Blob))
+            .filter_map(|e| e.name().ok().map(|n| dir.join(n)))
+            .collect())
+    }
+
     /// The newest commit in `base..tip` that changed `path`: which, by whom, when.
     pub fn last_change(&self, base: Option<&str>, tip: &str, path: &Path) -> Result<Option<Change>> {
         let mut walk = self.repo.revwalk()?;

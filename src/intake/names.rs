@@ -32,15 +32,7 @@ pub fn safe_file_name(name: &str) -> String {
     let trimmed = cleaned.trim().trim_start_matches('.').trim_end_matches(['.', ' ']).to_string();
     let mut safe = cut_name(&trimmed, MAX_NAME_BYTES);
     // Windows ignores spaces before the extension, and reserves COM¹ as it does COM1.
-    let stem = safe.split('.').next().unwrap_or_default().trim_end().to_uppercase();
-    let port = |prefix: &str| {
-        stem.strip_prefix(prefix).is_some_and(|n| {
-            let mut digits = n.chars();
-            matches!((digits.next(), digits.next()), (Some('0'..='9' | '¹' | '²' | '³'), None))
-        })
-    };
-    let device =
-        matches!(stem.as_str(), "CON" | "PRN" | "AUX" | "NUL" | "CONIN$" | "CONOUT$") || port("COM") || port("LPT");
+    let device = crate::files::windows_refuses(&safe);
     // NTFS's short names of `.git` and `.gitmodules`: git refuses such a path, and a clone
     // could not check out the desk.
     if device || crate::files::spells_git(&safe) {

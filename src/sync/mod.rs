@@ -488,7 +488,56 @@ fn refused_path(path: &Path, prefix: &Path, kind: EntryKind) -> Option<&'static 
     if !Desk::in_layout(rel) {
         return Some("not part of a desk's layout");
     }
+    // What tkt's intake makes safe, a clone on Windows or macOS needs from everyone.
+    let name = rel.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    if crate::files::windows_refuses(name) || !unicode_normalization::is_nfc(name) {
+        return Some(
+            "a name a Windows or macOS clone cannot check out (a device name, a character it forbids, or not NFC)",
+        );
+    }
     None
+}
+
+/// What a desk's `.gitattributes` may not say: attributes that make git write records in
+/// the work tree as other bytes than those committed (another encoding, a filter that
+/// would run on every clone), so that no clone could read them.
+fn refused_attributes(text: &str) -> Option<String> {
+    let bad = ["working-tree-encoding", "filter", "ident"];
+    text.lines().map(str::trim).filter(|l| !l.starts_with('#')).find_map(|line| {
+        let attribute = line.split_whitespace().skip(1).find(|a| {
+            let name = a.trim_start_matches(['-', '!']).split('=').next().unwrap_or_default();
+            bad.contains(&name)
+        })?;
+        Some(format!(
+            "its line {line:?} sets {attribute}, which would make every clone write the records as other bytes"
+        ))
+    })
+}
+
+/// Whether the state catalog at `tip` holds together (one initial state, every target a
+/// state...), when `base..tip` changed it: a catalog without them stops every command.
+fn refused_catalog(repo: &Repo, base: Option<&str>, tip: &str) -> Result<Option<String>> {
+    let prefix = repo.desk_prefix();
+    let dir = prefix.join(Kind::State.dir());
+    let changed = repo.changed_paths(base, tip)?.iter().any(|p| p.starts_with(&dir));
+    if !changed {
+        return Ok(None);
+    }
+    let mut states = Vec::new();
+    for path in repo.files_in(tip, &dir)? {
+        let rel = path.strip_prefix(prefix).unwrap_or(&path).to_path_buf();
+        let Some(file) = repo.file_at(tip, &path)? else { continue };
+        // A state that does not read is named on its own.
+        match decode_text(file.bytes, &rel).and_then(|t| parse_record::<crate::model::State>(&t, &rel)) {
+            Ok(state) => states.push(state),
+            Err(_) => return Ok(None),
+        }
+    }
+    let problems = crate::rules::check_catalog(&states);
+    Ok((!problems.is_empty()).then(|| {
+        let said: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+        format!("{}/: the state catalog would not hold together: {}", Kind::State.dir(), said.join("; "))
+    }))
 }
 
 /// Checks what the remote brings before anything is written: every path it adds or
@@ -526,6 +575,10 @@ fn refused_entries(repo: &Repo, base: Option<&str>, tip: &str) -> Result<Vec<Str
         let problem = match refused_path(&path, prefix, kind) {
             Some(why) => Some(format!("{}: {why}", path.display())),
             None => match path.strip_prefix(prefix) {
+                Ok(rel) if rel == Path::new(".gitattributes") => {
+                    let bytes = repo.file_at(tip, &path)?.map(|f| f.bytes).unwrap_or_default();
+                    refused_attributes(&String::from_utf8_lossy(&bytes)).map(|why| format!("{}: {why}", path.display()))
+                }
                 Ok(rel) if Desk::kind_of_path(rel).is_some() || rel == Path::new(crate::model::CONFIG_FILE) => {
                     let bytes = repo.file_at(tip, &path)?.map(|f| f.bytes).unwrap_or_default();
                     decode_text(bytes, rel)
@@ -544,6 +597,7 @@ fn refused_entries(repo: &Repo, base: Option<&str>, tip: &str) -> Result<Vec<Str
             refused.push(format!("{problem}{by}"));
         }
     }
+    refused.extend(refused_catalog(repo, base, tip)?);
     Ok(refused)
 }
 

@@ -2057,3 +2057,52 @@ fn a_published_record_amended_on_the_remote_is_merged_not_duplicated() {
     assert!(ticket.contains("in blocco") && ticket.contains("sul posto"), "{ticket}");
     anna.tkt(&["check"]).assert().success();
 }
+
+/// What would leave every other clone unable to work is neither taken in nor published: a
+/// `.gitattributes` that has git write the records in another encoding, a file name a
+/// Windows clone cannot check out, a state catalog without its initial state (found by a
+/// careless-office review: each went through, and no command worked after).
+#[test]
+fn sync_takes_in_no_attributes_names_or_catalog_that_break_other_clones() {
+    let team = Team::new();
+    let (anna, marco) = (team.clone("anna"), team.clone("marco"));
+    let head = anna.git(&["rev-parse", "HEAD"]);
+    let attributes = marco.read(".gitattributes");
+    let breakers: [(&str, &dyn Fn(), &str, &str); 3] = [
+        (
+            "encoding",
+            &|| marco.write(".gitattributes", &format!("{attributes}*.yaml working-tree-encoding=UTF-16\n")),
+            ".gitattributes",
+            "working-tree-encoding",
+        ),
+        (
+            "device",
+            &|| {
+                std::fs::create_dir_all(marco.dir.join("attachments/T-2026-0016")).unwrap();
+                marco.write("attachments/T-2026-0016/CON", "x");
+            },
+            "attachments",
+            "a name a Windows or macOS clone cannot check out",
+        ),
+        (
+            "catalog",
+            &|| std::fs::remove_file(marco.dir.join("states/nuovo.yaml")).unwrap(),
+            "states",
+            "the state catalog would not hold together",
+        ),
+    ];
+    for (what, breaks, path, says) in breakers {
+        let before = marco.git(&["rev-parse", "HEAD"]);
+        breaks();
+        marco.git(&["add", "--all", "--", path]);
+        marco.git(&["commit", "-qm", what]);
+        // Not published by tkt...
+        marco.tkt(&["sync"]).assert().code(5).stderr(predicate::str::contains(says));
+        // ...nor taken in when pushed by plain git.
+        marco.git(&["push", "-q", "origin", "main"]);
+        anna.tkt(&["sync"]).assert().code(5).stderr(predicate::str::contains(says));
+        assert_eq!(anna.git(&["rev-parse", "HEAD"]), head, "{what}");
+        marco.git(&["reset", "-q", "--hard", before.trim()]);
+        marco.git(&["push", "-q", "-f", "origin", "main"]);
+    }
+}
