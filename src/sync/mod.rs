@@ -428,8 +428,11 @@ fn hand_edits(desk: &Desk, repo: &Repo, year: i32) -> Result<Vec<PathBuf>> {
     for (path, deleted) in repo.uncommitted()?.into_iter().chain(hidden) {
         let Ok(rel) = path.strip_prefix(&prefix) else { continue };
         // Records and the desk's own files; anything else (a printed page saved in the
-        // desk, say) is the user's business.
-        if !Desk::in_layout(rel) {
+        // desk, say) is the user's business, and so is a hidden file (`web/.env` with a
+        // password, macOS's `.DS_Store`): git commits them when asked, sync never.
+        let hidden_file = rel.components().count() > 1
+            && rel.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.'));
+        if !Desk::in_layout(rel) || hidden_file {
             continue;
         }
         let abs = desk.abs(rel);

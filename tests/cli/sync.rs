@@ -2106,3 +2106,21 @@ fn sync_takes_in_no_attributes_names_or_catalog_that_break_other_clones() {
         marco.git(&["push", "-q", "-f", "origin", "main"]);
     }
 }
+
+/// A hidden file left in the desk's folders (`web/.env` with a password, `.DS_Store`) is
+/// not a hand edit: sync neither commits nor publishes it (found by a careless-office
+/// review: a secret was pushed); a new page of the form is.
+#[test]
+fn sync_commits_no_hidden_file() {
+    let team = Team::new();
+    let anna = team.clone("anna");
+    anna.write("web/.env", "PEC_PASSWORD=segreta\n");
+    anna.write("web/.DS_Store", "x");
+    anna.write("web/grazie.html", "<p>Grazie</p>\n");
+    let said = anna.sync();
+    assert!(said.contains("1 hand edit(s) committed"), "{said}");
+    let published = team.git(&team.remote(), &["ls-tree", "-r", "--name-only", "main"]);
+    assert!(
+        published.contains("web/grazie.html") && !published.contains(".env") && !published.contains(".DS_Store")
+    );
+}
