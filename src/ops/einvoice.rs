@@ -138,6 +138,8 @@ pub fn export(env: &Env, what: &Selection, dir: &Path) -> Result<Vec<Exported>> 
             entry.insert("file".into(), name.as_str().into());
             entry.insert("progressive".into(), progressive.as_str().into());
             entry.insert("exported_at".into(), env.now.to_rfc3339().into());
+            // What was exported, byte for byte: only that file is ever sent.
+            entry.insert("hash".into(), crate::git::content_hash(xml.as_bytes()).into());
             marked.extra.insert(EINVOICE.into(), entry.into());
             paths.push(desk.write(&marked)?);
             done.push(Exported { id: doc.id.clone(), file });
@@ -166,7 +168,15 @@ fn write_again(env: &Env, docs: &[Document], dir: &Path) -> Result<Vec<Exported>
         };
         let x = Export { company: &env.desk.config.company, progressive, today: env.now.date_naive() };
         refuse_if_any(&format!("{} as an e-invoice", doc.id), check(doc, &x))?;
-        pages.push((doc.id.clone(), dir.join(name), fattura(doc, &x)));
+        let xml = fattura(doc, &x);
+        if exported_hash(doc).is_some_and(|h| h != crate::git::content_hash(xml.as_bytes())) {
+            return Err(Error::refused(format!(
+                "{}: its file {name} cannot be made again the same (tkt.toml changed since its export)",
+                doc.id
+            ))
+            .with_hint("find the file where it was exported, or restore tkt.toml as it was then"));
+        }
+        pages.push((doc.id.clone(), dir.join(name), xml));
     }
     let mut done = Vec::new();
     for (id, file, xml) in pages {
@@ -175,6 +185,11 @@ fn write_again(env: &Env, docs: &[Document], dir: &Path) -> Result<Vec<Exported>
         done.push(Exported { id, file });
     }
     Ok(done)
+}
+
+/// The content hash of the file a document was last exported as, when its export kept it.
+fn exported_hash(doc: &Document) -> Option<&str> {
+    doc.extra.get(EINVOICE)?.get("hash")?.as_str()
 }
 
 /// A document's `einvoice:` annotation, to add to (empty when it was never exported).
@@ -210,6 +225,20 @@ pub fn exported_xml(doc: &Document, dir: &Path) -> Result<(String, Vec<u8>)> {
             leaf("Numero").unwrap_or_default(),
             leaf("ProgressivoInvio").unwrap_or_default()
         )));
+    }
+    Ok((name, bytes))
+}
+
+/// The file a document was exported as, to be sent: [`exported_xml`], and byte for byte
+/// the file exported (when its export kept its hash): one changed since is not sent.
+pub fn xml_to_send(doc: &Document, dir: &Path) -> Result<(String, Vec<u8>)> {
+    let (name, bytes) = exported_xml(doc, dir)?;
+    if exported_hash(doc).is_some_and(|h| h != crate::git::content_hash(&bytes)) {
+        return Err(Error::refused(format!(
+            "{name}: changed since it was exported as {}'s e-invoice: only the file exported is sent",
+            doc.id
+        ))
+        .with_hint(format!("write it again as it was: remove it, then tkt doc export {} --dir DIR", doc.id)));
     }
     Ok((name, bytes))
 }

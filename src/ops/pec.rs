@@ -10,7 +10,7 @@ use crate::model::{DocKind, Document, PecTls, SDI_PEC};
 use crate::pec::{Account, Letter, Server};
 use crate::{Error, Result};
 
-use super::einvoice::{einvoice_file, entry_of, exported_xml, sdi_state, SdiState, Selection, EINVOICE};
+use super::einvoice::{einvoice_file, entry_of, sdi_state, xml_to_send, SdiState, Selection, EINVOICE};
 use super::Env;
 
 /// Credentials and trust that never live in the desk, as the command line found them
@@ -72,7 +72,7 @@ pub fn send(env: &Env, what: &Selection, dir: &Path, secrets: &PecSecrets) -> Re
     }
     let mut files = Vec::new();
     for doc in &chosen {
-        files.push(exported_xml(doc, dir)?);
+        files.push(xml_to_send(doc, dir)?);
     }
     let marker = desk.abs(Path::new(SENDING));
     if let Some(interrupted) =

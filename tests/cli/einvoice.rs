@@ -1125,3 +1125,17 @@ fn what_sdi_rejects_in_units_addresses_ids_and_rates_is_refused_or_written_as_it
     assert!(xml[1].contains("<PECDestinatario>gamma@pec.it</PECDestinatario>"), "{}", xml[1]);
     validate(&d);
 }
+
+/// The file sent is the file exported: one changed since (a price edited in the XML) is
+/// not sent (found by a fiscal review: only its number and progressivo were compared).
+#[test]
+fn an_exported_file_changed_since_is_not_the_einvoice() {
+    let d = TestDesk::example();
+    let file = d.ok(&["doc", "export", "INV-2026-0003", "--dir", "../out"]);
+    let xml = std::fs::read_to_string(file.trim()).unwrap();
+    let changed = regex::Regex::new(r"<PrezzoUnitario>[0-9.]+</PrezzoUnitario>")
+        .unwrap()
+        .replace(&xml, "<PrezzoUnitario>1.00</PrezzoUnitario>");
+    std::fs::write(file.trim(), changed.as_bytes()).unwrap();
+    refused(&d, &["doc", "send", "INV-2026-0003", "--dir", "../out"], "changed since it was exported");
+}

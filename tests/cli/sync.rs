@@ -2120,7 +2120,5 @@ fn sync_commits_no_hidden_file() {
     let said = anna.sync();
     assert!(said.contains("1 hand edit(s) committed"), "{said}");
     let published = team.git(&team.remote(), &["ls-tree", "-r", "--name-only", "main"]);
-    assert!(
-        published.contains("web/grazie.html") && !published.contains(".env") && !published.contains(".DS_Store")
-    );
+    assert!(published.contains("web/grazie.html") && !published.contains(".env") && !published.contains(".DS_Store"));
 }
