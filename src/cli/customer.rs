@@ -168,7 +168,7 @@ fn cmd_customer_create(ctx: &Ctx, args: CustomerCreateArgs) -> Result<()> {
 
 fn cmd_customer_edit(ctx: &Ctx, id: &str, fields: CustomerFields, resolve: &[String]) -> Result<()> {
     if fields == CustomerFields::default() && resolve.is_empty() {
-        return edit_in_editor::<Customer>(ctx, |env, edit| records::edit_master(env, id, edit));
+        return edit_in_editor::<Customer>(ctx, id, |env, edit| records::edit_master(env, id, edit));
     }
     ctx.run(|env| {
         records::edit_master(env, id, |before: &Customer| {

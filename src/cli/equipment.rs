@@ -127,7 +127,7 @@ pub fn run(ctx: &Ctx, cmd: EquipmentCommand) -> Result<()> {
         EquipmentCommand::Show { serial, format } => ctx.out().record(format.format, &desk.load::<Equipment>(&serial)?),
         EquipmentCommand::Edit { serial, fields, resolve } => {
             if fields == EquipmentFields::default() && resolve.is_empty() {
-                return edit_in_editor::<Equipment>(ctx, |env, edit| records::edit_master(env, &serial, edit));
+                return edit_in_editor::<Equipment>(ctx, &serial, |env, edit| records::edit_master(env, &serial, edit));
             }
             ctx.run(|env| {
                 records::edit_master(env, &serial, |before: &Equipment| {

@@ -119,7 +119,7 @@ pub fn run(ctx: &Ctx, cmd: ItemCommand) -> Result<()> {
         }
         ItemCommand::Edit { code, fields, resolve } => {
             if fields == ItemFields::default() && resolve.is_empty() {
-                return edit_in_editor::<Item>(ctx, |env, edit| records::edit_master(env, &code, edit));
+                return edit_in_editor::<Item>(ctx, &code, |env, edit| records::edit_master(env, &code, edit));
             }
             ctx.run(|env| {
                 records::edit_master(env, &code, |before: &Item| {

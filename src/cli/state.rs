@@ -136,7 +136,7 @@ fn print_states(ctx: &Ctx, f: FormatArg, states: &[State]) -> Result<()> {
 fn cmd_state_edit(ctx: &Ctx, args: StateEditArgs) -> Result<()> {
     let no_flags = args == StateEditArgs { id: args.id.clone(), ..Default::default() };
     if no_flags {
-        return edit_in_editor(ctx, |env, edit| records::edit_state(env, &args.id, edit));
+        return edit_in_editor(ctx, &args.id, |env, edit| records::edit_state(env, &args.id, edit));
     }
     let id = args.id.clone();
     let change = move |before: &State| {

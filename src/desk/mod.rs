@@ -260,6 +260,29 @@ impl Desk {
         self.root.join(LOCAL_DIR).join("cache").join(kind.dir().replace('/', "-"))
     }
 
+    /// Writes a record to `.tkt/edit/<id>.yaml` for the user's editor, and returns the
+    /// file; refused while an earlier edit is kept there, which is never written over.
+    pub fn start_edit<T: Record>(&self, record: &T) -> Result<PathBuf> {
+        let shown = Path::new(LOCAL_DIR).join("edit").join(format!("{}.yaml", record.id()));
+        let file = self.abs(&shown);
+        if file.exists() {
+            return Err(Error::refused(format!("an earlier edit of {} is kept in {}", record.id(), shown.display()))
+                .with_hint("take what you need from it and delete it, then edit again"));
+        }
+        write_atomic(&file, to_yaml(record)?.as_bytes())?;
+        Ok(file)
+    }
+
+    /// Reads back what the user wrote in an edit file of [`Desk::start_edit`].
+    pub fn finish_edit<T: Record>(&self, file: &Path) -> Result<T> {
+        let text = std::fs::read_to_string(file).map_err(|e| Error::io(file, e))?;
+        let shown = file.strip_prefix(&self.root).unwrap_or(file);
+        parse_record(&text, shown).map_err(|e| {
+            Error::refused(format!("{e}\nthe record was not changed"))
+                .with_hint(format!("your edit is kept in {}", file.display()))
+        })
+    }
+
     /// Reads one record from its desk-relative file, parsing it whatever the cache holds.
     pub fn read_file<T: Record>(&self, rel: &Path) -> Result<T> {
         store::read_record(&self.abs(rel), rel)

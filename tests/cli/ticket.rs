@@ -229,6 +229,15 @@ fn edit_in_the_editor_saves_valid_changes_and_keeps_the_file_on_invalid_ones() {
         .stderr(
             predicate::str::contains(".tkt/edit/T-2026-0001.yaml:").and(predicate::str::contains("your edit is kept")),
         );
+    // A kept edit is never written over by the next one (found by a technician's review).
+    let kept = d.read(".tkt/edit/T-2026-0001.yaml");
+    d.tkt(&["ticket", "edit", "T-2026-0001"])
+        .env("EDITOR", "true")
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("an earlier edit of T-2026-0001 is kept in .tkt/edit/T-2026-0001.yaml"));
+    assert_eq!(d.read(".tkt/edit/T-2026-0001.yaml"), kept);
+    std::fs::remove_file(d.path(".tkt/edit/T-2026-0001.yaml")).unwrap();
     d.tkt(&["ticket", "edit", "T-2026-0001"])
         .env("EDITOR", "sed -i s/^state:.*/state:\\ closed/")
         .assert()
@@ -443,6 +452,7 @@ fn the_warranty_follows_the_unit_and_an_edit_keeps_what_happened() {
             .code(4)
             .stderr(predicate::str::contains(format!("{field} records what happened")));
         assert_eq!(d.read("tickets/2026/T-2026-0019.yaml"), before);
+        std::fs::remove_file(d.path(".tkt/edit/T-2026-0019.yaml")).unwrap();
     }
     // Work is reported once done.
     d.tkt(&["ticket", "work", "T-2026-0019", "--hours", "1", "--date", "2026-12-31"])
@@ -450,4 +460,28 @@ fn the_warranty_follows_the_unit_and_an_edit_keeps_what_happened() {
         .code(4)
         .stderr(predicate::str::contains("after today"));
     d.tkt(&["check"]).assert().success();
+}
+
+/// The editor runs with no lock held: a command run meanwhile (cron's import, a colleague's
+/// note) goes through, and the edit made on the older record is refused and kept, never
+/// saved over it (found by a technician's review: an open editor blocked every write).
+#[test]
+fn the_editor_holds_no_lock_and_an_edit_of_a_record_changed_meanwhile_is_kept() {
+    let d = TestDesk::example();
+    let tkt = assert_cmd::cargo::cargo_bin("tkt");
+    let editor = d.tmp.path().join("editor.sh");
+    let text = format!(
+        "#!/bin/sh\n'{}' ticket note T-2026-0019 intanto || exit 1\nsed -i 's/^priority:.*/priority: high/' \"$1\"\n",
+        tkt.display()
+    );
+    std::fs::write(&editor, text).unwrap();
+    std::fs::set_permissions(&editor, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let script = editor.display().to_string();
+    d.tkt(&["ticket", "edit", "T-2026-0019"]).env("EDITOR", &script).assert().code(5).stderr(
+        predicate::str::contains("changed while it was in your editor")
+            .and(predicate::str::contains("your edit is kept")),
+    );
+    let ticket = d.read("tickets/2026/T-2026-0019.yaml");
+    assert!(ticket.contains("intanto") && ticket.contains("priority: low"), "{ticket}");
+    assert!(d.read(".tkt/edit/T-2026-0019.yaml").contains("priority: high"));
 }

@@ -67,7 +67,7 @@ pub fn cmd_ticket_edit(ctx: &Ctx, args: TicketEditArgs) -> Result<()> {
     };
     // No flag at all: the ticket opens in $EDITOR.
     if changes == TicketChanges::default() {
-        return edit_in_editor(ctx, |env, edit| ticket::edit_by_hand(env, &args.id, edit));
+        return edit_in_editor(ctx, &args.id, |env, edit| ticket::edit_by_hand(env, &args.id, edit));
     }
     ctx.run(|env| ticket::edit(env, &args.id, changes))
 }
