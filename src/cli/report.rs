@@ -87,6 +87,6 @@ fn print(ctx: &Ctx, format: Format, report: &Report) -> Result<()> {
         }
         Format::Json => out.json(&report.objects()),
         Format::Yaml => out.yaml(&report.objects()),
-        Format::Csv => out.csv(&report.objects()),
+        Format::Csv => out.csv_of(&report.columns, &report.objects()),
     }
 }

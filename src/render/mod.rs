@@ -209,6 +209,10 @@ impl<W: Write> Output<W> {
                 }
             }
         }
+        // No record, no column to name: nothing at all, not a row of one empty cell.
+        if headers.is_empty() {
+            return Ok(());
+        }
         let mut w = csv::Writer::from_writer(&mut self.out);
         let csv_err = |e: csv::Error| match e.into_kind() {
             csv::ErrorKind::Io(io) => Error::from(io),
@@ -225,6 +229,18 @@ impl<W: Write> Output<W> {
             }
             w.write_record(&cells).map_err(csv_err)?;
         }
+        w.flush()?;
+        Ok(())
+    }
+
+    /// [`Output::csv`] of rows whose columns are known (a report's): with no row, the
+    /// header alone, so that a script reads an empty table, not nothing.
+    pub fn csv_of<T: Serialize + Sync>(&mut self, columns: &[String], records: &[T]) -> Result<()> {
+        if !records.is_empty() {
+            return self.csv(records);
+        }
+        let mut w = csv::Writer::from_writer(&mut self.out);
+        w.write_record(columns.iter().map(|c| safe_cell(c))).map_err(|e| Error::failure(e.to_string()))?;
         w.flush()?;
         Ok(())
     }

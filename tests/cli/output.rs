@@ -132,3 +132,13 @@ fn doc_print_writes_only_files_of_its_format_and_never_into_the_desk() {
     d.tkt(&["doc", "print", "INV-2026-0001", "-f", "html", "-o", "../fattura.html"]).assert().success();
     assert!(d.tmp.path().join("fattura.html").exists());
 }
+
+/// An empty result is no row of one empty cell (found by a scripting review: `""`, which a
+/// script reads as one record): a list prints nothing, a report its header.
+#[test]
+fn an_empty_csv_list_prints_nothing_and_an_empty_report_its_header() {
+    let d = TestDesk::example();
+    d.tkt(&["ticket", "list", "--customer", "C-0099", "--format", "csv"]).assert().success().stdout("");
+    let out = d.ok(&["report", "receivables", "--customer", "C-0099", "--format", "csv"]);
+    assert!(out.starts_with("invoice,") && out.lines().count() == 1, "{out}");
+}
