@@ -403,8 +403,16 @@ fn check_documents(
         for (at, (field, kinds)) in fields.into_iter().enumerate() {
             later.extend(d.link(at).and_then(|id| points_at(field, id, kinds)).map(|p| (i, p)));
         }
+        // An invoice its credit notes cancel whole bills nothing any more (two clones that
+        // invoiced one job, one invoice then credited): its sources are not billed twice.
+        let credited: rust_decimal::Decimal =
+            notes_of.get(d.id.as_str()).map(|notes| notes.iter().map(|n| n.value().0).sum()).unwrap_or_default();
+        let cancelled = notes_of.contains_key(d.id.as_str()) && credited >= d.value.0;
         for source in &d.sources {
             later.extend(points_at("sources", source, &[DocKind::WorkReport, DocKind::DdtOut]).map(|p| (i, p)));
+            if cancelled {
+                continue;
+            }
             if let Some(first) = billed.insert(source.as_str(), d.id.as_str()) {
                 later.push((i, Problem::new("sources", format!("{source} is already billed by {first}"))));
             }

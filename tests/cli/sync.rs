@@ -2122,3 +2122,24 @@ fn sync_commits_no_hidden_file() {
     let published = team.git(&team.remote(), &["ls-tree", "-r", "--name-only", "main"]);
     assert!(published.contains("web/grazie.html") && !published.contains(".env") && !published.contains(".DS_Store"));
 }
+
+/// Two clones, each in its series, invoice the same work offline: check names it billed
+/// twice until one invoice is credited whole, then is clean again (found by a fiscal
+/// review: the finding could never be cleared).
+#[test]
+fn work_billed_twice_by_two_clones_is_settled_by_crediting_one_invoice() {
+    let team = Team::new();
+    let (anna, marco) = (team.clone("anna"), team.clone("marco"));
+    anna.ok(&["ticket", "work", "T-2026-0013", "--technician", "anna", "--hours", "1", "--activity", "x"]);
+    anna.sync();
+    marco.sync();
+    for (clone, series) in [(&anna, "AA"), (&marco, "BB")] {
+        std::fs::write(clone.dir.join(".tkt/settings.toml"), format!("series = \"{series}\"\n")).unwrap();
+        clone.ok(&["ticket", "invoice", "T-2026-0013"]);
+    }
+    anna.sync();
+    marco.sync();
+    marco.tkt(&["check"]).assert().code(4).stdout(predicate::str::contains("is already billed by"));
+    marco.ok(&["doc", "credit", "INV-2026-0001-BB", "--reason", "fatturato due volte"]);
+    marco.tkt(&["check"]).assert().success();
+}
