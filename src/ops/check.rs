@@ -138,9 +138,18 @@ pub fn check_desk(desk: &Desk) -> Result<Checked> {
     let customer_ids: HashSet<&str> = customers.iter().map(|(_, c)| c.id.as_str()).collect();
     let items_by_code: HashMap<&str, &Item> = items.iter().map(|(_, i)| (i.code.as_str(), i)).collect();
     let units_by_serial: HashMap<&str, &Equipment> = units.iter().map(|(_, u)| (u.serial.as_str(), u)).collect();
+    // The items tkt.toml prices work with: a missing one refuses every invoice of work.
+    let billing = &desk.config.billing;
+    let priced =
+        [("labour_item", &billing.labour_item), ("travel_item", &billing.travel_item), ("km_item", &billing.km_item)];
+    for (key, code) in priced {
+        if let Some(code) = code.as_deref().filter(|c| !items_by_code.contains_key(*c)) {
+            findings.push(Finding::new(CONFIG_FILE, format!("billing.{key}: no item {code:?}")));
+        }
+    }
     let mut add = |path: &Path, problems: Vec<Problem>| found(&mut findings, path, problems);
     for (i, (path, c)) in customers.iter().enumerate() {
-        add(path, check_customer(c));
+        add(path, check_customer(c).into_iter().chain(super::records::unknown_rate(c, &desk.config)).collect());
         if let Some((first, field)) =
             customers[..i].iter().find_map(|(_, other)| same_customer(other, c).map(|f| (other, f)))
         {
@@ -407,7 +416,7 @@ fn check_documents(
         // invoiced one job, one invoice then credited): its sources are not billed twice.
         let credited: rust_decimal::Decimal =
             notes_of.get(d.id.as_str()).map(|notes| notes.iter().map(|n| n.value().0).sum()).unwrap_or_default();
-        let cancelled = notes_of.contains_key(d.id.as_str()) && credited >= d.value.0;
+        let cancelled = notes_of.contains_key(d.id.as_str()) && credited == d.value.0;
         for source in &d.sources {
             later.extend(points_at("sources", source, &[DocKind::WorkReport, DocKind::DdtOut]).map(|p| (i, p)));
             if cancelled {

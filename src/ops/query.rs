@@ -489,6 +489,17 @@ impl ReportName {
         !matches!(self, ReportName::Billing | ReportName::Receivables)
     }
 
+    /// What the report may be grouped by.
+    fn groups(self) -> &'static [GroupBy] {
+        match self {
+            ReportName::Aging => &[GroupBy::Assignee, GroupBy::Priority],
+            ReportName::Hours => &[GroupBy::Technician, GroupBy::Customer, GroupBy::Month],
+            ReportName::Billing => &[GroupBy::Month, GroupBy::Customer],
+            ReportName::Equipment => &[GroupBy::Item],
+            ReportName::Summary | ReportName::Receivables | ReportName::Warranty => &[],
+        }
+    }
+
     /// The kinds of document the report reads; the others are never loaded.
     fn documents(self) -> &'static [DocKind] {
         match self {
@@ -521,6 +532,18 @@ pub struct ReportQuery {
 
 /// Computes a report on the desk as it is (`today`), or as it was (`as_of`).
 pub fn run_report(desk: &Desk, today: NaiveDate, q: &ReportQuery) -> Result<Report> {
+    // A grouping the report does not know is refused, never a report under a wrong label.
+    if let Some(group) = q.group_by.filter(|g| !q.name.groups().contains(g)) {
+        use clap::ValueEnum;
+        let name = |v: Option<clap::builder::PossibleValue>| v.map(|v| v.get_name().to_string()).unwrap_or_default();
+        let allowed: Vec<String> = q.name.groups().iter().map(|g| name(g.to_possible_value())).collect();
+        return Err(Error::usage(format!(
+            "--group-by {}: the {} report groups by {}",
+            name(group.to_possible_value()),
+            name(q.name.to_possible_value()),
+            if allowed.is_empty() { "nothing".to_string() } else { allowed.join(" or ") }
+        )));
+    }
     let kinds = q.name.documents();
     let filtered =
         q.customer.is_some() || q.assignee.is_some() || q.item.is_some() || q.state.is_some() || q.warranty.is_some();

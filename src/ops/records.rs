@@ -20,7 +20,8 @@ use super::{optional, Env};
 /// it, unless `allow_duplicate`.
 pub fn create_customer(env: &Env, mut customer: Customer, id: Option<String>, allow_duplicate: bool) -> Result<String> {
     let _lock = env.lock()?;
-    refuse_if_any("the customer", check_customer(&customer))?;
+    let problems = check_customer(&customer).into_iter().chain(unknown_rate(&customer, &env.desk.config)).collect();
+    refuse_if_any("the customer", problems)?;
     if !allow_duplicate {
         for other in env.desk.load_all::<Customer>()? {
             if let Some(field) = same_customer(&other, &customer) {
@@ -125,6 +126,13 @@ pub fn edit_master<T: Master>(env: &Env, id: &str, change: impl FnOnce(&T) -> Re
     edit_record(env, id, change, |_, after: &T| after.check(&env.desk).map(|()| vec![]))
 }
 
+/// A customer's `vat_rate` that names no `[billing.reduced_rates.NAME]` of tkt.toml: its
+/// next invoice would be refused.
+pub fn unknown_rate(c: &Customer, config: &crate::model::Config) -> Option<crate::rules::Problem> {
+    let name = c.vat_rate.as_deref().filter(|n| !config.billing.reduced_rates.contains_key(*n))?;
+    Some(crate::rules::Problem::new("vat_rate", format!("no [billing.reduced_rates.{name}] in tkt.toml")))
+}
+
 /// A master record, checked on its own and against the records it names.
 pub trait Master: crate::model::Keyed {
     fn check(&self, desk: &Desk) -> Result<()>;
@@ -140,8 +148,10 @@ pub fn resolve_conflicts<T: Master>(record: &mut T, fields: &[String]) -> Result
 }
 
 impl Master for Customer {
-    fn check(&self, _: &Desk) -> Result<()> {
-        refuse_if_any(&format!("customer {}", self.id), check_customer(self))
+    fn check(&self, desk: &Desk) -> Result<()> {
+        let mut problems = check_customer(self);
+        problems.extend(unknown_rate(self, &desk.config));
+        refuse_if_any(&format!("customer {}", self.id), problems)
     }
     fn extra_mut(&mut self) -> &mut serde_yaml::Mapping {
         &mut self.extra

@@ -249,12 +249,12 @@ fn a_condominium_withholds_four_percent_and_owes_the_rest() {
 #[test]
 fn a_reduced_rate_is_the_rule_the_business_writes_in_tkt_toml() {
     let d = worked();
-    d.ok(&["customer", "edit", "C-0001", "--vat-rate", "home"]);
-    refused(&d, &["ticket", "invoice", "T-2026-0001"], "no [billing.reduced_rates.home]");
+    refused(&d, &["customer", "edit", "C-0001", "--vat-rate", "home"], "no [billing.reduced_rates.home]");
     let rule =
         "\n[billing.reduced_rates.home]\nrate = 10\nnote = \"IVA 10% manutenzione abitazioni, art. 7 L. 488/1999\"\n";
     d.write("tkt.toml", &(d.read("tkt.toml") + rule));
     d.git(&["commit", "-qam", "home rate"]);
+    d.ok(&["customer", "edit", "C-0001", "--vat-rate", "home"]);
     let inv = invoiced(&d);
     assert_eq!(inv["totals"]["vat"][0]["rate"], 10);
     assert_eq!(inv["totals"]["total"], "49.50");

@@ -1,5 +1,6 @@
 //! Reports on desks whose right answers the tests know.
 
+use predicates::prelude::*;
 use serde_json::{json, Value};
 
 use crate::common::TestDesk;
@@ -198,4 +199,24 @@ fn the_example_desk_comes_with_its_year_of_history_so_as_of_shows_the_past() {
     assert_eq!(summary(&["summary", "--as-of", "2026-Q3"]), json!(9));
     assert_eq!(summary(&["summary"]), json!(20));
     d.tkt(&["check"]).assert().success();
+}
+
+/// A grouping a report does not know is refused (exit 2), never a report under a wrong
+/// label; a customer's rate and the items tkt.toml prices work with are checked where they
+/// are set and by `tkt check`, not first by an invoice (found by a technician's review).
+#[test]
+fn wrong_groupings_rates_and_pricing_items_are_named_where_they_are_set() {
+    let d = TestDesk::example();
+    d.tkt(&["report", "hours", "--group-by", "item"]).assert().code(2).stderr(predicate::str::contains(
+        "--group-by item: the hours report groups by technician or customer or month",
+    ));
+    d.tkt(&["report", "aging", "--group-by", "month"]).assert().code(2);
+    d.ok(&["report", "aging", "--group-by", "priority"]);
+    d.tkt(&["customer", "edit", "C-0001", "--vat-rate", "casa"])
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("vat_rate: no [billing.reduced_rates.casa] in tkt.toml"));
+    d.write("tkt.toml", &d.read("tkt.toml").replace("labour_item = \"MANODOPERA\"", "labour_item = \"NOPE\""));
+    d.git(&["commit", "-qam", "x"]);
+    d.tkt(&["check"]).assert().code(4).stdout(predicate::str::contains("billing.labour_item: no item \"NOPE\""));
 }
