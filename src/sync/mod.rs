@@ -869,6 +869,9 @@ fn plan_merge(
         }
     }
     collisions.retain(|p| !merged_as_published.contains(p));
+    if base.is_none() {
+        refuse_unrelated_fiscal(&prefix, &collisions)?;
+    }
     let ids = new_numbers(desk, &prefix, &theirs_changed, &collisions)?;
     let moved: BTreeMap<&PathBuf, &PathBuf> = collisions.iter().zip(ids.iter().map(|(_, _, n)| n)).collect();
     // Attachments both clones stored under one name (two replies to one ticket, each
@@ -1119,6 +1122,30 @@ fn collisions(
         }
     }
     Ok(found)
+}
+
+/// Refuses to merge a remote whose history shares no commit with this clone's (it was made
+/// anew: `rm -rf .git && git init`) when both have a fiscal document under one number:
+/// which stands is for a person, and `--resolve` cannot take back what was published.
+fn refuse_unrelated_fiscal(prefix: &Path, collisions: &[PathBuf]) -> Result<()> {
+    let fiscal: Vec<String> = collisions
+        .iter()
+        .filter(|p| matches!(p.strip_prefix(prefix).ok().and_then(Desk::kind_of_path), Some(Kind::Document(d)) if d.is_fiscal()))
+        .map(|p| format!("  {}", p.display()))
+        .collect();
+    if fiscal.is_empty() {
+        return Ok(());
+    }
+    Err(Error::busy(format!(
+        "the remote's history shares no commit with this clone's (made anew, as by `git init`), and both have \
+         other fiscal documents under these numbers; nothing was merged:\n{}",
+        fiscal.join("\n")
+    ))
+    .with_hint(
+        "this needs a person: settle which history stands (`git log origin/main` shows the remote's), then make this \
+         clone's history hold it (`git branch keep`, then `git reset --hard origin/main`) and record what only this \
+         clone had again by hand",
+    ))
 }
 
 /// Gives this clone's colliding records the next free numbers: (old id, new id, new

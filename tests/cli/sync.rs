@@ -2143,3 +2143,25 @@ fn work_billed_twice_by_two_clones_is_settled_by_crediting_one_invoice() {
     marco.ok(&["doc", "credit", "INV-2026-0001-BB", "--reason", "fatturato due volte"]);
     marco.tkt(&["check"]).assert().success();
 }
+
+/// A remote made anew (a new root commit) on which an issued invoice differs: sync and
+/// `--resolve` both say the histories share nothing and a person must settle it, instead
+/// of offering a take-back that cannot happen (found by a careless-office review).
+#[test]
+fn a_remote_made_anew_with_other_fiscal_documents_needs_a_person() {
+    let team = Team::new();
+    let (anna, marco) = (team.clone("anna"), team.clone("marco"));
+    marco.git(&["checkout", "-q", "--orphan", "anew"]);
+    marco.write(INV1, &marco.read(INV1).replace("60 gg fine mese", "30 gg"));
+    marco.git(&["add", "-A"]);
+    marco.git(&["commit", "-qm", "da capo"]);
+    marco.git(&["push", "-q", "-f", "origin", "anew:main"]);
+    let head = anna.git(&["rev-parse", "HEAD"]);
+    for args in [&["sync"][..], &["sync", "--resolve"][..]] {
+        anna.tkt(args)
+            .assert()
+            .code(5)
+            .stderr(predicate::str::contains("shares no commit with this clone's").and(predicate::str::contains(INV1)));
+        assert_eq!(anna.git(&["rev-parse", "HEAD"]), head);
+    }
+}
