@@ -783,7 +783,34 @@ pub fn merge_file(
     if kind == Some(Kind::Ticket) {
         crate::rules::settle_closed_at(&mut merged.value, catalog, now);
     }
+    if matches!(kind, Some(Kind::Ticket | Kind::Request)) {
+        one_note_per_message(&mut merged.value);
+    }
     merged
+}
+
+/// Keeps one note of each e-mail message: the same reply imported on two clones is one
+/// note (the first, in time order), not two.
+fn one_note_per_message(record: &mut Value) {
+    let Some(Value::Sequence(notes)) = record.get_mut("notes") else { return };
+    let mut seen = BTreeSet::new();
+    notes.retain(|n| match n.get("message_id").and_then(Value::as_str) {
+        Some(id) => seen.insert(id.to_string()),
+        None => true,
+    });
+}
+
+/// Whether two versions of a new request are one message imported on two clones: the
+/// same Message-ID from the same sender, neither promoted to a ticket yet.
+fn same_message(ours: &[u8], theirs: &[u8]) -> bool {
+    let (Ok(a), Ok(b)) = (from_yaml::<Value>(ours), from_yaml::<Value>(theirs)) else { return false };
+    let field = |v: &Value, k: &str| v.get(k).filter(|x| !x.is_null()).cloned();
+    let sender = |v: &Value| v.get("contact").and_then(|c| c.get("email")).cloned();
+    field(&a, "message_id").is_some()
+        && field(&a, "message_id") == field(&b, "message_id")
+        && sender(&a) == sender(&b)
+        && field(&a, "ticket").is_none()
+        && field(&b, "ticket").is_none()
 }
 
 /// Who changed the record at `path` (a repository path) on the side from `base` to
@@ -927,6 +954,15 @@ fn plan_merge(
         }
         if repo.file_at(ours, path)? == t {
             continue;
+        }
+        // One e-mail imported on both clones: the remote's request stands, as it is.
+        let new_here = base.map(|b| repo.file_at(b, path)).transpose()?.flatten().is_none();
+        let is_request = path.strip_prefix(&prefix).ok().and_then(Desk::kind_of_path) == Some(Kind::Request);
+        if let (true, true, Some(o), Some(theirs_state)) = (new_here, is_request, repo.file_at(ours, path)?, &t) {
+            if same_message(&o.bytes, &theirs_state.bytes) {
+                plan.files.insert(path.clone(), t.clone());
+                continue;
+            }
         }
         let o = ours_at(path)?;
         let b = match base {
@@ -1086,8 +1122,13 @@ fn collisions(
             continue;
         }
         let (o, t) = (repo.file_at(ours, path)?, repo.file_at(theirs, path)?);
-        if o.is_some() && t.is_some() && o != t {
-            found.push(path.clone());
+        if let (Some(o), Some(t)) = (o, t) {
+            // One e-mail imported on both clones is one request: the remote's stands.
+            let one_message = Desk::kind_of_path(path.strip_prefix(prefix).unwrap_or(path)) == Some(Kind::Request)
+                && same_message(&o.bytes, &t.bytes);
+            if o != t && !one_message {
+                found.push(path.clone());
+            }
         }
     }
     // A fiscal number is one whatever the prefix it was written with (tkt.toml changed the

@@ -2165,3 +2165,33 @@ fn a_remote_made_anew_with_other_fiscal_documents_needs_a_person() {
         assert_eq!(anna.git(&["rev-parse", "HEAD"]), head);
     }
 }
+
+/// The same e-mail imported on two clones is one request, and the same reply one note,
+/// after sync (found by a careless-office review: a duplicate request, renumbered, and
+/// two identical notes).
+#[test]
+fn one_mail_imported_on_two_clones_is_one_request_and_one_note() {
+    let team = Team::new();
+    let (anna, marco) = (team.clone("anna"), team.clone("marco"));
+    let mail = "From: gianni@gmail.example\nSubject: Lavatrice\nMessage-ID: <same@gmail.example>\n\
+                Content-Type: text/plain\n\nNon centrifuga.\n";
+    let reply = "From: amministrazione@lequerce.example\nSubject: Re: [T-2026-0016] x\n\
+                 Message-ID: <reply@lequerce.example>\nContent-Type: text/plain\n\nGrazie.\n";
+    // Imported a few minutes apart.
+    for (clone, now) in [(&anna, "2026-11-27T10:00:00+01:00"), (&marco, "2026-11-27T10:05:00+01:00")] {
+        let import =
+            |text: &str| clone.tkt(&["import", "email", "-"]).env("TKT_NOW", now).write_stdin(text).assert().success();
+        import(mail).stdout("R-2026-0004\n");
+        import(reply);
+    }
+    anna.sync();
+    let said = marco.sync();
+    assert!(!said.contains("is now"), "{said}");
+    anna.sync();
+    for clone in [&anna, &marco] {
+        assert!(!clone.dir.join("requests/2026/R-2026-0005.yaml").exists());
+        let ticket = clone.read("tickets/2026/T-2026-0016.yaml");
+        assert_eq!(ticket.matches("reply@lequerce.example").count(), 1, "{ticket}");
+        clone.tkt(&["check"]).assert().success();
+    }
+}
