@@ -52,6 +52,7 @@ pub fn create_customer(env: &Env, mut customer: Customer, id: Option<String>, al
 pub fn create_item(env: &Env, item: Item) -> Result<()> {
     let _lock = env.lock()?;
     Kind::Item.check_id(&item.code)?;
+    refuse_unportable(&env.desk, Kind::Item, &item.code)?;
     if env.desk.exists(Kind::Item, &item.code) {
         return Err(Error::refused(format!("item {} already exists", item.code)));
     }
@@ -67,6 +68,7 @@ pub fn create_item(env: &Env, item: Item) -> Result<()> {
 pub fn create_unit(env: &Env, unit: Equipment) -> Result<()> {
     let _lock = env.lock()?;
     Kind::Equipment.check_id(&unit.serial)?;
+    refuse_unportable(&env.desk, Kind::Equipment, &unit.serial)?;
     if env.desk.exists(Kind::Equipment, &unit.serial) {
         return Err(Error::refused(format!("equipment {} already exists", unit.serial)));
     }
@@ -124,6 +126,23 @@ impl UnitChanges {
 /// the checks of its kind.
 pub fn edit_master<T: Master>(env: &Env, id: &str, change: impl FnOnce(&T) -> Result<T>) -> Result<()> {
     edit_record(env, id, change, |_, after: &T| after.check(&env.desk).map(|()| vec![]))
+}
+
+/// Refuses a new id whose file a Windows or macOS clone could not check out: a device name
+/// (`CON`, `PRN`…), or one that differs only in case from an existing record's (one file
+/// there).
+fn refuse_unportable(desk: &Desk, kind: Kind, id: &str) -> Result<()> {
+    if crate::files::windows_refuses(id) {
+        return Err(Error::refused(format!("{} id {id:?}: Windows reserves that name for a device", kind.noun())));
+    }
+    let twin = desk.files(kind)?.into_iter().filter_map(|f| f.file_stem().map(|s| s.to_string_lossy().into_owned()));
+    if let Some(other) = twin.into_iter().find(|other| other != id && other.eq_ignore_ascii_case(id)) {
+        return Err(Error::refused(format!(
+            "{} id {id:?}: {other} exists, and Windows and macOS take the two for one file",
+            kind.noun()
+        )));
+    }
+    Ok(())
 }
 
 /// A customer's `vat_rate` that names no `[billing.reduced_rates.NAME]` of tkt.toml: its
@@ -188,6 +207,7 @@ pub fn create_state(env: &Env, state: State, from: &[String]) -> Result<()> {
     let _lock = env.lock()?;
     let desk = &env.desk;
     Kind::State.check_id(&state.id)?;
+    refuse_unportable(desk, Kind::State, &state.id)?;
     if desk.exists(Kind::State, &state.id) {
         return Err(Error::refused(format!("state {} already exists", state.id)));
     }

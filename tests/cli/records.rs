@@ -162,3 +162,20 @@ fn a_second_customer_with_the_same_vat_tax_code_or_email_is_refused_naming_the_f
         .code(4)
         .stdout(predicate::str::contains("customers/C-0007.yaml: email: the same as customer C-0002"));
 }
+
+/// An item code, serial or state id whose file a Windows or macOS clone cannot check out
+/// is refused at create: a device name, or a case twin (found by a technician's review).
+#[test]
+fn ids_whose_files_a_windows_or_macos_clone_cannot_hold_are_refused() {
+    let d = TestDesk::example();
+    d.tkt(&["item", "create", "--description", "x", "--", "CON"])
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("Windows reserves"));
+    d.tkt(&["item", "create", "cald-24k", "--description", "x"])
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("CALD-24K exists"));
+    d.tkt(&["state", "create", "aux", "--name", "Aux"]).assert().code(4);
+    d.tkt(&["check"]).assert().success();
+}
