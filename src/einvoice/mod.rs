@@ -317,7 +317,7 @@ pub fn fattura(doc: &Document, x: &Export) -> String {
 
     w.open("DatiBeniServizi");
     for (i, l) in doc.lines.iter().enumerate() {
-        line(&mut w, i + 1, l, doc.withholding.is_some());
+        line(&mut w, i + 1, l, doc.withholding.is_some() && withheld_line(doc, l));
     }
     for v in &t.vat {
         w.open("DatiRiepilogo");
@@ -429,6 +429,15 @@ fn sede(w: &mut Xml, a: &Address) {
     w.close("Sede");
 }
 
+/// Whether the withholding of a document falls on a line: as the line says, or (a document
+/// issued before lines said so) on every line but the bollo charged back.
+fn withheld_line(doc: &Document, l: &Line) -> bool {
+    match doc.lines.iter().any(|l| l.withholding) {
+        true => l.withholding,
+        false => l.vat_nature.as_deref() != Some("N1"),
+    }
+}
+
 fn line(w: &mut Xml, n: usize, l: &Line, withheld: bool) {
     w.open("DettaglioLinee");
     w.leaf("NumeroLinea", &n.to_string());
@@ -453,8 +462,7 @@ fn line(w: &mut Xml, n: usize, l: &Line, withheld: bool) {
     }
     w.leaf("PrezzoTotale", &amount(line_net(l)));
     w.leaf("AliquotaIVA", &amount(l.vat_rate.map(|r| r.0).unwrap_or_default()));
-    // The bollo charged back (N1) is not income: nothing is withheld on it.
-    if withheld && l.vat_nature.as_deref() != Some("N1") {
+    if withheld {
         w.leaf("Ritenuta", "SI");
     }
     if let Some(nature) = &l.vat_nature {

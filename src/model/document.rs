@@ -257,6 +257,10 @@ pub struct Line {
     pub vat_note: Option<String>,
     #[serde(default)]
     pub serial: Option<String>,
+    /// The line is work a condominium withholds 4% of (its e-invoice's `Ritenuta SI`);
+    /// goods sold and the bollo are not.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub withholding: bool,
     #[serde(flatten)]
     pub extra: Mapping,
 }

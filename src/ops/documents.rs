@@ -669,6 +669,7 @@ pub fn plain_line(item: &Item, qty: Decimal, serial: Option<String>) -> Line {
         vat_nature: None,
         vat_note: None,
         serial,
+        withholding: false,
         extra: Default::default(),
     }
 }

@@ -89,15 +89,22 @@ fn draft_invoice(env: &Env, id: &str, opts: &InvoiceOptions) -> Result<Document>
         .filter(|(_, &sold)| !sold)
         .map(|(l, _)| l.clone())
         .collect();
+    // A forfettario's income bears no withholding (art. 1 c. 67 L. 190/2014).
+    let withholding =
+        (regime != VatRegime::Forfettario).then(|| condominium_withholding(&customer, &totals(&work))).flatten();
+    // Each line says whether it is withheld on: its e-invoice's Ritenuta, and what a credit
+    // note of it gives back of the withholding.
+    if withholding.is_some() {
+        for (line, sold) in draft.lines.iter_mut().zip(draft.sold.iter().chain(std::iter::repeat(&false))) {
+            line.withholding = !sold && line.vat_nature.as_deref() != Some("N1");
+        }
+    }
     let (duty, duty_line) = stamp_duty(&draft.lines, billing.stamp_duty);
     let mut doc = ticket_document(env, DocKind::Invoice, &ticket, &opts.doc)?;
     doc.lines = draft.lines;
     doc.lines.extend(duty_line);
     doc.stamp_duty = duty;
-    // A forfettario's income bears no withholding (art. 1 c. 67 L. 190/2014).
-    if regime != VatRegime::Forfettario {
-        doc.withholding = condominium_withholding(&customer, &totals(&work));
-    }
+    doc.withholding = withholding;
     doc.sources = draft.sources;
     doc.ddts = unbilled
         .iter()

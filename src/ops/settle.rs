@@ -3,8 +3,8 @@
 
 use rust_decimal::Decimal;
 
-use crate::model::{DocKind, Document, Line, Money, PaymentMethod, Rate, StampDuty};
-use crate::rules::{credit_problems, refundable, refuse_if_any, stamp_duty, totals, Balance};
+use crate::model::{DocKind, Document, Line, Money, PaymentMethod, Rate, StampDuty, Withholding};
+use crate::rules::{credit_problems, line_net, refundable, refuse_if_any, round_cents, stamp_duty, totals, Balance};
 use crate::{Error, Result};
 
 use super::documents::{invoice_balance, issue, load_sound_doc, new_document, DocOptions};
@@ -30,7 +30,8 @@ pub fn credit(env: &Env, invoice: &str, what: Credit, reason: &str, opts: &DocOp
     }
     let notes = env.desk.documents(&[DocKind::CreditNote])?;
     let earlier: Vec<&Document> = notes.iter().filter(|n| n.invoice.as_deref() == Some(invoice.id.as_str())).collect();
-    let lines = match what {
+    let by_amount = matches!(what, Credit::Amount(..));
+    let mut lines = match what {
         Credit::Amount(amount, rate) => vec![amount_line(&invoice, amount, rate, reason)?],
         Credit::All => invoice.lines.clone(),
         Credit::Lines(specs) => {
@@ -39,6 +40,7 @@ pub fn credit(env: &Env, invoice: &str, what: Credit, reason: &str, opts: &DocOp
             lines
         }
     };
+    let withholding = give_back_withholding(&invoice, &mut lines, by_amount);
     let total = totals(&lines).total;
     let mut candidate = Document::new(DocKind::CreditNote, invoice.date, &invoice.customer, env.actor());
     candidate.totals = Some(totals(&lines));
@@ -72,7 +74,26 @@ pub fn credit(env: &Env, invoice: &str, what: Credit, reason: &str, opts: &DocOp
     let who = env.desk.config.billing.stamp_duty;
     doc.stamp_duty = if who == StampDuty::Off { None } else { stamp_duty(&lines, StampDuty::Company).0 };
     doc.lines = lines;
+    doc.withholding = withholding;
     issue(env, &mut doc, vec![], &format!("credit note of {total} on {}", invoice.id))
+}
+
+/// What a credit note gives back of its invoice's withholding (a condominium's 4% of the
+/// work): its share of the lines withheld on, each line marked as the invoice's was. A
+/// reduction by an amount is work when all the invoice withheld on was; an invoice issued
+/// before its lines said so withheld on all but the bollo.
+fn give_back_withholding(invoice: &Document, lines: &mut [Line], by_amount: bool) -> Option<Withholding> {
+    let w = invoice.withholding.as_ref()?;
+    let outside = |l: &Line| l.vat_nature.as_deref() == Some("N1");
+    let marked = invoice.lines.iter().any(|l| l.withholding);
+    let all_work = invoice.lines.iter().filter(|l| !outside(l)).all(|l| l.withholding || !marked);
+    for line in lines.iter_mut() {
+        // A line copied from a marked invoice keeps its mark.
+        line.withholding = !outside(line) && if marked && !by_amount { line.withholding } else { all_work };
+    }
+    let base: Decimal = lines.iter().filter(|l| l.withholding).map(line_net).sum();
+    let amount = round_cents(base * w.rate.0 / Decimal::ONE_HUNDRED);
+    (!amount.is_zero()).then(|| Withholding { rate: w.rate, amount: Money(amount), reference: w.reference.clone() })
 }
 
 /// Refuses to credit a line of the invoice for more than it billed: the same line named
@@ -165,6 +186,7 @@ fn amount_line(invoice: &Document, amount: Money, rate: Option<Rate>, reason: &s
         vat_nature: nature,
         vat_note: note,
         serial: None,
+        withholding: false,
         extra: Default::default(),
     })
 }

@@ -56,6 +56,8 @@ pub struct DocFacts {
     /// An invoice's due day.
     pub due_date: Option<NaiveDate>,
     pub withheld: Money,
+    /// An invoice whose lines say which bear its withholding ([`Ledgered::withheld_by_line`]).
+    pub withheld_by_line: bool,
     pub invoice: Option<String>,
     pub credit_note: Option<String>,
     // work-report
@@ -71,6 +73,7 @@ impl From<Document> for DocFacts {
         DocFacts {
             value: d.value(),
             withheld: Ledgered::withheld(&d),
+            withheld_by_line: Ledgered::withheld_by_line(&d),
             vat: d.totals.iter().flat_map(|t| t.vat.iter().map(|v| (v.rate, v.tax))).collect(),
             due_date: d.payment.as_ref().map(|p| p.due_date),
             materials: d.materials.into_iter().map(|m| (m.item, m.qty)).collect(),
@@ -106,5 +109,8 @@ impl Ledgered for DocFacts {
     }
     fn withheld(&self) -> Money {
         self.withheld
+    }
+    fn withheld_by_line(&self) -> bool {
+        self.withheld_by_line
     }
 }

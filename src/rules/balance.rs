@@ -53,8 +53,11 @@ pub trait Ledgered {
     fn credit_note(&self) -> Option<&str>;
     /// Its total, or a payment's or refund's amount.
     fn value(&self) -> Money;
-    /// What the buyer withholds of an invoice.
+    /// What the buyer withholds of an invoice (and what a credit note gives back of it).
     fn withheld(&self) -> Money;
+    /// Whether an invoice's lines say which bear its withholding: its credit notes then say
+    /// what they give back of it, nothing when they say nothing.
+    fn withheld_by_line(&self) -> bool;
 }
 
 impl Ledgered for Document {
@@ -83,10 +86,15 @@ impl Ledgered for Document {
         };
         Money(withholding + vat)
     }
+    fn withheld_by_line(&self) -> bool {
+        self.lines.iter().any(|l| l.withholding)
+    }
 }
 
 /// The balances of every invoice among `docs`, in one pass over them.
 pub fn balances<D: Ledgered>(docs: &[D]) -> HashMap<String, Balance> {
+    let by_line: std::collections::HashSet<&str> =
+        docs.iter().filter(|d| d.doc_kind() == DocKind::Invoice && d.withheld_by_line()).map(|d| d.doc_id()).collect();
     let mut out: HashMap<String, Balance> = docs
         .iter()
         .filter(|d| d.doc_kind() == DocKind::Invoice)
@@ -99,7 +107,12 @@ pub fn balances<D: Ledgered>(docs: &[D]) -> HashMap<String, Balance> {
         .filter(|d| d.doc_kind() == DocKind::CreditNote)
         .filter_map(|d| d.invoice().map(|i| (d.doc_id(), i)))
         .collect();
+    // What credit notes that say so give back of their invoice's withholding.
+    let mut given_back: HashMap<&str, Decimal> = HashMap::new();
     for d in docs {
+        if let (DocKind::CreditNote, Some(invoice)) = (d.doc_kind(), d.invoice()) {
+            *given_back.entry(invoice).or_default() += d.withheld().0;
+        }
         let (invoice, field): (Option<&str>, fn(&mut Balance) -> &mut Money) = match d.doc_kind() {
             DocKind::CreditNote => (d.invoice(), |b| &mut b.credited),
             DocKind::Payment => (d.invoice(), |b| &mut b.paid),
@@ -110,11 +123,20 @@ pub fn balances<D: Ledgered>(docs: &[D]) -> HashMap<String, Balance> {
             field(b).0 += d.value().0;
         }
     }
-    for b in out.values_mut() {
-        // A withholding falls with what is credited: a cancelled invoice withholds nothing.
-        if !b.invoiced.0.is_zero() {
-            let left = (b.invoiced.0 - b.credited.0).max(Decimal::ZERO);
-            b.withheld = Money(super::round_cents(b.withheld.0 * left / b.invoiced.0));
+    for (id, b) in out.iter_mut() {
+        // A withholding falls with what is credited: by what each credit note gives back of
+        // it (its share of the work), or — credit notes that do not say — in proportion; a
+        // cancelled invoice withholds nothing.
+        match by_line.contains(id.as_str()) {
+            true => {
+                let back = given_back.get(id.as_str()).copied().unwrap_or_default();
+                b.withheld = Money((b.withheld.0 - back).max(Decimal::ZERO));
+            }
+            false if !b.invoiced.0.is_zero() => {
+                let left = (b.invoiced.0 - b.credited.0).max(Decimal::ZERO);
+                b.withheld = Money(super::round_cents(b.withheld.0 * left / b.invoiced.0));
+            }
+            false => {}
         }
         b.due = Money(b.invoiced.0 - b.withheld.0 - b.credited.0 - b.paid.0 + b.refunded.0);
     }

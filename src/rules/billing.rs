@@ -127,6 +127,7 @@ pub fn item_line(item: &Item, qty: Decimal, description: String, serial: Option<
         vat_nature: None,
         vat_note: None,
         serial,
+        withholding: false,
         extra: Default::default(),
     })
 }
@@ -247,6 +248,7 @@ mod tests {
             vat_nature: None,
             vat_note: None,
             serial: None,
+            withholding: false,
             extra: Default::default(),
         }
     }

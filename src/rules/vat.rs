@@ -162,6 +162,7 @@ pub fn stamp_duty(lines: &[Line], who: StampDuty) -> (Option<Money>, Option<Line
             vat_nature: None,
             vat_note: None,
             serial: None,
+            withholding: false,
             extra: Default::default(),
         };
         Exemption::StampDuty.apply(&mut l);
