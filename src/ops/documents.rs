@@ -21,7 +21,7 @@ use crate::rules::{
     refuse_if_any, totals, Balance, MAX_FISCAL_NUMBER,
 };
 use crate::sync::{head_commit, publish, pull, remote_has_head, undo_last_commit, SyncOptions};
-use crate::{Error, Result};
+use crate::{Error, ErrorKind, Result};
 
 use super::einvoice::{sdi_errors, sdi_state};
 use super::Env;
@@ -566,8 +566,10 @@ pub fn item_lines(env: &Env, specs: &[String], priced: bool, customer: &str, usi
     let mut lines = Vec::new();
     for spec in specs {
         let (code, qty, serial) = parse_item_spec(spec)?;
-        let item: Item =
-            env.desk.get(&code)?.ok_or_else(|| Error::refused(format!("{spec:?}: unknown item {code:?}")))?;
+        let item: Item = env
+            .desk
+            .get(&code)?
+            .ok_or_else(|| Error::new(ErrorKind::NotFound, format!("{spec:?}: unknown item {code:?}")))?;
         if let Some(serial) = &serial {
             check_line_serial(env, &format!("--line {spec:?}"), &item, qty, serial, customer, using)?;
         }

@@ -198,6 +198,13 @@ impl Master for Equipment {
 fn check_unit(desk: &Desk, u: &Equipment) -> Result<()> {
     let item = if Kind::Item.check_id(&u.item).is_ok() { desk.get::<Item>(&u.item)? } else { None };
     let customer = Kind::Customer.check_id(&u.customer).is_ok() && desk.get::<Customer>(&u.customer)?.is_some();
+    // A record it names that does not exist is "not found" (exit 3), as everywhere.
+    if item.is_none() && Kind::Item.check_id(&u.item).is_ok() {
+        return Err(Error::not_found("item", &u.item));
+    }
+    if !customer && Kind::Customer.check_id(&u.customer).is_ok() {
+        return Err(Error::not_found("customer", &u.customer));
+    }
     refuse_if_any(&format!("unit {}", u.serial), check_equipment(u, item.as_ref(), customer))
 }
 

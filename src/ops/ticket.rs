@@ -131,6 +131,8 @@ pub fn note(env: &Env, id: &str, text: String) -> Result<usize> {
 
 /// Assigns the ticket to `assignee` (None: nobody); nothing is written when it already is.
 pub fn assign(env: &Env, id: &str, assignee: Option<String>) -> Result<()> {
+    // Nobody is nobody however it is written: `""` and `-` (as lists show it) unassign.
+    let assignee = assignee.and_then(optional).filter(|a| a != "-");
     let _lock = env.lock()?;
     let mut ticket: Ticket = env.desk.load(id)?;
     if ticket.assignee == assignee {
@@ -379,9 +381,16 @@ fn check_against_desk(env: &Env, t: &Ticket) -> Result<()> {
         Some(u) => desk.get(&u.item)?,
         None => None,
     };
+    // A customer or item that does not exist is "not found" (exit 3), as everywhere.
+    if !desk.exists(Kind::Customer, &t.customer) {
+        return Err(Error::not_found("customer", &t.customer));
+    }
+    if let (Some(code), None) = (&t.item, &item) {
+        return Err(Error::not_found("item", code));
+    }
     let refs = TicketRefs {
         state: catalog.iter().find(|s| s.id == t.state),
-        customer_exists: desk.exists(Kind::Customer, &t.customer),
+        customer_exists: true,
         item: t.item.as_ref().map(|_| item.as_ref()),
         unit: t.serial.as_ref().map(|_| unit.as_ref().map(|u| (u, unit_item.as_ref()))),
     };

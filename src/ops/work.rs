@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 
 use crate::model::{DocKind, Item, Material, Rate, Ticket, WorkOutcome};
 use crate::rules::round_cents;
-use crate::{Error, Result};
+use crate::{Error, ErrorKind, Result};
 
 use super::documents::{check_line_serial, issue, parse_item_spec, ticket_document, DocOptions, SerialUse};
 use super::Env;
@@ -51,7 +51,7 @@ pub fn report_work(env: &Env, id: &str, work: WorkReport, opts: &DocOptions) -> 
         let item: Item = env
             .desk
             .get(&code)?
-            .ok_or_else(|| Error::refused(format!("--material {spec:?}: unknown item {code:?}")))?;
+            .ok_or_else(|| Error::new(ErrorKind::NotFound, format!("--material {spec:?}: unknown item {code:?}")))?;
         if let Some(serial) = &serial {
             check_line_serial(env, &format!("--material {spec:?}"), &item, qty, serial, &doc.customer, SerialUse::Any)?;
         }

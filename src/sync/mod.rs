@@ -369,6 +369,12 @@ fn repo_of(desk: &Desk) -> Result<&Repo> {
 fn remote_of(repo: &Repo, asked: Option<&str>) -> Result<(String, String)> {
     let branch = repo.branch()?;
     let remote = match asked {
+        // A name that is no remote is a typo, not a remote that cannot be reached.
+        Some(r) if !repo.remote_names().iter().any(|n| n == r) => {
+            let names = repo.remote_names();
+            let known = if names.is_empty() { "none".to_string() } else { names.join(", ") };
+            return Err(Error::usage(format!("no remote named {r:?} (remotes: {known})")));
+        }
         Some(r) => r.to_string(),
         None => repo.default_remote(&branch).ok_or_else(|| {
             Error::usage("this desk has no remote to sync with").with_hint("add one: git remote add origin URL")

@@ -212,7 +212,10 @@ fn an_invoice_is_paid_in_part_credited_in_part_and_refunded() {
 fn bad_lines_and_hours_are_refused_without_writing() {
     let d = billing_desk();
     d.ok(&["ticket", "create", "--customer", "C-0001", "--title", "x"]);
-    refused(&d, &["ticket", "order", "T-2026-0001", "--line", "NOPE:1"], "unknown item \"NOPE\"");
+    d.tkt(&["ticket", "order", "T-2026-0001", "--line", "NOPE:1"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("unknown item \"NOPE\""));
     refused(&d, &["ticket", "order", "T-2026-0001", "--line", "PART:-1"], "quantity must be positive");
     refused(
         &d,

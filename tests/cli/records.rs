@@ -97,8 +97,8 @@ fn equipment_gets_its_warranty_from_the_item_and_must_match_the_pattern() {
         .stderr(predicate::str::contains("AB-1 does not match the pattern"));
     d.tkt(&["equipment", "create", "VX-0002", "--item", "CALD", "--customer", "C-0009"])
         .assert()
-        .code(4)
-        .stderr(predicate::str::contains("unknown customer"));
+        .code(3)
+        .stderr(predicate::str::contains("customer C-0009 not found"));
     let list = d.ok(&["equipment", "list", "--in-warranty", "--format", "csv"]);
     assert_eq!(list.lines().count(), 2, "{list}");
 
