@@ -133,13 +133,14 @@ impl<W: Write> Output<W> {
             .map(|c| records.iter().map(|r| r.get(c).map_or(0, |s| s.chars().count())).max().unwrap_or(0))
             .collect();
         let header: Vec<usize> = records[0].iter().map(|h| h.chars().count()).collect();
+        let prose = prose_columns(&records);
         let mut table = Builder::from(records).build();
         table.with(Style::empty()).with(Padding::new(0, COLUMN_GAP, 0, 0));
         if self.color {
             table.modify(Rows::first(), Color::BOLD);
         }
         if let Some(width) = self.width {
-            let fitted = fit_widths(&natural, &header, width.saturating_sub(COLUMN_GAP * natural.len()));
+            let fitted = fit_widths(&natural, &header, &prose, width.saturating_sub(COLUMN_GAP * natural.len()));
             for (c, (&w, &n)) in fitted.iter().zip(&natural).enumerate() {
                 if w < n {
                     table.modify(Columns::one(c), Width::truncate(w).suffix("…"));
@@ -283,8 +284,10 @@ fn json_error(e: &serde_json::Error) -> Error {
 
 /// Column widths whose sum fits `room`. The first column (the id) is kept whole; the last
 /// (a title, a description) gives way first, down to a few characters; then the widest
-/// of the others, never narrower than their header; then the last again.
-pub fn fit_widths(natural: &[usize], header: &[usize], room: usize) -> Vec<usize> {
+/// of the others, never narrower than their header; then the last again. A column of
+/// words only (`prose`) gives way: an amount, a date or an id cut would read as another
+/// (`11…` for 112.28), so a table of those is printed wider than the terminal instead.
+pub fn fit_widths(natural: &[usize], header: &[usize], prose: &[bool], room: usize) -> Vec<usize> {
     let mut w = natural.to_vec();
     let n = w.len();
     if n < 2 {
@@ -292,18 +295,34 @@ pub fn fit_widths(natural: &[usize], header: &[usize], room: usize) -> Vec<usize
     }
     let over = |w: &[usize]| w.iter().sum::<usize>().saturating_sub(room);
     let last = n - 1;
-    let flex_floor = MIN_FLEX_WIDTH.min(natural[last]);
+    let flex_floor = if prose[last] { MIN_FLEX_WIDTH.min(natural[last]) } else { natural[last] };
     w[last] -= over(&w).min(w[last] - flex_floor);
     while over(&w) > 0 {
-        let widest = (1..last).filter(|&c| w[c] > header[c].max(3)).max_by_key(|&c| (w[c], c));
+        let widest = (1..last).filter(|&c| prose[c] && w[c] > header[c].max(3)).max_by_key(|&c| (w[c], c));
         match widest {
             Some(c) => w[c] -= 1,
             None => break,
         }
     }
-    let floor = header[last].max(3).min(w[last]);
+    let floor = if prose[last] { header[last].max(3).min(w[last]) } else { w[last] };
     w[last] -= over(&w).min(w[last] - floor);
     w
+}
+
+/// Whether a column may be cut: any but one of amounts, dates, record ids and state ids
+/// alone (`112.28`, `2026-03-20`, `T-2026-0001`, `attesa-ricambi`), which cut would read
+/// as others.
+fn prose_columns(records: &[Vec<String>]) -> Vec<bool> {
+    static ATOM: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let atom = ATOM.get_or_init(|| {
+        regex::Regex::new(r"^(?:[-+]?[0-9][0-9.,:/ -]*(?: ?€)?|[A-Z]{1,10}-[0-9]{4}(?:-[A-Z0-9]+)*|[a-z0-9_-]+)$")
+            .expect("a valid pattern")
+    });
+    (0..records[0].len())
+        .map(|c| {
+            records[1..].iter().any(|r| r.get(c).is_some_and(|s| !s.trim().is_empty() && !atom.is_match(s.trim())))
+        })
+        .collect()
 }
 
 /// The optional columns to leave out, right to left, until the table fits `width` with
@@ -457,10 +476,15 @@ mod tests {
         // id, state, customer, title
         let natural = [11, 14, 29, 47];
         let header = [2, 5, 8, 5];
-        assert_eq!(fit_widths(&natural, &header, 200), natural);
-        assert_eq!(fit_widths(&natural, &header, 80), [11, 14, 29, 26]);
-        assert_eq!(fit_widths(&natural, &header, 60), [11, 14, 23, 12]);
-        assert_eq!(fit_widths(&natural, &header, 10), [11, 5, 8, 5]);
+        let prose = [false, true, true, true];
+        assert_eq!(fit_widths(&natural, &header, &prose, 200), natural);
+        assert_eq!(fit_widths(&natural, &header, &prose, 80), [11, 14, 29, 26]);
+        assert_eq!(fit_widths(&natural, &header, &prose, 60), [11, 14, 23, 12]);
+        assert_eq!(fit_widths(&natural, &header, &prose, 10), [11, 5, 8, 5]);
+        // Amounts and states are never cut (found by a technician's review: "11…" for
+        // 112.28); the table is wider than asked instead.
+        let prose = [false, false, true, false];
+        assert_eq!(fit_widths(&natural, &header, &prose, 10), [11, 14, 8, 47]);
     }
 
     /// Written on every core, a list reads as serde_json writes it whole.
