@@ -562,13 +562,23 @@ fn request_from_mail(env: &Env, mail: Mail, raw: &[u8], related: Option<(String,
         request.related = Some(id);
         request.warnings.push(why);
     }
-    request.body = Some(mail.text.clone()).filter(|t| !t.is_empty());
+    request.body = Some(mail.text.clone()).filter(|t| !t.trim().is_empty()).or_else(|| forwarded_text(&mail));
     request.message_id = Some(mail.message_id.clone());
     request.thread = mail.thread.clone();
-    link_serial(desk, &mut request, &format!("{}\n{}", mail.subject, mail.text))?;
+    let text = request.body.clone().unwrap_or_default();
+    link_serial(desk, &mut request, &format!("{}\n{text}", mail.subject))?;
     let mut attachments = mail.attachments.clone();
     keep_message(&mut attachments, raw);
     finish_request(env, request, attachments, &format!("by email from {}", sender(&mail)))
+}
+
+/// The text of a message forwarded as an attachment by one who wrote nothing of their own
+/// (Outlook's "forward as attachment"): the request reads it, and its serial is linked.
+fn forwarded_text(mail: &Mail) -> Option<String> {
+    let forwarded = mail.attachments.iter().find(|a| a.name.to_ascii_lowercase().ends_with(".eml"))?;
+    let inner = parse_mail(&forwarded.bytes, content_hash).ok()?;
+    let text = inner.text.trim();
+    (!text.is_empty()).then(|| format!("[forwarded: {}]\n{text}", inner.subject))
 }
 
 /// Numbers, stores and commits a new request with its attachments; with

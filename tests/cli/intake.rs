@@ -995,3 +995,21 @@ fn strangers_cannot_borrow_a_request_a_partita_iva_a_message_id_or_a_name() {
         .code(4)
         .stderr(predicate::str::contains("over intake.max_attachments"));
 }
+
+/// A message forwarded as an attachment, with no word of the forwarder's own, is read for
+/// its text and its serial (found by a real-mail review: an empty request, the serial in
+/// the attached message unlinked).
+#[test]
+fn a_message_forwarded_as_an_attachment_is_read_for_its_text() {
+    let d = TestDesk::example();
+    let inner = "From: cliente@example.com\nSubject: Codice errore F28\n\nLa caldaia CV24-104233 segna F28.\n";
+    let outer = format!(
+        "From: segreteria@example.com\nSubject: Fw: Codice errore F28\nMessage-ID: <fw1@example.com>\nMIME-Version: 1.0\n\
+         Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain\n\n\n--b\n\
+         Content-Type: message/rfc822\nContent-Disposition: attachment; filename=\"Codice errore F28.eml\"\n\n{inner}\n--b--\n"
+    );
+    let out = import_bytes(&d, &outer);
+    let r = request(&d, String::from_utf8_lossy(&out.stdout).trim());
+    assert!(r["body"].as_str().is_some_and(|b| b.contains("segna F28")), "{r}");
+    assert_eq!(r["serial"], "CV24-104233", "{r}");
+}
