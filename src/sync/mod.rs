@@ -801,7 +801,8 @@ fn one_note_per_message(record: &mut Value) {
     let Some(Value::Sequence(notes)) = record.get_mut("notes") else { return };
     let mut seen = BTreeSet::new();
     notes.retain(|n| match n.get("message_id").and_then(Value::as_str) {
-        Some(id) => seen.insert(id.to_string()),
+        // Another sender's message under the same id is another message.
+        Some(id) => seen.insert((id.to_string(), n.get("by").and_then(Value::as_str).unwrap_or_default().to_string())),
         None => true,
     });
 }
@@ -961,15 +962,15 @@ fn plan_merge(
         if repo.file_at(ours, path)? == t {
             continue;
         }
-        // One e-mail imported on both clones: the remote's request stands, as it is.
+        // One e-mail imported on both clones: one request, and what this clone did to it
+        // since its import (a note, a customer chosen) is merged into the remote's, the
+        // import as its base.
         let new_here = base.map(|b| repo.file_at(b, path)).transpose()?.flatten().is_none();
         let is_request = path.strip_prefix(&prefix).ok().and_then(Desk::kind_of_path) == Some(Kind::Request);
-        if let (true, true, Some(o), Some(theirs_state)) = (new_here, is_request, repo.file_at(ours, path)?, &t) {
-            if same_message(&o.bytes, &theirs_state.bytes) {
-                plan.files.insert(path.clone(), t.clone());
-                continue;
-            }
-        }
+        let one_message = match (new_here && is_request, repo.file_at(ours, path)?, &t) {
+            (true, Some(o), Some(theirs_state)) => same_message(&o.bytes, &theirs_state.bytes),
+            _ => false,
+        };
         let o = ours_at(path)?;
         let b = match base {
             Some(c) => repo.file_at(c, path)?,
@@ -977,6 +978,12 @@ fn plan_merge(
         };
         let b = match b {
             None if merged_as_published.contains(path) => published(path)?,
+            None if one_message => repo
+                .changes_of(base, ours, path)?
+                .into_iter()
+                .rev()
+                .find_map(|c| c.after)
+                .map(|bytes| FileState { bytes, executable: false }),
             b => b,
         };
         let rel = path.strip_prefix(&prefix).ok().map(Path::to_path_buf);

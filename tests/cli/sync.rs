@@ -2184,6 +2184,16 @@ fn one_mail_imported_on_two_clones_is_one_request_and_one_note() {
         import(mail).stdout("R-2026-0004\n");
         import(reply);
     }
+    // A reply to the request marco alone received is kept (found by a review of this fix:
+    // the remote's request replaced his, and the note went with it).
+    let again = "From: gianni@gmail.example\nSubject: Re: Lavatrice\nIn-Reply-To: <same@gmail.example>\n\
+                 Message-ID: <r2@gmail.example>\nContent-Type: text/plain\n\nE perde acqua dal fondo.\n";
+    marco
+        .tkt(&["import", "email", "-"])
+        .env("TKT_NOW", "2026-11-27T10:06:00+01:00")
+        .write_stdin(again)
+        .assert()
+        .success();
     anna.sync();
     let said = marco.sync();
     assert!(!said.contains("is now"), "{said}");
@@ -2192,6 +2202,8 @@ fn one_mail_imported_on_two_clones_is_one_request_and_one_note() {
         assert!(!clone.dir.join("requests/2026/R-2026-0005.yaml").exists());
         let ticket = clone.read("tickets/2026/T-2026-0016.yaml");
         assert_eq!(ticket.matches("reply@lequerce.example").count(), 1, "{ticket}");
+        let request = clone.read("requests/2026/R-2026-0004.yaml");
+        assert!(request.contains("E perde acqua dal fondo."), "{}: {request}", clone.user);
         clone.tkt(&["check"]).assert().success();
     }
 }
