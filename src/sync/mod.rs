@@ -436,8 +436,8 @@ fn hand_edits(desk: &Desk, repo: &Repo, year: i32) -> Result<Vec<PathBuf>> {
         // Records and the desk's own files; anything else (a printed page saved in the
         // desk, say) is the user's business, and so is a hidden file (`web/.env` with a
         // password, macOS's `.DS_Store`): git commits them when asked, sync never.
-        let hidden_file = rel.components().count() > 1
-            && rel.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.'));
+        let hidden_file =
+            rel.components().count() > 1 && rel.iter().any(|c| c.to_str().is_some_and(|n| n.starts_with('.')));
         if !Desk::in_layout(rel) || hidden_file {
             continue;
         }
@@ -497,9 +497,11 @@ fn refused_path(path: &Path, prefix: &Path, kind: EntryKind) -> Option<&'static 
     if !Desk::in_layout(rel) {
         return Some("not part of a desk's layout");
     }
-    // What tkt's intake makes safe, a clone on Windows or macOS needs from everyone.
+    // What tkt's intake makes safe, a clone on Windows or macOS needs from everyone. A
+    // record keeps its id (others point at it): new ids are refused where they are made.
     let name = rel.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-    if crate::files::windows_refuses(name) || !unicode_normalization::is_nfc(name) {
+    let record = Desk::kind_of_path(rel).is_some();
+    if !record && (crate::files::windows_refuses(name) || !unicode_normalization::is_nfc(name)) {
         return Some(
             "a name a Windows or macOS clone cannot check out (a device name, a character it forbids, or not NFC)",
         );
@@ -632,6 +634,37 @@ fn check_outgoing(desk: &Desk, repo: &Repo, ours: &str, theirs: &str, hand_edits
         None => Vec::new(),
     };
     let prefix = repo.desk_prefix();
+    // Hand edits are held to what every other clone takes, as commits are.
+    let mut unshareable = Vec::new();
+    for rel in hand_edits {
+        let abs = desk.abs(rel);
+        let problem = match refused_path(&prefix.join(rel), prefix, EntryKind::File) {
+            Some(why) if abs.exists() => Some(why.to_string()),
+            _ if rel == Path::new(".gitattributes") => {
+                refused_attributes(&std::fs::read_to_string(&abs).unwrap_or_default())
+            }
+            _ => None,
+        };
+        unshareable.extend(problem.map(|why| format!("{}: {why}", rel.display())));
+    }
+    if hand_edits.iter().any(|rel| rel.starts_with(Kind::State.dir())) {
+        let problems = crate::rules::check_catalog(&desk.catalog()?);
+        if !problems.is_empty() {
+            let said: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+            unshareable.push(format!(
+                "{}/: the state catalog would not hold together: {}",
+                Kind::State.dir(),
+                said.join("; ")
+            ));
+        }
+    }
+    if !unshareable.is_empty() {
+        return Err(Error::busy(format!(
+            "your hand edits hold what no other clone would take; nothing was committed or pushed:\n  {}",
+            unshareable.join("\n  ")
+        ))
+        .with_hint("fix them (or put them back: git checkout -- FILE), then run tkt sync again"));
+    }
     for rel in hand_edits {
         let Some(published) = repo.file_at(theirs, &prefix.join(rel))? else { continue };
         let now = std::fs::read(desk.abs(rel)).ok();

@@ -2105,6 +2105,22 @@ fn sync_takes_in_no_attributes_names_or_catalog_that_break_other_clones() {
         marco.git(&["reset", "-q", "--hard", before.trim()]);
         marco.git(&["push", "-q", "-f", "origin", "main"]);
     }
+    // Nor as hand edits, which sync would commit (found by a review of this fix).
+    marco.write(".gitattributes", &format!("{attributes}*.yaml filter=evil\n"));
+    marco
+        .tkt(&["sync"])
+        .assert()
+        .code(5)
+        .stderr(predicate::str::contains("your hand edits hold what no other clone would take"));
+    marco.write(".gitattributes", &attributes);
+    let state = marco.read("states/nuovo.yaml");
+    marco.write("states/nuovo.yaml", &state.replace("initial: true", "initial: false"));
+    marco.tkt(&["sync"]).assert().code(5).stderr(predicate::str::contains("the state catalog would not hold together"));
+    marco.write("states/nuovo.yaml", &state);
+    assert_eq!(marco.git(&["status", "--porcelain"]), "");
+    // A record named so before tkt refused such ids keeps its name, and syncs.
+    marco.write("items/AUX.yaml", &marco.read("items/CALD-24K.yaml").replace("code: CALD-24K", "code: AUX"));
+    marco.sync();
 }
 
 /// A hidden file left in the desk's folders (`web/.env` with a password, `.DS_Store`) is
@@ -2115,12 +2131,15 @@ fn sync_commits_no_hidden_file() {
     let team = Team::new();
     let anna = team.clone("anna");
     anna.write("web/.env", "PEC_PASSWORD=segreta\n");
+    std::fs::create_dir_all(anna.dir.join("web/.secrets")).unwrap();
+    anna.write("web/.secrets/env", "PEC_PASSWORD=segreta\n");
     anna.write("web/.DS_Store", "x");
     anna.write("web/grazie.html", "<p>Grazie</p>\n");
     let said = anna.sync();
     assert!(said.contains("1 hand edit(s) committed"), "{said}");
     let published = team.git(&team.remote(), &["ls-tree", "-r", "--name-only", "main"]);
     assert!(published.contains("web/grazie.html") && !published.contains(".env") && !published.contains(".DS_Store"));
+    assert!(!published.contains(".secrets"), "nor a file in a hidden folder: {published}");
 }
 
 /// Two clones, each in its series, invoice the same work offline: check names it billed
