@@ -80,16 +80,20 @@ pub fn credit(env: &Env, invoice: &str, what: Credit, reason: &str, opts: &DocOp
 
 /// What a credit note gives back of its invoice's withholding (a condominium's 4% of the
 /// work): its share of the lines withheld on, each line marked as the invoice's was. A
-/// reduction by an amount is work when all the invoice withheld on was; an invoice issued
-/// before its lines said so withheld on all but the bollo.
+/// reduction by an amount is work when all the invoice withheld on was.
 fn give_back_withholding(invoice: &Document, lines: &mut [Line], by_amount: bool) -> Option<Withholding> {
     let w = invoice.withholding.as_ref()?;
+    // An invoice whose lines do not say (issued before they did): which were work is not
+    // known, and its balance gives the withholding back in proportion, as it always did.
+    if !invoice.lines.iter().any(|l| l.withholding) {
+        return None;
+    }
     let outside = |l: &Line| l.vat_nature.as_deref() == Some("N1");
-    let marked = invoice.lines.iter().any(|l| l.withholding);
-    let all_work = invoice.lines.iter().filter(|l| !outside(l)).all(|l| l.withholding || !marked);
+    let all_work = invoice.lines.iter().filter(|l| !outside(l)).all(|l| l.withholding);
     for line in lines.iter_mut() {
-        // A line copied from a marked invoice keeps its mark.
-        line.withholding = !outside(line) && if marked && !by_amount { line.withholding } else { all_work };
+        // A line copied from the invoice keeps its mark; a reduction by an amount is work
+        // when all the invoice withheld on was.
+        line.withholding = !outside(line) && if by_amount { all_work } else { line.withholding };
     }
     let base: Decimal = lines.iter().filter(|l| l.withholding).map(line_net).sum();
     let amount = round_cents(base * w.rate.0 / Decimal::ONE_HUNDRED);
@@ -104,7 +108,8 @@ fn refuse_line_credited_twice(
     specs: &[String],
     lines: &[Line],
 ) -> Result<()> {
-    let same = |a: &Line, b: &Line| Line { qty: b.qty, ..a.clone() } == *b;
+    // The same line whatever its quantity, and whether a credit note marked its withholding.
+    let same = |a: &Line, b: &Line| Line { qty: b.qty, withholding: b.withholding, ..a.clone() } == *b;
     for (i, (spec, line)) in specs.iter().zip(lines).enumerate() {
         let billed = invoice.lines.iter().filter(|l| same(l, line)).map(|l| l.qty.0).sum::<Decimal>();
         let before = earlier.iter().flat_map(|n| &n.lines).filter(|l| same(l, line)).map(|l| l.qty.0).sum::<Decimal>();
