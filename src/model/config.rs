@@ -284,6 +284,13 @@ pub struct ReducedRate {
     /// abroad, art. 7-ter DPR 633/72; `N3.2`: goods to a business in another EU country).
     #[serde(default)]
     pub nature: Option<String>,
+    /// Goods sold on their own to such a customer: their natura and wording, when the rule
+    /// covers them too (`N3.2`, art. 41 DL 331/93, beside services at `N2.1`); otherwise
+    /// goods keep their item's rate.
+    #[serde(default)]
+    pub goods_nature: Option<String>,
+    #[serde(default)]
+    pub goods_note: Option<String>,
 }
 
 /// The naturas FatturaPA 1.2.3 takes (N2, N3 and N6 without their detail are no longer
@@ -533,6 +540,17 @@ impl Config {
                 (Some(_), false) => return Err(format!("{key}.nature: a natura goes only with rate = 0")),
                 _ => {}
             }
+            match (&r.goods_nature, &r.goods_note) {
+                (Some(n), _) if !natures.is_match(n) => {
+                    return Err(format!("{key}.goods_nature: {n:?} is not a natura of FatturaPA"))
+                }
+                (Some(_), None) => return Err(format!("{key}: goods_nature needs its goods_note (the rule it cites)")),
+                (None, Some(_)) => return Err(format!("{key}: goods_note goes with goods_nature")),
+                (Some(_), Some(note)) if note.trim().is_empty() || note.chars().count() > 100 => {
+                    return Err(format!("{key}.goods_note: 1 to 100 characters (the e-invoice's RiferimentoNormativo)"))
+                }
+                _ => {}
+            }
         }
         let name = regex::Regex::new(r"^[a-z][a-z0-9_]{0,39}$").unwrap();
         for (field, def) in &self.fields {
@@ -599,6 +617,8 @@ stamp_duty = "customer"
 # rate = 0
 # nature = "N2.1"
 # note = "Operazione non soggetta IVA, art. 7-ter DPR 633/72"
+# goods_nature = "N3.2"     # goods sold on their own; without it they keep their rate
+# goods_note = "Cessione intracomunitaria non imponibile, art. 41 DL 331/93"
 
 # E-mail and the support form (tkt import): what a new message opens — "request", or
 # "ticket" for a known customer — size limits in bytes, and how many MIME parts and

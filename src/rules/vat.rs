@@ -79,6 +79,8 @@ pub enum VatRegime {
         note: String,
         /// The natura of a rule at rate 0 (art. 7-ter, an intra-EU supply...).
         nature: Option<String>,
+        /// Goods sold on their own: their natura and wording, when the rule covers them.
+        goods: Option<(String, String)>,
     },
 }
 
@@ -112,7 +114,12 @@ pub fn regime_of(company: &Company, customer: &Customer, billing: &Billing) -> R
                 format!("billing.reduced_rates.{name}.note"),
                 "empty: the invoice must cite the rule that allows the rate (RiferimentoNormativo)",
             )),
-            Some(r) => Ok(VatRegime::Reduced { rate: r.rate, note: r.note.clone(), nature: r.nature.clone() }),
+            Some(r) => Ok(VatRegime::Reduced {
+                rate: r.rate,
+                note: r.note.clone(),
+                nature: r.nature.clone(),
+                goods: r.goods_nature.clone().zip(r.goods_note.clone()),
+            }),
         },
     }
 }
@@ -129,9 +136,15 @@ pub fn apply_regime(draft: &mut super::InvoiceDraft, regime: &VatRegime) {
             VatRegime::ReverseCharge if sold => {}
             VatRegime::ReverseCharge => Exemption::ReverseCharge.apply(line),
             // So is a rule the business declares for its work (maintenance of a home at
-            // 10%, a service outside the scope): goods sold on their own keep their rate.
+            // 10%, a service outside the scope): goods sold on their own keep their rate,
+            // unless the rule says what they are (goods sent to a business in the EU).
+            VatRegime::Reduced { goods: Some((nature, note)), .. } if sold => {
+                line.vat_rate = Some(Rate(Decimal::ZERO));
+                line.vat_nature = Some(nature.clone());
+                line.vat_note = Some(note.clone());
+            }
             VatRegime::Reduced { .. } if sold => {}
-            VatRegime::Reduced { rate, note, nature } => {
+            VatRegime::Reduced { rate, note, nature, .. } => {
                 line.vat_rate = Some(*rate);
                 line.vat_nature = nature.clone();
                 line.vat_note = Some(note.clone());

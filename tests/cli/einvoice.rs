@@ -999,19 +999,27 @@ fn an_operation_without_vat_the_business_declares_carries_its_natura() {
     assert!(xml[0]
         .contains("<RiferimentoNormativo>Operazione non soggetta IVA, art. 7-ter DPR 633/72</RiferimentoNormativo>"));
 
-    // Goods to a business in another EU country: non imponibile, and no bollo.
-    let intra = rule("nature = \"N3.2\"\n", "0")
-        .replace("7-ter DPR 633/72", "41 DL 331/93")
-        .replace("non soggetta", "non imponibile");
-    d.write("tkt.toml", &(config + &intra));
-    d.git(&["commit", "-qam", "art. 41"]);
-    let goods = invoice(&d, &de, "3");
-    let inv: serde_json::Value = serde_json::from_str(&d.ok(&["doc", "show", &goods, "--format", "json"])).unwrap();
-    assert_eq!(
-        (inv["lines"][0]["vat_nature"].as_str(), inv["totals"]["total"].as_str()),
-        (Some("N3.2"), Some("135.00"))
+    // Goods sent to a business in another EU country are non imponibili (N3.2) beside the
+    // services (N2.1), and bear no bollo (found by a review of this rule: the goods were
+    // charged 22% and the work N3.2).
+    let both = rule(
+        "nature = \"N2.1\"\ngoods_nature = \"N3.2\"\ngoods_note = \"Cessione intracomunitaria non imponibile, art. 41 DL 331/93\"\n",
+        "0",
     );
-    assert!(inv["stamp_duty"].is_null(), "{inv}");
+    d.write("tkt.toml", &(config + &both));
+    d.git(&["commit", "-qam", "art. 41"]);
+    d.ok(&["item", "create", "PEZZO", "--description", "Scheda", "--price", "200.00", "--vat-rate", "22"]);
+    let t = d.ok(&["ticket", "create", "--customer", &de, "--title", "Ricambio"]);
+    d.ok(&["ticket", "work", t.trim(), "--hours", "1"]);
+    d.ok(&["ticket", "ship", t.trim(), "--purpose", "sale", "--line", "PEZZO:1"]);
+    let id = d.ok(&["ticket", "invoice", t.trim()]).trim().to_string();
+    let inv: serde_json::Value = serde_json::from_str(&d.ok(&["doc", "show", &id, "--format", "json"])).unwrap();
+    let natures: Vec<&str> = inv["lines"].as_array().unwrap().iter().filter_map(|l| l["vat_nature"].as_str()).collect();
+    assert_eq!(natures, ["N2.1", "N3.2"], "{inv}");
+    assert_eq!(inv["totals"]["total"], "245.00");
+    assert!(inv["stamp_duty"].is_null(), "45.00 of services, the goods excluded: {inv}");
+    export(&d, &[&id]);
+    validate(&d);
 }
 
 /// SDI writes only by PEC, in a provider's envelope: a plain message that says it is from
