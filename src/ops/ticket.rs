@@ -84,7 +84,7 @@ pub fn open_ticket(env: &Env, draft: TicketDraft) -> Result<(Ticket, PathBuf)> {
         opened_by: env.actor().to_string(),
         priority: draft.priority,
         category: draft.category.and_then(optional),
-        assignee: draft.assignee.and_then(optional),
+        assignee: draft.assignee.and_then(nobody_is_none),
         request: draft.request,
         item: draft.item.or_else(|| unit.as_ref().map(|u| u.item.clone())),
         serial: draft.serial,
@@ -129,10 +129,15 @@ pub fn note(env: &Env, id: &str, text: String) -> Result<usize> {
     Ok(ticket.notes.len())
 }
 
+/// An assignee as given: nobody however it is written (empty, or `-` as lists show it).
+fn nobody_is_none(assignee: String) -> Option<String> {
+    optional(assignee).filter(|a| a != "-")
+}
+
 /// Assigns the ticket to `assignee` (None: nobody); nothing is written when it already is.
 pub fn assign(env: &Env, id: &str, assignee: Option<String>) -> Result<()> {
     // Nobody is nobody however it is written: `""` and `-` (as lists show it) unassign.
-    let assignee = assignee.and_then(optional).filter(|a| a != "-");
+    let assignee = assignee.and_then(nobody_is_none);
     let _lock = env.lock()?;
     let mut ticket: Ticket = env.desk.load(id)?;
     if ticket.assignee == assignee {
@@ -212,7 +217,7 @@ pub fn edit(env: &Env, id: &str, changes: TicketChanges) -> Result<()> {
             after.category = optional(v);
         }
         if let Some(a) = c.assignee {
-            after.assignee = optional(a);
+            after.assignee = nobody_is_none(a);
         }
         if let Some(p) = c.problem {
             after.problem = optional(p);
@@ -257,7 +262,12 @@ pub fn edit(env: &Env, id: &str, changes: TicketChanges) -> Result<()> {
 pub fn edit_by_hand(env: &Env, id: &str, edited: impl FnOnce(&Ticket) -> Result<Ticket>) -> Result<()> {
     let _lock = env.lock()?;
     let before: Ticket = env.desk.load(id)?;
-    let after = edited(&before)?;
+    let mut after = edited(&before)?;
+    // A note added in the editor is the editor's, written now: no one else's, no other day.
+    for note in after.notes.iter_mut().skip(before.notes.len()) {
+        note.by = env.actor().to_string();
+        note.at = env.now;
+    }
     save_edit(env, &before, &after, |after| {
         if after.state != before.state {
             return Err(Error::refused(format!("{}: the state cannot be changed by an edit", before.id))
@@ -387,6 +397,9 @@ fn check_against_desk(env: &Env, t: &Ticket) -> Result<()> {
     }
     if let (Some(code), None) = (&t.item, &item) {
         return Err(Error::not_found("item", code));
+    }
+    if let (Some(serial), None, true) = (&t.serial, &unit, desk.config.features.serial_numbers) {
+        return Err(Error::not_found("unit", serial));
     }
     let refs = TicketRefs {
         state: catalog.iter().find(|s| s.id == t.state),

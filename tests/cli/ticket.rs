@@ -506,3 +506,28 @@ fn what_does_not_exist_exits_3_and_nobody_is_one_assignee() {
     }
     d.tkt(&["check"]).assert().success();
 }
+
+/// Found by a review of this session's diff: a unit named that does not exist exits 3 in
+/// `edit` too, `-` is nobody in `create` and `edit` too, and a note added in `$EDITOR`
+/// is the editor's, written now, whatever name and day it was typed with.
+#[test]
+fn units_nobody_and_notes_added_in_the_editor_are_what_they_are() {
+    let d = TestDesk::example();
+    d.tkt(&["ticket", "edit", "T-2026-0019", "--serial", "VX-9999"]).assert().code(3);
+    let id = d.ok(&["ticket", "create", "--customer", "C-0001", "--title", "x", "--assignee", "-"]);
+    let file = format!("tickets/2026/{}.yaml", id.trim());
+    assert!(d.read(&file).contains("assignee: null"));
+    d.ok(&["ticket", "edit", id.trim(), "--assignee", "marco"]);
+    d.ok(&["ticket", "edit", id.trim(), "--assignee", "-"]);
+    assert!(d.read(&file).contains("assignee: null"));
+    let editor = d.tmp.path().join("forge.sh");
+    let script = "#!/bin/sh\nsed -i \"s/^notes: \\[\\]/notes: [{at: '2020-01-01T09:00:00+01:00', by: bob, text: falso}]/\" \"$1\"\n";
+    std::fs::write(&editor, script).unwrap();
+    std::fs::set_permissions(&editor, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    d.tkt(&["ticket", "edit", id.trim()]).env("EDITOR", editor.display().to_string()).assert().success();
+    let ticket = d.read(&file);
+    assert!(
+        ticket.contains("text: falso") && !ticket.contains("by: bob") && !ticket.contains("2020-01-01"),
+        "{ticket}"
+    );
+}
