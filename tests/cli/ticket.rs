@@ -469,14 +469,13 @@ fn the_warranty_follows_the_unit_and_an_edit_keeps_what_happened() {
 fn the_editor_holds_no_lock_and_an_edit_of_a_record_changed_meanwhile_is_kept() {
     let d = TestDesk::example();
     let tkt = assert_cmd::cargo::cargo_bin("tkt");
-    let editor = d.tmp.path().join("editor.sh");
-    let text = format!(
-        "#!/bin/sh\n'{}' ticket note T-2026-0019 intanto || exit 1\nsed -i 's/^priority:.*/priority: high/' \"$1\"\n",
-        tkt.display()
+    let script = editor_script(
+        &d,
+        &format!(
+            "'{}' ticket note T-2026-0019 intanto || exit 1\nsed -i 's/^priority:.*/priority: high/' \"$1\"",
+            tkt.display()
+        ),
     );
-    std::fs::write(&editor, text).unwrap();
-    std::fs::set_permissions(&editor, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
-    let script = editor.display().to_string();
     d.tkt(&["ticket", "edit", "T-2026-0019"]).env("EDITOR", &script).assert().code(5).stderr(
         predicate::str::contains("changed while it was in your editor")
             .and(predicate::str::contains("your edit is kept")),
@@ -520,14 +519,20 @@ fn units_nobody_and_notes_added_in_the_editor_are_what_they_are() {
     d.ok(&["ticket", "edit", id.trim(), "--assignee", "marco"]);
     d.ok(&["ticket", "edit", id.trim(), "--assignee", "-"]);
     assert!(d.read(&file).contains("assignee: null"));
-    let editor = d.tmp.path().join("forge.sh");
-    let script = "#!/bin/sh\nsed -i \"s/^notes: \\[\\]/notes: [{at: '2020-01-01T09:00:00+01:00', by: bob, text: falso}]/\" \"$1\"\n";
-    std::fs::write(&editor, script).unwrap();
-    std::fs::set_permissions(&editor, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
-    d.tkt(&["ticket", "edit", id.trim()]).env("EDITOR", editor.display().to_string()).assert().success();
+    let forge = "sed -i \"s/^notes: \\[\\]/notes: [{at: '2020-01-01T09:00:00+01:00', by: bob, text: falso}]/\" \"$1\"";
+    d.tkt(&["ticket", "edit", id.trim()]).env("EDITOR", editor_script(&d, forge)).assert().success();
     let ticket = d.read(&file);
     assert!(
         ticket.contains("text: falso") && !ticket.contains("by: bob") && !ticket.contains("2020-01-01"),
         "{ticket}"
     );
+}
+
+/// An `$EDITOR` that runs `body` (a shell script; `$1` is the file), as an executable file
+/// of the test's home: its path.
+fn editor_script(d: &TestDesk, body: &str) -> String {
+    let editor = d.tmp.path().join("editor.sh");
+    std::fs::write(&editor, format!("#!/bin/sh\n{body}\n")).unwrap();
+    std::fs::set_permissions(&editor, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    editor.display().to_string()
 }
