@@ -580,3 +580,30 @@ fn a_condominiums_invoice_of_before_keeps_its_withholding_in_proportion() {
     refused(&d, &["doc", "credit", "INV-2026-0001", "--line", "1", "--reason", "ancora"], "credited already");
     d.tkt(&["check"]).assert().success();
 }
+
+/// An invoice with no payment terms prints no empty "Termini di pagamento:" line (found
+/// by a fiscal review).
+#[test]
+fn an_invoice_without_terms_prints_no_empty_terms_line() {
+    let d = billing_desk();
+    let c = d.ok(&[
+        "customer",
+        "create",
+        "--name",
+        "Bianchi",
+        "--street",
+        "Via Po 1",
+        "--zip",
+        "10121",
+        "--city",
+        "Torino",
+        "--tax-code",
+        "RSSMRA85T10A562S",
+    ]);
+    let t = d.ok(&["ticket", "create", "--customer", c.trim(), "--title", "x"]);
+    d.ok(&["ticket", "work", t.trim(), "--hours", "1"]);
+    let id = d.ok(&["ticket", "invoice", t.trim()]);
+    let print = d.ok(&["doc", "print", id.trim()]);
+    assert!(!print.contains("Termini di pagamento:"), "{print}");
+    assert!(print.contains("Scadenza:"), "{print}");
+}
