@@ -71,6 +71,12 @@ pub fn list_tickets(desk: &Desk, q: &TicketQuery) -> Result<Vec<Ticket>> {
             return Err(Error::not_found("state", s).with_hint(format!("states: {}", known.join(", "))));
         }
     }
+    // A customer or item that does not exist is a typo, not a list that happens to be empty.
+    for (noun, kind, id) in [("customer", Kind::Customer, &q.customer), ("item", Kind::Item, &q.item)] {
+        if let Some(id) = id.as_deref().filter(|id| !desk.exists(kind, id)) {
+            return Err(Error::not_found(noun, id));
+        }
+    }
     let mut wheres = Vec::new();
     for w in &q.custom {
         let (name, value) =

@@ -498,6 +498,9 @@ fn what_does_not_exist_exits_3_and_nobody_is_one_assignee() {
     d.tkt(&["equipment", "create", "SN-1", "--item", "NOPE", "--customer", "C-0001"]).assert().code(3);
     d.tkt(&["ticket", "work", "T-2026-0019", "--hours", "1", "--material", "NOPE:1"]).assert().code(3);
     d.tkt(&["sync", "nope"]).assert().code(2).stderr(predicate::str::contains("no remote named \"nope\""));
+    // A list filtered by a customer or item that does not exist: a typo, not an empty list.
+    d.tkt(&["ticket", "list", "--customer", "C-9999"]).assert().code(3);
+    d.tkt(&["ticket", "list", "--item", "NOPE"]).assert().code(3);
     for nobody in ["", "-"] {
         d.ok(&["ticket", "assign", "T-2026-0019", "marco"]);
         d.ok(&["ticket", "assign", "T-2026-0019", nobody]);
