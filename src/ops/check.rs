@@ -73,6 +73,24 @@ pub fn check_desk(desk: &Desk) -> Result<Checked> {
     let customers = read::<Customer>(desk, &mut findings)?;
     let items = read::<Item>(desk, &mut findings)?;
     let units = read::<Equipment>(desk, &mut findings)?;
+    // Attachments a Windows or macOS clone cannot check out (stored before intake made
+    // such names safe, or added by hand): sync refuses to publish them.
+    for record in crate::desk::list_dir(&desk.abs(Path::new(crate::desk::ATTACHMENTS_DIR)))? {
+        let folder = Path::new(crate::desk::ATTACHMENTS_DIR).join(&record);
+        let mut seen: HashMap<String, String> = HashMap::new();
+        for name in crate::desk::list_dir(&desk.abs(&folder)).unwrap_or_default() {
+            let twin = seen.insert(name.to_lowercase(), name.clone());
+            let why = if crate::files::windows_refuses(&name) || !unicode_normalization::is_nfc(&name) {
+                Some("a name a Windows or macOS clone cannot check out (a device name, a character it forbids, or not NFC)".to_string())
+            } else {
+                twin.map(|other| format!("one file with {other} on Windows and macOS (names differ only in case)"))
+            };
+            if let Some(why) = why {
+                let hint = "rename it, and it in its record's `attachments`";
+                findings.push(Finding::new(folder.join(&name).display().to_string(), format!("{why}: {hint}")));
+            }
+        }
+    }
     for path in desk.leftover_temp_files()? {
         findings.push(Finding::new(
             path.display().to_string(),

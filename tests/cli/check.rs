@@ -188,3 +188,19 @@ fn a_broken_or_reset_away_invoice_is_named_for_what_it_is() {
         "INV-2026-0007 was issued by this clone (.tkt/issued) and is gone from the desk and its history",
     ));
 }
+
+/// Attachments a Windows or macOS clone cannot check out — a device name, names that
+/// differ only in case — are named by check (found by a careless-office review: sync
+/// refuses to publish them, and check said the desk was clean).
+#[test]
+fn attachments_a_windows_or_macos_clone_cannot_hold_are_named() {
+    let d = TestDesk::example();
+    std::fs::create_dir_all(d.path("attachments/T-2026-0016")).unwrap();
+    for name in ["CON", "foto.jpg", "FOTO.jpg"] {
+        d.write(&format!("attachments/T-2026-0016/{name}"), "x");
+    }
+    let out = d.tkt(&["check"]).assert().code(4).get_output().stdout.clone();
+    let out = String::from_utf8_lossy(&out);
+    assert!(out.contains("attachments/T-2026-0016/CON: a name a Windows or macOS clone cannot check out"), "{out}");
+    assert!(out.contains("names differ only in case"), "{out}");
+}
