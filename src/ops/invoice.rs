@@ -52,11 +52,32 @@ pub fn invoice_ticket(env: &Env, id: &str, opts: InvoiceOptions) -> Result<Invoi
 }
 
 /// The invoice of what ticket `id` has not yet had invoiced, as the desk stands.
+/// Refuses to bill work or goods an invoice billed that was deleted since (`tkt check`
+/// names it): that invoice was issued, and restoring it is the way, not billing twice.
+fn refuse_billed_by_a_deleted_invoice(env: &Env, sources: &[&Document]) -> Result<()> {
+    let Some(repo) = env.desk.repo() else { return Ok(()) };
+    for (path, first) in repo.first_versions(std::path::Path::new(DocKind::Invoice.dir()))? {
+        if env.desk.abs(&path).exists() {
+            continue;
+        }
+        let Ok(invoice) = crate::model::from_yaml::<Document>(&repo.first_content(&first)?) else { continue };
+        if let Some(source) = sources.iter().find(|s| invoice.sources.contains(&s.id)) {
+            return Err(Error::refused(format!(
+                "{} was billed by {}, deleted since (commit {}): an issued invoice is never billed again",
+                source.id, invoice.id, first.commit
+            ))
+            .with_hint(format!("restore it: git checkout {} -- {}", first.commit, path.display())));
+        }
+    }
+    Ok(())
+}
+
 fn draft_invoice(env: &Env, id: &str, opts: &InvoiceOptions) -> Result<Document> {
     let desk = &env.desk;
     let ticket: Ticket = desk.load(id)?;
     let docs = desk.documents(&[DocKind::WorkReport, DocKind::DdtOut, DocKind::Invoice])?;
     let unbilled = unbilled(&docs, &ticket.id);
+    refuse_billed_by_a_deleted_invoice(env, &unbilled)?;
     if unbilled.is_empty() {
         return Err(Error::refused(format!(
             "{}: nothing to invoice (no work report or sale not yet invoiced)",

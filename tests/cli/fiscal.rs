@@ -129,13 +129,16 @@ fn a_deleted_invoice_is_named_by_check_and_its_number_never_issued_again() {
     let out = String::from_utf8(d.tkt(&["check"]).assert().code(4).get_output().stdout.clone()).unwrap();
     assert!(out.contains("INV-2026-0001, issued in commit"), "{out}");
     assert!(out.contains("no longer exists: a fiscal document is never deleted"), "{out}");
-    // The work is billable again, but under the next number, never the deleted one's.
-    assert_eq!(d.ok(&["ticket", "invoice", "T-2026-0001"]), "INV-2026-0002\n");
+    // Its work is not billed again (see below), and the next invoice takes the next
+    // number, never the deleted one's.
+    d.ok(&["ticket", "create", "--serial", "VX-0002", "--title", "Altro"]);
+    d.ok(&["ticket", "work", "T-2026-0002", "--hours", "1"]);
+    assert_eq!(d.ok(&["ticket", "invoice", "T-2026-0002"]), "INV-2026-0002\n");
     // Nor when the commit left history (git reset --hard): this clone's log remembers, and
     // check names the number history lost (found by a fiscal review: INV-2026-0002 went to
     // another customer's invoice, and check was clean).
     d.git(&["reset", "-q", "--hard", "HEAD~1"]);
-    assert_eq!(d.ok(&["ticket", "invoice", "T-2026-0001"]), "INV-2026-0003\n");
+    assert_eq!(d.ok(&["ticket", "invoice", "T-2026-0002"]), "INV-2026-0003\n");
     d.tkt(&["check"]).assert().code(4).stdout(predicate::str::contains("INV-2026-0002 is missing"));
 }
 
@@ -606,4 +609,19 @@ fn an_invoice_without_terms_prints_no_empty_terms_line() {
     let print = d.ok(&["doc", "print", id.trim()]);
     assert!(!print.contains("Termini di pagamento:"), "{print}");
     assert!(print.contains("Scadenza:"), "{print}");
+}
+
+/// Work an invoice billed is never billed again after that invoice was deleted (which
+/// check names): the way back is restoring it (found by a fiscal review).
+#[test]
+fn work_billed_by_a_deleted_invoice_is_not_billed_again() {
+    let d = worked();
+    d.ok(&["ticket", "invoice", "T-2026-0001"]);
+    d.git(&["rm", "-q", "documents/invoice/2026/INV-2026-0001.yaml"]);
+    d.git(&["commit", "-qm", "via"]);
+    d.tkt(&["ticket", "invoice", "T-2026-0001"]).assert().code(4).stderr(
+        predicate::str::contains("WR-2026-0001 was billed by INV-2026-0001, deleted since")
+            .and(predicate::str::contains("git checkout")),
+    );
+    assert!(!d.path("documents/invoice/2026/INV-2026-0002.yaml").exists());
 }
