@@ -301,6 +301,18 @@ impl Repo {
         Ok(Some(FileState { bytes: blob.content().to_vec(), executable: entry.filemode() == 0o100755 }))
     }
 
+    /// Three versions of a text file merged line by line as git merges them, when they
+    /// merge without a conflict; `None` otherwise.
+    pub fn merge_text(base: &[u8], ours: &[u8], theirs: &[u8]) -> Result<Option<Vec<u8>>> {
+        let input = |bytes| {
+            let mut i = git2::MergeFileInput::new();
+            i.content(bytes);
+            i
+        };
+        let merged = git2::merge_file(&input(base), &input(ours), &input(theirs), None)?;
+        Ok(merged.is_automergeable().then(|| merged.content().to_vec()))
+    }
+
     /// The files (repository paths) directly in the folder `dir` at `commit`.
     pub fn files_in(&self, commit: &str, dir: &Path) -> Result<Vec<PathBuf>> {
         let tree = self.repo.find_commit(oid(commit)?)?.tree()?;

@@ -1022,6 +1022,19 @@ fn plan_merge(
         let rel = path.strip_prefix(&prefix).ok().map(Path::to_path_buf);
         let kind = rel.as_deref().and_then(Desk::kind_of_path);
         let (Some(rel), Some(_)) = (rel, kind) else {
+            // A text file of the desk (tkt.toml, a template) changed in other lines on each
+            // side merges as git would; tkt.toml must still read.
+            if let (Some(b), Some(o), Some(t)) = (&b, &o, &t) {
+                if let Some(bytes) = Repo::merge_text(&b.bytes, &o.bytes, &t.bytes)? {
+                    let rel = path.strip_prefix(&prefix).unwrap_or(path);
+                    let reads = rel != Path::new(crate::model::CONFIG_FILE)
+                        || decode_text(bytes.clone(), rel).and_then(|t| Desk::check_record_text(rel, &t)).is_ok();
+                    if reads {
+                        plan.files.insert(path.clone(), Some(FileState { bytes, executable: o.executable }));
+                        continue;
+                    }
+                }
+            }
             return Err(Error::busy(format!("{} was changed both here and on the remote", path.display()))
                 .with_hint("it is not a tkt record: merge it with git (git merge), then run tkt sync again"));
         };

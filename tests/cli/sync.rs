@@ -2226,3 +2226,26 @@ fn one_mail_imported_on_two_clones_is_one_request_and_one_note() {
         clone.tkt(&["check"]).assert().success();
     }
 }
+
+/// tkt.toml changed in other lines on two clones merges as git would (found by a
+/// careless-office review: every such sync stopped, though git merged it cleanly); a merge
+/// that would not read is still refused.
+#[test]
+fn tkt_toml_changed_in_other_lines_on_two_clones_merges() {
+    let team = Team::new();
+    let (anna, marco) = (team.clone("anna"), team.clone("marco"));
+    let config = anna.read("tkt.toml");
+    anna.write(
+        "tkt.toml",
+        &config.replace("name = \"Termoclima Bianchi S.r.l.\"", "name = \"Termoclima Bianchi S.p.A.\""),
+    );
+    anna.sync();
+    marco.write("tkt.toml", &format!("{config}\n[fields.impianto]\ntype = \"string\"\n"));
+    marco.sync();
+    anna.sync();
+    for clone in [&anna, &marco] {
+        let merged = clone.read("tkt.toml");
+        assert!(merged.contains("S.p.A.") && merged.contains("[fields.impianto]"), "{}: {merged}", clone.user);
+        clone.tkt(&["check"]).assert().success();
+    }
+}
