@@ -369,8 +369,16 @@ pub struct ListedDocument {
 
 /// The documents that match, in id order per kind, each with where it stands.
 pub fn list_documents(desk: &Desk, q: &DocQuery) -> Result<Vec<ListedDocument>> {
-    let all = desk.documents(&[])?;
     let kinds = if q.unpaid { vec![DocKind::Invoice] } else { q.kinds.clone() };
+    // Only the kinds listed are read (and, for invoices, what their balance needs): a broken
+    // invoice does not stop a list of work reports.
+    let mut read = kinds.clone();
+    if kinds.contains(&DocKind::Invoice) {
+        read.extend([DocKind::CreditNote, DocKind::Payment, DocKind::Refund]);
+    }
+    read.sort_unstable_by_key(|k| DocKind::ALL.iter().position(|a| a == k));
+    read.dedup();
+    let all = desk.documents(&read)?;
     let balances = balances(&all);
     let due = |d: &Document| balances.get(&d.id).map(|b| b.due).unwrap_or_default();
     let docs = all.into_iter().filter(|d| {

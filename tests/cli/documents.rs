@@ -647,3 +647,15 @@ fn a_deferred_invoice_past_the_15th_of_the_next_month_is_flagged() {
     d.ok(&["ticket", "ship", t.trim(), "--purpose", "sale", "--line", "PART:1", "--date", "2026-11-03"]);
     d.tkt(&["ticket", "invoice", t.trim()]).assert().success().stderr(predicate::str::contains("late").not());
 }
+
+/// A list of one kind of document reads only that kind (and, for invoices, what their
+/// balance needs): a broken invoice stops the invoice list, not the work reports' (found
+/// by a technician's review).
+#[test]
+fn a_broken_invoice_does_not_stop_a_list_of_work_reports() {
+    let d = TestDesk::example();
+    d.write("documents/invoice/2026/INV-2026-0002.yaml", "id: [broken\n");
+    let reports = d.ok(&["doc", "list", "--kind", "work-report", "--format", "csv"]);
+    assert!(reports.lines().count() > 1 && reports.contains("WR-2026-0001"), "{reports}");
+    d.tkt(&["doc", "list", "--kind", "invoice"]).assert().code(4);
+}
