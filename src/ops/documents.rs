@@ -547,7 +547,7 @@ pub fn parse_item_spec(spec: &str) -> Result<(String, Decimal, Option<String>)> 
     let mut parts = spec.splitn(3, ':');
     let code = parts.next().unwrap_or_default().trim().to_string();
     let qty = match parts.next().map(str::trim).filter(|q| !q.is_empty()) {
-        Some(q) => Rate::parse(q).map_err(|e| Error::refused(format!("{spec:?}: quantity {e}")))?.0,
+        Some(q) => Rate::parse(q).map_err(|e| Error::usage(format!("{spec:?}: quantity {e}")))?.0,
         None => Decimal::ONE,
     };
     if code.is_empty() {
