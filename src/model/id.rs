@@ -89,7 +89,13 @@ impl Kind {
                 Kind::Request => "PREFIX-YYYY-NNNN (e.g. R-2026-0007)",
                 Kind::Document(_) => "PREFIX-YYYY-NNNN[-SERIES] (e.g. INV-2026-0012)",
             };
-            Err(Error::refused(format!("invalid {} id {id:?}: expected {expected}", self.noun())))
+            let error = Error::refused(format!("invalid {} id {id:?}: expected {expected}", self.noun()));
+            // Typed in lower case: say the id it means.
+            let upper = id.to_uppercase();
+            match upper != id && self.check_id(&upper).is_ok() {
+                true => Err(error.with_hint(format!("ids are written in capitals: {upper}"))),
+                false => Err(error),
+            }
         }
     }
 

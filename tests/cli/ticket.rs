@@ -497,6 +497,10 @@ fn what_does_not_exist_exits_3_and_nobody_is_one_assignee() {
     d.tkt(&["ticket", "edit", "T-2026-0019", "--customer", "C-9999"]).assert().code(3);
     d.tkt(&["equipment", "create", "SN-1", "--item", "NOPE", "--customer", "C-0001"]).assert().code(3);
     d.tkt(&["ticket", "work", "T-2026-0019", "--hours", "1", "--material", "NOPE:1"]).assert().code(3);
+    // An id typed in lower case is told in capitals.
+    d.tkt(&["ticket", "show", "t-2026-0019"])
+        .assert()
+        .stderr(predicate::str::contains("ids are written in capitals: T-2026-0019"));
     // A quantity that is no number is a bad argument, as `--hours 2,5` is.
     d.tkt(&["ticket", "work", "T-2026-0019", "--hours", "1", "--material", "CALD-24K:1,5"]).assert().code(2);
     d.tkt(&["sync", "nope"]).assert().code(2).stderr(predicate::str::contains("no remote named \"nope\""));
