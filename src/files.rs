@@ -189,6 +189,14 @@ pub fn windows_refuses(name: &str) -> bool {
         || name.chars().any(|c| c.is_control() || matches!(c, '<' | '>' | ':' | '"' | '|' | '?' | '*' | '\\'))
 }
 
+/// Why a file name a clone on Windows or macOS could not check out is so ([`windows_refuses`],
+/// or a name not in Unicode's NFC, which macOS stores as another), or `None`.
+pub fn unportable(name: &str) -> Option<&'static str> {
+    (windows_refuses(name) || !unicode_normalization::is_nfc(name)).then_some(
+        "a name a Windows or macOS clone cannot check out (a device name, a character it forbids, or not NFC)",
+    )
+}
+
 /// Characters the file systems of macOS ignore in names (so `\u{200c}.git` is `.git` there).
 pub fn hfs_ignores(c: char) -> bool {
     matches!(c, '\u{200c}' | '\u{200d}' | '\u{206a}'..='\u{206f}' | '\u{feff}')

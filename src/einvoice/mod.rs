@@ -113,10 +113,12 @@ pub fn check(doc: &Document, x: &Export) -> Vec<Problem> {
         // A Partita IVA given is the one sent: it must be valid, whatever the C.F. (SDI 00305),
         // and Italian (a buyer in Italy is sent as IdPaese IT); so must a C.F. given (00306).
         need(buyer_vat.is_none_or(|v| check_vat_number(v).is_ok()), "buyer.vat_number", "not a valid Partita IVA");
+        let italian_vat = |v: &str| {
+            let digits = vat_digits(v, "IT");
+            digits.len() == 11 && digits.bytes().all(|c| c.is_ascii_digit())
+        };
         need(
-            buyer_vat.is_none_or(|v| {
-                vat_digits(v, "IT").len() == 11 && vat_digits(v, "IT").bytes().all(|c| c.is_ascii_digit())
-            }),
+            buyer_vat.is_none_or(italian_vat),
             "buyer.vat_number",
             "a buyer in Italy has an Italian Partita IVA (11 digits); give a foreign buyer its country",
         );

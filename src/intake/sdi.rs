@@ -83,11 +83,11 @@ fn read_receipt(root: roxmltree::Node) -> Option<Receipt> {
 /// `posta-certificata`. Its sender, subject, text and attachments are the message's; the
 /// envelope is kept whole with it (`message.eml`). `None` for any other message.
 pub fn certified_original(envelope: &Mail, hash: impl Fn(&[u8]) -> String) -> Option<Mail> {
-    let named = |name: &str| envelope.attachments.iter().find(|a| a.name.eq_ignore_ascii_case(name));
-    if !from_pec_provider(envelope) || pec_receipt_type(&named("daticert.xml")?.bytes)? != "posta-certificata" {
+    if !certified_envelope(envelope) {
         return None;
     }
-    let original = parse_mail(&named("postacert.eml")?.bytes, hash).ok()?;
+    let postacert = envelope.attachments.iter().find(|a| a.name.eq_ignore_ascii_case("postacert.eml"))?;
+    let original = parse_mail(&postacert.bytes, hash).ok()?;
     // The envelope names whom it carries for: a message it does not vouch for is not
     // read as its sender's (anyone can attach a `postacert.eml`), nor one of another
     // address at the same provider (`mrossi@` is not `rossi@`).

@@ -80,10 +80,11 @@ pub fn check_desk(desk: &Desk) -> Result<Checked> {
         let mut seen: HashMap<String, String> = HashMap::new();
         for name in crate::desk::list_dir(&desk.abs(&folder)).unwrap_or_default() {
             let twin = seen.insert(name.to_lowercase(), name.clone());
-            let why = if crate::files::windows_refuses(&name) || !unicode_normalization::is_nfc(&name) {
-                Some("a name a Windows or macOS clone cannot check out (a device name, a character it forbids, or not NFC)".to_string())
-            } else {
-                twin.map(|other| format!("one file with {other} on Windows and macOS (names differ only in case)"))
+            let why = match crate::files::unportable(&name) {
+                Some(why) => Some(why.to_string()),
+                None => {
+                    twin.map(|other| format!("one file with {other} on Windows and macOS (names differ only in case)"))
+                }
             };
             if let Some(why) = why {
                 let hint = "rename it, and it in its record's `attachments`";

@@ -135,7 +135,7 @@ pub fn import_form(env: &Env, body: &[u8], content_type: Option<&str>) -> Result
         .and_then(|v| customers.iter().find(|c| c.vat_number.as_deref().is_some_and(|cv| same_vat(cv, v))));
     let mut warnings: Vec<String> = shared.into_iter().collect();
     let customer = match by_vat {
-        Some(c) if customers_by_email(desk, &post.email)?.contains(&c.id) => Some(c.id.clone()),
+        Some(c) if has_address(c, &post.email) => Some(c.id.clone()),
         Some(c) => {
             warnings.push(format!(
                 "vat_number {} is {}'s, but {} is not its address: choose the customer",
@@ -606,13 +606,13 @@ fn finish_request(env: &Env, mut request: Request, mut attachments: Vec<Attachme
 /// Every customer whose `email` or `pec` is `address` (an administrator of several
 /// condominiums writes for all of them from one).
 fn customers_by_email(desk: &Desk, address: &str) -> Result<Vec<String>> {
+    Ok(desk.load_all::<Customer>()?.into_iter().filter(|c| has_address(c, address)).map(|c| c.id).collect())
+}
+
+/// Whether `address` is a customer's `email` or `pec`.
+fn has_address(c: &Customer, address: &str) -> bool {
     let matches = |v: &Option<String>| v.as_deref().is_some_and(|e| e.trim().eq_ignore_ascii_case(address));
-    Ok(desk
-        .load_all::<Customer>()?
-        .into_iter()
-        .filter(|c| matches(&c.email) || matches(&c.pec))
-        .map(|c| c.id)
-        .collect())
+    matches(&c.email) || matches(&c.pec)
 }
 
 /// The one customer whose address `address` is; several, and a person chooses (a warning

@@ -103,21 +103,17 @@ fn draft_invoice(env: &Env, id: &str, opts: &InvoiceOptions) -> Result<Document>
     let regime = regime_of(&desk.config.company, &customer, billing).map_err(|p| Error::refused(p.to_string()))?;
     apply_regime(&mut draft, &regime);
     // A condominium withholds on work (art. 25-ter DPR 600/73), not on goods sold by DDT.
-    let work: Vec<_> = draft
-        .lines
-        .iter()
-        .zip(draft.sold.iter().chain(std::iter::repeat(&false)))
-        .filter(|(_, &sold)| !sold)
-        .map(|(l, _)| l.clone())
-        .collect();
+    let sold = draft.sold.clone();
+    let is_work = |i: usize| !sold.get(i).copied().unwrap_or(false);
+    let work: Vec<_> = draft.lines.iter().enumerate().filter(|(i, _)| is_work(*i)).map(|(_, l)| l.clone()).collect();
     // A forfettario's income bears no withholding (art. 1 c. 67 L. 190/2014).
     let withholding =
         (regime != VatRegime::Forfettario).then(|| condominium_withholding(&customer, &totals(&work))).flatten();
     // Each line says whether it is withheld on: its e-invoice's Ritenuta, and what a credit
     // note of it gives back of the withholding.
     if withholding.is_some() {
-        for (line, sold) in draft.lines.iter_mut().zip(draft.sold.iter().chain(std::iter::repeat(&false))) {
-            line.withholding = !sold && line.vat_nature.as_deref() != Some("N1");
+        for (i, line) in draft.lines.iter_mut().enumerate() {
+            line.withholding = is_work(i) && line.vat_nature.as_deref() != Some("N1");
         }
     }
     let (duty, duty_line) = stamp_duty(&draft.lines, billing.stamp_duty);

@@ -214,7 +214,7 @@ fn fiscal_collisions(repo: &Repo, ours: &str, theirs: &str) -> Result<Vec<(PathB
     let mut found = Vec::new();
     for path in collisions(repo, &prefix, Some(&base), ours, theirs, &ours_changed, &theirs_changed)? {
         let rel = path.strip_prefix(&prefix).unwrap_or(&path);
-        if !matches!(Desk::kind_of_path(rel), Some(Kind::Document(d)) if d.is_fiscal()) {
+        if !fiscal_path(rel) {
             continue;
         }
         if let Some(state) = repo.file_at(ours, &path)? {
@@ -369,13 +369,15 @@ fn repo_of(desk: &Desk) -> Result<&Repo> {
 fn remote_of(repo: &Repo, asked: Option<&str>) -> Result<(String, String)> {
     let branch = repo.branch()?;
     let remote = match asked {
-        // A name that is no remote is a typo, not a remote that cannot be reached.
-        Some(r) if !repo.remote_names().iter().any(|n| n == r) => {
+        Some(r) => {
+            // A name that is no remote is a typo, not a remote that cannot be reached.
             let names = repo.remote_names();
-            let known = if names.is_empty() { "none".to_string() } else { names.join(", ") };
-            return Err(Error::usage(format!("no remote named {r:?} (remotes: {known})")));
+            if !names.iter().any(|n| n == r) {
+                let known = if names.is_empty() { "none".to_string() } else { names.join(", ") };
+                return Err(Error::usage(format!("no remote named {r:?} (remotes: {known})")));
+            }
+            r.to_string()
         }
-        Some(r) => r.to_string(),
         None => repo.default_remote(&branch).ok_or_else(|| {
             Error::usage("this desk has no remote to sync with").with_hint("add one: git remote add origin URL")
         })?,
@@ -500,13 +502,10 @@ fn refused_path(path: &Path, prefix: &Path, kind: EntryKind) -> Option<&'static 
     // What tkt's intake makes safe, a clone on Windows or macOS needs from everyone. A
     // record keeps its id (others point at it): new ids are refused where they are made.
     let name = rel.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-    let record = Desk::kind_of_path(rel).is_some();
-    if !record && (crate::files::windows_refuses(name) || !unicode_normalization::is_nfc(name)) {
-        return Some(
-            "a name a Windows or macOS clone cannot check out (a device name, a character it forbids, or not NFC)",
-        );
+    if Desk::kind_of_path(rel).is_some() {
+        return None;
     }
-    None
+    crate::files::unportable(name)
 }
 
 /// What a desk's `.gitattributes` may not say: attributes that make git write records in
@@ -544,11 +543,27 @@ fn refused_catalog(repo: &Repo, base: Option<&str>, tip: &str) -> Result<Option<
             Err(_) => return Ok(None),
         }
     }
-    let problems = crate::rules::check_catalog(&states);
-    Ok((!problems.is_empty()).then(|| {
+    Ok(catalog_refusal(&states))
+}
+
+/// Why a state catalog would stop every command (no initial state, a target that is no
+/// state...), or `None` when it holds together.
+fn catalog_refusal(states: &[crate::model::State]) -> Option<String> {
+    let problems = crate::rules::check_catalog(states);
+    (!problems.is_empty()).then(|| {
         let said: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
         format!("{}/: the state catalog would not hold together: {}", Kind::State.dir(), said.join("; "))
-    }))
+    })
+}
+
+/// Whether a desk-relative path is a fiscal document's file.
+fn fiscal_path(rel: &Path) -> bool {
+    matches!(Desk::kind_of_path(rel), Some(Kind::Document(d)) if d.is_fiscal())
+}
+
+/// Whether a file is new since the common ancestor `base` (absent there, or no ancestor).
+fn new_since(repo: &Repo, base: Option<&str>, path: &Path) -> Result<bool> {
+    Ok(base.map(|b| repo.file_at(b, path)).transpose()?.flatten().is_none())
 }
 
 /// Checks what the remote brings before anything is written: every path it adds or
@@ -648,15 +663,7 @@ fn check_outgoing(desk: &Desk, repo: &Repo, ours: &str, theirs: &str, hand_edits
         unshareable.extend(problem.map(|why| format!("{}: {why}", rel.display())));
     }
     if hand_edits.iter().any(|rel| rel.starts_with(Kind::State.dir())) {
-        let problems = crate::rules::check_catalog(&desk.catalog()?);
-        if !problems.is_empty() {
-            let said: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
-            unshareable.push(format!(
-                "{}/: the state catalog would not hold together: {}",
-                Kind::State.dir(),
-                said.join("; ")
-            ));
-        }
+        unshareable.extend(catalog_refusal(&desk.catalog()?));
     }
     if !unshareable.is_empty() {
         return Err(Error::busy(format!(
@@ -691,7 +698,7 @@ fn fiscal_changes(repo: &Repo, from: &str, to: &str) -> Result<Vec<String>> {
     let mut found = Vec::new();
     for path in repo.paths_touched(from, to)? {
         let Ok(rel) = path.strip_prefix(prefix) else { continue };
-        if !matches!(Desk::kind_of_path(rel), Some(Kind::Document(d)) if d.is_fiscal()) {
+        if !fiscal_path(rel) {
             continue;
         }
         let issued = match repo.file_at(from, &path)? {
@@ -919,7 +926,7 @@ fn plan_merge(
     let catalog = desk.catalog()?;
     let mut collisions = collisions(repo, &prefix, base, ours, theirs, &ours_changed, &theirs_changed)?;
     // A fiscal document stays a collision: two issued documents are never merged into one.
-    let fiscal = |path: &Path| matches!(path.strip_prefix(&prefix).ok().and_then(Desk::kind_of_path), Some(Kind::Document(d)) if d.is_fiscal());
+    let fiscal = |path: &Path| path.strip_prefix(&prefix).is_ok_and(fiscal_path);
     // Only when the remote's record grew from the published one (its history since the
     // common ancestor holds that version), or is that record amended (made at the same
     // instant by the same person: an amended or squashed commit changes its bytes, not
@@ -998,7 +1005,7 @@ fn plan_merge(
         // One e-mail imported on both clones: one request, and what this clone did to it
         // since its import (a note, a customer chosen) is merged into the remote's, the
         // import as its base.
-        let new_here = base.map(|b| repo.file_at(b, path)).transpose()?.flatten().is_none();
+        let new_here = new_since(repo, base, path)?;
         let is_request = path.strip_prefix(&prefix).ok().and_then(Desk::kind_of_path) == Some(Kind::Request);
         let one_message = match (new_here && is_request, repo.file_at(ours, path)?, &t) {
             (true, Some(o), Some(theirs_state)) => same_message(&o.bytes, &theirs_state.bytes),
@@ -1080,8 +1087,8 @@ fn plan_merge(
         }
         if let Some(state) = repo.file_at(ours, path)? {
             if let Some(state) = rewritten(&prefix, path, &state, &pairs)? {
-                let fiscal = matches!(Desk::kind_of_path(rel), Some(Kind::Document(d)) if d.is_fiscal());
-                if fiscal && base.map(|b| repo.file_at(b, path)).transpose()?.flatten().is_none() {
+                let fiscal = fiscal_path(rel);
+                if fiscal && new_since(repo, base, path)? {
                     plan.fiscal_links.push(path.clone());
                 }
                 plan.files.insert(path.clone(), Some(state));
@@ -1121,7 +1128,7 @@ fn attachment_collisions(
     for path in theirs_changed.iter().filter(|p| ours_changed.contains(*p)) {
         let rel = path.strip_prefix(prefix).unwrap_or(path);
         let in_attachments = rel.iter().count() == 3 && rel.starts_with(crate::desk::ATTACHMENTS_DIR);
-        if !in_attachments || base.map(|b| repo.file_at(b, path)).transpose()?.flatten().is_some() {
+        if !in_attachments || !new_since(repo, base, path)? {
             continue;
         }
         let (o, t) = (repo.file_at(ours, path)?, repo.file_at(theirs, path)?);
@@ -1177,12 +1184,12 @@ fn collisions(
     let mut found = Vec::new();
     for path in theirs_changed.iter().filter(|p| ours_changed.contains(*p)) {
         let numbered = path.strip_prefix(prefix).ok().and_then(Desk::kind_of_path).is_some_and(|k| k.is_numbered());
-        if !numbered || base.map(|b| repo.file_at(b, path)).transpose()?.flatten().is_some() {
+        if !numbered || !new_since(repo, base, path)? {
             continue;
         }
         let (o, t) = (repo.file_at(ours, path)?, repo.file_at(theirs, path)?);
         if let (Some(o), Some(t)) = (o, t) {
-            // One e-mail imported on both clones is one request: the remote's stands.
+            // One e-mail imported on both clones is one request (merged in plan_merge).
             let one_message = Desk::kind_of_path(path.strip_prefix(prefix).unwrap_or(path)) == Some(Kind::Request)
                 && same_message(&o.bytes, &t.bytes);
             if o != t && !one_message {
@@ -1198,12 +1205,12 @@ fn collisions(
             let mut added = Vec::new();
             for path in changed {
                 let rel = path.strip_prefix(prefix).unwrap_or(path);
-                let fiscal = matches!(Desk::kind_of_path(rel), Some(Kind::Document(d)) if d.is_fiscal());
+                let fiscal = fiscal_path(rel);
                 let Some(id) = rel.file_stem().and_then(|s| s.to_str()).and_then(SequenceId::parse).filter(|_| fiscal)
                 else {
                     continue;
                 };
-                let new = base.map(|b| repo.file_at(b, path)).transpose()?.flatten().is_none();
+                let new = new_since(repo, base, path)?;
                 if new && repo.file_at(side, path)?.is_some() {
                     added.push((path.clone(), id));
                 }
@@ -1230,7 +1237,7 @@ fn collisions(
 fn refuse_unrelated_fiscal(prefix: &Path, collisions: &[PathBuf]) -> Result<()> {
     let fiscal: Vec<String> = collisions
         .iter()
-        .filter(|p| matches!(p.strip_prefix(prefix).ok().and_then(Desk::kind_of_path), Some(Kind::Document(d)) if d.is_fiscal()))
+        .filter(|p| p.strip_prefix(prefix).is_ok_and(fiscal_path))
         .map(|p| format!("  {}", p.display()))
         .collect();
     if fiscal.is_empty() {
