@@ -51,9 +51,110 @@ impl Stamp {
     }
 }
 
+/// The names in the folders of one kind of record, each with its folder's stamp when
+/// listed (`<kind>.dirs`): a folder whose stamp still holds has the same names, since
+/// adding, removing or renaming a name changes its folder's times — so the names of a
+/// folder of thousands of records are not listed again on every run (a file changed in
+/// place changes no name: each file is still looked at, in [`read_records`]).
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct Listings<'a> {
+    version: u32,
+    #[serde(borrow)]
+    folders: Vec<Listing<'a>>,
+    /// Whether a folder was listed anew, so that the listings are worth writing back.
+    #[serde(skip)]
+    changed: bool,
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Listing<'a> {
+    #[serde(borrow)]
+    path: Str<'a>,
+    stamp: Stamp,
+    /// When the folder was looked at: a folder changed this close to it may not show it
+    /// in its times, and is listed again.
+    listed_ns: i128,
+    #[serde(borrow)]
+    names: Vec<Str<'a>>,
+}
+
+impl<'a> Listings<'a> {
+    /// The listings kept in `bytes` (the file at [`Listings::path`]); none when they do not read.
+    pub fn read(bytes: &'a [u8]) -> Listings<'a> {
+        postcard::from_bytes::<Listings>(bytes).ok().filter(|l| l.version == VERSION).unwrap_or_default()
+    }
+
+    /// Where the listings of the records whose cache is at `cache` are kept.
+    pub fn path(cache: &Path) -> PathBuf {
+        cache.with_extension("dirs")
+    }
+
+    /// The names in the desk-relative folder `rel` (none when it does not exist), from the
+    /// listing kept of it when the folder's stamp still holds, else listed now.
+    pub fn names(&mut self, root: &Path, rel: &Path) -> Result<Vec<String>> {
+        let abs = root.join(rel);
+        let started = now_ns();
+        let Some(stamp) = Stamp::of_path(&abs) else { return super::list_dir(&abs) };
+        let key = rel.to_string_lossy();
+        let at = self.folders.iter().position(|f| f.path.0 == key);
+        if let Some(kept) = at.map(|i| &self.folders[i]) {
+            let racy = kept.stamp.mtime_ns.max(kept.stamp.ctime_ns) + RACY_NS >= kept.listed_ns;
+            if kept.stamp == stamp && !racy {
+                return Ok(kept.names.iter().map(|n| n.0.to_string()).collect());
+            }
+        }
+        let names = super::list_dir(&abs)?;
+        let listing = Listing {
+            path: Str(Cow::Owned(key.into_owned())),
+            stamp,
+            listed_ns: started,
+            names: Str::owned(names.clone()),
+        };
+        match at {
+            Some(i) => self.folders[i] = listing,
+            None => self.folders.push(listing),
+        }
+        self.changed = true;
+        Ok(names)
+    }
+
+    /// Writes the listings back to `path` when a folder was listed anew; a cache that
+    /// cannot be written only costs speed.
+    pub fn keep(mut self, path: &Path) {
+        if self.changed {
+            self.version = VERSION;
+            if let Ok(bytes) = postcard::to_stdvec(&self) {
+                let _ = write_atomic_with(path, |out| out.write_all(&bytes));
+            }
+        }
+    }
+}
+
 /// An open folder whose files are stamped by name.
 #[cfg(unix)]
 struct Folder(std::os::fd::OwnedFd);
+
+impl Stamp {
+    /// The stamp of the file or folder at `abs` itself (a link is stamped, not followed).
+    #[cfg(unix)]
+    fn of_path(abs: &Path) -> Option<Stamp> {
+        use std::os::unix::fs::MetadataExt;
+        let m = std::fs::symlink_metadata(abs).ok()?;
+        let ns = |s: i64, n: i64| i128::from(s) * 1_000_000_000 + i128::from(n);
+        Some(Stamp {
+            len: m.len(),
+            mtime_ns: ns(m.mtime(), m.mtime_nsec()),
+            ctime_ns: ns(m.ctime(), m.ctime_nsec()),
+            ino: m.ino(),
+        })
+    }
+
+    /// Elsewhere a folder's times may not follow its names: it is listed every time.
+    #[cfg(not(unix))]
+    fn of_path(_: &Path) -> Option<Stamp> {
+        None
+    }
+}
 
 #[cfg(unix)]
 impl Folder {
@@ -103,13 +204,58 @@ struct Entry<'a> {
     #[serde(borrow)]
     id: Cow<'a, str>,
     /// The ids the record points at ([`Record::links`]).
-    links: Vec<String>,
+    #[serde(borrow)]
+    links: Vec<Str<'a>>,
     /// [`Record::indexed`].
-    indexed: Vec<String>,
+    #[serde(borrow)]
+    indexed: Vec<Str<'a>>,
     /// Where the record's JSON is in the data file; `len` 0 when the record does not read
     /// back exactly from JSON (it is then read from its YAML).
     at: u64,
     len: u32,
+}
+
+/// Text of an entry, borrowed from the index file's bytes when read from it: an index of
+/// 100,000 entries is read with no allocation for the text of each.
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+struct Str<'a>(Cow<'a, str>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Str<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = Cow<'de, str>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> std::result::Result<Self::Value, E> {
+                Ok(Cow::Borrowed(v))
+            }
+            fn visit_str<E>(self, v: &str) -> std::result::Result<Self::Value, E> {
+                Ok(Cow::Owned(v.to_string()))
+            }
+        }
+        d.deserialize_str(Visit).map(Str)
+    }
+}
+
+impl<'a> Str<'a> {
+    fn owned(values: Vec<String>) -> Vec<Str<'a>> {
+        values.into_iter().map(|v| Str(Cow::Owned(v))).collect()
+    }
+}
+
+/// What `f` makes of the texts `values`, passed as a slice of `&str` made on the stack.
+fn with_texts<R>(values: &[Str], f: impl FnOnce(&[&str]) -> R) -> R {
+    let mut texts = [""; 8];
+    if values.len() > texts.len() {
+        return f(&values.iter().map(|v| v.0.as_ref()).collect::<Vec<_>>());
+    }
+    for (text, value) in texts.iter_mut().zip(values) {
+        *text = value.0.as_ref();
+    }
+    f(&texts[..values.len()])
 }
 
 /// `<kind>.idx`: what each file was when it was cached, small enough to read on every run.
@@ -136,7 +282,7 @@ struct Index<'a> {
     entries: Vec<Entry<'a>>,
 }
 
-const VERSION: u32 = 7;
+const VERSION: u32 = 8;
 
 /// The tkt that reads: its version, and the size and time of its program file, so that
 /// another build of the same version (which may read a file otherwise) is another tkt.
@@ -154,20 +300,16 @@ fn program() -> &'static str {
 /// tick may not show in their times.
 const RACY_NS: i128 = 2_000_000_000;
 
-/// A record's id and the ids it points at, known without decoding the record.
-#[derive(Debug, Clone)]
-pub struct Links {
-    pub path: PathBuf,
-    pub id: String,
-    pub links: Vec<String>,
-}
+/// What is told of each record by [`read_links`]: the number of its file in the source's
+/// files, its id and the ids it points at.
+pub type EachLinks<'e> = dyn FnMut(usize, &str, &[&str]) + 'e;
 
 /// Which records a caller wants decoded.
 #[derive(Clone, Copy)]
 pub enum Want<'f> {
     All,
     /// Those whose [`Record::indexed`] values pass the test (others are not decoded).
-    Where(&'f (dyn Fn(&[String]) -> bool + Sync)),
+    Where(&'f (dyn Fn(&[&str]) -> bool + Sync)),
     /// None: only every record's links.
     Links,
 }
@@ -191,7 +333,7 @@ pub fn read_records<T: Record + Send, U: Send>(
     want: Want,
     keep: &(dyn Fn(T) -> U + Sync),
 ) -> Result<Vec<U>> {
-    refresh(source, want, None, &|_, t| keep(t)).map(|(records, _)| records)
+    refresh(source, want, None, &|_, t| keep(t), None)
 }
 
 /// What `keep` makes of every record (given its file), or the error of each file that does
@@ -203,12 +345,13 @@ pub fn read_each<T: Record + Send, U: Send>(
     source: Source,
     keep: &(dyn Fn(&Path, T) -> U + Sync),
 ) -> Result<Vec<Result<U>>> {
-    refresh(source, Want::All, Some(&Err), &|rel, t| Ok(keep(rel, t))).map(|(records, _)| records)
+    refresh(source, Want::All, Some(&Err), &|rel, t| Ok(keep(rel, t)), None)
 }
 
-/// The ids and links of the records, decoding only records whose file changed.
-pub fn read_links<T: Record + Send>(source: Source) -> Result<Vec<Links>> {
-    refresh::<T, ()>(source, Want::Links, None, &|_, _| ()).map(|(_, links)| links)
+/// Tells `each` the id and links of every record that reads, decoding only records whose
+/// file changed.
+pub fn read_links<T: Record + Send>(source: Source, each: &mut EachLinks) -> Result<()> {
+    refresh::<T, ()>(source, Want::Links, None, &|_, _| (), Some(each)).map(drop)
 }
 
 /// Where one file's entry comes from: the old cache (still valid), or the file itself
@@ -297,20 +440,22 @@ impl Payloads {
 }
 
 /// Checks every file against the cache, re-reads what changed, writes the cache back when
-/// anything did, and returns what `keep` makes of the records wanted, or every file's links.
-/// A file that does not read stops it with its error, unless there is a `broken` to make
-/// what takes the record's place; files are then all looked at (no monitor is trusted).
+/// anything did, and returns what `keep` makes of the records wanted, or tells `each_links`
+/// every file's links. A file that does not read stops it with its error, unless there is
+/// a `broken` to make what takes the record's place; files are then all looked at (no
+/// monitor is trusted).
 fn refresh<T: Record + Send, U: Send>(
     source: Source,
     want: Want,
     broken: Option<&(dyn Fn(crate::Error) -> U + Sync)>,
     keep: &(dyn Fn(&Path, T) -> U + Sync),
-) -> Result<(Vec<U>, Vec<Links>)> {
+    each_links: Option<&mut EachLinks>,
+) -> Result<Vec<U>> {
     let Source { root, cache, files, desk } = source;
     let decode = !matches!(want, Want::Links);
-    let wanted = |indexed: &[String]| match want {
+    let wanted = |indexed: &[Str]| match want {
         Want::All => true,
-        Want::Where(test) => test(indexed),
+        Want::Where(test) => with_texts(indexed, test),
         Want::Links => false,
     };
     // Entries are trusted against the time the files were looked at, not the time the
@@ -369,8 +514,8 @@ fn refresh<T: Record + Send, U: Send>(
                 path: Cow::Owned(rel.to_string_lossy().into_owned()),
                 stamp: stamp.unwrap_or_default(),
                 id: Cow::Owned(record.id().to_string()),
-                links: record.links(),
-                indexed: record.indexed(),
+                links: Str::owned(record.links()),
+                indexed: Str::owned(record.indexed()),
                 at: 0,
                 len: 0,
             };
@@ -420,20 +565,14 @@ fn refresh<T: Record + Send, U: Send>(
 
     let read = found.iter().filter(|f| !matches!(f, Found::Broken)).count();
     let changed = old.entries.len() != read || found.iter().any(|f| matches!(f, Found::Read(..)));
-    let mut links = Vec::with_capacity(if decode { 0 } else { files.len() });
-    if !decode {
-        for (f, path) in found.iter().zip(files) {
-            let (id, ids) = match f {
-                // Entries not written again give their links away.
-                Found::Cached(i) if !changed => {
-                    let entry = &mut old.entries[*i];
-                    (entry.id.to_string(), std::mem::take(&mut entry.links))
-                }
-                Found::Cached(i) => (old.entries[*i].id.to_string(), old.entries[*i].links.clone()),
-                Found::Read(read) => (read.0.id.to_string(), read.0.links.clone()),
+    if let Some(each) = each_links {
+        for (n, f) in found.iter().enumerate() {
+            let entry = match f {
+                Found::Cached(i) => &old.entries[*i],
+                Found::Read(read) => &read.0,
                 Found::Broken => continue,
             };
-            links.push(Links { path: path.clone(), id, links: ids });
+            with_texts(&entry.links, |links| each(n, &entry.id, links));
         }
     }
     if changed {
@@ -482,7 +621,7 @@ fn refresh<T: Record + Send, U: Send>(
             let _ = write_atomic_with(&idx_path, |out| out.write_all(&bytes));
         }
     }
-    Ok((records, links))
+    Ok(records)
 }
 
 fn now_ns() -> i128 {
@@ -533,7 +672,7 @@ mod tests {
             assert_eq!(record.as_ref(), Some(expected), "{path}");
         }
         assert_eq!(read(Want::All), second);
-        let cheap: &(dyn Fn(&[String]) -> bool + Sync) = &|_| false;
+        let cheap: &(dyn Fn(&[&str]) -> bool + Sync) = &|_| false;
         assert!(read(Want::Where(cheap)).is_empty(), "none wanted, none decoded");
     }
 

@@ -161,12 +161,17 @@ impl Desk {
         record_exists(&self.root, kind, id)
     }
 
-    /// The desk-relative files of one kind, sorted by path.
+    /// The desk-relative files of one kind, sorted by path. A folder is listed again only
+    /// when its stamp changed since the listing kept in the cache ([`cache::Listings`]).
     pub fn files(&self, kind: Kind) -> Result<Vec<PathBuf>> {
+        let kept_at = cache::Listings::path(&self.cache_file(kind));
+        let kept = std::fs::read(&kept_at).unwrap_or_default();
+        let mut listings = cache::Listings::read(&kept);
         let top = PathBuf::from(kind.dir());
         let mut dirs = vec![top.clone()];
         if kind.by_year() {
-            let mut years: Vec<String> = list_dir(&self.abs(&top))?
+            let mut years: Vec<String> = listings
+                .names(&self.root, &top)?
                 .into_iter()
                 .filter(|n| n.len() == 4 && n.bytes().all(|b| b.is_ascii_digit()))
                 .collect();
@@ -176,13 +181,15 @@ impl Desk {
         // Sorted as names within sorted folders: the order of the paths, found cheaply.
         let mut files = Vec::new();
         for dir in dirs {
-            let mut names: Vec<String> = list_dir(&self.abs(&dir))?
+            let mut names: Vec<String> = listings
+                .names(&self.root, &dir)?
                 .into_iter()
                 .filter(|n| n.ends_with(".yaml") && !n.starts_with('.'))
                 .collect();
             names.sort_unstable();
             files.extend(names.into_iter().map(|n| dir.join(n)));
         }
+        listings.keep(&kept_at);
         Ok(files)
     }
 
@@ -193,7 +200,7 @@ impl Desk {
 
     /// The records whose [`Record::indexed`] values pass `keep`, without decoding the others
     /// when the cache is fresh; the caller still tests the records it gets in full.
-    pub fn load_where<T: Keyed + Send>(&self, keep: &(dyn Fn(&[String]) -> bool + Sync)) -> Result<Vec<T>> {
+    pub fn load_where<T: Keyed + Send>(&self, keep: &(dyn Fn(&[&str]) -> bool + Sync)) -> Result<Vec<T>> {
         self.read_cached(T::KIND, Want::Where(keep), &|t| t)
     }
 
@@ -323,30 +330,41 @@ impl Desk {
     /// of its invoices, refunds of those credit notes), decoding only these: the cache knows
     /// what every document points at.
     pub fn documents_of_ticket(&self, ticket: &str) -> Result<Vec<Document>> {
-        let mut all = Vec::new();
+        // Every document's id and links, their text side by side in one buffer (tens of
+        // thousands of documents, with no allocation of their own).
+        let (mut text, mut docs) = (String::new(), Vec::new());
+        let mut files = Vec::new();
         for kind in DocKind::ALL {
             let kind = Kind::Document(kind);
-            let (cache, files) = (self.cache_file(kind), self.files(kind)?);
-            all.extend(cache::read_links::<Document>(self.source(&cache, &files))?);
+            let (cache, kind_files) = (self.cache_file(kind), self.files(kind)?);
+            let first = files.len();
+            cache::read_links::<Document>(self.source(&cache, &kind_files), &mut |n, id, links| {
+                let mut span = |s: &str| {
+                    text.push_str(s);
+                    text.len() - s.len()..text.len()
+                };
+                docs.push((first + n, span(id), links.iter().map(|l| span(l)).collect::<Vec<_>>()));
+            })?;
+            files.extend(kind_files);
         }
         let mut wanted: HashSet<&str> = HashSet::from([ticket]);
-        let mut taken = vec![false; all.len()];
+        let mut taken = vec![false; docs.len()];
         loop {
             let before = wanted.len();
-            for (i, doc) in all.iter().enumerate() {
-                if !taken[i] && doc.links.iter().any(|l| wanted.contains(l.as_str())) {
+            for (i, (_, id, links)) in docs.iter().enumerate() {
+                if !taken[i] && links.iter().any(|l| wanted.contains(&text[l.clone()])) {
                     taken[i] = true;
-                    wanted.insert(doc.id.as_str());
+                    wanted.insert(&text[id.clone()]);
                 }
             }
             if wanted.len() == before {
                 break;
             }
         }
-        all.iter()
+        docs.iter()
             .zip(taken)
             .filter(|(_, t)| *t)
-            .map(|(doc, _)| store::read_record(&self.abs(&doc.path), &doc.path))
+            .map(|((n, ..), _)| store::read_record(&self.abs(&files[*n]), &files[*n]))
             .collect()
     }
 

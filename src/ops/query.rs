@@ -98,8 +98,8 @@ pub fn list_tickets(desk: &Desk, q: &TicketQuery) -> Result<Vec<Ticket>> {
     };
     // State, customer and assignee are tested on the cache's index first, so that only
     // the tickets that can match are decoded.
-    let may_match = |k: &[String]| match k {
-        [state, customer, assignee] => indexed(state, customer, Some(assignee.as_str())),
+    let may_match = |k: &[&str]| match k {
+        [state, customer, assignee] => indexed(state, customer, Some(assignee)),
         _ => true,
     };
     let mut tickets: Vec<Ticket> = desk.load_where(&may_match)?;

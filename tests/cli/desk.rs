@@ -209,6 +209,42 @@ fn a_filtered_list_sees_a_state_changed_by_hand_in_place() {
     assert!(waiting(&d).contains("T-2026-0013"), "the edit is seen by the filter");
 }
 
+/// The names in a folder of records are listed again only when the folder's stamp changed
+/// since the listing kept in the cache: a file added, removed or renamed by hand is seen
+/// all the same, also when the folder's modification time is put back as it was.
+#[test]
+fn a_file_added_removed_or_renamed_by_hand_is_seen_through_the_kept_listings() {
+    let d = TestDesk::example();
+    let listed = |d: &TestDesk| d.ok(&["ticket", "list", "--format", "csv"]);
+    let folder = d.path("tickets/2026");
+    // Past the racy window of the folders as the example made them: their listings are
+    // then kept and trusted while their stamps hold.
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    let before = listed(&d);
+    assert!(d.path(".tkt/cache/tickets.dirs").is_file(), "the listings are kept");
+    assert!(!before.contains("T-2026-0099"));
+    let mtime = |p: &std::path::Path| std::fs::metadata(p).unwrap().modified().unwrap();
+    let was = mtime(&folder);
+    let text = std::fs::read_to_string(d.path("tickets/2026/T-2026-0013.yaml")).unwrap();
+    std::fs::write(folder.join("T-2026-0099.yaml"), text.replace("T-2026-0013", "T-2026-0099")).unwrap();
+    // The modification time put back: the change time still tells.
+    std::fs::File::open(&folder).unwrap().set_modified(was).unwrap();
+    assert_eq!(mtime(&folder), was);
+    assert!(listed(&d).contains("T-2026-0099"), "a file added by hand is seen");
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    assert!(listed(&d).contains("T-2026-0099"), "and kept");
+    std::fs::rename(folder.join("T-2026-0099.yaml"), folder.join("T-2026-0098.yaml")).unwrap();
+    let text = std::fs::read_to_string(folder.join("T-2026-0098.yaml")).unwrap();
+    std::fs::write(folder.join("T-2026-0098.yaml"), text.replace("T-2026-0099", "T-2026-0098")).unwrap();
+    let renamed = listed(&d);
+    assert!(renamed.contains("T-2026-0098") && !renamed.contains("T-2026-0099"), "a rename is seen: {renamed}");
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    listed(&d);
+    std::fs::remove_file(folder.join("T-2026-0098.yaml")).unwrap();
+    let after = listed(&d);
+    assert!(!after.contains("T-2026-0098") && after.lines().count() == before.lines().count(), "a removal is seen");
+}
+
 /// With a file-system monitor (`core.fsmonitor`), tkt asks it what changed since the token
 /// it gave when the cache was written, reads again what it names, and looks at every file
 /// when it fails or answers `/`; like git, it trusts the monitor's word for the rest.

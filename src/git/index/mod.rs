@@ -60,11 +60,13 @@ impl IndexLock {
     /// `workdir` is where the entries' files are, to tell a racily clean entry from one
     /// whose file changed unseen; `split` is what git's configuration asks of a split index.
     pub fn prepare(&self, staged: &[Staged], workdir: &Path, split: &SplitConfig) -> Result<Option<NewIndex>> {
-        let old = match fs::read(&self.index) {
-            Ok(data) => data,
-            Err(e) if e.kind() == ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(Error::io(&self.index, e)),
-        };
+        // Mapped, not read: the index of a large desk is tens of megabytes, most of them
+        // copied to the new one as they are. Git never changes an index file in place, and
+        // the lock held keeps others from putting a new one there.
+        if matches!(fs::symlink_metadata(&self.index), Err(e) if e.kind() == ErrorKind::NotFound) {
+            return Ok(None);
+        }
+        let old = split::Shared::open(&self.index)?;
         let stamp = stamp(&self.index)?;
         let changed_unseen = changed_unseen(workdir);
         let was_split;

@@ -75,8 +75,8 @@ fn expiry(value: &str) -> Option<Duration> {
     }
 }
 
-/// A shared index mapped into memory, read-only: a change reads a few pages of it for each
-/// of the entries it walks past instead of copying 40 MB.
+/// A shared index (or an index file) mapped into memory, read-only: a change reads a few
+/// pages of it for each of the entries it walks past instead of copying 40 MB.
 pub(super) struct Shared {
     ptr: *mut std::ffi::c_void,
     len: usize,
