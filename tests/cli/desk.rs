@@ -245,6 +245,24 @@ fn a_file_added_removed_or_renamed_by_hand_is_seen_through_the_kept_listings() {
     assert!(!after.contains("T-2026-0098") && after.lines().count() == before.lines().count(), "a removal is seen");
 }
 
+/// A ticket's number comes from the year folder's names as last listed only while the
+/// folder is unchanged: a ticket put there by hand (or by a pull) since is never numbered
+/// again, also when the folder's modification time is put back as it was.
+#[test]
+fn a_ticket_added_by_hand_after_the_listing_was_kept_is_not_numbered_again() {
+    let d = TestDesk::example();
+    let folder = d.path("tickets/2026");
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    d.ok(&["ticket", "list"]);
+    let was = std::fs::metadata(&folder).unwrap().modified().unwrap();
+    let text = std::fs::read_to_string(folder.join("T-2026-0020.yaml")).unwrap();
+    std::fs::write(folder.join("T-2026-0021.yaml"), text.replace("T-2026-0020", "T-2026-0021")).unwrap();
+    std::fs::File::open(&folder).unwrap().set_modified(was).unwrap();
+    let id = d.ok(&["ticket", "create", "--customer", "C-0001", "--title", "Dopo"]);
+    assert_eq!(id.trim(), "T-2026-0022");
+    assert!(std::fs::read_to_string(folder.join("T-2026-0021.yaml")).unwrap().contains("T-2026-0021"));
+}
+
 /// With a file-system monitor (`core.fsmonitor`), tkt asks it what changed since the token
 /// it gave when the cache was written, reads again what it names, and looks at every file
 /// when it fails or answers `/`; like git, it trusts the monitor's word for the rest.
