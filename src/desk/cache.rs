@@ -326,14 +326,21 @@ pub struct Source<'s> {
     pub desk: Option<&'s super::Desk>,
 }
 
+/// What a caller keeps of a record, made straight from the record's JSON in the cache and
+/// its id (`None` when it cannot be): a few fields read from it without decoding the rest
+/// (notes, history, lines), as `keep` would have kept them of the whole record.
+pub type Light<'l, U> = dyn Fn(&[u8], &str) -> Option<U> + Sync + 'l;
+
 /// Reads the records that `want` asks for, each passed through `keep` as soon as it is
-/// decoded: a caller that needs a few fields of many records holds only those.
+/// decoded (or made by `light` from the cache's JSON): a caller that needs a few fields of
+/// many records holds only those.
 pub fn read_records<T: Record + Send, U: Send>(
     source: Source,
     want: Want,
     keep: &(dyn Fn(T) -> U + Sync),
+    light: Option<&Light<U>>,
 ) -> Result<Vec<U>> {
-    refresh(source, want, None, &|_, t| keep(t), None)
+    refresh(source, want, None, &|_, t| keep(t), light, None)
 }
 
 /// What `keep` makes of every record (given its file), or the error of each file that does
@@ -345,13 +352,13 @@ pub fn read_each<T: Record + Send, U: Send>(
     source: Source,
     keep: &(dyn Fn(&Path, T) -> U + Sync),
 ) -> Result<Vec<Result<U>>> {
-    refresh(source, Want::All, Some(&Err), &|rel, t| Ok(keep(rel, t)), None)
+    refresh(source, Want::All, Some(&Err), &|rel, t| Ok(keep(rel, t)), None, None)
 }
 
 /// Tells `each` the id and links of every record that reads, decoding only records whose
 /// file changed.
 pub fn read_links<T: Record + Send>(source: Source, each: &mut EachLinks) -> Result<()> {
-    refresh::<T, ()>(source, Want::Links, None, &|_, _| (), Some(each)).map(drop)
+    refresh::<T, ()>(source, Want::Links, None, &|_, _| (), None, Some(each)).map(drop)
 }
 
 /// Where one file's entry comes from: the old cache (still valid), or the file itself
@@ -449,6 +456,7 @@ fn refresh<T: Record + Send, U: Send>(
     want: Want,
     broken: Option<&(dyn Fn(crate::Error) -> U + Sync)>,
     keep: &(dyn Fn(&Path, T) -> U + Sync),
+    light: Option<&Light<U>>,
     each_links: Option<&mut EachLinks>,
 ) -> Result<Vec<U>> {
     let Source { root, cache, files, desk } = source;
@@ -494,6 +502,9 @@ fn refresh<T: Record + Send, U: Send>(
                     return Ok((Found::Cached(i), None));
                 }
                 let json = data.as_mut().is_some_and(|d| d.json(entry, buf));
+                if let Some(kept) = json.then(|| light.and_then(|light| light(buf, &entry.id))).flatten() {
+                    return Ok((Found::Cached(i), Some(kept)));
+                }
                 // A damaged cache could point at another record's text: the id must agree too.
                 let record =
                     json.then(|| serde_json::from_slice::<T>(buf).ok()).flatten().filter(|r| r.id() == entry.id);
@@ -659,7 +670,7 @@ mod tests {
         // Past the racy window, so that the next reads trust the entries.
         std::thread::sleep(std::time::Duration::from_millis(2100));
         let source = || Source { root: root.path(), cache: &cache, files: &files, desk: None };
-        let read = |want| read_records::<Item, Item>(source(), want, &|i| i).unwrap();
+        let read = |want| read_records::<Item, Item>(source(), want, &|i| i, None).unwrap();
         let first = read(Want::All);
         assert_eq!(first.iter().map(|i| i.code.as_str()).collect::<Vec<_>>(), ["A", "B", "C"]);
         std::fs::write(root.path().join(&files[1]), item("B", "20.00")).unwrap();
@@ -686,7 +697,7 @@ mod tests {
         std::thread::sleep(std::time::Duration::from_millis(2100));
         let read = || {
             let source = Source { root: root.path(), cache: &cache, files: &files, desk: None };
-            read_records::<Item, Item>(source, Want::All, &|i| i).unwrap()[0].price.unwrap().to_string()
+            read_records::<Item, Item>(source, Want::All, &|i| i, None).unwrap()[0].price.unwrap().to_string()
         };
         assert_eq!(read(), "1.00");
         // The cached record is what is read while the file is unchanged (here made to differ

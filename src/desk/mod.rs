@@ -208,13 +208,13 @@ impl Desk {
 
     /// Loads every record of a kind; the first broken file stops with its error.
     pub fn load_all<T: Keyed + Send>(&self) -> Result<Vec<T>> {
-        self.read_cached(T::KIND, Want::All, &|t| t)
+        self.read_cached(T::KIND, Want::All, &|t| t, None)
     }
 
     /// The records whose [`Record::indexed`] values pass `keep`, without decoding the others
     /// when the cache is fresh; the caller still tests the records it gets in full.
     pub fn load_where<T: Keyed + Send>(&self, keep: &(dyn Fn(&[&str]) -> bool + Sync)) -> Result<Vec<T>> {
-        self.read_cached(T::KIND, Want::Where(keep), &|t| t)
+        self.read_cached(T::KIND, Want::Where(keep), &|t| t, None)
     }
 
     /// Every record of a kind, through the cache in `.tkt/cache/`.
@@ -223,12 +223,13 @@ impl Desk {
         kind: Kind,
         want: Want,
         keep: &(dyn Fn(T) -> U + Sync),
+        light: Option<&cache::Light<U>>,
     ) -> Result<Vec<U>> {
         let files = self.files(kind)?;
         // A fresh cache entry is not read again: a folder made a link is refused here.
         self.refuse_linked_folders(&files)?;
         let cache = self.cache_file(kind);
-        cache::read_records(self.source(&cache, &files), want, keep)
+        cache::read_records(self.source(&cache, &files), want, keep, light)
     }
 
     /// Every record of a kind through the cache, each file with its own result (what `keep`
@@ -428,7 +429,7 @@ impl Desk {
     fn documents_as<D: Send>(&self, kinds: &[DocKind], keep: &(dyn Fn(Document) -> D + Sync)) -> Result<Vec<D>> {
         let mut docs = Vec::new();
         for kind in kinds {
-            docs.extend(self.read_cached(Kind::Document(*kind), Want::All, keep)?);
+            docs.extend(self.read_cached(Kind::Document(*kind), Want::All, keep, None)?);
         }
         Ok(docs)
     }

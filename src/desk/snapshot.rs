@@ -22,6 +22,9 @@ pub struct Snapshot<T, D> {
 /// What a report keeps of each ticket (`None`: it reads no ticket) and each document.
 pub struct Keep<'k, T, D> {
     pub ticket: Option<&'k (dyn Fn(Ticket) -> T + Sync)>,
+    /// What the report keeps of a ticket, made straight from its JSON in the cache and its
+    /// id, as `ticket` would keep it of the whole ticket ([`super::cache::Light`]).
+    pub ticket_json: Option<&'k super::cache::Light<'k, T>>,
     pub doc: &'k (dyn Fn(Document) -> D + Sync),
 }
 
@@ -32,7 +35,7 @@ impl Desk {
             config: self.config.clone(),
             catalog: self.catalog()?,
             tickets: match keep.ticket {
-                Some(ticket) => self.read_cached(Kind::Ticket, Want::All, ticket)?,
+                Some(ticket) => self.read_cached(Kind::Ticket, Want::All, ticket, keep.ticket_json)?,
                 None => vec![],
             },
             items: self.load_all()?,

@@ -564,7 +564,7 @@ pub fn run_report(desk: &Desk, today: NaiveDate, q: &ReportQuery) -> Result<Repo
     // Billing and receivables read documents only, unless tickets filter them.
     let ticket: &(dyn Fn(Ticket) -> TicketFacts + Sync) = &TicketFacts::from;
     let ticket = (filtered || q.name.reads_tickets()).then_some(ticket);
-    let keep = || Keep { ticket, doc: &DocFacts::from };
+    let keep = || Keep { ticket, ticket_json: Some(&TicketFacts::from_json), doc: &DocFacts::from };
     let (snap, today) = match &q.as_of {
         Some(spec) => desk.snapshot_at(spec, kinds, keep())?,
         None => (desk.snapshot(kinds, keep())?, today),

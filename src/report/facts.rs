@@ -41,6 +41,52 @@ impl From<Ticket> for TicketFacts {
     }
 }
 
+/// The fields of [`TicketFacts`] as a ticket's JSON holds them, read with the same
+/// attributes as [`Ticket`]'s; every other field is passed over without being decoded.
+#[derive(serde::Deserialize)]
+struct TicketWire {
+    id: String,
+    customer: String,
+    state: String,
+    #[serde(deserialize_with = "crate::model::instant::de")]
+    opened_at: Instant,
+    #[serde(default, deserialize_with = "crate::model::instant::de_option")]
+    closed_at: Option<Instant>,
+    #[serde(default)]
+    priority: Priority,
+    #[serde(default)]
+    assignee: Option<String>,
+    #[serde(default)]
+    item: Option<String>,
+    #[serde(default)]
+    serial: Option<String>,
+    #[serde(default)]
+    warranty: bool,
+    #[serde(default)]
+    due: Option<NaiveDate>,
+}
+
+impl TicketFacts {
+    /// The facts of the ticket `id` from its JSON (as the cache keeps it), without decoding
+    /// its notes and history; `None` when the JSON is not that ticket's.
+    pub fn from_json(json: &[u8], id: &str) -> Option<TicketFacts> {
+        let w: TicketWire = serde_json::from_slice(json).ok()?;
+        (w.id == id).then_some(TicketFacts {
+            id: w.id,
+            customer: w.customer,
+            state: w.state,
+            opened_at: w.opened_at,
+            closed_at: w.closed_at,
+            priority: w.priority,
+            assignee: w.assignee,
+            item: w.item,
+            serial: w.serial,
+            warranty: w.warranty,
+            due: w.due,
+        })
+    }
+}
+
 /// The fields of a document that reports, their filters and balances read.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DocFacts {
@@ -112,5 +158,36 @@ impl Ledgered for DocFacts {
     }
     fn withheld_by_line(&self) -> bool {
         self.withheld_by_line
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The facts read straight from a ticket's JSON are those kept of the whole ticket, for
+    /// every ticket of the example desk and for one with every optional field empty or odd.
+    #[test]
+    fn facts_from_a_tickets_json_are_those_of_the_ticket() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data-example/tickets");
+        let mut texts = Vec::new();
+        for year in std::fs::read_dir(root).unwrap() {
+            for file in std::fs::read_dir(year.unwrap().path()).unwrap() {
+                texts.push(std::fs::read_to_string(file.unwrap().path()).unwrap());
+            }
+        }
+        assert!(texts.len() >= 20, "only {} tickets", texts.len());
+        texts.push(
+            "id: T-2026-0999\ntitle: x\ncustomer: C-0001\nstate: new\nopened_at: 2026-11-27T09:00:00.5+01:00\n\
+             opened_by: anna\nclosed_at: null\nstate_note: kept\nnotes: [{at: 2026-11-27T09:00:00Z, by: a, text: t, x: 1}]\n"
+                .to_string(),
+        );
+        for text in texts {
+            let ticket: Ticket = serde_yaml::from_str(&text).unwrap();
+            let json = serde_json::to_vec(&ticket).unwrap();
+            let facts = TicketFacts::from_json(&json, &ticket.id);
+            assert_eq!(facts.as_ref(), Some(&TicketFacts::from(ticket.clone())), "{}", ticket.id);
+            assert_eq!(TicketFacts::from_json(&json, "T-2026-0000"), None, "another ticket's JSON is not taken");
+        }
     }
 }
