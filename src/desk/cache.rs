@@ -278,8 +278,29 @@ struct Index<'a> {
     /// find fault with it) reads every file again.
     #[serde(borrow)]
     program: Cow<'a, str>,
-    #[serde(borrow)]
+    #[serde(borrow, deserialize_with = "entries")]
     entries: Vec<Entry<'a>>,
+}
+
+/// The entries of an index, read into a list made as long as the index says at once (serde
+/// grows a list of more than a megabyte step by step, each step a copy into new memory —
+/// and new memory is what costs most here); a damaged count only reserves address space.
+fn entries<'de: 'a, 'a, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Vec<Entry<'a>>, D::Error> {
+    struct Visit<'a>(std::marker::PhantomData<Entry<'a>>);
+    impl<'de: 'a, 'a> serde::de::Visitor<'de> for Visit<'a> {
+        type Value = Vec<Entry<'a>>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a list of entries")
+        }
+        fn visit_seq<S: serde::de::SeqAccess<'de>>(self, mut seq: S) -> std::result::Result<Self::Value, S::Error> {
+            let mut entries = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1 << 22));
+            while let Some(entry) = seq.next_element()? {
+                entries.push(entry);
+            }
+            Ok(entries)
+        }
+    }
+    d.deserialize_seq(Visit(std::marker::PhantomData))
 }
 
 const VERSION: u32 = 8;
