@@ -201,3 +201,83 @@ pub fn unportable(name: &str) -> Option<&'static str> {
 pub fn hfs_ignores(c: char) -> bool {
     matches!(c, '\u{200c}' | '\u{200d}' | '\u{206a}'..='\u{206f}' | '\u{feff}')
 }
+
+/// A file's bytes mapped into memory, read-only: reading a large file this way costs no
+/// new memory (the pages are the page cache's). Only for files never changed in place —
+/// written whole under a temporary name and renamed, as git and tkt write their index
+/// and cache files: a file replaced so leaves the mapping whole, while one cut short in
+/// place under it would kill the process.
+#[cfg(unix)]
+pub struct Mapped {
+    ptr: *mut std::ffi::c_void,
+    len: usize,
+}
+
+#[cfg(unix)]
+impl Mapped {
+    pub fn open(path: &Path) -> Result<Mapped> {
+        let fail = |e: std::io::Error| Error::io(path, e);
+        let file = std::fs::File::open(path).map_err(fail)?;
+        let len = file.metadata().map_err(fail)?.len() as usize;
+        if len == 0 {
+            return Ok(Mapped { ptr: std::ptr::null_mut(), len });
+        }
+        // SAFETY: a private, read-only mapping of the whole file, unmapped on drop; see the
+        // type's documentation for the files it may map.
+        let ptr = unsafe {
+            rustix::mm::mmap(
+                std::ptr::null_mut(),
+                len,
+                rustix::mm::ProtFlags::READ,
+                rustix::mm::MapFlags::PRIVATE,
+                &file,
+                0,
+            )
+        }
+        .map_err(|e| fail(e.into()))?;
+        Ok(Mapped { ptr, len })
+    }
+}
+
+#[cfg(unix)]
+impl std::ops::Deref for Mapped {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        if self.len == 0 {
+            return &[];
+        }
+        // SAFETY: `ptr` maps `len` readable bytes for as long as `self` lives.
+        unsafe { std::slice::from_raw_parts(self.ptr.cast::<u8>(), self.len) }
+    }
+}
+
+#[cfg(unix)]
+impl Drop for Mapped {
+    fn drop(&mut self) {
+        if self.len != 0 {
+            // SAFETY: the mapping made in `open`, unmapped once; no slice of it outlives `self`.
+            let _ = unsafe { rustix::mm::munmap(self.ptr, self.len) };
+        }
+    }
+}
+
+/// Elsewhere the file is read.
+#[cfg(not(unix))]
+pub struct Mapped(Vec<u8>);
+
+#[cfg(not(unix))]
+impl Mapped {
+    pub fn open(path: &Path) -> Result<Mapped> {
+        std::fs::read(path).map(Mapped).map_err(|e| Error::io(path, e))
+    }
+}
+
+#[cfg(not(unix))]
+impl std::ops::Deref for Mapped {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        &self.0
+    }
+}

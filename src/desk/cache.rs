@@ -491,8 +491,9 @@ fn refresh<T: Record + Send, U: Send>(
     // cache is written: an edit made while they are read is then never taken as cached.
     let started = now_ns();
     let (idx_path, dat_path) = (cache.with_extension("idx"), cache.with_extension("dat"));
-    let idx_bytes = std::fs::read(&idx_path).unwrap_or_default();
-    let mut old: Index = postcard::from_bytes::<Index>(&idx_bytes)
+    // Mapped: the cache's files are only ever replaced whole, never changed in place.
+    let idx_bytes = crate::files::Mapped::open(&idx_path).ok();
+    let mut old: Index = postcard::from_bytes::<Index>(idx_bytes.as_deref().unwrap_or_default())
         .ok()
         .filter(|c| c.version == VERSION && c.program == program())
         .unwrap_or_default();

@@ -197,8 +197,8 @@ impl Desk {
     /// a folder was listed anew.
     fn with_listings<R>(&self, kind: Kind, keep: bool, f: impl FnOnce(&mut cache::Listings) -> R) -> R {
         let kept_at = cache::Listings::path(&self.cache_file(kind));
-        let kept = std::fs::read(&kept_at).unwrap_or_default();
-        let mut listings = cache::Listings::read(&kept);
+        let kept = crate::files::Mapped::open(&kept_at).ok();
+        let mut listings = cache::Listings::read(kept.as_deref().unwrap_or_default());
         let made = f(&mut listings);
         if keep {
             listings.keep(&kept_at);

@@ -75,59 +75,10 @@ fn expiry(value: &str) -> Option<Duration> {
     }
 }
 
-/// A shared index (or an index file) mapped into memory, read-only: a change reads a few
-/// pages of it for each of the entries it walks past instead of copying 40 MB.
-pub(super) struct Shared {
-    ptr: *mut std::ffi::c_void,
-    len: usize,
-}
-
-impl Shared {
-    pub fn open(path: &Path) -> crate::Result<Shared> {
-        let fail = |e: std::io::Error| crate::Error::io(path, e);
-        let file = std::fs::File::open(path).map_err(fail)?;
-        let len = file.metadata().map_err(fail)?.len() as usize;
-        if len == 0 {
-            return Ok(Shared { ptr: std::ptr::null_mut(), len });
-        }
-        // SAFETY: a private, read-only mapping, unmapped on drop. Git writes a shared index
-        // once, under the name of its hash, and never changes it in place (it is only ever
-        // removed, which leaves the mapping whole).
-        let ptr = unsafe {
-            rustix::mm::mmap(
-                std::ptr::null_mut(),
-                len,
-                rustix::mm::ProtFlags::READ,
-                rustix::mm::MapFlags::PRIVATE,
-                &file,
-                0,
-            )
-        }
-        .map_err(|e| fail(e.into()))?;
-        Ok(Shared { ptr, len })
-    }
-}
-
-impl std::ops::Deref for Shared {
-    type Target = [u8];
-
-    fn deref(&self) -> &[u8] {
-        if self.len == 0 {
-            return &[];
-        }
-        // SAFETY: `ptr` maps `len` readable bytes for as long as `self` lives.
-        unsafe { std::slice::from_raw_parts(self.ptr.cast::<u8>(), self.len) }
-    }
-}
-
-impl Drop for Shared {
-    fn drop(&mut self) {
-        if self.len != 0 {
-            // SAFETY: the mapping made in `open`, unmapped once; no slice of it outlives `self`.
-            let _ = unsafe { rustix::mm::munmap(self.ptr, self.len) };
-        }
-    }
-}
+/// A shared index mapped into memory: a change reads a few pages of it for each of the
+/// entries it walks past instead of copying 40 MB. Git writes a shared index once, under
+/// the name of its hash, and never changes it in place.
+pub(super) type Shared = crate::files::Mapped;
 
 /// The `link` extension: the shared index's hash and the bitmaps over its entries.
 pub(super) struct Link {
