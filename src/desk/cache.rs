@@ -94,7 +94,7 @@ impl<'a> Listings<'a> {
     pub fn names(&mut self, root: &Path, rel: &Path) -> Result<Vec<String>> {
         let abs = root.join(rel);
         let started = now_ns();
-        let Some(stamp) = Stamp::of_path(&abs) else { return super::list_dir(&abs) };
+        let Some(stamp) = Stamp::of_folder(&abs) else { return super::list_dir(&abs) };
         let key = rel.to_string_lossy();
         let at = self.folders.iter().position(|f| f.path.0 == key);
         if let Some(kept) = at.map(|i| &self.folders[i]) {
@@ -135,11 +135,24 @@ impl<'a> Listings<'a> {
 struct Folder(std::os::fd::OwnedFd);
 
 impl Stamp {
-    /// The stamp of the file or folder at `abs` itself (a link is stamped, not followed).
-    #[cfg(unix)]
-    fn of_path(abs: &Path) -> Option<Stamp> {
+    /// The stamp of the folder at `abs` when its times tell every change of its names to
+    /// this machine: a real folder (not a link, whose own stamp says nothing of what its
+    /// target holds) on a local file system, whose times come from this machine's clock —
+    /// a network or shared file system takes them from another clock, which may run
+    /// behind this one and make a listing look older than it is.
+    #[cfg(target_os = "linux")]
+    fn of_folder(abs: &Path) -> Option<Stamp> {
         use std::os::unix::fs::MetadataExt;
-        let m = std::fs::symlink_metadata(abs).ok()?;
+        // ext2-4, XFS, Btrfs, tmpfs, F2FS, ZFS, bcachefs, overlayfs (a container's).
+        const LOCAL: [u64; 8] =
+            [0xEF53, 0x5846_5342, 0x9123_683E, 0x0102_1994, 0xF2F5_2010, 0x2FC1_2FC1, 0xCA45_1A4E, 0x794C_7630];
+        let m = std::fs::symlink_metadata(abs).ok().filter(std::fs::Metadata::is_dir)?;
+        // The type's width differs among platforms.
+        #[allow(clippy::unnecessary_cast, clippy::useless_conversion)]
+        let kind = rustix::fs::statfs(abs).ok()?.f_type as u64;
+        if !LOCAL.contains(&kind) {
+            return None;
+        }
         let ns = |s: i64, n: i64| i128::from(s) * 1_000_000_000 + i128::from(n);
         Some(Stamp {
             len: m.len(),
@@ -149,9 +162,9 @@ impl Stamp {
         })
     }
 
-    /// Elsewhere a folder's times may not follow its names: it is listed every time.
-    #[cfg(not(unix))]
-    fn of_path(_: &Path) -> Option<Stamp> {
+    /// Elsewhere a folder is listed every time.
+    #[cfg(not(target_os = "linux"))]
+    fn of_folder(_: &Path) -> Option<Stamp> {
         None
     }
 }

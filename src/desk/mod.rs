@@ -164,10 +164,9 @@ impl Desk {
     /// The desk-relative files of one kind, sorted by path. A folder is listed again only
     /// when its stamp changed since the listing kept in the cache ([`cache::Listings`]).
     pub fn files(&self, kind: Kind) -> Result<Vec<PathBuf>> {
-        self.with_listings(kind, true, |listings| self.files_listed(kind, listings))
-    }
-
-    fn files_listed(&self, kind: Kind, listings: &mut cache::Listings) -> Result<Vec<PathBuf>> {
+        let kept_at = cache::Listings::path(&self.cache_file(kind));
+        let kept = crate::files::Mapped::open(&kept_at).ok();
+        let mut listings = cache::Listings::read(kept.as_deref().unwrap_or_default());
         let top = PathBuf::from(kind.dir());
         let mut dirs = vec![top.clone()];
         if kind.by_year() {
@@ -190,20 +189,8 @@ impl Desk {
             names.sort_unstable();
             files.extend(names.into_iter().map(|n| dir.join(n)));
         }
+        listings.keep(&kept_at);
         Ok(files)
-    }
-
-    /// What `f` makes of the folder listings kept for `kind`, written back when `keep` and
-    /// a folder was listed anew.
-    fn with_listings<R>(&self, kind: Kind, keep: bool, f: impl FnOnce(&mut cache::Listings) -> R) -> R {
-        let kept_at = cache::Listings::path(&self.cache_file(kind));
-        let kept = crate::files::Mapped::open(&kept_at).ok();
-        let mut listings = cache::Listings::read(kept.as_deref().unwrap_or_default());
-        let made = f(&mut listings);
-        if keep {
-            listings.keep(&kept_at);
-        }
-        made
     }
 
     /// Loads every record of a kind; the first broken file stops with its error.
@@ -767,9 +754,8 @@ impl Desk {
             dir.push(format!("{y:04}"));
         }
         let fiscal = matches!(kind, Kind::Document(d) if d.is_fiscal());
-        // The folder's names as last listed when it has not changed since (a write does
-        // not wait to list it anew for the next command: it changed it).
-        let mut names = self.with_listings(kind, false, |listings| listings.names(&self.root, &dir))?;
+        // Listed now, never as kept: a number is given out only from what is there.
+        let mut names = list_dir(&self.abs(&dir))?;
         // Git history is the ledger: a fiscal number once committed is never issued again,
         // even when its file was deleted since — nor when the commit left history (a `git
         // reset`): this clone's own log of what it issued remembers it.

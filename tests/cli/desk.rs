@@ -245,9 +245,24 @@ fn a_file_added_removed_or_renamed_by_hand_is_seen_through_the_kept_listings() {
     assert!(!after.contains("T-2026-0098") && after.lines().count() == before.lines().count(), "a removal is seen");
 }
 
-/// A ticket's number comes from the year folder's names as last listed only while the
-/// folder is unchanged: a ticket put there by hand (or by a pull) since is never numbered
-/// again, also when the folder's modification time is put back as it was.
+/// A year folder made a link is refused, also after a listing of it was kept: the link's
+/// own stamp says nothing of what its target holds, so a link is listed every time.
+#[test]
+fn a_folder_made_a_link_is_refused_after_its_listing_was_kept() {
+    let d = TestDesk::example();
+    let elsewhere = d.tmp.path().join("elsewhere");
+    std::fs::create_dir(&elsewhere).unwrap();
+    std::fs::rename(d.path("tickets/2026"), d.tmp.path().join("kept-2026")).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, d.path("tickets/2026")).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    d.ok(&["ticket", "list", "--format", "csv"]);
+    std::fs::copy(d.tmp.path().join("kept-2026/T-2026-0001.yaml"), elsewhere.join("T-2026-0001.yaml")).unwrap();
+    d.tkt(&["ticket", "list", "--format", "csv"]).assert().code(4).stderr(predicate::str::contains("symbolic link"));
+}
+
+/// A ticket's number comes from the names in the year folder as they are when it is
+/// given: a ticket put there by hand (or by a pull) after a listing was kept is never
+/// numbered again, also when the folder's modification time is put back as it was.
 #[test]
 fn a_ticket_added_by_hand_after_the_listing_was_kept_is_not_numbered_again() {
     let d = TestDesk::example();
