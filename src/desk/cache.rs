@@ -49,6 +49,39 @@ impl Stamp {
         }
         stamps
     }
+
+    /// The stamp of the folder at `abs` when its times tell every change of its names to
+    /// this machine: a real folder (not a link, whose own stamp says nothing of what its
+    /// target holds) on a local file system, whose times come from this machine's clock —
+    /// a network or shared file system takes them from another clock, which may run
+    /// behind this one and make a listing look older than it is.
+    #[cfg(target_os = "linux")]
+    fn of_folder(abs: &Path) -> Option<Stamp> {
+        use std::os::unix::fs::MetadataExt;
+        // ext2-4, XFS, Btrfs, tmpfs, F2FS, ZFS, bcachefs, overlayfs (a container's).
+        const LOCAL: [u64; 8] =
+            [0xEF53, 0x5846_5342, 0x9123_683E, 0x0102_1994, 0xF2F5_2010, 0x2FC1_2FC1, 0xCA45_1A4E, 0x794C_7630];
+        let m = std::fs::symlink_metadata(abs).ok().filter(std::fs::Metadata::is_dir)?;
+        // The type's width differs among platforms.
+        #[allow(clippy::unnecessary_cast, clippy::useless_conversion)]
+        let kind = rustix::fs::statfs(abs).ok()?.f_type as u64;
+        if !LOCAL.contains(&kind) {
+            return None;
+        }
+        let ns = |s: i64, n: i64| i128::from(s) * 1_000_000_000 + i128::from(n);
+        Some(Stamp {
+            len: m.len(),
+            mtime_ns: ns(m.mtime(), m.mtime_nsec()),
+            ctime_ns: ns(m.ctime(), m.ctime_nsec()),
+            ino: m.ino(),
+        })
+    }
+
+    /// Elsewhere a folder is listed every time.
+    #[cfg(not(target_os = "linux"))]
+    fn of_folder(_: &Path) -> Option<Stamp> {
+        None
+    }
 }
 
 /// The names in the folders of one kind of record, each with its folder's stamp when
@@ -133,41 +166,6 @@ impl<'a> Listings<'a> {
 /// An open folder whose files are stamped by name.
 #[cfg(unix)]
 struct Folder(std::os::fd::OwnedFd);
-
-impl Stamp {
-    /// The stamp of the folder at `abs` when its times tell every change of its names to
-    /// this machine: a real folder (not a link, whose own stamp says nothing of what its
-    /// target holds) on a local file system, whose times come from this machine's clock —
-    /// a network or shared file system takes them from another clock, which may run
-    /// behind this one and make a listing look older than it is.
-    #[cfg(target_os = "linux")]
-    fn of_folder(abs: &Path) -> Option<Stamp> {
-        use std::os::unix::fs::MetadataExt;
-        // ext2-4, XFS, Btrfs, tmpfs, F2FS, ZFS, bcachefs, overlayfs (a container's).
-        const LOCAL: [u64; 8] =
-            [0xEF53, 0x5846_5342, 0x9123_683E, 0x0102_1994, 0xF2F5_2010, 0x2FC1_2FC1, 0xCA45_1A4E, 0x794C_7630];
-        let m = std::fs::symlink_metadata(abs).ok().filter(std::fs::Metadata::is_dir)?;
-        // The type's width differs among platforms.
-        #[allow(clippy::unnecessary_cast, clippy::useless_conversion)]
-        let kind = rustix::fs::statfs(abs).ok()?.f_type as u64;
-        if !LOCAL.contains(&kind) {
-            return None;
-        }
-        let ns = |s: i64, n: i64| i128::from(s) * 1_000_000_000 + i128::from(n);
-        Some(Stamp {
-            len: m.len(),
-            mtime_ns: ns(m.mtime(), m.mtime_nsec()),
-            ctime_ns: ns(m.ctime(), m.ctime_nsec()),
-            ino: m.ino(),
-        })
-    }
-
-    /// Elsewhere a folder is listed every time.
-    #[cfg(not(target_os = "linux"))]
-    fn of_folder(_: &Path) -> Option<Stamp> {
-        None
-    }
-}
 
 #[cfg(unix)]
 impl Folder {

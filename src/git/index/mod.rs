@@ -66,7 +66,7 @@ impl IndexLock {
         if matches!(fs::symlink_metadata(&self.index), Err(e) if e.kind() == ErrorKind::NotFound) {
             return Ok(None);
         }
-        let old = split::Shared::open(&self.index)?;
+        let old = crate::files::Mapped::open(&self.index)?;
         let stamp = stamp(&self.index)?;
         let changed_unseen = changed_unseen(workdir);
         let was_split;
