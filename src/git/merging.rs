@@ -93,13 +93,13 @@ impl Repo {
         }
     }
 
-    /// The remote a branch tracks, else `origin` when it exists, else the only remote.
     /// The names of the repository's remotes.
     pub fn remote_names(&self) -> Vec<String> {
         let Ok(remotes) = self.repo.remotes() else { return Vec::new() };
         remotes.iter().flatten().flatten().map(str::to_string).collect()
     }
 
+    /// The remote a branch tracks, else `origin` when it exists, else the only remote.
     pub fn default_remote(&self, branch: &str) -> Option<String> {
         let config = self.repo.config().ok()?;
         if let Ok(r) = config.get_string(&format!("branch.{branch}.remote")) {
