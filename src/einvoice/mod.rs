@@ -2,6 +2,7 @@
 //! Interscambio carries — FPR12 between businesses, FPA12 to a public administration — and
 //! the checks SDI would reject it for, made before any file is written.
 
+mod facets;
 mod text;
 mod view;
 
@@ -149,8 +150,13 @@ pub fn check(doc: &Document, x: &Export) -> Vec<Problem> {
             "a country is its 2-letter ISO code (IT, DE, FR)",
         );
     }
-    if let Some(pec) = b.pec.as_deref().filter(|p| !p.trim().is_empty()) {
-        need(plain_address(pec), "buyer.pec", "not an address an e-invoice holds (ASCII, one @, no spaces)");
+    // A buyer abroad is never sent its PEC.
+    if let Some(pec) = b.pec.as_deref().filter(|p| !p.trim().is_empty() && italian(&b.address)) {
+        need(
+            pec.trim().len() <= 256 && facets::dot_atom_address(pec.trim()),
+            "buyer.pec",
+            "not an address an e-invoice holds (name@domain in ASCII, no spaces, dots only between characters)",
+        );
     }
     if let Some(email) = s.email.as_deref().filter(|e| !e.trim().is_empty()) {
         need(
@@ -192,11 +198,22 @@ pub fn check(doc: &Document, x: &Export) -> Vec<Problem> {
             "a credit note names its invoice and its date",
         );
     }
+    // The file itself, element by element, for what the fields' checks let through (text
+    // left empty once folded, a character the element's type does not take); only when
+    // those pass, so that one slip is not told twice.
+    if problems.is_empty() {
+        problems = write(doc, x).problems;
+    }
     problems
 }
 
 /// The FatturaPA XML of a document that passed [`check`].
 pub fn fattura(doc: &Document, x: &Export) -> String {
+    write(doc, x).out
+}
+
+/// The document written as FatturaPA XML, each element's text held to its schema type.
+fn write(doc: &Document, x: &Export) -> Xml {
     let format = format_of(doc);
     let pa = format == "FPA12";
     let (s, b) = (seller(doc), buyer(doc));
@@ -216,14 +233,16 @@ pub fn fattura(doc: &Document, x: &Export) -> String {
     w.leaf("ProgressivoInvio", x.progressive);
     w.leaf("FormatoTrasmissione", format);
     let sdi = b.sdi_code.as_deref().map(str::trim).filter(|c| !c.is_empty());
+    // A buyer abroad is sent as XXXXXXX, also when its code was kept as 0000000.
     let destination = match sdi {
+        Some("0000000") | None if !italian(&b.address) => "XXXXXXX".into(),
         Some(code) => code.to_ascii_uppercase(),
-        None if !italian(&b.address) => "XXXXXXX".into(),
         None => "0000000".into(),
     };
     w.leaf("CodiceDestinatario", &destination);
     // SDI delivers to a PEC only with the code 0000000 (00426): never to a buyer abroad.
-    if let ("0000000", Some(pec)) = (destination.as_str(), b.pec.as_deref().filter(|p| !p.trim().is_empty())) {
+    let pec = b.pec.as_deref().filter(|p| !p.trim().is_empty() && italian(&b.address));
+    if let ("0000000", Some(pec)) = (destination.as_str(), pec) {
         w.leaf("PECDestinatario", &latin(pec, 256));
     }
     w.close("DatiTrasmissione");
@@ -359,7 +378,7 @@ pub fn fattura(doc: &Document, x: &Export) -> String {
     }
     w.close("FatturaElettronicaBody");
     w.raw("</p:FatturaElettronica>\n");
-    w.out
+    w
 }
 
 /// The ModalitaPagamento of a payment method (MP01 cash … MP19 SEPA direct debit); a
@@ -483,11 +502,16 @@ fn amount(d: Decimal) -> String {
     }
 }
 
-/// An indented XML writer of the few shapes FatturaPA needs.
+/// An indented XML writer of the few shapes FatturaPA needs, which holds the text of each
+/// element to the schema's type for it ([`facets`]).
 #[derive(Default)]
 struct Xml {
     out: String,
     depth: usize,
+    /// The open elements, to name where a text does not fit.
+    path: Vec<String>,
+    /// Each element whose text the schema would refuse, by its path.
+    problems: Vec<Problem>,
 }
 
 impl Xml {
@@ -503,16 +527,23 @@ impl Xml {
         self.indent();
         self.out.push_str(&format!("<{tag}>\n"));
         self.depth += 1;
+        self.path.push(tag.to_string());
     }
 
     fn close(&mut self, tag: &str) {
         self.depth -= 1;
+        self.path.pop();
         self.indent();
         self.out.push_str(&format!("</{tag}>\n"));
     }
 
     /// An element whose text is already folded and escaped (or needs neither).
     fn leaf(&mut self, tag: &str, text: &str) {
+        let plain = text::unescape(text);
+        if let Some(why) = facets::violation(tag, &plain) {
+            let at = self.path.iter().skip(1).map(|p| format!("{p}/")).collect::<String>();
+            self.problems.push(Problem::new(format!("{at}{tag}"), format!("{plain:?}: the schema's {tag} {why}")));
+        }
         self.indent();
         self.out.push_str(&format!("<{tag}>{text}</{tag}>\n"));
     }

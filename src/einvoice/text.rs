@@ -68,6 +68,11 @@ pub fn escape(text: &str) -> String {
     out
 }
 
+/// The text of an element [`escape`] wrote.
+pub fn unescape(text: &str) -> String {
+    text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&apos;", "'").replace("&amp;", "&")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -162,6 +162,49 @@ fn a_forfettario_invoice_with_the_bollo_validates_and_a_failing_one_writes_nothi
     assert!(!d.tmp.path().join("out2").exists(), "nothing is written");
 }
 
+#[test]
+fn text_the_schema_would_refuse_is_refused_before_a_number_is_given() {
+    // Found by a fiscal review: each was issued, exported with exit 0 and failed the schema.
+    let d = einvoice_desk();
+    let two_dots = customer(&d, "Verdi Srl", &["--vat-number", "04981235676", "--pec", "mario..verdi@pec.it"]);
+    let control = customer(&d, "Neri Srl", &["--vat-number", "07643520567"]);
+    d.ok(&["customer", "edit", &control, "--street", "\u{7f}"]);
+    for (who, message) in [(&two_dots, "buyer.pec: not an address"), (&control, "Sede/Indirizzo: \"\": the schema's")] {
+        let t = d.ok(&["ticket", "create", "--customer", who, "--title", "Intervento"]);
+        d.ok(&["ticket", "work", t.trim(), "--hours", "1"]);
+        refused(&d, &["ticket", "invoice", t.trim()], message);
+    }
+    d.write("tkt.toml", &d.read("tkt.toml").replace("02 1234 5678", "030 123 456 ò"));
+    d.git(&["commit", "-qam", "a phone with an accent"]);
+    let t = d.ok(&["ticket", "create", "--customer", "C-0001", "--title", "Intervento"]);
+    d.ok(&["ticket", "work", t.trim(), "--hours", "1"]);
+    refused(&d, &["ticket", "invoice", t.trim()], "Contatti/Telefono: \"030123456ò\"");
+    d.write("tkt.toml", &d.read("tkt.toml").replace("030 123 456 ò", "030 123 456"));
+    d.git(&["commit", "-qam", "the phone again"]);
+
+    // A buyer abroad is sent as XXXXXXX and never with its PEC (SDI 00426), also when its
+    // code was kept as 0000000.
+    let abroad = customer(
+        &d,
+        "Dupont SARL",
+        &[
+            "--country",
+            "FR",
+            "--vat-number",
+            "FR12345678901",
+            "--sdi-code",
+            "0000000",
+            "--pec",
+            "dupont@pec.example.fr",
+        ],
+    );
+    let id = invoice(&d, &abroad, "1");
+    let xml = export(&d, &[&id]);
+    validate(&d);
+    assert!(xml[0].contains("<CodiceDestinatario>XXXXXXX</CodiceDestinatario>"), "{}", xml[0]);
+    assert!(!xml[0].contains("PECDestinatario"), "{}", xml[0]);
+}
+
 /// An SDI receipt about `file`, as SDI writes it.
 fn receipt_xml(root: &str, file: &str, body: &str) -> String {
     format!(
