@@ -658,19 +658,30 @@ impl Repo {
         for (path, _) in files {
             crate::files::refuse_links(&self.workdir().join(path), path)?;
         }
-        for (path, state) in files {
+        // Removals first, each with the folders it leaves empty, so that a folder made a
+        // file (`foo/bar` gone, `foo` new) is written where the folder was.
+        for (path, _) in files.iter().filter(|(_, state)| state.is_none()) {
             let abs = self.workdir().join(path);
-            match state {
-                Some(s) => {
-                    crate::files::write_atomic(&abs, &s.bytes)?;
-                    set_executable(&abs, s);
-                }
-                None => {
-                    if abs.exists() {
-                        std::fs::remove_file(&abs).map_err(|e| Error::io(&abs, e))?;
-                    }
+            if abs.is_file() {
+                std::fs::remove_file(&abs).map_err(|e| Error::io(&abs, e))?;
+            }
+            for dir in path.ancestors().skip(1).take_while(|d| !d.as_os_str().is_empty()) {
+                if std::fs::remove_dir(self.workdir().join(dir)).is_err() {
+                    break;
                 }
             }
+        }
+        for (path, s) in files.iter().filter_map(|(path, state)| Some((path, state.as_ref()?))) {
+            let abs = self.workdir().join(path);
+            if abs.is_dir() {
+                return Err(Error::busy(format!(
+                    "{} is a file now, but here it is a folder holding files git does not track",
+                    path.display()
+                ))
+                .with_hint(format!("move what is in {} elsewhere, then sync again", path.display())));
+            }
+            crate::files::write_atomic(&abs, &s.bytes)?;
+            set_executable(&abs, s);
         }
         let staged: Vec<(&Path, Option<(git2::Oid, bool)>)> = files
             .iter()

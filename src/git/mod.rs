@@ -330,9 +330,10 @@ impl Repo {
         let mut staged = Vec::with_capacity(files.len());
         for (rel, blob) in files {
             let abs = self.workdir().join(rel);
+            // A path removed needs no stat; it may lie below what is a file now.
             let file = match (blob, std::fs::symlink_metadata(&abs)) {
                 (Some((oid, _)), Ok(meta)) if meta.is_file() => Some((*oid, meta)),
-                (_, Err(e)) if e.kind() != std::io::ErrorKind::NotFound => return Err(Error::io(&abs, e)),
+                (Some(_), Err(e)) if e.kind() != std::io::ErrorKind::NotFound => return Err(Error::io(&abs, e)),
                 _ => None,
             };
             staged.push(Staged { path: git_path(rel)?, file, executable: blob.is_some_and(|(_, x)| x) });

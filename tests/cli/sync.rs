@@ -378,6 +378,10 @@ fn a_file_made_a_folder_or_a_folder_made_a_file_by_hand_is_committed_by_one_sync
     std::fs::write(web.join("help/pages/a.html"), "a").unwrap();
     std::fs::write(web.join("help/index"), "index").unwrap();
     anna.sync();
+    // Marco has them as they were (found by a review: a clone that had the folder then
+    // failed every sync with exit 1, writing the file before removing the folder's file).
+    marco.sync();
+    assert_eq!(std::fs::read_to_string(marco.dir.join("web/help/pages/a.html")).unwrap(), "a");
     // The folder `pages` becomes a file, the file `index` a folder.
     std::fs::remove_dir_all(web.join("help/pages")).unwrap();
     std::fs::write(web.join("help/pages"), "now a file").unwrap();
