@@ -34,6 +34,29 @@ pub fn init_desk(dir: &Path, opts: &InitOptions) -> Result<Initialised> {
     if dir.join(CONFIG_FILE).exists() {
         return Err(Error::refused(format!("{}: already a tkt desk ({CONFIG_FILE} exists)", dir.display())));
     }
+    // Nothing already in the folder is written over: a file of the same name may be
+    // someone's work, in no commit.
+    let planned: Vec<PathBuf> = if opts.example {
+        let mut all = Vec::new();
+        embedded_files(&EXAMPLE, &mut all);
+        all.into_iter().map(|f| f.path().to_path_buf()).collect()
+    } else {
+        let states = default_catalog().into_iter().map(|s| Kind::State.path_for(&s.id));
+        std::iter::once(Ok(PathBuf::from(CONFIG_FILE))).chain(states).collect::<Result<_>>()?
+    };
+    let taken: Vec<String> = planned
+        .iter()
+        .filter(|rel| std::fs::symlink_metadata(dir.join(rel)).is_ok())
+        .map(|rel| rel.display().to_string())
+        .collect();
+    if !taken.is_empty() {
+        return Err(Error::refused(format!(
+            "{}: init would write over files already there: {}",
+            dir.display(),
+            taken.join(", ")
+        ))
+        .with_hint("make the desk in an empty folder, or move those files away first"));
+    }
     crate::files::create_dirs(dir)?;
     let created_repo = match Repo::discover(dir)? {
         Some(repo) => {
@@ -92,7 +115,12 @@ fn write_desk(dir: &Path, opts: &InitOptions, old_gitignore: Option<&str>, files
         write_atomic(&dir.join(".gitignore"), text.as_bytes())?;
     }
     if opts.example {
-        write_embedded(&EXAMPLE, dir, files)?;
+        let mut example = Vec::new();
+        embedded_files(&EXAMPLE, &mut example);
+        for file in example {
+            files.push(file.path().to_path_buf());
+            write_atomic(&dir.join(file.path()), file.contents())?;
+        }
     } else {
         files.push(PathBuf::from(CONFIG_FILE));
         write_atomic(&dir.join(CONFIG_FILE), DEFAULT_CONFIG.as_bytes())?;
@@ -107,19 +135,12 @@ fn write_desk(dir: &Path, opts: &InitOptions, old_gitignore: Option<&str>, files
     Ok(desk)
 }
 
-fn write_embedded(src: &Dir<'_>, dest: &Path, files: &mut Vec<PathBuf>) -> Result<()> {
-    for file in src.files() {
-        let rel = file.path().to_path_buf();
-        if rel == Path::new(".gitignore") {
-            continue;
-        }
-        files.push(rel.clone());
-        write_atomic(&dest.join(&rel), file.contents())?;
-    }
-    // The example's own local folder (made when someone ran tkt on data-example before
-    // this binary was built) is not part of it.
+/// The example's files as `init --example` writes them: all but its `.gitignore` (the
+/// folder's own is extended instead) and its local folder (made when someone ran tkt on
+/// data-example before this binary was built).
+fn embedded_files<'a>(src: &'a Dir<'a>, out: &mut Vec<&'a include_dir::File<'a>>) {
+    out.extend(src.files().filter(|f| f.path() != Path::new(".gitignore")));
     for sub in src.dirs().filter(|d| d.path() != Path::new(LOCAL_DIR)) {
-        write_embedded(sub, dest, files)?;
+        embedded_files(sub, out);
     }
-    Ok(())
 }

@@ -32,6 +32,19 @@ fn init_refuses_a_folder_that_is_already_a_desk() {
 }
 
 #[test]
+fn init_never_writes_over_a_file_already_in_the_folder() {
+    // Found by a review: a hand-written state and an uncommitted customer were replaced,
+    // and --example committed the replacement.
+    for (args, rel) in [(&["init"][..], "states/new.yaml"), (&["init", "--example"][..], "customers/C-0001.yaml")] {
+        let d = TestDesk::empty();
+        d.write(rel, "precious: yes\n");
+        d.tkt(args).assert().code(4).stderr(predicate::str::contains(format!("write over files already there: {rel}")));
+        assert_eq!(d.read(rel), "precious: yes\n");
+        assert!(!d.path("tkt.toml").exists() && !d.path(".git").exists(), "{args:?} left a half desk");
+    }
+}
+
+#[test]
 fn the_example_desk_is_embedded_and_checks_clean() {
     let d = TestDesk::example();
     d.tkt(&["check"]).assert().success().stderr(predicate::str::contains("desk is clean"));
