@@ -240,11 +240,8 @@ fn deliver_mail(env: &Env, bytes: &[u8], index: &mut MessageIndex) -> Result<Del
     let mail = certified_original(&mail, content_hash).unwrap_or(mail);
     refuse_over_limits(limits, &mail)?;
     // A Message-ID is the sender's word: another sender's message under it is no duplicate.
-    if let Some((id, by)) = index.by_message.get(&mail.message_id) {
-        let sender = mail.from_address.as_deref().map(str::to_lowercase);
-        if by.is_none() || *by == sender {
-            return Ok(Delivered::Duplicate(id.clone()));
-        }
+    if let Some(home) = index.seen(&mail.message_id, mail.from_address.as_deref()) {
+        return Ok(Delivered::Duplicate(home.to_string()));
     }
     if let Some(why) = &mail.automatic {
         return Ok(Delivered::Skipped(why.clone()));
@@ -349,28 +346,33 @@ fn sdi_receipts(mail: &Mail, depth: usize) -> Vec<Receipt> {
     found
 }
 
-/// Where each stored Message-ID (with its sender's address, when known) and Outlook
-/// thread lives. A promoted request's mail threads to its ticket.
+/// Where each stored Message-ID and Outlook thread lives. A Message-ID is kept with each
+/// record and sender's address (none when the sender gave none) it came with: anyone may
+/// send a message under an id already stored. A promoted request's mail threads to its
+/// ticket.
 struct MessageIndex {
-    by_message: HashMap<String, (String, Option<String>)>,
+    by_message: HashMap<String, Vec<(String, Option<String>)>>,
     by_thread: HashMap<String, String>,
 }
 
 impl MessageIndex {
     fn build(desk: &Desk) -> Result<MessageIndex> {
         let mut index = MessageIndex { by_message: HashMap::new(), by_thread: HashMap::new() };
-        // A note's author is written `Name <address>` (or the address alone).
-        let address = |by: &str| by.rsplit_once('<').map_or(by, |(_, a)| a.trim_end_matches('>')).to_string();
+        // A note's author is written `Name <address>`, the address alone, or the name alone.
+        let address = |by: &str| {
+            let a = by.rsplit_once('<').map_or(by, |(_, a)| a.trim_end_matches('>'));
+            a.contains('@').then(|| a.to_string())
+        };
         for r in desk.load_all::<Request>()? {
             let home = r.ticket.clone().unwrap_or_else(|| r.id.clone());
             index.add(&home, r.message_id.as_deref(), r.thread.as_deref(), r.contact.email.clone());
             for n in &r.notes {
-                index.add(&home, n.message_id.as_deref(), n.thread.as_deref(), Some(address(&n.by)));
+                index.add(&home, n.message_id.as_deref(), n.thread.as_deref(), address(&n.by));
             }
         }
         for t in desk.load_all::<Ticket>()? {
             for n in &t.notes {
-                index.add(&t.id, n.message_id.as_deref(), n.thread.as_deref(), Some(address(&n.by)));
+                index.add(&t.id, n.message_id.as_deref(), n.thread.as_deref(), address(&n.by));
             }
         }
         Ok(index)
@@ -378,11 +380,30 @@ impl MessageIndex {
 
     fn add(&mut self, home: &str, message: Option<&str>, thread: Option<&str>, sender: Option<String>) {
         if let Some(m) = message {
-            self.by_message.insert(m.to_string(), (home.to_string(), sender.map(|s| s.to_lowercase())));
+            let entry = (home.to_string(), sender.map(|s| s.to_lowercase()));
+            let homes = self.by_message.entry(m.to_string()).or_default();
+            if !homes.contains(&entry) {
+                homes.push(entry);
+            }
         }
         if let Some(t) = thread {
             self.by_thread.entry(t.to_string()).or_insert_with(|| home.to_string());
         }
+    }
+}
+
+impl MessageIndex {
+    /// Where the message `id` from `sender` was stored, if it was: the same message again.
+    fn seen(&self, id: &str, sender: Option<&str>) -> Option<&str> {
+        let sender = sender.map(str::to_lowercase);
+        self.by_message.get(id)?.iter().find(|(_, by)| *by == sender).map(|(home, _)| home.as_str())
+    }
+
+    /// Where a reply from `sender` to the message `id` belongs: with that sender's own
+    /// message of that id, else with the first one stored.
+    fn home_of(&self, id: &str, sender: Option<&str>) -> Option<&str> {
+        let homes = self.by_message.get(id)?;
+        self.seen(id, sender).or_else(|| homes.first().map(|(home, _)| home.as_str()))
     }
 }
 
@@ -397,8 +418,8 @@ fn thread_of(desk: &Desk, index: &MessageIndex, mail: &Mail) -> Result<Option<St
             return Ok(Some(r.ticket.unwrap_or(r.id)));
         }
     }
-    if let Some((id, _)) = mail.replies_to.iter().find_map(|m| index.by_message.get(m)) {
-        return Ok(Some(id.clone()));
+    if let Some(home) = mail.replies_to.iter().find_map(|m| index.home_of(m, mail.from_address.as_deref())) {
+        return Ok(Some(home.to_string()));
     }
     Ok(mail.thread.as_ref().and_then(|t| index.by_thread.get(t)).cloned())
 }

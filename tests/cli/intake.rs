@@ -867,6 +867,36 @@ fn a_reply_header_from_a_stranger_is_checked_like_a_tag_and_reopens_nothing() {
     assert_eq!(d.status(), "");
 }
 
+/// Found by an intake review: a stranger sending under a customer's Message-ID took its
+/// thread (the customer's reply opened a request linked to the stranger's) and made the
+/// customer's own message new again; and a message whose sender gave no address was
+/// added as a note on every import.
+#[test]
+fn a_message_id_a_stranger_reuses_takes_neither_the_thread_nor_the_customers_copy() {
+    let d = TestDesk::example();
+    let msg = |from: &str, headers: &str| {
+        format!("From: {from}\r\nSubject: Forno rotto\r\nMessage-ID: <shared-1@damario.example>\r\n{headers}\r\nNon scalda.\r\n")
+    };
+    let customer = msg("Da Mario <info@damario.example>", "");
+    let out = |m: &str| String::from_utf8(import_bytes(&d, m).stdout).unwrap();
+    assert_eq!(out(&customer), "R-2026-0004\n");
+    assert_eq!(out(&msg("spam@elsewhere.example", "")), "R-2026-0005\n", "another sender's message is its own");
+    let reply = "From: info@damario.example\r\nSubject: Re: Forno rotto\r\nMessage-ID: <reply-1@damario.example>\r\n\
+                 In-Reply-To: <shared-1@damario.example>\r\nReferences: <shared-1@damario.example>\r\n\r\nAncora rotto.\r\n";
+    assert_eq!(out(reply), "R-2026-0004\n", "the customer's reply is a note on the customer's request");
+    let commits = d.commits();
+    assert_eq!(out(&customer), "R-2026-0004\n");
+    assert_eq!(d.commits(), commits, "the customer's message again is a duplicate");
+
+    let nameless =
+        "From: Mario Rossi\r\nSubject: Re: [R-2026-0004] guasto\r\nMessage-ID: <na-2@x.example>\r\n\r\nciao\r\n";
+    out(nameless);
+    let notes = request(&d, "R-2026-0004")["notes"].as_array().unwrap().len();
+    out(nameless);
+    assert_eq!(request(&d, "R-2026-0004")["notes"].as_array().unwrap().len(), notes, "imported twice, noted once");
+    assert_eq!(d.status(), "");
+}
+
 /// Mail as public corpora hold it (found by an intake review): Chinese, Japanese and
 /// Korean charsets are decoded; an mbox is refused naming its file (it was read as one
 /// message); a maildir message whose file name is not UTF-8 keeps its name in cur/ (it was
