@@ -102,8 +102,9 @@ pub struct DocFacts {
     /// An invoice's due day.
     pub due_date: Option<NaiveDate>,
     pub withheld: Money,
-    /// An invoice whose lines say which bear its withholding ([`Ledgered::withheld_by_line`]).
-    pub withheld_by_line: bool,
+    /// An invoice whose credit notes say what they give back of its withholding
+    /// ([`Ledgered::gives_back_exactly`]).
+    pub gives_back_exactly: bool,
     pub invoice: Option<String>,
     pub credit_note: Option<String>,
     // work-report
@@ -119,7 +120,7 @@ impl From<Document> for DocFacts {
         DocFacts {
             value: d.value(),
             withheld: Ledgered::withheld(&d),
-            withheld_by_line: Ledgered::withheld_by_line(&d),
+            gives_back_exactly: Ledgered::gives_back_exactly(&d),
             vat: d.totals.iter().flat_map(|t| t.vat.iter().map(|v| (v.rate, v.tax))).collect(),
             due_date: d.payment.as_ref().map(|p| p.due_date),
             materials: d.materials.into_iter().map(|m| (m.item, m.qty)).collect(),
@@ -156,8 +157,8 @@ impl Ledgered for DocFacts {
     fn withheld(&self) -> Money {
         self.withheld
     }
-    fn withheld_by_line(&self) -> bool {
-        self.withheld_by_line
+    fn gives_back_exactly(&self) -> bool {
+        self.gives_back_exactly
     }
 }
 

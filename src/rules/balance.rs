@@ -55,9 +55,11 @@ pub trait Ledgered {
     fn value(&self) -> Money;
     /// What the buyer withholds of an invoice (and what a credit note gives back of it).
     fn withheld(&self) -> Money;
-    /// Whether an invoice's lines say which bear its withholding: its credit notes then say
-    /// what they give back of it, nothing when they say nothing.
-    fn withheld_by_line(&self) -> bool;
+    /// Whether an invoice's credit notes say what they give back of its withholding
+    /// (nothing when they say nothing): its lines say which bear it, or what is withheld
+    /// is the VAT a public administration pays itself, which each credit note's own VAT
+    /// reverses.
+    fn gives_back_exactly(&self) -> bool;
 }
 
 impl Ledgered for Document {
@@ -80,21 +82,25 @@ impl Ledgered for Document {
         let withholding = self.withholding.as_ref().map(|w| w.amount.0).unwrap_or_default();
         // A public administration pays the VAT of its invoices to the State itself (split
         // payment, art. 17-ter DPR 633/72): the seller is owed the rest.
-        let vat = match self.kind == DocKind::Invoice && super::vat::split_payment(self) {
+        // A credit note to it gives back the VAT it reverses.
+        let vat = match matches!(self.kind, DocKind::Invoice | DocKind::CreditNote) && super::vat::split_payment(self) {
             true => self.totals.as_ref().map(|t| t.vat.iter().map(|v| v.tax.0).sum()).unwrap_or_default(),
             false => Decimal::ZERO,
         };
         Money(withholding + vat)
     }
-    fn withheld_by_line(&self) -> bool {
-        self.lines.iter().any(|l| l.withholding)
+    fn gives_back_exactly(&self) -> bool {
+        self.lines.iter().any(|l| l.withholding) || super::vat::split_payment(self)
     }
 }
 
 /// The balances of every invoice among `docs`, in one pass over them.
 pub fn balances<D: Ledgered>(docs: &[D]) -> HashMap<String, Balance> {
-    let by_line: std::collections::HashSet<&str> =
-        docs.iter().filter(|d| d.doc_kind() == DocKind::Invoice && d.withheld_by_line()).map(|d| d.doc_id()).collect();
+    let exact: std::collections::HashSet<&str> = docs
+        .iter()
+        .filter(|d| d.doc_kind() == DocKind::Invoice && d.gives_back_exactly())
+        .map(|d| d.doc_id())
+        .collect();
     let mut out: HashMap<String, Balance> = docs
         .iter()
         .filter(|d| d.doc_kind() == DocKind::Invoice)
@@ -127,7 +133,7 @@ pub fn balances<D: Ledgered>(docs: &[D]) -> HashMap<String, Balance> {
         // A withholding falls with what is credited: by what each credit note gives back of
         // it (its share of the work), or — credit notes that do not say — in proportion; a
         // cancelled invoice withholds nothing.
-        match by_line.contains(id.as_str()) {
+        match exact.contains(id.as_str()) {
             true => {
                 let back = given_back.get(id.as_str()).copied().unwrap_or_default();
                 b.withheld = Money((b.withheld.0 - back).max(Decimal::ZERO));

@@ -205,6 +205,46 @@ fn text_the_schema_would_refuse_is_refused_before_a_number_is_given() {
     assert!(!xml[0].contains("PECDestinatario"), "{}", xml[0]);
 }
 
+#[test]
+fn a_credit_note_to_a_public_administration_gives_back_the_vat_it_reverses() {
+    // Split payment (art. 17-ter DPR 633/72): the administration pays the VAT to the State.
+    // Found by a fiscal review: crediting the labour of an invoice at two rates took back
+    // the VAT in proportion to the total, so 97.58 was refunded where 90.00 was owed.
+    let d = einvoice_desk();
+    d.ok(&[
+        "item",
+        "create",
+        "AUSILIO",
+        "--description",
+        "Ausilio",
+        "--kind",
+        "goods",
+        "--price",
+        "100.00",
+        "--vat-rate",
+        "4",
+    ]);
+    let pa = customer(&d, "Comune di Torino", &["--tax-code", "00514490010", "--sdi-code", "UFABCD"]);
+    let t = d.ok(&["ticket", "create", "--customer", &pa, "--title", "Fornitura"]);
+    d.ok(&["ticket", "work", t.trim(), "--hours", "2", "--material", "AUSILIO:1"]);
+    let id = d.ok(&["ticket", "invoice", t.trim()]).trim().to_string();
+    d.ok(&["doc", "pay", &id]);
+    let note = d.ok(&["doc", "credit", &id, "--line", "1", "--reason", "Manodopera non dovuta"]);
+    let due = |d: &TestDesk| {
+        let s: serde_json::Value =
+            serde_json::from_str(&d.ok(&["customer", "statement", &pa, "--format", "json"])).unwrap();
+        (
+            s[0]["invoiced"].as_str().unwrap().to_string(),
+            s[0]["paid"].as_str().unwrap().to_string(),
+            s[0]["due"].as_str().unwrap().to_string(),
+        )
+    };
+    assert_eq!(due(&d), ("213.80".into(), "190.00".into(), "-90.00".into()), "the labour's 90.00 taxable is owed back");
+    d.ok(&["doc", "refund", note.trim()]);
+    assert_eq!(due(&d).2, "0.00");
+    d.tkt(&["check"]).assert().success();
+}
+
 /// An SDI receipt about `file`, as SDI writes it.
 fn receipt_xml(root: &str, file: &str, body: &str) -> String {
     format!(
