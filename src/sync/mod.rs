@@ -499,21 +499,37 @@ fn refused_path(path: &Path, prefix: &Path, kind: EntryKind) -> Option<&'static 
     if !Desk::in_layout(rel) {
         return Some("not part of a desk's layout");
     }
-    // What tkt's intake makes safe, a clone on Windows or macOS needs from everyone. A
-    // record keeps its id (others point at it): new ids are refused where they are made.
-    let name = rel.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    // What tkt's intake makes safe, a clone on Windows or macOS needs from everyone, in
+    // the name of the file and of each folder on its way. A record keeps its id (others
+    // point at it): new ids are refused where they are made.
     if Desk::kind_of_path(rel).is_some() {
         return None;
     }
-    crate::files::unportable(name)
+    rel.iter().find_map(|part| crate::files::unportable(part.to_str().unwrap_or_default()))
 }
 
-/// What a desk's `.gitattributes` may not say: attributes that make git write records in
-/// the work tree as other bytes than those committed (another encoding, a filter that
-/// would run on every clone), so that no clone could read them.
-fn refused_attributes(text: &str) -> Option<String> {
+/// What a `.gitattributes` may not say of the desk's files: attributes that make git
+/// write them in the work tree as other bytes than those committed (another encoding, a
+/// filter that would run on every clone), so that no clone could read them. `desk` is
+/// where the desk is from the file's folder: `None` for a file inside the desk (each of
+/// its lines is about desk files), else only lines whose pattern may reach into it count
+/// (a file of the repository around a desk may set an LFS filter on its own files).
+fn refused_attributes(text: &str, desk: Option<&Path>) -> Option<String> {
     let bad = ["working-tree-encoding", "filter", "ident"];
+    let reaches_desk = |pattern: &str| {
+        let Some(desk) = desk else { return true };
+        // A pattern without a slash matches at any depth; else its first folder, when
+        // spelt out, says whether it leads into the desk.
+        let pattern = pattern.trim_start_matches('/');
+        match pattern.trim_end_matches('/').split_once('/') {
+            None => true,
+            Some((first, _)) => first.contains(['*', '?', '[', '\\']) || desk.starts_with(first),
+        }
+    };
     text.lines().map(str::trim).filter(|l| !l.starts_with('#')).find_map(|line| {
+        if !line.split_whitespace().next().is_some_and(reaches_desk) {
+            return None;
+        }
         let attribute = line.split_whitespace().skip(1).find(|a| {
             let name = a.trim_start_matches(['-', '!']).split('=').next().unwrap_or_default();
             bad.contains(&name)
@@ -598,12 +614,22 @@ fn refused_entries(repo: &Repo, base: Option<&str>, tip: &str) -> Result<Vec<Str
     let prefix = repo.desk_prefix();
     let mut refused = Vec::new();
     for (path, kind) in repo.entries_changed(base, tip)? {
+        // A `.gitattributes` in the desk, at any depth, or in a folder around it.
+        let folder = path.parent().unwrap_or(Path::new(""));
+        let attributes_over = (path.file_name() == Some(".gitattributes".as_ref()))
+            .then(|| match prefix.strip_prefix(folder) {
+                Ok(desk) => Some(Some(desk)),
+                Err(_) => folder.starts_with(prefix).then_some(None),
+            })
+            .flatten();
         let problem = match refused_path(&path, prefix, kind) {
             Some(why) => Some(format!("{}: {why}", path.display())),
             None => match path.strip_prefix(prefix) {
-                Ok(rel) if rel == Path::new(".gitattributes") => {
+                _ if attributes_over.is_some() => {
                     let bytes = repo.file_at(tip, &path)?.map(|f| f.bytes).unwrap_or_default();
-                    refused_attributes(&String::from_utf8_lossy(&bytes)).map(|why| format!("{}: {why}", path.display()))
+                    let desk = attributes_over.flatten().filter(|d| !d.as_os_str().is_empty());
+                    refused_attributes(&String::from_utf8_lossy(&bytes), desk)
+                        .map(|why| format!("{}: {why}", path.display()))
                 }
                 Ok(rel) if Desk::kind_of_path(rel).is_some() || rel == Path::new(crate::model::CONFIG_FILE) => {
                     let bytes = repo.file_at(tip, &path)?.map(|f| f.bytes).unwrap_or_default();
@@ -655,8 +681,8 @@ fn check_outgoing(desk: &Desk, repo: &Repo, ours: &str, theirs: &str, hand_edits
         let abs = desk.abs(rel);
         let problem = match refused_path(&prefix.join(rel), prefix, EntryKind::File) {
             Some(why) if abs.exists() => Some(why.to_string()),
-            _ if rel == Path::new(".gitattributes") => {
-                refused_attributes(&std::fs::read_to_string(&abs).unwrap_or_default())
+            _ if rel.file_name() == Some(".gitattributes".as_ref()) => {
+                refused_attributes(&std::fs::read_to_string(&abs).unwrap_or_default(), None)
             }
             _ => None,
         };
@@ -1405,5 +1431,17 @@ mod tests {
         assert_eq!(ok("tickets/26/T-2026-0001.yaml", ""), Some("not part of a desk's layout"));
         let link = refused_path(Path::new("customers/C-0001.yaml"), Path::new(""), EntryKind::Link);
         assert_eq!(link, Some("a symbolic link"));
+    }
+
+    #[test]
+    fn attributes_are_refused_only_where_they_reach_the_desk() {
+        let encoding = "*.cgi working-tree-encoding=UTF-16LE\n";
+        assert!(refused_attributes(encoding, None).is_some(), "in the desk, every line counts");
+        let around = |text: &str| refused_attributes(text, Some(Path::new("desk")));
+        assert!(around(encoding).is_some(), "a pattern without a folder reaches into the desk");
+        assert!(around("desk/tickets/** working-tree-encoding=UTF-16LE\n").is_some());
+        assert!(around("*/tickets/** filter=x\n").is_some());
+        assert_eq!(around("# desk/* filter=x\nassets/*.psd filter=lfs diff=lfs merge=lfs -text\n"), None);
+        assert_eq!(around("/docs/manual.pdf filter=lfs\n"), None);
     }
 }
