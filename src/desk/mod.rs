@@ -623,25 +623,43 @@ impl Desk {
                 repo.restore_from_head(&merged)?;
             }
         }
+        // Every file is put back that can be, also after one that cannot (the write that
+        // failed may be the one no write can make): the journal stays for the next
+        // command only when one could not.
+        let mut failed = None;
         for (rel, before) in written.into_iter().rev() {
             let abs = self.abs(&rel);
-            match before {
-                Some(bytes) => write_atomic(&abs, &bytes)?,
+            let put_back = match before {
+                // A file the failed write never changed is left alone.
+                Some(bytes) if std::fs::read(&abs).is_ok_and(|now| now == bytes) => Ok(()),
+                Some(bytes) => write_atomic(&abs, &bytes),
                 None => {
-                    match std::fs::remove_file(&abs) {
-                        Ok(()) => {}
-                        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                        Err(e) if e.kind() == std::io::ErrorKind::InvalidFilename => {}
-                        Err(e) => return Err(Error::io(&rel, e)),
-                    }
+                    let removed = match std::fs::remove_file(&abs) {
+                        Err(e)
+                            if !matches!(
+                                e.kind(),
+                                std::io::ErrorKind::NotFound | std::io::ErrorKind::InvalidFilename
+                            ) =>
+                        {
+                            Err(Error::io(&rel, e))
+                        }
+                        _ => Ok(()),
+                    };
                     if let Some(dir) = abs.parent() {
                         // Fails, as it should, when the folder holds anything else.
                         let _ = std::fs::remove_dir(dir);
                     }
+                    removed
                 }
+            };
+            if let Err(e) = put_back {
+                failed.get_or_insert(e);
             }
         }
-        self.journal().clear()
+        match failed {
+            Some(e) => Err(e),
+            None => self.journal().clear(),
+        }
     }
 
     fn journal(&self) -> Journal {

@@ -176,3 +176,21 @@ fn the_example_desk_checks_clean_and_a_broken_record_is_located_as_data() {
     assert!(found.line.is_some(), "{found:?}");
     assert_eq!(checked.failure().unwrap().kind, ErrorKind::Refused);
 }
+
+#[test]
+fn a_failed_command_puts_back_every_file_it_can_and_keeps_the_journal_for_the_rest() {
+    // Found by a careless-office review: the file whose write had failed was written back
+    // first, failed again, and the files written before it were never put back.
+    let f = Fixture::example();
+    let (first, second) = ("customers/C-0001.yaml", "items/CALD-24K.yaml");
+    let before = f.read(first);
+    let desk = Desk::open(f.dir.clone()).unwrap();
+    desk.write_file(Path::new(first), b"changed: yes\n").unwrap();
+    desk.write_file(Path::new(second), b"changed: yes\n").unwrap();
+    // The second file's folder is made a file: nothing can be written there.
+    std::fs::remove_dir_all(f.dir.join("items")).unwrap();
+    std::fs::write(f.dir.join("items"), "in the way").unwrap();
+    assert!(desk.undo_writes().is_err(), "what could not be put back is told");
+    assert_eq!(f.read(first), before, "the first file is put back all the same");
+    assert!(desk.pending().unwrap().is_some(), "the journal stays, for the next command to take back the rest");
+}
