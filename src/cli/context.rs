@@ -41,7 +41,13 @@ impl Ctx {
     pub fn from_env(cli: &Cli) -> Result<Ctx> {
         let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
         let now = match var("TKT_NOW") {
+            // Git's history keeps an instant after 1970 only (and before 2106, in 32 bits).
             Some(text) => chrono::DateTime::parse_from_rfc3339(&text)
+                .map_err(|e| e.to_string())
+                .and_then(|t| match chrono::Datelike::year(&t) {
+                    1970..=2099 => Ok(t),
+                    _ => Err("outside the years 1970 to 2099".into()),
+                })
                 .map_err(|e| Error::usage(format!("TKT_NOW={text:?} is not an RFC 3339 instant: {e}")))?,
             None => {
                 let local = chrono::Local::now();
@@ -49,12 +55,11 @@ impl Ctx {
             }
         };
         let lock_wait = match var("TKT_LOCK_TIMEOUT") {
-            Some(s) => Duration::from_secs_f64(
-                s.parse::<f64>()
-                    .ok()
-                    .filter(|v| v.is_finite() && *v >= 0.0)
-                    .ok_or_else(|| Error::usage(format!("TKT_LOCK_TIMEOUT={s:?} is not a number of seconds")))?,
-            ),
+            Some(s) => s
+                .parse::<f64>()
+                .ok()
+                .and_then(|v| Duration::try_from_secs_f64(v).ok())
+                .ok_or_else(|| Error::usage(format!("TKT_LOCK_TIMEOUT={s:?} is not a number of seconds")))?,
             None => Duration::from_secs(10),
         };
         let no_color = std::env::var_os("NO_COLOR").is_some() || var("TERM").as_deref() == Some("dumb");

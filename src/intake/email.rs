@@ -56,6 +56,8 @@ pub fn parse_mail(bytes: &[u8], hash: impl Fn(&[u8]) -> String) -> Result<Mail, 
     if bytes.starts_with(b"From ") && MBOX_SEPARATOR.is_match(bytes) {
         return Err("more than one message (an mbox): import them from a maildir, or one file each".into());
     }
+    // A byte-order mark some tools save before the headers would hide the first one.
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let cleaned = fill_empty_multiparts(clean_header_block(bytes));
     let msg = MessageParser::default().parse(&cleaned[..]).ok_or("not an e-mail message")?;
     if msg.from().is_none() && msg.subject().is_none() && msg.message_id().is_none() {
@@ -243,8 +245,10 @@ pub fn html_text(html: &str) -> String {
             .unwrap()
     });
     static CELL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)</t[dh]\s*>").unwrap());
-    static BLOCK: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"(?i)</(tr|li|div|h[1-6]|table|ul|ol|blockquote)\s*>").unwrap());
+    static BLOCK: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)</(tr|li|div|h[1-6]|table|ul|ol|dl|dt|dd|blockquote|section|article|header|footer|pre|address)\s*>|<hr\b[^>]*>")
+                .unwrap()
+    });
     let shown = HIDDEN.replace_all(html, " ");
     let shown = CELL.replace_all(&shown, "$0 ");
     mail_parser::decoders::html::html_to_text(&BLOCK.replace_all(&shown, "$0<br>"))
@@ -492,19 +496,29 @@ mod tests {
         assert_eq!(m.date.map(|d| d.to_rfc3339()).as_deref(), Some("2026-11-27T10:00:00-05:00"));
     }
 
-    /// A mailing list's message is automatic; a person's mail a CRM sent with an
-    /// unsubscribe link is not (found by an intake review: it was skipped).
-    /// Cells apart, rows and list items on lines of their own (found by an intake review:
-    /// `MatricolaCV24-104233unodue`, and the serial was not linked).
+    /// Cells apart, rows, list items and other blocks on lines of their own (found by
+    /// intake reviews: `MatricolaCV24-104233unodue`, then `MatricolaAC12M01544` in a
+    /// definition list, and the serial was not linked).
     #[test]
     fn html_tables_and_lists_keep_their_words_apart() {
         let html = "<table><tr><td>Matricola</td><td>CV24-104233</td></tr><tr><th>Guasto</th></tr></table>\
-                    <ul><li>uno</li><li>due</li></ul>";
+                    <ul><li>uno</li><li>due</li></ul><dl><dt>Matricola</dt><dd>AC12M01544</dd></dl>\
+                    <pre>Nome</pre><pre>CV24-1</pre><hr><section>fine</section>";
         let text = html_text(html);
         let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
-        assert_eq!(lines, ["Matricola CV24-104233", "Guasto", "uno", "due"], "{text:?}");
+        let blocks = ["Matricola", "AC12M01544", "Nome", "CV24-1", "fine"];
+        assert_eq!(lines, [&["Matricola CV24-104233", "Guasto", "uno", "due"][..], &blocks].concat(), "{text:?}");
     }
 
+    /// A byte-order mark before the headers (found by an intake review: the sender was lost).
+    #[test]
+    fn a_byte_order_mark_before_the_headers_hides_none() {
+        let m = parse(b"\xEF\xBB\xBFFrom: Mario <info@damario.example>\r\nSubject: s\r\n\r\nx\r\n");
+        assert_eq!(m.from_address.as_deref(), Some("info@damario.example"));
+    }
+
+    /// A mailing list's message is automatic; a person's mail a CRM sent with an
+    /// unsubscribe link is not (found by an intake review: it was skipped).
     #[test]
     fn list_id_marks_a_mailing_list_and_an_unsubscribe_link_alone_does_not() {
         let m = parse(b"From: m@x.it\r\nSubject: s\r\nList-Id: <soci.x.it>\r\n\r\nx\r\n");
