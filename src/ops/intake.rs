@@ -7,7 +7,7 @@
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use crate::desk::{Desk, ATTACHMENTS_DIR};
+use crate::desk::{Desk, ATTACHMENTS_DIR, MAX_RECORD_BYTES};
 use crate::git::content_hash;
 use crate::intake::{
     certified_envelope, certified_original, find_tags, from_pec_provider, on_behalf_of, parse_form, parse_mail,
@@ -488,11 +488,16 @@ fn note_from_mail(env: &Env, target: &str, mail: &Mail, raw: &[u8], warning: Opt
         text = mail.subject.clone();
     }
     let mut attachments = mail.attachments.clone();
-    let full_text = keep_long_text(&text, &mut attachments);
+    // Anyone can write to a ticket: once its file is a quarter of the most a record may
+    // be, a message's text is kept beside it only, so that mail never fills it.
+    let kind = if desk.exists(Kind::Ticket, target) { Kind::Ticket } else { Kind::Request };
+    let size = std::fs::metadata(desk.abs(&kind.path_for(target)?)).map_or(0, |m| m.len());
+    let room = if size > MAX_RECORD_BYTES / 4 { 0 } else { MAX_INLINE_TEXT };
+    let full_text = keep_long_text(&text, &mut attachments, room);
     keep_message(&mut attachments, raw);
     let (stored, mut paths) = store_attachments(desk, target, &attachments)?;
     if let Some(i) = full_text {
-        text = excerpt(&text, &stored[i]);
+        text = excerpt(&text, &stored[i], room);
     }
     // A colleague's copy from the desk's own address is a note, and reopens nothing.
     let from_customer = warning.is_none() && !from_the_desk(desk, mail);
@@ -607,10 +612,10 @@ fn forwarded_text(mail: &Mail) -> Option<String> {
 fn finish_request(env: &Env, mut request: Request, mut attachments: Vec<Attachment>, how: &str) -> Result<Delivered> {
     let desk = &env.desk;
     number_request(env, &mut request)?;
-    let full_text = request.body.as_deref().and_then(|body| keep_long_text(body, &mut attachments));
+    let full_text = request.body.as_deref().and_then(|body| keep_long_text(body, &mut attachments, MAX_INLINE_TEXT));
     let (stored, mut paths) = store_attachments(desk, &request.id, &attachments)?;
     if let (Some(i), Some(body)) = (full_text, &request.body) {
-        request.body = Some(excerpt(body, &stored[i]));
+        request.body = Some(excerpt(body, &stored[i], MAX_INLINE_TEXT));
     }
     request.attachments = stored;
     if desk.config.intake.creates == Creates::Ticket && request.customer.is_some() {
@@ -697,26 +702,41 @@ fn contains_word(text: &str, word: &str) -> bool {
     })
 }
 
-/// The most text of a message a record keeps; longer text is kept in full in a file
-/// beside the record (records stay small enough to read: see `MAX_RECORD_BYTES`).
+/// The most text of a message a record keeps, as written in its YAML; longer text is kept
+/// in full in a file beside the record (records stay small enough to read: see
+/// `MAX_RECORD_BYTES`).
 pub const MAX_INLINE_TEXT: usize = 64 * 1024;
 
-/// Adds long text to the attachments as `text.txt`; returns its index among them.
-fn keep_long_text(text: &str, attachments: &mut Vec<Attachment>) -> Option<usize> {
-    if text.len() <= MAX_INLINE_TEXT {
+/// What a character costs a record's YAML: a control character is written as an escape
+/// (`\x01`, `\u0085`), at most 6 bytes.
+fn yaml_cost(c: char) -> usize {
+    if c.is_control() && c != '\n' && c != '\t' {
+        6
+    } else {
+        c.len_utf8()
+    }
+}
+
+/// Adds text that costs a record more than `room` to the attachments as `text.txt`;
+/// returns its index among them.
+fn keep_long_text(text: &str, attachments: &mut Vec<Attachment>, room: usize) -> Option<usize> {
+    if text.chars().map(yaml_cost).sum::<usize>() <= room {
         return None;
     }
     attachments.push(Attachment { name: "text.txt".into(), bytes: text.as_bytes().to_vec() });
     Some(attachments.len() - 1)
 }
 
-/// The start of a long text, naming the file that keeps all of it.
-fn excerpt(text: &str, full: &str) -> String {
-    let mut end = MAX_INLINE_TEXT;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    format!("{}\n\n[… {} bytes in all: the full text is in {full}]", text[..end].trim_end(), text.len())
+/// The start of a long text within `room`, naming the file that keeps all of it.
+fn excerpt(text: &str, full: &str, room: usize) -> String {
+    let mut cost = 0;
+    let end = text.char_indices().find(|(_, c)| {
+        cost += yaml_cost(*c);
+        cost > room
+    });
+    let head = text[..end.map_or(text.len(), |(i, _)| i)].trim_end();
+    let gap = if head.is_empty() { "" } else { "\n\n" };
+    format!("{head}{gap}[… {} bytes in all: the full text is in {full}]", text.len())
 }
 
 /// Adds the message itself as `message.eml`: a sender's attachment of that name is renamed,

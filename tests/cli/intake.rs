@@ -706,6 +706,38 @@ fn long_text_goes_to_a_file_and_every_record_written_reads_back() {
     d.ok(&["ticket", "list"]);
 }
 
+/// Found by an intake review: 16 replies of 65,000 control characters each (under the
+/// 64 KiB kept in a record, but four times that once escaped) filled a ticket to 4 MiB,
+/// and every later mail and a technician's note were refused.
+#[test]
+fn mail_never_fills_a_ticket_so_a_technician_can_no_longer_write_to_it() {
+    let d = TestDesk::example();
+    let reply = |n: usize, text: &str| {
+        format!(
+            "From: Ristorante Da Mario <info@damario.example>\r\nSubject: Re: [T-2026-0002] perde acqua\r\n\
+             Message-ID: <grow{n}@damario.example>\r\n\r\n{text}\r\n"
+        )
+    };
+    let file = "tickets/2026/T-2026-0002.yaml";
+    let size = |d: &TestDesk| std::fs::metadata(d.path(file)).unwrap().len();
+    let before = size(&d);
+    assert!(import_bytes(&d, &reply(1, &"\u{1}".repeat(65_000))).status.success());
+    assert!(size(&d) - before < 70_000, "a text is measured as written: {} bytes more", size(&d) - before);
+    // A ticket already a quarter of the most a record may hold keeps a message's text beside it.
+    let ticket = d.read(file);
+    d.write(file, &ticket.replacen("problem: ", &format!("problem: {} ", "Perdita. ".repeat(120_000)), 1));
+    d.git(&["commit", "-qam", "a long problem"]);
+    let before = size(&d);
+    assert!(import_bytes(&d, &reply(2, &"Ancora. ".repeat(1000))).status.success());
+    assert!(size(&d) - before < 2_000, "only the note's pointer: {} bytes more", size(&d) - before);
+    let t: serde_json::Value =
+        serde_json::from_str(&d.ok(&["ticket", "show", "T-2026-0002", "--format", "json"])).unwrap();
+    let text = t["notes"].as_array().unwrap().last().unwrap()["text"].as_str().unwrap().to_string();
+    assert!(text.starts_with("[… 7999 bytes in all: the full text is in attachments/T-2026-0002/"), "{text}");
+    d.ok(&["ticket", "note", "T-2026-0002", &"Richiamato il cliente. ".repeat(50)]);
+    assert_eq!(d.status(), "");
+}
+
 #[test]
 fn escape_sequences_a_stranger_sends_never_reach_the_terminal_or_a_commit_message() {
     let d = TestDesk::example();
