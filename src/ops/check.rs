@@ -107,13 +107,21 @@ pub fn check_desk(desk: &Desk) -> Result<Checked> {
                 ),
             ));
         }
-        for path in repo.tracked_in(Path::new(LOCAL_DIR))? {
-            findings.push(Finding::new(
-                path.display().to_string(),
+        for path in repo.tracked_in(Path::new(""))? {
+            let problem = if path.starts_with(LOCAL_DIR) {
                 format!(
                     "{LOCAL_DIR}/ is local to each clone, but git tracks this file: `git rm --cached` it and commit"
-                ),
-            ));
+                )
+            } else if !Desk::in_layout(&path) {
+                // Found by a careless-office review: a ticket renamed `.yml` was in no list,
+                // check was clean, and every sync refused the desk.
+                "not part of a desk's layout, so in no list, and sync refuses to publish it: `git mv` it where it \
+                 belongs, or `git rm --cached` it and commit"
+                    .to_string()
+            } else {
+                continue;
+            };
+            findings.push(Finding::new(path.display().to_string(), problem));
         }
     }
     for (id, file) in super::pec::interrupted_sends(&desk.abs(Path::new(super::pec::SENDING)))? {

@@ -60,6 +60,24 @@ fn check_reports_every_problem_one_line_each() {
     assert_eq!(json.as_array().unwrap().len(), 8);
 }
 
+/// Found by a careless-office review: a ticket renamed `.yml` was in no list, check said
+/// the desk was clean, and every sync refused it.
+#[test]
+fn check_names_a_committed_file_out_of_the_layout_that_sync_would_refuse() {
+    let d = TestDesk::example();
+    d.git(&["mv", "tickets/2026/T-2026-0017.yaml", "tickets/2026/T-2026-0017.yml"]);
+    d.write("customers/C-0006.yaml.orig", "id: C-0006\n");
+    d.git(&["add", "customers/C-0006.yaml.orig"]);
+    d.git(&["commit", "-qm", "oops"]);
+    d.write("notes-to-self.txt", "not tracked: not the desk's business\n");
+    let out = d.tkt(&["check"]).assert().code(4).get_output().stdout.clone();
+    let out = String::from_utf8(out).unwrap();
+    for file in ["tickets/2026/T-2026-0017.yml", "customers/C-0006.yaml.orig"] {
+        assert!(out.contains(&format!("{file}: not part of a desk's layout")), "{out}");
+    }
+    assert!(!out.contains("notes-to-self"), "{out}");
+}
+
 #[test]
 fn a_broken_record_names_its_file_line_and_column_and_others_stay_usable() {
     let d = TestDesk::example();
