@@ -107,6 +107,21 @@ pub fn issue_built(
     Ok(doc)
 }
 
+/// What [`issue_built`] would make of `doc`, with nothing written: every check made, its
+/// number too (but with online numbering, given from the remote at issue); its id is
+/// `(draft)`, never a number a printed draft could be taken for.
+pub fn dry_issue(env: &Env, doc: &mut Document) -> Result<()> {
+    prepare(env, doc)?;
+    if doc.kind.is_fiscal() {
+        check_progressive_date(env, doc)?;
+    }
+    if !(doc.kind.is_fiscal() && env.desk.config.numbering.fiscal == FiscalNumbering::Online) {
+        next_number(&env.desk, doc)?;
+    }
+    doc.id = "(draft)".into();
+    Ok(())
+}
+
 /// Logs a fiscal document issued for good ([`Desk::note_issued`]); the document stands
 /// whatever the log says, so a log that cannot be written is only told.
 fn note_issued(env: &Env, doc: &Document) {

@@ -36,8 +36,7 @@ pub fn invoice_ticket(env: &Env, id: &str, opts: InvoiceOptions) -> Result<Invoi
     let _lock = env.lock()?;
     if opts.dry_run {
         let mut doc = draft_invoice(env, id, &opts)?;
-        doc.totals = Some(totals(&doc.lines));
-        doc.id = "(draft)".into();
+        super::documents::dry_issue(env, &mut doc)?;
         let ticket = doc.ticket.clone().unwrap_or_default();
         env.say(format!("dry run: nothing written; {ticket} would bill {}", doc.sources.join(", ")));
         return Ok(Invoiced::Draft(Box::new(doc)));

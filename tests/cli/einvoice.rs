@@ -815,6 +815,8 @@ fn what_an_einvoice_cannot_hold_is_refused_before_it_is_issued() {
     let t = d.ok(&["ticket", "create", "--customer", "C-0001", "--title", "Lavoro"]);
     let t = t.trim();
     d.ok(&["ticket", "work", t, "--hours", "1"]);
+    // A dry run says so too (found by a fiscal review: it showed a draft and exited 0).
+    refused(&d, &["ticket", "invoice", t, "--series", "ABCDEFGHIJ", "--dry-run"], "at most 20 characters");
     refused(&d, &["ticket", "invoice", t, "--series", "ABCDEFGHIJ"], "at most 20 characters");
     refused(&d, &["ticket", "work", t, "--hours", "1", "--material", "PART:0.000000001"], "more than 8 decimal places");
     d.ok(&["item", "edit", "PART", "--price", "99999999.99"]);
