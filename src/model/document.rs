@@ -53,6 +53,12 @@ impl DocKind {
         }
     }
 
+    /// The noun with its article: `an invoice`, `a payment`.
+    pub fn a(self) -> String {
+        let article = if self.noun().starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
+        format!("{article} {}", self.noun())
+    }
+
     pub fn dir(self) -> &'static str {
         match self {
             DocKind::DdtIn => "documents/ddt-in",

@@ -427,7 +427,7 @@ fn check_documents(
         let points_at = |field: &str, id: &str, kinds: &[DocKind]| -> Option<Problem> {
             match by_id.get(id) {
                 Some(kind) if kinds.contains(kind) => None,
-                Some(kind) => Some(Problem::new(field, format!("{id} is a {kind}, not a {}", kinds[0]))),
+                Some(kind) => Some(Problem::new(field, format!("{id} is {}, not {}", kind.a(), kinds[0].a()))),
                 None => Some(Problem::new(field, format!("unknown document {id:?}"))),
             }
         };

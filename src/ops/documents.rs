@@ -426,12 +426,7 @@ fn check_progressive_date(env: &Env, doc: &Document) -> Result<()> {
 pub fn load_sound_doc(env: &Env, id: &str, kind: DocKind) -> Result<Document> {
     let doc = env.desk.load_doc(id)?;
     if doc.kind != kind {
-        let wanted = match kind {
-            DocKind::Invoice => "an invoice".to_string(),
-            DocKind::CreditNote => "a credit note".to_string(),
-            other => format!("a {other}"),
-        };
-        return Err(Error::refused(format!("{} is a {}, not {wanted}", doc.id, doc.kind)));
+        return Err(Error::refused(format!("{} is {}, not {}", doc.id, doc.kind.a(), kind.a())));
     }
     let rel = Kind::Document(doc.kind).path_for(&doc.id)?;
     refuse_if_any(&rel.display().to_string(), check_document(&doc))

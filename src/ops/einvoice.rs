@@ -60,8 +60,8 @@ pub fn export(env: &Env, what: &Selection, dir: &Path) -> Result<Vec<Exported>> 
             let doc = desk.load_doc(id)?;
             if !matches!(doc.kind, DocKind::Invoice | DocKind::CreditNote) {
                 return Err(Error::refused(format!(
-                    "{id} is a {}: only invoices and credit notes are e-invoices",
-                    doc.kind
+                    "{id} is {}: only invoices and credit notes are e-invoices",
+                    doc.kind.a()
                 )));
             }
             let file = einvoice_file(&doc);

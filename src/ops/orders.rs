@@ -63,7 +63,7 @@ pub fn close_order(env: &Env, id: &str, status: Option<OrderStatus>) -> Result<O
             return Err(Error::usage(format!("--status {other}: a sales order is fulfilled or cancelled")))
         }
         (kind, _) => {
-            return Err(Error::refused(format!("{} is a {kind}; only job and sales orders are closed", doc.id)))
+            return Err(Error::refused(format!("{} is {}; only job and sales orders are closed", doc.id, kind.a())))
         }
     };
     if doc.status != Some(OrderStatus::Open) {

@@ -173,7 +173,7 @@ pub fn interrupted_sends(marker: &Path) -> Result<Vec<(String, String)>> {
 fn refuse_to_send(doc: &Document) -> Result<()> {
     let id = &doc.id;
     if !matches!(doc.kind, DocKind::Invoice | DocKind::CreditNote) {
-        return Err(Error::refused(format!("{id} is a {}: only invoices and credit notes are e-invoices", doc.kind)));
+        return Err(Error::refused(format!("{id} is {}: only invoices and credit notes are e-invoices", doc.kind.a())));
     }
     let export_hint = format!("export it first: tkt doc export {id} --dir DIR, then tkt doc send {id} --dir DIR");
     match sdi_state(doc) {

@@ -621,7 +621,7 @@ fn check_names_each_problem_between_documents_that_hand_edits_make() {
     let out = String::from_utf8(out).unwrap();
     for line in [
         "documents/credit-note/2026/CN-2026-0001.yaml: balance: refunds total 300.00 on a credit note of 225.70",
-        "documents/payment/2026/PAY-2026-0002.yaml: invoice: WR-2026-0001 is a work-report, not a invoice",
+        "documents/payment/2026/PAY-2026-0002.yaml: invoice: WR-2026-0001 is a work-report, not an invoice",
         "documents/payment/2026/PAY-2026-0003.yaml: invoice: unknown document \"INV-2026-0099\"",
         "documents/invoice/2026/INV-2026-0001.yaml: balance: at 22% credit notes would credit 370.00 taxable, \
          more than what is left of INV-2026-0001 (275.00 invoiced)",
