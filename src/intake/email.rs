@@ -171,19 +171,23 @@ fn utf8_else_1252(bytes: &[u8]) -> String {
     }
 }
 
-/// The text of a part sent as raw 8-bit bytes that its charset does not read — none,
-/// US-ASCII, or a wrong one that left U+FFFD where letters were — read as raw headers are.
+/// The text of a part whose 8-bit bytes (raw, or once quoted-printable or base64 is
+/// undone) its charset does not read — none, US-ASCII, or a wrong one that left U+FFFD
+/// where letters were — read as raw headers are.
 fn eight_bit_text(msg: &mail_parser::Message, part: &mail_parser::MessagePart, decoded: &str) -> Option<String> {
-    if part.encoding != mail_parser::Encoding::None {
-        return None;
-    }
-    let raw = msg.raw_message().get(part.offset_body as usize..part.offset_end as usize)?;
+    use mail_parser::decoders::{base64::base64_decode, quoted_printable::quoted_printable_decode};
+    let body = msg.raw_message().get(part.offset_body as usize..part.offset_end as usize)?;
+    let raw = match part.encoding {
+        mail_parser::Encoding::None => std::borrow::Cow::Borrowed(body),
+        mail_parser::Encoding::QuotedPrintable => quoted_printable_decode(body)?.into(),
+        mail_parser::Encoding::Base64 => base64_decode(body)?.into(),
+    };
     if raw.is_ascii() {
         return None;
     }
     let charset = part.content_type().and_then(|c| c.attribute("charset")).map(str::to_ascii_lowercase);
     let unread = decoded.contains('\u{fffd}') || matches!(charset.as_deref(), None | Some("us-ascii" | "ascii"));
-    unread.then(|| utf8_else_1252(raw))
+    unread.then(|| utf8_else_1252(&raw))
 }
 
 /// A `Date:` line whose zone is a name, with the zone as `+hhmm` (RFC 5322 section 4.3;
@@ -608,6 +612,14 @@ mod tests {
             m.extend_from_slice(body);
             m.extend_from_slice(b"\r\n");
             assert_eq!(parse(&m).text, "La caldaia è rotta, città.", "{content_type:?}");
+        }
+        // Also once quoted-printable or base64 is undone: a PHP form's mail (found by an
+        // intake review: `La caldaia � rotta`).
+        for (encoding, body) in
+            [("quoted-printable", "La caldaia =E8 rotta, citt=E0."), ("base64", "TGEgY2FsZGFpYSDoIHJvdHRhLCBjaXR04C4=")]
+        {
+            let m = format!("From: m@x.it\r\nSubject: s\r\nContent-Transfer-Encoding: {encoding}\r\n\r\n{body}\r\n");
+            assert_eq!(parse(m.as_bytes()).text, "La caldaia è rotta, città.", "{encoding}");
         }
     }
 
