@@ -379,18 +379,20 @@ impl Desk {
             let kept = DocKind::ALL.into_iter().find(|d| {
                 Kind::Document(*d).path_for(id).is_ok_and(|rel| std::fs::symlink_metadata(self.abs(&rel)).is_ok())
             });
-            let hint = match kept {
-                Some(d) => format!(
-                    "{id} is in {}/, whose ids tkt.toml now starts with {}: name the old prefix under \
-                     [numbering.former_prefixes] ({} = [\"{}\"])",
-                    d.dir(),
-                    self.config.numbering.prefixes_of(Kind::Document(d))[0],
-                    d.noun(),
-                    parsed.prefix
-                ),
-                None => format!("no document kind has the prefix {}", parsed.prefix),
-            };
-            Error::not_found("document", id).with_hint(hint)
+            match kept {
+                // It is there: tkt.toml does not say what it is (exit 4), not a missing one.
+                Some(d) => Error::refused(format!("{id} has a prefix tkt.toml no longer gives any document kind"))
+                    .with_hint(format!(
+                        "{id} is in {}/, whose ids tkt.toml now starts with {}: name the old prefix under \
+                         [numbering.former_prefixes] ({} = [\"{}\"])",
+                        d.dir(),
+                        self.config.numbering.prefixes_of(Kind::Document(d))[0],
+                        d.noun(),
+                        parsed.prefix
+                    )),
+                None => Error::not_found("document", id)
+                    .with_hint(format!("no document kind has the prefix {}", parsed.prefix)),
+            }
         })
     }
 

@@ -153,7 +153,8 @@ fn a_changed_invoice_prefix_keeps_the_issued_ids_and_the_years_numbering() {
     d.ok(&["doc", "pay", "INV-2026-0001", "--amount", "0.01"]);
     let config = d.read("tkt.toml").replace("[numbering.prefixes]", "[numbering.prefixes]\ninvoice = \"FT\"");
     d.write("tkt.toml", &config);
-    d.tkt(&["doc", "show", "INV-2026-0001"]).assert().code(3).stderr(
+    // It is there: a configuration to fix (exit 4), not a missing document (a review).
+    d.tkt(&["doc", "show", "INV-2026-0001"]).assert().code(4).stderr(
         predicate::str::contains("INV-2026-0001 is in documents/invoice/, whose ids tkt.toml now starts with FT")
             .and(predicate::str::contains("invoice = [\"INV\"]")),
     );
