@@ -69,7 +69,13 @@ fn read_receipt(root: roxmltree::Node) -> Option<Receipt> {
         .collect();
     Some(Receipt {
         kind: kind.to_string(),
-        file: child("NomeFile")?,
+        // The file as signed before it went (CAdES: `….xml.p7m`) is the one tkt exported.
+        file: child("NomeFile").map(|f| {
+            match f.len().checked_sub(4).filter(|&n| f[n..].eq_ignore_ascii_case(".p7m")) {
+                Some(n) => f[..n].to_string(),
+                None => f,
+            }
+        })?,
         sdi_id: child("IdentificativoSdI"),
         at: child("DataOraConsegna").or_else(|| child("DataOraRicezione")),
         errors,
@@ -145,5 +151,9 @@ mod tests {
         assert_eq!(r.errors, vec![("00305".to_string(), "1.4.1.1.2 IdCodice non valido".to_string())]);
         assert!(parse_receipt(b"<FatturaElettronica/>").is_none());
         assert!(parse_receipt(b"not xml").is_none());
+        // The file as signed before the portal took it is the one exported (found by a
+        // review: its receipts were "not found").
+        let signed = std::str::from_utf8(ns).unwrap().replace(".xml</NomeFile>", ".xml.P7M</NomeFile>");
+        assert_eq!(parse_receipt(signed.as_bytes()).unwrap().file, "IT01234567897_00001.xml");
     }
 }

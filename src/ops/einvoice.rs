@@ -432,7 +432,20 @@ pub fn sdi_state(doc: &Document) -> SdiState {
     let file = entry.get("file").and_then(|f| f.as_str()).unwrap_or_default();
     let receipts = entry.get("receipts").and_then(|r| r.as_sequence()).cloned().unwrap_or_default();
     let text = |r: &serde_yaml::Value, key: &str| r.get(key).and_then(|v| v.as_str()).unwrap_or_default().to_string();
-    let last = receipts.iter().rev().find(|r| text(r, "file") == file && text(r, "kind") != "AT");
+    // SDI's answers come in stages — delivered (RC) or not (MC), then the public
+    // administration's outcome (NE) or its terms expired (DT); or the file is rejected
+    // (NS) — and the latest stage holds whatever order its receipts were imported in.
+    let stage = |r: &serde_yaml::Value| match text(r, "kind").as_str() {
+        "RC" | "MC" => 1,
+        "NE" | "DT" | "NS" => 2,
+        _ => 0,
+    };
+    let last = receipts
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| text(r, "file") == file && text(r, "kind") != "AT")
+        .max_by_key(|(i, r)| (stage(r), *i))
+        .map(|(_, r)| r);
     let sent =
         entry.get("sent").and_then(|s| s.as_sequence()).is_some_and(|s| s.iter().any(|m| text(m, "file") == file));
     match last.map(|r| (text(r, "kind"), r)) {

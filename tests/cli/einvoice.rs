@@ -295,6 +295,19 @@ fn sdi_receipts_update_each_document_and_a_rejected_one_is_sent_again_with_its_n
     refused(&d, &["doc", "export", &delivered, "--dir", "../out3"], "already exported");
     let stray = receipt(&d, "RicevutaConsegna", "IT01234567897_00099.xml", "");
     d.tkt(&["import", "sdi", &stray]).assert().code(3);
+
+    // Found by a review: the state was the receipt imported last, so the administration's
+    // refusal (NE EC02), imported before the delivery receipt by a glob, read "delivered";
+    // and receipts naming the file as signed for the portal (`.xml.p7m`) were "not found".
+    let pa = customer(&d, "Comune di Torino", &["--tax-code", "00514490010", "--sdi-code", "UFABCD"]);
+    let refused_by_pa = invoice(&d, &pa, "1");
+    export(&d, &[&refused_by_pa]);
+    let file = "IT01234567897_00004.xml.p7m";
+    let ne = receipt(&d, "NotificaEsito", file, "<EsitoCommittente><Esito>EC02</Esito></EsitoCommittente>");
+    let rc = receipt(&d, "RicevutaConsegna", file, "<DataOraConsegna>2026-11-27T11:00:00.000+01:00</DataOraConsegna>");
+    assert_eq!(d.ok(&["import", "sdi", &ne, &rc]), format!("{refused_by_pa}\n{refused_by_pa}\n"));
+    let refused = d.ok(&["doc", "list", "--sdi", "refused", "--format", "csv"]);
+    assert!(refused.contains(&refused_by_pa), "{refused}");
 }
 
 /// The desk's PEC account on the test's SMTP server (`tls` implicit or starttls).
