@@ -44,7 +44,7 @@ impl Ctx {
             // Git's history keeps an instant after 1970 only (and before 2106, in 32 bits).
             Some(text) => chrono::DateTime::parse_from_rfc3339(&text)
                 .map_err(|e| e.to_string())
-                .and_then(|t| match chrono::Datelike::year(&t) {
+                .and_then(|t| match chrono::Datelike::year(&t.naive_utc()) {
                     1970..=2099 => Ok(t),
                     _ => Err("outside the years 1970 to 2099".into()),
                 })

@@ -108,14 +108,15 @@ pub fn issue_built(
 }
 
 /// What [`issue_built`] would make of `doc`, with nothing written: every check made, its
-/// number too (but with online numbering, given from the remote at issue); its id is
-/// `(draft)`, never a number a printed draft could be taken for.
+/// number's too (as this clone would give it; with online numbering the remote gives it
+/// at issue, of the same shape); its id is `(draft)`, never a number a printed draft could
+/// be taken for.
 pub fn dry_issue(env: &Env, doc: &mut Document) -> Result<()> {
     prepare(env, doc)?;
+    // Only a fiscal number is checked, and giving one writes nothing (another kind's
+    // moves this clone's mark).
     if doc.kind.is_fiscal() {
         check_progressive_date(env, doc)?;
-    }
-    if !(doc.kind.is_fiscal() && env.desk.config.numbering.fiscal == FiscalNumbering::Online) {
         next_number(&env.desk, doc)?;
     }
     doc.id = "(draft)".into();

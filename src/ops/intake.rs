@@ -14,7 +14,7 @@ use crate::intake::{
     parse_receipt, pec_receipt_type, safe_file_name, strip_quoted, too_many_parts, Attachment, Mail, Receipt,
 };
 use crate::model::{
-    Channel, Contact, Creates, Customer, Equipment, Kind, Note, Request, RequestStatus, StrangerTag, Ticket,
+    Channel, Contact, Creates, Customer, Equipment, Instant, Kind, Note, Request, RequestStatus, StrangerTag, Ticket,
 };
 use crate::rules::{refuse_if_any, transition as move_ticket, Problem};
 use crate::{Error, ErrorKind, Result};
@@ -262,7 +262,7 @@ fn deliver_mail(env: &Env, bytes: &[u8], index: &mut MessageIndex) -> Result<Del
     };
     // The next message of the same run sees this one.
     if let Some(home) = delivered.id() {
-        index.add(home, Some(&message_id), thread.as_deref(), from);
+        index.add(home, Some(&message_id), thread.as_deref(), from.as_deref(), env.now);
     }
     Ok(delivered)
 }
@@ -347,63 +347,79 @@ fn sdi_receipts(mail: &Mail, depth: usize) -> Vec<Receipt> {
 }
 
 /// Where each stored Message-ID and Outlook thread lives. A Message-ID is kept with each
-/// record and sender's address (none when the sender gave none) it came with: anyone may
-/// send a message under an id already stored. A promoted request's mail threads to its
-/// ticket.
+/// record and sender's address (none when the sender gave none) it came with, and when:
+/// anyone may send a message under an id already stored. A promoted request's mail
+/// threads to its ticket.
 struct MessageIndex {
-    by_message: HashMap<String, Vec<(String, Option<String>)>>,
-    by_thread: HashMap<String, String>,
+    by_message: HashMap<String, Vec<Stored>>,
+    /// Each thread's first home, and when it was stored there.
+    by_thread: HashMap<String, (Instant, String)>,
+}
+
+/// A message stored in a record: where, from whom ([`sender_key`]), when.
+struct Stored {
+    home: String,
+    sender: Option<String>,
+    at: Instant,
+}
+
+/// A sender's address as the index tells senders apart by it: in lower case; none
+/// without an `@` (a name alone, or a bare local part, tells no one apart).
+fn sender_key(address: Option<&str>) -> Option<String> {
+    address.filter(|a| a.contains('@')).map(str::to_lowercase)
 }
 
 impl MessageIndex {
     fn build(desk: &Desk) -> Result<MessageIndex> {
         let mut index = MessageIndex { by_message: HashMap::new(), by_thread: HashMap::new() };
         // A note's author is written `Name <address>`, the address alone, or the name alone.
-        let address = |by: &str| {
-            let a = by.rsplit_once('<').map_or(by, |(_, a)| a.trim_end_matches('>'));
-            a.contains('@').then(|| a.to_string())
-        };
+        let address = |by: &str| by.rsplit_once('<').map_or(by, |(_, a)| a.trim_end_matches('>')).to_string();
         for r in desk.load_all::<Request>()? {
             let home = r.ticket.clone().unwrap_or_else(|| r.id.clone());
-            index.add(&home, r.message_id.as_deref(), r.thread.as_deref(), r.contact.email.clone());
+            index.add(&home, r.message_id.as_deref(), r.thread.as_deref(), r.contact.email.as_deref(), r.received_at);
             for n in &r.notes {
-                index.add(&home, n.message_id.as_deref(), n.thread.as_deref(), address(&n.by));
+                index.add(&home, n.message_id.as_deref(), n.thread.as_deref(), Some(&address(&n.by)), n.at);
             }
         }
         for t in desk.load_all::<Ticket>()? {
             for n in &t.notes {
-                index.add(&t.id, n.message_id.as_deref(), n.thread.as_deref(), address(&n.by));
+                index.add(&t.id, n.message_id.as_deref(), n.thread.as_deref(), Some(&address(&n.by)), n.at);
             }
         }
         Ok(index)
     }
 
-    fn add(&mut self, home: &str, message: Option<&str>, thread: Option<&str>, sender: Option<String>) {
+    fn add(&mut self, home: &str, message: Option<&str>, thread: Option<&str>, sender: Option<&str>, at: Instant) {
         if let Some(m) = message {
-            let entry = (home.to_string(), sender.map(|s| s.to_lowercase()));
-            let homes = self.by_message.entry(m.to_string()).or_default();
-            if !homes.contains(&entry) {
-                homes.push(entry);
+            let sender = sender_key(sender);
+            let stored = self.by_message.entry(m.to_string()).or_default();
+            if !stored.iter().any(|s| s.home == home && s.sender == sender) {
+                stored.push(Stored { home: home.to_string(), sender, at });
             }
         }
         if let Some(t) = thread {
-            self.by_thread.entry(t.to_string()).or_insert_with(|| home.to_string());
+            let first = self.by_thread.entry(t.to_string()).or_insert_with(|| (at, home.to_string()));
+            if at < first.0 {
+                *first = (at, home.to_string());
+            }
         }
     }
-}
 
-impl MessageIndex {
     /// Where the message `id` from `sender` was stored, if it was: the same message again.
     fn seen(&self, id: &str, sender: Option<&str>) -> Option<&str> {
-        let sender = sender.map(str::to_lowercase);
-        self.by_message.get(id)?.iter().find(|(_, by)| *by == sender).map(|(home, _)| home.as_str())
+        let sender = sender_key(sender);
+        self.by_message.get(id)?.iter().find(|s| s.sender == sender).map(|s| s.home.as_str())
     }
 
     /// Where a reply from `sender` to the message `id` belongs: with that sender's own
-    /// message of that id, else with the first one stored.
+    /// message of that id, else with one from the sender's domain (a colleague's), else
+    /// with the one stored first.
     fn home_of(&self, id: &str, sender: Option<&str>) -> Option<&str> {
-        let homes = self.by_message.get(id)?;
-        self.seen(id, sender).or_else(|| homes.first().map(|(home, _)| home.as_str()))
+        let domain = |a: &Option<String>| a.as_deref().and_then(|a| a.rsplit_once('@')).map(|(_, d)| d.to_string());
+        let theirs = domain(&sender_key(sender));
+        let first =
+            self.by_message.get(id)?.iter().min_by_key(|s| (theirs.is_none() || domain(&s.sender) != theirs, s.at));
+        self.seen(id, sender).or(first.map(|s| s.home.as_str()))
     }
 }
 
@@ -421,7 +437,7 @@ fn thread_of(desk: &Desk, index: &MessageIndex, mail: &Mail) -> Result<Option<St
     if let Some(home) = mail.replies_to.iter().find_map(|m| index.home_of(m, mail.from_address.as_deref())) {
         return Ok(Some(home.to_string()));
     }
-    Ok(mail.thread.as_ref().and_then(|t| index.by_thread.get(t)).cloned())
+    Ok(mail.thread.as_ref().and_then(|t| index.by_thread.get(t)).map(|(_, home)| home.clone()))
 }
 
 /// Why the sender is a stranger to the ticket or request `target`: it has a customer, and

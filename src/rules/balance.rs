@@ -202,15 +202,18 @@ pub fn credit_problems(invoice: &Document, notes: &[&Document]) -> Vec<super::Pr
     problems
 }
 
-/// What a credit note still owes in money: its total less its refunds, and never more
-/// than what the invoice has been overpaid.
+/// What a credit note still owes in money: what the customer paid for what it credits
+/// (its total less what it gives back of the invoice's withholding, the VAT a public
+/// administration pays itself among it) less its refunds, and never more than what the
+/// invoice has been overpaid.
 pub fn refundable(credit_note: &Document, invoice_balance: &Balance, docs: &[Document]) -> Decimal {
     let refunded: Decimal = docs
         .iter()
         .filter(|d| d.kind == DocKind::Refund && d.credit_note.as_deref() == Some(&credit_note.id))
         .map(|d| d.value().0)
         .sum();
-    (credit_note.value().0 - refunded).max(Decimal::ZERO).min(invoice_balance.overpaid())
+    let paid_for = credit_note.value().0 - Ledgered::withheld(credit_note).0;
+    (paid_for - refunded).max(Decimal::ZERO).min(invoice_balance.overpaid())
 }
 
 #[cfg(test)]

@@ -519,11 +519,13 @@ fn refused_attributes(text: &str, desk: Option<&Path>) -> Option<String> {
     let reaches_desk = |pattern: &str| {
         let Some(desk) = desk else { return true };
         // A pattern without a slash matches at any depth; else its first folder, when
-        // spelt out, says whether it leads into the desk.
+        // spelt out, says whether it leads into the desk (in any case: a clone may ignore
+        // it). A quoted pattern is taken to.
         let pattern = pattern.trim_start_matches('/');
+        let first_of_desk = desk.iter().next().and_then(|c| c.to_str()).unwrap_or_default();
         match pattern.trim_end_matches('/').split_once('/') {
             None => true,
-            Some((first, _)) => first.contains(['*', '?', '[', '\\']) || desk.starts_with(first),
+            Some((first, _)) => first.contains(['*', '?', '[', '\\', '"']) || first.eq_ignore_ascii_case(first_of_desk),
         }
     };
     text.lines().map(str::trim).filter(|l| !l.starts_with('#')).find_map(|line| {
@@ -1441,6 +1443,9 @@ mod tests {
         assert!(around(encoding).is_some(), "a pattern without a folder reaches into the desk");
         assert!(around("desk/tickets/** working-tree-encoding=UTF-16LE\n").is_some());
         assert!(around("*/tickets/** filter=x\n").is_some());
+        // Found by a review of this check: git reads C-quoted patterns, and may ignore case.
+        assert!(around("\"desk/tickets/**\" working-tree-encoding=UTF-16\n").is_some());
+        assert!(around("DESK/** filter=x\n").is_some());
         assert_eq!(around("# desk/* filter=x\nassets/*.psd filter=lfs diff=lfs merge=lfs -text\n"), None);
         assert_eq!(around("/docs/manual.pdf filter=lfs\n"), None);
     }

@@ -926,6 +926,27 @@ fn a_message_id_a_stranger_reuses_takes_neither_the_thread_nor_the_customers_cop
     let notes = request(&d, "R-2026-0004")["notes"].as_array().unwrap().len();
     out(nameless);
     assert_eq!(request(&d, "R-2026-0004")["notes"].as_array().unwrap().len(), notes, "imported twice, noted once");
+    // Found by a review of this fix: an address without `@` was such a sender again, and a
+    // stranger's request under an id took the replies of a note stored before it.
+    let bare = "From: Mario <mario>\r\nSubject: Re: [R-2026-0004] guasto\r\nMessage-ID: <m2@h>\r\n\r\ny\r\n";
+    out(bare);
+    let notes = request(&d, "R-2026-0004")["notes"].as_array().unwrap().len();
+    out(bare);
+    assert_eq!(request(&d, "R-2026-0004")["notes"].as_array().unwrap().len(), notes, "a bare name, noted once");
+    let thanks = "From: amministrazione@lequerce.example\r\nSubject: [T-2026-0008] grazie\r\n\
+                  Message-ID: <m1@lequerce.example>\r\n\r\nGrazie.\r\n";
+    assert_eq!(out(thanks), "T-2026-0008\n");
+    let copy = "From: evil@x.example\r\nSubject: offerta\r\nMessage-ID: <m1@lequerce.example>\r\n\r\nCompra.\r\n";
+    let later = d.tkt(&["import", "email", "-"]).env("TKT_NOW", "2026-11-27T10:00:00+01:00").write_stdin(copy).output();
+    let stranger = String::from_utf8(later.unwrap().stdout).unwrap();
+    let reply = "From: portiere@lequerce.example\r\nSubject: Re: grazie\r\nMessage-ID: <m3@lequerce.example>\r\n\
+                 In-Reply-To: <m1@lequerce.example>\r\n\r\nDi nulla.\r\n";
+    let id = out(reply);
+    assert_ne!(id, stranger);
+    assert_eq!(request(&d, id.trim())["related"], "T-2026-0008", "a colleague's reply relates to the customer's");
+    let other = reply.replace("portiere@lequerce.example", "tecnico@altrove.example").replace("<m3@", "<m4@");
+    let id = out(&other);
+    assert_eq!(request(&d, id.trim())["related"], "T-2026-0008", "anyone else's to the message stored first");
     assert_eq!(d.status(), "");
 }
 

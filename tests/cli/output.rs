@@ -64,9 +64,12 @@ fn usage_errors_exit_2_and_help_teaches() {
     d.tkt(&["state", "list"]).env("TKT_NOW", "yesterday").assert().code(2).stderr(predicate::str::contains("TKT_NOW"));
     // Found by a careless-office review: a wait too long for a Duration panicked (exit 1),
     // and an instant git cannot keep was committed as another (1969 as 2106).
-    for (name, value) in
-        [("TKT_LOCK_TIMEOUT", "1e20"), ("TKT_NOW", "1969-12-31T23:59:59Z"), ("TKT_NOW", "9999-12-31T23:59:59Z")]
-    {
+    for (name, value) in [
+        ("TKT_LOCK_TIMEOUT", "1e20"),
+        ("TKT_NOW", "1969-12-31T23:59:59Z"),
+        ("TKT_NOW", "1970-01-01T00:30:00+05:00"),
+        ("TKT_NOW", "9999-12-31T23:59:59Z"),
+    ] {
         d.tkt(&["state", "list"]).env(name, value).assert().code(2).stderr(predicate::str::contains(name));
     }
 }
