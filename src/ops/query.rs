@@ -71,12 +71,7 @@ pub fn list_tickets(desk: &Desk, q: &TicketQuery) -> Result<Vec<Ticket>> {
             return Err(Error::not_found("state", s).with_hint(format!("states: {}", known.join(", "))));
         }
     }
-    // A customer or item that does not exist is a typo, not a list that happens to be empty.
-    for (noun, kind, id) in [("customer", Kind::Customer, &q.customer), ("item", Kind::Item, &q.item)] {
-        if let Some(id) = id.as_deref().filter(|id| !desk.exists(kind, id)) {
-            return Err(Error::not_found(noun, id));
-        }
-    }
+    refuse_unknown(desk, &[(Kind::Customer, q.customer.as_deref()), (Kind::Item, q.item.as_deref())])?;
     let mut wheres = Vec::new();
     for w in &q.custom {
         let (name, value) =
@@ -314,6 +309,15 @@ pub fn ticket_history(desk: &Desk, id: &str) -> Result<Vec<LogEntry>> {
         .collect())
 }
 
+/// Refuses a filter naming a record that does not exist (exit 3): a typo, not a list that
+/// happens to be empty (a cron job would read "nothing owed").
+fn refuse_unknown(desk: &Desk, named: &[(Kind, Option<&str>)]) -> Result<()> {
+    match named.iter().find_map(|(kind, id)| id.filter(|id| !desk.exists(*kind, id)).map(|id| (kind, id))) {
+        Some((kind, id)) => Err(Error::not_found(kind.noun(), id)),
+        None => Ok(()),
+    }
+}
+
 /// The units of the desk, filtered by customer, item and warranty on `today`.
 pub fn list_units(
     desk: &Desk,
@@ -321,6 +325,7 @@ pub fn list_units(
     item: Option<&str>,
     in_warranty: Option<NaiveDate>,
 ) -> Result<Vec<Equipment>> {
+    refuse_unknown(desk, &[(Kind::Customer, customer), (Kind::Item, item)])?;
     let mut units: Vec<Equipment> = desk.load_all()?;
     units.retain(|u| {
         customer.is_none_or(|c| u.customer == c)
@@ -369,6 +374,7 @@ pub struct ListedDocument {
 
 /// The documents that match, in id order per kind, each with where it stands.
 pub fn list_documents(desk: &Desk, q: &DocQuery) -> Result<Vec<ListedDocument>> {
+    refuse_unknown(desk, &[(Kind::Customer, q.customer.as_deref()), (Kind::Ticket, q.ticket.as_deref())])?;
     let kinds = if q.unpaid { vec![DocKind::Invoice] } else { q.kinds.clone() };
     // Only the kinds listed are read (and, for invoices, what their balance needs): a broken
     // invoice does not stop a list of work reports.
@@ -431,6 +437,7 @@ pub fn list_requests(
     channel: Option<Channel>,
     customer: Option<&str>,
 ) -> Result<Vec<Request>> {
+    refuse_unknown(desk, &[(Kind::Customer, customer)])?;
     let mut requests: Vec<Request> = desk.load_all()?;
     requests.retain(|r| {
         status.as_ref().is_none_or(|s| &r.status == s)
@@ -558,6 +565,10 @@ pub fn run_report(desk: &Desk, today: NaiveDate, q: &ReportQuery) -> Result<Repo
             if allowed.is_empty() { "nothing".to_string() } else { allowed.join(" or ") }
         )));
     }
+    // What the desk no longer has may be in one of the past (--as-of).
+    if q.as_of.is_none() {
+        refuse_unknown(desk, &[(Kind::Customer, q.customer.as_deref()), (Kind::Item, q.item.as_deref())])?;
+    }
     let kinds = q.name.documents();
     let filtered =
         q.customer.is_some() || q.assignee.is_some() || q.item.is_some() || q.state.is_some() || q.warranty.is_some();
@@ -576,6 +587,10 @@ pub fn run_report(desk: &Desk, today: NaiveDate, q: &ReportQuery) -> Result<Repo
             && q.state.as_ref().is_none_or(|s| &t.state == s)
             && q.warranty.is_none_or(|w| t.warranty == w)
     };
+    if let Some(state) = q.state.as_deref().filter(|s| !snap.catalog.iter().any(|c| c.id == *s)) {
+        let known: Vec<&str> = snap.catalog.iter().map(|c| c.id.as_str()).collect();
+        return Err(Error::not_found("state", state).with_hint(format!("states: {}", known.join(", "))));
+    }
     let tickets: Vec<TicketFacts> = snap.tickets.into_iter().filter(keep).collect();
     let ids: HashSet<&str> = tickets.iter().map(|t| t.id.as_str()).collect();
     let docs: Vec<_> = snap

@@ -156,3 +156,31 @@ fn an_empty_csv_list_prints_nothing_and_an_empty_report_its_header() {
     let out = d.ok(&["report", "receivables", "--customer", "C-0099", "--format", "csv"]);
     assert!(out.starts_with("invoice,") && out.lines().count() == 1, "{out}");
 }
+
+/// A filter naming a customer, ticket, item or state that does not exist is a typo, not
+/// an empty list (found by a review: only `ticket list` said so; a cron job's receivables
+/// of a mistyped customer read "nothing to report", exit 0).
+#[test]
+fn filters_naming_what_does_not_exist_exit_3() {
+    let d = TestDesk::example();
+    for args in [
+        &["ticket", "list", "--customer", "C-9999"][..],
+        &["doc", "list", "--customer", "C-9999"],
+        &["doc", "list", "--ticket", "T-2026-9999"],
+        &["request", "list", "--customer", "C-9999"],
+        &["equipment", "list", "--customer", "C-9999"],
+        &["equipment", "list", "--item", "NOPE"],
+        &["report", "receivables", "--customer", "C-9999"],
+        &["report", "billing", "--customer", "C-9999", "--format", "csv"],
+        &["report", "warranty", "--item", "NOPE"],
+        &["report", "summary", "--state", "nope"],
+    ] {
+        let out = d.tkt(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(3), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(out.stdout.is_empty(), "{args:?}");
+    }
+    // Those that exist still list, empty or not.
+    d.ok(&["report", "receivables", "--customer", "C-0001"]);
+    d.ok(&["doc", "list", "--customer", "C-0001"]);
+    d.ok(&["report", "summary", "--state", "chiuso"]);
+}
