@@ -153,7 +153,8 @@ fn doc_print_writes_only_files_of_its_format_and_never_into_the_desk() {
 fn an_empty_csv_list_prints_nothing_and_an_empty_report_its_header() {
     let d = TestDesk::example();
     d.tkt(&["ticket", "list", "--assignee", "nessuno", "--format", "csv"]).assert().success().stdout("");
-    let out = d.ok(&["report", "receivables", "--customer", "C-0099", "--format", "csv"]);
+    let new = d.ok(&["customer", "create", "--name", "Nuovo Cliente", "--tax-code", "RSSMRA80A01H501U"]);
+    let out = d.ok(&["report", "receivables", "--customer", new.trim(), "--format", "csv"]);
     assert!(out.starts_with("invoice,") && out.lines().count() == 1, "{out}");
 }
 
