@@ -20,15 +20,26 @@ pub struct FormPost {
 
 const MAX_FIELD: usize = 200;
 const MAX_DESCRIPTION: usize = 20_000;
+/// The form's own `maxlength` for the phone.
+const MAX_PHONE: usize = 40;
 
 /// Reads a form post. JSON is recognised by its leading `{` unless `content_type` says
 /// otherwise. Every problem names its field.
 pub fn parse_form(body: &[u8], content_type: Option<&str>) -> Result<FormPost, Vec<Problem>> {
     let text = std::str::from_utf8(body).map_err(|_| vec![Problem::new("body", "is not UTF-8 text")])?;
-    let json = match content_type.map(str::to_ascii_lowercase) {
-        Some(ct) if ct.contains("json") => true,
-        Some(ct) if ct.contains("x-www-form-urlencoded") => false,
-        _ => text.trim_start().starts_with('{'),
+    // The media type alone, without its parameters (`; charset=utf-8`).
+    let media = content_type.map(|ct| ct.split(';').next().unwrap_or_default().trim().to_ascii_lowercase());
+    let json = match media.as_deref() {
+        None | Some("") => text.trim_start().starts_with('{'),
+        Some("application/json") => true,
+        Some("application/x-www-form-urlencoded") => false,
+        // Read as another, a multipart post was "every field is required".
+        Some(other) => {
+            return Err(vec![Problem::new(
+                "content-type",
+                format!("{other} is not read: post application/x-www-form-urlencoded or application/json"),
+            )])
+        }
     };
     let fields: HashMap<String, String> = if json {
         let value: serde_json::Value =
@@ -66,7 +77,11 @@ pub fn parse_form(body: &[u8], content_type: Option<&str>) -> Result<FormPost, V
         email: required("email", MAX_FIELD).to_lowercase(),
         subject: required("subject", MAX_FIELD),
         description: required("description", MAX_DESCRIPTION),
-        phone: get("phone"),
+        phone: get("phone").inspect(|p| {
+            if p.chars().count() > MAX_PHONE {
+                problems.push(Problem::new("phone", format!("is longer than {MAX_PHONE} characters")));
+            }
+        }),
         vat_number: get("vat_number"),
         item: get("item"),
         serial: get("serial"),
@@ -103,10 +118,17 @@ pub fn parse_form(body: &[u8], content_type: Option<&str>) -> Result<FormPost, V
     }
 }
 
+/// An address with one `@` and a dotted host, of printable characters only (no control,
+/// no right-to-left override or other format character a list or a commit would show).
 fn is_email(s: &str) -> bool {
+    let printable = |c: char| {
+        !c.is_whitespace()
+            && !c.is_control()
+            && !matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}')
+    };
     s.split_once('@').is_some_and(|(user, host)| {
         !user.is_empty() && host.contains('.') && !host.starts_with('.') && !host.ends_with('.')
-    }) && !s.contains(char::is_whitespace)
+    }) && s.chars().all(printable)
         && s.matches('@').count() == 1
 }
 
@@ -133,5 +155,26 @@ mod tests {
         let body = b"name=Mario&email=not-an-address&subject=&description=x&phone=abc&vat_number=01234567890";
         assert_eq!(fields(parse_form(body, None).unwrap_err()), ["subject", "email", "phone", "vat_number", "consent"]);
         assert_eq!(fields(parse_form(b"{]", None).unwrap_err()), ["body"]);
+    }
+
+    /// Found by a review of the form: a phone of a megabyte was stored, an address with a
+    /// NUL, an escape and a right-to-left override was taken, and a multipart post was
+    /// read as urlencoded ("every field is required").
+    #[test]
+    fn a_long_phone_a_hidden_character_and_another_media_type_are_refused() {
+        let ok = "name=A&email=a%40x.it&subject=s&description=d&consent=on";
+        let with = |extra: &str| format!("{ok}&{extra}");
+        let phone = with(&format!("phone={}", "1".repeat(41)));
+        assert_eq!(fields(parse_form(phone.as_bytes(), None).unwrap_err()), ["phone"]);
+        for hidden in ["%00", "%1b", "%E2%80%AE"] {
+            let body = format!("name=A&email=a{hidden}%40x.it&subject=s&description=d&consent=on");
+            assert_eq!(fields(parse_form(body.as_bytes(), None).unwrap_err()), ["email"], "{hidden}");
+        }
+        for media in ["multipart/form-data; boundary=XX", "text/csv"] {
+            assert_eq!(fields(parse_form(ok.as_bytes(), Some(media)).unwrap_err()), ["content-type"], "{media}");
+        }
+        let typed = "application/x-www-form-urlencoded; charset=UTF-8";
+        assert!(parse_form(ok.as_bytes(), Some(typed)).is_ok());
+        assert!(parse_form(with("phone=%2B39 030 123456").as_bytes(), Some(typed)).is_ok());
     }
 }
