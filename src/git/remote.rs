@@ -51,16 +51,28 @@ fn run(mut cmd: Command, what: &str) -> Result<std::process::Output> {
     })
 }
 
-/// `git fetch REMOTE`. An unreachable remote is "busy" (exit 5): try again later.
+/// `git fetch REMOTE`, every object it brings checked as `git fsck` would (a tree with an
+/// entry twice reads as either, and libgit2 and git would not agree on which). An
+/// unreachable remote is "busy" (exit 5): try again later; so is one that holds objects
+/// git refuses, for a person to fix.
 pub fn fetch(workdir: &Path, remote: &str, interactive: bool) -> Result<()> {
     let mut cmd = git(workdir, interactive);
     // `--` ends the options: a remote name can never be read as one.
-    cmd.args(["fetch", "--quiet", "--no-write-fetch-head", "--", remote]);
+    cmd.args(["-c", "fetch.fsckObjects=true", "fetch", "--quiet", "--no-write-fetch-head", "--", remote]);
     let out = run(cmd, "fetch")?;
     if out.status.success() {
         return Ok(());
     }
-    Err(Error::busy(format!("cannot fetch from {remote}: {}", String::from_utf8_lossy(&out.stderr).trim()))
+    let said = String::from_utf8_lossy(&out.stderr).trim().to_string();
+    if said.contains("fsck") {
+        return Err(Error::busy(format!(
+            "{remote} holds objects git's own checks refuse; nothing was taken in: {said}"
+        ))
+        .with_hint(
+            "whoever pushed them (git log on the remote) fixes the remote; your work is safe and committed locally",
+        ));
+    }
+    Err(Error::busy(format!("cannot fetch from {remote}: {said}"))
         .with_hint("check the network and the remote (git remote -v); your work is safe and committed locally"))
 }
 

@@ -37,7 +37,9 @@ pub fn sync(env: &Env, remote: Option<&str>, resolve: bool) -> Result<SyncReport
     let before = std::fs::read(&attributes).ok();
     let head = |desk: &Desk| desk.repo().map(|r| r.head()).transpose();
     let head_before = head(&env.desk)?;
-    let installed = install_merge_driver(&env.desk)?;
+    // Under the sync's mark: killed while git's config is locked, the next command
+    // removes the lock (found by a review: every later sync failed on it).
+    let installed = env.desk.syncing(|| install_merge_driver(&env.desk))?;
     let result = sync_desk(&env.desk, &env.author, &opts);
     // A sync refused before it committed leaves the desk as it was, without the line it
     // added either.

@@ -651,6 +651,16 @@ fn refused_entries(repo: &Repo, base: Option<&str>, tip: &str) -> Result<Vec<Str
             refused.push(format!("{problem}{by}"));
         }
     }
+    // Without tkt.toml the folder is no desk: no command, nor the sync that would bring it
+    // back, would run again (found by a hostile-remote review).
+    let config = prefix.join(crate::model::CONFIG_FILE);
+    if repo.file_at(tip, &config)?.is_none() {
+        let by = match repo.last_change(base, tip, &config)? {
+            Some(c) => format!(" (commit {} by {})", c.commit, c.by),
+            None => String::new(),
+        };
+        refused.push(format!("{}: deleted, and a folder without it is no desk{by}", config.display()));
+    }
     refused.extend(refused_catalog(repo, base, tip)?);
     Ok(refused)
 }

@@ -645,7 +645,7 @@ fn random_work_on_three_clones_converges_and_loses_nothing() {
 
 impl Team {
     /// `git` with text on its standard input.
-    fn git_stdin(&self, cwd: &Path, args: &[&str], input: &str) -> String {
+    fn git_stdin(&self, cwd: &Path, args: &[&str], input: impl AsRef<[u8]>) -> String {
         use std::io::Write;
         let mut child = git_cmd(self.tmp.path(), cwd)
             .args(args)
@@ -654,7 +654,7 @@ impl Team {
             .stderr(std::process::Stdio::piped())
             .spawn()
             .unwrap();
-        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+        child.stdin.take().unwrap().write_all(input.as_ref()).unwrap();
         let out = child.wait_with_output().unwrap();
         assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
         String::from_utf8(out.stdout).unwrap().trim().to_string()
@@ -700,7 +700,11 @@ impl Clone<'_> {
         }
         let name = parts[0];
         if parts.len() == 1 {
-            let kind = if mode == "160000" { "commit" } else { "blob" };
+            let kind = match mode {
+                "160000" => "commit",
+                "040000" => "tree",
+                _ => "blob",
+            };
             lines.push(format!("{mode} {kind} {object}\t{name}"));
         } else {
             let t = self.graft(sub.as_deref(), &parts[1..], mode, object);
@@ -748,6 +752,56 @@ fn a_pushed_tree_that_writes_into_dot_git_or_out_of_the_layout_is_refused_before
         assert!(!team.tmp.path().join("outside.sh").exists());
         assert!(std::fs::symlink_metadata(marco.dir.join("tickets/2026/T-2026-0099.yaml")).is_err());
     }
+}
+
+/// Found by a hostile-remote review: a remote that deleted tkt.toml made every clone no
+/// desk at all, the sync that would bring it back included; and a tree holding an issued
+/// invoice twice, changed first, passed (libgit2 read the other), so the clone's history
+/// held a changed invoice that check and reports then read.
+#[test]
+fn a_remote_without_tkt_toml_or_with_a_tree_git_refuses_is_not_taken_in() {
+    let team = Team::new();
+    let (anna, marco) = (team.clone("anna"), team.clone("marco"));
+    marco.sync();
+    let before = marco.state();
+    anna.git(&["rm", "-q", "tkt.toml"]);
+    anna.git(&["commit", "-qm", "no desk"]);
+    anna.git(&["push", "-q", "origin", "main"]);
+    marco.tkt(&["sync"]).assert().code(5).stderr(predicate::str::contains("tkt.toml: deleted"));
+    assert_eq!(marco.state(), before);
+    anna.git(&["revert", "--no-edit", "HEAD"]);
+    anna.git(&["push", "-q", "origin", "main"]);
+    marco.sync();
+
+    let (dir, file) = ("documents/invoice/2026", "INV-2026-0001.yaml");
+    let issued = anna.read(&format!("{dir}/{file}"));
+    let changed = team.git_stdin(
+        &anna.dir,
+        &["hash-object", "-w", "--stdin"],
+        issued.replace("total: '407.18'", "total: '9407.18'"),
+    );
+    let hex =
+        |h: &str| (0..h.len()).step_by(2).map(|i| u8::from_str_radix(&h[i..i + 2], 16).unwrap()).collect::<Vec<u8>>();
+    let mut raw = Vec::new();
+    for line in anna.git(&["ls-tree", &format!("HEAD:{dir}")]).lines() {
+        let (meta, name) = line.split_once('\t').unwrap();
+        let fields: Vec<&str> = meta.split(' ').collect();
+        if name == file {
+            raw.extend(format!("100644 {name}\0").bytes());
+            raw.extend(hex(&changed));
+        }
+        raw.extend(format!("{} {name}\0", fields[0]).bytes());
+        raw.extend(hex(fields[2]));
+    }
+    let twice = team.git_stdin(&anna.dir, &["hash-object", "-t", "tree", "-w", "--literally", "--stdin"], raw);
+    let root = anna.git(&["rev-parse", "HEAD^{tree}"]).trim().to_string();
+    let parts: Vec<&str> = dir.split('/').collect();
+    let tree = anna.graft(Some(&root), &parts, "040000", &twice);
+    let commit = anna.git(&["commit-tree", &tree, "-p", "HEAD", "-m", "twice"]).trim().to_string();
+    anna.git(&["push", "-q", "origin", &format!("{commit}:refs/heads/main")]);
+    let before = marco.state();
+    marco.tkt(&["sync"]).assert().code(5).stderr(predicate::str::contains("objects git's own checks refuse"));
+    assert_eq!(marco.state(), before, "HEAD, index and files unchanged");
 }
 
 #[test]
