@@ -844,16 +844,31 @@ impl Desk {
     /// Notes in this clone's log (`.tkt/issued/`, per folder) a fiscal document once it is
     /// issued for good — committed, and with online numbering pushed — so that its number
     /// is never given again, whatever happens to history.
+    /// Each line is the id and the git blob of the file as issued, so that a rewrite of
+    /// history (`git commit --amend`, a rebase) cannot make another version its first.
     pub fn note_issued(&self, kind: Kind, id: &str) -> Result<()> {
         let rel = kind.path_for(id)?;
         let Some(dir) = rel.parent() else { return Ok(()) };
+        let blob = std::fs::read(self.abs(&rel)).map(|bytes| crate::git::content_hash(&bytes)).unwrap_or_default();
         let log = self.root.join(LOCAL_DIR).join(ISSUED_DIR).join(dir);
         if let Some(parent) = log.parent() {
             crate::files::create_dirs(parent)?;
         }
         let mut file =
             std::fs::OpenOptions::new().create(true).append(true).open(&log).map_err(|e| Error::io(&log, e))?;
-        std::io::Write::write_all(&mut file, format!("{id}\n").as_bytes()).map_err(|e| Error::io(&log, e))
+        std::io::Write::write_all(&mut file, format!("{id} {blob}\n").as_bytes()).map_err(|e| Error::io(&log, e))
+    }
+
+    /// The git blob of each fiscal document of the folder `dir` as this clone issued it,
+    /// by id (none for one logged before tkt kept it).
+    pub fn issued_blobs(&self, dir: &Path) -> std::collections::HashMap<String, String> {
+        let log = self.root.join(LOCAL_DIR).join(ISSUED_DIR).join(dir);
+        let text = std::fs::read_to_string(log).unwrap_or_default();
+        text.lines()
+            .filter_map(|l| l.split_once(' '))
+            .filter(|(_, blob)| !blob.trim().is_empty())
+            .map(|(id, blob)| (id.to_string(), blob.trim().to_string()))
+            .collect()
     }
 
     /// The ids of a kind and year this clone's log says it issued.
@@ -864,7 +879,8 @@ impl Desk {
     /// The ids this clone's log says it issued in a folder.
     fn issued_in(&self, dir: &Path) -> Vec<String> {
         let log = self.root.join(LOCAL_DIR).join(ISSUED_DIR).join(dir);
-        std::fs::read_to_string(log).unwrap_or_default().lines().map(str::to_string).collect()
+        let text = std::fs::read_to_string(log).unwrap_or_default();
+        text.lines().filter_map(|l| l.split_whitespace().next()).map(str::to_string).collect()
     }
 
     /// Commits the changed files in one commit, when the desk is in a git repository.

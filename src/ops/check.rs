@@ -605,9 +605,16 @@ fn check_einvoice_files(documents: &[DocUnderCheck], findings: &mut Vec<Finding>
 fn check_ledger(desk: &Desk, documents: &[DocUnderCheck], findings: &mut Vec<Finding>) -> Result<()> {
     let Some(repo) = desk.repo() else { return Ok(()) };
     let present: HashSet<PathBuf> = documents.iter().map(DocUnderCheck::path).collect();
+    let mut logs: HashMap<PathBuf, HashMap<String, String>> = HashMap::new();
     for kind in DocKind::ALL.into_iter().filter(|k| k.is_fiscal()) {
         for (path, first) in repo.first_versions(Path::new(kind.dir()))? {
             let Some(id) = path.file_stem().and_then(|s| s.to_str()) else { continue };
+            let folder = path.parent().unwrap_or(Path::new("")).to_path_buf();
+            let logged = logs.entry(folder).or_insert_with_key(|dir| desk.issued_blobs(dir));
+            if let Some(why) = super::documents::rewritten_after_issue(&path, &first, logged) {
+                findings.push(Finding::new(path.display().to_string(), why));
+                continue;
+            }
             if !present.contains(path.as_path()) {
                 if !desk.abs(&path).exists() {
                     findings.push(Finding::new(

@@ -450,6 +450,9 @@ pub fn refuse_changed_since_issue(desk: &Desk, docs: &[&Document]) -> Result<()>
             Entry::Vacant(e) => e.insert(repo.first_versions(Path::new(kind.dir()))?),
         };
         let Some(first) = ledger.get(&rel) else { continue };
+        if let Some(why) = rewritten_after_issue(&rel, first, &desk.issued_blobs(rel.parent().unwrap_or(&rel))) {
+            return Err(Error::refused(why));
+        }
         let fields = changed_since_issue(desk, &rel, first, doc);
         if !fields.is_empty() {
             return Err(Error::refused(format!(
@@ -466,6 +469,23 @@ pub fn refuse_changed_since_issue(desk: &Desk, docs: &[&Document]) -> Result<()>
         }
     }
     Ok(())
+}
+
+/// Why the first version of the fiscal document at `rel` in git history is not the one
+/// this clone issued (`logged`: its log's blobs by id), when it is not: history was
+/// rewritten after the issue (`git commit --amend`, a rebase), and the ledger with it.
+pub fn rewritten_after_issue(rel: &Path, first: &FirstVersion, logged: &HashMap<String, String>) -> Option<String> {
+    let id = rel.file_stem()?.to_str()?;
+    let blob = logged.get(id).filter(|blob| **blob != first.blob)?;
+    Some(format!(
+        "{id} was issued by this clone as blob {} (.tkt/issued), but its first version in git history (commit {}) \
+         is another: history was rewritten after it was issued (git commit --amend, a rebase), and an issued fiscal \
+         document never changes — find the commit that issued it with `git reflog` and put the branch back there \
+         (`git reset --hard COMMIT`), then redo what came after; `git cat-file -p {}` shows it as issued",
+        &blob[..blob.len().min(12)],
+        first.commit,
+        &blob[..blob.len().min(12)],
+    ))
 }
 
 /// The issued fields of the fiscal document `now` (at `rel`) that differ from its first

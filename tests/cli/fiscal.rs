@@ -626,3 +626,25 @@ fn work_billed_by_a_deleted_invoice_is_not_billed_again() {
     );
     assert!(!d.path("documents/invoice/2026/INV-2026-0002.yaml").exists());
 }
+
+/// Found by a fiscal review: an issued invoice changed and folded into its own commit
+/// (`git commit --amend`) made the change its first version in history, the ledger, and
+/// check, export and sync took it. The clone's log of what it issued keeps each
+/// document's blob as issued.
+#[test]
+fn an_invoice_rewritten_into_its_own_commit_is_told_by_the_log_of_what_was_issued() {
+    let d = worked();
+    let id = d.ok(&["ticket", "invoice", "T-2026-0001"]).trim().to_string();
+    let file = format!("documents/invoice/2026/{id}.yaml");
+    let issued = d.git(&["rev-parse", "HEAD"]).trim().to_string();
+    d.write(&file, &d.read(&file).replace("date: 2026-11-27", "date: 2026-11-20"));
+    d.git(&["commit", "-qa", "--amend", "--no-edit"]);
+    d.tkt(&["check"]).assert().code(4).stdout(
+        predicate::str::contains(format!("{id} was issued by this clone as blob"))
+            .and(predicate::str::contains("history was rewritten after it was issued")),
+    );
+    refused(&d, &["doc", "pay", &id], "history was rewritten");
+    // Put back where it was issued, the desk is whole again.
+    d.git(&["reset", "-q", "--hard", &issued]);
+    d.tkt(&["check"]).assert().success();
+}
