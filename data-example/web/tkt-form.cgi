@@ -16,18 +16,33 @@ if [ "$REQUEST_METHOD" != "POST" ]; then
   exit 0
 fi
 
-# tkt reads at most 1 MiB; the id of the new request is its only output on stdout.
+# The body is CONTENT_LENGTH bytes (RFC 3875: the server may leave stdin open after
+# them, and what follows is not the post); tkt reads at most 1 MiB.
+reply() {
+  printf 'Status: %s\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n%s\n' "$1" "$2"
+  exit 0
+}
+case $CONTENT_LENGTH in
+  "" ) reply "411 Length Required" "Usare il modulo." ;;
+  *[!0-9]* ) reply "400 Bad Request" "Usare il modulo." ;;
+esac
+if [ "${#CONTENT_LENGTH}" -gt 7 ] || [ "$CONTENT_LENGTH" -gt 1048576 ]; then
+  reply "413 Content Too Large" "Il testo è troppo lungo."
+fi
+
+# The id of the new request is tkt's only output on stdout.
 err=$(mktemp) || exit 1
-id=$(tkt -q -C "$DESK" import form - 2>"$err")
+id=$(head -c "$CONTENT_LENGTH" | tkt -q -C "$DESK" import form - 2>"$err")
 status=$?
 errors=$(cat "$err"); rm -f "$err"
 
 # Only a refusal of the post itself ("the form post is not valid:", then one
-# "  field: problem" line each) is the visitor's to fix; any other error is the desk's
-# (a broken record, git, a full disk) and stays in the server's log, not on the page.
+# "  field: problem" line each, after any warning) is the visitor's to fix; any other
+# error is the desk's (a broken record, git, a full disk) and stays in the server's log,
+# not on the page.
 fields=""
-if [ "$status" = 4 ] && printf '%s\n' "$errors" | head -n 1 | grep -q '^error: the form post is not valid:$'; then
-  fields=$(printf '%s\n' "$errors" | sed -n '2,$s/^  //p')
+if [ "$status" = 4 ] && printf '%s\n' "$errors" | grep -q '^error: the form post is not valid:$'; then
+  fields=$(printf '%s\n' "$errors" | sed -n '/^error: the form post is not valid:$/,$s/^  //p')
 fi
 
 case $status in
@@ -44,4 +59,4 @@ $fields"
 esac
 
 # Plain text, so nothing the visitor typed can run in the page.
-printf 'Status: %s\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n%s\n' "$code" "$message"
+reply "$code" "$message"

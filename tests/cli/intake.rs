@@ -406,25 +406,39 @@ fn the_cgi_wrapper_turns_exit_codes_into_http_statuses() {
     let d = TestDesk::example();
     let bin_dir = assert_cmd::cargo::cargo_bin("tkt").parent().unwrap().to_path_buf();
     let cgi = d.path("web/tkt-form.cgi");
-    let run = |body: &str| -> String {
+    // The body and the length the server gives (none: unset).
+    let post = |body: &str, length: Option<usize>| -> String {
         let mut cmd = assert_cmd::Command::new("sh");
         crate::common::hermetic(&mut cmd, d.tmp.path());
         let path = format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap_or_default());
-        let out = cmd
-            .env("PATH", path)
+        cmd.env("PATH", path)
             .env("TKT_DESK", &d.dir)
             .env("REQUEST_METHOD", "POST")
-            .env("CONTENT_TYPE", "application/x-www-form-urlencoded")
-            .arg(&cgi)
-            .write_stdin(body.to_string())
-            .output()
-            .unwrap();
+            .env("CONTENT_TYPE", "application/x-www-form-urlencoded");
+        if let Some(n) = length {
+            cmd.env("CONTENT_LENGTH", n.to_string());
+        }
+        let out = cmd.arg(&cgi).write_stdin(body.to_string()).output().unwrap();
         String::from_utf8(out.stdout).unwrap()
     };
+    let run = |body: &str| post(body, Some(body.len()));
     let ok = run("name=Anna&email=anna%40example.it&subject=x&description=y&consent=on");
     assert!(ok.starts_with("Status: 200 OK") && ok.contains("R-2026-0004"), "{ok}");
     let bad = run("name=Anna&subject=x&description=y&consent=on");
     assert!(bad.starts_with("Status: 400 Bad Request") && bad.contains("email: is required"), "{bad}");
+    // Found by a review of the form: the body past CONTENT_LENGTH was read as the post's
+    // (and a server that keeps stdin open hung the script); a refusal after a warning
+    // was a 500; a body over the limit was a 500 too.
+    let body = "name=Anna&email=anna%40example.it&subject=x&description=y&consent=on";
+    let more = post(&format!("{body}&email=other%40evil.example"), Some(body.len()));
+    assert!(more.starts_with("Status: 200 OK"), "{more}");
+    assert!(d.git(&["log", "-1", "--format=%s"]).contains("anna@example.it"), "only CONTENT_LENGTH bytes are the post");
+    assert!(post(body, None).starts_with("Status: 411"));
+    assert!(post(body, Some(2 << 20)).starts_with("Status: 413"));
+    d.write("requests/2026/R-2026-0099.yaml", "id: R-2026-0099\n");
+    d.write(".tkt/journal", "requests/2026/R-2026-0099.yaml\n");
+    let warned = run("name=Anna&subject=x&description=y&consent=on");
+    assert!(warned.starts_with("Status: 400 Bad Request") && warned.contains("email: is required"), "{warned}");
 
     // A broken desk is the server's problem: a generic 500, nothing of the desk shown.
     let path = "customers/C-0001.yaml";
