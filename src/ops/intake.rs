@@ -163,7 +163,7 @@ pub fn import_form(env: &Env, body: &[u8], content_type: Option<&str>) -> Result
     request.customer = customer;
     if let Some(serial) = &post.serial {
         request.serial = Some(serial.clone());
-        match desk.get::<Equipment>(serial).ok().flatten() {
+        match desk.get::<Equipment>(serial)? {
             None => request.warnings.push(format!("serial {serial} is not registered")),
             Some(u) if request.customer.as_deref().is_some_and(|c| c != u.customer) => {
                 request.warnings.push(format!("serial {serial} belongs to customer {}", u.customer))
