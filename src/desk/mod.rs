@@ -848,8 +848,16 @@ impl Desk {
     /// history (`git commit --amend`, a rebase) cannot make another version its first.
     pub fn note_issued(&self, kind: Kind, id: &str) -> Result<()> {
         let rel = kind.path_for(id)?;
-        let Some(dir) = rel.parent() else { return Ok(()) };
         let blob = std::fs::read(self.abs(&rel)).map(|bytes| crate::git::content_hash(&bytes)).unwrap_or_default();
+        self.log_issued(&rel, &blob)
+    }
+
+    /// Notes that the issued version of the fiscal document at `rel` is now `blob` — one
+    /// tkt itself wrote again before it was published (a sync moving its link after a
+    /// renumbering) — or `-`, none this clone knows (its number taken back: the remote's
+    /// document has it).
+    pub fn log_issued(&self, rel: &Path, blob: &str) -> Result<()> {
+        let (Some(dir), Some(id)) = (rel.parent(), rel.file_stem().and_then(|s| s.to_str())) else { return Ok(()) };
         let log = self.root.join(LOCAL_DIR).join(ISSUED_DIR).join(dir);
         if let Some(parent) = log.parent() {
             crate::files::create_dirs(parent)?;
@@ -860,15 +868,17 @@ impl Desk {
     }
 
     /// The git blob of each fiscal document of the folder `dir` as this clone issued it,
-    /// by id (none for one logged before tkt kept it).
+    /// by id: the last one logged (none for one logged before tkt kept it, or `-`).
     pub fn issued_blobs(&self, dir: &Path) -> std::collections::HashMap<String, String> {
         let log = self.root.join(LOCAL_DIR).join(ISSUED_DIR).join(dir);
         let text = std::fs::read_to_string(log).unwrap_or_default();
-        text.lines()
+        let mut blobs: std::collections::HashMap<String, String> = text
+            .lines()
             .filter_map(|l| l.split_once(' '))
-            .filter(|(_, blob)| !blob.trim().is_empty())
             .map(|(id, blob)| (id.to_string(), blob.trim().to_string()))
-            .collect()
+            .collect();
+        blobs.retain(|_, blob| !blob.is_empty() && blob != "-");
+        blobs
     }
 
     /// The ids of a kind and year this clone's log says it issued.

@@ -43,7 +43,7 @@ impl Update {
     pub fn write(&self, repo: &Repository, base: Option<Oid>) -> Result<Oid> {
         let odb = repo.odb()?;
         let changes: Vec<(&[u8], Change)> = self.changes.iter().map(|(p, c)| (p.as_bytes(), *c)).collect();
-        match write_tree(&odb, base, &changes)? {
+        match write_tree(&odb, base, &changes, "")? {
             Some(oid) => Ok(oid),
             None => Ok(odb.write(ObjectType::Tree, &[])?),
         }
@@ -99,9 +99,9 @@ fn entries(raw: &[u8], id: Oid) -> Result<Vec<Entry<'_>>> {
     Ok(out)
 }
 
-/// The tree `base` with `changes` (sorted by path, relative to it) made, written to the
-/// object database; `None` when nothing is left in it.
-fn write_tree(odb: &Odb, base: Option<Oid>, changes: &[(&[u8], Change)]) -> Result<Option<Oid>> {
+/// The tree `base` (at the path `at`, `dir/` or empty) with `changes` (sorted by path,
+/// relative to it) made, written to the object database; `None` when nothing is left in it.
+fn write_tree(odb: &Odb, base: Option<Oid>, changes: &[(&[u8], Change)], at: &str) -> Result<Option<Oid>> {
     let object = base.map(|id| odb.read(id)).transpose()?;
     if let Some(o) = &object {
         if o.kind() != ObjectType::Tree {
@@ -134,7 +134,8 @@ fn write_tree(odb: &Odb, base: Option<Oid>, changes: &[(&[u8], Change)]) -> Resu
                 let inner: Vec<_> = changes[i..end].iter().map(|(p, c)| (&p[slash + 1..], *c)).collect();
                 let sub =
                     old.iter().find(|e| e.name == name && e.is_tree()).map(|e| Oid::from_bytes(e.id)).transpose()?;
-                folders.push((name, write_tree(odb, sub, &inner)?));
+                let inside = format!("{at}{}/", String::from_utf8_lossy(name));
+                folders.push((name, write_tree(odb, sub, &inner, &inside)?));
                 i = end;
             }
         }
@@ -149,9 +150,12 @@ fn write_tree(odb: &Odb, base: Option<Oid>, changes: &[(&[u8], Change)]) -> Resu
         let as_file = files.iter().find(|f| f.0 == name).map(|f| f.1);
         let as_folder = folders.iter().find(|f| f.0 == name).map(|f| f.1);
         let was = old.iter().find(|e| e.name == name).map(Entry::kind);
+        // A file on one side and a folder of the same name on the other is for a person.
         let clash = |what: &str| {
             let name = String::from_utf8_lossy(name);
-            Err(Error::failure(format!("cannot put {what} {name} is")))
+            Err(Error::busy(format!("cannot put {what} {at}{name} is")).with_hint(format!(
+                "{at}{name} is a file on one side and a folder on the other: rename one, then run the command again"
+            )))
         };
         let edit = match (as_file.flatten(), as_folder.flatten()) {
             (Some(_), Some(_)) => return clash("both a file and a folder where"),

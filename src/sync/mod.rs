@@ -241,6 +241,10 @@ fn take_back_fiscal_collisions(desk: &Desk, repo: &Repo, ours: &str, theirs: &st
     for (id, bytes) in &taken {
         crate::files::write_atomic(&taken_back_path(desk, id), bytes)?;
     }
+    // Its number is the remote's document's now: this clone knows no version of it.
+    for path in &paths {
+        desk.log_issued(path.strip_prefix(repo.desk_prefix()).unwrap_or(path), "-")?;
+    }
     if !paths.is_empty() {
         // Killed between moving the branch and writing the work tree and the index, the
         // next command puts them as HEAD has them.
@@ -835,6 +839,14 @@ fn integrate(
     desk.note_writes(&repo.in_desk(&files.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>()))?;
     repo.write_merge(&ours, theirs, &files, &message, author)?;
     desk.writes_committed()?;
+    // What tkt wrote again is the version issued (it was never published).
+    for path in &plan.fiscal_links {
+        let rel = path.strip_prefix(repo.desk_prefix()).unwrap_or(path);
+        let dir = rel.parent().and_then(Path::parent).unwrap_or(Path::new(""));
+        if let Some(first) = repo.first_versions(dir)?.get(rel) {
+            desk.log_issued(rel, &first.blob)?;
+        }
+    }
     report.renumbered.extend(plan.renumbered);
     report.conflicts.extend(plan.conflicts);
     report.kept.extend(plan.kept);

@@ -69,6 +69,11 @@ fn check_names_a_committed_file_out_of_the_layout_that_sync_would_refuse() {
     d.write("customers/C-0006.yaml.orig", "id: C-0006\n");
     d.git(&["add", "customers/C-0006.yaml.orig"]);
     d.git(&["commit", "-qm", "oops"]);
+    // Two ids that differ only in case, as two clones can each make one (a review).
+    let item = d.read("items/CALD-24K.yaml");
+    d.write("items/cald-24k.yaml", &item.replace("code: CALD-24K", "code: cald-24k"));
+    d.git(&["add", "items/cald-24k.yaml"]);
+    d.git(&["commit", "-qm", "twin"]);
     d.write("notes-to-self.txt", "not tracked: not the desk's business\n");
     let out = d.tkt(&["check"]).assert().code(4).get_output().stdout.clone();
     let out = String::from_utf8(out).unwrap();
@@ -76,6 +81,7 @@ fn check_names_a_committed_file_out_of_the_layout_that_sync_would_refuse() {
         assert!(out.contains(&format!("{file}: not part of a desk's layout")), "{out}");
     }
     assert!(!out.contains("notes-to-self"), "{out}");
+    assert!(out.contains("items/cald-24k.yaml: one file with items/CALD-24K.yaml on Windows and macOS"), "{out}");
 }
 
 #[test]

@@ -570,6 +570,8 @@ fn a_condominiums_invoice_of_before_keeps_its_withholding_in_proportion() {
     d.write(inv, &d.read(inv).replace("  withholding: true\n", ""));
     d.git(&["add", "-A"]);
     d.git(&["commit", "-qm", "INV-2026-0001: invoice"]);
+    // And as it logged it: its number alone.
+    d.write(".tkt/issued/documents/invoice/2026", "INV-2026-0001\n");
     let goods = json(&d.ok(&["doc", "show", "INV-2026-0001", "--format", "json"]))["lines"]
         .as_array()
         .unwrap()

@@ -398,6 +398,20 @@ fn a_file_made_a_folder_or_a_folder_made_a_file_by_hand_is_committed_by_one_sync
     assert!(fsck.status.success(), "{}", String::from_utf8_lossy(&fsck.stderr));
 }
 
+/// A file on one side and a folder of the same name on the other is for a person (exit 5,
+/// the whole path named); found by a hostile-remote review: exit 1 naming `guide` alone.
+#[test]
+fn a_file_here_and_a_folder_there_of_one_name_stops_sync_for_a_person() {
+    let team = Team::new();
+    let (anna, marco) = (team.clone("anna"), team.clone("marco"));
+    anna.write("web/guide", "page");
+    anna.sync();
+    std::fs::create_dir_all(marco.dir.join("web/guide")).unwrap();
+    marco.write("web/guide/index.html", "a");
+    marco.tkt(&["sync"]).assert().code(5).stderr(predicate::str::contains("web/guide is a file on one side"));
+    assert_eq!(marco.read("web/guide/index.html"), "a", "nothing lost");
+}
+
 #[test]
 fn a_record_that_does_not_parse_on_one_side_stops_the_merge_and_loses_nothing() {
     let team = Team::new();
