@@ -110,7 +110,8 @@ pub fn check_desk(desk: &Desk) -> Result<Checked> {
         let mut folded: HashMap<String, PathBuf> = HashMap::new();
         for path in repo.tracked_in(Path::new(""))? {
             // Two clones can each make one of two ids that differ only in case, which a
-            // Windows or macOS clone takes for one file (found by a hostile-remote review).
+            // Windows or macOS clone takes for one file (found by a hostile-remote review;
+            // attachments are looked at above).
             let twin = folded.insert(path.to_string_lossy().to_lowercase(), path.clone());
             let problem = if path.starts_with(LOCAL_DIR) {
                 format!(
@@ -122,7 +123,7 @@ pub fn check_desk(desk: &Desk) -> Result<Checked> {
                 "not part of a desk's layout, so in no list, and sync refuses to publish it: `git mv` it where it \
                  belongs, or `git rm --cached` it and commit"
                     .to_string()
-            } else if let Some(twin) = twin {
+            } else if let Some(twin) = twin.filter(|_| Desk::kind_of_path(&path).is_some()) {
                 format!(
                     "one file with {} on Windows and macOS (names differ only in case): give one another id",
                     twin.display()
