@@ -80,17 +80,29 @@ impl Repo {
         self.repo.is_shallow()
     }
 
-    /// The names of every file ever committed in the desk-relative folder `desk_dir`.
+    /// The names of every file ever committed in the desk-relative folder `desk_dir`:
+    /// in HEAD's history, or in a commit HEAD's reflog still holds.
     pub fn names_ever(&self, desk_dir: &Path) -> Result<HashSet<String>> {
         let mut names = HashSet::new();
         let mut seen = HashSet::new();
-        for (_, tree) in self.trees_oldest_first(desk_dir)? {
-            if !seen.insert(tree.id()) {
-                continue;
-            }
-            for entry in tree.iter() {
-                if entry.kind() == Some(ObjectType::Blob) {
+        let mut add = |tree: &Tree<'_>| {
+            if seen.insert(tree.id()) {
+                for entry in tree.iter().filter(|e| e.kind() == Some(ObjectType::Blob)) {
                     names.extend(entry.name().ok().map(str::to_string));
+                }
+            }
+        };
+        for (_, tree) in self.trees_oldest_first(desk_dir)? {
+            add(&tree);
+        }
+        // A commit reset away (`git reset --hard`) stays in HEAD's reflog for months: what
+        // it committed is taken, also when this clone's log in .tkt/ is gone too.
+        let rel = self.repo_path(desk_dir);
+        if let Ok(reflog) = self.repo.reflog("HEAD") {
+            for entry in reflog.iter() {
+                let folder = self.repo.find_commit(entry.id_new()).and_then(|c| c.tree()).and_then(|t| t.get_path(&rel));
+                if let Ok(tree) = folder.and_then(|e| e.to_object(&self.repo)).and_then(|o| o.peel_to_tree()) {
+                    add(&tree);
                 }
             }
         }

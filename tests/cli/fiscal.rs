@@ -140,6 +140,11 @@ fn a_deleted_invoice_is_named_by_check_and_its_number_never_issued_again() {
     d.git(&["reset", "-q", "--hard", "HEAD~1"]);
     assert_eq!(d.ok(&["ticket", "invoice", "T-2026-0002"]), "INV-2026-0003\n");
     d.tkt(&["check"]).assert().code(4).stdout(predicate::str::contains("INV-2026-0002 is missing"));
+    // Nor when the log went too (`.tkt/` deleted): the commit reset away is still in git's
+    // reflog (found by a fiscal review: the number went to another invoice).
+    d.git(&["reset", "-q", "--hard", "HEAD~1"]);
+    std::fs::remove_dir_all(d.path(".tkt")).unwrap();
+    assert_eq!(d.ok(&["ticket", "invoice", "T-2026-0002"]), "INV-2026-0004\n");
 }
 
 /// The office changes the invoices' prefix mid-year (found by a careless-office review:
