@@ -100,7 +100,8 @@ impl Repo {
         let rel = self.repo_path(desk_dir);
         if let Ok(reflog) = self.repo.reflog("HEAD") {
             for entry in reflog.iter() {
-                let folder = self.repo.find_commit(entry.id_new()).and_then(|c| c.tree()).and_then(|t| t.get_path(&rel));
+                let folder =
+                    self.repo.find_commit(entry.id_new()).and_then(|c| c.tree()).and_then(|t| t.get_path(&rel));
                 if let Ok(tree) = folder.and_then(|e| e.to_object(&self.repo)).and_then(|o| o.peel_to_tree()) {
                     add(&tree);
                 }
