@@ -636,15 +636,9 @@ impl Desk {
                 Some(bytes) if std::fs::read(&abs).is_ok_and(|now| now == bytes) => Ok(()),
                 Some(bytes) => write_atomic(&abs, &bytes),
                 None => {
+                    use std::io::ErrorKind::{InvalidFilename, NotFound};
                     let removed = match std::fs::remove_file(&abs) {
-                        Err(e)
-                            if !matches!(
-                                e.kind(),
-                                std::io::ErrorKind::NotFound | std::io::ErrorKind::InvalidFilename
-                            ) =>
-                        {
-                            Err(Error::io(&rel, e))
-                        }
+                        Err(e) if ![NotFound, InvalidFilename].contains(&e.kind()) => Err(Error::io(&rel, e)),
                         _ => Ok(()),
                     };
                     if let Some(dir) = abs.parent() {
@@ -844,6 +838,7 @@ impl Desk {
     /// Notes in this clone's log (`.tkt/issued/`, per folder) a fiscal document once it is
     /// issued for good — committed, and with online numbering pushed — so that its number
     /// is never given again, whatever happens to history.
+    ///
     /// Each line is the id and the git blob of the file as issued, so that a rewrite of
     /// history (`git commit --amend`, a rebase) cannot make another version its first.
     pub fn note_issued(&self, kind: Kind, id: &str) -> Result<()> {
@@ -870,15 +865,23 @@ impl Desk {
     /// The git blob of each fiscal document of the folder `dir` as this clone issued it,
     /// by id: the last one logged (none for one logged before tkt kept it, or `-`).
     pub fn issued_blobs(&self, dir: &Path) -> std::collections::HashMap<String, String> {
-        let log = self.root.join(LOCAL_DIR).join(ISSUED_DIR).join(dir);
-        let text = std::fs::read_to_string(log).unwrap_or_default();
-        let mut blobs: std::collections::HashMap<String, String> = text
-            .lines()
-            .filter_map(|l| l.split_once(' '))
-            .map(|(id, blob)| (id.to_string(), blob.trim().to_string()))
-            .collect();
+        let mut blobs: std::collections::HashMap<String, String> = self.issued_lines(dir).into_iter().collect();
         blobs.retain(|_, blob| !blob.is_empty() && blob != "-");
         blobs
+    }
+
+    /// The lines of this clone's log of what it issued in a folder: each id, and its blob
+    /// (empty in a line written before tkt kept it).
+    fn issued_lines(&self, dir: &Path) -> Vec<(String, String)> {
+        let log = self.root.join(LOCAL_DIR).join(ISSUED_DIR).join(dir);
+        let text = std::fs::read_to_string(log).unwrap_or_default();
+        text.lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| {
+                let (id, blob) = l.trim().split_once(' ').unwrap_or((l.trim(), ""));
+                (id.to_string(), blob.trim().to_string())
+            })
+            .collect()
     }
 
     /// The ids of a kind and year this clone's log says it issued.
@@ -888,9 +891,7 @@ impl Desk {
 
     /// The ids this clone's log says it issued in a folder.
     fn issued_in(&self, dir: &Path) -> Vec<String> {
-        let log = self.root.join(LOCAL_DIR).join(ISSUED_DIR).join(dir);
-        let text = std::fs::read_to_string(log).unwrap_or_default();
-        text.lines().filter_map(|l| l.split_whitespace().next()).map(str::to_string).collect()
+        self.issued_lines(dir).into_iter().map(|(id, _)| id).collect()
     }
 
     /// Commits the changed files in one commit, when the desk is in a git repository.

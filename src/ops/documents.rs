@@ -477,14 +477,13 @@ pub fn refuse_changed_since_issue(desk: &Desk, docs: &[&Document]) -> Result<()>
 pub fn rewritten_after_issue(rel: &Path, first: &FirstVersion, logged: &HashMap<String, String>) -> Option<String> {
     let id = rel.file_stem()?.to_str()?;
     let blob = logged.get(id).filter(|blob| **blob != first.blob)?;
+    let blob = &blob[..blob.len().min(12)];
     Some(format!(
-        "{id} was issued by this clone as blob {} (.tkt/issued), but its first version in git history (commit {}) \
+        "{id} was issued by this clone as blob {blob} (.tkt/issued), but its first version in git history (commit {}) \
          is another: history was rewritten after it was issued (git commit --amend, a rebase), and an issued fiscal \
          document never changes — find the commit that issued it with `git reflog` and put the branch back there \
-         (`git reset --hard COMMIT`), then redo what came after; `git cat-file -p {}` shows it as issued",
-        &blob[..blob.len().min(12)],
+         (`git reset --hard COMMIT`), then redo what came after; `git cat-file -p {blob}` shows it as issued",
         first.commit,
-        &blob[..blob.len().min(12)],
     ))
 }
 

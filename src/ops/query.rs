@@ -66,10 +66,7 @@ pub enum SortKey {
 pub fn list_tickets(desk: &Desk, q: &TicketQuery) -> Result<Vec<Ticket>> {
     let catalog = desk.catalog()?;
     for s in &q.states {
-        if !catalog.iter().any(|c| &c.id == s) {
-            let known: Vec<&str> = catalog.iter().map(|c| c.id.as_str()).collect();
-            return Err(Error::not_found("state", s).with_hint(format!("states: {}", known.join(", "))));
-        }
+        refuse_unknown_state(&catalog, s)?;
     }
     refuse_unknown(desk, &[(Kind::Customer, q.customer.as_deref()), (Kind::Item, q.item.as_deref())])?;
     let mut wheres = Vec::new();
@@ -316,6 +313,15 @@ fn refuse_unknown(desk: &Desk, named: &[(Kind, Option<&str>)]) -> Result<()> {
         Some((kind, id)) => Err(Error::not_found(kind.noun(), id)),
         None => Ok(()),
     }
+}
+
+/// Refuses a state filter naming no state of `catalog` (exit 3), with the states there are.
+fn refuse_unknown_state(catalog: &[State], state: &str) -> Result<()> {
+    if catalog.iter().any(|c| c.id == state) {
+        return Ok(());
+    }
+    let known: Vec<&str> = catalog.iter().map(|c| c.id.as_str()).collect();
+    Err(Error::not_found("state", state).with_hint(format!("states: {}", known.join(", "))))
 }
 
 /// The units of the desk, filtered by customer, item and warranty on `today`.
@@ -587,9 +593,8 @@ pub fn run_report(desk: &Desk, today: NaiveDate, q: &ReportQuery) -> Result<Repo
             && q.state.as_ref().is_none_or(|s| &t.state == s)
             && q.warranty.is_none_or(|w| t.warranty == w)
     };
-    if let Some(state) = q.state.as_deref().filter(|s| !snap.catalog.iter().any(|c| c.id == *s)) {
-        let known: Vec<&str> = snap.catalog.iter().map(|c| c.id.as_str()).collect();
-        return Err(Error::not_found("state", state).with_hint(format!("states: {}", known.join(", "))));
+    if let Some(state) = &q.state {
+        refuse_unknown_state(&snap.catalog, state)?;
     }
     let tickets: Vec<TicketFacts> = snap.tickets.into_iter().filter(keep).collect();
     let ids: HashSet<&str> = tickets.iter().map(|t| t.id.as_str()).collect();

@@ -840,10 +840,15 @@ fn integrate(
     repo.write_merge(&ours, theirs, &files, &message, author)?;
     desk.writes_committed()?;
     // What tkt wrote again is the version issued (it was never published).
+    let mut ledgers = HashMap::new();
     for path in &plan.fiscal_links {
         let rel = path.strip_prefix(repo.desk_prefix()).unwrap_or(path);
         let dir = rel.parent().and_then(Path::parent).unwrap_or(Path::new(""));
-        if let Some(first) = repo.first_versions(dir)?.get(rel) {
+        let ledger = match ledgers.entry(dir) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => e.insert(repo.first_versions(dir)?),
+        };
+        if let Some(first) = ledger.get(rel) {
             desk.log_issued(rel, &first.blob)?;
         }
     }
