@@ -283,9 +283,10 @@ impl Desk {
 
     /// Reads back what the user wrote in an edit file of [`Desk::start_edit`].
     pub fn finish_edit<T: Record>(&self, file: &Path) -> Result<T> {
-        let text = std::fs::read_to_string(file).map_err(|e| Error::io(file, e))?;
+        let bytes = std::fs::read(file).map_err(|e| Error::io(file, e))?;
         let shown = file.strip_prefix(&self.root).unwrap_or(file);
-        parse_record(&text, shown).map_err(|e| {
+        // Read as a record file is: an editor's byte-order mark is not the record's.
+        store::decode_text(bytes, shown).and_then(|text| parse_record(&text, shown)).map_err(|e| {
             Error::refused(format!("{e}\nthe record was not changed"))
                 .with_hint(format!("your edit is kept in {}", file.display()))
         })
@@ -993,7 +994,22 @@ fn load_config(path: &Path) -> Result<Config> {
 /// Reads `.tkt/settings.toml` when it exists.
 fn load_local(path: &Path) -> Result<LocalSettings> {
     match std::fs::read_to_string(path) {
-        Ok(text) => toml::from_str(&text).map_err(|e| Error::refused(format!("{}: {}", path.display(), e.message()))),
+        Ok(text) => {
+            let settings: LocalSettings =
+                toml::from_str(&text).map_err(|e| Error::refused(format!("{}: {}", path.display(), e.message())))?;
+            match &settings.series {
+                Some(s)
+                    if !(1..=10).contains(&s.len())
+                        || !s.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()) =>
+                {
+                    Err(Error::refused(format!(
+                        "{}: series {s:?}: a series is 1-10 capital letters or digits",
+                        path.display()
+                    )))
+                }
+                _ => Ok(settings),
+            }
+        }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(LocalSettings::default()),
         Err(e) => Err(Error::io(path, e)),
     }

@@ -536,14 +536,20 @@ impl Repo {
     /// nothing else; HEAD moves to the new tip and the files leave the work tree and the
     /// index. Only for commits never published: `base` is the last commit the remote has.
     pub fn drop_paths_since(&self, base: &str, paths: &[PathBuf]) -> Result<()> {
+        self.rewrite_unpublished(base, paths, &|_, _| Ok(None), "tkt: unpublished fiscal documents taken back")
+    }
+
+    /// [`Repo::rewrite_since`] up to HEAD, HEAD moved onto the new tip (the reflog saying
+    /// `why`), and `paths` written in the work tree and the index as the tip has them.
+    pub fn rewrite_unpublished(&self, base: &str, paths: &[PathBuf], edit: &EditFile<'_>, why: &str) -> Result<()> {
         let Some(head) = self.head()? else { return Ok(()) };
-        let tip = self.rewrite_since(base, &head, paths, &|_, _| Ok(None))?;
+        let tip = self.rewrite_since(base, &head, paths, edit)?;
         if tip == head {
             return Ok(());
         }
         let name = self.repo.head()?.name().unwrap_or("HEAD").to_string();
-        self.repo.reference(&name, oid(&tip)?, true, "tkt: unpublished fiscal documents taken back")?;
-        let files: Vec<(PathBuf, Option<FileState>)> = paths.iter().map(|p| (p.clone(), None)).collect();
+        self.repo.reference(&name, oid(&tip)?, true, why)?;
+        let files = paths.iter().map(|p| Ok((p.clone(), self.file_at(&tip, p)?))).collect::<Result<Vec<_>>>()?;
         self.apply_to_worktree(&files)
     }
 

@@ -1,6 +1,7 @@
 //! Working as a team: `sync` (hand edits, fetch, record-aware merge, push), the merge
 //! driver that lets a plain `git merge` merge records the same way, and its registration.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use crate::desk::{decode_text, parse_record, Desk};
@@ -9,8 +10,9 @@ use crate::model::{DocKind, Document, Instant, Kind};
 use crate::rules::unbilled;
 use crate::sync::merge::Side;
 use crate::sync::{
-    check_ready, forget_taken_back, issued_again_message, merge_file, side_of, sync as sync_desk, taken_back, Settled,
-    SyncOptions, SyncReport, TakenBack, TAKEN_BACK_DIR,
+    check_ready, follow_in_taken_back, follow_issued_again, forget_taken_back, issued_again_message, merge_file,
+    names_any, side_of, sync as sync_desk, taken_back, taken_back_copy, Settled, SyncOptions, SyncReport, TakenBack,
+    TAKEN_BACK_DIR,
 };
 use crate::{Error, Result};
 
@@ -55,10 +57,21 @@ pub fn sync(env: &Env, remote: Option<&str>, resolve: bool) -> Result<SyncReport
     // again (it failed or was killed after the take-back): each is kept until issued.
     // Issued again as the desk is now: the merge may have brought a changed tkt.toml.
     let fresh = env.reopened()?;
-    for TakenBack { id: old, bytes, settled } in taken_back(&env.desk)? {
+    // In the order in which documents name each other (DDTs, invoices, credit notes,
+    // payments): each issued again before those naming it, which then name its new number.
+    let mut waiting = taken_back(&env.desk)?;
+    let rank = |id: &str| fresh.desk.doc_kind_of(id).ok().and_then(|k| DocKind::ALL.iter().position(|d| *d == k));
+    waiting.sort_by_cached_key(|t| (rank(&t.id), t.id.clone()));
+    let mut renumbered = HashMap::new();
+    // Taken back and not issued again: what names them waits with them.
+    let mut not_issued: Vec<String> = Vec::new();
+    for TakenBack { id: old, settled, .. } in waiting {
         if let Some(settled) = settled {
             match settled {
-                Settled::IssuedAgainAs(new) => env.say(format!("{old} taken back and issued again as {new}")),
+                Settled::IssuedAgainAs(new) => {
+                    env.say(format!("{old} taken back and issued again as {new}"));
+                    renumbered.insert(old.clone(), new);
+                }
                 Settled::StillHere => env.warn(format!(
                     "{old} was not taken back: the sync taking it back was cut short (`tkt sync --resolve` takes it back)"
                 )),
@@ -66,11 +79,22 @@ pub fn sync(env: &Env, remote: Option<&str>, resolve: bool) -> Result<SyncReport
             forget_taken_back(&env.desk, &old)?;
             continue;
         }
+        let bytes = taken_back_copy(&env.desk, &old)?;
+        if let Some(first) = not_issued.iter().find(|n| names_any(&bytes, std::slice::from_ref(n))) {
+            env.warn(format!(
+                "{old} taken back and not issued again yet: it names {first}, which was not issued again (kept in \
+                 {TAKEN_BACK_DIR}/{old}.yaml, named by `tkt check`)"
+            ));
+            not_issued.push(old);
+            continue;
+        }
         let again = issue_again(&fresh, &old, &bytes);
         env.tell_from(&fresh);
         match again {
             Ok(Again::Issued(new, exported)) => {
                 env.say(format!("{old} taken back and issued again as {new}"));
+                renumbered.insert(old.clone(), new.clone());
+                follow_in_taken_back(&env.desk, &renumbered)?;
                 // Its file went nowhere, but it is an e-invoice of a number that is another's.
                 if let Some(file) = exported {
                     env.warn(format!(
@@ -84,14 +108,23 @@ pub fn sync(env: &Env, remote: Option<&str>, resolve: bool) -> Result<SyncReport
             Ok(Again::Billed(source)) => {
                 env.warn(format!("{old} taken back and not issued again: {source} is already invoiced on the remote"));
                 forget_taken_back(&env.desk, &old)?;
+                not_issued.push(old);
             }
             // Refused as it is (dated before the remote's last of its series, say), or not
             // possible now: kept for a person, never dropped.
-            Err(e) => env.warn(format!(
-                "{old} taken back and not issued again yet: {e} (kept in {TAKEN_BACK_DIR}/{old}.yaml, named by \
-                 `tkt check`; the next `tkt sync` tries again)"
-            )),
+            Err(e) => {
+                env.warn(format!(
+                    "{old} taken back and not issued again yet: {e} (kept in {TAKEN_BACK_DIR}/{old}.yaml, named by \
+                     `tkt check`; the next `tkt sync` tries again)"
+                ));
+                not_issued.push(old);
+            }
         }
+    }
+    // This clone's unpublished records naming a document issued again follow it, before
+    // the sync below pushes them.
+    for path in follow_issued_again(&env.desk, opts.remote, &renumbered)? {
+        env.say(format!("{}: its links follow the documents issued again", path.display()));
     }
     if issued {
         // The documents issued again go out with this sync.

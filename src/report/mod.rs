@@ -132,6 +132,16 @@ pub fn summary(data: &Data, p: &Params) -> Report {
         let n = data.tickets.iter().filter(|t| t.state == s.id).count();
         r.rows.push(vec![text(format!("state.{}", s.id)), Value::from(n)]);
     }
+    // A state the catalog no longer has (its file deleted by hand) is counted all the same,
+    // after the catalog's: the rows add up to every ticket (`tkt check` names the state).
+    let mut unknown: Vec<&str> =
+        data.tickets.iter().map(|t| t.state.as_str()).filter(|s| !data.catalog.iter().any(|c| c.id == *s)).collect();
+    unknown.sort_unstable();
+    unknown.dedup();
+    for s in unknown {
+        let n = data.tickets.iter().filter(|t| t.state == s).count();
+        r.rows.push(vec![text(format!("state.{s}")), Value::from(n)]);
+    }
     r
 }
 

@@ -96,6 +96,12 @@ fn sync_marked(desk: &Desk, author: &Author, opts: &SyncOptions) -> Result<SyncR
         desk.commit(&hand_edits, &format!("tkt: hand edits\n\n{}", list.join("\n")), author)?;
         report.hand_edits = hand_edits;
     }
+    // What was taken back is issued again by the caller before anything goes out, and
+    // this clone's records naming it follow it first ([`follow_issued_again`]).
+    if !report.taken_back.is_empty() {
+        integrate(desk, repo, author, theirs.as_deref(), &remote, &branch, &mut report)?;
+        return Ok(report);
+    }
     let mut last = Pushed::Rejected;
     for attempt in 0..PUSH_ATTEMPTS {
         if attempt > 0 {
@@ -260,6 +266,19 @@ pub const TAKEN_BACK_DIR: &str = ".tkt/taken-back";
 
 fn taken_back_path(desk: &Desk, id: &str) -> PathBuf {
     desk.abs(&Path::new(TAKEN_BACK_DIR).join(format!("{id}.yaml")))
+}
+
+/// The copy of a document kept since its take-back, as it is now (the documents issued
+/// again before it may have changed its links).
+pub fn taken_back_copy(desk: &Desk, id: &str) -> Result<Vec<u8>> {
+    let path = taken_back_path(desk, id);
+    std::fs::read(&path).map_err(|e| Error::io(&path, e))
+}
+
+/// Whether a record's content names any of `ids` (as a value, or a word of a line's text).
+pub fn names_any(bytes: &[u8], ids: &[String]) -> bool {
+    let same: HashMap<String, String> = ids.iter().map(|id| (id.clone(), id.clone())).collect();
+    from_yaml::<Value>(bytes).is_ok_and(|mut value| rewrite_ids(&mut value, &same))
 }
 
 /// Forgets a document kept since its take-back: it was issued again, or is not to be.
@@ -833,25 +852,13 @@ fn integrate(
         }
         _ => ours,
     };
-    follow_renumbering_taken_back(desk, &plan.ids)?;
+    follow_in_taken_back(desk, &rewrites(&plan.ids, &[]))?;
     let files: Vec<(PathBuf, Option<FileState>)> = plan.files.into_iter().collect();
     report.came_in += repo.count_commits(Some(&ours), theirs)?;
     desk.note_writes(&repo.in_desk(&files.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>()))?;
     repo.write_merge(&ours, theirs, &files, &message, author)?;
     desk.writes_committed()?;
-    // What tkt wrote again is the version issued (it was never published).
-    let mut ledgers = HashMap::new();
-    for path in &plan.fiscal_links {
-        let rel = path.strip_prefix(repo.desk_prefix()).unwrap_or(path);
-        let dir = rel.parent().and_then(Path::parent).unwrap_or(Path::new(""));
-        let ledger = match ledgers.entry(dir) {
-            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-            std::collections::hash_map::Entry::Vacant(e) => e.insert(repo.first_versions(dir)?),
-        };
-        if let Some(first) = ledger.get(rel) {
-            desk.log_issued(rel, &first.blob)?;
-        }
-    }
+    relog_written_again(desk, repo, &plan.fiscal_links)?;
     report.renumbered.extend(plan.renumbered);
     report.conflicts.extend(plan.conflicts);
     report.kept.extend(plan.kept);
@@ -1374,16 +1381,70 @@ fn new_numbers(
 /// The documents taken back to be issued again name this clone's records as they were
 /// numbered: their links follow the renumbering, or an invoice would be dropped as billing
 /// the office's work, and a DDT issued again on the office's ticket.
-fn follow_renumbering_taken_back(desk: &Desk, ids: &[(String, String, PathBuf)]) -> Result<()> {
-    if ids.is_empty() {
+pub fn follow_in_taken_back(desk: &Desk, pairs: &HashMap<String, String>) -> Result<()> {
+    if pairs.is_empty() {
         return Ok(());
     }
-    let pairs = rewrites(ids, &[]);
     for (id, bytes) in taken_back_waiting(desk)? {
         let Ok(mut value) = from_yaml::<Value>(&bytes) else { continue };
-        if rewrite_ids(&mut value, &pairs) {
+        if rewrite_ids(&mut value, pairs) {
             let text = serde_yaml::to_string(&value).map_err(|e| Error::failure(e.to_string()))?;
             crate::files::write_atomic(&taken_back_path(desk, &id), text.as_bytes())?;
+        }
+    }
+    Ok(())
+}
+
+/// Once `tkt sync --resolve` issued taken-back documents again (`pairs`: old number →
+/// new), this clone's records follow them before anything is pushed: the copies still
+/// waiting, and each unpublished record naming an old number — a payment of a taken-back
+/// invoice, an invoice billing a taken-back DDT — written again with the new one in every
+/// unpublished commit, as a renumbering's links are, so that each reads as issued with its
+/// right link. The remote's records, which name its own documents of those numbers, are
+/// left alone. Returns the desk paths written again.
+pub fn follow_issued_again(desk: &Desk, remote: Option<&str>, pairs: &HashMap<String, String>) -> Result<Vec<PathBuf>> {
+    follow_in_taken_back(desk, pairs)?;
+    let repo = repo_of(desk)?;
+    let (remote, branch) = remote_of(repo, remote)?;
+    let (Some(theirs), Some(head)) = (repo.remote_tip(&remote, &branch)?, repo.head()?) else { return Ok(Vec::new()) };
+    let prefix = repo.desk_prefix().to_path_buf();
+    let mut paths = Vec::new();
+    for path in repo.changed_paths(Some(&theirs), &head)? {
+        let Some(state) = repo.file_at(&head, &path)? else { continue };
+        if rewritten(&prefix, &path, &state, pairs)?.is_some() {
+            paths.push(path);
+        }
+    }
+    if paths.is_empty() {
+        return Ok(Vec::new());
+    }
+    desk.note_writes(&repo.in_desk(&paths))?;
+    let edit = |path: &Path, bytes: &[u8]| {
+        let state = FileState { bytes: bytes.to_vec(), executable: false };
+        Ok(Some(rewritten(&prefix, path, &state, pairs)?.unwrap_or(state).bytes))
+    };
+    repo.rewrite_unpublished(&theirs, &paths, &edit, "tkt: links follow the documents issued again")?;
+    desk.writes_committed()?;
+    relog_written_again(desk, repo, &paths)?;
+    Ok(repo.in_desk(&paths))
+}
+
+/// What tkt wrote again of unpublished fiscal documents (repository `paths`) is the
+/// version issued: this clone's log of what it issued says so.
+fn relog_written_again(desk: &Desk, repo: &Repo, paths: &[PathBuf]) -> Result<()> {
+    let mut ledgers = HashMap::new();
+    for path in paths {
+        let rel = path.strip_prefix(repo.desk_prefix()).unwrap_or(path);
+        if !fiscal_path(rel) {
+            continue;
+        }
+        let dir = rel.parent().and_then(Path::parent).unwrap_or(Path::new(""));
+        let ledger = match ledgers.entry(dir) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => e.insert(repo.first_versions(dir)?),
+        };
+        if let Some(first) = ledger.get(rel) {
+            desk.log_issued(rel, &first.blob)?;
         }
     }
     Ok(())
@@ -1435,9 +1496,38 @@ fn rewrite_ids(value: &mut Value, ids: &HashMap<String, String>) -> bool {
         }
         // Every element is visited: no short-circuit.
         Value::Sequence(items) => items.iter_mut().map(|v| rewrite_ids(v, ids)).fold(false, |a, b| a | b),
-        Value::Mapping(map) => map.iter_mut().map(|(_, v)| rewrite_ids(v, ids)).fold(false, |a, b| a | b),
+        Value::Mapping(map) => map
+            .iter_mut()
+            .map(|(key, v)| match (key.as_str(), v) {
+                // A line's text names what it bills ("Manodopera (WR-2026-0009 2026-11-29)").
+                (Some("description"), Value::String(text)) => rewrite_ids_in_text(text, ids),
+                (_, v) => rewrite_ids(v, ids),
+            })
+            .fold(false, |a, b| a | b),
         _ => false,
     }
+}
+
+/// Replaces each old id standing as a word of `text` (not part of a longer id: neither
+/// `T-2026-00051` nor `INV-2026-0005-MR` is `T-2026-0005` or `INV-2026-0005`).
+fn rewrite_ids_in_text(text: &mut String, ids: &HashMap<String, String>) -> bool {
+    let in_id = |c: char| c.is_ascii_alphanumeric() || c == '-';
+    let mut changed = false;
+    for (old, new) in ids {
+        let mut from = 0;
+        while let Some(at) = text[from..].find(old.as_str()).map(|i| i + from) {
+            let end = at + old.len();
+            let alone = !text[..at].ends_with(in_id) && !text[end..].starts_with(in_id);
+            if alone {
+                text.replace_range(at..end, new);
+                changed = true;
+                from = at + new.len();
+            } else {
+                from = end;
+            }
+        }
+    }
+    changed
 }
 
 #[cfg(test)]

@@ -310,6 +310,12 @@ fn series_keep_their_own_numbers_and_fiscal_dates_stay_in_order() {
         .assert()
         .success()
         .stdout("DI-2027-0001-MR\n");
+    // A series written wrongly in the settings is named there, not as a flag never typed.
+    d.write(".tkt/settings.toml", "series = \"mr\"\n");
+    d.tkt(&["ticket", "receive", "T-2026-0001"])
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains(".tkt/settings.toml: series \"mr\": a series is 1-10 capital letters"));
 }
 
 #[test]

@@ -64,6 +64,22 @@ fn summary_counts_the_period_and_the_time_to_close() {
 }
 
 #[test]
+fn summary_counts_a_ticket_whose_state_file_was_deleted_by_hand() {
+    let d = timeline();
+    d.ok(&["ticket", "transition", "T-2026-0003", "in-progress"]);
+    d.git(&["rm", "-q", "states/in-progress.yaml"]);
+    d.git(&["commit", "-q", "-m", "state removed by hand"]);
+    let rows = report(&d, &["summary"]);
+    assert_eq!(metric(&rows, "state.in-progress"), 1, "{rows:?}");
+    let states: u64 = rows
+        .iter()
+        .filter(|r| r["metric"].as_str().unwrap().starts_with("state."))
+        .map(|r| r["value"].as_u64().unwrap())
+        .sum();
+    assert_eq!(states, 4, "the rows of states add up to every ticket");
+}
+
+#[test]
 fn aging_buckets_open_tickets_and_counts_the_overdue() {
     let d = timeline();
     d.ok(&["ticket", "assign", "T-2026-0003", "marco"]);

@@ -1261,6 +1261,79 @@ fn sync_resolve_takes_back_an_unpublished_fiscal_document_whose_number_was_taken
     assert_eq!(snapshot(&anna.dir), snapshot(&marco.dir));
 }
 
+/// Found by a review: after `sync --resolve` issued an invoice again, the clone's payment
+/// and credit note still named its old number — the remote's invoice of another ticket —,
+/// an invoice billing a DDT issued again was dropped as "already invoiced on the remote",
+/// and a line's text kept a renumbered work report's id.
+#[test]
+fn records_naming_a_document_issued_again_follow_its_new_number() {
+    let team = Team::new();
+    let (anna, marco) = (team.clone("anna"), team.clone("marco"));
+    let mut made = Vec::new();
+    for (clone, customer, hours) in [(&anna, "C-0001", "2"), (&marco, "C-0002", "3")] {
+        let t = clone.ok(&["ticket", "create", "--customer", customer, "--title", "offline"]).trim().to_string();
+        clone.ok(&["ticket", "work", &t, "--hours", hours]);
+        let sale = clone.ok(&["ticket", "ship", &t, "--purpose", "sale", "--line", "VASO-8L:1"]).trim().to_string();
+        let inv = clone.ok(&["ticket", "invoice", &t]).trim().to_string();
+        let pay = clone.ok(&["doc", "pay", &inv, "--amount", "10.00"]).trim().to_string();
+        let cn = clone.ok(&["doc", "credit", &inv, "--amount", "5", "--reason", "sconto"]).trim().to_string();
+        made.push((t, sale, inv, pay, cn));
+    }
+    assert_eq!(made[0].2, made[1].2, "both issued one invoice number offline");
+    anna.sync();
+    marco.tkt(&["sync"]).assert().code(5);
+    let said = marco.resolve();
+    let doc = |kind: &str, id: &str| -> serde_yaml::Value {
+        serde_yaml::from_str(&marco.read(&format!("documents/{kind}/2026/{id}.yaml"))).unwrap()
+    };
+    let again = |old: &str| {
+        let at = said.find(&format!("{old} taken back and issued again as ")).unwrap_or_else(|| panic!("{said}"));
+        said[at..].split_whitespace().nth(7).unwrap().to_string()
+    };
+    let (sale, inv) = (again(&made[1].1), again(&made[1].2));
+    let tickets: serde_json::Value =
+        serde_json::from_str(&marco.ok(&["ticket", "list", "--customer", "C-0002", "--format", "json"])).unwrap();
+    let ticket = tickets.as_array().unwrap().iter().find(|t| t["title"] == "offline").unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let invoice = doc("invoice", &inv);
+    assert_eq!(invoice["ticket"].as_str(), Some(ticket.as_str()), "{said}");
+    assert!(invoice["sources"].as_sequence().unwrap().iter().any(|s| s.as_str() == Some(sale.as_str())), "{invoice:?}");
+    let work: Vec<String> = invoice["sources"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s.as_str())
+        .filter(|s| s.starts_with("WR-"))
+        .map(str::to_string)
+        .collect();
+    for line in invoice["lines"].as_sequence().unwrap() {
+        let text = line["description"].as_str().unwrap();
+        assert!(!text.contains(&made[0].1) || made[0].1 == sale, "{text}");
+        if text.contains("WR-") {
+            assert!(
+                work.iter().any(|w| text.contains(w.as_str())),
+                "the line names the report it bills: {text} {work:?}"
+            );
+        }
+    }
+    let cn = doc("credit-note", &again(&made[1].4));
+    assert_eq!(cn["invoice"].as_str(), Some(inv.as_str()), "the credit note follows its invoice");
+    let pays = marco.ok(&["doc", "list", "--kind", "payment", "--format", "json"]);
+    let pays: serde_json::Value = serde_json::from_str(&pays).unwrap();
+    let ours: Vec<&serde_json::Value> =
+        pays.as_array().unwrap().iter().filter(|p| p["created_by"] == "marco").collect();
+    assert_eq!(ours.len(), 1, "{pays}");
+    assert_eq!(ours[0]["invoice"].as_str(), Some(inv.as_str()), "the payment follows its invoice");
+    let statement = marco.ok(&["customer", "statement", "C-0001", "--format", "json"]);
+    assert!(!statement.contains("marco"), "nothing of marco's lands on anna's customer: {statement}");
+    marco.tkt(&["check"]).assert().success();
+    anna.sync();
+    assert_eq!(snapshot(&anna.dir), snapshot(&marco.dir));
+    anna.tkt(&["check"]).assert().success();
+}
+
 impl Clone<'_> {
     /// Edits a record by hand in `$EDITOR` (a `sed` script) at a given time.
     fn edit_by_hand(&self, now: &str, id: &str, script: &str) {
@@ -1541,22 +1614,24 @@ fn an_unpublished_invoice_of_a_renumbered_ticket_follows_it_and_reads_as_issued(
 }
 
 #[test]
-fn a_document_taken_back_by_a_sync_that_then_fails_is_kept_and_issued_by_the_next_sync() {
+fn a_document_taken_back_by_a_sync_that_then_fails_is_issued_again_and_published_by_the_next_sync() {
     let team = Team::new();
     let (_, marco) = offline_ddts_under_one_number(&team);
-    // The remote refuses every push for a while: the sync fails after its take-back.
+    // The remote refuses every push for a while: the sync fails after its take-back. It
+    // pushes nothing before the document is issued again (the records naming it follow
+    // it first), so the document is issued again here and goes out with the next sync.
     let hook = team.remote().join("hooks/pre-receive");
     std::fs::write(&hook, "#!/bin/sh\necho closed for maintenance >&2\nexit 1\n").unwrap();
     std::fs::set_permissions(&hook, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
     let out = marco.tkt(&["sync", "--resolve"]).output().unwrap();
-    assert_eq!(out.status.code(), Some(5), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(marco.read("documents/ddt-in/2026/DI-2026-0003.yaml").contains("T-2026-0013"), "the remote's own");
-    marco.tkt(&["check"]).assert().code(4).stdout(predicate::str::contains(
-        "DI-2026-0003 was taken back by `tkt sync --resolve` and is not issued again",
-    ));
-    std::fs::remove_file(&hook).unwrap();
-    let said = marco.sync();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(5), "{said}");
     assert!(said.contains("DI-2026-0003 taken back and issued again as DI-2026-0004"), "{said}");
+    assert!(marco.read("documents/ddt-in/2026/DI-2026-0003.yaml").contains("T-2026-0013"), "the remote's own");
+    assert!(marco.read("documents/ddt-in/2026/DI-2026-0004.yaml").contains("T-2026-0016"), "marco's, issued again");
+    marco.tkt(&["check"]).assert().success();
+    std::fs::remove_file(&hook).unwrap();
+    marco.sync();
     let remote_doc = team.git(&team.remote(), &["show", "main:documents/ddt-in/2026/DI-2026-0004.yaml"]);
     assert!(remote_doc.contains("ticket: T-2026-0016") && remote_doc.contains("CALD-35K"), "{remote_doc}");
     marco.tkt(&["check"]).assert().success();

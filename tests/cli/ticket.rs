@@ -219,6 +219,14 @@ fn edit_in_the_editor_saves_valid_changes_and_keeps_the_file_on_invalid_ones() {
     d.tkt(&["ticket", "edit", "T-2026-0001"]).env("EDITOR", "sed -i s/vecchio/nuovo/").assert().success();
     assert!(d.read("tickets/2026/T-2026-0001.yaml").contains("title: nuovo titolo"));
     assert_eq!(d.last_message(), "T-2026-0001: edit title");
+    // An editor that saves a byte-order mark and CRLF line ends (Notepad) is read as a
+    // record file is (found by a review: "missing field 'title'").
+    let notepad = d.path(".tkt/notepad.sh");
+    let script = "printf '\\357\\273\\277' > \"$1.new\"; sed -e 's/nuovo/terzo/' -e 's/$/\\r/' \"$1\" >> \"$1.new\"; mv \"$1.new\" \"$1\"\n";
+    std::fs::write(&notepad, script).unwrap();
+    let editor = format!("sh {}", notepad.display());
+    d.tkt(&["ticket", "edit", "T-2026-0001"]).env("EDITOR", &editor).assert().success();
+    assert!(d.read("tickets/2026/T-2026-0001.yaml").contains("title: terzo titolo\n"));
 
     let before = d.read("tickets/2026/T-2026-0001.yaml");
     let head = d.head();
