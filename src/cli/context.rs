@@ -176,8 +176,16 @@ impl Ctx {
     }
 
     /// Prints an id (or other result for scripts) alone on stdout.
+    /// Prints the id a command made. The record is committed by then: an output that
+    /// cannot be written (a full disk under `>> log`, a closed pipe) is warned about and
+    /// the command still succeeds, so that a script's retry makes no second payment.
     pub fn print_id(&self, id: &str) -> Result<()> {
-        writeln!(std::io::stdout().lock(), "{id}")?;
+        let mut out = std::io::stdout().lock();
+        if let Err(e) = writeln!(out, "{id}").and_then(|()| out.flush()) {
+            if e.kind() != std::io::ErrorKind::BrokenPipe {
+                self.warn(format!("{id} was written, but its id could not be printed: {e}"));
+            }
+        }
         Ok(())
     }
 

@@ -34,6 +34,14 @@ pub fn init_desk(dir: &Path, opts: &InitOptions) -> Result<Initialised> {
     if dir.join(CONFIG_FILE).exists() {
         return Err(Error::refused(format!("{}: already a tkt desk ({CONFIG_FILE} exists)", dir.display())));
     }
+    // A desk inside a desk would be committed into the outer one's history, where its
+    // files are no records of that desk (found by a review: `tkt init --example demo` in
+    // the office's desk broke its check and its sync).
+    let abs = std::path::absolute(dir).map_err(|e| Error::io(dir, e))?;
+    if let Some(outer) = abs.ancestors().skip(1).find(|a| a.join(CONFIG_FILE).is_file()) {
+        return Err(Error::refused(format!("{}: inside the desk {}", dir.display(), outer.display()))
+            .with_hint("make the new desk in a folder outside it (e.g. tkt init /tmp/prova --example)"));
+    }
     // Nothing already in the folder is written over: a file of the same name may be
     // someone's work, in no commit.
     let planned: Vec<PathBuf> = if opts.example {

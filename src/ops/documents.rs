@@ -170,6 +170,9 @@ fn prepare(env: &Env, doc: &mut Document) -> Result<()> {
         check_fiscal_dates(env, doc)?;
         stamp_parties(env, doc)?;
     }
+    if matches!(doc.kind, DocKind::Invoice | DocKind::CreditNote) {
+        super::einvoice::refuse_series_for_files(env.desk.local.series.as_deref())?;
+    }
     Ok(())
 }
 

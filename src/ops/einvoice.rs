@@ -97,6 +97,21 @@ pub fn export(env: &Env, what: &Selection, dir: &Path) -> Result<Vec<Exported>> 
         }
         chosen
     };
+    // A credit note of an invoice SDI rejected cancels, in the books only, an invoice that
+    // was never issued: it is not sent (SDI would reject it as it rejected the invoice).
+    let (internal, chosen): (Vec<Document>, Vec<Document>) =
+        chosen.into_iter().partition(|d| cancels_rejected(d, &all));
+    for d in &internal {
+        let message = format!(
+            "{} credits {}, which SDI rejected (never issued): it cancels it in your books only and is not sent",
+            d.id,
+            d.invoice.as_deref().unwrap_or_default()
+        );
+        match what.ids.is_empty() {
+            true => env.warn(message),
+            false => return Err(Error::refused(message)),
+        }
+    }
     let again = write_again(env, &lost, dir)?;
     if chosen.is_empty() {
         if again.is_empty() {
@@ -311,6 +326,20 @@ fn already_exported(file: Option<&String>) -> String {
     )
 }
 
+/// Refuses a clone's series its e-invoice files cannot be named after: one beginning with
+/// a digit. Checked when an invoice or a credit note is issued too, so that none is issued
+/// that this clone could not send.
+pub fn refuse_series_for_files(series: Option<&str>) -> Result<()> {
+    match series.and_then(|s| s.chars().find(char::is_ascii_alphanumeric)) {
+        Some(first) if first.is_ascii_digit() => Err(Error::refused(format!(
+            "this clone's series {:?} begins with a digit: e-invoice files are named after the series' first two \
+             characters, which must begin with a letter (set another series in .tkt/settings.toml)",
+            series.unwrap_or("")
+        ))),
+        _ => Ok(()),
+    }
+}
+
 /// The next `n` progressivi d'invio: above every one the desk's documents were ever exported
 /// under, so no two files get one name (SDI refuses the second). A clone with its own series
 /// (`.tkt/settings.toml`) counts in its own space — the series' first two characters (a
@@ -326,13 +355,7 @@ fn progressives(used: &[String], series: Option<&str>, n: usize) -> Result<Vec<S
     if prefix.len() == 1 {
         prefix.push('0');
     }
-    if prefix.starts_with(|c: char| c.is_ascii_digit()) {
-        return Err(Error::refused(format!(
-            "this clone's series {:?} begins with a digit: e-invoice files are named after the series' first two \
-             characters, which must begin with a letter (set another series in .tkt/settings.toml)",
-            series.unwrap_or("")
-        )));
-    }
+    refuse_series_for_files(series)?;
     let (radix, width) = if prefix.is_empty() { (10, 5) } else { (36, 3) };
     let last = used
         .iter()
@@ -427,6 +450,16 @@ impl SdiState {
 }
 
 /// The state of a document's e-invoice, from its `einvoice:` annotation.
+/// Whether `doc` is a credit note of an invoice (among `all`) that SDI rejected.
+pub fn cancels_rejected(doc: &Document, all: &[Document]) -> bool {
+    doc.kind == DocKind::CreditNote
+        && doc
+            .invoice
+            .as_deref()
+            .and_then(|id| all.iter().find(|d| d.id == id))
+            .is_some_and(|invoice| matches!(sdi_state(invoice), SdiState::Rejected { .. }))
+}
+
 pub fn sdi_state(doc: &Document) -> SdiState {
     let Some(entry) = doc.extra.get(EINVOICE) else { return SdiState::NotExported };
     let file = entry.get("file").and_then(|f| f.as_str()).unwrap_or_default();

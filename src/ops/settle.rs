@@ -75,7 +75,15 @@ pub fn credit(env: &Env, invoice: &str, what: Credit, reason: &str, opts: &DocOp
     doc.stamp_duty = if who == StampDuty::Off { None } else { stamp_duty(&lines, StampDuty::Company).0 };
     doc.lines = lines;
     doc.withholding = withholding;
-    issue(env, &mut doc, vec![], &format!("credit note of {total} on {}", invoice.id))
+    let id = issue(env, &mut doc, vec![], &format!("credit note of {total} on {}", invoice.id))?;
+    if matches!(super::einvoice::sdi_state(&invoice), super::einvoice::SdiState::Rejected { .. }) {
+        env.warn(format!(
+            "{} was rejected by SDI, so it was never issued: {id} cancels it in your books only and is not sent \
+             (`tkt doc export` leaves it out); bill the work again with a new invoice",
+            invoice.id
+        ));
+    }
+    Ok(id)
 }
 
 /// What a credit note gives back of its invoice's withholding (a condominium's 4% of the

@@ -459,3 +459,22 @@ fn a_git_lock_taken_long_after_a_killed_command_is_waited_on_not_removed() {
     d.ok(&["ticket", "note", "T-2026-0002", "visto"]);
     d.tkt(&["check"]).assert().success();
 }
+
+/// Found by a scripting review: `tkt doc pay … >> log` on a full disk committed the
+/// payment and exited 1, so the cron job's retry paid twice.
+#[test]
+fn an_id_that_cannot_be_printed_does_not_fail_the_committed_command() {
+    let d = TestDesk::example();
+    let head = d.head();
+    let full = std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+    let out = d
+        .process(&["doc", "pay", "INV-2026-0003", "--amount", "10.00", "--method", "contanti"])
+        .stdout(full)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("was written, but its id could not be printed"), "{stderr}");
+    assert_eq!(d.git(&["rev-list", "--count", &format!("{head}..HEAD")]).trim(), "1", "one payment, committed");
+    assert_eq!(d.status(), "");
+}

@@ -29,6 +29,15 @@ fn init_refuses_a_folder_that_is_already_a_desk() {
     let head = d.head();
     d.tkt(&["init"]).assert().code(4).stderr(predicate::str::contains("already a tkt desk"));
     assert_eq!(d.head(), head);
+    // Nor a folder inside one: the example would be committed into the desk's history
+    // (found by a review: its check and its sync failed from then on).
+    d.tkt(&["init", "--example", "prova/demo"])
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("prova/demo: inside the desk"));
+    assert_eq!(d.head(), head);
+    assert!(!d.path("prova").exists());
+    d.tkt(&["check"]).assert().success();
 }
 
 #[test]

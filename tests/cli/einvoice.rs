@@ -272,6 +272,47 @@ fn receipt(d: &TestDesk, root: &str, file: &str, body: &str) -> String {
     path.display().to_string()
 }
 
+/// Found by a fiscal review: with a clone series beginning with a digit, invoices were
+/// issued that the clone could then never export.
+#[test]
+fn no_invoice_is_issued_under_a_clone_series_its_files_cannot_be_named_after() {
+    let d = einvoice_desk();
+    let t = d.ok(&["ticket", "create", "--customer", "C-0001", "--title", "Intervento"]);
+    d.ok(&["ticket", "work", t.trim(), "--hours", "1"]);
+    d.write(".tkt/settings.toml", "series = \"1\"\n");
+    let head = d.head();
+    refused(&d, &["ticket", "invoice", t.trim()], "this clone's series \"1\" begins with a digit");
+    assert_eq!(d.head(), head);
+    assert_eq!(d.status(), "");
+}
+
+/// Found by a fiscal review: a credit note of an invoice SDI rejected (never issued, by
+/// law) was exported as a TD04 naming it, to the buyer SDI had refused.
+#[test]
+fn a_credit_note_of_a_rejected_invoice_cancels_it_in_the_books_only_and_is_never_sent() {
+    let d = einvoice_desk();
+    let inv = invoice(&d, "C-0001", "1");
+    export(&d, &[&inv]);
+    let ns = receipt(
+        &d,
+        "NotificaScarto",
+        "IT01234567897_00001.xml",
+        "<DataOraRicezione>2026-11-27T11:00:00.000+01:00</DataOraRicezione><ListaErrori><Errore><Codice>00305</Codice>\
+         <Descrizione>IdCodice del cessionario non valido</Descrizione></Errore></ListaErrori>",
+    );
+    d.ok(&["import", "sdi", &ns]);
+    let out = d.tkt(&["doc", "credit", &inv, "--reason", "scartata da SDI"]).output().unwrap();
+    assert!(out.status.success());
+    let note = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cancels it in your books only and is not sent"));
+    refused(&d, &["doc", "export", &note, "--dir", "../out"], "which SDI rejected (never issued)");
+    let bulk = d.tkt(&["doc", "export", "--dir", "../out"]).output().unwrap();
+    assert!(bulk.status.success());
+    assert!(String::from_utf8_lossy(&bulk.stderr).contains(&format!("{note} credits {inv}, which SDI rejected")));
+    let file = d.read(&format!("documents/credit-note/2026/{note}.yaml"));
+    assert!(!file.contains("einvoice:"), "left out of the bulk export: {file}");
+}
+
 #[test]
 fn sdi_receipts_update_each_document_and_a_rejected_one_is_sent_again_with_its_number() {
     let d = einvoice_desk();
