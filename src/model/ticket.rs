@@ -93,11 +93,18 @@ impl Note {
 }
 
 impl Ticket {
-    /// The first e-mail that came after the ticket was closed, while it stays closed: a
-    /// customer wrote back and nobody has looked yet.
-    pub fn reply_after_close(&self) -> Option<&Note> {
+    /// The first e-mail of its customer that came after the ticket was closed, while it
+    /// stays closed: a customer wrote back and nobody has looked yet. A stranger's (a note
+    /// with a warning) and the desk's own copy (from one of `desk_addresses`) are not.
+    pub fn reply_after_close(&self, desk_addresses: &[&str]) -> Option<&Note> {
         let closed = self.closed_at?;
-        self.notes.iter().find(|n| n.source.as_deref() == Some("email") && n.at >= closed)
+        let address = |by: &str| by.rsplit_once('<').map_or(by, |(_, a)| a.trim_end_matches('>')).trim().to_string();
+        self.notes.iter().find(|n| {
+            n.source.as_deref() == Some("email")
+                && n.at >= closed
+                && n.warning.is_none()
+                && !desk_addresses.iter().any(|d| d.trim().eq_ignore_ascii_case(&address(&n.by)))
+        })
     }
 }
 

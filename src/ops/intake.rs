@@ -267,8 +267,14 @@ fn deliver_mail(env: &Env, bytes: &[u8], index: &mut MessageIndex) -> Result<Del
     Ok(delivered)
 }
 
-/// Refuses a message with more attachments, or a larger one, than `[intake]` allows.
+/// Refuses a message with more attachments, or a larger one, than `[intake]` allows. An
+/// automatic message (a bounce returning a large message, a newsletter of images) is
+/// skipped later whatever it holds: refused, it would stay in the maildir and fail every
+/// run of a cron job.
 fn refuse_over_limits(limits: &crate::model::Intake, mail: &Mail) -> Result<()> {
+    if mail.automatic.is_some() {
+        return Ok(());
+    }
     if mail.attachments.len() > limits.max_attachments {
         return Err(Error::refused(format!(
             "the message has {} attachments, over intake.max_attachments ({})",

@@ -95,10 +95,11 @@ pub fn list_tickets(desk: &Desk, q: &TicketQuery) -> Result<Vec<Ticket>> {
         _ => true,
     };
     let mut tickets: Vec<Ticket> = desk.load_where(&may_match)?;
+    let own = desk_addresses(desk);
     tickets.retain(|t| {
         let opened = t.opened_at.date_naive();
         indexed(&t.state, &t.customer, t.assignee.as_deref())
-            && (!q.replied || t.reply_after_close().is_some())
+            && (!q.replied || t.reply_after_close(&own).is_some())
             && q.overdue_on.is_none_or(|today| t.due.is_some_and(|due| due < today))
             && q.priority.is_none_or(|p| t.priority == p)
             && q.item.as_ref().is_none_or(|i| t.item.as_ref() == Some(i))
@@ -153,6 +154,15 @@ pub struct TicketView {
     pub documents: Result<Vec<Document>>,
     /// The sum of its invoices' balances, when it has invoices.
     pub balance: Option<Balance>,
+    /// When and by whom its customer wrote after it was closed ([`Ticket::reply_after_close`]).
+    pub replied: Option<(Instant, String)>,
+}
+
+/// The desk's own addresses (`[company] email` and `pec`): mail from them is a copy of a
+/// colleague's, never a customer's reply.
+fn desk_addresses(desk: &Desk) -> Vec<&str> {
+    let company = &desk.config.company;
+    [company.email.as_deref(), company.pec.as_deref()].into_iter().flatten().collect()
 }
 
 /// A ticket's page as people read it: a card of fields, then titled sections (problem,
@@ -186,7 +196,7 @@ impl TicketView {
             ("closed".into(), t.closed_at.map(|d| d.to_string()).unwrap_or_default()),
             (
                 "reply after close".into(),
-                t.reply_after_close().map(|n| format!("{} by {}", when(&n.at), n.by)).unwrap_or_default(),
+                self.replied.as_ref().map(|(at, by)| format!("{} by {by}", when(at))).unwrap_or_default(),
             ),
             ("request".into(), opt(&t.request)),
         ];
@@ -267,7 +277,9 @@ pub fn view_ticket(desk: &Desk, id: &str) -> Result<TicketView> {
         }
         Err(e) => (Err(e), None),
     };
+    let replied = ticket.reply_after_close(&desk_addresses(desk)).map(|n| (n.at, n.by.clone()));
     Ok(TicketView {
+        replied,
         state: state.unwrap_or_else(|| ticket.state.clone()),
         customer: customer.unwrap_or_else(|| ticket.customer.clone()),
         ticket,

@@ -666,6 +666,13 @@ fn a_message_of_too_many_parts_or_attachments_is_refused_quickly_writing_nothing
     assert_eq!(d.head(), head);
     assert_eq!(d.status(), "");
     assert!(!d.path("attachments/R-2026-0004").exists());
+    // Bulk mail over a limit is skipped as bulk mail is, not refused: refused, it stayed
+    // in the maildir and failed every cron run (found by a review with real newsletters).
+    let bulk =
+        message_with_parts(21).replacen("Subject:", "Precedence: bulk\r\nList-Id: <news.example>\r\nSubject:", 1);
+    assert!(bulk.contains("List-Id"));
+    d.tkt(&["import", "email", "-"]).write_stdin(bulk).assert().success().stderr(predicate::str::contains("skipped"));
+    assert_eq!(d.head(), head);
 
     let config = d.read("tkt.toml") + "\n[intake]\nmax_attachments = 30\n";
     d.write("tkt.toml", &config);
@@ -837,6 +844,21 @@ fn a_reply_to_a_closed_ticket_is_listed_and_marked_or_reopens_it() {
     );
     assert_eq!(d.ok(&["ticket", "list", "--replied", "--format", "json"]).trim(), "[]");
     assert_eq!(d.status(), "");
+
+    // The desk's own copy of its closing mail is a note and no reply of the customer
+    // (found by a review: the office was told the customer wrote back).
+    let d = TestDesk::example();
+    d.tkt(&["import", "email", "-"])
+        .write_stdin(tagged(
+            "Assistenza <assistenza@termoclimabianchi.example>",
+            "[T-2026-0002] Forno chiuso",
+            "copy-1",
+        ))
+        .assert()
+        .success()
+        .stdout("T-2026-0002\n");
+    assert_eq!(d.ok(&["ticket", "list", "--replied", "--format", "json"]).trim(), "[]");
+    assert!(!d.ok(&["ticket", "show", "T-2026-0002"]).contains("reply after close"));
 }
 
 #[test]
