@@ -17,8 +17,8 @@ use crate::model::{
 };
 use crate::print::{PrintFormat, PrintInput};
 use crate::rules::{
-    check_buyer, check_company, check_document, check_priced_lines, check_serial, check_serial_pattern, item_line,
-    refuse_if_any, totals, Balance, MAX_FISCAL_NUMBER,
+    check_buyer, check_company, check_ddt_parties, check_document, check_priced_lines, check_serial,
+    check_serial_pattern, item_line, refuse_if_any, totals, Balance, MAX_FISCAL_NUMBER,
 };
 use crate::sync::{head_commit, publish, pull, remote_has_head, undo_last_commit, SyncOptions};
 use crate::{Error, ErrorKind, Result};
@@ -213,6 +213,15 @@ fn stamp_parties(env: &Env, doc: &mut Document) -> Result<()> {
         }
         refuse_if_any(&format!("the {}", doc.kind), problems).map_err(|e| {
             e.with_hint("set the company's fiscal data under [company] in tkt.toml, and the customer's with `tkt customer edit`")
+        })?;
+    }
+    if matches!(doc.kind, DocKind::DdtIn | DocKind::DdtOut) {
+        refuse_if_any(&format!("the {}", doc.kind), check_ddt_parties(company, &customer)).map_err(|e| {
+            e.with_hint(format!(
+                "give the address with `tkt customer edit {} --street … --zip … --city …` (the company's under \
+                 [company] in tkt.toml)",
+                customer.id
+            ))
         })?;
     }
     doc.seller = Some(company.seller());

@@ -65,6 +65,24 @@ pub fn check_buyer(c: &Customer) -> Vec<Problem> {
     vec![Problem::new("customer", format!("{} {why}: an invoice must identify its buyer", c.id))]
 }
 
+/// The parties' generalità a delivery note must show (DPR 472/1996, art. 1 c. 3): the
+/// customer's address — on a ddt-out the Luogo di destinazione — and the company's.
+pub fn check_ddt_parties(company: &Company, c: &Customer) -> Vec<Problem> {
+    let blank = |v: &Option<String>| v.as_deref().is_none_or(|v| v.trim().is_empty());
+    let company = company.seller();
+    let mut problems = Vec::new();
+    if blank(&c.address.street) || blank(&c.address.city) {
+        problems.push(Problem::new(
+            "customer",
+            format!("{} has no address (street and city): a DDT names where its goods go and come from", c.id),
+        ));
+    }
+    if blank(&company.address.street) || blank(&company.address.city) {
+        problems.push(Problem::new("company.address", "missing street or city: a DDT names its sender's address"));
+    }
+    problems
+}
+
 /// Checks an IBAN: country, check digits and the mod-97 rule (ISO 13616).
 pub fn check_iban(iban: &str) -> Result<(), String> {
     let compact: String = iban.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_uppercase();

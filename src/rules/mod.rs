@@ -22,7 +22,8 @@ pub use catalog::{check_catalog, settle_closed_at, transition};
 pub use custom::{check_custom, parse_custom};
 pub use documents::check_document;
 pub use fiscal::{
-    check_buyer, check_company, check_iban, check_tax_code, check_vat_number, rea_parts, MAX_FISCAL_NUMBER, REA_FORM,
+    check_buyer, check_company, check_ddt_parties, check_iban, check_tax_code, check_vat_number, rea_parts,
+    MAX_FISCAL_NUMBER, REA_FORM,
 };
 pub use records::{check_customer, check_equipment, check_item, check_request, is_country_code, same_customer};
 pub use terms::due_date;

@@ -291,6 +291,25 @@ fn sales_orders_job_orders_and_replacements() {
     assert_eq!(inv["totals"]["total"], "225.70");
 }
 
+/// Found by a fiscal review: goods were sent on a DDT naming no address of its
+/// recipient, frozen so for good (DPR 472/1996, art. 1 c. 3: the parties' generalità).
+#[test]
+fn a_ddt_is_refused_for_a_customer_without_an_address() {
+    let d = billing_desk();
+    let c = d.ok(&["customer", "create", "--name", "Bianchi"]).trim().to_string();
+    let t = d.ok(&["ticket", "create", "--customer", &c, "--title", "vendita"]).trim().to_string();
+    let head = d.head();
+    d.tkt(&["ticket", "ship", &t, "--purpose", "sale", "--line", "LABOUR:1"])
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains(format!("{c} has no address (street and city)")))
+        .stderr(predicate::str::contains(format!("tkt customer edit {c} --street")));
+    assert_eq!(d.head(), head);
+    assert_eq!(d.status(), "");
+    d.ok(&["customer", "edit", &c, "--street", "Via Roma 1", "--zip", "25121", "--city", "Brescia"]);
+    d.ok(&["ticket", "receive", &t, "--line", "LABOUR:1"]);
+}
+
 #[test]
 fn series_keep_their_own_numbers_and_fiscal_dates_stay_in_order() {
     let d = billing_desk();
