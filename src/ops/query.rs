@@ -403,6 +403,9 @@ pub fn list_documents(desk: &Desk, q: &DocQuery) -> Result<Vec<ListedDocument>> 
     read.sort_unstable_by_key(|k| DocKind::ALL.iter().position(|a| a == k));
     read.dedup();
     let all = desk.documents(&read)?;
+    if q.unpaid {
+        refuse_unsound(&all)?;
+    }
     let balances = balances(&all);
     let due = |d: &Document| balances.get(&d.id).map(|b| b.due).unwrap_or_default();
     let docs = all.into_iter().filter(|d| {
@@ -478,11 +481,19 @@ pub struct StatementLine {
     pub due: Money,
 }
 
+/// Refuses balances made of documents whose stored money disagrees with itself.
+fn refuse_unsound(docs: &[Document]) -> Result<()> {
+    let unsound: Vec<(&str, String)> =
+        docs.iter().filter_map(|d| Some((d.id.as_str(), crate::rules::money_unsound(d)?))).collect();
+    crate::rules::refuse_unsound_money(unsound.iter().map(|(id, why)| (*id, why.as_str())))
+}
+
 /// A customer's statement (estratto conto): each invoice with its credit notes, payments,
 /// refunds and what is still due — the live balances that are never on the invoice itself.
 pub fn statement(desk: &Desk, customer: &str) -> Result<Vec<StatementLine>> {
     desk.load::<Customer>(customer)?;
     let docs = desk.documents(&[DocKind::Invoice, DocKind::CreditNote, DocKind::Payment, DocKind::Refund])?;
+    refuse_unsound(&docs)?;
     let balances = balances(&docs);
     Ok(docs
         .iter()
@@ -619,6 +630,7 @@ pub fn run_report(desk: &Desk, today: NaiveDate, q: &ReportQuery) -> Result<Repo
             None => q.customer.as_ref().is_some_and(|c| &d.customer == c),
         })
         .collect();
+    crate::rules::refuse_unsound_money(docs.iter().filter_map(|d| Some((d.id.as_str(), d.unsound.as_deref()?))))?;
     let items: HashMap<String, Item> = snap.items.into_iter().map(|i| (i.code.clone(), i)).collect();
     let data =
         Data { tickets: &tickets, catalog: &snap.catalog, docs: &docs, items: &items, billing: &snap.config.billing };

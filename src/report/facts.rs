@@ -113,11 +113,14 @@ pub struct DocFacts {
     pub travel_hours: Option<Rate>,
     /// Item code and quantity of each material used.
     pub materials: Vec<(String, Rate)>,
+    /// Why its money cannot be counted ([`crate::rules::money_unsound`]).
+    pub unsound: Option<String>,
 }
 
 impl From<Document> for DocFacts {
     fn from(d: Document) -> DocFacts {
         DocFacts {
+            unsound: crate::rules::money_unsound(&d),
             value: d.value(),
             withheld: Ledgered::withheld(&d),
             gives_back_exactly: Ledgered::gives_back_exactly(&d),

@@ -125,3 +125,26 @@ pub fn check_document(doc: &Document) -> Vec<Problem> {
     }
     problems
 }
+
+/// Why the money a document stores cannot be counted — its stored totals disagree with its
+/// lines, or its amount is no amount (a hand edit) — or `None`. Balances, statements and
+/// reports refuse such a document rather than count what was never issued.
+pub fn money_unsound(doc: &Document) -> Option<String> {
+    if matches!(doc.kind, DocKind::Payment | DocKind::Refund) {
+        return match doc.amount {
+            Some(a) if a.0 > Decimal::ZERO => None,
+            _ => Some("amount: must be a positive amount".into()),
+        };
+    }
+    if !doc.kind.is_priced() {
+        return None;
+    }
+    let Some(stored) = &doc.totals else { return Some("totals: missing".into()) };
+    let computed = totals(&doc.lines);
+    (*stored != computed).then(|| {
+        format!(
+            "totals: stored total {} (net {}) disagrees with the lines: total {} (net {})",
+            stored.total, stored.net, computed.total, computed.net
+        )
+    })
+}

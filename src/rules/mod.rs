@@ -20,7 +20,7 @@ pub use billing::{
 };
 pub use catalog::{check_catalog, settle_closed_at, transition};
 pub use custom::{check_custom, parse_custom};
-pub use documents::check_document;
+pub use documents::{check_document, money_unsound};
 pub use fiscal::{
     check_buyer, check_company, check_ddt_parties, check_iban, check_tax_code, check_vat_number, rea_parts,
     MAX_FISCAL_NUMBER, REA_FORM,
@@ -57,4 +57,16 @@ pub fn refuse_if_any(subject: &str, problems: Vec<Problem>) -> crate::Result<()>
     }
     let list: Vec<String> = problems.iter().map(|p| format!("  {p}")).collect();
     Err(crate::Error::refused(format!("{subject} is not valid:\n{}", list.join("\n"))))
+}
+
+/// Refuses money counted from documents whose stored money disagrees with itself
+/// ([`money_unsound`]), naming the first: exit 4, `tkt check` says the rest.
+pub fn refuse_unsound_money<'a>(unsound: impl IntoIterator<Item = (&'a str, &'a str)>) -> crate::Result<()> {
+    match unsound.into_iter().next() {
+        None => Ok(()),
+        Some((id, why)) => Err(crate::Error::refused(format!(
+            "{id}: {why}: its money cannot be counted as it stands (changed by hand since it was issued?)"
+        ))
+        .with_hint("tkt check names what is wrong; restore the document from git history")),
+    }
 }

@@ -337,6 +337,36 @@ fn series_keep_their_own_numbers_and_fiscal_dates_stay_in_order() {
         .stderr(predicate::str::contains(".tkt/settings.toml: series \"mr\": a series is 1-10 capital letters"));
 }
 
+/// Found by a careless-office review: an issued invoice's total edited by hand and
+/// committed was counted by every balance and report (999 invoiced beside VAT of 38.28)
+/// with exit 0, while `doc pay` refused it.
+#[test]
+fn balances_and_reports_refuse_an_invoice_whose_total_disagrees_with_its_lines() {
+    let d = billing_desk();
+    d.ok(&["ticket", "create", "--serial", "VX-0002", "--title", "x"]);
+    d.ok(&["ticket", "work", "T-2026-0001", "--hours", "1"]);
+    d.ok(&["ticket", "invoice", "T-2026-0001"]);
+    for args in [&["report", "billing"][..], &["customer", "statement", "C-0001"], &["doc", "list", "--unpaid"]] {
+        d.tkt(args).assert().success();
+    }
+    let path = "documents/invoice/2026/INV-2026-0001.yaml";
+    d.write(path, &d.read(path).replace("total: '54.90'", "total: '999.00'"));
+    d.git(&["commit", "-qam", "hand edit"]);
+    for args in [
+        &["report", "billing"][..],
+        &["report", "receivables"],
+        &["customer", "statement", "C-0001"],
+        &["doc", "list", "--unpaid", "--format", "csv"],
+    ] {
+        d.tkt(args)
+            .assert()
+            .code(4)
+            .stderr(predicate::str::contains("INV-2026-0001: totals: stored total 999.00"))
+            .stderr(predicate::str::contains("tkt check"));
+    }
+    d.tkt(&["doc", "list"]).assert().success();
+}
+
 #[test]
 fn check_finds_tampered_totals_double_billing_and_gaps() {
     let d = billing_desk();
