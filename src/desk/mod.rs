@@ -788,6 +788,22 @@ impl Desk {
         if fiscal {
             names.extend(self.issued_in(&dir).into_iter().map(|id| format!("{id}.yaml")));
         }
+        let mark_key = match (year, series) {
+            (Some(y), Some(s)) => format!("{prefix}-{y:04}-{s}"),
+            (Some(y), None) => format!("{prefix}-{y:04}"),
+            (None, Some(s)) => format!("{prefix}-{s}"),
+            (None, None) => prefix.clone(),
+        };
+        let mark_path = self.root.join(LOCAL_DIR).join("sequences").join(&mark_key);
+        let mark_rel = Path::new(LOCAL_DIR).join("sequences").join(&mark_key);
+        // A clone with no mark yet (a fresh clone, `.tkt/` deleted) learns from history the
+        // numbers of records deleted since: a number is never given twice, and another
+        // customer's new ticket never inherits an old one's documents (found by a review).
+        if let (false, false, Some(repo)) = (fiscal, mark_path.exists(), &self.repo) {
+            if !repo.is_shallow() {
+                names.extend(repo.names_ever(&dir)?);
+            }
+        }
         // Numbering goes on from the numbers of the kind's former prefixes; a fiscal
         // number is one whatever its prefix (a clone may not know yet of a prefix changed
         // in tkt.toml), so every name in its folder counts.
@@ -805,18 +821,8 @@ impl Desk {
             .map(|s| s.seq)
             .max()
             .unwrap_or(0);
-        let mut mark_key = match year {
-            Some(y) => format!("{prefix}-{y:04}"),
-            None => prefix.clone(),
-        };
-        if let Some(s) = series {
-            mark_key.push('-');
-            mark_key.push_str(s);
-        }
         // For fiscal documents the folder and its history are the whole truth; a local mark
         // could only open a gap after a number was given up (a refused or retried issue).
-        let mark_path = self.root.join(LOCAL_DIR).join("sequences").join(&mark_key);
-        let mark_rel = Path::new(LOCAL_DIR).join("sequences").join(&mark_key);
         let mark = if fiscal { 0 } else { read_mark(&mark_path, &mark_rel)? };
         let seq = in_folder.max(mark) + 1;
         if seq > MAX_SEQ {

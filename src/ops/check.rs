@@ -222,19 +222,21 @@ pub fn check_desk(desk: &Desk) -> Result<Checked> {
         if let Some(r) = t.request.as_deref().filter(|r| !exists(Kind::Request, r)) {
             problems.push(Problem::new("request", format!("unknown request {r:?}")));
         }
-        (t.id, problems)
+        (t.id, t.customer, problems)
     };
-    let mut ticket_ids: HashSet<String> = HashSet::new();
-    let tickets = each(desk, Kind::Ticket, &mut findings, &check_one_ticket, |path, (id, problems), findings| {
-        found(findings, path, problems);
-        ticket_ids.insert(id);
-    })?;
+    // Each ticket's customer, for the documents that point at it.
+    let mut ticket_ids: HashMap<String, String> = HashMap::new();
+    let tickets =
+        each(desk, Kind::Ticket, &mut findings, &check_one_ticket, |path, (id, customer, problems), findings| {
+            found(findings, path, problems);
+            ticket_ids.insert(id, customer);
+        })?;
     let check_one_request = |_: &Path, r: Request| {
         let mut problems = check_request(&r);
         if let Some(c) = r.customer.as_deref().filter(|c| !customer_ids.contains(c)) {
             problems.push(Problem::new("customer", format!("unknown customer {c:?}")));
         }
-        if let Some(t) = r.ticket.as_deref().filter(|t| !ticket_ids.contains(*t) && !exists(Kind::Ticket, t)) {
+        if let Some(t) = r.ticket.as_deref().filter(|t| !ticket_ids.contains_key(*t) && !exists(Kind::Ticket, t)) {
             problems.push(Problem::new("ticket", format!("unknown ticket {t:?}")));
         }
         for a in &r.attachments {
@@ -354,7 +356,7 @@ impl DocUnderCheck {
 /// what needs the others is checked on their facts.
 fn check_documents(
     desk: &Desk,
-    tickets: &HashSet<String>,
+    tickets: &HashMap<String, String>,
     customers: &HashSet<&str>,
     findings: &mut Vec<Finding>,
 ) -> Result<Vec<DocUnderCheck>> {
@@ -374,9 +376,18 @@ fn check_documents(
             ));
         }
         // A ticket file that exists but does not parse is reported once, on its own.
-        if let Some(t) = d.ticket.as_deref().filter(|t| !tickets.contains(*t) && !record_exists(root, Kind::Ticket, t))
+        if let Some(t) =
+            d.ticket.as_deref().filter(|t| !tickets.contains_key(*t) && !record_exists(root, Kind::Ticket, t))
         {
             problems.push(Problem::new("ticket", format!("unknown ticket {t:?}")));
+        }
+        // A document is its ticket's customer's (found by a review: a ticket deleted by hand
+        // and its number given again handed its documents to another customer).
+        if let Some((t, c)) =
+            d.ticket.as_deref().and_then(|t| Some((t, tickets.get(t)?))).filter(|(_, c)| **c != d.customer)
+        {
+            problems
+                .push(Problem::new("customer", format!("{} is not the customer of its ticket {t} ({c})", d.customer)));
         }
         if !customers.contains(d.customer.as_str()) {
             problems.push(Problem::new("customer", format!("unknown customer {:?}", d.customer)));

@@ -246,6 +246,7 @@ pub fn edit(env: &Env, id: &str, changes: TicketChanges) -> Result<()> {
         }
         apply_custom(env, &mut after, &c.set)?;
         resolve_conflicts(&mut after, &c.resolve)?;
+        refuse_moving_documents(env, before, &after)?;
         check_against_desk(env, &after)?;
         let serial_changed = after.serial != before.serial;
         if let Some(note) = decide_warranty(env, &mut after, &c.warranty, serial_changed)? {
@@ -291,6 +292,7 @@ pub fn edit_by_hand(env: &Env, id: &str, edited: impl FnOnce(&Ticket) -> Result<
             ))
             .with_hint(format!("add a note instead: tkt ticket note {} TEXT", before.id)));
         }
+        refuse_moving_documents(env, &before, after)?;
         check_against_desk(env, after)?;
         if after.warranty && (!before.warranty || after.serial != before.serial) {
             let mut probe = after.clone();
@@ -408,6 +410,27 @@ fn check_against_desk(env: &Env, t: &Ticket) -> Result<()> {
         unit: t.serial.as_ref().map(|_| unit.as_ref().map(|u| (u, unit_item.as_ref()))),
     };
     refuse_if_any(&format!("ticket {}", shown_id(t)), check_ticket(t, &desk.config, &refs))
+}
+
+/// A ticket's documents are its customer's (each names it): once it has any, its
+/// customer stays.
+fn refuse_moving_documents(env: &Env, before: &Ticket, after: &Ticket) -> Result<()> {
+    if after.customer == before.customer {
+        return Ok(());
+    }
+    let docs = env.desk.documents_of_ticket(&before.id)?;
+    let ids: Vec<&str> =
+        docs.iter().filter(|d| d.ticket.as_deref() == Some(before.id.as_str())).map(|d| d.id.as_str()).collect();
+    if ids.is_empty() {
+        return Ok(());
+    }
+    Err(Error::refused(format!(
+        "{}: its customer cannot change: it has documents of {} ({})",
+        before.id,
+        before.customer,
+        ids.join(", ")
+    ))
+    .with_hint("open a new ticket for the other customer"))
 }
 
 /// Applies `NAME=VALUE` custom fields (an empty value removes the field).

@@ -228,3 +228,31 @@ fn attachments_a_windows_or_macos_clone_cannot_hold_are_named() {
     assert!(out.contains("attachments/T-2026-0016/CON: a name a Windows or macOS clone cannot check out"), "{out}");
     assert!(out.contains("names differ only in case"), "{out}");
 }
+
+/// Found by a careless-office review: in a fresh clone, the number of a ticket deleted by
+/// hand was given to another customer's new ticket, which inherited the old one's
+/// delivery note — and `check` was clean.
+#[test]
+fn a_deleted_ticket_number_is_never_given_again_and_documents_stay_their_tickets_customers() {
+    let d = TestDesk::example();
+    d.git(&["rm", "-q", "tickets/2026/T-2026-0020.yaml"]);
+    d.git(&["commit", "-qm", "deleted by hand"]);
+    // A fresh clone has none of this clone's marks.
+    std::fs::remove_dir_all(d.path(".tkt")).unwrap();
+    assert_eq!(d.ok(&["ticket", "create", "--customer", "C-0001", "--title", "nuovo"]), "T-2026-0021\n");
+    d.tkt(&["check"]).assert().code(4).stdout(predicate::str::contains("unknown ticket \"T-2026-0020\""));
+
+    // A ticket's customer does not change once it has documents, by a flag or by hand.
+    let d = TestDesk::example();
+    d.tkt(&["ticket", "edit", "T-2026-0003", "--customer", "C-0001"])
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("T-2026-0003: its customer cannot change: it has documents of C-0006"));
+    let path = "tickets/2026/T-2026-0003.yaml";
+    d.write(path, &d.read(path).replace("customer: C-0006", "customer: C-0001"));
+    d.git(&["commit", "-qam", "hand edit"]);
+    d.tkt(&["check"])
+        .assert()
+        .code(4)
+        .stdout(predicate::str::contains("C-0006 is not the customer of its ticket T-2026-0003 (C-0001)"));
+}
