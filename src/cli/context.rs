@@ -37,6 +37,11 @@ pub struct Ctx {
     stdin_taken: std::cell::Cell<bool>,
 }
 
+/// Colour is off with `NO_COLOR` or on a `TERM=dumb` terminal, for tables and errors alike.
+pub(super) fn no_color() -> bool {
+    std::env::var_os("NO_COLOR").is_some() || std::env::var("TERM").is_ok_and(|t| t == "dumb")
+}
+
 impl Ctx {
     pub fn from_env(cli: &Cli) -> Result<Ctx> {
         let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
@@ -62,7 +67,7 @@ impl Ctx {
                 .ok_or_else(|| Error::usage(format!("TKT_LOCK_TIMEOUT={s:?} is not a number of seconds")))?,
             None => Duration::from_secs(10),
         };
-        let no_color = std::env::var_os("NO_COLOR").is_some() || var("TERM").as_deref() == Some("dumb");
+        let no_color = no_color();
         let stdout_tty = std::io::stdout().is_terminal();
         let width = if stdout_tty {
             terminal_size::terminal_size().map(|(w, _)| w.0 as usize)

@@ -95,7 +95,10 @@ pub enum Command {
 
 /// Runs tkt with the process's arguments and environment; returns the exit code.
 pub fn run() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let parsed = unset_empty_env(command())
+        .try_get_matches()
+        .and_then(|matches| <Cli as clap::FromArgMatches>::from_arg_matches(&matches));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
@@ -138,8 +141,26 @@ fn dispatch(ctx: &Ctx, command: Command) -> crate::Result<()> {
     }
 }
 
+/// A variable set but empty (`TKT_DESK=`, `TKT_FORMAT=`) stands for no value, as for
+/// `TKT_USER` and `TKT_NOW`: clap would take it as an empty `--desk` or `--format`.
+fn unset_empty_env(mut cmd: clap::Command) -> clap::Command {
+    let empty: Vec<clap::Id> = cmd
+        .get_arguments()
+        .filter(|a| a.get_env().and_then(std::env::var_os).is_some_and(|v| v.is_empty()))
+        .map(|a| a.get_id().clone())
+        .collect();
+    for id in empty {
+        cmd = cmd.mut_arg(id, |a| a.env(None));
+    }
+    let names: Vec<String> = cmd.get_subcommands().map(|s| s.get_name().to_string()).collect();
+    for name in names {
+        cmd = cmd.mut_subcommand(name, unset_empty_env);
+    }
+    cmd
+}
+
 fn report(e: &Error) {
-    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let color = std::io::stderr().is_terminal() && !context::no_color();
     let (err, hint) = if color { ("\x1b[1;31merror:\x1b[0m", "\x1b[1;36mhint:\x1b[0m") } else { ("error:", "hint:") };
     let mut stderr = std::io::stderr().lock();
     let _ = writeln!(stderr, "{err} {}", crate::render::visible(&e.to_string()));

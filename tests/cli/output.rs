@@ -185,3 +185,39 @@ fn filters_naming_what_does_not_exist_exit_3() {
     d.ok(&["doc", "list", "--customer", "C-0001"]);
     d.ok(&["report", "summary", "--state", "chiuso"]);
 }
+
+#[test]
+fn an_empty_tkt_desk_or_tkt_format_is_unset_like_the_other_variables() {
+    // Found by a scripting review: scripts and service units export variables empty, and
+    // an empty TKT_DESK failed every command with "a value is required for '--desk <DIR>'".
+    let d = TestDesk::new();
+    d.tkt(&["check"]).env("TKT_DESK", "").assert().success();
+    d.tkt(&["state", "list"])
+        .env("TKT_DESK", "")
+        .env("TKT_FORMAT", "")
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("ORDER  ID"));
+    d.tkt(&["state", "list", "--format", "json"]).env("TKT_FORMAT", "").assert().success();
+    d.tkt(&["completions", "bash"]).env("TKT_DESK", "").assert().success();
+}
+
+#[test]
+fn errors_on_a_dumb_terminal_are_not_coloured_like_tables() {
+    // Colour needs a terminal: `script` (util-linux) gives tkt one.
+    if std::process::Command::new("script").arg("--version").output().is_err() {
+        return;
+    }
+    let d = TestDesk::new();
+    let bin = assert_cmd::cargo::cargo_bin("tkt");
+    let on_a_terminal = |term: &str| {
+        let mut cmd = assert_cmd::Command::new("script");
+        crate::common::hermetic(&mut cmd, d.tmp.path());
+        cmd.env_remove("NO_COLOR").env("TERM", term).current_dir(&d.dir);
+        cmd.args(["-qec", &format!("'{}' ticket show T-2026-9999", bin.display()), "/dev/null"]);
+        String::from_utf8_lossy(&cmd.output().unwrap().stdout).into_owned()
+    };
+    assert!(on_a_terminal("xterm").contains("\x1b[1;31merror:"), "{:?}", on_a_terminal("xterm"));
+    let dumb = on_a_terminal("dumb");
+    assert!(dumb.contains("error:") && !dumb.contains('\x1b'), "{dumb:?}");
+}
