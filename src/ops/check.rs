@@ -113,6 +113,11 @@ pub fn check_desk(desk: &Desk) -> Result<Checked> {
             // Windows or macOS clone takes for one file (found by a hostile-remote review;
             // attachments are looked at above).
             let twin = folded.insert(path.to_string_lossy().to_lowercase(), path.clone());
+            // A path git's index holds once per side of a conflict (a `git pull` stopped
+            // on it) is one file, looked at once (the conflict is named with the record).
+            if twin.as_ref() == Some(&path) {
+                continue;
+            }
             let problem = if path.starts_with(LOCAL_DIR) {
                 format!(
                     "{LOCAL_DIR}/ is local to each clone, but git tracks this file: `git rm --cached` it and commit"

@@ -326,6 +326,28 @@ fn the_same_id_created_on_two_clones_is_renumbered_with_its_references() {
 }
 
 #[test]
+fn check_after_a_plain_git_pull_stopped_on_a_conflict_names_no_record_its_own_case_twin() {
+    // Found by a team review: the conflicted record is in git's index once per side, and
+    // check said it was "one file with" itself "on Windows and macOS".
+    let team = Team::new();
+    let (anna, marco) = (team.clone("anna"), team.clone("marco"));
+    anna.ok(&["ticket", "create", "--customer", "C-0001", "--title", "Di anna"]);
+    anna.sync();
+    // marco never synced: no merge driver, so git's line merge stops on the new record.
+    marco.ok(&["ticket", "create", "--customer", "C-0002", "--title", "Di marco"]);
+    let out = git_cmd(team.tmp.path(), &marco.dir)
+        .args(["pull", "-q", "--no-rebase", "--no-edit", "origin", "main"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "the pull stops on the conflict");
+    assert!(marco.git(&["status", "--porcelain"]).contains("AA tickets/2026/T-2026-0021.yaml"));
+    let out = marco.tkt(&["check"]).output().unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.contains("T-2026-0021"), "the conflicted record is named:\n{stdout}");
+    assert!(!stdout.contains("differ only in case"), "{stdout}");
+}
+
+#[test]
 fn a_record_deleted_on_one_side_and_edited_on_the_other_is_kept() {
     let team = Team::new();
     let (anna, marco) = (team.clone("anna"), team.clone("marco"));
