@@ -10,8 +10,8 @@ use std::io::{BufWriter, Write};
 use serde::Serialize;
 use serde_json::Value;
 use tabled::builder::Builder;
-use tabled::settings::object::{Columns, Rows};
-use tabled::settings::{Color, Padding, Style, Width};
+use tabled::settings::object::Rows;
+use tabled::settings::{Color, Padding, Style};
 
 use crate::{Error, Result};
 
@@ -129,23 +129,25 @@ impl<W: Write> Output<W> {
                 }
             }
         }
-        let natural: Vec<usize> = (0..records[0].len())
-            .map(|c| records.iter().map(|r| r.get(c).map_or(0, |s| s.chars().count())).max().unwrap_or(0))
-            .collect();
-        let header: Vec<usize> = records[0].iter().map(|h| h.chars().count()).collect();
-        let prose = prose_columns(&records);
+        if let Some(width) = self.width {
+            let natural: Vec<usize> = (0..records[0].len())
+                .map(|c| records.iter().map(|r| r.get(c).map_or(0, |s| columns_of(s))).max().unwrap_or(0))
+                .collect();
+            let header: Vec<usize> = records[0].iter().map(|h| columns_of(h)).collect();
+            let prose = prose_columns(&records);
+            let fitted = fit_widths(&natural, &header, &prose, width.saturating_sub(COLUMN_GAP * natural.len()));
+            for (c, (&w, &n)) in fitted.iter().zip(&natural).enumerate() {
+                if w < n {
+                    for cell in records.iter_mut().filter_map(|r| r.get_mut(c)) {
+                        *cell = cut(cell, w);
+                    }
+                }
+            }
+        }
         let mut table = Builder::from(records).build();
         table.with(Style::empty()).with(Padding::new(0, COLUMN_GAP, 0, 0));
         if self.color {
             table.modify(Rows::first(), Color::BOLD);
-        }
-        if let Some(width) = self.width {
-            let fitted = fit_widths(&natural, &header, &prose, width.saturating_sub(COLUMN_GAP * natural.len()));
-            for (c, (&w, &n)) in fitted.iter().zip(&natural).enumerate() {
-                if w < n {
-                    table.modify(Columns::one(c), Width::truncate(w).suffix("…"));
-                }
-            }
         }
         // Standard output writes each line as it ends: 10,000 rows would be 10,000 writes.
         let mut out = BufWriter::new(&mut self.out);
@@ -330,7 +332,7 @@ fn prose_columns(records: &[Vec<String>]) -> Vec<bool> {
 fn dropped_columns(records: &[Vec<String>], optional: &[String], width: usize) -> Vec<usize> {
     let n = records[0].len();
     let natural: Vec<usize> =
-        (0..n).map(|c| records.iter().map(|r| r.get(c).map_or(0, |s| s.chars().count())).max().unwrap_or(0)).collect();
+        (0..n).map(|c| records.iter().map(|r| r.get(c).map_or(0, |s| columns_of(s))).max().unwrap_or(0)).collect();
     let need = |kept: &[usize]| -> usize {
         kept.iter().map(|&c| if c + 1 == n { natural[c].min(MIN_FLEX_WIDTH) } else { natural[c] } + COLUMN_GAP).sum()
     };
@@ -416,6 +418,32 @@ pub fn visible(text: &str) -> std::borrow::Cow<'_, str> {
         }
     }
     std::borrow::Cow::Owned(out)
+}
+
+/// The columns `text` takes on a terminal: two for a wide character (CJK, emoji), none
+/// for a combining one, as tabled pads cells.
+fn columns_of(text: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(text)
+}
+
+/// `cell` cut to at most `width` columns, ending in `…`; a wide character that does not
+/// fit whole is left out with what follows, never split.
+fn cut(cell: &str, width: usize) -> String {
+    if columns_of(cell) <= width {
+        return cell.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in cell.chars() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push('…');
+    out
 }
 
 /// Table cells stay on one line.

@@ -221,3 +221,22 @@ fn errors_on_a_dumb_terminal_are_not_coloured_like_tables() {
     let dumb = on_a_terminal("dumb");
     assert!(dumb.contains("error:") && !dumb.contains('\x1b'), "{dumb:?}");
 }
+
+#[test]
+fn tables_with_wide_characters_fit_the_width_and_are_cut_between_characters() {
+    // Found by a scripting review: CJK took two columns each but were counted as one, so
+    // every row wrapped, and a cut through one printed U+FFFD.
+    let d = TestDesk::new();
+    d.ok(&["customer", "create", "--name", "Rossi Impianti Srl"]);
+    d.ok(&["customer", "create", "--name", "温州贸易进出口有限公司 Wenzhou Import"]);
+    d.ok(&["ticket", "create", "--customer", "C-0001", "--title", "Caldaia in blocco, perdita dal raccordo"]);
+    d.ok(&["ticket", "create", "--customer", "C-0002", "--title", "空调不制冷，需要维修 — condizionatore"]);
+    for width in [80, 60, 45] {
+        let out = d.tkt(&["ticket", "list"]).env("COLUMNS", width.to_string()).output().unwrap();
+        let out = String::from_utf8(out.stdout).unwrap();
+        let columns = |l: &str| unicode_width::UnicodeWidthStr::width(l);
+        assert!(out.lines().all(|l| columns(l) <= width), "{width} columns:\n{out}");
+        assert!(!out.contains('\u{fffd}') && out.contains('…'), "{width} columns:\n{out}");
+        assert!(out.contains("T-2026-0002"), "{out}");
+    }
+}
