@@ -134,8 +134,9 @@ impl<W: Write> Output<W> {
                 .map(|c| records.iter().map(|r| r.get(c).map_or(0, |s| columns_of(s))).max().unwrap_or(0))
                 .collect();
             let header: Vec<usize> = records[0].iter().map(|h| columns_of(h)).collect();
-            let prose = prose_columns(&records);
-            let fitted = fit_widths(&natural, &header, &prose, width.saturating_sub(COLUMN_GAP * natural.len()));
+            let (prose, ids) = prose_columns(&records);
+            let least: Vec<usize> = header.iter().zip(&ids).map(|(&h, &i)| h.max(i)).collect();
+            let fitted = fit_widths(&natural, &least, &prose, width.saturating_sub(COLUMN_GAP * natural.len()));
             for (c, (&w, &n)) in fitted.iter().zip(&natural).enumerate() {
                 if w < n {
                     for cell in records.iter_mut().filter_map(|r| r.get_mut(c)) {
@@ -286,10 +287,11 @@ fn json_error(e: &serde_json::Error) -> Error {
 
 /// Column widths whose sum fits `room`. The first column (the id) is kept whole; the last
 /// (a title, a description) gives way first, down to a few characters; then the widest
-/// of the others, never narrower than their header; then the last again. A column of
-/// words only (`prose`) gives way: an amount, a date or an id cut would read as another
-/// (`11…` for 112.28), so a table of those is printed wider than the terminal instead.
-pub fn fit_widths(natural: &[usize], header: &[usize], prose: &[bool], room: usize) -> Vec<usize> {
+/// of the others, never narrower than `least` (their header, and the widest id among
+/// their words); then the last again. A column with words (`prose`) gives way: an
+/// amount, a date or an id cut would read as another (`11…` for 112.28), so a table of
+/// those is printed wider than the terminal instead.
+pub fn fit_widths(natural: &[usize], least: &[usize], prose: &[bool], room: usize) -> Vec<usize> {
     let mut w = natural.to_vec();
     let n = w.len();
     if n < 2 {
@@ -297,34 +299,40 @@ pub fn fit_widths(natural: &[usize], header: &[usize], prose: &[bool], room: usi
     }
     let over = |w: &[usize]| w.iter().sum::<usize>().saturating_sub(room);
     let last = n - 1;
-    let flex_floor = if prose[last] { MIN_FLEX_WIDTH.min(natural[last]) } else { natural[last] };
+    let flex_floor = if prose[last] { MIN_FLEX_WIDTH.max(least[last]).min(natural[last]) } else { natural[last] };
     w[last] -= over(&w).min(w[last] - flex_floor);
     while over(&w) > 0 {
-        let widest = (1..last).filter(|&c| prose[c] && w[c] > header[c].max(3)).max_by_key(|&c| (w[c], c));
+        let widest = (1..last).filter(|&c| prose[c] && w[c] > least[c].max(3)).max_by_key(|&c| (w[c], c));
         match widest {
             Some(c) => w[c] -= 1,
             None => break,
         }
     }
-    let floor = if prose[last] { header[last].max(3).min(w[last]) } else { w[last] };
+    let floor = if prose[last] { least[last].max(3).min(w[last]) } else { w[last] };
     w[last] -= over(&w).min(w[last] - floor);
     w
 }
 
-/// Whether a column may be cut: any but one of amounts, dates, record ids and state ids
-/// alone (`112.28`, `2026-03-20`, `T-2026-0001`, `attesa-ricambi`), which cut would read
-/// as others.
-fn prose_columns(records: &[Vec<String>]) -> Vec<bool> {
+/// Whether a column may be cut: any but one of amounts, dates, record ids, item codes
+/// and state ids alone (`112.28`, `2026-03-20`, `T-2026-0001`, `SPLIT-9K`,
+/// `attesa-ricambi`), which cut would read as others; and the widest of those in each
+/// column, which is not cut either when words beside it are (a customer id among e-mail
+/// addresses).
+fn prose_columns(records: &[Vec<String>]) -> (Vec<bool>, Vec<usize>) {
     static ATOM: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
     let atom = ATOM.get_or_init(|| {
-        regex::Regex::new(r"^(?:[-+]?[0-9][0-9.,:/ -]*(?: ?€)?|[A-Z]{1,10}-[0-9]{4}(?:-[A-Z0-9]+)*|[a-z0-9_-]+)$")
+        regex::Regex::new(r"^(?:[-+]?[0-9][0-9.,:/ -]*(?: ?€)?|[A-Z0-9][A-Z0-9._-]*|[a-z0-9_-]+)$")
             .expect("a valid pattern")
     });
     (0..records[0].len())
         .map(|c| {
-            records[1..].iter().any(|r| r.get(c).is_some_and(|s| !s.trim().is_empty() && !atom.is_match(s.trim())))
+            let cells = records[1..].iter().filter_map(|r| r.get(c)).map(|s| s.trim()).filter(|s| !s.is_empty());
+            cells.fold((false, 0), |(prose, widest), s| match atom.is_match(s) {
+                true => (prose, widest.max(columns_of(s))),
+                false => (true, widest),
+            })
         })
-        .collect()
+        .unzip()
 }
 
 /// The optional columns to leave out, right to left, until the table fits `width` with

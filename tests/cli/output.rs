@@ -240,3 +240,18 @@ fn tables_with_wide_characters_fit_the_width_and_are_cut_between_characters() {
         assert!(out.contains("T-2026-0002"), "{out}");
     }
 }
+
+#[test]
+fn narrow_tables_never_cut_item_codes_nor_ids_beside_words() {
+    // Found by a scripting review: SPLIT-9K and SPLIT-12K were both cut to "SPL…", and
+    // one sender's e-mail address let the customer ids beside it be cut to "C-0…".
+    let d = TestDesk::example();
+    let narrow = |args: &[&str], width: &str| {
+        String::from_utf8(d.tkt(args).env("COLUMNS", width).output().unwrap().stdout).unwrap()
+    };
+    let out = narrow(&["equipment", "list"], "60");
+    assert!(out.contains("SPLIT-9K ") && out.contains("SPLIT-12K "), "{out}");
+    let out = narrow(&["request", "list"], "40");
+    assert!(out.contains("C-0001 ") && out.contains("C-0005 "), "{out}");
+    assert!(out.lines().all(|l| l.chars().count() <= 40), "the words give way:\n{out}");
+}
