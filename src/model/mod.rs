@@ -63,6 +63,22 @@ pub trait Record: Serialize + DeserializeOwned + Clone + PartialEq {
     }
 }
 
+/// Serializes a record as [`Record::to_mapping`] gives it — every field it can hold, as
+/// its file has them — so that `show` and `list` in JSON and YAML give every record of a
+/// kind the same keys (`#[serde(serialize_with = "crate::model::as_stored")]`).
+pub fn as_stored<R: Record, S: serde::Serializer>(record: &R, serializer: S) -> Result<S::Ok, S::Error> {
+    record.to_mapping().map_err(serde::ser::Error::custom)?.serialize(serializer)
+}
+
+/// A record printed as [`as_stored`] serializes it.
+pub struct Stored<'a, R>(pub &'a R);
+
+impl<R: Record> Serialize for Stored<'_, R> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        as_stored(self.0, serializer)
+    }
+}
+
 /// A record of one fixed kind, so that its file can be found from the id alone.
 pub trait Keyed: Record {
     const KIND: Kind;

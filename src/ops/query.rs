@@ -379,7 +379,8 @@ pub struct DocQuery {
 /// where it stands.
 #[derive(Debug, Clone, Serialize)]
 pub struct ListedDocument {
-    #[serde(flatten)]
+    /// Every field of its kind, null when empty, as its file has them.
+    #[serde(flatten, serialize_with = "crate::model::as_stored")]
     pub doc: Document,
     /// An invoice's balance: what the customer still owes on it.
     #[serde(skip_serializing_if = "Option::is_none")]

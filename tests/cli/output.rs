@@ -255,3 +255,29 @@ fn narrow_tables_never_cut_item_codes_nor_ids_beside_words() {
     assert!(out.contains("C-0001 ") && out.contains("C-0005 "), "{out}");
     assert!(out.lines().all(|l| l.chars().count() <= 40), "the words give way:\n{out}");
 }
+
+#[test]
+fn doc_show_and_list_give_every_field_of_the_kind_as_the_file_has_them() {
+    // Found by a scripting review: empty fields were left out (`start: null`,
+    // `materials: []`, an invoice's `ddts`), so keys varied from document to document
+    // and `jq '.[] | .materials[]'` failed.
+    let d = TestDesk::example();
+    let shown: serde_yaml::Value =
+        serde_yaml::from_str(&d.ok(&["doc", "show", "WR-2026-0003", "--format", "yaml"])).unwrap();
+    let stored: serde_yaml::Value =
+        serde_yaml::from_str(&d.read("documents/work-report/2026/WR-2026-0003.yaml")).unwrap();
+    assert_eq!(shown, stored);
+    for kind in ["work-report", "invoice", "ddt-out"] {
+        let list: serde_json::Value =
+            serde_json::from_str(&d.ok(&["doc", "list", "--kind", kind, "--format", "json"])).unwrap();
+        let keys = |doc: &serde_json::Value| doc.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+        let docs = list.as_array().unwrap();
+        assert!(docs.iter().all(|doc| keys(doc) == keys(&docs[0])), "{kind}: {list:#}");
+        let must = match kind {
+            "work-report" => ["start", "materials"],
+            "invoice" => ["ddts", "stamp_duty"],
+            _ => ["carrier", "transport_start"],
+        };
+        assert!(must.iter().all(|k| keys(&docs[0]).contains(&k.to_string())), "{kind}: {:?}", keys(&docs[0]));
+    }
+}
