@@ -16,13 +16,7 @@ pub struct DeskLock {
 impl DeskLock {
     /// Takes the lock at `path`, waiting up to `wait` before giving up with "desk busy".
     pub fn acquire(path: &Path, wait: Duration) -> Result<DeskLock> {
-        if let Some(dir) = path.parent() {
-            crate::files::create_dirs(dir)?;
-        }
-        let file =
-            File::options().create(true).truncate(false).write(true).open(path).map_err(|e| Error::io(path, e))?;
-        // Another user of a shared desk must be able to take it too.
-        crate::files::share(path);
+        let file = open(path)?;
         let start = Instant::now();
         loop {
             match file.try_lock() {
@@ -41,4 +35,26 @@ impl DeskLock {
             }
         }
     }
+
+    /// Takes the lock at `path` if no command holds it now, without waiting: `None` while
+    /// a live command holds it.
+    pub fn try_acquire(path: &Path) -> Result<Option<DeskLock>> {
+        let file = open(path)?;
+        match file.try_lock() {
+            Ok(()) => Ok(Some(DeskLock { _file: file })),
+            Err(TryLockError::WouldBlock) => Ok(None),
+            Err(TryLockError::Error(e)) => Err(Error::io(path, e)),
+        }
+    }
+}
+
+/// The lock file, made if missing.
+fn open(path: &Path) -> Result<File> {
+    if let Some(dir) = path.parent() {
+        crate::files::create_dirs(dir)?;
+    }
+    let file = File::options().create(true).truncate(false).write(true).open(path).map_err(|e| Error::io(path, e))?;
+    // Another user of a shared desk must be able to take it too.
+    crate::files::share(path);
+    Ok(file)
 }

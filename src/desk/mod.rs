@@ -138,6 +138,13 @@ impl Desk {
         Ok((DeskGuard { desk: self, _lock: lock }, recovered))
     }
 
+    /// The desk lock if no command holds it now, taken without waiting and without
+    /// settling what an interrupted command left (see [`Desk::lock`]); `None` while a
+    /// live command holds it.
+    pub fn try_lock(&self) -> Result<Option<DeskLock>> {
+        DeskLock::try_acquire(&self.root.join(LOCAL_DIR).join("lock"))
+    }
+
     /// Loads one record by id; exit 3 when it does not exist.
     pub fn load<T: Keyed>(&self, id: &str) -> Result<T> {
         let rel = T::KIND.path_for(id)?;

@@ -255,4 +255,25 @@ fn a_deleted_ticket_number_is_never_given_again_and_documents_stay_their_tickets
         .assert()
         .code(4)
         .stdout(predicate::str::contains("C-0006 is not the customer of its ticket T-2026-0003 (C-0001)"));
+
+#[test]
+fn check_beside_a_live_writer_does_not_call_its_files_interrupted() {
+    // Found by an office review: check run while a cron job's import was writing named
+    // the import's temp file and journal as left by an interrupted command, and exited 4.
+    let d = TestDesk::example();
+    d.write("tickets/2026/.tkt-tmp-abc123", "half a record");
+    d.write(".tkt/journal", "tickets/2026/T-2026-0001.yaml\n");
+    // The writer: it holds the desk lock as every command that changes the desk does.
+    let lock = std::fs::File::options().create(true).truncate(false).write(true).open(d.path(".tkt/lock")).unwrap();
+    lock.try_lock().unwrap();
+    let out = d.tkt(&["check"]).output().unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(out.status.success() && !stdout.contains("interrupted"), "{stdout}");
+    assert!(d.path(".tkt/journal").exists() && d.path("tickets/2026/.tkt-tmp-abc123").exists(), "nothing settled");
+    // The writer is gone and left them: now they are what an interrupted command left.
+    drop(lock);
+    let out = d.tkt(&["check"]).assert().code(4).get_output().stdout.clone();
+    let stdout = String::from_utf8(out).unwrap();
+    assert!(stdout.contains("tickets/2026/.tkt-tmp-abc123: temp file of an interrupted write"), "{stdout}");
+    assert!(stdout.contains("tickets/2026/T-2026-0001.yaml: written by a command that was interrupted"), "{stdout}");
 }
