@@ -95,9 +95,11 @@ pub fn check_desk(desk: &Desk) -> Result<Checked> {
     // A live command's temp files and journal are its work in progress, not what an
     // interrupted one left: they are judged only when no command holds the lock, taken
     // for this look alone (found by an office review: check beside a cron job's import).
-    let (temp_files, pending) = match desk.try_lock()? {
-        Some(_idle) => (desk.leftover_temp_files()?, desk.pending()?),
-        None => (Vec::new(), None),
+    // A lock that cannot be opened (a desk this user may only read) takes no writer:
+    // everything is judged, as before there was a lock.
+    let (temp_files, pending) = match desk.try_lock() {
+        Ok(None) => (Vec::new(), None),
+        Ok(Some(_)) | Err(_) => (desk.leftover_temp_files()?, desk.pending()?),
     };
     for path in temp_files {
         findings.push(Finding::new(
