@@ -97,10 +97,12 @@ pub fn check_desk(desk: &Desk) -> Result<Checked> {
     // for this look alone (found by an office review: check beside a cron job's import).
     // A lock that cannot be opened (a desk this user may only read) takes no writer:
     // everything is judged, as before there was a lock.
-    let (temp_files, pending) = match desk.try_lock() {
+    let idle = desk.try_lock();
+    let (temp_files, pending) = match &idle {
         Ok(None) => (Vec::new(), None),
         Ok(Some(_)) | Err(_) => (desk.leftover_temp_files()?, desk.pending()?),
     };
+    drop(idle);
     for path in temp_files {
         findings.push(Finding::new(
             path.display().to_string(),
