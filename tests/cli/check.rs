@@ -255,6 +255,7 @@ fn a_deleted_ticket_number_is_never_given_again_and_documents_stay_their_tickets
         .assert()
         .code(4)
         .stdout(predicate::str::contains("C-0006 is not the customer of its ticket T-2026-0003 (C-0001)"));
+}
 
 #[test]
 fn check_beside_a_live_writer_does_not_call_its_files_interrupted() {

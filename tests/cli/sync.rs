@@ -1356,6 +1356,28 @@ fn records_naming_a_document_issued_again_follow_its_new_number() {
     anna.tkt(&["check"]).assert().success();
 }
 
+/// Found by a review: an issued invoice altered and pushed with plain git, then put back
+/// as `tkt check` says (`git checkout FIRST -- FILE`), was refused by every sync as a change
+/// to an issued document — the version at the merge base was the altered one.
+#[test]
+fn an_issued_invoice_altered_by_plain_git_and_put_back_syncs_again() {
+    let team = Team::new();
+    let (anna, marco) = (team.clone("anna"), team.clone("marco"));
+    let path = "documents/invoice/2026/INV-2026-0003.yaml";
+    let issued = anna.read(path);
+    anna.write(path, &issued.replace("notes: null", "notes: altered by hand"));
+    anna.git(&["commit", "-qam", "oops"]);
+    anna.git(&["push", "-q", "origin", "main"]);
+    marco.tkt(&["sync"]).assert().code(5).stderr(predicate::str::contains("issued fiscal document changed"));
+    let first = anna.git(&["log", "--diff-filter=A", "--format=%H", "--", path]);
+    anna.git(&["checkout", first.trim(), "--", path]);
+    anna.git(&["commit", "-qm", "restored as issued"]);
+    anna.sync();
+    marco.sync();
+    assert_eq!(marco.read(path), issued);
+    marco.tkt(&["check"]).assert().success();
+}
+
 impl Clone<'_> {
     /// Edits a record by hand in `$EDITOR` (a `sed` script) at a given time.
     fn edit_by_hand(&self, now: &str, id: &str, script: &str) {
