@@ -443,7 +443,12 @@ fn thread_of(desk: &Desk, index: &MessageIndex, mail: &Mail) -> Result<Option<St
     if let Some(home) = mail.replies_to.iter().find_map(|m| index.home_of(m, mail.from_address.as_deref())) {
         return Ok(Some(home.to_string()));
     }
-    Ok(mail.thread.as_ref().and_then(|t| index.by_thread.get(t)).map(|(_, home)| home.clone()))
+    // Outlook's conversation header names nothing stored: one circular to many customers
+    // gives all their replies one. It threads only its home's own customer (or sender);
+    // anyone else's reply is a message of their own, not a stranger's on another's ticket
+    // (found by a review with real mail).
+    let Some((_, home)) = mail.thread.as_ref().and_then(|t| index.by_thread.get(t)) else { return Ok(None) };
+    Ok(stranger_to(desk, home, mail)?.is_none().then(|| home.clone()))
 }
 
 /// Why the sender is a stranger to the ticket or request `target`: it has a customer, and

@@ -261,6 +261,27 @@ fn outlook_replies_thread_by_thread_index_without_in_reply_to() {
     assert_eq!(r["notes"][0]["text"], "Aggiungo: l’odore c’è anche in modalità deumidificazione.");
 }
 
+/// Found by a review with real mail: two customers answering one circular the desk sent
+/// from Outlook share its `Thread-Index` and name nothing stored; the second reply was
+/// taken as a stranger's on the first customer's request (a false warning, or with
+/// `stranger_tag = "note"` a note on the other customer's request).
+#[test]
+fn replies_to_one_circular_from_two_customers_are_two_requests() {
+    for config in ["", "\n[intake]\nstranger_tag = \"note\"\n"] {
+        let d = TestDesk::example();
+        if !config.is_empty() {
+            d.write("tkt.toml", &(d.read("tkt.toml") + config));
+            d.git(&["commit", "-qam", "config"]);
+        }
+        assert_eq!(import(&d, "circular-reply-A.eml"), "R-2026-0004");
+        assert_eq!(import(&d, "circular-reply-B.eml"), "R-2026-0005", "{config}");
+        let (a, b) = (request(&d, "R-2026-0004"), request(&d, "R-2026-0005"));
+        assert_eq!((a["customer"].as_str(), b["customer"].as_str()), (Some("C-0004"), Some("C-0005")));
+        assert!(a["notes"].as_array().is_none_or(|n| n.is_empty()), "{a}");
+        assert!(b["related"].is_null() && b["warnings"].as_array().is_none_or(|w| w.is_empty()), "{b}");
+    }
+}
+
 #[test]
 fn every_shape_of_mail_in_the_corpus_becomes_what_it_should() {
     let d = TestDesk::example();
