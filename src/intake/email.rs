@@ -148,7 +148,7 @@ fn clean_header_block(bytes: &[u8]) -> Vec<u8> {
         if in_header && bare.is_empty() {
             (top, in_header) = (false, false);
         } else if in_header {
-            let text = utf8_else_1252(line);
+            let text = utf8_else_1252(&quote_raw_in_encoded_words(line));
             // Only the message's own `Date:` is read for its zone.
             out.extend_from_slice(if top { numeric_date_zone(&text) } else { text }.as_bytes());
             continue;
@@ -158,6 +158,46 @@ fn clean_header_block(bytes: &[u8]) -> Vec<u8> {
         out.extend_from_slice(line);
     }
     out
+}
+
+/// A header line with each raw 8-bit byte inside a `Q`-encoded word written as `=XX`, so
+/// that the word's own charset reads it (Eudora wrote `=?iso-8859-1?Q?Fr\xF6sche?=`: read
+/// as UTF-8 first, then as Latin-1, it was "FrÃ¶sche"). Bytes outside encoded words are
+/// left as they are.
+fn quote_raw_in_encoded_words(line: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    if line.is_ascii() {
+        return line.into();
+    }
+    let mut out = Vec::with_capacity(line.len() + 16);
+    let mut rest = line;
+    while let Some(start) = rest.windows(2).position(|w| w == b"=?") {
+        out.extend_from_slice(&rest[..start]);
+        let word = &rest[start..];
+        // `=?charset?Q?text?=`: the encoding is between the second and third `?`.
+        let marks: Vec<usize> = word.iter().enumerate().filter(|(_, &b)| b == b'?').map(|(i, _)| i).take(3).collect();
+        let end = marks
+            .get(2)
+            .and_then(|&third| word[third + 1..].windows(2).position(|w| w == b"?=").map(|e| third + 1 + e));
+        match (marks.as_slice(), end) {
+            ([_, second, third], Some(end)) if third - second == 2 && word[second + 1].eq_ignore_ascii_case(&b'q') => {
+                out.extend_from_slice(&word[..=*third]);
+                for &b in &word[third + 1..end] {
+                    match b {
+                        0x80.. => out.extend_from_slice(format!("={b:02X}").as_bytes()),
+                        _ => out.push(b),
+                    }
+                }
+                out.extend_from_slice(b"?=");
+                rest = &word[end + 2..];
+            }
+            _ => {
+                out.extend_from_slice(b"=?");
+                rest = &word[2..];
+            }
+        }
+    }
+    out.extend_from_slice(rest);
+    out.into()
 }
 
 /// Raw 8-bit text as UTF-8 when it is, else as Windows-1252 (a superset of Latin-1): what

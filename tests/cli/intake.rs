@@ -282,6 +282,15 @@ fn replies_to_one_circular_from_two_customers_are_two_requests() {
     }
 }
 
+/// Found by a review with mail-parser's corpus (Eudora Pro): a raw Latin-1 byte inside a
+/// `Q`-encoded word was read twice, "FrÃ¶sche".
+#[test]
+fn a_raw_latin1_byte_inside_an_encoded_word_is_read_by_the_words_charset() {
+    let d = TestDesk::example();
+    let id = import(&d, "eudora-latin1-subject.eml");
+    assert_eq!(request(&d, &id)["subject"], "Die Hasen und die Frösche");
+}
+
 #[test]
 fn every_shape_of_mail_in_the_corpus_becomes_what_it_should() {
     let d = TestDesk::example();
