@@ -486,13 +486,23 @@ static QUOTE_HEADER: LazyLock<Regex> = LazyLock::new(|| {
     .unwrap()
 });
 
+/// Whether `lines` begin with an attribution line a mailer wrapped in two (Gmail: "Il giorno
+/// … Mario <" then "info@… ha scritto:"), followed by the quote (a `>` line or a blank one).
+fn wrapped_attribution(lines: &[&str]) -> bool {
+    let [first, second, after, ..] = lines else { return false };
+    let quote_follows = after.trim().is_empty() || after.trim_start().starts_with('>');
+    let joined = format!("{} {}", first.trim_end(), second.trim_start());
+    quote_follows && !second.trim_start().starts_with('>') && QUOTE_HEADER.is_match(&joined)
+}
+
 /// A reply without the message it quotes: text up to the first "On ... wrote:" (or the
 /// Yahoo, Italian and Outlook forms) or a one-line signature ("Sent from my iPhone",
 /// "Inviato da iPhone"), without trailing `>` lines.
 pub fn strip_quoted(text: &str) -> String {
+    let lines: Vec<&str> = text.lines().collect();
     let mut kept: Vec<&str> = Vec::new();
-    for line in text.lines() {
-        if QUOTE_HEADER.is_match(line) {
+    for (i, line) in lines.iter().enumerate() {
+        if QUOTE_HEADER.is_match(line) || wrapped_attribution(&lines[i..]) {
             break;
         }
         kept.push(line);
@@ -737,5 +747,11 @@ mod tests {
         assert_eq!(strip_quoted("Va bene.\n\nInviato da iPhone"), "Va bene.");
         assert_eq!(strip_quoted("Ok.\nInviato da noi il preventivo."), "Ok.\nInviato da noi il preventivo.");
         assert_eq!(strip_quoted("Va bene.\n\nSent from my iPhone\n\nOn Fri wrote:\n> x"), "Va bene.");
+        // Gmail wraps a long attribution in two (found by a review with real mail).
+        let gmail = "Grazie, a domani.\n\nIl giorno lun 30 nov 2026 alle ore 10:00 Ristorante Da Mario <\n\
+                     info@damario.example> ha scritto:\n\n> Buongiorno";
+        assert_eq!(strip_quoted(gmail), "Grazie, a domani.");
+        let prose = "Ok.\nIl giorno dopo Mario ha\nscritto:\nche passa lui.";
+        assert_eq!(strip_quoted(prose), prose, "two lines of prose, no quote after them, are no attribution");
     }
 }
