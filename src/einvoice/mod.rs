@@ -423,17 +423,77 @@ fn telephone(phone: &str) -> Option<String> {
     (5..=12).contains(&local.chars().count()).then(|| local.to_string())
 }
 
-/// A company by its name; a person by first names and surname (the last word).
+/// A company by its name; a person by first names and surname.
 fn anagrafica(w: &mut Xml, p: &Party, person: bool) {
     w.open("Anagrafica");
-    match p.name.trim().rsplit_once(' ') {
+    match person_name(&p.name, p.tax_code.as_deref()) {
         Some((first, last)) if person => {
-            w.leaf("Nome", &latin(first, 60));
-            w.leaf("Cognome", &latin(last, 60));
+            w.leaf("Nome", &latin(&first, 60));
+            w.leaf("Cognome", &latin(&last, 60));
         }
         _ => w.leaf("Denominazione", &latin(&p.name, 80)),
     }
     w.close("Anagrafica");
+}
+
+/// A person's first names and surname from the name as written: the split whose letters
+/// the Codice Fiscale encodes ("Maria De Luca", DLCMRA…: De Luca; "Rossi Mario", RSSMRA…:
+/// Rossi), in either order; else the last word is the surname.
+fn person_name(name: &str, tax_code: Option<&str>) -> Option<(String, String)> {
+    let words: Vec<&str> = name.split_whitespace().collect();
+    if words.len() < 2 {
+        return None;
+    }
+    let code = tax_code.map(|c| c.trim().to_ascii_uppercase()).filter(|c| c.len() == 16 && c.is_ascii());
+    if let Some(code) = code {
+        for k in 1..words.len() {
+            let (a, b) = (words[..k].join(" "), words[k..].join(" "));
+            for (first, last) in [(&a, &b), (&b, &a)] {
+                if code[..3] == cf_surname(last) && code[3..6] == cf_first_name(first) {
+                    return Some((first.clone(), last.clone()));
+                }
+            }
+        }
+    }
+    Some((words[..words.len() - 1].join(" "), words[words.len() - 1].to_string()))
+}
+
+/// The letters of a name as the Codice Fiscale reads them: consonants and vowels, in order,
+/// accents taken off.
+fn cf_letters(name: &str) -> (Vec<char>, Vec<char>) {
+    let plain = name.chars().filter_map(|c| {
+        let c = c.to_uppercase().next()?;
+        Some(match c {
+            'À' | 'Á' | 'Â' | 'Ä' => 'A',
+            'È' | 'É' | 'Ê' | 'Ë' => 'E',
+            'Ì' | 'Í' | 'Î' | 'Ï' => 'I',
+            'Ò' | 'Ó' | 'Ô' | 'Ö' => 'O',
+            'Ù' | 'Ú' | 'Û' | 'Ü' => 'U',
+            c => c,
+        })
+    });
+    plain.filter(char::is_ascii_uppercase).partition(|c| !"AEIOU".contains(*c))
+}
+
+fn cf_code(mut letters: Vec<char>) -> String {
+    letters.extend(['X', 'X', 'X']);
+    letters.into_iter().take(3).collect()
+}
+
+/// The Codice Fiscale's three letters of a surname: consonants, then vowels, then X.
+fn cf_surname(surname: &str) -> String {
+    let (consonants, vowels) = cf_letters(surname);
+    cf_code(consonants.into_iter().chain(vowels).collect())
+}
+
+/// The Codice Fiscale's three letters of first names: the 1st, 3rd and 4th consonant when
+/// there are four or more, else as a surname's.
+fn cf_first_name(first: &str) -> String {
+    let (consonants, vowels) = cf_letters(first);
+    if consonants.len() >= 4 {
+        return [consonants[0], consonants[2], consonants[3]].iter().collect();
+    }
+    cf_code(consonants.into_iter().chain(vowels).collect())
 }
 
 fn sede(w: &mut Xml, a: &Address) {
@@ -558,4 +618,24 @@ fn plain_address(address: &str) -> bool {
     let dotted = |domain: &str| domain.trim_end_matches('.').get(1..).is_some_and(|rest| rest.contains('.'));
     address.len() <= 256
         && address.split_once('@').is_some_and(|(local, domain)| ok(local) && ok(domain) && dotted(domain))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::person_name;
+
+    /// Found by a fiscal review: "Maria De Luca" was sent as Nome "Maria De", Cognome "Luca".
+    #[test]
+    fn a_persons_surname_is_the_one_the_codice_fiscale_encodes() {
+        let split = |name: &str, code: Option<&str>| {
+            person_name(name, code).map(|(first, last)| format!("{first} / {last}")).unwrap()
+        };
+        assert_eq!(split("Maria De Luca", Some("DLCMRA80A41H501J")), "Maria / De Luca");
+        assert_eq!(split("Rossi Mario", Some("rssmra80a01h501u")), "Mario / Rossi", "Cognome Nome as registries write");
+        assert_eq!(split("Gian Luca Bianchi", Some("BNCGLC75B12F205X")), "Gian Luca / Bianchi");
+        assert_eq!(split("Nicolò D'Amico", Some("DMCNCL90C03L219K")), "Nicolò / D'Amico");
+        assert_eq!(split("Mario Rossi", None), "Mario / Rossi", "no code: the last word");
+        assert_eq!(split("Anna Maria Verdi", Some("XXXXXX00A00A000A")), "Anna Maria / Verdi", "no split fits");
+        assert!(person_name("Cher", None).is_none());
+    }
 }
