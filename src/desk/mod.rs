@@ -4,6 +4,7 @@
 //! reading records, takes the lock, and hands changed files to git for one commit.
 
 mod cache;
+mod comments;
 mod init;
 mod journal;
 mod lock;
@@ -563,7 +564,16 @@ impl Desk {
     /// Writes a record atomically and returns its desk-relative path.
     pub fn write<T: Record>(&self, record: &T) -> Result<PathBuf> {
         let rel = record.kind().path_for(record.id())?;
-        self.write_file(&rel, store::to_yaml(record)?.as_bytes())?;
+        let mut text = store::to_yaml(record)?;
+        // Comments written by hand in the file are kept (found by a review: a note dropped
+        // them), within the size a record may have.
+        if let Ok(old) = std::fs::read_to_string(self.abs(&rel)) {
+            let kept = comments::keep(&old, &text);
+            if kept.len() as u64 <= store::MAX_RECORD_BYTES {
+                text = kept;
+            }
+        }
+        self.write_file(&rel, text.as_bytes())?;
         Ok(rel)
     }
 

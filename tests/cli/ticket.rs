@@ -272,6 +272,21 @@ fn keys_added_by_hand_survive_every_rewrite() {
     assert_eq!(t["contract_ref"], "ACME-77");
     assert_eq!(t["site"]["keys"], "portineria");
     assert_eq!(t["state"], "in-progress");
+
+    // So do comments written by hand (found by a review: a note dropped them).
+    let text =
+        d.read(path).replace("priority: normal", "# ricordarsi: citofono 12\npriority: normal  # il cliente insiste")
+            + "# fine scheda\n";
+    d.write(path, &text);
+    d.git(&["commit", "-q", "-am", "comments by hand"]);
+    d.ok(&["ticket", "note", "T-2026-0001", "ancora"]);
+    d.ok(&["ticket", "transition", "T-2026-0001", "resolved"]);
+    let after = d.read(path);
+    assert!(after.contains("# ricordarsi: citofono 12\npriority: normal  # il cliente insiste\n"), "{after}");
+    assert!(after.contains("# fine scheda"), "{after}");
+    assert_eq!(yaml(&after)["state"], "resolved");
+    d.tkt(&["check"]).assert().success();
+    assert_eq!(d.status(), "");
 }
 
 #[test]
