@@ -30,14 +30,14 @@ pub struct Customer {
     pub notes: Option<String>,
     /// Work on building systems for this VAT-registered customer is billed net, the
     /// customer paying the VAT (inversione contabile, N6.7).
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[serde(default)]
     pub reverse_charge: bool,
     /// A condominium: it withholds 4% of the taxable amount (art. 25-ter DPR 600/73).
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[serde(default)]
     pub condominio: bool,
     /// The name of a reduced VAT rate of tkt.toml (`[billing.reduced_rates.NAME]`) that
     /// this customer's work is billed at, e.g. maintenance on a home at 10%.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub vat_rate: Option<String>,
     #[serde(flatten)]
     pub extra: Mapping,

@@ -30,19 +30,19 @@ pub struct Request {
     pub ticket: Option<String>,
     /// A ticket the message named (`[T-…]` in its subject) although its sender is not
     /// that ticket's customer: a link to look at, not a promotion.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub related: Option<String>,
     /// The Message-ID of the e-mail it came from.
     #[serde(default)]
     pub message_id: Option<String>,
     /// Outlook's conversation (Thread-Index root), to thread replies without In-Reply-To.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub thread: Option<String>,
     /// Files stored under `attachments/<id>/`, desk-relative.
     #[serde(default)]
     pub attachments: Vec<String>,
     /// What intake could not verify (an unknown serial, an unknown sender).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     pub warnings: Vec<String>,
     #[serde(default)]
     pub notes: Vec<Note>,

@@ -495,9 +495,16 @@ fn goods_sold_keep_their_rate_and_their_recipient() {
     d.ok(&["ticket", "ship", "T-2026-0001", "--purpose", "sale", "--line", "LIBRO:1"]);
     let other =
         d.ok(&["customer", "create", "--name", "Altro", "--street", "Via Po 1", "--zip", "10121", "--city", "Torino"]);
-    d.ok(&["ticket", "edit", "T-2026-0001", "--customer", other.trim()]);
+    // A ticket with documents keeps its customer; changed by hand, the invoice still
+    // bills no goods delivered to another.
+    refused(&d, &["ticket", "edit", "T-2026-0001", "--customer", other.trim()], "its customer cannot change");
+    let path = "tickets/2026/T-2026-0001.yaml";
+    let before = d.read(path);
+    d.write(path, &before.replace("customer: C-0001", &format!("customer: {}", other.trim())));
+    d.git(&["commit", "-qam", "by hand"]);
     refused(&d, &["ticket", "invoice", "T-2026-0001"], "delivered goods to C-0001");
-    d.ok(&["ticket", "edit", "T-2026-0001", "--customer", "C-0001"]);
+    d.write(path, &before);
+    d.git(&["commit", "-qam", "put back"]);
     d.ok(&["ticket", "invoice", "T-2026-0001"]);
     let inv = json(&d.ok(&["doc", "show", "INV-2026-0001", "--format", "json"]));
     assert_eq!(inv["lines"][0]["vat_rate"], 4, "{inv}");

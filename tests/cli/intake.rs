@@ -279,6 +279,13 @@ fn replies_to_one_circular_from_two_customers_are_two_requests() {
         assert_eq!((a["customer"].as_str(), b["customer"].as_str()), (Some("C-0004"), Some("C-0005")));
         assert!(a["notes"].as_array().is_none_or(|n| n.is_empty()), "{a}");
         assert!(b["related"].is_null() && b["warnings"].as_array().is_none_or(|w| w.is_empty()), "{b}");
+        // Every request has the same keys, empty ones included, as the README promises
+        // (found by a scripting review: `related`, `thread` and `warnings` came and went).
+        let keys = |v: &serde_json::Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+        let phone: serde_json::Value =
+            serde_json::from_str(&d.ok(&["request", "show", "R-2026-0001", "--format", "json"])).unwrap();
+        assert_eq!(keys(&b), keys(&phone));
+        assert!(keys(&b).contains(&"warnings".to_string()) && keys(&b).contains(&"thread".to_string()));
     }
 }
 
