@@ -412,7 +412,11 @@ pub fn safe_cell(cell: &str) -> String {
 /// reach the terminal. The stored text is left as received; this is the one helper every
 /// place that shows it uses.
 pub fn visible(text: &str) -> std::borrow::Cow<'_, str> {
-    let hidden = |c: char| c.is_control() && c != '\n' && c != '\t';
+    // Control characters, and the marks that turn text around (U+202A-202E, U+2066-2069):
+    // a name could otherwise show its letters in another order than they are.
+    let hidden = |c: char| {
+        (c.is_control() && c != '\n' && c != '\t') || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
     if !text.chars().any(hidden) {
         return std::borrow::Cow::Borrowed(text);
     }
@@ -497,6 +501,8 @@ mod tests {
     fn control_characters_are_shown_not_sent() {
         assert_eq!(visible("\x1b]0;x\x07\x1b[31mrosso\r\x7f\u{9b}2J"), "␛]0;x␇␛[31mrosso␍␡\\u{9b}2J");
         assert_eq!(visible("riga\n\tdue"), "riga\n\tdue");
+        // A name that turns its text around shows the mark (found by a scripting review).
+        assert_eq!(visible("Rossi \u{202e}ftp.exe"), "Rossi \\u{202e}ftp.exe");
     }
 
     #[test]
