@@ -254,6 +254,10 @@ fn a_credit_note_to_a_public_administration_gives_back_the_vat_it_reverses() {
     d.tkt(&["check"]).assert().success();
 }
 
+/// The body of SDI's rejection (NS) for the buyer's tax id (00305).
+const REJECTED_00305: &str = "<DataOraRicezione>2026-11-27T11:00:00.000+01:00</DataOraRicezione><ListaErrori>\
+     <Errore><Codice>00305</Codice><Descrizione>IdCodice del cessionario non valido</Descrizione></Errore></ListaErrori>";
+
 /// An SDI receipt about `file`, as SDI writes it.
 fn receipt_xml(root: &str, file: &str, body: &str) -> String {
     format!(
@@ -293,13 +297,7 @@ fn a_credit_note_of_a_rejected_invoice_cancels_it_in_the_books_only_and_is_never
     let d = einvoice_desk();
     let inv = invoice(&d, "C-0001", "1");
     export(&d, &[&inv]);
-    let ns = receipt(
-        &d,
-        "NotificaScarto",
-        "IT01234567897_00001.xml",
-        "<DataOraRicezione>2026-11-27T11:00:00.000+01:00</DataOraRicezione><ListaErrori><Errore><Codice>00305</Codice>\
-         <Descrizione>IdCodice del cessionario non valido</Descrizione></Errore></ListaErrori>",
-    );
+    let ns = receipt(&d, "NotificaScarto", "IT01234567897_00001.xml", REJECTED_00305);
     d.ok(&["import", "sdi", &ns]);
     let out = d.tkt(&["doc", "credit", &inv, "--reason", "scartata da SDI"]).output().unwrap();
     assert!(out.status.success());
@@ -325,13 +323,7 @@ fn sdi_receipts_update_each_document_and_a_rejected_one_is_sent_again_with_its_n
         "IT01234567897_00001.xml",
         "<DataOraConsegna>2026-11-27T11:00:00.000+01:00</DataOraConsegna>",
     );
-    let ns = receipt(
-        &d,
-        "NotificaScarto",
-        "IT01234567897_00002.xml",
-        "<DataOraRicezione>2026-11-27T11:00:00.000+01:00</DataOraRicezione><ListaErrori><Errore><Codice>00305</Codice>\
-         <Descrizione>IdCodice del cessionario non valido</Descrizione></Errore></ListaErrori>",
-    );
+    let ns = receipt(&d, "NotificaScarto", "IT01234567897_00002.xml", REJECTED_00305);
     assert_eq!(d.ok(&["import", "sdi", &rc, &ns]), format!("{delivered}\n{rejected}\n"));
     assert_eq!(d.ok(&["import", "sdi", &rc]), "", "a receipt is recorded once");
     assert_eq!(d.ok(&["doc", "list", "--sdi", "rejected", "--format", "csv"]).lines().count(), 2);
