@@ -11,8 +11,8 @@ use crate::rules::unbilled;
 use crate::sync::merge::Side;
 use crate::sync::{
     check_ready, follow_in_taken_back, follow_issued_again, forget_taken_back, issued_again_message, merge_file,
-    names_any, side_of, sync as sync_desk, taken_back, taken_back_copy, Settled, SyncOptions, SyncReport, TakenBack,
-    TAKEN_BACK_DIR,
+    names_any, side_of, sync as sync_desk, taken_back, taken_back_copy, unpublished_naming, Settled, SyncOptions,
+    SyncReport, TakenBack, TAKEN_BACK_DIR,
 };
 use crate::{Error, Result};
 
@@ -33,7 +33,7 @@ pub const ATTRIBUTES: &str = "*.yaml merge=tkt";
 /// taken back before the merge and issued again after it, under the next free numbers.
 pub fn sync(env: &Env, remote: Option<&str>, resolve: bool) -> Result<SyncReport> {
     let _lock = env.lock()?;
-    let opts = SyncOptions { remote, interactive: env.interactive, resolve };
+    let opts = SyncOptions { remote, interactive: env.interactive, resolve, issue_first: true };
     check_ready(&env.desk, &opts)?;
     let attributes = env.desk.abs(Path::new(".gitattributes"));
     let before = std::fs::read(&attributes).ok();
@@ -63,6 +63,18 @@ pub fn sync(env: &Env, remote: Option<&str>, resolve: bool) -> Result<SyncReport
     let rank = |id: &str| fresh.desk.doc_kind_of(id).ok().and_then(|k| DocKind::ALL.iter().position(|d| *d == k));
     waiting.sort_by_cached_key(|t| (rank(&t.id), t.id.clone()));
     let mut renumbered = HashMap::new();
+    // Each document issued again is followed at once by this clone's records naming it,
+    // before its copy is forgotten: cut short in between, the next sync still knows the
+    // pair (found by a review: a payment went out on the old number).
+    let follow = |old: &str, new: &str, renumbered: &mut HashMap<String, String>| -> Result<()> {
+        renumbered.insert(old.to_string(), new.to_string());
+        follow_in_taken_back(&env.desk, renumbered)?;
+        let pair = HashMap::from([(old.to_string(), new.to_string())]);
+        for path in follow_issued_again(&env.desk, opts.remote, &pair)? {
+            env.say(format!("{}: its links follow {new}, issued again", path.display()));
+        }
+        Ok(())
+    };
     // Taken back and not issued again: what names them waits with them.
     let mut not_issued: Vec<String> = Vec::new();
     for TakenBack { id: old, settled, .. } in waiting {
@@ -70,7 +82,7 @@ pub fn sync(env: &Env, remote: Option<&str>, resolve: bool) -> Result<SyncReport
             match settled {
                 Settled::IssuedAgainAs(new) => {
                     env.say(format!("{old} taken back and issued again as {new}"));
-                    renumbered.insert(old.clone(), new);
+                    follow(&old, &new, &mut renumbered)?;
                 }
                 Settled::StillHere => env.warn(format!(
                     "{old} was not taken back: the sync taking it back was cut short (`tkt sync --resolve` takes it back)"
@@ -93,8 +105,7 @@ pub fn sync(env: &Env, remote: Option<&str>, resolve: bool) -> Result<SyncReport
         match again {
             Ok(Again::Issued(new, exported)) => {
                 env.say(format!("{old} taken back and issued again as {new}"));
-                renumbered.insert(old.clone(), new.clone());
-                follow_in_taken_back(&env.desk, &renumbered)?;
+                follow(&old, &new, &mut renumbered)?;
                 // Its file went nowhere, but it is an e-invoice of a number that is another's.
                 if let Some(file) = exported {
                     env.warn(format!(
@@ -107,7 +118,18 @@ pub fn sync(env: &Env, remote: Option<&str>, resolve: bool) -> Result<SyncReport
             // The remote invoiced its work meanwhile: it is not to be issued again.
             Ok(Again::Billed(source)) => {
                 env.warn(format!("{old} taken back and not issued again: {source} is already invoiced on the remote"));
-                forget_taken_back(&env.desk, &old)?;
+                // What names it (a payment of it) is a person's to settle: it stays kept,
+                // and nothing naming it is pushed.
+                let naming = unpublished_naming(&env.desk, opts.remote, std::slice::from_ref(&old))?;
+                if naming.is_empty() {
+                    forget_taken_back(&env.desk, &old)?;
+                } else {
+                    env.warn(format!(
+                        "{} name {old}: correct them (the remote's {old} is another document), then `tkt sync`; {old} \
+                         is kept in {TAKEN_BACK_DIR}/{old}.yaml until nothing names it",
+                        naming.join(", ")
+                    ));
+                }
                 not_issued.push(old);
             }
             // Refused as it is (dated before the remote's last of its series, say), or not
@@ -121,14 +143,10 @@ pub fn sync(env: &Env, remote: Option<&str>, resolve: bool) -> Result<SyncReport
             }
         }
     }
-    // This clone's unpublished records naming a document issued again follow it, before
-    // the sync below pushes them.
-    for path in follow_issued_again(&env.desk, opts.remote, &renumbered)? {
-        env.say(format!("{}: its links follow the documents issued again", path.display()));
-    }
-    if issued {
-        // The documents issued again go out with this sync.
-        let again = sync_desk(&env.desk, &env.author, &SyncOptions { resolve: false, ..opts })?;
+    if issued || report.held {
+        // The documents issued again go out with this sync, and what it merged; nothing
+        // naming a document still kept (`refuse_naming_taken_back`).
+        let again = sync_desk(&env.desk, &env.author, &SyncOptions { resolve: false, issue_first: false, ..opts })?;
         report.went_out += again.went_out;
         report.came_in += again.came_in;
     }

@@ -35,6 +35,8 @@ pub struct SyncReport {
     /// Fiscal documents this clone issued under a number the remote had taken, taken back
     /// (`--resolve`): their ids and content, for the caller to issue again.
     pub taken_back: Vec<(String, Vec<u8>)>,
+    /// Merged and not pushed: taken-back documents wait to be issued again first.
+    pub held: bool,
 }
 
 impl SyncReport {
@@ -66,6 +68,10 @@ pub struct SyncOptions<'a> {
     pub interactive: bool,
     /// Take back this clone's fiscal documents whose numbers the remote took meanwhile.
     pub resolve: bool,
+    /// Merge without pushing while taken-back documents wait to be issued again: the
+    /// caller issues them, so that this clone's records naming them follow, then syncs
+    /// again.
+    pub issue_first: bool,
 }
 
 /// Syncs the desk with its remote: hand edits, fetch, merge, push, retried when someone
@@ -97,9 +103,11 @@ fn sync_marked(desk: &Desk, author: &Author, opts: &SyncOptions) -> Result<SyncR
         report.hand_edits = hand_edits;
     }
     // What was taken back is issued again by the caller before anything goes out, and
-    // this clone's records naming it follow it first ([`follow_issued_again`]).
-    if !report.taken_back.is_empty() {
+    // this clone's records naming it follow it first ([`follow_issued_again`]) — also
+    // what an earlier sync took back, cut short before it was issued again.
+    if !report.taken_back.is_empty() || (opts.issue_first && !taken_back_waiting(desk)?.is_empty()) {
         integrate(desk, repo, author, theirs.as_deref(), &remote, &branch, &mut report)?;
+        report.held = true;
         return Ok(report);
     }
     let mut last = Pushed::Rejected;
@@ -114,6 +122,7 @@ fn sync_marked(desk: &Desk, author: &Author, opts: &SyncOptions) -> Result<SyncR
             return Ok(report);
         }
         let ahead = repo.count_commits(theirs.as_deref(), head.as_deref().unwrap_or_default())?;
+        refuse_naming_taken_back(desk, repo, theirs.as_deref(), head.as_deref().unwrap_or_default())?;
         match push(repo.workdir(), &remote, &branch, opts.interactive)? {
             Pushed::Done => {
                 report.went_out = ahead;
@@ -147,7 +156,57 @@ pub fn pull(desk: &Desk, author: &Author, opts: &SyncOptions) -> Result<SyncRepo
 pub fn publish(desk: &Desk, opts: &SyncOptions) -> Result<Pushed> {
     let repo = repo_of(desk)?;
     let (remote, branch) = remote_of(repo, opts.remote)?;
+    if let Some(head) = repo.head()? {
+        refuse_naming_taken_back(desk, repo, repo.remote_tip(&remote, &branch)?.as_deref(), &head)?;
+    }
     desk.syncing(|| push(repo.workdir(), &remote, &branch, opts.interactive))
+}
+
+/// The desk paths of records changed after `published` up to `head` that name any of `ids`.
+fn records_naming(repo: &Repo, published: Option<&str>, head: &str, ids: &[String]) -> Result<Vec<String>> {
+    let prefix = repo.desk_prefix();
+    let mut naming = Vec::new();
+    for path in repo.changed_paths(published, head)? {
+        let Some(rel) = path.strip_prefix(prefix).ok().filter(|rel| Desk::kind_of_path(rel).is_some()) else {
+            continue;
+        };
+        if repo.file_at(head, &path)?.is_some_and(|f| names_any(&f.bytes, ids)) {
+            naming.push(rel.display().to_string());
+        }
+    }
+    Ok(naming)
+}
+
+/// This clone's records not yet pushed that name any of `ids`.
+pub fn unpublished_naming(desk: &Desk, remote: Option<&str>, ids: &[String]) -> Result<Vec<String>> {
+    let repo = repo_of(desk)?;
+    let (remote, branch) = remote_of(repo, remote)?;
+    let Some(head) = repo.head()? else { return Ok(Vec::new()) };
+    records_naming(repo, repo.remote_tip(&remote, &branch)?.as_deref(), &head, ids)
+}
+
+/// Refuses to publish this clone's records (changed after `published`, up to `head`) that
+/// name a document taken back and not issued again: they would name the remote's
+/// document of that number (found by reviews: a payment of a taken-back invoice went out
+/// as a payment of another customer's).
+fn refuse_naming_taken_back(desk: &Desk, repo: &Repo, published: Option<&str>, head: &str) -> Result<()> {
+    let waiting: Vec<String> = taken_back_waiting(desk)?.into_iter().map(|(id, _)| id).collect();
+    if waiting.is_empty() {
+        return Ok(());
+    }
+    let naming = records_naming(repo, published, head, &waiting)?;
+    if naming.is_empty() {
+        return Ok(());
+    }
+    Err(Error::busy(format!(
+        "nothing was pushed: {} name {}, taken back and not issued again (kept in {TAKEN_BACK_DIR}/); pushed, they \
+         would name the remote's document of that number",
+        naming.join(", "),
+        waiting.join(", ")
+    ))
+    .with_hint(
+        "issue it again once what stopped it is fixed (`tkt sync`), or correct those records; `tkt check` names it",
+    ))
 }
 
 /// Refuses a sync whose colliding fiscal documents of this clone were issued beyond doubt,

@@ -1681,6 +1681,36 @@ fn a_document_taken_back_by_a_sync_that_then_fails_is_issued_again_and_published
     marco.tkt(&["check"]).assert().success();
 }
 
+/// Found by reviews: a payment of a taken-back invoice that could not be issued again
+/// (dated before the remote's last) was pushed as a payment of the remote's invoice of
+/// that number — another customer's —, and after a killed `sync --resolve` the next sync
+/// pushed before issuing again. Nothing naming a kept document goes out.
+#[test]
+fn nothing_naming_a_taken_back_document_that_waits_is_pushed() {
+    let team = Team::new();
+    let (anna, marco) = (team.clone("anna"), team.clone("marco"));
+    let invoice = |clone: &Clone, now: &str, customer: &str| {
+        let ticket = clone.at(now, &["ticket", "create", "--customer", customer, "--title", "x"]).trim().to_string();
+        clone.at(now, &["ticket", "work", &ticket, "--hours", "1"]);
+        clone.at(now, &["ticket", "invoice", &ticket]).trim().to_string()
+    };
+    let mine = invoice(&marco, "2026-11-27T09:00:00+01:00", "C-0002");
+    let pay = marco.at("2026-11-27T10:00:00+01:00", &["doc", "pay", &mine, "--amount", "10.00"]).trim().to_string();
+    assert_eq!(invoice(&anna, "2026-11-28T09:00:00+01:00", "C-0004"), mine, "one number on both");
+    anna.sync();
+    let out = marco.tkt(&["sync", "--resolve"]).env("TKT_NOW", "2026-11-28T10:00:00+01:00").output().unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(5), "{said}");
+    assert!(said.contains(&format!("{mine} taken back and not issued again yet")), "{said}");
+    assert!(said.contains(&format!("nothing was pushed: documents/payment/2026/{pay}.yaml name {mine}")), "{said}");
+    let remote = team.git(&team.remote(), &["ls-tree", "-r", "--name-only", "main"]);
+    assert!(!remote.contains(&format!("{pay}.yaml")), "marco's payment stayed home");
+    // A plain sync holds it back too.
+    marco.tkt(&["sync"]).env("TKT_NOW", "2026-11-28T10:00:00+01:00").assert().code(5);
+    anna.sync();
+    anna.tkt(&["check"]).assert().success();
+}
+
 /// A document taken back whose issue again is refused as it is — dated before the
 /// remote's last of its series — is kept for a person, never dropped (found by a
 /// hostile-remote review: the delivery note vanished from the desk with exit 0).
