@@ -179,7 +179,12 @@ fn quote_raw_in_encoded_words(line: &[u8]) -> std::borrow::Cow<'_, [u8]> {
             .get(2)
             .and_then(|&third| word[third + 1..].windows(2).position(|w| w == b"?=").map(|e| third + 1 + e));
         match (marks.as_slice(), end) {
-            ([_, second, third], Some(end)) if third - second == 2 && word[second + 1].eq_ignore_ascii_case(&b'q') => {
+            // A word that says UTF-8 is read as the line is (UTF-8, else Windows-1252).
+            ([first, second, third], Some(end))
+                if third - second == 2
+                    && word[second + 1].eq_ignore_ascii_case(&b'q')
+                    && !word[first + 1..*second].eq_ignore_ascii_case(b"utf-8") =>
+            {
                 out.extend_from_slice(&word[..=*third]);
                 for &b in &word[third + 1..end] {
                     match b {
@@ -491,8 +496,11 @@ static QUOTE_HEADER: LazyLock<Regex> = LazyLock::new(|| {
 fn wrapped_attribution(lines: &[&str]) -> bool {
     let [first, second, after, ..] = lines else { return false };
     let quote_follows = after.trim().is_empty() || after.trim_start().starts_with('>');
+    // The customer's last sentence above a whole attribution line is theirs (found by a
+    // review): the second line is only half of one, and the first ends no sentence.
+    let half = !QUOTE_HEADER.is_match(second) && !first.trim_end().ends_with(['.', '!', '?', ':', ';']);
     let joined = format!("{} {}", first.trim_end(), second.trim_start());
-    quote_follows && !second.trim_start().starts_with('>') && QUOTE_HEADER.is_match(&joined)
+    quote_follows && half && !second.trim_start().starts_with('>') && QUOTE_HEADER.is_match(&joined)
 }
 
 /// A reply without the message it quotes: text up to the first "On ... wrote:" (or the
@@ -569,6 +577,21 @@ mod tests {
     fn a_byte_order_mark_before_the_headers_hides_none() {
         let m = parse(b"\xEF\xBB\xBFFrom: Mario <info@damario.example>\r\nSubject: s\r\n\r\nx\r\n");
         assert_eq!(m.from_address.as_deref(), Some("info@damario.example"));
+    }
+
+    /// A raw byte inside a `Q`-encoded word is read by the word's charset, unless the word
+    /// says UTF-8 and the byte is none (then as the line is: Windows-1252).
+    #[test]
+    fn raw_bytes_inside_encoded_words() {
+        let subject = |raw: &[u8]| {
+            let mut m = b"From: m@x.it\r\nSubject: ".to_vec();
+            m.extend_from_slice(raw);
+            m.extend_from_slice(b"\r\n\r\nx\r\n");
+            parse(&m).subject
+        };
+        assert_eq!(subject(b"=?iso-8859-1?Q?Fr\xF6sche?="), "Fr\u{f6}sche");
+        assert_eq!(subject(b"=?utf-8?Q?Fr\xF6sche?="), "Fr\u{f6}sche");
+        assert_eq!(subject(b"=?utf-8?Q?Caff\xC3\xA8?="), "Caff\u{e8}");
     }
 
     /// A mailing list's message is automatic; a person's mail a CRM sent with an
@@ -751,6 +774,9 @@ mod tests {
         let gmail = "Grazie, a domani.\n\nIl giorno lun 30 nov 2026 alle ore 10:00 Ristorante Da Mario <\n\
                      info@damario.example> ha scritto:\n\n> Buongiorno";
         assert_eq!(strip_quoted(gmail), "Grazie, a domani.");
+        let above = "Buongiorno,\nIl tecnico può venire giovedì mattina, il locale apre alle 8.\n\
+                     Il giorno ven 27 nov 2026 alle ore 10:00 Assistenza <a@x.it> ha scritto:\n\n> Buongiorno";
+        assert_eq!(strip_quoted(above), "Buongiorno,\nIl tecnico può venire giovedì mattina, il locale apre alle 8.");
         let prose = "Ok.\nIl giorno dopo Mario ha\nscritto:\nche passa lui.";
         assert_eq!(strip_quoted(prose), prose, "two lines of prose, no quote after them, are no attribution");
     }

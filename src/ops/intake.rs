@@ -359,7 +359,8 @@ fn sdi_receipts(mail: &Mail, depth: usize) -> Vec<Receipt> {
 struct MessageIndex {
     by_message: HashMap<String, Vec<Stored>>,
     /// Each thread's first home, and when it was stored there.
-    by_thread: HashMap<String, (Instant, String)>,
+    /// Each Outlook conversation's homes, earliest first (one circular's replies share one).
+    by_thread: HashMap<String, Vec<(Instant, String)>>,
 }
 
 /// A message stored in a record: where, from whom ([`sender_key`]), when.
@@ -404,9 +405,10 @@ impl MessageIndex {
             }
         }
         if let Some(t) = thread {
-            let first = self.by_thread.entry(t.to_string()).or_insert_with(|| (at, home.to_string()));
-            if at < first.0 {
-                *first = (at, home.to_string());
+            let homes = self.by_thread.entry(t.to_string()).or_default();
+            if !homes.iter().any(|(_, h)| h == home) {
+                let place = homes.partition_point(|(when, _)| *when <= at);
+                homes.insert(place, (at, home.to_string()));
             }
         }
     }
@@ -447,8 +449,13 @@ fn thread_of(desk: &Desk, index: &MessageIndex, mail: &Mail) -> Result<Option<St
     // gives all their replies one. It threads only its home's own customer (or sender);
     // anyone else's reply is a message of their own, not a stranger's on another's ticket
     // (found by a review with real mail).
-    let Some((_, home)) = mail.thread.as_ref().and_then(|t| index.by_thread.get(t)) else { return Ok(None) };
-    Ok(stranger_to(desk, home, mail)?.is_none().then(|| home.clone()))
+    let homes = mail.thread.as_ref().and_then(|t| index.by_thread.get(t)).map(Vec::as_slice).unwrap_or_default();
+    for (_, home) in homes {
+        if stranger_to(desk, home, mail)?.is_none() {
+            return Ok(Some(home.clone()));
+        }
+    }
+    Ok(None)
 }
 
 /// Why the sender is a stranger to the ticket or request `target`: it has a customer, and

@@ -286,6 +286,14 @@ fn replies_to_one_circular_from_two_customers_are_two_requests() {
             serde_json::from_str(&d.ok(&["request", "show", "R-2026-0001", "--format", "json"])).unwrap();
         assert_eq!(keys(&b), keys(&phone));
         assert!(keys(&b).contains(&"warnings".to_string()) && keys(&b).contains(&"thread".to_string()));
+        // The second customer writes again in that conversation, answering a message of the
+        // desk's that is not stored: it reaches their own request, not the first one's.
+        let again = std::fs::read_to_string(mail("circular-reply-B.eml"))
+            .unwrap()
+            .replace("Message-ID: <AM0PR01MB1234B@", "Message-ID: <AM0PR01MB1234C@")
+            .replace("<AM9PR99MB0000CIRCOLARE@", "<AM9PR99MB0000RISPOSTA@");
+        let out = import_bytes(&d, &again);
+        assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "R-2026-0005", "{config}: {out:?}");
     }
 }
 
