@@ -813,12 +813,27 @@ impl Desk {
         };
         let mark_path = self.root.join(LOCAL_DIR).join("sequences").join(&mark_key);
         let mark_rel = Path::new(LOCAL_DIR).join("sequences").join(&mark_key);
-        // A clone with no mark yet (a fresh clone, `.tkt/` deleted) learns from history the
-        // numbers of records deleted since: a number is never given twice, and another
-        // customer's new ticket never inherits an old one's documents (found by a review).
-        if let (false, false, Some(repo)) = (fiscal, mark_path.exists(), &self.repo) {
-            if !repo.is_shallow() {
-                names.extend(repo.names_ever(&dir)?);
+        // The names committed since this clone last looked (all of history for a clone with
+        // no mark yet: a fresh clone, `.tkt/` deleted), so that a number a pull brought in
+        // and a deletion took away is never given twice, and another customer's new ticket
+        // never inherits an old one's documents (found by reviews).
+        let seen_path = mark_path.with_file_name(format!("{mark_key}.seen"));
+        let head = match (fiscal, &self.repo) {
+            (false, Some(repo)) if !repo.is_shallow() => repo.head()?,
+            _ => None,
+        };
+        if let (Some(repo), Some(head)) = (&self.repo, &head) {
+            let seen = std::fs::read_to_string(&seen_path).ok().map(|s| s.trim().to_string());
+            let since = seen.filter(|_| mark_path.exists());
+            if since.as_deref() != Some(head.as_str()) {
+                let lately = match &since {
+                    Some(commit) => repo.names_since(commit, &dir)?,
+                    None => None,
+                };
+                names.extend(match lately {
+                    Some(names) => names,
+                    None => repo.names_ever(&dir)?,
+                });
             }
         }
         // Numbering goes on from the numbers of the kind's former prefixes; a fiscal
@@ -855,6 +870,9 @@ impl Desk {
         }
         if !fiscal {
             write_atomic(&mark_path, format!("{seq}\n").as_bytes())?;
+            if let Some(head) = head {
+                write_atomic(&seen_path, format!("{head}\n").as_bytes())?;
+            }
         }
         Ok(SequenceId { prefix, year, seq, series: series.map(str::to_string) }.to_string())
     }

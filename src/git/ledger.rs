@@ -110,6 +110,34 @@ impl Repo {
         Ok(names)
     }
 
+    /// The names of the files in the desk-relative folder `desk_dir` in each commit reachable
+    /// from HEAD and not from `since`: what was committed there since. `None` when `since`
+    /// is no longer known (gone from the repository), for the caller to read all history.
+    pub fn names_since(&self, since: &str, desk_dir: &Path) -> Result<Option<HashSet<String>>> {
+        let (Ok(since), Ok(head)) = (Oid::from_str(since), self.repo.head().and_then(|h| h.peel_to_commit())) else {
+            return Ok(None);
+        };
+        if self.repo.find_commit(since).is_err() {
+            return Ok(None);
+        }
+        let rel = self.repo_path(desk_dir);
+        let mut walk = self.repo.revwalk()?;
+        walk.push(head.id())?;
+        walk.hide(since)?;
+        let (mut names, mut seen) = (HashSet::new(), HashSet::new());
+        for oid in walk {
+            let folder = self.repo.find_commit(oid?)?.tree()?.get_path(&rel).ok();
+            let Some(entry) = folder.filter(|e| e.kind() == Some(ObjectType::Tree)) else { continue };
+            if seen.insert(entry.id()) {
+                let tree = self.repo.find_tree(entry.id())?;
+                for e in tree.iter().filter(|e| e.kind() == Some(ObjectType::Blob)) {
+                    names.extend(e.name().ok().map(str::to_string));
+                }
+            }
+        }
+        Ok(Some(names))
+    }
+
     /// The tree of `desk_dir` in each commit reachable from HEAD that has it, oldest first.
     fn trees_oldest_first(&self, desk_dir: &Path) -> Result<Vec<(Oid, Tree<'_>)>> {
         let rel = self.repo_path(desk_dir);

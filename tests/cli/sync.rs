@@ -1711,6 +1711,25 @@ fn nothing_naming_a_taken_back_document_that_waits_is_pushed() {
     anna.tkt(&["check"]).assert().success();
 }
 
+/// Found by reviews: a clone whose sequence mark was behind gave again the number of a
+/// ticket another clone created and deleted (a pull brought both), and the new ticket of
+/// another customer inherited the deleted one's work report.
+#[test]
+fn a_number_a_pull_brought_and_a_deletion_took_away_is_never_given_again() {
+    let team = Team::new();
+    let (anna, marco) = (team.clone("anna"), team.clone("marco"));
+    assert_eq!(marco.ok(&["ticket", "create", "--customer", "C-0001", "--title", "x"]), "T-2026-0021\n");
+    marco.sync();
+    anna.sync();
+    assert_eq!(anna.ok(&["ticket", "create", "--customer", "C-0006", "--title", "y"]), "T-2026-0022\n");
+    anna.ok(&["ticket", "work", "T-2026-0022", "--hours", "1"]);
+    anna.git(&["rm", "-q", "tickets/2026/T-2026-0022.yaml"]);
+    anna.git(&["commit", "-qm", "deleted by mistake"]);
+    anna.sync();
+    marco.sync();
+    assert_eq!(marco.ok(&["ticket", "create", "--customer", "C-0002", "--title", "z"]), "T-2026-0023\n");
+}
+
 /// A document taken back whose issue again is refused as it is — dated before the
 /// remote's last of its series — is kept for a person, never dropped (found by a
 /// hostile-remote review: the delivery note vanished from the desk with exit 0).
