@@ -69,6 +69,18 @@ pub fn export(env: &Env, what: &Selection, dir: &Path) -> Result<Vec<Exported>> 
             match (file, sdi_state(&doc)) {
                 // A rejected e-invoice is corrected and sent again, same number and date.
                 (Some(_), SdiState::Rejected { on }) => {
+                    // Taken off the books by a credit note: it stays never issued, and the
+                    // note with it (found by a fiscal review: the invoice went again, and
+                    // then its note too, as a TD04).
+                    if let Some(note) =
+                        all.iter().find(|n| cancels_rejected(n, &all) && n.invoice.as_deref() == Some(id))
+                    {
+                        return Err(Error::refused(format!(
+                            "{id} was rejected by SDI and {} took it off your books: it is not sent again",
+                            note.id
+                        ))
+                        .with_hint("bill its work with a new invoice (tkt ticket invoice)"));
+                    }
                     if on.is_some_and(|day| (env.now.date_naive() - day).num_days() > 5) {
                         env.warn(format!(
                             "{id} was rejected more than 5 days ago: SDI keeps its number and date only when it is sent \

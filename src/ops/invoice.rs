@@ -74,7 +74,7 @@ fn refuse_billed_by_a_deleted_invoice(env: &Env, sources: &[&Document]) -> Resul
 fn draft_invoice(env: &Env, id: &str, opts: &InvoiceOptions) -> Result<Document> {
     let desk = &env.desk;
     let ticket: Ticket = desk.load(id)?;
-    let docs = desk.documents(&[DocKind::WorkReport, DocKind::DdtOut, DocKind::Invoice])?;
+    let docs = desk.documents(&[DocKind::WorkReport, DocKind::DdtOut, DocKind::Invoice, DocKind::CreditNote])?;
     let unbilled = unbilled(&docs, &ticket.id);
     refuse_billed_by_a_deleted_invoice(env, &unbilled)?;
     if unbilled.is_empty() {

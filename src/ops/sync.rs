@@ -167,7 +167,8 @@ fn issue_again(env: &Env, old: &str, bytes: &[u8]) -> Result<Again> {
     let shown = PathBuf::from(old);
     let mut doc: Document = parse_record(&decode_text(bytes.to_vec(), &shown)?, &shown)?;
     if doc.kind == DocKind::Invoice {
-        let docs = env.desk.documents(&[DocKind::WorkReport, DocKind::DdtOut, DocKind::Invoice])?;
+        let docs =
+            env.desk.documents(&[DocKind::WorkReport, DocKind::DdtOut, DocKind::Invoice, DocKind::CreditNote])?;
         let open: Vec<&str> =
             unbilled(&docs, doc.ticket.as_deref().unwrap_or_default()).iter().map(|d| d.id.as_str()).collect();
         if let Some(billed) = doc.sources.iter().find(|s| !open.contains(&s.as_str())) {

@@ -142,10 +142,21 @@ pub struct InvoiceDraft {
 
 /// What of a ticket is not yet invoiced: its work reports, sale delivery notes and priced
 /// replacement delivery notes (a replacement out of warranty is sold) that no invoice
-/// among `docs` lists in its sources.
+/// among `docs` lists in its sources, but one its credit notes among `docs` cancel whole.
 pub fn unbilled<'a>(docs: &'a [Document], ticket: &str) -> Vec<&'a Document> {
-    let billed: std::collections::HashSet<&str> =
-        docs.iter().filter(|d| d.kind == DocKind::Invoice).flat_map(|d| d.sources.iter().map(String::as_str)).collect();
+    // An invoice its credit notes cancel whole bills nothing any more (as `tkt check` reads
+    // it): its work is billed again by a new invoice (found by a fiscal review: after the
+    // credit note of an invoice SDI rejected, the work could not be billed).
+    let mut credited: HashMap<&str, rust_decimal::Decimal> = HashMap::new();
+    for note in docs.iter().filter(|d| d.kind == DocKind::CreditNote) {
+        *credited.entry(note.invoice.as_deref().unwrap_or_default()).or_default() += note.value().0;
+    }
+    let cancelled = |d: &Document| credited.get(d.id.as_str()).is_some_and(|c| *c == d.value().0);
+    let billed: std::collections::HashSet<&str> = docs
+        .iter()
+        .filter(|d| d.kind == DocKind::Invoice && !cancelled(d))
+        .flat_map(|d| d.sources.iter().map(String::as_str))
+        .collect();
     let sold = |d: &Document| match &d.purpose {
         Some(DdtPurpose::Sale) => true,
         Some(DdtPurpose::Replacement) => d.lines.iter().any(|l| l.unit_price.is_some()),

@@ -309,6 +309,14 @@ fn a_credit_note_of_a_rejected_invoice_cancels_it_in_the_books_only_and_is_never
     assert!(String::from_utf8_lossy(&bulk.stderr).contains(&format!("{note} credits {inv}, which SDI rejected")));
     let file = d.read(&format!("documents/credit-note/2026/{note}.yaml"));
     assert!(!file.contains("einvoice:"), "left out of the bulk export: {file}");
+    // The invoice it took off the books is not sent again, and its work is billed anew
+    // (found by the second wave: "nothing to invoice", and the invoice then its note went).
+    refused(&d, &["doc", "export", &inv, "--dir", "../out"], &format!("{note} took it off your books"));
+    let ticket = d.ok(&["doc", "show", &inv, "--format", "json"]);
+    let ticket: serde_json::Value = serde_json::from_str(&ticket).unwrap();
+    let again = d.ok(&["ticket", "invoice", ticket["ticket"].as_str().unwrap()]).trim().to_string();
+    assert_ne!(again, inv);
+    d.tkt(&["check"]).assert().success();
 }
 
 #[test]
