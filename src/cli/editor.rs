@@ -25,7 +25,12 @@ pub fn edit_in_editor<T: Keyed>(
         let (edited, file) = run_editor(ctx, &env.desk, &before)?;
         Ok((before, edited, file))
     })?;
+    let written = std::fs::read(&file).ok().and_then(|bytes| crate::desk::decode_text(bytes, &file).ok());
     let result = ctx.run(|env| {
+        // The comments the user wrote (or removed) in the editor are the record's now.
+        if let (Some(text), Ok(rel)) = (written.clone(), T::KIND.path_for(id)) {
+            env.desk.comments_from(rel, text);
+        }
         let mut edit = |current: &T| {
             if *current != before {
                 return Err(Error::busy(format!("{id} changed while it was in your editor; nothing was saved")));

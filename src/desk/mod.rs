@@ -11,6 +11,7 @@ mod lock;
 mod snapshot;
 mod store;
 
+pub use comments::keep as keep_comments;
 pub use init::{init_desk, InitOptions, Initialised};
 pub use journal::Pending;
 pub use lock::DeskLock;
@@ -49,6 +50,9 @@ pub struct Desk {
     answers: RefCell<Vec<Asked>>,
     /// How deep in [`Desk::syncing`] this command is.
     syncing: std::cell::Cell<u32>,
+    /// A record's text whose comments its next write keeps instead of its file's: what the
+    /// user wrote in `$EDITOR` ([`Desk::comments_from`]).
+    comments: RefCell<Option<(PathBuf, String)>>,
 }
 
 /// The monitor's answer (`None`: it failed) to a token, after so many writes of this process.
@@ -112,6 +116,7 @@ impl Desk {
             monitor: OnceCell::new(),
             answers: RefCell::new(Vec::new()),
             syncing: std::cell::Cell::new(0),
+            comments: RefCell::new(None),
         })
     }
 
@@ -285,8 +290,18 @@ impl Desk {
             return Err(Error::refused(format!("an earlier edit of {} is kept in {}", record.id(), shown.display()))
                 .with_hint("take what you need from it and delete it, then edit again"));
         }
-        write_atomic(&file, to_yaml(record)?.as_bytes())?;
+        // With the comments of the file, for the user to see and change.
+        let text = to_yaml(record)?;
+        let on_disk = record.kind().path_for(record.id()).and_then(|rel| read_text(&self.abs(&rel), &rel));
+        let text = on_disk.map_or_else(|_| text.clone(), |old| comments::keep(&old, &text));
+        write_atomic(&file, text.as_bytes())?;
         Ok(file)
+    }
+
+    /// The comments the next write of the record at `rel` keeps are those of `text` (what
+    /// the user wrote in an editor), not its file's.
+    pub fn comments_from(&self, rel: PathBuf, text: String) {
+        *self.comments.borrow_mut() = Some((rel, text));
     }
 
     /// Reads back what the user wrote in an edit file of [`Desk::start_edit`].
@@ -565,9 +580,18 @@ impl Desk {
     pub fn write<T: Record>(&self, record: &T) -> Result<PathBuf> {
         let rel = record.kind().path_for(record.id())?;
         let mut text = store::to_yaml(record)?;
-        // Comments written by hand in the file are kept (found by a review: a note dropped
-        // them), within the size a record may have.
-        if let Ok(old) = std::fs::read_to_string(self.abs(&rel)) {
+        // Comments written by hand are kept (found by a review: a note dropped them) —
+        // the file's, or those of the text the user wrote in an editor —, within the size a
+        // record may have.
+        let edited = {
+            let mut comments = self.comments.borrow_mut();
+            match comments.as_ref() {
+                Some((of, _)) if *of == rel => comments.take().map(|(_, text)| text),
+                _ => None,
+            }
+        };
+        let source = edited.map_or_else(|| std::fs::read_to_string(self.abs(&rel)), Ok);
+        if let Ok(old) = source {
             let kept = comments::keep(&old, &text);
             if kept.len() as u64 <= store::MAX_RECORD_BYTES {
                 text = kept;

@@ -1537,6 +1537,8 @@ fn rewritten(
         return Ok(None);
     }
     let text = serde_yaml::to_string(&value).map_err(|e| Error::failure(e.to_string()))?;
+    // This clone's own record: its comments stay (found by a review).
+    let text = crate::desk::keep_comments(&String::from_utf8_lossy(&state.bytes), &text);
     Ok(Some(FileState { bytes: text.into_bytes(), executable: false }))
 }
 

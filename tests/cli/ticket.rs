@@ -285,6 +285,14 @@ fn keys_added_by_hand_survive_every_rewrite() {
     assert!(after.contains("# ricordarsi: citofono 12\npriority: normal  # il cliente insiste\n"), "{after}");
     assert!(after.contains("# fine scheda"), "{after}");
     assert_eq!(yaml(&after)["state"], "resolved");
+    // And those written in the editor, where the file's are shown.
+    d.tkt(&["ticket", "edit", "T-2026-0001"])
+        .env("EDITOR", "sed -i -e s/^priority:.*/priority:\\ high\\ \\ #\\ ha\\ fretta/ -e s/^#\\ fine/#\\ FINE/")
+        .assert()
+        .success();
+    let after = d.read(path);
+    assert!(after.contains("priority: high  # ha fretta\n") && after.contains("# FINE scheda"), "{after}");
+    assert!(after.contains("# ricordarsi: citofono 12"), "{after}");
     d.tkt(&["check"]).assert().success();
     assert_eq!(d.status(), "");
 }
