@@ -138,6 +138,23 @@ impl Repo {
         Ok(Some(names))
     }
 
+    /// The first version of a repository path in the history of `tip`, in the order
+    /// [`Repo::first_versions`] reads history (parents before children), so that a sync
+    /// and `tkt check` agree on what was issued.
+    pub fn first_version_at(&self, tip: &str, path: &Path) -> Result<Option<Vec<u8>>> {
+        let mut walk = self.repo.revwalk()?;
+        walk.push(Oid::from_str(tip)?)?;
+        walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)?;
+        for oid in walk {
+            if let Ok(entry) = self.repo.find_commit(oid?)?.tree()?.get_path(path) {
+                if entry.kind() == Some(ObjectType::Blob) {
+                    return Ok(Some(self.repo.find_blob(entry.id())?.content().to_vec()));
+                }
+            }
+        }
+        Ok(None)
+    }
+
     /// The tree of `desk_dir` in each commit reachable from HEAD that has it, oldest first.
     fn trees_oldest_first(&self, desk_dir: &Path) -> Result<Vec<(Oid, Tree<'_>)>> {
         let rel = self.repo_path(desk_dir);

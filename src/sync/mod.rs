@@ -835,7 +835,7 @@ fn fiscal_changes(repo: &Repo, from: &str, to: &str) -> Result<Vec<String>> {
         // issued is the first version in history, and putting it back is no change (found
         // by a review: the restore `tkt check` prescribes was refused by every sync).
         let first = match now {
-            Some(_) => repo.changes_of(None, to, &path)?.into_iter().rev().find_map(|c| c.after),
+            Some(_) => repo.first_version_at(to, &path)?,
             None => None,
         };
         if let Some(first) = first {
