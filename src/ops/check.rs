@@ -350,6 +350,7 @@ struct DocUnderCheck {
     links: Option<Box<[Option<String>; 3]>>,
     sources: Vec<String>,
     value: Money,
+    customer: String,
     /// The file it was exported as, and whether it is not sent yet.
     einvoice: Option<Box<(String, bool)>>,
     problems: Vec<Problem>,
@@ -416,6 +417,7 @@ fn check_documents(
             links: links.iter().any(Option::is_some).then(|| Box::new(links)),
             sources: d.sources.clone(),
             value: d.value(),
+            customer: d.customer.clone(),
             einvoice,
             problems,
         };
@@ -432,7 +434,8 @@ fn check_documents(
         })?;
     }
 
-    let by_id: HashMap<&str, DocKind> = facts.iter().map(|d| (d.id.as_str(), d.kind)).collect();
+    let by_id: HashMap<&str, (DocKind, &str)> =
+        facts.iter().map(|d| (d.id.as_str(), (d.kind, d.customer.as_str()))).collect();
     let mut notes_of: BTreeMap<&str, Vec<&Document>> = BTreeMap::new();
     for n in &credit_notes {
         if let Some(invoice) = n.invoice.as_deref() {
@@ -463,8 +466,13 @@ fn check_documents(
     for (i, d) in facts.iter().enumerate() {
         let points_at = |field: &str, id: &str, kinds: &[DocKind]| -> Option<Problem> {
             match by_id.get(id) {
-                Some(kind) if kinds.contains(kind) => None,
-                Some(kind) => Some(Problem::new(field, format!("{id} is {}, not {}", kind.a(), kinds[0].a()))),
+                // A payment, a refund, a credit note or a return DDT is its document's
+                // customer's (found by a review: a payment named another's invoice).
+                Some((kind, customer)) if kinds.contains(kind) && *customer != d.customer => {
+                    Some(Problem::new(field, format!("{id} is {customer}'s, not {}'s", d.customer)))
+                }
+                Some((kind, _)) if kinds.contains(kind) => None,
+                Some((kind, _)) => Some(Problem::new(field, format!("{id} is {}, not {}", kind.a(), kinds[0].a()))),
                 None => Some(Problem::new(field, format!("unknown document {id:?}"))),
             }
         };

@@ -255,6 +255,17 @@ fn a_deleted_ticket_number_is_never_given_again_and_documents_stay_their_tickets
         .assert()
         .code(4)
         .stdout(predicate::str::contains("C-0006 is not the customer of its ticket T-2026-0003 (C-0001)"));
+
+    // A payment names an invoice of its own customer (found by a review: one published on
+    // another customer's invoice of the same number was not named).
+    let d = TestDesk::example();
+    let path = "documents/payment/2026/PAY-2026-0001.yaml";
+    d.write(path, &d.read(path).replace("invoice: INV-2026-0001", "invoice: INV-2026-0003"));
+    d.git(&["commit", "-qam", "hand edit"]);
+    d.tkt(&["check"])
+        .assert()
+        .code(4)
+        .stdout(predicate::str::contains("invoice: INV-2026-0003 is C-0006's, not C-0004's"));
 }
 
 #[test]
