@@ -26,6 +26,12 @@ pub fn edit_in_editor<T: Keyed>(
         Ok((before, edited, file))
     })?;
     let written = std::fs::read(&file).ok().and_then(|bytes| crate::desk::decode_text(bytes, &file).ok());
+    if let (true, Some(text)) = (edited == before, &written) {
+        // Only comments changed, if anything: they are the user's to write.
+        let result = ctx.run(|env| save_comments(env, id, &before, text));
+        let _ = std::fs::remove_file(&file);
+        return result;
+    }
     let result = ctx.run(|env| {
         // The comments the user wrote (or removed) in the editor are the record's now.
         if let (Some(text), Ok(rel)) = (written.clone(), T::KIND.path_for(id)) {
@@ -46,6 +52,25 @@ pub fn edit_in_editor<T: Keyed>(
         }
         Err(e) => Err(e.with_hint(format!("your edit is kept in {}", file.display()))),
     }
+}
+
+/// Writes a record unchanged but for the comments the user wrote in the editor: committed
+/// when the file changed, else nothing to do.
+fn save_comments<T: Keyed>(env: &Env, id: &str, before: &T, text: &str) -> Result<()> {
+    let _lock = env.lock()?;
+    let current: T = env.desk.load(id)?;
+    if current != *before {
+        return Err(Error::busy(format!("{id} changed while it was in your editor; nothing was saved")));
+    }
+    let rel = T::KIND.path_for(id)?;
+    let old = crate::desk::read_text(&env.desk.abs(&rel), &rel)?;
+    if crate::desk::keep_comments(text, &crate::desk::to_yaml(&current)?) == old {
+        env.say(format!("{id}: nothing changed"));
+        return Ok(());
+    }
+    env.desk.comments_from(rel.clone(), text.to_string());
+    env.desk.write(&current)?;
+    env.commit(&[rel], &format!("{id}: comments edited"))
 }
 
 fn run_editor<T: Record>(ctx: &Ctx, desk: &Desk, record: &T) -> Result<(T, PathBuf)> {

@@ -162,7 +162,11 @@ pub fn check_desk(desk: &Desk) -> Result<Checked> {
     for (id, _) in crate::sync::taken_back_waiting(desk)? {
         findings.push(Finding::new(
             format!("{}/{id}.yaml", crate::sync::TAKEN_BACK_DIR),
-            format!("{id} was taken back by `tkt sync --resolve` and is not issued again yet: run `tkt sync`"),
+            format!(
+                "{id} was taken back by `tkt sync --resolve` and is not issued again yet: run `tkt sync`; if it \
+                 cannot be (it says why), it never reached anyone: bill its work anew (`tkt ticket invoice`), point \
+                 what names {id} at the new document, and delete this copy"
+            ),
         ));
     }
     if let Some(pending) = pending {
@@ -350,6 +354,8 @@ struct DocUnderCheck {
     links: Option<Box<[Option<String>; 3]>>,
     sources: Vec<String>,
     value: Money,
+    /// Its taxable amount, for credit notes cancelling their invoice line by line.
+    net: Money,
     customer: String,
     /// The file it was exported as, and whether it is not sent yet.
     einvoice: Option<Box<(String, bool)>>,
@@ -417,6 +423,7 @@ fn check_documents(
             links: links.iter().any(Option::is_some).then(|| Box::new(links)),
             sources: d.sources.clone(),
             value: d.value(),
+            net: crate::rules::net_of(&d),
             customer: d.customer.clone(),
             einvoice,
             problems,
@@ -486,9 +493,11 @@ fn check_documents(
         }
         // An invoice its credit notes cancel whole bills nothing any more (two clones that
         // invoiced one job, one invoice then credited): its sources are not billed twice.
-        let credited: rust_decimal::Decimal =
-            notes_of.get(d.id.as_str()).map(|notes| notes.iter().map(|n| n.value().0).sum()).unwrap_or_default();
-        let cancelled = notes_of.contains_key(d.id.as_str()) && credited == d.value.0;
+        let notes = notes_of.get(d.id.as_str());
+        let sum =
+            |of: fn(&Document) -> Money| Money(notes.map(|n| n.iter().map(|n| of(n).0).sum()).unwrap_or_default());
+        let credited = (sum(Document::value), sum(crate::rules::net_of));
+        let cancelled = notes.is_some() && crate::rules::cancels(credited, d.value, d.net);
         for source in &d.sources {
             later.extend(points_at("sources", source, &[DocKind::WorkReport, DocKind::DdtOut]).map(|p| (i, p)));
             if cancelled {

@@ -119,8 +119,13 @@ pub fn sync(env: &Env, remote: Option<&str>, resolve: bool) -> Result<SyncReport
             Ok(Again::Billed(source)) => {
                 env.warn(format!("{old} taken back and not issued again: {source} is already invoiced on the remote"));
                 // What names it (a payment of it) is a person's to settle: it stays kept,
-                // and nothing naming it is pushed.
-                let naming = unpublished_naming(&env.desk, opts.remote, std::slice::from_ref(&old))?;
+                // and nothing naming it is pushed — unless the remote's document of that
+                // number is this one as the remote issued it (both clones invoiced the same
+                // work to the same customer), which what names it may name as well.
+                let naming = match same_as_the_remotes(&fresh, &bytes) {
+                    true => Vec::new(),
+                    false => unpublished_naming(&env.desk, opts.remote, std::slice::from_ref(&old))?,
+                };
                 if naming.is_empty() {
                     forget_taken_back(&env.desk, &old)?;
                 } else {
@@ -137,7 +142,8 @@ pub fn sync(env: &Env, remote: Option<&str>, resolve: bool) -> Result<SyncReport
             Err(e) => {
                 env.warn(format!(
                     "{old} taken back and not issued again yet: {e} (kept in {TAKEN_BACK_DIR}/{old}.yaml, named by \
-                     `tkt check`; the next `tkt sync` tries again)"
+                     `tkt check`; the next `tkt sync` tries again — or, as it never reached anyone, bill its work \
+                     anew, point what names {old} at the new document, and delete the kept copy)"
                 ));
                 not_issued.push(old);
             }
@@ -151,6 +157,21 @@ pub fn sync(env: &Env, remote: Option<&str>, resolve: bool) -> Result<SyncReport
         report.came_in += again.came_in;
     }
     Ok(report)
+}
+
+/// Whether the desk's document of a taken-back copy's number — the remote's now — bills
+/// the same work to the same customer for the same total.
+fn same_as_the_remotes(env: &Env, copy: &[u8]) -> bool {
+    let shown = PathBuf::from("taken back");
+    let Ok(copy) = decode_text(copy.to_vec(), &shown).and_then(|t| parse_record::<Document>(&t, &shown)) else {
+        return false;
+    };
+    env.desk.load_doc(&copy.id).is_ok_and(|theirs| {
+        theirs.kind == copy.kind
+            && theirs.customer == copy.customer
+            && theirs.sources == copy.sources
+            && theirs.value() == copy.value()
+    })
 }
 
 /// What became of a document taken back.

@@ -140,6 +140,18 @@ pub struct InvoiceDraft {
     pub sold: Vec<bool>,
 }
 
+/// A document's taxable amount (its totals' net; none without totals).
+pub fn net_of(d: &Document) -> Money {
+    d.totals.as_ref().map(|t| t.net).unwrap_or_default()
+}
+
+/// Whether credit notes of `credited` (total, net) cancel a whole invoice of `total` and
+/// `net`: the same total, or the same net — each line credited in full by a note of its
+/// own rounds its VAT on its own (0.55 + 12.22 + 12.22 for 25.00).
+pub fn cancels(credited: (Money, Money), total: Money, net: Money) -> bool {
+    credited.0 == total || credited.1 == net
+}
+
 /// What of a ticket is not yet invoiced: its work reports, sale delivery notes and priced
 /// replacement delivery notes (a replacement out of warranty is sold) that no invoice
 /// among `docs` lists in its sources, but one its credit notes among `docs` cancel whole.
@@ -147,11 +159,12 @@ pub fn unbilled<'a>(docs: &'a [Document], ticket: &str) -> Vec<&'a Document> {
     // An invoice its credit notes cancel whole bills nothing any more (as `tkt check` reads
     // it): its work is billed again by a new invoice (found by a fiscal review: after the
     // credit note of an invoice SDI rejected, the work could not be billed).
-    let mut credited: HashMap<&str, rust_decimal::Decimal> = HashMap::new();
+    let mut credited: HashMap<&str, (Money, Money)> = HashMap::new();
     for note in docs.iter().filter(|d| d.kind == DocKind::CreditNote) {
-        *credited.entry(note.invoice.as_deref().unwrap_or_default()).or_default() += note.value().0;
+        let sum = credited.entry(note.invoice.as_deref().unwrap_or_default()).or_default();
+        *sum = (Money(sum.0 .0 + note.value().0), Money(sum.1 .0 + net_of(note).0));
     }
-    let cancelled = |d: &Document| credited.get(d.id.as_str()).is_some_and(|c| *c == d.value().0);
+    let cancelled = |d: &Document| credited.get(d.id.as_str()).is_some_and(|c| cancels(*c, d.value(), net_of(d)));
     let billed: std::collections::HashSet<&str> = docs
         .iter()
         .filter(|d| d.kind == DocKind::Invoice && !cancelled(d))
@@ -245,6 +258,18 @@ fn maybe_warranty(mut line: Line, covered: bool) -> Line {
 
 #[cfg(test)]
 mod tests {
+
+    /// Found by a review: each line credited by a note of its own rounds its VAT on its own
+    /// (0.55 + 12.22 + 12.22 = 24.99 of 25.00): the nets still cancel the invoice whole.
+    #[test]
+    fn credit_notes_cancel_an_invoice_by_its_total_or_its_net() {
+        let m = |s: &str| Money(s.parse().unwrap());
+        assert!(cancels((m("24.99"), m("20.49")), m("25.00"), m("20.49")));
+        assert!(cancels((m("25.00"), m("20.50")), m("25.00"), m("20.49")));
+        assert!(!cancels((m("12.22"), m("10.02")), m("25.00"), m("20.49")));
+        assert!(cancels((m("0.00"), m("0.00")), m("0.00"), m("0.00")), "a warranty invoice and its note");
+    }
+
     use super::*;
 
     fn line(qty: &str, price: &str, rate: &str, discount: Option<&str>) -> Line {

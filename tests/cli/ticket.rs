@@ -293,6 +293,22 @@ fn keys_added_by_hand_survive_every_rewrite() {
     let after = d.read(path);
     assert!(after.contains("priority: high  # ha fretta\n") && after.contains("# FINE scheda"), "{after}");
     assert!(after.contains("# ricordarsi: citofono 12"), "{after}");
+    // An edit of comments alone is saved, and so is one that removes a comment (found by a
+    // review: "nothing changed").
+    d.tkt(&["ticket", "edit", "T-2026-0001"])
+        .env("EDITOR", "sed -i s/^#\\ ricordarsi.*/#\\ citofono\\ 14/")
+        .assert()
+        .success();
+    assert_eq!(d.last_message(), "T-2026-0001: comments edited");
+    let after = d.read(path);
+    assert!(after.contains("# citofono 14\n") && !after.contains("citofono 12"), "{after}");
+    d.tkt(&["ticket", "edit", "T-2026-0001"]).env("EDITOR", "sed -i /^#\\ FINE/d").assert().success();
+    assert!(!d.read(path).contains("FINE"));
+    d.tkt(&["ticket", "edit", "T-2026-0001"])
+        .env("EDITOR", "true")
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("nothing changed"));
     d.tkt(&["check"]).assert().success();
     assert_eq!(d.status(), "");
 }
