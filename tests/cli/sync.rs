@@ -1711,6 +1711,29 @@ fn nothing_naming_a_taken_back_document_that_waits_is_pushed() {
     anna.tkt(&["check"]).assert().success();
 }
 
+/// Found by a review: both clones invoiced one job offline under one number and one of
+/// them recorded the payment; the remote's invoice is the same (work, customer, total), so
+/// the payment pays it — the team was stuck for good, every push refused.
+#[test]
+fn a_payment_of_the_same_invoice_issued_on_both_clones_goes_out() {
+    let team = Team::new();
+    let (anna, marco) = (team.clone("anna"), team.clone("marco"));
+    let ticket = anna.ok(&["ticket", "create", "--customer", "C-0002", "--title", "x"]).trim().to_string();
+    anna.ok(&["ticket", "work", &ticket, "--hours", "1"]);
+    anna.sync();
+    marco.sync();
+    let inv = anna.ok(&["ticket", "invoice", &ticket]).trim().to_string();
+    assert_eq!(marco.ok(&["ticket", "invoice", &ticket]).trim(), inv);
+    let pay = marco.ok(&["doc", "pay", &inv, "--amount", "10.00"]).trim().to_string();
+    anna.sync();
+    let said = marco.resolve();
+    assert!(said.contains("already invoiced on the remote"), "{said}");
+    let remote = team.git(&team.remote(), &["ls-tree", "-r", "--name-only", "main"]);
+    assert!(remote.contains(&format!("{pay}.yaml")), "the payment went out: {said}");
+    marco.tkt(&["check"]).assert().success();
+    marco.tkt(&["sync"]).assert().success();
+}
+
 /// Found by reviews: a clone whose sequence mark was behind gave again the number of a
 /// ticket another clone created and deleted (a pull brought both), and the new ticket of
 /// another customer inherited the deleted one's work report.
