@@ -92,23 +92,23 @@ const LOOK_AHEAD: usize = 64;
 /// order, the same text first, else the same key at the same indent.
 fn align(old: &[Line], new: &[Line]) -> Vec<Option<usize>> {
     use std::collections::HashMap;
-    let mut counts: HashMap<&str, (usize, usize, usize)> = HashMap::new();
-    for (i, l) in old.iter().enumerate().filter(|(_, l)| l.is_content()) {
-        let e = counts.entry(l.content.trim()).or_insert((0, 0, i));
-        e.0 += 1;
-        e.2 = i;
-    }
-    let mut pairs: Vec<(usize, usize)> = Vec::new();
-    let mut in_new: HashMap<&str, (usize, usize)> = HashMap::new();
-    for (j, l) in new.iter().enumerate().filter(|(_, l)| l.is_content()) {
-        let e = in_new.entry(l.content.trim()).or_insert((0, j));
-        e.0 += 1;
-    }
-    for (text, (n_old, _, i)) in &counts {
-        if let (1, Some((1, j))) = (*n_old, in_new.get(text)) {
-            pairs.push((*i, *j));
+    // Each text of a side: how many lines have it, and where the (last) one is.
+    let count = |lines: &[Line<'_>]| {
+        let mut seen: HashMap<String, (usize, usize)> = HashMap::new();
+        for (at, l) in lines.iter().enumerate().filter(|(_, l)| l.is_content()) {
+            let e = seen.entry(l.content.trim().to_string()).or_insert((0, at));
+            *e = (e.0 + 1, at);
         }
-    }
+        seen
+    };
+    let in_new = count(new);
+    let mut pairs: Vec<(usize, usize)> = count(old)
+        .into_iter()
+        .filter_map(|(text, (n, i))| match in_new.get(&text) {
+            Some((1, j)) if n == 1 => Some((i, *j)),
+            _ => None,
+        })
+        .collect();
     pairs.sort_unstable();
     let mut matched = vec![None; old.len()];
     let mut anchors = vec![(None, None)];
