@@ -28,9 +28,13 @@ pub fn edit_in_editor<T: Keyed>(
     let written = std::fs::read(&file).ok().and_then(|bytes| crate::desk::decode_text(bytes, &file).ok());
     if let (true, Some(text)) = (edited == before, &written) {
         // Only comments changed, if anything: they are the user's to write.
-        let result = ctx.run(|env| save_comments(env, id, &before, text));
-        let _ = std::fs::remove_file(&file);
-        return result;
+        return match ctx.run(|env| save_comments(env, id, &before, text)) {
+            Ok(()) => {
+                let _ = std::fs::remove_file(&file);
+                Ok(())
+            }
+            Err(e) => Err(e.with_hint(format!("your edit is kept in {}", file.display()))),
+        };
     }
     let result = ctx.run(|env| {
         // The comments the user wrote (or removed) in the editor are the record's now.
@@ -63,8 +67,11 @@ fn save_comments<T: Keyed>(env: &Env, id: &str, before: &T, text: &str) -> Resul
         return Err(Error::busy(format!("{id} changed while it was in your editor; nothing was saved")));
     }
     let rel = T::KIND.path_for(id)?;
+    // What tkt writes of the record anyway, with the file's comments, against what it
+    // would write with the editor's: the same, and nothing of the user's changed.
     let old = crate::desk::read_text(&env.desk.abs(&rel), &rel)?;
-    if crate::desk::keep_comments(text, &crate::desk::to_yaml(&current)?) == old {
+    let yaml = crate::desk::to_yaml(&current)?;
+    if crate::desk::keep_comments(text, &yaml) == crate::desk::keep_comments(&old, &yaml) {
         env.say(format!("{id}: nothing changed"));
         return Ok(());
     }

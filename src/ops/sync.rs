@@ -118,6 +118,11 @@ pub fn sync(env: &Env, remote: Option<&str>, resolve: bool) -> Result<SyncReport
             // The remote invoiced its work meanwhile: it is not to be issued again.
             Ok(Again::Billed(source)) => {
                 env.warn(format!("{old} taken back and not issued again: {source} is already invoiced on the remote"));
+                if let Some(file) = exported_as(&bytes) {
+                    env.warn(format!(
+                        "{old} had been exported as {file}: that file is no invoice now (the remote's {old} is), delete it"
+                    ));
+                }
                 // What names it (a payment of it) is a person's to settle: it stays kept,
                 // and nothing naming it is pushed — unless the remote's document of that
                 // number is this one as the remote issued it (both clones invoiced the same
@@ -160,7 +165,8 @@ pub fn sync(env: &Env, remote: Option<&str>, resolve: bool) -> Result<SyncReport
 }
 
 /// Whether the desk's document of a taken-back copy's number — the remote's now — bills
-/// the same work to the same customer for the same total.
+/// the same work to the same customer for the same total on the same day (a payment of
+/// the copy is then no earlier than the document it pays).
 fn same_as_the_remotes(env: &Env, copy: &[u8]) -> bool {
     let shown = PathBuf::from("taken back");
     let Ok(copy) = decode_text(copy.to_vec(), &shown).and_then(|t| parse_record::<Document>(&t, &shown)) else {
@@ -171,7 +177,15 @@ fn same_as_the_remotes(env: &Env, copy: &[u8]) -> bool {
             && theirs.customer == copy.customer
             && theirs.sources == copy.sources
             && theirs.value() == copy.value()
+            && theirs.date == copy.date
     })
+}
+
+/// The e-invoice file a taken-back copy had been exported as, if it had.
+fn exported_as(copy: &[u8]) -> Option<String> {
+    let shown = PathBuf::from("taken back");
+    let doc = decode_text(copy.to_vec(), &shown).and_then(|t| parse_record::<Document>(&t, &shown)).ok()?;
+    super::einvoice::einvoice_file(&doc).map(str::to_string)
 }
 
 /// What became of a document taken back.

@@ -309,6 +309,13 @@ fn keys_added_by_hand_survive_every_rewrite() {
         .assert()
         .success()
         .stderr(predicate::str::contains("nothing changed"));
+    // Nor does a record tkt would write otherwise (an older file's missing keys), when
+    // nothing was touched in the editor (found by a review: "comments edited").
+    let e = TestDesk::example();
+    let head = e.head();
+    e.tkt(&["customer", "edit", "C-0002"]).env("EDITOR", "true").assert().success();
+    assert_eq!(e.head(), head);
+    assert_eq!(e.status(), "");
     d.tkt(&["check"]).assert().success();
     assert_eq!(d.status(), "");
 }
