@@ -292,8 +292,10 @@ impl Desk {
         }
         // With the comments of the file, for the user to see and change.
         let text = to_yaml(record)?;
-        let on_disk = record.kind().path_for(record.id()).and_then(|rel| read_text(&self.abs(&rel), &rel));
-        let text = on_disk.map_or_else(|_| text.clone(), |old| comments::keep(&old, &text));
+        let text = match record.kind().path_for(record.id()).and_then(|rel| read_text(&self.abs(&rel), &rel)) {
+            Ok(old) => comments::keep(&old, &text),
+            Err(_) => text,
+        };
         write_atomic(&file, text.as_bytes())?;
         Ok(file)
     }
@@ -1063,15 +1065,10 @@ fn load_local(path: &Path) -> Result<LocalSettings> {
             let settings: LocalSettings =
                 toml::from_str(&text).map_err(|e| Error::refused(format!("{}: {}", path.display(), e.message())))?;
             match &settings.series {
-                Some(s)
-                    if !(1..=10).contains(&s.len())
-                        || !s.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()) =>
-                {
-                    Err(Error::refused(format!(
-                        "{}: series {s:?}: a series is 1-10 capital letters or digits",
-                        path.display()
-                    )))
-                }
+                Some(s) if !crate::model::is_code(s) => Err(Error::refused(format!(
+                    "{}: series {s:?}: a series is 1-10 capital letters or digits",
+                    path.display()
+                ))),
                 _ => Ok(settings),
             }
         }

@@ -112,6 +112,11 @@ impl Kind {
     }
 }
 
+/// Whether `s` is a prefix's or a series' code: 1 to 10 capital letters and digits.
+pub fn is_code(s: &str) -> bool {
+    (1..=10).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+}
+
 /// A numbered id: `{prefix}-{year}-{seq:04}` with an optional `-{series}`, or
 /// `{prefix}-{seq:04}` for kinds not numbered per year (customers).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -130,8 +135,7 @@ impl SequenceId {
     pub fn parse(id: &str) -> Option<SequenceId> {
         let digits =
             |s: &str, n: std::ops::RangeInclusive<usize>| n.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit());
-        let code =
-            |s: &str| (1..=10).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+        let code = is_code;
         let mut parts = id.split('-');
         let prefix = parts.next()?;
         if !code(prefix) || !prefix.starts_with(|c: char| c.is_ascii_uppercase()) {

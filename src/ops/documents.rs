@@ -41,7 +41,7 @@ pub fn new_document(env: &Env, kind: DocKind, customer: &str, opts: &DocOptions)
     doc.created_at = Some(env.now);
     doc.series = opts.series.clone().or_else(|| env.desk.local.series.clone());
     if let Some(s) = &doc.series {
-        if !regex::Regex::new(r"^[A-Z0-9]{1,10}$").unwrap().is_match(s) {
+        if !crate::model::is_code(s) {
             return Err(Error::usage(format!("--series {s:?}: a series is 1-10 capital letters or digits")));
         }
     }

@@ -10,9 +10,9 @@ use crate::model::{DocKind, Document, Instant, Kind};
 use crate::rules::unbilled;
 use crate::sync::merge::Side;
 use crate::sync::{
-    check_ready, follow_in_taken_back, follow_issued_again, forget_taken_back, issued_again_message, merge_file,
-    names_any, side_of, sync as sync_desk, taken_back, taken_back_copy, unpublished_naming, Settled, SyncOptions,
-    SyncReport, TakenBack, TAKEN_BACK_DIR,
+    check_ready, follow_issued_again, forget_taken_back, issued_again_message, merge_file, names_any, side_of,
+    sync as sync_desk, taken_back, taken_back_copy, unpublished_naming, Settled, SyncOptions, SyncReport, TakenBack,
+    TAKEN_BACK_DIR,
 };
 use crate::{Error, Result};
 
@@ -62,13 +62,11 @@ pub fn sync(env: &Env, remote: Option<&str>, resolve: bool) -> Result<SyncReport
     let mut waiting = taken_back(&env.desk)?;
     let rank = |id: &str| fresh.desk.doc_kind_of(id).ok().and_then(|k| DocKind::ALL.iter().position(|d| *d == k));
     waiting.sort_by_cached_key(|t| (rank(&t.id), t.id.clone()));
-    let mut renumbered = HashMap::new();
-    // Each document issued again is followed at once by this clone's records naming it,
-    // before its copy is forgotten: cut short in between, the next sync still knows the
-    // pair (found by a review: a payment went out on the old number).
-    let follow = |old: &str, new: &str, renumbered: &mut HashMap<String, String>| -> Result<()> {
-        renumbered.insert(old.to_string(), new.to_string());
-        follow_in_taken_back(&env.desk, renumbered)?;
+    // Each document issued again is followed at once by this clone's records naming it
+    // (the copies still waiting among them), before its copy is forgotten: cut short in
+    // between, the next sync still knows the pair (found by a review: a payment went out
+    // on the old number).
+    let follow = |old: &str, new: &str| -> Result<()> {
         let pair = HashMap::from([(old.to_string(), new.to_string())]);
         for path in follow_issued_again(&env.desk, opts.remote, &pair)? {
             env.say(format!("{}: its links follow {new}, issued again", path.display()));
@@ -82,7 +80,7 @@ pub fn sync(env: &Env, remote: Option<&str>, resolve: bool) -> Result<SyncReport
             match settled {
                 Settled::IssuedAgainAs(new) => {
                     env.say(format!("{old} taken back and issued again as {new}"));
-                    follow(&old, &new, &mut renumbered)?;
+                    follow(&old, &new)?;
                 }
                 Settled::StillHere => env.warn(format!(
                     "{old} was not taken back: the sync taking it back was cut short (`tkt sync --resolve` takes it back)"
@@ -105,7 +103,7 @@ pub fn sync(env: &Env, remote: Option<&str>, resolve: bool) -> Result<SyncReport
         match again {
             Ok(Again::Issued(new, exported)) => {
                 env.say(format!("{old} taken back and issued again as {new}"));
-                follow(&old, &new, &mut renumbered)?;
+                follow(&old, &new)?;
                 // Its file went nowhere, but it is an e-invoice of a number that is another's.
                 if let Some(file) = exported {
                     env.warn(format!(

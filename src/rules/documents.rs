@@ -95,56 +95,55 @@ pub fn check_document(doc: &Document) -> Vec<Problem> {
         DocKind::JobOrder => need(&mut problems, "title", doc.title.as_deref().is_some_and(|t| !t.trim().is_empty())),
         DocKind::SalesOrder => {}
     }
-    if matches!(doc.kind, DocKind::Payment | DocKind::Refund) {
-        match doc.amount {
-            Some(a) if a.0 > Decimal::ZERO => problems.extend(check_amount("amount", a.0)),
-            _ => problems.push(Problem::new("amount", "must be a positive amount")),
-        }
+    if let Some(a) =
+        doc.amount.filter(|a| a.0 > Decimal::ZERO && matches!(doc.kind, DocKind::Payment | DocKind::Refund))
+    {
+        problems.extend(check_amount("amount", a.0));
     }
     if doc.kind.is_priced() {
         let line_problems = check_priced_lines(&doc.lines);
         let lines_ok = line_problems.is_empty();
         problems.extend(line_problems);
-        match &doc.totals {
-            None => problems.push(Problem::new("totals", "missing")),
-            Some(stored) if lines_ok => {
-                problems.extend(check_amount("totals.total", stored.total.0));
-                let computed = totals(&doc.lines);
-                if *stored != computed {
-                    problems.push(Problem::new(
-                        "totals",
-                        format!(
-                            "stored total {} (net {}) disagrees with the lines: total {} (net {})",
-                            stored.total, stored.net, computed.total, computed.net
-                        ),
-                    ));
-                }
-            }
-            Some(_) => {}
+        if let (Some(stored), true) = (&doc.totals, lines_ok) {
+            problems.extend(check_amount("totals.total", stored.total.0));
         }
+        if doc.totals.is_none() || lines_ok {
+            problems.extend(money_problem(doc));
+        }
+    } else {
+        problems.extend(money_problem(doc));
     }
     problems
+}
+
+/// What is wrong with the money a document stores: a payment's or refund's amount that is
+/// none, or stored totals missing or disagreeing with the lines.
+fn money_problem(doc: &Document) -> Option<Problem> {
+    if matches!(doc.kind, DocKind::Payment | DocKind::Refund) {
+        return match doc.amount {
+            Some(a) if a.0 > Decimal::ZERO => None,
+            _ => Some(Problem::new("amount", "must be a positive amount")),
+        };
+    }
+    if !doc.kind.is_priced() {
+        return None;
+    }
+    let Some(stored) = &doc.totals else { return Some(Problem::new("totals", "missing")) };
+    let computed = totals(&doc.lines);
+    (*stored != computed).then(|| {
+        Problem::new(
+            "totals",
+            format!(
+                "stored total {} (net {}) disagrees with the lines: total {} (net {})",
+                stored.total, stored.net, computed.total, computed.net
+            ),
+        )
+    })
 }
 
 /// Why the money a document stores cannot be counted — its stored totals disagree with its
 /// lines, or its amount is no amount (a hand edit) — or `None`. Balances, statements and
 /// reports refuse such a document rather than count what was never issued.
 pub fn money_unsound(doc: &Document) -> Option<String> {
-    if matches!(doc.kind, DocKind::Payment | DocKind::Refund) {
-        return match doc.amount {
-            Some(a) if a.0 > Decimal::ZERO => None,
-            _ => Some("amount: must be a positive amount".into()),
-        };
-    }
-    if !doc.kind.is_priced() {
-        return None;
-    }
-    let Some(stored) = &doc.totals else { return Some("totals: missing".into()) };
-    let computed = totals(&doc.lines);
-    (*stored != computed).then(|| {
-        format!(
-            "totals: stored total {} (net {}) disagrees with the lines: total {} (net {})",
-            stored.total, stored.net, computed.total, computed.net
-        )
-    })
+    money_problem(doc).map(|p| p.to_string())
 }

@@ -1452,7 +1452,7 @@ fn new_numbers(
 /// The documents taken back to be issued again name this clone's records as they were
 /// numbered: their links follow the renumbering, or an invoice would be dropped as billing
 /// the office's work, and a DDT issued again on the office's ticket.
-pub fn follow_in_taken_back(desk: &Desk, pairs: &HashMap<String, String>) -> Result<()> {
+fn follow_in_taken_back(desk: &Desk, pairs: &HashMap<String, String>) -> Result<()> {
     if pairs.is_empty() {
         return Ok(());
     }
