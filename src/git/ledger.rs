@@ -83,17 +83,9 @@ impl Repo {
     /// The names of every file ever committed in the desk-relative folder `desk_dir`:
     /// in HEAD's history, or in a commit HEAD's reflog still holds.
     pub fn names_ever(&self, desk_dir: &Path) -> Result<HashSet<String>> {
-        let mut names = HashSet::new();
-        let mut seen = HashSet::new();
-        let mut add = |tree: &Tree<'_>| {
-            if seen.insert(tree.id()) {
-                for entry in tree.iter().filter(|e| e.kind() == Some(ObjectType::Blob)) {
-                    names.extend(entry.name().ok().map(str::to_string));
-                }
-            }
-        };
+        let mut names = Names::default();
         for (_, tree) in self.trees_oldest_first(desk_dir)? {
-            add(&tree);
+            names.add(&tree);
         }
         // A commit reset away (`git reset --hard`) stays in HEAD's reflog for months: what
         // it committed is taken, also when this clone's log in .tkt/ is gone too.
@@ -103,11 +95,11 @@ impl Repo {
                 let folder =
                     self.repo.find_commit(entry.id_new()).and_then(|c| c.tree()).and_then(|t| t.get_path(&rel));
                 if let Ok(tree) = folder.and_then(|e| e.to_object(&self.repo)).and_then(|o| o.peel_to_tree()) {
-                    add(&tree);
+                    names.add(&tree);
                 }
             }
         }
-        Ok(names)
+        Ok(names.names)
     }
 
     /// The names of the files in the desk-relative folder `desk_dir` in each commit reachable
@@ -124,18 +116,15 @@ impl Repo {
         let mut walk = self.repo.revwalk()?;
         walk.push(head.id())?;
         walk.hide(since)?;
-        let (mut names, mut seen) = (HashSet::new(), HashSet::new());
+        let mut names = Names::default();
         for oid in walk {
             let folder = self.repo.find_commit(oid?)?.tree()?.get_path(&rel).ok();
-            let Some(entry) = folder.filter(|e| e.kind() == Some(ObjectType::Tree)) else { continue };
-            if seen.insert(entry.id()) {
-                let tree = self.repo.find_tree(entry.id())?;
-                for e in tree.iter().filter(|e| e.kind() == Some(ObjectType::Blob)) {
-                    names.extend(e.name().ok().map(str::to_string));
-                }
+            if let Some(entry) = folder.filter(|e| e.kind() == Some(ObjectType::Tree) && !names.seen.contains(&e.id()))
+            {
+                names.add(&self.repo.find_tree(entry.id())?);
             }
         }
-        Ok(Some(names))
+        Ok(Some(names.names))
     }
 
     /// The first version of a repository path in the history of `tip`, in the order
@@ -207,5 +196,22 @@ impl Repo {
             }
         }
         Ok(())
+    }
+}
+
+/// The file names of a folder's versions, each version (tree) read once.
+#[derive(Default)]
+struct Names {
+    names: HashSet<String>,
+    seen: HashSet<Oid>,
+}
+
+impl Names {
+    fn add(&mut self, tree: &Tree<'_>) {
+        if self.seen.insert(tree.id()) {
+            for entry in tree.iter().filter(|e| e.kind() == Some(ObjectType::Blob)) {
+                self.names.extend(entry.name().ok().map(str::to_string));
+            }
+        }
     }
 }

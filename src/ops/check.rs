@@ -245,18 +245,19 @@ pub fn check_desk(desk: &Desk) -> Result<Checked> {
         (t.id, t.customer, problems)
     };
     // Each ticket's customer, for the documents that point at it.
-    let mut ticket_ids: HashMap<String, String> = HashMap::new();
+    let mut ticket_customers: HashMap<String, String> = HashMap::new();
     let tickets =
         each(desk, Kind::Ticket, &mut findings, &check_one_ticket, |path, (id, customer, problems), findings| {
             found(findings, path, problems);
-            ticket_ids.insert(id, customer);
+            ticket_customers.insert(id, customer);
         })?;
     let check_one_request = |_: &Path, r: Request| {
         let mut problems = check_request(&r);
         if let Some(c) = r.customer.as_deref().filter(|c| !customer_ids.contains(c)) {
             problems.push(Problem::new("customer", format!("unknown customer {c:?}")));
         }
-        if let Some(t) = r.ticket.as_deref().filter(|t| !ticket_ids.contains_key(*t) && !exists(Kind::Ticket, t)) {
+        if let Some(t) = r.ticket.as_deref().filter(|t| !ticket_customers.contains_key(*t) && !exists(Kind::Ticket, t))
+        {
             problems.push(Problem::new("ticket", format!("unknown ticket {t:?}")));
         }
         for a in &r.attachments {
@@ -269,7 +270,7 @@ pub fn check_desk(desk: &Desk) -> Result<Checked> {
     let requests = each(desk, Kind::Request, &mut findings, &check_one_request, |path, problems, findings| {
         found(findings, path, problems)
     })?;
-    let documents = check_documents(desk, &ticket_ids, &customer_ids, &mut findings)?;
+    let documents = check_documents(desk, &ticket_customers, &customer_ids, &mut findings)?;
     check_ledger(desk, &documents, &mut findings)?;
     check_einvoice_files(&documents, &mut findings);
     // Last: a record made a link was named already by its read.
