@@ -93,18 +93,18 @@ const LOOK_AHEAD: usize = 64;
 fn align(old: &[Line], new: &[Line]) -> Vec<Option<usize>> {
     use std::collections::HashMap;
     // Each text of a side: how many lines have it, and where the (last) one is.
-    let count = |lines: &[Line<'_>]| {
-        let mut seen: HashMap<String, (usize, usize)> = HashMap::new();
+    fn count<'a>(lines: &[Line<'a>]) -> HashMap<&'a str, (usize, usize)> {
+        let mut seen: HashMap<&str, (usize, usize)> = HashMap::new();
         for (at, l) in lines.iter().enumerate().filter(|(_, l)| l.is_content()) {
-            let e = seen.entry(l.content.trim().to_string()).or_insert((0, at));
+            let e = seen.entry(l.content.trim()).or_insert((0, at));
             *e = (e.0 + 1, at);
         }
         seen
-    };
+    }
     let in_new = count(new);
     let mut pairs: Vec<(usize, usize)> = count(old)
         .into_iter()
-        .filter_map(|(text, (n, i))| match in_new.get(&text) {
+        .filter_map(|(text, (n, i))| match in_new.get(text) {
             Some((1, j)) if n == 1 => Some((i, *j)),
             _ => None,
         })
