@@ -358,6 +358,7 @@ struct DocUnderCheck {
     /// Its taxable amount, for credit notes cancelling their invoice line by line.
     net: Money,
     customer: String,
+    date: chrono::NaiveDate,
     /// The file it was exported as, and whether it is not sent yet.
     einvoice: Option<Box<(String, bool)>>,
     problems: Vec<Problem>,
@@ -373,6 +374,9 @@ impl DocUnderCheck {
         Kind::Document(self.kind).path_for(&self.id).expect("a document that read has the id of its path")
     }
 }
+
+/// The documents dated no earlier than the invoice or credit note they point at.
+const SETTLES: [DocKind; 3] = [DocKind::Payment, DocKind::Refund, DocKind::CreditNote];
 
 /// Documents: their own consistency, the records and documents they point at, sources
 /// billed once, credit notes and refunds within what they may take, and numbering without
@@ -426,6 +430,7 @@ fn check_documents(
             value: d.value(),
             net: crate::rules::net_of(&d),
             customer: d.customer.clone(),
+            date: d.date,
             einvoice,
             problems,
         };
@@ -442,8 +447,8 @@ fn check_documents(
         })?;
     }
 
-    let by_id: HashMap<&str, (DocKind, &str)> =
-        facts.iter().map(|d| (d.id.as_str(), (d.kind, d.customer.as_str()))).collect();
+    let by_id: HashMap<&str, (DocKind, &str, chrono::NaiveDate)> =
+        facts.iter().map(|d| (d.id.as_str(), (d.kind, d.customer.as_str(), d.date))).collect();
     let mut notes_of: BTreeMap<&str, Vec<&Document>> = BTreeMap::new();
     for n in &credit_notes {
         if let Some(invoice) = n.invoice.as_deref() {
@@ -476,11 +481,16 @@ fn check_documents(
             match by_id.get(id) {
                 // A payment, a refund, a credit note or a return DDT is its document's
                 // customer's (found by a review: a payment named another's invoice).
-                Some((kind, customer)) if kinds.contains(kind) && *customer != d.customer => {
+                Some((kind, customer, _)) if kinds.contains(kind) && *customer != d.customer => {
                     Some(Problem::new(field, format!("{id} is {customer}'s, not {}'s", d.customer)))
                 }
-                Some((kind, _)) if kinds.contains(kind) => None,
-                Some((kind, _)) => Some(Problem::new(field, format!("{id} is {}, not {}", kind.a(), kinds[0].a()))),
+                // Money moves, and an invoice is credited, not before the document it
+                // settles or credits (as `doc pay`, `doc refund` and `doc credit` refuse).
+                Some((kind, _, date)) if kinds.contains(kind) && SETTLES.contains(&d.kind) && *date > d.date => {
+                    Some(Problem::new("date", format!("{} is dated before {id} of {date}", d.date)))
+                }
+                Some((kind, ..)) if kinds.contains(kind) => None,
+                Some((kind, ..)) => Some(Problem::new(field, format!("{id} is {}, not {}", kind.a(), kinds[0].a()))),
                 None => Some(Problem::new(field, format!("unknown document {id:?}"))),
             }
         };

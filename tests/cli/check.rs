@@ -60,6 +60,23 @@ fn check_reports_every_problem_one_line_each() {
     assert_eq!(json.as_array().unwrap().len(), 8);
 }
 
+/// Found by a fiscal review: `doc pay` refuses a payment dated before its invoice, but a
+/// hand edit that moved one there was not named.
+#[test]
+fn check_names_money_dated_before_the_document_it_settles() {
+    let d = TestDesk::example();
+    d.ok(&["check"]);
+    let pay = "documents/payment/2026/PAY-2026-0001.yaml";
+    d.write(pay, &d.read(pay).replace("date: 2026-02-10", "date: 2026-01-10"));
+    let refund = "documents/refund/2026/RF-2026-0001.yaml";
+    d.write(refund, &d.read(refund).replace("date: 2026-02-25", "date: 2026-02-19"));
+    let out = d.tkt(&["check"]).assert().code(4).get_output().stdout.clone();
+    let out = String::from_utf8(out).unwrap();
+    assert!(out.contains(&format!("{pay}: date: 2026-01-10 is dated before INV-2026-0001 of 2026-01-15")), "{out}");
+    assert!(out.contains(&format!("{refund}: date: 2026-02-19 is dated before CN-2026-0001 of 2026-02-20")), "{out}");
+    assert_eq!(out.lines().count(), 2, "{out}");
+}
+
 /// Found by a careless-office review: a ticket renamed `.yml` was in no list, check said
 /// the desk was clean, and every sync refused it.
 #[test]
