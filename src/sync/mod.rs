@@ -96,6 +96,10 @@ fn sync_marked(desk: &Desk, author: &Author, opts: &SyncOptions) -> Result<SyncR
         if opts.resolve {
             report.taken_back = take_back_fiscal_collisions(desk, repo, &ours, t)?;
         }
+    } else if let Some(ours) = repo.head()? {
+        // A first push, to a remote with nothing yet: hand edits are still held to what
+        // this clone issued.
+        refuse_fiscal_changes(fiscal_hand_edits(desk, repo, &ours, None, &hand_edits)?)?;
     }
     if !hand_edits.is_empty() {
         let list: Vec<String> = hand_edits.iter().map(|p| format!("  {}", p.display())).collect();
@@ -792,13 +796,39 @@ fn check_outgoing(desk: &Desk, repo: &Repo, ours: &str, theirs: &str, hand_edits
         ))
         .with_hint("fix them (or put them back: git checkout -- FILE), then run tkt sync again"));
     }
+    refused.extend(fiscal_hand_edits(desk, repo, ours, Some(theirs), hand_edits)?);
+    refuse_fiscal_changes(refused)
+}
+
+/// The hand edits that delete or change an issued fiscal document: as this clone committed
+/// it (issued here, not yet published, it is issued all the same), else as `theirs` has it.
+fn fiscal_hand_edits(
+    desk: &Desk,
+    repo: &Repo,
+    ours: &str,
+    theirs: Option<&str>,
+    hand_edits: &[PathBuf],
+) -> Result<Vec<String>> {
+    let prefix = repo.desk_prefix();
+    let mut refused = Vec::new();
     for rel in hand_edits {
-        let Some(published) = repo.file_at(theirs, &prefix.join(rel))? else { continue };
+        let path = prefix.join(rel);
+        let issued = match repo.file_at(ours, &path)? {
+            Some(committed) => committed,
+            None => match theirs.map(|t| repo.file_at(t, &path)).transpose()?.flatten() {
+                Some(published) => published,
+                None => continue,
+            },
+        };
         let now = std::fs::read(desk.abs(rel)).ok();
-        if let Some(problem) = fiscal_change(rel, published.bytes, now) {
+        if let Some(problem) = fiscal_change(rel, issued.bytes, now) {
             refused.push(format!("{problem} (a hand edit, not committed)"));
         }
     }
+    Ok(refused)
+}
+
+fn refuse_fiscal_changes(refused: Vec<String>) -> Result<()> {
     if refused.is_empty() {
         return Ok(());
     }

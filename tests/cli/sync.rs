@@ -1191,6 +1191,47 @@ fn online_numbering_publishes_no_change_to_an_issued_document() {
 
 const INV1: &str = "documents/invoice/2026/INV-2026-0001.yaml";
 
+/// Found by a hostile-remote review: an invoice issued offline and then deleted or
+/// changed by hand before its first sync was published so, and every other clone's sync
+/// then refused the remote.
+#[test]
+fn hand_edits_of_invoices_issued_here_and_not_yet_published_are_refused() {
+    let team = Team::new();
+    let marco = team.clone("marco");
+    let remote_before = team.git(&team.remote(), &["rev-parse", "main"]);
+    marco.ok(&["ticket", "work", "T-2026-0013", "--hours", "2"]);
+    let inv = marco.ok(&["ticket", "invoice", "T-2026-0013"]);
+    let inv = format!("documents/invoice/2026/{}.yaml", inv.trim());
+    std::fs::remove_file(marco.dir.join(&inv)).unwrap();
+    let head = marco.git(&["rev-parse", "HEAD"]);
+    marco
+        .tkt(&["sync"])
+        .assert()
+        .code(5)
+        .stderr(predicate::str::contains(format!("{inv}: an issued fiscal document deleted")));
+    assert_eq!(marco.git(&["rev-parse", "HEAD"]), head, "nothing committed");
+    assert_eq!(team.git(&team.remote(), &["rev-parse", "main"]), remote_before, "nothing published");
+    marco.git(&["checkout", "--", &inv]);
+    let text = marco.read(&inv);
+    marco.write(&inv, &text.replace("  total: ", "  total: '1.00'\n  was: "));
+    marco.tkt(&["sync"]).assert().code(5).stderr(predicate::str::contains("(a hand edit, not committed)"));
+    marco.write(&inv, &text);
+    marco.sync();
+    team.clone("anna").sync();
+
+    // A first push, to an empty remote, holds hand edits to the same.
+    let first = Team { tmp: tempfile::tempdir().unwrap() };
+    first.git(first.tmp.path(), &["init", "-q", "--bare", "-b", "main", "remote.git"]);
+    let luca = first.clone("luca");
+    luca.ok(&["init", "--example"]);
+    std::fs::remove_file(luca.dir.join(INV1)).unwrap();
+    luca.tkt(&["sync"])
+        .assert()
+        .code(5)
+        .stderr(predicate::str::contains(format!("{INV1}: an issued fiscal document deleted")));
+    assert!(luca.dir.join(".git").exists() && !luca.git(&["status", "--porcelain"]).is_empty());
+}
+
 #[test]
 fn sync_refuses_to_publish_a_deleted_or_changed_issued_document() {
     let team = Team::new();
