@@ -957,6 +957,23 @@ impl Desk {
         self.issued_in(&Path::new(kind.dir()).join(format!("{year:04}")))
     }
 
+    /// Every document of a kind this clone's log says it issued, in any year: its path and
+    /// the git blob of its file as issued (when the log kept it).
+    pub fn issued_files(&self, kind: Kind) -> Vec<(PathBuf, Option<String>)> {
+        let log = self.root.join(LOCAL_DIR).join(ISSUED_DIR).join(kind.dir());
+        let Ok(years) = std::fs::read_dir(&log) else { return Vec::new() };
+        let mut files = Vec::new();
+        for year in years.flatten().filter_map(|e| e.file_name().into_string().ok()) {
+            let dir = Path::new(kind.dir()).join(&year);
+            for (id, blob) in self.issued_lines(&dir) {
+                let blob = Some(blob).filter(|b| !b.is_empty() && b != "-");
+                files.push((dir.join(format!("{id}.yaml")), blob));
+            }
+        }
+        files.sort();
+        files
+    }
+
     /// The ids this clone's log says it issued in a folder.
     fn issued_in(&self, dir: &Path) -> Vec<String> {
         self.issued_lines(dir).into_iter().map(|(id, _)| id).collect()

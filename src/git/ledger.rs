@@ -54,6 +54,13 @@ impl Repo {
         Ok(self.repo.find_blob(oid)?.content().to_vec())
     }
 
+    /// The content of the blob `hash`, while git still has it (one no commit reaches any
+    /// more, a `git reset` away, is kept until git prunes it).
+    pub fn blob(&self, hash: &str) -> Option<Vec<u8>> {
+        let blob = self.repo.find_blob(Oid::from_str(hash).ok()?).ok()?;
+        Some(blob.content().to_vec())
+    }
+
     /// Every version ever committed of each file one or two folders below `desk_dir` (as
     /// [`Repo::first_versions`] finds them): its desk-relative path and content, each
     /// distinct content once.

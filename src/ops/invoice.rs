@@ -50,22 +50,62 @@ pub fn invoice_ticket(env: &Env, id: &str, opts: InvoiceOptions) -> Result<Invoi
     Ok(Invoiced::Issued(issued.id))
 }
 
-/// The invoice of what ticket `id` has not yet had invoiced, as the desk stands.
-/// Refuses to bill work or goods an invoice billed that was deleted since (`tkt check`
-/// names it): that invoice was issued, and restoring it is the way, not billing twice.
-fn refuse_billed_by_a_deleted_invoice(env: &Env, sources: &[&Document]) -> Result<()> {
+/// Refuses to bill work or goods that an issued invoice billed as it was issued, when that
+/// invoice was deleted since, or its sources changed (`tkt check` names both): restoring
+/// it is the way, not billing twice. An invoice is as issued in git history, or — one a
+/// `git reset` took out of history — in this clone's log of what it issued.
+///
+/// Of the invoices still there, those of `ticket` are compared with their first version
+/// (a hand edit of another's sources that frees this ticket's work is `tkt check`'s to name).
+fn refuse_billed_as_issued(env: &Env, ticket: &str, invoices: &[&Document], sources: &[&Document]) -> Result<()> {
     let Some(repo) = env.desk.repo() else { return Ok(()) };
-    for (path, first) in repo.first_versions(std::path::Path::new(DocKind::Invoice.dir()))? {
-        if env.desk.abs(&path).exists() {
+    let billed = |invoice: &Document| sources.iter().find(|s| invoice.sources.contains(&s.id)).map(|s| s.id.clone());
+    let ticket_invoice = |path: &std::path::Path| {
+        let id = path.file_stem().and_then(|s| s.to_str());
+        invoices.iter().find(|i| Some(i.id.as_str()) == id).filter(|i| i.ticket.as_deref() == Some(ticket))
+    };
+    let ledger = repo.first_versions(std::path::Path::new(DocKind::Invoice.dir()))?;
+    for (path, first) in &ledger {
+        let there = env.desk.abs(path).exists();
+        let now = ticket_invoice(path);
+        // Unchanged since its issue, it bills what it billed.
+        let changed = now.is_some()
+            && std::fs::read(env.desk.abs(path)).is_ok_and(|b| crate::git::content_hash(&b) != first.blob);
+        if there && !changed {
             continue;
         }
-        let Ok(invoice) = crate::model::from_yaml::<Document>(&repo.first_content(&first)?) else { continue };
-        if let Some(source) = sources.iter().find(|s| invoice.sources.contains(&s.id)) {
+        let Ok(issued) = crate::model::from_yaml::<Document>(&repo.first_content(first)?) else { continue };
+        let Some(source) = billed(&issued) else { continue };
+        let restore = format!("restore it: git checkout {} -- {}", first.commit, path.display());
+        if !there {
             return Err(Error::refused(format!(
-                "{} was billed by {}, deleted since (commit {}): an issued invoice is never billed again",
-                source.id, invoice.id, first.commit
+                "{source} was billed by {}, deleted since (commit {}): an issued invoice is never billed again",
+                issued.id, first.commit
             ))
-            .with_hint(format!("restore it: git checkout {} -- {}", first.commit, path.display())));
+            .with_hint(restore));
+        }
+        if now.is_some_and(|now| !now.sources.contains(&source)) {
+            return Err(Error::refused(format!(
+                "{source} was billed by {} as it was issued (commit {}), and its file no longer says so: an issued \
+                 invoice never changes, and its work is not billed again",
+                issued.id, first.commit
+            ))
+            .with_hint(restore));
+        }
+    }
+    for (path, blob) in env.desk.issued_files(crate::model::Kind::Document(DocKind::Invoice)) {
+        if ledger.contains_key(&path) || env.desk.abs(&path).exists() {
+            continue;
+        }
+        let Some(hash) = blob else { continue };
+        let Some(issued) = repo.blob(&hash).and_then(|b| crate::model::from_yaml::<Document>(&b).ok()) else { continue };
+        if let Some(source) = billed(&issued) {
+            return Err(Error::refused(format!(
+                "{source} was billed by {}, issued by this clone and gone from the desk and its history since (a git \
+                 reset?): an issued invoice is never billed again",
+                issued.id
+            ))
+            .with_hint(format!("restore it: git cat-file blob {hash} > {}, then commit it", path.display())));
         }
     }
     Ok(())
@@ -76,7 +116,8 @@ fn draft_invoice(env: &Env, id: &str, opts: &InvoiceOptions) -> Result<Document>
     let ticket: Ticket = desk.load(id)?;
     let docs = desk.documents(&[DocKind::WorkReport, DocKind::DdtOut, DocKind::Invoice, DocKind::CreditNote])?;
     let unbilled = unbilled(&docs, &ticket.id);
-    refuse_billed_by_a_deleted_invoice(env, &unbilled)?;
+    let invoices: Vec<&Document> = docs.iter().filter(|d| d.kind == DocKind::Invoice).collect();
+    refuse_billed_as_issued(env, &ticket.id, &invoices, &unbilled)?;
     if unbilled.is_empty() {
         return Err(Error::refused(format!(
             "{}: nothing to invoice (no work report or sale not yet invoiced)",

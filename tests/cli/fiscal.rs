@@ -641,6 +641,37 @@ fn work_billed_by_a_deleted_invoice_is_not_billed_again() {
     assert!(!d.path("documents/invoice/2026/INV-2026-0002.yaml").exists());
 }
 
+/// Found by a careless-office review: an invoice a `git reset --hard` took out of history
+/// (still in the clone's log of what it issued), or whose sources were changed by hand,
+/// let `ticket invoice` bill its work again.
+#[test]
+fn work_billed_by_an_invoice_reset_away_or_changed_by_hand_is_not_billed_again() {
+    let d = worked();
+    let file = "documents/invoice/2026/INV-2026-0001.yaml";
+    d.ok(&["ticket", "invoice", "T-2026-0001"]);
+    let issued = d.read(file);
+    d.git(&["reset", "-q", "--hard", "HEAD~1"]);
+    let head = d.head();
+    d.tkt(&["ticket", "invoice", "T-2026-0001"]).assert().code(4).stderr(
+        predicate::str::contains("WR-2026-0001 was billed by INV-2026-0001, issued by this clone and gone")
+            .and(predicate::str::contains("git cat-file blob ")),
+    );
+    assert_eq!(d.head(), head, "nothing written");
+    assert!(!d.path(file).exists() && !d.path("documents/invoice/2026/INV-2026-0002.yaml").exists());
+    // Restored as the hint says.
+    d.write(file, &issued);
+    d.git(&["add", file]);
+    d.git(&["commit", "-qm", "restored"]);
+    d.tkt(&["ticket", "invoice", "T-2026-0001"]).assert().code(4).stderr(predicate::str::contains("nothing to invoice"));
+    // A slip of the hand in its sources, committed or not.
+    d.write(file, &issued.replace("- WR-2026-0001", "- WR-2026-0091"));
+    d.tkt(&["ticket", "invoice", "T-2026-0001"]).assert().code(4).stderr(
+        predicate::str::contains("WR-2026-0001 was billed by INV-2026-0001 as it was issued")
+            .and(predicate::str::contains("git checkout")),
+    );
+    assert!(!d.path("documents/invoice/2026/INV-2026-0002.yaml").exists());
+}
+
 /// Found by a fiscal review: an issued invoice changed and folded into its own commit
 /// (`git commit --amend`) made the change its first version in history, the ledger, and
 /// check, export and sync took it. The clone's log of what it issued keeps each
