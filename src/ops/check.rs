@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::desk::{record_exists, Desk, LOCAL_DIR};
 use crate::error::Location;
-use crate::git::content_hash;
+use crate::git::{content_hash, FirstVersion};
 use crate::model::{
     Customer, DocKind, Document, Equipment, Item, Keyed, Kind, Money, Record, Request, SequenceId, State, Ticket,
     CONFIG_FILE, CONFLICTS,
@@ -270,8 +270,15 @@ pub fn check_desk(desk: &Desk) -> Result<Checked> {
     let requests = each(desk, Kind::Request, &mut findings, &check_one_request, |path, problems, findings| {
         found(findings, path, problems)
     })?;
-    let documents = check_documents(desk, &ticket_customers, &customer_ids, &mut findings)?;
-    check_ledger(desk, &documents, &mut findings)?;
+    // Every fiscal document ever committed on this branch, with its first version.
+    let mut ledgers: Ledgers = BTreeMap::new();
+    if let Some(repo) = desk.repo() {
+        for kind in DocKind::ALL.into_iter().filter(|k| k.is_fiscal()) {
+            ledgers.insert(kind, repo.first_versions(Path::new(kind.dir()))?);
+        }
+    }
+    let documents = check_documents(desk, &ticket_customers, &customer_ids, &ledgers, &mut findings)?;
+    check_ledger(desk, &documents, &ledgers, &mut findings)?;
     check_einvoice_files(&documents, &mut findings);
     // Last: a record made a link was named already by its read.
     for path in desk.links()? {
@@ -375,6 +382,9 @@ impl DocUnderCheck {
     }
 }
 
+/// The fiscal documents ever committed, per kind: each one's path and first version.
+type Ledgers = BTreeMap<DocKind, BTreeMap<PathBuf, FirstVersion>>;
+
 /// The documents dated no earlier than the invoice or credit note they point at.
 const SETTLES: [DocKind; 3] = [DocKind::Payment, DocKind::Refund, DocKind::CreditNote];
 
@@ -386,6 +396,7 @@ fn check_documents(
     desk: &Desk,
     tickets: &HashMap<String, String>,
     customers: &HashSet<&str>,
+    ledgers: &Ledgers,
     findings: &mut Vec<Finding>,
 ) -> Result<Vec<DocUnderCheck>> {
     let (numbering, root) = (&desk.config.numbering, desk.root());
@@ -597,21 +608,17 @@ fn check_documents(
         }
         if kind.is_fiscal() {
             let present: HashSet<u32> = seqs.iter().map(|(seq, _)| *seq).collect();
+            let ledger = ledgers.get(&kind);
+            let logged = Path::new(&folder);
+            let logged = desk.issued_blobs(logged);
+            let missing = |id: &str| missing_fiscal(desk, kind, id, ledger, &logged);
             // A file there that does not read is named on its own, not as a gap.
             let there = |seq: u32, prefix: &str| record_exists(root, Kind::Document(kind), &id((seq, prefix)));
             for seq in 1..seqs.last().map_or(0, |(seq, _)| *seq) {
                 // Named with the prefix of the next number given.
                 let next = seqs.iter().find(|(s, _)| *s > seq).map_or("", |(_, p)| p.as_str());
                 if !present.contains(&seq) && !there(seq, next) {
-                    findings.push(Finding::new(
-                        folder.clone(),
-                        format!(
-                            "{} is missing: fiscal numbering has a gap (never renumber; restore it from git history, \
-                             `git log --all -- {folder}/{}.yaml`)",
-                            id((seq, next)),
-                            id((seq, next))
-                        ),
-                    ));
+                    findings.extend(missing(&id((seq, next))).map(|why| Finding::new(folder.clone(), why)));
                 }
             }
             // One this clone issued and history has lost since (a `git reset`), even the last.
@@ -620,18 +627,48 @@ fn check_documents(
             for lost in issued.iter().filter(|i| !ids.contains(*i) && !record_exists(root, Kind::Document(kind), i)) {
                 let above = SequenceId::parse(lost).is_some_and(|s| seqs.last().is_none_or(|(last, _)| s.seq > *last));
                 if above {
-                    findings.push(Finding::new(
-                        folder.clone(),
-                        format!(
-                            "{lost} was issued by this clone (.tkt/issued) and is gone from the desk and its history \
-                             (never reuse its number; `git reflog` may still have it)"
-                        ),
-                    ));
+                    findings.extend(missing(lost).map(|why| Finding::new(folder.clone(), why)));
                 }
             }
         }
     }
     Ok(facts)
+}
+
+/// Why the fiscal number `id`, missing from the desk, is missing, and how to put it back:
+/// `None` when history has it (the ledger's check names it, with its commit to restore).
+fn missing_fiscal(
+    desk: &Desk,
+    kind: DocKind,
+    id: &str,
+    ledger: Option<&BTreeMap<PathBuf, FirstVersion>>,
+    logged: &HashMap<String, String>,
+) -> Option<String> {
+    let path = Kind::Document(kind).path_for(id).ok()?;
+    if ledger.is_some_and(|l| l.contains_key(&path)) {
+        return None;
+    }
+    let path = path.display();
+    let kept = logged.get(id).filter(|blob| desk.repo().is_some_and(|r| r.blob(blob).is_some()));
+    Some(match kept {
+        Some(blob) => format!(
+            "{id} was issued by this clone (.tkt/issued) and is gone from the desk and its history (a git reset?): \
+             restore it with `git cat-file blob {blob} > {path}` and commit it; never reuse its number"
+        ),
+        None if desk.issued_log(Kind::Document(kind), id_year(id)).iter().any(|i| i == id) => format!(
+            "{id} was issued by this clone (.tkt/issued) and is gone from the desk and its history (never reuse its \
+             number; `git reflog` may still have it)"
+        ),
+        None => format!(
+            "{id} is missing and no commit of this branch has it: fiscal numbering has a gap (never renumber; look \
+             for it with `git log --all -- {path}` and `git reflog`, or sync the clone that issued it; a number \
+             never issued was skipped: say why in the register)"
+        ),
+    })
+}
+
+fn id_year(id: &str) -> i32 {
+    SequenceId::parse(id).and_then(|s| s.year).unwrap_or_default()
 }
 
 /// Documents exported under one file name (clones that exported offline without a series
@@ -667,12 +704,11 @@ fn check_einvoice_files(documents: &[DocUnderCheck], findings: &mut Vec<Finding>
 /// Fiscal documents against git history, the ledger: one that was ever committed still
 /// exists, and says what it said when it was first committed (keys added by hand, which
 /// tkt does not know, are annotations and may change).
-fn check_ledger(desk: &Desk, documents: &[DocUnderCheck], findings: &mut Vec<Finding>) -> Result<()> {
-    let Some(repo) = desk.repo() else { return Ok(()) };
+fn check_ledger(desk: &Desk, documents: &[DocUnderCheck], ledgers: &Ledgers, findings: &mut Vec<Finding>) -> Result<()> {
     let present: HashSet<PathBuf> = documents.iter().map(DocUnderCheck::path).collect();
     let mut logs: HashMap<PathBuf, HashMap<String, String>> = HashMap::new();
-    for kind in DocKind::ALL.into_iter().filter(|k| k.is_fiscal()) {
-        for (path, first) in repo.first_versions(Path::new(kind.dir()))? {
+    for ledger in ledgers.values() {
+        for (path, first) in ledger {
             let Some(id) = path.file_stem().and_then(|s| s.to_str()) else { continue };
             let folder = path.parent().unwrap_or(Path::new("")).to_path_buf();
             let logged = logs.entry(folder).or_insert_with_key(|dir| desk.issued_blobs(dir));

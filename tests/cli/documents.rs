@@ -388,7 +388,12 @@ fn check_finds_tampered_totals_double_billing_and_gaps() {
         "{out}"
     );
     assert!(out.contains("INV-2026-0002.yaml: sources: WR-2026-0001 is already billed by INV-2026-0001"), "{out}");
-    assert!(out.contains("documents/ddt-in/2026: DI-2026-0001 is missing: fiscal numbering has a gap"), "{out}");
+    assert!(
+        out.contains("documents/ddt-in/2026/DI-2026-0001.yaml: DI-2026-0001, issued in commit")
+            && out.contains("no longer exists"),
+        "{out}"
+    );
+    assert!(!out.contains("DI-2026-0001 is missing"), "named once, with the commit to restore it from: {out}");
 }
 
 #[test]
