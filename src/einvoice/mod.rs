@@ -157,6 +157,14 @@ pub fn check(doc: &Document, x: &Export) -> Vec<Problem> {
             "buyer.pec",
             "not an address an e-invoice holds (name@domain in ASCII, no spaces, dots only between characters)",
         );
+        // SDI delivers to the buyer's PEC, never to one of its own (00330).
+        let code = b.sdi_code.as_deref().map(str::trim).filter(|c| !c.is_empty() && *c != "0000000");
+        need(
+            code.is_some() || !crate::rules::is_sdi_pec(pec),
+            "buyer.pec",
+            "is one of SDI's own addresses (@pec.fatturapa.it), where SDI delivers nothing (00330): the buyer's PEC \
+             is its own",
+        );
     }
     if let Some(email) = s.email.as_deref().filter(|e| !e.trim().is_empty()) {
         need(

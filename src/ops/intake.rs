@@ -331,7 +331,7 @@ fn pec_from_sdi(env: &Env, mail: &Mail) -> Result<Option<Delivered>> {
 /// says it is from SDI is anyone's.
 fn from_sdi(env: &Env, mail: &Mail) -> bool {
     let configured = env.desk.config.pec.sdi_address.as_deref().map(str::to_lowercase);
-    let sdi = |address: &str| address.ends_with("@pec.fatturapa.it") || configured.as_deref() == Some(address);
+    let sdi = |address: &str| crate::rules::is_sdi_pec(address) || configured.as_deref() == Some(address);
     certified_envelope(mail) && on_behalf_of(mail).is_some_and(|a| sdi(&a))
 }
 

@@ -59,6 +59,8 @@ pub fn check_customer(c: &Customer) -> Vec<Problem> {
                 .is_some_and(|(user, host)| !user.is_empty() && host.contains('.') && !v.contains(char::is_whitespace));
             if !ok {
                 problems.push(Problem::new(field, format!("{v:?} is not an e-mail address")));
+            } else if field == "pec" && is_sdi_pec(v) {
+                problems.push(Problem::new(field, format!("{v} is SDI's own address, not the customer's PEC")));
             }
         }
     }
@@ -72,6 +74,11 @@ pub fn check_customer(c: &Customer) -> Vec<Problem> {
         }
     }
     problems
+}
+
+/// Whether `address` is one of SDI's own PEC addresses (`sdiNN@pec.fatturapa.it`).
+pub fn is_sdi_pec(address: &str) -> bool {
+    address.trim().to_ascii_lowercase().ends_with("@pec.fatturapa.it")
 }
 
 /// Whether a country is written as its 2-letter ISO code (IT, DE), as FatturaPA wants it.

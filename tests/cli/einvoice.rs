@@ -203,6 +203,20 @@ fn text_the_schema_would_refuse_is_refused_before_a_number_is_given() {
     validate(&d);
     assert!(xml[0].contains("<CodiceDestinatario>XXXXXXX</CodiceDestinatario>"), "{}", xml[0]);
     assert!(!xml[0].contains("PECDestinatario"), "{}", xml[0]);
+
+    // Found by a fiscal review: a buyer's PEC that is SDI's own address (SDI 00330) was
+    // issued and exported. Refused when it is given, and at issue after a hand edit.
+    d.tkt(&["customer", "create", "--name", "Bianchi Srl", "--pec", "SDI01@pec.fatturapa.it"])
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("pec: SDI01@pec.fatturapa.it is SDI's own address"));
+    let sdi = customer(&d, "Bianchi Srl", &["--vat-number", "00743110157", "--pec", "bianchi@pec.example.it"]);
+    let file = format!("customers/{sdi}.yaml");
+    d.write(&file, &d.read(&file).replace("bianchi@pec.example.it", "sdi01@pec.fatturapa.it"));
+    d.git(&["commit", "-qam", "a slip"]);
+    let t = d.ok(&["ticket", "create", "--customer", &sdi, "--title", "Intervento"]);
+    d.ok(&["ticket", "work", t.trim(), "--hours", "1"]);
+    refused(&d, &["ticket", "invoice", t.trim()], "buyer.pec: is one of SDI's own addresses");
 }
 
 #[test]
