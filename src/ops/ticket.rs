@@ -71,9 +71,10 @@ pub fn open_ticket(env: &Env, draft: TicketDraft) -> Result<(Ticket, PathBuf)> {
         .customer
         .or_else(|| unit.as_ref().map(|u| u.customer.clone()))
         .ok_or_else(|| Error::usage("a ticket needs --customer (or --serial of a registered unit)"))?;
-    let initial = desk.catalog()?.into_iter().find(|s| s.initial).ok_or_else(|| {
-        Error::refused("the state catalog has no initial state")
-            .with_hint("mark one with `tkt state edit ID --initial`")
+    let catalog = desk.catalog()?;
+    let initial = crate::rules::initial_state(&catalog).map_err(|p| {
+        Error::refused(format!("the state catalog: {}", p.message))
+            .with_hint("mark the state new tickets start in with `tkt state edit ID --initial` (not closed)")
     })?;
     let mut ticket = Ticket {
         id: String::new(),

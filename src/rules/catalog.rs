@@ -7,20 +7,31 @@ use crate::{Error, Result};
 
 use super::Problem;
 
-/// Problems of a catalog: exactly one initial state, transitions to known states only.
+/// The state new tickets start in: the one initial state, which is not closed.
+pub fn initial_state(states: &[State]) -> Result<&State, Problem> {
+    let initial: Vec<&State> = states.iter().filter(|s| s.initial).collect();
+    match initial[..] {
+        [one] if one.closed => Err(Problem::new(
+            "initial",
+            format!("the initial state {} is closed: new tickets would start closed", one.id),
+        )),
+        [one] => Ok(one),
+        [] => Err(Problem::new("initial", "no state is initial; exactly one must be (`tkt state edit ID --initial`)")),
+        _ => {
+            let ids: Vec<&str> = initial.iter().map(|s| s.id.as_str()).collect();
+            Err(Problem::new(
+                "initial",
+                format!("{} states are initial ({}); exactly one must be", ids.len(), ids.join(", ")),
+            ))
+        }
+    }
+}
+
+/// Problems of a catalog: exactly one initial state, not closed, transitions to known states only.
 pub fn check_catalog(states: &[State]) -> Vec<Problem> {
     let mut problems = Vec::new();
     let ids: HashSet<&str> = states.iter().map(|s| s.id.as_str()).collect();
-    let initial: Vec<&str> = states.iter().filter(|s| s.initial).map(|s| s.id.as_str()).collect();
-    match initial.len() {
-        1 => {}
-        0 => problems
-            .push(Problem::new("initial", "no state is initial; exactly one must be (`tkt state edit ID --initial`)")),
-        _ => problems.push(Problem::new(
-            "initial",
-            format!("{} states are initial ({}); exactly one must be", initial.len(), initial.join(", ")),
-        )),
-    }
+    problems.extend(initial_state(states).err());
     for s in states {
         for t in &s.transitions {
             if !ids.contains(t.as_str()) {

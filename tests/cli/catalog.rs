@@ -71,7 +71,35 @@ fn the_catalog_refuses_unknown_targets_a_missing_initial_state_and_deleting_a_us
         .stderr(predicate::str::contains("no state is initial"));
     d.tkt(&["state", "create", "Bad/Id"]).assert().code(4).stderr(predicate::str::contains("invalid state id"));
     d.tkt(&["state", "delete", "new"]).assert().code(4).stderr(predicate::str::contains("initial state"));
+    // Found by a careless-office review: the initial state made closed gave tickets born
+    // closed with no `closed_at`.
+    d.tkt(&["state", "edit", "new", "--closed", "true"])
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("the initial state new is closed"));
     assert_eq!(d.head(), head);
+    // And a catalog made by hand with two initial states, or a closed one, opens no ticket
+    // (it opened it in the first initial state found).
+    d.ok(&["customer", "create", "--name", "Bianchi"]);
+    let head = d.head();
+    let pending = d.read("states/waiting-parts.yaml");
+    for (state, edit) in [("waiting-parts", "initial: true"), ("new", "closed: true")] {
+        let file = format!("states/{state}.yaml");
+        let text = d.read(&file);
+        let key = edit.split(':').next().unwrap();
+        let changed: String =
+            text.lines().map(|l| if l.starts_with(key) { edit.to_string() } else { l.to_string() } + "\n").collect();
+        d.write(&file, &changed);
+        d.tkt(&["ticket", "create", "--customer", "C-0001", "--title", "x"])
+            .assert()
+            .code(4)
+            .stderr(predicate::str::contains("the state catalog: "));
+        d.tkt(&["check"]).assert().code(4).stdout(predicate::str::contains("initial: "));
+        d.write(&file, &text);
+    }
+    assert_eq!(d.read("states/waiting-parts.yaml"), pending);
+    assert_eq!(d.head(), head);
+    assert!(!d.path("tickets/2026").exists());
 
     d.ok(&["customer", "create", "--name", "Rossi"]);
     d.ok(&["ticket", "create", "--customer", "C-0001", "--title", "x"]);
