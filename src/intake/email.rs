@@ -63,15 +63,21 @@ pub fn parse_mail(bytes: &[u8], hash: impl Fn(&[u8]) -> String) -> Result<Mail, 
     if msg.from().is_none() && msg.subject().is_none() && msg.message_id().is_none() {
         return Err("not an e-mail message (no From, Subject or Message-ID header)".into());
     }
-    let message_id = match msg.message_id().map(clean_id).filter(|id| !id.is_empty()) {
+    // What headers say is copied into records: each is held to what a header of its kind
+    // holds (a From name of megabytes would fill a ticket past what a person can add to).
+    let message_id = match msg.message_id().map(clean_id).filter(|id| !id.is_empty() && id.len() <= MAX_ID) {
         Some(id) => id,
         None => format!("{}@tkt.no-message-id", hash(bytes)),
     };
     let from = msg.from().and_then(|a| a.first());
-    let from_address = from.and_then(|a| a.address()).map(|a| a.trim().to_lowercase()).filter(|a| !a.is_empty());
-    let from_name = from.and_then(|a| a.name()).map(one_line).filter(|n| !n.is_empty());
+    let from_address = from
+        .and_then(|a| a.address())
+        .map(|a| a.trim().to_lowercase())
+        .filter(|a| !a.is_empty() && a.len() <= MAX_ADDRESS);
+    let from_name = from.and_then(|a| a.name()).map(|n| cut(one_line(n), MAX_NAME)).filter(|n| !n.is_empty());
     let mut replies_to = ids(msg.in_reply_to());
     replies_to.extend(ids(msg.references()));
+    replies_to.retain(|id| id.len() <= MAX_ID);
     let thread = msg
         .header_raw("Thread-Index")
         .and_then(|v| {
@@ -99,7 +105,7 @@ pub fn parse_mail(bytes: &[u8], hash: impl Fn(&[u8]) -> String) -> Result<Mail, 
         .collect();
     Ok(Mail {
         message_id,
-        subject: msg.subject().map(one_line).unwrap_or_default(),
+        subject: msg.subject().map(|s| cut(one_line(s), MAX_SUBJECT)).unwrap_or_default(),
         automatic: automatic(&msg, from_address.as_deref()),
         from_name,
         from_address,
@@ -474,6 +480,27 @@ fn clean_id(id: &str) -> String {
 /// Text on one line: CR, LF and tabs become spaces, runs of spaces one.
 fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The longest Message-ID kept (a header line holds 998 characters); a longer one is no
+/// id a mailer wrote, and the message is known by its content instead.
+const MAX_ID: usize = 998;
+/// The longest address (RFC 5321); a longer one is nobody's.
+const MAX_ADDRESS: usize = 254;
+/// What is kept of a sender's name and of a subject; the rest is cut, marked with `…`.
+const MAX_NAME: usize = 256;
+const MAX_SUBJECT: usize = 998;
+
+/// `text` cut to at most `max` bytes (at a character), `…` marking the cut.
+fn cut(text: String, max: usize) -> String {
+    if text.len() <= max {
+        return text;
+    }
+    let mut end = max.saturating_sub('…'.len_utf8());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &text[..end])
 }
 
 static TAG: LazyLock<Regex> =

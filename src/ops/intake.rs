@@ -232,13 +232,13 @@ fn deliver_mail(env: &Env, bytes: &[u8], index: &mut MessageIndex) -> Result<Del
         return Err(Error::refused(format!("the message has {why}")));
     }
     let mail = parse_mail(bytes, content_hash).map_err(Error::refused)?;
-    refuse_over_limits(limits, &mail)?;
+    refuse_over_limits(limits, &mail, certified_envelope(&mail))?;
     if let Some(done) = pec_from_sdi(env, &mail)? {
         return Ok(done);
     }
     // A customer's certified mail is read as the message it carries, within the same limits.
     let mail = certified_original(&mail, content_hash).unwrap_or(mail);
-    refuse_over_limits(limits, &mail)?;
+    refuse_over_limits(limits, &mail, false)?;
     // A Message-ID is the sender's word: another sender's message under it is no duplicate.
     if let Some(home) = index.seen(&mail.message_id, mail.from_address.as_deref()) {
         return Ok(Delivered::Duplicate(home.to_string()));
@@ -271,7 +271,11 @@ fn deliver_mail(env: &Env, bytes: &[u8], index: &mut MessageIndex) -> Result<Del
 /// automatic message (a bounce returning a large message, a newsletter of images) is
 /// skipped later whatever it holds: refused, it would stay in the maildir and fail every
 /// run of a cron job.
-fn refuse_over_limits(limits: &crate::model::Intake, mail: &Mail) -> Result<()> {
+///
+/// A PEC provider's envelope (`envelope`) is not held to the size of one attachment by the
+/// message it carries (`postacert.eml`, the customer's attachments and all): that message
+/// is held to the limits on its own, once unwrapped.
+fn refuse_over_limits(limits: &crate::model::Intake, mail: &Mail, envelope: bool) -> Result<()> {
     if mail.automatic.is_some() {
         return Ok(());
     }
@@ -282,7 +286,9 @@ fn refuse_over_limits(limits: &crate::model::Intake, mail: &Mail) -> Result<()> 
             limits.max_attachments
         )));
     }
-    if let Some(big) = mail.attachments.iter().find(|a| a.bytes.len() as u64 > limits.max_attachment_bytes) {
+    let carried = |name: &str| envelope && name.eq_ignore_ascii_case("postacert.eml");
+    let too_big = |a: &&Attachment| a.bytes.len() as u64 > limits.max_attachment_bytes && !carried(&a.name);
+    if let Some(big) = mail.attachments.iter().find(too_big) {
         return Err(Error::refused(format!(
             "attachment {:?} is {} bytes, over intake.max_attachment_bytes ({})",
             big.name,

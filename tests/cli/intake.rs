@@ -103,6 +103,26 @@ fn a_customers_certified_mail_is_read_as_the_message_it_carries() {
     }
 }
 
+/// Found by a real-mail review: the size of one attachment was measured on the provider's
+/// envelope, where the whole message it carries is one attachment (`postacert.eml`): a PEC
+/// whose files were each within the limit was refused, and stayed in the maildir.
+#[test]
+fn a_certified_message_is_held_to_the_limits_by_what_it_carries() {
+    let d = TestDesk::example();
+    // Its photo (264 bytes) and daticert.xml (648) are within; postacert.eml (1178) is not.
+    d.write("tkt.toml", &format!("{}\n[intake]\nmax_attachment_bytes = 700\n", d.read("tkt.toml")));
+    d.git(&["commit", "-qam", "small attachments"]);
+    let pec = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/intake/pec/customer_request.eml");
+    assert_eq!(d.ok(&["import", "email", pec.to_str().unwrap()]).trim(), "R-2026-0004");
+    // The envelope's own files, and what it carries, are held to them.
+    d.write("tkt.toml", &d.read("tkt.toml").replace("max_attachment_bytes = 700", "max_attachment_bytes = 200"));
+    d.git(&["commit", "-qam", "smaller"]);
+    let envelope = std::fs::read_to_string(&pec).unwrap().replace("CAF3x9kz=Qm7", "another");
+    let out = import_bytes(&d, &envelope);
+    assert_eq!(out.status.code(), Some(4), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is 648 bytes, over intake.max_attachment_bytes (200)"), "{out:?}");
+}
+
 /// `message.eml` beside a request is always the message received: a sender's attachment
 /// of that name is renamed (found by a real-mail review: a forged "message" took the name,
 /// and the real one became message-2.eml).
@@ -811,6 +831,26 @@ fn mail_never_fills_a_ticket_so_a_technician_can_no_longer_write_to_it() {
     assert!(text.starts_with("[… 7999 bytes in all: the full text is in attachments/T-2026-0002/"), "{text}");
     d.ok(&["ticket", "note", "T-2026-0002", &"Richiamato il cliente. ".repeat(50)]);
     assert_eq!(d.status(), "");
+
+    // Found by a real-mail review: what headers say (a From name of megabytes, a subject,
+    // a Message-ID) was copied whole, and one message made a ticket of 3.9 MB.
+    let before = size(&d);
+    let huge = format!(
+        "From: \"{}\" <info@damario.example>\r\nSubject: Re: [T-2026-0002] {}\r\nMessage-ID: <{}@damario.example>\r\n\r\nva bene\r\n",
+        "A".repeat(3_900_000),
+        "perde ".repeat(100_000),
+        "x".repeat(100_000)
+    );
+    assert!(import_bytes(&d, &huge).status.success());
+    assert!(size(&d) - before < 3_000, "a note of a few header lines: {} bytes more", size(&d) - before);
+    let t: serde_json::Value =
+        serde_json::from_str(&d.ok(&["ticket", "show", "T-2026-0002", "--format", "json"])).unwrap();
+    let by = t["notes"].as_array().unwrap().last().unwrap()["by"].as_str().unwrap().to_string();
+    assert!(by.starts_with("AAAA") && by.ends_with("… <info@damario.example>"), "{by}");
+    // Imported again, it is the same message (known by its content, its id being no id).
+    let out = import_bytes(&d, &huge);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("already imported into T-2026-0002"), "{out:?}");
+    d.tkt(&["ticket", "note", "T-2026-0002", "-"]).write_stdin("x".repeat(300_000)).assert().success();
 }
 
 #[test]
