@@ -467,8 +467,15 @@ fn thread_of(desk: &Desk, index: &MessageIndex, mail: &Mail) -> Result<Option<St
 /// Why the sender is a stranger to the ticket or request `target`: it has a customer, and
 /// the sender's address is neither that customer's e-mail nor its PEC.
 fn stranger_to(desk: &Desk, target: &str, mail: &Mail) -> Result<Option<String>> {
-    let customer = if desk.exists(Kind::Ticket, target) {
-        Some(desk.load::<Ticket>(target)?.customer)
+    // The sender of the request a ticket was promoted from is no stranger to it: the office
+    // promoted their request (the customer given then may know them by a phone alone).
+    let (customer, contact) = if desk.exists(Kind::Ticket, target) {
+        let ticket = desk.load::<Ticket>(target)?;
+        let promoted_from = match ticket.request.as_deref() {
+            Some(r) if desk.exists(Kind::Request, r) => desk.load::<Request>(r)?.contact.email,
+            _ => None,
+        };
+        (Some(ticket.customer), promoted_from)
     } else {
         let request = desk.load::<Request>(target)?;
         // A request of no customer is its sender's: another address is a stranger's.
@@ -483,11 +490,15 @@ fn stranger_to(desk: &Desk, target: &str, mail: &Mail) -> Result<Option<String>>
                 )
             }));
         }
-        request.customer
+        (request.customer, request.contact.email)
     };
     let Some(customer) = customer else { return Ok(None) };
     let known = match &mail.from_address {
-        Some(a) => customers_by_email(desk, a)?.contains(&customer) || from_the_desk(desk, mail),
+        Some(a) => {
+            contact.is_some_and(|c| c.eq_ignore_ascii_case(a))
+                || customers_by_email(desk, a)?.contains(&customer)
+                || from_the_desk(desk, mail)
+        }
         None => false,
     };
     Ok((!known).then(|| {

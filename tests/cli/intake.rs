@@ -226,6 +226,30 @@ fn a_promoted_request_receives_the_customers_reply_as_a_note_on_the_ticket() {
     assert_eq!(d.status(), "");
 }
 
+/// Found by a real-mail review: an unknown sender's request promoted for a customer made
+/// as `promote --help` says (a phone number only) left the sender a stranger to their own
+/// ticket, and each reply became a new request with a warning.
+#[test]
+fn the_sender_of_a_promoted_request_is_no_stranger_to_its_ticket() {
+    let d = TestDesk::example();
+    let c = d.ok(&["customer", "create", "--name", "Nicolò Bianchi", "--phone", "+39 333 1234567"]);
+    let t = d.ok(&["request", "promote", "R-2026-0003", "--customer", c.trim()]);
+    let reply = "From: Nicolo B <nicolo.b@provider.example>\r\nSubject: Re: Caldaia che perde\r\n\
+                 In-Reply-To: <20261124194500.1A2B3C@provider.example>\r\nMessage-ID: <reply1@provider.example>\r\n\r\n\
+                 Va bene giovedi mattina.\r\n";
+    let out = import_bytes(&d, reply);
+    assert_eq!(String::from_utf8_lossy(&out.stdout), t, "{out:?}");
+    let ticket: serde_json::Value =
+        serde_json::from_str(&d.ok(&["ticket", "show", t.trim(), "--format", "json"])).unwrap();
+    let note = ticket["notes"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(note["text"], "Va bene giovedi mattina.");
+    assert!(note.get("warning").is_none_or(|w| w.is_null()), "{note}");
+    // Another address at the same provider still is a stranger.
+    let other = reply.replace("nicolo.b@", "mallory@").replace("reply1@", "reply2@");
+    let out = import_bytes(&d, &other);
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("R-"), "{out:?}");
+}
+
 /// A customer who writes again after their request was rejected is not left unheard: the
 /// request opens again, with the reply as its note (found by a real-mail review: the
 /// reply was a silent note on a request no list shows).
