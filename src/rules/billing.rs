@@ -86,14 +86,28 @@ pub fn check_priced_lines(lines: &[Line]) -> Vec<Problem> {
     problems
 }
 
-/// Net, VAT per (rate, nature) on the summed taxable of that rate, and total.
+/// Net, VAT and total: a row per (rate, nature, wording), and the VAT of each rate rounded
+/// once on the summed taxable of that rate (art. 21 c. 2 l DPR 633/72) — rows of one rate
+/// that differ in wording (a reduced rate's legal reference, goods at their own) share that
+/// VAT out, each within a cent of its own.
 pub fn totals(lines: &[Line]) -> Totals {
+    vat_totals(lines, true)
+}
+
+/// Totals with each row's VAT rounded on its own, as documents issued before VAT was
+/// rounded once per rate have them: still read as right.
+pub fn totals_rounded_per_row(lines: &[Line]) -> Totals {
+    vat_totals(lines, false)
+}
+
+fn vat_totals(lines: &[Line], per_rate: bool) -> Totals {
     type Key = (Decimal, Option<String>, Option<String>);
     let mut by_rate: BTreeMap<Key, Decimal> = BTreeMap::new();
     for l in lines {
         let rate = l.vat_rate.map(|r| r.0.normalize()).unwrap_or_default();
         *by_rate.entry((rate, l.vat_nature.clone(), l.vat_note.clone())).or_default() += line_net(l);
     }
+    let exact = |taxable: Decimal, rate: Decimal| taxable * rate / Decimal::ONE_HUNDRED;
     let mut vat: Vec<VatLine> = by_rate
         .into_iter()
         .map(|((rate, nature, note), taxable)| VatLine {
@@ -101,9 +115,30 @@ pub fn totals(lines: &[Line]) -> Totals {
             nature,
             note,
             taxable: Money(taxable),
-            tax: Money(round_cents(taxable * rate / Decimal::ONE_HUNDRED)),
+            tax: Money(round_cents(exact(taxable, rate))),
         })
         .collect();
+    if per_rate {
+        // The cents the rows' own rounding missed of their rate's go to the rows whose own
+        // rounding lost the most (BTreeMap order: rows of a rate are next to each other).
+        let mut start = 0;
+        while start < vat.len() {
+            let rate = vat[start].rate.0;
+            let end = start + vat[start..].iter().take_while(|v| v.rate.0 == rate).count();
+            let rows = &mut vat[start..end];
+            let due = round_cents(exact(rows.iter().map(|v| v.taxable.0).sum(), rate));
+            let cent = Decimal::new(1, 2);
+            let mut missing = due - rows.iter().map(|v| v.tax.0).sum::<Decimal>();
+            while !missing.is_zero() {
+                let step = if missing > Decimal::ZERO { cent } else { -cent };
+                let lost = |v: &VatLine| (exact(v.taxable.0, rate) - v.tax.0) * step;
+                let Some(row) = rows.iter_mut().max_by(|a, b| lost(a).cmp(&lost(b))) else { break };
+                row.tax.0 += step;
+                missing -= step;
+            }
+            start = end;
+        }
+    }
     // Highest rate first, as on Italian invoices.
     vat.sort_by(|a, b| b.rate.cmp(&a.rate).then_with(|| a.nature.cmp(&b.nature)));
     let net: Decimal = vat.iter().map(|v| v.taxable.0).sum();
@@ -309,6 +344,36 @@ mod tests {
         assert_eq!(t.vat.len(), 1);
         assert_eq!(t.vat[0].tax, money("0.07"));
         assert_eq!(t.total, money("0.37"));
+    }
+
+    #[test]
+    fn rows_of_one_rate_in_other_wordings_share_the_vat_the_rate_rounds_once() {
+        // Found by a fiscal review: labour at a home's reduced 10% (with its legal reference)
+        // and a valve at its own 10% gave 1.49 + 2.01 = 3.50; 34.90 at 10% is 3.49.
+        let mut labour = line("1", "14.85", "10", None);
+        labour.vat_note = Some("art. 7 c. 1 lett. b L. 488/1999".into());
+        let t = totals(&[labour.clone(), line("1", "20.05", "10", None)]);
+        assert_eq!(t.vat.len(), 2, "one row per wording");
+        assert_eq!(t.vat.iter().map(|v| v.tax.0).sum::<Decimal>(), money("3.49").0);
+        assert_eq!(t.total, money("38.39"));
+        for v in &t.vat {
+            let own = v.taxable.0 * Decimal::new(10, 2);
+            assert!((v.tax.0 - own).abs() <= Decimal::new(1, 2), "each row within a cent of its own: {v:?}");
+        }
+        // What documents issued before had is still read as theirs.
+        let old = totals_rounded_per_row(&[labour, line("1", "20.05", "10", None)]);
+        assert_eq!(old.total, money("38.40"));
+        // Three wordings: the cents go where the rounding lost the most.
+        let rows: Vec<Line> = ["a", "b", "c"]
+            .iter()
+            .map(|w| {
+                let mut l = line("1", "0.05", "10", None);
+                l.vat_note = Some(w.to_string());
+                l
+            })
+            .collect();
+        let t = totals(&rows);
+        assert_eq!(t.vat.iter().map(|v| v.tax.0).sum::<Decimal>(), money("0.02").0, "0.15 at 10% is 0.015");
     }
 
     #[test]
