@@ -102,6 +102,8 @@ pub struct DocFacts {
     /// An invoice's due day.
     pub due_date: Option<NaiveDate>,
     pub withheld: Money,
+    /// Its taxable amount ([`Ledgered::net`]).
+    pub net: Money,
     /// An invoice whose credit notes say what they give back of its withholding
     /// ([`Ledgered::gives_back_exactly`]).
     pub gives_back_exactly: bool,
@@ -123,6 +125,7 @@ impl From<Document> for DocFacts {
             unsound: crate::rules::money_unsound(&d),
             value: d.value(),
             withheld: Ledgered::withheld(&d),
+            net: crate::rules::net_of(&d),
             gives_back_exactly: Ledgered::gives_back_exactly(&d),
             vat: d.totals.iter().flat_map(|t| t.vat.iter().map(|v| (v.rate, v.tax))).collect(),
             due_date: d.payment.as_ref().map(|p| p.due_date),
@@ -159,6 +162,9 @@ impl Ledgered for DocFacts {
     }
     fn withheld(&self) -> Money {
         self.withheld
+    }
+    fn net(&self) -> Money {
+        self.net
     }
     fn gives_back_exactly(&self) -> bool {
         self.gives_back_exactly

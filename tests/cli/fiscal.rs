@@ -418,20 +418,44 @@ fn an_invoice_reversed_line_by_line_is_credited_to_its_last_line() {
         "credited already: 0 is left",
     );
     d.tkt(&["check"]).assert().success();
-    // Many small notes, each rounding its VAT up, stop at a cent of VAT beyond what was
-    // charged (found by a fiscal review: ten notes reversed 0.10 of 0.07).
+    let statement = |d: &TestDesk, invoice: &str| {
+        let s = json(&d.ok(&["customer", "statement", "C-0001", "--format", "json"]));
+        let row = s.as_array().unwrap().iter().find(|r| r["invoice"] == invoice).unwrap().clone();
+        (row["credited"].as_str().unwrap().to_string(), row["due"].as_str().unwrap().to_string())
+    };
+    // Each note rounds its VAT (0.07 of VAT charged, 3 × 0.02 = 0.06 reversed); credited
+    // line by line, the invoice is cancelled whole: nothing is due, nothing owed back.
+    assert_eq!(statement(&d, "INV-2026-0001"), ("1.10".to_string(), "0.00".to_string()));
+    // Many small notes each round their VAT up, half a cent each at most: found by a
+    // fiscal review, four lines of 11.25 at 22% (9.90 of VAT) could not be credited to the
+    // last, their notes reversing 4 × 2.48 (a cent was all the notes could take beyond).
     d.ok(&["item", "create", "RONDELLA", "--description", "Rondella", "--price", "0.03", "--vat-rate", "22"]);
     d.ok(&["ticket", "create", "--serial", "VX-0002", "--title", "Rondelle"]);
     d.ok(&["ticket", "ship", "T-2026-0002", "--purpose", "sale", "--line", "RONDELLA:10"]);
     d.ok(&["ticket", "invoice", "T-2026-0002"]);
-    for _ in 0..8 {
+    d.ok(&["doc", "pay", "INV-2026-0002"]);
+    for _ in 0..10 {
         d.ok(&["doc", "credit", "INV-2026-0002", "--amount", "0.03", "--reason", "reso"]);
     }
-    refused(
-        &d,
-        &["doc", "credit", "INV-2026-0002", "--amount", "0.03", "--reason", "reso"],
-        "credit notes would reverse 0.09 of VAT, more than the 0.07 INV-2026-0002 charged",
-    );
+    refused(&d, &["doc", "credit", "INV-2026-0002", "--amount", "0.01", "--reason", "reso"], "more than what is left");
+    d.tkt(&["check"]).assert().success();
+    // The ten notes (0.40) cancel the invoice of 0.37: what was paid is owed back, no more.
+    assert_eq!(statement(&d, "INV-2026-0002"), ("0.37".to_string(), "-0.37".to_string()));
+    let refunds = d.ok(&["doc", "list", "--kind", "credit-note", "--format", "json"]);
+    let notes: Vec<String> =
+        json(&refunds).as_array().unwrap().iter().map(|n| n["id"].as_str().unwrap().to_string()).collect();
+    let mut refunded = rust_decimal::Decimal::ZERO;
+    for note in notes.iter().skip(3) {
+        if let Ok(out) = d.tkt(&["doc", "refund", note]).output() {
+            if out.status.success() {
+                let id = String::from_utf8(out.stdout).unwrap();
+                let r = json(&d.ok(&["doc", "show", id.trim(), "--format", "json"]));
+                refunded += r["amount"].as_str().unwrap().parse::<rust_decimal::Decimal>().unwrap();
+            }
+        }
+    }
+    assert_eq!(refunded.to_string(), "0.37", "what was paid comes back, not what the rounding added");
+    d.tkt(&["check"]).assert().success();
 }
 
 #[test]
