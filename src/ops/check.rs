@@ -704,7 +704,12 @@ fn check_einvoice_files(documents: &[DocUnderCheck], findings: &mut Vec<Finding>
 /// Fiscal documents against git history, the ledger: one that was ever committed still
 /// exists, and says what it said when it was first committed (keys added by hand, which
 /// tkt does not know, are annotations and may change).
-fn check_ledger(desk: &Desk, documents: &[DocUnderCheck], ledgers: &Ledgers, findings: &mut Vec<Finding>) -> Result<()> {
+fn check_ledger(
+    desk: &Desk,
+    documents: &[DocUnderCheck],
+    ledgers: &Ledgers,
+    findings: &mut Vec<Finding>,
+) -> Result<()> {
     let present: HashSet<PathBuf> = documents.iter().map(DocUnderCheck::path).collect();
     let mut logs: HashMap<PathBuf, HashMap<String, String>> = HashMap::new();
     for ledger in ledgers.values() {

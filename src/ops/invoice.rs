@@ -98,7 +98,9 @@ fn refuse_billed_as_issued(env: &Env, ticket: &str, invoices: &[&Document], sour
             continue;
         }
         let Some(hash) = blob else { continue };
-        let Some(issued) = repo.blob(&hash).and_then(|b| crate::model::from_yaml::<Document>(&b).ok()) else { continue };
+        let Some(issued) = repo.blob(&hash).and_then(|b| crate::model::from_yaml::<Document>(&b).ok()) else {
+            continue;
+        };
         if let Some(source) = billed(&issued) {
             return Err(Error::refused(format!(
                 "{source} was billed by {}, issued by this clone and gone from the desk and its history since (a git \

@@ -3,7 +3,7 @@
 
 use rust_decimal::Decimal;
 
-use crate::model::{DocKind, Document, Line, Money, PaymentMethod, Rate, StampDuty, Withholding};
+use crate::model::{DocKind, Document, Line, Money, PaymentMethod, Rate, StampDuty, VatLine, Withholding};
 use crate::rules::{credit_problems, line_net, refundable, refuse_if_any, round_cents, stamp_duty, totals, Balance};
 use crate::{Error, Result};
 
@@ -17,8 +17,9 @@ pub enum Credit {
     All,
     /// Lines of the invoice as `N[:QTY]`.
     Lines(Vec<String>),
-    /// A taxable amount, at the invoice's VAT rate or the one given.
-    Amount(Money, Option<Rate>),
+    /// A taxable amount, at the invoice's VAT rate or the one given (and the natura, when
+    /// the invoice has several at that rate).
+    Amount(Money, Option<Rate>, Option<String>),
 }
 
 /// Issues a credit note against `invoice`; returns its id.
@@ -32,7 +33,7 @@ pub fn credit(env: &Env, invoice: &str, what: Credit, reason: &str, opts: &DocOp
     let earlier: Vec<&Document> = notes.iter().filter(|n| n.invoice.as_deref() == Some(invoice.id.as_str())).collect();
     let by_amount = matches!(what, Credit::Amount(..));
     let mut lines = match what {
-        Credit::Amount(amount, rate) => vec![amount_line(&invoice, amount, rate, reason)?],
+        Credit::Amount(amount, rate, nature) => vec![amount_line(&invoice, amount, rate, nature, reason)?],
         Credit::All => invoice.lines.clone(),
         Credit::Lines(specs) => {
             let lines: Vec<Line> = specs.iter().map(|spec| invoice_line(&invoice, spec)).collect::<Result<_>>()?;
@@ -158,35 +159,45 @@ fn invoice_line(invoice: &Document, spec: &str) -> Result<Line> {
     Ok(line)
 }
 
-/// One line crediting `amount` (taxable) at the invoice's VAT rate.
-fn amount_line(invoice: &Document, amount: Money, rate: Option<Rate>, reason: &str) -> Result<Line> {
+/// One line crediting `amount` (taxable) at the invoice's VAT rate (and natura).
+fn amount_line(
+    invoice: &Document,
+    amount: Money,
+    rate: Option<Rate>,
+    nature: Option<String>,
+    reason: &str,
+) -> Result<Line> {
     let mut vat = invoice.totals.as_ref().map(|t| t.vat.clone()).unwrap_or_default();
     // A reduction of the price reverses the supply, not the bollo charged back (N1, out of
-    // the VAT's field): a forfettario's N2.2 row is then the only one.
-    if vat.iter().any(|v| v.nature.as_deref() != Some("N1")) {
-        vat.retain(|v| v.nature.as_deref() != Some("N1"));
+    // the VAT's field): a forfettario's N2.2 row is then the only one. Nor is there anything
+    // to reduce in a row of 0.00 (work under warranty beside a part sold).
+    for keep in [|v: &VatLine| v.nature.as_deref() != Some("N1"), |v: &VatLine| !v.taxable.0.is_zero()] {
+        if vat.iter().any(keep) {
+            vat.retain(keep);
+        }
     }
-    let (rate, nature, note) = match rate {
-        Some(r) => match vat.iter().find(|v| v.rate == r) {
-            Some(v) => (r, v.nature.clone(), v.note.clone()),
-            None => {
-                return Err(Error::refused(format!(
-                    "--vat-rate {r}: {} has no line at {r}%: a credit note reverses what its invoice charged",
-                    invoice.id
-                )))
-            }
-        },
-        None => match vat.as_slice() {
-            [only] => (only.rate, only.nature.clone(), only.note.clone()),
-            _ => {
-                let rates: Vec<String> = vat.iter().map(|v| format!("{}%", v.rate)).collect();
-                return Err(Error::usage(format!(
-                    "{} has several VAT rates ({}): give --vat-rate",
-                    invoice.id,
-                    rates.join(", ")
-                )));
-            }
-        },
+    let row = |v: &VatLine| format!("{}%{}", v.rate, v.nature.as_deref().map(|n| format!(" {n}")).unwrap_or_default());
+    let fits = |v: &&VatLine| {
+        rate.is_none_or(|r| v.rate == r)
+            && nature.as_deref().is_none_or(|n| v.nature.as_deref().is_some_and(|m| m.eq_ignore_ascii_case(n)))
+    };
+    let (rate, nature, note) = match vat.iter().filter(fits).collect::<Vec<_>>()[..] {
+        [only] => (only.rate, only.nature.clone(), only.note.clone()),
+        [] => {
+            let asked = [rate.map(|r| format!("{r}%")), nature].into_iter().flatten().collect::<Vec<_>>().join(" ");
+            return Err(Error::refused(format!(
+                "{} has no line at {asked}: a credit note reverses what its invoice charged (it has {})",
+                invoice.id,
+                vat.iter().map(row).collect::<Vec<_>>().join(", ")
+            )));
+        }
+        ref several => {
+            return Err(Error::usage(format!(
+                "{} has several VAT rows ({}): give --vat-rate, and --nature for one of several at a rate",
+                invoice.id,
+                several.iter().map(|v| row(v)).collect::<Vec<_>>().join(", ")
+            )))
+        }
     };
     Ok(Line {
         item: None,

@@ -25,7 +25,9 @@ pub use fiscal::{
     check_buyer, check_company, check_ddt_parties, check_iban, check_tax_code, check_vat_number, rea_parts,
     MAX_FISCAL_NUMBER, REA_FORM,
 };
-pub use records::{check_customer, check_equipment, check_item, check_request, is_country_code, is_sdi_pec, same_customer};
+pub use records::{
+    check_customer, check_equipment, check_item, check_request, is_country_code, is_sdi_pec, same_customer,
+};
 pub use terms::due_date;
 pub use ticket::{check_ticket, TicketRefs};
 pub use vat::{apply_regime, condominium_withholding, regime_of, stamp_duty, Exemption, VatRegime, STAMP_DUTY_NOTE};

@@ -232,6 +232,57 @@ fn a_reverse_charge_customer_is_billed_net_with_inversione_contabile() {
     assert!(d.ok(&["doc", "print", "INV-2026-0001"]).contains("Inversione contabile, art. 17 c. 6 lett. a-ter"));
 }
 
+/// Found by a fiscal review: a warranty ticket of a reverse-charge customer, its labour at
+/// 0.00 (N2.2) and a part billed (N6.7), had two rows at 0%: `--amount` asked for a rate,
+/// and `--vat-rate 0` took the row of 0.00, where nothing can be reduced.
+#[test]
+fn an_amount_is_credited_on_the_row_that_has_it_and_a_natura_picks_among_rows() {
+    let d = billing_desk();
+    let config = d
+        .read("tkt.toml")
+        .replace("warranty_covers = [\"labour\", \"materials\", \"travel\"]", "warranty_covers = [\"labour\"]");
+    d.write("tkt.toml", &config);
+    d.git(&["commit", "-qam", "warranty covers labour"]);
+    d.ok(&["customer", "edit", "C-0001", "--reverse-charge", "true"]);
+    d.ok(&["item", "create", "VASO", "--description", "Vaso di espansione", "--price", "39.00", "--vat-rate", "22"]);
+    d.ok(&["ticket", "create", "--serial", "VX-0001", "--title", "In garanzia"]);
+    d.ok(&["ticket", "work", "T-2026-0001", "--hours", "1", "--material", "VASO:1"]);
+    let inv = invoiced(&d);
+    let rows: Vec<(String, String)> = inv["totals"]["vat"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| (v["nature"].as_str().unwrap().to_string(), v["taxable"].as_str().unwrap().to_string()))
+        .collect();
+    assert!(
+        rows.contains(&("N2.2".into(), "0.00".into())) && rows.contains(&("N6.7".into(), "39.00".into())),
+        "{rows:?}"
+    );
+    let note = d.ok(&["doc", "credit", "INV-2026-0001", "--amount", "10", "--reason", "sconto"]);
+    let note = json(&d.ok(&["doc", "show", note.trim(), "--format", "json"]));
+    assert_eq!(note["lines"][0]["vat_nature"], "N6.7", "{note}");
+    let note = d.ok(&[
+        "doc",
+        "credit",
+        "INV-2026-0001",
+        "--amount",
+        "5",
+        "--vat-rate",
+        "0",
+        "--nature",
+        "n6.7",
+        "--reason",
+        "sconto",
+    ]);
+    assert_eq!(json(&d.ok(&["doc", "show", note.trim(), "--format", "json"]))["lines"][0]["vat_nature"], "N6.7");
+    refused(
+        &d,
+        &["doc", "credit", "INV-2026-0001", "--amount", "5", "--nature", "N3.1", "--reason", "x"],
+        "has no line at N3.1: a credit note reverses what its invoice charged (it has 0% N6.7)",
+    );
+    d.tkt(&["check"]).assert().success();
+}
+
 #[test]
 fn a_condominium_withholds_four_percent_and_owes_the_rest() {
     let d = worked();
@@ -686,7 +737,10 @@ fn work_billed_by_an_invoice_reset_away_or_changed_by_hand_is_not_billed_again()
     d.write(file, &issued);
     d.git(&["add", file]);
     d.git(&["commit", "-qm", "restored"]);
-    d.tkt(&["ticket", "invoice", "T-2026-0001"]).assert().code(4).stderr(predicate::str::contains("nothing to invoice"));
+    d.tkt(&["ticket", "invoice", "T-2026-0001"])
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("nothing to invoice"));
     // A slip of the hand in its sources, committed or not.
     d.write(file, &issued.replace("- WR-2026-0001", "- WR-2026-0091"));
     d.tkt(&["ticket", "invoice", "T-2026-0001"]).assert().code(4).stderr(

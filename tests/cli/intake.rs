@@ -120,7 +120,10 @@ fn a_certified_message_is_held_to_the_limits_by_what_it_carries() {
     let envelope = std::fs::read_to_string(&pec).unwrap().replace("CAF3x9kz=Qm7", "another");
     let out = import_bytes(&d, &envelope);
     assert_eq!(out.status.code(), Some(4), "{out:?}");
-    assert!(String::from_utf8_lossy(&out.stderr).contains("is 648 bytes, over intake.max_attachment_bytes (200)"), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("is 648 bytes, over intake.max_attachment_bytes (200)"),
+        "{out:?}"
+    );
 }
 
 /// `message.eml` beside a request is always the message received: a sender's attachment

@@ -23,13 +23,16 @@ pub struct DocCreditArgs {
     /// The VAT rate of an --amount credit, when the invoice has several.
     #[arg(long, value_parser = Rate::parse, requires = "amount")]
     pub vat_rate: Option<Rate>,
+    /// The natura of an --amount credit (N6.7), when the invoice has several at its rate.
+    #[arg(long, requires = "amount")]
+    pub nature: Option<String>,
     #[command(flatten)]
     pub doc: DocArgs,
 }
 
 pub fn cmd_doc_credit(ctx: &Ctx, args: DocCreditArgs) -> Result<()> {
     let what = match (args.amount, args.lines.is_empty()) {
-        (Some(amount), _) => Credit::Amount(amount, args.vat_rate),
+        (Some(amount), _) => Credit::Amount(amount, args.vat_rate, args.nature),
         (None, true) => Credit::All,
         (None, false) => Credit::Lines(args.lines),
     };
