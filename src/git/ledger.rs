@@ -109,6 +109,15 @@ impl Repo {
         Ok(names.names)
     }
 
+    /// The names of the files in the desk-relative folder `desk_dir` at `commit` (none
+    /// when the folder is not there).
+    pub fn names_at(&self, commit: &str, desk_dir: &Path) -> Result<Vec<String>> {
+        let tree = self.repo.find_commit(Oid::from_str(commit)?)?.tree()?;
+        let Ok(entry) = tree.get_path(&self.repo_path(desk_dir)) else { return Ok(Vec::new()) };
+        let Ok(folder) = self.repo.find_tree(entry.id()) else { return Ok(Vec::new()) };
+        Ok(folder.iter().filter_map(|e| e.name().ok().map(str::to_string)).collect())
+    }
+
     /// The names of the files in the desk-relative folder `desk_dir` in each commit reachable
     /// from HEAD and not from `since`: what was committed there since. `None` when `since`
     /// is no longer known (gone from the repository), for the caller to read all history.

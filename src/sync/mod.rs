@@ -686,6 +686,9 @@ fn check_incoming(repo: &Repo, ours: &str, theirs: &str, remote: &str, branch: &
         refused.extend(fiscal_changes(repo, base, theirs)?);
     }
     if refused.is_empty() {
+        refused.extend(skipped_numbers(repo, base.as_deref(), ours, theirs)?);
+    }
+    if refused.is_empty() {
         return Ok(());
     }
     Err(Error::busy(format!(
@@ -693,6 +696,71 @@ fn check_incoming(repo: &Repo, ours: &str, theirs: &str, remote: &str, branch: &
         refused.join("\n  ")
     ))
     .with_hint("ask whoever committed them to fix or remove them and push; then run tkt sync again"))
+}
+
+/// The new fiscal numbers `theirs` brings that skip a number ([`skipped_in`]).
+fn skipped_numbers(repo: &Repo, base: Option<&str>, ours: &str, theirs: &str) -> Result<Vec<String>> {
+    let prefix = repo.desk_prefix();
+    let mut refused = Vec::new();
+    for folder in new_fiscal_folders(repo, base, theirs)? {
+        let ids = |commit: &str| -> Result<Vec<SequenceId>> { Ok(sequence_ids(repo.names_at(commit, &folder)?)) };
+        for (after, missing) in skipped_in(&ids(ours)?, &ids(theirs)?) {
+            let path = prefix.join(&folder).join(format!("{after}.yaml"));
+            let by = match repo.last_change(base, theirs, &path)? {
+                Some(c) => format!(" (commit {} by {})", c.commit, c.by),
+                None => String::new(),
+            };
+            refused.push(skipped_message(&path, &missing, &by));
+        }
+    }
+    Ok(refused)
+}
+
+/// The folders of fiscal documents new in `tip` since `base`.
+fn new_fiscal_folders(repo: &Repo, base: Option<&str>, tip: &str) -> Result<BTreeSet<PathBuf>> {
+    let prefix = repo.desk_prefix();
+    let mut folders = BTreeSet::new();
+    for (path, _) in repo.entries_changed(base, tip)? {
+        let Ok(rel) = path.strip_prefix(prefix) else { continue };
+        if fiscal_path(rel) && new_since(repo, base, &path)? {
+            folders.extend(rel.parent().map(Path::to_path_buf));
+        }
+    }
+    Ok(folders)
+}
+
+fn sequence_ids(names: Vec<String>) -> Vec<SequenceId> {
+    names.iter().filter_map(|n| SequenceId::parse(n.strip_suffix(".yaml")?)).collect()
+}
+
+fn skipped_message(path: &Path, missing: &SequenceId, by: &str) -> String {
+    format!(
+        "{}: a fiscal number given past {missing}, which no clone has: fiscal numbers follow each other without \
+         gaps{by}",
+        path.display()
+    )
+}
+
+/// Of the numbers of one folder `brought` has above the last `mine` has of their series,
+/// the first that skips a number neither has, with the number skipped: a copy made by hand
+/// and named INV-2026-0070 for 0007 would leave 63 numbers never to be given.
+fn skipped_in(mine: &[SequenceId], brought: &[SequenceId]) -> Vec<(SequenceId, SequenceId)> {
+    let all_series: BTreeSet<&Option<String>> = brought.iter().map(|i| &i.series).collect();
+    let mut skipped = Vec::new();
+    for series in all_series {
+        let seqs = |ids: &[SequenceId]| -> BTreeSet<u32> {
+            ids.iter().filter(|i| i.series == *series).map(|i| i.seq).collect()
+        };
+        let (m, b) = (seqs(mine), seqs(brought));
+        let last_mine = m.last().copied().unwrap_or(0);
+        let top = b.last().copied().unwrap_or(0);
+        let Some(gap) = (last_mine + 1..top).find(|n| !m.contains(n) && !b.contains(n)) else { continue };
+        // The first number given past the gap, and the one it skipped as it would be named.
+        if let Some(after) = brought.iter().filter(|i| i.series == *series && i.seq > gap).min_by_key(|i| i.seq) {
+            skipped.push((after.clone(), SequenceId { seq: gap, ..after.clone() }));
+        }
+    }
+    skipped
 }
 
 /// What of the commits after `base` up to `tip` no clone takes in ([`refused_path`], and
@@ -768,8 +836,8 @@ fn check_outgoing(desk: &Desk, repo: &Repo, ours: &str, theirs: &str, hand_edits
         ))
         .with_hint("fix the record, or take the file out of git (git rm --cached FILE, then git commit); then run tkt sync again"));
     }
-    let mut refused = match base {
-        Some(base) => fiscal_changes(repo, &base, ours)?,
+    let mut refused = match base.as_deref() {
+        Some(base) => fiscal_changes(repo, base, ours)?,
         None => Vec::new(),
     };
     let prefix = repo.desk_prefix();
@@ -797,6 +865,19 @@ fn check_outgoing(desk: &Desk, repo: &Repo, ours: &str, theirs: &str, hand_edits
         .with_hint("fix them (or put them back: git checkout -- FILE), then run tkt sync again"));
     }
     refused.extend(fiscal_hand_edits(desk, repo, ours, Some(theirs), hand_edits)?);
+    // A number past a gap would stop every other clone's sync: the desk's folders as they
+    // are (commits and hand edits) against the remote's.
+    let mut folders = new_fiscal_folders(repo, base.as_deref(), ours)?;
+    folders.extend(hand_edits.iter().filter(|p| fiscal_path(p)).filter_map(|p| p.parent().map(Path::to_path_buf)));
+    for folder in folders {
+        let here = std::fs::read_dir(desk.abs(&folder)).map(|entries| {
+            entries.flatten().filter_map(|e| e.file_name().into_string().ok()).collect::<Vec<_>>()
+        });
+        let there = sequence_ids(repo.names_at(theirs, &folder)?);
+        for (after, missing) in skipped_in(&there, &sequence_ids(here.unwrap_or_default())) {
+            refused.push(skipped_message(&folder.join(format!("{after}.yaml")), &missing, ""));
+        }
+    }
     refuse_fiscal_changes(refused)
 }
 

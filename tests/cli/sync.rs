@@ -840,6 +840,41 @@ fn a_remote_without_tkt_toml_or_with_a_tree_git_refuses_is_not_taken_in() {
     assert_eq!(marco.state(), before, "HEAD, index and files unchanged");
 }
 
+/// Found by a hostile-remote review: an invoice copied by hand as INV-2026-0070 (for
+/// 0007) and pushed with plain git was taken in, every clone's next invoice was 0071, and
+/// check then asked to restore 63 numbers no one ever issued.
+#[test]
+fn a_fiscal_number_pushed_past_a_gap_is_not_taken_in() {
+    let team = Team::new();
+    let (anna, marco) = (team.clone("anna"), team.clone("marco"));
+    marco.sync();
+    anna.write(
+        "documents/invoice/2026/INV-2026-0070.yaml",
+        &anna.read(INV1).replace("INV-2026-0001", "INV-2026-0070"),
+    );
+    anna.git(&["add", "documents"]);
+    anna.git(&["commit", "-qm", "copia"]);
+    // Her sync does not publish it (every other clone's would then stop)...
+    anna.tkt(&["sync"]).assert().code(5).stderr(predicate::str::contains(
+        "documents/invoice/2026/INV-2026-0070.yaml: a fiscal number given past INV-2026-0007",
+    ));
+    // ... nor does it take it in from a push made with plain git.
+    anna.git(&["push", "-q", "origin", "main"]);
+    let before = marco.state();
+    marco.tkt(&["sync"]).assert().code(5).stderr(predicate::str::contains(
+        "documents/invoice/2026/INV-2026-0070.yaml: a fiscal number given past INV-2026-0007, which no clone has",
+    ));
+    assert_eq!(marco.state(), before, "the local desk is exactly as it was");
+    // Taken back from the remote (no clone took it), numbers that follow each other come in.
+    anna.git(&["reset", "-q", "--hard", "HEAD~1"]);
+    anna.write("documents/invoice/2026/INV-2026-0007.yaml", &anna.read(INV1).replace("INV-2026-0001", "INV-2026-0007"));
+    anna.git(&["add", "documents"]);
+    anna.git(&["commit", "-qm", "il numero giusto"]);
+    anna.git(&["push", "-q", "--force", "origin", "main"]);
+    marco.sync();
+    assert!(marco.dir.join("documents/invoice/2026/INV-2026-0007.yaml").exists());
+}
+
 #[test]
 fn bad_records_from_the_remote_are_refused_naming_each_file_and_who_committed_it() {
     let team = Team::new();
