@@ -102,9 +102,10 @@ fn sync_marked(desk: &Desk, author: &Author, opts: &SyncOptions) -> Result<SyncR
         refuse_fiscal_changes(fiscal_hand_edits(desk, repo, &ours, None, &hand_edits)?)?;
     }
     if !hand_edits.is_empty() {
-        let list: Vec<String> = hand_edits.iter().map(|p| format!("  {}", p.display())).collect();
+        let edited = edited_since_head(desk, repo, &hand_edits)?;
+        let list: Vec<String> = edited.iter().map(|p| format!("  {}", p.display())).collect();
         desk.commit(&hand_edits, &format!("tkt: hand edits\n\n{}", list.join("\n")), author)?;
-        report.hand_edits = hand_edits;
+        report.hand_edits = edited;
     }
     // What was taken back is issued again by the caller before anything goes out, and
     // this clone's records naming it follow it first ([`follow_issued_again`]) — also
@@ -552,7 +553,24 @@ fn hand_edits(desk: &Desk, repo: &Repo, year: i32) -> Result<Vec<PathBuf>> {
         }
         return Err(error.with_hint("fix them (tkt check shows the same), then run tkt sync again"));
     }
+    // A path git names twice (staged for deletion, and the file there untracked) is one.
+    changed.sort();
+    changed.dedup();
     Ok(changed)
+}
+
+/// Of the paths git names as changed, those whose file differs from HEAD's: a file as
+/// committed is no edit (only git's index was out of step, which committing it mends).
+fn edited_since_head(desk: &Desk, repo: &Repo, paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let Some(head) = repo.head()? else { return Ok(paths.to_vec()) };
+    let mut edited = Vec::with_capacity(paths.len());
+    for rel in paths {
+        let committed = repo.file_at(&head, &repo.desk_prefix().join(rel))?.map(|f| f.bytes);
+        if committed.is_none() || committed != std::fs::read(desk.abs(rel)).ok() {
+            edited.push(rel.clone());
+        }
+    }
+    Ok(edited)
 }
 
 /// Why a path the remote brings must not be written, or `None` when it may: the one check

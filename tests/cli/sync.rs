@@ -389,6 +389,16 @@ fn hand_edits_are_committed_when_valid_and_refused_when_not() {
         predicate::str::contains("tickets/2026/T-2026-0018.yaml:").and(predicate::str::contains("not valid records")),
     );
     assert_eq!(anna.git(&["rev-parse", "HEAD"]), head);
+
+    // Found by a careless-office review: a record taken out of git's index with its file
+    // kept (`git rm --cached`) was counted twice as a hand edit, and named in the commit.
+    std::fs::write(&path, text.replace("priority: normal", "priority: low")).unwrap();
+    anna.git(&["rm", "-q", "--cached", "tickets/2026/T-2026-0017.yaml"]);
+    let said = anna.sync();
+    assert!(said.contains("1 hand edit(s) committed"), "{said}");
+    let message = anna.git(&["log", "-1", "--format=%B"]);
+    assert!(message.contains("T-2026-0018") && !message.contains("T-2026-0017"), "{message}");
+    assert_eq!(anna.git(&["status", "--porcelain"]), "", "git's index in step again");
 }
 
 #[test]
