@@ -1065,15 +1065,29 @@ fn integrate(
     Ok(())
 }
 
-/// Refuses to overwrite files the user changed and did not commit (outside the desk).
+/// Refuses to overwrite files the user changed and did not commit, or keeps out of git.
 fn refuse_dirty(repo: &Repo, paths: &[PathBuf]) -> Result<()> {
     let dirty: Vec<PathBuf> = repo.uncommitted()?.into_iter().map(|(p, _)| p).filter(|p| paths.contains(p)).collect();
-    if dirty.is_empty() {
+    let list = |paths: &[PathBuf]| paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ");
+    if !dirty.is_empty() {
+        return Err(Error::busy(format!("the remote changed files you have changed and not committed: {}", list(&dirty)))
+            .with_hint("commit or stash them, then run tkt sync again"));
+    }
+    // A file git ignores is no less the user's (`web/.env`, kept out of git on purpose):
+    // git's own merge takes it as expendable, sync does not (found by a hostile-remote
+    // review: the remote's `web/.env` replaced the clone's password).
+    let Some(head) = repo.head()? else { return Ok(()) };
+    let mut ignored = Vec::new();
+    for path in paths {
+        if repo.workdir().join(path).is_file() && repo.file_at(&head, path)?.is_none() {
+            ignored.push(path.clone());
+        }
+    }
+    if ignored.is_empty() {
         return Ok(());
     }
-    let list: Vec<String> = dirty.iter().map(|p| p.display().to_string()).collect();
-    Err(Error::busy(format!("the remote changed files you have changed and not committed: {}", list.join(", ")))
-        .with_hint("commit or stash them, then run tkt sync again"))
+    Err(Error::busy(format!("the remote brings files you keep out of git: {}", list(&ignored)))
+        .with_hint("move yours aside (or ask whoever committed them to take them out of git), then run tkt sync again"))
 }
 
 /// Merges one record (sync and the merge driver alike): field by field, then a ticket's

@@ -885,6 +885,32 @@ fn a_fiscal_number_pushed_past_a_gap_is_not_taken_in() {
     assert!(marco.dir.join("documents/invoice/2026/INV-2026-0007.yaml").exists());
 }
 
+/// Found by a hostile-remote review: a file the clone keeps out of git on purpose (the
+/// support form's `web/.env`, its password) was written over by the remote's.
+#[test]
+fn a_file_kept_out_of_git_is_never_written_over_by_the_remote() {
+    let team = Team::new();
+    let (anna, marco) = (team.clone("anna"), team.clone("marco"));
+    marco.sync();
+    marco.write("web/.env", "PASSWORD=the-office-secret\n");
+    std::fs::write(marco.dir.join(".git/info/exclude"), "web/.env\n").unwrap();
+    anna.write("web/.env", "PASSWORD=remote\n");
+    anna.git(&["add", "web/.env"]);
+    anna.git(&["commit", "-qm", "env"]);
+    anna.git(&["push", "-q", "origin", "main"]);
+    let head = marco.git(&["rev-parse", "HEAD"]);
+    marco
+        .tkt(&["sync"])
+        .assert()
+        .code(5)
+        .stderr(predicate::str::contains("the remote brings files you keep out of git: web/.env"));
+    assert_eq!(marco.read("web/.env"), "PASSWORD=the-office-secret\n");
+    assert_eq!(marco.git(&["rev-parse", "HEAD"]), head);
+    std::fs::rename(marco.dir.join("web/.env"), marco.dir.join("web/env.mine")).unwrap();
+    marco.sync();
+    assert_eq!(marco.read("web/.env"), "PASSWORD=remote\n");
+}
+
 #[test]
 fn bad_records_from_the_remote_are_refused_naming_each_file_and_who_committed_it() {
     let team = Team::new();
