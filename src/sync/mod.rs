@@ -888,9 +888,8 @@ fn check_outgoing(desk: &Desk, repo: &Repo, ours: &str, theirs: &str, hand_edits
     let mut folders = new_fiscal_folders(repo, base.as_deref(), ours)?;
     folders.extend(hand_edits.iter().filter(|p| fiscal_path(p)).filter_map(|p| p.parent().map(Path::to_path_buf)));
     for folder in folders {
-        let here = std::fs::read_dir(desk.abs(&folder)).map(|entries| {
-            entries.flatten().filter_map(|e| e.file_name().into_string().ok()).collect::<Vec<_>>()
-        });
+        let here = std::fs::read_dir(desk.abs(&folder))
+            .map(|entries| entries.flatten().filter_map(|e| e.file_name().into_string().ok()).collect::<Vec<_>>());
         let there = sequence_ids(repo.names_at(theirs, &folder)?);
         for (after, missing) in skipped_in(&there, &sequence_ids(here.unwrap_or_default())) {
             refused.push(skipped_message(&folder.join(format!("{after}.yaml")), &missing, ""));
@@ -1070,8 +1069,11 @@ fn refuse_dirty(repo: &Repo, paths: &[PathBuf]) -> Result<()> {
     let dirty: Vec<PathBuf> = repo.uncommitted()?.into_iter().map(|(p, _)| p).filter(|p| paths.contains(p)).collect();
     let list = |paths: &[PathBuf]| paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ");
     if !dirty.is_empty() {
-        return Err(Error::busy(format!("the remote changed files you have changed and not committed: {}", list(&dirty)))
-            .with_hint("commit or stash them, then run tkt sync again"));
+        return Err(Error::busy(format!(
+            "the remote changed files you have changed and not committed: {}",
+            list(&dirty)
+        ))
+        .with_hint("commit or stash them, then run tkt sync again"));
     }
     // A file git ignores is no less the user's (`web/.env`, kept out of git on purpose):
     // git's own merge takes it as expendable, sync does not (found by a hostile-remote

@@ -858,10 +858,7 @@ fn a_fiscal_number_pushed_past_a_gap_is_not_taken_in() {
     let team = Team::new();
     let (anna, marco) = (team.clone("anna"), team.clone("marco"));
     marco.sync();
-    anna.write(
-        "documents/invoice/2026/INV-2026-0070.yaml",
-        &anna.read(INV1).replace("INV-2026-0001", "INV-2026-0070"),
-    );
+    anna.write("documents/invoice/2026/INV-2026-0070.yaml", &anna.read(INV1).replace("INV-2026-0001", "INV-2026-0070"));
     anna.git(&["add", "documents"]);
     anna.git(&["commit", "-qm", "copia"]);
     // Her sync does not publish it (every other clone's would then stop)...
