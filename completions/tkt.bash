@@ -1153,7 +1153,7 @@ _tkt() {
             return 0
             ;;
         tkt__subcmd__doc__subcmd__credit)
-            opts="-C -q -h -V --reason --line --amount --vat-rate --date --series --notes --desk --quiet --help --version"
+            opts="-C -q -h -V --reason --line --amount --vat-rate --nature --date --series --notes --desk --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1172,6 +1172,10 @@ _tkt() {
                     return 0
                     ;;
                 --vat-rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nature)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

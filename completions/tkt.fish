@@ -740,6 +740,7 @@ complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_
 complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from credit" -l line -d 'Credit line N of the invoice, or QTY of it: --line 2 or --line 2:0.5 (repeatable)' -r
 complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from credit" -l amount -d 'Credit this taxable amount (VAT is added at the invoice\'s rate, or --vat-rate)' -r
 complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from credit" -l vat-rate -d 'The VAT rate of an --amount credit, when the invoice has several' -r
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from credit" -l nature -d 'The natura of an --amount credit (N6.7), when the invoice has several at its rate' -r
 complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from credit" -l date -d 'The document\'s date (YYYY-MM-DD); today by default' -r
 complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from credit" -l series -d 'Numbering series (sezionale), e.g. MR for a technician\'s tablet; the clone\'s own series from .tkt/settings.toml by default' -r
 complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from credit" -l notes -d 'Notes printed on the document (\'-\' reads standard input)' -r

@@ -138,13 +138,21 @@ fn a_deleted_invoice_is_named_by_check_and_its_number_never_issued_again() {
     // check names the number history lost (found by a fiscal review: INV-2026-0002 went to
     // another customer's invoice, and check was clean).
     d.git(&["reset", "-q", "--hard", "HEAD~1"]);
-    assert_eq!(d.ok(&["ticket", "invoice", "T-2026-0002"]), "INV-2026-0003\n");
-    d.tkt(&["check"]).assert().code(4).stdout(predicate::str::contains("INV-2026-0002 is missing"));
+    // (Its work is not billed again: the invoice is to be restored.)
+    d.tkt(&["ticket", "invoice", "T-2026-0002"]).assert().code(4).stderr(predicate::str::contains("gone"));
+    d.ok(&["ticket", "create", "--serial", "VX-0002", "--title", "Ancora"]);
+    d.ok(&["ticket", "work", "T-2026-0003", "--hours", "1"]);
+    assert_eq!(d.ok(&["ticket", "invoice", "T-2026-0003"]), "INV-2026-0003\n");
+    d.tkt(&["check"]).assert().code(4).stdout(predicate::str::contains(
+        "INV-2026-0002 was issued by this clone (.tkt/issued) and is gone from the desk and its history",
+    ));
     // Nor when the log went too (`.tkt/` deleted): the commit reset away is still in git's
     // reflog (found by a fiscal review: the number went to another invoice).
     d.git(&["reset", "-q", "--hard", "HEAD~1"]);
     std::fs::remove_dir_all(d.path(".tkt")).unwrap();
-    assert_eq!(d.ok(&["ticket", "invoice", "T-2026-0002"]), "INV-2026-0004\n");
+    d.ok(&["ticket", "create", "--serial", "VX-0002", "--title", "Ancora"]);
+    d.ok(&["ticket", "work", "T-2026-0004", "--hours", "1"]);
+    assert_eq!(d.ok(&["ticket", "invoice", "T-2026-0004"]), "INV-2026-0004\n");
 }
 
 /// The office changes the invoices' prefix mid-year (found by a careless-office review:
