@@ -96,8 +96,14 @@ pub fn totals(lines: &[Line]) -> Totals {
 
 /// Totals with each row's VAT rounded on its own, as documents issued before VAT was
 /// rounded once per rate have them: still read as right.
-pub fn totals_rounded_per_row(lines: &[Line]) -> Totals {
+fn totals_rounded_per_row(lines: &[Line]) -> Totals {
     vat_totals(lines, false)
+}
+
+/// Whether `stored` totals are those of `lines`: rounded once per rate, or each row on its
+/// own as documents issued before were.
+pub fn totals_agree(stored: &Totals, lines: &[Line]) -> bool {
+    *stored == totals(lines) || *stored == totals_rounded_per_row(lines)
 }
 
 fn vat_totals(lines: &[Line], per_rate: bool) -> Totals {

@@ -130,9 +130,7 @@ fn money_problem(doc: &Document) -> Option<Problem> {
     }
     let Some(stored) = &doc.totals else { return Some(Problem::new("totals", "missing")) };
     let computed = totals(&doc.lines);
-    // Issued before VAT was rounded once per rate, a document may round each row's.
-    let issued_so = || *stored == super::billing::totals_rounded_per_row(&doc.lines);
-    (*stored != computed && !issued_so()).then(|| {
+    (!super::billing::totals_agree(stored, &doc.lines)).then(|| {
         Problem::new(
             "totals",
             format!(

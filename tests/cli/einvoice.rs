@@ -219,6 +219,36 @@ fn text_the_schema_would_refuse_is_refused_before_a_number_is_given() {
     refused(&d, &["ticket", "invoice", t.trim()], "buyer.pec: is one of SDI's own addresses");
 }
 
+/// Found by a review: an invoice issued when each VAT row was rounded on its own (two rows
+/// at 10% in different wordings: 1.49 + 2.01) read as right to `tkt check`, and could no
+/// longer be exported.
+#[test]
+fn an_invoice_issued_with_each_vat_row_rounded_on_its_own_is_still_exported() {
+    let d = TestDesk::example();
+    let home = "\n[billing.reduced_rates.home]\nrate = 10\nnote = \"IVA 10% manutenzione su abitazioni, art. 7 c. 1 lett. b L. 488/1999\"\n";
+    d.write("tkt.toml", &format!("{}{home}", d.read("tkt.toml")));
+    d.git(&["commit", "-qam", "home rate"]);
+    let valve = ["item", "create", "VALVOLA", "--description", "Valvola", "--kind", "goods", "--unit", "pz"];
+    d.ok(&[&valve[..], &["--price", "20.05", "--vat-rate", "10"]].concat());
+    d.ok(&["customer", "edit", "C-0002", "--vat-rate", "home"]);
+    let t = d.ok(&["ticket", "create", "--customer", "C-0002", "--title", "Manutenzione"]);
+    d.ok(&["ticket", "work", t.trim(), "--hours", "0.33", "--outcome", "resolved"]);
+    d.ok(&["ticket", "ship", t.trim(), "--purpose", "sale", "--line", "VALVOLA:1"]);
+    let id = d.ok(&["ticket", "invoice", t.trim()]).trim().to_string();
+    let file = format!("documents/invoice/2026/{id}.yaml");
+    let now = d.read(&file);
+    assert!(now.contains("tax: '1.48'") && now.contains("tax: '2.01'") && now.contains("total: '38.39'"), "{now}");
+    // As the build before issued it, in its own commit.
+    let before = now.replace("tax: '1.48'", "tax: '1.49'");
+    d.write(&file, &before.replace("total: '38.39'", "total: '38.40'"));
+    d.git(&["commit", "-qa", "--amend", "--no-edit"]);
+    std::fs::remove_dir_all(d.path(".tkt/issued")).unwrap();
+    d.ok(&["check"]);
+    let xml = export(&d, &[&id]);
+    assert!(xml[0].contains("<ImportoTotaleDocumento>38.40</ImportoTotaleDocumento>"), "{}", xml[0]);
+    validate(&d);
+}
+
 #[test]
 fn a_credit_note_to_a_public_administration_gives_back_the_vat_it_reverses() {
     // Split payment (art. 17-ter DPR 633/72): the administration pays the VAT to the State.
