@@ -181,7 +181,11 @@ fn amount_line(
         rate.is_none_or(|r| v.rate == r)
             && nature.as_deref().is_none_or(|n| v.nature.as_deref().is_some_and(|m| m.eq_ignore_ascii_case(n)))
     };
-    let (rate, nature, note) = match vat.iter().filter(fits).collect::<Vec<_>>()[..] {
+    let mut rows: Vec<&VatLine> = vat.iter().filter(fits).collect();
+    // Rows of one rate and natura that differ in wording alone (a home's reduced 10% beside
+    // goods at their own): the first is reduced, as one of them must be.
+    rows.dedup_by(|b, a| (a.rate, &a.nature) == (b.rate, &b.nature));
+    let (rate, nature, note) = match rows[..] {
         [only] => (only.rate, only.nature.clone(), only.note.clone()),
         [] => {
             let asked = [rate.map(|r| format!("{r}%")), nature].into_iter().flatten().collect::<Vec<_>>().join(" ");
