@@ -637,6 +637,8 @@ fn check_documents(
 
 /// Why the fiscal number `id`, missing from the desk, is missing, and how to put it back:
 /// `None` when history has it (the ledger's check names it, with its commit to restore).
+/// The number is looked for under each of the kind's prefixes: a gap is named with the next
+/// number's, and the missing one may have been issued under a former prefix.
 fn missing_fiscal(
     desk: &Desk,
     kind: DocKind,
@@ -644,25 +646,37 @@ fn missing_fiscal(
     ledger: Option<&BTreeMap<PathBuf, FirstVersion>>,
     logged: &HashMap<String, String>,
 ) -> Option<String> {
-    let path = Kind::Document(kind).path_for(id).ok()?;
-    if ledger.is_some_and(|l| l.contains_key(&path)) {
+    let sequence = SequenceId::parse(id)?;
+    let kind = Kind::Document(kind);
+    let ids: Vec<String> = desk
+        .config
+        .numbering
+        .prefixes_of(kind)
+        .iter()
+        .map(|p| SequenceId { prefix: p.to_string(), ..sequence.clone() }.to_string())
+        .collect();
+    let path_of = |id: &str| kind.path_for(id).ok();
+    if ids.iter().filter_map(|i| path_of(i)).any(|p| ledger.is_some_and(|l| l.contains_key(&p))) {
         return None;
     }
-    let path = path.display();
-    let kept = logged.get(id).filter(|blob| desk.repo().is_some_and(|r| r.blob(blob).is_some()));
-    Some(match kept {
-        Some(blob) => format!(
-            "{id} was issued by this clone (.tkt/issued) and is gone from the desk and its history (a git reset?): \
-             restore it with `git cat-file blob {blob} > {path}` and commit it; never reuse its number"
+    let in_log = desk.issued_log(kind, id_year(id));
+    let issued = ids.iter().find(|i| logged.contains_key(*i) || in_log.contains(*i));
+    let kept = issued.and_then(|i| logged.get(i).filter(|b| desk.repo().is_some_and(|r| r.blob(b).is_some())));
+    Some(match (issued, kept) {
+        (Some(issued), Some(blob)) => format!(
+            "{issued} was issued by this clone (.tkt/issued) and is gone from the desk and its history (a git \
+             reset?): restore it with `git cat-file blob {blob} > {}` and commit it; never reuse its number",
+            path_of(issued)?.display()
         ),
-        None if desk.issued_log(Kind::Document(kind), id_year(id)).iter().any(|i| i == id) => format!(
-            "{id} was issued by this clone (.tkt/issued) and is gone from the desk and its history (never reuse its \
-             number; `git reflog` may still have it)"
+        (Some(issued), None) => format!(
+            "{issued} was issued by this clone (.tkt/issued) and is gone from the desk and its history (never reuse \
+             its number; `git reflog` may still have it)"
         ),
-        None => format!(
+        (None, _) => format!(
             "{id} is missing and no commit of this branch has it: fiscal numbering has a gap (never renumber; look \
-             for it with `git log --all -- {path}` and `git reflog`, or sync the clone that issued it; a number \
-             never issued was skipped: say why in the register)"
+             for it with `git log --all -- {}` and `git reflog`, or sync the clone that issued it; a number never \
+             issued was skipped: say why in the register)",
+            path_of(id)?.display()
         ),
     })
 }

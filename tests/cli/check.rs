@@ -269,6 +269,20 @@ fn a_missing_fiscal_number_is_named_once_with_the_way_to_put_it_back() {
     let out = d.tkt(&["check"]).assert().code(4).get_output().stdout.clone();
     let out = String::from_utf8_lossy(&out).to_string();
     assert!(out.contains("INV-2026-0008 is missing and no commit of this branch has it"), "{out}");
+    std::fs::remove_file(d.path("documents/invoice/2026/INV-2026-0009.yaml")).unwrap();
+    // Under a new prefix, a number deleted under the former one is named once, with its
+    // commit (a review: also as a gap "no commit has", under the new prefix).
+    let config = d.read("tkt.toml").replace("[numbering.prefixes]", "[numbering.prefixes]\ninvoice = \"FT\"");
+    d.write("tkt.toml", &format!("{config}\n[numbering.former_prefixes]\ninvoice = [\"INV\"]\n"));
+    d.git(&["commit", "-qam", "FT"]);
+    d.ok(&["ticket", "work", "T-2026-0017", "--hours", "1"]);
+    assert_eq!(d.ok(&["ticket", "invoice", "T-2026-0017"]), "FT-2026-0008\n");
+    d.git(&["rm", "-q", "documents/invoice/2026/INV-2026-0007.yaml"]);
+    d.git(&["commit", "-qm", "via"]);
+    let out = d.tkt(&["check"]).assert().code(4).get_output().stdout.clone();
+    let out = String::from_utf8_lossy(&out).to_string();
+    assert!(out.contains("INV-2026-0007, issued in commit"), "{out}");
+    assert!(!out.contains("FT-2026-0007") && !out.contains("no commit of this branch"), "{out}");
 }
 
 /// Attachments a Windows or macOS clone cannot check out — a device name, names that
