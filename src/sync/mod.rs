@@ -701,10 +701,22 @@ fn check_incoming(repo: &Repo, ours: &str, theirs: &str, remote: &str, branch: &
     let mut refused = refused_entries(repo, base.as_deref(), theirs)?;
     // Paths refused above are not read again.
     if let (true, Some(base)) = (refused.is_empty(), base.as_deref()) {
-        refused.extend(fiscal_changes(repo, base, theirs)?);
+        refused.extend(fiscal_changes(repo, base, theirs, &committed)?);
     }
     if refused.is_empty() {
-        refused.extend(skipped_numbers(repo, base.as_deref(), ours, theirs)?);
+        let skipped = skipped_numbers(repo, base.as_deref(), ours, theirs)?;
+        if !skipped.is_empty() {
+            // No clone takes such a number in: the commit is taken back from the remote.
+            return Err(Error::busy(format!(
+                "{remote}/{branch} brings fiscal numbers given past a gap; nothing was merged or written:\n  {}",
+                skipped.join("\n  ")
+            ))
+            .with_hint(format!(
+                "no clone takes them: whoever pushed them takes their commit back from the remote (git reset --hard \
+                 to the commit before it, then git push --force-with-lease {remote} {branch}), and issues the \
+                 document again with tkt; then run tkt sync again"
+            )));
+        }
     }
     if refused.is_empty() {
         return Ok(());
@@ -854,8 +866,13 @@ fn check_outgoing(desk: &Desk, repo: &Repo, ours: &str, theirs: &str, hand_edits
         ))
         .with_hint("fix the record, or take the file out of git (git rm --cached FILE, then git commit); then run tkt sync again"));
     }
+    let prefix = repo.desk_prefix();
+    let by_hand = |path: &Path| {
+        let rel = path.strip_prefix(prefix).ok()?;
+        hand_edits.iter().any(|h| h == rel).then(|| std::fs::read(desk.abs(rel)).ok())
+    };
     let mut refused = match base.as_deref() {
-        Some(base) => fiscal_changes(repo, base, ours)?,
+        Some(base) => fiscal_changes(repo, base, ours, &by_hand)?,
         None => Vec::new(),
     };
     let prefix = repo.desk_prefix();
@@ -911,15 +928,16 @@ fn fiscal_hand_edits(
     let mut refused = Vec::new();
     for rel in hand_edits {
         let path = prefix.join(rel);
-        let issued = match repo.file_at(ours, &path)? {
+        // As first committed: a version a later commit changed is not what was issued.
+        let issued = match repo.first_version_at(ours, &path)? {
             Some(committed) => committed,
-            None => match theirs.map(|t| repo.file_at(t, &path)).transpose()?.flatten() {
+            None => match theirs.map(|t| repo.first_version_at(t, &path)).transpose()?.flatten() {
                 Some(published) => published,
                 None => continue,
             },
         };
         let now = std::fs::read(desk.abs(rel)).ok();
-        if let Some(problem) = fiscal_change(rel, issued.bytes, now) {
+        if let Some(problem) = fiscal_change(rel, issued, now) {
             refused.push(format!("{problem} (a hand edit, not committed)"));
         }
     }
@@ -941,7 +959,11 @@ fn refuse_fiscal_changes(refused: Vec<String>) -> Result<()> {
 /// (annotations aside), each with the commit and author of the change: a document issued
 /// in this clone and not yet published is issued all the same, and so is one a later
 /// commit of the range deleted (every commit is looked at, not only the two trees).
-fn fiscal_changes(repo: &Repo, from: &str, to: &str) -> Result<Vec<String>> {
+///
+/// `worktree` gives the file as it is in the work tree for the paths edited by hand (about
+/// to be committed with what goes out; `None` for the others): putting an issued version
+/// back by hand mends a change a commit made.
+fn fiscal_changes(repo: &Repo, from: &str, to: &str, worktree: &Worktree) -> Result<Vec<String>> {
     let prefix = repo.desk_prefix();
     let mut found = Vec::new();
     for path in repo.paths_touched(from, to)? {
@@ -957,7 +979,10 @@ fn fiscal_changes(repo: &Repo, from: &str, to: &str) -> Result<Vec<String>> {
                 None => continue,
             },
         };
-        let now = repo.file_at(to, &path)?.map(|f| f.bytes);
+        let now = match worktree(&path) {
+            Some(by_hand) => by_hand,
+            None => repo.file_at(to, &path)?.map(|f| f.bytes),
+        };
         let Some(mut problem) = fiscal_change(rel, issued, now.clone()) else { continue };
         // The version at `from` may itself be a change (pushed by plain git): what was
         // issued is the first version in history, and putting it back is no change (found
@@ -966,6 +991,7 @@ fn fiscal_changes(repo: &Repo, from: &str, to: &str) -> Result<Vec<String>> {
             Some(_) => repo.first_version_at(to, &path)?,
             None => None,
         };
+        let by_hand = if worktree(&path).is_some() { " (and a hand edit, not committed)" } else { "" };
         if let Some(first) = first {
             match fiscal_change(rel, first, now) {
                 Some(against_first) => problem = against_first,
@@ -973,12 +999,21 @@ fn fiscal_changes(repo: &Repo, from: &str, to: &str) -> Result<Vec<String>> {
             }
         }
         let by = match repo.last_change(Some(from), to, &path)? {
-            Some(c) => format!(" (commit {} by {})", c.commit, c.by),
-            None => String::new(),
+            Some(c) => format!(" (commit {} by {}){by_hand}", c.commit, c.by),
+            None => by_hand.to_string(),
         };
         found.push(format!("{problem}{by}"));
     }
     Ok(found)
+}
+
+/// A repository path's content in the work tree when it was edited by hand (`None` inside
+/// when deleted), or `None` when it was not.
+type Worktree<'w> = dyn Fn(&Path) -> Option<Option<Vec<u8>>> + 'w;
+
+/// Nothing edited by hand: every file as committed.
+fn committed(_: &Path) -> Option<Option<Vec<u8>>> {
+    None
 }
 
 /// What is wrong with `now` (None: deleted) as the later version of `issued`, when `rel` is

@@ -868,9 +868,12 @@ fn a_fiscal_number_pushed_past_a_gap_is_not_taken_in() {
     // ... nor does it take it in from a push made with plain git.
     anna.git(&["push", "-q", "origin", "main"]);
     let before = marco.state();
-    marco.tkt(&["sync"]).assert().code(5).stderr(predicate::str::contains(
-        "documents/invoice/2026/INV-2026-0070.yaml: a fiscal number given past INV-2026-0007, which no clone has",
-    ));
+    marco.tkt(&["sync"]).assert().code(5).stderr(
+        predicate::str::contains(
+            "documents/invoice/2026/INV-2026-0070.yaml: a fiscal number given past INV-2026-0007, which no clone has",
+        )
+        .and(predicate::str::contains("takes their commit back from the remote")),
+    );
     assert_eq!(marco.state(), before, "the local desk is exactly as it was");
     // Taken back from the remote (no clone took it), numbers that follow each other come in.
     anna.git(&["reset", "-q", "--hard", "HEAD~1"]);
@@ -1324,6 +1327,16 @@ fn sync_refuses_to_publish_a_deleted_or_changed_issued_document() {
     )));
     assert_eq!(anna.git(&["status", "--porcelain"]), format!(" M {INV1}\n"), "the desk as it was");
     assert_eq!(team.git(&team.remote(), &["rev-parse", "main"]), remote_before, "nothing published");
+    // A change committed here, then put back by hand as `tkt check` says, is mended by the
+    // hand edit that goes out with it (a review: the restore was called a change itself).
+    anna.git(&["checkout", "--", INV1]);
+    let issued = anna.git(&["log", "--format=%h", "-1", "--", INV1]).trim().to_string();
+    std::fs::write(anna.dir.join(INV1), text.replace("60 gg fine mese", "30 gg")).unwrap();
+    anna.git(&["commit", "-qam", "termini"]);
+    anna.tkt(&["sync"]).assert().code(5).stderr(predicate::str::contains("issued fiscal document changed (payment)"));
+    anna.git(&["checkout", &issued, "--", INV1]);
+    anna.sync();
+    assert_eq!(team.git(&team.remote(), &["show", &format!("main:{INV1}")]), text);
     // An annotation may change.
     std::fs::write(anna.dir.join(INV1), format!("{text}archived_in: faldone 3\n")).unwrap();
     anna.sync();
