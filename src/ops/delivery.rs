@@ -62,6 +62,12 @@ impl Transport {
                 by.as_ref().map(TransportBy::as_str).unwrap_or("?")
             )));
         }
+        if self.packages == Some(0) {
+            return Err(Error::usage("--packages 0: a DDT sends at least one package"));
+        }
+        if let Some(w) = self.weight.filter(|w| w.0 <= Decimal::ZERO) {
+            return Err(Error::usage(format!("--weight {w}: a weight is more than 0 kg")));
+        }
         let [name, address, vat] = carrier;
         doc.packages = self.packages;
         doc.weight = self.weight;
@@ -158,6 +164,13 @@ pub fn ship(env: &Env, id: &str, what: Shipment, opts: &DocOptions) -> Result<St
         Some(id) => Some(linked_ddt_in(&desk.load_doc(id)?, &ticket)?),
         None => desk.documents(&[DocKind::DdtIn])?.into_iter().rfind(|d| d.ticket.as_deref() == Some(&ticket.id)),
     };
+    // Goods go back after they came: not before the delivery note that received them.
+    if let Some(r) = received.as_ref().filter(|r| r.date > doc.date && purpose != DdtPurpose::Sale) {
+        return Err(Error::refused(format!(
+            "a ddt-out dated {} may not precede {} of {}, which received the goods",
+            doc.date, r.id, r.date
+        )));
+    }
     let mut units = Vec::new();
     let mut billed = false;
     match purpose {
@@ -178,6 +191,9 @@ pub fn ship(env: &Env, id: &str, what: Shipment, opts: &DocOptions) -> Result<St
                 check_serials(env, &format!("the lines of {}", r.id), &r.lines, &doc.customer, SerialUse::Owned)?;
                 r.lines.clone()
             };
+            if let Some(r) = &received {
+                refuse_returned_already(env, r, &doc.lines)?;
+            }
             doc.ddt_in = received.map(|r| r.id);
         }
         DdtPurpose::Replacement => {
@@ -208,6 +224,41 @@ pub fn ship(env: &Env, id: &str, what: Shipment, opts: &DocOptions) -> Result<St
         ));
     }
     Ok(issued)
+}
+
+/// Refuses to send back more of what `received` brought than is left of it: what returns
+/// naming it sent back already is not sent again (a line of goods it did not bring is
+/// another matter).
+fn refuse_returned_already(env: &Env, received: &Document, lines: &[Line]) -> Result<()> {
+    let returns: Vec<Document> = env
+        .desk
+        .documents(&[DocKind::DdtOut])?
+        .into_iter()
+        .filter(|d| d.purpose == Some(DdtPurpose::Return) && d.ddt_in.as_deref() == Some(received.id.as_str()))
+        .collect();
+    let key = |l: &Line| (l.item.clone(), l.serial.clone());
+    let sum = |ls: &mut dyn Iterator<Item = &Line>, k: &(Option<String>, Option<String>)| -> Decimal {
+        ls.filter(|l| key(l) == *k).map(|l| l.qty.0).sum()
+    };
+    for line in lines {
+        let k = key(line);
+        let brought = sum(&mut received.lines.iter(), &k);
+        if brought.is_zero() {
+            continue;
+        }
+        let sent = sum(&mut returns.iter().flat_map(|d| d.lines.iter()), &k);
+        let now = sum(&mut lines.iter(), &k);
+        if sent + now > brought {
+            let what = k.1.clone().or(k.0.clone()).unwrap_or_default();
+            let by: Vec<&str> = returns.iter().map(|d| d.id.as_str()).collect();
+            return Err(Error::refused(format!(
+                "{what}: {} brought {brought}, and {} sent back {sent} already: nothing more of it is left to return",
+                received.id,
+                by.join(", ")
+            )));
+        }
+    }
+    Ok(())
 }
 
 fn linked_ddt_in(doc: &Document, ticket: &Ticket) -> Result<Document> {
@@ -299,6 +350,15 @@ fn replacement(
         plain_line(&item, Decimal::ONE, Some(serial.to_string()))
     };
     let notes = format!("Replaces {} ({})", ticket.serial.as_deref().unwrap_or("?"), ticket.id);
+    if let Some(by) = old.as_ref().and_then(|o| Some((o.serial.clone(), o.replaced_by.clone()?, o.replaced_on))) {
+        return Err(Error::refused(format!(
+            "{} was replaced by {}{} already: a unit is replaced once",
+            by.0,
+            by.1,
+            by.2.map(|d| format!(" on {d}")).unwrap_or_default()
+        ))
+        .with_hint(format!("a fault of the new unit is a ticket about {}", by.1)));
+    }
     let mut units = vec![new_unit(doc, &item, serial, old.as_ref().and_then(|o| o.location.clone()), notes)?];
     if let Some(mut old) = old {
         old.replaced_by = Some(serial.to_string());

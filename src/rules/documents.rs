@@ -49,6 +49,12 @@ pub fn check_document(doc: &Document) -> Vec<Problem> {
             if doc.lines.is_empty() {
                 problems.push(Problem::new("lines", "a delivery note needs at least one line"));
             }
+            if doc.packages == Some(0) {
+                problems.push(Problem::new("packages", "a DDT sends at least one package"));
+            }
+            if let Some(w) = doc.weight.filter(|w| w.0 <= Decimal::ZERO) {
+                problems.push(Problem::new("weight", format!("{w} is not a weight (more than 0 kg)")));
+            }
             for (i, l) in doc.lines.iter().enumerate() {
                 if l.qty.0 <= Decimal::ZERO {
                     problems.push(Problem::new(

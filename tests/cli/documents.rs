@@ -243,6 +243,41 @@ fn bad_lines_and_hours_are_refused_without_writing() {
     refused(&d, &["ticket", "invoice", "T-2026-0001"], "billing.labour_item");
 }
 
+/// Found by a fiscal review: what came in by a DDT went back three times, the first dated
+/// before it came; and a DDT went out with a negative weight and no package.
+#[test]
+fn goods_go_back_once_after_they_came_and_a_ddt_carries_real_packages() {
+    let d = billing_desk();
+    d.ok(&["ticket", "create", "--serial", "VX-0001", "--title", "Caldaia in blocco"]);
+    d.tkt(&["ticket", "receive", "T-2026-0001", "--weight=-38.5"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--weight -38.5"));
+    d.tkt(&["ticket", "receive", "T-2026-0001", "--packages", "0"]).assert().code(2);
+    d.ok(&["ticket", "receive", "T-2026-0001", "--date", "2026-11-20"]);
+    refused(
+        &d,
+        &["ticket", "ship", "T-2026-0001", "--purpose", "return", "--date", "2026-11-10"],
+        "may not precede DI-2026-0001 of 2026-11-20",
+    );
+    d.ok(&["ticket", "ship", "T-2026-0001", "--purpose", "return"]);
+    refused(
+        &d,
+        &["ticket", "ship", "T-2026-0001", "--purpose", "return"],
+        "VX-0001: DI-2026-0001 brought 1, and DO-2026-0001 sent back 1 already",
+    );
+    assert!(!d.path("documents/ddt-out/2026/DO-2026-0002.yaml").exists());
+    // A hand edit is named by check.
+    let ddt = "documents/ddt-out/2026/DO-2026-0001.yaml";
+    d.write(ddt, &d.read(ddt).replace("weight: null", "weight: -2").replace("packages: null", "packages: 0"));
+    let out = d.tkt(&["check"]).assert().code(4).get_output().stdout.clone();
+    let out = String::from_utf8_lossy(&out).to_string();
+    assert!(
+        out.contains(&format!("{ddt}: weight: -2 is not a weight")) && out.contains("packages: a DDT sends"),
+        "{out}"
+    );
+}
+
 #[test]
 fn sales_orders_job_orders_and_replacements() {
     let d = billing_desk();
@@ -283,6 +318,14 @@ fn sales_orders_job_orders_and_replacements() {
         &["ticket", "ship", "T-2026-0001", "--purpose", "replacement", "--new-serial", "VX-0100"],
         "already registered",
     );
+    // A unit is replaced once (found by a fiscal review: a second free unit went out, and
+    // the first replacement was written over).
+    refused(
+        &d,
+        &["ticket", "ship", "T-2026-0001", "--purpose", "replacement", "--new-serial", "VX-0101"],
+        "VX-0002 was replaced by VX-0100 on 2026-11-27 already",
+    );
+    assert!(!d.path("equipment/VX-0101.yaml").exists());
 
     d.ok(&["ticket", "ship", "T-2026-0001", "--purpose", "sale", "--line", "PART:1"]);
     d.ok(&["ticket", "invoice", "T-2026-0001"]);
