@@ -195,12 +195,15 @@ fn draft_invoice(env: &Env, id: &str, opts: &InvoiceOptions) -> Result<Document>
             doc.date, last.id, last.date
         )));
     }
-    // A deferred invoice is due by the 15th of the month after its deliveries.
+    // A deferred invoice is issued by the 15th of the month after its deliveries: on the
+    // day it is issued, whatever date it is given (a review: `--date` before the deadline
+    // hid an invoice issued late).
+    let issued_on = env.now.date_naive().max(doc.date);
     for ddt in &doc.ddts {
         let deadline = chrono::Datelike::with_day(&ddt.date, 1)
             .and_then(|d| d.checked_add_months(chrono::Months::new(1)))
             .map(|d| d + chrono::Days::new(14));
-        if deadline.is_some_and(|deadline| doc.date > deadline) {
+        if deadline.is_some_and(|deadline| issued_on > deadline) {
             env.warn(format!(
                 "{} of {} is invoiced late: a deferred invoice is due by the 15th of the next month (art. 21 c. 4 \
                  DPR 633/72)",

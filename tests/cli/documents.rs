@@ -749,6 +749,15 @@ fn a_deferred_invoice_past_the_15th_of_the_next_month_is_flagged() {
     let t = d.ok(&["ticket", "create", "--customer", "C-0001", "--title", "Vendita"]);
     d.ok(&["ticket", "ship", t.trim(), "--purpose", "sale", "--line", "PART:1", "--date", "2026-11-03"]);
     d.tkt(&["ticket", "invoice", t.trim()]).assert().success().stderr(predicate::str::contains("late").not());
+    // Issued late is late, whatever date it is given (found by a fiscal review: `--date`
+    // before the deadline hid it).
+    let d = billing_desk();
+    let t = d.ok(&["ticket", "create", "--customer", "C-0001", "--title", "Vendita"]);
+    d.ok(&["ticket", "ship", t.trim(), "--purpose", "sale", "--line", "PART:1", "--date", "2026-10-05"]);
+    d.tkt(&["ticket", "invoice", t.trim(), "--date", "2026-11-14"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("of 2026-10-05 is invoiced late"));
 }
 
 /// A list of one kind of document reads only that kind (and, for invoices, what their
