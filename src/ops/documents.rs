@@ -522,9 +522,11 @@ pub fn invoice_balance(desk: &Desk, invoice: &Document) -> Result<Balance> {
 /// document is the document, so no balance (payments come later) is ever on it.
 pub fn render_document(desk: &Desk, doc: &Document, format: PrintFormat) -> Result<String> {
     let customer: Option<Customer> = desk.get(&doc.customer)?;
+    // A fiscal document prints only itself: not its ticket's title as it reads today (a
+    // review: a DDT reprinted after the ticket's title changed printed the new one).
     let ticket: Option<Ticket> = match &doc.ticket {
-        Some(t) => desk.get(t)?,
-        None => None,
+        Some(t) if !doc.kind.is_fiscal() => desk.get(t)?,
+        _ => None,
     };
     crate::print::render_document(
         &PrintInput {
@@ -541,17 +543,18 @@ pub fn render_document(desk: &Desk, doc: &Document, format: PrintFormat) -> Resu
 /// Refuses a file name whose extension promises another format (`-o x.pdf` would hold
 /// text), and any existing file inside the desk (a record, `tkt.toml`, an attachment).
 pub fn check_print_output(desk: &Desk, path: &Path, format: PrintFormat) -> Result<()> {
-    if let Some(ext) = path.extension().map(|e| e.to_string_lossy().to_lowercase()) {
-        let allowed = format.file_extensions();
-        if !allowed.contains(&ext.as_str()) {
-            return Err(Error::usage(format!(
-                "--output {}: a .{ext} file cannot hold a {} page (use .{})",
-                path.display(),
-                format!("{format:?}").to_lowercase(),
-                allowed[0]
-            ))
-            .with_hint("tkt prints text or HTML (-f html); print the HTML page to PDF from a browser"));
-        }
+    // A name without an extension (`-o fattura`, `-o -`) is refused as one of another.
+    let ext = path.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
+    let allowed = format.file_extensions();
+    if !allowed.contains(&ext.as_str()) {
+        let what = if ext.is_empty() { "a file without an extension".to_string() } else { format!("a .{ext} file") };
+        return Err(Error::usage(format!(
+            "--output {}: {what} cannot hold a {} page (use .{}; without --output the page goes to standard output)",
+            path.display(),
+            format!("{format:?}").to_lowercase(),
+            allowed[0]
+        ))
+        .with_hint("tkt prints text or HTML (-f html); print the HTML page to PDF from a browser"));
     }
     // Resolved through links, so a link outside that points in is caught too.
     let real = |p: &Path| std::fs::canonicalize(p).ok();

@@ -77,11 +77,16 @@ fn an_issued_document_carries_its_parties_and_prints_the_same_after_they_change(
     let before = d.ok(&["doc", "print", "INV-2026-0001"]);
     assert!(before.contains("Rossi Impianti"), "{before}");
 
+    let html_before = d.ok(&["doc", "print", "INV-2026-0001", "--format", "html"]);
+
     d.ok(&["customer", "edit", "C-0001", "--name", "Verdi Srl", "--city", "Torino"]);
     d.write("tkt.toml", &d.read("tkt.toml").replace("My Service Company", "Altra Ditta"));
     d.git(&["commit", "-qam", "renamed"]);
+    // Nor its ticket's title as it reads today (found by a fiscal review).
+    d.ok(&["ticket", "edit", "T-2026-0001", "--title", "Cliente moroso - non consegnare"]);
     assert_eq!(d.ok(&["doc", "print", "INV-2026-0001"]), before, "the print reads only the document");
     let html = d.ok(&["doc", "print", "INV-2026-0001", "--format", "html"]);
+    assert_eq!(html, html_before);
     assert!(html.contains("Rossi Impianti") && !html.contains("Verdi Srl") && !html.contains("Altra Ditta"));
 }
 

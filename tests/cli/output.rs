@@ -129,6 +129,15 @@ fn doc_print_writes_only_files_of_its_format_and_never_into_the_desk() {
         .code(2)
         .stderr(predicate::str::contains("a .pdf file cannot hold a text page"));
     assert!(!out.exists());
+    // Nor one without an extension (found by a scripts review: `-o -` wrote a file `-`
+    // into the desk).
+    for name in ["-", "fattura", ".txt"] {
+        d.tkt(&["doc", "print", "INV-2026-0001", "-o", name])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("a file without an extension cannot hold"));
+        assert!(!d.path(name).exists(), "{name}");
+    }
     d.tkt(&["doc", "print", "INV-2026-0001", "-f", "html", "-o", "../fattura.txt"]).assert().code(2);
     let record = d.read("tickets/2026/T-2026-0012.yaml");
     d.tkt(&["doc", "print", "INV-2026-0001", "-o", "tickets/2026/T-2026-0012.yaml"]).assert().code(2);
