@@ -22,6 +22,18 @@ pub struct Export<'a> {
     pub progressive: &'a str,
     /// Today, for the date check.
     pub today: chrono::NaiveDate,
+    /// Whether SDI rejected the document before: a correction takes the IBAN `[company]`
+    /// gives now; otherwise the one copied into the document at issue, which its print
+    /// shows too.
+    pub correcting: bool,
+}
+
+impl Export<'_> {
+    /// The IBAN the file gives for a bank transfer.
+    fn iban<'d>(&'d self, doc: &'d Document) -> Option<&'d str> {
+        let copied = doc.seller.as_ref().and_then(|s| s.iban.as_deref()).filter(|_| !self.correcting);
+        copied.or(self.company.iban.as_deref())
+    }
 }
 
 /// The transmission format: to a public administration (a 6-character office code) or not.
@@ -206,6 +218,11 @@ pub fn check(doc: &Document, x: &Export) -> Vec<Problem> {
             "a credit note names its invoice and its date",
         );
     }
+    // A bank transfer to an IBAN whose check digits are wrong would never arrive.
+    let transfer = doc.payment.as_ref().and_then(|p| p.method.as_ref()).map(modality) == Some("MP05");
+    if let Some(Err(why)) = x.iban(doc).filter(|_| transfer).map(crate::rules::check_iban) {
+        need(false, "iban", &why);
+    }
     // The file itself, element by element, for what the fields' checks let through (text
     // left empty once folded, a character the element's type does not take); only when
     // those pass, so that one slip is not told twice.
@@ -377,7 +394,7 @@ fn write(doc: &Document, x: &Export) -> Xml {
         w.leaf("ModalitaPagamento", method);
         w.leaf("DataScadenzaPagamento", &payment.due_date.to_string());
         w.leaf("ImportoPagamento", &amount(if pa { due - vat } else { due }));
-        if let (Some(iban), "MP05") = (x.company.iban.as_deref(), method) {
+        if let (Some(iban), "MP05") = (x.iban(doc), method) {
             let compact: String = iban.chars().filter(|c| !c.is_whitespace()).collect();
             w.leaf("IBAN", &compact.to_ascii_uppercase());
         }

@@ -231,7 +231,8 @@ fn stamp_parties(env: &Env, doc: &mut Document) -> Result<()> {
     if matches!(doc.kind, DocKind::Invoice | DocKind::CreditNote) {
         // Its number and its progressivo d'invio are given later (and checked then): the
         // file is checked with stand-ins for them.
-        let x = crate::einvoice::Export { company, progressive: "00001", today: env.now.date_naive() };
+        let x =
+            crate::einvoice::Export { company, progressive: "00001", today: env.now.date_naive(), correcting: false };
         let numbered = Document { id: if doc.id.is_empty() { "1".into() } else { doc.id.clone() }, ..doc.clone() };
         refuse_if_any(&format!("the {} as an e-invoice", doc.kind), crate::einvoice::check(&numbered, &x)).map_err(|e| {
             e.with_hint("set the company's fiscal data under [company] in tkt.toml, and the customer's with `tkt customer edit`")

@@ -138,7 +138,7 @@ pub fn export(env: &Env, what: &Selection, dir: &Path) -> Result<Vec<Exported>> 
     let today = env.now.date_naive();
     let mut pages = Vec::new();
     for (progressive, doc) in progressives.into_iter().zip(&chosen) {
-        let x = Export { company: &desk.config.company, progressive: &progressive, today };
+        let x = Export { company: &desk.config.company, progressive: &progressive, today, correcting: corrected(doc) };
         refuse_if_any(&format!("{} as an e-invoice", doc.id), check(doc, &x))?;
         pages.push((doc, progressive.clone(), file_name(doc, &progressive), fattura(doc, &x)));
     }
@@ -193,7 +193,12 @@ fn write_again(env: &Env, docs: &[Document], dir: &Path) -> Result<Vec<Exported>
         let (Some(progressive), Some(name)) = (progressive, einvoice_file(doc)) else {
             return Err(Error::refused(format!("{}: its einvoice annotation names no file or progressivo", doc.id)));
         };
-        let x = Export { company: &env.desk.config.company, progressive, today: env.now.date_naive() };
+        let x = Export {
+            company: &env.desk.config.company,
+            progressive,
+            today: env.now.date_naive(),
+            correcting: corrected(doc),
+        };
         refuse_if_any(&format!("{} as an e-invoice", doc.id), check(doc, &x))?;
         let xml = fattura(doc, &x);
         if exported_hash(doc).is_some_and(|h| h != crate::git::content_hash(xml.as_bytes())) {
@@ -470,6 +475,12 @@ pub fn cancels_rejected(doc: &Document, all: &[Document]) -> bool {
             .as_deref()
             .and_then(|id| all.iter().find(|d| d.id == id))
             .is_some_and(|invoice| matches!(sdi_state(invoice), SdiState::Rejected { .. }))
+}
+
+/// Whether SDI rejected the document before (it is, or was, exported again as corrected).
+fn corrected(doc: &Document) -> bool {
+    let previous = doc.extra.get(EINVOICE).and_then(|e| e.get("previous")).and_then(|p| p.as_sequence());
+    matches!(sdi_state(doc), SdiState::Rejected { .. }) || previous.is_some_and(|p| !p.is_empty())
 }
 
 pub fn sdi_state(doc: &Document) -> SdiState {

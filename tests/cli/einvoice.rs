@@ -85,6 +85,26 @@ fn a_standard_invoice_is_exactly_the_fatturapa_written_by_hand() {
     assert_eq!(std::fs::read(again.trim()).unwrap(), std::fs::read(file.trim()).unwrap());
 }
 
+/// Found by a fiscal review: an invoice printed the IBAN copied into it at issue, and its
+/// e-invoice carried `[company] iban` as it read at export, after a change of bank.
+#[test]
+fn the_e_invoice_carries_the_iban_its_invoice_was_issued_with() {
+    let d = einvoice_desk();
+    let id = invoice(&d, "C-0001", "1");
+    d.write("tkt.toml", &d.read("tkt.toml").replace("IT60X0542811101000000123456", "IT07X0542811101000000654321"));
+    d.git(&["commit", "-qam", "a new bank"]);
+    let xml = export(&d, &[&id]);
+    assert!(xml[0].contains("<IBAN>IT60X0542811101000000123456</IBAN>"), "{}", xml[0]);
+    let print = d.ok(&["doc", "print", &id]);
+    assert!(print.contains("IT60") && print.contains("123456") && !print.contains("654321"), "{print}");
+    // One whose check digits are wrong is refused before a number is given.
+    d.write("tkt.toml", &d.read("tkt.toml").replace("IT07X0542811101000000654321", "IT08X0542811101000000654321"));
+    d.git(&["commit", "-qam", "a slip"]);
+    let t = d.ok(&["ticket", "create", "--customer", "C-0001", "--title", "Intervento"]);
+    d.ok(&["ticket", "work", t.trim(), "--hours", "1"]);
+    refused(&d, &["ticket", "invoice", t.trim(), "--method", "bonifico bancario"], "iban");
+}
+
 #[test]
 fn every_regime_a_service_business_meets_validates_against_the_schema() {
     let d = einvoice_desk();
