@@ -296,6 +296,23 @@ fn an_amount_is_credited_on_the_row_that_has_it_and_a_natura_picks_among_rows() 
     d.tkt(&["check"]).assert().success();
 }
 
+/// Found by a fiscal review: a refund was dated before the payment it gives back, and a
+/// report up to that day showed money going back that had not come in.
+#[test]
+fn a_refund_is_not_dated_before_the_payment_it_gives_back() {
+    let d = worked();
+    let later = |args: &[&str]| d.tkt(args).env("TKT_NOW", "2026-12-02T09:00:00+01:00").assert();
+    d.ok(&["ticket", "invoice", "T-2026-0001"]);
+    later(&["doc", "pay", "INV-2026-0001", "--amount", "54.90", "--date", "2026-12-01"]).success();
+    later(&["doc", "credit", "INV-2026-0001", "--reason", "reso", "--date", "2026-11-28"]).success();
+    later(&["doc", "refund", "CN-2026-0001", "--date", "2026-11-29"])
+        .code(4)
+        .stderr(predicate::str::contains("may not precede the payment it gives back"));
+    assert!(!d.path("documents/refund/2026/RF-2026-0001.yaml").exists());
+    later(&["doc", "refund", "CN-2026-0001", "--date", "2026-12-01"]).success();
+    d.tkt(&["check"]).env("TKT_NOW", "2026-12-02T09:00:00+01:00").assert().success();
+}
+
 #[test]
 fn a_condominium_withholds_four_percent_and_owes_the_rest() {
     let d = worked();
