@@ -67,6 +67,15 @@ impl Ctx {
                 .ok_or_else(|| Error::usage(format!("TKT_LOCK_TIMEOUT={s:?} is not a number of seconds")))?,
             None => Duration::from_secs(10),
         };
+        // Who commits, as git can record it: checked before anything is numbered or said
+        // (a review: `TKT_USER='Marco <m@x>'` announced a ticket, then failed at its commit).
+        let identity = |name: &str| match var(name) {
+            Some(v) if v.trim().is_empty() || v.contains(['<', '>', '\n', '\r', '\0']) => Err(Error::usage(format!(
+                "{name}={v:?} is not what git can record as who commits (no <, > or line break, not blank)"
+            ))),
+            v => Ok(v),
+        };
+        let (user, email) = (identity("TKT_USER")?, identity("TKT_EMAIL")?);
         let no_color = no_color();
         let stdout_tty = std::io::stdout().is_terminal();
         let width = if stdout_tty {
@@ -78,9 +87,9 @@ impl Ctx {
             desk: cli.desk.clone(),
             cwd: std::env::current_dir().map_err(|e| Error::failure(format!("current folder: {e}")))?,
             now,
-            user: var("TKT_USER"),
+            user,
             login: var("USER"),
-            email: var("TKT_EMAIL"),
+            email,
             lock_wait,
             quiet: cli.quiet,
             stderr_color: std::io::stderr().is_terminal() && !no_color,

@@ -88,11 +88,14 @@ fn run_editor<T: Record>(ctx: &Ctx, desk: &Desk, record: &T) -> Result<(T, PathB
     let (program, args) = words.split_first().ok_or_else(|| Error::usage("$EDITOR is empty"))?;
     let file = desk.start_edit(record)?;
     // No shell; the file is an absolute path, so it cannot be read as an option.
-    let status = Command::new(program)
-        .args(args)
-        .arg(&file)
-        .status()
-        .map_err(|e| Error::failure(format!("cannot start editor {program:?}: {e}")))?;
+    let status = match Command::new(program).args(args).arg(&file).status() {
+        Ok(status) => status,
+        // No editor ran: there is no text of the user's to keep.
+        Err(e) => {
+            let _ = std::fs::remove_file(&file);
+            return Err(Error::usage(format!("cannot start editor {program:?} ($EDITOR): {e}; nothing changed")));
+        }
+    };
     if !status.success() {
         let _ = std::fs::remove_file(&file);
         return Err(Error::failure(format!("editor {program:?} failed ({status}); nothing changed")));

@@ -69,9 +69,22 @@ fn usage_errors_exit_2_and_help_teaches() {
         ("TKT_NOW", "1969-12-31T23:59:59Z"),
         ("TKT_NOW", "1970-01-01T00:30:00+05:00"),
         ("TKT_NOW", "9999-12-31T23:59:59Z"),
+        // Found by a scripts review: announced a ticket, then failed at its commit (exit 1),
+        // its number used up.
+        ("TKT_USER", "Marco Rossi <marco@example.it>"),
+        ("TKT_USER", "marco\nrossi"),
+        ("TKT_USER", "   "),
+        ("TKT_EMAIL", "<marco@example.it>"),
     ] {
         d.tkt(&["state", "list"]).env(name, value).assert().code(2).stderr(predicate::str::contains(name));
+        d.tkt(&["customer", "create", "--name", "Rossi"])
+            .env(name, value)
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(predicate::str::contains(name));
     }
+    assert!(!d.path("customers").exists() || std::fs::read_dir(d.path("customers")).unwrap().count() == 0);
 }
 
 #[test]

@@ -216,6 +216,14 @@ fn edit_in_the_editor_saves_valid_changes_and_keeps_the_file_on_invalid_ones() {
     let d = TestDesk::new();
     d.ok(&["customer", "create", "--name", "Rossi"]);
     d.ok(&["ticket", "create", "--customer", "C-0001", "--title", "vecchio titolo"]);
+    // An editor that cannot start leaves nothing behind (found by a scripts review: a kept
+    // edit no one typed then refused every edit of the ticket).
+    d.tkt(&["ticket", "edit", "T-2026-0001"])
+        .env("EDITOR", "vimm")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot start editor \"vimm\" ($EDITOR)"));
+    assert!(!d.path(".tkt/edit/T-2026-0001.yaml").exists());
     d.tkt(&["ticket", "edit", "T-2026-0001"]).env("EDITOR", "sed -i s/vecchio/nuovo/").assert().success();
     assert!(d.read("tickets/2026/T-2026-0001.yaml").contains("title: nuovo titolo"));
     assert_eq!(d.last_message(), "T-2026-0001: edit title");
