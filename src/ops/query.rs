@@ -68,7 +68,12 @@ pub fn list_tickets(desk: &Desk, q: &TicketQuery) -> Result<Vec<Ticket>> {
     for s in &q.states {
         refuse_unknown_state(&catalog, s)?;
     }
-    refuse_unknown(desk, &[(Kind::Customer, q.customer.as_deref()), (Kind::Item, q.item.as_deref())])?;
+    // A serial is a unit's when units are registered (with serial numbers on).
+    let unit = q.serial.as_deref().filter(|_| desk.config.features.serial_numbers);
+    refuse_unknown(
+        desk,
+        &[(Kind::Customer, q.customer.as_deref()), (Kind::Item, q.item.as_deref()), (Kind::Equipment, unit)],
+    )?;
     let mut wheres = Vec::new();
     for w in &q.custom {
         let (name, value) =
@@ -320,11 +325,17 @@ pub fn ticket_history(desk: &Desk, id: &str) -> Result<Vec<LogEntry>> {
 
 /// Refuses a filter naming a record that does not exist (exit 3): a typo, not a list that
 /// happens to be empty (a cron job would read "nothing owed").
+///
+/// An id that is no id of its kind (`c-0001`) is refused as such, with the id it means (exit
+/// 4, as `show` refuses it), not reported missing.
 fn refuse_unknown(desk: &Desk, named: &[(Kind, Option<&str>)]) -> Result<()> {
-    match named.iter().find_map(|(kind, id)| id.filter(|id| !desk.exists(*kind, id)).map(|id| (kind, id))) {
-        Some((kind, id)) => Err(Error::not_found(kind.noun(), id)),
-        None => Ok(()),
+    for (kind, id) in named.iter().filter_map(|(kind, id)| Some((kind, (*id)?))) {
+        kind.check_id(id)?;
+        if !desk.exists(*kind, id) {
+            return Err(Error::not_found(kind.noun(), id));
+        }
     }
+    Ok(())
 }
 
 /// Refuses a state filter naming no state of `catalog` (exit 3), with the states there are.

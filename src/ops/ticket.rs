@@ -395,6 +395,7 @@ fn check_against_desk(env: &Env, t: &Ticket) -> Result<()> {
         None => None,
     };
     // A customer or item that does not exist is "not found" (exit 3), as everywhere.
+    Kind::Customer.check_id(&t.customer)?;
     if !desk.exists(Kind::Customer, &t.customer) {
         return Err(Error::not_found("customer", &t.customer));
     }

@@ -303,3 +303,27 @@ fn doc_show_and_list_give_every_field_of_the_kind_as_the_file_has_them() {
         assert!(must.iter().all(|k| keys(&docs[0]).contains(&k.to_string())), "{kind}: {:?}", keys(&docs[0]));
     }
 }
+
+/// Found by a scripts review: the same slip had two exit codes by command — an unknown
+/// serial listed nothing (exit 0) where an unknown item is not found (3), and `c-0001` was
+/// "not found" (3) to some commands and an invalid id (4, with the id it means) to others.
+#[test]
+fn one_slip_has_one_exit_code_whichever_command_meets_it() {
+    let d = TestDesk::example();
+    for args in [
+        &["ticket", "list", "--serial", "NOPE"][..],
+        &["ticket", "list", "--item", "NOPE"],
+        &["equipment", "history", "NOPE"],
+    ] {
+        d.tkt(args).assert().code(3).stdout("");
+    }
+    for args in [
+        &["ticket", "create", "--customer", "c-0001", "--title", "x"][..],
+        &["ticket", "list", "--customer", "c-0001"],
+        &["report", "aging", "--customer", "c-0001"],
+        &["request", "create", "--customer", "c-0001", "--subject", "x"],
+        &["customer", "show", "c-0001"],
+    ] {
+        d.tkt(args).assert().code(4).stderr(predicate::str::contains("ids are written in capitals: C-0001"));
+    }
+}
