@@ -731,12 +731,12 @@ fn check_ledger(
             let Some(id) = path.file_stem().and_then(|s| s.to_str()) else { continue };
             let folder = path.parent().unwrap_or(Path::new("")).to_path_buf();
             let logged = logs.entry(folder).or_insert_with_key(|dir| desk.issued_blobs(dir));
-            if let Some(why) = super::documents::rewritten_after_issue(&path, &first, logged) {
+            if let Some(why) = super::documents::rewritten_after_issue(path, first, logged) {
                 findings.push(Finding::new(path.display().to_string(), why));
                 continue;
             }
             if !present.contains(path.as_path()) {
-                if !desk.abs(&path).exists() {
+                if !desk.abs(path).exists() {
                     findings.push(Finding::new(
                         path.display().to_string(),
                         format!(
@@ -751,12 +751,12 @@ fn check_ledger(
                 }
                 continue;
             }
-            if std::fs::read(desk.abs(&path)).is_ok_and(|bytes| content_hash(&bytes) == first.blob) {
+            if std::fs::read(desk.abs(path)).is_ok_and(|bytes| content_hash(&bytes) == first.blob) {
                 continue;
             }
             // Read again: only documents whose file changed since their issue are needed whole.
-            let Ok(now) = desk.read_file::<Document>(&path) else { continue };
-            let fields = super::documents::changed_since_issue(desk, &path, &first, &now);
+            let Ok(now) = desk.read_file::<Document>(path) else { continue };
+            let fields = super::documents::changed_since_issue(desk, path, first, &now);
             if fields.is_empty() {
                 continue;
             }
