@@ -60,10 +60,9 @@ pub fn invoice_ticket(env: &Env, id: &str, opts: InvoiceOptions) -> Result<Invoi
 fn refuse_billed_as_issued(env: &Env, ticket: &str, invoices: &[&Document], sources: &[&Document]) -> Result<()> {
     let Some(repo) = env.desk.repo() else { return Ok(()) };
     let billed = |invoice: &Document| sources.iter().find(|s| invoice.sources.contains(&s.id)).map(|s| s.id.clone());
-    let ticket_invoice = |path: &std::path::Path| {
-        let id = path.file_stem().and_then(|s| s.to_str());
-        invoices.iter().find(|i| Some(i.id.as_str()) == id).filter(|i| i.ticket.as_deref() == Some(ticket))
-    };
+    let of_ticket: HashMap<&str, &Document> =
+        invoices.iter().filter(|i| i.ticket.as_deref() == Some(ticket)).map(|i| (i.id.as_str(), *i)).collect();
+    let ticket_invoice = |path: &std::path::Path| path.file_stem().and_then(|s| of_ticket.get(s.to_str()?)).copied();
     let ledger = repo.first_versions(std::path::Path::new(DocKind::Invoice.dir()))?;
     for (path, first) in &ledger {
         let there = env.desk.abs(path).exists();
