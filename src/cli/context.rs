@@ -69,10 +69,14 @@ impl Ctx {
         };
         // Who commits, as git can record it: checked before anything is numbered or said
         // (a review: `TKT_USER='Marco <m@x>'` announced a ticket, then failed at its commit).
+        // Git drops these from both ends of a name: a name of them alone is none.
+        let crud = |c: char| c <= ' ' || ".,:;<>\"\\'".contains(c);
         let identity = |name: &str| match var(name) {
-            Some(v) if v.trim().is_empty() || v.contains(['<', '>', '\n', '\r', '\0']) => Err(Error::usage(format!(
-                "{name}={v:?} is not what git can record as who commits (no <, > or line break, not blank)"
-            ))),
+            Some(v) if v.trim_matches(crud).is_empty() || v.contains(['<', '>', '\n', '\r', '\0']) => {
+                Err(Error::usage(format!(
+                    "{name}={v:?} is not what git can record as who commits (no <, > or line break, not blank)"
+                )))
+            }
             v => Ok(v),
         };
         let (user, email) = (identity("TKT_USER")?, identity("TKT_EMAIL")?);

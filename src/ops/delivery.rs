@@ -165,7 +165,7 @@ pub fn ship(env: &Env, id: &str, what: Shipment, opts: &DocOptions) -> Result<St
         None => desk.documents(&[DocKind::DdtIn])?.into_iter().rfind(|d| d.ticket.as_deref() == Some(&ticket.id)),
     };
     // Goods go back after they came: not before the delivery note that received them.
-    if let Some(r) = received.as_ref().filter(|r| r.date > doc.date && purpose != DdtPurpose::Sale) {
+    if let Some(r) = received.as_ref().filter(|r| r.date > doc.date && purpose == DdtPurpose::Return) {
         return Err(Error::refused(format!(
             "a ddt-out dated {} may not precede {} of {}, which received the goods",
             doc.date, r.id, r.date
@@ -228,7 +228,7 @@ pub fn ship(env: &Env, id: &str, what: Shipment, opts: &DocOptions) -> Result<St
 
 /// Refuses to send back more of what `received` brought than is left of it: what returns
 /// naming it sent back already is not sent again (a line of goods it did not bring is
-/// another matter).
+/// another matter). A line without a serial counts against all of its item.
 fn refuse_returned_already(env: &Env, received: &Document, lines: &[Line]) -> Result<()> {
     let returns: Vec<Document> = env
         .desk
@@ -236,23 +236,30 @@ fn refuse_returned_already(env: &Env, received: &Document, lines: &[Line]) -> Re
         .into_iter()
         .filter(|d| d.purpose == Some(DdtPurpose::Return) && d.ddt_in.as_deref() == Some(received.id.as_str()))
         .collect();
-    let key = |l: &Line| (l.item.clone(), l.serial.clone());
-    let sum = |ls: &mut dyn Iterator<Item = &Line>, k: &(Option<String>, Option<String>)| -> Decimal {
-        ls.filter(|l| key(l) == *k).map(|l| l.qty.0).sum()
+    // Whether `other` is of the goods of `line`: the same item, and the same unit when both
+    // name one.
+    let of = |line: &Line, other: &Line| {
+        other.item == line.item && (line.serial.is_none() || other.serial.is_none() || other.serial == line.serial)
     };
     for line in lines {
-        let k = key(line);
-        let brought = sum(&mut received.lines.iter(), &k);
+        let sum =
+            |ls: &mut dyn Iterator<Item = &Line>| -> Decimal { ls.filter(|l| of(line, l)).map(|l| l.qty.0).sum() };
+        let brought = sum(&mut received.lines.iter());
         if brought.is_zero() {
             continue;
         }
-        let sent = sum(&mut returns.iter().flat_map(|d| d.lines.iter()), &k);
-        let now = sum(&mut lines.iter(), &k);
+        let sent = sum(&mut returns.iter().flat_map(|d| d.lines.iter()));
+        let now = sum(&mut lines.iter());
         if sent + now > brought {
-            let what = k.1.clone().or(k.0.clone()).unwrap_or_default();
+            let what = line.serial.clone().or(line.item.clone()).unwrap_or_default();
             let by: Vec<&str> = returns.iter().map(|d| d.id.as_str()).collect();
+            let left = (brought - sent).max(Decimal::ZERO);
+            let hint = match (&line.item, left.is_zero()) {
+                (Some(item), false) => format!(" (send it with --line {item}:{left})"),
+                _ => String::new(),
+            };
             return Err(Error::refused(format!(
-                "{what}: {} brought {brought}, and {} sent back {sent} already: nothing more of it is left to return",
+                "{what}: {} brought {brought}, and {} sent back {sent} already: {left} of it is left to return{hint}",
                 received.id,
                 by.join(", ")
             )));

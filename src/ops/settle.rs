@@ -302,25 +302,17 @@ pub fn refund(env: &Env, credit_note: &str, money: Movement) -> Result<String> {
     )?;
     let mut doc = new_document(env, DocKind::Refund, &note.customer, &money.doc)?;
     received_between(env, &doc, &note)?;
-    // Money goes back once it came in: what was paid by the refund's day covers what is
-    // given back by then (a review: a refund was dated before the payment it returns).
-    let of_invoice = |d: &&Document| match d.kind {
-        DocKind::Payment => d.invoice == note.invoice,
-        DocKind::Refund => notes.iter().any(|n| d.credit_note.as_deref() == Some(n.id.as_str())),
-        _ => false,
-    };
-    let by_then = |kind: DocKind| -> Decimal {
-        docs.iter().filter(of_invoice).filter(|d| d.kind == kind && d.date <= doc.date).map(|d| d.value().0).sum()
-    };
-    let refunded: Decimal =
-        docs.iter().filter(of_invoice).filter(|d| d.kind == DocKind::Refund).map(|d| d.value().0).sum();
-    if by_then(DocKind::Payment) < refunded + amount.0 {
-        let paid = docs.iter().filter(of_invoice).filter(|d| d.kind == DocKind::Payment).map(|d| d.date).max();
+    // Money goes back once it came in: on the refund's day, the invoice was overpaid by at
+    // least what goes back (a review: a refund was dated before the payment it returns).
+    let then: Vec<Document> = docs.iter().filter(|d| d.date <= doc.date).cloned().collect();
+    let overpaid_then = Balance::of_invoice(&invoice, &then).overpaid();
+    if overpaid_then < amount.0 {
         return Err(Error::refused(format!(
-            "a refund dated {} may not precede the payment it gives back ({} was paid {})",
+            "a refund of {amount} dated {} may not precede the payments it gives back: on that day {} was \
+             overpaid by {}",
             doc.date,
             invoice.id,
-            paid.map(|d| format!("on {d}")).unwrap_or_else(|| "later".into())
+            if overpaid_then.is_zero() { "nothing".to_string() } else { Money(overpaid_then).to_string() }
         )));
     }
     doc.ticket = note.ticket.clone();

@@ -264,9 +264,37 @@ fn goods_go_back_once_after_they_came_and_a_ddt_carries_real_packages() {
     refused(
         &d,
         &["ticket", "ship", "T-2026-0001", "--purpose", "return"],
-        "VX-0001: DI-2026-0001 brought 1, and DO-2026-0001 sent back 1 already",
+        "VX-0001: DI-2026-0001 brought 1, and DO-2026-0001 sent back 1 already: 0 of it is left",
     );
+    // Nor by a line of its item without the serial (a review).
+    refused(&d, &["ticket", "ship", "T-2026-0001", "--purpose", "return", "--line", "CALD:1"], "0 of it is left");
     assert!(!d.path("documents/ddt-out/2026/DO-2026-0002.yaml").exists());
+    // Of three received, one sent back: two are left, and the refusal says how to send them.
+    d.ok(&["ticket", "create", "--customer", "C-0001", "--title", "Ricambi"]);
+    d.ok(&["ticket", "receive", "T-2026-0002", "--line", "PART:3"]);
+    d.ok(&["ticket", "ship", "T-2026-0002", "--purpose", "return", "--line", "PART:1"]);
+    refused(
+        &d,
+        &["ticket", "ship", "T-2026-0002", "--purpose", "return"],
+        "2 of it is left to return (send it with --line PART:2)",
+    );
+    d.ok(&["ticket", "ship", "T-2026-0002", "--purpose", "return", "--line", "PART:2"]);
+    // A replacement sends a new unit: it may leave before the faulty one arrives (a
+    // review: an advance replacement was refused as a return would be).
+    let d = billing_desk();
+    d.ok(&["ticket", "create", "--serial", "VX-0001", "--title", "Sostituzione anticipata"]);
+    d.ok(&["ticket", "receive", "T-2026-0001"]);
+    d.ok(&[
+        "ticket",
+        "ship",
+        "T-2026-0001",
+        "--purpose",
+        "replacement",
+        "--new-serial",
+        "VX-0200",
+        "--date",
+        "2026-11-26",
+    ]);
     // A hand edit is named by check.
     let ddt = "documents/ddt-out/2026/DO-2026-0001.yaml";
     d.write(ddt, &d.read(ddt).replace("weight: null", "weight: -2").replace("packages: null", "packages: 0"));

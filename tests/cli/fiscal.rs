@@ -305,12 +305,19 @@ fn a_refund_is_not_dated_before_the_payment_it_gives_back() {
     d.ok(&["ticket", "invoice", "T-2026-0001"]);
     later(&["doc", "pay", "INV-2026-0001", "--amount", "54.90", "--date", "2026-12-01"]).success();
     later(&["doc", "credit", "INV-2026-0001", "--reason", "reso", "--date", "2026-11-28"]).success();
-    later(&["doc", "refund", "CN-2026-0001", "--date", "2026-11-29"])
-        .code(4)
-        .stderr(predicate::str::contains("may not precede the payment it gives back"));
+    later(&["doc", "refund", "CN-2026-0001", "--date", "2026-11-29"]).code(4).stderr(predicate::str::contains(
+        "may not precede the payments it gives back: on that day INV-2026-0001 was overpaid by nothing",
+    ));
     assert!(!d.path("documents/refund/2026/RF-2026-0001.yaml").exists());
     later(&["doc", "refund", "CN-2026-0001", "--date", "2026-12-01"]).success();
     d.tkt(&["check"]).env("TKT_NOW", "2026-12-02T09:00:00+01:00").assert().success();
+    // Paid in part before: what was paid by the refund's day must overpay the invoice as it
+    // stood then (a review: 100.00 paid of 151.28 owed, and 61.00 went back).
+    let d = crate::common::TestDesk::example();
+    d.ok(&["doc", "pay", "INV-2026-0003", "--amount", "112.28", "--date", "2026-11-20"]);
+    d.ok(&["doc", "credit", "INV-2026-0003", "--amount", "50", "--reason", "sconto", "--date", "2026-11-10"]);
+    refused(&d, &["doc", "refund", "CN-2026-0002", "--date", "2026-11-15"], "was overpaid by nothing");
+    d.ok(&["doc", "refund", "CN-2026-0002", "--date", "2026-11-20"]);
 }
 
 #[test]

@@ -74,6 +74,8 @@ fn usage_errors_exit_2_and_help_teaches() {
         ("TKT_USER", "Marco Rossi <marco@example.it>"),
         ("TKT_USER", "marco\nrossi"),
         ("TKT_USER", "   "),
+        ("TKT_USER", ","),
+        ("TKT_USER", "'\"'"),
         ("TKT_EMAIL", "<marco@example.it>"),
     ] {
         d.tkt(&["state", "list"]).env(name, value).assert().code(2).stderr(predicate::str::contains(name));
