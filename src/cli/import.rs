@@ -52,8 +52,10 @@ pub struct ImportFormArgs {
     pub file: Option<PathBuf>,
     /// The body's media type (a CGI script passes $CONTENT_TYPE); JSON is recognised
     /// by its leading '{' otherwise.
-    #[arg(long, env = "CONTENT_TYPE")]
-    pub content_type: Option<String>,
+    // Any bytes: the visitor's header, refused by the form's checks (not by clap, whose
+    // exit 2 a web server would answer as its own fault).
+    #[arg(long, env = "CONTENT_TYPE", value_parser = clap::value_parser!(std::ffi::OsString))]
+    pub content_type: Option<std::ffi::OsString>,
 }
 
 pub fn run(ctx: &Ctx, cmd: ImportCommand) -> Result<()> {
@@ -85,7 +87,8 @@ pub fn run(ctx: &Ctx, cmd: ImportCommand) -> Result<()> {
         }
         ImportCommand::Form(a) => {
             let body = read_input(ctx, a.file.as_deref(), MAX_FORM_BYTES)?;
-            delivered(ctx, ctx.run(|env| intake::import_form(env, &body, a.content_type.as_deref()))?)
+            let content_type = a.content_type.map(|c| c.to_string_lossy().into_owned());
+            delivered(ctx, ctx.run(|env| intake::import_form(env, &body, content_type.as_deref()))?)
         }
     }
 }

@@ -27,8 +27,18 @@ const MAX_PHONE: usize = 40;
 /// otherwise. Every problem names its field.
 pub fn parse_form(body: &[u8], content_type: Option<&str>) -> Result<FormPost, Vec<Problem>> {
     let text = std::str::from_utf8(body).map_err(|_| vec![Problem::new("body", "is not UTF-8 text")])?;
-    // The media type alone, without its parameters (`; charset=utf-8`).
+    // The media type alone, without its parameters (`; charset=utf-8`), which may name
+    // UTF-8 only: the form's page is UTF-8, and text in another charset would be misread.
     let media = content_type.map(|ct| ct.split(';').next().unwrap_or_default().trim().to_ascii_lowercase());
+    let charset = content_type.and_then(|ct| {
+        ct.split(';').skip(1).find_map(|p| {
+            let (k, v) = p.split_once('=')?;
+            k.trim().eq_ignore_ascii_case("charset").then(|| v.trim().trim_matches('"').to_ascii_lowercase())
+        })
+    });
+    if let Some(other) = charset.filter(|c| c != "utf-8" && c != "utf8") {
+        return Err(vec![Problem::new("content-type", format!("charset {other:?} is not read: post UTF-8"))]);
+    }
     let json = match media.as_deref() {
         None | Some("") => text.trim_start().starts_with('{'),
         Some("application/json") => true,
@@ -55,12 +65,18 @@ pub fn parse_form(body: &[u8], content_type: Option<&str>) -> Result<FormPost, V
             })
             .collect()
     } else {
-        form_urlencoded::parse(text.trim().as_bytes()).map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
+        url_decoded(text.trim())?
     };
-    let get = |k: &str| fields.get(k).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+    // A browser sends a textarea's line breaks as CRLF: stored as the line breaks they are.
+    let get =
+        |k: &str| fields.get(k).map(|v| v.trim().replace("\r\n", "\n").replace('\r', "\n")).filter(|v| !v.is_empty());
+    // A name and a subject are one line (a line break in them would forge a field in `show`,
+    // as an e-mail's subject cannot).
+    let line = |k: &str| fields.get(k).map(|v| v.split_whitespace().collect::<Vec<_>>().join(" "));
     let mut problems = Vec::new();
-    let mut required = |k: &str, max: usize| -> String {
-        match get(k) {
+    let mut required = |k: &str, max: usize, one_line: bool| -> String {
+        let value = if one_line { line(k).filter(|v| !v.is_empty()) } else { get(k) };
+        match value {
             None => {
                 problems.push(Problem::new(k, "is required"));
                 String::new()
@@ -73,10 +89,10 @@ pub fn parse_form(body: &[u8], content_type: Option<&str>) -> Result<FormPost, V
         }
     };
     let post = FormPost {
-        name: required("name", MAX_FIELD),
-        email: required("email", MAX_FIELD).to_lowercase(),
-        subject: required("subject", MAX_FIELD),
-        description: required("description", MAX_DESCRIPTION),
+        name: required("name", MAX_FIELD, true),
+        email: required("email", MAX_FIELD, true).to_lowercase(),
+        subject: required("subject", MAX_FIELD, true),
+        description: required("description", MAX_DESCRIPTION, false),
         phone: get("phone").inspect(|p| {
             if p.chars().count() > MAX_PHONE {
                 problems.push(Problem::new("phone", format!("is longer than {MAX_PHONE} characters")));
@@ -120,6 +136,50 @@ pub fn parse_form(body: &[u8], content_type: Option<&str>) -> Result<FormPost, V
 
 /// An address with one `@` and a dotted host, of printable characters only (no control,
 /// no right-to-left override or other format character a list or a commit would show).
+/// The fields of an `application/x-www-form-urlencoded` body; a field whose bytes, once
+/// decoded, are not UTF-8 is refused, named (`Nicol%F2` is Latin-1, and would be kept as
+/// `Nicol�`).
+fn url_decoded(text: &str) -> Result<HashMap<String, String>, Vec<Problem>> {
+    let decode = |part: &str| -> Option<String> {
+        let bytes = part.as_bytes();
+        let mut out = Vec::with_capacity(bytes.len());
+        let mut i = 0;
+        while i < bytes.len() {
+            let hex = |b: u8| (b as char).to_digit(16);
+            match bytes[i] {
+                b'+' => out.push(b' '),
+                b'%' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                    (Some(h), Some(l)) => {
+                        out.push((h * 16 + l) as u8);
+                        i += 2;
+                    }
+                    _ => out.push(b'%'),
+                },
+                b => out.push(b),
+            }
+            i += 1;
+        }
+        String::from_utf8(out).ok()
+    };
+    let mut fields = HashMap::new();
+    let mut problems = Vec::new();
+    for pair in text.split('&').filter(|p| !p.is_empty()) {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        match (decode(k), decode(v)) {
+            (Some(k), Some(v)) => {
+                fields.insert(k, v);
+            }
+            (Some(k), None) => problems.push(Problem::new(&k, "is not UTF-8 text once decoded")),
+            (None, _) => problems.push(Problem::new("body", "has a field name that is not UTF-8 text once decoded")),
+        }
+    }
+    if problems.is_empty() {
+        Ok(fields)
+    } else {
+        Err(problems)
+    }
+}
+
 fn is_email(s: &str) -> bool {
     let printable = |c: char| {
         !c.is_whitespace()
@@ -148,6 +208,23 @@ mod tests {
         assert_eq!(post.description, "Non parte!");
         let json = br#"{"name":"Anna","email":"anna@example.it","subject":"x","description":"y","consent":true,"submit":"Invia"}"#;
         assert_eq!(parse_form(json, Some("application/json")).unwrap().name, "Anna");
+    }
+
+    /// Found by a review of the public form: a line break in the subject forged fields in
+    /// `request show`, Latin-1 bytes percent-encoded were kept as `�`, and a textarea's
+    /// CRLF showed `␍` on every line.
+    #[test]
+    fn what_a_browser_or_a_stranger_posts_is_read_as_the_form_means_it() {
+        let ok = "name=Nicol%C3%B2%0ARossi&email=n%40x.it&description=Riga+1%0D%0ARiga+2%0D%0A&consent=on";
+        let post = parse_form(format!("{ok}&subject=Caldaia%0Acustomer+C-0001").as_bytes(), None).unwrap();
+        assert_eq!((post.name.as_str(), post.subject.as_str()), ("Nicolò Rossi", "Caldaia customer C-0001"));
+        assert_eq!(post.description, "Riga 1\nRiga 2");
+        let latin1 = format!("{ok}&subject=Citt%E0");
+        assert_eq!(fields(parse_form(latin1.as_bytes(), None).unwrap_err()), ["subject"]);
+        let declared = Some("application/x-www-form-urlencoded; charset=ISO-8859-1");
+        assert_eq!(fields(parse_form(format!("{ok}&subject=x").as_bytes(), declared).unwrap_err()), ["content-type"]);
+        let utf8 = Some("application/x-www-form-urlencoded; charset=\"utf-8\"");
+        assert!(parse_form(format!("{ok}&subject=x").as_bytes(), utf8).is_ok());
     }
 
     #[test]
