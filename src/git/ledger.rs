@@ -122,16 +122,29 @@ impl Repo {
     /// from HEAD and not from `since`: what was committed there since. `None` when `since`
     /// is no longer known (gone from the repository), for the caller to read all history.
     pub fn names_since(&self, since: &str, desk_dir: &Path) -> Result<Option<HashSet<String>>> {
-        let (Ok(since), Ok(head)) = (Oid::from_str(since), self.repo.head().and_then(|h| h.peel_to_commit())) else {
-            return Ok(None);
+        let Ok(head) = self.repo.head().and_then(|h| h.peel_to_commit()) else { return Ok(None) };
+        self.names_between(Some(since), &head.id().to_string(), desk_dir)
+    }
+
+    /// The names of the files in the desk-relative folder `desk_dir` in each commit reachable
+    /// from `tip` and not from `since` (from any commit without it). `None` when either is
+    /// not known.
+    pub fn names_between(&self, since: Option<&str>, tip: &str, desk_dir: &Path) -> Result<Option<HashSet<String>>> {
+        let Ok(tip) = Oid::from_str(tip) else { return Ok(None) };
+        let since = match since.map(Oid::from_str) {
+            Some(Ok(since)) if self.repo.find_commit(since).is_ok() => Some(since),
+            Some(_) => return Ok(None),
+            None => None,
         };
-        if self.repo.find_commit(since).is_err() {
+        if self.repo.find_commit(tip).is_err() {
             return Ok(None);
         }
         let rel = self.repo_path(desk_dir);
         let mut walk = self.repo.revwalk()?;
-        walk.push(head.id())?;
-        walk.hide(since)?;
+        walk.push(tip)?;
+        if let Some(since) = since {
+            walk.hide(since)?;
+        }
         let mut names = Names::default();
         for oid in walk {
             let folder = self.repo.find_commit(oid?)?.tree()?.get_path(&rel).ok();

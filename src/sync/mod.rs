@@ -4,7 +4,7 @@
 
 pub mod merge;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use serde_yaml::Value;
@@ -1259,7 +1259,14 @@ fn plan_merge(
     if base.is_none() {
         refuse_unrelated_fiscal(&prefix, &collisions)?;
     }
-    let ids = new_numbers(desk, &prefix, &theirs_changed, &collisions)?;
+    // Every name a folder ever had, here or on the remote: a number used and deleted is
+    // never given again.
+    let ever = |folder: &Path| -> Result<HashSet<String>> {
+        let mut names = repo.names_ever(folder)?;
+        names.extend(repo.names_between(base, theirs, folder)?.unwrap_or_default());
+        Ok(names)
+    };
+    let ids = new_numbers(desk, &prefix, &theirs_changed, &collisions, &ever)?;
     let moved: BTreeMap<&PathBuf, &PathBuf> = collisions.iter().zip(ids.iter().map(|(_, _, n)| n)).collect();
     // Attachments both clones stored under one name (two replies to one ticket, each
     // kept as message-2.eml): the remote's keeps it, this clone's takes the next free name.
@@ -1575,6 +1582,7 @@ fn new_numbers(
     prefix: &Path,
     theirs_changed: &[PathBuf],
     collisions: &[PathBuf],
+    ever: &dyn Fn(&Path) -> Result<HashSet<String>>,
 ) -> Result<Vec<(String, String, PathBuf)>> {
     let mut ids = Vec::new();
     let taken: BTreeSet<PathBuf> = theirs_changed.iter().cloned().collect();
@@ -1611,6 +1619,7 @@ fn new_numbers(
                 })
                 .unwrap_or_default()
                 .into_iter()
+                .chain(ever(&folder)?)
                 .map(|n| folder.join(n))
                 .chain(taken.iter().filter_map(|p| p.strip_prefix(prefix).ok().map(Path::to_path_buf)))
                 .filter(|p| p.parent() == Some(folder.as_path()))

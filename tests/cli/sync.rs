@@ -325,6 +325,24 @@ fn the_same_id_created_on_two_clones_is_renumbered_with_its_references() {
     assert_eq!(marco.ok(&["ticket", "create", "--customer", "C-0001", "--title", "Dopo"]), "T-2026-0023\n");
 }
 
+/// Found by a team review: a renumbering gave a record the number of one the remote had
+/// made and deleted (its history, and the deleted ticket's log, became the new one's).
+#[test]
+fn a_renumbering_never_gives_a_number_used_and_deleted() {
+    let team = Team::new();
+    let (anna, marco) = (team.clone("anna"), team.clone("marco"));
+    assert_eq!(anna.ok(&["ticket", "create", "--customer", "C-0001", "--title", "Di anna"]), "T-2026-0021\n");
+    assert_eq!(anna.ok(&["ticket", "create", "--customer", "C-0003", "--title", "Sbagliato"]), "T-2026-0022\n");
+    anna.git(&["rm", "-q", "tickets/2026/T-2026-0022.yaml"]);
+    anna.git(&["commit", "-qm", "per errore"]);
+    anna.sync();
+    assert_eq!(marco.ok(&["ticket", "create", "--customer", "C-0002", "--title", "Di marco"]), "T-2026-0021\n");
+    let summary = marco.sync();
+    assert!(summary.contains("T-2026-0021 is now T-2026-0023"), "{summary}");
+    assert!(!marco.dir.join("tickets/2026/T-2026-0022.yaml").exists());
+    marco.tkt(&["check"]).assert().success();
+}
+
 #[test]
 fn check_after_a_plain_git_pull_stopped_on_a_conflict_names_no_record_its_own_case_twin() {
     // Found by a team review: the conflicted record is in git's index once per side, and
