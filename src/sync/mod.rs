@@ -342,7 +342,7 @@ pub fn taken_back_copy(desk: &Desk, id: &str) -> Result<Vec<u8>> {
 /// Whether a record's content names any of `ids` (as a value, or a word of a line's text).
 pub fn names_any(bytes: &[u8], ids: &[String]) -> bool {
     let same: HashMap<String, String> = ids.iter().map(|id| (id.clone(), id.clone())).collect();
-    from_yaml::<Value>(bytes).is_ok_and(|mut value| rewrite_ids(&mut value, &same))
+    from_yaml::<Value>(bytes).is_ok_and(|mut value| rewrite_ids(&mut value, &same, true))
 }
 
 /// Forgets a document kept since its take-back: it was issued again, or is not to be.
@@ -1079,9 +1079,11 @@ fn integrate(
     let ours = match (base.as_deref(), plan.fiscal_links.is_empty()) {
         (Some(base), false) => {
             let prefix = repo.desk_prefix().to_path_buf();
+            let keep_text = exported_at(repo, &ours, &plan.fiscal_links)?;
             repo.rewrite_since(base, &ours, &plan.fiscal_links, &|path, bytes| {
                 let state = FileState { bytes: bytes.to_vec(), executable: false };
-                Ok(Some(rewritten(&prefix, path, &state, &rewrites(&plan.ids, &[]))?.unwrap_or(state).bytes))
+                let texts = !keep_text.contains(path);
+                Ok(Some(rewritten(&prefix, path, &state, &rewrites(&plan.ids, &[]), texts)?.unwrap_or(state).bytes))
             })?
         }
         _ => ours,
@@ -1292,7 +1294,7 @@ fn plan_merge(
     let ours_at = |path: &Path| -> Result<Option<FileState>> {
         let state = repo.file_at(ours, path)?;
         Ok(match state {
-            Some(s) if !pairs.is_empty() => Some(rewritten(&prefix, path, &s, &pairs)?.unwrap_or(s)),
+            Some(s) if !pairs.is_empty() => Some(rewritten(&prefix, path, &s, &pairs, !exported(&s))?.unwrap_or(s)),
             other => other,
         })
     };
@@ -1406,7 +1408,7 @@ fn plan_merge(
             continue;
         }
         if let Some(state) = repo.file_at(ours, path)? {
-            if let Some(state) = rewritten(&prefix, path, &state, &pairs)? {
+            if let Some(state) = rewritten(&prefix, path, &state, &pairs, !exported(&state))? {
                 let fiscal = fiscal_path(rel);
                 if fiscal && new_since(repo, base, path)? {
                     plan.fiscal_links.push(path.clone());
@@ -1647,7 +1649,7 @@ fn follow_in_taken_back(desk: &Desk, pairs: &HashMap<String, String>) -> Result<
     }
     for (id, bytes) in taken_back_waiting(desk)? {
         let Ok(mut value) = from_yaml::<Value>(&bytes) else { continue };
-        if rewrite_ids(&mut value, pairs) {
+        if rewrite_ids(&mut value, pairs, true) {
             let text = serde_yaml::to_string(&value).map_err(|e| Error::failure(e.to_string()))?;
             crate::files::write_atomic(&taken_back_path(desk, &id), text.as_bytes())?;
         }
@@ -1671,7 +1673,7 @@ pub fn follow_issued_again(desk: &Desk, remote: Option<&str>, pairs: &HashMap<St
     let mut paths = Vec::new();
     for path in repo.changed_paths(Some(&theirs), &head)? {
         let Some(state) = repo.file_at(&head, &path)? else { continue };
-        if rewritten(&prefix, &path, &state, pairs)?.is_some() {
+        if rewritten(&prefix, &path, &state, pairs, !exported(&state))?.is_some() {
             paths.push(path);
         }
     }
@@ -1679,9 +1681,10 @@ pub fn follow_issued_again(desk: &Desk, remote: Option<&str>, pairs: &HashMap<St
         return Ok(Vec::new());
     }
     desk.note_writes(&repo.in_desk(&paths))?;
+    let keep_text = exported_at(repo, &head, &paths)?;
     let edit = |path: &Path, bytes: &[u8]| {
         let state = FileState { bytes: bytes.to_vec(), executable: false };
-        Ok(Some(rewritten(&prefix, path, &state, pairs)?.unwrap_or(state).bytes))
+        Ok(Some(rewritten(&prefix, path, &state, pairs, !keep_text.contains(path))?.unwrap_or(state).bytes))
     };
     repo.rewrite_unpublished(&theirs, &paths, &edit, "tkt: links follow the documents issued again")?;
     desk.writes_committed()?;
@@ -1712,23 +1715,45 @@ fn relog_written_again(desk: &Desk, repo: &Repo, paths: &[PathBuf]) -> Result<()
 
 /// A record's content with renumbered ids replaced, or `None` when it names none of them
 /// (or is no record).
+///
+/// `texts`: whether a line's text follows too. A document exported as an e-invoice keeps
+/// its lines' text, which its file holds (and SDI may have), in every version: only its
+/// links follow ([`exported`]; a review: a delivered invoice's line came to name another
+/// customer's report, and its file could not be made again the same).
 fn rewritten(
     prefix: &Path,
     path: &Path,
     state: &FileState,
     pairs: &HashMap<String, String>,
+    texts: bool,
 ) -> Result<Option<FileState>> {
     if path.strip_prefix(prefix).ok().and_then(Desk::kind_of_path).is_none() {
         return Ok(None);
     }
     let Ok(mut value) = from_yaml::<Value>(&state.bytes) else { return Ok(None) };
-    if !rewrite_ids(&mut value, pairs) {
+    if !rewrite_ids(&mut value, pairs, texts) {
         return Ok(None);
     }
     let text = serde_yaml::to_string(&value).map_err(|e| Error::failure(e.to_string()))?;
     // This clone's own record: its comments stay (found by a review).
     let text = crate::desk::keep_comments(&String::from_utf8_lossy(&state.bytes), &text);
     Ok(Some(FileState { bytes: text.into_bytes(), executable: false }))
+}
+
+/// Whether a record was exported as an e-invoice: its lines' text is its file's.
+fn exported(state: &FileState) -> bool {
+    from_yaml::<Value>(&state.bytes).is_ok_and(|v| v.get(EINVOICE).is_some())
+}
+
+/// Of `paths`, those exported as e-invoices at `tip` (their text stays in every version).
+fn exported_at(repo: &Repo, tip: &str, paths: &[PathBuf]) -> Result<HashSet<PathBuf>> {
+    let mut found = HashSet::new();
+    for path in paths {
+        if repo.file_at(tip, path)?.is_some_and(|s| exported(&s)) {
+            found.insert(path.clone());
+        }
+    }
+    Ok(found)
 }
 
 /// The old ids of renumbered records, and the old paths of attachments moved, with what
@@ -1738,8 +1763,8 @@ fn rewrites(ids: &[(String, String, PathBuf)], moved: &[(String, String)]) -> Ha
 }
 
 /// Replaces old ids (and attachment paths under them) and moved attachments' paths in
-/// every string of a value.
-fn rewrite_ids(value: &mut Value, ids: &HashMap<String, String>) -> bool {
+/// every string of a value, and in a line's text when `texts`.
+fn rewrite_ids(value: &mut Value, ids: &HashMap<String, String>, texts: bool) -> bool {
     match value {
         Value::String(s) => {
             if let Some(new) = ids.get(s.as_str()) {
@@ -1757,13 +1782,13 @@ fn rewrite_ids(value: &mut Value, ids: &HashMap<String, String>) -> bool {
             }
         }
         // Every element is visited: no short-circuit.
-        Value::Sequence(items) => items.iter_mut().map(|v| rewrite_ids(v, ids)).fold(false, |a, b| a | b),
+        Value::Sequence(items) => items.iter_mut().map(|v| rewrite_ids(v, ids, texts)).fold(false, |a, b| a | b),
         Value::Mapping(map) => map
             .iter_mut()
             .map(|(key, v)| match (key.as_str(), v) {
                 // A line's text names what it bills ("Manodopera (WR-2026-0009 2026-11-29)").
-                (Some("description"), Value::String(text)) => rewrite_ids_in_text(text, ids),
-                (_, v) => rewrite_ids(v, ids),
+                (Some("description"), Value::String(text)) => texts && rewrite_ids_in_text(text, ids),
+                (_, v) => rewrite_ids(v, ids, texts),
             })
             .fold(false, |a, b| a | b),
         _ => false,

@@ -327,6 +327,37 @@ fn the_same_id_created_on_two_clones_is_renumbered_with_its_references() {
 
 /// Found by a team review: a renumbering gave a record the number of one the remote had
 /// made and deleted (its history, and the deleted ticket's log, became the new one's).
+/// Found by a team review: a renumbering wrote again the text of an invoice already
+/// exported (or delivered by SDI), so its lines named another customer's report, and its
+/// file could not be made again the same.
+#[test]
+fn an_exported_invoice_keeps_its_text_when_what_it_bills_is_renumbered() {
+    let team = Team::new();
+    let (anna, marco) = (team.clone("anna"), team.clone("marco"));
+    marco.sync();
+    assert_eq!(anna.ok(&["ticket", "work", "T-2026-0015", "--hours", "1"]), "WR-2026-0009\n");
+    assert_eq!(marco.ok(&["ticket", "work", "T-2026-0018", "--hours", "3"]), "WR-2026-0009\n");
+    let inv = marco.ok(&["ticket", "invoice", "T-2026-0018"]).trim().to_string();
+    let first = marco.ok(&["doc", "export", &inv, "--dir", "../fatture"]);
+    let xml = std::fs::read(first.trim()).unwrap();
+    let file = format!("documents/invoice/2026/{inv}.yaml");
+    let line = |clone: &Clone| {
+        let doc: serde_yaml::Value = serde_yaml::from_str(&clone.read(&file)).unwrap();
+        (doc["lines"][0]["description"].as_str().unwrap().to_string(), doc["sources"].clone())
+    };
+    let (text, _) = line(&marco);
+    assert!(text.contains("WR-2026-0009"), "{text}");
+    anna.sync();
+    assert!(marco.sync().contains("WR-2026-0009 is now WR-2026-0010"));
+    let (after, sources) = line(&marco);
+    assert_eq!(after, text, "the exported text stays");
+    assert_eq!(sources, serde_yaml::from_str::<serde_yaml::Value>("[WR-2026-0010]").unwrap(), "the link follows");
+    std::fs::remove_file(first.trim()).unwrap();
+    let again = marco.ok(&["doc", "export", &inv, "--dir", "../fatture"]);
+    assert_eq!(std::fs::read(again.trim()).unwrap(), xml, "the same file, made again");
+    marco.tkt(&["check"]).assert().success();
+}
+
 #[test]
 fn a_renumbering_never_gives_a_number_used_and_deleted() {
     let team = Team::new();
