@@ -145,6 +145,43 @@ impl Repo {
         Ok(walk.count())
     }
 
+    /// This clone's commits since `base` that `theirs` holds as other commits of the same
+    /// making (author, committer — each with its instant — and message): the same work,
+    /// rewritten since (a sync renumbering it, then pushing it). Each as (ours, theirs),
+    /// short.
+    pub fn rewritten_elsewhere(&self, base: Option<&str>, ours: &str, theirs: &str) -> Result<Vec<(String, String)>> {
+        let walk = |tip: &str| -> Result<Vec<Oid>> {
+            let mut walk = self.repo.revwalk()?;
+            walk.push(oid(tip)?)?;
+            if let Some(b) = base {
+                walk.hide(oid(b)?)?;
+            }
+            Ok(walk.collect::<std::result::Result<Vec<_>, _>>()?)
+        };
+        let making = |id: Oid| -> Result<(String, String, i64, String, String, i64, String)> {
+            let c = self.repo.find_commit(id)?;
+            let (a, m) = (c.author(), c.committer());
+            let text = |s: &git2::Signature| (s.name().unwrap_or("").to_string(), s.email().unwrap_or("").to_string());
+            let ((an, ae), (cn, ce)) = (text(&a), text(&m));
+            Ok((an, ae, a.when().seconds(), cn, ce, m.when().seconds(), c.message().unwrap_or("").to_string()))
+        };
+        let mine = walk(ours)?;
+        if mine.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut theirs_by_making = std::collections::HashMap::new();
+        for id in walk(theirs)? {
+            theirs_by_making.insert(making(id)?, id);
+        }
+        let mut found = Vec::new();
+        for id in mine {
+            if let Some(other) = theirs_by_making.get(&making(id)?).filter(|other| **other != id) {
+                found.push((super::oid_short(id), super::oid_short(*other)));
+            }
+        }
+        Ok(found)
+    }
+
     /// The tips the remote's branch had when this clone fetched or pushed it that it no
     /// longer has: its history was rewritten since (a force-push), newest first. Read from
     /// the reflog of the remote-tracking branch: each update that was not a fast-forward

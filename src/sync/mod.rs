@@ -90,6 +90,9 @@ fn sync_marked(desk: &Desk, author: &Author, opts: &SyncOptions) -> Result<SyncR
     fetch(repo.workdir(), &remote, opts.interactive)?;
     let mut theirs = repo.remote_tip(&remote, &branch)?;
     if let (Some(t), Some(ours)) = (theirs.as_deref(), repo.head()?) {
+        settle_stale_copies(desk, repo, &ours, t, &remote, &branch)?;
+    }
+    if let (Some(t), Some(ours)) = (theirs.as_deref(), repo.head()?) {
         check_incoming(repo, &ours, t, &remote, &branch)?;
         check_outgoing(desk, repo, &ours, t, &hand_edits)?;
         refuse_issued_collisions(repo, &ours, t, &remote, &branch)?;
@@ -137,6 +140,49 @@ fn sync_marked(desk: &Desk, author: &Author, opts: &SyncOptions) -> Result<SyncR
         }
     }
     Err(last.gave_up(&remote, &branch, PUSH_ATTEMPTS))
+}
+
+/// A clone whose unpublished commits the remote holds written again — the same work,
+/// renumbered by an earlier sync of this clone and pushed —: a backup of the folder
+/// restored, or a `git reset` to before that sync. Merged as new work, each record would
+/// be renumbered again, a payment made twice, a note added to another's ticket (found by a
+/// team review). When every unpublished commit is such a copy, nothing of this clone's is
+/// missing from the remote: the clone takes the remote's history, and its log of what it
+/// issued the versions published. Otherwise the sync is refused, for a person.
+fn settle_stale_copies(desk: &Desk, repo: &Repo, ours: &str, theirs: &str, remote: &str, branch: &str) -> Result<()> {
+    let base = repo.merge_base(ours, theirs)?;
+    let stale = repo.rewritten_elsewhere(base.as_deref(), ours, theirs)?;
+    if stale.is_empty() {
+        return Ok(());
+    }
+    if stale.len() == repo.count_commits(base.as_deref(), ours)? {
+        let changed = repo.changed_paths(Some(ours), theirs)?;
+        refuse_dirty(repo, &changed)?;
+        desk.note_writes(&repo.in_desk(&changed))?;
+        repo.fast_forward(theirs)?;
+        desk.writes_committed()?;
+        // Only what this clone's log names: its own documents, as the remote has them.
+        let prefix = repo.desk_prefix();
+        let logged: Vec<PathBuf> = changed
+            .into_iter()
+            .filter(|p| {
+                let rel = p.strip_prefix(prefix).unwrap_or(p);
+                let id = rel.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+                rel.parent().is_some_and(|dir| desk.issued_blobs(dir).contains_key(id))
+            })
+            .collect();
+        return relog_written_again(desk, repo, &logged);
+    }
+    let list: Vec<String> = stale.iter().map(|(o, t)| format!("{o} (published as {t})")).collect();
+    Err(Error::busy(format!(
+        "this clone's commits are on {remote}/{branch} already, written again by a sync since (a backup restored, or \
+         a reset to before that sync?), and it has work of its own after them; nothing was merged or written:\n  {}",
+        list.join("\n  ")
+    ))
+    .with_hint(format!(
+        "keep aside this clone's own work after them (its commits: git log {remote}/{branch}..HEAD), take the \
+         remote's history with `git reset --hard {remote}/{branch}`, then redo that work and run tkt sync again"
+    )))
 }
 
 /// Refuses a sync that cannot start — no git, git in the middle of a merge or a rebase, no
@@ -486,6 +532,9 @@ fn pull_into(
         fetch(repo.workdir(), remote, interactive)?;
         let theirs = repo.remote_tip(remote, branch)?;
         // What a sync refuses to take in or to publish, a pull before a push does too.
+        if let (Some(t), Some(ours)) = (theirs.as_deref(), repo.head()?) {
+            settle_stale_copies(desk, repo, &ours, t, remote, branch)?;
+        }
         if let (Some(t), Some(ours)) = (theirs.as_deref(), repo.head()?) {
             check_incoming(repo, &ours, t, remote, branch)?;
             check_outgoing(desk, repo, &ours, t, &[])?;

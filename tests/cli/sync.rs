@@ -358,6 +358,53 @@ fn an_exported_invoice_keeps_its_text_when_what_it_bills_is_renumbered() {
     marco.tkt(&["check"]).assert().success();
 }
 
+/// Found by a team review: a clone restored from a backup taken before a sync that
+/// renumbered its work merged that work again as new — its payment made twice, one on the
+/// office's ticket, and its note added to another customer's ticket.
+#[test]
+fn a_clone_behind_its_own_renumbered_work_takes_it_as_published_not_again() {
+    let team = Team::new();
+    let (anna, marco) = (team.clone("anna"), team.clone("marco"));
+    marco.sync();
+    marco.write(".tkt/settings.toml", "series = \"MR\"\n");
+    anna.ok(&["ticket", "create", "--customer", "C-0001", "--title", "In ufficio"]);
+    anna.sync();
+    let t = marco.ok(&["ticket", "create", "--customer", "C-0002", "--title", "Di marco"]);
+    marco.ok(&["ticket", "work", t.trim(), "--hours", "2"]);
+    let inv = marco.ok(&["ticket", "invoice", t.trim()]);
+    marco.ok(&["doc", "pay", inv.trim(), "--amount", "50"]);
+    marco.ok(&["ticket", "note", t.trim(), "valvola sostituita"]);
+    let backup = team.tmp.path().join("marco.bak");
+    let restore = |backup: &Path| {
+        let copy = team.tmp.path().join("marco.copy");
+        let _ = std::fs::remove_dir_all(&copy);
+        assert!(StdCommand::new("cp").arg("-a").arg(backup).arg(&copy).status().unwrap().success());
+        std::fs::remove_dir_all(&marco.dir).unwrap();
+        std::fs::rename(&copy, &marco.dir).unwrap();
+    };
+    assert!(StdCommand::new("cp").arg("-a").arg(&marco.dir).arg(&backup).status().unwrap().success());
+    assert!(marco.sync().contains("T-2026-0021 is now T-2026-0022"));
+    let published = team.git(&team.remote(), &["rev-parse", "main"]);
+    let desk = snapshot(&marco.dir);
+
+    // Restored, with nothing of its own since: it takes the remote's history.
+    restore(&backup);
+    marco.sync();
+    assert_eq!(team.git(&team.remote(), &["rev-parse", "main"]), published, "nothing published again");
+    assert_eq!(snapshot(&marco.dir), desk);
+    let office: serde_yaml::Value = serde_yaml::from_str(&marco.read("tickets/2026/T-2026-0021.yaml")).unwrap();
+    assert_eq!((office["title"].as_str(), office["notes"].as_sequence().map(Vec::len)), (Some("In ufficio"), Some(0)));
+    marco.tkt(&["check"]).assert().success();
+
+    // Restored, and work done since: a person decides, nothing is merged.
+    restore(&backup);
+    marco.ok(&["ticket", "create", "--customer", "C-0003", "--title", "Dopo il ripristino"]);
+    for args in [&["sync"][..], &["sync", "--resolve"]] {
+        marco.tkt(args).assert().code(5).stderr(predicate::str::contains("has work of its own after them"));
+    }
+    assert_eq!(team.git(&team.remote(), &["rev-parse", "main"]), published, "nothing published");
+}
+
 #[test]
 fn a_renumbering_never_gives_a_number_used_and_deleted() {
     let team = Team::new();
