@@ -146,10 +146,16 @@ impl Repo {
     }
 
     /// This clone's commits since `base` that `theirs` holds as other commits of the same
-    /// making (author, committer — each with its instant — and message): the same work,
-    /// rewritten since (a sync renumbering it, then pushing it). Each as (ours, theirs),
-    /// short.
-    pub fn rewritten_elsewhere(&self, base: Option<&str>, ours: &str, theirs: &str) -> Result<Vec<(String, String)>> {
+    /// making (author, committer — each with its instant — and message) changing the same
+    /// paths: candidates for the same work rewritten since (a sync making links follow a
+    /// renumbering, then pushing it). Each as (ours, theirs) with the repository paths whose
+    /// contents differ between the two, for the caller to judge.
+    pub fn rewritten_elsewhere(
+        &self,
+        base: Option<&str>,
+        ours: &str,
+        theirs: &str,
+    ) -> Result<Vec<(String, String, Vec<PathBuf>)>> {
         let walk = |tip: &str| -> Result<Vec<Oid>> {
             let mut walk = self.repo.revwalk()?;
             walk.push(oid(tip)?)?;
@@ -173,11 +179,29 @@ impl Repo {
         for id in walk(theirs)? {
             theirs_by_making.insert(making(id)?, id);
         }
+        // What a commit changed against its first parent: each path and its new blob.
+        let changes = |id: Oid| -> Result<BTreeMap<PathBuf, Oid>> {
+            let commit = self.repo.find_commit(id)?;
+            let parent = commit.parents().next().map(|p| p.tree()).transpose()?;
+            let diff = self.repo.diff_tree_to_tree(parent.as_ref(), Some(&commit.tree()?), None)?;
+            let mut out = BTreeMap::new();
+            for delta in diff.deltas() {
+                let file = delta.new_file();
+                if let Some(path) = file.path().or_else(|| delta.old_file().path()) {
+                    out.insert(path.to_path_buf(), file.id());
+                }
+            }
+            Ok(out)
+        };
         let mut found = Vec::new();
         for id in mine {
-            if let Some(other) = theirs_by_making.get(&making(id)?).filter(|other| **other != id) {
-                found.push((super::oid_short(id), super::oid_short(*other)));
+            let Some(other) = theirs_by_making.get(&making(id)?).copied().filter(|other| *other != id) else { continue };
+            let (a, b) = (changes(id)?, changes(other)?);
+            if a.keys().ne(b.keys()) {
+                continue;
             }
+            let differ = a.iter().filter(|(path, blob)| b.get(*path) != Some(blob)).map(|(p, _)| p.clone()).collect();
+            found.push((id.to_string(), other.to_string(), differ));
         }
         Ok(found)
     }

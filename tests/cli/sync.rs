@@ -405,6 +405,26 @@ fn a_clone_behind_its_own_renumbered_work_takes_it_as_published_not_again() {
     assert_eq!(team.git(&team.remote(), &["rev-parse", "main"]), published, "nothing published");
 }
 
+/// Found by a review of the fix above: one user's notes on two clones in one second share
+/// author, time and message, and one was taken for a copy of the other, and lost.
+#[test]
+fn work_of_one_user_on_two_clones_in_one_second_is_two_works() {
+    let team = Team::new();
+    let anna = team.clone("anna");
+    team.git(team.tmp.path(), &["clone", "-q", "remote.git", "anna2"]);
+    let laptop = Clone { team: &team, dir: team.tmp.path().join("anna2"), user: "anna" };
+    laptop.sync();
+    anna.ok(&["ticket", "note", "T-2026-0016", "dal telefono"]);
+    laptop.ok(&["ticket", "note", "T-2026-0016", "dal portatile"]);
+    anna.sync();
+    laptop.sync();
+    anna.sync();
+    for clone in [&anna, &laptop] {
+        let text = clone.read("tickets/2026/T-2026-0016.yaml");
+        assert!(text.contains("dal telefono") && text.contains("dal portatile"), "{text}");
+    }
+}
+
 #[test]
 fn a_renumbering_never_gives_a_number_used_and_deleted() {
     let team = Team::new();
