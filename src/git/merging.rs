@@ -195,7 +195,9 @@ impl Repo {
         };
         let mut found = Vec::new();
         for id in mine {
-            let Some(other) = theirs_by_making.get(&making(id)?).copied().filter(|other| *other != id) else { continue };
+            let Some(other) = theirs_by_making.get(&making(id)?).copied().filter(|other| *other != id) else {
+                continue;
+            };
             let (a, b) = (changes(id)?, changes(other)?);
             if a.keys().ne(b.keys()) {
                 continue;

@@ -228,7 +228,8 @@ pub fn ship(env: &Env, id: &str, what: Shipment, opts: &DocOptions) -> Result<St
 
 /// Refuses to send back more of what `received` brought than is left of it: what returns
 /// naming it sent back already is not sent again (a line of goods it did not bring is
-/// another matter). A line without a serial counts against all of its item.
+/// another matter). Counted per item, whatever the serials, and per unit for a line that
+/// names one the ddt-in brought.
 fn refuse_returned_already(env: &Env, received: &Document, lines: &[Line]) -> Result<()> {
     let returns: Vec<Document> = env
         .desk
@@ -236,26 +237,30 @@ fn refuse_returned_already(env: &Env, received: &Document, lines: &[Line]) -> Re
         .into_iter()
         .filter(|d| d.purpose == Some(DdtPurpose::Return) && d.ddt_in.as_deref() == Some(received.id.as_str()))
         .collect();
-    // Whether `other` is of the goods of `line`: the same item, and the same unit when both
-    // name one.
-    let of = |line: &Line, other: &Line| {
-        other.item == line.item && (line.serial.is_none() || other.serial.is_none() || other.serial == line.serial)
-    };
+    let sent_back = || returns.iter().flat_map(|d| d.lines.iter());
     for line in lines {
-        let sum =
-            |ls: &mut dyn Iterator<Item = &Line>| -> Decimal { ls.filter(|l| of(line, l)).map(|l| l.qty.0).sum() };
-        let brought = sum(&mut received.lines.iter());
-        if brought.is_zero() {
-            continue;
-        }
-        let sent = sum(&mut returns.iter().flat_map(|d| d.lines.iter()));
-        let now = sum(&mut lines.iter());
-        if sent + now > brought {
-            let what = line.serial.clone().or(line.item.clone()).unwrap_or_default();
+        // The item's lines (`serial` None), or the unit's.
+        let sum = |ls: &mut dyn Iterator<Item = &Line>, serial: Option<&String>| -> Decimal {
+            ls.filter(|l| l.item == line.item && serial.is_none_or(|s| l.serial.as_ref() == Some(s)))
+                .map(|l| l.qty.0)
+                .sum()
+        };
+        // The unit first (when the line names one), then its item.
+        let levels: Vec<Option<&String>> = line.serial.as_ref().map(Some).into_iter().chain([None]).collect();
+        for serial in levels {
+            let brought = sum(&mut received.lines.iter(), serial);
+            if brought.is_zero() {
+                continue;
+            }
+            let (sent, now) = (sum(&mut sent_back(), serial), sum(&mut lines.iter(), serial));
+            if sent + now <= brought {
+                continue;
+            }
+            let what = serial.cloned().or(line.item.clone()).unwrap_or_default();
             let by: Vec<&str> = returns.iter().map(|d| d.id.as_str()).collect();
             let left = (brought - sent).max(Decimal::ZERO);
-            let hint = match (&line.item, left.is_zero()) {
-                (Some(item), false) => format!(" (send it with --line {item}:{left})"),
+            let hint = match (&line.item, left.is_zero(), serial) {
+                (Some(item), false, None) => format!(" (send it with --line {item}:{left})"),
                 _ => String::new(),
             };
             return Err(Error::refused(format!(

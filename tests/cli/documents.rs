@@ -279,6 +279,13 @@ fn goods_go_back_once_after_they_came_and_a_ddt_carries_real_packages() {
         "2 of it is left to return (send it with --line PART:2)",
     );
     d.ok(&["ticket", "ship", "T-2026-0002", "--purpose", "return", "--line", "PART:2"]);
+    // Two units received, one sent back without its serial: the other goes back by its
+    // serial, and then nothing more (a review: it was refused, "0 of it is left").
+    d.ok(&["ticket", "create", "--serial", "VX-0002", "--title", "Due caldaie"]);
+    d.ok(&["ticket", "receive", "T-2026-0003", "--line", "CALD:1:VX-0001", "--line", "CALD:1:VX-0002"]);
+    d.ok(&["ticket", "ship", "T-2026-0003", "--purpose", "return", "--line", "CALD:1"]);
+    d.ok(&["ticket", "ship", "T-2026-0003", "--purpose", "return", "--line", "CALD:1:VX-0002"]);
+    refused(&d, &["ticket", "ship", "T-2026-0003", "--purpose", "return", "--line", "CALD:1"], "0 of it is left");
     // A replacement sends a new unit: it may leave before the faulty one arrives (a
     // review: an advance replacement was refused as a return would be).
     let d = billing_desk();
