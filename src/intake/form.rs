@@ -67,16 +67,19 @@ pub fn parse_form(body: &[u8], content_type: Option<&str>) -> Result<FormPost, V
     } else {
         url_decoded(text.trim())?
     };
-    // A browser sends a textarea's line breaks as CRLF: stored as the line breaks they are.
-    let get =
-        |k: &str| fields.get(k).map(|v| v.trim().replace("\r\n", "\n").replace('\r', "\n")).filter(|v| !v.is_empty());
-    // A name and a subject are one line (a line break in them would forge a field in `show`,
-    // as an e-mail's subject cannot).
-    let line = |k: &str| fields.get(k).map(|v| v.split_whitespace().collect::<Vec<_>>().join(" "));
+    // Every field but the description is one line (a line break in a name, a subject or a
+    // serial would forge a field in `show`, as an e-mail's subject cannot); a browser sends
+    // a textarea's line breaks as CRLF: stored as the line breaks they are.
+    let get = |k: &str| {
+        let value = fields.get(k).map(|v| match k {
+            "description" => v.trim().replace("\r\n", "\n").replace('\r', "\n"),
+            _ => v.split_whitespace().collect::<Vec<_>>().join(" "),
+        });
+        value.filter(|v| !v.is_empty())
+    };
     let mut problems = Vec::new();
-    let mut required = |k: &str, max: usize, one_line: bool| -> String {
-        let value = if one_line { line(k).filter(|v| !v.is_empty()) } else { get(k) };
-        match value {
+    let mut required = |k: &str, max: usize| -> String {
+        match get(k) {
             None => {
                 problems.push(Problem::new(k, "is required"));
                 String::new()
@@ -89,10 +92,10 @@ pub fn parse_form(body: &[u8], content_type: Option<&str>) -> Result<FormPost, V
         }
     };
     let post = FormPost {
-        name: required("name", MAX_FIELD, true),
-        email: required("email", MAX_FIELD, true).to_lowercase(),
-        subject: required("subject", MAX_FIELD, true),
-        description: required("description", MAX_DESCRIPTION, false),
+        name: required("name", MAX_FIELD),
+        email: required("email", MAX_FIELD).to_lowercase(),
+        subject: required("subject", MAX_FIELD),
+        description: required("description", MAX_DESCRIPTION),
         phone: get("phone").inspect(|p| {
             if p.chars().count() > MAX_PHONE {
                 problems.push(Problem::new("phone", format!("is longer than {MAX_PHONE} characters")));
@@ -216,8 +219,10 @@ mod tests {
     #[test]
     fn what_a_browser_or_a_stranger_posts_is_read_as_the_form_means_it() {
         let ok = "name=Nicol%C3%B2%0ARossi&email=n%40x.it&description=Riga+1%0D%0ARiga+2%0D%0A&consent=on";
-        let post = parse_form(format!("{ok}&subject=Caldaia%0Acustomer+C-0001").as_bytes(), None).unwrap();
+        let post =
+            parse_form(format!("{ok}&subject=Caldaia%0Acustomer+C-0001&serial=SN1%0Astatus").as_bytes(), None).unwrap();
         assert_eq!((post.name.as_str(), post.subject.as_str()), ("Nicolò Rossi", "Caldaia customer C-0001"));
+        assert_eq!(post.serial.as_deref(), Some("SN1 status"), "a serial too (a review)");
         assert_eq!(post.description, "Riga 1\nRiga 2");
         let latin1 = format!("{ok}&subject=Citt%E0");
         assert_eq!(fields(parse_form(latin1.as_bytes(), None).unwrap_err()), ["subject"]);
