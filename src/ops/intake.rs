@@ -58,8 +58,12 @@ pub fn import_maildir(env: &Env, dir: &Path, progress: &mut dyn FnMut(usize, usi
         .filter(|p| p.is_file() && !p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.')))
         .collect();
     files.sort();
-    let mut index = MessageIndex::build(env)?;
     let mut done = MaildirImport::default();
+    // Nothing new, nothing read: a cron job's run says nothing.
+    if files.is_empty() {
+        return Ok(done);
+    }
+    let mut index = MessageIndex::build(env)?;
     for (i, file) in files.iter().enumerate() {
         progress(i + 1, files.len());
         let delivered = read_message(file, env.desk.config.intake.max_message_bytes)
@@ -247,7 +251,19 @@ fn deliver_mail(env: &Env, bytes: &[u8], index: &mut MessageIndex) -> Result<Del
         return Ok(Delivered::Skipped(why.clone()));
     }
     let (message_id, thread, from) = (mail.message_id.clone(), mail.thread.clone(), mail.from_address.clone());
-    let delivered = match thread_of(desk, index, &mail)? {
+    // A record that does not read takes no reply: the message is a request of its own,
+    // naming it, until the record is fixed (nothing is lost, and no cron run stops on it).
+    let (home, unreadable) = match thread_of(desk, index, &mail)? {
+        Some(target) if !record_reads(desk, &target) => {
+            let why =
+                format!("{target} does not read (tkt check names it): this reply is kept as a request of its own");
+            env.warn(why.clone());
+            (None, Some((target, why)))
+        }
+        home => (home, None),
+    };
+    let delivered = match home {
+        None if unreadable.is_some() => request_from_mail(env, mail, bytes, unreadable)?,
         Some(target) => {
             // A tag is text anyone can type, and so are the ids of stored messages a
             // reply's headers name (they travel in every copy of a thread): only the
@@ -389,6 +405,14 @@ fn readable<T: crate::model::Keyed + Send>(env: &Env) -> Result<Vec<T>> {
         }
     }
     Ok(good)
+}
+
+/// Whether the ticket or request `id` reads.
+fn record_reads(desk: &Desk, id: &str) -> bool {
+    match desk.exists(Kind::Ticket, id) {
+        true => desk.load::<Ticket>(id).is_ok(),
+        false => desk.load::<Request>(id).is_ok(),
+    }
 }
 
 /// A sender's address as the index tells senders apart by it: in lower case; none

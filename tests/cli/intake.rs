@@ -588,6 +588,16 @@ fn one_unreadable_record_does_not_stop_the_mail() {
         .stdout("R-2026-0004\n")
         .stderr(predicate::str::contains("requests/2026/R-2026-0002.yaml is not read"));
     assert_eq!(std::fs::read_dir(md.join("new")).unwrap().count(), 0);
+    // A reply to a ticket that does not read is a request of its own, naming it (a review:
+    // it failed, and stayed in the maildir for every cron run).
+    let ticket = "tickets/2026/T-2026-0016.yaml";
+    d.write(ticket, &format!("{}id: T-2026-0016\n", d.read(ticket)));
+    let reply = "From: amministrazione@lequerce.example\nSubject: Re: [T-2026-0016] termosifoni\nMessage-ID: <m2@l.example>\n\nGrazie\n";
+    std::fs::write(md.join("new/m2"), reply).unwrap();
+    d.tkt(&["import", "maildir", md.to_str().unwrap()]).assert().success().stdout("R-2026-0005\n");
+    assert_eq!(request(&d, "R-2026-0005")["related"], "T-2026-0016");
+    // With nothing new, a run says nothing, even of the records that do not read.
+    d.tkt(&["-q", "import", "maildir", md.to_str().unwrap()]).assert().success().stdout("").stderr("");
 }
 
 #[test]
