@@ -248,7 +248,7 @@ pub fn create_state(env: &Env, state: State, from: &[String]) -> Result<()> {
 /// Edits a state; the catalog must stay valid, and when the state becomes initial the
 /// previous initial state is changed too and committed alongside.
 pub fn edit_state(env: &Env, id: &str, change: impl FnOnce(&State) -> Result<State>) -> Result<()> {
-    edit_record(env, id, change, |_, after: &State| {
+    edit_record(env, id, change, |before: &State, after: &State| {
         let mut catalog = env.desk.catalog()?;
         let mut others = Vec::new();
         for s in &mut catalog {
@@ -260,9 +260,33 @@ pub fn edit_state(env: &Env, id: &str, change: impl FnOnce(&State) -> Result<Sta
             }
         }
         refuse_if_any("the state catalog", check_catalog(&catalog))?;
-        let paths = others.iter().map(|s| env.desk.write(s)).collect::<Result<Vec<PathBuf>>>()?;
+        let mut paths = others.iter().map(|s| env.desk.write(s)).collect::<Result<Vec<PathBuf>>>()?;
         if let Some(other) = others.first() {
             env.say(format!("{} is no longer the initial state", other.id()));
+        }
+        // A state made closed, or open again, closes or reopens the tickets in it: their
+        // `closed_at` follows, in the same commit (a review: lists, reports and check
+        // disagreed on which tickets were open).
+        if before.closed != after.closed {
+            let in_state = |k: &[&str]| k.first().is_none_or(|s| *s == after.id);
+            for ticket in env.desk.load_where::<Ticket>(&in_state)?.into_iter().filter(|t| t.state == after.id) {
+                let mut value = serde_yaml::to_value(&ticket).map_err(|e| Error::failure(e.to_string()))?;
+                if crate::rules::settle_closed_at(&mut value, &catalog, &env.now) {
+                    let ticket: Ticket = serde_yaml::from_value(value).map_err(|e| Error::failure(e.to_string()))?;
+                    paths.push(env.desk.write(&ticket)?);
+                }
+            }
+            if paths.len() > others.len() {
+                env.say(format!(
+                    "{} ticket(s) in {} {}",
+                    paths.len() - others.len(),
+                    after.id,
+                    match after.closed {
+                        true => "closed",
+                        false => "reopened",
+                    }
+                ));
+            }
         }
         Ok(paths)
     })

@@ -22,9 +22,19 @@ pub fn check_ticket(t: &Ticket, config: &Config, refs: &TicketRefs) -> Vec<Probl
     if t.title.trim().is_empty() {
         problems.push(Problem::new("title", "must not be empty"));
     }
-    if refs.state.is_none() {
-        problems.push(Problem::new("state", format!("unknown state {:?}", t.state)));
+    match refs.state {
+        None => problems.push(Problem::new("state", format!("unknown state {:?}", t.state))),
+        // Lists, reports and check agree on what is open only if `closed_at` says it too.
+        Some(s) if s.closed && t.closed_at.is_none() => {
+            problems.push(Problem::new("closed_at", format!("missing, in the closed state {}", s.id)))
+        }
+        Some(s) if !s.closed && t.closed_at.is_some() => {
+            problems.push(Problem::new("closed_at", format!("set, in the open state {}", s.id)))
+        }
+        Some(_) => {}
     }
+    // A closed ticket was its customer's unit's: the unit may have changed hands since.
+    let closed = refs.state.is_some_and(|s| s.closed);
     if !refs.customer_exists {
         problems.push(Problem::new("customer", format!("unknown customer {:?}", t.customer)));
     }
@@ -40,7 +50,8 @@ pub fn check_ticket(t: &Ticket, config: &Config, refs: &TicketRefs) -> Vec<Probl
         } else {
             match refs.unit {
                 Some(Some((unit, Some(unit_item)))) => {
-                    problems.extend(check_serial(&t.customer, t.item.as_deref(), unit, unit_item))
+                    let owner = if closed { unit.customer.as_str() } else { t.customer.as_str() };
+                    problems.extend(check_serial(owner, t.item.as_deref(), unit, unit_item))
                 }
                 Some(Some((unit, None))) => {
                     problems.push(Problem::new("serial", format!("{serial} is a unit of unknown item {:?}", unit.item)))

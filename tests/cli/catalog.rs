@@ -113,3 +113,54 @@ fn the_catalog_refuses_unknown_targets_a_missing_initial_state_and_deleting_a_us
     assert!(!d.read("states/in-progress.yaml").contains("waiting-parts"), "transitions to it are removed");
     d.tkt(&["check"]).assert().success();
 }
+
+/// Found by a careless-office review: a state made closed left its tickets' `closed_at`
+/// empty (and one made open again kept it), so lists, reports and check disagreed on what
+/// was open; and a unit handed to a new owner made check fail for ever on its closed past
+/// tickets.
+#[test]
+fn a_state_closed_or_reopened_closes_or_reopens_its_tickets() {
+    let d = TestDesk::new();
+    d.ok(&["customer", "create", "--name", "Rossi"]);
+    d.ok(&["state", "create", "archived", "--name", "Archiviato"]);
+    d.ok(&["state", "edit", "new", "--add-to", "archived"]);
+    for _ in 0..2 {
+        let t = d.ok(&["ticket", "create", "--customer", "C-0001", "--title", "x"]);
+        d.ok(&["ticket", "transition", t.trim(), "archived"]);
+    }
+    d.ok(&["state", "edit", "archived", "--closed", "true"]);
+    let files = d.git(&["show", "--name-only", "--format=", "HEAD"]);
+    assert_eq!(files.lines().count(), 3, "the state and its two tickets, in one commit: {files}");
+    let t: serde_yaml::Value = serde_yaml::from_str(&d.read("tickets/2026/T-2026-0001.yaml")).unwrap();
+    assert!(!t["closed_at"].is_null(), "{t:?}");
+    assert_eq!(d.ok(&["ticket", "list", "--open", "--format", "csv"]), "");
+    d.ok(&["check"]);
+    d.ok(&["state", "edit", "archived", "--closed", "false"]);
+    let t: serde_yaml::Value = serde_yaml::from_str(&d.read("tickets/2026/T-2026-0002.yaml")).unwrap();
+    assert!(t["closed_at"].is_null(), "{t:?}");
+    d.ok(&["check"]);
+    // A hand edit that leaves them apart is named.
+    let file = "tickets/2026/T-2026-0001.yaml";
+    d.write(file, &d.read(file).replace("closed_at: null", "closed_at: 2026-11-27T09:00:00+01:00"));
+    d.tkt(&["check"]).assert().code(4).stdout(predicate::str::contains("closed_at: set, in the open state archived"));
+}
+
+#[test]
+fn a_unit_handed_to_a_new_owner_leaves_its_closed_tickets_as_they_were() {
+    let d = TestDesk::new();
+    d.ok(&["customer", "create", "--name", "Rossi"]);
+    d.ok(&["customer", "create", "--name", "Bianchi"]);
+    d.ok(&["item", "create", "CALD", "--description", "Caldaia", "--price", "1000"]);
+    d.with_unit("VX-0001", "2025-06-01");
+    let old = d.ok(&["ticket", "create", "--serial", "VX-0001", "--title", "Vecchio guasto"]);
+    d.ok(&["ticket", "transition", old.trim(), "cancelled"]);
+    let open = d.ok(&["ticket", "create", "--serial", "VX-0001", "--title", "Guasto aperto"]);
+    d.ok(&["equipment", "edit", "VX-0001", "--customer", "C-0002"]);
+    let out = d.tkt(&["check"]).assert().code(4).get_output().stdout.clone();
+    let out = String::from_utf8_lossy(&out).to_string();
+    assert!(
+        out.contains(&format!("tickets/2026/{}.yaml: serial: VX-0001 belongs to customer C-0002", open.trim())),
+        "{out}"
+    );
+    assert_eq!(out.lines().count(), 1, "the closed ticket was its customer's unit's: {out}");
+}
