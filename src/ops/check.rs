@@ -400,6 +400,11 @@ fn check_documents(
     findings: &mut Vec<Finding>,
 ) -> Result<Vec<DocUnderCheck>> {
     let (numbering, root) = (&desk.config.numbering, desk.root());
+    let item_codes: HashSet<String> = desk
+        .files(Kind::Item)?
+        .iter()
+        .filter_map(|f| f.file_stem().and_then(|s| s.to_str()).map(str::to_string))
+        .collect();
     let check_one = |_: &Path, d: Document| {
         let mut problems = check_document(&d);
         let prefixes = numbering.prefixes_of(Kind::Document(d.kind));
@@ -430,6 +435,19 @@ fn check_documents(
         }
         if !customers.contains(d.customer.as_str()) {
             problems.push(Problem::new("customer", format!("unknown customer {:?}", d.customer)));
+        }
+        // The items a document's lines and materials name (a review: a material's item
+        // deleted, check was clean and `ticket invoice` refused).
+        let items = d
+            .lines
+            .iter()
+            .enumerate()
+            .filter_map(|(i, l)| Some((format!("lines[{}].item", i + 1), l.item.as_deref()?)));
+        let used = d.materials.iter().enumerate().map(|(i, m)| (format!("materials[{}].item", i + 1), m.item.as_str()));
+        for (field, code) in items.chain(used) {
+            if !item_codes.contains(code) {
+                problems.push(Problem::new(field, format!("unknown item {code:?}")));
+            }
         }
         let einvoice = einvoice_file(&d).map(|f| Box::new((f.to_string(), sdi_state(&d) == SdiState::Exported)));
         let links = [d.invoice.clone(), d.credit_note.clone(), d.ddt_in.clone()];

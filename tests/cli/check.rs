@@ -361,3 +361,19 @@ fn check_beside_a_live_writer_does_not_call_its_files_interrupted() {
     assert!(stdout.contains("tickets/2026/.tkt-tmp-abc123: temp file of an interrupted write"), "{stdout}");
     assert!(stdout.contains("tickets/2026/T-2026-0001.yaml: written by a command that was interrupted"), "{stdout}");
 }
+
+/// Found by a careless-office review: a material's item deleted, check was clean, and
+/// `ticket invoice` then refused naming no file.
+#[test]
+fn check_names_an_item_a_document_uses_that_is_gone() {
+    let d = TestDesk::example();
+    d.ok(&["ticket", "work", "T-2026-0013", "--hours", "1", "--material", "SCHEDA-CV:1"]);
+    d.git(&["rm", "-q", "items/SCHEDA-CV.yaml"]);
+    d.git(&["commit", "-qm", "via"]);
+    let out = d.tkt(&["check"]).assert().code(4).get_output().stdout.clone();
+    let out = String::from_utf8_lossy(&out).to_string();
+    assert!(
+        out.contains("documents/work-report/2026/WR-2026-0009.yaml: materials[1].item: unknown item \"SCHEDA-CV\""),
+        "{out}"
+    );
+}
