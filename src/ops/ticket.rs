@@ -442,6 +442,11 @@ fn apply_custom(env: &Env, t: &mut Ticket, sets: &[String]) -> Result<()> {
         let (name, value) =
             set.split_once('=').ok_or_else(|| Error::usage(format!("--set {set:?}: expected NAME=VALUE")))?;
         let name = name.trim();
+        // An empty value removes the field, also one tkt.toml no longer declares (a review:
+        // it could not be taken off, and every edit of the ticket was refused).
+        if value.is_empty() && t.custom.remove(name).is_some() {
+            continue;
+        }
         let def = fields.get(name).ok_or_else(|| {
             let known: Vec<&str> = fields.keys().map(String::as_str).collect();
             let list = if known.is_empty() { "none declared".to_string() } else { known.join(", ") };

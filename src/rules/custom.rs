@@ -44,7 +44,10 @@ pub fn check_custom(values: &BTreeMap<String, Value>, defs: &BTreeMap<String, Fi
     for (name, value) in values {
         let field = format!("custom.{name}");
         let Some(def) = defs.get(name) else {
-            problems.push(Problem::new(field, "not declared in tkt.toml [fields]"));
+            problems.push(Problem::new(
+                field,
+                format!("not declared in tkt.toml [fields] (take it off with `--set {name}=`, or declare it)"),
+            ));
             continue;
         };
         if value.is_null() {

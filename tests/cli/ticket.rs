@@ -375,6 +375,16 @@ fn custom_fields_are_validated_shown_exported_and_filterable() {
     assert_eq!(d.ok(&["ticket", "list", "--where", "contract=none", "--format", "csv"]).lines().count(), 2);
     d.ok(&["ticket", "edit", "T-2026-0002", "--set", "floor=1"]);
     assert_eq!(d.last_message(), "T-2026-0002: edit custom");
+    // A field tkt.toml no longer declares is taken off with an empty value (found by a
+    // careless-office review: refused, and every edit of the ticket with it).
+    d.write("tkt.toml", &d.read("tkt.toml").replace("[fields.floor]", "[fields.piano]"));
+    d.git(&["commit", "-qam", "floor is piano now"]);
+    d.tkt(&["ticket", "edit", "T-2026-0002", "--priority", "high"])
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("take it off with `--set floor=`"));
+    d.ok(&["ticket", "edit", "T-2026-0002", "--set", "floor=", "--priority", "high"]);
+    assert!(!d.read("tickets/2026/T-2026-0002.yaml").contains("floor"));
 }
 
 #[test]
