@@ -246,8 +246,9 @@ impl TicketView {
         });
         sections.push(("documents", docs.collect::<Vec<_>>().join("\n")));
         if let Some(b) = &self.balance {
+            let withheld = if b.withheld.0.is_zero() { String::new() } else { format!("  withheld {}", b.withheld) };
             let line = format!(
-                "invoiced {}  credited {}  paid {}  refunded {}  due {}",
+                "invoiced {}{withheld}  credited {}  paid {}  refunded {}  due {}",
                 b.invoiced, b.credited, b.paid, b.refunded, b.due
             );
             sections.push(("balance", line));
@@ -487,6 +488,9 @@ pub struct StatementLine {
     pub date: NaiveDate,
     pub due_date: Option<NaiveDate>,
     pub invoiced: Money,
+    /// What the buyer pays the State instead (a withholding, a public administration's
+    /// VAT): the columns add up to `due`.
+    pub withheld: Money,
     pub credited: Money,
     pub paid: Money,
     pub refunded: Money,
@@ -517,6 +521,7 @@ pub fn statement(desk: &Desk, customer: &str) -> Result<Vec<StatementLine>> {
                 date: d.date,
                 due_date: d.payment.as_ref().map(|p| p.due_date),
                 invoiced: b.invoiced,
+                withheld: b.withheld,
                 credited: b.credited,
                 paid: b.paid,
                 refunded: b.refunded,

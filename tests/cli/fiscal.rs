@@ -331,6 +331,12 @@ fn a_condominium_withholds_four_percent_and_owes_the_rest() {
     d.ok(&["doc", "pay", "INV-2026-0001"]);
     let pay = json(&d.ok(&["doc", "show", "PAY-2026-0001", "--format", "json"]));
     assert_eq!(pay["amount"], "53.10", "the condominium pays the total less what it withholds");
+    // The statement's columns add up (found by a careless-office review: what is withheld
+    // was in none of them).
+    let s = json(&d.ok(&["customer", "statement", "C-0001", "--format", "json"]));
+    let row = |k: &str| s[0][k].as_str().unwrap().to_string();
+    assert_eq!([row("invoiced"), row("withheld"), row("paid"), row("due")], ["54.90", "1.80", "53.10", "0.00"]);
+    assert!(d.ok(&["ticket", "show", "T-2026-0001"]).contains("invoiced 54.90  withheld 1.80"));
     refused(&d, &["doc", "pay", "INV-2026-0001", "--amount", "1.80"], "nothing is due");
     // Goods sold by a delivery note are no work: nothing is withheld on them (found by a
     // fiscal review: the 4% was withheld on a sale of parts).
