@@ -192,7 +192,10 @@ pub fn hours(data: &Data, p: &Params) -> Report {
     let group = p.group_by.unwrap_or(GroupBy::Technician);
     let mut r =
         Report::new(&[group_name(group), "reports", "hours", "travel_hours", "billable_hours", "warranty_hours"]);
-    let warranty: HashMap<&str, bool> = data.tickets.iter().map(|t| (t.id.as_str(), t.warranty)).collect();
+    // Warranty hours are the hours the warranty covers: with `billing.warranty_covers`
+    // leaving labour out, a warranty ticket's hours are billed (a review).
+    let covered = data.billing.warranty_covers.contains(&crate::model::Cover::Labour);
+    let warranty: HashMap<&str, bool> = data.tickets.iter().map(|t| (t.id.as_str(), t.warranty && covered)).collect();
     let mut groups: BTreeMap<String, [Decimal; 5]> = BTreeMap::new();
     for d in data.docs.iter().filter(|d| d.kind == DocKind::WorkReport && p.in_period(d.date)) {
         let key = match group {
@@ -294,7 +297,12 @@ pub fn warranty(data: &Data, p: &Params) -> Report {
     let price = |code: &Option<String>| {
         code.as_ref().and_then(|c| data.items.get(c)).and_then(|i| i.price).map(|p| p.0).unwrap_or_default()
     };
+    // What the warranty covers (`billing.warranty_covers`) was given away; the rest was billed.
+    let covers =
+        |c: crate::model::Cover| if data.billing.warranty_covers.contains(&c) { Decimal::ONE } else { Decimal::ZERO };
     let (labour, travel) = (price(&data.billing.labour_item), price(&data.billing.travel_item));
+    let (labour, travel) = (labour * covers(crate::model::Cover::Labour), travel * covers(crate::model::Cover::Travel));
+    let materials = covers(crate::model::Cover::Materials);
     let mut reports: HashMap<&str, Vec<&DocFacts>> = HashMap::new();
     for d in data.docs.iter().filter(|d| d.kind == DocKind::WorkReport) {
         if let Some(t) = &d.ticket {
@@ -311,7 +319,7 @@ pub fn warranty(data: &Data, p: &Params) -> Report {
             g[2] += h * labour;
             g[3] += d.travel_hours.map(|h| h.0).unwrap_or_default() * travel;
             for (item, qty) in &d.materials {
-                g[4] += qty.0 * data.items.get(item).and_then(|i| i.price).map(|p| p.0).unwrap_or_default();
+                g[4] += materials * qty.0 * data.items.get(item).and_then(|i| i.price).map(|p| p.0).unwrap_or_default();
             }
         }
     }

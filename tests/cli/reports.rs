@@ -144,6 +144,20 @@ fn warranty_and_equipment_reports_on_the_example_desk() {
     assert_eq!(split["labour_value"], 67.5);
     assert_eq!(split["travel_value"], 15);
     assert_eq!(split["given_away"], 82.5);
+    // Only what the warranty covers is given away, and its hours are warranty hours (found
+    // by a careless-office review: billed labour counted as given away).
+    d.write(
+        "tkt.toml",
+        &d.read("tkt.toml")
+            .replace("warranty_covers = [\"labour\", \"materials\", \"travel\"]", "warranty_covers = [\"travel\"]"),
+    );
+    d.git(&["commit", "-qam", "the warranty covers travel"]);
+    let w = report(&d, &["warranty"]);
+    let split = w.iter().find(|r| r["item"] == "SPLIT-9K").unwrap();
+    assert_eq!((split["labour_value"].clone(), split["given_away"].clone()), (json!(0), json!(15)));
+    let hours = report(&d, &["hours"]);
+    assert!(hours.iter().all(|r| r["warranty_hours"] == json!(0)), "{hours:?}");
+    d.git(&["revert", "--no-edit", "HEAD"]);
     let units = report(&d, &["equipment"]);
     let bakery = units.iter().find(|r| r["serial"] == "CV24-098811").unwrap();
     assert_eq!(bakery["tickets"], 3);
