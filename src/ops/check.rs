@@ -237,8 +237,10 @@ pub fn check_desk(desk: &Desk) -> Result<Checked> {
             customer_exists: customer_ids.contains(t.customer.as_str()),
             item: t.item.as_deref().map(|i| items_by_code.get(i).copied()),
             unit: t.serial.as_ref().map(|_| unit.map(|u| (u, items_by_code.get(u.item.as_str()).copied()))),
+            kept_unit: true,
         };
         let mut problems = check_ticket(&t, config, &refs);
+        problems.extend(refs.state.and_then(|s| crate::rules::closed_at_problem(&t, s)));
         if let Some(r) = t.request.as_deref().filter(|r| !exists(Kind::Request, r)) {
             problems.push(Problem::new("request", format!("unknown request {r:?}")));
         }

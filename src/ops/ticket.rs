@@ -100,7 +100,7 @@ pub fn open_ticket(env: &Env, draft: TicketDraft) -> Result<(Ticket, PathBuf)> {
         extra: Default::default(),
     };
     apply_custom(env, &mut ticket, &draft.set)?;
-    check_against_desk(env, &ticket)?;
+    check_against_desk(env, &ticket, None)?;
     let override_note = decide_warranty(env, &mut ticket, &draft.warranty, true)?;
     ticket.history.push(HistoryEntry {
         at: env.now,
@@ -248,7 +248,7 @@ pub fn edit(env: &Env, id: &str, changes: TicketChanges) -> Result<()> {
         apply_custom(env, &mut after, &c.set)?;
         resolve_conflicts(&mut after, &c.resolve)?;
         refuse_moving_documents(env, before, &after)?;
-        check_against_desk(env, &after)?;
+        check_against_desk(env, &after, Some(before))?;
         let serial_changed = after.serial != before.serial;
         if let Some(note) = decide_warranty(env, &mut after, &c.warranty, serial_changed)? {
             let entry = event(env, &after, note);
@@ -294,7 +294,7 @@ pub fn edit_by_hand(env: &Env, id: &str, edited: impl FnOnce(&Ticket) -> Result<
             .with_hint(format!("add a note instead: tkt ticket note {} TEXT", before.id)));
         }
         refuse_moving_documents(env, &before, after)?;
-        check_against_desk(env, after)?;
+        check_against_desk(env, after, Some(&before))?;
         if after.warranty && (!before.warranty || after.serial != before.serial) {
             let mut probe = after.clone();
             decide_warranty(env, &mut probe, &WarrantyFlag::Yes, false)?;
@@ -378,8 +378,9 @@ fn shown_id(t: &Ticket) -> &str {
     }
 }
 
-/// Checks a ticket against the records it names, as stored in the desk.
-fn check_against_desk(env: &Env, t: &Ticket) -> Result<()> {
+/// Checks a ticket against the records it names, as stored in the desk; `before`, the
+/// ticket as stored when it is edited.
+fn check_against_desk(env: &Env, t: &Ticket, before: Option<&Ticket>) -> Result<()> {
     let desk = &env.desk;
     let catalog = desk.catalog()?;
     let item: Option<Item> = match &t.item {
@@ -410,6 +411,7 @@ fn check_against_desk(env: &Env, t: &Ticket) -> Result<()> {
         customer_exists: true,
         item: t.item.as_ref().map(|_| item.as_ref()),
         unit: t.serial.as_ref().map(|_| unit.as_ref().map(|u| (u, unit_item.as_ref()))),
+        kept_unit: before.is_some_and(|b| b.serial == t.serial),
     };
     refuse_if_any(&format!("ticket {}", shown_id(t)), check_ticket(t, &desk.config, &refs))
 }

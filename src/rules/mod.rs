@@ -29,7 +29,7 @@ pub use records::{
     check_customer, check_equipment, check_item, check_request, is_country_code, is_sdi_pec, same_customer,
 };
 pub use terms::due_date;
-pub use ticket::{check_ticket, TicketRefs};
+pub use ticket::{check_ticket, closed_at_problem, TicketRefs};
 pub use vat::{apply_regime, condominium_withholding, regime_of, stamp_duty, Exemption, VatRegime, STAMP_DUTY_NOTE};
 pub use warranty::{check_serial, check_serial_pattern, warranty_covers, warranty_end};
 

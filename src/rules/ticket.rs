@@ -13,6 +13,19 @@ pub struct TicketRefs<'a> {
     pub item: Option<Option<&'a Item>>,
     /// The unit and its item, when the ticket names a serial.
     pub unit: Option<Option<(&'a Equipment, Option<&'a Item>)>>,
+    /// Whether the ticket's serial is the one it had (a check of the desk, an edit that
+    /// leaves it): a closed ticket keeps a unit handed to another owner since.
+    pub kept_unit: bool,
+}
+
+/// Whether a ticket's `closed_at` disagrees with its state (lists, reports and check agree
+/// on what is open only if it says it too): `tkt check` names it.
+pub fn closed_at_problem(t: &Ticket, state: &State) -> Option<Problem> {
+    match (state.closed, t.closed_at.is_some()) {
+        (true, false) => Some(Problem::new("closed_at", format!("missing, in the closed state {}", state.id))),
+        (false, true) => Some(Problem::new("closed_at", format!("set, in the open state {}", state.id))),
+        _ => None,
+    }
 }
 
 /// Problems of a ticket: unknown state, customer, item or serial, a serial that does not
@@ -22,19 +35,12 @@ pub fn check_ticket(t: &Ticket, config: &Config, refs: &TicketRefs) -> Vec<Probl
     if t.title.trim().is_empty() {
         problems.push(Problem::new("title", "must not be empty"));
     }
-    match refs.state {
-        None => problems.push(Problem::new("state", format!("unknown state {:?}", t.state))),
-        // Lists, reports and check agree on what is open only if `closed_at` says it too.
-        Some(s) if s.closed && t.closed_at.is_none() => {
-            problems.push(Problem::new("closed_at", format!("missing, in the closed state {}", s.id)))
-        }
-        Some(s) if !s.closed && t.closed_at.is_some() => {
-            problems.push(Problem::new("closed_at", format!("set, in the open state {}", s.id)))
-        }
-        Some(_) => {}
+    if refs.state.is_none() {
+        problems.push(Problem::new("state", format!("unknown state {:?}", t.state)));
     }
-    // A closed ticket was its customer's unit's: the unit may have changed hands since.
-    let closed = refs.state.is_some_and(|s| s.closed);
+    // A closed ticket was its customer's unit's: the unit may have changed hands since (a
+    // serial newly set on it is held to the customer, as on any ticket).
+    let closed = refs.kept_unit && refs.state.is_some_and(|s| s.closed);
     if !refs.customer_exists {
         problems.push(Problem::new("customer", format!("unknown customer {:?}", t.customer)));
     }

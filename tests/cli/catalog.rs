@@ -163,4 +163,11 @@ fn a_unit_handed_to_a_new_owner_leaves_its_closed_tickets_as_they_were() {
         "{out}"
     );
     assert_eq!(out.lines().count(), 1, "the closed ticket was its customer's unit's: {out}");
+    // A serial newly set on a closed ticket is held to its customer (a review).
+    d.ok(&["equipment", "create", "VX-0002", "--item", "CALD", "--customer", "C-0002", "--sold-on", "2025-06-01"]);
+    d.tkt(&["ticket", "edit", old.trim(), "--serial", "VX-0002"])
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("VX-0002 belongs to customer C-0002, not C-0001"));
+    d.ok(&["ticket", "edit", old.trim(), "--priority", "high"]);
 }

@@ -423,6 +423,37 @@ fn work_of_one_user_on_two_clones_in_one_second_is_two_works() {
         let text = clone.read("tickets/2026/T-2026-0016.yaml");
         assert!(text.contains("dal telefono") && text.contains("dal portatile"), "{text}");
     }
+    // Nor two credit notes of one number, made in one second with other reasons: a
+    // collision, as ever (found by a review: the laptop's was lost).
+    laptop.sync();
+    anna.ok(&["doc", "credit", "INV-2026-0003", "--amount", "10", "--reason", "Sconto concordato in ufficio"]);
+    laptop.ok(&["doc", "credit", "INV-2026-0003", "--amount", "10", "--reason", "Reso ricambio dal cliente"]);
+    anna.sync();
+    laptop.tkt(&["sync"]).assert().code(5).stderr(predicate::str::contains("issued both here and on the remote"));
+    laptop.resolve();
+    anna.sync();
+    let notes = anna.ok(&["doc", "list", "--kind", "credit-note", "--format", "json"]);
+    assert!(notes.contains("Sconto concordato in ufficio") && notes.contains("Reso ricambio dal cliente"), "{notes}");
+}
+
+/// Found by a review: a state made closed on one clone while a ticket entered it on another
+/// left the ticket in a closed state with no `closed_at`, published.
+#[test]
+fn a_ticket_entering_a_state_closed_meanwhile_is_closed_by_the_merge() {
+    let team = Team::new();
+    let (anna, marco) = (team.clone("anna"), team.clone("marco"));
+    marco.sync();
+    anna.ok(&["state", "edit", "risolto", "--closed", "true"]);
+    anna.sync();
+    marco.ok(&["ticket", "transition", "T-2026-0015", "risolto"]);
+    marco.sync();
+    anna.sync();
+    for clone in [&anna, &marco] {
+        let t: serde_yaml::Value = serde_yaml::from_str(&clone.read("tickets/2026/T-2026-0015.yaml")).unwrap();
+        assert!(!t["closed_at"].is_null(), "{t:?}");
+        clone.tkt(&["check"]).assert().success();
+    }
+    assert_eq!(snapshot(&anna.dir), snapshot(&marco.dir));
 }
 
 #[test]
