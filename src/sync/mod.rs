@@ -125,6 +125,7 @@ fn sync_marked(desk: &Desk, author: &Author, opts: &SyncOptions) -> Result<SyncR
             theirs = repo.remote_tip(&remote, &branch)?;
         }
         integrate(desk, repo, author, theirs.as_deref(), &remote, &branch, &mut report)?;
+        settle_closed_going_out(desk, repo, author, theirs.as_deref())?;
         let head = repo.head()?;
         if head.is_none() || head == theirs {
             return Ok(report);
@@ -1164,24 +1165,32 @@ fn integrate(
     report.renumbered.extend(plan.renumbered);
     report.conflicts.extend(plan.conflicts);
     report.kept.extend(plan.kept);
-    settle_closed_after_merge(desk, repo, author, base.as_deref())
+    Ok(())
 }
 
-/// After a merge, the tickets either side changed since `base` close or reopen as the
-/// merged catalog says (a review: a state made closed on one clone while a ticket entered
-/// it on another left the ticket in a closed state with no `closed_at`), in a commit of
-/// their own.
-fn settle_closed_after_merge(desk: &Desk, repo: &Repo, author: &Author, base: Option<&str>) -> Result<()> {
-    let Some(head) = repo.head()? else { return Ok(()) };
+/// Before a push, the tickets it publishes close or reopen as the catalog says (a review:
+/// a state made closed on one clone while a ticket entered it on another left the ticket
+/// in a closed state with no `closed_at`), in a commit of their own — also on the sync run
+/// again after one was killed, or after a plain `git pull` merged them. A ticket whose file
+/// differs from HEAD (a hand edit a pull left alone) is left as it is: `tkt check` names it.
+fn settle_closed_going_out(desk: &Desk, repo: &Repo, author: &Author, theirs: Option<&str>) -> Result<()> {
+    let (Some(head), Some(theirs)) = (repo.head()?, theirs) else { return Ok(()) };
+    if theirs == head {
+        return Ok(());
+    }
+    let theirs = Some(theirs);
     let catalog = desk.catalog()?;
     let prefix = repo.desk_prefix().to_path_buf();
     let mut settled: Vec<(PathBuf, String)> = Vec::new();
-    for path in repo.changed_paths(base, &head)? {
+    for path in repo.changed_paths(theirs, &head)? {
         let Ok(rel) = path.strip_prefix(&prefix) else { continue };
         if Desk::kind_of_path(rel) != Some(Kind::Ticket) {
             continue;
         }
         let Some(state) = repo.file_at(&head, &path)? else { continue };
+        if std::fs::read(desk.abs(rel)).ok().as_deref() != Some(&state.bytes[..]) {
+            continue;
+        }
         let Ok(mut value) = from_yaml::<Value>(&state.bytes) else { continue };
         if crate::rules::settle_closed_at(&mut value, &catalog, &author.when) {
             let text = serde_yaml::to_string(&value).map_err(|e| Error::failure(e.to_string()))?;

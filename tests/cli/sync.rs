@@ -454,6 +454,21 @@ fn a_ticket_entering_a_state_closed_meanwhile_is_closed_by_the_merge() {
         clone.tkt(&["check"]).assert().success();
     }
     assert_eq!(snapshot(&anna.dir), snapshot(&marco.dir));
+    // Merged by a plain `git pull`, the next sync settles it before it goes out (a review:
+    // it went out in a closed state with no closed_at); a hand edit of it is kept.
+    anna.ok(&["state", "edit", "attesa-ricambi", "--closed", "true"]);
+    anna.sync();
+    marco.ok(&["ticket", "transition", "T-2026-0016", "attesa-ricambi"]);
+    marco.git(&["pull", "-q", "--no-rebase", "--no-edit", "origin", "main"]);
+    let file = "tickets/2026/T-2026-0016.yaml";
+    marco.write(file, &marco.read(file).replace("title: ", "title: Urgente - "));
+    marco.sync();
+    anna.sync();
+    for clone in [&anna, &marco] {
+        let t: serde_yaml::Value = serde_yaml::from_str(&clone.read(file)).unwrap();
+        assert!(!t["closed_at"].is_null() && t["title"].as_str().unwrap().starts_with("Urgente - "), "{t:?}");
+        clone.tkt(&["check"]).assert().success();
+    }
 }
 
 #[test]
