@@ -993,7 +993,8 @@ fn fiscal_hand_edits(
 ) -> Result<Vec<String>> {
     let prefix = repo.desk_prefix();
     let mut refused = Vec::new();
-    for rel in hand_edits {
+    // Only fiscal documents: each is looked for in all of history.
+    for rel in hand_edits.iter().filter(|rel| fiscal_path(rel)) {
         let path = prefix.join(rel);
         // As first committed: a version a later commit changed is not what was issued.
         let issued = match repo.first_version_at(ours, &path)? {
