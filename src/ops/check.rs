@@ -629,8 +629,7 @@ fn check_documents(
         if kind.is_fiscal() {
             let present: HashSet<u32> = seqs.iter().map(|(seq, _)| *seq).collect();
             let ledger = ledgers.get(&kind);
-            let logged = Path::new(&folder);
-            let logged = desk.issued_blobs(logged);
+            let logged = desk.issued_blobs(Path::new(&folder));
             let missing = |id: &str| missing_fiscal(desk, kind, id, ledger, &logged);
             // A file there that does not read is named on its own, not as a gap.
             let there = |seq: u32, prefix: &str| record_exists(root, Kind::Document(kind), &id((seq, prefix)));

@@ -942,7 +942,6 @@ fn check_outgoing(desk: &Desk, repo: &Repo, ours: &str, theirs: &str, hand_edits
         Some(base) => fiscal_changes(repo, base, ours, &by_hand)?,
         None => Vec::new(),
     };
-    let prefix = repo.desk_prefix();
     // Hand edits are held to what every other clone takes, as commits are.
     let mut unshareable = Vec::new();
     for rel in hand_edits {
@@ -1179,11 +1178,10 @@ fn settle_closed_going_out(desk: &Desk, repo: &Repo, author: &Author, theirs: Op
     if theirs == head {
         return Ok(());
     }
-    let theirs = Some(theirs);
     let catalog = desk.catalog()?;
     let prefix = repo.desk_prefix().to_path_buf();
     let mut settled: Vec<(PathBuf, String)> = Vec::new();
-    for path in repo.changed_paths(theirs, &head)? {
+    for path in repo.changed_paths(Some(theirs), &head)? {
         let Ok(rel) = path.strip_prefix(&prefix) else { continue };
         if Desk::kind_of_path(rel) != Some(Kind::Ticket) {
             continue;
@@ -1194,9 +1192,7 @@ fn settle_closed_going_out(desk: &Desk, repo: &Repo, author: &Author, theirs: Op
         }
         let Ok(mut value) = from_yaml::<Value>(&state.bytes) else { continue };
         if crate::rules::settle_closed_at(&mut value, &catalog, &author.when) {
-            let text = serde_yaml::to_string(&value).map_err(|e| Error::failure(e.to_string()))?;
-            settled
-                .push((rel.to_path_buf(), crate::desk::keep_comments(&String::from_utf8_lossy(&state.bytes), &text)));
+            settled.push((rel.to_path_buf(), written_again(&state.bytes, &value)?));
         }
     }
     if settled.is_empty() {
@@ -1869,10 +1865,14 @@ fn rewritten(
     if !rewrite_ids(&mut value, pairs, texts) {
         return Ok(None);
     }
-    let text = serde_yaml::to_string(&value).map_err(|e| Error::failure(e.to_string()))?;
-    // This clone's own record: its comments stay (found by a review).
-    let text = crate::desk::keep_comments(&String::from_utf8_lossy(&state.bytes), &text);
-    Ok(Some(FileState { bytes: text.into_bytes(), executable: false }))
+    Ok(Some(FileState { bytes: written_again(&state.bytes, &value)?.into_bytes(), executable: false }))
+}
+
+/// This clone's own record written again as `value`: the comments of its text `old` stay
+/// (found by a review).
+fn written_again(old: &[u8], value: &Value) -> Result<String> {
+    let text = serde_yaml::to_string(value).map_err(|e| Error::failure(e.to_string()))?;
+    Ok(crate::desk::keep_comments(&String::from_utf8_lossy(old), &text))
 }
 
 /// Whether a record was exported as an e-invoice: its lines' text is its file's.
