@@ -318,7 +318,7 @@ const VERSION: u32 = 8;
 
 /// The tkt that reads: its version, and the size and time of its program file, so that
 /// another build of the same version (which may read a file otherwise) is another tkt.
-fn program() -> &'static str {
+pub(super) fn program() -> &'static str {
     static PROGRAM: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     PROGRAM.get_or_init(|| {
         let build = std::env::current_exe().and_then(std::fs::metadata).ok().map(|m| {

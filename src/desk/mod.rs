@@ -10,6 +10,7 @@ mod journal;
 mod lock;
 mod snapshot;
 mod store;
+mod ticket_docs;
 
 pub use comments::keep as keep_comments;
 pub use init::{init_desk, InitOptions, Initialised};
@@ -19,7 +20,6 @@ pub use snapshot::{Keep, Snapshot};
 pub use store::{decode_text, parse_record, read_text, to_yaml, yaml_error, MAX_RECORD_BYTES};
 
 use std::cell::{OnceCell, RefCell};
-use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -355,11 +355,26 @@ impl Desk {
 
     /// The documents of a ticket and those that point at them (payments and credit notes
     /// of its invoices, refunds of those credit notes), decoding only these: the cache knows
-    /// what every document points at.
+    /// what every document points at. With a file-system monitor, what was found for every
+    /// ticket is kept and trusted while the monitor names no document ([`ticket_docs`]).
     pub fn documents_of_ticket(&self, ticket: &str) -> Result<Vec<Document>> {
+        let kept_at = self.root.join(LOCAL_DIR).join("cache").join("ticket-documents");
+        let bytes = crate::files::Mapped::open(&kept_at).ok();
+        let kept = bytes.as_deref().and_then(|b| ticket_docs::Kept::read(b, cache::program()));
+        // Asked before any file is looked at: a change made after it is told the next time.
+        // Not after this process wrote a file, which the monitor may not have seen yet.
+        let answer = (crate::files::writes() == 0).then(|| self.ask_monitor(kept.as_ref().map(|k| k.token))).flatten();
+        let unchanged = answer.as_ref().is_some_and(|a| !DocKind::ALL.iter().any(|k| a.touches(Path::new(k.dir()))));
+        if let Some(paths) = kept.filter(|_| unchanged).and_then(|k| k.documents(ticket)) {
+            let read: Result<Vec<Document>> = paths.into_iter().map(|rel| self.read_file(Path::new(rel))).collect();
+            // A file gone or broken is looked for the long way, which tells what is wrong.
+            if let Ok(docs) = read {
+                return Ok(docs);
+            }
+        }
         // Every document's id and links, their text side by side in one buffer (tens of
         // thousands of documents, with no allocation of their own).
-        let (mut text, mut docs) = (String::new(), Vec::new());
+        let (mut text, mut spans) = (String::new(), Vec::new());
         let mut files = Vec::new();
         for kind in DocKind::ALL {
             let kind = Kind::Document(kind);
@@ -370,29 +385,22 @@ impl Desk {
                     text.push_str(s);
                     text.len() - s.len()..text.len()
                 };
-                docs.push((first + n, span(id), links.iter().map(|l| span(l)).collect::<Vec<_>>()));
+                spans.push((first + n, span(id), links.iter().map(|l| span(l)).collect::<Vec<_>>()));
             })?;
             files.extend(kind_files);
         }
-        let mut wanted: HashSet<&str> = HashSet::from([ticket]);
-        let mut taken = vec![false; docs.len()];
-        loop {
-            let before = wanted.len();
-            for (i, (_, id, links)) in docs.iter().enumerate() {
-                if !taken[i] && links.iter().any(|l| wanted.contains(&text[l.clone()])) {
-                    taken[i] = true;
-                    wanted.insert(&text[id.clone()]);
-                }
-            }
-            if wanted.len() == before {
-                break;
+        let mut links = ticket_docs::Links::default();
+        for (_, id, to) in &spans {
+            links.add(&text[id.clone()], to.iter().map(|l| &text[l.clone()]));
+        }
+        let paths: Vec<&Path> = spans.iter().map(|(n, ..)| files[*n].as_path()).collect();
+        if let Some(answer) = &answer {
+            let texts: Option<Vec<&str>> = paths.iter().map(|p| p.to_str()).collect();
+            if let Some(texts) = texts {
+                links.keep(&kept_at, cache::program(), &answer.token, &texts);
             }
         }
-        docs.iter()
-            .zip(taken)
-            .filter(|(_, t)| *t)
-            .map(|((n, ..), _)| store::read_record(&self.abs(&files[*n]), &files[*n]))
-            .collect()
+        links.of(ticket).into_iter().map(|d| self.read_file(paths[d])).collect()
     }
 
     /// The kind of a document id, from its prefix.

@@ -43,6 +43,15 @@ impl Answer {
             Changed::Paths(paths) => !paths.is_empty() && rel.ancestors().any(|p| paths.contains(p)),
         }
     }
+
+    /// Whether anything in the desk-relative folder `dir` may have changed since the token
+    /// asked with.
+    pub fn touches(&self, dir: &Path) -> bool {
+        match &self.changed {
+            Changed::Everything => true,
+            Changed::Paths(paths) => paths.iter().any(|p| p.starts_with(dir) || dir.starts_with(p)),
+        }
+    }
 }
 
 impl Repo {

@@ -300,37 +300,61 @@ fn a_ticket_added_by_hand_after_the_listing_was_kept_is_not_numbered_again() {
     assert!(std::fs::read_to_string(folder.join("T-2026-0021.yaml")).unwrap().contains("T-2026-0021"));
 }
 
+/// A monitor hook (`core.fsmonitor`, protocol 2) that answers what the test tells it, and
+/// writes down what it was asked; it fails while `.git/monitor-fail` exists.
+struct Monitor<'d>(&'d TestDesk);
+
+impl<'d> Monitor<'d> {
+    fn install(d: &'d TestDesk) -> Monitor<'d> {
+        let m = Monitor(d);
+        let hook = d.path(".git/tkt-test-monitor");
+        // Protocol 2: the token, then the changed paths, each ending in NUL.
+        std::fs::write(
+            &hook,
+            format!(
+                "#!/bin/sh\necho \"$*\" >> {asked}\n[ -f {fail} ] && exit 1\n\
+                 [ \"$1\" = 2 ] && printf '%s\\0' \"$(cat {token})\"\n\
+                 [ -f {changed} ] && tr '\\n' '\\0' < {changed}\nexit 0\n",
+                asked = m.said("asked").display(),
+                fail = m.said("fail").display(),
+                token = m.said("token").display(),
+                changed = m.said("changed").display()
+            ),
+        )
+        .unwrap();
+        std::fs::set_permissions(&hook, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+        d.git(&["config", "core.fsmonitor", hook.to_str().unwrap()]);
+        d.git(&["config", "core.fsmonitorHookVersion", "2"]);
+        m
+    }
+
+    fn said(&self, file: &str) -> std::path::PathBuf {
+        self.0.path(&format!(".git/monitor-{file}"))
+    }
+
+    /// Its next answers: `token`, and the paths in `changed` (one a line).
+    fn tell(&self, token: &str, changed: &str) {
+        std::fs::write(self.said("token"), token).unwrap();
+        std::fs::write(self.said("changed"), changed).unwrap();
+        std::fs::write(self.said("asked"), "").unwrap();
+    }
+
+    /// What it was asked since it was last told.
+    fn asked(&self) -> String {
+        std::fs::read_to_string(self.said("asked")).unwrap()
+    }
+}
+
 /// With a file-system monitor (`core.fsmonitor`), tkt asks it what changed since the token
 /// it gave when the cache was written, reads again what it names, and looks at every file
 /// when it fails or answers `/`; like git, it trusts the monitor's word for the rest.
 #[test]
 fn a_file_system_monitor_is_asked_what_changed_and_trusted_as_git_trusts_it() {
     let d = TestDesk::example();
-    let hook = d.path(".git/tkt-test-monitor");
-    let said = |file: &str| d.path(&format!(".git/monitor-{file}"));
-    // Protocol 2: the token, then the changed paths, each ending in NUL.
-    std::fs::write(
-        &hook,
-        format!(
-            "#!/bin/sh\necho \"$*\" >> {asked}\n[ -f {fail} ] && exit 1\n\
-             [ \"$1\" = 2 ] && printf '%s\\0' \"$(cat {token})\"\n\
-             [ -f {changed} ] && tr '\\n' '\\0' < {changed}\nexit 0\n",
-            asked = said("asked").display(),
-            fail = said("fail").display(),
-            token = said("token").display(),
-            changed = said("changed").display()
-        ),
-    )
-    .unwrap();
-    std::fs::set_permissions(&hook, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
-    d.git(&["config", "core.fsmonitor", hook.to_str().unwrap()]);
-    d.git(&["config", "core.fsmonitorHookVersion", "2"]);
-    let tell = |token: &str, changed: &str| {
-        std::fs::write(said("token"), token).unwrap();
-        std::fs::write(said("changed"), changed).unwrap();
-        std::fs::write(said("asked"), "").unwrap();
-    };
-    let asked = || std::fs::read_to_string(said("asked")).unwrap();
+    let monitor = Monitor::install(&d);
+    let tell = |token: &str, changed: &str| monitor.tell(token, changed);
+    let said = |file: &str| monitor.said(file);
+    let asked = || monitor.asked();
     let waiting = |d: &TestDesk| d.ok(&["ticket", "list", "--state", "attesa-ricambi", "--format", "csv"]);
     let path = d.path("tickets/2026/T-2026-0013.yaml");
     let when = d.git(&["log", "-1", "--format=%cd", "--date=iso"]).trim().to_string();
@@ -387,6 +411,70 @@ fn a_file_system_monitor_is_asked_what_changed_and_trusted_as_git_trusts_it() {
     d.git(&["config", "core.fsmonitor", "true"]);
     edit("state: attesa-ricambi", "state: attesa-cliente");
     assert!(!waiting(&d).contains("T-2026-0013"), "no monitor to ask: the edit is seen");
+}
+
+/// With a file-system monitor, the documents of every ticket are kept with its token, and
+/// `ticket show` reads only the ticket's own while the monitor names no document: a
+/// document or folder it names, a kept file gone, a monitor that fails, each have them
+/// found again from every document.
+#[test]
+fn a_tickets_documents_are_kept_for_a_monitor_and_found_again_when_it_names_one() {
+    let d = TestDesk::example();
+    let kept = d.path(".tkt/cache/ticket-documents");
+    let docs = |t: &str| {
+        let shown = d.ok(&["ticket", "show", t]);
+        shown.split_once("documents:").map(|(_, docs)| docs.to_string()).unwrap_or_default()
+    };
+    assert!(docs("T-2026-0014").contains("JO-2026-0001"));
+    assert!(!kept.exists(), "nothing kept without a monitor");
+    let monitor = Monitor::install(&d);
+    let jo = d.path("documents/job-order/2026/JO-2026-0001.yaml");
+    let point = |at: &std::path::Path, from: &str, to: &str| {
+        let text = std::fs::read_to_string(at).unwrap().replace(&format!("ticket: {from}"), &format!("ticket: {to}"));
+        std::fs::write(at, text).unwrap();
+    };
+    monitor.tell("t1", "");
+    assert!(docs("T-2026-0014").contains("JO-2026-0001"));
+    assert!(kept.is_file(), "kept for the monitor");
+    assert!(monitor.asked().starts_with("2 0"), "{}", monitor.asked());
+
+    // A document the monitor names is read again: it now points at another ticket.
+    point(&jo, "T-2026-0014", "T-2026-0013");
+    monitor.tell("t2", "documents/job-order/2026/JO-2026-0001.yaml\n");
+    assert!(!docs("T-2026-0014").contains("JO-2026-0001"), "no longer the old ticket's");
+    assert!(docs("T-2026-0013").contains("JO-2026-0001"), "the new ticket's");
+    assert!(monitor.asked().starts_with("2 t1"), "asked since the kept token: {}", monitor.asked());
+
+    // While it names nothing, what was kept is trusted (as git trusts it): a document
+    // added by hand is not seen ...
+    monitor.tell("t3", "");
+    docs("T-2026-0013");
+    let added = d.path("documents/job-order/2026/JO-2026-0002.yaml");
+    std::fs::write(&added, std::fs::read_to_string(&jo).unwrap().replace("JO-2026-0001", "JO-2026-0002")).unwrap();
+    monitor.tell("t4", "");
+    assert!(!docs("T-2026-0013").contains("JO-2026-0002"), "the kept answer is trusted");
+    // ... until the monitor names it, or a folder above it (every file under it).
+    monitor.tell("t5", "documents/job-order\n");
+    assert!(docs("T-2026-0013").contains("JO-2026-0002"));
+    point(&jo, "T-2026-0013", "T-2026-0014");
+    monitor.tell("t6", "documents/job-order/2026/JO-2026-0001.yaml\n");
+    assert!(!docs("T-2026-0013").contains("JO-2026-0001"));
+    assert!(docs("T-2026-0014").contains("JO-2026-0001"));
+
+    // A kept file that is gone, though the monitor says nothing changed, is no error: the
+    // documents are found again from all of them.
+    monitor.tell("t7", "");
+    assert!(docs("T-2026-0013").contains("JO-2026-0002"), "kept");
+    std::fs::remove_file(&added).unwrap();
+    assert!(!docs("T-2026-0013").contains("JO-2026-0002"), "gone");
+
+    // A monitor that fails vouches for nothing.
+    monitor.tell("t8", "");
+    docs("T-2026-0013");
+    std::fs::write(&added, std::fs::read_to_string(&jo).unwrap().replace("JO-2026-0001", "JO-2026-0002")).unwrap();
+    point(&added, "T-2026-0014", "T-2026-0013");
+    std::fs::write(monitor.said("fail"), "").unwrap();
+    assert!(docs("T-2026-0013").contains("JO-2026-0002"), "a failing monitor: the file added is seen");
 }
 
 /// After tkt's commits, git's index agrees with HEAD and with the files' stat data exactly,

@@ -1,0 +1,229 @@
+//! Which documents belong to which ticket: a document points at its ticket, and payments,
+//! credit notes and refunds point at the documents before them. Finding a ticket's
+//! documents means knowing what every document points at ([`Links`]); with a file-system
+//! monitor, the answer for every ticket is also kept in `.tkt/cache/ticket-documents`
+//! ([`Kept`]) with the monitor's token, and trusted while the monitor says that nothing in
+//! the documents' folders changed since — so that `ticket show` looks at a few files, not
+//! every document's.
+//!
+//! The kept file is text: three lines (the format's version, the tkt that wrote it, the
+//! monitor's token), then a line per id that documents point at, sorted — the id, then the
+//! desk-relative paths of its documents, separated by tabs — found by a binary search of
+//! the mapped file, never decoded whole.
+
+use std::path::Path;
+
+const MAGIC: &str = "tkt ticket-documents 1";
+
+/// Every document's id and the ids it points at, in the order of the documents' files,
+/// each name numbered once (tens of thousands of documents are then walked by number).
+#[derive(Default)]
+pub struct Links<'t> {
+    names: Vec<&'t str>,
+    number: foldhash::HashMap<&'t str, u32>,
+    /// Each document's id, by number.
+    ids: Vec<u32>,
+    /// (the name pointed at, the document pointing), by number.
+    edges: Vec<(u32, u32)>,
+}
+
+/// For each name, the documents that point at it: those of name `n` are
+/// `docs[start[n]..start[n + 1]]`, in order.
+struct Pointing {
+    start: Vec<u32>,
+    docs: Vec<u32>,
+}
+
+impl<'t> Links<'t> {
+    pub fn add(&mut self, id: &'t str, links: impl IntoIterator<Item = &'t str>) {
+        let doc = self.ids.len() as u32;
+        let id = self.name(id);
+        self.ids.push(id);
+        for link in links {
+            // A document naming the same id twice is still found once (its mark).
+            let link = self.name(link);
+            self.edges.push((link, doc));
+        }
+    }
+
+    fn name(&mut self, name: &'t str) -> u32 {
+        let next = self.names.len() as u32;
+        *self.number.entry(name).or_insert_with(|| {
+            self.names.push(name);
+            next
+        })
+    }
+
+    fn pointing(&self) -> Pointing {
+        let mut start = vec![0u32; self.names.len() + 1];
+        for &(name, _) in &self.edges {
+            start[name as usize + 1] += 1;
+        }
+        for n in 1..start.len() {
+            start[n] += start[n - 1];
+        }
+        let mut at = start.clone();
+        let mut docs = vec![0; self.edges.len()];
+        for &(name, doc) in &self.edges {
+            docs[at[name as usize] as usize] = doc;
+            at[name as usize] += 1;
+        }
+        Pointing { start, docs }
+    }
+
+    /// The documents (their numbers, in order) that point at `id`, or at a document that
+    /// does, and so on: a ticket's work reports and invoices, its invoices' payments and
+    /// credit notes, their refunds.
+    pub fn of(&self, id: &str) -> Vec<usize> {
+        match self.number.get(id) {
+            Some(&n) => self.reached(&self.pointing(), n, &mut vec![0; self.ids.len()], 1),
+            None => Vec::new(),
+        }
+    }
+
+    /// [`Links::of`] the name numbered `name`, marking in `marks` with `mark` the documents
+    /// found (a mark not yet in them: the marks are kept from one name to the next).
+    fn reached(&self, pointing: &Pointing, name: u32, marks: &mut [u32], mark: u32) -> Vec<usize> {
+        let (mut found, mut next) = (Vec::new(), vec![name]);
+        while let Some(name) = next.pop() {
+            let (from, to) = (pointing.start[name as usize], pointing.start[name as usize + 1]);
+            for &d in &pointing.docs[from as usize..to as usize] {
+                if marks[d as usize] != mark {
+                    marks[d as usize] = mark;
+                    found.push(d as usize);
+                    next.push(self.ids[d as usize]);
+                }
+            }
+        }
+        found.sort_unstable();
+        found
+    }
+
+    /// Writes, for every id pointed at, the paths of its documents (`paths[n]` is the n-th
+    /// document's), to be trusted while the monitor's answer to `token` names no document.
+    /// Not written (the last one removed) when a name could not be read back: an id or
+    /// path holding a tab or line break.
+    pub fn keep(&self, at: &Path, program: &str, token: &str, paths: &[&str]) {
+        let plain = |s: &str| !s.contains(['\t', '\n']);
+        if !(plain(program) && plain(token) && self.names.iter().chain(paths).all(|s| plain(s))) {
+            let _ = std::fs::remove_file(at);
+            return;
+        }
+        let pointing = self.pointing();
+        let mut keys: Vec<u32> = (0..self.names.len() as u32)
+            .filter(|&n| pointing.start[n as usize] < pointing.start[n as usize + 1])
+            .collect();
+        keys.sort_unstable_by_key(|&n| self.names[n as usize]);
+        // A cache that cannot be written (a read-only desk) only costs speed.
+        let _ = crate::files::write_atomic_with(at, |out| {
+            write!(out, "{MAGIC}\n{program}\n{token}\n")?;
+            let mut marks = vec![0; self.ids.len()];
+            for (mark, key) in (1..).zip(keys) {
+                out.write_all(self.names[key as usize].as_bytes())?;
+                for d in self.reached(&pointing, key, &mut marks, mark) {
+                    out.write_all(b"\t")?;
+                    out.write_all(paths[d].as_bytes())?;
+                }
+                out.write_all(b"\n")?;
+            }
+            Ok(())
+        });
+    }
+}
+
+/// The documents of every ticket as kept by [`Links::keep`].
+pub struct Kept<'k> {
+    pub token: &'k str,
+    table: &'k [u8],
+}
+
+impl<'k> Kept<'k> {
+    /// What `bytes` (the kept file) hold, when written in this format by this `program`.
+    pub fn read(bytes: &'k [u8], program: &str) -> Option<Kept<'k>> {
+        let mut lines = bytes.splitn(4, |&b| b == b'\n');
+        let (magic, by, token) = (lines.next()?, lines.next()?, lines.next()?);
+        let table = lines.next()?;
+        // Only a whole file is trusted: it ends with its last line's break.
+        if magic != MAGIC.as_bytes() || by != program.as_bytes() || !(table.is_empty() || table.ends_with(b"\n")) {
+            return None;
+        }
+        Some(Kept { token: std::str::from_utf8(token).ok()?, table })
+    }
+
+    /// The desk-relative paths of the documents of `id`; none when no document points at it.
+    pub fn documents(&self, id: &str) -> Option<Vec<&'k str>> {
+        let table = self.table;
+        // Both ends always stand at the start of a line (or the end of the table).
+        let (mut lo, mut hi) = (0, table.len());
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            let start = table[lo..mid].iter().rposition(|&b| b == b'\n').map_or(lo, |p| lo + p + 1);
+            let end = table[start..hi].iter().position(|&b| b == b'\n').map_or(hi, |p| start + p);
+            let mut fields = table[start..end].split(|&b| b == b'\t');
+            let key = fields.next().unwrap_or_default();
+            match key.cmp(id.as_bytes()) {
+                std::cmp::Ordering::Equal => return fields.map(|f| std::str::from_utf8(f).ok()).collect(),
+                std::cmp::Ordering::Less => lo = end + 1,
+                std::cmp::Ordering::Greater => hi = start,
+            }
+        }
+        Some(Vec::new())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn links<'t>(docs: &[(&'t str, &[&'t str])]) -> Links<'t> {
+        let mut links = Links::default();
+        for (id, to) in docs {
+            links.add(id, to.iter().copied());
+        }
+        links
+    }
+
+    #[test]
+    fn a_ticket_has_what_points_at_it_and_at_its_documents_through_any_cycle() {
+        let l = links(&[
+            ("WR-1", &["T-1"]),
+            ("INV-1", &["T-1", "WR-1", "WR-2"]),
+            ("WR-2", &["T-2"]),
+            ("PAY-1", &["INV-1"]),
+            ("CN-1", &["INV-1", "CN-1"]),
+            ("RF-1", &["CN-1"]),
+            ("WR-3", &["T-3", "WR-3"]),
+        ]);
+        assert_eq!(l.of("T-1"), [0, 1, 3, 4, 5]);
+        assert_eq!(l.of("T-2"), [1, 2, 3, 4, 5], "an invoice of two tickets' work is each one's");
+        assert_eq!(l.of("T-3"), [6]);
+        assert_eq!(l.of("T-9"), Vec::<usize>::new());
+    }
+
+    #[test]
+    fn the_kept_table_is_found_by_id_and_refused_when_not_whole_or_by_another_tkt() {
+        let dir = tempfile::tempdir().unwrap();
+        let at = dir.path().join("ticket-documents");
+        let ids: Vec<String> = (0..500).map(|n| format!("T-{n:04}")).collect();
+        let docs: Vec<(String, [&str; 1])> = ids.iter().map(|t| (format!("WR{}", &t[1..]), [t.as_str()])).collect();
+        let l = links(&docs.iter().map(|(id, to)| (id.as_str(), &to[..])).collect::<Vec<_>>());
+        let paths: Vec<String> = docs.iter().map(|(id, _)| format!("documents/work-report/{id}.yaml")).collect();
+        let paths: Vec<&str> = paths.iter().map(String::as_str).collect();
+        l.keep(&at, "p1", "tok", &paths);
+        let bytes = std::fs::read(&at).unwrap();
+        let kept = Kept::read(&bytes, "p1").expect("read back");
+        assert_eq!(kept.token, "tok");
+        for (n, id) in ids.iter().enumerate() {
+            assert_eq!(kept.documents(id), Some(vec![paths[n]]), "{id}");
+        }
+        for absent in ["", "A", "T-0499x", "T-05", "Z"] {
+            assert_eq!(kept.documents(absent), Some(vec![]), "{absent}");
+        }
+        assert!(Kept::read(&bytes, "p2").is_none(), "another tkt's");
+        assert!(Kept::read(&bytes[..bytes.len() - 1], "p1").is_none(), "cut short");
+        // A name that would not read back is not kept, and what was kept goes.
+        let odd = links(&[("WR-1", &["T-1\nT-2"])]);
+        odd.keep(&at, "p1", "tok", &["documents/work-report/WR-1.yaml"]);
+        assert!(!at.exists());
+    }
+}
