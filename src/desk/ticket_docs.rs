@@ -15,79 +15,134 @@ use std::path::Path;
 
 const MAGIC: &str = "tkt ticket-documents 1";
 
-/// Every document's id and the ids it points at, in the order of the documents' files,
-/// each name numbered once (tens of thousands of documents are then walked by number).
+/// Every document's id and the ids it points at, in the order of the documents' files.
 #[derive(Default)]
 pub struct Links<'t> {
-    names: Vec<&'t str>,
-    number: foldhash::HashMap<&'t str, u32>,
-    /// Each document's id, by number.
-    ids: Vec<u32>,
-    /// (the name pointed at, the document pointing), by number.
-    edges: Vec<(u32, u32)>,
-}
-
-/// For each name, the documents that point at it: those of name `n` are
-/// `docs[start[n]..start[n + 1]]`, in order.
-struct Pointing {
-    start: Vec<u32>,
-    docs: Vec<u32>,
+    ids: Vec<&'t str>,
+    /// The ids the n-th document points at are `links[ends[n - 1]..ends[n]]`.
+    links: Vec<&'t str>,
+    ends: Vec<usize>,
 }
 
 impl<'t> Links<'t> {
     pub fn add(&mut self, id: &'t str, links: impl IntoIterator<Item = &'t str>) {
-        let doc = self.ids.len() as u32;
-        let id = self.name(id);
         self.ids.push(id);
-        for link in links {
-            // A document naming the same id twice is still found once (its mark).
-            let link = self.name(link);
-            self.edges.push((link, doc));
+        self.links.extend(links);
+        self.ends.push(self.links.len());
+    }
+
+    fn links_of(&self, doc: usize) -> &[&'t str] {
+        let from = doc.checked_sub(1).map_or(0, |d| self.ends[d]);
+        &self.links[from..self.ends[doc]]
+    }
+
+    /// The documents (their numbers, in order) that point at `id`, or at a document that
+    /// does, and so on: a ticket's work reports and invoices, its invoices' payments and
+    /// credit notes, their refunds. For one id, a few passes over the documents cost less
+    /// than numbering them all as [`Links::keep`] does for every id.
+    pub fn of(&self, id: &str) -> Vec<usize> {
+        let mut wanted: foldhash::HashSet<&str> = [id].into_iter().collect();
+        let mut taken = vec![false; self.ids.len()];
+        loop {
+            let before = wanted.len();
+            for (d, taken) in taken.iter_mut().enumerate() {
+                if !*taken && self.links_of(d).iter().any(|l| wanted.contains(l)) {
+                    *taken = true;
+                    wanted.insert(self.ids[d]);
+                }
+            }
+            if wanted.len() == before {
+                break;
+            }
         }
+        (0..taken.len()).filter(|&d| taken[d]).collect()
     }
 
-    fn name(&mut self, name: &'t str) -> u32 {
-        let next = self.names.len() as u32;
-        *self.number.entry(name).or_insert_with(|| {
-            self.names.push(name);
-            next
-        })
+    /// Writes, for every id pointed at, the paths of its documents (`paths[n]` is the n-th
+    /// document's), to be trusted while the monitor's answer to `token` names no document.
+    /// Not written (the last one removed) when a name could not be read back: an id or
+    /// path holding a tab or line break.
+    pub fn keep(&self, at: &Path, program: &str, token: &str, paths: &[&str]) {
+        let plain = |s: &str| !s.contains(['\t', '\n']);
+        if !(plain(program) && plain(token) && self.ids.iter().chain(&self.links).chain(paths).all(|s| plain(s))) {
+            let _ = std::fs::remove_file(at);
+            return;
+        }
+        let graph = Graph::new(self);
+        let mut keys: Vec<u32> = (0..graph.names.len() as u32).filter(|&n| !graph.pointing(n).is_empty()).collect();
+        keys.sort_unstable_by_key(|&n| graph.names[n as usize]);
+        // A cache that cannot be written (a read-only desk) only costs speed.
+        let _ = crate::files::write_atomic_with(at, |out| {
+            write!(out, "{MAGIC}\n{program}\n{token}\n")?;
+            let mut marks = vec![0; self.ids.len()];
+            for (mark, key) in (1..).zip(keys) {
+                out.write_all(graph.names[key as usize].as_bytes())?;
+                for d in graph.reached(key, &mut marks, mark) {
+                    out.write_all(b"\t")?;
+                    out.write_all(paths[d].as_bytes())?;
+                }
+                out.write_all(b"\n")?;
+            }
+            Ok(())
+        });
     }
+}
 
-    fn pointing(&self) -> Pointing {
-        let mut start = vec![0u32; self.names.len() + 1];
-        for &(name, _) in &self.edges {
+/// The links with each name numbered once, and for each name the documents that point at
+/// it (tens of thousands of documents are then walked by number, for every id at once).
+struct Graph<'t> {
+    names: Vec<&'t str>,
+    /// Each document's id, by number.
+    ids: Vec<u32>,
+    /// The documents pointing at name `n` are `docs[start[n]..start[n + 1]]`, in order.
+    start: Vec<u32>,
+    docs: Vec<u32>,
+}
+
+impl<'t> Graph<'t> {
+    fn new(links: &Links<'t>) -> Graph<'t> {
+        // Most names are ids of documents (a ticket's are pointed at by several).
+        let mut names = Vec::with_capacity(links.ids.len() * 2);
+        let mut number = foldhash::HashMap::with_capacity_and_hasher(names.capacity(), Default::default());
+        let mut name = |name: &'t str| {
+            let next = names.len() as u32;
+            *number.entry(name).or_insert_with(|| {
+                names.push(name);
+                next
+            })
+        };
+        let ids: Vec<u32> = links.ids.iter().map(|&id| name(id)).collect();
+        let mut edges = Vec::with_capacity(links.links.len());
+        for doc in 0..links.ids.len() {
+            edges.extend(links.links_of(doc).iter().map(|&l| (name(l), doc as u32)));
+        }
+        let mut start = vec![0u32; names.len() + 1];
+        for &(name, _) in &edges {
             start[name as usize + 1] += 1;
         }
         for n in 1..start.len() {
             start[n] += start[n - 1];
         }
         let mut at = start.clone();
-        let mut docs = vec![0; self.edges.len()];
-        for &(name, doc) in &self.edges {
+        let mut docs = vec![0; edges.len()];
+        for (name, doc) in edges {
             docs[at[name as usize] as usize] = doc;
             at[name as usize] += 1;
         }
-        Pointing { start, docs }
+        Graph { names, ids, start, docs }
     }
 
-    /// The documents (their numbers, in order) that point at `id`, or at a document that
-    /// does, and so on: a ticket's work reports and invoices, its invoices' payments and
-    /// credit notes, their refunds.
-    pub fn of(&self, id: &str) -> Vec<usize> {
-        match self.number.get(id) {
-            Some(&n) => self.reached(&self.pointing(), n, &mut vec![0; self.ids.len()], 1),
-            None => Vec::new(),
-        }
+    fn pointing(&self, name: u32) -> &[u32] {
+        &self.docs[self.start[name as usize] as usize..self.start[name as usize + 1] as usize]
     }
 
     /// [`Links::of`] the name numbered `name`, marking in `marks` with `mark` the documents
-    /// found (a mark not yet in them: the marks are kept from one name to the next).
-    fn reached(&self, pointing: &Pointing, name: u32, marks: &mut [u32], mark: u32) -> Vec<usize> {
+    /// found (a mark not yet in them: the marks are kept from one name to the next). A
+    /// document naming the same id twice, or pointed at in a cycle, is found once.
+    fn reached(&self, name: u32, marks: &mut [u32], mark: u32) -> Vec<usize> {
         let (mut found, mut next) = (Vec::new(), vec![name]);
         while let Some(name) = next.pop() {
-            let (from, to) = (pointing.start[name as usize], pointing.start[name as usize + 1]);
-            for &d in &pointing.docs[from as usize..to as usize] {
+            for &d in self.pointing(name) {
                 if marks[d as usize] != mark {
                     marks[d as usize] = mark;
                     found.push(d as usize);
@@ -97,37 +152,6 @@ impl<'t> Links<'t> {
         }
         found.sort_unstable();
         found
-    }
-
-    /// Writes, for every id pointed at, the paths of its documents (`paths[n]` is the n-th
-    /// document's), to be trusted while the monitor's answer to `token` names no document.
-    /// Not written (the last one removed) when a name could not be read back: an id or
-    /// path holding a tab or line break.
-    pub fn keep(&self, at: &Path, program: &str, token: &str, paths: &[&str]) {
-        let plain = |s: &str| !s.contains(['\t', '\n']);
-        if !(plain(program) && plain(token) && self.names.iter().chain(paths).all(|s| plain(s))) {
-            let _ = std::fs::remove_file(at);
-            return;
-        }
-        let pointing = self.pointing();
-        let mut keys: Vec<u32> = (0..self.names.len() as u32)
-            .filter(|&n| pointing.start[n as usize] < pointing.start[n as usize + 1])
-            .collect();
-        keys.sort_unstable_by_key(|&n| self.names[n as usize]);
-        // A cache that cannot be written (a read-only desk) only costs speed.
-        let _ = crate::files::write_atomic_with(at, |out| {
-            write!(out, "{MAGIC}\n{program}\n{token}\n")?;
-            let mut marks = vec![0; self.ids.len()];
-            for (mark, key) in (1..).zip(keys) {
-                out.write_all(self.names[key as usize].as_bytes())?;
-                for d in self.reached(&pointing, key, &mut marks, mark) {
-                    out.write_all(b"\t")?;
-                    out.write_all(paths[d].as_bytes())?;
-                }
-                out.write_all(b"\n")?;
-            }
-            Ok(())
-        });
     }
 }
 
@@ -193,11 +217,28 @@ mod tests {
             ("CN-1", &["INV-1", "CN-1"]),
             ("RF-1", &["CN-1"]),
             ("WR-3", &["T-3", "WR-3"]),
+            // Another file with the same id, and a document naming one id twice.
+            ("WR-1", &["T-4"]),
+            ("DO-1", &["T-5", "T-5"]),
         ]);
         assert_eq!(l.of("T-1"), [0, 1, 3, 4, 5]);
         assert_eq!(l.of("T-2"), [1, 2, 3, 4, 5], "an invoice of two tickets' work is each one's");
         assert_eq!(l.of("T-3"), [6]);
+        assert_eq!(l.of("T-4"), [1, 3, 4, 5, 7], "what points at either file of the id");
+        assert_eq!(l.of("T-5"), [8]);
         assert_eq!(l.of("T-9"), Vec::<usize>::new());
+        // What is kept for every id is what is found for it alone.
+        let dir = tempfile::tempdir().unwrap();
+        let at = dir.path().join("ticket-documents");
+        let paths: Vec<String> = l.ids.iter().map(|id| format!("documents/{id}.yaml")).collect();
+        let paths: Vec<&str> = paths.iter().map(String::as_str).collect();
+        l.keep(&at, "p", "t", &paths);
+        let bytes = std::fs::read(&at).unwrap();
+        let kept = Kept::read(&bytes, "p").unwrap();
+        for id in l.ids.iter().chain(&l.links).chain(&["T-9"]) {
+            let found: Vec<&str> = l.of(id).into_iter().map(|d| paths[d]).collect();
+            assert_eq!(kept.documents(id), Some(found), "{id}");
+        }
     }
 
     #[test]
