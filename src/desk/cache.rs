@@ -539,8 +539,7 @@ fn refresh<T: Record + Send, U: Send>(
                     return Ok((Found::Cached(i), Some(kept)));
                 }
                 // A damaged cache could point at another record's text: the id must agree too.
-                let record =
-                    json.then(|| from_json::<T>(buf)).flatten().filter(|r| r.id() == entry.id);
+                let record = json.then(|| crate::model::from_json::<T>(buf)).flatten().filter(|r| r.id() == entry.id);
                 if let Some(record) = record {
                     return Ok((Found::Cached(i), Some(keep(rel, record))));
                 }
@@ -668,13 +667,22 @@ fn refresh<T: Record + Send, U: Send>(
     Ok(records)
 }
 
-/// A record from its JSON in the cache, checked as UTF-8 once rather than string by string
-/// (a fifth of decoding a report's tickets).
-fn from_json<T: Record>(json: &[u8]) -> Option<T> {
-    serde_json::from_str(std::str::from_utf8(json).ok()?).ok()
+/// The folder at `abs` as text that adding, removing or renaming a name in it changes: its
+/// stamp, or `-` when there is no folder. `None` when its times cannot be trusted
+/// ([`Stamp::of_folder`]), or when they are within the racy window before `now` (when
+/// given: a change in the same tick may not show in them).
+pub(super) fn folder_seal(abs: &Path, now: Option<i128>) -> Option<String> {
+    if std::fs::symlink_metadata(abs).is_err_and(|e| e.kind() == ErrorKind::NotFound) {
+        return Some("-".into());
+    }
+    let s = Stamp::of_folder(abs)?;
+    if now.is_some_and(|now| s.mtime_ns.max(s.ctime_ns) + RACY_NS >= now) {
+        return None;
+    }
+    Some(format!("{}.{}.{}.{}", s.len, s.mtime_ns, s.ctime_ns, s.ino))
 }
 
-fn now_ns() -> i128 {
+pub(super) fn now_ns() -> i128 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos() as i128).unwrap_or(0)
 }
 

@@ -183,11 +183,7 @@ impl Desk {
         let top = PathBuf::from(kind.dir());
         let mut dirs = vec![top.clone()];
         if kind.by_year() {
-            let mut years: Vec<String> = listings
-                .names(&self.root, &top)?
-                .into_iter()
-                .filter(|n| n.len() == 4 && n.bytes().all(|b| b.is_ascii_digit()))
-                .collect();
+            let mut years: Vec<String> = listings.names(&self.root, &top)?.into_iter().filter(|n| is_year(n)).collect();
             years.sort_unstable();
             dirs = years.into_iter().map(|y| top.join(y)).collect();
         }
@@ -365,13 +361,20 @@ impl Desk {
         // Not after this process wrote a file, which the monitor may not have seen yet.
         let answer = (crate::files::writes() == 0).then(|| self.ask_monitor(kept.as_ref().map(|k| k.token))).flatten();
         let unchanged = answer.as_ref().is_some_and(|a| !DocKind::ALL.iter().any(|k| a.touches(Path::new(k.dir()))));
-        if let Some(paths) = kept.filter(|_| unchanged).and_then(|k| k.documents(ticket)) {
+        // A document added, removed or renamed changes its folder, whatever the monitor says.
+        let holds = |k: &ticket_docs::Kept| {
+            k.folders().all(|(rel, seal)| cache::folder_seal(&self.abs(rel), None).as_deref() == Some(seal))
+        };
+        if let Some(paths) = kept.filter(|k| unchanged && holds(k)).and_then(|k| k.documents(ticket)) {
             let read: Result<Vec<Document>> = paths.into_iter().map(|rel| self.read_file(Path::new(rel))).collect();
-            // A file gone or broken is looked for the long way, which tells what is wrong.
+            // A listed file that does not read is looked for the long way, which tells what
+            // is wrong.
             if let Ok(docs) = read {
                 return Ok(docs);
             }
         }
+        // The folders as they are before their files are looked at.
+        let sealed = answer.as_ref().and_then(|_| self.sealed_document_folders(cache::now_ns()));
         // Every document's id and links, their text side by side in one buffer (tens of
         // thousands of documents, with no allocation of their own).
         let (mut text, mut spans) = (String::new(), Vec::new());
@@ -394,13 +397,31 @@ impl Desk {
             links.add(&text[id.clone()], to.iter().map(|l| &text[l.clone()]));
         }
         let paths: Vec<&Path> = spans.iter().map(|(n, ..)| files[*n].as_path()).collect();
-        if let Some(answer) = &answer {
-            let texts: Option<Vec<&str>> = paths.iter().map(|p| p.to_str()).collect();
-            if let Some(texts) = texts {
-                links.keep(&kept_at, cache::program(), &answer.token, &texts);
-            }
+        if let (Some(answer), Some(sealed)) = (&answer, &sealed) {
+            links.keep(
+                &kept_at,
+                ticket_docs::Made { program: cache::program(), token: &answer.token, folders: sealed },
+                &paths,
+            );
         }
         links.of(ticket).into_iter().map(|d| self.read_file(paths[d])).collect()
+    }
+
+    /// The folders of documents (each kind's, and its years') with their seals
+    /// ([`cache::folder_seal`]); `None` when one cannot be trusted or has just changed.
+    fn sealed_document_folders(&self, now: i128) -> Option<Vec<(PathBuf, String)>> {
+        let mut sealed = Vec::new();
+        for kind in DocKind::ALL {
+            let dir = PathBuf::from(kind.dir());
+            let mut years: Vec<String> = list_dir(&self.abs(&dir)).ok()?.into_iter().filter(|n| is_year(n)).collect();
+            years.sort_unstable();
+            let years: Vec<PathBuf> = years.iter().map(|y| dir.join(y)).collect();
+            for folder in std::iter::once(dir).chain(years) {
+                let seal = cache::folder_seal(&self.abs(&folder), Some(now))?;
+                sealed.push((folder, seal));
+            }
+        }
+        Some(sealed)
     }
 
     /// The kind of a document id, from its prefix.
@@ -1125,6 +1146,11 @@ fn ignore_local(root: &Path) {
         let _ =
             crate::files::write_atomic_with(&ignore, |out| out.write_all(b"# tkt's own files, never committed\n*\n"));
     }
+}
+
+/// Whether a folder's name is a year's, as the folders of records numbered by year are.
+fn is_year(name: &str) -> bool {
+    name.len() == 4 && name.bytes().all(|b| b.is_ascii_digit())
 }
 
 pub fn list_dir(dir: &Path) -> Result<Vec<String>> {

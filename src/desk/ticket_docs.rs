@@ -2,18 +2,19 @@
 //! credit notes and refunds point at the documents before them. Finding a ticket's
 //! documents means knowing what every document points at ([`Links`]); with a file-system
 //! monitor, the answer for every ticket is also kept in `.tkt/cache/ticket-documents`
-//! ([`Kept`]) with the monitor's token, and trusted while the monitor says that nothing in
-//! the documents' folders changed since — so that `ticket show` looks at a few files, not
-//! every document's.
+//! ([`Kept`]) with the monitor's token and the seals of the documents' folders, and trusted
+//! while the monitor names nothing in those folders and each keeps its seal (a document
+//! added, removed or renamed changes its folder's) — so that `ticket show` looks at a few
+//! files, not every document's.
 //!
-//! The kept file is text: three lines (the format's version, the tkt that wrote it, the
-//! monitor's token), then a line per id that documents point at, sorted — the id, then the
-//! desk-relative paths of its documents, separated by tabs — found by a binary search of
-//! the mapped file, never decoded whole.
+//! The kept file is text: four lines (the format's version, the tkt that wrote it, the
+//! monitor's token, the folders with their seals), then a line per id that documents point
+//! at, sorted — the id, then the desk-relative paths of its documents, separated by tabs —
+//! found by a binary search of the mapped file, never decoded whole.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-const MAGIC: &str = "tkt ticket-documents 1";
+const MAGIC: &str = "tkt ticket-documents 2";
 
 /// Every document's id and the ids it points at, in the order of the documents' files.
 #[derive(Default)]
@@ -59,12 +60,24 @@ impl<'t> Links<'t> {
     }
 
     /// Writes, for every id pointed at, the paths of its documents (`paths[n]` is the n-th
-    /// document's), to be trusted while the monitor's answer to `token` names no document.
-    /// Not written (the last one removed) when a name could not be read back: an id or
-    /// path holding a tab or line break.
-    pub fn keep(&self, at: &Path, program: &str, token: &str, paths: &[&str]) {
+    /// document's), to be trusted while the monitor's answer to the token names no document
+    /// and the folders keep their seals. Not written (the last one removed) when a name
+    /// could not be read back: not UTF-8, or holding a tab, a line break or `=`.
+    pub fn keep(&self, at: &Path, made: Made, paths: &[&Path]) {
         let plain = |s: &str| !s.contains(['\t', '\n']);
-        if !(plain(program) && plain(token) && self.ids.iter().chain(&self.links).chain(paths).all(|s| plain(s))) {
+        let paths: Option<Vec<&str>> = paths.iter().map(|p| p.to_str()).collect();
+        let folders: Option<Vec<(&str, &str)>> = made
+            .folders
+            .iter()
+            .map(|(f, seal)| f.to_str().filter(|f| !f.contains('=')).map(|f| (f, seal.as_str())))
+            .collect();
+        let names = self.ids.iter().chain(&self.links).copied();
+        let (Some(paths), Some(folders)) = (paths, folders) else {
+            let _ = std::fs::remove_file(at);
+            return;
+        };
+        let written = names.chain(paths.iter().copied()).chain(folders.iter().flat_map(|(f, s)| [*f, *s]));
+        if !(plain(made.program) && plain(made.token) && written.into_iter().all(plain)) {
             let _ = std::fs::remove_file(at);
             return;
         }
@@ -73,7 +86,9 @@ impl<'t> Links<'t> {
         keys.sort_unstable_by_key(|&n| graph.names[n as usize]);
         // A cache that cannot be written (a read-only desk) only costs speed.
         let _ = crate::files::write_atomic_with(at, |out| {
-            write!(out, "{MAGIC}\n{program}\n{token}\n")?;
+            write!(out, "{MAGIC}\n{}\n{}\n", made.program, made.token)?;
+            let folders: Vec<String> = folders.iter().map(|(f, seal)| format!("{f}={seal}")).collect();
+            writeln!(out, "{}", folders.join("\t"))?;
             let mut marks = vec![0; self.ids.len()];
             for (mark, key) in (1..).zip(keys) {
                 out.write_all(graph.names[key as usize].as_bytes())?;
@@ -155,26 +170,44 @@ impl<'t> Graph<'t> {
     }
 }
 
+/// What a kept list was made from, besides the documents: the tkt that wrote it, the
+/// monitor's token, and the folders of documents with their seals as they were before the
+/// documents were looked at.
+pub struct Made<'m> {
+    pub program: &'m str,
+    pub token: &'m str,
+    pub folders: &'m [(PathBuf, String)],
+}
+
 /// The documents of every ticket as kept by [`Links::keep`].
 pub struct Kept<'k> {
     pub token: &'k str,
+    folders: &'k str,
     table: &'k [u8],
 }
 
 impl<'k> Kept<'k> {
     /// What `bytes` (the kept file) hold, when written in this format by this `program`.
     pub fn read(bytes: &'k [u8], program: &str) -> Option<Kept<'k>> {
-        let mut lines = bytes.splitn(4, |&b| b == b'\n');
-        let (magic, by, token) = (lines.next()?, lines.next()?, lines.next()?);
+        let mut lines = bytes.splitn(5, |&b| b == b'\n');
+        let (magic, by, token, folders) = (lines.next()?, lines.next()?, lines.next()?, lines.next()?);
         let table = lines.next()?;
         // Only a whole file is trusted: it ends with its last line's break.
         if magic != MAGIC.as_bytes() || by != program.as_bytes() || !(table.is_empty() || table.ends_with(b"\n")) {
             return None;
         }
-        Some(Kept { token: std::str::from_utf8(token).ok()?, table })
+        let text = |b| std::str::from_utf8(b).ok();
+        Some(Kept { token: text(token)?, folders: text(folders).filter(|f| !f.is_empty())?, table })
     }
 
-    /// The desk-relative paths of the documents of `id`; none when no document points at it.
+    /// The folders of documents with their seals when the list was made (a malformed one
+    /// with a seal that no folder has).
+    pub fn folders(&self) -> impl Iterator<Item = (&'k Path, &'k str)> {
+        self.folders.split('\t').map(|f| f.split_once('=').map_or((Path::new(f), ""), |(f, seal)| (Path::new(f), seal)))
+    }
+
+    /// The desk-relative paths of the documents of `id` (none when no document points at
+    /// it); `None` when its line is not text (a damaged file).
     pub fn documents(&self, id: &str) -> Option<Vec<&'k str>> {
         let table = self.table;
         // Both ends always stand at the start of a line (or the end of the table).
@@ -232,7 +265,11 @@ mod tests {
         let at = dir.path().join("ticket-documents");
         let paths: Vec<String> = l.ids.iter().map(|id| format!("documents/{id}.yaml")).collect();
         let paths: Vec<&str> = paths.iter().map(String::as_str).collect();
-        l.keep(&at, "p", "t", &paths);
+        l.keep(
+            &at,
+            made("p", "t", &[(PathBuf::from("documents"), "-".into())]),
+            &paths.iter().map(Path::new).collect::<Vec<_>>(),
+        );
         let bytes = std::fs::read(&at).unwrap();
         let kept = Kept::read(&bytes, "p").unwrap();
         for id in l.ids.iter().chain(&l.links).chain(&["T-9"]) {
@@ -245,26 +282,39 @@ mod tests {
     fn the_kept_table_is_found_by_id_and_refused_when_not_whole_or_by_another_tkt() {
         let dir = tempfile::tempdir().unwrap();
         let at = dir.path().join("ticket-documents");
-        let ids: Vec<String> = (0..500).map(|n| format!("T-{n:04}")).collect();
+        // Ids of one length, and ids each the start of the next.
+        let mut ids: Vec<String> = (0..500).map(|n| format!("T-{n:04}")).collect();
+        ids.extend(["T-1", "T-10", "T-100", "T-1000"].map(String::from));
         let docs: Vec<(String, [&str; 1])> = ids.iter().map(|t| (format!("WR{}", &t[1..]), [t.as_str()])).collect();
         let l = links(&docs.iter().map(|(id, to)| (id.as_str(), &to[..])).collect::<Vec<_>>());
-        let paths: Vec<String> = docs.iter().map(|(id, _)| format!("documents/work-report/{id}.yaml")).collect();
-        let paths: Vec<&str> = paths.iter().map(String::as_str).collect();
-        l.keep(&at, "p1", "tok", &paths);
+        let paths: Vec<PathBuf> =
+            docs.iter().map(|(id, _)| format!("documents/work-report/{id}.yaml").into()).collect();
+        let paths: Vec<&Path> = paths.iter().map(PathBuf::as_path).collect();
+        let folders = [(PathBuf::from("documents/work-report"), "1.2.3.4".to_string())];
+        l.keep(&at, made("p1", "tok", &folders), &paths);
         let bytes = std::fs::read(&at).unwrap();
         let kept = Kept::read(&bytes, "p1").expect("read back");
         assert_eq!(kept.token, "tok");
+        assert_eq!(kept.folders().collect::<Vec<_>>(), [(Path::new("documents/work-report"), "1.2.3.4")]);
         for (n, id) in ids.iter().enumerate() {
-            assert_eq!(kept.documents(id), Some(vec![paths[n]]), "{id}");
+            assert_eq!(kept.documents(id), Some(vec![paths[n].to_str().unwrap()]), "{id}");
         }
-        for absent in ["", "A", "T-0499x", "T-05", "Z"] {
+        for absent in ["", "A", "T-0499x", "T-05", "T-10000", "T-2", "Z"] {
             assert_eq!(kept.documents(absent), Some(vec![]), "{absent}");
         }
         assert!(Kept::read(&bytes, "p2").is_none(), "another tkt's");
         assert!(Kept::read(&bytes[..bytes.len() - 1], "p1").is_none(), "cut short");
         // A name that would not read back is not kept, and what was kept goes.
         let odd = links(&[("WR-1", &["T-1\nT-2"])]);
-        odd.keep(&at, "p1", "tok", &["documents/work-report/WR-1.yaml"]);
+        odd.keep(&at, made("p1", "tok", &folders), &[Path::new("documents/work-report/WR-1.yaml")]);
         assert!(!at.exists());
+        l.keep(&at, made("p1", "tok", &folders), &paths);
+        let odd = [(PathBuf::from("documents/a=b"), "1.2.3.4".to_string())];
+        l.keep(&at, made("p1", "tok", &odd), &paths);
+        assert!(!at.exists(), "a folder whose name would not read back");
+    }
+
+    fn made<'m>(program: &'m str, token: &'m str, folders: &'m [(PathBuf, String)]) -> Made<'m> {
+        Made { program, token, folders }
     }
 }

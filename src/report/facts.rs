@@ -70,8 +70,7 @@ impl TicketFacts {
     /// The facts of the ticket `id` from its JSON (as the cache keeps it), without decoding
     /// its notes and history; `None` when the JSON is not that ticket's.
     pub fn from_json(json: &[u8], id: &str) -> Option<TicketFacts> {
-        // Checked as UTF-8 once, not string by string.
-        let w: TicketWire = serde_json::from_str(std::str::from_utf8(json).ok()?).ok()?;
+        let w: TicketWire = crate::model::from_json(json)?;
         (w.id == id).then_some(TicketFacts {
             id: w.id,
             customer: w.customer,
