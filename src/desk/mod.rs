@@ -352,7 +352,8 @@ impl Desk {
     /// The documents of a ticket and those that point at them (payments and credit notes
     /// of its invoices, refunds of those credit notes), decoding only these: the cache knows
     /// what every document points at. With a file-system monitor, what was found for every
-    /// ticket is kept and trusted while the monitor names no document ([`ticket_docs`]).
+    /// ticket is kept, and trusted while the monitor names no document and no folder of
+    /// documents changed ([`ticket_docs`]).
     pub fn documents_of_ticket(&self, ticket: &str) -> Result<Vec<Document>> {
         let kept_at = self.root.join(LOCAL_DIR).join("cache").join("ticket-documents");
         let bytes = crate::files::Mapped::open(&kept_at).ok();
