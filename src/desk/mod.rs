@@ -383,6 +383,8 @@ impl Desk {
         for kind in DocKind::ALL {
             let kind = Kind::Document(kind);
             let (cache, kind_files) = (self.cache_file(kind), self.files(kind)?);
+            // A fresh cache entry is not read again: a folder made a link is refused here.
+            self.refuse_linked_folders(&kind_files)?;
             let first = files.len();
             cache::read_links::<Document>(self.source(&cache, &kind_files), &mut |n, id, links| {
                 let mut span = |s: &str| {
@@ -411,7 +413,9 @@ impl Desk {
     /// The folders of documents (each kind's, and its years') with their seals
     /// ([`cache::folder_seal`]); `None` when one cannot be trusted or has just changed.
     fn sealed_document_folders(&self, now: i128) -> Option<Vec<(PathBuf, String)>> {
-        let mut sealed = Vec::new();
+        // Their parent too: made a link, it would take the others elsewhere unchanged.
+        let top = PathBuf::from("documents");
+        let mut sealed = vec![(top.clone(), cache::folder_seal(&self.abs(&top), Some(now))?)];
         for kind in DocKind::ALL {
             let dir = PathBuf::from(kind.dir());
             let mut years: Vec<String> = list_dir(&self.abs(&dir)).ok()?.into_iter().filter(|n| is_year(n)).collect();

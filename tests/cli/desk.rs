@@ -282,6 +282,39 @@ fn a_folder_made_a_link_is_refused_after_its_listing_was_kept() {
     d.tkt(&["ticket", "list", "--format", "csv"]).assert().code(4).stderr(predicate::str::contains("symbolic link"));
 }
 
+/// The folder of documents made a link is refused by `ticket show` and by a change of
+/// customer whatever the caches hold: the documents' own cache, and the list of each
+/// ticket's documents kept for a monitor (a link moves no folder under it).
+#[test]
+fn a_documents_folder_made_a_link_is_refused_whatever_the_caches_hold() {
+    let d = TestDesk::example();
+    let monitor = Monitor::install(&d);
+    monitor.tell("quiet", "");
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    // T-2026-0004 has no documents: nothing of its own to read through the link.
+    for _ in 0..2 {
+        d.ok(&["ticket", "show", "T-2026-0004"]);
+    }
+    assert!(d.path(".tkt/cache/ticket-documents").is_file());
+    let (head, ticket) = (d.head(), d.read("tickets/2026/T-2026-0004.yaml"));
+    let elsewhere = d.tmp.path().join("elsewhere");
+    std::fs::create_dir(&elsewhere).unwrap();
+    std::fs::rename(d.path("documents"), elsewhere.join("documents")).unwrap();
+    std::os::unix::fs::symlink(elsewhere.join("documents"), d.path("documents")).unwrap();
+    for monitored in [true, false] {
+        if !monitored {
+            d.git(&["config", "--unset", "core.fsmonitor"]);
+        }
+        d.tkt(&["ticket", "show", "T-2026-0004"]).assert().success().stderr(predicate::str::contains("symbolic link"));
+        d.tkt(&["ticket", "edit", "T-2026-0004", "--customer", "C-0001"])
+            .assert()
+            .code(4)
+            .stderr(predicate::str::contains("symbolic link"));
+    }
+    assert_eq!(d.head(), head, "nothing committed");
+    assert_eq!(d.read("tickets/2026/T-2026-0004.yaml"), ticket, "nothing written");
+}
+
 /// A ticket's number comes from the names in the year folder as they are when it is
 /// given: a ticket put there by hand (or by a pull) after a listing was kept is never
 /// numbered again, also when the folder's modification time is put back as it was.
