@@ -37,6 +37,10 @@ pub fn read_record_json<T: Record>(abs: &Path, shown: &Path) -> Result<(T, Optio
 pub fn read_text(abs: &Path, shown: &Path) -> Result<String> {
     crate::files::refuse_links(abs, shown)?;
     let meta = std::fs::metadata(abs).map_err(|e| Error::io(shown, e))?;
+    // A pipe would be waited on for ever; a folder or a device is no record either.
+    if !meta.is_file() {
+        return Err(Error::invalid(Location::file(shown), "is not a regular file: a record is a file of text"));
+    }
     if meta.len() > MAX_RECORD_BYTES {
         return Err(too_large(shown, meta.len()));
     }

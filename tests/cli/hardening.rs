@@ -223,6 +223,34 @@ fn link(d: &TestDesk, rel: &str, target: &Path) {
     std::os::unix::fs::symlink(target, p).unwrap();
 }
 
+/// A pipe named like a record is named as no record, and one in place of a cache file
+/// only costs speed: neither is ever waited on.
+#[cfg(unix)]
+#[test]
+fn a_pipe_named_like_a_record_or_a_cache_file_is_never_waited_on() {
+    let d = TestDesk::example();
+    let mkfifo = |rel: &str| {
+        let _ = std::fs::remove_file(d.path(rel));
+        assert!(std::process::Command::new("mkfifo").arg(d.path(rel)).status().unwrap().success());
+    };
+    let run = |args: &[&str]| d.tkt(args).timeout(std::time::Duration::from_secs(20)).output().unwrap();
+    d.ok(&["ticket", "list"]);
+    mkfifo(".tkt/cache/tickets.idx");
+    let list = run(&["ticket", "list", "--format", "csv"]);
+    assert!(list.status.success(), "{}", String::from_utf8_lossy(&list.stderr));
+    assert!(String::from_utf8_lossy(&list.stdout).contains("T-2026-0020"));
+    mkfifo("documents/invoice/2026/INV-2026-0099.yaml");
+    let check = run(&["check"]);
+    assert_eq!(check.status.code(), Some(4), "{}", String::from_utf8_lossy(&check.stderr));
+    assert!(
+        String::from_utf8_lossy(&check.stdout).contains("INV-2026-0099.yaml: is not a regular file"),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+    let shown = run(&["ticket", "show", "T-2026-0001"]);
+    assert!(String::from_utf8_lossy(&shown.stderr).contains("is not a regular file"));
+}
+
 #[cfg(unix)]
 #[test]
 fn records_and_folders_that_are_symbolic_links_are_never_followed() {
