@@ -217,10 +217,6 @@ pub struct Mapped {
 impl Mapped {
     pub fn open(path: &Path) -> Result<Mapped> {
         let fail = |e: std::io::Error| Error::io(path, e);
-        // Opening a pipe would wait for a writer: only a regular file is mapped.
-        if !std::fs::metadata(path).map_err(fail)?.is_file() {
-            return Err(fail(std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a regular file")));
-        }
         let file = std::fs::File::open(path).map_err(fail)?;
         let len = file.metadata().map_err(fail)?.len() as usize;
         if len == 0 {

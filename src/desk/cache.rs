@@ -455,7 +455,7 @@ struct Payloads {
 impl Payloads {
     /// The data file at `path`, when it belongs to the index of `generation`.
     fn open(path: &Path, generation: u64) -> Option<Payloads> {
-        let mut file = BufReader::with_capacity(1 << 18, File::open(path).ok()?);
+        let mut file = BufReader::with_capacity(1 << 18, File::open(regular(path)?).ok()?);
         let mut head = [0; 8];
         file.read_exact(&mut head).ok()?;
         (head == generation.to_le_bytes()).then_some(Payloads { file, pos: Some(8) })
@@ -503,7 +503,7 @@ fn refresh<T: Record + Send, U: Send>(
     let started = now_ns();
     let (idx_path, dat_path) = (cache.with_extension("idx"), cache.with_extension("dat"));
     // Mapped: the cache's files are only ever replaced whole, never changed in place.
-    let idx_bytes = crate::files::Mapped::open(&idx_path).ok();
+    let idx_bytes = mapped(&idx_path);
     let mut old: Index = postcard::from_bytes::<Index>(idx_bytes.as_deref().unwrap_or_default())
         .ok()
         .filter(|c| c.version == VERSION && c.program == program())
@@ -680,6 +680,17 @@ pub(super) fn folder_seal(abs: &Path, now: Option<i128>) -> Option<String> {
         return None;
     }
     Some(format!("{}.{}.{}.{}", s.len, s.mtime_ns, s.ctime_ns, s.ino))
+}
+
+/// The cache file at `path` mapped into memory; `None` when it cannot be, or is no regular
+/// file (a pipe would be waited on for ever): a cache that does not read costs only speed.
+pub(super) fn mapped(path: &Path) -> Option<crate::files::Mapped> {
+    crate::files::Mapped::open(regular(path)?).ok()
+}
+
+/// `path`, when it is a regular file.
+fn regular(path: &Path) -> Option<&Path> {
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file()).then_some(path)
 }
 
 pub(super) fn now_ns() -> i128 {

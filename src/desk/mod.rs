@@ -178,7 +178,7 @@ impl Desk {
     /// when its stamp changed since the listing kept in the cache ([`cache::Listings`]).
     pub fn files(&self, kind: Kind) -> Result<Vec<PathBuf>> {
         let kept_at = cache::Listings::path(&self.cache_file(kind));
-        let kept = crate::files::Mapped::open(&kept_at).ok();
+        let kept = cache::mapped(&kept_at);
         let mut listings = cache::Listings::read(kept.as_deref().unwrap_or_default());
         let top = PathBuf::from(kind.dir());
         let mut dirs = vec![top.clone()];
@@ -356,7 +356,7 @@ impl Desk {
     /// documents changed ([`ticket_docs`]).
     pub fn documents_of_ticket(&self, ticket: &str) -> Result<Vec<Document>> {
         let kept_at = self.root.join(LOCAL_DIR).join("cache").join("ticket-documents");
-        let bytes = crate::files::Mapped::open(&kept_at).ok();
+        let bytes = cache::mapped(&kept_at);
         let kept = bytes.as_deref().and_then(|b| ticket_docs::Kept::read(b, cache::program()));
         // Asked before any file is looked at: a change made after it is told the next time.
         // Not after this process wrote a file, which the monitor may not have seen yet.

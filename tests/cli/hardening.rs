@@ -234,11 +234,16 @@ fn a_pipe_named_like_a_record_or_a_cache_file_is_never_waited_on() {
         assert!(std::process::Command::new("mkfifo").arg(d.path(rel)).status().unwrap().success());
     };
     let run = |args: &[&str]| d.tkt(args).timeout(std::time::Duration::from_secs(20)).output().unwrap();
-    d.ok(&["ticket", "list"]);
-    mkfifo(".tkt/cache/tickets.idx");
-    let list = run(&["ticket", "list", "--format", "csv"]);
-    assert!(list.status.success(), "{}", String::from_utf8_lossy(&list.stderr));
-    assert!(String::from_utf8_lossy(&list.stdout).contains("T-2026-0020"));
+    for cache in ["tickets.idx", "tickets.dat", "tickets.dirs"] {
+        std::thread::sleep(std::time::Duration::from_millis(1100));
+        d.ok(&["ticket", "list"]);
+        mkfifo(&format!(".tkt/cache/{cache}"));
+        let list = run(&["ticket", "list", "--format", "csv"]);
+        assert!(list.status.success(), "{cache}: {}", String::from_utf8_lossy(&list.stderr));
+        assert!(String::from_utf8_lossy(&list.stdout).contains("T-2026-0020"), "{cache}");
+    }
+    mkfifo(".tkt/cache/ticket-documents");
+    assert!(String::from_utf8_lossy(&run(&["ticket", "show", "T-2026-0001"]).stdout).contains("PAY-2026-0001"));
     mkfifo("documents/invoice/2026/INV-2026-0099.yaml");
     let check = run(&["check"]);
     assert_eq!(check.status.code(), Some(4), "{}", String::from_utf8_lossy(&check.stderr));
