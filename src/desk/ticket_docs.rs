@@ -62,7 +62,8 @@ impl<'t> Links<'t> {
     /// Writes, for every id pointed at, the paths of its documents (`paths[n]` is the n-th
     /// document's), to be trusted while the monitor's answer to the token names no document
     /// and the folders keep their seals. Not written (the last one removed) when a name
-    /// could not be read back: not UTF-8, or holding a tab, a line break or `=`.
+    /// could not be read back: not UTF-8, holding a tab or a line break, or a folder's
+    /// holding `=`.
     pub fn keep(&self, at: &Path, made: Made, paths: &[&Path]) {
         let plain = |s: &str| !s.contains(['\t', '\n']);
         let paths: Option<Vec<&str>> = paths.iter().map(|p| p.to_str()).collect();
