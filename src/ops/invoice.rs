@@ -3,9 +3,10 @@
 
 use std::collections::HashMap;
 
-use crate::model::{Customer, DdtRef, DocKind, Document, Equipment, Item, PaymentInfo, PaymentMethod, Ticket};
+use crate::model::{Customer, DdtRef, DocKind, Document, Equipment, Item, Kind, PaymentInfo, PaymentMethod, Ticket};
 use crate::rules::{
-    apply_regime, condominium_withholding, due_date, invoice_lines, regime_of, stamp_duty, totals, unbilled, VatRegime,
+    apply_regime, check_document, condominium_withholding, due_date, invoice_lines, refuse_if_any, regime_of,
+    stamp_duty, totals, unbilled, VatRegime,
 };
 use crate::{Error, Result};
 
@@ -136,6 +137,13 @@ fn draft_invoice(env: &Env, id: &str, opts: &InvoiceOptions) -> Result<Document>
             "invoice it with the ticket back on {} (tkt ticket edit {} --customer {}), then move it",
             other.customer, ticket.id, other.customer
         )));
+    }
+    // A source that breaks its kind's rules (hours made negative by hand) is named, never
+    // billed in part: what an issued invoice lists as billed cannot be billed again.
+    for doc in &unbilled {
+        let rel = Kind::Document(doc.kind).path_for(&doc.id)?;
+        refuse_if_any(&rel.display().to_string(), check_document(doc))
+            .map_err(|e| e.with_hint("fix the file, then invoice again (tkt check lists what is wrong)"))?;
     }
     let items: HashMap<String, Item> = desk.load_all::<Item>()?.into_iter().map(|i| (i.code.clone(), i)).collect();
     let billing = &desk.config.billing;

@@ -806,3 +806,23 @@ fn a_broken_invoice_does_not_stop_a_list_of_work_reports() {
     assert!(reports.lines().count() > 1 && reports.contains("WR-2026-0001"), "{reports}");
     d.tkt(&["doc", "list", "--kind", "invoice"]).assert().code(4);
 }
+
+/// A work report whose hours were made negative by hand is named, and the ticket is not
+/// invoiced: billing it without its labour would list the report as billed for good.
+#[test]
+fn a_work_report_made_negative_by_hand_is_named_and_never_invoiced_in_part() {
+    let d = TestDesk::example();
+    let wr = d.ok(&["ticket", "work", "T-2026-0013", "--hours", "2", "--material", "FILTRO-DEF:1"]);
+    let rel = format!("documents/work-report/2026/{}.yaml", wr.trim());
+    let text = d.read(&rel);
+    assert!(text.contains("hours: 2\n"), "{text}");
+    std::fs::write(d.path(&rel), text.replace("hours: 2\n", "hours: -2\n")).unwrap();
+    d.git(&["commit", "-qam", "a typo"]);
+    let head = d.head();
+    d.tkt(&["ticket", "invoice", "T-2026-0013"])
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains(format!("{rel}")).and(predicate::str::contains("hours")));
+    assert_eq!(d.head(), head, "nothing issued");
+    assert_eq!(d.status(), "");
+}
