@@ -64,7 +64,8 @@ pub fn fetch(workdir: &Path, remote: &str, interactive: bool) -> Result<()> {
     for id in ["hasDot", "hasDotdot", "hasDotgit", "fullPathname", "emptyName"] {
         cmd.args(["-c", &format!("fetch.fsck.{id}=ignore")]);
     }
-    cmd.args(["fetch", "--quiet", "--no-write-fetch-head", "--", remote]);
+    // Pruned: a branch the remote lost is not taken as still there (nothing would be pushed).
+    cmd.args(["fetch", "--quiet", "--prune", "--no-write-fetch-head", "--", remote]);
     let out = run(cmd, "fetch")?;
     if out.status.success() {
         return Ok(());

@@ -160,6 +160,20 @@ fn offline_edits(anna: &Clone, marco: &Clone) {
     marco.at("2026-11-27T11:10:00+01:00", &["ticket", "edit", "T-2026-0016", "--title", "Titolo di marco"]);
 }
 
+/// A remote that lost its branch (a server rebuilt, the branch deleted) is published to
+/// again, as an empty one is, and the line says what went out.
+#[test]
+fn a_remote_that_lost_its_branch_is_published_to_again() {
+    let team = Team::new();
+    let anna = team.clone("anna");
+    team.git(&team.remote(), &["config", "receive.denyDeleteCurrent", "ignore"]);
+    team.git(&anna.dir, &["push", "-q", "origin", ":main"]);
+    let said = anna.sync();
+    let mine = team.git(&anna.dir, &["rev-parse", "HEAD"]);
+    assert_eq!(team.git(&team.remote(), &["rev-parse", "main"]), mine, "published again: {said}");
+    assert!(!said.contains("0 out"), "{said}");
+}
+
 #[test]
 fn two_technicians_sync_in_either_order_and_end_with_the_same_desk() {
     let mut results = Vec::new();
