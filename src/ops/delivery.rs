@@ -164,6 +164,10 @@ pub fn ship(env: &Env, id: &str, what: Shipment, opts: &DocOptions) -> Result<St
         Some(id) => Some(linked_ddt_in(&desk.load_doc(id)?, &ticket)?),
         None => desk.documents(&[DocKind::DdtIn])?.into_iter().rfind(|d| d.ticket.as_deref() == Some(&ticket.id)),
     };
+    // Its lines are copied into the new DDT: as they were issued.
+    if let Some(r) = &received {
+        super::documents::refuse_changed_since_issue(desk, &[r])?;
+    }
     // Goods go back after they came: not before the delivery note that received them.
     if let Some(r) = received.as_ref().filter(|r| r.date > doc.date && purpose == DdtPurpose::Return) {
         return Err(Error::refused(format!(

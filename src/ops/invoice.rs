@@ -120,6 +120,15 @@ fn draft_invoice(env: &Env, id: &str, opts: &InvoiceOptions) -> Result<Document>
     let unbilled = unbilled(&docs, &ticket.id);
     let invoices: Vec<&Document> = docs.iter().filter(|d| d.kind == DocKind::Invoice).collect();
     refuse_billed_as_issued(env, &ticket.id, &invoices, &unbilled)?;
+    // What it copies or counts — a DDT's lines, a credit note's total against its invoice —
+    // is as it was issued: a hand edit could bill goods at another price, or bill again.
+    let its = |d: &Document| d.ticket.as_deref() == Some(ticket.id.as_str());
+    let counted: Vec<&Document> = docs
+        .iter()
+        .filter(|d| d.kind.is_fiscal())
+        .filter(|d| its(d) || d.invoice.as_ref().is_some_and(|i| invoices.iter().any(|v| its(v) && &v.id == i)))
+        .collect();
+    super::documents::refuse_changed_since_issue(desk, &counted)?;
     if unbilled.is_empty() {
         return Err(Error::refused(format!(
             "{}: nothing to invoice (no work report or sale not yet invoiced)",

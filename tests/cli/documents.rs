@@ -826,3 +826,34 @@ fn a_work_report_made_negative_by_hand_is_named_and_never_invoiced_in_part() {
     assert_eq!(d.head(), head, "nothing issued");
     assert_eq!(d.status(), "");
 }
+
+/// What a new fiscal document copies or counts is as it was issued: a sale DDT whose
+/// price was changed by hand is not invoiced at the new price, a DDT in with a line added
+/// by hand is not returned with it, and a credit note enlarged by hand does not make its
+/// invoice's work billable again.
+#[test]
+fn a_fiscal_document_changed_after_issue_is_never_built_on() {
+    let d = TestDesk::example();
+    let refused = |args: &[&str], doc: &str| {
+        let head = d.head();
+        d.tkt(args).assert().code(4).stderr(
+            predicate::str::contains(format!("{doc}.yaml"))
+                .and(predicate::str::contains("changed since it was issued")),
+        );
+        assert_eq!(d.head(), head, "{args:?}: nothing issued");
+    };
+    let edit = |rel: &str, from: &str, to: &str| {
+        let text = d.read(rel);
+        assert!(text.contains(from), "{rel}: {text}");
+        std::fs::write(d.path(rel), text.replacen(from, to, 1)).unwrap();
+        d.git(&["commit", "-qam", "a hand edit"]);
+    };
+    let ddt = d.ok(&["ticket", "ship", "T-2026-0013", "--purpose", "sale", "--line", "VASO-8L:1"]);
+    edit(&format!("documents/ddt-out/2026/{}.yaml", ddt.trim()), "unit_price: '39.00'", "unit_price: '3.90'");
+    refused(&["ticket", "invoice", "T-2026-0013"], ddt.trim());
+    edit("documents/ddt-in/2026/DI-2026-0002.yaml", "qty: 1", "qty: 3");
+    refused(&["ticket", "ship", "T-2026-0020", "--purpose", "return"], "DI-2026-0002");
+    d.ok(&["ticket", "work", "T-2026-0001", "--hours", "1"]);
+    edit("documents/credit-note/2026/CN-2026-0001.yaml", "reason:", "reason: enlarged\nnote_by_hand:");
+    refused(&["ticket", "invoice", "T-2026-0001"], "CN-2026-0001");
+}
