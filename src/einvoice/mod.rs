@@ -110,8 +110,9 @@ pub fn check(doc: &Document, x: &Export) -> Vec<Problem> {
         let zip_ok =
             !italian(a) || a.zip.as_deref().is_some_and(|z| z.len() == 5 && z.bytes().all(|c| c.is_ascii_digit()));
         need(zip_ok, &format!("{who}.address.zip"), "an Italian CAP is 5 digits");
-        let province_ok =
-            a.province.as_deref().is_none_or(|p| p.len() == 2 && p.bytes().all(|c| c.is_ascii_uppercase()));
+        // Abroad the province is never written (Sede/Provincia is Italy's).
+        let province_ok = !italian(a)
+            || a.province.as_deref().is_none_or(|p| p.len() == 2 && p.bytes().all(|c| c.is_ascii_uppercase()));
         need(province_ok, &format!("{who}.address.province"), "a province is 2 capital letters (MI, TO)");
     }
     let buyer_vat = b.vat_number.as_deref().filter(|v| !v.trim().is_empty());

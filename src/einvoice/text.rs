@@ -45,8 +45,26 @@ fn fold(text: &str) -> String {
             '\n' | '\r' | '\t' => folded.push(' '),
             c if c.is_control() => {}
             c if u32::from(c) <= 0xFF => folded.push(c),
-            // Outside Latin-1 and without a plain equivalent: a visible mark, never a gap.
-            _ => folded.push('?'),
+            // A letter of another Latin alphabet as its base letter (ź z, ř r, ő o, ł l):
+            // a Polish or Czech name stays readable.
+            'ł' => folded.push('l'),
+            'Ł' => folded.push('L'),
+            'đ' => folded.push('d'),
+            'Đ' => folded.push('D'),
+            'œ' => folded.push_str("oe"),
+            'Œ' => folded.push_str("OE"),
+            c => {
+                use unicode_normalization::UnicodeNormalization;
+                let base: String =
+                    std::iter::once(c).nfkd().filter(|c| !unicode_normalization::char::is_combining_mark(*c)).collect();
+                let plain = !base.is_empty() && base.chars().all(|b| u32::from(b) <= 0xFF && !b.is_control());
+                // Without a plain equivalent: a visible mark, never a gap.
+                if plain {
+                    folded.push_str(&base);
+                } else {
+                    folded.push('?');
+                }
+            }
         }
     }
     folded
@@ -82,6 +100,10 @@ mod tests {
         assert_eq!(latin("Manodopera — intervento in garanzia", 100), "Manodopera - intervento in garanzia");
         assert_eq!(latin("Caffè “Rossi” & C. – 10 €", 100), "Caffè &quot;Rossi&quot; &amp; C. - 10 EUR");
         assert_eq!(latin("上海 <b>", 100), "?? &lt;b&gt;");
+        assert_eq!(
+            latin("Zakład Usługowy Łódź, Šťastný Dvůr, Őrség", 100),
+            "Zaklad Uslugowy Lódz, Stastný Dvur, Orség"
+        );
         assert_eq!(latin("abcdef", 3), "abc");
         assert_eq!(latin_pieces("abcdefg&", 3), ["abc", "def", "g&amp;"]);
     }

@@ -224,6 +224,32 @@ fn text_the_schema_would_refuse_is_refused_before_a_number_is_given() {
     assert!(xml[0].contains("<CodiceDestinatario>XXXXXXX</CodiceDestinatario>"), "{}", xml[0]);
     assert!(!xml[0].contains("PECDestinatario"), "{}", xml[0]);
 
+    // Found by a fiscal audit: a Polish buyer's letters became `?`, and its region, which
+    // is never written for a buyer abroad, refused the invoice.
+    let polish = d.ok(&[
+        "customer",
+        "create",
+        "--name",
+        "Zakład Usługowy Łódź Sp. z o.o.",
+        "--street",
+        "ul. Źródlana 3",
+        "--zip",
+        "90-001",
+        "--city",
+        "Łódź",
+        "--province",
+        "łódzkie",
+        "--country",
+        "PL",
+        "--vat-number",
+        "PL1234567890",
+    ]);
+    let id = invoice(&d, polish.trim(), "1");
+    let xml = export(&d, &[&id]);
+    validate(&d);
+    assert!(xml[0].contains("<Denominazione>Zaklad Uslugowy Lódz Sp. z o.o.</Denominazione>"), "{}", xml[0]);
+    assert!(xml[0].contains("<Indirizzo>ul. Zródlana 3</Indirizzo>") && !xml[0].contains("Provincia>l"), "{}", xml[0]);
+
     // Found by a fiscal review: a buyer's PEC that is SDI's own address (SDI 00330) was
     // issued and exported. Refused when it is given, and at issue after a hand edit.
     d.tkt(&["customer", "create", "--name", "Bianchi Srl", "--pec", "SDI01@pec.fatturapa.it"])
