@@ -90,7 +90,9 @@ impl Company {
             email: self.email.clone(),
             phone: self.phone.clone(),
             iban: self.iban.clone(),
-            regime_fiscale: self.regime_fiscale.clone(),
+            // The regime in force, kept even when tkt.toml leaves it to its default: an
+            // e-invoice exported after a change of regime still says the one it was made under.
+            regime_fiscale: Some(self.regime_fiscale.clone().unwrap_or_else(|| "RF01".into())),
             extra: Default::default(),
         }
     }

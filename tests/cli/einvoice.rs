@@ -1391,3 +1391,17 @@ fn an_exported_file_changed_since_is_not_the_einvoice() {
     std::fs::write(file.trim(), changed.as_bytes()).unwrap();
     refused(&d, &["doc", "send", "INV-2026-0003", "--dir", "../out"], "changed since it was exported");
 }
+
+/// Found by a fiscal audit: an invoice issued under the default regime (RF01, none in
+/// tkt.toml) and exported after the company moved to another said the new one beside its
+/// 22% VAT. The regime in force is kept with the seller at issue.
+#[test]
+fn an_invoice_says_the_regime_it_was_issued_under_after_the_company_changes_it() {
+    let d = TestDesk::example();
+    let id = invoice(&d, "C-0001", "1");
+    assert!(d.read(&format!("documents/invoice/2026/{id}.yaml")).contains("regime_fiscale: RF01"));
+    d.write("tkt.toml", &d.read("tkt.toml").replacen("[company]\n", "[company]\nregime_fiscale = \"RF19\"\n", 1));
+    d.git(&["commit", "-qam", "forfettario from now on"]);
+    let xml = export(&d, &[&id]);
+    assert!(xml[0].contains("<RegimeFiscale>RF01</RegimeFiscale>"), "{}", xml[0]);
+}
