@@ -521,16 +521,15 @@ fn stranger_to(desk: &Desk, target: &str, mail: &Mail) -> Result<Option<String>>
         (Some(ticket.customer), promoted_from)
     } else {
         let request = desk.load::<Request>(target)?;
-        // A request of no customer is its sender's: another address is a stranger's.
+        // A request of no customer is its sender's: another address is a stranger's, and
+        // so is every address when it came by phone (no address to match).
         if request.customer.is_none() {
             let sender = request.contact.email.as_deref();
             let same = sender.zip(mail.from_address.as_deref()).is_some_and(|(s, a)| s.eq_ignore_ascii_case(a));
-            return Ok((!same && sender.is_some() && !from_the_desk(desk, mail)).then(|| {
-                format!(
-                    "{} names {target} but is not the address of its sender {}",
-                    mail.from_address.as_deref().unwrap_or("a sender without an address"),
-                    sender.unwrap_or_default()
-                )
+            let from = mail.from_address.as_deref().unwrap_or("a sender without an address");
+            return Ok((!same && !from_the_desk(desk, mail)).then(|| match sender {
+                Some(sender) => format!("{from} names {target} but is not the address of its sender {sender}"),
+                None => format!("{from} names {target}, whose sender left no e-mail address to match"),
             }));
         }
         (request.customer, request.contact.email)

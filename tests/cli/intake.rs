@@ -1061,6 +1061,40 @@ fn a_ticket_tag_from_a_stranger_opens_a_linked_request_or_a_flagged_note() {
     assert!(d.ok(&["ticket", "show", "T-2026-0015"]).contains("[warning: chiunque@altrove.example"));
 }
 
+/// A request taken by phone, with no customer and no address, is its caller's: a mail
+/// naming it is a stranger's, never a note on it (found by an intake attack: anyone could
+/// add a note to a phone request by guessing its number).
+#[test]
+fn a_mail_naming_a_phone_request_is_a_strangers() {
+    let d = TestDesk::example();
+    let r = d.ok(&[
+        "request",
+        "create",
+        "--subject",
+        "Caldaia in blocco",
+        "--contact-name",
+        "Neri",
+        "--contact-phone",
+        "333 1234567",
+    ]);
+    let r = r.trim();
+    let before = d.read(&format!("requests/2026/{r}.yaml"));
+    let new = d
+        .tkt(&["import", "email", "-"])
+        .write_stdin(tagged("Qualcuno <evil@attacker.example>", &format!("Re: [{r}] annullate"), "phone-1"))
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let new = String::from_utf8(new).unwrap();
+    assert_ne!(new.trim(), r, "a new request, not a note");
+    assert_eq!(d.read(&format!("requests/2026/{r}.yaml")), before, "the phone request is untouched");
+    let opened = request(&d, new.trim());
+    assert_eq!(opened["related"], r);
+    assert!(opened["warnings"].to_string().contains("left no e-mail address"), "{opened}");
+}
+
 /// The id of a stored message is no secret either: it travels in every copy of the thread.
 /// A stranger's reply whose `References` or `In-Reply-To` names the customer's message is
 /// checked as a tag is, and never reopens the ticket (found by an intake review: it was
