@@ -37,6 +37,7 @@ pub fn safe_file_name(name: &str) -> String {
     // could not check out the desk.
     if device || crate::files::spells_git(&safe) {
         safe.insert(0, '_');
+        safe = cut_name(&safe, MAX_NAME_BYTES);
     }
     if safe.is_empty() {
         "attachment".to_string()
@@ -64,12 +65,26 @@ fn cut_name(name: &str, max: usize) -> String {
     while !stem.is_char_boundary(end) {
         end -= 1;
     }
-    format!("{}{ext}", stem[..end].trim_end())
+    // A cut may end on a dot or a space, which Windows drops from a name.
+    format!("{}{ext}", stem[..end].trim_end_matches(['.', ' ']).trim_end())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_name_is_cut_to_one_every_clone_can_check_out() {
+        for long in [
+            format!("Verbale_{}.firmato_digitalmente_CAdES", "x".repeat(260)),
+            format!("{}.{}", "a".repeat(239), "b".repeat(20)),
+            format!("{} {}", "a".repeat(239), "b".repeat(20)),
+        ] {
+            let safe = safe_file_name(&long);
+            assert!(safe.len() <= MAX_NAME_BYTES, "{safe}");
+            assert!(!safe.ends_with(['.', ' ']) && !crate::files::windows_refuses(&safe), "{safe}");
+        }
+    }
 
     #[test]
     fn hostile_names_are_made_safe() {
