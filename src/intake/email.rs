@@ -98,7 +98,7 @@ pub fn parse_mail(bytes: &[u8], hash: impl Fn(&[u8]) -> String) -> Result<Mail, 
                 .unwrap_or_else(|| format!("attachment-{}{}", i + 1, extension_of(part)));
             let bytes = match part.message() {
                 Some(inner) => inner.raw_message().to_vec(),
-                None => part.contents().to_vec(),
+                None => unpadded_base64(&msg, part).unwrap_or_else(|| part.contents().to_vec()),
             };
             Attachment { name, bytes }
         })
@@ -222,6 +222,38 @@ fn utf8_else_1252(bytes: &[u8]) -> String {
     }
 }
 
+/// A base64 part's bytes whole when its last group came without its `=` padding:
+/// mail_parser drops that group (the last word of a body, the last bytes of a PDF), which
+/// other readers decode. `None` for any other part, or when it does not read as base64.
+fn unpadded_base64(msg: &mail_parser::Message, part: &mail_parser::MessagePart) -> Option<Vec<u8>> {
+    use base64::Engine;
+    if !matches!(part.encoding, mail_parser::Encoding::Base64) {
+        return None;
+    }
+    let body = msg.raw_message().get(part.offset_body as usize..part.offset_end as usize)?;
+    // Up to what is no base64 (a closing boundary the part's end may hold).
+    let alphabet = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=');
+    let mut clean: Vec<u8> = body.iter().copied().filter(|b| !b.is_ascii_whitespace()).take_while(alphabet).collect();
+    match clean.len() % 4 {
+        2 if !clean.contains(&b'=') => clean.extend_from_slice(b"=="),
+        3 if !clean.contains(&b'=') => clean.push(b'='),
+        _ => return None,
+    }
+    base64::engine::general_purpose::STANDARD.decode(&clean).ok()
+}
+
+/// The text of a base64 part sent without its last `=` padding ([`unpadded_base64`]),
+/// read in its charset.
+fn unpadded_text(msg: &mail_parser::Message, part: &mail_parser::MessagePart) -> Option<String> {
+    let bytes = unpadded_base64(msg, part)?;
+    let charset = part.content_type().and_then(|c| c.attribute("charset"));
+    let decoder = charset.and_then(|c| mail_parser::decoders::charsets::map::charset_decoder(c.as_bytes()));
+    Some(match decoder {
+        Some(decode) if !bytes.is_ascii() => decode(&bytes),
+        _ => utf8_else_1252(&bytes),
+    })
+}
+
 /// The text of a part whose 8-bit bytes (raw, or once quoted-printable or base64 is
 /// undone) its charset does not read — none, US-ASCII, or a wrong one that left U+FFFD
 /// where letters were — read as raw headers are.
@@ -274,8 +306,12 @@ fn body(msg: &mail_parser::Message) -> String {
         ids.iter()
             .filter_map(|&id| msg.part(id))
             .filter_map(|part| match &part.body {
-                PartType::Text(t) => Some(eight_bit_text(msg, part, t).unwrap_or_else(|| t.to_string())),
-                PartType::Html(h) => Some(html_text(&eight_bit_text(msg, part, h).unwrap_or_else(|| h.to_string()))),
+                PartType::Text(t) => Some(
+                    unpadded_text(msg, part).or_else(|| eight_bit_text(msg, part, t)).unwrap_or_else(|| t.to_string()),
+                ),
+                PartType::Html(h) => Some(html_text(
+                    &unpadded_text(msg, part).or_else(|| eight_bit_text(msg, part, h)).unwrap_or_else(|| h.to_string()),
+                )),
                 _ => None,
             })
             .map(|t| t.replace("\r\n", "\n").trim().to_string())

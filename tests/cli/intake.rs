@@ -1061,6 +1061,33 @@ fn a_ticket_tag_from_a_stranger_opens_a_linked_request_or_a_flagged_note() {
     assert!(d.ok(&["ticket", "show", "T-2026-0015"]).contains("[warning: chiunque@altrove.example"));
 }
 
+/// Base64 sent without its closing `=` padding is read whole, as other mail readers do:
+/// the body's last word and the attachment's last bytes are kept (found by an intake
+/// attack: "errore E4" was stored as "errore E", a 17-byte PDF as 15 bytes). Lines end
+/// in LF, as in a maildir.
+#[test]
+fn base64_without_its_padding_loses_no_byte() {
+    use base64::Engine;
+    let d = TestDesk::example();
+    let b64 = |bytes: &[u8]| base64::engine::general_purpose::STANDARD_NO_PAD.encode(bytes);
+    let pdf = b"%PDF-1.4 ...%%EOF";
+    let mail = format!(
+        "From: Mario <info@damario.example>\nSubject: errore pompa\nMessage-ID: <nopad@damario.example>\n\
+         MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"B\"\n\n--B\n\
+         Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: base64\n\n{}\n--B\n\
+         Content-Type: application/pdf\nContent-Disposition: attachment; filename=\"scheda.pdf\"\n\
+         Content-Transfer-Encoding: base64\n\n{}\n--B--\n",
+        b64("Matricola AC12M01544, errore E4".as_bytes()),
+        b64(pdf)
+    );
+    let id = d.tkt(&["import", "email", "-"]).write_stdin(mail).assert().success().get_output().stdout.clone();
+    let id = String::from_utf8(id).unwrap();
+    let r = request(&d, id.trim());
+    assert_eq!(r["body"], "Matricola AC12M01544, errore E4", "{r}");
+    let stored = d.path(&format!("attachments/{}/scheda.pdf", id.trim()));
+    assert_eq!(std::fs::read(&stored).unwrap(), pdf);
+}
+
 /// A request taken by phone, with no customer and no address, is its caller's: a mail
 /// naming it is a stranger's, never a note on it (found by an intake attack: anyone could
 /// add a note to a phone request by guessing its number).
