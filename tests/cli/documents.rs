@@ -822,7 +822,7 @@ fn a_work_report_made_negative_by_hand_is_named_and_never_invoiced_in_part() {
     d.tkt(&["ticket", "invoice", "T-2026-0013"])
         .assert()
         .code(4)
-        .stderr(predicate::str::contains(format!("{rel}")).and(predicate::str::contains("hours")));
+        .stderr(predicate::str::contains(rel.clone()).and(predicate::str::contains("hours")));
     assert_eq!(d.head(), head, "nothing issued");
     assert_eq!(d.status(), "");
 }
