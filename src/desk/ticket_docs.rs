@@ -72,16 +72,15 @@ impl<'t> Links<'t> {
             .iter()
             .map(|(f, seal)| f.to_str().filter(|f| !f.contains('=')).map(|f| (f, seal.as_str())))
             .collect();
-        let names = self.ids.iter().chain(&self.links).copied();
-        let (Some(paths), Some(folders)) = (paths, folders) else {
+        let readable = paths.zip(folders).filter(|(paths, folders)| {
+            let names = self.ids.iter().chain(&self.links).chain(paths).copied();
+            let folders = folders.iter().flat_map(|(f, seal)| [*f, *seal]);
+            [made.program, made.token].into_iter().chain(names).chain(folders).all(plain)
+        });
+        let Some((paths, folders)) = readable else {
             let _ = std::fs::remove_file(at);
             return;
         };
-        let written = names.chain(paths.iter().copied()).chain(folders.iter().flat_map(|(f, s)| [*f, *s]));
-        if !(plain(made.program) && plain(made.token) && written.into_iter().all(plain)) {
-            let _ = std::fs::remove_file(at);
-            return;
-        }
         let graph = Graph::new(self);
         let mut keys: Vec<u32> = (0..graph.names.len() as u32).filter(|&n| !graph.pointing(n).is_empty()).collect();
         keys.sort_unstable_by_key(|&n| graph.names[n as usize]);
