@@ -601,10 +601,18 @@ fn check_documents(
     // prefixes: (kind, year, series) -> (number, prefix) used.
     type Series = (DocKind, Option<i32>, Option<String>);
     let mut sequences: BTreeMap<Series, Vec<(u32, String)>> = BTreeMap::new();
+    let mut dated: BTreeMap<Series, Vec<(u32, &str, chrono::NaiveDate)>> = BTreeMap::new();
     for d in &facts {
         if let Some(s) = SequenceId::parse(&d.id) {
+            if d.kind.is_fiscal() {
+                dated.entry((d.kind, s.year, s.series.clone())).or_default().push((s.seq, &d.id, d.date));
+            }
             sequences.entry((d.kind, s.year, s.series)).or_default().push((s.seq, s.prefix));
         }
+    }
+    for ((kind, year, _), mut register) in dated {
+        let folder = format!("{}/{}", kind.dir(), year.map(|y| y.to_string()).unwrap_or_default());
+        findings.extend(out_of_date_order(&mut register).into_iter().map(|why| Finding::new(folder.clone(), why)));
     }
     for ((kind, year, series), mut seqs) in sequences {
         seqs.sort_unstable();
@@ -652,6 +660,25 @@ fn check_documents(
         }
     }
     Ok(facts)
+}
+
+/// The numbers of one fiscal register (kind, year, series) dated before a lower number:
+/// a register is numbered in date order (art. 21 DPR 633/72), which a number issued while
+/// the last document's file was missing, or a date edited by hand, breaks.
+fn out_of_date_order(register: &mut [(u32, &str, chrono::NaiveDate)]) -> Vec<String> {
+    register.sort_unstable();
+    let mut latest: Option<(&str, chrono::NaiveDate)> = None;
+    let mut found = Vec::new();
+    for &(_, id, date) in register.iter() {
+        match latest {
+            Some((before, its)) if date < its => found.push(format!(
+                "{id} is dated {date}, before {before} of {its}: fiscal documents are numbered in date order, \
+                 and a number issued is never changed (ask your accountant how to regularise it)"
+            )),
+            _ => latest = Some((id, date)),
+        }
+    }
+    found
 }
 
 /// Why the fiscal number `id`, missing from the desk, is missing, and how to put it back:

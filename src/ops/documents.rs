@@ -413,21 +413,52 @@ pub fn settle_interrupted_publication(env: &Env) -> Result<()> {
 }
 
 /// Fiscal documents are numbered in date order: a new one may not be dated before the last
-/// one of its kind, year and series.
+/// one of its kind, year and series — the last one *issued*, so a last document whose file
+/// was deleted is read from its first version in git history (its number is never given
+/// again, and its date still binds; found by an attack).
 fn check_progressive_date(env: &Env, doc: &Document) -> Result<()> {
-    let last = env
-        .desk
-        .files(Kind::Document(doc.kind))?
-        .into_iter()
-        .filter_map(|p| p.file_stem().and_then(|s| s.to_str()).and_then(SequenceId::parse))
-        .filter(|s| s.year == Some(doc.date.year()) && s.series == doc.series)
-        .max_by_key(|s| s.seq);
-    if let Some(last) = last {
-        let last = env.desk.load_doc(&last.to_string())?;
-        if doc.date < last.date {
+    let desk = &env.desk;
+    let kind = Kind::Document(doc.kind);
+    let ours = |name: &str| {
+        let s = name.strip_suffix(".yaml").and_then(SequenceId::parse)?;
+        (s.year == Some(doc.date.year()) && s.series == doc.series).then_some(s)
+    };
+    let on_disk =
+        desk.files(kind)?.into_iter().filter_map(|p| p.file_name()?.to_str().and_then(ours)).max_by_key(|s| s.seq);
+    let mut last: Option<(String, NaiveDate)> = match &on_disk {
+        Some(id) => {
+            let on = desk.load_doc(&id.to_string())?;
+            Some((on.id, on.date))
+        }
+        None => None,
+    };
+    // Numbers above it that history has and the desk no longer has.
+    if let Some(repo) = desk.repo() {
+        let year_dir = Path::new(kind.dir()).join(format!("{:04}", doc.date.year()));
+        let on_disk = on_disk.map(|s| s.seq);
+        let above = |name: &str| ours(name).is_some_and(|s| on_disk.is_none_or(|d| s.seq > d));
+        if repo.names_ever(&year_dir)?.iter().any(|n| above(n)) {
+            for (rel, first) in repo.first_versions(Path::new(kind.dir()))? {
+                let Some(name) = rel.file_name().and_then(|n| n.to_str()).filter(|n| above(n)) else { continue };
+                let issued = repo.first_content(&first).and_then(|bytes| decode_text(bytes, &rel));
+                let issued = issued.and_then(|text| parse_record::<Document>(&text, &rel)).map_err(|e| {
+                    e.with_hint(format!(
+                        "{name} was issued and its file deleted since: restore it with `git checkout {} -- {}`",
+                        first.commit,
+                        rel.display()
+                    ))
+                })?;
+                if last.as_ref().is_none_or(|(_, date)| issued.date > *date) {
+                    last = Some((issued.id, issued.date));
+                }
+            }
+        }
+    }
+    if let Some((id, date)) = last {
+        if doc.date < date {
             return Err(Error::refused(format!(
-                "{} would be dated {}, before {} of {}: fiscal documents are numbered in date order",
-                doc.kind, doc.date, last.id, last.date
+                "{} would be dated {}, before {id} of {date}: fiscal documents are numbered in date order",
+                doc.kind, doc.date
             )));
         }
     }

@@ -160,6 +160,38 @@ fn a_deleted_invoice_is_named_by_check_and_its_number_never_issued_again() {
     assert_eq!(d.ok(&["ticket", "invoice", "T-2026-0004"]), "INV-2026-0004\n");
 }
 
+/// Found by a fiscal attack: with the year's last invoice deleted (and the deletion
+/// committed), the next number was issued dated before it — the date check read only the
+/// files there — and once the deleted one was restored, `check` called the register clean.
+#[test]
+fn an_invoice_is_never_dated_before_the_last_one_issued_even_when_its_file_is_gone() {
+    let d = TestDesk::example();
+    let last = "documents/invoice/2026/INV-2026-0006.yaml";
+    let issued = d.read(last);
+    assert!(issued.contains("date: 2026-07-15"));
+    d.git(&["rm", "-q", last]);
+    d.git(&["commit", "-qm", "deleted by mistake"]);
+    d.ok(&["ticket", "work", "T-2026-0013", "--hours", "1", "--date", "2026-07-01"]);
+    let head = d.head();
+    refused(
+        &d,
+        &["ticket", "invoice", "T-2026-0013", "--date", "2026-07-10"],
+        "invoice would be dated 2026-07-10, before INV-2026-0006 of 2026-07-15",
+    );
+    assert_eq!(d.head(), head);
+    assert!(!d.path("documents/invoice/2026/INV-2026-0007.yaml").exists());
+    // Dated on or after it, the next number is issued.
+    assert_eq!(d.ok(&["ticket", "invoice", "T-2026-0013", "--date", "2026-07-15"]), "INV-2026-0007\n");
+    // A register already out of order (a number issued by an older tkt, or a file made by
+    // hand) is named by check.
+    d.write(last, &issued);
+    let made = d.read("documents/invoice/2026/INV-2026-0007.yaml").replace("date: 2026-07-15", "date: 2026-07-10");
+    d.write("documents/invoice/2026/INV-2026-0008.yaml", &made.replace("INV-2026-0007", "INV-2026-0008"));
+    let out = String::from_utf8(d.tkt(&["check"]).assert().code(4).get_output().stdout.clone()).unwrap();
+    assert!(out.contains("INV-2026-0008 is dated 2026-07-10, before INV-2026-0007 of 2026-07-15"), "{out}");
+    assert!(!out.contains("INV-2026-0007 is dated"), "{out}");
+}
+
 /// The office changes the invoices' prefix mid-year (found by a careless-office review:
 /// every invoice command then failed, "document INV-2026-0001 not found"). Told where the
 /// old ones are, and once tkt.toml names the former prefix, the issued invoices keep their
