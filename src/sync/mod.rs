@@ -113,7 +113,7 @@ fn sync_marked(desk: &Desk, author: &Author, opts: &SyncOptions) -> Result<SyncR
     // What was taken back is issued again by the caller before anything goes out, and
     // this clone's records naming it follow it first ([`follow_issued_again`]) — also
     // what an earlier sync took back, cut short before it was issued again.
-    if !report.taken_back.is_empty() || (opts.issue_first && !taken_back_waiting(desk)?.is_empty()) {
+    if !report.taken_back.is_empty() || (opts.issue_first && !taken_back_to_follow(desk)?.is_empty()) {
         integrate(desk, repo, author, theirs.as_deref(), &remote, &branch, &mut report)?;
         report.held = true;
         return Ok(report);
@@ -255,11 +255,12 @@ pub fn unpublished_naming(desk: &Desk, remote: Option<&str>, ids: &[String]) -> 
 }
 
 /// Refuses to publish this clone's records (changed after `published`, up to `head`) that
-/// name a document taken back and not issued again: they would name the remote's
-/// document of that number (found by reviews: a payment of a taken-back invoice went out
-/// as a payment of another customer's).
+/// name a document taken back whose records have not followed it: they would name the
+/// remote's document of that number (found by reviews: a payment of a taken-back invoice
+/// went out as a payment of another customer's — also after a sync killed between
+/// issuing it again and the payment's follow).
 fn refuse_naming_taken_back(desk: &Desk, repo: &Repo, published: Option<&str>, head: &str) -> Result<()> {
-    let waiting: Vec<String> = taken_back_waiting(desk)?.into_iter().map(|(id, _)| id).collect();
+    let waiting = taken_back_to_follow(desk)?;
     if waiting.is_empty() {
         return Ok(());
     }
@@ -268,8 +269,8 @@ fn refuse_naming_taken_back(desk: &Desk, repo: &Repo, published: Option<&str>, h
         return Ok(());
     }
     Err(Error::busy(format!(
-        "nothing was pushed: {} name {}, taken back and not issued again (kept in {TAKEN_BACK_DIR}/); pushed, they \
-         would name the remote's document of that number",
+        "nothing was pushed: {} name {}, taken back (kept in {TAKEN_BACK_DIR}/) and not followed by what names it; \
+         pushed, they would name the remote's document of that number",
         naming.join(", "),
         waiting.join(", ")
     ))
@@ -418,6 +419,14 @@ pub fn forget_taken_back(desk: &Desk, id: &str) -> Result<()> {
 /// The documents taken back by an earlier `tkt sync --resolve` and not issued again yet.
 pub fn taken_back_waiting(desk: &Desk) -> Result<Vec<(String, Vec<u8>)>> {
     Ok(taken_back(desk)?.into_iter().filter(|t| t.settled.is_none()).map(|t| (t.id, t.bytes)).collect())
+}
+
+/// The documents taken back whose numbers this clone's records may still name: those
+/// waiting to be issued again, and those issued again by a sync killed before the records
+/// naming them followed ([`Settled::IssuedAgainAs`]; `tkt sync` makes them follow first).
+pub fn taken_back_to_follow(desk: &Desk) -> Result<Vec<String>> {
+    let kept = taken_back(desk)?.into_iter();
+    Ok(kept.filter(|t| !matches!(t.settled, Some(Settled::StillHere))).map(|t| t.id).collect())
 }
 
 /// A document kept in [`TAKEN_BACK_DIR`] since its take-back.
@@ -866,7 +875,17 @@ fn skipped_in(mine: &[SequenceId], brought: &[SequenceId]) -> Vec<(SequenceId, S
 fn refused_entries(repo: &Repo, base: Option<&str>, tip: &str) -> Result<Vec<String>> {
     let prefix = repo.desk_prefix();
     let mut refused = Vec::new();
-    for (path, kind) in repo.entries_changed(base, tip)? {
+    let changed = repo.entries_changed(base, tip)?;
+    let files: Vec<&Path> =
+        changed.iter().filter(|(_, kind)| *kind != EntryKind::Other).map(|(p, _)| p.as_path()).collect();
+    let mut twins = CaseTwins::default();
+    for path in files {
+        let Ok(rel) = path.strip_prefix(prefix) else { continue };
+        for (at, name) in twins.of(rel, &mut |folder| repo.names_at(tip, folder))? {
+            refused.push(format!("{}: {}", prefix.join(at).display(), twin_problem(&name)));
+        }
+    }
+    for (path, kind) in changed {
         // A `.gitattributes` in the desk, at any depth, or in a folder around it.
         let folder = path.parent().unwrap_or(Path::new(""));
         let attributes_over = (path.file_name() == Some(".gitattributes".as_ref()))
@@ -916,6 +935,52 @@ fn refused_entries(repo: &Repo, base: Option<&str>, tip: &str) -> Result<Vec<Str
     Ok(refused)
 }
 
+/// Names in a desk that a Windows or macOS clone takes for one (they differ only in case):
+/// each name of a file's path — the file's, and each folder's on its way — against the
+/// other names of its folder, each folder listed once. A record's own name is left to
+/// `tkt check` (two clones can each make one of two ids; refusing them would stop the
+/// team), as [`refused_path`] leaves it.
+#[derive(Default)]
+struct CaseTwins {
+    folders: HashMap<PathBuf, Vec<String>>,
+    named: HashSet<PathBuf>,
+}
+
+impl CaseTwins {
+    /// The names on the way to the desk path `rel` with a twin in their folder (`list`:
+    /// a folder's names), each as its path and its twin's name; each name once.
+    fn of(&mut self, rel: &Path, list: &mut dyn FnMut(&Path) -> Result<Vec<String>>) -> Result<Vec<(PathBuf, String)>> {
+        let mut found = Vec::new();
+        let mut folder = PathBuf::new();
+        let parts: Vec<&str> = rel.iter().filter_map(|c| c.to_str()).collect();
+        for (i, name) in parts.iter().enumerate() {
+            let at = folder.join(name);
+            let record = i + 1 == parts.len() && Desk::kind_of_path(rel).is_some();
+            if !record && !self.named.contains(&at) {
+                if !self.folders.contains_key(&folder) {
+                    let names = list(&folder)?;
+                    self.folders.insert(folder.clone(), names);
+                }
+                let folded = name.to_lowercase();
+                let twin = self.folders[&folder].iter().find(|n| n.as_str() != *name && n.to_lowercase() == folded);
+                if let Some(twin) = twin {
+                    self.named.insert(folder.join(twin));
+                    self.named.insert(at.clone());
+                    found.push((at.clone(), twin.clone()));
+                }
+            }
+            folder = at;
+        }
+        Ok(found)
+    }
+}
+
+fn twin_problem(twin: &str) -> String {
+    format!(
+        "the same name as {twin} on Windows and macOS (they differ only in case), which no such clone could check out"
+    )
+}
+
 /// Refuses (exit 5), before anything is committed or pushed, to publish the deletion of a
 /// fiscal document the remote has or a change to its fiscal content: in this clone's
 /// commits since the common ancestor, and in its hand edits.
@@ -944,8 +1009,15 @@ fn check_outgoing(desk: &Desk, repo: &Repo, ours: &str, theirs: &str, hand_edits
     };
     // Hand edits are held to what every other clone takes, as commits are.
     let mut unshareable = Vec::new();
+    let mut twins = CaseTwins::default();
     for rel in hand_edits {
         let abs = desk.abs(rel);
+        if abs.exists() {
+            let mut list = |folder: &Path| crate::desk::list_dir(&desk.abs(folder));
+            for (at, twin) in twins.of(rel, &mut list)? {
+                unshareable.push(format!("{}: {}", at.display(), twin_problem(&twin)));
+            }
+        }
         let problem = match refused_path(&prefix.join(rel), prefix, EntryKind::File) {
             Some(why) if abs.exists() => Some(why.to_string()),
             _ if rel.file_name() == Some(".gitattributes".as_ref()) => {

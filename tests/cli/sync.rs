@@ -976,6 +976,46 @@ fn a_pushed_tree_that_writes_into_dot_git_or_out_of_the_layout_is_refused_before
     }
 }
 
+/// Found by a sync attack: names that differ only in case — two attachments, or two
+/// folders — were taken in and published, though a Windows or macOS clone cannot check
+/// them out side by side (it sees one file, and git shows the other as changed).
+#[test]
+fn names_that_differ_only_in_case_are_neither_taken_in_nor_published() {
+    let team = Team::new();
+    let (anna, marco) = (team.clone("anna"), team.clone("marco"));
+    marco.sync();
+    anna.push_crafted("attachments/T-2026-0001/FOTO.JPG", "100644", "foto 1");
+    let commit = anna.push_crafted("attachments/T-2026-0001/foto.jpg", "100644", "foto 2");
+    let before = marco.state();
+    let said = String::from_utf8(marco.tkt(&["sync"]).assert().code(5).get_output().stderr.clone()).unwrap();
+    let named = ["/FOTO.JPG: the same name as foto.jpg", "/foto.jpg: the same name as FOTO.JPG"];
+    assert!(named.iter().any(|n| said.contains(&format!("attachments/T-2026-0001{n} on Windows and macOS"))), "{said}");
+    assert_eq!(marco.state(), before, "HEAD, index and files unchanged");
+    // A folder counts as much as a file.
+    anna.git(&["fetch", "-q", "origin"]);
+    anna.git(&["reset", "-q", "--hard", &format!("{commit}~1")]);
+    anna.git(&["push", "-q", "-f", "origin", "HEAD:main"]);
+    anna.push_crafted("attachments/t-2026-0001/nota.txt", "100644", "altro");
+    let said = String::from_utf8(marco.tkt(&["sync"]).assert().code(5).get_output().stderr.clone()).unwrap();
+    let named = ["T-2026-0001: the same name as t-2026-0001", "t-2026-0001: the same name as T-2026-0001"];
+    assert!(named.iter().any(|n| said.contains(&format!("attachments/{n} on Windows and macOS"))), "{said}");
+    assert_eq!(marco.state(), before);
+    // Going out: stored by hand, nothing is committed or pushed.
+    anna.git(&["push", "-q", "-f", "origin", "HEAD:main"]);
+    marco.sync();
+    let folder = marco.dir.join("attachments/T-2026-0020");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(folder.join("Scan.pdf"), "a").unwrap();
+    std::fs::write(folder.join("SCAN.PDF"), "b").unwrap();
+    let head = marco.git(&["rev-parse", "HEAD"]);
+    let said = String::from_utf8(marco.tkt(&["sync"]).assert().code(5).get_output().stderr.clone()).unwrap();
+    assert!(said.contains("differ only in case"), "{said}");
+    assert!(said.contains("attachments/T-2026-0020/S"), "{said}");
+    assert_eq!(marco.git(&["rev-parse", "HEAD"]), head, "nothing committed");
+    let remote = team.git(&team.remote(), &["ls-tree", "-r", "--name-only", "main"]);
+    assert!(!remote.to_lowercase().contains("scan.pdf"), "{remote}");
+}
+
 /// Found by a hostile-remote review: a remote that deleted tkt.toml made every clone no
 /// desk at all, the sync that would bring it back included; and a tree holding an issued
 /// invoice twice, changed first, passed (libgit2 read the other), so the clone's history
@@ -2104,6 +2144,63 @@ fn a_document_issued_again_by_a_sync_killed_before_it_forgot_its_copy_is_not_iss
     std::fs::File::options().write(true).open(&copy).unwrap().set_modified(at).unwrap();
     let said = marco.sync();
     assert!(said.contains("DI-2026-0003 taken back and issued again as DI-2026-0005"), "{said}");
+}
+
+/// Found by a sync attack: a `sync --resolve` killed after it issued a taken-back invoice
+/// again and before the payment naming it followed — the next `tkt sync` pushed first, and
+/// the remote got a payment of the office's invoice of that number, another customer's.
+/// That state is made here without a kill: the push fails, and the clone is put back to
+/// the commit that issued the invoice again, before its payment followed, its copy kept.
+#[test]
+fn a_payment_is_never_pushed_naming_a_number_issued_again_by_a_sync_killed_before_it_followed() {
+    let team = Team::new();
+    let (anna, marco) = (team.clone("anna"), team.clone("marco"));
+    // Tickets and work published first, so that only the invoices collide.
+    let worked = |clone: &Clone, customer: &str| {
+        clone.sync();
+        let ticket = clone.ok(&["ticket", "create", "--customer", customer, "--title", "x"]).trim().to_string();
+        clone.ok(&["ticket", "work", &ticket, "--hours", "1"]);
+        clone.sync();
+        ticket
+    };
+    let (theirs, ours) = (worked(&anna, "C-0004"), worked(&marco, "C-0002"));
+    let mine = marco.ok(&["ticket", "invoice", &ours]).trim().to_string();
+    let pay = marco.ok(&["doc", "pay", &mine, "--amount", "10.00"]).trim().to_string();
+    assert_eq!(anna.ok(&["ticket", "invoice", &theirs]).trim(), mine, "one number on both");
+    anna.sync();
+    let copy_bytes = marco.read(&format!("documents/invoice/2026/{mine}.yaml"));
+    let hook = team.remote().join("hooks/pre-receive");
+    std::fs::write(&hook, "#!/bin/sh\necho closed for maintenance >&2\nexit 1\n").unwrap();
+    std::fs::set_permissions(&hook, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let out = marco.tkt(&["sync", "--resolve"]).output().unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(5), "{said}");
+    let again = "INV-2026-0008";
+    assert!(said.contains(&format!("{mine} taken back and issued again as {again}")), "{said}");
+    // The commit that issued it again, as it was before the payment followed it.
+    let log = marco.git(&["log", "-g", "--format=%H %s"]);
+    let issued: Vec<&str> = log
+        .lines()
+        .filter(|l| l.contains(&format!("{again}: invoice issued again")))
+        .filter_map(|l| l.split(' ').next())
+        .collect();
+    let before_follow = issued.last().expect("the commit that issued it again");
+    let paid = format!("documents/payment/2026/{pay}.yaml");
+    assert!(marco.git(&["show", &format!("{before_follow}:{paid}")]).contains(&format!("invoice: {mine}")));
+    marco.git(&["reset", "-q", "--hard", before_follow]);
+    let copy = marco.dir.join(format!(".tkt/taken-back/{mine}.yaml"));
+    std::fs::write(&copy, &copy_bytes).unwrap();
+    let committed: u64 = marco.git(&["log", "-1", "--format=%ct", before_follow]).trim().parse().unwrap();
+    let at = std::time::UNIX_EPOCH + std::time::Duration::from_secs(committed);
+    std::fs::File::options().write(true).open(&copy).unwrap().set_modified(at).unwrap();
+    std::fs::remove_file(&hook).unwrap();
+    let said = marco.sync();
+    assert!(said.contains(&format!("{paid}: its links follow {again}, issued again")), "{said}");
+    let remote_pay = team.git(&team.remote(), &["show", &format!("main:{paid}")]);
+    assert!(remote_pay.contains(&format!("invoice: {again}")), "{remote_pay}");
+    assert!(!copy.exists());
+    anna.sync();
+    anna.tkt(&["check"]).assert().success();
 }
 
 /// A `sync --resolve` killed after it kept its copy of a document and before it took the
