@@ -75,8 +75,13 @@ pub fn check_desk(desk: &Desk) -> Result<Checked> {
     let units = read::<Equipment>(desk, &mut findings)?;
     // Attachments a Windows or macOS clone cannot check out (stored before intake made
     // such names safe, or added by hand): sync refuses to publish them.
+    let mut folders: HashMap<String, String> = HashMap::new();
     for record in crate::desk::list_dir(&desk.abs(Path::new(crate::desk::ATTACHMENTS_DIR)))? {
         let folder = Path::new(crate::desk::ATTACHMENTS_DIR).join(&record);
+        if let Some(twin) = folders.insert(record.to_lowercase(), record.clone()) {
+            let why = format!("one folder with {twin} on Windows and macOS (names differ only in case)");
+            findings.push(Finding::new(folder.display().to_string(), format!("{why}: move its files into one")));
+        }
         let mut seen: HashMap<String, String> = HashMap::new();
         for name in crate::desk::list_dir(&desk.abs(&folder)).unwrap_or_default() {
             let twin = seen.insert(name.to_lowercase(), name.clone());

@@ -299,6 +299,13 @@ fn attachments_a_windows_or_macos_clone_cannot_hold_are_named() {
     let out = String::from_utf8_lossy(&out);
     assert!(out.contains("attachments/T-2026-0016/CON: a name a Windows or macOS clone cannot check out"), "{out}");
     assert!(out.contains("names differ only in case"), "{out}");
+    // Two folders too (found by a sync attack: sync now refuses them).
+    std::fs::create_dir_all(d.path("attachments/t-2026-0016")).unwrap();
+    d.write("attachments/t-2026-0016/nota.txt", "x");
+    let out = d.tkt(&["check"]).assert().code(4).get_output().stdout.clone();
+    let out = String::from_utf8_lossy(&out);
+    let named = ["t-2026-0016: one folder with T-2026-0016", "T-2026-0016: one folder with t-2026-0016"];
+    assert!(named.iter().any(|n| out.contains(&format!("attachments/{n} on Windows and macOS"))), "{out}");
 }
 
 /// Found by a careless-office review: in a fresh clone, the number of a ticket deleted by
