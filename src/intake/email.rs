@@ -300,31 +300,78 @@ fn numeric_date_zone(line: &str) -> String {
 
 /// The text of a message: every text part of its body in order (Apple Mail puts text, a
 /// photo, more text one after the other), an HTML part turned into text where no plain
-/// text stands for it, and the HTML alternative when the plain text is empty.
+/// text stands for it, and the HTML alternative of a plain text that is empty — each
+/// alternative on its own (found by an intake attack: an empty plain text beside the
+/// customer's HTML, then a gateway's disclaimer, kept only the disclaimer).
 fn body(msg: &mail_parser::Message) -> String {
-    let text_of = |ids: &[u32]| -> String {
-        ids.iter()
-            .filter_map(|&id| msg.part(id))
-            .filter_map(|part| match &part.body {
-                PartType::Text(t) => Some(
-                    unpadded_text(msg, part).or_else(|| eight_bit_text(msg, part, t)).unwrap_or_else(|| t.to_string()),
-                ),
-                PartType::Html(h) => Some(html_text(
-                    &unpadded_text(msg, part).or_else(|| eight_bit_text(msg, part, h)).unwrap_or_else(|| h.to_string()),
-                )),
-                _ => None,
-            })
-            .map(|t| t.replace("\r\n", "\n").trim().to_string())
-            .filter(|t| !t.is_empty())
-            .collect::<Vec<_>>()
-            .join("\n\n")
+    let text_of = |id: u32| -> String {
+        let Some(part) = msg.part(id) else { return String::new() };
+        let text = match &part.body {
+            PartType::Text(t) => {
+                unpadded_text(msg, part).or_else(|| eight_bit_text(msg, part, t)).unwrap_or_else(|| t.to_string())
+            }
+            PartType::Html(h) => html_text(
+                &unpadded_text(msg, part).or_else(|| eight_bit_text(msg, part, h)).unwrap_or_else(|| h.to_string()),
+            ),
+            _ => return String::new(),
+        };
+        text.replace("\r\n", "\n").trim().to_string()
     };
-    let text = text_of(&msg.text_body);
-    if text.is_empty() {
-        text_of(&msg.html_body)
-    } else {
-        text
+    // Each part's parent, to find the alternative a plain text belongs to.
+    let mut parent: std::collections::HashMap<u32, u32> = std::collections::HashMap::new();
+    for (id, part) in msg.parts.iter().enumerate() {
+        if let PartType::Multipart(children) = &part.body {
+            parent.extend(children.iter().map(|child| (*child, id as u32)));
+        }
     }
+    let alternative = |part: &mail_parser::MessagePart| {
+        part.content_type().is_some_and(|c| {
+            c.ctype().eq_ignore_ascii_case("multipart")
+                && c.subtype().is_some_and(|s| s.eq_ignore_ascii_case("alternative"))
+        })
+    };
+    let alternative_of = |mut id: u32| {
+        while let Some(&up) = parent.get(&id) {
+            if msg.part(up).is_some_and(alternative) {
+                return Some(up);
+            }
+            id = up;
+        }
+        None
+    };
+    let within = |mut id: u32, ancestor: u32| {
+        while let Some(&up) = parent.get(&id) {
+            if up == ancestor {
+                return true;
+            }
+            id = up;
+        }
+        false
+    };
+    let mut texts: Vec<String> = Vec::new();
+    let mut stood_for = std::collections::HashSet::new();
+    for &id in &msg.text_body {
+        let mut text = text_of(id);
+        if text.is_empty() {
+            if let Some(alt) = alternative_of(id).filter(|alt| stood_for.insert(*alt)) {
+                let html: Vec<String> = msg
+                    .html_body
+                    .iter()
+                    .filter(|&&h| h != id && within(h, alt))
+                    .map(|&h| text_of(h))
+                    .filter(|t| !t.is_empty())
+                    .collect();
+                text = html.join("\n\n");
+            }
+        }
+        if !text.is_empty() {
+            texts.push(text);
+        }
+    }
+    if texts.is_empty() {
+        texts = msg.html_body.iter().map(|&id| text_of(id)).filter(|t| !t.is_empty()).collect();
+    }
+    texts.join("\n\n")
 }
 
 /// HTML as text, without what a browser does not show as text: the head (with its title),

@@ -19,6 +19,19 @@ fn request(d: &TestDesk, id: &str) -> serde_json::Value {
     serde_json::from_str(&d.ok(&["request", "show", id, "--format", "json"])).unwrap()
 }
 
+/// Found by an intake attack: an empty plain text beside the customer's HTML, then a
+/// gateway's disclaimer part — the request kept only the disclaimer, and no serial.
+#[test]
+fn an_empty_plain_text_gives_way_to_its_html_alternative_whatever_follows_it() {
+    let d = TestDesk::example();
+    let id = import(&d, "empty_plain_beside_html_then_disclaimer.eml");
+    let r = request(&d, &id);
+    let body = r["body"].as_str().unwrap();
+    assert!(body.starts_with("Lo split AC12M01544 è fermo da ieri sera, codice errore F28."), "{body}");
+    assert!(body.ends_with("(disclaimer aziendale)."), "{body}");
+    assert_eq!(r["serial"], "AC12M01544");
+}
+
 #[test]
 fn a_gmail_message_becomes_a_request_of_the_right_customer_with_its_serial_and_photo() {
     let d = TestDesk::example();
