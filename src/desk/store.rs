@@ -75,7 +75,7 @@ pub fn parse_record<T: Record>(text: &str, shown: &Path) -> Result<T> {
 fn parse_record_json<T: Record>(text: &str, shown: &Path) -> Result<(T, Option<String>)> {
     refuse_conflict_markers(text, shown)?;
     let record: T = from_yaml(text.as_bytes()).map_err(|e| match e {
-        YamlError::Yaml(e) => yaml_error(shown, &e),
+        YamlError::Yaml(e) => yaml_error(shown, &e, text),
         YamlError::TooDeep { line } => Error::invalid(
             Location::at(shown, line, None),
             format!("collections nested more than {MAX_NESTING} levels deep"),
@@ -116,18 +116,37 @@ pub fn refuse_conflict_markers(text: &str, shown: &Path) -> Result<()> {
     )))
 }
 
-pub fn yaml_error(shown: &Path, e: &serde_yaml::Error) -> Error {
-    let at = match e.location() {
-        Some(loc) => Location::at(shown, loc.line(), Some(loc.column())),
-        None => Location::file(shown),
-    };
+pub fn yaml_error(shown: &Path, e: &serde_yaml::Error, text: &str) -> Error {
     // The location is already in front; drop serde_yaml's own " at line X column Y".
     let msg = e.to_string();
     let msg = match msg.find(" at line ") {
         Some(i) => msg[..i].to_string(),
         None => msg,
     };
+    let at = match (e.location(), repeated_key_line(text, &msg)) {
+        (_, Some(line)) => Location::at(shown, line, Some(1)),
+        (Some(loc), None) => Location::at(shown, loc.line(), Some(loc.column())),
+        (None, None) => Location::file(shown),
+    };
     Error::invalid(at, msg)
+}
+
+/// The line of a record's field written twice (`duplicate field `title``), its second
+/// time: serde_yaml places the error at the record's first line (found by a review). Only
+/// a top-level field is looked for: a nested one is placed at its mapping, which is right.
+fn repeated_key_line(text: &str, msg: &str) -> Option<usize> {
+    let key = msg.strip_prefix("duplicate field `")?.strip_suffix('`')?;
+    let mut seen = false;
+    for (n, line) in text.lines().enumerate() {
+        let Some(rest) = line.strip_prefix(key) else { continue };
+        if rest.starts_with(':') {
+            if seen {
+                return Some(n + 1);
+            }
+            seen = true;
+        }
+    }
+    None
 }
 
 /// Serialises a record as the YAML stored on disk, refusing one the reader would refuse

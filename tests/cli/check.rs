@@ -129,6 +129,10 @@ fn wrong_types_and_bad_money_are_refused_with_the_field() {
     let out = String::from_utf8(d.tkt(&["check"]).assert().code(4).get_output().stdout.clone()).unwrap();
     assert!(out.contains("items/X.yaml:3:8: price: 12.345 has more than two decimal places"), "{out}");
     assert!(out.contains("customers/C-0001.yaml:2:7: name: invalid type"), "{out}");
+    // A field written twice is named at its second line, not the record's first (a review).
+    d.write("customers/C-0001.yaml", "id: C-0001\nname: Rossi\nphone: '030 1'\nname: Bianchi\n");
+    let out = String::from_utf8(d.tkt(&["check"]).assert().code(4).get_output().stdout.clone()).unwrap();
+    assert!(out.contains("customers/C-0001.yaml:4:1: duplicate field `name`"), "{out}");
 }
 
 #[test]
