@@ -1030,6 +1030,15 @@ fn check_outgoing(desk: &Desk, repo: &Repo, ours: &str, theirs: &str, hand_edits
     if hand_edits.iter().any(|rel| rel.starts_with(Kind::State.dir())) {
         unshareable.extend(catalog_refusal(&desk.catalog()?));
     }
+    for rel in hand_edits {
+        let then = repo.file_at(ours, &prefix.join(rel))?;
+        let now = std::fs::read(desk.abs(rel)).ok();
+        if let (Some(then), Some(now)) = (then, now) {
+            unshareable.extend(
+                what_happened_taken_away(rel, &then.bytes, &now).map(|why| format!("{}: {why}", rel.display())),
+            );
+        }
+    }
     if !unshareable.is_empty() {
         return Err(Error::busy(format!(
             "your hand edits hold what no other clone would take; nothing was committed or pushed:\n  {}",
@@ -1051,6 +1060,40 @@ fn check_outgoing(desk: &Desk, repo: &Repo, ours: &str, theirs: &str, hand_edits
         }
     }
     refuse_fiscal_changes(refused)
+}
+
+/// What a hand edit of a ticket or a request takes away of what happened, as `tkt ... edit`
+/// refuses it: a note (by who wrote it when) or an entry of the history (found by an
+/// office attack: an editor left open saved its stale copy over a colleague's note, which
+/// the sync committed and published to every clone). A note's text may be corrected, and
+/// notes may be added. `None` when either version does not read (named elsewhere).
+fn what_happened_taken_away(rel: &Path, then: &[u8], now: &[u8]) -> Option<String> {
+    let read = |bytes: &[u8]| decode_text(bytes.to_vec(), rel).ok();
+    let (then, now) = (read(then)?, read(now)?);
+    let written = |notes: &[crate::model::Note]| notes.iter().map(|n| (n.at, n.by.clone())).collect::<Vec<_>>();
+    let (notes, history) = match Desk::kind_of_path(rel)? {
+        Kind::Ticket => {
+            let (then, now): (crate::model::Ticket, crate::model::Ticket) =
+                (parse_record(&then, rel).ok()?, parse_record(&now, rel).ok()?);
+            (!written(&now.notes).starts_with(&written(&then.notes)), !now.history.starts_with(&then.history))
+        }
+        Kind::Request => {
+            let (then, now): (crate::model::Request, crate::model::Request) =
+                (parse_record(&then, rel).ok()?, parse_record(&now, rel).ok()?);
+            (!written(&now.notes).starts_with(&written(&then.notes)), false)
+        }
+        _ => return None,
+    };
+    let field = match (notes, history) {
+        (true, _) => "a note",
+        (_, true) => "an entry of its history",
+        _ => return None,
+    };
+    Some(format!(
+        "the hand edit takes away {field}, which records what happened (an editor's older copy saved over it?); \
+         `git diff -- {}` shows what it takes away",
+        rel.display()
+    ))
 }
 
 /// The hand edits that delete or change an issued fiscal document: as this clone committed

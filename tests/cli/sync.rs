@@ -540,6 +540,37 @@ fn a_record_deleted_on_one_side_and_edited_on_the_other_is_kept() {
     assert!(anna.read("requests/2026/R-2026-0001.yaml").contains("Il cliente ha richiamato"));
 }
 
+/// Found by an office attack: an editor opened on a ticket before a colleague's note came
+/// in saved its older copy over it, and `tkt sync` committed the loss and published it to
+/// every clone, with exit 0. A hand edit may correct a note's text, never take one away,
+/// as `tkt ticket edit` holds it.
+#[test]
+fn a_hand_edit_that_takes_away_a_colleagues_note_is_never_published() {
+    let team = Team::new();
+    let (anna, marco) = (team.clone("anna"), team.clone("marco"));
+    marco.sync();
+    let file = "tickets/2026/T-2026-0012.yaml";
+    let stale = anna.read(file);
+    marco.ok(&["ticket", "note", "T-2026-0012", "il cliente richiama alle 15"]);
+    marco.sync();
+    anna.sync();
+    assert!(anna.read(file).contains("il cliente richiama alle 15"));
+    anna.write(file, &stale.replace("priority: high", "priority: urgent"));
+    let (head, remote) = (anna.git(&["rev-parse", "HEAD"]), team.git(&team.remote(), &["rev-parse", "main"]));
+    let said = String::from_utf8(anna.tkt(&["sync"]).assert().code(5).get_output().stderr.clone()).unwrap();
+    assert!(said.contains(&format!("{file}: the hand edit takes away a note")), "{said}");
+    assert_eq!(anna.git(&["rev-parse", "HEAD"]), head, "nothing committed");
+    assert_eq!(team.git(&team.remote(), &["rev-parse", "main"]), remote, "nothing pushed");
+    // A note's text corrected, and the priority, go out.
+    anna.git(&["checkout", "--", file]);
+    let fixed = anna.read(file).replace("il cliente richiama alle 15", "il cliente richiama alle 16");
+    anna.write(file, &fixed.replace("priority: high", "priority: urgent"));
+    anna.sync();
+    marco.sync();
+    let theirs = marco.read(file);
+    assert!(theirs.contains("il cliente richiama alle 16") && theirs.contains("priority: urgent"), "{theirs}");
+}
+
 #[test]
 fn hand_edits_are_committed_when_valid_and_refused_when_not() {
     let team = Team::new();
