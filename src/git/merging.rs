@@ -122,6 +122,19 @@ impl Repo {
         }
     }
 
+    /// The branches of `remote` as last fetched (its `HEAD` left out).
+    pub fn remote_branches(&self, remote: &str) -> Vec<String> {
+        let prefix = format!("refs/remotes/{remote}/");
+        let Ok(refs) = self.repo.references_glob(&format!("{prefix}*")) else { return Vec::new() };
+        let mut names: Vec<String> = refs
+            .flatten()
+            .filter_map(|r| r.name().ok().and_then(|n| n.strip_prefix(prefix.as_str())).map(str::to_string))
+            .filter(|n| n != "HEAD")
+            .collect();
+        names.sort();
+        names
+    }
+
     pub fn merge_base(&self, a: &str, b: &str) -> Result<Option<String>> {
         match self.repo.merge_base(oid(a)?, oid(b)?) {
             Ok(o) => Ok(Some(o.to_string())),

@@ -89,6 +89,7 @@ fn sync_marked(desk: &Desk, author: &Author, opts: &SyncOptions) -> Result<SyncR
     let mut report = SyncReport { remote: remote.clone(), ..Default::default() };
     fetch(repo.workdir(), &remote, opts.interactive)?;
     let mut theirs = repo.remote_tip(&remote, &branch)?;
+    refuse_side_branch(repo, &remote, &branch, theirs.as_deref())?;
     if let (Some(t), Some(ours)) = (theirs.as_deref(), repo.head()?) {
         settle_stale_copies(desk, repo, &ours, t, &remote, &branch)?;
     }
@@ -225,8 +226,10 @@ pub fn pull(desk: &Desk, author: &Author, opts: &SyncOptions) -> Result<SyncRepo
 pub fn publish(desk: &Desk, opts: &SyncOptions) -> Result<Pushed> {
     let repo = repo_of(desk)?;
     let (remote, branch) = remote_of(repo, opts.remote)?;
+    let theirs = repo.remote_tip(&remote, &branch)?;
+    refuse_side_branch(repo, &remote, &branch, theirs.as_deref())?;
     if let Some(head) = repo.head()? {
-        refuse_naming_taken_back(desk, repo, repo.remote_tip(&remote, &branch)?.as_deref(), &head)?;
+        refuse_naming_taken_back(desk, repo, theirs.as_deref(), &head)?;
     }
     desk.syncing(|| push(repo.workdir(), &remote, &branch, opts.interactive))
 }
@@ -543,6 +546,25 @@ fn remote_of(repo: &Repo, asked: Option<&str>) -> Result<(String, String)> {
         })?,
     };
     Ok((remote, branch))
+}
+
+/// Refuses to publish a branch the remote does not have while it has others: the desk is
+/// shared on the remote's branch, and one pushed beside it (a branch checked out to try
+/// something) holds fiscal numbers no other clone numbers after, nor takes as published
+/// (found by an office attack: an invoice pushed on a side branch had its number issued
+/// again on `main`). A remote with no branch yet takes the first.
+fn refuse_side_branch(repo: &Repo, remote: &str, branch: &str, theirs: Option<&str>) -> Result<()> {
+    let others = repo.remote_branches(remote);
+    if theirs.is_some() || others.is_empty() {
+        return Ok(());
+    }
+    let shared = others.iter().find(|b| *b == "main" || *b == "master").unwrap_or(&others[0]);
+    Err(Error::busy(format!(
+        "you are on branch {branch}, which {remote} does not have ({remote} has {}): tkt publishes the branch \
+         the desk is shared on, never one beside it; nothing was pushed",
+        others.join(", ")
+    ))
+    .with_hint(format!("git checkout {shared} && git merge {branch}, then tkt sync")))
 }
 
 /// Fetches, then merges the remote's branch; returns its tip.

@@ -571,6 +571,29 @@ fn a_hand_edit_that_takes_away_a_colleagues_note_is_never_published() {
     assert!(theirs.contains("il cliente richiama alle 16") && theirs.contains("priority: urgent"), "{theirs}");
 }
 
+/// Found by an office attack: `tkt sync` on a branch checked out to try something pushed
+/// that branch beside the shared one, invoice included; the other clones issued its
+/// number again on `main`, and `--resolve` then took back an invoice tkt had published.
+#[test]
+fn a_branch_beside_the_shared_one_is_never_published() {
+    let team = Team::new();
+    let anna = team.clone("anna");
+    anna.git(&["checkout", "-q", "-b", "prova"]);
+    anna.ok(&["ticket", "invoice", "T-2026-0010"]);
+    let head = anna.git(&["rev-parse", "HEAD"]);
+    anna.tkt(&["sync"]).assert().code(5).stderr(
+        predicate::str::contains("you are on branch prova, which origin does not have (origin has main)")
+            .and(predicate::str::contains("git checkout main && git merge prova")),
+    );
+    assert_eq!(anna.git(&["rev-parse", "HEAD"]), head);
+    assert_eq!(team.git(&team.remote(), &["branch", "--format=%(refname:short)"]), "main\n");
+    // Back on the shared branch, it goes out.
+    anna.git(&["checkout", "-q", "main"]);
+    anna.git(&["merge", "-q", "--ff-only", "prova"]);
+    anna.sync();
+    assert!(team.git(&team.remote(), &["ls-tree", "-r", "--name-only", "main"]).contains("INV-2026-0007.yaml"));
+}
+
 #[test]
 fn hand_edits_are_committed_when_valid_and_refused_when_not() {
     let team = Team::new();
