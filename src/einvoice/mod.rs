@@ -9,7 +9,9 @@ mod view;
 use rust_decimal::Decimal;
 
 use crate::model::{Address, Company, DocKind, Document, Line, Party, PaymentMethod};
-use crate::rules::{check_tax_code, check_vat_number, line_net, totals, Problem, MAX_FISCAL_NUMBER};
+use crate::rules::{
+    check_italian_vat_number, check_tax_code, check_vat_number, line_net, totals, Problem, MAX_FISCAL_NUMBER,
+};
 
 pub use text::latin;
 pub use view::{xml_view, XmlView};
@@ -98,9 +100,9 @@ pub fn check(doc: &Document, x: &Export) -> Vec<Problem> {
     need(doc.seller.is_some() && doc.buyer.is_some(), "seller", "issued before tkt kept the parties on the document");
     let (s, b) = (seller(doc), buyer(doc));
     need(
-        s.vat_number.as_deref().is_some_and(|v| check_vat_number(v).is_ok()),
+        s.vat_number.as_deref().is_some_and(|v| check_italian_vat_number(v).is_ok()),
         "seller.vat_number",
-        "not a valid Partita IVA",
+        "not a valid Italian Partita IVA",
     );
     for (who, p) in [("seller", &s), ("buyer", &b)] {
         let a = &p.address;

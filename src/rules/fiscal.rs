@@ -12,7 +12,7 @@ pub fn check_company(company: &Company) -> Vec<Problem> {
     let mut problems = Vec::new();
     match company.vat_number.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
         None => problems.push(Problem::new("company.vat_number", "missing: an invoice needs the seller's Partita IVA")),
-        Some(v) => problems.extend(check_vat_number(v).err().map(|m| Problem::new("company.vat_number", m))),
+        Some(v) => problems.extend(check_italian_vat_number(v).err().map(|m| Problem::new("company.vat_number", m))),
     }
     if let Some(code) = company.tax_code.as_deref().filter(|c| !c.trim().is_empty()) {
         problems.extend(check_tax_code(code).err().map(|m| Problem::new("company.tax_code", m)));
@@ -125,6 +125,20 @@ pub fn check_vat_number(vat: &str) -> Result<(), String> {
         return Err(format!("{vat:?}: wrong check digit for a Partita IVA"));
     }
     Ok(())
+}
+
+/// Checks an Italian Partita IVA (11 digits, `IT` before them or not): the seller's, who
+/// issues Italian e-invoices and is their transmitter — a foreign number, or any text
+/// after two letters, is no Partita IVA there (found by a fiscal attack: `TODO` and a
+/// German number were issued and exported as the seller's, files SDI rejects).
+pub fn check_italian_vat_number(vat: &str) -> Result<(), String> {
+    let v = vat.trim();
+    match v.get(..2) {
+        Some(cc) if cc.chars().all(|c| c.is_ascii_alphabetic()) && !cc.eq_ignore_ascii_case("IT") => {
+            Err(format!("{vat:?} is not an Italian Partita IVA (11 digits, IT before them or not)"))
+        }
+        _ => check_vat_number(v),
+    }
 }
 
 /// The check digit of the first ten digits of a Partita IVA (Luhn on odd positions).

@@ -22,8 +22,8 @@ pub use catalog::{check_catalog, initial_state, settle_closed_at, transition};
 pub use custom::{check_custom, parse_custom};
 pub use documents::{check_document, money_unsound};
 pub use fiscal::{
-    check_buyer, check_company, check_ddt_parties, check_iban, check_tax_code, check_vat_number, rea_parts,
-    MAX_FISCAL_NUMBER, REA_FORM,
+    check_buyer, check_company, check_ddt_parties, check_iban, check_italian_vat_number, check_tax_code,
+    check_vat_number, rea_parts, MAX_FISCAL_NUMBER, REA_FORM,
 };
 pub use records::{
     check_customer, check_equipment, check_item, check_request, is_country_code, is_sdi_pec, same_customer,

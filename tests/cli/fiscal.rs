@@ -56,6 +56,16 @@ fn an_invoice_needs_the_sellers_partita_iva_and_an_identified_buyer() {
     d.git(&["commit", "-qam", "wrong vat"]);
     refused(&d, &["ticket", "invoice", "T-2026-0001"], "wrong check digit for a Partita IVA");
     d.tkt(&["check"]).assert().code(4).stdout(predicate::str::contains("tkt.toml: company.vat_number"));
+    // Nor text after two letters, nor another country's number (found by a fiscal attack:
+    // both were issued and exported as the seller's, files SDI rejects).
+    for vat in ["TODO", "DE123456789"] {
+        d.write("tkt.toml", &config.replace("vat_number = \"01234567897\"", &format!("vat_number = \"{vat}\"")));
+        d.git(&["commit", "-qam", vat]);
+        refused(&d, &["ticket", "invoice", "T-2026-0001"], &format!("{vat:?} is not an Italian Partita IVA"));
+    }
+    d.write("tkt.toml", &config.replace("vat_number = \"01234567897\"", "vat_number = \"IT01234567897\""));
+    d.git(&["commit", "-qam", "IT before it"]);
+    d.tkt(&["check"]).assert().success();
 
     d.write("tkt.toml", &config);
     d.git(&["commit", "-qam", "right vat"]);
