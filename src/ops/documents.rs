@@ -428,7 +428,10 @@ fn check_progressive_date(env: &Env, doc: &Document) -> Result<()> {
     let mut last: Option<(String, NaiveDate)> = match &on_disk {
         Some(id) => {
             let on = desk.load_doc(&id.to_string())?;
-            Some((on.id, on.date))
+            // The date issued binds, not one edited since (found by a fiscal attack: the
+            // last invoice's date edited back let the next one be dated before it).
+            let issued = issued_date(desk, &on)?;
+            Some((on.id, issued.map_or(on.date, |d| d.max(on.date))))
         }
         None => None,
     };
@@ -463,6 +466,26 @@ fn check_progressive_date(env: &Env, doc: &Document) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The date of the fiscal document `doc` as it was issued, when its file is no longer
+/// that version (its first in git history); `None` when it is, or history has none.
+fn issued_date(desk: &Desk, doc: &Document) -> Result<Option<NaiveDate>> {
+    let Some(repo) = desk.repo() else { return Ok(None) };
+    let rel = Kind::Document(doc.kind).path_for(&doc.id)?;
+    let bytes = std::fs::read(desk.abs(&rel)).map_err(|e| Error::io(&desk.abs(&rel), e))?;
+    let folder = rel.parent().unwrap_or(Path::new(""));
+    // This clone's log says which version it issued: most often the file, with no walk.
+    if desk.issued_blobs(folder).get(&doc.id) == Some(&content_hash(&bytes)) {
+        return Ok(None);
+    }
+    let (Some(head), path) = (repo.head()?, repo.desk_prefix().join(&rel)) else { return Ok(None) };
+    let Some(first) = repo.first_version_at(&head, &path)? else { return Ok(None) };
+    if first == bytes {
+        return Ok(None);
+    }
+    let issued = decode_text(first, &rel).and_then(|text| parse_record::<Document>(&text, &rel));
+    Ok(issued.ok().map(|d| d.date))
 }
 
 /// A document that others are issued against (an invoice credited or paid, a credit note

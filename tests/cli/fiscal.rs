@@ -202,6 +202,29 @@ fn an_invoice_is_never_dated_before_the_last_one_issued_even_when_its_file_is_go
     assert!(!out.contains("INV-2026-0007 is dated"), "{out}");
 }
 
+/// Found by a fiscal attack: the last invoice's date edited back by hand let the next
+/// number be issued dated before it as issued. The date issued binds.
+#[test]
+fn the_last_invoices_date_edited_by_hand_does_not_move_the_date_order() {
+    let d = worked();
+    assert_eq!(d.ok(&["ticket", "invoice", "T-2026-0001"]), "INV-2026-0001\n");
+    d.ok(&["ticket", "create", "--serial", "VX-0002", "--title", "Altro"]);
+    d.ok(&["ticket", "work", "T-2026-0002", "--hours", "1", "--date", "2026-11-20"]);
+    let file = "documents/invoice/2026/INV-2026-0001.yaml";
+    let issued = d.read(file);
+    d.write(file, &issued.replace("date: 2026-11-27", "date: 2026-11-01"));
+    for committed in [false, true] {
+        if committed {
+            d.git(&["commit", "-qam", "date edited"]);
+        }
+        d.tkt(&["ticket", "invoice", "T-2026-0002", "--date", "2026-11-21"])
+            .assert()
+            .code(4)
+            .stderr(predicate::str::contains("before INV-2026-0001 of 2026-11-27"));
+        assert!(!d.path("documents/invoice/2026/INV-2026-0002.yaml").exists());
+    }
+}
+
 /// The office changes the invoices' prefix mid-year (found by a careless-office review:
 /// every invoice command then failed, "document INV-2026-0001 not found"). Told where the
 /// old ones are, and once tkt.toml names the former prefix, the issued invoices keep their
