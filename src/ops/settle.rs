@@ -7,7 +7,7 @@ use crate::model::{DocKind, Document, Line, Money, PaymentMethod, Rate, StampDut
 use crate::rules::{credit_problems, line_net, refundable, refuse_if_any, round_cents, stamp_duty, totals, Balance};
 use crate::{Error, Result};
 
-use super::documents::{invoice_balance, issue, load_sound_doc, new_document, DocOptions};
+use super::documents::{invoice_balance, issue, load_sound_doc, new_document, refuse_changed_since_issue, DocOptions};
 use super::Env;
 
 /// What a credit note credits.
@@ -22,6 +22,42 @@ pub enum Credit {
     Amount(Money, Option<Rate>, Option<String>),
 }
 
+/// Refuses to credit `invoice` while a credit note issued against it is gone: deleted
+/// since its commit, or (this clone's log says) taken out of history by a `git reset` —
+/// what it credited still counts, and is restored, not credited twice.
+fn refuse_credit_notes_gone(env: &Env, invoice: &str) -> Result<()> {
+    let desk = &env.desk;
+    let Some(repo) = desk.repo() else { return Ok(()) };
+    let of_invoice = |bytes: &[u8]| {
+        crate::model::from_yaml::<Document>(bytes).ok().filter(|n| n.invoice.as_deref() == Some(invoice)).map(|n| n.id)
+    };
+    let ledger = repo.first_versions(std::path::Path::new(DocKind::CreditNote.dir()))?;
+    for (path, first) in ledger.iter().filter(|(path, _)| !desk.abs(path).exists()) {
+        if let Some(id) = of_invoice(&repo.first_content(first)?) {
+            return Err(Error::refused(format!(
+                "{id} credited {invoice} and was deleted since (commit {}): an issued credit note still credits \
+                 what it credited",
+                first.commit
+            ))
+            .with_hint(format!("restore it: git checkout {} -- {}", first.commit, path.display())));
+        }
+    }
+    for (path, blob) in desk.issued_files(crate::model::Kind::Document(DocKind::CreditNote)) {
+        if ledger.contains_key(&path) || desk.abs(&path).exists() {
+            continue;
+        }
+        let Some(hash) = blob else { continue };
+        if let Some(id) = repo.blob(&hash).and_then(|bytes| of_invoice(&bytes)) {
+            return Err(Error::refused(format!(
+                "{id} credited {invoice}, issued by this clone and gone from the desk and its history since (a git \
+                 reset?): an issued credit note still credits what it credited"
+            ))
+            .with_hint(format!("restore it: git cat-file blob {hash} > {}, then commit it", path.display())));
+        }
+    }
+    Ok(())
+}
+
 /// Issues a credit note against `invoice`; returns its id.
 pub fn credit(env: &Env, invoice: &str, what: Credit, reason: &str, opts: &DocOptions) -> Result<String> {
     let _lock = env.lock()?;
@@ -31,6 +67,10 @@ pub fn credit(env: &Env, invoice: &str, what: Credit, reason: &str, opts: &DocOp
     }
     let notes = env.desk.documents(&[DocKind::CreditNote])?;
     let earlier: Vec<&Document> = notes.iter().filter(|n| n.invoice.as_deref() == Some(invoice.id.as_str())).collect();
+    // What earlier notes credited is what they credited as issued (found by a fiscal
+    // attack: with one deleted, the whole invoice was credited again).
+    refuse_changed_since_issue(&env.desk, &earlier)?;
+    refuse_credit_notes_gone(env, &invoice.id)?;
     let by_amount = matches!(what, Credit::Amount(..));
     let mut lines = match what {
         Credit::Amount(amount, rate, nature) => vec![amount_line(&invoice, amount, rate, nature, reason)?],

@@ -225,6 +225,34 @@ fn the_last_invoices_date_edited_by_hand_does_not_move_the_date_order() {
     }
 }
 
+/// Found by a fiscal attack: with an issued credit note deleted, the whole invoice was
+/// credited a second time (and exported). What a credit note credited still counts.
+#[test]
+fn an_invoice_is_never_credited_again_past_a_credit_note_deleted_or_changed() {
+    let d = worked();
+    d.ok(&["ticket", "invoice", "T-2026-0001"]);
+    assert_eq!(d.ok(&["doc", "credit", "INV-2026-0001", "--reason", "reso"]), "CN-2026-0001\n");
+    let note = "documents/credit-note/2026/CN-2026-0001.yaml";
+    let issued = d.read(note);
+    d.git(&["rm", "-q", note]);
+    d.git(&["commit", "-qm", "deleted by mistake"]);
+    refused(
+        &d,
+        &["doc", "credit", "INV-2026-0001", "--reason", "reso"],
+        "CN-2026-0001 credited INV-2026-0001 and was deleted since",
+    );
+    // Restored, then cut by hand to a cent: still what it credited as issued.
+    d.write(note, &issued);
+    d.git(&["add", note]);
+    d.git(&["commit", "-qm", "restored"]);
+    refused(&d, &["doc", "credit", "INV-2026-0001", "--reason", "reso", "--amount", "1.00"], "more than what is left");
+    let total = issued.lines().find(|l| l.starts_with("  total:")).unwrap().to_string();
+    d.write(note, &issued.replace(&total, "  total: '0.01'"));
+    d.git(&["commit", "-qam", "edited"]);
+    refused(&d, &["doc", "credit", "INV-2026-0001", "--reason", "reso"], "changed since it was issued");
+    assert!(!d.path("documents/credit-note/2026/CN-2026-0002.yaml").exists());
+}
+
 /// The office changes the invoices' prefix mid-year (found by a careless-office review:
 /// every invoice command then failed, "document INV-2026-0001 not found"). Told where the
 /// old ones are, and once tkt.toml names the former prefix, the issued invoices keep their
