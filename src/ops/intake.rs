@@ -487,8 +487,11 @@ fn thread_of(desk: &Desk, index: &MessageIndex, mail: &Mail) -> Result<Option<St
         if desk.exists(Kind::Ticket, &tag) {
             return Ok(Some(tag));
         }
-        if let Some(r) = desk.get::<Request>(&tag)? {
-            return Ok(Some(r.ticket.unwrap_or(r.id)));
+        // A request that does not read is the reply's home all the same: it is then kept
+        // as a request of its own naming it (found by an intake attack: the reply was
+        // refused, and stayed in the maildir failing every run).
+        if desk.exists(Kind::Request, &tag) {
+            return Ok(Some(desk.load::<Request>(&tag).map_or(tag, |r| r.ticket.unwrap_or(r.id))));
         }
     }
     if let Some(home) = mail.replies_to.iter().find_map(|m| index.home_of(m, mail.from_address.as_deref())) {
@@ -500,7 +503,8 @@ fn thread_of(desk: &Desk, index: &MessageIndex, mail: &Mail) -> Result<Option<St
     // (found by a review with real mail).
     let homes = mail.thread.as_ref().and_then(|t| index.by_thread.get(t)).map(Vec::as_slice).unwrap_or_default();
     for (_, home) in homes {
-        if stranger_to(desk, home, mail)?.is_none() {
+        // One that does not read is taken as the home, kept apart by the caller.
+        if !record_reads(desk, home) || stranger_to(desk, home, mail)?.is_none() {
             return Ok(Some(home.clone()));
         }
     }
@@ -515,7 +519,8 @@ fn stranger_to(desk: &Desk, target: &str, mail: &Mail) -> Result<Option<String>>
     let (customer, contact) = if desk.exists(Kind::Ticket, target) {
         let ticket = desk.load::<Ticket>(target)?;
         let promoted_from = match ticket.request.as_deref() {
-            Some(r) if desk.exists(Kind::Request, r) => desk.load::<Request>(r)?.contact.email,
+            // One that does not read names no sender (named by tkt check).
+            Some(r) if desk.exists(Kind::Request, r) => desk.load::<Request>(r).ok().and_then(|r| r.contact.email),
             _ => None,
         };
         (Some(ticket.customer), promoted_from)

@@ -609,6 +609,20 @@ fn one_unreadable_record_does_not_stop_the_mail() {
     std::fs::write(md.join("new/m2"), reply).unwrap();
     d.tkt(&["import", "maildir", md.to_str().unwrap()]).assert().success().stdout("R-2026-0005\n");
     assert_eq!(request(&d, "R-2026-0005")["related"], "T-2026-0016");
+    // So is one tagged with a request that does not read (found by an intake attack: it
+    // was refused, and stayed in the maildir).
+    let reply = "From: amministrazione@lequerce.example\nSubject: Re: [R-2026-0002] caldaia\nMessage-ID: <m3@l.example>\n\nGrazie\n";
+    std::fs::write(md.join("new/m3"), reply).unwrap();
+    d.tkt(&["import", "maildir", md.to_str().unwrap()]).assert().success().stdout("R-2026-0006\n");
+    assert_eq!(request(&d, "R-2026-0006")["related"], "R-2026-0002");
+    // And a reply to a ticket that reads, promoted from a request that does not.
+    assert_eq!(d.ok(&["request", "promote", "R-2026-0001"]), "T-2026-0021\n");
+    let promoted = "requests/2026/R-2026-0001.yaml";
+    d.write(promoted, &format!("{}item: [broken\n", d.read(promoted)));
+    let reply = "From: amministrazione@lequerce.example\nSubject: Re: [T-2026-0021] caldaia\nMessage-ID: <m4@l.example>\n\nA domani\n";
+    std::fs::write(md.join("new/m4"), reply).unwrap();
+    d.tkt(&["import", "maildir", md.to_str().unwrap()]).assert().success().stdout("T-2026-0021\n");
+    assert_eq!(std::fs::read_dir(md.join("new")).unwrap().count(), 0);
     // With nothing new, a run says nothing, even of the records that do not read.
     d.tkt(&["-q", "import", "maildir", md.to_str().unwrap()]).assert().success().stdout("").stderr("");
 }
