@@ -613,19 +613,61 @@ fn wrapped_attribution(lines: &[&str]) -> bool {
     quote_follows && half && !second.trim_start().starts_with('>') && QUOTE_HEADER.is_match(&joined)
 }
 
+/// A line that introduces a quote (`On … wrote:`, `Il giorno … ha scritto:`), as written
+/// on a line of its own without dashes before it: only a `>` quote after it makes it one.
+static ATTRIBUTION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*(on .{0,200} wrote:|il giorno .{0,200} ha scritto:|il .{0,200} ha scritto:)\s*$").unwrap()
+});
+
 /// A reply without the message it quotes: text up to the first "On ... wrote:" (or the
 /// Yahoo, Italian and Outlook forms) or a one-line signature ("Sent from my iPhone",
-/// "Inviato da iPhone"), without trailing `>` lines.
+/// "Inviato da iPhone"), without trailing `>` lines. An attribution is one only when a
+/// `>` quote follows it (otherwise it is the customer's sentence: "Il vostro tecnico ha
+/// scritto:"), and a reply written between the quoted lines (answers below each
+/// question) keeps them all, quotes included: the answers are the customer's words, and
+/// the questions tell what they answer (found by an intake attack: both lost the
+/// customer's words).
 pub fn strip_quoted(text: &str) -> String {
     let lines: Vec<&str> = text.lines().collect();
+    let quoted = |l: &&str| l.trim_start().starts_with('>');
     let mut kept: Vec<&str> = Vec::new();
-    for (i, line) in lines.iter().enumerate() {
-        if QUOTE_HEADER.is_match(line) || wrapped_attribution(&lines[i..]) {
+    let mut i = 0;
+    while i < lines.len() {
+        let line = lines[i];
+        let wrapped = wrapped_attribution(&lines[i..]);
+        if wrapped || ATTRIBUTION.is_match(line) {
+            let after = &lines[i + if wrapped { 2 } else { 1 }..];
+            let next = after.iter().find(|l| !l.trim().is_empty());
+            if next.is_some_and(|l| !quoted(l)) {
+                kept.push(line);
+                i += 1;
+                continue;
+            }
+            // Text of the sender's own after the quote (before any signature or other
+            // quote): an inline reply, kept whole.
+            let own = after
+                .iter()
+                .skip_while(|l| l.trim().is_empty() || quoted(l))
+                .take_while(|l| !QUOTE_HEADER.is_match(l))
+                .any(|l| !l.trim().is_empty());
+            if !own {
+                break;
+            }
+            kept.push(line);
+            i += 1;
+            while i < lines.len() && !QUOTE_HEADER.is_match(lines[i]) && !wrapped_attribution(&lines[i..]) {
+                kept.push(lines[i]);
+                i += 1;
+            }
+            break;
+        }
+        if QUOTE_HEADER.is_match(line) {
             break;
         }
         kept.push(line);
+        i += 1;
     }
-    while kept.last().is_some_and(|l| l.trim().is_empty() || l.trim_start().starts_with('>')) {
+    while kept.last().is_some_and(|l| l.trim().is_empty() || quoted(l)) {
         kept.pop();
     }
     let stripped = kept.join("\n").trim().to_string();
@@ -889,5 +931,20 @@ mod tests {
         assert_eq!(strip_quoted(above), "Buongiorno,\nIl tecnico può venire giovedì mattina, il locale apre alle 8.");
         let prose = "Ok.\nIl giorno dopo Mario ha\nscritto:\nche passa lui.";
         assert_eq!(strip_quoted(prose), prose, "two lines of prose, no quote after them, are no attribution");
+        // An attribution-like sentence with no quote after it is the customer's (found by an
+        // intake attack).
+        let prose = "Buongiorno.\nIl vostro tecnico Marco ha scritto:\n\"torno lunedì\"\nma non è venuto.";
+        assert_eq!(strip_quoted(prose), prose);
+        // Answers written below each quoted question are kept, questions and all.
+        let inline = "Rispondo sotto.\n\nIl 29/11/2026 18:00, Assistenza ha scritto:\n> Quando?\n\nGiovedì.\n\n\
+                      > La matricola?\n\nCV24-104233.\n\n> Saluti\n> Assistenza";
+        assert_eq!(
+            strip_quoted(inline),
+            "Rispondo sotto.\n\nIl 29/11/2026 18:00, Assistenza ha scritto:\n> Quando?\n\nGiovedì.\n\n\
+             > La matricola?\n\nCV24-104233."
+        );
+        // ... up to a signature line, as ever.
+        let signed = "Sì.\n\nOn Fri wrote:\n> Viene?\nViene.\n\nInviato da iPhone\n\nOn Thu wrote:\n> x";
+        assert_eq!(strip_quoted(signed), "Sì.\n\nOn Fri wrote:\n> Viene?\nViene.");
     }
 }
