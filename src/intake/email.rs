@@ -94,7 +94,7 @@ pub fn parse_mail(bytes: &[u8], hash: impl Fn(&[u8]) -> String) -> Result<Mail, 
             let name = part
                 .attachment_name()
                 .map(str::to_string)
-                .or_else(|| part.message().map(|m| format!("{}.eml", m.subject().unwrap_or("forwarded message"))))
+                .or_else(|| part.message().map(|m| forwarded_name(m.subject())))
                 .unwrap_or_else(|| format!("attachment-{}{}", i + 1, extension_of(part)));
             let bytes = match part.message() {
                 Some(inner) => inner.raw_message().to_vec(),
@@ -372,6 +372,14 @@ fn body(msg: &mail_parser::Message) -> String {
         texts = msg.html_body.iter().map(|&id| text_of(id)).filter(|t| !t.is_empty()).collect();
     }
     texts.join("\n\n")
+}
+
+/// The file name of a forwarded message that has none: its subject, whose slashes
+/// (`Preventivo n. 45/2026 sala 1/B`) are no folders (found by an intake attack: two
+/// quotes were stored as `B.eml` and `B-2.eml`).
+fn forwarded_name(subject: Option<&str>) -> String {
+    let subject = subject.map(str::trim).filter(|s| !s.is_empty()).unwrap_or("forwarded message");
+    format!("{}.eml", subject.replace(['/', '\\'], "-"))
 }
 
 /// HTML as text, without what a browser does not show as text: the head (with its title),

@@ -698,11 +698,25 @@ fn request_from_mail(env: &Env, mail: Mail, raw: &[u8], related: Option<(String,
 
 /// The text of a message forwarded as an attachment by one who wrote nothing of their own
 /// (Outlook's "forward as attachment"): the request reads it, and its serial is linked.
+///
+/// A forward of a forward (tenant, porter, administrator) is read down to the message
+/// that has text, a few levels at most (found by an intake attack: the request had none).
 fn forwarded_text(mail: &Mail) -> Option<String> {
-    let forwarded = mail.attachments.iter().find(|a| a.name.to_ascii_lowercase().ends_with(".eml"))?;
-    let inner = parse_mail(&forwarded.bytes, content_hash).ok()?;
+    const MAX_DEPTH: usize = 4;
+    let mut inner = parse_mail(&forwarded_message(mail)?.bytes, content_hash).ok()?;
+    for _ in 1..MAX_DEPTH {
+        if !inner.text.trim().is_empty() {
+            break;
+        }
+        inner = parse_mail(&forwarded_message(&inner)?.bytes, content_hash).ok()?;
+    }
     let text = inner.text.trim();
     (!text.is_empty()).then(|| format!("[forwarded: {}]\n{text}", inner.subject))
+}
+
+/// The first message forwarded as an attachment (`.eml`).
+fn forwarded_message(mail: &Mail) -> Option<&Attachment> {
+    mail.attachments.iter().find(|a| a.name.to_ascii_lowercase().ends_with(".eml"))
 }
 
 /// Numbers, stores and commits a new request with its attachments; with

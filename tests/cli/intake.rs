@@ -32,6 +32,48 @@ fn an_empty_plain_text_gives_way_to_its_html_alternative_whatever_follows_it() {
     assert_eq!(r["serial"], "AC12M01544");
 }
 
+/// A message forwarding `inner` as an attachment, with a text of its own or none.
+fn forward(subject: &str, text: Option<&str>, inner: &str) -> String {
+    // Each level its own boundary.
+    let b = format!("F{}", inner.len());
+    let own =
+        text.map(|t| format!("--{b}\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{t}\r\n")).unwrap_or_default();
+    format!(
+        "From: Amministrazione <amm@condominio.example>\r\nSubject: {subject}\r\nMessage-ID: <{b}@x.example>\r\n\
+         MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"{b}\"\r\n\r\n{own}--{b}\r\n\
+         Content-Type: message/rfc822\r\n\r\n{inner}\r\n--{b}--\r\n"
+    )
+}
+
+/// Found by an intake attack: a forward of a forward (tenant, porter, administrator) gave
+/// a request with no text and no serial; and a forwarded message was named after what
+/// follows the last `/` of its subject (two quotes stored as `B.eml` and `B-2.eml`).
+#[test]
+fn a_forward_of_a_forward_reads_as_the_first_message_and_keeps_its_subject_as_its_name() {
+    let d = TestDesk::example();
+    let tenant = "From: Inquilino <inq@mail.example>\r\nSubject: Split fermo\r\nMessage-ID: <t@mail.example>\r\n\r\n\
+                  Lo split AC12M01544 non parte.\r\n";
+    let porter = forward("Fwd: Split fermo", None, tenant);
+    let admin = forward("Fwd: Fwd: Split fermo scala 1/B", None, &porter);
+    let file = d.tmp.path().join("admin.eml");
+    std::fs::write(&file, admin).unwrap();
+    let id = d.ok(&["import", "email", file.to_str().unwrap()]).trim().to_string();
+    let r = request(&d, &id);
+    let body = r["body"].as_str().unwrap();
+    assert!(body.contains("Lo split AC12M01544 non parte."), "{body}");
+    assert_eq!(r["serial"], "AC12M01544");
+    let quotes = forward(
+        "Due preventivi",
+        Some("In allegato."),
+        &forward("Preventivo n. 45/2026 sala 1/B", Some("Preventivo"), "Subject: x\r\n\r\ny\r\n"),
+    );
+    let file = d.tmp.path().join("quotes.eml");
+    std::fs::write(&file, quotes).unwrap();
+    let id = d.ok(&["import", "email", file.to_str().unwrap()]).trim().to_string();
+    let stored = request(&d, &id)["attachments"].to_string();
+    assert!(stored.contains("Preventivo n. 45-2026 sala 1-B.eml"), "{stored}");
+}
+
 #[test]
 fn a_gmail_message_becomes_a_request_of_the_right_customer_with_its_serial_and_photo() {
     let d = TestDesk::example();
