@@ -149,21 +149,91 @@ fn clean_header_block(bytes: &[u8]) -> Vec<u8> {
         bytes.split(|&b| b == b'\n').filter_map(|l| BOUNDARY.captures(l).map(|c| boundary_of(&c))).collect();
     let mut out = Vec::with_capacity(bytes.len() + 64);
     let (mut top, mut in_header) = (true, true);
+    // One header with its folded lines, written once whole.
+    let mut field = String::new();
+    let flush = |field: &mut String, out: &mut Vec<u8>| {
+        out.extend_from_slice(join_encoded_words(field).as_bytes());
+        field.clear();
+    };
     for line in bytes.split_inclusive(|&b| b == b'\n') {
         let bare = line.trim_ascii_end();
+        let folded = line.first().is_some_and(|b| *b == b' ' || *b == b'\t');
+        if in_header && !folded {
+            flush(&mut field, &mut out);
+        }
         if in_header && bare.is_empty() {
             (top, in_header) = (false, false);
         } else if in_header {
             let text = utf8_else_1252(&quote_raw_in_encoded_words(line));
             // Only the message's own `Date:` is read for its zone.
-            out.extend_from_slice(if top { numeric_date_zone(&text) } else { text }.as_bytes());
+            field.push_str(&if top { numeric_date_zone(&text) } else { text });
             continue;
         } else if bare.strip_prefix(b"--").is_some_and(|b| boundaries.contains(b)) {
             in_header = true;
         }
         out.extend_from_slice(line);
     }
+    flush(&mut field, &mut out);
     out
+}
+
+/// A header whose adjacent encoded words of one charset are joined into one: a mailer
+/// that folds a long subject may cut a UTF-8 letter between two words, which decoded one
+/// by one give two U+FFFD (found by an intake attack: "citt\u{fffd}\u{fffd}"). RFC 2047
+/// ignores the white space between adjacent words, so joining them changes nothing else.
+fn join_encoded_words(field: &str) -> std::borrow::Cow<'_, str> {
+    static WORD: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"=\?([^?\s]+)\?([BbQq])\?([^?\s]*)\?=").unwrap());
+    if field.matches("=?").nth(1).is_none() {
+        return field.into();
+    }
+    let payload = |kind: &str, text: &str| -> Option<Vec<u8>> {
+        if kind.eq_ignore_ascii_case("b") {
+            let text = text.trim_end_matches('=');
+            base64::engine::general_purpose::STANDARD_NO_PAD.decode(text).ok()
+        } else {
+            let mut bytes = Vec::with_capacity(text.len());
+            let mut rest = text.bytes();
+            while let Some(b) = rest.next() {
+                match b {
+                    b'_' => bytes.push(b' '),
+                    b'=' => {
+                        let hex = [rest.next()?, rest.next()?];
+                        bytes.push(u8::from_str_radix(std::str::from_utf8(&hex).ok()?, 16).ok()?);
+                    }
+                    _ => bytes.push(b),
+                }
+            }
+            Some(bytes)
+        }
+    };
+    let words: Vec<regex::Captures> = WORD.captures_iter(field).collect();
+    let mut out = String::with_capacity(field.len());
+    let (mut at, mut i) = (0, 0);
+    while i < words.len() {
+        let charset = &words[i][1];
+        // The run of words after this one, each only white space away, of its charset.
+        let mut end = i + 1;
+        while end < words.len()
+            && words[end][1].eq_ignore_ascii_case(charset)
+            && field[words[end - 1].get(0).unwrap().end()..words[end].get(0).unwrap().start()].trim().is_empty()
+        {
+            end += 1;
+        }
+        let joined: Option<Vec<u8>> =
+            words[i..end].iter().map(|w| payload(&w[2], &w[3])).collect::<Option<Vec<_>>>().map(|p| p.concat());
+        let (start, stop) = (words[i].get(0).unwrap().start(), words[end - 1].get(0).unwrap().end());
+        out.push_str(&field[at..start]);
+        match joined.filter(|_| end - i > 1) {
+            Some(bytes) => {
+                out.push_str(&format!("=?{charset}?B?{}?=", base64::engine::general_purpose::STANDARD.encode(bytes)))
+            }
+            None => out.push_str(&field[start..stop]),
+        }
+        at = stop;
+        i = end;
+    }
+    out.push_str(&field[at..]);
+    out.into()
 }
 
 /// A header line with each raw 8-bit byte inside a `Q`-encoded word written as `=XX`, so
@@ -916,6 +986,22 @@ mod tests {
         assert_eq!(m.text, "Caldaia rotta", "an empty plain part does not hide the HTML one");
         let m = parse(multipart("mixed", &[html, IMAGE, &plain("Firma.")]).as_bytes());
         assert_eq!(m.text, "Caldaia rotta\n\nFirma.", "no title, style or script; the trailing text is kept");
+    }
+
+    /// Found by an intake attack: a long subject folded into two encoded words that cut
+    /// "à" between them was stored as "citt\u{fffd}\u{fffd}".
+    #[test]
+    fn a_letter_cut_between_two_encoded_words_is_read_whole() {
+        use base64::Engine;
+        let text = "caldaia della città di Brescia".as_bytes();
+        let cut = text.iter().position(|&b| b == 0xC3).unwrap() + 1;
+        let b64 = |b: &[u8]| base64::engine::general_purpose::STANDARD.encode(b);
+        let (a, b) = (b64(&text[..cut]), b64(&text[cut..]));
+        let m = format!("From: m@x.it\r\nSubject: =?UTF-8?B?{a}?=\r\n =?utf-8?B?{b}?=\r\n\r\nx\r\n");
+        assert_eq!(parse(m.as_bytes()).subject, "caldaia della città di Brescia");
+        // Q words too, and words of two charsets stay apart.
+        let m = "From: m@x.it\r\nSubject: =?UTF-8?Q?citt=C3?= =?UTF-8?Q?=A0_ok?= =?ISO-8859-1?Q?=E8?=\r\n\r\nx\r\n";
+        assert_eq!(parse(m.as_bytes()).subject, "città okè");
     }
 
     #[test]
