@@ -54,10 +54,16 @@ pub fn file_name(doc: &Document, progressive: &str) -> String {
 
 /// A VAT number without the country it may be written with (`IT01234567897`,
 /// `DE123456789`): the country goes to IdPaese.
+///
+/// The prefix a VAT number is written with is its VIES code: Greece's is `EL` (IdPaese
+/// `GR`); a Swiss UID's `CHE` is the number's own, kept (found by a fiscal attack:
+/// `CHE123456789` was sent as `E123456789`, a Greek `EL…` whole).
 fn vat_digits(vat: &str, country: &str) -> String {
     let v = vat.trim();
+    let prefix = if country.eq_ignore_ascii_case("GR") { "EL" } else { country };
+    let swiss_uid = country.eq_ignore_ascii_case("CH") && v.get(..3).is_some_and(|p| p.eq_ignore_ascii_case("CHE"));
     match v.get(..2) {
-        Some(prefix) if prefix.eq_ignore_ascii_case(country) => v[2..].trim().to_string(),
+        Some(p) if p.eq_ignore_ascii_case(prefix) && !swiss_uid => v[2..].trim().to_string(),
         _ => v.to_string(),
     }
 }
@@ -650,7 +656,16 @@ fn plain_address(address: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::person_name;
+    use super::{person_name, vat_digits};
+
+    #[test]
+    fn a_vat_number_loses_its_countrys_prefix_and_only_that() {
+        assert_eq!(vat_digits("IT01234567897", "IT"), "01234567897");
+        assert_eq!(vat_digits("ATU12345678", "AT"), "U12345678");
+        assert_eq!(vat_digits("EL123456789", "GR"), "123456789");
+        assert_eq!(vat_digits("CHE123456789", "CH"), "CHE123456789");
+        assert_eq!(vat_digits("PL5260250995", "PL"), "5260250995");
+    }
 
     /// Found by a fiscal review: "Maria De Luca" was sent as Nome "Maria De", Cognome "Luca".
     #[test]
