@@ -43,6 +43,14 @@ impl Team {
         self.tmp.path().join("remote.git")
     }
 
+    /// Makes the remote refuse every push (a hook), until the returned file is removed.
+    fn refuse_pushes(&self) -> PathBuf {
+        let hook = self.remote().join("hooks/pre-receive");
+        std::fs::write(&hook, "#!/bin/sh\necho closed for maintenance >&2\nexit 1\n").unwrap();
+        std::fs::set_permissions(&hook, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+        hook
+    }
+
     /// `anna`'s clone, or a new clone of the remote for another user.
     pub(crate) fn clone(&self, user: &'static str) -> Clone<'_> {
         let dir = self.dir(user);
@@ -2056,9 +2064,7 @@ fn a_document_taken_back_by_a_sync_that_then_fails_is_issued_again_and_published
     // The remote refuses every push for a while: the sync fails after its take-back. It
     // pushes nothing before the document is issued again (the records naming it follow
     // it first), so the document is issued again here and goes out with the next sync.
-    let hook = team.remote().join("hooks/pre-receive");
-    std::fs::write(&hook, "#!/bin/sh\necho closed for maintenance >&2\nexit 1\n").unwrap();
-    std::fs::set_permissions(&hook, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let hook = team.refuse_pushes();
     let out = marco.tkt(&["sync", "--resolve"]).output().unwrap();
     let said = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(5), "{said}");
@@ -2223,9 +2229,7 @@ fn a_payment_is_never_pushed_naming_a_number_issued_again_by_a_sync_killed_befor
     assert_eq!(anna.ok(&["ticket", "invoice", &theirs]).trim(), mine, "one number on both");
     anna.sync();
     let copy_bytes = marco.read(&format!("documents/invoice/2026/{mine}.yaml"));
-    let hook = team.remote().join("hooks/pre-receive");
-    std::fs::write(&hook, "#!/bin/sh\necho closed for maintenance >&2\nexit 1\n").unwrap();
-    std::fs::set_permissions(&hook, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let hook = team.refuse_pushes();
     let out = marco.tkt(&["sync", "--resolve"]).output().unwrap();
     let said = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(5), "{said}");
