@@ -1190,9 +1190,12 @@ fn fiscal_changes(repo: &Repo, from: &str, to: &str, worktree: &Worktree) -> Res
         let Some(mut problem) = fiscal_change(rel, issued, now.clone()) else { continue };
         // The version at `from` may itself be a change (pushed by plain git): what was
         // issued is the first version in history, and putting it back is no change (found
-        // by a review: the restore `tkt check` prescribes was refused by every sync).
+        // by a review: the restore `tkt check` prescribes was refused by every sync). The
+        // history of `from`, which both sides share: `to` may bring a root of its own that
+        // holds a forged version "first" (found by a hostile-remote attack: a merge whose
+        // first parent was an orphan commit changed an issued invoice's buyer).
         let first = match now {
-            Some(_) => repo.first_version_at(to, &path)?,
+            Some(_) => repo.first_version_at(from, &path)?,
             None => None,
         };
         let by_hand = if worktree(&path).is_some() { " (and a hand edit, not committed)" } else { "" };

@@ -1078,6 +1078,34 @@ fn names_that_differ_only_in_case_are_neither_taken_in_nor_published() {
     assert!(!remote.to_lowercase().contains("scan.pdf"), "{remote}");
 }
 
+/// Found by a hostile-remote attack: a merge whose first parent is an orphan commit holding
+/// a changed issued invoice made that version the "first" in history, and every clone took
+/// the change in, `check` clean. What was issued is read in the history both sides share.
+#[test]
+fn an_issued_invoice_changed_by_a_merge_of_an_orphan_commit_is_refused() {
+    let team = Team::new();
+    let (anna, marco) = (team.clone("anna"), team.clone("marco"));
+    marco.sync();
+    let file = "documents/invoice/2026/INV-2026-0001.yaml";
+    let issued = anna.read(file);
+    let forged = issued.replace("name: Hotel Lago Blu S.p.A.", "name: Hotel FORGED S.p.A.");
+    assert_ne!(forged, issued);
+    anna.write(file, &forged);
+    anna.git(&["add", file]);
+    let tree = anna.git(&["write-tree"]).trim().to_string();
+    let orphan = anna.git(&["commit-tree", &tree, "-m", "import"]).trim().to_string();
+    let merge = anna.git(&["commit-tree", &tree, "-p", &orphan, "-p", "HEAD", "-m", "Merge import"]).trim().to_string();
+    anna.git(&["push", "-q", "origin", &format!("{merge}:refs/heads/main")]);
+    let before = marco.state();
+    marco
+        .tkt(&["sync"])
+        .assert()
+        .code(5)
+        .stderr(predicate::str::contains(format!("{file}: issued fiscal document changed (buyer)")));
+    assert_eq!(marco.state(), before);
+    assert!(!marco.read(file).contains("FORGED"));
+}
+
 /// Found by a hostile-remote review: a remote that deleted tkt.toml made every clone no
 /// desk at all, the sync that would bring it back included; and a tree holding an issued
 /// invoice twice, changed first, passed (libgit2 read the other), so the clone's history
