@@ -187,6 +187,13 @@ pub fn check_desk(desk: &Desk) -> Result<Checked> {
         }
     }
 
+    // A `.gitattributes` that has git write the desk's files as other bytes than committed
+    // (as sync refuses to take one in): a clone made with plain git has them so.
+    let attributes = desk.abs(Path::new(".gitattributes"));
+    if let Some(why) = std::fs::read_to_string(&attributes).ok().and_then(|t| crate::sync::refused_attributes(&t, None))
+    {
+        findings.push(Finding::new(".gitattributes", format!("{why}: take the line out and commit")));
+    }
     // A company without a Partita IVA just cannot invoice yet; a wrong one is a problem.
     for p in check_company(&desk.config.company) {
         if p.field != "company.vat_number" || desk.config.company.vat_number.is_some() {

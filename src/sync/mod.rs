@@ -716,7 +716,7 @@ fn refused_path(path: &Path, prefix: &Path, kind: EntryKind) -> Option<&'static 
 /// where the desk is from the file's folder: `None` for a file inside the desk (each of
 /// its lines is about desk files), else only lines whose pattern may reach into it count
 /// (a file of the repository around a desk may set an LFS filter on its own files).
-fn refused_attributes(text: &str, desk: Option<&Path>) -> Option<String> {
+pub(crate) fn refused_attributes(text: &str, desk: Option<&Path>) -> Option<String> {
     let bad = ["working-tree-encoding", "filter", "ident"];
     let reaches_desk = |pattern: &str| {
         let Some(desk) = desk else { return true };
@@ -736,7 +736,12 @@ fn refused_attributes(text: &str, desk: Option<&Path>) -> Option<String> {
         }
         let attribute = line.split_whitespace().skip(1).find(|a| {
             let name = a.trim_start_matches(['-', '!']).split('=').next().unwrap_or_default();
-            bad.contains(&name)
+            // Line endings converted on checkout (`eol`, `crlf`, `text` forced on, which
+            // converts binary files too) are other bytes as well: a PDF corrupted, a CGI
+            // script that no longer runs (found by a hostile-remote attack). Turning them
+            // off (`-text`, `!eol`) or leaving text to git (`text=auto`) is not.
+            let set = !a.starts_with(['-', '!']);
+            bad.contains(&name) || (set && (name == "eol" || name == "crlf" || (name == "text" && *a != "text=auto")))
         })?;
         Some(format!(
             "its line {line:?} sets {attribute}, which would make every clone write the records as other bytes"

@@ -2814,12 +2814,20 @@ fn sync_takes_in_no_attributes_names_or_catalog_that_break_other_clones() {
     let attributes = marco.read(".gitattributes");
     // Found by a hostile-remote review: a .gitattributes below the desk's top and a folder's
     // name were not looked at (the support form's script was made UTF-16 on every clone).
-    let breakers: [(&str, &dyn Fn(), &str, &str); 5] = [
+    let breakers: [(&str, &dyn Fn(), &str, &str); 6] = [
         (
             "encoding",
             &|| marco.write(".gitattributes", &format!("{attributes}*.yaml working-tree-encoding=UTF-16\n")),
             ".gitattributes",
             "working-tree-encoding",
+        ),
+        // Found by a hostile-remote attack: every clone made after it had its PDFs
+        // corrupted and the form's script ending its lines in CR.
+        (
+            "line endings",
+            &|| marco.write(".gitattributes", &format!("{attributes}* text eol=crlf\n")),
+            ".gitattributes",
+            "sets text, which would make every clone write",
         ),
         (
             "encoding below",
@@ -2866,6 +2874,16 @@ fn sync_takes_in_no_attributes_names_or_catalog_that_break_other_clones() {
         marco.git(&["reset", "-q", "--hard", before.trim()]);
         marco.git(&["push", "-q", "-f", "origin", "main"]);
     }
+    // A clone made with plain git has them: check names the line.
+    marco.write(".gitattributes", &format!("{attributes}*.pdf eol=crlf\n"));
+    marco
+        .tkt(&["check"])
+        .assert()
+        .code(4)
+        .stdout(predicate::str::contains(".gitattributes: its line \"*.pdf eol=crlf\""));
+    // Leaving text to git, or turning conversion off, is no such line.
+    marco.write(".gitattributes", &format!("{attributes}* text=auto\n*.pdf -text\n"));
+    marco.tkt(&["check"]).assert().success();
     // Nor as hand edits, which sync would commit (found by a review of this fix).
     marco.write(".gitattributes", &format!("{attributes}*.yaml filter=evil\n"));
     marco
