@@ -805,6 +805,7 @@ fn check_incoming(repo: &Repo, ours: &str, theirs: &str, remote: &str, branch: &
     // Paths refused above are not read again.
     if let (true, Some(base)) = (refused.is_empty(), base.as_deref()) {
         refused.extend(fiscal_changes(repo, base, theirs, &committed)?);
+        refused.extend(what_happened_taken_away_in(repo, base, theirs)?);
     }
     if refused.is_empty() {
         let skipped = skipped_numbers(repo, base.as_deref(), ours, theirs)?;
@@ -1015,7 +1016,11 @@ fn check_outgoing(desk: &Desk, repo: &Repo, ours: &str, theirs: &str, hand_edits
     let base = repo.merge_base(ours, theirs)?;
     // What every other clone's sync would refuse is not published: it would stop the team.
     let unreadable = match base.as_deref() {
-        Some(base) if !repo.is_ancestor(ours, theirs)? => refused_entries(repo, Some(base), ours)?,
+        Some(base) if !repo.is_ancestor(ours, theirs)? => {
+            let mut refused = refused_entries(repo, Some(base), ours)?;
+            refused.extend(what_happened_taken_away_in(repo, base, ours)?);
+            refused
+        }
         _ => Vec::new(),
     };
     if !unreadable.is_empty() {
@@ -1060,10 +1065,13 @@ fn check_outgoing(desk: &Desk, repo: &Repo, ours: &str, theirs: &str, hand_edits
     for rel in hand_edits {
         let then = repo.file_at(ours, &prefix.join(rel))?;
         let now = std::fs::read(desk.abs(rel)).ok();
-        if let (Some(then), Some(now)) = (then, now) {
-            unshareable.extend(
-                what_happened_taken_away(rel, &then.bytes, &now).map(|why| format!("{}: {why}", rel.display())),
-            );
+        if let Some(field) = then.zip(now).and_then(|(then, now)| what_happened_taken_away(rel, &then.bytes, &now)) {
+            unshareable.push(format!(
+                "{}: the hand edit takes away {field}, which records what happened (an editor's older copy saved \
+                 over it?); `git diff -- {}` shows what it takes away",
+                rel.display(),
+                rel.display()
+            ));
         }
     }
     if !unshareable.is_empty() {
@@ -1089,38 +1097,62 @@ fn check_outgoing(desk: &Desk, repo: &Repo, ours: &str, theirs: &str, hand_edits
     refuse_fiscal_changes(refused)
 }
 
-/// What a hand edit of a ticket or a request takes away of what happened, as `tkt ... edit`
-/// refuses it: a note (by who wrote it when) or an entry of the history (found by an
+/// What a later version of a ticket or a request takes away of what happened, as `tkt ...
+/// edit` refuses it: a note (by who wrote it when) or an entry of the history (found by an
 /// office attack: an editor left open saved its stale copy over a colleague's note, which
-/// the sync committed and published to every clone). A note's text may be corrected, and
-/// notes may be added. `None` when either version does not read (named elsewhere).
-fn what_happened_taken_away(rel: &Path, then: &[u8], now: &[u8]) -> Option<String> {
+/// the sync committed and published to every clone). A note's text may be corrected, notes
+/// may be added, and a merge puts them in time order. `None` when nothing is taken away, or
+/// either version does not read (named elsewhere).
+fn what_happened_taken_away(rel: &Path, then: &[u8], now: &[u8]) -> Option<&'static str> {
     let read = |bytes: &[u8]| decode_text(bytes.to_vec(), rel).ok();
     let (then, now) = (read(then)?, read(now)?);
+    // Every element of `then` is in `now`, as many times.
+    fn kept<T: PartialEq>(then: &[T], now: &[T]) -> bool {
+        let mut left: Vec<&T> = now.iter().collect();
+        then.iter().all(|t| left.iter().position(|n| *n == t).map(|i| left.swap_remove(i)).is_some())
+    }
     let written = |notes: &[crate::model::Note]| notes.iter().map(|n| (n.at, n.by.clone())).collect::<Vec<_>>();
     let (notes, history) = match Desk::kind_of_path(rel)? {
         Kind::Ticket => {
             let (then, now): (crate::model::Ticket, crate::model::Ticket) =
                 (parse_record(&then, rel).ok()?, parse_record(&now, rel).ok()?);
-            (!written(&now.notes).starts_with(&written(&then.notes)), !now.history.starts_with(&then.history))
+            (kept(&written(&then.notes), &written(&now.notes)), kept(&then.history, &now.history))
         }
         Kind::Request => {
             let (then, now): (crate::model::Request, crate::model::Request) =
                 (parse_record(&then, rel).ok()?, parse_record(&now, rel).ok()?);
-            (!written(&now.notes).starts_with(&written(&then.notes)), false)
+            (kept(&written(&then.notes), &written(&now.notes)), true)
         }
         _ => return None,
     };
-    let field = match (notes, history) {
-        (true, _) => "a note",
-        (_, true) => "an entry of its history",
-        _ => return None,
-    };
-    Some(format!(
-        "the hand edit takes away {field}, which records what happened (an editor's older copy saved over it?); \
-         `git diff -- {}` shows what it takes away",
-        rel.display()
-    ))
+    match (notes, history) {
+        (false, _) => Some("a note"),
+        (_, false) => Some("an entry of its history"),
+        _ => None,
+    }
+}
+
+/// The tickets and requests whose notes or history the commits `from..to` take away, each
+/// named with the commit that last changed it: what no clone publishes, nor takes in.
+fn what_happened_taken_away_in(repo: &Repo, from: &str, to: &str) -> Result<Vec<String>> {
+    let prefix = repo.desk_prefix();
+    let mut found = Vec::new();
+    for path in repo.changed_paths(Some(from), to)? {
+        let Ok(rel) = path.strip_prefix(prefix) else { continue };
+        if !matches!(Desk::kind_of_path(rel), Some(Kind::Ticket | Kind::Request)) {
+            continue;
+        }
+        let (Some(then), Some(now)) = (repo.file_at(from, &path)?, repo.file_at(to, &path)?) else { continue };
+        if let Some(field) = what_happened_taken_away(rel, &then.bytes, &now.bytes) {
+            let by = repo.last_change(Some(from), to, &path)?.map(|c| format!(" (commit {} by {})", c.commit, c.by));
+            found.push(format!(
+                "{}: takes away {field}, which records what happened{}",
+                path.display(),
+                by.unwrap_or_default()
+            ));
+        }
+    }
+    Ok(found)
 }
 
 /// The hand edits that delete or change an issued fiscal document: as this clone committed

@@ -569,6 +569,25 @@ fn a_hand_edit_that_takes_away_a_colleagues_note_is_never_published() {
     assert!(said.contains(&format!("{file}: the hand edit takes away a note")), "{said}");
     assert_eq!(anna.git(&["rev-parse", "HEAD"]), head, "nothing committed");
     assert_eq!(team.git(&team.remote(), &["rev-parse", "main"]), remote, "nothing pushed");
+    // Nor once committed, by git or by a tkt command built on the stale file (found by a
+    // review of this fix); nor taken in when pushed by plain git.
+    for commit in [&["git"][..], &["tkt"][..]] {
+        if commit == ["git"] {
+            anna.git(&["commit", "-qam", "stale"]);
+        } else {
+            anna.ok(&["ticket", "note", "T-2026-0012", "nota mia"]);
+        }
+        let said = String::from_utf8(anna.tkt(&["sync"]).assert().code(5).get_output().stderr.clone()).unwrap();
+        assert!(said.contains(&format!("{file}: takes away a note, which records what happened")), "{said}");
+        assert_eq!(team.git(&team.remote(), &["rev-parse", "main"]), remote, "nothing pushed");
+    }
+    anna.git(&["push", "-q", "origin", "main"]);
+    let before = marco.state();
+    let said = String::from_utf8(marco.tkt(&["sync"]).assert().code(5).get_output().stderr.clone()).unwrap();
+    assert!(said.contains(&format!("{file}: takes away a note")), "{said}");
+    assert_eq!(marco.state(), before);
+    anna.git(&["reset", "-q", "--hard", head.trim()]);
+    anna.git(&["push", "-q", "-f", "origin", "main"]);
     // A note's text corrected, and the priority, go out.
     anna.git(&["checkout", "--", file]);
     let fixed = anna.read(file).replace("il cliente richiama alle 15", "il cliente richiama alle 16");
