@@ -465,9 +465,31 @@ pub fn html_text(html: &str) -> String {
         Regex::new(r"(?i)</(tr|li|div|h[1-6]|table|ul|ol|dl|dt|dd|blockquote|section|article|header|footer|pre|address)\s*>|<hr\b[^>]*>")
                 .unwrap()
     });
+    // A quote (`<blockquote>`) reads as one in text, its lines after `> `, so that a reply's
+    // quoted message is cut from it as a plain text one's is (found by a review: an
+    // HTML-only reply kept the message it quoted).
+    static QUOTE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)<(/?)blockquote\b[^>]*>").unwrap());
+    const OPEN: &str = "\u{E000}";
+    const CLOSE: &str = "\u{E001}";
     let shown = HIDDEN.replace_all(html, " ");
     let shown = CELL.replace_all(&shown, "$0 ");
-    mail_parser::decoders::html::html_to_text(&BLOCK.replace_all(&shown, "$0<br>"))
+    let shown = QUOTE
+        .replace_all(&shown, |c: &regex::Captures| format!("<br>{}<br>", if c[1].is_empty() { OPEN } else { CLOSE }));
+    let text = mail_parser::decoders::html::html_to_text(&BLOCK.replace_all(&shown, "$0<br>"));
+    if !text.contains(OPEN) {
+        return text;
+    }
+    let mut depth = 0usize;
+    let mut out = Vec::new();
+    for line in text.lines() {
+        match line.trim() {
+            OPEN => depth += 1,
+            CLOSE => depth = depth.saturating_sub(1),
+            _ if depth > 0 => out.push(format!("{} {}", ">".repeat(depth), line.trim_start())),
+            _ => out.push(line.to_string()),
+        }
+    }
+    out.join("\n")
 }
 
 /// The boundaries a message declares (`boundary="…"`), each once, in order.
@@ -721,21 +743,26 @@ pub fn strip_quoted(text: &str) -> String {
                 i += 1;
                 continue;
             }
-            // Text of the sender's own after the quote (before any signature or other
-            // quote): an inline reply, kept whole.
-            let own = after
-                .iter()
-                .skip_while(|l| l.trim().is_empty() || quoted(l))
-                .take_while(|l| !QUOTE_HEADER.is_match(l))
-                .any(|l| !l.trim().is_empty());
-            if !own {
-                break;
-            }
-            kept.push(line);
-            i += 1;
-            while i < lines.len() && !QUOTE_HEADER.is_match(lines[i]) && !wrapped_attribution(&lines[i..]) {
-                kept.push(lines[i]);
-                i += 1;
+            // What follows, up to a signature line or another attribution.
+            let start = i + if wrapped { 2 } else { 1 };
+            let end = (start..lines.len())
+                .find(|&j| QUOTE_HEADER.is_match(lines[j]) || wrapped_attribution(&lines[j..]))
+                .unwrap_or(lines.len());
+            let rest = &lines[start..end];
+            // Own text between two quotes is an inline reply (answers below each
+            // question): kept whole, questions and all. Own text only after the whole
+            // quote (a disclaimer, a last answer) is kept without the quote.
+            let own_at = |l: &&str| !l.trim().is_empty() && !quoted(l);
+            let first_own = rest.iter().position(own_at);
+            let inline = first_own.is_some_and(|o| rest[o..].iter().any(quoted));
+            if inline {
+                kept.push(line);
+                kept.extend_from_slice(rest);
+            } else if let Some(o) = first_own {
+                if kept.last().is_some_and(|l| !l.trim().is_empty()) {
+                    kept.push("");
+                }
+                kept.extend_from_slice(&rest[o..]);
             }
             break;
         }
@@ -988,6 +1015,17 @@ mod tests {
         assert_eq!(m.text, "Caldaia rotta\n\nFirma.", "no title, style or script; the trailing text is kept");
     }
 
+    /// An HTML reply's quote reads as `>` lines, and is cut as a plain one's is.
+    #[test]
+    fn an_html_reply_loses_the_message_it_quotes() {
+        let html = "<div>Va bene gioved&igrave; alle 9, grazie.</div><div class=\"gmail_quote\"><div>Il giorno lun 30 \
+                    nov 2026 Assistenza &lt;a@x.it&gt; ha scritto:<br></div><blockquote class=\"gmail_quote\"><div>\
+                    Possiamo venire gioved&igrave;?</div><blockquote>prima</blockquote></blockquote></div>";
+        let text = html_text(html);
+        assert!(text.contains("> Possiamo venire giovedì?") && text.contains(">> prima"), "{text}");
+        assert_eq!(strip_quoted(&text), "Va bene giovedì alle 9, grazie.");
+    }
+
     /// Found by an intake attack: a long subject folded into two encoded words that cut
     /// "à" between them was stored as "citt\u{fffd}\u{fffd}".
     #[test]
@@ -1038,7 +1076,14 @@ mod tests {
              > La matricola?\n\nCV24-104233."
         );
         // ... up to a signature line, as ever.
-        let signed = "Sì.\n\nOn Fri wrote:\n> Viene?\nViene.\n\nInviato da iPhone\n\nOn Thu wrote:\n> x";
-        assert_eq!(strip_quoted(signed), "Sì.\n\nOn Fri wrote:\n> Viene?\nViene.");
+        let signed =
+            "Sì.\n\nOn Fri wrote:\n> Viene?\nViene.\n\n> Quando?\nOggi.\n\nInviato da iPhone\n\nOn Thu wrote:\n> x";
+        assert_eq!(strip_quoted(signed), "Sì.\n\nOn Fri wrote:\n> Viene?\nViene.\n\n> Quando?\nOggi.");
+        // Text only after the whole quote (a gateway's disclaimer, one answer below one
+        // question) is kept without the quote (found by a review of the rule above).
+        let below =
+            "Va bene giovedì.\n\nIl giorno lun 30 nov 2026 Assistenza ha scritto:\n> Giovedì alle 9?\n> Saluti\n\n\
+                     Questa e-mail è riservata.";
+        assert_eq!(strip_quoted(below), "Va bene giovedì.\n\nQuesta e-mail è riservata.");
     }
 }
