@@ -213,8 +213,21 @@ fn split_list(values: &[String]) -> Vec<String> {
 }
 
 /// Parses a `YYYY-MM-DD` argument.
+/// A day as `YYYY-MM-DD`, the year of four digits from 1970 to 2099: `26-11-30` is a typo,
+/// never the year 26 (found by a scripting attack: a DDT was issued as `DI-0026-0001`,
+/// for good).
 fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
-    s.parse().map_err(|_| format!("{s:?} is not a date (YYYY-MM-DD)"))
+    let wrong = || format!("{s:?} is not a date (YYYY-MM-DD)");
+    let shaped = s.len() == 10
+        && s.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
+    if !shaped {
+        return Err(wrong());
+    }
+    let day: chrono::NaiveDate = s.parse().map_err(|_| wrong())?;
+    if !(1970..=2099).contains(&chrono::Datelike::year(&day)) {
+        return Err(format!("{s:?}: a year from 1970 to 2099"));
+    }
+    Ok(day)
 }
 
 /// A parser for a closed vocabulary: one of `texts`, listed in `--help` and completions.

@@ -63,11 +63,20 @@ impl TryFrom<Decimal> for Rate {
     }
 }
 
+/// A decimal number written as people write amounts: digits, a dot and digits, a sign
+/// before them — never `1e1` or `1_0`, which a typo makes (found by a scripting attack:
+/// `--amount 1e1` paid 10.00).
 fn parse_decimal(text: &str) -> Result<Decimal, String> {
     let t = text.trim();
-    Decimal::from_str(t)
-        .or_else(|_| Decimal::from_scientific(t))
-        .map_err(|_| format!("{text:?} is not a decimal number (use a dot: 12.50)"))
+    let digits = t.strip_prefix(['-', '+']).unwrap_or(t);
+    let (whole, part) = digits.split_once('.').unwrap_or((digits, ""));
+    let plain = !(whole.is_empty() && part.is_empty())
+        && whole.bytes().all(|b| b.is_ascii_digit())
+        && part.bytes().all(|b| b.is_ascii_digit());
+    plain
+        .then(|| Decimal::from_str(t).ok())
+        .flatten()
+        .ok_or_else(|| format!("{text:?} is not a decimal number (use a dot: 12.50)"))
 }
 
 impl fmt::Display for Money {

@@ -111,6 +111,27 @@ fn every_bad_input_is_named_refused_and_leaves_the_desk_as_it_was() {
     }
 }
 
+/// Found by a scripting attack: `--date 26-11-30` issued a DDT of the year 26
+/// (`DI-0026-0001`, for good), and `--amount 1e1` paid 10.00. A typo is a usage error.
+#[test]
+fn a_date_or_an_amount_written_otherwise_than_documented_is_refused() {
+    let d = TestDesk::example();
+    let head = d.head();
+    for (args, says) in [
+        (&["ticket", "receive", "T-2026-0013", "--date", "26-11-30"][..], "\"26-11-30\" is not a date (YYYY-MM-DD)"),
+        (&["ticket", "receive", "T-2026-0013", "--date", "0000-11-30"][..], "a year from 1970 to 2099"),
+        (&["ticket", "receive", "T-2026-0013", "--date", "2026-11-30 "][..], "is not a date"),
+        (&["ticket", "edit", "T-2026-0013", "--due", "26-12-01"][..], "is not a date"),
+        (&["doc", "pay", "INV-2026-0003", "--amount", "1e1"][..], "\"1e1\" is not a decimal number"),
+        (&["doc", "pay", "INV-2026-0003", "--amount", "1_0"][..], "is not a decimal number"),
+    ] {
+        d.tkt(args).assert().code(2).stderr(predicate::str::contains(says));
+    }
+    assert_eq!(d.head(), head);
+    assert_eq!(d.status(), "");
+    d.ok(&["doc", "pay", "INV-2026-0003", "--amount", "10.5", "--date", "2026-11-27"]);
+}
+
 #[test]
 fn ids_that_try_to_leave_the_desk_are_refused_before_any_path_is_built() {
     let d = TestDesk::example();
