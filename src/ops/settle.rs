@@ -32,15 +32,26 @@ fn refuse_credit_notes_gone(env: &Env, invoice: &str) -> Result<()> {
         crate::model::from_yaml::<Document>(bytes).ok().filter(|n| n.invoice.as_deref() == Some(invoice)).map(|n| n.id)
     };
     let ledger = repo.first_versions(std::path::Path::new(DocKind::CreditNote.dir()))?;
-    for (path, first) in ledger.iter().filter(|(path, _)| !desk.abs(path).exists()) {
-        if let Some(id) = of_invoice(&repo.first_content(first)?) {
-            return Err(Error::refused(format!(
-                "{id} credited {invoice} and was deleted since (commit {}): an issued credit note still credits \
-                 what it credited",
-                first.commit
-            ))
-            .with_hint(format!("restore it: git checkout {} -- {}", first.commit, path.display())));
+    for (path, first) in &ledger {
+        let now = std::fs::read(desk.abs(path)).ok();
+        if now.as_deref().is_some_and(|bytes| crate::git::content_hash(bytes) == first.blob) {
+            continue;
         }
+        let Some(id) = of_invoice(&repo.first_content(first)?) else { continue };
+        let restore = format!("restore it: git checkout {} -- {}", first.commit, path.display());
+        // Deleted, or changed since: its link edited to another invoice is changed too
+        // (found by a review: the invoice was then credited whole again).
+        let why = match now.and_then(|bytes| crate::model::from_yaml::<Document>(&bytes).ok()) {
+            None => "was deleted since",
+            Some(now) if super::documents::changed_since_issue(desk, path, first, &now).is_empty() => continue,
+            Some(_) => "was changed since",
+        };
+        return Err(Error::refused(format!(
+            "{id} credited {invoice} as issued (commit {}) and {why}: an issued credit note still credits what it \
+             credited",
+            first.commit
+        ))
+        .with_hint(restore));
     }
     for (path, blob) in desk.issued_files(crate::model::Kind::Document(DocKind::CreditNote)) {
         if ledger.contains_key(&path) || desk.abs(&path).exists() {

@@ -239,7 +239,7 @@ fn an_invoice_is_never_credited_again_past_a_credit_note_deleted_or_changed() {
     refused(
         &d,
         &["doc", "credit", "INV-2026-0001", "--reason", "reso"],
-        "CN-2026-0001 credited INV-2026-0001 and was deleted since",
+        "CN-2026-0001 credited INV-2026-0001 as issued (commit",
     );
     // Restored, then cut by hand to a cent: still what it credited as issued.
     d.write(note, &issued);
@@ -250,6 +250,10 @@ fn an_invoice_is_never_credited_again_past_a_credit_note_deleted_or_changed() {
     d.write(note, &issued.replace(&total, "  total: '0.01'"));
     d.git(&["commit", "-qam", "edited"]);
     refused(&d, &["doc", "credit", "INV-2026-0001", "--reason", "reso"], "changed since it was issued");
+    // Its link edited to another invoice: changed too (found by a review of this fix).
+    d.write(note, &issued.replace("invoice: INV-2026-0001", "invoice: INV-2026-0009"));
+    d.git(&["commit", "-qam", "link edited"]);
+    refused(&d, &["doc", "credit", "INV-2026-0001", "--reason", "reso"], "and was changed since");
     assert!(!d.path("documents/credit-note/2026/CN-2026-0002.yaml").exists());
 }
 
