@@ -456,6 +456,18 @@ fn check_progressive_date(env: &Env, doc: &Document) -> Result<()> {
                 }
             }
         }
+        // Issued by this clone and gone from history too (a `git reset`): its blob, while
+        // git keeps it (found by a review).
+        for (rel, blob) in desk.issued_files(kind) {
+            let name = rel.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+            if !above(name) || desk.abs(&rel).exists() {
+                continue;
+            }
+            let issued = blob.and_then(|hash| repo.blob(&hash)).and_then(|b| crate::model::from_yaml::<Document>(&b).ok());
+            if let Some(issued) = issued.filter(|i| last.as_ref().is_none_or(|(_, date)| i.date > *date)) {
+                last = Some((issued.id, issued.date));
+            }
+        }
     }
     if let Some((id, date)) = last {
         if doc.date < date {

@@ -223,6 +223,15 @@ fn the_last_invoices_date_edited_by_hand_does_not_move_the_date_order() {
             .stderr(predicate::str::contains("before INV-2026-0001 of 2026-11-27"));
         assert!(!d.path("documents/invoice/2026/INV-2026-0002.yaml").exists());
     }
+    // Nor when a rewrite of history took it out (a `git reset`, a rebase): this clone's
+    // log has it (found by a review).
+    d.git(&["reset", "-q", "--hard", "HEAD~1"]);
+    d.git(&["rebase", "-q", "--onto", "HEAD~3", "HEAD~2"]);
+    assert!(!d.path(file).exists() && d.path("tickets/2026/T-2026-0002.yaml").exists());
+    d.tkt(&["ticket", "invoice", "T-2026-0002", "--date", "2026-11-21"])
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("before INV-2026-0001 of 2026-11-27"));
 }
 
 /// Found by a fiscal attack: with an issued credit note deleted, the whole invoice was
