@@ -463,7 +463,8 @@ fn check_progressive_date(env: &Env, doc: &Document) -> Result<()> {
             if !above(name) || desk.abs(&rel).exists() {
                 continue;
             }
-            let issued = blob.and_then(|hash| repo.blob(&hash)).and_then(|b| crate::model::from_yaml::<Document>(&b).ok());
+            let issued =
+                blob.and_then(|hash| repo.blob(&hash)).and_then(|b| crate::model::from_yaml::<Document>(&b).ok());
             if let Some(issued) = issued.filter(|i| last.as_ref().is_none_or(|(_, date)| i.date > *date)) {
                 last = Some((issued.id, issued.date));
             }

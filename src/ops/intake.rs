@@ -392,20 +392,21 @@ struct Stored {
     at: Instant,
 }
 
-/// Every record of a kind that reads; each that does not is named in a warning.
-fn readable<T: crate::model::Keyed + Send>(env: &Env) -> Result<Vec<T>> {
+/// Every record of a kind that reads; each that does not is named in a warning that says
+/// what becomes of the mail meanwhile (`meanwhile`).
+fn readable<T: crate::model::Keyed + Send>(env: &Env, meanwhile: &str) -> Result<Vec<T>> {
     let mut good = Vec::new();
     for (path, read) in env.desk.read_each(T::KIND, &|_, r: T| r)? {
         match read {
             Ok(r) => good.push(r),
-            Err(e) => env.warn(format!(
-                "{} is not read ({e}): a reply to it opens a request of its own until it is fixed",
-                path.display()
-            )),
+            Err(e) => env.warn(format!("{} is not read ({e}): {meanwhile}", path.display())),
         }
     }
     Ok(good)
 }
+
+/// What a reply to a record that does not read becomes.
+const REPLY_TO_UNREAD: &str = "a reply to it opens a request of its own until it is fixed";
 
 /// Whether the ticket or request `id` reads.
 fn record_reads(desk: &Desk, id: &str) -> bool {
@@ -429,7 +430,11 @@ impl MessageIndex {
         let mut index = MessageIndex { by_message: HashMap::new(), by_thread: HashMap::new() };
         // A note's author is written `Name <address>`, the address alone, or the name alone.
         let address = |by: &str| by.rsplit_once('<').map_or(by, |(_, a)| a.trim_end_matches('>')).to_string();
-        let (requests, tickets) = (readable::<Request>(env)?, readable::<Ticket>(env)?);
+        let (requests, tickets) =
+            (readable::<Request>(env, REPLY_TO_UNREAD)?, readable::<Ticket>(env, REPLY_TO_UNREAD)?);
+        // Said once a run: a customer that does not read matches no sender meanwhile (found
+        // by a review: one stopped every message, each failing every cron run).
+        readable::<Customer>(env, "its mail is taken as an unknown sender's until it is fixed")?;
         for r in requests {
             let home = r.ticket.clone().unwrap_or_else(|| r.id.clone());
             index.add(&home, r.message_id.as_deref(), r.thread.as_deref(), r.contact.email.as_deref(), r.received_at);
@@ -743,8 +748,10 @@ fn finish_request(env: &Env, mut request: Request, mut attachments: Vec<Attachme
 
 /// Every customer whose `email` or `pec` is `address` (an administrator of several
 /// condominiums writes for all of them from one).
+/// One that does not read matches none (named once a run, by [`MessageIndex::build`]).
 fn customers_by_email(desk: &Desk, address: &str) -> Result<Vec<String>> {
-    Ok(desk.load_all::<Customer>()?.into_iter().filter(|c| has_address(c, address)).map(|c| c.id).collect())
+    let all = desk.read_each(Kind::Customer, &|_, c: Customer| c)?;
+    Ok(all.into_iter().filter_map(|(_, c)| c.ok()).filter(|c| has_address(c, address)).map(|c| c.id).collect())
 }
 
 /// Whether `address` is a customer's `email` or `pec`.

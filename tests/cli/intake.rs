@@ -665,6 +665,17 @@ fn one_unreadable_record_does_not_stop_the_mail() {
     std::fs::write(md.join("new/m4"), reply).unwrap();
     d.tkt(&["import", "maildir", md.to_str().unwrap()]).assert().success().stdout("T-2026-0021\n");
     assert_eq!(std::fs::read_dir(md.join("new")).unwrap().count(), 0);
+    // A customer that does not read matches no sender meanwhile, and stops no mail (found
+    // by a review: every message was refused, and stayed in the maildir).
+    let customer = "customers/C-0003.yaml";
+    d.write(customer, &format!("{}name: doppio\n", d.read(customer)));
+    let message = "From: amministrazione@lequerce.example\nSubject: Perdita\nMessage-ID: <m5@l.example>\n\nAiuto\n";
+    std::fs::write(md.join("new/m5"), message).unwrap();
+    d.tkt(&["import", "maildir", md.to_str().unwrap()])
+        .assert()
+        .success()
+        .stdout("R-2026-0007\n")
+        .stderr(predicate::str::contains("customers/C-0003.yaml is not read"));
     // With nothing new, a run says nothing, even of the records that do not read.
     d.tkt(&["-q", "import", "maildir", md.to_str().unwrap()]).assert().success().stdout("").stderr("");
 }
