@@ -218,7 +218,22 @@ pub fn pull(desk: &Desk, author: &Author, opts: &SyncOptions) -> Result<SyncRepo
     refuse_unfinished_operation(repo)?;
     let (remote, branch) = remote_of(repo, opts.remote)?;
     let mut report = SyncReport { remote: remote.clone(), ..Default::default() };
-    pull_into(desk, repo, author, &remote, &branch, opts.interactive, &mut report)?;
+    // The remote's branch as this clone last saw it: gone since, the numbers issued on it
+    // after this clone's last look are gone with it, and the next one is not known (found
+    // by a hostile-remote attack: online numbering gave a published number again).
+    let known = repo.remote_tip(&remote, &branch)?;
+    let theirs = pull_into(desk, repo, author, &remote, &branch, opts.interactive, &mut report)?;
+    if let (Some(known), None) = (known, theirs) {
+        return Err(Error::busy(format!(
+            "{remote} no longer has the branch {branch} (it was at {}): the numbers issued there since this clone \
+             last looked cannot be known; nothing was issued",
+            &known[..12.min(known.len())]
+        ))
+        .with_hint(format!(
+            "whoever manages {remote} puts the branch back (from a clone that has all of it: git push {remote} \
+             {branch}); then issue again"
+        )));
+    }
     Ok(report)
 }
 
@@ -580,6 +595,7 @@ fn pull_into(
     desk.syncing(|| {
         fetch(repo.workdir(), remote, interactive)?;
         let theirs = repo.remote_tip(remote, branch)?;
+        refuse_side_branch(repo, remote, branch, theirs.as_deref())?;
         // What a sync refuses to take in or to publish, a pull before a push does too.
         if let (Some(t), Some(ours)) = (theirs.as_deref(), repo.head()?) {
             settle_stale_copies(desk, repo, &ours, t, remote, branch)?;

@@ -619,6 +619,31 @@ fn a_branch_beside_the_shared_one_is_never_published() {
     anna.git(&["merge", "-q", "--ff-only", "prova"]);
     anna.sync();
     assert!(team.git(&team.remote(), &["ls-tree", "-r", "--name-only", "main"]).contains("INV-2026-0007.yaml"));
+    // With online numbering, nothing is issued there: refused before, with what to do
+    // (found by a review: it was numbered, committed and taken back, with the hint of a
+    // remote that cannot be reached).
+    anna.numbering_online();
+    anna.sync();
+    anna.git(&["checkout", "-q", "-b", "prova2"]);
+    let head = anna.git(&["rev-parse", "HEAD"]);
+    anna.tkt(&["ticket", "receive", "T-2026-0015"]).assert().code(5).stderr(
+        predicate::str::contains("you are on branch prova2")
+            .and(predicate::str::contains("git checkout main && git merge prova2"))
+            .and(predicate::str::contains("can be reached").not()),
+    );
+    assert_eq!(anna.git(&["rev-parse", "HEAD"]), head);
+    // Nor when the remote lost the branch this clone knew: the numbers issued there since
+    // cannot be known (found by a hostile-remote attack: one was issued again).
+    anna.git(&["checkout", "-q", "main"]);
+    team.git(&team.remote(), &["update-ref", "-d", "refs/heads/main"]);
+    anna.tkt(&["ticket", "receive", "T-2026-0015"])
+        .assert()
+        .code(5)
+        .stderr(predicate::str::contains("origin no longer has the branch main"));
+    assert!(!anna.dir.join("documents/ddt-in/2026/DI-2026-0003.yaml").exists());
+    // A sync puts it back from this clone, which has all of it.
+    anna.sync();
+    assert_eq!(anna.ok(&["ticket", "receive", "T-2026-0015"]), "DI-2026-0003\n");
 }
 
 #[test]
