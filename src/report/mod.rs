@@ -160,7 +160,11 @@ pub fn aging(data: &Data, p: &Params) -> Report {
     ]);
     let closed = closed_states(data.catalog);
     let mut groups: BTreeMap<String, [i64; 6]> = BTreeMap::new();
-    for t in data.tickets.iter().filter(|t| !closed.contains(&t.state.as_str())) {
+    // The open tickets opened in the period, as every report takes it (found by a
+    // scripting attack: the period was taken and ignored).
+    let open_of_period =
+        |t: &&TicketFacts| !closed.contains(&t.state.as_str()) && p.in_period(t.opened_at.date_naive());
+    for t in data.tickets.iter().filter(open_of_period) {
         let key = if by_priority {
             t.priority.as_str().to_string()
         } else {

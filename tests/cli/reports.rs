@@ -96,6 +96,11 @@ fn aging_buckets_open_tickets_and_counts_the_overdue() {
     let by_priority = report(&d, &["aging", "--group-by", "priority"]);
     assert_eq!(by_priority[0]["priority"], "normal");
     assert_eq!(by_priority[0]["total"], 2);
+    // A period takes the open tickets opened in it (found by a scripting attack: it was
+    // taken and ignored).
+    let of_t4 = report(&d, &["aging", "--since", "2026-11-15"]);
+    assert_eq!(of_t4, [json!({"assignee": "-", "0-2": 0, "3-7": 1, "8-30": 0, "30+": 0, "total": 1, "overdue": 1})]);
+    assert_eq!(report(&d, &["aging", "--until", "2025-12-31"]), Vec::<serde_json::Value>::new());
 }
 
 #[test]
