@@ -78,9 +78,12 @@ pub fn list_tickets(desk: &Desk, q: &TicketQuery) -> Result<Vec<Ticket>> {
     for w in &q.custom {
         let (name, value) =
             w.split_once('=').ok_or_else(|| Error::usage(format!("--where {w:?}: expected NAME=VALUE")))?;
-        if !desk.config.fields.contains_key(name) {
+        let Some(def) = desk.config.fields.get(name) else {
             return Err(Error::usage(format!("--where {name}: no custom field {name:?} in tkt.toml")));
-        }
+        };
+        // A value the field can never hold is a typo, not "none today" (found by a
+        // scripting attack: `contratto=completto` listed nothing, exit 0).
+        crate::rules::parse_custom(name, def, value).map_err(|e| Error::usage(format!("--where {w:?}: {e}")))?;
         wheres.push((name.to_string(), value.to_string()));
     }
     let closed_state = |s: &str| catalog.iter().find(|c| c.id == s).is_some_and(|c| c.closed);

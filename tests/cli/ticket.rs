@@ -373,6 +373,11 @@ fn custom_fields_are_validated_shown_exported_and_filterable() {
     let header = csv.lines().next().unwrap();
     assert!(header.contains("custom.contract") && header.contains("custom.floor"), "{header}");
     assert_eq!(d.ok(&["ticket", "list", "--where", "contract=none", "--format", "csv"]).lines().count(), 2);
+    // A value the field can never hold is a typo, named (found by a scripting attack: it
+    // listed nothing, exit 0).
+    for (w, says) in [("contract=nnone", "is not one of"), ("floor=primo", "is not an integer")] {
+        d.tkt(&["ticket", "list", "--where", w]).assert().code(2).stderr(predicate::str::contains(says));
+    }
     d.ok(&["ticket", "edit", "T-2026-0002", "--set", "floor=1"]);
     assert_eq!(d.last_message(), "T-2026-0002: edit custom");
     // A field tkt.toml no longer declares is taken off with an empty value (found by a
