@@ -911,3 +911,5 @@ complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand
 complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand_from doc" -f -a "close" -d 'Close a job order, or mark a sales order fulfilled or cancelled'
 complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand_from doc" -f -a "export" -d 'Export invoices and credit notes as FatturaPA XML files for SDI'
 complete -c tkt -n "__fish_tkt_using_subcommand help; and __fish_seen_subcommand_from doc" -f -a "send" -d 'Mail exported e-invoices to SDI from the desk\'s PEC account'
+complete -c tkt -n "__fish_tkt_using_subcommand report" -f -a "summary aging hours billing receivables warranty equipment"
+complete -c tkt -n "__fish_tkt_using_subcommand completions" -f -a "bash zsh fish elvish powershell man"

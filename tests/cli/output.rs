@@ -101,6 +101,10 @@ fn committed_completions_and_man_page_are_up_to_date() {
             "completions/{file} is stale: run `cargo run -- completions {target} > completions/{file}`"
         );
     }
+    // fish offers a closed set of positional values too (found by a scripting attack:
+    // `tkt report <TAB>` listed files).
+    let fish = d.ok(&["completions", "fish"]);
+    assert!(fish.contains("-n \"__fish_tkt_using_subcommand report\" -f -a \"summary aging hours"), "{fish}");
 }
 
 #[test]
