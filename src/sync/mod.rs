@@ -752,12 +752,18 @@ pub(crate) fn refused_attributes(text: &str, desk: Option<&Path>) -> Option<Stri
         }
         let attribute = line.split_whitespace().skip(1).find(|a| {
             let name = a.trim_start_matches(['-', '!']).split('=').next().unwrap_or_default();
-            // Line endings converted on checkout (`eol`, `crlf`, `text` forced on, which
-            // converts binary files too) are other bytes as well: a PDF corrupted, a CGI
-            // script that no longer runs (found by a hostile-remote attack). Turning them
-            // off (`-text`, `!eol`) or leaving text to git (`text=auto`) is not.
+            // Line endings converted on checkout (`eol=crlf`, `crlf`, `text` forced on,
+            // which converts binary files too) are other bytes as well: a PDF corrupted, a
+            // CGI script that no longer runs (found by a hostile-remote attack). Turning
+            // them off (`-text`), leaving text to git (`text=auto`) or keeping LF
+            // (`eol=lf`) is not.
             let set = !a.starts_with(['-', '!']);
-            bad.contains(&name) || (set && (name == "eol" || name == "crlf" || (name == "text" && *a != "text=auto")))
+            let value = a.split_once('=').map(|(_, v)| v);
+            bad.contains(&name)
+                || (set
+                    && ((name == "eol" && value.is_some_and(|v| !v.eq_ignore_ascii_case("lf")))
+                        || name == "crlf"
+                        || (name == "text" && value.is_none_or(|v| !v.eq_ignore_ascii_case("auto")))))
         })?;
         Some(format!(
             "its line {line:?} sets {attribute}, which would make every clone write the records as other bytes"
@@ -1127,7 +1133,16 @@ fn what_happened_taken_away(rel: &Path, then: &[u8], now: &[u8]) -> Option<&'sta
         let mut left: Vec<&T> = now.iter().collect();
         then.iter().all(|t| left.iter().position(|n| *n == t).map(|i| left.swap_remove(i)).is_some())
     }
-    let written = |notes: &[crate::model::Note]| notes.iter().map(|n| (n.at, n.by.clone())).collect::<Vec<_>>();
+    // A note from an e-mail is that message, whenever a clone imported it (two clones that
+    // import one reply keep one note, the earlier: found by a review — the office's copy
+    // was taken for a note taken away, and its sync refused for good); another is who
+    // wrote it when.
+    let written = |notes: &[crate::model::Note]| {
+        notes
+            .iter()
+            .map(|n| n.message_id.clone().map_or_else(|| format!("{}\t{}", n.at, n.by), |m| format!("<{m}>")))
+            .collect::<Vec<_>>()
+    };
     let (notes, history) = match Desk::kind_of_path(rel)? {
         Kind::Ticket => {
             let (then, now): (crate::model::Ticket, crate::model::Ticket) =

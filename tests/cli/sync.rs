@@ -646,6 +646,28 @@ fn a_branch_beside_the_shared_one_is_never_published() {
     assert_eq!(anna.ok(&["ticket", "receive", "T-2026-0015"]), "DI-2026-0003\n");
 }
 
+/// Found by a review of the guard above: one reply imported on two clones is one note
+/// after the merge (the earlier); the other clone's copy is no note taken away, and its
+/// sync goes on.
+#[test]
+fn one_reply_imported_on_two_clones_is_no_note_taken_away() {
+    let team = Team::new();
+    let (anna, marco) = (team.clone("anna"), team.clone("marco"));
+    marco.sync();
+    let reply = "From: amministrazione@lequerce.example\nSubject: Re: [T-2026-0016] termosifoni\n\
+                 Message-ID: <one-reply@l.example>\n\nGrazie, a domani.\n";
+    let file = team.tmp.path().join("reply.eml");
+    std::fs::write(&file, reply).unwrap();
+    let mail = file.to_str().unwrap();
+    anna.at("2026-11-27T09:00:00+01:00", &["import", "email", mail]);
+    marco.at("2026-11-27T10:00:00+01:00", &["import", "email", mail]);
+    marco.sync();
+    anna.sync();
+    marco.sync();
+    let notes = |c: &Clone| c.read("tickets/2026/T-2026-0016.yaml").matches("a domani").count();
+    assert_eq!((notes(&anna), notes(&marco)), (1, 1));
+}
+
 #[test]
 fn hand_edits_are_committed_when_valid_and_refused_when_not() {
     let team = Team::new();
@@ -2926,7 +2948,7 @@ fn sync_takes_in_no_attributes_names_or_catalog_that_break_other_clones() {
         .code(4)
         .stdout(predicate::str::contains(".gitattributes: its line \"*.pdf eol=crlf\""));
     // Leaving text to git, or turning conversion off, is no such line.
-    marco.write(".gitattributes", &format!("{attributes}* text=auto\n*.pdf -text\n"));
+    marco.write(".gitattributes", &format!("{attributes}* text=auto eol=lf\n*.pdf -text\n"));
     marco.tkt(&["check"]).assert().success();
     // Nor as hand edits, which sync would commit (found by a review of this fix).
     marco.write(".gitattributes", &format!("{attributes}*.yaml filter=evil\n"));
