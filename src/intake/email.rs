@@ -468,13 +468,33 @@ pub fn html_text(html: &str) -> String {
     // A quote (`<blockquote>`) reads as one in text, its lines after `> `, so that a reply's
     // quoted message is cut from it as a plain text one's is (found by a review: an
     // HTML-only reply kept the message it quoted).
-    static QUOTE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)<(/?)blockquote\b[^>]*>").unwrap());
+    // Only a mailer's quote (`type="cite"`: Apple Mail, Thunderbird; a class naming a
+    // quote: Gmail, Yahoo); Gmail's indent button writes a bare one around the sender's
+    // own text (found by a review).
+    static QUOTE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r#"(?i)<blockquote\b[^>]*(type\s*=\s*["']?cite|class\s*=\s*["'][^"']*quote)[^>]*>|</blockquote\s*>|<blockquote\b[^>]*>"#).unwrap()
+    });
     const OPEN: &str = "\u{E000}";
     const CLOSE: &str = "\u{E001}";
     let shown = HIDDEN.replace_all(html, " ");
     let shown = CELL.replace_all(&shown, "$0 ");
-    let shown = QUOTE
-        .replace_all(&shown, |c: &regex::Captures| format!("<br>{}<br>", if c[1].is_empty() { OPEN } else { CLOSE }));
+    // Each closing tag closes the last one opened, a quote or a plain block.
+    let mut open: Vec<bool> = Vec::new();
+    let shown = QUOTE.replace_all(&shown, |c: &regex::Captures| {
+        let tag = c.get(0).map_or("", |m| m.as_str());
+        let closing = tag.starts_with("</");
+        let quote = if closing {
+            open.pop().unwrap_or(false)
+        } else {
+            open.push(c.get(1).is_some());
+            c.get(1).is_some()
+        };
+        match (quote, closing) {
+            (false, _) => "<br>".to_string(),
+            (true, false) => format!("<br>{OPEN}<br>"),
+            (true, true) => format!("<br>{CLOSE}<br>"),
+        }
+    });
     let text = mail_parser::decoders::html::html_to_text(&BLOCK.replace_all(&shown, "$0<br>"));
     if !text.contains(OPEN) {
         return text;
@@ -1020,10 +1040,15 @@ mod tests {
     fn an_html_reply_loses_the_message_it_quotes() {
         let html = "<div>Va bene gioved&igrave; alle 9, grazie.</div><div class=\"gmail_quote\"><div>Il giorno lun 30 \
                     nov 2026 Assistenza &lt;a@x.it&gt; ha scritto:<br></div><blockquote class=\"gmail_quote\"><div>\
-                    Possiamo venire gioved&igrave;?</div><blockquote>prima</blockquote></blockquote></div>";
+                    Possiamo venire gioved&igrave;?</div><blockquote type=\"cite\">prima</blockquote></blockquote></div>";
         let text = html_text(html);
         assert!(text.contains("> Possiamo venire giovedì?") && text.contains(">> prima"), "{text}");
         assert_eq!(strip_quoted(&text), "Va bene giovedì alle 9, grazie.");
+        // Gmail's indent is the sender's own text (found by a review).
+        let indented =
+            "<div>Ecco cosa serve:</div><blockquote style=\"margin:0 0 0 40px;border:none\"><div>stanze 3 e 4\
+                        </div></blockquote><div>Grazie</div>";
+        assert_eq!(strip_quoted(&html_text(indented)), "Ecco cosa serve:\n\nstanze 3 e 4\n\nGrazie");
     }
 
     /// Found by an intake attack: a long subject folded into two encoded words that cut
