@@ -213,19 +213,20 @@ fn split_list(values: &[String]) -> Vec<String> {
 }
 
 /// Parses a `YYYY-MM-DD` argument.
-/// A day as `YYYY-MM-DD`, the year of four digits from 1970 to 2099: `26-11-30` is a typo,
-/// never the year 26 (found by a scripting attack: a DDT was issued as `DI-0026-0001`,
-/// for good).
+/// A day as `YYYY-MM-DD`, its year of four digits: `26-11-30` is a typo, never the year
+/// 26 (found by a scripting attack: a DDT was issued as `DI-0026-0001`, for good).
 fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
-    let wrong = || format!("{s:?} is not a date (YYYY-MM-DD)");
     let shaped = s.len() == 10
         && s.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
-    if !shaped {
-        return Err(wrong());
-    }
-    let day: chrono::NaiveDate = s.parse().map_err(|_| wrong())?;
+    shaped.then(|| s.parse().ok()).flatten().ok_or_else(|| format!("{s:?} is not a date (YYYY-MM-DD)"))
+}
+
+/// A new document's date: [`parse_date`], in a year from 1970 to 2099 (a fiscal number
+/// carries its year for good; an old boiler's sale or an open period is not held to it).
+fn parse_document_date(s: &str) -> Result<chrono::NaiveDate, String> {
+    let day = parse_date(s)?;
     if !(1970..=2099).contains(&chrono::Datelike::year(&day)) {
-        return Err(format!("{s:?}: a year from 1970 to 2099"));
+        return Err(format!("{s:?}: a document is dated in a year from 1970 to 2099"));
     }
     Ok(day)
 }

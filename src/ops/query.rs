@@ -83,8 +83,10 @@ pub fn list_tickets(desk: &Desk, q: &TicketQuery) -> Result<Vec<Ticket>> {
         };
         // A value the field can never hold is a typo, not "none today" (found by a
         // scripting attack: `contratto=completto` listed nothing, exit 0).
-        crate::rules::parse_custom(name, def, value).map_err(|e| Error::usage(format!("--where {w:?}: {e}")))?;
-        wheres.push((name.to_string(), value.to_string()));
+        let value =
+            crate::rules::parse_custom(name, def, value).map_err(|e| Error::usage(format!("--where {w:?}: {e}")))?;
+        // Compared as the field's type reads it: `yes` is `true`, `01` is `1` (a review).
+        wheres.push((name.to_string(), value));
     }
     let closed_state = |s: &str| catalog.iter().find(|c| c.id == s).is_some_and(|c| c.closed);
     let assigned = |a: &str, to: Option<&str>| if a == "-" { to.is_none_or(str::is_empty) } else { to == Some(a) };
@@ -118,7 +120,7 @@ pub fn list_tickets(desk: &Desk, q: &TicketQuery) -> Result<Vec<Ticket>> {
             && text.as_ref().is_none_or(|s| {
                 t.title.to_lowercase().contains(s) || t.problem.as_ref().is_some_and(|p| p.to_lowercase().contains(s))
             })
-            && wheres.iter().all(|(name, value)| t.custom.get(name).is_some_and(|v| yaml_text(v) == *value))
+            && wheres.iter().all(|(name, value)| t.custom.get(name) == Some(value))
     });
     sort(&mut tickets, q.sort, &catalog);
     if q.reverse {
@@ -141,13 +143,6 @@ fn sort(tickets: &mut [Ticket], key: SortKey, catalog: &[State]) {
         SortKey::State => tickets.sort_by_key(|t| catalog.iter().position(|s| s.id == t.state)),
         SortKey::Customer => tickets.sort_by(|a, b| a.customer.cmp(&b.customer)),
         SortKey::Assignee => tickets.sort_by(|a, b| a.assignee.cmp(&b.assignee)),
-    }
-}
-
-fn yaml_text(v: &serde_yaml::Value) -> String {
-    match v {
-        serde_yaml::Value::String(s) => s.clone(),
-        other => serde_yaml::to_string(other).map(|s| s.trim().to_string()).unwrap_or_default(),
     }
 }
 

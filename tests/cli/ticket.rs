@@ -378,6 +378,8 @@ fn custom_fields_are_validated_shown_exported_and_filterable() {
     for (w, says) in [("contract=nnone", "is not one of"), ("floor=primo", "is not an integer")] {
         d.tkt(&["ticket", "list", "--where", w]).assert().code(2).stderr(predicate::str::contains(says));
     }
+    // ... and one it can is compared as its type reads it (a review: `03` listed nothing).
+    assert_eq!(d.ok(&["ticket", "list", "--where", "floor=03", "--format", "csv"]).lines().count(), 2);
     d.ok(&["ticket", "edit", "T-2026-0002", "--set", "floor=1"]);
     assert_eq!(d.last_message(), "T-2026-0002: edit custom");
     // A field tkt.toml no longer declares is taken off with an empty value (found by a

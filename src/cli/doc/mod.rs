@@ -16,7 +16,7 @@ use clap::{Args, Subcommand};
 use crate::ops::documents::DocOptions;
 use crate::Result;
 
-use super::{parse_date, Ctx};
+use super::{parse_document_date, Ctx};
 
 #[derive(Debug, Subcommand)]
 #[command(after_help = "Examples:
@@ -63,7 +63,7 @@ pub fn run(ctx: &Ctx, cmd: DocCommand) -> Result<()> {
 #[derive(Debug, Args, Default)]
 pub struct DocArgs {
     /// The document's date (YYYY-MM-DD); today by default.
-    #[arg(long, value_parser = parse_date)]
+    #[arg(long, value_parser = parse_document_date)]
     pub date: Option<NaiveDate>,
     /// Numbering series (sezionale), e.g. MR for a technician's tablet; the clone's own
     /// series from .tkt/settings.toml by default.
