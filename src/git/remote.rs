@@ -51,6 +51,10 @@ fn run(mut cmd: Command, what: &str) -> Result<std::process::Output> {
     })
 }
 
+/// How the error of a fetch that did not reach the remote begins: a caller that may say
+/// more about being offline knows it by this.
+pub const FETCH_FAILED: &str = "cannot fetch from";
+
 /// `git fetch REMOTE`, every object it brings checked as `git fsck` would (a tree with an
 /// entry twice reads as either, and libgit2 and git would not agree on which). An
 /// unreachable remote is "busy" (exit 5): try again later; so is one that holds objects
@@ -79,7 +83,7 @@ pub fn fetch(workdir: &Path, remote: &str, interactive: bool) -> Result<()> {
             "whoever pushed them (git log on the remote) fixes the remote; your work is safe and committed locally",
         ));
     }
-    Err(Error::busy(format!("cannot fetch from {remote}: {said}"))
+    Err(Error::busy(format!("{FETCH_FAILED} {remote}: {said}"))
         .with_hint("check the network and the remote (git remote -v); your work is safe and committed locally"))
 }
 

@@ -265,10 +265,11 @@ fn issue_online(
         also.iter().filter_map(|p| std::fs::read(desk.abs(p)).ok().map(|b| (p.clone(), b))).collect();
     let mut last = Pushed::Rejected;
     for attempt in 0..ONLINE_ATTEMPTS {
-        // An error that says what to do keeps its own hint (a side branch, a lost branch).
+        // A remote out of reach: nothing issued, issue it again then; any other refusal
+        // (a side branch, a lost branch, what sync would refuse) says what to do itself.
+        let offline = |e: &Error| e.hints.is_empty() || e.message.starts_with(crate::git::FETCH_FAILED);
         let pulled =
-            pull(desk, &env.author, &opts)
-                .map_err(|e| if e.hints.is_empty() { e.with_hint(OFFLINE_HINT) } else { e })?;
+            pull(desk, &env.author, &opts).map_err(|e| if offline(&e) { e.with_hint(OFFLINE_HINT) } else { e })?;
         // The ids the command was given may now name the remote's records: nothing is
         // issued on a guess.
         if !pulled.renumbered.is_empty() {
