@@ -201,9 +201,12 @@ fn stamp_parties(env: &Env, doc: &mut Document) -> Result<()> {
     let company = &env.desk.config.company;
     // A credit note goes to the buyer of its invoice, as the invoice named it, whatever
     // the customer's record says since (art. 26 DPR 633/72: the same parties).
-    let invoiced = match (doc.kind, &doc.invoice) {
-        (DocKind::CreditNote, Some(invoice)) => env.desk.load_doc(invoice)?.buyer,
-        _ => None,
+    let (invoiced, invoiced_by) = match (doc.kind, &doc.invoice) {
+        (DocKind::CreditNote, Some(invoice)) => {
+            let invoice = env.desk.load_doc(invoice)?;
+            (invoice.buyer, invoice.seller.map(|s| (invoice.id, s)))
+        }
+        _ => (None, None),
     };
     let customer: Customer = env.desk.load(&doc.customer)?;
     if matches!(doc.kind, DocKind::Invoice | DocKind::CreditNote) {
@@ -225,6 +228,21 @@ fn stamp_parties(env: &Env, doc: &mut Document) -> Result<()> {
         })?;
     }
     doc.seller = Some(company.seller());
+    // ... and comes from its seller: the same Partita IVA, wherever its seat is now (found
+    // by a fiscal attack: a credit note was issued by another company set in tkt.toml).
+    if let Some((invoice, by)) = invoiced_by {
+        let digits = |p: &Party| p.vat_number.as_deref().map(|v| v.trim().trim_start_matches("IT").to_string());
+        let now = company.seller();
+        if digits(&by).is_some() && digits(&by) != digits(&now) {
+            return Err(Error::refused(format!(
+                "{invoice} was issued by Partita IVA {}, and [company] in tkt.toml is now {}: a credit note is issued \
+                 by the invoice's seller (art. 26 DPR 633/72)",
+                by.vat_number.as_deref().unwrap_or_default(),
+                now.vat_number.as_deref().unwrap_or("none")
+            ))
+            .with_hint("credit it from the desk of the company that issued it"));
+        }
+    }
     doc.buyer = Some(invoiced.unwrap_or_else(|| Party::buyer(&customer)));
     // Every invoice is an e-invoice: what SDI would reject is refused before a number is
     // given, since the parties and lines stamped now never change.

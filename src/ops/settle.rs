@@ -284,6 +284,12 @@ pub struct Movement {
 pub fn pay(env: &Env, invoice: &str, money: Movement) -> Result<(String, Money)> {
     let _lock = env.lock()?;
     let invoice = load_sound_doc(env, invoice, DocKind::Invoice)?;
+    // What is due is what its credit notes left as issued (found by a fiscal attack: with
+    // one's link edited away, a cancelled invoice was paid in full).
+    let notes = env.desk.documents(&[DocKind::CreditNote])?;
+    let notes: Vec<&Document> = notes.iter().filter(|n| n.invoice.as_deref() == Some(invoice.id.as_str())).collect();
+    refuse_changed_since_issue(&env.desk, &notes)?;
+    refuse_credit_notes_gone(env, &invoice.id)?;
     let balance = invoice_balance(&env.desk, &invoice)?;
     let payable = balance.payable();
     let amount = checked_amount(

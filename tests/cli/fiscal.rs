@@ -263,7 +263,24 @@ fn an_invoice_is_never_credited_again_past_a_credit_note_deleted_or_changed() {
     d.write(note, &issued.replace("invoice: INV-2026-0001", "invoice: INV-2026-0009"));
     d.git(&["commit", "-qam", "link edited"]);
     refused(&d, &["doc", "credit", "INV-2026-0001", "--reason", "reso"], "and was changed since");
+    // Nor paid as if it were not credited (found by a fiscal attack: a cancelled invoice
+    // was paid in full).
+    refused(&d, &["doc", "pay", "INV-2026-0001", "--amount", "1.00"], "and was changed since");
     assert!(!d.path("documents/credit-note/2026/CN-2026-0002.yaml").exists());
+    // A credit note comes from the invoice's seller (found by a fiscal attack: another
+    // company set in tkt.toml issued one).
+    d.write(note, &issued);
+    d.git(&["commit", "-qam", "restored"]);
+    d.ok(&["ticket", "create", "--serial", "VX-0002", "--title", "Altro"]);
+    d.ok(&["ticket", "work", "T-2026-0002", "--hours", "1"]);
+    assert_eq!(d.ok(&["ticket", "invoice", "T-2026-0002"]), "INV-2026-0002\n");
+    d.write("tkt.toml", &d.read("tkt.toml").replace("vat_number = \"01234567897\"", "vat_number = \"03912760984\""));
+    d.git(&["commit", "-qam", "another company"]);
+    refused(
+        &d,
+        &["doc", "credit", "INV-2026-0002", "--reason", "reso"],
+        "a credit note is issued by the invoice's seller",
+    );
 }
 
 /// The office changes the invoices' prefix mid-year (found by a careless-office review:
