@@ -510,9 +510,17 @@ fn issued_date(desk: &Desk, doc: &Document) -> Result<Option<NaiveDate>> {
     let rel = Kind::Document(doc.kind).path_for(&doc.id)?;
     let bytes = std::fs::read(desk.abs(&rel)).map_err(|e| Error::io(&desk.abs(&rel), e))?;
     let folder = rel.parent().unwrap_or(Path::new(""));
-    // This clone's log says which version it issued: most often the file, with no walk.
-    if desk.issued_blobs(folder).get(&doc.id) == Some(&content_hash(&bytes)) {
-        return Ok(None);
+    // This clone's log says which version it issued: most often the file, with no walk;
+    // else that version, whatever history says since (an amend rewrites history's first
+    // version: found by a fiscal attack).
+    if let Some(logged) = desk.issued_blobs(folder).get(&doc.id) {
+        if *logged == content_hash(&bytes) {
+            return Ok(None);
+        }
+        let issued = repo.blob(logged).and_then(|b| crate::model::from_yaml::<Document>(&b).ok());
+        if let Some(issued) = issued {
+            return Ok(Some(issued.date));
+        }
     }
     let (Some(head), path) = (repo.head()?, repo.desk_prefix().join(&rel)) else { return Ok(None) };
     let Some(first) = repo.first_version_at(&head, &path)? else { return Ok(None) };
