@@ -992,7 +992,9 @@ fn refused_entries(repo: &Repo, base: Option<&str>, tip: &str) -> Result<Vec<Str
 /// team), as [`refused_path`] leaves it.
 #[derive(Default)]
 struct CaseTwins {
-    folders: HashMap<PathBuf, Vec<String>>,
+    /// Each folder listed: its names by their lower case (a desk of 100,000 attachment
+    /// folders is looked up, not searched, for each path).
+    folders: HashMap<PathBuf, HashMap<String, Vec<String>>>,
     named: HashSet<PathBuf>,
 }
 
@@ -1008,11 +1010,14 @@ impl CaseTwins {
             let record = i + 1 == parts.len() && Desk::kind_of_path(rel).is_some();
             if !record && !self.named.contains(&at) {
                 if !self.folders.contains_key(&folder) {
-                    let names = list(&folder)?;
-                    self.folders.insert(folder.clone(), names);
+                    let mut folded: HashMap<String, Vec<String>> = HashMap::new();
+                    for n in list(&folder)? {
+                        folded.entry(n.to_lowercase()).or_default().push(n);
+                    }
+                    self.folders.insert(folder.clone(), folded);
                 }
-                let folded = name.to_lowercase();
-                let twin = self.folders[&folder].iter().find(|n| n.as_str() != *name && n.to_lowercase() == folded);
+                let same = self.folders[&folder].get(&name.to_lowercase());
+                let twin = same.and_then(|names| names.iter().find(|n| n.as_str() != *name));
                 if let Some(twin) = twin {
                     self.named.insert(folder.join(twin));
                     self.named.insert(at.clone());
