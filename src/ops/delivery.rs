@@ -235,6 +235,10 @@ pub fn ship(env: &Env, id: &str, what: Shipment, opts: &DocOptions) -> Result<St
 /// another matter). Counted per item, whatever the serials, and per unit for a line that
 /// names one the ddt-in brought.
 fn refuse_returned_already(env: &Env, received: &Document, lines: &[Line]) -> Result<()> {
+    fn returned(d: &Document) -> Option<&str> {
+        d.ddt_in.as_deref().filter(|_| d.purpose == Some(DdtPurpose::Return))
+    }
+    super::documents::refuse_issued_against_gone(env, DocKind::DdtOut, &received.id, &returned, "returned goods of")?;
     let returns: Vec<Document> = env
         .desk
         .documents(&[DocKind::DdtOut])?

@@ -531,6 +531,58 @@ fn issued_date(desk: &Desk, doc: &Document) -> Result<Option<NaiveDate>> {
     Ok(issued.ok().map(|d| d.date))
 }
 
+/// Refuses to build on `target` while a document of `kind` issued against it (`link`
+/// names its target) is gone or changed since: deleted since its commit, changed in place
+/// (its link edited to another document included), or — this clone's log says — taken out
+/// of history by a `git reset`. What it did (`did`: "credited", "returned goods of") still
+/// counts, and is restored, not done twice (found by fiscal attacks: an invoice credited
+/// whole again, a unit returned twice).
+pub fn refuse_issued_against_gone(
+    env: &Env,
+    kind: DocKind,
+    target: &str,
+    link: &dyn Fn(&Document) -> Option<&str>,
+    did: &str,
+) -> Result<()> {
+    let desk = &env.desk;
+    let Some(repo) = desk.repo() else { return Ok(()) };
+    let against = |bytes: &[u8]| {
+        crate::model::from_yaml::<Document>(bytes).ok().filter(|d| link(d) == Some(target)).map(|d| d.id)
+    };
+    let ledger = repo.first_versions(Path::new(kind.dir()))?;
+    for (path, first) in &ledger {
+        let now = std::fs::read(desk.abs(path)).ok();
+        if now.as_deref().is_some_and(|bytes| content_hash(bytes) == first.blob) {
+            continue;
+        }
+        let Some(id) = against(&repo.first_content(first)?) else { continue };
+        let why = match now.and_then(|bytes| crate::model::from_yaml::<Document>(&bytes).ok()) {
+            None => "was deleted since",
+            Some(now) if changed_since_issue(desk, path, first, &now).is_empty() => continue,
+            Some(_) => "was changed since",
+        };
+        return Err(Error::refused(format!(
+            "{id} {did} {target} as issued (commit {}) and {why}: an issued {kind} still counts as issued",
+            first.commit
+        ))
+        .with_hint(format!("restore it: git checkout {} -- {}", first.commit, path.display())));
+    }
+    for (path, blob) in desk.issued_files(Kind::Document(kind)) {
+        if ledger.contains_key(&path) || desk.abs(&path).exists() {
+            continue;
+        }
+        let Some(hash) = blob else { continue };
+        if let Some(id) = repo.blob(&hash).and_then(|bytes| against(&bytes)) {
+            return Err(Error::refused(format!(
+                "{id} {did} {target}, issued by this clone and gone from the desk and its history since (a git \
+                 reset?): an issued {kind} still counts as issued"
+            ))
+            .with_hint(format!("restore it: git cat-file blob {hash} > {}, then commit it", path.display())));
+        }
+    }
+    Ok(())
+}
+
 /// A document that others are issued against (an invoice credited or paid, a credit note
 /// refunded): it must be of `kind` and pass its own checks, or the amounts derived from it
 /// would be wrong.

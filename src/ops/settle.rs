@@ -7,7 +7,10 @@ use crate::model::{DocKind, Document, Line, Money, PaymentMethod, Rate, StampDut
 use crate::rules::{credit_problems, line_net, refundable, refuse_if_any, round_cents, stamp_duty, totals, Balance};
 use crate::{Error, Result};
 
-use super::documents::{invoice_balance, issue, load_sound_doc, new_document, refuse_changed_since_issue, DocOptions};
+use super::documents::{
+    invoice_balance, issue, load_sound_doc, new_document, refuse_changed_since_issue, refuse_issued_against_gone,
+    DocOptions,
+};
 use super::Env;
 
 /// What a credit note credits.
@@ -22,53 +25,6 @@ pub enum Credit {
     Amount(Money, Option<Rate>, Option<String>),
 }
 
-/// Refuses to credit `invoice` while a credit note issued against it is gone: deleted
-/// since its commit, or (this clone's log says) taken out of history by a `git reset` —
-/// what it credited still counts, and is restored, not credited twice.
-fn refuse_credit_notes_gone(env: &Env, invoice: &str) -> Result<()> {
-    let desk = &env.desk;
-    let Some(repo) = desk.repo() else { return Ok(()) };
-    let of_invoice = |bytes: &[u8]| {
-        crate::model::from_yaml::<Document>(bytes).ok().filter(|n| n.invoice.as_deref() == Some(invoice)).map(|n| n.id)
-    };
-    let ledger = repo.first_versions(std::path::Path::new(DocKind::CreditNote.dir()))?;
-    for (path, first) in &ledger {
-        let now = std::fs::read(desk.abs(path)).ok();
-        if now.as_deref().is_some_and(|bytes| crate::git::content_hash(bytes) == first.blob) {
-            continue;
-        }
-        let Some(id) = of_invoice(&repo.first_content(first)?) else { continue };
-        let restore = format!("restore it: git checkout {} -- {}", first.commit, path.display());
-        // Deleted, or changed since: its link edited to another invoice is changed too
-        // (found by a review: the invoice was then credited whole again).
-        let why = match now.and_then(|bytes| crate::model::from_yaml::<Document>(&bytes).ok()) {
-            None => "was deleted since",
-            Some(now) if super::documents::changed_since_issue(desk, path, first, &now).is_empty() => continue,
-            Some(_) => "was changed since",
-        };
-        return Err(Error::refused(format!(
-            "{id} credited {invoice} as issued (commit {}) and {why}: an issued credit note still credits what it \
-             credited",
-            first.commit
-        ))
-        .with_hint(restore));
-    }
-    for (path, blob) in desk.issued_files(crate::model::Kind::Document(DocKind::CreditNote)) {
-        if ledger.contains_key(&path) || desk.abs(&path).exists() {
-            continue;
-        }
-        let Some(hash) = blob else { continue };
-        if let Some(id) = repo.blob(&hash).and_then(|bytes| of_invoice(&bytes)) {
-            return Err(Error::refused(format!(
-                "{id} credited {invoice}, issued by this clone and gone from the desk and its history since (a git \
-                 reset?): an issued credit note still credits what it credited"
-            ))
-            .with_hint(format!("restore it: git cat-file blob {hash} > {}, then commit it", path.display())));
-        }
-    }
-    Ok(())
-}
-
 /// Issues a credit note against `invoice`; returns its id.
 pub fn credit(env: &Env, invoice: &str, what: Credit, reason: &str, opts: &DocOptions) -> Result<String> {
     let _lock = env.lock()?;
@@ -81,7 +37,7 @@ pub fn credit(env: &Env, invoice: &str, what: Credit, reason: &str, opts: &DocOp
     // What earlier notes credited is what they credited as issued (found by a fiscal
     // attack: with one deleted, the whole invoice was credited again).
     refuse_changed_since_issue(&env.desk, &earlier)?;
-    refuse_credit_notes_gone(env, &invoice.id)?;
+    refuse_issued_against_gone(env, DocKind::CreditNote, &invoice.id, &|d| d.invoice.as_deref(), "credited")?;
     let by_amount = matches!(what, Credit::Amount(..));
     let mut lines = match what {
         Credit::Amount(amount, rate, nature) => vec![amount_line(&invoice, amount, rate, nature, reason)?],
@@ -289,7 +245,7 @@ pub fn pay(env: &Env, invoice: &str, money: Movement) -> Result<(String, Money)>
     let notes = env.desk.documents(&[DocKind::CreditNote])?;
     let notes: Vec<&Document> = notes.iter().filter(|n| n.invoice.as_deref() == Some(invoice.id.as_str())).collect();
     refuse_changed_since_issue(&env.desk, &notes)?;
-    refuse_credit_notes_gone(env, &invoice.id)?;
+    refuse_issued_against_gone(env, DocKind::CreditNote, &invoice.id, &|d| d.invoice.as_deref(), "credited")?;
     let balance = invoice_balance(&env.desk, &invoice)?;
     let payable = balance.payable();
     let amount = checked_amount(

@@ -287,6 +287,27 @@ fn an_invoice_is_never_credited_again_past_a_credit_note_deleted_or_changed() {
     );
 }
 
+/// Found by a fiscal attack: with the return DDT of a unit edited (its `ddt_in`) or
+/// deleted, the unit was returned a second time. What a return sent back still counts.
+#[test]
+fn a_unit_is_never_returned_again_past_a_return_ddt_edited_or_deleted() {
+    let d = TestDesk::example();
+    d.tkt(&["ticket", "ship", "T-2026-0020", "--purpose", "return"]).assert().success().stdout("DO-2026-0002\n");
+    let file = "documents/ddt-out/2026/DO-2026-0002.yaml";
+    let issued = d.read(file);
+    assert!(issued.contains("ddt_in: DI-2026-0002"), "{issued}");
+    let again = ["ticket", "ship", "T-2026-0020", "--purpose", "return"];
+    d.write(file, &issued.replace("ddt_in: DI-2026-0002", "ddt_in: null"));
+    d.tkt(&again)
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("DO-2026-0002 returned goods of DI-2026-0002 as issued (commit"));
+    d.git(&["rm", "-q", "-f", file]);
+    d.git(&["commit", "-qm", "deleted by mistake"]);
+    d.tkt(&again).assert().code(4).stderr(predicate::str::contains("and was deleted since"));
+    assert!(!d.path("documents/ddt-out/2026/DO-2026-0003.yaml").exists());
+}
+
 /// The office changes the invoices' prefix mid-year (found by a careless-office review:
 /// every invoice command then failed, "document INV-2026-0001 not found"). Told where the
 /// old ones are, and once tkt.toml names the former prefix, the issued invoices keep their
