@@ -1042,20 +1042,25 @@ fn twin_problem(twin: &str) -> String {
 fn check_outgoing(desk: &Desk, repo: &Repo, ours: &str, theirs: &str, hand_edits: &[PathBuf]) -> Result<()> {
     let base = repo.merge_base(ours, theirs)?;
     // What every other clone's sync would refuse is not published: it would stop the team.
-    let unreadable = match base.as_deref() {
-        Some(base) if !repo.is_ancestor(ours, theirs)? => {
-            let mut refused = refused_entries(repo, Some(base), ours)?;
-            refused.extend(what_happened_taken_away_in(repo, base, ours)?);
-            refused
-        }
-        _ => Vec::new(),
+    let going_out = match base.as_deref() {
+        Some(base) if !repo.is_ancestor(ours, theirs)? => Some(base),
+        _ => None,
     };
+    let unreadable = going_out.map(|base| refused_entries(repo, Some(base), ours)).transpose()?.unwrap_or_default();
     if !unreadable.is_empty() {
         return Err(Error::busy(format!(
             "this clone's commits hold files no other clone would take; nothing was committed or pushed:\n  {}",
             unreadable.join("\n  ")
         ))
         .with_hint("fix the record, or take the file out of git (git rm --cached FILE, then git commit); then run tkt sync again"));
+    }
+    let lost = going_out.map(|base| what_happened_taken_away_in(repo, base, ours)).transpose()?.unwrap_or_default();
+    if !lost.is_empty() {
+        return Err(Error::busy(format!(
+            "this clone's commits take away what happened; nothing was committed or pushed:\n  {}",
+            lost.join("\n  ")
+        ))
+        .with_hint("put it back (git log -p -- FILE shows what was taken away), commit, then run tkt sync again"));
     }
     let prefix = repo.desk_prefix();
     let by_hand = |path: &Path| {

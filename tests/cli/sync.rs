@@ -579,6 +579,7 @@ fn a_hand_edit_that_takes_away_a_colleagues_note_is_never_published() {
         }
         let said = String::from_utf8(anna.tkt(&["sync"]).assert().code(5).get_output().stderr.clone()).unwrap();
         assert!(said.contains(&format!("{file}: takes away a note, which records what happened")), "{said}");
+        assert!(said.contains("put it back") && !said.contains("git rm"), "{said}");
         assert_eq!(team.git(&team.remote(), &["rev-parse", "main"]), remote, "nothing pushed");
     }
     anna.git(&["push", "-q", "origin", "main"]);
