@@ -61,6 +61,20 @@ impl Repo {
         Some(blob.content().to_vec())
     }
 
+    /// A version of the desk-relative file `path` in a commit HEAD's reflog holds (one a
+    /// `git reset` took out of history: a pull undone, say), the oldest such entry's.
+    pub fn version_in_reflog(&self, path: &Path) -> Option<Vec<u8>> {
+        let rel = self.repo_path(path);
+        let reflog = self.repo.reflog("HEAD").ok()?;
+        // Entries run newest first.
+        let found = reflog.iter().collect::<Vec<_>>().into_iter().rev().find_map(|entry| {
+            let tree = self.repo.find_commit(entry.id_new()).and_then(|c| c.tree()).ok()?;
+            let blob = tree.get_path(&rel).ok()?.to_object(&self.repo).ok()?.peel_to_blob().ok()?;
+            Some(blob.content().to_vec())
+        });
+        found
+    }
+
     /// Every version ever committed of each file one or two folders below `desk_dir` (as
     /// [`Repo::first_versions`] finds them): its desk-relative path and content, each
     /// distinct content once.

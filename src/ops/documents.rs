@@ -462,7 +462,9 @@ fn check_progressive_date(env: &Env, doc: &Document) -> Result<()> {
         let year_dir = Path::new(kind.dir()).join(format!("{:04}", doc.date.year()));
         let on_disk = on_disk.map(|s| s.seq);
         let above = |name: &str| ours(name).is_some_and(|s| on_disk.is_none_or(|d| s.seq > d));
-        if repo.names_ever(&year_dir)?.iter().any(|n| above(n)) {
+        let ever: Vec<SequenceId> =
+            repo.names_ever(&year_dir)?.iter().filter(|n| above(n)).filter_map(|n| ours(n)).collect();
+        if !ever.is_empty() {
             for (rel, first) in repo.first_versions(Path::new(kind.dir()))? {
                 let Some(name) = rel.file_name().and_then(|n| n.to_str()).filter(|n| above(n)) else { continue };
                 let issued = repo.first_content(&first).and_then(|bytes| decode_text(bytes, &rel));
@@ -476,6 +478,17 @@ fn check_progressive_date(env: &Env, doc: &Document) -> Result<()> {
                 if last.as_ref().is_none_or(|(_, date)| issued.date > *date) {
                     last = Some((issued.id, issued.date));
                 }
+            }
+        }
+        // The highest number, when only HEAD's reflog still has it (a pull undone by a `git
+        // reset`: issued by another clone, published, gone from this clone's history;
+        // found by a fiscal attack): its date binds as well.
+        if let Some(top) = ever.iter().max_by_key(|s| s.seq).map(ToString::to_string) {
+            let dated = last.as_ref().is_some_and(|(id, _)| *id == top);
+            let kept = (!dated).then(|| repo.version_in_reflog(&year_dir.join(format!("{top}.yaml")))).flatten();
+            let issued = kept.and_then(|b| crate::model::from_yaml::<Document>(&b).ok());
+            if let Some(issued) = issued.filter(|i| last.as_ref().is_none_or(|(_, date)| i.date > *date)) {
+                last = Some((issued.id, issued.date));
             }
         }
         // Issued by this clone and gone from history too (a `git reset`): its blob, while

@@ -669,6 +669,32 @@ fn one_reply_imported_on_two_clones_is_no_note_taken_away() {
     assert_eq!((notes(&anna), notes(&marco)), (1, 1));
 }
 
+/// Found by a fiscal attack: a pull undone by `git reset` took the office's last invoice
+/// out of this clone's history; its number was never given again (the reflog has it), but
+/// the next invoice could be dated before it. Its date binds as well.
+#[test]
+fn an_invoice_a_reset_took_out_of_history_still_binds_the_date_order() {
+    let team = Team::new();
+    let (anna, marco) = (team.clone("anna"), team.clone("marco"));
+    marco.sync();
+    let ticket = marco.ok(&["ticket", "create", "--customer", "C-0002", "--title", "x"]).trim().to_string();
+    marco.ok(&["ticket", "work", &ticket, "--hours", "1", "--date", "2026-11-20"]);
+    anna.ok(&["ticket", "work", "T-2026-0013", "--hours", "1"]);
+    assert_eq!(anna.at("2026-11-28T09:00:00+01:00", &["ticket", "invoice", "T-2026-0013"]), "INV-2026-0007\n");
+    anna.sync();
+    marco.sync();
+    marco.git(&["reset", "-q", "--hard", "HEAD@{1}"]);
+    assert!(!marco.dir.join("documents/invoice/2026/INV-2026-0007.yaml").exists());
+    let out = marco
+        .tkt(&["ticket", "invoice", &ticket, "--date", "2026-11-21"])
+        .env("TKT_NOW", "2026-11-28T10:00:00+01:00")
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(4), "{said}");
+    assert!(said.contains("before INV-2026-0007 of 2026-11-28"), "{said}");
+}
+
 #[test]
 fn hand_edits_are_committed_when_valid_and_refused_when_not() {
     let team = Team::new();
