@@ -25,6 +25,17 @@ pub enum Credit {
     Amount(Money, Option<Rate>, Option<String>),
 }
 
+/// The credit notes of `invoice`, refused unless each is as issued and none issued against
+/// it is gone: what they credited counts as issued (found by fiscal attacks: with one
+/// deleted, or its link edited away, the invoice was credited whole again, or paid).
+fn credit_notes_as_issued(env: &Env, invoice: &str) -> Result<Vec<Document>> {
+    let mut notes = env.desk.documents(&[DocKind::CreditNote])?;
+    notes.retain(|n| n.invoice.as_deref() == Some(invoice));
+    refuse_changed_since_issue(&env.desk, &notes.iter().collect::<Vec<_>>())?;
+    refuse_issued_against_gone(env, DocKind::CreditNote, invoice, &|d| d.invoice.as_deref(), "credited")?;
+    Ok(notes)
+}
+
 /// Issues a credit note against `invoice`; returns its id.
 pub fn credit(env: &Env, invoice: &str, what: Credit, reason: &str, opts: &DocOptions) -> Result<String> {
     let _lock = env.lock()?;
@@ -32,12 +43,8 @@ pub fn credit(env: &Env, invoice: &str, what: Credit, reason: &str, opts: &DocOp
     if reason.trim().is_empty() {
         return Err(Error::refused("--reason must say why the invoice is credited"));
     }
-    let notes = env.desk.documents(&[DocKind::CreditNote])?;
-    let earlier: Vec<&Document> = notes.iter().filter(|n| n.invoice.as_deref() == Some(invoice.id.as_str())).collect();
-    // What earlier notes credited is what they credited as issued (found by a fiscal
-    // attack: with one deleted, the whole invoice was credited again).
-    refuse_changed_since_issue(&env.desk, &earlier)?;
-    refuse_issued_against_gone(env, DocKind::CreditNote, &invoice.id, &|d| d.invoice.as_deref(), "credited")?;
+    let notes = credit_notes_as_issued(env, &invoice.id)?;
+    let earlier: Vec<&Document> = notes.iter().collect();
     let by_amount = matches!(what, Credit::Amount(..));
     let mut lines = match what {
         Credit::Amount(amount, rate, nature) => vec![amount_line(&invoice, amount, rate, nature, reason)?],
@@ -242,10 +249,7 @@ pub fn pay(env: &Env, invoice: &str, money: Movement) -> Result<(String, Money)>
     let invoice = load_sound_doc(env, invoice, DocKind::Invoice)?;
     // What is due is what its credit notes left as issued (found by a fiscal attack: with
     // one's link edited away, a cancelled invoice was paid in full).
-    let notes = env.desk.documents(&[DocKind::CreditNote])?;
-    let notes: Vec<&Document> = notes.iter().filter(|n| n.invoice.as_deref() == Some(invoice.id.as_str())).collect();
-    refuse_changed_since_issue(&env.desk, &notes)?;
-    refuse_issued_against_gone(env, DocKind::CreditNote, &invoice.id, &|d| d.invoice.as_deref(), "credited")?;
+    credit_notes_as_issued(env, &invoice.id)?;
     let balance = invoice_balance(&env.desk, &invoice)?;
     let payable = balance.payable();
     let amount = checked_amount(
