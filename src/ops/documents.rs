@@ -18,7 +18,7 @@ use crate::model::{
 use crate::print::{PrintFormat, PrintInput};
 use crate::rules::{
     check_buyer, check_company, check_ddt_parties, check_document, check_priced_lines, check_serial,
-    check_serial_pattern, item_line, refuse_if_any, totals, Balance, MAX_FISCAL_NUMBER,
+    check_serial_pattern, item_line, refuse_if_any, totals, Balance, Problem, MAX_FISCAL_NUMBER,
 };
 use crate::sync::{head_commit, publish, pull, remote_has_head, undo_last_commit, SyncOptions};
 use crate::{Error, ErrorKind, Result};
@@ -211,6 +211,15 @@ fn stamp_parties(env: &Env, doc: &mut Document) -> Result<()> {
     let customer: Customer = env.desk.load(&doc.customer)?;
     if matches!(doc.kind, DocKind::Invoice | DocKind::CreditNote) {
         let mut problems = check_company(company);
+        // A withholding is reported as a person's (RT01) or a company's (RT02): which one
+        // the company is, only its Codice Fiscale says (16 characters, or 11 digits).
+        if doc.withholding.is_some() && company.tax_code.as_deref().is_none_or(|c| c.trim().is_empty()) {
+            problems.push(Problem::new(
+                "company.tax_code",
+                "missing: the e-invoice reports the withholding as a person's (RT01, a 16-character Codice \
+                 Fiscale) or a company's (RT02, 11 digits)",
+            ));
+        }
         if invoiced.is_none() {
             problems.extend(check_buyer(&customer));
         }

@@ -13,6 +13,7 @@ pub fn billing_desk() -> TestDesk {
         .replace("# labour_item = \"LABOUR\"", "labour_item = \"LABOUR\"")
         .replace("# travel_item = \"TRAVEL\"", "travel_item = \"TRAVEL\"")
         .replace("# vat_number = \"01234567897\"", "vat_number = \"01234567897\"")
+        .replace("# tax_code = \"01234567897\"", "tax_code = \"01234567897\"")
         .replace("# address = {", "address = {");
     d.write("tkt.toml", &config);
     d.git(&["commit", "-qam", "billing"]);

@@ -1076,6 +1076,35 @@ fn a_forfettario_withholds_nothing() {
     assert!(!xml[0].contains("<DatiRitenuta>"), "{}", xml[0]);
 }
 
+/// A withholding is reported as a person's (RT01) or a company's (RT02), as the company's
+/// Codice Fiscale says; without one it is not guessed: the invoice is refused, naming the
+/// field, and nothing is issued (found by a fiscal review: a sole trader with no C.F. in
+/// tkt.toml was reported as a company, RT02).
+#[test]
+fn a_withholding_is_a_persons_or_a_companys_as_the_codice_fiscale_says() {
+    let d = einvoice_desk();
+    let condo = customer(&d, "Condominio Aurora", &["--tax-code", "97123450013", "--condominio", "true"]);
+    let company = invoice(&d, &condo, "2");
+    assert!(export(&d, &[&company])[0].contains("<TipoRitenuta>RT02</TipoRitenuta>"));
+
+    let config = d.read("tkt.toml");
+    let without = config.replace("tax_code = \"01234567897\"", "# no codice fiscale");
+    assert_ne!(without, config);
+    d.write("tkt.toml", &without);
+    d.git(&["commit", "-qam", "no codice fiscale"]);
+    let t = d.ok(&["ticket", "create", "--customer", &condo, "--title", "Intervento"]);
+    d.ok(&["ticket", "work", t.trim(), "--hours", "1"]);
+    refused(&d, &["ticket", "invoice", t.trim()], "company.tax_code: missing: the e-invoice reports the withholding");
+
+    let person = config.replace("tax_code = \"01234567897\"", "tax_code = \"RSSMRA80A01H501U\"");
+    d.write("tkt.toml", &person);
+    d.git(&["commit", "-qam", "a sole trader"]);
+    let sole = d.ok(&["ticket", "invoice", t.trim()]).trim().to_string();
+    let xml = export(&d, &[&sole]);
+    validate(&d);
+    assert!(xml[0].contains("<TipoRitenuta>RT01</TipoRitenuta>"), "{}", xml[0]);
+}
+
 /// A file name once sent is never given again, whatever happened to the desk since: not
 /// when the `einvoice:` annotation was removed by hand (the invoice went out a second
 /// time), not when an exported document was deleted (its progressivo went to the next).
