@@ -32,6 +32,29 @@ impl Repo {
         for (commit, tree) in self.trees_oldest_first(desk_dir)? {
             self.collect(&tree, desk_dir, commit, &mut seen, &mut found, 2)?;
         }
+        self.with_authors(found)
+    }
+
+    /// The first version of each file one or two folders below `desk_dir` that a commit in
+    /// HEAD's reflog holds, oldest entry first: with [`Repo::first_versions`], also the
+    /// files a `git reset` took out of history (a pull undone, say) while the reflog keeps them.
+    pub fn first_versions_in_reflog(&self, desk_dir: &Path) -> Result<BTreeMap<PathBuf, FirstVersion>> {
+        let rel = self.repo_path(desk_dir);
+        let (mut found, mut seen) = (BTreeMap::new(), HashSet::new());
+        let Ok(reflog) = self.repo.reflog("HEAD") else { return Ok(BTreeMap::new()) };
+        // Entries run newest first.
+        for entry in reflog.iter().collect::<Vec<_>>().into_iter().rev() {
+            let commit = entry.id_new();
+            let folder = self.repo.find_commit(commit).and_then(|c| c.tree()).and_then(|t| t.get_path(&rel));
+            if let Ok(tree) = folder.and_then(|e| e.to_object(&self.repo)).and_then(|o| o.peel_to_tree()) {
+                self.collect(&tree, desk_dir, commit, &mut seen, &mut found, 2)?;
+            }
+        }
+        self.with_authors(found)
+    }
+
+    /// Each file's first version, with the author of the commit that made it.
+    fn with_authors(&self, found: BTreeMap<PathBuf, (Oid, Oid)>) -> Result<BTreeMap<PathBuf, FirstVersion>> {
         let mut authors: HashMap<Oid, String> = HashMap::new();
         found
             .into_iter()

@@ -555,8 +555,8 @@ fn issued_date(desk: &Desk, doc: &Document) -> Result<Option<NaiveDate>> {
 
 /// Refuses to build on `target` while a document of `kind` issued against it (`link`
 /// names its target) is gone or changed since: deleted since its commit, changed in place
-/// (its link edited to another document included), or — this clone's log says — taken out
-/// of history by a `git reset`. What it did (`did`: "credited", "returned goods of") still
+/// (its link edited to another document included), or taken out of history by a `git
+/// reset` — this clone's log says so of its own, HEAD's reflog of another clone's. What it did (`did`: "credited", "returned goods of") still
 /// counts, and is restored, not done twice (found by fiscal attacks: an invoice credited
 /// whole again, a unit returned twice).
 pub fn refuse_issued_against_gone(
@@ -600,6 +600,25 @@ pub fn refuse_issued_against_gone(
                  reset?): an issued {kind} still counts as issued"
             ))
             .with_hint(format!("restore it: git cat-file blob {hash} > {}, then commit it", path.display())));
+        }
+    }
+    // Another clone's, pulled and then taken out of history by a `git reset`: the reflog
+    // still holds it, and the remote too (found by a fiscal review).
+    for (path, first) in repo.first_versions_in_reflog(Path::new(kind.dir()))? {
+        if ledger.contains_key(&path) || desk.abs(&path).exists() {
+            continue;
+        }
+        if let Some(id) = against(&repo.first_content(&first)?) {
+            return Err(Error::refused(format!(
+                "{id} {did} {target} as issued (commit {}), and a git reset took it out of this clone's history since: \
+                 an issued {kind} still counts as issued",
+                first.commit
+            ))
+            .with_hint(format!(
+                "bring it back: tkt sync (or git checkout {} -- {})",
+                first.commit,
+                path.display()
+            )));
         }
     }
     Ok(())

@@ -695,6 +695,27 @@ fn an_invoice_a_reset_took_out_of_history_still_binds_the_date_order() {
     assert!(said.contains("before INV-2026-0007 of 2026-11-28"), "{said}");
 }
 
+/// Found by a fiscal review: a pull undone by `git reset` took the office's credit note
+/// out of this clone's history, and the same invoice could be credited again in full —
+/// credited twice once both were synced. A credit note the reflog still holds counts.
+#[test]
+fn a_credit_note_a_reset_took_out_of_history_still_counts() {
+    let team = Team::new();
+    let (anna, marco) = (team.clone("anna"), team.clone("marco"));
+    marco.sync();
+    assert_eq!(anna.ok(&["doc", "credit", "INV-2026-0002", "--reason", "annullata"]), "CN-2026-0002\n");
+    anna.sync();
+    marco.sync();
+    marco.git(&["reset", "-q", "--hard", "HEAD@{1}"]);
+    assert!(!marco.dir.join("documents/credit-note/2026/CN-2026-0002.yaml").exists());
+    let head = marco.git(&["rev-parse", "HEAD"]);
+    let out = marco.tkt(&["doc", "credit", "INV-2026-0002", "--reason", "errore"]).output().unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(4), "{said}");
+    assert!(said.contains("CN-2026-0002 credited INV-2026-0002"), "{said}");
+    assert_eq!(marco.git(&["rev-parse", "HEAD"]), head, "nothing issued");
+}
+
 #[test]
 fn hand_edits_are_committed_when_valid_and_refused_when_not() {
     let team = Team::new();
