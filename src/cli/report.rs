@@ -78,7 +78,7 @@ fn print(ctx: &Ctx, format: Format, report: &Report) -> Result<()> {
     let mut out = ctx.out();
     match format {
         Format::Table => {
-            let rows = report.rows.iter().map(|r| r.iter().map(text).collect::<Vec<_>>());
+            let rows = report.written().into_iter().map(|r| r.iter().map(text).collect::<Vec<_>>());
             out.table(report.columns.iter().map(|c| c.to_uppercase()), rows)?;
             if report.rows.is_empty() {
                 ctx.say("nothing to report");
@@ -87,6 +87,6 @@ fn print(ctx: &Ctx, format: Format, report: &Report) -> Result<()> {
         }
         Format::Json => out.json(&report.objects()),
         Format::Yaml => out.yaml(&report.objects()),
-        Format::Csv => out.csv_of(&report.columns, &report.objects()),
+        Format::Csv => out.csv_of(&report.columns, &report.written_objects()),
     }
 }

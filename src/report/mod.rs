@@ -20,16 +20,53 @@ pub use facts::{DocFacts, TicketFacts};
 pub struct Report {
     pub columns: Vec<String>,
     pub rows: Vec<Vec<Value>>,
+    /// The columns that are amounts of money.
+    money: Vec<bool>,
 }
 
 impl Report {
     fn new(columns: &[&str]) -> Report {
-        Report { columns: columns.iter().map(|c| c.to_string()).collect(), rows: vec![] }
+        Report::of(columns.iter().map(|c| c.to_string()).collect())
     }
 
-    /// Rows as objects keyed by column, for JSON and CSV.
+    fn of(columns: Vec<String>) -> Report {
+        Report { money: vec![false; columns.len()], columns, rows: vec![] }
+    }
+
+    /// Marks the columns named as amounts of money.
+    fn with_money(mut self, names: &[&str]) -> Report {
+        for (column, money) in self.columns.iter().zip(self.money.iter_mut()) {
+            *money |= names.contains(&column.as_str()) || column.starts_with("vat_") && names.contains(&"vat_");
+        }
+        self
+    }
+
+    /// Rows as objects keyed by column, for JSON: every number a plain number.
     pub fn objects(&self) -> Vec<serde_json::Map<String, Value>> {
         self.rows.iter().map(|r| self.columns.iter().cloned().zip(r.iter().cloned()).collect()).collect()
+    }
+
+    /// Rows as a person reads them (a table, CSV): amounts of money with their cents,
+    /// `73.20` as on the documents, not `73.2`.
+    pub fn written(&self) -> Vec<Vec<Value>> {
+        let cents = |v: &Value| match v {
+            Value::Number(n) => {
+                n.to_string().parse::<Decimal>().ok().map(|d| Value::String(format!("{:.2}", d.round_dp(2))))
+            }
+            _ => None,
+        };
+        let row = |r: &Vec<Value>| {
+            r.iter()
+                .zip(&self.money)
+                .map(|(v, &money)| money.then(|| cents(v)).flatten().unwrap_or_else(|| v.clone()))
+                .collect()
+        };
+        self.rows.iter().map(row).collect()
+    }
+
+    /// [`Report::written`] as objects keyed by column, for CSV.
+    pub fn written_objects(&self) -> Vec<serde_json::Map<String, Value>> {
+        self.written().into_iter().map(|r| self.columns.iter().cloned().zip(r).collect()).collect()
     }
 }
 
@@ -263,7 +300,7 @@ pub fn billing(data: &Data, p: &Params) -> Report {
             }
         }
     }
-    let mut r = Report { columns, rows: vec![] };
+    let mut r = Report::of(columns).with_money(&["invoiced", "credited", "paid", "refunded", "due", "vat_"]);
     for (k, g) in groups {
         let mut row = vec![text(k)];
         row.extend(g.iter().map(|n| number(*n)));
@@ -274,7 +311,8 @@ pub fn billing(data: &Data, p: &Params) -> Report {
 
 /// Invoices with something still due, with their due date and days overdue.
 pub fn receivables(data: &Data, p: &Params) -> Report {
-    let mut r = Report::new(&["invoice", "customer", "date", "due_date", "total", "due", "days_overdue"]);
+    let mut r = Report::new(&["invoice", "customer", "date", "due_date", "total", "due", "days_overdue"])
+        .with_money(&["total", "due"]);
     let all = balances(data.docs);
     for d in data.docs.iter().filter(|d| d.kind == DocKind::Invoice && p.in_period(d.date)) {
         let Some(b) = all.get(&d.id).filter(|b| b.due.0 > Decimal::ZERO) else { continue };
@@ -297,7 +335,8 @@ pub fn receivables(data: &Data, p: &Params) -> Report {
 /// list price (labour, travel, materials).
 pub fn warranty(data: &Data, p: &Params) -> Report {
     let mut r =
-        Report::new(&["item", "tickets", "hours", "labour_value", "travel_value", "materials_value", "given_away"]);
+        Report::new(&["item", "tickets", "hours", "labour_value", "travel_value", "materials_value", "given_away"])
+            .with_money(&["labour_value", "travel_value", "materials_value", "given_away"]);
     let price = |code: &Option<String>| {
         code.as_ref().and_then(|c| data.items.get(c)).and_then(|i| i.price).map(|p| p.0).unwrap_or_default()
     };
