@@ -398,7 +398,8 @@ pub fn text(value: &Value) -> String {
 
 /// A CSV cell that a spreadsheet cannot run: plain numbers stay numbers.
 pub fn safe_cell(cell: &str) -> String {
-    let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    // A lone `-` (no one, nothing) is no formula.
+    let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']) && cell != "-";
     if risky && cell.parse::<f64>().is_err() {
         format!("'{cell}")
     } else {
@@ -510,6 +511,8 @@ mod tests {
         assert_eq!(safe_cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
         assert_eq!(safe_cell("@SUM(A1)"), "'@SUM(A1)");
         assert_eq!(safe_cell("-12.50"), "-12.50");
+        assert_eq!(safe_cell("-"), "-", "the report aging's tickets with no assignee");
+        assert_eq!(safe_cell("-1+2"), "'-1+2");
         assert_eq!(safe_cell("plain"), "plain");
     }
 
