@@ -72,11 +72,11 @@ complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcomma
 complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from create" -l item -d 'The item concerned; taken from the unit when --serial is given' -r
 complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from create" -l serial -d 'The serial number of the unit concerned' -r
 complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from create" -l warranty-override -d 'Warranty work although the unit\'s warranty does not cover it; the reason goes to the ticket\'s history' -r
-complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from create" -l priority -r -f -a "low\t''
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from create" -l priority -d 'How urgent it is' -r -f -a "low\t''
 normal\t''
 high\t''
 urgent\t''"
-complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from create" -l category -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from create" -l category -d 'A free category (e.g. caldaia, climatizzatore), for lists and reports' -r
 complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from create" -l assignee -d 'Who works on it' -r
 complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from create" -l problem -d 'What the customer reports (\'-\' reads standard input)' -r
 complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from create" -l due -d 'When it must be solved (YYYY-MM-DD)' -r
@@ -131,20 +131,20 @@ complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcomma
 complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
 complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
 complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
-complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from edit" -l title -r
-complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from edit" -l customer -r
-complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from edit" -l item -r
-complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from edit" -l serial -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from edit" -l title -d 'The ticket\'s title, in a line (\'-\' reads standard input)' -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from edit" -l customer -d 'Move the ticket to another customer (C-0001)' -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from edit" -l item -d 'The item concerned (its code)' -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from edit" -l serial -d 'The unit concerned (its serial number); sets the customer and item' -r
 complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from edit" -l warranty-override -d 'Warranty work although the unit\'s warranty does not cover it; the reason goes to the ticket\'s history' -r
-complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from edit" -l priority -r -f -a "low\t''
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from edit" -l priority -d 'How urgent it is' -r -f -a "low\t''
 normal\t''
 high\t''
 urgent\t''"
-complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from edit" -l category -r
-complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from edit" -l assignee -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from edit" -l category -d 'A free category (e.g. caldaia, climatizzatore)' -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from edit" -l assignee -d 'The technician who follows it' -r
 complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from edit" -l problem -d 'What the customer reports (\'-\' reads standard input)' -r
 complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from edit" -l solution -d 'What was done to solve it (\'-\' reads standard input)' -r
-complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from edit" -l due -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from edit" -l due -d 'The day it is due (YYYY-MM-DD); lists and reports name it overdue after' -r
 complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from edit" -l set -d 'Set a custom field: --set NAME=VALUE; an empty VALUE removes it (repeatable)' -r
 complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from edit" -l clear -d 'Empty an optional field: category, assignee, item, serial, problem, solution, due' -r
 complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from edit" -l resolve -d 'Mark a sync conflict on FIELD resolved (keeping the current value, or the one set by the other flags); `all` for every conflict of the ticket' -r
@@ -299,17 +299,17 @@ complete -c tkt -n "__fish_tkt_using_subcommand request; and not __fish_seen_sub
 complete -c tkt -n "__fish_tkt_using_subcommand request; and not __fish_seen_subcommand_from create list show promote reject note help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from create" -l subject -d 'What the customer asks, in a line (\'-\' reads standard input)' -r
 complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from create" -l body -d 'The request in full (\'-\' reads standard input)' -r
-complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from create" -l channel -r -f -a "phone\t''
+complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from create" -l channel -d 'How it came in' -r -f -a "phone\t''
 email\t''
 form\t''
 walk-in\t''
 other\t''"
 complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from create" -l customer -d 'The customer, when known' -r
-complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from create" -l contact-name -r
-complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from create" -l contact-email -r
-complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from create" -l contact-phone -r
-complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from create" -l item -r
-complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from create" -l serial -r
+complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from create" -l contact-name -d 'Who asked, when no customer is known yet' -r
+complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from create" -l contact-email -d 'Their e-mail address' -r
+complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from create" -l contact-phone -d 'Their phone number' -r
+complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from create" -l item -d 'The item concerned (its code)' -r
+complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from create" -l serial -d 'The unit concerned (its serial number)' -r
 complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from create" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
 complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
 complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
@@ -317,12 +317,12 @@ complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcomm
 complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from list" -l status -d 'open, promoted or rejected' -r -f -a "open\t''
 promoted\t''
 rejected\t''"
-complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from list" -l channel -r -f -a "phone\t''
+complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from list" -l channel -d 'Only requests that came in this way' -r -f -a "phone\t''
 email\t''
 form\t''
 walk-in\t''
 other\t''"
-complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from list" -l customer -r
+complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from list" -l customer -d 'Only requests of this customer (C-0001)' -r
 complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from list" -s f -l format -d 'Output format: table for people; json, yaml and csv for scripts (keys are the YAML field names)' -r -f -a "table\t''
 json\t''
 yaml\t''
@@ -341,12 +341,12 @@ complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcomm
 complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
 complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from promote" -l title -d 'The ticket\'s title; the request\'s subject by default (\'-\' reads standard input)' -r
 complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from promote" -l customer -d 'The customer, when the request has none (an unknown sender)' -r
-complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from promote" -l priority -r -f -a "low\t''
+complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from promote" -l priority -d 'The ticket\'s priority' -r -f -a "low\t''
 normal\t''
 high\t''
 urgent\t''"
-complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from promote" -l assignee -r
-complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from promote" -l category -r
+complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from promote" -l assignee -d 'The technician who follows the ticket' -r
+complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from promote" -l category -d 'The ticket\'s category' -r
 complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from promote" -l warranty-override -d 'Warranty work although the unit\'s warranty does not cover it; the reason goes to the ticket\'s history' -r
 complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from promote" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
 complete -c tkt -n "__fish_tkt_using_subcommand request; and __fish_seen_subcommand_from promote" -l warranty -d 'Warranty work: refused unless the unit\'s warranty covers the opening date'
@@ -412,7 +412,7 @@ complete -c tkt -n "__fish_tkt_using_subcommand state; and not __fish_seen_subco
 complete -c tkt -n "__fish_tkt_using_subcommand state; and not __fish_seen_subcommand_from create list show edit delete help" -f -a "delete" -d 'Delete a state no ticket is in; transitions to it are removed'
 complete -c tkt -n "__fish_tkt_using_subcommand state; and not __fish_seen_subcommand_from create list show edit delete help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tkt -n "__fish_tkt_using_subcommand state; and __fish_seen_subcommand_from create" -l name -d 'The name shown to people (defaults to the id)' -r
-complete -c tkt -n "__fish_tkt_using_subcommand state; and __fish_seen_subcommand_from create" -l description -r
+complete -c tkt -n "__fish_tkt_using_subcommand state; and __fish_seen_subcommand_from create" -l description -d 'What the state means, for people' -r
 complete -c tkt -n "__fish_tkt_using_subcommand state; and __fish_seen_subcommand_from create" -l to -d 'States a ticket may move to from this one (comma-separated, repeatable)' -r
 complete -c tkt -n "__fish_tkt_using_subcommand state; and __fish_seen_subcommand_from create" -l from -d 'States that may move to this one (adds this state to their transitions)' -r
 complete -c tkt -n "__fish_tkt_using_subcommand state; and __fish_seen_subcommand_from create" -l order -d 'Position in the catalog (default: after the last)' -r
@@ -439,13 +439,13 @@ complete -c tkt -n "__fish_tkt_using_subcommand state; and __fish_seen_subcomman
 complete -c tkt -n "__fish_tkt_using_subcommand state; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
 complete -c tkt -n "__fish_tkt_using_subcommand state; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
 complete -c tkt -n "__fish_tkt_using_subcommand state; and __fish_seen_subcommand_from edit" -l name -d 'New display name' -r
-complete -c tkt -n "__fish_tkt_using_subcommand state; and __fish_seen_subcommand_from edit" -l description -r
+complete -c tkt -n "__fish_tkt_using_subcommand state; and __fish_seen_subcommand_from edit" -l description -d 'What the state means, for people' -r
 complete -c tkt -n "__fish_tkt_using_subcommand state; and __fish_seen_subcommand_from edit" -l closed -d 'Whether tickets in this state are done' -r -f -a "true\t''
 false\t''"
 complete -c tkt -n "__fish_tkt_using_subcommand state; and __fish_seen_subcommand_from edit" -l to -d 'Replace the allowed transitions (comma-separated)' -r
 complete -c tkt -n "__fish_tkt_using_subcommand state; and __fish_seen_subcommand_from edit" -l add-to -d 'Allow a transition to these states' -r
 complete -c tkt -n "__fish_tkt_using_subcommand state; and __fish_seen_subcommand_from edit" -l remove-to -d 'Stop allowing a transition to these states' -r
-complete -c tkt -n "__fish_tkt_using_subcommand state; and __fish_seen_subcommand_from edit" -l order -r
+complete -c tkt -n "__fish_tkt_using_subcommand state; and __fish_seen_subcommand_from edit" -l order -d 'Position in the catalog' -r
 complete -c tkt -n "__fish_tkt_using_subcommand state; and __fish_seen_subcommand_from edit" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
 complete -c tkt -n "__fish_tkt_using_subcommand state; and __fish_seen_subcommand_from edit" -l initial -d 'Make this the initial state (the current one stops being initial)'
 complete -c tkt -n "__fish_tkt_using_subcommand state; and __fish_seen_subcommand_from edit" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
@@ -475,17 +475,17 @@ complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcom
 complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from create" -l name -d 'Company or person name (required to create)' -r
 complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from create" -l vat-number -d 'Partita IVA (checked for Italian customers)' -r
 complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from create" -l tax-code -d 'Codice Fiscale (checked for Italian customers)' -r
-complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from create" -l street -r
-complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from create" -l zip -r
-complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from create" -l city -r
+complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from create" -l street -d 'Street and number (Via Roma 1); an e-invoice needs it' -r
+complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from create" -l zip -d 'Postal code (CAP: 5 digits in Italy)' -r
+complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from create" -l city -d 'City (comune)' -r
 complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from create" -l province -d 'Two-letter province (MI, TO, ...)' -r
 complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from create" -l country -d 'ISO country code; empty or IT means Italian fiscal checks apply' -r
-complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from create" -l email -r
-complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from create" -l phone -r
+complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from create" -l email -d 'E-mail address; mail from it is matched to the customer' -r
+complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from create" -l phone -d 'Phone number' -r
 complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from create" -l pec -d 'Certified e-mail (PEC)' -r
 complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from create" -l sdi-code -d 'Codice destinatario for e-invoicing (7 characters)' -r
 complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from create" -l payment-terms -d 'Payment terms, e.g. "30 days end of month"' -r
-complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from create" -l notes -r
+complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from create" -l notes -d 'Free notes' -r
 complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from create" -l reverse-charge -d 'Bill building-system work net, the customer paying the VAT (inversione contabile)' -r -f -a "true\t''
 false\t''"
 complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from create" -l condominio -d 'A condominium, which withholds 4% of the taxable amount (art. 25-ter DPR 600/73)' -r -f -a "true\t''
@@ -524,17 +524,17 @@ complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcom
 complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from edit" -l name -d 'Company or person name (required to create)' -r
 complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from edit" -l vat-number -d 'Partita IVA (checked for Italian customers)' -r
 complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from edit" -l tax-code -d 'Codice Fiscale (checked for Italian customers)' -r
-complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from edit" -l street -r
-complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from edit" -l zip -r
-complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from edit" -l city -r
+complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from edit" -l street -d 'Street and number (Via Roma 1); an e-invoice needs it' -r
+complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from edit" -l zip -d 'Postal code (CAP: 5 digits in Italy)' -r
+complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from edit" -l city -d 'City (comune)' -r
 complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from edit" -l province -d 'Two-letter province (MI, TO, ...)' -r
 complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from edit" -l country -d 'ISO country code; empty or IT means Italian fiscal checks apply' -r
-complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from edit" -l email -r
-complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from edit" -l phone -r
+complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from edit" -l email -d 'E-mail address; mail from it is matched to the customer' -r
+complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from edit" -l phone -d 'Phone number' -r
 complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from edit" -l pec -d 'Certified e-mail (PEC)' -r
 complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from edit" -l sdi-code -d 'Codice destinatario for e-invoicing (7 characters)' -r
 complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from edit" -l payment-terms -d 'Payment terms, e.g. "30 days end of month"' -r
-complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from edit" -l notes -r
+complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from edit" -l notes -d 'Free notes' -r
 complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from edit" -l reverse-charge -d 'Bill building-system work net, the customer paying the VAT (inversione contabile)' -r -f -a "true\t''
 false\t''"
 complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from edit" -l condominio -d 'A condominium, which withholds 4% of the taxable amount (art. 25-ter DPR 600/73)' -r -f -a "true\t''
@@ -561,7 +561,7 @@ complete -c tkt -n "__fish_tkt_using_subcommand item; and not __fish_seen_subcom
 complete -c tkt -n "__fish_tkt_using_subcommand item; and not __fish_seen_subcommand_from create list show edit help" -f -a "edit" -d 'Change fields (empty text clears one); $EDITOR without flags'
 complete -c tkt -n "__fish_tkt_using_subcommand item; and not __fish_seen_subcommand_from create list show edit help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tkt -n "__fish_tkt_using_subcommand item; and __fish_seen_subcommand_from create" -l description -d 'What the item is (required to create)' -r
-complete -c tkt -n "__fish_tkt_using_subcommand item; and __fish_seen_subcommand_from create" -l kind -r -f -a "goods\t''
+complete -c tkt -n "__fish_tkt_using_subcommand item; and __fish_seen_subcommand_from create" -l kind -d 'goods (parts, units: a DDT carries them) or service (labour, travel)' -r -f -a "goods\t''
 service\t''"
 complete -c tkt -n "__fish_tkt_using_subcommand item; and __fish_seen_subcommand_from create" -l unit -d 'Unit of measure: pz, h, km...' -r
 complete -c tkt -n "__fish_tkt_using_subcommand item; and __fish_seen_subcommand_from create" -l price -d 'Unit price in euro, e.g. 45.00 (at most two decimals)' -r
@@ -591,7 +591,7 @@ complete -c tkt -n "__fish_tkt_using_subcommand item; and __fish_seen_subcommand
 complete -c tkt -n "__fish_tkt_using_subcommand item; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
 complete -c tkt -n "__fish_tkt_using_subcommand item; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
 complete -c tkt -n "__fish_tkt_using_subcommand item; and __fish_seen_subcommand_from edit" -l description -d 'What the item is (required to create)' -r
-complete -c tkt -n "__fish_tkt_using_subcommand item; and __fish_seen_subcommand_from edit" -l kind -r -f -a "goods\t''
+complete -c tkt -n "__fish_tkt_using_subcommand item; and __fish_seen_subcommand_from edit" -l kind -d 'goods (parts, units: a DDT carries them) or service (labour, travel)' -r -f -a "goods\t''
 service\t''"
 complete -c tkt -n "__fish_tkt_using_subcommand item; and __fish_seen_subcommand_from edit" -l unit -d 'Unit of measure: pz, h, km...' -r
 complete -c tkt -n "__fish_tkt_using_subcommand item; and __fish_seen_subcommand_from edit" -l price -d 'Unit price in euro, e.g. 45.00 (at most two decimals)' -r
@@ -625,13 +625,13 @@ complete -c tkt -n "__fish_tkt_using_subcommand equipment; and __fish_seen_subco
 complete -c tkt -n "__fish_tkt_using_subcommand equipment; and __fish_seen_subcommand_from create" -l sold-on -d 'The day it was sold or installed (YYYY-MM-DD)' -r
 complete -c tkt -n "__fish_tkt_using_subcommand equipment; and __fish_seen_subcommand_from create" -l warranty-until -d 'Last day of warranty; by default sold_on plus the item\'s warranty months, less a day' -r
 complete -c tkt -n "__fish_tkt_using_subcommand equipment; and __fish_seen_subcommand_from create" -l location -d 'Where the unit is installed' -r
-complete -c tkt -n "__fish_tkt_using_subcommand equipment; and __fish_seen_subcommand_from create" -l notes -r
+complete -c tkt -n "__fish_tkt_using_subcommand equipment; and __fish_seen_subcommand_from create" -l notes -d 'Free notes' -r
 complete -c tkt -n "__fish_tkt_using_subcommand equipment; and __fish_seen_subcommand_from create" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
 complete -c tkt -n "__fish_tkt_using_subcommand equipment; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
 complete -c tkt -n "__fish_tkt_using_subcommand equipment; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
 complete -c tkt -n "__fish_tkt_using_subcommand equipment; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
-complete -c tkt -n "__fish_tkt_using_subcommand equipment; and __fish_seen_subcommand_from list" -l customer -r
-complete -c tkt -n "__fish_tkt_using_subcommand equipment; and __fish_seen_subcommand_from list" -l item -r
+complete -c tkt -n "__fish_tkt_using_subcommand equipment; and __fish_seen_subcommand_from list" -l customer -d 'Only units of this customer (C-0001)' -r
+complete -c tkt -n "__fish_tkt_using_subcommand equipment; and __fish_seen_subcommand_from list" -l item -d 'Only units of this item' -r
 complete -c tkt -n "__fish_tkt_using_subcommand equipment; and __fish_seen_subcommand_from list" -s f -l format -d 'Output format: table for people; json, yaml and csv for scripts (keys are the YAML field names)' -r -f -a "table\t''
 json\t''
 yaml\t''
@@ -654,7 +654,7 @@ complete -c tkt -n "__fish_tkt_using_subcommand equipment; and __fish_seen_subco
 complete -c tkt -n "__fish_tkt_using_subcommand equipment; and __fish_seen_subcommand_from edit" -l sold-on -d 'The day it was sold or installed (YYYY-MM-DD)' -r
 complete -c tkt -n "__fish_tkt_using_subcommand equipment; and __fish_seen_subcommand_from edit" -l warranty-until -d 'Last day of warranty; by default sold_on plus the item\'s warranty months, less a day' -r
 complete -c tkt -n "__fish_tkt_using_subcommand equipment; and __fish_seen_subcommand_from edit" -l location -d 'Where the unit is installed' -r
-complete -c tkt -n "__fish_tkt_using_subcommand equipment; and __fish_seen_subcommand_from edit" -l notes -r
+complete -c tkt -n "__fish_tkt_using_subcommand equipment; and __fish_seen_subcommand_from edit" -l notes -d 'Free notes' -r
 complete -c tkt -n "__fish_tkt_using_subcommand equipment; and __fish_seen_subcommand_from edit" -l resolve -d 'Mark a sync conflict on FIELD resolved (keeping the current value, or the one set by the other flags); `all` for every conflict of the unit' -r
 complete -c tkt -n "__fish_tkt_using_subcommand equipment; and __fish_seen_subcommand_from edit" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
 complete -c tkt -n "__fish_tkt_using_subcommand equipment; and __fish_seen_subcommand_from edit" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'

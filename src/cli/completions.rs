@@ -35,9 +35,7 @@ pub fn cmd_completions(_ctx: &Ctx, args: CompletionsArgs) -> Result<()> {
         Target::Elvish => Shell::Elvish,
         Target::Powershell => Shell::PowerShell,
         Target::Man => {
-            let mut page = Vec::new();
-            clap_mangen::Man::new(cmd).render(&mut page)?;
-            out.write_all(&page)?;
+            out.write_all(&man_page(cmd)?)?;
             return Ok(());
         }
     };
@@ -48,6 +46,40 @@ pub fn cmd_completions(_ctx: &Ctx, args: CompletionsArgs) -> Result<()> {
     }
     out.write_all(&script)?;
     Ok(())
+}
+
+/// One man page for the whole tool: every command, `tkt ticket create` included, with what
+/// it does (clap_mangen's section of subcommands names a page per command, `tkt-init(1)`,
+/// which no one installs; `tkt COMMAND --help` has their options).
+fn man_page(cmd: clap::Command) -> Result<Vec<u8>> {
+    fn roff(text: &str) -> String {
+        let text = text.replace('\\', "\\e").replace('-', "\\-").replace('\'', "\\(aq");
+        if text.starts_with('.') {
+            format!("\\&{text}")
+        } else {
+            text
+        }
+    }
+    fn commands(cmd: &clap::Command, path: &str, page: &mut String) {
+        for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set() && s.get_name() != "help") {
+            let path = format!("{path} {}", sub.get_name());
+            let about = sub.get_about().map(|a| a.to_string()).unwrap_or_default();
+            page.push_str(&format!(".TP\n\\fB{}\\fR\n{}\n", roff(&path), roff(&about)));
+            commands(sub, &path, page);
+        }
+    }
+    let man = clap_mangen::Man::new(cmd.clone());
+    let mut page = Vec::new();
+    man.render_title(&mut page)?;
+    man.render_name_section(&mut page)?;
+    man.render_synopsis_section(&mut page)?;
+    man.render_description_section(&mut page)?;
+    man.render_options_section(&mut page)?;
+    let mut list = String::from(".SH COMMANDS\nEach command's options: \\fBtkt COMMAND \\-\\-help\\fR.\n");
+    commands(&cmd, "tkt", &mut list);
+    page.extend(list.as_bytes());
+    man.render_version_section(&mut page)?;
+    Ok(page)
 }
 
 /// The values of positional arguments from a closed set (`tkt report summary`, `tkt

@@ -72,10 +72,13 @@ pub struct CustomerFields {
     /// Codice Fiscale (checked for Italian customers).
     #[arg(long)]
     pub tax_code: Option<String>,
+    /// Street and number (Via Roma 1); an e-invoice needs it.
     #[arg(long)]
     pub street: Option<String>,
+    /// Postal code (CAP: 5 digits in Italy).
     #[arg(long)]
     pub zip: Option<String>,
+    /// City (comune).
     #[arg(long)]
     pub city: Option<String>,
     /// Two-letter province (MI, TO, ...).
@@ -84,8 +87,10 @@ pub struct CustomerFields {
     /// ISO country code; empty or IT means Italian fiscal checks apply.
     #[arg(long)]
     pub country: Option<String>,
+    /// E-mail address; mail from it is matched to the customer.
     #[arg(long)]
     pub email: Option<String>,
+    /// Phone number.
     #[arg(long)]
     pub phone: Option<String>,
     /// Certified e-mail (PEC).
@@ -97,6 +102,7 @@ pub struct CustomerFields {
     /// Payment terms, e.g. "30 days end of month".
     #[arg(long)]
     pub payment_terms: Option<String>,
+    /// Free notes.
     #[arg(long)]
     pub notes: Option<String>,
     /// Bill building-system work net, the customer paying the VAT (inversione contabile).

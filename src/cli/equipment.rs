@@ -24,8 +24,10 @@ pub enum EquipmentCommand {
     },
     /// List units, with their warranty status today.
     List {
+        /// Only units of this customer (C-0001).
         #[arg(long)]
         customer: Option<String>,
+        /// Only units of this item.
         #[arg(long)]
         item: Option<String>,
         /// Only units whose warranty covers today.
@@ -75,6 +77,7 @@ pub struct EquipmentFields {
     /// Where the unit is installed.
     #[arg(long)]
     pub location: Option<String>,
+    /// Free notes.
     #[arg(long)]
     pub notes: Option<String>,
 }

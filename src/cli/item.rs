@@ -44,6 +44,7 @@ pub struct ItemFields {
     /// What the item is (required to create).
     #[arg(long)]
     pub description: Option<String>,
+    /// goods (parts, units: a DDT carries them) or service (labour, travel).
     #[arg(long, value_enum)]
     pub kind: Option<ItemKind>,
     /// Unit of measure: pz, h, km...

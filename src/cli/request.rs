@@ -54,19 +54,25 @@ pub struct RequestCreateArgs {
     /// The request in full ('-' reads standard input).
     #[arg(long)]
     pub body: Option<String>,
+    /// How it came in.
     #[arg(long, default_value = "phone", value_parser = vocabulary::<Channel>(Channel::TEXTS))]
     pub channel: Channel,
     /// The customer, when known.
     #[arg(long)]
     pub customer: Option<String>,
+    /// Who asked, when no customer is known yet.
     #[arg(long)]
     pub contact_name: Option<String>,
+    /// Their e-mail address.
     #[arg(long)]
     pub contact_email: Option<String>,
+    /// Their phone number.
     #[arg(long)]
     pub contact_phone: Option<String>,
+    /// The item concerned (its code).
     #[arg(long)]
     pub item: Option<String>,
+    /// The unit concerned (its serial number).
     #[arg(long)]
     pub serial: Option<String>,
 }
@@ -76,8 +82,10 @@ pub struct RequestListArgs {
     /// open, promoted or rejected.
     #[arg(long, value_parser = vocabulary::<RequestStatus>(RequestStatus::TEXTS))]
     pub status: Option<RequestStatus>,
+    /// Only requests that came in this way.
     #[arg(long, value_parser = vocabulary::<Channel>(Channel::TEXTS))]
     pub channel: Option<Channel>,
+    /// Only requests of this customer (C-0001).
     #[arg(long)]
     pub customer: Option<String>,
     #[command(flatten)]
@@ -93,10 +101,13 @@ pub struct RequestPromoteArgs {
     /// The customer, when the request has none (an unknown sender).
     #[arg(long)]
     pub customer: Option<String>,
+    /// The ticket's priority.
     #[arg(long, value_enum, default_value = "normal")]
     pub priority: Priority,
+    /// The technician who follows the ticket.
     #[arg(long)]
     pub assignee: Option<String>,
+    /// The ticket's category.
     #[arg(long)]
     pub category: Option<String>,
     #[command(flatten)]

@@ -34,6 +34,7 @@ pub struct StateCreateArgs {
     /// The name shown to people (defaults to the id).
     #[arg(long)]
     pub name: Option<String>,
+    /// What the state means, for people.
     #[arg(long)]
     pub description: Option<String>,
     /// Tickets in this state are done (entering it sets closed_at).
@@ -59,6 +60,7 @@ pub struct StateEditArgs {
     /// New display name.
     #[arg(long)]
     pub name: Option<String>,
+    /// What the state means, for people.
     #[arg(long)]
     pub description: Option<String>,
     /// Whether tickets in this state are done.
@@ -76,6 +78,7 @@ pub struct StateEditArgs {
     /// Stop allowing a transition to these states.
     #[arg(long = "remove-to", value_name = "STATES")]
     pub remove: Vec<String>,
+    /// Position in the catalog.
     #[arg(long)]
     pub order: Option<i64>,
 }

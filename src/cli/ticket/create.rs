@@ -25,8 +25,10 @@ pub struct TicketCreateArgs {
     pub serial: Option<String>,
     #[command(flatten)]
     pub warranty: WarrantyArgs,
+    /// How urgent it is.
     #[arg(long, value_enum, default_value = "normal")]
     pub priority: Priority,
+    /// A free category (e.g. caldaia, climatizzatore), for lists and reports.
     #[arg(long)]
     pub category: Option<String>,
     /// Who works on it.

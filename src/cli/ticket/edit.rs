@@ -12,20 +12,27 @@ use super::WarrantyArgs;
 #[derive(Debug, Args)]
 pub struct TicketEditArgs {
     pub id: String,
+    /// The ticket's title, in a line ('-' reads standard input).
     #[arg(long)]
     pub title: Option<String>,
+    /// Move the ticket to another customer (C-0001).
     #[arg(long)]
     pub customer: Option<String>,
+    /// The item concerned (its code).
     #[arg(long)]
     pub item: Option<String>,
+    /// The unit concerned (its serial number); sets the customer and item.
     #[arg(long)]
     pub serial: Option<String>,
     #[command(flatten)]
     pub warranty: WarrantyArgs,
+    /// How urgent it is.
     #[arg(long, value_enum)]
     pub priority: Option<Priority>,
+    /// A free category (e.g. caldaia, climatizzatore).
     #[arg(long)]
     pub category: Option<String>,
+    /// The technician who follows it.
     #[arg(long)]
     pub assignee: Option<String>,
     /// What the customer reports ('-' reads standard input).
@@ -34,6 +41,7 @@ pub struct TicketEditArgs {
     /// What was done to solve it ('-' reads standard input).
     #[arg(long)]
     pub solution: Option<String>,
+    /// The day it is due (YYYY-MM-DD); lists and reports name it overdue after.
     #[arg(long, value_parser = parse_date)]
     pub due: Option<NaiveDate>,
     /// Set a custom field: --set NAME=VALUE; an empty VALUE removes it (repeatable).
