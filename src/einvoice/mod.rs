@@ -366,6 +366,10 @@ fn write(doc: &Document, x: &Export) -> Xml {
         w.open("DatiDDT");
         w.leaf("NumeroDDT", &latin(&ddt.id, 20));
         w.leaf("DataDDT", &ddt.date.to_string());
+        // Without them a DDT would stand for the whole invoice, the work included.
+        for n in &ddt.lines {
+            w.leaf("RiferimentoNumeroLinea", &n.to_string());
+        }
         w.close("DatiDDT");
     }
     w.close("DatiGenerali");

@@ -308,6 +308,10 @@ pub struct VatLine {
 pub struct DdtRef {
     pub id: String,
     pub date: NaiveDate,
+    /// The numbers (from 1) of the invoice's lines it delivered; none on an invoice issued
+    /// before tkt kept them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lines: Vec<u32>,
 }
 
 /// A withholding on account that the buyer pays to the State instead of to the seller.

@@ -161,8 +161,8 @@ fn draft_invoice(env: &Env, id: &str, opts: &InvoiceOptions) -> Result<Document>
     let regime = regime_of(&desk.config.company, &customer, billing).map_err(|p| Error::refused(p.to_string()))?;
     apply_regime(&mut draft, &regime);
     // A condominium withholds on work (art. 25-ter DPR 600/73), not on goods sold by DDT.
-    let sold = draft.sold.clone();
-    let is_work = |i: usize| !sold.get(i).copied().unwrap_or(false);
+    let delivered_by = draft.delivered_by.clone();
+    let is_work = |i: usize| delivered_by.get(i).is_none_or(Option::is_none);
     let work: Vec<_> = draft.lines.iter().enumerate().filter(|(i, _)| is_work(*i)).map(|(_, l)| l.clone()).collect();
     // A forfettario's income bears no withholding (art. 1 c. 67 L. 190/2014).
     let withholding =
@@ -184,7 +184,16 @@ fn draft_invoice(env: &Env, id: &str, opts: &InvoiceOptions) -> Result<Document>
     doc.ddts = unbilled
         .iter()
         .filter(|d| d.kind == DocKind::DdtOut)
-        .map(|d| DdtRef { id: d.id.clone(), date: d.date })
+        .map(|d| DdtRef {
+            id: d.id.clone(),
+            date: d.date,
+            // The invoice's lines (from 1) it delivered: its e-invoice's RiferimentoNumeroLinea.
+            lines: (1..)
+                .zip(&delivered_by)
+                .filter(|(_, by)| by.as_deref() == Some(d.id.as_str()))
+                .map(|(n, _)| n)
+                .collect(),
+        })
         .collect();
     // A warranty invoice is one that bills nothing: a part billed on a warranty ticket
     // makes it an ordinary invoice.

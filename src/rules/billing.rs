@@ -177,8 +177,8 @@ pub fn item_line(item: &Item, qty: Decimal, description: String, serial: Option<
 pub struct InvoiceDraft {
     pub lines: Vec<Line>,
     pub sources: Vec<String>,
-    /// For each line, whether it is goods sold by a delivery note (not work).
-    pub sold: Vec<bool>,
+    /// For each line, the delivery note that sold its goods (none for work).
+    pub delivered_by: Vec<Option<String>>,
 }
 
 /// A document's taxable amount (its totals' net; none without totals).
@@ -240,7 +240,7 @@ pub fn invoice_lines(
     let covered = |c: Cover| ticket.warranty && billing.warranty_covers.contains(&c);
     let mut lines = Vec::new();
     let mut sources = Vec::new();
-    let mut sold = Vec::new();
+    let mut delivered_by = Vec::new();
     for doc in unbilled {
         match doc.kind {
             DocKind::WorkReport => {
@@ -280,10 +280,10 @@ pub fn invoice_lines(
             })),
             _ => continue,
         }
-        sold.resize(lines.len(), doc.kind == DocKind::DdtOut);
+        delivered_by.resize(lines.len(), (doc.kind == DocKind::DdtOut).then(|| doc.id.clone()));
         sources.push(doc.id.clone());
     }
-    Ok(InvoiceDraft { lines, sources, sold })
+    Ok(InvoiceDraft { lines, sources, delivered_by })
 }
 
 /// A warranty line costs nothing and is outside the scope of VAT.

@@ -126,8 +126,8 @@ pub fn regime_of(company: &Company, customer: &Customer, billing: &Billing) -> R
 
 /// Applies the regime to priced lines; lines already without VAT (warranty work) stay so.
 pub fn apply_regime(draft: &mut super::InvoiceDraft, regime: &VatRegime) {
-    let lines = draft.lines.iter_mut().zip(draft.sold.iter().chain(std::iter::repeat(&false)));
-    for (line, &sold) in lines.filter(|(l, _)| l.vat_nature.is_none()) {
+    let sold = draft.delivered_by.iter().map(Option::is_some).chain(std::iter::repeat(false));
+    for (line, sold) in draft.lines.iter_mut().zip(sold).filter(|(l, _)| l.vat_nature.is_none()) {
         match regime {
             VatRegime::Standard => {}
             VatRegime::Forfettario => Exemption::Forfettario.apply(line),

@@ -1076,6 +1076,43 @@ fn a_forfettario_withholds_nothing() {
     assert!(!xml[0].contains("<DatiRitenuta>"), "{}", xml[0]);
 }
 
+/// A deferred invoice's DDTs each name the lines they delivered: a DatiDDT without them
+/// stands for the whole invoice, the work included (found by a fiscal review).
+#[test]
+fn each_ddt_of_a_deferred_invoice_names_the_lines_it_delivered() {
+    let d = einvoice_desk();
+    let t = d.ok(&["ticket", "create", "--customer", "C-0001", "--title", "Vendita e posa"]).trim().to_string();
+    let dated = |day: &str, args: &[&str]| {
+        d.tkt(args).env("TKT_NOW", format!("2026-11-{day}T10:00:00+01:00")).assert().success();
+    };
+    dated("10", &["ticket", "ship", &t, "--purpose", "sale", "--line", "PART:2"]);
+    dated("12", &["ticket", "work", &t, "--hours", "1"]);
+    dated("20", &["ticket", "ship", &t, "--purpose", "sale", "--line", "PART:1"]);
+    let inv = d.ok(&["ticket", "invoice", &t, "--method", "contanti"]).trim().to_string();
+    let xml = export(&d, &[&inv]).remove(0);
+    validate(&d);
+    let capture = |pattern: &str, text: &str| -> Vec<(String, String)> {
+        let re = regex::Regex::new(pattern).unwrap();
+        re.captures_iter(text).map(|c| (c[1].to_string(), c[2].to_string())).collect()
+    };
+    // The number of each line whose description names `ddt`.
+    let numbered = |ddt: &str| -> Vec<String> {
+        let lines = capture(r"(?s)<NumeroLinea>(\d+)</NumeroLinea>.*?<Descrizione>([^<]*)</Descrizione>", &xml);
+        lines.into_iter().filter(|(_, text)| text.contains(ddt)).map(|(n, _)| n).collect()
+    };
+    let referenced = |ddt: &str| -> Vec<String> {
+        let blocks = capture(r"(?s)<DatiDDT>\s*<NumeroDDT>([^<]*)</NumeroDDT>(.*?)</DatiDDT>", &xml);
+        let (_, block) = blocks.into_iter().find(|(n, _)| n == ddt).unwrap();
+        let re = regex::Regex::new(r"<RiferimentoNumeroLinea>(\d+)</RiferimentoNumeroLinea>").unwrap();
+        re.captures_iter(&block).map(|c| c[1].to_string()).collect()
+    };
+    for ddt in ["DO-2026-0001", "DO-2026-0002"] {
+        assert_eq!(referenced(ddt), numbered(ddt), "{ddt} in\n{xml}");
+        assert_eq!(referenced(ddt).len(), 1, "{ddt} in\n{xml}");
+    }
+    assert_eq!(xml.matches("<NumeroLinea>").count(), 3, "two sales and the work: {xml}");
+}
+
 /// A withholding is reported as a person's (RT01) or a company's (RT02), as the company's
 /// Codice Fiscale says; without one it is not guessed: the invoice is refused, naming the
 /// field, and nothing is issued (found by a fiscal review: a sole trader with no C.F. in
