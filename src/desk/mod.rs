@@ -53,6 +53,8 @@ pub struct Desk {
     /// A record's text whose comments its next write keeps instead of its file's: what the
     /// user wrote in `$EDITOR` ([`Desk::comments_from`]).
     comments: RefCell<Option<(PathBuf, String)>>,
+    /// How long a commit waits for another git command's `index.lock`: the desk lock's wait.
+    index_wait: std::cell::Cell<Duration>,
 }
 
 /// The monitor's answer (`None`: it failed) to a token, after so many writes of this process.
@@ -117,6 +119,7 @@ impl Desk {
             answers: RefCell::new(Vec::new()),
             syncing: std::cell::Cell::new(0),
             comments: RefCell::new(None),
+            index_wait: std::cell::Cell::new(Duration::from_secs(10)),
         })
     }
 
@@ -137,6 +140,7 @@ impl Desk {
     /// index to be free.
     pub fn lock(&self, wait: Duration) -> Result<(DeskGuard<'_>, Vec<String>)> {
         let lock = DeskLock::acquire(&self.root.join(LOCAL_DIR).join("lock"), wait)?;
+        self.index_wait.set(wait);
         let recovered = self.recover(wait)?;
         if let Some(repo) = &self.repo {
             repo.wait_for_index(wait)?;
@@ -1024,7 +1028,7 @@ impl Desk {
         }
         if let Some(repo) = &self.repo {
             let before = repo.head()?;
-            if let Err(e) = repo.commit_files(paths, message, author) {
+            if let Err(e) = repo.commit_files(paths, message, author, self.index_wait.get()) {
                 // Failed after its commit (updating git's index): what was written is
                 // committed, and stays.
                 if repo.head().ok().flatten() != before {

@@ -604,6 +604,18 @@ impl Repo {
         }
         let name = self.repo.head()?.name().unwrap_or("HEAD").to_string();
         self.repo.reference(&name, parent.id(), true, "tkt: push refused, number given back")?;
+        // A number the remote never had was never issued: the reflog, which holds numbers
+        // a `git reset` took back as used, forgets the commit (found by a crash attack: the
+        // next number skipped it and left a gap on the remote).
+        for log in ["HEAD", name.as_str()] {
+            let Ok(mut reflog) = self.repo.reflog(log) else { continue };
+            let taken_back: Vec<usize> =
+                reflog.iter().enumerate().filter(|(_, e)| e.id_new() == head.id()).map(|(i, _)| i).collect();
+            for i in taken_back.into_iter().rev() {
+                reflog.remove(i, false)?;
+            }
+            reflog.write()?;
+        }
         self.apply_to_worktree(&files)
     }
 

@@ -139,15 +139,23 @@ impl Repo {
 
     /// Commits the given desk-relative files as they are in the work tree (deleted when
     /// missing) on top of HEAD, leaving every other file, staged or not, as it was.
-    /// Returns `None` when the files already match HEAD.
-    pub fn commit_files(&self, desk_paths: &[PathBuf], message: &str, author: &Author) -> Result<Option<Oid>> {
+    /// Returns `None` when the files already match HEAD. Another git command at work
+    /// meanwhile is waited for, up to `wait`: one holding `index.lock` or the branch's
+    /// lock, and one whose commit moved HEAD after tkt read it — the commit is made again
+    /// on the new HEAD (found by a crash attack: a `git commit` by hand made tkt fail).
+    pub fn commit_files(
+        &self,
+        desk_paths: &[PathBuf],
+        message: &str,
+        author: &Author,
+        wait: std::time::Duration,
+    ) -> Result<Option<Oid>> {
         let repo = &self.repo;
-        let head = match repo.head() {
-            Ok(h) => Some(h.peel_to_commit()?),
-            Err(e) if matches!(e.code(), git2::ErrorCode::UnbornBranch | git2::ErrorCode::NotFound) => None,
-            Err(e) => return Err(e.into()),
-        };
-        let base_tree = head.as_ref().map(|c| c.tree_id());
+        #[cfg(unix)]
+        let index_lock = index::IndexLock::acquire(self.repo.path().join("index"), wait)?;
+        #[cfg(not(unix))]
+        self.wait_for_index(wait)?;
+        let start = std::time::Instant::now();
         let workdir = repo.workdir().expect("discover keeps work-tree repositories only");
         let mut update = tree::Update::new();
         let mut staged = Vec::with_capacity(desk_paths.len());
@@ -179,9 +187,6 @@ impl Repo {
                 }
             }
         }
-        let tree_id = update.write(repo, base_tree)?;
-        #[cfg(unix)]
-        let index_lock = index::IndexLock::acquire(self.repo.path().join("index"))?;
         #[cfg(unix)]
         let prepared = index_lock.prepare(&staged, self.workdir(), &index::SplitConfig::from(&repo.config()?))?;
         #[cfg(not(unix))]
@@ -204,13 +209,31 @@ impl Repo {
                     .with_hint("turn the sparse index off: `git sparse-checkout disable`")
             })?;
         }
-        let commit = if head.is_some() && Some(tree_id) == base_tree {
-            None
-        } else {
+        let commit = loop {
+            let head = match repo.head() {
+                Ok(h) => Some(h.peel_to_commit()?),
+                Err(e) if matches!(e.code(), git2::ErrorCode::UnbornBranch | git2::ErrorCode::NotFound) => None,
+                Err(e) => return Err(e.into()),
+            };
+            let base_tree = head.as_ref().map(|c| c.tree_id());
+            let tree_id = update.write(repo, base_tree)?;
+            if head.is_some() && Some(tree_id) == base_tree {
+                break None;
+            }
             let tree = repo.find_tree(tree_id)?;
             let sig = merging::signature(author)?;
             let parents: Vec<&git2::Commit> = head.iter().collect();
-            Some(repo.commit(Some("HEAD"), &sig, &sig, &crate::render::visible(message), &tree, &parents)?)
+            match repo.commit(Some("HEAD"), &sig, &sig, &crate::render::visible(message), &tree, &parents) {
+                Ok(oid) => break Some(oid),
+                // HEAD moved since it was read, or its branch is locked: git at work.
+                Err(e)
+                    if matches!(e.code(), git2::ErrorCode::Modified | git2::ErrorCode::Locked)
+                        && start.elapsed() < wait =>
+                {
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+                Err(e) => return Err(e.into()),
+            }
         };
         // The commit is made: a failure from here on leaves git's index behind it, which
         // `git reset` brings in step (the work tree is right).
@@ -340,7 +363,7 @@ impl Repo {
         }
         #[cfg(unix)]
         {
-            let lock = index::IndexLock::acquire(self.repo.path().join("index"))?;
+            let lock = index::IndexLock::acquire(self.repo.path().join("index"), index::WAIT)?;
             let config = index::SplitConfig::from(&self.repo.config()?);
             match lock.prepare(&staged, self.workdir(), &config)? {
                 Some(index) => return lock.write(&index),
@@ -356,7 +379,7 @@ impl Repo {
         match self.repo.index() {
             #[cfg(unix)]
             Err(e) if e.message().contains("'link'") => {
-                index::IndexLock::acquire(self.repo.path().join("index"))?.unsplit(self.workdir())?;
+                index::IndexLock::acquire(self.repo.path().join("index"), index::WAIT)?.unsplit(self.workdir())?;
                 Ok(self.repo.index()?)
             }
             result => Ok(result?),

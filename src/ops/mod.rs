@@ -44,7 +44,8 @@ pub struct Env {
     pub lock_wait: Duration,
     /// Someone is at a terminal (git's network transport may ask for a passphrase).
     pub interactive: bool,
-    notices: RefCell<Vec<Notice>>,
+    /// What to tell, each with whether a commit has made it true since.
+    notices: RefCell<Vec<(Notice, bool)>>,
 }
 
 /// Something a person should be told about what an operation did.
@@ -80,7 +81,7 @@ impl Env {
 
     /// Tells what another env noticed, after this env's own notices.
     pub fn tell_from(&self, other: &Env) {
-        let told = other.take_notices();
+        let told = std::mem::take(&mut *other.notices.borrow_mut());
         self.notices.borrow_mut().extend(told);
     }
 
@@ -103,7 +104,10 @@ impl Env {
     /// Commits the changed files with one message; says once per desk when the desk is in
     /// no git repository and history is therefore off.
     pub fn commit(&self, paths: &[PathBuf], message: &str) -> Result<()> {
-        if !self.desk.commit(paths, message, &self.author)? {
+        let committed = self.desk.commit(paths, message, &self.author)?;
+        // What was said so far is what this commit did.
+        self.notices.borrow_mut().iter_mut().for_each(|(_, landed)| *landed = true);
+        if !committed {
             let marker = self.desk.root().join(LOCAL_DIR).join("history-off");
             if !marker.exists() {
                 self.warn(
@@ -117,17 +121,25 @@ impl Env {
 
     /// Tells the user what happened.
     pub fn say(&self, message: impl Into<String>) {
-        self.notices.borrow_mut().push(Notice::Info(message.into()));
+        self.notices.borrow_mut().push((Notice::Info(message.into()), false));
     }
 
     /// Warns the user.
     pub fn warn(&self, message: impl Into<String>) {
-        self.notices.borrow_mut().push(Notice::Warning(message.into()));
+        self.notices.borrow_mut().push((Notice::Warning(message.into()), false));
     }
 
     /// The notices so far, oldest first; they are handed out once.
     pub fn take_notices(&self) -> Vec<Notice> {
-        std::mem::take(&mut self.notices.borrow_mut())
+        std::mem::take(&mut *self.notices.borrow_mut()).into_iter().map(|(notice, _)| notice).collect()
+    }
+
+    /// The notices of an operation that failed: its warnings, and what it said of work a
+    /// commit made — not "Opened T-2026-0021" when that commit failed (found by a crash
+    /// attack).
+    pub fn take_notices_of_failure(&self) -> Vec<Notice> {
+        let notices = std::mem::take(&mut *self.notices.borrow_mut());
+        notices.into_iter().filter(|(n, landed)| *landed || matches!(n, Notice::Warning(_))).map(|(n, _)| n).collect()
     }
 }
 

@@ -584,7 +584,7 @@ fn a_deferred_invoice_lists_its_delivery_notes_and_each_line_its_date() {
     d.ok(&["ticket", "create", "--serial", "VX-0002", "--title", "Vendita"]);
     d.ok(&["ticket", "ship", "T-2026-0001", "--purpose", "sale", "--line", "PART:1"]);
     let inv = invoiced(&d);
-    assert_eq!(inv["ddts"], serde_json::json!([{"id": "DO-2026-0001", "date": "2026-11-27"}]));
+    assert_eq!(inv["ddts"], serde_json::json!([{"id": "DO-2026-0001", "date": "2026-11-27", "lines": [1]}]));
     assert!(inv["lines"][0]["description"].as_str().unwrap().ends_with("(DO-2026-0001 2026-11-27)"));
     let print = d.ok(&["doc", "print", "INV-2026-0001"]);
     assert!(print.contains("Fattura differita, art. 21 c. 4 DPR 633/72: DDT DO-2026-0001 del 27/11/2026"), "{print}");

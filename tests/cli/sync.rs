@@ -955,6 +955,27 @@ fn online_numbering_refuses_with_exit_5_when_the_remote_is_unreachable() {
     assert_eq!(anna.git(&["status", "--porcelain"]), "");
 }
 
+/// A number given back because the remote refused its push was never issued: it is the
+/// next one given, or the remote would hold a gap that stops every clone's sync (found by
+/// a crash attack: a refused push, then CN-2026-0003 after CN-2026-0001).
+#[test]
+fn online_numbering_gives_again_a_number_the_remote_refused() {
+    let team = Team::new();
+    let anna = team.clone("anna");
+    anna.numbering_online();
+    anna.sync();
+    let hook = team.refuse_pushes();
+    anna.tkt(&["doc", "credit", "INV-2026-0003", "--reason", "reso", "--amount", "5"])
+        .assert()
+        .code(5)
+        .stderr(predicate::str::contains("nothing was issued"));
+    std::fs::remove_file(hook).unwrap();
+    assert_eq!(anna.ok(&["doc", "credit", "INV-2026-0003", "--reason", "reso", "--amount", "5"]), "CN-2026-0002\n");
+    let marco = team.clone("marco");
+    marco.sync();
+    marco.ok(&["check"]);
+}
+
 #[test]
 fn random_work_on_three_clones_converges_and_loses_nothing() {
     // A small deterministic generator (xorshift), so a failure can be replayed.

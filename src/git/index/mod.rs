@@ -32,6 +32,10 @@ const HASH: usize = 20;
 /// Stat data (40 bytes), object id (20) and flags (2) before the path.
 const FIXED: usize = 62;
 
+/// How long a change of git's index waits for another git command's `index.lock` when
+/// the caller has no wait of its own (a commit waits as long as for the desk lock).
+pub const WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// Git's own lock on its index (`index.lock`, created exclusively), held from before a
 /// commit until the index is in step with it; dropped unused, it is removed.
 pub struct IndexLock {
@@ -41,17 +45,24 @@ pub struct IndexLock {
 }
 
 impl IndexLock {
-    pub fn acquire(index: PathBuf) -> Result<IndexLock> {
+    pub fn acquire(index: PathBuf, wait: std::time::Duration) -> Result<IndexLock> {
         let mut lock = index.clone().into_os_string();
         lock.push(".lock");
         let lock = PathBuf::from(lock);
-        match OpenOptions::new().write(true).create_new(true).open(&lock) {
-            Ok(file) => {
-                crate::files::share(&lock);
-                Ok(IndexLock { index, lock, file: Some(file) })
+        let start = std::time::Instant::now();
+        loop {
+            match OpenOptions::new().write(true).create_new(true).open(&lock) {
+                Ok(file) => {
+                    crate::files::share(&lock);
+                    return Ok(IndexLock { index, lock, file: Some(file) });
+                }
+                // Another git command is at work: it is waited for, as the desk lock is.
+                Err(e) if e.kind() == ErrorKind::AlreadyExists && start.elapsed() < wait => {
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+                Err(e) if e.kind() == ErrorKind::AlreadyExists => return Err(index_busy(&lock)),
+                Err(e) => return Err(Error::io(&lock, e)),
             }
-            Err(e) if e.kind() == ErrorKind::AlreadyExists => Err(index_busy(&lock)),
-            Err(e) => Err(Error::io(&lock, e)),
         }
     }
 
