@@ -134,7 +134,7 @@ impl Ctx {
     pub fn run<T>(&self, op: impl FnOnce(&Env) -> Result<T>) -> Result<T> {
         let env = self.env()?;
         let result = op(&env);
-        self.show(if result.is_ok() { env.take_notices() } else { env.take_notices_of_failure() });
+        self.show(env.take_notices());
         result
     }
 

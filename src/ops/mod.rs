@@ -44,7 +44,7 @@ pub struct Env {
     pub lock_wait: Duration,
     /// Someone is at a terminal (git's network transport may ask for a passphrase).
     pub interactive: bool,
-    /// What to tell, each with whether a commit has made it true since.
+    /// What to tell, each with whether a commit was made since it was said.
     notices: RefCell<Vec<(Notice, bool)>>,
 }
 
@@ -104,8 +104,12 @@ impl Env {
     /// Commits the changed files with one message; says once per desk when the desk is in
     /// no git repository and history is therefore off.
     pub fn commit(&self, paths: &[PathBuf], message: &str) -> Result<()> {
-        let committed = self.desk.commit(paths, message, &self.author)?;
-        // What was said so far is what this commit did.
+        // What was said since the last commit is what this one does: told when it is made,
+        // never when it failed — not "Opened T-2026-0021" for a ticket whose commit failed
+        // (found by a crash attack).
+        let committed = self.desk.commit(paths, message, &self.author).inspect_err(|_| {
+            self.notices.borrow_mut().retain(|(notice, landed)| *landed || matches!(notice, Notice::Warning(_)));
+        })?;
         self.notices.borrow_mut().iter_mut().for_each(|(_, landed)| *landed = true);
         if !committed {
             let marker = self.desk.root().join(LOCAL_DIR).join("history-off");
@@ -132,14 +136,6 @@ impl Env {
     /// The notices so far, oldest first; they are handed out once.
     pub fn take_notices(&self) -> Vec<Notice> {
         std::mem::take(&mut *self.notices.borrow_mut()).into_iter().map(|(notice, _)| notice).collect()
-    }
-
-    /// The notices of an operation that failed: its warnings, and what it said of work a
-    /// commit made — not "Opened T-2026-0021" when that commit failed (found by a crash
-    /// attack).
-    pub fn take_notices_of_failure(&self) -> Vec<Notice> {
-        let notices = std::mem::take(&mut *self.notices.borrow_mut());
-        notices.into_iter().filter(|(n, landed)| *landed || matches!(n, Notice::Warning(_))).map(|(n, _)| n).collect()
     }
 }
 
