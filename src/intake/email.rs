@@ -74,7 +74,11 @@ pub fn parse_mail(bytes: &[u8], hash: impl Fn(&[u8]) -> String) -> Result<Mail, 
         .and_then(|a| a.address())
         .map(|a| a.trim().to_lowercase())
         .filter(|a| !a.is_empty() && a.len() <= MAX_ADDRESS);
-    let from_name = from.and_then(|a| a.name()).map(|n| cut(one_line(n), MAX_NAME)).filter(|n| !n.is_empty());
+    let from_name = from
+        .and_then(|a| a.name())
+        .map(|n| mislabelled_utf8(n).unwrap_or_else(|| n.to_string()))
+        .map(|n| cut(one_line(&n), MAX_NAME))
+        .filter(|n| !n.is_empty());
     let mut replies_to = ids(msg.in_reply_to());
     replies_to.extend(ids(msg.references()));
     replies_to.retain(|id| id.len() <= MAX_ID);
@@ -91,9 +95,8 @@ pub fn parse_mail(bytes: &[u8], hash: impl Fn(&[u8]) -> String) -> Result<Mail, 
         .attachments()
         .enumerate()
         .map(|(i, part)| {
-            let name = part
-                .attachment_name()
-                .map(str::to_string)
+            let name = continued_name(&msg, part)
+                .or_else(|| part.attachment_name().map(str::to_string))
                 .or_else(|| part.message().map(|m| forwarded_name(m.subject())))
                 .unwrap_or_else(|| format!("attachment-{}{}", i + 1, extension_of(part)));
             let bytes = match part.message() {
@@ -105,7 +108,10 @@ pub fn parse_mail(bytes: &[u8], hash: impl Fn(&[u8]) -> String) -> Result<Mail, 
         .collect();
     Ok(Mail {
         message_id,
-        subject: msg.subject().map(|s| cut(one_line(s), MAX_SUBJECT)).unwrap_or_default(),
+        subject: msg
+            .subject()
+            .map(|s| cut(one_line(&mislabelled_utf8(s).unwrap_or_else(|| s.to_string())), MAX_SUBJECT))
+            .unwrap_or_default(),
         automatic: automatic(&msg, from_address.as_deref()),
         from_name,
         from_address,
@@ -115,6 +121,57 @@ pub fn parse_mail(bytes: &[u8], hash: impl Fn(&[u8]) -> String) -> Result<Mail, 
         text,
         attachments,
     })
+}
+
+/// A file name given in RFC 2231 pieces (`filename*0*=UTF-8''citt%C3; filename*1*=%A0.pdf`)
+/// read whole: the charset of the first piece reads the bytes of them all, so a letter a
+/// mailer cut between two pieces stays one (mail-parser decodes each piece on its own,
+/// found by an intake attack: "Verbale citt��.pdf"). `None` for a name given otherwise.
+fn continued_name(msg: &mail_parser::Message, part: &mail_parser::MessagePart) -> Option<String> {
+    use mail_parser::HeaderName;
+    for wanted in [HeaderName::ContentDisposition, HeaderName::ContentType] {
+        let Some(header) = part.headers.iter().find(|h| h.name == wanted) else { continue };
+        let raw = msg.raw_message().get(header.offset_start as usize..header.offset_end as usize)?;
+        let raw = String::from_utf8_lossy(raw).replace(['\r', '\n'], "");
+        let key = if wanted == HeaderName::ContentDisposition { "filename" } else { "name" };
+        // The encoded pieces (`key*N*=`), by their number.
+        let mut pieces: Vec<(u32, &str)> = Vec::new();
+        for param in raw.split(';').skip(1) {
+            let Some((name, value)) = param.split_once('=') else { continue };
+            let name = name.trim().to_ascii_lowercase();
+            let Some(n) = name.strip_prefix(key).and_then(|r| r.strip_prefix('*')).and_then(|r| r.strip_suffix('*'))
+            else {
+                continue;
+            };
+            pieces.push((n.parse().ok()?, value.trim().trim_matches('"')));
+        }
+        if pieces.len() < 2 {
+            continue;
+        }
+        pieces.sort_by_key(|(n, _)| *n);
+        let (charset, _, first) = {
+            let mut it = pieces[0].1.splitn(3, '\'');
+            (it.next()?, it.next()?, it.next()?)
+        };
+        let mut bytes = Vec::new();
+        for value in std::iter::once(first).chain(pieces[1..].iter().map(|(_, v)| *v)) {
+            let mut chars = value.bytes();
+            while let Some(b) = chars.next() {
+                if b == b'%' {
+                    let hex = [chars.next()?, chars.next()?];
+                    bytes.push(u8::from_str_radix(std::str::from_utf8(&hex).ok()?, 16).ok()?);
+                } else {
+                    bytes.push(b);
+                }
+            }
+        }
+        let decode = mail_parser::decoders::charsets::map::charset_decoder(charset.as_bytes());
+        return Some(match decode {
+            Some(decode) => decode(&bytes),
+            None => utf8_else_1252(&bytes),
+        });
+    }
+    None
 }
 
 /// The file extension an unnamed part's type calls for, so that it opens with the right
@@ -339,8 +396,54 @@ fn eight_bit_text(msg: &mail_parser::Message, part: &mail_parser::MessagePart, d
         return None;
     }
     let charset = part.content_type().and_then(|c| c.attribute("charset")).map(str::to_ascii_lowercase);
-    let unread = decoded.contains('\u{fffd}') || matches!(charset.as_deref(), None | Some("us-ascii" | "ascii"));
+    let unread = decoded.contains('\u{fffd}')
+        || matches!(charset.as_deref(), None | Some("us-ascii" | "ascii" | "x-user-defined"))
+        // UTF-8 under a Western label (a web form's PHP mailer): a single-byte charset
+        // reads any byte, into "cittÃ" — UTF-8 that holds, letters of two bytes and
+        // more, is what was meant (found by an intake attack).
+        || charset.as_deref().is_some_and(western) && std::str::from_utf8(&raw).is_ok();
     unread.then(|| utf8_else_1252(&raw))
+}
+
+/// A single-byte Western charset, which reads any byte as some letter.
+fn western(charset: &str) -> bool {
+    let c = charset.trim().to_ascii_lowercase().replace('_', "-");
+    matches!(
+        c.as_str(),
+        "iso-8859-1"
+            | "iso8859-1"
+            | "latin1"
+            | "latin-1"
+            | "l1"
+            | "iso-8859-15"
+            | "iso8859-15"
+            | "latin-9"
+            | "windows-1252"
+            | "cp1252"
+            | "x-cp1252"
+    )
+}
+
+/// Text a header's encoded word labelled Western (`=?iso-8859-1?Q?citt=C3=A0?=`) that is
+/// UTF-8 read byte by byte ("cittÃ\u{a0}"), read again as the UTF-8 it is; `None` when it
+/// is not such text. Only text made of Windows-1252's letters can be: each is one byte.
+fn mislabelled_utf8(text: &str) -> Option<String> {
+    const CP1252_HIGH: [char; 32] = [
+        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž', '\u{8f}', '\u{90}', '‘',
+        '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}', 'ž', 'Ÿ',
+    ];
+    if text.is_ascii() {
+        return None;
+    }
+    let mut bytes = Vec::with_capacity(text.len());
+    for c in text.chars() {
+        let byte = match CP1252_HIGH.iter().position(|&h| h == c) {
+            Some(i) => 0x80 + i as u8,
+            None => u8::try_from(u32::from(c)).ok()?,
+        };
+        bytes.push(byte);
+    }
+    String::from_utf8(bytes).ok()
 }
 
 /// A `Date:` line whose zone is a name, with the zone as `+hhmm` (RFC 5322 section 4.3;
@@ -716,10 +819,38 @@ pub fn find_tags(subject: &str) -> Vec<String> {
 
 static QUOTE_HEADER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)^\s*(-+\s*)?(on .{0,200} wrote:|il giorno .{0,200} ha scritto:|il .{0,200} ha scritto:|-+ ?original message ?-+|-+ ?messaggio originale ?-+|from:\s*\S.*|da:\s*\S.*|_{10,}|sent from my \S.{0,40}|inviato da(l mio)? (iphone|ipad|android|smartphone|cellulare|outlook|samsung|galaxy|huawei|xiaomi)\b.{0,40}|get outlook for \S.{0,20}|ottieni outlook per \S.{0,20})\s*$",
+        r"(?i)^\s*(-+\s*)?(on .{0,200} wrote:|il giorno .{0,200} ha scritto:|il .{0,200} ha scritto:|-+ ?original message ?-+|-+ ?messaggio originale ?-+|\*?from:\*?\s*\S.*|\*?da:\*?\s*\S.*|_{10,}|sent from my \S.{0,40}|inviato da(l mio)? (iphone|ipad|android|smartphone|cellulare|outlook|samsung|galaxy|huawei|xiaomi)\b.{0,40}|get outlook for \S.{0,20}|ottieni outlook per \S.{0,20})\s*$",
     )
     .unwrap()
 });
+
+/// A line of a quoted message's header block, as Outlook writes it above the quote
+/// (`From:`/`Da:`, `Sent:`/`Inviato:`, `To:`/`A:`, `Subject:`/`Oggetto:`), bold or not.
+static HEADER_FIELD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*\*?(from|da|sent|inviato|date|data|to|a|cc|subject|oggetto)\s*:\*?\s*\S").unwrap()
+});
+
+/// Whether the quoted message begins at `lines[0]`: a quote header, where a `From:` or
+/// `Da:` line is one only as the first of a header block (the next line another field), and
+/// a rule of underscores only above such a block — "Da: lunedì a venerdì, 8-12" in the
+/// customer's own text is theirs (found by an intake attack: the rest of the note was lost).
+fn quote_begins(lines: &[&str]) -> bool {
+    let Some(line) = lines.first() else { return false };
+    if !QUOTE_HEADER.is_match(line) {
+        return false;
+    }
+    let next = || lines[1..].iter().take(3).find(|l| !l.trim().is_empty());
+    let trimmed = line.trim_start().trim_start_matches(['-', ' ']);
+    if trimmed.starts_with('_') {
+        let at = lines[1..].iter().take(3).position(|l| !l.trim().is_empty());
+        return at.is_some_and(|at| quote_begins(&lines[1 + at..]));
+    }
+    let lower = trimmed.trim_start_matches('*').to_lowercase();
+    if lower.starts_with("from:") || lower.starts_with("da:") {
+        return next().is_some_and(|l| HEADER_FIELD.is_match(l));
+    }
+    true
+}
 
 /// Whether `lines` begin with an attribution line a mailer wrapped in two (Gmail: "Il giorno
 /// … Mario <" then "info@… ha scritto:"), followed by the quote (a `>` line or a blank one).
@@ -730,7 +861,8 @@ fn wrapped_attribution(lines: &[&str]) -> bool {
     // review): the second line is only half of one, and the first ends no sentence.
     let half = !QUOTE_HEADER.is_match(second) && !first.trim_end().ends_with(['.', '!', '?', ':', ';']);
     let joined = format!("{} {}", first.trim_end(), second.trim_start());
-    quote_follows && half && !second.trim_start().starts_with('>') && QUOTE_HEADER.is_match(&joined)
+    // Only an "On … wrote:" is wrapped so; a `From:` line above `Sent:` is a header block.
+    quote_follows && half && !second.trim_start().starts_with('>') && ATTRIBUTION.is_match(&joined)
 }
 
 /// A line that introduces a quote (`On … wrote:`, `Il giorno … ha scritto:`), as written
@@ -766,7 +898,7 @@ pub fn strip_quoted(text: &str) -> String {
             // What follows, up to a signature line or another attribution.
             let start = i + if wrapped { 2 } else { 1 };
             let end = (start..lines.len())
-                .find(|&j| QUOTE_HEADER.is_match(lines[j]) || wrapped_attribution(&lines[j..]))
+                .find(|&j| quote_begins(&lines[j..]) || wrapped_attribution(&lines[j..]))
                 .unwrap_or(lines.len());
             let rest = &lines[start..end];
             // Own text between two quotes is an inline reply (answers below each
@@ -786,7 +918,7 @@ pub fn strip_quoted(text: &str) -> String {
             }
             break;
         }
-        if QUOTE_HEADER.is_match(line) {
+        if quote_begins(&lines[i..]) {
             break;
         }
         kept.push(line);
@@ -816,6 +948,36 @@ mod tests {
 
     fn parse(bytes: &[u8]) -> Mail {
         parse_mail(bytes, |_| "hash".into()).unwrap()
+    }
+
+    #[test]
+    fn a_file_name_in_rfc_2231_pieces_is_read_whole() {
+        let m = "From: m@x.it\r\nSubject: v\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n\
+                 Content-Type: text/plain\r\n\r\nciao\r\n--b\r\nContent-Type: application/pdf\r\n\
+                 Content-Disposition: attachment; filename*0*=UTF-8''Verbale%20citt%C3;\r\n filename*1*=%A0.pdf\r\n\
+                 Content-Transfer-Encoding: base64\r\n\r\nJVBERg==\r\n--b--\r\n";
+        assert_eq!(parse(m.as_bytes()).attachments[0].name, "Verbale città.pdf");
+        let plain = m.replace("filename*0*=UTF-8''Verbale%20citt%C3;\r\n filename*1*=%A0.pdf", "filename=\"a b.pdf\"");
+        assert_eq!(parse(plain.as_bytes()).attachments[0].name, "a b.pdf");
+    }
+
+    /// UTF-8 under a Western label (a web form's PHP mailer) reads as UTF-8; real Latin-1
+    /// stays Latin-1 (found by an intake attack: "La caldaia Ã¨ rotta").
+    #[test]
+    fn utf8_labelled_latin_1_reads_as_utf8() {
+        let head = "From: Form <form@x.it>\r\nSubject: =?iso-8859-1?Q?caldaia_in_citt=C3=A0?=\r\n";
+        for charset in ["iso-8859-1", "windows-1252", "ISO-8859-15"] {
+            let mut m = format!("{head}Content-Type: text/plain; charset={charset}\r\n\r\n").into_bytes();
+            m.extend("La caldaia è rotta, città: perché? 5 €".as_bytes());
+            let mail = parse(&m);
+            assert_eq!(mail.subject, "caldaia in città", "{charset}");
+            assert_eq!(mail.text, "La caldaia è rotta, città: perché? 5 €", "{charset}");
+        }
+        let mut latin = b"From: m@x.it\r\nSubject: =?iso-8859-1?Q?Perch=E9_=C0?=\r\nContent-Type: text/plain; charset=iso-8859-1\r\n\r\n".to_vec();
+        latin.extend(b"La caldaia \xe8 rotta, citt\xe0 \xc3");
+        let mail = parse(&latin);
+        assert_eq!(mail.subject, "Perché À");
+        assert_eq!(mail.text, "La caldaia è rotta, città Ã");
     }
 
     #[test]
@@ -1076,6 +1238,12 @@ mod tests {
         assert_eq!(strip_quoted("ok\n\n--- On Fri, 27/11/26, Mario <m@x.it> wrote:\n\n x"), "ok");
         assert_eq!(strip_quoted("ok\n________________________________\nDa:Mario Rossi\nInviato: venerdì"), "ok");
         assert_eq!(strip_quoted("ok\nDa:Mario Rossi <m@x.it>\nA: noi"), "ok");
+        // A "Da:" line or a rule of underscores in the customer's own words is theirs.
+        let hours = "Il tecnico può passare:\nDa: lunedì a venerdì, 8-12\nCitofono Rossi, terzo piano.";
+        assert_eq!(strip_quoted(hours), hours);
+        let codes = "Errori:\n__________\nE1 pressione\nE2 fiamma\n__________\nGrazie";
+        assert_eq!(strip_quoted(codes), codes);
+        assert_eq!(strip_quoted("ok\n\n*From:* Mario <m@x.it>\n*Sent:* Friday\n\nx"), "ok");
         assert_eq!(strip_quoted("Va bene.\n\nInviato da iPhone"), "Va bene.");
         assert_eq!(strip_quoted("Ok.\nInviato da noi il preventivo."), "Ok.\nInviato da noi il preventivo.");
         assert_eq!(strip_quoted("Va bene.\n\nSent from my iPhone\n\nOn Fri wrote:\n> x"), "Va bene.");
