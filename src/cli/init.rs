@@ -22,6 +22,9 @@ pub fn cmd_init(ctx: &Ctx, args: InitArgs) -> Result<()> {
     let dir = ctx.cwd().join(args.dir.unwrap_or_default());
     let mut done = init_desk(&dir, &InitOptions { example: args.example })?;
     done.files.extend(install_merge_driver(&done.desk)?);
+    // Both are the desk's own, also as an init cut short left them (finished now).
+    done.files
+        .extend([".gitignore", ".gitattributes"].map(PathBuf::from).into_iter().filter(|f| dir.join(f).is_file()));
     if done.created_repo {
         ctx.say(format!("Initialised a git repository in {}", dir.display()));
     }

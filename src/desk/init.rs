@@ -29,10 +29,19 @@ pub struct Initialised {
     pub created_repo: bool,
 }
 
-/// Creates a desk in `dir` (made if missing). Refuses a folder that already holds one.
+/// Creates a desk in `dir` (made if missing). Refuses a folder that already holds one —
+/// but for an init cut short (killed before its first commit), which it finishes: its
+/// files, as init writes them, are no one else's work.
 pub fn init_desk(dir: &Path, opts: &InitOptions) -> Result<Initialised> {
+    let planned = planned_files(opts)?;
+    let unchanged = |rel: &Path, content: &[u8]| std::fs::read(dir.join(rel)).is_ok_and(|b| b == content);
     if dir.join(CONFIG_FILE).exists() {
-        return Err(Error::refused(format!("{}: already a tkt desk ({CONFIG_FILE} exists)", dir.display())));
+        let config = planned.iter().find(|(rel, _)| rel == Path::new(CONFIG_FILE)).map(|(_, c)| c.as_slice());
+        let cut_short = Repo::discover(dir)?.is_some_and(|r| !r.has_commits())
+            && config.is_some_and(|c| unchanged(Path::new(CONFIG_FILE), c));
+        if !cut_short {
+            return Err(Error::refused(format!("{}: already a tkt desk ({CONFIG_FILE} exists)", dir.display())));
+        }
     }
     // A desk inside a desk would be committed into the outer one's history, where its
     // files are no records of that desk (found by a review: `tkt init --example demo` in
@@ -43,19 +52,11 @@ pub fn init_desk(dir: &Path, opts: &InitOptions) -> Result<Initialised> {
             .with_hint("make the new desk in a folder outside it (e.g. tkt init /tmp/prova --example)"));
     }
     // Nothing already in the folder is written over: a file of the same name may be
-    // someone's work, in no commit.
-    let planned: Vec<PathBuf> = if opts.example {
-        let mut all = Vec::new();
-        embedded_files(&EXAMPLE, &mut all);
-        all.into_iter().map(|f| f.path().to_path_buf()).collect()
-    } else {
-        let states = default_catalog().into_iter().map(|s| Kind::State.path_for(&s.id));
-        std::iter::once(Ok(PathBuf::from(CONFIG_FILE))).chain(states).collect::<Result<_>>()?
-    };
+    // someone's work, in no commit (unless it is what init writes there).
     let taken: Vec<String> = planned
         .iter()
-        .filter(|rel| std::fs::symlink_metadata(dir.join(rel)).is_ok())
-        .map(|rel| rel.display().to_string())
+        .filter(|(rel, content)| std::fs::symlink_metadata(dir.join(rel)).is_ok() && !unchanged(rel, content))
+        .map(|(rel, _)| rel.display().to_string())
         .collect();
     if !taken.is_empty() {
         return Err(Error::refused(format!(
@@ -79,7 +80,7 @@ pub fn init_desk(dir: &Path, opts: &InitOptions) -> Result<Initialised> {
     let gitignore = dir.join(".gitignore");
     let old_gitignore = std::fs::read_to_string(&gitignore).ok();
     let mut files = Vec::new();
-    let result = write_desk(dir, opts, old_gitignore.as_deref(), &mut files).and_then(|desk| {
+    let result = write_desk(dir, &planned, old_gitignore.as_deref(), &mut files).and_then(|desk| {
         // In a repository with no commit yet, the example comes with its year of history;
         // the caller's commit then adds what the history lacks (web/, examples/).
         if let Some(repo) = desk.repo().filter(|r| opts.example && !r.has_commits()) {
@@ -107,8 +108,32 @@ pub fn init_desk(dir: &Path, opts: &InitOptions) -> Result<Initialised> {
     Ok(Initialised { desk, files, created_repo })
 }
 
+/// The files init writes, each with its content, `tkt.toml` last: until it is written the
+/// folder is no desk, so an init cut short before it leaves nothing another command takes
+/// for one.
+fn planned_files(opts: &InitOptions) -> Result<Vec<(PathBuf, Vec<u8>)>> {
+    let mut planned: Vec<(PathBuf, Vec<u8>)> = if opts.example {
+        let mut all = Vec::new();
+        embedded_files(&EXAMPLE, &mut all);
+        all.into_iter().map(|f| (f.path().to_path_buf(), f.contents().to_vec())).collect()
+    } else {
+        let states = default_catalog()
+            .into_iter()
+            .map(|s| Ok((Kind::State.path_for(&s.id)?, super::store::to_yaml(&s)?.into_bytes())));
+        let config = std::iter::once(Ok((PathBuf::from(CONFIG_FILE), DEFAULT_CONFIG.as_bytes().to_vec())));
+        config.chain(states).collect::<Result<_>>()?
+    };
+    planned.sort_by_key(|(rel, _)| rel == Path::new(CONFIG_FILE));
+    Ok(planned)
+}
+
 /// Writes the desk's files, listing each in `files` before it is written.
-fn write_desk(dir: &Path, opts: &InitOptions, old_gitignore: Option<&str>, files: &mut Vec<PathBuf>) -> Result<Desk> {
+fn write_desk(
+    dir: &Path,
+    planned: &[(PathBuf, Vec<u8>)],
+    old_gitignore: Option<&str>,
+    files: &mut Vec<PathBuf>,
+) -> Result<Desk> {
     // The local folder is ignored; a .gitignore the folder already has is kept and extended.
     let ignore_line = format!("/{LOCAL_DIR}/");
     let gitignore = match old_gitignore {
@@ -122,25 +147,11 @@ fn write_desk(dir: &Path, opts: &InitOptions, old_gitignore: Option<&str>, files
         files.push(PathBuf::from(".gitignore"));
         write_atomic(&dir.join(".gitignore"), text.as_bytes())?;
     }
-    if opts.example {
-        let mut example = Vec::new();
-        embedded_files(&EXAMPLE, &mut example);
-        for file in example {
-            files.push(file.path().to_path_buf());
-            write_atomic(&dir.join(file.path()), file.contents())?;
-        }
-    } else {
-        files.push(PathBuf::from(CONFIG_FILE));
-        write_atomic(&dir.join(CONFIG_FILE), DEFAULT_CONFIG.as_bytes())?;
+    for (rel, content) in planned {
+        files.push(rel.clone());
+        write_atomic(&dir.join(rel), content)?;
     }
-    let desk = Desk::open(dir.to_path_buf())?;
-    if !opts.example {
-        for state in default_catalog() {
-            files.push(Kind::State.path_for(&state.id)?);
-            desk.write(&state)?;
-        }
-    }
-    Ok(desk)
+    Desk::open(dir.to_path_buf())
 }
 
 /// The example's files as `init --example` writes them: all but its `.gitignore` (the

@@ -428,6 +428,10 @@ impl Repo {
 
     /// The commits reachable from HEAD in `order`; `None` before the first commit.
     fn walk_from_head(&self, order: git2::Sort) -> Result<Option<git2::Revwalk<'_>>> {
+        // No commit yet (libgit2's revwalk says so with an error of no particular code).
+        if matches!(self.repo.head(), Err(e) if e.code() == git2::ErrorCode::UnbornBranch) {
+            return Ok(None);
+        }
         let mut walk = self.repo.revwalk()?;
         match walk.push_head() {
             Ok(()) => {}

@@ -53,6 +53,29 @@ fn init_never_writes_over_a_file_already_in_the_folder() {
     }
 }
 
+/// An init killed before its first commit — its files written, before or after tkt.toml —
+/// is finished by running it again, as the README says of any interrupted command (found
+/// by a crash attack: init refused the folder, check failed on a repository with no commit,
+/// and the next command took the whole catalog back).
+#[test]
+fn an_init_cut_short_before_its_commit_is_finished_by_running_it_again() {
+    for without_config in [false, true] {
+        let d = TestDesk::new();
+        std::fs::remove_dir_all(d.path(".git")).unwrap();
+        d.git(&["init", "-q", "-b", "main"]);
+        if without_config {
+            std::fs::remove_file(d.path("tkt.toml")).unwrap();
+        } else {
+            // A desk of uncommitted files: check says so, and fails on nothing else.
+            d.tkt(&["check"]).assert().code(4).stdout(predicate::str::contains("tkt.toml: changed and not committed"));
+        }
+        d.ok(&["init"]);
+        assert_eq!((d.commits(), d.status()), (1, String::new()), "without tkt.toml: {without_config}");
+        d.tkt(&["check"]).assert().success();
+        d.tkt(&["init"]).assert().code(4).stderr(predicate::str::contains("already a tkt desk"));
+    }
+}
+
 #[test]
 fn the_example_desk_is_embedded_and_checks_clean() {
     let d = TestDesk::example();
