@@ -39,6 +39,7 @@ pub fn export(env: &Env, what: &Selection, dir: &Path) -> Result<Vec<Exported>> 
     let _lock = env.lock()?;
     let desk = &env.desk;
     let all = desk.documents(&[DocKind::Invoice, DocKind::CreditNote])?;
+    remove_files_of_cut_short_export(env, &all)?;
     let history = exported_in_history(desk)?;
     let exported = |d: &Document| d.extra.contains_key(EINVOICE);
     // Exported once, its annotation since removed by hand: git history remembers.
@@ -143,6 +144,12 @@ pub fn export(env: &Env, what: &Selection, dir: &Path) -> Result<Vec<Exported>> 
         pages.push((doc, progressive.clone(), file_name(doc, &progressive), fattura(doc, &x)));
     }
     let mut written: Vec<PathBuf> = Vec::new();
+    // Until the commit, the next export knows which files a kill left behind.
+    let noted: Vec<(PathBuf, String)> = pages
+        .iter()
+        .map(|(_, _, name, xml)| (std::path::absolute(dir.join(name)).unwrap_or(dir.join(name)), content_hash(xml)))
+        .collect();
+    note_exporting(desk, &noted)?;
     let result = (|| {
         let mut done = Vec::new();
         let mut paths = Vec::new();
@@ -166,7 +173,7 @@ pub fn export(env: &Env, what: &Selection, dir: &Path) -> Result<Vec<Exported>> 
             entry.insert("progressive".into(), progressive.as_str().into());
             entry.insert("exported_at".into(), env.now.to_rfc3339().into());
             // What was exported, byte for byte: only that file is ever sent.
-            entry.insert("hash".into(), crate::git::content_hash(xml.as_bytes()).into());
+            entry.insert("hash".into(), content_hash(xml).into());
             marked.extra.insert(EINVOICE.into(), entry.into());
             paths.push(desk.write(&marked)?);
             done.push(Exported { id: doc.id.clone(), file });
@@ -180,7 +187,46 @@ pub fn export(env: &Env, what: &Selection, dir: &Path) -> Result<Vec<Exported>> 
             let _ = std::fs::remove_file(file);
         }
     }
+    note_exporting(desk, &[])?;
     result.map(|done| again.into_iter().chain(done).collect())
+}
+
+fn content_hash(xml: &str) -> String {
+    crate::git::content_hash(xml.as_bytes())
+}
+
+/// `.tkt/exporting`: the files an export is writing (each with its content's hash), until
+/// its commit is made or it fails; none when `files` is empty.
+fn note_exporting(desk: &crate::desk::Desk, files: &[(PathBuf, String)]) -> Result<()> {
+    let note = desk.root().join(crate::desk::LOCAL_DIR).join("exporting");
+    if files.is_empty() {
+        return match std::fs::remove_file(&note) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::io(&note, e)),
+            _ => Ok(()),
+        };
+    }
+    let lines: String = files.iter().map(|(path, hash)| format!("{hash}\t{}\n", path.display())).collect();
+    write_atomic(&note, lines.as_bytes())
+}
+
+/// The files an export killed before its commit left (its annotations already taken back
+/// by the lock): removed while they hold what it wrote and no document names them, so the
+/// progressivo they took is free again and its file name too (found by a crash attack: the
+/// next export under that progressivo was refused, "exists already").
+fn remove_files_of_cut_short_export(env: &Env, all: &[Document]) -> Result<()> {
+    let note = env.desk.root().join(crate::desk::LOCAL_DIR).join("exporting");
+    let Ok(text) = std::fs::read_to_string(&note) else { return Ok(()) };
+    for (hash, path) in text.lines().filter_map(|l| l.split_once('\t')) {
+        let path = Path::new(path);
+        let named =
+            path.file_name().and_then(|n| n.to_str()).is_some_and(|n| all.iter().any(|d| einvoice_file(d) == Some(n)));
+        let ours = std::fs::read(path).is_ok_and(|b| crate::git::content_hash(&b) == hash);
+        if ours && !named {
+            std::fs::remove_file(path).map_err(|e| Error::io(path, e))?;
+            env.warn(format!("{}: left by an export cut short before its commit: removed", path.display()));
+        }
+    }
+    note_exporting(&env.desk, &[])
 }
 
 /// Writes again, under its name and progressivo, the e-invoice file of documents exported

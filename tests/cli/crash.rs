@@ -530,3 +530,23 @@ fn git_commits_made_by_hand_meanwhile_fail_no_command() {
     assert_eq!((0..25).filter(|i| ticket.contains(&format!("nota {i}\n"))).count(), 25);
     assert_eq!(d.status(), "");
 }
+
+/// An e-invoice export killed before its commit leaves its file behind, and the next
+/// command takes its annotation back: the next export, of another invoice under the same
+/// progressivo, removes that file and writes its own (found by a crash attack: it was
+/// refused for good, "exists already").
+#[test]
+fn an_export_killed_before_its_commit_leaves_no_file_in_the_way() {
+    let d = TestDesk::example();
+    killed_before_its_commit(&d, &["doc", "export", "INV-2026-0005", "--dir", "../out"]);
+    let file = d.tmp.path().join("out/IT03912760984_00001.xml");
+    assert!(std::fs::read_to_string(&file).unwrap().contains("<Numero>INV-2026-0005</Numero>"));
+    let out = d.tkt(&["doc", "export", "INV-2026-0006", "--dir", "../out"]).output().unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{said}");
+    assert!(said.contains("left by an export cut short before its commit: removed"), "{said}");
+    assert!(std::fs::read_to_string(&file).unwrap().contains("<Numero>INV-2026-0006</Numero>"));
+    assert!(d.ok(&["doc", "export", "INV-2026-0005", "--dir", "../out"]).contains("IT03912760984_00002.xml"));
+    d.tkt(&["check"]).assert().success();
+    assert_eq!(d.status(), "");
+}
