@@ -406,6 +406,45 @@ const SETTLES: [DocKind; 3] = [DocKind::Payment, DocKind::Refund, DocKind::Credi
 /// billed once, credit notes and refunds within what they may take, and numbering without
 /// duplicates or (for fiscal documents) gaps. Each is checked on its own as it is read;
 /// what needs the others is checked on their facts.
+/// The ddt-in whose goods a document sends back (a return DDT).
+fn returns_goods_of(d: &Document) -> Option<&str> {
+    d.ddt_in.as_deref().filter(|_| d.kind == DocKind::DdtOut && d.purpose == Some(crate::model::DdtPurpose::Return))
+}
+
+/// Return DDTs that together send back more than their ddt-in brought (two clones each
+/// returning the unit offline, merged by sync — `ticket ship` refuses it on one clone):
+/// named on the one that went beyond, in the order of their numbers.
+fn returned_beyond_problems(desk: &Desk, returns: &[Document], facts: &mut [DocUnderCheck]) {
+    let mut of: BTreeMap<&str, Vec<&Document>> = BTreeMap::new();
+    for r in returns {
+        of.entry(returns_goods_of(r).unwrap_or_default()).or_default().push(r);
+    }
+    for (received, mut returns) in of {
+        let Ok(received) = desk.load_doc(received) else { continue };
+        returns.sort_by_key(|r| SequenceId::parse(&r.id).map(|s| (s.year, s.seq)));
+        for k in 0..returns.len() {
+            let Some(over) = crate::rules::returned_beyond(&received, &returns[..k], &returns[k].lines) else {
+                continue;
+            };
+            let before: Vec<&str> = returns[..k].iter().map(|r| r.id.as_str()).collect();
+            let (what, brought) = (&over.what, over.brought);
+            let why = match before.is_empty() {
+                true => format!("{what}: this return sends back more than {} brought ({brought})", received.id),
+                false => format!(
+                    "{what}: {} brought {brought}, and {} sent back {} before this return: goods are returned once",
+                    received.id,
+                    before.join(", "),
+                    over.sent
+                ),
+            };
+            let problem = Problem::new("lines", why);
+            if let Some(f) = facts.iter_mut().find(|f| f.id == returns[k].id && f.kind == DocKind::DdtOut) {
+                f.problems.push(problem);
+            }
+        }
+    }
+}
+
 fn check_documents(
     desk: &Desk,
     tickets: &HashMap<String, String>,
@@ -477,18 +516,25 @@ fn check_documents(
             einvoice,
             problems,
         };
-        // Credit notes are few, and checked against their invoices in full (boxed: a
-        // document is kilobytes, and each file's result is as large as the largest).
-        (facts, (d.kind == DocKind::CreditNote).then(|| Box::new(d)))
+        // Credit notes and returns are few, and checked against their invoices and ddt-ins
+        // in full (boxed: a document is kilobytes, and each file's result is as large as
+        // the largest).
+        let whole = d.kind == DocKind::CreditNote || returns_goods_of(&d).is_some();
+        (facts, whole.then(|| Box::new(d)))
     };
     let mut facts = Vec::new();
-    let mut credit_notes: Vec<Document> = Vec::new();
+    let (mut credit_notes, mut returns): (Vec<Document>, Vec<Document>) = Default::default();
     for kind in DocKind::ALL {
-        each(desk, Kind::Document(kind), findings, &check_one, |_, (f, note), _| {
+        each(desk, Kind::Document(kind), findings, &check_one, |_, (f, whole), _| {
             facts.push(f);
-            credit_notes.extend(note.map(|n| *n));
+            match whole.map(|d| *d) {
+                Some(d) if d.kind == DocKind::CreditNote => credit_notes.push(d),
+                Some(d) => returns.push(d),
+                None => {}
+            }
         })?;
     }
+    returned_beyond_problems(desk, &returns, &mut facts);
 
     let by_id: HashMap<&str, (DocKind, &str, chrono::NaiveDate)> =
         facts.iter().map(|d| (d.id.as_str(), (d.kind, d.customer.as_str(), d.date))).collect();

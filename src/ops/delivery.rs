@@ -245,40 +245,22 @@ fn refuse_returned_already(env: &Env, received: &Document, lines: &[Line]) -> Re
         .into_iter()
         .filter(|d| d.purpose == Some(DdtPurpose::Return) && d.ddt_in.as_deref() == Some(received.id.as_str()))
         .collect();
-    let sent_back = || returns.iter().flat_map(|d| d.lines.iter());
-    for line in lines {
-        // The item's lines (`serial` None), or the unit's.
-        let sum = |ls: &mut dyn Iterator<Item = &Line>, serial: Option<&String>| -> Decimal {
-            ls.filter(|l| l.item == line.item && serial.is_none_or(|s| l.serial.as_ref() == Some(s)))
-                .map(|l| l.qty.0)
-                .sum()
-        };
-        // The unit first (when the line names one), then its item.
-        let levels: Vec<Option<&String>> = line.serial.as_ref().map(Some).into_iter().chain([None]).collect();
-        for serial in levels {
-            let brought = sum(&mut received.lines.iter(), serial);
-            if brought.is_zero() {
-                continue;
-            }
-            let (sent, now) = (sum(&mut sent_back(), serial), sum(&mut lines.iter(), serial));
-            if sent + now <= brought {
-                continue;
-            }
-            let what = serial.cloned().or(line.item.clone()).unwrap_or_default();
-            let by: Vec<&str> = returns.iter().map(|d| d.id.as_str()).collect();
-            let left = (brought - sent).max(Decimal::ZERO);
-            let hint = match (&line.item, left.is_zero(), serial) {
-                (Some(item), false, None) => format!(" (send it with --line {item}:{left})"),
-                _ => String::new(),
-            };
-            return Err(Error::refused(format!(
-                "{what}: {} brought {brought}, and {} sent back {sent} already: {left} of it is left to return{hint}",
-                received.id,
-                by.join(", ")
-            )));
-        }
-    }
-    Ok(())
+    let returns: Vec<&Document> = returns.iter().collect();
+    let Some(over) = crate::rules::returned_beyond(received, &returns, lines) else { return Ok(()) };
+    let by: Vec<&str> = returns.iter().map(|d| d.id.as_str()).collect();
+    let left = (over.brought - over.sent).max(Decimal::ZERO);
+    let hint = match (&over.item, left.is_zero(), over.by_serial) {
+        (Some(item), false, false) => format!(" (send it with --line {item}:{left})"),
+        _ => String::new(),
+    };
+    Err(Error::refused(format!(
+        "{}: {} brought {}, and {} sent back {} already: {left} of it is left to return{hint}",
+        over.what,
+        received.id,
+        over.brought,
+        by.join(", "),
+        over.sent
+    )))
 }
 
 fn linked_ddt_in(doc: &Document, ticket: &Ticket) -> Result<Document> {

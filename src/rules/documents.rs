@@ -3,7 +3,7 @@
 
 use rust_decimal::Decimal;
 
-use crate::model::{DdtPurpose, DdtReason, DocKind, Document, OrderStatus, TransportBy, WorkOutcome};
+use crate::model::{DdtPurpose, DdtReason, DocKind, Document, Line, OrderStatus, TransportBy, WorkOutcome};
 
 use super::{check_amount, check_digits, check_priced_lines, totals, Problem};
 
@@ -152,4 +152,50 @@ fn money_problem(doc: &Document) -> Option<Problem> {
 /// reports refuse such a document rather than count what was never issued.
 pub fn money_unsound(doc: &Document) -> Option<String> {
     money_problem(doc).map(|p| p.to_string())
+}
+
+/// Goods sent back beyond what a ddt-in brought: `returns` naming it, then `lines` about to
+/// go. Counted per unit for a line naming a serial the ddt-in brought, then per item,
+/// whatever the serials (a line of goods it did not bring is another matter).
+pub struct ReturnedBeyond {
+    /// The unit's serial, or the item's code.
+    pub what: String,
+    pub item: Option<String>,
+    pub by_serial: bool,
+    pub brought: Decimal,
+    /// What `returns` sent back already.
+    pub sent: Decimal,
+}
+
+/// The first unit or item that `returns` and `lines` together send back beyond what
+/// `received` brought.
+pub fn returned_beyond(received: &Document, returns: &[&Document], lines: &[Line]) -> Option<ReturnedBeyond> {
+    let sent_back = || returns.iter().flat_map(|d| d.lines.iter());
+    for line in lines {
+        // The item's lines (`serial` None), or the unit's.
+        let sum = |ls: &mut dyn Iterator<Item = &Line>, serial: Option<&String>| -> Decimal {
+            ls.filter(|l| l.item == line.item && serial.is_none_or(|s| l.serial.as_ref() == Some(s)))
+                .map(|l| l.qty.0)
+                .sum()
+        };
+        // The unit first (when the line names one), then its item.
+        let levels: Vec<Option<&String>> = line.serial.as_ref().map(Some).into_iter().chain([None]).collect();
+        for serial in levels {
+            let brought = sum(&mut received.lines.iter(), serial);
+            if brought.is_zero() {
+                continue;
+            }
+            let (sent, now) = (sum(&mut sent_back(), serial), sum(&mut lines.iter(), serial));
+            if sent + now > brought {
+                return Some(ReturnedBeyond {
+                    what: serial.cloned().or(line.item.clone()).unwrap_or_default(),
+                    item: line.item.clone(),
+                    by_serial: serial.is_some(),
+                    brought,
+                    sent,
+                });
+            }
+        }
+    }
+    None
 }

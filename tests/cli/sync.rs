@@ -380,6 +380,33 @@ fn an_exported_invoice_keeps_its_text_when_what_it_bills_is_renumbered() {
     marco.tkt(&["check"]).assert().success();
 }
 
+/// Two clones returning the same unit offline, each in its own series: sync merges both
+/// DDTs (issued documents are never taken back for what they say), and `tkt check` names
+/// the return that went beyond what the ddt-in brought (found by a fiscal attack).
+#[test]
+fn a_unit_returned_by_two_clones_offline_is_named_by_check() {
+    let team = Team::new();
+    let (anna, marco) = (team.clone("anna"), team.clone("marco"));
+    marco.sync();
+    marco.write(".tkt/settings.toml", "series = \"MR\"\n");
+    let first = anna.ok(&["ticket", "ship", "T-2026-0020", "--purpose", "return"]).trim().to_string();
+    let second = marco.ok(&["ticket", "ship", "T-2026-0020", "--purpose", "return"]).trim().to_string();
+    anna.sync();
+    marco.sync();
+    let out = marco.tkt(&["check"]).output().unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(4), "{said}");
+    let line = said.lines().find(|l| l.contains("goods are returned once")).unwrap_or_else(|| panic!("{said}"));
+    assert!(line.contains("DI-2026-0002 brought 1"), "{line}");
+    assert!(line.contains(&first) && line.contains(&second), "the one named, the other beyond it: {line}");
+    // On one clone, the second return is refused before it is issued.
+    anna.sync();
+    anna.tkt(&["ticket", "ship", "T-2026-0020", "--purpose", "return"])
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("left to return"));
+}
+
 /// Found by a team review: a clone restored from a backup taken before a sync that
 /// renumbered its work merged that work again as new — its payment made twice, one on the
 /// office's ticket, and its note added to another customer's ticket.
