@@ -1178,12 +1178,34 @@ fn what_happened_taken_away(rel: &Path, then: &[u8], now: &[u8]) -> Option<&'sta
 fn what_happened_taken_away_in(repo: &Repo, from: &str, to: &str) -> Result<Vec<String>> {
     let prefix = repo.desk_prefix();
     let mut found = Vec::new();
-    for path in repo.changed_paths(Some(from), to)? {
+    let changed = repo.changed_paths(Some(from), to)?;
+    let of_kind = |p: &Path| {
+        p.strip_prefix(prefix).ok().and_then(Desk::kind_of_path).filter(|k| matches!(k, Kind::Ticket | Kind::Request))
+    };
+    // Where a renumbered record may have gone: a ticket or request added since `from`.
+    let mut moved_candidates = Vec::new();
+    for path in changed.iter().filter(|p| of_kind(p).is_some()) {
+        if repo.file_at(from, path)?.is_none() {
+            moved_candidates.push(path.clone());
+        }
+    }
+    for path in changed {
         let Ok(rel) = path.strip_prefix(prefix) else { continue };
-        if !matches!(Desk::kind_of_path(rel), Some(Kind::Ticket | Kind::Request)) {
+        if of_kind(&path).is_none() {
             continue;
         }
-        let (Some(then), Some(now)) = (repo.file_at(from, &path)?, repo.file_at(to, &path)?) else { continue };
+        let (Some(then), Some(mut now)) = (repo.file_at(from, &path)?, repo.file_at(to, &path)?) else { continue };
+        // Another record under the path, this one renumbered by a sync (a clone reset to
+        // before it): what happened to it is read where it went (found by a team attack:
+        // a plain fast-forward was refused for a note "taken away").
+        if !same_making(&then.bytes, &now.bytes) {
+            for other in &moved_candidates {
+                if let Some(there) = repo.file_at(to, other)?.filter(|t| same_making(&then.bytes, &t.bytes)) {
+                    now = there;
+                    break;
+                }
+            }
+        }
         if let Some(field) = what_happened_taken_away(rel, &then.bytes, &now.bytes) {
             let by = repo.last_change(Some(from), to, &path)?.map(|c| format!(" (commit {} by {})", c.commit, c.by));
             found.push(format!(
@@ -1368,12 +1390,12 @@ fn integrate(
             repo.rewrite_since(base, &ours, &plan.fiscal_links, &|path, bytes| {
                 let state = FileState { bytes: bytes.to_vec(), executable: false };
                 let texts = !keep_text.contains(path);
-                Ok(Some(rewritten(&prefix, path, &state, &rewrites(&plan.ids, &[]), texts)?.unwrap_or(state).bytes))
+                Ok(Some(rewritten(&prefix, path, &state, &rewrites(&plan.ids, &plan.followed), texts)?.unwrap_or(state).bytes))
             })?
         }
         _ => ours,
     };
-    follow_in_taken_back(desk, &rewrites(&plan.ids, &[]))?;
+    follow_in_taken_back(desk, &rewrites(&plan.ids, &plan.followed))?;
     let files: Vec<(PathBuf, Option<FileState>)> = plan.files.into_iter().collect();
     report.came_in += repo.count_commits(Some(&ours), theirs)?;
     desk.note_writes(&repo.in_desk(&files.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>()))?;
@@ -1531,6 +1553,9 @@ struct MergePlan {
     /// links follow it in every unpublished commit, so each reads as issued that way.
     fiscal_links: Vec<PathBuf>,
     ids: Vec<(String, String, PathBuf)>,
+    /// This clone's records a merge of its own renumbered, taken back here since
+    /// ([`renumbered_there`]): (old id, new id), followed as `ids` are.
+    followed: Vec<(String, String)>,
 }
 
 fn plan_merge(
@@ -1562,6 +1587,7 @@ fn plan_merge(
         kept: vec![],
         fiscal_links: vec![],
         ids: vec![],
+        followed: vec![],
     };
     let catalog = desk.catalog()?;
     let mut collisions = collisions(repo, &prefix, base, ours, theirs, &ours_changed, &theirs_changed)?;
@@ -1609,7 +1635,20 @@ fn plan_merge(
             (rel(old), rel(new))
         })
         .collect();
-    let pairs = rewrites(&ids, &moved_attachments);
+    let mut pairs = rewrites(&ids, &moved_attachments);
+    // Records this clone published that a merge of its own then renumbered, the merge
+    // taken back here since (`git reset` to before that sync): the remote holds them under
+    // their new numbers and another's record under the old. What this clone did to them
+    // since, and every link it made to them, follows them there (found by a team attack:
+    // an invoice billed the office's work report, of another customer).
+    let replaced = renumbered_there(repo, &prefix, base, theirs, &theirs_changed)?;
+    pairs.extend(replaced.iter().map(|(old, new, ..)| (old.clone(), new.clone())));
+    let followed: BTreeMap<&PathBuf, &PathBuf> = replaced
+        .iter()
+        .filter(|(_, _, old, _)| ours_changed.contains(old))
+        .map(|(_, _, old, new)| (old, new))
+        .collect();
+    let taken_over: BTreeSet<&PathBuf> = followed.values().copied().collect();
     // Who changed each field of the records changed on both sides: one walk of each side.
     let both: BTreeSet<PathBuf> =
         theirs_changed.iter().filter(|p| ours_changed.contains(*p) && !moved.contains_key(p)).cloned().collect();
@@ -1624,7 +1663,47 @@ fn plan_merge(
         })
     };
     for path in &theirs_changed {
+        if taken_over.contains(path) {
+            continue;
+        }
         let t = repo.file_at(theirs, path)?;
+        if let Some(&new_path) = followed.get(path) {
+            // The remote's record keeps the old path; this clone's edits of its own go to
+            // the new one, merged with what the remote has there.
+            plan.files.insert(path.clone(), t);
+            let at_base = match base {
+                Some(c) => repo.file_at(c, path)?,
+                None => None,
+            };
+            let at_base = match at_base {
+                Some(b) => Some(rewritten(&prefix, path, &b, &pairs, !exported(&b))?.unwrap_or(b)),
+                None => None,
+            };
+            let (o, t) = (ours_at(path)?, repo.file_at(theirs, new_path)?);
+            let rel = new_path.strip_prefix(&prefix).unwrap_or(new_path);
+            let merged = match (o, t, Desk::kind_of_path(rel)) {
+                (Some(o), Some(t), Some(kind)) => {
+                    let value = |s: &FileState| from_yaml::<Value>(&s.bytes).ok();
+                    match (value(&o), value(&t)) {
+                        (Some(ov), Some(tv)) => {
+                            let bv = at_base.as_ref().and_then(value);
+                            let merged =
+                                merge_file(Some(kind), bv.as_ref(), &ov, &tv, &Default::default(), &catalog, now);
+                            if !merged.conflicts.is_empty() {
+                                plan.conflicts.push((rel.to_path_buf(), merged.conflicts.clone()));
+                            }
+                            let text =
+                                serde_yaml::to_string(&merged.value).map_err(|e| Error::failure(e.to_string()))?;
+                            Some(FileState { bytes: text.into_bytes(), executable: false })
+                        }
+                        _ => Some(o),
+                    }
+                }
+                (o, t, _) => o.or(t),
+            };
+            plan.files.insert(new_path.clone(), merged);
+            continue;
+        }
         if !ours_changed.contains(path) {
             plan.files.insert(path.clone(), t);
             continue;
@@ -1743,8 +1822,51 @@ fn plan_merge(
         }
     }
     plan.renumbered.extend(ids.iter().map(|(old, new, _)| (old.clone(), new.clone())));
+    plan.followed = replaced.iter().map(|(old, new, ..)| (old.clone(), new.clone())).collect();
+    plan.renumbered.extend(plan.followed.iter().cloned());
     plan.ids = ids;
     Ok(plan)
+}
+
+/// This clone's records a merge of its own renumbered on the remote since `base`: a record
+/// at `base` whose path the remote gave to another record (made by someone else, or at
+/// another time), and which the remote added back under a new number — made at the same
+/// instant by the same person, or (a customer, which says neither) the same record but for
+/// its ids. Each as (old id, new id, old path, new path).
+fn renumbered_there(
+    repo: &Repo,
+    prefix: &Path,
+    base: Option<&str>,
+    theirs: &str,
+    theirs_changed: &[PathBuf],
+) -> Result<Vec<(String, String, PathBuf, PathBuf)>> {
+    let Some(base) = base else { return Ok(Vec::new()) };
+    let kind_of = |p: &Path| p.strip_prefix(prefix).ok().and_then(Desk::kind_of_path).filter(|k| k.is_numbered());
+    let id_of = |p: &Path| p.file_stem().and_then(|s| s.to_str()).map(str::to_string).unwrap_or_default();
+    let mut found = Vec::new();
+    for path in theirs_changed {
+        let Some(kind) = kind_of(path) else { continue };
+        let (Some(was), Some(now)) = (repo.file_at(base, path)?, repo.file_at(theirs, path)?) else { continue };
+        if same_record(&was.bytes, &now.bytes) {
+            continue;
+        }
+        for other in theirs_changed.iter().filter(|p| *p != path && kind_of(p) == Some(kind)) {
+            if repo.file_at(base, other)?.is_some() {
+                continue;
+            }
+            if repo.file_at(theirs, other)?.is_some_and(|there| same_record(&was.bytes, &there.bytes)) {
+                found.push((id_of(path), id_of(other), path.clone(), other.clone()));
+                break;
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// Whether two versions are one record, renumbered or not: made at the same instant by
+/// the same person, or, for a record that says neither, the same but for the ids it names.
+fn same_record(a: &[u8], b: &[u8]) -> bool {
+    same_making(a, b) || same_but_ids(a, b)
 }
 
 /// Whether two versions of a record say the same but for the record ids they name: a

@@ -407,6 +407,85 @@ fn a_unit_returned_by_two_clones_offline_is_named_by_check() {
         .stderr(predicate::str::contains("left to return"));
 }
 
+/// Found by a team attack: a clone reset (`git reset --hard HEAD~1`) to before the sync
+/// that renumbered its records is merely behind the remote; its sync fast-forwards (it was
+/// refused for a note "taken away": the old number is another's ticket now). Work it did
+/// since on its records follows them to their new numbers: no note merged into another's
+/// ticket, no field into another's customer, no invoice billing another's work.
+#[test]
+fn a_clone_reset_to_before_its_renumbering_sync_keeps_its_work_on_its_own_records() {
+    let team = Team::new();
+    let (anna, marco) = (team.clone("anna"), team.clone("marco"));
+    marco.sync();
+    let open = |clone: &Clone, name: &str| {
+        let c = clone
+            .ok(&[
+                "customer",
+                "create",
+                "--name",
+                name,
+                "--street",
+                "Via Po 1",
+                "--zip",
+                "10121",
+                "--city",
+                "Torino",
+                "--vat-number",
+                if name == "Alfa" { "02345678904" } else { "01234567897" },
+            ])
+            .trim()
+            .to_string();
+        let t = clone.ok(&["ticket", "create", "--customer", &c, "--title", name]).trim().to_string();
+        (c, t)
+    };
+    let (ca, ta) = open(&anna, "Alfa");
+    let (cm, tm) = open(&marco, "Beta");
+    assert_eq!((&ca, &ta), (&cm, &tm), "one number on both");
+    anna.sync();
+    marco.sync();
+    marco.git(&["reset", "-q", "--hard", "HEAD~1"]);
+    // Behind the remote, nothing of its own: the sync takes the remote's history.
+    marco.sync();
+    assert_eq!(marco.git(&["rev-parse", "HEAD"]), team.git(&team.remote(), &["rev-parse", "main"]));
+    marco.git(&["reset", "-q", "--hard", "HEAD~1"]);
+    marco.ok(&["ticket", "note", &tm, "nota di marco"]);
+    marco.ok(&["customer", "edit", &cm, "--phone", "011 555"]);
+    marco.ok(&["ticket", "work", &tm, "--hours", "1"]);
+    let inv = marco.ok(&["ticket", "invoice", &tm]).trim().to_string();
+    marco.sync();
+    let ticket = |id: &str| -> serde_json::Value {
+        serde_json::from_str(&marco.ok(&["ticket", "show", id, "--format", "json"])).unwrap()
+    };
+    let customer = |id: &str| -> serde_json::Value {
+        serde_json::from_str(&marco.ok(&["customer", "show", id, "--format", "json"])).unwrap()
+    };
+    let beta_ticket = marco
+        .ok(&["ticket", "list", "--format", "csv"])
+        .lines()
+        .find(|l| l.contains("Beta"))
+        .unwrap()
+        .split(',')
+        .next()
+        .unwrap()
+        .to_string();
+    assert_ne!(beta_ticket, ta);
+    assert!(!ticket(&ta).to_string().contains("nota di marco"), "anna's ticket has no note of marco's");
+    assert!(ticket(&beta_ticket).to_string().contains("nota di marco"));
+    assert_eq!(customer(&ca)["name"], "Alfa");
+    assert!(customer(&ca)["phone"].is_null(), "{}", customer(&ca));
+    let beta = ticket(&beta_ticket)["customer"].as_str().unwrap().to_string();
+    assert_eq!((customer(&beta)["name"].as_str(), customer(&beta)["phone"].as_str()), (Some("Beta"), Some("011 555")));
+    let invoice: serde_json::Value =
+        serde_json::from_str(&marco.ok(&["doc", "show", &inv, "--format", "json"])).unwrap();
+    assert_eq!(
+        (invoice["ticket"].as_str(), invoice["customer"].as_str()),
+        (Some(beta_ticket.as_str()), Some(beta.as_str()))
+    );
+    marco.tkt(&["check"]).assert().success();
+    anna.sync();
+    anna.tkt(&["check"]).assert().success();
+}
+
 /// Found by a team review: a clone restored from a backup taken before a sync that
 /// renumbered its work merged that work again as new — its payment made twice, one on the
 /// office's ticket, and its note added to another customer's ticket.
