@@ -134,30 +134,38 @@ fn continued_name(msg: &mail_parser::Message, part: &mail_parser::MessagePart) -
         let raw = msg.raw_message().get(header.offset_start as usize..header.offset_end as usize)?;
         let raw = String::from_utf8_lossy(raw).replace(['\r', '\n'], "");
         let key = if wanted == HeaderName::ContentDisposition { "filename" } else { "name" };
-        // The encoded pieces (`key*N*=`), by their number.
-        let mut pieces: Vec<(u32, &str)> = Vec::new();
-        for param in raw.split(';').skip(1) {
+        // The pieces (`key*N*=` percent-encoded, `key*N=` as they are), by their number.
+        let mut pieces: Vec<(u32, bool, String)> = Vec::new();
+        for param in parameters(&raw).into_iter().skip(1) {
             let Some((name, value)) = param.split_once('=') else { continue };
             let name = name.trim().to_ascii_lowercase();
-            let Some(n) = name.strip_prefix(key).and_then(|r| r.strip_prefix('*')).and_then(|r| r.strip_suffix('*'))
-            else {
-                continue;
+            let Some(n) = name.strip_prefix(key).and_then(|r| r.strip_prefix('*')) else { continue };
+            let (n, encoded) = match n.strip_suffix('*') {
+                Some(n) => (n, true),
+                None => (n, false),
             };
-            pieces.push((n.parse().ok()?, value.trim().trim_matches('"')));
+            let value = value.trim();
+            let value = value.strip_prefix('"').and_then(|v| v.strip_suffix('"')).unwrap_or(value);
+            pieces.push((n.parse().ok()?, encoded, value.to_string()));
         }
-        if pieces.len() < 2 {
+        if pieces.len() < 2 || !pieces.iter().any(|(_, encoded, _)| *encoded) {
             continue;
         }
-        pieces.sort_by_key(|(n, _)| *n);
-        let (charset, _, first) = {
-            let mut it = pieces[0].1.splitn(3, '\'');
-            (it.next()?, it.next()?, it.next()?)
+        pieces.sort_by_key(|(n, ..)| *n);
+        let (charset, first) = match pieces[0].1 {
+            true => {
+                let mut it = pieces[0].2.splitn(3, '\'');
+                let (charset, _, first) = (it.next()?, it.next()?, it.next()?);
+                (charset.to_string(), first.to_string())
+            }
+            false => ("us-ascii".to_string(), pieces[0].2.clone()),
         };
         let mut bytes = Vec::new();
-        for value in std::iter::once(first).chain(pieces[1..].iter().map(|(_, v)| *v)) {
+        let rest = pieces[1..].iter().map(|(_, encoded, v)| (*encoded, v.clone()));
+        for (encoded, value) in std::iter::once((pieces[0].1, first)).chain(rest) {
             let mut chars = value.bytes();
             while let Some(b) = chars.next() {
-                if b == b'%' {
+                if b == b'%' && encoded {
                     let hex = [chars.next()?, chars.next()?];
                     bytes.push(u8::from_str_radix(std::str::from_utf8(&hex).ok()?, 16).ok()?);
                 } else {
@@ -172,6 +180,25 @@ fn continued_name(msg: &mail_parser::Message, part: &mail_parser::MessagePart) -
         });
     }
     None
+}
+
+/// A header's value cut at its `;`s, but not at one inside a quoted string.
+fn parameters(value: &str) -> Vec<&str> {
+    let (mut parts, mut start, mut quoted, mut escaped) = (Vec::new(), 0, false, false);
+    for (i, c) in value.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if quoted => escaped = true,
+            '"' => quoted = !quoted,
+            ';' if !quoted => {
+                parts.push(&value[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push(&value[start..]);
+    parts
 }
 
 /// The file extension an unnamed part's type calls for, so that it opens with the right
@@ -401,8 +428,22 @@ fn eight_bit_text(msg: &mail_parser::Message, part: &mail_parser::MessagePart, d
         // UTF-8 under a Western label (a web form's PHP mailer): a single-byte charset
         // reads any byte, into "cittÃ" — UTF-8 that holds, letters of two bytes and
         // more, is what was meant (found by an intake attack).
-        || charset.as_deref().is_some_and(western) && std::str::from_utf8(&raw).is_ok();
+        || charset.as_deref().is_some_and(western) && western_utf8(&raw);
     unread.then(|| utf8_else_1252(&raw))
+}
+
+/// Whether 8-bit text is UTF-8 of a Western language: it reads as UTF-8, and each letter
+/// of two bytes or more is one of Latin-1's (`C2`, `C3`: à è é ò ù, °, the no-break
+/// space), of Latin Extended-A (`C4`, `C5`: Œ Š ł) or punctuation and `€` (`E2`). Real
+/// Latin-1 holds that only by a rare chance: "PIÙ" and a no-break space (`D9 A0`) read
+/// as UTF-8 is an Arabic digit, which says it is not (found by a review).
+fn western_utf8(bytes: &[u8]) -> bool {
+    let Ok(text) = std::str::from_utf8(bytes) else { return false };
+    !text.is_ascii()
+        && text.chars().filter(|c| !c.is_ascii()).all(|c| {
+            let mut lead = [0u8; 4];
+            matches!(c.encode_utf8(&mut lead).as_bytes()[0], 0xC2..=0xC5 | 0xE2)
+        })
 }
 
 /// A single-byte Western charset, which reads any byte as some letter.
@@ -443,7 +484,7 @@ fn mislabelled_utf8(text: &str) -> Option<String> {
         };
         bytes.push(byte);
     }
-    String::from_utf8(bytes).ok()
+    western_utf8(&bytes).then(|| String::from_utf8(bytes).ok()).flatten()
 }
 
 /// A `Date:` line whose zone is a name, with the zone as `+hhmm` (RFC 5322 section 4.3;
@@ -959,6 +1000,9 @@ mod tests {
         assert_eq!(parse(m.as_bytes()).attachments[0].name, "Verbale città.pdf");
         let plain = m.replace("filename*0*=UTF-8''Verbale%20citt%C3;\r\n filename*1*=%A0.pdf", "filename=\"a b.pdf\"");
         assert_eq!(parse(plain.as_bytes()).attachments[0].name, "a b.pdf");
+        // Encoded pieces and plain ones (quoted, a `;` inside), as RFC 2231 shows them.
+        let mixed = m.replace("filename*1*=%A0.pdf", "filename*1*=%A0%20del;\r\n filename*2=\"27;11.pdf\"");
+        assert_eq!(parse(mixed.as_bytes()).attachments[0].name, "Verbale città del27;11.pdf");
     }
 
     /// UTF-8 under a Western label (a web form's PHP mailer) reads as UTF-8; real Latin-1
@@ -978,6 +1022,13 @@ mod tests {
         let mail = parse(&latin);
         assert_eq!(mail.subject, "Perché À");
         assert_eq!(mail.text, "La caldaia è rotta, città Ã");
+        // Capitals and a no-break space that happen to make UTF-8 of another script.
+        let mut shouted = b"From: =?iso-8859-1?Q?NICCOL=D2=A0BIANCHI?= <n@x.it>\r\nSubject: =?iso-8859-1?Q?NON_VA_PI=D9=A0URGENTE?=\r\nContent-Type: text/plain; charset=iso-8859-1\r\n\r\n".to_vec();
+        shouted.extend(b"NON PARTE PI\xd9\xa0DA IERI.");
+        let mail = parse(&shouted);
+        assert!(mail.subject.starts_with("NON VA PIÙ") && mail.subject.ends_with("URGENTE"), "{}", mail.subject);
+        assert!(mail.from_name.as_deref().is_some_and(|n| n.starts_with("NICCOLÒ")), "{:?}", mail.from_name);
+        assert_eq!(mail.text, "NON PARTE PIÙ\u{a0}DA IERI.");
     }
 
     #[test]

@@ -1390,7 +1390,11 @@ fn integrate(
             repo.rewrite_since(base, &ours, &plan.fiscal_links, &|path, bytes| {
                 let state = FileState { bytes: bytes.to_vec(), executable: false };
                 let texts = !keep_text.contains(path);
-                Ok(Some(rewritten(&prefix, path, &state, &rewrites(&plan.ids, &plan.followed), texts)?.unwrap_or(state).bytes))
+                Ok(Some(
+                    rewritten(&prefix, path, &state, &rewrites(&plan.ids, &plan.followed), texts)?
+                        .unwrap_or(state)
+                        .bytes,
+                ))
             })?
         }
         _ => ours,
