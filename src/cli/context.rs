@@ -112,6 +112,11 @@ impl Ctx {
         &self.cwd
     }
 
+    /// The folder `-C DIR` (or `TKT_DESK`) names, from the current folder.
+    pub fn desk_dir(&self) -> Option<PathBuf> {
+        self.desk.as_ref().map(|d| self.cwd.join(d))
+    }
+
     pub fn open_desk(&self) -> Result<Desk> {
         Desk::open(Desk::find(self.desk.as_deref(), &self.cwd)?)
     }

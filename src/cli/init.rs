@@ -19,7 +19,10 @@ pub struct InitArgs {
 }
 
 pub fn cmd_init(ctx: &Ctx, args: InitArgs) -> Result<()> {
-    let dir = ctx.cwd().join(args.dir.unwrap_or_default());
+    // `-C DIR` (or TKT_DESK) is where it is made, as `git -C DIR init` (found by a scripting
+    // attack: the current folder was made a desk).
+    let base = ctx.desk_dir().unwrap_or_else(|| ctx.cwd().to_path_buf());
+    let dir = base.join(args.dir.unwrap_or_default());
     let mut done = init_desk(&dir, &InitOptions { example: args.example })?;
     done.files.extend(install_merge_driver(&done.desk)?);
     // Both are the desk's own, also as an init cut short left them (finished now).

@@ -1027,14 +1027,13 @@ impl Desk {
             )));
         }
         if let Some(repo) = &self.repo {
-            let before = repo.head()?;
-            if let Err(e) = repo.commit_files(paths, message, author, self.index_wait.get()) {
-                // Failed after its commit (updating git's index): what was written is
-                // committed, and stays.
-                if repo.head().ok().flatten() != before {
-                    self.written.borrow_mut().clear();
-                    self.journal().clear()?;
-                }
+            // Failed before its commit: what was written is taken back (HEAD may have moved
+            // meanwhile, by another git command: that is not this commit, found by a
+            // review). Failed after it (updating git's index): it is committed, and stays.
+            let done = repo.commit_files(paths, message, author, self.index_wait.get())?;
+            if let Some(e) = done.stale_index {
+                self.written.borrow_mut().clear();
+                self.journal().clear()?;
                 return Err(e);
             }
             repo.collect_garbage_when_due();

@@ -149,7 +149,7 @@ impl Repo {
         message: &str,
         author: &Author,
         wait: std::time::Duration,
-    ) -> Result<Option<Oid>> {
+    ) -> Result<Committed> {
         let repo = &self.repo;
         #[cfg(unix)]
         let index_lock = index::IndexLock::acquire(self.repo.path().join("index"), wait)?;
@@ -243,11 +243,9 @@ impl Repo {
         };
         #[cfg(unix)]
         if let (Some(index), Some(lock)) = (prepared, index_lock) {
-            lock.write(&index).map_err(stale)?;
-            return Ok(commit);
+            return Ok(Committed { commit, stale_index: lock.write(&index).err().map(stale) });
         }
-        self.stage_with_libgit2(&staged).map_err(stale)?;
-        Ok(commit)
+        Ok(Committed { commit, stale_index: self.stage_with_libgit2(&staged).err().map(stale) })
     }
 
     /// Starts git's own housekeeping (`git gc --auto`, in the background) when git would:
@@ -533,6 +531,13 @@ pub fn content_hash(bytes: &[u8]) -> String {
 
 fn oid_short(oid: Oid) -> String {
     oid.to_string()[..12].to_string()
+}
+
+/// What [`Repo::commit_files`] did: the commit made (`None` when the files matched HEAD),
+/// and the error of git's index when it could not follow — the commit stands all the same.
+pub struct Committed {
+    pub commit: Option<Oid>,
+    pub stale_index: Option<Error>,
 }
 
 /// The error for an index another git command holds.

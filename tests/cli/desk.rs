@@ -76,6 +76,18 @@ fn an_init_cut_short_before_its_commit_is_finished_by_running_it_again() {
     }
 }
 
+/// `tkt -C DIR init` makes the desk in DIR, as `git -C DIR init` does (found by a scripting
+/// attack: the current folder was made a desk and a repository).
+#[test]
+fn init_makes_the_desk_where_minus_c_says() {
+    let d = TestDesk::empty();
+    d.ok(&["-C", "nuovo", "init"]);
+    assert!(d.path("nuovo/tkt.toml").is_file() && d.path("nuovo/.git").is_dir());
+    assert!(!d.path("tkt.toml").exists() && !d.path(".git").exists(), "the current folder is left alone");
+    d.tkt(&["init", "altro"]).env("TKT_DESK", d.path("base")).assert().success();
+    assert!(d.path("base/altro/tkt.toml").is_file());
+}
+
 #[test]
 fn the_example_desk_is_embedded_and_checks_clean() {
     let d = TestDesk::example();

@@ -1030,6 +1030,12 @@ fn escape_sequences_a_stranger_sends_never_reach_the_terminal_or_a_commit_messag
         d.ok(&["ticket", "show", "T-2026-0021"]),
         d.ok(&["doc", "print", "WR-2026-0006", "--format", "text"]),
         d.git(&["log", "--format=%B"]),
+        // The ticket's history: its title and the note a reply added (found by a scripting
+        // attack: `ticket log` wrote them raw).
+        {
+            d.ok(&["ticket", "note", "T-2026-0021", &format!("risposta {esc}qui")]);
+            d.ok(&["ticket", "log", "T-2026-0021"])
+        },
     ];
     for out in shown {
         assert!(!out.contains('\x1b') && !out.contains('\x07'), "{out}");

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use crate::model::Instant;
 use crate::ops::query::ticket_history;
-use crate::render::{short, Format};
+use crate::render::{short, visible, Format};
 use crate::Result;
 
 use super::super::{Ctx, FormatArg};
@@ -23,7 +23,10 @@ pub fn cmd_ticket_log(ctx: &Ctx, args: TicketLogArgs) -> Result<()> {
     match args.format.format {
         Format::Table => {
             for e in &entries {
-                writeln!(out.out, "{} {} {}  {}", &e.commit[..8], e.at.format("%Y-%m-%d %H:%M"), e.by, e.message)?;
+                // What others wrote (a note from a stranger's e-mail, a commit by hand) is
+                // shown, never run by the terminal (found by a scripting attack).
+                let (by, message) = (visible(&e.by), visible(&e.message));
+                writeln!(out.out, "{} {} {by}  {message}", &e.commit[..8], e.at.format("%Y-%m-%d %H:%M"))?;
                 for c in &e.changes {
                     let line = match (c.field.as_str(), c.field.ends_with("[+]")) {
                         ("", _) if c.from.is_null() => "created".to_string(),
@@ -31,7 +34,7 @@ pub fn cmd_ticket_log(ctx: &Ctx, args: TicketLogArgs) -> Result<()> {
                         (field, true) => format!("{} + {}", field.trim_end_matches("[+]"), short(&c.to)),
                         (field, false) => format!("{field}: {} -> {}", short(&c.from), short(&c.to)),
                     };
-                    writeln!(out.out, "    {line}")?;
+                    writeln!(out.out, "    {}", visible(&line))?;
                 }
             }
             Ok(())
