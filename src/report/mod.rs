@@ -50,9 +50,11 @@ impl Report {
     /// `73.20` as on the documents, not `73.2`.
     pub fn written(&self) -> Vec<Vec<Value>> {
         let cents = |v: &Value| match v {
-            Value::Number(n) => {
-                n.to_string().parse::<Decimal>().ok().map(|d| Value::String(format!("{:.2}", d.round_dp(2))))
-            }
+            // Half a cent away from zero, as the documents round (not to even).
+            Value::Number(n) => n.to_string().parse::<Decimal>().ok().map(|d| {
+                let cents = d.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+                Value::String(format!("{cents:.2}"))
+            }),
             _ => None,
         };
         let row = |r: &Vec<Value>| {
@@ -434,5 +436,20 @@ fn group_name(g: GroupBy) -> &'static str {
         GroupBy::Customer => "customer",
         GroupBy::Month => "month",
         GroupBy::Item => "item",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Money in a table rounds half a cent away from zero, as the documents do (found by a
+    /// review: 1.5 h at 45.15 was 67.72, the invoice 67.73).
+    #[test]
+    fn money_is_written_with_its_cents_rounded_as_documents_round() {
+        let r = Report::new(&["item", "value"]).with_money(&["value"]);
+        let r = Report { rows: vec![vec![text("CALD"), number(Decimal::new(67725, 3))]], ..r };
+        assert_eq!(r.written()[0][1], Value::String("67.73".into()));
+        assert_eq!(r.objects()[0]["value"], serde_json::json!(67.725));
     }
 }
