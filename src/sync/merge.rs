@@ -167,6 +167,14 @@ impl Merger<'_> {
         ours: Option<&Value>,
         theirs: Option<&Value>,
     ) -> Option<Value> {
+        // A list left empty by hand (`notes:`, which reads as null) is the empty list: it
+        // merges as one, never as a null no record reads (found by a team attack).
+        let empty = Value::Sequence(Vec::new());
+        let listed = [base, ours, theirs].iter().any(|v| matches!(v, Some(Value::Sequence(_))));
+        let list = |v: Option<&Value>| matches!(v, Some(Value::Null)) && listed;
+        let base = if list(base) { Some(&empty) } else { base };
+        let ours = if list(ours) { Some(&empty) } else { ours };
+        let theirs = if list(theirs) { Some(&empty) } else { theirs };
         if ours == theirs {
             return ours.cloned();
         }

@@ -829,6 +829,15 @@ fn check_incoming(repo: &Repo, ours: &str, theirs: &str, remote: &str, branch: &
         refused.extend(fiscal_changes(repo, base, theirs, &committed)?);
         refused.extend(what_happened_taken_away_in(repo, base, theirs)?);
     }
+    // A history made anew shares no commit: it is held to what the remote published
+    // before, as the remote-tracking branch remembers it (found by a team attack: a
+    // remote made anew without a note took it away from every clone).
+    if refused.is_empty() && base.is_none() {
+        for published in repo.lost_tips(remote, branch, theirs)? {
+            refused.extend(fiscal_changes(repo, &published, theirs, &committed)?);
+            refused.extend(what_happened_taken_away_in(repo, &published, theirs)?);
+        }
+    }
     if refused.is_empty() {
         let skipped = skipped_numbers(repo, base.as_deref(), ours, theirs)?;
         if !skipped.is_empty() {
@@ -1365,6 +1374,7 @@ fn integrate(
     // What the remote had before its history was rewritten was published all the same.
     let lost = repo.lost_tips(remote, branch, theirs)?;
     let plan = plan_merge(desk, repo, base.as_deref(), &ours, theirs, &lost, &author.when)?;
+    refuse_unreadable_merge(repo, &plan)?;
     refuse_dirty(repo, &plan.files.keys().cloned().collect::<Vec<_>>())?;
     let mut message = format!("tkt sync: merge {remote}/{branch}");
     let mut body = Vec::new();
@@ -1409,6 +1419,27 @@ fn integrate(
     report.renumbered.extend(plan.renumbered);
     report.conflicts.extend(plan.conflicts);
     report.kept.extend(plan.kept);
+    Ok(())
+}
+
+/// Refuses a merge that would write a record no clone reads — nothing is merged: the
+/// merge of a hand edit tkt reads (an empty `notes:`) was written as `notes: null`, pushed,
+/// and stopped every other clone's sync (found by a team attack).
+fn refuse_unreadable_merge(repo: &Repo, plan: &MergePlan) -> Result<()> {
+    let prefix = repo.desk_prefix();
+    for (path, state) in &plan.files {
+        let (Some(state), Ok(rel)) = (state, path.strip_prefix(prefix)) else { continue };
+        if Desk::kind_of_path(rel).is_none() {
+            continue;
+        }
+        if let Err(e) = decode_text(state.bytes.clone(), rel).and_then(|t| Desk::check_record_text(rel, &t)) {
+            return Err(Error::busy(format!(
+                "merged with the remote's, {} would not read ({e}); nothing was merged or written",
+                rel.display()
+            ))
+            .with_hint("fix the file on either side (tkt check names what is wrong), commit, and run tkt sync again"));
+        }
+    }
     Ok(())
 }
 

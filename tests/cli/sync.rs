@@ -486,6 +486,50 @@ fn a_clone_reset_to_before_its_renumbering_sync_keeps_its_work_on_its_own_record
     anna.tkt(&["check"]).assert().success();
 }
 
+/// Found by a team attack: an empty note list written `notes:` by hand (it reads as null)
+/// and the ticket edited on another clone merged into `notes: null`, which no clone reads,
+/// and was pushed. An empty list merges as the empty list.
+#[test]
+fn an_empty_list_left_blank_by_hand_merges_into_a_record_that_reads() {
+    let team = Team::new();
+    let (anna, marco) = (team.clone("anna"), team.clone("marco"));
+    marco.sync();
+    let path = "tickets/2026/T-2026-0017.yaml";
+    std::fs::write(anna.dir.join(path), anna.read(path).replace("notes: []\n", "notes:\n")).unwrap();
+    anna.ok(&["ticket", "show", "T-2026-0017"]);
+    anna.sync();
+    marco.ok(&["ticket", "edit", "T-2026-0017", "--priority", "high"]);
+    marco.sync();
+    marco.ok(&["ticket", "show", "T-2026-0017"]);
+    anna.sync();
+    anna.ok(&["ticket", "show", "T-2026-0017"]);
+    anna.tkt(&["check"]).assert().success();
+}
+
+/// Found by a team attack: a remote made anew (`git init`, push --force) with a ticket's
+/// note left out took the note away from every clone. A history that shares no commit is
+/// held to what the remote published before.
+#[test]
+fn a_remote_made_anew_without_a_note_is_refused() {
+    let team = Team::new();
+    let (anna, marco) = (team.clone("anna"), team.clone("marco"));
+    marco.sync();
+    let path = "tickets/2026/T-2026-0010.yaml";
+    let note = "notes:\n- at: 2026-10-06T14:00:00+01:00\n  by: marco\n  text: Sonda NTC sanitaria fuori tolleranza.\n";
+    let text = anna.read(path);
+    assert!(text.contains(note));
+    std::fs::write(anna.dir.join(path), text.replace(note, "notes: []\n")).unwrap();
+    std::fs::remove_dir_all(anna.dir.join(".git")).unwrap();
+    anna.git(&["init", "-q", "-b", "main"]);
+    anna.git(&["add", "-A"]);
+    anna.git(&["commit", "-qm", "squashed"]);
+    anna.git(&["push", "-q", "-f", team.remote().to_str().unwrap(), "main"]);
+    let head = marco.git(&["rev-parse", "HEAD"]);
+    marco.tkt(&["sync"]).assert().code(5).stderr(predicate::str::contains("T-2026-0010.yaml: takes away a note"));
+    assert_eq!(marco.git(&["rev-parse", "HEAD"]), head);
+    assert!(marco.read(path).contains("Sonda NTC"));
+}
+
 /// Found by a team review: a clone restored from a backup taken before a sync that
 /// renumbered its work merged that work again as new — its payment made twice, one on the
 /// office's ticket, and its note added to another customer's ticket.
