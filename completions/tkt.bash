@@ -819,7 +819,7 @@ _tkt() {
             return 0
             ;;
         tkt__subcmd__customer__subcmd__edit)
-            opts="-C -q -h -V --name --vat-number --tax-code --street --zip --city --province --country --email --phone --pec --sdi-code --payment-terms --notes --reverse-charge --condominio --vat-rate --resolve --desk --quiet --help --version"
+            opts="-C -q -h -V --name --vat-number --tax-code --street --zip --city --province --country --email --phone --pec --sdi-code --payment-terms --notes --reverse-charge --condominio --vat-rate --clear --resolve --desk --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -890,6 +890,10 @@ _tkt() {
                     return 0
                     ;;
                 --vat-rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --clear)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1715,7 +1719,7 @@ _tkt() {
             return 0
             ;;
         tkt__subcmd__equipment__subcmd__edit)
-            opts="-C -q -h -V --item --customer --sold-on --warranty-until --location --notes --resolve --desk --quiet --help --version"
+            opts="-C -q -h -V --item --customer --sold-on --warranty-until --location --notes --clear --resolve --desk --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1742,6 +1746,10 @@ _tkt() {
                     return 0
                     ;;
                 --notes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --clear)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3209,7 +3217,7 @@ _tkt() {
             return 0
             ;;
         tkt__subcmd__item__subcmd__edit)
-            opts="-C -q -h -V --description --kind --unit --price --vat-rate --serial-tracked --serial-pattern --warranty-months --resolve --desk --quiet --help --version"
+            opts="-C -q -h -V --description --kind --unit --price --vat-rate --serial-tracked --serial-pattern --warranty-months --clear --resolve --desk --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3244,6 +3252,10 @@ _tkt() {
                     return 0
                     ;;
                 --warranty-months)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --clear)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

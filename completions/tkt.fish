@@ -540,6 +540,7 @@ false\t''"
 complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from edit" -l condominio -d 'A condominium, which withholds 4% of the taxable amount (art. 25-ter DPR 600/73)' -r -f -a "true\t''
 false\t''"
 complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from edit" -l vat-rate -d 'Bill at a reduced rate of tkt.toml ([billing.reduced_rates.NAME]); empty for none' -r
+complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from edit" -l clear -d 'Empty an optional field (comma-separated or repeated): vat_number, tax_code, street, zip, city, province, country, email, phone, pec, sdi_code, payment_terms, notes, vat_rate' -r
 complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from edit" -l resolve -d 'Mark a sync conflict on FIELD resolved (keeping the current value, or the one set by the other flags); `all` for every conflict of the customer' -r
 complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from edit" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
 complete -c tkt -n "__fish_tkt_using_subcommand customer; and __fish_seen_subcommand_from edit" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
@@ -600,6 +601,7 @@ complete -c tkt -n "__fish_tkt_using_subcommand item; and __fish_seen_subcommand
 false\t''"
 complete -c tkt -n "__fish_tkt_using_subcommand item; and __fish_seen_subcommand_from edit" -l serial-pattern -d 'Regular expression every serial of this item must match, whole (e.g. \'VX24-\\d{6}\')' -r
 complete -c tkt -n "__fish_tkt_using_subcommand item; and __fish_seen_subcommand_from edit" -l warranty-months -d 'Months of warranty from the day a unit is sold' -r
+complete -c tkt -n "__fish_tkt_using_subcommand item; and __fish_seen_subcommand_from edit" -l clear -d 'Empty an optional field (comma-separated or repeated): unit, price, vat_rate, serial_pattern, warranty_months' -r
 complete -c tkt -n "__fish_tkt_using_subcommand item; and __fish_seen_subcommand_from edit" -l resolve -d 'Mark a sync conflict on FIELD resolved (keeping the current value, or the one set by the other flags); `all` for every conflict of the item' -r
 complete -c tkt -n "__fish_tkt_using_subcommand item; and __fish_seen_subcommand_from edit" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
 complete -c tkt -n "__fish_tkt_using_subcommand item; and __fish_seen_subcommand_from edit" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'
@@ -655,6 +657,7 @@ complete -c tkt -n "__fish_tkt_using_subcommand equipment; and __fish_seen_subco
 complete -c tkt -n "__fish_tkt_using_subcommand equipment; and __fish_seen_subcommand_from edit" -l warranty-until -d 'Last day of warranty; by default sold_on plus the item\'s warranty months, less a day' -r
 complete -c tkt -n "__fish_tkt_using_subcommand equipment; and __fish_seen_subcommand_from edit" -l location -d 'Where the unit is installed' -r
 complete -c tkt -n "__fish_tkt_using_subcommand equipment; and __fish_seen_subcommand_from edit" -l notes -d 'Free notes' -r
+complete -c tkt -n "__fish_tkt_using_subcommand equipment; and __fish_seen_subcommand_from edit" -l clear -d 'Empty an optional field (comma-separated or repeated): sold_on, warranty_until, location, notes' -r
 complete -c tkt -n "__fish_tkt_using_subcommand equipment; and __fish_seen_subcommand_from edit" -l resolve -d 'Mark a sync conflict on FIELD resolved (keeping the current value, or the one set by the other flags); `all` for every conflict of the unit' -r
 complete -c tkt -n "__fish_tkt_using_subcommand equipment; and __fish_seen_subcommand_from edit" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
 complete -c tkt -n "__fish_tkt_using_subcommand equipment; and __fish_seen_subcommand_from edit" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'

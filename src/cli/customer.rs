@@ -40,6 +40,11 @@ pub enum CustomerCommand {
         id: String,
         #[command(flatten)]
         fields: CustomerFields,
+        /// Empty an optional field (comma-separated or repeated): vat_number, tax_code,
+        /// street, zip, city, province, country, email, phone, pec, sdi_code,
+        /// payment_terms, notes, vat_rate.
+        #[arg(long, value_name = "FIELD")]
+        clear: Vec<String>,
         /// Mark a sync conflict on FIELD resolved (keeping the current value, or the one
         /// set by the other flags); `all` for every conflict of the customer.
         #[arg(long, value_name = "FIELD")]
@@ -158,7 +163,7 @@ pub fn run(ctx: &Ctx, cmd: CustomerCommand) -> Result<()> {
         CustomerCommand::Statement { id, format } => {
             ctx.out().records(format.format, &statement(&ctx.open_desk()?, &id)?, &[])
         }
-        CustomerCommand::Edit { id, fields, resolve } => cmd_customer_edit(ctx, &id, fields, &resolve),
+        CustomerCommand::Edit { id, fields, clear, resolve } => cmd_customer_edit(ctx, &id, fields, &clear, &resolve),
     }
 }
 
@@ -172,14 +177,52 @@ fn cmd_customer_create(ctx: &Ctx, args: CustomerCreateArgs) -> Result<()> {
     ctx.print_id(&id)
 }
 
-fn cmd_customer_edit(ctx: &Ctx, id: &str, fields: CustomerFields, resolve: &[String]) -> Result<()> {
-    if fields == CustomerFields::default() && resolve.is_empty() {
+/// The fields of a customer `--clear` empties.
+const CUSTOMER_OPTIONAL: &[&str] = &[
+    "vat_number",
+    "tax_code",
+    "street",
+    "zip",
+    "city",
+    "province",
+    "country",
+    "email",
+    "phone",
+    "pec",
+    "sdi_code",
+    "payment_terms",
+    "notes",
+    "vat_rate",
+];
+
+fn cmd_customer_edit(ctx: &Ctx, id: &str, fields: CustomerFields, clear: &[String], resolve: &[String]) -> Result<()> {
+    if fields == CustomerFields::default() && clear.is_empty() && resolve.is_empty() {
         return edit_in_editor::<Customer>(ctx, id, |env, edit| records::edit_master(env, id, edit));
     }
+    let clear = super::cleared(clear, CUSTOMER_OPTIONAL)?;
     ctx.run(|env| {
         records::edit_master(env, id, |before: &Customer| {
             let mut after = before.clone();
             fields.apply(&mut after);
+            for field in &clear {
+                let a = &mut after.address;
+                *match field.as_str() {
+                    "vat_number" => &mut after.vat_number,
+                    "tax_code" => &mut after.tax_code,
+                    "street" => &mut a.street,
+                    "zip" => &mut a.zip,
+                    "city" => &mut a.city,
+                    "province" => &mut a.province,
+                    "country" => &mut a.country,
+                    "email" => &mut after.email,
+                    "phone" => &mut after.phone,
+                    "pec" => &mut after.pec,
+                    "sdi_code" => &mut after.sdi_code,
+                    "payment_terms" => &mut after.payment_terms,
+                    "notes" => &mut after.notes,
+                    _ => &mut after.vat_rate,
+                } = None;
+            }
             records::resolve_conflicts(&mut after, resolve)?;
             Ok(after)
         })

@@ -47,6 +47,10 @@ pub enum EquipmentCommand {
         serial: String,
         #[command(flatten)]
         fields: EquipmentFields,
+        /// Empty an optional field (comma-separated or repeated): sold_on,
+        /// warranty_until, location, notes.
+        #[arg(long, value_name = "FIELD")]
+        clear: Vec<String>,
         /// Mark a sync conflict on FIELD resolved (keeping the current value, or the one
         /// set by the other flags); `all` for every conflict of the unit.
         #[arg(long, value_name = "FIELD")]
@@ -128,14 +132,23 @@ pub fn run(ctx: &Ctx, cmd: EquipmentCommand) -> Result<()> {
             )
         }
         EquipmentCommand::Show { serial, format } => ctx.out().record(format.format, &desk.load::<Equipment>(&serial)?),
-        EquipmentCommand::Edit { serial, fields, resolve } => {
-            if fields == EquipmentFields::default() && resolve.is_empty() {
+        EquipmentCommand::Edit { serial, fields, clear, resolve } => {
+            if fields == EquipmentFields::default() && clear.is_empty() && resolve.is_empty() {
                 return edit_in_editor::<Equipment>(ctx, &serial, |env, edit| records::edit_master(env, &serial, edit));
             }
+            let clear = super::cleared(&clear, &["sold_on", "warranty_until", "location", "notes"])?;
             ctx.run(|env| {
                 records::edit_master(env, &serial, |before: &Equipment| {
                     let mut after = before.clone();
                     fields.changes().apply(&env.desk, &mut after)?;
+                    for field in &clear {
+                        match field.as_str() {
+                            "sold_on" => after.sold_on = None,
+                            "warranty_until" => after.warranty_until = None,
+                            "location" => after.location = None,
+                            _ => after.notes = None,
+                        }
+                    }
                     records::resolve_conflicts(&mut after, &resolve)?;
                     Ok(after)
                 })

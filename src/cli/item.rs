@@ -31,6 +31,10 @@ pub enum ItemCommand {
         code: String,
         #[command(flatten)]
         fields: ItemFields,
+        /// Empty an optional field (comma-separated or repeated): unit, price, vat_rate,
+        /// serial_pattern, warranty_months.
+        #[arg(long, value_name = "FIELD")]
+        clear: Vec<String>,
         /// Mark a sync conflict on FIELD resolved (keeping the current value, or the one
         /// set by the other flags); `all` for every conflict of the item.
         #[arg(long, value_name = "FIELD")]
@@ -118,14 +122,24 @@ pub fn run(ctx: &Ctx, cmd: ItemCommand) -> Result<()> {
             let desk = ctx.open_desk()?;
             ctx.out().record(format.format, &desk.load::<Item>(&code)?)
         }
-        ItemCommand::Edit { code, fields, resolve } => {
-            if fields == ItemFields::default() && resolve.is_empty() {
+        ItemCommand::Edit { code, fields, clear, resolve } => {
+            if fields == ItemFields::default() && clear.is_empty() && resolve.is_empty() {
                 return edit_in_editor::<Item>(ctx, &code, |env, edit| records::edit_master(env, &code, edit));
             }
+            let clear = super::cleared(&clear, &["unit", "price", "vat_rate", "serial_pattern", "warranty_months"])?;
             ctx.run(|env| {
                 records::edit_master(env, &code, |before: &Item| {
                     let mut after = before.clone();
                     fields.apply(&mut after);
+                    for field in &clear {
+                        match field.as_str() {
+                            "unit" => after.unit = None,
+                            "price" => after.price = None,
+                            "vat_rate" => after.vat_rate = None,
+                            "serial_pattern" => after.serial_pattern = None,
+                            _ => after.warranty_months = None,
+                        }
+                    }
                     records::resolve_conflicts(&mut after, &resolve)?;
                     Ok(after)
                 })

@@ -226,6 +226,16 @@ pub struct Period {
     pub until: Option<chrono::NaiveDate>,
 }
 
+/// The fields `--clear FIELD` names (comma-separated or repeated), each one of `optional`:
+/// a usage error names those it takes otherwise.
+fn cleared(fields: &[String], optional: &[&str]) -> crate::Result<Vec<String>> {
+    let fields = split_list(fields);
+    if let Some(other) = fields.iter().find(|f| !optional.contains(&f.as_str())) {
+        return Err(crate::Error::usage(format!("--clear {other}: not an optional field ({})", optional.join(", "))));
+    }
+    Ok(fields)
+}
+
 /// Splits `a,b c` lists given on the command line.
 fn split_list(values: &[String]) -> Vec<String> {
     values.iter().flat_map(|v| v.split([',', ' '])).filter(|s| !s.is_empty()).map(str::to_string).collect()

@@ -179,3 +179,30 @@ fn ids_whose_files_a_windows_or_macos_clone_cannot_hold_are_refused() {
     d.tkt(&["state", "create", "aux", "--name", "Aux"]).assert().code(4);
     d.tkt(&["check"]).assert().success();
 }
+
+/// `--clear FIELD` empties an optional field of every kind of record, a price or a date
+/// too, which empty text cannot (found by a scripting attack: an item's warranty could
+/// not be taken away without an editor).
+#[test]
+fn clear_empties_optional_fields_of_customers_items_and_units() {
+    let d = crate::common::TestDesk::example();
+    let json = |args: &[&str]| -> serde_json::Value {
+        let mut all = args.to_vec();
+        all.extend(["--format", "json"]);
+        serde_json::from_str(&d.ok(&all)).unwrap()
+    };
+    d.ok(&["customer", "edit", "C-0001", "--clear", "phone,email", "--clear", "notes"]);
+    let c = json(&["customer", "show", "C-0001"]);
+    assert!(c["phone"].is_null() && c["email"].is_null() && c["notes"].is_null(), "{c}");
+    d.ok(&["item", "edit", "CALD-24K", "--clear", "warranty_months"]);
+    assert!(json(&["item", "show", "CALD-24K"])["warranty_months"].is_null());
+    d.ok(&["equipment", "edit", "CV24-104233", "--clear", "location"]);
+    assert!(json(&["equipment", "show", "CV24-104233"])["location"].is_null());
+    let head = d.head();
+    d.tkt(&["item", "edit", "CALD-24K", "--clear", "description"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("--clear description: not an optional field (unit, price"));
+    assert_eq!((d.head(), d.status()), (head, String::new()));
+    d.tkt(&["check"]).assert().success();
+}
