@@ -149,6 +149,20 @@ impl Repo {
     }
 
     /// How many commits `tip` has that `hide` has not.
+    /// The messages of the commits reachable from `tip` and not from `hide`.
+    pub fn messages_between(&self, hide: Option<&str>, tip: &str) -> Result<Vec<String>> {
+        let mut walk = self.repo.revwalk()?;
+        walk.push(oid(tip)?)?;
+        if let Some(h) = hide {
+            walk.hide(oid(h)?)?;
+        }
+        let mut messages = Vec::new();
+        for id in walk {
+            messages.push(self.repo.find_commit(id?)?.message().unwrap_or_default().to_string());
+        }
+        Ok(messages)
+    }
+
     pub fn count_commits(&self, hide: Option<&str>, tip: &str) -> Result<usize> {
         let mut walk = self.repo.revwalk()?;
         walk.push(oid(tip)?)?;

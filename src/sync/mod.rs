@@ -1191,13 +1191,8 @@ fn what_happened_taken_away_in(repo: &Repo, from: &str, to: &str) -> Result<Vec<
     let of_kind = |p: &Path| {
         p.strip_prefix(prefix).ok().and_then(Desk::kind_of_path).filter(|k| matches!(k, Kind::Ticket | Kind::Request))
     };
-    // Where a renumbered record may have gone: a ticket or request added since `from`.
-    let mut moved_candidates = Vec::new();
-    for path in changed.iter().filter(|p| of_kind(p).is_some()) {
-        if repo.file_at(from, path)?.is_none() {
-            moved_candidates.push(path.clone());
-        }
-    }
+    // Where a record a tkt merge renumbered went.
+    let moved = renumberings(repo, Some(from), to)?;
     for path in changed {
         let Ok(rel) = path.strip_prefix(prefix) else { continue };
         if of_kind(&path).is_none() {
@@ -1207,12 +1202,10 @@ fn what_happened_taken_away_in(repo: &Repo, from: &str, to: &str) -> Result<Vec<
         // Another record under the path, this one renumbered by a sync (a clone reset to
         // before it): what happened to it is read where it went (found by a team attack:
         // a plain fast-forward was refused for a note "taken away").
-        if !same_making(&then.bytes, &now.bytes) {
-            for other in &moved_candidates {
-                if let Some(there) = repo.file_at(to, other)?.filter(|t| same_making(&then.bytes, &t.bytes)) {
-                    now = there;
-                    break;
-                }
+        let id = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+        if let Some(new) = moved.get(id).filter(|_| !same_making(&then.bytes, &now.bytes)) {
+            if let Some(there) = repo.file_at(to, &beside(&path, new))?.filter(|t| same_making(&then.bytes, &t.bytes)) {
+                now = there;
             }
         }
         if let Some(field) = what_happened_taken_away(rel, &then.bytes, &now.bytes) {
@@ -1863,11 +1856,43 @@ fn plan_merge(
     Ok(plan)
 }
 
-/// This clone's records a merge of its own renumbered on the remote since `base`: a record
-/// at `base` whose path the remote gave to another record (made by someone else, or at
-/// another time), and which the remote added back under a new number — made at the same
-/// instant by the same person, or (a customer, which says neither) the same record but for
-/// its ids. Each as (old id, new id, old path, new path).
+/// The renumberings tkt's merges between `from` and `to` made and recorded ("T-2026-0021
+/// is now T-2026-0022" in a `tkt sync: merge` commit): old id to new id, for the ids
+/// renumbered once.
+fn renumberings(repo: &Repo, from: Option<&str>, to: &str) -> Result<HashMap<String, String>> {
+    let mut found: HashMap<String, Option<String>> = HashMap::new();
+    for message in repo.messages_between(from, to)?.iter().filter(|m| m.starts_with("tkt sync: merge")) {
+        for line in message.lines() {
+            let Some((old, new)) = line.split_once(" is now ") else { continue };
+            let (old, new) = (old.trim(), new.trim());
+            if SequenceId::parse(old).is_some() && SequenceId::parse(new).is_some() || plain_id(old) && plain_id(new) {
+                let seen = found.entry(old.to_string()).or_insert_with(|| Some(new.to_string()));
+                if seen.as_deref() != Some(new) {
+                    *seen = None;
+                }
+            }
+        }
+    }
+    Ok(found.into_iter().filter_map(|(old, new)| Some((old, new?))).collect())
+}
+
+/// A record id with no year (C-0001, a customer's).
+fn plain_id(id: &str) -> bool {
+    id.split_once('-').is_some_and(|(p, n)| !p.is_empty() && !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// The path of the record `id` beside `like` (a record of its kind).
+fn beside(like: &Path, id: &str) -> PathBuf {
+    like.with_file_name(format!("{id}.yaml"))
+}
+
+/// This clone's records a merge of its own renumbered on the remote since `base`, the
+/// merge taken back here since: a renumbering a tkt merge recorded between `base` and
+/// `theirs` ([`renumberings`]) of a record `base` holds, which the remote holds under its
+/// new number as the same record (made at the same instant by the same person, or, for a
+/// customer, which says neither, the same but for its ids). Each as (old id, new id, old
+/// path, new path). Only what a merge recorded: content alike is no proof (found by a
+/// review: a namesake customer took another's edits).
 fn renumbered_there(
     repo: &Repo,
     prefix: &Path,
@@ -1876,32 +1901,22 @@ fn renumbered_there(
     theirs_changed: &[PathBuf],
 ) -> Result<Vec<(String, String, PathBuf, PathBuf)>> {
     let Some(base) = base else { return Ok(Vec::new()) };
-    let kind_of = |p: &Path| p.strip_prefix(prefix).ok().and_then(Desk::kind_of_path).filter(|k| k.is_numbered());
-    let id_of = |p: &Path| p.file_stem().and_then(|s| s.to_str()).map(str::to_string).unwrap_or_default();
+    let moved = renumberings(repo, Some(base), theirs)?;
+    if moved.is_empty() {
+        return Ok(Vec::new());
+    }
+    let numbered = |p: &Path| p.strip_prefix(prefix).ok().and_then(Desk::kind_of_path).is_some_and(|k| k.is_numbered());
     let mut found = Vec::new();
-    for path in theirs_changed {
-        let Some(kind) = kind_of(path) else { continue };
-        let (Some(was), Some(now)) = (repo.file_at(base, path)?, repo.file_at(theirs, path)?) else { continue };
-        if same_record(&was.bytes, &now.bytes) {
-            continue;
-        }
-        for other in theirs_changed.iter().filter(|p| *p != path && kind_of(p) == Some(kind)) {
-            if repo.file_at(base, other)?.is_some() {
-                continue;
-            }
-            if repo.file_at(theirs, other)?.is_some_and(|there| same_record(&was.bytes, &there.bytes)) {
-                found.push((id_of(path), id_of(other), path.clone(), other.clone()));
-                break;
-            }
+    for path in theirs_changed.iter().filter(|p| numbered(p)) {
+        let Some(old) = path.file_stem().and_then(|s| s.to_str()) else { continue };
+        let Some(new) = moved.get(old) else { continue };
+        let new_path = beside(path, new);
+        let (Some(was), Some(there)) = (repo.file_at(base, path)?, repo.file_at(theirs, &new_path)?) else { continue };
+        if same_making(&was.bytes, &there.bytes) || same_but_ids(&was.bytes, &there.bytes) {
+            found.push((old.to_string(), new.clone(), path.clone(), new_path));
         }
     }
     Ok(found)
-}
-
-/// Whether two versions are one record, renumbered or not: made at the same instant by
-/// the same person, or, for a record that says neither, the same but for the ids it names.
-fn same_record(a: &[u8], b: &[u8]) -> bool {
-    same_making(a, b) || same_but_ids(a, b)
 }
 
 /// Whether two versions of a record say the same but for the record ids they name: a

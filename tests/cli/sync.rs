@@ -486,6 +486,36 @@ fn a_clone_reset_to_before_its_renumbering_sync_keeps_its_work_on_its_own_record
     anna.tkt(&["check"]).assert().success();
 }
 
+/// Found by a review: a namesake customer made on another clone (the same fields as the
+/// published one before its edit) was taken for it "renumbered there", and this clone's
+/// ticket and edit went to the namesake. Only a renumbering a tkt merge recorded moves
+/// anything.
+#[test]
+fn a_namesake_customer_never_takes_a_published_ones_links() {
+    let team = Team::new();
+    let (anna, marco) = (team.clone("anna"), team.clone("marco"));
+    let rossi = ["customer", "create", "--name", "Mario Rossi", "--city", "Milano"];
+    let c = anna.ok(&rossi).trim().to_string();
+    anna.sync();
+    marco.sync();
+    anna.ok(&["customer", "edit", &c, "--phone", "02 1234"]);
+    let namesake = anna.ok(&rossi).trim().to_string();
+    anna.sync();
+    let t = marco.ok(&["ticket", "create", "--customer", &c, "--title", "Caldaia"]).trim().to_string();
+    marco.ok(&["customer", "edit", &c, "--email", "mario@rossi.example"]);
+    let said = marco.sync();
+    assert!(!said.contains(&format!("{c} is now")), "{said}");
+    let show = |kind: &str, id: &str| -> serde_json::Value {
+        serde_json::from_str(&marco.ok(&[kind, "show", id, "--format", "json"])).unwrap()
+    };
+    assert_eq!(show("ticket", &t)["customer"], c.as_str());
+    assert_eq!(
+        (show("customer", &c)["email"].as_str(), show("customer", &c)["phone"].as_str()),
+        (Some("mario@rossi.example"), Some("02 1234"))
+    );
+    assert!(show("customer", &namesake)["email"].is_null());
+}
+
 /// Found by a team attack: an empty note list written `notes:` by hand (it reads as null)
 /// and the ticket edited on another clone merged into `notes: null`, which no clone reads,
 /// and was pushed. An empty list merges as the empty list.
