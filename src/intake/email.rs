@@ -43,7 +43,8 @@ pub struct Attachment {
 /// that begins "From the display…".
 static MBOX_SEPARATOR: LazyLock<regex::bytes::Regex> = LazyLock::new(|| {
     regex::bytes::Regex::new(
-        r"\r?\n\r?\nFrom \S+ +(Mon|Tue|Wed|Thu|Fri|Sat|Sun) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) ",
+        // The sender as an address, or as a list archive writes it (`mario at mail.example`).
+        r"\r?\n\r?\nFrom \S+(?: at \S+)? +(Mon|Tue|Wed|Thu|Fri|Sat|Sun) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) ",
     )
     .unwrap()
 });
@@ -58,7 +59,16 @@ pub fn parse_mail(bytes: &[u8], hash: impl Fn(&[u8]) -> String) -> Result<Mail, 
     }
     // A byte-order mark some tools save before the headers would hide the first one.
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let cleaned = fill_empty_multiparts(clean_header_block(bytes));
+    // Lines ended by a bare CR (a classic Mac mailer, some gateways) are lines: read as one
+    // line, the message had no sender, subject nor text (found by an attack with real mail).
+    let crlf;
+    let bytes = if !bytes.contains(&b'\n') && bytes.contains(&b'\r') {
+        crlf = bytes.split(|&b| b == b'\r').collect::<Vec<_>>().join(&b"\r\n"[..]);
+        &crlf[..]
+    } else {
+        bytes
+    };
+    let cleaned = close_open_multiparts(fill_empty_multiparts(clean_header_block(bytes)));
     let msg = MessageParser::default().parse(&cleaned[..]).ok_or("not an e-mail message")?;
     if msg.from().is_none() && msg.subject().is_none() && msg.message_id().is_none() {
         return Err("not an e-mail message (no From, Subject or Message-ID header)".into());
@@ -707,6 +717,63 @@ fn fill_empty_multiparts(mut bytes: Vec<u8>) -> Vec<u8> {
     bytes
 }
 
+/// A multipart left open — its closing line (`--b--`) missing, as a truncated message or a
+/// careless mailer leaves it — closed where its enclosing one goes on, or at the end:
+/// mail-parser keeps an unclosed last part raw (the customer's text stored as base64, a
+/// PDF that no longer opens) and lets an open inner part swallow the outer's next parts
+/// (found by an attack with real mail). One pass over the lines, with a stack of the
+/// declared boundaries whose parts have begun.
+fn close_open_multiparts(mut bytes: Vec<u8>) -> Vec<u8> {
+    const MAX_BOUNDARIES: usize = 256;
+    let mut declared: std::collections::HashSet<Vec<u8>> = std::collections::HashSet::new();
+    let mut open: Vec<Vec<u8>> = Vec::new();
+    let mut inserts: Vec<(usize, Vec<u8>)> = Vec::new();
+    let closing = |names: &[Vec<u8>]| -> Vec<u8> {
+        names.iter().rev().flat_map(|n| [b"\r\n--", n.as_slice(), b"--\r\n"].concat()).collect()
+    };
+    let mut at = 0;
+    for line in bytes.split(|&b| b == b'\n') {
+        let start = at;
+        at += line.len() + 1;
+        if let Some(rest) = line.trim_ascii_end().strip_prefix(b"--") {
+            let (name, closes) = match rest.strip_suffix(b"--") {
+                Some(name) if declared.contains(name) => (name, true),
+                _ => (rest, false),
+            };
+            if !declared.contains(name) {
+                continue;
+            }
+            match open.iter().position(|o| o.as_slice() == name) {
+                // A delimiter of an enclosing multipart: every one opened inside it ends.
+                Some(i) => {
+                    let inner = open.split_off(i + 1);
+                    if !inner.is_empty() {
+                        inserts.push((start, closing(&inner)));
+                    }
+                    if closes {
+                        open.pop();
+                    }
+                }
+                None if !closes => open.push(name.to_vec()),
+                None => {}
+            }
+            continue;
+        }
+        if declared.len() < MAX_BOUNDARIES {
+            for c in BOUNDARY.captures_iter(line).take(MAX_BOUNDARIES - declared.len()) {
+                declared.insert(boundary_of(&c));
+            }
+        }
+    }
+    if !open.is_empty() {
+        inserts.push((bytes.len(), closing(&open)));
+    }
+    for (at, text) in inserts.into_iter().rev() {
+        bytes.splice(at..at, text);
+    }
+    bytes
+}
+
 /// More lines that read as header fields than any real message has.
 const MAX_FIELDS: usize = 100_000;
 
@@ -989,6 +1056,43 @@ mod tests {
 
     fn parse(bytes: &[u8]) -> Mail {
         parse_mail(bytes, |_| "hash".into()).unwrap()
+    }
+
+    #[test]
+    fn a_list_archive_of_two_messages_is_refused_and_bare_cr_lines_are_lines() {
+        let archive =
+            "From mario at mail.example  Mon Nov 30 09:00:00 2026\nFrom: mario at mail.example\nSubject: a\n\n\
+                       uno\n\nFrom luca at mail.example  Mon Nov 30 10:00:00 2026\nFrom: luca at mail.example\n\
+                       Subject: b\n\ndue\n";
+        assert!(parse_mail(archive.as_bytes(), |_| "h".into()).unwrap_err().contains("more than one message"));
+        let mac = "From: Mario <m@x.it>\rSubject: Caldaia\rMessage-ID: <cr@x.it>\r\rNon parte.\rGrazie\r";
+        let mail = parse(mac.as_bytes());
+        assert_eq!((mail.from_address.as_deref(), mail.subject.as_str()), (Some("m@x.it"), "Caldaia"));
+        assert_eq!(mail.text, "Non parte.\nGrazie");
+    }
+
+    /// A multipart whose closing line is missing (a truncated message) keeps its last part:
+    /// the text decoded, the PDF a PDF; an inner one left open does not swallow the
+    /// outer's next part (found by an attack with real mail).
+    #[test]
+    fn a_multipart_left_open_keeps_its_parts() {
+        let text = "--z\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n\
+                    TGEgY2FsZGFpYSDDqCByb3R0YQ==\r\n";
+        let head = "From: m@x.it\r\nSubject: s\r\nContent-Type: multipart/mixed; boundary=z\r\n\r\n";
+        let mail = parse(format!("{head}{text}").as_bytes());
+        assert_eq!((mail.text.as_str(), mail.attachments.len()), ("La caldaia è rotta", 0));
+        let pdf = "--z\r\nContent-Type: application/pdf; name=p.pdf\r\nContent-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQK\r\n";
+        let mail = parse(format!("{head}{text}{pdf}").as_bytes());
+        assert_eq!(mail.attachments[0].bytes, b"%PDF-1.4\n");
+        let nested = "From: m@x.it\r\nSubject: s\r\nContent-Type: multipart/mixed; boundary=outer\r\n\r\n\
+                      --outer\r\nContent-Type: multipart/alternative; boundary=inner\r\n\r\n\
+                      --inner\r\nContent-Type: text/plain\r\n\r\nciao\r\n\
+                      --outer\r\nContent-Type: application/pdf; name=p.pdf\r\nContent-Transfer-Encoding: base64\r\n\r\n\
+                      JVBERi0xLjQK\r\n--outer--\r\n";
+        let mail = parse(nested.as_bytes());
+        assert_eq!(mail.text, "ciao");
+        assert_eq!(mail.attachments.iter().map(|a| a.name.as_str()).collect::<Vec<_>>(), ["p.pdf"]);
+        assert_eq!(mail.attachments[0].bytes, b"%PDF-1.4\n");
     }
 
     #[test]
