@@ -830,6 +830,33 @@ fn a_condominiums_withholding_follows_the_work_line_by_line() {
     d.tkt(&["check"]).assert().success();
 }
 
+/// Credit notes that cancel a condominium's invoice between them give back exactly what
+/// it withheld, the last one what is left: each rounding its 4% on its own gave back 3.21
+/// of 3.20, the invoice stayed a cent in credit, and no refund could pay it (found by a
+/// fiscal review).
+#[test]
+fn credit_notes_cancelling_a_condominiums_invoice_give_back_exactly_its_withholding() {
+    let d = billing_desk();
+    d.ok(&["item", "edit", "LABOUR", "--price", "40.00"]);
+    d.ok(&["customer", "edit", "C-0001", "--condominio", "true"]);
+    d.ok(&["ticket", "create", "--serial", "VX-0002", "--title", "Perdita"]);
+    d.ok(&["ticket", "work", "T-2026-0001", "--hours", "2"]);
+    let inv = invoiced(&d);
+    assert_eq!((inv["totals"]["total"].as_str(), inv["withholding"]["amount"].as_str()), (Some("97.60"), Some("3.20")));
+    d.ok(&["doc", "pay", "INV-2026-0001"]);
+    let mut given = Vec::new();
+    for qty in ["0.667", "0.667", "0.666"] {
+        let note = d.ok(&["doc", "credit", "INV-2026-0001", "--line", &format!("1:{qty}"), "--reason", "non dovute"]);
+        let note = json(&d.ok(&["doc", "show", note.trim(), "--format", "json"]));
+        given.push(note["withholding"]["amount"].as_str().unwrap().parse::<f64>().unwrap());
+        d.ok(&["doc", "refund", note["id"].as_str().unwrap()]);
+    }
+    assert_eq!(given, [1.07, 1.07, 1.06], "3.20 in all");
+    let statement = d.ok(&["customer", "statement", "C-0001", "--format", "json"]);
+    assert!(!statement.contains("-0.01") && !statement.contains("0.01"), "{statement}");
+    d.tkt(&["check"]).assert().success();
+}
+
 /// A condominium's invoice issued before its lines said which bear the withholding: a
 /// credit note declares none (which lines were work is not known; the balance gives it back
 /// in proportion, as it always did), and a line is still credited at most once (found by a
