@@ -67,7 +67,7 @@ pub struct Checked {
 
 /// Reads and checks every record of the desk; never writes a record (the local cache in
 /// `.tkt/cache/` is brought up to date, as by any reader).
-pub fn check_desk(desk: &Desk) -> Result<Checked> {
+pub fn check_desk(desk: &Desk, today: chrono::NaiveDate) -> Result<Checked> {
     let mut findings = Vec::new();
     let states = read::<State>(desk, &mut findings)?;
     let customers = read::<Customer>(desk, &mut findings)?;
@@ -291,7 +291,7 @@ pub fn check_desk(desk: &Desk) -> Result<Checked> {
             ledgers.insert(kind, repo.first_versions(Path::new(kind.dir()))?);
         }
     }
-    let documents = check_documents(desk, &ticket_customers, &customer_ids, &ledgers, &mut findings)?;
+    let documents = check_documents(desk, today, &ticket_customers, &customer_ids, &ledgers, &mut findings)?;
     check_ledger(desk, &documents, &ledgers, &mut findings)?;
     check_einvoice_files(&documents, &mut findings);
     // Last: a record made a link was named already by its read.
@@ -447,6 +447,7 @@ fn returned_beyond_problems(desk: &Desk, returns: &[Document], facts: &mut [DocU
 
 fn check_documents(
     desk: &Desk,
+    today: chrono::NaiveDate,
     tickets: &HashMap<String, String>,
     customers: &HashSet<&str>,
     ledgers: &Ledgers,
@@ -460,6 +461,29 @@ fn check_documents(
         .collect();
     let check_one = |_: &Path, d: Document| {
         let mut problems = check_document(&d);
+        // A fiscal document is dated on or before the day it was issued, in the year its
+        // number carries (found by a fiscal review: INV-2026-0003 dated 2027 by a slip of
+        // the hand was clean, and every later invoice of the year was refused).
+        if d.kind.is_fiscal() {
+            if d.date > today {
+                problems.push(Problem::new(
+                    "date",
+                    format!("{} is after today ({today}): fiscal documents are issued, not planned", d.date),
+                ));
+            }
+            if let Some(year) =
+                SequenceId::parse(&d.id).and_then(|s| s.year).filter(|y| *y != chrono::Datelike::year(&d.date))
+            {
+                problems.push(Problem::new(
+                    "date",
+                    format!(
+                        "{} is in {}, and its number in {year}: a fiscal number carries the year of its date",
+                        d.date,
+                        chrono::Datelike::year(&d.date)
+                    ),
+                ));
+            }
+        }
         let prefixes = numbering.prefixes_of(Kind::Document(d.kind));
         if SequenceId::parse(&d.id).is_none_or(|s| !prefixes.contains(&s.prefix.as_str())) {
             let article = if d.kind.noun().starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };

@@ -388,3 +388,21 @@ fn check_names_an_item_a_document_uses_that_is_gone() {
         "{out}"
     );
 }
+
+/// An invoice dated after today, or in another year than its number's, is named: by a slip
+/// of the hand INV-2026-0007 dated 2027 was clean, and every later invoice of the year was
+/// refused "before INV-2026-0007" (found by a fiscal review).
+#[test]
+fn a_fiscal_document_dated_after_today_or_out_of_its_numbers_year_is_named() {
+    let d = TestDesk::example();
+    d.ok(&["ticket", "work", "T-2026-0013", "--hours", "1"]);
+    assert_eq!(d.ok(&["ticket", "invoice", "T-2026-0013"]), "INV-2026-0007\n");
+    let inv = "documents/invoice/2026/INV-2026-0007.yaml";
+    let text = d.read(inv);
+    let date = text.lines().find(|l| l.starts_with("date: ")).unwrap().to_string();
+    d.write(inv, &text.replacen(&date, "date: 2027-01-20", 1));
+    let out = d.tkt(&["check"]).assert().code(4).get_output().stdout.clone();
+    let out = String::from_utf8_lossy(&out).to_string();
+    assert!(out.contains(&format!("{inv}: date: 2027-01-20 is after today")), "{out}");
+    assert!(out.contains("2027-01-20 is in 2027, and its number in 2026"), "{out}");
+}
