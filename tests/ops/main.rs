@@ -165,13 +165,13 @@ In-Reply-To: <m1@example.net>\r\n\r\nAnche stamattina.\r\n";
 fn the_example_desk_checks_clean_and_a_broken_record_is_located_as_data() {
     let f = Fixture::example();
     let desk = Desk::open(f.dir.clone()).unwrap();
-    let checked = check::check_desk(&desk).unwrap();
+    let checked = check::check_desk(&desk, f.env().now.date_naive()).unwrap();
     assert_eq!(checked.findings, vec![], "the example desk has problems");
     assert!(checked.failure().is_none());
     let rel = Path::new("tickets/2026/T-2026-0001.yaml");
     let text = f.read("tickets/2026/T-2026-0001.yaml").replacen("title:", "title: [a,\n  b]\nx:", 1);
     std::fs::write(f.dir.join(rel), text).unwrap();
-    let checked = check::check_desk(&desk).unwrap();
+    let checked = check::check_desk(&desk, f.env().now.date_naive()).unwrap();
     let found = checked.findings.iter().find(|x| x.path == rel.display().to_string()).expect("the file is named");
     assert!(found.line.is_some(), "{found:?}");
     assert_eq!(checked.failure().unwrap().kind, ErrorKind::Refused);

@@ -313,7 +313,7 @@ fn import_keeps_every_word(f: &Fixture, root: &Part, n: usize) -> Result<(), Tes
         return Err(TestCaseError::fail(format!("not imported as a new request: {delivered:?}")));
     };
     let env = f.env();
-    let checked = check::check_desk(&env.desk).unwrap();
+    let checked = check::check_desk(&env.desk, env.now.date_naive()).unwrap();
     prop_assert!(checked.findings.is_empty(), "{:?}", checked.findings);
     let uncommitted = env.desk.repo().unwrap().uncommitted().unwrap();
     prop_assert!(uncommitted.is_empty(), "{uncommitted:?}");
