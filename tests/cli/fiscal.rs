@@ -436,6 +436,13 @@ fn an_amount_is_credited_on_the_row_that_has_it_and_a_natura_picks_among_rows() 
         "sconto",
     ]);
     assert_eq!(json(&d.ok(&["doc", "show", note.trim(), "--format", "json"]))["lines"][0]["vat_nature"], "N6.7");
+    // A line credited keeps its own rate: a rate given with it is refused, never ignored.
+    let head = d.head();
+    d.tkt(&["doc", "credit", "INV-2026-0001", "--line", "2", "--vat-rate", "10", "--reason", "x"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("--vat-rate and --nature go with --amount"));
+    assert_eq!(d.head(), head);
     refused(
         &d,
         &["doc", "credit", "INV-2026-0001", "--amount", "5", "--nature", "N3.1", "--reason", "x"],

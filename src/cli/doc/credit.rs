@@ -31,6 +31,11 @@ pub struct DocCreditArgs {
 }
 
 pub fn cmd_doc_credit(ctx: &Ctx, args: DocCreditArgs) -> Result<()> {
+    // Never ignored: a credit by lines takes each line's own rate (found by a fiscal
+    // review: `--line 2 --vat-rate 10` was issued at the line's 22%).
+    if args.amount.is_none() && (args.vat_rate.is_some() || args.nature.is_some()) {
+        return Err(crate::Error::usage("--vat-rate and --nature go with --amount: a credited line keeps its own"));
+    }
     let what = match (args.amount, args.lines.is_empty()) {
         (Some(amount), _) => Credit::Amount(amount, args.vat_rate, args.nature),
         (None, true) => Credit::All,
