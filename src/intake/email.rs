@@ -68,7 +68,7 @@ pub fn parse_mail(bytes: &[u8], hash: impl Fn(&[u8]) -> String) -> Result<Mail, 
     } else {
         bytes
     };
-    let cleaned = close_open_multiparts(fill_empty_multiparts(clean_header_block(bytes)));
+    let cleaned = repair_multiparts(clean_header_block(bytes));
     let msg = MessageParser::default().parse(&cleaned[..]).ok_or("not an e-mail message")?;
     if msg.from().is_none() && msg.subject().is_none() && msg.message_id().is_none() {
         return Err("not an e-mail message (no From, Subject or Message-ID header)".into());
@@ -677,72 +677,53 @@ static BOUNDARY: LazyLock<regex::bytes::Regex> = LazyLock::new(|| {
     regex::bytes::Regex::new(r#"(?i)boundary\s*=\s*(?:"([^"\r\n]{1,1000})"|([^";\s]{1,1000}))"#).unwrap()
 });
 
-/// Gives a multipart with no part at all one empty part. RFC 2046 wants at least one, and
-/// mail-parser reads the closing line of an empty one (`--b--` before any `--b`) as the
-/// start of a part that runs to the end of the parent, so every part after it — the
-/// customer's text, say — would be lost to the body. One pass over the lines, with the
-/// boundaries declared so far (at most [`MAX_BOUNDARIES`]): a boundary's closing line is
-/// given an opening line before it when it comes before any opening line.
-fn fill_empty_multiparts(mut bytes: Vec<u8>) -> Vec<u8> {
+/// Repairs the multiparts mail-parser would misread, in one pass over the lines with the
+/// boundaries declared so far (at most [`MAX_BOUNDARIES`]) and a stack of those whose parts
+/// have begun:
+/// - a multipart with no part at all gets one empty part: RFC 2046 wants one, and
+///   mail-parser reads the closing line of an empty one (`--b--` before any `--b`) as the
+///   start of a part that runs to the end of the parent, so every part after it — the
+///   customer's text, say — would be lost to the body;
+/// - a multipart left open — its closing line missing, as a truncated message or a careless
+///   mailer leaves it — is closed where its enclosing one goes on, or at the end:
+///   mail-parser keeps an unclosed last part raw (the text stored as base64, a PDF that no
+///   longer opens) and lets an open inner part swallow the outer's next parts (found by an
+///   attack with real mail).
+fn repair_multiparts(mut bytes: Vec<u8>) -> Vec<u8> {
     const MAX_BOUNDARIES: usize = 256;
-    // Each boundary declared, with whether its first delimiter line was seen.
+    // Each boundary declared, with whether a delimiter line of it was seen.
     let mut declared: std::collections::HashMap<Vec<u8>, bool> = std::collections::HashMap::new();
-    let mut inserts = Vec::new();
-    let mut at = 0;
-    for line in bytes.split(|&b| b == b'\n') {
-        let start = at;
-        at += line.len() + 1;
-        if let Some(rest) = line.trim_ascii_end().strip_prefix(b"--") {
-            let (name, closing) = match rest.strip_suffix(b"--") {
-                Some(name) if declared.contains_key(name) => (name, true),
-                _ => (rest, false),
-            };
-            if let Some(seen) = declared.get_mut(name) {
-                if closing && !*seen {
-                    inserts.push((start, [b"--", name, b"\r\n\r\n"].concat()));
-                }
-                *seen = true;
-            }
-            continue;
-        }
-        if declared.len() < MAX_BOUNDARIES {
-            for c in BOUNDARY.captures_iter(line).take(MAX_BOUNDARIES - declared.len()) {
-                declared.entry(boundary_of(&c)).or_insert(false);
-            }
-        }
-    }
-    for (at, text) in inserts.into_iter().rev() {
-        bytes.splice(at..at, text);
-    }
-    bytes
-}
-
-/// A multipart left open — its closing line (`--b--`) missing, as a truncated message or a
-/// careless mailer leaves it — closed where its enclosing one goes on, or at the end:
-/// mail-parser keeps an unclosed last part raw (the customer's text stored as base64, a
-/// PDF that no longer opens) and lets an open inner part swallow the outer's next parts
-/// (found by an attack with real mail). One pass over the lines, with a stack of the
-/// declared boundaries whose parts have begun.
-fn close_open_multiparts(mut bytes: Vec<u8>) -> Vec<u8> {
-    const MAX_BOUNDARIES: usize = 256;
-    let mut declared: std::collections::HashSet<Vec<u8>> = std::collections::HashSet::new();
     let mut open: Vec<Vec<u8>> = Vec::new();
     let mut inserts: Vec<(usize, Vec<u8>)> = Vec::new();
     let closing = |names: &[Vec<u8>]| -> Vec<u8> {
         names.iter().rev().flat_map(|n| [b"\r\n--", n.as_slice(), b"--\r\n"].concat()).collect()
     };
+    // A boundary is declared in a header block (the message's, a part's), never in text: a
+    // bounced message pasted into the customer's words is their words (found by a review).
+    // A forwarded message's own header block follows its part's.
+    let (mut in_header, mut message_follows) = (true, false);
     let mut at = 0;
     for line in bytes.split(|&b| b == b'\n') {
         let start = at;
         at += line.len() + 1;
+        if line.trim_ascii().is_empty() {
+            (in_header, message_follows) = (in_header && message_follows, false);
+            continue;
+        }
+        if in_header && line.len() < 200 && line.to_ascii_lowercase().windows(14).any(|w| w == b"message/rfc822") {
+            message_follows = true;
+        }
         if let Some(rest) = line.trim_ascii_end().strip_prefix(b"--") {
             let (name, closes) = match rest.strip_suffix(b"--") {
-                Some(name) if declared.contains(name) => (name, true),
+                Some(name) if declared.contains_key(name) => (name, true),
                 _ => (rest, false),
             };
-            if !declared.contains(name) {
-                continue;
+            let Some(seen) = declared.get_mut(name) else { continue };
+            in_header = !closes;
+            if closes && !*seen {
+                inserts.push((start, [b"--", name, b"\r\n\r\n"].concat()));
             }
+            *seen = true;
             match open.iter().position(|o| o.as_slice() == name) {
                 // A delimiter of an enclosing multipart: every one opened inside it ends.
                 Some(i) => {
@@ -759,9 +740,9 @@ fn close_open_multiparts(mut bytes: Vec<u8>) -> Vec<u8> {
             }
             continue;
         }
-        if declared.len() < MAX_BOUNDARIES {
+        if in_header && declared.len() < MAX_BOUNDARIES {
             for c in BOUNDARY.captures_iter(line).take(MAX_BOUNDARIES - declared.len()) {
-                declared.insert(boundary_of(&c));
+                declared.entry(boundary_of(&c)).or_insert(false);
             }
         }
     }
@@ -1091,6 +1072,13 @@ mod tests {
                       JVBERi0xLjQK\r\n--outer--\r\n";
         let mail = parse(nested.as_bytes());
         assert_eq!(mail.text, "ciao");
+        // A multipart pasted as text is text: nothing is closed in it.
+        let pasted = "From: m@x.it\r\nSubject: s\r\n\r\nEcco il messaggio tornato:\r\n\
+                      Content-Type: multipart/alternative; boundary=\"zzz\"\r\n\r\n--zzz\r\nciao\r\n";
+        assert_eq!(
+            parse(pasted.as_bytes()).text,
+            "Ecco il messaggio tornato:\nContent-Type: multipart/alternative; boundary=\"zzz\"\n\n--zzz\nciao"
+        );
         assert_eq!(mail.attachments.iter().map(|a| a.name.as_str()).collect::<Vec<_>>(), ["p.pdf"]);
         assert_eq!(mail.attachments[0].bytes, b"%PDF-1.4\n");
     }

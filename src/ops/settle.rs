@@ -118,10 +118,17 @@ fn give_back_withholding(
     }
     let outside = |l: &Line| l.vat_nature.as_deref() == Some("N1");
     let all_work = invoice.lines.iter().filter(|l| !outside(l)).all(|l| l.withholding);
+    // Notes that credit the invoice's whole taxable between them cancel it: the last gives
+    // back what is left of the withholding, whatever its lines (found by a review: an
+    // amount crediting all of an invoice of work and goods gave back nothing, and its
+    // refund paid back what the condominium had withheld).
+    let net = |ls: &mut dyn Iterator<Item = &Line>| ls.map(line_net).sum::<Decimal>();
+    let credited_net = net(&mut earlier.iter().flat_map(|n| &n.lines)) + net(&mut lines.iter());
+    let cancels = credited_net >= crate::rules::net_of(invoice).0;
     for line in lines.iter_mut() {
         // A line copied from the invoice keeps its mark; a reduction by an amount is work
-        // when all the invoice withheld on was.
-        line.withholding = !outside(line) && if by_amount { all_work } else { line.withholding };
+        // when all the invoice withheld on was, or when it cancels the invoice.
+        line.withholding = !outside(line) && if by_amount { all_work || cancels } else { line.withholding };
     }
     let base: Decimal = lines.iter().filter(|l| l.withholding).map(line_net).sum();
     // Never more than the invoice withheld, and all of what is left by the note that
@@ -132,7 +139,7 @@ fn give_back_withholding(
     let left = (w.amount.0 - given).max(Decimal::ZERO);
     let withheld_base: Decimal = invoice.lines.iter().filter(|l| l.withholding).map(line_net).sum();
     let credited: Decimal = earlier.iter().flat_map(|n| &n.lines).filter(|l| l.withholding).map(line_net).sum();
-    let amount = match credited + base >= withheld_base {
+    let amount = match cancels || credited + base >= withheld_base {
         true => left,
         false => round_cents(base * w.rate.0 / Decimal::ONE_HUNDRED).min(left),
     };

@@ -837,6 +837,27 @@ fn a_condominiums_withholding_follows_the_work_line_by_line() {
     d.tkt(&["check"]).assert().success();
 }
 
+/// An amount that credits the whole taxable of a condominium's invoice of work and goods
+/// cancels it: it gives back what was withheld, and its refund returns what was paid — not
+/// the withholding the condominium paid to the State (found by a review).
+#[test]
+fn an_amount_cancelling_a_condominiums_invoice_of_work_and_goods_gives_back_its_withholding() {
+    let d = worked();
+    d.ok(&["customer", "edit", "C-0001", "--condominio", "true", "--province", "BS"]);
+    d.ok(&["item", "create", "VASO", "--description", "Vaso di espansione", "--price", "39.00", "--vat-rate", "22"]);
+    d.ok(&["ticket", "ship", "T-2026-0001", "--purpose", "sale", "--line", "VASO:2"]);
+    let inv = invoiced(&d);
+    assert_eq!(inv["totals"]["net"], "123.00");
+    d.ok(&["doc", "pay", "INV-2026-0001"]);
+    let note = d.ok(&["doc", "credit", "INV-2026-0001", "--amount", "123.00", "--reason", "annullata"]);
+    let note = json(&d.ok(&["doc", "show", note.trim(), "--format", "json"]));
+    assert_eq!(note["withholding"]["amount"], "1.80", "{note}");
+    let refund = d.ok(&["doc", "refund", note["id"].as_str().unwrap()]);
+    let refund = json(&d.ok(&["doc", "show", refund.trim(), "--format", "json"]));
+    assert_eq!(refund["amount"], "148.26", "150.06 paid less the 1.80 withheld: {refund}");
+    d.tkt(&["check"]).assert().success();
+}
+
 /// Credit notes that cancel a condominium's invoice between them give back exactly what
 /// it withheld, the last one what is left: each rounding its 4% on its own gave back 3.21
 /// of 3.20, the invoice stayed a cent in credit, and no refund could pay it (found by a
