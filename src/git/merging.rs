@@ -149,16 +149,20 @@ impl Repo {
     }
 
     /// How many commits `tip` has that `hide` has not.
-    /// The messages of the commits reachable from `tip` and not from `hide`.
-    pub fn messages_between(&self, hide: Option<&str>, tip: &str) -> Result<Vec<String>> {
+    /// The messages of the commits reachable from `tip` and not from `hide` whose first
+    /// parent `hide` holds: the merges made on `hide`'s side (by this clone, before it was
+    /// reset to `hide`), not another clone's.
+    pub fn messages_on_side_of(&self, hide: &str, tip: &str) -> Result<Vec<String>> {
         let mut walk = self.repo.revwalk()?;
         walk.push(oid(tip)?)?;
-        if let Some(h) = hide {
-            walk.hide(oid(h)?)?;
-        }
+        walk.hide(oid(hide)?)?;
         let mut messages = Vec::new();
         for id in walk {
-            messages.push(self.repo.find_commit(id?)?.message().unwrap_or_default().to_string());
+            let commit = self.repo.find_commit(id?)?;
+            let Ok(first) = commit.parent_id(0) else { continue };
+            if first.to_string() == hide || self.is_ancestor(&first.to_string(), hide)? {
+                messages.push(commit.message().unwrap_or_default().to_string());
+            }
         }
         Ok(messages)
     }

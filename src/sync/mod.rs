@@ -1192,7 +1192,7 @@ fn what_happened_taken_away_in(repo: &Repo, from: &str, to: &str) -> Result<Vec<
         p.strip_prefix(prefix).ok().and_then(Desk::kind_of_path).filter(|k| matches!(k, Kind::Ticket | Kind::Request))
     };
     // Where a record a tkt merge renumbered went.
-    let moved = renumberings(repo, Some(from), to)?;
+    let moved = renumberings(repo, from, to)?;
     for path in changed {
         let Ok(rel) = path.strip_prefix(prefix) else { continue };
         if of_kind(&path).is_none() {
@@ -1856,12 +1856,13 @@ fn plan_merge(
     Ok(plan)
 }
 
-/// The renumberings tkt's merges between `from` and `to` made and recorded ("T-2026-0021
-/// is now T-2026-0022" in a `tkt sync: merge` commit): old id to new id, for the ids
-/// renumbered once.
-fn renumberings(repo: &Repo, from: Option<&str>, to: &str) -> Result<HashMap<String, String>> {
+/// The renumberings of `from`'s own records that tkt's merges between `from` and `to`
+/// made and recorded ("T-2026-0021 is now T-2026-0022" in a `tkt sync: merge` commit whose
+/// first parent `from` holds: this clone's merge, not another's renumbering its own
+/// records): old id to new id, for the ids renumbered once.
+fn renumberings(repo: &Repo, from: &str, to: &str) -> Result<HashMap<String, String>> {
     let mut found: HashMap<String, Option<String>> = HashMap::new();
-    for message in repo.messages_between(from, to)?.iter().filter(|m| m.starts_with("tkt sync: merge")) {
+    for message in repo.messages_on_side_of(from, to)?.iter().filter(|m| m.starts_with("tkt sync: merge")) {
         for line in message.lines() {
             let Some((old, new)) = line.split_once(" is now ") else { continue };
             let (old, new) = (old.trim(), new.trim());
@@ -1901,7 +1902,7 @@ fn renumbered_there(
     theirs_changed: &[PathBuf],
 ) -> Result<Vec<(String, String, PathBuf, PathBuf)>> {
     let Some(base) = base else { return Ok(Vec::new()) };
-    let moved = renumberings(repo, Some(base), theirs)?;
+    let moved = renumberings(repo, base, theirs)?;
     if moved.is_empty() {
         return Ok(Vec::new());
     }
