@@ -125,18 +125,21 @@ fn give_back_withholding(
     let net = |ls: &mut dyn Iterator<Item = &Line>| ls.map(line_net).sum::<Decimal>();
     let credited_net = net(&mut earlier.iter().flat_map(|n| &n.lines)) + net(&mut lines.iter());
     let cancels = credited_net >= crate::rules::net_of(invoice).0;
-    for line in lines.iter_mut() {
-        // A line copied from the invoice keeps its mark; a reduction by an amount is work
-        // when all the invoice withheld on was, or when it cancels the invoice.
-        line.withholding = !outside(line) && if by_amount { all_work || cancels } else { line.withholding };
-    }
-    let base: Decimal = lines.iter().filter(|l| l.withholding).map(line_net).sum();
     // Never more than the invoice withheld, and all of what is left by the note that
     // credits the last of the work: each note rounding its share on its own gave back a
     // cent too much (found by a fiscal review: three notes cancelling one invoice gave
     // back 3.21 of 3.20, and a cent stayed owed that no refund could pay).
     let given: Decimal = earlier.iter().filter_map(|n| n.withholding.as_ref()).map(|w| w.amount.0).sum();
     let left = (w.amount.0 - given).max(Decimal::ZERO);
+    for line in lines.iter_mut() {
+        // A line copied from the invoice keeps its mark; a reduction by an amount is work
+        // when all the invoice withheld on was. A note that cancels the invoice with some
+        // withholding left bears it (its e-invoice's lines say Ritenuta SI, as SDI wants
+        // of a DatiRitenuta).
+        let marked = if by_amount { all_work } else { line.withholding };
+        line.withholding = !outside(line) && (marked || cancels && !left.is_zero());
+    }
+    let base: Decimal = lines.iter().filter(|l| l.withholding).map(line_net).sum();
     let withheld_base: Decimal = invoice.lines.iter().filter(|l| l.withholding).map(line_net).sum();
     let credited: Decimal = earlier.iter().flat_map(|n| &n.lines).filter(|l| l.withholding).map(line_net).sum();
     let amount = match cancels || credited + base >= withheld_base {

@@ -858,6 +858,26 @@ fn an_amount_cancelling_a_condominiums_invoice_of_work_and_goods_gives_back_its_
     d.tkt(&["check"]).assert().success();
 }
 
+/// A discount by amount on an invoice of work and goods counts as goods; the note that
+/// then cancels the invoice (its goods line) gives back the whole withholding, and its
+/// lines say they bear it, as SDI wants of a DatiRitenuta (from a reread).
+#[test]
+fn the_note_that_cancels_an_invoice_bears_what_is_left_of_its_withholding() {
+    let d = worked();
+    d.ok(&["customer", "edit", "C-0001", "--condominio", "true", "--province", "BS"]);
+    d.ok(&["item", "create", "VASO", "--description", "Vaso di espansione", "--price", "39.00", "--vat-rate", "22"]);
+    d.ok(&["ticket", "ship", "T-2026-0001", "--purpose", "sale", "--line", "VASO:2"]);
+    let inv = invoiced(&d);
+    let goods = inv["lines"].as_array().unwrap().iter().position(|l| l["item"] == "VASO").unwrap() + 1;
+    let first = d.ok(&["doc", "credit", "INV-2026-0001", "--amount", "45.00", "--reason", "sconto"]);
+    assert!(json(&d.ok(&["doc", "show", first.trim(), "--format", "json"]))["withholding"].is_null());
+    let last = d.ok(&["doc", "credit", "INV-2026-0001", "--line", &goods.to_string(), "--reason", "reso"]);
+    let last = json(&d.ok(&["doc", "show", last.trim(), "--format", "json"]));
+    assert_eq!(last["withholding"]["amount"], "1.80", "{last}");
+    assert_eq!(last["lines"][0]["withholding"], true, "{last}");
+    d.tkt(&["check"]).assert().success();
+}
+
 /// Credit notes that cancel a condominium's invoice between them give back exactly what
 /// it withheld, the last one what is left: each rounding its 4% on its own gave back 3.21
 /// of 3.20, the invoice stayed a cent in credit, and no refund could pay it (found by a
