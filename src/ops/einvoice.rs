@@ -73,12 +73,19 @@ pub fn export(env: &Env, what: &Selection, dir: &Path) -> Result<Vec<Exported>> 
                     // Taken off the books by a credit note: it stays never issued, and the
                     // note with it (found by a fiscal review: the invoice went again, and
                     // then its note too, as a TD04).
-                    if let Some(note) =
-                        all.iter().find(|n| cancels_rejected(n, &all) && n.invoice.as_deref() == Some(id))
-                    {
+                    // Only notes that cancel it whole do (found by a fiscal review: a discount
+                    // of 10.00 blocked it for good, and its work could not be billed again).
+                    let notes: Vec<&Document> =
+                        all.iter().filter(|n| cancels_rejected(n, &all) && n.invoice.as_deref() == Some(id)).collect();
+                    let sum = |of: fn(&Document) -> crate::model::Money| {
+                        crate::model::Money(notes.iter().map(|n| of(n).0).sum())
+                    };
+                    let credited = (sum(Document::value), sum(crate::rules::net_of));
+                    if !notes.is_empty() && crate::rules::cancels(credited, doc.value(), crate::rules::net_of(&doc)) {
+                        let ids: Vec<&str> = notes.iter().map(|n| n.id.as_str()).collect();
                         return Err(Error::refused(format!(
                             "{id} was rejected by SDI and {} took it off your books: it is not sent again",
-                            note.id
+                            ids.join(", ")
                         ))
                         .with_hint("bill its work with a new invoice (tkt ticket invoice)"));
                     }

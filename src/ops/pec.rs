@@ -10,7 +10,9 @@ use crate::model::{DocKind, Document, PecTls, SDI_PEC};
 use crate::pec::{Account, Letter, Server};
 use crate::{Error, Result};
 
-use super::einvoice::{einvoice_file, entry_of, sdi_state, xml_to_send, SdiState, Selection, EINVOICE};
+use super::einvoice::{
+    cancels_rejected, einvoice_file, entry_of, sdi_state, xml_to_send, SdiState, Selection, EINVOICE,
+};
 use super::Env;
 
 /// Credentials and trust that never live in the desk, as the command line found them
@@ -51,17 +53,18 @@ pub struct Sent {
 pub fn send(env: &Env, what: &Selection, dir: &Path, secrets: &PecSecrets) -> Result<Vec<Sent>> {
     let _lock = env.lock()?;
     let desk = &env.desk;
+    let all = desk.documents(&[DocKind::Invoice, DocKind::CreditNote])?;
     let chosen: Vec<Document> = if what.ids.is_empty() {
-        let all = desk.documents(&[DocKind::Invoice, DocKind::CreditNote])?;
-        all.into_iter()
-            .filter(|d| sdi_state(d) == SdiState::Exported)
+        all.iter()
+            .filter(|d| sdi_state(d) == SdiState::Exported && refuse_to_send(d, &all).is_ok())
             .filter(|d| what.since.is_none_or(|s| d.date >= s) && what.until.is_none_or(|u| d.date <= u))
+            .cloned()
             .collect()
     } else {
         let mut chosen = Vec::new();
         for id in &what.ids {
             let doc = desk.load_doc(id)?;
-            refuse_to_send(&doc)?;
+            refuse_to_send(&doc, &all)?;
             chosen.push(doc);
         }
         chosen
@@ -170,10 +173,26 @@ pub fn interrupted_sends(marker: &Path) -> Result<Vec<(String, String)>> {
 
 /// Refuses a document that is no e-invoice, not exported, or whose current file went
 /// already (a rejected one is exported again first, then sent).
-fn refuse_to_send(doc: &Document) -> Result<()> {
+fn refuse_to_send(doc: &Document, all: &[Document]) -> Result<()> {
     let id = &doc.id;
     if !matches!(doc.kind, DocKind::Invoice | DocKind::CreditNote) {
         return Err(Error::refused(format!("{id} is {}: only invoices and credit notes are e-invoices", doc.kind.a())));
+    }
+    // A credit note of an invoice SDI rejected is not sent, as it is not exported (found by
+    // a fiscal review: `doc send` mailed it).
+    if cancels_rejected(doc, all) {
+        return Err(Error::refused(format!(
+            "{id} credits {}, which SDI rejected (never issued): it cancels it in your books only and is not sent",
+            doc.invoice.as_deref().unwrap_or_default()
+        )));
+    }
+    // A file name SDI had from another document (two clones exported offline under one
+    // progressivo): SDI refuses it; the document takes a new one (found by a fiscal review).
+    if let Some(file) = einvoice_file(doc).filter(|f| sent_by_another(doc, f, all)) {
+        return Err(Error::refused(format!(
+            "{id}: {file} was sent to SDI for another document; SDI refuses a duplicate"
+        ))
+        .with_hint(format!("export it again under a new progressivo: tkt doc export {id} --dir DIR")));
     }
     let export_hint = format!("export it first: tkt doc export {id} --dir DIR, then tkt doc send {id} --dir DIR");
     match sdi_state(doc) {
@@ -193,6 +212,17 @@ fn refuse_to_send(doc: &Document) -> Result<()> {
             state.as_str()
         ))),
     }
+}
+
+/// Whether the file `file` of `doc` went to SDI for another document: another's current
+/// file sent or answered, or one of its files recorded as sent.
+fn sent_by_another(doc: &Document, file: &str, all: &[Document]) -> bool {
+    all.iter().filter(|o| o.id != doc.id).any(|o| {
+        let entry = o.extra.get(EINVOICE);
+        let listed = entry.and_then(|e| e.get("sent")).and_then(|s| s.as_sequence());
+        let sent = listed.is_some_and(|l| l.iter().any(|f| f.as_str() == Some(file)));
+        sent || einvoice_file(o) == Some(file) && !matches!(sdi_state(o), SdiState::Exported | SdiState::NotExported)
+    })
 }
 
 /// The account, the sender and SDI's address: `[pec]` and the secrets, checked.

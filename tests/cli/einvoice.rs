@@ -413,6 +413,23 @@ fn a_credit_note_of_a_rejected_invoice_cancels_it_in_the_books_only_and_is_never
     d.tkt(&["check"]).assert().success();
 }
 
+/// Only notes that cancel a rejected invoice whole take it off the books: after a
+/// discount it is corrected and exported again; and a note of an invoice SDI rejected,
+/// exported before the rejection, is never mailed to SDI (found by a fiscal review).
+#[test]
+fn a_discount_does_not_keep_a_rejected_invoice_from_going_again_nor_is_a_rejected_invoices_note_sent() {
+    let d = einvoice_desk();
+    let inv = invoice(&d, "C-0001", "2");
+    export(&d, &[&inv]);
+    let discount = d.ok(&["doc", "credit", &inv, "--amount", "10.00", "--reason", "sconto"]).trim().to_string();
+    export(&d, &[&discount]);
+    let ns = receipt(&d, "NotificaScarto", "IT01234567897_00001.xml", REJECTED_00305);
+    d.ok(&["import", "sdi", &ns]);
+    refused(&d, &["doc", "send", &discount, "--dir", "../out"], "which SDI rejected (never issued)");
+    let again = export(&d, &[&inv]);
+    assert!(again[0].contains(&format!("<Numero>{inv}</Numero>")) && again[0].contains("00003"), "{}", again[0]);
+}
+
 #[test]
 fn sdi_receipts_update_each_document_and_a_rejected_one_is_sent_again_with_its_number() {
     let d = einvoice_desk();
