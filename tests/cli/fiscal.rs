@@ -1037,3 +1037,16 @@ fn an_invoice_rewritten_into_its_own_commit_is_told_by_the_log_of_what_was_issue
     d.git(&["reset", "-q", "--hard", &issued]);
     d.tkt(&["check"]).assert().success();
 }
+
+/// A credit note goes to its invoice's buyer as the invoice names it: the customer's
+/// record deleted since does not stop it (found by a careless-office attack: exit 3, where
+/// `doc pay` of the same invoice went on).
+#[test]
+fn a_credit_note_needs_no_customer_record_since_its_invoice_names_the_buyer() {
+    let d = TestDesk::example();
+    std::fs::remove_file(d.path("customers/C-0006.yaml")).unwrap();
+    d.git(&["commit", "-qam", "cliente cancellato"]);
+    let note = d.ok(&["doc", "credit", "INV-2026-0003", "--amount", "10.00", "--reason", "sconto"]);
+    let note = json(&d.ok(&["doc", "show", note.trim(), "--format", "json"]));
+    assert_eq!(note["buyer"]["name"], "Panificio Gatti di Gatti Luca", "{note}");
+}
