@@ -641,7 +641,22 @@ fn hand_edits(desk: &Desk, repo: &Repo, year: i32) -> Result<Vec<PathBuf>> {
         // password, macOS's `.DS_Store`): git commits them when asked, sync never.
         let hidden_file =
             rel.components().count() > 1 && rel.iter().any(|c| c.to_str().is_some_and(|n| n.starts_with('.')));
-        if !Desk::in_layout(rel) || hidden_file {
+        if hidden_file {
+            continue;
+        }
+        if !Desk::in_layout(rel) {
+            // A record renamed out of the layout (a Windows editor saving `T-2026-0012.yml`)
+            // would leave only its deletion to publish: named, not skipped (found by a
+            // careless-office attack: the ticket was deleted for the whole team).
+            let records = Kind::all().map(|k| k.dir().split('/').next().unwrap_or_default()).collect::<Vec<_>>();
+            let in_records = rel.iter().next().and_then(|c| c.to_str()).is_some_and(|d| records.contains(&d));
+            if in_records && !deleted {
+                invalid.push(Error::refused(format!(
+                    "{}: no record's name (a record is its id and .yaml, in its kind's folder)",
+                    rel.display()
+                ))
+                .with_hint("rename it as the record it is, or move it out of the desk's folders"));
+            }
             continue;
         }
         let abs = desk.abs(rel);

@@ -516,6 +516,26 @@ fn a_namesake_customer_never_takes_a_published_ones_links() {
     assert!(show("customer", &namesake)["email"].is_null());
 }
 
+/// A ticket saved as `.yml` by a Windows editor is no record: sync names it and publishes
+/// nothing, not the ticket's deletion (found by a careless-office attack: the ticket was
+/// deleted for the whole team and the `.yml` never mentioned).
+#[test]
+fn a_record_renamed_out_of_the_layout_is_named_not_published_as_a_deletion() {
+    let team = Team::new();
+    let anna = team.clone("anna");
+    let path = anna.dir.join("tickets/2026/T-2026-0012.yaml");
+    std::fs::rename(&path, path.with_extension("yml")).unwrap();
+    let remote = team.git(&team.remote(), &["rev-parse", "main"]);
+    anna.tkt(&["sync"])
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("tickets/2026/T-2026-0012.yml: no record's name"));
+    assert_eq!(team.git(&team.remote(), &["rev-parse", "main"]), remote, "nothing pushed");
+    std::fs::rename(path.with_extension("yml"), &path).unwrap();
+    anna.sync();
+    anna.ok(&["ticket", "show", "T-2026-0012"]);
+}
+
 /// Found by a team attack: an empty note list written `notes:` by hand (it reads as null)
 /// and the ticket edited on another clone merged into `notes: null`, which no clone reads,
 /// and was pushed. An empty list merges as the empty list.
