@@ -669,6 +669,16 @@ fn hand_edits(desk: &Desk, repo: &Repo, year: i32) -> Result<Vec<PathBuf>> {
         };
         if let Err(e) = checked {
             invalid.push(e);
+        } else if !deleted && fiscal_path(rel) && !in_head(repo, &path)? {
+            // A fiscal document made by hand is issued once published: held to the rules of
+            // its kind first (found by a careless-office attack: a copy with wrong totals went
+            // out, and could then be neither fixed nor credited).
+            let doc = read_text(&abs, rel).and_then(|text| parse_record::<crate::model::Document>(&text, rel));
+            let problems = doc.map(|d| crate::rules::check_document(&d)).unwrap_or_default();
+            if !problems.is_empty() {
+                let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
+                invalid.push(Error::refused(format!("{}: {}", rel.display(), list.join("; "))));
+            }
         }
         changed.push(rel.to_path_buf());
     }
@@ -686,6 +696,14 @@ fn hand_edits(desk: &Desk, repo: &Repo, year: i32) -> Result<Vec<PathBuf>> {
     changed.sort();
     changed.dedup();
     Ok(changed)
+}
+
+/// Whether HEAD holds the repository path `path` (none when there is no commit yet).
+fn in_head(repo: &Repo, path: &Path) -> Result<bool> {
+    match repo.head()? {
+        Some(head) => Ok(repo.file_at(&head, path)?.is_some()),
+        None => Ok(false),
+    }
 }
 
 /// Of the paths git names as changed, those whose file differs from HEAD's: a file as

@@ -516,6 +516,22 @@ fn a_namesake_customer_never_takes_a_published_ones_links() {
     assert!(show("customer", &namesake)["email"].is_null());
 }
 
+/// A fiscal document made by hand is held to its kind's rules before it goes out: once
+/// published it is issued (found by a careless-office attack: a copy with wrong totals was
+/// published, and could then be neither fixed nor credited).
+#[test]
+fn an_invoice_made_by_hand_with_wrong_totals_is_not_published() {
+    let team = Team::new();
+    let anna = team.clone("anna");
+    let copy = anna.read("documents/invoice/2026/INV-2026-0006.yaml").replace("INV-2026-0006", "INV-2026-0007");
+    let net = copy.lines().find(|l| l.starts_with("  net: ")).unwrap().to_string();
+    std::fs::write(anna.dir.join("documents/invoice/2026/INV-2026-0007.yaml"), copy.replacen(&net, "  net: '1.00'", 1))
+        .unwrap();
+    let remote = team.git(&team.remote(), &["rev-parse", "main"]);
+    anna.tkt(&["sync"]).assert().code(4).stderr(predicate::str::contains("INV-2026-0007.yaml: totals"));
+    assert_eq!(team.git(&team.remote(), &["rev-parse", "main"]), remote, "nothing pushed");
+}
+
 /// A ticket saved as `.yml` by a Windows editor is no record: sync names it and publishes
 /// nothing, not the ticket's deletion (found by a careless-office attack: the ticket was
 /// deleted for the whole team and the `.yml` never mentioned).
