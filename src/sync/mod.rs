@@ -651,11 +651,13 @@ fn hand_edits(desk: &Desk, repo: &Repo, year: i32) -> Result<Vec<PathBuf>> {
             let records = Kind::all().map(|k| k.dir().split('/').next().unwrap_or_default()).collect::<Vec<_>>();
             let in_records = rel.iter().next().and_then(|c| c.to_str()).is_some_and(|d| records.contains(&d));
             if in_records && !deleted {
-                invalid.push(Error::refused(format!(
-                    "{}: no record's name (a record is its id and .yaml, in its kind's folder)",
-                    rel.display()
-                ))
-                .with_hint("rename it as the record it is, or move it out of the desk's folders"));
+                invalid.push(
+                    Error::refused(format!(
+                        "{}: no record's name (a record is its id and .yaml, in its kind's folder)",
+                        rel.display()
+                    ))
+                    .with_hint("rename it as the record it is, or move it out of the desk's folders"),
+                );
             }
             continue;
         }
@@ -1113,6 +1115,27 @@ fn check_outgoing(desk: &Desk, repo: &Repo, ours: &str, theirs: &str, hand_edits
         Some(base) => fiscal_changes(repo, base, ours, &by_hand)?,
         None => Vec::new(),
     };
+    // This clone's log of what it issued holds the version issued: an amend or a rebase
+    // that changed an issued document before it was published left history no other
+    // version to compare with (found by a careless-office attack: the amended invoice went
+    // out, and every other clone took it as issued so).
+    if let Some(base) = base.as_deref() {
+        for path in repo.paths_touched(base, ours)? {
+            let Ok(rel) = path.strip_prefix(prefix) else { continue };
+            let (Some(dir), Some(id)) = (rel.parent(), rel.file_stem().and_then(|s| s.to_str())) else { continue };
+            if !fiscal_path(rel) || refused.iter().any(|r| r.starts_with(&rel.display().to_string())) {
+                continue;
+            }
+            let Some(issued) = desk.issued_blobs(dir).get(id).and_then(|hash| repo.blob(hash)) else { continue };
+            let now = match by_hand(&path) {
+                Some(by_hand) => by_hand,
+                None => repo.file_at(ours, &path)?.map(|f| f.bytes),
+            };
+            if let Some(problem) = fiscal_change(rel, issued, now) {
+                refused.push(format!("{problem} (as this clone issued it, .tkt/issued)"));
+            }
+        }
+    }
     // Hand edits are held to what every other clone takes, as commits are.
     let mut unshareable = Vec::new();
     let mut twins = CaseTwins::default();

@@ -516,6 +516,28 @@ fn a_namesake_customer_never_takes_a_published_ones_links() {
     assert!(show("customer", &namesake)["email"].is_null());
 }
 
+/// An issued invoice changed by `git commit --amend` of the commit that issued it, before
+/// it was published, is not published: this clone's log says what it issued (found by a
+/// careless-office attack: the amended invoice went out as issued).
+#[test]
+fn an_invoice_amended_before_it_was_published_is_not_published() {
+    let team = Team::new();
+    let anna = team.clone("anna");
+    anna.ok(&["ticket", "work", "T-2026-0013", "--hours", "1"]);
+    let inv = anna.ok(&["ticket", "invoice", "T-2026-0013"]).trim().to_string();
+    let path = format!("documents/invoice/2026/{inv}.yaml");
+    let text = anna.read(&path);
+    let line = text.lines().find(|l| l.trim_start().starts_with("description: ")).unwrap().to_string();
+    std::fs::write(anna.dir.join(&path), text.replacen(&line, &format!("{line} (corretto)"), 1)).unwrap();
+    anna.git(&["commit", "-qa", "--amend", "--no-edit"]);
+    let remote = team.git(&team.remote(), &["rev-parse", "main"]);
+    anna.tkt(&["sync"])
+        .assert()
+        .code(5)
+        .stderr(predicate::str::contains(format!("{path}: issued fiscal document changed")));
+    assert_eq!(team.git(&team.remote(), &["rev-parse", "main"]), remote, "nothing pushed");
+}
+
 /// A fiscal document made by hand is held to its kind's rules before it goes out: once
 /// published it is issued (found by a careless-office attack: a copy with wrong totals was
 /// published, and could then be neither fixed nor credited).
