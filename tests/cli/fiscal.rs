@@ -805,12 +805,18 @@ fn a_shallow_clone_issues_no_fiscal_number() {
 /// `Ritenuta SI` only on the work, and a credit note of the goods gives back nothing of the
 /// withholding, one of the work its 4% (found by a fiscal review: a refund of credited goods
 /// was short by the withholding scaled on the total, and every line said Ritenuta SI).
-#[test]
-fn a_condominiums_withholding_follows_the_work_line_by_line() {
+/// A condominium's ticket of 1 h of work (45.00) and two VASO sold by a DDT (78.00).
+fn condominium_work_and_goods() -> TestDesk {
     let d = worked();
     d.ok(&["customer", "edit", "C-0001", "--condominio", "true", "--province", "BS"]);
     d.ok(&["item", "create", "VASO", "--description", "Vaso di espansione", "--price", "39.00", "--vat-rate", "22"]);
     d.ok(&["ticket", "ship", "T-2026-0001", "--purpose", "sale", "--line", "VASO:2"]);
+    d
+}
+
+#[test]
+fn a_condominiums_withholding_follows_the_work_line_by_line() {
+    let d = condominium_work_and_goods();
     let inv = invoiced(&d);
     // 1 h of work (45.00) and 78.00 of goods at 22%: 150.06; 4% of the work is 1.80.
     assert_eq!(
@@ -842,10 +848,7 @@ fn a_condominiums_withholding_follows_the_work_line_by_line() {
 /// the withholding the condominium paid to the State (found by a review).
 #[test]
 fn an_amount_cancelling_a_condominiums_invoice_of_work_and_goods_gives_back_its_withholding() {
-    let d = worked();
-    d.ok(&["customer", "edit", "C-0001", "--condominio", "true", "--province", "BS"]);
-    d.ok(&["item", "create", "VASO", "--description", "Vaso di espansione", "--price", "39.00", "--vat-rate", "22"]);
-    d.ok(&["ticket", "ship", "T-2026-0001", "--purpose", "sale", "--line", "VASO:2"]);
+    let d = condominium_work_and_goods();
     let inv = invoiced(&d);
     assert_eq!(inv["totals"]["net"], "123.00");
     d.ok(&["doc", "pay", "INV-2026-0001"]);
@@ -863,10 +866,7 @@ fn an_amount_cancelling_a_condominiums_invoice_of_work_and_goods_gives_back_its_
 /// lines say they bear it, as SDI wants of a DatiRitenuta (from a reread).
 #[test]
 fn the_note_that_cancels_an_invoice_bears_what_is_left_of_its_withholding() {
-    let d = worked();
-    d.ok(&["customer", "edit", "C-0001", "--condominio", "true", "--province", "BS"]);
-    d.ok(&["item", "create", "VASO", "--description", "Vaso di espansione", "--price", "39.00", "--vat-rate", "22"]);
-    d.ok(&["ticket", "ship", "T-2026-0001", "--purpose", "sale", "--line", "VASO:2"]);
+    let d = condominium_work_and_goods();
     let inv = invoiced(&d);
     let goods = inv["lines"].as_array().unwrap().iter().position(|l| l["item"] == "VASO").unwrap() + 1;
     let first = d.ok(&["doc", "credit", "INV-2026-0001", "--amount", "45.00", "--reason", "sconto"]);
