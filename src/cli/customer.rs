@@ -177,51 +177,37 @@ fn cmd_customer_create(ctx: &Ctx, args: CustomerCreateArgs) -> Result<()> {
     ctx.print_id(&id)
 }
 
-/// The fields of a customer `--clear` empties.
-const CUSTOMER_OPTIONAL: &[&str] = &[
-    "vat_number",
-    "tax_code",
-    "street",
-    "zip",
-    "city",
-    "province",
-    "country",
-    "email",
-    "phone",
-    "pec",
-    "sdi_code",
-    "payment_terms",
-    "notes",
-    "vat_rate",
+/// The fields of a customer `--clear` empties, each with its place in the record.
+type Slot = fn(&mut Customer) -> &mut Option<String>;
+const CUSTOMER_OPTIONAL: &[(&str, Slot)] = &[
+    ("vat_number", |c| &mut c.vat_number),
+    ("tax_code", |c| &mut c.tax_code),
+    ("street", |c| &mut c.address.street),
+    ("zip", |c| &mut c.address.zip),
+    ("city", |c| &mut c.address.city),
+    ("province", |c| &mut c.address.province),
+    ("country", |c| &mut c.address.country),
+    ("email", |c| &mut c.email),
+    ("phone", |c| &mut c.phone),
+    ("pec", |c| &mut c.pec),
+    ("sdi_code", |c| &mut c.sdi_code),
+    ("payment_terms", |c| &mut c.payment_terms),
+    ("notes", |c| &mut c.notes),
+    ("vat_rate", |c| &mut c.vat_rate),
 ];
 
 fn cmd_customer_edit(ctx: &Ctx, id: &str, fields: CustomerFields, clear: &[String], resolve: &[String]) -> Result<()> {
     if fields == CustomerFields::default() && clear.is_empty() && resolve.is_empty() {
         return edit_in_editor::<Customer>(ctx, id, |env, edit| records::edit_master(env, id, edit));
     }
-    let clear = super::cleared(clear, CUSTOMER_OPTIONAL)?;
+    let names: Vec<&str> = CUSTOMER_OPTIONAL.iter().map(|(name, _)| *name).collect();
+    let clear = super::cleared(clear, &names)?;
     ctx.run(|env| {
         records::edit_master(env, id, |before: &Customer| {
             let mut after = before.clone();
             fields.apply(&mut after);
-            for field in &clear {
-                let a = &mut after.address;
-                *match field.as_str() {
-                    "vat_number" => &mut after.vat_number,
-                    "tax_code" => &mut after.tax_code,
-                    "street" => &mut a.street,
-                    "zip" => &mut a.zip,
-                    "city" => &mut a.city,
-                    "province" => &mut a.province,
-                    "country" => &mut a.country,
-                    "email" => &mut after.email,
-                    "phone" => &mut after.phone,
-                    "pec" => &mut after.pec,
-                    "sdi_code" => &mut after.sdi_code,
-                    "payment_terms" => &mut after.payment_terms,
-                    "notes" => &mut after.notes,
-                    _ => &mut after.vat_rate,
-                } = None;
+            for (_, slot) in CUSTOMER_OPTIONAL.iter().filter(|(name, _)| clear.iter().any(|c| c == name)) {
+                *slot(&mut after) = None;
             }
             records::resolve_conflicts(&mut after, resolve)?;
             Ok(after)

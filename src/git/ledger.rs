@@ -39,18 +39,29 @@ impl Repo {
     /// HEAD's reflog holds, oldest entry first: with [`Repo::first_versions`], also the
     /// files a `git reset` took out of history (a pull undone, say) while the reflog keeps them.
     pub fn first_versions_in_reflog(&self, desk_dir: &Path) -> Result<BTreeMap<PathBuf, FirstVersion>> {
-        let rel = self.repo_path(desk_dir);
         let (mut found, mut seen) = (BTreeMap::new(), HashSet::new());
-        let Ok(reflog) = self.repo.reflog("HEAD") else { return Ok(BTreeMap::new()) };
-        // Entries run newest first.
-        for entry in reflog.iter().collect::<Vec<_>>().into_iter().rev() {
-            let commit = entry.id_new();
-            let folder = self.repo.find_commit(commit).and_then(|c| c.tree()).and_then(|t| t.get_path(&rel));
-            if let Ok(tree) = folder.and_then(|e| e.to_object(&self.repo)).and_then(|o| o.peel_to_tree()) {
-                self.collect(&tree, desk_dir, commit, &mut seen, &mut found, 2)?;
-            }
+        for (commit, tree) in self.reflog_trees(desk_dir) {
+            self.collect(&tree, desk_dir, commit, &mut seen, &mut found, 2)?;
         }
         self.with_authors(found)
+    }
+
+    /// The desk-relative folder `desk_dir` in each commit HEAD's reflog holds, oldest entry
+    /// first (a commit a `git reset` took out of history stays there for months).
+    fn reflog_trees(&self, desk_dir: &Path) -> Vec<(Oid, Tree<'_>)> {
+        let rel = self.repo_path(desk_dir);
+        let Ok(reflog) = self.repo.reflog("HEAD") else { return Vec::new() };
+        // Entries run newest first.
+        let commits: Vec<Oid> = reflog.iter().map(|e| e.id_new()).collect();
+        commits
+            .into_iter()
+            .rev()
+            .filter_map(|commit| {
+                let folder = self.repo.find_commit(commit).and_then(|c| c.tree()).and_then(|t| t.get_path(&rel));
+                let tree = folder.and_then(|e| e.to_object(&self.repo)).and_then(|o| o.peel_to_tree()).ok()?;
+                Some((commit, tree))
+            })
+            .collect()
     }
 
     /// Each file's first version, with the author of the commit that made it.
@@ -82,20 +93,6 @@ impl Repo {
     pub fn blob(&self, hash: &str) -> Option<Vec<u8>> {
         let blob = self.repo.find_blob(Oid::from_str(hash).ok()?).ok()?;
         Some(blob.content().to_vec())
-    }
-
-    /// A version of the desk-relative file `path` in a commit HEAD's reflog holds (one a
-    /// `git reset` took out of history: a pull undone, say), the oldest such entry's.
-    pub fn version_in_reflog(&self, path: &Path) -> Option<Vec<u8>> {
-        let rel = self.repo_path(path);
-        let reflog = self.repo.reflog("HEAD").ok()?;
-        // Entries run newest first.
-        let found = reflog.iter().collect::<Vec<_>>().into_iter().rev().find_map(|entry| {
-            let tree = self.repo.find_commit(entry.id_new()).and_then(|c| c.tree()).ok()?;
-            let blob = tree.get_path(&rel).ok()?.to_object(&self.repo).ok()?.peel_to_blob().ok()?;
-            Some(blob.content().to_vec())
-        });
-        found
     }
 
     /// Every version ever committed of each file one or two folders below `desk_dir` (as
@@ -133,15 +130,8 @@ impl Repo {
         }
         // A commit reset away (`git reset --hard`) stays in HEAD's reflog for months: what
         // it committed is taken, also when this clone's log in .tkt/ is gone too.
-        let rel = self.repo_path(desk_dir);
-        if let Ok(reflog) = self.repo.reflog("HEAD") {
-            for entry in reflog.iter() {
-                let folder =
-                    self.repo.find_commit(entry.id_new()).and_then(|c| c.tree()).and_then(|t| t.get_path(&rel));
-                if let Ok(tree) = folder.and_then(|e| e.to_object(&self.repo)).and_then(|o| o.peel_to_tree()) {
-                    names.add(&tree);
-                }
-            }
+        for (_, tree) in self.reflog_trees(desk_dir) {
+            names.add(&tree);
         }
         Ok(names.names)
     }

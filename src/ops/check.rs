@@ -406,18 +406,13 @@ const SETTLES: [DocKind; 3] = [DocKind::Payment, DocKind::Refund, DocKind::Credi
 /// billed once, credit notes and refunds within what they may take, and numbering without
 /// duplicates or (for fiscal documents) gaps. Each is checked on its own as it is read;
 /// what needs the others is checked on their facts.
-/// The ddt-in whose goods a document sends back (a return DDT).
-fn returns_goods_of(d: &Document) -> Option<&str> {
-    d.ddt_in.as_deref().filter(|_| d.kind == DocKind::DdtOut && d.purpose == Some(crate::model::DdtPurpose::Return))
-}
-
 /// Return DDTs that together send back more than their ddt-in brought (two clones each
 /// returning the unit offline, merged by sync — `ticket ship` refuses it on one clone):
 /// named on the one that went beyond, in the order of their numbers.
 fn returned_beyond_problems(desk: &Desk, returns: &[Document], facts: &mut [DocUnderCheck]) {
     let mut of: BTreeMap<&str, Vec<&Document>> = BTreeMap::new();
     for r in returns {
-        of.entry(returns_goods_of(r).unwrap_or_default()).or_default().push(r);
+        of.entry(crate::rules::returns_goods_of(r).unwrap_or_default()).or_default().push(r);
     }
     for (received, mut returns) in of {
         let Ok(received) = desk.load_doc(received) else { continue };
@@ -544,7 +539,7 @@ fn check_documents(
         // Credit notes and returns are few, and checked against their invoices and ddt-ins
         // in full (boxed: a document is kilobytes, and each file's result is as large as
         // the largest).
-        let whole = d.kind == DocKind::CreditNote || returns_goods_of(&d).is_some();
+        let whole = d.kind == DocKind::CreditNote || crate::rules::returns_goods_of(&d).is_some();
         (facts, whole.then(|| Box::new(d)))
     };
     let mut facts = Vec::new();

@@ -235,15 +235,19 @@ pub fn ship(env: &Env, id: &str, what: Shipment, opts: &DocOptions) -> Result<St
 /// another matter). Counted per item, whatever the serials, and per unit for a line that
 /// names one the ddt-in brought.
 fn refuse_returned_already(env: &Env, received: &Document, lines: &[Line]) -> Result<()> {
-    fn returned(d: &Document) -> Option<&str> {
-        d.ddt_in.as_deref().filter(|_| d.purpose == Some(DdtPurpose::Return))
-    }
-    super::documents::refuse_issued_against_gone(env, DocKind::DdtOut, &received.id, &returned, "returned goods of")?;
+    use crate::rules::returns_goods_of;
+    super::documents::refuse_issued_against_gone(
+        env,
+        DocKind::DdtOut,
+        &received.id,
+        &returns_goods_of,
+        "returned goods of",
+    )?;
     let returns: Vec<Document> = env
         .desk
         .documents(&[DocKind::DdtOut])?
         .into_iter()
-        .filter(|d| d.purpose == Some(DdtPurpose::Return) && d.ddt_in.as_deref() == Some(received.id.as_str()))
+        .filter(|d| returns_goods_of(d) == Some(received.id.as_str()))
         .collect();
     let returns: Vec<&Document> = returns.iter().collect();
     let Some(over) = crate::rules::returned_beyond(received, &returns, lines) else { return Ok(()) };

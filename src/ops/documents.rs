@@ -499,7 +499,13 @@ fn check_progressive_date(env: &Env, doc: &Document) -> Result<()> {
         // found by a fiscal attack): its date binds as well.
         if let Some(top) = ever.iter().max_by_key(|s| s.seq).map(ToString::to_string) {
             let dated = last.as_ref().is_some_and(|(id, _)| *id == top);
-            let kept = (!dated).then(|| repo.version_in_reflog(&year_dir.join(format!("{top}.yaml")))).flatten();
+            let kept = match dated {
+                true => None,
+                false => {
+                    let reflog = repo.first_versions_in_reflog(&year_dir)?;
+                    reflog.get(&year_dir.join(format!("{top}.yaml"))).map(|v| repo.first_content(v)).transpose()?
+                }
+            };
             let issued = kept.and_then(|b| crate::model::from_yaml::<Document>(&b).ok());
             if let Some(issued) = issued.filter(|i| last.as_ref().is_none_or(|(_, date)| i.date > *date)) {
                 last = Some((issued.id, issued.date));

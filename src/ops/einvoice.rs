@@ -77,11 +77,7 @@ pub fn export(env: &Env, what: &Selection, dir: &Path) -> Result<Vec<Exported>> 
                     // of 10.00 blocked it for good, and its work could not be billed again).
                     let notes: Vec<&Document> =
                         all.iter().filter(|n| cancels_rejected(n, &all) && n.invoice.as_deref() == Some(id)).collect();
-                    let sum = |of: fn(&Document) -> crate::model::Money| {
-                        crate::model::Money(notes.iter().map(|n| of(n).0).sum())
-                    };
-                    let credited = (sum(Document::value), sum(crate::rules::net_of));
-                    if !notes.is_empty() && crate::rules::cancels(credited, doc.value(), crate::rules::net_of(&doc)) {
+                    if crate::rules::cancelled_by(&doc, &notes) {
                         let ids: Vec<&str> = notes.iter().map(|n| n.id.as_str()).collect();
                         return Err(Error::refused(format!(
                             "{id} was rejected by SDI and {} took it off your books: it is not sent again",
@@ -536,6 +532,12 @@ fn corrected(doc: &Document) -> bool {
     matches!(sdi_state(doc), SdiState::Rejected { .. }) || previous.is_some_and(|p| !p.is_empty())
 }
 
+/// Whether `doc` records the file `file` as sent to SDI (`einvoice.sent`).
+pub fn sent_as(doc: &Document, file: &str) -> bool {
+    let list = doc.extra.get(EINVOICE).and_then(|e| e.get("sent")).and_then(|s| s.as_sequence());
+    list.is_some_and(|l| l.iter().any(|m| m.get("file").and_then(|f| f.as_str()) == Some(file)))
+}
+
 pub fn sdi_state(doc: &Document) -> SdiState {
     let Some(entry) = doc.extra.get(EINVOICE) else { return SdiState::NotExported };
     let file = entry.get("file").and_then(|f| f.as_str()).unwrap_or_default();
@@ -555,8 +557,7 @@ pub fn sdi_state(doc: &Document) -> SdiState {
         .filter(|(_, r)| text(r, "file") == file && text(r, "kind") != "AT")
         .max_by_key(|(i, r)| (stage(r), *i))
         .map(|(_, r)| r);
-    let sent =
-        entry.get("sent").and_then(|s| s.as_sequence()).is_some_and(|s| s.iter().any(|m| text(m, "file") == file));
+    let sent = sent_as(doc, file);
     match last.map(|r| (text(r, "kind"), r)) {
         None if sent => SdiState::Sent,
         None => SdiState::Exported,
@@ -622,11 +623,8 @@ pub(super) fn record_receipts_locked(env: &Env, receipts: &[Receipt]) -> Result<
         // The document whose current file it is and that sent it, before one that only
         // exported it or replaced it: two documents may share a name after two clones
         // exported offline.
-        let sent = |d: &Document| {
-            let list = d.extra.get(EINVOICE).and_then(|e| e.get("sent")).and_then(|s| s.as_sequence());
-            list.is_some_and(|l| l.iter().any(|x| x.get("file").and_then(|f| f.as_str()) == Some(r.file.as_str())))
-        };
-        let rank = |d: &Document| 2 * u8::from(einvoice_file(d) == Some(r.file.as_str())) + u8::from(sent(d));
+        let rank =
+            |d: &Document| 2 * u8::from(einvoice_file(d) == Some(r.file.as_str())) + u8::from(sent_as(d, &r.file));
         let fits: Vec<usize> = (0..docs.len()).filter(|&i| files_ever(&docs[i]).contains(&r.file.as_str())).collect();
         let best = fits.iter().map(|&i| rank(&docs[i])).max().ok_or_else(|| {
             Error::not_found("e-invoice", &r.file).with_hint("a receipt is recorded against a file tkt exported")

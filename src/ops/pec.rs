@@ -11,7 +11,7 @@ use crate::pec::{Account, Letter, Server};
 use crate::{Error, Result};
 
 use super::einvoice::{
-    cancels_rejected, einvoice_file, entry_of, sdi_state, xml_to_send, SdiState, Selection, EINVOICE,
+    cancels_rejected, einvoice_file, entry_of, sdi_state, sent_as, xml_to_send, SdiState, Selection, EINVOICE,
 };
 use super::Env;
 
@@ -218,10 +218,8 @@ fn refuse_to_send(doc: &Document, all: &[Document]) -> Result<()> {
 /// file sent or answered, or one of its files recorded as sent.
 fn sent_by_another(doc: &Document, file: &str, all: &[Document]) -> bool {
     all.iter().filter(|o| o.id != doc.id).any(|o| {
-        let entry = o.extra.get(EINVOICE);
-        let listed = entry.and_then(|e| e.get("sent")).and_then(|s| s.as_sequence());
-        let sent = listed.is_some_and(|l| l.iter().any(|f| f.as_str() == Some(file)));
-        sent || einvoice_file(o) == Some(file) && !matches!(sdi_state(o), SdiState::Exported | SdiState::NotExported)
+        sent_as(o, file)
+            || einvoice_file(o) == Some(file) && !matches!(sdi_state(o), SdiState::Exported | SdiState::NotExported)
     })
 }
 

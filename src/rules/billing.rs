@@ -193,6 +193,12 @@ pub fn cancels(credited: (Money, Money), total: Money, net: Money) -> bool {
     credited.0 == total || credited.1 == net
 }
 
+/// Whether the credit notes `notes` of `invoice` cancel it whole ([`cancels`]).
+pub fn cancelled_by(invoice: &Document, notes: &[&Document]) -> bool {
+    let sum = |of: fn(&Document) -> Money| Money(notes.iter().map(|n| of(n).0).sum());
+    !notes.is_empty() && cancels((sum(Document::value), sum(net_of)), invoice.value(), net_of(invoice))
+}
+
 /// What of a ticket is not yet invoiced: its work reports, sale delivery notes and priced
 /// replacement delivery notes (a replacement out of warranty is sold) that no invoice
 /// among `docs` lists in its sources, but one its credit notes among `docs` cancel whole.

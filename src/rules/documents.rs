@@ -154,6 +154,11 @@ pub fn money_unsound(doc: &Document) -> Option<String> {
     money_problem(doc).map(|p| p.to_string())
 }
 
+/// The ddt-in whose goods `d` sends back, when it is a return DDT.
+pub fn returns_goods_of(d: &Document) -> Option<&str> {
+    d.ddt_in.as_deref().filter(|_| d.kind == DocKind::DdtOut && d.purpose == Some(DdtPurpose::Return))
+}
+
 /// Goods sent back beyond what a ddt-in brought: `returns` naming it, then `lines` about to
 /// go. Counted per unit for a line naming a serial the ddt-in brought, then per item,
 /// whatever the serials (a line of goods it did not bring is another matter).

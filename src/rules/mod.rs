@@ -15,12 +15,12 @@ mod warranty;
 
 pub use balance::{balances, credit_problems, refundable, Balance, Ledgered};
 pub use billing::{
-    cancels, check_amount, check_digits, check_priced_lines, invoice_lines, item_line, line_net, net_of, round_cents,
-    totals, totals_agree, unbilled, InvoiceDraft, WARRANTY_NOTE,
+    cancelled_by, cancels, check_amount, check_digits, check_priced_lines, invoice_lines, item_line, line_net, net_of,
+    round_cents, totals, totals_agree, unbilled, InvoiceDraft, WARRANTY_NOTE,
 };
 pub use catalog::{check_catalog, initial_state, settle_closed_at, transition};
 pub use custom::{check_custom, parse_custom};
-pub use documents::{check_document, money_unsound, returned_beyond, ReturnedBeyond};
+pub use documents::{check_document, money_unsound, returned_beyond, returns_goods_of, ReturnedBeyond};
 pub use fiscal::{
     check_buyer, check_company, check_ddt_parties, check_iban, check_italian_vat_number, check_tax_code,
     check_vat_number, rea_parts, MAX_FISCAL_NUMBER, REA_FORM,

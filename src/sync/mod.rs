@@ -1764,26 +1764,13 @@ fn plan_merge(
                 None => None,
             };
             let (o, t) = (ours_at(path)?, repo.file_at(theirs, new_path)?);
-            let rel = new_path.strip_prefix(&prefix).unwrap_or(new_path);
-            let merged = match (o, t, Desk::kind_of_path(rel)) {
-                (Some(o), Some(t), Some(kind)) => {
-                    let value = |s: &FileState| from_yaml::<Value>(&s.bytes).ok();
-                    match (value(&o), value(&t)) {
-                        (Some(ov), Some(tv)) => {
-                            let bv = at_base.as_ref().and_then(value);
-                            let merged =
-                                merge_file(Some(kind), bv.as_ref(), &ov, &tv, &Default::default(), &catalog, now);
-                            if !merged.conflicts.is_empty() {
-                                plan.conflicts.push((rel.to_path_buf(), merged.conflicts.clone()));
-                            }
-                            let text =
-                                serde_yaml::to_string(&merged.value).map_err(|e| Error::failure(e.to_string()))?;
-                            Some(FileState { bytes: text.into_bytes(), executable: false })
-                        }
-                        _ => Some(o),
-                    }
+            let rel = new_path.strip_prefix(&prefix).unwrap_or(new_path).to_path_buf();
+            let merged = match (o, t) {
+                (Some(o), Some(t)) => {
+                    let sides = Default::default();
+                    Some(merge_states(&mut plan, &rel, at_base.as_ref(), [&o, &t], &sides, &catalog, now)?)
                 }
-                (o, t, _) => o.or(t),
+                (o, t) => o.or(t),
             };
             plan.files.insert(new_path.clone(), merged);
             continue;
@@ -1863,22 +1850,9 @@ fn plan_merge(
                 }
             }
             (_, Some(o), Some(t)) => {
-                let parse = |s: &FileState, side: &str| -> Result<Value> {
-                    from_yaml(&s.bytes).map_err(|e| {
-                        Error::busy(format!("{} does not parse on the {side} side: {e}", rel.display())).with_hint(
-                            "nothing was merged or lost; fix the file (tkt check), commit, and run tkt sync again",
-                        )
-                    })
-                };
-                let base_value = b.as_ref().map(|b| parse(b, "common")).transpose()?;
-                let (ov, tv) = (parse(o, "local")?, parse(t, "remote")?);
                 let sides = [sides[0].remove(path).unwrap_or_default(), sides[1].remove(path).unwrap_or_default()];
-                let merged = merge_file(kind, base_value.as_ref(), &ov, &tv, &sides, &catalog, now);
-                if !merged.conflicts.is_empty() {
-                    plan.conflicts.push((rel.clone(), merged.conflicts.clone()));
-                }
-                let text = serde_yaml::to_string(&merged.value).map_err(|e| Error::failure(e.to_string()))?;
-                plan.files.insert(path.clone(), Some(FileState { bytes: text.into_bytes(), executable: false }));
+                let merged = merge_states(&mut plan, &rel, b.as_ref(), [o, t], &sides, &catalog, now)?;
+                plan.files.insert(path.clone(), Some(merged));
             }
             (_, None, None) => {}
         }
@@ -1974,6 +1948,33 @@ fn renumbered_there(
         }
     }
     Ok(found)
+}
+
+/// Merges the common, local and remote versions of the record `rel` (its conflicts noted
+/// in `plan`); a version that does not parse stops the sync, naming it.
+fn merge_states(
+    plan: &mut MergePlan,
+    rel: &Path,
+    base: Option<&FileState>,
+    [ours, theirs]: [&FileState; 2],
+    sides: &[Side; 2],
+    catalog: &[crate::model::State],
+    now: &crate::model::Instant,
+) -> Result<FileState> {
+    let parse = |s: &FileState, side: &str| -> Result<Value> {
+        from_yaml(&s.bytes).map_err(|e| {
+            Error::busy(format!("{} does not parse on the {side} side: {e}", rel.display()))
+                .with_hint("nothing was merged or lost; fix the file (tkt check), commit, and run tkt sync again")
+        })
+    };
+    let base = base.map(|b| parse(b, "common")).transpose()?;
+    let (ov, tv) = (parse(ours, "local")?, parse(theirs, "remote")?);
+    let merged = merge_file(Desk::kind_of_path(rel), base.as_ref(), &ov, &tv, sides, catalog, now);
+    if !merged.conflicts.is_empty() {
+        plan.conflicts.push((rel.to_path_buf(), merged.conflicts.clone()));
+    }
+    let text = serde_yaml::to_string(&merged.value).map_err(|e| Error::failure(e.to_string()))?;
+    Ok(FileState { bytes: text.into_bytes(), executable: false })
 }
 
 /// Whether two versions of a record say the same but for the record ids they name: a
