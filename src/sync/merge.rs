@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_yaml::{Mapping, Value};
 
-use crate::model::{Instant, CONFLICTS};
+use crate::model::{Instant, CONFLICTS, EINVOICE};
 
 /// Who changed a side, and when (seconds since the epoch), when known: the side's last
 /// change of the record, and the last change of each field when its history is known.
@@ -185,21 +185,11 @@ impl Merger<'_> {
             return ours.cloned();
         }
         match (ours, theirs) {
-            (Some(Value::Mapping(o)), Some(Value::Mapping(t))) => {
-                let empty = Mapping::new();
-                let b = match base {
-                    Some(Value::Mapping(b)) => b,
-                    _ => &empty,
-                };
-                let mut out = Mapping::new();
-                let keys = o.keys().chain(t.keys().filter(|k| !o.contains_key(*k)));
-                for key in keys.cloned().collect::<Vec<_>>() {
-                    if let Some(v) = self.merge(&child(path, &key), b.get(&key), o.get(&key), t.get(&key)) {
-                        out.insert(key, v);
-                    }
-                }
-                Some(Value::Mapping(out))
+            (Some(Value::Mapping(o)), Some(Value::Mapping(t))) if path == EINVOICE => {
+                let (o, t) = one_current_file(o, t);
+                self.merge_mapping(path, base, &o, &t)
             }
+            (Some(Value::Mapping(o)), Some(Value::Mapping(t))) => self.merge_mapping(path, base, o, t),
             (Some(Value::Sequence(o)), Some(Value::Sequence(t))) => {
                 let empty = Vec::new();
                 let b = match base {
@@ -244,6 +234,22 @@ impl Merger<'_> {
         }
     }
 
+    fn merge_mapping(&mut self, path: &str, base: Option<&Value>, o: &Mapping, t: &Mapping) -> Option<Value> {
+        let empty = Mapping::new();
+        let b = match base {
+            Some(Value::Mapping(b)) => b,
+            _ => &empty,
+        };
+        let mut out = Mapping::new();
+        let keys = o.keys().chain(t.keys().filter(|k| !o.contains_key(*k)));
+        for key in keys.cloned().collect::<Vec<_>>() {
+            if let Some(v) = self.merge(&child(path, &key), b.get(&key), o.get(&key), t.get(&key)) {
+                out.insert(key, v);
+            }
+        }
+        Some(Value::Mapping(out))
+    }
+
     /// The winner of a field changed both ways; the other value is recorded.
     fn conflict(&mut self, path: &str, ours: Option<&Value>, theirs: Option<&Value>) -> Value {
         let ours = ours.cloned().unwrap_or(Value::Null);
@@ -274,6 +280,57 @@ fn described(value: &Value, (by, at): (Option<&str>, Option<i64>), now: &Instant
         m.insert("at".into(), at.with_timezone(now.offset()).to_rfc3339().into());
     }
     Value::Mapping(m)
+}
+
+/// The fields of the e-invoice annotation that describe its current file: they go together.
+const CURRENT_FILE: [&str; 4] = ["file", "progressive", "exported_at", "hash"];
+
+/// An invoice exported on both sides, each to a file of its own (clones offline): one file
+/// stays current, whichever side is which — the one SDI answered about other than by a
+/// rejection, else the one sent first, else the one exported last — with the fields that
+/// describe it, and the other joins the files it replaced (`previous`), so its progressivo
+/// is never given again. Taken field by field, the file exported last won, even when the
+/// other had gone to SDI (found by an SDI attack).
+fn one_current_file(o: &Mapping, t: &Mapping) -> (Mapping, Mapping) {
+    let file = |m: &Mapping| m.get("file").and_then(Value::as_str).map(str::to_string);
+    let (Some(fo), Some(ft)) = (file(o), file(t)) else { return (o.clone(), t.clone()) };
+    if fo == ft {
+        return (o.clone(), t.clone());
+    }
+    let both = |key: &str| {
+        let list = |m: &Mapping| m.get(key).and_then(Value::as_sequence).cloned().unwrap_or_default();
+        [list(o), list(t)].concat()
+    };
+    let (receipts, sent) = (both("receipts"), both("sent"));
+    let names = |v: &Value, f: &str| v.get("file").and_then(Value::as_str) == Some(f);
+    let rank = |m: &Mapping, f: &str| {
+        let answered = receipts.iter().any(|r| names(r, f) && r.get("kind").and_then(Value::as_str) != Some("NS"));
+        let sent_at = sent.iter().filter(|s| names(s, f)).filter_map(time_of).min();
+        let exported = m.get("exported_at").and_then(Value::as_str);
+        let exported = exported.and_then(|at| chrono::DateTime::parse_from_rfc3339(at).ok()).map(|t| t.timestamp());
+        (answered, sent_at.is_some(), sent_at.map_or(exported.unwrap_or(i64::MIN), |at| -at), f.to_string())
+    };
+    let ours_wins = rank(o, &fo) >= rank(t, &ft);
+    let (winner, loser) = if ours_wins { (o, t) } else { (t, o) };
+    let (kept, replaced) = if ours_wins { (&fo, &ft) } else { (&ft, &fo) };
+    let mut joined = loser.clone();
+    for key in CURRENT_FILE {
+        match winner.get(key) {
+            Some(v) => joined.insert(key.into(), v.clone()),
+            None => joined.remove(key),
+        };
+    }
+    let mut previous = loser.get("previous").and_then(Value::as_sequence).cloned().unwrap_or_default();
+    previous.retain(|p| p.as_str() != Some(kept.as_str()));
+    if !previous.iter().any(|p| p.as_str() == Some(replaced.as_str())) {
+        previous.push(replaced.as_str().into());
+    }
+    joined.insert("previous".into(), previous.into());
+    if ours_wins {
+        (o.clone(), joined)
+    } else {
+        (joined, t.clone())
+    }
 }
 
 /// Every element of both sides once. Entries with a time (`at`: notes, history) all in

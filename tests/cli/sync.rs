@@ -3401,3 +3401,46 @@ fn tkt_toml_changed_in_other_lines_on_two_clones_merges() {
         clone.tkt(&["check"]).assert().success();
     }
 }
+
+/// Found by an SDI attack: two clones exported one invoice offline, each its own file, and
+/// one sent its file to SDI. The merge took the file exported later as the invoice's
+/// current one, so the sent file's receipts were "not found" and `doc send` would mail SDI
+/// a second file of the same invoice. The file SDI has stays current; the other is kept
+/// among the replaced ones, so its progressivo is never given again.
+#[test]
+fn the_file_sent_to_sdi_stays_an_invoices_own_when_two_clones_exported_it_offline() {
+    let team = Team::new();
+    let (anna, bruno) = (team.clone("anna"), team.clone("bruno"));
+    for (clone, series) in [(&anna, "AN"), (&bruno, "BR")] {
+        std::fs::create_dir_all(clone.dir.join(".tkt")).unwrap();
+        std::fs::write(clone.dir.join(".tkt/settings.toml"), format!("series = \"{series}\"\n")).unwrap();
+    }
+    let inv = "documents/invoice/2026/INV-2026-0003.yaml";
+    let sent = "IT03912760984_BR001.xml";
+    assert!(bruno.at("2026-11-27T10:00:00+01:00", &["doc", "export", "INV-2026-0003", "--dir", "../out-b"]).contains(sent));
+    // As `tkt doc send` records it.
+    let exported = bruno.read(inv);
+    bruno.write(inv, &format!("{exported}  sent:\n  - file: {sent}\n    at: '2026-11-27T10:01:00+01:00'\n"));
+    bruno.git(&["commit", "-qam", "inviata"]);
+    let unsent = "IT03912760984_AN001.xml";
+    assert!(anna.at("2026-11-27T11:00:00+01:00", &["doc", "export", "INV-2026-0003", "--dir", "../out-a"]).contains(unsent));
+    bruno.sync();
+    anna.sync();
+    bruno.sync();
+    let annotation = |clone: &Clone| {
+        let json: serde_json::Value =
+            serde_json::from_str(&clone.ok(&["doc", "show", "INV-2026-0003", "--format", "json"])).unwrap();
+        json["einvoice"].clone()
+    };
+    let merged = annotation(&anna);
+    assert_eq!(merged["file"], sent, "{merged}");
+    assert_eq!(merged["progressive"], "BR001", "{merged}");
+    assert_eq!(merged["previous"], serde_json::json!([unsent]), "{merged}");
+    assert_eq!(annotation(&bruno), merged, "both clones read the same");
+    assert!(!anna.read(inv).contains("conflicts"), "nothing for a person to resolve: {}", anna.read(inv));
+    assert!(anna.ok(&["doc", "list", "--sdi", "sent", "--format", "csv"]).contains("INV-2026-0003"));
+    assert!(!anna.ok(&["doc", "list", "--sdi", "exported", "--format", "csv"]).contains("INV-2026-0003"));
+    anna.ok(&["check"]);
+    // The unsent file's progressivo is not given again.
+    assert!(anna.ok(&["doc", "export", "INV-2026-0004", "--dir", "../out-a"]).contains("IT03912760984_AN002.xml"));
+}
