@@ -1238,6 +1238,26 @@ fn what_happened_taken_away(rel: &Path, then: &[u8], now: &[u8]) -> Option<&'sta
     }
 }
 
+/// A record's published version as the base of its merge with a remote whose history was
+/// rewritten, less the notes and history entries the remote's version lacks: what the
+/// rewrite dropped (a squash by a clone that never had a note) is not a deletion to take
+/// in, and this clone's copy keeps it (found by a hostile-remote attack: a squashed remote
+/// took a published note away from every clone).
+fn published_base(published: FileState, theirs: &FileState) -> FileState {
+    let read = |bytes: &[u8]| serde_yaml::from_slice::<Value>(bytes).ok();
+    let (Some(mut base), Some(theirs)) = (read(&published.bytes), read(&theirs.bytes)) else { return published };
+    for key in ["notes", "history"] {
+        let kept = theirs.get(key).and_then(Value::as_sequence).cloned().unwrap_or_default();
+        if let Some(Value::Sequence(list)) = base.get_mut(key) {
+            list.retain(|entry| kept.contains(entry));
+        }
+    }
+    match serde_yaml::to_string(&base) {
+        Ok(text) => FileState { bytes: text.into_bytes(), executable: published.executable },
+        Err(_) => published,
+    }
+}
+
 /// The tickets and requests whose notes or history the commits `from..to` take away, each
 /// named with the commit that last changed it: what no clone publishes, nor takes in.
 fn what_happened_taken_away_in(repo: &Repo, from: &str, to: &str) -> Result<Vec<String>> {
@@ -1814,7 +1834,10 @@ fn plan_merge(
             None => None,
         };
         let b = match b {
-            None if merged_as_published.contains(path) => published(path)?,
+            None if merged_as_published.contains(path) => published(path)?.map(|p| match &t {
+                Some(t) => published_base(p, t),
+                None => p,
+            }),
             None if one_message => repo
                 .changes_of(base, ours, path)?
                 .into_iter()

@@ -3444,3 +3444,30 @@ fn the_file_sent_to_sdi_stays_an_invoices_own_when_two_clones_exported_it_offlin
     // The unsent file's progressivo is not given again.
     assert!(anna.ok(&["doc", "export", "INV-2026-0004", "--dir", "../out-a"]).contains("IT03912760984_AN002.xml"));
 }
+
+/// Found by a hostile-remote attack: carla, who never synced anna's note, squashed the
+/// remote's history since its first commit and force-pushed. anna's sync took the squashed
+/// ticket as the published one with its note deleted, took the note away and pushed that.
+/// The note is kept, here and on the remote.
+#[test]
+fn a_squashed_remote_takes_away_no_published_note() {
+    let team = Team::new();
+    let (anna, carla) = (team.clone("anna"), team.clone("carla"));
+    let root = team.git(&team.remote(), &["rev-list", "--max-parents=0", "main"]);
+    carla.ok(&["ticket", "create", "--customer", "C-0001", "--title", "Caldaia"]);
+    carla.sync();
+    anna.sync();
+    anna.ok(&["ticket", "note", "T-2026-0021", "pezzo ordinato"]);
+    anna.sync();
+    carla.git(&["reset", "-q", "--soft", root.trim()]);
+    carla.git(&["commit", "-qm", "squash"]);
+    carla.git(&["push", "-q", "-f", "origin", "main"]);
+    anna.sync();
+    let file = "tickets/2026/T-2026-0021.yaml";
+    assert!(anna.read(file).contains("pezzo ordinato"), "{}", anna.read(file));
+    let published = team.git(&team.remote(), &["show", &format!("main:{file}")]);
+    assert!(published.contains("pezzo ordinato") && published.contains("Caldaia"), "{published}");
+    carla.sync();
+    assert!(carla.read(file).contains("pezzo ordinato"));
+    anna.tkt(&["check"]).assert().success();
+}
