@@ -126,6 +126,8 @@ pub fn receive(
     doc.their_ddt_date = their.date;
     match (&doc.their_ddt, doc.their_ddt_date) {
         (None, Some(_)) => return Err(Error::usage("--their-ddt-date needs --their-ddt NUMBER")),
+        // A DDT is known by its number and its date: a number alone names none.
+        (Some(_), None) => return Err(Error::usage("--their-ddt needs --their-ddt-date DATE, the date on their DDT")),
         (_, Some(date)) if date > doc.date => {
             return Err(Error::refused(format!(
                 "--their-ddt-date {date} is after this ddt-in's date {}: their DDT comes with the goods",

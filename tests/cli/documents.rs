@@ -545,6 +545,13 @@ fn a_ddt_names_its_sender_recipient_destination_carrier_and_causale_as_the_trade
         &["ticket", "receive", "T-2026-0001", "--their-ddt", "45/B", "--their-ddt-date", "2026-11-28"],
         "after this ddt-in's date",
     );
+    // Found by a review: a DDT is its number and its date; the number alone was taken.
+    let head = d.head();
+    d.tkt(&["ticket", "receive", "T-2026-0001", "--their-ddt", "45/B"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--their-ddt needs --their-ddt-date"));
+    assert_eq!(d.head(), head);
     let receive = [
         &["ticket", "receive", "T-2026-0001", "--carrier-vat", "01234567897", "--their-ddt", "45/B"][..],
         &["--their-ddt-date", "2026-11-25"][..],

@@ -3417,13 +3417,17 @@ fn the_file_sent_to_sdi_stays_an_invoices_own_when_two_clones_exported_it_offlin
     }
     let inv = "documents/invoice/2026/INV-2026-0003.yaml";
     let sent = "IT03912760984_BR001.xml";
-    assert!(bruno.at("2026-11-27T10:00:00+01:00", &["doc", "export", "INV-2026-0003", "--dir", "../out-b"]).contains(sent));
+    assert!(bruno
+        .at("2026-11-27T10:00:00+01:00", &["doc", "export", "INV-2026-0003", "--dir", "../out-b"])
+        .contains(sent));
     // As `tkt doc send` records it.
     let exported = bruno.read(inv);
     bruno.write(inv, &format!("{exported}  sent:\n  - file: {sent}\n    at: '2026-11-27T10:01:00+01:00'\n"));
     bruno.git(&["commit", "-qam", "inviata"]);
     let unsent = "IT03912760984_AN001.xml";
-    assert!(anna.at("2026-11-27T11:00:00+01:00", &["doc", "export", "INV-2026-0003", "--dir", "../out-a"]).contains(unsent));
+    assert!(anna
+        .at("2026-11-27T11:00:00+01:00", &["doc", "export", "INV-2026-0003", "--dir", "../out-a"])
+        .contains(unsent));
     bruno.sync();
     anna.sync();
     bruno.sync();
