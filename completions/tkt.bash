@@ -43,9 +43,6 @@ _tkt() {
             tkt,item)
                 cmd="tkt__subcmd__item"
                 ;;
-            tkt,merge-driver)
-                cmd="tkt__subcmd__merge__subcmd__driver"
-                ;;
             tkt,report)
                 cmd="tkt__subcmd__report"
                 ;;
@@ -219,9 +216,6 @@ _tkt() {
                 ;;
             tkt__subcmd__help,item)
                 cmd="tkt__subcmd__help__subcmd__item"
-                ;;
-            tkt__subcmd__help,merge-driver)
-                cmd="tkt__subcmd__help__subcmd__merge__subcmd__driver"
                 ;;
             tkt__subcmd__help,report)
                 cmd="tkt__subcmd__help__subcmd__report"
@@ -629,7 +623,7 @@ _tkt() {
 
     case "${cmd}" in
         tkt)
-            opts="-C -q -h -V --desk --quiet --help --version init ticket request import state customer item equipment doc report sync check completions merge-driver help"
+            opts="-C -q -h -V --desk --quiet --help --version init ticket request import state customer item equipment doc report sync check completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1969,7 +1963,7 @@ _tkt() {
             return 0
             ;;
         tkt__subcmd__help)
-            opts="init ticket request import state customer item equipment doc report sync check completions merge-driver help"
+            opts="init ticket request import state customer item equipment doc report sync check completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2475,20 +2469,6 @@ _tkt() {
         tkt__subcmd__help__subcmd__item__subcmd__show)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        tkt__subcmd__help__subcmd__merge__subcmd__driver)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -3407,28 +3387,6 @@ _tkt() {
                     COMPREPLY=($(compgen -W "table json yaml csv" -- "${cur}"))
                     return 0
                     ;;
-                --desk)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -C)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        tkt__subcmd__merge__subcmd__driver)
-            opts="-C -q -h -V --desk --quiet --help --version"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
                 --desk)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -27,7 +27,7 @@ pub enum Target {
 /// Prints a completion script; install it like `tkt completions bash > ~/.local/share/bash-completion/completions/tkt`.
 pub fn cmd_completions(_ctx: &Ctx, args: CompletionsArgs) -> Result<()> {
     let mut out = std::io::stdout().lock();
-    let mut cmd = super::command();
+    let mut cmd = offered(super::command());
     let shell = match args.target {
         Target::Bash => Shell::Bash,
         Target::Zsh => Shell::Zsh,
@@ -46,6 +46,24 @@ pub fn cmd_completions(_ctx: &Ctx, args: CompletionsArgs) -> Result<()> {
     }
     out.write_all(&script)?;
     Ok(())
+}
+
+/// The command line as completions offer it: without hidden commands (git's merge driver,
+/// which clap_complete offers all the same).
+fn offered(cmd: clap::Command) -> clap::Command {
+    let commands: Vec<clap::Command> = cmd.get_subcommands().filter(|c| !c.is_hide_set()).cloned().collect();
+    let mut shown = clap::Command::new("tkt")
+        .version(env!("CARGO_PKG_VERSION"))
+        .propagate_version(true)
+        .args(cmd.get_arguments().cloned())
+        .subcommands(commands);
+    if let Some(about) = cmd.get_about() {
+        shown = shown.about(about.clone());
+    }
+    if let Some(about) = cmd.get_long_about() {
+        shown = shown.long_about(about.clone());
+    }
+    shown
 }
 
 /// One man page for the whole tool: every command, `tkt ticket create` included, with what
