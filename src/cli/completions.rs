@@ -55,6 +55,7 @@ fn offered(cmd: clap::Command) -> clap::Command {
     let mut shown = clap::Command::new("tkt")
         .version(env!("CARGO_PKG_VERSION"))
         .propagate_version(true)
+        .subcommand_required(cmd.is_subcommand_required_set())
         .args(cmd.get_arguments().cloned())
         .subcommands(commands);
     if let Some(about) = cmd.get_about() {
