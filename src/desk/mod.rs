@@ -1019,7 +1019,7 @@ impl Desk {
 
     /// Commits the changed files in one commit, when the desk is in a git repository.
     /// Returns false when history is off (no repository).
-    pub fn commit(&self, paths: &[PathBuf], message: &str, author: &Author) -> Result<bool> {
+    pub fn commit(&self, paths: &[PathBuf], message: &str, author: &Author) -> Result<Commit> {
         if let Some(local) = paths.iter().find(|p| p.starts_with(LOCAL_DIR)) {
             return Err(Error::failure(format!(
                 "{}: {LOCAL_DIR}/ is local to this clone and never committed",
@@ -1029,18 +1029,34 @@ impl Desk {
         if let Some(repo) = &self.repo {
             // Failed before its commit: what was written is taken back (HEAD may have moved
             // meanwhile, by another git command: that is not this commit, found by a
-            // review). Failed after it (updating git's index): it is committed, and stays.
+            // review). Failed after it (updating git's index): it is committed, and stays —
+            // and the command did what it said (found by a careless-office attack: a
+            // payment committed but reported failed was made again by a script's retry).
             let done = repo.commit_files(paths, message, author, self.index_wait.get())?;
-            if let Some(e) = done.stale_index {
-                self.written.borrow_mut().clear();
-                self.journal().clear()?;
-                return Err(e);
+            if done.stale_index.is_none() {
+                repo.collect_garbage_when_due();
             }
-            repo.collect_garbage_when_due();
+            self.written.borrow_mut().clear();
+            self.journal().clear()?;
+            return Ok(Commit { history: true, stale_index: done.stale_index });
         }
         self.written.borrow_mut().clear();
         self.journal().clear()?;
-        Ok(self.repo.is_some())
+        Ok(Commit { history: false, stale_index: None })
+    }
+}
+
+/// What [`Desk::commit`] did: whether the desk keeps history (is in a git repository), and
+/// the error of git's index when it could not follow the commit, which stands all the same.
+pub struct Commit {
+    pub history: bool,
+    pub stale_index: Option<Error>,
+}
+
+impl Commit {
+    /// For a command that cannot go on with git's index out of step: its error.
+    pub fn index_in_step(self) -> Result<()> {
+        self.stale_index.map_or(Ok(()), Err)
     }
 }
 

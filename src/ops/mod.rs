@@ -111,7 +111,10 @@ impl Env {
             self.notices.borrow_mut().retain(|(notice, landed)| *landed || matches!(notice, Notice::Warning(_)));
         })?;
         self.notices.borrow_mut().iter_mut().for_each(|(_, landed)| *landed = true);
-        if !committed {
+        if let Some(e) = committed.stale_index {
+            self.warn(std::iter::once(e.to_string()).chain(e.hints).collect::<Vec<_>>().join("; "));
+        }
+        if !committed.history {
             let marker = self.desk.root().join(LOCAL_DIR).join("history-off");
             if !marker.exists() {
                 self.warn(

@@ -108,7 +108,7 @@ fn sync_marked(desk: &Desk, author: &Author, opts: &SyncOptions) -> Result<SyncR
     if !hand_edits.is_empty() {
         let edited = edited_since_head(desk, repo, &hand_edits)?;
         let list: Vec<String> = edited.iter().map(|p| format!("  {}", p.display())).collect();
-        desk.commit(&hand_edits, &format!("tkt: hand edits\n\n{}", list.join("\n")), author)?;
+        desk.commit(&hand_edits, &format!("tkt: hand edits\n\n{}", list.join("\n")), author)?.index_in_step()?;
         report.hand_edits = edited;
     }
     // What was taken back is issued again by the caller before anything goes out, and
@@ -1548,7 +1548,8 @@ fn settle_closed_going_out(desk: &Desk, repo: &Repo, author: &Author, theirs: Op
         crate::files::write_atomic(&desk.abs(rel), text.as_bytes())?;
     }
     let list: Vec<String> = paths.iter().map(|p| format!("  {}", p.display())).collect();
-    desk.commit(&paths, &format!("tkt sync: closed_at follows the catalog\n\n{}", list.join("\n")), author)?;
+    desk.commit(&paths, &format!("tkt sync: closed_at follows the catalog\n\n{}", list.join("\n")), author)?
+        .index_in_step()?;
     Ok(())
 }
 

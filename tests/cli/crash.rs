@@ -426,14 +426,22 @@ fn a_command_whose_commit_lands_but_not_gits_index_keeps_what_it_committed() {
         return;
     }
     let out = d.tkt(&["ticket", "note", "T-2026-0001", "Richiamare il cliente"]).output().unwrap();
+    let request = d.tkt(&["request", "create", "--channel", "phone", "--subject", "Caldaia"]).output().unwrap();
     assert!(chattr("-i"));
-    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("git reset -q"), "{}", String::from_utf8_lossy(&out.stderr));
+    // It did what it says, and says so: a script that retried an exit 1 made a second
+    // payment (found by a careless-office attack).
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("warning:") && said.contains("git reset -q"), "{said}");
+    assert_eq!(request.status.code(), Some(0), "{}", String::from_utf8_lossy(&request.stderr));
+    let id = String::from_utf8(request.stdout).unwrap();
+    assert!(id.starts_with("R-2026-"), "the id is printed: {id}");
+    assert!(d.git(&["log", "-1", "--format=%s"]).contains(id.trim()));
+    d.git(&["reset", "-q"]);
     let ticket = "tickets/2026/T-2026-0001.yaml";
     assert!(d.git(&["show", &format!("HEAD:{ticket}")]).contains("Richiamare il cliente"), "committed");
     assert!(d.read(ticket).contains("Richiamare il cliente"), "and not undone in the work tree");
     assert!(!d.path(".tkt/journal").exists());
-    d.git(&["reset", "-q"]);
     assert_eq!(d.status(), "");
     d.tkt(&["check"]).assert().success();
 }
