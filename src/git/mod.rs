@@ -232,7 +232,10 @@ impl Repo {
                 {
                     std::thread::sleep(std::time::Duration::from_millis(20));
                 }
-                Err(e) => return Err(e.into()),
+                Err(e) => {
+                    self.forget_unlanded_commit();
+                    return Err(e.into());
+                }
             }
         };
         // The commit is made: a failure from here on leaves git's index behind it, which
@@ -246,6 +249,22 @@ impl Repo {
             return Ok(Committed { commit, stale_index: lock.write(&index).err().map(stale) });
         }
         Ok(Committed { commit, stale_index: self.stage_with_libgit2(&staged).err().map(stale) })
+    }
+
+    /// A commit whose branch could not be moved (a full disk) may have left its entry in
+    /// the reflogs of HEAD and of the branch, which libgit2 writes first: an entry for a
+    /// commit no branch has, whose fiscal numbers would count as given for months (found
+    /// by a careless-office attack: the retry left a gap). Such a newest entry is removed.
+    fn forget_unlanded_commit(&self) {
+        let head = self.repo.head().ok().and_then(|h| h.target());
+        let branch =
+            self.repo.find_reference("HEAD").ok().and_then(|h| h.symbolic_target().ok().flatten().map(str::to_string));
+        for name in std::iter::once("HEAD".to_string()).chain(branch) {
+            let Ok(mut log) = self.repo.reflog(&name) else { continue };
+            if log.get(0).is_some_and(|entry| Some(entry.id_new()) != head) && log.remove(0, false).is_ok() {
+                let _ = log.write();
+            }
+        }
     }
 
     /// Starts git's own housekeeping (`git gc --auto`, in the background) when git would:

@@ -261,6 +261,31 @@ fn an_invoice_killed_before_its_commit_is_taken_back_and_issued_again_with_its_n
     assert_eq!(d.status(), "");
 }
 
+/// Found by a careless-office attack: on a full disk the branch could not be moved after
+/// git's reflog had the commit; the reflog's entry counted its number as given, and the
+/// retry left a gap. The branch is made immutable here (`chattr +i`, root) for the same
+/// failure.
+#[test]
+fn an_invoice_whose_branch_could_not_move_is_issued_again_with_its_number() {
+    let d = TestDesk::example();
+    d.ok(&["ticket", "work", "T-2026-0013", "--hours", "2"]);
+    let branch = d.path(".git/refs/heads/main");
+    let chattr =
+        |flag: &str| std::process::Command::new("chattr").arg(flag).arg(&branch).status().is_ok_and(|s| s.success());
+    if !chattr("+i") {
+        eprintln!("skipped: chattr +i is not available here");
+        return;
+    }
+    let head = d.head();
+    let out = d.tkt(&["ticket", "invoice", "T-2026-0013"]).output().unwrap();
+    assert!(chattr("-i"));
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(d.head(), head);
+    assert_eq!(d.status(), "", "nothing left");
+    assert_eq!(d.ok(&["ticket", "invoice", "T-2026-0013"]), "INV-2026-0007\n", "no gap in the numbering");
+    d.tkt(&["check"]).assert().success();
+}
+
 #[test]
 fn eight_creators_four_transitions_and_an_import_at_once_lose_and_repeat_nothing() {
     let d = TestDesk::example();
