@@ -30,8 +30,8 @@ use std::time::Duration;
 
 use crate::desk::{Desk, DeskGuard, LOCAL_DIR};
 use crate::git::Author;
-use crate::model::Instant;
-use crate::Result;
+use crate::model::{Instant, Kind};
+use crate::{Error, Result};
 
 /// What an operation works in: the desk, the command's clock and actor, resolved once.
 pub struct Env {
@@ -107,6 +107,7 @@ impl Env {
         // What was said since the last commit is what this one does: told when it is made,
         // never when it failed — not "Opened T-2026-0021" for a ticket whose commit failed
         // (found by a crash attack).
+        refuse_taking_away_what_happened(&self.desk, paths)?;
         let committed = self.desk.commit(paths, message, &self.author).inspect_err(|_| {
             self.notices.borrow_mut().retain(|(notice, landed)| *landed || matches!(notice, Notice::Warning(_)));
         })?;
@@ -143,6 +144,31 @@ impl Env {
 }
 
 /// Empty text given for an optional field clears it.
+/// A record's file may be an editor's older copy, saved over a note added meanwhile by
+/// another command: no command commits a ticket or a request that takes away a note or an
+/// entry of its history as HEAD has them (found by a careless-office attack: `ticket assign`
+/// committed such a copy, and the sync published the loss).
+fn refuse_taking_away_what_happened(desk: &Desk, paths: &[PathBuf]) -> Result<()> {
+    let Some(repo) = desk.repo() else { return Ok(()) };
+    let Some(head) = repo.head()? else { return Ok(()) };
+    for rel in paths.iter().filter(|p| matches!(Desk::kind_of_path(p), Some(Kind::Ticket | Kind::Request))) {
+        let Some(then) = repo.file_at(&head, &repo.desk_prefix().join(rel))? else { continue };
+        let now = std::fs::read(desk.abs(rel)).unwrap_or_default();
+        if let Some(what) = crate::sync::what_happened_taken_away(rel, &then.bytes, &now) {
+            return Err(Error::refused(format!(
+                "{}: the file takes away {what} the last commit has (an editor's older copy saved over it?); \
+                 nothing was committed",
+                rel.display()
+            ))
+            .with_hint(format!(
+                "`git diff -- {}` shows what it takes away: put it back, then run the command again",
+                rel.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
 pub fn optional(text: String) -> Option<String> {
     let t = text.trim();
     (!t.is_empty()).then(|| t.to_string())

@@ -862,7 +862,7 @@ fn check_incoming(repo: &Repo, ours: &str, theirs: &str, remote: &str, branch: &
     // Paths refused above are not read again.
     if let (true, Some(base)) = (refused.is_empty(), base.as_deref()) {
         refused.extend(fiscal_changes(repo, base, theirs, &committed)?);
-        refused.extend(what_happened_taken_away_in(repo, base, theirs)?);
+        refused.extend(what_happened_taken_away_in(repo, base, theirs, false)?);
     }
     // A history made anew shares no commit: it is held to what the remote published
     // before, as the remote-tracking branch remembers it (found by a team attack: a
@@ -870,7 +870,7 @@ fn check_incoming(repo: &Repo, ours: &str, theirs: &str, remote: &str, branch: &
     if refused.is_empty() && base.is_none() {
         for published in repo.lost_tips(remote, branch, theirs)? {
             refused.extend(fiscal_changes(repo, &published, theirs, &committed)?);
-            refused.extend(what_happened_taken_away_in(repo, &published, theirs)?);
+            refused.extend(what_happened_taken_away_in(repo, &published, theirs, false)?);
         }
     }
     if refused.is_empty() {
@@ -1098,7 +1098,8 @@ fn check_outgoing(desk: &Desk, repo: &Repo, ours: &str, theirs: &str, hand_edits
         ))
         .with_hint("fix the record, or take the file out of git (git rm --cached FILE, then git commit); then run tkt sync again"));
     }
-    let lost = going_out.map(|base| what_happened_taken_away_in(repo, base, ours)).transpose()?.unwrap_or_default();
+    let lost =
+        going_out.map(|base| what_happened_taken_away_in(repo, base, ours, true)).transpose()?.unwrap_or_default();
     if !lost.is_empty() {
         return Err(Error::busy(format!(
             "this clone's commits take away what happened; nothing was committed or pushed:\n  {}",
@@ -1162,6 +1163,15 @@ fn check_outgoing(desk: &Desk, repo: &Repo, ours: &str, theirs: &str, hand_edits
     for rel in hand_edits {
         let then = repo.file_at(ours, &prefix.join(rel))?;
         let now = std::fs::read(desk.abs(rel)).ok();
+        let kind = Desk::kind_of_path(rel).filter(|k| matches!(k, Kind::Ticket | Kind::Request));
+        if let (Some(_), Some(_), None) = (kind, &then, &now) {
+            unshareable.push(format!(
+                "{}: deleted by hand, and with it what happened; `git checkout -- {}` puts it back",
+                rel.display(),
+                rel.display()
+            ));
+            continue;
+        }
         if let Some(field) = then.zip(now).and_then(|(then, now)| what_happened_taken_away(rel, &then.bytes, &now)) {
             unshareable.push(format!(
                 "{}: the hand edit takes away {field}, which records what happened (an editor's older copy saved \
@@ -1200,7 +1210,7 @@ fn check_outgoing(desk: &Desk, repo: &Repo, ours: &str, theirs: &str, hand_edits
 /// the sync committed and published to every clone). A note's text may be corrected, notes
 /// may be added, and a merge puts them in time order. `None` when nothing is taken away, or
 /// either version does not read (named elsewhere).
-fn what_happened_taken_away(rel: &Path, then: &[u8], now: &[u8]) -> Option<&'static str> {
+pub(crate) fn what_happened_taken_away(rel: &Path, then: &[u8], now: &[u8]) -> Option<&'static str> {
     let read = |bytes: &[u8]| decode_text(bytes.to_vec(), rel).ok();
     let (then, now) = (read(then)?, read(now)?);
     // Every element of `then` is in `now`, as many times.
@@ -1259,38 +1269,54 @@ fn published_base(published: FileState, theirs: &FileState) -> FileState {
 }
 
 /// The tickets and requests whose notes or history the commits `from..to` take away, each
-/// named with the commit that last changed it: what no clone publishes, nor takes in.
-fn what_happened_taken_away_in(repo: &Repo, from: &str, to: &str) -> Result<Vec<String>> {
+/// named with the commit that last changed it: what no clone publishes, nor takes in. A
+/// record deleted takes away all of it (found by a hostile-remote attack: a `git rm` of a
+/// ticket went out and came in). With `every_version`, what a commit in between added and
+/// a later one took away counts too (found by a careless-office attack: a note, then an
+/// editor's older copy committed over it, went out as if the note had never been).
+fn what_happened_taken_away_in(repo: &Repo, from: &str, to: &str, every_version: bool) -> Result<Vec<String>> {
     let prefix = repo.desk_prefix();
     let mut found = Vec::new();
-    let changed = repo.changed_paths(Some(from), to)?;
     let of_kind = |p: &Path| {
         p.strip_prefix(prefix).ok().and_then(Desk::kind_of_path).filter(|k| matches!(k, Kind::Ticket | Kind::Request))
+    };
+    let changed: BTreeSet<PathBuf> =
+        repo.changed_paths(Some(from), to)?.into_iter().filter(|p| of_kind(p).is_some()).collect();
+    let mut between = match every_version {
+        true => repo.changes_of_paths(Some(from), to, &changed)?,
+        false => BTreeMap::new(),
     };
     // Where a record a tkt merge renumbered went.
     let moved = renumberings(repo, from, to)?;
     for path in changed {
         let Ok(rel) = path.strip_prefix(prefix) else { continue };
-        if of_kind(&path).is_none() {
-            continue;
-        }
-        let (Some(then), Some(mut now)) = (repo.file_at(from, &path)?, repo.file_at(to, &path)?) else { continue };
-        // Another record under the path, this one renumbered by a sync (a clone reset to
-        // before it): what happened to it is read where it went (found by a team attack:
-        // a plain fast-forward was refused for a note "taken away").
+        let mut versions: Vec<Vec<u8>> = repo.file_at(from, &path)?.map(|f| f.bytes).into_iter().collect();
+        versions.extend(between.remove(&path).unwrap_or_default().into_iter().filter_map(|c| c.after));
+        let now = repo.file_at(to, &path)?.map(|f| f.bytes);
         let id = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
-        if let Some(new) = moved.get(id).filter(|_| !same_making(&then.bytes, &now.bytes)) {
-            if let Some(there) = repo.file_at(to, &beside(&path, new))?.filter(|t| same_making(&then.bytes, &t.bytes)) {
-                now = there;
+        let mut problem = None;
+        for then in &versions {
+            let mut now = now.clone();
+            // Another record under the path, or none, this one renumbered by a sync (a
+            // clone reset to before it): what happened to it is read where it went (found
+            // by a team attack: a plain fast-forward was refused for a note "taken away").
+            if let Some(new) = moved.get(id).filter(|_| !now.as_deref().is_some_and(|n| same_making(then, n))) {
+                if let Some(there) = repo.file_at(to, &beside(&path, new))?.filter(|t| same_making(then, &t.bytes)) {
+                    now = Some(there.bytes);
+                }
+            }
+            problem = match now {
+                None => Some("deletes the record, and with it what happened".to_string()),
+                Some(now) => what_happened_taken_away(rel, then, &now)
+                    .map(|field| format!("takes away {field}, which records what happened")),
+            };
+            if problem.is_some() {
+                break;
             }
         }
-        if let Some(field) = what_happened_taken_away(rel, &then.bytes, &now.bytes) {
+        if let Some(problem) = problem {
             let by = repo.last_change(Some(from), to, &path)?.map(|c| format!(" (commit {} by {})", c.commit, c.by));
-            found.push(format!(
-                "{}: takes away {field}, which records what happened{}",
-                path.display(),
-                by.unwrap_or_default()
-            ));
+            found.push(format!("{}: {problem}{}", path.display(), by.unwrap_or_default()));
         }
     }
     Ok(found)

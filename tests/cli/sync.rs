@@ -773,17 +773,15 @@ fn check_after_a_plain_git_pull_stopped_on_a_conflict_names_no_record_its_own_ca
 fn a_record_deleted_on_one_side_and_edited_on_the_other_is_kept() {
     let team = Team::new();
     let (anna, marco) = (team.clone("anna"), team.clone("marco"));
-    std::fs::remove_file(anna.dir.join("requests/2026/R-2026-0001.yaml")).unwrap();
+    // A ticket or a request is never deleted (what happened goes with it); an item may be.
+    std::fs::remove_file(anna.dir.join("items/VASO-8L.yaml")).unwrap();
     let summary = anna.sync();
     assert!(summary.contains("1 hand edit(s) committed"), "{summary}");
-    marco.ok(&["request", "note", "R-2026-0001", "Il cliente ha richiamato"]);
+    marco.ok(&["item", "edit", "VASO-8L", "--price", "99.00"]);
     let summary = marco.sync();
-    assert!(
-        summary.contains("requests/2026/R-2026-0001.yaml deleted on one side and changed on the other: kept"),
-        "{summary}"
-    );
+    assert!(summary.contains("items/VASO-8L.yaml deleted on one side and changed on the other: kept"), "{summary}");
     anna.sync();
-    assert!(anna.read("requests/2026/R-2026-0001.yaml").contains("Il cliente ha richiamato"));
+    assert!(anna.read("items/VASO-8L.yaml").contains("99.00"));
 }
 
 /// Found by an office attack: an editor opened on a ticket before a colleague's note came
@@ -3474,4 +3472,64 @@ fn a_squashed_remote_takes_away_no_published_note() {
     carla.sync();
     assert!(carla.read(file).contains("pezzo ordinato"));
     anna.tkt(&["check"]).assert().success();
+}
+
+/// Found by a hostile-remote attack: a ticket removed with `git rm` and pushed was taken
+/// in by every clone, and one removed by a slip in a clone was published: its notes and
+/// history with it. Neither goes through.
+#[test]
+fn a_ticket_deleted_with_git_goes_neither_out_nor_in() {
+    let team = Team::new();
+    let (anna, marco) = (team.clone("anna"), team.clone("marco"));
+    let file = "tickets/2026/T-2026-0001.yaml";
+    let kept = anna.read(file);
+    // A slip in anna's clone: refused, and the file can be put back.
+    std::fs::remove_file(anna.dir.join(file)).unwrap();
+    let head = anna.git(&["rev-parse", "HEAD"]);
+    anna.tkt(&["sync"]).assert().code(5).stderr(predicate::str::contains(format!("{file}: deleted by hand")));
+    assert_eq!(anna.git(&["rev-parse", "HEAD"]), head);
+    anna.git(&["checkout", "--", file]);
+    // Committed with git in a clone, it is not published either.
+    anna.git(&["rm", "-q", "tickets/2026/T-2026-0002.yaml"]);
+    anna.git(&["commit", "-qm", "via anche questo"]);
+    anna.tkt(&["sync"]).assert().code(5).stderr(predicate::str::contains("T-2026-0002.yaml: deletes the record"));
+    anna.git(&["reset", "-q", "--hard", "HEAD~1"]);
+    // marco's `git rm`, pushed with git: anna takes nothing in.
+    marco.git(&["rm", "-q", file]);
+    marco.git(&["commit", "-qm", "via"]);
+    marco.git(&["push", "-q", "origin", "main"]);
+    anna.tkt(&["sync"])
+        .assert()
+        .code(5)
+        .stderr(predicate::str::contains(format!("{file}: deletes the record, and with it what happened")));
+    assert_eq!(anna.git(&["rev-parse", "HEAD"]), head);
+    assert_eq!(anna.read(file), kept);
+}
+
+/// Found by a careless-office attack: marco's editor held an older copy of a ticket while
+/// anna added a note with tkt on the same desk; marco saved it and ran `ticket assign`,
+/// which committed the copy without the note, and the sync published the loss. The command
+/// refuses, keeping marco's edit; and a copy committed with git is not published.
+#[test]
+fn an_editors_older_copy_takes_away_no_note_through_a_command_or_a_commit() {
+    let team = Team::new();
+    let anna = team.clone("anna");
+    let file = "tickets/2026/T-2026-0009.yaml";
+    let older = anna.read(file);
+    anna.ok(&["ticket", "note", "T-2026-0009", "ricambio ordinato"]);
+    let saved = older.replace("priority: low", "priority: high");
+    assert_ne!(saved, older, "the editor changed something");
+    anna.write(file, &saved);
+    let head = anna.git(&["rev-parse", "HEAD"]);
+    anna.tkt(&["ticket", "assign", "T-2026-0009", "marco"])
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains(format!("{file}: the file takes away a note")));
+    assert_eq!(anna.git(&["rev-parse", "HEAD"]), head);
+    assert_eq!(anna.read(file), saved, "the hand edit stays, for a person to fix");
+    anna.git(&["commit", "-qam", "priorita"]);
+    let remote = team.git(&team.remote(), &["rev-parse", "main"]);
+    anna.tkt(&["sync"]).assert().code(5).stderr(predicate::str::contains(format!("{file}: takes away a note")));
+    assert_eq!(team.git(&team.remote(), &["rev-parse", "main"]), remote, "nothing pushed");
+    assert_eq!(anna.git(&["rev-list", "--count", "origin/main..HEAD"]).trim(), "2", "the note and the copy stay here");
 }
