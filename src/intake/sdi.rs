@@ -71,7 +71,8 @@ fn read_receipt(root: roxmltree::Node) -> Option<Receipt> {
         kind: kind.to_string(),
         // The file as signed before it went (CAdES: `….xml.p7m`) is the one tkt exported.
         file: child("NomeFile").map(|f| {
-            match f.len().checked_sub(4).filter(|&n| f[n..].eq_ignore_ascii_case(".p7m")) {
+            // `get`: a name may end in any character (found by a mail attack: `n€12` panicked).
+            match f.len().checked_sub(4).filter(|&n| f.get(n..).is_some_and(|end| end.eq_ignore_ascii_case(".p7m"))) {
                 Some(n) => f[..n].to_string(),
                 None => f,
             }

@@ -66,8 +66,13 @@ pub fn import_maildir(env: &Env, dir: &Path, progress: &mut dyn FnMut(usize, usi
     let mut index = MessageIndex::build(env)?;
     for (i, file) in files.iter().enumerate() {
         progress(i + 1, files.len());
-        let delivered = read_message(file, env.desk.config.intake.max_message_bytes)
-            .and_then(|b| deliver_mail(env, &b, &mut index));
+        // A message that trips a bug of tkt fails alone (the bug is reported as it
+        // happens), and the next ones go on (found by a mail attack: one stranger's forged
+        // receipt stopped every later import).
+        let delivered = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            read_message(file, env.desk.config.intake.max_message_bytes).and_then(|b| deliver_mail(env, &b, &mut index))
+        }))
+        .unwrap_or_else(|_| Err(Error::failure("tkt hit a bug reading it (reported above)")));
         match delivered {
             // Delivered (committed) but not moved: said, and the next messages go on.
             Ok(d) => match move_to_cur(file, &cur) {

@@ -1451,3 +1451,35 @@ fn a_message_forwarded_as_an_attachment_is_read_for_its_text() {
     assert!(r["body"].as_str().is_some_and(|b| b.contains("segna F28")), "{r}");
     assert_eq!(r["serial"], "CV24-104233", "{r}");
 }
+
+/// Found by a mail attack: a stranger's message dressed as SDI's certified mail, whose
+/// receipt names a file ending in a letter of more than one byte (`n€12`), made tkt panic,
+/// and in a maildir the panic stopped the whole run: every later message stayed in `new/`
+/// on every cron run. The receipt names no e-invoice of the desk: a person reads it.
+#[test]
+fn a_forged_sdi_receipt_naming_any_file_stops_no_mail() {
+    let d = TestDesk::example();
+    let md = d.tmp.path().join("Maildir");
+    for sub in ["new", "cur", "tmp"] {
+        std::fs::create_dir_all(md.join(sub)).unwrap();
+    }
+    let receipt = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<NotificaScarto versione=\"1.0\"><IdentificativoSdI>1\
+                   </IdentificativoSdI><NomeFile>Fattura n€12</NomeFile></NotificaScarto>\n";
+    let forged = format!(
+        "From: \"Per conto di: sdi01@pec.fatturapa.it\" <posta-certificata@pec.example>\r\nTo: fatture@pec.example\r\n\
+         Subject: POSTA CERTIFICATA: Notifica di scarto\r\nMessage-ID: <opec1@pec.example>\r\nMIME-Version: 1.0\r\n\
+         Content-Type: multipart/mixed; boundary=\"PP\"\r\n\r\n--PP\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n\
+         Messaggio di posta certificata.\r\n--PP\r\nContent-Type: application/xml; name=\"daticert.xml\"\r\n\
+         Content-Disposition: attachment; filename=\"daticert.xml\"\r\n\r\n<?xml version=\"1.0\"?>\r\n\
+         <postacert tipo=\"posta-certificata\" errore=\"nessuno\"></postacert>\r\n--PP\r\n\
+         Content-Type: application/xml; name=\"IT01234567897_00001_NS_001.xml\"\r\n\
+         Content-Disposition: attachment; filename=\"IT01234567897_00001_NS_001.xml\"\r\n\r\n{receipt}--PP--\r\n"
+    );
+    std::fs::write(md.join("new/1000.stranger"), forged).unwrap();
+    std::fs::copy(mail("gmail_new_request.eml"), md.join("new/2000.customer")).unwrap();
+    d.tkt(&["import", "maildir", md.to_str().unwrap()]).assert().success().stdout("R-2026-0004\nR-2026-0005\n");
+    assert_eq!(std::fs::read_dir(md.join("new")).unwrap().count(), 0, "nothing left behind");
+    let file = d.tmp.path().join("ns.xml");
+    std::fs::write(&file, receipt).unwrap();
+    d.tkt(&["import", "sdi", file.to_str().unwrap()]).assert().code(3).stderr(predicate::str::contains("Fattura n€12"));
+}
