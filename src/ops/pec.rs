@@ -78,9 +78,8 @@ pub fn send(env: &Env, what: &Selection, dir: &Path, secrets: &PecSecrets) -> Re
         files.push(xml_to_send(doc, dir)?);
     }
     let marker = desk.abs(Path::new(SENDING));
-    if let Some(interrupted) =
-        interrupted_sends(&marker)?.into_iter().find(|(id, _)| chosen.iter().any(|d| &d.id == id))
-    {
+    let earlier = interrupted_sends(&marker)?;
+    if let Some(interrupted) = earlier.iter().find(|(id, _)| chosen.iter().any(|d| &d.id == id)) {
         return Err(Error::refused(format!(
             "a `tkt doc send` of {} ({}) was interrupted before it recorded what it sent: the file may have \
              reached SDI, which refuses a second file of one name",
@@ -139,11 +138,18 @@ pub fn send(env: &Env, what: &Selection, dir: &Path, secrets: &PecSecrets) -> Re
         let ids: Vec<&str> = sent.iter().map(|(_, s)| s.id.as_str()).collect();
         env.commit(&paths, &format!("{}: sent to SDI by PEC ({to})", ids.join(", ")))?;
     }
-    // What went is recorded (a failure to connect or log in sent nothing).
-    if let Err(e) = std::fs::remove_file(&marker) {
-        if e.kind() != std::io::ErrorKind::NotFound {
-            return Err(Error::io(&marker, e));
+    // What went is recorded (a failure to connect or log in sent nothing); what an earlier
+    // send left unrecorded stays noted (found by an SDI attack: a send of another document
+    // forgot it, and the next `doc send --all` mailed those files a second time).
+    if earlier.is_empty() {
+        if let Err(e) = std::fs::remove_file(&marker) {
+            if e.kind() != std::io::ErrorKind::NotFound {
+                return Err(Error::io(&marker, e));
+            }
         }
+    } else {
+        let lines: String = earlier.iter().map(|(id, file)| format!("{id} {file}\n")).collect();
+        crate::files::write_atomic(&marker, lines.as_bytes())?;
     }
     match failure {
         Some(e) if sent.is_empty() => Err(e),

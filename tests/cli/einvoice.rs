@@ -909,11 +909,19 @@ fn a_send_killed_before_it_recorded_what_it_mailed_is_never_mailed_twice_unasked
     // The next command takes the unrecorded annotation back; the send is not repeated.
     send(&d, &[&id]).assert().code(4).stderr(predicate::str::contains("was interrupted before it recorded"));
     assert_eq!(sink.received().len(), 1, "not mailed twice");
+    // Found by an SDI attack: a send of another document forgot the interrupted one, and
+    // the next `doc send --all` mailed it again.
+    let other = invoice(&d, "C-0001", "2");
+    export(&d, &[&other]);
+    send(&d, &[&other]).assert().success();
+    assert_eq!(sink.received().len(), 2);
+    send(&d, &["--all"]).assert().code(4).stderr(predicate::str::contains("was interrupted before it recorded"));
+    assert_eq!(sink.received().len(), 2, "not mailed twice");
     d.tkt(&["check"]).assert().code(4).stdout(predicate::str::contains("may have reached SDI"));
     // Sure that nothing went (here it did, but the user decides): the marker is removed by hand.
     std::fs::remove_file(d.path(".tkt/sending")).unwrap();
     send(&d, &[&id]).assert().success();
-    assert_eq!(sink.received().len(), 2);
+    assert_eq!(sink.received().len(), 3);
     d.tkt(&["check"]).assert().success();
 }
 
