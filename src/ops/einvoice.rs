@@ -543,18 +543,22 @@ pub fn sdi_state(doc: &Document) -> SdiState {
     let file = entry.get("file").and_then(|f| f.as_str()).unwrap_or_default();
     let receipts = entry.get("receipts").and_then(|r| r.as_sequence()).cloned().unwrap_or_default();
     let text = |r: &serde_yaml::Value, key: &str| r.get(key).and_then(|v| v.as_str()).unwrap_or_default().to_string();
-    // SDI's answers come in stages — delivered (RC) or not (MC), then the public
-    // administration's outcome (NE) or its terms expired (DT); or the file is rejected
-    // (NS) — and the latest stage holds whatever order its receipts were imported in.
+    // SDI's answers come in stages — the file rejected (NS), or delivered (RC) or not (MC;
+    // for a public administration, AT after it: transmitted, not delivered), then the
+    // administration's outcome (NE) or its terms expired (DT) — and the latest stage holds
+    // whatever order its receipts were imported in. An NS beside a delivery is about a
+    // second copy of the file, which SDI refuses by its name: the delivery stands (found by
+    // an SDI attack, as was an AT read as no answer at all, and the file sent again).
     let stage = |r: &serde_yaml::Value| match text(r, "kind").as_str() {
-        "RC" | "MC" => 1,
-        "NE" | "DT" | "NS" => 2,
+        "NS" => 1,
+        "RC" | "MC" | "AT" => 2,
+        "NE" | "DT" => 3,
         _ => 0,
     };
     let last = receipts
         .iter()
         .enumerate()
-        .filter(|(_, r)| text(r, "file") == file && text(r, "kind") != "AT")
+        .filter(|(_, r)| text(r, "file") == file)
         .max_by_key(|(i, r)| (stage(r), *i))
         .map(|(_, r)| r);
     let sent = sent_as(doc, file);
@@ -563,7 +567,7 @@ pub fn sdi_state(doc: &Document) -> SdiState {
         None => SdiState::Exported,
         Some((kind, r)) => match kind.as_str() {
             "RC" => SdiState::Delivered,
-            "MC" => SdiState::NotDeliverable,
+            "MC" | "AT" => SdiState::NotDeliverable,
             "NS" => SdiState::Rejected { on: text(r, "at").get(..10).and_then(|d| d.parse().ok()) },
             "NE" if text(r, "outcome") == "EC02" => SdiState::Refused,
             "NE" => SdiState::Accepted,

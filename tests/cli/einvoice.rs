@@ -469,6 +469,20 @@ fn sdi_receipts_update_each_document_and_a_rejected_one_is_sent_again_with_its_n
     assert_eq!(d.ok(&["import", "sdi", &ne, &rc]), format!("{refused_by_pa}\n{refused_by_pa}\n"));
     let refused = d.ok(&["doc", "list", "--sdi", "refused", "--format", "csv"]);
     assert!(refused.contains(&refused_by_pa), "{refused}");
+
+    // Found by an SDI attack: an NS about a second copy of a delivered file (SDI refuses a
+    // name it has, 00002) made the delivered invoice "rejected"; an AT (transmitted to the
+    // administration, not delivered) left the file "pending", to be sent again.
+    let copy = receipt(&d, "NotificaScarto", "IT01234567897_00001.xml", REJECTED_00305);
+    assert_eq!(d.ok(&["import", "sdi", &copy]), format!("{delivered}\n"));
+    assert!(d.ok(&["doc", "show", &delivered]).contains("delivered"));
+    let at_pa = invoice(&d, &pa, "3");
+    let files = export(&d, &[&at_pa]);
+    let file = files[0].split("<ProgressivoInvio>").nth(1).and_then(|p| p.get(..5)).unwrap();
+    let at = receipt(&d, "AttestazioneTrasmissioneFattura", &format!("IT01234567897_{file}.xml"), "");
+    assert_eq!(d.ok(&["import", "sdi", &at]), format!("{at_pa}\n"));
+    assert!(d.ok(&["doc", "list", "--sdi", "not-deliverable", "--format", "csv"]).contains(&at_pa));
+    assert!(!d.ok(&["doc", "list", "--sdi", "pending", "--format", "csv"]).contains(&at_pa));
 }
 
 /// The desk's PEC account on the test's SMTP server (`tls` implicit or starttls).
