@@ -59,11 +59,14 @@ pub fn file_name(doc: &Document, progressive: &str) -> String {
 /// `GR`); a Swiss UID's `CHE` is the number's own, kept (found by a fiscal attack:
 /// `CHE123456789` was sent as `E123456789`, a Greek `EL…` whole).
 fn vat_digits(vat: &str, country: &str) -> String {
-    let v = vat.trim();
+    // Written as letterheads print it (`DE 811 569 869`, `FR 40-303.265.045`): the number
+    // is its letters and digits (found by a fiscal attack: the spaces were sent).
+    let v: String = vat.chars().filter(|c| c.is_alphanumeric() || matches!(c, '+' | '*')).collect();
+    let v = v.as_str();
     let prefix = if country.eq_ignore_ascii_case("GR") { "EL" } else { country };
     let swiss_uid = country.eq_ignore_ascii_case("CH") && v.get(..3).is_some_and(|p| p.eq_ignore_ascii_case("CHE"));
     match v.get(..2) {
-        Some(p) if p.eq_ignore_ascii_case(prefix) && !swiss_uid => v[2..].trim().to_string(),
+        Some(p) if p.eq_ignore_ascii_case(prefix) && !swiss_uid => v[2..].to_string(),
         _ => v.to_string(),
     }
 }
@@ -147,6 +150,12 @@ pub fn check(doc: &Document, x: &Export) -> Vec<Problem> {
         need(buyer_code.is_none_or(|c| check_tax_code(c).is_ok()), "buyer.tax_code", "not a valid Codice Fiscale");
     } else {
         need(buyer_vat.is_some(), "buyer.vat_number", "a foreign buyer needs its tax number");
+        let country = b.address.country.as_deref().unwrap_or_default().trim().to_ascii_uppercase();
+        need(
+            buyer_vat.is_none_or(|v| vat_digits(v, &country).chars().count() <= 28),
+            "buyer.vat_number",
+            "longer than the 28 characters of IdCodice",
+        );
     }
     if let Some(code) = b.sdi_code.as_deref().filter(|c| !c.trim().is_empty()) {
         let ok = (code.len() == 6 || code.len() == 7) && code.bytes().all(|c| c.is_ascii_alphanumeric());
@@ -228,7 +237,8 @@ pub fn check(doc: &Document, x: &Export) -> Vec<Problem> {
         );
     }
     // A bank transfer to an IBAN whose check digits are wrong would never arrive.
-    let transfer = doc.payment.as_ref().and_then(|p| p.method.as_ref()).map(modality) == Some("MP05");
+    let transfer =
+        doc.payment.as_ref().and_then(|p| p.method.as_ref()).map(|m| modality(m).unwrap_or("MP05")) == Some("MP05");
     if let Some(Err(why)) = x.iban(doc).filter(|_| transfer).map(crate::rules::check_iban) {
         need(false, "iban", &why);
     }
@@ -403,7 +413,7 @@ fn write(doc: &Document, x: &Export) -> Xml {
         w.open("DatiPagamento");
         w.leaf("CondizioniPagamento", "TP02");
         w.open("DettaglioPagamento");
-        let method = payment.method.as_ref().map(modality).unwrap_or("MP05");
+        let method = payment.method.as_ref().and_then(modality).unwrap_or("MP05");
         w.leaf("ModalitaPagamento", method);
         w.leaf("DataScadenzaPagamento", &payment.due_date.to_string());
         w.leaf("ImportoPagamento", &amount(if pa { due - vat } else { due }));
@@ -419,23 +429,49 @@ fn write(doc: &Document, x: &Export) -> Xml {
     w
 }
 
-/// The ModalitaPagamento of a payment method (MP01 cash … MP19 SEPA direct debit); a
-/// method written by hand is recognised by its words, a bank transfer otherwise.
-fn modality(method: &PaymentMethod) -> &'static str {
-    let text = method.as_str().to_lowercase();
-    match method {
-        PaymentMethod::Cash => "MP01",
-        PaymentMethod::Cheque => "MP02",
-        PaymentMethod::BankTransfer => "MP05",
-        PaymentMethod::Card => "MP08",
-        PaymentMethod::RiBa => "MP12",
-        PaymentMethod::DirectDebit => "MP19",
-        PaymentMethod::Unknown(_) if text.contains("contant") => "MP01",
-        PaymentMethod::Unknown(_) if text.contains("assegn") => "MP02",
-        PaymentMethod::Unknown(_) if text.contains("carta") || text.contains("pos") => "MP08",
-        PaymentMethod::Unknown(_) if text.contains("riba") || text.contains("ri.ba") => "MP12",
-        PaymentMethod::Unknown(_) => "MP05",
-    }
+/// The ModalitaPagamento of a payment method (MP01 cash … MP23 PagoPA); a method written
+/// by hand is recognised by its words — whole words, so that `bonifico postale` is a
+/// transfer and `contrassegno` no cheque (found by a fiscal attack: `pos` inside `postale`
+/// made it a card, with no IBAN) — and `None` names none.
+fn modality(method: &PaymentMethod) -> Option<&'static str> {
+    let text = match method {
+        PaymentMethod::Cash => return Some("MP01"),
+        PaymentMethod::Cheque => return Some("MP02"),
+        PaymentMethod::BankTransfer => return Some("MP05"),
+        PaymentMethod::Card => return Some("MP08"),
+        PaymentMethod::RiBa => return Some("MP12"),
+        PaymentMethod::DirectDebit => return Some("MP19"),
+        PaymentMethod::Unknown(text) => text.to_lowercase().replace('.', ""),
+    };
+    let words: Vec<&str> = text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    let has = |w: &str| words.contains(&w);
+    let begins = |p: &str| words.iter().any(|w| w.starts_with(p));
+    let postal = begins("postal");
+    Some(match () {
+        _ if begins("bonific") => "MP05",
+        _ if has("bollettino") && postal => "MP18",
+        _ if has("bollettino") => "MP07",
+        _ if has("riba") || (has("ricevuta") && begins("bancari")) => "MP12",
+        _ if has("rid") => "MP09",
+        _ if has("sdd") || begins("addebit") => "MP19",
+        _ if has("mav") => "MP13",
+        _ if has("domiciliazione") && postal => "MP17",
+        _ if has("domiciliazione") => "MP16",
+        _ if has("pagopa") => "MP23",
+        _ if has("vaglia") => "MP06",
+        _ if begins("assegn") && has("circolare") => "MP03",
+        _ if begins("assegn") => "MP02",
+        _ if begins("contant") || has("contrassegno") || has("cash") => "MP01",
+        _ if has("carta") || has("bancomat") || has("pos") || has("card") => "MP08",
+        _ => return None,
+    })
+}
+
+/// The payment method of a document written by hand in words no ModalitaPagamento names:
+/// its e-invoice says MP05 (a transfer).
+pub fn unknown_payment_method(doc: &Document) -> Option<&str> {
+    let method = doc.payment.as_ref()?.method.as_ref()?;
+    modality(method).is_none().then(|| method.as_str())
 }
 
 fn fiscal_ids(w: &mut Xml, p: &Party) {
@@ -660,10 +696,36 @@ fn plain_address(address: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{person_name, vat_digits};
+    use super::{modality, person_name, vat_digits};
+    use crate::model::PaymentMethod;
+
+    #[test]
+    fn a_payment_method_written_by_hand_is_read_by_its_whole_words() {
+        let mp = |text: &str| modality(&PaymentMethod::parse(text));
+        for (text, code) in [
+            ("bonifico postale", "MP05"),
+            ("Bonifico SEPA istantaneo", "MP05"),
+            ("bollettino postale", "MP18"),
+            ("contrassegno", "MP01"),
+            ("Bancomat", "MP08"),
+            ("POS", "MP08"),
+            ("ricevuta bancaria", "MP12"),
+            ("Ri.Ba. 60 gg", "MP12"),
+            ("assegno circolare", "MP03"),
+            ("assegni", "MP02"),
+            ("addebito diretto SEPA", "MP19"),
+            ("pagoPA", "MP23"),
+        ] {
+            assert_eq!(mp(text), Some(code), "{text}");
+        }
+        assert_eq!(mp("alla consegna"), None);
+        assert_eq!(mp("riba"), Some("MP12"));
+    }
 
     #[test]
     fn a_vat_number_loses_its_countrys_prefix_and_only_that() {
+        assert_eq!(vat_digits("DE 811 569 869", "DE"), "811569869");
+        assert_eq!(vat_digits("FR 40-303.265.045", "FR"), "40303265045");
         assert_eq!(vat_digits("IT01234567897", "IT"), "01234567897");
         assert_eq!(vat_digits("ATU12345678", "AT"), "U12345678");
         assert_eq!(vat_digits("EL123456789", "GR"), "123456789");

@@ -269,6 +269,15 @@ fn stamp_parties(env: &Env, doc: &mut Document) -> Result<()> {
         refuse_if_any(&format!("the {} as an e-invoice", doc.kind), crate::einvoice::check(&numbered, &x)).map_err(|e| {
             e.with_hint("set the company's fiscal data under [company] in tkt.toml, and the customer's with `tkt customer edit`")
         })?;
+        if let Some(method) = crate::einvoice::unknown_payment_method(doc) {
+            return Err(Error::refused(format!(
+                "payment method \"{method}\": no ModalitaPagamento of an e-invoice names it; nothing was issued"
+            ))
+            .with_hint(
+                "say it in words FatturaPA knows: contanti, assegno (circolare), bonifico, carta, bancomat, riba, sdd, \
+                 rid, mav, bollettino (postale), domiciliazione, vaglia, pagopa (--method, or billing.payment_method)",
+            ));
+        }
     }
     Ok(())
 }

@@ -144,6 +144,12 @@ pub fn export(env: &Env, what: &Selection, dir: &Path) -> Result<Vec<Exported>> 
     for (progressive, doc) in progressives.into_iter().zip(&chosen) {
         let x = Export { company: &desk.config.company, progressive: &progressive, today, correcting: corrected(doc) };
         refuse_if_any(&format!("{} as an e-invoice", doc.id), check(doc, &x))?;
+        if let Some(method) = crate::einvoice::unknown_payment_method(doc) {
+            env.warn(format!(
+                "{}: payment method \"{method}\" names no ModalitaPagamento: sent as MP05 (bonifico)",
+                doc.id
+            ));
+        }
         pages.push((doc, progressive.clone(), file_name(doc, &progressive), fattura(doc, &x)));
     }
     let mut written: Vec<PathBuf> = Vec::new();

@@ -1510,3 +1510,20 @@ fn an_invoice_says_the_regime_it_was_issued_under_after_the_company_changes_it()
     let xml = export(&d, &[&id]);
     assert!(xml[0].contains("<RegimeFiscale>RF01</RegimeFiscale>"), "{}", xml[0]);
 }
+
+/// Found by a fiscal attack: a method written by hand was read by pieces of words, so
+/// `bonifico postale` went as a card payment (`pos`) with no IBAN, `contrassegno` as a
+/// cheque, and a method no ModalitaPagamento names as a bank transfer, unsaid.
+#[test]
+fn a_payment_method_in_words_goes_as_the_modality_it_names_or_is_refused() {
+    let d = einvoice_desk();
+    let t = d.ok(&["ticket", "create", "--customer", "C-0001", "--title", "Intervento"]);
+    d.ok(&["ticket", "work", t.trim(), "--hours", "1"]);
+    let head = d.head();
+    refused(&d, &["ticket", "invoice", t.trim(), "--method", "alla consegna"], "no ModalitaPagamento");
+    assert_eq!(d.head(), head);
+    let id = d.ok(&["ticket", "invoice", t.trim(), "--method", "bonifico postale"]);
+    let xml = export(&d, &[id.trim()]).remove(0);
+    assert!(xml.contains("<ModalitaPagamento>MP05</ModalitaPagamento>"), "{xml}");
+    assert!(xml.contains("<IBAN>IT60X0542811101000000123456</IBAN>"), "{xml}");
+}
