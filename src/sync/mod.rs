@@ -756,6 +756,12 @@ fn refused_path(path: &Path, prefix: &Path, kind: EntryKind) -> Option<&'static 
     // the name of the file and of each folder on its way. A record keeps its id (others
     // point at it): new ids are refused where they are made.
     if Desk::kind_of_path(rel).is_some() {
+        // One number, one name: `INV-2026-00007` beside `INV-2026-0007` is invoice 7 twice
+        // (found by a hostile-remote attack: a plain-git push of it went through).
+        let stem = rel.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+        if SequenceId::parse(stem).is_some_and(|id| id.to_string() != stem) {
+            return Some("a number written with more digits than tkt writes it: a second name for that number");
+        }
         return None;
     }
     rel.iter().find_map(|part| crate::files::unportable(part.to_str().unwrap_or_default()))

@@ -3533,3 +3533,33 @@ fn an_editors_older_copy_takes_away_no_note_through_a_command_or_a_commit() {
     assert_eq!(team.git(&team.remote(), &["rev-parse", "main"]), remote, "nothing pushed");
     assert_eq!(anna.git(&["rev-list", "--count", "origin/main..HEAD"]).trim(), "2", "the note and the copy stay here");
 }
+
+/// Found by a hostile-remote attack: invoice 7 pushed with plain git as
+/// `INV-2026-00007.yaml`, beside the clone's `INV-2026-0007`, was merged: one number, two
+/// invoices, on every clone. A number has one name; a file under another is refused.
+#[test]
+fn a_fiscal_number_written_with_more_digits_is_refused_coming_in_and_going_out() {
+    let team = Team::new();
+    let (anna, marco) = (team.clone("anna"), team.clone("marco"));
+    let copy = "documents/invoice/2026/INV-2026-00003.yaml";
+    let text =
+        marco.read("documents/invoice/2026/INV-2026-0003.yaml").replace("id: INV-2026-0003", "id: INV-2026-00003");
+    // Made by hand in a clone, it is not published.
+    anna.write(copy, &text);
+    anna.tkt(&["sync"])
+        .assert()
+        .code(5)
+        .stderr(predicate::str::contains(format!("{copy}: a number written with more digits")));
+    std::fs::remove_file(anna.dir.join(copy)).unwrap();
+    marco.write(copy, &text);
+    marco.git(&["add", copy]);
+    marco.git(&["commit", "-qm", "fattura"]);
+    marco.git(&["push", "-q", "origin", "main"]);
+    let head = anna.git(&["rev-parse", "HEAD"]);
+    anna.tkt(&["sync"])
+        .assert()
+        .code(5)
+        .stderr(predicate::str::contains(format!("{copy}: a number written with more digits")));
+    assert_eq!(anna.git(&["rev-parse", "HEAD"]), head);
+    assert!(!anna.dir.join(copy).exists());
+}
