@@ -15,7 +15,7 @@ use crate::model::{
 };
 use crate::ops::einvoice::{einvoice_file, sdi_state, SdiState};
 use crate::rules::{
-    check_catalog, check_company, check_customer, check_document, check_equipment, check_item, check_request,
+    check_catalog, check_company, check_customer, check_equipment, check_issued_document, check_item, check_request,
     check_ticket, credit_problems, same_customer, Problem, TicketRefs,
 };
 use crate::{Error, Result};
@@ -455,31 +455,7 @@ fn check_documents(
         .filter_map(|f| f.file_stem().and_then(|s| s.to_str()).map(str::to_string))
         .collect();
     let check_one = |_: &Path, d: Document| {
-        let mut problems = check_document(&d);
-        // A fiscal document is dated on or before the day it was issued, in the year its
-        // number carries (found by a fiscal review: INV-2026-0003 dated 2027 by a slip of
-        // the hand was clean, and every later invoice of the year was refused).
-        if d.kind.is_fiscal() {
-            // A day's slack: another clone's clock, or time zone, may be a day ahead.
-            if today.succ_opt().is_some_and(|tomorrow| d.date > tomorrow) {
-                problems.push(Problem::new(
-                    "date",
-                    format!("{} is after today ({today}): fiscal documents are issued, not planned", d.date),
-                ));
-            }
-            if let Some(year) =
-                SequenceId::parse(&d.id).and_then(|s| s.year).filter(|y| *y != chrono::Datelike::year(&d.date))
-            {
-                problems.push(Problem::new(
-                    "date",
-                    format!(
-                        "{} is in {}, and its number in {year}: a fiscal number carries the year of its date",
-                        d.date,
-                        chrono::Datelike::year(&d.date)
-                    ),
-                ));
-            }
-        }
+        let mut problems = check_issued_document(&d, today);
         let prefixes = numbering.prefixes_of(Kind::Document(d.kind));
         if SequenceId::parse(&d.id).is_none_or(|s| !prefixes.contains(&s.prefix.as_str())) {
             let article = if d.kind.noun().starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };

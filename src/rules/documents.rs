@@ -1,15 +1,45 @@
 //! The consistency of one document on its own: the fields its kind needs, allowed values,
 //! and stored totals that agree with its lines.
 
+use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
-use crate::model::{DdtPurpose, DdtReason, DocKind, Document, Line, OrderStatus, TransportBy, WorkOutcome};
+use crate::model::{DdtPurpose, DdtReason, DocKind, Document, Line, OrderStatus, SequenceId, TransportBy, WorkOutcome};
 
 use super::{check_amount, check_digits, check_priced_lines, totals, Problem};
 
 /// The statuses a job order may have; a sales order's are the others but `closed`.
 const JOB_STATUS: &[&str] = &["open", "closed"];
 const SALES_STATUS: &[&str] = &["open", "fulfilled", "cancelled"];
+
+/// Problems of a document as a record of its kind and, for a fiscal one, as issued on or
+/// before `today`: dated after tomorrow (a day's slack: another clone's clock, or time
+/// zone, may be a day ahead) or out of the year its number carries (found by a fiscal
+/// review: INV-2026-0003 dated 2027 by a slip of the hand was clean, and every later
+/// invoice of the year was refused).
+pub fn check_issued_document(doc: &Document, today: NaiveDate) -> Vec<Problem> {
+    let mut problems = check_document(doc);
+    if !doc.kind.is_fiscal() {
+        return problems;
+    }
+    if today.succ_opt().is_some_and(|tomorrow| doc.date > tomorrow) {
+        problems.push(Problem::new(
+            "date",
+            format!("{} is after today ({today}): fiscal documents are issued, not planned", doc.date),
+        ));
+    }
+    if let Some(year) = SequenceId::parse(&doc.id).and_then(|s| s.year).filter(|y| *y != doc.date.year()) {
+        problems.push(Problem::new(
+            "date",
+            format!(
+                "{} is in {}, and its number in {year}: a fiscal number carries the year of its date",
+                doc.date,
+                doc.date.year()
+            ),
+        ));
+    }
+    problems
+}
 
 /// Problems of a document as a record of its kind.
 pub fn check_document(doc: &Document) -> Vec<Problem> {

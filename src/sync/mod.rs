@@ -85,7 +85,8 @@ fn sync_marked(desk: &Desk, author: &Author, opts: &SyncOptions) -> Result<SyncR
     let repo = repo_of(desk)?;
     refuse_unfinished_operation(repo)?;
     let (remote, branch) = remote_of(repo, opts.remote)?;
-    let hand_edits = hand_edits(desk, repo, chrono::Datelike::year(&author.when))?;
+    let today = author.when.date_naive();
+    let hand_edits = hand_edits(desk, repo, today)?;
     let mut report = SyncReport { remote: remote.clone(), ..Default::default() };
     fetch(repo.workdir(), &remote, opts.interactive)?;
     let mut theirs = repo.remote_tip(&remote, &branch)?;
@@ -95,7 +96,7 @@ fn sync_marked(desk: &Desk, author: &Author, opts: &SyncOptions) -> Result<SyncR
     }
     if let (Some(t), Some(ours)) = (theirs.as_deref(), repo.head()?) {
         check_incoming(repo, &ours, t, &remote, &branch)?;
-        check_outgoing(desk, repo, &ours, t, &hand_edits)?;
+        check_outgoing(desk, repo, &ours, t, &hand_edits, today)?;
         refuse_issued_collisions(repo, &ours, t, &remote, &branch)?;
         if opts.resolve {
             report.taken_back = take_back_fiscal_collisions(desk, repo, &ours, t)?;
@@ -602,7 +603,7 @@ fn pull_into(
         }
         if let (Some(t), Some(ours)) = (theirs.as_deref(), repo.head()?) {
             check_incoming(repo, &ours, t, remote, branch)?;
-            check_outgoing(desk, repo, &ours, t, &[])?;
+            check_outgoing(desk, repo, &ours, t, &[], author.when.date_naive())?;
         }
         integrate(desk, repo, author, theirs.as_deref(), remote, branch, report)?;
         Ok(theirs)
@@ -623,7 +624,8 @@ fn refuse_unfinished_operation(repo: &Repo) -> Result<()> {
 
 /// The desk's files changed by hand and not committed, after checking every changed
 /// record; an invalid one (or a link) refuses the sync (exit 4) naming the files.
-fn hand_edits(desk: &Desk, repo: &Repo, year: i32) -> Result<Vec<PathBuf>> {
+fn hand_edits(desk: &Desk, repo: &Repo, today: chrono::NaiveDate) -> Result<Vec<PathBuf>> {
+    let year = chrono::Datelike::year(&today);
     let prefix = repo.desk_prefix().to_path_buf();
     let mut changed = Vec::new();
     let mut invalid = Vec::new();
@@ -676,7 +678,7 @@ fn hand_edits(desk: &Desk, repo: &Repo, year: i32) -> Result<Vec<PathBuf>> {
             // its kind first (found by a careless-office attack: a copy with wrong totals went
             // out, and could then be neither fixed nor credited).
             let doc = read_text(&abs, rel).and_then(|text| parse_record::<crate::model::Document>(&text, rel));
-            let problems = doc.map(|d| crate::rules::check_document(&d)).unwrap_or_default();
+            let problems = doc.map(|d| crate::rules::check_issued_document(&d, today)).unwrap_or_default();
             if !problems.is_empty() {
                 let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
                 invalid.push(Error::refused(format!("{}: {}", rel.display(), list.join("; "))));
@@ -1089,7 +1091,14 @@ fn twin_problem(twin: &str) -> String {
 /// Refuses (exit 5), before anything is committed or pushed, to publish the deletion of a
 /// fiscal document the remote has or a change to its fiscal content: in this clone's
 /// commits since the common ancestor, and in its hand edits.
-fn check_outgoing(desk: &Desk, repo: &Repo, ours: &str, theirs: &str, hand_edits: &[PathBuf]) -> Result<()> {
+fn check_outgoing(
+    desk: &Desk,
+    repo: &Repo,
+    ours: &str,
+    theirs: &str,
+    hand_edits: &[PathBuf],
+    today: chrono::NaiveDate,
+) -> Result<()> {
     let base = repo.merge_base(ours, theirs)?;
     // What every other clone's sync would refuse is not published: it would stop the team.
     let going_out = match base.as_deref() {
@@ -1140,6 +1149,25 @@ fn check_outgoing(desk: &Desk, repo: &Repo, ours: &str, theirs: &str, hand_edits
             };
             if let Some(problem) = fiscal_change(rel, issued, now) {
                 refused.push(format!("{problem} (as this clone issued it, .tkt/issued)"));
+            }
+        }
+    }
+    // A fiscal document committed with git, not issued by tkt here, is issued once
+    // published: held to the rules of its kind first, as one not committed yet is (found
+    // by a hostile-remote attack: `git commit` of an invoice with wrong totals let it out).
+    if let Some(base) = base.as_deref() {
+        for path in repo.paths_touched(base, ours)? {
+            let Ok(rel) = path.strip_prefix(prefix) else { continue };
+            let (Some(dir), Some(id)) = (rel.parent(), rel.file_stem().and_then(|s| s.to_str())) else { continue };
+            if !fiscal_path(rel) || !new_since(repo, Some(base), &path)? || desk.issued_blobs(dir).contains_key(id) {
+                continue;
+            }
+            let Some(file) = repo.file_at(ours, &path)? else { continue };
+            let doc = decode_text(file.bytes, rel).and_then(|text| parse_record::<Document>(&text, rel));
+            let problems = doc.map(|d| crate::rules::check_issued_document(&d, today)).unwrap_or_default();
+            if !problems.is_empty() {
+                let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
+                refused.push(format!("{}: made by hand, and {}", rel.display(), list.join("; ")));
             }
         }
     }

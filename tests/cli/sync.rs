@@ -552,6 +552,20 @@ fn an_invoice_made_by_hand_with_wrong_totals_is_not_published() {
     let remote = team.git(&team.remote(), &["rev-parse", "main"]);
     anna.tkt(&["sync"]).assert().code(4).stderr(predicate::str::contains("INV-2026-0007.yaml: totals"));
     assert_eq!(team.git(&team.remote(), &["rev-parse", "main"]), remote, "nothing pushed");
+    // Found by a hostile-remote attack: committed with git, it went out; and one dated in
+    // 2027 by a slip, which then stopped every invoice of 2026 and could not be credited.
+    anna.git(&["add", "-A"]);
+    anna.git(&["commit", "-qm", "fattura"]);
+    anna.tkt(&["sync"])
+        .assert()
+        .code(5)
+        .stderr(predicate::str::contains("INV-2026-0007.yaml: made by hand, and totals"));
+    assert_eq!(team.git(&team.remote(), &["rev-parse", "main"]), remote, "nothing pushed");
+    anna.git(&["reset", "-q", "--hard", "HEAD~1"]);
+    let date = copy.lines().find(|l| l.starts_with("date: ")).unwrap().to_string();
+    anna.write("documents/invoice/2026/INV-2026-0007.yaml", &copy.replacen(&date, "date: 2027-01-05", 1));
+    anna.tkt(&["sync"]).assert().code(4).stderr(predicate::str::contains("2027-01-05 is after today"));
+    assert_eq!(team.git(&team.remote(), &["rev-parse", "main"]), remote, "nothing pushed");
 }
 
 /// A ticket saved as `.yml` by a Windows editor is no record: sync names it and publishes
