@@ -793,6 +793,16 @@ pub(crate) fn refused_attributes(text: &str, desk: Option<&Path>) -> Option<Stri
         if !line.split_whitespace().next().is_some_and(reaches_desk) {
             return None;
         }
+        // Another merge driver for the records, later in the file, wins over tkt's: git
+        // would merge them line by line (`merge=union` kept both sides' `title:`, and no
+        // command read the record again: found by a hostile-remote attack).
+        let name = line.split_whitespace().next().unwrap_or_default().rsplit('/').next().unwrap_or_default();
+        let records = name.contains(['*', '?', '[']) || name.ends_with(".yaml");
+        if let Some(merge) = line.split_whitespace().skip(1).find(|a| {
+            records && a.trim_start_matches(['-', '!']).split('=').next() == Some("merge") && *a != "merge=tkt"
+        }) {
+            return Some(format!("its line {line:?} sets {merge}: git would merge the records otherwise than tkt"));
+        }
         let attribute = line.split_whitespace().skip(1).find(|a| {
             let name = a.trim_start_matches(['-', '!']).split('=').next().unwrap_or_default();
             // Line endings converted on checkout (`eol=crlf`, `crlf`, `text` forced on,

@@ -3199,7 +3199,15 @@ fn sync_takes_in_no_attributes_names_or_catalog_that_break_other_clones() {
     let attributes = marco.read(".gitattributes");
     // Found by a hostile-remote review: a .gitattributes below the desk's top and a folder's
     // name were not looked at (the support form's script was made UTF-16 on every clone).
-    let breakers: [(&str, &dyn Fn(), &str, &str); 6] = [
+    let breakers: [(&str, &dyn Fn(), &str, &str); 7] = [
+        // Found by a hostile-remote attack: a later line won over tkt's merge driver, and a
+        // plain `git pull` kept both sides' `title:` in a record no command read again.
+        (
+            "merge driver",
+            &|| marco.write(".gitattributes", &format!("{attributes}*.yaml merge=union\n")),
+            ".gitattributes",
+            "sets merge=union: git would merge the records otherwise than tkt",
+        ),
         (
             "encoding",
             &|| marco.write(".gitattributes", &format!("{attributes}*.yaml working-tree-encoding=UTF-16\n")),
