@@ -434,7 +434,7 @@ fn eight_bit_text(msg: &mail_parser::Message, part: &mail_parser::MessagePart, d
     }
     let charset = part.content_type().and_then(|c| c.attribute("charset")).map(str::to_ascii_lowercase);
     let unread = decoded.contains('\u{fffd}')
-        || matches!(charset.as_deref(), None | Some("us-ascii" | "ascii" | "x-user-defined"))
+        || charset.as_deref().is_none_or(|c| ascii(c) || c == "x-user-defined")
         // UTF-8 under a Western label (a web form's PHP mailer): a single-byte charset
         // reads any byte, into "cittÃ" — UTF-8 that holds, letters of two bytes and
         // more, is what was meant (found by an intake attack).
@@ -456,19 +456,51 @@ fn western_utf8(bytes: &[u8]) -> bool {
         })
 }
 
-/// A single-byte Western charset, which reads any byte as some letter.
+/// US-ASCII by any of its registered names (`mailx` in the C locale writes
+/// `ANSI_X3.4-1968`: found by a mail attack), which reads no 8-bit byte.
+fn ascii(charset: &str) -> bool {
+    let c = charset.trim().to_ascii_lowercase().replace('_', "-");
+    matches!(
+        c.as_str(),
+        "us-ascii"
+            | "ascii"
+            | "us"
+            | "ansi-x3.4-1968"
+            | "ansi-x3.4-1986"
+            | "iso-ir-6"
+            | "iso646-us"
+            | "iso-646.irv:1991"
+            | "ibm367"
+            | "cp367"
+            | "csascii"
+            | "646"
+    )
+}
+
+/// A single-byte Western charset, which reads any byte as some letter, by any of its
+/// registered names and the spellings mailers write.
 fn western(charset: &str) -> bool {
     let c = charset.trim().to_ascii_lowercase().replace('_', "-");
     matches!(
         c.as_str(),
         "iso-8859-1"
             | "iso8859-1"
+            | "iso88591"
+            | "iso-8859-1:1987"
+            | "iso-ir-100"
+            | "csisolatin1"
+            | "cp819"
+            | "ibm819"
             | "latin1"
             | "latin-1"
             | "l1"
             | "iso-8859-15"
             | "iso8859-15"
+            | "iso885915"
+            | "csisolatin9"
             | "latin-9"
+            | "latin9"
+            | "l9"
             | "windows-1252"
             | "cp1252"
             | "x-cp1252"
@@ -1102,7 +1134,9 @@ mod tests {
     #[test]
     fn utf8_labelled_latin_1_reads_as_utf8() {
         let head = "From: Form <form@x.it>\r\nSubject: =?iso-8859-1?Q?caldaia_in_citt=C3=A0?=\r\n";
-        for charset in ["iso-8859-1", "windows-1252", "ISO-8859-15"] {
+        // Found by a mail attack: US-ASCII's registered name (mailx in the C locale) and
+        // other spellings of Latin-1 read as Windows-1252.
+        for charset in ["iso-8859-1", "windows-1252", "ISO-8859-15", "ANSI_X3.4-1968", "cp819", "ISO88591"] {
             let mut m = format!("{head}Content-Type: text/plain; charset={charset}\r\n\r\n").into_bytes();
             m.extend("La caldaia è rotta, città: perché? 5 €".as_bytes());
             let mail = parse(&m);
