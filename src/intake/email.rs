@@ -681,7 +681,16 @@ pub fn html_text(html: &str) -> String {
             (true, true) => format!("<br>{CLOSE}<br>"),
         }
     });
+    // mail-parser drops the space before an entity at the start of a line's words
+    // (`<b>CV24-098811</b> &egrave; la`, a cell `<td>&gt;80`): a mark holds its place,
+    // and is a space where no space was kept (found by a mail attack: the serial, glued to
+    // `è`, was not linked).
+    static SPACED_ENTITY: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(\s)((?:<[^>]*>)*)&").unwrap());
+    const SPACE: &str = "\u{E002}";
+    let shown = SPACED_ENTITY.replace_all(&shown, format!("${{1}}${{2}}{SPACE}&"));
     let text = mail_parser::decoders::html::html_to_text(&BLOCK.replace_all(&shown, "$0<br>"));
+    let text = text.replace(&format!(" {SPACE}"), " ").replace(&format!("\n{SPACE}"), "\n");
+    let text = text.strip_prefix(SPACE).unwrap_or(&text).replace(SPACE, " ");
     if !text.contains(OPEN) {
         return text;
     }
@@ -1186,6 +1195,15 @@ mod tests {
         let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
         let blocks = ["Matricola", "AC12M01544", "Nome", "CV24-1", "fine"];
         assert_eq!(lines, [&["Matricola CV24-104233", "Guasto", "uno", "due"][..], &blocks].concat(), "{text:?}");
+        // Found by a mail attack: the space before an entity was lost, the serial glued to
+        // the word after it, and a cell to the next one.
+        let html = "<p><b>CV24-098811</b> &egrave; la matricola.</p><table><tr><td>Temperatura</td><td>&gt;80&deg;C</td>\
+                    </tr><tr><td>Messaggio</td><td>&Egrave; la seconda volta</td></tr></table><p>citt&agrave; e pi&ugrave;</p>";
+        let text = html_text(html);
+        let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+        let expected =
+            ["CV24-098811 è la matricola.", "Temperatura >80°C", "Messaggio È la seconda volta", "città e più"];
+        assert_eq!(lines, expected, "{text:?}");
     }
 
     /// A byte-order mark before the headers (found by an intake review: the sender was lost).
