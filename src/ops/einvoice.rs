@@ -2,7 +2,7 @@
 //! before anything is written, given the desk's next progressivo d'invio, written to a
 //! folder for upload (or sending), and marked on the document as exported.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
@@ -343,10 +343,36 @@ pub fn einvoice_file(d: &Document) -> Option<&str> {
     d.extra.get(EINVOICE)?.get("file")?.as_str()
 }
 
-/// Every file a document was exported as: its current one, then those it replaced.
+/// Every file a document was exported as: its current one, then those it replaced, and
+/// any other its `sent` list names (a merge of two clones' exports may leave one there).
 fn files_ever(d: &Document) -> Vec<&str> {
-    let previous = d.extra.get(EINVOICE).and_then(|e| e.get("previous")).and_then(|p| p.as_sequence());
-    einvoice_file(d).into_iter().chain(previous.into_iter().flatten().filter_map(|f| f.as_str())).collect()
+    let entry = d.extra.get(EINVOICE);
+    let previous = entry.and_then(|e| e.get("previous")).and_then(|p| p.as_sequence());
+    let sent = entry.and_then(|e| e.get("sent")).and_then(|s| s.as_sequence());
+    let mut files: Vec<&str> = einvoice_file(d)
+        .into_iter()
+        .chain(previous.into_iter().flatten().filter_map(|f| f.as_str()))
+        .chain(sent.into_iter().flatten().filter_map(|s| s.get("file")?.as_str()))
+        .collect();
+    let mut seen = HashSet::new();
+    files.retain(|f| seen.insert(*f));
+    files
+}
+
+/// A file of the document, other than its current one, that went to SDI and was not
+/// rejected: SDI has the document already, and refuses a second file of it (found by an
+/// SDI attack: after two clones' offline exports met, `doc send` mailed the second).
+pub fn sent_before(doc: &Document) -> Option<&str> {
+    let entry = doc.extra.get(EINVOICE)?;
+    let current = einvoice_file(doc);
+    let receipts = entry.get("receipts").and_then(|r| r.as_sequence());
+    let rejected = |file: &str| {
+        receipts.into_iter().flatten().any(|r| {
+            r.get("file").and_then(|f| f.as_str()) == Some(file) && r.get("kind").and_then(|k| k.as_str()) == Some("NS")
+        })
+    };
+    let sent = entry.get("sent").and_then(|s| s.as_sequence())?;
+    sent.iter().filter_map(|s| s.get("file")?.as_str()).find(|f| Some(*f) != current && !rejected(f))
 }
 
 /// Every progressivo a document was exported under, read from its files' names

@@ -11,7 +11,8 @@ use crate::pec::{Account, Letter, Server};
 use crate::{Error, Result};
 
 use super::einvoice::{
-    cancels_rejected, einvoice_file, entry_of, sdi_state, sent_as, xml_to_send, SdiState, Selection, EINVOICE,
+    cancels_rejected, einvoice_file, entry_of, sdi_state, sent_as, sent_before, xml_to_send, SdiState, Selection,
+    EINVOICE,
 };
 use super::Env;
 
@@ -199,6 +200,12 @@ fn refuse_to_send(doc: &Document, all: &[Document]) -> Result<()> {
             "{id}: {file} was sent to SDI for another document; SDI refuses a duplicate"
         ))
         .with_hint(format!("export it again under a new progressivo: tkt doc export {id} --dir DIR")));
+    }
+    if let Some(file) = sent_before(doc) {
+        return Err(Error::refused(format!(
+            "{id}: {file} of it went to SDI already, and was not rejected; SDI refuses a duplicate"
+        ))
+        .with_hint("wait for SDI's receipt of that file (tkt import maildir, tkt import sdi)"));
     }
     let export_hint = format!("export it first: tkt doc export {id} --dir DIR, then tkt doc send {id} --dir DIR");
     match sdi_state(doc) {

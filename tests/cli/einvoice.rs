@@ -1527,3 +1527,23 @@ fn a_payment_method_in_words_goes_as_the_modality_it_names_or_is_refused() {
     assert!(xml.contains("<ModalitaPagamento>MP05</ModalitaPagamento>"), "{xml}");
     assert!(xml.contains("<IBAN>IT60X0542811101000000123456</IBAN>"), "{xml}");
 }
+
+/// Found by an SDI attack: a document whose `sent` list names another file of it (two
+/// clones' offline exports merged) was mailed again under its current file; SDI had it.
+#[test]
+fn a_document_sdi_has_under_another_file_is_not_sent_again() {
+    let d = einvoice_desk();
+    let sink = Sink::start(Mode::Starttls, Some("segreta"));
+    with_pec(&d, &sink, sink.port);
+    let id = invoice(&d, "C-0001", "1");
+    export(&d, &[&id]);
+    let path = format!("documents/invoice/2026/{id}.yaml");
+    let sent = "  sent:\n  - file: IT01234567897_BR001.xml\n    at: '2026-11-27T08:00:00+01:00'\n";
+    d.write(&path, &format!("{}{sent}", d.read(&path)));
+    d.git(&["commit", "-qam", "inviata da un altro clone"]);
+    refused(&d, &["doc", "send", &id, "--dir", "../out"], "IT01234567897_BR001.xml of it went to SDI already");
+    assert!(sink.received().is_empty());
+    // Its receipt finds it.
+    let rc = receipt(&d, "RicevutaConsegna", "IT01234567897_BR001.xml", "");
+    assert_eq!(d.ok(&["import", "sdi", &rc]), format!("{id}\n"));
+}
