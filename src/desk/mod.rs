@@ -17,7 +17,7 @@ pub use init::{init_desk, InitOptions, Initialised};
 pub use journal::Pending;
 pub use lock::DeskLock;
 pub use snapshot::{Keep, Snapshot};
-pub use store::{decode_text, parse_record, read_text, to_yaml, yaml_error, MAX_RECORD_BYTES};
+pub use store::{decode_text, parse_record, read_text, to_yaml, yaml_error, yaml_text, MAX_RECORD_BYTES};
 
 use std::cell::{OnceCell, RefCell};
 use std::path::{Path, PathBuf};

@@ -154,7 +154,7 @@ fn repeated_key_line(text: &str, msg: &str) -> Option<usize> {
 pub fn to_yaml<T: Record>(record: &T) -> Result<String> {
     let text = record
         .to_mapping()
-        .and_then(|value| serde_yaml::to_string(&value))
+        .and_then(|value| yaml_text(&value))
         .map_err(|e| Error::failure(format!("cannot serialise {}: {e}", record.id())))?;
     if text.len() as u64 > MAX_RECORD_BYTES {
         return Err(Error::refused(format!(
@@ -165,4 +165,78 @@ pub fn to_yaml<T: Record>(record: &T) -> Result<String> {
         .with_hint("keep long text in a file and refer to it, or shorten it"));
     }
     Ok(text)
+}
+
+/// A value as the YAML tkt writes (records, merges, `--format yaml`): YAML 1.2, with the
+/// words a YAML 1.1 reader takes for a boolean — `no`, `on`, `y`… (PyYAML, Ruby, Go's
+/// yaml.v2) — quoted, so that a customer named "No" or a note "on" is text to every
+/// reader (serde_yaml writes them bare, as 1.2 allows).
+pub fn yaml_text<T: serde::Serialize + ?Sized>(value: &T) -> std::result::Result<String, serde_yaml::Error> {
+    serde_yaml::to_string(value).map(|text| quote_yaml11_booleans(&text))
+}
+
+/// YAML 1.1's booleans that are text in YAML 1.2 (its own, `true` and `false` in any
+/// case, serde_yaml quotes when they are text: bare, they are booleans).
+const YAML11_BOOLEANS: [&str; 16] =
+    ["y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF"];
+
+/// serde_yaml's block YAML with each plain scalar that YAML 1.1 reads as a boolean quoted;
+/// the lines of a block scalar (`|-`, more indented than the line opening it) are text,
+/// left as they are.
+fn quote_yaml11_booleans(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut block: Option<usize> = None;
+    for line in text.split_inclusive('\n') {
+        let body = line.trim_end_matches('\n');
+        let indent = body.len() - body.trim_start().len();
+        if let Some(opened) = block {
+            if body.trim().is_empty() || indent > opened {
+                out.push_str(line);
+                continue;
+            }
+            block = None;
+        }
+        // The value after the sequence dashes and the key, if any (a quoted key is left).
+        let mut rest = body.trim_start();
+        while let Some(r) = rest.strip_prefix("- ") {
+            rest = r;
+        }
+        let value = match rest.split_once(": ") {
+            Some((key, value)) if !key.starts_with(['\'', '"']) => value,
+            Some(_) => "",
+            None => rest.strip_prefix('-').filter(|r| r.is_empty()).unwrap_or(rest),
+        };
+        if value.starts_with(['|', '>']) {
+            block = Some(indent);
+        }
+        if YAML11_BOOLEANS.contains(&value) && body.ends_with(value) {
+            out.push_str(&body[..body.len() - value.len()]);
+            out.push_str(&format!("'{value}'"));
+            out.push_str(&line[body.len()..]);
+        } else {
+            out.push_str(line);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod yaml_tests {
+    use super::yaml_text;
+
+    /// Found by a review: a customer named "No", whose notes said "on", read as `false`
+    /// and `true` to a script using PyYAML.
+    #[test]
+    fn words_yaml_1_1_reads_as_booleans_are_quoted_and_read_back_as_text() {
+        let value: serde_yaml::Value = serde_yaml::from_str(
+            "name: 'no'\nnotes: 'on'\nlist:\n- 'y'\n- ok\n- 'OFF'\ntext: |-\n  no\n  on\nafter: 'N'\nkey: yes and no\nclosed: true\nword: 'true'\n",
+        )
+        .unwrap();
+        let text = yaml_text(&value).unwrap();
+        assert_eq!(
+            text,
+            "name: 'no'\nnotes: 'on'\nlist:\n- 'y'\n- ok\n- 'OFF'\ntext: |-\n  no\n  on\nafter: 'N'\nkey: yes and no\nclosed: true\nword: 'true'\n"
+        );
+        assert_eq!(serde_yaml::from_str::<serde_yaml::Value>(&text).unwrap(), value);
+    }
 }

@@ -292,7 +292,7 @@ pub fn merge_driver(now: Instant, files: &DriverFiles) -> Result<Vec<String>> {
     };
     let catalog = desk.as_ref().and_then(|d| d.catalog().ok()).unwrap_or_default();
     let merged = merge_file(kind, base.as_ref(), &ov, &tv, &sides, &catalog, &now);
-    let text = serde_yaml::to_string(&merged.value).map_err(|e| Error::failure(e.to_string()))?;
+    let text = crate::desk::yaml_text(&merged.value).map_err(|e| Error::failure(e.to_string()))?;
     write_atomic(&files.ours, text.as_bytes())?;
     Ok(merged.conflicts)
 }

@@ -179,7 +179,7 @@ impl<W: Write> Output<W> {
     }
 
     pub fn yaml<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
-        let text = serde_yaml::to_string(value).map_err(|e| Error::failure(format!("cannot write YAML: {e}")))?;
+        let text = crate::desk::yaml_text(value).map_err(|e| Error::failure(format!("cannot write YAML: {e}")))?;
         self.out.write_all(text.as_bytes())?;
         Ok(())
     }

@@ -757,11 +757,13 @@ fn refused_path(path: &Path, prefix: &Path, kind: EntryKind) -> Option<&'static 
     // What tkt's intake makes safe, a clone on Windows or macOS needs from everyone, in
     // the name of the file and of each folder on its way. A record keeps its id (others
     // point at it): new ids are refused where they are made.
-    if Desk::kind_of_path(rel).is_some() {
+    if let Some(kind) = Desk::kind_of_path(rel) {
         // One number, one name: `INV-2026-00007` beside `INV-2026-0007` is invoice 7 twice
-        // (found by a hostile-remote attack: a plain-git push of it went through).
+        // (found by a hostile-remote attack: a plain-git push of it went through). Only
+        // for the kinds tkt numbers: an item's code or a serial is as its maker wrote it.
+        let numbered = matches!(kind, Kind::Customer | Kind::Request | Kind::Ticket | Kind::Document(_));
         let stem = rel.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
-        if SequenceId::parse(stem).is_some_and(|id| id.to_string() != stem) {
+        if numbered && SequenceId::parse(stem).is_some_and(|id| id.to_string() != stem) {
             return Some("a number written with more digits than tkt writes it: a second name for that number");
         }
         return None;
@@ -2067,7 +2069,7 @@ fn merge_states(
     if !merged.conflicts.is_empty() {
         plan.conflicts.push((rel.to_path_buf(), merged.conflicts.clone()));
     }
-    let text = serde_yaml::to_string(&merged.value).map_err(|e| Error::failure(e.to_string()))?;
+    let text = crate::desk::yaml_text(&merged.value).map_err(|e| Error::failure(e.to_string()))?;
     Ok(FileState { bytes: text.into_bytes(), executable: false })
 }
 
@@ -2323,7 +2325,7 @@ fn follow_in_taken_back(desk: &Desk, pairs: &HashMap<String, String>) -> Result<
     for (id, bytes) in taken_back_waiting(desk)? {
         let Ok(mut value) = from_yaml::<Value>(&bytes) else { continue };
         if rewrite_ids(&mut value, pairs, true) {
-            let text = serde_yaml::to_string(&value).map_err(|e| Error::failure(e.to_string()))?;
+            let text = crate::desk::yaml_text(&value).map_err(|e| Error::failure(e.to_string()))?;
             crate::files::write_atomic(&taken_back_path(desk, &id), text.as_bytes())?;
         }
     }
@@ -2413,7 +2415,7 @@ fn rewritten(
 /// This clone's own record written again as `value`: the comments of its text `old` stay
 /// (found by a review).
 fn written_again(old: &[u8], value: &Value) -> Result<String> {
-    let text = serde_yaml::to_string(value).map_err(|e| Error::failure(e.to_string()))?;
+    let text = crate::desk::yaml_text(value).map_err(|e| Error::failure(e.to_string()))?;
     Ok(crate::desk::keep_comments(&String::from_utf8_lossy(old), &text))
 }
 

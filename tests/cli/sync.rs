@@ -3563,6 +3563,10 @@ fn an_editors_older_copy_takes_away_no_note_through_a_command_or_a_commit() {
 fn a_fiscal_number_written_with_more_digits_is_refused_coming_in_and_going_out() {
     let team = Team::new();
     let (anna, marco) = (team.clone("anna"), team.clone("marco"));
+    // A code or a serial is as its maker wrote it, leading zeros and all (found by a review).
+    anna.ok(&["item", "create", "FILTRO-00012", "--description", "Filtro", "--kind", "goods", "--price", "5.00"]);
+    anna.sync();
+    marco.sync();
     let copy = "documents/invoice/2026/INV-2026-00003.yaml";
     let text =
         marco.read("documents/invoice/2026/INV-2026-0003.yaml").replace("id: INV-2026-0003", "id: INV-2026-00003");
