@@ -3589,3 +3589,24 @@ fn a_fiscal_number_written_with_more_digits_is_refused_coming_in_and_going_out()
     assert_eq!(anna.git(&["rev-parse", "HEAD"]), head);
     assert!(!anna.dir.join(copy).exists());
 }
+
+/// Found by a review: the server restored from a backup taken before a sync that
+/// renumbered marco's ticket. His old versions of T-2026-0021 (with his note) were taken
+/// for a note the sync took away, and his sync was refused for good: the note is in
+/// T-2026-0022, and the lost commits go back.
+#[test]
+fn a_server_restored_to_before_a_renumbering_takes_the_lost_commits_back() {
+    let team = Team::new();
+    let (anna, marco) = (team.clone("anna"), team.clone("marco"));
+    let backup = team.git(&team.remote(), &["rev-parse", "main"]);
+    anna.ok(&["ticket", "create", "--customer", "C-0001", "--title", "Caldaia di anna"]);
+    anna.sync();
+    assert_eq!(marco.ok(&["ticket", "create", "--customer", "C-0002", "--title", "Split di marco"]), "T-2026-0021\n");
+    marco.ok(&["ticket", "note", "T-2026-0021", "il cliente richiama"]);
+    assert!(marco.sync().contains("T-2026-0021 is now T-2026-0022"));
+    team.git(&team.remote(), &["update-ref", "refs/heads/main", backup.trim()]);
+    marco.sync();
+    let published = team.git(&team.remote(), &["show", "main:tickets/2026/T-2026-0022.yaml"]);
+    assert!(published.contains("il cliente richiama"), "{published}");
+    assert!(team.git(&team.remote(), &["show", "main:tickets/2026/T-2026-0021.yaml"]).contains("Caldaia di anna"));
+}
