@@ -103,8 +103,10 @@ fn sync_marked(desk: &Desk, author: &Author, opts: &SyncOptions) -> Result<SyncR
         }
     } else if let Some(ours) = repo.head()? {
         // A first push, to a remote with nothing yet: hand edits are still held to what
-        // this clone issued.
-        refuse_fiscal_changes(fiscal_hand_edits(desk, repo, &ours, None, &hand_edits)?)?;
+        // this clone issued, and documents committed by hand to their rules.
+        let mut refused = fiscal_hand_edits(desk, repo, &ours, None, &hand_edits)?;
+        refused.extend(made_by_hand(desk, repo, None, &ours, today)?);
+        refuse_fiscal_changes(refused)?;
     }
     if !hand_edits.is_empty() {
         let edited = edited_since_head(desk, repo, &hand_edits)?;
@@ -1164,25 +1166,7 @@ fn check_outgoing(
             }
         }
     }
-    // A fiscal document committed with git, not issued by tkt here, is issued once
-    // published: held to the rules of its kind first, as one not committed yet is (found
-    // by a hostile-remote attack: `git commit` of an invoice with wrong totals let it out).
-    if let Some(base) = base.as_deref() {
-        for path in repo.paths_touched(base, ours)? {
-            let Ok(rel) = path.strip_prefix(prefix) else { continue };
-            let (Some(dir), Some(id)) = (rel.parent(), rel.file_stem().and_then(|s| s.to_str())) else { continue };
-            if !fiscal_path(rel) || !new_since(repo, Some(base), &path)? || desk.issued_blobs(dir).contains_key(id) {
-                continue;
-            }
-            let Some(file) = repo.file_at(ours, &path)? else { continue };
-            let doc = decode_text(file.bytes, rel).and_then(|text| parse_record::<Document>(&text, rel));
-            let problems = doc.map(|d| crate::rules::check_issued_document(&d, today)).unwrap_or_default();
-            if !problems.is_empty() {
-                let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
-                refused.push(format!("{}: made by hand, and {}", rel.display(), list.join("; ")));
-            }
-        }
-    }
+    refused.extend(made_by_hand(desk, repo, base.as_deref(), ours, today)?);
     // Hand edits are held to what every other clone takes, as commits are.
     let mut unshareable = Vec::new();
     let mut twins = CaseTwins::default();
@@ -1248,6 +1232,41 @@ fn check_outgoing(
         }
     }
     refuse_fiscal_changes(refused)
+}
+
+/// The fiscal documents `base..ours` makes (all of `ours` when there is no `base`: a
+/// desk's first push) that tkt did not issue in this clone — committed with git — and that
+/// break the rules of their kind: issued once published, they are held to them first, as
+/// one not committed yet is (found by a hostile-remote attack: `git commit` of an invoice
+/// with wrong totals let it out; and by a review, a desk's first push).
+fn made_by_hand(
+    desk: &Desk,
+    repo: &Repo,
+    base: Option<&str>,
+    ours: &str,
+    today: chrono::NaiveDate,
+) -> Result<Vec<String>> {
+    let prefix = repo.desk_prefix();
+    let paths = match base {
+        Some(base) => repo.paths_touched(base, ours)?,
+        None => repo.changed_paths(None, ours)?,
+    };
+    let mut refused = Vec::new();
+    for path in paths {
+        let Ok(rel) = path.strip_prefix(prefix) else { continue };
+        let (Some(dir), Some(id)) = (rel.parent(), rel.file_stem().and_then(|s| s.to_str())) else { continue };
+        if !fiscal_path(rel) || !new_since(repo, base, &path)? || desk.issued_blobs(dir).contains_key(id) {
+            continue;
+        }
+        let Some(file) = repo.file_at(ours, &path)? else { continue };
+        let doc = decode_text(file.bytes, rel).and_then(|text| parse_record::<Document>(&text, rel));
+        let problems = doc.map(|d| crate::rules::check_issued_document(&d, today)).unwrap_or_default();
+        if !problems.is_empty() {
+            let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
+            refused.push(format!("{}: made by hand, and {}", rel.display(), list.join("; ")));
+        }
+    }
+    Ok(refused)
 }
 
 /// What a later version of a ticket or a request takes away of what happened, as `tkt ...

@@ -3610,3 +3610,23 @@ fn a_server_restored_to_before_a_renumbering_takes_the_lost_commits_back() {
     assert!(published.contains("il cliente richiama"), "{published}");
     assert!(team.git(&team.remote(), &["show", "main:tickets/2026/T-2026-0021.yaml"]).contains("Caldaia di anna"));
 }
+
+/// Found by a review: a desk's first sync, to an empty remote, published an invoice made
+/// by hand and committed with git, with wrong totals and dated in the next year.
+#[test]
+fn a_desks_first_sync_publishes_no_fiscal_document_made_by_hand_against_its_rules() {
+    let team = Team { tmp: tempfile::tempdir().unwrap() };
+    team.git(team.tmp.path(), &["init", "-q", "--bare", "-b", "main", "remote.git"]);
+    let dir = team.tmp.path().join("anna");
+    std::fs::create_dir_all(&dir).unwrap();
+    let anna = Clone { team: &team, dir, user: "anna" };
+    anna.ok(&["init", "--example"]);
+    let copy = anna.read("documents/invoice/2026/INV-2026-0006.yaml").replace("INV-2026-0006", "INV-2026-0007");
+    let date = copy.lines().find(|l| l.starts_with("date: ")).unwrap().to_string();
+    anna.write("documents/invoice/2026/INV-2026-0007.yaml", &copy.replacen(&date, "date: 2027-06-01", 1));
+    anna.git(&["add", "-A"]);
+    anna.git(&["commit", "-qm", "fattura"]);
+    anna.git(&["remote", "add", "origin", "../remote.git"]);
+    anna.tkt(&["sync"]).assert().code(5).stderr(predicate::str::contains("INV-2026-0007.yaml: made by hand"));
+    assert!(team.git(&team.remote(), &["branch", "--list"]).is_empty(), "nothing pushed");
+}
