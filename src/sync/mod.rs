@@ -780,6 +780,9 @@ fn refused_path(path: &Path, prefix: &Path, kind: EntryKind) -> Option<&'static 
 /// its lines is about desk files), else only lines whose pattern may reach into it count
 /// (a file of the repository around a desk may set an LFS filter on its own files).
 pub(crate) fn refused_attributes(text: &str, desk: Option<&Path>) -> Option<String> {
+    if let Some(why) = desk.is_none().then(|| other_merge_driver(text)).flatten() {
+        return Some(why);
+    }
     let bad = ["working-tree-encoding", "filter", "ident"];
     let reaches_desk = |pattern: &str| {
         let Some(desk) = desk else { return true };
@@ -796,16 +799,6 @@ pub(crate) fn refused_attributes(text: &str, desk: Option<&Path>) -> Option<Stri
     text.lines().map(str::trim).filter(|l| !l.starts_with('#')).find_map(|line| {
         if !line.split_whitespace().next().is_some_and(reaches_desk) {
             return None;
-        }
-        // Another merge driver for the records, later in the file, wins over tkt's: git
-        // would merge them line by line (`merge=union` kept both sides' `title:`, and no
-        // command read the record again: found by a hostile-remote attack).
-        let name = line.split_whitespace().next().unwrap_or_default().rsplit('/').next().unwrap_or_default();
-        let records = name.contains(['*', '?', '[']) || name.ends_with(".yaml");
-        if let Some(merge) = line.split_whitespace().skip(1).find(|a| {
-            records && a.trim_start_matches(['-', '!']).split('=').next() == Some("merge") && *a != "merge=tkt"
-        }) {
-            return Some(format!("its line {line:?} sets {merge}: git would merge the records otherwise than tkt"));
         }
         let attribute = line.split_whitespace().skip(1).find(|a| {
             let name = a.trim_start_matches(['-', '!']).split('=').next().unwrap_or_default();
@@ -826,6 +819,73 @@ pub(crate) fn refused_attributes(text: &str, desk: Option<&Path>) -> Option<Stri
             "its line {line:?} sets {attribute}, which would make every clone write the records as other bytes"
         ))
     })
+}
+
+/// A line of a `.gitattributes` in the desk that has git merge the records with another
+/// driver than tkt's — `merge=union`, `-merge`, `binary` or a macro that sets one — not
+/// overridden by tkt's own `*.yaml merge=tkt` later in the file: git would merge them line
+/// by line (`merge=union` kept both sides' `title:`, and no command read the record again:
+/// found by a hostile-remote attack). A file of the repository around the desk is
+/// overridden by the desk's own, which holds tkt's line.
+fn other_merge_driver(text: &str) -> Option<String> {
+    let mut setters = vec!["binary".to_string()];
+    let mut found = None;
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')) {
+        let mut words = line.split_whitespace();
+        let pattern = words.next().unwrap_or_default();
+        let attributes: Vec<&str> = words.collect();
+        let other = |a: &&str| {
+            (a.trim_start_matches(['-', '!']).split('=').next() == Some("merge") && *a != "merge=tkt")
+                || setters.iter().any(|m| m == a)
+        };
+        if let Some(name) = pattern.strip_prefix("[attr]") {
+            if attributes.iter().any(other) {
+                setters.push(name.to_string());
+            }
+            continue;
+        }
+        if !names_records(pattern) {
+            continue;
+        }
+        if let Some(a) = attributes.iter().find(|a| other(a)) {
+            found = Some(format!("its line {line:?} sets {a}: git would merge the records otherwise than tkt"));
+        } else if pattern == "*.yaml" && attributes.contains(&"merge=tkt") {
+            found = None;
+        }
+    }
+    found
+}
+
+/// Whether a `.gitattributes` pattern may name a record: its last part, as a glob,
+/// matches a record's file name (`*`, `*.yaml`, `T-*`; not `*.csproj`).
+fn names_records(pattern: &str) -> bool {
+    let last = pattern.trim_end_matches('/').rsplit('/').next().unwrap_or_default();
+    let mut regex = String::from("^");
+    let mut chars = last.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '*' => regex.push_str(".*"),
+            '?' => regex.push('.'),
+            '[' => {
+                regex.push('[');
+                for c in chars.by_ref() {
+                    match c {
+                        ']' => break,
+                        '!' | '^' => regex.push('^'),
+                        '\\' | '[' => regex.push_str(&regex::escape(&c.to_string())),
+                        c => regex.push(c),
+                    }
+                }
+                regex.push(']');
+            }
+            '\\' => regex.push_str(&regex::escape(&chars.next().map(String::from).unwrap_or_default())),
+            c => regex.push_str(&regex::escape(&c.to_string())),
+        }
+    }
+    regex.push('$');
+    let names =
+        ["T-2026-0001.yaml", "INV-2026-0001.yaml", "C-0001.yaml", "nuovo.yaml", "CALD-24K.yaml", "CV24-0988.yaml"];
+    regex::Regex::new(&regex).map_or(true, |re| names.iter().any(|n| re.is_match(n)))
 }
 
 /// Whether the state catalog at `tip` holds together (one initial state, every target a
@@ -2526,6 +2586,22 @@ fn rewrite_ids_in_text(text: &mut String, ids: &HashMap<String, String>) -> bool
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by a review: any pattern with a wildcard counted (`*.csproj merge=union` in
+    /// the repository around a desk stopped the team), and the order of the lines did not.
+    #[test]
+    fn only_a_merge_driver_that_wins_over_tkts_on_records_is_refused() {
+        let refused = |text: &str| refused_attributes(text, None).is_some();
+        assert!(refused("*.yaml merge=tkt\n*.yaml merge=union\n"));
+        assert!(!refused("*.yaml merge=union\n*.yaml merge=tkt\n"));
+        assert!(!refused("*.yaml merge=tkt\n*.csproj merge=union\n*.pbxproj -merge\n"));
+        assert!(refused("*.yaml merge=tkt\n*.yaml binary\n"));
+        assert!(refused("[attr]mio merge=union\n*.yaml merge=tkt\ntickets/*.yaml mio\n"));
+        assert!(refused("*.yaml merge=tkt\ntickets/** -merge\n"));
+        assert!(refused("*.yaml merge=tkt\nT-[0-9]*.yaml merge=ours\n"));
+        // In the repository around the desk, the desk's own file (tkt's line) wins.
+        assert!(refused_attributes("*.yaml merge=union\n", Some(Path::new("desk"))).is_none());
+    }
 
     #[test]
     fn incoming_paths_outside_the_desk_or_into_git_are_refused() {
