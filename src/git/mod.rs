@@ -223,6 +223,7 @@ impl Repo {
             let tree = repo.find_tree(tree_id)?;
             let sig = merging::signature(author)?;
             let parents: Vec<&git2::Commit> = head.iter().collect();
+            let logged = self.reflog_lengths();
             match repo.commit(Some("HEAD"), &sig, &sig, &crate::render::visible(message), &tree, &parents) {
                 Ok(oid) => break Some(oid),
                 // HEAD moved since it was read, or its branch is locked: git at work.
@@ -233,7 +234,7 @@ impl Repo {
                     std::thread::sleep(std::time::Duration::from_millis(20));
                 }
                 Err(e) => {
-                    self.forget_unlanded_commit();
+                    self.forget_unlanded_commit(&logged);
                     return Err(e.into());
                 }
             }
@@ -255,16 +256,30 @@ impl Repo {
     /// the reflogs of HEAD and of the branch, which libgit2 writes first: an entry for a
     /// commit no branch has, whose fiscal numbers would count as given for months (found
     /// by a careless-office attack: the retry left a gap). Such a newest entry is removed.
-    fn forget_unlanded_commit(&self) {
+    /// Only an entry this attempt added goes: the reflog grew since `logged` (a review
+    /// found landed commits' entries removed on an unborn branch, one per retry).
+    fn forget_unlanded_commit(&self, logged: &[(String, usize)]) {
         let head = self.repo.head().ok().and_then(|h| h.target());
-        let branch =
-            self.repo.find_reference("HEAD").ok().and_then(|h| h.symbolic_target().ok().flatten().map(str::to_string));
-        for name in std::iter::once("HEAD".to_string()).chain(branch) {
-            let Ok(mut log) = self.repo.reflog(&name) else { continue };
-            if log.get(0).is_some_and(|entry| Some(entry.id_new()) != head) && log.remove(0, false).is_ok() {
+        for (name, before) in logged {
+            let Ok(mut log) = self.repo.reflog(name) else { continue };
+            let added = log.len() == before + 1;
+            if added && log.get(0).is_some_and(|entry| Some(entry.id_new()) != head) && log.remove(0, false).is_ok() {
                 let _ = log.write();
             }
         }
+    }
+
+    /// The number of entries in the reflogs of HEAD and of its branch.
+    fn reflog_lengths(&self) -> Vec<(String, usize)> {
+        let branch =
+            self.repo.find_reference("HEAD").ok().and_then(|h| h.symbolic_target().ok().flatten().map(str::to_string));
+        std::iter::once("HEAD".to_string())
+            .chain(branch)
+            .map(|name| {
+                let len = self.repo.reflog(&name).map_or(0, |log| log.len());
+                (name, len)
+            })
+            .collect()
     }
 
     /// Starts git's own housekeeping (`git gc --auto`, in the background) when git would:

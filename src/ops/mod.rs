@@ -107,10 +107,11 @@ impl Env {
         // What was said since the last commit is what this one does: told when it is made,
         // never when it failed — not "Opened T-2026-0021" for a ticket whose commit failed
         // (found by a crash attack).
-        refuse_taking_away_what_happened(&self.desk, paths)?;
-        let committed = self.desk.commit(paths, message, &self.author).inspect_err(|_| {
-            self.notices.borrow_mut().retain(|(notice, landed)| *landed || matches!(notice, Notice::Warning(_)));
-        })?;
+        let committed = refuse_taking_away_what_happened(&self.desk, paths)
+            .and_then(|()| self.desk.commit(paths, message, &self.author))
+            .inspect_err(|_| {
+                self.notices.borrow_mut().retain(|(notice, landed)| *landed || matches!(notice, Notice::Warning(_)));
+            })?;
         self.notices.borrow_mut().iter_mut().for_each(|(_, landed)| *landed = true);
         if let Some(e) = committed.stale_index {
             self.warn(std::iter::once(e.to_string()).chain(e.hints).collect::<Vec<_>>().join("; "));

@@ -284,6 +284,18 @@ fn an_invoice_whose_branch_could_not_move_is_issued_again_with_its_number() {
     assert_eq!(d.status(), "", "nothing left");
     assert_eq!(d.ok(&["ticket", "invoice", "T-2026-0013"]), "INV-2026-0007\n", "no gap in the numbering");
     d.tkt(&["check"]).assert().success();
+    // Only the failed commit's own entry goes (found by a review: on a branch with no
+    // commit yet, each failed retry removed a landed commit's entry).
+    d.git(&["checkout", "-q", "--orphan", "archivio"]);
+    let heads = d.path(".git/refs/heads");
+    let entries = || std::fs::read_to_string(d.path(".git/logs/HEAD")).unwrap().lines().count();
+    let before = entries();
+    assert!(std::process::Command::new("chattr").arg("+i").arg(&heads).status().unwrap().success());
+    for _ in 0..2 {
+        d.tkt(&["ticket", "note", "T-2026-0013", "prova"]).assert().code(1);
+    }
+    assert!(std::process::Command::new("chattr").arg("-i").arg(&heads).status().unwrap().success());
+    assert_eq!(entries(), before, "the reflog keeps every landed commit");
 }
 
 #[test]

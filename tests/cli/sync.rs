@@ -3549,11 +3549,23 @@ fn an_editors_older_copy_takes_away_no_note_through_a_command_or_a_commit() {
         .stderr(predicate::str::contains(format!("{file}: the file takes away a note")));
     assert_eq!(anna.git(&["rev-parse", "HEAD"]), head);
     assert_eq!(anna.read(file), saved, "the hand edit stays, for a person to fix");
+    // Refused, a command says nothing of what it did not do (found by a review: "Opened
+    // T-2026-0021" for a promotion refused so).
+    let request = "requests/2026/R-2026-0001.yaml";
+    let older_request = anna.read(request);
+    anna.ok(&["request", "note", "R-2026-0001", "richiamato"]);
+    anna.write(request, &older_request);
+    anna.tkt(&["request", "promote", "R-2026-0001"])
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("takes away a note").and(predicate::str::contains("Opened").not()));
+    assert!(!anna.dir.join("tickets/2026/T-2026-0021.yaml").exists());
+    anna.git(&["checkout", "--", request]);
     anna.git(&["commit", "-qam", "priorita"]);
     let remote = team.git(&team.remote(), &["rev-parse", "main"]);
     anna.tkt(&["sync"]).assert().code(5).stderr(predicate::str::contains(format!("{file}: takes away a note")));
     assert_eq!(team.git(&team.remote(), &["rev-parse", "main"]), remote, "nothing pushed");
-    assert_eq!(anna.git(&["rev-list", "--count", "origin/main..HEAD"]).trim(), "2", "the note and the copy stay here");
+    assert_eq!(anna.git(&["rev-list", "--count", "origin/main..HEAD"]).trim(), "3", "the notes and the copy stay here");
 }
 
 /// Found by a hostile-remote attack: invoice 7 pushed with plain git as
