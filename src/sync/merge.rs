@@ -286,8 +286,9 @@ fn described(value: &Value, (by, at): (Option<&str>, Option<i64>), now: &Instant
 const CURRENT_FILE: [&str; 4] = ["file", "progressive", "exported_at", "hash"];
 
 /// An invoice exported on both sides, each to a file of its own (clones offline): one file
-/// stays current, whichever side is which — the one SDI answered about other than by a
-/// rejection, else the one sent first, else the one exported last — with the fields that
+/// stays current, whichever side is which — never one the other side replaced; the one SDI
+/// answered about other than by a rejection, else the one sent first, else the one
+/// exported last — with the fields that
 /// describe it, and the other joins the files it replaced (`previous`), so its progressivo
 /// is never given again. Taken field by field, the file exported last won, even when the
 /// other had gone to SDI (found by an SDI attack).
@@ -310,7 +311,17 @@ fn one_current_file(o: &Mapping, t: &Mapping) -> (Mapping, Mapping) {
         let exported = exported.and_then(|at| chrono::DateTime::parse_from_rfc3339(at).ok()).map(|t| t.timestamp());
         (answered, sent_at.is_some(), sent_at.map_or(exported.unwrap_or(i64::MIN), |at| -at), f.to_string())
     };
-    let ours_wins = rank(o, &fo) >= rank(t, &ft);
+    // A file one side replaced (in its `previous`: rejected, exported again) never comes
+    // back over the file that replaced it (found by a review: a rejected file, sent
+    // first, won over the corrected one SDI delivered).
+    let replaced = |m: &Mapping, f: &str| {
+        m.get("previous").and_then(Value::as_sequence).is_some_and(|p| p.iter().any(|v| v.as_str() == Some(f)))
+    };
+    let ours_wins = match (replaced(t, &fo), replaced(o, &ft)) {
+        (true, false) => false,
+        (false, true) => true,
+        _ => rank(o, &fo) >= rank(t, &ft),
+    };
     let (winner, loser) = if ours_wins { (o, t) } else { (t, o) };
     let (kept, replaced) = if ours_wins { (&fo, &ft) } else { (&ft, &fo) };
     let mut joined = loser.clone();

@@ -349,11 +349,11 @@ fn a_credit_note_to_a_public_administration_gives_back_the_vat_it_reverses() {
 }
 
 /// The body of SDI's rejection (NS) for the buyer's tax id (00305).
-const REJECTED_00305: &str = "<DataOraRicezione>2026-11-27T11:00:00.000+01:00</DataOraRicezione><ListaErrori>\
+pub(crate) const REJECTED_00305: &str = "<DataOraRicezione>2026-11-27T11:00:00.000+01:00</DataOraRicezione><ListaErrori>\
      <Errore><Codice>00305</Codice><Descrizione>IdCodice del cessionario non valido</Descrizione></Errore></ListaErrori>";
 
 /// An SDI receipt about `file`, as SDI writes it.
-fn receipt_xml(root: &str, file: &str, body: &str) -> String {
+pub(crate) fn receipt_xml(root: &str, file: &str, body: &str) -> String {
     format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ns3:{root} xmlns:ns3=\"http://www.fatturapa.gov.it/sdi/messaggi/v1.0\" \
          versione=\"1.0\"><IdentificativoSdI>4242</IdentificativoSdI><NomeFile>{file}</NomeFile>{body}\

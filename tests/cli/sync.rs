@@ -3642,3 +3642,45 @@ fn a_desks_first_sync_publishes_no_fiscal_document_made_by_hand_against_its_rule
     anna.tkt(&["sync"]).assert().code(5).stderr(predicate::str::contains("INV-2026-0007.yaml: made by hand"));
     assert!(team.git(&team.remote(), &["branch", "--list"]).is_empty(), "nothing pushed");
 }
+
+/// Found by a review: anna's file was rejected and she sent a corrected one; bruno, offline,
+/// recorded the same rejection. Their sync put the rejected file back as the invoice's,
+/// sent before the other: the corrected file SDI delivered read "rejected" for good.
+#[test]
+fn a_rejected_file_never_comes_back_over_the_file_that_replaced_it() {
+    let team = Team::new();
+    let (anna, bruno) = (team.clone("anna"), team.clone("bruno"));
+    let inv = "documents/invoice/2026/INV-2026-0003.yaml";
+    let sent = |clone: &Clone, file: &str, at: &str| {
+        let text = clone.read(inv);
+        let text = if text.contains("  sent:\n") {
+            text.replace("  sent:\n", &format!("  sent:\n  - file: {file}\n    at: '{at}'\n"))
+        } else {
+            format!("{text}  sent:\n  - file: {file}\n    at: '{at}'\n")
+        };
+        clone.write(inv, &text);
+        clone.git(&["commit", "-qam", "inviata"]);
+    };
+    anna.ok(&["doc", "export", "INV-2026-0003", "--dir", "../out"]);
+    sent(&anna, "IT03912760984_00001.xml", "2026-11-27T09:10:00+01:00");
+    anna.sync();
+    bruno.sync();
+    let ns = team.tmp.path().join("ns.xml");
+    let xml =
+        crate::einvoice::receipt_xml("NotificaScarto", "IT03912760984_00001.xml", crate::einvoice::REJECTED_00305);
+    std::fs::write(&ns, xml).unwrap();
+    for clone in [&anna, &bruno] {
+        clone.ok(&["import", "sdi", ns.to_str().unwrap()]);
+    }
+    assert!(anna.ok(&["doc", "export", "INV-2026-0003", "--dir", "../out"]).contains("_00002.xml"));
+    sent(&anna, "IT03912760984_00002.xml", "2026-11-27T10:00:00+01:00");
+    anna.sync();
+    bruno.sync();
+    anna.sync();
+    for clone in [&anna, &bruno] {
+        let json: serde_json::Value =
+            serde_json::from_str(&clone.ok(&["doc", "show", "INV-2026-0003", "--format", "json"])).unwrap();
+        assert_eq!(json["einvoice"]["file"], "IT03912760984_00002.xml", "{}", clone.user);
+        assert!(clone.ok(&["doc", "list", "--sdi", "sent", "--format", "csv"]).contains("INV-2026-0003"));
+    }
+}
