@@ -655,6 +655,7 @@ pub(super) fn record_receipts_locked(env: &Env, receipts: &[Receipt]) -> Result<
     let mut docs = desk.documents(&[DocKind::Invoice, DocKind::CreditNote])?;
     let mut changed: Vec<usize> = Vec::new();
     let mut done = Vec::new();
+    let mut answered = Vec::new();
     for r in receipts {
         // The document whose current file it is and that sent it, before one that only
         // exported it or replaced it: two documents may share a name after two clones
@@ -700,6 +701,7 @@ pub(super) fn record_receipts_locked(env: &Env, receipts: &[Receipt]) -> Result<
             receipt.insert("errors".into(), errors.into());
         }
         let receipt = serde_yaml::Value::Mapping(receipt);
+        answered.push((docs[i].id.clone(), r.file.clone()));
         if list.contains(&receipt) {
             continue;
         }
@@ -713,11 +715,13 @@ pub(super) fn record_receipts_locked(env: &Env, receipts: &[Receipt]) -> Result<
     }
     if done.is_empty() {
         env.say("every receipt was already recorded");
+        super::pec::answered(desk, &answered)?;
         return Ok(done);
     }
     let paths = changed.iter().map(|&i| desk.write(&docs[i])).collect::<Result<Vec<_>>>()?;
     let what: Vec<String> = done.iter().map(|(id, kind)| format!("{id} {kind}")).collect();
     env.commit(&paths, &format!("SDI receipts: {}", what.join(", ")))?;
+    super::pec::answered(desk, &answered)?;
     for &i in &changed {
         env.say(format!("{}: {}", docs[i].id, sdi_state(&docs[i]).as_str()));
     }

@@ -55,9 +55,26 @@ pub fn send(env: &Env, what: &Selection, dir: &Path, secrets: &PecSecrets) -> Re
     let _lock = env.lock()?;
     let desk = &env.desk;
     let all = desk.documents(&[DocKind::Invoice, DocKind::CreditNote])?;
+    let marker = desk.abs(Path::new(SENDING));
+    let earlier = interrupted_sends(&marker)?;
+    // A send of this very file was interrupted, or timed out, before it was recorded: it may
+    // have reached SDI. Another file of the document (exported again after SDI's answer)
+    // is not that one (found by an SDI review: the note matched the document).
+    let in_doubt = |d: &Document| {
+        let file = einvoice_file(d);
+        earlier.iter().find(|(id, noted)| *id == d.id && Some(noted.as_str()) == file).cloned()
+    };
     let chosen: Vec<Document> = if what.ids.is_empty() {
+        // With no ids, one in doubt is left out, not the others with it.
         all.iter()
             .filter(|d| sdi_state(d) == SdiState::Exported && refuse_to_send(d, &all).is_ok())
+            .filter(|d| match in_doubt(d) {
+                Some((id, file)) => {
+                    env.warn(format!("{id} left out: a send of {file} was interrupted before it was recorded"));
+                    false
+                }
+                None => true,
+            })
             .filter(|d| what.since.is_none_or(|s| d.date >= s) && what.until.is_none_or(|u| d.date <= u))
             .cloned()
             .collect()
@@ -78,9 +95,7 @@ pub fn send(env: &Env, what: &Selection, dir: &Path, secrets: &PecSecrets) -> Re
     for doc in &chosen {
         files.push(xml_to_send(doc, dir)?);
     }
-    let marker = desk.abs(Path::new(SENDING));
-    let earlier = interrupted_sends(&marker)?;
-    if let Some(interrupted) = earlier.iter().find(|(id, _)| chosen.iter().any(|d| &d.id == id)) {
+    if let Some(interrupted) = chosen.iter().find_map(in_doubt) {
         return Err(Error::refused(format!(
             "a `tkt doc send` of {} ({}) was interrupted before it recorded what it sent: the file may have \
              reached SDI, which refuses a second file of one name",
@@ -93,9 +108,11 @@ pub fn send(env: &Env, what: &Selection, dir: &Path, secrets: &PecSecrets) -> Re
     }
     let (account, from, to) = account(env, secrets)?;
     let server = Server::new(&account)?;
+    server.reachable()?;
     let domain = from.rsplit_once('@').map_or("localhost", |(_, d)| d).to_string();
     let mut sent = Vec::new();
     let mut failure = None;
+    let mut doubtful = None;
     for (doc, (name, bytes)) in chosen.iter().zip(files) {
         let stem = name.trim_end_matches(".xml");
         let letter = Letter {
@@ -114,8 +131,11 @@ pub fn send(env: &Env, what: &Selection, dir: &Path, secrets: &PecSecrets) -> Re
         crate::files::write_atomic(&marker, noted.as_bytes())?;
         match server.send(&letter) {
             Ok(()) => sent.push((doc, Sent { id: doc.id.clone(), file: name, message_id: letter.message_id })),
-            Err(e) => {
-                failure = Some(e);
+            Err(unsent) => {
+                if unsent.in_doubt {
+                    doubtful = Some((doc.id.clone(), name));
+                }
+                failure = Some(unsent.error);
                 break;
             }
         }
@@ -142,14 +162,16 @@ pub fn send(env: &Env, what: &Selection, dir: &Path, secrets: &PecSecrets) -> Re
     // What went is recorded (a failure to connect or log in sent nothing); what an earlier
     // send left unrecorded stays noted (found by an SDI attack: a send of another document
     // forgot it, and the next `doc send --all` mailed those files a second time).
-    if earlier.is_empty() {
+    // A message that may have gone stays noted, as a killed send's does.
+    let kept: Vec<(String, String)> = earlier.into_iter().chain(doubtful).collect();
+    if kept.is_empty() {
         if let Err(e) = std::fs::remove_file(&marker) {
             if e.kind() != std::io::ErrorKind::NotFound {
                 return Err(Error::io(&marker, e));
             }
         }
     } else {
-        let lines: String = earlier.iter().map(|(id, file)| format!("{id} {file}\n")).collect();
+        let lines: String = kept.iter().map(|(id, file)| format!("{id} {file}\n")).collect();
         crate::files::write_atomic(&marker, lines.as_bytes())?;
     }
     match failure {
@@ -164,6 +186,23 @@ pub fn send(env: &Env, what: &Selection, dir: &Path, secrets: &PecSecrets) -> Re
 
 /// Where `doc send` notes each file before it mails it, until the sending is recorded.
 pub const SENDING: &str = ".tkt/sending";
+
+/// SDI answered about these files (document id, file): a send of them that was
+/// interrupted is settled, and no longer noted (found by an SDI review: waiting for the
+/// receipt, as the hint says, was not enough).
+pub fn answered(desk: &crate::desk::Desk, files: &[(String, String)]) -> Result<()> {
+    let marker = desk.abs(Path::new(SENDING));
+    let noted = interrupted_sends(&marker)?;
+    let left: Vec<&(String, String)> = noted.iter().filter(|n| !files.contains(n)).collect();
+    if left.len() == noted.len() {
+        return Ok(());
+    }
+    if left.is_empty() {
+        return std::fs::remove_file(&marker).map_err(|e| Error::io(&marker, e));
+    }
+    let lines: String = left.iter().map(|(id, file)| format!("{id} {file}\n")).collect();
+    crate::files::write_atomic(&marker, lines.as_bytes())
+}
 
 /// The documents and files of a `doc send` that was killed before it recorded them.
 pub fn interrupted_sends(marker: &Path) -> Result<Vec<(String, String)>> {

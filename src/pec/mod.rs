@@ -93,18 +93,48 @@ impl Server {
         Ok(Server { transport, host: format!("{}:{}", account.host, account.port) })
     }
 
-    /// Sends one message; a server that cannot be reached, a certificate that is not
-    /// trusted or a refused login is a busy error (exit 5): nothing was delivered.
-    pub fn send(&self, letter: &Letter) -> Result<()> {
-        let message = message(letter)?;
-        self.transport.send(&message).map(|_| ()).map_err(|e| {
-            let mut text = e.to_string();
-            let mut source = std::error::Error::source(&e);
-            while let Some(s) = source {
-                text.push_str(&format!(": {s}"));
-                source = s.source();
+    /// Connects and logs in, then quits: a server that cannot be reached, a certificate
+    /// that is not trusted or a refused login is a busy error (exit 5), before anything
+    /// is sent.
+    pub fn reachable(&self) -> Result<()> {
+        match self.transport.test_connection() {
+            Ok(true) => Ok(()),
+            Ok(false) => {
+                Err(Error::busy(format!("PEC server {}: the connection closed at once; nothing was sent", self.host)))
             }
-            Error::busy(format!("PEC server {}: {} not sent: {text}", self.host, letter.file_name))
+            Err(e) => Err(Error::busy(format!("PEC server {}: {}; nothing was sent", self.host, chain(&e)))),
+        }
+    }
+
+    /// Sends one message. A refusal by the server (a 4xx or 5xx reply) or a TLS failure
+    /// sent nothing; a connection that broke or timed out on a server that had just let
+    /// this clone in ([`Server::reachable`]) may have sent it — SDI may have the file —
+    /// and is `in_doubt` (found by an SDI review: a timeout waiting for the last reply was
+    /// taken for "not sent", and the file went twice).
+    pub fn send(&self, letter: &Letter) -> std::result::Result<(), Unsent> {
+        let message = message(letter).map_err(|error| Unsent { error, in_doubt: false })?;
+        self.transport.send(&message).map(|_| ()).map_err(|e| {
+            let refused = e.is_response() || e.is_permanent() || e.is_transient() || e.is_tls() || e.is_client();
+            let said = if refused { "not sent" } else { "may have been sent" };
+            let error = Error::busy(format!("PEC server {}: {} {said}: {}", self.host, letter.file_name, chain(&e)));
+            Unsent { error, in_doubt: !refused }
         })
     }
+}
+
+/// A message [`Server::send`] could not send, and whether it may have gone all the same.
+pub struct Unsent {
+    pub error: Error,
+    pub in_doubt: bool,
+}
+
+/// An SMTP error with its causes, in one line.
+fn chain(e: &lettre::transport::smtp::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        text.push_str(&format!(": {s}"));
+        source = s.source();
+    }
+    text
 }

@@ -571,7 +571,7 @@ fn a_pec_server_down_untrusted_or_refusing_the_login_exits_5_and_records_nothing
     with_pec(&d, &sink, smtp::closed_port());
     let id = invoice(&d, "C-0001", "1");
     export(&d, &[&id]);
-    busy(&d, send(&d, &[&id]), "IT01234567897_00001.xml not sent");
+    busy(&d, send(&d, &[&id]), "nothing was sent");
     assert!(d.ok(&["doc", "show", &id]).contains("exported"));
 
     let d2 = einvoice_desk();
@@ -929,14 +929,39 @@ fn a_send_killed_before_it_recorded_what_it_mailed_is_never_mailed_twice_unasked
     export(&d, &[&other]);
     send(&d, &[&other]).assert().success();
     assert_eq!(sink.received().len(), 2);
-    send(&d, &["--all"]).assert().code(4).stderr(predicate::str::contains("was interrupted before it recorded"));
-    assert_eq!(sink.received().len(), 2, "not mailed twice");
+    // With no ids it is left out, not the others with it (found by an SDI review).
+    let third = invoice(&d, "C-0001", "3");
+    export(&d, &[&third]);
+    send(&d, &["--all"])
+        .assert()
+        .success()
+        .stdout(format!("{third}\n"))
+        .stderr(predicate::str::contains(format!("{id} left out: a send of IT01234567897_00001.xml was interrupted")));
+    assert_eq!(sink.received().len(), 3, "not mailed twice");
     d.tkt(&["check"]).assert().code(4).stdout(predicate::str::contains("may have reached SDI"));
-    // Sure that nothing went (here it did, but the user decides): the marker is removed by hand.
-    std::fs::remove_file(d.path(".tkt/sending")).unwrap();
-    send(&d, &[&id]).assert().success();
-    assert_eq!(sink.received().len(), 3);
+    // SDI's answer settles it: waiting for the receipt is enough.
+    let rc = receipt(&d, "RicevutaConsegna", "IT01234567897_00001.xml", "");
+    d.ok(&["import", "sdi", &rc]);
+    assert!(!d.path(".tkt/sending").exists());
     d.tkt(&["check"]).assert().success();
+    assert!(d.ok(&["doc", "show", &id]).contains("delivered"));
+}
+
+/// Found by an SDI review: the server took the message and then hung up (or timed out)
+/// before its reply; tkt said "not sent", noted nothing, and the next send mailed the file
+/// again. A send whose reply never came may have gone: it is noted as a killed one is.
+#[test]
+fn a_send_whose_reply_never_came_is_not_mailed_again_unasked() {
+    let d = einvoice_desk();
+    let sink = Sink::start(Mode::Starttls, Some("segreta"));
+    with_pec(&d, &sink, sink.port);
+    let id = invoice(&d, "C-0001", "1");
+    export(&d, &[&id]);
+    sink.hang_up_after_data();
+    busy(&d, send(&d, &[&id]), "may have been sent");
+    assert_eq!(sink.received().len(), 1);
+    send(&d, &[&id]).assert().code(4).stderr(predicate::str::contains("was interrupted before it recorded"));
+    assert_eq!(sink.received().len(), 1, "not mailed twice");
 }
 
 #[test]

@@ -4,6 +4,7 @@
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use base64::Engine;
@@ -34,6 +35,7 @@ pub struct Sink {
     /// The certificate (PEM) a client must trust.
     pub ca_pem: String,
     received: Arc<Mutex<Vec<Received>>>,
+    hang_up: Arc<AtomicBool>,
 }
 
 impl Sink {
@@ -56,11 +58,18 @@ impl Sink {
         let port = listener.local_addr().unwrap().port();
         let received = Arc::new(Mutex::new(Vec::new()));
         let (got, password) = (received.clone(), password.map(str::to_string));
+        let hang_up = Arc::new(AtomicBool::new(false));
+        let hangs = hang_up.clone();
         // Ends with the test process; each connection is served in turn.
         std::thread::spawn(move || {
             for tcp in listener.incoming().flatten() {
-                let mut session =
-                    Session { conn: Conn::Plain(tcp), config: config.clone(), mode, password: password.clone() };
+                let mut session = Session {
+                    conn: Conn::Plain(tcp),
+                    config: config.clone(),
+                    mode,
+                    password: password.clone(),
+                    hang_up: hangs.load(Ordering::SeqCst),
+                };
                 if mode == Mode::Implicit {
                     session.start_tls();
                 }
@@ -69,7 +78,13 @@ impl Sink {
                 }
             }
         });
-        Sink { port, mode, ca_pem, received }
+        Sink { port, mode, ca_pem, received, hang_up }
+    }
+
+    /// From the next connection on, takes each message and hangs up without answering it:
+    /// the sender cannot know whether it went.
+    pub fn hang_up_after_data(&self) {
+        self.hang_up.store(true, Ordering::SeqCst);
     }
 
     /// The messages accepted so far.
@@ -94,6 +109,7 @@ struct Session {
     config: Arc<ServerConfig>,
     mode: Mode,
     password: Option<String>,
+    hang_up: bool,
 }
 
 impl Session {
@@ -196,6 +212,9 @@ impl Session {
                 current.data = data;
                 let login = current.login.clone();
                 done.push(std::mem::take(&mut current));
+                if self.hang_up {
+                    return done;
+                }
                 current.login = login;
                 "250 2.0.0 queued\r\n".into()
             } else if upper == "QUIT" {
