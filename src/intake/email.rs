@@ -681,14 +681,7 @@ pub fn html_text(html: &str) -> String {
             (true, true) => format!("<br>{CLOSE}<br>"),
         }
     });
-    // mail-parser drops the space before an entity at the start of a line's words
-    // (`<b>CV24-098811</b> &egrave; la`, a cell `<td>&gt;80`): a mark holds its place,
-    // and is a space where no space was kept (found by a mail attack: the serial, glued to
-    // `è`, was not linked).
-    static SPACED_ENTITY: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(\s)((?:<[^>]*>)*)&").unwrap());
-    const SPACE: &str = "\u{E002}";
-    let shown = SPACED_ENTITY.replace_all(&shown, format!("${{1}}${{2}}{SPACE}&"));
-    let text = mail_parser::decoders::html::html_to_text(&BLOCK.replace_all(&shown, "$0<br>"));
+    let text = mail_parser::decoders::html::html_to_text(&spaced(&BLOCK.replace_all(&shown, "$0<br>")));
     let text = text.replace(&format!(" {SPACE}"), " ").replace(&format!("\n{SPACE}"), "\n");
     let text = text.strip_prefix(SPACE).unwrap_or(&text).replace(SPACE, " ");
     if !text.contains(OPEN) {
@@ -705,6 +698,59 @@ pub fn html_text(html: &str) -> String {
         }
     }
     out.join("\n")
+}
+
+/// The mark [`spaced`] puts before a word that follows a space.
+const SPACE: &str = "\u{E002}";
+
+/// HTML whose words keep apart through mail-parser's `html_to_text`, which drops the space
+/// after a word a tag ended (`<b>Matricola</b> CV24-098811`, `<b>CV24-098811</b> &egrave;`)
+/// and breaks no line at an opening block (`<div>`, `<p>`, `<li>`, `<tr>`, a cell without
+/// its end tag): a mark ([`SPACE`]) before each word that follows a space, which the caller
+/// turns into a space where none was kept, a line break before an opening block not at a
+/// line's start, and a space before each cell (found by mail attacks: serials glued to the
+/// next word were not linked).
+fn spaced(html: &str) -> String {
+    static PIECE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"<[^>]*>|[^<]+|<").unwrap());
+    static BLOCK_OPEN: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"(?i)^<(p|div|li|tr|dt|dd|h[1-6]|table|ul|ol|dl|blockquote|section|article|header|footer|pre|address)\b",
+        )
+        .unwrap()
+    });
+    static BREAK: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)^<(br\b|/(p|tr|li|div|h[1-6]|table|ul|ol|dl|dt|dd|blockquote|section|article|header|footer|pre|address)\s*>)")
+            .unwrap()
+    });
+    static CELL_OPEN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)^<t[dh]\b").unwrap());
+    let mut out = String::with_capacity(html.len() + html.len() / 8);
+    let (mut at_line_start, mut after_space) = (true, false);
+    for piece in PIECE.find_iter(html).map(|m| m.as_str()) {
+        if piece.starts_with('<') && piece.len() > 1 {
+            if BLOCK_OPEN.is_match(piece) && !at_line_start {
+                out.push_str("<br>");
+                (at_line_start, after_space) = (true, false);
+            } else if BREAK.is_match(piece) {
+                (at_line_start, after_space) = (true, false);
+            } else if CELL_OPEN.is_match(piece) {
+                after_space = true;
+            }
+            out.push_str(piece);
+            continue;
+        }
+        for c in piece.chars() {
+            if c.is_whitespace() {
+                after_space = true;
+            } else {
+                if after_space && !at_line_start {
+                    out.push_str(SPACE);
+                }
+                (at_line_start, after_space) = (false, false);
+            }
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// The boundaries a message declares (`boundary="…"`), each once, in order.
@@ -1203,6 +1249,27 @@ mod tests {
         let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
         let expected =
             ["CV24-098811 è la matricola.", "Temperatura >80°C", "Messaggio È la seconda volta", "città e più"];
+        assert_eq!(lines, expected, "{text:?}");
+        // Found by a review: the space after a word a tag ended, before any word; and blocks
+        // opened, or cells and items left without their end tags, that broke no line.
+        let html = "<p><b>Matricola</b> CV24-098811 non parte</p><div><strong>Nome:</strong> Mario Rossi</div>\
+                    <div dir=\"ltr\">CV24-098812<div>non si accende</div></div>\
+                    <table><tr><td>Matricola<td>CV24-098813<tr><td>Guasto<td>blocco</table>\
+                    <ul><li>CV24-098814<li>AC12M01544</ul><p>Buongiorno<p>Rossi &amp; Figli";
+        let text = html_text(html);
+        let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+        let expected = [
+            "Matricola CV24-098811 non parte",
+            "Nome: Mario Rossi",
+            "CV24-098812",
+            "non si accende",
+            "Matricola CV24-098813",
+            "Guasto blocco",
+            "CV24-098814",
+            "AC12M01544",
+            "Buongiorno",
+            "Rossi & Figli",
+        ];
         assert_eq!(lines, expected, "{text:?}");
     }
 
