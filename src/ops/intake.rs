@@ -74,13 +74,16 @@ pub fn import_maildir(env: &Env, dir: &Path, progress: &mut dyn FnMut(usize, usi
         }))
         .unwrap_or_else(|_| Err(Error::failure("tkt hit a bug reading it (reported above)")));
         match delivered {
-            // Delivered (committed) but not moved: said, and the next messages go on.
-            Ok(d) => match move_to_cur(file, &cur) {
-                Ok(()) => done
-                    .delivered
-                    .push((file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(), d)),
-                Err(e) => done.failed.push((file.clone(), e)),
-            },
+            // Delivered (committed) but not moved: imported all the same — its id printed,
+            // the run not failed for it (found by a review: it was "not imported", exit 4) —
+            // and said; the next run finds it imported.
+            Ok(d) => {
+                if let Err(e) = move_to_cur(file, &cur) {
+                    env.warn(format!("{}: imported, but not moved to cur/: {}", file.display(), e.message));
+                }
+                done.delivered
+                    .push((file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(), d));
+            }
             Err(e) => {
                 // What this message wrote goes, so the next one starts from a clean desk.
                 env.desk.undo_writes()?;
