@@ -449,20 +449,20 @@ fn modality(method: &PaymentMethod) -> Option<&'static str> {
     let postal = begins("postal");
     Some(match () {
         _ if begins("bonific") => "MP05",
+        _ if has("pagopa") => "MP23",
         _ if has("bollettino") && postal => "MP18",
         _ if has("bollettino") => "MP07",
         _ if has("riba") || (has("ricevuta") && begins("bancari")) => "MP12",
         _ if has("rid") => "MP09",
+        _ if has("carta") || has("bancomat") || has("pos") || has("card") => "MP08",
         _ if has("sdd") || begins("addebit") => "MP19",
         _ if has("mav") => "MP13",
         _ if has("domiciliazione") && postal => "MP17",
         _ if has("domiciliazione") => "MP16",
-        _ if has("pagopa") => "MP23",
         _ if has("vaglia") => "MP06",
         _ if begins("assegn") && has("circolare") => "MP03",
         _ if begins("assegn") => "MP02",
         _ if begins("contant") || has("contrassegno") || has("cash") => "MP01",
-        _ if has("carta") || has("bancomat") || has("pos") || has("card") => "MP08",
         _ => return None,
     })
 }
@@ -715,6 +715,8 @@ mod tests {
             ("assegni", "MP02"),
             ("addebito diretto SEPA", "MP19"),
             ("pagoPA", "MP23"),
+            ("bollettino pagoPA", "MP23"),
+            ("addebito su carta di credito", "MP08"),
         ] {
             assert_eq!(mp(text), Some(code), "{text}");
         }
