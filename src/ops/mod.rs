@@ -144,7 +144,6 @@ impl Env {
     }
 }
 
-/// Empty text given for an optional field clears it.
 /// A record's file may be an editor's older copy, saved over a note added meanwhile by
 /// another command: no command commits a ticket or a request that takes away a note or an
 /// entry of its history as HEAD has them (found by a careless-office attack: `ticket assign`
@@ -170,6 +169,7 @@ fn refuse_taking_away_what_happened(desk: &Desk, paths: &[PathBuf]) -> Result<()
     Ok(())
 }
 
+/// Empty text given for an optional field clears it.
 pub fn optional(text: String) -> Option<String> {
     let t = text.trim();
     (!t.is_empty()).then(|| t.to_string())
