@@ -376,6 +376,8 @@ struct DocUnderCheck {
     links: Option<Box<[Option<String>; 3]>>,
     sources: Vec<String>,
     value: Money,
+    /// What the buyer withholds or pays the State itself: not paid to the seller.
+    withheld: Money,
     /// Its taxable amount, for credit notes cancelling their invoice line by line.
     net: Money,
     customer: String,
@@ -506,6 +508,7 @@ fn check_documents(
             links: links.iter().any(Option::is_some).then(|| Box::new(links)),
             sources: d.sources.clone(),
             value: d.value(),
+            withheld: crate::rules::Ledgered::withheld(&d),
             net: crate::rules::net_of(&d),
             customer: d.customer.clone(),
             date: d.date,
@@ -606,12 +609,16 @@ fn check_documents(
         if d.kind == DocKind::Invoice {
             let (paid, refunds) = (paid.get(d.id.as_str()).copied(), refunded_on.get(d.id.as_str()).copied());
             let (paid, refunds) = (paid.unwrap_or_default(), refunds.unwrap_or_default());
-            // Two clones each recording the customer's payment, merged by sync.
-            if paid > d.value.0 {
-                later.push((
-                    i,
-                    Problem::new("balance", format!("payments total {} on an invoice of {}", Money(paid), d.value)),
-                ));
+            // Two clones each recording the customer's payment, merged by sync; what the
+            // buyer withholds, or pays the State itself (split payment), is never paid to the
+            // seller (found by a fiscal review: 109.80 paid on a PA's invoice of 90.00 due).
+            let payable = d.value.0 - d.withheld.0;
+            if paid > payable {
+                let of = match d.withheld.0.is_zero() {
+                    true => format!("an invoice of {}", d.value),
+                    false => format!("an invoice of {} of which {} is paid to the seller", d.value, Money(payable)),
+                };
+                later.push((i, Problem::new("balance", format!("payments total {} on {of}", Money(paid)))));
             }
             // Money going back that never came in.
             if refunds > paid {

@@ -1050,3 +1050,25 @@ fn a_credit_note_needs_no_customer_record_since_its_invoice_names_the_buyer() {
     let note = json(&d.ok(&["doc", "show", note.trim(), "--format", "json"]));
     assert_eq!(note["buyer"]["name"], "Panificio Gatti di Gatti Luca", "{note}");
 }
+
+/// Found by a fiscal review: two clones recorded payments of a condominium's invoice up to
+/// its total, withholding included — which the condominium pays the State, not the seller
+/// — and `check` said nothing (as of a public administration's, whose VAT it pays itself).
+#[test]
+fn payments_beyond_what_an_invoice_leaves_to_pay_the_seller_are_named() {
+    let d = condominium_work_and_goods();
+    invoiced(&d);
+    let pay = d.ok(&["doc", "pay", "INV-2026-0001"]);
+    let path = format!("documents/payment/2026/{}.yaml", pay.trim());
+    let first = d.read(&path);
+    assert!(first.contains("'148.26'"), "{first}");
+    // The other clone's payment of the 1.80 withheld, merged by sync.
+    let id = pay.trim().replace("-0001", "-0002");
+    let other = first.replace(pay.trim(), &id).replace("'148.26'", "'1.80'");
+    d.write(&format!("documents/payment/2026/{id}.yaml"), &other);
+    d.git(&["add", "-A"]);
+    d.git(&["commit", "-qm", "pagamento dall'altro clone"]);
+    d.tkt(&["check"]).assert().code(4).stdout(predicate::str::contains(
+        "payments total 150.06 on an invoice of 150.06 of which 148.26 is paid to the seller",
+    ));
+}
