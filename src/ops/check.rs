@@ -156,11 +156,15 @@ pub fn check_desk(desk: &Desk, today: chrono::NaiveDate) -> Result<Checked> {
         }
     }
     for (id, file) in super::pec::interrupted_sends(&desk.abs(Path::new(super::pec::SENDING)))? {
+        // SDI's receipt, recorded here or by another clone, settles it (found by an SDI review).
+        if desk.load_doc(&id).is_ok_and(|d| super::einvoice::answered_about(&d, &file)) {
+            continue;
+        }
         findings.push(Finding::new(
             super::pec::SENDING,
             format!(
                 "a `tkt doc send` of {file} ({id}) was interrupted before it recorded what it sent: it may have \
-                 reached SDI; import SDI's receipt, or delete this file if nothing went out"
+                 reached SDI; import SDI's receipt, or remove its line if nothing went out"
             ),
         ));
     }

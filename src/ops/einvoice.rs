@@ -57,7 +57,10 @@ pub fn export(env: &Env, what: &Selection, dir: &Path) -> Result<Vec<Exported>> 
             .collect()
     } else {
         let mut chosen = Vec::new();
-        for id in &what.ids {
+        // One id named twice is one document, exported once (found by an SDI review: two
+        // files of one invoice were written).
+        let mut seen = HashSet::new();
+        for id in what.ids.iter().filter(|id| seen.insert(id.as_str())) {
             let doc = desk.load_doc(id)?;
             if !matches!(doc.kind, DocKind::Invoice | DocKind::CreditNote) {
                 return Err(Error::refused(format!(
@@ -562,6 +565,13 @@ pub fn cancels_rejected(doc: &Document, all: &[Document]) -> bool {
 fn corrected(doc: &Document) -> bool {
     let previous = doc.extra.get(EINVOICE).and_then(|e| e.get("previous")).and_then(|p| p.as_sequence());
     matches!(sdi_state(doc), SdiState::Rejected { .. }) || previous.is_some_and(|p| !p.is_empty())
+}
+
+/// Whether SDI answered about the file `file` of `doc` (any receipt naming it): a send of
+/// it in doubt is settled.
+pub fn answered_about(doc: &Document, file: &str) -> bool {
+    let receipts = doc.extra.get(EINVOICE).and_then(|e| e.get("receipts")).and_then(|r| r.as_sequence());
+    receipts.is_some_and(|list| list.iter().any(|r| r.get("file").and_then(|f| f.as_str()) == Some(file)))
 }
 
 /// Whether `doc` records the file `file` as sent to SDI (`einvoice.sent`).

@@ -11,8 +11,8 @@ use crate::pec::{Account, Letter, Server};
 use crate::{Error, Result};
 
 use super::einvoice::{
-    cancels_rejected, einvoice_file, entry_of, sdi_state, sent_as, sent_before, xml_to_send, SdiState, Selection,
-    EINVOICE,
+    answered_about, cancels_rejected, einvoice_file, entry_of, sdi_state, sent_as, sent_before, xml_to_send, SdiState,
+    Selection, EINVOICE,
 };
 use super::Env;
 
@@ -60,10 +60,12 @@ pub fn send(env: &Env, what: &Selection, dir: &Path, secrets: &PecSecrets) -> Re
     // A send of this very file was interrupted, or timed out, before it was recorded: it may
     // have reached SDI. Another file of the document (exported again after SDI's answer)
     // is not that one (found by an SDI review: the note matched the document).
+    // SDI's receipt about it (recorded here or by another clone) settles it.
     let in_doubt = |d: &Document| {
-        let file = einvoice_file(d);
+        let file = einvoice_file(d).filter(|f| !answered_about(d, f));
         earlier.iter().find(|(id, noted)| *id == d.id && Some(noted.as_str()) == file).cloned()
     };
+    let left_out = std::cell::Cell::new(0);
     let chosen: Vec<Document> = if what.ids.is_empty() {
         // With no ids, one in doubt is left out, not the others with it.
         all.iter()
@@ -71,6 +73,7 @@ pub fn send(env: &Env, what: &Selection, dir: &Path, secrets: &PecSecrets) -> Re
             .filter(|d| match in_doubt(d) {
                 Some((id, file)) => {
                     env.warn(format!("{id} left out: a send of {file} was interrupted before it was recorded"));
+                    left_out.set(left_out.get() + 1);
                     false
                 }
                 None => true,
@@ -80,7 +83,9 @@ pub fn send(env: &Env, what: &Selection, dir: &Path, secrets: &PecSecrets) -> Re
             .collect()
     } else {
         let mut chosen = Vec::new();
-        for id in &what.ids {
+        // One id named twice is one document, mailed once (found by an SDI review).
+        let mut seen = std::collections::HashSet::new();
+        for id in what.ids.iter().filter(|id| seen.insert(id.as_str())) {
             let doc = desk.load_doc(id)?;
             refuse_to_send(&doc, &all)?;
             chosen.push(doc);
@@ -88,7 +93,10 @@ pub fn send(env: &Env, what: &Selection, dir: &Path, secrets: &PecSecrets) -> Re
         chosen
     };
     if chosen.is_empty() {
-        env.say("nothing to send: every exported e-invoice was sent");
+        match left_out.get() {
+            0 => env.say("nothing to send: every exported e-invoice was sent"),
+            n => env.say(format!("nothing sent: {n} e-invoice(s) left out, their sends in doubt")),
+        }
         return Ok(vec![]);
     }
     let mut files = Vec::new();
@@ -103,7 +111,8 @@ pub fn send(env: &Env, what: &Selection, dir: &Path, secrets: &PecSecrets) -> Re
         ))
         .with_hint(format!(
             "wait for SDI's receipt (tkt import maildir, tkt import sdi); if you are sure nothing went out, \
-             delete {SENDING} and send again"
+             remove the line \"{} {}\" from {SENDING} and send again",
+            interrupted.0, interrupted.1
         )));
     }
     let (account, from, to) = account(env, secrets)?;

@@ -107,14 +107,16 @@ impl Server {
     }
 
     /// Sends one message. A refusal by the server (a 4xx or 5xx reply) or a TLS failure
-    /// sent nothing; a connection that broke or timed out on a server that had just let
+    /// sent nothing; anything else a connection that broke or timed out on a server that had just let
     /// this clone in ([`Server::reachable`]) may have sent it — SDI may have the file —
     /// and is `in_doubt` (found by an SDI review: a timeout waiting for the last reply was
     /// taken for "not sent", and the file went twice).
     pub fn send(&self, letter: &Letter) -> std::result::Result<(), Unsent> {
         let message = message(letter).map_err(|error| Unsent { error, in_doubt: false })?;
         self.transport.send(&message).map(|_| ()).map_err(|e| {
-            let refused = e.is_response() || e.is_permanent() || e.is_transient() || e.is_tls() || e.is_client();
+            // A reply that never came whole ("incomplete response": the server closed the
+            // connection cleanly after the message) is no refusal (found by an SDI review).
+            let refused = e.is_permanent() || e.is_transient() || e.is_tls() || e.is_client();
             let said = if refused { "not sent" } else { "may have been sent" };
             let error = Error::busy(format!("PEC server {}: {} {said}: {}", self.host, letter.file_name, chain(&e)));
             Unsent { error, in_doubt: !refused }

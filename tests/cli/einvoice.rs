@@ -945,6 +945,9 @@ fn a_send_killed_before_it_recorded_what_it_mailed_is_never_mailed_twice_unasked
     assert!(!d.path(".tkt/sending").exists());
     d.tkt(&["check"]).assert().success();
     assert!(d.ok(&["doc", "show", &id]).contains("delivered"));
+    // A receipt another clone recorded, come by sync, settles it too (found by a review).
+    d.write(".tkt/sending", &format!("{id} IT01234567897_00001.xml\n"));
+    d.tkt(&["check"]).assert().success();
 }
 
 /// Found by an SDI review: the server took the message and then hung up (or timed out)
@@ -955,13 +958,22 @@ fn a_send_whose_reply_never_came_is_not_mailed_again_unasked() {
     let d = einvoice_desk();
     let sink = Sink::start(Mode::Starttls, Some("segreta"));
     with_pec(&d, &sink, sink.port);
+    let first = invoice(&d, "C-0001", "2");
+    export(&d, &[&first, &first]);
+    assert_eq!(std::fs::read_dir(d.tmp.path().join("out")).unwrap().count(), 1, "one id named twice, one file");
+    send(&d, &[&first, &first]).assert().success().stdout(format!("{first}\n"));
+    assert_eq!(sink.received().len(), 1, "one id named twice, mailed once (found by a review)");
     let id = invoice(&d, "C-0001", "1");
     export(&d, &[&id]);
     sink.hang_up_after_data();
     busy(&d, send(&d, &[&id]), "may have been sent");
-    assert_eq!(sink.received().len(), 1);
-    send(&d, &[&id]).assert().code(4).stderr(predicate::str::contains("was interrupted before it recorded"));
-    assert_eq!(sink.received().len(), 1, "not mailed twice");
+    assert_eq!(sink.received().len(), 2);
+    send(&d, &[&id]).assert().code(4).stderr(
+        predicate::str::contains("was interrupted before it recorded")
+            .and(predicate::str::contains(format!("remove the line \"{id} IT01234567897_00002.xml\""))),
+    );
+    send(&d, &["--all"]).assert().success().stderr(predicate::str::contains("nothing sent: 1 e-invoice(s) left out"));
+    assert_eq!(sink.received().len(), 2, "not mailed twice");
 }
 
 #[test]
