@@ -145,7 +145,7 @@ complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcomma
 complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from edit" -l solution -d 'What was done to solve it (\'-\' reads standard input)' -r
 complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from edit" -l due -d 'The day it is due (YYYY-MM-DD); lists and reports name it overdue after' -r
 complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from edit" -l set -d 'Set a custom field: --set NAME=VALUE; an empty VALUE removes it (repeatable)' -r
-complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from edit" -l clear -d 'Empty an optional field: category, assignee, item, serial, problem, solution, due' -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from edit" -l clear -d 'Empty optional fields (comma-separated or repeated): category, assignee, item, serial, problem, solution, due' -r
 complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from edit" -l resolve -d 'Mark a sync conflict on FIELD resolved (keeping the current value, or the one set by the other flags); `all` for every conflict of the ticket' -r
 complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from edit" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
 complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from edit" -l warranty -d 'Warranty work: refused unless the unit\'s warranty covers the opening date'

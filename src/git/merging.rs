@@ -955,7 +955,15 @@ impl Repo {
     /// (YYYY-MM-DD, in each commit's own time zone), or any revision git understands.
     /// Returns the commit and the day it stands for.
     pub fn resolve_as_of(&self, spec: &str) -> Result<(String, chrono::NaiveDate)> {
-        if let Ok(day) = spec.parse::<chrono::NaiveDate>() {
+        // A day is `YYYY-MM-DD`, its year of four digits: `26-09-30` is a typo, never the
+        // year 26 (found by a scripting review: it was "history not found", exit 3).
+        let dated = spec.contains('-') && spec.bytes().all(|b| b.is_ascii_digit() || b == b'-');
+        let strict = spec.len() == 10 && spec.as_bytes()[4] == b'-' && spec.as_bytes()[7] == b'-';
+        if dated {
+            let day = strict
+                .then(|| spec.parse::<chrono::NaiveDate>().ok())
+                .flatten()
+                .ok_or_else(|| Error::usage(format!("--as-of {spec:?}: not a date (YYYY-MM-DD) nor a revision")))?;
             let mut walk = self.repo.revwalk()?;
             walk.push_head()?;
             // Newest first in history order: the desk as its last commit of that day left it.

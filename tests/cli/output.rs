@@ -337,3 +337,36 @@ fn one_slip_has_one_exit_code_whichever_command_meets_it() {
         d.tkt(args).assert().code(4).stderr(predicate::str::contains("ids are written in capitals: C-0001"));
     }
 }
+
+/// Found by a scripting review: a customer's words beginning with a dash were taken for an
+/// option (exit 2); `ticket edit --clear a,b` was refused though the README says
+/// comma-separated; `--as-of 26-09-30` read the year 26 (exit 3); and a DDT's print left
+/// out its appearance and transport start unless packages or weight were given.
+#[test]
+fn dashes_lists_days_and_a_ddts_transport_are_taken_as_meant() {
+    let d = TestDesk::example();
+    d.ok(&["ticket", "note", "T-2026-0012", "-5 gradi in casa, caldaia spenta"]);
+    assert!(d.read("tickets/2026/T-2026-0012.yaml").contains("-5 gradi in casa"));
+    let t = d.ok(&["ticket", "create", "--customer", "C-0001", "--title", "- richiamare", "--due", "2026-12-01"]);
+    d.ok(&["ticket", "edit", t.trim(), "--problem", "x", "--clear", "due,problem"]);
+    let ticket = d.read(&format!("tickets/2026/{}.yaml", t.trim()));
+    assert!(
+        ticket.contains("title: '- richiamare'") && ticket.contains("due: null") && ticket.contains("problem: null"),
+        "{ticket}"
+    );
+    d.tkt(&["report", "summary", "--as-of", "26-09-30"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("YYYY-MM-DD"));
+    let ddt = d.ok(&[
+        "ticket",
+        "receive",
+        "T-2026-0012",
+        "--appearance",
+        "scatola",
+        "--transport-start",
+        "2026-11-27T08:30:00+01:00",
+    ]);
+    let print = d.ok(&["doc", "print", ddt.trim()]);
+    assert!(print.contains("Aspetto: scatola") && print.contains("Inizio trasporto"), "{print}");
+}

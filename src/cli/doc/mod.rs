@@ -70,7 +70,7 @@ pub struct DocArgs {
     #[arg(long)]
     pub series: Option<String>,
     /// Notes printed on the document ('-' reads standard input).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub notes: Option<String>,
 }
 

@@ -13,7 +13,7 @@ use super::WarrantyArgs;
 pub struct TicketEditArgs {
     pub id: String,
     /// The ticket's title, in a line ('-' reads standard input).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub title: Option<String>,
     /// Move the ticket to another customer (C-0001).
     #[arg(long)]
@@ -36,10 +36,10 @@ pub struct TicketEditArgs {
     #[arg(long)]
     pub assignee: Option<String>,
     /// What the customer reports ('-' reads standard input).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub problem: Option<String>,
     /// What was done to solve it ('-' reads standard input).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub solution: Option<String>,
     /// The day it is due (YYYY-MM-DD); lists and reports name it overdue after.
     #[arg(long, value_parser = parse_date)]
@@ -47,7 +47,8 @@ pub struct TicketEditArgs {
     /// Set a custom field: --set NAME=VALUE; an empty VALUE removes it (repeatable).
     #[arg(long = "set", value_name = "NAME=VALUE")]
     pub set: Vec<String>,
-    /// Empty an optional field: category, assignee, item, serial, problem, solution, due.
+    /// Empty optional fields (comma-separated or repeated): category, assignee, item,
+    /// serial, problem, solution, due.
     #[arg(long, value_name = "FIELD")]
     pub clear: Vec<String>,
     /// Mark a sync conflict on FIELD resolved (keeping the current value, or the one set
@@ -70,7 +71,7 @@ pub fn cmd_ticket_edit(ctx: &Ctx, args: TicketEditArgs) -> Result<()> {
         assignee: args.assignee,
         due: args.due,
         set: args.set,
-        clear: args.clear,
+        clear: crate::cli::split_list(&args.clear),
         resolve: args.resolve,
     };
     // No flag at all: the ticket opens in $EDITOR.
