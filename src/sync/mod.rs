@@ -1253,7 +1253,7 @@ fn check_outgoing(
     for rel in hand_edits {
         let then = repo.file_at(ours, &prefix.join(rel))?;
         let now = std::fs::read(desk.abs(rel)).ok();
-        let kind = Desk::kind_of_path(rel).filter(|k| matches!(k, Kind::Ticket | Kind::Request));
+        let kind = Desk::kind_of_path(rel).filter(|k| records_what_happened(*k));
         if let (Some(_), Some(_), None) = (kind, &then, &now) {
             unshareable.push(format!(
                 "{}: deleted by hand, and with it what happened; `git checkout -- {}` puts it back",
@@ -1373,6 +1373,15 @@ pub(crate) fn what_happened_taken_away(rel: &Path, then: &[u8], now: &[u8]) -> O
     }
 }
 
+/// The records no sync deletes, as what happened: tickets and requests (their notes and
+/// history), work reports (the work an invoice bills: renamed with `git mv`, billed again —
+/// found by a hostile-remote review), payments and refunds (money that moved: a merge made
+/// by hand with `-s ours` dropped a published payment — found by the same review).
+fn records_what_happened(kind: Kind) -> bool {
+    use crate::model::DocKind::{Payment, Refund, WorkReport};
+    matches!(kind, Kind::Ticket | Kind::Request | Kind::Document(WorkReport | Payment | Refund))
+}
+
 /// A record's published version as the base of its merge with a remote whose history was
 /// rewritten, less the notes and history entries the remote's version lacks: what the
 /// rewrite dropped (a squash by a clone that never had a note) is not a deletion to take
@@ -1402,9 +1411,8 @@ fn published_base(published: FileState, theirs: &FileState) -> FileState {
 fn what_happened_taken_away_in(repo: &Repo, from: &str, to: &str, every_version: bool) -> Result<Vec<String>> {
     let prefix = repo.desk_prefix();
     let mut found = Vec::new();
-    let of_kind = |p: &Path| {
-        p.strip_prefix(prefix).ok().and_then(Desk::kind_of_path).filter(|k| matches!(k, Kind::Ticket | Kind::Request))
-    };
+    let of_kind =
+        |p: &Path| p.strip_prefix(prefix).ok().and_then(Desk::kind_of_path).filter(|k| records_what_happened(*k));
     let changed: BTreeSet<PathBuf> =
         repo.changed_paths(Some(from), to)?.into_iter().filter(|p| of_kind(p).is_some()).collect();
     let mut between = match every_version {

@@ -3684,3 +3684,30 @@ fn a_rejected_file_never_comes_back_over_the_file_that_replaced_it() {
         assert!(clone.ok(&["doc", "list", "--sdi", "sent", "--format", "csv"]).contains("INV-2026-0003"));
     }
 }
+
+/// Found by a hostile-remote review: a billed work report renamed with `git mv` was billed
+/// again, and a merge made by hand with `-s ours` dropped a published payment: neither
+/// goes through a sync.
+#[test]
+fn a_work_report_or_a_payment_deleted_or_renamed_with_git_goes_neither_out_nor_in() {
+    let team = Team::new();
+    let (anna, marco) = (team.clone("anna"), team.clone("marco"));
+    let head = anna.git(&["rev-parse", "HEAD"]);
+    let report = "documents/work-report/2026/WR-2026-0001.yaml";
+    let renamed = "documents/work-report/2026/WR-2026-0009.yaml";
+    marco.git(&["mv", report, renamed]);
+    marco.write(renamed, &marco.read(renamed).replace("WR-2026-0001", "WR-2026-0009"));
+    marco.git(&["commit", "-qam", "rinumerato"]);
+    marco.git(&["push", "-q", "origin", "main"]);
+    anna.tkt(&["sync"]).assert().code(5).stderr(predicate::str::contains(format!("{report}: deletes the record")));
+    assert_eq!(anna.git(&["rev-parse", "HEAD"]), head);
+    // Going out, committed or by hand, neither.
+    let payment = "documents/payment/2026/PAY-2026-0001.yaml";
+    team.git(&team.remote(), &["update-ref", "refs/heads/main", head.trim()]);
+    let carla = team.clone("carla");
+    std::fs::remove_file(carla.dir.join(payment)).unwrap();
+    carla.tkt(&["sync"]).assert().code(5).stderr(predicate::str::contains(format!("{payment}: deleted by hand")));
+    carla.git(&["rm", "-q", payment]);
+    carla.git(&["commit", "-qm", "via"]);
+    carla.tkt(&["sync"]).assert().code(5).stderr(predicate::str::contains(format!("{payment}: deletes the record")));
+}
