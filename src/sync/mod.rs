@@ -2083,7 +2083,7 @@ fn plan_merge(
 /// records): old id to new id, for the ids renumbered once.
 fn renumberings(repo: &Repo, from: &str, to: &str) -> Result<HashMap<String, String>> {
     let mut found: HashMap<String, Option<String>> = HashMap::new();
-    for message in repo.messages_on_side_of(from, to)?.iter().filter(|m| m.starts_with("tkt sync: merge")) {
+    for message in repo.messages_on_side_of(from, to, " is now ")?.iter().filter(|m| m.starts_with("tkt sync: merge")) {
         for line in message.lines() {
             let Some((old, new)) = line.split_once(" is now ") else { continue };
             let (old, new) = (old.trim(), new.trim());
