@@ -2,6 +2,7 @@
 //! and column, ids that must agree with their path, and atomic writes.
 
 use std::path::Path;
+use std::sync::LazyLock;
 
 use crate::error::Location;
 use crate::model::{from_yaml, Record, YamlError, MAX_NESTING};
@@ -167,12 +168,12 @@ pub fn to_yaml<T: Record>(record: &T) -> Result<String> {
     Ok(text)
 }
 
-/// A value as the YAML tkt writes (records, merges, `--format yaml`): YAML 1.2, with the
-/// words a YAML 1.1 reader takes for a boolean — `no`, `on`, `y`… (PyYAML, Ruby, Go's
-/// yaml.v2) — quoted, so that a customer named "No" or a note "on" is text to every
-/// reader (serde_yaml writes them bare, as 1.2 allows).
+/// A value as the YAML tkt writes (records, merges, `--format yaml`): YAML 1.2, with what
+/// a YAML 1.1 reader (PyYAML, Ruby, Go's yaml.v2) takes for other than text — `no`, `on`,
+/// `y`…, `=`, `8:30`, `1_000` — quoted, so that a customer named "No" or a note "on" is
+/// text to every reader (serde_yaml writes them bare, as 1.2 allows).
 pub fn yaml_text<T: serde::Serialize + ?Sized>(value: &T) -> std::result::Result<String, serde_yaml::Error> {
-    serde_yaml::to_string(value).map(|text| quote_yaml11_booleans(&text))
+    serde_yaml::to_string(value).map(|text| quote_yaml11(&text))
 }
 
 /// YAML 1.1's booleans that are text in YAML 1.2 (its own, `true` and `false` in any
@@ -180,10 +181,23 @@ pub fn yaml_text<T: serde::Serialize + ?Sized>(value: &T) -> std::result::Result
 const YAML11_BOOLEANS: [&str; 16] =
     ["y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF"];
 
-/// serde_yaml's block YAML with each plain scalar that YAML 1.1 reads as a boolean quoted;
-/// the lines of a block scalar (`|-`, more indented than the line opening it) are text,
-/// left as they are.
-fn quote_yaml11_booleans(text: &str) -> String {
+/// A plain scalar YAML 1.2 reads as text and YAML 1.1 as something else: a boolean word,
+/// `=` (1.1's "value" tag, which PyYAML cannot even load), a sexagesimal number (`8:30`
+/// is 510) or a number with `_` between its digits (`1_000`). Dates are left: a date
+/// field is meant to read as one.
+fn yaml11_not_text(plain: &str) -> bool {
+    static NUMBER: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(r"^[-+]?([0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?|0b[01_]+|0x[0-9a-fA-F_]+|[0-9][0-9_]*(\.[0-9_]*)?|\.[0-9_]+)$")
+            .unwrap()
+    });
+    YAML11_BOOLEANS.contains(&plain) || plain == "=" || (NUMBER.is_match(plain) && (plain.contains(['_', ':'])))
+}
+
+/// serde_yaml's block YAML with each plain scalar, key or value, that YAML 1.1 reads as
+/// other than text quoted; the lines of a block scalar (`|-`, more indented than the line
+/// opening it) are text, left as they are.
+fn quote_yaml11(text: &str) -> String {
+    let quoted = |plain: &str| if yaml11_not_text(plain) { format!("'{plain}'") } else { plain.to_string() };
     let mut out = String::with_capacity(text.len());
     let mut block: Option<usize> = None;
     for line in text.split_inclusive('\n') {
@@ -196,26 +210,33 @@ fn quote_yaml11_booleans(text: &str) -> String {
             }
             block = None;
         }
-        // The value after the sequence dashes and the key, if any (a quoted key is left).
+        // The sequence dashes, then a key (plain, or quoted: left), then its value.
         let mut rest = body.trim_start();
         while let Some(r) = rest.strip_prefix("- ") {
             rest = r;
         }
-        let value = match rest.split_once(": ") {
-            Some((key, value)) if !key.starts_with(['\'', '"']) => value,
-            Some(_) => "",
-            None => rest.strip_prefix('-').filter(|r| r.is_empty()).unwrap_or(rest),
+        let lead = &body[..body.len() - rest.len()];
+        let (key, value) = match rest.split_once(": ") {
+            Some((key, value)) if !key.starts_with(['\'', '"']) => (Some(key), value),
+            Some(_) => {
+                out.push_str(line);
+                continue;
+            }
+            None => match rest.strip_suffix(':').filter(|k| !k.starts_with(['\'', '"'])) {
+                Some(key) => (Some(key), ""),
+                None => (None, rest.strip_prefix('-').filter(|r| r.is_empty()).unwrap_or(rest)),
+            },
         };
         if value.starts_with(['|', '>']) {
             block = Some(indent);
         }
-        if YAML11_BOOLEANS.contains(&value) && body.ends_with(value) {
-            out.push_str(&body[..body.len() - value.len()]);
-            out.push_str(&format!("'{value}'"));
-            out.push_str(&line[body.len()..]);
-        } else {
-            out.push_str(line);
+        out.push_str(lead);
+        match key {
+            Some(key) if value.is_empty() && !rest.contains(": ") => out.push_str(&format!("{}:", quoted(key))),
+            Some(key) => out.push_str(&format!("{}: {}", quoted(key), quoted(value))),
+            None => out.push_str(&quoted(value)),
         }
+        out.push_str(&line[body.len()..]);
     }
     out
 }
@@ -229,13 +250,13 @@ mod yaml_tests {
     #[test]
     fn words_yaml_1_1_reads_as_booleans_are_quoted_and_read_back_as_text() {
         let value: serde_yaml::Value = serde_yaml::from_str(
-            "name: 'no'\nnotes: 'on'\nlist:\n- 'y'\n- ok\n- 'OFF'\ntext: |-\n  no\n  on\nafter: 'N'\nkey: yes and no\nclosed: true\nword: 'true'\n",
+            "name: 'no'\nnotes: 'on'\nlist:\n- 'y'\n- ok\n- 'OFF'\ntext: |-\n  no\n  on\nafter: 'N'\nkey: yes and no\nclosed: true\nword: 'true'\ncustom:\n  'on': '='\n  access: '8:30'\n  n: '1_000'\n  date: 2026-11-27\n  count: 12\n",
         )
         .unwrap();
         let text = yaml_text(&value).unwrap();
         assert_eq!(
             text,
-            "name: 'no'\nnotes: 'on'\nlist:\n- 'y'\n- ok\n- 'OFF'\ntext: |-\n  no\n  on\nafter: 'N'\nkey: yes and no\nclosed: true\nword: 'true'\n"
+            "name: 'no'\nnotes: 'on'\nlist:\n- 'y'\n- ok\n- 'OFF'\ntext: |-\n  no\n  on\nafter: 'N'\nkey: yes and no\nclosed: true\nword: 'true'\ncustom:\n  'on': '='\n  access: '8:30'\n  'n': '1_000'\n  date: 2026-11-27\n  count: 12\n"
         );
         assert_eq!(serde_yaml::from_str::<serde_yaml::Value>(&text).unwrap(), value);
     }
