@@ -120,13 +120,15 @@ fn money_and_hours_reports_on_the_example_desk() {
     assert_eq!(hotel["credited"], 61);
     assert_eq!(hotel["refunded"], 61);
     assert_eq!(hotel["due"], 0);
-    assert_eq!(hotel["vat_22"], 86.63);
+    // The VAT owed: the invoices' 86.63 less the 11.00 the credit note reverses (found by a
+    // fiscal review: the note's VAT showed in no column).
+    assert_eq!(hotel["vat_22"], 75.63);
     // A table and CSV write money with its cents, as the documents do; JSON plain numbers.
     let table = d.ok(&["report", "billing", "--group-by", "customer"]);
     let row = table.lines().find(|l| l.starts_with("C-0004")).unwrap();
     assert_eq!(
         row.split_whitespace().collect::<Vec<_>>(),
-        ["C-0004", "480.38", "61.00", "480.38", "61.00", "0.00", "86.63", "0.00"]
+        ["C-0004", "480.38", "61.00", "480.38", "61.00", "0.00", "75.63", "0.00"]
     );
     let csv = d.ok(&["report", "receivables", "--format", "csv"]);
     assert!(csv.contains(",212.28,112.28,"), "{csv}");
