@@ -126,8 +126,13 @@ pub fn dry_issue(env: &Env, doc: &mut Document) -> Result<()> {
 /// Logs a fiscal document issued for good ([`Desk::note_issued`]); the document stands
 /// whatever the log says, so a log that cannot be written is only told.
 fn note_issued(env: &Env, doc: &Document) {
-    let year = env.now.date_naive().year();
-    if doc.kind.is_fiscal() && doc.date.year() < year {
+    let today = env.now.date_naive();
+    // A deferred invoice of December's deliveries issued by 15 January is on time (found by
+    // a fiscal review: it was called late).
+    let deferred_on_time = doc.kind == DocKind::Invoice
+        && !doc.ddts.is_empty()
+        && doc.ddts.iter().all(|d| crate::rules::deferred_deadline(d.date).is_some_and(|last| today <= last));
+    if doc.kind.is_fiscal() && doc.date.year() < today.year() && !deferred_on_time {
         env.warn(format!(
             "{} is dated {}, in {}: that year's VAT may be settled and declared already — a late document \
              is to be regularised with your accountant (art. 6 D.Lgs. 471/97)",

@@ -224,10 +224,20 @@ fn draft_invoice(env: &Env, id: &str, opts: &InvoiceOptions) -> Result<Document>
     // day it is issued, whatever date it is given (a review: `--date` before the deadline
     // hid an invoice issued late).
     let issued_on = env.now.date_naive().max(doc.date);
+    // One deferred invoice bills one month's deliveries (found by a fiscal review: January's
+    // and February's went in one, January's VAT in a February document).
+    use chrono::Datelike;
+    let months: std::collections::BTreeSet<(i32, u32)> =
+        doc.ddts.iter().map(|d| (d.date.year(), d.date.month())).collect();
+    if months.len() > 1 {
+        env.warn(format!(
+            "the invoice bills deliveries of {} months: a deferred invoice bills one month's (art. 21 c. 4 DPR 633/72) — \
+             ask your accountant how to regularise it",
+            months.len()
+        ));
+    }
     for ddt in &doc.ddts {
-        let deadline = chrono::Datelike::with_day(&ddt.date, 1)
-            .and_then(|d| d.checked_add_months(chrono::Months::new(1)))
-            .map(|d| d + chrono::Days::new(14));
+        let deadline = crate::rules::deferred_deadline(ddt.date);
         if deadline.is_some_and(|deadline| issued_on > deadline) {
             env.warn(format!(
                 "{} of {} is invoiced late: a deferred invoice is due by the 15th of the next month (art. 21 c. 4 \

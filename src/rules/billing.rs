@@ -14,6 +14,14 @@ use super::Problem;
 /// What a warranty line says, after its description.
 pub const WARRANTY_NOTE: &str = "intervento in garanzia";
 
+/// The last day a deferred invoice may bill goods delivered on `delivered`: the 15th of
+/// the next month (art. 21 c. 4 lett. a DPR 633/72).
+pub fn deferred_deadline(delivered: chrono::NaiveDate) -> Option<chrono::NaiveDate> {
+    chrono::Datelike::with_day(&delivered, 1)
+        .and_then(|d| d.checked_add_months(chrono::Months::new(1)))
+        .map(|d| d + chrono::Days::new(14))
+}
+
 /// Rounds to the cent, half away from zero (2.345 -> 2.35, -2.345 -> -2.35).
 pub fn round_cents(d: Decimal) -> Decimal {
     d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)

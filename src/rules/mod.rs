@@ -15,8 +15,8 @@ mod warranty;
 
 pub use balance::{balances, credit_problems, refundable, Balance, Ledgered};
 pub use billing::{
-    cancelled_by, cancels, check_amount, check_digits, check_priced_lines, invoice_lines, item_line, line_net, net_of,
-    round_cents, totals, totals_agree, unbilled, InvoiceDraft, WARRANTY_NOTE,
+    cancelled_by, cancels, check_amount, check_digits, check_priced_lines, deferred_deadline, invoice_lines, item_line,
+    line_net, net_of, round_cents, totals, totals_agree, unbilled, InvoiceDraft, WARRANTY_NOTE,
 };
 pub use catalog::{check_catalog, initial_state, settle_closed_at, transition};
 pub use custom::{check_custom, parse_custom};

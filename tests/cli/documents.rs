@@ -801,6 +801,26 @@ fn a_deferred_invoice_past_the_15th_of_the_next_month_is_flagged() {
         .assert()
         .success()
         .stderr(predicate::str::contains("of 2026-10-05 is invoiced late"));
+    // Found by a fiscal review: deliveries of two months in one deferred invoice went
+    // unsaid; December's invoiced on 15 January, on time, was called late.
+    let d = billing_desk();
+    let t = d.ok(&["ticket", "create", "--customer", "C-0001", "--title", "Vendita"]);
+    d.ok(&["ticket", "ship", t.trim(), "--purpose", "sale", "--line", "PART:1", "--date", "2026-10-30"]);
+    d.ok(&["ticket", "ship", t.trim(), "--purpose", "sale", "--line", "PART:1", "--date", "2026-11-02"]);
+    d.tkt(&["ticket", "invoice", t.trim()])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("the invoice bills deliveries of 2 months"));
+    let t = d.ok(&["ticket", "create", "--customer", "C-0001", "--title", "Vendita"]);
+    d.tkt(&["ticket", "ship", t.trim(), "--purpose", "sale", "--line", "PART:1"])
+        .env("TKT_NOW", "2026-12-20T09:00:00+01:00")
+        .assert()
+        .success();
+    d.tkt(&["ticket", "invoice", t.trim(), "--date", "2026-12-31"])
+        .env("TKT_NOW", "2027-01-15T09:00:00+01:00")
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("late").not().and(predicate::str::contains("471/97").not()));
 }
 
 /// A list of one kind of document reads only that kind (and, for invoices, what their
