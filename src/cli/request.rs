@@ -42,7 +42,6 @@ pub enum RequestCommand {
     Note {
         id: String,
         /// The note ('-' reads standard input).
-        #[arg(allow_hyphen_values = true)]
         text: String,
     },
 }
@@ -50,10 +49,10 @@ pub enum RequestCommand {
 #[derive(Debug, Args)]
 pub struct RequestCreateArgs {
     /// What the customer asks, in a line ('-' reads standard input).
-    #[arg(long, allow_hyphen_values = true)]
+    #[arg(long)]
     pub subject: String,
     /// The request in full ('-' reads standard input).
-    #[arg(long, allow_hyphen_values = true)]
+    #[arg(long)]
     pub body: Option<String>,
     /// How it came in.
     #[arg(long, default_value = "phone", value_parser = vocabulary::<Channel>(Channel::TEXTS))]
@@ -97,7 +96,7 @@ pub struct RequestListArgs {
 pub struct RequestPromoteArgs {
     pub id: String,
     /// The ticket's title; the request's subject by default ('-' reads standard input).
-    #[arg(long, allow_hyphen_values = true)]
+    #[arg(long)]
     pub title: Option<String>,
     /// The customer, when the request has none (an unknown sender).
     #[arg(long)]

@@ -182,7 +182,7 @@ const YAML11_BOOLEANS: [&str; 16] =
     ["y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF"];
 
 /// A plain scalar YAML 1.2 reads as text and YAML 1.1 as something else: a boolean word,
-/// `=` (1.1's "value" tag, which PyYAML cannot even load), a sexagesimal number (`8:30`
+/// `=` and `<<` (1.1's "value" and "merge" tags, which PyYAML cannot even load), a sexagesimal number (`8:30`
 /// is 510) or a number with `_` between its digits (`1_000`). Dates are left: a date
 /// field is meant to read as one.
 fn yaml11_not_text(plain: &str) -> bool {
@@ -190,7 +190,10 @@ fn yaml11_not_text(plain: &str) -> bool {
         regex::Regex::new(r"^[-+]?([0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?|0b[01_]+|0x[0-9a-fA-F_]+|[0-9][0-9_]*(\.[0-9_]*)?|\.[0-9_]+)$")
             .unwrap()
     });
-    YAML11_BOOLEANS.contains(&plain) || plain == "=" || (NUMBER.is_match(plain) && (plain.contains(['_', ':'])))
+    YAML11_BOOLEANS.contains(&plain)
+        || plain == "="
+        || plain == "<<"
+        || (NUMBER.is_match(plain) && (plain.contains(['_', ':'])))
 }
 
 /// serde_yaml's block YAML with each plain scalar, key or value, that YAML 1.1 reads as
@@ -250,13 +253,13 @@ mod yaml_tests {
     #[test]
     fn words_yaml_1_1_reads_as_booleans_are_quoted_and_read_back_as_text() {
         let value: serde_yaml::Value = serde_yaml::from_str(
-            "name: 'no'\nnotes: 'on'\nlist:\n- 'y'\n- ok\n- 'OFF'\ntext: |-\n  no\n  on\nafter: 'N'\nkey: yes and no\nclosed: true\nword: 'true'\ncustom:\n  'on': '='\n  access: '8:30'\n  n: '1_000'\n  date: 2026-11-27\n  count: 12\n",
+            "name: 'no'\nnotes: 'on'\nlist:\n- 'y'\n- ok\n- 'OFF'\ntext: |-\n  no\n  on\nafter: 'N'\nkey: yes and no\nclosed: true\nword: 'true'\ncustom:\n  'on': '='\n  merge: '<<'\n  access: '8:30'\n  n: '1_000'\n  date: 2026-11-27\n  count: 12\n",
         )
         .unwrap();
         let text = yaml_text(&value).unwrap();
         assert_eq!(
             text,
-            "name: 'no'\nnotes: 'on'\nlist:\n- 'y'\n- ok\n- 'OFF'\ntext: |-\n  no\n  on\nafter: 'N'\nkey: yes and no\nclosed: true\nword: 'true'\ncustom:\n  'on': '='\n  access: '8:30'\n  'n': '1_000'\n  date: 2026-11-27\n  count: 12\n"
+            "name: 'no'\nnotes: 'on'\nlist:\n- 'y'\n- ok\n- 'OFF'\ntext: |-\n  no\n  on\nafter: 'N'\nkey: yes and no\nclosed: true\nword: 'true'\ncustom:\n  'on': '='\n  merge: '<<'\n  access: '8:30'\n  'n': '1_000'\n  date: 2026-11-27\n  count: 12\n"
         );
         assert_eq!(serde_yaml::from_str::<serde_yaml::Value>(&text).unwrap(), value);
     }

@@ -338,16 +338,21 @@ fn one_slip_has_one_exit_code_whichever_command_meets_it() {
     }
 }
 
-/// Found by a scripting review: a customer's words beginning with a dash were taken for an
-/// option (exit 2); `ticket edit --clear a,b` was refused though the README says
-/// comma-separated; `--as-of 26-09-30` read the year 26 (exit 3); and a DDT's print left
-/// out its appearance and transport start unless packages or weight were given.
+/// Found by a scripting review: `ticket edit --clear a,b` was refused though the README
+/// says comma-separated; `--as-of 26-09-30` read the year 26 (exit 3); and a DDT's print
+/// left out its appearance and transport start unless packages or weight were given. A
+/// customer's words beginning with a dash go after `--`, or as `--title=…`: an option
+/// never takes the next flag for its text (a review: `--notes --dry-run` issued an invoice).
 #[test]
 fn dashes_lists_days_and_a_ddts_transport_are_taken_as_meant() {
     let d = TestDesk::example();
-    d.ok(&["ticket", "note", "T-2026-0012", "-5 gradi in casa, caldaia spenta"]);
+    d.tkt(&["ticket", "note", "T-2026-0012", "-5 gradi"]).assert().code(2).stderr(predicate::str::contains("--"));
+    d.ok(&["ticket", "note", "T-2026-0012", "--", "-5 gradi in casa, caldaia spenta"]);
     assert!(d.read("tickets/2026/T-2026-0012.yaml").contains("-5 gradi in casa"));
-    let t = d.ok(&["ticket", "create", "--customer", "C-0001", "--title", "- richiamare", "--due", "2026-12-01"]);
+    let head = d.head();
+    d.tkt(&["ticket", "invoice", "T-2026-0012", "--notes", "--dry-run"]).assert().code(2);
+    assert_eq!(d.head(), head, "nothing issued");
+    let t = d.ok(&["ticket", "create", "--customer", "C-0001", "--title=- richiamare", "--due", "2026-12-01"]);
     d.ok(&["ticket", "edit", t.trim(), "--problem", "x", "--clear", "due,problem"]);
     let ticket = d.read(&format!("tickets/2026/{}.yaml", t.trim()));
     assert!(

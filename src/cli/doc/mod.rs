@@ -70,7 +70,7 @@ pub struct DocArgs {
     #[arg(long)]
     pub series: Option<String>,
     /// Notes printed on the document ('-' reads standard input).
-    #[arg(long, allow_hyphen_values = true)]
+    #[arg(long)]
     pub notes: Option<String>,
 }
 

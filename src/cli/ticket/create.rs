@@ -12,7 +12,7 @@ use super::WarrantyArgs;
 #[derive(Debug, Args)]
 pub struct TicketCreateArgs {
     /// A short title of the problem ('-' reads standard input).
-    #[arg(long, allow_hyphen_values = true)]
+    #[arg(long)]
     pub title: String,
     /// The customer's id (C-0001); taken from the unit when --serial is given.
     #[arg(long)]
@@ -35,7 +35,7 @@ pub struct TicketCreateArgs {
     #[arg(long)]
     pub assignee: Option<String>,
     /// What the customer reports ('-' reads standard input).
-    #[arg(long, allow_hyphen_values = true)]
+    #[arg(long)]
     pub problem: Option<String>,
     /// When it must be solved (YYYY-MM-DD).
     #[arg(long, value_parser = parse_date)]

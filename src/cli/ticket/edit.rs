@@ -13,7 +13,7 @@ use super::WarrantyArgs;
 pub struct TicketEditArgs {
     pub id: String,
     /// The ticket's title, in a line ('-' reads standard input).
-    #[arg(long, allow_hyphen_values = true)]
+    #[arg(long)]
     pub title: Option<String>,
     /// Move the ticket to another customer (C-0001).
     #[arg(long)]
@@ -36,10 +36,10 @@ pub struct TicketEditArgs {
     #[arg(long)]
     pub assignee: Option<String>,
     /// What the customer reports ('-' reads standard input).
-    #[arg(long, allow_hyphen_values = true)]
+    #[arg(long)]
     pub problem: Option<String>,
     /// What was done to solve it ('-' reads standard input).
-    #[arg(long, allow_hyphen_values = true)]
+    #[arg(long)]
     pub solution: Option<String>,
     /// The day it is due (YYYY-MM-DD); lists and reports name it overdue after.
     #[arg(long, value_parser = parse_date)]

@@ -9,7 +9,6 @@ use super::super::Ctx;
 pub struct TicketNoteArgs {
     pub id: String,
     /// The note ('-' reads standard input).
-    #[arg(allow_hyphen_values = true)]
     pub text: String,
 }
 

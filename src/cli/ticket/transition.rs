@@ -11,7 +11,7 @@ pub struct TicketTransitionArgs {
     /// The state to move to (see `tkt state list`).
     pub state: String,
     /// Why, written to the ticket's history ('-' reads standard input).
-    #[arg(long, short = 'm', allow_hyphen_values = true)]
+    #[arg(long, short = 'm')]
     pub note: Option<String>,
 }
 

@@ -21,7 +21,7 @@ pub struct TicketWorkArgs {
     #[arg(long, value_parser = parse_time, requires = "start")]
     pub end: Option<NaiveTime>,
     /// What was done (repeatable; '-' reads standard input).
-    #[arg(long = "activity", allow_hyphen_values = true)]
+    #[arg(long = "activity")]
     pub activities: Vec<String>,
     /// Who did it; you by default.
     #[arg(long)]
