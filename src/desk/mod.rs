@@ -467,6 +467,24 @@ impl Desk {
         let abs = self.abs(&rel);
         // A link (even a dangling one) is there, to be refused by the read, not "not found".
         if !abs.is_file() && std::fs::symlink_metadata(&abs).is_err() {
+            // Its prefix given to another kind since (found by a hostile-remote review:
+            // `INV-` made the credit notes' read "credit-note INV-2026-0006 not found").
+            for other in DocKind::ALL.into_iter().filter(|d| Kind::Document(*d) != kind) {
+                let Ok(there) = Kind::Document(other).path_for(id) else { continue };
+                if self.abs(&there).is_file() {
+                    let prefix = id.split('-').next().unwrap_or_default();
+                    return Err(Error::refused(format!(
+                        "{id} is {} ({}), but tkt.toml gives {prefix}- to {} now",
+                        other.a(),
+                        there.display(),
+                        kind.noun()
+                    ))
+                    .with_hint(
+                        "give each kind its own prefix in [numbering.prefixes] of tkt.toml, the old ones under \
+                         [numbering.former_prefixes]",
+                    ));
+                }
+            }
             return Err(Error::not_found(kind.noun(), id));
         }
         store::read_record(&abs, &rel)

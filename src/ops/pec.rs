@@ -70,6 +70,7 @@ pub fn send(env: &Env, what: &Selection, dir: &Path, secrets: &PecSecrets) -> Re
         // With no ids, one in doubt is left out, not the others with it.
         all.iter()
             .filter(|d| sdi_state(d) == SdiState::Exported && refuse_to_send(d, &all).is_ok())
+            .filter(|d| what.since.is_none_or(|s| d.date >= s) && what.until.is_none_or(|u| d.date <= u))
             .filter(|d| match in_doubt(d) {
                 Some((id, file)) => {
                     env.warn(format!("{id} left out: a send of {file} was interrupted before it was recorded"));
@@ -78,7 +79,6 @@ pub fn send(env: &Env, what: &Selection, dir: &Path, secrets: &PecSecrets) -> Re
                 }
                 None => true,
             })
-            .filter(|d| what.since.is_none_or(|s| d.date >= s) && what.until.is_none_or(|u| d.date <= u))
             .cloned()
             .collect()
     } else {

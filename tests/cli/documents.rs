@@ -885,3 +885,17 @@ fn a_fiscal_document_changed_after_issue_is_never_built_on() {
     edit("documents/credit-note/2026/CN-2026-0001.yaml", "reason:", "reason: enlarged\nnote_by_hand:");
     refused(&["ticket", "invoice", "T-2026-0001"], "CN-2026-0001");
 }
+
+/// Found by a hostile-remote review: a `tkt.toml` giving invoices' prefix to credit notes
+/// (and theirs to invoices) made every invoice "credit-note INV-2026-0006 not found", exit 3.
+#[test]
+fn a_prefix_given_to_another_kind_is_named_not_taken_for_a_missing_document() {
+    let d = TestDesk::example();
+    let config = d
+        .read("tkt.toml")
+        .replace("[numbering.prefixes]\n", "[numbering.prefixes]\ninvoice = \"CN\"\ncredit-note = \"INV\"\n");
+    d.write("tkt.toml", &config);
+    d.tkt(&["doc", "show", "INV-2026-0006"]).assert().code(4).stderr(
+        predicate::str::contains("INV-2026-0006 is an invoice (documents/invoice/2026/INV-2026-0006.yaml), but tkt.toml gives INV- to credit-note now"),
+    );
+}
