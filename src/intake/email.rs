@@ -647,10 +647,8 @@ pub fn html_text(html: &str) -> String {
             .unwrap()
     });
     static CELL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)</t[dh]\s*>").unwrap());
-    static BLOCK: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)</(tr|li|div|h[1-6]|table|ul|ol|dl|dt|dd|blockquote|section|article|header|footer|pre|address)\s*>|<hr\b[^>]*>")
-                .unwrap()
-    });
+    static BLOCK: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(&format!(r"(?i)</({BLOCKS})\s*>|<hr\b[^>]*>")).unwrap());
     // A quote (`<blockquote>`) reads as one in text, its lines after `> `, so that a reply's
     // quoted message is cut from it as a plain text one's is (found by a review: an
     // HTML-only reply kept the message it quoted).
@@ -700,6 +698,10 @@ pub fn html_text(html: &str) -> String {
     out.join("\n")
 }
 
+/// The HTML elements that are blocks of their own, which text shows on lines of their own
+/// (but `p`, whose end mail-parser breaks itself).
+const BLOCKS: &str = "tr|li|div|h[1-6]|table|ul|ol|dl|dt|dd|blockquote|section|article|header|footer|pre|address";
+
 /// The mark [`spaced`] puts before a word that follows a space.
 const SPACE: &str = "\u{E002}";
 
@@ -712,16 +714,9 @@ const SPACE: &str = "\u{E002}";
 /// next word were not linked).
 fn spaced(html: &str) -> String {
     static PIECE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"<[^>]*>|[^<]+|<").unwrap());
-    static BLOCK_OPEN: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(
-            r"(?i)^<(p|div|li|tr|dt|dd|h[1-6]|table|ul|ol|dl|blockquote|section|article|header|footer|pre|address)\b",
-        )
-        .unwrap()
-    });
-    static BREAK: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)^<(br\b|/(p|tr|li|div|h[1-6]|table|ul|ol|dl|dt|dd|blockquote|section|article|header|footer|pre|address)\s*>)")
-            .unwrap()
-    });
+    // mail-parser itself breaks a line at `</p>` and `<br>`.
+    static BLOCK_OPEN: LazyLock<Regex> = LazyLock::new(|| Regex::new(&format!(r"(?i)^<(p|{BLOCKS})\b")).unwrap());
+    static BREAK: LazyLock<Regex> = LazyLock::new(|| Regex::new(&format!(r"(?i)^<(br\b|/(p|{BLOCKS})\s*>)")).unwrap());
     static CELL_OPEN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)^<t[dh]\b").unwrap());
     let mut out = String::with_capacity(html.len() + html.len() / 8);
     let (mut at_line_start, mut after_space) = (true, false);

@@ -349,13 +349,10 @@ pub fn einvoice_file(d: &Document) -> Option<&str> {
 /// Every file a document was exported as: its current one, then those it replaced, and
 /// any other its `sent` list names (a merge of two clones' exports may leave one there).
 fn files_ever(d: &Document) -> Vec<&str> {
-    let entry = d.extra.get(EINVOICE);
-    let previous = entry.and_then(|e| e.get("previous")).and_then(|p| p.as_sequence());
-    let sent = entry.and_then(|e| e.get("sent")).and_then(|s| s.as_sequence());
     let mut files: Vec<&str> = einvoice_file(d)
         .into_iter()
-        .chain(previous.into_iter().flatten().filter_map(|f| f.as_str()))
-        .chain(sent.into_iter().flatten().filter_map(|s| s.get("file")?.as_str()))
+        .chain(annotated(d, "previous").iter().filter_map(|f| f.as_str()))
+        .chain(annotated(d, "sent").iter().filter_map(file_of))
         .collect();
     let mut seen = HashSet::new();
     files.retain(|f| seen.insert(*f));
@@ -366,16 +363,24 @@ fn files_ever(d: &Document) -> Vec<&str> {
 /// rejected: SDI has the document already, and refuses a second file of it (found by an
 /// SDI attack: after two clones' offline exports met, `doc send` mailed the second).
 pub fn sent_before(doc: &Document) -> Option<&str> {
-    let entry = doc.extra.get(EINVOICE)?;
     let current = einvoice_file(doc);
-    let receipts = entry.get("receipts").and_then(|r| r.as_sequence());
     let rejected = |file: &str| {
-        receipts.into_iter().flatten().any(|r| {
-            r.get("file").and_then(|f| f.as_str()) == Some(file) && r.get("kind").and_then(|k| k.as_str()) == Some("NS")
-        })
+        let ns = |r: &&serde_yaml::Value| r.get("kind").and_then(|k| k.as_str()) == Some("NS");
+        annotated(doc, "receipts").iter().filter(ns).any(|r| file_of(r) == Some(file))
     };
-    let sent = entry.get("sent").and_then(|s| s.as_sequence())?;
-    sent.iter().filter_map(|s| s.get("file")?.as_str()).find(|f| Some(*f) != current && !rejected(f))
+    annotated(doc, "sent").iter().filter_map(file_of).find(|f| Some(*f) != current && !rejected(f))
+}
+
+/// A list of the document's e-invoice annotation (`previous`, `sent`, `receipts`), empty
+/// when there is none.
+fn annotated<'a>(doc: &'a Document, list: &str) -> &'a [serde_yaml::Value] {
+    let list = doc.extra.get(EINVOICE).and_then(|e| e.get(list)).and_then(|l| l.as_sequence());
+    list.map_or(&[], Vec::as_slice)
+}
+
+/// The file an entry of `sent` or `receipts` names.
+fn file_of(entry: &serde_yaml::Value) -> Option<&str> {
+    entry.get("file")?.as_str()
 }
 
 /// Every progressivo a document was exported under, read from its files' names
@@ -563,21 +568,18 @@ pub fn cancels_rejected(doc: &Document, all: &[Document]) -> bool {
 
 /// Whether SDI rejected the document before (it is, or was, exported again as corrected).
 fn corrected(doc: &Document) -> bool {
-    let previous = doc.extra.get(EINVOICE).and_then(|e| e.get("previous")).and_then(|p| p.as_sequence());
-    matches!(sdi_state(doc), SdiState::Rejected { .. }) || previous.is_some_and(|p| !p.is_empty())
+    matches!(sdi_state(doc), SdiState::Rejected { .. }) || !annotated(doc, "previous").is_empty()
 }
 
 /// Whether SDI answered about the file `file` of `doc` (any receipt naming it): a send of
 /// it in doubt is settled.
 pub fn answered_about(doc: &Document, file: &str) -> bool {
-    let receipts = doc.extra.get(EINVOICE).and_then(|e| e.get("receipts")).and_then(|r| r.as_sequence());
-    receipts.is_some_and(|list| list.iter().any(|r| r.get("file").and_then(|f| f.as_str()) == Some(file)))
+    annotated(doc, "receipts").iter().any(|r| file_of(r) == Some(file))
 }
 
 /// Whether `doc` records the file `file` as sent to SDI (`einvoice.sent`).
 pub fn sent_as(doc: &Document, file: &str) -> bool {
-    let list = doc.extra.get(EINVOICE).and_then(|e| e.get("sent")).and_then(|s| s.as_sequence());
-    list.is_some_and(|l| l.iter().any(|m| m.get("file").and_then(|f| f.as_str()) == Some(file)))
+    annotated(doc, "sent").iter().any(|m| file_of(m) == Some(file))
 }
 
 pub fn sdi_state(doc: &Document) -> SdiState {

@@ -122,6 +122,7 @@ pub fn send(env: &Env, what: &Selection, dir: &Path, secrets: &PecSecrets) -> Re
     let mut sent = Vec::new();
     let mut failure = None;
     let mut doubtful = None;
+    let mut noted = earlier.clone();
     for (doc, (name, bytes)) in chosen.iter().zip(files) {
         let stem = name.trim_end_matches(".xml");
         let letter = Letter {
@@ -135,9 +136,8 @@ pub fn send(env: &Env, what: &Selection, dir: &Path, secrets: &PecSecrets) -> Re
             date: env.now,
         };
         // Noted before it goes: killed before the commit records it, the next send knows.
-        let mut noted = std::fs::read_to_string(&marker).unwrap_or_default();
-        noted.push_str(&format!("{} {name}\n", doc.id));
-        crate::files::write_atomic(&marker, noted.as_bytes())?;
+        noted.push((doc.id.clone(), name.clone()));
+        note_sends(&marker, &noted)?;
         match server.send(&letter) {
             Ok(()) => sent.push((doc, Sent { id: doc.id.clone(), file: name, message_id: letter.message_id })),
             Err(unsent) => {
@@ -168,21 +168,11 @@ pub fn send(env: &Env, what: &Selection, dir: &Path, secrets: &PecSecrets) -> Re
         let ids: Vec<&str> = sent.iter().map(|(_, s)| s.id.as_str()).collect();
         env.commit(&paths, &format!("{}: sent to SDI by PEC ({to})", ids.join(", ")))?;
     }
-    // What went is recorded (a failure to connect or log in sent nothing); what an earlier
+    // What went is recorded (a failure to connect or log in sent nothing). What an earlier
     // send left unrecorded stays noted (found by an SDI attack: a send of another document
-    // forgot it, and the next `doc send --all` mailed those files a second time).
-    // A message that may have gone stays noted, as a killed send's does.
-    let kept: Vec<(String, String)> = earlier.into_iter().chain(doubtful).collect();
-    if kept.is_empty() {
-        if let Err(e) = std::fs::remove_file(&marker) {
-            if e.kind() != std::io::ErrorKind::NotFound {
-                return Err(Error::io(&marker, e));
-            }
-        }
-    } else {
-        let lines: String = kept.iter().map(|(id, file)| format!("{id} {file}\n")).collect();
-        crate::files::write_atomic(&marker, lines.as_bytes())?;
-    }
+    // forgot it, and the next `doc send --all` mailed those files a second time), and so
+    // does a message that may have gone, as a killed send's does.
+    note_sends(&marker, &earlier.into_iter().chain(doubtful).collect::<Vec<_>>())?;
     match failure {
         Some(e) if sent.is_empty() => Err(e),
         Some(e) => {
@@ -202,15 +192,23 @@ pub const SENDING: &str = ".tkt/sending";
 pub fn answered(desk: &crate::desk::Desk, files: &[(String, String)]) -> Result<()> {
     let marker = desk.abs(Path::new(SENDING));
     let noted = interrupted_sends(&marker)?;
-    let left: Vec<&(String, String)> = noted.iter().filter(|n| !files.contains(n)).collect();
+    let left: Vec<(String, String)> = noted.iter().filter(|n| !files.contains(n)).cloned().collect();
     if left.len() == noted.len() {
         return Ok(());
     }
-    if left.is_empty() {
-        return std::fs::remove_file(&marker).map_err(|e| Error::io(&marker, e));
+    note_sends(&marker, &left)
+}
+
+/// Writes the note of sends not recorded yet (document id, file), one a line; none, no file.
+fn note_sends(marker: &Path, sends: &[(String, String)]) -> Result<()> {
+    if sends.is_empty() {
+        return match std::fs::remove_file(marker) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::io(marker, e)),
+            _ => Ok(()),
+        };
     }
-    let lines: String = left.iter().map(|(id, file)| format!("{id} {file}\n")).collect();
-    crate::files::write_atomic(&marker, lines.as_bytes())
+    let lines: String = sends.iter().map(|(id, file)| format!("{id} {file}\n")).collect();
+    crate::files::write_atomic(marker, lines.as_bytes())
 }
 
 /// The documents and files of a `doc send` that was killed before it recorded them.
