@@ -143,7 +143,9 @@ pub fn balances<D: Ledgered>(docs: &[D]) -> HashMap<String, Balance> {
         // its own VAT, and the cent that leaves either way is no money owed (found by a
         // fiscal review: an invoice credited line by line stayed 0.01 due).
         let credited_net = Money(credited_nets.get(id.as_str()).copied().unwrap_or_default());
-        if super::cancels((b.credited, credited_net), b.invoiced, nets[id.as_str()]) {
+        let as_issued = b.credited;
+        let cancelled = super::cancels((b.credited, credited_net), b.invoiced, nets[id.as_str()]);
+        if cancelled {
             b.credited = b.invoiced;
         }
         // A withholding falls with what is credited: by what each credit note gives back of
@@ -161,6 +163,21 @@ pub fn balances<D: Ledgered>(docs: &[D]) -> HashMap<String, Balance> {
             false => {}
         }
         b.due = Money(b.invoiced.0 - b.withheld.0 - b.credited.0 - b.paid.0 + b.refunded.0);
+        if cancelled {
+            // The cent the notes' rounding leaves is owed neither way, and neither is a
+            // cent more: of the balance by the notes as issued (what the customer was
+            // paid and refunded against) and the one of a cancelled invoice, the one
+            // nearer nothing, or nothing where they lie either side of it (found by a
+            // fiscal review: an invoice paid, credited line by line and every note
+            // refunded stayed "due -0.01" that no refund could pay).
+            let by_notes = b.due.0 + b.credited.0 - as_issued.0;
+            let side = |x: Decimal| x.cmp(&Decimal::ZERO);
+            b.due = Money(match side(by_notes) != side(b.due.0) || by_notes.is_zero() {
+                true => Decimal::ZERO,
+                false if by_notes.abs() < b.due.0.abs() => by_notes,
+                false => b.due.0,
+            });
+        }
     }
     out
 }
