@@ -187,17 +187,20 @@ impl Repo {
     /// making (author, committer — each with its instant — and message) changing the same
     /// paths: candidates for the same work rewritten since (a sync making links follow a
     /// renumbering, then pushing it). Each as (ours, theirs) with the repository paths whose
-    /// contents differ between the two, for the caller to judge.
+    /// contents differ between the two, for the caller to judge; and how many commits of
+    /// this clone's were looked at. Commits reachable from `published` (tips the remote
+    /// had) are not this clone's own work, and are not looked at.
     pub fn rewritten_elsewhere(
         &self,
         base: Option<&str>,
         ours: &str,
         theirs: &str,
-    ) -> Result<Vec<(String, String, Vec<PathBuf>)>> {
-        let walk = |tip: &str| -> Result<Vec<Oid>> {
+        published: &[String],
+    ) -> Result<(Vec<(String, String, Vec<PathBuf>)>, usize)> {
+        let walk = |tip: &str, hide: &[String]| -> Result<Vec<Oid>> {
             let mut walk = self.repo.revwalk()?;
             walk.push(oid(tip)?)?;
-            if let Some(b) = base {
+            for b in base.into_iter().chain(hide.iter().map(String::as_str)) {
                 walk.hide(oid(b)?)?;
             }
             Ok(walk.collect::<std::result::Result<Vec<_>, _>>()?)
@@ -209,12 +212,12 @@ impl Repo {
             let ((an, ae), (cn, ce)) = (text(&a), text(&m));
             Ok((an, ae, a.when().seconds(), cn, ce, m.when().seconds(), c.message().unwrap_or("").to_string()))
         };
-        let mine = walk(ours)?;
+        let mine = walk(ours, published)?;
         if mine.is_empty() {
-            return Ok(Vec::new());
+            return Ok((Vec::new(), 0));
         }
         let mut theirs_by_making = std::collections::HashMap::new();
-        for id in walk(theirs)? {
+        for id in walk(theirs, &[])? {
             theirs_by_making.insert(making(id)?, id);
         }
         // What a commit changed against its first parent: each path and its new blob.
@@ -232,7 +235,7 @@ impl Repo {
             Ok(out)
         };
         let mut found = Vec::new();
-        for id in mine {
+        for &id in &mine {
             let Some(other) = theirs_by_making.get(&making(id)?).copied().filter(|other| *other != id) else {
                 continue;
             };
@@ -243,7 +246,7 @@ impl Repo {
             let differ = a.iter().filter(|(path, blob)| b.get(*path) != Some(blob)).map(|(p, _)| p.clone()).collect();
             found.push((id.to_string(), other.to_string(), differ));
         }
-        Ok(found)
+        Ok((found, mine.len()))
     }
 
     /// The tips the remote's branch had when this clone fetched or pushed it that it no

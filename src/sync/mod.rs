@@ -162,7 +162,12 @@ fn settle_stale_copies(desk: &Desk, repo: &Repo, ours: &str, theirs: &str, remot
     // were taken for one, and one was lost).
     let prefix = repo.desk_prefix();
     let mut stale = Vec::new();
-    for (mine, published, differ) in repo.rewritten_elsewhere(base.as_deref(), ours, theirs)? {
+    // Commits the remote had before a rewrite of its history are not this clone's own
+    // work, whatever the rewrite made of them (found by a hostile-remote attack: a rewrite
+    // changing one commit's author left every clone refused, "work of its own after them").
+    let had = repo.lost_tips(remote, branch, theirs)?;
+    let (rewritten, own) = repo.rewritten_elsewhere(base.as_deref(), ours, theirs, &had)?;
+    for (mine, published, differ) in rewritten {
         let mut same = true;
         for path in &differ {
             let fiscal = path.strip_prefix(prefix).is_ok_and(fiscal_path);
@@ -177,7 +182,7 @@ fn settle_stale_copies(desk: &Desk, repo: &Repo, ours: &str, theirs: &str, remot
     if stale.is_empty() {
         return Ok(());
     }
-    if stale.len() == repo.count_commits(base.as_deref(), ours)? {
+    if stale.len() == own {
         let changed = repo.changed_paths(Some(ours), theirs)?;
         refuse_dirty(repo, &changed)?;
         desk.note_writes(&repo.in_desk(&changed))?;

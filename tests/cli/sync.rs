@@ -3496,6 +3496,39 @@ fn a_squashed_remote_takes_away_no_published_note() {
     anna.tkt(&["check"]).assert().success();
 }
 
+/// Found by a hostile-remote attack: a remote rewritten to change one commit's author (the
+/// rest of its history the same work, made again) left every clone refused as "work of its
+/// own after" commits a sync had written again. What the remote had before the rewrite is
+/// no clone's own work: the sync merges, and the clone's note goes out.
+#[test]
+fn a_remote_rewritten_to_change_an_author_is_merged_and_loses_no_note() {
+    let team = Team::new();
+    let (anna, carla) = (team.clone("anna"), team.clone("carla"));
+    carla.ok(&["ticket", "create", "--customer", "C-0001", "--title", "Caldaia"]);
+    carla.ok(&["ticket", "note", "T-2026-0021", "pezzo ordinato"]);
+    carla.sync();
+    anna.sync();
+    anna.ok(&["ticket", "note", "T-2026-0021", "pezzo arrivato"]);
+    let created = carla.git(&["log", "--format=%H", "--skip=1", "-1", "--", "tickets/2026/T-2026-0021.yaml"]);
+    let filter = format!("if [ $GIT_COMMIT = {} ]; then export GIT_AUTHOR_NAME='Carla Bianchi'; fi", created.trim());
+    let out = std::process::Command::new("git")
+        .current_dir(&carla.dir)
+        .env("FILTER_BRANCH_SQUELCH_WARNING", "1")
+        .args(["filter-branch", "-f", "--env-filter", &filter, "--", "main"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_ne!(carla.git(&["rev-parse", "HEAD"]), anna.git(&["rev-parse", "origin/main"]));
+    carla.git(&["push", "-q", "-f", "origin", "main"]);
+    anna.sync();
+    let file = "tickets/2026/T-2026-0021.yaml";
+    let published = team.git(&team.remote(), &["show", &format!("main:{file}")]);
+    assert!(published.contains("pezzo ordinato") && published.contains("pezzo arrivato"), "{published}");
+    carla.sync();
+    assert!(carla.read(file).contains("pezzo arrivato"));
+    anna.tkt(&["check"]).assert().success();
+}
+
 /// Found by a hostile-remote attack: a ticket removed with `git rm` and pushed was taken
 /// in by every clone, and one removed by a slip in a clone was published: its notes and
 /// history with it. Neither goes through.
