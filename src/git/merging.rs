@@ -65,6 +65,10 @@ pub struct Change {
     pub at: i64,
 }
 
+/// One of this clone's commits and the remote's commit of the same making, with the
+/// repository paths whose contents differ between the two.
+pub type WrittenAgain = (String, String, Vec<PathBuf>);
+
 impl Repo {
     /// The work tree's folder.
     pub fn workdir(&self) -> &Path {
@@ -196,7 +200,7 @@ impl Repo {
         ours: &str,
         theirs: &str,
         published: &[String],
-    ) -> Result<(Vec<(String, String, Vec<PathBuf>)>, usize)> {
+    ) -> Result<(Vec<WrittenAgain>, usize)> {
         let walk = |tip: &str, hide: &[String]| -> Result<Vec<Oid>> {
             let mut walk = self.repo.revwalk()?;
             walk.push(oid(tip)?)?;
