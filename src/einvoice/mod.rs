@@ -33,8 +33,14 @@ pub struct Export<'a> {
 impl Export<'_> {
     /// The IBAN the file gives for a bank transfer.
     fn iban<'d>(&'d self, doc: &'d Document) -> Option<&'d str> {
-        let copied = doc.seller.as_ref().and_then(|s| s.iban.as_deref()).filter(|_| !self.correcting);
-        copied.or(self.company.iban.as_deref())
+        // An invoice that copied its seller at issue copied the IBAN then, or none (found
+        // by a fiscal review: one issued with none took the IBAN `[company]` gave later,
+        // which its print does not show); one issued before seller data were copied has
+        // only `[company]`'s.
+        match (&doc.seller, self.correcting) {
+            (Some(seller), false) => seller.iban.as_deref(),
+            _ => self.company.iban.as_deref(),
+        }
     }
 }
 

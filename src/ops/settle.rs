@@ -46,14 +46,12 @@ pub fn credit(env: &Env, invoice: &str, what: Credit, reason: &str, opts: &DocOp
     let notes = credit_notes_as_issued(env, &invoice.id)?;
     let earlier: Vec<&Document> = notes.iter().collect();
     let by_amount = matches!(what, Credit::Amount(..));
-    let mut rest = None;
     let mut lines = match what {
         Credit::Amount(amount, rate, nature) => vec![amount_line(&invoice, amount, rate, nature, reason)?],
         Credit::All => invoice.lines.clone(),
         Credit::Lines(specs) => {
             let lines: Vec<Line> = specs.iter().map(|spec| invoice_line(&invoice, spec)).collect::<Result<_>>()?;
             refuse_line_credited_twice(&invoice, &earlier, &specs, &lines)?;
-            rest = rest_of_lines_credited_in_parts(&invoice, &earlier, &specs, &lines);
             lines
         }
     };
@@ -62,11 +60,7 @@ pub fn credit(env: &Env, invoice: &str, what: Credit, reason: &str, opts: &DocOp
     let mut candidate = Document::new(DocKind::CreditNote, invoice.date, &invoice.customer, env.actor());
     candidate.totals = Some(totals(&lines));
     let with_this: Vec<&Document> = earlier.iter().copied().chain([&candidate]).collect();
-    refuse_if_any(&format!("a credit note of {total} on {}", invoice.id), credit_problems(&invoice, &with_this))
-        .map_err(|e| match rest {
-            Some(hint) => e.with_hint(hint),
-            None => e,
-        })?;
+    refuse_if_any(&format!("a credit note of {total} on {}", invoice.id), credit_problems(&invoice, &with_this))?;
     // An invoice of 0.00 (warranty work) is cancelled by a credit note of 0.00, once.
     let cancels_zero = invoice.value().0.is_zero() && earlier.is_empty();
     if total.0 <= Decimal::ZERO && !cancels_zero {
@@ -161,42 +155,13 @@ fn same_line(a: &Line, b: &Line) -> bool {
     Line { qty: b.qty, withholding: b.withholding, ..a.clone() } == *b
 }
 
-/// What is left to credit of a line credited in parts, when the part that credits its
-/// last would credit more: each part rounds on its own (two halves of 3 × 12.35 = 37.05
-/// are 18.53 each), and a credit note never credits more than its invoice billed, so the
-/// rest goes by amount (found by a fiscal review: the second half was refused with no way
-/// to credit it). A hint for that refusal, naming the rest.
-fn rest_of_lines_credited_in_parts(
-    invoice: &Document,
-    earlier: &[&Document],
-    specs: &[String],
-    lines: &[Line],
-) -> Option<String> {
-    lines.iter().enumerate().find_map(|(i, line)| {
-        let of = |ls: &mut dyn Iterator<Item = &Line>| {
-            ls.filter(|l| same_line(l, line))
-                .fold((Decimal::ZERO, Decimal::ZERO), |(q, n), l| (q + l.qty.0, n + line_net(l)))
-        };
-        let (billed_qty, billed) = of(&mut invoice.lines.iter());
-        let (before_qty, before) = of(&mut earlier.iter().flat_map(|n| &n.lines).chain(&lines[..i]));
-        let left = billed - before;
-        (before_qty + line.qty.0 == billed_qty && line_net(line) > left && left > Decimal::ZERO).then(|| {
-            let rate = line.vat_rate.map(|r| format!(" --vat-rate {r}")).unwrap_or_default();
-            let nature = line.vat_nature.as_ref().map(|n| format!(" --nature {n}")).unwrap_or_default();
-            format!(
-                "--line {:?} would credit {}, but {} is left of that line (each part rounds on its own): \
-                 credit the rest by amount: --amount {}{rate}{nature}",
-                specs[i],
-                Money(line_net(line)),
-                Money(left),
-                Money(left)
-            )
-        })
-    })
-}
-
 /// Refuses to credit a line of the invoice for more than it billed: the same line named
-/// twice, or beyond what earlier credit notes reversed of it (their lines copied from it).
+/// twice, or beyond what earlier credit notes reversed of it (their lines copied from it) —
+/// in quantity, or in money: each part of a line credited in parts rounds on its own, so
+/// two halves of 3 × 3.33 (9.99) are 5.00 each, and the one crediting the last of the line
+/// credits what is left of it by amount (found by fiscal reviews: the second half was
+/// refused with no way out, or, where other lines at its rate had room, taken, and a cent
+/// of another line with it).
 fn refuse_line_credited_twice(
     invoice: &Document,
     earlier: &[&Document],
@@ -205,9 +170,28 @@ fn refuse_line_credited_twice(
 ) -> Result<()> {
     let same = same_line;
     for (i, (spec, line)) in specs.iter().zip(lines).enumerate() {
-        let billed = invoice.lines.iter().filter(|l| same(l, line)).map(|l| l.qty.0).sum::<Decimal>();
-        let before = earlier.iter().flat_map(|n| &n.lines).filter(|l| same(l, line)).map(|l| l.qty.0).sum::<Decimal>();
-        let here = lines[..=i].iter().filter(|l| same(l, line)).map(|l| l.qty.0).sum::<Decimal>();
+        let of = |ls: &mut dyn Iterator<Item = &Line>| {
+            ls.filter(|l| same(l, line))
+                .fold((Decimal::ZERO, Decimal::ZERO), |(q, n), l| (q + l.qty.0, n + line_net(l)))
+        };
+        let (billed, billed_net) = of(&mut invoice.lines.iter());
+        let (before, before_net) = of(&mut earlier.iter().flat_map(|n| &n.lines));
+        let (here, here_net) = of(&mut lines[..=i].iter());
+        let left_net = billed_net - before_net - (here_net - line_net(line));
+        if before + here <= billed && line_net(line) > left_net {
+            let error = Error::refused(format!(
+                "--line {spec:?} would credit {}, but {} of that line is left to credit (each part rounds on its own)",
+                Money(line_net(line)),
+                Money(left_net.max(Decimal::ZERO))
+            ));
+            let rate = line.vat_rate.map(|r| format!(" --vat-rate {r}")).unwrap_or_default();
+            let nature = line.vat_nature.as_ref().map(|n| format!(" --nature {n}")).unwrap_or_default();
+            return Err(match left_net > Decimal::ZERO {
+                true => error
+                    .with_hint(format!("credit what is left by amount: --amount {}{rate}{nature}", Money(left_net))),
+                false => error,
+            });
+        }
         if before + here > billed {
             let left = (billed - before - (here - line.qty.0)).max(Decimal::ZERO);
             return Err(Error::refused(format!(

@@ -139,44 +139,39 @@ pub fn balances<D: Ledgered>(docs: &[D]) -> HashMap<String, Balance> {
         }
     }
     for (id, b) in out.iter_mut() {
-        // Credit notes crediting every line of their invoice cancel it whole: each rounds
-        // its own VAT, and the cent that leaves either way is no money owed (found by a
-        // fiscal review: an invoice credited line by line stayed 0.01 due).
-        let credited_net = Money(credited_nets.get(id.as_str()).copied().unwrap_or_default());
-        let as_issued = b.credited;
-        let cancelled = super::cancels((b.credited, credited_net), b.invoiced, nets[id.as_str()]);
-        if cancelled {
-            b.credited = b.invoiced;
-        }
         // A withholding falls with what is credited: by what each credit note gives back of
         // it (its share of the work), or — credit notes that do not say — in proportion; a
         // cancelled invoice withholds nothing.
-        match exact.contains(id.as_str()) {
-            true => {
-                let back = given_back.get(id.as_str()).copied().unwrap_or_default();
-                b.withheld = Money((b.withheld.0 - back).max(Decimal::ZERO));
-            }
+        let withheld = |credited: Money| match exact.contains(id.as_str()) {
+            true => (b.withheld.0 - given_back.get(id.as_str()).copied().unwrap_or_default()).max(Decimal::ZERO),
             false if !b.invoiced.0.is_zero() => {
-                let left = (b.invoiced.0 - b.credited.0).max(Decimal::ZERO);
-                b.withheld = Money(super::round_cents(b.withheld.0 * left / b.invoiced.0));
+                let left = (b.invoiced.0 - credited.0).max(Decimal::ZERO);
+                super::round_cents(b.withheld.0 * left / b.invoiced.0)
             }
-            false => {}
-        }
-        b.due = Money(b.invoiced.0 - b.withheld.0 - b.credited.0 - b.paid.0 + b.refunded.0);
-        if cancelled {
-            // The cent the notes' rounding leaves is owed neither way, and neither is a
-            // cent more: of the balance by the notes as issued (what the customer was
-            // paid and refunded against) and the one of a cancelled invoice, the one
-            // nearer nothing, or nothing where they lie either side of it (found by a
-            // fiscal review: an invoice paid, credited line by line and every note
-            // refunded stayed "due -0.01" that no refund could pay).
-            let by_notes = b.due.0 + b.credited.0 - as_issued.0;
+            false => b.withheld.0,
+        };
+        let due = |credited: Money, withheld: Decimal| b.invoiced.0 - withheld - credited.0 - b.paid.0 + b.refunded.0;
+        let as_issued = (withheld(b.credited), due(b.credited, withheld(b.credited)));
+        // Credit notes crediting every line of their invoice cancel it whole: each rounds
+        // its own VAT (and what it gives back of a withholding), and the cent that leaves
+        // either way is owed neither way, nor is a cent more: of the balance by the notes as
+        // issued (what the customer was paid and refunded against) and the one of an
+        // invoice cancelled, withholding nothing, the one nearer nothing — nothing where
+        // they lie either side of it (found by fiscal reviews: an invoice credited line by
+        // line stayed 0.01 due; paid, and every note refunded, "due -0.01" that no refund
+        // could pay; a public administration's, "withheld 0.01").
+        let credited_net = Money(credited_nets.get(id.as_str()).copied().unwrap_or_default());
+        if super::cancels((b.credited, credited_net), b.invoiced, nets[id.as_str()]) {
+            let (by_notes, cancelled) = (as_issued.1, due(b.invoiced, Decimal::ZERO));
             let side = |x: Decimal| x.cmp(&Decimal::ZERO);
-            b.due = Money(match side(by_notes) != side(b.due.0) || by_notes.is_zero() {
+            b.due = Money(match side(by_notes) != side(cancelled) || by_notes.is_zero() {
                 true => Decimal::ZERO,
-                false if by_notes.abs() < b.due.0.abs() => by_notes,
-                false => b.due.0,
+                false if by_notes.abs() < cancelled.abs() => by_notes,
+                false => cancelled,
             });
+            (b.credited, b.withheld) = (b.invoiced, Money::default());
+        } else {
+            (b.withheld, b.due) = (Money(as_issued.0), Money(as_issued.1));
         }
     }
     out

@@ -107,8 +107,12 @@ pub fn check_document(doc: &Document) -> Vec<Problem> {
                 None => problems.push(Problem::new("hours", "missing")),
             }
             for (field, value) in [("travel_hours", doc.travel_hours), ("km", doc.km)] {
-                if value.is_some_and(|v| v.0 < Decimal::ZERO) {
-                    problems.push(Problem::new(field, "must not be negative"));
+                match value {
+                    Some(v) if v.0 < Decimal::ZERO => problems.push(Problem::new(field, "must not be negative")),
+                    // Billed as a line's quantity (found by a fiscal review: 0.1666666667
+                    // travel hours were taken, and no invoice of the ticket could be issued).
+                    Some(v) => problems.extend(check_digits(field, v.0, 12)),
+                    None => {}
                 }
             }
             for (i, m) in doc.materials.iter().enumerate() {

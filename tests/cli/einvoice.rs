@@ -103,6 +103,17 @@ fn the_e_invoice_carries_the_iban_its_invoice_was_issued_with() {
     let t = d.ok(&["ticket", "create", "--customer", "C-0001", "--title", "Intervento"]);
     d.ok(&["ticket", "work", t.trim(), "--hours", "1"]);
     refused(&d, &["ticket", "invoice", t.trim(), "--method", "bonifico bancario"], "iban");
+    // One issued with no IBAN carries none, whatever `[company]` gives later (found by a
+    // fiscal review: it took the IBAN added since, which its print does not show).
+    let with_iban = d.read("tkt.toml");
+    d.write("tkt.toml", &with_iban.replace("iban = \"IT08X0542811101000000654321\"\n", ""));
+    d.git(&["commit", "-qam", "no bank yet"]);
+    let none = invoice(&d, "C-0001", "1");
+    d.write("tkt.toml", &with_iban);
+    d.git(&["commit", "-qam", "a bank"]);
+    let xml = export(&d, &[&none]);
+    assert!(!xml[0].contains("<IBAN>"), "{}", xml[0]);
+    assert!(!d.ok(&["doc", "print", &none]).contains("IBAN"));
 }
 
 #[test]
@@ -1052,6 +1063,14 @@ fn what_an_einvoice_cannot_hold_is_refused_before_it_is_issued() {
     refused(&d, &["ticket", "invoice", t, "--series", "ABCDEFGHIJ", "--dry-run"], "at most 20 characters");
     refused(&d, &["ticket", "invoice", t, "--series", "ABCDEFGHIJ"], "at most 20 characters");
     refused(&d, &["ticket", "work", t, "--hours", "1", "--material", "PART:0.000000001"], "more than 8 decimal places");
+    // Travel is billed as a quantity too (found by a fiscal review: taken, then no invoice
+    // of the ticket could be issued).
+    refused(
+        &d,
+        &["ticket", "work", t, "--hours", "1", "--travel-hours", "0.1666666667"],
+        "travel_hours: 0.1666666667 has more than 8",
+    );
+    refused(&d, &["ticket", "work", t, "--hours", "1", "--km", "12.0000000001"], "km: 12.0000000001 has more than 8");
     d.ok(&["item", "edit", "PART", "--price", "99999999.99"]);
     d.ok(&["ticket", "work", t, "--hours", "1", "--material", "PART:99999"]);
     refused(&d, &["ticket", "invoice", t], "too large: at most 11 digits");

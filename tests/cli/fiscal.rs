@@ -734,6 +734,66 @@ fn an_invoice_reversed_line_by_line_is_credited_to_its_last_line() {
     d.tkt(&["check"]).assert().success();
 }
 
+/// A public administration's invoice (split payment: it pays the VAT to the State itself)
+/// paid, credited line by line and refunded: its statement row adds up to nothing due,
+/// nothing withheld (found by a fiscal review: each note rounding the VAT it gave back
+/// left "withheld 0.01" beside "due 0.00").
+#[test]
+fn a_public_administrations_invoice_cancelled_line_by_line_withholds_nothing() {
+    let d = billing_desk();
+    d.ok(&[
+        "item",
+        "create",
+        "P202",
+        "--description",
+        "Pezzo",
+        "--kind",
+        "goods",
+        "--price",
+        "2.02",
+        "--vat-rate",
+        "22",
+    ]);
+    let pa = d.ok(&[
+        "customer",
+        "create",
+        "--name",
+        "Comune di Test",
+        "--vat-number",
+        "00123456782",
+        "--tax-code",
+        "00123456782",
+        "--street",
+        "Piazza 1",
+        "--zip",
+        "25100",
+        "--city",
+        "Brescia",
+        "--province",
+        "BS",
+        "--sdi-code",
+        "UFABCD",
+    ]);
+    let t = d.ok(&["ticket", "create", "--customer", pa.trim(), "--title", "Pezzi"]);
+    d.ok(&["ticket", "ship", t.trim(), "--purpose", "sale", "--line", "P202:1", "--line", "P202:1"]);
+    let inv = d.ok(&["ticket", "invoice", t.trim()]);
+    d.ok(&["doc", "pay", inv.trim()]);
+    for n in ["1", "2"] {
+        let note = d.ok(&["doc", "credit", inv.trim(), "--line", n, "--reason", "reso"]);
+        d.ok(&["doc", "refund", note.trim()]);
+    }
+    let s = json(&d.ok(&["customer", "statement", pa.trim(), "--format", "json"]));
+    let row = s.as_array().unwrap().iter().find(|r| r["invoice"] == inv.trim()).unwrap().clone();
+    let field = |k: &str| row[k].as_str().unwrap().to_string();
+    assert_eq!(
+        (field("invoiced"), field("withheld"), field("credited"), field("due")),
+        ("4.93".into(), "0.00".into(), "4.93".into(), "0.00".into()),
+        "{row}"
+    );
+    assert_eq!(field("paid"), field("refunded"));
+    d.tkt(&["check"]).assert().success();
+}
+
 /// A line credited in parts: each part rounds on its own, and the part crediting the last
 /// of the line may come to a cent more than is left of it; it is refused, as a credit note
 /// never credits more than its invoice billed, naming the rest to credit by amount (found
@@ -743,19 +803,21 @@ fn a_line_credited_in_halves_is_credited_to_its_last_cent() {
     let d = billing_desk();
     d.ok(&["item", "create", "GUARN", "--description", "Guarnizione", "--price", "12.35", "--vat-rate", "22"]);
     d.ok(&["ticket", "create", "--serial", "VX-0002", "--title", "Guarnizioni"]);
-    d.ok(&["ticket", "ship", "T-2026-0001", "--purpose", "sale", "--line", "GUARN:3"]);
-    assert_eq!(invoiced(&d)["totals"]["net"].as_str(), Some("37.05"));
+    // Another line at the rate leaves room there: the limit is the line's own.
+    d.ok(&["item", "create", "ALTRO", "--description", "Altro", "--price", "10.00", "--vat-rate", "22"]);
+    d.ok(&["ticket", "ship", "T-2026-0001", "--purpose", "sale", "--line", "GUARN:3", "--line", "ALTRO:1"]);
+    assert_eq!(invoiced(&d)["totals"]["net"].as_str(), Some("47.05"));
     d.ok(&["doc", "credit", "INV-2026-0001", "--line", "1:1.5", "--reason", "reso metà"]);
     let before = d.ok(&["doc", "list", "--kind", "credit-note"]);
     let again = ["doc", "credit", "INV-2026-0001", "--line", "1:1.5", "--reason", "reso"];
-    refused(&d, &again, "would credit 37.06 taxable, more than what is left");
-    refused(&d, &again, "would credit 18.53, but 18.52 is left of that line");
+    refused(&d, &again, "would credit 18.53, but 18.52 of that line is left to credit");
     refused(&d, &again, "--amount 18.52 --vat-rate 22\n");
     assert_eq!(d.ok(&["doc", "list", "--kind", "credit-note"]), before, "nothing issued");
     d.ok(&["doc", "credit", "INV-2026-0001", "--amount", "18.52", "--vat-rate", "22", "--reason", "reso"]);
+    d.ok(&["doc", "credit", "INV-2026-0001", "--line", "2", "--reason", "reso"]);
     let s = json(&d.ok(&["customer", "statement", "C-0001", "--format", "json"]));
     let row = s.as_array().unwrap().iter().find(|r| r["invoice"] == "INV-2026-0001").unwrap().clone();
-    assert_eq!((row["credited"].as_str(), row["due"].as_str()), (Some("45.20"), Some("0.00")), "{row}");
+    assert_eq!((row["credited"].as_str(), row["due"].as_str()), (Some("57.40"), Some("0.00")), "{row}");
     d.tkt(&["check"]).assert().success();
 }
 
