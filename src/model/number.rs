@@ -21,9 +21,17 @@ pub struct Money(pub Decimal);
 pub struct Rate(pub Decimal);
 
 impl Money {
-    /// Parses money text, refusing more than two decimal places.
+    /// Parses money text, refusing more than two decimal places — written, too: `1.500` is
+    /// refused, not read as 1.50 (found by a careless-office attack: an Italian writes
+    /// fifteen hundred so, and a payment of 1.50 was recorded).
     pub fn parse(text: &str) -> Result<Money, String> {
         let d = parse_decimal(text)?;
+        if d.scale() > 2 {
+            return Err(format!(
+                "{} has more than two decimal places (the point is the decimal point: fifteen hundred is 1500)",
+                text.trim()
+            ));
+        }
         Money::try_from(d)
     }
 }
@@ -140,7 +148,10 @@ impl Visitor<'_> for DecimalVisitor {
         f.write_str("a decimal number such as 12.50")
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Decimal, E> {
-        self.check(parse_decimal(v).map_err(E::custom)?)
+        match self.money {
+            true => Money::parse(v).map(|m| m.0).map_err(E::custom),
+            false => self.check(parse_decimal(v).map_err(E::custom)?),
+        }
     }
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Decimal, E> {
         self.check(Decimal::from(v))
@@ -188,6 +199,10 @@ mod tests {
         let err = serde_yaml::from_str::<Money>("12.345").unwrap_err();
         assert!(err.to_string().contains("more than two decimal places"), "{err}");
         assert!(Money::parse("1,5").is_err());
+        // Written with three places, even zeros: an Italian's fifteen hundred is not 1.50.
+        assert!(Money::parse("1.500").unwrap_err().contains("more than two decimal places"));
+        assert!(serde_yaml::from_str::<Money>("'1.000'").is_err());
+        assert_eq!(Money::parse("1.50").unwrap().to_string(), "1.50");
     }
 
     #[test]

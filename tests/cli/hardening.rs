@@ -112,7 +112,8 @@ fn every_bad_input_is_named_refused_and_leaves_the_desk_as_it_was() {
 }
 
 /// Found by a scripting attack: `--date 26-11-30` issued a DDT of the year 26
-/// (`DI-0026-0001`, for good), and `--amount 1e1` paid 10.00. A typo is a usage error.
+/// (`DI-0026-0001`, for good), `--amount 1e1` paid 10.00, and `--amount 1.500` 1.50. A typo
+/// is a usage error.
 #[test]
 fn a_date_or_an_amount_written_otherwise_than_documented_is_refused() {
     let d = TestDesk::example();
@@ -124,6 +125,9 @@ fn a_date_or_an_amount_written_otherwise_than_documented_is_refused() {
         (&["ticket", "edit", "T-2026-0013", "--due", "26-12-01"][..], "is not a date"),
         (&["doc", "pay", "INV-2026-0003", "--amount", "1e1"][..], "\"1e1\" is not a decimal number"),
         (&["doc", "pay", "INV-2026-0003", "--amount", "1_0"][..], "is not a decimal number"),
+        // An Italian's fifteen hundred (found by a careless-office attack: paid 1.50).
+        (&["doc", "pay", "INV-2026-0003", "--amount", "1.500"][..], "1.500 has more than two decimal places"),
+        (&["item", "edit", "CALD-24K", "--price", "1.890"][..], "more than two decimal places"),
     ] {
         d.tkt(args).assert().code(2).stderr(predicate::str::contains(says));
     }
