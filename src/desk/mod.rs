@@ -951,8 +951,13 @@ impl Desk {
             )));
         }
         if !fiscal {
+            // Put back by a command that fails before its commit, as its other writes are
+            // (found by a careless-office attack: a ticket refused as too large still took
+            // its number).
+            self.keep_before(&mark_rel)?;
             write_atomic(&mark_path, format!("{seq}\n").as_bytes())?;
             if let Some(head) = head {
+                self.keep_before(&mark_rel.with_file_name(format!("{mark_key}.seen")))?;
                 write_atomic(&seen_path, format!("{head}\n").as_bytes())?;
             }
         }
