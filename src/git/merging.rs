@@ -89,6 +89,12 @@ impl Repo {
         Ok(head.shorthand().unwrap_or("main").to_string())
     }
 
+    /// Whether HEAD names a commit rather than a branch (a commit or a tag checked out, a
+    /// bisect): a commit made there would be on no branch.
+    pub fn is_detached(&self) -> bool {
+        self.repo.head_detached().unwrap_or(false)
+    }
+
     pub fn head(&self) -> Result<Option<String>> {
         match self.repo.head() {
             Ok(h) => Ok(Some(h.peel_to_commit()?.id().to_string())),

@@ -977,3 +977,31 @@ fn the_local_folder_stays_out_of_git_whatever_the_gitignore_says() {
     d.ok(&["customer", "create", "--name", "Bianchi"]);
     assert_eq!(d.status(), "");
 }
+
+/// Found by a careless-office attack: an invoice issued during a stopped rebase printed its
+/// number and exited 0, and the `git rebase --abort` sync then advised took it out of the
+/// branch, its number a gap. No command writes while git is in the middle of an operation,
+/// or on a detached HEAD, whose commits the next checkout leaves behind.
+#[test]
+fn no_command_writes_in_the_middle_of_a_rebase_or_on_a_detached_head() {
+    let d = TestDesk::example();
+    let head = d.head();
+    std::fs::create_dir_all(d.path(".git/rebase-merge")).unwrap();
+    for args in [&["ticket", "invoice", "T-2026-0013"][..], &["ticket", "note", "T-2026-0013", "chiamato"][..]] {
+        d.tkt(args).assert().code(5).stdout("").stderr(
+            predicate::str::contains("git is in the middle of a rebase")
+                .and(predicate::str::contains("git rebase --abort")),
+        );
+        assert_eq!((d.head(), d.status()), (head.clone(), String::new()), "{args:?}");
+    }
+    std::fs::remove_dir_all(d.path(".git/rebase-merge")).unwrap();
+    d.git(&["checkout", "-q", "--detach"]);
+    d.tkt(&["ticket", "note", "T-2026-0013", "chiamato"])
+        .assert()
+        .code(5)
+        .stderr(predicate::str::contains("HEAD is detached").and(predicate::str::contains("git switch")));
+    assert_eq!((d.head(), d.status()), (head.clone(), String::new()));
+    d.ok(&["ticket", "list"]);
+    d.git(&["checkout", "-q", "main"]);
+    d.ok(&["ticket", "note", "T-2026-0013", "chiamato"]);
+}
