@@ -113,7 +113,17 @@ impl Error {
         e
     }
     pub fn git(err: git2::Error) -> Self {
-        Self::failure(format!("git: {}", err.message()))
+        match err.message().trim() {
+            // libgit2 says nothing of some failed writes (found by a careless-office
+            // attack: a full disk was "git: no error").
+            "" | "no error" => Self::failure(format!(
+                "git: writing to the repository failed and git gave no reason ({:?}, {:?}): is the disk full, or a \
+                 file of .git not writable?",
+                err.class(),
+                err.code()
+            )),
+            message => Self::failure(format!("git: {message}")),
+        }
     }
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hints.push(hint.into());
@@ -218,6 +228,15 @@ pub fn bug_report(info: &std::panic::PanicHookInfo) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_git_failure_without_a_reason_says_what_may_be_wrong() {
+        let err = Error::git(git2::Error::new(git2::ErrorCode::GenericError, git2::ErrorClass::Odb, "no error"));
+        assert!(err.to_string().contains("is the disk full"), "{err}");
+        let err = Error::git(git2::Error::from_str("reference is locked"));
+        assert_eq!(err.to_string(), "git: reference is locked");
+    }
+
     use super::*;
 
     #[test]

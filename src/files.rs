@@ -105,6 +105,21 @@ pub fn write_atomic(abs: &Path, contents: &[u8]) -> Result<()> {
     write_atomic_with(abs, |out| out.write_all(contents))
 }
 
+/// Writes `contents` over the file at `abs` where it is, truncating it first: not atomic,
+/// for the one case where a new file cannot be made — putting a file back after a write
+/// that failed on a full disk, whose blocks the truncation frees.
+pub fn overwrite_in_place(abs: &Path, contents: &[u8]) -> Result<()> {
+    let write = || -> std::io::Result<()> {
+        use std::os::unix::fs::OpenOptionsExt;
+        // Never through a link put there meanwhile.
+        let nofollow = rustix::fs::OFlags::NOFOLLOW.bits() as i32;
+        let mut file = std::fs::OpenOptions::new().write(true).truncate(true).custom_flags(nofollow).open(abs)?;
+        file.write_all(contents)?;
+        file.sync_all()
+    };
+    write().map_err(|e| Error::io(abs, e))
+}
+
 /// How many files this process has written with [`write_atomic`] so far: what was learnt
 /// of the desk's files before a write may be out of date after it.
 pub fn writes() -> u64 {

@@ -81,13 +81,20 @@ impl Drop for DeskGuard<'_> {
 }
 
 impl Desk {
-    /// Finds the desk like git finds a repository: `explicit` (from `-C` or `TKT_DESK`),
-    /// else the nearest parent of `cwd` holding `tkt.toml`.
+    /// Finds the desk like git finds a repository: the nearest of `explicit` (from `-C` or
+    /// `TKT_DESK`) and its parents holding `tkt.toml`, else of `cwd` and its parents (found
+    /// by a careless-office attack: `-C desk/tickets/2026` was no desk, and the hint to
+    /// `tkt init` there was refused).
     pub fn find(explicit: Option<&Path>, cwd: &Path) -> Result<PathBuf> {
         if let Some(dir) = explicit {
             let dir = cwd.join(dir);
             if dir.join(CONFIG_FILE).is_file() {
                 return Ok(dir);
+            }
+            // Parents as the file system has them (`a/..`'s is not `a`).
+            let real = std::fs::canonicalize(&dir).unwrap_or_else(|_| dir.clone());
+            if let Some(found) = real.ancestors().find(|d| d.join(CONFIG_FILE).is_file()) {
+                return Ok(found.to_path_buf());
             }
             return Err(Error::usage(format!("{}: not a tkt desk (no {CONFIG_FILE})", dir.display()))
                 .with_hint(format!("create one with `tkt init {}`", dir.display())));
@@ -734,7 +741,11 @@ impl Desk {
             let put_back = match before {
                 // A file the failed write never changed is left alone.
                 Some(bytes) if std::fs::read(&abs).is_ok_and(|now| now == bytes) => Ok(()),
-                Some(bytes) => write_atomic(&abs, &bytes),
+                // A full disk that failed the command may fail a new file too: the old
+                // bytes then go over the file in place, which the failed write's own
+                // blocks make room for (found by a careless-office attack: left for the
+                // next command, which put the file back as HEAD has it, a hand edit lost).
+                Some(bytes) => write_atomic(&abs, &bytes).or_else(|_| crate::files::overwrite_in_place(&abs, &bytes)),
                 None => {
                     use std::io::ErrorKind::{InvalidFilename, NotFound};
                     let removed = match std::fs::remove_file(&abs) {

@@ -111,7 +111,7 @@ pub fn parse_mail(bytes: &[u8], hash: impl Fn(&[u8]) -> String) -> Result<Mail, 
                 .unwrap_or_else(|| format!("attachment-{}{}", i + 1, extension_of(part)));
             let bytes = match part.message() {
                 Some(inner) => inner.raw_message().to_vec(),
-                None => unpadded_base64(&msg, part).unwrap_or_else(|| part.contents().to_vec()),
+                None => lenient_base64(&msg, part, false).unwrap_or_else(|| part.contents().to_vec()),
             };
             Attachment { name, bytes }
         })
@@ -386,30 +386,64 @@ fn utf8_else_1252(bytes: &[u8]) -> String {
     }
 }
 
-/// A base64 part's bytes whole when its last group came without its `=` padding:
-/// mail_parser drops that group (the last word of a body, the last bytes of a PDF), which
-/// other readers decode. `None` for any other part, or when it does not read as base64.
-fn unpadded_base64(msg: &mail_parser::Message, part: &mail_parser::MessagePart) -> Option<Vec<u8>> {
+/// A base64 part's bytes as other readers decode them, where mail_parser does not: its last
+/// group sent without its `=` padding (mail_parser drops it: the last word of a body, the
+/// last bytes of a PDF), or cut short by a stray character (mail_parser makes it a NUL);
+/// and lines of text after the base64 (a gateway's or webmail's footer), on which
+/// mail_parser gives the part up, raw — kept after the decoded text when `with_text_after`
+/// (found by mail attacks). `None` for any other part, or one that does not read as base64.
+fn lenient_base64(
+    msg: &mail_parser::Message,
+    part: &mail_parser::MessagePart,
+    with_text_after: bool,
+) -> Option<Vec<u8>> {
     use base64::Engine;
-    if !matches!(part.encoding, mail_parser::Encoding::Base64) {
+    // mail_parser gave the part up: it reads it as if it had no encoding.
+    let given_up = !matches!(part.encoding, mail_parser::Encoding::Base64)
+        && part.content_transfer_encoding().is_some_and(|e| e.trim().eq_ignore_ascii_case("base64"));
+    if !matches!(part.encoding, mail_parser::Encoding::Base64) && !given_up {
         return None;
     }
     let body = msg.raw_message().get(part.offset_body as usize..part.offset_end as usize)?;
-    // Up to what is no base64 (a closing boundary the part's end may hold).
+    // The base64 lines, up to the first that is none (a footer, or a closing boundary the
+    // part's end may hold).
     let alphabet = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=');
-    let mut clean: Vec<u8> = body.iter().copied().filter(|b| !b.is_ascii_whitespace()).take_while(alphabet).collect();
+    let mut clean = Vec::new();
+    let mut after: &[u8] = &[];
+    let mut at = 0;
+    for line in body.split_inclusive(|b| *b == b'\n') {
+        let words = line.trim_ascii();
+        if !words.iter().all(alphabet) {
+            after = body[at..].trim_ascii();
+            break;
+        }
+        clean.extend(words.iter().copied().filter(|b| !b.is_ascii_whitespace()));
+        at += line.len();
+    }
+    let padded = !clean.contains(&b'=');
     match clean.len() % 4 {
-        2 if !clean.contains(&b'=') => clean.extend_from_slice(b"=="),
-        3 if !clean.contains(&b'=') => clean.push(b'='),
+        0 if given_up => {}
+        1 => drop(clean.pop()),
+        2 if padded => clean.extend_from_slice(b"=="),
+        3 if padded => clean.push(b'='),
         _ => return None,
     }
-    base64::engine::general_purpose::STANDARD.decode(&clean).ok()
+    let mut bytes = base64::engine::general_purpose::STANDARD.decode(&clean).ok()?;
+    if given_up && with_text_after {
+        bytes.extend_from_slice(b"\n");
+        bytes.extend_from_slice(after);
+    }
+    Some(bytes)
 }
 
-/// The text of a base64 part sent without its last `=` padding ([`unpadded_base64`]),
-/// read in its charset.
-fn unpadded_text(msg: &mail_parser::Message, part: &mail_parser::MessagePart) -> Option<String> {
-    let bytes = unpadded_base64(msg, part)?;
+/// The text of a base64 part mail_parser does not read as other readers do
+/// ([`lenient_base64`]), read in its charset.
+fn lenient_base64_text(msg: &mail_parser::Message, part: &mail_parser::MessagePart) -> Option<String> {
+    let mut bytes = lenient_base64(msg, part, true)?;
+    // A stray letter after a group cut short decodes to a NUL: no text holds one.
+    while bytes.last() == Some(&0) {
+        bytes.pop();
+    }
     let charset = part.content_type().and_then(|c| c.attribute("charset"));
     let decoder = charset.and_then(|c| mail_parser::decoders::charsets::map::charset_decoder(c.as_bytes()));
     Some(match decoder {
@@ -564,14 +598,17 @@ fn body(msg: &mail_parser::Message) -> String {
         let Some(part) = msg.part(id) else { return String::new() };
         let text = match &part.body {
             PartType::Text(t) => {
-                unpadded_text(msg, part).or_else(|| eight_bit_text(msg, part, t)).unwrap_or_else(|| t.to_string())
+                lenient_base64_text(msg, part).or_else(|| eight_bit_text(msg, part, t)).unwrap_or_else(|| t.to_string())
             }
             PartType::Html(h) => html_text(
-                &unpadded_text(msg, part).or_else(|| eight_bit_text(msg, part, h)).unwrap_or_else(|| h.to_string()),
+                &lenient_base64_text(msg, part)
+                    .or_else(|| eight_bit_text(msg, part, h))
+                    .unwrap_or_else(|| h.to_string()),
             ),
             _ => return String::new(),
         };
-        text.replace("\r\n", "\n").trim().to_string()
+        // A byte-order mark is no word of the text (found by a mail attack: kept at its head).
+        text.replace("\r\n", "\n").trim_start_matches('\u{feff}').trim().to_string()
     };
     // Each part's parent, to find the alternative a plain text belongs to.
     let mut parent: std::collections::HashMap<u32, u32> = std::collections::HashMap::new();
@@ -660,7 +697,13 @@ pub fn html_text(html: &str) -> String {
     });
     const OPEN: &str = "\u{E000}";
     const CLOSE: &str = "\u{E001}";
+    // Preformatted text keeps its lines (found by a mail attack: readings in a `<pre>` ran
+    // into one line).
+    static PRE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?is)(<pre\b[^>]*>)(.*?)(</pre\s*>)").unwrap());
     let shown = HIDDEN.replace_all(html, " ");
+    let shown = PRE.replace_all(&shown, |c: &regex::Captures| {
+        format!("{}{}{}", &c[1], c[2].replace("\r\n", "\n").replace('\n', "<br>"), &c[3])
+    });
     let shown = CELL.replace_all(&shown, "$0 ");
     // Each closing tag closes the last one opened, a quote or a plain block.
     let mut open: Vec<bool> = Vec::new();
@@ -1163,6 +1206,28 @@ mod tests {
         );
         assert_eq!(mail.attachments.iter().map(|a| a.name.as_str()).collect::<Vec<_>>(), ["p.pdf"]);
         assert_eq!(mail.attachments[0].bytes, b"%PDF-1.4\n");
+    }
+
+    /// Base64 as other readers decode it (found by a mail attack): a footer a gateway added
+    /// after it is kept after the text, not the whole body kept as base64; a stray
+    /// character after the last group is no NUL; a byte-order mark is no word; lines in an
+    /// HTML `<pre>` stay lines.
+    #[test]
+    fn base64_with_a_footer_or_a_stray_character_and_a_bom_read_as_other_readers_do() {
+        let head = "From: m@x.it\r\nSubject: s\r\nContent-Type: text/plain; charset=utf-8\r\n\
+                    Content-Transfer-Encoding: base64\r\n\r\n";
+        let footer = format!("{head}TGEgY2FsZGFpYSDDqCByb3R0YQ==\r\n--\r\nInviato con WebMail\r\n");
+        assert_eq!(parse(footer.as_bytes()).text, "La caldaia è rotta\n--\nInviato con WebMail");
+        let stray = format!("{head}TGEgY2FsZGFpYSDDqCByb3R0YQ==X\r\n");
+        assert_eq!(parse(stray.as_bytes()).text, "La caldaia è rotta");
+        let cut = format!("{head}R3JhemllLg\r\nA\r\n");
+        assert_eq!(parse(cut.as_bytes()).text, "Grazie.");
+        let bom = format!("{head}77u/QnVvbmdpb3Jubw==\r\n");
+        assert_eq!(parse(bom.as_bytes()).text, "Buongiorno");
+        let html = "<p>\u{feff}Errori:</p><pre>lun E133 0.4 bar\nmar E133 0.3 bar</pre>";
+        let lines: Vec<String> =
+            html_text(html).lines().map(|l| l.trim().to_string()).filter(|l| !l.is_empty()).collect();
+        assert_eq!(lines[1..], ["lun E133 0.4 bar", "mar E133 0.3 bar"], "{lines:?}");
     }
 
     #[test]

@@ -1005,3 +1005,24 @@ fn no_command_writes_in_the_middle_of_a_rebase_or_on_a_detached_head() {
     d.git(&["checkout", "-q", "main"]);
     d.ok(&["ticket", "note", "T-2026-0013", "chiamato"]);
 }
+
+/// Found by a careless-office attack: `-C` or `TKT_DESK` naming a folder inside the desk was
+/// "not a tkt desk", and its hint to `tkt init` there was refused. The desk is found from
+/// them as from the current folder, like `git -C`.
+#[test]
+fn a_desk_is_found_from_a_folder_inside_it_named_by_c_or_tkt_desk() {
+    let d = TestDesk::example();
+    let inside = d.path("tickets/2026");
+    let show = |cmd: &mut assert_cmd::Command| {
+        let out = cmd.args(["ticket", "show", "T-2026-0013", "--format", "json"]).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(String::from_utf8_lossy(&out.stdout).contains("T-2026-0013"));
+    };
+    show(d.tkt(&["-C", inside.to_str().unwrap()]).current_dir(std::env::temp_dir()));
+    show(d.tkt(&[]).env("TKT_DESK", d.path("tickets")).current_dir(std::env::temp_dir()));
+    let nowhere = std::env::temp_dir().join("tkt-no-desk-here");
+    d.tkt(&["-C", nowhere.to_str().unwrap(), "ticket", "list"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not a tkt desk"));
+}

@@ -620,12 +620,19 @@ fn the_cgi_wrapper_turns_exit_codes_into_http_statuses() {
     let out = String::from_utf8_lossy(&out.stdout).to_string();
     assert!(out.starts_with("Status: 400 Bad Request") && out.contains("content-type"), "{out}");
 
-    // A broken desk is the server's problem: a generic 500, nothing of the desk shown.
+    // A customer file that does not read stops no visitor (found by a mail attack: every
+    // post was a 500), as it stops no message.
     let path = "customers/C-0001.yaml";
-    d.write(path, &d.read(path).replace("name: ", "name: [secret internal text\n"));
+    let customer = d.read(path);
+    d.write(path, &customer.replace("name: ", "name: [secret internal text\n"));
+    let taken = run("name=Anna&email=anna%40example.it&subject=x&description=y&consent=on");
+    assert!(!taken.starts_with("Status: 500") && !taken.contains("secret"), "{taken}");
+    d.write(path, &customer);
+    // A broken desk is the server's problem: a generic 500, nothing of the desk shown.
+    d.write("tkt.toml", &d.read("tkt.toml").replace("[company]", "[company\nsecret internal text"));
     let broken = run("name=Anna&email=anna%40example.it&subject=x&description=y&consent=on");
     assert!(broken.starts_with("Status: 500 Internal Server Error"), "{broken}");
-    assert!(!broken.contains("customers/") && !broken.contains("secret") && !broken.contains("campi"), "{broken}");
+    assert!(!broken.contains("tkt.toml") && !broken.contains("secret") && !broken.contains("campi"), "{broken}");
 }
 
 /// Found by a review of the intake: one request broken by a hand edit stopped every mail
@@ -1499,4 +1506,23 @@ fn a_forged_sdi_receipt_naming_any_file_stops_no_mail() {
     let file = d.tmp.path().join("ns.xml");
     std::fs::write(&file, receipt).unwrap();
     d.tkt(&["import", "sdi", file.to_str().unwrap()]).assert().code(3).stderr(predicate::str::contains("Fattura n€12"));
+}
+
+/// Found by a mail attack: a unit's file that did not read failed every message naming its
+/// serial (left in `new/` for every cron run), the error naming the message. The message is
+/// taken, the unit not linked, and the warning names the unit's file.
+#[test]
+fn a_unit_whose_file_does_not_read_stops_no_message_naming_it() {
+    let d = TestDesk::example();
+    let path = "equipment/AC09H00456.yaml";
+    d.write(path, &format!("{}serial: doppio\n", d.read(path)));
+    let message = "From: Mario Rossi <mario.rossi@mail.example>\r\nSubject: clima\r\n\
+                   Message-ID: <unit@mail.example>\r\n\r\nIl condizionatore AC09H00456 perde acqua.\r\n";
+    let out = import_bytes(&d, message);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let id = String::from_utf8(out.stdout).unwrap();
+    let request: serde_json::Value = serde_json::from_str(&d.ok(&["request", "show", id.trim(), "--format", "json"])).unwrap();
+    assert!(request["serial"].is_null() && request["body"].as_str().unwrap().contains("perde acqua"), "{request}");
+    let warnings = request["warnings"].to_string();
+    assert!(warnings.contains("AC09H00456 is not linked") && warnings.contains(path), "{request}");
 }
