@@ -149,6 +149,12 @@ pub fn check_desk(desk: &Desk, today: chrono::NaiveDate) -> Result<Checked> {
                     "one file with {} on Windows and macOS (names differ only in case): give one another id",
                     twin.display()
                 )
+            } else if let Some(why) =
+                Desk::kind_of_path(&path).and_then(|_| path.file_name()?.to_str()).and_then(crate::files::unportable)
+            {
+                // A record made with plain git (found by a hostile-remote attack: an item
+                // `CON` came in, and check said nothing).
+                format!("{why}: give it another id")
             } else {
                 continue;
             };
@@ -194,7 +200,9 @@ pub fn check_desk(desk: &Desk, today: chrono::NaiveDate) -> Result<Checked> {
     // A `.gitattributes` that has git write the desk's files as other bytes than committed
     // (as sync refuses to take one in): a clone made with plain git has them so.
     let attributes = desk.abs(Path::new(".gitattributes"));
-    if let Some(why) = std::fs::read_to_string(&attributes).ok().and_then(|t| crate::sync::refused_attributes(&t, None))
+    if let Some(why) = std::fs::read_to_string(&attributes)
+        .ok()
+        .and_then(|t| crate::sync::refused_attributes(&t, None, &crate::sync::record_names(desk.repo())))
     {
         findings.push(Finding::new(".gitattributes", format!("{why}: take the line out and commit")));
     }

@@ -784,8 +784,8 @@ fn refused_path(path: &Path, prefix: &Path, kind: EntryKind) -> Option<&'static 
 /// where the desk is from the file's folder: `None` for a file inside the desk (each of
 /// its lines is about desk files), else only lines whose pattern may reach into it count
 /// (a file of the repository around a desk may set an LFS filter on its own files).
-pub(crate) fn refused_attributes(text: &str, desk: Option<&Path>) -> Option<String> {
-    if let Some(why) = desk.is_none().then(|| other_merge_driver(text)).flatten() {
+pub(crate) fn refused_attributes(text: &str, desk: Option<&Path>, records: &[String]) -> Option<String> {
+    if let Some(why) = desk.is_none().then(|| other_merge_driver(text, records)).flatten() {
         return Some(why);
     }
     let bad = ["working-tree-encoding", "filter", "ident"];
@@ -832,7 +832,7 @@ pub(crate) fn refused_attributes(text: &str, desk: Option<&Path>) -> Option<Stri
 /// by line (`merge=union` kept both sides' `title:`, and no command read the record again:
 /// found by a hostile-remote attack). A file of the repository around the desk is
 /// overridden by the desk's own, which holds tkt's line.
-fn other_merge_driver(text: &str) -> Option<String> {
+fn other_merge_driver(text: &str, records: &[String]) -> Option<String> {
     let mut setters = vec!["binary".to_string()];
     let mut found = None;
     for line in text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')) {
@@ -849,7 +849,7 @@ fn other_merge_driver(text: &str) -> Option<String> {
             }
             continue;
         }
-        if !names_records(pattern) {
+        if !names_records(pattern, records) {
             continue;
         }
         if let Some(a) = attributes.iter().find(|a| other(a)) {
@@ -861,9 +861,24 @@ fn other_merge_driver(text: &str) -> Option<String> {
     found
 }
 
+/// The file names of the records git tracks in the desk, for [`names_records`] to try a
+/// pattern on.
+pub(crate) fn record_names(repo: Option<&Repo>) -> Vec<String> {
+    let tracked = repo.and_then(|r| r.tracked_in(Path::new("")).ok()).unwrap_or_default();
+    let mut names: Vec<String> = tracked
+        .into_iter()
+        .filter(|p| Desk::kind_of_path(p).is_some())
+        .filter_map(|p| Some(p.file_name()?.to_str()?.to_string()))
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    names
+}
+
 /// Whether a `.gitattributes` pattern may name a record: its last part, as a glob,
-/// matches a record's file name (`*`, `*.yaml`, `T-*`; not `*.csproj`).
-fn names_records(pattern: &str) -> bool {
+/// matches a record's file name (`*`, `*.yaml`, `T-*`; not `*.csproj`): one of `records`,
+/// or of the shapes ids take.
+fn names_records(pattern: &str, records: &[String]) -> bool {
     let last = pattern.trim_end_matches('/').rsplit('/').next().unwrap_or_default();
     let mut regex = String::from("^");
     let mut chars = last.chars();
@@ -888,9 +903,15 @@ fn names_records(pattern: &str) -> bool {
         }
     }
     regex.push('$');
+    let Ok(re) = regex::Regex::new(&regex) else { return true };
     let names =
         ["T-2026-0001.yaml", "INV-2026-0001.yaml", "C-0001.yaml", "nuovo.yaml", "CALD-24K.yaml", "CV24-0988.yaml"];
-    regex::Regex::new(&regex).map_or(true, |re| names.iter().any(|n| re.is_match(n)))
+    // And a name ending in each character an id may end in (found by a hostile-remote
+    // attack: `*[02-7].yaml` named no sample, and went through).
+    let endings = ('0'..='9').chain('A'..='Z').chain('a'..='z').chain(['-', '_', '.']);
+    names.iter().any(|n| re.is_match(n))
+        || endings.map(|c| format!("T-2026-001{c}.yaml")).any(|n| re.is_match(&n))
+        || records.iter().any(|n| re.is_match(n))
 }
 
 /// Whether the state catalog at `tip` holds together (one initial state, every target a
@@ -1081,7 +1102,7 @@ fn refused_entries(repo: &Repo, base: Option<&str>, tip: &str) -> Result<Vec<Str
                 _ if attributes_over.is_some() => {
                     let bytes = repo.file_at(tip, &path)?.map(|f| f.bytes).unwrap_or_default();
                     let desk = attributes_over.flatten().filter(|d| !d.as_os_str().is_empty());
-                    refused_attributes(&String::from_utf8_lossy(&bytes), desk)
+                    refused_attributes(&String::from_utf8_lossy(&bytes), desk, &record_names(Some(repo)))
                         .map(|why| format!("{}: {why}", path.display()))
                 }
                 Ok(rel) if Desk::kind_of_path(rel).is_some() || rel == Path::new(crate::model::CONFIG_FILE) => {
@@ -1246,7 +1267,7 @@ fn check_outgoing(
         let problem = match refused_path(&prefix.join(rel), prefix, EntryKind::File) {
             Some(why) if abs.exists() => Some(why.to_string()),
             _ if rel.file_name() == Some(".gitattributes".as_ref()) => {
-                refused_attributes(&std::fs::read_to_string(&abs).unwrap_or_default(), None)
+                refused_attributes(&std::fs::read_to_string(&abs).unwrap_or_default(), None, &record_names(Some(repo)))
             }
             _ => None,
         };
@@ -2604,7 +2625,7 @@ mod tests {
     /// the repository around a desk stopped the team), and the order of the lines did not.
     #[test]
     fn only_a_merge_driver_that_wins_over_tkts_on_records_is_refused() {
-        let refused = |text: &str| refused_attributes(text, None).is_some();
+        let refused = |text: &str| refused_attributes(text, None, &[]).is_some();
         assert!(refused("*.yaml merge=tkt\n*.yaml merge=union\n"));
         assert!(!refused("*.yaml merge=union\n*.yaml merge=tkt\n"));
         assert!(!refused("*.yaml merge=tkt\n*.csproj merge=union\n*.pbxproj -merge\n"));
@@ -2612,8 +2633,13 @@ mod tests {
         assert!(refused("[attr]mio merge=union\n*.yaml merge=tkt\ntickets/*.yaml mio\n"));
         assert!(refused("*.yaml merge=tkt\ntickets/** -merge\n"));
         assert!(refused("*.yaml merge=tkt\nT-[0-9]*.yaml merge=ours\n"));
+        // Found by a hostile-remote attack: patterns that named none of a few sample names.
+        assert!(refused("*.yaml merge=tkt\n*[02-7].yaml merge=union\n"));
+        assert!(refused("*.yaml merge=tkt\n*[A-Z].yaml merge=union\n"));
+        let exact = "*.yaml merge=tkt\ntickets/2026/T-2026-0912.yaml merge=union\n";
+        assert!(refused_attributes(exact, None, &["T-2026-0912.yaml".to_string()]).is_some());
         // In the repository around the desk, the desk's own file (tkt's line) wins.
-        assert!(refused_attributes("*.yaml merge=union\n", Some(Path::new("desk"))).is_none());
+        assert!(refused_attributes("*.yaml merge=union\n", Some(Path::new("desk")), &[]).is_none());
     }
 
     #[test]
@@ -2637,8 +2663,8 @@ mod tests {
     #[test]
     fn attributes_are_refused_only_where_they_reach_the_desk() {
         let encoding = "*.cgi working-tree-encoding=UTF-16LE\n";
-        assert!(refused_attributes(encoding, None).is_some(), "in the desk, every line counts");
-        let around = |text: &str| refused_attributes(text, Some(Path::new("desk")));
+        assert!(refused_attributes(encoding, None, &[]).is_some(), "in the desk, every line counts");
+        let around = |text: &str| refused_attributes(text, Some(Path::new("desk")), &[]);
         assert!(around(encoding).is_some(), "a pattern without a folder reaches into the desk");
         assert!(around("desk/tickets/** working-tree-encoding=UTF-16LE\n").is_some());
         assert!(around("*/tickets/** filter=x\n").is_some());

@@ -406,3 +406,16 @@ fn a_fiscal_document_dated_after_today_or_out_of_its_numbers_year_is_named() {
     assert!(out.contains(&format!("{inv}: date: 2027-01-20 is after today")), "{out}");
     assert!(out.contains("2027-01-20 is in 2027, and its number in 2026"), "{out}");
 }
+
+/// Found by a hostile-remote attack: an item `CON` made with plain git came in (a record
+/// keeps its id), and `tkt check` called the desk clean; a Windows clone cannot hold it.
+#[test]
+fn check_names_a_record_whose_name_a_windows_clone_cannot_hold() {
+    let d = TestDesk::example();
+    d.write("items/CON.yaml", &d.read("items/CALD-24K.yaml").replace("code: CALD-24K", "code: CON"));
+    d.git(&["add", "items/CON.yaml"]);
+    d.git(&["commit", "-qm", "con"]);
+    let out = d.tkt(&["check"]).assert().code(4).get_output().stdout.clone();
+    let out = String::from_utf8_lossy(&out).to_string();
+    assert!(out.contains("items/CON.yaml: a name a Windows or macOS clone cannot check out"), "{out}");
+}
