@@ -143,7 +143,7 @@ pub fn import_form(env: &Env, body: &[u8], content_type: Option<&str>) -> Result
     // A customer file that does not read is passed over, as for a message (found by a
     // mail attack: one broken file made the form answer every visitor with an error).
     let customers: Vec<Customer> =
-        desk.read_each(Kind::Customer, &|_, c: Customer| c)?.into_iter().filter_map(|(_, c)| c.ok()).collect();
+        desk.read_each(Kind::Customer, &|_, c: Customer| c)?.filter_map(|(_, c)| c.ok()).collect();
     let by_vat = post
         .vat_number
         .as_ref()

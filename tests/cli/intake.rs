@@ -1521,7 +1521,8 @@ fn a_unit_whose_file_does_not_read_stops_no_message_naming_it() {
     let out = import_bytes(&d, message);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let id = String::from_utf8(out.stdout).unwrap();
-    let request: serde_json::Value = serde_json::from_str(&d.ok(&["request", "show", id.trim(), "--format", "json"])).unwrap();
+    let request: serde_json::Value =
+        serde_json::from_str(&d.ok(&["request", "show", id.trim(), "--format", "json"])).unwrap();
     assert!(request["serial"].is_null() && request["body"].as_str().unwrap().contains("perde acqua"), "{request}");
     let warnings = request["warnings"].to_string();
     assert!(warnings.contains("AC09H00456 is not linked") && warnings.contains(path), "{request}");
