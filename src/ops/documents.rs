@@ -710,7 +710,9 @@ pub fn rewritten_after_issue(rel: &Path, first: &FirstVersion, logged: &HashMap<
         "{id} was issued by this clone as blob {blob} (.tkt/issued), but its first version in git history (commit {}) \
          is another: history was rewritten after it was issued (git commit --amend, a rebase), and an issued fiscal \
          document never changes — find the commit that issued it with `git reflog` and put the branch back there \
-         (`git reset --hard COMMIT`), then redo what came after; `git cat-file -p {blob}` shows it as issued",
+         (`git reset --hard COMMIT`), then redo what came after; `git cat-file -p {blob}` shows it as issued; or, \
+         when it is the remote's history that gives the number another document, which people settled stands, \
+         `tkt sync --resolve` on this clone reset to the remote takes that one as issued",
         first.commit,
     ))
 }

@@ -37,6 +37,10 @@ pub struct SyncReport {
     pub taken_back: Vec<(String, Vec<u8>)>,
     /// Merged and not pushed: taken-back documents wait to be issued again first.
     pub held: bool,
+    /// Fiscal documents this clone had issued under a number the remote's history gives
+    /// another document, which stands now (`--resolve` on a clone reset to the remote):
+    /// each id and the blob of this clone's version, to be recorded again by a person.
+    pub given_up: Vec<(String, String)>,
 }
 
 impl SyncReport {
@@ -54,6 +58,12 @@ impl SyncReport {
         }
         for (id, _) in &self.taken_back {
             parts.push(format!("{id} of this clone never reached the remote: taken back"));
+        }
+        for (id, blob) in &self.given_up {
+            parts.push(format!(
+                "{id} is the remote's document now; this clone's (`git cat-file -p {blob}`) is to be recorded again \
+                 under a new number"
+            ));
         }
         for path in &self.kept {
             parts.push(format!("{} deleted on one side and changed on the other: kept", path.display()));
@@ -100,6 +110,9 @@ fn sync_marked(desk: &Desk, author: &Author, opts: &SyncOptions) -> Result<SyncR
         refuse_issued_collisions(repo, &ours, t, &remote, &branch)?;
         if opts.resolve {
             report.taken_back = take_back_fiscal_collisions(desk, repo, &ours, t)?;
+            if ours == t {
+                report.given_up = give_up_to_the_remotes_history(desk, repo)?;
+            }
         }
     } else if let Some(ours) = repo.head()? {
         // A first push, to a remote with nothing yet: hand edits are still held to what
@@ -210,6 +223,28 @@ fn settle_stale_copies(desk: &Desk, repo: &Repo, ours: &str, theirs: &str, remot
         "keep aside this clone's own work after them (its commits: git log {remote}/{branch}..HEAD), take the \
          remote's history with `git reset --hard {remote}/{branch}`, then redo that work and run tkt sync again"
     )))
+}
+
+/// On a clone whose history is the remote's — reset to it, as a collision with a document
+/// the remote had published says, once people settled that the remote's stands —, the
+/// first version in history of each fiscal document whose number this clone's log gives
+/// another version is the one issued now: logged so, and this clone's named (found by a
+/// hostile-remote attack: after the reset, every command refused the remote's invoice as
+/// history rewritten after its issue, and its hint led back to the refused state).
+fn give_up_to_the_remotes_history(desk: &Desk, repo: &Repo) -> Result<Vec<(String, String)>> {
+    let mut given_up = Vec::new();
+    for kind in crate::model::DocKind::ALL.into_iter().filter(|d| d.is_fiscal()) {
+        let mut logs: HashMap<PathBuf, HashMap<String, String>> = HashMap::new();
+        for (rel, first) in repo.first_versions(Path::new(Kind::Document(kind).dir()))? {
+            let (Some(dir), Some(id)) = (rel.parent(), rel.file_stem().and_then(|s| s.to_str())) else { continue };
+            let logged = logs.entry(dir.to_path_buf()).or_insert_with(|| desk.issued_blobs(dir));
+            if let Some(blob) = logged.get(id).filter(|blob| **blob != first.blob) {
+                given_up.push((id.to_string(), blob[..blob.len().min(12)].to_string()));
+                desk.log_issued(&rel, &first.blob)?;
+            }
+        }
+    }
+    Ok(given_up)
 }
 
 /// Refuses a sync that cannot start — no git, git in the middle of a merge or a rebase, no
@@ -342,8 +377,9 @@ fn refuse_issued_collisions(repo: &Repo, ours: &str, theirs: &str, remote: &str,
         "a fiscal document once published or sent is issued, and is never renumbered or taken back, and two \
          documents cannot share one file: this needs a person — settle with your accountant which one stands, then \
          make this clone's history hold the remote's (for example `git branch keep` to keep this clone's commits, \
-         then `git reset --hard {remote}/{branch}`) and record this clone's document again by hand under a new \
-         number; `git reflog {remote}/{branch}` shows what the remote had"
+         then `git reset --hard {remote}/{branch}`), run `tkt sync --resolve` so that this clone takes the remote's \
+         document as the one issued, and record this clone's document again by hand under a new number; `git \
+         reflog {remote}/{branch}` shows what the remote had"
     );
     if !published.is_empty() {
         return Err(Error::busy(format!(

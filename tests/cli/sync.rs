@@ -2730,6 +2730,20 @@ fn a_published_invoice_the_remote_lost_to_a_force_push_is_never_taken_back() {
         assert!(!marco.dir.join(".tkt/taken-back/INV-2026-0007.yaml").exists());
     }
     marco.tkt(&["check"]).assert().success();
+    // anna, who issued it, follows the message once people settled that carla's stands:
+    // her clone takes the remote's history and, with `--resolve`, carla's invoice as the
+    // one issued (found by a hostile-remote attack: every command then refused it as
+    // "history rewritten after it was issued", and that message led back to the refusal).
+    anna.tkt(&["sync"]).assert().code(5).stderr(predicate::str::contains("tkt sync --resolve"));
+    anna.git(&["branch", "keep"]);
+    anna.git(&["reset", "-q", "--hard", "origin/main"]);
+    anna.tkt(&["check"]).assert().code(4).stdout(predicate::str::contains("tkt sync --resolve"));
+    let said = anna.resolve();
+    assert!(said.contains("INV-2026-0007 is the remote's document now"), "{said}");
+    anna.tkt(&["check"]).assert().success();
+    let shown = anna.ok(&["doc", "show", "INV-2026-0007", "--format", "json"]);
+    assert!(shown.contains("C-0003"), "{shown}");
+    assert!(!anna.sync().contains("remote's document now"), "said once");
 }
 
 /// The remote's history rewritten without losing anything (its last commit amended and
