@@ -110,7 +110,9 @@ fn sync_marked(desk: &Desk, author: &Author, opts: &SyncOptions) -> Result<SyncR
         refuse_issued_collisions(repo, &ours, t, &remote, &branch)?;
         if opts.resolve {
             report.taken_back = take_back_fiscal_collisions(desk, repo, &ours, t)?;
-            if ours == t {
+            // Only after the remote lost commits to a rewrite by another (a push of this
+            // clone's own rewrite is no collision to settle).
+            if ours == t && !repo.lost_tips(&remote, &branch, t)?.is_empty() {
                 report.given_up = give_up_to_the_remotes_history(desk, repo)?;
             }
         }

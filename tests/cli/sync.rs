@@ -2746,6 +2746,24 @@ fn a_published_invoice_the_remote_lost_to_a_force_push_is_never_taken_back() {
     assert!(!anna.sync().contains("remote's document now"), "said once");
 }
 
+/// A clone's own rewrite of an invoice it issued, force-pushed with git, is no collision a
+/// `--resolve` settles: its log still names the invoice as rewritten after its issue.
+#[test]
+fn a_clones_own_force_pushed_rewrite_of_an_invoice_is_not_taken_as_issued_by_resolve() {
+    let team = Team::new();
+    let anna = team.clone("anna");
+    anna.ok(&["ticket", "work", "T-2026-0013", "--hours", "1"]);
+    assert_eq!(anna.ok(&["ticket", "invoice", "T-2026-0013"]), "INV-2026-0007\n");
+    let inv = "documents/invoice/2026/INV-2026-0007.yaml";
+    let text = anna.read(inv);
+    let total = text.lines().find(|l| l.trim_start().starts_with("total:")).unwrap().to_string();
+    anna.write(inv, &text.replace(&total, "  total: '1.00'"));
+    anna.git(&["commit", "-q", "--amend", "-a", "--no-edit"]);
+    anna.git(&["push", "-q", "-f", "origin", "main"]);
+    anna.tkt(&["sync", "--resolve"]).output().unwrap();
+    anna.tkt(&["check"]).assert().code(4).stdout(predicate::str::contains("history was rewritten after it was issued"));
+}
+
 /// The remote's history rewritten without losing anything (its last commit amended and
 /// force-pushed): a ticket anna published is hers and carla's alike, not a new record of
 /// each to renumber (found by a hostile-remote review: anna's sync made a duplicate
