@@ -2746,6 +2746,26 @@ fn a_published_invoice_the_remote_lost_to_a_force_push_is_never_taken_back() {
     assert!(!anna.sync().contains("remote's document now"), "said once");
 }
 
+/// Found by a hostile-remote attack: a server whose default branch was an old one had a
+/// new clone land there, and its next invoice took a number the remote's main branch had
+/// issued (two INV-2026-0007 billing the same work). Numbers on a fetched branch are taken.
+#[test]
+fn a_clone_landing_on_a_stale_default_branch_issues_no_number_the_remote_issued() {
+    let team = Team::new();
+    let anna = team.clone("anna");
+    let remote = team.remote();
+    let base = team.git(&remote, &["rev-parse", "main"]);
+    team.git(&remote, &["branch", "old", base.trim()]);
+    anna.ok(&["ticket", "work", "T-2026-0013", "--hours", "1"]);
+    assert_eq!(anna.ok(&["ticket", "invoice", "T-2026-0013"]), "INV-2026-0007\n");
+    anna.sync();
+    team.git(&remote, &["symbolic-ref", "HEAD", "refs/heads/old"]);
+    let carla = team.clone("carla");
+    assert_eq!(carla.git(&["branch", "--show-current"]).trim(), "old");
+    carla.ok(&["ticket", "work", "T-2026-0010", "--hours", "1"]);
+    assert_eq!(carla.ok(&["ticket", "invoice", "T-2026-0010"]), "INV-2026-0008\n");
+}
+
 /// A clone's own rewrite of an invoice it issued, force-pushed with git, is no collision a
 /// `--resolve` settles: its log still names the invoice as rewritten after its issue.
 #[test]
