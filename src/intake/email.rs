@@ -150,15 +150,19 @@ fn continued_name(msg: &mail_parser::Message, part: &mail_parser::MessagePart) -
             let Some((name, value)) = param.split_once('=') else { continue };
             let name = name.trim().to_ascii_lowercase();
             let Some(n) = name.strip_prefix(key).and_then(|r| r.strip_prefix('*')) else { continue };
+            // `key*=` is the whole name, encoded: it stands before a plain `key=` beside it
+            // (RFC 2231; found by a mail attack: the plain one won).
             let (n, encoded) = match n.strip_suffix('*') {
                 Some(n) => (n, true),
+                None if n.is_empty() => ("0", true),
                 None => (n, false),
             };
             let value = value.trim();
             let value = value.strip_prefix('"').and_then(|v| v.strip_suffix('"')).unwrap_or(value);
-            pieces.push((n.parse().ok()?, encoded, value.to_string()));
+            let Ok(n) = n.parse() else { continue };
+            pieces.push((n, encoded, value.to_string()));
         }
-        if pieces.len() < 2 || !pieces.iter().any(|(_, encoded, _)| *encoded) {
+        if !pieces.iter().any(|(_, encoded, _)| *encoded) {
             continue;
         }
         pieces.sort_by_key(|(n, ..)| *n);
@@ -1239,6 +1243,12 @@ mod tests {
         assert_eq!(parse(m.as_bytes()).attachments[0].name, "Verbale città.pdf");
         let plain = m.replace("filename*0*=UTF-8''Verbale%20citt%C3;\r\n filename*1*=%A0.pdf", "filename=\"a b.pdf\"");
         assert_eq!(parse(plain.as_bytes()).attachments[0].name, "a b.pdf");
+        // One encoded piece stands before a plain name beside it (RFC 2231).
+        let both = m.replace(
+            "filename*0*=UTF-8''Verbale%20citt%C3;\r\n filename*1*=%A0.pdf",
+            "filename=\"Verbale citta.pdf\";\r\n filename*=UTF-8''Verbale%20citt%C3%A0.pdf",
+        );
+        assert_eq!(parse(both.as_bytes()).attachments[0].name, "Verbale città.pdf");
         // Encoded pieces and plain ones (quoted, a `;` inside), as RFC 2231 shows them.
         let mixed = m.replace("filename*1*=%A0.pdf", "filename*1*=%A0%20del;\r\n filename*2=\"27;11.pdf\"");
         assert_eq!(parse(mixed.as_bytes()).attachments[0].name, "Verbale città del27;11.pdf");
