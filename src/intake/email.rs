@@ -57,6 +57,24 @@ pub fn parse_mail(bytes: &[u8], hash: impl Fn(&[u8]) -> String) -> Result<Mail, 
     if bytes.starts_with(b"From ") && MBOX_SEPARATOR.is_match(bytes) {
         return Err("more than one message (an mbox): import them from a maildir, or one file each".into());
     }
+    // An mbox writer put `>` before each line of the message that began with `From ` (and
+    // one more before those that began with `>From `): taken back, as mail readers do
+    // (found by a mail attack: "> From" stayed in the body).
+    let unescaped;
+    let bytes = if bytes.starts_with(b"From ") {
+        unescaped = bytes
+            .split_inclusive(|&b| b == b'\n')
+            .enumerate()
+            .flat_map(|(i, line)| {
+                let quotes = line.iter().take_while(|&&b| b == b'>').count();
+                let escaped = i > 0 && quotes > 0 && line[quotes..].starts_with(b"From ");
+                line[usize::from(escaped)..].iter().copied()
+            })
+            .collect::<Vec<u8>>();
+        &unescaped[..]
+    } else {
+        bytes
+    };
     // A byte-order mark some tools save before the headers would hide the first one.
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     // Lines ended by a bare CR (a classic Mac mailer, some gateways) are lines: read as one
@@ -1175,6 +1193,9 @@ mod tests {
                        uno\n\nFrom luca at mail.example  Mon Nov 30 10:00:00 2026\nFrom: luca at mail.example\n\
                        Subject: b\n\ndue\n";
         assert!(parse_mail(archive.as_bytes(), |_| "h".into()).unwrap_err().contains("more than one message"));
+        let saved =
+            "From m@x.it Mon Nov 30 10:00:00 2026\nFrom: m@x.it\nSubject: s\n\nciao\n>From Milano\n>>From Roma\n";
+        assert_eq!(parse(saved.as_bytes()).text, "ciao\nFrom Milano\n>From Roma");
         let mac = "From: Mario <m@x.it>\rSubject: Caldaia\rMessage-ID: <cr@x.it>\r\rNon parte.\rGrazie\r";
         let mail = parse(mac.as_bytes());
         assert_eq!((mail.from_address.as_deref(), mail.subject.as_str()), (Some("m@x.it"), "Caldaia"));
