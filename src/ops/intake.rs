@@ -798,9 +798,12 @@ fn link_serial(desk: &Desk, request: &mut Request, text: &str) -> Result<()> {
         return Ok(());
     }
     let mut others = None;
+    // In any case: a customer types `cv24-104233` for CV24-104233 (found by a mail attack).
+    // ASCII's case only, so that the text's offsets stay its own.
+    let text = text.to_ascii_uppercase();
     for file in desk.files(Kind::Equipment)? {
         let Some(serial) = file.file_stem().and_then(|s| s.to_str()) else { continue };
-        if contains_word(text, serial) {
+        if contains_word(&text, &serial.to_ascii_uppercase()) {
             // A unit whose file does not read links nothing and stops no mail (found by a
             // mail attack: every message naming it failed, the error blaming the message).
             let unit: Equipment = match desk.load(serial) {

@@ -1526,4 +1526,11 @@ fn a_unit_whose_file_does_not_read_stops_no_message_naming_it() {
     assert!(request["serial"].is_null() && request["body"].as_str().unwrap().contains("perde acqua"), "{request}");
     let warnings = request["warnings"].to_string();
     assert!(warnings.contains("AC09H00456 is not linked") && warnings.contains(path), "{request}");
+    // Fixed, the unit is linked, its serial typed in any case (found by a mail attack).
+    d.git(&["checkout", "--", path]);
+    let lower = message.replace("AC09H00456", "ac09h00456").replace("<unit@", "<unit2@");
+    let id = String::from_utf8(import_bytes(&d, &lower).stdout).unwrap();
+    let request: serde_json::Value =
+        serde_json::from_str(&d.ok(&["request", "show", id.trim(), "--format", "json"])).unwrap();
+    assert_eq!(request["serial"], "AC09H00456", "{request}");
 }
