@@ -4559,7 +4559,7 @@ _tkt() {
             return 0
             ;;
         tkt__subcmd__ticket__subcmd__invoice)
-            opts="-C -q -h -V --dry-run --terms --method --date --series --notes --desk --quiet --help --version"
+            opts="-C -q -h -V --dry-run --terms --method --until --date --series --notes --desk --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4570,6 +4570,10 @@ _tkt() {
                     return 0
                     ;;
                 --method)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -243,6 +243,7 @@ complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcomma
 complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from work" -s V -l version -d 'Print version'
 complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from invoice" -l terms -d 'Payment terms; the customer\'s by default (e.g. "30 gg data fattura")' -r
 complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from invoice" -l method -d 'Payment method; billing.payment_method of tkt.toml by default' -r
+complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from invoice" -l until -d 'Bill only the work reports and deliveries dated up to this day (YYYY-MM-DD): a deferred invoice bills one month\'s DDTs' -r
 complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from invoice" -l date -d 'The document\'s date (YYYY-MM-DD); today by default' -r
 complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from invoice" -l series -d 'Numbering series (sezionale), e.g. MR for a technician\'s tablet; the clone\'s own series from .tkt/settings.toml by default' -r
 complete -c tkt -n "__fish_tkt_using_subcommand ticket; and __fish_seen_subcommand_from invoice" -l notes -d 'Notes printed on the document (\'-\' reads standard input)' -r

@@ -244,7 +244,7 @@ fn split_list(values: &[String]) -> Vec<String> {
 /// Parses a `YYYY-MM-DD` argument.
 /// A day as `YYYY-MM-DD`, its year of four digits: `26-11-30` is a typo, never the year
 /// 26 (found by a scripting attack: a DDT was issued as `DI-0026-0001`, for good).
-fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
+pub(crate) fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
     let shaped = s.len() == 10
         && s.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
     shaped.then(|| s.parse().ok()).flatten().ok_or_else(|| format!("{s:?} is not a date (YYYY-MM-DD)"))

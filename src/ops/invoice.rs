@@ -23,6 +23,9 @@ pub struct InvoiceOptions {
     pub doc: DocOptions,
     /// Make the invoice but write nothing.
     pub dry_run: bool,
+    /// Bill only the work reports and deliveries dated up to this day: one month's
+    /// deliveries in a deferred invoice.
+    pub until: Option<chrono::NaiveDate>,
 }
 
 /// An invoice issued, or the draft a dry run made.
@@ -117,7 +120,9 @@ fn draft_invoice(env: &Env, id: &str, opts: &InvoiceOptions) -> Result<Document>
     let desk = &env.desk;
     let ticket: Ticket = desk.load(id)?;
     let docs = desk.documents(&[DocKind::WorkReport, DocKind::DdtOut, DocKind::Invoice, DocKind::CreditNote])?;
-    let unbilled = unbilled(&docs, &ticket.id);
+    let all_unbilled = unbilled(&docs, &ticket.id);
+    let unbilled: Vec<&Document> =
+        all_unbilled.iter().copied().filter(|d| opts.until.is_none_or(|until| d.date <= until)).collect();
     let invoices: Vec<&Document> = docs.iter().filter(|d| d.kind == DocKind::Invoice).collect();
     refuse_billed_as_issued(env, &ticket.id, &invoices, &unbilled)?;
     // What it copies or counts — a DDT's lines, a credit note's total against its invoice —
@@ -130,8 +135,9 @@ fn draft_invoice(env: &Env, id: &str, opts: &InvoiceOptions) -> Result<Document>
         .collect();
     super::documents::refuse_changed_since_issue(desk, &counted)?;
     if unbilled.is_empty() {
+        let until = opts.until.map(|u| format!(" dated up to {u}")).unwrap_or_default();
         return Err(Error::refused(format!(
-            "{}: nothing to invoice (no work report or sale not yet invoiced)",
+            "{}: nothing to invoice (no work report or sale{until} not yet invoiced)",
             ticket.id
         )));
     }
@@ -229,11 +235,16 @@ fn draft_invoice(env: &Env, id: &str, opts: &InvoiceOptions) -> Result<Document>
     use chrono::Datelike;
     let months: std::collections::BTreeSet<(i32, u32)> =
         doc.ddts.iter().map(|d| (d.date.year(), d.date.month())).collect();
-    if months.len() > 1 {
+    if let (true, Some(&(year, month))) = (months.len() > 1, months.first()) {
+        let last = chrono::NaiveDate::from_ymd_opt(year, month, 1)
+            .and_then(|d| d.checked_add_months(chrono::Months::new(1)))
+            .and_then(|d| d.pred_opt())
+            .unwrap_or(doc.date);
         env.warn(format!(
             "the invoice bills deliveries of {} months: a deferred invoice bills one month's (art. 21 c. 4 DPR 633/72) — \
-             ask your accountant how to regularise it",
-            months.len()
+             bill the first month's alone with `tkt ticket invoice {} --until {last}`, then the rest",
+            months.len(),
+            ticket.id
         ));
     }
     for ddt in &doc.ddts {

@@ -807,10 +807,28 @@ fn a_deferred_invoice_past_the_15th_of_the_next_month_is_flagged() {
     let t = d.ok(&["ticket", "create", "--customer", "C-0001", "--title", "Vendita"]);
     d.ok(&["ticket", "ship", t.trim(), "--purpose", "sale", "--line", "PART:1", "--date", "2026-10-30"]);
     d.ok(&["ticket", "ship", t.trim(), "--purpose", "sale", "--line", "PART:1", "--date", "2026-11-02"]);
-    d.tkt(&["ticket", "invoice", t.trim()])
-        .assert()
-        .success()
-        .stderr(predicate::str::contains("the invoice bills deliveries of 2 months"));
+    d.tkt(&["ticket", "invoice", t.trim(), "--dry-run"]).assert().success().stderr(
+        predicate::str::contains("the invoice bills deliveries of 2 months")
+            .and(predicate::str::contains(format!("tkt ticket invoice {} --until 2026-10-31", t.trim()))),
+    );
+    // Each month's deliveries in an invoice of their own (a fiscal review: there was no way).
+    let first = d.ok(&["ticket", "invoice", t.trim(), "--until", "2026-10-31"]);
+    assert_eq!(
+        json(&d.ok(&["doc", "show", first.trim(), "--format", "json"]))["sources"],
+        serde_json::json!(["DO-2026-0001"])
+    );
+    let second =
+        d.tkt(&["ticket", "invoice", t.trim()]).assert().success().stderr(predicate::str::contains("months").not());
+    let second = String::from_utf8(second.get_output().stdout.clone()).unwrap();
+    assert_eq!(
+        json(&d.ok(&["doc", "show", second.trim(), "--format", "json"]))["sources"],
+        serde_json::json!(["DO-2026-0002"])
+    );
+    refused(
+        &d,
+        &["ticket", "invoice", t.trim(), "--until", "2026-10-31"],
+        "no work report or sale dated up to 2026-10-31",
+    );
     let t = d.ok(&["ticket", "create", "--customer", "C-0001", "--title", "Vendita"]);
     d.tkt(&["ticket", "ship", t.trim(), "--purpose", "sale", "--line", "PART:1"])
         .env("TKT_NOW", "2026-12-20T09:00:00+01:00")

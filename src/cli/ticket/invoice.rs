@@ -21,13 +21,22 @@ pub struct TicketInvoiceArgs {
     /// Payment method; billing.payment_method of tkt.toml by default.
     #[arg(long)]
     pub method: Option<PaymentMethod>,
+    /// Bill only the work reports and deliveries dated up to this day (YYYY-MM-DD): a
+    /// deferred invoice bills one month's DDTs.
+    #[arg(long, value_parser = super::super::parse_date, value_name = "DATE")]
+    pub until: Option<chrono::NaiveDate>,
     #[command(flatten)]
     pub doc: DocArgs,
 }
 
 pub fn cmd_ticket_invoice(ctx: &Ctx, args: TicketInvoiceArgs) -> Result<()> {
-    let opts =
-        InvoiceOptions { terms: args.terms, method: args.method, doc: args.doc.options(ctx)?, dry_run: args.dry_run };
+    let opts = InvoiceOptions {
+        terms: args.terms,
+        method: args.method,
+        doc: args.doc.options(ctx)?,
+        dry_run: args.dry_run,
+        until: args.until,
+    };
     ctx.run(|env| match invoice_ticket(env, &args.id, opts)? {
         Invoiced::Issued(id) => ctx.print_id(&id),
         Invoiced::Draft(doc) => ctx.print_text(&render_document(&env.desk, &doc, PrintFormat::Text)?),
