@@ -23,6 +23,11 @@ pub fn cmd_init(ctx: &Ctx, args: InitArgs) -> Result<()> {
     // attack: the current folder was made a desk).
     let base = ctx.desk_dir().unwrap_or_else(|| ctx.cwd().to_path_buf());
     let dir = base.join(args.dir.unwrap_or_default());
+    // Nor is a desk made in a repository in the middle of a merge or on a detached HEAD:
+    // its commit would be on no branch (found by a review).
+    if let Some(there) = dir.ancestors().find(|d| d.is_dir()) {
+        crate::ops::refuse_unfinished_git(crate::git::Repo::discover(there)?.as_ref())?;
+    }
     let mut done = init_desk(&dir, &InitOptions { example: args.example })?;
     done.files.extend(install_merge_driver(&done.desk)?);
     // Both are the desk's own, also as an init cut short left them (finished now).

@@ -91,10 +91,13 @@ impl Desk {
             if dir.join(CONFIG_FILE).is_file() {
                 return Ok(dir);
             }
-            // Parents as the file system has them (`a/..`'s is not `a`).
-            let real = std::fs::canonicalize(&dir).unwrap_or_else(|_| dir.clone());
-            if let Some(found) = real.ancestors().find(|d| d.join(CONFIG_FILE).is_file()) {
-                return Ok(found.to_path_buf());
+            // Parents as the file system has them (`a/..`'s is not `a`); a folder that is not
+            // there is no desk, whatever its parents (found by a review: `-C ../bta`, a typo,
+            // was the desk the command ran in).
+            if let Ok(real) = std::fs::canonicalize(&dir) {
+                if let Some(found) = real.ancestors().find(|d| d.join(CONFIG_FILE).is_file()) {
+                    return Ok(found.to_path_buf());
+                }
             }
             return Err(Error::usage(format!("{}: not a tkt desk (no {CONFIG_FILE})", dir.display()))
                 .with_hint(format!("create one with `tkt init {}`", dir.display())));

@@ -97,7 +97,7 @@ impl Env {
         for line in recovered {
             self.warn(line);
         }
-        refuse_unfinished_git(&self.desk)?;
+        refuse_unfinished_git(self.desk.repo())?;
         documents::settle_interrupted_publication(self)?;
         Ok(lock)
     }
@@ -180,8 +180,8 @@ pub fn optional(text: String) -> Option<String> {
 /// there is carried into a rebase, or left behind by the next checkout — an invoice's with
 /// it, its number then a gap (found by a careless-office attack: issued during a stopped
 /// rebase, lost by the `git rebase --abort` sync then advised).
-fn refuse_unfinished_git(desk: &Desk) -> Result<()> {
-    let Some(repo) = desk.repo() else { return Ok(()) };
+pub fn refuse_unfinished_git(repo: Option<&crate::git::Repo>) -> Result<()> {
+    let Some(repo) = repo else { return Ok(()) };
     if let Some((what, how)) = repo.operation_in_progress() {
         return Err(Error::busy(format!(
             "git is in the middle of {what}: tkt would commit on top of it; nothing was written"

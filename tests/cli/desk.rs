@@ -1002,6 +1002,9 @@ fn no_command_writes_in_the_middle_of_a_rebase_or_on_a_detached_head() {
         .stderr(predicate::str::contains("HEAD is detached").and(predicate::str::contains("git switch")));
     assert_eq!((d.head(), d.status()), (head.clone(), String::new()));
     d.ok(&["ticket", "list"]);
+    // Nor is a desk made there (a review: its commit was on no branch, gone at the checkout).
+    d.tkt(&["init", "altra"]).assert().code(5).stderr(predicate::str::contains("HEAD is detached"));
+    assert!(!d.path("altra").exists());
     d.git(&["checkout", "-q", "main"]);
     d.ok(&["ticket", "note", "T-2026-0013", "chiamato"]);
 }
@@ -1025,4 +1028,7 @@ fn a_desk_is_found_from_a_folder_inside_it_named_by_c_or_tkt_desk() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("not a tkt desk"));
+    // A folder that is not there is no desk, not the one the command runs in (a review).
+    d.tkt(&["-C", "../bta", "ticket", "list"]).assert().code(2).stderr(predicate::str::contains("not a tkt desk"));
+    d.tkt(&["ticket", "list"]).env("TKT_DESK", "tickets/../../gone").assert().code(2);
 }
