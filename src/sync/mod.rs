@@ -240,7 +240,15 @@ fn give_up_to_the_remotes_history(desk: &Desk, repo: &Repo) -> Result<Vec<(Strin
         for (rel, first) in repo.first_versions(Path::new(Kind::Document(kind).dir()))? {
             let (Some(dir), Some(id)) = (rel.parent(), rel.file_stem().and_then(|s| s.to_str())) else { continue };
             let logged = logs.entry(dir.to_path_buf()).or_insert_with(|| desk.issued_blobs(dir));
-            if let Some(blob) = logged.get(id).filter(|blob| **blob != first.blob) {
+            let Some(blob) = logged.get(id).filter(|blob| **blob != first.blob) else { continue };
+            // Another document under the number, not this clone's changed: one made when
+            // and by whom this clone's was is its own, altered, and stays refused (found by
+            // a review: a remote rewrite of an issued invoice's price was taken as issued).
+            let other = match (repo.blob(blob), repo.first_content(&first)) {
+                (Some(ours), Ok(theirs)) => !same_making(&ours, &theirs),
+                _ => false,
+            };
+            if other {
                 given_up.push((id.to_string(), blob[..blob.len().min(12)].to_string()));
                 desk.log_issued(&rel, &first.blob)?;
             }
@@ -353,8 +361,15 @@ fn refuse_issued_collisions(repo: &Repo, ours: &str, theirs: &str, remote: &str,
         return Ok(());
     }
     let lost = repo.lost_tips(remote, branch, theirs)?;
-    let (mut published, mut exported) = (Vec::new(), Vec::new());
+    let (mut published, mut exported, mut changed) = (Vec::new(), Vec::new(), Vec::new());
     for (path, bytes) in collisions {
+        // The remote's is this one, made when and by whom this clone's was, changed: no
+        // other document to settle with, but an issued one altered (found by a review:
+        // called a collision, its way out took the altered invoice as issued).
+        if !lost.is_empty() && repo.file_at(theirs, &path)?.is_some_and(|t| same_making(&bytes, &t.bytes)) {
+            changed.push(format!("  {}", path.display()));
+            continue;
+        }
         let doc = from_yaml::<Document>(&bytes).ok();
         // Sent to SDI by tkt, or answered by it: it may be SDI's already. Only exported, a
         // file that went nowhere, it is taken back as any document (and its export with it).
@@ -383,6 +398,18 @@ fn refuse_issued_collisions(repo: &Repo, ours: &str, theirs: &str, remote: &str,
          document as the one issued, and record this clone's document again by hand under a new number; `git \
          reflog {remote}/{branch}` shows what the remote had"
     );
+    if !changed.is_empty() {
+        return Err(Error::busy(format!(
+            "{remote}/{branch} no longer has commits it had when this clone last synced (its history was rewritten, \
+             as by `git push --force`), and the rewrite changed fiscal documents it had published, which never \
+             change once issued; nothing was merged:\n{}",
+            changed.join("\n")
+        ))
+        .with_hint(format!(
+            "this needs a person: whoever rewrote {remote} puts these documents back as issued (this clone has them: \
+             `git show HEAD:PATH`); then run tkt sync again"
+        )));
+    }
     if !published.is_empty() {
         return Err(Error::busy(format!(
             "{remote}/{branch} no longer has commits it had when this clone last synced (its history was rewritten, \

@@ -2766,6 +2766,41 @@ fn a_clone_landing_on_a_stale_default_branch_issues_no_number_the_remote_issued(
     assert_eq!(carla.ok(&["ticket", "invoice", "T-2026-0010"]), "INV-2026-0008\n");
 }
 
+/// Found by a review: a remote rewrite that changed an invoice anna had published (its
+/// price, with consistent totals) was called another document issued under its number,
+/// and the way out that message gave (`--resolve`) took the altered invoice as issued.
+#[test]
+fn a_remote_rewrite_that_alters_a_published_invoice_is_named_and_never_taken_as_issued() {
+    let team = Team::new();
+    let (anna, carla) = (team.clone("anna"), team.clone("carla"));
+    anna.ok(&["ticket", "work", "T-2026-0013", "--hours", "1"]);
+    assert_eq!(anna.ok(&["ticket", "invoice", "T-2026-0013"]), "INV-2026-0007\n");
+    anna.sync();
+    anna.ok(&["ticket", "note", "T-2026-0013", "dopo"]);
+    anna.sync();
+    carla.sync();
+    let inv = "documents/invoice/2026/INV-2026-0007.yaml";
+    let issued = carla.git(&["log", "--format=%H", "--diff-filter=A", "-1", "--", inv]);
+    let edit = format!("if [ -f {inv} ]; then sed -i -e \"s/unit_price: '45.00'/unit_price: '4.50'/\" {inv}; fi");
+    let out = std::process::Command::new("git")
+        .current_dir(&carla.dir)
+        .env("FILTER_BRANCH_SQUELCH_WARNING", "1")
+        .args(["filter-branch", "-f", "--tree-filter", &edit, "--", &format!("{}^..main", issued.trim())])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    carla.git(&["push", "-q", "-f", "origin", "main"]);
+    anna.tkt(&["sync"]).assert().code(5).stderr(
+        predicate::str::contains("the rewrite changed fiscal documents it had published")
+            .and(predicate::str::contains(inv)),
+    );
+    anna.git(&["branch", "keep"]);
+    anna.git(&["reset", "-q", "--hard", "origin/main"]);
+    let said = anna.resolve();
+    assert!(!said.contains("remote's document now"), "{said}");
+    anna.tkt(&["check"]).assert().code(4).stdout(predicate::str::contains("history was rewritten after it was issued"));
+}
+
 /// A clone's own rewrite of an invoice it issued, force-pushed with git, is no collision a
 /// `--resolve` settles: its log still names the invoice as rewritten after its issue.
 #[test]
