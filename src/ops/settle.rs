@@ -50,8 +50,8 @@ pub fn credit(env: &Env, invoice: &str, what: Credit, reason: &str, opts: &DocOp
         Credit::Amount(amount, rate, nature) => vec![amount_line(&invoice, amount, rate, nature, reason)?],
         Credit::All => invoice.lines.clone(),
         Credit::Lines(specs) => {
-            let lines: Vec<Line> = specs.iter().map(|spec| invoice_line(&invoice, spec)).collect::<Result<_>>()?;
-            refuse_line_credited_twice(&invoice, &earlier, &specs, &lines)?;
+            let mut lines: Vec<Line> = specs.iter().map(|spec| invoice_line(&invoice, spec)).collect::<Result<_>>()?;
+            limit_line_credits(&invoice, &earlier, &specs, &mut lines)?;
             lines
         }
     };
@@ -157,49 +157,53 @@ fn same_line(a: &Line, b: &Line) -> bool {
 
 /// Refuses to credit a line of the invoice for more than it billed: the same line named
 /// twice, or beyond what earlier credit notes reversed of it (their lines copied from it) —
-/// in quantity, or in money: each part of a line credited in parts rounds on its own, so
-/// two halves of 3 × 3.33 (9.99) are 5.00 each, and the one crediting the last of the line
-/// credits what is left of it by amount (found by fiscal reviews: the second half was
-/// refused with no way out, or, where other lines at its rate had room, taken, and a cent
-/// of another line with it).
-fn refuse_line_credited_twice(
-    invoice: &Document,
-    earlier: &[&Document],
-    specs: &[String],
-    lines: &[Line],
-) -> Result<()> {
-    let same = same_line;
-    for (i, (spec, line)) in specs.iter().zip(lines).enumerate() {
+/// in quantity, or in money. Each part of a line credited in parts rounds on its own (two
+/// halves of 3 × 12.35 = 37.05 are 18.53 each): the part that credits the last of the line
+/// credits what is left of its money, its quantity written to the 8 places an e-invoice
+/// holds so that its amount comes to that (1.49959514 × 12.35 = 18.52), the line otherwise
+/// the invoice's, its withholding too (found by fiscal reviews: the second half was refused,
+/// or taken with a cent of another line; credited by amount, it gave back no withholding,
+/// and the line could be credited again).
+fn limit_line_credits(invoice: &Document, earlier: &[&Document], specs: &[String], lines: &mut [Line]) -> Result<()> {
+    for (i, spec) in specs.iter().enumerate() {
+        let line = lines[i].clone();
         let of = |ls: &mut dyn Iterator<Item = &Line>| {
-            ls.filter(|l| same(l, line))
+            ls.filter(|l| same_line(l, &line))
                 .fold((Decimal::ZERO, Decimal::ZERO), |(q, n), l| (q + l.qty.0, n + line_net(l)))
         };
         let (billed, billed_net) = of(&mut invoice.lines.iter());
-        let (before, before_net) = of(&mut earlier.iter().flat_map(|n| &n.lines));
-        let (here, here_net) = of(&mut lines[..=i].iter());
-        let left_net = billed_net - before_net - (here_net - line_net(line));
-        if before + here <= billed && line_net(line) > left_net {
-            let error = Error::refused(format!(
-                "--line {spec:?} would credit {}, but {} of that line is left to credit (each part rounds on its own)",
-                Money(line_net(line)),
-                Money(left_net.max(Decimal::ZERO))
-            ));
-            let rate = line.vat_rate.map(|r| format!(" --vat-rate {r}")).unwrap_or_default();
-            let nature = line.vat_nature.as_ref().map(|n| format!(" --nature {n}")).unwrap_or_default();
-            return Err(match left_net > Decimal::ZERO {
-                true => error
-                    .with_hint(format!("credit what is left by amount: --amount {}{rate}{nature}", Money(left_net))),
-                false => error,
-            });
-        }
-        if before + here > billed {
-            let left = (billed - before - (here - line.qty.0)).max(Decimal::ZERO);
+        let (before, before_net) = of(&mut earlier.iter().flat_map(|n| &n.lines).chain(&lines[..i]));
+        if before + line.qty.0 > billed {
+            let left = (billed - before).max(Decimal::ZERO);
             return Err(Error::refused(format!(
-                "--line {spec:?}: {} billed {billed} of that line and {} of it is credited already: {left} is left",
-                invoice.id,
-                before + here - line.qty.0
+                "--line {spec:?}: {} billed {billed} of that line and {before} of it is credited already: {left} is left",
+                invoice.id
             )));
         }
+        let left_net = billed_net - before_net;
+        if left_net <= Decimal::ZERO && !billed_net.is_zero() {
+            return Err(Error::refused(format!(
+                "--line {spec:?}: all of that line's {} is credited already",
+                Money(billed_net)
+            )));
+        }
+        if line_net(&line) <= left_net {
+            continue;
+        }
+        let unit = line.unit_price.map(|p| p.0).unwrap_or_default()
+            * (Decimal::ONE - line.discount_pct.map(|d| d.0).unwrap_or_default() / Decimal::ONE_HUNDRED);
+        let qty = (!unit.is_zero()).then(|| (left_net / unit).round_dp(8));
+        let finished = Line { qty: Rate(qty.unwrap_or_default()), ..line.clone() };
+        if before + line.qty.0 == billed && qty.is_some() && line_net(&finished) == left_net {
+            lines[i] = finished;
+            continue;
+        }
+        return Err(Error::refused(format!(
+            "--line {spec:?} would credit {}, but {} of that line's money is left (each part rounds on its own): \
+             credit the rest of the line in one part",
+            Money(line_net(&line)),
+            Money(left_net)
+        )));
     }
     Ok(())
 }

@@ -794,10 +794,11 @@ fn a_public_administrations_invoice_cancelled_line_by_line_adds_up_to_nothing_du
     d.tkt(&["check"]).assert().success();
 }
 
-/// A line credited in parts: each part rounds on its own, and the part crediting the last
-/// of the line may come to a cent more than is left of it; it is refused, as a credit note
-/// never credits more than its invoice billed, naming the rest to credit by amount (found
-/// by a fiscal review: the second half of a line could never be credited).
+/// A line credited in parts: each part rounds on its own (two halves of 3 × 12.35 = 37.05
+/// are 18.53 each), and the part crediting the last of the line credits what is left of
+/// its money, its quantity to 8 places (found by fiscal reviews: the second half was
+/// refused, or took a cent of another line at its rate; credited by amount instead, it
+/// gave back no withholding and the line could be credited again).
 #[test]
 fn a_line_credited_in_halves_is_credited_to_its_last_cent() {
     let d = billing_desk();
@@ -808,12 +809,17 @@ fn a_line_credited_in_halves_is_credited_to_its_last_cent() {
     d.ok(&["ticket", "ship", "T-2026-0001", "--purpose", "sale", "--line", "GUARN:3", "--line", "ALTRO:1"]);
     assert_eq!(invoiced(&d)["totals"]["net"].as_str(), Some("47.05"));
     d.ok(&["doc", "credit", "INV-2026-0001", "--line", "1:1.5", "--reason", "reso metà"]);
-    let before = d.ok(&["doc", "list", "--kind", "credit-note"]);
-    let again = ["doc", "credit", "INV-2026-0001", "--line", "1:1.5", "--reason", "reso"];
-    refused(&d, &again, "would credit 18.53, but 18.52 of that line is left to credit");
-    refused(&d, &again, "--amount 18.52 --vat-rate 22\n");
-    assert_eq!(d.ok(&["doc", "list", "--kind", "credit-note"]), before, "nothing issued");
-    d.ok(&["doc", "credit", "INV-2026-0001", "--amount", "18.52", "--vat-rate", "22", "--reason", "reso"]);
+    let half = d.ok(&["doc", "credit", "INV-2026-0001", "--line", "1:1.5", "--reason", "reso altra metà"]);
+    let half = json(&d.ok(&["doc", "show", half.trim(), "--format", "json"]));
+    assert_eq!(half["totals"]["net"].as_str(), Some("18.52"), "{half}");
+    assert_eq!(half["lines"][0]["qty"].to_string(), "1.49959514", "{half}");
+    // The line is credited whole: no part of it more, by quantity or by money.
+    refused(&d, &["doc", "credit", "INV-2026-0001", "--line", "1", "--reason", "ancora"], "is credited already");
+    refused(
+        &d,
+        &["doc", "credit", "INV-2026-0001", "--line", "1:0.0004", "--reason", "ancora"],
+        "all of that line's 37.05 is credited already",
+    );
     d.ok(&["doc", "credit", "INV-2026-0001", "--line", "2", "--reason", "reso"]);
     let s = json(&d.ok(&["customer", "statement", "C-0001", "--format", "json"]));
     let row = s.as_array().unwrap().iter().find(|r| r["invoice"] == "INV-2026-0001").unwrap().clone();
