@@ -427,31 +427,58 @@ fn lenient_base64(
         return None;
     }
     let body = msg.raw_message().get(part.offset_body as usize..part.offset_end as usize)?;
-    // The base64 lines, up to the first that is none (a footer, or a closing boundary the
-    // part's end may hold).
+    // The base64 lines, up to what ends them: a line that is none (a footer, a closing
+    // boundary the part's end may hold), a blank line after them, a line after one that
+    // holds the `=` padding or is shorter than the first (the last an encoder writes), or
+    // one no encoder writes (a length of 4n + 1: a signature `Mario` after them).
     let alphabet = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=');
-    let mut clean = Vec::new();
-    let mut after: &[u8] = &[];
-    let mut at = 0;
+    let (mut clean, mut at, mut width, mut ended) = (Vec::new(), 0, None, false);
     for line in body.split_inclusive(|b| *b == b'\n') {
         let words = line.trim_ascii();
-        if !words.iter().all(alphabet) {
-            after = body[at..].trim_ascii();
+        if words.is_empty() && clean.is_empty() {
+            at += line.len();
+            continue;
+        }
+        let first = width.is_none();
+        if words.is_empty() || ended || !words.iter().all(alphabet) || (!first && words.len() % 4 == 1) {
             break;
         }
-        clean.extend(words.iter().copied().filter(|b| !b.is_ascii_whitespace()));
+        let w = *width.get_or_insert(words.len());
+        if words.len() > w {
+            break;
+        }
+        ended = words.len() < w || words.contains(&b'=');
+        clean.extend_from_slice(words);
         at += line.len();
     }
+    let after = body[at..].trim_ascii();
+    // What only base64 looks like: padded, or lines of an encoder's width (not `Salve`, the
+    // first word of a plain text mislabelled base64, which stays as it is).
+    let looks = clean.contains(&b'=') || width.is_some_and(|w| w >= 8 && w % 4 == 0);
+    if given_up && !looks {
+        return None;
+    }
     let padded = !clean.contains(&b'=');
-    match clean.len() % 4 {
-        0 if given_up => {}
-        1 => drop(clean.pop()),
-        2 if padded => clean.extend_from_slice(b"=="),
-        3 if padded => clean.push(b'='),
+    let mended = match clean.len() % 4 {
+        0 => false,
+        1 => clean.pop().is_some(),
+        2 if padded => {
+            clean.extend_from_slice(b"==");
+            true
+        }
+        3 if padded => {
+            clean.push(b'=');
+            true
+        }
         _ => return None,
+    };
+    // Only where mail_parser reads it otherwise: text after it (decoded by mail_parser as
+    // more base64, or the part given up), a group to mend, or the part given up.
+    if !(mended || (looks && (!after.is_empty() || given_up))) {
+        return None;
     }
     let mut bytes = base64::engine::general_purpose::STANDARD.decode(&clean).ok()?;
-    if given_up && with_text_after {
+    if !after.is_empty() && with_text_after {
         bytes.extend_from_slice(b"\n");
         bytes.extend_from_slice(after);
     }
@@ -630,7 +657,7 @@ fn body(msg: &mail_parser::Message) -> String {
             _ => return String::new(),
         };
         // A byte-order mark is no word of the text (found by a mail attack: kept at its head).
-        text.replace("\r\n", "\n").trim_start_matches('\u{feff}').trim().to_string()
+        text.replace("\r\n", "\n").trim().trim_start_matches('\u{feff}').trim().to_string()
     };
     // Each part's parent, to find the alternative a plain text belongs to.
     let mut parent: std::collections::HashMap<u32, u32> = std::collections::HashMap::new();
@@ -1245,8 +1272,19 @@ mod tests {
         assert_eq!(parse(footer.as_bytes()).text, "La caldaia è rotta\n--\nInviato con WebMail");
         let stray = format!("{head}TGEgY2FsZGFpYSDDqCByb3R0YQ==X\r\n");
         assert_eq!(parse(stray.as_bytes()).text, "La caldaia è rotta");
-        let cut = format!("{head}R3JhemllLg\r\nA\r\n");
+        let cut = format!("{head}R3JhemllLgA\r\n");
         assert_eq!(parse(cut.as_bytes()).text, "Grazie.");
+        // A signature of letters only after it, or after a blank line; the first word of
+        // a plain text mislabelled base64 (a review: garbage, and `Salve` made `I©o`).
+        for footer in ["\r\nMario", "\r\n\r\nInviato da iPhone", "\r\n\r\nCordiali saluti\r\nMario Rossi"] {
+            let signed = format!("{head}TGEgY2FsZGFpYSDDqCByb3R0YQ=={footer}\r\n");
+            let expected = format!("La caldaia è rotta\n{}", footer.trim_start().replace("\r\n", "\n"));
+            assert_eq!(parse(signed.as_bytes()).text, expected);
+        }
+        let unpadded = format!("{head}TGEgY2FsZGFpYSDDqCByb3R0YSE=\r\n\r\nMario\r\n");
+        assert_eq!(parse(unpadded.as_bytes()).text, "La caldaia è rotta!\nMario");
+        let plain = format!("{head}Salve\r\nla caldaia non parte.\r\n");
+        assert_eq!(parse(plain.as_bytes()).text, "Salve\nla caldaia non parte.");
         let bom = format!("{head}77u/QnVvbmdpb3Jubw==\r\n");
         assert_eq!(parse(bom.as_bytes()).text, "Buongiorno");
         let html = "<p>\u{feff}Errori:</p><pre>lun E133 0.4 bar\nmar E133 0.3 bar</pre>";
