@@ -140,10 +140,9 @@ pub fn import_form(env: &Env, body: &[u8], content_type: Option<&str>) -> Result
     // share it; a Partita IVA, which anyone can type, names a customer only from one of
     // its addresses.
     let (by_address, shared) = customer_by_email(desk, &post.email)?;
-    // A customer file that does not read is passed over, as for a message (found by a
-    // mail attack: one broken file made the form answer every visitor with an error).
-    let customers: Vec<Customer> =
-        desk.read_each(Kind::Customer, &|_, c: Customer| c)?.filter_map(|(_, c)| c.ok()).collect();
+    // A customer file that does not read is passed over and named, as for a message (found
+    // by a mail attack: one broken file made the form answer every visitor with an error).
+    let customers: Vec<Customer> = readable(env, "its posts are taken as an unknown visitor's until it is fixed")?;
     let by_vat = post
         .vat_number
         .as_ref()
@@ -178,12 +177,14 @@ pub fn import_form(env: &Env, body: &[u8], content_type: Option<&str>) -> Result
     request.customer = customer;
     if let Some(serial) = &post.serial {
         request.serial = Some(serial.clone());
-        match desk.get::<Equipment>(serial)? {
-            None => request.warnings.push(format!("serial {serial} is not registered")),
-            Some(u) if request.customer.as_deref().is_some_and(|c| c != u.customer) => {
+        // A unit whose file does not read stops no post, as it stops no message (a review).
+        match desk.get::<Equipment>(serial) {
+            Err(e) => request.warnings.push(format!("{serial} is not linked: {e}")),
+            Ok(None) => request.warnings.push(format!("serial {serial} is not registered")),
+            Ok(Some(u)) if request.customer.as_deref().is_some_and(|c| c != u.customer) => {
                 request.warnings.push(format!("serial {serial} belongs to customer {}", u.customer))
             }
-            Some(u) => request.item = request.item.or(Some(u.item)),
+            Ok(Some(u)) => request.item = request.item.or(Some(u.item)),
         }
     }
     finish_request(env, request, vec![], &format!("from the support form ({})", post.email))
