@@ -944,19 +944,36 @@ pub(crate) fn record_names(repo: Option<&Repo>) -> Vec<String> {
 /// matches a record's file name (`*`, `*.yaml`, `T-*`; not `*.csproj`): one of `records`,
 /// or of the shapes ids take.
 fn names_records(pattern: &str, records: &[String]) -> bool {
+    // Quoted as git reads a quoted pattern; in any case, as a clone on a file system that
+    // ignores it (core.ignorecase) matches it (found by a review: `"*.yaml" merge=union`,
+    // `*[[:digit:]].yaml` and `*.YAML` went through).
+    let pattern = match pattern.strip_prefix('"').and_then(|p| p.strip_suffix('"')) {
+        Some(quoted) => quoted.replace("\\\"", "\"").replace("\\\\", "\\"),
+        None => pattern.to_string(),
+    };
     let last = pattern.trim_end_matches('/').rsplit('/').next().unwrap_or_default();
-    let mut regex = String::from("^");
-    let mut chars = last.chars();
+    let mut regex = String::from("(?i)^");
+    let mut chars = last.chars().peekable();
     while let Some(c) = chars.next() {
         match c {
             '*' => regex.push_str(".*"),
             '?' => regex.push('.'),
             '[' => {
                 regex.push('[');
-                for c in chars.by_ref() {
+                while let Some(c) = chars.next() {
                     match c {
                         ']' => break,
                         '!' | '^' => regex.push('^'),
+                        // A class by its name, `[:digit:]`, as the regex reads it too.
+                        '[' if chars.peek() == Some(&':') => {
+                            regex.push('[');
+                            for c in chars.by_ref() {
+                                regex.push(c);
+                                if c == ']' {
+                                    break;
+                                }
+                            }
+                        }
                         '\\' | '[' => regex.push_str(&regex::escape(&c.to_string())),
                         c => regex.push(c),
                     }
@@ -2701,6 +2718,11 @@ mod tests {
         // Found by a hostile-remote attack: patterns that named none of a few sample names.
         assert!(refused("*.yaml merge=tkt\n*[02-7].yaml merge=union\n"));
         assert!(refused("*.yaml merge=tkt\n*[A-Z].yaml merge=union\n"));
+        // Quoted, a class by its name, another case (a review).
+        assert!(refused("*.yaml merge=tkt\n\"*.yaml\" merge=union\n"));
+        assert!(refused("*.yaml merge=tkt\n*[[:digit:]].yaml merge=union\n"));
+        assert!(refused("*.yaml merge=tkt\n*.YAML merge=union\n"));
+        assert!(!refused("*.yaml merge=tkt\n*.md merge=union\n\"*.csproj\" merge=union\n"));
         let exact = "*.yaml merge=tkt\ntickets/2026/T-2026-0912.yaml merge=union\n";
         assert!(refused_attributes(exact, None, &["T-2026-0912.yaml".to_string()]).is_some());
         // In the repository around the desk, the desk's own file (tkt's line) wins.
