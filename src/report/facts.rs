@@ -99,6 +99,9 @@ pub struct DocFacts {
     pub value: Money,
     /// The VAT of each rate of its totals: the rate and the tax.
     pub vat: Vec<(Rate, Money)>,
+    /// Its VAT is paid to the State by the buyer, a public administration (split payment,
+    /// art. 17-ter DPR 633/72): not the seller's to pay.
+    pub split_payment: bool,
     /// An invoice's due day.
     pub due_date: Option<NaiveDate>,
     pub withheld: Money,
@@ -128,6 +131,7 @@ impl From<Document> for DocFacts {
             net: crate::rules::net_of(&d),
             gives_back_exactly: Ledgered::gives_back_exactly(&d),
             vat: d.totals.iter().flat_map(|t| t.vat.iter().map(|v| (v.rate, v.tax))).collect(),
+            split_payment: crate::rules::split_payment(&d),
             due_date: d.payment.as_ref().map(|p| p.due_date),
             materials: d.materials.into_iter().map(|m| (m.item, m.qty)).collect(),
             id: d.id,

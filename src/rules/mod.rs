@@ -32,7 +32,9 @@ pub use records::{
 };
 pub use terms::due_date;
 pub use ticket::{check_ticket, closed_at_problem, TicketRefs};
-pub use vat::{apply_regime, condominium_withholding, regime_of, stamp_duty, Exemption, VatRegime, STAMP_DUTY_NOTE};
+pub use vat::{
+    apply_regime, condominium_withholding, regime_of, split_payment, stamp_duty, Exemption, VatRegime, STAMP_DUTY_NOTE,
+};
 pub use warranty::{check_serial, check_serial_pattern, warranty_covers, warranty_end};
 
 /// One thing wrong with a record: the field and what is wrong with it.
