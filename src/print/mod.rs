@@ -53,8 +53,13 @@ struct PrintContext<'a> {
     ticket: Option<&'a Ticket>,
     /// Line nets, in line order.
     nets: Vec<String>,
-    /// What the buyer pays: the total less a withholding.
+    /// What the buyer pays: the total less a withholding, and less the VAT a public
+    /// administration pays the State itself (split payment).
     net_due: String,
+    /// That VAT, under split payment (art. 17-ter DPR 633/72), which the print must say.
+    split_vat: Option<String>,
+    /// A credit note: what is net is the buyer's credit, not to pay.
+    credit: bool,
     stamp_note: &'static str,
     /// Whether the lines carry prices (an invoice, a sale, a replacement out of warranty).
     priced: bool,
@@ -150,6 +155,11 @@ fn address_line(party: &serde_json::Value) -> Option<String> {
     if let Some(province) = part("province") {
         line.push_str(&format!(" ({province})"));
     }
+    // Abroad, the country: a destination in Berlin is no Italian place (found by a fiscal
+    // review: a DDT's and an invoice's foreign buyer had none).
+    if let Some(country) = part("country").filter(|c| !c.eq_ignore_ascii_case("IT") && !line.is_empty()) {
+        line.push_str(&format!(", {country}"));
+    }
     Some(line).filter(|l| !l.is_empty())
 }
 
@@ -241,7 +251,17 @@ pub fn render_document(input: &PrintInput, format: PrintFormat) -> Result<String
         customer,
         ticket: input.ticket,
         nets: doc.lines.iter().map(|l| format!("{:.2}", line_net(l))).collect(),
-        net_due: format!("{:.2}", doc.value().0 - doc.withholding.as_ref().map(|w| w.amount.0).unwrap_or_default()),
+        net_due: format!("{:.2}", doc.value().0 - crate::rules::Ledgered::withheld(doc).0),
+        split_vat: crate::rules::split_payment(doc).then(|| {
+            format!(
+                "{:.2}",
+                doc.totals
+                    .as_ref()
+                    .map(|t| t.vat.iter().map(|v| v.tax.0).sum::<rust_decimal::Decimal>())
+                    .unwrap_or_default()
+            )
+        }),
+        credit: doc.kind == DocKind::CreditNote,
         stamp_note: STAMP_DUTY_NOTE,
         priced,
         signatures: signatures(doc.kind),

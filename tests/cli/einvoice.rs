@@ -1331,6 +1331,12 @@ fn foreign_vat_numbers_long_reasons_and_payment_dates() {
     let d = einvoice_desk();
     let de = customer(&d, "Gmbh", &["--vat-number", "DE123456789", "--country", "DE"]);
     let id = invoice(&d, &de, "1");
+    // The print says the buyer's country (found by a fiscal review: a buyer in Berlin read
+    // as one in Italy).
+    for format in ["text", "html"] {
+        let print = d.ok(&["doc", "print", &id, "--format", format]);
+        assert!(print.contains(", DE"), "{format}: {print}");
+    }
     let reason = "Reso parziale concordato. ".repeat(18);
     let note = d.ok(&["doc", "credit", &id, "--reason", &reason, "--amount", "10.00"]).trim().to_string();
     let xml = export(&d, &[&id, &note]);
