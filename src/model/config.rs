@@ -618,7 +618,7 @@ stamp_duty = "customer"
 # [billing.reduced_rates.ue]
 # rate = 0
 # nature = "N2.1"
-# note = "Operazione non soggetta IVA, art. 7-ter DPR 633/72"
+# note = "Inversione contabile, art. 7-ter DPR 633/72"   # to an EU business (art. 21 c. 6-bis a); outside the EU: "Operazione non soggetta"
 # goods_nature = "N3.2"     # goods sold on their own; without it they keep their rate
 # goods_note = "Cessione intracomunitaria non imponibile, art. 41 DL 331/93"
 
