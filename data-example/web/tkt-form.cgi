@@ -47,7 +47,10 @@ fi
 
 case $status in
   0) code="200 OK"; message="Richiesta ricevuta: $id. Vi ricontatteremo al più presto." ;;
-  5) code="503 Service Unavailable"; message="Servizio occupato, riprovare tra un minuto." ;;
+  5) code="503 Service Unavailable"; message="Servizio occupato, riprovare tra un minuto."
+     # Busy for a minute (the lock), or until a person acts (git mid-rebase, a detached
+     # HEAD): said on the server's log either way.
+     printf 'tkt-form.cgi: tkt exited 5: %s\n' "$errors" >&2 ;;
   *)
     if [ -n "$fields" ]; then
       code="400 Bad Request"; message="Controllare i campi:

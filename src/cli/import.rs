@@ -17,7 +17,7 @@ use super::Ctx;
   tkt import email message.eml
   tkt import maildir ~/Maildir/.assistenza          # from cron, every minute
   tkt import form --content-type application/json < post.json
-  tkt import sdi IT01234567897_00001_RC_001.xml         # SDI's receipt: delivered")]
+  tkt import sdi IT03912760984_00001_RC_001.xml         # SDI's receipt: delivered")]
 pub enum ImportCommand {
     /// Import one e-mail message (RFC 5322) from FILE, or standard input.
     Email(ImportEmailArgs),

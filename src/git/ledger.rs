@@ -122,7 +122,7 @@ impl Repo {
     }
 
     /// The names of every file ever committed in the desk-relative folder `desk_dir`:
-    /// in HEAD's history, in a commit HEAD's reflog still holds, or on a remote's branch.
+    /// in HEAD's history, or in a commit HEAD's reflog still holds.
     pub fn names_ever(&self, desk_dir: &Path) -> Result<HashSet<String>> {
         let mut names = Names::default();
         for (_, tree) in self.trees_oldest_first(desk_dir)? {
@@ -132,18 +132,6 @@ impl Repo {
         // it committed is taken, also when this clone's log in .tkt/ is gone too.
         for (_, tree) in self.reflog_trees(desk_dir) {
             names.add(&tree);
-        }
-        // And on the branches of the remotes this clone fetched: a server whose default
-        // branch is an old one has a new clone land there, and the numbers issued on the
-        // branch it lacks are taken all the same (found by a hostile-remote attack: an
-        // invoice's number was issued again, and its work billed twice).
-        let head = self.repo.head().ok().and_then(|h| h.target());
-        for reference in self.repo.references_glob("refs/remotes/*")? {
-            let Some(tip) = reference?.target() else { continue };
-            let since = head.and_then(|h| self.repo.merge_base(h, tip).ok()).map(|b| b.to_string());
-            if let Some(more) = self.names_between(since.as_deref(), &tip.to_string(), desk_dir)? {
-                names.names.extend(more);
-            }
         }
         Ok(names.names)
     }

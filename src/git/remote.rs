@@ -39,7 +39,15 @@ impl Pushed {
 fn git(workdir: &Path, interactive: bool) -> Command {
     let mut cmd = Command::new("git");
     cmd.current_dir(workdir).env("GIT_TERMINAL_PROMPT", "0");
-    if !interactive && std::env::var_os("GIT_SSH_COMMAND").is_none() {
+    // No one at the terminal: ssh never asks — unless the user chose how ssh runs (a deploy
+    // key in `core.sshCommand`, `GIT_SSH`), which `GIT_SSH_COMMAND` would override (found by
+    // a scripting attack: every sync from cron failed where one by hand went through).
+    let configured = ["GIT_SSH_COMMAND", "GIT_SSH"].iter().any(|v| std::env::var_os(v).is_some())
+        || git2::Repository::discover(workdir)
+            .and_then(|r| r.config())
+            .and_then(|c| c.get_string("core.sshCommand"))
+            .is_ok();
+    if !interactive && !configured {
         cmd.env("GIT_SSH_COMMAND", "ssh -o BatchMode=yes");
     }
     cmd

@@ -408,6 +408,12 @@ fn utf8_else_1252(bytes: &[u8]) -> String {
     }
 }
 
+/// Base64 as mail readers decode it: the bits a last group leaves over need not be zero.
+const LENIENT: base64::engine::GeneralPurpose = base64::engine::GeneralPurpose::new(
+    &base64::alphabet::STANDARD,
+    base64::engine::GeneralPurposeConfig::new().with_decode_allow_trailing_bits(true),
+);
+
 /// A base64 part's bytes as other readers decode them, where mail_parser does not: its last
 /// group sent without its `=` padding (mail_parser drops it: the last word of a body, the
 /// last bytes of a PDF), or cut short by a stray character (mail_parser makes it a NUL);
@@ -432,24 +438,52 @@ fn lenient_base64(
     // holds the `=` padding or is shorter than the first (the last an encoder writes), or
     // one no encoder writes (a length of 4n + 1: a signature `Mario` after them).
     let alphabet = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=');
-    let (mut clean, mut at, mut width, mut ended) = (Vec::new(), 0, None, false);
+    let (mut clean, mut at, mut width, mut ended, mut last) = (Vec::new(), 0, None, false, 0);
     for line in body.split_inclusive(|b| *b == b'\n') {
         let words = line.trim_ascii();
         if words.is_empty() && clean.is_empty() {
             at += line.len();
             continue;
         }
+        let base64 = !words.is_empty() && words.iter().all(alphabet);
+        // More base64 after a padded group (chunks padded one by one, a disclaimer an
+        // encoder appended): mail_parser reads it all (a review: an attachment was cut).
+        if ended && base64 && words.len() >= 16 {
+            return None;
+        }
         let first = width.is_none();
-        if words.is_empty() || ended || !words.iter().all(alphabet) || (!first && words.len() % 4 == 1) {
+        if !base64 || ended || (!first && words.len() % 4 == 1) {
             break;
         }
         let w = *width.get_or_insert(words.len());
         if words.len() > w {
-            break;
+            return None;
         }
         ended = words.len() < w || words.contains(&b'=');
         clean.extend_from_slice(words);
         at += line.len();
+        last = words.len();
+    }
+    // A short last line of letters that decodes to no text (`Grazie` after a last line of
+    // full width) is a signature, not base64 (a review: it was decoded into control
+    // characters).
+    if with_text_after && ended && last < clean.len() && !clean.contains(&b'=') {
+        let decode = |b64: &[u8]| {
+            let mut b64 = b64.to_vec();
+            while !b64.len().is_multiple_of(4) {
+                b64.push(b'=');
+            }
+            LENIENT.decode(&b64).ok()
+        };
+        if let (Some(without), Some(with)) = (decode(&clean[..clean.len() - last]), decode(&clean)) {
+            let tail = &with[without.len().min(with.len())..];
+            let garbage = tail.iter().any(|b| *b < 0x20 && !b"\t\r\n".contains(b))
+                || (std::str::from_utf8(&without).is_ok() && std::str::from_utf8(&with).is_err());
+            if garbage {
+                clean.truncate(clean.len() - last);
+                at = body[..at].trim_ascii_end().len() - last;
+            }
+        }
     }
     let after = body[at..].trim_ascii();
     // What only base64 looks like: padded, or lines of an encoder's width (not `Salve`, the
@@ -477,7 +511,7 @@ fn lenient_base64(
     if !(mended || (looks && (!after.is_empty() || given_up))) {
         return None;
     }
-    let mut bytes = base64::engine::general_purpose::STANDARD.decode(&clean).ok()?;
+    let mut bytes = LENIENT.decode(&clean).ok()?;
     if !after.is_empty() && with_text_after {
         bytes.extend_from_slice(b"\n");
         bytes.extend_from_slice(after);
@@ -1283,6 +1317,23 @@ mod tests {
         }
         let unpadded = format!("{head}TGEgY2FsZGFpYSDDqCByb3R0YSE=\r\n\r\nMario\r\n");
         assert_eq!(parse(unpadded.as_bytes()).text, "La caldaia è rotta!\nMario");
+        // After a last line of full width, a short signature of letters (a review).
+        use base64::Engine;
+        let full = "La caldaia si blocca ogni mattina alle sette: codice E13."; // 57 bytes
+        let encoded = base64::engine::general_purpose::STANDARD.encode(full);
+        assert_eq!(encoded.len(), 76);
+        for name in ["Grazie", "Luca", "Saluti"] {
+            let signed = format!("{head}{encoded}\r\n{name}\r\n");
+            assert_eq!(parse(signed.as_bytes()).text, format!("{full}\n{name}"));
+        }
+        // Base64 in chunks each padded (a disclaimer an encoder appended): all of it (a review).
+        let chunks = format!(
+            "{head}{}\r\n{}\r\n",
+            base64::engine::general_purpose::STANDARD.encode("Prima parte"),
+            base64::engine::general_purpose::STANDARD.encode("Seconda parte, avviso legale in fondo.")
+        );
+        let text = parse(chunks.as_bytes()).text;
+        assert!(text.contains("Prima parte") && text.contains("avviso legale"), "{text:?}");
         let plain = format!("{head}Salve\r\nla caldaia non parte.\r\n");
         assert_eq!(parse(plain.as_bytes()).text, "Salve\nla caldaia non parte.");
         let bom = format!("{head}77u/QnVvbmdpb3Jubw==\r\n");

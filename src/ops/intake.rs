@@ -178,6 +178,13 @@ pub fn import_form(env: &Env, body: &[u8], content_type: Option<&str>) -> Result
     if let Some(serial) = &post.serial {
         request.serial = Some(serial.clone());
         // A unit whose file does not read stops no post, as it stops no message (a review).
+        // In any case, as a message's (a review: `cv24-104233` was "not registered").
+        let known = desk.files(Kind::Equipment)?.into_iter().find_map(|f| {
+            let stem = f.file_stem()?.to_str()?;
+            stem.eq_ignore_ascii_case(serial).then(|| stem.to_string())
+        });
+        let serial = known.as_deref().unwrap_or(serial);
+        request.serial = Some(serial.to_string());
         match desk.get::<Equipment>(serial) {
             Err(e) => request.warnings.push(format!("{serial} is not linked: {e}")),
             Ok(None) => request.warnings.push(format!("serial {serial} is not registered")),

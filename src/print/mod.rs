@@ -252,15 +252,10 @@ pub fn render_document(input: &PrintInput, format: PrintFormat) -> Result<String
         ticket: input.ticket,
         nets: doc.lines.iter().map(|l| format!("{:.2}", line_net(l))).collect(),
         net_due: format!("{:.2}", doc.value().0 - crate::rules::Ledgered::withheld(doc).0),
-        split_vat: crate::rules::split_payment(doc).then(|| {
-            format!(
-                "{:.2}",
-                doc.totals
-                    .as_ref()
-                    .map(|t| t.vat.iter().map(|v| v.tax.0).sum::<rust_decimal::Decimal>())
-                    .unwrap_or_default()
-            )
-        }),
+        // Only where there is VAT to split (none under reverse charge, a review).
+        split_vat: Some(doc.totals.as_ref().map(|t| t.vat.iter().map(|v| v.tax.0).sum()).unwrap_or_default())
+            .filter(|vat: &rust_decimal::Decimal| crate::rules::split_payment(doc) && !vat.is_zero())
+            .map(|vat| format!("{vat:.2}")),
         credit: doc.kind == DocKind::CreditNote,
         stamp_note: STAMP_DUTY_NOTE,
         priced,

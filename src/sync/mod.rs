@@ -940,6 +940,42 @@ pub(crate) fn record_names(repo: Option<&Repo>) -> Vec<String> {
     names
 }
 
+/// A pattern git quoted C-style (`"*.ya\155l"`), as git reads it: `\"`, `\\`, the
+/// letters' escapes and three octal digits for a byte (found by a review).
+fn unquote_c(quoted: &str) -> String {
+    let mut bytes = Vec::new();
+    let mut it = quoted.bytes().peekable();
+    while let Some(b) = it.next() {
+        if b != b'\\' {
+            bytes.push(b);
+            continue;
+        }
+        match it.next() {
+            Some(d @ b'0'..=b'7') => {
+                let mut n = u32::from(d - b'0');
+                for _ in 0..2 {
+                    if let Some(d) = it.next_if(|d| (b'0'..=b'7').contains(d)) {
+                        n = n * 8 + u32::from(d - b'0');
+                    }
+                }
+                bytes.push(n as u8);
+            }
+            Some(c) => bytes.push(match c {
+                b'a' => 7,
+                b'b' => 8,
+                b'f' => 12,
+                b'n' => b'\n',
+                b'r' => b'\r',
+                b't' => b'\t',
+                b'v' => 11,
+                other => other,
+            }),
+            None => bytes.push(b'\\'),
+        }
+    }
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
 /// Whether a `.gitattributes` pattern may name a record: its last part, as a glob,
 /// matches a record's file name (`*`, `*.yaml`, `T-*`; not `*.csproj`): one of `records`,
 /// or of the shapes ids take.
@@ -948,10 +984,15 @@ fn names_records(pattern: &str, records: &[String]) -> bool {
     // ignores it (core.ignorecase) matches it (found by a review: `"*.yaml" merge=union`,
     // `*[[:digit:]].yaml` and `*.YAML` went through).
     let pattern = match pattern.strip_prefix('"').and_then(|p| p.strip_suffix('"')) {
-        Some(quoted) => quoted.replace("\\\"", "\"").replace("\\\\", "\\"),
+        Some(quoted) => unquote_c(quoted),
         None => pattern.to_string(),
     };
     let last = pattern.trim_end_matches('/').rsplit('/').next().unwrap_or_default();
+    // Any name of a YAML file may be a record's, one of a series not yet numbered too (a
+    // review: `*-MR.yaml merge=union` went through).
+    if last.to_ascii_lowercase().ends_with(".yaml") {
+        return true;
+    }
     let mut regex = String::from("(?i)^");
     let mut chars = last.chars().peekable();
     while let Some(c) = chars.next() {
@@ -2722,6 +2763,8 @@ mod tests {
         assert!(refused("*.yaml merge=tkt\n\"*.yaml\" merge=union\n"));
         assert!(refused("*.yaml merge=tkt\n*[[:digit:]].yaml merge=union\n"));
         assert!(refused("*.yaml merge=tkt\n*.YAML merge=union\n"));
+        assert!(refused("*.yaml merge=tkt\n*-MR.yaml merge=union\n"));
+        assert!(refused("*.yaml merge=tkt\n\"*.ya\\155l\" merge=union\n"));
         assert!(!refused("*.yaml merge=tkt\n*.md merge=union\n\"*.csproj\" merge=union\n"));
         let exact = "*.yaml merge=tkt\ntickets/2026/T-2026-0912.yaml merge=union\n";
         assert!(refused_attributes(exact, None, &["T-2026-0912.yaml".to_string()]).is_some());

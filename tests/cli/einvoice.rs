@@ -1337,6 +1337,11 @@ fn foreign_vat_numbers_long_reasons_and_payment_dates() {
         let print = d.ok(&["doc", "print", &id, "--format", format]);
         assert!(print.contains(", DE"), "{format}: {print}");
     }
+    // Italy written in small letters is no country abroad (a review).
+    let it = customer(&d, "Ditta Italiana", &["--vat-number", "01129473656", "--country", "it"]);
+    let local = invoice(&d, &it, "1");
+    let print = d.ok(&["doc", "print", &local]);
+    assert!(!print.contains(", it") && !print.contains(", IT"), "{print}");
     let reason = "Reso parziale concordato. ".repeat(18);
     let note = d.ok(&["doc", "credit", &id, "--reason", &reason, "--amount", "10.00"]).trim().to_string();
     let xml = export(&d, &[&id, &note]);

@@ -555,6 +555,12 @@ fn the_support_form_creates_a_request_or_refuses_naming_the_field() {
     // A registered serial whose record does not read stops no post, as it stops no message
     // (found by a review: the visitor's request was lost to a 500); it is kept as typed, and
     // its warning names the unit's file, never "not registered" (an earlier review).
+    // Typed in another case, a registered serial is the unit's (a review).
+    let lower = "name=A&email=a%40x.it&subject=s&description=d&consent=on&serial=ac09h00456";
+    let id = d.tkt(&["import", "form"]).write_stdin(lower).assert().success().get_output().stdout.clone();
+    let r = request(&d, String::from_utf8(id).unwrap().trim());
+    assert_eq!(r["serial"], "AC09H00456", "{r}");
+    assert!(!r["warnings"].to_string().contains("not registered"), "{r}");
     let unit = "equipment/AC09H00456.yaml";
     d.write(unit, &(d.read(unit) + "notes: [broken\n"));
     let post = "name=A&email=a%40x.it&subject=s&description=d&consent=on&serial=AC09H00456";
@@ -628,6 +634,25 @@ fn the_cgi_wrapper_turns_exit_codes_into_http_statuses() {
     let out = String::from_utf8_lossy(&out.stdout).to_string();
     assert!(out.starts_with("Status: 400 Bad Request") && out.contains("content-type"), "{out}");
 
+    // Git stopped on a detached HEAD: a 503, its reason on the server's log (a scripting
+    // review: the log said nothing while every post was told to retry).
+    d.git(&["checkout", "-q", "--detach"]);
+    let mut cmd = assert_cmd::Command::new("sh");
+    crate::common::hermetic(&mut cmd, d.tmp.path());
+    let body = "name=Anna&email=anna%40example.it&subject=x&description=y&consent=on";
+    let out = cmd
+        .env("PATH", format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap_or_default()))
+        .env("TKT_DESK", &d.dir)
+        .env("REQUEST_METHOD", "POST")
+        .env("CONTENT_TYPE", "application/x-www-form-urlencoded")
+        .env("CONTENT_LENGTH", body.len().to_string())
+        .arg(&cgi)
+        .write_stdin(body)
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("Status: 503"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("HEAD is detached"), "{out:?}");
+    d.git(&["checkout", "-q", "main"]);
     // A customer file that does not read stops no visitor (found by a mail attack: every
     // post was a 500), as it stops no message.
     let path = "customers/C-0001.yaml";

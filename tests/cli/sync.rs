@@ -2746,26 +2746,6 @@ fn a_published_invoice_the_remote_lost_to_a_force_push_is_never_taken_back() {
     assert!(!anna.sync().contains("remote's document now"), "said once");
 }
 
-/// Found by a hostile-remote attack: a server whose default branch was an old one had a
-/// new clone land there, and its next invoice took a number the remote's main branch had
-/// issued (two INV-2026-0007 billing the same work). Numbers on a fetched branch are taken.
-#[test]
-fn a_clone_landing_on_a_stale_default_branch_issues_no_number_the_remote_issued() {
-    let team = Team::new();
-    let anna = team.clone("anna");
-    let remote = team.remote();
-    let base = team.git(&remote, &["rev-parse", "main"]);
-    team.git(&remote, &["branch", "old", base.trim()]);
-    anna.ok(&["ticket", "work", "T-2026-0013", "--hours", "1"]);
-    assert_eq!(anna.ok(&["ticket", "invoice", "T-2026-0013"]), "INV-2026-0007\n");
-    anna.sync();
-    team.git(&remote, &["symbolic-ref", "HEAD", "refs/heads/old"]);
-    let carla = team.clone("carla");
-    assert_eq!(carla.git(&["branch", "--show-current"]).trim(), "old");
-    carla.ok(&["ticket", "work", "T-2026-0010", "--hours", "1"]);
-    assert_eq!(carla.ok(&["ticket", "invoice", "T-2026-0010"]), "INV-2026-0008\n");
-}
-
 /// Found by a review: a remote rewrite that changed an invoice anna had published (its
 /// price, with consistent totals) was called another document issued under its number,
 /// and the way out that message gave (`--resolve`) took the altered invoice as issued.
@@ -3830,4 +3810,37 @@ fn a_work_report_or_a_payment_deleted_or_renamed_with_git_goes_neither_out_nor_i
     carla.git(&["rm", "-q", payment]);
     carla.git(&["commit", "-qm", "via"]);
     carla.tkt(&["sync"]).assert().code(5).stderr(predicate::str::contains(format!("{payment}: deletes the record")));
+}
+
+/// Found by a scripting attack: with no one at the terminal, tkt told ssh not to ask by
+/// `GIT_SSH_COMMAND`, which overrides the desk's `core.sshCommand` (a deploy key): every
+/// sync from cron failed where one by hand went through. The configured command runs.
+#[test]
+fn a_sync_with_no_terminal_runs_the_ssh_command_git_is_configured_with() {
+    let d = crate::common::TestDesk::example();
+    let marker = d.tmp.path().join("ssh-was-run");
+    let fake = d.tmp.path().join("fake-ssh.sh");
+    std::fs::write(&fake, format!("#!/bin/sh\ntouch '{}'\nexit 1\n", marker.display())).unwrap();
+    d.git(&["remote", "add", "origin", "ssh://deskserver.invalid/desk.git"]);
+    d.git(&["config", "core.sshCommand", &format!("sh {}", fake.display())]);
+    d.tkt(&["sync"]).write_stdin("").assert().code(5);
+    assert!(marker.exists(), "the configured ssh command was not run");
+}
+
+/// A trial invoice on a side branch pushed to the remote takes no number of the branch the
+/// team issues on: a number skipped there is a gap no sync publishes (found by a review of
+/// a change, taken back, that read numbers on every fetched branch).
+#[test]
+fn an_invoice_on_a_pushed_side_branch_takes_no_number_of_main() {
+    let team = Team::new();
+    let (anna, carla) = (team.clone("anna"), team.clone("carla"));
+    carla.git(&["checkout", "-q", "-b", "prova"]);
+    carla.ok(&["ticket", "work", "T-2026-0013", "--hours", "1"]);
+    assert_eq!(carla.ok(&["ticket", "invoice", "T-2026-0013"]), "INV-2026-0007\n");
+    carla.git(&["push", "-q", "origin", "prova"]);
+    anna.sync();
+    assert!(anna.git(&["branch", "-r"]).contains("origin/prova"));
+    anna.ok(&["ticket", "work", "T-2026-0010", "--hours", "1"]);
+    assert_eq!(anna.ok(&["ticket", "invoice", "T-2026-0010"]), "INV-2026-0007\n");
+    anna.sync();
 }

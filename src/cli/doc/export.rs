@@ -9,7 +9,7 @@ use super::super::{Ctx, Period};
 
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
-  tkt doc export INV-2026-0001 --dir fatture/           # IT01234567897_00001.xml
+  tkt doc export INV-2026-0001 --dir fatture/           # IT03912760984_00001.xml
   tkt doc export --since 2026-11-01 --until 2026-11-30   # every one of the month not yet exported")]
 pub struct DocExportArgs {
     /// Invoices and credit notes to export; none: those of the period not yet exported.

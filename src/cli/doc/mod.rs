@@ -22,8 +22,8 @@ use super::{parse_document_date, Ctx};
 #[command(after_help = "Examples:
   tkt doc list --kind invoice --unpaid
   tkt doc print WR-2026-0003 --format html > rapportino.html
-  tkt doc credit INV-2026-0004 --line 2:1 --reason 'Ricambio reso'
-  tkt doc pay INV-2026-0004 --amount 100.00 --method bonifico --reference CRO123")]
+  tkt doc credit INV-2026-0003 --line 3:1 --reason 'Ricambio reso'
+  tkt doc pay INV-2026-0003 --amount 100.00 --method bonifico --reference CRO123")]
 pub enum DocCommand {
     /// List documents, filtered.
     List(list::DocListArgs),
