@@ -448,7 +448,7 @@ fn lenient_base64(
         let base64 = !words.is_empty() && words.iter().all(alphabet);
         // More base64 after a padded group (chunks padded one by one, a disclaimer an
         // encoder appended): mail_parser reads it all (a review: an attachment was cut).
-        if ended && base64 && words.len() >= 16 {
+        if ended && base64 && (words.len() >= 16 || !with_text_after) {
             return None;
         }
         let first = width.is_none();
@@ -477,8 +477,13 @@ fn lenient_base64(
         };
         if let (Some(without), Some(with)) = (decode(&clean[..clean.len() - last]), decode(&clean)) {
             let tail = &with[without.len().min(with.len())..];
+            // Invalid UTF-8 says so only of a UTF-8 text: a Latin-1 one's accent is none (a review).
+            let utf8 = part
+                .content_type()
+                .and_then(|c| c.attribute("charset"))
+                .is_none_or(|c| c.eq_ignore_ascii_case("utf-8") || c.eq_ignore_ascii_case("utf8"));
             let garbage = tail.iter().any(|b| *b < 0x20 && !b"\t\r\n".contains(b))
-                || (std::str::from_utf8(&without).is_ok() && std::str::from_utf8(&with).is_err());
+                || (utf8 && std::str::from_utf8(&without).is_ok() && std::str::from_utf8(&with).is_err());
             if garbage {
                 clean.truncate(clean.len() - last);
                 at = body[..at].trim_ascii_end().len() - last;
@@ -1334,6 +1339,13 @@ mod tests {
         );
         let text = parse(chunks.as_bytes()).text;
         assert!(text.contains("Prima parte") && text.contains("avviso legale"), "{text:?}");
+        // A Latin-1 text whose accent is in its short last line is all text (a review).
+        let latin = head.replace("charset=utf-8", "charset=iso-8859-1");
+        let accented = format!(
+            "{latin}TGEgY2FsZGFpYSBzaSBibG9jY2Egb2duaSBtYXR0aW5hIGFsbGUgc2V0dGU6IGNvZGljZSBFMTMu\r\n\
+             IElsIHRlY25pY28gcGVyY2joIG5vbiB2aWVuZT8/\r\n"
+        );
+        assert!(parse(accented.as_bytes()).text.ends_with("Il tecnico perchè non viene??"));
         let plain = format!("{head}Salve\r\nla caldaia non parte.\r\n");
         assert_eq!(parse(plain.as_bytes()).text, "Salve\nla caldaia non parte.");
         let bom = format!("{head}77u/QnVvbmdpb3Jubw==\r\n");

@@ -187,11 +187,11 @@ fn limit_line_credits(invoice: &Document, earlier: &[&Document], specs: &[String
                 Money(billed_net)
             )));
         }
-        // Not the last part, and within the money left: as it is. The last part credits
-        // what is left, whichever way the parts rounded (a review: two quarters rounding
-        // down left a cent of the line due for ever).
+        // Within the money left: as it is — also a last part that comes to less (parts that
+        // rounded down leave a cent, to credit by amount: a quantity beyond what the
+        // invoice billed would be credited otherwise, a review found).
         let last = before + line.qty.0 == billed;
-        if line_net(&line) == left_net || (!last && line_net(&line) < left_net) {
+        if line_net(&line) <= left_net {
             continue;
         }
         let unit = line.unit_price.map(|p| p.0).unwrap_or_default()

@@ -988,9 +988,17 @@ fn names_records(pattern: &str, records: &[String]) -> bool {
         None => pattern.to_string(),
     };
     let last = pattern.trim_end_matches('/').rsplit('/').next().unwrap_or_default();
-    // Any name of a YAML file may be a record's, one of a series not yet numbered too (a
-    // review: `*-MR.yaml merge=union` went through).
-    if last.to_ascii_lowercase().ends_with(".yaml") {
+    // Any name of a YAML file in a folder of records may be a record's, one of a series not
+    // yet numbered too (a review: `*-MR.yaml merge=union` went through); `web/x.yaml` is
+    // none (another review).
+    let in_records = match pattern.trim_start_matches('/').split_once('/') {
+        None => true,
+        Some((first, _)) => {
+            first.contains(['*', '?', '['])
+                || Kind::all().any(|k| k.dir().split('/').next().is_some_and(|d| d.eq_ignore_ascii_case(first)))
+        }
+    };
+    if in_records && last.to_ascii_lowercase().ends_with(".yaml") {
         return true;
     }
     let mut regex = String::from("(?i)^");
@@ -2764,6 +2772,8 @@ mod tests {
         assert!(refused("*.yaml merge=tkt\n*[[:digit:]].yaml merge=union\n"));
         assert!(refused("*.yaml merge=tkt\n*.YAML merge=union\n"));
         assert!(refused("*.yaml merge=tkt\n*-MR.yaml merge=union\n"));
+        assert!(!refused("*.yaml merge=tkt\nweb/form-config.yaml merge=union\n"));
+        assert!(refused("*.yaml merge=tkt\ndocuments/invoice/*-MR.yaml merge=union\n"));
         assert!(refused("*.yaml merge=tkt\n\"*.ya\\155l\" merge=union\n"));
         assert!(!refused("*.yaml merge=tkt\n*.md merge=union\n\"*.csproj\" merge=union\n"));
         let exact = "*.yaml merge=tkt\ntickets/2026/T-2026-0912.yaml merge=union\n";

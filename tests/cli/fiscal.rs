@@ -838,15 +838,17 @@ fn a_line_credited_in_halves_is_credited_to_its_last_cent() {
     let row = s.as_array().unwrap().iter().find(|r| r["invoice"] == "INV-2026-0001").unwrap().clone();
     assert_eq!((row["credited"].as_str(), row["due"].as_str()), (Some("57.40"), Some("0.00")), "{row}");
     d.tkt(&["check"]).assert().success();
-    // Parts rounding down: the last credits the cent they left (a review: 2 × 9.26 of
-    // 18.53 left 0.01 due for ever).
+    // Parts rounding down credit no quantity beyond the line's (a review): the cent they
+    // leave is credited by amount.
     d.ok(&["item", "create", "ORA", "--description", "Ora", "--price", "12.35", "--vat-rate", "22"]);
     d.ok(&["ticket", "create", "--serial", "VX-0002", "--title", "Ore"]);
     d.ok(&["ticket", "ship", "T-2026-0002", "--purpose", "sale", "--line", "ORA:1.5"]);
     let inv = d.ok(&["ticket", "invoice", "T-2026-0002"]);
     d.ok(&["doc", "credit", inv.trim(), "--line", "1:0.75", "--reason", "metà"]);
     let last = d.ok(&["doc", "credit", inv.trim(), "--line", "1:0.75", "--reason", "altra metà"]);
-    assert_eq!(json(&d.ok(&["doc", "show", last.trim(), "--format", "json"]))["totals"]["net"].as_str(), Some("9.27"));
+    let last = json(&d.ok(&["doc", "show", last.trim(), "--format", "json"]));
+    assert_eq!((last["lines"][0]["qty"].to_string().as_str(), last["totals"]["net"].as_str()), ("0.75", Some("9.26")));
+    d.ok(&["doc", "credit", inv.trim(), "--amount", "0.01", "--reason", "arrotondamento"]);
     let s = json(&d.ok(&["customer", "statement", "C-0001", "--format", "json"]));
     let row = s.as_array().unwrap().iter().find(|r| r["invoice"] == inv.trim()).unwrap().clone();
     assert_eq!(row["due"].as_str(), Some("0.00"), "{row}");
