@@ -497,15 +497,15 @@ fn lenient_base64(
     if given_up && !looks {
         return None;
     }
-    let padded = !clean.contains(&b'=');
+    let unpadded = !clean.contains(&b'=');
     let mended = match clean.len() % 4 {
         0 => false,
         1 => clean.pop().is_some(),
-        2 if padded => {
+        2 if unpadded => {
             clean.extend_from_slice(b"==");
             true
         }
-        3 if padded => {
+        3 if unpadded => {
             clean.push(b'=');
             true
         }
