@@ -26,7 +26,9 @@ pub fn cmd_init(ctx: &Ctx, args: InitArgs) -> Result<()> {
     // Nor is a desk made in a repository in the middle of a merge or on a detached HEAD:
     // its commit would be on no branch (found by a review).
     if let Some(there) = dir.ancestors().find(|d| d.is_dir()) {
-        crate::ops::refuse_unfinished_git(crate::git::Repo::discover(there)?.as_ref())?;
+        if let Some(repo) = crate::git::Repo::discover(there)? {
+            repo.refuse_unfinished()?;
+        }
     }
     let mut done = init_desk(&dir, &InitOptions { example: args.example })?;
     done.files.extend(install_merge_driver(&done.desk)?);

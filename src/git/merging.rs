@@ -403,6 +403,28 @@ impl Repo {
         }
     }
 
+    /// Refuses to write while git is in the middle of an operation, or on no branch: a
+    /// commit there is carried into a rebase, or left behind by the next checkout — an
+    /// invoice's with it, its number then a gap (found by a careless-office attack: issued
+    /// during a stopped rebase, lost by the `git rebase --abort` sync then advised). Every
+    /// command that writes, `tkt init` and `tkt sync` ask it.
+    pub fn refuse_unfinished(&self) -> Result<()> {
+        if let Some((what, how)) = self.operation_in_progress() {
+            return Err(Error::busy(format!(
+                "git is in the middle of {what}: tkt would commit on top of it; nothing was written"
+            ))
+            .with_hint(format!("finish it first: {how}; then run the command again")));
+        }
+        if self.is_detached() {
+            return Err(Error::busy(
+                "HEAD is detached (a commit or a tag is checked out): what tkt commits would be on no branch; \
+                 nothing was written",
+            )
+            .with_hint("check out your branch first (`git switch main`), then run the command again"));
+        }
+        Ok(())
+    }
+
     /// A file at a commit (repository path), or `None` when it is not there.
     pub fn file_at(&self, commit: &str, path: &Path) -> Result<Option<FileState>> {
         let tree = self.repo.find_commit(oid(commit)?)?.tree()?;

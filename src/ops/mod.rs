@@ -97,7 +97,9 @@ impl Env {
         for line in recovered {
             self.warn(line);
         }
-        refuse_unfinished_git(self.desk.repo())?;
+        if let Some(repo) = self.desk.repo() {
+            repo.refuse_unfinished()?;
+        }
         documents::settle_interrupted_publication(self)?;
         Ok(lock)
     }
@@ -174,26 +176,4 @@ fn refuse_taking_away_what_happened(desk: &Desk, paths: &[PathBuf]) -> Result<()
 pub fn optional(text: String) -> Option<String> {
     let t = text.trim();
     (!t.is_empty()).then(|| t.to_string())
-}
-
-/// Refuses to write while git is in the middle of an operation, or on no branch: a commit
-/// there is carried into a rebase, or left behind by the next checkout — an invoice's with
-/// it, its number then a gap (found by a careless-office attack: issued during a stopped
-/// rebase, lost by the `git rebase --abort` sync then advised).
-pub fn refuse_unfinished_git(repo: Option<&crate::git::Repo>) -> Result<()> {
-    let Some(repo) = repo else { return Ok(()) };
-    if let Some((what, how)) = repo.operation_in_progress() {
-        return Err(Error::busy(format!(
-            "git is in the middle of {what}: tkt would commit on top of it; nothing was written"
-        ))
-        .with_hint(format!("finish it first: {how}; then run the command again")));
-    }
-    if repo.is_detached() {
-        return Err(Error::busy(
-            "HEAD is detached (a commit or a tag is checked out): what tkt commits would be on no branch; nothing \
-             was written",
-        )
-        .with_hint("check out your branch first (`git switch main`), then run the command again"));
-    }
-    Ok(())
 }

@@ -93,7 +93,7 @@ pub fn sync(desk: &Desk, author: &Author, opts: &SyncOptions) -> Result<SyncRepo
 
 fn sync_marked(desk: &Desk, author: &Author, opts: &SyncOptions) -> Result<SyncReport> {
     let repo = repo_of(desk)?;
-    refuse_unfinished_operation(repo)?;
+    repo.refuse_unfinished()?;
     let (remote, branch) = remote_of(repo, opts.remote)?;
     let today = author.when.date_naive();
     let hand_edits = hand_edits(desk, repo, today)?;
@@ -261,14 +261,14 @@ fn give_up_to_the_remotes_history(desk: &Desk, repo: &Repo) -> Result<Vec<(Strin
 /// remote — before anything is written.
 pub fn check_ready(desk: &Desk, opts: &SyncOptions) -> Result<()> {
     let repo = repo_of(desk)?;
-    refuse_unfinished_operation(repo)?;
+    repo.refuse_unfinished()?;
     remote_of(repo, opts.remote).map(|_| ())
 }
 
 /// Fetches and merges the remote into the desk, without pushing.
 pub fn pull(desk: &Desk, author: &Author, opts: &SyncOptions) -> Result<SyncReport> {
     let repo = repo_of(desk)?;
-    refuse_unfinished_operation(repo)?;
+    repo.refuse_unfinished()?;
     let (remote, branch) = remote_of(repo, opts.remote)?;
     let mut report = SyncReport { remote: remote.clone(), ..Default::default() };
     // The remote's branch as this clone last saw it: gone since, the numbers issued on it
@@ -680,18 +680,6 @@ fn pull_into(
         integrate(desk, repo, author, theirs.as_deref(), remote, branch, report)?;
         Ok(theirs)
     })
-}
-
-/// Refuses to sync while git is in the middle of a merge, a rebase or a cherry-pick: tkt
-/// would commit on top of half-done work.
-fn refuse_unfinished_operation(repo: &Repo) -> Result<()> {
-    match repo.operation_in_progress() {
-        None => Ok(()),
-        Some((what, how)) => {
-            Err(Error::busy(format!("git is in the middle of {what}: tkt sync would commit on top of it"))
-                .with_hint(format!("finish it first: {how}; then run tkt sync again")))
-        }
-    }
 }
 
 /// The desk's files changed by hand and not committed, after checking every changed
