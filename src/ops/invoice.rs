@@ -171,8 +171,7 @@ fn draft_invoice(env: &Env, id: &str, opts: &InvoiceOptions) -> Result<Document>
     let is_work = |i: usize| delivered_by.get(i).is_none_or(Option::is_none);
     let work: Vec<_> = draft.lines.iter().enumerate().filter(|(i, _)| is_work(*i)).map(|(_, l)| l.clone()).collect();
     // A forfettario's income bears no withholding (art. 1 c. 67 L. 190/2014).
-    let withholding =
-        (regime != VatRegime::Forfettario).then(|| condominium_withholding(&customer, &totals(&work))).flatten();
+    let withholding = (!regime.is_forfettario()).then(|| condominium_withholding(&customer, &totals(&work))).flatten();
     // Each line says whether it is withheld on: its e-invoice's Ritenuta, and what a credit
     // note of it gives back of the withholding.
     if withholding.is_some() {

@@ -81,13 +81,31 @@ pub enum VatRegime {
         nature: Option<String>,
         /// Goods sold on their own: their natura and wording, when the rule covers them.
         goods: Option<(String, String)>,
+        /// A forfettario seller's operation outside the scope of VAT: where the work is
+        /// taxed decides its natura (art. 7-ter: N2.1, not the regime's N2.2), and goods
+        /// the rule does not cover are sold without VAT as the regime's.
+        forfettario: bool,
     },
+}
+
+impl VatRegime {
+    /// Whether the seller is in the regime forfettario, whose income bears no withholding.
+    pub fn is_forfettario(&self) -> bool {
+        matches!(self, VatRegime::Forfettario | VatRegime::Reduced { forfettario: true, .. })
+    }
 }
 
 /// The regime of an invoice from `company` to `customer`.
 pub fn regime_of(company: &Company, customer: &Customer, billing: &Billing) -> Result<VatRegime, Problem> {
     if company.regime_fiscale.as_deref() == Some("RF19") {
-        return Ok(VatRegime::Forfettario);
+        // The regime charges no VAT, so a customer's rate is not its; but an operation
+        // outside the scope of Italian VAT (rate 0 with its natura) is outside it whoever sells.
+        return Ok(match rule_of(customer, billing)? {
+            Some(VatRegime::Reduced { rate, note, nature: Some(nature), goods, .. }) if rate.0.is_zero() => {
+                VatRegime::Reduced { rate, note, nature: Some(nature), goods, forfettario: true }
+            }
+            _ => VatRegime::Forfettario,
+        });
     }
     if customer.reverse_charge {
         if customer.vat_number.as_deref().is_none_or(|v| v.trim().is_empty()) {
@@ -98,8 +116,13 @@ pub fn regime_of(company: &Company, customer: &Customer, billing: &Billing) -> R
         }
         return Ok(VatRegime::ReverseCharge);
     }
+    Ok(rule_of(customer, billing)?.unwrap_or(VatRegime::Standard))
+}
+
+/// The rule of tkt.toml the customer is billed under, if any.
+fn rule_of(customer: &Customer, billing: &Billing) -> Result<Option<VatRegime>, Problem> {
     match &customer.vat_rate {
-        None => Ok(VatRegime::Standard),
+        None => Ok(None),
         Some(name) => match billing.reduced_rates.get(name) {
             None => {
                 Err(Problem::new("vat_rate", format!("{}: no [billing.reduced_rates.{name}] in tkt.toml", customer.id)))
@@ -114,12 +137,13 @@ pub fn regime_of(company: &Company, customer: &Customer, billing: &Billing) -> R
                 format!("billing.reduced_rates.{name}.note"),
                 "empty: the invoice must cite the rule that allows the rate (RiferimentoNormativo)",
             )),
-            Some(r) => Ok(VatRegime::Reduced {
+            Some(r) => Ok(Some(VatRegime::Reduced {
                 rate: r.rate,
                 note: r.note.clone(),
                 nature: r.nature.clone(),
                 goods: r.goods_nature.clone().zip(r.goods_note.clone()),
-            }),
+                forfettario: false,
+            })),
         },
     }
 }
@@ -143,6 +167,7 @@ pub fn apply_regime(draft: &mut super::InvoiceDraft, regime: &VatRegime) {
                 line.vat_nature = Some(nature.clone());
                 line.vat_note = Some(note.clone());
             }
+            VatRegime::Reduced { forfettario: true, .. } if sold => Exemption::Forfettario.apply(line),
             VatRegime::Reduced { .. } if sold => {}
             VatRegime::Reduced { rate, note, nature, .. } => {
                 line.vat_rate = Some(*rate);

@@ -1436,6 +1436,41 @@ fn an_operation_without_vat_the_business_declares_carries_its_natura() {
     validate(&d);
 }
 
+/// A forfettario seller's work for a business established in another EU country is
+/// outside the scope of Italian VAT as anyone's (art. 7-ter: N2.1, not the regime's N2.2);
+/// a rule with a rate is not the regime's, whose lines bear no VAT (found by a fiscal
+/// review: the customer's N2.1 rule was dropped without a word).
+#[test]
+fn a_forfettario_sellers_work_outside_the_scope_of_vat_carries_the_rules_natura() {
+    let d = einvoice_desk();
+    let config = d.read("tkt.toml").replace("[company]\n", "[company]\nregime_fiscale = \"RF19\"\n");
+    d.write(
+        "tkt.toml",
+        &(config
+            + "\n[billing.reduced_rates.ue]\nrate = 0\nnature = \"N2.1\"\nnote = \"Operazione non soggetta, art. 7-ter DPR 633/72\"\n"
+            + "\n[billing.reduced_rates.home]\nrate = 10\nnote = \"Manutenzione ordinaria, n. 127-duodecies tab. A/III DPR 633/72\"\n"),
+    );
+    d.git(&["commit", "-qam", "forfettario, with rules"]);
+    d.ok(&["item", "create", "PEZZO", "--description", "Scheda", "--price", "200.00", "--vat-rate", "22"]);
+    let de = customer(&d, "Maschinenbau GmbH", &["--vat-number", "DE123456789", "--country", "DE", "--vat-rate", "ue"]);
+    let t = d.ok(&["ticket", "create", "--customer", &de, "--title", "Ricambio"]);
+    d.ok(&["ticket", "work", t.trim(), "--hours", "2"]);
+    d.ok(&["ticket", "ship", t.trim(), "--purpose", "sale", "--line", "PEZZO:1"]);
+    let id = d.ok(&["ticket", "invoice", t.trim()]).trim().to_string();
+    let inv: serde_json::Value = serde_json::from_str(&d.ok(&["doc", "show", &id, "--format", "json"])).unwrap();
+    let natures: Vec<&str> = inv["lines"].as_array().unwrap().iter().filter_map(|l| l["vat_nature"].as_str()).collect();
+    assert_eq!(natures, ["N2.1", "N2.2", "N1"], "the work by the rule, the goods as the regime's, the bollo: {inv}");
+    let xml = export(&d, &[&id]);
+    validate(&d);
+    assert!(xml[0].contains("<Natura>N2.1</Natura>") && xml[0].contains("art. 7-ter DPR 633/72"), "{}", xml[0]);
+
+    let home = customer(&d, "Mario Bianchi", &["--tax-code", "RSSMRA80A01H501U", "--vat-rate", "home"]);
+    let id = invoice(&d, &home, "1");
+    let inv: serde_json::Value = serde_json::from_str(&d.ok(&["doc", "show", &id, "--format", "json"])).unwrap();
+    assert_eq!(inv["lines"][0]["vat_nature"], "N2.2", "a rate is not the forfettario's: {inv}");
+    assert_eq!(inv["totals"]["total"], "45.00", "no VAT on the hour: {inv}");
+}
+
 /// SDI writes only by PEC, in a provider's envelope: a plain message that says it is from
 /// SDI is anyone's, and its "receipt" changes no e-invoice (found by a real-mail review: a
 /// plain mail from sdi01@pec.fatturapa.it marked an invoice rejected). Providers write
