@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use crate::model::{Customer, DdtRef, DocKind, Document, Equipment, Item, Kind, PaymentInfo, PaymentMethod, Ticket};
 use crate::rules::{
     apply_regime, check_document, condominium_withholding, due_date, invoice_lines, refuse_if_any, regime_of,
-    stamp_duty, totals, unbilled, VatRegime,
+    stamp_duty, totals, unbilled,
 };
 use crate::{Error, Result};
 
