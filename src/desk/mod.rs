@@ -20,6 +20,7 @@ pub use snapshot::{Keep, Snapshot};
 pub use store::{decode_text, parse_record, read_text, to_yaml, yaml_error, yaml_text, MAX_RECORD_BYTES};
 
 use std::cell::{OnceCell, RefCell};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -887,6 +888,10 @@ impl Desk {
         // Git history is the ledger: a fiscal number once committed is never issued again,
         // even when its file was deleted since — nor when the commit left history (a `git
         // reset`): this clone's own log of what it issued remembers it.
+        let logged: HashSet<String> = match fiscal {
+            true => self.issued_in(&dir).into_iter().map(|id| format!("{id}.yaml")).collect(),
+            false => HashSet::new(),
+        };
         if let (true, Some(repo)) = (fiscal, &self.repo) {
             if repo.is_shallow() {
                 return Err(Error::refused(format!(
@@ -896,11 +901,37 @@ impl Desk {
                 ))
                 .with_hint("git fetch --unshallow, then issue it again"));
             }
-            names.extend(repo.names_ever(&dir)?);
+            let ever = repo.names_ever(&dir)?;
+            // A file never committed is no number issued, nor one to number past or beside:
+            // deleted later, it would leave a gap for good (found by a careless-office
+            // attack: a hand copy named INV-2026-0060 made tkt issue 0061).
+            let loose = names
+                .iter()
+                .filter(|n| !ever.contains(*n) && !logged.contains(*n))
+                .filter(|n| {
+                    n.strip_suffix(".yaml")
+                        .and_then(SequenceId::parse)
+                        .is_some_and(|s| s.year == year && s.series.as_deref() == series)
+                })
+                .min();
+            if let Some(loose) = loose {
+                return Err(Error::invalid(
+                    Location::file(dir.join(loose)),
+                    format!(
+                        "never committed: the next {} number follows the issued ones, and would leave a gap if \
+                         this file went",
+                        kind.noun()
+                    ),
+                )
+                .with_hint(format!(
+                    "a document made by hand is issued by committing it with git (`tkt check` first); anything \
+                     else, move it out of {}",
+                    dir.display()
+                )));
+            }
+            names.extend(ever);
         }
-        if fiscal {
-            names.extend(self.issued_in(&dir).into_iter().map(|id| format!("{id}.yaml")));
-        }
+        names.extend(logged);
         let mark_key = match (year, series) {
             (Some(y), Some(s)) => format!("{prefix}-{y:04}-{s}"),
             (Some(y), None) => format!("{prefix}-{y:04}"),

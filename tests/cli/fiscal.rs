@@ -1225,3 +1225,31 @@ fn assert_adds_up(row: &serde_json::Value) {
     let n = |k: &str| row[k].as_str().unwrap().parse::<rust_decimal::Decimal>().unwrap();
     assert_eq!(n("invoiced") - n("withheld") - n("credited") - n("paid") + n("refunded"), n("due"), "{row}");
 }
+
+/// A fiscal document's file never committed (a hand copy named for a later number, a
+/// draft) is neither a number issued nor one to number past: issuing refuses, naming it,
+/// until it is committed or gone (found by a careless-office attack: a copy named
+/// INV-2026-0060 made tkt issue 0061, and deleting the copy left 53 numbers missing).
+#[test]
+fn an_invoice_file_never_committed_holds_the_next_number_until_it_is_committed_or_gone() {
+    let d = worked();
+    assert_eq!(d.ok(&["ticket", "invoice", "T-2026-0001"]).trim(), "INV-2026-0001");
+    d.ok(&["ticket", "create", "--serial", "VX-0002", "--title", "Ancora"]);
+    d.ok(&["ticket", "work", "T-2026-0002", "--hours", "1"]);
+    let copy = d.read("documents/invoice/2026/INV-2026-0001.yaml").replace("INV-2026-0001", "INV-2026-0060");
+    d.write("documents/invoice/2026/INV-2026-0060.yaml", &copy);
+    let head = d.head();
+    for args in [&["ticket", "invoice", "T-2026-0002"][..], &["ticket", "invoice", "T-2026-0002", "--dry-run"]] {
+        d.tkt(args)
+            .assert()
+            .code(4)
+            .stderr(predicate::str::contains("documents/invoice/2026/INV-2026-0060.yaml"))
+            .stderr(predicate::str::contains("never committed: the next invoice number"));
+    }
+    assert_eq!(d.head(), head);
+    assert_eq!(d.status(), "?? documents/invoice/2026/INV-2026-0060.yaml\n");
+    // Other kinds' numbers, and another year's invoices, are not held.
+    assert_eq!(d.ok(&["ticket", "receive", "T-2026-0002", "--packages", "1"]).trim(), "DI-2026-0001");
+    std::fs::remove_file(d.path("documents/invoice/2026/INV-2026-0060.yaml")).unwrap();
+    assert_eq!(d.ok(&["ticket", "invoice", "T-2026-0002"]).trim(), "INV-2026-0002");
+}
