@@ -105,7 +105,7 @@ fn sync_marked(desk: &Desk, author: &Author, opts: &SyncOptions) -> Result<SyncR
         settle_stale_copies(desk, repo, &ours, t, &remote, &branch)?;
     }
     if let (Some(t), Some(ours)) = (theirs.as_deref(), repo.head()?) {
-        check_incoming(repo, &ours, t, &remote, &branch)?;
+        check_incoming(desk, repo, &ours, t, &remote, &branch, today)?;
         check_outgoing(desk, repo, &ours, t, &hand_edits, today)?;
         refuse_issued_collisions(repo, &ours, t, &remote, &branch)?;
         if opts.resolve {
@@ -674,7 +674,7 @@ fn pull_into(
             settle_stale_copies(desk, repo, &ours, t, remote, branch)?;
         }
         if let (Some(t), Some(ours)) = (theirs.as_deref(), repo.head()?) {
-            check_incoming(repo, &ours, t, remote, branch)?;
+            check_incoming(desk, repo, &ours, t, remote, branch, author.when.date_naive())?;
             check_outgoing(desk, repo, &ours, t, &[], author.when.date_naive())?;
         }
         integrate(desk, repo, author, theirs.as_deref(), remote, branch, report)?;
@@ -1079,8 +1079,18 @@ fn new_since(repo: &Repo, base: Option<&str>, path: &Path) -> Result<bool> {
 /// changes since the common ancestor ([`refused_path`]) and every record among them (it
 /// must read: size, UTF-8, YAML, no conflict markers, an id that agrees with its path).
 /// Refuses the sync (exit 5) naming each file and the commit and author that last changed
-/// it on the remote's side.
-fn check_incoming(repo: &Repo, ours: &str, theirs: &str, remote: &str, branch: &str) -> Result<()> {
+/// it on the remote's side. A new fiscal document is held to the rules of its kind, as one
+/// made by hand here is (found by a hostile-remote attack: an invoice whose total was not
+/// its lines' came in, and once in it was issued — never to be fixed, removed or credited).
+fn check_incoming(
+    desk: &Desk,
+    repo: &Repo,
+    ours: &str,
+    theirs: &str,
+    remote: &str,
+    branch: &str,
+    today: chrono::NaiveDate,
+) -> Result<()> {
     if repo.is_ancestor(theirs, ours)? {
         return Ok(());
     }
@@ -1090,6 +1100,7 @@ fn check_incoming(repo: &Repo, ours: &str, theirs: &str, remote: &str, branch: &
     if let (true, Some(base)) = (refused.is_empty(), base.as_deref()) {
         refused.extend(fiscal_changes(repo, base, theirs, &committed)?);
         refused.extend(what_happened_taken_away_in(repo, base, theirs, false)?);
+        refused.extend(made_by_hand(desk, repo, Some(base), theirs, today)?);
     }
     // A history made anew shares no commit: it is held to what the remote published
     // before, as the remote-tracking branch remembers it (found by a team attack: a
@@ -1098,6 +1109,7 @@ fn check_incoming(repo: &Repo, ours: &str, theirs: &str, remote: &str, branch: &
         for published in repo.lost_tips(remote, branch, theirs)? {
             refused.extend(fiscal_changes(repo, &published, theirs, &committed)?);
             refused.extend(what_happened_taken_away_in(repo, &published, theirs, false)?);
+            refused.extend(made_by_hand(desk, repo, Some(&published), theirs, today)?);
         }
     }
     if refused.is_empty() {
@@ -1667,8 +1679,16 @@ fn fiscal_changes(repo: &Repo, from: &str, to: &str, worktree: &Worktree) -> Res
         }
         let issued = match repo.file_at(from, &path)? {
             Some(issued) => issued.bytes,
-            // Issued since: the version of the commit that added it.
-            None => match repo.changes_of(Some(from), to, &path)?.into_iter().rev().find_map(|c| c.after) {
+            // Issued since: the first version that keeps the rules of its kind — one that
+            // breaks them no clone takes in or lets out ([`made_by_hand`]), so whoever
+            // pushed it may still put it right or take it away (found by a review).
+            None => match repo
+                .changes_of(Some(from), to, &path)?
+                .into_iter()
+                .rev()
+                .filter_map(|c| c.after)
+                .find(|bytes| keeps_its_rules(rel, bytes))
+            {
                 Some(bytes) => bytes,
                 None => continue,
             },
@@ -1702,6 +1722,14 @@ fn fiscal_changes(repo: &Repo, from: &str, to: &str, worktree: &Worktree) -> Res
         found.push(format!("{problem}{by}"));
     }
     Ok(found)
+}
+
+/// Whether a fiscal document's version reads and keeps the rules of its kind, its date
+/// against today aside (a check of what comes in or goes out, [`made_by_hand`]).
+fn keeps_its_rules(rel: &Path, bytes: &[u8]) -> bool {
+    decode_text(bytes.to_vec(), rel)
+        .and_then(|text| parse_record::<Document>(&text, rel))
+        .is_ok_and(|doc| crate::rules::check_issued_document(&doc, chrono::NaiveDate::MAX).is_empty())
 }
 
 /// A repository path's content in the work tree when it was edited by hand (`None` inside
@@ -1741,7 +1769,7 @@ fn integrate(
     if repo.is_ancestor(theirs, &ours)? {
         return Ok(());
     }
-    check_incoming(repo, &ours, theirs, remote, branch)?;
+    check_incoming(desk, repo, &ours, theirs, remote, branch, author.when.date_naive())?;
     if repo.is_ancestor(&ours, theirs)? {
         let changed = repo.changed_paths(Some(&ours), theirs)?;
         refuse_dirty(repo, &changed)?;

@@ -568,6 +568,37 @@ fn an_invoice_made_by_hand_with_wrong_totals_is_not_published() {
     assert_eq!(team.git(&team.remote(), &["rev-parse", "main"]), remote, "nothing pushed");
 }
 
+/// A fiscal document that comes in is held to its kind's rules as one going out is: a
+/// plain-git clone's invoice whose total is not its lines' is not taken in, so it is never
+/// issued (found by a hostile-remote attack: it came in, and then could be neither fixed,
+/// removed nor credited by any clone).
+#[test]
+fn an_incoming_invoice_against_its_kinds_rules_is_not_taken_in() {
+    let team = Team::new();
+    let anna = team.clone("anna");
+    let rogue = team.clone("marco");
+    let copy = rogue.read("documents/invoice/2026/INV-2026-0006.yaml").replace("INV-2026-0006", "INV-2026-0007");
+    let net = copy.lines().find(|l| l.starts_with("  net: ")).unwrap().to_string();
+    rogue.write("documents/invoice/2026/INV-2026-0007.yaml", &copy.replacen(&net, "  net: '1.00'", 1));
+    rogue.git(&["add", "-A"]);
+    rogue.git(&["commit", "-qm", "fattura"]);
+    rogue.git(&["push", "-q", "origin", "main"]);
+    let head = anna.git(&["rev-parse", "HEAD"]);
+    anna.tkt(&["sync"])
+        .assert()
+        .code(5)
+        .stderr(predicate::str::contains("brings files tkt will not take"))
+        .stderr(predicate::str::contains("INV-2026-0007.yaml: made by hand, and totals"));
+    assert_eq!(anna.git(&["rev-parse", "HEAD"]), head, "nothing merged");
+    assert!(!anna.dir.join("documents/invoice/2026/INV-2026-0007.yaml").exists());
+    // Put right by whoever pushed it, it comes in.
+    rogue.write("documents/invoice/2026/INV-2026-0007.yaml", &copy);
+    rogue.git(&["commit", "-qam", "fattura corretta"]);
+    rogue.git(&["push", "-q", "origin", "main"]);
+    anna.sync();
+    assert_eq!(anna.read("documents/invoice/2026/INV-2026-0007.yaml"), copy);
+}
+
 /// A ticket saved as `.yml` by a Windows editor is no record: sync names it and publishes
 /// nothing, not the ticket's deletion (found by a careless-office attack: the ticket was
 /// deleted for the whole team and the `.yml` never mentioned).
