@@ -293,20 +293,22 @@ impl Desk {
     }
 
     /// Writes a record to `.tkt/edit/<id>.yaml` for the user's editor, and returns the
-    /// file; refused while an earlier edit is kept there, which is never written over.
+    /// file; refused while an earlier edit is kept there, which is never written over —
+    /// but one that holds nothing but the record (an edit whose tkt was killed before
+    /// anything was typed: found by a careless-office attack, it stopped every edit).
     pub fn start_edit<T: Record>(&self, record: &T) -> Result<PathBuf> {
         let shown = Path::new(LOCAL_DIR).join("edit").join(format!("{}.yaml", record.id()));
         let file = self.abs(&shown);
-        if file.exists() {
-            return Err(Error::refused(format!("an earlier edit of {} is kept in {}", record.id(), shown.display()))
-                .with_hint("take what you need from it and delete it, then edit again"));
-        }
         // With the comments of the file, for the user to see and change.
         let text = to_yaml(record)?;
         let text = match record.kind().path_for(record.id()).and_then(|rel| read_text(&self.abs(&rel), &rel)) {
             Ok(old) => comments::keep(&old, &text),
             Err(_) => text,
         };
+        if file.exists() && std::fs::read(&file).ok().as_deref() != Some(text.as_bytes()) {
+            return Err(Error::refused(format!("an earlier edit of {} is kept in {}", record.id(), shown.display()))
+                .with_hint("take what you need from it and delete it, then edit again"));
+        }
         write_atomic(&file, text.as_bytes())?;
         Ok(file)
     }

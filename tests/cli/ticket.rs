@@ -262,6 +262,16 @@ fn edit_in_the_editor_saves_valid_changes_and_keeps_the_file_on_invalid_ones() {
     assert_eq!(d.read("tickets/2026/T-2026-0001.yaml"), before);
     assert_eq!(d.head(), head);
     assert_eq!(d.status(), "");
+    // A tkt killed while its editor was open, nothing typed, leaves nothing to keep: the
+    // next edit goes on (found by a careless-office attack: it stopped every edit).
+    let _ = std::fs::remove_file(d.path(".tkt/edit/T-2026-0001.yaml"));
+    let die = d.path(".tkt/die.sh");
+    std::fs::write(&die, "kill -9 $PPID\n").unwrap();
+    let killed = d.tkt(&["ticket", "edit", "T-2026-0001"]).env("EDITOR", format!("sh {}", die.display())).output();
+    assert_eq!(killed.unwrap().status.code(), None, "killed by a signal");
+    assert!(d.path(".tkt/edit/T-2026-0001.yaml").exists(), "the killed edit's file");
+    d.tkt(&["ticket", "edit", "T-2026-0001"]).env("EDITOR", "sed -i s/terzo/quarto/").assert().success();
+    assert!(d.read("tickets/2026/T-2026-0001.yaml").contains("title: quarto titolo\n"));
 }
 
 #[test]
