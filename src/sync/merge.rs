@@ -76,8 +76,8 @@ fn diff(path: &str, a: Option<&Value>, b: Option<&Value>, out: &mut Vec<String>)
                 diff(&child(path, key), x.get(key), y.get(key), out);
             }
         }
-        (Some(Value::Sequence(x)), Some(Value::Sequence(y))) => match (keyed(x), keyed(y)) {
-            (Some(kx), Some(ky)) => {
+        (Some(Value::Sequence(x)), Some(Value::Sequence(y))) => match keyed(x, y) {
+            Some((kx, ky)) => {
                 for key in kx.keys().chain(ky.keys().filter(|k| !kx.contains_key(*k))) {
                     diff(&element(path, key), kx.get(key).copied(), ky.get(key).copied(), out);
                 }
@@ -101,24 +101,63 @@ fn element(path: &str, key: &str) -> String {
     format!("{path}[{key}]")
 }
 
-/// A list of records (every element a mapping with an `at` instant) by key `by@at`; a
-/// key met again gets `#2`, `#3`… `None` for any other list.
-fn keyed(list: &[Value]) -> Option<BTreeMap<String, &Value>> {
-    let mut out = BTreeMap::new();
-    for v in list {
+/// The elements of a list of records (every element a mapping with an `at` instant) by
+/// key, `base`'s and `side`'s; `None` for any other list. An entry is known by who wrote it
+/// when, `by@at` (`#2`, `#3`… for the next of `base` with the same), and among entries of
+/// one author and second by what it holds: `side`'s entry equal to one of `base` takes its
+/// key, one that is not takes the key of an entry of `base` the side no longer holds (a
+/// correction), in order, and the rest are new, keyed by their content — so that an entry
+/// added on both sides is one, and a correction of one of two notes of a second is never
+/// taken for the other's (found by a team attack: the other note was lost).
+fn keyed<'v>(base: &'v [Value], side: &'v [Value]) -> Option<(Keys<'v>, Keys<'v>)> {
+    let stamp = |v: &Value| {
         let at = v.as_mapping()?.get("at")?.as_str()?;
-        let by = v.get("by").and_then(Value::as_str).unwrap_or_default();
-        let key = format!("{by}@{at}");
+        Some(format!("{}@{at}", v.get("by").and_then(Value::as_str).unwrap_or_default()))
+    };
+    let unique = |keys: &Keys, key: String| {
         let mut unique = key.clone();
         let mut n = 1;
-        while out.contains_key(&unique) {
+        while keys.contains_key(&unique) {
             n += 1;
             unique = format!("{key}#{n}");
         }
-        out.insert(unique, v);
+        unique
+    };
+    let mut kb = Keys::new();
+    let mut known = Vec::new();
+    for v in base {
+        let stamp = stamp(v)?;
+        let key = unique(&kb, stamp.clone());
+        kb.insert(key.clone(), v);
+        known.push((stamp, key, v));
     }
-    Some(out)
+    let stamps: Vec<String> = side.iter().map(stamp).collect::<Option<_>>()?;
+    let mut keys: Vec<Option<String>> = vec![None; side.len()];
+    let mut taken = vec![false; known.len()];
+    for same in [true, false] {
+        for (i, v) in side.iter().enumerate() {
+            if keys[i].is_some() {
+                continue;
+            }
+            let found = known
+                .iter()
+                .enumerate()
+                .position(|(j, (stamp, _, was))| !taken[j] && *stamp == stamps[i] && (!same || *was == v));
+            if let Some(j) = found {
+                taken[j] = true;
+                keys[i] = Some(known[j].1.clone());
+            }
+        }
+    }
+    let mut ks = Keys::new();
+    for ((v, key), stamp) in side.iter().zip(keys).zip(stamps) {
+        let key = key.unwrap_or_else(|| unique(&ks, format!("{stamp}~{}", canonical(v))));
+        ks.insert(key, v);
+    }
+    Some((kb, ks))
 }
+
+type Keys<'v> = BTreeMap<String, &'v Value>;
 
 /// A merged record and the fields that conflicted.
 #[derive(Debug)]
@@ -199,20 +238,11 @@ impl Merger<'_> {
                 };
                 // Lists of records merge element by element, so that an edit of an old
                 // note and a note added on the other side are both kept.
-                if let (Some(kb), Some(ko), Some(kt)) = (keyed(b), keyed(o), keyed(t)) {
+                if let (Some((kb, ko)), Some((_, kt))) = (keyed(b, o), keyed(b, t)) {
                     let keys: BTreeSet<&String> = ko.keys().chain(kt.keys()).collect();
                     let mut out = Vec::new();
                     for key in keys {
                         let (kb, ko, kt) = (kb.get(key).copied(), ko.get(key).copied(), kt.get(key).copied());
-                        // Two different entries added by the same person in the same second
-                        // on each side are two entries, both kept.
-                        if let (None, Some(o), Some(t)) = (kb, ko, kt) {
-                            if o != t {
-                                out.push((time_of(o), key.clone(), o.clone()));
-                                out.push((time_of(t), key.clone(), t.clone()));
-                                continue;
-                            }
-                        }
                         if let Some(v) = self.merge(&element(path, key), kb, ko, kt) {
                             out.push((time_of(&v), key.clone(), v));
                         }
@@ -455,6 +485,31 @@ mod tests {
         let both = y(&BASE.replace("text: uno}", "text: uno bis}"));
         let m = merge_record(Some(&base), &ours, &both, [&Side::default(), &Side::default()], &now());
         assert_eq!(m.conflicts, ["notes[a@2026-11-01T09:00:00+01:00].text"]);
+    }
+
+    /// Found by a team attack: of two notes one person wrote in one second on two clones,
+    /// the one corrected on a third was taken for the other, which was lost.
+    #[test]
+    fn a_correction_of_one_of_two_notes_of_a_second_is_never_taken_for_the_other() {
+        let note = |text: &str| format!("- {{at: '2026-11-01T09:00:00+01:00', by: a, text: {text}}}\n");
+        let list = |texts: &[&str]| y(&format!("notes:\n{}", texts.iter().map(|t| note(t)).collect::<String>()));
+        let base = list(&["zeta"]);
+        let ours = list(&["zeta corretta"]);
+        let theirs = list(&["alfa", "zeta"]);
+        for (o, t) in [(&ours, &theirs), (&theirs, &ours)] {
+            let m = merge_record(Some(&base), o, t, [&Side::default(), &Side::default()], &now());
+            assert!(m.conflicts.is_empty(), "{:?}", m.conflicts);
+            let mut texts: Vec<&str> =
+                m.value["notes"].as_sequence().unwrap().iter().map(|n| n["text"].as_str().unwrap()).collect();
+            texts.sort_unstable();
+            assert_eq!(texts, ["alfa", "zeta corretta"]);
+        }
+        // Added on both sides, one note is one; two notes of a second added on each side
+        // are both kept.
+        let m = merge_record(Some(&base), &theirs, &theirs, [&Side::default(), &Side::default()], &now());
+        assert_eq!(m.value["notes"].as_sequence().unwrap().len(), 2);
+        let m = merge_record(None, &list(&["uno"]), &list(&["due"]), [&Side::default(), &Side::default()], &now());
+        assert_eq!(m.value["notes"].as_sequence().unwrap().len(), 2);
     }
 
     #[test]
