@@ -2054,6 +2054,10 @@ fn plan_merge(
         }
     }
     collisions.retain(|p| !merged_as_published.contains(p));
+    // One e-mail imported on both clones under different numbers: this clone's request is
+    // folded into the remote's, and is no collision of the number it had.
+    let folded = folded_requests(repo, &prefix, base, [ours, theirs], &ours_changed, &theirs_changed)?;
+    collisions.retain(|p| !folded.iter().any(|(from, _)| from == p));
     if base.is_none() {
         refuse_unrelated_fiscal(&prefix, &collisions)?;
     }
@@ -2064,8 +2068,10 @@ fn plan_merge(
         names.extend(repo.names_between(base, theirs, folder)?.unwrap_or_default());
         Ok(names)
     };
-    let ids = new_numbers(desk, &prefix, &theirs_changed, &collisions, &ever)?;
-    let moved: BTreeMap<&PathBuf, &PathBuf> = collisions.iter().zip(ids.iter().map(|(_, _, n)| n)).collect();
+    let mut ids = new_numbers(desk, &prefix, &theirs_changed, &collisions, &ever)?;
+    let moved: BTreeMap<&PathBuf, PathBuf> = collisions.iter().zip(ids.iter().map(|(_, _, n)| n.clone())).collect();
+    let stem = |p: &Path| p.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string();
+    ids.extend(folded.iter().map(|(from, to)| (stem(from), stem(to), to.clone())));
     // Attachments both clones stored under one name (two replies to one ticket, each
     // kept as message-2.eml): the remote's keeps it, this clone's takes the next free name.
     let attachments = attachment_collisions(repo, &prefix, base, [ours, theirs], &ours_changed, &theirs_changed)?
@@ -2112,6 +2118,33 @@ fn plan_merge(
             continue;
         }
         let t = repo.file_at(theirs, path)?;
+        if let Some((from, _)) = folded.iter().find(|(_, to)| to == path) {
+            // What this clone did to the request since its import (a note, a customer
+            // chosen) is merged into the remote's, the import as its base.
+            let import = repo.changes_of(base, ours, from)?.into_iter().rev().find_map(|c| c.after);
+            let import = match import.map(|bytes| FileState { bytes, executable: false }) {
+                Some(i) => Some(rewritten(&prefix, from, &i, &pairs, true)?.unwrap_or(i)),
+                None => None,
+            };
+            let rel = path.strip_prefix(&prefix).unwrap_or(path).to_path_buf();
+            let merged = match (ours_at(from)?, t) {
+                (Some(o), Some(t)) => {
+                    let sides = Default::default();
+                    Some(merge_states(&mut plan, &rel, import.as_ref(), [&o, &t], &sides, &catalog, now)?)
+                }
+                (o, t) => t.or(o),
+            };
+            plan.files.insert(path.clone(), merged);
+            // This clone's own record under the number, if any, is renumbered as ever.
+            if let Some(new_path) = moved.get(path) {
+                plan.files.insert(new_path.clone(), ours_at(path)?);
+            }
+            continue;
+        }
+        if folded.iter().any(|(from, _)| from == path) {
+            plan.files.insert(path.clone(), t);
+            continue;
+        }
         if let Some(&new_path) = followed.get(path) {
             // The remote's record keeps the old path; this clone's edits of its own go to
             // the new one, merged with what the remote has there.
@@ -2153,7 +2186,10 @@ fn plan_merge(
         }
         // So do the attachments both stored under the number (two e-mails imported offline).
         if let Some(ours_moved) = attachment_moved(&prefix, path, &ids) {
-            plan.files.insert(ours_moved, repo.file_at(ours, path)?);
+            // The remote's file of a request folded into its own stays (one e-mail's).
+            if repo.file_at(theirs, &ours_moved)?.is_none() {
+                plan.files.insert(ours_moved, repo.file_at(ours, path)?);
+            }
             plan.files.insert(path.clone(), t);
             continue;
         }
@@ -2227,9 +2263,16 @@ fn plan_merge(
     let theirs_changed: BTreeSet<&PathBuf> = theirs_changed.iter().collect();
     for path in ours_changed.iter().filter(|p| !theirs_changed.contains(p)) {
         let Ok(rel) = path.strip_prefix(&prefix) else { continue };
-        // Attachments this clone stored for a renumbered record move with it.
+        // Attachments this clone stored for a renumbered record move with it (but over the
+        // remote's file of a request folded into its own: one e-mail's).
         if let Some(moved) = attachment_moved(&prefix, path, &ids) {
-            plan.files.insert(moved, repo.file_at(ours, path)?);
+            if repo.file_at(theirs, &moved)?.is_none() {
+                plan.files.insert(moved, repo.file_at(ours, path)?);
+            }
+            plan.files.insert(path.clone(), None);
+            continue;
+        }
+        if folded.iter().any(|(from, _)| from == path) {
             plan.files.insert(path.clone(), None);
             continue;
         }
@@ -2422,6 +2465,44 @@ fn attachment_collisions(
             n += 1;
         };
         found.push((path.clone(), free));
+    }
+    Ok(found)
+}
+
+/// The requests both clones imported from one e-mail under different numbers (each had
+/// numbered other requests meanwhile), neither promoted: this clone's new request and the
+/// remote's, into which it is folded (found by a real-mail attack: one message became two
+/// requests, each to be promoted). One imported under one number on both merges there.
+fn folded_requests(
+    repo: &Repo,
+    prefix: &Path,
+    base: Option<&str>,
+    [ours, theirs]: [&str; 2],
+    ours_changed: &BTreeSet<PathBuf>,
+    theirs_changed: &[PathBuf],
+) -> Result<Vec<(PathBuf, PathBuf)>> {
+    let request = |p: &Path| p.strip_prefix(prefix).ok().and_then(Desk::kind_of_path) == Some(Kind::Request);
+    let mut new_there = Vec::new();
+    for path in theirs_changed.iter().filter(|p| request(p)) {
+        if let (true, Some(t)) = (new_since(repo, base, path)?, repo.file_at(theirs, path)?) {
+            new_there.push((path, t));
+        }
+    }
+    let mut found: Vec<(PathBuf, PathBuf)> = Vec::new();
+    if new_there.is_empty() {
+        return Ok(found);
+    }
+    for path in ours_changed.iter().filter(|p| request(p)) {
+        let (true, Some(o)) = (new_since(repo, base, path)?, repo.file_at(ours, path)?) else { continue };
+        if repo.file_at(theirs, path)?.is_some_and(|t| same_message(&o.bytes, &t.bytes)) {
+            continue;
+        }
+        let there = new_there
+            .iter()
+            .find(|(p, t)| *p != path && same_message(&o.bytes, &t.bytes) && !found.iter().any(|(_, to)| to == *p));
+        if let Some((to, _)) = there {
+            found.push((path.clone(), (*to).clone()));
+        }
     }
     Ok(found)
 }

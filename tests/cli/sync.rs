@@ -950,6 +950,66 @@ fn one_reply_imported_on_two_clones_is_no_note_taken_away() {
     assert_eq!((notes(&anna), notes(&marco)), (1, 1));
 }
 
+/// One e-mail imported on two clones that had numbered other requests meanwhile is one
+/// request after the sync, whatever number each gave it: this clone's is folded into the
+/// remote's, with the note added here since, and its stored message is the remote's (found
+/// by a real-mail attack: two requests for one message, each to be promoted).
+#[test]
+fn one_email_imported_on_two_clones_under_different_numbers_is_one_request() {
+    let team = Team::new();
+    let (anna, marco) = (team.clone("anna"), team.clone("marco"));
+    let mail = "From: Mario Rossi <mario.rossi@mail.example>\nSubject: Caldaia in blocco\n\
+                Message-ID: <m1@mail.example>\n\nLa caldaia e in blocco.\n";
+    let file = team.tmp.path().join("m1.eml");
+    std::fs::write(&file, mail).unwrap();
+    let file = file.to_str().unwrap();
+    assert_eq!(anna.at("2026-11-27T09:00:00+01:00", &["import", "email", file]), "R-2026-0004\n");
+    let phone = ["request", "create", "--channel", "phone", "--customer", "C-0001", "--subject", "Controllo"];
+    assert_eq!(marco.at("2026-11-27T09:30:00+01:00", &phone), "R-2026-0004\n");
+    assert_eq!(marco.at("2026-11-27T10:00:00+01:00", &["import", "email", file]), "R-2026-0005\n");
+    marco.at("2026-11-27T10:10:00+01:00", &["request", "note", "R-2026-0005", "richiamato il cliente"]);
+    anna.sync();
+    let said = marco.sync();
+    assert!(said.contains("R-2026-0005 is now R-2026-0004"), "{said}");
+    anna.sync();
+    for clone in [&anna, &marco] {
+        let list = clone.ok(&["request", "list", "--format", "json"]);
+        let requests: Vec<serde_json::Value> = serde_json::from_str(&list).unwrap();
+        let of_mail: Vec<&str> = requests
+            .iter()
+            .filter(|r| r["subject"] == "Caldaia in blocco")
+            .map(|r| r["id"].as_str().unwrap())
+            .collect();
+        assert_eq!(of_mail, ["R-2026-0004"], "{list}");
+        assert!(requests.iter().any(|r| r["subject"] == "Controllo"), "the phone request is kept: {list}");
+        assert!(clone.read("requests/2026/R-2026-0004.yaml").contains("richiamato il cliente"));
+        assert!(!clone.dir.join("attachments/R-2026-0005").exists(), "{}", clone.user);
+    }
+    assert_eq!(anna.git(&["rev-parse", "HEAD"]), marco.git(&["rev-parse", "HEAD"]));
+
+    // Two e-mails imported in opposite orders: each clone's numbers are the other's.
+    let mut files = Vec::new();
+    for n in [2, 3] {
+        let file = team.tmp.path().join(format!("m{n}.eml"));
+        std::fs::write(&file, mail.replace("m1@", &format!("m{n}@")).replace("in blocco", &format!("n. {n}"))).unwrap();
+        files.push(file.to_str().unwrap().to_string());
+    }
+    anna.at("2026-11-27T11:00:00+01:00", &["import", "email", &files[0]]);
+    anna.at("2026-11-27T11:01:00+01:00", &["import", "email", &files[1]]);
+    marco.at("2026-11-27T11:02:00+01:00", &["import", "email", &files[1]]);
+    marco.at("2026-11-27T11:03:00+01:00", &["import", "email", &files[0]]);
+    anna.sync();
+    marco.sync();
+    anna.sync();
+    for clone in [&anna, &marco] {
+        let list = clone.ok(&["request", "list", "--format", "json"]);
+        let requests: Vec<serde_json::Value> = serde_json::from_str(&list).unwrap();
+        for subject in ["Caldaia n. 2", "Caldaia n. 3"] {
+            assert_eq!(requests.iter().filter(|r| r["subject"] == subject).count(), 1, "{subject}: {list}");
+        }
+    }
+}
+
 /// Found by a fiscal attack: a pull undone by `git reset` took the office's last invoice
 /// out of this clone's history; its number was never given again (the reflog has it), but
 /// the next invoice could be dated before it. Its date binds as well.
