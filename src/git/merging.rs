@@ -159,8 +159,11 @@ impl Repo {
     }
 
     /// The messages of the commits reachable from `tip` and not from `hide` that say
-    /// `needle` and whose first parent `hide` holds: the merges made on `hide`'s side (by
-    /// this clone, before it was reset to `hide`), not another clone's. Only the commits
+    /// `needle` and whose first parent `hide` holds or grew from: the merges made on
+    /// `hide`'s side (by this clone, before it was reset to `hide`; or by a clone that took
+    /// `hide` and went on from it — found by a team attack: a server restored from a backup,
+    /// a clone renumbered another's published ticket, and that one's sync was refused for
+    /// good), not of another clone's records. Only the commits
     /// that say it are asked whether `hide` holds their first parent (asked of every
     /// commit, a sync took time in the square of the commits it brought: found by a
     /// hostile-remote review).
@@ -176,7 +179,8 @@ impl Repo {
                 continue;
             }
             let Ok(first) = commit.parent_id(0) else { continue };
-            if first.to_string() == hide || self.is_ancestor(&first.to_string(), hide)? {
+            let first = first.to_string();
+            if first == hide || self.is_ancestor(&first, hide)? || self.is_ancestor(hide, &first)? {
                 messages.push(message.to_string());
             }
         }

@@ -3814,6 +3814,32 @@ fn a_server_restored_to_before_a_renumbering_takes_the_lost_commits_back() {
     assert!(team.git(&team.remote(), &["show", "main:tickets/2026/T-2026-0021.yaml"]).contains("Caldaia di anna"));
 }
 
+/// Found by a team attack: the server restored from a backup taken before bruno published
+/// his ticket; carla, who had it and had added a note, renumbered it under anna's new
+/// ticket of the number. Bruno's sync was then refused for good ("takes away an entry of
+/// its history"): his ticket went to T-2026-0022 with carla's note, as carla's merge says.
+#[test]
+fn a_published_ticket_another_clone_renumbered_after_a_restore_is_followed_where_it_went() {
+    let team = Team::new();
+    let (anna, bruno, carla) = (team.clone("anna"), team.clone("bruno"), team.clone("carla"));
+    let backup = team.git(&team.remote(), &["rev-parse", "main"]);
+    assert_eq!(bruno.ok(&["ticket", "create", "--customer", "C-0001", "--title", "di bruno"]), "T-2026-0021\n");
+    bruno.sync();
+    carla.sync();
+    carla.ok(&["ticket", "note", "T-2026-0021", "nota di carla"]);
+    team.git(&team.remote(), &["update-ref", "refs/heads/main", backup.trim()]);
+    assert_eq!(anna.ok(&["ticket", "create", "--customer", "C-0002", "--title", "di anna"]), "T-2026-0021\n");
+    anna.sync();
+    assert!(carla.sync().contains("T-2026-0021 is now T-2026-0022"));
+    bruno.sync();
+    for clone in [&anna, &bruno, &carla] {
+        clone.sync();
+        let moved = clone.read("tickets/2026/T-2026-0022.yaml");
+        assert!(moved.contains("di bruno") && moved.contains("nota di carla"), "{}: {moved}", clone.user);
+        assert!(clone.read("tickets/2026/T-2026-0021.yaml").contains("di anna"), "{}", clone.user);
+    }
+}
+
 /// Found by a review: a desk's first sync, to an empty remote, published an invoice made
 /// by hand and committed with git, with wrong totals and dated in the next year.
 #[test]
