@@ -187,6 +187,19 @@ impl Repo {
         Ok(messages)
     }
 
+    /// The commit `steps` first parents back from `tip`, or the first of its history when
+    /// that is shorter.
+    pub fn back_from(&self, tip: &str, steps: usize) -> Result<String> {
+        let mut commit = self.repo.find_commit(oid(tip)?)?;
+        for _ in 0..steps {
+            match commit.parent(0) {
+                Ok(parent) => commit = parent,
+                Err(_) => break,
+            }
+        }
+        Ok(commit.id().to_string())
+    }
+
     /// How many commits `tip` has that `hide` has not.
     pub fn count_commits(&self, hide: Option<&str>, tip: &str) -> Result<usize> {
         let mut walk = self.repo.revwalk()?;

@@ -160,6 +160,7 @@ pub fn check_desk(desk: &Desk, today: chrono::NaiveDate) -> Result<Checked> {
             };
             findings.push(Finding::new(path.display().to_string(), problem));
         }
+        check_what_happened(desk, repo, &mut findings)?;
     }
     for (id, file) in super::pec::interrupted_sends(&desk.abs(Path::new(super::pec::SENDING)))? {
         // SDI's receipt, recorded here or by another clone, settles it (found by an SDI review).
@@ -832,6 +833,40 @@ fn check_einvoice_files(documents: &[DocUnderCheck], findings: &mut Vec<Finding>
             ));
         }
     }
+}
+
+/// How many commits back the first check of a clone looks for what happened taken away.
+const FIRST_LOOK_BACK: usize = 500;
+
+/// Tickets and requests whose notes or history a commit took away (an editor's older copy
+/// committed with plain git: found by a careless-office attack, check was clean and only a
+/// sync would have told), in the commits since the last check that found none (in
+/// `.tkt/history-checked`; the last 500 the first time), as sync refuses to publish them.
+fn check_what_happened(desk: &Desk, repo: &crate::git::Repo, findings: &mut Vec<Finding>) -> Result<()> {
+    let Some(head) = repo.head()? else { return Ok(()) };
+    let mark = desk.abs(Path::new(LOCAL_DIR)).join("history-checked");
+    let checked = std::fs::read_to_string(&mark).ok().map(|s| s.trim().to_string());
+    let from = match checked {
+        Some(c) if c == head => return Ok(()),
+        Some(c) if repo.is_ancestor(&c, &head).unwrap_or(false) => c,
+        _ => repo.back_from(&head, FIRST_LOOK_BACK)?,
+    };
+    let lost = crate::sync::taken_away_between(repo, &from, &head, true)?;
+    if lost.is_empty() {
+        // Only a mark for the next look: a clone that cannot write it looks again.
+        let _ = crate::files::write_atomic(&mark, format!("{head}\n").as_bytes());
+    }
+    for (path, problem) in lost {
+        findings.push(Finding::new(
+            path.display().to_string(),
+            format!(
+                "{problem}: put it back (`git log -p -- {}` shows what was taken away) and commit; sync publishes \
+                 none of it until then",
+                path.display()
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// Fiscal documents against git history, the ledger: one that was ever committed still

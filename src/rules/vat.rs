@@ -81,9 +81,9 @@ pub enum VatRegime {
         nature: Option<String>,
         /// Goods sold on their own: their natura and wording, when the rule covers them.
         goods: Option<(String, String)>,
-        /// A forfettario seller's operation outside the scope of VAT: where the work is
-        /// taxed decides its natura (art. 7-ter: N2.1, not the regime's N2.2), and goods
-        /// the rule does not cover are sold without VAT as the regime's.
+        /// A forfettario seller's service outside the scope of VAT: where the work is
+        /// taxed decides its natura (art. 7-ter: N2.1, not the regime's N2.2); goods are
+        /// sold without VAT as the regime's.
         forfettario: bool,
     },
 }
@@ -98,11 +98,13 @@ impl VatRegime {
 /// The regime of an invoice from `company` to `customer`.
 pub fn regime_of(company: &Company, customer: &Customer, billing: &Billing) -> Result<VatRegime, Problem> {
     if company.regime_fiscale.as_deref() == Some("RF19") {
-        // The regime charges no VAT, so a customer's rate is not its; but an operation
-        // outside the scope of Italian VAT (rate 0 with its natura) is outside it whoever sells.
+        // The regime charges no VAT, so a customer's rate is not its; but a service outside
+        // the scope of Italian VAT (rate 0 with its natura) is outside it whoever sells.
+        // Goods are the regime's: a forfettario's sale to a business in another EU country
+        // is no intra-EU supply (art. 41 c. 2-bis DL 331/93; found by a review).
         return Ok(match rule_of(customer, billing)? {
-            Some(VatRegime::Reduced { rate, note, nature: Some(nature), goods, .. }) if rate.0.is_zero() => {
-                VatRegime::Reduced { rate, note, nature: Some(nature), goods, forfettario: true }
+            Some(VatRegime::Reduced { rate, note, nature: Some(nature), .. }) if rate.0.is_zero() => {
+                VatRegime::Reduced { rate, note, nature: Some(nature), goods: None, forfettario: true }
             }
             _ => VatRegime::Forfettario,
         });

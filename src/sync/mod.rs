@@ -1079,9 +1079,7 @@ fn new_since(repo: &Repo, base: Option<&str>, path: &Path) -> Result<bool> {
 /// changes since the common ancestor ([`refused_path`]) and every record among them (it
 /// must read: size, UTF-8, YAML, no conflict markers, an id that agrees with its path).
 /// Refuses the sync (exit 5) naming each file and the commit and author that last changed
-/// it on the remote's side. A new fiscal document is held to the rules of its kind, as one
-/// made by hand here is (found by a hostile-remote attack: an invoice whose total was not
-/// its lines' came in, and once in it was issued — never to be fixed, removed or credited).
+/// it on the remote's side.
 fn check_incoming(
     desk: &Desk,
     repo: &Repo,
@@ -1100,7 +1098,6 @@ fn check_incoming(
     if let (true, Some(base)) = (refused.is_empty(), base.as_deref()) {
         refused.extend(fiscal_changes(repo, base, theirs, &committed)?);
         refused.extend(what_happened_taken_away_in(repo, base, theirs, false)?);
-        refused.extend(made_by_hand(desk, repo, Some(base), theirs, today)?);
     }
     // A history made anew shares no commit: it is held to what the remote published
     // before, as the remote-tracking branch remembers it (found by a team attack: a
@@ -1109,15 +1106,19 @@ fn check_incoming(
         for published in repo.lost_tips(remote, branch, theirs)? {
             refused.extend(fiscal_changes(repo, &published, theirs, &committed)?);
             refused.extend(what_happened_taken_away_in(repo, &published, theirs, false)?);
-            refused.extend(made_by_hand(desk, repo, Some(&published), theirs, today)?);
         }
     }
     if refused.is_empty() {
-        let skipped = skipped_numbers(repo, base.as_deref(), ours, theirs)?;
+        // A new fiscal document against the rules of its kind, as one made by hand here
+        // is held to going out (found by a hostile-remote attack: an invoice whose total
+        // was not its lines' came in, and was then issued for good — never to be fixed,
+        // removed or credited); or a number given past a gap.
+        let mut skipped = made_by_hand(desk, repo, base.as_deref(), theirs, today)?;
+        skipped.extend(skipped_numbers(repo, base.as_deref(), ours, theirs)?);
         if !skipped.is_empty() {
-            // No clone takes such a number in: the commit is taken back from the remote.
+            // No clone takes such a document in: the commit is taken back from the remote.
             return Err(Error::busy(format!(
-                "{remote}/{branch} brings fiscal numbers given past a gap; nothing was merged or written:\n  {}",
+                "{remote}/{branch} brings fiscal documents no clone takes; nothing was merged or written:\n  {}",
                 skipped.join("\n  ")
             ))
             .with_hint(format!(
@@ -1566,6 +1567,21 @@ fn published_base(published: FileState, theirs: &FileState) -> FileState {
 /// a later one took away counts too (found by a careless-office attack: a note, then an
 /// editor's older copy committed over it, went out as if the note had never been).
 fn what_happened_taken_away_in(repo: &Repo, from: &str, to: &str, every_version: bool) -> Result<Vec<String>> {
+    Ok(taken_away_between(repo, from, to, every_version)?
+        .into_iter()
+        .map(|(path, problem)| format!("{}: {problem}", repo.desk_prefix().join(path).display()))
+        .collect())
+}
+
+/// [`what_happened_taken_away_in`] as (desk-relative path, what is taken away and by
+/// which commit), every version in between counting: what `tkt check` names of the
+/// commits made since it last found none (a plain `git commit` of an editor's older copy).
+pub(crate) fn taken_away_between(
+    repo: &Repo,
+    from: &str,
+    to: &str,
+    every_version: bool,
+) -> Result<Vec<(PathBuf, String)>> {
     let prefix = repo.desk_prefix();
     let mut found = Vec::new();
     let of_kind =
@@ -1614,7 +1630,7 @@ fn what_happened_taken_away_in(repo: &Repo, from: &str, to: &str, every_version:
         }
         if let Some(problem) = problem {
             let by = repo.last_change(Some(from), to, &path)?.map(|c| format!(" (commit {} by {})", c.commit, c.by));
-            found.push(format!("{}: {problem}{}", path.display(), by.unwrap_or_default()));
+            found.push((rel.to_path_buf(), format!("{problem}{}", by.unwrap_or_default())));
         }
     }
     Ok(found)
@@ -1679,16 +1695,8 @@ fn fiscal_changes(repo: &Repo, from: &str, to: &str, worktree: &Worktree) -> Res
         }
         let issued = match repo.file_at(from, &path)? {
             Some(issued) => issued.bytes,
-            // Issued since: the first version that keeps the rules of its kind — one that
-            // breaks them no clone takes in or lets out ([`made_by_hand`]), so whoever
-            // pushed it may still put it right or take it away (found by a review).
-            None => match repo
-                .changes_of(Some(from), to, &path)?
-                .into_iter()
-                .rev()
-                .filter_map(|c| c.after)
-                .find(|bytes| keeps_its_rules(rel, bytes))
-            {
+            // Issued since: the version of the commit that added it.
+            None => match repo.changes_of(Some(from), to, &path)?.into_iter().rev().find_map(|c| c.after) {
                 Some(bytes) => bytes,
                 None => continue,
             },
@@ -1722,14 +1730,6 @@ fn fiscal_changes(repo: &Repo, from: &str, to: &str, worktree: &Worktree) -> Res
         found.push(format!("{problem}{by}"));
     }
     Ok(found)
-}
-
-/// Whether a fiscal document's version reads and keeps the rules of its kind, its date
-/// against today aside (a check of what comes in or goes out, [`made_by_hand`]).
-fn keeps_its_rules(rel: &Path, bytes: &[u8]) -> bool {
-    decode_text(bytes.to_vec(), rel)
-        .and_then(|text| parse_record::<Document>(&text, rel))
-        .is_ok_and(|doc| crate::rules::check_issued_document(&doc, chrono::NaiveDate::MAX).is_empty())
 }
 
 /// A repository path's content in the work tree when it was edited by hand (`None` inside

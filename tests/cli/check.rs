@@ -101,6 +101,31 @@ fn check_names_a_committed_file_out_of_the_layout_that_sync_would_refuse() {
     assert!(out.contains("items/cald-24k.yaml: one file with items/CALD-24K.yaml on Windows and macOS"), "{out}");
 }
 
+/// An editor's older copy of a ticket committed with plain git takes away a note and an
+/// entry of its history: check names it, every run, until it is put back (found by a
+/// careless-office attack: check was clean, and only a sync would have told).
+#[test]
+fn check_names_what_happened_a_plain_commit_took_away_until_it_is_put_back() {
+    let d = TestDesk::example();
+    let path = "tickets/2026/T-2026-0012.yaml";
+    let now = d.read(path);
+    let old = d.git(&["log", "--format=%h", "-2", "--", path]).lines().nth(1).unwrap().to_string();
+    d.ok(&["check"]);
+    d.write(path, &d.git(&["show", &format!("{old}:{path}")]));
+    d.git(&["commit", "-qam", "aggiornato ticket"]);
+    for _ in 0..2 {
+        d.tkt(&["check"])
+            .assert()
+            .code(4)
+            .stdout(predicate::str::contains(format!("{path}: takes away an entry of its history, which records")));
+    }
+    d.write(path, &now);
+    d.git(&["commit", "-qam", "rimesso"]);
+    d.ok(&["check"]);
+    d.ok(&["ticket", "note", "T-2026-0012", "nuova nota"]);
+    d.ok(&["check"]);
+}
+
 #[test]
 fn a_broken_record_names_its_file_line_and_column_and_others_stay_usable() {
     let d = TestDesk::example();

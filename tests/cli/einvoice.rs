@@ -1437,9 +1437,9 @@ fn an_operation_without_vat_the_business_declares_carries_its_natura() {
 }
 
 /// A forfettario seller's work for a business established in another EU country is
-/// outside the scope of Italian VAT as anyone's (art. 7-ter: N2.1, not the regime's N2.2);
-/// a rule with a rate is not the regime's, whose lines bear no VAT (found by a fiscal
-/// review: the customer's N2.1 rule was dropped without a word).
+/// outside the scope of Italian VAT as anyone's (art. 7-ter: N2.1, not the regime's N2.2),
+/// its goods are the regime's; a rule with a rate is not the regime's, whose lines bear no
+/// VAT (found by a fiscal review: the customer's N2.1 rule was dropped without a word).
 #[test]
 fn a_forfettario_sellers_work_outside_the_scope_of_vat_carries_the_rules_natura() {
     let d = einvoice_desk();
@@ -1448,6 +1448,7 @@ fn a_forfettario_sellers_work_outside_the_scope_of_vat_carries_the_rules_natura(
         "tkt.toml",
         &(config
             + "\n[billing.reduced_rates.ue]\nrate = 0\nnature = \"N2.1\"\nnote = \"Operazione non soggetta, art. 7-ter DPR 633/72\"\n"
+            + "goods_nature = \"N3.2\"\ngoods_note = \"Cessione intracomunitaria non imponibile, art. 41 DL 331/93\"\n"
             + "\n[billing.reduced_rates.home]\nrate = 10\nnote = \"Manutenzione ordinaria, n. 127-duodecies tab. A/III DPR 633/72\"\n"),
     );
     d.git(&["commit", "-qam", "forfettario, with rules"]);
@@ -1459,6 +1460,8 @@ fn a_forfettario_sellers_work_outside_the_scope_of_vat_carries_the_rules_natura(
     let id = d.ok(&["ticket", "invoice", t.trim()]).trim().to_string();
     let inv: serde_json::Value = serde_json::from_str(&d.ok(&["doc", "show", &id, "--format", "json"])).unwrap();
     let natures: Vec<&str> = inv["lines"].as_array().unwrap().iter().filter_map(|l| l["vat_nature"].as_str()).collect();
+    // A forfettario's goods to a business in the EU are no intra-EU supply (art. 41 c. 2-bis
+    // DL 331/93), whatever the rule says of others' (found by a review).
     assert_eq!(natures, ["N2.1", "N2.2", "N1"], "the work by the rule, the goods as the regime's, the bollo: {inv}");
     let xml = export(&d, &[&id]);
     validate(&d);

@@ -571,7 +571,7 @@ fn an_invoice_made_by_hand_with_wrong_totals_is_not_published() {
 /// A fiscal document that comes in is held to its kind's rules as one going out is: a
 /// plain-git clone's invoice whose total is not its lines' is not taken in, so it is never
 /// issued (found by a hostile-remote attack: it came in, and then could be neither fixed,
-/// removed nor credited by any clone).
+/// removed nor credited by any clone); whoever pushed it takes its commit back.
 #[test]
 fn an_incoming_invoice_against_its_kinds_rules_is_not_taken_in() {
     let team = Team::new();
@@ -587,14 +587,22 @@ fn an_incoming_invoice_against_its_kinds_rules_is_not_taken_in() {
     anna.tkt(&["sync"])
         .assert()
         .code(5)
-        .stderr(predicate::str::contains("brings files tkt will not take"))
-        .stderr(predicate::str::contains("INV-2026-0007.yaml: made by hand, and totals"));
+        .stderr(predicate::str::contains("brings fiscal documents no clone takes"))
+        .stderr(predicate::str::contains("INV-2026-0007.yaml: made by hand, and totals"))
+        .stderr(predicate::str::contains("takes their commit back from the remote"));
     assert_eq!(anna.git(&["rev-parse", "HEAD"]), head, "nothing merged");
     assert!(!anna.dir.join("documents/invoice/2026/INV-2026-0007.yaml").exists());
-    // Put right by whoever pushed it, it comes in.
+    // Put right by a later commit, it is still the first version that was issued.
     rogue.write("documents/invoice/2026/INV-2026-0007.yaml", &copy);
     rogue.git(&["commit", "-qam", "fattura corretta"]);
     rogue.git(&["push", "-q", "origin", "main"]);
+    anna.tkt(&["sync"]).assert().code(5).stderr(predicate::str::contains("issued fiscal document changed (totals)"));
+    // Its commit taken back from the remote, as the message says, the right one comes in.
+    rogue.git(&["reset", "-q", "--hard", "HEAD~2"]);
+    rogue.write("documents/invoice/2026/INV-2026-0007.yaml", &copy);
+    rogue.git(&["add", "-A"]);
+    rogue.git(&["commit", "-qm", "fattura"]);
+    rogue.git(&["push", "-q", "--force", "origin", "main"]);
     anna.sync();
     assert_eq!(anna.read("documents/invoice/2026/INV-2026-0007.yaml"), copy);
 }
