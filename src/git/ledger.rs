@@ -241,7 +241,11 @@ impl Repo {
             let Ok(name) = entry.name() else { continue };
             let path = dir.join(name);
             match entry.kind() {
-                Some(ObjectType::Blob) => {
+                // Only a record's name: a stray file committed beside them (`Thumbs.db`, an
+                // editor's `INV-2026-0007.yaml~`, an interrupted write's temp file) is no
+                // document, and taken out again it is none deleted (found by a careless-office
+                // attack: it stopped every credit note and invoice of the number for good).
+                Some(ObjectType::Blob) if is_record_name(name) => {
                     found.entry(path).or_insert((entry.id(), commit));
                 }
                 Some(ObjectType::Tree) if depth > 1 => {
@@ -270,4 +274,9 @@ impl Names {
             }
         }
     }
+}
+
+/// Whether a file's name is a numbered record's (`INV-2026-0007.yaml`).
+fn is_record_name(name: &str) -> bool {
+    name.strip_suffix(".yaml").and_then(crate::model::SequenceId::parse).is_some()
 }

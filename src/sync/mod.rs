@@ -2074,11 +2074,7 @@ fn plan_merge(
     ids.extend(folded.iter().map(|(from, to)| (stem(from), stem(to), to.clone())));
     // Attachments both clones stored under one name (two replies to one ticket, each
     // kept as message-2.eml): the remote's keeps it, this clone's takes the next free name.
-    let attachments = attachment_collisions(repo, &prefix, base, [ours, theirs], &ours_changed, &theirs_changed)?
-        .into_iter()
-        // Those of a renumbered record move with it.
-        .filter(|(old, _)| attachment_moved(&prefix, old, &ids).is_none())
-        .collect::<Vec<_>>();
+    let attachments = attachment_collisions(repo, &prefix, base, [ours, theirs], &ours_changed, &ids)?;
     let moved_attachments: Vec<(String, String)> = attachments
         .iter()
         .map(|(old, new)| {
@@ -2263,8 +2259,13 @@ fn plan_merge(
     let theirs_changed: BTreeSet<&PathBuf> = theirs_changed.iter().collect();
     for path in ours_changed.iter().filter(|p| !theirs_changed.contains(p)) {
         let Ok(rel) = path.strip_prefix(&prefix) else { continue };
+        if let Some((_, new_path)) = attachments.iter().find(|(old, _)| old == path) {
+            plan.files.insert(new_path.clone(), repo.file_at(ours, path)?);
+            plan.files.insert(path.clone(), None);
+            continue;
+        }
         // Attachments this clone stored for a renumbered record move with it (but over the
-        // remote's file of a request folded into its own: one e-mail's).
+        // remote's same file of a request folded into its own: one e-mail's).
         if let Some(moved) = attachment_moved(&prefix, path, &ids) {
             if repo.file_at(theirs, &moved)?.is_none() {
                 plan.files.insert(moved, repo.file_at(ours, path)?);
@@ -2422,28 +2423,39 @@ fn same_making(a: &[u8], b: &[u8]) -> bool {
     made(&a).is_some_and(|m| Some(m) == made(&b))
 }
 
-/// The attachments (repository paths) both sides stored since the common ancestor under
-/// one name with other bytes, each with the next name free on both sides for this clone's.
+/// The attachments (repository paths) this clone stored since the common ancestor that
+/// meet one of the remote's under their name — where they go (under the new number of a
+/// record renumbered or folded into the remote's) — with other bytes, or under a name that
+/// differs only in case (one file on Windows and macOS), each with the next name free on
+/// both sides for this clone's (found by real-mail attacks: a reply's photo was dropped for
+/// another's of the same name, and `FOTO.JPG` beside `foto.jpg` stopped every other sync).
 fn attachment_collisions(
     repo: &Repo,
     prefix: &Path,
     base: Option<&str>,
     [ours, theirs]: [&str; 2],
     ours_changed: &BTreeSet<PathBuf>,
-    theirs_changed: &[PathBuf],
+    ids: &[(String, String, PathBuf)],
 ) -> Result<Vec<(PathBuf, PathBuf)>> {
     let mut found: Vec<(PathBuf, PathBuf)> = Vec::new();
-    for path in theirs_changed.iter().filter(|p| ours_changed.contains(*p)) {
+    for path in ours_changed {
         let rel = path.strip_prefix(prefix).unwrap_or(path);
         let in_attachments = rel.iter().count() == 3 && rel.starts_with(crate::desk::ATTACHMENTS_DIR);
         if !in_attachments || !new_since(repo, base, path)? {
             continue;
         }
-        let (o, t) = (repo.file_at(ours, path)?, repo.file_at(theirs, path)?);
-        if o.is_none() || t.is_none() || o == t {
+        let Some(o) = repo.file_at(ours, path)? else { continue };
+        let dest = attachment_moved(prefix, path, ids).unwrap_or_else(|| path.clone());
+        let (Some(folder), Some(name)) = (dest.parent(), dest.file_name().and_then(|n| n.to_str())) else { continue };
+        let folder_rel = folder.strip_prefix(prefix).unwrap_or(folder);
+        let there = repo.names_at(theirs, folder_rel)?;
+        let mut clash = false;
+        for other in there.iter().filter(|n| n.to_lowercase() == name.to_lowercase()) {
+            clash |= other != name || repo.file_at(theirs, &dest)?.as_ref() != Some(&o);
+        }
+        if !clash {
             continue;
         }
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("attachment");
         let (stem, ext) = match name.rsplit_once('.') {
             Some((s, e)) if !s.is_empty() => (s, format!(".{e}")),
             _ => (name, String::new()),
@@ -2453,13 +2465,16 @@ fn attachment_collisions(
             Some((s, n)) if !s.is_empty() && !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => s,
             _ => stem,
         };
+        let taken: HashSet<String> =
+            there.iter().chain(&repo.names_at(ours, folder_rel)?).map(|n| n.to_lowercase()).collect();
         let mut n = 2;
         let free = loop {
-            let candidate = path.with_file_name(format!("{stem}-{n}{ext}"));
-            let taken = |c: &str| -> Result<bool> {
-                Ok(repo.file_at(c, &candidate)?.is_some() || found.iter().any(|(_, new)| new == &candidate))
-            };
-            if !taken(ours)? && !taken(theirs)? {
+            let candidate = dest.with_file_name(format!("{stem}-{n}{ext}"));
+            let lower = format!("{stem}-{n}{ext}").to_lowercase();
+            let planned = found
+                .iter()
+                .any(|(_, new)| new.to_string_lossy().to_lowercase() == candidate.to_string_lossy().to_lowercase());
+            if !taken.contains(&lower) && !planned {
                 break candidate;
             }
             n += 1;

@@ -1253,3 +1253,22 @@ fn an_invoice_file_never_committed_holds_the_next_number_until_it_is_committed_o
     std::fs::remove_file(d.path("documents/invoice/2026/INV-2026-0060.yaml")).unwrap();
     assert_eq!(d.ok(&["ticket", "invoice", "T-2026-0002"]).trim(), "INV-2026-0002");
 }
+
+/// A stray file committed beside the invoices (an editor's backup, `Thumbs.db`) is no
+/// document: taken out again it is no issued invoice deleted, and the invoice it copies
+/// can be credited (found by a careless-office attack: check and every credit note were
+/// stopped for good, each hint saying to restore the stray file).
+#[test]
+fn a_stray_file_committed_beside_the_invoices_and_taken_out_is_no_invoice_deleted() {
+    let d = worked();
+    assert_eq!(d.ok(&["ticket", "invoice", "T-2026-0001"]).trim(), "INV-2026-0001");
+    let dir = "documents/invoice/2026";
+    d.write(&format!("{dir}/INV-2026-0001.yaml~"), &d.read(&format!("{dir}/INV-2026-0001.yaml")));
+    d.write(&format!("{dir}/Thumbs.db"), "\u{1}");
+    d.git(&["add", "-A"]);
+    d.git(&["commit", "-qm", "tutto"]);
+    d.git(&["rm", "-q", &format!("{dir}/INV-2026-0001.yaml~"), &format!("{dir}/Thumbs.db")]);
+    d.git(&["commit", "-qm", "via"]);
+    d.ok(&["check"]);
+    assert_eq!(d.ok(&["doc", "credit", "INV-2026-0001", "--reason", "errore"]).trim(), "CN-2026-0001");
+}

@@ -3329,6 +3329,68 @@ fn two_clones_storing_an_attachment_under_one_name_keep_both() {
     assert!(marco.read("attachments/T-2026-0016/message-2.eml").contains("Risposta per marco."));
 }
 
+/// A reply with a photo, as a mail client sends it.
+fn reply_with(id: &str, who: &str, name: &str) -> String {
+    let from = if id.starts_with('T') { "amministrazione@lequerce.example" } else { "mario.rossi@mail.example" };
+    format!(
+        "From: {from}\nSubject: Re: [{id}] caldaia\nMessage-ID: <{who}-{id}@mail.example>\n\
+         MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=XX\n\n--XX\n\
+         Content-Type: text/plain; charset=utf-8\n\nRisposta di {who}.\n--XX\n\
+         Content-Type: image/jpeg; name={name}\nContent-Disposition: attachment; filename={name}\n\n\
+         foto di {who}\n--XX--\n"
+    )
+}
+
+/// Each note of a reply points at its own photo after the sync, when both clones stored one
+/// under a name that differs only in case (one file on Windows and macOS: it stopped every
+/// other clone's sync), or under one name for a request each numbered apart and the sync
+/// folded into one (the photo of one was dropped for the other's): found by real-mail
+/// attacks.
+#[test]
+fn photos_two_clones_stored_under_one_name_or_its_case_are_all_kept() {
+    let team = Team::new();
+    let (anna, marco) = (team.clone("anna"), team.clone("marco"));
+    let mail =
+        "From: mario.rossi@mail.example\nSubject: Caldaia in blocco\nMessage-ID: <m1@mail.example>\n\nIn blocco.\n";
+    let import = |clone: &Clone, name: &str, text: &str| {
+        let file = team.tmp.path().join(format!("{}-{name}.eml", clone.user));
+        std::fs::write(&file, text).unwrap();
+        clone.ok(&["import", "email", file.to_str().unwrap()])
+    };
+    assert_eq!(import(&anna, "m1", mail), "R-2026-0004\n");
+    marco.ok(&["request", "create", "--channel", "phone", "--customer", "C-0001", "--subject", "Controllo"]);
+    assert_eq!(import(&marco, "m1", mail), "R-2026-0005\n");
+    import(&anna, "r1", &reply_with("R-2026-0004", "anna", "foto.jpg"));
+    import(&marco, "r1", &reply_with("R-2026-0005", "marco", "foto.jpg"));
+    import(&anna, "t1", &reply_with("T-2026-0016", "anna", "FOTO.JPG"));
+    import(&marco, "t1", &reply_with("T-2026-0016", "marco", "foto.jpg"));
+    anna.sync();
+    marco.sync();
+    anna.sync();
+    anna.sync();
+    for clone in [&anna, &marco] {
+        for file in ["requests/2026/R-2026-0004.yaml", "tickets/2026/T-2026-0016.yaml"] {
+            let record: serde_yaml::Value = serde_yaml::from_str(&clone.read(file)).unwrap();
+            for who in ["anna", "marco"] {
+                let of = |n: &&serde_yaml::Value| n["text"].as_str().is_some_and(|t| t.contains(&format!("di {who}")));
+                let notes = record["notes"].as_sequence().unwrap();
+                let note = notes.iter().find(of).unwrap_or_else(|| panic!("{}: {file}: {notes:?}", clone.user));
+                let photos: Vec<&str> = note["attachments"]
+                    .as_sequence()
+                    .unwrap()
+                    .iter()
+                    .filter_map(|a| a.as_str())
+                    .filter(|a| !a.ends_with(".eml"))
+                    .collect();
+                assert_eq!(photos.len(), 1, "{}: {file}: {note:?}", clone.user);
+                assert_eq!(clone.read(photos[0]).trim(), format!("foto di {who}"), "{}: {file}", clone.user);
+            }
+        }
+        clone.tkt(&["check"]).assert().success();
+    }
+    assert_eq!(anna.git(&["rev-parse", "HEAD"]), marco.git(&["rev-parse", "HEAD"]));
+}
+
 /// The remote's last commit amended to correct a ticket anna published, and force-pushed:
 /// carla's amended ticket is anna's, merged with her note, not a new record renumbered
 /// into a duplicate (found by a careless-office review: one ticket twice, the note on the
