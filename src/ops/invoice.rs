@@ -160,6 +160,21 @@ fn draft_invoice(env: &Env, id: &str, opts: &InvoiceOptions) -> Result<Document>
         refuse_if_any(&rel.display().to_string(), check_document(doc))
             .map_err(|e| e.with_hint("fix the file, then invoice again (tkt check lists what is wrong)"))?;
     }
+    // What an issued invoice bills stays in history: a source never committed (a work
+    // report made by hand) would be gone after a `git stash -u` or a clean, the invoice
+    // naming what no clone has (found by a careless-office attack).
+    if let (Some(repo), Some(head)) = (desk.repo(), desk.repo().map(|r| r.head()).transpose()?.flatten()) {
+        for doc in &unbilled {
+            let rel = Kind::Document(doc.kind).path_for(&doc.id)?;
+            if repo.file_at(&head, &repo.desk_prefix().join(&rel))?.is_none() {
+                return Err(Error::invalid(
+                    crate::error::Location::file(&rel),
+                    "never committed: an invoice bills only what the desk's history holds",
+                )
+                .with_hint("a document made by hand is committed with git first (`tkt check`, then git commit); anything else, move it out of the desk"));
+            }
+        }
+    }
     let items: HashMap<String, Item> = desk.load_all::<Item>()?.into_iter().map(|i| (i.code.clone(), i)).collect();
     let billing = &desk.config.billing;
     let mut draft = invoice_lines(&ticket, &unbilled, &items, billing).map_err(|p| Error::refused(p.to_string()))?;

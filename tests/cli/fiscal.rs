@@ -1272,3 +1272,23 @@ fn a_stray_file_committed_beside_the_invoices_and_taken_out_is_no_invoice_delete
     d.ok(&["check"]);
     assert_eq!(d.ok(&["doc", "credit", "INV-2026-0001", "--reason", "errore"]).trim(), "CN-2026-0001");
 }
+
+/// A work report made by hand and never committed is not billed: gone after a `git stash
+/// -u` or a clean, it would leave an issued invoice billing what no clone has (found by a
+/// careless-office attack).
+#[test]
+fn a_work_report_never_committed_is_not_billed() {
+    let d = worked();
+    let copy = d.read("documents/work-report/2026/WR-2026-0001.yaml").replace("WR-2026-0001", "WR-2026-0002");
+    d.ok(&["ticket", "invoice", "T-2026-0001"]);
+    d.write("documents/work-report/2026/WR-2026-0002.yaml", &copy);
+    let head = d.head();
+    d.tkt(&["ticket", "invoice", "T-2026-0001"])
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("documents/work-report/2026/WR-2026-0002.yaml: never committed"));
+    assert_eq!(d.head(), head);
+    d.git(&["add", "-A"]);
+    d.git(&["commit", "-qm", "rapportino"]);
+    assert_eq!(d.ok(&["ticket", "invoice", "T-2026-0001"]).trim(), "INV-2026-0002");
+}
