@@ -25,6 +25,16 @@ fn a_fiscal_document_is_not_dated_in_the_future_nor_before_what_it_follows() {
         &["ticket", "receive", "T-2026-0001", "--transport-start", "2026-11-26T10:00:00+01:00"],
         "before the ddt-in's date",
     );
+    // In the desk's time, whatever offset it is typed with (found by a fiscal review: 23:30
+    // of the day before, typed at +02:00, was taken as the DDT's day).
+    refused(
+        &d,
+        &["ticket", "receive", "T-2026-0001", "--transport-start", "2026-11-27T00:30:00+02:00"],
+        "before the ddt-in's date",
+    );
+    d.ok(&["ticket", "receive", "T-2026-0001", "--transport-start", "2026-11-26T23:30:00Z"]);
+    let ddt = d.read("documents/ddt-in/2026/DI-2026-0001.yaml");
+    assert!(ddt.contains("transport_start: 2026-11-27T00:30:00+01:00"), "{ddt}");
     d.ok(&["ticket", "invoice", "T-2026-0001"]);
     refused(
         &d,
