@@ -161,6 +161,23 @@ pub fn check_desk(desk: &Desk, today: chrono::NaiveDate) -> Result<Checked> {
             findings.push(Finding::new(path.display().to_string(), problem));
         }
         check_what_happened(desk, repo, &mut findings)?;
+        // Files not committed that sync refuses (an editor's `T-2026-0001.yaml~`, a
+        // `Thumbs.db`): found by a careless-office attack, sync said "tkt check shows the
+        // same" and check was clean.
+        let prefix = repo.desk_prefix();
+        for (path, deleted) in repo.uncommitted()? {
+            let Ok(rel) = path.strip_prefix(prefix) else { continue };
+            let named = findings.iter().any(|f| Path::new(&f.path) == rel);
+            if !deleted && !named && crate::sync::stray_in_records(rel) {
+                findings.push(Finding::new(
+                    rel.display().to_string(),
+                    format!(
+                        "no record's name, so in no list, and sync publishes nothing while it is there: {}",
+                        crate::sync::STRAY_HINT
+                    ),
+                ));
+            }
+        }
     }
     for (id, file) in super::pec::interrupted_sends(&desk.abs(Path::new(super::pec::SENDING)))? {
         // SDI's receipt, recorded here or by another clone, settles it (found by an SDI review).
@@ -836,12 +853,12 @@ fn check_einvoice_files(documents: &[DocUnderCheck], findings: &mut Vec<Finding>
 }
 
 /// How many commits back the first check of a clone looks for what happened taken away.
-const FIRST_LOOK_BACK: usize = 500;
+const FIRST_LOOK_BACK: usize = 200;
 
 /// Tickets and requests whose notes or history a commit took away (an editor's older copy
 /// committed with plain git: found by a careless-office attack, check was clean and only a
 /// sync would have told), in the commits since the last check that found none (in
-/// `.tkt/history-checked`; the last 500 the first time), as sync refuses to publish them.
+/// `.tkt/history-checked`; the last 200 the first time), as sync refuses to publish them.
 fn check_what_happened(desk: &Desk, repo: &crate::git::Repo, findings: &mut Vec<Finding>) -> Result<()> {
     let Some(head) = repo.head()? else { return Ok(()) };
     let mark = desk.abs(Path::new(LOCAL_DIR)).join("history-checked");

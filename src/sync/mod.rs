@@ -682,6 +682,31 @@ fn pull_into(
     })
 }
 
+/// Records and the desk's own files are hand edits; anything else (a printed page saved in
+/// the desk, say) is the user's business, and so is a hidden file (`web/.env` with a
+/// password, macOS's `.DS_Store`): git commits them when asked, sync never.
+fn hidden_file(rel: &Path) -> bool {
+    rel.components().count() > 1 && rel.iter().any(|c| c.to_str().is_some_and(|n| n.starts_with('.')))
+}
+
+/// Whether a desk-relative file in the work tree, not hidden, sits in a folder of records
+/// under no record's name: a record renamed out of the layout (a Windows editor saving
+/// `T-2026-0012.yml`) would leave only its deletion to publish, so sync names it, not
+/// skips it (found by a careless-office attack: the ticket was deleted for the whole team),
+/// and `tkt check` names it too.
+pub(crate) fn stray_in_records(rel: &Path) -> bool {
+    let records = Kind::all().map(|k| k.dir().split('/').next().unwrap_or_default()).collect::<Vec<_>>();
+    !hidden_file(rel)
+        && !Desk::in_layout(rel)
+        && rel.iter().next().and_then(|c| c.to_str()).is_some_and(|d| records.contains(&d))
+}
+
+/// How to settle a file [`stray_in_records`]: a backup or a copy beside its record is moved
+/// out, never renamed over it (found by a careless-office attack: "rename it as the record
+/// it is" wrote an editor's backup over the ticket and its new note).
+pub(crate) const STRAY_HINT: &str = "move it out of the desk's folders (a backup or a copy: never over its record); \
+     only a record saved under another name, its own file gone, is renamed back";
+
 /// The desk's files changed by hand and not committed, after checking every changed
 /// record; an invalid one (or a link) refuses the sync (exit 4) naming the files.
 fn hand_edits(desk: &Desk, repo: &Repo, today: chrono::NaiveDate) -> Result<Vec<PathBuf>> {
@@ -698,27 +723,17 @@ fn hand_edits(desk: &Desk, repo: &Repo, today: chrono::NaiveDate) -> Result<Vec<
     let hidden = repo.ignored_in(&dirs, &probes).into_iter().filter(record).map(|p| (p, false));
     for (path, deleted) in repo.uncommitted()?.into_iter().chain(hidden) {
         let Ok(rel) = path.strip_prefix(&prefix) else { continue };
-        // Records and the desk's own files; anything else (a printed page saved in the
-        // desk, say) is the user's business, and so is a hidden file (`web/.env` with a
-        // password, macOS's `.DS_Store`): git commits them when asked, sync never.
-        let hidden_file =
-            rel.components().count() > 1 && rel.iter().any(|c| c.to_str().is_some_and(|n| n.starts_with('.')));
-        if hidden_file {
+        if hidden_file(rel) {
             continue;
         }
         if !Desk::in_layout(rel) {
-            // A record renamed out of the layout (a Windows editor saving `T-2026-0012.yml`)
-            // would leave only its deletion to publish: named, not skipped (found by a
-            // careless-office attack: the ticket was deleted for the whole team).
-            let records = Kind::all().map(|k| k.dir().split('/').next().unwrap_or_default()).collect::<Vec<_>>();
-            let in_records = rel.iter().next().and_then(|c| c.to_str()).is_some_and(|d| records.contains(&d));
-            if in_records && !deleted {
+            if !deleted && stray_in_records(rel) {
                 invalid.push(
                     Error::refused(format!(
                         "{}: no record's name (a record is its id and .yaml, in its kind's folder)",
                         rel.display()
                     ))
-                    .with_hint("rename it as the record it is, or move it out of the desk's folders"),
+                    .with_hint(STRAY_HINT),
                 );
             }
             continue;

@@ -126,6 +126,25 @@ fn check_names_what_happened_a_plain_commit_took_away_until_it_is_put_back() {
     d.ok(&["check"]);
 }
 
+/// Files never committed that sync refuses to publish beside (an editor's backup, a
+/// `Thumbs.db`) are named by check too, with the way out that never writes a backup over
+/// its record (found by a careless-office attack: sync said "tkt check shows the same",
+/// check was clean, and sync's hint to rename the backup lost the ticket's new note).
+#[test]
+fn check_names_a_stray_file_in_the_record_folders_that_sync_refuses() {
+    let d = TestDesk::example();
+    d.write("tickets/2026/T-2026-0012.yaml~", &d.read("tickets/2026/T-2026-0012.yaml"));
+    d.write("documents/invoice/2026/Thumbs.db", "x");
+    d.write("tickets/2026/.DS_Store", "x");
+    let out = d.tkt(&["check"]).assert().code(4).get_output().stdout.clone();
+    let out = String::from_utf8(out).unwrap();
+    for file in ["tickets/2026/T-2026-0012.yaml~", "documents/invoice/2026/Thumbs.db"] {
+        assert!(out.contains(&format!("{file}: no record's name")), "{out}");
+    }
+    assert!(out.contains("never over its record"), "{out}");
+    assert_eq!(out.lines().count(), 2, "{out}");
+}
+
 #[test]
 fn a_broken_record_names_its_file_line_and_column_and_others_stay_usable() {
     let d = TestDesk::example();
