@@ -113,6 +113,27 @@ fn refuse_billed_as_issued(env: &Env, ticket: &str, invoices: &[&Document], sour
             .with_hint(format!("restore it: git cat-file blob {hash} > {}, then commit it", path.display())));
         }
     }
+    // One a `git reset` took out of history, with this clone's log gone too (`.tkt/`
+    // deleted): HEAD's reflog still holds it, as credit notes see (found by a careless-office
+    // attack: the next invoice billed its work again).
+    for (path, first) in repo.first_versions_in_reflog(std::path::Path::new(DocKind::Invoice.dir()))? {
+        if ledger.contains_key(&path) || env.desk.abs(&path).exists() {
+            continue;
+        }
+        let Ok(issued) = crate::model::from_yaml::<Document>(&repo.first_content(&first)?) else { continue };
+        if let Some(source) = billed(&issued) {
+            return Err(Error::refused(format!(
+                "{source} was billed by {} as issued (commit {}), and a git reset took it out of this clone's history \
+                 since: an issued invoice is never billed again",
+                issued.id, first.commit
+            ))
+            .with_hint(format!(
+                "bring it back: tkt sync (or git checkout {} -- {})",
+                first.commit,
+                path.display()
+            )));
+        }
+    }
     Ok(())
 }
 

@@ -1302,3 +1302,15 @@ fn a_work_report_never_committed_is_not_billed() {
     d.git(&["commit", "-qm", "rapportino"]);
     assert_eq!(d.ok(&["ticket", "invoice", "T-2026-0001"]).trim(), "INV-2026-0002");
 }
+
+/// An invoice a `git reset` took out of history, this clone's log of what it issued gone
+/// too (`.tkt/` deleted): HEAD's reflog still holds it, and its work is not billed again
+/// (found by a careless-office attack: the next invoice billed it under the next number).
+#[test]
+fn work_billed_by_an_invoice_reset_away_with_the_clones_log_gone_is_not_billed_again() {
+    let d = worked();
+    assert_eq!(d.ok(&["ticket", "invoice", "T-2026-0001"]).trim(), "INV-2026-0001");
+    d.git(&["reset", "-q", "--hard", "HEAD~1"]);
+    std::fs::remove_dir_all(d.path(".tkt")).unwrap();
+    refused(&d, &["ticket", "invoice", "T-2026-0001"], "WR-2026-0001 was billed by INV-2026-0001 as issued");
+}
