@@ -265,21 +265,36 @@ fn goods_go_back_once_after_they_came_and_a_ddt_carries_real_packages() {
     refused(
         &d,
         &["ticket", "ship", "T-2026-0001", "--purpose", "return"],
+        "T-2026-0001: everything DI-2026-0001 brought was sent back already (DO-2026-0001)",
+    );
+    refused(
+        &d,
+        &["ticket", "ship", "T-2026-0001", "--purpose", "return", "--line", "CALD:1:VX-0001"],
         "VX-0001: DI-2026-0001 brought 1, and DO-2026-0001 sent back 1 already: 0 of it is left",
     );
     // Nor by a line of its item without the serial (a review).
     refused(&d, &["ticket", "ship", "T-2026-0001", "--purpose", "return", "--line", "CALD:1"], "0 of it is left");
     assert!(!d.path("documents/ddt-out/2026/DO-2026-0002.yaml").exists());
-    // Of three received, one sent back: two are left, and the refusal says how to send them.
+    // Of three received, one sent back: two are left, and the refusal of more says how to
+    // send them; with no --line, what is left goes (found by a fiscal review: the default
+    // refused once anything had gone back).
     d.ok(&["ticket", "create", "--customer", "C-0001", "--title", "Ricambi"]);
-    d.ok(&["ticket", "receive", "T-2026-0002", "--line", "PART:3"]);
+    d.ok(&["ticket", "receive", "T-2026-0002", "--line", "PART:3", "--line", "CALD:1:VX-0002"]);
     d.ok(&["ticket", "ship", "T-2026-0002", "--purpose", "return", "--line", "PART:1"]);
     refused(
         &d,
-        &["ticket", "ship", "T-2026-0002", "--purpose", "return"],
+        &["ticket", "ship", "T-2026-0002", "--purpose", "return", "--line", "PART:3"],
         "2 of it is left to return (send it with --line PART:2)",
     );
-    d.ok(&["ticket", "ship", "T-2026-0002", "--purpose", "return", "--line", "PART:2"]);
+    let left = d.ok(&["ticket", "ship", "T-2026-0002", "--purpose", "return"]).trim().to_string();
+    let sent = json(&d.ok(&["doc", "show", &left, "--format", "json"]));
+    let lines: Vec<(String, String)> = sent["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| (l["item"].as_str().unwrap().to_string(), l["qty"].to_string()))
+        .collect();
+    assert_eq!(lines, [("PART".to_string(), "2".to_string()), ("CALD".to_string(), "1".to_string())]);
     // Two units received, one sent back without its serial: the other goes back by its
     // serial, and then nothing more (a review: it was refused, "0 of it is left").
     d.ok(&["ticket", "create", "--serial", "VX-0002", "--title", "Due caldaie"]);

@@ -404,7 +404,7 @@ fn a_unit_returned_by_two_clones_offline_is_named_by_check() {
     anna.tkt(&["ticket", "ship", "T-2026-0020", "--purpose", "return"])
         .assert()
         .code(4)
-        .stderr(predicate::str::contains("left to return"));
+        .stderr(predicate::str::contains("was sent back already"));
 }
 
 /// Found by a team attack: a clone reset (`git reset --hard HEAD~1`) to before the sync
