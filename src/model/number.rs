@@ -118,7 +118,10 @@ impl Serialize for Rate {
             }
         }
         if let Some(f) = rust_decimal::prelude::ToPrimitive::to_f64(&d) {
-            if parse_decimal(&f.to_string()).is_ok_and(|back| back == d) {
+            // Not one YAML writes with an exponent (`1e-6`), which a YAML 1.1 reader (PyYAML)
+            // takes for text (found by a fiscal review: a DDT's `qty: 1e-6`).
+            let plain = (1e-4..1e15).contains(&f.abs());
+            if plain && parse_decimal(&f.to_string()).is_ok_and(|back| back == d) {
                 return s.serialize_f64(f);
             }
         }
@@ -192,6 +195,18 @@ mod tests {
         assert_eq!(m.to_string(), "1234567.89");
         let m: Money = serde_yaml::from_str("45").unwrap();
         assert_eq!(serde_yaml::to_string(&m).unwrap().trim(), "'45.00'");
+    }
+
+    /// Found by a fiscal review: `qty: 1e-6` is text to a YAML 1.1 reader.
+    #[test]
+    fn a_rate_is_written_without_an_exponent_and_reads_back_exactly() {
+        for text in ["0.000001", "0.0000025", "0.0001", "0.00012345", "2.5", "22", "0.5", "123456789.12345678"] {
+            let rate = Rate::parse(text).unwrap();
+            let yaml = serde_yaml::to_string(&rate).unwrap();
+            assert!(!yaml.contains('e'), "{text}: {yaml}");
+            assert_eq!(serde_yaml::from_str::<Rate>(&yaml).unwrap(), rate, "{text}: {yaml}");
+        }
+        assert_eq!(serde_yaml::to_string(&Rate::parse("2.5").unwrap()).unwrap().trim(), "2.5");
     }
 
     #[test]
