@@ -85,7 +85,9 @@ fn work_hours(hours: Option<Rate>, start: Option<NaiveTime>, end: Option<NaiveTi
         }
         (Some(h), _) if h.0 <= Decimal::ZERO => Err(Error::refused(format!("--hours {h}: must be positive"))),
         (Some(h), _) => Ok(h),
-        (None, Some(minutes)) => Ok(Rate(round_cents(minutes / Decimal::from(60)).normalize())),
+        // To the ten-thousandth of an hour, so that the minutes are what is billed: 80
+        // minutes at 45.00 are 60.00, not 1.33 h's 59.85 (found by a fiscal review).
+        (None, Some(minutes)) => Ok(Rate((minutes / Decimal::from(60)).round_dp(4).normalize())),
         (None, None) => Err(Error::usage("a work report needs --hours, or --start and --end")),
     }
 }

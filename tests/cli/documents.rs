@@ -932,3 +932,16 @@ fn a_prefix_given_to_another_kind_is_named_not_taken_for_a_missing_document() {
         predicate::str::contains("INV-2026-0006 is an invoice (documents/invoice/2026/INV-2026-0006.yaml), but tkt.toml gives INV- to credit-note now"),
     );
 }
+
+/// Hours from `--start`/`--end` are the minutes worked, billed as such: 80 minutes at 45.00
+/// an hour are 60.00, not 1.33 h's 59.85 (found by a fiscal review).
+#[test]
+fn hours_from_start_and_end_bill_the_minutes_worked() {
+    let d = billing_desk();
+    d.ok(&["ticket", "create", "--serial", "VX-0002", "--title", "Perdita"]);
+    d.ok(&["ticket", "work", "T-2026-0001", "--start", "08:00", "--end", "09:20"]);
+    assert!(d.read("documents/work-report/2026/WR-2026-0001.yaml").contains("hours: 1.3333\n"));
+    let id = d.ok(&["ticket", "invoice", "T-2026-0001"]).trim().to_string();
+    let inv = json(&d.ok(&["doc", "show", &id, "--format", "json"]));
+    assert_eq!(inv["totals"]["net"], "60.00", "{inv}");
+}
