@@ -2226,12 +2226,16 @@ fn plan_merge(
                 Some(t) => published_base(p, t),
                 None => p,
             }),
-            None if one_message => repo
-                .changes_of(base, ours, path)?
-                .into_iter()
-                .rev()
-                .find_map(|c| c.after)
-                .map(|bytes| FileState { bytes, executable: false }),
+            // As this clone's side reads it: a stored message that met the remote's under
+            // its name was renamed there, which is no change of the request's (found by a
+            // real-mail attack: the request named this clone's copy, the remote's orphaned).
+            None if one_message => match repo.changes_of(base, ours, path)?.into_iter().rev().find_map(|c| c.after) {
+                Some(bytes) => {
+                    let import = FileState { bytes, executable: false };
+                    Some(rewritten(&prefix, path, &import, &pairs, true)?.unwrap_or(import))
+                }
+                None => None,
+            },
             b => b,
         };
         let rel = path.strip_prefix(&prefix).ok().map(Path::to_path_buf);

@@ -3329,6 +3329,29 @@ fn two_clones_storing_an_attachment_under_one_name_keep_both() {
     assert!(marco.read("attachments/T-2026-0016/message-2.eml").contains("Risposta per marco."));
 }
 
+/// One e-mail delivered to two mailboxes (its copies differ in a `Delivered-To` line),
+/// imported on both clones under one number, marco noting it: the request names the
+/// remote's stored message, never marco's copy beside it (found by a real-mail attack: the
+/// remote's `message.eml` was left named by no record).
+#[test]
+fn one_email_from_two_mailboxes_keeps_the_remotes_stored_message() {
+    let team = Team::new();
+    let (anna, marco) = (team.clone("anna"), team.clone("marco"));
+    let mail = "From: Mario Rossi <mario.rossi@mail.example>\nSubject: Caldaia in blocco\n\
+                Message-ID: <m1@mail.example>\n\nLa caldaia e in blocco.\n";
+    for (clone, to) in [(&anna, "anna@office.example"), (&marco, "marco@office.example")] {
+        let file = team.tmp.path().join(format!("{}.eml", clone.user));
+        std::fs::write(&file, format!("Delivered-To: {to}\n{mail}")).unwrap();
+        assert_eq!(clone.ok(&["import", "email", file.to_str().unwrap()]), "R-2026-0004\n");
+    }
+    marco.ok(&["request", "note", "R-2026-0004", "richiamato"]);
+    anna.sync();
+    marco.sync();
+    let request = marco.read("requests/2026/R-2026-0004.yaml");
+    assert!(request.contains("attachments/R-2026-0004/message.eml") && request.contains("richiamato"), "{request}");
+    assert!(marco.read("attachments/R-2026-0004/message.eml").contains("anna@office.example"));
+}
+
 /// A reply with a photo, as a mail client sends it.
 fn reply_with(id: &str, who: &str, name: &str) -> String {
     let from = if id.starts_with('T') { "amministrazione@lequerce.example" } else { "mario.rossi@mail.example" };
