@@ -2457,14 +2457,19 @@ fn attachment_collisions(
     ids: &[(String, String, PathBuf)],
 ) -> Result<Vec<(PathBuf, PathBuf)>> {
     let mut found: Vec<(PathBuf, PathBuf)> = Vec::new();
+    let mut new_here = Vec::new();
     for path in ours_changed {
         let rel = path.strip_prefix(prefix).unwrap_or(path);
         let in_attachments = rel.iter().count() == 3 && rel.starts_with(crate::desk::ATTACHMENTS_DIR);
-        if !in_attachments || !new_since(repo, base, path)? {
-            continue;
+        if in_attachments && new_since(repo, base, path)? {
+            new_here.push((path, attachment_moved(prefix, path, ids).unwrap_or_else(|| path.clone())));
         }
+    }
+    // Where this clone's other files go: no free name is one of them (found by a review: a
+    // folded request's `foto-2.jpg` overwrote the `foto.jpg` renamed so).
+    let arriving: HashSet<String> = new_here.iter().map(|(_, dest)| dest.to_string_lossy().to_lowercase()).collect();
+    for (path, dest) in new_here {
         let Some(o) = repo.file_at(ours, path)? else { continue };
-        let dest = attachment_moved(prefix, path, ids).unwrap_or_else(|| path.clone());
         let (Some(folder), Some(name)) = (dest.parent(), dest.file_name().and_then(|n| n.to_str())) else { continue };
         let folder_rel = folder.strip_prefix(prefix).unwrap_or(folder);
         let there = repo.names_at(theirs, folder_rel)?;
@@ -2490,9 +2495,9 @@ fn attachment_collisions(
         let free = loop {
             let candidate = dest.with_file_name(format!("{stem}-{n}{ext}"));
             let lower = format!("{stem}-{n}{ext}").to_lowercase();
-            let planned = found
-                .iter()
-                .any(|(_, new)| new.to_string_lossy().to_lowercase() == candidate.to_string_lossy().to_lowercase());
+            let whole = candidate.to_string_lossy().to_lowercase();
+            let planned =
+                arriving.contains(&whole) || found.iter().any(|(_, new)| new.to_string_lossy().to_lowercase() == whole);
             if !taken.contains(&lower) && !planned {
                 break candidate;
             }

@@ -3385,6 +3385,8 @@ fn photos_two_clones_stored_under_one_name_or_its_case_are_all_kept() {
     assert_eq!(import(&marco, "m1", mail), "R-2026-0005\n");
     import(&anna, "r1", &reply_with("R-2026-0004", "anna", "foto.jpg"));
     import(&marco, "r1", &reply_with("R-2026-0005", "marco", "foto.jpg"));
+    // A second reply there, its photo kept as foto-2.jpg: no name the first takes (a review).
+    import(&marco, "r2", &reply_with("R-2026-0005", "bruno", "foto.jpg"));
     import(&anna, "t1", &reply_with("T-2026-0016", "anna", "FOTO.JPG"));
     import(&marco, "t1", &reply_with("T-2026-0016", "marco", "foto.jpg"));
     anna.sync();
@@ -3392,9 +3394,12 @@ fn photos_two_clones_stored_under_one_name_or_its_case_are_all_kept() {
     anna.sync();
     anna.sync();
     for clone in [&anna, &marco] {
-        for file in ["requests/2026/R-2026-0004.yaml", "tickets/2026/T-2026-0016.yaml"] {
+        for (file, writers) in [
+            ("requests/2026/R-2026-0004.yaml", &["anna", "marco", "bruno"][..]),
+            ("tickets/2026/T-2026-0016.yaml", &["anna", "marco"]),
+        ] {
             let record: serde_yaml::Value = serde_yaml::from_str(&clone.read(file)).unwrap();
-            for who in ["anna", "marco"] {
+            for who in writers {
                 let of = |n: &&serde_yaml::Value| n["text"].as_str().is_some_and(|t| t.contains(&format!("di {who}")));
                 let notes = record["notes"].as_sequence().unwrap();
                 let note = notes.iter().find(of).unwrap_or_else(|| panic!("{}: {file}: {notes:?}", clone.user));
