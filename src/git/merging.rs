@@ -178,8 +178,13 @@ impl Repo {
             if !message.contains(needle) {
                 continue;
             }
-            let Ok(first) = commit.parent_id(0) else { continue };
-            let first = first.to_string();
+            // A merge, as tkt's are: a plain commit saying so moves nothing (found by a
+            // hostile-remote attack: one commit's message moved a clone's note and invoice
+            // to another customer's ticket).
+            let Ok(first) = commit.parent_id(0).map(|p| p.to_string()) else { continue };
+            if commit.parent_count() != 2 {
+                continue;
+            }
             if first == hide || self.is_ancestor(&first, hide)? || self.is_ancestor(hide, &first)? {
                 messages.push(message.to_string());
             }

@@ -3352,6 +3352,31 @@ fn one_email_from_two_mailboxes_keeps_the_remotes_stored_message() {
     assert!(marco.read("attachments/R-2026-0004/message.eml").contains("anna@office.example"));
 }
 
+/// A plain commit whose message says what a tkt merge says ("T-2026-0020 is now
+/// T-2026-0019") moves nothing: this clone's note stays on its ticket, never another
+/// customer's (found by a hostile-remote attack: the note, a work report and an invoice
+/// were moved to another customer's ticket by one commit's message).
+#[test]
+fn a_renumbering_said_by_a_plain_commit_moves_nothing() {
+    let team = Team::new();
+    let (anna, rogue) = (team.clone("anna"), team.clone("marco"));
+    anna.ok(&["ticket", "note", "T-2026-0020", "nota di anna"]);
+    let field = |text: &str, key: &str| text.lines().find(|l| l.starts_with(key)).unwrap().to_string();
+    let (from, to) = ("tickets/2026/T-2026-0020.yaml", "tickets/2026/T-2026-0019.yaml");
+    let (moved, other) = (rogue.read(from), rogue.read(to));
+    let mut forged = other.clone();
+    for key in ["opened_at:", "opened_by:"] {
+        forged = forged.replace(&field(&other, key), &field(&moved, key));
+    }
+    rogue.write(to, &forged);
+    rogue.write(from, &moved.replace(&field(&moved, "priority:"), "priority: urgent"));
+    rogue.git(&["commit", "-qam", "tkt sync: merge origin/main\n\nT-2026-0020 is now T-2026-0019"]);
+    rogue.git(&["push", "-q", "origin", "main"]);
+    anna.sync();
+    assert!(anna.read(from).contains("nota di anna"), "{}", anna.read(from));
+    assert!(!anna.read(to).contains("nota di anna"));
+}
+
 /// A reply with a photo, as a mail client sends it.
 fn reply_with(id: &str, who: &str, name: &str) -> String {
     let from = if id.starts_with('T') { "amministrazione@lequerce.example" } else { "mario.rossi@mail.example" };
