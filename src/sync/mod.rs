@@ -1618,7 +1618,7 @@ pub(crate) fn taken_away_between(
         // from a backup); one never published and then deleted is this clone's own to drop.
         let between = between.remove(&path).unwrap_or_default().into_iter().filter_map(|c| c.after);
         let between = between.filter(|v| match &now {
-            Some(now) => same_making(v, now),
+            Some(now) => one_record(v, now),
             None => published.is_some(),
         });
         let versions: Vec<Vec<u8>> = published.clone().into_iter().chain(between).collect();
@@ -1629,8 +1629,8 @@ pub(crate) fn taken_away_between(
             // Another record under the path, or none, this one renumbered by a sync (a
             // clone reset to before it): what happened to it is read where it went (found
             // by a team attack: a plain fast-forward was refused for a note "taken away").
-            if let Some(new) = moved.get(id).filter(|_| !now.as_deref().is_some_and(|n| same_making(then, n))) {
-                if let Some(there) = repo.file_at(to, &beside(&path, new))?.filter(|t| same_making(then, &t.bytes)) {
+            if let Some(new) = moved.get(id).filter(|_| !now.as_deref().is_some_and(|n| one_record(then, n))) {
+                if let Some(there) = repo.file_at(to, &beside(&path, new))?.filter(|t| one_record(then, &t.bytes)) {
                     now = Some(there.bytes);
                 }
             }
@@ -2426,6 +2426,23 @@ fn same_but_ids(a: &[u8], b: &[u8]) -> bool {
         })
     };
     read(a).is_some_and(|a| Some(a) == read(b))
+}
+
+/// Whether two versions of a record are one record's: a request from an e-mail is that
+/// message (two clones import it at other instants, and a sync folds one into the other;
+/// another request received in the same second is another: found by reviews, check took a
+/// folded request's note for one taken away); any other is [`same_making`].
+fn one_record(a: &[u8], b: &[u8]) -> bool {
+    let message = |bytes: &[u8]| {
+        let v = from_yaml::<Value>(bytes).ok()?;
+        let id = v.get("message_id").filter(|x| !x.is_null())?.clone();
+        Some((id, v.get("contact").and_then(|c| c.get("email")).cloned()))
+    };
+    match (message(a), message(b)) {
+        (Some(x), Some(y)) => x == y,
+        (None, None) => same_making(a, b),
+        _ => false,
+    }
 }
 
 /// Whether two versions of a record are one record's: made at the same instant by the same

@@ -3352,6 +3352,37 @@ fn one_email_from_two_mailboxes_keeps_the_remotes_stored_message() {
     assert!(marco.read("attachments/R-2026-0004/message.eml").contains("anna@office.example"));
 }
 
+/// A request folded into the remote's, another request of the same second now under its
+/// old number, is no note taken away: check stays clean on both clones (found by reviews:
+/// it named the note for good, and its hint would have put it on the other request).
+#[test]
+fn a_request_folded_into_the_remotes_leaves_check_clean() {
+    let team = Team::new();
+    let (anna, marco) = (team.clone("anna"), team.clone("marco"));
+    let mail = |n: u32| {
+        format!(
+            "From: Cliente {n} <cliente{n}@mail.example>\nSubject: Guasto {n}\nMessage-ID: <m{n}@mail.example>\n\nGuasto.\n"
+        )
+    };
+    let import = |clone: &Clone, n: u32| {
+        let file = team.tmp.path().join(format!("{}-{n}.eml", clone.user));
+        std::fs::write(&file, mail(n)).unwrap();
+        clone.at("2026-11-27T09:00:00+01:00", &["import", "email", file.to_str().unwrap()])
+    };
+    assert_eq!(import(&anna, 1), "R-2026-0004\n");
+    anna.at("2026-11-27T09:05:00+01:00", &["request", "note", "R-2026-0004", "richiamato"]);
+    anna.ok(&["check"]);
+    assert_eq!(import(&marco, 2), "R-2026-0004\n");
+    assert_eq!(import(&marco, 1), "R-2026-0005\n");
+    marco.sync();
+    assert!(anna.sync().contains("R-2026-0004 is now R-2026-0005"));
+    marco.sync();
+    for clone in [&anna, &marco] {
+        assert!(clone.read("requests/2026/R-2026-0005.yaml").contains("richiamato"), "{}", clone.user);
+        clone.ok(&["check"]);
+    }
+}
+
 /// A plain commit whose message says what a tkt merge says ("T-2026-0020 is now
 /// T-2026-0019") moves nothing: this clone's note stays on its ticket, never another
 /// customer's (found by a hostile-remote attack: the note, a work report and an invoice
