@@ -45,6 +45,14 @@ pub(super) fn no_color() -> bool {
 impl Ctx {
     pub fn from_env(cli: &Cli) -> Result<Ctx> {
         let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+        // tkt's own settings are text: one that is not (bytes of another encoding) is an
+        // error, never taken as unset (found by a scripting attack: a back-filling script's
+        // TKT_NOW was ignored and its records dated today).
+        for name in ["TKT_NOW", "TKT_USER", "TKT_EMAIL", "TKT_LOCK_TIMEOUT"] {
+            if let Err(std::env::VarError::NotUnicode(v)) = std::env::var(name) {
+                return Err(Error::usage(format!("{name}={v:?} is not UTF-8 text")));
+            }
+        }
         let now = match var("TKT_NOW") {
             // Git's history keeps an instant after 1970 only (and before 2106, in 32 bits).
             Some(text) => chrono::DateTime::parse_from_rfc3339(&text)
@@ -174,7 +182,7 @@ impl Ctx {
 
     /// `done` of `total` on stderr, on a terminal only, for long work.
     pub fn progress(&self, done: usize, total: usize) {
-        if total > 1 && std::io::stderr().is_terminal() {
+        if total > 1 && !self.quiet && std::io::stderr().is_terminal() {
             let end = if done == total { "\n" } else { "" };
             self.progress_text(&format!("\rimporting {done}/{total}{end}"));
         }

@@ -121,6 +121,11 @@ fn refuse_billed_as_issued(env: &Env, ticket: &str, invoices: &[&Document], sour
             continue;
         }
         let Ok(issued) = crate::model::from_yaml::<Document>(&repo.first_content(&first)?) else { continue };
+        // Of this ticket: a reset to before a sync's renumbering gives another ticket's work
+        // report the number it had here (found by a test of a reset pull).
+        if issued.ticket.as_deref() != Some(ticket) {
+            continue;
+        }
         if let Some(source) = billed(&issued) {
             return Err(Error::refused(format!(
                 "{source} was billed by {} as issued (commit {}), and a git reset took it out of this clone's history \
@@ -181,18 +186,20 @@ fn draft_invoice(env: &Env, id: &str, opts: &InvoiceOptions) -> Result<Document>
         refuse_if_any(&rel.display().to_string(), check_document(doc))
             .map_err(|e| e.with_hint("fix the file, then invoice again (tkt check lists what is wrong)"))?;
     }
-    // What an issued invoice bills stays in history: a source never committed (a work
-    // report made by hand) would be gone after a `git stash -u` or a clean, the invoice
-    // naming what no clone has (found by a careless-office attack).
+    // What an issued invoice bills is as history holds it: a source never committed (a work
+    // report made by hand), or changed by hand since, would be gone or other after a `git
+    // stash -u` or a checkout, the invoice billing what no clone has (found by a
+    // careless-office attack, and a review: 12 hours typed over 1 were billed).
     if let (Some(repo), Some(head)) = (desk.repo(), desk.repo().map(|r| r.head()).transpose()?.flatten()) {
         for doc in &unbilled {
             let rel = Kind::Document(doc.kind).path_for(&doc.id)?;
-            if repo.file_at(&head, &repo.desk_prefix().join(&rel))?.is_none() {
+            let committed = repo.file_at(&head, &repo.desk_prefix().join(&rel))?.map(|f| f.bytes);
+            if committed != std::fs::read(desk.abs(&rel)).ok() {
                 return Err(Error::invalid(
                     crate::error::Location::file(&rel),
-                    "never committed: an invoice bills only what the desk's history holds",
+                    "not committed: an invoice bills only what the desk's history holds",
                 )
-                .with_hint("a document made by hand is committed with git first (`tkt check`, then git commit); anything else, move it out of the desk"));
+                .with_hint("a document made or changed by hand is committed with git first (`tkt check`, then git commit), or put back (git checkout -- FILE)"));
             }
         }
     }

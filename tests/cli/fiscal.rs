@@ -1283,11 +1283,11 @@ fn a_stray_file_committed_beside_the_invoices_and_taken_out_is_no_invoice_delete
     assert_eq!(d.ok(&["doc", "credit", "INV-2026-0001", "--reason", "errore"]).trim(), "CN-2026-0001");
 }
 
-/// A work report made by hand and never committed is not billed: gone after a `git stash
-/// -u` or a clean, it would leave an issued invoice billing what no clone has (found by a
-/// careless-office attack).
+/// A work report made by hand and never committed, or changed by hand since its commit, is
+/// not billed: gone or other after a `git stash -u` or a checkout, it would leave an issued
+/// invoice billing what no clone has (found by a careless-office attack, and a review).
 #[test]
-fn a_work_report_never_committed_is_not_billed() {
+fn a_work_report_not_committed_is_not_billed() {
     let d = worked();
     let copy = d.read("documents/work-report/2026/WR-2026-0001.yaml").replace("WR-2026-0001", "WR-2026-0002");
     d.ok(&["ticket", "invoice", "T-2026-0001"]);
@@ -1296,10 +1296,16 @@ fn a_work_report_never_committed_is_not_billed() {
     d.tkt(&["ticket", "invoice", "T-2026-0001"])
         .assert()
         .code(4)
-        .stderr(predicate::str::contains("documents/work-report/2026/WR-2026-0002.yaml: never committed"));
+        .stderr(predicate::str::contains("documents/work-report/2026/WR-2026-0002.yaml: not committed"));
     assert_eq!(d.head(), head);
+    // Nor one changed by hand since its commit (a review: 12 hours typed over 1 were billed).
     d.git(&["add", "-A"]);
     d.git(&["commit", "-qm", "rapportino"]);
+    let path = "documents/work-report/2026/WR-2026-0002.yaml";
+    d.write(path, &copy.replace("hours: 1\n", "hours: 12\n"));
+    assert_ne!(d.read(path), copy);
+    d.tkt(&["ticket", "invoice", "T-2026-0001"]).assert().code(4).stderr(predicate::str::contains("not committed"));
+    d.write(path, &copy);
     assert_eq!(d.ok(&["ticket", "invoice", "T-2026-0001"]).trim(), "INV-2026-0002");
 }
 

@@ -86,6 +86,18 @@ fn usage_errors_exit_2_and_help_teaches() {
             .stdout("")
             .stderr(predicate::str::contains(name));
     }
+    // Found by a scripting attack: a value that is not UTF-8 was taken as unset, and the
+    // ticket dated today by another author.
+    use std::os::unix::ffi::OsStrExt;
+    for name in ["TKT_NOW", "TKT_USER", "TKT_LOCK_TIMEOUT"] {
+        let value = std::ffi::OsStr::from_bytes(b"2026-03-02T10:00:00+01:00\xa0");
+        d.tkt(&["customer", "create", "--name", "Rossi"])
+            .env(name, value)
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(predicate::str::contains(format!("{name}=")).and(predicate::str::contains("not UTF-8")));
+    }
     assert!(!d.path("customers").exists() || std::fs::read_dir(d.path("customers")).unwrap().count() == 0);
 }
 
