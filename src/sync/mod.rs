@@ -1962,9 +1962,12 @@ pub fn merge_file(
 fn one_note_per_message(record: &mut Value) {
     let Some(Value::Sequence(notes)) = record.get_mut("notes") else { return };
     let mut seen = BTreeSet::new();
+    let text = |n: &Value, key: &str| n.get(key).and_then(Value::as_str).unwrap_or_default().to_string();
     notes.retain(|n| match n.get("message_id").and_then(Value::as_str) {
-        // Another sender's message under the same id is another message.
-        Some(id) => seen.insert((id.to_string(), n.get("by").and_then(Value::as_str).unwrap_or_default().to_string())),
+        // Another sender's message under the same id is another message, and so is other
+        // text under it: never one note taken for another (found by a hostile-remote
+        // attack: a forged note with this clone's reply's id replaced it).
+        Some(id) => seen.insert((id.to_string(), text(n, "by"), text(n, "text"))),
         None => true,
     });
 }

@@ -1018,6 +1018,29 @@ fn one_email_imported_on_two_clones_under_different_numbers_is_one_request() {
     }
 }
 
+/// A note on the remote under this clone's reply's Message-ID and sender but with other
+/// text is another note: both are kept (found by a hostile-remote attack: the forged text
+/// replaced the customer's reply, with no conflict).
+#[test]
+fn a_note_under_a_replys_message_id_with_other_text_takes_nothing_away() {
+    let team = Team::new();
+    let (anna, rogue) = (team.clone("anna"), team.clone("marco"));
+    let reply = "From: amministrazione@lequerce.example\nSubject: Re: [T-2026-0016] termosifoni\n\
+                 Message-ID: <r1@l.example>\n\nErrore E05, pressione bassa.\n";
+    let file = team.tmp.path().join("reply.eml");
+    std::fs::write(&file, reply).unwrap();
+    anna.ok(&["import", "email", file.to_str().unwrap()]);
+    let path = "tickets/2026/T-2026-0016.yaml";
+    let forged = "notes:\n- at: 2026-11-26T08:00:00+01:00\n  by: amministrazione@lequerce.example\n  \
+                  text: Tutto risolto\n  source: email\n  message_id: r1@l.example\n";
+    rogue.write(path, &rogue.read(path).replacen("notes:\n", forged, 1));
+    rogue.git(&["commit", "-qam", "nota"]);
+    rogue.git(&["push", "-q", "origin", "main"]);
+    anna.sync();
+    let ticket = anna.read(path);
+    assert!(ticket.contains("Errore E05") && ticket.contains("Tutto risolto"), "{ticket}");
+}
+
 /// Found by a fiscal attack: a pull undone by `git reset` took the office's last invoice
 /// out of this clone's history; its number was never given again (the reflog has it), but
 /// the next invoice could be dated before it. Its date binds as well.
