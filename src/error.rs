@@ -91,11 +91,14 @@ impl Error {
         let message = shorten_quoted(&message.into());
         Error { location: Some(Box::new(location)), ..Self::new(ErrorKind::Refused, message) }
     }
+    /// A value typed or read that the message quotes (`"…"`) is cut to [`MAX_QUOTED`]
+    /// characters, as [`Error::invalid`] cuts it (found by a scripting attack: an id of
+    /// 100,000 digits was said whole, and a form's field three times as long).
     pub fn usage(message: impl Into<String>) -> Self {
-        Self::new(ErrorKind::Usage, message)
+        Self::new(ErrorKind::Usage, cut_quoted(&message.into(), &['"']))
     }
     pub fn refused(message: impl Into<String>) -> Self {
-        Self::new(ErrorKind::Refused, message)
+        Self::new(ErrorKind::Refused, cut_quoted(&message.into(), &['"']))
     }
     pub fn busy(message: impl Into<String>) -> Self {
         Self::new(ErrorKind::Busy, message)
@@ -167,6 +170,16 @@ pub const MAX_QUOTED: usize = 80;
 /// worth: parsers put the value they did not expect into their message, and a value can be
 /// a whole file.
 pub fn shorten_quoted(message: &str) -> String {
+    let mut out = cut_quoted(message, &['"', '`']);
+    const MAX_MESSAGE: usize = 1000;
+    if out.chars().count() > MAX_MESSAGE {
+        out = out.chars().take(MAX_MESSAGE).chain(['…']).collect();
+    }
+    out
+}
+
+/// Cuts every value quoted with one of `quotes` longer than [`MAX_QUOTED`] characters.
+fn cut_quoted(message: &str, quotes: &[char]) -> String {
     let mut out = String::with_capacity(message.len().min(1024));
     let mut chars = message.chars().peekable();
     let mut quote: Option<char> = None;
@@ -174,7 +187,7 @@ pub fn shorten_quoted(message: &str) -> String {
     while let Some(c) = chars.next() {
         match quote {
             None => {
-                if matches!(c, '"' | '`') {
+                if quotes.contains(&c) {
                     quote = Some(c);
                     inside = 0;
                 }
@@ -201,10 +214,6 @@ pub fn shorten_quoted(message: &str) -> String {
                 }
             }
         }
-    }
-    const MAX_MESSAGE: usize = 1000;
-    if out.chars().count() > MAX_MESSAGE {
-        out = out.chars().take(MAX_MESSAGE).chain(['…']).collect();
     }
     out
 }

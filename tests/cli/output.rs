@@ -387,3 +387,22 @@ fn dashes_lists_days_and_a_ddts_transport_are_taken_as_meant() {
     let print = d.ok(&["doc", "print", ddt.trim()]);
     assert!(print.contains("Aspetto: scatola") && print.contains("Inizio trasporto"), "{print}");
 }
+
+/// A value typed that an error quotes is cut to 80 characters, as one read from a file is
+/// (found by a scripting attack: an id of 100,000 digits was said whole, 100 KB on stderr).
+#[test]
+fn an_error_never_says_a_long_typed_value_whole() {
+    let d = TestDesk::new();
+    let id = format!("T-2026-{}", "9".repeat(100_000));
+    let out = d.tkt(&["ticket", "show", &id]).assert().code(4).get_output().stderr.clone();
+    assert!(out.len() < 500, "{} bytes", out.len());
+    let vat = "9".repeat(100_000);
+    let out = d
+        .tkt(&["customer", "create", "--name", "X", "--vat-number", &vat])
+        .assert()
+        .code(4)
+        .get_output()
+        .stderr
+        .clone();
+    assert!(out.len() < 500, "{} bytes", out.len());
+}
