@@ -1492,8 +1492,24 @@ fn made_by_hand(
             continue;
         }
         let Some(file) = repo.file_at(ours, &path)? else { continue };
-        let doc = decode_text(file.bytes, rel).and_then(|text| parse_record::<Document>(&text, rel));
-        let problems = doc.map(|d| crate::rules::check_issued_document(&d, today)).unwrap_or_default();
+        let Ok(doc) = decode_text(file.bytes, rel).and_then(|text| parse_record::<Document>(&text, rel)) else {
+            continue;
+        };
+        let mut problems = crate::rules::check_issued_document(&doc, today);
+        // Issued by this desk's company: another's Partita IVA would take a number of its
+        // register and work of its customers, never to be credited here (found by a
+        // hostile-remote attack).
+        let digits = |v: &str| v.trim().trim_start_matches("IT").to_string();
+        let company = desk.config.company.vat_number.as_deref().map(digits);
+        let seller = doc.seller.as_ref().and_then(|s| s.vat_number.as_deref());
+        if let (Some(company), Some(seller)) = (company, seller) {
+            if digits(seller) != company {
+                problems.push(crate::rules::Problem::new(
+                    "seller.vat_number",
+                    format!("{seller} is not the Partita IVA of [company] in tkt.toml ({company})"),
+                ));
+            }
+        }
         if !problems.is_empty() {
             let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
             refused.push(format!("{}: made by hand, and {}", rel.display(), list.join("; ")));

@@ -605,6 +605,16 @@ fn an_incoming_invoice_against_its_kinds_rules_is_not_taken_in() {
     rogue.git(&["push", "-q", "--force", "origin", "main"]);
     anna.sync();
     assert_eq!(anna.read("documents/invoice/2026/INV-2026-0007.yaml"), copy);
+    // Nor one of another seller, its rules kept (found by a hostile-remote attack: it took a
+    // number of the register and the customer's work, and could never be credited here).
+    let other = copy.replace("INV-2026-0007", "INV-2026-0008").replacen("'03912760984'", "'01234567897'", 1);
+    rogue.write("documents/invoice/2026/INV-2026-0008.yaml", &other);
+    rogue.git(&["add", "-A"]);
+    rogue.git(&["commit", "-qm", "fattura"]);
+    rogue.git(&["push", "-q", "origin", "main"]);
+    anna.tkt(&["sync"]).assert().code(5).stderr(predicate::str::contains(
+        "INV-2026-0008.yaml: made by hand, and seller.vat_number: 01234567897 is not the Partita IVA of [company]",
+    ));
 }
 
 /// A ticket saved as `.yml` by a Windows editor is no record: sync names it and publishes
