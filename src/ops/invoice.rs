@@ -78,6 +78,9 @@ fn refuse_billed_as_issued(env: &Env, ticket: &str, invoices: &[&Document], sour
             continue;
         }
         let Ok(issued) = crate::model::from_yaml::<Document>(&repo.first_content(first)?) else { continue };
+        if path.file_stem().and_then(|s| s.to_str()) != Some(issued.id.as_str()) {
+            continue;
+        }
         let Some(source) = billed(&issued) else { continue };
         let restore = format!("restore it: git checkout {} -- {}", first.commit, path.display());
         if !there {

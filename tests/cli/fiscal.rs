@@ -1275,9 +1275,17 @@ fn a_stray_file_committed_beside_the_invoices_and_taken_out_is_no_invoice_delete
     let dir = "documents/invoice/2026";
     d.write(&format!("{dir}/INV-2026-0001.yaml~"), &d.read(&format!("{dir}/INV-2026-0001.yaml")));
     d.write(&format!("{dir}/Thumbs.db"), "\u{1}");
+    // Nor one under a number's name that is not this register's document (a review): a
+    // backup named as a series, a ticket dropped among the invoices.
+    d.write(&format!("{dir}/INV-2026-0001-BAK.yaml"), &d.read(&format!("{dir}/INV-2026-0001.yaml")));
+    d.write(&format!("{dir}/T-2026-0001.yaml"), &d.read("tickets/2026/T-2026-0001.yaml"));
     d.git(&["add", "-A"]);
     d.git(&["commit", "-qm", "tutto"]);
-    d.git(&["rm", "-q", &format!("{dir}/INV-2026-0001.yaml~"), &format!("{dir}/Thumbs.db")]);
+    let strays = ["INV-2026-0001.yaml~", "Thumbs.db", "INV-2026-0001-BAK.yaml", "T-2026-0001.yaml"];
+    d.git(
+        &[&["rm", "-q"][..], &strays.map(|f| format!("{dir}/{f}")).iter().map(String::as_str).collect::<Vec<_>>()]
+            .concat(),
+    );
     d.git(&["commit", "-qm", "via"]);
     d.ok(&["check"]);
     assert_eq!(d.ok(&["doc", "credit", "INV-2026-0001", "--reason", "errore"]).trim(), "CN-2026-0001");
