@@ -412,8 +412,8 @@ struct DocUnderCheck {
     net: Money,
     customer: String,
     date: chrono::NaiveDate,
-    /// The file it was exported as, and whether it is not sent yet.
-    einvoice: Option<Box<(String, bool)>>,
+    /// The file it was exported as, whether it is not sent yet, and every file it had.
+    einvoice: Option<Box<(String, bool, Vec<String>)>>,
     problems: Vec<Problem>,
 }
 
@@ -530,7 +530,9 @@ fn check_documents(
                 problems.push(Problem::new(field, format!("unknown item {code:?}")));
             }
         }
-        let einvoice = einvoice_file(&d).map(|f| Box::new((f.to_string(), sdi_state(&d) == SdiState::Exported)));
+        let ever = || super::einvoice::files_ever(&d).into_iter().map(str::to_string).collect();
+        let einvoice =
+            einvoice_file(&d).map(|f| Box::new((f.to_string(), sdi_state(&d) == SdiState::Exported, ever())));
         let links = [d.invoice.clone(), d.credit_note.clone(), d.ddt_in.clone()];
         let facts = DocUnderCheck {
             id: d.id.clone(),
@@ -825,14 +827,19 @@ fn id_year(id: &str) -> i32 {
 /// Documents exported under one file name (clones that exported offline without a series
 /// each): SDI refuses the second file of a name it receives.
 fn check_einvoice_files(documents: &[DocUnderCheck], findings: &mut Vec<Finding>) {
+    // Every file each document had: one it replaced keeps its name at SDI (found by an SDI
+    // attack: another clone's offline export under a rejected file's progressivo was named
+    // by nothing, and could be neither sent nor exported again).
     let mut by_file: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for d in documents {
-        if let Some((file, _)) = d.einvoice.as_deref() {
-            by_file.entry(file).or_default().push(&d.id);
+        if let Some((_, _, ever)) = d.einvoice.as_deref() {
+            for file in ever {
+                by_file.entry(file).or_default().push(&d.id);
+            }
         }
     }
     for d in documents {
-        let Some((file, not_sent)) = d.einvoice.as_deref() else { continue };
+        let Some((file, not_sent, _)) = d.einvoice.as_deref() else { continue };
         let others: Vec<&str> = by_file[file.as_str()].iter().copied().filter(|id| *id != d.id).collect();
         if !others.is_empty() {
             let what = if *not_sent {

@@ -69,7 +69,8 @@ pub fn export(env: &Env, what: &Selection, dir: &Path) -> Result<Vec<Exported>> 
                 )));
             }
             let file = einvoice_file(&doc);
-            let shared = file.is_some_and(|f| all.iter().filter(|d| einvoice_file(d) == Some(f)).count() > 1);
+            // Any file another document had: one it replaced keeps its name at SDI.
+            let shared = file.is_some_and(|f| all.iter().any(|d| d.id != doc.id && files_ever(d).contains(&f)));
             match (file, sdi_state(&doc)) {
                 // A rejected e-invoice is corrected and sent again, same number and date.
                 (Some(_), SdiState::Rejected { on }) => {
@@ -348,7 +349,7 @@ pub fn einvoice_file(d: &Document) -> Option<&str> {
 
 /// Every file a document was exported as: its current one, then those it replaced, and
 /// any other its `sent` list names (a merge of two clones' exports may leave one there).
-fn files_ever(d: &Document) -> Vec<&str> {
+pub(crate) fn files_ever(d: &Document) -> Vec<&str> {
     let mut files: Vec<&str> = einvoice_file(d)
         .into_iter()
         .chain(annotated(d, "previous").iter().filter_map(|f| f.as_str()))

@@ -381,6 +381,33 @@ fn receipt(d: &TestDesk, root: &str, file: &str, body: &str) -> String {
     path.display().to_string()
 }
 
+/// Another clone's offline export under the progressivo of a file this desk replaced after
+/// SDI rejected it is named by check, and exported again under a new one (found by an SDI
+/// attack: check was clean, `doc send` said to export it again, and export refused).
+#[test]
+fn an_export_under_the_name_of_a_replaced_file_is_named_and_exported_again() {
+    let d = einvoice_desk();
+    let rejected = invoice(&d, "C-0001", "1");
+    let other = invoice(&d, "C-0001", "2");
+    export(&d, &[&rejected]);
+    let path = |id: &str| format!("documents/invoice/2026/{id}.yaml");
+    let text = d.read(&path(&rejected));
+    let block = &text[text.find("einvoice:").unwrap()..];
+    let ns = receipt(&d, "NotificaScarto", "IT01234567897_00001.xml", REJECTED_00305);
+    d.ok(&["import", "sdi", &ns]);
+    let again = export(&d, &[&rejected]);
+    assert!(again[0].contains("<ProgressivoInvio>00002"), "{}", again[0]);
+    // As a merge of another clone's offline export leaves it.
+    d.write(&path(&other), &format!("{}{block}", d.read(&path(&other))));
+    d.git(&["commit", "-qam", "merge"]);
+    let out = d.tkt(&["check"]).assert().code(4).get_output().stdout.clone();
+    let out = String::from_utf8(out).unwrap();
+    assert!(out.contains(&format!("{}: exported as IT01234567897_00001.xml, like {rejected}", path(&other))), "{out}");
+    let moved = export(&d, &[&other]);
+    assert!(moved[0].contains("<ProgressivoInvio>00003"), "{}", moved[0]);
+    d.ok(&["check"]);
+}
+
 /// Found by a fiscal review: with a clone series beginning with a digit, invoices were
 /// issued that the clone could then never export.
 #[test]
