@@ -272,7 +272,11 @@ pub fn hours(data: &Data, p: &Params) -> Report {
 pub fn billing(data: &Data, p: &Params) -> Report {
     let by_customer = p.group_by == Some(GroupBy::Customer);
     let docs: Vec<&DocFacts> = data.docs.iter().filter(|d| p.in_period(d.date)).collect();
-    let mut rates: Vec<String> = docs
+    // A column for every rate the desk's invoices and credit notes ever carried, whatever
+    // the period: the same columns every month for a script, an empty month's too (found by
+    // a scripting attack: March had no `vat_0`, an empty month no VAT column).
+    let mut rates: Vec<String> = data
+        .docs
         .iter()
         .filter(|d| matches!(d.kind, DocKind::Invoice | DocKind::CreditNote))
         .flat_map(|d| d.vat.iter().map(|v| v.0.to_string()))
