@@ -412,7 +412,8 @@ struct DocUnderCheck {
     net: Money,
     customer: String,
     date: chrono::NaiveDate,
-    /// The file it was exported as, whether it is not sent yet, and every file it had.
+    /// The file it was exported as, whether it is not sent yet, and every file whose name
+    /// it holds at SDI ([`super::einvoice::names_file`]).
     einvoice: Option<Box<(String, bool, Vec<String>)>>,
     problems: Vec<Problem>,
 }
@@ -530,9 +531,10 @@ fn check_documents(
                 problems.push(Problem::new(field, format!("unknown item {code:?}")));
             }
         }
-        let ever = || super::einvoice::files_ever(&d).into_iter().map(str::to_string).collect();
-        let einvoice =
-            einvoice_file(&d).map(|f| Box::new((f.to_string(), sdi_state(&d) == SdiState::Exported, ever())));
+        let einvoice = einvoice_file(&d).map(|f| {
+            let named = super::einvoice::files_named(&d).into_iter().map(str::to_string).collect();
+            Box::new((f.to_string(), sdi_state(&d) == SdiState::Exported, named))
+        });
         let links = [d.invoice.clone(), d.credit_note.clone(), d.ddt_in.clone()];
         let facts = DocUnderCheck {
             id: d.id.clone(),
@@ -827,9 +829,9 @@ fn id_year(id: &str) -> i32 {
 /// Documents exported under one file name (clones that exported offline without a series
 /// each): SDI refuses the second file of a name it receives.
 fn check_einvoice_files(documents: &[DocUnderCheck], findings: &mut Vec<Finding>) {
-    // Every file each document had: one it replaced keeps its name at SDI (found by an SDI
-    // attack: another clone's offline export under a rejected file's progressivo was named
-    // by nothing, and could be neither sent nor exported again).
+    // Every file whose name each document holds: one it replaced that SDI had keeps its name
+    // (found by an SDI attack: another clone's offline export under a rejected file's
+    // progressivo was named by nothing, and could be neither sent nor exported again).
     let mut by_file: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for d in documents {
         if let Some((_, _, ever)) = d.einvoice.as_deref() {

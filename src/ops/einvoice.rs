@@ -69,8 +69,7 @@ pub fn export(env: &Env, what: &Selection, dir: &Path) -> Result<Vec<Exported>> 
                 )));
             }
             let file = einvoice_file(&doc);
-            // Any file another document had: one it replaced keeps its name at SDI.
-            let shared = file.is_some_and(|f| all.iter().any(|d| d.id != doc.id && files_ever(d).contains(&f)));
+            let shared = file.is_some_and(|f| all.iter().any(|d| d.id != doc.id && names_file(d, f)));
             match (file, sdi_state(&doc)) {
                 // A rejected e-invoice is corrected and sent again, same number and date.
                 (Some(_), SdiState::Rejected { on }) => {
@@ -347,9 +346,22 @@ pub fn einvoice_file(d: &Document) -> Option<&str> {
     d.extra.get(EINVOICE)?.get("file")?.as_str()
 }
 
+/// Whether `file` is `d`'s current file, or one it replaced that SDI had (sent, or answered
+/// about): its name stays SDI's, and another document's file of that name goes again under
+/// a new progressivo (found by an SDI attack: one under a rejected file's name could be
+/// neither sent nor exported again).
+pub(crate) fn names_file(d: &Document, file: &str) -> bool {
+    einvoice_file(d) == Some(file) || sent_as(d, file) || answered_about(d, file)
+}
+
+/// The files whose names `d` holds at SDI ([`names_file`]).
+pub(crate) fn files_named(d: &Document) -> Vec<&str> {
+    files_ever(d).into_iter().filter(|f| names_file(d, f)).collect()
+}
+
 /// Every file a document was exported as: its current one, then those it replaced, and
 /// any other its `sent` list names (a merge of two clones' exports may leave one there).
-pub(crate) fn files_ever(d: &Document) -> Vec<&str> {
+fn files_ever(d: &Document) -> Vec<&str> {
     let mut files: Vec<&str> = einvoice_file(d)
         .into_iter()
         .chain(annotated(d, "previous").iter().filter_map(|f| f.as_str()))
