@@ -21,6 +21,8 @@ pub struct Ctx {
     cwd: PathBuf,
     /// The command's single notion of now (`TKT_NOW`, else the clock).
     pub now: Instant,
+    /// Whether now is the clock's.
+    system_clock: bool,
     /// `TKT_USER`, else (when the desk's git has none) the login name.
     user: Option<String>,
     login: Option<String>,
@@ -99,6 +101,7 @@ impl Ctx {
             desk: cli.desk.clone(),
             cwd: std::env::current_dir().map_err(|e| Error::failure(format!("current folder: {e}")))?,
             now,
+            system_clock: var("TKT_NOW").is_none(),
             user,
             login: var("USER"),
             email,
@@ -140,6 +143,7 @@ impl Ctx {
         let mut env = Env::new(desk, author);
         env.lock_wait = self.lock_wait;
         env.interactive = self.stdin_is_terminal;
+        env.system_clock = self.system_clock;
         env
     }
 

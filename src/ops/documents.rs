@@ -174,7 +174,7 @@ fn prepare(env: &Env, doc: &mut Document) -> Result<()> {
     if doc.kind.is_fiscal() {
         // The goods leave at the desk's time of day, whatever offset it was typed with:
         // checked against the DDT's date and printed so (found by a fiscal review).
-        doc.transport_start = doc.transport_start.map(|t| t.with_timezone(env.now.offset()));
+        doc.transport_start = doc.transport_start.map(|t| env.desk_time(t));
         check_fiscal_dates(env, doc)?;
         stamp_parties(env, doc)?;
     }

@@ -44,6 +44,9 @@ pub struct Env {
     pub lock_wait: Duration,
     /// Someone is at a terminal (git's network transport may ask for a passphrase).
     pub interactive: bool,
+    /// Now is the system clock's (no `TKT_NOW`): another instant is told in the local
+    /// zone's offset at that instant, not in now's.
+    pub system_clock: bool,
     /// What to tell, each with whether a commit was made since it was said.
     notices: RefCell<Vec<(Notice, bool)>>,
 }
@@ -66,7 +69,18 @@ impl Env {
             author,
             lock_wait: Duration::from_secs(10),
             interactive: false,
+            system_clock: false,
             notices: RefCell::new(Vec::new()),
+        }
+    }
+
+    /// An instant in the desk's time: the local zone's at that instant (a transport start
+    /// in summer, typed in winter, is at +02:00 in Italy: found by a review), or now's
+    /// offset when now was set (`TKT_NOW`).
+    pub fn desk_time(&self, t: Instant) -> Instant {
+        match self.system_clock {
+            true => t.with_timezone(&chrono::Local).fixed_offset(),
+            false => t.with_timezone(self.now.offset()),
         }
     }
 
@@ -76,6 +90,7 @@ impl Env {
     pub fn reopened(&self) -> Result<Env> {
         let mut env = Env::new(Desk::open(self.desk.root().to_path_buf())?, self.author.clone());
         (env.now, env.lock_wait, env.interactive) = (self.now, self.lock_wait, self.interactive);
+        env.system_clock = self.system_clock;
         Ok(env)
     }
 

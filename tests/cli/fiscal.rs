@@ -1328,3 +1328,21 @@ fn work_billed_by_an_invoice_reset_away_with_the_clones_log_gone_is_not_billed_a
     std::fs::remove_dir_all(d.path(".tkt")).unwrap();
     refused(&d, &["ticket", "invoice", "T-2026-0001"], "WR-2026-0001 was billed by INV-2026-0001 as issued");
 }
+
+/// On the system clock, a transport start is told in the zone's offset at that instant:
+/// typed for a day of summer time while it is winter, it leaves at 08:00 at +02:00, not at
+/// 07:00 at +01:00 (found by a review of the desk-time fix).
+#[test]
+fn a_transport_start_in_summer_time_keeps_its_hour() {
+    let d = worked();
+    let out = d
+        .tkt(&["ticket", "receive", "T-2026-0001", "--transport-start", "2030-07-01T06:00:00Z"])
+        .env_remove("TKT_NOW")
+        .env("TZ", "Europe/Rome")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let id = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    let ddt = json(&d.ok(&["doc", "show", &id, "--format", "json"]));
+    assert_eq!(ddt["transport_start"], "2030-07-01T08:00:00+02:00", "{ddt}");
+}
