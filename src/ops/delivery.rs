@@ -198,7 +198,7 @@ pub fn ship(env: &Env, id: &str, what: Shipment, opts: &DocOptions) -> Result<St
                 // What earlier returns left of it (found by a fiscal review: once one line
                 // had gone back, the default refused the rest).
                 let returns = returns_of(env, r)?;
-                let left = left_to_return(r, &returns.iter().collect::<Vec<_>>());
+                let left = crate::rules::left_to_return(r, &returns.iter().collect::<Vec<_>>());
                 if left.is_empty() {
                     let by: Vec<&str> = returns.iter().map(|d| d.id.as_str()).collect();
                     return Err(Error::refused(format!(
@@ -281,29 +281,6 @@ fn refuse_returned_already(env: &Env, received: &Document, lines: &[Line]) -> Re
 fn returns_of(env: &Env, received: &Document) -> Result<Vec<Document>> {
     let of = |d: &Document| crate::rules::returns_goods_of(d) == Some(received.id.as_str());
     Ok(env.desk.documents(&[DocKind::DdtOut])?.into_iter().filter(of).collect())
-}
-
-/// The lines of `received` less what `returns` sent back of each unit or item (a line
-/// without a serial counts against all of its item, as [`crate::rules::returned_beyond`]
-/// counts): what a return with no `--line` sends.
-fn left_to_return(received: &Document, returns: &[&Document]) -> Vec<Line> {
-    let mut left: Vec<Line> = Vec::new();
-    for line in &received.lines {
-        let of = |l: &&Line, serial: Option<&String>| {
-            l.item == line.item && serial.is_none_or(|s| l.serial.as_ref() == Some(s))
-        };
-        let mut qty = line.qty.0;
-        for serial in line.serial.as_ref().map(Some).into_iter().chain([None]) {
-            let brought: Decimal = received.lines.iter().filter(|l| of(l, serial)).map(|l| l.qty.0).sum();
-            let gone: Decimal =
-                returns.iter().flat_map(|d| &d.lines).chain(&left).filter(|l| of(l, serial)).map(|l| l.qty.0).sum();
-            qty = qty.min(brought - gone);
-        }
-        if qty > Decimal::ZERO {
-            left.push(Line { qty: crate::model::Rate(qty), ..line.clone() });
-        }
-    }
-    left
 }
 
 fn linked_ddt_in(doc: &Document, ticket: &Ticket) -> Result<Document> {

@@ -206,6 +206,29 @@ pub struct ReturnedBeyond {
     pub sent: Decimal,
 }
 
+/// The lines of `received` less what `returns` sent back of each unit or item (a line
+/// without a serial counts against all of its item, as [`returned_beyond`]
+/// counts): what a return with no `--line` sends.
+pub fn left_to_return(received: &Document, returns: &[&Document]) -> Vec<Line> {
+    let mut left: Vec<Line> = Vec::new();
+    for line in &received.lines {
+        let of = |l: &&Line, serial: Option<&String>| {
+            l.item == line.item && serial.is_none_or(|s| l.serial.as_ref() == Some(s))
+        };
+        let mut qty = line.qty.0;
+        for serial in line.serial.as_ref().map(Some).into_iter().chain([None]) {
+            let brought: Decimal = received.lines.iter().filter(|l| of(l, serial)).map(|l| l.qty.0).sum();
+            let gone: Decimal =
+                returns.iter().flat_map(|d| &d.lines).chain(&left).filter(|l| of(l, serial)).map(|l| l.qty.0).sum();
+            qty = qty.min(brought - gone);
+        }
+        if qty > Decimal::ZERO {
+            left.push(Line { qty: crate::model::Rate(qty), ..line.clone() });
+        }
+    }
+    left
+}
+
 /// The first unit or item that `returns` and `lines` together send back beyond what
 /// `received` brought.
 pub fn returned_beyond(received: &Document, returns: &[&Document], lines: &[Line]) -> Option<ReturnedBeyond> {

@@ -21,7 +21,8 @@ pub use billing::{
 pub use catalog::{check_catalog, initial_state, settle_closed_at, transition};
 pub use custom::{check_custom, parse_custom};
 pub use documents::{
-    check_document, check_issued_document, money_unsound, returned_beyond, returns_goods_of, ReturnedBeyond,
+    check_document, check_issued_document, left_to_return, money_unsound, returned_beyond, returns_goods_of,
+    ReturnedBeyond,
 };
 pub use fiscal::{
     check_buyer, check_company, check_ddt_parties, check_iban, check_italian_vat_number, check_tax_code,

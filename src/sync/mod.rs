@@ -1992,13 +1992,14 @@ fn one_note_per_message(record: &mut Value) {
 /// same Message-ID from the same sender, neither promoted to a ticket yet.
 fn same_message(ours: &[u8], theirs: &[u8]) -> bool {
     let (Ok(a), Ok(b)) = (from_yaml::<Value>(ours), from_yaml::<Value>(theirs)) else { return false };
-    let field = |v: &Value, k: &str| v.get(k).filter(|x| !x.is_null()).cloned();
-    let sender = |v: &Value| v.get("contact").and_then(|c| c.get("email")).cloned();
-    field(&a, "message_id").is_some()
-        && field(&a, "message_id") == field(&b, "message_id")
-        && sender(&a) == sender(&b)
-        && field(&a, "ticket").is_none()
-        && field(&b, "ticket").is_none()
+    let promoted = |v: &Value| v.get("ticket").is_some_and(|t| !t.is_null());
+    message_of(&a).is_some() && message_of(&a) == message_of(&b) && !promoted(&a) && !promoted(&b)
+}
+
+/// The e-mail a request was made from: its Message-ID and its sender's address.
+fn message_of(request: &Value) -> Option<(Value, Option<Value>)> {
+    let id = request.get("message_id").filter(|x| !x.is_null())?.clone();
+    Some((id, request.get("contact").and_then(|c| c.get("email")).cloned()))
 }
 
 /// Who changed the record at `path` (a repository path) on the side from `base` to
@@ -2452,11 +2453,7 @@ fn same_but_ids(a: &[u8], b: &[u8]) -> bool {
 /// another request received in the same second is another: found by reviews, check took a
 /// folded request's note for one taken away); any other is [`same_making`].
 fn one_record(a: &[u8], b: &[u8]) -> bool {
-    let message = |bytes: &[u8]| {
-        let v = from_yaml::<Value>(bytes).ok()?;
-        let id = v.get("message_id").filter(|x| !x.is_null())?.clone();
-        Some((id, v.get("contact").and_then(|c| c.get("email")).cloned()))
-    };
+    let message = |bytes: &[u8]| message_of(&from_yaml::<Value>(bytes).ok()?);
     match (message(a), message(b)) {
         (Some(x), Some(y)) => x == y,
         (None, None) => same_making(a, b),
