@@ -686,7 +686,13 @@ fn body(msg: &mail_parser::Message) -> String {
         let Some(part) = msg.part(id) else { return String::new() };
         let text = match &part.body {
             PartType::Text(t) => {
-                lenient_base64_text(msg, part).or_else(|| eight_bit_text(msg, part, t)).unwrap_or_else(|| t.to_string())
+                let text = lenient_base64_text(msg, part)
+                    .or_else(|| eight_bit_text(msg, part, t))
+                    .unwrap_or_else(|| t.to_string());
+                match flowed(part) {
+                    Some(delsp) => unflowed(&text.replace("\r\n", "\n"), delsp),
+                    None => text,
+                }
             }
             PartType::Html(h) => html_text(
                 &lenient_base64_text(msg, part)
@@ -753,6 +759,60 @@ fn body(msg: &mail_parser::Message) -> String {
         texts = msg.html_body.iter().map(|&id| text_of(id)).filter(|t| !t.is_empty()).collect();
     }
     texts.join("\n\n")
+}
+
+/// Whether a text part is `format=flowed` (RFC 3676), and if so whether its `DelSp` is `yes`.
+fn flowed(part: &mail_parser::MessagePart) -> Option<bool> {
+    let attributes = part.content_type()?.attributes()?;
+    let value = |name: &str| attributes.iter().find(|a| a.name.eq_ignore_ascii_case(name)).map(|a| a.value.trim());
+    value("format")
+        .is_some_and(|f| f.eq_ignore_ascii_case("flowed"))
+        .then(|| value("delsp").is_some_and(|d| d.eq_ignore_ascii_case("yes")))
+}
+
+/// A `format=flowed` text (RFC 3676: the plain text of Thunderbird, Apple Mail and many
+/// phones) as its sender wrote it: a line ending in a space goes on in the next line of the
+/// same quote depth (without that space when `delsp`), and the space a line was stuffed
+/// with is taken away. Left flowed, every paragraph kept the mailer's breaks at 72 columns
+/// and a space at the end of each line, which makes the record's YAML quote the whole text.
+fn unflowed(text: &str, delsp: bool) -> String {
+    let mut lines: Vec<String> = Vec::new();
+    let mut open: Option<(usize, String)> = None;
+    let close = |lines: &mut Vec<String>, (depth, text): (usize, String)| match depth {
+        0 => lines.push(text),
+        _ => lines.push(format!("{} {text}", ">".repeat(depth)).trim_end().to_string()),
+    };
+    for line in text.split('\n') {
+        let depth = line.bytes().take_while(|&b| b == b'>').count();
+        let content = &line[depth..];
+        let content = content.strip_prefix(' ').unwrap_or(content);
+        // The signature's separator is never flowed.
+        let flows = content.ends_with(' ') && content != "-- ";
+        let content = match flows && delsp {
+            true => &content[..content.len() - 1],
+            false => content,
+        };
+        open = match open.take() {
+            Some((d, mut joined)) if d == depth => {
+                joined.push_str(content);
+                Some((d, joined))
+            }
+            other => {
+                // A flowed line followed by another quote depth ends where it is.
+                if let Some(done) = other {
+                    close(&mut lines, done);
+                }
+                Some((depth, content.to_string()))
+            }
+        };
+        if !flows {
+            close(&mut lines, open.take().expect("just set"));
+        }
+    }
+    if let Some(done) = open {
+        close(&mut lines, done);
+    }
+    lines.join("\n")
 }
 
 /// The file name of a forwarded message that has none: its subject, whose slashes
@@ -1632,6 +1692,31 @@ mod tests {
 
     fn plain(text: &str) -> String {
         format!("Content-Type: text/plain; charset=utf-8\r\n\r\n{text}\r\n")
+    }
+
+    #[test]
+    fn flowed_text_reads_as_the_paragraphs_its_sender_wrote() {
+        // Thunderbird's plain text: soft breaks end in a space, a stuffed line begins with one.
+        let thunderbird = "From: a@b.it\r\nSubject: s\r\nContent-Type: text/plain; charset=UTF-8; format=flowed\r\n\
+                           \r\nLa caldaia perde acqua dal raccordo in basso a sinistra e la \r\n\
+                           pressione scende a 0,5 bar.\r\n \r\n From Milano, grazie.\r\n-- \r\nMario\r\n";
+        assert_eq!(
+            parse(thunderbird.as_bytes()).text,
+            "La caldaia perde acqua dal raccordo in basso a sinistra e la pressione scende a 0,5 bar.\n\n\
+             From Milano, grazie.\n-- \nMario"
+        );
+        // Apple Mail's DelSp=yes: the space of a soft break is no part of the text, and a
+        // quoted paragraph flows within its own depth.
+        let apple = "From: a@b.it\r\nSubject: s\r\nContent-Type: text/plain; charset=utf-8; format=Flowed; \
+                     delsp=yes\r\n\r\nNumero di serie:  \r\nVX24- \r\n000123\r\n\r\n> Gentile cliente,  \r\n> \
+                     ci dica il numero.\r\n";
+        assert_eq!(
+            parse(apple.as_bytes()).text,
+            "Numero di serie: VX24-000123\n\n> Gentile cliente, ci dica il numero."
+        );
+        // Without format=flowed, a line ending in a space stays a line.
+        let fixed = "From: a@b.it\r\nSubject: s\r\nContent-Type: text/plain\r\n\r\nuno \r\ndue\r\n";
+        assert_eq!(parse(fixed.as_bytes()).text, "uno \ndue");
     }
 
     #[test]
