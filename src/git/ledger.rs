@@ -35,6 +35,25 @@ impl Repo {
         self.with_authors(found)
     }
 
+    /// [`Repo::first_versions`], and apart the first version of each file that only commits
+    /// of HEAD's reflog hold: committed, then taken out of history by a `git reset` (read
+    /// after history, so a folder's version seen there is not read again).
+    pub fn first_versions_and_reset_away(
+        &self,
+        desk_dir: &Path,
+    ) -> Result<(BTreeMap<PathBuf, FirstVersion>, BTreeMap<PathBuf, FirstVersion>)> {
+        let (mut found, mut gone) = (BTreeMap::new(), BTreeMap::new());
+        let mut seen = HashSet::new();
+        for (commit, tree) in self.trees_oldest_first(desk_dir)? {
+            self.collect(&tree, desk_dir, commit, &mut seen, &mut found, 2)?;
+        }
+        for (commit, tree) in self.reflog_trees(desk_dir) {
+            self.collect(&tree, desk_dir, commit, &mut seen, &mut gone, 2)?;
+        }
+        gone.retain(|path, _| !found.contains_key(path));
+        Ok((self.with_authors(found)?, self.with_authors(gone)?))
+    }
+
     /// The first version of each file one or two folders below `desk_dir` that a commit in
     /// HEAD's reflog holds, oldest entry first: with [`Repo::first_versions`], also the
     /// files a `git reset` took out of history (a pull undone, say) while the reflog keeps them.
@@ -51,8 +70,18 @@ impl Repo {
     fn reflog_trees(&self, desk_dir: &Path) -> Vec<(Oid, Tree<'_>)> {
         let rel = self.repo_path(desk_dir);
         let Ok(reflog) = self.repo.reflog("HEAD") else { return Vec::new() };
-        // Entries run newest first.
-        let commits: Vec<Oid> = reflog.iter().map(|e| e.id_new()).collect();
+        // Entries run newest first. One that never landed — its commit neither HEAD nor what
+        // a later entry moved HEAD from: a commit whose branch could not be moved (a full
+        // disk), its entry left because the reflog could not be written again either — gave
+        // no number (found by a careless-office attack: the retry was refused as billing
+        // work an invoice "reset away" had billed).
+        let head = self.repo.head().ok().and_then(|h| h.target());
+        let entries: Vec<(Oid, Oid)> = reflog.iter().map(|e| (e.id_old(), e.id_new())).collect();
+        let landed = |i: usize| {
+            let new = entries[i].1;
+            Some(new) == head || entries[..i].iter().any(|(old, _)| *old == new)
+        };
+        let commits: Vec<Oid> = (0..entries.len()).filter(|&i| landed(i)).map(|i| entries[i].1).collect();
         commits
             .into_iter()
             .rev()

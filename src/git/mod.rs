@@ -225,7 +225,17 @@ impl Repo {
             let parents: Vec<&git2::Commit> = head.iter().collect();
             let logged = self.reflog_lengths();
             match repo.commit(Some("HEAD"), &sig, &sig, &crate::render::visible(message), &tree, &parents) {
-                Ok(oid) => break Some(oid),
+                // libgit2 answers with an id, and moves nothing, when it could not store the
+                // commit (a full disk: found by a careless-office attack, which was told the
+                // invoice was issued): it is made only when git has it.
+                Ok(oid) if repo.odb().is_ok_and(|db| db.exists(oid)) => break Some(oid),
+                Ok(oid) => {
+                    self.forget_unlanded_commit(&logged);
+                    return Err(Error::failure(format!(
+                        "the commit {} could not be stored (is the disk full?): nothing was committed",
+                        oid_short(oid)
+                    )));
+                }
                 // HEAD moved since it was read, or its branch is locked: git at work.
                 Err(e)
                     if matches!(e.code(), git2::ErrorCode::Modified | git2::ErrorCode::Locked)

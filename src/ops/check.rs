@@ -1,7 +1,7 @@
 //! Checking the desk: every record parsed and checked on its own and against the others,
 //! documents against their numbering, and what an interrupted command left.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -315,13 +315,17 @@ pub fn check_desk(desk: &Desk, today: chrono::NaiveDate) -> Result<Checked> {
         found(findings, path, problems)
     })?;
     // Every fiscal document ever committed on this branch, with its first version.
-    let mut ledgers: Ledgers = BTreeMap::new();
+    // Apart, those only git's reflog still has: committed, then reset away.
+    let (mut ledgers, mut reset_away): (Ledgers, Ledgers) = Default::default();
     if let Some(repo) = desk.repo() {
         for kind in DocKind::ALL.into_iter().filter(|k| k.is_fiscal()) {
-            ledgers.insert(kind, repo.first_versions(Path::new(kind.dir()))?);
+            let (ledger, gone) = repo.first_versions_and_reset_away(Path::new(kind.dir()))?;
+            ledgers.insert(kind, ledger);
+            reset_away.insert(kind, gone);
         }
     }
-    let documents = check_documents(desk, today, &ticket_customers, &customer_ids, &ledgers, &mut findings)?;
+    let documents =
+        check_documents(desk, today, &ticket_customers, &customer_ids, [&ledgers, &reset_away], &mut findings)?;
     check_ledger(desk, &documents, &ledgers, &mut findings)?;
     check_einvoice_files(&documents, &mut findings);
     // Last: a record made a link was named already by its read.
@@ -478,7 +482,7 @@ fn check_documents(
     today: chrono::NaiveDate,
     tickets: &HashMap<String, String>,
     customers: &HashSet<&str>,
-    ledgers: &Ledgers,
+    [ledgers, reset_away]: [&Ledgers; 2],
     findings: &mut Vec<Finding>,
 ) -> Result<Vec<DocUnderCheck>> {
     let (numbering, root) = (&desk.config.numbering, desk.root());
@@ -709,6 +713,7 @@ fn check_documents(
         let folder = format!("{}/{}", kind.dir(), year.map(|y| y.to_string()).unwrap_or_default());
         findings.extend(out_of_date_order(&mut register).into_iter().map(|why| Finding::new(folder.clone(), why)));
     }
+    let mut last_of: HashMap<Series, u32> = HashMap::new();
     for ((kind, year, series), mut seqs) in sequences {
         seqs.sort_unstable();
         let id = |(seq, prefix): (u32, &str)| {
@@ -733,7 +738,7 @@ fn check_documents(
             let present: HashSet<u32> = seqs.iter().map(|(seq, _)| *seq).collect();
             let ledger = ledgers.get(&kind);
             let logged = desk.issued_blobs(Path::new(&folder));
-            let missing = |id: &str| missing_fiscal(desk, kind, id, ledger, &logged);
+            let missing = |id: &str| missing_fiscal(desk, kind, id, [ledger, reset_away.get(&kind)], &logged);
             // A file there that does not read is named on its own, not as a gap.
             let there = |seq: u32, prefix: &str| record_exists(root, Kind::Document(kind), &id((seq, prefix)));
             for seq in 1..seqs.last().map_or(0, |(seq, _)| *seq) {
@@ -743,14 +748,29 @@ fn check_documents(
                     findings.extend(missing(&id((seq, next))).map(|why| Finding::new(folder.clone(), why)));
                 }
             }
-            // One this clone issued and history has lost since (a `git reset`), even the last.
-            let issued = year.map(|y| desk.issued_log(Kind::Document(kind), y)).unwrap_or_default();
-            let ids: HashSet<String> = seqs.iter().map(|(seq, p)| id((*seq, p))).collect();
-            for lost in issued.iter().filter(|i| !ids.contains(*i) && !record_exists(root, Kind::Document(kind), i)) {
-                let above = SequenceId::parse(lost).is_some_and(|s| seqs.last().is_none_or(|(last, _)| s.seq > *last));
-                if above {
-                    findings.extend(missing(lost).map(|why| Finding::new(folder.clone(), why)));
-                }
+        }
+        last_of.insert((kind, year, series), seqs.last().map_or(0, |(seq, _)| *seq));
+    }
+    // One this clone issued or committed and history has lost since (a `git reset`: its
+    // log, or git's reflog when `.tkt/` went too) above the last of its register, or the
+    // only one of it (found by a fiscal audit: the year's one invoice reset away left check
+    // clean); one below the last is a gap, named above.
+    for kind in DocKind::ALL.into_iter().filter(|k| k.is_fiscal()) {
+        let gone = reset_away.get(&kind);
+        let logged = desk.issued_files(Kind::Document(kind)).into_iter().map(|(path, _)| path);
+        let lost: BTreeSet<PathBuf> = logged.chain(gone.into_iter().flat_map(|g| g.keys().cloned())).collect();
+        for path in lost {
+            let Some((id, s)) =
+                path.file_stem().and_then(|s| s.to_str()).and_then(|i| Some((i, SequenceId::parse(i)?)))
+            else {
+                continue;
+            };
+            let above = last_of.get(&(kind, s.year, s.series.clone())).is_none_or(|last| s.seq > *last);
+            if above && !record_exists(root, Kind::Document(kind), id) {
+                let folder = path.parent().unwrap_or(Path::new("")).to_path_buf();
+                let logged = desk.issued_blobs(&folder);
+                let why = missing_fiscal(desk, kind, id, [ledgers.get(&kind), gone], &logged);
+                findings.extend(why.map(|why| Finding::new(folder.display().to_string(), why)));
             }
         }
     }
@@ -784,7 +804,7 @@ fn missing_fiscal(
     desk: &Desk,
     kind: DocKind,
     id: &str,
-    ledger: Option<&BTreeMap<PathBuf, FirstVersion>>,
+    [ledger, gone]: [Option<&BTreeMap<PathBuf, FirstVersion>>; 2],
     logged: &HashMap<String, String>,
 ) -> Option<String> {
     let sequence = SequenceId::parse(id)?;
@@ -803,6 +823,18 @@ fn missing_fiscal(
     let in_log = desk.issued_log(kind, id_year(id));
     let issued = ids.iter().find(|i| logged.contains_key(*i) || in_log.contains(*i));
     let kept = issued.and_then(|i| logged.get(i).filter(|b| desk.repo().is_some_and(|r| r.blob(b).is_some())));
+    // Committed, and only git's reflog has it now (`.tkt/` gone with its log).
+    let reset_away = ids.iter().find_map(|i| Some((i, gone?.get(&path_of(i)?)?)));
+    if let (None, Some((id, first))) = (issued, reset_away) {
+        return Some(format!(
+            "{id} was committed ({}, by {}) and is gone from the desk and its history (a git reset?): restore it \
+             with `git cat-file blob {} > {}` and commit it; never reuse its number",
+            first.commit,
+            first.author,
+            first.blob,
+            path_of(id)?.display()
+        ));
+    }
     Some(match (issued, kept) {
         (Some(issued), Some(blob)) => format!(
             "{issued} was issued by this clone (.tkt/issued) and is gone from the desk and its history (a git \

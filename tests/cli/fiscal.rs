@@ -180,6 +180,29 @@ fn a_deleted_invoice_is_named_by_check_and_its_number_never_issued_again() {
     assert_eq!(d.ok(&["ticket", "invoice", "T-2026-0004"]), "INV-2026-0004\n");
 }
 
+/// Found by a fiscal audit: the year's only invoice reset away left `check` clean, and so
+/// did one that only git's reflog still had once `.tkt/` went too.
+#[test]
+fn an_invoice_reset_away_is_named_by_check_even_the_only_one_and_with_tkt_gone() {
+    let d = worked();
+    d.ok(&["ticket", "invoice", "T-2026-0001"]);
+    d.git(&["reset", "-q", "--hard", "HEAD~1"]);
+    d.tkt(&["check"]).assert().code(4).stdout(predicate::str::contains(
+        "INV-2026-0001 was issued by this clone (.tkt/issued) and is gone from the desk and its history",
+    ));
+    std::fs::remove_dir_all(d.path(".tkt")).unwrap();
+    let out = String::from_utf8(d.tkt(&["check"]).assert().code(4).get_output().stdout.clone()).unwrap();
+    assert!(out.contains("INV-2026-0001 was committed ("), "{out}");
+    assert!(out.contains("git cat-file blob"), "{out}");
+    // Restored as it says, the desk is whole again.
+    let blob = out.split("git cat-file blob ").nth(1).unwrap().split(' ').next().unwrap();
+    let bytes = d.git(&["cat-file", "blob", blob]);
+    d.write("documents/invoice/2026/INV-2026-0001.yaml", &bytes);
+    d.git(&["add", "documents"]);
+    d.git(&["commit", "-qm", "restored"]);
+    d.tkt(&["check"]).assert().success();
+}
+
 /// Found by a fiscal attack: with the year's last invoice deleted (and the deletion
 /// committed), the next number was issued dated before it — the date check read only the
 /// files there — and once the deleted one was restored, `check` called the register clean.
