@@ -362,22 +362,32 @@ fn quote_raw_in_encoded_words(line: &[u8]) -> std::borrow::Cow<'_, [u8]> {
     }
     let mut out = Vec::with_capacity(line.len() + 16);
     let mut rest = line;
+    // Once no `?=` follows, none follows a later `=?` either: looked for once (found by a
+    // mail attack: a line of unclosed words was read again to its end at each, minutes for
+    // a message of 2 MB).
+    let mut closed = true;
     while let Some(start) = rest.windows(2).position(|w| w == b"=?") {
         out.extend_from_slice(&rest[..start]);
         let word = &rest[start..];
         // `=?charset?Q?text?=`: the encoding is between the second and third `?`.
         let marks: Vec<usize> = word.iter().enumerate().filter(|(_, &b)| b == b'?').map(|(i, _)| i).take(3).collect();
-        let end = marks
-            .get(2)
-            .and_then(|&third| word[third + 1..].windows(2).position(|w| w == b"?=").map(|e| third + 1 + e));
-        match (marks.as_slice(), end) {
+        let q_word = |[first, second, third]: [usize; 3]| {
+            third - second == 2
+                && word[second + 1].eq_ignore_ascii_case(&b'q')
+                && !word[first + 1..second].eq_ignore_ascii_case(b"utf-8")
+        };
+        let end = match <[usize; 3]>::try_from(marks.as_slice()) {
             // A word that says UTF-8 is read as the line is (UTF-8, else Windows-1252).
-            ([first, second, third], Some(end))
-                if third - second == 2
-                    && word[second + 1].eq_ignore_ascii_case(&b'q')
-                    && !word[first + 1..*second].eq_ignore_ascii_case(b"utf-8") =>
-            {
-                out.extend_from_slice(&word[..=*third]);
+            Ok(marks) if closed && q_word(marks) => {
+                let end = word[marks[2] + 1..].windows(2).position(|w| w == b"?=").map(|e| marks[2] + 1 + e);
+                closed = end.is_some();
+                end.map(|end| (marks[2], end))
+            }
+            _ => None,
+        };
+        match end {
+            Some((third, end)) => {
+                out.extend_from_slice(&word[..=third]);
                 for &b in &word[third + 1..end] {
                     match b {
                         0x80.. => out.extend_from_slice(format!("={b:02X}").as_bytes()),
@@ -387,7 +397,7 @@ fn quote_raw_in_encoded_words(line: &[u8]) -> std::borrow::Cow<'_, [u8]> {
                 out.extend_from_slice(b"?=");
                 rest = &word[end + 2..];
             }
-            _ => {
+            None => {
                 out.extend_from_slice(b"=?");
                 rest = &word[2..];
             }
@@ -467,7 +477,10 @@ fn lenient_base64(
     // A short last line of letters that decodes to no text (`Grazie` after a last line of
     // full width) is a signature, not base64 (a review: it was decoded into control
     // characters).
-    if with_text_after && ended && last < clean.len() && !clean.contains(&b'=') {
+    // Not in UTF-16 or UTF-32, whose every other byte of Latin text is a NUL (found by a
+    // mail attack: the last line of a .NET mailer's text was kept as base64).
+    let charset = part.content_type().and_then(|c| c.attribute("charset"));
+    if with_text_after && ended && last < clean.len() && !clean.contains(&b'=') && !charset.is_some_and(wide) {
         let decode = |b64: &[u8]| {
             let mut b64 = b64.to_vec();
             while !b64.len().is_multiple_of(4) {
@@ -478,10 +491,7 @@ fn lenient_base64(
         if let (Some(without), Some(with)) = (decode(&clean[..clean.len() - last]), decode(&clean)) {
             let tail = &with[without.len().min(with.len())..];
             // Invalid UTF-8 says so only of a UTF-8 text: a Latin-1 one's accent is none (a review).
-            let utf8 = part
-                .content_type()
-                .and_then(|c| c.attribute("charset"))
-                .is_none_or(|c| c.eq_ignore_ascii_case("utf-8") || c.eq_ignore_ascii_case("utf8"));
+            let utf8 = charset.is_none_or(|c| c.eq_ignore_ascii_case("utf-8") || c.eq_ignore_ascii_case("utf8"));
             let garbage = tail.iter().any(|b| *b < 0x20 && !b"\t\r\n".contains(b))
                 || (utf8 && std::str::from_utf8(&without).is_ok() && std::str::from_utf8(&with).is_err());
             if garbage {
@@ -535,9 +545,16 @@ fn lenient_base64_text(msg: &mail_parser::Message, part: &mail_parser::MessagePa
     let charset = part.content_type().and_then(|c| c.attribute("charset"));
     let decoder = charset.and_then(|c| mail_parser::decoders::charsets::map::charset_decoder(c.as_bytes()));
     Some(match decoder {
-        Some(decode) if !bytes.is_ascii() => decode(&bytes),
+        Some(decode) if !bytes.is_ascii() || charset.is_some_and(wide) => decode(&bytes),
         _ => utf8_else_1252(&bytes),
     })
+}
+
+/// Whether a charset writes each letter in two or four bytes (UTF-16, UTF-32, UCS-2), so
+/// that ASCII bytes say nothing of its text.
+fn wide(charset: &str) -> bool {
+    let c = charset.trim().to_ascii_lowercase();
+    ["utf-16", "utf16", "utf-32", "utf32", "ucs-2", "ucs2", "unicode"].iter().any(|w| c.starts_with(w))
 }
 
 /// The text of a part whose 8-bit bytes (raw, or once quoted-printable or base64 is
@@ -1091,10 +1108,25 @@ fn automatic(msg: &mail_parser::Message, from: Option<&str>) -> Option<String> {
     if let Some(v) = header("X-Precedence").filter(|v| ["bulk", "junk", "list", "auto_reply"].contains(&v.as_str())) {
         return Some(format!("bulk mail (X-Precedence: {v})"));
     }
-    // Exchange's and most webmails' out-of-office replies say so only in their subject.
-    let subject = msg.subject().unwrap_or_default().trim_start().to_lowercase();
-    let out_of_office =
-        ["automatic reply:", "risposta automatica:", "autoreply:", "auto-reply:", "out of office:", "fuori sede:"];
+    // Exchange's and most webmails' out-of-office replies say so only in their subject, in
+    // the language of the one away (German and French too: Alto Adige, Valle d'Aosta), and
+    // Exchange 2003 with "Out of Office AutoReply:"; a space may stand before the colon.
+    let subject = msg.subject().unwrap_or_default().trim_start().to_lowercase().replace(" :", ":");
+    let out_of_office = [
+        "automatic reply:",
+        "risposta automatica:",
+        "autoreply:",
+        "auto-reply:",
+        "out of office:",
+        "out of office autoreply:",
+        "fuori sede:",
+        "fuori ufficio:",
+        "automatische antwort:",
+        "abwesenheitsnotiz:",
+        "réponse automatique:",
+        "absence du bureau:",
+        "respuesta automática:",
+    ];
     if out_of_office.iter().any(|p| subject.starts_with(p)) {
         return Some("auto-reply (its subject)".into());
     }
@@ -1196,22 +1228,32 @@ static HEADER_FIELD: LazyLock<Regex> = LazyLock::new(|| {
 /// `Da:` line is one only as the first of a header block (the next line another field), and
 /// a rule of underscores only above such a block — "Da: lunedì a venerdì, 8-12" in the
 /// customer's own text is theirs (found by an intake attack: the rest of the note was lost).
+/// A few rules may stand above the block, no more: a text of thousands of rules is no
+/// quote (found by a mail attack: one recursion a rule overflowed the stack, and each line
+/// looked down the whole run, minutes for a reply of 40,000 lines).
 fn quote_begins(lines: &[&str]) -> bool {
-    let Some(line) = lines.first() else { return false };
-    if !QUOTE_HEADER.is_match(line) {
-        return false;
+    let mut lines = lines;
+    for _ in 0..4 {
+        let Some(line) = lines.first() else { return false };
+        if !QUOTE_HEADER.is_match(line) {
+            return false;
+        }
+        let next = lines[1..].iter().take(3).position(|l| !l.trim().is_empty()).map(|at| &lines[1 + at..]);
+        let trimmed = line.trim_start().trim_start_matches(['-', ' ']);
+        if trimmed.starts_with('_') {
+            match next {
+                Some(below) => lines = below,
+                None => return false,
+            }
+            continue;
+        }
+        let lower = trimmed.trim_start_matches('*').to_lowercase();
+        if lower.starts_with("from:") || lower.starts_with("da:") {
+            return next.is_some_and(|below| HEADER_FIELD.is_match(below[0]));
+        }
+        return true;
     }
-    let next = || lines[1..].iter().take(3).find(|l| !l.trim().is_empty());
-    let trimmed = line.trim_start().trim_start_matches(['-', ' ']);
-    if trimmed.starts_with('_') {
-        let at = lines[1..].iter().take(3).position(|l| !l.trim().is_empty());
-        return at.is_some_and(|at| quote_begins(&lines[1 + at..]));
-    }
-    let lower = trimmed.trim_start_matches('*').to_lowercase();
-    if lower.starts_with("from:") || lower.starts_with("da:") {
-        return next().is_some_and(|l| HEADER_FIELD.is_match(l));
-    }
-    true
+    false
 }
 
 /// Whether `lines` begin with an attribution line a mailer wrapped in two (Gmail: "Il giorno
@@ -1605,6 +1647,9 @@ mod tests {
             "Subject: Automatic reply: caldaia\r\n",
             "Subject: Re: caldaia\r\nX-Autoresponder: yes\r\n",
             "Subject: Re: caldaia\r\nX-Precedence: auto_reply\r\n",
+            "Subject: Automatische Antwort: [T-2026-0001] Heizung\r\n",
+            "Subject: =?utf-8?Q?R=C3=A9ponse_automatique_:?= [T-2026-0001] Chaudière\r\n",
+            "Subject: Out of Office AutoReply: caldaia\r\n",
         ] {
             let m = parse(format!("From: m@x.it\r\n{head}\r\nSono fuori ufficio\r\n").as_bytes());
             assert!(m.automatic.is_some(), "{head}");
@@ -1695,6 +1740,33 @@ mod tests {
     }
 
     #[test]
+    fn a_utf16_text_in_unpadded_base64_reads_whole() {
+        // As .NET's Encoding.Unicode writes it, with a byte-order mark and without: 144
+        // bytes, so no `=` ends the base64 (a mail attack read NULs and a base64 line).
+        use base64::Engine;
+        let text = "Caldaia CV24-104233 in blocco, codice errore E10 dalle 8 di stamattina!!";
+        for (bom, bytes) in [
+            (false, text.encode_utf16().collect::<Vec<u16>>()),
+            (true, {
+                let mut units = vec![0xfeff];
+                units.extend(text[..text.len() - 1].encode_utf16());
+                units
+            }),
+        ] {
+            let bytes: Vec<u8> = bytes.iter().flat_map(|u| u.to_le_bytes()).collect();
+            let b64 = base64::engine::general_purpose::STANDARD.encode(&bytes);
+            let lines: Vec<&str> = b64.as_bytes().chunks(76).map(|c| std::str::from_utf8(c).unwrap()).collect();
+            let mail = format!(
+                "From: a@b.it\r\nSubject: s\r\nContent-Type: text/plain; charset=utf-16\r\n\
+                 Content-Transfer-Encoding: base64\r\n\r\n{}\r\n",
+                lines.join("\r\n")
+            );
+            let expected = if bom { &text[..text.len() - 1] } else { text };
+            assert_eq!(parse(mail.as_bytes()).text, expected, "bom: {bom}");
+        }
+    }
+
+    #[test]
     fn flowed_text_reads_as_the_paragraphs_its_sender_wrote() {
         // Thunderbird's plain text: soft breaks end in a space, a stuffed line begins with one.
         let thunderbird = "From: a@b.it\r\nSubject: s\r\nContent-Type: text/plain; charset=UTF-8; format=flowed\r\n\
@@ -1774,6 +1846,10 @@ mod tests {
         assert_eq!(strip_quoted(text), "Grazie, funziona.");
         assert_eq!(strip_quoted("ok\n\nOn Fri, Nov 27 wrote:\n> x"), "ok");
         assert_eq!(strip_quoted("> only quoted"), "> only quoted");
+        // Thousands of rules are no quote header (a mail attack overflowed the stack with
+        // 60,000 of them).
+        let rules = "ok\n".to_string() + &"__________\n".repeat(100_000) + "fine";
+        assert_eq!(strip_quoted(&rules), rules.trim());
         assert_eq!(strip_quoted("ok\n\n--- On Fri, 27/11/26, Mario <m@x.it> wrote:\n\n x"), "ok");
         assert_eq!(strip_quoted("ok\n________________________________\nDa:Mario Rossi\nInviato: venerdì"), "ok");
         assert_eq!(strip_quoted("ok\nDa:Mario Rossi <m@x.it>\nA: noi"), "ok");
