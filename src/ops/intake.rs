@@ -809,26 +809,33 @@ fn link_serial(desk: &Desk, request: &mut Request, text: &str) -> Result<()> {
     // In any case: a customer types `cv24-104233` for CV24-104233 (found by a mail attack).
     // ASCII's case only, so that the text's offsets stay its own.
     let text = text.to_ascii_uppercase();
+    // The one named first, subject before text (found by a mail attack: of a boiler in the
+    // subject and a split in the text, the split's file came first by name).
+    let mut named: Vec<(usize, String)> = Vec::new();
     for file in desk.files(Kind::Equipment)? {
         let Some(serial) = file.file_stem().and_then(|s| s.to_str()) else { continue };
-        if contains_word(&text, &serial.to_ascii_uppercase()) {
-            // A unit whose file does not read links nothing and stops no mail (found by a
-            // mail attack: every message naming it failed, the error blaming the message).
-            let unit: Equipment = match desk.load(serial) {
-                Ok(unit) => unit,
-                Err(e) => {
-                    request.warnings.push(format!("{serial} is not linked: {e}"));
-                    continue;
-                }
-            };
-            let theirs = request.customer.as_deref().is_none_or(|c| c == unit.customer);
-            if theirs {
-                request.serial = Some(unit.serial);
-                request.item = Some(unit.item);
-                return Ok(());
-            }
-            others.get_or_insert(unit);
+        if let Some(at) = word_at(&text, &serial.to_ascii_uppercase()) {
+            named.push((at, serial.to_string()));
         }
+    }
+    named.sort();
+    for (_, serial) in &named {
+        // A unit whose file does not read links nothing and stops no mail (found by a
+        // mail attack: every message naming it failed, the error blaming the message).
+        let unit: Equipment = match desk.load(serial) {
+            Ok(unit) => unit,
+            Err(e) => {
+                request.warnings.push(format!("{serial} is not linked: {e}"));
+                continue;
+            }
+        };
+        let theirs = request.customer.as_deref().is_none_or(|c| c == unit.customer);
+        if theirs {
+            request.serial = Some(unit.serial);
+            request.item = Some(unit.item);
+            return Ok(());
+        }
+        others.get_or_insert(unit);
     }
     if let Some(unit) = others {
         request.warnings.push(format!(
@@ -843,8 +850,9 @@ fn link_serial(desk: &Desk, request: &mut Request, text: &str) -> Result<()> {
     Ok(())
 }
 
-fn contains_word(text: &str, word: &str) -> bool {
-    text.match_indices(word).any(|(i, _)| {
+/// Where `word` first stands in `text` as a word of its own.
+fn word_at(text: &str, word: &str) -> Option<usize> {
+    text.match_indices(word).map(|(i, _)| i).find(|&i| {
         let before = text[..i].chars().next_back();
         let after = text[i + word.len()..].chars().next();
         !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)

@@ -106,6 +106,25 @@ fn a_gmail_message_becomes_a_request_of_the_right_customer_with_its_serial_and_p
     assert_eq!(d.head(), head);
 }
 
+/// Found by a mail attack: of a boiler named in the subject and a split in the text, both
+/// the customer's, the split was linked — its file came first by name — and warranty and
+/// billing followed the wrong unit. The unit named first is linked.
+#[test]
+fn the_unit_a_message_names_first_is_linked() {
+    let d = TestDesk::example();
+    let file = d.tmp.path().join("two-units.eml");
+    std::fs::write(
+        &file,
+        "From: Mario Rossi <mario.rossi@mail.example>\r\nSubject: Caldaia CV24-104233 in blocco\r\n\
+         Message-ID: <two-units@example.com>\r\n\r\nLa caldaia segna E10. Lo split AC09H00456 invece va bene.\r\n",
+    )
+    .unwrap();
+    let id = d.ok(&["import", "email", file.to_str().unwrap()]).trim().to_string();
+    let r = request(&d, &id);
+    assert_eq!(r["customer"], "C-0003");
+    assert_eq!(r["serial"], "CV24-104233", "{r}");
+}
+
 /// A customer's certified mail (PEC), as the provider delivers it: a signed envelope "Per
 /// conto di" the sender, its `daticert.xml`, and the customer's own message attached as
 /// `postacert.eml`. The request is the customer's message — sender, subject, text,
