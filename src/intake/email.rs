@@ -123,7 +123,7 @@ pub fn parse_mail(bytes: &[u8], hash: impl Fn(&[u8]) -> String) -> Result<Mail, 
         .attachments()
         .enumerate()
         .map(|(i, part)| {
-            let name = continued_name(&msg, part)
+            let name = raw_name(&msg, part)
                 .or_else(|| part.attachment_name().map(str::to_string))
                 .or_else(|| part.message().map(|m| forwarded_name(m.subject())))
                 .unwrap_or_else(|| format!("attachment-{}{}", i + 1, extension_of(part)));
@@ -154,8 +154,11 @@ pub fn parse_mail(bytes: &[u8], hash: impl Fn(&[u8]) -> String) -> Result<Mail, 
 /// A file name given in RFC 2231 pieces (`filename*0*=UTF-8''citt%C3; filename*1*=%A0.pdf`)
 /// read whole: the charset of the first piece reads the bytes of them all, so a letter a
 /// mailer cut between two pieces stays one (mail-parser decodes each piece on its own,
-/// found by an intake attack: "Verbale citt��.pdf"). `None` for a name given otherwise.
-fn continued_name(msg: &mail_parser::Message, part: &mail_parser::MessagePart) -> Option<String> {
+/// found by an intake attack: "Verbale citt��.pdf"). And a quoted name that is a Windows
+/// path (`"C:\Documents and Settings\mario\foto.jpg"`, as Outlook Express wrote it) with its
+/// backslashes, not read as escapes: its folders stay apart, to be cut away (a mail attack
+/// found `C_Documents and SettingsmarioDesktopfoto.jpg`). `None` for a name given otherwise.
+fn raw_name(msg: &mail_parser::Message, part: &mail_parser::MessagePart) -> Option<String> {
     use mail_parser::HeaderName;
     for wanted in [HeaderName::ContentDisposition, HeaderName::ContentType] {
         let Some(header) = part.headers.iter().find(|h| h.name == wanted) else { continue };
@@ -164,9 +167,15 @@ fn continued_name(msg: &mail_parser::Message, part: &mail_parser::MessagePart) -
         let key = if wanted == HeaderName::ContentDisposition { "filename" } else { "name" };
         // The pieces (`key*N*=` percent-encoded, `key*N=` as they are), by their number.
         let mut pieces: Vec<(u32, bool, String)> = Vec::new();
+        let mut path = None;
         for param in parameters(&raw).into_iter().skip(1) {
             let Some((name, value)) = param.split_once('=') else { continue };
             let name = name.trim().to_ascii_lowercase();
+            if name == key {
+                let quoted = value.trim().strip_prefix('"').and_then(|v| v.strip_suffix('"'));
+                let escapes = |v: &str| v.split('\\').skip(1).all(|after| after.starts_with(['"', '\\']));
+                path = quoted.filter(|v| v.contains('\\') && !v.contains("=?") && !escapes(v)).map(str::to_string);
+            }
             let Some(n) = name.strip_prefix(key).and_then(|r| r.strip_prefix('*')) else { continue };
             // `key*=` is the whole name, encoded: it stands before a plain `key=` beside it
             // (RFC 2231; found by a mail attack: the plain one won).
@@ -181,7 +190,10 @@ fn continued_name(msg: &mail_parser::Message, part: &mail_parser::MessagePart) -
             pieces.push((n, encoded, value.to_string()));
         }
         if !pieces.iter().any(|(_, encoded, _)| *encoded) {
-            continue;
+            match path {
+                Some(path) => return Some(path),
+                None => continue,
+            }
         }
         pieces.sort_by_key(|(n, ..)| *n);
         let (charset, first) = match pieces[0].1 {
@@ -1476,6 +1488,19 @@ mod tests {
         // Encoded pieces and plain ones (quoted, a `;` inside), as RFC 2231 shows them.
         let mixed = m.replace("filename*1*=%A0.pdf", "filename*1*=%A0%20del;\r\n filename*2=\"27;11.pdf\"");
         assert_eq!(parse(mixed.as_bytes()).attachments[0].name, "Verbale città del27;11.pdf");
+        // A Windows path, its backslashes written as they are (Outlook Express): its last part.
+        let path = m.replace(
+            "filename*0*=UTF-8''Verbale%20citt%C3;\r\n filename*1*=%A0.pdf",
+            "filename=\"C:\\Documents and Settings\\mario\\foto caldaia.jpg\"",
+        );
+        let name = &parse(path.as_bytes()).attachments[0].name;
+        assert_eq!(crate::intake::names::safe_file_name(name), "foto caldaia.jpg");
+        // A quote escaped as RFC 2045 has it is no path.
+        let escaped = m.replace(
+            "filename*0*=UTF-8''Verbale%20citt%C3;\r\n filename*1*=%A0.pdf",
+            "filename=\"il \\\"nuovo\\\" preventivo.pdf\"",
+        );
+        assert_eq!(parse(escaped.as_bytes()).attachments[0].name, "il \"nuovo\" preventivo.pdf");
     }
 
     /// UTF-8 under a Western label (a web form's PHP mailer) reads as UTF-8; real Latin-1
