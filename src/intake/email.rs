@@ -1287,6 +1287,24 @@ static ATTRIBUTION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^\s*(on .{0,200} wrote:|il giorno .{0,200} ha scritto:|il .{0,200} ha scritto:)\s*$").unwrap()
 });
 
+/// Whether a message forwards another: its subject begins with a forward's mark (`Fwd:`,
+/// `I:`, `Inoltro:`, `WG:`, `TR:`…), or its text holds the line a mailer writes above the
+/// message it forwards. What it forwards is what the sender meant to pass on, no quote to cut.
+pub fn is_forward(subject: &str, text: &str) -> bool {
+    let first = subject.trim_start().split(':').next().unwrap_or_default().trim().to_lowercase();
+    let marked = subject.contains(':')
+        && ["fwd", "fw", "i", "inoltro", "inoltra", "wg", "tr", "rv", "enc"].contains(&first.as_str());
+    marked || text.lines().any(|l| FORWARD_MARK.is_match(l))
+}
+
+/// The line a mailer writes above a message it forwards.
+static FORWARD_MARK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^\s*(-+\s*(forwarded message|messaggio inoltrato|weitergeleitete nachricht|message transféré)\s*-+|(begin forwarded message|inizio messaggio inoltrato):)\s*$",
+    )
+    .unwrap()
+});
+
 /// A reply without the message it quotes: text up to the first "On ... wrote:" (or the
 /// Yahoo, Italian and Outlook forms) or a one-line signature ("Sent from my iPhone",
 /// "Inviato da iPhone"), without trailing `>` lines. An attribution is one only when a

@@ -6,7 +6,7 @@ mod form;
 mod names;
 mod sdi;
 
-pub use email::{find_tags, parse_mail, strip_quoted, too_many_parts, Attachment, Mail};
+pub use email::{find_tags, is_forward, parse_mail, strip_quoted, too_many_parts, Attachment, Mail};
 pub use form::{parse_form, FormPost};
 pub use names::safe_file_name;
 pub use sdi::{

@@ -10,8 +10,9 @@ use std::path::{Path, PathBuf};
 use crate::desk::{Desk, ATTACHMENTS_DIR, MAX_RECORD_BYTES};
 use crate::git::content_hash;
 use crate::intake::{
-    certified_envelope, certified_original, find_tags, from_pec_provider, on_behalf_of, parse_form, parse_mail,
-    parse_receipt, pec_receipt_type, safe_file_name, strip_quoted, too_many_parts, Attachment, Mail, Receipt,
+    certified_envelope, certified_original, find_tags, from_pec_provider, is_forward, on_behalf_of, parse_form,
+    parse_mail, parse_receipt, pec_receipt_type, safe_file_name, strip_quoted, too_many_parts, Attachment, Mail,
+    Receipt,
 };
 use crate::model::{
     Channel, Contact, Creates, Customer, Equipment, Instant, Kind, Note, Request, RequestStatus, StrangerTag, Ticket,
@@ -605,7 +606,12 @@ fn mail_note(env: &Env, mail: &Mail, text: String, attachments: Vec<String>) -> 
 /// ticket stays closed and is listed as a reply after close.
 fn note_from_mail(env: &Env, target: &str, mail: &Mail, raw: &[u8], warning: Option<String>) -> Result<()> {
     let desk = &env.desk;
-    let mut text = strip_quoted(&mail.text);
+    // A forward keeps what it forwards (found by a mail attack: the plumber's findings a
+    // customer forwarded to the ticket were cut as a quote).
+    let mut text = match is_forward(&mail.subject, &mail.text) {
+        true => mail.text.trim().to_string(),
+        false => strip_quoted(&mail.text),
+    };
     if text.is_empty() {
         text = mail.subject.clone();
     }

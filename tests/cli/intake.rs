@@ -125,6 +125,39 @@ fn the_unit_a_message_names_first_is_linked() {
     assert_eq!(r["serial"], "CV24-104233", "{r}");
 }
 
+/// Found by a mail attack: what a customer forwarded to a ticket — the plumber's findings,
+/// the administrator's authorisation — was cut from the note as a quoted reply.
+#[test]
+fn a_forward_to_a_ticket_keeps_what_it_forwards() {
+    let d = TestDesk::example();
+    let gmail = "From: Mario Rossi <mario.rossi@mail.example>\r\nSubject: Fwd: [T-2026-0010] Caldaia\r\n\
+                 Message-ID: <fwd1@mail.example>\r\n\r\nVi giro quanto mi ha scritto l'idraulico.\r\n\r\n\
+                 ---------- Forwarded message ---------\r\nDa: Idraulico <info@idraulico.example>\r\n\
+                 Date: ven 27 nov 2026 alle ore 18:00\r\nSubject: caldaia\r\n\r\n\
+                 La sonda NTC va sostituita, codice ricambio 5701234.\r\n";
+    let outlook = "From: Mario Rossi <mario.rossi@mail.example>\r\nSubject: I: [T-2026-0010] Caldaia\r\n\
+                   Message-ID: <fwd2@mail.example>\r\n\r\nEcco la risposta dell'amministratore.\r\n\r\n\
+                   ________________________________\r\nDa: Studio <studio@amministrazioni.example>\r\n\
+                   Inviato: venerd\u{ec} 27 novembre 2026 18:00\r\nOggetto: caldaia\r\n\r\n\
+                   Autorizzo la sostituzione, spesa massima 150 euro.\r\n";
+    let reply = "From: Mario Rossi <mario.rossi@mail.example>\r\nSubject: R: [T-2026-0010] Caldaia\r\n\
+                 Message-ID: <re1@mail.example>\r\n\r\nVa bene, grazie.\r\n\r\n\
+                 ________________________________\r\nDa: Assistenza <assistenza@example.com>\r\n\
+                 Inviato: venerd\u{ec} 27 novembre 2026 18:00\r\nOggetto: caldaia\r\n\r\nPassiamo luned\u{ec}.\r\n";
+    for (name, text) in [("gmail.eml", gmail), ("outlook.eml", outlook), ("reply.eml", reply)] {
+        let file = d.tmp.path().join(name);
+        std::fs::write(&file, text).unwrap();
+        d.ok(&["import", "email", file.to_str().unwrap()]);
+    }
+    let ticket: serde_json::Value =
+        serde_json::from_str(&d.ok(&["ticket", "show", "T-2026-0010", "--format", "json"])).unwrap();
+    let notes: Vec<&str> = ticket["notes"].as_array().unwrap().iter().map(|n| n["text"].as_str().unwrap()).collect();
+    let last = &notes[notes.len() - 3..];
+    assert!(last[0].contains("codice ricambio 5701234"), "{last:?}");
+    assert!(last[1].contains("spesa massima 150 euro"), "{last:?}");
+    assert_eq!(last[2], "Va bene, grazie.", "a reply still loses what it quotes");
+}
+
 /// A customer's certified mail (PEC), as the provider delivers it: a signed envelope "Per
 /// conto di" the sender, its `daticert.xml`, and the customer's own message attached as
 /// `postacert.eml`. The request is the customer's message — sender, subject, text,
