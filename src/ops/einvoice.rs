@@ -743,6 +743,10 @@ pub(super) fn record_receipts_locked(env: &Env, receipts: &[Receipt]) -> Result<
         super::pec::answered(desk, &answered)?;
         return Ok(done);
     }
+    // A receipt is written into the document's file: not over a hand edit of an issued
+    // document, which its commit would take with it (found by a fiscal audit: the buyer's
+    // name changed by hand went out as "SDI receipts"). The receipt waits to be imported again.
+    super::documents::refuse_changed_since_issue(desk, &changed.iter().map(|&i| &docs[i]).collect::<Vec<_>>())?;
     let paths = changed.iter().map(|&i| desk.write(&docs[i])).collect::<Result<Vec<_>>>()?;
     let what: Vec<String> = done.iter().map(|(id, kind)| format!("{id} {kind}")).collect();
     env.commit(&paths, &format!("SDI receipts: {}", what.join(", ")))?;

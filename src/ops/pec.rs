@@ -99,6 +99,8 @@ pub fn send(env: &Env, what: &Selection, dir: &Path, secrets: &PecSecrets) -> Re
         }
         return Ok(vec![]);
     }
+    // Its `sent` would commit a hand edit of it with it.
+    super::documents::refuse_changed_since_issue(desk, &chosen.iter().collect::<Vec<_>>())?;
     let mut files = Vec::new();
     for doc in &chosen {
         files.push(xml_to_send(doc, dir)?);

@@ -712,6 +712,33 @@ fn pec_message(tipo: &str, name: &str, xml: &str, direct: bool) -> String {
 /// and a customer's mail forwarding a PEC delivery receipt is read, not skipped (found by
 /// a real-mail review: anyone could mark an e-invoice rejected or delivered).
 #[test]
+fn a_receipt_for_an_invoice_changed_by_hand_is_refused_and_commits_nothing() {
+    // Found by a fiscal audit: the buyer's name changed by hand in an issued invoice went
+    // out in the receipt's commit.
+    let d = einvoice_desk();
+    let id = invoice(&d, "C-0001", "1");
+    export(&d, &[&id]);
+    let rel = format!("documents/invoice/2026/{id}.yaml");
+    let issued = d.read(&rel);
+    let name = issued.lines().find(|l| l.trim_start().starts_with("name:")).unwrap().to_string();
+    d.write(&rel, &issued.replacen(&name, "  name: Someone Else", 1));
+    let head = d.head();
+    let rc = receipt(
+        &d,
+        "RicevutaConsegna",
+        "IT01234567897_00001.xml",
+        "<DataOraConsegna>2026-11-27T11:00:00.000+01:00</DataOraConsegna>",
+    );
+    d.tkt(&["import", "sdi", &rc]).assert().code(4).stderr(predicate::str::contains("changed since it was issued"));
+    assert_eq!(d.head(), head, "nothing committed");
+    assert!(d.read(&rel).contains("Someone Else"), "the hand edit is left as it was");
+    // Put back, the receipt is recorded.
+    d.write(&rel, &issued);
+    assert_eq!(d.ok(&["import", "sdi", &rc]), format!("{id}\n"));
+    assert!(d.ok(&["doc", "show", &id]).contains("delivered"));
+}
+
+#[test]
 fn receipts_from_anyone_but_sdi_are_mail_for_a_person() {
     use base64::Engine;
     let d = einvoice_desk();
