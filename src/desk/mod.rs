@@ -849,6 +849,13 @@ impl Desk {
         if let Some(repo) = &self.repo {
             // A lock another git command holds now is waited on, as by any writer.
             repo.wait_for_index(wait)?;
+            // A sync killed after it moved HEAD onto this clone's documents written again,
+            // before its log said so: the log follows history (found by a team attack: every
+            // later sync called them changed since issued). Before HEAD moved, it logs what
+            // it had.
+            if pending.sync {
+                self.relog_from_history(&paths)?;
+            }
             let taken = repo.restore_from_head(&paths)?;
             if !taken.is_empty() && pending.sync {
                 done.push(format!(
@@ -1036,6 +1043,34 @@ impl Desk {
         let mut file =
             std::fs::OpenOptions::new().create(true).append(true).open(&log).map_err(|e| Error::io(&log, e))?;
         std::io::Write::write_all(&mut file, format!("{id} {blob}\n").as_bytes()).map_err(|e| Error::io(&log, e))
+    }
+
+    /// Brings this clone's log of what it issued to what history now has as the first
+    /// version of each of its fiscal documents among `rels` (desk-relative): after a sync
+    /// wrote its unpublished documents again (their links following a renumbering), the
+    /// version issued is the one written again. Only documents the log names with their
+    /// blob: this clone's own, not one taken back (`-`) nor the remote's.
+    pub fn relog_from_history(&self, rels: &[PathBuf]) -> Result<()> {
+        let Some(repo) = &self.repo else { return Ok(()) };
+        let mut ledgers = std::collections::HashMap::new();
+        for rel in rels {
+            if !matches!(Self::kind_of_path(rel), Some(Kind::Document(d)) if d.is_fiscal()) {
+                continue;
+            }
+            let (Some(year), Some(id)) = (rel.parent(), rel.file_stem().and_then(|s| s.to_str())) else { continue };
+            if !self.issued_blobs(year).contains_key(id) {
+                continue;
+            }
+            let dir = year.parent().unwrap_or(Path::new(""));
+            let ledger = match ledgers.entry(dir) {
+                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::hash_map::Entry::Vacant(e) => e.insert(repo.first_versions(dir)?),
+            };
+            if let Some(first) = ledger.get(rel.as_path()) {
+                self.log_issued(rel, &first.blob)?;
+            }
+        }
+        Ok(())
     }
 
     /// The git blob of each fiscal document of the folder `dir` as this clone issued it,

@@ -202,18 +202,9 @@ fn settle_stale_copies(desk: &Desk, repo: &Repo, ours: &str, theirs: &str, remot
         refuse_dirty(repo, &changed)?;
         desk.note_writes(&repo.in_desk(&changed))?;
         repo.fast_forward(theirs)?;
-        desk.writes_committed()?;
         // Only what this clone's log names: its own documents, as the remote has them.
-        let prefix = repo.desk_prefix();
-        let logged: Vec<PathBuf> = changed
-            .into_iter()
-            .filter(|p| {
-                let rel = p.strip_prefix(prefix).unwrap_or(p);
-                let id = rel.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
-                rel.parent().is_some_and(|dir| desk.issued_blobs(dir).contains_key(id))
-            })
-            .collect();
-        return relog_written_again(desk, repo, &logged);
+        relog_written_again(desk, repo, &changed)?;
+        return desk.writes_committed();
     }
     let list: Vec<String> = stale.iter().map(|(o, t)| format!("{o} (published as {t})")).collect();
     Err(Error::busy(format!(
@@ -1852,10 +1843,13 @@ fn integrate(
     follow_in_taken_back(desk, &rewrites(&plan.ids, &plan.followed))?;
     let files: Vec<(PathBuf, Option<FileState>)> = plan.files.into_iter().collect();
     report.came_in += repo.count_commits(Some(&ours), theirs)?;
-    desk.note_writes(&repo.in_desk(&files.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>()))?;
+    // The documents written again are noted too: killed once HEAD moved, the next command
+    // brings the log of what this clone issued to them.
+    let noted: Vec<PathBuf> = files.iter().map(|(p, _)| p.clone()).chain(plan.fiscal_links.iter().cloned()).collect();
+    desk.note_writes(&repo.in_desk(&noted))?;
     repo.write_merge(&ours, theirs, &files, &message, author)?;
-    desk.writes_committed()?;
     relog_written_again(desk, repo, &plan.fiscal_links)?;
+    desk.writes_committed()?;
     report.renumbered.extend(plan.renumbered);
     report.conflicts.extend(plan.conflicts);
     report.kept.extend(plan.kept);
@@ -2783,30 +2777,15 @@ pub fn follow_issued_again(desk: &Desk, remote: Option<&str>, pairs: &HashMap<St
         Ok(Some(rewritten(&prefix, path, &state, pairs, !keep_text.contains(path))?.unwrap_or(state).bytes))
     };
     repo.rewrite_unpublished(&theirs, &paths, &edit, "tkt: links follow the documents issued again")?;
-    desk.writes_committed()?;
     relog_written_again(desk, repo, &paths)?;
+    desk.writes_committed()?;
     Ok(repo.in_desk(&paths))
 }
 
 /// What tkt wrote again of unpublished fiscal documents (repository `paths`) is the
 /// version issued: this clone's log of what it issued says so.
 fn relog_written_again(desk: &Desk, repo: &Repo, paths: &[PathBuf]) -> Result<()> {
-    let mut ledgers = HashMap::new();
-    for path in paths {
-        let rel = path.strip_prefix(repo.desk_prefix()).unwrap_or(path);
-        if !fiscal_path(rel) {
-            continue;
-        }
-        let dir = rel.parent().and_then(Path::parent).unwrap_or(Path::new(""));
-        let ledger = match ledgers.entry(dir) {
-            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-            std::collections::hash_map::Entry::Vacant(e) => e.insert(repo.first_versions(dir)?),
-        };
-        if let Some(first) = ledger.get(rel) {
-            desk.log_issued(rel, &first.blob)?;
-        }
-    }
-    Ok(())
+    desk.relog_from_history(&repo.in_desk(paths))
 }
 
 /// A record's content with renumbered ids replaced, or `None` when it names none of them

@@ -2602,6 +2602,32 @@ fn an_unpublished_invoice_of_a_renumbered_ticket_follows_it_and_reads_as_issued(
     assert_eq!(t22["title"], "Di marco");
 }
 
+/// Found by a team attack: a sync killed once it had moved HEAD onto this clone's invoice
+/// written again (its link following a renumbering), before its log of what it issued said
+/// so, left every later sync refusing the invoice as "changed since issued". Made here by
+/// putting back the log and the journal as the kill left them.
+#[test]
+fn a_sync_killed_after_it_wrote_an_unpublished_invoice_again_is_settled_by_the_next() {
+    let team = Team::new();
+    let (anna, marco) = (team.clone("anna"), team.clone("marco"));
+    std::fs::create_dir_all(marco.dir.join(".tkt")).unwrap();
+    std::fs::write(marco.dir.join(".tkt/settings.toml"), "series = \"MA\"\n").unwrap();
+    anna.ok(&["ticket", "create", "--customer", "C-0002", "--title", "Di anna"]);
+    marco.ok(&["ticket", "create", "--customer", "C-0001", "--title", "Di marco"]);
+    marco.ok(&["ticket", "work", "T-2026-0021", "--technician", "marco", "--hours", "1", "--activity", "prova"]);
+    assert_eq!(marco.ok(&["ticket", "invoice", "T-2026-0021"]), "INV-2026-0001-MA\n");
+    anna.sync();
+    let log = marco.dir.join(".tkt/issued/documents/invoice/2026");
+    let logged = std::fs::read_to_string(&log).unwrap();
+    marco.sync();
+    let inv = "documents/invoice/2026/INV-2026-0001-MA.yaml";
+    std::fs::write(&log, logged).unwrap();
+    std::fs::write(marco.dir.join(".tkt/journal"), format!("!sync\n{inv}\n")).unwrap();
+    marco.sync();
+    marco.tkt(&["check"]).assert().success();
+    assert!(marco.read(inv).contains("ticket: T-2026-0022"));
+}
+
 #[test]
 fn a_document_taken_back_by_a_sync_that_then_fails_is_issued_again_and_published_by_the_next_sync() {
     let team = Team::new();
