@@ -2602,6 +2602,25 @@ fn an_unpublished_invoice_of_a_renumbered_ticket_follows_it_and_reads_as_issued(
     assert_eq!(t22["title"], "Di marco");
 }
 
+/// Found by a team attack: once a clone changed the company's Partita IVA in tkt.toml, every
+/// other clone's sync refused its invoices — issued by tkt under the tkt.toml it brought —
+/// as made by another company, for good.
+#[test]
+fn invoices_issued_after_a_change_of_the_companys_partita_iva_come_in() {
+    let team = Team::new();
+    let (anna, marco) = (team.clone("anna"), team.clone("marco"));
+    let config = anna.read("tkt.toml").replace("vat_number = \"03912760984\"", "vat_number = \"01234567897\"");
+    anna.write("tkt.toml", &config);
+    anna.sync();
+    anna.ok(&["ticket", "work", "T-2026-0013", "--hours", "2"]);
+    let id = anna.ok(&["ticket", "invoice", "T-2026-0013"]);
+    assert!(anna.read(&format!("documents/invoice/2026/{}.yaml", id.trim())).contains("01234567897"));
+    anna.sync();
+    marco.sync();
+    assert!(marco.dir.join(format!("documents/invoice/2026/{}.yaml", id.trim())).exists());
+    marco.tkt(&["check"]).assert().success();
+}
+
 /// Found by a team attack: a sync killed once it had moved HEAD onto this clone's invoice
 /// written again (its link following a renumbering), before its log of what it issued said
 /// so, left every later sync refusing the invoice as "changed since issued". Made here by
