@@ -977,7 +977,7 @@ impl Desk {
         // in tkt.toml), so every name in its folder counts.
         let prefixes = self.config.numbering.prefixes_of(kind);
         let ours = |p: &str| fiscal || prefixes.contains(&p);
-        let in_folder = names
+        let used: std::collections::BTreeSet<u32> = names
             .iter()
             .filter_map(|name| name.strip_suffix(".yaml"))
             // Only names of these prefixes are parsed (a year's folder holds thousands).
@@ -987,12 +987,22 @@ impl Desk {
             .filter_map(SequenceId::parse)
             .filter(|s| ours(&s.prefix) && s.year == year && s.series.as_deref() == series)
             .map(|s| s.seq)
-            .max()
-            .unwrap_or(0);
+            .collect();
+        let in_folder = used.last().copied().unwrap_or(0);
         // For fiscal documents the folder and its history are the whole truth; a local mark
         // could only open a gap after a number was given up (a refused or retried issue).
         let mark = if fiscal { 0 } else { read_mark(&mark_path, &mark_rel)? };
-        let seq = in_folder.max(mark) + 1;
+        let mut seq = in_folder.max(mark) + 1;
+        if seq > MAX_SEQ && !fiscal && mark < MAX_SEQ {
+            // A record numbered at the end of the range (a file named by hand, or come from
+            // a teammate: T-2026-999999999) stops no one: the number after the highest one
+            // below it that is free, above this clone's mark — no number used is given again
+            // (found by a team attack: no ticket could be opened for the rest of the year).
+            let free_after = |n: &u32| *n < MAX_SEQ && n + 1 > mark && !used.contains(&(n + 1));
+            if let Some(n) = std::iter::once(mark).chain(used.iter().copied()).filter(free_after).max() {
+                seq = n + 1;
+            }
+        }
         if seq > MAX_SEQ {
             let at = if mark >= in_folder { Location::file(&mark_rel) } else { Location::file(&dir) };
             return Err(Error::invalid(

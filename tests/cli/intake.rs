@@ -909,6 +909,27 @@ fn an_impossible_sequence_mark_is_refused_naming_its_file() {
     assert_eq!(d.ok(&["ticket", "create", "--customer", "C-0001", "--title", "Perdita"]), "T-2026-0042\n");
 }
 
+/// Found by a team attack: a ticket numbered at the end of the range (T-2026-999999999,
+/// named by hand or come from a teammate) stopped every new ticket of the year, on every
+/// clone, even once deleted: the next number is the one after the highest free one below.
+#[test]
+fn a_ticket_numbered_at_the_end_of_the_range_stops_no_new_ticket() {
+    let d = TestDesk::example();
+    let ticket = d.read("tickets/2026/T-2026-0001.yaml");
+    d.write("tickets/2026/T-2026-999999999.yaml", &ticket.replace("T-2026-0001", "T-2026-999999999"));
+    d.git(&["add", "tickets"]);
+    d.git(&["commit", "-qm", "by hand"]);
+    let create = || d.ok(&["ticket", "create", "--customer", "C-0001", "--title", "Perdita"]);
+    assert_eq!(create(), "T-2026-0021\n");
+    d.git(&["rm", "-q", "tickets/2026/T-2026-999999999.yaml"]);
+    d.git(&["commit", "-qm", "gone"]);
+    assert_eq!(create(), "T-2026-0022\n");
+    // Nor is a number used before it given again.
+    d.git(&["rm", "-q", "tickets/2026/T-2026-0022.yaml"]);
+    d.git(&["commit", "-qm", "gone too"]);
+    assert_eq!(create(), "T-2026-0023\n");
+}
+
 #[test]
 fn a_number_deleted_after_it_was_published_is_never_given_again() {
     let d = TestDesk::example();
