@@ -28,6 +28,8 @@ pub struct Ctx {
     login: Option<String>,
     email: Option<String>,
     pub lock_wait: Duration,
+    /// How long a fetch or push may take when no one is at the terminal.
+    pub network_timeout: Duration,
     quiet: bool,
     stderr_color: bool,
     stdout_color: bool,
@@ -50,7 +52,7 @@ impl Ctx {
         // tkt's own settings are text: one that is not (bytes of another encoding) is an
         // error, never taken as unset (found by a scripting attack: a back-filling script's
         // TKT_NOW was ignored and its records dated today).
-        for name in ["TKT_NOW", "TKT_USER", "TKT_EMAIL", "TKT_LOCK_TIMEOUT"] {
+        for name in ["TKT_NOW", "TKT_USER", "TKT_EMAIL", "TKT_LOCK_TIMEOUT", "TKT_NETWORK_TIMEOUT"] {
             if let Err(std::env::VarError::NotUnicode(v)) = std::env::var(name) {
                 return Err(Error::usage(format!("{name}={v:?} is not UTF-8 text")));
             }
@@ -76,6 +78,15 @@ impl Ctx {
                 .and_then(|v| Duration::try_from_secs_f64(v).ok())
                 .ok_or_else(|| Error::usage(format!("TKT_LOCK_TIMEOUT={s:?} is not a number of seconds")))?,
             None => Duration::from_secs(10),
+        };
+        let network_timeout = match var("TKT_NETWORK_TIMEOUT") {
+            Some(s) => s
+                .parse::<f64>()
+                .ok()
+                .filter(|v| *v > 0.0)
+                .and_then(|v| Duration::try_from_secs_f64(v).ok())
+                .ok_or_else(|| Error::usage(format!("TKT_NETWORK_TIMEOUT={s:?} is not a number of seconds")))?,
+            None => crate::git::Transport::default().timeout,
         };
         // Who commits, as git can record it: checked before anything is numbered or said
         // (a review: `TKT_USER='Marco <m@x>'` announced a ticket, then failed at its commit).
@@ -106,6 +117,7 @@ impl Ctx {
             login: var("USER"),
             email,
             lock_wait,
+            network_timeout,
             quiet: cli.quiet,
             stderr_color: std::io::stderr().is_terminal() && !no_color,
             stdout_color: stdout_tty && !no_color,
@@ -142,7 +154,7 @@ impl Ctx {
         let author = self.author(&desk);
         let mut env = Env::new(desk, author);
         env.lock_wait = self.lock_wait;
-        env.interactive = self.stdin_is_terminal;
+        env.transport = crate::git::Transport { interactive: self.stdin_is_terminal, timeout: self.network_timeout };
         env.system_clock = self.system_clock;
         env
     }

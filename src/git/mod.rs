@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 pub use fsmonitor::{Answer, Monitor};
 pub use ledger::FirstVersion;
 pub use merging::{Change, EntryKind, FileChange, FileState};
-pub use remote::{fetch, push, Pushed, FETCH_FAILED};
+pub use remote::{fetch, push, Pushed, Transport, FETCH_FAILED};
 
 use git2::{FileMode, ObjectType, Oid, Repository};
 

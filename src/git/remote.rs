@@ -4,8 +4,27 @@
 
 use std::path::Path;
 use std::process::Command;
+use std::time::Duration;
 
 use crate::{Error, Result};
+
+/// How tkt reaches the remote.
+#[derive(Debug, Clone, Copy)]
+pub struct Transport {
+    /// Someone is at a terminal: ssh may ask for a passphrase, and they can stop a fetch
+    /// that hangs.
+    pub interactive: bool,
+    /// How long a fetch or a push may take when no one is at the terminal
+    /// (`TKT_NETWORK_TIMEOUT`): a remote that stops answering would hold the desk's lock
+    /// for ever, and the support form and intake with it.
+    pub timeout: Duration,
+}
+
+impl Default for Transport {
+    fn default() -> Transport {
+        Transport { interactive: false, timeout: Duration::from_secs(300) }
+    }
+}
 
 /// What a push came to.
 #[derive(Debug, PartialEq, Eq)]
@@ -53,10 +72,60 @@ fn git(workdir: &Path, interactive: bool) -> Command {
     cmd
 }
 
-fn run(mut cmd: Command, what: &str) -> Result<std::process::Output> {
-    cmd.output().map_err(|e| {
+/// Runs git, and when no one is at the terminal stops it — with what it started (ssh, a
+/// local remote's upload-pack) — once `transport.timeout` has passed (found by a team attack:
+/// a server that stopped answering held the desk for an hour).
+fn run(mut cmd: Command, what: &str, remote: &str, transport: &Transport) -> Result<std::process::Output> {
+    let cannot = |e: std::io::Error| {
         Error::failure(format!("cannot run git for {what}: {e}")).with_hint("is git installed and on PATH?")
-    })
+    };
+    if transport.interactive {
+        return cmd.output().map_err(cannot);
+    }
+    use std::io::Read;
+    #[cfg(unix)]
+    std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
+    cmd.stdin(std::process::Stdio::null()).stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped());
+    let mut child = cmd.spawn().map_err(cannot)?;
+    let read = |pipe: Option<Box<dyn Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            if let Some(mut pipe) = pipe {
+                let _ = pipe.read_to_end(&mut bytes);
+            }
+            bytes
+        })
+    };
+    let stdout = read(child.stdout.take().map(|p| Box::new(p) as Box<dyn Read + Send>));
+    let stderr = read(child.stderr.take().map(|p| Box::new(p) as Box<dyn Read + Send>));
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().map_err(cannot)? {
+            break status;
+        }
+        if started.elapsed() >= transport.timeout {
+            // The whole group: git's own children keep the pipes open otherwise.
+            #[cfg(unix)]
+            if let Ok(group) = libc::pid_t::try_from(child.id()) {
+                // SAFETY: a plain system call on the group git leads (made so at its spawn).
+                unsafe { libc::kill(-group, libc::SIGKILL) };
+            }
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(Error::busy(format!(
+                "{remote} did not answer the {what} within {} s; it was stopped",
+                transport.timeout.as_secs_f64()
+            ))
+            .with_hint(
+                "check the network and the remote; your work is safe and committed locally (TKT_NETWORK_TIMEOUT sets \
+                 the wait, in seconds)",
+            ));
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let stdout = stdout.join().unwrap_or_default();
+    let stderr = stderr.join().unwrap_or_default();
+    Ok(std::process::Output { status, stdout, stderr })
 }
 
 /// How the error of a fetch that did not reach the remote begins: a caller that may say
@@ -67,8 +136,8 @@ pub const FETCH_FAILED: &str = "cannot fetch from";
 /// entry twice reads as either, and libgit2 and git would not agree on which). An
 /// unreachable remote is "busy" (exit 5): try again later; so is one that holds objects
 /// git refuses, for a person to fix.
-pub fn fetch(workdir: &Path, remote: &str, interactive: bool) -> Result<()> {
-    let mut cmd = git(workdir, interactive);
+pub fn fetch(workdir: &Path, remote: &str, transport: &Transport) -> Result<()> {
+    let mut cmd = git(workdir, transport.interactive);
     // `--` ends the options: a remote name can never be read as one.
     cmd.args(["-c", "fetch.fsckObjects=true"]);
     // What sync's own checks refuse naming the path, the commit and its author, git
@@ -78,7 +147,7 @@ pub fn fetch(workdir: &Path, remote: &str, interactive: bool) -> Result<()> {
     }
     // Pruned: a branch the remote lost is not taken as still there (nothing would be pushed).
     cmd.args(["fetch", "--quiet", "--prune", "--no-write-fetch-head", "--", remote]);
-    let out = run(cmd, "fetch")?;
+    let out = run(cmd, "fetch", remote, transport)?;
     if out.status.success() {
         return Ok(());
     }
@@ -96,10 +165,10 @@ pub fn fetch(workdir: &Path, remote: &str, interactive: bool) -> Result<()> {
 }
 
 /// `git push REMOTE HEAD:refs/heads/BRANCH`, telling a rejection from a failure.
-pub fn push(workdir: &Path, remote: &str, branch: &str, interactive: bool) -> Result<Pushed> {
-    let mut cmd = git(workdir, interactive);
+pub fn push(workdir: &Path, remote: &str, branch: &str, transport: &Transport) -> Result<Pushed> {
+    let mut cmd = git(workdir, transport.interactive);
     cmd.args(["push", "--quiet", "--porcelain", "--", remote, &format!("HEAD:refs/heads/{branch}")]);
-    let out = run(cmd, "push")?;
+    let out = run(cmd, "push", remote, transport)?;
     if out.status.success() {
         return Ok(Pushed::Done);
     }

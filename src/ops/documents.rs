@@ -308,7 +308,7 @@ fn issue_online(
     build: &mut dyn FnMut() -> Result<(Document, String)>,
 ) -> Result<Document> {
     let desk = &env.desk;
-    let opts = SyncOptions { remote: None, interactive: env.interactive, resolve: false, issue_first: false };
+    let opts = SyncOptions { remote: None, transport: env.transport, resolve: false, issue_first: false };
     // Records written with the document (a replacement's units) are kept across attempts.
     let saved: Vec<(PathBuf, Vec<u8>)> =
         also.iter().filter_map(|p| std::fs::read(desk.abs(p)).ok().map(|b| (p.clone(), b))).collect();
@@ -422,7 +422,7 @@ pub fn settle_interrupted_publication(env: &Env) -> Result<()> {
     let publishing = Publishing::of(env);
     let Some((commit, id)) = publishing.pending() else { return Ok(()) };
     let desk = &env.desk;
-    let opts = SyncOptions { remote: None, interactive: env.interactive, resolve: false, issue_first: false };
+    let opts = SyncOptions { remote: None, transport: env.transport, resolve: false, issue_first: false };
     if head_commit(desk)?.as_deref() != Some(commit.as_str()) {
         // HEAD moved since (by hand): the commit is no longer tkt's to take back.
         publishing.clear()?;

@@ -42,8 +42,9 @@ pub struct Env {
     pub author: Author,
     /// How long a mutating operation waits for the desk's lock.
     pub lock_wait: Duration,
-    /// Someone is at a terminal (git's network transport may ask for a passphrase).
-    pub interactive: bool,
+    /// How a sync reaches the remote: whether someone is at a terminal (git's network
+    /// transport may ask for a passphrase), and how long it waits when no one is.
+    pub transport: crate::git::Transport,
     /// Now is the system clock's (no `TKT_NOW`): another instant is told in the local
     /// zone's offset at that instant, not in now's.
     pub system_clock: bool,
@@ -68,7 +69,7 @@ impl Env {
             now: author.when,
             author,
             lock_wait: Duration::from_secs(10),
-            interactive: false,
+            transport: Default::default(),
             system_clock: false,
             notices: RefCell::new(Vec::new()),
         }
@@ -89,7 +90,7 @@ impl Env {
     /// [`Env::tell_from`].
     pub fn reopened(&self) -> Result<Env> {
         let mut env = Env::new(Desk::open(self.desk.root().to_path_buf())?, self.author.clone());
-        (env.now, env.lock_wait, env.interactive) = (self.now, self.lock_wait, self.interactive);
+        (env.now, env.lock_wait, env.transport) = (self.now, self.lock_wait, self.transport);
         env.system_clock = self.system_clock;
         Ok(env)
     }

@@ -33,7 +33,7 @@ pub const ATTRIBUTES: &str = "*.yaml merge=tkt";
 /// taken back before the merge and issued again after it, under the next free numbers.
 pub fn sync(env: &Env, remote: Option<&str>, resolve: bool) -> Result<SyncReport> {
     let _lock = env.lock()?;
-    let opts = SyncOptions { remote, interactive: env.interactive, resolve, issue_first: true };
+    let opts = SyncOptions { remote, transport: env.transport, resolve, issue_first: true };
     check_ready(&env.desk, &opts)?;
     let attributes = env.desk.abs(Path::new(".gitattributes"));
     let before = std::fs::read(&attributes).ok();

@@ -74,8 +74,8 @@ impl SyncReport {
 
 pub struct SyncOptions<'a> {
     pub remote: Option<&'a str>,
-    /// Someone is at a terminal (ssh may ask for a passphrase).
-    pub interactive: bool,
+    /// How the remote is reached.
+    pub transport: crate::git::Transport,
     /// Take back this clone's fiscal documents whose numbers the remote took meanwhile.
     pub resolve: bool,
     /// Merge without pushing while taken-back documents wait to be issued again: the
@@ -98,7 +98,7 @@ fn sync_marked(desk: &Desk, author: &Author, opts: &SyncOptions) -> Result<SyncR
     let today = author.when.date_naive();
     let hand_edits = hand_edits(desk, repo, today)?;
     let mut report = SyncReport { remote: remote.clone(), ..Default::default() };
-    fetch(repo.workdir(), &remote, opts.interactive)?;
+    fetch(repo.workdir(), &remote, &opts.transport)?;
     let mut theirs = repo.remote_tip(&remote, &branch)?;
     refuse_side_branch(repo, &remote, &branch, theirs.as_deref())?;
     if let (Some(t), Some(ours)) = (theirs.as_deref(), repo.head()?) {
@@ -140,7 +140,7 @@ fn sync_marked(desk: &Desk, author: &Author, opts: &SyncOptions) -> Result<SyncR
     let mut last = Pushed::Rejected;
     for attempt in 0..PUSH_ATTEMPTS {
         if attempt > 0 {
-            fetch(repo.workdir(), &remote, opts.interactive)?;
+            fetch(repo.workdir(), &remote, &opts.transport)?;
             theirs = repo.remote_tip(&remote, &branch)?;
         }
         integrate(desk, repo, author, theirs.as_deref(), &remote, &branch, &mut report)?;
@@ -151,7 +151,7 @@ fn sync_marked(desk: &Desk, author: &Author, opts: &SyncOptions) -> Result<SyncR
         }
         let ahead = repo.count_commits(theirs.as_deref(), head.as_deref().unwrap_or_default())?;
         refuse_naming_taken_back(desk, repo, theirs.as_deref(), head.as_deref().unwrap_or_default())?;
-        match push(repo.workdir(), &remote, &branch, opts.interactive)? {
+        match push(repo.workdir(), &remote, &branch, &opts.transport)? {
             Pushed::Done => {
                 report.went_out = ahead;
                 return Ok(report);
@@ -266,7 +266,7 @@ pub fn pull(desk: &Desk, author: &Author, opts: &SyncOptions) -> Result<SyncRepo
     // after this clone's last look are gone with it, and the next one is not known (found
     // by a hostile-remote attack: online numbering gave a published number again).
     let known = repo.remote_tip(&remote, &branch)?;
-    let theirs = pull_into(desk, repo, author, &remote, &branch, opts.interactive, &mut report)?;
+    let theirs = pull_into(desk, repo, author, &remote, &branch, &opts.transport, &mut report)?;
     if let (Some(known), None) = (known, theirs) {
         return Err(Error::busy(format!(
             "{remote} no longer has the branch {branch} (it was at {}): the numbers issued there since this clone \
@@ -290,7 +290,7 @@ pub fn publish(desk: &Desk, opts: &SyncOptions) -> Result<Pushed> {
     if let Some(head) = repo.head()? {
         refuse_naming_taken_back(desk, repo, theirs.as_deref(), &head)?;
     }
-    desk.syncing(|| push(repo.workdir(), &remote, &branch, opts.interactive))
+    desk.syncing(|| push(repo.workdir(), &remote, &branch, &opts.transport))
 }
 
 /// The desk paths of records changed after `published` up to `head` that name any of `ids`.
@@ -584,7 +584,7 @@ fn settled(repo: &Repo, id: &str, path: &Path, bytes: &[u8], kept: std::time::Sy
 pub fn remote_has_head(desk: &Desk, opts: &SyncOptions) -> Result<bool> {
     let repo = repo_of(desk)?;
     let (remote, branch) = remote_of(repo, opts.remote)?;
-    desk.syncing(|| fetch(repo.workdir(), &remote, opts.interactive))?;
+    desk.syncing(|| fetch(repo.workdir(), &remote, &opts.transport))?;
     match (repo.head()?, repo.remote_tip(&remote, &branch)?) {
         (Some(head), Some(tip)) => repo.is_ancestor(&head, &tip),
         _ => Ok(false),
@@ -653,11 +653,11 @@ fn pull_into(
     author: &Author,
     remote: &str,
     branch: &str,
-    interactive: bool,
+    transport: &crate::git::Transport,
     report: &mut SyncReport,
 ) -> Result<Option<String>> {
     desk.syncing(|| {
-        fetch(repo.workdir(), remote, interactive)?;
+        fetch(repo.workdir(), remote, transport)?;
         let theirs = repo.remote_tip(remote, branch)?;
         refuse_side_branch(repo, remote, branch, theirs.as_deref())?;
         // What a sync refuses to take in or to publish, a pull before a push does too.
@@ -1481,7 +1481,8 @@ fn made_by_hand(
     // every other clone refused its invoices for good).
     let digits = |v: &str| v.trim().trim_start_matches("IT").to_string();
     let brought = repo.file_at(ours, &prefix.join(crate::model::CONFIG_FILE))?;
-    let brought = brought.and_then(|f| String::from_utf8(f.bytes).ok()).and_then(|t| crate::model::Config::parse(&t).ok());
+    let brought =
+        brought.and_then(|f| String::from_utf8(f.bytes).ok()).and_then(|t| crate::model::Config::parse(&t).ok());
     let companies: Vec<String> = [Some(&desk.config), brought.as_ref()]
         .into_iter()
         .flatten()

@@ -2602,6 +2602,28 @@ fn an_unpublished_invoice_of_a_renumbered_ticket_follows_it_and_reads_as_issued(
     assert_eq!(t22["title"], "Di marco");
 }
 
+/// Found by a team attack: a remote that stopped answering held `tkt sync` — and the desk's
+/// lock, the support form's and intake's with it — for as long as it hung. Unattended, a
+/// fetch or push is stopped after TKT_NETWORK_TIMEOUT seconds, with what git started.
+#[test]
+fn a_remote_that_stops_answering_is_given_up_and_the_desk_is_free_again() {
+    let team = Team::new();
+    let anna = team.clone("anna");
+    let hang = anna.dir.join("../hang.sh");
+    std::fs::write(&hang, "#!/bin/sh\nsleep 30\nexec git-upload-pack \"$@\"\n").unwrap();
+    std::fs::set_permissions(&hang, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    team.git(&anna.dir, &["config", "remote.origin.uploadpack", hang.to_str().unwrap()]);
+    let head = anna.git(&["rev-parse", "HEAD"]);
+    anna.tkt(&["sync"])
+        .env("TKT_NETWORK_TIMEOUT", "1")
+        .assert()
+        .code(5)
+        .stderr(predicate::str::contains("origin did not answer the fetch within 1 s"));
+    assert_eq!(anna.git(&["rev-parse", "HEAD"]), head);
+    anna.ok(&["ticket", "note", "T-2026-0001", "chiamato il cliente"]);
+    anna.tkt(&["sync"]).env("TKT_NETWORK_TIMEOUT", "soon").assert().code(2);
+}
+
 /// Found by a team attack: once a clone changed the company's Partita IVA in tkt.toml, every
 /// other clone's sync refused its invoices — issued by tkt under the tkt.toml it brought —
 /// as made by another company, for good.
