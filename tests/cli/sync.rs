@@ -615,6 +615,18 @@ fn an_incoming_invoice_against_its_kinds_rules_is_not_taken_in() {
     anna.tkt(&["sync"]).assert().code(5).stderr(predicate::str::contains(
         "INV-2026-0008.yaml: made by hand, and seller.vat_number: 01234567897 is not the Partita IVA of [company]",
     ));
+    // Nor one dated before the number below it (found by a team attack: `check` named it,
+    // and every clone took it in all the same).
+    rogue.git(&["reset", "-q", "--hard", "HEAD~1"]);
+    let date = copy.lines().find(|l| l.starts_with("date: ")).unwrap().to_string();
+    let early = copy.replace("INV-2026-0007", "INV-2026-0008").replacen(&date, "date: 2026-01-02", 1);
+    rogue.write("documents/invoice/2026/INV-2026-0008.yaml", &early);
+    rogue.git(&["add", "-A"]);
+    rogue.git(&["commit", "-qm", "fattura"]);
+    rogue.git(&["push", "-q", "--force", "origin", "main"]);
+    anna.tkt(&["sync"]).assert().code(5).stderr(predicate::str::contains(
+        "INV-2026-0008.yaml: made by hand, and date: 2026-01-02 is before INV-2026-0007",
+    ));
 }
 
 /// A ticket saved as `.yml` by a Windows editor is no record: sync names it and publishes
