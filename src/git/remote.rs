@@ -173,12 +173,19 @@ pub fn push(workdir: &Path, remote: &str, branch: &str, transport: &Transport) -
         return Ok(Pushed::Done);
     }
     let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    // What git says, not what the server's hooks print (`remote: …`): a hook's refusal that
+    // mentions "non-fast-forward" is a refusal (found by a team attack: it was retried as a
+    // race, and its reason never shown).
+    let git_said: String =
+        text.lines().filter(|l| !l.trim_start().starts_with("remote:")).collect::<Vec<_>>().join("\n");
+    let rejected = ["[rejected]", "non-fast-forward", "fetch first"].iter().any(|w| git_said.contains(w));
+    let hook_declined = git_said.contains("pre-receive hook declined") || git_said.contains("hook declined");
     // Someone pushed first, or pushed at the same instant (the ref was locked).
-    if text.contains("[rejected]") || text.contains("non-fast-forward") || text.contains("fetch first") {
+    if rejected && !hook_declined {
         return Ok(Pushed::Rejected);
     }
-    if text.contains("failed to update ref") || text.contains("cannot lock ref") {
-        let said = text.lines().find(|l| l.contains("cannot lock ref") || l.contains("Unable to create"));
+    if git_said.contains("failed to update ref") || git_said.contains("cannot lock ref") {
+        let said = git_said.lines().find(|l| l.contains("cannot lock ref") || l.contains("Unable to create"));
         return Ok(Pushed::Locked(said.unwrap_or("the ref was locked").trim().to_string()));
     }
     Err(Error::busy(format!("cannot push to {remote}: {}", text.trim()))

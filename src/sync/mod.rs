@@ -1545,10 +1545,7 @@ fn dated_before_the_number_below(
     Ok((doc.date < before.date).then(|| {
         crate::rules::Problem::new(
             "date",
-            format!(
-                "{} is before {below} of {}: fiscal documents are numbered in date order",
-                doc.date, before.date
-            ),
+            format!("{} is before {below} of {}: fiscal documents are numbered in date order", doc.date, before.date),
         )
     }))
 }

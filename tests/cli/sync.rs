@@ -2614,6 +2614,25 @@ fn an_unpublished_invoice_of_a_renumbered_ticket_follows_it_and_reads_as_issued(
     assert_eq!(t22["title"], "Di marco");
 }
 
+/// Found by a team attack: a server hook's refusal that mentioned "non-fast-forward" was
+/// taken for a teammate's push, retried five times and reported as "kept moving", its
+/// reason never shown.
+#[test]
+fn a_server_refusal_that_mentions_non_fast_forward_is_shown_as_a_refusal() {
+    let team = Team::new();
+    let anna = team.clone("anna");
+    let hook = team.remote().join("hooks/pre-receive");
+    std::fs::write(&hook, "#!/bin/sh\necho 'Denied by policy: non-fast-forward or unsigned pushes' >&2\nexit 1\n")
+        .unwrap();
+    std::fs::set_permissions(&hook, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    anna.ok(&["ticket", "note", "T-2026-0001", "nota"]);
+    anna.tkt(&["sync"])
+        .assert()
+        .code(5)
+        .stderr(predicate::str::contains("cannot push to origin"))
+        .stderr(predicate::str::contains("Denied by policy"));
+}
+
 /// Found by a team attack: a remote that stopped answering held `tkt sync` — and the desk's
 /// lock, the support form's and intake's with it — for as long as it hung. Unattended, a
 /// fetch or push is stopped after TKT_NETWORK_TIMEOUT seconds, with what git started.
