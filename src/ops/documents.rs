@@ -721,7 +721,9 @@ pub fn rewritten_after_issue(rel: &Path, first: &FirstVersion, logged: &HashMap<
 }
 
 /// The issued fields of the fiscal document `now` (at `rel`) that differ from its first
-/// version; none when its file is that version, or that version does not read.
+/// version; none when its file is that version. When that version does not read, whatever
+/// changed since is a change of what was issued (found by a fiscal audit: a hand-issued
+/// invoice whose first commit had a typo could then be changed at will, its price too).
 pub fn changed_since_issue(desk: &Desk, rel: &Path, first: &FirstVersion, now: &Document) -> Vec<String> {
     if std::fs::read(desk.abs(rel)).is_ok_and(|bytes| content_hash(&bytes) == first.blob) {
         return vec![];
@@ -730,7 +732,7 @@ pub fn changed_since_issue(desk: &Desk, rel: &Path, first: &FirstVersion, now: &
     let issued = repo.first_content(first).and_then(|bytes| decode_text(bytes, rel));
     match issued.and_then(|text| parse_record::<Document>(&text, rel)) {
         Ok(issued) => issued_fields_changed(&issued, now),
-        Err(_) => vec![],
+        Err(_) => vec!["its text (the version first committed does not read)".to_string()],
     }
 }
 

@@ -180,6 +180,25 @@ fn a_deleted_invoice_is_named_by_check_and_its_number_never_issued_again() {
     assert_eq!(d.ok(&["ticket", "invoice", "T-2026-0004"]), "INV-2026-0004\n");
 }
 
+/// Found by a fiscal audit: an invoice issued by hand whose first commit did not read (a
+/// typo fixed in the next) was never compared again, and its price could be changed at will.
+#[test]
+fn an_invoice_whose_first_commit_did_not_read_is_held_to_it() {
+    let d = worked();
+    d.ok(&["ticket", "invoice", "T-2026-0001"]);
+    let good = d.read("documents/invoice/2026/INV-2026-0001.yaml").replace("INV-2026-0001", "INV-2026-0002");
+    let date = good.lines().find(|l| l.starts_with("date: ")).unwrap().to_string();
+    let hand = "documents/invoice/2026/INV-2026-0002.yaml";
+    d.write(hand, &good.replacen(&date, &format!("{date} x"), 1));
+    d.git(&["add", hand]);
+    d.git(&["commit", "-qm", "issued by hand, with a typo"]);
+    d.write(hand, &good);
+    d.git(&["commit", "-qam", "typo fixed"]);
+    let out = String::from_utf8(d.tkt(&["check"]).assert().code(4).get_output().stdout.clone()).unwrap();
+    assert!(out.contains("INV-2026-0002") && out.contains("the version first committed does not read"), "{out}");
+    refused(&d, &["doc", "pay", "INV-2026-0002"], "changed since it was issued");
+}
+
 /// Found by a fiscal audit: the year's only invoice reset away left `check` clean, and so
 /// did one that only git's reflog still had once `.tkt/` went too.
 #[test]
