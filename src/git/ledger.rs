@@ -125,13 +125,14 @@ impl Repo {
     }
 
     /// Every version ever committed of each file one or two folders below `desk_dir` (as
-    /// [`Repo::first_versions`] finds them): its desk-relative path and content, each
+    /// [`Repo::first_versions`] finds them) in HEAD's history, then in the commits HEAD's
+    /// reflog still holds (a `git reset` away): its desk-relative path and content, each
     /// distinct content once.
     pub fn versions_ever(&self, desk_dir: &Path) -> Result<Vec<(PathBuf, Vec<u8>)>> {
         let mut found: BTreeMap<PathBuf, (Oid, Oid)> = BTreeMap::new();
         let (mut seen, mut blobs) = (HashSet::new(), HashSet::new());
         let mut versions = Vec::new();
-        for (commit, tree) in self.trees_oldest_first(desk_dir)? {
+        for (commit, tree) in self.trees_oldest_first(desk_dir)?.into_iter().chain(self.reflog_trees(desk_dir)) {
             found.clear();
             // A tree seen before holds no version not found then.
             self.collect(&tree, desk_dir, commit, &mut seen, &mut found, 2)?;

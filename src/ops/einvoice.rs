@@ -409,7 +409,8 @@ fn progressive(file: &str) -> Option<String> {
 
 /// What git history says was exported: every file name any version of an invoice or a
 /// credit note recorded (also of one deleted since, or whose annotation was removed by
-/// hand), by document, and their progressivi.
+/// hand, or whose export a `git reset` took away while the reflog has it: SDI may have the
+/// file — found by a fiscal audit), by document, and their progressivi.
 struct History {
     files: HashMap<String, String>,
     progressives: Vec<String>,

@@ -711,6 +711,21 @@ fn pec_message(tipo: &str, name: &str, xml: &str, direct: bool) -> String {
 /// a rejection naming an exported file records nothing — it is a request for a person —
 /// and a customer's mail forwarding a PEC delivery receipt is read, not skipped (found by
 /// a real-mail review: anyone could mark an e-invoice rejected or delivered).
+/// Found by a fiscal audit: once a `git reset` took an export's commit away, the next
+/// export gave another invoice the same file name and progressivo, which SDI refuses.
+#[test]
+fn an_export_reset_away_keeps_its_progressivo_and_its_file_name() {
+    let d = einvoice_desk();
+    let (first, second) = (invoice(&d, "C-0001", "1"), invoice(&d, "C-0001", "2"));
+    assert!(export(&d, &[&first])[0].contains("<ProgressivoInvio>00001"));
+    d.git(&["reset", "-q", "--hard", "HEAD~1"]);
+    let xml = d.ok(&["doc", "export", &second, "--dir", "../out2"]);
+    assert!(xml.trim().ends_with("IT01234567897_00002.xml"), "{xml}");
+    // The invoice whose export was reset away is not exported again under another name:
+    // SDI may have it.
+    refused(&d, &["doc", "export", &first, "--dir", "../out3"], "exported as IT01234567897_00001.xml");
+}
+
 #[test]
 fn a_receipt_for_an_invoice_changed_by_hand_is_refused_and_commits_nothing() {
     // Found by a fiscal audit: the buyer's name changed by hand in an issued invoice went
@@ -963,16 +978,26 @@ fn every_invoice_and_credit_note_of_the_example_desk_is_a_valid_e_invoice() {
 #[test]
 fn an_export_cut_short_before_its_commit_is_made_again_over_its_own_file() {
     let d = TestDesk::example();
-    let file = d.ok(&["doc", "export", "INV-2026-0003", "--dir", "../out"]);
+    let out = d.tmp.path().join("out");
+    let files = || -> Vec<std::path::PathBuf> {
+        let mut f: Vec<_> = std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().path()).collect();
+        f.sort();
+        f
+    };
     // Killed after writing the file, before the commit: the next command takes the
     // annotation back; the file stays in the export folder.
-    d.git(&["reset", "-q", "--hard", "HEAD~1"]);
-    assert_eq!(d.ok(&["doc", "export", "INV-2026-0003", "--dir", "../out"]), file, "the same name, the same bytes");
+    crate::crash::killed_before_its_commit_with(&d, &["doc", "export", "INV-2026-0003", "--dir", "../out"], &[]);
+    let [written] = &files()[..] else { panic!("{:?}", files()) };
+    let bytes = std::fs::read(written).unwrap();
+    let again = d.ok(&["doc", "export", "INV-2026-0003", "--dir", "../out"]);
+    assert!(again.trim().ends_with(written.file_name().unwrap().to_str().unwrap()), "the same name: {again}");
+    assert_eq!(std::fs::read(written).unwrap(), bytes, "the same bytes");
     // A file of that name with other bytes is another's: refused, nothing exported.
-    d.git(&["reset", "-q", "--hard", "HEAD~1"]);
-    std::fs::write(file.trim(), "altro").unwrap();
-    d.tkt(&["doc", "export", "INV-2026-0003", "--dir", "../out"]).assert().code(4);
-    assert_eq!(std::fs::read_to_string(file.trim()).unwrap(), "altro");
+    crate::crash::killed_before_its_commit_with(&d, &["doc", "export", "INV-2026-0004", "--dir", "../out"], &[]);
+    let other = files().into_iter().find(|f| f != written).unwrap();
+    std::fs::write(&other, "altro").unwrap();
+    d.tkt(&["doc", "export", "INV-2026-0004", "--dir", "../out"]).assert().code(4);
+    assert_eq!(std::fs::read_to_string(&other).unwrap(), "altro");
 }
 
 #[test]

@@ -1712,7 +1712,8 @@ fn a_fiscal_number_pushed_past_a_gap_is_not_taken_in() {
     assert_eq!(marco.state(), before, "the local desk is exactly as it was");
     // Taken back from the remote (no clone took it), numbers that follow each other come in.
     anna.git(&["reset", "-q", "--hard", "HEAD~1"]);
-    anna.write("documents/invoice/2026/INV-2026-0007.yaml", &anna.read(INV1).replace("INV-2026-0001", "INV-2026-0007"));
+    let last = anna.read("documents/invoice/2026/INV-2026-0006.yaml");
+    anna.write("documents/invoice/2026/INV-2026-0007.yaml", &last.replace("INV-2026-0006", "INV-2026-0007"));
     anna.git(&["add", "documents"]);
     anna.git(&["commit", "-qm", "il numero giusto"]);
     anna.git(&["push", "-q", "--force", "origin", "main"]);
