@@ -161,6 +161,13 @@ impl SequenceId {
     }
 }
 
+/// The id a file name `stem` spells with more digits than tkt writes (`INV-2026-00007` for
+/// INV-2026-0007): a second name for that number. `None` for an id as tkt writes it, or
+/// no numbered id.
+pub fn written_otherwise(stem: &str) -> Option<String> {
+    SequenceId::parse(stem).map(|id| id.to_string()).filter(|id| id != stem)
+}
+
 impl std::fmt::Display for SequenceId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}", self.prefix)?;

@@ -149,6 +149,17 @@ pub fn check_desk(desk: &Desk, today: chrono::NaiveDate) -> Result<Checked> {
                     "one file with {} on Windows and macOS (names differ only in case): give one another id",
                     twin.display()
                 )
+            } else if let Some(id) = Desk::kind_of_path(&path)
+                .filter(|k| k.is_numbered())
+                .and_then(|_| crate::model::written_otherwise(path.file_stem()?.to_str()?))
+            {
+                // Found by a careless-office attack: a copy named INV-2026-00007 was
+                // committed, every invoice then failed ("INV-2026-0007 not found"), and check
+                // was clean.
+                format!(
+                    "its number is written with more digits than tkt writes it, a second name for {id}: `git mv` it \
+                     to {id}.yaml (or, if {id} is another record, take it out) and commit"
+                )
             } else if let Some(why) =
                 Desk::kind_of_path(&path).and_then(|_| path.file_name()?.to_str()).and_then(crate::files::unportable)
             {

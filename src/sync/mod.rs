@@ -829,7 +829,7 @@ fn refused_path(path: &Path, prefix: &Path, kind: EntryKind) -> Option<&'static 
         // for the kinds tkt numbers: an item's code or a serial is as its maker wrote it.
         let numbered = matches!(kind, Kind::Customer | Kind::Request | Kind::Ticket | Kind::Document(_));
         let stem = rel.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
-        if numbered && SequenceId::parse(stem).is_some_and(|id| id.to_string() != stem) {
+        if numbered && crate::model::written_otherwise(stem).is_some() {
             return Some("a number written with more digits than tkt writes it: a second name for that number");
         }
         return None;

@@ -4,6 +4,21 @@ use predicates::prelude::*;
 
 use crate::common::TestDesk;
 
+/// Found by a careless-office attack: a copy committed as INV-2026-00007 — invoice 7 under
+/// a second name — made every invoice fail ("INV-2026-0007 not found"), and check was clean.
+#[test]
+fn a_record_whose_number_has_more_digits_than_tkt_writes_is_named() {
+    let d = TestDesk::example();
+    let copy = d.read("documents/invoice/2026/INV-2026-0006.yaml").replace("INV-2026-0006", "INV-2026-00007");
+    d.write("documents/invoice/2026/INV-2026-00007.yaml", &copy);
+    d.git(&["add", "documents"]);
+    d.git(&["commit", "-qm", "copia"]);
+    d.tkt(&["check"]).assert().code(4).stdout(predicate::str::contains(
+        "INV-2026-00007.yaml: its number is written with more digits than tkt writes it, a second name for \
+         INV-2026-0007",
+    ));
+}
+
 #[test]
 fn check_reports_every_problem_one_line_each() {
     let d = TestDesk::example();
