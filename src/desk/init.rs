@@ -81,6 +81,13 @@ pub fn init_desk(dir: &Path, opts: &InitOptions) -> Result<Initialised> {
     let old_gitignore = std::fs::read_to_string(&gitignore).ok();
     let mut files = Vec::new();
     let result = write_desk(dir, &planned, old_gitignore.as_deref(), &mut files).and_then(|desk| {
+        // The temp files of an init killed while writing: no journal says so, so no later
+        // command would remove them (found by a careless-office attack: a nightly check
+        // failed for good).
+        for temp in desk.leftover_temp_files()? {
+            let abs = dir.join(&temp);
+            std::fs::remove_file(&abs).map_err(|e| Error::io(&abs, e))?;
+        }
         // In a repository with no commit yet, the example comes with its year of history;
         // the caller's commit then adds what the history lacks (web/, examples/).
         if let Some(repo) = desk.repo().filter(|r| opts.example && !r.has_commits()) {

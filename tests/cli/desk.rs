@@ -63,11 +63,16 @@ fn an_init_cut_short_before_its_commit_is_finished_by_running_it_again() {
         let d = TestDesk::new();
         std::fs::remove_dir_all(d.path(".git")).unwrap();
         d.git(&["init", "-q", "-b", "main"]);
+        // Killed while writing a file: its temp file is left (found by a careless-office
+        // attack: no command removed it, and every check failed).
+        d.write("states/.tkt-tmp-nuovo.yaml", "id: mezzo");
         if without_config {
             std::fs::remove_file(d.path("tkt.toml")).unwrap();
         } else {
             // A desk of uncommitted files: check says so, and fails on nothing else.
-            d.tkt(&["check"]).assert().code(4).stdout(predicate::str::contains("tkt.toml: changed and not committed"));
+            d.tkt(&["check"]).assert().code(4).stdout(predicate::str::contains("tkt.toml: changed and not committed")).stdout(
+                predicate::str::contains("states/.tkt-tmp-nuovo.yaml: temp file of an interrupted write; the record it was for is intact (remove it)"),
+            );
         }
         d.ok(&["init"]);
         assert_eq!((d.commits(), d.status()), (1, String::new()), "without tkt.toml: {without_config}");
