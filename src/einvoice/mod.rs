@@ -8,7 +8,7 @@ mod view;
 
 use rust_decimal::Decimal;
 
-use crate::model::{Address, Company, DocKind, Document, Line, Party, PaymentMethod};
+use crate::model::{Address, Company, DocKind, Document, Line, Party};
 use crate::rules::{
     check_italian_vat_number, check_tax_code, check_vat_number, line_net, totals, Problem, MAX_FISCAL_NUMBER,
 };
@@ -243,9 +243,7 @@ pub fn check(doc: &Document, x: &Export) -> Vec<Problem> {
         );
     }
     // A bank transfer to an IBAN whose check digits are wrong would never arrive.
-    let transfer =
-        doc.payment.as_ref().and_then(|p| p.method.as_ref()).map(|m| modality(m).unwrap_or("MP05")) == Some("MP05");
-    if let Some(Err(why)) = x.iban(doc).filter(|_| transfer).map(crate::rules::check_iban) {
+    if let Some(Err(why)) = x.iban(doc).filter(|_| crate::rules::paid_by_transfer(doc)).map(crate::rules::check_iban) {
         need(false, "iban", &why);
     }
     // The file itself, element by element, for what the fields' checks let through (text
@@ -419,7 +417,7 @@ fn write(doc: &Document, x: &Export) -> Xml {
         w.open("DatiPagamento");
         w.leaf("CondizioniPagamento", "TP02");
         w.open("DettaglioPagamento");
-        let method = payment.method.as_ref().and_then(modality).unwrap_or("MP05");
+        let method = payment.method.as_ref().and_then(crate::rules::payment_modality).unwrap_or("MP05");
         w.leaf("ModalitaPagamento", method);
         w.leaf("DataScadenzaPagamento", &payment.due_date.to_string());
         w.leaf("ImportoPagamento", &amount(if pa { due - vat } else { due }));
@@ -435,49 +433,11 @@ fn write(doc: &Document, x: &Export) -> Xml {
     w
 }
 
-/// The ModalitaPagamento of a payment method (MP01 cash … MP23 PagoPA); a method written
-/// by hand is recognised by its words — whole words, so that `bonifico postale` is a
-/// transfer and `contrassegno` no cheque (found by a fiscal attack: `pos` inside `postale`
-/// made it a card, with no IBAN) — and `None` names none.
-fn modality(method: &PaymentMethod) -> Option<&'static str> {
-    let text = match method {
-        PaymentMethod::Cash => return Some("MP01"),
-        PaymentMethod::Cheque => return Some("MP02"),
-        PaymentMethod::BankTransfer => return Some("MP05"),
-        PaymentMethod::Card => return Some("MP08"),
-        PaymentMethod::RiBa => return Some("MP12"),
-        PaymentMethod::DirectDebit => return Some("MP19"),
-        PaymentMethod::Unknown(text) => text.to_lowercase().replace('.', ""),
-    };
-    let words: Vec<&str> = text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
-    let has = |w: &str| words.contains(&w);
-    let begins = |p: &str| words.iter().any(|w| w.starts_with(p));
-    let postal = begins("postal");
-    Some(match () {
-        _ if begins("bonific") => "MP05",
-        _ if has("pagopa") => "MP23",
-        _ if has("bollettino") && postal => "MP18",
-        _ if has("bollettino") => "MP07",
-        _ if has("riba") || (has("ricevuta") && begins("bancari")) => "MP12",
-        _ if has("rid") => "MP09",
-        _ if has("carta") || has("bancomat") || has("pos") || has("card") => "MP08",
-        _ if has("sdd") || begins("addebit") => "MP19",
-        _ if has("mav") => "MP13",
-        _ if has("domiciliazione") && postal => "MP17",
-        _ if has("domiciliazione") => "MP16",
-        _ if has("vaglia") => "MP06",
-        _ if begins("assegn") && has("circolare") => "MP03",
-        _ if begins("assegn") => "MP02",
-        _ if begins("contant") || has("contrassegno") || has("cash") => "MP01",
-        _ => return None,
-    })
-}
-
 /// The payment method of a document written by hand in words no ModalitaPagamento names:
 /// its e-invoice says MP05 (a transfer).
 pub fn unknown_payment_method(doc: &Document) -> Option<&str> {
     let method = doc.payment.as_ref()?.method.as_ref()?;
-    modality(method).is_none().then(|| method.as_str())
+    crate::rules::payment_modality(method).is_none().then(|| method.as_str())
 }
 
 fn fiscal_ids(w: &mut Xml, p: &Party) {
@@ -702,33 +662,7 @@ fn plain_address(address: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{modality, person_name, vat_digits};
-    use crate::model::PaymentMethod;
-
-    #[test]
-    fn a_payment_method_written_by_hand_is_read_by_its_whole_words() {
-        let mp = |text: &str| modality(&PaymentMethod::parse(text));
-        for (text, code) in [
-            ("bonifico postale", "MP05"),
-            ("Bonifico SEPA istantaneo", "MP05"),
-            ("bollettino postale", "MP18"),
-            ("contrassegno", "MP01"),
-            ("Bancomat", "MP08"),
-            ("POS", "MP08"),
-            ("ricevuta bancaria", "MP12"),
-            ("Ri.Ba. 60 gg", "MP12"),
-            ("assegno circolare", "MP03"),
-            ("assegni", "MP02"),
-            ("addebito diretto SEPA", "MP19"),
-            ("pagoPA", "MP23"),
-            ("bollettino pagoPA", "MP23"),
-            ("addebito su carta di credito", "MP08"),
-        ] {
-            assert_eq!(mp(text), Some(code), "{text}");
-        }
-        assert_eq!(mp("alla consegna"), None);
-        assert_eq!(mp("riba"), Some("MP12"));
-    }
+    use super::{person_name, vat_digits};
 
     #[test]
     fn a_vat_number_loses_its_countrys_prefix_and_only_that() {

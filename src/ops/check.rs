@@ -598,6 +598,17 @@ fn check_documents(
             notes_of.entry(invoice).or_default().push(n);
         }
     }
+    // A credit note names its invoice's date as the invoice has it: its e-invoice and its
+    // print carry it (found by a fiscal audit: a hand-made one's wrong date went out).
+    let mut misdated: HashMap<&str, Problem> = credit_notes
+        .iter()
+        .filter_map(|n| {
+            let (invoice, said) = (n.invoice.as_deref()?, n.invoice_date?);
+            let &(kind, _, date) = by_id.get(invoice)?;
+            let why = format!("{said} is not the date of {invoice} ({date})");
+            (kind == DocKind::Invoice && said != date).then(|| (n.id.as_str(), Problem::new("invoice_date", why)))
+        })
+        .collect();
     let mut refunded: HashMap<&str, rust_decimal::Decimal> = HashMap::new();
     for r in facts.iter().filter(|r| r.kind == DocKind::Refund) {
         if let Some(note) = r.link(1) {
@@ -697,6 +708,7 @@ fn check_documents(
             }
         }
         if d.kind == DocKind::CreditNote {
+            later.extend(misdated.remove(d.id.as_str()).map(|p| (i, p)));
             let refunds = refunded.get(d.id.as_str()).copied().unwrap_or_default();
             if refunds > d.value.0 {
                 later.push((

@@ -10,7 +10,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::model::Config;
-use crate::model::{Customer, DdtPurpose, DdtReason, DocKind, Document, PaymentMethod, Ticket};
+use crate::model::{Customer, DdtPurpose, DdtReason, DocKind, Document, Ticket};
 use crate::rules::{line_net, round_cents, STAMP_DUTY_NOTE};
 use crate::{Error, Result};
 
@@ -237,9 +237,9 @@ pub fn render_document(input: &PrintInput, format: PrintFormat) -> Result<String
         (DocKind::DdtIn, _, Some(reason)) => Some(DdtReason::parse(reason).causale().to_string()),
         (_, _, reason) => reason.clone(),
     };
-    let iban = match doc.payment.as_ref().and_then(|p| p.method.as_ref()) {
-        Some(PaymentMethod::BankTransfer) => company["iban"].as_str().map(str::to_string),
-        _ => None,
+    let iban = match crate::rules::paid_by_transfer(doc) {
+        true => company["iban"].as_str().map(str::to_string),
+        false => None,
     };
     let ctx = PrintContext {
         title: title(doc.kind),

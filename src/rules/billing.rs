@@ -54,6 +54,10 @@ pub fn check_digits(field: &str, value: Decimal, digits: u32) -> Option<Problem>
         .then(|| Problem::new(field, format!("{value} is too large: at most {digits} digits before the point")))
 }
 
+/// The natures of FatturaPA 1.2 (as `[company]` and tkt.toml name them).
+static NATURE: std::sync::LazyLock<regex::Regex> =
+    std::sync::LazyLock::new(|| regex::Regex::new(crate::model::NATURES).expect("a valid pattern"));
+
 pub fn check_priced_lines(lines: &[Line]) -> Vec<Problem> {
     let mut problems = Vec::new();
     if lines.is_empty() {
@@ -85,10 +89,27 @@ pub fn check_priced_lines(lines: &[Line]) -> Vec<Problem> {
             Some(r) if r.0.is_zero() && l.vat_nature.is_none() => {
                 problems.push(Problem::new(field("vat_nature"), "a line at 0% VAT needs its nature (e.g. N2.2)"))
             }
+            // SDI refuses a nature beside a rate (00400), and the codes it retired in 2021,
+            // N2, N3 and N6 without their sub-code (found by a fiscal audit: a hand-issued
+            // invoice with a bare N2 passed check and was exported).
+            Some(r) if !r.0.is_zero() && l.vat_nature.is_some() => problems.push(Problem::new(
+                field("vat_nature"),
+                format!("a line at {}% VAT has no nature (natura is for 0% lines only)", r.0.normalize()),
+            )),
             Some(_) => {}
+        }
+        if let Some(nature) = l.vat_nature.as_deref().filter(|n| !NATURE.is_match(n)) {
+            problems.push(Problem::new(
+                field("vat_nature"),
+                format!("{nature:?} is no nature of FatturaPA 1.2 (N1, N2.1, N2.2, N3.1–N3.6, N4, N5, N6.1–N6.9, N7)"),
+            ));
         }
         if l.discount_pct.is_some_and(|d| d.0 < Decimal::ZERO || d.0 > Decimal::ONE_HUNDRED) {
             problems.push(Problem::new(field("discount_pct"), "must be between 0 and 100"));
+        } else if let Some(d) = l.discount_pct.filter(|d| d.0.normalize().scale() > 2) {
+            // An e-invoice's Percentuale has two decimals (found by a fiscal audit: 33.333%
+            // passed check and could never be exported).
+            problems.push(Problem::new(field("discount_pct"), format!("{} has more than two decimals", d.0)));
         }
     }
     problems
@@ -326,6 +347,20 @@ mod tests {
     }
 
     use super::*;
+
+    #[test]
+    fn natures_sdi_refuses_and_discounts_an_e_invoice_cannot_hold_are_named() {
+        let with_nature =
+            |rate: &str, nature: &str| Line { vat_nature: Some(nature.into()), ..line("1", "10.00", rate, None) };
+        let fields =
+            |l: Line| check_priced_lines(&[l]).into_iter().map(|p| p.to_string()).collect::<Vec<_>>().join("; ");
+        assert_eq!(fields(with_nature("0", "N2.2")), "");
+        assert!(fields(with_nature("0", "N2")).contains("\"N2\" is no nature of FatturaPA 1.2"));
+        assert!(fields(with_nature("22", "N4")).contains("natura is for 0% lines only"));
+        assert_eq!(fields(line("1", "10.00", "22", Some("33.33"))), "");
+        assert!(fields(line("1", "10.00", "22", Some("33.333"))).contains("more than two decimals"));
+        assert_eq!(fields(line("1", "10.00", "22", Some("10.000"))), "", "trailing zeros are no decimals");
+    }
 
     fn line(qty: &str, price: &str, rate: &str, discount: Option<&str>) -> Line {
         Line {

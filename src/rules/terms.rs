@@ -3,6 +3,8 @@
 
 use chrono::{Datelike, Days, Months, NaiveDate};
 
+use crate::model::{Document, PaymentMethod};
+
 /// The due date of an invoice dated `date` under `terms`: the first number is a count of
 /// days; "fine mese" / "fm" / "end of month" moves the result to the end of its month;
 /// terms with no number (rimessa diretta, immediate) are due on the day.
@@ -24,9 +26,81 @@ pub fn due_date(date: NaiveDate, terms: Option<&str>) -> NaiveDate {
     }
 }
 
+/// The ModalitaPagamento of a payment method (MP01 cash … MP23 PagoPA); a method written
+/// by hand is recognised by its words — whole words, so that `bonifico postale` is a
+/// transfer and `contrassegno` no cheque (found by a fiscal attack: `pos` inside `postale`
+/// made it a card, with no IBAN) — and `None` names none.
+pub fn payment_modality(method: &PaymentMethod) -> Option<&'static str> {
+    let text = match method {
+        PaymentMethod::Cash => return Some("MP01"),
+        PaymentMethod::Cheque => return Some("MP02"),
+        PaymentMethod::BankTransfer => return Some("MP05"),
+        PaymentMethod::Card => return Some("MP08"),
+        PaymentMethod::RiBa => return Some("MP12"),
+        PaymentMethod::DirectDebit => return Some("MP19"),
+        PaymentMethod::Unknown(text) => text.to_lowercase().replace('.', ""),
+    };
+    let words: Vec<&str> = text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    let has = |w: &str| words.contains(&w);
+    let begins = |p: &str| words.iter().any(|w| w.starts_with(p));
+    let postal = begins("postal");
+    Some(match () {
+        _ if begins("bonific") => "MP05",
+        _ if has("pagopa") => "MP23",
+        _ if has("bollettino") && postal => "MP18",
+        _ if has("bollettino") => "MP07",
+        _ if has("riba") || (has("ricevuta") && begins("bancari")) => "MP12",
+        _ if has("rid") => "MP09",
+        _ if has("carta") || has("bancomat") || has("pos") || has("card") => "MP08",
+        _ if has("sdd") || begins("addebit") => "MP19",
+        _ if has("mav") => "MP13",
+        _ if has("domiciliazione") && postal => "MP17",
+        _ if has("domiciliazione") => "MP16",
+        _ if has("vaglia") => "MP06",
+        _ if begins("assegn") && has("circolare") => "MP03",
+        _ if begins("assegn") => "MP02",
+        _ if begins("contant") || has("contrassegno") || has("cash") => "MP01",
+        _ => return None,
+    })
+}
+
+/// Whether a document is paid by bank transfer as its e-invoice says (MP05): a method named
+/// so in any words ("Bonifico SEPA istantaneo"), or in words no ModalitaPagamento names. Its
+/// IBAN is then written in the file and printed on the copy alike (found by a fiscal audit:
+/// the printed copy of a "Bonifico Bancario" invoice said nowhere where to pay).
+pub fn paid_by_transfer(doc: &Document) -> bool {
+    doc.payment.as_ref().and_then(|p| p.method.as_ref()).map(|m| payment_modality(m).unwrap_or("MP05")) == Some("MP05")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::PaymentMethod;
+
+    #[test]
+    fn a_payment_method_written_by_hand_is_read_by_its_whole_words() {
+        let mp = |text: &str| payment_modality(&PaymentMethod::parse(text));
+        for (text, code) in [
+            ("bonifico postale", "MP05"),
+            ("Bonifico SEPA istantaneo", "MP05"),
+            ("bollettino postale", "MP18"),
+            ("contrassegno", "MP01"),
+            ("Bancomat", "MP08"),
+            ("POS", "MP08"),
+            ("ricevuta bancaria", "MP12"),
+            ("Ri.Ba. 60 gg", "MP12"),
+            ("assegno circolare", "MP03"),
+            ("assegni", "MP02"),
+            ("addebito diretto SEPA", "MP19"),
+            ("pagoPA", "MP23"),
+            ("bollettino pagoPA", "MP23"),
+            ("addebito su carta di credito", "MP08"),
+        ] {
+            assert_eq!(mp(text), Some(code), "{text}");
+        }
+        assert_eq!(mp("alla consegna"), None);
+        assert_eq!(mp("riba"), Some("MP12"));
+    }
 
     fn d(s: &str) -> NaiveDate {
         s.parse().unwrap()

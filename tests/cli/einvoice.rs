@@ -1101,6 +1101,24 @@ fn a_printed_invoice_or_credit_note_says_it_is_a_courtesy_copy_and_a_work_report
     assert!(!d.ok(&["doc", "print", "WR-2026-0001"]).contains("Copia di cortesia"));
 }
 
+/// Found by a fiscal audit: paid by "Bonifico Bancario" or "bonifico SEPA istantaneo", the
+/// e-invoice said MP05 with the IBAN, and the printed copy showed no IBAN.
+#[test]
+fn an_invoice_paid_by_transfer_in_any_words_prints_the_iban_its_e_invoice_has() {
+    let d = einvoice_desk();
+    for method in ["bonifico bancario", "Bonifico SEPA istantaneo", "contanti"] {
+        let t = d.ok(&["ticket", "create", "--customer", "C-0001", "--title", "Intervento"]);
+        d.ok(&["ticket", "work", t.trim(), "--hours", "1"]);
+        let id = d.ok(&["ticket", "invoice", t.trim(), "--method", method]);
+        let printed = d.ok(&["doc", "print", id.trim()]);
+        let xml = export(&d, &[id.trim()]).remove(0);
+        let iban = "IT60X0542811101000000123456";
+        let spaced = "IT60 X054 2811 1010 0000 0123 456";
+        assert_eq!(xml.contains(iban), method != "contanti", "{method}: {xml}");
+        assert_eq!(printed.contains(iban) || printed.contains(spaced), method != "contanti", "{method}: {printed}");
+    }
+}
+
 /// The party names frozen in an issued invoice, changed by hand (by hand only, then
 /// committed): nothing is sent from it, nor issued against it, until it is restored
 /// (found by a fiscal review: the edit went out in the e-invoice, and the export's commit

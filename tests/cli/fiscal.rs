@@ -180,6 +180,25 @@ fn a_deleted_invoice_is_named_by_check_and_its_number_never_issued_again() {
     assert_eq!(d.ok(&["ticket", "invoice", "T-2026-0004"]), "INV-2026-0004\n");
 }
 
+/// Found by a fiscal audit: a credit note issued by hand naming its invoice's date wrong
+/// (the date its e-invoice and its print carry) passed check.
+#[test]
+fn a_credit_note_naming_its_invoice_with_another_date_is_named() {
+    let d = worked();
+    d.ok(&["ticket", "invoice", "T-2026-0001"]);
+    d.ok(&["doc", "credit", "INV-2026-0001", "--reason", "sconto", "--amount", "10.00"]);
+    d.tkt(&["check"]).assert().success();
+    let issued = d.read("documents/credit-note/2026/CN-2026-0001.yaml");
+    let said = issued.lines().find(|l| l.starts_with("invoice_date: ")).unwrap().to_string();
+    let copy = issued.replace("CN-2026-0001", "CN-2026-0002").replacen(&said, "invoice_date: 2026-01-01", 1);
+    d.write("documents/credit-note/2026/CN-2026-0002.yaml", &copy);
+    d.git(&["add", "documents"]);
+    d.git(&["commit", "-qm", "nota di credito a mano"]);
+    d.tkt(&["check"]).assert().code(4).stdout(predicate::str::contains(
+        "CN-2026-0002.yaml: invoice_date: 2026-01-01 is not the date of INV-2026-0001",
+    ));
+}
+
 /// Found by a fiscal audit: an invoice issued by hand whose first commit did not read (a
 /// typo fixed in the next) was never compared again, and its price could be changed at will.
 #[test]
