@@ -85,9 +85,11 @@ fn work_hours(hours: Option<Rate>, start: Option<NaiveTime>, end: Option<NaiveTi
         }
         (Some(h), _) if h.0 <= Decimal::ZERO => Err(Error::refused(format!("--hours {h}: must be positive"))),
         (Some(h), _) => Ok(h),
-        // To the ten-thousandth of an hour, so that the minutes are what is billed: 80
-        // minutes at 45.00 are 60.00, not 1.33 h's 59.85 (found by a fiscal review).
-        (None, Some(minutes)) => Ok(Rate((minutes / Decimal::from(60)).round_dp(4).normalize())),
+        // To the eight decimals an e-invoice's quantity holds, so that the minutes are what
+        // is billed at any price: 80 minutes at 45.00 are 60.00, not 1.33 h's 59.85 (found
+        // by a fiscal review), and at 180.00 are 240.00, not 1.3333 h's 239.99 (found by a
+        // fiscal audit).
+        (None, Some(minutes)) => Ok(Rate((minutes / Decimal::from(60)).round_dp(8).normalize())),
         (None, None) => Err(Error::usage("a work report needs --hours, or --start and --end")),
     }
 }

@@ -940,8 +940,15 @@ fn hours_from_start_and_end_bill_the_minutes_worked() {
     let d = billing_desk();
     d.ok(&["ticket", "create", "--serial", "VX-0002", "--title", "Perdita"]);
     d.ok(&["ticket", "work", "T-2026-0001", "--start", "08:00", "--end", "09:20"]);
-    assert!(d.read("documents/work-report/2026/WR-2026-0001.yaml").contains("hours: 1.3333\n"));
+    assert!(d.read("documents/work-report/2026/WR-2026-0001.yaml").contains("hours: 1.33333333\n"));
     let id = d.ok(&["ticket", "invoice", "T-2026-0001"]).trim().to_string();
     let inv = json(&d.ok(&["doc", "show", &id, "--format", "json"]));
     assert_eq!(inv["totals"]["net"], "60.00", "{inv}");
+    // At any price (found by a fiscal audit: at 180.00 an hour, 1.3333 h billed 239.99).
+    d.ok(&["item", "edit", "LABOUR", "--price", "180.00"]);
+    d.ok(&["ticket", "create", "--serial", "VX-0002", "--title", "Ancora"]);
+    d.ok(&["ticket", "work", "T-2026-0002", "--start", "08:00", "--end", "09:20"]);
+    let id = d.ok(&["ticket", "invoice", "T-2026-0002"]).trim().to_string();
+    let inv = json(&d.ok(&["doc", "show", &id, "--format", "json"]));
+    assert_eq!(inv["totals"]["net"], "240.00", "{inv}");
 }
