@@ -302,7 +302,7 @@ pub struct LogEntry {
     pub changes: Vec<FieldChange>,
 }
 
-/// Who changed what of ticket `id` and when, from git history, newest first.
+/// Who changed what of ticket `id` and when, from git history, oldest first.
 pub fn ticket_history(desk: &Desk, id: &str) -> Result<Vec<LogEntry>> {
     let path = Kind::Ticket.path_for(id)?;
     let repo = desk.repo().ok_or_else(|| Error::failure("history is off: the desk is in no git repository"))?;
@@ -310,14 +310,29 @@ pub fn ticket_history(desk: &Desk, id: &str) -> Result<Vec<LogEntry>> {
     if revisions.is_empty() {
         desk.load::<Ticket>(id)?;
     }
+    // A version that does not read (a half-done edit committed, fixed in the next commit)
+    // is said to be one; the next that reads is compared with the last that did, not taken
+    // for the ticket deleted and made again (found by a careless-office attack).
+    let reads = |text: &Option<String>| {
+        text.as_deref().is_none_or(|t| crate::model::from_yaml::<serde_yaml::Value>(t.as_bytes()).is_ok())
+    };
+    let mut last_read: Option<String> = None;
     Ok(revisions
         .into_iter()
-        .map(|r| LogEntry {
-            changes: field_changes(r.before.as_deref(), r.after.as_deref()),
-            commit: r.commit,
-            at: r.at,
-            by: r.author,
-            message: r.message,
+        .map(|r| {
+            let changes = match reads(&r.after) {
+                true => {
+                    let before = if reads(&r.before) { r.before.clone() } else { last_read.clone() };
+                    last_read = r.after.clone();
+                    field_changes(before.as_deref(), r.after.as_deref())
+                }
+                false => vec![FieldChange {
+                    field: "(file)".into(),
+                    from: serde_json::Value::Null,
+                    to: "does not read as YAML".into(),
+                }],
+            };
+            LogEntry { changes, commit: r.commit, at: r.at, by: r.author, message: r.message }
         })
         .collect())
 }

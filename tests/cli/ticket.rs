@@ -179,6 +179,19 @@ fn notes_and_assignment_are_one_commit_each_and_the_log_shows_fields() {
     assert_eq!(log[3]["changes"][0], serde_json::json!({"field": "assignee", "from": "marco", "to": "anna"}));
     let text = d.ok(&["ticket", "log", "T-2026-0001"]);
     assert!(text.contains("assignee: marco -> anna"), "{text}");
+    // A half-done edit committed, then fixed: said so, and the fix compared with the last
+    // version that read — not the ticket deleted and made again (found by a careless-office
+    // attack).
+    let file = d.read("tickets/2026/T-2026-0001.yaml");
+    d.write("tickets/2026/T-2026-0001.yaml", &file.replace("priority: normal", "priority: normal\npriority: high"));
+    d.git(&["commit", "-qam", "a metà"]);
+    d.write("tickets/2026/T-2026-0001.yaml", &file.replace("priority: normal", "priority: high"));
+    d.git(&["commit", "-qam", "sistemato"]);
+    let log: serde_json::Value =
+        serde_json::from_str(&d.ok(&["ticket", "log", "T-2026-0001", "--format", "json"])).unwrap();
+    let log = log.as_array().unwrap();
+    assert_eq!(log[4]["changes"], serde_json::json!([{"field": "(file)", "from": null, "to": "does not read as YAML"}]));
+    assert_eq!(log[5]["changes"], serde_json::json!([{"field": "priority", "from": "normal", "to": "high"}]));
 }
 
 #[test]
