@@ -1426,6 +1426,16 @@ fn check_outgoing(
             ));
             continue;
         }
+        // An attachment its record still lists (found by a team attack: an `rm` of a
+        // request's message.eml was published, and every clone lost it).
+        if let (Some(_), None, Some(owner)) = (&then, &now, listing_record(desk, rel)) {
+            unshareable.push(format!(
+                "{}: deleted by hand, and {owner} lists it; `git checkout -- {}` puts it back",
+                rel.display(),
+                rel.display()
+            ));
+            continue;
+        }
         if let Some(field) = then.zip(now).and_then(|(then, now)| what_happened_taken_away(rel, &then.bytes, &now)) {
             unshareable.push(format!(
                 "{}: the hand edit takes away {field}, which records what happened (an editor's older copy saved \
@@ -1519,6 +1529,19 @@ fn made_by_hand(
         }
     }
     Ok(refused)
+}
+
+/// The ticket or request that lists the attachment at `rel` (`attachments/<id>/<file>`).
+fn listing_record(desk: &Desk, rel: &Path) -> Option<String> {
+    let [dir, id, _] = rel.iter().filter_map(|c| c.to_str()).collect::<Vec<_>>()[..] else { return None };
+    if dir != crate::desk::ATTACHMENTS_DIR {
+        return None;
+    }
+    let listed = rel.to_str()?;
+    [Kind::Ticket, Kind::Request].into_iter().find_map(|kind| {
+        let text = std::fs::read_to_string(desk.abs(&kind.path_for(id).ok()?)).ok()?;
+        text.lines().any(|l| l.trim().trim_start_matches("- ").trim_matches(['\'', '"']) == listed).then(|| id.to_string())
+    })
 }
 
 /// A fiscal document dated before the number below it in its register (kind, year, series)

@@ -2615,6 +2615,22 @@ fn an_unpublished_invoice_of_a_renumbered_ticket_follows_it_and_reads_as_issued(
     assert_eq!(t22["title"], "Di marco");
 }
 
+/// Found by a team attack: an attachment deleted by hand (`rm`) while its request still
+/// listed it was published as a hand edit, and every clone lost it.
+#[test]
+fn an_attachment_its_record_lists_deleted_by_hand_is_not_published() {
+    let team = Team::new();
+    let anna = team.clone("anna");
+    let remote = team.git(&team.remote(), &["rev-parse", "main"]);
+    std::fs::remove_file(anna.dir.join("attachments/R-2026-0002/message.eml")).unwrap();
+    anna.tkt(&["sync"]).assert().code(5).stderr(predicate::str::contains(
+        "attachments/R-2026-0002/message.eml: deleted by hand, and R-2026-0002 lists it",
+    ));
+    assert_eq!(team.git(&team.remote(), &["rev-parse", "main"]), remote, "nothing pushed");
+    anna.git(&["checkout", "--", "attachments/R-2026-0002/message.eml"]);
+    anna.sync();
+}
+
 /// Found by a team attack: a server hook's refusal that mentioned "non-fast-forward" was
 /// taken for a teammate's push, retried five times and reported as "kept moving", its
 /// reason never shown.
