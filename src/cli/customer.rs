@@ -141,7 +141,8 @@ impl CustomerFields {
         set(&mut c.email, self.email);
         set(&mut c.phone, self.phone);
         set(&mut c.pec, self.pec);
-        set(&mut c.sdi_code, self.sdi_code);
+        // An SDI code is written in capitals, as the e-invoice carries it.
+        set(&mut c.sdi_code, self.sdi_code.map(|code| code.trim().to_ascii_uppercase()));
         set(&mut c.payment_terms, self.payment_terms);
         set(&mut c.notes, self.notes);
         set(&mut c.vat_rate, self.vat_rate);

@@ -175,7 +175,8 @@ pub fn check(doc: &Document, x: &Export) -> Vec<Problem> {
         let fits = number.is_none_or(|n| n.chars().count() <= MAX_FISCAL_NUMBER);
         need(fits, &field, "longer than the 20 characters an e-invoice holds for a number");
     }
-    if let Some(code) = b.sdi_code.as_deref().filter(|c| c.trim() == "XXXXXXX") {
+    // In any case: the file has it in capitals (found by an e-invoice audit: `xxxxxxx` went out).
+    if let Some(code) = b.sdi_code.as_deref().filter(|c| c.trim().eq_ignore_ascii_case("XXXXXXX")) {
         need(!italian(&b.address), "buyer.sdi_code", &format!("{code} is for buyers outside Italy (SDI 00313)"));
     }
     for (who, p) in [("seller", &s), ("buyer", &b)] {

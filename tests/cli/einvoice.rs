@@ -1176,6 +1176,14 @@ fn what_an_einvoice_cannot_hold_is_refused_before_it_is_issued() {
     let t = d.ok(&["ticket", "create", "--customer", &c, "--title", "Lavoro"]);
     d.ok(&["ticket", "work", t.trim(), "--hours", "1"]);
     refused(&d, &["ticket", "invoice", t.trim()], "SDI 00313");
+    // In any case (found by an e-invoice audit: `xxxxxxx` went out): typed so, it is kept in
+    // capitals; written so by hand, it is refused all the same.
+    d.ok(&["customer", "edit", &c, "--sdi-code", "xxxxxxx"]);
+    assert!(d.read(&format!("customers/{c}.yaml")).contains("sdi_code: XXXXXXX"));
+    let file = format!("customers/{c}.yaml");
+    d.write(&file, &d.read(&file).replace("sdi_code: XXXXXXX", "sdi_code: xxxxxxx"));
+    d.git(&["commit", "-qam", "a mano"]);
+    refused(&d, &["ticket", "invoice", t.trim()], "SDI 00313");
     let nowhere = d.ok(&["customer", "create", "--name", "Senza Sede", "--vat-number", "07654321095"]);
     let t = d.ok(&["ticket", "create", "--customer", nowhere.trim(), "--title", "Lavoro"]);
     d.ok(&["ticket", "work", t.trim(), "--hours", "1"]);
