@@ -125,17 +125,29 @@ impl Repo {
     }
 
     /// Every version ever committed of each file one or two folders below `desk_dir` (as
-    /// [`Repo::first_versions`] finds them) in HEAD's history, then in the commits HEAD's
-    /// reflog still holds (a `git reset` away): its desk-relative path and content, each
-    /// distinct content once.
-    pub fn versions_ever(&self, desk_dir: &Path) -> Result<Vec<(PathBuf, Vec<u8>)>> {
-        let mut found: BTreeMap<PathBuf, (Oid, Oid)> = BTreeMap::new();
+    /// [`Repo::first_versions`] finds them): its desk-relative path and content, each
+    /// distinct content once — in HEAD's history, and apart those only the commits HEAD's
+    /// reflog still holds have (a `git reset` away).
+    pub fn versions_ever(&self, desk_dir: &Path) -> Result<[Vec<(PathBuf, Vec<u8>)>; 2]> {
         let (mut seen, mut blobs) = (HashSet::new(), HashSet::new());
+        let history = self.versions_in(self.trees_oldest_first(desk_dir)?, desk_dir, &mut seen, &mut blobs)?;
+        let reset_away = self.versions_in(self.reflog_trees(desk_dir), desk_dir, &mut seen, &mut blobs)?;
+        Ok([history, reset_away])
+    }
+
+    fn versions_in(
+        &self,
+        trees: Vec<(Oid, Tree<'_>)>,
+        desk_dir: &Path,
+        seen: &mut HashSet<Oid>,
+        blobs: &mut HashSet<Oid>,
+    ) -> Result<Vec<(PathBuf, Vec<u8>)>> {
+        let mut found: BTreeMap<PathBuf, (Oid, Oid)> = BTreeMap::new();
         let mut versions = Vec::new();
-        for (commit, tree) in self.trees_oldest_first(desk_dir)?.into_iter().chain(self.reflog_trees(desk_dir)) {
+        for (commit, tree) in trees {
             found.clear();
             // A tree seen before holds no version not found then.
-            self.collect(&tree, desk_dir, commit, &mut seen, &mut found, 2)?;
+            self.collect(&tree, desk_dir, commit, seen, &mut found, 2)?;
             for (path, (blob, _)) in &found {
                 if blobs.insert(*blob) {
                     versions.push((path.clone(), self.repo.find_blob(*blob)?.content().to_vec()));

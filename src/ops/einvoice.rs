@@ -409,8 +409,8 @@ fn progressive(file: &str) -> Option<String> {
 
 /// What git history says was exported: every file name any version of an invoice or a
 /// credit note recorded (also of one deleted since, or whose annotation was removed by
-/// hand, or whose export a `git reset` took away while the reflog has it: SDI may have the
-/// file — found by a fiscal audit), by document, and their progressivi.
+/// hand), by document, and their progressivi — also of an export a `git reset` took away
+/// while the reflog has it: SDI may have that file (found by a fiscal audit).
 struct History {
     files: HashMap<String, String>,
     progressives: Vec<String>,
@@ -420,7 +420,12 @@ fn exported_in_history(desk: &Desk) -> Result<History> {
     let mut found = History { files: HashMap::new(), progressives: Vec::new() };
     let Some(repo) = desk.repo() else { return Ok(found) };
     for kind in [DocKind::Invoice, DocKind::CreditNote] {
-        for (path, bytes) in repo.versions_ever(Path::new(Kind::Document(kind).dir()))? {
+        let [history, reset_away] = repo.versions_ever(Path::new(Kind::Document(kind).dir()))?;
+        // An export a `git reset` took away keeps its progressivo — SDI may have the file —
+        // but names no document's export: its number may be another's now (a copy taken
+        // back by `sync --resolve`: found by a review).
+        let history = history.into_iter().map(|v| (v, true));
+        for ((path, bytes), names) in history.chain(reset_away.into_iter().map(|v| (v, false))) {
             // Only the annotation's file names: a note or a reason may name any file.
             let Ok(version) = serde_yaml::from_slice::<serde_yaml::Value>(&bytes) else { continue };
             let annotation = version.get(EINVOICE);
@@ -428,7 +433,7 @@ fn exported_in_history(desk: &Desk) -> Result<History> {
             let current = annotation.and_then(|e| e.get("file"));
             for file in current.into_iter().chain(previous.into_iter().flatten()).filter_map(|f| f.as_str()) {
                 found.progressives.extend(progressive(file));
-                if let Some(id) = path.file_stem().and_then(|s| s.to_str()) {
+                if let Some(id) = path.file_stem().and_then(|s| s.to_str()).filter(|_| names) {
                     found.files.entry(id.to_string()).or_insert_with(|| file.to_string());
                 }
             }
