@@ -10,6 +10,9 @@ use git2::{ObjectType, Oid, Sort, Tree};
 use super::{oid_short, Repo};
 use crate::Result;
 
+/// Versions of files: each one's desk-relative path and content.
+pub type Versions = Vec<(PathBuf, Vec<u8>)>;
+
 /// The first committed version of a file.
 #[derive(Debug, Clone)]
 pub struct FirstVersion {
@@ -128,7 +131,7 @@ impl Repo {
     /// [`Repo::first_versions`] finds them): its desk-relative path and content, each
     /// distinct content once — in HEAD's history, and apart those only the commits HEAD's
     /// reflog still holds have (a `git reset` away).
-    pub fn versions_ever(&self, desk_dir: &Path) -> Result<[Vec<(PathBuf, Vec<u8>)>; 2]> {
+    pub fn versions_ever(&self, desk_dir: &Path) -> Result<[Versions; 2]> {
         let (mut seen, mut blobs) = (HashSet::new(), HashSet::new());
         let history = self.versions_in(self.trees_oldest_first(desk_dir)?, desk_dir, &mut seen, &mut blobs)?;
         let reset_away = self.versions_in(self.reflog_trees(desk_dir), desk_dir, &mut seen, &mut blobs)?;
@@ -141,7 +144,7 @@ impl Repo {
         desk_dir: &Path,
         seen: &mut HashSet<Oid>,
         blobs: &mut HashSet<Oid>,
-    ) -> Result<Vec<(PathBuf, Vec<u8>)>> {
+    ) -> Result<Versions> {
         let mut found: BTreeMap<PathBuf, (Oid, Oid)> = BTreeMap::new();
         let mut versions = Vec::new();
         for (commit, tree) in trees {
