@@ -721,19 +721,24 @@ pub fn rewritten_after_issue(rel: &Path, first: &FirstVersion, logged: &HashMap<
 }
 
 /// The issued fields of the fiscal document `now` (at `rel`) that differ from its first
-/// version; none when its file is that version. When that version does not read, whatever
-/// changed since is a change of what was issued (found by a fiscal audit: a hand-issued
-/// invoice whose first commit had a typo could then be changed at will, its price too).
+/// version; none when its file is that version. When that version does not read (a typo
+/// committed by hand, fixed in the next commit), the first version that reads is the one
+/// issued: before, such a document was never compared again, its price changed at will
+/// (found by a fiscal audit); held to its unreadable text, it could be neither paid nor
+/// credited (found by a review).
 pub fn changed_since_issue(desk: &Desk, rel: &Path, first: &FirstVersion, now: &Document) -> Vec<String> {
     if std::fs::read(desk.abs(rel)).is_ok_and(|bytes| content_hash(&bytes) == first.blob) {
         return vec![];
     }
     let Some(repo) = desk.repo() else { return vec![] };
-    let issued = repo.first_content(first).and_then(|bytes| decode_text(bytes, rel));
-    match issued.and_then(|text| parse_record::<Document>(&text, rel)) {
-        Ok(issued) => issued_fields_changed(&issued, now),
-        Err(_) => vec!["its text (the version first committed does not read)".to_string()],
-    }
+    let read = |bytes: Vec<u8>| decode_text(bytes, rel).and_then(|text| parse_record::<Document>(&text, rel)).ok();
+    let issued = match repo.first_content(first).ok().and_then(read) {
+        Some(issued) => Some(issued),
+        None => repo.file_history(rel).ok().and_then(|revisions| {
+            revisions.into_iter().find_map(|r| r.after.and_then(|text| read(text.into_bytes())))
+        }),
+    };
+    issued.map(|issued| issued_fields_changed(&issued, now)).unwrap_or_default()
 }
 
 /// The balance of one invoice, from the documents that point at it.
