@@ -993,12 +993,14 @@ impl Desk {
         // could only open a gap after a number was given up (a refused or retried issue).
         let mark = if fiscal { 0 } else { read_mark(&mark_path, &mark_rel)? };
         let mut seq = in_folder.max(mark) + 1;
-        if seq > MAX_SEQ && !fiscal && mark < MAX_SEQ {
+        if seq >= MAX_SEQ && !fiscal && mark < MAX_SEQ {
             // A record numbered at the end of the range (a file named by hand, or come from
             // a teammate: T-2026-999999999) stops no one: the number after the highest one
             // below it that is free, above this clone's mark — no number used is given again
             // (found by a team attack: no ticket could be opened for the rest of the year).
-            let free_after = |n: &u32| *n < MAX_SEQ && n + 1 > mark && !used.contains(&(n + 1));
+            // Not the last number itself while a lower one is free: given, it would be the
+            // mark, and nothing above it (found by a review: T-2026-999999998 stopped all).
+            let free_after = |n: &u32| n + 1 < MAX_SEQ && n + 1 > mark && !used.contains(&(n + 1));
             if let Some(n) = std::iter::once(mark).chain(used.iter().copied()).filter(free_after).max() {
                 seq = n + 1;
             }

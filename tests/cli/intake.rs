@@ -928,6 +928,13 @@ fn a_ticket_numbered_at_the_end_of_the_range_stops_no_new_ticket() {
     d.git(&["rm", "-q", "tickets/2026/T-2026-0022.yaml"]);
     d.git(&["commit", "-qm", "gone too"]);
     assert_eq!(create(), "T-2026-0023\n");
+    // Nor does one a number below the end (found by a review: the next was the last
+    // number, and nothing came after it).
+    d.write("tickets/2026/T-2026-999999998.yaml", &ticket.replace("T-2026-0001", "T-2026-999999998"));
+    d.git(&["add", "tickets"]);
+    d.git(&["commit", "-qm", "by hand again"]);
+    assert_eq!(create(), "T-2026-0024\n");
+    assert_eq!(create(), "T-2026-0025\n");
 }
 
 #[test]
