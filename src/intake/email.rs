@@ -1288,13 +1288,15 @@ static ATTRIBUTION: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Whether a message forwards another: its subject begins with a forward's mark (`Fwd:`,
-/// `I:`, `Inoltro:`, `WG:`, `TR:`…), or its text holds the line a mailer writes above the
-/// message it forwards. What it forwards is what the sender meant to pass on, no quote to cut.
+/// `I:`, `Inoltro:`, `WG:`, `TR:`…), or its own text — above any quote — holds the line a
+/// mailer writes above the message it forwards. What it forwards is what the sender meant to pass on, no quote to cut.
 pub fn is_forward(subject: &str, text: &str) -> bool {
     let first = subject.trim_start().split(':').next().unwrap_or_default().trim().to_lowercase();
     let marked = subject.contains(':')
         && ["fwd", "fw", "i", "inoltro", "inoltra", "wg", "tr", "rv", "enc"].contains(&first.as_str());
-    marked || text.lines().any(|l| FORWARD_MARK.is_match(l))
+    // The mark in the sender's own text, not in a message a reply quotes (found by a review:
+    // a reply whose quoted thread held Gmail's forward line kept the whole thread).
+    marked || strip_quoted(text).lines().any(|l| FORWARD_MARK.is_match(l))
 }
 
 /// The line a mailer writes above a message it forwards.

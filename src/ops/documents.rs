@@ -734,9 +734,10 @@ pub fn changed_since_issue(desk: &Desk, rel: &Path, first: &FirstVersion, now: &
     let read = |bytes: Vec<u8>| decode_text(bytes, rel).and_then(|text| parse_record::<Document>(&text, rel)).ok();
     let issued = match repo.first_content(first).ok().and_then(read) {
         Some(issued) => Some(issued),
-        None => repo.file_history(rel).ok().and_then(|revisions| {
-            revisions.into_iter().find_map(|r| r.after.and_then(|text| read(text.into_bytes())))
-        }),
+        None => repo
+            .file_history(rel)
+            .ok()
+            .and_then(|revisions| revisions.into_iter().find_map(|r| r.after.and_then(|text| read(text.into_bytes())))),
     };
     issued.map(|issued| issued_fields_changed(&issued, now)).unwrap_or_default()
 }

@@ -1540,7 +1540,9 @@ fn listing_record(desk: &Desk, rel: &Path) -> Option<String> {
     let listed = rel.to_str()?;
     [Kind::Ticket, Kind::Request].into_iter().find_map(|kind| {
         let text = std::fs::read_to_string(desk.abs(&kind.path_for(id).ok()?)).ok()?;
-        text.lines().any(|l| l.trim().trim_start_matches("- ").trim_matches(['\'', '"']) == listed).then(|| id.to_string())
+        text.lines()
+            .any(|l| l.trim().trim_start_matches("- ").trim_matches(['\'', '"']) == listed)
+            .then(|| id.to_string())
     })
 }
 

@@ -144,7 +144,15 @@ fn a_forward_to_a_ticket_keeps_what_it_forwards() {
                  Message-ID: <re1@mail.example>\r\n\r\nVa bene, grazie.\r\n\r\n\
                  ________________________________\r\nDa: Assistenza <assistenza@example.com>\r\n\
                  Inviato: venerd\u{ec} 27 novembre 2026 18:00\r\nOggetto: caldaia\r\n\r\nPassiamo luned\u{ec}.\r\n";
-    for (name, text) in [("gmail.eml", gmail), ("outlook.eml", outlook), ("reply.eml", reply)] {
+    // A reply whose quoted thread holds a forward is a reply (found by a review).
+    let quoting = "From: Mario Rossi <mario.rossi@mail.example>\r\nSubject: R: [T-2026-0010] Caldaia\r\n\
+                   Message-ID: <re2@mail.example>\r\n\r\nRicevuto.\r\n\r\n\
+                   ________________________________\r\nDa: Assistenza <assistenza@example.com>\r\n\
+                   Inviato: venerd\u{ec} 27 novembre 2026 18:00\r\nOggetto: caldaia\r\n\r\nVi giro:\r\n\
+                   ---------- Forwarded message ---------\r\nDa: Idraulico <info@idraulico.example>\r\n\
+                   Date: ven 27 nov 2026\r\n\r\nCodice del cancello 4321.\r\n";
+    for (name, text) in [("gmail.eml", gmail), ("outlook.eml", outlook), ("reply.eml", reply), ("quoting.eml", quoting)]
+    {
         let file = d.tmp.path().join(name);
         std::fs::write(&file, text).unwrap();
         d.ok(&["import", "email", file.to_str().unwrap()]);
@@ -152,10 +160,11 @@ fn a_forward_to_a_ticket_keeps_what_it_forwards() {
     let ticket: serde_json::Value =
         serde_json::from_str(&d.ok(&["ticket", "show", "T-2026-0010", "--format", "json"])).unwrap();
     let notes: Vec<&str> = ticket["notes"].as_array().unwrap().iter().map(|n| n["text"].as_str().unwrap()).collect();
-    let last = &notes[notes.len() - 3..];
+    let last = &notes[notes.len() - 4..];
     assert!(last[0].contains("codice ricambio 5701234"), "{last:?}");
     assert!(last[1].contains("spesa massima 150 euro"), "{last:?}");
     assert_eq!(last[2], "Va bene, grazie.", "a reply still loses what it quotes");
+    assert_eq!(last[3], "Ricevuto.", "and so does one quoting a forward");
 }
 
 /// A customer's certified mail (PEC), as the provider delivers it: a signed envelope "Per

@@ -190,7 +190,10 @@ fn notes_and_assignment_are_one_commit_each_and_the_log_shows_fields() {
     let log: serde_json::Value =
         serde_json::from_str(&d.ok(&["ticket", "log", "T-2026-0001", "--format", "json"])).unwrap();
     let log = log.as_array().unwrap();
-    assert_eq!(log[4]["changes"], serde_json::json!([{"field": "(file)", "from": null, "to": "does not read as YAML"}]));
+    assert_eq!(
+        log[4]["changes"],
+        serde_json::json!([{"field": "(file)", "from": null, "to": "does not read as YAML"}])
+    );
     assert_eq!(log[5]["changes"], serde_json::json!([{"field": "priority", "from": "normal", "to": "high"}]));
 }
 
