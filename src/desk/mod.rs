@@ -977,18 +977,19 @@ impl Desk {
         // in tkt.toml), so every name in its folder counts.
         let prefixes = self.config.numbering.prefixes_of(kind);
         let ours = |p: &str| fiscal || prefixes.contains(&p);
-        let used: std::collections::BTreeSet<u32> = names
-            .iter()
-            .filter_map(|name| name.strip_suffix(".yaml"))
-            // Only names of these prefixes are parsed (a year's folder holds thousands).
-            .filter(|name| {
-                fiscal || prefixes.iter().any(|p| name.strip_prefix(p).is_some_and(|rest| rest.starts_with('-')))
-            })
-            .filter_map(SequenceId::parse)
-            .filter(|s| ours(&s.prefix) && s.year == year && s.series.as_deref() == series)
-            .map(|s| s.seq)
-            .collect();
-        let in_folder = used.last().copied().unwrap_or(0);
+        let used = || {
+            names
+                .iter()
+                .filter_map(|name| name.strip_suffix(".yaml"))
+                // Only names of these prefixes are parsed (a year's folder holds thousands).
+                .filter(|name| {
+                    fiscal || prefixes.iter().any(|p| name.strip_prefix(p).is_some_and(|rest| rest.starts_with('-')))
+                })
+                .filter_map(SequenceId::parse)
+                .filter(|s| ours(&s.prefix) && s.year == year && s.series.as_deref() == series)
+                .map(|s| s.seq)
+        };
+        let in_folder = used().max().unwrap_or(0);
         // For fiscal documents the folder and its history are the whole truth; a local mark
         // could only open a gap after a number was given up (a refused or retried issue).
         let mark = if fiscal { 0 } else { read_mark(&mark_path, &mark_rel)? };
@@ -1000,6 +1001,7 @@ impl Desk {
             // (found by a team attack: no ticket could be opened for the rest of the year).
             // Not the last number itself while a lower one is free: given, it would be the
             // mark, and nothing above it (found by a review: T-2026-999999998 stopped all).
+            let used: std::collections::HashSet<u32> = used().collect();
             let free_after = |n: &u32| n + 1 < MAX_SEQ && n + 1 > mark && !used.contains(&(n + 1));
             if let Some(n) = std::iter::once(mark).chain(used.iter().copied()).filter(free_after).max() {
                 seq = n + 1;

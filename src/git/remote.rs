@@ -72,9 +72,11 @@ fn git(workdir: &Path, interactive: bool) -> Command {
     cmd
 }
 
-/// Runs git, and when no one is at the terminal stops it — with what it started (ssh, a
-/// local remote's upload-pack) — once `transport.timeout` has passed (found by a team attack:
-/// a server that stopped answering held the desk for an hour).
+/// Runs git, and when no one is at the terminal stops it once it has heard nothing from
+/// the remote for `transport.timeout` (found by a team attack: a server that stopped
+/// answering held the desk for an hour). Git reports its progress (`--progress`), so a slow
+/// transfer that goes on is not stopped (found by a review); the progress is left out of
+/// what git says. Git stays in tkt's process group: a supervisor that stops tkt stops it too.
 fn run(mut cmd: Command, what: &str, remote: &str, transport: &Transport) -> Result<std::process::Output> {
     let cannot = |e: std::io::Error| {
         Error::failure(format!("cannot run git for {what}: {e}")).with_hint("is git installed and on PATH?")
@@ -83,37 +85,38 @@ fn run(mut cmd: Command, what: &str, remote: &str, transport: &Transport) -> Res
         return cmd.output().map_err(cannot);
     }
     use std::io::Read;
-    #[cfg(unix)]
-    std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::sync::{Arc, Mutex};
     cmd.stdin(std::process::Stdio::null()).stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped());
     let mut child = cmd.spawn().map_err(cannot)?;
-    let read = |pipe: Option<Box<dyn Read + Send>>| {
-        std::thread::spawn(move || {
-            let mut bytes = Vec::new();
-            if let Some(mut pipe) = pipe {
-                let _ = pipe.read_to_end(&mut bytes);
-            }
-            bytes
-        })
-    };
-    let stdout = read(child.stdout.take().map(|p| Box::new(p) as Box<dyn Read + Send>));
-    let stderr = read(child.stderr.take().map(|p| Box::new(p) as Box<dyn Read + Send>));
     let started = std::time::Instant::now();
+    // When git last said anything, in milliseconds since it started.
+    let heard = Arc::new(AtomicU64::new(0));
+    let read = |pipe: Option<Box<dyn Read + Send>>| {
+        let (bytes, heard) = (Arc::new(Mutex::new(Vec::new())), Arc::clone(&heard));
+        let kept = Arc::clone(&bytes);
+        let reader = std::thread::spawn(move || {
+            let Some(mut pipe) = pipe else { return };
+            let mut chunk = [0u8; 8192];
+            while let Ok(n @ 1..) = pipe.read(&mut chunk) {
+                kept.lock().unwrap_or_else(|e| e.into_inner()).extend_from_slice(&chunk[..n]);
+                heard.store(started.elapsed().as_millis() as u64, Ordering::Relaxed);
+            }
+        });
+        (bytes, reader)
+    };
+    let (stdout, out_reader) = read(child.stdout.take().map(|p| Box::new(p) as Box<dyn Read + Send>));
+    let (stderr, err_reader) = read(child.stderr.take().map(|p| Box::new(p) as Box<dyn Read + Send>));
     let status = loop {
         if let Some(status) = child.try_wait().map_err(cannot)? {
             break status;
         }
-        if started.elapsed() >= transport.timeout {
-            // The whole group: git's own children keep the pipes open otherwise.
-            #[cfg(unix)]
-            if let Ok(group) = libc::pid_t::try_from(child.id()) {
-                // SAFETY: a plain system call on the group git leads (made so at its spawn).
-                unsafe { libc::kill(-group, libc::SIGKILL) };
-            }
+        let silent = started.elapsed().saturating_sub(Duration::from_millis(heard.load(Ordering::Relaxed)));
+        if silent >= transport.timeout {
             let _ = child.kill();
             let _ = child.wait();
             return Err(Error::busy(format!(
-                "{remote} did not answer the {what} within {} s; it was stopped",
+                "{remote} sent nothing for {} s during the {what}; it was stopped",
                 transport.timeout.as_secs_f64()
             ))
             .with_hint(
@@ -123,9 +126,48 @@ fn run(mut cmd: Command, what: &str, remote: &str, transport: &Transport) -> Res
         }
         std::thread::sleep(Duration::from_millis(20));
     };
-    let stdout = stdout.join().unwrap_or_default();
-    let stderr = stderr.join().unwrap_or_default();
-    Ok(std::process::Output { status, stdout, stderr })
+    // Git is done; what it started may hold its pipes open a while longer (ssh's
+    // ControlPersist master): what git said until now is all it says.
+    let done = std::time::Instant::now();
+    while !(out_reader.is_finished() && err_reader.is_finished()) && done.elapsed() < Duration::from_millis(500) {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let taken = |bytes: &Arc<Mutex<Vec<u8>>>| std::mem::take(&mut *bytes.lock().unwrap_or_else(|e| e.into_inner()));
+    Ok(std::process::Output { status, stdout: taken(&stdout), stderr: without_progress(&taken(&stderr)) })
+}
+
+/// What git wrote on its standard error, without its progress lines (`Receiving objects:
+/// 45% …`, each redrawn after a carriage return, and the remote's `Counting objects`).
+fn without_progress(stderr: &[u8]) -> Vec<u8> {
+    const PROGRESS: [&str; 9] = [
+        "Enumerating objects",
+        "Counting objects",
+        "Compressing objects",
+        "Writing objects",
+        "Receiving objects",
+        "Resolving deltas",
+        "Unpacking objects",
+        "Total ",
+        "Delta compression",
+    ];
+    let text = String::from_utf8_lossy(stderr);
+    let lines = text.split('\n').map(|l| l.rsplit('\r').find(|part| !part.trim().is_empty()).unwrap_or(""));
+    let said: Vec<&str> = lines
+        .filter(|l| {
+            let l = l.trim_start().strip_prefix("remote:").unwrap_or(l).trim_start();
+            !l.is_empty() && !PROGRESS.iter().any(|p| l.starts_with(p))
+        })
+        .collect();
+    said.join("\n").into_bytes()
+}
+
+/// Quiet at a terminal; unattended, git's progress tells that the transfer goes on.
+fn progress(transport: &Transport) -> &'static str {
+    if transport.interactive {
+        "--quiet"
+    } else {
+        "--progress"
+    }
 }
 
 /// How the error of a fetch that did not reach the remote begins: a caller that may say
@@ -146,7 +188,7 @@ pub fn fetch(workdir: &Path, remote: &str, transport: &Transport) -> Result<()> 
         cmd.args(["-c", &format!("fetch.fsck.{id}=ignore")]);
     }
     // Pruned: a branch the remote lost is not taken as still there (nothing would be pushed).
-    cmd.args(["fetch", "--quiet", "--prune", "--no-write-fetch-head", "--", remote]);
+    cmd.args(["fetch", progress(transport), "--prune", "--no-write-fetch-head", "--", remote]);
     let out = run(cmd, "fetch", remote, transport)?;
     if out.status.success() {
         return Ok(());
@@ -167,7 +209,7 @@ pub fn fetch(workdir: &Path, remote: &str, transport: &Transport) -> Result<()> 
 /// `git push REMOTE HEAD:refs/heads/BRANCH`, telling a rejection from a failure.
 pub fn push(workdir: &Path, remote: &str, branch: &str, transport: &Transport) -> Result<Pushed> {
     let mut cmd = git(workdir, transport.interactive);
-    cmd.args(["push", "--quiet", "--porcelain", "--", remote, &format!("HEAD:refs/heads/{branch}")]);
+    cmd.args(["push", progress(transport), "--porcelain", "--", remote, &format!("HEAD:refs/heads/{branch}")]);
     let out = run(cmd, "push", remote, transport)?;
     if out.status.success() {
         return Ok(Pushed::Done);
