@@ -11,6 +11,12 @@ fn customers_get_numbers_and_their_fiscal_codes_are_checked() {
         .assert()
         .code(4)
         .stderr(predicate::str::contains("vat_number: \"01234567890\": wrong check digit"));
+    // An Italian customer's is Italian: not any text after two letters (found by a
+    // scripting attack: `TODO` passed).
+    d.tkt(&["customer", "create", "--name", "Rossi", "--vat-number", "TODO"])
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("\"TODO\" is not an Italian Partita IVA"));
     d.tkt(&["customer", "create", "--name", "Rossi", "--tax-code", "RSSMRA85T10A562T"])
         .assert()
         .code(4)
