@@ -32,7 +32,7 @@ pub use records::{
     check_customer, check_equipment, check_item, check_request, is_country_code, is_sdi_pec, same_customer,
 };
 pub use terms::{due_date, paid_by_transfer, payment_modality};
-pub use ticket::{check_ticket, closed_at_problem, TicketRefs};
+pub use ticket::{check_ticket, closed_at_problem, one_line, TicketRefs};
 pub use vat::{
     apply_regime, condominium_withholding, regime_of, split_payment, stamp_duty, Exemption, VatRegime, STAMP_DUTY_NOTE,
 };

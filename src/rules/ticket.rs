@@ -30,11 +30,24 @@ pub fn closed_at_problem(t: &Ticket, state: &State) -> Option<Problem> {
 
 /// Problems of a ticket: unknown state, customer, item or serial, a serial that does not
 /// fit the ticket, and custom fields that do not fit their declaration.
+/// A field printed on a line of its own (a title, an assignee) that holds a line break or
+/// another control character.
+pub fn one_line(field: &str, value: &str) -> Option<Problem> {
+    value
+        .chars()
+        .any(char::is_control)
+        .then(|| Problem::new(field, "must be one line, without line breaks or control characters"))
+}
+
 pub fn check_ticket(t: &Ticket, config: &Config, refs: &TicketRefs) -> Vec<Problem> {
     let mut problems = Vec::new();
     if t.title.trim().is_empty() {
         problems.push(Problem::new("title", "must not be empty"));
     }
+    // One line each, as lists and `ticket show` print them: a line break would forge a line
+    // of the view (found by a scripting attack: a title made `ticket show` print a state).
+    let fields = [("title", Some(&t.title)), ("assignee", t.assignee.as_ref()), ("category", t.category.as_ref())];
+    problems.extend(fields.into_iter().filter_map(|(field, value)| one_line(field, value?)));
     if refs.state.is_none() {
         problems.push(Problem::new("state", format!("unknown state {:?}", t.state)));
     }

@@ -197,6 +197,26 @@ fn notes_and_assignment_are_one_commit_each_and_the_log_shows_fields() {
     assert_eq!(log[5]["changes"], serde_json::json!([{"field": "priority", "from": "normal", "to": "high"}]));
 }
 
+/// Found by a scripting attack: a line break in a title or an assignee made `ticket show`
+/// print forged lines (a state, a warranty).
+#[test]
+fn a_title_or_an_assignee_is_one_line() {
+    let d = TestDesk::new();
+    d.ok(&["customer", "create", "--name", "Rossi"]);
+    d.ok(&["ticket", "create", "--customer", "C-0001", "--title", "x"]);
+    let head = d.head();
+    d.tkt(&["ticket", "edit", "T-2026-0001", "--title", "x\nstate      Chiuso"])
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("title: must be one line"));
+    d.tkt(&["ticket", "assign", "T-2026-0001", "marco\nwarranty   yes"])
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("assignee: must be one line"));
+    assert_eq!(d.head(), head);
+    assert_eq!(d.status(), "");
+}
+
 #[test]
 fn edit_with_flags_changes_fields_and_refuses_bad_values_without_writing() {
     let d = TestDesk::new();
