@@ -15,7 +15,9 @@ pub struct CheckArgs {
 }
 
 pub fn cmd_check(ctx: &Ctx, args: CheckArgs) -> Result<()> {
-    let checked = check_desk(&ctx.open_desk()?, ctx.now.date_naive())?;
+    let desk = ctx.open_desk()?;
+    desk.wait_until_idle(ctx.lock_wait)?;
+    let checked = check_desk(&desk, ctx.now.date_naive())?;
     let mut out = ctx.out();
     match args.format.format {
         Format::Table => out.lines(&checked.findings)?,

@@ -166,6 +166,22 @@ impl Desk {
         DeskLock::try_acquire(&self.root.join(LOCAL_DIR).join("lock"))
     }
 
+    /// Waits, up to `wait`, until no command holds the desk's lock, for a reader that must
+    /// not see a half-written desk (`tkt check` beside a sync writing hundreds of files:
+    /// found by a scripting attack, it named problems that were not there). A lock that
+    /// cannot be opened (a desk this user may only read) takes no writer.
+    pub fn wait_until_idle(&self, wait: Duration) -> Result<()> {
+        let start = std::time::Instant::now();
+        while let Ok(None) = self.try_lock() {
+            if start.elapsed() >= wait {
+                return Err(Error::busy("another command is writing the desk (a sync, an import)")
+                    .with_hint("run tkt check again when it is done (TKT_LOCK_TIMEOUT sets the wait)"));
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Ok(())
+    }
+
     /// Loads one record by id; exit 3 when it does not exist.
     pub fn load<T: Keyed>(&self, id: &str) -> Result<T> {
         let rel = T::KIND.path_for(id)?;

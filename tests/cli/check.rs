@@ -411,7 +411,7 @@ fn a_deleted_ticket_number_is_never_given_again_and_documents_stay_their_tickets
 }
 
 #[test]
-fn check_beside_a_live_writer_does_not_call_its_files_interrupted() {
+fn check_beside_a_live_writer_waits_for_it_and_never_calls_its_files_interrupted() {
     // Found by an office review: check run while a cron job's import was writing named
     // the import's temp file and journal as left by an interrupted command, and exited 4.
     let d = TestDesk::example();
@@ -420,9 +420,14 @@ fn check_beside_a_live_writer_does_not_call_its_files_interrupted() {
     // The writer: it holds the desk lock as every command that changes the desk does.
     let lock = std::fs::File::options().create(true).truncate(false).write(true).open(d.path(".tkt/lock")).unwrap();
     lock.try_lock().unwrap();
+    // Check waits for it (TKT_LOCK_TIMEOUT), and reads no half-written desk: found by a
+    // scripting attack, check beside a sync writing hundreds of files named problems that
+    // were not there. Still writing then, the desk is busy (exit 5).
     let out = d.tkt(&["check"]).output().unwrap();
     let stdout = String::from_utf8(out.stdout).unwrap();
-    assert!(out.status.success() && !stdout.contains("interrupted"), "{stdout}");
+    assert_eq!(out.status.code(), Some(5), "{stdout}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("another command is writing the desk"));
+    assert!(!stdout.contains("interrupted"), "{stdout}");
     assert!(d.path(".tkt/journal").exists() && d.path("tickets/2026/.tkt-tmp-abc123").exists(), "nothing settled");
     // The writer is gone and left them: now they are what an interrupted command left.
     drop(lock);
