@@ -46,6 +46,10 @@ pub(super) fn no_color() -> bool {
     std::env::var_os("NO_COLOR").is_some() || std::env::var("TERM").is_ok_and(|t| t == "dumb")
 }
 
+/// How long after a sync renumbered this clone's record its old id is refused to commands
+/// that change a record.
+const RENUMBERED_WINDOW_MINUTES: i64 = 10;
+
 impl Ctx {
     pub fn from_env(cli: &Cli) -> Result<Ctx> {
         let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
@@ -138,6 +142,26 @@ impl Ctx {
     /// The folder `-C DIR` (or `TKT_DESK`) names, from the current folder.
     pub fn desk_dir(&self) -> Option<PathBuf> {
         self.desk.as_ref().map(|d| self.cwd.join(d))
+    }
+
+    /// Refuses a command that changes the record `id` when a sync of this clone renumbered
+    /// its own record of that id in the last ten minutes: `id` is the remote's record now,
+    /// and a script that kept it from its create would work, note and bill on another
+    /// customer's ticket (found by a scripting attack). Exit 4, naming the new id.
+    pub fn refuse_renumbered(&self, id: &str) -> Result<()> {
+        let Ok(root) = Desk::find(self.desk.as_deref(), &self.cwd) else { return Ok(()) };
+        let window = chrono::Duration::minutes(RENUMBERED_WINDOW_MINUTES);
+        match Desk::renumbered_lately(&root, id, self.now, window)? {
+            Some((new, at)) => Err(Error::refused(format!(
+                "{id} is another record since {}: this clone's {id}, never published, was renumbered {new} by a sync",
+                at.format("%H:%M")
+            ))
+            .with_hint(format!(
+                "yours is {new}; for the remote's {id}, wait {RENUMBERED_WINDOW_MINUTES} minutes from the sync, so that \
+                 a script that kept the old id never writes on another record"
+            ))),
+            None => Ok(()),
+        }
     }
 
     pub fn open_desk(&self) -> Result<Desk> {

@@ -166,6 +166,49 @@ impl Desk {
         DeskLock::try_acquire(&self.root.join(LOCAL_DIR).join("lock"))
     }
 
+    /// Notes, in `.tkt/renumbered`, the records of this clone a sync just renumbered (old
+    /// id, new id, when, and the merge that did it), so that a command naming an old id soon
+    /// after is refused ([`Desk::renumbered_lately`]).
+    pub fn note_renumbered(&self, pairs: &[(String, String)], at: crate::model::Instant, merge: &str) -> Result<()> {
+        if pairs.is_empty() {
+            return Ok(());
+        }
+        let path = self.root.join(LOCAL_DIR).join(RENUMBERED);
+        crate::files::create_dirs(path.parent().unwrap_or(&self.root))?;
+        let lines: String =
+            pairs.iter().map(|(old, new)| format!("{old} {new} {} {merge}\n", at.to_rfc3339())).collect();
+        let mut file =
+            std::fs::OpenOptions::new().create(true).append(true).open(&path).map_err(|e| Error::io(&path, e))?;
+        std::io::Write::write_all(&mut file, lines.as_bytes()).map_err(|e| Error::io(&path, e))
+    }
+
+    /// The id a sync of this clone gave its record `id` within `window` before `now`, while
+    /// the merge that did it is in HEAD's history (a `git reset` to before it gives the
+    /// clone its record back): the remote's record has `id` now, and a script that kept
+    /// `id` from its create would work, note and bill on another customer's ticket (found by
+    /// a scripting attack). Read without opening the desk: a command checks before it starts.
+    pub fn renumbered_lately(
+        root: &Path,
+        id: &str,
+        now: crate::model::Instant,
+        window: chrono::Duration,
+    ) -> Result<Option<(String, crate::model::Instant)>> {
+        let Ok(text) = std::fs::read_to_string(root.join(LOCAL_DIR).join(RENUMBERED)) else { return Ok(None) };
+        let found = text.lines().rev().find_map(|line| {
+            let mut parts = line.split(' ');
+            let (old, new, at, merge) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+            let at = chrono::DateTime::parse_from_rfc3339(at).ok()?;
+            (old == id && at <= now && now - at <= window).then(|| (new.to_string(), at, merge.to_string()))
+        });
+        let Some((new, at, merge)) = found else { return Ok(None) };
+        let Some(repo) = Repo::discover(root)? else { return Ok(None) };
+        let standing = match repo.head()? {
+            Some(head) => head == merge || repo.is_ancestor(&merge, &head).unwrap_or(false),
+            None => false,
+        };
+        Ok(standing.then_some((new, at)))
+    }
+
     /// Waits, up to `wait`, until no command holds the desk's lock, for a reader that must
     /// not see a half-written desk (`tkt check` beside a sync writing hundreds of files:
     /// found by a scripting attack, it named problems that were not there). A lock that
@@ -1201,6 +1244,9 @@ const FILE_DIRS: [&str; 3] = ["templates", "web", "examples"];
 
 /// Where each clone logs the fiscal documents it issued ([`Desk::note_issued`]).
 const ISSUED_DIR: &str = "issued";
+
+/// This clone's log of the records its syncs renumbered (`.tkt/renumbered`).
+const RENUMBERED: &str = "renumbered";
 
 /// The records among taken-back paths, for the user: `T-2026-0007 (new)`, `C-0001 (put
 /// back)`, `2 attachments of R-2026-0004`; other files by their path.

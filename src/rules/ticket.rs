@@ -30,13 +30,11 @@ pub fn closed_at_problem(t: &Ticket, state: &State) -> Option<Problem> {
 
 /// Problems of a ticket: unknown state, customer, item or serial, a serial that does not
 /// fit the ticket, and custom fields that do not fit their declaration.
-/// A field printed on a line of its own (a title, an assignee) that holds a line break or
-/// another control character.
+/// A field printed on a line of its own (a title, an assignee) that holds a line break
+/// (other control characters, a stranger's escape sequences, are shown as symbols).
 pub fn one_line(field: &str, value: &str) -> Option<Problem> {
-    value
-        .chars()
-        .any(char::is_control)
-        .then(|| Problem::new(field, "must be one line, without line breaks or control characters"))
+    let breaks = |c: char| matches!(c, '\n' | '\r' | '\u{0b}' | '\u{0c}' | '\u{85}' | '\u{2028}' | '\u{2029}');
+    value.contains(breaks).then(|| Problem::new(field, "must be one line, without line breaks"))
 }
 
 pub fn check_ticket(t: &Ticket, config: &Config, refs: &TicketRefs) -> Vec<Problem> {

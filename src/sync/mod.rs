@@ -1916,6 +1916,9 @@ fn integrate(
     repo.write_merge(&ours, theirs, &files, &message, author)?;
     relog_written_again(desk, repo, &plan.fiscal_links)?;
     desk.writes_committed()?;
+    if let Some(merge) = repo.head()? {
+        desk.note_renumbered(&plan.renumbered, author.when, &merge)?;
+    }
     report.renumbered.extend(plan.renumbered);
     report.conflicts.extend(plan.conflicts);
     report.kept.extend(plan.kept);

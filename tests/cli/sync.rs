@@ -2615,6 +2615,31 @@ fn an_unpublished_invoice_of_a_renumbered_ticket_follows_it_and_reads_as_issued(
     assert_eq!(t22["title"], "Di marco");
 }
 
+/// Found by a scripting attack: a script kept the id its `ticket create` printed, a cron
+/// sync renumbered that ticket meanwhile, and the script's work report and invoice went on
+/// the remote's ticket of that id — another customer's. For ten minutes after the sync, a
+/// command that changes a record under the old id is refused, naming the new one.
+#[test]
+fn a_ticket_id_a_sync_just_renumbered_is_refused_to_commands_that_change_it() {
+    let team = Team::new();
+    let (anna, marco) = (team.clone("anna"), team.clone("marco"));
+    assert_eq!(anna.ok(&["ticket", "create", "--customer", "C-0002", "--title", "Di anna"]), "T-2026-0021\n");
+    assert_eq!(marco.ok(&["ticket", "create", "--customer", "C-0001", "--title", "Di marco"]), "T-2026-0021\n");
+    anna.sync();
+    assert!(marco.sync().contains("T-2026-0021 is now T-2026-0022"));
+    let head = marco.git(&["rev-parse", "HEAD"]);
+    marco
+        .tkt(&["ticket", "work", "T-2026-0021", "--hours", "1"])
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("was renumbered T-2026-0022 by a sync"));
+    assert_eq!(marco.git(&["rev-parse", "HEAD"]), head, "nothing written");
+    marco.ok(&["ticket", "show", "T-2026-0021"]);
+    marco.ok(&["ticket", "work", "T-2026-0022", "--hours", "1"]);
+    // Later, the id is the remote's ticket's as any other.
+    marco.at("2026-11-27T09:11:00+01:00", &["ticket", "note", "T-2026-0021", "visto"]);
+}
+
 /// Found by a team attack: an attachment deleted by hand (`rm`) while its request still
 /// listed it was published as a hand edit, and every clone lost it.
 #[test]

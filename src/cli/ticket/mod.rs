@@ -61,6 +61,25 @@ pub enum TicketCommand {
 }
 
 pub fn run(ctx: &Ctx, cmd: TicketCommand) -> Result<()> {
+    // A command that changes a ticket this clone's sync just renumbered: the id is the
+    // remote's ticket now (a script's `id=$(tkt ticket create …)` with a cron sync between).
+    let changes = match &cmd {
+        TicketCommand::Edit(a) => Some(&a.id),
+        TicketCommand::Note(a) => Some(&a.id),
+        TicketCommand::Assign(a) => Some(&a.id),
+        TicketCommand::Transition(a) => Some(&a.id),
+        TicketCommand::Receive(a) => Some(&a.id),
+        TicketCommand::Ship(a) => Some(&a.id),
+        TicketCommand::Work(a) => Some(&a.id),
+        TicketCommand::Invoice(a) if !a.dry_run => Some(&a.id),
+        TicketCommand::Invoice(_) => None,
+        TicketCommand::Job(a) => Some(&a.id),
+        TicketCommand::Order(a) => Some(&a.id),
+        TicketCommand::Create(_) | TicketCommand::List(_) | TicketCommand::Show(_) | TicketCommand::Log(_) => None,
+    };
+    if let Some(id) = changes {
+        ctx.refuse_renumbered(id)?;
+    }
     match cmd {
         TicketCommand::Create(a) => create::cmd_ticket_create(ctx, a),
         TicketCommand::List(a) => list::cmd_ticket_list(ctx, a),
