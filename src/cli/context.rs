@@ -75,23 +75,19 @@ impl Ctx {
                 local.with_timezone(local.offset()).with_nanosecond_zero()
             }
         };
-        let lock_wait = match var("TKT_LOCK_TIMEOUT") {
+        // A wait in seconds (`at_least` above it), or its default.
+        let seconds = |name: &str, at_least: f64, default: Duration| match var(name) {
             Some(s) => s
                 .parse::<f64>()
                 .ok()
+                .filter(|v| *v >= at_least)
                 .and_then(|v| Duration::try_from_secs_f64(v).ok())
-                .ok_or_else(|| Error::usage(format!("TKT_LOCK_TIMEOUT={s:?} is not a number of seconds")))?,
-            None => Duration::from_secs(10),
+                .ok_or_else(|| Error::usage(format!("{name}={s:?} is not a number of seconds"))),
+            None => Ok(default),
         };
-        let network_timeout = match var("TKT_NETWORK_TIMEOUT") {
-            Some(s) => s
-                .parse::<f64>()
-                .ok()
-                .filter(|v| *v > 0.0)
-                .and_then(|v| Duration::try_from_secs_f64(v).ok())
-                .ok_or_else(|| Error::usage(format!("TKT_NETWORK_TIMEOUT={s:?} is not a number of seconds")))?,
-            None => crate::git::Transport::default().timeout,
-        };
+        let lock_wait = seconds("TKT_LOCK_TIMEOUT", 0.0, Duration::from_secs(10))?;
+        let network_timeout =
+            seconds("TKT_NETWORK_TIMEOUT", f64::MIN_POSITIVE, crate::git::Transport::default().timeout)?;
         // Who commits, as git can record it: checked before anything is numbered or said
         // (a review: `TKT_USER='Marco <m@x>'` announced a ticket, then failed at its commit).
         // Git drops these from both ends of a name: a name of them alone is none.
