@@ -107,7 +107,13 @@ impl Error {
         Self::new(ErrorKind::Failure, message)
     }
     pub fn not_found(noun: &str, id: &str) -> Self {
-        Self::new(ErrorKind::NotFound, format!("{noun} {id} not found"))
+        // An id typed is echoed cut, as a quoted value is (found by a scripting attack: a
+        // value of 100,000 characters came back whole).
+        let shown: String = match id.chars().count() > MAX_QUOTED {
+            true => id.chars().take(MAX_QUOTED).chain(std::iter::once('…')).collect(),
+            false => id.to_string(),
+        };
+        Self::new(ErrorKind::NotFound, format!("{noun} {shown} not found"))
     }
     /// An I/O error on a path; a broken pipe is flagged so the caller can exit quietly.
     pub fn io(path: &Path, err: std::io::Error) -> Self {
@@ -179,7 +185,7 @@ pub fn shorten_quoted(message: &str) -> String {
 }
 
 /// Cuts every value quoted with one of `quotes` longer than [`MAX_QUOTED`] characters.
-fn cut_quoted(message: &str, quotes: &[char]) -> String {
+pub(crate) fn cut_quoted(message: &str, quotes: &[char]) -> String {
     let mut out = String::with_capacity(message.len().min(1024));
     let mut chars = message.chars().peekable();
     let mut quote: Option<char> = None;

@@ -100,6 +100,13 @@ pub fn run() -> ExitCode {
         .and_then(|matches| <Cli as clap::FromArgMatches>::from_arg_matches(&matches));
     let cli = match parsed {
         Ok(cli) => cli,
+        // Help and version as clap prints them; an error with the values it quotes cut, as
+        // tkt's own are (found by a scripting attack: `invalid value '…'` of 100,000
+        // characters came back whole).
+        Err(e) if e.use_stderr() => {
+            eprint!("{}", crate::error::cut_quoted(&e.render().to_string(), &['\'']));
+            return ExitCode::from(e.exit_code() as u8);
+        }
         Err(e) => {
             let _ = e.print();
             return ExitCode::from(e.exit_code() as u8);
