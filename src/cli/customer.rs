@@ -164,7 +164,11 @@ pub fn run(ctx: &Ctx, cmd: CustomerCommand) -> Result<()> {
         CustomerCommand::Statement { id, format } => {
             ctx.out().records(format.format, &statement(&ctx.open_desk()?, &id)?, &[])
         }
-        CustomerCommand::Edit { id, fields, clear, resolve } => cmd_customer_edit(ctx, &id, fields, &clear, &resolve),
+        CustomerCommand::Edit { id, fields, clear, resolve } => {
+            // A customer this clone's sync just renumbered: the id is the remote's now.
+            ctx.refuse_renumbered(&id)?;
+            cmd_customer_edit(ctx, &id, fields, &clear, &resolve)
+        }
     }
 }
 

@@ -115,6 +115,16 @@ pub struct RequestPromoteArgs {
 }
 
 pub fn run(ctx: &Ctx, cmd: RequestCommand) -> Result<()> {
+    // A request this clone's sync just renumbered: the id is the remote's now.
+    let changes: Vec<&String> = match &cmd {
+        RequestCommand::Create(a) => a.customer.iter().collect(),
+        RequestCommand::Promote(a) => std::iter::once(&a.id).chain(&a.customer).collect(),
+        RequestCommand::Reject { id, .. } | RequestCommand::Note { id, .. } => vec![id],
+        RequestCommand::List(_) | RequestCommand::Show { .. } => vec![],
+    };
+    for id in changes {
+        ctx.refuse_renumbered(id)?;
+    }
     match cmd {
         RequestCommand::Create(a) => cmd_request_create(ctx, a),
         RequestCommand::List(a) => cmd_request_list(ctx, a),

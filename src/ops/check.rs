@@ -193,6 +193,12 @@ pub fn check_desk(desk: &Desk, today: chrono::NaiveDate) -> Result<Checked> {
                         crate::sync::STRAY_HINT
                     ),
                 ));
+            } else if !deleted && !named && rel.to_str().is_none() {
+                findings.push(Finding::new(
+                    rel.display().to_string(),
+                    "its name is not UTF-8: no other clone would take it, and sync publishes nothing while it is \
+                     there — rename it (and it in its record's `attachments`)",
+                ));
             }
         }
     }

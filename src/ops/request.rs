@@ -48,6 +48,9 @@ pub fn create(env: &Env, mut request: Request) -> Result<Request> {
     if request.subject.is_empty() {
         return Err(Error::refused("--subject must not be empty"));
     }
+    if let Some(problem) = crate::rules::one_line("subject", &request.subject) {
+        return Err(Error::refused(problem.to_string()));
+    }
     if let Some(c) = &request.customer {
         env.desk.load::<Customer>(c)?;
     }

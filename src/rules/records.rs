@@ -140,6 +140,9 @@ pub fn check_equipment(unit: &Equipment, item: Option<&Item>, customer_exists: b
 /// without its ticket.
 pub fn check_request(r: &Request) -> Vec<Problem> {
     let mut problems = Vec::new();
+    // One line, as a ticket's title it becomes (found by a review: `request show` printed
+    // forged lines, and its promotion failed).
+    problems.extend(super::one_line("subject", &r.subject));
     if let Channel::Unknown(other) = &r.channel {
         problems.push(Problem::new("channel", format!("{other:?} is not one of {}", Channel::TEXTS.join(", "))));
     }

@@ -717,6 +717,15 @@ fn hand_edits(desk: &Desk, repo: &Repo, today: chrono::NaiveDate) -> Result<Vec<
         if hidden_file(rel) {
             continue;
         }
+        // A name no other clone takes (found by a team attack: an attachment named in
+        // Windows-1252 was left out without a word, for good).
+        if !deleted && rel.to_str().is_none() {
+            invalid.push(
+                Error::refused(format!("{}: its name is not UTF-8, and no other clone would take it", rel.display()))
+                    .with_hint("rename it (and it in its record's `attachments`), then run tkt sync again"),
+            );
+            continue;
+        }
         if !Desk::in_layout(rel) {
             if !deleted && stray_in_records(rel) {
                 invalid.push(

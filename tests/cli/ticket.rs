@@ -213,6 +213,11 @@ fn a_title_or_an_assignee_is_one_line() {
         .assert()
         .code(4)
         .stderr(predicate::str::contains("assignee: must be one line"));
+    // Nor a request's subject, which becomes a title (found by a review).
+    d.tkt(&["request", "create", "--subject", "Caldaia\nstatus     closed", "--body", "x"])
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("subject: must be one line"));
     assert_eq!(d.head(), head);
     assert_eq!(d.status(), "");
 }

@@ -53,7 +53,12 @@ pub fn run(ctx: &Ctx, cmd: DocCommand) -> Result<()> {
         DocCommand::Credit(a) => credit::cmd_doc_credit(ctx, a),
         DocCommand::Pay(a) => pay::cmd_doc_pay(ctx, a),
         DocCommand::Refund(a) => pay::cmd_doc_refund(ctx, a),
-        DocCommand::Close(a) => close::cmd_doc_close(ctx, a),
+        DocCommand::Close(a) => {
+            // A job or sales order this clone's sync just renumbered (fiscal documents are
+            // never renumbered): the id is the remote's now.
+            ctx.refuse_renumbered(&a.id)?;
+            close::cmd_doc_close(ctx, a)
+        }
         DocCommand::Export(a) => export::cmd_doc_export(ctx, a),
         DocCommand::Send(a) => send::cmd_doc_send(ctx, a),
     }

@@ -75,7 +75,9 @@ pub fn run(ctx: &Ctx, cmd: TicketCommand) -> Result<()> {
         TicketCommand::Invoice(_) => None,
         TicketCommand::Job(a) => Some(&a.id),
         TicketCommand::Order(a) => Some(&a.id),
-        TicketCommand::Create(_) | TicketCommand::List(_) | TicketCommand::Show(_) | TicketCommand::Log(_) => None,
+        // A customer renumbered too: the id is the remote's customer now.
+        TicketCommand::Create(a) => a.customer.as_ref(),
+        TicketCommand::List(_) | TicketCommand::Show(_) | TicketCommand::Log(_) => None,
     };
     if let Some(id) = changes {
         ctx.refuse_renumbered(id)?;
