@@ -28,7 +28,8 @@ pub struct Ctx {
     login: Option<String>,
     email: Option<String>,
     pub lock_wait: Duration,
-    /// How long a fetch or push may take when no one is at the terminal.
+    /// How long a fetch or push may go without a word from the remote when no one is at
+    /// the terminal (`TKT_NETWORK_TIMEOUT`).
     pub network_timeout: Duration,
     quiet: bool,
     stderr_color: bool,

@@ -14,9 +14,9 @@ pub struct Transport {
     /// Someone is at a terminal: ssh may ask for a passphrase, and they can stop a fetch
     /// that hangs.
     pub interactive: bool,
-    /// How long a fetch or a push may take when no one is at the terminal
-    /// (`TKT_NETWORK_TIMEOUT`): a remote that stops answering would hold the desk's lock
-    /// for ever, and the support form and intake with it.
+    /// How long a fetch or a push may go without a word from the remote when no one is at
+    /// the terminal (`TKT_NETWORK_TIMEOUT`): a remote that stops answering would hold the
+    /// desk's lock for ever, and the support form and intake with it.
     pub timeout: Duration,
 }
 
