@@ -71,13 +71,13 @@ impl Kind {
     /// Checks an id against the kind's strict pattern, so that it can never escape the
     /// kind's folder (no `..`, no `/`, no NUL, nothing absolute).
     pub fn check_id(self, id: &str) -> Result<()> {
-        let ok = match self {
+        let valid = |id: &str| match self {
             Kind::State => STATE_ID.is_match(id),
             Kind::Item | Kind::Equipment => CODE_ID.is_match(id) && !id.contains(".."),
             Kind::Customer => SequenceId::parse(id).is_some_and(|s| s.year.is_none()),
             Kind::Ticket | Kind::Request | Kind::Document(_) => SequenceId::parse(id).is_some_and(|s| s.year.is_some()),
         };
-        if ok {
+        if valid(id) {
             Ok(())
         } else {
             let expected = match self {
@@ -90,11 +90,14 @@ impl Kind {
                 Kind::Document(_) => "PREFIX-YYYY-NNNN[-SERIES] (e.g. INV-2026-0012)",
             };
             let error = Error::refused(format!("invalid {} id {id:?}: expected {expected}", self.noun()));
-            // Typed in lower case: say the id it means.
-            let upper = id.to_uppercase();
-            match upper != id && self.check_id(&upper).is_ok() {
-                true => Err(error.with_hint(format!("ids are written in capitals: {upper}"))),
-                false => Err(error),
+            // Typed in the other case: say the id it means.
+            let (upper, lower) = (id.to_uppercase(), id.to_lowercase());
+            if upper != id && valid(&upper) {
+                Err(error.with_hint(format!("ids are written in capitals: {upper}")))
+            } else if lower != id && valid(&lower) {
+                Err(error.with_hint(format!("ids are written in lower case: {lower}")))
+            } else {
+                Err(error)
             }
         }
     }

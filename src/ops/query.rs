@@ -357,6 +357,8 @@ fn refuse_unknown_state(catalog: &[State], state: &str) -> Result<()> {
     if catalog.iter().any(|c| c.id == state) {
         return Ok(());
     }
+    // One no state can have is a typo (exit 4), as `state show` says.
+    Kind::State.check_id(state)?;
     let known: Vec<&str> = catalog.iter().map(|c| c.id.as_str()).collect();
     Err(Error::not_found("state", state).with_hint(format!("states: {}", known.join(", "))))
 }

@@ -52,6 +52,10 @@ pub fn transition(
     by: &str,
     note: Option<String>,
 ) -> Result<()> {
+    // An id no state can have (`In-Lavorazione`) is refused as such (exit 4), as `state
+    // show` refuses it — a typo, not a state that has not come by sync yet (found by a
+    // scripting attack).
+    crate::model::Kind::State.check_id(to)?;
     let target = catalog.iter().find(|s| s.id == to).ok_or_else(|| {
         let known: Vec<&str> = catalog.iter().map(|s| s.id.as_str()).collect();
         Error::not_found("state", to).with_hint(format!("states: {}", known.join(", ")))

@@ -119,6 +119,13 @@ fn transitions_follow_the_catalog_and_closing_sets_closed_at() {
         .assert()
         .code(3)
         .stderr(predicate::str::contains("state nowhere not found"));
+    // An id no state can have is a typo, refused as such (exit 4) with the id it means, as
+    // `state show` says (found by a scripting attack: exit 3 read as "not synced yet").
+    for args in
+        [&["ticket", "transition", "T-2026-0001", "In-Progress"][..], &["ticket", "list", "--state", "In-Progress"]]
+    {
+        d.tkt(args).assert().code(4).stderr(predicate::str::contains("ids are written in lower case: in-progress"));
+    }
 
     d.ok(&["ticket", "transition", "T-2026-0001", "in-progress", "-m", "sul posto"]);
     assert_eq!(d.last_message(), "T-2026-0001: transition new -> in-progress");
