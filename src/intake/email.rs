@@ -97,14 +97,24 @@ pub fn parse_mail(bytes: &[u8], hash: impl Fn(&[u8]) -> String) -> Result<Mail, 
         Some(id) => id,
         None => format!("{}@tkt.no-message-id", hash(bytes)),
     };
-    let from = msg.from().and_then(|a| a.first());
+    // `Rossi, Mario <m@x>`, its comma unquoted (old and web mailers write it so), reads as
+    // "Rossi" and "Mario <m@x>": the sender is the first with an address, named by every
+    // name up to it (found by a mail attack: the address was lost, and the reply threaded
+    // to no one).
+    let senders: Vec<&mail_parser::Addr> = msg.from().map(|a| a.iter().collect()).unwrap_or_default();
+    let first_with_address = senders.iter().position(|a| a.address().is_some_and(|x| !x.trim().is_empty()));
+    let from = first_with_address.or((!senders.is_empty()).then_some(0)).map(|i| senders[i]);
     let from_address = from
         .and_then(|a| a.address())
         .map(|a| a.trim().to_lowercase())
         .filter(|a| !a.is_empty() && a.len() <= MAX_ADDRESS);
-    let from_name = from
-        .and_then(|a| a.name())
-        .map(|n| mislabelled_utf8(n).unwrap_or_else(|| n.to_string()))
+    let names: Vec<&str> = match first_with_address {
+        Some(i) => senders[..=i].iter().filter_map(|a| a.name()).collect(),
+        None => from.and_then(|a| a.name()).into_iter().collect(),
+    };
+    let from_name = Some(names.join(", "))
+        .filter(|n| !n.trim().is_empty())
+        .map(|n| mislabelled_utf8(&n).unwrap_or(n))
         .map(|n| cut(one_line(&n), MAX_NAME))
         .filter(|n| !n.is_empty());
     let mut replies_to = ids(msg.in_reply_to());
@@ -1782,6 +1792,16 @@ mod tests {
 
     fn plain(text: &str) -> String {
         format!("Content-Type: text/plain; charset=utf-8\r\n\r\n{text}\r\n")
+    }
+
+    #[test]
+    fn a_sender_named_with_an_unquoted_comma_keeps_the_address() {
+        // Old and web mailers write `Rossi, Mario <…>` without quotes (found by a mail attack).
+        let m = parse(b"From: Rossi, Mario <mario.rossi@mail.example>\r\nSubject: s\r\n\r\nciao\r\n");
+        assert_eq!(m.from_address.as_deref(), Some("mario.rossi@mail.example"));
+        assert_eq!(m.from_name.as_deref(), Some("Rossi, Mario"));
+        let two = parse(b"From: a@x.it, Bea <b@y.it>\r\nSubject: s\r\n\r\nciao\r\n");
+        assert_eq!(two.from_address.as_deref(), Some("a@x.it"), "the first sender with an address");
     }
 
     #[test]

@@ -409,7 +409,7 @@ fn an_error_never_says_a_long_typed_value_whole() {
     d.ok(&["customer", "create", "--name", "Rossi"]);
     d.ok(&["ticket", "create", "--customer", "C-0001", "--title", "x"]);
     let state = "x".repeat(100_000);
-    let out = d.tkt(&["ticket", "transition", "T-2026-0001", &state]).assert().code(3).get_output().stderr.clone();
+    let out = d.tkt(&["ticket", "transition", "T-2026-0001", &state]).assert().code(4).get_output().stderr.clone();
     assert!(out.len() < 500, "{} bytes", out.len());
     let out = d.tkt(&["ticket", "list", "--sort", &state]).assert().code(2).get_output().stderr.clone();
     assert!(out.len() < 500, "{} bytes: {}", out.len(), String::from_utf8_lossy(&out[..200]));
