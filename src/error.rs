@@ -109,11 +109,7 @@ impl Error {
     pub fn not_found(noun: &str, id: &str) -> Self {
         // An id typed is echoed cut, as a quoted value is (found by a scripting attack: a
         // value of 100,000 characters came back whole).
-        let shown: String = match id.chars().count() > MAX_QUOTED {
-            true => id.chars().take(MAX_QUOTED).chain(std::iter::once('…')).collect(),
-            false => id.to_string(),
-        };
-        Self::new(ErrorKind::NotFound, format!("{noun} {shown} not found"))
+        Self::new(ErrorKind::NotFound, format!("{noun} {} not found", cut(id, MAX_QUOTED)))
     }
     /// An I/O error on a path; a broken pipe is flagged so the caller can exit quietly.
     pub fn io(path: &Path, err: std::io::Error) -> Self {
@@ -176,12 +172,16 @@ pub const MAX_QUOTED: usize = 80;
 /// worth: parsers put the value they did not expect into their message, and a value can be
 /// a whole file.
 pub fn shorten_quoted(message: &str) -> String {
-    let mut out = cut_quoted(message, &['"', '`']);
     const MAX_MESSAGE: usize = 1000;
-    if out.chars().count() > MAX_MESSAGE {
-        out = out.chars().take(MAX_MESSAGE).chain(['…']).collect();
+    cut(&cut_quoted(message, &['"', '`']), MAX_MESSAGE)
+}
+
+/// `text` cut to `max` characters, `…` saying it was.
+fn cut(text: &str, max: usize) -> String {
+    match text.chars().count() > max {
+        true => text.chars().take(max).chain(['…']).collect(),
+        false => text.to_string(),
     }
-    out
 }
 
 /// Cuts every value quoted with one of `quotes` longer than [`MAX_QUOTED`] characters.

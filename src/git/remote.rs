@@ -84,29 +84,15 @@ fn run(mut cmd: Command, what: &str, remote: &str, transport: &Transport) -> Res
     if transport.interactive {
         return cmd.output().map_err(cannot);
     }
-    use std::io::Read;
     use std::sync::atomic::{AtomicU64, Ordering};
-    use std::sync::{Arc, Mutex};
+    use std::sync::Arc;
     cmd.stdin(std::process::Stdio::null()).stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped());
     let mut child = cmd.spawn().map_err(cannot)?;
     let started = std::time::Instant::now();
     // When git last said anything, in milliseconds since it started.
     let heard = Arc::new(AtomicU64::new(0));
-    let read = |pipe: Option<Box<dyn Read + Send>>| {
-        let (bytes, heard) = (Arc::new(Mutex::new(Vec::new())), Arc::clone(&heard));
-        let kept = Arc::clone(&bytes);
-        let reader = std::thread::spawn(move || {
-            let Some(mut pipe) = pipe else { return };
-            let mut chunk = [0u8; 8192];
-            while let Ok(n @ 1..) = pipe.read(&mut chunk) {
-                kept.lock().unwrap_or_else(|e| e.into_inner()).extend_from_slice(&chunk[..n]);
-                heard.store(started.elapsed().as_millis() as u64, Ordering::Relaxed);
-            }
-        });
-        (bytes, reader)
-    };
-    let (stdout, out_reader) = read(child.stdout.take().map(|p| Box::new(p) as Box<dyn Read + Send>));
-    let (stderr, err_reader) = read(child.stderr.take().map(|p| Box::new(p) as Box<dyn Read + Send>));
+    let (stdout, out_reader) = drain(child.stdout.take(), started, Arc::clone(&heard));
+    let (stderr, err_reader) = drain(child.stderr.take(), started, Arc::clone(&heard));
     let status = loop {
         if let Some(status) = child.try_wait().map_err(cannot)? {
             break status;
@@ -132,8 +118,31 @@ fn run(mut cmd: Command, what: &str, remote: &str, transport: &Transport) -> Res
     while !(out_reader.is_finished() && err_reader.is_finished()) && done.elapsed() < Duration::from_millis(500) {
         std::thread::sleep(Duration::from_millis(10));
     }
-    let taken = |bytes: &Arc<Mutex<Vec<u8>>>| std::mem::take(&mut *bytes.lock().unwrap_or_else(|e| e.into_inner()));
+    let taken = |bytes: &Said| std::mem::take(&mut *bytes.lock().unwrap_or_else(|e| e.into_inner()));
     Ok(std::process::Output { status, stdout: taken(&stdout), stderr: without_progress(&taken(&stderr)) })
+}
+
+/// What a pipe of git's has said so far.
+type Said = std::sync::Arc<std::sync::Mutex<Vec<u8>>>;
+
+/// Reads a pipe of git's on a thread of its own into what it returns, noting in `heard`
+/// when it last said anything (milliseconds since `started`).
+fn drain(
+    pipe: Option<impl std::io::Read + Send + 'static>,
+    started: std::time::Instant,
+    heard: std::sync::Arc<std::sync::atomic::AtomicU64>,
+) -> (Said, std::thread::JoinHandle<()>) {
+    let bytes = Said::default();
+    let kept = std::sync::Arc::clone(&bytes);
+    let reader = std::thread::spawn(move || {
+        let Some(mut pipe) = pipe else { return };
+        let mut chunk = [0u8; 8192];
+        while let Ok(n @ 1..) = pipe.read(&mut chunk) {
+            kept.lock().unwrap_or_else(|e| e.into_inner()).extend_from_slice(&chunk[..n]);
+            heard.store(started.elapsed().as_millis() as u64, std::sync::atomic::Ordering::Relaxed);
+        }
+    });
+    (bytes, reader)
 }
 
 /// What git wrote on its standard error, without its progress lines (`Receiving objects:
@@ -229,7 +238,7 @@ pub fn push(workdir: &Path, remote: &str, branch: &str, transport: &Transport) -
     let git_said: String =
         text.lines().filter(|l| !l.trim_start().starts_with("remote:")).collect::<Vec<_>>().join("\n");
     let rejected = ["[rejected]", "non-fast-forward", "fetch first"].iter().any(|w| git_said.contains(w));
-    let hook_declined = git_said.contains("pre-receive hook declined") || git_said.contains("hook declined");
+    let hook_declined = git_said.contains("hook declined");
     // Someone pushed first, or pushed at the same instant (the ref was locked).
     if rejected && !hook_declined {
         return Ok(Pushed::Rejected);

@@ -299,6 +299,13 @@ pub struct ReducedRate {
 /// accepted by SDI).
 pub const NATURES: &str = r"^(N1|N2\.[12]|N3\.[1-6]|N4|N5|N6\.[1-9]|N7)$";
 
+/// Whether `nature` is one of [`NATURES`]: a reduced rate's in tkt.toml, a document line's.
+pub fn is_nature(nature: &str) -> bool {
+    static NATURE: std::sync::LazyLock<regex::Regex> =
+        std::sync::LazyLock::new(|| regex::Regex::new(NATURES).expect("a valid pattern"));
+    NATURE.is_match(nature)
+}
+
 impl Default for Billing {
     fn default() -> Self {
         Billing {
@@ -526,7 +533,6 @@ impl Config {
                 return Err(format!("company.regime_fiscale: {regime:?} is not one of RF01, RF02, RF04 to RF20"));
             }
         }
-        let natures = regex::Regex::new(NATURES).unwrap();
         for (name, r) in &self.billing.reduced_rates {
             let key = format!("billing.reduced_rates.{name}");
             match (&r.nature, r.rate.0.is_zero()) {
@@ -536,14 +542,14 @@ impl Config {
                          established abroad, art. 7-ter DPR 633/72)"
                     ))
                 }
-                (Some(n), _) if !natures.is_match(n) => {
+                (Some(n), _) if !is_nature(n) => {
                     return Err(format!("{key}.nature: {n:?} is not a natura of FatturaPA (N1, N2.1, N2.2, N3.1 to N3.6, N4, N5, N6.1 to N6.9, N7)"))
                 }
                 (Some(_), false) => return Err(format!("{key}.nature: a natura goes only with rate = 0")),
                 _ => {}
             }
             match (&r.goods_nature, &r.goods_note) {
-                (Some(n), _) if !natures.is_match(n) => {
+                (Some(n), _) if !is_nature(n) => {
                     return Err(format!("{key}.goods_nature: {n:?} is not a natura of FatturaPA"))
                 }
                 (Some(_), None) => return Err(format!("{key}: goods_nature needs its goods_note (the rule it cites)")),

@@ -20,8 +20,8 @@ mod vocab;
 mod yaml;
 
 pub use config::{
-    Billing, Company, Config, Cover, Creates, FieldDef, FieldType, FiscalNumbering, Intake, LocalSettings, Pec, PecTls,
-    ReducedRate, StampDuty, StrangerTag, CONFIG_FILE, DEFAULT_CONFIG, NATURES, SDI_PEC,
+    is_nature, Billing, Company, Config, Cover, Creates, FieldDef, FieldType, FiscalNumbering, Intake, LocalSettings,
+    Pec, PecTls, ReducedRate, StampDuty, StrangerTag, CONFIG_FILE, DEFAULT_CONFIG, SDI_PEC,
 };
 pub use conflict::{conflicts_in, resolve_conflicts, Conflict, ConflictSide};
 pub use customer::{Address, Customer, Party};

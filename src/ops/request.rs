@@ -48,9 +48,7 @@ pub fn create(env: &Env, mut request: Request) -> Result<Request> {
     if request.subject.is_empty() {
         return Err(Error::refused("--subject must not be empty"));
     }
-    if let Some(problem) = crate::rules::one_line("subject", &request.subject) {
-        return Err(Error::refused(problem.to_string()));
-    }
+    crate::rules::refuse_if_any("the new request", crate::rules::check_request(&request))?;
     if let Some(c) = &request.customer {
         env.desk.load::<Customer>(c)?;
     }

@@ -54,10 +54,6 @@ pub fn check_digits(field: &str, value: Decimal, digits: u32) -> Option<Problem>
         .then(|| Problem::new(field, format!("{value} is too large: at most {digits} digits before the point")))
 }
 
-/// The natures of FatturaPA 1.2 (as `[company]` and tkt.toml name them).
-static NATURE: std::sync::LazyLock<regex::Regex> =
-    std::sync::LazyLock::new(|| regex::Regex::new(crate::model::NATURES).expect("a valid pattern"));
-
 pub fn check_priced_lines(lines: &[Line]) -> Vec<Problem> {
     let mut problems = Vec::new();
     if lines.is_empty() {
@@ -98,7 +94,7 @@ pub fn check_priced_lines(lines: &[Line]) -> Vec<Problem> {
             )),
             Some(_) => {}
         }
-        if let Some(nature) = l.vat_nature.as_deref().filter(|n| !NATURE.is_match(n)) {
+        if let Some(nature) = l.vat_nature.as_deref().filter(|n| !crate::model::is_nature(n)) {
             problems.push(Problem::new(
                 field("vat_nature"),
                 format!("{nature:?} is no nature of FatturaPA 1.2 (N1, N2.1, N2.2, N3.1–N3.6, N4, N5, N6.1–N6.9, N7)"),
