@@ -32,7 +32,7 @@ pub enum ItemCommand {
         #[command(flatten)]
         fields: ItemFields,
         /// Empty an optional field (comma-separated or repeated): unit, price, vat_rate,
-        /// serial_pattern, warranty_months.
+        /// vat_nature, vat_note, serial_pattern, warranty_months.
         #[arg(long, value_name = "FIELD")]
         clear: Vec<String>,
         /// Mark a sync conflict on FIELD resolved (keeping the current value, or the one
@@ -57,9 +57,18 @@ pub struct ItemFields {
     /// Unit price in euro, e.g. 45.00 (at most two decimals).
     #[arg(long, value_parser = Money::parse)]
     pub price: Option<Money>,
-    /// VAT rate in percent, e.g. 22.
+    /// VAT rate in percent, e.g. 22; 0 with --nature and --vat-note. A rate above 0
+    /// clears the item's nature and note.
     #[arg(long, value_parser = Rate::parse)]
     pub vat_rate: Option<Rate>,
+    /// Why an item at VAT 0 bears none: its natura (N4 exempt, N2.2 not subject, N3.x
+    /// not taxable...), carried onto every line that sells it.
+    #[arg(long, value_name = "NATURE")]
+    pub nature: Option<String>,
+    /// The rule that allows it, printed on the invoice and sent as RiferimentoNormativo
+    /// (e.g. "Esente art. 10 DPR 633/72"; at most 100 characters).
+    #[arg(long, value_name = "TEXT")]
+    pub vat_note: Option<String>,
     /// Whether each unit has a serial number.
     #[arg(long, value_name = "BOOL")]
     pub serial_tracked: Option<bool>,
@@ -83,7 +92,18 @@ impl ItemFields {
             i.unit = optional(u);
         }
         i.price = self.price.or(i.price);
-        i.vat_rate = self.vat_rate.or(i.vat_rate);
+        if let Some(rate) = self.vat_rate {
+            i.vat_rate = Some(rate);
+            if !rate.0.is_zero() {
+                (i.vat_nature, i.vat_note) = (None, None);
+            }
+        }
+        if let Some(n) = self.nature {
+            i.vat_nature = optional(n.to_uppercase());
+        }
+        if let Some(n) = self.vat_note {
+            i.vat_note = optional(n);
+        }
         if let Some(s) = self.serial_tracked {
             i.serial_tracked = s;
         }
@@ -112,7 +132,10 @@ pub fn run(ctx: &Ctx, cmd: ItemCommand) -> Result<()> {
                     ("description", &|i: &Item| i.description.clone()),
                     ("unit", &|i: &Item| opt(i.unit.clone())),
                     ("price", &|i: &Item| opt(i.price.map(|p| p.to_string()))),
-                    ("vat", &|i: &Item| opt(i.vat_rate.map(|r| format!("{r}%")))),
+                    ("vat", &|i: &Item| {
+                        let rate = opt(i.vat_rate.map(|r| format!("{r}%")));
+                        i.vat_nature.as_ref().map_or(rate.clone(), |n| format!("{rate} {n}"))
+                    }),
                     ("warranty", &|i: &Item| opt(i.warranty_months.map(|m| format!("{m} months")))),
                     ("serials", &|i: &Item| opt(i.serial_pattern.clone())),
                 ],
@@ -126,7 +149,10 @@ pub fn run(ctx: &Ctx, cmd: ItemCommand) -> Result<()> {
             if fields == ItemFields::default() && clear.is_empty() && resolve.is_empty() {
                 return edit_in_editor::<Item>(ctx, &code, |env, edit| records::edit_master(env, &code, edit));
             }
-            let clear = super::cleared(&clear, &["unit", "price", "vat_rate", "serial_pattern", "warranty_months"])?;
+            let clear = super::cleared(
+                &clear,
+                &["unit", "price", "vat_rate", "vat_nature", "vat_note", "serial_pattern", "warranty_months"],
+            )?;
             ctx.run(|env| {
                 records::edit_master(env, &code, |before: &Item| {
                     let mut after = before.clone();
@@ -136,6 +162,8 @@ pub fn run(ctx: &Ctx, cmd: ItemCommand) -> Result<()> {
                             "unit" => after.unit = None,
                             "price" => after.price = None,
                             "vat_rate" => after.vat_rate = None,
+                            "vat_nature" => after.vat_nature = None,
+                            "vat_note" => after.vat_note = None,
                             "serial_pattern" => after.serial_pattern = None,
                             _ => after.warranty_months = None,
                         }

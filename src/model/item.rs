@@ -16,6 +16,14 @@ pub struct Item {
     pub price: Option<Money>,
     #[serde(default)]
     pub vat_rate: Option<Rate>,
+    /// Why an item at VAT 0 bears none: its natura (FatturaPA: N4 exempt, N2.2 not
+    /// subject...), carried onto every line that sells it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vat_nature: Option<String>,
+    /// The rule that allows it, as the invoice must cite it (art. 21 c. 6 DPR 633/72; the
+    /// e-invoice's RiferimentoNormativo).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vat_note: Option<String>,
     /// Whether each unit of this item has a serial number (an equipment record).
     #[serde(default)]
     pub serial_tracked: bool,

@@ -190,8 +190,10 @@ pub fn item_line(item: &Item, qty: Decimal, description: String, serial: Option<
         unit_price: Some(price),
         discount_pct: None,
         vat_rate: Some(item.vat_rate.unwrap_or(Rate(Decimal::from(22)))),
-        vat_nature: None,
-        vat_note: None,
+        // An item without VAT carries its natura and rule onto the line: a customer's
+        // reduced rate or the regime then leaves the line as it is.
+        vat_nature: item.vat_nature.clone(),
+        vat_note: item.vat_note.clone(),
         serial,
         withholding: false,
         extra: Default::default(),

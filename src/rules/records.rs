@@ -108,11 +108,48 @@ pub fn check_item(i: &Item) -> Vec<Problem> {
     if i.vat_rate.is_some_and(|r| r.0 > Decimal::ZERO && r.0 < Decimal::ONE) {
         problems.push(Problem::new("vat_rate", "is a percentage: 22, not 0.22"));
     }
+    problems.extend(check_item_nature(i));
     if let Some(p) = i.serial_pattern.as_deref().filter(|p| !p.is_empty()) {
         if let Err(e) = regex::Regex::new(p) {
             let first = e.to_string().lines().last().unwrap_or_default().to_string();
             problems.push(Problem::new("serial_pattern", format!("{p:?} is not a regular expression: {first}")));
         }
+    }
+    problems
+}
+
+/// An item sold without VAT says why, as its invoices must: a natura of FatturaPA 1.2 and
+/// the rule, within the 100 characters of RiferimentoNormativo; an item with VAT has no
+/// natura (SDI refuses one beside a rate, 00400).
+fn check_item_nature(i: &Item) -> Vec<Problem> {
+    let zero = i.vat_rate.is_some_and(|r| r.0.is_zero());
+    let mut problems = Vec::new();
+    match i.vat_nature.as_deref() {
+        None if zero => problems.push(Problem::new(
+            "vat_nature",
+            "an item at 0% VAT needs its nature (e.g. N4 for an exempt operation) and vat_note, the rule",
+        )),
+        Some(n) if !crate::model::is_nature(n) => problems.push(Problem::new(
+            "vat_nature",
+            format!("{n:?} is no nature of FatturaPA 1.2 (N1, N2.1, N2.2, N3.1–N3.6, N4, N5, N6.1–N6.9, N7)"),
+        )),
+        Some(_) if !zero => problems
+            .push(Problem::new("vat_nature", "is for an item at 0% VAT only: set vat_rate to 0, or clear the nature")),
+        _ => {}
+    }
+    match i.vat_note.as_deref() {
+        None | Some("") if i.vat_nature.is_some() => problems.push(Problem::new(
+            "vat_note",
+            "missing: an invoice without VAT must cite the rule that allows it (e.g. \"Esente art. 10 DPR 633/72\")",
+        )),
+        Some(n) if n.chars().count() > 100 => problems.push(Problem::new(
+            "vat_note",
+            format!("{} characters: an e-invoice holds 100 of it (RiferimentoNormativo)", n.chars().count()),
+        )),
+        Some(n) if !n.is_empty() && i.vat_nature.is_none() => {
+            problems.push(Problem::new("vat_note", "is for an item with a vat_nature only"))
+        }
+        _ => {}
     }
     problems
 }

@@ -169,6 +169,46 @@ fn every_regime_a_service_business_meets_validates_against_the_schema() {
     assert!(!d.ok(&["doc", "list", "--unpaid", "--format", "csv"]).contains(&pa));
 }
 
+/// Found by a fiscal audit: an item at VAT 0 was accepted, and then no invoice of a ticket
+/// that used it could ever be issued (its line had no natura); for a customer at a reduced
+/// rate it was billed at 10%.
+#[test]
+fn an_item_without_vat_is_invoiced_with_its_nature_and_rule_whatever_the_customers_rate() {
+    let d = einvoice_desk();
+    let home =
+        "\n[billing.reduced_rates.home]\nrate = 10\nnote = \"IVA 10% manutenzione abitazioni, art. 7 L. 488/1999\"\n";
+    d.write("tkt.toml", &(d.read("tkt.toml") + home));
+    d.git(&["commit", "-qam", "home rate"]);
+    let item = ["item", "create", "TESSERA", "--description", "Tessera associativa", "--price", "50.00"];
+    refused(&d, &[&item[..], &["--vat-rate", "0"]].concat(), "vat_nature: an item at 0% VAT needs its nature");
+    refused(&d, &[&item[..], &["--vat-rate", "0", "--nature", "N4"]].concat(), "vat_note: missing");
+    refused(&d, &[&item[..], &["--vat-rate", "22", "--nature", "N4", "--vat-note", "x"]].concat(), "0% VAT only");
+    refused(&d, &[&item[..], &["--vat-rate", "0", "--nature", "N2", "--vat-note", "x"]].concat(), "no nature");
+    let rule = "Esente art. 10 c. 1 n. 22 DPR 633/72";
+    d.ok(&[&item[..], &["--vat-rate", "0", "--nature", "n4", "--vat-note", rule]].concat());
+    assert!(d.read("items/TESSERA.yaml").contains("vat_nature: N4"), "{}", d.read("items/TESSERA.yaml"));
+
+    let customer = customer(&d, "Mario Bianchi", &["--tax-code", "RSSMRA80A01H501U", "--vat-rate", "home"]);
+    let t = d.ok(&["ticket", "create", "--customer", &customer, "--title", "Iscrizione"]);
+    d.ok(&["ticket", "work", t.trim(), "--hours", "1", "--material", "TESSERA:1"]);
+    let inv = d.ok(&["ticket", "invoice", t.trim(), "--method", "contanti"]).trim().to_string();
+    let xml = export(&d, &[&inv]);
+    validate(&d);
+    let rows: Vec<&str> = xml[0].split("<DatiRiepilogo>").skip(1).collect();
+    assert_eq!(rows.len(), 2, "{}", xml[0]);
+    assert!(rows[0].contains("<AliquotaIVA>10.00</AliquotaIVA>") && rows[0].contains("<Imposta>4.50</Imposta>"));
+    assert!(rows[1].contains("<AliquotaIVA>0.00</AliquotaIVA>") && rows[1].contains("<Natura>N4</Natura>"));
+    assert!(rows[1].contains(&format!("<RiferimentoNormativo>{rule}</RiferimentoNormativo>")), "{}", rows[1]);
+    assert!(xml[0].contains("<ImportoTotaleDocumento>99.50</ImportoTotaleDocumento>"), "{}", xml[0]);
+    assert!(d.ok(&["doc", "print", &inv]).contains(rule));
+
+    // A rate above 0 makes it an item with VAT again: its nature and rule go.
+    d.ok(&["item", "edit", "TESSERA", "--vat-rate", "22"]);
+    let yaml = d.read("items/TESSERA.yaml");
+    assert!(!yaml.contains("vat_nature") && !yaml.contains("vat_note"), "{yaml}");
+    d.ok(&["check"]);
+}
+
 #[test]
 fn a_forfettario_invoice_with_the_bollo_validates_and_a_failing_one_writes_nothing() {
     let d = einvoice_desk();
