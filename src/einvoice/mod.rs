@@ -98,6 +98,14 @@ fn italian(address: &Address) -> bool {
     address.country.as_deref().is_none_or(|c| c.trim().is_empty() || c.trim().eq_ignore_ascii_case("IT"))
 }
 
+/// The code SDI delivers e-invoices to buyers in San Marino by: its tax office's, which
+/// endorses the sale as not taxable (art. 71 DPR 633/72; DM 21 June 2021, from 1 July 2022).
+pub const SAN_MARINO_OFFICE: &str = "2R4GTO8";
+
+fn in_san_marino(address: &Address) -> bool {
+    address.country.as_deref().is_some_and(|c| c.trim().eq_ignore_ascii_case("SM"))
+}
+
 /// What SDI (or the schema) would reject in this document, each naming its field; an
 /// export with any is refused.
 pub fn check(doc: &Document, x: &Export) -> Vec<Problem> {
@@ -282,8 +290,12 @@ fn write(doc: &Document, x: &Export) -> Xml {
     w.leaf("ProgressivoInvio", x.progressive);
     w.leaf("FormatoTrasmissione", format);
     let sdi = b.sdi_code.as_deref().map(str::trim).filter(|c| !c.is_empty());
-    // A buyer abroad is sent as XXXXXXX, also when its code was kept as 0000000.
+    // A buyer abroad is sent as XXXXXXX, also when its code was kept as 0000000; one in
+    // San Marino through San Marino's tax office, which SDI delivers to.
+    let abroad =
+        |code: Option<&str>| code.is_none_or(|c| ["0000000", "XXXXXXX"].contains(&c.to_ascii_uppercase().as_str()));
     let destination = match sdi {
+        _ if in_san_marino(&b.address) && abroad(sdi) => SAN_MARINO_OFFICE.into(),
         Some("0000000") | None if !italian(&b.address) => "XXXXXXX".into(),
         Some(code) => code.to_ascii_uppercase(),
         None => "0000000".into(),

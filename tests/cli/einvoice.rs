@@ -209,6 +209,24 @@ fn an_item_without_vat_is_invoiced_with_its_nature_and_rule_whatever_the_custome
     d.ok(&["check"]);
 }
 
+/// Found by a fiscal audit: a buyer in San Marino was sent as XXXXXXX, so the e-invoice
+/// never reached San Marino's tax office, whose endorsement makes the sale not taxable.
+#[test]
+fn a_buyer_in_san_marino_is_reached_through_its_tax_office() {
+    let d = einvoice_desk();
+    let sm = ["--vat-number", "SM12345", "--country", "SM"];
+    let plain = invoice(&d, &customer(&d, "Sammarinese Srl", &sm), "1");
+    let titano = ["--vat-number", "SM67890", "--country", "SM", "--sdi-code", "xxxxxxx"];
+    let kept = invoice(&d, &customer(&d, "Titano Spa", &titano), "1");
+    let german = invoice(&d, &customer(&d, "Bayern GmbH", &["--vat-number", "DE811569869", "--country", "DE"]), "1");
+    let xml = export(&d, &[&plain, &kept, &german]);
+    validate(&d);
+    for x in &xml[..2] {
+        assert!(x.contains("<CodiceDestinatario>2R4GTO8</CodiceDestinatario>"), "{x}");
+    }
+    assert!(xml[2].contains("<CodiceDestinatario>XXXXXXX</CodiceDestinatario>"), "{}", xml[2]);
+}
+
 #[test]
 fn a_forfettario_invoice_with_the_bollo_validates_and_a_failing_one_writes_nothing() {
     let d = einvoice_desk();
