@@ -3,6 +3,7 @@
 //! the checks SDI would reject it for, made before any file is written.
 
 mod facets;
+pub mod signed;
 mod text;
 mod view;
 
@@ -42,6 +43,12 @@ impl Export<'_> {
             _ => self.company.iban.as_deref(),
         }
     }
+}
+
+/// Whether the e-invoice goes to a public administration (FPA12), which SDI takes only
+/// signed (a qualified electronic signature, DM 55/2013 Allegato A).
+pub fn to_public_administration(doc: &Document) -> bool {
+    format_of(doc) == "FPA12"
 }
 
 /// The transmission format: to a public administration (a 6-character office code) or not.

@@ -192,6 +192,15 @@ pub fn export(env: &Env, what: &Selection, dir: &Path) -> Result<Vec<Exported>> 
         }
         let ids: Vec<&str> = done.iter().map(|e| e.id.as_str()).collect();
         env.commit(&paths, &format!("{}: exported as e-invoice", ids.join(", ")))?;
+        for (doc, e) in chosen.iter().zip(&done).filter(|(d, _)| crate::einvoice::to_public_administration(d)) {
+            env.warn(format!(
+                "{}: {} goes to a public administration, which SDI takes only signed: sign it (CAdES) as {}.p7m \
+                 beside it before `tkt doc send`",
+                e.file.display(),
+                doc.id,
+                e.file.file_name().map(|n| n.to_string_lossy()).unwrap_or_default()
+            ));
+        }
         Ok(done)
     })();
     if result.is_err() {
@@ -321,7 +330,7 @@ pub fn exported_xml(doc: &Document, dir: &Path) -> Result<(String, Vec<u8>)> {
 
 /// The file a document was exported as, to be sent: [`exported_xml`], and byte for byte
 /// the file exported (when its export kept its hash): one changed since is not sent.
-pub fn xml_to_send(doc: &Document, dir: &Path) -> Result<(String, Vec<u8>)> {
+pub fn xml_to_send(doc: &Document, dir: &Path) -> Result<ToSend> {
     let (name, bytes) = exported_xml(doc, dir)?;
     if exported_hash(doc).is_some_and(|h| h != crate::git::content_hash(&bytes)) {
         return Err(Error::refused(format!(
@@ -330,7 +339,47 @@ pub fn xml_to_send(doc: &Document, dir: &Path) -> Result<(String, Vec<u8>)> {
         ))
         .with_hint(format!("write it again as it was: remove it, then tkt doc export {} --dir DIR", doc.id)));
     }
-    Ok((name, bytes))
+    if !crate::einvoice::to_public_administration(doc) {
+        return Ok(ToSend { attachment: name.clone(), name, bytes });
+    }
+    // SDI takes an e-invoice to a public administration only signed: the seller's device
+    // signs the file as `….xml.p7m` beside it, which goes in its place.
+    let xml = if dir.is_file() { dir.to_path_buf() } else { dir.join(&name) };
+    let signed = xml.with_file_name(format!("{name}.p7m"));
+    let unsigned = || {
+        Error::refused(format!(
+            "{name}: {} goes to a public administration, and SDI takes it only signed (a qualified \
+             electronic signature): {} is not there",
+            doc.id,
+            signed.display()
+        ))
+        .with_hint(format!(
+            "sign {} with your signing device or program as CAdES (.p7m), keeping the name {name}.p7m \
+             beside it, then send again",
+            xml.display()
+        ))
+    };
+    let envelope = match std::fs::read(&signed) {
+        Ok(envelope) => envelope,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(unsigned()),
+        Err(e) => return Err(Error::io(&signed, e)),
+    };
+    if !crate::einvoice::signed::carries(&envelope, &bytes) {
+        return Err(Error::refused(format!(
+            "{}: not a signed envelope (CAdES) of {name} as it was exported: only the file exported is sent",
+            signed.display()
+        ))
+        .with_hint(format!("sign {} again, as it is now", xml.display())));
+    }
+    Ok(ToSend { attachment: format!("{name}.p7m"), name, bytes: envelope })
+}
+
+/// A document's e-invoice as it goes to SDI: the file it was exported as, and what is
+/// attached — the file itself, or its signed envelope (`….xml.p7m`).
+pub struct ToSend {
+    pub name: String,
+    pub attachment: String,
+    pub bytes: Vec<u8>,
 }
 
 /// A document's exported e-invoice file (in `from`, its export folder, or `from` itself) as

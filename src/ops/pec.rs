@@ -12,7 +12,7 @@ use crate::{Error, Result};
 
 use super::einvoice::{
     answered_about, cancels_rejected, einvoice_file, entry_of, sdi_state, sent_as, sent_before, xml_to_send, SdiState,
-    Selection, EINVOICE,
+    Selection, ToSend, EINVOICE,
 };
 use super::Env;
 
@@ -125,15 +125,15 @@ pub fn send(env: &Env, what: &Selection, dir: &Path, secrets: &PecSecrets) -> Re
     let mut failure = None;
     let mut doubtful = None;
     let mut noted = earlier.clone();
-    for (doc, (name, bytes)) in chosen.iter().zip(files) {
+    for (doc, ToSend { name, attachment, bytes }) in chosen.iter().zip(files) {
         let stem = name.trim_end_matches(".xml");
         let letter = Letter {
             from: from.clone(),
             to: to.clone(),
-            subject: format!("Invio file {name}"),
-            body: format!("Fattura elettronica {} del {}: file {name} in allegato.\r\n", doc.id, doc.date),
+            subject: format!("Invio file {attachment}"),
+            body: format!("Fattura elettronica {} del {}: file {attachment} in allegato.\r\n", doc.id, doc.date),
             message_id: format!("{stem}.{}@{domain}", env.now.format("%Y%m%dT%H%M%S")),
-            file_name: name.clone(),
+            file_name: attachment,
             file: bytes,
             date: env.now,
         };

@@ -598,6 +598,68 @@ fn send(d: &TestDesk, args: &[&str]) -> assert_cmd::Command {
     cmd
 }
 
+/// Signs `file` as CAdES with a throw-away certificate, as a signing device would: the
+/// envelope `file.p7m` beside it; `stream` writes the content in pieces (BER).
+fn sign(d: &TestDesk, file: &Path, stream: bool) {
+    let (key, cert) = (d.tmp.path().join("key.pem"), d.tmp.path().join("cert.pem"));
+    let openssl = |args: &[&std::ffi::OsStr]| {
+        let out = Command::new("openssl").args(args).output().expect("openssl (bash .ci/run installs it)");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    };
+    if !cert.exists() {
+        let args = ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=Firma", "-days", "2", "-keyout"];
+        openssl(&[&args.map(std::ffi::OsStr::new)[..], &[key.as_os_str(), "-out".as_ref(), cert.as_os_str()]].concat());
+    }
+    let mut p7m = file.as_os_str().to_owned();
+    p7m.push(".p7m");
+    let args = ["cms", "-sign", "-binary", "-nodetach", "-outform", "DER"].map(std::ffi::OsStr::new);
+    let stream: &[&std::ffi::OsStr] = if stream { &["-stream".as_ref()] } else { &[] };
+    let files = ["-in".as_ref(), file.as_os_str(), "-signer".as_ref(), cert.as_os_str(), "-inkey".as_ref()];
+    openssl(&[&args[..], stream, &files, &[key.as_os_str(), "-out".as_ref(), &p7m]].concat());
+}
+
+/// Found by a fiscal audit: an e-invoice to a public administration went to SDI unsigned,
+/// which SDI rejects (FPA12 takes a qualified electronic signature, DM 55/2013).
+#[test]
+fn an_e_invoice_to_a_public_administration_goes_only_signed_and_as_exported() {
+    let d = einvoice_desk();
+    let sink = Sink::start(Mode::Starttls, Some("segreta"));
+    with_pec(&d, &sink, sink.port);
+    let pa = customer(&d, "Comune di Torino", &["--tax-code", "00514490010", "--sdi-code", "UFABCD"]);
+    let id = invoice(&d, &pa, "1");
+    d.tkt(&["doc", "export", &id, "--dir", "../out"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("only signed: sign it (CAdES) as IT01234567897_00001.xml.p7m"));
+    let xml = d.tmp.path().join("out/IT01234567897_00001.xml");
+    let head = d.head();
+    send(&d, &[&id]).assert().code(4).stderr(
+        predicate::str::contains("SDI takes it only signed").and(predicate::str::contains(".p7m is not there")),
+    );
+    assert_eq!((d.head(), d.status(), sink.received().len()), (head.clone(), String::new(), 0));
+
+    // An envelope of another file (the XML changed, then signed) is not sent either.
+    let exported = std::fs::read(&xml).unwrap();
+    std::fs::write(&xml, [&exported[..], b"<!-- -->"].concat()).unwrap();
+    sign(&d, &xml, false);
+    std::fs::write(&xml, &exported).unwrap();
+    send(&d, &[&id]).assert().code(4).stderr(predicate::str::contains("not a signed envelope (CAdES) of"));
+    assert_eq!((d.head(), sink.received().len()), (head, 0));
+
+    // Signed as exported (a device's streamed form too), the envelope goes in its place.
+    sign(&d, &xml, true);
+    send(&d, &[&id]).assert().success().stdout(format!("{id}\n"));
+    let got = sink.received();
+    let p7m = std::fs::read(d.tmp.path().join("out/IT01234567897_00001.xml.p7m")).unwrap();
+    assert_eq!(attachments(&got[0].data), [("IT01234567897_00001.xml.p7m".to_string(), p7m)]);
+    let yaml = d.read(&format!("documents/invoice/2026/{id}.yaml"));
+    assert!(yaml.contains("file: IT01234567897_00001.xml\n"), "{yaml}");
+    // SDI's receipt names the signed file: it is the exported one's.
+    let rc = receipt(&d, "RicevutaConsegna", "IT01234567897_00001.xml.p7m", "");
+    assert_eq!(d.ok(&["import", "sdi", &rc]), format!("{id}\n"));
+    assert!(d.ok(&["doc", "show", &id]).contains("delivered"));
+}
+
 /// A failed send: exit 5, no commit, no file left.
 fn busy(d: &TestDesk, mut cmd: assert_cmd::Command, message: &str) {
     let head = d.head();
