@@ -164,7 +164,7 @@ mod tests {
         for cut in 0..der.len() {
             let _ = carries(&der[..cut], xml);
         }
-        let deep = [vec![0x30, 0x80].repeat(100_000), SIGNED_DATA.to_vec()].concat();
+        let deep = [[0x30, 0x80].repeat(100_000), SIGNED_DATA.to_vec()].concat();
         assert!(!carries(&deep, xml));
         let huge = [vec![0x30, 0x84, 0xff, 0xff, 0xff, 0xff], SIGNED_DATA.to_vec()].concat();
         assert!(!carries(&huge, xml));
