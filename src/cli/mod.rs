@@ -248,14 +248,10 @@ fn split_list(values: &[String]) -> Vec<String> {
     values.iter().flat_map(|v| v.split([',', ' '])).filter(|s| !s.is_empty()).map(str::to_string).collect()
 }
 
-/// Parses a `YYYY-MM-DD` argument.
 /// A day as `YYYY-MM-DD`, its year of four digits: `26-11-30` is a typo, never the year
-/// 26 (found by a scripting attack: a DDT was issued as `DI-0026-0001`, for good).
-pub(crate) fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
-    let shaped = s.len() == 10
-        && s.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
-    shaped.then(|| s.parse().ok()).flatten().ok_or_else(|| format!("{s:?} is not a date (YYYY-MM-DD)"))
-}
+/// 26 (found by a scripting attack: a DDT was issued as `DI-0026-0001`, for good). Records
+/// are read by the same rule ([`crate::model::day`]).
+pub(crate) use crate::model::day::parse as parse_date;
 
 /// A new document's date: [`parse_date`], in a year from 1970 to 2099 (a fiscal number
 /// carries its year for good; an old boiler's sale or an open period is not held to it).

@@ -114,6 +114,7 @@ pub const EINVOICE: &str = "einvoice";
 pub struct Document {
     pub id: String,
     pub kind: DocKind,
+    #[serde(deserialize_with = "super::day::de")]
     pub date: NaiveDate,
     pub ticket: Option<String>,
     pub customer: String,
@@ -163,7 +164,7 @@ pub struct Document {
     /// ddt-in: the number and date of the customer's own DDT the goods came with.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub their_ddt: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "super::day::de_option", skip_serializing_if = "Option::is_none")]
     pub their_ddt_date: Option<NaiveDate>,
 
     // work-report
@@ -211,7 +212,7 @@ pub struct Document {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice: Option<String>,
     /// A credit note: the date of the invoice it corrects, printed beside its number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "super::day::de_option", skip_serializing_if = "Option::is_none")]
     pub invoice_date: Option<NaiveDate>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit_note: Option<String>,
@@ -229,7 +230,7 @@ pub struct Document {
     pub budget_hours: Option<Rate>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub budget_amount: Option<Money>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "super::day::de_option", skip_serializing_if = "Option::is_none")]
     pub delivery_date: Option<NaiveDate>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<OrderStatus>,
@@ -307,6 +308,7 @@ pub struct VatLine {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DdtRef {
     pub id: String,
+    #[serde(deserialize_with = "super::day::de")]
     pub date: NaiveDate,
     /// The numbers (from 1) of the invoice's lines it delivered; none on an invoice issued
     /// before tkt kept them.
@@ -330,6 +332,7 @@ pub struct PaymentInfo {
     pub terms: Option<String>,
     #[serde(default)]
     pub method: Option<PaymentMethod>,
+    #[serde(deserialize_with = "super::day::de")]
     pub due_date: NaiveDate,
 }
 

@@ -10,11 +10,11 @@ pub struct Equipment {
     pub serial: String,
     pub item: String,
     pub customer: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::day::de_option")]
     pub sold_on: Option<NaiveDate>,
     /// Last day covered by the warranty; set at creation from `sold_on` and the item's
     /// `warranty_months` unless given.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::day::de_option")]
     pub warranty_until: Option<NaiveDate>,
     #[serde(default)]
     pub location: Option<String>,
@@ -23,7 +23,7 @@ pub struct Equipment {
     /// The unit that replaced this one, when a replacement was shipped.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replaced_by: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "super::day::de_option", skip_serializing_if = "Option::is_none")]
     pub replaced_on: Option<NaiveDate>,
     #[serde(flatten)]
     pub extra: Mapping,

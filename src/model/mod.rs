@@ -6,6 +6,7 @@
 mod config;
 mod conflict;
 mod customer;
+pub mod day;
 mod diff;
 mod document;
 mod equipment;

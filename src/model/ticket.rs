@@ -37,7 +37,7 @@ pub struct Ticket {
     pub problem: Option<String>,
     #[serde(default)]
     pub solution: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::day::de_option")]
     pub due: Option<NaiveDate>,
     #[serde(default, deserialize_with = "super::instant::de_option")]
     pub closed_at: Option<Instant>,

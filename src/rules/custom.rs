@@ -2,7 +2,6 @@
 
 use std::collections::BTreeMap;
 
-use chrono::NaiveDate;
 use serde_yaml::Value;
 
 use crate::model::Money;
@@ -21,7 +20,7 @@ pub fn parse_custom(name: &str, def: &FieldDef, text: &str) -> Result<Value, Str
             Value::String(text.trim().to_string())
         }
         FieldType::Date => {
-            text.trim().parse::<NaiveDate>().map_err(|_| bad("a date (YYYY-MM-DD)"))?;
+            crate::model::day::parse(text.trim()).map_err(|_| bad("a date (YYYY-MM-DD)"))?;
             Value::String(text.trim().to_string())
         }
         FieldType::Bool => Value::Bool(match text.trim() {
@@ -61,7 +60,7 @@ pub fn check_custom(values: &BTreeMap<String, Value>, defs: &BTreeMap<String, Fi
                 Value::Number(_) => serde_yaml::from_value::<Money>(value.clone()).is_ok() || value.as_f64().is_some(),
                 _ => false,
             },
-            FieldType::Date => value.as_str().is_some_and(|s| s.parse::<NaiveDate>().is_ok()),
+            FieldType::Date => value.as_str().is_some_and(|s| crate::model::day::parse(s).is_ok()),
             FieldType::Bool => value.is_bool(),
             FieldType::Enum => value.as_str().is_some_and(|s| def.values.iter().any(|v| v == s)),
         };

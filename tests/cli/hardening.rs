@@ -136,6 +136,34 @@ fn a_date_or_an_amount_written_otherwise_than_documented_is_refused() {
     d.ok(&["doc", "pay", "INV-2026-0003", "--amount", "10.5", "--date", "2026-11-27"]);
 }
 
+/// Found by a careless-office attack: `sold_on: 25-10-14` typed by hand was the year 25,
+/// so a unit in warranty until 2027 opened billable tickets, and `tkt check` said clean; a
+/// `due: 26-12-20` listed as overdue and was rewritten `0026-12-20` by the next edit.
+#[test]
+fn a_date_written_by_hand_otherwise_than_yyyy_mm_dd_is_named_not_read_as_another_day() {
+    let d = TestDesk::example();
+    let unit = "equipment/CV24-104233.yaml";
+    let yaml = d.read(unit);
+    let sold = yaml.lines().find(|l| l.starts_with("sold_on:")).unwrap().to_string();
+    d.write(unit, &yaml.replace(&sold, "sold_on: 25-10-14"));
+    d.tkt(&["check"]).assert().code(4).stdout(predicate::str::contains(format!(
+        "{unit}:{}:10: sold_on: \"25-10-14\" is not a date (YYYY-MM-DD)",
+        yaml.lines().position(|l| l.starts_with("sold_on:")).unwrap() + 1
+    )));
+    let head = d.head();
+    d.tkt(&["ticket", "create", "--serial", "CV24-104233", "--title", "Perde"]).assert().code(4);
+    assert_eq!(d.head(), head);
+    d.write(unit, &yaml);
+
+    let ticket = "tickets/2026/T-2026-0016.yaml";
+    let text = d.read(ticket);
+    d.write(ticket, &text.replace("due: null", "due: 2026-1-5"));
+    d.tkt(&["ticket", "list", "--overdue"]).assert().code(4).stderr(predicate::str::contains("due: \"2026-1-5\""));
+    d.tkt(&["ticket", "edit", "T-2026-0016", "--priority", "low"]).assert().code(4);
+    assert_eq!(d.head(), head);
+    assert!(d.read(ticket).contains("due: 2026-1-5"), "the file is left as it was");
+}
+
 #[test]
 fn ids_that_try_to_leave_the_desk_are_refused_before_any_path_is_built() {
     let d = TestDesk::example();
