@@ -594,6 +594,20 @@ fn eight_bit_text(msg: &mail_parser::Message, part: &mail_parser::MessagePart, d
         return None;
     }
     let charset = part.content_type().and_then(|c| c.attribute("charset")).map(str::to_ascii_lowercase);
+    if decoded.contains('\u{fffd}') {
+        match charset.as_deref().map(|c| c.trim().replace('_', "-")) {
+            // UTF-8 with a few bytes that are not (a gateway's Latin-1 disclaimer): the
+            // customer's text stays as its charset reads it, each stray byte a letter of
+            // its own (found by a mail attack: the whole body was read again as Latin-1).
+            Some(c) if c == "utf-8" || c == "utf8" => {
+                return Some(utf8_with_stray_bytes(&raw).unwrap_or_else(|| utf8_else_1252(&raw)))
+            }
+            // A stray byte in Japanese or Chinese text is one letter lost, not the text:
+            // read again only when the whole is UTF-8 under the wrong label.
+            Some(c) if multibyte(&c) => return std::str::from_utf8(&raw).ok().map(str::to_string),
+            _ => {}
+        }
+    }
     let unread = decoded.contains('\u{fffd}')
         || charset.as_deref().is_none_or(|c| ascii(c) || c == "x-user-defined")
         // UTF-8 under a Western label (a web form's PHP mailer): a single-byte charset
@@ -601,6 +615,43 @@ fn eight_bit_text(msg: &mail_parser::Message, part: &mail_parser::MessagePart, d
         // more, is what was meant (found by an intake attack).
         || charset.as_deref().is_some_and(western) && western_utf8(&raw);
     unread.then(|| utf8_else_1252(&raw))
+}
+
+/// UTF-8 text with stray bytes that are not UTF-8: each read as Windows-1252 on its own,
+/// the rest as UTF-8 — when the UTF-8 that reads holds a letter of a Western language
+/// ([`western_utf8`]'s), the sign that the text is UTF-8; `None` when it does not (text
+/// all in Latin-1 under a UTF-8 label, read whole as Windows-1252).
+fn utf8_with_stray_bytes(bytes: &[u8]) -> Option<String> {
+    let (mut text, mut rest, mut western) = (String::new(), bytes, false);
+    let mut keep = |good: &str, text: &mut String| {
+        western |= good.chars().any(|c| !c.is_ascii() && western_utf8(c.to_string().as_bytes()));
+        text.push_str(good);
+    };
+    loop {
+        match std::str::from_utf8(rest) {
+            Ok(good) => {
+                keep(good, &mut text);
+                break;
+            }
+            Err(e) => {
+                let (good, bad) = rest.split_at(e.valid_up_to());
+                keep(std::str::from_utf8(good).unwrap_or_default(), &mut text);
+                let n = e.error_len().unwrap_or(bad.len());
+                text.push_str(&utf8_else_1252(&bad[..n]));
+                rest = &bad[n..];
+            }
+        }
+    }
+    western.then_some(text)
+}
+
+/// Charsets of several bytes a letter (Japanese, Chinese, Korean).
+fn multibyte(charset: &str) -> bool {
+    let c = charset.to_ascii_lowercase();
+    ["shift-jis", "sjis", "x-sjis", "windows-31j", "cp932", "euc-jp", "iso-2022-jp", "gb2312", "gbk", "gb18030"]
+        .iter()
+        .chain(&["big5", "big5-hkscs", "euc-kr", "ks-c-5601-1987", "iso-2022-kr", "euc-tw", "iso-2022-cn"])
+        .any(|m| c == *m)
 }
 
 /// Whether 8-bit text is UTF-8 of a Western language: it reads as UTF-8, and each letter
@@ -1802,6 +1853,25 @@ mod tests {
         assert_eq!(m.from_name.as_deref(), Some("Rossi, Mario"));
         let two = parse(b"From: a@x.it, Bea <b@y.it>\r\nSubject: s\r\n\r\nciao\r\n");
         assert_eq!(two.from_address.as_deref(), Some("a@x.it"), "the first sender with an address");
+    }
+
+    #[test]
+    fn a_stray_byte_costs_one_letter_not_the_text_its_charset_reads() {
+        // A gateway's Latin-1 disclaimer under a customer's UTF-8 (found by a mail attack:
+        // the whole body was read again as Windows-1252, "cittÃ  Ã¨ rotta").
+        let mail = b"From: a@b.it\r\nSubject: s\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n\
+                     La caldaia della citt\xc3\xa0 \xc3\xa8 rotta.\r\n--\r\nQuesto messaggio \xe8 riservato.\r\n";
+        assert_eq!(
+            parse(mail).text,
+            "La caldaia della citt\u{e0} \u{e8} rotta.\n--\nQuesto messaggio \u{e8} riservato."
+        );
+        // All Latin-1 under a UTF-8 label is still read as Latin-1, "PI\u{d9}" too.
+        let latin = b"From: a@b.it\r\nSubject: s\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\nPI\xd9\xa0SPESSO citt\xe0\r\n";
+        assert_eq!(parse(latin).text, "PI\u{d9}\u{a0}SPESSO citt\u{e0}");
+        // Japanese with one stray byte keeps its letters.
+        let mut sjis = b"From: a@b.jp\r\nSubject: s\r\nContent-Type: text/plain; charset=shift_jis\r\n\r\n".to_vec();
+        sjis.extend(b"\x83\x7b\x83\x43\x83\x89\x81\x5b\r\n\x80 end\r\n");
+        assert!(parse(&sjis).text.starts_with("\u{30dc}\u{30a4}\u{30e9}\u{30fc}\n"), "{}", parse(&sjis).text);
     }
 
     #[test]
