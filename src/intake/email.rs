@@ -286,7 +286,7 @@ fn clean_header_block(bytes: &[u8]) -> Vec<u8> {
     let boundaries: std::collections::HashSet<Vec<u8>> =
         bytes.split(|&b| b == b'\n').filter_map(|l| BOUNDARY.captures(l).map(|c| boundary_of(&c))).collect();
     let mut out = Vec::with_capacity(bytes.len() + 64);
-    let (mut top, mut in_header) = (true, true);
+    let (mut top, mut in_header, mut fields) = (true, true, 0);
     // One header with its folded lines, written once whole.
     let mut field = String::new();
     let flush = |field: &mut String, out: &mut Vec<u8>| {
@@ -299,9 +299,18 @@ fn clean_header_block(bytes: &[u8]) -> Vec<u8> {
         if in_header && !folded {
             flush(&mut field, &mut out);
         }
-        if in_header && bare.is_empty() {
-            (top, in_header) = (false, false);
+        // A line that is no header where a header was due: the mailer left out the blank
+        // line before the text (a broken web form's, PHP's), which starts here, as Python
+        // reads it — not more headers, which left the request without its text (found by
+        // a mail-corpus attack). The message's own mbox `From ` line is no such line.
+        let text_begins = in_header && !folded && !bare.is_empty() && !header_line(bare) && (!top || fields > 0);
+        if text_begins {
+            out.extend_from_slice(if line.ends_with(b"\r\n") { b"\r\n" } else { b"\n" });
+        }
+        if in_header && (bare.is_empty() || text_begins) {
+            (top, in_header, fields) = (false, false, 0);
         } else if in_header {
+            fields += usize::from(!folded);
             let text = utf8_else_1252(&quote_raw_in_encoded_words(line));
             // Only the message's own `Date:` is read for its zone.
             field.push_str(&if top { numeric_date_zone(&text) } else { text });
@@ -313,6 +322,15 @@ fn clean_header_block(bytes: &[u8]) -> Vec<u8> {
     }
     flush(&mut field, &mut out);
     out
+}
+
+/// Whether `line` is a header field: a name of printable ASCII without `:` (spaces before
+/// the colon, as obsolete mailers wrote them, allowed), then `:`.
+fn header_line(line: &[u8]) -> bool {
+    line.iter().position(|&b| b == b':').is_some_and(|colon| {
+        let name = line[..colon].trim_ascii_end();
+        !name.is_empty() && name.iter().all(|b| (33..=126).contains(b))
+    })
 }
 
 /// A header whose adjacent encoded words of one charset are joined into one: a mailer
@@ -1853,6 +1871,24 @@ mod tests {
         assert_eq!(m.from_name.as_deref(), Some("Rossi, Mario"));
         let two = parse(b"From: a@x.it, Bea <b@y.it>\r\nSubject: s\r\n\r\nciao\r\n");
         assert_eq!(two.from_address.as_deref(), Some("a@x.it"), "the first sender with an address");
+    }
+
+    #[test]
+    fn text_right_after_the_headers_without_a_blank_line_is_the_text() {
+        // A broken web form's mailer; Python's email reads it so (its msg_35.txt). Found by
+        // a mail-corpus attack: the request had no text, and no warning.
+        let mail = b"From: mario@cliente.it\nSubject: Richiesta dal sito\nContent-Type: text/plain; charset=utf-8\n\
+                     Buongiorno, la caldaia perde acqua.\nTelefono: 030 123456\n";
+        let m = parse(mail);
+        assert_eq!(
+            (m.subject.as_str(), m.text.as_str()),
+            ("Richiesta dal sito", "Buongiorno, la caldaia perde acqua.\nTelefono: 030 123456")
+        );
+        // Folded headers, an obsolete `Subject :`, and a part whose headers lack the blank line.
+        let folded = b"From: a@b.it\r\nSubject :\r\n Caldaia\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n\
+                       --b\r\nContent-Type: text/plain\r\nLa caldaia perde.\r\n--b--\r\n";
+        let m = parse(folded);
+        assert_eq!((m.subject.as_str(), m.text.as_str()), ("Caldaia", "La caldaia perde."));
     }
 
     #[test]
