@@ -1250,6 +1250,12 @@ fn automatic(msg: &mail_parser::Message, from: Option<&str>) -> Option<String> {
     {
         return Some(format!("bounce (from {sender})"));
     }
+    // A bounce signed by the mail system's name, whatever its address (found by a
+    // mail-corpus attack: `Mail Delivery System <bounces@mx.provider.it>`).
+    let name = msg.from().and_then(|a| a.first()).and_then(|a| a.name()).unwrap_or_default().trim().to_lowercase();
+    if ["mail delivery system", "mail delivery subsystem", "mailer-daemon"].contains(&name.as_str()) {
+        return Some(format!("bounce (from {name})"));
+    }
     None
 }
 

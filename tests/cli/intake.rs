@@ -976,6 +976,9 @@ fn bounces_by_any_of_their_marks_are_skipped() {
         ("From: ndr@mail.example\r\n", "ndr"),
         ("From: \"Mail Delivery System\" <postmaster@mail.example>\r\n", "postmaster"),
         ("From: MAILER-DAEMON@mail.example\r\n", "daemon"),
+        // Found by a mail-corpus attack: the name alone, with another address.
+        ("From: Mail Delivery System <bounces@mx.provider.it>\r\n", "named"),
+        ("From: Mail Delivery Subsystem <xxx@example.com>\r\n", "subsystem"),
     ];
     for (headers, id) in cases {
         let message = format!(
