@@ -101,6 +101,13 @@ impl EquipmentFields {
 }
 
 pub fn run(ctx: &Ctx, cmd: EquipmentCommand) -> Result<()> {
+    // A unit given to a customer this clone's sync just renumbered: the id is the remote's
+    // customer now (found by a scripting attack: the unit and its warranty went to it).
+    if let EquipmentCommand::Create { fields, .. } | EquipmentCommand::Edit { fields, .. } = &cmd {
+        if let Some(customer) = &fields.customer {
+            ctx.refuse_renumbered(customer)?;
+        }
+    }
     let desk = ctx.open_desk()?;
     if !desk.config.features.serial_numbers {
         return Err(Error::refused("serial numbers are off in this desk")

@@ -194,13 +194,24 @@ impl Desk {
         window: chrono::Duration,
     ) -> Result<Option<(String, crate::model::Instant)>> {
         let Ok(text) = std::fs::read_to_string(root.join(LOCAL_DIR).join(RENUMBERED)) else { return Ok(None) };
-        let found = text.lines().rev().find_map(|line| {
-            let mut parts = line.split(' ');
-            let (old, new, at, merge) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
-            let at = chrono::DateTime::parse_from_rfc3339(at).ok()?;
-            (old == id && at <= now && now - at <= window).then(|| (new.to_string(), at, merge.to_string()))
-        });
-        let Some((new, at, merge)) = found else { return Ok(None) };
+        let lines: Vec<(&str, &str, crate::model::Instant, &str)> = text
+            .lines()
+            .filter_map(|line| {
+                let mut parts = line.split(' ');
+                let (old, new, at, merge) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+                let at = chrono::DateTime::parse_from_rfc3339(at).ok()?;
+                (at <= now && now - at <= window).then_some((old, new, at, merge))
+            })
+            .collect();
+        let Some(mut i) = lines.iter().rposition(|l| l.0 == id) else { return Ok(None) };
+        // Renumbered again by a later merge (a sync whose push was beaten, merging twice):
+        // the record is where the last one put it (found by a scripting attack: the hint
+        // named the remote's record under the first new number).
+        while let Some(next) = lines.iter().skip(i + 1).position(|l| l.0 == lines[i].1) {
+            i += 1 + next;
+        }
+        let (_, new, at, merge) = lines[i];
+        let (new, merge) = (new.to_string(), merge.to_string());
         let Some(repo) = Repo::discover(root)? else { return Ok(None) };
         let standing = match repo.head()? {
             Some(head) => head == merge || repo.is_ancestor(&merge, &head).unwrap_or(false),

@@ -1928,7 +1928,14 @@ fn integrate(
     if let Some(merge) = repo.head()? {
         desk.note_renumbered(&plan.renumbered, author.when, &merge)?;
     }
-    report.renumbered.extend(plan.renumbered);
+    // A record an earlier merge of this sync renumbered (its push beaten) and this one again
+    // is reported where it ends.
+    for (old, new) in plan.renumbered {
+        match report.renumbered.iter_mut().find(|(_, earlier)| *earlier == old) {
+            Some(renumbered) => renumbered.1 = new,
+            None => report.renumbered.push((old, new)),
+        }
+    }
     report.conflicts.extend(plan.conflicts);
     report.kept.extend(plan.kept);
     Ok(())

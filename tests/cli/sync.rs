@@ -2648,6 +2648,42 @@ fn a_ticket_id_a_sync_just_renumbered_is_refused_to_commands_that_change_it() {
     marco.ok(&["ticket", "work", "T-2026-0022", "--hours", "1"]);
     // Later, the id is the remote's ticket's as any other.
     marco.at("2026-11-27T09:11:00+01:00", &["ticket", "note", "T-2026-0021", "visto"]);
+
+    // A customer renumbered is refused wherever a command writes it into a record (found by
+    // a scripting attack: a unit and its warranty, and a ticket, went to another's customer).
+    let customer = |who: &Clone| who.ok(&["customer", "create", "--name", &format!("Cliente di {}", who.user)]);
+    let (theirs, ours) = (customer(&anna), customer(&marco));
+    assert_eq!(theirs, ours);
+    anna.sync();
+    let said = marco.sync();
+    let old = ours.trim();
+    assert!(said.contains(&format!("{old} is now")), "{said}");
+    let head = marco.git(&["rev-parse", "HEAD"]);
+    for args in [
+        &["equipment", "create", "SN-NUOVO-1", "--item", "CALD-24K", "--customer", old][..],
+        &["equipment", "edit", "CV24-104233", "--customer", old][..],
+        &["ticket", "edit", "T-2026-0022", "--customer", old][..],
+    ] {
+        marco.tkt(args).assert().code(4).stderr(predicate::str::contains("renumbered"));
+    }
+    assert_eq!(marco.git(&["rev-parse", "HEAD"]), head, "nothing written");
+
+    // Renumbered again by a later merge of the same sync (its push beaten): the hint names
+    // where the record ends, not the remote's record under the first new number (found by
+    // a scripting attack).
+    let log = marco.dir.join(".tkt/renumbered");
+    let text = std::fs::read_to_string(&log).unwrap();
+    let again = text
+        .lines()
+        .find(|l| l.starts_with("T-2026-0021 "))
+        .unwrap()
+        .replace("T-2026-0021 T-2026-0022", "T-2026-0022 T-2026-0023");
+    std::fs::write(&log, format!("{text}{again}\n")).unwrap();
+    marco
+        .tkt(&["ticket", "note", "T-2026-0021", "x"])
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("yours is T-2026-0023"));
 }
 
 /// Found by a team attack: an attachment whose name is not UTF-8 (a photo from an old

@@ -63,23 +63,23 @@ pub enum TicketCommand {
 pub fn run(ctx: &Ctx, cmd: TicketCommand) -> Result<()> {
     // A command that changes a ticket this clone's sync just renumbered: the id is the
     // remote's ticket now (a script's `id=$(tkt ticket create …)` with a cron sync between).
-    let changes = match &cmd {
-        TicketCommand::Edit(a) => Some(&a.id),
-        TicketCommand::Note(a) => Some(&a.id),
-        TicketCommand::Assign(a) => Some(&a.id),
-        TicketCommand::Transition(a) => Some(&a.id),
-        TicketCommand::Receive(a) => Some(&a.id),
-        TicketCommand::Ship(a) => Some(&a.id),
-        TicketCommand::Work(a) => Some(&a.id),
-        TicketCommand::Invoice(a) if !a.dry_run => Some(&a.id),
-        TicketCommand::Invoice(_) => None,
-        TicketCommand::Job(a) => Some(&a.id),
-        TicketCommand::Order(a) => Some(&a.id),
+    let changes: Vec<&String> = match &cmd {
         // A customer renumbered too: the id is the remote's customer now.
-        TicketCommand::Create(a) => a.customer.as_ref(),
-        TicketCommand::List(_) | TicketCommand::Show(_) | TicketCommand::Log(_) => None,
+        TicketCommand::Edit(a) => std::iter::once(&a.id).chain(&a.customer).collect(),
+        TicketCommand::Note(a) => vec![&a.id],
+        TicketCommand::Assign(a) => vec![&a.id],
+        TicketCommand::Transition(a) => vec![&a.id],
+        TicketCommand::Receive(a) => vec![&a.id],
+        TicketCommand::Ship(a) => vec![&a.id],
+        TicketCommand::Work(a) => vec![&a.id],
+        TicketCommand::Invoice(a) if !a.dry_run => vec![&a.id],
+        TicketCommand::Invoice(_) => vec![],
+        TicketCommand::Job(a) => vec![&a.id],
+        TicketCommand::Order(a) => vec![&a.id],
+        TicketCommand::Create(a) => a.customer.iter().collect(),
+        TicketCommand::List(_) | TicketCommand::Show(_) | TicketCommand::Log(_) => vec![],
     };
-    if let Some(id) = changes {
+    for id in changes {
         ctx.refuse_renumbered(id)?;
     }
     match cmd {
