@@ -473,6 +473,15 @@ impl Repo {
 
     /// The files (repository paths) directly in the folder `dir` at `commit`.
     pub fn files_in(&self, commit: &str, dir: &Path) -> Result<Vec<PathBuf>> {
+        self.entries_in(commit, dir, git2::ObjectType::Blob)
+    }
+
+    /// The folders directly in `dir` at `commit`.
+    pub fn folders_in(&self, commit: &str, dir: &Path) -> Result<Vec<PathBuf>> {
+        self.entries_in(commit, dir, git2::ObjectType::Tree)
+    }
+
+    fn entries_in(&self, commit: &str, dir: &Path, kind: git2::ObjectType) -> Result<Vec<PathBuf>> {
         let tree = self.repo.find_commit(oid(commit)?)?.tree()?;
         let folder = match tree.get_path(dir) {
             Ok(e) => self.repo.find_tree(e.id())?,
@@ -481,7 +490,7 @@ impl Repo {
         };
         Ok(folder
             .iter()
-            .filter(|e| e.kind() == Some(git2::ObjectType::Blob))
+            .filter(|e| e.kind() == Some(kind))
             .filter_map(|e| e.name().ok().map(|n| dir.join(n)))
             .collect())
     }

@@ -1057,17 +1057,62 @@ fn refused_catalog(repo: &Repo, base: Option<&str>, tip: &str) -> Result<Option<
     if !changed {
         return Ok(None);
     }
-    let mut states = Vec::new();
-    for path in repo.files_in(tip, &dir)? {
+    let Some(states) = records_at::<crate::model::State>(repo, tip, &dir)? else { return Ok(None) };
+    if let Some(refusal) = catalog_refusal(&states) {
+        return Ok(Some(refusal));
+    }
+    // A state tickets are in cannot go (DESIGN §5): its tickets would list as open, closed
+    // ones too (found by a hostile-remote attack; `tkt state delete` refused it already).
+    let before = match base {
+        Some(base) => records_at::<crate::model::State>(repo, base, &dir)?.unwrap_or_default(),
+        None => vec![],
+    };
+    let gone = states_gone(&before, &states);
+    if gone.is_empty() {
+        return Ok(None);
+    }
+    let mut tickets = Vec::new();
+    for year in repo.folders_in(tip, &prefix.join(Kind::Ticket.dir()))? {
+        tickets.extend(records_at::<crate::model::Ticket>(repo, tip, &year)?.unwrap_or_default());
+    }
+    Ok(states_in_use(&gone, &tickets))
+}
+
+/// The states of `before` that `after` has not.
+fn states_gone(before: &[crate::model::State], after: &[crate::model::State]) -> Vec<String> {
+    before.iter().filter(|b| !after.iter().any(|a| a.id == b.id)).map(|b| b.id.clone()).collect()
+}
+
+/// Why the states `gone` cannot go: the tickets in them, or `None`.
+fn states_in_use(gone: &[String], tickets: &[crate::model::Ticket]) -> Option<String> {
+    let mut used: Vec<String> =
+        tickets.iter().filter(|t| gone.contains(&t.state)).map(|t| format!("{} ({})", t.id, t.state)).collect();
+    (!used.is_empty()).then(|| {
+        let more = if used.len() > 5 { format!(" and {} more", used.len() - 5) } else { String::new() };
+        used.truncate(5);
+        format!(
+            "{}/: takes away state(s) {} that tickets are in: {}{more} (move them to another state first)",
+            Kind::State.dir(),
+            gone.join(", "),
+            used.join(", ")
+        )
+    })
+}
+
+/// The records of one folder at `commit`, or `None` when one does not read (it is named on
+/// its own).
+fn records_at<T: crate::model::Record>(repo: &Repo, commit: &str, dir: &Path) -> Result<Option<Vec<T>>> {
+    let prefix = repo.desk_prefix();
+    let mut records = Vec::new();
+    for path in repo.files_in(commit, dir)?.into_iter().filter(|p| p.extension().is_some_and(|e| e == "yaml")) {
         let rel = path.strip_prefix(prefix).unwrap_or(&path).to_path_buf();
-        let Some(file) = repo.file_at(tip, &path)? else { continue };
-        // A state that does not read is named on its own.
-        match decode_text(file.bytes, &rel).and_then(|t| parse_record::<crate::model::State>(&t, &rel)) {
-            Ok(state) => states.push(state),
+        let Some(file) = repo.file_at(commit, &path)? else { continue };
+        match decode_text(file.bytes, &rel).and_then(|t| parse_record::<T>(&t, &rel)) {
+            Ok(record) => records.push(record),
             Err(_) => return Ok(None),
         }
     }
-    Ok(catalog_refusal(&states))
+    Ok(Some(records))
 }
 
 /// Why a state catalog would stop every command (no initial state, a target that is no
@@ -1421,7 +1466,13 @@ fn check_outgoing(
         unshareable.extend(problem.map(|why| format!("{}: {why}", rel.display())));
     }
     if hand_edits.iter().any(|rel| rel.starts_with(Kind::State.dir())) {
-        unshareable.extend(catalog_refusal(&desk.catalog()?));
+        let states = desk.catalog()?;
+        unshareable.extend(catalog_refusal(&states));
+        let before = records_at::<crate::model::State>(repo, ours, &prefix.join(Kind::State.dir()))?;
+        let gone = states_gone(&before.unwrap_or_default(), &states);
+        if !gone.is_empty() {
+            unshareable.extend(states_in_use(&gone, &desk.load_all::<crate::model::Ticket>()?));
+        }
     }
     for rel in hand_edits {
         let then = repo.file_at(ours, &prefix.join(rel))?;

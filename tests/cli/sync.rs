@@ -2686,6 +2686,34 @@ fn a_ticket_id_a_sync_just_renumbered_is_refused_to_commands_that_change_it() {
         .stderr(predicate::str::contains("yours is T-2026-0023"));
 }
 
+/// Found by a hostile-remote attack: a remote that deleted a state closed tickets were in
+/// (dropping it from the transitions too, so the catalog held together) was taken in, and
+/// every closed ticket listed as open; the same deletion by hand was published by sync.
+#[test]
+fn a_state_tickets_are_in_is_never_taken_away_by_a_sync() {
+    let team = Team::new();
+    let (anna, marco) = (team.clone("anna"), team.clone("marco"));
+    let drop_closed = |dir: &Path| {
+        std::fs::remove_file(dir.join("states/chiuso.yaml")).unwrap();
+        let risolto = std::fs::read_to_string(dir.join("states/risolto.yaml")).unwrap();
+        std::fs::write(dir.join("states/risolto.yaml"), risolto.replace("- chiuso\n", "")).unwrap();
+    };
+    drop_closed(&marco.dir);
+    let head = marco.git(&["rev-parse", "HEAD"]);
+    marco.tkt(&["sync"]).assert().code(5).stderr(predicate::str::contains(
+        "states/: takes away state(s) chiuso that tickets are in: T-2026-0001 (chiuso)",
+    ));
+    assert_eq!(marco.git(&["rev-parse", "HEAD"]), head, "nothing committed");
+    marco.git(&["commit", "-qam", "via lo stato chiuso"]);
+    marco.git(&["push", "-q", "origin", "main"]);
+
+    let open = anna.ok(&["ticket", "list", "--open", "--format", "csv"]);
+    let head = anna.git(&["rev-parse", "HEAD"]);
+    anna.tkt(&["sync"]).assert().code(5).stderr(predicate::str::contains("takes away state(s) chiuso"));
+    assert_eq!(anna.git(&["rev-parse", "HEAD"]), head, "nothing merged");
+    assert_eq!(anna.ok(&["ticket", "list", "--open", "--format", "csv"]), open);
+}
+
 /// Found by a team attack: an attachment whose name is not UTF-8 (a photo from an old
 /// Windows share) was left out by sync without a word, and check was clean.
 #[test]
