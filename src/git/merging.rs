@@ -89,6 +89,11 @@ impl Repo {
         Ok(head.shorthand().unwrap_or("main").to_string())
     }
 
+    /// Whether this clone has a branch `name` of its own.
+    pub fn has_branch(&self, name: &str) -> bool {
+        self.repo.find_branch(name, git2::BranchType::Local).is_ok()
+    }
+
     /// Whether HEAD names a commit rather than a branch (a commit or a tag checked out, a
     /// bisect): a commit made there would be on no branch.
     pub fn is_detached(&self) -> bool {

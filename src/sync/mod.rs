@@ -643,7 +643,17 @@ fn refuse_side_branch(repo: &Repo, remote: &str, branch: &str, theirs: Option<&s
          the desk is shared on, never one beside it; nothing was pushed",
         others.join(", ")
     ))
-    .with_hint(format!("git checkout {shared} && git merge {branch}, then tkt sync")))
+    // The remote's branch comes in through tkt's merge, which checks what it brings — never
+    // by plain git (found by a hostile-remote attack: `git checkout master` took the
+    // remote's changed invoice unchecked, and the next sync said nothing).
+    .with_hint(if repo.has_branch(shared) {
+        format!("git checkout {shared} && git merge {branch}, then tkt sync")
+    } else {
+        format!(
+            "if the desk is shared on {shared} now, name yours so and let tkt merge it: git branch -m {branch} {shared}, \
+             then tkt sync"
+        )
+    }))
 }
 
 /// Fetches, then merges the remote's branch; returns its tip.

@@ -956,6 +956,25 @@ fn a_branch_beside_the_shared_one_is_never_published() {
     // A sync puts it back from this clone, which has all of it.
     anna.sync();
     assert_eq!(anna.ok(&["ticket", "receive", "T-2026-0015"]), "DI-2026-0003\n");
+    anna.sync();
+
+    // A remote that renamed its branch, changing an issued invoice there: the hint has
+    // tkt's merge, which checks it, bring it in — not plain git (found by a hostile-remote
+    // attack: `git checkout master && git merge main` took the change unchecked).
+    let x = team.clone("x");
+    let invoice = "documents/invoice/2026/INV-2026-0001.yaml";
+    x.write(invoice, &x.read(invoice).replacen("description: ", "description: FALSO ", 1));
+    x.git(&["commit", "-qam", "ritocco"]);
+    x.git(&["push", "-q", "origin", "main:master"]);
+    team.git(&team.remote(), &["symbolic-ref", "HEAD", "refs/heads/master"]);
+    team.git(&team.remote(), &["update-ref", "-d", "refs/heads/main"]);
+    anna.tkt(&["sync"]).assert().code(5).stderr(predicate::str::contains("git branch -m main master, then tkt sync"));
+    anna.git(&["branch", "-m", "main", "master"]);
+    anna.tkt(&["sync"])
+        .assert()
+        .code(5)
+        .stderr(predicate::str::contains(format!("{invoice}: issued fiscal document changed")));
+    assert!(!anna.read(invoice).contains("FALSO"));
 }
 
 /// Found by a review of the guard above: one reply imported on two clones is one note
