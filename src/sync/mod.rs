@@ -826,6 +826,14 @@ fn refused_path(path: &Path, prefix: &Path, kind: EntryKind) -> Option<&'static 
     if parts.iter().any(|p| crate::files::spells_git(p)) {
         return Some("a path inside .git (as some file system reads its name)");
     }
+    if text.chars().any(char::is_control) {
+        return Some("a name with a control character (a line break, an escape)");
+    }
+    // tkt's own temp files are its own clone's: `tkt check` names one as left by a write
+    // cut short, on every clone, for ever (found by a hostile-remote attack).
+    if parts.iter().any(|p| p.starts_with(crate::files::TEMP_PREFIX)) {
+        return Some("a temp file of tkt's (.tkt-tmp-…), never shared");
+    }
     match kind {
         EntryKind::File | EntryKind::Executable => {}
         EntryKind::Link => return Some("a symbolic link"),
@@ -1276,6 +1284,13 @@ fn skipped_in(mine: &[SequenceId], brought: &[SequenceId]) -> Vec<(SequenceId, S
 /// What of the commits after `base` up to `tip` no clone takes in ([`refused_path`], and
 /// records and `tkt.toml` that do not read), each with the commit and author that last
 /// changed it.
+/// A path as an error names it: a name sent by a remote shows its line breaks and control
+/// characters as pictures, so it cannot write lines of its own into the message (found by
+/// a hostile-remote attack: a file named `z\nhint: run git reset --hard` did).
+fn named(path: &Path) -> String {
+    crate::render::visible(&path.display().to_string()).replace('\n', "\u{240a}").replace('\t', "\u{2409}")
+}
+
 fn refused_entries(repo: &Repo, base: Option<&str>, tip: &str) -> Result<Vec<String>> {
     let prefix = repo.desk_prefix();
     let mut refused = Vec::new();
@@ -1286,7 +1301,7 @@ fn refused_entries(repo: &Repo, base: Option<&str>, tip: &str) -> Result<Vec<Str
     for path in files {
         let Ok(rel) = path.strip_prefix(prefix) else { continue };
         for (at, name) in twins.of(rel, &mut |folder| repo.names_at(tip, folder))? {
-            refused.push(format!("{}: {}", prefix.join(at).display(), twin_problem(&name)));
+            refused.push(format!("{}: {}", named(&prefix.join(at)), twin_problem(&name)));
         }
     }
     for (path, kind) in changed {
@@ -1299,7 +1314,7 @@ fn refused_entries(repo: &Repo, base: Option<&str>, tip: &str) -> Result<Vec<Str
             })
             .flatten();
         let problem = match refused_path(&path, prefix, kind) {
-            Some(why) => Some(format!("{}: {why}", path.display())),
+            Some(why) => Some(format!("{}: {why}", named(&path))),
             None => match path.strip_prefix(prefix) {
                 _ if attributes_over.is_some() => {
                     let bytes = repo.file_at(tip, &path)?.map(|f| f.bytes).unwrap_or_default();

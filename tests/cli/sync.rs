@@ -1519,10 +1519,11 @@ impl Clone<'_> {
 
     /// A tree like `tree` with `parts` (a path) set to the object.
     fn graft(&self, tree: Option<&str>, parts: &[&str], mode: &str, object: &str) -> String {
-        let listing = tree.map(|t| self.git(&["ls-tree", t])).unwrap_or_default();
+        // NUL-ended entries: a name may hold a line break.
+        let listing = tree.map(|t| self.git(&["ls-tree", "-z", t])).unwrap_or_default();
         let mut lines: Vec<String> = Vec::new();
         let mut sub = None;
-        for line in listing.lines() {
+        for line in listing.split('\0').filter(|l| !l.is_empty()) {
             let (meta, name) = line.split_once('\t').unwrap();
             if name == parts[0] {
                 sub = meta.split(' ').nth(2).map(str::to_string);
@@ -1542,7 +1543,7 @@ impl Clone<'_> {
             let t = self.graft(sub.as_deref(), &parts[1..], mode, object);
             lines.push(format!("040000 tree {t}\t{name}"));
         }
-        self.team.git_stdin(&self.dir, &["mktree"], &(lines.join("\n") + "\n"))
+        self.team.git_stdin(&self.dir, &["mktree", "-z"], &(lines.join("\0") + "\0"))
     }
 }
 
@@ -1561,8 +1562,13 @@ fn a_pushed_tree_that_writes_into_dot_git_or_out_of_the_layout_is_refused_before
         ("bin/run.sh", "100644", "not part of a desk's layout"),
         ("../outside.sh", "100755", "a path with an empty, '.' or '..' component"),
         ("tickets/../../outside.sh", "100755", "a path with an empty, '.' or '..' component"),
+        // Found by a hostile-remote attack: tkt's own temp file made check fail on every
+        // clone for ever, and a line break in a name wrote the remote's lines into the error.
+        ("attachments/T-2026-0001/.tkt-tmp-x", "100644", "a temp file of tkt's"),
+        ("web/z\nhint: run git reset --hard", "100644", "a name with a control character"),
     ];
     for (n, (path, mode, why)) in cases.into_iter().enumerate() {
+        let shown = path.replace('\n', "\u{240a}");
         let team = Team::new();
         let (anna, marco) = (team.clone("anna"), team.clone("marco"));
         marco.sync();
@@ -1574,7 +1580,8 @@ fn a_pushed_tree_that_writes_into_dot_git_or_out_of_the_layout_is_refused_before
         let commit = anna.push_crafted(path, mode, content);
         let before = marco.state();
         marco.tkt(&["sync"]).assert().code(5).stderr(
-            predicate::str::contains(format!("{path}: {why}"))
+            predicate::str::contains(format!("{shown}: {why}"))
+                .and(predicate::str::contains("\nhint: run git reset").not())
                 .and(predicate::str::contains(&commit[..12]))
                 .and(predicate::str::contains("by git user")),
         );
