@@ -3143,7 +3143,7 @@ _tkt() {
             return 0
             ;;
         tkt__subcmd__item__subcmd__create)
-            opts="-C -q -h -V --description --kind --unit --price --vat-rate --serial-tracked --serial-pattern --warranty-months --desk --quiet --help --version"
+            opts="-C -q -h -V --description --kind --unit --price --vat-rate --nature --vat-note --serial-tracked --serial-pattern --warranty-months --desk --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3166,6 +3166,14 @@ _tkt() {
                     return 0
                     ;;
                 --vat-rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nature)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vat-note)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3197,7 +3205,7 @@ _tkt() {
             return 0
             ;;
         tkt__subcmd__item__subcmd__edit)
-            opts="-C -q -h -V --description --kind --unit --price --vat-rate --serial-tracked --serial-pattern --warranty-months --clear --resolve --desk --quiet --help --version"
+            opts="-C -q -h -V --description --kind --unit --price --vat-rate --nature --vat-note --serial-tracked --serial-pattern --warranty-months --clear --resolve --desk --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3220,6 +3228,14 @@ _tkt() {
                     return 0
                     ;;
                 --vat-rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nature)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vat-note)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -566,7 +566,9 @@ complete -c tkt -n "__fish_tkt_using_subcommand item; and __fish_seen_subcommand
 service\t''"
 complete -c tkt -n "__fish_tkt_using_subcommand item; and __fish_seen_subcommand_from create" -l unit -d 'Unit of measure: pz, h, km...' -r
 complete -c tkt -n "__fish_tkt_using_subcommand item; and __fish_seen_subcommand_from create" -l price -d 'Unit price in euro, e.g. 45.00 (at most two decimals)' -r
-complete -c tkt -n "__fish_tkt_using_subcommand item; and __fish_seen_subcommand_from create" -l vat-rate -d 'VAT rate in percent, e.g. 22' -r
+complete -c tkt -n "__fish_tkt_using_subcommand item; and __fish_seen_subcommand_from create" -l vat-rate -d 'VAT rate in percent, e.g. 22; 0 with --nature and --vat-note. A rate above 0 clears the item\'s nature and note' -r
+complete -c tkt -n "__fish_tkt_using_subcommand item; and __fish_seen_subcommand_from create" -l nature -d 'Why an item at VAT 0 bears none: its natura (N4 exempt, N2.2 not subject, N3.x not taxable...), carried onto every line that sells it' -r
+complete -c tkt -n "__fish_tkt_using_subcommand item; and __fish_seen_subcommand_from create" -l vat-note -d 'The rule that allows it, printed on the invoice and sent as RiferimentoNormativo (e.g. "Esente art. 10 DPR 633/72"; at most 100 characters)' -r
 complete -c tkt -n "__fish_tkt_using_subcommand item; and __fish_seen_subcommand_from create" -l serial-tracked -d 'Whether each unit has a serial number' -r -f -a "true\t''
 false\t''"
 complete -c tkt -n "__fish_tkt_using_subcommand item; and __fish_seen_subcommand_from create" -l serial-pattern -d 'Regular expression every serial of this item must match, whole (e.g. \'VX24-\\d{6}\')' -r
@@ -596,12 +598,14 @@ complete -c tkt -n "__fish_tkt_using_subcommand item; and __fish_seen_subcommand
 service\t''"
 complete -c tkt -n "__fish_tkt_using_subcommand item; and __fish_seen_subcommand_from edit" -l unit -d 'Unit of measure: pz, h, km...' -r
 complete -c tkt -n "__fish_tkt_using_subcommand item; and __fish_seen_subcommand_from edit" -l price -d 'Unit price in euro, e.g. 45.00 (at most two decimals)' -r
-complete -c tkt -n "__fish_tkt_using_subcommand item; and __fish_seen_subcommand_from edit" -l vat-rate -d 'VAT rate in percent, e.g. 22' -r
+complete -c tkt -n "__fish_tkt_using_subcommand item; and __fish_seen_subcommand_from edit" -l vat-rate -d 'VAT rate in percent, e.g. 22; 0 with --nature and --vat-note. A rate above 0 clears the item\'s nature and note' -r
+complete -c tkt -n "__fish_tkt_using_subcommand item; and __fish_seen_subcommand_from edit" -l nature -d 'Why an item at VAT 0 bears none: its natura (N4 exempt, N2.2 not subject, N3.x not taxable...), carried onto every line that sells it' -r
+complete -c tkt -n "__fish_tkt_using_subcommand item; and __fish_seen_subcommand_from edit" -l vat-note -d 'The rule that allows it, printed on the invoice and sent as RiferimentoNormativo (e.g. "Esente art. 10 DPR 633/72"; at most 100 characters)' -r
 complete -c tkt -n "__fish_tkt_using_subcommand item; and __fish_seen_subcommand_from edit" -l serial-tracked -d 'Whether each unit has a serial number' -r -f -a "true\t''
 false\t''"
 complete -c tkt -n "__fish_tkt_using_subcommand item; and __fish_seen_subcommand_from edit" -l serial-pattern -d 'Regular expression every serial of this item must match, whole (e.g. \'VX24-\\d{6}\')' -r
 complete -c tkt -n "__fish_tkt_using_subcommand item; and __fish_seen_subcommand_from edit" -l warranty-months -d 'Months of warranty from the day a unit is sold' -r
-complete -c tkt -n "__fish_tkt_using_subcommand item; and __fish_seen_subcommand_from edit" -l clear -d 'Empty an optional field (comma-separated or repeated): unit, price, vat_rate, serial_pattern, warranty_months' -r
+complete -c tkt -n "__fish_tkt_using_subcommand item; and __fish_seen_subcommand_from edit" -l clear -d 'Empty an optional field (comma-separated or repeated): unit, price, vat_rate, vat_nature, vat_note, serial_pattern, warranty_months' -r
 complete -c tkt -n "__fish_tkt_using_subcommand item; and __fish_seen_subcommand_from edit" -l resolve -d 'Mark a sync conflict on FIELD resolved (keeping the current value, or the one set by the other flags); `all` for every conflict of the item' -r
 complete -c tkt -n "__fish_tkt_using_subcommand item; and __fish_seen_subcommand_from edit" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
 complete -c tkt -n "__fish_tkt_using_subcommand item; and __fish_seen_subcommand_from edit" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'

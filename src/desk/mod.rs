@@ -278,7 +278,7 @@ impl Desk {
             let mut names: Vec<String> = listings
                 .names(&self.root, &dir)?
                 .into_iter()
-                .filter(|n| n.ends_with(".yaml") && !n.starts_with('.'))
+                .filter(|n| record_name(n) && !n.starts_with('.'))
                 .collect();
             names.sort_unstable();
             files.extend(names.into_iter().map(|n| dir.join(n)));
@@ -592,7 +592,7 @@ impl Desk {
     /// (`tickets/2026/T-2026-0001.yaml` is a ticket), or `None` for any other file.
     pub fn kind_of_path(rel: &Path) -> Option<Kind> {
         let parts: Vec<&str> = rel.iter().filter_map(|c| c.to_str()).collect();
-        if !parts.last()?.ends_with(".yaml") {
+        if !record_name(parts.last()?) {
             return None;
         }
         let kind = match parts.as_slice() {
@@ -1365,6 +1365,15 @@ fn ignore_local(root: &Path) {
 }
 
 /// Whether a folder's name is a year's, as the folders of records numbered by year are.
+/// Whether a file name can be a record's: `.yaml` after what an id of any kind is written
+/// with (letters, digits, `-`, `_`, `.`). A copy a file manager makes beside a record
+/// (`T-2026-0005 - Copia.yaml`, `… copy.yaml`, `… (1).yaml`) is none: it stopped every list
+/// (found by a careless-office attack); `tkt check` and sync name it, as an editor's backup.
+pub fn record_name(name: &str) -> bool {
+    name.strip_suffix(".yaml")
+        .is_some_and(|stem| !stem.is_empty() && stem.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b)))
+}
+
 fn is_year(name: &str) -> bool {
     name.len() == 4 && name.bytes().all(|b| b.is_ascii_digit())
 }

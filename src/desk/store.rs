@@ -22,13 +22,25 @@ pub fn read_record_json<T: Record>(abs: &Path, shown: &Path) -> Result<(T, Optio
     let (record, json) = parse_record_json::<T>(&text, shown)?;
     let expected = record.kind().path_for(record.id());
     if expected.as_deref().ok() != Some(shown) {
+        // Where its id belongs holds a record already: this file is a copy, and a rename
+        // would write over that record (found by a careless-office attack).
+        let root = abs.ancestors().nth(shown.components().count());
+        let taken = expected.as_ref().ok().zip(root).filter(|(p, root)| root.join(p).exists()).map(|(p, _)| p.clone());
         let why = match expected {
             Ok(p) => format!("belongs in {}", p.display()),
             Err(e) => e.to_string(),
         };
         let field = Location { field: Some("id".into()), ..Location::file(shown) };
-        return Err(Error::invalid(field, format!("id {:?} disagrees with its path ({why})", record.id()))
-            .with_hint("rename the file or fix its id"));
+        let hint = match taken {
+            Some(p) => format!(
+                "{} is there already: if this file is a copy, move it out of the desk, never over that record",
+                p.display()
+            ),
+            None => "rename the file or fix its id".into(),
+        };
+        return Err(
+            Error::invalid(field, format!("id {:?} disagrees with its path ({why})", record.id())).with_hint(hint)
+        );
     }
     Ok((record, json))
 }

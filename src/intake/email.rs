@@ -293,17 +293,24 @@ fn clean_header_block(bytes: &[u8]) -> Vec<u8> {
         out.extend_from_slice(join_encoded_words(field).as_bytes());
         field.clear();
     };
-    for line in bytes.split_inclusive(|&b| b == b'\n') {
+    let lines: Vec<&[u8]> = bytes.split_inclusive(|&b| b == b'\n').collect();
+    // The last header every message has before the first blank line, looked for once.
+    let blank = lines.iter().position(|l| l.trim_ascii_end().is_empty()).unwrap_or(lines.len());
+    let last_standard = lines[..blank].iter().rposition(|l| standard_header(l));
+    for (i, line) in lines.iter().copied().enumerate() {
         let bare = line.trim_ascii_end();
         let folded = line.first().is_some_and(|b| *b == b' ' || *b == b'\t');
         if in_header && !folded {
             flush(&mut field, &mut out);
         }
-        // A line that is no header where a header was due: the mailer left out the blank
+        // A line that is no header among the message's own: the mailer left out the blank
         // line before the text (a broken web form's, PHP's), which starts here, as Python
         // reads it — not more headers, which left the request without its text (found by
-        // a mail-corpus attack). The message's own mbox `From ` line is no such line.
-        let text_begins = in_header && !folded && !bare.is_empty() && !header_line(bare) && (!top || fields > 0);
+        // a mail-corpus attack) — unless a header every message has comes after it, before
+        // the blank line (a stray line among the headers). Its mbox `From ` line is none.
+        let header_after = last_standard.is_some_and(|last| last > i);
+        let text_begins =
+            top && in_header && !folded && fields > 0 && !bare.is_empty() && !header_line(bare) && !header_after;
         if text_begins {
             out.extend_from_slice(if line.ends_with(b"\r\n") { b"\r\n" } else { b"\n" });
         }
@@ -322,6 +329,17 @@ fn clean_header_block(bytes: &[u8]) -> Vec<u8> {
     }
     flush(&mut field, &mut out);
     out
+}
+
+/// Whether `line` is one of the headers a message's mailer writes (not a word of text
+/// followed by a colon, such as `Telefono:`).
+fn standard_header(line: &[u8]) -> bool {
+    let name = line.split(|&b| b == b':').next().unwrap_or_default().trim_ascii_end().to_ascii_lowercase();
+    header_line(line)
+        && (name.starts_with(b"content-")
+            || [&b"from"[..], b"to", b"cc", b"subject", b"date", b"message-id", b"mime-version", b"reply-to"]
+                .contains(&name.as_slice())
+            || [&b"in-reply-to"[..], b"references", b"received", b"return-path", b"sender"].contains(&name.as_slice()))
 }
 
 /// Whether `line` is a header field: a name of printable ASCII without `:` (spaces before
@@ -1890,9 +1908,9 @@ mod tests {
             (m.subject.as_str(), m.text.as_str()),
             ("Richiesta dal sito", "Buongiorno, la caldaia perde acqua.\nTelefono: 030 123456")
         );
-        // Folded headers, an obsolete `Subject :`, and a part whose headers lack the blank line.
-        let folded = b"From: a@b.it\r\nSubject :\r\n Caldaia\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n\
-                       --b\r\nContent-Type: text/plain\r\nLa caldaia perde.\r\n--b--\r\n";
+        // Folded headers and an obsolete `Subject :` are headers; a stray line among the
+        // headers, with the message's own after it, is passed over.
+        let folded = b"From: a@b.it\r\nSubject :\r\n Caldaia\r\nnot a header\r\nContent-Type: text/plain\r\n\r\nLa caldaia perde.\r\n";
         let m = parse(folded);
         assert_eq!((m.subject.as_str(), m.text.as_str()), ("Caldaia", "La caldaia perde."));
     }

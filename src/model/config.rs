@@ -67,6 +67,11 @@ pub struct Company {
 }
 
 impl Company {
+    /// Whether the seller is in the regime forfettario (RF19), which charges no VAT.
+    pub fn is_forfettario(&self) -> bool {
+        self.regime_fiscale.as_deref() == Some("RF19")
+    }
+
     /// The company as the seller of a document.
     pub fn seller(&self) -> Party {
         let text =

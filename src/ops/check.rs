@@ -282,7 +282,7 @@ pub fn check_desk(desk: &Desk, today: chrono::NaiveDate) -> Result<Checked> {
         }
     }
     for (path, i) in &items {
-        add(path, check_item(i));
+        add(path, check_item(i, desk.config.company.is_forfettario()));
     }
     for (path, u) in &units {
         add(

@@ -59,7 +59,7 @@ pub fn create_item(env: &Env, item: Item) -> Result<()> {
     if item.description.trim().is_empty() {
         return Err(Error::usage("an item needs --description"));
     }
-    refuse_if_any("the item", check_item(&item))?;
+    refuse_if_any("the item", check_item(&item, env.desk.config.company.is_forfettario()))?;
     let path = env.desk.write(&item)?;
     env.commit(&[path], &format!("{}: new item", item.code))
 }
@@ -178,8 +178,8 @@ impl Master for Customer {
 }
 
 impl Master for Item {
-    fn check(&self, _: &Desk) -> Result<()> {
-        refuse_if_any(&format!("item {}", self.code), check_item(self))
+    fn check(&self, desk: &Desk) -> Result<()> {
+        refuse_if_any(&format!("item {}", self.code), check_item(self, desk.config.company.is_forfettario()))
     }
     fn extra_mut(&mut self) -> &mut serde_yaml::Mapping {
         &mut self.extra

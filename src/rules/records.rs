@@ -90,7 +90,9 @@ pub fn is_country_code(cc: &str) -> bool {
 
 /// Problems of an item: empty description, negative price, a VAT rate outside 0-100, a
 /// serial pattern that is not a regular expression.
-pub fn check_item(i: &Item) -> Vec<Problem> {
+/// Problems of an item; `forfettario` when the seller charges no VAT at all (RF19), whose
+/// items at 0% need no nature of their own (the regime's is theirs).
+pub fn check_item(i: &Item, forfettario: bool) -> Vec<Problem> {
     let mut problems = Vec::new();
     if i.description.trim().is_empty() {
         problems.push(Problem::new("description", "must not be empty"));
@@ -108,7 +110,7 @@ pub fn check_item(i: &Item) -> Vec<Problem> {
     if i.vat_rate.is_some_and(|r| r.0 > Decimal::ZERO && r.0 < Decimal::ONE) {
         problems.push(Problem::new("vat_rate", "is a percentage: 22, not 0.22"));
     }
-    problems.extend(check_item_nature(i));
+    problems.extend(check_item_nature(i, forfettario));
     if let Some(p) = i.serial_pattern.as_deref().filter(|p| !p.is_empty()) {
         if let Err(e) = regex::Regex::new(p) {
             let first = e.to_string().lines().last().unwrap_or_default().to_string();
@@ -121,11 +123,11 @@ pub fn check_item(i: &Item) -> Vec<Problem> {
 /// An item sold without VAT says why, as its invoices must: a natura of FatturaPA 1.2 and
 /// the rule, within the 100 characters of RiferimentoNormativo; an item with VAT has no
 /// natura (SDI refuses one beside a rate, 00400).
-fn check_item_nature(i: &Item) -> Vec<Problem> {
+fn check_item_nature(i: &Item, forfettario: bool) -> Vec<Problem> {
     let zero = i.vat_rate.is_some_and(|r| r.0.is_zero());
     let mut problems = Vec::new();
     match i.vat_nature.as_deref() {
-        None if zero => problems.push(Problem::new(
+        None if zero && !forfettario => problems.push(Problem::new(
             "vat_nature",
             "an item at 0% VAT needs its nature (e.g. N4 for an exempt operation) and vat_note, the rule",
         )),

@@ -97,7 +97,7 @@ impl VatRegime {
 
 /// The regime of an invoice from `company` to `customer`.
 pub fn regime_of(company: &Company, customer: &Customer, billing: &Billing) -> Result<VatRegime, Problem> {
-    if company.regime_fiscale.as_deref() == Some("RF19") {
+    if company.is_forfettario() {
         // The regime charges no VAT, so a customer's rate is not its; but a service outside
         // the scope of Italian VAT (rate 0 with its natura) is outside it whoever sells.
         // Goods are the regime's: a forfettario's sale to a business in another EU country

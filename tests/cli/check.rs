@@ -160,6 +160,31 @@ fn check_names_a_stray_file_in_the_record_folders_that_sync_refuses() {
     assert_eq!(out.lines().count(), 2, "{out}");
 }
 
+/// Found by a careless-office attack: a file manager's copy beside a record (`T-2026-0005
+/// - Copia.yaml`) stopped every list and report, and the hint said to rename it — over the
+/// record it is a copy of.
+#[test]
+fn a_file_managers_copy_of_a_record_stops_no_list_and_is_never_renamed_over_it() {
+    let d = TestDesk::example();
+    let list = d.ok(&["ticket", "list", "--format", "csv"]);
+    for copy in ["T-2026-0005 - Copia.yaml", "T-2026-0005 (1).yaml", "T-2026-0005 copy.yaml"] {
+        d.write(&format!("tickets/2026/{copy}"), &d.read("tickets/2026/T-2026-0005.yaml"));
+    }
+    assert_eq!(d.ok(&["ticket", "list", "--format", "csv"]), list);
+    d.ok(&["report", "summary"]);
+    let out = String::from_utf8(d.tkt(&["check"]).assert().code(4).get_output().stdout.clone()).unwrap();
+    assert!(out.contains("tickets/2026/T-2026-0005 - Copia.yaml: no record's name"), "{out}");
+    assert_eq!(out.lines().count(), 3, "{out}");
+    // A copy under another record's name says so, and never to rename it over the record.
+    for copy in ["T-2026-0005 - Copia.yaml", "T-2026-0005 (1).yaml", "T-2026-0005 copy.yaml"] {
+        std::fs::remove_file(d.path(&format!("tickets/2026/{copy}"))).unwrap();
+    }
+    d.write("tickets/2026/T-2026-0099.yaml", &d.read("tickets/2026/T-2026-0005.yaml"));
+    d.tkt(&["ticket", "list"]).assert().code(4).stderr(predicate::str::contains(
+        "tickets/2026/T-2026-0005.yaml is there already: if this file is a copy, move it out of the desk",
+    ));
+}
+
 #[test]
 fn a_broken_record_names_its_file_line_and_column_and_others_stay_usable() {
     let d = TestDesk::example();
