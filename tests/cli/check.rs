@@ -160,9 +160,9 @@ fn check_names_a_stray_file_in_the_record_folders_that_sync_refuses() {
     assert_eq!(out.lines().count(), 2, "{out}");
 }
 
-/// Found by a careless-office attack: a file manager's copy beside a record (`T-2026-0005
-/// - Copia.yaml`) stopped every list and report, and the hint said to rename it — over the
-/// record it is a copy of.
+/// Found by a careless-office attack: a file manager's copy beside a record
+/// (`T-2026-0005 - Copia.yaml`) stopped every list and report, and the hint said to rename
+/// it — over the record it is a copy of.
 #[test]
 fn a_file_managers_copy_of_a_record_stops_no_list_and_is_never_renamed_over_it() {
     let d = TestDesk::example();
