@@ -824,8 +824,14 @@ impl Desk {
                 Some(bytes) => write_atomic(&abs, &bytes).or_else(|_| crate::files::overwrite_in_place(&abs, &bytes)),
                 None => {
                     use std::io::ErrorKind::{InvalidFilename, NotFound};
+                    // A file the failed write never made is gone already, whatever a
+                    // removal would say (a read-only folder answers EROFS, not "not found":
+                    // found by a careless-office attack, the journal stayed behind).
+                    let absent = || std::fs::symlink_metadata(&abs).is_err_and(|e| e.kind() == NotFound);
                     let removed = match std::fs::remove_file(&abs) {
-                        Err(e) if ![NotFound, InvalidFilename].contains(&e.kind()) => Err(Error::io(&rel, e)),
+                        Err(e) if ![NotFound, InvalidFilename].contains(&e.kind()) && !absent() => {
+                            Err(Error::io(&rel, e))
+                        }
                         _ => Ok(()),
                     };
                     if let Some(dir) = abs.parent() {
@@ -1316,7 +1322,20 @@ fn read_mark(abs: &Path, rel: &Path) -> Result<u32> {
 
 /// Reads and checks `tkt.toml`.
 fn load_config(path: &Path) -> Result<Config> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    // Saved by a Windows editor in its own encoding: a bad file, with where (found by a
+    // careless-office attack: exit 1, as if the disk had failed).
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let valid = &e.as_bytes()[..at];
+        let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+        let column = at - valid.iter().rposition(|&b| b == b'\n').map_or(0, |n| n + 1) + 1;
+        Error::invalid(
+            Location::file(path),
+            format!("line {line}, column {column}: not UTF-8 text (saved in another encoding?)"),
+        )
+        .with_hint("save it as UTF-8 (in Notepad: Save as, Encoding UTF-8)")
+    })?;
     Config::parse(&text).map_err(|msg| Error::invalid(Location::file(path), msg))
 }
 

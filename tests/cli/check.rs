@@ -225,6 +225,9 @@ fn a_broken_tkt_toml_is_named_with_its_line() {
     d.write("tkt.toml", "[features]\nserial_numbers = maybe\n");
     d.tkt(&["check"]).assert().code(4).stderr(predicate::str::contains("tkt.toml: line 2"));
     d.tkt(&["ticket", "list"]).assert().code(4).stderr(predicate::str::contains("tkt.toml: line 2"));
+    // Saved by Notepad in Windows-1252 (found by a careless-office attack: exit 1).
+    std::fs::write(d.path("tkt.toml"), b"[company]\nname = \"Termoclima S.r.l.\"\ncity = \"Forl\xec\"\n").unwrap();
+    d.tkt(&["check"]).assert().code(4).stderr(predicate::str::contains("tkt.toml: line 3, column 13: not UTF-8 text"));
 }
 
 #[test]

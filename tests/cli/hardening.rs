@@ -164,6 +164,36 @@ fn a_date_written_by_hand_otherwise_than_yyyy_mm_dd_is_named_not_read_as_another
     assert!(d.read(ticket).contains("due: 2026-1-5"), "the file is left as it was");
 }
 
+/// Found by a careless-office attack: a create refused by a read-only folder (a share
+/// mounted so) left its journal behind, and `tkt check` then named a command "interrupted"
+/// that had written nothing. Needs `mount` (root): skipped without it.
+#[test]
+fn a_write_refused_by_a_read_only_folder_leaves_no_journal_behind() {
+    use std::process::Command;
+    let d = TestDesk::example();
+    let dir = d.path("tickets/2026");
+    if !Command::new("mount").arg("--bind").arg(&dir).arg(&dir).status().is_ok_and(|s| s.success()) {
+        eprintln!("skipped: mount --bind is not allowed here");
+        return;
+    }
+    struct Unmount(std::path::PathBuf);
+    impl Drop for Unmount {
+        fn drop(&mut self) {
+            let _ = std::process::Command::new("umount").arg(&self.0).status();
+        }
+    }
+    let _unmount = Unmount(dir.clone());
+    assert!(Command::new("mount").args(["-o", "remount,bind,ro"]).arg(&dir).status().unwrap().success());
+    let head = d.head();
+    d.tkt(&["ticket", "create", "--customer", "C-0001", "--title", "Sola lettura"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("Read-only file system"));
+    assert_eq!((d.head(), d.status()), (head, String::new()));
+    assert!(!d.path(".tkt/journal").exists(), "{}", d.read(".tkt/journal"));
+    d.ok(&["check"]);
+}
+
 #[test]
 fn ids_that_try_to_leave_the_desk_are_refused_before_any_path_is_built() {
     let d = TestDesk::example();
