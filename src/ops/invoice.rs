@@ -202,7 +202,7 @@ fn draft_invoice(env: &Env, id: &str, opts: &InvoiceOptions) -> Result<Document>
                     crate::error::Location::file(&rel),
                     "not committed: an invoice bills only what the desk's history holds",
                 )
-                .with_hint("a document made or changed by hand is committed with git first (`tkt check`, then git commit), or put back (git checkout -- FILE)"));
+                .with_hint("a document made or changed by hand is committed with git first (`tkt check`, then git commit), or put back (git checkout HEAD -- FILE)"));
             }
         }
     }

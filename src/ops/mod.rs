@@ -180,7 +180,7 @@ fn refuse_taking_away_what_happened(desk: &Desk, paths: &[PathBuf]) -> Result<()
                 rel.display()
             ))
             .with_hint(format!(
-                "`git diff -- {}` shows what it takes away: put it back, then run the command again",
+                "`git diff HEAD -- {}` shows what it takes away: put it back, then run the command again",
                 rel.display()
             )));
         }

@@ -1505,7 +1505,7 @@ fn check_outgoing(
         let kind = Desk::kind_of_path(rel).filter(|k| records_what_happened(*k));
         if let (Some(_), Some(_), None) = (kind, &then, &now) {
             unshareable.push(format!(
-                "{}: deleted by hand, and with it what happened; `git checkout -- {}` puts it back",
+                "{}: deleted by hand, and with it what happened; `git checkout HEAD -- {}` puts it back",
                 rel.display(),
                 rel.display()
             ));
@@ -1515,7 +1515,7 @@ fn check_outgoing(
         // request's message.eml was published, and every clone lost it).
         if let (Some(_), None, Some(owner)) = (&then, &now, listing_record(desk, rel)) {
             unshareable.push(format!(
-                "{}: deleted by hand, and {owner} lists it; `git checkout -- {}` puts it back",
+                "{}: deleted by hand, and {owner} lists it; `git checkout HEAD -- {}` puts it back",
                 rel.display(),
                 rel.display()
             ));
@@ -1524,7 +1524,7 @@ fn check_outgoing(
         if let Some(field) = then.zip(now).and_then(|(then, now)| what_happened_taken_away(rel, &then.bytes, &now)) {
             unshareable.push(format!(
                 "{}: the hand edit takes away {field}, which records what happened (an editor's older copy saved \
-                 over it?); `git diff -- {}` shows what it takes away",
+                 over it?); `git diff HEAD -- {}` shows what it takes away",
                 rel.display(),
                 rel.display()
             ));
@@ -1535,7 +1535,7 @@ fn check_outgoing(
             "your hand edits hold what no other clone would take; nothing was committed or pushed:\n  {}",
             unshareable.join("\n  ")
         ))
-        .with_hint("fix them (or put them back: git checkout -- FILE), then run tkt sync again"));
+        .with_hint("fix them (or put them back: git checkout HEAD -- FILE), then run tkt sync again"));
     }
     refused.extend(fiscal_hand_edits(desk, repo, ours, Some(theirs), hand_edits)?);
     // A number past a gap would stop every other clone's sync: the desk's folders as they
@@ -1708,7 +1708,7 @@ pub(crate) fn what_happened_taken_away(rel: &Path, then: &[u8], now: &[u8]) -> O
 /// history), work reports (the work an invoice bills: renamed with `git mv`, billed again —
 /// found by a hostile-remote review), payments and refunds (money that moved: a merge made
 /// by hand with `-s ours` dropped a published payment — found by the same review).
-fn records_what_happened(kind: Kind) -> bool {
+pub(crate) fn records_what_happened(kind: Kind) -> bool {
     use crate::model::DocKind::{Payment, Refund, WorkReport};
     matches!(kind, Kind::Ticket | Kind::Request | Kind::Document(WorkReport | Payment | Refund))
 }

@@ -160,6 +160,34 @@ fn check_names_a_stray_file_in_the_record_folders_that_sync_refuses() {
     assert_eq!(out.lines().count(), 2, "{out}");
 }
 
+/// Found by a careless-office attack: an old version of a ticket checked out over its
+/// notes (staged, so `git diff -- FILE` showed nothing and `git checkout -- FILE` put
+/// nothing back), or a payment deleted by hand, were refused by every command and by sync,
+/// while check said clean.
+#[test]
+fn what_an_uncommitted_edit_takes_away_is_named_by_check_with_a_way_back_that_works() {
+    let d = TestDesk::example();
+    let ticket = "tickets/2026/T-2026-0012.yaml";
+    let old = d.head();
+    d.ok(&["ticket", "note", "T-2026-0012", "nota nuova"]);
+    d.git(&["checkout", &old, "--", ticket]);
+    let payment = "documents/payment/2026/PAY-2026-0002.yaml";
+    std::fs::remove_file(d.path(payment)).unwrap();
+    let out = String::from_utf8(d.tkt(&["check"]).assert().code(4).get_output().stdout.clone()).unwrap();
+    assert!(out.contains(&format!("{ticket}: takes away a note the last commit has")), "{out}");
+    assert!(out.contains(&format!("{payment}: deleted by hand")), "{out}");
+    d.tkt(&["ticket", "note", "T-2026-0012", "x"])
+        .env("TKT_NOW", "2026-11-27T10:00:00+01:00")
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains(format!("git diff HEAD -- {ticket}")));
+    // The way back each names works, staged or not.
+    d.git(&["checkout", "HEAD", "--", ticket]);
+    d.git(&["checkout", "HEAD", "--", payment]);
+    d.ok(&["check"]);
+    assert_eq!(d.status(), "");
+}
+
 /// Found by a careless-office attack: a file manager's copy beside a record
 /// (`T-2026-0005 - Copia.yaml`) stopped every list and report, and the hint said to rename
 /// it — over the record it is a copy of.
