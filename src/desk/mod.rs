@@ -242,9 +242,32 @@ impl Desk {
         let abs = self.abs(&rel);
         // A link (even a dangling one) is there, to be refused by the read, not "not found".
         if !abs.is_file() && std::fs::symlink_metadata(&abs).is_err() {
-            return Err(Error::not_found(T::KIND.noun(), id));
+            return Err(self.id_of_another_kind(T::KIND, id).unwrap_or_else(|| Error::not_found(T::KIND.noun(), id)));
         }
         store::read_record(&abs, &rel)
+    }
+
+    /// An id whose prefix tkt.toml gives another kind (`ticket note R-2026-0001`): no such
+    /// ticket can ever exist, so it is no id of a ticket (exit 4), not one not synced yet
+    /// (exit 3, which a script waits on; found by a scripting attack).
+    fn id_of_another_kind(&self, kind: Kind, id: &str) -> Option<Error> {
+        let prefix = SequenceId::parse(id)?.prefix;
+        let numbering = &self.config.numbering;
+        if numbering.prefixes_of(kind).contains(&prefix.as_str()) {
+            return None;
+        }
+        let other = Kind::all().find(|k| *k != kind && numbering.prefixes_of(*k).contains(&prefix.as_str()))?;
+        let a = |noun: &str| if noun.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
+        let noun = |k: Kind| match k {
+            Kind::Document(_) if matches!(kind, Kind::Document(_)) => k.noun(),
+            Kind::Document(_) => "document",
+            _ => k.noun(),
+        };
+        let (theirs, ours) = (noun(other), noun(kind));
+        Some(
+            Error::refused(format!("{id} is the id of {} {theirs}, not of {} {ours}", a(theirs), a(ours)))
+                .with_hint(format!("{ours} ids start with {}-", numbering.prefixes_of(kind).join("-, "))),
+        )
     }
 
     /// Loads a record when it exists.
@@ -537,8 +560,14 @@ impl Desk {
                         d.noun(),
                         parsed.prefix
                     )),
-                None => Error::not_found("document", id)
-                    .with_hint(format!("no document kind has the prefix {}", parsed.prefix)),
+                None => match Kind::all()
+                    .find(|k| self.config.numbering.prefixes_of(*k).contains(&parsed.prefix.as_str()))
+                {
+                    // Another kind's id (`doc show R-2026-0001`): no document's (exit 4).
+                    Some(other) => Error::refused(format!("{id} is the id of a {}, not of a document", other.noun())),
+                    None => Error::not_found("document", id)
+                        .with_hint(format!("no document kind has the prefix {}", parsed.prefix)),
+                },
             }
         })
     }

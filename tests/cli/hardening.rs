@@ -194,6 +194,25 @@ fn a_write_refused_by_a_read_only_folder_leaves_no_journal_behind() {
     d.ok(&["check"]);
 }
 
+/// Found by a scripting attack: another kind's id (`ticket note R-2026-0001`) exited 3, "not
+/// found", which a script reads as not synced yet and waits on for ever; no ticket can have
+/// it, as the README's exit 4 says.
+#[test]
+fn another_kinds_id_is_no_id_of_this_kind() {
+    let d = TestDesk::example();
+    for (args, says) in [
+        (&["ticket", "note", "R-2026-0001", "x"][..], "R-2026-0001 is the id of a request, not of a ticket"),
+        (&["request", "show", "T-2026-0001"][..], "T-2026-0001 is the id of a ticket, not of a request"),
+        (&["doc", "show", "R-2026-0001"][..], "R-2026-0001 is the id of a request, not of a document"),
+        (&["doc", "pay", "T-2026-0001"][..], "not of a document"),
+    ] {
+        d.tkt(args).assert().code(4).stderr(predicate::str::contains(says));
+    }
+    d.tkt(&["ticket", "show", "T-2026-0999"]).assert().code(3);
+    d.tkt(&["doc", "show", "INV-2026-0999"]).assert().code(3);
+    assert_eq!(d.status(), "");
+}
+
 #[test]
 fn ids_that_try_to_leave_the_desk_are_refused_before_any_path_is_built() {
     let d = TestDesk::example();
