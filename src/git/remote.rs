@@ -232,6 +232,16 @@ pub fn push(workdir: &Path, remote: &str, branch: &str, transport: &Transport) -
         return Ok(Pushed::Done);
     }
     let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    if let Some(pushed) = refused_push(&text) {
+        return Ok(pushed);
+    }
+    Err(Error::busy(format!("cannot push to {remote}: {}", text.trim()))
+        .with_hint("your work is safe and committed locally; run tkt sync again later"))
+}
+
+/// What a failed push's words say it came to: a race to retry, a lock, or `None` for a
+/// refusal or a failure, which is shown as git said it.
+fn refused_push(text: &str) -> Option<Pushed> {
     // What git says, not what the server's hooks print (`remote: …`): a hook's refusal that
     // mentions "non-fast-forward" is a refusal (found by a team attack: it was retried as a
     // race, and its reason never shown).
@@ -239,21 +249,41 @@ pub fn push(workdir: &Path, remote: &str, branch: &str, transport: &Transport) -
         text.lines().filter(|l| !l.trim_start().starts_with("remote:")).collect::<Vec<_>>().join("\n");
     let rejected = ["[rejected]", "non-fast-forward", "fetch first"].iter().any(|w| git_said.contains(w));
     let hook_declined = git_said.contains("hook declined");
-    // Someone pushed first, or pushed at the same instant (the ref was locked).
-    if rejected && !hook_declined {
-        return Ok(Pushed::Rejected);
+    // Someone pushed first; or `cannot lock ref …: is at X but expected Y`: another clone's push landed between
+    // this one's look and its update — a race like any rejection, not a lock file left on
+    // the server (found by a scripting attack: six cron syncs in one minute).
+    let moved = git_said.contains("failed to update ref")
+        && text.lines().any(|l| l.contains("cannot lock ref") && l.contains("but expected"));
+    if (rejected || moved) && !hook_declined {
+        return Some(Pushed::Rejected);
     }
     if git_said.contains("failed to update ref") || git_said.contains("cannot lock ref") {
-        let said = git_said.lines().find(|l| l.contains("cannot lock ref") || l.contains("Unable to create"));
-        return Ok(Pushed::Locked(said.unwrap_or("the ref was locked").trim().to_string()));
+        let said = text.lines().find(|l| l.contains("cannot lock ref") || l.contains("Unable to create"));
+        let said = said.map(|l| l.trim().trim_start_matches("remote:").trim());
+        return Some(Pushed::Locked(said.unwrap_or("the ref was locked").to_string()));
     }
-    Err(Error::busy(format!("cannot push to {remote}: {}", text.trim()))
-        .with_hint("your work is safe and committed locally; run tkt sync again later"))
+    None
 }
 
 #[cfg(test)]
 mod tests {
-    use super::without_progress;
+    use super::{refused_push, without_progress, Pushed};
+
+    #[test]
+    fn a_push_beaten_by_another_is_a_race_and_a_lock_file_left_is_a_lock() {
+        // git 2.39's words, as a push beaten between its look and its update gets them.
+        let beaten = "To /srv/remote.git\nremote: error: cannot lock ref 'refs/heads/main': is at \
+                      085416fb9b1d841a746e36c6702f765585de0208 but expected 5908758c50fb590c668af1cfbac233b6506137bc\n\
+                      !\tHEAD:refs/heads/main\t[remote rejected] (failed to update ref)\nDone\n";
+        assert_eq!(refused_push(beaten), Some(Pushed::Rejected));
+        let left = "remote: error: cannot lock ref 'refs/heads/main': Unable to create '/srv/remote.git/refs/heads/main.lock': \
+                    File exists.\n!\tHEAD:refs/heads/main\t[remote rejected] (failed to update ref)\n";
+        assert!(matches!(refused_push(left), Some(Pushed::Locked(said)) if said.contains("main.lock': File exists")));
+        let hook =
+            "remote: Denied: cannot lock ref, but expected you to sign\n!\tHEAD:refs/heads/main\t[remote rejected] \
+                    (pre-receive hook declined)\n";
+        assert_eq!(refused_push(hook), None);
+    }
 
     #[test]
     fn progress_is_left_out_of_what_git_says_and_a_hooks_words_are_not() {

@@ -140,6 +140,10 @@ fn sync_marked(desk: &Desk, author: &Author, opts: &SyncOptions) -> Result<SyncR
     let mut last = Pushed::Rejected;
     for attempt in 0..PUSH_ATTEMPTS {
         if attempt > 0 {
+            // Clones whose cron syncs start in one minute take turns: each waits a little,
+            // longer each time and not alike, before it tries again.
+            let (attempt, jitter) = (attempt as u64, u64::from(std::process::id() % 97));
+            std::thread::sleep(std::time::Duration::from_millis((jitter + attempt * 150) * attempt));
             fetch(repo.workdir(), &remote, &opts.transport)?;
             theirs = repo.remote_tip(&remote, &branch)?;
         }
