@@ -99,6 +99,9 @@ fn run(mut cmd: Command, what: &str, remote: &str, transport: &Transport) -> Res
         }
         let silent = started.elapsed().saturating_sub(Duration::from_millis(heard.load(Ordering::Relaxed)));
         if silent >= transport.timeout {
+            // What git started (ssh, a credential helper) goes with it: a cron job every
+            // minute against a dead link piled them up (found by a scripting attack).
+            kill_descendants(child.id());
             let _ = child.kill();
             let _ = child.wait();
             return Err(Error::busy(format!(
@@ -120,6 +123,34 @@ fn run(mut cmd: Command, what: &str, remote: &str, transport: &Transport) -> Res
     }
     let taken = |bytes: &Said| std::mem::take(&mut *bytes.lock().unwrap_or_else(|e| e.into_inner()));
     Ok(std::process::Output { status, stdout: taken(&stdout), stderr: without_progress(&taken(&stderr)) })
+}
+
+/// Kills every process `pid` started, and theirs, as Linux's `/proc` lists them (elsewhere
+/// nothing: git alone is stopped).
+fn kill_descendants(pid: u32) {
+    let children = |pid: u32| -> Vec<u32> {
+        let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else { return vec![] };
+        tasks
+            .flatten()
+            .filter_map(|t| std::fs::read_to_string(t.path().join("children")).ok())
+            .flat_map(|c| c.split_whitespace().filter_map(|p| p.parse().ok()).collect::<Vec<u32>>())
+            .collect()
+    };
+    // Found first, then killed: a child killed before its own are found would leave them
+    // to init, where they are no one's to find.
+    let (mut all, mut next) = (Vec::new(), vec![pid]);
+    while let Some(p) = next.pop() {
+        for c in children(p) {
+            if !all.contains(&c) && all.len() < 4096 {
+                all.push(c);
+                next.push(c);
+            }
+        }
+    }
+    #[cfg(unix)]
+    for pid in all.into_iter().filter_map(|c| rustix::process::Pid::from_raw(c as i32)) {
+        let _ = rustix::process::kill_process(pid, rustix::process::Signal::KILL);
+    }
 }
 
 /// What a pipe of git's has said so far.

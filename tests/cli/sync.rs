@@ -2798,7 +2798,9 @@ fn a_remote_that_stops_answering_is_given_up_and_the_desk_is_free_again() {
     let team = Team::new();
     let anna = team.clone("anna");
     let hang = anna.dir.join("../hang.sh");
-    std::fs::write(&hang, "#!/bin/sh\nsleep 30\nexec git-upload-pack \"$@\"\n").unwrap();
+    let pid_file = anna.dir.join("../hang.pid");
+    let script = format!("#!/bin/sh\necho $$ > '{}'\nsleep 30\nexec git-upload-pack \"$@\"\n", pid_file.display());
+    std::fs::write(&hang, script).unwrap();
     std::fs::set_permissions(&hang, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
     team.git(&anna.dir, &["config", "remote.origin.uploadpack", hang.to_str().unwrap()]);
     let head = anna.git(&["rev-parse", "HEAD"]);
@@ -2808,6 +2810,12 @@ fn a_remote_that_stops_answering_is_given_up_and_the_desk_is_free_again() {
         .code(5)
         .stderr(predicate::str::contains("origin sent nothing for 1 s during the fetch"));
     assert_eq!(anna.git(&["rev-parse", "HEAD"]), head);
+    // What git started is stopped with it (found by a scripting attack: a cron job every
+    // minute against a dead link piled up ssh processes): gone, or a zombie left to reap.
+    let pid = std::fs::read_to_string(&pid_file).unwrap();
+    let stat = std::fs::read_to_string(format!("/proc/{}/stat", pid.trim())).unwrap_or_default();
+    let state = stat.rsplit(')').next().unwrap_or_default().split_whitespace().next().unwrap_or("gone");
+    assert!(["gone", "Z", "X"].contains(&state), "the remote's process lives on: {stat}");
     anna.ok(&["ticket", "note", "T-2026-0001", "chiamato il cliente"]);
     anna.tkt(&["sync"]).env("TKT_NETWORK_TIMEOUT", "soon").assert().code(2);
 }
