@@ -269,6 +269,22 @@ impl Ctx {
         let _ = writeln!(std::io::stderr().lock(), "{prefix} {}", crate::render::visible(message.as_ref()));
     }
 
+    /// The names of the desk's customers, for a table: one whose file does not read is
+    /// shown by its id, with a warning, and stops no list (found by a careless-office
+    /// attack: one customer saved in Windows-1252 stopped every ticket and document list).
+    pub fn customer_names(&self, desk: &Desk) -> Result<std::collections::HashMap<String, String>> {
+        let mut names = std::collections::HashMap::new();
+        for (rel, read) in desk.read_each::<crate::model::Customer, _>(crate::model::Kind::Customer, &|_, c| c)? {
+            match read {
+                Ok(c) => {
+                    names.insert(c.id, c.name);
+                }
+                Err(_) => self.warn(format!("{} does not read: shown by its id (tkt check says why)", rel.display())),
+            }
+        }
+        Ok(names)
+    }
+
     /// A text argument: `-` reads standard input (for one argument of a command).
     pub fn text_arg(&self, value: &str) -> Result<String> {
         if value != "-" {

@@ -141,7 +141,20 @@ pub fn yaml_error(shown: &Path, e: &serde_yaml::Error, text: &str) -> Error {
         (Some(loc), None) => Location::at(shown, loc.line(), Some(loc.column())),
         (None, None) => Location::file(shown),
     };
-    Error::invalid(at, msg)
+    // What a person editing by hand did, in their words (found by a careless-office
+    // attack: a tab from Notepad gave only "cannot start any token").
+    let line = e.location().and_then(|loc| text.lines().nth(loc.line().saturating_sub(1)));
+    let hint = if line.is_some_and(|l| l.trim_end().starts_with('\t') || l.contains(":\t")) {
+        Some("a tab: YAML indents with spaces, never tabs")
+    } else if msg.contains("expected a boolean") {
+        Some("write true or false (yes and no are text in YAML 1.2)")
+    } else {
+        None
+    };
+    match hint {
+        Some(hint) => Error::invalid(at, msg).with_hint(hint),
+        None => Error::invalid(at, msg),
+    }
 }
 
 /// The line of a record's field written twice (`duplicate field `title``), its second

@@ -233,6 +233,27 @@ fn a_broken_record_names_its_file_line_and_column_and_others_stay_usable() {
     assert_eq!(d.status(), "");
 }
 
+/// Found by a careless-office attack: one customer saved with a tab (Notepad) stopped every
+/// ticket and document list, and check named it nine times as "unknown customer" in the
+/// records pointing at it.
+#[test]
+fn one_customer_that_does_not_read_is_named_once_and_stops_no_list() {
+    let d = TestDesk::example();
+    let file = "customers/C-0002.yaml";
+    d.write(file, &d.read(file).replacen("\n  city:", "\n\tcity:", 1));
+    let out = String::from_utf8(d.tkt(&["check"]).assert().code(4).get_output().stdout.clone()).unwrap();
+    assert_eq!(out.lines().count(), 1, "{out}");
+    assert!(out.starts_with(file), "{out}");
+    d.tkt(&["customer", "show", "C-0002"]).assert().code(4).stderr(predicate::str::contains("a tab: YAML indents"));
+    for list in [&["ticket", "list"][..], &["doc", "list"][..]] {
+        d.tkt(list)
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("C-0002"))
+            .stderr(predicate::str::contains(format!("{file} does not read: shown by its id")));
+    }
+}
+
 #[test]
 fn wrong_types_and_bad_money_are_refused_with_the_field() {
     let d = TestDesk::new();

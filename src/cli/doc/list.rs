@@ -1,6 +1,6 @@
 use clap::Args;
 
-use crate::model::{Customer, DocKind, Document};
+use crate::model::{DocKind, Document};
 use crate::ops::einvoice::SdiState;
 use crate::ops::query::{list_documents, DocQuery, ListedDocument};
 use crate::render::Format;
@@ -43,11 +43,8 @@ pub fn cmd_doc_list(ctx: &Ctx, args: DocListArgs) -> Result<()> {
         sdi: args.sdi,
     };
     let docs = list_documents(&desk, &query)?;
-    let names: std::collections::HashMap<String, String> = if args.format.format == Format::Table {
-        desk.load_all::<Customer>()?.into_iter().map(|c| (c.id, c.name)).collect()
-    } else {
-        Default::default()
-    };
+    let names: std::collections::HashMap<String, String> =
+        if args.format.format == Format::Table { ctx.customer_names(&desk)? } else { Default::default() };
     let amount =
         |d: &Document| if d.totals.is_some() || d.amount.is_some() { d.value().to_string() } else { String::new() };
     ctx.out().optional(&["ticket", "status"]).records(

@@ -3,7 +3,7 @@ use std::collections::HashMap;
 use clap::Args;
 
 use crate::desk::Desk;
-use crate::model::{Customer, Priority, Ticket};
+use crate::model::{Priority, Ticket};
 use crate::ops::query::{list_tickets, SortKey, TicketQuery};
 use crate::render::Format;
 use crate::Result;
@@ -94,11 +94,8 @@ pub fn cmd_ticket_list(ctx: &Ctx, args: TicketListArgs) -> Result<()> {
 
 /// Prints tickets; the table shows customer names, JSON/YAML/CSV the records.
 pub fn print_tickets(ctx: &Ctx, desk: &Desk, format: Format, tickets: &[Ticket]) -> Result<()> {
-    let names: HashMap<String, String> = if format == Format::Table {
-        desk.load_all::<Customer>()?.into_iter().map(|c| (c.id, c.name)).collect()
-    } else {
-        HashMap::new()
-    };
+    let names: HashMap<String, String> =
+        if format == Format::Table { ctx.customer_names(desk)? } else { HashMap::new() };
     let customer = |t: &Ticket| names.get(&t.customer).cloned().unwrap_or_else(|| t.customer.clone());
     let opt = |v: &Option<String>| v.clone().unwrap_or_default();
     ctx.out().optional(&["prio", "opened", "assignee", "w"]).records(
