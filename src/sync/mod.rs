@@ -1355,7 +1355,50 @@ fn refused_entries(repo: &Repo, base: Option<&str>, tip: &str) -> Result<Vec<Str
         refused.push(format!("{}: deleted, and a folder without it is no desk{by}", config.display()));
     }
     refused.extend(refused_catalog(repo, base, tip)?);
+    refused.extend(refused_numbering(repo, base, tip)?);
     Ok(refused)
+}
+
+/// A `tkt.toml` whose numbering no longer gives a kind the prefix its records carry (the
+/// invoice prefix changed, the old one not kept under `[numbering.former_prefixes]`): every
+/// such record would no longer read as its kind's, no invoice could be issued after them,
+/// and `tkt check` would name them all (found by a hostile-remote attack).
+fn refused_numbering(repo: &Repo, base: Option<&str>, tip: &str) -> Result<Option<String>> {
+    let prefix = repo.desk_prefix();
+    let path = prefix.join(crate::model::CONFIG_FILE);
+    if !repo.changed_paths(base, tip)?.contains(&path) {
+        return Ok(None);
+    }
+    let Some(file) = repo.file_at(tip, &path)? else { return Ok(None) };
+    // One that does not read is named on its own.
+    let parsed = std::str::from_utf8(&file.bytes).ok().map(crate::model::Config::parse);
+    let Some(Ok(config)) = parsed else {
+        return Ok(None);
+    };
+    let mut lost = Vec::new();
+    for kind in Kind::all().filter(|k| k.is_numbered()) {
+        let given = config.numbering.prefixes_of(kind);
+        let top = prefix.join(kind.dir());
+        let folders = if kind.by_year() { repo.folders_in(tip, &top)? } else { vec![top] };
+        for folder in folders {
+            let carried = repo.files_in(tip, &folder)?.into_iter().find_map(|f| {
+                let id = f.file_stem()?.to_str()?.to_string();
+                let carried = SequenceId::parse(&id)?.prefix;
+                (!given.contains(&carried.as_str())).then_some((id, carried))
+            });
+            if let Some((id, carried)) = carried {
+                // The kind's key in tkt.toml is its noun (`invoice`, `ticket`).
+                lost.push(format!(
+                    "{noun} ({id}): keep {carried} under [numbering.former_prefixes] ({noun} = [\"{carried}\"])",
+                    noun = kind.noun()
+                ));
+                break;
+            }
+        }
+    }
+    Ok((!lost.is_empty()).then(|| {
+        format!("{}: its numbering no longer gives records the prefix they carry: {}", path.display(), lost.join("; "))
+    }))
 }
 
 /// Names in a desk that a Windows or macOS clone takes for one (they differ only in case):

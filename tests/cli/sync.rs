@@ -2740,6 +2740,32 @@ fn a_state_tickets_are_in_is_never_taken_away_by_a_sync() {
     assert_eq!(anna.ok(&["ticket", "list", "--open", "--format", "csv"]), open);
 }
 
+/// Found by a hostile-remote attack: a tkt.toml that gave invoices another prefix, the old
+/// one not kept, was taken in; every invoice of the desk then failed check, and none could
+/// be issued after them. With the old prefix kept, numbering goes on.
+#[test]
+fn a_tkt_toml_that_takes_their_prefix_from_the_desks_records_is_not_taken_in() {
+    let team = Team::new();
+    let (anna, marco) = (team.clone("anna"), team.clone("marco"));
+    let config = marco.read("tkt.toml").replace("[numbering.prefixes]\n", "[numbering.prefixes]\ninvoice = \"FT\"\n");
+    assert!(config.contains("invoice = \"FT\""), "{config}");
+    marco.write("tkt.toml", &config);
+    marco.git(&["commit", "-qam", "fatture FT"]);
+    marco.git(&["push", "-q", "origin", "main"]);
+    let head = anna.git(&["rev-parse", "HEAD"]);
+    anna.tkt(&["sync"]).assert().code(5).stderr(predicate::str::contains(
+        "tkt.toml: its numbering no longer gives records the prefix they carry: invoice (INV-2026-0001): keep INV \
+         under [numbering.former_prefixes] (invoice = [\"INV\"])",
+    ));
+    assert_eq!(anna.git(&["rev-parse", "HEAD"]), head);
+    marco.write("tkt.toml", &(config + "\n[numbering.former_prefixes]\ninvoice = [\"INV\"]\n"));
+    marco.git(&["commit", "-qam", "INV resta"]);
+    marco.git(&["push", "-q", "origin", "main"]);
+    anna.sync();
+    anna.ok(&["ticket", "work", "T-2026-0013", "--hours", "1"]);
+    assert_eq!(anna.ok(&["ticket", "invoice", "T-2026-0013"]), "FT-2026-0007\n");
+}
+
 /// Found by a team attack: an attachment whose name is not UTF-8 (a photo from an old
 /// Windows share) was left out by sync without a word, and check was clean.
 #[test]
