@@ -717,11 +717,7 @@ impl Desk {
     pub fn check_record_text(rel: &Path, text: &str) -> Result<()> {
         fn parsed<T: Record>(rel: &Path, text: &str) -> Result<()> {
             let record: T = store::parse_record(text, rel)?;
-            if record.kind().path_for(record.id()).ok().as_deref() != Some(rel) {
-                let at = Location { field: Some("id".into()), ..Location::file(rel) };
-                return Err(Error::invalid(at, format!("id {:?} disagrees with its path", record.id())));
-            }
-            Ok(())
+            store::misplaced(&record, rel, None)
         }
         use crate::model::{Customer, Equipment, Item, Request, Ticket};
         match Self::kind_of_path(rel) {

@@ -5,7 +5,7 @@ use std::path::Path;
 use std::sync::LazyLock;
 
 use crate::error::Location;
-use crate::model::{from_yaml, Record, YamlError, MAX_NESTING};
+use crate::model::{from_yaml, Kind, Record, YamlError, MAX_NESTING};
 use crate::{Error, Result};
 
 /// Records larger than this are refused rather than parsed.
@@ -20,12 +20,32 @@ pub fn read_record<T: Record>(abs: &Path, shown: &Path) -> Result<T> {
 pub fn read_record_json<T: Record>(abs: &Path, shown: &Path) -> Result<(T, Option<String>)> {
     let text = read_text(abs, shown)?;
     let (record, json) = parse_record_json::<T>(&text, shown)?;
+    misplaced(&record, shown, abs.ancestors().nth(shown.components().count()))?;
+    Ok((record, json))
+}
+
+/// Refuses a record whose path is not the one its kind and id give: its kind (another
+/// folder, same name) or its id. `root`, the desk's folder, lets the hint say when the
+/// record's own path is taken — the file is then a copy, never to be renamed over it.
+pub fn misplaced<T: Record>(record: &T, shown: &Path, root: Option<&Path>) -> Result<()> {
     let expected = record.kind().path_for(record.id());
     if expected.as_deref().ok() != Some(shown) {
         // Where its id belongs holds a record already: this file is a copy, and a rename
         // would write over that record (found by a careless-office attack).
-        let root = abs.ancestors().nth(shown.components().count());
         let taken = expected.as_ref().ok().zip(root).filter(|(p, root)| root.join(p).exists()).map(|(p, _)| p.clone());
+        // Same name, another folder: the id is right, what it says it is is not (a
+        // document's `kind`; found by a hostile-remote attack, named as a wrong id).
+        if let (Ok(p), Kind::Document(d)) = (&expected, record.kind()) {
+            if p.file_name() == shown.file_name() && p.parent() != shown.parent() {
+                let field = Location { field: Some("kind".into()), ..Location::file(shown) };
+                let folder = shown.parent().unwrap_or(shown).display();
+                return Err(Error::invalid(field, format!("kind {:?} disagrees with its folder, {folder}", d.noun()))
+                    .with_hint(format!(
+                        "fix its kind, or move it to {} if it is the folder that is wrong",
+                        p.display()
+                    )));
+            }
+        }
         let why = match expected {
             Ok(p) => format!("belongs in {}", p.display()),
             Err(e) => e.to_string(),
@@ -42,7 +62,7 @@ pub fn read_record_json<T: Record>(abs: &Path, shown: &Path) -> Result<(T, Optio
             Error::invalid(field, format!("id {:?} disagrees with its path ({why})", record.id())).with_hint(hint)
         );
     }
-    Ok((record, json))
+    Ok(())
 }
 
 /// Reads a record file as UTF-8 text, refusing oversize files and links (`abs` is `shown`
