@@ -201,6 +201,32 @@ fn settle_stale_copies(desk: &Desk, repo: &Repo, ours: &str, theirs: &str, remot
     if stale.is_empty() {
         return Ok(());
     }
+    // A history that holds this clone's issued documents otherwise (but for the ids a
+    // renumbering changed) is no copy of its work, whatever its commits' authors, times and
+    // messages (found by a hostile-remote attack: a rewrite forging an invoice, with the
+    // reflog gone, was called this clone's own commits, and the hint to reset to it took
+    // the forgery in).
+    let mut altered = Vec::new();
+    for path in repo.changed_paths(Some(ours), theirs)? {
+        let Some(rel) = path.strip_prefix(prefix).ok().filter(|rel| fiscal_path(rel)) else { continue };
+        let Some(mine) = repo.file_at(ours, &path)? else { continue };
+        let now = repo.file_at(theirs, &path)?;
+        if now.as_ref().is_some_and(|now| same_but_ids(&mine.bytes, &now.bytes)) {
+            continue;
+        }
+        altered.extend(fiscal_change(rel, mine.bytes, now.map(|now| now.bytes)));
+    }
+    if !altered.is_empty() {
+        return Err(Error::busy(format!(
+            "{remote}/{branch}'s history is no copy of this clone's: it holds documents this clone issued otherwise; \
+             nothing was merged or written:\n  {}",
+            altered.join("\n  ")
+        ))
+        .with_hint(format!(
+            "this clone's versions are the ones issued: never take {remote}'s history with `git reset --hard`; ask \
+             whoever rewrote it to put the documents back as issued"
+        )));
+    }
     if stale.len() == own {
         let changed = repo.changed_paths(Some(ours), theirs)?;
         refuse_dirty(repo, &changed)?;

@@ -2766,6 +2766,34 @@ fn a_tkt_toml_that_takes_their_prefix_from_the_desks_records_is_not_taken_in() {
     assert_eq!(anna.ok(&["ticket", "invoice", "T-2026-0013"]), "FT-2026-0007\n");
 }
 
+/// Found by a hostile-remote attack: a remote history rewritten to forge an issued
+/// invoice's first version, synced by a clone whose reflog had expired, was called this
+/// clone's own commits "written again by a sync", and the hint to `git reset --hard` to it
+/// took the forgery in. The forged invoice is named, and no reset is suggested.
+#[test]
+fn a_rewritten_history_that_forges_an_invoice_is_no_copy_of_this_clones_work() {
+    let team = Team::new();
+    let (anna, x) = (team.clone("anna"), team.clone("x"));
+    anna.ok(&["ticket", "note", "T-2026-0001", "lavoro locale"]);
+    let history = x.git(&["fast-export", "main"]);
+    let forged = history
+        .replace("Manodopera tecnico specializzato (WR-2026-0001", "Manodopera tecnico SUPERSPECIALE (WR-2026-0001")
+        .replace("refs/heads/main", "refs/heads/forged");
+    assert_ne!(forged, history);
+    team.git_stdin(&x.dir, &["fast-import", "--quiet"], &forged);
+    x.git(&["push", "-q", "-f", "origin", "forged:main"]);
+    anna.git(&["fetch", "-q", "origin"]);
+    anna.git(&["reflog", "expire", "--expire=now", "--all"]);
+    let head = anna.git(&["rev-parse", "HEAD"]);
+    anna.tkt(&["sync"])
+        .assert()
+        .code(5)
+        .stderr(predicate::str::contains("documents/invoice/2026/INV-2026-0001.yaml: issued fiscal document changed"))
+        .stderr(predicate::str::contains("never take origin's history with `git reset --hard`"))
+        .stderr(predicate::str::contains("no copy of this clone's"));
+    assert_eq!(anna.git(&["rev-parse", "HEAD"]), head);
+}
+
 /// Found by a team attack: an attachment whose name is not UTF-8 (a photo from an old
 /// Windows share) was left out by sync without a word, and check was clean.
 #[test]
