@@ -154,10 +154,15 @@ pub fn summary(data: &Data, p: &Params) -> Report {
         let d = Decimal::from(days[rank - 1]) / Decimal::from(86_400);
         number(d.round_dp(1))
     };
-    let open_on = |day: NaiveDate| {
+    // `None`: now — every ticket opened so far, also one whose own day (in the offset it
+    // was opened with, another clone's zone) is already tomorrow here (found by a scripting
+    // attack: a clone in UTC counted one fewer than it listed just after midnight in Rome).
+    let open_on = |day: Option<NaiveDate>| {
+        let day_ = day.unwrap_or(p.today);
         data.tickets
             .iter()
-            .filter(|t| t.opened_at.date_naive() <= day && t.closed_at.is_none_or(|c| c.date_naive() > day))
+            .filter(|t| day.is_none_or(|d| t.opened_at.date_naive() <= d))
+            .filter(|t| t.closed_at.is_none_or(|c| c.date_naive() > day_))
             .count()
     };
     r.rows.push(vec![text("opened"), Value::from(opened)]);
@@ -165,8 +170,8 @@ pub fn summary(data: &Data, p: &Params) -> Report {
     r.rows.push(vec![text("median_days_to_close"), percentile(0.5)]);
     r.rows.push(vec![text("p90_days_to_close"), percentile(0.9)]);
     let start = p.since.and_then(|s| s.pred_opt());
-    r.rows.push(vec![text("backlog_start"), start.map(|d| Value::from(open_on(d))).unwrap_or(Value::from(0))]);
-    r.rows.push(vec![text("backlog_end"), Value::from(open_on(p.until.unwrap_or(p.today)))]);
+    r.rows.push(vec![text("backlog_start"), start.map(|d| Value::from(open_on(Some(d)))).unwrap_or(Value::from(0))]);
+    r.rows.push(vec![text("backlog_end"), Value::from(open_on(p.until))]);
     for s in data.catalog {
         let n = data.tickets.iter().filter(|t| t.state == s.id).count();
         r.rows.push(vec![text(format!("state.{}", s.id)), Value::from(n)]);

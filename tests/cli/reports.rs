@@ -61,6 +61,18 @@ fn summary_counts_the_period_and_the_time_to_close() {
     assert_eq!(metric(&later, "opened"), 1);
     assert_eq!(metric(&later, "closed"), 1);
     assert_eq!(metric(&later, "backlog_start"), 2, "open at the end of Nov 10: the tickets of Nov 2 and 10");
+
+    // Found by a scripting attack: a clone in UTC just before midnight counted a ticket
+    // opened in Rome just after it as opened "tomorrow", out of the backlog it listed.
+    d.tkt(&["ticket", "create", "--customer", "C-0001", "--title", "Capodanno"])
+        .env("TKT_NOW", "2027-01-01T00:10:00+01:00")
+        .assert()
+        .success();
+    let listed = d.ok(&["ticket", "list", "--open", "--format", "csv"]).lines().count() - 1;
+    let out =
+        d.tkt(&["report", "summary", "--format", "json"]).env("TKT_NOW", "2026-12-31T23:30:00Z").output().unwrap();
+    let rows: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(metric(&rows, "backlog_end"), listed as u64);
 }
 
 #[test]
