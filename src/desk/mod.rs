@@ -251,12 +251,15 @@ impl Desk {
     /// ticket can ever exist, so it is no id of a ticket (exit 4), not one not synced yet
     /// (exit 3, which a script waits on; found by a scripting attack).
     fn id_of_another_kind(&self, kind: Kind, id: &str) -> Option<Error> {
-        let prefix = SequenceId::parse(id)?.prefix;
+        // An item's code or a serial is free text (`R-1234` is an item): only numbered kinds
+        // (found by a review).
+        let prefix = SequenceId::parse(id).filter(|_| kind.is_numbered())?.prefix;
         let numbering = &self.config.numbering;
         if numbering.prefixes_of(kind).contains(&prefix.as_str()) {
             return None;
         }
-        let other = Kind::all().find(|k| *k != kind && numbering.prefixes_of(*k).contains(&prefix.as_str()))?;
+        let other = Kind::all()
+            .find(|k| *k != kind && numbering.prefixes_of(*k).contains(&prefix.as_str()) && k.check_id(id).is_ok())?;
         let a = |noun: &str| if noun.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
         let noun = |k: Kind| match k {
             Kind::Document(_) if matches!(kind, Kind::Document(_)) => k.noun(),

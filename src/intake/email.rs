@@ -139,7 +139,9 @@ pub fn parse_mail(bytes: &[u8], hash: impl Fn(&[u8]) -> String) -> Result<Mail, 
                 .unwrap_or_else(|| format!("attachment-{}{}", i + 1, extension_of(part)));
             let bytes = match part.message() {
                 Some(inner) => inner.raw_message().to_vec(),
-                None => lenient_base64(&msg, part, false).unwrap_or_else(|| part.contents().to_vec()),
+                None => lenient_base64(&msg, part, false)
+                    .or_else(|| uudecoded(part))
+                    .unwrap_or_else(|| part.contents().to_vec()),
             };
             Attachment { name, bytes }
         })
@@ -488,6 +490,43 @@ const LENIENT: base64::engine::GeneralPurpose = base64::engine::GeneralPurpose::
 /// and lines of text after the base64 (a gateway's or webmail's footer), on which
 /// mail_parser gives the part up, raw — kept after the decoded text when `with_text_after`
 /// (found by mail attacks). `None` for any other part, or one that does not read as base64.
+/// A part sent `x-uuencode` (Eudora, Outlook Express: found by a mail-corpus attack, the
+/// image was stored still encoded), decoded from its `begin` line to its `end`; `None` for
+/// any other part, or one that does not decode.
+fn uudecoded(part: &mail_parser::MessagePart) -> Option<Vec<u8>> {
+    let encoding = part.content_transfer_encoding()?.trim().to_ascii_lowercase();
+    if !["x-uuencode", "uuencode", "x-uue"].contains(&encoding.as_str()) {
+        return None;
+    }
+    let text = part.contents();
+    let mut lines = text.split(|b| *b == b'\n').map(|l| l.strip_suffix(b"\r").unwrap_or(l));
+    lines.by_ref().find(|l| l.starts_with(b"begin "))?;
+    let mut out = Vec::new();
+    for line in lines {
+        if line == b"end" {
+            return Some(out);
+        }
+        // Each character stands for six bits (` ` and `` ` `` for zero), the first for the
+        // number of bytes the line holds.
+        let six = |c: u8| c.wrapping_sub(b' ') & 0x3f;
+        let (&first, data) = line.split_first()?;
+        let n = usize::from(six(first));
+        if n == 0 {
+            continue;
+        }
+        let bits: Vec<u8> = data.iter().map(|c| six(*c)).collect();
+        let bytes: Vec<u8> = bits
+            .chunks(4)
+            .flat_map(|g| {
+                let g = [g[0], *g.get(1).unwrap_or(&0), *g.get(2).unwrap_or(&0), *g.get(3).unwrap_or(&0)];
+                [g[0] << 2 | g[1] >> 4, g[1] << 4 | g[2] >> 2, g[2] << 6 | g[3]]
+            })
+            .collect();
+        out.extend_from_slice(bytes.get(..n)?);
+    }
+    None
+}
+
 fn lenient_base64(
     msg: &mail_parser::Message,
     part: &mail_parser::MessagePart,
@@ -655,12 +694,14 @@ fn eight_bit_text(msg: &mail_parser::Message, part: &mail_parser::MessagePart, d
 
 /// UTF-8 text with stray bytes that are not UTF-8: each read as Windows-1252 on its own,
 /// the rest as UTF-8 — when the UTF-8 that reads holds a letter of a Western language
-/// ([`western_utf8`]'s), the sign that the text is UTF-8; `None` when it does not (text
-/// all in Latin-1 under a UTF-8 label, read whole as Windows-1252).
+/// ([`western_utf8`]'s), or more letters of any other than there are stray bytes (Russian
+/// or Greek with a Latin-1 disclaimer: found by a review), the sign that the text is UTF-8;
+/// `None` when not (text all in Latin-1 under a UTF-8 label, read whole as Windows-1252).
 fn utf8_with_stray_bytes(bytes: &[u8]) -> Option<String> {
-    let (mut text, mut rest, mut western) = (String::new(), bytes, false);
+    let (mut text, mut rest, mut western, mut letters, mut stray) = (String::new(), bytes, false, 0, 0);
     let mut keep = |good: &str, text: &mut String| {
         western |= good.chars().any(|c| !c.is_ascii() && western_utf8(c.to_string().as_bytes()));
+        letters += good.chars().filter(|c| !c.is_ascii()).count();
         text.push_str(good);
     };
     loop {
@@ -674,11 +715,12 @@ fn utf8_with_stray_bytes(bytes: &[u8]) -> Option<String> {
                 keep(std::str::from_utf8(good).unwrap_or_default(), &mut text);
                 let n = e.error_len().unwrap_or(bad.len());
                 text.push_str(&utf8_else_1252(&bad[..n]));
+                stray += 1;
                 rest = &bad[n..];
             }
         }
     }
-    western.then_some(text)
+    (western || letters > stray).then_some(text)
 }
 
 /// Charsets of several bytes a letter (Japanese, Chinese, Korean).
@@ -1928,6 +1970,14 @@ mod tests {
         // All Latin-1 under a UTF-8 label is still read as Latin-1, "PI\u{d9}" too.
         let latin = b"From: a@b.it\r\nSubject: s\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\nPI\xd9\xa0SPESSO citt\xe0\r\n";
         assert_eq!(parse(latin).text, "PI\u{d9}\u{a0}SPESSO citt\u{e0}");
+        // So does Russian under UTF-8.
+        let russian = "From: a@b.ru\r\nSubject: s\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n\u{41a}\u{43e}\u{442}\u{435}\u{43b} \u{441}\u{43b}\u{43e}\u{43c}\u{430}\u{43d}.\r\n";
+        let mut russian = russian.as_bytes().to_vec();
+        russian.extend(b"-- \xe8 riservato\r\n");
+        assert_eq!(
+            parse(&russian).text,
+            "\u{41a}\u{43e}\u{442}\u{435}\u{43b} \u{441}\u{43b}\u{43e}\u{43c}\u{430}\u{43d}.\n-- \u{e8} riservato"
+        );
         // Japanese with one stray byte keeps its letters.
         let mut sjis = b"From: a@b.jp\r\nSubject: s\r\nContent-Type: text/plain; charset=shift_jis\r\n\r\n".to_vec();
         sjis.extend(b"\x83\x7b\x83\x43\x83\x89\x81\x5b\r\n\x80 end\r\n");

@@ -5,10 +5,22 @@
 use chrono::NaiveDate;
 use serde::Deserializer;
 
-/// The day `s` names, written `YYYY-MM-DD`.
+/// The day `s` names, written `YYYY-MM-DD` — or, for a year past 9999 or before 0, as
+/// chrono writes it (`+10240-12-31`): what tkt writes it always reads back (found by a
+/// review: an invoice due in the year 10240 was written, then no list read it).
 pub fn parse(s: &str) -> Result<NaiveDate, String> {
-    let shaped = s.len() == 10
-        && s.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
+    let shape = |s: &str| {
+        s.len() >= 10 && {
+            let (year, rest) = s.split_at(s.len() - 6);
+            year.len() >= 4
+                && year.bytes().all(|b| b.is_ascii_digit())
+                && rest.bytes().enumerate().all(|(i, b)| if i == 0 || i == 3 { b == b'-' } else { b.is_ascii_digit() })
+        }
+    };
+    let shaped = match s.strip_prefix(['+', '-']) {
+        Some(year_on) => shape(year_on) && year_on.len() > 10,
+        None => shape(s) && s.len() == 10,
+    };
     shaped.then(|| s.parse().ok()).flatten().ok_or_else(|| format!("{s:?} is not a date (YYYY-MM-DD)"))
 }
 
@@ -62,6 +74,11 @@ mod tests {
         assert_eq!(parse("2026-01-05"), Ok(NaiveDate::from_ymd_opt(2026, 1, 5).unwrap()));
         for bad in ["25-10-14", "2026-1-5", "30/11/2026", "2026-02-30", " 2026-01-05", "02026-01-05", "+2026-01-05"] {
             assert!(parse(bad).is_err(), "{bad}");
+        }
+        // Every day chrono writes reads back, years past 9999 too.
+        for year in [1, 999, 9999, 10240, 262_142] {
+            let day = NaiveDate::from_ymd_opt(year, 12, 31).unwrap();
+            assert_eq!(parse(&day.to_string()), Ok(day), "{day}");
         }
     }
 }

@@ -259,6 +259,22 @@ fn amount_line(
             && nature.as_deref().is_none_or(|n| v.nature.as_deref().is_some_and(|m| m.eq_ignore_ascii_case(n)))
     };
     let mut rows: Vec<&VatLine> = vat.iter().filter(fits).collect();
+    // Operations without VAT under different rules (two exemptions of art. 10): each row's
+    // rule is the note's, which one amount cannot say (found by a fiscal audit: 150.00 went
+    // under the first row's rule, which had billed 100.00).
+    let mut rules: Vec<(&Option<String>, &Option<String>)> =
+        rows.iter().filter(|v| v.nature.is_some()).map(|v| (&v.nature, &v.note)).collect();
+    rules.dedup();
+    if rules.windows(2).any(|w| w[0].0 == w[1].0) {
+        return Err(Error::usage(format!(
+            "{} has rows of one natura under different rules ({}): credit them line by line with --line N",
+            invoice.id,
+            rows.iter()
+                .map(|v| format!("{}: {}", row(v), v.note.as_deref().unwrap_or("-")))
+                .collect::<Vec<_>>()
+                .join("; ")
+        )));
+    }
     // Rows of one rate and natura that differ in wording alone (a home's reduced 10% beside
     // goods at their own): the first is reduced, as one of them must be.
     rows.dedup_by(|b, a| (a.rate, &a.nature) == (b.rate, &b.nature));

@@ -50,7 +50,9 @@ pub fn message(letter: &Letter) -> Result<Message> {
     let mailbox = |what: &str, address: &str| -> Result<Mailbox> {
         address.parse().map_err(|e| Error::refused(format!("[pec] {what}: {address:?} is not an e-mail address: {e}")))
     };
-    let xml = ContentType::parse("application/xml").expect("a valid media type");
+    // The signed envelope of an e-invoice to a public administration is CMS, not XML.
+    let media = if letter.file_name.ends_with(".p7m") { "application/pkcs7-mime" } else { "application/xml" };
+    let xml = ContentType::parse(media).expect("a valid media type");
     Message::builder()
         .from(mailbox("from", &letter.from)?)
         .to(mailbox("sdi_address", &letter.to)?)

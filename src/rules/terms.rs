@@ -5,15 +5,32 @@ use chrono::{Datelike, Days, Months, NaiveDate};
 
 use crate::model::{Document, PaymentMethod};
 
-/// The due date of an invoice dated `date` under `terms`: the first number is a count of
-/// days; "fine mese" / "fm" / "end of month" moves the result to the end of its month;
-/// terms with no number (rimessa diretta, immediate) are due on the day.
+/// The due date of an invoice dated `date` under `terms`: the count of days is the number
+/// written before `gg`, `giorni`, `days` or `d` (`30 gg`, `60gg d.f.`), else the first number
+/// of at most three digits — never an order's or a contract's number (found by a review:
+/// "ordine n. 3000123, 30 gg fine mese" made an invoice due in the year 10240); "fine mese"
+/// / "fm" / "end of month" moves the result to the end of its month; terms with no number
+/// (rimessa diretta, immediate) are due on the day.
 pub fn due_date(date: NaiveDate, terms: Option<&str>) -> NaiveDate {
     let Some(terms) = terms.map(str::to_lowercase) else {
         return date;
     };
-    let days: u64 =
-        terms.split(|c: char| !c.is_ascii_digit()).find(|s| !s.is_empty()).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let numbers: Vec<(&str, &str)> = terms
+        .match_indices(|c: char| c.is_ascii_digit())
+        .filter(|(at, _)| !terms[..*at].ends_with(|c: char| c.is_ascii_digit()))
+        .map(|(at, _)| {
+            let rest = &terms[at..];
+            let end = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+            (&rest[..end], rest[end..].trim_start())
+        })
+        .collect();
+    let of_days = |after: &str| ["gg", "giorn", "day", "d "].iter().any(|w| after.starts_with(w)) || after == "d";
+    let days: u64 = numbers
+        .iter()
+        .find(|(_, after)| of_days(after))
+        .or_else(|| numbers.iter().find(|(n, _)| n.len() <= 3))
+        .and_then(|(n, _)| n.parse().ok())
+        .unwrap_or(0);
     let due = date.checked_add_days(Days::new(days)).unwrap_or(date);
     let end_of_month = ["fine mese", "f.m.", "fm", "end of month", "eom"]
         .iter()
@@ -113,5 +130,9 @@ mod tests {
         assert_eq!(due_date(d("2026-11-27"), Some("30 days end of month")), d("2026-12-31"));
         assert_eq!(due_date(d("2026-11-27"), Some("rimessa diretta")), d("2026-11-27"));
         assert_eq!(due_date(d("2026-11-27"), None), d("2026-11-27"));
+        // An order's number before the days is no count of days (found by a review).
+        assert_eq!(due_date(d("2026-11-27"), Some("ordine n. 3000123, 30 gg fine mese")), d("2026-12-31"));
+        assert_eq!(due_date(d("2026-11-27"), Some("rif. contratto 2026/45: 60gg d.f.")), d("2027-01-26"));
+        assert_eq!(due_date(d("2026-11-27"), Some("contratto 1234567")), d("2026-11-27"));
     }
 }

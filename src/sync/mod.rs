@@ -1098,7 +1098,7 @@ fn names_records(pattern: &str, records: &[String]) -> bool {
 
 /// Whether the state catalog at `tip` holds together (one initial state, every target a
 /// state...), when `base..tip` changed it: a catalog without them stops every command.
-fn refused_catalog(repo: &Repo, base: Option<&str>, tip: &str) -> Result<Option<String>> {
+fn refused_catalog(repo: &Repo, base: Option<&str>, tip: &str, ours: Option<&str>) -> Result<Option<String>> {
     let prefix = repo.desk_prefix();
     let dir = prefix.join(Kind::State.dir());
     let changed = repo.changed_paths(base, tip)?.iter().any(|p| p.starts_with(&dir));
@@ -1119,9 +1119,13 @@ fn refused_catalog(repo: &Repo, base: Option<&str>, tip: &str) -> Result<Option<
     if gone.is_empty() {
         return Ok(None);
     }
+    // The remote's tickets, and this clone's, which the merge keeps (found by a review: a
+    // ticket moved here into the state the remote deleted was merged, its state gone).
     let mut tickets = Vec::new();
-    for year in repo.folders_in(tip, &prefix.join(Kind::Ticket.dir()))? {
-        tickets.extend(records_at::<crate::model::Ticket>(repo, tip, &year)?.unwrap_or_default());
+    for commit in std::iter::once(tip).chain(ours) {
+        for year in repo.folders_in(commit, &prefix.join(Kind::Ticket.dir()))? {
+            tickets.extend(records_at::<crate::model::Ticket>(repo, commit, &year)?.unwrap_or_default());
+        }
     }
     Ok(states_in_use(&gone, &tickets))
 }
@@ -1135,6 +1139,8 @@ fn states_gone(before: &[crate::model::State], after: &[crate::model::State]) ->
 fn states_in_use(gone: &[String], tickets: &[crate::model::Ticket]) -> Option<String> {
     let mut used: Vec<String> =
         tickets.iter().filter(|t| gone.contains(&t.state)).map(|t| format!("{} ({})", t.id, t.state)).collect();
+    used.sort_unstable();
+    used.dedup();
     (!used.is_empty()).then(|| {
         let more = if used.len() > 5 { format!(" and {} more", used.len() - 5) } else { String::new() };
         used.truncate(5);
@@ -1201,7 +1207,7 @@ fn check_incoming(
         return Ok(());
     }
     let base = repo.merge_base(ours, theirs)?;
-    let mut refused = refused_entries(repo, base.as_deref(), theirs)?;
+    let mut refused = refused_entries(repo, base.as_deref(), theirs, Some(ours))?;
     // Paths refused above are not read again.
     if let (true, Some(base)) = (refused.is_empty(), base.as_deref()) {
         refused.extend(fiscal_changes(repo, base, theirs, &committed)?);
@@ -1321,7 +1327,8 @@ fn named(path: &Path) -> String {
     crate::render::visible(&path.display().to_string()).replace('\n', "\u{240a}").replace('\t', "\u{2409}")
 }
 
-fn refused_entries(repo: &Repo, base: Option<&str>, tip: &str) -> Result<Vec<String>> {
+/// `ours`, for what comes in: this clone's own commit, whose records the merge keeps.
+fn refused_entries(repo: &Repo, base: Option<&str>, tip: &str, ours: Option<&str>) -> Result<Vec<String>> {
     let prefix = repo.desk_prefix();
     let mut refused = Vec::new();
     let changed = repo.entries_changed(base, tip)?;
@@ -1380,7 +1387,7 @@ fn refused_entries(repo: &Repo, base: Option<&str>, tip: &str) -> Result<Vec<Str
         };
         refused.push(format!("{}: deleted, and a folder without it is no desk{by}", config.display()));
     }
-    refused.extend(refused_catalog(repo, base, tip)?);
+    refused.extend(refused_catalog(repo, base, tip, ours)?);
     refused.extend(refused_numbering(repo, base, tip)?);
     Ok(refused)
 }
@@ -1401,25 +1408,38 @@ fn refused_numbering(repo: &Repo, base: Option<&str>, tip: &str) -> Result<Optio
     let Some(Ok(config)) = parsed else {
         return Ok(None);
     };
+    prefixes_lost(&config, &path, |kind| {
+        let top = prefix.join(kind.dir());
+        let folders = if kind.by_year() { repo.folders_in(tip, &top)? } else { vec![top] };
+        let mut files = Vec::new();
+        for folder in folders {
+            files.extend(repo.files_in(tip, &folder)?);
+        }
+        Ok(files)
+    })
+}
+
+/// Why `config` (the tkt.toml at `path`) cannot be taken: the kinds whose records, as
+/// `files` lists them, carry a prefix it no longer gives (the kind's key in tkt.toml is
+/// its noun: `invoice`, `ticket`); `None` when none.
+fn prefixes_lost(
+    config: &crate::model::Config,
+    path: &Path,
+    files: impl Fn(Kind) -> Result<Vec<PathBuf>>,
+) -> Result<Option<String>> {
     let mut lost = Vec::new();
     for kind in Kind::all().filter(|k| k.is_numbered()) {
         let given = config.numbering.prefixes_of(kind);
-        let top = prefix.join(kind.dir());
-        let folders = if kind.by_year() { repo.folders_in(tip, &top)? } else { vec![top] };
-        for folder in folders {
-            let carried = repo.files_in(tip, &folder)?.into_iter().find_map(|f| {
-                let id = f.file_stem()?.to_str()?.to_string();
-                let carried = SequenceId::parse(&id)?.prefix;
-                (!given.contains(&carried.as_str())).then_some((id, carried))
-            });
-            if let Some((id, carried)) = carried {
-                // The kind's key in tkt.toml is its noun (`invoice`, `ticket`).
-                lost.push(format!(
-                    "{noun} ({id}): keep {carried} under [numbering.former_prefixes] ({noun} = [\"{carried}\"])",
-                    noun = kind.noun()
-                ));
-                break;
-            }
+        let carried = files(kind)?.into_iter().find_map(|f| {
+            let id = f.file_stem()?.to_str()?.to_string();
+            let carried = SequenceId::parse(&id)?.prefix;
+            (!given.contains(&carried.as_str())).then_some((id, carried))
+        });
+        if let Some((id, carried)) = carried {
+            lost.push(format!(
+                "{noun} ({id}): keep {carried} under [numbering.former_prefixes] ({noun} = [\"{carried}\"])",
+                noun = kind.noun()
+            ));
         }
     }
     Ok((!lost.is_empty()).then(|| {
@@ -1495,7 +1515,8 @@ fn check_outgoing(
         Some(base) if !repo.is_ancestor(ours, theirs)? => Some(base),
         _ => None,
     };
-    let unreadable = going_out.map(|base| refused_entries(repo, Some(base), ours)).transpose()?.unwrap_or_default();
+    let unreadable =
+        going_out.map(|base| refused_entries(repo, Some(base), ours, None)).transpose()?.unwrap_or_default();
     if !unreadable.is_empty() {
         return Err(Error::busy(format!(
             "this clone's commits hold files no other clone would take; nothing was committed or pushed:\n  {}",
@@ -1562,6 +1583,11 @@ fn check_outgoing(
             _ => None,
         };
         unshareable.extend(problem.map(|why| format!("{}: {why}", rel.display())));
+    }
+    // A tkt.toml that takes their prefix from the desk's records would stop every other
+    // clone's sync (found by a review: refused coming in, it went out).
+    if hand_edits.iter().any(|rel| rel == Path::new(crate::model::CONFIG_FILE)) {
+        unshareable.extend(prefixes_lost(&desk.config, Path::new(crate::model::CONFIG_FILE), |kind| desk.files(kind))?);
     }
     if hand_edits.iter().any(|rel| rel.starts_with(Kind::State.dir())) {
         let states = desk.catalog()?;

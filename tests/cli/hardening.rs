@@ -210,6 +210,9 @@ fn another_kinds_id_is_no_id_of_this_kind() {
     }
     d.tkt(&["ticket", "show", "T-2026-0999"]).assert().code(3);
     d.tkt(&["doc", "show", "INV-2026-0999"]).assert().code(3);
+    // An item's code is free text: one like another kind's id is just not found (a review).
+    d.tkt(&["item", "show", "R-9999"]).assert().code(3);
+    d.tkt(&["equipment", "show", "DO-1234"]).assert().code(3);
     assert_eq!(d.status(), "");
 }
 

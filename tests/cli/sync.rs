@@ -2738,6 +2738,20 @@ fn a_state_tickets_are_in_is_never_taken_away_by_a_sync() {
     anna.tkt(&["sync"]).assert().code(5).stderr(predicate::str::contains("takes away state(s) chiuso"));
     assert_eq!(anna.git(&["rev-parse", "HEAD"]), head, "nothing merged");
     assert_eq!(anna.ok(&["ticket", "list", "--open", "--format", "csv"]), open);
+
+    // A state no ticket was in when the remote deleted it, which this clone's ticket moved
+    // into meanwhile (found by a review: the merge kept the ticket, its state gone).
+    let team = Team::new();
+    let (anna, marco) = (team.clone("anna"), team.clone("marco"));
+    anna.ok(&["state", "create", "sopralluogo", "--from", "nuovo", "--to", "risolto"]);
+    anna.sync();
+    marco.sync();
+    anna.ok(&["state", "delete", "sopralluogo"]);
+    anna.sync();
+    marco.ok(&["ticket", "transition", "T-2026-0017", "sopralluogo"]);
+    let head = marco.git(&["rev-parse", "HEAD"]);
+    marco.tkt(&["sync"]).assert().code(5).stderr(predicate::str::contains("T-2026-0017 (sopralluogo)"));
+    assert_eq!(marco.git(&["rev-parse", "HEAD"]), head);
 }
 
 /// Found by a hostile-remote attack: a tkt.toml that gave invoices another prefix, the old
@@ -2758,6 +2772,12 @@ fn a_tkt_toml_that_takes_their_prefix_from_the_desks_records_is_not_taken_in() {
          under [numbering.former_prefixes] (invoice = [\"INV\"])",
     ));
     assert_eq!(anna.git(&["rev-parse", "HEAD"]), head);
+    // Nor does a clone publish it as a hand edit (found by a review).
+    anna.write("tkt.toml", &config);
+    let remote = team.git(&team.remote(), &["rev-parse", "main"]);
+    anna.tkt(&["sync"]).assert().code(5).stderr(predicate::str::contains("keep INV under [numbering.former_prefixes]"));
+    assert_eq!(team.git(&team.remote(), &["rev-parse", "main"]), remote);
+    anna.git(&["checkout", "HEAD", "--", "tkt.toml"]);
     marco.write("tkt.toml", &(config + "\n[numbering.former_prefixes]\ninvoice = [\"INV\"]\n"));
     marco.git(&["commit", "-qam", "INV resta"]);
     marco.git(&["push", "-q", "origin", "main"]);
