@@ -1958,6 +1958,17 @@ mod tests {
     }
 
     #[test]
+    fn a_uuencoded_attachment_is_stored_decoded() {
+        // Eudora's and Outlook Express's x-uuencode (found by a mail-corpus attack).
+        let mail = b"From: a@b.it\r\nSubject: s\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\n\
+                     Content-Type: text/plain\r\n\r\nVedi file.\r\n--b\r\nContent-Type: application/octet-stream; name=\"a.txt\"\r\n\
+                     Content-Transfer-Encoding: x-uuencode\r\n\r\nbegin 644 a.txt\r\n*0V%L9&%I82!/2P  \r\n`\r\nend\r\n--b--\r\n";
+        let m = parse(mail);
+        assert_eq!(m.attachments.len(), 1);
+        assert_eq!((m.attachments[0].name.as_str(), &m.attachments[0].bytes[..]), ("a.txt", &b"Caldaia OK"[..]));
+    }
+
+    #[test]
     fn a_stray_byte_costs_one_letter_not_the_text_its_charset_reads() {
         // A gateway's Latin-1 disclaimer under a customer's UTF-8 (found by a mail attack:
         // the whole body was read again as Windows-1252, "cittÃ  Ã¨ rotta").

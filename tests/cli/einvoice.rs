@@ -202,6 +202,17 @@ fn an_item_without_vat_is_invoiced_with_its_nature_and_rule_whatever_the_custome
     assert!(xml[0].contains("<ImportoTotaleDocumento>99.50</ImportoTotaleDocumento>"), "{}", xml[0]);
     assert!(d.ok(&["doc", "print", &inv]).contains(rule));
 
+    // Two exemptions under different rules: an amount cannot say whose it is, a line can
+    // (found by a fiscal audit: 150.00 went under the first rule, which billed 50.00).
+    let other = ["item", "create", "QUOTA", "--description", "Quota", "--price", "100.00", "--vat-rate", "0"];
+    d.ok(&[&other[..], &["--nature", "N4", "--vat-note", "Esente art. 10 c. 1 n. 20 DPR 633/72"]].concat());
+    let t = d.ok(&["ticket", "create", "--customer", &customer, "--title", "Corso"]);
+    d.ok(&["ticket", "work", t.trim(), "--hours", "1", "--material", "TESSERA:1", "--material", "QUOTA:1"]);
+    let two = d.ok(&["ticket", "invoice", t.trim(), "--method", "contanti"]).trim().to_string();
+    let credit = ["doc", "credit", &two, "--amount", "120.00", "--vat-rate", "0", "--nature", "N4", "--reason", "x"];
+    d.tkt(&credit).assert().code(2).stderr(predicate::str::contains("credit them line by line with --line N"));
+    d.ok(&["doc", "credit", &two, "--line", "3", "--reason", "quota resa"]);
+
     // A rate above 0 makes it an item with VAT again: its nature and rule go.
     d.ok(&["item", "edit", "TESSERA", "--vat-rate", "22"]);
     let yaml = d.read("items/TESSERA.yaml");
@@ -652,6 +663,7 @@ fn an_e_invoice_to_a_public_administration_goes_only_signed_and_as_exported() {
     let got = sink.received();
     let p7m = std::fs::read(d.tmp.path().join("out/IT01234567897_00001.xml.p7m")).unwrap();
     assert_eq!(attachments(&got[0].data), [("IT01234567897_00001.xml.p7m".to_string(), p7m)]);
+    assert!(String::from_utf8_lossy(&got[0].data).contains("application/pkcs7-mime"), "a CMS envelope, not XML");
     let yaml = d.read(&format!("documents/invoice/2026/{id}.yaml"));
     assert!(yaml.contains("file: IT01234567897_00001.xml\n"), "{yaml}");
     // SDI's receipt names the signed file: it is the exported one's.
