@@ -107,7 +107,8 @@ impl Ctx {
         let width = if stdout_tty {
             terminal_size::terminal_size().map(|(w, _)| w.0 as usize)
         } else {
-            var("COLUMNS").and_then(|c| c.parse().ok())
+            // `COLUMNS=0` (or empty), as some shells export it in a script, is no width.
+            var("COLUMNS").and_then(|c| c.trim().parse().ok()).filter(|w: &usize| *w > 0)
         };
         Ok(Ctx {
             desk: cli.desk.clone(),

@@ -266,8 +266,23 @@ pub fn push(workdir: &Path, remote: &str, branch: &str, transport: &Transport) -
     if let Some(pushed) = refused_push(&text) {
         return Ok(pushed);
     }
-    Err(Error::busy(format!("cannot push to {remote}: {}", text.trim()))
-        .with_hint("your work is safe and committed locally; run tkt sync again later"))
+    // Git's closing `Done` and its own count of threads say nothing of why.
+    let said: Vec<&str> = text
+        .lines()
+        .filter(|l| l.trim() != "Done" && !l.trim_start().starts_with("Delta compression using up to"))
+        .collect();
+    // A server that refuses the push (a hook, a branch checked out on a non-bare remote, a
+    // permission) refuses it again later: say so (found by a scripting attack: "run tkt
+    // sync again later" sent a cron job round for ever).
+    let refused = ["hook declined", "refusing to update checked out branch", "denied", "protected branch"]
+        .iter()
+        .any(|w| text.contains(w));
+    let hint = if refused {
+        "the remote refuses this push (its words above): ask whoever keeps it; your work is safe and committed locally"
+    } else {
+        "your work is safe and committed locally; run tkt sync again later"
+    };
+    Err(Error::busy(format!("cannot push to {remote}: {}", said.join("\n").trim())).with_hint(hint))
 }
 
 /// What a failed push's words say it came to: a race to retry, a lock, or `None` for a

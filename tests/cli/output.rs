@@ -31,6 +31,9 @@ fn tables_fit_the_width_they_are_given() {
     assert!(last.ends_with('…') && last.contains("Caldaia si"), "the title gives way first:\n{out}");
     let wide = String::from_utf8(d.tkt(&["ticket", "list"]).output().unwrap().stdout).unwrap();
     assert!(wide.contains("Caldaia si spegne durante il funzionamento"), "not a terminal: whole lines");
+    // `COLUMNS=0`, as some shells export it in a script, is no width (a scripting attack).
+    let zero = String::from_utf8(d.tkt(&["ticket", "list"]).env("COLUMNS", "0").output().unwrap().stdout).unwrap();
+    assert_eq!(zero, wide);
 }
 
 #[test]

@@ -2861,7 +2861,12 @@ fn a_server_refusal_that_mentions_non_fast_forward_is_shown_as_a_refusal() {
         .assert()
         .code(5)
         .stderr(predicate::str::contains("cannot push to origin"))
-        .stderr(predicate::str::contains("Denied by policy"));
+        .stderr(predicate::str::contains("Denied by policy"))
+        // Refused again later: not "run tkt sync again later", nor git's closing words
+        // (found by a scripting attack).
+        .stderr(predicate::str::contains("the remote refuses this push"))
+        .stderr(predicate::str::contains("run tkt sync again later").not())
+        .stderr(predicate::str::contains("\nDone").not());
 }
 
 /// Found by a team attack: a remote that stopped answering held `tkt sync` — and the desk's
