@@ -100,5 +100,11 @@ fn run_editor<T: Record>(ctx: &Ctx, desk: &Desk, record: &T) -> Result<(T, PathB
         let _ = std::fs::remove_file(&file);
         return Err(Error::failure(format!("editor {program:?} failed ({status}); nothing changed")));
     }
+    // An editor (or a person in it) that deleted the file: nothing to take (found by an
+    // office attack: a raw "No such file or directory", exit 1).
+    if std::fs::symlink_metadata(&file).is_err() {
+        return Err(Error::refused(format!("the edited file is gone ({}): nothing changed", file.display()))
+            .with_hint("to delete a record, use its delete command where it has one"));
+    }
     Ok((desk.finish_edit(&file)?, file))
 }

@@ -251,7 +251,14 @@ fn stamp_parties(env: &Env, doc: &mut Document) -> Result<()> {
     }
     doc.seller = Some(company.seller());
     // ... and comes from its seller: the same Partita IVA, wherever its seat is now (found
-    // by a fiscal attack: a credit note was issued by another company set in tkt.toml).
+    // by a fiscal attack: a credit note was issued by another company set in tkt.toml),
+    // under the regime the invoice was issued under — a note reversing 22% VAT is no
+    // forfettario's, whatever the company's regime since (found by an office attack).
+    if let (Some(seller), Some((_, by))) = (doc.seller.as_mut(), &invoiced_by) {
+        if by.regime_fiscale.is_some() {
+            seller.regime_fiscale = by.regime_fiscale.clone();
+        }
+    }
     if let Some((invoice, by)) = invoiced_by {
         let digits = |p: &Party| p.vat_number.as_deref().map(|v| v.trim().trim_start_matches("IT").to_string());
         let now = company.seller();

@@ -178,8 +178,9 @@ fn draft_invoice(env: &Env, id: &str, opts: &InvoiceOptions) -> Result<Document>
             ticket.id, other.id, other.customer, ticket.customer
         ))
         .with_hint(format!(
-            "invoice it with the ticket back on {} (tkt ticket edit {} --customer {}), then move it",
-            other.customer, ticket.id, other.customer
+            "put the ticket back on {} (tkt ticket edit {} --customer {}) and invoice it; work for {} goes on a \
+             ticket of its own",
+            other.customer, ticket.id, other.customer, ticket.customer
         )));
     }
     // A source that breaks its kind's rules (hours made negative by hand) is named, never

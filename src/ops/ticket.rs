@@ -428,16 +428,22 @@ fn refuse_moving_documents(env: &Env, before: &Ticket, after: &Ticket) -> Result
         return Ok(());
     }
     let docs = env.desk.documents_of_ticket(&before.id)?;
-    let ids: Vec<&str> =
-        docs.iter().filter(|d| d.ticket.as_deref() == Some(before.id.as_str())).map(|d| d.id.as_str()).collect();
-    if ids.is_empty() {
+    let own: Vec<&crate::model::Document> =
+        docs.iter().filter(|d| d.ticket.as_deref() == Some(before.id.as_str())).collect();
+    // Back to the customer its documents are all for (a ticket moved by hand or by a
+    // merge, as `ticket invoice` says to do; found by an office attack: that was refused).
+    let others: Vec<&crate::model::Document> = own.iter().copied().filter(|d| d.customer != after.customer).collect();
+    if others.is_empty() {
         return Ok(());
     }
+    let mut customers: Vec<&str> = others.iter().map(|d| d.customer.as_str()).collect();
+    customers.sort_unstable();
+    customers.dedup();
     Err(Error::refused(format!(
         "{}: its customer cannot change: it has documents of {} ({})",
         before.id,
-        before.customer,
-        ids.join(", ")
+        customers.join(", "),
+        others.iter().map(|d| d.id.as_str()).collect::<Vec<_>>().join(", ")
     ))
     .with_hint("open a new ticket for the other customer"))
 }

@@ -220,6 +220,24 @@ fn an_item_without_vat_is_invoiced_with_its_nature_and_rule_whatever_the_custome
     d.ok(&["check"]);
 }
 
+/// Found by an office attack: a credit note issued after the company became forfettario
+/// said RF19 beside the 22% VAT it reversed; it is issued under its invoice's regime.
+#[test]
+fn a_credit_note_is_issued_under_its_invoices_regime() {
+    let d = einvoice_desk();
+    let id = invoice(&d, "C-0001", "1");
+    d.write("tkt.toml", &d.read("tkt.toml").replace("[company]\n", "[company]\nregime_fiscale = \"RF19\"\n"));
+    d.git(&["commit", "-qam", "forfettario"]);
+    let note = d.ok(&["doc", "credit", &id, "--line", "1", "--reason", "errore"]).trim().to_string();
+    let xml = export(&d, &[&note]);
+    validate(&d);
+    assert!(
+        xml[0].contains("<RegimeFiscale>RF01</RegimeFiscale>") && xml[0].contains("<AliquotaIVA>22.00"),
+        "{}",
+        xml[0]
+    );
+}
+
 /// Found by a fiscal audit: a buyer in San Marino was sent as XXXXXXX, so the e-invoice
 /// never reached San Marino's tax office, whose endorsement makes the sale not taxable.
 #[test]

@@ -272,6 +272,15 @@ fn edit_in_the_editor_saves_valid_changes_and_keeps_the_file_on_invalid_ones() {
         .code(2)
         .stderr(predicate::str::contains("cannot start editor \"vimm\" ($EDITOR)"));
     assert!(!d.path(".tkt/edit/T-2026-0001.yaml").exists());
+    // One that deletes the file changes nothing, and says so (found by an office attack:
+    // a raw "No such file or directory", exit 1).
+    let head = d.head();
+    d.tkt(&["ticket", "edit", "T-2026-0001"])
+        .env("EDITOR", "rm")
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("the edited file is gone"));
+    assert_eq!((d.head(), d.status()), (head, String::new()));
     d.tkt(&["ticket", "edit", "T-2026-0001"]).env("EDITOR", "sed -i s/vecchio/nuovo/").assert().success();
     assert!(d.read("tickets/2026/T-2026-0001.yaml").contains("title: nuovo titolo"));
     assert_eq!(d.last_message(), "T-2026-0001: edit title");
