@@ -89,12 +89,24 @@ fn read_receipt(root: roxmltree::Node) -> Option<Receipt> {
 /// sender's own message, attached as `postacert.eml`, with `daticert.xml` of type
 /// `posta-certificata`. Its sender, subject, text and attachments are the message's; the
 /// envelope is kept whole with it (`message.eml`). `None` for any other message.
+///
+/// Ordinary mail sent to a PEC address arrives wrapped too, as an anomaly ("ANOMALIA
+/// MESSAGGIO: …", no `daticert.xml`): the provider vouches for nothing, and the message it
+/// carries is read as any ordinary message is — its sender's, threaded, skipped when
+/// automatic (found by a mail attack: a customer writing from Gmail to the company's PEC
+/// opened a request of the provider's, its words only in the attached file).
 pub fn certified_original(envelope: &Mail, hash: impl Fn(&[u8]) -> String) -> Option<Mail> {
-    if !certified_envelope(envelope) {
+    let anomaly = from_pec_provider(envelope)
+        && envelope.subject.trim_start().to_uppercase().starts_with("ANOMALIA MESSAGGIO")
+        && !envelope.attachments.iter().any(|a| a.name.eq_ignore_ascii_case("daticert.xml"));
+    if !certified_envelope(envelope) && !anomaly {
         return None;
     }
     let postacert = envelope.attachments.iter().find(|a| a.name.eq_ignore_ascii_case("postacert.eml"))?;
     let original = parse_mail(&postacert.bytes, hash).ok()?;
+    if anomaly {
+        return Some(original);
+    }
     // The envelope names whom it carries for: a message it does not vouch for is not
     // read as its sender's (anyone can attach a `postacert.eml`), nor one of another
     // address at the same provider (`mrossi@` is not `rossi@`).

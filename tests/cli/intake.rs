@@ -219,6 +219,55 @@ fn a_customers_certified_mail_is_read_as_the_message_it_carries() {
     }
 }
 
+/// A provider's wrapper around `inner`: `daticert` of that type, or none (an anomaly).
+fn pec_wrapper(subject: &str, daticert: Option<&str>, inner: &str) -> String {
+    let daticert = daticert.map_or(String::new(), |tipo| {
+        format!(
+            "--P\r\nContent-Type: application/xml; name=\"daticert.xml\"\r\nContent-Disposition: attachment; \
+             filename=\"daticert.xml\"\r\n\r\n<?xml version=\"1.0\"?><postacert tipo=\"{tipo}\" errore=\"nessuno\"></postacert>\r\n"
+        )
+    });
+    format!(
+        "From: \"Per conto di: panificio.gatti@mail.example\" <posta-certificata@pec.aruba.it>\r\nTo: termoclima@pec.example\r\n\
+         Subject: {subject}\r\nMessage-ID: <{}@pec.aruba.it>\r\nMIME-Version: 1.0\r\n\
+         Content-Type: multipart/mixed; boundary=\"P\"\r\n\r\n--P\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n\
+         Messaggio del gestore.\r\n{daticert}--P\r\nContent-Type: message/rfc822; name=\"postacert.eml\"\r\n\
+         Content-Disposition: attachment; filename=\"postacert.eml\"\r\n\r\n{inner}\r\n--P--\r\n",
+        subject.len()
+    )
+}
+
+/// Found by a mail attack on a PEC mailbox: ordinary mail a customer sent to the desk's PEC
+/// arrives wrapped as an anomaly (no daticert.xml); it opened a request of the provider's
+/// with the customer's words only in the attached file. And the provider's delivery receipt
+/// of a message the desk sent with a large PDF was refused by the attachment limit, and
+/// stayed in the maildir for ever.
+#[test]
+fn ordinary_mail_to_a_pec_box_is_read_and_a_large_receipt_is_skipped() {
+    let d = TestDesk::example();
+    let reply = "From: Luca Gatti <panificio.gatti@mail.example>\r\nSubject: Re: [T-2026-0013] preventivo\r\n\
+                 Message-ID: <ok-gatti@mail.example>\r\n\r\nProcedete pure con la sostituzione.\r\n";
+    let out = import_bytes(&d, &pec_wrapper("ANOMALIA MESSAGGIO: Re: [T-2026-0013] preventivo", None, reply));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "T-2026-0013");
+    assert!(d.ok(&["ticket", "show", "T-2026-0013"]).contains("Procedete pure con la sostituzione."));
+    let bulk = "From: news@shop.example\r\nSubject: Offerte\r\nMessage-ID: <n1@shop.example>\r\nPrecedence: bulk\r\n\r\nSconti!\r\n";
+    let out = import_bytes(&d, &pec_wrapper("ANOMALIA MESSAGGIO: Offerte", None, bulk));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("skipped: bulk mail"), "{out:?}");
+
+    d.write("tkt.toml", &format!("{}\n[intake]\nmax_attachment_bytes = 700\n", d.read("tkt.toml")));
+    d.git(&["commit", "-qam", "small attachments"]);
+    let sent = format!(
+        "From: termoclima@pec.example\r\nSubject: Fattura\r\nMessage-ID: <sent@pec.example>\r\n\r\n{}\r\n",
+        "x".repeat(2000)
+    );
+    let head = d.head();
+    let out = import_bytes(&d, &pec_wrapper("CONSEGNA: Fattura", Some("avvenuta-consegna"), &sent));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("skipped: a PEC receipt (avvenuta-consegna)"), "{out:?}");
+    assert_eq!(d.head(), head);
+}
+
 /// Found by a real-mail review: the size of one attachment was measured on the provider's
 /// envelope, where the whole message it carries is one attachment (`postacert.eml`): a PEC
 /// whose files were each within the limit was refused, and stayed in the maildir.
