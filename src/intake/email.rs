@@ -29,6 +29,12 @@ pub struct Mail {
     pub attachments: Vec<Attachment>,
     /// Why the message is automatic (auto-reply, bounce, bulk), if it is.
     pub automatic: Option<String>,
+    /// The list it came through (`List-Id`, `<name.domain>`'s inside), if any.
+    pub list_id: Option<String>,
+    /// Why it is automatic leaving out what a list writes (`List-Id`, `Precedence: list`):
+    /// for a list that is the desk's own address (a Google Workspace group), which marks
+    /// every customer's message so.
+    pub automatic_but_list: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -152,7 +158,11 @@ pub fn parse_mail(bytes: &[u8], hash: impl Fn(&[u8]) -> String) -> Result<Mail, 
             .subject()
             .map(|s| cut(one_line(&mislabelled_utf8(s).unwrap_or_else(|| s.to_string())), MAX_SUBJECT))
             .unwrap_or_default(),
-        automatic: automatic(&msg, from_address.as_deref()),
+        automatic: automatic(&msg, from_address.as_deref(), true),
+        automatic_but_list: automatic(&msg, from_address.as_deref(), false),
+        list_id: msg
+            .header_raw("List-Id")
+            .map(|v| v.trim().rsplit_once('<').map_or(v, |(_, id)| id).trim().trim_end_matches('>').to_lowercase()),
         from_name,
         from_address,
         date,
@@ -1245,18 +1255,19 @@ pub fn too_many_parts(bytes: &[u8], max: usize) -> Option<String> {
 }
 
 /// Why a message is automatic: no request should come of it.
-fn automatic(msg: &mail_parser::Message, from: Option<&str>) -> Option<String> {
+fn automatic(msg: &mail_parser::Message, from: Option<&str>, lists: bool) -> Option<String> {
     let header = |name: &str| msg.header_raw(name).map(|v| v.trim().to_lowercase());
     if let Some(v) = header("Auto-Submitted").filter(|v| v != "no") {
         return Some(format!("auto-reply (Auto-Submitted: {v})"));
     }
-    if let Some(v) = header("Precedence").filter(|v| ["bulk", "junk", "list", "auto_reply"].contains(&v.as_str())) {
+    let bulk = |v: &String| ["bulk", "junk", "auto_reply"].contains(&v.as_str()) || (lists && v == "list");
+    if let Some(v) = header("Precedence").filter(bulk) {
         return Some(format!("bulk mail (Precedence: {v})"));
     }
     if ["X-Autoreply", "X-Autorespond", "X-Autoresponder"].iter().any(|h| header(h).is_some()) {
         return Some("auto-reply (X-Autoreply)".into());
     }
-    if let Some(v) = header("X-Precedence").filter(|v| ["bulk", "junk", "list", "auto_reply"].contains(&v.as_str())) {
+    if let Some(v) = header("X-Precedence").filter(bulk) {
         return Some(format!("bulk mail (X-Precedence: {v})"));
     }
     // Exchange's and most webmails' out-of-office replies say so only in their subject, in
@@ -1283,7 +1294,7 @@ fn automatic(msg: &mail_parser::Message, from: Option<&str>) -> Option<String> {
     }
     // Not `List-Unsubscribe` alone: CRMs add it to a person's own mail too, and a request
     // skipped is a customer lost.
-    if header("List-Id").is_some() {
+    if lists && header("List-Id").is_some() {
         return Some("mailing-list mail (List-Id)".into());
     }
     if let Some(path) = header("Return-Path").map(|v| v.replace(char::is_whitespace, "")) {

@@ -271,7 +271,20 @@ fn deliver_mail(env: &Env, bytes: &[u8], index: &mut MessageIndex) -> Result<Del
     if let Some(home) = index.seen(&mail.message_id, mail.from_address.as_deref()) {
         return Ok(Delivered::Duplicate(home.to_string()));
     }
-    if let Some(why) = &mail.automatic {
+    // A list that is the desk's own address (a Google Workspace group: `List-Id:
+    // <assistenza.example.it>` for assistenza@example.it) marks every customer's message
+    // as a list's: only what else makes it automatic counts (found by a mail attack: every
+    // message and reply was skipped).
+    let own_list = |id: &str| {
+        let company = &desk.config.company;
+        [&company.email, &company.pec]
+            .into_iter()
+            .flatten()
+            .any(|a| a.trim().replacen('@', ".", 1).eq_ignore_ascii_case(id))
+    };
+    let automatic =
+        if mail.list_id.as_deref().is_some_and(own_list) { &mail.automatic_but_list } else { &mail.automatic };
+    if let Some(why) = automatic {
         return Ok(Delivered::Skipped(why.clone()));
     }
     let (message_id, thread, from) = (mail.message_id.clone(), mail.thread.clone(), mail.from_address.clone());

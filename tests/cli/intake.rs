@@ -219,6 +219,29 @@ fn a_customers_certified_mail_is_read_as_the_message_it_carries() {
     }
 }
 
+/// Found by a mail attack: a desk whose address is a Google Workspace group (a
+/// collaborative inbox) had every message skipped as list mail, for the group's
+/// `List-Id` and `Precedence: list`; another list's mail is still skipped.
+#[test]
+fn mail_through_the_desks_own_google_group_is_read_and_another_lists_is_not() {
+    let d = TestDesk::example();
+    let group = |id: &str, list: &str| {
+        format!(
+            "From: Luca Gatti <panificio.gatti@mail.example>\r\nTo: assistenza@termoclimabianchi.example\r\n\
+             Subject: Re: [T-2026-0013] caldaia\r\nMessage-ID: <{id}@mail.example>\r\nPrecedence: list\r\n\
+             Mailing-list: list {list}; contact owners\r\nList-ID: <{}>\r\n\r\nConfermo per giovedi alle 7.\r\n",
+            list.replacen('@', ".", 1)
+        )
+    };
+    let out = import_bytes(&d, &group("g1", "assistenza@termoclimabianchi.example"));
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "T-2026-0013", "{out:?}");
+    assert!(d.ok(&["ticket", "show", "T-2026-0013"]).contains("Confermo per giovedi alle 7."));
+    let head = d.head();
+    let out = import_bytes(&d, &group("g2", "idraulici@lists.example"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("skipped: bulk mail (Precedence: list)"), "{out:?}");
+    assert_eq!(d.head(), head);
+}
+
 /// A provider's wrapper around `inner`: `daticert` of that type, or none (an anomaly).
 fn pec_wrapper(subject: &str, daticert: Option<&str>, inner: &str) -> String {
     let daticert = daticert.map_or(String::new(), |tipo| {
