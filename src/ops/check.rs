@@ -290,10 +290,10 @@ pub fn check_desk(desk: &Desk, today: chrono::NaiveDate) -> Result<Checked> {
     // A record whose file does not read is named once, as such: what points at it points
     // at a record that is there (found by a careless-office attack: one customer saved with
     // a tab made nine "unknown customer" lines).
-    let unreadable = |kind: Kind| -> Result<Vec<String>> {
+    let ids_of_files = |kind: Kind| -> Result<Vec<String>> {
         Ok(desk.files(kind)?.iter().filter_map(|p| Some(p.file_stem()?.to_str()?.to_string())).collect())
     };
-    let (customer_files, item_files) = (unreadable(Kind::Customer)?, unreadable(Kind::Item)?);
+    let (customer_files, item_files) = (ids_of_files(Kind::Customer)?, ids_of_files(Kind::Item)?);
     let customer_ids: HashSet<&str> =
         customers.iter().map(|(_, c)| c.id.as_str()).chain(customer_files.iter().map(String::as_str)).collect();
     let items_by_code: HashMap<&str, &Item> = items.iter().map(|(_, i)| (i.code.as_str(), i)).collect();
