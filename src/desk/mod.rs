@@ -258,19 +258,19 @@ impl Desk {
         if numbering.prefixes_of(kind).contains(&prefix.as_str()) {
             return None;
         }
-        let other = Kind::all()
-            .find(|k| *k != kind && numbering.prefixes_of(*k).contains(&prefix.as_str()) && k.check_id(id).is_ok())?;
+        let other = self.kind_with_prefix(&prefix, id)?;
         let a = |noun: &str| if noun.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
-        let noun = |k: Kind| match k {
-            Kind::Document(_) if matches!(kind, Kind::Document(_)) => k.noun(),
-            Kind::Document(_) => "document",
-            _ => k.noun(),
-        };
-        let (theirs, ours) = (noun(other), noun(kind));
+        let theirs = if matches!(other, Kind::Document(_)) { "document" } else { other.noun() };
+        let ours = kind.noun();
         Some(
             Error::refused(format!("{id} is the id of {} {theirs}, not of {} {ours}", a(theirs), a(ours)))
                 .with_hint(format!("{ours} ids start with {}-", numbering.prefixes_of(kind).join("-, "))),
         )
+    }
+
+    /// The kind tkt.toml gives ids of `prefix` to, whose ids `id` is shaped as.
+    fn kind_with_prefix(&self, prefix: &str, id: &str) -> Option<Kind> {
+        Kind::all().find(|k| self.config.numbering.prefixes_of(*k).contains(&prefix) && k.check_id(id).is_ok())
     }
 
     /// Loads a record when it exists.
@@ -563,9 +563,7 @@ impl Desk {
                         d.noun(),
                         parsed.prefix
                     )),
-                None => match Kind::all()
-                    .find(|k| self.config.numbering.prefixes_of(*k).contains(&parsed.prefix.as_str()))
-                {
+                None => match self.kind_with_prefix(&parsed.prefix, id) {
                     // Another kind's id (`doc show R-2026-0001`): no document's (exit 4).
                     Some(other) => Error::refused(format!("{id} is the id of a {}, not of a document", other.noun())),
                     None => Error::not_found("document", id)
@@ -1411,7 +1409,6 @@ fn ignore_local(root: &Path) {
     }
 }
 
-/// Whether a folder's name is a year's, as the folders of records numbered by year are.
 /// Whether a file name can be a record's: `.yaml` after what an id of any kind is written
 /// with (letters, digits, `-`, `_`, `.`). A copy a file manager makes beside a record
 /// (`T-2026-0005 - Copia.yaml`, `… copy.yaml`, `… (1).yaml`) is none: it stopped every list
@@ -1421,6 +1418,7 @@ pub fn record_name(name: &str) -> bool {
         .is_some_and(|stem| !stem.is_empty() && stem.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b)))
 }
 
+/// Whether a folder's name is a year's, as the folders of records numbered by year are.
 fn is_year(name: &str) -> bool {
     name.len() == 4 && name.bytes().all(|b| b.is_ascii_digit())
 }

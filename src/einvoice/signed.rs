@@ -36,8 +36,8 @@ fn from_base64(text: &[u8]) -> Option<Vec<u8>> {
     base64::engine::general_purpose::STANDARD.decode(body).ok()
 }
 
-/// One element of BER: its tag's first byte, whether it is constructed, its content, and
-/// where the next element starts. An indefinite length runs to its end-of-contents mark.
+/// One element of BER: its tag's first byte (whose bit 0x20 says it is constructed), its
+/// content, and where the next element starts. An indefinite length runs to its end-of-contents mark.
 struct Element<'a> {
     tag: u8,
     content: &'a [u8],

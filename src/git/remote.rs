@@ -203,7 +203,8 @@ fn without_progress(stderr: &[u8]) -> Vec<u8> {
                     rest.trim_start_matches(':').trim_start().starts_with(|c: char| c.is_ascii_digit())
                 })
             };
-            !l.is_empty() && !PROGRESS.iter().any(counts)
+            // And git's own count of threads (`Delta compression using up to 2 threads`).
+            !l.is_empty() && !PROGRESS.iter().any(counts) && !l.starts_with("Delta compression using up to")
         })
         .collect();
     said.join("\n").into_bytes()
@@ -266,11 +267,8 @@ pub fn push(workdir: &Path, remote: &str, branch: &str, transport: &Transport) -
     if let Some(pushed) = refused_push(&text) {
         return Ok(pushed);
     }
-    // Git's closing `Done` and its own count of threads say nothing of why.
-    let said: Vec<&str> = text
-        .lines()
-        .filter(|l| l.trim() != "Done" && !l.trim_start().starts_with("Delta compression using up to"))
-        .collect();
+    // Git's closing `Done` says nothing of why.
+    let said: Vec<&str> = text.lines().filter(|l| l.trim() != "Done").collect();
     // A server that refuses the push (a hook, a branch checked out on a non-bare remote, a
     // permission) refuses it again later: say so (found by a scripting attack: "run tkt
     // sync again later" sent a cron job round for ever).
@@ -295,9 +293,10 @@ fn refused_push(text: &str) -> Option<Pushed> {
         text.lines().filter(|l| !l.trim_start().starts_with("remote:")).collect::<Vec<_>>().join("\n");
     let rejected = ["[rejected]", "non-fast-forward", "fetch first"].iter().any(|w| git_said.contains(w));
     let hook_declined = git_said.contains("hook declined");
-    // Someone pushed first; or `cannot lock ref …: is at X but expected Y`: another clone's push landed between
-    // this one's look and its update — a race like any rejection, not a lock file left on
-    // the server (found by a scripting attack: six cron syncs in one minute).
+    // Someone pushed first; or `cannot lock ref …: is at X but expected Y`: another
+    // clone's push landed between this one's look and its update — a race like any
+    // rejection, not a lock file left on the server (found by a scripting attack: six cron
+    // syncs in one minute).
     let moved = git_said.contains("failed to update ref")
         && text.lines().any(|l| l.contains("cannot lock ref") && l.contains("but expected"));
     if (rejected || moved) && !hook_declined {

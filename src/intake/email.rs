@@ -494,12 +494,6 @@ const LENIENT: base64::engine::GeneralPurpose = base64::engine::GeneralPurpose::
     base64::engine::GeneralPurposeConfig::new().with_decode_allow_trailing_bits(true),
 );
 
-/// A base64 part's bytes as other readers decode them, where mail_parser does not: its last
-/// group sent without its `=` padding (mail_parser drops it: the last word of a body, the
-/// last bytes of a PDF), or cut short by a stray character (mail_parser makes it a NUL);
-/// and lines of text after the base64 (a gateway's or webmail's footer), on which
-/// mail_parser gives the part up, raw — kept after the decoded text when `with_text_after`
-/// (found by mail attacks). `None` for any other part, or one that does not read as base64.
 /// A part sent `x-uuencode` (Eudora, Outlook Express: found by a mail-corpus attack, the
 /// image was stored still encoded), decoded from its `begin` line to its `end`; `None` for
 /// any other part, or one that does not decode.
@@ -511,14 +505,14 @@ fn uudecoded(part: &mail_parser::MessagePart) -> Option<Vec<u8>> {
     let text = part.contents();
     let mut lines = text.split(|b| *b == b'\n').map(|l| l.strip_suffix(b"\r").unwrap_or(l));
     lines.by_ref().find(|l| l.starts_with(b"begin "))?;
+    // Each character stands for six bits (` ` and `` ` `` for zero), a line's first for the
+    // number of bytes it holds.
+    let six = |c: u8| c.wrapping_sub(b' ') & 0x3f;
     let mut out = Vec::new();
     for line in lines {
         if line == b"end" {
             return Some(out);
         }
-        // Each character stands for six bits (` ` and `` ` `` for zero), the first for the
-        // number of bytes the line holds.
-        let six = |c: u8| c.wrapping_sub(b' ') & 0x3f;
         let (&first, data) = line.split_first()?;
         let n = usize::from(six(first));
         if n == 0 {
@@ -537,6 +531,12 @@ fn uudecoded(part: &mail_parser::MessagePart) -> Option<Vec<u8>> {
     None
 }
 
+/// A base64 part's bytes as other readers decode them, where mail_parser does not: its last
+/// group sent without its `=` padding (mail_parser drops it: the last word of a body, the
+/// last bytes of a PDF), or cut short by a stray character (mail_parser makes it a NUL);
+/// and lines of text after the base64 (a gateway's or webmail's footer), on which
+/// mail_parser gives the part up, raw — kept after the decoded text when `with_text_after`
+/// (found by mail attacks). `None` for any other part, or one that does not read as base64.
 fn lenient_base64(
     msg: &mail_parser::Message,
     part: &mail_parser::MessagePart,
@@ -736,10 +736,26 @@ fn utf8_with_stray_bytes(bytes: &[u8]) -> Option<String> {
 /// Charsets of several bytes a letter (Japanese, Chinese, Korean).
 fn multibyte(charset: &str) -> bool {
     let c = charset.to_ascii_lowercase();
-    ["shift-jis", "sjis", "x-sjis", "windows-31j", "cp932", "euc-jp", "iso-2022-jp", "gb2312", "gbk", "gb18030"]
-        .iter()
-        .chain(&["big5", "big5-hkscs", "euc-kr", "ks-c-5601-1987", "iso-2022-kr", "euc-tw", "iso-2022-cn"])
-        .any(|m| c == *m)
+    const MULTIBYTE: [&str; 17] = [
+        "shift-jis",
+        "sjis",
+        "x-sjis",
+        "windows-31j",
+        "cp932",
+        "euc-jp",
+        "iso-2022-jp",
+        "gb2312",
+        "gbk",
+        "gb18030",
+        "big5",
+        "big5-hkscs",
+        "euc-kr",
+        "ks-c-5601-1987",
+        "iso-2022-kr",
+        "euc-tw",
+        "iso-2022-cn",
+    ];
+    MULTIBYTE.contains(&c.as_str())
 }
 
 /// Whether 8-bit text is UTF-8 of a Western language: it reads as UTF-8, and each letter
@@ -1445,7 +1461,8 @@ static ATTRIBUTION: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Whether a message forwards another: its subject begins with a forward's mark (`Fwd:`,
 /// `I:`, `Inoltro:`, `WG:`, `TR:`…), or its own text — above any quote — holds the line a
-/// mailer writes above the message it forwards. What it forwards is what the sender meant to pass on, no quote to cut.
+/// mailer writes above the message it forwards. What it forwards is what the sender meant
+/// to pass on, no quote to cut.
 pub fn is_forward(subject: &str, text: &str) -> bool {
     let first = subject.trim_start().split(':').next().unwrap_or_default().trim().to_lowercase();
     let marked = subject.contains(':')

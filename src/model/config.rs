@@ -311,6 +311,11 @@ pub fn is_nature(nature: &str) -> bool {
     NATURE.is_match(nature)
 }
 
+/// What is said of a natura that is not one of [`NATURES`].
+pub fn not_a_nature(nature: &str) -> String {
+    format!("{nature:?} is no nature of FatturaPA 1.2 (N1, N2.1, N2.2, N3.1–N3.6, N4, N5, N6.1–N6.9, N7)")
+}
+
 impl Default for Billing {
     fn default() -> Self {
         Billing {

@@ -21,8 +21,8 @@ mod vocab;
 mod yaml;
 
 pub use config::{
-    is_nature, Billing, Company, Config, Cover, Creates, FieldDef, FieldType, FiscalNumbering, Intake, LocalSettings,
-    Pec, PecTls, ReducedRate, StampDuty, StrangerTag, CONFIG_FILE, DEFAULT_CONFIG, SDI_PEC,
+    is_nature, not_a_nature, Billing, Company, Config, Cover, Creates, FieldDef, FieldType, FiscalNumbering, Intake,
+    LocalSettings, Pec, PecTls, ReducedRate, StampDuty, StrangerTag, CONFIG_FILE, DEFAULT_CONFIG, SDI_PEC,
 };
 pub use conflict::{conflicts_in, resolve_conflicts, Conflict, ConflictSide};
 pub use customer::{Address, Customer, Party};

@@ -185,34 +185,28 @@ pub fn check_desk(desk: &Desk, today: chrono::NaiveDate) -> Result<Checked> {
         let head = repo.head()?;
         for (path, deleted) in repo.uncommitted()? {
             let Ok(rel) = path.strip_prefix(prefix) else { continue };
-            // What sync and every command refuse to commit, check names too (found by a
-            // careless-office attack: a payment deleted by hand, an editor's old copy of a
-            // ticket checked out over its notes — check said clean, sync refused).
-            let kind = Desk::kind_of_path(rel).filter(|k| crate::sync::records_what_happened(*k));
-            let then = match (kind, &head) {
-                (Some(_), Some(head)) => repo.file_at(head, &path)?,
+            // What sync refuses to commit, check names too (found by a careless-office
+            // attack: a payment deleted by hand, an editor's old copy of a ticket checked out
+            // over its notes — check said clean, sync refused).
+            let then = match &head {
+                Some(head) if Desk::kind_of_path(rel).is_some() => repo.file_at(head, &path)?.map(|f| f.bytes),
                 _ => None,
             };
-            if let Some(then) = then {
-                let problem = match std::fs::read(desk.abs(rel)) {
-                    Err(_) if deleted => Some(format!(
-                        "deleted by hand, and with it what happened (not committed): `git checkout HEAD -- {}` puts it \
-                         back",
-                        rel.display()
-                    )),
-                    Ok(now) => crate::sync::what_happened_taken_away(rel, &then.bytes, &now).map(|what| {
-                        format!(
-                            "takes away {what} the last commit has (not committed; an editor's older copy?): \
-                             `git diff HEAD -- {}` shows it",
-                            rel.display()
-                        )
-                    }),
-                    Err(_) => None,
-                };
-                if let Some(problem) = problem {
-                    findings.push(Finding::new(rel.display().to_string(), problem));
-                    continue;
-                }
+            let shown = rel.display();
+            let problem = match crate::sync::loss_by_hand(desk, rel, then.as_deref()) {
+                Some(crate::sync::Loss::Deleted) => Some(format!(
+                    "deleted by hand, and with it what happened (not committed): `git checkout HEAD -- {shown}` puts \
+                     it back"
+                )),
+                Some(crate::sync::Loss::TakenAway(what)) => Some(format!(
+                    "takes away {what} the last commit has (not committed; an editor's older copy?): `git diff HEAD \
+                     -- {shown}` shows it"
+                )),
+                Some(crate::sync::Loss::Listed(_)) | None => None,
+            };
+            if let Some(problem) = problem {
+                findings.push(Finding::new(shown.to_string(), problem));
+                continue;
             }
             let named = findings.iter().any(|f| Path::new(&f.path) == rel);
             if !deleted && !named && crate::sync::stray_in_records(rel) {

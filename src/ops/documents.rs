@@ -254,12 +254,10 @@ fn stamp_parties(env: &Env, doc: &mut Document) -> Result<()> {
     // by a fiscal attack: a credit note was issued by another company set in tkt.toml),
     // under the regime the invoice was issued under — a note reversing 22% VAT is no
     // forfettario's, whatever the company's regime since (found by an office attack).
-    if let (Some(seller), Some((_, by))) = (doc.seller.as_mut(), &invoiced_by) {
-        if by.regime_fiscale.is_some() {
+    if let Some((invoice, by)) = invoiced_by {
+        if let Some(seller) = doc.seller.as_mut().filter(|_| by.regime_fiscale.is_some()) {
             seller.regime_fiscale = by.regime_fiscale.clone();
         }
-    }
-    if let Some((invoice, by)) = invoiced_by {
         let digits = |p: &Party| p.vat_number.as_deref().map(|v| v.trim().trim_start_matches("IT").to_string());
         let now = company.seller();
         if digits(&by).is_some() && digits(&by) != digits(&now) {

@@ -275,13 +275,7 @@ fn deliver_mail(env: &Env, bytes: &[u8], index: &mut MessageIndex) -> Result<Del
     // <assistenza.example.it>` for assistenza@example.it) marks every customer's message
     // as a list's: only what else makes it automatic counts (found by a mail attack: every
     // message and reply was skipped).
-    let own_list = |id: &str| {
-        let company = &desk.config.company;
-        [&company.email, &company.pec]
-            .into_iter()
-            .flatten()
-            .any(|a| a.trim().replacen('@', ".", 1).eq_ignore_ascii_case(id))
-    };
+    let own_list = |id: &str| own_addresses(desk).any(|a| a.replacen('@', ".", 1).eq_ignore_ascii_case(id));
     let automatic =
         if mail.list_id.as_deref().is_some_and(own_list) { &mail.automatic_but_list } else { &mail.automatic };
     if let Some(why) = automatic {
@@ -815,11 +809,13 @@ fn customer_by_email(desk: &Desk, address: &str) -> Result<(Option<String>, Opti
 /// Whether a message comes from the desk itself (`[company] email` or `pec`): a copy of a
 /// colleague's reply, never a stranger's.
 fn from_the_desk(desk: &Desk, mail: &Mail) -> bool {
+    mail.from_address.as_deref().is_some_and(|from| own_addresses(desk).any(|a| a.eq_ignore_ascii_case(from)))
+}
+
+/// The desk's own addresses: `[company] email` and `pec`.
+fn own_addresses(desk: &Desk) -> impl Iterator<Item = &str> {
     let company = &desk.config.company;
-    let own = |v: &Option<String>| {
-        v.as_deref().zip(mail.from_address.as_deref()).is_some_and(|(o, a)| o.trim().eq_ignore_ascii_case(a))
-    };
-    own(&company.email) || own(&company.pec)
+    [&company.email, &company.pec].into_iter().flatten().map(|a| a.trim())
 }
 
 /// Links the first registered serial that appears, as a whole word, in the text: one of

@@ -158,11 +158,11 @@ pub fn summary(data: &Data, p: &Params) -> Report {
     // was opened with, another clone's zone) is already tomorrow here (found by a scripting
     // attack: a clone in UTC counted one fewer than it listed just after midnight in Rome).
     let open_on = |day: Option<NaiveDate>| {
-        let day_ = day.unwrap_or(p.today);
+        let end = day.unwrap_or(p.today);
         data.tickets
             .iter()
             .filter(|t| day.is_none_or(|d| t.opened_at.date_naive() <= d))
-            .filter(|t| t.closed_at.is_none_or(|c| c.date_naive() > day_))
+            .filter(|t| t.closed_at.is_none_or(|c| c.date_naive() > end))
             .count()
     };
     r.rows.push(vec![text("opened"), Value::from(opened)]);

@@ -95,10 +95,7 @@ pub fn check_priced_lines(lines: &[Line]) -> Vec<Problem> {
             Some(_) => {}
         }
         if let Some(nature) = l.vat_nature.as_deref().filter(|n| !crate::model::is_nature(n)) {
-            problems.push(Problem::new(
-                field("vat_nature"),
-                format!("{nature:?} is no nature of FatturaPA 1.2 (N1, N2.1, N2.2, N3.1–N3.6, N4, N5, N6.1–N6.9, N7)"),
-            ));
+            problems.push(Problem::new(field("vat_nature"), crate::model::not_a_nature(nature)));
         }
         if l.discount_pct.is_some_and(|d| d.0 < Decimal::ZERO || d.0 > Decimal::ONE_HUNDRED) {
             problems.push(Problem::new(field("discount_pct"), "must be between 0 and 100"));

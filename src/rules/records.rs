@@ -89,9 +89,9 @@ pub fn is_country_code(cc: &str) -> bool {
 }
 
 /// Problems of an item: empty description, negative price, a VAT rate outside 0-100, a
-/// serial pattern that is not a regular expression.
-/// Problems of an item; `forfettario` when the seller charges no VAT at all (RF19), whose
-/// items at 0% need no nature of their own (the regime's is theirs).
+/// natura missing or wrong ([`check_item_nature`]; `forfettario` when the seller charges no
+/// VAT at all, RF19, whose items at 0% need none of their own), a serial pattern that is
+/// not a regular expression.
 pub fn check_item(i: &Item, forfettario: bool) -> Vec<Problem> {
     let mut problems = Vec::new();
     if i.description.trim().is_empty() {
@@ -131,10 +131,9 @@ fn check_item_nature(i: &Item, forfettario: bool) -> Vec<Problem> {
             "vat_nature",
             "an item at 0% VAT needs its nature (e.g. N4 for an exempt operation) and vat_note, the rule",
         )),
-        Some(n) if !crate::model::is_nature(n) => problems.push(Problem::new(
-            "vat_nature",
-            format!("{n:?} is no nature of FatturaPA 1.2 (N1, N2.1, N2.2, N3.1–N3.6, N4, N5, N6.1–N6.9, N7)"),
-        )),
+        Some(n) if !crate::model::is_nature(n) => {
+            problems.push(Problem::new("vat_nature", crate::model::not_a_nature(n)))
+        }
         Some(_) if !zero => problems
             .push(Problem::new("vat_nature", "is for an item at 0% VAT only: set vat_rate to 0, or clear the nature")),
         _ => {}

@@ -28,8 +28,6 @@ pub fn closed_at_problem(t: &Ticket, state: &State) -> Option<Problem> {
     }
 }
 
-/// Problems of a ticket: unknown state, customer, item or serial, a serial that does not
-/// fit the ticket, and custom fields that do not fit their declaration.
 /// A field printed on a line of its own (a title, an assignee) that holds a line break
 /// (other control characters, a stranger's escape sequences, are shown as symbols).
 pub fn one_line(field: &str, value: &str) -> Option<Problem> {
@@ -37,6 +35,8 @@ pub fn one_line(field: &str, value: &str) -> Option<Problem> {
     value.contains(breaks).then(|| Problem::new(field, "must be one line, without line breaks"))
 }
 
+/// Problems of a ticket: unknown state, customer, item or serial, a serial that does not
+/// fit the ticket, and custom fields that do not fit their declaration.
 pub fn check_ticket(t: &Ticket, config: &Config, refs: &TicketRefs) -> Vec<Problem> {
     let mut problems = Vec::new();
     if t.title.trim().is_empty() {

@@ -206,11 +206,12 @@ fn settle_stale_copies(desk: &Desk, repo: &Repo, ours: &str, theirs: &str, remot
     // messages (found by a hostile-remote attack: a rewrite forging an invoice, with the
     // reflog gone, was called this clone's own commits, and the hint to reset to it took
     // the forgery in).
+    let changed = repo.changed_paths(Some(ours), theirs)?;
     let mut altered = Vec::new();
-    for path in repo.changed_paths(Some(ours), theirs)? {
+    for path in &changed {
         let Some(rel) = path.strip_prefix(prefix).ok().filter(|rel| fiscal_path(rel)) else { continue };
-        let Some(mine) = repo.file_at(ours, &path)? else { continue };
-        let now = repo.file_at(theirs, &path)?;
+        let Some(mine) = repo.file_at(ours, path)? else { continue };
+        let now = repo.file_at(theirs, path)?;
         if now.as_ref().is_some_and(|now| same_but_ids(&mine.bytes, &now.bytes)) {
             continue;
         }
@@ -228,7 +229,6 @@ fn settle_stale_copies(desk: &Desk, repo: &Repo, ours: &str, theirs: &str, remot
         )));
     }
     if stale.len() == own {
-        let changed = repo.changed_paths(Some(ours), theirs)?;
         refuse_dirty(repo, &changed)?;
         desk.note_writes(&repo.in_desk(&changed))?;
         repo.fast_forward(theirs)?;
@@ -1600,34 +1600,21 @@ fn check_outgoing(
     }
     for rel in hand_edits {
         let then = repo.file_at(ours, &prefix.join(rel))?;
-        let now = std::fs::read(desk.abs(rel)).ok();
-        let kind = Desk::kind_of_path(rel).filter(|k| records_what_happened(*k));
-        if let (Some(_), Some(_), None) = (kind, &then, &now) {
-            unshareable.push(format!(
-                "{}: deleted by hand, and with it what happened; `git checkout HEAD -- {}` puts it back",
-                rel.display(),
-                rel.display()
-            ));
-            continue;
-        }
-        // An attachment its record still lists (found by a team attack: an `rm` of a
-        // request's message.eml was published, and every clone lost it).
-        if let (Some(_), None, Some(owner)) = (&then, &now, listing_record(desk, rel)) {
-            unshareable.push(format!(
-                "{}: deleted by hand, and {owner} lists it; `git checkout HEAD -- {}` puts it back",
-                rel.display(),
-                rel.display()
-            ));
-            continue;
-        }
-        if let Some(field) = then.zip(now).and_then(|(then, now)| what_happened_taken_away(rel, &then.bytes, &now)) {
-            unshareable.push(format!(
-                "{}: the hand edit takes away {field}, which records what happened (an editor's older copy saved \
-                 over it?); `git diff HEAD -- {}` shows what it takes away",
-                rel.display(),
-                rel.display()
-            ));
-        }
+        let shown = rel.display();
+        unshareable.extend(loss_by_hand(desk, rel, then.as_ref().map(|f| &f.bytes[..])).map(|loss| match loss {
+            Loss::Deleted => {
+                format!(
+                    "{shown}: deleted by hand, and with it what happened; `git checkout HEAD -- {shown}` puts it back"
+                )
+            }
+            Loss::Listed(owner) => {
+                format!("{shown}: deleted by hand, and {owner} lists it; `git checkout HEAD -- {shown}` puts it back")
+            }
+            Loss::TakenAway(field) => format!(
+                "{shown}: the hand edit takes away {field}, which records what happened (an editor's older copy saved \
+                 over it?); `git diff HEAD -- {shown}` shows what it takes away"
+            ),
+        }));
     }
     if !unshareable.is_empty() {
         return Err(Error::busy(format!(
@@ -1807,9 +1794,33 @@ pub(crate) fn what_happened_taken_away(rel: &Path, then: &[u8], now: &[u8]) -> O
 /// history), work reports (the work an invoice bills: renamed with `git mv`, billed again —
 /// found by a hostile-remote review), payments and refunds (money that moved: a merge made
 /// by hand with `-s ours` dropped a published payment — found by the same review).
-pub(crate) fn records_what_happened(kind: Kind) -> bool {
+fn records_what_happened(kind: Kind) -> bool {
     use crate::model::DocKind::{Payment, Refund, WorkReport};
     matches!(kind, Kind::Ticket | Kind::Request | Kind::Document(WorkReport | Payment | Refund))
+}
+
+/// What a hand edit of a desk file takes away that no commit may.
+pub(crate) enum Loss {
+    /// A record of what happened (a ticket, a request, a work report, a payment) deleted.
+    Deleted,
+    /// An attachment deleted that this record still lists.
+    Listed(String),
+    /// Notes or history taken out of a record (an editor's older copy saved over it): the
+    /// field.
+    TakenAway(&'static str),
+}
+
+/// What the hand edit of `rel` (not committed; `then` its last committed bytes) takes away,
+/// if anything: sync refuses to commit it, and `tkt check` names it.
+pub(crate) fn loss_by_hand(desk: &Desk, rel: &Path, then: Option<&[u8]>) -> Option<Loss> {
+    let then = then?;
+    match std::fs::read(desk.abs(rel)).ok() {
+        None if Desk::kind_of_path(rel).is_some_and(records_what_happened) => Some(Loss::Deleted),
+        // An attachment its record still lists (found by a team attack: an `rm` of a
+        // request's message.eml was published, and every clone lost it).
+        None => listing_record(desk, rel).map(Loss::Listed),
+        Some(now) => what_happened_taken_away(rel, then, &now).map(Loss::TakenAway),
+    }
 }
 
 /// A record's published version as the base of its merge with a remote whose history was
