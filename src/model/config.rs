@@ -564,7 +564,7 @@ impl Config {
                 }
                 (Some(_), None) => return Err(format!("{key}: goods_nature needs its goods_note (the rule it cites)")),
                 (None, Some(_)) => return Err(format!("{key}: goods_note goes with goods_nature")),
-                (Some(_), Some(note)) if note.trim().is_empty() || note.chars().count() > 100 => {
+                (Some(_), Some(note)) if note.trim().is_empty() || crate::model::latin::len(note) > 100 => {
                     return Err(format!("{key}.goods_note: 1 to 100 characters (the e-invoice's RiferimentoNormativo)"))
                 }
                 _ => {}

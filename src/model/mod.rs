@@ -13,6 +13,7 @@ mod equipment;
 mod id;
 pub mod instant;
 mod item;
+pub mod latin;
 mod number;
 mod request;
 mod state;

@@ -143,14 +143,14 @@ fn check_item_nature(i: &Item, forfettario: bool) -> Vec<Problem> {
             "vat_note",
             "missing: an invoice without VAT must cite the rule that allows it (e.g. \"Esente art. 10 DPR 633/72\")",
         )),
-        Some(n) if n.chars().count() > 100 => problems.push(Problem::new(
-            "vat_note",
-            format!("{} characters: an e-invoice holds 100 of it (RiferimentoNormativo)", n.chars().count()),
-        )),
-        Some(n) if !n.is_empty() && i.vat_nature.is_none() => {
-            problems.push(Problem::new("vat_note", "is for an item with a vat_nature only"))
+        Some(n) => {
+            if let Some(long) = super::vat::too_long_for_the_e_invoice(n) {
+                problems.push(Problem::new("vat_note", long));
+            } else if !n.is_empty() && i.vat_nature.is_none() {
+                problems.push(Problem::new("vat_note", "is for an item with a vat_nature only"));
+            }
         }
-        _ => {}
+        None => {}
     }
     problems
 }

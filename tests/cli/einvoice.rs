@@ -184,6 +184,11 @@ fn an_item_without_vat_is_invoiced_with_its_nature_and_rule_whatever_the_custome
     refused(&d, &[&item[..], &["--vat-rate", "0", "--nature", "N4"]].concat(), "vat_note: missing");
     refused(&d, &[&item[..], &["--vat-rate", "22", "--nature", "N4", "--vat-note", "x"]].concat(), "0% VAT only");
     refused(&d, &[&item[..], &["--vat-rate", "0", "--nature", "N2", "--vat-note", "x"]].concat(), "no nature");
+    // Counted as the e-invoice writes it: `€` is `EUR` there, and a cut protocol number would
+    // be another (found by a fiscal audit).
+    let long = format!("Non imponibile art. 8 c. 1 lett. c DPR 633/72, dich. d'intento {}", "€".repeat(35));
+    assert_eq!(long.chars().count(), 98);
+    refused(&d, &[&item[..], &["--vat-rate", "0", "--nature", "N3.5", "--vat-note", &long]].concat(), "as an e-invoice");
     let rule = "Esente art. 10 c. 1 n. 22 DPR 633/72";
     d.ok(&[&item[..], &["--vat-rate", "0", "--nature", "n4", "--vat-note", rule]].concat());
     assert!(d.read("items/TESSERA.yaml").contains("vat_nature: N4"), "{}", d.read("items/TESSERA.yaml"));
@@ -1552,6 +1557,31 @@ fn a_credit_note_without_vat_declares_its_bollo() {
     validate(&d);
     assert!(xml[1].contains("<BolloVirtuale>SI</BolloVirtuale>"), "{}", xml[1]);
     assert_eq!(xml[1].matches("<Natura>N1</Natura>").count(), xml[0].matches("<Natura>N1</Natura>").count());
+}
+
+/// The duty charged back is no exempt operation: a credit note of 76.00 of exempt work and
+/// of the 2.00 bollo line is under the threshold, as its invoice was before the duty (found
+/// by a fiscal audit: it declared a bollo).
+#[test]
+fn a_credit_note_giving_back_the_bollo_line_counts_only_operations_toward_the_threshold() {
+    let d = einvoice_desk();
+    let rule = ["--vat-rate", "0", "--nature", "N4", "--vat-note", "Esente art. 10 c. 1 n. 22 DPR 633/72"];
+    d.ok(&[&["item", "create", "CORSO", "--description", "Corso", "--price", "76.00"][..], &rule].concat());
+    d.ok(&[&["item", "create", "TESSERA", "--description", "Tessera", "--price", "2.00"][..], &rule].concat());
+    let t = d.ok(&["ticket", "create", "--customer", "C-0001", "--title", "Corso"]);
+    d.ok(&["ticket", "work", t.trim(), "--hours", "1", "--material", "CORSO:1", "--material", "TESSERA:1"]);
+    let inv = d.ok(&["ticket", "invoice", t.trim(), "--method", "contanti"]).trim().to_string();
+    let shown: serde_json::Value = serde_json::from_str(&d.ok(&["doc", "show", &inv, "--format", "json"])).unwrap();
+    assert_eq!(shown["stamp_duty"], "2.00", "{shown}");
+    let lines = shown["lines"].as_array().unwrap();
+    let at = |what: &str| {
+        1 + lines.iter().position(|l| l["description"].as_str().unwrap().contains(what)).expect(what)
+    };
+    let (corso, bollo) = (at("Corso").to_string(), at("bollo").to_string());
+    let note = d.ok(&["doc", "credit", &inv, "--line", &corso, "--line", &bollo, "--reason", "corso annullato"]);
+    let shown: serde_json::Value =
+        serde_json::from_str(&d.ok(&["doc", "show", note.trim(), "--format", "json"])).unwrap();
+    assert!(shown["stamp_duty"].is_null(), "{shown}");
 }
 
 /// Reverse charge covers work on a building's systems; goods a DDT sold on their own bear
