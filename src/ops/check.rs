@@ -1065,6 +1065,25 @@ fn check_ledger(
             ));
         }
     }
+    // A fiscal document's file no commit has was never issued (found by a careless-office
+    // attack: the file of a killed `ticket invoice`, hidden by a `git stash` from the command
+    // that would have taken it back, was billed on statements and check said nothing).
+    if desk.repo().is_some() {
+        for doc in documents.iter().filter(|d| d.kind.is_fiscal()) {
+            let path = doc.path();
+            if !ledgers.get(&doc.kind).is_some_and(|ledger| ledger.contains_key(&path)) {
+                findings.push(Finding::new(
+                    path.display().to_string(),
+                    format!(
+                        "no commit in git history has it: never issued (a copy made by hand, a command cut short), \
+                         or its commit was taken away (a `git reset`) — commit it with git to issue it, or move it \
+                         out of {}",
+                        path.parent().unwrap_or(&path).display()
+                    ),
+                ));
+            }
+        }
+    }
     Ok(())
 }
 

@@ -685,7 +685,22 @@ pub fn refuse_changed_since_issue(desk: &Desk, docs: &[&Document]) -> Result<()>
             Entry::Occupied(e) => e.into_mut(),
             Entry::Vacant(e) => e.insert(repo.first_versions(Path::new(kind.dir()))?),
         };
-        let Some(first) = ledger.get(&rel) else { continue };
+        // A file no commit has was never issued — a hand copy made to prepare one, or the
+        // file of a command killed before its commit — or its commit was taken away: nothing
+        // is credited, paid, sent or billed against it (found by a careless-office attack: a
+        // credit note, which never goes, was issued against a draft).
+        let Some(first) = ledger.get(&rel) else {
+            return Err(Error::refused(format!(
+                "{}: no commit in git history has it: it was never issued (a copy made by hand, a command cut \
+                 short), or its commit was taken away (a `git reset`)",
+                rel.display()
+            ))
+            .with_hint(format!(
+                "a document made by hand is issued by committing it with git (`tkt check` first); anything else, \
+                 move it out of {}",
+                rel.parent().unwrap_or(&rel).display()
+            )));
+        };
         if let Some(why) = rewritten_after_issue(&rel, first, &desk.issued_blobs(rel.parent().unwrap_or(&rel))) {
             return Err(Error::refused(why));
         }

@@ -1419,3 +1419,31 @@ fn a_transport_start_in_summer_time_keeps_its_hour() {
     let ddt = json(&d.ok(&["doc", "show", &id, "--format", "json"]));
     assert_eq!(ddt["transport_start"], "2030-07-01T08:00:00+02:00", "{ddt}");
 }
+
+/// Found by a careless-office attack: a copy of an invoice made by hand to prepare the next
+/// one — never committed, so never issued — took a credit note, which never goes, and a
+/// payment; and a killed command's invoice, hidden by a `git stash` from the command that
+/// would have taken it back, was billed while check said nothing. No commit has it: nothing
+/// is made against it, and check names it.
+#[test]
+fn an_invoice_no_commit_has_takes_no_credit_note_nor_payment_and_check_names_it() {
+    let d = TestDesk::example();
+    let draft = "documents/invoice/2026/INV-2026-0007.yaml";
+    d.write(draft, &d.read("documents/invoice/2026/INV-2026-0006.yaml").replace("INV-2026-0006", "INV-2026-0007"));
+    let head = d.head();
+    for args in [&["doc", "credit", "INV-2026-0007", "--reason", "errore"][..], &["doc", "pay", "INV-2026-0007"]] {
+        d.tkt(args).assert().code(4).stderr(predicate::str::contains(
+            "documents/invoice/2026/INV-2026-0007.yaml: no commit in git history has it: it was never issued",
+        ));
+        assert_eq!(d.head(), head, "{args:?} committed");
+        assert_eq!(d.status(), "?? documents/invoice/2026/INV-2026-0007.yaml\n", "{args:?}");
+    }
+    d.tkt(&["check"])
+        .assert()
+        .code(4)
+        .stdout(predicate::str::contains("INV-2026-0007.yaml: no commit in git history has it: never issued"));
+    // Committed by hand, it is issued, and what is made against it is made.
+    d.git(&["add", draft]);
+    d.git(&["commit", "-qm", "issued by hand"]);
+    d.ok(&["doc", "pay", "INV-2026-0007"]);
+}
