@@ -157,7 +157,7 @@ impl Repo {
                     s.line();
                 }
                 let base = parent.map(|p| repo.find_commit(p).map(|c| c.tree_id())).transpose()?;
-                let tree = repo.find_tree(update.write(repo, base)?)?;
+                let tree = repo.find_tree(update.write(repo, &super::tree::Trees::default(), base)?)?;
                 let author = author.ok_or_else(|| bad("a commit without author".into()))?;
                 let committer = committer.unwrap_or_else(|| author.clone());
                 let parents = parent.map(|p| repo.find_commit(p)).transpose()?;

@@ -454,14 +454,11 @@ impl Repo {
 
     /// A file at a commit (repository path), or `None` when it is not there.
     pub fn file_at(&self, commit: &str, path: &Path) -> Result<Option<FileState>> {
-        let tree = self.repo.find_commit(oid(commit)?)?.tree()?;
-        let entry = match tree.get_path(path) {
-            Ok(e) => e,
-            Err(e) if e.code() == git2::ErrorCode::NotFound => return Ok(None),
-            Err(e) => return Err(e.into()),
-        };
-        let Ok(blob) = self.repo.find_blob(entry.id()) else { return Ok(None) };
-        Ok(Some(FileState { bytes: blob.content().to_vec(), executable: entry.filemode() == 0o100755 }))
+        let root = self.repo.find_commit(oid(commit)?)?.tree_id();
+        let Some(path) = path.to_str() else { return Ok(None) };
+        let Some((mode, id)) = self.trees.entry_at(&self.repo.odb()?, root, path)? else { return Ok(None) };
+        let Ok(blob) = self.repo.find_blob(id) else { return Ok(None) };
+        Ok(Some(FileState { bytes: blob.content().to_vec(), executable: mode == 0o100755 }))
     }
 
     /// Three versions of a text file merged line by line as git merges them, when they
@@ -655,7 +652,7 @@ impl Repo {
                 }
             }
         }
-        let tree = self.repo.find_tree(update.write(&self.repo, Some(ours_commit.tree_id()))?)?;
+        let tree = self.repo.find_tree(update.write(&self.repo, &self.trees, Some(ours_commit.tree_id()))?)?;
         let sig = signature(author)?;
         self.apply_to_worktree(files)?;
         // `ours` may be HEAD's unpublished commits written again: HEAD moves in one step.
@@ -773,7 +770,7 @@ impl Repo {
                     None => update.remove(git_path(path)?),
                 };
             }
-            let tree = self.repo.find_tree(update.write(&self.repo, Some(old_tree.id()))?)?;
+            let tree = self.repo.find_tree(update.write(&self.repo, &self.trees, Some(old_tree.id()))?)?;
             let parents = commit
                 .parent_ids()
                 .map(|p| self.repo.find_commit(rewritten.get(&p).copied().unwrap_or(p)))

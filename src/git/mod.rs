@@ -37,6 +37,8 @@ pub struct Repo {
     prefix: PathBuf,
     /// Whether the desk is inside the work tree at all (`core.worktree` may point away).
     in_work_tree: bool,
+    /// The trees this command read.
+    trees: tree::Trees,
 }
 
 /// One path of a commit, as it must stand in git's index afterwards.
@@ -75,7 +77,7 @@ impl Repo {
         let desk = desk.canonicalize().map_err(|e| Error::io(desk, e))?;
         let prefix = desk.strip_prefix(&workdir).map(Path::to_path_buf);
         let in_work_tree = prefix.is_ok();
-        Ok(Some(Repo { repo, prefix: prefix.unwrap_or_default(), in_work_tree }))
+        Ok(Some(Repo { repo, prefix: prefix.unwrap_or_default(), in_work_tree, trees: tree::Trees::default() }))
     }
 
     /// Creates a repository in `dir` with `main` as its first branch.
@@ -216,7 +218,7 @@ impl Repo {
                 Err(e) => return Err(e.into()),
             };
             let base_tree = head.as_ref().map(|c| c.tree_id());
-            let tree_id = update.write(repo, base_tree)?;
+            let tree_id = update.write(repo, &self.trees, base_tree)?;
             if head.is_some() && Some(tree_id) == base_tree {
                 break None;
             }
@@ -228,7 +230,9 @@ impl Repo {
                 // libgit2 answers with an id, and moves nothing, when it could not store the
                 // commit (a full disk: found by a careless-office attack, which was told the
                 // invoice was issued): it is made only when git has it.
-                Ok(oid) if repo.odb().is_ok_and(|db| db.exists(oid)) => break Some(oid),
+                Ok(oid) if repo.odb().is_ok_and(|db| db.exists(oid)) => {
+                    break Some((oid, head.as_ref().map(|c| c.id())))
+                }
                 Ok(oid) => {
                     self.forget_unlanded_commit(&logged);
                     return Err(Error::failure(format!(
@@ -251,15 +255,19 @@ impl Repo {
         };
         // The commit is made: a failure from here on leaves git's index behind it, which
         // `git reset` brings in step (the work tree is right).
+        let (commit, parent) = match commit {
+            Some((commit, parent)) => (Some(commit), parent),
+            None => (None, None),
+        };
         let stale = |e: Error| {
             let at = commit.map(oid_short).unwrap_or_default();
             e.with_hint(format!("committed as {at}, but git's index was not updated: run `git reset -q`"))
         };
         #[cfg(unix)]
         if let (Some(index), Some(lock)) = (prepared, index_lock) {
-            return Ok(Committed { commit, stale_index: lock.write(&index).err().map(stale) });
+            return Ok(Committed { commit, parent, stale_index: lock.write(&index).err().map(stale) });
         }
-        Ok(Committed { commit, stale_index: self.stage_with_libgit2(&staged).err().map(stale) })
+        Ok(Committed { commit, parent, stale_index: self.stage_with_libgit2(&staged).err().map(stale) })
     }
 
     /// A commit whose branch could not be moved (a full disk) may have left its entry in
@@ -577,10 +585,12 @@ fn oid_short(oid: Oid) -> String {
     oid.to_string()[..12].to_string()
 }
 
-/// What [`Repo::commit_files`] did: the commit made (`None` when the files matched HEAD),
-/// and the error of git's index when it could not follow — the commit stands all the same.
+/// What [`Repo::commit_files`] did: the commit made (`None` when the files matched HEAD)
+/// and the one it was made on, and the error of git's index when it could not follow — the
+/// commit stands all the same.
 pub struct Committed {
     pub commit: Option<Oid>,
+    pub parent: Option<Oid>,
     pub stale_index: Option<Error>,
 }
 

@@ -3,8 +3,10 @@
 //! parses every entry of each tree into a map, sorts and frees them; a year's folder of
 //! 20,000 tickets made that most of a commit's time.
 
+use std::cell::RefCell;
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use git2::{FileMode, ObjectType, Odb, Oid, Repository};
 
@@ -40,13 +42,70 @@ impl Update {
 
     /// Writes the trees the changes make of `base` (an empty tree when `None`) and returns
     /// the new top tree; folders left empty are dropped, as git never stores one.
-    pub fn write(&self, repo: &Repository, base: Option<Oid>) -> Result<Oid> {
+    pub fn write(&self, repo: &Repository, trees: &Trees, base: Option<Oid>) -> Result<Oid> {
         let odb = repo.odb()?;
         let changes: Vec<(&[u8], Change)> = self.changes.iter().map(|(p, c)| (p.as_bytes(), *c)).collect();
-        match write_tree(&odb, base, &changes, "")? {
+        match write_tree(&odb, trees, base, &changes, "")? {
             Some(oid) => Ok(oid),
             None => Ok(odb.write(ObjectType::Tree, &[])?),
         }
+    }
+}
+
+/// Trees read as raw bytes, the large ones kept for the rest of the command (a tree's bytes
+/// never change): a write reads its record's folder once to see what the file replaces and
+/// again to splice it in, and at 100,000 tickets a year's folder is 890 kB to inflate and
+/// hash each time.
+#[derive(Default)]
+pub(super) struct Trees {
+    kept: RefCell<Vec<(Oid, Arc<[u8]>)>>,
+}
+
+impl Trees {
+    /// Trees smaller than this are read again when asked: cheap, and a sync reads thousands.
+    const KEPT_FROM: usize = 16 * 1024;
+    const KEPT_AT_MOST: usize = 8;
+
+    /// The raw bytes of the tree `id`.
+    pub fn read(&self, odb: &Odb, id: Oid) -> Result<Arc<[u8]>> {
+        if let Some((_, raw)) = self.kept.borrow().iter().find(|(k, _)| *k == id) {
+            return Ok(raw.clone());
+        }
+        let object = odb.read(id)?;
+        if object.kind() != ObjectType::Tree {
+            return Err(Error::failure(format!("git object {id} is not a tree")));
+        }
+        let raw: Arc<[u8]> = object.data().into();
+        if raw.len() >= Self::KEPT_FROM {
+            let mut kept = self.kept.borrow_mut();
+            if kept.len() == Self::KEPT_AT_MOST {
+                kept.remove(0);
+            }
+            kept.push((id, raw.clone()));
+        }
+        Ok(raw)
+    }
+
+    /// The entry at `path` (`/` between folders) under the tree `root`: its mode and object,
+    /// as git finds it (`None` when a folder on the way is missing or is no folder).
+    pub fn entry_at(&self, odb: &Odb, root: Oid, path: &str) -> Result<Option<(u32, Oid)>> {
+        let mut tree = root;
+        let mut names = path.split('/').peekable();
+        while let Some(name) = names.next() {
+            let raw = self.read(odb, tree)?;
+            let Some(entry) = entries(&raw, tree)?.into_iter().find(|e| e.name == name.as_bytes()) else {
+                return Ok(None);
+            };
+            let id = Oid::from_bytes(entry.id)?;
+            if names.peek().is_none() {
+                return Ok(Some((entry.mode_bits(), id)));
+            }
+            if !entry.is_tree() {
+                return Ok(None);
+            }
+            tree = id;
+        }
+        Ok(None)
     }
 }
 
@@ -68,12 +127,21 @@ impl Entry<'_> {
     fn is_tree(&self) -> bool {
         self.kind() == 0o040000
     }
+
+    /// The whole mode, as an octal number (`0o100755` for an executable file).
+    fn mode_bits(&self) -> u32 {
+        octal(self.mode)
+    }
 }
 
 fn kind(mode: &[u8]) -> u32 {
+    octal(mode) & 0o170000
+}
+
+fn octal(mode: &[u8]) -> u32 {
     let octal =
         mode.iter().try_fold(0u32, |n, &b| (b'0'..=b'7').contains(&b).then(|| n.wrapping_mul(8) + u32::from(b - b'0')));
-    octal.unwrap_or(0) & 0o170000
+    octal.unwrap_or(0)
 }
 
 /// Git's order of a tree's entries: by name, a folder's name read with a `/` after it.
@@ -101,15 +169,16 @@ fn entries(raw: &[u8], id: Oid) -> Result<Vec<Entry<'_>>> {
 
 /// The tree `base` (at the path `at`, `dir/` or empty) with `changes` (sorted by path,
 /// relative to it) made, written to the object database; `None` when nothing is left in it.
-fn write_tree(odb: &Odb, base: Option<Oid>, changes: &[(&[u8], Change)], at: &str) -> Result<Option<Oid>> {
-    let object = base.map(|id| odb.read(id)).transpose()?;
-    if let Some(o) = &object {
-        if o.kind() != ObjectType::Tree {
-            return Err(Error::failure(format!("git object {} is not a tree", o.id())));
-        }
-    }
+fn write_tree(
+    odb: &Odb,
+    trees: &Trees,
+    base: Option<Oid>,
+    changes: &[(&[u8], Change)],
+    at: &str,
+) -> Result<Option<Oid>> {
+    let object = base.map(|id| trees.read(odb, id).map(|raw| (id, raw))).transpose()?;
     let old = match &object {
-        Some(o) => entries(o.data(), o.id())?,
+        Some((id, raw)) => entries(raw, *id)?,
         None => Vec::new(),
     };
     // What each changed name becomes as a file (a change of the name itself) and as a
@@ -135,7 +204,7 @@ fn write_tree(odb: &Odb, base: Option<Oid>, changes: &[(&[u8], Change)], at: &st
                 let sub =
                     old.iter().find(|e| e.name == name && e.is_tree()).map(|e| Oid::from_bytes(e.id)).transpose()?;
                 let inside = format!("{at}{}/", String::from_utf8_lossy(name));
-                folders.push((name, write_tree(odb, sub, &inner, &inside)?));
+                folders.push((name, write_tree(odb, trees, sub, &inner, &inside)?));
                 i = end;
             }
         }
@@ -173,7 +242,7 @@ fn write_tree(odb: &Odb, base: Option<Oid>, changes: &[(&[u8], Change)], at: &st
         edits.push((name, edit));
     }
 
-    let mut raw = Vec::with_capacity(object.as_ref().map_or(0, |o| o.data().len()) + 64);
+    let mut raw = Vec::with_capacity(object.as_ref().map_or(0, |o| o.1.len()) + 64);
     let put = |raw: &mut Vec<u8>, mode: &[u8], name: &[u8], id: &[u8]| {
         raw.extend_from_slice(mode);
         raw.push(b' ');
@@ -199,7 +268,7 @@ fn write_tree(odb: &Odb, base: Option<Oid>, changes: &[(&[u8], Change)], at: &st
     if raw.is_empty() {
         return Ok(None);
     }
-    if object.as_ref().is_some_and(|o| o.data() == raw.as_slice()) {
+    if object.as_ref().is_some_and(|o| *o.1 == *raw.as_slice()) {
         return Ok(base);
     }
     Ok(Some(odb.write(ObjectType::Tree, &raw)?))
@@ -233,7 +302,7 @@ mod tests {
             first.upsert(p, a, FileMode::Blob);
             theirs.upsert(p, a, FileMode::Blob);
         }
-        let base = first.write(&repo, None).unwrap();
+        let base = first.write(&repo, &Trees::default(), None).unwrap();
         let empty = repo.find_tree(repo.treebuilder(None).unwrap().write().unwrap()).unwrap();
         assert_eq!(base, theirs.create_updated(&repo, &empty).unwrap());
 
@@ -250,29 +319,29 @@ mod tests {
         let base_tree = repo.find_tree(base).unwrap();
         for case in cases {
             let (ours, mut theirs) = both(&case);
-            let made = ours.write(&repo, Some(base)).unwrap();
+            let made = ours.write(&repo, &Trees::default(), Some(base)).unwrap();
             assert_eq!(made, theirs.create_updated(&repo, &base_tree).unwrap(), "{case:?}");
             repo.find_tree(made).unwrap();
         }
         // Nothing changed, nothing written (a path not there is not removed); everything
         // removed, the empty tree.
-        assert_eq!(Update::new().write(&repo, Some(base)).unwrap(), base);
+        assert_eq!(Update::new().write(&repo, &Trees::default(), Some(base)).unwrap(), base);
         let mut folder = Update::new();
         folder.upsert("x/b", b, FileMode::Blob);
-        assert!(folder.write(&repo, Some(base)).is_err());
+        assert!(folder.write(&repo, &Trees::default(), Some(base)).is_err());
         let mut file = Update::new();
         file.upsert("x-y/in", b, FileMode::Blob);
-        assert!(file.write(&repo, Some(base)).is_err());
+        assert!(file.write(&repo, &Trees::default(), Some(base)).is_err());
         let mut missing = Update::new();
         missing.remove("nothing/here");
         missing.remove("x/nothing");
         missing.remove("x-y/in");
-        assert_eq!(missing.write(&repo, Some(base)).unwrap(), base);
+        assert_eq!(missing.write(&repo, &Trees::default(), Some(base)).unwrap(), base);
         let mut all = Update::new();
         for p in paths {
             all.remove(p);
         }
-        assert_eq!(all.write(&repo, Some(base)).unwrap(), empty.id());
+        assert_eq!(all.write(&repo, &Trees::default(), Some(base)).unwrap(), empty.id());
     }
 
     /// The same changes as an [`Update`] and as libgit2's tree update.
@@ -311,7 +380,7 @@ mod tests {
         let mut inner = Update::new();
         inner.upsert("f", f, FileMode::Blob);
         inner.upsert("g", g, FileMode::Blob);
-        let sub = inner.write(&repo, None).unwrap();
+        let sub = inner.write(&repo, &Trees::default(), None).unwrap();
         let raw = |entries: &[(&str, &str, Oid)]| {
             let mut raw = Vec::new();
             for (mode, name, id) in entries {
@@ -332,18 +401,18 @@ mod tests {
         ];
         for case in cases {
             let (ours, mut theirs) = both(&case);
-            let made = ours.write(&repo, Some(base)).unwrap();
+            let made = ours.write(&repo, &Trees::default(), Some(base)).unwrap();
             let expected = theirs.create_updated(&repo, &base_tree).unwrap();
             assert_eq!(listed(&repo, made), listed(&repo, expected), "{case:?}");
         }
         let mut file = Update::new();
         file.upsert("desk", f, FileMode::Blob);
-        assert!(file.write(&repo, Some(base)).is_err());
+        assert!(file.write(&repo, &Trees::default(), Some(base)).is_err());
         // A submodule (a commit) is not replaced by a file either.
         let with_module = raw(&[("160000", "module", f), ("100644", "z", g)]);
         let mut over = Update::new();
         over.upsert("module", g, FileMode::Blob);
-        assert!(over.write(&repo, Some(with_module)).is_err());
+        assert!(over.write(&repo, &Trees::default(), Some(with_module)).is_err());
     }
 
     /// A file takes a folder's place when the same change empties the folder, and a folder
@@ -356,13 +425,13 @@ mod tests {
         let mut first = Update::new();
         first.upsert("pages/a.html", a, FileMode::Blob);
         first.upsert("index", a, FileMode::Blob);
-        let base = first.write(&repo, None).unwrap();
+        let base = first.write(&repo, &Trees::default(), None).unwrap();
         let mut swap = Update::new();
         swap.remove("pages/a.html");
         swap.upsert("pages", b, FileMode::Blob);
         swap.remove("index");
         swap.upsert("index/b.html", b, FileMode::Blob);
-        let swapped = swap.write(&repo, Some(base)).unwrap();
+        let swapped = swap.write(&repo, &Trees::default(), Some(base)).unwrap();
         let sub = repo.find_tree(swapped).unwrap().get_name("index").unwrap().id();
         assert_eq!(
             listed(&repo, swapped),
@@ -373,10 +442,10 @@ mod tests {
             let mut clash = Update::new();
             clash.upsert(put, b, FileMode::Blob);
             clash.upsert(keep, b, FileMode::Blob);
-            assert!(clash.write(&repo, Some(base)).is_err(), "{put} and {keep}");
+            assert!(clash.write(&repo, &Trees::default(), Some(base)).is_err(), "{put} and {keep}");
             let mut alone = Update::new();
             alone.upsert(put, b, FileMode::Blob);
-            assert!(alone.write(&repo, Some(base)).is_err(), "{put}");
+            assert!(alone.write(&repo, &Trees::default(), Some(base)).is_err(), "{put}");
         }
     }
 }

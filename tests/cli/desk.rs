@@ -197,6 +197,26 @@ fn numbers_are_never_reused_after_a_file_is_deleted() {
     assert_eq!(d.ok(&["customer", "create", "--name", "C"]), "C-0003\n");
 }
 
+/// A number gives the next one from the names of the commits made since this clone last
+/// gave one — none after its own commit, which it knows. A commit by hand beside it (an
+/// amended tkt commit, then the file taken away) is read all the same.
+#[test]
+fn a_number_committed_by_hand_onto_tkts_own_commit_and_taken_away_is_never_given_again() {
+    let d = TestDesk::new();
+    d.ok(&["customer", "create", "--name", "A"]);
+    assert_eq!(d.ok(&["ticket", "create", "--customer", "C-0001", "--title", "uno"]), "T-2026-0001\n");
+    assert_eq!(d.ok(&["ticket", "create", "--customer", "C-0001", "--title", "due"]), "T-2026-0002\n");
+    let copy = d.read("tickets/2026/T-2026-0002.yaml").replace("T-2026-0002", "T-2026-0050");
+    d.write("tickets/2026/T-2026-0050.yaml", &copy);
+    d.git(&["add", "tickets/2026/T-2026-0050.yaml"]);
+    d.git(&["commit", "-q", "--amend", "--no-edit"]);
+    d.git(&["rm", "-q", "tickets/2026/T-2026-0050.yaml"]);
+    d.git(&["commit", "-qm", "taken away"]);
+    assert_eq!(d.ok(&["ticket", "create", "--customer", "C-0001", "--title", "tre"]), "T-2026-0051\n");
+    // And on tkt's own commit, the next follows it.
+    assert_eq!(d.ok(&["ticket", "create", "--customer", "C-0001", "--title", "quattro"]), "T-2026-0052\n");
+}
+
 #[test]
 fn init_keeps_an_existing_gitignore_and_adds_its_line() {
     let d = TestDesk::empty();

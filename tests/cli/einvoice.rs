@@ -188,7 +188,11 @@ fn an_item_without_vat_is_invoiced_with_its_nature_and_rule_whatever_the_custome
     // be another (found by a fiscal audit).
     let long = format!("Non imponibile art. 8 c. 1 lett. c DPR 633/72, dich. d'intento {}", "€".repeat(35));
     assert_eq!(long.chars().count(), 98);
-    refused(&d, &[&item[..], &["--vat-rate", "0", "--nature", "N3.5", "--vat-note", &long]].concat(), "as an e-invoice");
+    refused(
+        &d,
+        &[&item[..], &["--vat-rate", "0", "--nature", "N3.5", "--vat-note", &long]].concat(),
+        "as an e-invoice",
+    );
     let rule = "Esente art. 10 c. 1 n. 22 DPR 633/72";
     d.ok(&[&item[..], &["--vat-rate", "0", "--nature", "n4", "--vat-note", rule]].concat());
     assert!(d.read("items/TESSERA.yaml").contains("vat_nature: N4"), "{}", d.read("items/TESSERA.yaml"));
@@ -1574,9 +1578,7 @@ fn a_credit_note_giving_back_the_bollo_line_counts_only_operations_toward_the_th
     let shown: serde_json::Value = serde_json::from_str(&d.ok(&["doc", "show", &inv, "--format", "json"])).unwrap();
     assert_eq!(shown["stamp_duty"], "2.00", "{shown}");
     let lines = shown["lines"].as_array().unwrap();
-    let at = |what: &str| {
-        1 + lines.iter().position(|l| l["description"].as_str().unwrap().contains(what)).expect(what)
-    };
+    let at = |what: &str| 1 + lines.iter().position(|l| l["description"].as_str().unwrap().contains(what)).expect(what);
     let (corso, bollo) = (at("Corso").to_string(), at("bollo").to_string());
     let note = d.ok(&["doc", "credit", &inv, "--line", &corso, "--line", &bollo, "--reason", "corso annullato"]);
     let shown: serde_json::Value =
