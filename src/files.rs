@@ -296,3 +296,30 @@ impl std::ops::Deref for Mapped {
         &self.0
     }
 }
+
+/// A name as Windows and macOS compare names: each letter case-folded on its own (`Foto`
+/// and `FOTO` are one name there, and so are `fotos` and `fotoſ`, `σ` and `ς` — found by a
+/// remote attack, which `to_lowercase` let through), never a letter made two (`ß` stays).
+pub fn case_folded(name: &str) -> String {
+    fn one(mut mapped: impl Iterator<Item = char>, c: char) -> char {
+        match (mapped.next(), mapped.next()) {
+            (Some(one), None) => one,
+            _ => c,
+        }
+    }
+    name.chars().map(|c| one(c.to_uppercase(), c)).map(|c| one(c.to_lowercase(), c)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::case_folded as folded;
+
+    #[test]
+    fn names_windows_and_macos_take_for_one_fold_alike() {
+        assert_eq!(folded("FOTO.JPG"), folded("foto.jpg"));
+        assert_eq!(folded("fotos.pdf"), folded("fotoſ.pdf"));
+        assert_eq!(folded("σ.pdf"), folded("ς.pdf"));
+        assert_eq!(folded("ΟΔΟΣ.pdf"), folded("οδος.pdf"));
+        assert_ne!(folded("straße.pdf"), folded("strasse.pdf"));
+    }
+}

@@ -5,9 +5,9 @@
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 
-use git2::{FileMode, Oid, Signature, Time};
+use git2::{FileMode, ObjectType, Oid, Signature, Time};
 
-use super::{git_path, Author, Repo};
+use super::{git_path, oid_short, Author, Repo};
 use crate::{Error, Result};
 
 /// A file's content in a tree.
@@ -128,10 +128,21 @@ impl Repo {
         (names.len() == 1).then(|| names[0].to_string())
     }
 
-    /// The commit of `remote/branch` as last fetched.
+    /// The commit of `remote/branch` as last fetched. A branch the remote points at a tree
+    /// or a blob is refused (exit 5; found by a remote attack: a raw git error, exit 1).
     pub fn remote_tip(&self, remote: &str, branch: &str) -> Result<Option<String>> {
         match self.repo.refname_to_id(&format!("refs/remotes/{remote}/{branch}")) {
-            Ok(oid) => Ok(Some(oid.to_string())),
+            Ok(oid) => match self.repo.find_object(oid, None).ok().and_then(|o| o.kind()) {
+                Some(kind @ (ObjectType::Tree | ObjectType::Blob)) => Err(Error::busy(format!(
+                    "{remote}/{branch} is a git {kind} ({}), no commit: the remote's branch is broken, and nothing \
+                     was taken in",
+                    oid_short(oid)
+                ))
+                .with_hint(format!(
+                    "whoever keeps the remote points {branch} back at its last commit; then run `tkt sync` again"
+                ))),
+                _ => Ok(Some(oid.to_string())),
+            },
             Err(e) if e.code() == git2::ErrorCode::NotFound => Ok(None),
             Err(e) => Err(e.into()),
         }
@@ -300,8 +311,12 @@ impl Repo {
             if kept || old.is_zero() || new.is_zero() || old == new || self.repo.find_commit(old).is_err() {
                 continue;
             }
+            // A tip moved onto no commit (a tree or a blob pushed as the branch, found by a
+            // remote attack) kept nothing.
+            let onto_a_commit = self.repo.find_commit(new).is_ok();
             let (old, new) = (old.to_string(), new.to_string());
-            if !self.is_ancestor(&old, &new)? && !self.is_ancestor(&old, tip)? && !lost.contains(&old) {
+            let replaced = !onto_a_commit || !self.is_ancestor(&old, &new)?;
+            if replaced && !self.is_ancestor(&old, tip)? && !lost.contains(&old) {
                 lost.push(old);
             }
         }

@@ -581,7 +581,7 @@ pub fn content_hash(bytes: &[u8]) -> String {
     Oid::hash_object(ObjectType::Blob, bytes).map(|o| o.to_string()).unwrap_or_default()
 }
 
-fn oid_short(oid: Oid) -> String {
+pub(super) fn oid_short(oid: Oid) -> String {
     oid.to_string()[..12].to_string()
 }
 

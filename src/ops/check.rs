@@ -78,13 +78,13 @@ pub fn check_desk(desk: &Desk, today: chrono::NaiveDate) -> Result<Checked> {
     let mut folders: HashMap<String, String> = HashMap::new();
     for record in crate::desk::list_dir(&desk.abs(Path::new(crate::desk::ATTACHMENTS_DIR)))? {
         let folder = Path::new(crate::desk::ATTACHMENTS_DIR).join(&record);
-        if let Some(twin) = folders.insert(record.to_lowercase(), record.clone()) {
+        if let Some(twin) = folders.insert(crate::files::case_folded(&record), record.clone()) {
             let why = format!("one folder with {twin} on Windows and macOS (names differ only in case)");
             findings.push(Finding::new(folder.display().to_string(), format!("{why}: move its files into one")));
         }
         let mut seen: HashMap<String, String> = HashMap::new();
         for name in crate::desk::list_dir(&desk.abs(&folder)).unwrap_or_default() {
-            let twin = seen.insert(name.to_lowercase(), name.clone());
+            let twin = seen.insert(crate::files::case_folded(&name), name.clone());
             let why = match crate::files::unportable(&name) {
                 Some(why) => Some(why.to_string()),
                 None => {
@@ -134,7 +134,7 @@ pub fn check_desk(desk: &Desk, today: chrono::NaiveDate) -> Result<Checked> {
             // Two clones can each make one of two ids that differ only in case, which a
             // Windows or macOS clone takes for one file (found by a hostile-remote review;
             // attachments are looked at above).
-            let twin = folded.insert(path.to_string_lossy().to_lowercase(), path.clone());
+            let twin = folded.insert(crate::files::case_folded(&path.to_string_lossy()), path.clone());
             // A path git's index holds once per side of a conflict (a `git pull` stopped
             // on it) is one file, looked at once (the conflict is named with the record).
             if twin.as_ref() == Some(&path) {

@@ -8,6 +8,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use crate::desk::{Desk, ATTACHMENTS_DIR, MAX_RECORD_BYTES};
+use crate::files::case_folded;
 use crate::git::content_hash;
 use crate::intake::{
     certified_envelope, certified_original, find_tags, from_pec_provider, is_forward, on_behalf_of, parse_form,
@@ -937,13 +938,12 @@ fn store_attachments(desk: &Desk, record: &str, attachments: &[Attachment]) -> R
     let mut paths = Vec::new();
     // Names are told apart without case, as on Windows and macOS clones (`foto.jpg` and
     // `FOTO.JPG` would be one file there).
-    let mut taken: HashSet<String> =
-        crate::desk::list_dir(&desk.abs(&dir))?.into_iter().map(|n| n.to_lowercase()).collect();
+    let mut taken: HashSet<String> = crate::desk::list_dir(&desk.abs(&dir))?.iter().map(|n| case_folded(n)).collect();
     for a in attachments {
         let name = safe_file_name(&a.name);
         let mut file = name.clone();
         let mut n = 2;
-        while taken.contains(&file.to_lowercase()) {
+        while taken.contains(&case_folded(&file)) {
             let (stem, ext) = match name.rsplit_once('.') {
                 Some((s, e)) if !s.is_empty() => (s.to_string(), format!(".{e}")),
                 _ => (name.clone(), String::new()),
@@ -951,7 +951,7 @@ fn store_attachments(desk: &Desk, record: &str, attachments: &[Attachment]) -> R
             file = format!("{stem}-{n}{ext}");
             n += 1;
         }
-        taken.insert(file.to_lowercase());
+        taken.insert(case_folded(&file));
         let rel = dir.join(&file);
         desk.write_file(&rel, &a.bytes)?;
         names.push(rel.to_string_lossy().replace('\\', "/"));

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use serde_yaml::Value;
 
 use crate::desk::{decode_text, parse_record, read_text, Desk, LOCAL_DIR};
+use crate::files::case_folded;
 use crate::git::{fetch, push, Author, EntryKind, FileState, Pushed, Repo};
 use crate::model::{from_yaml, issued_fields_changed, Document, Kind, SequenceId, EINVOICE};
 use crate::{Error, Result};
@@ -1335,9 +1336,23 @@ fn refused_entries(repo: &Repo, base: Option<&str>, tip: &str, ours: Option<&str
     let files: Vec<&Path> =
         changed.iter().filter(|(_, kind)| *kind != EntryKind::Other).map(|(p, _)| p.as_path()).collect();
     let mut twins = CaseTwins::default();
+    // Against the names of `tip`, and those this clone's own commits added: each side's
+    // fine alone, `web/extra.html` and `web/Extra.html` went out merged (found by a remote
+    // attack, and every other clone's sync was refused).
+    let mut names = |folder: &Path| -> Result<Vec<String>> {
+        let mut names = repo.names_at(tip, folder)?;
+        if let Some(ours) = ours {
+            let before: HashSet<String> = match base {
+                Some(base) => repo.names_at(base, folder)?.into_iter().collect(),
+                None => HashSet::new(),
+            };
+            names.extend(repo.names_at(ours, folder)?.into_iter().filter(|n| !before.contains(n)));
+        }
+        Ok(names)
+    };
     for path in files {
         let Ok(rel) = path.strip_prefix(prefix) else { continue };
-        for (at, name) in twins.of(rel, &mut |folder| repo.names_at(tip, folder))? {
+        for (at, name) in twins.of(rel, &mut names)? {
             refused.push(format!("{}: {}", named(&prefix.join(at)), twin_problem(&name)));
         }
     }
@@ -1474,11 +1489,11 @@ impl CaseTwins {
                 if !self.folders.contains_key(&folder) {
                     let mut folded: HashMap<String, Vec<String>> = HashMap::new();
                     for n in list(&folder)? {
-                        folded.entry(n.to_lowercase()).or_default().push(n);
+                        folded.entry(crate::files::case_folded(&n)).or_default().push(n);
                     }
                     self.folders.insert(folder.clone(), folded);
                 }
-                let same = self.folders[&folder].get(&name.to_lowercase());
+                let same = self.folders[&folder].get(&crate::files::case_folded(name));
                 let twin = same.and_then(|names| names.iter().find(|n| n.as_str() != *name));
                 if let Some(twin) = twin {
                     self.named.insert(folder.join(twin));
@@ -2765,14 +2780,14 @@ fn attachment_collisions(
     }
     // Where this clone's other files go: no free name is one of them (found by a review: a
     // folded request's `foto-2.jpg` overwrote the `foto.jpg` renamed so).
-    let arriving: HashSet<String> = new_here.iter().map(|(_, dest)| dest.to_string_lossy().to_lowercase()).collect();
+    let arriving: HashSet<String> = new_here.iter().map(|(_, dest)| case_folded(&dest.to_string_lossy())).collect();
     for (path, dest) in new_here {
         let Some(o) = repo.file_at(ours, path)? else { continue };
         let (Some(folder), Some(name)) = (dest.parent(), dest.file_name().and_then(|n| n.to_str())) else { continue };
         let folder_rel = folder.strip_prefix(prefix).unwrap_or(folder);
         let there = repo.names_at(theirs, folder_rel)?;
         let mut clash = false;
-        for other in there.iter().filter(|n| n.to_lowercase() == name.to_lowercase()) {
+        for other in there.iter().filter(|n| case_folded(n) == case_folded(name)) {
             clash |= other != name || repo.file_at(theirs, &dest)?.as_ref() != Some(&o);
         }
         if !clash {
@@ -2788,14 +2803,14 @@ fn attachment_collisions(
             _ => stem,
         };
         let taken: HashSet<String> =
-            there.iter().chain(&repo.names_at(ours, folder_rel)?).map(|n| n.to_lowercase()).collect();
+            there.iter().chain(&repo.names_at(ours, folder_rel)?).map(|n| case_folded(n)).collect();
         let mut n = 2;
         let free = loop {
             let candidate = dest.with_file_name(format!("{stem}-{n}{ext}"));
-            let lower = format!("{stem}-{n}{ext}").to_lowercase();
-            let whole = candidate.to_string_lossy().to_lowercase();
+            let lower = case_folded(&format!("{stem}-{n}{ext}"));
+            let whole = case_folded(&candidate.to_string_lossy());
             let planned =
-                arriving.contains(&whole) || found.iter().any(|(_, new)| new.to_string_lossy().to_lowercase() == whole);
+                arriving.contains(&whole) || found.iter().any(|(_, new)| case_folded(&new.to_string_lossy()) == whole);
             if !taken.contains(&lower) && !planned {
                 break candidate;
             }

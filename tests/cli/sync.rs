@@ -1631,6 +1631,43 @@ fn names_that_differ_only_in_case_are_neither_taken_in_nor_published() {
     assert_eq!(marco.git(&["rev-parse", "HEAD"]), head, "nothing committed");
     let remote = team.git(&team.remote(), &["ls-tree", "-r", "--name-only", "main"]);
     assert!(!remote.to_lowercase().contains("scan.pdf"), "{remote}");
+    // Each side's name fine alone, the two merged are not (found by a remote attack: the
+    // merge went out, and every other clone's sync was refused).
+    std::fs::remove_dir_all(&folder).unwrap();
+    std::fs::write(marco.dir.join("web/extra.html"), "marco's").unwrap();
+    marco.git(&["add", "web/extra.html"]);
+    marco.git(&["commit", "-qm", "a page"]);
+    anna.push_crafted("web/Extra.html", "100644", "anna's");
+    let before = marco.state();
+    let said = String::from_utf8(marco.tkt(&["sync"]).assert().code(5).get_output().stderr.clone()).unwrap();
+    assert!(said.contains("web/Extra.html: the same name as extra.html on Windows and macOS"), "{said}");
+    assert_eq!(marco.state(), before);
+    let remote = team.git(&team.remote(), &["ls-tree", "-r", "--name-only", "main"]);
+    assert!(!remote.contains("web/extra.html"), "{remote}");
+}
+
+/// Found by a remote attack: a branch the remote pointed at a tree for a moment gave a raw
+/// git error (exit 1), and every later sync of the clone failed so, the tree being left in
+/// its log of the remote's branch.
+#[test]
+fn a_remote_branch_pointed_at_a_tree_is_refused_and_syncs_go_on_once_it_is_put_back() {
+    let team = Team::new();
+    let marco = team.clone("marco");
+    marco.sync();
+    let remote = team.remote();
+    let tip = team.git(&remote, &["rev-parse", "main"]);
+    let tree = team.git(&remote, &["rev-parse", "main^{tree}"]);
+    std::fs::write(remote.join("refs/heads/main"), &tree).unwrap();
+    let before = marco.state();
+    marco.tkt(&["sync"]).assert().code(5).stderr(
+        predicate::str::contains("origin/main is a git tree")
+            .and(predicate::str::contains("no commit: the remote's branch is broken, and nothing was taken in")),
+    );
+    assert_eq!(marco.state(), before);
+    std::fs::write(remote.join("refs/heads/main"), &tip).unwrap();
+    marco.sync();
+    marco.ok(&["ticket", "note", "T-2026-0001", "dopo"]);
+    marco.sync();
 }
 
 /// Found by a hostile-remote attack: a merge whose first parent is an orphan commit holding
