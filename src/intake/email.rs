@@ -2,6 +2,7 @@
 //! words in any charset, HTML-only bodies as text, attachments; and what marks a message
 //! as automatic (auto-replies, bounces, bulk mail).
 
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use base64::Engine;
@@ -147,6 +148,14 @@ pub fn parse_mail(bytes: &[u8], hash: impl Fn(&[u8]) -> String) -> Result<Mail, 
                 Some(inner) => inner.raw_message().to_vec(),
                 None => lenient_base64(&msg, part, false)
                     .or_else(|| uudecoded(part))
+                    // A text file (a CSV in Windows-1252, an XML declaring its encoding)
+                    // is kept in its own bytes, not as mail_parser's UTF-8 reading of
+                    // them (found by a mail attack: `città` came out `cittÃ`).
+                    .or_else(|| {
+                        matches!(part.body, PartType::Text(_) | PartType::Html(_))
+                            .then(|| transfer_decoded(&msg, part).map(Cow::into_owned))
+                            .flatten()
+                    })
                     .unwrap_or_else(|| part.contents().to_vec()),
             };
             Attachment { name, bytes }
@@ -664,17 +673,23 @@ fn wide(charset: &str) -> bool {
     ["utf-16", "utf16", "utf-32", "utf32", "ucs-2", "ucs2", "unicode"].iter().any(|w| c.starts_with(w))
 }
 
+/// A part's bytes as its sender wrote them: raw, or once quoted-printable or base64 is
+/// undone — never read in a charset.
+fn transfer_decoded<'m>(msg: &'m mail_parser::Message, part: &mail_parser::MessagePart) -> Option<Cow<'m, [u8]>> {
+    use mail_parser::decoders::{base64::base64_decode, quoted_printable::quoted_printable_decode};
+    let body = msg.raw_message().get(part.offset_body as usize..part.offset_end as usize)?;
+    Some(match part.encoding {
+        mail_parser::Encoding::None => Cow::Borrowed(body),
+        mail_parser::Encoding::QuotedPrintable => quoted_printable_decode(body)?.into(),
+        mail_parser::Encoding::Base64 => base64_decode(body)?.into(),
+    })
+}
+
 /// The text of a part whose 8-bit bytes (raw, or once quoted-printable or base64 is
 /// undone) its charset does not read — none, US-ASCII, or a wrong one that left U+FFFD
 /// where letters were — read as raw headers are.
 fn eight_bit_text(msg: &mail_parser::Message, part: &mail_parser::MessagePart, decoded: &str) -> Option<String> {
-    use mail_parser::decoders::{base64::base64_decode, quoted_printable::quoted_printable_decode};
-    let body = msg.raw_message().get(part.offset_body as usize..part.offset_end as usize)?;
-    let raw = match part.encoding {
-        mail_parser::Encoding::None => std::borrow::Cow::Borrowed(body),
-        mail_parser::Encoding::QuotedPrintable => quoted_printable_decode(body)?.into(),
-        mail_parser::Encoding::Base64 => base64_decode(body)?.into(),
-    };
+    let raw = transfer_decoded(msg, part)?;
     if raw.is_ascii() {
         return None;
     }
@@ -1829,6 +1844,41 @@ mod tests {
             let m = parse(&[head.as_bytes(), b"<p>La caldaia \xe8 in blocco, citt\xe0</p>\r\n"].concat());
             assert_eq!(m.text, "La caldaia è in blocco, città", "{content_type}");
         }
+    }
+
+    /// A text file attached is kept in the bytes its sender attached, whatever its charset
+    /// says (found by a mail attack: a Windows-1252 CSV came out `cittÃ`, one without a
+    /// charset lost its letters for good, a UTF-16 log its byte-order mark).
+    #[test]
+    fn a_text_file_attached_keeps_its_own_bytes() {
+        use base64::Engine;
+        let b64 = |bytes: &[u8]| base64::engine::general_purpose::STANDARD.encode(bytes);
+        let part = |head: &str, body: &str| format!("--b\r\n{head}\r\n\r\n{body}\r\n");
+        let utf16 = [0xff, 0xfe, b'c', 0, 0xe0, 0];
+        let m = [
+            "From: m@x.it\r\nSubject: s\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n".to_string(),
+            part("Content-Type: text/plain", "ciao"),
+            part(
+                "Content-Type: text/csv; charset=windows-1252\r\nContent-Disposition: attachment; filename=a.csv\r\n\
+                 Content-Transfer-Encoding: base64",
+                &b64(b"citt\xe0;\x80\r\n"),
+            ),
+            part(
+                "Content-Type: text/csv\r\nContent-Disposition: attachment; filename=b.csv\r\n\
+                 Content-Transfer-Encoding: quoted-printable",
+                "citt=E0;x",
+            ),
+            part(
+                "Content-Type: text/plain; charset=utf-16\r\nContent-Disposition: attachment; filename=c.txt\r\n\
+                 Content-Transfer-Encoding: base64",
+                &b64(&utf16),
+            ),
+            "--b--\r\n".to_string(),
+        ]
+        .concat();
+        let m = parse(m.as_bytes());
+        let files: Vec<(&str, &[u8])> = m.attachments.iter().map(|a| (a.name.as_str(), a.bytes.as_slice())).collect();
+        assert_eq!(files, [("a.csv", &b"citt\xe0;\x80\r\n"[..]), ("b.csv", &b"citt\xe0;x"[..]), ("c.txt", &utf16[..])],);
     }
 
     /// A part's file name in raw 8-bit Latin-1 is read as the message's headers are (found
