@@ -124,8 +124,11 @@ pub fn parse_mail(bytes: &[u8], hash: impl Fn(&[u8]) -> String) -> Result<Mail, 
         .map(|n| mislabelled_utf8(&n).unwrap_or(n))
         .map(|n| cut(one_line(&n), MAX_NAME))
         .filter(|n| !n.is_empty());
+    // The parent first, then the thread from the nearest back: a reply whose parent the
+    // desk never stored goes on the ticket the conversation had reached, not where it
+    // began (found by a mail attack).
     let mut replies_to = ids(msg.in_reply_to());
-    replies_to.extend(ids(msg.references()));
+    replies_to.extend(ids(msg.references()).into_iter().rev());
     replies_to.retain(|id| id.len() <= MAX_ID);
     let thread = msg
         .header_raw("Thread-Index")
@@ -1844,6 +1847,12 @@ mod tests {
             let m = parse(&[head.as_bytes(), b"<p>La caldaia \xe8 in blocco, citt\xe0</p>\r\n"].concat());
             assert_eq!(m.text, "La caldaia è in blocco, città", "{content_type}");
         }
+    }
+
+    #[test]
+    fn a_reply_names_its_parent_then_its_thread_from_the_nearest_back() {
+        let m = parse(b"From: m@x.it\r\nIn-Reply-To: <p@x>\r\nReferences: <a@x> <b@x>\r\n <c@x>\r\n\r\nok\r\n");
+        assert_eq!(m.replies_to, ["p@x", "c@x", "b@x", "a@x"]);
     }
 
     /// A text file attached is kept in the bytes its sender attached, whatever its charset
