@@ -737,7 +737,7 @@ complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_
 complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
 complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from print" -s f -l format -d 'text for a terminal or a printer; html for one self-contained page with print CSS' -r -f -a "text\t''
 html\t''"
-complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from print" -s o -l output -d 'Write to FILE instead of standard output: a .txt file for text, .html for html; never a file inside the desk' -r -F
+complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from print" -s o -l output -d 'Write to FILE instead of standard output: a .txt file for text, .html for html; never over a file inside the desk, nor into its folders of records, attachments or templates' -r -F
 complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from print" -l from-xml -d 'Print the exported e-invoice as the buyer\'s viewer shows it, read from its file in DIR (the export folder; the current one when no DIR), or FILE' -r -F
 complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from print" -s C -l desk -d 'Use the desk in DIR instead of searching from the current folder' -r -F
 complete -c tkt -n "__fish_tkt_using_subcommand doc; and __fish_seen_subcommand_from print" -s q -l quiet -d 'Print no messages on stderr except errors and warnings'

@@ -815,6 +815,21 @@ pub fn check_print_output(desk: &Desk, path: &Path, format: PrintFormat) -> Resu
         ))
         .with_hint("write the page outside the desk, or to a new file"));
     }
+    // Nor a new file among the records, attachments or templates, where check and sync
+    // would refuse it (found by a careless-office attack: printed from `documents/…/2026`).
+    let parent = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let folder = real(desk.root()).zip(real(parent)).and_then(|(root, at)| {
+        let top = at.strip_prefix(&root).ok()?.iter().next()?.to_str()?.to_string();
+        Desk::layout_dirs().contains(&top.as_str()).then_some(top)
+    });
+    if let Some(folder) = folder {
+        return Err(Error::refused(format!(
+            "--output {}: inside the desk's {folder}/, which holds only tkt's files (check and sync would refuse the \
+             page)",
+            path.display()
+        ))
+        .with_hint("write the page outside the desk's folders"));
+    }
     Ok(())
 }
 

@@ -192,6 +192,15 @@ fn doc_print_writes_only_files_of_its_format_and_never_into_the_desk() {
     assert_eq!(d.head(), head);
     d.tkt(&["doc", "print", "INV-2026-0001", "-f", "html", "-o", "../fattura.html"]).assert().success();
     assert!(d.tmp.path().join("fattura.html").exists());
+    // Nor a new file among the records (found by a careless-office attack: printed from the
+    // invoices' folder, the page stopped check and sync).
+    d.tkt(&["doc", "print", "INV-2026-0001", "-f", "html", "-o", "fattura.html"])
+        .current_dir(d.path("documents/invoice/2026"))
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("inside the desk's documents/, which holds only tkt's files"));
+    assert!(!d.path("documents/invoice/2026/fattura.html").exists());
+    assert_eq!(d.status(), "");
 }
 
 /// An empty result is no row of one empty cell (found by a scripting review: `""`, which a

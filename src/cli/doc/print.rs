@@ -17,7 +17,8 @@ pub struct DocPrintArgs {
     #[arg(long, short = 'f', value_enum, default_value = "text")]
     pub format: PrintFormat,
     /// Write to FILE instead of standard output: a .txt file for text, .html for html;
-    /// never a file inside the desk.
+    /// never over a file inside the desk, nor into its folders of records, attachments or
+    /// templates.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Print the exported e-invoice as the buyer's viewer shows it, read from its file in
