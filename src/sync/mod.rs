@@ -1829,7 +1829,14 @@ pub(crate) enum Loss {
 /// if anything: sync refuses to commit it, and `tkt check` names it.
 pub(crate) fn loss_by_hand(desk: &Desk, rel: &Path, then: Option<&[u8]>) -> Option<Loss> {
     let then = then?;
-    match std::fs::read(desk.abs(rel)).ok() {
+    let now = match std::fs::read(desk.abs(rel)) {
+        Ok(now) => Some(now),
+        Err(e) if matches!(e.kind(), std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory) => None,
+        // There but unreadable (`chmod 000`): not deleted, and said as it is where it is read
+        // (found by a careless-office attack: check called it "deleted by hand").
+        Err(_) => return None,
+    };
+    match now {
         None if Desk::kind_of_path(rel).is_some_and(records_what_happened) => Some(Loss::Deleted),
         // An attachment its record still lists (found by a team attack: an `rm` of a
         // request's message.eml was published, and every clone lost it).

@@ -560,3 +560,19 @@ fn check_names_a_record_whose_name_a_windows_clone_cannot_hold() {
     let out = String::from_utf8_lossy(&out).to_string();
     assert!(out.contains("items/CON.yaml: a name a Windows or macOS clone cannot check out"), "{out}");
 }
+
+/// Found by a careless-office attack: a record there but unreadable (`chmod 000`; here a
+/// folder in its place, which root cannot read either) was "deleted by hand" with a
+/// `git checkout` to put it back; it is named as what it is.
+#[test]
+fn a_record_there_but_unreadable_is_not_called_deleted() {
+    let d = TestDesk::example();
+    let path = "tickets/2026/T-2026-0012.yaml";
+    std::fs::remove_file(d.path(path)).unwrap();
+    std::fs::create_dir(d.path(path)).unwrap();
+    d.write(&format!("{path}/x"), "x");
+    let out = d.tkt(&["check"]).assert().code(4).get_output().stdout.clone();
+    let out = String::from_utf8_lossy(&out);
+    assert!(out.contains(&format!("{path}: is not a regular file")), "{out}");
+    assert!(!out.contains("deleted by hand"), "{out}");
+}
