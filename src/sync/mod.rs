@@ -1338,10 +1338,11 @@ fn refused_entries(repo: &Repo, base: Option<&str>, tip: &str, ours: Option<&str
     let mut twins = CaseTwins::default();
     // Against the names of `tip`, and those this clone's own commits added: each side's
     // fine alone, `web/extra.html` and `web/Extra.html` went out merged (found by a remote
-    // attack, and every other clone's sync was refused).
+    // attack, and every other clone's sync was refused). Not attachments: the merge gives
+    // this clone's another name (`foto-2.jpg`).
     let mut names = |folder: &Path| -> Result<Vec<String>> {
         let mut names = repo.names_at(tip, folder)?;
-        if let Some(ours) = ours {
+        if let Some(ours) = ours.filter(|_| !folder.starts_with(crate::desk::ATTACHMENTS_DIR)) {
             let before: HashSet<String> = match base {
                 Some(base) => repo.names_at(base, folder)?.into_iter().collect(),
                 None => HashSet::new(),
@@ -1726,10 +1727,13 @@ fn listing_record(desk: &Desk, rel: &Path) -> Option<String> {
     let listed = rel.to_str()?;
     [Kind::Ticket, Kind::Request].into_iter().find_map(|kind| {
         let text = std::fs::read_to_string(desk.abs(&kind.path_for(id).ok()?)).ok()?;
-        text.lines()
-            .any(|l| l.trim().trim_start_matches("- ").trim_matches(['\'', '"']) == listed)
-            .then(|| id.to_string())
+        lists(&text, listed).then(|| id.to_string())
     })
+}
+
+/// Whether a record's text lists the attachment `listed` (desk-relative).
+fn lists(text: &str, listed: &str) -> bool {
+    text.lines().any(|l| l.trim().trim_start_matches("- ").trim_matches(['\'', '"']) == listed)
 }
 
 /// A fiscal document dated before the number below it in its register (kind, year, series)
@@ -1891,8 +1895,30 @@ pub(crate) fn taken_away_between(
     let mut found = Vec::new();
     let of_kind =
         |p: &Path| p.strip_prefix(prefix).ok().and_then(Desk::kind_of_path).filter(|k| records_what_happened(*k));
-    let changed: BTreeSet<PathBuf> =
-        repo.changed_paths(Some(from), to)?.into_iter().filter(|p| of_kind(p).is_some()).collect();
+    let all_changed = repo.changed_paths(Some(from), to)?;
+    // An attachment its record still lists, deleted by a commit, as by hand (found by a
+    // remote attack: a `git rm` of a customer's receipt came in, and check then failed on
+    // every clone).
+    for path in &all_changed {
+        let Ok(rel) = path.strip_prefix(prefix) else { continue };
+        let [crate::desk::ATTACHMENTS_DIR, id, _] = rel.iter().filter_map(|c| c.to_str()).collect::<Vec<_>>()[..]
+        else {
+            continue;
+        };
+        if repo.file_at(to, path)?.is_some() || repo.file_at(from, path)?.is_none() {
+            continue;
+        }
+        let listed = rel.to_string_lossy();
+        for kind in [Kind::Ticket, Kind::Request] {
+            let Ok(record) = kind.path_for(id) else { continue };
+            let Some(record) = repo.file_at(to, &prefix.join(record))? else { continue };
+            if lists(&String::from_utf8_lossy(&record.bytes), &listed) {
+                let by = repo.last_change(Some(from), to, path)?.map(|c| format!(" (commit {} by {})", c.commit, c.by));
+                found.push((rel.to_path_buf(), format!("deletes a file {id} lists{}", by.unwrap_or_default())));
+            }
+        }
+    }
+    let changed: BTreeSet<PathBuf> = all_changed.into_iter().filter(|p| of_kind(p).is_some()).collect();
     let mut between = match every_version {
         true => repo.changes_of_paths(Some(from), to, &changed)?,
         false => BTreeMap::new(),

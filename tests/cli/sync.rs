@@ -2880,6 +2880,20 @@ fn an_attachment_its_record_lists_deleted_by_hand_is_not_published() {
     assert_eq!(team.git(&team.remote(), &["rev-parse", "main"]), remote, "nothing pushed");
     anna.git(&["checkout", "--", "attachments/R-2026-0002/message.eml"]);
     anna.sync();
+    // Nor by a commit, going out or coming in (found by a remote attack: a teammate's
+    // `git rm` of a customer's receipt came in, and check then failed on every clone).
+    let marco = team.clone("marco");
+    marco.sync();
+    anna.git(&["rm", "-q", "attachments/R-2026-0002/message.eml"]);
+    anna.git(&["commit", "-qm", "spazio"]);
+    let said = "attachments/R-2026-0002/message.eml: deletes a file R-2026-0002 lists (commit ";
+    anna.tkt(&["sync"]).assert().code(5).stderr(predicate::str::contains(said));
+    assert_eq!(team.git(&team.remote(), &["rev-parse", "main"]), remote, "nothing pushed");
+    anna.git(&["push", "-q", "origin", "HEAD:main"]);
+    let before = marco.state();
+    marco.tkt(&["sync"]).assert().code(5).stderr(predicate::str::contains(said));
+    assert_eq!(marco.state(), before);
+    assert!(marco.dir.join("attachments/R-2026-0002/message.eml").exists());
 }
 
 /// Found by a team attack: a server hook's refusal that mentioned "non-fast-forward" was
