@@ -1068,10 +1068,13 @@ fn check_ledger(
     // A fiscal document's file no commit has was never issued (found by a careless-office
     // attack: the file of a killed `ticket invoice`, hidden by a `git stash` from the command
     // that would have taken it back, was billed on statements and check said nothing).
+    // One an interrupted command wrote is named as such, above.
     if desk.repo().is_some() {
+        let interrupted: HashSet<PathBuf> = desk.pending()?.map(|p| p.paths.into_iter().collect()).unwrap_or_default();
         for doc in documents.iter().filter(|d| d.kind.is_fiscal()) {
             let path = doc.path();
-            if !ledgers.get(&doc.kind).is_some_and(|ledger| ledger.contains_key(&path)) {
+            if !interrupted.contains(&path) && !ledgers.get(&doc.kind).is_some_and(|ledger| ledger.contains_key(&path))
+            {
                 findings.push(Finding::new(
                     path.display().to_string(),
                     format!(
