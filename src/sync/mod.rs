@@ -860,6 +860,12 @@ fn refused_path(path: &Path, prefix: &Path, kind: EntryKind) -> Option<&'static 
     if text.chars().any(char::is_control) {
         return Some("a name with a control character (a line break, an escape)");
     }
+    // What a file system cannot hold (found by a remote attack: the checkout failed with a
+    // raw "File name too long", exit 1): a name of more than 255 bytes (ext4's, NTFS's 255
+    // letters), a path deeper than any desk's or longer than Windows takes.
+    if parts.iter().any(|p| p.len() > 255) || parts.len() > 32 || text.len() > 1024 {
+        return Some("a name or path longer or deeper than a file system holds (255 bytes a name, 1024 a path)");
+    }
     // tkt's own temp files are its own clone's: `tkt check` names one as left by a write
     // cut short, on every clone, for ever (found by a hostile-remote attack).
     if parts.iter().any(|p| p.starts_with(crate::files::TEMP_PREFIX)) {
@@ -1318,16 +1324,26 @@ fn skipped_in(mine: &[SequenceId], brought: &[SequenceId]) -> Vec<(SequenceId, S
     skipped
 }
 
+/// A path as an error names it: a name sent by a remote shows its line breaks and control
+/// characters as pictures, so it cannot write lines of its own into the message (found by
+/// a hostile-remote attack: a file named `z\nhint: run git reset --hard` did); a path of
+/// hundreds of letters is cut in its middle.
+fn named(path: &Path) -> String {
+    let shown = crate::render::visible(&path.display().to_string()).replace('\n', "\u{240a}").replace('\t', "\u{2409}");
+    let letters: Vec<char> = shown.chars().collect();
+    match letters.len() > 120 {
+        true => format!(
+            "{}…{}",
+            letters[..80].iter().collect::<String>(),
+            letters[letters.len() - 30..].iter().collect::<String>()
+        ),
+        false => shown,
+    }
+}
+
 /// What of the commits after `base` up to `tip` no clone takes in ([`refused_path`], and
 /// records and `tkt.toml` that do not read), each with the commit and author that last
 /// changed it.
-/// A path as an error names it: a name sent by a remote shows its line breaks and control
-/// characters as pictures, so it cannot write lines of its own into the message (found by
-/// a hostile-remote attack: a file named `z\nhint: run git reset --hard` did).
-fn named(path: &Path) -> String {
-    crate::render::visible(&path.display().to_string()).replace('\n', "\u{240a}").replace('\t', "\u{2409}")
-}
-
 /// `ours`, for what comes in: this clone's own commit, whose records the merge keeps.
 fn refused_entries(repo: &Repo, base: Option<&str>, tip: &str, ours: Option<&str>) -> Result<Vec<String>> {
     let prefix = repo.desk_prefix();
@@ -3265,6 +3281,13 @@ mod tests {
         assert_eq!(ok("tickets/26/T-2026-0001.yaml", ""), Some("not part of a desk's layout"));
         let link = refused_path(Path::new("customers/C-0001.yaml"), Path::new(""), EntryKind::Link);
         assert_eq!(link, Some("a symbolic link"));
+        // What no file system holds (found by a remote attack: a raw OS error, exit 1).
+        let long = format!("attachments/R-2026-0002/{}.pdf", "a".repeat(252));
+        assert!(ok(&long, "").is_some_and(|why| why.contains("255 bytes a name")));
+        assert_eq!(ok(&format!("attachments/R-2026-0002/{}.pdf", "a".repeat(251)), ""), None);
+        assert!(ok(&format!("web/{}x.html", "d/".repeat(40)), "").is_some());
+        let named = named(Path::new(&long));
+        assert!(named.chars().count() <= 111 && named.ends_with("aaaa.pdf"), "{named}");
     }
 
     #[test]
