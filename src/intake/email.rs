@@ -32,6 +32,9 @@ pub struct Mail {
     pub automatic: Option<String>,
     /// The list it came through (`List-Id`, `<name.domain>`'s inside), if any.
     pub list_id: Option<String>,
+    /// The sender a Google group names in `X-Original-Sender` when it writes its own
+    /// address in `From` (a sender whose domain enforces DMARC: `'Name' via Group`).
+    pub original_sender: Option<String>,
     /// Why it is automatic leaving out what a list writes (`List-Id`, `Precedence: list`):
     /// for a list that is the desk's own address (a Google Workspace group), which marks
     /// every customer's message so.
@@ -175,6 +178,10 @@ pub fn parse_mail(bytes: &[u8], hash: impl Fn(&[u8]) -> String) -> Result<Mail, 
         list_id: msg
             .header_raw("List-Id")
             .map(|v| v.trim().rsplit_once('<').map_or(v, |(_, id)| id).trim().trim_end_matches('>').to_lowercase()),
+        original_sender: msg
+            .header_raw("X-Original-Sender")
+            .map(|v| v.trim().trim_start_matches('<').trim_end_matches('>').to_lowercase())
+            .filter(|a| a.contains('@') && a.len() <= MAX_ADDRESS && !a.contains(char::is_whitespace)),
         from_name,
         from_address,
         date,

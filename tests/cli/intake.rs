@@ -240,6 +240,23 @@ fn mail_through_the_desks_own_google_group_is_read_and_another_lists_is_not() {
     let out = import_bytes(&d, &group("g2", "idraulici@lists.example"));
     assert!(String::from_utf8_lossy(&out.stderr).contains("skipped: bulk mail (Precedence: list)"), "{out:?}");
     assert_eq!(d.head(), head);
+    // The group writes its own address for a sender whose domain enforces DMARC, the sender
+    // in X-Original-Sender: the customer's message is the customer's (found by a mail attack:
+    // an unknown sender's request).
+    let rewritten = group("g3", "assistenza@termoclimabianchi.example")
+        .replace("Subject: Re: [T-2026-0013] caldaia", "Subject: Forno in blocco")
+        .replace(
+            "From: Luca Gatti <panificio.gatti@mail.example>",
+            "From: \"'Luca Gatti' via Assistenza\" <assistenza@termoclimabianchi.example>\r\n\
+             X-Original-Sender: panificio.gatti@mail.example",
+        );
+    let out = import_bytes(&d, &rewritten);
+    let id = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    let request = d.ok(&["request", "show", &id, "--format", "json"]);
+    let request: serde_json::Value = serde_json::from_str(&request).unwrap();
+    assert_eq!(request["customer"], "C-0006", "{request}");
+    assert_eq!(request["contact"]["email"], "panificio.gatti@mail.example", "{request}");
+    assert_eq!(request["contact"]["name"], "Luca Gatti", "{request}");
 }
 
 /// A provider's wrapper around `inner`: `daticert` of that type, or none (an anomaly).
