@@ -740,7 +740,14 @@ fn request_from_mail(env: &Env, mail: Mail, raw: &[u8], related: Option<(String,
         request.related = Some(id);
         request.warnings.push(why);
     }
-    request.body = Some(mail.text.clone()).filter(|t| !t.trim().is_empty()).or_else(|| forwarded_text(&mail));
+    // What a forward as attachment carries goes after the forwarder's own words: Outlook
+    // adds a signature, people a line ("Vi inoltro la segnalazione"), and the request is
+    // the forwarded one (found by a mail attack: the request read only the signature).
+    let own = Some(mail.text.trim()).filter(|t| !t.is_empty());
+    request.body = match (own, forwarded_text(&mail)) {
+        (Some(own), Some(forwarded)) => Some(format!("{own}\n\n{forwarded}")),
+        (own, forwarded) => own.map(str::to_string).or(forwarded),
+    };
     request.message_id = Some(mail.message_id.clone());
     request.thread = mail.thread.clone();
     let text = request.body.clone().unwrap_or_default();
@@ -750,8 +757,8 @@ fn request_from_mail(env: &Env, mail: Mail, raw: &[u8], related: Option<(String,
     finish_request(env, request, attachments, &format!("by email from {}", sender(&mail)))
 }
 
-/// The text of a message forwarded as an attachment by one who wrote nothing of their own
-/// (Outlook's "forward as attachment"): the request reads it, and its serial is linked.
+/// The text of a message forwarded as an attachment (Outlook's "forward as attachment"):
+/// the request reads it, and its serial is linked.
 ///
 /// A forward of a forward (tenant, porter, administrator) is read down to the message
 /// that has text, a few levels at most (found by an intake attack: the request had none).

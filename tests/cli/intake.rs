@@ -72,6 +72,16 @@ fn a_forward_of_a_forward_reads_as_the_first_message_and_keeps_its_subject_as_it
     let id = d.ok(&["import", "email", file.to_str().unwrap()]).trim().to_string();
     let stored = request(&d, &id)["attachments"].to_string();
     assert!(stored.contains("Preventivo n. 45-2026 sala 1-B.eml"), "{stored}");
+    // A signature or a line of the forwarder's own is followed by what it forwards (found by
+    // a mail attack: Outlook signs forwards, and the request read only the signature).
+    let signed = forward("Fwd: Split fermo", Some("-- \r\nStudio Amministrazioni Rossi"), tenant);
+    let file = d.tmp.path().join("signed.eml");
+    std::fs::write(&file, signed).unwrap();
+    let id = d.ok(&["import", "email", file.to_str().unwrap()]).trim().to_string();
+    let r = request(&d, &id);
+    let body = r["body"].as_str().unwrap();
+    assert!(body.contains("Studio Amministrazioni Rossi") && body.contains("Lo split AC12M01544 non parte."), "{body}");
+    assert_eq!(r["serial"], "AC12M01544");
 }
 
 #[test]
