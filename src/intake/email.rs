@@ -105,7 +105,7 @@ pub fn parse_mail(bytes: &[u8], hash: impl Fn(&[u8]) -> String) -> Result<Mail, 
     // holds (a From name of megabytes would fill a ticket past what a person can add to).
     let message_id = match msg.message_id().map(clean_id).filter(|id| !id.is_empty() && id.len() <= MAX_ID) {
         Some(id) => id,
-        None => format!("{}@tkt.no-message-id", hash(bytes)),
+        None => format!("{}@tkt.no-message-id", hash(&without_trace(bytes))),
     };
     // `Rossi, Mario <m@x>`, its comma unquoted (old and web mailers write it so), reads as
     // "Rossi" and "Mario <m@x>": the sender is the first with an address, named by every
@@ -1391,6 +1391,47 @@ fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// A message without what each delivery adds to it (`Received`, `Delivered-To`,
+/// `Return-Path`, a mailbox's flags, mbox's `From ` line): one without a Message-ID is known
+/// by the rest, so a copy fetched again is the same message (found by a mail attack: a
+/// boiler's alarm, fetched twice, was two requests).
+fn without_trace(bytes: &[u8]) -> Vec<u8> {
+    const TRACE: [&str; 9] = [
+        "received",
+        "delivered-to",
+        "return-path",
+        "x-original-to",
+        "status",
+        "x-status",
+        "x-uid",
+        "x-keywords",
+        "x-mozilla-status",
+    ];
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut skipping = false;
+    let mut rest = bytes;
+    while !rest.is_empty() {
+        let end = rest.iter().position(|&b| b == b'\n').map_or(rest.len(), |i| i + 1);
+        let (line, after) = rest.split_at(end);
+        if line.trim_ascii().is_empty() {
+            out.extend_from_slice(rest);
+            break;
+        }
+        let continued = line[0] == b' ' || line[0] == b'\t';
+        if !continued {
+            let name = line.split(|&b| b == b':').next().unwrap_or_default();
+            skipping = line.starts_with(b"From ")
+                || (name.len() < line.len()
+                    && TRACE.iter().any(|t| name.trim_ascii().eq_ignore_ascii_case(t.as_bytes())));
+        }
+        if !skipping {
+            out.extend_from_slice(line);
+        }
+        rest = after;
+    }
+    out
+}
+
 /// The longest Message-ID kept (a header line holds 998 characters); a longer one is no
 /// id a mailer wrote, and the message is known by its content instead.
 const MAX_ID: usize = 998;
@@ -1854,6 +1895,24 @@ mod tests {
             let m = parse(&[head.as_bytes(), b"<p>La caldaia \xe8 in blocco, citt\xe0</p>\r\n"].concat());
             assert_eq!(m.text, "La caldaia è in blocco, città", "{content_type}");
         }
+    }
+
+    /// Found by a mail attack: a message without a Message-ID fetched again, another
+    /// `Received` line its only change, was a second request.
+    #[test]
+    fn a_message_without_an_id_is_known_by_what_no_delivery_adds() {
+        let id = |m: &str| parse_mail(m.as_bytes(), |b| String::from_utf8_lossy(b).into_owned()).unwrap().message_id;
+        let first = "Received: from a by b; Mon, 30 Nov 2026 10:00:00 +0100\r\nFrom: caldaia@impianto.example\r\n\
+                     Subject: ALLARME E01\r\n\r\nPressione bassa\r\n";
+        let again = format!(
+            "Return-Path: <caldaia@impianto.example>\r\nReceived: from c\r\n by d; Mon, 30 Nov 2026 10:05:00 +0100\r\n\
+             Delivered-To: assistenza@example.it\r\n{}",
+            first.split_once("\r\n").unwrap().1
+        );
+        assert_eq!(id(first), id(&again));
+        assert!(id(first).ends_with("@tkt.no-message-id"));
+        assert_ne!(id(first), id(&first.replace("E01", "E02")));
+        assert_ne!(id(first), id(&first.replace("bassa", "alta")));
     }
 
     #[test]
