@@ -1462,11 +1462,17 @@ pub fn find_tags(subject: &str) -> Vec<String> {
 }
 
 static QUOTE_HEADER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i)^\s*(-+\s*)?(on .{0,200} wrote:|il giorno .{0,200} ha scritto:|il .{0,200} ha scritto:|-+ ?original message ?-+|-+ ?messaggio originale ?-+|\*?from:\*?\s*\S.*|\*?da:\*?\s*\S.*|_{10,}|sent from my \S.{0,40}|inviato da(l mio)? (iphone|ipad|android|smartphone|cellulare|outlook|samsung|galaxy|huawei|xiaomi)\b.{0,40}|get outlook for \S.{0,20}|ottieni outlook per \S.{0,20})\s*$",
-    )
+    Regex::new(&format!(
+        r"(?i)^\s*(-+\s*)?(on .{{0,200}} wrote:|il giorno .{{0,200}} ha scritto:|il .{{0,200}} ha scritto:|-+ ?original message ?-+|-+ ?messaggio originale ?-+|\*?from:\*?\s*\S.*|\*?da:\*?\s*\S.*|_{{10,}}|{PHONE_SIGNATURES})\s*$",
+    ))
     .unwrap()
 });
+
+/// The one-line signatures phones and Outlook's apps add ("Inviato da iPhone").
+const PHONE_SIGNATURES: &str = r"sent from my \S.{0,40}|inviato da(l mio)? (iphone|ipad|android|smartphone|cellulare|outlook|samsung|galaxy|huawei|xiaomi)\b.{0,40}|get outlook for \S.{0,20}|ottieni outlook per \S.{0,20}";
+
+static PHONE_SIGNATURE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(&format!(r"(?i)^\s*(-+\s*)?({PHONE_SIGNATURES})\s*$")).unwrap());
 
 /// A line of a quoted message's header block, as Outlook writes it above the quote
 /// (`From:`/`Da:`, `Sent:`/`Inviato:`, `To:`/`A:`, `Subject:`/`Oggetto:`), bold or not.
@@ -1592,6 +1598,18 @@ pub fn strip_quoted(text: &str) -> String {
                 kept.extend_from_slice(&rest[o..]);
             }
             break;
+        }
+        // A phone's signature cuts what follows only when a quote or nothing does: a PS
+        // below it is the customer's (found by a mail attack: the keys' whereabouts were lost).
+        if PHONE_SIGNATURE.is_match(line) {
+            let next = lines[i + 1..].iter().position(|l| !l.trim().is_empty()).map(|at| &lines[i + 1 + at..]);
+            let quote_after = next.is_none_or(|after| {
+                quoted(&after[0]) || quote_begins(after) || wrapped_attribution(after) || ATTRIBUTION.is_match(after[0])
+            });
+            if !quote_after {
+                i += 1;
+                continue;
+            }
         }
         if quote_begins(&lines[i..]) {
             break;
@@ -2269,6 +2287,11 @@ mod tests {
         assert_eq!(strip_quoted(codes), codes);
         assert_eq!(strip_quoted("ok\n\n*From:* Mario <m@x.it>\n*Sent:* Friday\n\nx"), "ok");
         assert_eq!(strip_quoted("Va bene.\n\nInviato da iPhone"), "Va bene.");
+        // What follows it is the customer's, unless a quote follows (found by a mail attack).
+        assert_eq!(
+            strip_quoted("Ok per giovedì.\nInviato da iPhone\nPS: le chiavi sono dal portiere."),
+            "Ok per giovedì.\nPS: le chiavi sono dal portiere."
+        );
         assert_eq!(strip_quoted("Ok.\nInviato da noi il preventivo."), "Ok.\nInviato da noi il preventivo.");
         assert_eq!(strip_quoted("Va bene.\n\nSent from my iPhone\n\nOn Fri wrote:\n> x"), "Va bene.");
         // Gmail wraps a long attribution in two (found by a review with real mail).
