@@ -128,12 +128,12 @@ impl Repo {
         (names.len() == 1).then(|| names[0].to_string())
     }
 
-    /// The commit of `remote/branch` as last fetched. A branch the remote points at a tree
-    /// or a blob is refused (exit 5; found by a remote attack: a raw git error, exit 1).
+    /// The commit of `remote/branch` as last fetched. A branch the remote points at a tree,
+    /// a blob or a tag is refused (exit 5; found by a remote attack: a raw git error, exit 1).
     pub fn remote_tip(&self, remote: &str, branch: &str) -> Result<Option<String>> {
         match self.repo.refname_to_id(&format!("refs/remotes/{remote}/{branch}")) {
             Ok(oid) => match self.repo.find_object(oid, None).ok().and_then(|o| o.kind()) {
-                Some(kind @ (ObjectType::Tree | ObjectType::Blob)) => Err(Error::busy(format!(
+                Some(kind @ (ObjectType::Tree | ObjectType::Blob | ObjectType::Tag)) => Err(Error::busy(format!(
                     "{remote}/{branch} is a git {kind} ({}), no commit: the remote's branch is broken, and nothing \
                      was taken in",
                     oid_short(oid)

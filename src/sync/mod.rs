@@ -860,12 +860,6 @@ fn refused_path(path: &Path, prefix: &Path, kind: EntryKind) -> Option<&'static 
     if text.chars().any(char::is_control) {
         return Some("a name with a control character (a line break, an escape)");
     }
-    // What a file system cannot hold (found by a remote attack: the checkout failed with a
-    // raw "File name too long", exit 1): a name of more than 255 bytes (ext4's, NTFS's 255
-    // letters), a path deeper than any desk's or longer than Windows takes.
-    if parts.iter().any(|p| p.len() > 255) || parts.len() > 32 || text.len() > 1024 {
-        return Some("a name or path longer or deeper than a file system holds (255 bytes a name, 1024 a path)");
-    }
     // tkt's own temp files are its own clone's: `tkt check` names one as left by a write
     // cut short, on every clone, for ever (found by a hostile-remote attack).
     if parts.iter().any(|p| p.starts_with(crate::files::TEMP_PREFIX)) {
@@ -878,6 +872,14 @@ fn refused_path(path: &Path, prefix: &Path, kind: EntryKind) -> Option<&'static 
         EntryKind::Other => return Some("not a plain file"),
     }
     let Ok(rel) = path.strip_prefix(prefix) else { return None };
+    // What a file system cannot hold (found by a remote attack: the checkout failed with a
+    // raw "File name too long", exit 1): in the desk, a name of more than 255 bytes (ext4's,
+    // NTFS's 255 letters), a path deeper or longer than any desk's.
+    if rel.iter().any(|p| p.len() > 255) || rel.iter().count() > 32 || rel.as_os_str().len() > 1024 {
+        return Some(
+            "a name or path longer or deeper than a desk holds (255 bytes a name; 1024 a path, 32 folders deep)",
+        );
+    }
     if rel.iter().next().and_then(|c| c.to_str()).is_some_and(|c| c.eq_ignore_ascii_case(LOCAL_DIR)) {
         return Some(".tkt/ is local to each clone and never shared");
     }
@@ -1851,10 +1853,12 @@ pub(crate) fn loss_by_hand(desk: &Desk, rel: &Path, then: Option<&[u8]>) -> Opti
     let then = then?;
     let now = match std::fs::read(desk.abs(rel)) {
         Ok(now) => Some(now),
-        Err(e) if matches!(e.kind(), std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory) => None,
         // There but unreadable (`chmod 000`): not deleted, and said as it is where it is read
-        // (found by a careless-office attack: check called it "deleted by hand").
-        Err(_) => return None,
+        // (found by a careless-office attack: check called it "deleted by hand"). Anything
+        // else — gone, a folder in its place, which git does not see — is a deletion to sync
+        // (a review: taken for unreadable, a folder made sync publish the record's deletion).
+        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => return None,
+        Err(_) => None,
     };
     match now {
         None if Desk::kind_of_path(rel).is_some_and(records_what_happened) => Some(Loss::Deleted),
@@ -3284,6 +3288,7 @@ mod tests {
         // What no file system holds (found by a remote attack: a raw OS error, exit 1).
         let long = format!("attachments/R-2026-0002/{}.pdf", "a".repeat(252));
         assert!(ok(&long, "").is_some_and(|why| why.contains("255 bytes a name")));
+        assert_eq!(ok(&format!("src/{}Main.java", "d/".repeat(40)), "desk"), None, "outside the desk");
         assert_eq!(ok(&format!("attachments/R-2026-0002/{}.pdf", "a".repeat(251)), ""), None);
         assert!(ok(&format!("web/{}x.html", "d/".repeat(40)), "").is_some());
         let named = named(Path::new(&long));

@@ -1758,3 +1758,38 @@ fn a_unit_whose_file_does_not_read_stops_no_message_naming_it() {
         serde_json::from_str(&d.ok(&["request", "show", id.trim(), "--format", "json"])).unwrap();
     assert_eq!(request["serial"], "AC09H00456", "{request}");
 }
+
+/// Found by a review: a maildir run whose first message was given a number and then failed
+/// (a stray file where its attachments go) left that number's knowledge of history in
+/// memory; the next message's commit moved the mark on, and a request number committed and
+/// deleted before was given again.
+#[test]
+fn a_message_that_fails_in_a_maildir_run_leaves_no_number_to_be_given_twice() {
+    let d = TestDesk::example();
+    d.ok(&["request", "create", "--channel", "phone", "--customer", "C-0001", "--subject", "uno"]);
+    let copy = d.read("requests/2026/R-2026-0004.yaml").replace("R-2026-0004", "R-2026-0005");
+    d.write("requests/2026/R-2026-0005.yaml", &copy);
+    d.git(&["add", "requests"]);
+    d.git(&["commit", "-qm", "R-2026-0005 by hand"]);
+    d.git(&["rm", "-q", "requests/2026/R-2026-0005.yaml"]);
+    d.git(&["commit", "-qm", "R-2026-0005 deleted"]);
+    let maildir = d.tmp.path().join("maildir");
+    for sub in ["new", "cur", "tmp"] {
+        std::fs::create_dir_all(maildir.join(sub)).unwrap();
+    }
+    std::fs::write(
+        maildir.join("new/1"),
+        "From: x@stranger.example\r\nSubject: help\r\nMessage-ID: <a1@s>\r\n\r\nboiler broken\r\n",
+    )
+    .unwrap();
+    std::fs::write(
+        maildir.join("new/2"),
+        "From: manutenzione@hotellagoblu.example\r\nSubject: Re: [T-2026-0001] x\r\nMessage-ID: <a2@s>\r\n\r\nok\r\n",
+    )
+    .unwrap();
+    d.write("attachments/R-2026-0006", "");
+    d.tkt(&["import", "maildir", maildir.to_str().unwrap()]).assert();
+    std::fs::remove_file(d.path("attachments/R-2026-0006")).unwrap();
+    let next = d.ok(&["request", "create", "--channel", "phone", "--customer", "C-0001", "--subject", "due"]);
+    assert_eq!(next, "R-2026-0006\n");
+}

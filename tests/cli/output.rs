@@ -200,6 +200,12 @@ fn doc_print_writes_only_files_of_its_format_and_never_into_the_desk() {
         .code(4)
         .stderr(predicate::str::contains("inside the desk's documents/, which holds only tkt's files"));
     assert!(!d.path("documents/invoice/2026/fattura.html").exists());
+    // Nor into a folder of theirs the write would make (a review).
+    d.tkt(&["doc", "print", "INV-2026-0001", "-o", "documents/invoice/2027/fattura.txt"])
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("inside the desk's documents/"));
+    assert!(!d.path("documents/invoice/2027").exists());
     assert_eq!(d.status(), "");
 }
 

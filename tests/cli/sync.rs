@@ -2894,6 +2894,20 @@ fn an_attachment_its_record_lists_deleted_by_hand_is_not_published() {
     marco.tkt(&["sync"]).assert().code(5).stderr(predicate::str::contains(said));
     assert_eq!(marco.state(), before);
     assert!(marco.dir.join("attachments/R-2026-0002/message.eml").exists());
+    // A folder in a record's place is no record, whatever it holds: its deletion is not
+    // published (found by a review, when an unreadable file was first told from a deleted one).
+    anna.git(&["reset", "-q", "--hard", remote.trim()]);
+    anna.git(&["push", "-q", "-f", "origin", "HEAD:main"]);
+    let ticket = marco.dir.join("tickets/2026/T-2026-0003.yaml");
+    std::fs::remove_file(&ticket).unwrap();
+    std::fs::create_dir(&ticket).unwrap();
+    let head = marco.git(&["rev-parse", "HEAD"]);
+    marco
+        .tkt(&["sync"])
+        .assert()
+        .code(5)
+        .stderr(predicate::str::contains("tickets/2026/T-2026-0003.yaml: deleted by hand"));
+    assert_eq!(marco.git(&["rev-parse", "HEAD"]), head);
 }
 
 /// Found by a team attack: a server hook's refusal that mentioned "non-fast-forward" was
