@@ -1788,7 +1788,7 @@ fn a_message_that_fails_in_a_maildir_run_leaves_no_number_to_be_given_twice() {
     )
     .unwrap();
     d.write("attachments/R-2026-0006", "");
-    d.tkt(&["import", "maildir", maildir.to_str().unwrap()]).assert();
+    d.tkt(&["import", "maildir", maildir.to_str().unwrap()]).assert().failure();
     std::fs::remove_file(d.path("attachments/R-2026-0006")).unwrap();
     let next = d.ok(&["request", "create", "--channel", "phone", "--customer", "C-0001", "--subject", "due"]);
     assert_eq!(next, "R-2026-0006\n");
