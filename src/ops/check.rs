@@ -121,6 +121,17 @@ pub fn check_desk(desk: &Desk, today: chrono::NaiveDate) -> Result<Checked> {
         ));
     }
     if let Some(repo) = desk.repo() {
+        // An old commit checked out to look at it: what check finds gone may be only newer
+        // than it (found by a careless-office attack: an invoice "gone from history, restore
+        // it and commit" on a detached HEAD, where every write is refused).
+        if repo.is_detached() {
+            findings.push(Finding::new(
+                "HEAD",
+                "detached (a commit or a tag is checked out): check reads the desk of that commit, and what it \
+                 names as gone may only be newer than it; commands that write refuse to run — `git switch -` goes \
+                 back to your branch",
+            ));
+        }
         if repo.is_uncommitted(Path::new(CONFIG_FILE))? {
             findings.push(Finding::new(
                 CONFIG_FILE,

@@ -1027,6 +1027,12 @@ fn no_command_writes_in_the_middle_of_a_rebase_or_on_a_detached_head() {
         .stderr(predicate::str::contains("HEAD is detached").and(predicate::str::contains("git switch")));
     assert_eq!((d.head(), d.status()), (head.clone(), String::new()));
     d.ok(&["ticket", "list"]);
+    // Check says so first (found by a careless-office attack: on an old commit it called
+    // the invoices after it gone, with a restore to commit).
+    d.tkt(&["check"]).assert().code(4).stdout(
+        predicate::str::starts_with("HEAD: detached")
+            .and(predicate::str::contains("`git switch -` goes back to your branch")),
+    );
     // Nor is a desk made there (a review: its commit was on no branch, gone at the checkout).
     d.tkt(&["init", "altra"]).assert().code(5).stderr(predicate::str::contains("HEAD is detached"));
     assert!(!d.path("altra").exists());
