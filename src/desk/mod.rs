@@ -1212,7 +1212,7 @@ impl Desk {
     /// The git blob of each fiscal document of the folder `dir` as this clone issued it,
     /// by id: the last one logged (none for one logged before tkt kept it, or `-`).
     pub fn issued_blobs(&self, dir: &Path) -> HashMap<String, String> {
-        let mut blobs: std::collections::HashMap<String, String> = self.issued_lines(dir).into_iter().collect();
+        let mut blobs: HashMap<String, String> = self.issued_lines(dir).into_iter().collect();
         blobs.retain(|_, blob| !blob.is_empty() && blob != "-");
         blobs
     }

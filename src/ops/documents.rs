@@ -820,20 +820,11 @@ pub fn check_print_output(desk: &Desk, path: &Path, format: PrintFormat) -> Resu
     // The folder as the file system resolves it: its nearest folder that exists, with the
     // rest of the path after it (found by a review: `documents/invoice/2027/`, which the
     // write would make, was let through).
-    let mut parent = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let mut made = Vec::new();
-    let resolved = loop {
-        if let Some(at) = real(parent) {
-            break Some(made.iter().rev().fold(at, |at: PathBuf, name| at.join(name)));
-        }
-        match (parent.file_name(), parent.parent()) {
-            (Some(name), Some(up)) => {
-                made.push(name.to_owned());
-                parent = if up.as_os_str().is_empty() { Path::new(".") } else { up };
-            }
-            _ => break None,
-        }
-    };
+    let parent = path.parent().unwrap_or(Path::new(""));
+    let resolved = parent.ancestors().find_map(|above| {
+        let there = real(if above.as_os_str().is_empty() { Path::new(".") } else { above })?;
+        Some(there.join(parent.strip_prefix(above).ok()?))
+    });
     let folder = real(desk.root()).zip(resolved).and_then(|(root, at)| {
         let top = at.strip_prefix(&root).ok()?.iter().next()?.to_str()?.to_string();
         Desk::layout_dirs().contains(&top.as_str()).then_some(top)

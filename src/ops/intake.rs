@@ -278,9 +278,8 @@ fn deliver_mail(env: &Env, bytes: &[u8], index: &mut MessageIndex) -> Result<Del
     // DMARC (`'Panificio Gatti' via Assistenza`), the customer in `X-Original-Sender`: the
     // customer is the sender (found by a mail attack: an unknown sender's request, and a
     // reply to a closed ticket taken for a colleague's copy).
-    let own = |a: &str| own_addresses(desk).any(|o| o.eq_ignore_ascii_case(a));
     if let Some(sender) =
-        mail.original_sender.clone().filter(|s| through_own_list && from_the_desk(desk, &mail) && !own(s))
+        mail.original_sender.clone().filter(|s| through_own_list && from_the_desk(desk, &mail) && !own_address(desk, s))
     {
         let name = mail.from_name.as_deref().and_then(|n| n.rsplit_once(" via ")).map(|(name, _)| name);
         mail.from_name = name.map(|n| n.trim_matches(['\'', '"', ' ']).to_string()).filter(|n| !n.is_empty());
@@ -829,7 +828,12 @@ fn customer_by_email(desk: &Desk, address: &str) -> Result<(Option<String>, Opti
 /// Whether a message comes from the desk itself (`[company] email` or `pec`): a copy of a
 /// colleague's reply, never a stranger's.
 fn from_the_desk(desk: &Desk, mail: &Mail) -> bool {
-    mail.from_address.as_deref().is_some_and(|from| own_addresses(desk).any(|a| a.eq_ignore_ascii_case(from)))
+    mail.from_address.as_deref().is_some_and(|from| own_address(desk, from))
+}
+
+/// Whether `address` is one of the desk's own.
+fn own_address(desk: &Desk, address: &str) -> bool {
+    own_addresses(desk).any(|a| a.eq_ignore_ascii_case(address))
 }
 
 /// The desk's own addresses: `[company] email` and `pec`.
