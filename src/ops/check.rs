@@ -709,10 +709,8 @@ fn check_documents(
         // An invoice its credit notes cancel whole bills nothing any more (two clones that
         // invoiced one job, one invoice then credited): its sources are not billed twice.
         let notes = notes_of.get(d.id.as_str());
-        let sum =
-            |of: fn(&Document) -> Money| Money(notes.map(|n| n.iter().map(|n| of(n).0).sum()).unwrap_or_default());
-        let credited = (sum(Document::value), sum(crate::rules::net_of));
-        let cancelled = notes.is_some() && crate::rules::cancels(credited, d.value, d.net);
+        let credited = Money(notes.map(|n| n.iter().map(|n| crate::rules::net_of(n).0).sum()).unwrap_or_default());
+        let cancelled = notes.is_some() && crate::rules::cancels(credited, d.net);
         for source in &d.sources {
             later.extend(points_at("sources", source, &[DocKind::WorkReport, DocKind::DdtOut]).map(|p| (i, p)));
             if cancelled {

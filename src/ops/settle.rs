@@ -61,8 +61,20 @@ pub fn credit(env: &Env, invoice: &str, what: Credit, reason: &str, opts: &DocOp
     candidate.totals = Some(totals(&lines));
     let with_this: Vec<&Document> = earlier.iter().copied().chain([&candidate]).collect();
     refuse_if_any(&format!("a credit note of {total} on {}", invoice.id), credit_problems(&invoice, &with_this))?;
-    // An invoice of 0.00 (warranty work) is cancelled by a credit note of 0.00, once.
+    // An invoice of 0.00 (warranty work) is cancelled by a credit note of 0.00 of all its
+    // lines, once: one of a part would read as cancelling it, and its work be billed again
+    // (found by a fiscal audit: 1.5 of 3 hours credited, the work report invoiced twice).
+    let qty_of =
+        |line: &Line, lines: &[Line]| -> Decimal { lines.iter().filter(|l| same_line(l, line)).map(|l| l.qty.0).sum() };
+    let credits_all = invoice.lines.iter().all(|l| qty_of(l, &lines) >= qty_of(l, &invoice.lines));
     let cancels_zero = invoice.value().0.is_zero() && earlier.is_empty();
+    if cancels_zero && !credits_all {
+        return Err(Error::refused(format!(
+            "{} is of 0.00: a credit note cancels it whole or not at all (a part of it credits nothing)",
+            invoice.id
+        ))
+        .with_hint(format!("without --line, `tkt doc credit {} --reason …` credits all of it", invoice.id)));
+    }
     if total.0 <= Decimal::ZERO && !cancels_zero {
         return Err(Error::refused(format!("{}: a credit note of {total} credits nothing", invoice.id)));
     }

@@ -163,24 +163,23 @@ pub fn balances<D: Ledgered>(docs: &[D]) -> HashMap<String, Balance> {
         // Each view's columns add up to its due (a review: a row whose columns did not).
         let by_notes = (b.credited, Money(as_issued.0), Money(as_issued.1));
         let credited_net = Money(credited_nets.get(id.as_str()).copied().unwrap_or_default());
-        (b.credited, b.withheld, b.due) =
-            match super::cancels((b.credited, credited_net), b.invoiced, nets[id.as_str()]) {
-                true => {
-                    let cancelled = (b.invoiced, Money::default(), Money(due(b.invoiced, Decimal::ZERO)));
-                    let side = |x: Money| x.0.cmp(&Decimal::ZERO);
-                    match () {
-                        _ if by_notes.2 .0.is_zero() => by_notes,
-                        _ if cancelled.2 .0.is_zero() => cancelled,
-                        // Either side of nothing: nothing, the cent credited to the row.
-                        _ if side(by_notes.2) != side(cancelled.2) => {
-                            (Money(b.invoiced.0 - b.paid.0 + b.refunded.0), Money::default(), Money::default())
-                        }
-                        _ if by_notes.2 .0.abs() < cancelled.2 .0.abs() => by_notes,
-                        _ => cancelled,
+        (b.credited, b.withheld, b.due) = match super::cancels(credited_net, nets[id.as_str()]) {
+            true => {
+                let cancelled = (b.invoiced, Money::default(), Money(due(b.invoiced, Decimal::ZERO)));
+                let side = |x: Money| x.0.cmp(&Decimal::ZERO);
+                match () {
+                    _ if by_notes.2 .0.is_zero() => by_notes,
+                    _ if cancelled.2 .0.is_zero() => cancelled,
+                    // Either side of nothing: nothing, the cent credited to the row.
+                    _ if side(by_notes.2) != side(cancelled.2) => {
+                        (Money(b.invoiced.0 - b.paid.0 + b.refunded.0), Money::default(), Money::default())
                     }
+                    _ if by_notes.2 .0.abs() < cancelled.2 .0.abs() => by_notes,
+                    _ => cancelled,
                 }
-                false => by_notes,
-            };
+            }
+            false => by_notes,
+        };
     }
     out
 }

@@ -659,8 +659,51 @@ fn a_warranty_invoice_of_nothing_is_cancelled_once_by_a_credit_note_of_nothing()
     d.ok(&["ticket", "create", "--serial", "VX-0001", "--title", "In garanzia"]);
     d.ok(&["ticket", "work", "T-2026-0001", "--hours", "1"]);
     d.ok(&["ticket", "invoice", "T-2026-0001"]);
+    // A part of it would read as cancelling it, and its work be billed again (found by a
+    // fiscal audit).
+    let part = ["doc", "credit", "INV-2026-0001", "--line", "1:0.5", "--reason", "mezz'ora"];
+    refused(&d, &part, "cancels it whole or not at all");
+    refused(&d, &["ticket", "invoice", "T-2026-0001"], "nothing to invoice");
     assert_eq!(d.ok(&["doc", "credit", "INV-2026-0001", "--reason", "emessa per errore"]), "CN-2026-0001\n");
     refused(&d, &["doc", "credit", "INV-2026-0001", "--reason", "ancora"], "credits nothing");
+    assert_eq!(d.ok(&["ticket", "invoice", "T-2026-0001"]), "INV-2026-0002\n", "cancelled, its work is billed again");
+}
+
+/// Found by a fiscal audit: notes crediting lines one by one each round their VAT, and four
+/// of them reached the invoice's total with a line of 0.01 left: the invoice was read as
+/// cancelled, and its work billed by a second invoice. All of its net cancels it.
+#[test]
+fn an_invoice_is_cancelled_by_notes_of_all_its_net_not_of_its_total() {
+    let d = billing_desk();
+    d.ok(&[
+        "item",
+        "create",
+        "PEZZO",
+        "--description",
+        "Ricambio",
+        "--unit",
+        "pz",
+        "--price",
+        "12.35",
+        "--vat-rate",
+        "22",
+    ]);
+    let exempt = ["--price", "0.01", "--vat-rate", "0", "--nature", "N4", "--vat-note", "Esente art. 10 DPR 633/72"];
+    d.ok(&[&["item", "create", "CONTRIB", "--description", "Contributo", "--kind", "service"][..], &exempt].concat());
+    d.ok(&["ticket", "create", "--serial", "VX-0002", "--title", "Riparazione"]);
+    let parts = ["--material", "PEZZO:1", "--material", "PEZZO:1", "--material", "PEZZO:1", "--material", "CONTRIB:1"];
+    d.ok(&[&["ticket", "work", "T-2026-0001", "--hours", "1"][..], &parts].concat());
+    d.ok(&["ticket", "invoice", "T-2026-0001"]);
+    // 45.00 + 3 × 12.35 at 22% (VAT 18.05) + 0.01 N4 = 100.11; the notes of lines 1 to 4
+    // reverse 9.90 + 3 × 2.72 = 18.06 of VAT: 100.11 too.
+    for n in ["1", "2", "3", "4"] {
+        d.ok(&["doc", "credit", "INV-2026-0001", "--line", n, "--reason", "reso"]);
+    }
+    refused(&d, &["ticket", "invoice", "T-2026-0001"], "nothing to invoice");
+    d.tkt(&["check"]).assert().success();
+    d.ok(&["doc", "credit", "INV-2026-0001", "--line", "5", "--reason", "reso"]);
+    assert_eq!(d.ok(&["ticket", "invoice", "T-2026-0001"]), "INV-2026-0002\n");
+    d.tkt(&["check"]).assert().success();
 }
 
 #[test]
