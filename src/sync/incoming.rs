@@ -68,7 +68,9 @@ pub(super) fn refused_path(path: &Path, prefix: &Path, kind: EntryKind) -> Optio
 
 /// What a `.gitattributes` may not say of the desk's files: attributes that make git
 /// write them in the work tree as other bytes than those committed (another encoding, a
-/// filter that would run on every clone), so that no clone could read them. `desk` is
+/// filter that would run on every clone), so that no clone could read them, or commit them
+/// as other bytes than they are (line endings converted: an attachment no longer what was
+/// received). `desk` is
 /// where the desk is from the file's folder: `None` for a file inside the desk (each of
 /// its lines is about desk files), else only lines whose pattern may reach into it count
 /// (a file of the repository around a desk may set an LFS filter on its own files).
@@ -95,21 +97,19 @@ pub(crate) fn refused_attributes(text: &str, desk: Option<&Path>, records: &[Str
         }
         let attribute = line.split_whitespace().skip(1).find(|a| {
             let name = a.trim_start_matches(['-', '!']).split('=').next().unwrap_or_default();
-            // Line endings converted on checkout (`eol=crlf`, `crlf`, `text` forced on,
-            // which converts binary files too) are other bytes as well: a PDF corrupted, a
-            // CGI script that no longer runs (found by a hostile-remote attack). Turning
-            // them off (`-text`), leaving text to git (`text=auto`) or keeping LF
-            // (`eol=lf`) is not.
+            // Line endings converted on checkout (`eol=crlf`, `crlf`, `text` forced on, which
+            // converts binary files too) are other bytes as well: a PDF corrupted, a CGI
+            // script that no longer runs (found by a hostile-remote attack); and so are line
+            // endings converted when tkt commits a file (`eol=lf` forces `text` on, `text=auto`
+            // takes a PDF without a NUL early on, and a message's CRLF, for text: found by a
+            // hostile-remote attack, attachments were published without their CRs). Only
+            // turning conversion off (`-text`) is not.
             let set = !a.starts_with(['-', '!']);
-            let value = a.split_once('=').map(|(_, v)| v);
-            bad.contains(&name)
-                || (set
-                    && ((name == "eol" && value.is_some_and(|v| !v.eq_ignore_ascii_case("lf")))
-                        || name == "crlf"
-                        || (name == "text" && value.is_none_or(|v| !v.eq_ignore_ascii_case("auto")))))
+            bad.contains(&name) || (set && ["eol", "crlf", "text"].contains(&name))
         })?;
         Some(format!(
-            "its line {line:?} sets {attribute}, which would make every clone write the records as other bytes"
+            "its line {line:?} sets {attribute}, which would make git write or commit the desk's files as other \
+             bytes than they are"
         ))
     })
 }
@@ -777,5 +777,10 @@ mod tests {
         assert!(around("DESK/** filter=x\n").is_some());
         assert_eq!(around("# desk/* filter=x\nassets/*.psd filter=lfs diff=lfs merge=lfs -text\n"), None);
         assert_eq!(around("/docs/manual.pdf filter=lfs\n"), None);
+        // Line endings converted when a file is committed: an attachment no longer as received.
+        for line in ["* text=auto\n", "*.pdf eol=lf\n", "*.eml text\n", "* crlf\n"] {
+            assert!(refused_attributes(line, None, &[]).is_some(), "{line}");
+        }
+        assert_eq!(refused_attributes("* -text\n*.pdf !eol\n", None, &[]), None);
     }
 }

@@ -3951,7 +3951,7 @@ fn sync_takes_in_no_attributes_names_or_catalog_that_break_other_clones() {
     let attributes = marco.read(".gitattributes");
     // Found by a hostile-remote review: a .gitattributes below the desk's top and a folder's
     // name were not looked at (the support form's script was made UTF-16 on every clone).
-    let breakers: [(&str, &dyn Fn(), &str, &str); 7] = [
+    let breakers: [(&str, &dyn Fn(), &str, &str); 8] = [
         // Found by a hostile-remote attack: a later line won over tkt's merge driver, and a
         // plain `git pull` kept both sides' `title:` in a record no command read again.
         (
@@ -3972,7 +3972,14 @@ fn sync_takes_in_no_attributes_names_or_catalog_that_break_other_clones() {
             "line endings",
             &|| marco.write(".gitattributes", &format!("{attributes}* text eol=crlf\n")),
             ".gitattributes",
-            "sets text, which would make every clone write",
+            "sets text, which would make git write or commit",
+        ),
+        // Found by a hostile-remote attack: attachments committed after it lost their CRs.
+        (
+            "line endings in",
+            &|| marco.write(".gitattributes", &format!("{attributes}*.pdf eol=lf\n")),
+            ".gitattributes",
+            "sets eol=lf, which would make git write or commit",
         ),
         (
             "encoding below",
@@ -4026,8 +4033,14 @@ fn sync_takes_in_no_attributes_names_or_catalog_that_break_other_clones() {
         .assert()
         .code(4)
         .stdout(predicate::str::contains(".gitattributes: its line \"*.pdf eol=crlf\""));
-    // Leaving text to git, or turning conversion off, is no such line.
-    marco.write(".gitattributes", &format!("{attributes}* text=auto eol=lf\n*.pdf -text\n"));
+    // Nor one that converts line endings when a file is committed: a PDF or the customer's
+    // original message would be published without its CRs (found by a hostile-remote attack).
+    for line in ["*.pdf eol=lf", "* text=auto", "*.eml text"] {
+        marco.write(".gitattributes", &format!("{attributes}{line}\n"));
+        marco.tkt(&["check"]).assert().code(4).stdout(predicate::str::contains(format!("its line {line:?}")));
+    }
+    // Turning conversion off is no such line.
+    marco.write(".gitattributes", &format!("{attributes}*.pdf -text\n* -text\n"));
     marco.tkt(&["check"]).assert().success();
     // Nor as hand edits, which sync would commit (found by a review of this fix).
     marco.write(".gitattributes", &format!("{attributes}*.yaml filter=evil\n"));
