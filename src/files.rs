@@ -212,9 +212,11 @@ pub fn unportable(name: &str) -> Option<&'static str> {
     )
 }
 
-/// Characters the file systems of macOS ignore in names (so `\u{200c}.git` is `.git` there).
+/// Characters the file systems of macOS ignore in names (so `\u{200c}.git` is `.git` there):
+/// git's own list (`next_hfs_char`; found by a hostile-remote attack: the marks of
+/// direction, U+200E, U+200F and U+202A to U+202E, were missing).
 pub fn hfs_ignores(c: char) -> bool {
-    matches!(c, '\u{200c}' | '\u{200d}' | '\u{206a}'..='\u{206f}' | '\u{feff}')
+    matches!(c, '\u{200c}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{206a}'..='\u{206f}' | '\u{feff}')
 }
 
 /// A file's bytes mapped into memory, read-only: reading a large file this way costs no

@@ -1557,6 +1557,7 @@ fn a_pushed_tree_that_writes_into_dot_git_or_out_of_the_layout_is_refused_before
         // NTFS's short name and macOS's ignored characters spell .git on those systems.
         ("GIT~1/hooks/post-checkout", "100755", "a path inside .git"),
         (".git\u{200c}/config", "100644", "a path inside .git"),
+        ("web/.g\u{200e}it/config", "100644", "a path inside .git"),
         ("tickets/2026/T-2026-0099.yaml", "120000", "a symbolic link"),
         ("attachments/R-2026-0002/modulo", "160000", "a submodule"),
         ("bin/run.sh", "100644", "not part of a desk's layout"),
