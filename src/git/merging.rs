@@ -643,6 +643,8 @@ impl Repo {
     /// the index. Returns the merge commit. The files are written first and HEAD moves
     /// last: cut short in between, the journal names the files and the next command puts
     /// them back as HEAD has them (the next sync merges again), never commits half a merge.
+    /// `sound` is asked of the merge commit before anything is written: an error leaves
+    /// the work tree, the index and HEAD as they were.
     pub fn write_merge(
         &self,
         ours: &str,
@@ -650,6 +652,7 @@ impl Repo {
         files: &[(PathBuf, Option<FileState>)],
         message: &str,
         author: &Author,
+        sound: &dyn Fn(&str) -> Result<()>,
     ) -> Result<String> {
         let ours_commit = self.repo.find_commit(oid(ours)?)?;
         let theirs_commit = self.repo.find_commit(oid(theirs)?)?;
@@ -669,9 +672,10 @@ impl Repo {
         }
         let tree = self.repo.find_tree(update.write(&self.repo, &self.trees, Some(ours_commit.tree_id()))?)?;
         let sig = signature(author)?;
-        self.apply_to_worktree(files)?;
         // `ours` may be HEAD's unpublished commits written again: HEAD moves in one step.
         let id = self.repo.commit(None, &sig, &sig, message, &tree, &[&ours_commit, &theirs_commit])?;
+        sound(&id.to_string())?;
+        self.apply_to_worktree(files)?;
         let name = self.repo.head()?.name().unwrap_or("HEAD").to_string();
         self.repo.reference(&name, id, true, "tkt sync: merge")?;
         Ok(id.to_string())

@@ -72,7 +72,9 @@ pub(super) fn integrate(
     // brings the log of what this clone issued to them.
     let noted: Vec<PathBuf> = files.iter().map(|(p, _)| p.clone()).chain(plan.fiscal_links.iter().cloned()).collect();
     desk.note_writes(&repo.in_desk(&noted))?;
-    repo.write_merge(&ours, theirs, &files, &message, author)?;
+    repo.write_merge(&ours, theirs, &files, &message, author, &|merged| {
+        refuse_unsound_merge(repo, [&ours, theirs], merged, &format!("{remote}/{branch}"))
+    })?;
     relog_written_again(desk, repo, &plan.fiscal_links)?;
     desk.writes_committed()?;
     if let Some(merge) = repo.head()? {
@@ -110,6 +112,35 @@ pub(super) fn refuse_unreadable_merge(repo: &Repo, plan: &MergePlan) -> Result<(
         }
     }
     Ok(())
+}
+
+/// Refuses a merge whose state catalog or `tkt.toml` would not hold together though each
+/// side's did — nothing is merged: two clones each making another state the initial one,
+/// or one changing a prefix the other's new records carry, went out merged, and every other
+/// clone's sync was refused (found by a hostile-remote attack).
+fn refuse_unsound_merge(repo: &Repo, sides: [&str; 2], merged: &str, tracking: &str) -> Result<()> {
+    // Each side's changes are looked at: what the merge brings to the other.
+    let mut refused = Vec::new();
+    for side in sides {
+        let found = refused_catalog(repo, Some(side), merged, None)?.into_iter();
+        for why in found.chain(refused_numbering(repo, Some(side), merged)?) {
+            if !refused.contains(&why) {
+                refused.push(why);
+            }
+        }
+    }
+    if refused.is_empty() {
+        return Ok(());
+    }
+    Err(Error::busy(format!(
+        "merged with the remote's, this clone's changes would make what no clone takes; nothing was merged or \
+         written:\n  {}",
+        refused.join("\n  ")
+    ))
+    .with_hint(format!(
+        "settle it with whoever made the remote's change (`git log {tracking}` names them): change it back on this \
+         clone, commit, and run tkt sync again"
+    )))
 }
 
 /// Before a push, the tickets it publishes close or reopen as the catalog says (a review:

@@ -4569,3 +4569,27 @@ fn an_invoice_on_a_pushed_side_branch_takes_no_number_of_main() {
     assert_eq!(anna.ok(&["ticket", "invoice", "T-2026-0010"]), "INV-2026-0007\n");
     anna.sync();
 }
+
+/// Two clones' changes each fine alone can merge into what no clone takes: two states made
+/// the initial one (or a prefix changed on one clone while the other made a record of the
+/// old one: the same check). Nothing is merged or pushed, and the team goes on (found by a
+/// hostile-remote attack: the merge went out, and every other clone's sync was refused).
+#[test]
+fn a_merge_whose_catalog_or_numbering_would_not_hold_together_is_not_made() {
+    let team = Team::new();
+    let (anna, marco) = (team.clone("anna"), team.clone("marco"));
+    marco.sync();
+    anna.ok(&["state", "edit", "attesa-cliente", "--initial"]);
+    anna.sync();
+    marco.ok(&["state", "edit", "diagnosi", "--initial"]);
+    let head = marco.git(&["rev-parse", "HEAD"]);
+    marco.tkt(&["sync"]).assert().code(5).stderr(predicate::str::contains("nothing was merged or written"));
+    assert_eq!(marco.git(&["rev-parse", "HEAD"]), head);
+    assert_eq!(marco.git(&["status", "--porcelain"]), "");
+    assert_eq!(team.git(&team.remote(), &["rev-parse", "main"]), anna.git(&["rev-parse", "HEAD"]));
+    // Settled on this clone, the sync goes through.
+    marco.ok(&["state", "edit", "attesa-cliente", "--initial"]);
+    marco.sync();
+    anna.sync();
+    anna.tkt(&["check"]).assert().success();
+}
