@@ -575,11 +575,24 @@ fn lenient_base64(
     // one no encoder writes (a length of 4n + 1: a signature `Mario` after them).
     let alphabet = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=');
     let (mut clean, mut at, mut width, mut ended, mut last) = (Vec::new(), 0, None, false, 0);
-    for line in body.split_inclusive(|b| *b == b'\n') {
-        let words = line.trim_ascii();
+    let mut skipped = false;
+    let lines: Vec<&[u8]> = body.split_inclusive(|b| *b == b'\n').collect();
+    for (i, line) in lines.iter().enumerate() {
+        let mut words = line.trim_ascii();
         if words.is_empty() && clean.is_empty() {
             at += line.len();
             continue;
+        }
+        // A line of the encoder's width with a stray character or two in it, base64 after
+        // it, is base64: its strays are skipped, as other readers skip them (found by a mail
+        // attack: a PDF with a space in its eleventh line was kept cut short there).
+        let letters: Vec<u8> = words.iter().copied().filter(alphabet).collect();
+        let strays = words.len() - letters.len();
+        let next_is_base64 =
+            lines.get(i + 1).map(|l| l.trim_ascii()).is_some_and(|n| !n.is_empty() && n.iter().all(alphabet));
+        if (1..=2).contains(&strays) && width == Some(letters.len()) && !ended && next_is_base64 {
+            words = &letters;
+            skipped = true;
         }
         let base64 = !words.is_empty() && words.iter().all(alphabet);
         // More base64 after a padded group (chunks padded one by one, a disclaimer an
@@ -648,8 +661,9 @@ fn lenient_base64(
         _ => return None,
     };
     // Only where mail_parser reads it otherwise: text after it (decoded by mail_parser as
-    // more base64, or the part given up), a group to mend, or the part given up.
-    if !(mended || (looks && (!after.is_empty() || given_up))) {
+    // more base64, or the part given up), a group to mend, strays skipped, or the part
+    // given up.
+    if !(mended || skipped || (looks && (!after.is_empty() || given_up))) {
         return None;
     }
     let mut bytes = LENIENT.decode(&clean).ok()?;
@@ -1745,6 +1759,29 @@ mod tests {
         let lines: Vec<String> =
             html_text(html).lines().map(|l| l.trim().to_string()).filter(|l| !l.is_empty()).collect();
         assert_eq!(lines[1..], ["lun E133 0.4 bar", "mar E133 0.3 bar"], "{lines:?}");
+    }
+
+    /// Found by a mail attack: a PDF with a space (or a dot) inside its eleventh line of
+    /// base64 was kept cut short there, without a word; other readers skip the stray.
+    #[test]
+    fn an_attachment_with_a_stray_character_inside_its_base64_is_kept_whole() {
+        use base64::Engine;
+        let pdf: Vec<u8> = (0..5000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+        let encoded = base64::engine::general_purpose::STANDARD.encode(&pdf);
+        let lines: Vec<&str> = encoded.as_bytes().chunks(76).map(|c| std::str::from_utf8(c).unwrap()).collect();
+        for stray in [" ", ".", "*"] {
+            let mut lines: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+            lines[10].insert_str(20, stray);
+            let m = format!(
+                "From: m@x.it\r\nSubject: s\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n\
+                 Content-Type: text/plain\r\n\r\nVi allego il preventivo.\r\n--b\r\nContent-Type: application/pdf; \
+                 name=p.pdf\r\nContent-Transfer-Encoding: base64\r\n\r\n{}\r\n--b--\r\n",
+                lines.join("\r\n")
+            );
+            let mail = parse(m.as_bytes());
+            assert_eq!(mail.attachments[0].bytes.len(), 5000, "{stray:?}");
+            assert!(mail.attachments[0].bytes == pdf, "{stray:?}");
+        }
     }
 
     #[test]
