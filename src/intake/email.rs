@@ -1056,6 +1056,29 @@ fn forwarded_name(subject: Option<&str>) -> String {
     format!("{}.eml", subject.replace(['/', '\\'], "-"))
 }
 
+/// HTML as a browser reads it, where mail_parser's reader would lose text (found by a mail
+/// attack: all of it, or all after a point): a head never closed ends at the body, and one
+/// closed in its own tag (`<head/>`) holds nothing; a comment is taken out whole (`<!---->`
+/// hid what followed); a `<` that opens no tag is text (`<1 bar`, `x<=5`: the words up to
+/// the next `>` were dropped).
+fn as_a_browser_reads(html: &str) -> String {
+    static HEAD: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)<head\b[^>]*>").unwrap());
+    static BODY: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)<body\b").unwrap());
+    static COMMENT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?s)<!--.*?-->").unwrap());
+    static BARE_LT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"<([^A-Za-z/!?]|$)").unwrap());
+    let mut html = html.to_string();
+    // A head left after the head with its end was taken out: it has none.
+    while let Some(head) = HEAD.find(&html) {
+        let end = match head.as_str().trim_end_matches('>').trim_end().ends_with('/') {
+            true => head.end(),
+            false => BODY.find_at(&html, head.end()).map_or(head.end(), |b| b.start()),
+        };
+        html.replace_range(head.start()..end, " ");
+    }
+    let html = COMMENT.replace_all(&html, " ");
+    BARE_LT.replace_all(&html, "&lt;$1").into_owned()
+}
+
 /// HTML as text, without what a browser does not show as text: the head (with its title),
 /// styles and scripts; table cells apart, and each row, list item or block on its own line
 /// (a serial in a table cell stays a word of its own).
@@ -1082,6 +1105,7 @@ pub fn html_text(html: &str) -> String {
     // into one line).
     static PRE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?is)(<pre\b[^>]*>)(.*?)(</pre\s*>)").unwrap());
     let shown = HIDDEN.replace_all(html, " ");
+    let shown = as_a_browser_reads(&shown);
     let shown = PRE.replace_all(&shown, |c: &regex::Captures| {
         format!("{}{}{}", &c[1], c[2].replace("\r\n", "\n").replace('\n', "<br>"), &c[3])
     });
@@ -1865,6 +1889,27 @@ mod tests {
     /// Cells apart, rows, list items and other blocks on lines of their own (found by
     /// intake reviews: `MatricolaCV24-104233unodue`, then `MatricolaAC12M01544` in a
     /// definition list, and the serial was not linked).
+    /// Found by a mail attack: a head never closed (a web form's mailer), one closed in its
+    /// own tag, an empty comment and a `<` that opens no tag each hid all the text, or all
+    /// after them, that every browser shows.
+    #[test]
+    fn html_reads_as_a_browser_shows_it() {
+        let words = |html: &str| html_text(html).split_whitespace().collect::<Vec<_>>().join(" ");
+        let said = "La caldaia CV24-104233 va in blocco.";
+        assert_eq!(words(&format!("<html><head><meta charset=utf-8><title>Sito</title><body><p>{said}</p>")), said);
+        assert_eq!(words(&format!("<html><head/><body><p>{said}</p></body></html>")), said);
+        assert_eq!(
+            words(&format!("<p>Nome: Mario</p><!----><p>{said}</p><!-- x --><p>Fine</p>")),
+            format!("Nome: Mario {said} Fine")
+        );
+        assert_eq!(
+            words(&format!("<p>La pressione scende <1 bar. {said}</p>")),
+            format!("La pressione scende <1 bar. {said}")
+        );
+        assert_eq!(words("<p>x<=5 e y>=3, < 2 bar</p>"), "x<=5 e y>=3, < 2 bar");
+        assert_eq!(words("<header>Ditta</header><p>ok</p>"), "Ditta ok");
+    }
+
     #[test]
     fn html_tables_and_lists_keep_their_words_apart() {
         let html = "<table><tr><td>Matricola</td><td>CV24-104233</td></tr><tr><th>Guasto</th></tr></table>\
