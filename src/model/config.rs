@@ -9,7 +9,11 @@ use super::{Address, DocKind, Kind, Party, Rate};
 
 pub const CONFIG_FILE: &str = "tkt.toml";
 
+/// Sections tkt does not know are refused, as keys of a section are: `[Numbering]` for
+/// `[numbering]` was ignored, and invoices were numbered locally (found by a careless-office
+/// attack).
 #[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Config {
     #[serde(default)]
     pub company: Company,
@@ -64,6 +68,41 @@ pub struct Company {
     pub regime_fiscale: Option<String>,
     #[serde(flatten)]
     pub extra: BTreeMap<String, toml::Value>,
+}
+
+/// The keys of `[company]` tkt reads.
+const COMPANY_KEYS: [&str; 13] = [
+    "name",
+    "vat_number",
+    "tax_code",
+    "address",
+    "email",
+    "phone",
+    "pec",
+    "sdi_code",
+    "rea",
+    "share_capital",
+    "iban",
+    "bic",
+    "regime_fiscale",
+];
+
+/// Whether `key` is `known` misspelt: the same but for case and `-` for `_`, or, for a key
+/// of more than five letters, two letters (`iban2` is a template's own key).
+fn near(key: &str, known: &str) -> bool {
+    let plain = |s: &str| s.to_lowercase().replace('-', "_");
+    let (a, b): (Vec<char>, Vec<char>) = (plain(key).chars().collect(), known.chars().collect());
+    // Levenshtein's distance, row by row.
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut next = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            next.push((row[j] + usize::from(ca != cb)).min(row[j + 1] + 1).min(next[j] + 1));
+        }
+        row = next;
+    }
+    let distance = row[b.len()];
+    distance <= if b.len() > 5 { 2 } else { 0 }
 }
 
 impl Company {
@@ -535,6 +574,14 @@ impl Config {
     }
 
     fn check(&self) -> std::result::Result<(), String> {
+        // A key of [company] tkt does not know is kept for the templates, unless it is one of
+        // tkt's misspelt: `regime_fiscal` left a forfettario issuing invoices at 22% VAT
+        // (found by a careless-office attack).
+        for key in self.company.extra.keys() {
+            if let Some(meant) = COMPANY_KEYS.iter().find(|k| near(key, k)) {
+                return Err(format!("company.{key}: not a key tkt knows; did you mean `{meant}`?"));
+            }
+        }
         self.numbering.check()?;
         self.pec.check()?;
         if let Some(regime) = &self.company.regime_fiscale {
@@ -685,6 +732,21 @@ mod tests {
         assert_eq!(c.numbering.prefixes.for_kind(Kind::Ticket), Some("T"));
         assert_eq!(c.numbering.prefixes.for_kind(Kind::Document(DocKind::Invoice)), Some("INV"));
         assert_eq!(c.numbering.doc_kind("CN"), Some(DocKind::CreditNote));
+    }
+
+    /// Found by a careless-office attack: `[Numbering]` was ignored (invoices numbered
+    /// locally), and `regime_fiscal` left a forfettario issuing invoices at 22% VAT.
+    #[test]
+    fn a_section_or_company_key_misspelt_is_refused_naming_it() {
+        let err = Config::parse("[Numbering]\nfiscal = \"online\"\n").unwrap_err();
+        assert!(err.contains("unknown field `Numbering`"), "{err}");
+        let err = Config::parse("[company]\nregime_fiscal = \"RF19\"\n").unwrap_err();
+        assert_eq!(err, "company.regime_fiscal: not a key tkt knows; did you mean `regime_fiscale`?");
+        let err = Config::parse("[company]\nIBAN = \"IT60X0542811101000000123456\"\n").unwrap_err();
+        assert!(err.contains("did you mean `iban`"), "{err}");
+        // A template's own keys are kept.
+        let c = Config::parse("[company]\niban2 = \"x\"\nsito_web = \"www.example.it\"\nslogan = \"x\"\n").unwrap();
+        assert_eq!(c.company.extra.len(), 3);
     }
 
     #[test]
