@@ -461,7 +461,16 @@ pub fn list_documents(desk: &Desk, q: &DocQuery) -> Result<Vec<ListedDocument>> 
             .unwrap_or_default(),
     };
     Ok(docs
-        .map(|d| ListedDocument { due: (d.kind == DocKind::Invoice).then(|| due(&d)), status: status(&d), doc: d })
+        .map(|mut d| {
+            let due = (d.kind == DocKind::Invoice).then(|| due(&d));
+            // The balance is what `due` says: a hand annotation of that name gave JSON and
+            // YAML the key twice, and the accountant's CSV a date for the amount due (found
+            // by a careless-office attack). Its file keeps it.
+            if due.is_some() {
+                d.extra.remove("due");
+            }
+            ListedDocument { due, status: status(&d), doc: d }
+        })
         .collect())
 }
 

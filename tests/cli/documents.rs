@@ -726,6 +726,15 @@ fn every_field_a_document_can_hold_is_written_null_when_empty() {
 #[test]
 fn unpaid_invoices_list_the_amount_still_due_in_every_format() {
     let d = crate::common::TestDesk::example();
+    // A hand annotation named as the balance is not it, nor a second key (found by a
+    // careless-office attack: JSON and YAML gave `due` twice, CSV the annotation's date).
+    let file = "documents/invoice/2026/INV-2026-0003.yaml";
+    d.write(file, &format!("{}due: 2026-04-30\n", d.read(file)));
+    d.git(&["commit", "-qam", "scadenza concordata"]);
+    for format in ["json", "yaml"] {
+        let out = d.ok(&["doc", "list", "--unpaid", "--format", format]);
+        assert_eq!(out.matches("due\"").count() + out.matches("due:").count(), 1, "{out}");
+    }
     let table = d.ok(&["doc", "list", "--unpaid"]);
     let header: Vec<&str> = table.lines().next().unwrap().split_whitespace().collect();
     let row: Vec<&str> = table.lines().nth(1).unwrap().split_whitespace().collect();
