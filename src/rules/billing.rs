@@ -215,9 +215,10 @@ pub fn net_of(d: &Document) -> Money {
 /// reach otherwise (0.55 + 12.22 + 12.22 for 25.00), or pass with a line left (found by a
 /// fiscal audit: four notes rounding up by a cent stood in for a line of 0.01 no note
 /// credited, and the invoice's work was billed again). A part of a line can come to a cent
-/// more than its share: a net beyond the invoice's cancels it too.
+/// more than its share: a cent beyond cancels it too; more is no cancellation but notes
+/// crediting what the invoice never had (`tkt check` names them).
 pub fn cancels(credited: Money, net: Money) -> bool {
-    credited >= net
+    credited >= net && credited.0 - net.0 <= Decimal::new(1, 2)
 }
 
 /// Whether the credit notes `notes` of `invoice` cancel it whole ([`cancels`]).
@@ -342,6 +343,7 @@ mod tests {
         assert!(!cancels(m("10.02"), m("20.49")));
         assert!(!cancels(m("82.05"), m("82.06")), "notes of the invoice's total with a line of 0.01 left");
         assert!(cancels(m("0.00"), m("0.00")), "a warranty invoice and its note");
+        assert!(!cancels(m("370.00"), m("275.00")), "a line credited twice by hand is no cancellation");
     }
 
     use super::*;
