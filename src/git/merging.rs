@@ -1045,23 +1045,33 @@ pub(super) fn signature(author: &Author) -> Result<Signature<'static>> {
 }
 
 impl Repo {
-    /// The commit a report `--as-of` means: the last commit of HEAD on or before a day
-    /// (YYYY-MM-DD, in each commit's own time zone), or any revision git understands.
+    /// The commit a report `--as-of` means: the desk as HEAD's history left it on a day
+    /// (YYYY-MM-DD, in each commit's own time zone) — the last commit dated on or before it
+    /// before HEAD's first-parent history goes past it — or any revision git understands.
     /// Returns the commit and the day it stands for.
     pub fn resolve_as_of(&self, spec: &str) -> Result<(String, chrono::NaiveDate)> {
         // A day is `YYYY-MM-DD`, its year of four digits: `26-09-30` is a typo, never the
-        // year 26 (found by a scripting review: it was "history not found", exit 3).
-        let dated = spec.contains('-') && spec.bytes().all(|b| b.is_ascii_digit() || b == b'-');
+        // year 26 (found by a scripting review: it was "history not found", exit 3), nor is
+        // `30/11/2026` or a time a revision (found by a careless-office attack).
+        let dated = spec.bytes().any(|b| b"-/.:".contains(&b))
+            && spec.bytes().all(|b| b.is_ascii_digit() || b"-/.: T".contains(&b));
         let strict = spec.len() == 10 && spec.as_bytes()[4] == b'-' && spec.as_bytes()[7] == b'-';
         if dated {
             let day = strict
                 .then(|| spec.parse::<chrono::NaiveDate>().ok())
                 .flatten()
                 .ok_or_else(|| Error::usage(format!("--as-of {spec:?}: not a date (YYYY-MM-DD) nor a revision")))?;
+            // Oldest first, HEAD's own line (a merge's first parent): the desk as it stood
+            // before the first commit made after that day that follows one made by then. Not
+            // the newest commit dated on or before it: one command back-dated (TKT_NOW, a
+            // clock behind) made the whole desk of today that day's (found by a careless-office
+            // attack). Commits dated later before any of that day (a desk set up today, its
+            // past typed in back-dated) are the desk it was typed into.
             let mut walk = self.repo.revwalk()?;
             walk.push_head()?;
-            // Newest first in history order: the desk as its last commit of that day left it.
-            walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::TIME)?;
+            walk.simplify_first_parent()?;
+            walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::REVERSE)?;
+            let mut before = None;
             for id in walk {
                 let commit = self.repo.find_commit(id?)?;
                 let when = commit.time();
@@ -1069,13 +1079,17 @@ impl Repo {
                     .unwrap_or(chrono::FixedOffset::east_opt(0).expect("zero offset"));
                 let local =
                     chrono::DateTime::from_timestamp(when.seconds(), 0).unwrap_or_default().with_timezone(&offset);
-                if local.date_naive() <= day {
-                    return Ok((commit.id().to_string(), day));
+                match local.date_naive() <= day {
+                    true => before = Some(commit.id()),
+                    false if before.is_some() => break,
+                    false => {}
                 }
             }
-            return Err(
-                Error::not_found("history before", spec).with_hint("the desk's first commit is later than that day")
-            );
+            return match before {
+                Some(id) => Ok((id.to_string(), day)),
+                None => Err(Error::not_found("history before", spec)
+                    .with_hint("the desk's first commit is later than that day")),
+            };
         }
         let object = self
             .repo

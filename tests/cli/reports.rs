@@ -224,6 +224,17 @@ fn reports_in_the_past_read_git_history_and_leave_the_work_tree_alone() {
     assert_eq!(d.status(), "");
     d.tkt(&["report", "summary", "--as-of", "2020-01-01"]).assert().code(3);
     d.tkt(&["report", "summary", "--as-of", "no-such-rev"]).assert().code(3);
+    // A day written another way is a usage error, not a revision (found by a careless-office attack).
+    for day in ["05/11/2026", "05.11.2026", "2026-11-05T18:00"] {
+        d.tkt(&["report", "summary", "--as-of", day]).assert().code(2).stderr(predicate::str::contains("YYYY-MM-DD"));
+    }
+    // One command back-dated today (back-filling with TKT_NOW) makes no day of the past
+    // today's desk (found by a careless-office attack: every ticket since counted on Nov 5).
+    d.tkt(&["ticket", "create", "--customer", "C-0001", "--title", "Arretrato"])
+        .env("TKT_NOW", "2026-11-01T09:00:00+01:00")
+        .assert()
+        .success();
+    assert_eq!(metric(&report(&d, &["summary", "--as-of", "2026-11-05"]), "opened"), 2);
 }
 
 #[test]
