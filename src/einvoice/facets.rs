@@ -61,6 +61,16 @@ pub fn violation(tag: &str, text: &str) -> Option<String> {
         | "ImportoRitenuta"
         | "ImportoBollo" => decimal(text, true, 11, 2..=2),
         "AliquotaIVA" | "AliquotaRitenuta" | "Percentuale" => decimal(text, false, 3, 2..=2),
+        // Found by a fiscal audit: an invoice of 10,000 lines, and a due date in the year
+        // 10240 (`+10240-08-20`), were issued and exported.
+        "NumeroLinea" | "RiferimentoNumeroLinea" => {
+            (!text.parse::<u32>().is_ok_and(|n| (1..=9999).contains(&n))).then(|| "is 1 to 9999".to_string())
+        }
+        "Data" | "DataDDT" | "DataScadenzaPagamento" | "DataRiferimentoTerminiPagamento" => {
+            let b = text.as_bytes();
+            let ok = b.len() == 10 && b[4] == b'-' && b[7] == b'-' && text.parse::<chrono::NaiveDate>().is_ok();
+            (!ok).then(|| "is a day from 0001 to 9999 (YYYY-MM-DD)".to_string())
+        }
         _ => None,
     }
 }
@@ -134,6 +144,8 @@ mod tests {
             ("ImportoTotaleDocumento", "-12.30", "123456789012.00"),
             ("PrezzoUnitario", "12.12345678", "12.123456789"),
             ("AliquotaIVA", "22.00", "1000.00"),
+            ("NumeroLinea", "9999", "10000"),
+            ("DataScadenzaPagamento", "2026-12-27", "+10240-08-20"),
         ] {
             assert_eq!(violation(tag, good), None, "{tag} {good:?}");
             assert!(violation(tag, bad).is_some(), "{tag} {bad:?} passed");
