@@ -328,17 +328,24 @@ pub fn exported_xml(doc: &Document, dir: &Path) -> Result<(String, Vec<u8>)> {
     Ok((name, bytes))
 }
 
-/// The file a document was exported as, to be sent: [`exported_xml`], and byte for byte
-/// the file exported (when its export kept its hash): one changed since is not sent.
-pub fn xml_to_send(doc: &Document, dir: &Path) -> Result<ToSend> {
+/// [`exported_xml`], byte for byte the file exported (when its export kept its hash): one
+/// changed since is neither sent nor shown as what the customer receives (found by a fiscal
+/// audit: `doc print --from-xml` showed an edited file as it).
+fn exported_as_it_was(doc: &Document, dir: &Path) -> Result<(String, Vec<u8>)> {
     let (name, bytes) = exported_xml(doc, dir)?;
     if exported_hash(doc).is_some_and(|h| h != crate::git::content_hash(&bytes)) {
         return Err(Error::refused(format!(
-            "{name}: changed since it was exported as {}'s e-invoice: only the file exported is sent",
+            "{name}: changed since it was exported as {}'s e-invoice: only the file exported is sent or shown",
             doc.id
         ))
         .with_hint(format!("write it again as it was: remove it, then tkt doc export {} --dir DIR", doc.id)));
     }
+    Ok((name, bytes))
+}
+
+/// The file a document was exported as, to be sent ([`exported_as_it_was`]).
+pub fn xml_to_send(doc: &Document, dir: &Path) -> Result<ToSend> {
+    let (name, bytes) = exported_as_it_was(doc, dir)?;
     if !crate::einvoice::to_public_administration(doc) {
         return Ok(ToSend { attachment: name.clone(), name, bytes });
     }
@@ -385,7 +392,7 @@ pub struct ToSend {
 /// A document's exported e-invoice file (in `from`, its export folder, or `from` itself) as
 /// the buyer's viewer shows it: text, or an HTML page.
 pub fn render_xml_view(doc: &Document, from: &Path, html: bool) -> Result<String> {
-    let (name, bytes) = exported_xml(doc, from)?;
+    let (name, bytes) = exported_as_it_was(doc, from)?;
     let view = xml_view(&String::from_utf8_lossy(&bytes)).map_err(|e| Error::refused(format!("{name}: {e}")))?;
     Ok(if html { view.html() } else { view.text() })
 }

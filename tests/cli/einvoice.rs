@@ -1892,6 +1892,8 @@ fn an_exported_file_changed_since_is_not_the_einvoice() {
         .replace(&xml, "<PrezzoUnitario>1.00</PrezzoUnitario>");
     std::fs::write(file.trim(), changed.as_bytes()).unwrap();
     refused(&d, &["doc", "send", "INV-2026-0003", "--dir", "../out"], "changed since it was exported");
+    // Nor shown as what the customer receives (found by a fiscal audit).
+    refused(&d, &["doc", "print", "INV-2026-0003", "--from-xml", "../out"], "changed since it was exported");
 }
 
 /// Found by a fiscal audit: an invoice issued under the default regime (RF01, none in
