@@ -66,6 +66,10 @@ pub fn check_customer(c: &Customer) -> Vec<Problem> {
             }
         }
     }
+    // Where it is set, not first by the invoice after the work (found by a fiscal audit).
+    if c.reverse_charge && c.vat_number.as_deref().is_none_or(|v| v.trim().is_empty()) {
+        problems.push(Problem::new("reverse_charge", "reverse charge is only for a customer with a Partita IVA"));
+    }
     if let Some(sdi) = c.sdi_code.as_deref().filter(|v| !v.is_empty()) {
         // A business's codice destinatario has 7 characters, a public office's 6.
         if !((sdi.len() == 7 || sdi.len() == 6) && sdi.chars().all(|ch| ch.is_ascii_alphanumeric())) {

@@ -469,6 +469,14 @@ fn a_reverse_charge_customer_is_billed_net_with_inversione_contabile() {
     assert_eq!(inv["totals"]["vat"][0]["tax"], "0.00");
     assert_eq!(inv["totals"]["total"], "45.00");
     assert!(d.ok(&["doc", "print", "INV-2026-0001"]).contains("Inversione contabile, art. 17 c. 6 lett. a-ter"));
+    // Only a customer with a Partita IVA, refused where it is set (found by a fiscal audit:
+    // only the invoice refused it, after the work).
+    let private = ["customer", "create", "--name", "Mario Rossi", "--tax-code", "RSSMRA80A01H501U"];
+    refused(
+        &d,
+        &[&private[..], &["--reverse-charge", "true"]].concat(),
+        "reverse charge is only for a customer with a Partita IVA",
+    );
 }
 
 /// Found by a fiscal review: a warranty ticket of a reverse-charge customer, its labour at
