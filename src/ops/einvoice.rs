@@ -41,8 +41,10 @@ pub fn export(env: &Env, what: &Selection, dir: &Path) -> Result<Vec<Exported>> 
     let all = desk.documents(&[DocKind::Invoice, DocKind::CreditNote])?;
     remove_files_of_cut_short_export(env, &all)?;
     let history = exported_in_history(desk)?;
-    let exported = |d: &Document| d.extra.contains_key(EINVOICE);
-    // Exported once, its annotation since removed by hand: git history remembers.
+    // An annotation without its file names no export (found by a fiscal audit: one whose
+    // `file:` was removed by hand was exported again, a duplicate SDI refuses).
+    let exported = |d: &Document| einvoice_file(d).is_some();
+    // Exported once, its annotation (or its file) since removed by hand: git history remembers.
     let removed = |d: &Document| if exported(d) { None } else { history.files.get(&d.id) };
     // Exported and never sent, its file since lost: written again, the same file.
     let mut lost = Vec::new();
@@ -330,9 +332,21 @@ pub fn exported_xml(doc: &Document, dir: &Path) -> Result<(String, Vec<u8>)> {
 
 /// [`exported_xml`], byte for byte the file exported (when its export kept its hash): one
 /// changed since is neither sent nor shown as what the customer receives (found by a fiscal
-/// audit: `doc print --from-xml` showed an edited file as it).
-fn exported_as_it_was(doc: &Document, dir: &Path) -> Result<(String, Vec<u8>)> {
+/// audit: `doc print --from-xml` showed an edited file as it) — nor one whose hash in the
+/// annotation was changed since the export committed it.
+fn exported_as_it_was(desk: &Desk, doc: &Document, dir: &Path) -> Result<(String, Vec<u8>)> {
     let (name, bytes) = exported_xml(doc, dir)?;
+    if let Some(first) = hash_as_exported(desk, doc)?.filter(|h| Some(h.as_str()) != exported_hash(doc)) {
+        return Err(Error::refused(format!(
+            "{}: its `einvoice: hash` is not the one its export of {name} committed ({first}): an annotation edited \
+             by hand; only the file exported is sent or shown",
+            doc.id
+        ))
+        .with_hint(format!(
+            "restore the annotation from history (`git log -p -- {}`)",
+            Kind::Document(doc.kind).path_for(&doc.id)?.display()
+        )));
+    }
     if exported_hash(doc).is_some_and(|h| h != crate::git::content_hash(&bytes)) {
         return Err(Error::refused(format!(
             "{name}: changed since it was exported as {}'s e-invoice: only the file exported is sent or shown",
@@ -343,9 +357,25 @@ fn exported_as_it_was(doc: &Document, dir: &Path) -> Result<(String, Vec<u8>)> {
     Ok((name, bytes))
 }
 
+/// The hash git history first recorded with the name of `doc`'s e-invoice file: written
+/// once, by the export that wrote the file (a file's name never gets another: one
+/// exported again takes a new progressivo). `None` outside git or before any commit has it.
+fn hash_as_exported(desk: &Desk, doc: &Document) -> Result<Option<String>> {
+    let (Some(repo), Some(file)) = (desk.repo(), einvoice_file(doc)) else { return Ok(None) };
+    let Some(head) = repo.head()? else { return Ok(None) };
+    let path = repo.desk_prefix().join(Kind::Document(doc.kind).path_for(&doc.id)?);
+    // Newest first: the oldest version naming the file is the export's.
+    let changes = repo.changes_of(None, &head, &path)?;
+    Ok(changes.iter().rev().filter_map(|c| c.after.as_deref()).find_map(|bytes| {
+        let version: serde_yaml::Value = serde_yaml::from_slice(bytes).ok()?;
+        let annotation = version.get(EINVOICE)?;
+        (annotation.get("file")?.as_str()? == file).then(|| annotation.get("hash")?.as_str().map(str::to_string))?
+    }))
+}
+
 /// The file a document was exported as, to be sent ([`exported_as_it_was`]).
-pub fn xml_to_send(doc: &Document, dir: &Path) -> Result<ToSend> {
-    let (name, bytes) = exported_as_it_was(doc, dir)?;
+pub fn xml_to_send(desk: &Desk, doc: &Document, dir: &Path) -> Result<ToSend> {
+    let (name, bytes) = exported_as_it_was(desk, doc, dir)?;
     if !crate::einvoice::to_public_administration(doc) {
         return Ok(ToSend { attachment: name.clone(), name, bytes });
     }
@@ -391,8 +421,8 @@ pub struct ToSend {
 
 /// A document's exported e-invoice file (in `from`, its export folder, or `from` itself) as
 /// the buyer's viewer shows it: text, or an HTML page.
-pub fn render_xml_view(doc: &Document, from: &Path, html: bool) -> Result<String> {
-    let (name, bytes) = exported_as_it_was(doc, from)?;
+pub fn render_xml_view(desk: &Desk, doc: &Document, from: &Path, html: bool) -> Result<String> {
+    let (name, bytes) = exported_as_it_was(desk, doc, from)?;
     let view = xml_view(&String::from_utf8_lossy(&bytes)).map_err(|e| Error::refused(format!("{name}: {e}")))?;
     Ok(if html { view.html() } else { view.text() })
 }

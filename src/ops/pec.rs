@@ -103,7 +103,7 @@ pub fn send(env: &Env, what: &Selection, dir: &Path, secrets: &PecSecrets) -> Re
     super::documents::refuse_changed_since_issue(desk, &chosen.iter().collect::<Vec<_>>())?;
     let mut files = Vec::new();
     for doc in &chosen {
-        files.push(xml_to_send(doc, dir)?);
+        files.push(xml_to_send(desk, doc, dir)?);
     }
     if let Some(interrupted) = chosen.iter().find_map(in_doubt) {
         return Err(Error::refused(format!(

@@ -1894,6 +1894,24 @@ fn an_exported_file_changed_since_is_not_the_einvoice() {
     refused(&d, &["doc", "send", "INV-2026-0003", "--dir", "../out"], "changed since it was exported");
     // Nor shown as what the customer receives (found by a fiscal audit).
     refused(&d, &["doc", "print", "INV-2026-0003", "--from-xml", "../out"], "changed since it was exported");
+    // Nor sent once the annotation's hash is made the changed file's and committed; nor
+    // exported again once its `file:` is taken away (found by a fiscal audit: the edited
+    // file was sent; a second file of one number was written).
+    let record = "documents/invoice/2026/INV-2026-0003.yaml";
+    let exported = d.read(record);
+    let hash = regex::Regex::new(r"hash: ([0-9a-f]{40})").unwrap().captures(&exported).unwrap()[1].to_string();
+    let edited_hash = d.git(&["hash-object", file.trim()]);
+    d.write(record, &exported.replace(&hash, edited_hash.trim()));
+    d.git(&["commit", "-qam", "hash"]);
+    refused(&d, &["doc", "send", "INV-2026-0003", "--dir", "../out"], "is not the one its export");
+    refused(&d, &["doc", "print", "INV-2026-0003", "--from-xml", "../out"], "is not the one its export");
+    let without_file: String =
+        exported.lines().filter(|l| !l.trim_start().starts_with("file:")).map(|l| format!("{l}\n")).collect();
+    assert_ne!(without_file, exported);
+    d.write(record, &without_file);
+    d.git(&["commit", "-qam", "file"]);
+    refused(&d, &["doc", "export", "INV-2026-0003", "--dir", "../out2"], "git history says it was exported as");
+    assert!(!d.dir.join("../out2").exists() || std::fs::read_dir(d.dir.join("../out2")).unwrap().next().is_none());
 }
 
 /// Found by a fiscal audit: an invoice issued under the default regime (RF01, none in
