@@ -141,7 +141,8 @@ pub fn refuse_conflict_markers(text: &str, shown: &Path) -> Result<()> {
         "git conflict markers (<<<<<<<, =======, >>>>>>>): this record was left half-merged",
     )
     .with_hint(format!(
-        "in the middle of a `git merge` or `git pull`, abort it (`git merge --abort`) and run tkt sync, which merges \
+        "in the middle of a `git merge` or `git pull`, abort it (`git merge --abort`; `git rebase --abort` after a \
+         `git pull --rebase`, found by a careless-office attack) and run tkt sync, which merges \
          records field by field and renumbers a record both sides created; else resolve the markers in {} by hand, \
          keeping what both sides wrote (taking one side whole with `git checkout --theirs` or `--ours` drops the \
          other's)",

@@ -247,6 +247,21 @@ impl Repo {
                 {
                     std::thread::sleep(std::time::Duration::from_millis(20));
                 }
+                // Still locked when the wait is over: a crashed git's lock file, named, exit 5
+                // as for the index's (found by a careless-office attack: exit 1, and git's
+                // message cut short).
+                Err(e) if e.code() == git2::ErrorCode::Locked => {
+                    self.forget_unlanded_commit(&logged);
+                    let branch = repo.head().ok().and_then(|h| h.name().ok().map(str::to_string));
+                    let lock = self.repo.path().join(format!("{}.lock", branch.as_deref().unwrap_or("HEAD")));
+                    return Err(Error::busy(format!(
+                        "{}: git's branch is locked by another git command",
+                        lock.display()
+                    ))
+                    .with_hint(
+                        "try again in a moment; if no git command is running, a crashed one left the file: remove it",
+                    ));
+                }
                 Err(e) => {
                     self.forget_unlanded_commit(&logged);
                     return Err(e.into());

@@ -545,6 +545,16 @@ fn a_git_lock_taken_long_after_a_killed_command_is_waited_on_not_removed() {
     d.tkt(&["ticket", "note", "T-2026-0002", "visto"]).assert().code(5).stderr(predicates::str::contains("index.lock"));
     assert!(git_dir.join("index.lock").exists(), "the other command's lock is left alone");
     std::fs::remove_file(git_dir.join("index.lock")).unwrap();
+    // The branch's lock as well: exit 5, naming it (found by a careless-office attack: exit
+    // 1 and git's message cut short), nothing written.
+    std::fs::write(git_dir.join("refs/heads/main.lock"), "").unwrap();
+    d.tkt(&["ticket", "note", "T-2026-0002", "visto"])
+        .env("TKT_LOCK_TIMEOUT", "1")
+        .assert()
+        .code(5)
+        .stderr(predicates::str::contains("refs/heads/main.lock: git's branch is locked"));
+    assert_eq!(d.status(), "");
+    std::fs::remove_file(git_dir.join("refs/heads/main.lock")).unwrap();
     d.ok(&["ticket", "note", "T-2026-0002", "visto"]);
     d.tkt(&["check"]).assert().success();
 }
