@@ -42,7 +42,7 @@ pub struct Ticket {
     #[serde(default, deserialize_with = "super::instant::de_option")]
     pub closed_at: Option<Instant>,
     /// Values of the custom fields declared in `tkt.toml`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "each_once")]
     pub custom: BTreeMap<String, Value>,
     #[serde(default)]
     pub notes: Vec<Note>,
@@ -162,4 +162,25 @@ impl super::Record for Ticket {
 
 impl super::Keyed for Ticket {
     const KIND: Kind = Kind::Ticket;
+}
+
+/// A map whose keys are each written once, as a record's fields are: serde's map keeps the
+/// last of two silently (found by a careless-office attack: a custom field written twice
+/// lost one value at the next write, `tkt check` clean).
+fn each_once<'de, D: serde::Deserializer<'de>>(d: D) -> Result<BTreeMap<String, Value>, D::Error> {
+    let mapping = Mapping::deserialize(d)?;
+    serde_yaml::from_value(Value::Mapping(mapping)).map_err(serde::de::Error::custom)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_custom_field_written_twice_is_refused() {
+        let ticket = "id: T-2026-0001\ntitle: t\ncustomer: C-0001\nstate: new\nopened_at: 2026-11-27T09:00:00+01:00\n\
+                      opened_by: anna\ncustom:\n  contratto: base\n  contratto: completo\n";
+        let err = serde_yaml::from_str::<super::Ticket>(ticket).unwrap_err().to_string();
+        assert!(err.contains("duplicate"), "{err}");
+        let once = ticket.replace("  contratto: completo\n", "");
+        assert_eq!(serde_yaml::from_str::<super::Ticket>(&once).unwrap().custom.len(), 1);
+    }
 }
