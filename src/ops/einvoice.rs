@@ -420,11 +420,14 @@ pub struct ToSend {
 }
 
 /// A document's exported e-invoice file (in `from`, its export folder, or `from` itself) as
-/// the buyer's viewer shows it: text, or an HTML page.
-pub fn render_xml_view(desk: &Desk, doc: &Document, from: &Path, html: bool) -> Result<String> {
-    let (name, bytes) = exported_as_it_was(desk, doc, from)?;
+/// the buyer's viewer shows it: text, or an HTML page; with a warning when it is not the
+/// file exported ([`exported_as_it_was`]): the view reads the file whatever it holds, but
+/// says when that is not what the customer receives (found by a fiscal audit).
+pub fn render_xml_view(desk: &Desk, doc: &Document, from: &Path, html: bool) -> Result<(String, Option<String>)> {
+    let warning = exported_as_it_was(desk, doc, from).err().map(|e| format!("{e}: the view is not what was exported"));
+    let (name, bytes) = exported_xml(doc, from)?;
     let view = xml_view(&String::from_utf8_lossy(&bytes)).map_err(|e| Error::refused(format!("{name}: {e}")))?;
-    Ok(if html { view.html() } else { view.text() })
+    Ok((if html { view.html() } else { view.text() }, warning))
 }
 
 /// The name of the file a document is exported as, if it was.

@@ -635,6 +635,9 @@ fn note_from_mail(env: &Env, target: &str, mail: &Mail, raw: &[u8], warning: Opt
         true => mail.text.trim().to_string(),
         false => strip_quoted(&mail.text),
     };
+    if let Some(forwarded) = forwarded_text(mail) {
+        text = if text.is_empty() { forwarded } else { format!("{text}\n\n{forwarded}") };
+    }
     if text.is_empty() {
         text = mail.subject.clone();
     }
@@ -756,27 +759,34 @@ fn request_from_mail(env: &Env, mail: Mail, raw: &[u8], related: Option<(String,
     finish_request(env, request, attachments, &format!("by email from {}", sender(&mail)))
 }
 
-/// The text of a message forwarded as an attachment (Outlook's "forward as attachment"):
-/// the request reads it, and its serial is linked.
+/// The text of the messages forwarded as attachments (Outlook's "forward as attachment"),
+/// each in turn: a request or a note reads them, and a serial in them is linked (found by a
+/// mail attack: a note kept only the forwarder's line, and of several only the first was
+/// read).
 ///
 /// A forward of a forward (tenant, porter, administrator) is read down to the message
-/// that has text, a few levels at most (found by an intake attack: the request had none).
+/// that has text, 16 levels at most (found by intake attacks: the request had none).
 fn forwarded_text(mail: &Mail) -> Option<String> {
-    const MAX_DEPTH: usize = 4;
-    let mut inner = parse_mail(&forwarded_message(mail)?.bytes, content_hash).ok()?;
-    for _ in 1..MAX_DEPTH {
-        if !inner.text.trim().is_empty() {
-            break;
+    const MAX_DEPTH: usize = 16;
+    let read = |attached: &Attachment| {
+        let mut inner = parse_mail(&attached.bytes, content_hash).ok()?;
+        for _ in 1..MAX_DEPTH {
+            if !inner.text.trim().is_empty() {
+                break;
+            }
+            let next = parse_mail(&forwarded_messages(&inner).next()?.bytes, content_hash).ok()?;
+            inner = next;
         }
-        inner = parse_mail(&forwarded_message(&inner)?.bytes, content_hash).ok()?;
-    }
-    let text = inner.text.trim();
-    (!text.is_empty()).then(|| format!("[forwarded: {}]\n{text}", inner.subject))
+        let text = inner.text.trim();
+        (!text.is_empty()).then(|| format!("[forwarded: {}]\n{text}", inner.subject))
+    };
+    let texts: Vec<String> = forwarded_messages(mail).filter_map(read).collect();
+    (!texts.is_empty()).then(|| texts.join("\n\n"))
 }
 
-/// The first message forwarded as an attachment (`.eml`).
-fn forwarded_message(mail: &Mail) -> Option<&Attachment> {
-    mail.attachments.iter().find(|a| a.name.to_ascii_lowercase().ends_with(".eml"))
+/// The messages forwarded as attachments (`.eml`).
+fn forwarded_messages(mail: &Mail) -> impl Iterator<Item = &Attachment> {
+    mail.attachments.iter().filter(|a| a.name.to_ascii_lowercase().ends_with(".eml"))
 }
 
 /// Numbers, stores and commits a new request with its attachments; with

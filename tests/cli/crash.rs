@@ -591,7 +591,7 @@ fn a_command_whose_commit_fails_does_not_say_what_it_did() {
     let out = d.tkt(&["ticket", "create", "--customer", "C-0001", "--title", "Perdita"]).output().unwrap();
     std::fs::remove_file(&branch).unwrap();
     let said = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert_eq!(out.status.code(), Some(5), "busy: {said}");
     assert!(!said.contains("Opened"), "{said}");
     assert_eq!((d.head(), d.status()), (head, String::new()));
     assert!(d.ok(&["ticket", "create", "--customer", "C-0001", "--title", "Perdita"]).starts_with("T-2026-"));

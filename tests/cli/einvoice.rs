@@ -1892,8 +1892,10 @@ fn an_exported_file_changed_since_is_not_the_einvoice() {
         .replace(&xml, "<PrezzoUnitario>1.00</PrezzoUnitario>");
     std::fs::write(file.trim(), changed.as_bytes()).unwrap();
     refused(&d, &["doc", "send", "INV-2026-0003", "--dir", "../out"], "changed since it was exported");
-    // Nor shown as what the customer receives (found by a fiscal audit).
-    refused(&d, &["doc", "print", "INV-2026-0003", "--from-xml", "../out"], "changed since it was exported");
+    // Nor shown as what the customer receives without a word (found by a fiscal audit).
+    let shown = d.tkt(&["doc", "print", "INV-2026-0003", "--from-xml", "../out"]).assert().success();
+    let said = String::from_utf8_lossy(&shown.get_output().stderr).to_string();
+    assert!(said.contains("changed since it was exported") && said.contains("not what was exported"), "{said}");
     // Nor sent once the annotation's hash is made the changed file's and committed; nor
     // exported again once its `file:` is taken away (found by a fiscal audit: the edited
     // file was sent; a second file of one number was written).
@@ -1904,7 +1906,8 @@ fn an_exported_file_changed_since_is_not_the_einvoice() {
     d.write(record, &exported.replace(&hash, edited_hash.trim()));
     d.git(&["commit", "-qam", "hash"]);
     refused(&d, &["doc", "send", "INV-2026-0003", "--dir", "../out"], "is not the one its export");
-    refused(&d, &["doc", "print", "INV-2026-0003", "--from-xml", "../out"], "is not the one its export");
+    let shown = d.tkt(&["doc", "print", "INV-2026-0003", "--from-xml", "../out"]).assert().success();
+    assert!(String::from_utf8_lossy(&shown.get_output().stderr).contains("is not the one its export"));
     let without_file: String =
         exported.lines().filter(|l| !l.trim_start().starts_with("file:")).map(|l| format!("{l}\n")).collect();
     assert_ne!(without_file, exported);

@@ -82,6 +82,35 @@ fn a_forward_of_a_forward_reads_as_the_first_message_and_keeps_its_subject_as_it
     let body = r["body"].as_str().unwrap();
     assert!(body.contains("Studio Amministrazioni Rossi") && body.contains("Lo split AC12M01544 non parte."), "{body}");
     assert_eq!(r["serial"], "AC12M01544");
+    // Found by a mail attack: five deep, nothing was read; of two forwarded, only the first;
+    // and a forward sent to a ticket kept only the forwarder's line in its note.
+    let deep = (0..5).fold(tenant.to_string(), |inner, _| forward("Fwd: Split fermo", None, &inner));
+    let file = d.tmp.path().join("deep.eml");
+    std::fs::write(&file, deep).unwrap();
+    let id = d.ok(&["import", "email", file.to_str().unwrap()]).trim().to_string();
+    assert!(request(&d, &id)["body"].as_str().unwrap().contains("Lo split AC12M01544 non parte."));
+    let report = "Subject: Relazione\r\n\r\nVaso di espansione scarico: 0,3 bar.\r\n";
+    let b = "TWO";
+    let two = format!(
+        "From: Amministrazione <amm@condominio.example>\r\nSubject: Due messaggi\r\nMessage-ID: <two@x.example>\r\n\
+         MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"{b}\"\r\n\r\n--{b}\r\n\
+         Content-Type: text/plain\r\n\r\nVi inoltro.\r\n--{b}\r\nContent-Type: message/rfc822\r\n\r\n{tenant}\r\n\
+         --{b}\r\nContent-Type: message/rfc822\r\n\r\n{report}\r\n--{b}--\r\n"
+    );
+    let file = d.tmp.path().join("two.eml");
+    std::fs::write(&file, two).unwrap();
+    let id = d.ok(&["import", "email", file.to_str().unwrap()]).trim().to_string();
+    let body = request(&d, &id)["body"].as_str().unwrap().to_string();
+    assert!(body.contains("non parte.") && body.contains("Vaso di espansione scarico"), "{body}");
+    let to_ticket = forward("I: [T-2026-0013] Relazione", Some("Vi inoltro la relazione."), report)
+        .replace("Amministrazione <amm@condominio.example>", "Cliente <CUSTOMER>");
+    let customer = d.ok(&["customer", "show", "C-0006", "--format", "json"]);
+    let email = serde_json::from_str::<serde_json::Value>(&customer).unwrap()["email"].as_str().unwrap().to_string();
+    let file = d.tmp.path().join("to-ticket.eml");
+    std::fs::write(&file, to_ticket.replace("CUSTOMER", &email)).unwrap();
+    assert_eq!(d.ok(&["import", "email", file.to_str().unwrap()]).trim(), "T-2026-0013");
+    let ticket = d.read("tickets/2026/T-2026-0013.yaml");
+    assert!(ticket.contains("Vaso di espansione scarico"), "{ticket}");
 }
 
 #[test]

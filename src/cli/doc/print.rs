@@ -35,7 +35,14 @@ pub fn cmd_doc_print(ctx: &Ctx, args: DocPrintArgs) -> Result<()> {
     }
     let doc = desk.load_doc(&args.id)?;
     let page = match &args.from_xml {
-        Some(from) => render_xml_view(&desk, &doc, &ctx.cwd().join(from), args.format == PrintFormat::Html)?,
+        Some(from) => {
+            let (page, warning) =
+                render_xml_view(&desk, &doc, &ctx.cwd().join(from), args.format == PrintFormat::Html)?;
+            if let Some(warning) = warning {
+                ctx.warn(warning);
+            }
+            page
+        }
         None => render_document(&desk, &doc, args.format)?,
     };
     match output {
