@@ -85,8 +85,9 @@ pub fn list_tickets(desk: &Desk, q: &TicketQuery) -> Result<Vec<Ticket>> {
         // scripting attack: `contratto=completto` listed nothing, exit 0).
         let value =
             crate::rules::parse_custom(name, def, value).map_err(|e| Error::usage(format!("--where {w:?}: {e}")))?;
-        // Compared as the field's type reads it: `yes` is `true`, `01` is `1` (a review).
-        wheres.push((name.to_string(), value));
+        // Compared as the field's type reads it: `yes` is `true`, `01` is `1` (a review),
+        // `12.5` is `12.50` (a careless-office attack).
+        wheres.push((name.to_string(), def, value));
     }
     let closed_state = |s: &str| catalog.iter().find(|c| c.id == s).is_some_and(|c| c.closed);
     let assigned = |a: &str, to: Option<&str>| if a == "-" { to.is_none_or(str::is_empty) } else { to == Some(a) };
@@ -120,7 +121,9 @@ pub fn list_tickets(desk: &Desk, q: &TicketQuery) -> Result<Vec<Ticket>> {
             && text.as_ref().is_none_or(|s| {
                 t.title.to_lowercase().contains(s) || t.problem.as_ref().is_some_and(|p| p.to_lowercase().contains(s))
             })
-            && wheres.iter().all(|(name, value)| t.custom.get(name) == Some(value))
+            && wheres.iter().all(|(name, def, value)| {
+                t.custom.get(name).is_some_and(|held| crate::rules::same_custom(name, def, held, value))
+            })
     });
     sort(&mut tickets, q.sort, &catalog);
     if q.reverse {

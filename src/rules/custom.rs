@@ -37,6 +37,25 @@ pub fn parse_custom(name: &str, def: &FieldDef, text: &str) -> Result<Value, Str
     })
 }
 
+/// Whether a ticket's custom value `held` is `wanted` (as [`parse_custom`] read it), as the
+/// field's type reads both: a decimal `12.50` is `12.5`, written as a number or as text.
+pub fn same_custom(name: &str, def: &FieldDef, held: &Value, wanted: &Value) -> bool {
+    let text = |v: &Value| match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    };
+    held == wanted
+        || text(held).and_then(|t| parse_custom(name, def, &t).ok()).is_some_and(|read| match def.kind {
+            FieldType::Decimal => {
+                let number = |v: &Value| text(v).and_then(|t| rust_decimal::Decimal::from_str_exact(t.trim()).ok());
+                number(&read).is_some_and(|a| number(wanted) == Some(a))
+            }
+            _ => read == *wanted,
+        })
+}
+
 /// Problems of a ticket's custom values: undeclared names, wrong types, missing required.
 pub fn check_custom(values: &BTreeMap<String, Value>, defs: &BTreeMap<String, FieldDef>) -> Vec<Problem> {
     let mut problems = Vec::new();

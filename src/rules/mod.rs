@@ -19,7 +19,7 @@ pub use billing::{
     line_net, net_of, round_cents, totals, totals_agree, unbilled, InvoiceDraft, WARRANTY_NOTE,
 };
 pub use catalog::{check_catalog, initial_state, settle_closed_at, transition};
-pub use custom::{check_custom, parse_custom};
+pub use custom::{check_custom, parse_custom, same_custom};
 pub use documents::{
     check_document, check_issued_document, left_to_return, money_unsound, returned_beyond, returns_goods_of,
     ReturnedBeyond,

@@ -399,7 +399,7 @@ fn keys_added_by_hand_survive_every_rewrite() {
 fn custom_fields_are_validated_shown_exported_and_filterable() {
     let d = TestDesk::new();
     let config = d.read("tkt.toml")
-        + "\n[fields.contract]\ntype = \"enum\"\nvalues = [\"none\", \"full\"]\nrequired = true\n\n[fields.floor]\ntype = \"int\"\nhelp = \"Floor of the building\"\n";
+        + "\n[fields.contract]\ntype = \"enum\"\nvalues = [\"none\", \"full\"]\nrequired = true\n\n[fields.floor]\ntype = \"int\"\nhelp = \"Floor of the building\"\n\n[fields.amount]\ntype = \"decimal\"\n";
     d.write("tkt.toml", &config);
     d.ok(&["customer", "create", "--name", "Rossi"]);
     d.tkt(&["ticket", "create", "--customer", "C-0001", "--title", "x"])
@@ -447,6 +447,14 @@ fn custom_fields_are_validated_shown_exported_and_filterable() {
     }
     // ... and one it can is compared as its type reads it (a review: `03` listed nothing).
     assert_eq!(d.ok(&["ticket", "list", "--where", "floor=03", "--format", "csv"]).lines().count(), 2);
+    // A decimal by its value, typed by tkt or by hand as a number (found by a careless-office
+    // attack: `amount=12.5` found neither `12.50` nor `amount: 12.5` written by hand).
+    d.ok(&["ticket", "edit", "T-2026-0001", "--set", "amount=12.50"]);
+    let file = "tickets/2026/T-2026-0002.yaml";
+    d.write(file, &d.read(file).replace("custom:\n", "custom:\n  amount: 12.5\n"));
+    assert!(d.read(file).contains("amount: 12.5"), "{}", d.read(file));
+    assert_eq!(d.ok(&["ticket", "list", "--where", "amount=12.5", "--format", "csv"]).lines().count(), 3);
+    d.git(&["checkout", "--", file]);
     d.ok(&["ticket", "edit", "T-2026-0002", "--set", "floor=1"]);
     assert_eq!(d.last_message(), "T-2026-0002: edit custom");
     // A field tkt.toml no longer declares is taken off with an empty value (found by a
