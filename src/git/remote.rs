@@ -167,9 +167,19 @@ fn drain(
     let kept = std::sync::Arc::clone(&bytes);
     let reader = std::thread::spawn(move || {
         let Some(mut pipe) = pipe else { return };
+        // What git (or a remote's hook) says is kept up to its last MiB: a hook printing
+        // without end took the memory of the machine while the desk was locked (found by a
+        // hostile-remote attack). Read to the end all the same, so that git never blocks.
+        const KEPT: usize = 1 << 20;
         let mut chunk = [0u8; 8192];
         while let Ok(n @ 1..) = pipe.read(&mut chunk) {
-            kept.lock().unwrap_or_else(|e| e.into_inner()).extend_from_slice(&chunk[..n]);
+            let mut kept = kept.lock().unwrap_or_else(|e| e.into_inner());
+            kept.extend_from_slice(&chunk[..n]);
+            if kept.len() > 2 * KEPT {
+                let cut = kept.len() - KEPT;
+                kept.drain(..cut);
+            }
+            drop(kept);
             heard.store(started.elapsed().as_millis() as u64, std::sync::atomic::Ordering::Relaxed);
         }
     });
@@ -267,8 +277,14 @@ pub fn push(workdir: &Path, remote: &str, branch: &str, transport: &Transport) -
     if let Some(pushed) = refused_push(&text) {
         return Ok(pushed);
     }
-    // Git's closing `Done` says nothing of why.
+    // Git's closing `Done` says nothing of why; of a remote that says much, its last words.
     let said: Vec<&str> = text.lines().filter(|l| l.trim() != "Done").collect();
+    let said = &said[said.len().saturating_sub(20)..];
+    let cut = |l: &&str| match l.char_indices().nth(300) {
+        Some((at, _)) => format!("{}…", &l[..at]),
+        None => l.to_string(),
+    };
+    let said: Vec<String> = said.iter().map(cut).collect();
     // A server that refuses the push (a hook, a branch checked out on a non-bare remote, a
     // permission) refuses it again later: say so (found by a scripting attack: "run tkt
     // sync again later" sent a cron job round for ever).

@@ -4593,3 +4593,19 @@ fn a_merge_whose_catalog_or_numbering_would_not_hold_together_is_not_made() {
     anna.sync();
     anna.tkt(&["check"]).assert().success();
 }
+
+/// What a remote says during a push is kept to its end, not whole: a hook printing without
+/// end took the machine's memory while the desk was locked (found by a hostile-remote
+/// attack). The push's refusal still names its last words.
+#[test]
+fn a_remote_that_says_too_much_is_heard_to_its_last_words() {
+    let team = Team::new();
+    let anna = team.clone("anna");
+    anna.ok(&["ticket", "note", "T-2026-0001", "visto"]);
+    let flood = "yes 'a line of a hook' | head -c 20000000 >&2; echo 'quota exceeded: push refused' >&2; exit 1";
+    let out = anna.tkt(&["sync"]).env("PATH", git_on_push(&team, flood)).output().unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(said.contains("quota exceeded: push refused"), "{}", &said[said.len().saturating_sub(300)..]);
+    assert!(said.len() < 10_000, "{} bytes said: {:?}", said.len(), &said[..300]);
+}
