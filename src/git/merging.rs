@@ -643,8 +643,6 @@ impl Repo {
     /// the index. Returns the merge commit. The files are written first and HEAD moves
     /// last: cut short in between, the journal names the files and the next command puts
     /// them back as HEAD has them (the next sync merges again), never commits half a merge.
-    /// `sound` is asked of the merge commit before anything is written: an error leaves
-    /// the work tree, the index and HEAD as they were.
     pub fn write_merge(
         &self,
         ours: &str,
@@ -652,7 +650,23 @@ impl Repo {
         files: &[(PathBuf, Option<FileState>)],
         message: &str,
         author: &Author,
-        sound: &dyn Fn(&str) -> Result<()>,
+    ) -> Result<String> {
+        let id = self.merge_commit(ours, theirs, files, message, author)?;
+        self.apply_to_worktree(files)?;
+        let name = self.repo.head()?.name().unwrap_or("HEAD").to_string();
+        self.repo.reference(&name, oid(&id)?, true, "tkt sync: merge")?;
+        Ok(id)
+    }
+
+    /// The commit a merge of `theirs` into `ours` would be ([`Repo::write_merge`]), made
+    /// and not taken: nothing else is written, so that it can be looked at first.
+    pub fn merge_commit(
+        &self,
+        ours: &str,
+        theirs: &str,
+        files: &[(PathBuf, Option<FileState>)],
+        message: &str,
+        author: &Author,
     ) -> Result<String> {
         let ours_commit = self.repo.find_commit(oid(ours)?)?;
         let theirs_commit = self.repo.find_commit(oid(theirs)?)?;
@@ -673,12 +687,7 @@ impl Repo {
         let tree = self.repo.find_tree(update.write(&self.repo, &self.trees, Some(ours_commit.tree_id()))?)?;
         let sig = signature(author)?;
         // `ours` may be HEAD's unpublished commits written again: HEAD moves in one step.
-        let id = self.repo.commit(None, &sig, &sig, message, &tree, &[&ours_commit, &theirs_commit])?;
-        sound(&id.to_string())?;
-        self.apply_to_worktree(files)?;
-        let name = self.repo.head()?.name().unwrap_or("HEAD").to_string();
-        self.repo.reference(&name, id, true, "tkt sync: merge")?;
-        Ok(id.to_string())
+        Ok(self.repo.commit(None, &sig, &sig, message, &tree, &[&ours_commit, &theirs_commit])?.to_string())
     }
 
     /// Moves HEAD forward to `to`, writing only the files that differ (first, as in
@@ -1053,8 +1062,11 @@ impl Repo {
         // A day is `YYYY-MM-DD`, its year of four digits: `26-09-30` is a typo, never the
         // year 26 (found by a scripting review: it was "history not found", exit 3), nor is
         // `30/11/2026` or a time a revision (found by a careless-office attack).
-        let dated = spec.bytes().any(|b| b"-/.:".contains(&b))
-            && spec.bytes().all(|b| b.is_ascii_digit() || b"-/.: T".contains(&b));
+        // A tag `1.0` or `2026.11` stays a revision (a review).
+        static DAY: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+            regex::Regex::new(r"^\d+-[\d-]*$|^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}([ T][\d:.]*)?$").unwrap()
+        });
+        let dated = DAY.is_match(spec);
         let strict = spec.len() == 10 && spec.as_bytes()[4] == b'-' && spec.as_bytes()[7] == b'-';
         if dated {
             let day = strict

@@ -88,7 +88,8 @@ const COMPANY_KEYS: [&str; 13] = [
 ];
 
 /// Whether `key` is `known` misspelt: the same but for case and `-` for `_`, or, for a key
-/// of more than five letters, two letters (`iban2` is a template's own key).
+/// of more than five letters, two letters — not one that begins with it (`address2`,
+/// `iban2` are a template's own keys: found by a review).
 fn near(key: &str, known: &str) -> bool {
     let plain = |s: &str| s.to_lowercase().replace('-', "_");
     let (a, b): (Vec<char>, Vec<char>) = (plain(key).chars().collect(), known.chars().collect());
@@ -102,7 +103,7 @@ fn near(key: &str, known: &str) -> bool {
         row = next;
     }
     let distance = row[b.len()];
-    distance <= if b.len() > 5 { 2 } else { 0 }
+    distance == 0 || (b.len() > 5 && distance <= 2 && !plain(key).starts_with(known))
 }
 
 impl Company {
@@ -745,8 +746,12 @@ mod tests {
         let err = Config::parse("[company]\nIBAN = \"IT60X0542811101000000123456\"\n").unwrap_err();
         assert!(err.contains("did you mean `iban`"), "{err}");
         // A template's own keys are kept.
-        let c = Config::parse("[company]\niban2 = \"x\"\nsito_web = \"www.example.it\"\nslogan = \"x\"\n").unwrap();
-        assert_eq!(c.company.extra.len(), 3);
+        let c = Config::parse(
+            "[company]\niban2 = \"x\"\nsito_web = \"www.example.it\"\nslogan = \"x\"\naddress2 = \"x\"\nvat_number_2 = \"x\"\n",
+        )
+        .unwrap();
+        assert_eq!(c.company.extra.len(), 5);
+        assert!(Config::parse("[company]\nadress = \"x\"\n").unwrap_err().contains("did you mean `address`"));
     }
 
     #[test]

@@ -339,7 +339,7 @@ fn exported_as_it_was(desk: &Desk, doc: &Document, dir: &Path) -> Result<(String
     if let Some(first) = hash_as_exported(desk, doc)?.filter(|h| Some(h.as_str()) != exported_hash(doc)) {
         return Err(Error::refused(format!(
             "{}: its `einvoice: hash` is not the one its export of {name} committed ({first}): an annotation edited \
-             by hand; only the file exported is sent or shown",
+             by hand",
             doc.id
         ))
         .with_hint(format!(
@@ -348,11 +348,11 @@ fn exported_as_it_was(desk: &Desk, doc: &Document, dir: &Path) -> Result<(String
         )));
     }
     if exported_hash(doc).is_some_and(|h| h != crate::git::content_hash(&bytes)) {
-        return Err(Error::refused(format!(
-            "{name}: changed since it was exported as {}'s e-invoice: only the file exported is sent or shown",
+        return Err(Error::refused(format!("{name}: changed since it was exported as {}'s e-invoice", doc.id))
+            .with_hint(format!(
+            "only the file exported is sent: write it again as it was (remove it, then tkt doc export {} --dir DIR)",
             doc.id
-        ))
-        .with_hint(format!("write it again as it was: remove it, then tkt doc export {} --dir DIR", doc.id)));
+        )));
     }
     Ok((name, bytes))
 }
@@ -364,13 +364,15 @@ fn hash_as_exported(desk: &Desk, doc: &Document) -> Result<Option<String>> {
     let (Some(repo), Some(file)) = (desk.repo(), einvoice_file(doc)) else { return Ok(None) };
     let Some(head) = repo.head()? else { return Ok(None) };
     let path = repo.desk_prefix().join(Kind::Document(doc.kind).path_for(&doc.id)?);
-    // Newest first: the oldest version naming the file is the export's.
+    // Newest first: the oldest version naming the file is the export's — its hash, or none
+    // when that export kept none (before tkt kept them: a hash added since is no export's).
     let changes = repo.changes_of(None, &head, &path)?;
-    Ok(changes.iter().rev().filter_map(|c| c.after.as_deref()).find_map(|bytes| {
+    let first = changes.iter().rev().filter_map(|c| c.after.as_deref()).find_map(|bytes| {
         let version: serde_yaml::Value = serde_yaml::from_slice(bytes).ok()?;
-        let annotation = version.get(EINVOICE)?;
-        (annotation.get("file")?.as_str()? == file).then(|| annotation.get("hash")?.as_str().map(str::to_string))?
-    }))
+        let annotation = version.get(EINVOICE)?.clone();
+        (annotation.get("file")?.as_str()? == file).then_some(annotation)
+    });
+    Ok(first.and_then(|a| a.get("hash")?.as_str().map(str::to_string)))
 }
 
 /// The file a document was exported as, to be sent ([`exported_as_it_was`]).
@@ -424,7 +426,13 @@ pub struct ToSend {
 /// file exported ([`exported_as_it_was`]): the view reads the file whatever it holds, but
 /// says when that is not what the customer receives (found by a fiscal audit).
 pub fn render_xml_view(desk: &Desk, doc: &Document, from: &Path, html: bool) -> Result<(String, Option<String>)> {
-    let warning = exported_as_it_was(desk, doc, from).err().map(|e| format!("{e}: the view is not what was exported"));
+    let warning = match exported_as_it_was(desk, doc, from) {
+        Ok(_) => None,
+        Err(e) if e.kind == crate::error::ErrorKind::Refused => {
+            Some(format!("{}; shown all the same, it is not what the customer received", e.message))
+        }
+        Err(e) => return Err(e),
+    };
     let (name, bytes) = exported_xml(doc, from)?;
     let view = xml_view(&String::from_utf8_lossy(&bytes)).map_err(|e| Error::refused(format!("{name}: {e}")))?;
     Ok((if html { view.html() } else { view.text() }, warning))
@@ -534,8 +542,8 @@ fn exported_in_history(desk: &Desk) -> Result<History> {
 /// Why a document whose annotation says nothing is not exported again.
 fn already_exported(file: Option<&String>) -> String {
     format!(
-        "git history says it was exported as {}, and its `einvoice:` annotation was removed since: SDI refuses a \
-         duplicate (restore the annotation from history)",
+        "git history says it was exported as {}, and its `einvoice:` annotation, or its file, was removed since: SDI \
+         refuses a duplicate (restore the annotation from history)",
         file.map_or("?", String::as_str)
     )
 }

@@ -91,21 +91,46 @@ pub(crate) fn refused_attributes(text: &str, desk: Option<&Path>, records: &[Str
             Some((first, _)) => first.contains(['*', '?', '[', '\\', '"']) || first.eq_ignore_ascii_case(first_of_desk),
         }
     };
+    // Whether a pattern may name an attachment: one of any name (`*`, `*.pdf`), or a path
+    // whose first folder in the desk is `attachments/` or a wildcard; not one of records
+    // alone (`*.yaml`, `tickets/**`).
+    let reaches_attachments = |pattern: &str| {
+        let pattern = pattern.trim_start_matches('/').trim_end_matches('/');
+        if !pattern.contains('/') {
+            return !pattern.to_ascii_lowercase().ends_with(".yaml");
+        }
+        let mut parts = pattern.split('/').peekable();
+        for folder in desk.into_iter().flat_map(|d| d.iter()).filter_map(|c| c.to_str()) {
+            if parts.next_if(|p| p.eq_ignore_ascii_case(folder)).is_none() {
+                break;
+            }
+        }
+        parts.next().is_some_and(|first| {
+            first.contains(['*', '?', '[', '\\', '"']) || first.eq_ignore_ascii_case(crate::desk::ATTACHMENTS_DIR)
+        })
+    };
     text.lines().map(str::trim).filter(|l| !l.starts_with('#')).find_map(|line| {
-        if !line.split_whitespace().next().is_some_and(reaches_desk) {
+        let pattern = line.split_whitespace().next()?;
+        if !reaches_desk(pattern) {
             return None;
         }
         let attribute = line.split_whitespace().skip(1).find(|a| {
             let name = a.trim_start_matches(['-', '!']).split('=').next().unwrap_or_default();
+            let set = !a.starts_with(['-', '!']);
+            let value = a.split_once('=').map(|(_, v)| v.to_ascii_lowercase());
             // Line endings converted on checkout (`eol=crlf`, `crlf`, `text` forced on, which
             // converts binary files too) are other bytes as well: a PDF corrupted, a CGI
-            // script that no longer runs (found by a hostile-remote attack); and so are line
-            // endings converted when tkt commits a file (`eol=lf` forces `text` on, `text=auto`
-            // takes a PDF without a NUL early on, and a message's CRLF, for text: found by a
-            // hostile-remote attack, attachments were published without their CRs). Only
-            // turning conversion off (`-text`) is not.
-            let set = !a.starts_with(['-', '!']);
-            bad.contains(&name) || (set && ["eol", "crlf", "text"].contains(&name))
+            // script that no longer runs (found by a hostile-remote attack).
+            let on_checkout = set
+                && ((name == "eol" && value.as_deref() != Some("lf"))
+                    || name == "crlf"
+                    || (name == "text" && value.as_deref() != Some("auto")));
+            // And so are line endings converted when a file is committed, for attachments
+            // (`eol=lf` forces `text` on, `text=auto` takes a PDF without a NUL early on, and
+            // a message's CRLF: found by a hostile-remote attack, attachments were published
+            // without their CRs); a record's are any (`*.yaml text eol=lf` is fine).
+            let on_commit = set && ["eol", "text"].contains(&name) && reaches_attachments(pattern);
+            bad.contains(&name) || on_checkout || on_commit
         })?;
         Some(format!(
             "its line {line:?} sets {attribute}, which would make git write or commit the desk's files as other \
@@ -778,9 +803,11 @@ mod tests {
         assert_eq!(around("# desk/* filter=x\nassets/*.psd filter=lfs diff=lfs merge=lfs -text\n"), None);
         assert_eq!(around("/docs/manual.pdf filter=lfs\n"), None);
         // Line endings converted when a file is committed: an attachment no longer as received.
-        for line in ["* text=auto\n", "*.pdf eol=lf\n", "*.eml text\n", "* crlf\n"] {
+        for line in ["* text=auto\n", "*.pdf eol=lf\n", "*.eml text\n", "* crlf\n", "attachments/** text=auto\n"] {
             assert!(refused_attributes(line, None, &[]).is_some(), "{line}");
         }
-        assert_eq!(refused_attributes("* -text\n*.pdf !eol\n", None, &[]), None);
+        // Records' line endings are any (a review: the usual Windows fix was refused).
+        let fine = "* -text\n*.pdf !eol\n*.yaml text=auto eol=lf\ntickets/** text=auto\n";
+        assert_eq!(refused_attributes(fine, None, &[]), None);
     }
 }

@@ -32,6 +32,11 @@ pub(super) fn integrate(
     let plan = plan_merge(desk, repo, base.as_deref(), &ours, theirs, &lost, &author.when)?;
     refuse_unreadable_merge(repo, &plan)?;
     refuse_dirty(repo, &plan.files.keys().cloned().collect::<Vec<_>>())?;
+    // Looked at as a whole before anything is written or followed: the merge this clone's
+    // records make with the remote's, unpublished documents' links aside.
+    let files: Vec<(PathBuf, Option<FileState>)> = plan.files.iter().map(|(p, s)| (p.clone(), s.clone())).collect();
+    let trial = repo.merge_commit(&ours, theirs, &files, "tkt sync: merge (looked at first)", author)?;
+    refuse_unsound_merge(repo, [&ours, theirs], &trial, &format!("{remote}/{branch}"))?;
     let mut message = format!("tkt sync: merge {remote}/{branch}");
     let mut body = Vec::new();
     for (old, new) in &plan.renumbered {
@@ -72,9 +77,7 @@ pub(super) fn integrate(
     // brings the log of what this clone issued to them.
     let noted: Vec<PathBuf> = files.iter().map(|(p, _)| p.clone()).chain(plan.fiscal_links.iter().cloned()).collect();
     desk.note_writes(&repo.in_desk(&noted))?;
-    repo.write_merge(&ours, theirs, &files, &message, author, &|merged| {
-        refuse_unsound_merge(repo, [&ours, theirs], merged, &format!("{remote}/{branch}"))
-    })?;
+    repo.write_merge(&ours, theirs, &files, &message, author)?;
     relog_written_again(desk, repo, &plan.fiscal_links)?;
     desk.writes_committed()?;
     if let Some(merge) = repo.head()? {

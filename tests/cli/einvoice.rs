@@ -1895,7 +1895,10 @@ fn an_exported_file_changed_since_is_not_the_einvoice() {
     // Nor shown as what the customer receives without a word (found by a fiscal audit).
     let shown = d.tkt(&["doc", "print", "INV-2026-0003", "--from-xml", "../out"]).assert().success();
     let said = String::from_utf8_lossy(&shown.get_output().stderr).to_string();
-    assert!(said.contains("changed since it was exported") && said.contains("not what was exported"), "{said}");
+    assert!(
+        said.contains("changed since it was exported") && said.contains("not what the customer received"),
+        "{said}"
+    );
     // Nor sent once the annotation's hash is made the changed file's and committed; nor
     // exported again once its `file:` is taken away (found by a fiscal audit: the edited
     // file was sent; a second file of one number was written).

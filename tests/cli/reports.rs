@@ -228,6 +228,9 @@ fn reports_in_the_past_read_git_history_and_leave_the_work_tree_alone() {
     for day in ["05/11/2026", "05.11.2026", "2026-11-05T18:00"] {
         d.tkt(&["report", "summary", "--as-of", day]).assert().code(2).stderr(predicate::str::contains("YYYY-MM-DD"));
     }
+    // A tag of dots and digits stays a revision (a review).
+    d.git(&["tag", "1.0", "HEAD~3"]);
+    assert_eq!(metric(&report(&d, &["summary", "--as-of", "1.0"]), "state.closed"), 1);
     // One command back-dated today (back-filling with TKT_NOW) makes no day of the past
     // today's desk (found by a careless-office attack: every ticket since counted on Nov 5).
     d.tkt(&["ticket", "create", "--customer", "C-0001", "--title", "Arretrato"])
