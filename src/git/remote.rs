@@ -252,7 +252,7 @@ pub fn fetch(workdir: &Path, remote: &str, transport: &Transport) -> Result<()> 
     if out.status.success() {
         return Ok(());
     }
-    let said = String::from_utf8_lossy(&out.stderr).trim().to_string();
+    let said = last_words(&String::from_utf8_lossy(&out.stderr));
     if said.contains("fsck") {
         return Err(Error::busy(format!(
             "{remote} holds objects git's own checks refuse; nothing was taken in: {said}"
@@ -277,14 +277,8 @@ pub fn push(workdir: &Path, remote: &str, branch: &str, transport: &Transport) -
     if let Some(pushed) = refused_push(&text) {
         return Ok(pushed);
     }
-    // Git's closing `Done` says nothing of why; of a remote that says much, its last words.
-    let said: Vec<&str> = text.lines().filter(|l| l.trim() != "Done").collect();
-    let said = &said[said.len().saturating_sub(20)..];
-    let cut = |l: &&str| match l.char_indices().nth(300) {
-        Some((at, _)) => format!("{}…", &l[..at]),
-        None => l.to_string(),
-    };
-    let said: Vec<String> = said.iter().map(cut).collect();
+    // Git's closing `Done` says nothing of why.
+    let said = last_words(&text.lines().filter(|l| l.trim() != "Done").collect::<Vec<_>>().join("\n"));
     // A server that refuses the push (a hook, a branch checked out on a non-bare remote, a
     // permission) refuses it again later: say so (found by a scripting attack: "run tkt
     // sync again later" sent a cron job round for ever).
@@ -296,7 +290,18 @@ pub fn push(workdir: &Path, remote: &str, branch: &str, transport: &Transport) -
     } else {
         "your work is safe and committed locally; run tkt sync again later"
     };
-    Err(Error::busy(format!("cannot push to {remote}: {}", said.join("\n").trim())).with_hint(hint))
+    Err(Error::busy(format!("cannot push to {remote}: {said}")).with_hint(hint))
+}
+
+/// Of what a remote said, what a person reads: its last 20 lines, each cut to 300
+/// characters (found by a hostile-remote attack: a hook's 300 MB went into the message).
+fn last_words(text: &str) -> String {
+    let lines: Vec<&str> = text.trim().lines().collect();
+    let cut = |l: &&str| match l.char_indices().nth(300) {
+        Some((at, _)) => format!("{}…", &l[..at]),
+        None => l.to_string(),
+    };
+    lines[lines.len().saturating_sub(20)..].iter().map(cut).collect::<Vec<_>>().join("\n")
 }
 
 /// What a failed push's words say it came to: a race to retry, a lock, or `None` for a
