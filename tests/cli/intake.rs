@@ -1822,3 +1822,23 @@ fn a_message_that_fails_in_a_maildir_run_leaves_no_number_to_be_given_twice() {
     let next = d.ok(&["request", "create", "--channel", "phone", "--customer", "C-0001", "--subject", "due"]);
     assert_eq!(next, "R-2026-0006\n");
 }
+
+/// A serial is looked for in what the request keeps of a text (its first 64 KiB), not in
+/// all of a long one: each registered unit was looked for in turn over all 20 MB of a
+/// message, 19 s on a desk of 15,000 units with the desk locked (found by a mail attack).
+#[test]
+fn a_serial_is_looked_for_in_the_text_a_request_keeps() {
+    let d = TestDesk::example();
+    let filler = "Registro allarmi: pressione bassa.\r\n".repeat(2_000);
+    let mail = |id: &str, text: &str| {
+        format!(
+            "From: Mario Rossi <mario.rossi@mail.example>\r\nSubject: Registro\r\nMessage-ID: <{id}@mail.example>\r\n\r\n{text}\r\n"
+        )
+    };
+    let serial = |out: std::process::Output| {
+        let id = String::from_utf8(out.stdout).unwrap().trim().to_string();
+        request(&d, &id)["serial"].clone()
+    };
+    assert_eq!(serial(import_bytes(&d, &mail("early", &format!("Caldaia CV24-104233.\r\n{filler}")))), "CV24-104233");
+    assert!(serial(import_bytes(&d, &mail("late", &format!("{filler}Caldaia CV24-104233.")))).is_null());
+}
