@@ -203,9 +203,16 @@ pub(super) fn refuse_dirty(repo: &Repo, paths: &[PathBuf]) -> Result<()> {
     // review: the remote's `web/.env` replaced the clone's password).
     let Some(head) = repo.head()? else { return Ok(()) };
     let mut ignored = Vec::new();
+    // Also one where the remote brings a folder (found by a hostile-remote attack: an ignored
+    // `web/cache` beside the remote's `web/cache/x.html` was exit 1, "File exists").
     for path in paths {
-        if repo.workdir().join(path).is_file() && repo.file_at(&head, path)?.is_none() {
-            ignored.push(path.clone());
+        for at in path.ancestors().filter(|a| !a.as_os_str().is_empty()) {
+            if repo.workdir().join(at).is_file()
+                && repo.file_at(&head, at)?.is_none()
+                && !ignored.iter().any(|p| p == at)
+            {
+                ignored.push(at.to_path_buf());
+            }
         }
     }
     if ignored.is_empty() {

@@ -1809,6 +1809,22 @@ fn a_file_kept_out_of_git_is_never_written_over_by_the_remote() {
     std::fs::rename(marco.dir.join("web/.env"), marco.dir.join("web/env.mine")).unwrap();
     marco.sync();
     assert_eq!(marco.read("web/.env"), "PASSWORD=remote\n");
+    // Nor one where the remote brings a folder: exit 5 naming it (found by a hostile-remote
+    // attack: exit 1, "File exists").
+    marco.write("web/cache", "mine\n");
+    std::fs::write(marco.dir.join(".git/info/exclude"), "web/.env\nweb/cache\n").unwrap();
+    anna.sync();
+    std::fs::create_dir_all(anna.dir.join("web/cache")).unwrap();
+    anna.write("web/cache/x.html", "<p>x</p>\n");
+    anna.git(&["add", "web/cache/x.html"]);
+    anna.git(&["commit", "-qm", "cache"]);
+    anna.git(&["push", "-q", "origin", "main"]);
+    marco
+        .tkt(&["sync"])
+        .assert()
+        .code(5)
+        .stderr(predicate::str::contains("the remote brings files you keep out of git: web/cache"));
+    assert_eq!(marco.read("web/cache"), "mine\n");
 }
 
 #[test]
