@@ -293,6 +293,59 @@ pub(super) fn names_records(pattern: &str, records: &[String]) -> bool {
         || records.iter().any(|n| re.is_match(n))
 }
 
+/// Customers `base..tip` deleted that records at `tip`, or this clone's, still name: each
+/// would name no one, and the customer's statement and `tkt check` stop on them (found by a
+/// hostile-remote attack: a plain `git rm` of a customer came in; tkt deletes none).
+fn refused_customers_gone(repo: &Repo, base: Option<&str>, tip: &str, ours: Option<&str>) -> Result<Vec<String>> {
+    let Some(base) = base else { return Ok(Vec::new()) };
+    let prefix = repo.desk_prefix();
+    let dir = prefix.join(Kind::Customer.dir());
+    let mut gone = Vec::new();
+    for path in repo.changed_paths(Some(base), tip)?.into_iter().filter(|p| p.parent() == Some(dir.as_path())) {
+        if repo.file_at(tip, &path)?.is_none() {
+            gone.extend(path.file_stem().and_then(|s| s.to_str()).map(str::to_string));
+        }
+    }
+    if gone.is_empty() {
+        return Ok(Vec::new());
+    }
+    // Every record that names a customer says so on a line of its own: `customer: C-0001`.
+    let mut naming: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for commit in std::iter::once(tip).chain(ours) {
+        let mut folders = Vec::new();
+        for kind in [Kind::Ticket, Kind::Request] {
+            folders.extend(repo.folders_in(commit, &prefix.join(kind.dir()))?);
+        }
+        for kind in crate::model::DocKind::ALL {
+            folders.extend(repo.folders_in(commit, &prefix.join(Kind::Document(kind).dir()))?);
+        }
+        for folder in folders {
+            for path in repo.files_in(commit, &folder)? {
+                let Some(file) = repo.file_at(commit, &path)? else { continue };
+                let text = String::from_utf8_lossy(&file.bytes);
+                let named =
+                    text.lines().find_map(|l| l.strip_prefix("customer:")).map(|v| v.trim().trim_matches(['\'', '"']));
+                if let Some(customer) = named.filter(|c| gone.iter().any(|g| g == c)) {
+                    let id = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string();
+                    naming.entry(customer.to_string()).or_default().insert(id);
+                }
+            }
+        }
+    }
+    Ok(naming
+        .into_iter()
+        .map(|(customer, ids)| {
+            let shown: Vec<&str> = ids.iter().take(5).map(String::as_str).collect();
+            let more = if ids.len() > 5 { format!(" and {} more", ids.len() - 5) } else { String::new() };
+            format!(
+                "{}: deletes customer {customer}, whom records still name: {}{more}",
+                dir.join(format!("{customer}.yaml")).display(),
+                shown.join(", ")
+            )
+        })
+        .collect())
+}
+
 /// Whether the state catalog at `tip` holds together (one initial state, every target a
 /// state...), when `base..tip` changed it: a catalog without them stops every command.
 pub(super) fn refused_catalog(
@@ -615,6 +668,7 @@ pub(super) fn refused_entries(repo: &Repo, base: Option<&str>, tip: &str, ours: 
         refused.push(format!("{}: deleted, and a folder without it is no desk{by}", config.display()));
     }
     refused.extend(refused_catalog(repo, base, tip, ours)?);
+    refused.extend(refused_customers_gone(repo, base, tip, ours)?);
     refused.extend(refused_numbering(repo, base, tip)?);
     Ok(refused)
 }

@@ -3968,7 +3968,7 @@ fn sync_takes_in_no_attributes_names_or_catalog_that_break_other_clones() {
     let attributes = marco.read(".gitattributes");
     // Found by a hostile-remote review: a .gitattributes below the desk's top and a folder's
     // name were not looked at (the support form's script was made UTF-16 on every clone).
-    let breakers: [(&str, &dyn Fn(), &str, &str); 8] = [
+    let breakers: [(&str, &dyn Fn(), &str, &str); 9] = [
         // Found by a hostile-remote attack: a later line won over tkt's merge driver, and a
         // plain `git pull` kept both sides' `title:` in a record no command read again.
         (
@@ -4027,6 +4027,14 @@ fn sync_takes_in_no_attributes_names_or_catalog_that_break_other_clones() {
             &|| std::fs::remove_file(marco.dir.join("states/nuovo.yaml")).unwrap(),
             "states",
             "the state catalog would not hold together",
+        ),
+        // Found by a hostile-remote attack: a customer deleted by plain git came in, and
+        // the records naming it named no one.
+        (
+            "customer",
+            &|| std::fs::remove_file(marco.dir.join("customers/C-0001.yaml")).unwrap(),
+            "customers",
+            "deletes customer C-0001, whom records still name",
         ),
     ];
     for (what, breaks, path, says) in breakers {
