@@ -638,28 +638,21 @@ impl Repo {
         None
     }
 
-    /// Commits a merge of `theirs` into `ours` (HEAD): ours's tree with `files` replaced
-    /// (repository paths; `None` deletes), and writes those files to the work tree and
-    /// the index. Returns the merge commit. The files are written first and HEAD moves
-    /// last: cut short in between, the journal names the files and the next command puts
-    /// them back as HEAD has them (the next sync merges again), never commits half a merge.
-    pub fn write_merge(
-        &self,
-        ours: &str,
-        theirs: &str,
-        files: &[(PathBuf, Option<FileState>)],
-        message: &str,
-        author: &Author,
-    ) -> Result<String> {
-        let id = self.merge_commit(ours, theirs, files, message, author)?;
+    /// Takes the merge commit `merge` ([`Repo::merge_commit`]): writes the `files` it
+    /// changed to the work tree and the index, then moves HEAD onto it. The files are
+    /// written first and HEAD moves last: cut short in between, the journal names the files
+    /// and the next command puts them back as HEAD has them (the next sync merges again),
+    /// never commits half a merge.
+    pub fn take_merge(&self, merge: &str, files: &[(PathBuf, Option<FileState>)]) -> Result<()> {
         self.apply_to_worktree(files)?;
         let name = self.repo.head()?.name().unwrap_or("HEAD").to_string();
-        self.repo.reference(&name, oid(&id)?, true, "tkt sync: merge")?;
-        Ok(id)
+        self.repo.reference(&name, oid(merge)?, true, "tkt sync: merge")?;
+        Ok(())
     }
 
-    /// The commit a merge of `theirs` into `ours` would be ([`Repo::write_merge`]), made
-    /// and not taken: nothing else is written, so that it can be looked at first.
+    /// The commit of a merge of `theirs` into `ours` (HEAD): ours's tree with `files`
+    /// replaced (repository paths; `None` deletes). Made and not taken: nothing else is
+    /// written, so that it can be looked at first ([`Repo::take_merge`] takes it).
     pub fn merge_commit(
         &self,
         ours: &str,
@@ -691,7 +684,7 @@ impl Repo {
     }
 
     /// Moves HEAD forward to `to`, writing only the files that differ (first, as in
-    /// [`Repo::write_merge`]).
+    /// [`Repo::take_merge`]).
     pub fn fast_forward(&self, to: &str) -> Result<()> {
         let head = self.head()?;
         let mut files = Vec::new();

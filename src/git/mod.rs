@@ -254,13 +254,7 @@ impl Repo {
                     self.forget_unlanded_commit(&logged);
                     let branch = repo.head().ok().and_then(|h| h.name().ok().map(str::to_string));
                     let lock = self.repo.path().join(format!("{}.lock", branch.as_deref().unwrap_or("HEAD")));
-                    return Err(Error::busy(format!(
-                        "{}: git's branch is locked by another git command",
-                        lock.display()
-                    ))
-                    .with_hint(
-                        "try again in a moment; if no git command is running, a crashed one left the file: remove it",
-                    ));
+                    return Err(held_by_git(&lock, "branch"));
                 }
                 Err(e) => {
                     self.forget_unlanded_commit(&logged);
@@ -611,7 +605,13 @@ pub struct Committed {
 
 /// The error for an index another git command holds.
 fn index_busy(lock: &Path) -> Error {
-    Error::busy(format!("{}: git's index is locked by another git command", lock.display()))
+    held_by_git(lock, "index")
+}
+
+/// Git's `what` (its index, a branch) locked by the file `lock`: another git command's at
+/// work, or a crashed one's left behind (exit 5).
+fn held_by_git(lock: &Path, what: &str) -> Error {
+    Error::busy(format!("{}: git's {what} is locked by another git command", lock.display()))
         .with_hint("try again in a moment; if no git command is running, a crashed one left the file: remove it")
 }
 

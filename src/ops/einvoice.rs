@@ -426,14 +426,14 @@ pub struct ToSend {
 /// file exported ([`exported_as_it_was`]): the view reads the file whatever it holds, but
 /// says when that is not what the customer receives (found by a fiscal audit).
 pub fn render_xml_view(desk: &Desk, doc: &Document, from: &Path, html: bool) -> Result<(String, Option<String>)> {
-    let warning = match exported_as_it_was(desk, doc, from) {
-        Ok(_) => None,
-        Err(e) if e.kind == crate::error::ErrorKind::Refused => {
-            Some(format!("{}; shown all the same, it is not what the customer received", e.message))
-        }
+    let ((name, bytes), warning) = match exported_as_it_was(desk, doc, from) {
+        Ok(exported) => (exported, None),
+        Err(e) if e.kind == crate::error::ErrorKind::Refused => (
+            exported_xml(doc, from)?,
+            Some(format!("{}; shown all the same, it is not what the customer received", e.message)),
+        ),
         Err(e) => return Err(e),
     };
-    let (name, bytes) = exported_xml(doc, from)?;
     let view = xml_view(&String::from_utf8_lossy(&bytes)).map_err(|e| Error::refused(format!("{name}: {e}")))?;
     Ok((if html { view.html() } else { view.text() }, warning))
 }

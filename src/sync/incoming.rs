@@ -311,16 +311,10 @@ fn refused_customers_gone(repo: &Repo, base: Option<&str>, tip: &str, ours: Opti
     }
     // Every record that names a customer says so on a line of its own: `customer: C-0001`.
     let mut naming: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    // Tickets, requests and documents: the kinds kept by year.
     for commit in std::iter::once(tip).chain(ours) {
-        let mut folders = Vec::new();
-        for kind in [Kind::Ticket, Kind::Request] {
-            folders.extend(repo.folders_in(commit, &prefix.join(kind.dir()))?);
-        }
-        for kind in crate::model::DocKind::ALL {
-            folders.extend(repo.folders_in(commit, &prefix.join(Kind::Document(kind).dir()))?);
-        }
-        for folder in folders {
-            for path in repo.files_in(commit, &folder)? {
+        for kind in Kind::all().filter(|k| k.by_year()) {
+            for path in record_files_at(repo, commit, kind)? {
                 let Some(file) = repo.file_at(commit, &path)? else { continue };
                 let text = String::from_utf8_lossy(&file.bytes);
                 let named =
@@ -689,15 +683,18 @@ pub(super) fn refused_numbering(repo: &Repo, base: Option<&str>, tip: &str) -> R
     let Some(Ok(config)) = parsed else {
         return Ok(None);
     };
-    prefixes_lost(&config, &path, |kind| {
-        let top = prefix.join(kind.dir());
-        let folders = if kind.by_year() { repo.folders_in(tip, &top)? } else { vec![top] };
-        let mut files = Vec::new();
-        for folder in folders {
-            files.extend(repo.files_in(tip, &folder)?);
-        }
-        Ok(files)
-    })
+    prefixes_lost(&config, &path, |kind| record_files_at(repo, tip, kind))
+}
+
+/// The files in a kind's folders at `commit` (repository paths).
+fn record_files_at(repo: &Repo, commit: &str, kind: Kind) -> Result<Vec<PathBuf>> {
+    let top = repo.desk_prefix().join(kind.dir());
+    let folders = if kind.by_year() { repo.folders_in(commit, &top)? } else { vec![top] };
+    let mut files = Vec::new();
+    for folder in folders {
+        files.extend(repo.files_in(commit, &folder)?);
+    }
+    Ok(files)
 }
 
 /// Why `config` (the tkt.toml at `path`) cannot be taken: the kinds whose records, as

@@ -32,11 +32,6 @@ pub(super) fn integrate(
     let plan = plan_merge(desk, repo, base.as_deref(), &ours, theirs, &lost, &author.when)?;
     refuse_unreadable_merge(repo, &plan)?;
     refuse_dirty(repo, &plan.files.keys().cloned().collect::<Vec<_>>())?;
-    // Looked at as a whole before anything is written or followed: the merge this clone's
-    // records make with the remote's, unpublished documents' links aside.
-    let files: Vec<(PathBuf, Option<FileState>)> = plan.files.iter().map(|(p, s)| (p.clone(), s.clone())).collect();
-    let trial = repo.merge_commit(&ours, theirs, &files, "tkt sync: merge (looked at first)", author)?;
-    refuse_unsound_merge(repo, [&ours, theirs], &trial, &format!("{remote}/{branch}"))?;
     let mut message = format!("tkt sync: merge {remote}/{branch}");
     let mut body = Vec::new();
     for (old, new) in &plan.renumbered {
@@ -51,10 +46,15 @@ pub(super) fn integrate(
     if !body.is_empty() {
         message = format!("{message}\n\n{}", body.join("\n"));
     }
+    // Looked at as a whole before anything is written or followed: the merge this clone's
+    // records make with the remote's, unpublished documents' links aside.
+    let files: Vec<(PathBuf, Option<FileState>)> = plan.files.into_iter().collect();
+    let merge = repo.merge_commit(&ours, theirs, &files, &message, author)?;
+    refuse_unsound_merge(repo, [&ours, theirs], &merge, &format!("{remote}/{branch}"))?;
     // This clone's unpublished fiscal documents naming a renumbered record are written
     // again with the new id in every unpublished commit: the merge then moves HEAD onto
     // them, and each document reads as issued with its right link.
-    let ours = match (base.as_deref(), plan.fiscal_links.is_empty()) {
+    let rewritten_ours = match (base.as_deref(), plan.fiscal_links.is_empty()) {
         (Some(base), false) => {
             let prefix = repo.desk_prefix().to_path_buf();
             let keep_text = exported_at(repo, &ours, &plan.fiscal_links)?;
@@ -68,16 +68,23 @@ pub(super) fn integrate(
                 ))
             })?
         }
-        _ => ours,
+        _ => ours.clone(),
     };
     follow_in_taken_back(desk, &rewrites(&plan.ids, &plan.followed))?;
-    let files: Vec<(PathBuf, Option<FileState>)> = plan.files.into_iter().collect();
+    // Made again only on this clone's commits written again.
+    let (ours, merge) = match rewritten_ours == ours {
+        true => (ours, merge),
+        false => {
+            let merge = repo.merge_commit(&rewritten_ours, theirs, &files, &message, author)?;
+            (rewritten_ours, merge)
+        }
+    };
     report.came_in += repo.count_commits(Some(&ours), theirs)?;
     // The documents written again are noted too: killed once HEAD moved, the next command
     // brings the log of what this clone issued to them.
     let noted: Vec<PathBuf> = files.iter().map(|(p, _)| p.clone()).chain(plan.fiscal_links.iter().cloned()).collect();
     desk.note_writes(&repo.in_desk(&noted))?;
-    repo.write_merge(&ours, theirs, &files, &message, author)?;
+    repo.take_merge(&merge, &files)?;
     relog_written_again(desk, repo, &plan.fiscal_links)?;
     desk.writes_committed()?;
     if let Some(merge) = repo.head()? {
