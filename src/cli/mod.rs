@@ -19,6 +19,7 @@ mod request;
 mod state;
 mod sync;
 mod ticket;
+mod upgrade;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -86,6 +87,9 @@ pub enum Command {
     Sync(sync::SyncArgs),
     /// Check every record of the desk and list what is wrong, one line each.
     Check(check::CheckArgs),
+    /// Move a desk kept by an older tkt to this one's layout, in one commit (tickets into
+    /// folders of a thousand: tickets/2026/001/T-2026-1042.yaml).
+    Upgrade(upgrade::UpgradeArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell) or the man page.
     Completions(completions::CompletionsArgs),
     /// The merge driver git runs for records (set up by tkt init and tkt sync).
@@ -144,6 +148,7 @@ fn dispatch(ctx: &Ctx, command: Command) -> crate::Result<()> {
         Command::Sync(args) => sync::cmd_sync(ctx, args),
         Command::MergeDriver(args) => sync::cmd_merge_driver(ctx, args),
         Command::Check(args) => check::cmd_check(ctx, args),
+        Command::Upgrade(args) => upgrade::cmd_upgrade(ctx, args),
         Command::Completions(args) => completions::cmd_completions(ctx, args),
     }
 }

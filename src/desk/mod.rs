@@ -28,7 +28,9 @@ use std::time::Duration;
 use crate::error::Location;
 use crate::files::{write_atomic, TEMP_PREFIX};
 use crate::git::{Answer, Author, Monitor, Repo};
-use crate::model::{Config, DocKind, Document, Keyed, Kind, LocalSettings, Record, SequenceId, State, CONFIG_FILE};
+use crate::model::{
+    is_shard, shard_of, Config, DocKind, Document, Keyed, Kind, LocalSettings, Record, SequenceId, State, CONFIG_FILE,
+};
 use crate::{Error, Result};
 use cache::Want;
 use journal::Journal;
@@ -252,13 +254,61 @@ impl Desk {
 
     /// Loads one record by id; exit 3 when it does not exist.
     pub fn load<T: Keyed>(&self, id: &str) -> Result<T> {
-        let rel = T::KIND.path_for(id)?;
+        let rel = self.path_of(T::KIND, id)?;
         let abs = self.abs(&rel);
         // A link (even a dangling one) is there, to be refused by the read, not "not found".
         if !abs.is_file() && std::fs::symlink_metadata(&abs).is_err() {
             return Err(self.id_of_another_kind(T::KIND, id).unwrap_or_else(|| Error::not_found(T::KIND.noun(), id)));
         }
         store::read_record(&abs, &rel)
+    }
+
+    /// The file of a record: where its id puts it, or for a ticket of a desk not upgraded
+    /// yet, where tickets were kept before their year folders were split, when only that
+    /// file is there ([`Kind::old_path_for`]).
+    pub fn path_of(&self, kind: Kind, id: &str) -> Result<PathBuf> {
+        let rel = kind.path_for(id)?;
+        let there = |rel: &Path| std::fs::symlink_metadata(self.abs(rel)).is_ok();
+        Ok(match kind.old_path_for(id) {
+            Some(old) if !there(&rel) && there(&old) => old,
+            _ => rel,
+        })
+    }
+
+    /// The tickets still where they were kept before year folders were split in folders
+    /// of a thousand (`tickets/2026/T-2026-0001.yaml`), sorted: read by every command,
+    /// written by none until `tkt upgrade` moves them. With `first`, at most one.
+    pub fn unsharded(&self, first: bool) -> Result<Vec<PathBuf>> {
+        let mut found = Vec::new();
+        for kind in Kind::all().filter(|k| k.sharded()) {
+            let top = Path::new(kind.dir());
+            let mut years: Vec<String> = list_dir(&self.abs(top))?.into_iter().filter(|n| is_year(n)).collect();
+            years.sort_unstable();
+            for year in years {
+                let mut names = list_dir(&self.abs(&top.join(&year)))?;
+                names.retain(|n| record_name(n) && !n.starts_with('.'));
+                names.sort_unstable();
+                found.extend(names.into_iter().map(|n| top.join(&year).join(n)));
+                if first && !found.is_empty() {
+                    found.truncate(1);
+                    return Ok(found);
+                }
+            }
+        }
+        Ok(found)
+    }
+
+    /// Refuses a write to a desk whose tickets are not in their folders of a thousand yet.
+    pub fn refuse_unsharded(&self) -> Result<()> {
+        match self.unsharded(true)?.first() {
+            None => Ok(()),
+            Some(file) => Err(Error::refused(format!(
+                "this desk keeps its tickets as tkt did before their year folders were split in folders of a \
+                 thousand ({} is not in one): tkt writes no ticket there",
+                file.display()
+            ))
+            .with_hint("run tkt upgrade once (it moves every ticket in one commit; reads work meanwhile)")),
+        }
     }
 
     /// An id whose prefix tkt.toml gives another kind (`ticket note R-2026-0001`): no such
@@ -312,16 +362,25 @@ impl Desk {
             years.sort_unstable();
             dirs = years.into_iter().map(|y| top.join(y)).collect();
         }
-        // Sorted as names within sorted folders: the order of the paths, found cheaply.
+        // Sorted as names within sorted folders: the order of the paths, found cheaply. A
+        // year folder of a sharded kind holds its folders of a thousand, and the records of
+        // a desk not upgraded yet.
         let mut files = Vec::new();
         for dir in dirs {
-            let mut names: Vec<String> = listings
-                .names(&self.root, &dir)?
-                .into_iter()
-                .filter(|n| record_name(n) && !n.starts_with('.'))
-                .collect();
+            let mut names: Vec<String> = listings.names(&self.root, &dir)?;
+            names.retain(|n| (record_name(n) && !n.starts_with('.')) || (kind.sharded() && is_shard(n)));
             names.sort_unstable();
-            files.extend(names.into_iter().map(|n| dir.join(n)));
+            for name in names {
+                if !is_shard(&name) {
+                    files.push(dir.join(name));
+                    continue;
+                }
+                let shard = dir.join(name);
+                let mut names = listings.names(&self.root, &shard)?;
+                names.retain(|n| record_name(n) && !n.starts_with('.'));
+                names.sort_unstable();
+                files.extend(names.into_iter().map(|n| shard.join(n)));
+            }
         }
         listings.keep(&kept_at);
         Ok(files)
@@ -459,11 +518,19 @@ impl Desk {
         let mut found = Vec::new();
         let tops = Kind::all().map(|k| PathBuf::from(k.dir())).chain([PathBuf::from(ATTACHMENTS_DIR)]);
         for top in tops {
+            let subfolders = |dir: &Path| -> Result<Vec<PathBuf>> {
+                let names = list_dir(&self.abs(dir))?.into_iter();
+                Ok(names.map(|n| dir.join(n)).filter(|p| self.abs(p).is_dir()).collect())
+            };
+            // The kind's folder, its years (or attachments' records), and a sharded kind's
+            // folders of a thousand.
+            let sharded = Kind::all().any(|k| k.sharded() && Path::new(k.dir()) == top);
             let mut dirs = vec![top.clone()];
-            for name in list_dir(&self.abs(&top))? {
-                if self.abs(&top.join(&name)).is_dir() {
-                    dirs.push(top.join(name));
+            for sub in subfolders(&top)? {
+                if sharded {
+                    dirs.extend(subfolders(&sub)?);
                 }
+                dirs.push(sub);
             }
             for dir in dirs {
                 for name in list_dir(&self.abs(&dir))? {
@@ -633,7 +700,9 @@ impl Desk {
     }
 
     /// The kind of record a desk-relative path holds, from its folders
-    /// (`tickets/2026/T-2026-0001.yaml` is a ticket), or `None` for any other file.
+    /// (`tickets/2026/000/T-2026-0001.yaml` is a ticket, and so is the path it had before
+    /// year folders were split, `tickets/2026/T-2026-0001.yaml`), or `None` for any other
+    /// file. A record in the wrong folder of a thousand is a ticket its read refuses.
     pub fn kind_of_path(rel: &Path) -> Option<Kind> {
         let parts: Vec<&str> = rel.iter().filter_map(|c| c.to_str()).collect();
         if !record_name(parts.last()?) {
@@ -641,6 +710,7 @@ impl Desk {
         }
         let kind = match parts.as_slice() {
             ["documents", kind, _year, _file] => Kind::Document(DocKind::ALL.into_iter().find(|d| d.noun() == *kind)?),
+            [dir, _year, shard, _file] if is_shard(shard) => Kind::all().find(|k| k.sharded() && k.dir() == *dir)?,
             [dir, _year, _file] => Kind::all().find(|k| k.by_year() && k.dir() == *dir)?,
             [dir, _file] => Kind::all().find(|k| !k.by_year() && k.dir() == *dir)?,
             _ => return None,
@@ -664,7 +734,9 @@ impl Desk {
         let mut probes: Vec<PathBuf> = Kind::all()
             .map(|k| {
                 let dir = PathBuf::from(k.dir());
-                if k.by_year() {
+                if k.sharded() {
+                    dir.join(format!("{year:04}")).join(shard_of(0)).join("probe.yaml")
+                } else if k.by_year() {
                     dir.join(format!("{year:04}")).join("probe.yaml")
                 } else {
                     dir.join("probe.yaml")
@@ -690,7 +762,7 @@ impl Desk {
         let year = |y: &str| y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit());
         match parts.as_slice() {
             [file] => [CONFIG_FILE, ".gitattributes", ".gitignore"].contains(file),
-            ["documents", _, y, _] | [_, y, _] if Self::kind_of_path(rel).is_some() => year(y),
+            ["documents", _, y, _] | [_, y, _] | [_, y, _, _] if Self::kind_of_path(rel).is_some() => year(y),
             [ATTACHMENTS_DIR, _, _] => true,
             // Print templates, and the support form and sample messages the example desk ships.
             [dir, _, ..] if FILE_DIRS.contains(dir) => true,
@@ -799,6 +871,29 @@ impl Desk {
         self.journal().note(&rel)?;
         std::fs::remove_file(self.abs(&rel)).map_err(|e| Error::io(&rel, e))?;
         Ok(rel)
+    }
+
+    /// Moves files within the desk (`(from, to)`, desk-relative, `to` new), noted in the
+    /// journal at once until they are committed: taken back like any write if the command
+    /// fails before its commit.
+    pub fn move_files(&self, moves: &[(PathBuf, PathBuf)]) -> Result<()> {
+        let kept: HashSet<PathBuf> = self.written.borrow().iter().map(|(p, _)| p.clone()).collect();
+        for (from, to) in moves {
+            crate::files::refuse_links(&self.abs(from), from)?;
+            crate::files::refuse_links(&self.abs(to), to)?;
+            if kept.contains(from) || kept.contains(to) || self.abs(to).exists() {
+                return Err(Error::failure(format!("{}: moved onto a file written already", to.display())));
+            }
+            let before = std::fs::read(self.abs(from)).map_err(|e| Error::io(from, e))?;
+            self.written.borrow_mut().extend([(from.clone(), Some(before)), (to.clone(), None)]);
+        }
+        let noted: Vec<PathBuf> = moves.iter().flat_map(|(from, to)| [from.clone(), to.clone()]).collect();
+        self.journal().note_all(&noted)?;
+        for (from, to) in moves {
+            crate::files::create_dirs(self.abs(to).parent().unwrap_or(&self.root))?;
+            std::fs::rename(self.abs(from), self.abs(to)).map_err(|e| Error::io(from, e))?;
+        }
+        Ok(())
     }
 
     /// Notes files that a merge from the team is about to write, until
@@ -1012,8 +1107,37 @@ impl Desk {
             dir.push(format!("{y:04}"));
         }
         let fiscal = matches!(kind, Kind::Document(d) if d.is_fiscal());
-        // Listed now, never as kept: a number is given out only from what is there.
+        // Numbering goes on from the numbers of the kind's former prefixes; a fiscal
+        // number is one whatever its prefix (a clone may not know yet of a prefix changed
+        // in tkt.toml), so every name in its folder counts.
+        let prefixes = self.config.numbering.prefixes_of(kind);
+        let ours = |p: &str| fiscal || prefixes.contains(&p);
+        let number_of = |name: &String| {
+            Some(name)
+                .and_then(|name| name.strip_suffix(".yaml"))
+                // Only names of these prefixes are parsed (a year's folder holds thousands).
+                .filter(|name| {
+                    fiscal || prefixes.iter().any(|p| name.strip_prefix(p).is_some_and(|rest| rest.starts_with('-')))
+                })
+                .and_then(SequenceId::parse)
+                .filter(|s| ours(&s.prefix) && s.year == year && s.series.as_deref() == series)
+                .map(|s| s.seq)
+        };
+        // Listed now, never as kept: a number is given out only from what is there. Of a
+        // sharded kind's folders of a thousand, the highest one holding a number of these.
         let mut names = list_dir(&self.abs(&dir))?;
+        let mut shards: Vec<String> = names.iter().filter(|n| kind.sharded() && is_shard(n)).cloned().collect();
+        shards.sort_unstable_by_key(|n| n.parse::<u32>().unwrap_or_default());
+        // The next folder of a thousand, listed into `names`: whether it held a number of
+        // these (`None` when none is left).
+        let mut list_shard = |names: &mut Vec<String>| -> Result<Option<bool>> {
+            let Some(shard) = shards.pop() else { return Ok(None) };
+            let listed = list_dir(&self.abs(&dir.join(shard)))?;
+            let found = listed.iter().any(|n| number_of(n).is_some());
+            names.extend(listed);
+            Ok(Some(found))
+        };
+        while list_shard(&mut names)? == Some(false) {}
         // Git history is the ledger: a fiscal number once committed is never issued again,
         // even when its file was deleted since — nor when the commit left history (a `git
         // reset`): this clone's own log of what it issued remembers it.
@@ -1092,24 +1216,7 @@ impl Desk {
                 });
             }
         }
-        // Numbering goes on from the numbers of the kind's former prefixes; a fiscal
-        // number is one whatever its prefix (a clone may not know yet of a prefix changed
-        // in tkt.toml), so every name in its folder counts.
-        let prefixes = self.config.numbering.prefixes_of(kind);
-        let ours = |p: &str| fiscal || prefixes.contains(&p);
-        let used = || {
-            names
-                .iter()
-                .filter_map(|name| name.strip_suffix(".yaml"))
-                // Only names of these prefixes are parsed (a year's folder holds thousands).
-                .filter(|name| {
-                    fiscal || prefixes.iter().any(|p| name.strip_prefix(p).is_some_and(|rest| rest.starts_with('-')))
-                })
-                .filter_map(SequenceId::parse)
-                .filter(|s| ours(&s.prefix) && s.year == year && s.series.as_deref() == series)
-                .map(|s| s.seq)
-        };
-        let in_folder = used().max().unwrap_or(0);
+        let in_folder = names.iter().filter_map(number_of).max().unwrap_or(0);
         // For fiscal documents the folder and its history are the whole truth; a local mark
         // could only open a gap after a number was given up (a refused or retried issue).
         let mark = if fiscal { 0 } else { read_mark(&mark_path, &mark_rel)? };
@@ -1121,7 +1228,8 @@ impl Desk {
             // (found by a team attack: no ticket could be opened for the rest of the year).
             // Not the last number itself while a lower one is free: given, it would be the
             // mark, and nothing above it (found by a review: T-2026-999999998 stopped all).
-            let used: std::collections::HashSet<u32> = used().collect();
+            while list_shard(&mut names)?.is_some() {}
+            let used: std::collections::HashSet<u32> = names.iter().filter_map(number_of).collect();
             let free_after = |n: &u32| n + 1 < MAX_SEQ && n + 1 > mark && !used.contains(&(n + 1));
             if let Some(n) = std::iter::once(mark).chain(used.iter().copied()).filter(free_after).max() {
                 seq = n + 1;
@@ -1296,7 +1404,8 @@ impl Desk {
     fn saw_own_commit(&self, paths: &[PathBuf], commit: &str, parent: &str) {
         for (seen_path, given) in self.given.borrow_mut().iter_mut().filter(|(_, g)| g.head == parent) {
             let above = |p: &PathBuf| {
-                p.parent() == Some(given.dir.as_path())
+                // In the year's folder, or in one of its folders of a thousand.
+                (p.parent() == Some(given.dir.as_path()) || p.parent().and_then(Path::parent) == Some(&given.dir))
                     && p.file_stem().and_then(|s| s.to_str()).and_then(SequenceId::parse).is_some_and(|s| {
                         s.year == given.number.year && s.series == given.number.series && s.seq > given.number.seq
                     })
@@ -1435,6 +1544,7 @@ pub const ATTACHMENTS_DIR: &str = "attachments";
 /// where a [`Desk`] cannot go).
 pub fn record_exists(root: &Path, kind: Kind, id: &str) -> bool {
     kind.path_for(id).is_ok_and(|rel| root.join(rel).is_file())
+        || kind.old_path_for(id).is_some_and(|rel| root.join(rel).is_file())
 }
 
 /// File names in a folder; an absent folder has none.

@@ -29,7 +29,10 @@ pub fn read_record_json<T: Record>(abs: &Path, shown: &Path) -> Result<(T, Optio
 /// record's own path is taken — the file is then a copy, never to be renamed over it.
 pub fn misplaced<T: Record>(record: &T, shown: &Path, root: Option<&Path>) -> Result<()> {
     let expected = record.kind().path_for(record.id());
-    if expected.as_deref().ok() != Some(shown) {
+    // A ticket where tickets were kept before their year folders were split is read
+    // (`tkt upgrade` moves it).
+    let before_shards = record.kind().old_path_for(record.id());
+    if expected.as_deref().ok() != Some(shown) && before_shards.as_deref() != Some(shown) {
         // Where its id belongs holds a record already: this file is a copy, and a rename
         // would write over that record (found by a careless-office attack).
         let taken = expected.as_ref().ok().zip(root).filter(|(p, root)| root.join(p).exists()).map(|(p, _)| p.clone());

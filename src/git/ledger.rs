@@ -166,17 +166,17 @@ impl Repo {
         self.repo.is_shallow()
     }
 
-    /// The names of every file ever committed in the desk-relative folder `desk_dir`:
-    /// in HEAD's history, or in a commit HEAD's reflog still holds.
+    /// The names of every file ever committed in the desk-relative folder `desk_dir` (or in
+    /// its folders of a thousand): in HEAD's history, or in a commit HEAD's reflog still holds.
     pub fn names_ever(&self, desk_dir: &Path) -> Result<HashSet<String>> {
         let mut names = Names::default();
         for (_, tree) in self.trees_oldest_first(desk_dir)? {
-            names.add(&tree);
+            names.add(&self.repo, &tree)?;
         }
         // A commit reset away (`git reset --hard`) stays in HEAD's reflog for months: what
         // it committed is taken, also when this clone's log in .tkt/ is gone too.
         for (_, tree) in self.reflog_trees(desk_dir) {
-            names.add(&tree);
+            names.add(&self.repo, &tree)?;
         }
         Ok(names.names)
     }
@@ -222,7 +222,7 @@ impl Repo {
             let folder = self.repo.find_commit(oid?)?.tree()?.get_path(&rel).ok();
             if let Some(entry) = folder.filter(|e| e.kind() == Some(ObjectType::Tree) && !names.seen.contains(&e.id()))
             {
-                names.add(&self.repo.find_tree(entry.id())?);
+                names.add(&self.repo, &self.repo.find_tree(entry.id())?)?;
             }
         }
         Ok(Some(names.names))
@@ -312,12 +312,26 @@ struct Names {
 }
 
 impl Names {
-    fn add(&mut self, tree: &Tree<'_>) {
+    /// The names of the files of `tree`, and of its folders of a thousand
+    /// (`tickets/2026/001/`), each version read once.
+    fn add(&mut self, repo: &git2::Repository, tree: &Tree<'_>) -> Result<()> {
         if self.seen.insert(tree.id()) {
-            for entry in tree.iter().filter(|e| e.kind() == Some(ObjectType::Blob)) {
-                self.names.extend(entry.name().ok().map(str::to_string));
+            for entry in tree.iter() {
+                let Ok(name) = entry.name() else { continue };
+                match entry.kind() {
+                    Some(ObjectType::Blob) => {
+                        self.names.insert(name.to_string());
+                    }
+                    Some(ObjectType::Tree) if crate::model::is_shard(name) && self.seen.insert(entry.id()) => {
+                        let shard = repo.find_tree(entry.id())?;
+                        let files = shard.iter().filter(|e| e.kind() == Some(ObjectType::Blob));
+                        self.names.extend(files.filter_map(|e| e.name().ok().map(str::to_string)));
+                    }
+                    _ => {}
+                }
             }
         }
+        Ok(())
     }
 }
 

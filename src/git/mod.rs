@@ -503,16 +503,31 @@ impl Repo {
 
     /// Every commit reachable from HEAD that changed the desk file, oldest first.
     pub fn file_history(&self, desk_path: &Path) -> Result<Vec<Revision>> {
-        let rel = self.repo_path(desk_path);
+        self.record_history(&[desk_path.to_path_buf()])
+    }
+
+    /// Every commit reachable from HEAD that changed a record kept at any of `desk_paths`
+    /// over time (a ticket moved into its folder of a thousand), oldest first: at each
+    /// commit, the first of them there is the record. A move alone changes nothing.
+    pub fn record_history(&self, desk_paths: &[PathBuf]) -> Result<Vec<Revision>> {
+        let rels: Vec<PathBuf> = desk_paths.iter().map(|p| self.repo_path(p)).collect();
+        let blob_at = |tree: &git2::Tree| -> Result<Option<(Oid, String)>> {
+            for rel in &rels {
+                if let Some(found) = self.blob_at(tree, rel)? {
+                    return Ok(Some(found));
+                }
+            }
+            Ok(None)
+        };
         let Some(walk) = self.walk_from_head(git2::Sort::TOPOLOGICAL | git2::Sort::TIME | git2::Sort::REVERSE)? else {
             return Ok(vec![]);
         };
         let mut out = Vec::new();
         for oid in walk {
             let commit = self.repo.find_commit(oid?)?;
-            let after = self.blob_at(&commit.tree()?, &rel)?;
+            let after = blob_at(&commit.tree()?)?;
             let before = match commit.parents().next() {
-                Some(parent) => self.blob_at(&parent.tree()?, &rel)?,
+                Some(parent) => blob_at(&parent.tree()?)?,
                 None => None,
             };
             if before.as_ref().map(|b| b.0) == after.as_ref().map(|a| a.0) {

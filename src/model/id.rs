@@ -102,17 +102,48 @@ impl Kind {
         }
     }
 
+    /// Whether the kind's year folders are split in folders of a thousand numbers
+    /// (`tickets/2026/001/T-2026-1042.yaml`), so that no folder git rewrites on a change
+    /// holds more than a thousand records.
+    pub fn sharded(self) -> bool {
+        matches!(self, Kind::Ticket)
+    }
+
     /// The file of a record, relative to the desk. The id is checked first.
     pub fn path_for(self, id: &str) -> Result<PathBuf> {
         self.check_id(id)?;
         let mut path = PathBuf::from(self.dir());
         if self.by_year() {
-            let year = SequenceId::parse(id).and_then(|s| s.year).expect("checked above");
-            path.push(format!("{year:04}"));
+            let number = SequenceId::parse(id).expect("checked above");
+            path.push(format!("{:04}", number.year.expect("checked above")));
+            if self.sharded() {
+                path.push(shard_of(number.seq));
+            }
         }
         path.push(format!("{id}.yaml"));
         Ok(path)
     }
+
+    /// Where a record of a sharded kind was kept before its year folders were split
+    /// (`tickets/2026/T-2026-1042.yaml`): still read, never written (`tkt upgrade` moves
+    /// it). `None` for the other kinds, and for an invalid id.
+    pub fn old_path_for(self, id: &str) -> Option<PathBuf> {
+        let path = self.path_for(id).ok().filter(|_| self.sharded())?;
+        let shard = path.parent()?;
+        Some(shard.parent()?.join(path.file_name()?))
+    }
+}
+
+/// The folder of a thousand numbers a sharded record's number is kept in: `000` for
+/// 1–999, `001` for 1000–1999, `1000` past a million.
+pub fn shard_of(seq: u32) -> String {
+    format!("{:03}", seq / 1000)
+}
+
+/// Whether a folder's name is one [`shard_of`] gives.
+pub fn is_shard(name: &str) -> bool {
+    name.bytes().all(|b| b.is_ascii_digit())
+        && name.parse::<u32>().ok().and_then(|n| n.checked_mul(1000)).is_some_and(|first| shard_of(first) == name)
 }
 
 /// Whether `s` is a prefix's or a series' code: 1 to 10 capital letters and digits.
@@ -200,7 +231,17 @@ mod tests {
 
     #[test]
     fn ticket_paths_follow_the_year_of_the_id() {
-        assert_eq!(Kind::Ticket.path_for("T-2026-0042").unwrap(), PathBuf::from("tickets/2026/T-2026-0042.yaml"));
+        assert_eq!(Kind::Ticket.path_for("T-2026-0042").unwrap(), PathBuf::from("tickets/2026/000/T-2026-0042.yaml"));
+        assert_eq!(Kind::Ticket.path_for("T-2026-1000").unwrap(), PathBuf::from("tickets/2026/001/T-2026-1000.yaml"));
+        assert_eq!(
+            Kind::Ticket.path_for("T-2026-1234567").unwrap(),
+            PathBuf::from("tickets/2026/1234/T-2026-1234567.yaml")
+        );
+        assert_eq!(Kind::Ticket.old_path_for("T-2026-1000").unwrap(), PathBuf::from("tickets/2026/T-2026-1000.yaml"));
+        assert_eq!(Kind::Request.path_for("R-2026-1000").unwrap(), PathBuf::from("requests/2026/R-2026-1000.yaml"));
+        assert_eq!(Kind::Request.old_path_for("R-2026-1000"), None);
+        assert!(is_shard("000") && is_shard("999") && is_shard("1234"));
+        assert!(!is_shard("00") && !is_shard("0001") && !is_shard("2026x") && !is_shard("01a") && !is_shard("99999999"));
         assert_eq!(Kind::Customer.path_for("C-0001").unwrap(), PathBuf::from("customers/C-0001.yaml"));
         assert!(Kind::Customer.check_id("T-2026-0001").is_err());
     }

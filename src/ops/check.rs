@@ -120,6 +120,22 @@ pub fn check_desk(desk: &Desk, today: chrono::NaiveDate) -> Result<Checked> {
             format!("temp file of an interrupted write; the record it was for is intact ({who})"),
         ));
     }
+    // Kept by an older tkt (or put there by hand): read, but no command writes the desk
+    // until they are moved. Named once, with how many.
+    let unsharded = desk.unsharded(false)?;
+    if let Some(first) = unsharded.first() {
+        let others = match unsharded.len() {
+            1 => String::new(),
+            n => format!(" (and {} more)", n - 1),
+        };
+        findings.push(Finding::new(
+            first.display().to_string(),
+            format!(
+                "a ticket not in its folder of a thousand{others}, as an older tkt kept them: no command writes the \
+                 desk until `tkt upgrade` moves them"
+            ),
+        ));
+    }
     if let Some(repo) = desk.repo() {
         // An old commit checked out to look at it: what check finds gone may be only newer
         // than it (found by a careless-office attack: an invoice "gone from history, restore

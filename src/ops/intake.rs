@@ -645,7 +645,7 @@ fn note_from_mail(env: &Env, target: &str, mail: &Mail, raw: &[u8], warning: Opt
     // Anyone can write to a ticket: once its file is a quarter of the most a record may
     // be, a message's text is kept beside it only, so that mail never fills it.
     let kind = if desk.exists(Kind::Ticket, target) { Kind::Ticket } else { Kind::Request };
-    let size = std::fs::metadata(desk.abs(&kind.path_for(target)?)).map_or(0, |m| m.len());
+    let size = std::fs::metadata(desk.abs(&desk.path_of(kind, target)?)).map_or(0, |m| m.len());
     let room = if size > MAX_RECORD_BYTES / 4 { 0 } else { MAX_INLINE_TEXT };
     let full_text = keep_long_text(&text, &mut attachments, room);
     keep_message(&mut attachments, raw);

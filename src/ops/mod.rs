@@ -22,6 +22,7 @@ pub mod request;
 pub mod settle;
 pub mod sync;
 pub mod ticket;
+pub mod upgrade;
 pub mod work;
 
 use std::cell::RefCell;
@@ -109,6 +110,14 @@ impl Env {
     /// Takes the desk's lock, telling what was taken back (or put back, after a sync) on
     /// behalf of an interrupted command.
     pub fn lock(&self) -> Result<DeskGuard<'_>> {
+        let lock = self.lock_unsharded()?;
+        self.desk.refuse_unsharded()?;
+        Ok(lock)
+    }
+
+    /// [`Env::lock`] for the commands that take a desk whose tickets are not in their
+    /// folders of a thousand yet: `tkt upgrade`, which moves them.
+    pub fn lock_unsharded(&self) -> Result<DeskGuard<'_>> {
         let (lock, recovered) = self.desk.lock(self.lock_wait)?;
         for line in recovered {
             self.warn(line);
@@ -172,7 +181,16 @@ fn refuse_taking_away_what_happened(desk: &Desk, paths: &[PathBuf]) -> Result<()
     let Some(head) = repo.head()? else { return Ok(()) };
     for rel in paths.iter().filter(|p| matches!(Desk::kind_of_path(p), Some(Kind::Ticket | Kind::Request))) {
         let Some(then) = repo.file_at(&head, &repo.desk_prefix().join(rel))? else { continue };
-        let now = std::fs::read(desk.abs(rel)).unwrap_or_default();
+        // A ticket moved into its folder of a thousand (`tkt upgrade`) is read where it went.
+        let stem = rel.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+        let now_at = match Kind::Ticket.old_path_for(stem) {
+            Some(old) if old == *rel && !desk.abs(rel).exists() => Kind::Ticket.path_for(stem)?,
+            _ => rel.clone(),
+        };
+        let now = std::fs::read(desk.abs(&now_at)).unwrap_or_default();
+        if now == then.bytes {
+            continue;
+        }
         if let Some(what) = crate::sync::what_happened_taken_away(rel, &then.bytes, &now) {
             return Err(Error::refused(format!(
                 "{}: the file takes away {what} the last commit has (an editor's older copy saved over it?); \

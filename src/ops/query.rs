@@ -2,6 +2,7 @@
 //! page shows beside the ticket, and a report over the desk now or in the past.
 
 use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
 
 use chrono::NaiveDate;
 
@@ -307,9 +308,9 @@ pub struct LogEntry {
 
 /// Who changed what of ticket `id` and when, from git history, oldest first.
 pub fn ticket_history(desk: &Desk, id: &str) -> Result<Vec<LogEntry>> {
-    let path = Kind::Ticket.path_for(id)?;
+    let paths: Vec<PathBuf> = std::iter::once(Kind::Ticket.path_for(id)?).chain(Kind::Ticket.old_path_for(id)).collect();
     let repo = desk.repo().ok_or_else(|| Error::failure("history is off: the desk is in no git repository"))?;
-    let revisions = repo.file_history(&path)?;
+    let revisions = repo.record_history(&paths)?;
     if revisions.is_empty() {
         desk.load::<Ticket>(id)?;
     }

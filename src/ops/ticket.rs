@@ -141,7 +141,7 @@ pub fn assign(env: &Env, id: &str, assignee: Option<String>) -> Result<()> {
     let assignee = assignee.and_then(nobody_is_none);
     let _lock = env.lock()?;
     let mut ticket: Ticket = env.desk.load(id)?;
-    let label = Kind::Ticket.path_for(id)?.display().to_string();
+    let label = env.desk.path_of(Kind::Ticket, id)?.display().to_string();
     crate::rules::refuse_if_any(
         &label,
         assignee.as_deref().and_then(|a| crate::rules::one_line("assignee", a)).into_iter().collect(),
