@@ -718,6 +718,18 @@ impl Desk {
         Some(kind)
     }
 
+    /// Where `rel`, a ticket's file where an older tkt kept it (`tickets/2026/T-2026-1042.yaml`),
+    /// goes in its folder of a thousand (`tickets/2026/001/T-2026-1042.yaml`); `None` for
+    /// any other path, and for a file with no ticket's name.
+    pub fn sharded_path(rel: &Path) -> Option<PathBuf> {
+        let parts: Vec<&str> = rel.iter().filter_map(|c| c.to_str()).collect();
+        let [dir, year, file] = parts[..] else { return None };
+        let kind = Kind::all().find(|k| k.sharded() && k.dir() == dir)?;
+        let stem = file.strip_suffix(".yaml")?;
+        let to = kind.path_for(stem).ok().filter(|_| is_year(year) && SequenceId::parse(stem).is_some())?;
+        (kind.old_path_for(stem)? == rel).then_some(to)
+    }
+
     /// The desk's top folders of records, attachments and templates.
     pub fn layout_dirs() -> Vec<&'static str> {
         let mut dirs: Vec<&str> = Kind::all().map(|k| k.dir().split('/').next().unwrap_or_default()).collect();
@@ -1536,6 +1548,11 @@ fn load_local(path: &Path) -> Result<LocalSettings> {
 
 /// The mark of a sync (or a fetch or push) under way, in the local folder.
 const SYNCING: &str = "syncing";
+
+/// The subject of the commit that moves tickets into their folders of a thousand (`tkt
+/// upgrade`, or a sync taking in a remote not upgraded yet): what it does is known by the
+/// files it moves, never by this text.
+pub const UPGRADE: &str = "Upgrade: tickets into folders of a thousand";
 
 /// Where e-mail attachments are kept, one folder per request or ticket.
 pub const ATTACHMENTS_DIR: &str = "attachments";

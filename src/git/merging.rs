@@ -683,6 +683,41 @@ impl Repo {
         Ok(self.repo.commit(None, &sig, &sig, message, &tree, &[&ours_commit, &theirs_commit])?.to_string())
     }
 
+    /// A commit on `parent` (not taken: no branch moves) whose tree is the parent's with
+    /// each file of `moves` (repository paths, `(from, to)`) moved, byte for byte and with
+    /// its mode. `author` `None` signs it as the parent was, so the same moves of the same
+    /// parent make the same commit.
+    pub fn commit_moves(
+        &self,
+        parent: &str,
+        moves: &[(PathBuf, PathBuf)],
+        message: &str,
+        author: Option<&Author>,
+    ) -> Result<String> {
+        let parent = self.repo.find_commit(oid(parent)?)?;
+        let odb = self.repo.odb()?;
+        let mut update = super::tree::Update::new();
+        for (from, to) in moves {
+            let (from, to) = (git_path(from)?, git_path(to)?);
+            let Some((mode, blob)) = self.trees.entry_at(&odb, parent.tree_id(), &from)? else {
+                return Err(Error::failure(format!("{from}: no file at {} to move", oid_short(parent.id()))));
+            };
+            let mode = match mode {
+                0o100755 => FileMode::BlobExecutable,
+                0o120000 => FileMode::Link,
+                _ => FileMode::Blob,
+            };
+            update.remove(from);
+            update.upsert(to, blob, mode);
+        }
+        let tree = self.repo.find_tree(update.write(&self.repo, &self.trees, Some(parent.tree_id()))?)?;
+        let sig = match author {
+            Some(author) => signature(author)?,
+            None => parent.committer().to_owned(),
+        };
+        Ok(self.repo.commit(None, &sig, &sig, message, &tree, &[&parent])?.to_string())
+    }
+
     /// Moves HEAD forward to `to`, writing only the files that differ (first, as in
     /// [`Repo::take_merge`]).
     pub fn fast_forward(&self, to: &str) -> Result<()> {

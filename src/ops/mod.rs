@@ -182,9 +182,8 @@ fn refuse_taking_away_what_happened(desk: &Desk, paths: &[PathBuf]) -> Result<()
     for rel in paths.iter().filter(|p| matches!(Desk::kind_of_path(p), Some(Kind::Ticket | Kind::Request))) {
         let Some(then) = repo.file_at(&head, &repo.desk_prefix().join(rel))? else { continue };
         // A ticket moved into its folder of a thousand (`tkt upgrade`) is read where it went.
-        let stem = rel.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
-        let now_at = match Kind::Ticket.old_path_for(stem) {
-            Some(old) if old == *rel && !desk.abs(rel).exists() => Kind::Ticket.path_for(stem)?,
+        let now_at = match Desk::sharded_path(rel) {
+            Some(to) if !desk.abs(rel).exists() => to,
             _ => rel.clone(),
         };
         let now = std::fs::read(desk.abs(&now_at)).unwrap_or_default();

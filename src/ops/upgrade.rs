@@ -4,14 +4,10 @@
 use std::path::PathBuf;
 
 use crate::desk::Desk;
-use crate::model::{Kind, SequenceId};
 use crate::{Error, Result};
 
 use super::Env;
 
-/// The commit message of an upgrade: sync knows an upgrade by the files it moves, never
-/// by this text.
-pub const MESSAGE: &str = "Upgrade: tickets into folders of a thousand";
 
 /// What an upgrade did.
 #[derive(Debug, Default)]
@@ -32,7 +28,7 @@ pub fn upgrade(env: &Env) -> Result<Upgraded> {
     }
     env.desk.move_files(&moved)?;
     let paths: Vec<PathBuf> = moved.iter().flat_map(|(from, to)| [from.clone(), to.clone()]).collect();
-    let message = format!("{MESSAGE}\n\n{} moved, each byte for byte, by tkt upgrade.", moved.len());
+    let message = format!("{}\n\n{} moved, each byte for byte, by tkt upgrade.", crate::desk::UPGRADE, moved.len());
     env.commit(&paths, &message)?;
     Ok(Upgraded { moved })
 }
@@ -42,9 +38,7 @@ pub fn upgrade(env: &Env) -> Result<Upgraded> {
 pub fn planned_moves(desk: &Desk) -> Result<Vec<(PathBuf, PathBuf)>> {
     let mut moves = Vec::new();
     for from in desk.unsharded(false)? {
-        let stem = from.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
-        let to = Kind::Ticket.path_for(stem).ok().filter(|_| SequenceId::parse(stem).is_some());
-        let Some(to) = to else {
+        let Some(to) = Desk::sharded_path(&from) else {
             return Err(Error::refused(format!(
                 "{}: no ticket's name, so it has no folder of a thousand to go to; nothing was moved",
                 from.display()

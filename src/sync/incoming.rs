@@ -373,7 +373,10 @@ pub(super) fn refused_catalog(
     let mut tickets = Vec::new();
     for commit in std::iter::once(tip).chain(ours) {
         for year in repo.folders_in(commit, &prefix.join(Kind::Ticket.dir()))? {
-            tickets.extend(records_at::<crate::model::Ticket>(repo, commit, &year)?.unwrap_or_default());
+            // The year's folders of a thousand, and the tickets of a desk not upgraded yet.
+            for dir in repo.folders_in(commit, &year)?.into_iter().chain([year]) {
+                tickets.extend(records_at::<crate::model::Ticket>(repo, commit, &dir)?.unwrap_or_default());
+            }
         }
     }
     Ok(states_in_use(&gone, &tickets))
@@ -455,7 +458,7 @@ pub(super) fn check_incoming(
     if repo.is_ancestor(theirs, ours)? {
         return Ok(());
     }
-    let base = repo.merge_base(ours, theirs)?;
+    let base = merge_base(repo, ours, theirs)?;
     let mut refused = refused_entries(repo, base.as_deref(), theirs, Some(ours))?;
     // Paths refused above are not read again.
     if let (true, Some(base)) = (refused.is_empty(), base.as_deref()) {
@@ -686,10 +689,17 @@ pub(super) fn refused_numbering(repo: &Repo, base: Option<&str>, tip: &str) -> R
     prefixes_lost(&config, &path, |kind| record_files_at(repo, tip, kind))
 }
 
-/// The files in a kind's folders at `commit` (repository paths).
+/// The files in a kind's folders at `commit` (repository paths): its years', and their
+/// folders of a thousand.
 fn record_files_at(repo: &Repo, commit: &str, kind: Kind) -> Result<Vec<PathBuf>> {
     let top = repo.desk_prefix().join(kind.dir());
-    let folders = if kind.by_year() { repo.folders_in(commit, &top)? } else { vec![top] };
+    let mut folders = if kind.by_year() { repo.folders_in(commit, &top)? } else { vec![top] };
+    if kind.sharded() {
+        for year in folders.clone() {
+            let shards = repo.folders_in(commit, &year)?.into_iter();
+            folders.extend(shards.filter(|s| s.file_name().and_then(|n| n.to_str()).is_some_and(crate::model::is_shard)));
+        }
+    }
     let mut files = Vec::new();
     for folder in folders {
         files.extend(repo.files_in(commit, &folder)?);

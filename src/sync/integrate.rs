@@ -26,7 +26,7 @@ pub(super) fn integrate(
         desk.writes_committed()?;
         return Ok(());
     }
-    let base = repo.merge_base(&ours, theirs)?;
+    let base = merge_base(repo, &ours, theirs)?;
     // What the remote had before its history was rewritten was published all the same.
     let lost = repo.lost_tips(remote, branch, theirs)?;
     let plan = plan_merge(desk, repo, base.as_deref(), &ours, theirs, &lost, &author.when)?;

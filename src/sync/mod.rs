@@ -11,6 +11,7 @@
 mod hand_edits;
 mod incoming;
 mod integrate;
+mod layout;
 pub mod merge;
 mod outgoing;
 mod renumber;
@@ -33,6 +34,7 @@ pub(crate) use hand_edits::*;
 pub(crate) use incoming::*;
 pub use integrate::*;
 pub(crate) use outgoing::*;
+use layout::*;
 use renumber::*;
 pub use taken_back::*;
 
@@ -119,8 +121,10 @@ fn sync_marked(desk: &Desk, author: &Author, opts: &SyncOptions) -> Result<SyncR
     let hand_edits = hand_edits(desk, repo, today)?;
     let mut report = SyncReport { remote: remote.clone(), ..Default::default() };
     fetch(repo.workdir(), &remote, &opts.transport)?;
-    let mut theirs = repo.remote_tip(&remote, &branch)?;
-    refuse_side_branch(repo, &remote, &branch, theirs.as_deref())?;
+    let mut tip = repo.remote_tip(&remote, &branch)?;
+    refuse_side_branch(repo, &remote, &branch, tip.as_deref())?;
+    // The remote's tip as it merges: upgraded here when its clone was not (pushed then).
+    let mut theirs = upgraded_tip(repo, repo.head()?.as_deref(), tip.clone(), author)?;
     if let (Some(t), Some(ours)) = (theirs.as_deref(), repo.head()?) {
         settle_stale_copies(desk, repo, &ours, t, &remote, &branch)?;
     }
@@ -165,16 +169,17 @@ fn sync_marked(desk: &Desk, author: &Author, opts: &SyncOptions) -> Result<SyncR
             let (attempt, jitter) = (attempt as u64, u64::from(std::process::id() % 97));
             std::thread::sleep(std::time::Duration::from_millis((jitter + attempt * 150) * attempt));
             fetch(repo.workdir(), &remote, &opts.transport)?;
-            theirs = repo.remote_tip(&remote, &branch)?;
+            tip = repo.remote_tip(&remote, &branch)?;
+            theirs = upgraded_tip(repo, repo.head()?.as_deref(), tip.clone(), author)?;
         }
         integrate(desk, repo, author, theirs.as_deref(), &remote, &branch, &mut report)?;
         settle_closed_going_out(desk, repo, author, theirs.as_deref())?;
         let head = repo.head()?;
-        if head.is_none() || head == theirs {
+        if head.is_none() || head == tip {
             return Ok(report);
         }
-        let ahead = repo.count_commits(theirs.as_deref(), head.as_deref().unwrap_or_default())?;
-        refuse_naming_taken_back(desk, repo, theirs.as_deref(), head.as_deref().unwrap_or_default())?;
+        let ahead = repo.count_commits(tip.as_deref(), head.as_deref().unwrap_or_default())?;
+        refuse_naming_taken_back(desk, repo, tip.as_deref(), head.as_deref().unwrap_or_default())?;
         match push(repo.workdir(), &remote, &branch, &opts.transport)? {
             Pushed::Done => {
                 report.went_out = ahead;
@@ -194,7 +199,7 @@ fn sync_marked(desk: &Desk, author: &Author, opts: &SyncOptions) -> Result<SyncR
 /// missing from the remote: the clone takes the remote's history, and its log of what it
 /// issued the versions published. Otherwise the sync is refused, for a person.
 fn settle_stale_copies(desk: &Desk, repo: &Repo, ours: &str, theirs: &str, remote: &str, branch: &str) -> Result<()> {
-    let base = repo.merge_base(ours, theirs)?;
+    let base = merge_base(repo, ours, theirs)?;
     // The same work: the same paths changed, the same content but for fiscal documents a
     // sync wrote again (their links following a renumbering), each still the document
     // made then (a review: two clones' notes of one user in one second, with one message,
@@ -480,8 +485,9 @@ fn pull_into(
 ) -> Result<Option<String>> {
     desk.syncing(|| {
         fetch(repo.workdir(), remote, transport)?;
-        let theirs = repo.remote_tip(remote, branch)?;
-        refuse_side_branch(repo, remote, branch, theirs.as_deref())?;
+        let tip = repo.remote_tip(remote, branch)?;
+        refuse_side_branch(repo, remote, branch, tip.as_deref())?;
+        let theirs = upgraded_tip(repo, repo.head()?.as_deref(), tip, author)?;
         // What a sync refuses to take in or to publish, a pull before a push does too.
         if let (Some(t), Some(ours)) = (theirs.as_deref(), repo.head()?) {
             settle_stale_copies(desk, repo, &ours, t, remote, branch)?;

@@ -15,7 +15,7 @@ pub(super) fn check_outgoing(
     hand_edits: &[PathBuf],
     today: chrono::NaiveDate,
 ) -> Result<()> {
-    let base = repo.merge_base(ours, theirs)?;
+    let base = merge_base(repo, ours, theirs)?;
     // What every other clone's sync would refuse is not published: it would stop the team.
     let going_out = match base.as_deref() {
         Some(base) if !repo.is_ancestor(ours, theirs)? => Some(base),
@@ -216,7 +216,7 @@ pub(super) fn listing_record(desk: &Desk, rel: &Path) -> Option<String> {
     }
     let listed = rel.to_str()?;
     [Kind::Ticket, Kind::Request].into_iter().find_map(|kind| {
-        let text = std::fs::read_to_string(desk.abs(&kind.path_for(id).ok()?)).ok()?;
+        let text = std::fs::read_to_string(desk.abs(&desk.path_of(kind, id).ok()?)).ok()?;
         lists(&text, listed).then(|| id.to_string())
     })
 }
@@ -407,8 +407,12 @@ pub(crate) fn taken_away_between(
         }
         let listed = rel.to_string_lossy();
         for kind in [Kind::Ticket, Kind::Request] {
-            let Ok(record) = kind.path_for(id) else { continue };
-            let Some(record) = repo.file_at(to, &prefix.join(record))? else { continue };
+            // Where its id puts it, or where an older tkt kept it.
+            let mut record = None;
+            for at in kind.path_for(id).ok().into_iter().chain(kind.old_path_for(id)) {
+                record = record.or(repo.file_at(to, &prefix.join(at))?);
+            }
+            let Some(record) = record else { continue };
             if lists(&String::from_utf8_lossy(&record.bytes), &listed) {
                 let by = repo.last_change(Some(from), to, path)?.map(|c| format!(" (commit {} by {})", c.commit, c.by));
                 found.push((rel.to_path_buf(), format!("deletes a file {id} lists{}", by.unwrap_or_default())));
@@ -446,6 +450,10 @@ pub(crate) fn taken_away_between(
                 if let Some(there) = repo.file_at(to, &beside(&path, new))?.filter(|t| one_record(then, &t.bytes)) {
                     now = Some(there.bytes);
                 }
+            }
+            // A ticket moved into its folder of a thousand (`tkt upgrade`) is read there.
+            if let (None, Some(to_path)) = (&now, Desk::sharded_path(rel)) {
+                now = repo.file_at(to, &prefix.join(to_path))?.map(|f| f.bytes);
             }
             problem = match now {
                 None => Some("deletes the record, and with it what happened".to_string()),

@@ -29,9 +29,19 @@ pub(super) fn plain_id(id: &str) -> bool {
     id.split_once('-').is_some_and(|(p, n)| !p.is_empty() && !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
-/// The path of the record `id` beside `like` (a record of its kind).
+/// The path of the record `id` beside `like` (a record of its kind, a repository path):
+/// in the folder of a thousand its number gives when `like` is in one.
 pub(super) fn beside(like: &Path, id: &str) -> PathBuf {
-    like.with_file_name(format!("{id}.yaml"))
+    let file = format!("{id}.yaml");
+    let (Some(folder), Some(number)) = (like.parent(), SequenceId::parse(id)) else { return like.with_file_name(file) };
+    let year = folder.parent().filter(|year| year.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.len() == 4));
+    let old_shard = like.file_stem().and_then(|s| s.to_str()).and_then(SequenceId::parse).map(|s| crate::model::shard_of(s.seq));
+    match year {
+        Some(year) if folder.file_name().and_then(|n| n.to_str()) == old_shard.as_deref() => {
+            year.join(crate::model::shard_of(number.seq)).join(file)
+        }
+        _ => like.with_file_name(file),
+    }
 }
 
 /// This clone's records a merge of its own renumbered on the remote since `base`, the
@@ -297,23 +307,23 @@ pub(super) fn new_numbers(
         }
         let old = rel.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string();
         let mut seq = SequenceId::parse(&old).ok_or_else(|| Error::failure(format!("{old}: not a numbered id")))?;
+        // The year's folder of a kind kept in folders of a thousand: numbers go on across them.
         let folder = rel.parent().unwrap_or(Path::new("")).to_path_buf();
+        let folder = if kind.sharded() { folder.parent().unwrap_or(Path::new("")).to_path_buf() } else { folder };
+        let in_folder = |p: &Path| match kind.sharded() {
+            true => p.parent().and_then(Path::parent) == Some(folder.as_path()),
+            false => p.parent() == Some(folder.as_path()),
+        };
         let key = (folder.clone(), seq.prefix.clone(), seq.year, seq.series.clone());
         let used = match last.get(&key) {
             Some(n) => *n,
-            None => std::fs::read_dir(desk.abs(&folder))
-                .map(|rd| {
-                    rd.filter_map(|e| e.ok())
-                        .filter_map(|e| e.file_name().to_str().map(str::to_string))
-                        .collect::<Vec<_>>()
-                })
-                .unwrap_or_default()
+            None => listed(desk, &folder, kind.sharded())
                 .into_iter()
-                .chain(ever(&folder)?)
-                .map(|n| folder.join(n))
                 .chain(taken.iter().filter_map(|p| p.strip_prefix(prefix).ok().map(Path::to_path_buf)))
-                .filter(|p| p.parent() == Some(folder.as_path()))
-                .filter_map(|p| p.file_stem().and_then(|s| s.to_str()).and_then(SequenceId::parse))
+                .filter(|p| in_folder(p))
+                .filter_map(|p| Some(p.file_name()?.to_str()?.to_string()))
+                .chain(ever(&folder)?)
+                .filter_map(|name| name.strip_suffix(".yaml").and_then(SequenceId::parse))
                 .filter(|s| s.prefix == seq.prefix && s.year == seq.year && s.series == seq.series)
                 .map(|s| s.seq)
                 .max()
@@ -326,6 +336,24 @@ pub(super) fn new_numbers(
         ids.push((old, new, new_path));
     }
     Ok(ids)
+}
+
+/// The desk-relative files of a folder of this clone's work tree, and with `sharded`, of
+/// its folders of a thousand.
+fn listed(desk: &Desk, folder: &Path, sharded: bool) -> Vec<PathBuf> {
+    let names = |dir: &Path| -> Vec<PathBuf> {
+        let mut names: Vec<PathBuf> = crate::desk::list_dir(&desk.abs(dir)).unwrap_or_default().into_iter().map(|n| dir.join(n)).collect();
+        names.sort_unstable();
+        names
+    };
+    match sharded {
+        false => names(folder),
+        true => names(folder)
+            .into_iter()
+            .filter(|shard| shard.file_name().and_then(|n| n.to_str()).is_some_and(crate::model::is_shard))
+            .flat_map(|shard| names(&shard))
+            .collect(),
+    }
 }
 
 /// A record's content with renumbered ids replaced, or `None` when it names none of them

@@ -93,7 +93,7 @@ pub(super) fn refuse_issued_collisions(
 /// This clone's fiscal documents (repository path and content) that the remote has
 /// under the same number with other content, added on both sides since their merge base.
 pub(super) fn fiscal_collisions(repo: &Repo, ours: &str, theirs: &str) -> Result<Vec<(PathBuf, Vec<u8>)>> {
-    let Some(base) = repo.merge_base(ours, theirs)? else { return Ok(Vec::new()) };
+    let Some(base) = merge_base(repo, ours, theirs)? else { return Ok(Vec::new()) };
     let prefix = repo.desk_prefix().to_path_buf();
     let ours_changed: BTreeSet<PathBuf> = repo.changed_paths(Some(&base), ours)?.into_iter().collect();
     let theirs_changed = repo.changed_paths(Some(&base), theirs)?;
@@ -121,7 +121,7 @@ pub(super) fn take_back_fiscal_collisions(
     ours: &str,
     theirs: &str,
 ) -> Result<Vec<(String, Vec<u8>)>> {
-    let Some(base) = repo.merge_base(ours, theirs)? else { return Ok(Vec::new()) };
+    let Some(base) = merge_base(repo, ours, theirs)? else { return Ok(Vec::new()) };
     let mut taken = Vec::new();
     let mut paths = Vec::new();
     for (path, bytes) in fiscal_collisions(repo, ours, theirs)? {
