@@ -58,6 +58,9 @@ _tkt() {
             tkt,ticket)
                 cmd="tkt__subcmd__ticket"
                 ;;
+            tkt,upgrade)
+                cmd="tkt__subcmd__upgrade"
+                ;;
             tkt__subcmd__customer,create)
                 cmd="tkt__subcmd__customer__subcmd__create"
                 ;;
@@ -231,6 +234,9 @@ _tkt() {
                 ;;
             tkt__subcmd__help,ticket)
                 cmd="tkt__subcmd__help__subcmd__ticket"
+                ;;
+            tkt__subcmd__help,upgrade)
+                cmd="tkt__subcmd__help__subcmd__upgrade"
                 ;;
             tkt__subcmd__help__subcmd__customer,create)
                 cmd="tkt__subcmd__help__subcmd__customer__subcmd__create"
@@ -623,7 +629,7 @@ _tkt() {
 
     case "${cmd}" in
         tkt)
-            opts="-C -q -h -V --desk --quiet --help --version init ticket request import state customer item equipment doc report sync check completions help"
+            opts="-C -q -h -V --desk --quiet --help --version init ticket request import state customer item equipment doc report sync check upgrade completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1963,7 +1969,7 @@ _tkt() {
             return 0
             ;;
         tkt__subcmd__help)
-            opts="init ticket request import state customer item equipment doc report sync check completions help"
+            opts="init ticket request import state customer item equipment doc report sync check upgrade completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2889,6 +2895,20 @@ _tkt() {
         tkt__subcmd__help__subcmd__ticket__subcmd__work)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tkt__subcmd__help__subcmd__upgrade)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -5129,6 +5149,28 @@ _tkt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --desk)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tkt__subcmd__upgrade)
+            opts="-C -q -h -V --desk --quiet --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --desk)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

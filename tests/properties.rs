@@ -10,11 +10,11 @@ use tkt::desk::{decode_text, parse_record, to_yaml};
 use tkt::intake::{find_tags, parse_mail, safe_file_name, strip_quoted};
 use tkt::model::{Customer, Document, Money, Ticket};
 
-const TICKET: &str = include_str!("../data-example/tickets/2026/T-2026-0005.yaml");
+const TICKET: &str = include_str!("../data-example/tickets/2026/000/T-2026-0005.yaml");
 const INVOICE: &str = include_str!("../data-example/documents/invoice/2026/INV-2026-0001.yaml");
 
 fn shown() -> &'static Path {
-    Path::new("tickets/2026/T-2026-0005.yaml")
+    Path::new("tickets/2026/000/T-2026-0005.yaml")
 }
 
 /// Text as people and mail clients produce it: any Unicode, and the characters that mean

@@ -8,7 +8,9 @@ use crate::Result;
 use super::Ctx;
 
 #[derive(Debug, Args)]
-#[command(after_help = "Examples:\n  tkt upgrade        # once, on one clone; then tkt sync\n  git show --stat    # the one commit it made")]
+#[command(
+    after_help = "Examples:\n  tkt upgrade        # once, on one clone; then tkt sync\n  git show --stat    # the one commit it made"
+)]
 pub struct UpgradeArgs {}
 
 pub fn cmd_upgrade(ctx: &Ctx, _args: UpgradeArgs) -> Result<()> {

@@ -985,9 +985,12 @@ impl Desk {
                         }
                         _ => Ok(()),
                     };
-                    if let Some(dir) = abs.parent() {
-                        // Fails, as it should, when the folder holds anything else.
-                        let _ = std::fs::remove_dir(dir);
+                    // The folders it made (a year's, a thousand's), up to the kind's: each
+                    // removal fails, as it should, when the folder holds anything else.
+                    for dir in rel.ancestors().skip(1).take_while(|dir| dir.components().count() > 1) {
+                        if std::fs::remove_dir(self.abs(dir)).is_err() {
+                            break;
+                        }
                     }
                     removed
                 }

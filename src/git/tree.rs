@@ -293,8 +293,8 @@ mod tests {
             "x/a",
             "x0",
             "x/b/c",
-            "tickets/2026/T-2026-0001.yaml",
-            "tickets/2025/T-2025-0001.yaml",
+            "tickets/2026/000/T-2026-0001.yaml",
+            "tickets/2025/000/T-2025-0001.yaml",
             "z",
         ];
         let (mut first, mut theirs) = (Update::new(), TreeUpdateBuilder::new());
@@ -307,10 +307,10 @@ mod tests {
         assert_eq!(base, theirs.create_updated(&repo, &empty).unwrap());
 
         let cases: Vec<Vec<(&str, Change)>> = vec![
-            vec![("tickets/2026/T-2026-0002.yaml", Some((b, FileMode::Blob)))],
-            vec![("tickets/2026/T-2026-0001.yaml", Some((c, FileMode::BlobExecutable)))],
+            vec![("tickets/2026/000/T-2026-0002.yaml", Some((b, FileMode::Blob)))],
+            vec![("tickets/2026/000/T-2026-0001.yaml", Some((c, FileMode::BlobExecutable)))],
             // The last file of a folder, and of its folder: both go.
-            vec![("tickets/2025/T-2025-0001.yaml", None)],
+            vec![("tickets/2025/000/T-2025-0001.yaml", None)],
             vec![("x/b/c", None), ("x/a", None)],
             vec![("x0", None)],
             vec![("a", Some((c, FileMode::Blob))), ("zz/y", Some((c, FileMode::Blob)))],

@@ -241,7 +241,9 @@ mod tests {
         assert_eq!(Kind::Request.path_for("R-2026-1000").unwrap(), PathBuf::from("requests/2026/R-2026-1000.yaml"));
         assert_eq!(Kind::Request.old_path_for("R-2026-1000"), None);
         assert!(is_shard("000") && is_shard("999") && is_shard("1234"));
-        assert!(!is_shard("00") && !is_shard("0001") && !is_shard("2026x") && !is_shard("01a") && !is_shard("99999999"));
+        assert!(
+            !is_shard("00") && !is_shard("0001") && !is_shard("2026x") && !is_shard("01a") && !is_shard("99999999")
+        );
         assert_eq!(Kind::Customer.path_for("C-0001").unwrap(), PathBuf::from("customers/C-0001.yaml"));
         assert!(Kind::Customer.check_id("T-2026-0001").is_err());
     }

@@ -8,7 +8,6 @@ use crate::{Error, Result};
 
 use super::Env;
 
-
 /// What an upgrade did.
 #[derive(Debug, Default)]
 pub struct Upgraded {

@@ -186,8 +186,10 @@ mod tests {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data-example/tickets");
         let mut texts = Vec::new();
         for year in std::fs::read_dir(root).unwrap() {
-            for file in std::fs::read_dir(year.unwrap().path()).unwrap() {
-                texts.push(std::fs::read_to_string(file.unwrap().path()).unwrap());
+            for shard in std::fs::read_dir(year.unwrap().path()).unwrap() {
+                for file in std::fs::read_dir(shard.unwrap().path()).unwrap() {
+                    texts.push(std::fs::read_to_string(file.unwrap().path()).unwrap());
+                }
             }
         }
         assert!(texts.len() >= 20, "only {} tickets", texts.len());

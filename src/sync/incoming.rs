@@ -697,7 +697,8 @@ fn record_files_at(repo: &Repo, commit: &str, kind: Kind) -> Result<Vec<PathBuf>
     if kind.sharded() {
         for year in folders.clone() {
             let shards = repo.folders_in(commit, &year)?.into_iter();
-            folders.extend(shards.filter(|s| s.file_name().and_then(|n| n.to_str()).is_some_and(crate::model::is_shard)));
+            folders
+                .extend(shards.filter(|s| s.file_name().and_then(|n| n.to_str()).is_some_and(crate::model::is_shard)));
         }
     }
     let mut files = Vec::new();
@@ -818,7 +819,7 @@ mod tests {
         assert!(refused("*.yaml merge=tkt\ndocuments/invoice/*-MR.yaml merge=union\n"));
         assert!(refused("*.yaml merge=tkt\n\"*.ya\\155l\" merge=union\n"));
         assert!(!refused("*.yaml merge=tkt\n*.md merge=union\n\"*.csproj\" merge=union\n"));
-        let exact = "*.yaml merge=tkt\ntickets/2026/T-2026-0912.yaml merge=union\n";
+        let exact = "*.yaml merge=tkt\ntickets/2026/000/T-2026-0912.yaml merge=union\n";
         assert!(refused_attributes(exact, None, &["T-2026-0912.yaml".to_string()]).is_some());
         // In the repository around the desk, the desk's own file (tkt's line) wins.
         assert!(refused_attributes("*.yaml merge=union\n", Some(Path::new("desk")), &[]).is_none());
@@ -833,7 +834,8 @@ mod tests {
         assert_eq!(ok(".TKT/settings.toml", ""), Some(".tkt/ is local to each clone and never shared"));
         assert_eq!(ok("desk/notes.txt", "desk"), Some("not part of a desk's layout"));
         assert_eq!(ok("web/page.html", "desk"), None, "outside the desk: the bigger repository's own");
-        for good in ["tkt.toml", "tickets/2026/T-2026-0001.yaml", "attachments/R-2026-0002/a.pdf", "templates/x/y.html"]
+        for good in
+            ["tkt.toml", "tickets/2026/000/T-2026-0001.yaml", "attachments/R-2026-0002/a.pdf", "templates/x/y.html"]
         {
             assert_eq!(ok(good, ""), None, "{good}");
         }

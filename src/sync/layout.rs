@@ -25,7 +25,9 @@ fn unsharded_at(repo: &Repo, commit: &str) -> Result<Vec<(PathBuf, PathBuf)>> {
                         to.display(),
                         &commit[..12]
                     ))
-                    .with_hint("keep the right one (`git log` on each shows where it came from), delete the other, and commit"));
+                    .with_hint(
+                        "keep the right one (`git log` on each shows where it came from), delete the other, and commit",
+                    ));
                 }
                 moves.push((file, to));
             }
@@ -37,7 +39,12 @@ fn unsharded_at(repo: &Repo, commit: &str) -> Result<Vec<(PathBuf, PathBuf)>> {
 /// The remote's tip `theirs` as this clone merges it: itself, or — holding tickets not
 /// in their folders of a thousand, and not in this clone's history already — a commit on
 /// it that moves them (signed by `author`; pushed with the merge).
-pub(super) fn upgraded_tip(repo: &Repo, ours: Option<&str>, theirs: Option<String>, author: &Author) -> Result<Option<String>> {
+pub(super) fn upgraded_tip(
+    repo: &Repo,
+    ours: Option<&str>,
+    theirs: Option<String>,
+    author: &Author,
+) -> Result<Option<String>> {
     let Some(tip) = theirs else { return Ok(None) };
     if let Some(ours) = ours {
         if repo.is_ancestor(&tip, ours)? {

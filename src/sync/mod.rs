@@ -33,8 +33,8 @@ use merge::{merge_record, Merged, Side};
 pub(crate) use hand_edits::*;
 pub(crate) use incoming::*;
 pub use integrate::*;
-pub(crate) use outgoing::*;
 use layout::*;
+pub(crate) use outgoing::*;
 use renumber::*;
 pub use taken_back::*;
 

@@ -35,7 +35,8 @@ pub(super) fn beside(like: &Path, id: &str) -> PathBuf {
     let file = format!("{id}.yaml");
     let (Some(folder), Some(number)) = (like.parent(), SequenceId::parse(id)) else { return like.with_file_name(file) };
     let year = folder.parent().filter(|year| year.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.len() == 4));
-    let old_shard = like.file_stem().and_then(|s| s.to_str()).and_then(SequenceId::parse).map(|s| crate::model::shard_of(s.seq));
+    let old_shard =
+        like.file_stem().and_then(|s| s.to_str()).and_then(SequenceId::parse).map(|s| crate::model::shard_of(s.seq));
     match year {
         Some(year) if folder.file_name().and_then(|n| n.to_str()) == old_shard.as_deref() => {
             year.join(crate::model::shard_of(number.seq)).join(file)
@@ -342,7 +343,8 @@ pub(super) fn new_numbers(
 /// its folders of a thousand.
 fn listed(desk: &Desk, folder: &Path, sharded: bool) -> Vec<PathBuf> {
     let names = |dir: &Path| -> Vec<PathBuf> {
-        let mut names: Vec<PathBuf> = crate::desk::list_dir(&desk.abs(dir)).unwrap_or_default().into_iter().map(|n| dir.join(n)).collect();
+        let mut names: Vec<PathBuf> =
+            crate::desk::list_dir(&desk.abs(dir)).unwrap_or_default().into_iter().map(|n| dir.join(n)).collect();
         names.sort_unstable();
         names
     };

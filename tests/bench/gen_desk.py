@@ -53,7 +53,7 @@ for i in range(n):
     closed = state in ("closed", "cancelled")
     tid = next_id("T", year)
     at = f"{day}T09:00:00+01:00"
-    write(f"tickets/{year}/{tid}.yaml",
+    write(f"tickets/{year}/{seq[('T', year)] // 1000:03d}/{tid}.yaml",
           f"id: {tid}\ntitle: Guasto {i}\ncustomer: {cust}\nstate: {state}\nopened_at: {at}\nopened_by: bench\npriority: normal\n"
           f"category: null\nassignee: {rng.choice(['anna', 'marco', 'luca'])}\nrequest: null\nitem: {item}\nserial: {serial}\nwarranty: false\n"
           f"problem: Non funziona\nsolution: null\ndue: null\nclosed_at: {at if closed else 'null'}\ncustom: {{}}\n"

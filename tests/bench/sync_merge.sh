@@ -67,5 +67,5 @@ for _ in 1 2 3 4 5; do noop+=("$(seconds "$tkt" -q -C "$work/a" sync)"); done
 echo "  nothing to do, median of 5:         $(printf '%s\n' "${noop[@]}" | sort -n | sed -n 3p) s"
 # What a user would check: both clones hold the same tree, every new ticket is there.
 [ "$(git -C "$work/a" rev-parse HEAD^{tree})" = "$(git -C "$work/b" rev-parse HEAD^{tree})" ] || { echo "clones differ" >&2; exit 1; }
-made=$(git -C "$work/a" ls-files 'tickets/2026/*' | wc -l)
+made=$(git -C "$work/a" ls-files 'tickets/2026/*/*' | wc -l)
 echo "  check: clones agree; tickets of 2026: $made (expected $(( N / 5 + 2 * C )))"

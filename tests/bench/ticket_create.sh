@@ -16,10 +16,9 @@ make_desk() { # DIR TICKETS
   "$tkt" -q init "$1"
   "$tkt" -q -C "$1" customer create --name "Bench Srl" >/dev/null
   if [ "$2" -gt 0 ]; then
-    mkdir -p "$1/tickets/2026"
     for i in $(seq 1 "$2"); do
-      id=$(printf 'T-2026-%04d' "$i")
-      printf 'id: %s\ntitle: Ticket %s\ncustomer: C-0001\nstate: new\nopened_at: 2026-01-01T09:00:00+01:00\nopened_by: bench\nhistory:\n- at: 2026-01-01T09:00:00+01:00\n  by: bench\n  to: new\n' "$id" "$i" > "$1/tickets/2026/$id.yaml"
+      id=$(printf 'T-2026-%04d' "$i"); shard=$(printf '%03d' $((i / 1000))); mkdir -p "$1/tickets/2026/$shard"
+      printf 'id: %s\ntitle: Ticket %s\ncustomer: C-0001\nstate: new\nopened_at: 2026-01-01T09:00:00+01:00\nopened_by: bench\nhistory:\n- at: 2026-01-01T09:00:00+01:00\n  by: bench\n  to: new\n' "$id" "$i" > "$1/tickets/2026/$shard/$id.yaml"
     done
     git -C "$1" add -A && git -C "$1" -c user.name=bench -c user.email=b@x commit -qm "$2 tickets"
   fi

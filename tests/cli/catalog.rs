@@ -49,7 +49,7 @@ fn states_can_be_renamed_reordered_closed_and_made_initial() {
     assert!(files.contains("states/new.yaml") && files.contains("states/in-progress.yaml"), "{files}");
     d.ok(&["customer", "create", "--name", "Rossi"]);
     d.ok(&["ticket", "create", "--customer", "C-0001", "--title", "x"]);
-    assert!(d.read("tickets/2026/T-2026-0001.yaml").contains("state: in-progress"));
+    assert!(d.read("tickets/2026/000/T-2026-0001.yaml").contains("state: in-progress"));
 }
 
 #[test]
@@ -131,16 +131,16 @@ fn a_state_closed_or_reopened_closes_or_reopens_its_tickets() {
     d.ok(&["state", "edit", "archived", "--closed", "true"]);
     let files = d.git(&["show", "--name-only", "--format=", "HEAD"]);
     assert_eq!(files.lines().count(), 3, "the state and its two tickets, in one commit: {files}");
-    let t: serde_yaml::Value = serde_yaml::from_str(&d.read("tickets/2026/T-2026-0001.yaml")).unwrap();
+    let t: serde_yaml::Value = serde_yaml::from_str(&d.read("tickets/2026/000/T-2026-0001.yaml")).unwrap();
     assert!(!t["closed_at"].is_null(), "{t:?}");
     assert_eq!(d.ok(&["ticket", "list", "--open", "--format", "csv"]), "");
     d.ok(&["check"]);
     d.ok(&["state", "edit", "archived", "--closed", "false"]);
-    let t: serde_yaml::Value = serde_yaml::from_str(&d.read("tickets/2026/T-2026-0002.yaml")).unwrap();
+    let t: serde_yaml::Value = serde_yaml::from_str(&d.read("tickets/2026/000/T-2026-0002.yaml")).unwrap();
     assert!(t["closed_at"].is_null(), "{t:?}");
     d.ok(&["check"]);
     // A hand edit that leaves them apart is named.
-    let file = "tickets/2026/T-2026-0001.yaml";
+    let file = "tickets/2026/000/T-2026-0001.yaml";
     d.write(file, &d.read(file).replace("closed_at: null", "closed_at: 2026-11-27T09:00:00+01:00"));
     d.tkt(&["check"]).assert().code(4).stdout(predicate::str::contains("closed_at: set, in the open state archived"));
 }
@@ -159,7 +159,7 @@ fn a_unit_handed_to_a_new_owner_leaves_its_closed_tickets_as_they_were() {
     let out = d.tkt(&["check"]).assert().code(4).get_output().stdout.clone();
     let out = String::from_utf8_lossy(&out).to_string();
     assert!(
-        out.contains(&format!("tickets/2026/{}.yaml: serial: VX-0001 belongs to customer C-0002", open.trim())),
+        out.contains(&format!("tickets/2026/000/{}.yaml: serial: VX-0001 belongs to customer C-0002", open.trim())),
         "{out}"
     );
     assert_eq!(out.lines().count(), 1, "the closed ticket was its customer's unit's: {out}");

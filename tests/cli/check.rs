@@ -23,20 +23,20 @@ fn a_record_whose_number_has_more_digits_than_tkt_writes_is_named() {
 fn check_reports_every_problem_one_line_each() {
     let d = TestDesk::example();
     d.write(
-        "tickets/2026/T-2026-0002.yaml",
-        &d.read("tickets/2026/T-2026-0002.yaml").replace("priority: normal", "priority: [normal"),
+        "tickets/2026/000/T-2026-0002.yaml",
+        &d.read("tickets/2026/000/T-2026-0002.yaml").replace("priority: normal", "priority: [normal"),
     );
     d.write(
-        "tickets/2026/T-2026-0003.yaml",
-        &d.read("tickets/2026/T-2026-0003.yaml").replace("id: T-2026-0003", "id: T-2026-0099"),
+        "tickets/2026/000/T-2026-0003.yaml",
+        &d.read("tickets/2026/000/T-2026-0003.yaml").replace("id: T-2026-0003", "id: T-2026-0099"),
     );
     d.write(
-        "tickets/2026/T-2026-0004.yaml",
-        &d.read("tickets/2026/T-2026-0004.yaml").replace("customer: C-0005", "customer: C-0077"),
+        "tickets/2026/000/T-2026-0004.yaml",
+        &d.read("tickets/2026/000/T-2026-0004.yaml").replace("customer: C-0005", "customer: C-0077"),
     );
     d.write(
-        "tickets/2026/T-2026-0005.yaml",
-        &d.read("tickets/2026/T-2026-0005.yaml").replace("contratto: base", "contratto: oro"),
+        "tickets/2026/000/T-2026-0005.yaml",
+        &d.read("tickets/2026/000/T-2026-0005.yaml").replace("contratto: base", "contratto: oro"),
     );
     d.write(
         "equipment/AC09K00871.yaml",
@@ -54,10 +54,10 @@ fn check_reports_every_problem_one_line_each() {
         .clone();
     let out = String::from_utf8(out).unwrap();
     let expect = [
-        "tickets/2026/T-2026-0002.yaml:7:",
-        "tickets/2026/T-2026-0003.yaml: id \"T-2026-0099\" disagrees with its path",
-        "tickets/2026/T-2026-0004.yaml: customer: unknown customer \"C-0077\"",
-        "tickets/2026/T-2026-0005.yaml: custom.contratto: oro is not one of nessuno, base, completo",
+        "tickets/2026/000/T-2026-0002.yaml:7:",
+        "tickets/2026/000/T-2026-0003.yaml: id \"T-2026-0099\" disagrees with its path",
+        "tickets/2026/000/T-2026-0004.yaml: customer: unknown customer \"C-0077\"",
+        "tickets/2026/000/T-2026-0005.yaml: custom.contratto: oro is not one of nessuno, base, completo",
         "equipment/AC09K00871.yaml: item: unknown item \"SPLIT-99\"",
         "states/: chiuso.transitions: unknown state \"riaperto\"",
         "tickets/2026/.tkt-tmp-abc123: temp file of an interrupted write",
@@ -66,7 +66,7 @@ fn check_reports_every_problem_one_line_each() {
         assert!(out.contains(e), "missing {e:?} in:\n{out}");
     }
     // T-2026-0005 (serial AC09K00871) now points at a unit of an unknown item.
-    assert!(out.contains("tickets/2026/T-2026-0005.yaml: serial: AC09K00871 is a unit of unknown item"), "{out}");
+    assert!(out.contains("tickets/2026/000/T-2026-0005.yaml: serial: AC09K00871 is a unit of unknown item"), "{out}");
     assert_eq!(out.lines().count(), 8, "{out}");
     let json: serde_json::Value = serde_json::from_str(
         &String::from_utf8(d.tkt(&["check", "--format", "json"]).output().unwrap().stdout).unwrap(),
@@ -97,7 +97,7 @@ fn check_names_money_dated_before_the_document_it_settles() {
 #[test]
 fn check_names_a_committed_file_out_of_the_layout_that_sync_would_refuse() {
     let d = TestDesk::example();
-    d.git(&["mv", "tickets/2026/T-2026-0017.yaml", "tickets/2026/T-2026-0017.yml"]);
+    d.git(&["mv", "tickets/2026/000/T-2026-0017.yaml", "tickets/2026/000/T-2026-0017.yml"]);
     d.write("customers/C-0006.yaml.orig", "id: C-0006\n");
     d.git(&["add", "customers/C-0006.yaml.orig"]);
     d.git(&["commit", "-qm", "oops"]);
@@ -109,7 +109,7 @@ fn check_names_a_committed_file_out_of_the_layout_that_sync_would_refuse() {
     d.write("notes-to-self.txt", "not tracked: not the desk's business\n");
     let out = d.tkt(&["check"]).assert().code(4).get_output().stdout.clone();
     let out = String::from_utf8(out).unwrap();
-    for file in ["tickets/2026/T-2026-0017.yml", "customers/C-0006.yaml.orig"] {
+    for file in ["tickets/2026/000/T-2026-0017.yml", "customers/C-0006.yaml.orig"] {
         assert!(out.contains(&format!("{file}: not part of a desk's layout")), "{out}");
     }
     assert!(!out.contains("notes-to-self"), "{out}");
@@ -122,7 +122,7 @@ fn check_names_a_committed_file_out_of_the_layout_that_sync_would_refuse() {
 #[test]
 fn check_names_what_happened_a_plain_commit_took_away_until_it_is_put_back() {
     let d = TestDesk::example();
-    let path = "tickets/2026/T-2026-0012.yaml";
+    let path = "tickets/2026/000/T-2026-0012.yaml";
     let now = d.read(path);
     let old = d.git(&["log", "--format=%h", "-2", "--", path]).lines().nth(1).unwrap().to_string();
     d.ok(&["check"]);
@@ -148,12 +148,12 @@ fn check_names_what_happened_a_plain_commit_took_away_until_it_is_put_back() {
 #[test]
 fn check_names_a_stray_file_in_the_record_folders_that_sync_refuses() {
     let d = TestDesk::example();
-    d.write("tickets/2026/T-2026-0012.yaml~", &d.read("tickets/2026/T-2026-0012.yaml"));
+    d.write("tickets/2026/000/T-2026-0012.yaml~", &d.read("tickets/2026/000/T-2026-0012.yaml"));
     d.write("documents/invoice/2026/Thumbs.db", "x");
     d.write("tickets/2026/.DS_Store", "x");
     let out = d.tkt(&["check"]).assert().code(4).get_output().stdout.clone();
     let out = String::from_utf8(out).unwrap();
-    for file in ["tickets/2026/T-2026-0012.yaml~", "documents/invoice/2026/Thumbs.db"] {
+    for file in ["tickets/2026/000/T-2026-0012.yaml~", "documents/invoice/2026/Thumbs.db"] {
         assert!(out.contains(&format!("{file}: no record's name")), "{out}");
     }
     assert!(out.contains("never over its record"), "{out}");
@@ -167,7 +167,7 @@ fn check_names_a_stray_file_in_the_record_folders_that_sync_refuses() {
 #[test]
 fn what_an_uncommitted_edit_takes_away_is_named_by_check_with_a_way_back_that_works() {
     let d = TestDesk::example();
-    let ticket = "tickets/2026/T-2026-0012.yaml";
+    let ticket = "tickets/2026/000/T-2026-0012.yaml";
     let old = d.head();
     d.ok(&["ticket", "note", "T-2026-0012", "nota nuova"]);
     d.git(&["checkout", &old, "--", ticket]);
@@ -196,36 +196,36 @@ fn a_file_managers_copy_of_a_record_stops_no_list_and_is_never_renamed_over_it()
     let d = TestDesk::example();
     let list = d.ok(&["ticket", "list", "--format", "csv"]);
     for copy in ["T-2026-0005 - Copia.yaml", "T-2026-0005 (1).yaml", "T-2026-0005 copy.yaml"] {
-        d.write(&format!("tickets/2026/{copy}"), &d.read("tickets/2026/T-2026-0005.yaml"));
+        d.write(&format!("tickets/2026/000/{copy}"), &d.read("tickets/2026/000/T-2026-0005.yaml"));
     }
     assert_eq!(d.ok(&["ticket", "list", "--format", "csv"]), list);
     d.ok(&["report", "summary"]);
     let out = String::from_utf8(d.tkt(&["check"]).assert().code(4).get_output().stdout.clone()).unwrap();
-    assert!(out.contains("tickets/2026/T-2026-0005 - Copia.yaml: no record's name"), "{out}");
+    assert!(out.contains("tickets/2026/000/T-2026-0005 - Copia.yaml: no record's name"), "{out}");
     assert_eq!(out.lines().count(), 3, "{out}");
     // A copy under another record's name says so, and never to rename it over the record.
     for copy in ["T-2026-0005 - Copia.yaml", "T-2026-0005 (1).yaml", "T-2026-0005 copy.yaml"] {
-        std::fs::remove_file(d.path(&format!("tickets/2026/{copy}"))).unwrap();
+        std::fs::remove_file(d.path(&format!("tickets/2026/000/{copy}"))).unwrap();
     }
-    d.write("tickets/2026/T-2026-0099.yaml", &d.read("tickets/2026/T-2026-0005.yaml"));
+    d.write("tickets/2026/000/T-2026-0099.yaml", &d.read("tickets/2026/000/T-2026-0005.yaml"));
     d.tkt(&["ticket", "list"]).assert().code(4).stderr(predicate::str::contains(
-        "tickets/2026/T-2026-0005.yaml is there already: if this file is a copy, move it out of the desk",
+        "tickets/2026/000/T-2026-0005.yaml is there already: if this file is a copy, move it out of the desk",
     ));
 }
 
 #[test]
 fn a_broken_record_names_its_file_line_and_column_and_others_stay_usable() {
     let d = TestDesk::example();
-    d.write("tickets/2026/T-2026-0002.yaml", "id: T-2026-0002\ntitle: [unclosed\n");
+    d.write("tickets/2026/000/T-2026-0002.yaml", "id: T-2026-0002\ntitle: [unclosed\n");
     d.git(&["commit", "-q", "-am", "broken by hand"]);
     let head = d.head();
     d.tkt(&["ticket", "show", "T-2026-0002"]).assert().code(4).stderr(predicate::str::contains(
-        "tickets/2026/T-2026-0002.yaml:2:8: title: invalid type: sequence, expected a string",
+        "tickets/2026/000/T-2026-0002.yaml:2:8: title: invalid type: sequence, expected a string",
     ));
     d.tkt(&["ticket", "note", "T-2026-0002", "x"])
         .assert()
         .code(4)
-        .stderr(predicate::str::contains("tickets/2026/T-2026-0002.yaml:"));
+        .stderr(predicate::str::contains("tickets/2026/000/T-2026-0002.yaml:"));
     d.tkt(&["ticket", "list"]).assert().code(4).stderr(predicate::str::contains("T-2026-0002.yaml"));
     d.ok(&["ticket", "show", "T-2026-0001"]);
     d.ok(&["ticket", "note", "T-2026-0001", "still fine"]);
@@ -315,7 +315,7 @@ fn check_names_a_tkt_toml_changed_or_never_committed_and_says_to_commit_it() {
 #[test]
 fn check_through_the_cache_sees_every_hand_edit_and_names_a_broken_file_every_run() {
     let d = TestDesk::example();
-    let rel = "tickets/2026/T-2026-0013.yaml";
+    let rel = "tickets/2026/000/T-2026-0013.yaml";
     let path = d.path(rel);
     let original = d.read(rel);
     let when = d.git(&["log", "-1", "--format=%cd", "--date=iso"]).trim().to_string();
@@ -454,7 +454,7 @@ fn attachments_a_windows_or_macos_clone_cannot_hold_are_named() {
 #[test]
 fn a_deleted_ticket_number_is_never_given_again_and_documents_stay_their_tickets_customers() {
     let d = TestDesk::example();
-    d.git(&["rm", "-q", "tickets/2026/T-2026-0020.yaml"]);
+    d.git(&["rm", "-q", "tickets/2026/000/T-2026-0020.yaml"]);
     d.git(&["commit", "-qm", "deleted by hand"]);
     // A fresh clone has none of this clone's marks.
     std::fs::remove_dir_all(d.path(".tkt")).unwrap();
@@ -467,7 +467,7 @@ fn a_deleted_ticket_number_is_never_given_again_and_documents_stay_their_tickets
         .assert()
         .code(4)
         .stderr(predicate::str::contains("T-2026-0003: its customer cannot change: it has documents of C-0006"));
-    let path = "tickets/2026/T-2026-0003.yaml";
+    let path = "tickets/2026/000/T-2026-0003.yaml";
     d.write(path, &d.read(path).replace("customer: C-0006", "customer: C-0001"));
     d.git(&["commit", "-qam", "hand edit"]);
     d.tkt(&["check"])
@@ -493,7 +493,7 @@ fn check_beside_a_live_writer_waits_for_it_and_never_calls_its_files_interrupted
     // the import's temp file and journal as left by an interrupted command, and exited 4.
     let d = TestDesk::example();
     d.write("tickets/2026/.tkt-tmp-abc123", "half a record");
-    d.write(".tkt/journal", "tickets/2026/T-2026-0001.yaml\n");
+    d.write(".tkt/journal", "tickets/2026/000/T-2026-0001.yaml\n");
     // The writer: it holds the desk lock as every command that changes the desk does.
     let lock = std::fs::File::options().create(true).truncate(false).write(true).open(d.path(".tkt/lock")).unwrap();
     lock.try_lock().unwrap();
@@ -511,7 +511,10 @@ fn check_beside_a_live_writer_waits_for_it_and_never_calls_its_files_interrupted
     let out = d.tkt(&["check"]).assert().code(4).get_output().stdout.clone();
     let stdout = String::from_utf8(out).unwrap();
     assert!(stdout.contains("tickets/2026/.tkt-tmp-abc123: temp file of an interrupted write"), "{stdout}");
-    assert!(stdout.contains("tickets/2026/T-2026-0001.yaml: written by a command that was interrupted"), "{stdout}");
+    assert!(
+        stdout.contains("tickets/2026/000/T-2026-0001.yaml: written by a command that was interrupted"),
+        "{stdout}"
+    );
 }
 
 /// Found by a careless-office review: a material's item deleted, check was clean, and
@@ -572,7 +575,7 @@ fn a_record_there_but_unreadable_is_not_called_deleted() {
         return;
     }
     let d = TestDesk::example();
-    let path = "tickets/2026/T-2026-0012.yaml";
+    let path = "tickets/2026/000/T-2026-0012.yaml";
     std::fs::set_permissions(d.path(path), std::os::unix::fs::PermissionsExt::from_mode(0o000)).unwrap();
     let out = d.tkt(&["check"]).assert().code(4).get_output().stdout.clone();
     std::fs::set_permissions(d.path(path), std::os::unix::fs::PermissionsExt::from_mode(0o644)).unwrap();

@@ -101,7 +101,7 @@ fn work(clone: &Clone, c: usize, rng: &mut Rng, now: &str, seen: &mut Seen, tag:
                 Some(title) if rng.below(2) == 0 => id_of(clone, title),
                 _ => shared.to_string(),
             };
-            let path = clone.dir.join(format!("tickets/2026/{id}.yaml"));
+            let path = clone.dir.join(format!("tickets/2026/000/{id}.yaml"));
             let mut t: serde_yaml::Value = serde_yaml::from_slice(&std::fs::read(&path).unwrap()).unwrap();
             t["problem"] = serde_yaml::Value::String(format!("a mano {tag}"));
             std::fs::write(&path, serde_yaml::to_string(&t).unwrap()).unwrap();

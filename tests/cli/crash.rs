@@ -227,14 +227,14 @@ fn a_note_killed_before_its_commit_is_taken_back_and_its_retry_adds_it_once() {
     let d = TestDesk::example();
     let note = ["ticket", "note", "T-2026-0001", "Richiamare il cliente"];
     killed_before_its_commit(&d, &note);
-    assert!(d.read("tickets/2026/T-2026-0001.yaml").contains("Richiamare il cliente"), "the note was written");
+    assert!(d.read("tickets/2026/000/T-2026-0001.yaml").contains("Richiamare il cliente"), "the note was written");
 
     // Any next command takes it back, and says which record it put back.
     let out = d.tkt(&["ticket", "note", "T-2026-0002", "altro"]).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("took back") && stderr.contains("T-2026-0001 (put back)"), "{stderr}");
-    assert!(!d.read("tickets/2026/T-2026-0001.yaml").contains("Richiamare il cliente"));
+    assert!(!d.read("tickets/2026/000/T-2026-0001.yaml").contains("Richiamare il cliente"));
     assert!(!d.path(".tkt/journal").exists());
     assert!(!d.path(".git/index.lock").exists(), "git's lock file left by the killed command is removed");
 
@@ -474,7 +474,7 @@ fn a_payment_a_credit_note_and_a_note_that_fail_at_their_commit_leave_nothing_an
 #[test]
 fn a_sync_cut_short_while_writing_merged_records_is_put_back_never_committed_half_merged() {
     let d = TestDesk::example();
-    let path = "tickets/2026/T-2026-0001.yaml";
+    let path = "tickets/2026/000/T-2026-0001.yaml";
     let committed = d.read(path);
     // What a sync killed between writing merged records and moving HEAD leaves: the
     // records, changed, and its notes in the journal.
@@ -519,7 +519,7 @@ fn a_command_whose_commit_lands_but_not_gits_index_keeps_what_it_committed() {
     assert!(id.starts_with("R-2026-"), "the id is printed: {id}");
     assert!(d.git(&["log", "-1", "--format=%s"]).contains(id.trim()));
     d.git(&["reset", "-q"]);
-    let ticket = "tickets/2026/T-2026-0001.yaml";
+    let ticket = "tickets/2026/000/T-2026-0001.yaml";
     assert!(d.git(&["show", &format!("HEAD:{ticket}")]).contains("Richiamare il cliente"), "committed");
     assert!(d.read(ticket).contains("Richiamare il cliente"), "and not undone in the work tree");
     assert!(!d.path(".tkt/journal").exists());
@@ -532,7 +532,7 @@ fn a_git_lock_taken_long_after_a_killed_command_is_waited_on_not_removed() {
     let d = TestDesk::example();
     // A command killed a while ago left its journal; since then another git command took
     // git's index lock and is at work.
-    d.write(".tkt/journal", "tickets/2026/T-2026-0001.yaml\n");
+    d.write(".tkt/journal", "tickets/2026/000/T-2026-0001.yaml\n");
     let journal = d.path(".tkt/journal");
     assert!(std::process::Command::new("touch")
         .args(["-d", "5 minutes ago"])
@@ -625,7 +625,7 @@ fn git_commits_made_by_hand_meanwhile_fail_no_command() {
         d.tkt(&["ticket", "note", "T-2026-0020", &note]).assert().success();
     }
     hand.join().unwrap();
-    let ticket = d.read("tickets/2026/T-2026-0020.yaml");
+    let ticket = d.read("tickets/2026/000/T-2026-0020.yaml");
     assert_eq!((0..25).filter(|i| ticket.contains(&format!("nota {i}\n"))).count(), 25);
     // The ticket is committed as it is; the person's own file is theirs (plain git does
     // not wait for a lock: some of their adds and commits failed while tkt held it).

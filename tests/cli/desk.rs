@@ -206,11 +206,11 @@ fn a_number_committed_by_hand_onto_tkts_own_commit_and_taken_away_is_never_given
     d.ok(&["customer", "create", "--name", "A"]);
     assert_eq!(d.ok(&["ticket", "create", "--customer", "C-0001", "--title", "uno"]), "T-2026-0001\n");
     assert_eq!(d.ok(&["ticket", "create", "--customer", "C-0001", "--title", "due"]), "T-2026-0002\n");
-    let copy = d.read("tickets/2026/T-2026-0002.yaml").replace("T-2026-0002", "T-2026-0050");
-    d.write("tickets/2026/T-2026-0050.yaml", &copy);
-    d.git(&["add", "tickets/2026/T-2026-0050.yaml"]);
+    let copy = d.read("tickets/2026/000/T-2026-0002.yaml").replace("T-2026-0002", "T-2026-0050");
+    d.write("tickets/2026/000/T-2026-0050.yaml", &copy);
+    d.git(&["add", "tickets/2026/000/T-2026-0050.yaml"]);
     d.git(&["commit", "-q", "--amend", "--no-edit"]);
-    d.git(&["rm", "-q", "tickets/2026/T-2026-0050.yaml"]);
+    d.git(&["rm", "-q", "tickets/2026/000/T-2026-0050.yaml"]);
     d.git(&["commit", "-qm", "taken away"]);
     assert_eq!(d.ok(&["ticket", "create", "--customer", "C-0001", "--title", "tre"]), "T-2026-0051\n");
     // And on tkt's own commit, the next follows it.
@@ -231,7 +231,7 @@ fn the_cache_is_never_wrong_and_deleting_it_changes_nothing_but_speed() {
     let d = TestDesk::new();
     d.ok(&["customer", "create", "--name", "Rossi"]);
     d.ok(&["ticket", "create", "--customer", "C-0001", "--title", "caldaia AAA"]);
-    let path = d.path("tickets/2026/T-2026-0001.yaml");
+    let path = d.path("tickets/2026/000/T-2026-0001.yaml");
     let touch = |when: &str| {
         let ok = std::process::Command::new("touch").args(["-m", "-d", when]).arg(&path).status().unwrap().success();
         assert!(ok);
@@ -278,7 +278,7 @@ fn ticket_show_finds_a_documents_new_ticket_after_a_hand_edit_in_place() {
 fn a_filtered_list_sees_a_state_changed_by_hand_in_place() {
     let d = TestDesk::example();
     let waiting = |d: &TestDesk| d.ok(&["ticket", "list", "--state", "attesa-ricambi", "--format", "csv"]);
-    let path = d.path("tickets/2026/T-2026-0013.yaml");
+    let path = d.path("tickets/2026/000/T-2026-0013.yaml");
     let when = d.git(&["log", "-1", "--format=%cd", "--date=iso"]).trim().to_string();
     let touch = || {
         assert!(std::process::Command::new("touch").args(["-m", "-d", &when]).arg(&path).status().unwrap().success())
@@ -307,7 +307,7 @@ fn a_file_added_removed_or_renamed_by_hand_is_seen_through_the_kept_listings() {
     assert!(!before.contains("T-2026-0099"));
     let mtime = |p: &std::path::Path| std::fs::metadata(p).unwrap().modified().unwrap();
     let was = mtime(&folder);
-    let text = std::fs::read_to_string(d.path("tickets/2026/T-2026-0013.yaml")).unwrap();
+    let text = std::fs::read_to_string(d.path("tickets/2026/000/T-2026-0013.yaml")).unwrap();
     std::fs::write(folder.join("T-2026-0099.yaml"), text.replace("T-2026-0013", "T-2026-0099")).unwrap();
     // The modification time put back: the change time still tells.
     std::fs::File::open(&folder).unwrap().set_modified(was).unwrap();
@@ -338,7 +338,8 @@ fn a_folder_made_a_link_is_refused_after_its_listing_was_kept() {
     std::os::unix::fs::symlink(&elsewhere, d.path("tickets/2026")).unwrap();
     std::thread::sleep(std::time::Duration::from_millis(2100));
     d.ok(&["ticket", "list", "--format", "csv"]);
-    std::fs::copy(d.tmp.path().join("kept-2026/T-2026-0001.yaml"), elsewhere.join("T-2026-0001.yaml")).unwrap();
+    std::fs::create_dir(elsewhere.join("000")).unwrap();
+    std::fs::copy(d.tmp.path().join("kept-2026/000/T-2026-0001.yaml"), elsewhere.join("000/T-2026-0001.yaml")).unwrap();
     d.tkt(&["ticket", "list", "--format", "csv"]).assert().code(4).stderr(predicate::str::contains("symbolic link"));
 }
 
@@ -356,7 +357,7 @@ fn a_documents_folder_made_a_link_is_refused_whatever_the_caches_hold() {
         d.ok(&["ticket", "show", "T-2026-0004"]);
     }
     assert!(d.path(".tkt/cache/ticket-documents").is_file());
-    let (head, ticket) = (d.head(), d.read("tickets/2026/T-2026-0004.yaml"));
+    let (head, ticket) = (d.head(), d.read("tickets/2026/000/T-2026-0004.yaml"));
     let elsewhere = d.tmp.path().join("elsewhere");
     std::fs::create_dir(&elsewhere).unwrap();
     std::fs::rename(d.path("documents"), elsewhere.join("documents")).unwrap();
@@ -372,7 +373,7 @@ fn a_documents_folder_made_a_link_is_refused_whatever_the_caches_hold() {
             .stderr(predicate::str::contains("symbolic link"));
     }
     assert_eq!(d.head(), head, "nothing committed");
-    assert_eq!(d.read("tickets/2026/T-2026-0004.yaml"), ticket, "nothing written");
+    assert_eq!(d.read("tickets/2026/000/T-2026-0004.yaml"), ticket, "nothing written");
 }
 
 /// A ticket's number comes from the names in the year folder as they are when it is
@@ -381,7 +382,7 @@ fn a_documents_folder_made_a_link_is_refused_whatever_the_caches_hold() {
 #[test]
 fn a_ticket_added_by_hand_after_the_listing_was_kept_is_not_numbered_again() {
     let d = TestDesk::example();
-    let folder = d.path("tickets/2026");
+    let folder = d.path("tickets/2026/000");
     std::thread::sleep(std::time::Duration::from_millis(2100));
     d.ok(&["ticket", "list"]);
     let was = std::fs::metadata(&folder).unwrap().modified().unwrap();
@@ -449,7 +450,7 @@ fn a_file_system_monitor_is_asked_what_changed_and_trusted_as_git_trusts_it() {
     let said = |file: &str| monitor.said(file);
     let asked = || monitor.asked();
     let waiting = |d: &TestDesk| d.ok(&["ticket", "list", "--state", "attesa-ricambi", "--format", "csv"]);
-    let path = d.path("tickets/2026/T-2026-0013.yaml");
+    let path = d.path("tickets/2026/000/T-2026-0013.yaml");
     let when = d.git(&["log", "-1", "--format=%cd", "--date=iso"]).trim().to_string();
     let edit = |from: &str, to: &str| {
         let text = std::fs::read_to_string(&path).unwrap().replace(from, to);
@@ -465,7 +466,7 @@ fn a_file_system_monitor_is_asked_what_changed_and_trusted_as_git_trusts_it() {
 
     // Same size, same time: only the monitor can tell, and it names the file.
     edit("state: attesa-cliente", "state: attesa-ricambi");
-    tell("t2", "tickets/2026/T-2026-0013.yaml\n");
+    tell("t2", "tickets/2026/000/T-2026-0013.yaml\n");
     assert!(waiting(&d).contains("T-2026-0013"), "the file the monitor names is read again");
     assert!(asked().contains("2 t1"), "asked since its token: {}", asked());
 
@@ -699,7 +700,7 @@ fn a_split_index_stays_split_and_exact_and_its_shared_index_is_not_rewritten() {
         assert_eq!(d.git(&["write-tree"]), d.git(&["rev-parse", "HEAD^{tree}"]), "index v{version}");
         assert_eq!(d.status(), "", "index v{version}");
         let listed = d.git(&["ls-files", "-s"]);
-        assert!(listed.contains(&format!("tickets/2026/{}.yaml", t2.trim())), "index v{version}: {listed}");
+        assert!(listed.contains(&format!("tickets/2026/000/{}.yaml", t2.trim())), "index v{version}: {listed}");
         assert!(!listed.contains("on-hold") && !listed.contains("cancelled"), "index v{version}: {listed}");
         d.git(&["fsck", "--strict"]);
         // Written whole by git, the index holds the same entries.
@@ -778,11 +779,11 @@ fn a_record_that_goes_through_git_s_filters_is_committed_and_taken_back_on_a_spl
     d.ok(&["ticket", "note", "T-2026-0001", "ancora"]);
     assert_eq!(d.status(), "");
     // What a command killed before its commit leaves: the record written, the journal.
-    d.write("tickets/2026/T-2026-0001.yaml", &(d.read("tickets/2026/T-2026-0001.yaml") + "# perso\n"));
-    d.write(".tkt/journal", "tickets/2026/T-2026-0001.yaml\n");
+    d.write("tickets/2026/000/T-2026-0001.yaml", &(d.read("tickets/2026/000/T-2026-0001.yaml") + "# perso\n"));
+    d.write(".tkt/journal", "tickets/2026/000/T-2026-0001.yaml\n");
     let out = d.tkt(&["ticket", "note", "T-2026-0002", "altro"]).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(!d.read("tickets/2026/T-2026-0001.yaml").contains("perso"));
+    assert!(!d.read("tickets/2026/000/T-2026-0001.yaml").contains("perso"));
     assert_eq!(d.status(), "");
     assert_eq!(d.git(&["diff-files", "--name-only"]), "");
     assert!(split_form(&d).0.is_some(), "still split");
@@ -794,12 +795,12 @@ fn a_record_that_goes_through_git_s_filters_is_committed_and_taken_back_on_a_spl
 fn a_record_made_executable_by_hand_is_committed_and_staged_plain() {
     use std::os::unix::fs::PermissionsExt;
     let d = TestDesk::example();
-    let path = d.path("tickets/2026/T-2026-0001.yaml");
+    let path = d.path("tickets/2026/000/T-2026-0001.yaml");
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
     d.git(&["commit", "-qam", "executable"]);
     d.ok(&["ticket", "note", "T-2026-0001", "x"]);
-    assert!(d.git(&["ls-files", "-s", "tickets/2026/T-2026-0001.yaml"]).starts_with("100644 "));
-    assert!(d.git(&["ls-tree", "HEAD", "tickets/2026/T-2026-0001.yaml"]).starts_with("100644 "));
+    assert!(d.git(&["ls-files", "-s", "tickets/2026/000/T-2026-0001.yaml"]).starts_with("100644 "));
+    assert!(d.git(&["ls-tree", "HEAD", "tickets/2026/000/T-2026-0001.yaml"]).starts_with("100644 "));
     assert_eq!(d.status(), "");
 }
 
@@ -838,7 +839,7 @@ fn a_command_killed_on_a_split_index_is_taken_back_and_the_index_stays_split() {
     let out = d.tkt(&["ticket", "note", "T-2026-0002", "altro"]).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stderr).contains("T-2026-0001 (put back)"));
-    assert!(!d.read("tickets/2026/T-2026-0001.yaml").contains("Richiamare il cliente"));
+    assert!(!d.read("tickets/2026/000/T-2026-0001.yaml").contains("Richiamare il cliente"));
     assert_eq!(d.status(), "");
     assert_eq!(d.git(&["diff-files", "--name-only"]), "");
     assert!(split_form(&d).0.is_some(), "still split");
@@ -946,7 +947,7 @@ fn records_attachments_and_folders_follow_the_umask_like_gits_own_files() {
     for file in [
         "requests/2026/R-2026-0004.yaml",
         "attachments/R-2026-0004/foto.jpg",
-        "tickets/2026/T-2026-0021.yaml",
+        "tickets/2026/000/T-2026-0021.yaml",
         ".tkt/lock",
         ".tkt/sequences/T-2026",
     ] {
@@ -970,7 +971,7 @@ fn a_desk_shared_through_git_is_group_writable_whatever_the_umask() {
     for file in [
         "requests/2026/R-2026-0004.yaml",
         "attachments/R-2026-0004/foto.jpg",
-        "tickets/2026/T-2026-0001.yaml",
+        "tickets/2026/000/T-2026-0001.yaml",
         ".tkt/lock",
         ".tkt/sequences/R-2026",
     ] {
@@ -984,10 +985,10 @@ fn a_desk_shared_through_git_is_group_writable_whatever_the_umask() {
     // as git takes it, exactly.
     d.git(&["config", "core.sharedRepository", "all"]);
     d.tkt_under_umask("077", &["ticket", "create", "--customer", "C-0001", "--title", "Perdita"]).assert().success();
-    assert_eq!(mode(&d, "tickets/2026/T-2026-0021.yaml"), 0o664);
+    assert_eq!(mode(&d, "tickets/2026/000/T-2026-0021.yaml"), 0o664);
     d.git(&["config", "core.sharedRepository", "0640"]);
     d.tkt_under_umask("000", &["ticket", "note", "T-2026-0002", "visto"]).assert().success();
-    assert_eq!(mode(&d, "tickets/2026/T-2026-0002.yaml"), 0o640);
+    assert_eq!(mode(&d, "tickets/2026/000/T-2026-0002.yaml"), 0o640);
     d.tkt(&["check"]).assert().success();
     assert_eq!(d.status(), "");
 }

@@ -303,7 +303,7 @@ fn the_last_invoices_date_edited_by_hand_does_not_move_the_date_order() {
             // Taken out of history by a rewrite: the log has it (found by a review).
             "reset away" => {
                 d.git(&["reset", "-q", "--hard", "HEAD~1"]);
-                assert!(!d.path(file).exists() && d.path("tickets/2026/T-2026-0002.yaml").exists());
+                assert!(!d.path(file).exists() && d.path("tickets/2026/000/T-2026-0002.yaml").exists());
                 String::new()
             }
             _ => String::new(),
@@ -1047,7 +1047,7 @@ fn goods_sold_keep_their_rate_and_their_recipient() {
     // A ticket with documents keeps its customer; changed by hand, the invoice still
     // bills no goods delivered to another.
     refused(&d, &["ticket", "edit", "T-2026-0001", "--customer", other.trim()], "its customer cannot change");
-    let path = "tickets/2026/T-2026-0001.yaml";
+    let path = "tickets/2026/000/T-2026-0001.yaml";
     let before = d.read(path);
     d.write(path, &before.replace("customer: C-0001", &format!("customer: {}", other.trim())));
     d.git(&["commit", "-qam", "by hand"]);
@@ -1402,7 +1402,7 @@ fn a_stray_file_committed_beside_the_invoices_and_taken_out_is_no_invoice_delete
     // Nor one under a number's name that is not this register's document (a review): a
     // backup named as a series, a ticket dropped among the invoices.
     d.write(&format!("{dir}/INV-2026-0001-BAK.yaml"), &d.read(&format!("{dir}/INV-2026-0001.yaml")));
-    d.write(&format!("{dir}/T-2026-0001.yaml"), &d.read("tickets/2026/T-2026-0001.yaml"));
+    d.write(&format!("{dir}/T-2026-0001.yaml"), &d.read("tickets/2026/000/T-2026-0001.yaml"));
     d.git(&["add", "-A"]);
     d.git(&["commit", "-qm", "tutto"]);
     let strays = ["INV-2026-0001.yaml~", "Thumbs.db", "INV-2026-0001-BAK.yaml", "T-2026-0001.yaml"];

@@ -155,7 +155,7 @@ fn a_date_written_by_hand_otherwise_than_yyyy_mm_dd_is_named_not_read_as_another
     assert_eq!(d.head(), head);
     d.write(unit, &yaml);
 
-    let ticket = "tickets/2026/T-2026-0016.yaml";
+    let ticket = "tickets/2026/000/T-2026-0016.yaml";
     let text = d.read(ticket);
     d.write(ticket, &text.replace("due: null", "due: 2026-1-5"));
     d.tkt(&["ticket", "list", "--overdue"]).assert().code(4).stderr(predicate::str::contains("due: \"2026-1-5\""));
@@ -302,7 +302,7 @@ fn line_breaks_in_one_line_fields_never_break_the_yaml_file() {
     } else {
         assert_eq!(t.status.code(), Some(4));
     }
-    assert!(!d.path("tickets/2026/T-2026-9999.yaml").exists());
+    assert!(!d.path("tickets/2026/009/T-2026-9999.yaml").exists());
     assert_eq!(d.status(), "");
 }
 
@@ -369,20 +369,20 @@ fn records_and_folders_that_are_symbolic_links_are_never_followed() {
     // A ticket linked to a file outside the desk: refused, named, its content never shown.
     let passwd = d.tmp.path().join("passwd");
     std::fs::write(&passwd, "root:x:0:0:SEGRETO:/root:/bin/bash\n").unwrap();
-    link(&d, "tickets/2026/T-2026-0020.yaml", &passwd);
+    link(&d, "tickets/2026/000/T-2026-0020.yaml", &passwd);
     d.tkt(&["ticket", "show", "T-2026-0020"]).assert().code(4).stderr(
-        predicate::str::contains("tickets/2026/T-2026-0020.yaml: is a symbolic link")
+        predicate::str::contains("tickets/2026/000/T-2026-0020.yaml: is a symbolic link")
             .and(predicate::str::contains("SEGRETO").not()),
     );
     // A ticket linked to a valid ticket outside: no note is written through the link.
     let copy = d.tmp.path().join("T-2026-0019.yaml");
-    std::fs::write(&copy, d.read("tickets/2026/T-2026-0019.yaml")).unwrap();
+    std::fs::write(&copy, d.read("tickets/2026/000/T-2026-0019.yaml")).unwrap();
     let outside = std::fs::read(&copy).unwrap();
-    link(&d, "tickets/2026/T-2026-0019.yaml", &copy);
+    link(&d, "tickets/2026/000/T-2026-0019.yaml", &copy);
     d.tkt(&["ticket", "note", "T-2026-0019", "attraverso il link"])
         .assert()
         .code(4)
-        .stderr(predicate::str::contains("tickets/2026/T-2026-0019.yaml: is a symbolic link"));
+        .stderr(predicate::str::contains("tickets/2026/000/T-2026-0019.yaml: is a symbolic link"));
     assert_eq!(std::fs::read(&copy).unwrap(), outside, "the outside file is untouched");
     // A folder linked outside: nothing is written into it.
     let elsewhere = d.tmp.path().join("elsewhere");
@@ -411,9 +411,12 @@ fn records_and_folders_that_are_symbolic_links_are_never_followed() {
     let out = d.tkt(&["check"]).output().unwrap();
     assert_eq!(out.status.code(), Some(4));
     let stdout = String::from_utf8_lossy(&out.stdout);
-    for rel in
-        ["tickets/2026/T-2026-0020.yaml", "tickets/2026/T-2026-0019.yaml", "attachments/R-2026-0002", "requests/2026"]
-    {
+    for rel in [
+        "tickets/2026/000/T-2026-0020.yaml",
+        "tickets/2026/000/T-2026-0019.yaml",
+        "attachments/R-2026-0002",
+        "requests/2026",
+    ] {
         let named = stdout.matches(&format!("{rel}: is a symbolic link")).count();
         assert_eq!(named, 1, "{rel} named once:\n{stdout}");
     }
@@ -423,7 +426,7 @@ fn records_and_folders_that_are_symbolic_links_are_never_followed() {
 #[test]
 fn an_error_about_a_broken_record_quotes_a_short_excerpt_never_the_file() {
     let d = TestDesk::example();
-    let path = "tickets/2026/T-2026-0012.yaml";
+    let path = "tickets/2026/000/T-2026-0012.yaml";
     let secret = format!("SEGRETO{}", "x".repeat(20_000));
     for (from, to) in [
         ("warranty: ", format!("warranty: \"{secret}\"\nx_warranty: ")),

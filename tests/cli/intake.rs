@@ -109,7 +109,7 @@ fn a_forward_of_a_forward_reads_as_the_first_message_and_keeps_its_subject_as_it
     let file = d.tmp.path().join("to-ticket.eml");
     std::fs::write(&file, to_ticket.replace("CUSTOMER", &email)).unwrap();
     assert_eq!(d.ok(&["import", "email", file.to_str().unwrap()]).trim(), "T-2026-0013");
-    let ticket = d.read("tickets/2026/T-2026-0013.yaml");
+    let ticket = d.read("tickets/2026/000/T-2026-0013.yaml");
     assert!(ticket.contains("Vaso di espansione scarico"), "{ticket}");
 }
 
@@ -879,7 +879,7 @@ fn one_unreadable_record_does_not_stop_the_mail() {
     assert_eq!(std::fs::read_dir(md.join("new")).unwrap().count(), 0);
     // A reply to a ticket that does not read is a request of its own, naming it (a review:
     // it failed, and stayed in the maildir for every cron run).
-    let ticket = "tickets/2026/T-2026-0016.yaml";
+    let ticket = "tickets/2026/000/T-2026-0016.yaml";
     d.write(ticket, &format!("{}id: T-2026-0016\n", d.read(ticket)));
     let reply = "From: amministrazione@lequerce.example\nSubject: Re: [T-2026-0016] termosifoni\nMessage-ID: <m2@l.example>\n\nGrazie\n";
     std::fs::write(md.join("new/m2"), reply).unwrap();
@@ -1052,22 +1052,22 @@ fn an_impossible_sequence_mark_is_refused_naming_its_file() {
 #[test]
 fn a_ticket_numbered_at_the_end_of_the_range_stops_no_new_ticket() {
     let d = TestDesk::example();
-    let ticket = d.read("tickets/2026/T-2026-0001.yaml");
-    d.write("tickets/2026/T-2026-999999999.yaml", &ticket.replace("T-2026-0001", "T-2026-999999999"));
+    let ticket = d.read("tickets/2026/000/T-2026-0001.yaml");
+    d.write("tickets/2026/999999/T-2026-999999999.yaml", &ticket.replace("T-2026-0001", "T-2026-999999999"));
     d.git(&["add", "tickets"]);
     d.git(&["commit", "-qm", "by hand"]);
     let create = || d.ok(&["ticket", "create", "--customer", "C-0001", "--title", "Perdita"]);
     assert_eq!(create(), "T-2026-0021\n");
-    d.git(&["rm", "-q", "tickets/2026/T-2026-999999999.yaml"]);
+    d.git(&["rm", "-q", "tickets/2026/999999/T-2026-999999999.yaml"]);
     d.git(&["commit", "-qm", "gone"]);
     assert_eq!(create(), "T-2026-0022\n");
     // Nor is a number used before it given again.
-    d.git(&["rm", "-q", "tickets/2026/T-2026-0022.yaml"]);
+    d.git(&["rm", "-q", "tickets/2026/000/T-2026-0022.yaml"]);
     d.git(&["commit", "-qm", "gone too"]);
     assert_eq!(create(), "T-2026-0023\n");
     // Nor does one a number below the end (found by a review: the next was the last
     // number, and nothing came after it).
-    d.write("tickets/2026/T-2026-999999998.yaml", &ticket.replace("T-2026-0001", "T-2026-999999998"));
+    d.write("tickets/2026/999999/T-2026-999999998.yaml", &ticket.replace("T-2026-0001", "T-2026-999999998"));
     d.git(&["add", "tickets"]);
     d.git(&["commit", "-qm", "by hand again"]);
     assert_eq!(create(), "T-2026-0024\n");
@@ -1080,9 +1080,9 @@ fn a_number_deleted_after_it_was_published_is_never_given_again() {
     // A clone whose mark is behind (tickets came by a pull), after T-2026-0015 was deleted
     // and a ticket was written with a longer number: neither is a gap to fill.
     d.write(".tkt/sequences/T-2026", "3\n");
-    d.git(&["rm", "-q", "tickets/2026/T-2026-0015.yaml"]);
-    let ticket = d.read("tickets/2026/T-2026-0001.yaml");
-    d.write("tickets/2026/T-2026-00030.yaml", &ticket.replace("T-2026-0001", "T-2026-00030"));
+    d.git(&["rm", "-q", "tickets/2026/000/T-2026-0015.yaml"]);
+    let ticket = d.read("tickets/2026/000/T-2026-0001.yaml");
+    d.write("tickets/2026/000/T-2026-00030.yaml", &ticket.replace("T-2026-0001", "T-2026-00030"));
     d.git(&["add", "-A"]);
     d.git(&["commit", "-qm", "T-2026-0015 deleted, T-2026-00030 by hand"]);
     let create = || d.ok(&["ticket", "create", "--customer", "C-0001", "--title", "Perdita"]);
@@ -1248,7 +1248,7 @@ fn mail_never_fills_a_ticket_so_a_technician_can_no_longer_write_to_it() {
              Message-ID: <grow{n}@damario.example>\r\n\r\n{text}\r\n"
         )
     };
-    let file = "tickets/2026/T-2026-0002.yaml";
+    let file = "tickets/2026/000/T-2026-0002.yaml";
     let size = |d: &TestDesk| std::fs::metadata(d.path(file)).unwrap().len();
     let before = size(&d);
     assert!(import_bytes(&d, &reply(1, &"\u{1}".repeat(65_000))).status.success());
@@ -1390,13 +1390,13 @@ fn a_reply_to_a_closed_ticket_is_listed_and_marked_or_reopens_it() {
 #[test]
 fn a_ticket_tag_from_a_stranger_opens_a_linked_request_or_a_flagged_note() {
     let d = TestDesk::example();
-    let before = d.read("tickets/2026/T-2026-0002.yaml");
+    let before = d.read("tickets/2026/000/T-2026-0002.yaml");
     d.tkt(&["import", "email", "-"])
         .write_stdin(tagged("Intruso <chiunque@altrove.example>", "[T-2026-0002] scrivo anch'io", "stranger-1"))
         .assert()
         .success()
         .stdout("R-2026-0004\n");
-    assert_eq!(d.read("tickets/2026/T-2026-0002.yaml"), before, "the other customer's ticket is untouched");
+    assert_eq!(d.read("tickets/2026/000/T-2026-0002.yaml"), before, "the other customer's ticket is untouched");
     let r = request(&d, "R-2026-0004");
     assert_eq!(r["related"], "T-2026-0002");
     assert!(r["warnings"].to_string().contains("is not the address of its customer C-0002"), "{r}");
@@ -1499,7 +1499,7 @@ fn a_reply_header_from_a_stranger_is_checked_like_a_tag_and_reopens_nothing() {
         .stdout("T-2026-0002\n");
     d.write("tkt.toml", &format!("{}\n[intake]\nreopen = \"in-lavorazione\"\n", d.read("tkt.toml")));
     d.git(&["commit", "-qam", "reopen replies"]);
-    let before = d.read("tickets/2026/T-2026-0002.yaml");
+    let before = d.read("tickets/2026/000/T-2026-0002.yaml");
     let reply = |header: &str, id: &str| {
         tagged("Intruso <chiunque@altrove.example>", "Re: Forno", id).replacen(
             "Content-Type",
@@ -1512,7 +1512,7 @@ fn a_reply_header_from_a_stranger_is_checked_like_a_tag_and_reopens_nothing() {
         .assert()
         .success()
         .stdout("R-2026-0004\n");
-    assert_eq!(d.read("tickets/2026/T-2026-0002.yaml"), before, "the customer's ticket is untouched");
+    assert_eq!(d.read("tickets/2026/000/T-2026-0002.yaml"), before, "the customer's ticket is untouched");
     let r = request(&d, "R-2026-0004");
     assert_eq!(r["related"], "T-2026-0002");
 

@@ -19,3 +19,4 @@ mod reports;
 mod smtp;
 mod sync;
 mod ticket;
+mod upgrade;

@@ -9,7 +9,7 @@ fn every_read_format_parses_and_json_keys_are_the_yaml_field_names() {
     let d = TestDesk::example();
     let json: serde_json::Value =
         serde_json::from_str(&d.ok(&["ticket", "show", "T-2026-0012", "--format", "json"])).unwrap();
-    let from_yaml: serde_json::Value = serde_yaml::from_str(&d.read("tickets/2026/T-2026-0012.yaml")).unwrap();
+    let from_yaml: serde_json::Value = serde_yaml::from_str(&d.read("tickets/2026/000/T-2026-0012.yaml")).unwrap();
     assert_eq!(json, from_yaml);
     let yaml: serde_yaml::Value = serde_yaml::from_str(&d.ok(&["customer", "list", "--format", "yaml"])).unwrap();
     assert_eq!(yaml.as_sequence().unwrap().len(), 6);
@@ -177,8 +177,8 @@ fn doc_print_writes_only_files_of_its_format_and_never_into_the_desk() {
         assert!(!d.path(name).exists(), "{name}");
     }
     d.tkt(&["doc", "print", "INV-2026-0001", "-f", "html", "-o", "../fattura.txt"]).assert().code(2);
-    let record = d.read("tickets/2026/T-2026-0012.yaml");
-    d.tkt(&["doc", "print", "INV-2026-0001", "-o", "tickets/2026/T-2026-0012.yaml"]).assert().code(2);
+    let record = d.read("tickets/2026/000/T-2026-0012.yaml");
+    d.tkt(&["doc", "print", "INV-2026-0001", "-o", "tickets/2026/000/T-2026-0012.yaml"]).assert().code(2);
     d.write("tkt.txt", "mine");
     d.git(&["add", "tkt.txt"]);
     d.git(&["commit", "-qm", "a note of mine"]);
@@ -188,7 +188,7 @@ fn doc_print_writes_only_files_of_its_format_and_never_into_the_desk() {
         .code(4)
         .stderr(predicate::str::contains("inside the desk"));
     assert_eq!(d.read("tkt.txt"), "mine");
-    assert_eq!(d.read("tickets/2026/T-2026-0012.yaml"), record);
+    assert_eq!(d.read("tickets/2026/000/T-2026-0012.yaml"), record);
     assert_eq!(d.head(), head);
     d.tkt(&["doc", "print", "INV-2026-0001", "-f", "html", "-o", "../fattura.html"]).assert().success();
     assert!(d.tmp.path().join("fattura.html").exists());
@@ -378,13 +378,13 @@ fn dashes_lists_days_and_a_ddts_transport_are_taken_as_meant() {
     let d = TestDesk::example();
     d.tkt(&["ticket", "note", "T-2026-0012", "-5 gradi"]).assert().code(2).stderr(predicate::str::contains("--"));
     d.ok(&["ticket", "note", "T-2026-0012", "--", "-5 gradi in casa, caldaia spenta"]);
-    assert!(d.read("tickets/2026/T-2026-0012.yaml").contains("-5 gradi in casa"));
+    assert!(d.read("tickets/2026/000/T-2026-0012.yaml").contains("-5 gradi in casa"));
     let head = d.head();
     d.tkt(&["ticket", "invoice", "T-2026-0012", "--notes", "--dry-run"]).assert().code(2);
     assert_eq!(d.head(), head, "nothing issued");
     let t = d.ok(&["ticket", "create", "--customer", "C-0001", "--title=- richiamare", "--due", "2026-12-01"]);
     d.ok(&["ticket", "edit", t.trim(), "--problem", "x", "--clear", "due,problem"]);
-    let ticket = d.read(&format!("tickets/2026/{}.yaml", t.trim()));
+    let ticket = d.read(&format!("tickets/2026/000/{}.yaml", t.trim()));
     assert!(
         ticket.contains("title: '- richiamare'") && ticket.contains("due: null") && ticket.contains("problem: null"),
         "{ticket}"

@@ -217,10 +217,10 @@ fn reports_in_the_past_read_git_history_and_leave_the_work_tree_alone() {
         1,
         "before its last three commits the second ticket was not closed yet"
     );
-    let before = d.read("tickets/2026/T-2026-0002.yaml");
+    let before = d.read("tickets/2026/000/T-2026-0002.yaml");
     let now = report(&d, &["summary"]);
     assert_eq!(metric(&now, "state.closed"), 2);
-    assert_eq!(d.read("tickets/2026/T-2026-0002.yaml"), before);
+    assert_eq!(d.read("tickets/2026/000/T-2026-0002.yaml"), before);
     assert_eq!(d.status(), "");
     d.tkt(&["report", "summary", "--as-of", "2020-01-01"]).assert().code(3);
     d.tkt(&["report", "summary", "--as-of", "no-such-rev"]).assert().code(3);

@@ -192,19 +192,19 @@ fn two_technicians_sync_in_either_order_and_end_with_the_same_desk() {
         let (first, second) = if anna_first { (&anna, &marco) } else { (&marco, &anna) };
         first.sync();
         let summary = second.sync();
-        assert!(summary.contains("conflict in tickets/2026/T-2026-0016.yaml (title)"), "{summary}");
+        assert!(summary.contains("conflict in tickets/2026/000/T-2026-0016.yaml (title)"), "{summary}");
         first.sync();
         let (a, m) = (snapshot(&anna.dir), snapshot(&marco.dir));
         assert_eq!(a, m, "both clones hold the same desk");
         for (path, bytes) in &a {
             assert!(!String::from_utf8_lossy(bytes).contains("<<<<<<<"), "conflict marker in {}", path.display());
         }
-        let t: serde_yaml::Value = serde_yaml::from_str(&anna.read("tickets/2026/T-2026-0020.yaml")).unwrap();
+        let t: serde_yaml::Value = serde_yaml::from_str(&anna.read("tickets/2026/000/T-2026-0020.yaml")).unwrap();
         let notes: Vec<&str> = t["notes"].as_sequence().unwrap().iter().map(|n| n["text"].as_str().unwrap()).collect();
         assert_eq!(notes, ["nota di anna", "nota di marco"], "every note of both");
         assert_eq!(t["priority"], "urgent");
         assert_eq!(t["assignee"], "marco", "different fields: both changes kept");
-        let t16: serde_yaml::Value = serde_yaml::from_str(&anna.read("tickets/2026/T-2026-0016.yaml")).unwrap();
+        let t16: serde_yaml::Value = serde_yaml::from_str(&anna.read("tickets/2026/000/T-2026-0016.yaml")).unwrap();
         assert_eq!(t16["title"], "Titolo di marco", "the later change wins");
         assert_eq!(t16["conflicts"][0]["other"]["value"], "Titolo di anna", "and the other is kept");
         anna.tkt(&["check"]).assert().code(4).stdout(predicate::str::contains("sync conflict on title"));
@@ -248,7 +248,7 @@ fn a_clone_with_a_split_index_merges_and_keeps_its_index_exact() {
     assert_eq!(marco.git(&["status", "--porcelain"]), "");
     assert_eq!(marco.git(&["diff-files", "--name-only"]), "");
     assert!(marco.git(&["ls-files", "-s", "attachments/T-2026-0020/run.sh"]).starts_with("100755 "));
-    let t: serde_yaml::Value = serde_yaml::from_str(&marco.read("tickets/2026/T-2026-0020.yaml")).unwrap();
+    let t: serde_yaml::Value = serde_yaml::from_str(&marco.read("tickets/2026/000/T-2026-0020.yaml")).unwrap();
     assert_eq!(t["notes"].as_sequence().unwrap().len(), 2, "both notes");
     let split = || std::fs::read(marco.dir.join(".git/index")).unwrap().windows(4).any(|w| w == b"link");
     assert!(split(), "still split after the merge");
@@ -295,7 +295,7 @@ fn locks_left_by_a_killed_sync_are_removed_by_the_next_command() {
     let said = marco.sync();
     assert!(said.contains("removed what an interrupted sync left") && said.contains("main.lock"), "{said}");
     assert!(!lock.exists() && !mark.exists());
-    assert!(marco.read("tickets/2026/T-2026-0020.yaml").contains("nota di anna"));
+    assert!(marco.read("tickets/2026/000/T-2026-0020.yaml").contains("nota di anna"));
     assert_eq!(marco.git(&["status", "--porcelain"]), "");
     // Killed in its `git status`: the index's lock.
     std::fs::write(&mark, "").unwrap();
@@ -333,14 +333,14 @@ fn the_same_id_created_on_two_clones_is_renumbered_with_its_references() {
     assert!(summary.contains("T-2026-0021 is now T-2026-0022"), "{summary}");
     assert!(summary.contains("WR-2026-0009 is now WR-2026-0010"), "{summary}");
     anna.sync();
-    let mine: serde_yaml::Value = serde_yaml::from_str(&marco.read("tickets/2026/T-2026-0022.yaml")).unwrap();
+    let mine: serde_yaml::Value = serde_yaml::from_str(&marco.read("tickets/2026/000/T-2026-0022.yaml")).unwrap();
     assert_eq!(mine["title"], "Di marco");
     assert_eq!(mine["id"], "T-2026-0022");
     let wr: serde_yaml::Value =
         serde_yaml::from_str(&marco.read("documents/work-report/2026/WR-2026-0010.yaml")).unwrap();
     assert_eq!(wr["ticket"], "T-2026-0022", "the reference follows the new number");
     assert_eq!(wr["hours"], 2);
-    let theirs: serde_yaml::Value = serde_yaml::from_str(&marco.read("tickets/2026/T-2026-0021.yaml")).unwrap();
+    let theirs: serde_yaml::Value = serde_yaml::from_str(&marco.read("tickets/2026/000/T-2026-0021.yaml")).unwrap();
     assert_eq!(theirs["title"], "Di anna", "the published record keeps its number");
     assert_eq!(snapshot(&anna.dir), snapshot(&marco.dir));
     marco.tkt(&["check"]).assert().success();
@@ -636,13 +636,13 @@ fn an_incoming_invoice_against_its_kinds_rules_is_not_taken_in() {
 fn a_record_renamed_out_of_the_layout_is_named_not_published_as_a_deletion() {
     let team = Team::new();
     let anna = team.clone("anna");
-    let path = anna.dir.join("tickets/2026/T-2026-0012.yaml");
+    let path = anna.dir.join("tickets/2026/000/T-2026-0012.yaml");
     std::fs::rename(&path, path.with_extension("yml")).unwrap();
     let remote = team.git(&team.remote(), &["rev-parse", "main"]);
     anna.tkt(&["sync"])
         .assert()
         .code(4)
-        .stderr(predicate::str::contains("tickets/2026/T-2026-0012.yml: no record's name"));
+        .stderr(predicate::str::contains("tickets/2026/000/T-2026-0012.yml: no record's name"));
     assert_eq!(team.git(&team.remote(), &["rev-parse", "main"]), remote, "nothing pushed");
     std::fs::rename(path.with_extension("yml"), &path).unwrap();
     anna.sync();
@@ -657,7 +657,7 @@ fn an_empty_list_left_blank_by_hand_merges_into_a_record_that_reads() {
     let team = Team::new();
     let (anna, marco) = (team.clone("anna"), team.clone("marco"));
     marco.sync();
-    let path = "tickets/2026/T-2026-0017.yaml";
+    let path = "tickets/2026/000/T-2026-0017.yaml";
     std::fs::write(anna.dir.join(path), anna.read(path).replace("notes: []\n", "notes:\n")).unwrap();
     anna.ok(&["ticket", "show", "T-2026-0017"]);
     anna.sync();
@@ -677,7 +677,7 @@ fn a_remote_made_anew_without_a_note_is_refused() {
     let team = Team::new();
     let (anna, marco) = (team.clone("anna"), team.clone("marco"));
     marco.sync();
-    let path = "tickets/2026/T-2026-0010.yaml";
+    let path = "tickets/2026/000/T-2026-0010.yaml";
     let note = "notes:\n- at: 2026-10-06T14:00:00+01:00\n  by: marco\n  text: Sonda NTC sanitaria fuori tolleranza.\n";
     let text = anna.read(path);
     assert!(text.contains(note));
@@ -727,7 +727,7 @@ fn a_clone_behind_its_own_renumbered_work_takes_it_as_published_not_again() {
     marco.sync();
     assert_eq!(team.git(&team.remote(), &["rev-parse", "main"]), published, "nothing published again");
     assert_eq!(snapshot(&marco.dir), desk);
-    let office: serde_yaml::Value = serde_yaml::from_str(&marco.read("tickets/2026/T-2026-0021.yaml")).unwrap();
+    let office: serde_yaml::Value = serde_yaml::from_str(&marco.read("tickets/2026/000/T-2026-0021.yaml")).unwrap();
     assert_eq!((office["title"].as_str(), office["notes"].as_sequence().map(Vec::len)), (Some("In ufficio"), Some(0)));
     marco.tkt(&["check"]).assert().success();
 
@@ -755,7 +755,7 @@ fn work_of_one_user_on_two_clones_in_one_second_is_two_works() {
     laptop.sync();
     anna.sync();
     for clone in [&anna, &laptop] {
-        let text = clone.read("tickets/2026/T-2026-0016.yaml");
+        let text = clone.read("tickets/2026/000/T-2026-0016.yaml");
         assert!(text.contains("dal telefono") && text.contains("dal portatile"), "{text}");
     }
     // Nor two credit notes of one number, made in one second with other reasons: a
@@ -784,7 +784,7 @@ fn a_ticket_entering_a_state_closed_meanwhile_is_closed_by_the_merge() {
     marco.sync();
     anna.sync();
     for clone in [&anna, &marco] {
-        let t: serde_yaml::Value = serde_yaml::from_str(&clone.read("tickets/2026/T-2026-0015.yaml")).unwrap();
+        let t: serde_yaml::Value = serde_yaml::from_str(&clone.read("tickets/2026/000/T-2026-0015.yaml")).unwrap();
         assert!(!t["closed_at"].is_null(), "{t:?}");
         clone.tkt(&["check"]).assert().success();
     }
@@ -795,7 +795,7 @@ fn a_ticket_entering_a_state_closed_meanwhile_is_closed_by_the_merge() {
     anna.sync();
     marco.ok(&["ticket", "transition", "T-2026-0016", "attesa-ricambi"]);
     marco.git(&["pull", "-q", "--no-rebase", "--no-edit", "origin", "main"]);
-    let file = "tickets/2026/T-2026-0016.yaml";
+    let file = "tickets/2026/000/T-2026-0016.yaml";
     marco.write(file, &marco.read(file).replace("title: ", "title: Urgente - "));
     marco.sync();
     anna.sync();
@@ -812,13 +812,13 @@ fn a_renumbering_never_gives_a_number_used_and_deleted() {
     let (anna, marco) = (team.clone("anna"), team.clone("marco"));
     assert_eq!(anna.ok(&["ticket", "create", "--customer", "C-0001", "--title", "Di anna"]), "T-2026-0021\n");
     assert_eq!(anna.ok(&["ticket", "create", "--customer", "C-0003", "--title", "Sbagliato"]), "T-2026-0022\n");
-    anna.git(&["rm", "-q", "tickets/2026/T-2026-0022.yaml"]);
+    anna.git(&["rm", "-q", "tickets/2026/000/T-2026-0022.yaml"]);
     anna.git(&["commit", "-qm", "per errore"]);
     anna.sync();
     assert_eq!(marco.ok(&["ticket", "create", "--customer", "C-0002", "--title", "Di marco"]), "T-2026-0021\n");
     let summary = marco.sync();
     assert!(summary.contains("T-2026-0021 is now T-2026-0023"), "{summary}");
-    assert!(!marco.dir.join("tickets/2026/T-2026-0022.yaml").exists());
+    assert!(!marco.dir.join("tickets/2026/000/T-2026-0022.yaml").exists());
     marco.tkt(&["check"]).assert().success();
 }
 
@@ -837,7 +837,7 @@ fn check_after_a_plain_git_pull_stopped_on_a_conflict_names_no_record_its_own_ca
         .output()
         .unwrap();
     assert!(!out.status.success(), "the pull stops on the conflict");
-    assert!(marco.git(&["status", "--porcelain"]).contains("AA tickets/2026/T-2026-0021.yaml"));
+    assert!(marco.git(&["status", "--porcelain"]).contains("AA tickets/2026/000/T-2026-0021.yaml"));
     let out = marco.tkt(&["check"]).output().unwrap();
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert!(stdout.contains("T-2026-0021"), "the conflicted record is named:\n{stdout}");
@@ -868,7 +868,7 @@ fn a_hand_edit_that_takes_away_a_colleagues_note_is_never_published() {
     let team = Team::new();
     let (anna, marco) = (team.clone("anna"), team.clone("marco"));
     marco.sync();
-    let file = "tickets/2026/T-2026-0012.yaml";
+    let file = "tickets/2026/000/T-2026-0012.yaml";
     let stale = anna.read(file);
     marco.ok(&["ticket", "note", "T-2026-0012", "il cliente richiama alle 15"]);
     marco.sync();
@@ -995,7 +995,7 @@ fn one_reply_imported_on_two_clones_is_no_note_taken_away() {
     marco.sync();
     anna.sync();
     marco.sync();
-    let notes = |c: &Clone| c.read("tickets/2026/T-2026-0016.yaml").matches("a domani").count();
+    let notes = |c: &Clone| c.read("tickets/2026/000/T-2026-0016.yaml").matches("a domani").count();
     assert_eq!((notes(&anna), notes(&marco)), (1, 1));
 }
 
@@ -1071,7 +1071,7 @@ fn a_note_under_a_replys_message_id_with_other_text_takes_nothing_away() {
     let file = team.tmp.path().join("reply.eml");
     std::fs::write(&file, reply).unwrap();
     anna.ok(&["import", "email", file.to_str().unwrap()]);
-    let path = "tickets/2026/T-2026-0016.yaml";
+    let path = "tickets/2026/000/T-2026-0016.yaml";
     let forged = "notes:\n- at: 2026-11-26T08:00:00+01:00\n  by: amministrazione@lequerce.example\n  \
                   text: Tutto risolto\n  source: email\n  message_id: r1@l.example\n";
     rogue.write(path, &rogue.read(path).replacen("notes:\n", forged, 1));
@@ -1133,32 +1133,34 @@ fn a_credit_note_a_reset_took_out_of_history_still_counts() {
 fn hand_edits_are_committed_when_valid_and_refused_when_not() {
     let team = Team::new();
     let anna = team.clone("anna");
-    let path = anna.dir.join("tickets/2026/T-2026-0018.yaml");
+    let path = anna.dir.join("tickets/2026/000/T-2026-0018.yaml");
     let text = std::fs::read_to_string(&path).unwrap();
     std::fs::write(&path, text.replace("priority: normal", "priority: high")).unwrap();
     std::fs::write(anna.dir.join("rapportino.html"), "<p>printed</p>").unwrap();
     // A record written by hand in a folder git does not know yet is found inside it, even
     // when git is told not to show untracked files.
     anna.git(&["config", "status.showUntrackedFiles", "no"]);
-    std::fs::create_dir_all(anna.dir.join("tickets/2027")).unwrap();
-    std::fs::write(anna.dir.join("tickets/2027/T-2027-0001.yaml"), text.replace("T-2026-0018", "T-2027-0001")).unwrap();
+    std::fs::create_dir_all(anna.dir.join("tickets/2027/000")).unwrap();
+    std::fs::write(anna.dir.join("tickets/2027/000/T-2027-0001.yaml"), text.replace("T-2026-0018", "T-2027-0001"))
+        .unwrap();
     anna.sync();
     let message = anna.git(&["log", "-1", "--format=%B"]);
-    assert!(message.contains("tickets/2026/T-2026-0018.yaml"), "{message}");
-    assert!(message.contains("tickets/2027/T-2027-0001.yaml"), "{message}");
+    assert!(message.contains("tickets/2026/000/T-2026-0018.yaml"), "{message}");
+    assert!(message.contains("tickets/2027/000/T-2027-0001.yaml"), "{message}");
     assert_eq!(anna.git(&["status", "--porcelain", "--untracked-files=all"]), "?? rapportino.html\n");
     assert!(!message.contains("rapportino.html"), "other files are the user's business");
     std::fs::write(&path, "id: T-2026-0018\ntitle: [broken\n").unwrap();
     let head = anna.git(&["rev-parse", "HEAD"]);
     anna.tkt(&["sync"]).assert().code(4).stderr(
-        predicate::str::contains("tickets/2026/T-2026-0018.yaml:").and(predicate::str::contains("not valid records")),
+        predicate::str::contains("tickets/2026/000/T-2026-0018.yaml:")
+            .and(predicate::str::contains("not valid records")),
     );
     assert_eq!(anna.git(&["rev-parse", "HEAD"]), head);
 
     // Found by a careless-office review: a record taken out of git's index with its file
     // kept (`git rm --cached`) was counted twice as a hand edit, and named in the commit.
     std::fs::write(&path, text.replace("priority: normal", "priority: low")).unwrap();
-    anna.git(&["rm", "-q", "--cached", "tickets/2026/T-2026-0017.yaml"]);
+    anna.git(&["rm", "-q", "--cached", "tickets/2026/000/T-2026-0017.yaml"]);
     let said = anna.sync();
     assert!(said.contains("1 hand edit(s) committed"), "{said}");
     let message = anna.git(&["log", "-1", "--format=%B"]);
@@ -1214,16 +1216,17 @@ fn a_record_that_does_not_parse_on_one_side_stops_the_merge_and_loses_nothing() 
     let team = Team::new();
     let (anna, marco) = (team.clone("anna"), team.clone("marco"));
     // Someone broke a record with plain git and pushed it.
-    std::fs::write(anna.dir.join("tickets/2026/T-2026-0020.yaml"), "id: T-2026-0020\ntitle: [broken\n").unwrap();
+    std::fs::write(anna.dir.join("tickets/2026/000/T-2026-0020.yaml"), "id: T-2026-0020\ntitle: [broken\n").unwrap();
     anna.git(&["commit", "-qam", "broken by hand"]);
     anna.git(&["push", "-q", "origin", "main"]);
     marco.ok(&["ticket", "note", "T-2026-0020", "nota da salvare"]);
     let head = marco.git(&["rev-parse", "HEAD"]);
     marco.tkt(&["sync"]).assert().code(5).stderr(
-        predicate::str::contains("tickets/2026/T-2026-0020.yaml:2").and(predicate::str::contains("nothing was merged")),
+        predicate::str::contains("tickets/2026/000/T-2026-0020.yaml:2")
+            .and(predicate::str::contains("nothing was merged")),
     );
     assert_eq!(marco.git(&["rev-parse", "HEAD"]), head);
-    assert!(marco.read("tickets/2026/T-2026-0020.yaml").contains("nota da salvare"));
+    assert!(marco.read("tickets/2026/000/T-2026-0020.yaml").contains("nota da salvare"));
     assert_eq!(marco.git(&["status", "--porcelain"]), "");
 }
 
@@ -1238,7 +1241,7 @@ fn plain_git_pull_merges_records_with_the_merge_driver() {
     marco.at("2026-11-27T11:30:00+01:00", &["ticket", "note", "T-2026-0020", "nota di marco"]);
     marco.ok(&["ticket", "assign", "T-2026-0020", "marco"]);
     marco.git(&["pull", "-q", "--no-rebase", "--no-edit", "origin", "main"]);
-    let text = marco.read("tickets/2026/T-2026-0020.yaml");
+    let text = marco.read("tickets/2026/000/T-2026-0020.yaml");
     assert!(!text.contains("<<<<<<<"), "{text}");
     let t: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
     assert_eq!(t["priority"], "urgent");
@@ -1273,7 +1276,7 @@ fn a_push_rejected_because_someone_pushed_meanwhile_is_merged_and_retried() {
     let remote_log = team.git(&team.remote(), &["log", "--format=%s", "main"]);
     assert!(remote_log.lines().filter(|l| *l == "T-2026-0019: note").count() >= 3, "{remote_log}");
     marco.sync();
-    let t: serde_yaml::Value = serde_yaml::from_str(&marco.read("tickets/2026/T-2026-0019.yaml")).unwrap();
+    let t: serde_yaml::Value = serde_yaml::from_str(&marco.read("tickets/2026/000/T-2026-0019.yaml")).unwrap();
     assert_eq!(t["notes"].as_sequence().unwrap().len(), 3, "no note lost in the race");
 }
 
@@ -1558,7 +1561,7 @@ fn a_pushed_tree_that_writes_into_dot_git_or_out_of_the_layout_is_refused_before
         ("GIT~1/hooks/post-checkout", "100755", "a path inside .git"),
         (".git\u{200c}/config", "100644", "a path inside .git"),
         ("web/.g\u{200e}it/config", "100644", "a path inside .git"),
-        ("tickets/2026/T-2026-0099.yaml", "120000", "a symbolic link"),
+        ("tickets/2026/000/T-2026-0099.yaml", "120000", "a symbolic link"),
         ("attachments/R-2026-0002/modulo", "160000", "a submodule"),
         ("bin/run.sh", "100644", "not part of a desk's layout"),
         ("../outside.sh", "100755", "a path with an empty, '.' or '..' component"),
@@ -1590,7 +1593,7 @@ fn a_pushed_tree_that_writes_into_dot_git_or_out_of_the_layout_is_refused_before
         assert!(!marco.dir.join(".git/hooks/pre-commit").exists(), "{path}: a hook was written");
         assert!(!marco.dir.join(".GIT").exists() && !marco.dir.join("bin").exists());
         assert!(!team.tmp.path().join("outside.sh").exists());
-        assert!(std::fs::symlink_metadata(marco.dir.join("tickets/2026/T-2026-0099.yaml")).is_err());
+        assert!(std::fs::symlink_metadata(marco.dir.join("tickets/2026/000/T-2026-0099.yaml")).is_err());
     }
 }
 
@@ -1832,9 +1835,9 @@ fn bad_records_from_the_remote_are_refused_naming_each_file_and_who_committed_it
     let team = Team::new();
     let (anna, marco) = (team.clone("anna"), team.clone("marco"));
     marco.sync();
-    let ticket = |id: &str| anna.read(&format!("tickets/2026/{id}.yaml"));
+    let ticket = |id: &str| anna.read(&format!("tickets/2026/000/{id}.yaml"));
     let write =
-        |id: &str, text: String| std::fs::write(anna.dir.join(format!("tickets/2026/{id}.yaml")), text).unwrap();
+        |id: &str, text: String| std::fs::write(anna.dir.join(format!("tickets/2026/000/{id}.yaml")), text).unwrap();
     write("T-2026-0020", "id: T-2026-0020\ntitle: [broken\n".into());
     write(
         "T-2026-0019",
@@ -1853,8 +1856,8 @@ fn bad_records_from_the_remote_are_refused_naming_each_file_and_who_committed_it
     assert_eq!(out.status.code(), Some(5));
     let stderr = String::from_utf8_lossy(&out.stderr);
     for (file, what) in [
-        ("T-2026-0020", "tickets/2026/T-2026-0020.yaml:2"),
-        ("T-2026-0019", "tickets/2026/T-2026-0019.yaml:1: git conflict markers"),
+        ("T-2026-0020", "tickets/2026/000/T-2026-0020.yaml:2"),
+        ("T-2026-0019", "tickets/2026/000/T-2026-0019.yaml:1: git conflict markers"),
         ("T-2026-0018", "id \"T-2026-0017\" disagrees with its path"),
         ("T-2026-0016", "over the record size limit"),
     ] {
@@ -1868,14 +1871,14 @@ fn bad_records_from_the_remote_are_refused_naming_each_file_and_who_committed_it
 fn a_record_with_conflict_markers_is_refused_by_every_read_and_never_committed() {
     let team = Team::new();
     let anna = team.clone("anna");
-    let path = anna.dir.join("tickets/2026/T-2026-0020.yaml");
+    let path = anna.dir.join("tickets/2026/000/T-2026-0020.yaml");
     let text = std::fs::read_to_string(&path).unwrap();
     let ours = text.replace("priority: normal", "priority: high");
     std::fs::write(&path, format!("<<<<<<< HEAD\n{ours}=======\n{text}>>>>>>> origin/main\n")).unwrap();
     let head = anna.git(&["rev-parse", "HEAD"]);
     for args in [&["ticket", "show", "T-2026-0020"][..], &["ticket", "note", "T-2026-0020", "x"], &["sync"]] {
         anna.tkt(args).assert().code(4).stderr(
-            predicate::str::contains("tickets/2026/T-2026-0020.yaml:1: git conflict markers")
+            predicate::str::contains("tickets/2026/000/T-2026-0020.yaml:1: git conflict markers")
                 .and(predicate::str::contains("git merge --abort"))
                 .and(predicate::str::contains("drops the other's")),
         );
@@ -1883,9 +1886,9 @@ fn a_record_with_conflict_markers_is_refused_by_every_read_and_never_committed()
     anna.tkt(&["check"])
         .assert()
         .code(4)
-        .stdout(predicate::str::contains("tickets/2026/T-2026-0020.yaml:1: git conflict markers"));
+        .stdout(predicate::str::contains("tickets/2026/000/T-2026-0020.yaml:1: git conflict markers"));
     assert_eq!(anna.git(&["rev-parse", "HEAD"]), head, "nothing committed");
-    assert_eq!(anna.git(&["status", "--porcelain"]), " M tickets/2026/T-2026-0020.yaml\n");
+    assert_eq!(anna.git(&["status", "--porcelain"]), " M tickets/2026/000/T-2026-0020.yaml\n");
 }
 
 #[test]
@@ -1909,7 +1912,7 @@ fn sync_in_the_middle_of_a_merge_rebase_or_cherry_pick_is_refused_before_committ
             }
             None => std::fs::write(git_dir.join(marker), &head).unwrap(),
         }
-        let path = anna.dir.join("tickets/2026/T-2026-0018.yaml");
+        let path = anna.dir.join("tickets/2026/000/T-2026-0018.yaml");
         std::fs::write(&path, std::fs::read_to_string(&path).unwrap().replace("priority: normal", "priority: high"))
             .unwrap();
         let before = anna.state();
@@ -1948,7 +1951,7 @@ fn sync_without_a_remote_commits_nothing() {
     let team = Team::new();
     let anna = team.clone("anna");
     anna.git(&["remote", "remove", "origin"]);
-    let path = anna.dir.join("tickets/2026/T-2026-0018.yaml");
+    let path = anna.dir.join("tickets/2026/000/T-2026-0018.yaml");
     std::fs::write(&path, std::fs::read_to_string(&path).unwrap().replace("priority: normal", "priority: high"))
         .unwrap();
     let before = anna.state();
@@ -1963,7 +1966,7 @@ fn conflict_instants_are_written_in_the_desks_time_zone() {
     offline_edits(&anna, &marco);
     anna.sync();
     marco.sync();
-    let t: serde_yaml::Value = serde_yaml::from_str(&marco.read("tickets/2026/T-2026-0016.yaml")).unwrap();
+    let t: serde_yaml::Value = serde_yaml::from_str(&marco.read("tickets/2026/000/T-2026-0016.yaml")).unwrap();
     let c = &t["conflicts"][0];
     assert_eq!(c["kept"]["at"], "2026-11-27T11:10:00+01:00", "{c:?}");
     assert_eq!(c["other"]["at"], "2026-11-27T11:05:00+01:00", "{c:?}");
@@ -1979,7 +1982,7 @@ fn links_made_by_hand_are_refused_by_sync_not_committed() {
     std::fs::create_dir_all(&outside).unwrap();
     std::fs::rename(anna.dir.join("attachments/R-2026-0002"), outside.join("R-2026-0002")).unwrap();
     std::os::unix::fs::symlink(outside.join("R-2026-0002"), anna.dir.join("attachments/R-2026-0002")).unwrap();
-    let ticket = anna.dir.join("tickets/2026/T-2026-0018.yaml");
+    let ticket = anna.dir.join("tickets/2026/000/T-2026-0018.yaml");
     std::fs::rename(&ticket, outside.join("T-2026-0018.yaml")).unwrap();
     std::fs::write(
         outside.join("T-2026-0018.yaml"),
@@ -1991,7 +1994,7 @@ fn links_made_by_hand_are_refused_by_sync_not_committed() {
     std::os::unix::fs::symlink(outside.join("T-2026-0018.yaml"), &ticket).unwrap();
     let before = anna.state();
     anna.tkt(&["sync"]).assert().code(4).stderr(
-        predicate::str::contains("tickets/2026/T-2026-0018.yaml: is a symbolic link")
+        predicate::str::contains("tickets/2026/000/T-2026-0018.yaml: is a symbolic link")
             .and(predicate::str::contains("is inside attachments/R-2026-0002, a symbolic link")),
     );
     assert_eq!(anna.state(), before, "nothing committed");
@@ -2313,7 +2316,7 @@ fn sync_resolve_takes_back_an_unpublished_fiscal_document_whose_number_was_taken
     assert!(remote_doc("DI-2026-0003").contains("ticket: T-2026-0013"), "anna's keeps the number");
     let again = remote_doc("DI-2026-0004");
     assert!(again.contains("ticket: T-2026-0016") && again.contains("CALD-35K"), "{again}");
-    assert!(marco.read("tickets/2026/T-2026-0016.yaml").contains("caldaia ritirata"), "later work kept");
+    assert!(marco.read("tickets/2026/000/T-2026-0016.yaml").contains("caldaia ritirata"), "later work kept");
     let log = marco.git(&["log", "--format=%s"]);
     assert!(!log.contains("DI-2026-0003: ddt-in for T-2026-0016"), "the number was never issued here: {log}");
     marco.tkt(&["check"]).assert().success();
@@ -2424,7 +2427,7 @@ impl Clone<'_> {
     }
 
     fn ticket(&self, id: &str) -> serde_yaml::Value {
-        serde_yaml::from_str(&self.read(&format!("tickets/2026/{id}.yaml"))).unwrap()
+        serde_yaml::from_str(&self.read(&format!("tickets/2026/000/{id}.yaml"))).unwrap()
     }
 }
 
@@ -2507,7 +2510,7 @@ fn the_later_change_of_each_field_wins_the_same_way_in_sync_and_in_plain_git_pul
         } else {
             marco.sync();
         }
-        let text = marco.read("tickets/2026/T-2026-0016.yaml");
+        let text = marco.read("tickets/2026/000/T-2026-0016.yaml");
         let t: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
         assert_eq!(t["title"], "Titolo di marco", "15:00 beats 09:00 whatever else anna did later");
         assert!(texts(&t).contains(&"nota serale".to_string()));
@@ -2610,7 +2613,7 @@ fn a_merge_driver_whose_binary_moved_finds_tkt_on_path_or_leaves_a_real_conflict
             .args(["pull", "-q", "--no-rebase", "--no-edit", "origin", "main"])
             .output()
             .unwrap();
-        let text = marco.read("tickets/2026/T-2026-0016.yaml");
+        let text = marco.read("tickets/2026/000/T-2026-0016.yaml");
         if on_path {
             assert!(out.status.success(), "git pull: {}", String::from_utf8_lossy(&out.stderr));
             let t: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
@@ -2623,7 +2626,7 @@ fn a_merge_driver_whose_binary_moved_finds_tkt_on_path_or_leaves_a_real_conflict
             );
             // git's own line merge, flagged for a person: neither side's change is dropped.
             assert!(text.contains("Titolo di anna") && text.contains("caldaie"), "{text}");
-            assert!(marco.git(&["status", "--porcelain"]).contains("UU tickets/2026/T-2026-0016.yaml"));
+            assert!(marco.git(&["status", "--porcelain"]).contains("UU tickets/2026/000/T-2026-0016.yaml"));
         }
     }
 }
@@ -2691,7 +2694,7 @@ fn an_unpublished_invoice_of_a_renumbered_ticket_follows_it_and_reads_as_issued(
     anna.sync();
     anna.tkt(&["check"]).assert().success();
     assert!(anna.read(inv).contains("customer: C-0001"));
-    let t22: serde_yaml::Value = serde_yaml::from_str(&anna.read("tickets/2026/T-2026-0022.yaml")).unwrap();
+    let t22: serde_yaml::Value = serde_yaml::from_str(&anna.read("tickets/2026/000/T-2026-0022.yaml")).unwrap();
     assert_eq!(t22["title"], "Di marco");
 }
 
@@ -2915,7 +2918,7 @@ fn an_attachment_its_record_lists_deleted_by_hand_is_not_published() {
     // published (found by a review, when an unreadable file was first told from a deleted one).
     anna.git(&["reset", "-q", "--hard", remote.trim()]);
     anna.git(&["push", "-q", "-f", "origin", "HEAD:main"]);
-    let ticket = marco.dir.join("tickets/2026/T-2026-0003.yaml");
+    let ticket = marco.dir.join("tickets/2026/000/T-2026-0003.yaml");
     std::fs::remove_file(&ticket).unwrap();
     std::fs::create_dir(&ticket).unwrap();
     let head = marco.git(&["rev-parse", "HEAD"]);
@@ -2923,7 +2926,7 @@ fn an_attachment_its_record_lists_deleted_by_hand_is_not_published() {
         .tkt(&["sync"])
         .assert()
         .code(5)
-        .stderr(predicate::str::contains("tickets/2026/T-2026-0003.yaml: deleted by hand"));
+        .stderr(predicate::str::contains("tickets/2026/000/T-2026-0003.yaml: deleted by hand"));
     assert_eq!(marco.git(&["rev-parse", "HEAD"]), head);
 }
 
@@ -3113,7 +3116,7 @@ fn a_number_a_pull_brought_and_a_deletion_took_away_is_never_given_again() {
     anna.sync();
     assert_eq!(anna.ok(&["ticket", "create", "--customer", "C-0006", "--title", "y"]), "T-2026-0022\n");
     anna.ok(&["ticket", "work", "T-2026-0022", "--hours", "1"]);
-    anna.git(&["rm", "-q", "tickets/2026/T-2026-0022.yaml"]);
+    anna.git(&["rm", "-q", "tickets/2026/000/T-2026-0022.yaml"]);
     anna.git(&["commit", "-qm", "deleted by mistake"]);
     anna.sync();
     marco.sync();
@@ -3375,8 +3378,8 @@ fn a_record_published_before_a_rewrite_of_the_remote_is_merged_not_renumbered() 
     carla.sync();
     let said = anna.sync();
     assert!(!said.contains("is now"), "{said}");
-    assert!(!anna.dir.join("tickets/2026/T-2026-0022.yaml").exists(), "{said}");
-    assert!(anna.read("tickets/2026/T-2026-0021.yaml").contains("nota di carla"));
+    assert!(!anna.dir.join("tickets/2026/000/T-2026-0022.yaml").exists(), "{said}");
+    assert!(anna.read("tickets/2026/000/T-2026-0021.yaml").contains("nota di carla"));
     anna.tkt(&["check"]).assert().success();
 }
 
@@ -3396,8 +3399,8 @@ fn another_record_made_under_a_published_number_after_a_rewind_is_renumbered() {
     anna.ok(&["ticket", "note", "T-2026-0021", "nota di anna"]);
     let said = anna.sync();
     assert!(said.contains("T-2026-0021 is now T-2026-0022"), "{said}");
-    assert!(anna.read("tickets/2026/T-2026-0021.yaml").contains("Di carla dopo"));
-    let mine = anna.read("tickets/2026/T-2026-0022.yaml");
+    assert!(anna.read("tickets/2026/000/T-2026-0021.yaml").contains("Di carla dopo"));
+    let mine = anna.read("tickets/2026/000/T-2026-0022.yaml");
     assert!(mine.contains("Pubblicato da anna") && mine.contains("nota di anna"), "{mine}");
 }
 
@@ -3519,7 +3522,7 @@ fn sync_publishes_nothing_other_clones_would_refuse() {
     let anna = team.clone("anna");
     let remote = team.git(&team.remote(), &["rev-parse", "main"]);
     anna.write("appunti.txt", "appunti\n");
-    std::os::unix::fs::symlink("/etc/passwd", anna.dir.join("tickets/2026/T-2026-0099.yaml")).unwrap();
+    std::os::unix::fs::symlink("/etc/passwd", anna.dir.join("tickets/2026/000/T-2026-0099.yaml")).unwrap();
     anna.git(&["add", "-A"]);
     anna.git(&["commit", "-qm", "wip"]);
     anna.tkt(&["sync"]).assert().code(5).stderr(
@@ -3529,9 +3532,9 @@ fn sync_publishes_nothing_other_clones_would_refuse() {
             .and(predicate::str::contains("git rm --cached")),
     );
     assert_eq!(team.git(&team.remote(), &["rev-parse", "main"]), remote);
-    anna.git(&["rm", "-q", "--cached", "appunti.txt", "tickets/2026/T-2026-0099.yaml"]);
+    anna.git(&["rm", "-q", "--cached", "appunti.txt", "tickets/2026/000/T-2026-0099.yaml"]);
     anna.git(&["commit", "-qm", "via"]);
-    std::fs::remove_file(anna.dir.join("tickets/2026/T-2026-0099.yaml")).unwrap();
+    std::fs::remove_file(anna.dir.join("tickets/2026/000/T-2026-0099.yaml")).unwrap();
     anna.sync();
     let marco = team.clone("marco");
     marco.sync();
@@ -3773,7 +3776,7 @@ fn two_clones_storing_an_attachment_under_one_name_keep_both() {
     marco.sync();
     anna.sync();
     for clone in [&anna, &marco] {
-        let ticket: serde_yaml::Value = serde_yaml::from_str(&clone.read("tickets/2026/T-2026-0016.yaml")).unwrap();
+        let ticket: serde_yaml::Value = serde_yaml::from_str(&clone.read("tickets/2026/000/T-2026-0016.yaml")).unwrap();
         let notes = ticket["notes"].as_sequence().unwrap();
         for who in ["anna", "marco"] {
             let note =
@@ -3850,7 +3853,7 @@ fn a_renumbering_said_by_a_plain_commit_moves_nothing() {
     let (anna, rogue) = (team.clone("anna"), team.clone("marco"));
     anna.ok(&["ticket", "note", "T-2026-0020", "nota di anna"]);
     let field = |text: &str, key: &str| text.lines().find(|l| l.starts_with(key)).unwrap().to_string();
-    let (from, to) = ("tickets/2026/T-2026-0020.yaml", "tickets/2026/T-2026-0019.yaml");
+    let (from, to) = ("tickets/2026/000/T-2026-0020.yaml", "tickets/2026/000/T-2026-0019.yaml");
     let (moved, other) = (rogue.read(from), rogue.read(to));
     let mut forged = other.clone();
     for key in ["opened_at:", "opened_by:"] {
@@ -3909,7 +3912,7 @@ fn photos_two_clones_stored_under_one_name_or_its_case_are_all_kept() {
     for clone in [&anna, &marco] {
         for (file, writers) in [
             ("requests/2026/R-2026-0004.yaml", &["anna", "marco", "bruno"][..]),
-            ("tickets/2026/T-2026-0016.yaml", &["anna", "marco"]),
+            ("tickets/2026/000/T-2026-0016.yaml", &["anna", "marco"]),
         ] {
             let record: serde_yaml::Value = serde_yaml::from_str(&clone.read(file)).unwrap();
             for who in writers {
@@ -3944,13 +3947,13 @@ fn a_published_record_amended_on_the_remote_is_merged_not_duplicated() {
     carla.sync();
     anna.sync();
     anna.ok(&["ticket", "note", "T-2026-0021", "sul posto"]);
-    let file = "tickets/2026/T-2026-0021.yaml";
+    let file = "tickets/2026/000/T-2026-0021.yaml";
     carla.write(file, &carla.read(file).replace("in bloco", "in blocco"));
     carla.git(&["commit", "-q", "--amend", "-a", "--no-edit"]);
     carla.git(&["push", "-q", "-f", "origin", "main"]);
     let said = anna.sync();
     assert!(!said.contains("is now"), "{said}");
-    assert!(!anna.dir.join("tickets/2026/T-2026-0022.yaml").exists(), "{said}");
+    assert!(!anna.dir.join("tickets/2026/000/T-2026-0022.yaml").exists(), "{said}");
     let ticket = anna.read(file);
     assert!(ticket.contains("in blocco") && ticket.contains("sul posto"), "{ticket}");
     anna.tkt(&["check"]).assert().success();
@@ -4181,7 +4184,7 @@ fn one_mail_imported_on_two_clones_is_one_request_and_one_note() {
     anna.sync();
     for clone in [&anna, &marco] {
         assert!(!clone.dir.join("requests/2026/R-2026-0005.yaml").exists());
-        let ticket = clone.read("tickets/2026/T-2026-0016.yaml");
+        let ticket = clone.read("tickets/2026/000/T-2026-0016.yaml");
         assert_eq!(ticket.matches("reply@lequerce.example").count(), 1, "{ticket}");
         let request = clone.read("requests/2026/R-2026-0004.yaml");
         assert!(request.contains("E perde acqua dal fondo."), "{}: {request}", clone.user);
@@ -4277,7 +4280,7 @@ fn a_squashed_remote_takes_away_no_published_note() {
     carla.git(&["commit", "-qm", "squash"]);
     carla.git(&["push", "-q", "-f", "origin", "main"]);
     anna.sync();
-    let file = "tickets/2026/T-2026-0021.yaml";
+    let file = "tickets/2026/000/T-2026-0021.yaml";
     assert!(anna.read(file).contains("pezzo ordinato"), "{}", anna.read(file));
     let published = team.git(&team.remote(), &["show", &format!("main:{file}")]);
     assert!(published.contains("pezzo ordinato") && published.contains("Caldaia"), "{published}");
@@ -4299,7 +4302,7 @@ fn a_remote_rewritten_to_change_an_author_is_merged_and_loses_no_note() {
     carla.sync();
     anna.sync();
     anna.ok(&["ticket", "note", "T-2026-0021", "pezzo arrivato"]);
-    let created = carla.git(&["log", "--format=%H", "--skip=1", "-1", "--", "tickets/2026/T-2026-0021.yaml"]);
+    let created = carla.git(&["log", "--format=%H", "--skip=1", "-1", "--", "tickets/2026/000/T-2026-0021.yaml"]);
     let filter = format!("if [ $GIT_COMMIT = {} ]; then export GIT_AUTHOR_NAME='Carla Bianchi'; fi", created.trim());
     let out = std::process::Command::new("git")
         .current_dir(&carla.dir)
@@ -4311,7 +4314,7 @@ fn a_remote_rewritten_to_change_an_author_is_merged_and_loses_no_note() {
     assert_ne!(carla.git(&["rev-parse", "HEAD"]), anna.git(&["rev-parse", "origin/main"]));
     carla.git(&["push", "-q", "-f", "origin", "main"]);
     anna.sync();
-    let file = "tickets/2026/T-2026-0021.yaml";
+    let file = "tickets/2026/000/T-2026-0021.yaml";
     let published = team.git(&team.remote(), &["show", &format!("main:{file}")]);
     assert!(published.contains("pezzo ordinato") && published.contains("pezzo arrivato"), "{published}");
     carla.sync();
@@ -4326,7 +4329,7 @@ fn a_remote_rewritten_to_change_an_author_is_merged_and_loses_no_note() {
 fn a_ticket_deleted_with_git_goes_neither_out_nor_in() {
     let team = Team::new();
     let (anna, marco) = (team.clone("anna"), team.clone("marco"));
-    let file = "tickets/2026/T-2026-0001.yaml";
+    let file = "tickets/2026/000/T-2026-0001.yaml";
     let kept = anna.read(file);
     // A slip in anna's clone: refused, and the file can be put back.
     std::fs::remove_file(anna.dir.join(file)).unwrap();
@@ -4335,7 +4338,7 @@ fn a_ticket_deleted_with_git_goes_neither_out_nor_in() {
     assert_eq!(anna.git(&["rev-parse", "HEAD"]), head);
     anna.git(&["checkout", "--", file]);
     // Committed with git in a clone, it is not published either.
-    anna.git(&["rm", "-q", "tickets/2026/T-2026-0002.yaml"]);
+    anna.git(&["rm", "-q", "tickets/2026/000/T-2026-0002.yaml"]);
     anna.git(&["commit", "-qm", "via anche questo"]);
     anna.tkt(&["sync"]).assert().code(5).stderr(predicate::str::contains("T-2026-0002.yaml: deletes the record"));
     anna.git(&["reset", "-q", "--hard", "HEAD~1"]);
@@ -4359,7 +4362,7 @@ fn a_ticket_deleted_with_git_goes_neither_out_nor_in() {
 fn an_editors_older_copy_takes_away_no_note_through_a_command_or_a_commit() {
     let team = Team::new();
     let anna = team.clone("anna");
-    let file = "tickets/2026/T-2026-0009.yaml";
+    let file = "tickets/2026/000/T-2026-0009.yaml";
     let older = anna.read(file);
     anna.ok(&["ticket", "note", "T-2026-0009", "ricambio ordinato"]);
     let saved = older.replace("priority: low", "priority: high");
@@ -4382,7 +4385,7 @@ fn an_editors_older_copy_takes_away_no_note_through_a_command_or_a_commit() {
         .assert()
         .code(4)
         .stderr(predicate::str::contains("takes away a note").and(predicate::str::contains("Opened").not()));
-    assert!(!anna.dir.join("tickets/2026/T-2026-0021.yaml").exists());
+    assert!(!anna.dir.join("tickets/2026/000/T-2026-0021.yaml").exists());
     anna.git(&["checkout", "--", request]);
     anna.git(&["commit", "-qam", "priorita"]);
     let remote = team.git(&team.remote(), &["rev-parse", "main"]);
@@ -4441,9 +4444,9 @@ fn a_server_restored_to_before_a_renumbering_takes_the_lost_commits_back() {
     assert!(marco.sync().contains("T-2026-0021 is now T-2026-0022"));
     team.git(&team.remote(), &["update-ref", "refs/heads/main", backup.trim()]);
     marco.sync();
-    let published = team.git(&team.remote(), &["show", "main:tickets/2026/T-2026-0022.yaml"]);
+    let published = team.git(&team.remote(), &["show", "main:tickets/2026/000/T-2026-0022.yaml"]);
     assert!(published.contains("il cliente richiama"), "{published}");
-    assert!(team.git(&team.remote(), &["show", "main:tickets/2026/T-2026-0021.yaml"]).contains("Caldaia di anna"));
+    assert!(team.git(&team.remote(), &["show", "main:tickets/2026/000/T-2026-0021.yaml"]).contains("Caldaia di anna"));
 }
 
 /// Found by a team attack: the server restored from a backup taken before bruno published
@@ -4466,9 +4469,9 @@ fn a_published_ticket_another_clone_renumbered_after_a_restore_is_followed_where
     bruno.sync();
     for clone in [&anna, &bruno, &carla] {
         clone.sync();
-        let moved = clone.read("tickets/2026/T-2026-0022.yaml");
+        let moved = clone.read("tickets/2026/000/T-2026-0022.yaml");
         assert!(moved.contains("di bruno") && moved.contains("nota di carla"), "{}: {moved}", clone.user);
-        assert!(clone.read("tickets/2026/T-2026-0021.yaml").contains("di anna"), "{}", clone.user);
+        assert!(clone.read("tickets/2026/000/T-2026-0021.yaml").contains("di anna"), "{}", clone.user);
     }
 }
 

@@ -28,7 +28,7 @@ fn create_prints_the_id_alone_and_commits_one_readable_file() {
     .assert()
     .success()
     .stdout("T-2026-0001\n");
-    let t = yaml(&d.read("tickets/2026/T-2026-0001.yaml"));
+    let t = yaml(&d.read("tickets/2026/000/T-2026-0001.yaml"));
     assert_eq!(t["state"], "new");
     assert_eq!(t["priority"], "high");
     assert_eq!(t["problem"], "Errore F28");
@@ -36,7 +36,7 @@ fn create_prints_the_id_alone_and_commits_one_readable_file() {
     assert_eq!(t["opened_at"], "2026-11-27T09:00:00+01:00");
     assert_eq!(t["history"][0]["to"], "new");
     assert_eq!(d.last_message(), "T-2026-0001: new ticket for C-0001: Caldaia in blocco");
-    assert_eq!(d.git(&["show", "--name-only", "--format=", "HEAD"]).trim(), "tickets/2026/T-2026-0001.yaml");
+    assert_eq!(d.git(&["show", "--name-only", "--format=", "HEAD"]).trim(), "tickets/2026/000/T-2026-0001.yaml");
     assert_eq!(d.git(&["log", "-1", "--format=%an"]).trim(), "anna");
     assert_eq!(d.status(), "");
     assert_eq!(d.ok(&["ticket", "create", "--customer", "C-0001", "--title", "Altro"]), "T-2026-0002\n");
@@ -51,7 +51,7 @@ fn a_unit_in_warranty_marks_the_ticket_and_says_so() {
         .success()
         .stdout("T-2026-0001\n")
         .stderr(predicate::str::contains("VX-0001 is in warranty until 2027-05-31"));
-    let t = yaml(&d.read("tickets/2026/T-2026-0001.yaml"));
+    let t = yaml(&d.read("tickets/2026/000/T-2026-0001.yaml"));
     assert_eq!(t["warranty"], true);
     assert_eq!(t["customer"], "C-0001", "taken from the unit");
     assert_eq!(t["item"], "CALD", "taken from the unit");
@@ -78,7 +78,7 @@ fn warranty_on_an_expired_unit_is_refused_unless_overridden_and_the_override_is_
         "--warranty-override",
         "goodwill del produttore",
     ]);
-    let t = yaml(&d.read("tickets/2026/T-2026-0001.yaml"));
+    let t = yaml(&d.read("tickets/2026/000/T-2026-0001.yaml"));
     assert_eq!(t["warranty"], true);
     let note = t["history"][0]["note"].as_str().unwrap();
     assert!(note.contains("warranty override: goodwill del produttore"), "{note}");
@@ -134,7 +134,7 @@ fn transitions_follow_the_catalog_and_closing_sets_closed_at() {
         .env("TKT_NOW", "2026-11-28T18:00:00+01:00")
         .assert()
         .success();
-    let t = yaml(&d.read("tickets/2026/T-2026-0001.yaml"));
+    let t = yaml(&d.read("tickets/2026/000/T-2026-0001.yaml"));
     assert_eq!(t["closed_at"], "2026-11-28T18:00:00+01:00");
     assert_eq!(t["history"][1]["note"], "sul posto");
     assert_eq!(t["history"].as_sequence().unwrap().len(), 4);
@@ -142,7 +142,7 @@ fn transitions_follow_the_catalog_and_closing_sets_closed_at() {
     assert!(closed.contains("T-2026-0001"));
 
     d.ok(&["ticket", "transition", "T-2026-0001", "in-progress", "-m", "il guasto si ripresenta"]);
-    let t = yaml(&d.read("tickets/2026/T-2026-0001.yaml"));
+    let t = yaml(&d.read("tickets/2026/000/T-2026-0001.yaml"));
     assert!(t["closed_at"].is_null(), "reopening clears closed_at");
 }
 
@@ -172,7 +172,7 @@ fn notes_and_assignment_are_one_commit_each_and_the_log_shows_fields() {
     d.ok(&["ticket", "assign", "T-2026-0001", "marco"]);
     d.ok(&["ticket", "assign", "T-2026-0001"]);
     assert_eq!(d.commits(), 6);
-    let t = yaml(&d.read("tickets/2026/T-2026-0001.yaml"));
+    let t = yaml(&d.read("tickets/2026/000/T-2026-0001.yaml"));
     assert_eq!(t["notes"][0]["text"], "Chiamato il cliente.\nRichiamare domani.");
     assert_eq!(t["assignee"], "anna", "assign without a user means yourself");
 
@@ -189,10 +189,10 @@ fn notes_and_assignment_are_one_commit_each_and_the_log_shows_fields() {
     // A half-done edit committed, then fixed: said so, and the fix compared with the last
     // version that read — not the ticket deleted and made again (found by a careless-office
     // attack).
-    let file = d.read("tickets/2026/T-2026-0001.yaml");
-    d.write("tickets/2026/T-2026-0001.yaml", &file.replace("priority: normal", "priority: normal\npriority: high"));
+    let file = d.read("tickets/2026/000/T-2026-0001.yaml");
+    d.write("tickets/2026/000/T-2026-0001.yaml", &file.replace("priority: normal", "priority: normal\npriority: high"));
     d.git(&["commit", "-qam", "a metà"]);
-    d.write("tickets/2026/T-2026-0001.yaml", &file.replace("priority: normal", "priority: high"));
+    d.write("tickets/2026/000/T-2026-0001.yaml", &file.replace("priority: normal", "priority: high"));
     d.git(&["commit", "-qam", "sistemato"]);
     let log: serde_json::Value =
         serde_json::from_str(&d.ok(&["ticket", "log", "T-2026-0001", "--format", "json"])).unwrap();
@@ -246,17 +246,17 @@ fn edit_with_flags_changes_fields_and_refuses_bad_values_without_writing() {
         "2026-12-01",
     ]);
     assert_eq!(d.last_message(), "T-2026-0001: edit title, priority, due");
-    let before = d.read("tickets/2026/T-2026-0001.yaml");
+    let before = d.read("tickets/2026/000/T-2026-0001.yaml");
     let head = d.head();
     d.tkt(&["ticket", "edit", "T-2026-0001", "--customer", "C-0042"])
         .assert()
         .code(3)
         .stderr(predicate::str::contains("customer C-0042 not found"));
     d.tkt(&["ticket", "edit", "T-2026-0001", "--due", "2026-13-01"]).assert().code(2);
-    assert_eq!(d.read("tickets/2026/T-2026-0001.yaml"), before);
+    assert_eq!(d.read("tickets/2026/000/T-2026-0001.yaml"), before);
     assert_eq!(d.head(), head);
     d.tkt(&["ticket", "edit", "T-2026-0001", "--clear", "due"]).assert().success();
-    assert!(yaml(&d.read("tickets/2026/T-2026-0001.yaml"))["due"].is_null());
+    assert!(yaml(&d.read("tickets/2026/000/T-2026-0001.yaml"))["due"].is_null());
 }
 
 #[test]
@@ -282,7 +282,7 @@ fn edit_in_the_editor_saves_valid_changes_and_keeps_the_file_on_invalid_ones() {
         .stderr(predicate::str::contains("the edited file is gone"));
     assert_eq!((d.head(), d.status()), (head, String::new()));
     d.tkt(&["ticket", "edit", "T-2026-0001"]).env("EDITOR", "sed -i s/vecchio/nuovo/").assert().success();
-    assert!(d.read("tickets/2026/T-2026-0001.yaml").contains("title: nuovo titolo"));
+    assert!(d.read("tickets/2026/000/T-2026-0001.yaml").contains("title: nuovo titolo"));
     assert_eq!(d.last_message(), "T-2026-0001: edit title");
     // An editor that saves a byte-order mark and CRLF line ends (Notepad) is read as a
     // record file is (found by a review: "missing field 'title'").
@@ -291,9 +291,9 @@ fn edit_in_the_editor_saves_valid_changes_and_keeps_the_file_on_invalid_ones() {
     std::fs::write(&notepad, script).unwrap();
     let editor = format!("sh {}", notepad.display());
     d.tkt(&["ticket", "edit", "T-2026-0001"]).env("EDITOR", &editor).assert().success();
-    assert!(d.read("tickets/2026/T-2026-0001.yaml").contains("title: terzo titolo\n"));
+    assert!(d.read("tickets/2026/000/T-2026-0001.yaml").contains("title: terzo titolo\n"));
 
-    let before = d.read("tickets/2026/T-2026-0001.yaml");
+    let before = d.read("tickets/2026/000/T-2026-0001.yaml");
     let head = d.head();
     d.tkt(&["ticket", "edit", "T-2026-0001"])
         .env("EDITOR", "sed -i s/^priority:.*/priority:\\ [oops/")
@@ -316,7 +316,7 @@ fn edit_in_the_editor_saves_valid_changes_and_keeps_the_file_on_invalid_ones() {
         .assert()
         .code(4)
         .stderr(predicate::str::contains("ticket transition T-2026-0001 closed"));
-    assert_eq!(d.read("tickets/2026/T-2026-0001.yaml"), before);
+    assert_eq!(d.read("tickets/2026/000/T-2026-0001.yaml"), before);
     assert_eq!(d.head(), head);
     assert_eq!(d.status(), "");
     // A tkt killed while its editor was open, nothing typed, leaves nothing to keep: the
@@ -328,7 +328,7 @@ fn edit_in_the_editor_saves_valid_changes_and_keeps_the_file_on_invalid_ones() {
     assert_eq!(killed.unwrap().status.code(), None, "killed by a signal");
     assert!(d.path(".tkt/edit/T-2026-0001.yaml").exists(), "the killed edit's file");
     d.tkt(&["ticket", "edit", "T-2026-0001"]).env("EDITOR", "sed -i s/terzo/quarto/").assert().success();
-    assert!(d.read("tickets/2026/T-2026-0001.yaml").contains("title: quarto titolo\n"));
+    assert!(d.read("tickets/2026/000/T-2026-0001.yaml").contains("title: quarto titolo\n"));
 }
 
 #[test]
@@ -336,7 +336,7 @@ fn keys_added_by_hand_survive_every_rewrite() {
     let d = TestDesk::new();
     d.ok(&["customer", "create", "--name", "Rossi"]);
     d.ok(&["ticket", "create", "--customer", "C-0001", "--title", "x"]);
-    let path = "tickets/2026/T-2026-0001.yaml";
+    let path = "tickets/2026/000/T-2026-0001.yaml";
     let text = d.read(path) + "contract_ref: ACME-77\nsite:\n  floor: 3\n  keys: portineria\n";
     d.write(path, &text);
     d.git(&["commit", "-q", "-am", "hand edit"]);
@@ -433,7 +433,7 @@ fn custom_fields_are_validated_shown_exported_and_filterable() {
 
     d.ok(&["ticket", "create", "--customer", "C-0001", "--title", "a", "--set", "contract=full", "--set", "floor=3"]);
     d.ok(&["ticket", "create", "--customer", "C-0001", "--title", "b", "--set", "contract=none"]);
-    let t = yaml(&d.read("tickets/2026/T-2026-0001.yaml"));
+    let t = yaml(&d.read("tickets/2026/000/T-2026-0001.yaml"));
     assert_eq!(t["custom"]["floor"], 3);
     assert!(d.ok(&["ticket", "show", "T-2026-0001"]).contains("contract  full"));
     let csv = d.ok(&["ticket", "list", "--format", "csv"]);
@@ -450,7 +450,7 @@ fn custom_fields_are_validated_shown_exported_and_filterable() {
     // A decimal by its value, typed by tkt or by hand as a number (found by a careless-office
     // attack: `amount=12.5` found neither `12.50` nor `amount: 12.5` written by hand).
     d.ok(&["ticket", "edit", "T-2026-0001", "--set", "amount=12.50"]);
-    let file = "tickets/2026/T-2026-0002.yaml";
+    let file = "tickets/2026/000/T-2026-0002.yaml";
     d.write(file, &d.read(file).replace("custom:\n", "custom:\n  amount: 12.5\n"));
     assert!(d.read(file).contains("amount: 12.5"), "{}", d.read(file));
     assert_eq!(d.ok(&["ticket", "list", "--where", "amount=12.5", "--format", "csv"]).lines().count(), 3);
@@ -466,7 +466,7 @@ fn custom_fields_are_validated_shown_exported_and_filterable() {
         .code(4)
         .stderr(predicate::str::contains("take it off with `--set floor=`"));
     d.ok(&["ticket", "edit", "T-2026-0002", "--set", "floor=", "--priority", "high"]);
-    assert!(!d.read("tickets/2026/T-2026-0002.yaml").contains("floor"));
+    assert!(!d.read("tickets/2026/000/T-2026-0002.yaml").contains("floor"));
 }
 
 #[test]
@@ -587,7 +587,7 @@ fn list_overdue_shows_the_open_tickets_past_their_due_day_only() {
 #[test]
 fn the_warranty_follows_the_unit_and_an_edit_keeps_what_happened() {
     let d = TestDesk::example();
-    let t = "tickets/2026/T-2026-0020.yaml";
+    let t = "tickets/2026/000/T-2026-0020.yaml";
     assert!(d.read(t).contains("warranty: true"));
     d.tkt(&["ticket", "edit", "T-2026-0020", "--item", "SPLIT-9K", "--serial", "AC09H00456"])
         .assert()
@@ -595,7 +595,7 @@ fn the_warranty_follows_the_unit_and_an_edit_keeps_what_happened() {
         .stderr(predicate::str::contains("T-2026-0020: no longer warranty work: the warranty of AC09H00456"));
     assert!(d.read(t).contains("warranty: false"), "{}", d.read(t));
 
-    let before = d.read("tickets/2026/T-2026-0019.yaml");
+    let before = d.read("tickets/2026/000/T-2026-0019.yaml");
     for (field, script) in [
         ("opened_at", "sed -i s/^opened_at:.*/opened_at:\\ 2024-06-01T09:00:00+02:00/"),
         ("history", "sed -i s/^\\ \\ note:\\ Inviata.*/\\ \\ note:\\ mai\\ inviata/"),
@@ -605,7 +605,7 @@ fn the_warranty_follows_the_unit_and_an_edit_keeps_what_happened() {
             .assert()
             .code(4)
             .stderr(predicate::str::contains(format!("{field} records what happened")));
-        assert_eq!(d.read("tickets/2026/T-2026-0019.yaml"), before);
+        assert_eq!(d.read("tickets/2026/000/T-2026-0019.yaml"), before);
         std::fs::remove_file(d.path(".tkt/edit/T-2026-0019.yaml")).unwrap();
     }
     // Work is reported once done.
@@ -634,7 +634,7 @@ fn the_editor_holds_no_lock_and_an_edit_of_a_record_changed_meanwhile_is_kept() 
         predicate::str::contains("changed while it was in your editor")
             .and(predicate::str::contains("your edit is kept")),
     );
-    let ticket = d.read("tickets/2026/T-2026-0019.yaml");
+    let ticket = d.read("tickets/2026/000/T-2026-0019.yaml");
     assert!(ticket.contains("intanto") && ticket.contains("priority: low"), "{ticket}");
     assert!(d.read(".tkt/edit/T-2026-0019.yaml").contains("priority: high"));
 }
@@ -664,7 +664,7 @@ fn what_does_not_exist_exits_3_and_nobody_is_one_assignee() {
     for nobody in ["", "-"] {
         d.ok(&["ticket", "assign", "T-2026-0019", "marco"]);
         d.ok(&["ticket", "assign", "T-2026-0019", nobody]);
-        assert!(d.read("tickets/2026/T-2026-0019.yaml").contains("assignee: null"), "{nobody:?}");
+        assert!(d.read("tickets/2026/000/T-2026-0019.yaml").contains("assignee: null"), "{nobody:?}");
     }
     d.tkt(&["check"]).assert().success();
 }
@@ -677,7 +677,7 @@ fn units_nobody_and_notes_added_in_the_editor_are_what_they_are() {
     let d = TestDesk::example();
     d.tkt(&["ticket", "edit", "T-2026-0019", "--serial", "VX-9999"]).assert().code(3);
     let id = d.ok(&["ticket", "create", "--customer", "C-0001", "--title", "x", "--assignee", "-"]);
-    let file = format!("tickets/2026/{}.yaml", id.trim());
+    let file = format!("tickets/2026/000/{}.yaml", id.trim());
     assert!(d.read(&file).contains("assignee: null"));
     d.ok(&["ticket", "edit", id.trim(), "--assignee", "marco"]);
     d.ok(&["ticket", "edit", id.trim(), "--assignee", "-"]);

@@ -84,7 +84,7 @@ fn opening_a_ticket_numbers_commits_and_tells_without_printing() {
     assert_eq!(ticket.id, "T-2026-0021");
     assert_eq!(ticket.opened_by, "anna");
     assert_eq!(ticket.opened_at.to_rfc3339(), "2026-11-27T09:01:00+01:00");
-    assert!(f.read("tickets/2026/T-2026-0021.yaml").contains("title: Caldaia in blocco"));
+    assert!(f.read("tickets/2026/000/T-2026-0021.yaml").contains("title: Caldaia in blocco"));
     assert_eq!(f.git(&["log", "-1", "--format=%s"]).trim(), "T-2026-0021: new ticket for C-0001: Caldaia in blocco");
     assert_eq!(f.git(&["status", "--porcelain"]), "");
     assert!(env.take_notices().contains(&Notice::Info("Opened T-2026-0021 (Nuovo) for C-0001".into())));
@@ -94,11 +94,11 @@ fn opening_a_ticket_numbers_commits_and_tells_without_printing() {
 fn a_refused_transition_names_the_allowed_states_and_changes_nothing() {
     let f = Fixture::example();
     let t = f.open_ticket("Perdita");
-    let (head, before) = (f.head(), f.read("tickets/2026/T-2026-0021.yaml"));
+    let (head, before) = (f.head(), f.read("tickets/2026/000/T-2026-0021.yaml"));
     let err = transition(&f.env(), &t.id, "chiuso", None).unwrap_err();
     assert_eq!(err.kind, ErrorKind::Refused);
     assert!(err.message.contains("diagnosi"), "{}", err.message);
-    assert_eq!((f.head(), f.read("tickets/2026/T-2026-0021.yaml")), (head, before));
+    assert_eq!((f.head(), f.read("tickets/2026/000/T-2026-0021.yaml")), (head, before));
     let moved = transition(&f.env(), &t.id, "diagnosi", Some("Sul posto".into())).unwrap();
     assert_eq!(moved.state, "diagnosi");
     assert_eq!(moved.history.last().unwrap().note.as_deref(), Some("Sul posto"));
@@ -168,8 +168,8 @@ fn the_example_desk_checks_clean_and_a_broken_record_is_located_as_data() {
     let checked = check::check_desk(&desk, f.env().now.date_naive()).unwrap();
     assert_eq!(checked.findings, vec![], "the example desk has problems");
     assert!(checked.failure().is_none());
-    let rel = Path::new("tickets/2026/T-2026-0001.yaml");
-    let text = f.read("tickets/2026/T-2026-0001.yaml").replacen("title:", "title: [a,\n  b]\nx:", 1);
+    let rel = Path::new("tickets/2026/000/T-2026-0001.yaml");
+    let text = f.read("tickets/2026/000/T-2026-0001.yaml").replacen("title:", "title: [a,\n  b]\nx:", 1);
     std::fs::write(f.dir.join(rel), text).unwrap();
     let checked = check::check_desk(&desk, f.env().now.date_naive()).unwrap();
     let found = checked.findings.iter().find(|x| x.path == rel.display().to_string()).expect("the file is named");

@@ -1,0 +1,203 @@
+//! Desks made by an older tkt (every ticket of a year in one folder): read as they are,
+//! written only once `tkt upgrade` moved the tickets into their folders of a thousand, and
+//! merged by sync with upgraded clones without losing or confusing any work.
+
+use std::path::Path;
+
+use predicates::prelude::*;
+
+use crate::common::TestDesk;
+use crate::sync::{Clone, Team};
+
+/// Moves the tickets of the desk in `dir` where an older tkt kept them
+/// (`tickets/2026/T-2026-0001.yaml`); the caller commits.
+fn flatten(dir: &Path) -> usize {
+    let mut moved = 0;
+    for year in std::fs::read_dir(dir.join("tickets")).unwrap() {
+        let year = year.unwrap().path();
+        for shard in std::fs::read_dir(&year).unwrap() {
+            let shard = shard.unwrap().path();
+            for file in std::fs::read_dir(&shard).unwrap() {
+                let file = file.unwrap().path();
+                std::fs::rename(&file, year.join(file.file_name().unwrap())).unwrap();
+                moved += 1;
+            }
+            std::fs::remove_dir(&shard).unwrap();
+        }
+    }
+    moved
+}
+
+fn flat_desk() -> TestDesk {
+    let d = TestDesk::example();
+    assert_eq!(flatten(&d.dir), 20);
+    d.git(&["add", "-A", "tickets"]);
+    d.git(&["commit", "-qm", "tickets as an older tkt kept them"]);
+    d
+}
+
+#[test]
+fn a_desk_kept_by_an_older_tkt_is_read_written_by_nothing_and_upgraded_in_one_commit() {
+    let d = flat_desk();
+    let log_before = d.ok(&["ticket", "log", "T-2026-0003"]);
+    // Read as it is.
+    assert_eq!(d.ok(&["ticket", "list", "--format", "csv"]).lines().count(), 21);
+    assert!(d.ok(&["ticket", "show", "T-2026-0003"]).contains("Pressione impianto scende"));
+    d.ok(&["report", "summary"]);
+    // Written by nothing, and said how to go on; nothing is left behind.
+    let head = d.head();
+    for args in [
+        &["ticket", "create", "--customer", "C-0001", "--title", "Nuovo guasto"][..],
+        &["ticket", "note", "T-2026-0003", "richiamato"],
+        &["customer", "create", "--name", "Rossi"],
+        &["sync"],
+    ] {
+        d.tkt(args).assert().code(4).stderr(
+            predicate::str::contains("tickets/2026/T-2026-0001.yaml").and(predicate::str::contains("tkt upgrade")),
+        );
+    }
+    assert_eq!(d.head(), head);
+    assert_eq!(d.git(&["status", "--porcelain"]), "");
+    d.tkt(&["check"])
+        .assert()
+        .code(4)
+        .stdout(predicate::str::contains("(and 19 more)").and(predicate::str::contains("tkt upgrade")));
+
+    d.tkt(&["upgrade"]).assert().success().stderr(predicate::str::contains("Moved 20 tickets"));
+    // One commit, of moves alone, and nothing else to commit.
+    assert_eq!(d.git(&["rev-parse", "HEAD~1"]).trim(), head);
+    let moves = d.git(&["show", "--format=", "--name-status", "-M100%", "HEAD"]);
+    assert_eq!(moves.lines().count(), 20, "{moves}");
+    assert!(moves.lines().all(|l| l.starts_with("R100\ttickets/2026/T-2026-")), "{moves}");
+    assert!(moves.contains("R100\ttickets/2026/T-2026-0003.yaml\ttickets/2026/000/T-2026-0003.yaml"), "{moves}");
+    assert_eq!(d.git(&["status", "--porcelain"]), "");
+    // History follows the move: the log is what it was.
+    assert_eq!(d.ok(&["ticket", "log", "T-2026-0003"]), log_before);
+    d.tkt(&["check"]).assert().success();
+    // Written again, where this tkt keeps tickets; a second upgrade does nothing.
+    assert_eq!(d.ok(&["ticket", "create", "--customer", "C-0001", "--title", "Nuovo guasto"]).trim(), "T-2026-0021");
+    assert!(d.path("tickets/2026/000/T-2026-0021.yaml").is_file());
+    let head = d.head();
+    d.tkt(&["upgrade"]).assert().success().stderr(predicate::str::contains("up to date"));
+    assert_eq!(d.head(), head);
+}
+
+#[test]
+fn an_upgrade_that_cannot_move_every_ticket_moves_none() {
+    let d = TestDesk::example();
+    // A ticket copied back by hand to where an older tkt kept it: two files of one ticket.
+    d.write("tickets/2026/T-2026-0005.yaml", &d.read("tickets/2026/000/T-2026-0005.yaml"));
+    let head = d.head();
+    d.tkt(&["ticket", "note", "T-2026-0001", "x"]).assert().code(4).stderr(predicate::str::contains("tkt upgrade"));
+    d.tkt(&["upgrade"]).assert().code(4).stderr(
+        predicate::str::contains("tickets/2026/T-2026-0005.yaml and tickets/2026/000/T-2026-0005.yaml")
+            .and(predicate::str::contains("nothing was moved")),
+    );
+    assert_eq!(d.head(), head);
+    assert!(d.path("tickets/2026/T-2026-0005.yaml").is_file());
+    // A file with no ticket's name has no folder to go to.
+    std::fs::remove_file(d.path("tickets/2026/T-2026-0005.yaml")).unwrap();
+    d.write("tickets/2026/appunti.yaml", "id: appunti\n");
+    d.tkt(&["upgrade"])
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("tickets/2026/appunti.yaml: no ticket's name"));
+    assert_eq!(d.head(), head);
+    assert_eq!(d.git(&["status", "--porcelain"]), "?? tickets/2026/appunti.yaml\n");
+}
+
+/// The most dangerous mistake of the layout: a clone with no mark of its own (fresh, or
+/// `.tkt/` deleted) reading one folder's history would number from 1 again.
+#[test]
+fn numbers_go_on_across_folders_of_a_thousand_and_are_never_given_twice() {
+    let d = TestDesk::example();
+    let ticket = |id: &str| d.read("tickets/2026/000/T-2026-0001.yaml").replace("T-2026-0001", id);
+    // Numbers up to 999 taken, then one in the next thousand committed and deleted.
+    std::fs::create_dir_all(d.path("tickets/2026/001")).unwrap();
+    d.write("tickets/2026/000/T-2026-0999.yaml", &ticket("T-2026-0999"));
+    d.write("tickets/2026/001/T-2026-1004.yaml", &ticket("T-2026-1004"));
+    d.git(&["add", "-A"]);
+    d.git(&["commit", "-qm", "by hand"]);
+    d.git(&["rm", "-q", "tickets/2026/001/T-2026-1004.yaml"]);
+    d.git(&["commit", "-qm", "taken out"]);
+    std::fs::remove_dir_all(d.path(".tkt")).unwrap();
+    let made = d.ok(&["ticket", "create", "--customer", "C-0001", "--title", "x"]);
+    assert_eq!(made.trim(), "T-2026-1005");
+    assert!(d.path("tickets/2026/001/T-2026-1005.yaml").is_file());
+    d.tkt(&["check"]).assert().success();
+}
+
+/// A clone's commit of the old layout (an older tkt, before it was updated): the ticket
+/// file `id` written flat with `title`, committed with plain git.
+fn commit_flat(c: &Clone, id: &str, title: &str) {
+    let text = c.read("tickets/2026/T-2026-0001.yaml").replace("T-2026-0001", id);
+    let text = text.replace("Caldaia in blocco, hotel senza acqua calda", title);
+    c.write(&format!("tickets/2026/{id}.yaml"), &text);
+    c.git(&["add", "-A"]);
+    c.git(&["commit", "-qm", &format!("{id}: by an older tkt")]);
+}
+
+fn flat_team() -> Team {
+    let team = Team::new();
+    let anna = team.clone("anna");
+    flatten(&anna.dir);
+    anna.git(&["add", "-A", "tickets"]);
+    anna.git(&["commit", "-qm", "tickets as an older tkt kept them"]);
+    anna.git(&["push", "-q", "origin", "main"]);
+    team
+}
+
+fn assert_one_layout(c: &Clone) {
+    let files = c.git(&["ls-files", "tickets"]);
+    assert!(files.lines().all(|f| f.split('/').count() == 4), "{}: {files}", c.user);
+    c.tkt(&["check"]).assert().success();
+}
+
+/// Both orders of the upgrade in a team: the clone that upgraded first meets a remote not
+/// upgraded with work on it, and the other, upgraded later with unpublished work of its
+/// own, meets the upgraded remote. No ticket is lost, doubled or taken for another's.
+#[test]
+fn clones_upgraded_at_different_times_merge_their_work_in_one_layout() {
+    let team = flat_team();
+    let (anna, bruno) = (team.clone("anna"), team.clone("bruno"));
+    // Bruno, on the older tkt still: a ticket, pushed with plain git.
+    commit_flat(&bruno, "T-2026-0021", "Perdita dal bollitore");
+    bruno.git(&["push", "-q", "origin", "main"]);
+    // Anna upgrades and works offline: the same number for another customer's ticket, and
+    // a note on a ticket Bruno will change too.
+    anna.ok(&["upgrade"]);
+    assert_eq!(
+        anna.ok(&["ticket", "create", "--customer", "C-0002", "--title", "Condizionatore rumoroso"]).trim(),
+        "T-2026-0021"
+    );
+    anna.ok(&["ticket", "note", "T-2026-0003", "nota di anna"]);
+    // Bruno, offline, still on the older tkt: an edit of that ticket and one more ticket.
+    let edited = bruno.read("tickets/2026/T-2026-0003.yaml").replace("priority: normal", "priority: high");
+    bruno.write("tickets/2026/T-2026-0003.yaml", &edited);
+    commit_flat(&bruno, "T-2026-0022", "Caldaia rumorosa");
+
+    // Anna's sync meets a remote not upgraded: it is upgraded on its tip, merged, pushed.
+    let said = anna.sync();
+    assert!(said.contains("renumbered") || said.contains("T-2026-0022"), "{said}");
+    assert_one_layout(&anna);
+    let remote_files = team.git(&team.remote(), &["ls-tree", "-r", "--name-only", "main", "tickets"]);
+    assert!(remote_files.lines().all(|f| f.split('/').count() == 4), "{remote_files}");
+    let titles = anna.ok(&["ticket", "list", "--format", "csv"]);
+    assert!(titles.contains("Perdita dal bollitore") && titles.contains("Condizionatore rumoroso"), "{titles}");
+    assert_eq!(titles.lines().count(), 1 + 22, "{titles}");
+
+    // Bruno updates tkt: his desk is refused until he upgrades, with his unpublished work.
+    bruno.tkt(&["sync"]).assert().code(4).stderr(predicate::str::contains("tkt upgrade"));
+    bruno.ok(&["upgrade"]);
+    bruno.sync();
+    assert_one_layout(&bruno);
+    anna.sync();
+    assert_eq!(anna.git(&["rev-parse", "HEAD^{tree}"]), bruno.git(&["rev-parse", "HEAD^{tree}"]));
+    let all = bruno.ok(&["ticket", "list", "--format", "csv"]);
+    assert_eq!(all.lines().count(), 1 + 23, "{all}");
+    for title in ["Perdita dal bollitore", "Condizionatore rumoroso", "Caldaia rumorosa"] {
+        assert_eq!(all.matches(title).count(), 1, "{title}: {all}");
+    }
+    let t3 = bruno.ok(&["ticket", "show", "T-2026-0003", "--format", "yaml"]);
+    assert!(t3.contains("nota di anna") && t3.contains("priority: high"), "{t3}");
+}
