@@ -26,6 +26,7 @@ pub mod upgrade;
 pub mod work;
 
 use std::cell::RefCell;
+use std::collections::HashSet;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -179,14 +180,20 @@ impl Env {
 fn refuse_taking_away_what_happened(desk: &Desk, paths: &[PathBuf]) -> Result<()> {
     let Some(repo) = desk.repo() else { return Ok(()) };
     let Some(head) = repo.head()? else { return Ok(()) };
+    // Tickets moved into their folders of a thousand: `tkt upgrade` moves files whole.
+    let committed: HashSet<&PathBuf> = paths.iter().collect();
+    let moved: HashSet<PathBuf> = paths
+        .iter()
+        .filter_map(|from| Some((from, Desk::sharded_path(from)?)))
+        .filter(|(from, to)| committed.contains(to) && !desk.abs(from).exists())
+        .flat_map(|(from, to)| [from.clone(), to])
+        .collect();
     for rel in paths.iter().filter(|p| matches!(Desk::kind_of_path(p), Some(Kind::Ticket | Kind::Request))) {
+        if moved.contains(rel) {
+            continue;
+        }
         let Some(then) = repo.file_at(&head, &repo.desk_prefix().join(rel))? else { continue };
-        // A ticket moved into its folder of a thousand (`tkt upgrade`) is read where it went.
-        let now_at = match Desk::sharded_path(rel) {
-            Some(to) if !desk.abs(rel).exists() => to,
-            _ => rel.clone(),
-        };
-        let now = std::fs::read(desk.abs(&now_at)).unwrap_or_default();
+        let now = std::fs::read(desk.abs(rel)).unwrap_or_default();
         if now == then.bytes {
             continue;
         }

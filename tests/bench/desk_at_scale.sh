@@ -52,7 +52,7 @@ for n in $SIZES; do
   if ! git remote | grep -qx origin; then
     git clone -q --bare "$d" "$work/remote-$n.git" && git remote add origin "$work/remote-$n.git"
   fi
-  last=$(ls tickets/2026/*/ | sort -V | tail -1); last=${last%.yaml}
+  last=$(find tickets/2026 -name '*.yaml' | sed 's#.*/##' | sort -V | tail -1); last=${last%.yaml}
   echo "== $n tickets, $(git ls-files | wc -l) files ($(nproc) cores)"
   if [ "$ROWS" != reads ]; then
   label="ticket create";          measure ":" "$tkt" -q ticket create --customer C-0001 --title bench

@@ -33,7 +33,7 @@ for n in $SIZES; do
   fi
   git -C "$monitored" config core.fsmonitor "$hook"
   git -C "$monitored" config core.fsmonitorHookVersion 2
-  last=$(ls "$plain"/tickets/2026/*/ | sort -V | tail -1); last=${last%.yaml}
+  last=$(find "$plain/tickets/2026" -name '*.yaml' | sed 's#.*/##' | sort -V | tail -1); last=${last%.yaml}
   echo "== $n tickets ($(nproc) cores), medians of $RUNS interleaved runs"
   printf '%-44s %12s %14s\n' command "no monitor" "quiet monitor"
   # "after a change": the documents kept for the monitor are gone before each run, as after

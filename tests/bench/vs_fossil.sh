@@ -83,7 +83,7 @@ PY
 fi
 
 # ---- the operations ----------------------------------------------------------------------
-last=$(ls "$desk/tickets/2026" | sort -V | tail -1); last=${last%.yaml}
+last=$(find "$desk/tickets/2026" -name '*.yaml' | sed 's#.*/##' | sort -V | tail -1); last=${last%.yaml}
 fuuid=$(fossil sql -R "$repo" "SELECT tkt_uuid FROM ticket ORDER BY tkt_id DESC LIMIT 1" | tr -d "'")
 tkt_() { (cd "$desk" && "$tkt" -q "$@"); }
 split_() { (cd "$split" && "$tkt" -q "$@"); }

@@ -329,6 +329,9 @@ fn merged(old: &[u8], staged: &[Staged], stamp: u32, changed_unseen: &ChangedUns
     let mut changes: Vec<&Staged> = staged.iter().collect();
     changes.sort_by(|a, b| a.path.as_bytes().cmp(b.path.as_bytes()));
     changes.dedup_by(|a, b| a.path == b.path);
+    // Sorted: an entry is looked for among them by its folders, not against each (a
+    // command that moves every ticket adds thousands).
+    let added: Vec<&[u8]> = changes.iter().filter(|c| c.file.is_some()).map(|c| c.path.as_bytes()).collect();
     let mut out = Vec::with_capacity(old.len() + changes.len() * 128);
     out.extend_from_slice(&old[..HEADER]);
     let mut put = Writer { version, prev: Vec::new(), copied: None, run: 0..0, smudged: Vec::new() };
@@ -339,10 +342,8 @@ fn merged(old: &[u8], staged: &[Staged], stamp: u32, changed_unseen: &ChangedUns
     let mut after_old = true;
     for (i, entry) in entries.iter().enumerate() {
         let name = entry.name(body, &spelled);
-        for c in &changes {
-            if c.file.is_some() && folder_clash(name, c.path.as_bytes()) {
-                return None;
-            }
+        if clashes(name, &added) {
+            return None;
         }
         while next < changes.len() && changes[next].path.as_bytes() < name {
             if let Some(file) = &changes[next].file {
@@ -627,6 +628,20 @@ fn put_entry(out: &mut Vec<u8>, version: u32, prev: &mut Vec<u8>, fixed: &[u8], 
         out.resize(start + ((fixed.len() + name.len() + 8) & !7), 0);
     }
     start
+}
+
+/// Whether an entry and any of the new paths `added` (sorted) would make one name both a
+/// file and a folder: a new path is one of the entry's folders, or the entry one of a new
+/// path's.
+fn clashes(entry: &[u8], added: &[&[u8]]) -> bool {
+    let folders = entry.iter().enumerate().filter(|(_, b)| **b == b'/').map(|(at, _)| &entry[..at]);
+    if folders.into_iter().any(|folder| added.binary_search(&folder).is_ok()) {
+        return true;
+    }
+    let mut below = entry.to_vec();
+    below.push(b'/');
+    let first = added.partition_point(|p| *p < &below[..]);
+    added.get(first).is_some_and(|p| folder_clash(entry, p))
 }
 
 /// Whether an entry and a new path would make one name both a file and a folder.

@@ -17,7 +17,7 @@ use sha1::{Digest, Sha1};
 
 use super::memo::Memo;
 use super::{
-    be32, carry_extensions, ewah_read, ewah_write, extensions, folder_clash, folders_above, header, new_fixed,
+    be32, carry_extensions, clashes, ewah_read, ewah_write, extensions, folders_above, header, new_fixed,
     put_entry, walk, without_checksum, ChangedUnseen, FIXED, HASH, HEADER,
 };
 use crate::git::Staged;
@@ -352,7 +352,7 @@ pub(super) fn merged_split(
                 if delete[at] {
                     return Some(());
                 }
-                if files.iter().any(|p| folder_clash(name, p)) {
+                if clashes(name, &files) {
                     return None;
                 }
                 let fixed: std::borrow::Cow<[u8]> = match replace[at].then(|| replacements.get(&at)).flatten() {
@@ -379,7 +379,7 @@ pub(super) fn merged_split(
         }
     }
     for (name, fixed) in &mut added {
-        if files.iter().any(|p| folder_clash(name, p)) || (stage(fixed) != 0 && changed.contains(name.as_slice())) {
+        if clashes(name, &files) || (stage(fixed) != 0 && changed.contains(name.as_slice())) {
             return None;
         }
         if !changed.contains(name.as_slice())
