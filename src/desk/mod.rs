@@ -1480,6 +1480,13 @@ fn describe_taken_back(taken: &[(PathBuf, bool)]) -> String {
         let s = if n == 1 { "" } else { "s" };
         records.push(format!("{n} attachment{s} of {}", crate::render::visible(&id)));
     }
+    // An interrupted `tkt upgrade` took back thousands: the first ones, and how many more.
+    const SHOWN: usize = 12;
+    if records.len() > SHOWN + 1 {
+        let more = records.len() - SHOWN;
+        records.truncate(SHOWN);
+        records.push(format!("and {more} more"));
+    }
     records.join(", ")
 }
 

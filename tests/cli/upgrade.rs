@@ -201,3 +201,24 @@ fn clones_upgraded_at_different_times_merge_their_work_in_one_layout() {
     let t3 = bruno.ok(&["ticket", "show", "T-2026-0003", "--format", "yaml"]);
     assert!(t3.contains("nota di anna") && t3.contains("priority: high"), "{t3}");
 }
+
+/// An upgrade killed once its files were moved, before its commit, is taken back whole by
+/// the next command (the desk as it was, said in a few words), and made again.
+#[test]
+fn an_upgrade_killed_before_its_commit_is_taken_back_whole_and_made_again() {
+    let d = flat_desk();
+    let (head, before) = (d.head(), d.git(&["ls-files", "-s", "tickets"]));
+    crate::crash::killed_before_its_commit_with(&d, &["upgrade"], &[]);
+    assert!(d.path("tickets/2026/000").is_dir(), "killed after its moves");
+    // The next writer takes it back (and, the desk as an older tkt kept it, writes nothing).
+    let out = d.tkt(&["ticket", "note", "T-2026-0001", "x"]).output().unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(4), "{said}");
+    assert!(said.contains("took back what an interrupted command wrote") && said.contains("and 28 more"), "{said}");
+    assert_eq!(d.head(), head);
+    assert_eq!(d.git(&["ls-files", "-s", "tickets"]), before);
+    assert_eq!(d.git(&["status", "--porcelain"]), "");
+    assert!(!d.path("tickets/2026/000").exists());
+    d.tkt(&["upgrade"]).assert().success().stderr(predicate::str::contains("Moved 20 tickets"));
+    d.tkt(&["check"]).assert().success();
+}

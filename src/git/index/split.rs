@@ -17,8 +17,8 @@ use sha1::{Digest, Sha1};
 
 use super::memo::Memo;
 use super::{
-    be32, carry_extensions, clashes, ewah_read, ewah_write, extensions, folders_above, header, new_fixed,
-    put_entry, walk, without_checksum, ChangedUnseen, FIXED, HASH, HEADER,
+    be32, carry_extensions, clashes, ewah_read, ewah_write, extensions, folders_above, header, new_fixed, put_entry,
+    walk, without_checksum, ChangedUnseen, FIXED, HASH, HEADER,
 };
 use crate::git::Staged;
 
