@@ -522,9 +522,9 @@ impl Repo {
         walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::TIME)?;
         for id in walk {
             let commit = self.repo.find_commit(id?)?;
-            let now = self.object_at(&commit.tree()?, path);
+            let now = self.record_at(&commit.tree()?, path);
             let changed = match commit.parents().next() {
-                Some(p) => self.object_at(&p.tree()?, path) != now,
+                Some(p) => self.record_at(&p.tree()?, path) != now,
                 None => now.is_some(),
             };
             if changed {
@@ -571,6 +571,16 @@ impl Repo {
         let bytes = |o: Option<Oid>| -> Option<Vec<u8>> {
             o.and_then(|o| self.repo.find_blob(o).ok()).map(|b| b.content().to_vec())
         };
+        // A ticket's path before its year folder was split is the same file: the move of
+        // an upgrade is no change (found by a layout attack: it counted as every field's
+        // last change, by whoever upgraded, and beat older edits).
+        let mut asked: BTreeMap<PathBuf, PathBuf> = BTreeMap::new();
+        for path in paths {
+            asked.insert(path.clone(), path.clone());
+            if let Some(old) = crate::model::unsharded_path(path) {
+                asked.entry(old).or_insert_with(|| path.clone());
+            }
+        }
         for id in walk {
             let commit = self.repo.find_commit(id?)?;
             let tree = commit.tree()?;
@@ -578,20 +588,23 @@ impl Repo {
             // The paths asked about that differ from every parent (a root commit: that it has).
             let mut touched: Option<BTreeSet<PathBuf>> = None;
             if parents.is_empty() {
-                touched = Some(paths.iter().filter(|p| self.object_at(&tree, p).is_some()).cloned().collect());
+                touched = Some(paths.iter().filter(|p| self.record_at(&tree, p).is_some()).cloned().collect());
             }
             for parent in &parents {
                 // One path (the merge driver's): the diff reads only the folders on its way.
                 let mut opts = git2::DiffOptions::new();
-                if let (1, Some(only)) = (paths.len(), paths.first()) {
-                    opts.pathspec(git_path(only)?).disable_pathspec_match(true);
+                if paths.len() == 1 {
+                    for only in asked.keys() {
+                        opts.pathspec(git_path(only)?);
+                    }
+                    opts.disable_pathspec_match(true);
                 }
                 let diff = self.repo.diff_tree_to_tree(Some(parent), Some(&tree), Some(&mut opts))?;
                 let mut set = BTreeSet::new();
                 for delta in diff.deltas() {
                     for f in [delta.old_file(), delta.new_file()] {
-                        if let Some(p) = f.path().filter(|p| paths.contains(*p)) {
-                            set.insert(p.to_path_buf());
+                        if let Some(p) = f.path().and_then(|p| asked.get(p)) {
+                            set.insert(p.clone());
                         }
                     }
                 }
@@ -607,8 +620,8 @@ impl Repo {
             }
             let a = commit.author();
             for path in touched.unwrap_or_default() {
-                let now = self.object_at(&tree, &path);
-                let before: Vec<Option<Oid>> = parents.iter().map(|t| self.object_at(t, &path)).collect();
+                let now = self.record_at(&tree, &path);
+                let before: Vec<Option<Oid>> = parents.iter().map(|t| self.record_at(t, &path)).collect();
                 if !parents.is_empty() && before.contains(&now) {
                     continue;
                 }
@@ -621,6 +634,12 @@ impl Repo {
             }
         }
         Ok(out)
+    }
+
+    /// The object at a record's path of a tree, or — none there — at the path it had before
+    /// its year folder was split ([`crate::model::unsharded_path`]).
+    fn record_at(&self, tree: &git2::Tree, path: &Path) -> Option<Oid> {
+        self.object_at(tree, path).or_else(|| self.object_at(tree, &crate::model::unsharded_path(path)?))
     }
 
     /// The object at a path of a tree, found name by name, so that any name a pushed tree

@@ -1,6 +1,6 @@
 //! Record kinds, the strict id patterns that guard every path, and sequence ids.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -140,6 +140,20 @@ pub fn shard_of(seq: u32) -> String {
     format!("{:03}", seq / 1000)
 }
 
+/// Where a record at `path` (any prefix: desk- or repository-relative) in its folder of a
+/// thousand (`…/2026/001/T-2026-1042.yaml`) was kept before year folders were split
+/// (`…/2026/T-2026-1042.yaml`); `None` for any other path. History reads the two as one
+/// file, so that the move is no change.
+pub fn unsharded_path(path: &Path) -> Option<PathBuf> {
+    let file = path.file_name()?.to_str()?;
+    let shard = path.parent()?;
+    let year = shard.parent()?;
+    let number = SequenceId::parse(file.strip_suffix(".yaml")?)?;
+    let year_name = year.file_name()?.to_str()?;
+    let same_year = number.year.is_some_and(|y| format!("{y:04}") == year_name);
+    (same_year && shard.file_name()?.to_str()? == shard_of(number.seq)).then(|| year.join(file))
+}
+
 /// Whether a folder's name is one [`shard_of`] gives.
 pub fn is_shard(name: &str) -> bool {
     name.bytes().all(|b| b.is_ascii_digit())
@@ -240,6 +254,13 @@ mod tests {
         assert_eq!(Kind::Ticket.old_path_for("T-2026-1000").unwrap(), PathBuf::from("tickets/2026/T-2026-1000.yaml"));
         assert_eq!(Kind::Request.path_for("R-2026-1000").unwrap(), PathBuf::from("requests/2026/R-2026-1000.yaml"));
         assert_eq!(Kind::Request.old_path_for("R-2026-1000"), None);
+        assert_eq!(
+            unsharded_path(Path::new("desk/tickets/2026/001/T-2026-1042.yaml")).unwrap(),
+            PathBuf::from("desk/tickets/2026/T-2026-1042.yaml")
+        );
+        assert_eq!(unsharded_path(Path::new("tickets/2026/T-2026-1042.yaml")), None);
+        assert_eq!(unsharded_path(Path::new("tickets/2026/000/T-2026-1042.yaml")), None);
+        assert_eq!(unsharded_path(Path::new("documents/invoice/2026/INV-2026-0001.yaml")), None);
         assert!(is_shard("000") && is_shard("999") && is_shard("1234"));
         assert!(
             !is_shard("00") && !is_shard("0001") && !is_shard("2026x") && !is_shard("01a") && !is_shard("99999999")

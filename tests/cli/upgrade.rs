@@ -222,3 +222,27 @@ fn an_upgrade_killed_before_its_commit_is_taken_back_whole_and_made_again() {
     d.tkt(&["upgrade"]).assert().success().stderr(predicate::str::contains("Moved 20 tickets"));
     d.tkt(&["check"]).assert().success();
 }
+
+/// The move of an upgrade is no change to a merge: of two edits of one field, the later
+/// wins, with its own author and time, whichever clone upgraded last (found by a layout
+/// attack: the later upgrade counted as every field's last change).
+#[test]
+fn an_upgrade_is_no_edit_the_later_change_of_a_field_wins_across_it() {
+    let team = flat_team();
+    let (anna, bruno) = (team.clone("anna"), team.clone("bruno"));
+    // Bruno, on the older tkt still, retitles a ticket at 07:00 (not pushed).
+    let edited = bruno.read("tickets/2026/T-2026-0020.yaml");
+    let edited = edited.lines().map(|l| if l.starts_with("title:") { "title: di bruno" } else { l }).collect::<Vec<_>>();
+    bruno.write("tickets/2026/T-2026-0020.yaml", &(edited.join("\n") + "\n"));
+    bruno.git(&["commit", "-qam", "T-2026-0020: title", "--date", "2026-11-30T07:00:00+01:00"]);
+    // Anna upgrades at 08:00, retitles at 09:00 and publishes.
+    anna.at("2026-11-30T08:00:00+01:00", &["upgrade"]);
+    anna.at("2026-11-30T09:00:00+01:00", &["ticket", "edit", "T-2026-0020", "--title", "di anna"]);
+    anna.at("2026-11-30T09:05:00+01:00", &["sync"]);
+    // Bruno updates tkt at 11:00: upgrades, then syncs.
+    bruno.at("2026-11-30T11:00:00+01:00", &["upgrade"]);
+    bruno.at("2026-11-30T11:05:00+01:00", &["sync"]);
+    let ticket = bruno.read("tickets/2026/000/T-2026-0020.yaml");
+    assert!(ticket.contains("title: di anna"), "{ticket}");
+    assert!(ticket.contains("value: di anna\n    by: anna\n    at: 2026-11-30T09:00:00+01:00"), "{ticket}");
+}
