@@ -376,6 +376,10 @@ impl Desk {
                     continue;
                 }
                 let shard = dir.join(name);
+                // A file named like one is no folder of records (`tkt check` names it).
+                if !self.abs(&shard).is_dir() {
+                    continue;
+                }
                 let mut names = listings.names(&self.root, &shard)?;
                 names.retain(|n| record_name(n) && !n.starts_with('.'));
                 names.sort_unstable();
@@ -1141,14 +1145,20 @@ impl Desk {
         // Listed now, never as kept: a number is given out only from what is there. Of a
         // sharded kind's folders of a thousand, the highest one holding a number of these.
         let mut names = list_dir(&self.abs(&dir))?;
-        let mut shards: Vec<String> = names.iter().filter(|n| kind.sharded() && is_shard(n)).cloned().collect();
+        let mut shards: Vec<String> = names
+            .iter()
+            .filter(|n| kind.sharded() && is_shard(n) && self.abs(&dir.join(n)).is_dir())
+            .cloned()
+            .collect();
         shards.sort_unstable_by_key(|n| n.parse::<u32>().unwrap_or_default());
         // The next folder of a thousand, listed into `names`: whether it held a number of
-        // these (`None` when none is left).
+        // these that belongs there — one filed in the wrong folder counts, and the search
+        // goes on (found by a layout attack: T-2026-0003 copied into 001/ gave 0004 again)
+        // — (`None` when none is left).
         let mut list_shard = |names: &mut Vec<String>| -> Result<Option<bool>> {
             let Some(shard) = shards.pop() else { return Ok(None) };
-            let listed = list_dir(&self.abs(&dir.join(shard)))?;
-            let found = listed.iter().any(|n| number_of(n).is_some());
+            let listed = list_dir(&self.abs(&dir.join(&shard)))?;
+            let found = listed.iter().any(|n| number_of(n).is_some_and(|seq| shard_of(seq) == shard));
             names.extend(listed);
             Ok(Some(found))
         };
@@ -1261,7 +1271,23 @@ impl Desk {
                 mark_rel.display()
             )));
         }
-        let number = SequenceId { prefix, year, seq, series: series.map(str::to_string) };
+        let mut number = SequenceId { prefix, year, seq, series: series.map(str::to_string) };
+        // A number whose file is there is used, whatever its listing missed (a copy filed
+        // in another folder of a thousand, a file git does not know): never written over.
+        let taken = |n: &SequenceId| {
+            let id = n.to_string();
+            kind.path_for(&id)
+                .into_iter()
+                .chain(kind.old_path_for(&id))
+                .any(|p| std::fs::symlink_metadata(self.abs(&p)).is_ok())
+        };
+        while !fiscal && taken(&number) && number.seq < MAX_SEQ {
+            number.seq += 1;
+        }
+        if taken(&number) {
+            return Err(Error::failure(format!("{number}: its file is there already, and is no number given")));
+        }
+        let seq = number.seq;
         if !fiscal {
             // Put back by a command that fails before its commit, as its other writes are
             // (found by a careless-office attack: a ticket refused as too large still took

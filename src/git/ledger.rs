@@ -181,6 +181,20 @@ impl Repo {
         Ok(names.names)
     }
 
+    /// The files directly in the desk-relative folder `desk_dir` at `commit`: name and blob id.
+    pub fn blobs_at(&self, commit: &str, desk_dir: &Path) -> Result<HashMap<String, String>> {
+        let tree = self.repo.find_commit(Oid::from_str(commit)?)?.tree()?;
+        let Ok(entry) = tree.get_path(&self.repo_path(desk_dir)) else { return Ok(HashMap::new()) };
+        let Ok(folder) = self.repo.find_tree(entry.id()) else { return Ok(HashMap::new()) };
+        let blobs = folder.iter().filter(|e| e.kind() == Some(ObjectType::Blob));
+        Ok(blobs.filter_map(|e| Some((e.name().ok()?.to_string(), e.id().to_string()))).collect())
+    }
+
+    /// The id git gives a file of these bytes.
+    pub fn blob_id(bytes: &[u8]) -> String {
+        Oid::hash_object(ObjectType::Blob, bytes).map(|o| o.to_string()).unwrap_or_default()
+    }
+
     /// The names of the files in the desk-relative folder `desk_dir` at `commit` (none
     /// when the folder is not there).
     pub fn names_at(&self, commit: &str, desk_dir: &Path) -> Result<Vec<String>> {

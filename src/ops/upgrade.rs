@@ -1,9 +1,12 @@
 //! `tkt upgrade`: moves a desk's tickets into the folders of a thousand their ids give
 //! (`tickets/2026/T-2026-1042.yaml` to `tickets/2026/001/T-2026-1042.yaml`), in one commit.
 
-use std::path::PathBuf;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 
 use crate::desk::Desk;
+use crate::git::Repo;
+use crate::model::{Kind, SequenceId};
 use crate::{Error, Result};
 
 use super::Env;
@@ -22,6 +25,7 @@ pub struct Upgraded {
 pub fn upgrade(env: &Env) -> Result<Upgraded> {
     let _lock = env.lock_unsharded()?;
     let moved = planned_moves(&env.desk)?;
+    refuse_uncommitted_tickets(&env.desk, &moved)?;
     if moved.is_empty() {
         return Ok(Upgraded::default());
     }
@@ -32,18 +36,71 @@ pub fn upgrade(env: &Env) -> Result<Upgraded> {
     Ok(Upgraded { moved })
 }
 
+/// Refuses an upgrade while a ticket's file differs from the last commit (a hand edit, a
+/// file git does not know yet): the move commits files whole, and a hand edit goes through
+/// `tkt sync`'s checks first (found by a layout attack: an editor's older copy, dropping a
+/// note, went into the upgrade's commit; and killed, the upgrade put HEAD's version back).
+fn refuse_uncommitted_tickets(desk: &Desk, moves: &[(PathBuf, PathBuf)]) -> Result<()> {
+    let Some(repo) = desk.repo() else { return Ok(()) };
+    let Some(head) = repo.head()? else { return Ok(()) };
+    // Compared with HEAD's blobs, not through git's index (a command killed while holding
+    // it is taken back by the lock first; this reads no index at all).
+    let mut committed: HashMap<PathBuf, HashMap<String, String>> = HashMap::new();
+    let mut edited = Vec::new();
+    for (from, _) in moves {
+        let folder = from.parent().unwrap_or(Path::new(""));
+        if !committed.contains_key(folder) {
+            committed.insert(folder.to_path_buf(), repo.blobs_at(&head, folder)?);
+        }
+        let name = from.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        let bytes = std::fs::read(desk.abs(from)).map_err(|e| Error::io(from, e))?;
+        if committed[folder].get(name) != Some(&Repo::blob_id(&bytes)) {
+            edited.push(from.display().to_string());
+        }
+    }
+    if edited.is_empty() {
+        return Ok(());
+    }
+    let more = if edited.len() > 5 { format!(" and {} more", edited.len() - 5) } else { String::new() };
+    Err(Error::refused(format!(
+        "{}{more}: changed since the last commit; the upgrade moves committed tickets only, and nothing was moved",
+        edited[..edited.len().min(5)].join(", ")
+    ))
+    .with_hint(
+        "commit them with `git commit` (or put them back: `git checkout -- FILE`), then upgrade; `tkt check` says \
+         whether they read",
+    ))
+}
+
 /// Where each ticket not in its folder of a thousand goes, every one checked before any
 /// moves.
 pub fn planned_moves(desk: &Desk) -> Result<Vec<(PathBuf, PathBuf)>> {
     let mut moves = Vec::new();
     for from in desk.unsharded(false)? {
         let Some(to) = Desk::sharded_path(&from) else {
+            // A ticket's name in another year's folder: where it belongs is named.
+            let stem = from.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+            let hint = match Kind::Ticket.path_for(stem).ok().filter(|_| SequenceId::parse(stem).is_some()) {
+                Some(right) => {
+                    format!("it belongs in {}: move it there with `git mv`, commit, then upgrade", right.display())
+                }
+                None => "rename it as the id it holds (`tkt check` names it), or move it out of the desk".to_string(),
+            };
             return Err(Error::refused(format!(
-                "{}: no ticket's name, so it has no folder of a thousand to go to; nothing was moved",
+                "{}: not where its name puts it, so it has no folder of a thousand to go to; nothing was moved",
                 from.display()
             ))
-            .with_hint("rename it as the id it holds (`tkt check` names it), or move it out of the desk"));
+            .with_hint(hint));
         };
+        // A file named like the folder it goes to (found by a layout attack).
+        if let Some(shard) = to.parent().filter(|s| desk.abs(s).exists() && !desk.abs(s).is_dir()) {
+            return Err(Error::refused(format!(
+                "{}: a file where the folder of a thousand {} goes; nothing was moved",
+                shard.display(),
+                from.display()
+            ))
+            .with_hint("move that file out of the desk, then upgrade"));
+        }
         if std::fs::symlink_metadata(desk.abs(&to)).is_ok() {
             return Err(Error::refused(format!(
                 "{} and {} are two files of one ticket; nothing was moved",

@@ -101,9 +101,43 @@ fn an_upgrade_that_cannot_move_every_ticket_moves_none() {
     d.tkt(&["upgrade"])
         .assert()
         .code(4)
-        .stderr(predicate::str::contains("tickets/2026/appunti.yaml: no ticket's name"));
+        .stderr(predicate::str::contains("tickets/2026/appunti.yaml: not where its name puts it"));
     assert_eq!(d.head(), head);
     assert_eq!(d.git(&["status", "--porcelain"]), "?? tickets/2026/appunti.yaml\n");
+    std::fs::remove_file(d.path("tickets/2026/appunti.yaml")).unwrap();
+    // Another year's ticket: where it belongs is named.
+    d.write(
+        "tickets/2026/T-2025-0001.yaml",
+        &d.read("tickets/2026/000/T-2026-0001.yaml").replace("T-2026-0001", "T-2025-0001"),
+    );
+    d.tkt(&["upgrade"])
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("it belongs in tickets/2025/000/T-2025-0001.yaml"));
+    std::fs::remove_file(d.path("tickets/2026/T-2025-0001.yaml")).unwrap();
+    assert_eq!(d.git(&["status", "--porcelain"]), "");
+}
+
+/// An upgrade moves committed tickets only: a hand edit not committed (an editor's older
+/// copy dropping a note, a half-merged file) would go into its commit unchecked, and a
+/// killed upgrade would put HEAD's version back over it.
+#[test]
+fn an_upgrade_refuses_tickets_changed_since_the_last_commit() {
+    let d = flat_desk();
+    let file = "tickets/2026/T-2026-0012.yaml";
+    let edited = d.read(file).replace("title: ", "title: Rivisto ");
+    d.write(file, &edited);
+    let head = d.head();
+    d.tkt(&["upgrade"]).assert().code(4).stderr(
+        predicate::str::contains("tickets/2026/T-2026-0012.yaml: changed since the last commit")
+            .and(predicate::str::contains("nothing was moved")),
+    );
+    assert_eq!(d.head(), head);
+    assert_eq!(d.read(file), edited);
+    assert_eq!(d.git(&["status", "--porcelain"]), " M tickets/2026/T-2026-0012.yaml\n");
+    d.git(&["commit", "-qam", "Rivisto, by hand"]);
+    d.tkt(&["upgrade"]).assert().success();
+    assert!(d.read("tickets/2026/000/T-2026-0012.yaml").contains("title: Rivisto "));
 }
 
 /// The most dangerous mistake of the layout: a clone with no mark of its own (fresh, or
@@ -125,6 +159,28 @@ fn numbers_go_on_across_folders_of_a_thousand_and_are_never_given_twice() {
     assert_eq!(made.trim(), "T-2026-1005");
     assert!(d.path("tickets/2026/001/T-2026-1005.yaml").is_file());
     d.tkt(&["check"]).assert().success();
+}
+
+/// A ticket filed by hand in the wrong folder of a thousand, and a file named like one,
+/// never make a number given twice nor stop the desk.
+#[test]
+fn a_ticket_in_the_wrong_folder_of_a_thousand_never_has_its_number_given_again() {
+    let d = TestDesk::example();
+    std::fs::create_dir_all(d.path("tickets/2026/001")).unwrap();
+    d.write("tickets/2026/001/T-2026-0003.yaml", &d.read("tickets/2026/000/T-2026-0003.yaml"));
+    d.write(
+        "tickets/2026/000/T-2026-0021.yaml",
+        &d.read("tickets/2026/000/T-2026-0004.yaml").replace("T-2026-0004", "T-2026-0021"),
+    );
+    let four = d.read("tickets/2026/000/T-2026-0004.yaml");
+    let made = d.ok(&["ticket", "create", "--customer", "C-0001", "--title", "x"]);
+    assert_eq!(made.trim(), "T-2026-0022");
+    assert_eq!(d.read("tickets/2026/000/T-2026-0004.yaml"), four);
+    d.tkt(&["check"]).assert().code(4).stdout(predicate::str::contains("tickets/2026/001/T-2026-0003.yaml"));
+    std::fs::remove_dir_all(d.path("tickets/2026/001")).unwrap();
+    d.write("tickets/2026/001", "not a folder");
+    d.ok(&["ticket", "list"]);
+    d.tkt(&["check"]).assert().code(4).stdout(predicate::str::contains("tickets/2026/001: "));
 }
 
 /// A clone's commit of the old layout (an older tkt, before it was updated): the ticket
@@ -232,7 +288,8 @@ fn an_upgrade_is_no_edit_the_later_change_of_a_field_wins_across_it() {
     let (anna, bruno) = (team.clone("anna"), team.clone("bruno"));
     // Bruno, on the older tkt still, retitles a ticket at 07:00 (not pushed).
     let edited = bruno.read("tickets/2026/T-2026-0020.yaml");
-    let edited = edited.lines().map(|l| if l.starts_with("title:") { "title: di bruno" } else { l }).collect::<Vec<_>>();
+    let edited =
+        edited.lines().map(|l| if l.starts_with("title:") { "title: di bruno" } else { l }).collect::<Vec<_>>();
     bruno.write("tickets/2026/T-2026-0020.yaml", &(edited.join("\n") + "\n"));
     bruno.git(&["commit", "-qam", "T-2026-0020: title", "--date", "2026-11-30T07:00:00+01:00"]);
     // Anna upgrades at 08:00, retitles at 09:00 and publishes.
