@@ -21,6 +21,8 @@ pub fn edit_in_editor<T: Keyed>(
     save: impl FnOnce(&Env, &mut dyn FnMut(&T) -> Result<T>) -> Result<()>,
 ) -> Result<()> {
     let (before, edited, file) = ctx.run(|env| {
+        // Said before the editor opens, not after the user's work (found by a review).
+        env.desk.refuse_unsharded()?;
         let before: T = env.desk.load(id)?;
         let (edited, file) = run_editor(ctx, &env.desk, &before)?;
         Ok((before, edited, file))

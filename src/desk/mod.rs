@@ -277,8 +277,10 @@ impl Desk {
 
     /// The tickets still where they were kept before year folders were split in folders
     /// of a thousand (`tickets/2026/T-2026-0001.yaml`), sorted: read by every command,
-    /// written by none until `tkt upgrade` moves them. With `first`, at most one.
-    pub fn unsharded(&self, first: bool) -> Result<Vec<PathBuf>> {
+    /// written by none until `tkt upgrade` moves them. With `first`, at most one. Any other
+    /// file there (a note, another year's ticket) is no ticket of the old layout: `tkt
+    /// check` names it, and it stops no write (found by a review).
+    pub fn unsharded(&self, first: bool) -> Result<Vec<(PathBuf, PathBuf)>> {
         let mut found = Vec::new();
         for kind in Kind::all().filter(|k| k.sharded()) {
             let top = Path::new(kind.dir());
@@ -288,7 +290,8 @@ impl Desk {
                 let mut names = list_dir(&self.abs(&top.join(&year)))?;
                 names.retain(|n| record_name(n) && !n.starts_with('.'));
                 names.sort_unstable();
-                found.extend(names.into_iter().map(|n| top.join(&year).join(n)));
+                let files = names.into_iter().map(|n| top.join(&year).join(n));
+                found.extend(files.filter_map(|rel| Some((rel.clone(), Desk::sharded_path(&rel)?))));
                 if first && !found.is_empty() {
                     found.truncate(1);
                     return Ok(found);
@@ -302,7 +305,7 @@ impl Desk {
     pub fn refuse_unsharded(&self) -> Result<()> {
         match self.unsharded(true)?.first() {
             None => Ok(()),
-            Some(file) => Err(Error::refused(format!(
+            Some((file, _)) => Err(Error::refused(format!(
                 "this desk keeps its tickets as tkt did before their year folders were split in folders of a \
                  thousand ({} is not in one): tkt writes no ticket there",
                 file.display()
@@ -1487,6 +1490,13 @@ const RENUMBERED: &str = "renumbered";
 fn describe_taken_back(taken: &[(PathBuf, bool)]) -> String {
     let mut records = Vec::new();
     let mut attachments: Vec<(String, usize)> = Vec::new();
+    let mut moving: HashMap<&std::ffi::OsStr, usize> = HashMap::new();
+    for (path, _) in taken {
+        if Desk::sharded_path(path).is_some() || crate::model::unsharded_path(path).is_some() {
+            *moving.entry(path.file_stem().unwrap_or_default()).or_default() += 1;
+        }
+    }
+    let mut told = HashSet::new();
     for (path, in_head) in taken {
         let parts: Vec<String> = path.iter().map(|c| c.to_string_lossy().into_owned()).collect();
         if parts.first().map(String::as_str) == Some(ATTACHMENTS_DIR) && parts.len() >= 3 {
@@ -1500,6 +1510,13 @@ fn describe_taken_back(taken: &[(PathBuf, bool)]) -> String {
             (Some(_), Some(stem)) => crate::render::visible(&stem.to_string_lossy()).into_owned(),
             _ => crate::render::visible(&path.display().to_string()).into_owned(),
         };
+        // A ticket an upgrade was moving is at both of its places: told once.
+        if moving.get(path.file_stem().unwrap_or_default()).is_some_and(|n| *n > 1) {
+            if told.insert(name.clone()) {
+                records.push(format!("{name} (moved back)"));
+            }
+            continue;
+        }
         records.push(format!("{name} ({})", if *in_head { "put back" } else { "new" }));
     }
     for (id, n) in attachments {

@@ -123,7 +123,7 @@ pub fn check_desk(desk: &Desk, today: chrono::NaiveDate) -> Result<Checked> {
     // Kept by an older tkt (or put there by hand): read, but no command writes the desk
     // until they are moved. Named once, with how many.
     let unsharded = desk.unsharded(false)?;
-    if let Some(first) = unsharded.first() {
+    if let Some((first, _)) = unsharded.first() {
         let others = match unsharded.len() {
             1 => String::new(),
             n => format!(" (and {} more)", n - 1),

@@ -6,7 +6,6 @@ use std::path::{Path, PathBuf};
 
 use crate::desk::Desk;
 use crate::git::Repo;
-use crate::model::{Kind, SequenceId};
 use crate::{Error, Result};
 
 use super::Env;
@@ -20,8 +19,8 @@ pub struct Upgraded {
 
 /// Moves every ticket not in its folder of a thousand into it, in one commit; a desk
 /// already upgraded is left as it is. Each file is moved byte for byte (git sees a
-/// rename). Refused, with nothing moved, when a file there is no ticket's own name or its
-/// place is taken.
+/// rename). Refused, with nothing moved, when a ticket's place is taken or its file
+/// differs from the last commit. Other files of a year's folder are left to `tkt check`.
 pub fn upgrade(env: &Env) -> Result<Upgraded> {
     let _lock = env.lock_unsharded()?;
     let moved = planned_moves(&env.desk)?;
@@ -76,22 +75,7 @@ fn refuse_uncommitted_tickets(desk: &Desk, moves: &[(PathBuf, PathBuf)]) -> Resu
 /// moves.
 pub fn planned_moves(desk: &Desk) -> Result<Vec<(PathBuf, PathBuf)>> {
     let mut moves = Vec::new();
-    for from in desk.unsharded(false)? {
-        let Some(to) = Desk::sharded_path(&from) else {
-            // A ticket's name in another year's folder: where it belongs is named.
-            let stem = from.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
-            let hint = match Kind::Ticket.path_for(stem).ok().filter(|_| SequenceId::parse(stem).is_some()) {
-                Some(right) => {
-                    format!("it belongs in {}: move it there with `git mv`, commit, then upgrade", right.display())
-                }
-                None => "rename it as the id it holds (`tkt check` names it), or move it out of the desk".to_string(),
-            };
-            return Err(Error::refused(format!(
-                "{}: not where its name puts it, so it has no folder of a thousand to go to; nothing was moved",
-                from.display()
-            ))
-            .with_hint(hint));
-        };
+    for (from, to) in desk.unsharded(false)? {
         // A file named like the folder it goes to (found by a layout attack).
         if let Some(shard) = to.parent().filter(|s| desk.abs(s).exists() && !desk.abs(s).is_dir()) {
             return Err(Error::refused(format!(

@@ -160,7 +160,10 @@ fn refuse_unsound_merge(repo: &Repo, sides: [&str; 2], merged: &str, tracking: &
 /// differs from HEAD (a hand edit a pull left alone) is left as it is: `tkt check` names it.
 pub(super) fn settle_closed_going_out(desk: &Desk, repo: &Repo, author: &Author, theirs: Option<&str>) -> Result<()> {
     let (Some(head), Some(theirs)) = (repo.head()?, theirs) else { return Ok(()) };
-    if theirs == head {
+    // What goes out, an upgrade's moves aside (found by a review: the first sync after an
+    // upgrade took every ticket for one going out).
+    let theirs = &upgraded_view(repo, theirs)?;
+    if *theirs == head {
         return Ok(());
     }
     let catalog = desk.catalog()?;

@@ -2,34 +2,50 @@
 //! are read in their folders of a thousand (`tickets/2026/001/`) wherever a sync compares
 //! two sides, so that the move of `tkt upgrade` is no change at all to the merge: a remote
 //! not upgraded yet is upgraded by a commit on its tip (published with this clone's
-//! work, as if its clone had upgraded), and a merge base from before the upgrade is read
-//! through a commit that upgrades it.
+//! work, as if its clone had upgraded), and a commit from before the upgrade that a sync
+//! compares with (the merge base, the remote's tip already in this clone's history) is
+//! read through a commit that upgrades it, made the same each time and never on a branch.
+
+use std::cell::RefCell;
 
 use super::*;
 
+thread_local! {
+    /// The upgraded view of each commit made in this process (a sync asks several times).
+    static VIEWS: RefCell<HashMap<String, String>> = RefCell::new(HashMap::new());
+}
+
 /// The ticket files of `commit` not in their folders of a thousand, each `(from, to)` as
-/// repository paths. Refused when a ticket would land on a file there already: two files
-/// of one ticket.
-fn unsharded_at(repo: &Repo, commit: &str) -> Result<Vec<(PathBuf, PathBuf)>> {
+/// repository paths. A ticket with a file at both places is `Err` with the two, or with
+/// `keep_both`, left where it is (history holds it: the later commits that settled it are
+/// the sides' own work).
+fn unsharded_at(repo: &Repo, commit: &str, keep_both: bool) -> Result<Vec<(PathBuf, PathBuf)>> {
     let prefix = repo.desk_prefix();
     let mut moves = Vec::new();
     for kind in Kind::all().filter(|k| k.sharded()) {
         for year in repo.folders_in(commit, &prefix.join(kind.dir()))? {
+            // Each folder read once: what is in the year's folders of a thousand already.
+            let mut sharded = HashSet::new();
+            for shard in repo.folders_in(commit, &year)? {
+                sharded.extend(repo.files_in(commit, &shard)?);
+            }
             for file in repo.files_in(commit, &year)? {
                 let Some(to) = file.strip_prefix(prefix).ok().and_then(Desk::sharded_path) else { continue };
                 let to = prefix.join(to);
-                if repo.file_at(commit, &to)?.is_some() {
+                if !sharded.contains(&to) {
+                    moves.push((file, to));
+                } else if !keep_both {
                     return Err(Error::busy(format!(
                         "{} and {} at {} are two files of one ticket; nothing was merged or written",
                         file.display(),
                         to.display(),
-                        &commit[..12]
+                        &commit[..12.min(commit.len())]
                     ))
                     .with_hint(
-                        "keep the right one (`git log` on each shows where it came from), delete the other, and commit",
+                        "keep the right one (`git log` on each shows where it came from), delete the other, commit and \
+                         push",
                     ));
                 }
-                moves.push((file, to));
             }
         }
     }
@@ -51,7 +67,7 @@ pub(super) fn upgraded_tip(
             return Ok(Some(tip));
         }
     }
-    let moves = unsharded_at(repo, &tip)?;
+    let moves = unsharded_at(repo, &tip, false)?;
     if moves.is_empty() {
         return Ok(Some(tip));
     }
@@ -59,14 +75,26 @@ pub(super) fn upgraded_tip(
     repo.commit_moves(&tip, &moves, &message, Some(author)).map(Some)
 }
 
-/// The merge base of `ours` and `theirs`, read as if it were upgraded: a base from before
-/// the upgrade is replaced by a commit on it that moves its tickets (made the same each
-/// time, and never on a branch), so that what each side changed since is its own work.
-pub(super) fn merge_base(repo: &Repo, ours: &str, theirs: &str) -> Result<Option<String>> {
-    let Some(base) = repo.merge_base(ours, theirs)? else { return Ok(None) };
-    let moves = unsharded_at(repo, &base)?;
-    if moves.is_empty() {
-        return Ok(Some(base));
+/// `commit` as this tkt reads it, to compare with: itself, or a commit on it that moves
+/// its tickets into their folders of a thousand (never on a branch, never pushed).
+pub(super) fn upgraded_view(repo: &Repo, commit: &str) -> Result<String> {
+    if let Some(view) = VIEWS.with(|v| v.borrow().get(commit).cloned()) {
+        return Ok(view);
     }
-    repo.commit_moves(&base, &moves, crate::desk::UPGRADE, None).map(Some)
+    let moves = unsharded_at(repo, commit, true)?;
+    let view = match moves.is_empty() {
+        true => commit.to_string(),
+        false => repo.commit_moves(commit, &moves, crate::desk::UPGRADE, None)?,
+    };
+    VIEWS.with(|v| v.borrow_mut().insert(commit.to_string(), view.clone()));
+    Ok(view)
+}
+
+/// The merge base of `ours` and `theirs`, read as if it were upgraded ([`upgraded_view`]),
+/// so that what each side changed since is its own work.
+pub(super) fn merge_base(repo: &Repo, ours: &str, theirs: &str) -> Result<Option<String>> {
+    match repo.merge_base(ours, theirs)? {
+        Some(base) => upgraded_view(repo, &base).map(Some),
+        None => Ok(None),
+    }
 }

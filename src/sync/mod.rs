@@ -352,7 +352,9 @@ pub fn publish(desk: &Desk, opts: &SyncOptions) -> Result<Pushed> {
 fn records_naming(repo: &Repo, published: Option<&str>, head: &str, ids: &[String]) -> Result<Vec<String>> {
     let prefix = repo.desk_prefix();
     let mut naming = Vec::new();
-    for path in repo.changed_paths(published, head)? {
+    // An upgrade's moves name nothing new.
+    let published = published.map(|p| upgraded_view(repo, p)).transpose()?;
+    for path in repo.changed_paths(published.as_deref(), head)? {
         let Some(rel) = path.strip_prefix(prefix).ok().filter(|rel| Desk::kind_of_path(rel).is_some()) else {
             continue;
         };
