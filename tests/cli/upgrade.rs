@@ -322,9 +322,11 @@ fn two_files_of_one_ticket_are_refused_coming_in_and_once_settled_stop_nothing()
     anna.git(&["commit", "-qm", "a copy, by hand"]);
     anna.git(&["push", "-q", "origin", "main"]);
     bruno.ok(&["ticket", "note", "T-2026-0001", "nota di bruno"]);
-    bruno.tkt(&["sync"]).assert().code(5).stderr(predicate::str::contains(
-        "tickets/2026/T-2026-0005.yaml and tickets/2026/000/T-2026-0005.yaml",
-    ));
+    bruno
+        .tkt(&["sync"])
+        .assert()
+        .code(5)
+        .stderr(predicate::str::contains("tickets/2026/T-2026-0005.yaml and tickets/2026/000/T-2026-0005.yaml"));
     anna.git(&["rm", "-q", "tickets/2026/T-2026-0005.yaml"]);
     anna.git(&["commit", "-qm", "the copy out"]);
     anna.ok(&["ticket", "note", "T-2026-0002", "nota di anna"]);
