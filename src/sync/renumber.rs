@@ -33,14 +33,8 @@ pub(super) fn plain_id(id: &str) -> bool {
 /// in the folder of a thousand its number gives when `like` is in one.
 pub(super) fn beside(like: &Path, id: &str) -> PathBuf {
     let file = format!("{id}.yaml");
-    let (Some(folder), Some(number)) = (like.parent(), SequenceId::parse(id)) else { return like.with_file_name(file) };
-    let year = folder.parent().filter(|year| year.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.len() == 4));
-    let old_shard =
-        like.file_stem().and_then(|s| s.to_str()).and_then(SequenceId::parse).map(|s| crate::model::shard_of(s.seq));
-    match year {
-        Some(year) if folder.file_name().and_then(|n| n.to_str()) == old_shard.as_deref() => {
-            year.join(crate::model::shard_of(number.seq)).join(file)
-        }
+    match (crate::model::unsharded_path(like), SequenceId::parse(id)) {
+        (Some(year_file), Some(number)) => year_file.with_file_name(crate::model::shard_of(number.seq)).join(file),
         _ => like.with_file_name(file),
     }
 }
@@ -343,10 +337,7 @@ pub(super) fn new_numbers(
 /// its folders of a thousand.
 fn listed(desk: &Desk, folder: &Path, sharded: bool) -> Vec<PathBuf> {
     let names = |dir: &Path| -> Vec<PathBuf> {
-        let mut names: Vec<PathBuf> =
-            crate::desk::list_dir(&desk.abs(dir)).unwrap_or_default().into_iter().map(|n| dir.join(n)).collect();
-        names.sort_unstable();
-        names
+        crate::desk::list_dir(&desk.abs(dir)).unwrap_or_default().into_iter().map(|n| dir.join(n)).collect()
     };
     match sharded {
         false => names(folder),
@@ -464,4 +455,19 @@ pub(super) fn rewrite_ids_in_text(text: &mut String, ids: &HashMap<String, Strin
         }
     }
     changed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_record_renumbered_goes_to_the_folder_of_a_thousand_of_its_new_number() {
+        let like = Path::new("desk/tickets/2026/000/T-2026-0999.yaml");
+        assert_eq!(beside(like, "T-2026-1000"), PathBuf::from("desk/tickets/2026/001/T-2026-1000.yaml"));
+        assert_eq!(beside(like, "T-2026-0042"), PathBuf::from("desk/tickets/2026/000/T-2026-0042.yaml"));
+        let request = Path::new("requests/2026/R-2026-0999.yaml");
+        assert_eq!(beside(request, "R-2026-1000"), PathBuf::from("requests/2026/R-2026-1000.yaml"));
+        assert_eq!(beside(Path::new("customers/C-0001.yaml"), "C-0002"), PathBuf::from("customers/C-0002.yaml"));
+    }
 }
