@@ -7,7 +7,7 @@ use serde_yaml::{Mapping, Value};
 use super::{Instant, Kind};
 
 /// A ticket assistenza: one identified problem of one customer
-/// (`tickets/<YYYY>/<T-YYYY-NNNN>.yaml`).
+/// (`tickets/<YYYY>/<NNN>/<T-YYYY-NNNN>.yaml`, NNN its number's thousand).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Ticket {
     pub id: String,
