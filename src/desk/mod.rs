@@ -310,7 +310,10 @@ impl Desk {
                  thousand ({} is not in one): tkt writes no ticket there",
                 file.display()
             ))
-            .with_hint("run tkt upgrade once (it moves every ticket in one commit; reads work meanwhile)")),
+            .with_hint(
+                "run tkt upgrade once on this clone (it moves every ticket in one commit; reads work meanwhile), \
+                 then tkt sync",
+            )),
         }
     }
 

@@ -91,7 +91,11 @@ pub fn planned_moves(desk: &Desk) -> Result<Vec<(PathBuf, PathBuf)>> {
                 from.display(),
                 to.display()
             ))
-            .with_hint("keep the right one (`git log` on each shows where it came from) and delete the other"));
+            .with_hint(
+                "one ticket twice: keep the right one (`git log` on each shows where it came from) and delete the \
+                 other; two tickets (a plain `git pull` of a remote not upgraded yet brought one): take the pull \
+                 back with `git reset --hard ORIG_HEAD` and run tkt sync, which gives one a new number",
+            ));
         }
         moves.push((from, to));
     }

@@ -337,9 +337,11 @@ pub(super) fn plan_merge(
     let theirs_changed: Vec<PathBuf> = repo.changed_paths(base, theirs)?;
     // A record the remote published and then lost to a rewrite of its history is no new
     // record of either side: its published version is the common one.
+    // Read as this tkt keeps tickets (found by a team attack: a ticket published flat, the
+    // remote rewritten, was renumbered as new and doubled).
     let published = |path: &Path| -> Result<Option<FileState>> {
         for tip in lost {
-            if let Some(state) = repo.file_at(tip, path)? {
+            if let Some(state) = repo.file_at(&upgraded_view(repo, tip)?, path)? {
                 return Ok(Some(state));
             }
         }

@@ -90,6 +90,14 @@ pub(super) fn upgraded_view(repo: &Repo, commit: &str) -> Result<String> {
     Ok(view)
 }
 
+/// The commit an upgraded view was made of (`commit` itself when it is none): ancestry is
+/// asked of real commits.
+pub(super) fn viewed(commit: &str) -> String {
+    VIEWS
+        .with(|v| v.borrow().iter().find(|(of, view)| *view == commit && *of != commit).map(|(of, _)| of.clone()))
+        .unwrap_or_else(|| commit.to_string())
+}
+
 /// The merge base of `ours` and `theirs`, read as if it were upgraded ([`upgraded_view`]),
 /// so that what each side changed since is its own work.
 pub(super) fn merge_base(repo: &Repo, ours: &str, theirs: &str) -> Result<Option<String>> {

@@ -362,3 +362,49 @@ fn the_first_sync_after_an_upgrade_touches_no_ticket_of_the_remotes() {
     assert_eq!(log.lines().next(), Some("Upgrade: tickets into folders of a thousand"), "{log}");
     assert_eq!(anna.read(file), emptied);
 }
+
+/// A ticket published flat and kept through a rewrite of the remote's history (an amend
+/// and force-push) is the published one, never renumbered as new (found by a team attack:
+/// it was doubled, and this clone's note went to the copy).
+#[test]
+fn a_ticket_published_flat_and_kept_through_a_rewrite_is_never_doubled() {
+    let team = flat_team();
+    let (anna, bruno) = (team.clone("anna"), team.clone("bruno"));
+    commit_flat(&anna, "T-2026-0021", "Perdita dal bollitore");
+    anna.git(&["push", "-q", "origin", "main"]);
+    bruno.git(&["pull", "-q", "--ff-only"]);
+    anna.git(&["commit", "-q", "--amend", "-m", "T-2026-0021, said again"]);
+    anna.git(&["push", "-q", "-f", "origin", "main"]);
+    anna.ok(&["upgrade"]);
+    anna.sync();
+    bruno.ok(&["upgrade"]);
+    bruno.ok(&["ticket", "note", "T-2026-0021", "nota di bruno"]);
+    let said = bruno.sync();
+    assert!(!said.contains(" is now "), "{said}");
+    let list = bruno.ok(&["ticket", "list", "--format", "csv"]);
+    assert_eq!(list.matches("Perdita dal bollitore").count(), 1, "{list}");
+    assert!(bruno.read("tickets/2026/000/T-2026-0021.yaml").contains("nota di bruno"));
+    assert_one_layout(&bruno);
+}
+
+/// A clone put back to a backup from before its upgrade and its first sync is only behind:
+/// upgraded again, it syncs (found by a team attack: its own renumbering was not found
+/// through the merge base read as upgraded, and every sync was refused).
+#[test]
+fn a_clone_restored_from_before_its_upgrade_is_only_behind() {
+    let team = flat_team();
+    let (anna, bruno) = (team.clone("anna"), team.clone("bruno"));
+    anna.ok(&["upgrade"]);
+    anna.ok(&["ticket", "create", "--customer", "C-0001", "--title", "ticket di anna"]);
+    anna.sync();
+    commit_flat(&bruno, "T-2026-0021", "ticket di bruno");
+    let backup = bruno.git(&["rev-parse", "HEAD"]);
+    bruno.ok(&["upgrade"]);
+    assert!(bruno.sync().contains("T-2026-0021 is now T-2026-0022"));
+    bruno.git(&["reset", "-q", "--hard", backup.trim()]);
+    bruno.at("2026-11-30T11:00:00+01:00", &["upgrade"]);
+    bruno.at("2026-11-30T11:00:00+01:00", &["sync"]);
+    bruno.at("2026-11-30T11:00:00+01:00", &["sync"]);
+    let list = bruno.ok(&["ticket", "list", "--format", "csv"]);
+    assert_eq!((list.matches("ticket di bruno").count(), list.matches("ticket di anna").count()), (1, 1), "{list}");
+}
