@@ -29,7 +29,8 @@ use crate::error::Location;
 use crate::files::{write_atomic, TEMP_PREFIX};
 use crate::git::{Answer, Author, Monitor, Repo};
 use crate::model::{
-    is_shard, shard_of, Config, DocKind, Document, Keyed, Kind, LocalSettings, Record, SequenceId, State, CONFIG_FILE,
+    is_shard, shard_of, sharded_path, Config, DocKind, Document, Keyed, Kind, LocalSettings, Record, SequenceId, State,
+    CONFIG_FILE,
 };
 use crate::{Error, Result};
 use cache::Want;
@@ -268,11 +269,8 @@ impl Desk {
     /// file is there ([`Kind::old_path_for`]).
     pub fn path_of(&self, kind: Kind, id: &str) -> Result<PathBuf> {
         let rel = kind.path_for(id)?;
-        let there = |rel: &Path| std::fs::symlink_metadata(self.abs(rel)).is_ok();
-        Ok(match kind.old_path_for(id) {
-            Some(old) if !there(&rel) && there(&old) => old,
-            _ => rel,
-        })
+        let there = |rel: &PathBuf| std::fs::symlink_metadata(self.abs(rel)).is_ok();
+        Ok(kind.places_of(id).into_iter().find(there).unwrap_or(rel))
     }
 
     /// The tickets still where they were kept before year folders were split in folders
@@ -291,7 +289,7 @@ impl Desk {
                 names.retain(|n| record_name(n) && !n.starts_with('.'));
                 names.sort_unstable();
                 let files = names.into_iter().map(|n| top.join(&year).join(n));
-                found.extend(files.filter_map(|rel| Some((rel.clone(), Desk::sharded_path(&rel)?))));
+                found.extend(files.filter_map(|rel| Some((rel.clone(), sharded_path(&rel)?))));
                 if first && !found.is_empty() {
                     found.truncate(1);
                     return Ok(found);
@@ -726,18 +724,6 @@ impl Desk {
             _ => return None,
         };
         Some(kind)
-    }
-
-    /// Where `rel`, a ticket's file where an older tkt kept it (`tickets/2026/T-2026-1042.yaml`),
-    /// goes in its folder of a thousand (`tickets/2026/001/T-2026-1042.yaml`); `None` for
-    /// any other path, and for a file with no ticket's name.
-    pub fn sharded_path(rel: &Path) -> Option<PathBuf> {
-        let parts: Vec<&str> = rel.iter().filter_map(|c| c.to_str()).collect();
-        let [dir, year, file] = parts[..] else { return None };
-        let kind = Kind::all().find(|k| k.sharded() && k.dir() == dir)?;
-        let stem = file.strip_suffix(".yaml")?;
-        let to = kind.path_for(stem).ok().filter(|_| is_year(year) && SequenceId::parse(stem).is_some())?;
-        (kind.old_path_for(stem)? == rel).then_some(to)
     }
 
     /// The desk's top folders of records, attachments and templates.
@@ -1281,11 +1267,7 @@ impl Desk {
         // A number whose file is there is used, whatever its listing missed (a copy filed
         // in another folder of a thousand, a file git does not know): never written over.
         let taken = |n: &SequenceId| {
-            let id = n.to_string();
-            kind.path_for(&id)
-                .into_iter()
-                .chain(kind.old_path_for(&id))
-                .any(|p| std::fs::symlink_metadata(self.abs(&p)).is_ok())
+            kind.places_of(&n.to_string()).into_iter().any(|p| std::fs::symlink_metadata(self.abs(&p)).is_ok())
         };
         while !fiscal && taken(&number) && number.seq < MAX_SEQ {
             number.seq += 1;
@@ -1495,7 +1477,7 @@ fn describe_taken_back(taken: &[(PathBuf, bool)]) -> String {
     let mut attachments: Vec<(String, usize)> = Vec::new();
     let mut moving: HashMap<&std::ffi::OsStr, usize> = HashMap::new();
     for (path, _) in taken {
-        if Desk::sharded_path(path).is_some() || crate::model::unsharded_path(path).is_some() {
+        if sharded_path(path).is_some() || crate::model::unsharded_path(path).is_some() {
             *moving.entry(path.file_stem().unwrap_or_default()).or_default() += 1;
         }
     }
@@ -1616,8 +1598,7 @@ pub const ATTACHMENTS_DIR: &str = "attachments";
 /// Whether the desk at `root` has the file of a record (for code that runs on every core,
 /// where a [`Desk`] cannot go).
 pub fn record_exists(root: &Path, kind: Kind, id: &str) -> bool {
-    kind.path_for(id).is_ok_and(|rel| root.join(rel).is_file())
-        || kind.old_path_for(id).is_some_and(|rel| root.join(rel).is_file())
+    kind.places_of(id).into_iter().any(|rel| root.join(rel).is_file())
 }
 
 /// File names in a folder; an absent folder has none.

@@ -132,12 +132,31 @@ impl Kind {
         let shard = path.parent()?;
         Some(shard.parent()?.join(path.file_name()?))
     }
+
+    /// Every file a record of `id` may be in, where it is written first: its path, then
+    /// the one an older tkt kept it at ([`Kind::old_path_for`]). None for an invalid id.
+    pub fn places_of(self, id: &str) -> Vec<PathBuf> {
+        self.path_for(id).ok().into_iter().chain(self.old_path_for(id)).collect()
+    }
 }
 
 /// The folder of a thousand numbers a sharded record's number is kept in: `000` for
 /// 1–999, `001` for 1000–1999, `1000` past a million.
 pub fn shard_of(seq: u32) -> String {
     format!("{:03}", seq / 1000)
+}
+
+/// Where `rel`, a desk-relative ticket file where an older tkt kept it
+/// (`tickets/2026/T-2026-1042.yaml`), goes in its folder of a thousand
+/// (`tickets/2026/001/T-2026-1042.yaml`): the inverse of [`unsharded_path`]. `None` for any
+/// other path, and for a file with no ticket's name or in another year's folder.
+pub fn sharded_path(rel: &Path) -> Option<PathBuf> {
+    let parts: Vec<&str> = rel.iter().filter_map(|c| c.to_str()).collect();
+    let [dir, _year, file] = parts[..] else { return None };
+    let kind = Kind::all().find(|k| k.sharded() && k.dir() == dir)?;
+    let stem = file.strip_suffix(".yaml")?;
+    SequenceId::parse(stem)?;
+    (kind.old_path_for(stem)? == rel).then(|| kind.path_for(stem).ok()).flatten()
 }
 
 /// Where a record at `path` (any prefix: desk- or repository-relative) in its folder of a
@@ -258,6 +277,13 @@ mod tests {
             unsharded_path(Path::new("desk/tickets/2026/001/T-2026-1042.yaml")).unwrap(),
             PathBuf::from("desk/tickets/2026/T-2026-1042.yaml")
         );
+        assert_eq!(
+            sharded_path(Path::new("tickets/2026/T-2026-1042.yaml")).unwrap(),
+            PathBuf::from("tickets/2026/001/T-2026-1042.yaml")
+        );
+        assert_eq!(sharded_path(Path::new("tickets/2026/T-2025-0001.yaml")), None);
+        assert_eq!(sharded_path(Path::new("tickets/2026/appunti.yaml")), None);
+        assert_eq!(Kind::Ticket.places_of("T-2026-0001").len(), 2);
         assert_eq!(unsharded_path(Path::new("tickets/2026/T-2026-1042.yaml")), None);
         assert_eq!(unsharded_path(Path::new("tickets/2026/000/T-2026-1042.yaml")), None);
         assert_eq!(unsharded_path(Path::new("documents/invoice/2026/INV-2026-0001.yaml")), None);

@@ -30,7 +30,7 @@ pub use customer::{Address, Customer, Party};
 pub use diff::{changed_fields, field_changes, issued_fields_changed, value_changes, FieldChange};
 pub use document::{DdtRef, DocKind, Document, Line, Material, PaymentInfo, Totals, VatLine, Withholding, EINVOICE};
 pub use equipment::Equipment;
-pub use id::{is_code, is_shard, shard_of, unsharded_path, written_otherwise, Kind, SequenceId};
+pub use id::{is_code, is_shard, shard_of, sharded_path, unsharded_path, written_otherwise, Kind, SequenceId};
 pub use item::{Item, ItemKind};
 pub use number::{Money, Rate};
 pub use request::{Contact, Request};

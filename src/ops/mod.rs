@@ -184,7 +184,7 @@ fn refuse_taking_away_what_happened(desk: &Desk, paths: &[PathBuf]) -> Result<()
     let committed: HashSet<&PathBuf> = paths.iter().collect();
     let moved: HashSet<PathBuf> = paths
         .iter()
-        .filter_map(|from| Some((from, Desk::sharded_path(from)?)))
+        .filter_map(|from| Some((from, crate::model::sharded_path(from)?)))
         .filter(|(from, to)| committed.contains(to) && !desk.abs(from).exists())
         .flat_map(|(from, to)| [from.clone(), to])
         .collect();

@@ -2,7 +2,6 @@
 //! page shows beside the ticket, and a report over the desk now or in the past.
 
 use std::collections::{HashMap, HashSet};
-use std::path::PathBuf;
 
 use chrono::NaiveDate;
 
@@ -308,8 +307,8 @@ pub struct LogEntry {
 
 /// Who changed what of ticket `id` and when, from git history, oldest first.
 pub fn ticket_history(desk: &Desk, id: &str) -> Result<Vec<LogEntry>> {
-    let paths: Vec<PathBuf> =
-        std::iter::once(Kind::Ticket.path_for(id)?).chain(Kind::Ticket.old_path_for(id)).collect();
+    Kind::Ticket.check_id(id)?;
+    let paths = Kind::Ticket.places_of(id);
     let repo = desk.repo().ok_or_else(|| Error::failure("history is off: the desk is in no git repository"))?;
     let revisions = repo.record_history(&paths)?;
     if revisions.is_empty() {

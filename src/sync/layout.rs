@@ -30,7 +30,7 @@ fn unsharded_at(repo: &Repo, commit: &str, keep_both: bool) -> Result<Vec<(PathB
                 sharded.extend(repo.files_in(commit, &shard)?);
             }
             for file in repo.files_in(commit, &year)? {
-                let Some(to) = file.strip_prefix(prefix).ok().and_then(Desk::sharded_path) else { continue };
+                let Some(to) = file.strip_prefix(prefix).ok().and_then(crate::model::sharded_path) else { continue };
                 let to = prefix.join(to);
                 if !sharded.contains(&to) {
                     moves.push((file, to));

@@ -409,7 +409,7 @@ pub(crate) fn taken_away_between(
         for kind in [Kind::Ticket, Kind::Request] {
             // Where its id puts it, or where an older tkt kept it.
             let mut record = None;
-            for at in kind.path_for(id).ok().into_iter().chain(kind.old_path_for(id)) {
+            for at in kind.places_of(id) {
                 record = record.or(repo.file_at(to, &prefix.join(at))?);
             }
             let Some(record) = record else { continue };
@@ -452,7 +452,7 @@ pub(crate) fn taken_away_between(
                 }
             }
             // A ticket moved into its folder of a thousand (`tkt upgrade`) is read there.
-            if let (None, Some(to_path)) = (&now, Desk::sharded_path(rel)) {
+            if let (None, Some(to_path)) = (&now, crate::model::sharded_path(rel)) {
                 now = repo.file_at(to, &prefix.join(to_path))?.map(|f| f.bytes);
             }
             problem = match now {
