@@ -127,6 +127,13 @@ fn killed_sync(clone: &Clone, now: &str, rng: &mut Rng, took: u64) {
     let group = format!("-{}", child.id());
     let _ = StdCommand::new("kill").args(["-KILL", "--", &group]).stderr(Stdio::null()).status();
     let _ = child.wait();
+    // The remote here is a folder, so the kill of the client's process group also kills the
+    // `git receive-pack` a server would run apart, and may leave the branch's lock in the
+    // remote; a server's own receive-pack finishes or removes it. (A lock a server keeps is
+    // its own test: `sync::a_branch_left_locked_on_the_server_is_named_as_such`.)
+    for lock in ["refs/heads/main.lock", "packed-refs.lock"] {
+        let _ = std::fs::remove_file(clone.team.remote().join(lock));
+    }
 }
 
 fn converge(seed: u64) {
