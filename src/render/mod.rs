@@ -4,6 +4,7 @@
 //! scripts); CSV flattens nested objects to dotted columns (`address.city`,
 //! `custom.contract`); tables show chosen columns.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::{BufWriter, Write};
 
@@ -188,28 +189,29 @@ impl<W: Write> Output<W> {
     /// such as notes are left out. Cells a spreadsheet would run as a formula, headers
     /// included, are neutralised with a leading apostrophe.
     pub fn csv<T: Serialize + Sync>(&mut self, records: &[T]) -> Result<()> {
-        let rows: Vec<Vec<(String, String)>> =
-            crate::cores::on_cores(records, 256, |_, part| part.iter().map(flat::scalar_fields).collect::<Vec<_>>())
-                .into_iter()
-                .flatten()
-                .collect();
+        let parts = crate::cores::on_cores(records, 256, |_, part| {
+            let mut cells = flat::Cells::default();
+            part.iter().for_each(|r| cells.add(r));
+            cells
+        });
+        let rows = || parts.iter().flat_map(flat::Cells::rows);
         // Columns in the order their names first appear.
-        let mut headers: Vec<String> = Vec::new();
-        let mut column: HashMap<String, usize> = HashMap::new();
+        let mut headers: Vec<&str> = Vec::new();
+        let mut column: HashMap<&str, usize> = HashMap::new();
         // Records of one type mostly give their names in the same places: the name found
         // there is the column, without hashing it.
-        let at = |headers: &[String], column: &HashMap<String, usize>, j: usize, k: &String| {
-            if headers.get(j) == Some(k) {
+        let at = |headers: &[&str], column: &HashMap<&str, usize>, j: usize, k: &str| {
+            if headers.get(j) == Some(&k) {
                 Some(j)
             } else {
                 column.get(k).copied()
             }
         };
-        for row in &rows {
-            for (j, (k, _)) in row.iter().enumerate() {
+        for row in rows() {
+            for (j, (k, _)) in row.enumerate() {
                 if at(&headers, &column, j, k).is_none() {
-                    column.insert(k.clone(), headers.len());
-                    headers.push(k.clone());
+                    column.insert(k, headers.len());
+                    headers.push(k);
                 }
             }
         }
@@ -223,15 +225,15 @@ impl<W: Write> Output<W> {
             other => Error::failure(format!("cannot write CSV: {other:?}")),
         };
         // Headers come from field names, and a hand-added key is a stranger's text too.
-        w.write_record(headers.iter().map(|h| safe_cell(h))).map_err(csv_err)?;
-        let mut cells = vec![String::new(); headers.len()];
-        for row in rows {
-            cells.iter_mut().for_each(String::clear);
+        w.write_record(headers.iter().map(|h| safe_cell(h).into_owned())).map_err(csv_err)?;
+        let mut cells = vec![Cow::Borrowed(""); headers.len()];
+        for row in rows() {
+            cells.iter_mut().for_each(|c| *c = Cow::Borrowed(""));
             // The first value of a name, as a search from the start would find.
-            for (j, (k, v)) in row.iter().enumerate().rev() {
+            for (j, (k, v)) in row.enumerate().rev() {
                 cells[at(&headers, &column, j, k).expect("every name has a column")] = safe_cell(v);
             }
-            w.write_record(&cells).map_err(csv_err)?;
+            w.write_record(cells.iter().map(|c| c.as_bytes())).map_err(csv_err)?;
         }
         w.flush()?;
         Ok(())
@@ -244,7 +246,7 @@ impl<W: Write> Output<W> {
             return self.csv(records);
         }
         let mut w = csv::Writer::from_writer(&mut self.out);
-        w.write_record(columns.iter().map(|c| safe_cell(c))).map_err(|e| Error::failure(e.to_string()))?;
+        w.write_record(columns.iter().map(|c| safe_cell(c).into_owned())).map_err(|e| Error::failure(e.to_string()))?;
         w.flush()?;
         Ok(())
     }
@@ -397,13 +399,13 @@ pub fn text(value: &Value) -> String {
 }
 
 /// A CSV cell that a spreadsheet cannot run: plain numbers stay numbers.
-pub fn safe_cell(cell: &str) -> String {
+pub fn safe_cell(cell: &str) -> Cow<'_, str> {
     // A lone `-` (no one, nothing) is no formula.
     let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']) && cell != "-";
     if risky && cell.parse::<f64>().is_err() {
-        format!("'{cell}")
+        Cow::Owned(format!("'{cell}"))
     } else {
-        cell.to_string()
+        Cow::Borrowed(cell)
     }
 }
 
