@@ -5,7 +5,9 @@
     python3 tests/bench/gen_desk.py DIR TICKETS
 
 The desk is written as tkt writes it (same folders, ids and fields); DIR must hold a desk
-made by `tkt init`. Deterministic: the same arguments give the same files."""
+made by `tkt init`. Deterministic: the same arguments give the same files. `tkt check` finds
+nothing to say of it with TKT_NOW=2026-11-27T09:00:00+01:00 (the benchmarks' clock): each
+year's tickets and documents are numbered in date order, none after that day."""
 import os
 import random
 import sys
@@ -45,9 +47,18 @@ def next_id(prefix, year):
     seq[(prefix, year)] = seq.get((prefix, year), 0) + 1
     return f"{prefix}-{year}-{seq[(prefix, year)]:04d}"
 
+# Fiscal documents are numbered in date order and never dated after today: each year's
+# days are drawn, then handed out in order (2026's up to November 27th, the benchmarks' today).
+days = {}
+for i in range(n):
+    days.setdefault(years[i * len(years) // n], []).append(None)
+for year, slots in days.items():
+    last_month = 11 if year == 2026 else 12
+    days[year] = sorted(f"{year}-{rng.randint(1, last_month):02d}-{rng.randint(1, 27):02d}" for _ in slots)[::-1]
+
 for i in range(n):
     year = years[i * len(years) // n]
-    day = f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+    day = days[year].pop()
     serial, item, cust = rng.choice(units)
     state = rng.choice(states)
     closed = state in ("closed", "cancelled")
