@@ -13,6 +13,7 @@ pub mod error;
 pub mod files;
 pub mod git;
 pub mod intake;
+pub mod memory;
 pub mod model;
 pub mod ops;
 pub mod pec;

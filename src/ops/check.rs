@@ -460,13 +460,17 @@ fn each<T: Record + Send, U: Send>(
     mut take: impl FnMut(&Path, U, &mut Vec<Finding>),
 ) -> Result<usize> {
     let mut seen: HashMap<String, PathBuf> = HashMap::new();
+    // A record reads only at its id's path or, for tickets, where an older tkt kept it
+    // (`store::misplaced`): only there can one id be read twice (the ids and paths of
+    // 100,000 invoices are 13 MB not to hold).
+    let twice = kind.sharded();
     let mut good = 0;
     let keep = |path: &Path, r: T| (r.id().to_string(), open_conflicts(path, &r), prepare(path, r));
     for (path, record) in desk.read_each(kind, &keep)? {
         match record {
             Ok((id, conflicts, r)) => {
                 findings.extend(conflicts);
-                if let Some(first) = seen.insert(id.clone(), path.clone()) {
+                if let Some(first) = twice.then(|| seen.insert(id.clone(), path.clone())).flatten() {
                     findings.push(Finding::new(
                         path.display().to_string(),
                         format!("duplicate id {id} (also in {})", first.display()),
@@ -642,7 +646,13 @@ fn check_documents(
         let whole = d.kind == DocKind::CreditNote || crate::rules::returns_goods_of(&d).is_some();
         (facts, whole.then(|| Box::new(d)))
     };
-    let mut facts = Vec::new();
+    // Made to measure: grown by doubling, the list of 300,000 documents held room for
+    // 524,288 and, while it grew, the old list beside the new one (130 MB at its peak).
+    let mut count = 0;
+    for kind in DocKind::ALL {
+        count += desk.files(Kind::Document(kind))?.len();
+    }
+    let mut facts = Vec::with_capacity(count);
     let (mut credit_notes, mut returns): (Vec<Document>, Vec<Document>) = Default::default();
     for kind in DocKind::ALL {
         each(desk, Kind::Document(kind), findings, &check_one, |_, (f, whole), _| {
