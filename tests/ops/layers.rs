@@ -14,7 +14,7 @@ const FLOORS: &[&[&str]] = &[
     &["rules"],
     &["model"],
 ];
-const FOUNDATION: &[&str] = &["cores", "error", "files", "render"];
+const FOUNDATION: &[&str] = &["cores", "error", "files", "memory", "render"];
 
 fn floor_of(module: &str) -> Option<usize> {
     FLOORS.iter().position(|f| f.contains(&module))
