@@ -551,12 +551,13 @@ impl Desk {
         Ok(found)
     }
 
-    /// The documents of a ticket and those that point at them (payments and credit notes
-    /// of its invoices, refunds of those credit notes), decoding only these: the cache knows
-    /// what every document points at. With a file-system monitor, what was found for every
-    /// ticket is kept, and trusted while the monitor names no document and no folder of
-    /// documents changed ([`ticket_docs`]).
-    pub fn documents_of_ticket(&self, ticket: &str) -> Result<Vec<Document>> {
+    /// The documents that point at `id` and those that point at them: a ticket's documents
+    /// (and the payments and credit notes of its invoices, the refunds of those credit
+    /// notes), or an invoice's payments, credit notes and refunds — decoding only these: the
+    /// cache knows what every document points at. With a file-system monitor, what was
+    /// found for every id is kept, and trusted while the monitor names no document and no
+    /// folder of documents changed ([`ticket_docs`]).
+    pub fn documents_pointing_at(&self, id: &str) -> Result<Vec<Document>> {
         let kept_at = self.root.join(LOCAL_DIR).join("cache").join("ticket-documents");
         let bytes = cache::mapped(&kept_at);
         let kept = bytes.as_deref().and_then(|b| ticket_docs::Kept::read(b, cache::program()));
@@ -568,7 +569,7 @@ impl Desk {
         let holds = |k: &ticket_docs::Kept| {
             k.folders().all(|(rel, seal)| cache::folder_seal(&self.abs(rel), None).as_deref() == Some(seal))
         };
-        if let Some(paths) = kept.filter(|k| unchanged && holds(k)).and_then(|k| k.documents(ticket)) {
+        if let Some(paths) = kept.filter(|k| unchanged && holds(k)).and_then(|k| k.documents(id)) {
             let read: Result<Vec<Document>> = paths.into_iter().map(|rel| self.read_file(Path::new(rel))).collect();
             // A listed file that does not read is looked for the long way, which tells what
             // is wrong.
@@ -609,7 +610,7 @@ impl Desk {
                 &paths,
             );
         }
-        links.of(ticket).into_iter().map(|d| self.read_file(paths[d])).collect()
+        links.of(id).into_iter().map(|d| self.read_file(paths[d])).collect()
     }
 
     /// The folders of documents (each kind's, and its years') with their seals

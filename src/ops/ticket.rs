@@ -427,7 +427,7 @@ fn refuse_moving_documents(env: &Env, before: &Ticket, after: &Ticket) -> Result
     if after.customer == before.customer {
         return Ok(());
     }
-    let docs = env.desk.documents_of_ticket(&before.id)?;
+    let docs = env.desk.documents_pointing_at(&before.id)?;
     let own: Vec<&crate::model::Document> =
         docs.iter().filter(|d| d.ticket.as_deref() == Some(before.id.as_str())).collect();
     // Back to the customer its documents are all for (a ticket moved by hand or by a

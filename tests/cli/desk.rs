@@ -586,6 +586,40 @@ fn a_tickets_documents_are_kept_for_a_monitor_and_found_again_when_it_names_one(
     assert!(docs("T-2026-0013").contains("JO-2026-0001"), "a failing monitor: the edit is seen");
 }
 
+/// A payment takes what is due from its invoice's own documents, found as a ticket's are
+/// (with a monitor, from the kept lists): a payment added by hand is counted though the
+/// monitor names nothing (its folder changed), one edited in place once the monitor names it.
+#[test]
+fn a_payment_counts_every_payment_of_its_invoice_added_or_edited_by_hand() {
+    let d = TestDesk::example();
+    let monitor = Monitor::install(&d);
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    monitor.tell("t1", "");
+    assert!(d.ok(&["doc", "show", "INV-2026-0003"]).contains("balance.due       112.28"));
+    assert!(d.path(".tkt/cache/ticket-documents").is_file(), "kept for the monitor");
+    let by_hand = d.path("documents/payment/2026/PAY-2026-0009.yaml");
+    let text = d.read("documents/payment/2026/PAY-2026-0002.yaml");
+    std::fs::write(&by_hand, text.replace("PAY-2026-0002", "PAY-2026-0009").replace("'100.00'", "'112.28'")).unwrap();
+    monitor.tell("t2", "");
+    d.tkt(&["doc", "pay", "INV-2026-0003", "--amount", "0.01"]).assert().failure().stderr(predicate::str::contains(
+        "INV-2026-0003: nothing is due (invoiced 212.28, credited 0.00, paid 212.28)",
+    ));
+    // In place, with the same size, and named by the monitor.
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&by_hand)
+        .unwrap()
+        .write_all(std::fs::read_to_string(&by_hand).unwrap().replace("'112.28'", "'012.28'").as_bytes())
+        .unwrap();
+    monitor.tell("t3", "documents/payment/2026/PAY-2026-0009.yaml\n");
+    d.tkt(&["doc", "pay", "INV-2026-0003", "--amount", "100.01"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("a payment of 100.01 is more than what is due (100.00)"));
+    d.ok(&["doc", "pay", "INV-2026-0003", "--amount", "100.00"]);
+    assert!(d.ok(&["doc", "show", "INV-2026-0003"]).contains("balance.due       0.00"));
+}
+
 /// After tkt's commits, git's index agrees with HEAD and with the files' stat data exactly,
 /// whatever the index's version and extensions (tkt edits only the entries it changed).
 #[test]
