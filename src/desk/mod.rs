@@ -551,13 +551,15 @@ impl Desk {
         Ok(found)
     }
 
-    /// The documents that point at `id` and those that point at them: a ticket's documents
-    /// (and the payments and credit notes of its invoices, the refunds of those credit
-    /// notes), or an invoice's payments, credit notes and refunds — decoding only these: the
-    /// cache knows what every document points at. With a file-system monitor, what was
-    /// found for every id is kept, and trusted while the monitor names no document and no
-    /// folder of documents changed ([`ticket_docs`]).
-    pub fn documents_pointing_at(&self, id: &str) -> Result<Vec<Document>> {
+    /// The documents of the given `kinds` that point at `id` and those that point at them: a
+    /// ticket's documents (and the payments and credit notes of its invoices, the refunds of
+    /// those credit notes), or an invoice's payments, credit notes and refunds — decoding
+    /// only these: the cache knows what every document points at, and only the folders of
+    /// `kinds` are looked at (a document of another kind that does not read stops nothing).
+    /// With a file-system monitor, what was found for every id among all kinds is kept, and
+    /// trusted while the monitor names no document and no folder of documents changed
+    /// ([`ticket_docs`]).
+    pub fn documents_pointing_at(&self, id: &str, kinds: &[DocKind]) -> Result<Vec<Document>> {
         let kept_at = self.root.join(LOCAL_DIR).join("cache").join("ticket-documents");
         let bytes = cache::mapped(&kept_at);
         let kept = bytes.as_deref().and_then(|b| ticket_docs::Kept::read(b, cache::program()));
@@ -573,7 +575,8 @@ impl Desk {
             let read: Result<Vec<Document>> = paths.into_iter().map(|rel| self.read_file(Path::new(rel))).collect();
             // A listed file that does not read is looked for the long way, which tells what
             // is wrong.
-            if let Ok(docs) = read {
+            if let Ok(mut docs) = read {
+                docs.retain(|d| kinds.contains(&d.kind));
                 return Ok(docs);
             }
         }
@@ -583,7 +586,7 @@ impl Desk {
         // thousands of documents, with no allocation of their own).
         let (mut text, mut spans) = (String::new(), Vec::new());
         let mut files = Vec::new();
-        for kind in DocKind::ALL {
+        for &kind in kinds {
             let kind = Kind::Document(kind);
             let (cache, kind_files) = (self.cache_file(kind), self.files(kind)?);
             // A fresh cache entry is not read again: a folder made a link is refused here.
@@ -603,7 +606,9 @@ impl Desk {
             links.add(&text[id.clone()], to.iter().map(|l| &text[l.clone()]));
         }
         let paths: Vec<&Path> = spans.iter().map(|(n, ..)| files[*n].as_path()).collect();
-        if let (Some(answer), Some(sealed)) = (&answer, &sealed) {
+        // Kept only when every kind was read: the list must hold every document's links.
+        let every_kind = DocKind::ALL.iter().all(|k| kinds.contains(k));
+        if let (Some(answer), Some(sealed), true) = (&answer, &sealed, every_kind) {
             links.keep(
                 &kept_at,
                 ticket_docs::Made { program: cache::program(), token: &answer.token, folders: sealed },

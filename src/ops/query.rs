@@ -265,7 +265,7 @@ pub fn view_ticket(desk: &Desk, id: &str) -> Result<TicketView> {
     let ticket: Ticket = desk.load(id)?;
     let state = desk.get::<State>(&ticket.state).ok().flatten().map(|s| format!("{} ({})", s.name, s.id));
     let customer = desk.get::<Customer>(&ticket.customer).ok().flatten().map(|c| format!("{} {}", c.id, c.name));
-    let (documents, balance) = match desk.documents_pointing_at(&ticket.id) {
+    let (documents, balance) = match desk.documents_pointing_at(&ticket.id, &DocKind::ALL) {
         Ok(all) => {
             let all_balances = balances(&all);
             let docs: Vec<Document> =

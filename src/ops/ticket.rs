@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use chrono::{Datelike, NaiveDate};
 
-use crate::model::{Equipment, HistoryEntry, Item, Kind, Note, Priority, Ticket};
+use crate::model::{DocKind, Equipment, HistoryEntry, Item, Kind, Note, Priority, Ticket};
 use crate::rules::{check_ticket, parse_custom, refuse_if_any, transition as move_ticket, warranty_covers, TicketRefs};
 use crate::{Error, Result};
 
@@ -427,7 +427,7 @@ fn refuse_moving_documents(env: &Env, before: &Ticket, after: &Ticket) -> Result
     if after.customer == before.customer {
         return Ok(());
     }
-    let docs = env.desk.documents_pointing_at(&before.id)?;
+    let docs = env.desk.documents_pointing_at(&before.id, &DocKind::ALL)?;
     let own: Vec<&crate::model::Document> =
         docs.iter().filter(|d| d.ticket.as_deref() == Some(before.id.as_str())).collect();
     // Back to the customer its documents are all for (a ticket moved by hand or by a

@@ -99,7 +99,8 @@ struct Fields<'o> {
 impl<'o> Fields<'o> {
     fn cell(self, text: impl Display) -> Done {
         use std::fmt::Write;
-        let _ = write!(self.out.text, "{text}");
+        // A value whose `Display` fails makes no cell of half its text.
+        write!(self.out.text, "{text}").map_err(|_| NotJson("a value that does not format".into()))?;
         self.out.ends.push(self.out.text.len());
         self.out.keys.push(self.key);
         Ok(())

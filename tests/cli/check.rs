@@ -188,9 +188,6 @@ fn what_an_uncommitted_edit_takes_away_is_named_by_check_with_a_way_back_that_wo
     assert_eq!(d.status(), "");
 }
 
-/// Found by a careless-office attack: a file manager's copy beside a record
-/// (`T-2026-0005 - Copia.yaml`) stopped every list and report, and the hint said to rename
-/// it — over the record it is a copy of.
 /// A ticket is read at its path or where an older tkt kept it: both files are named (check
 /// looks for one id read twice only where it can be).
 #[test]
@@ -202,6 +199,9 @@ fn a_ticket_at_its_path_and_where_an_older_tkt_kept_it_is_named_twice_read() {
     ));
 }
 
+/// Found by a careless-office attack: a file manager's copy beside a record
+/// (`T-2026-0005 - Copia.yaml`) stopped every list and report, and the hint said to rename
+/// it — over the record it is a copy of.
 #[test]
 fn a_file_managers_copy_of_a_record_stops_no_list_and_is_never_renamed_over_it() {
     let d = TestDesk::example();

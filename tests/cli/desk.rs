@@ -595,8 +595,9 @@ fn a_payment_counts_every_payment_of_its_invoice_added_or_edited_by_hand() {
     let monitor = Monitor::install(&d);
     std::thread::sleep(std::time::Duration::from_millis(2100));
     monitor.tell("t1", "");
-    assert!(d.ok(&["doc", "show", "INV-2026-0003"]).contains("balance.due       112.28"));
+    d.ok(&["ticket", "show", "T-2026-0003"]);
     assert!(d.path(".tkt/cache/ticket-documents").is_file(), "kept for the monitor");
+    assert!(d.ok(&["doc", "show", "INV-2026-0003"]).contains("balance.due       112.28"));
     let by_hand = d.path("documents/payment/2026/PAY-2026-0009.yaml");
     let text = d.read("documents/payment/2026/PAY-2026-0002.yaml");
     std::fs::write(&by_hand, text.replace("PAY-2026-0002", "PAY-2026-0009").replace("'100.00'", "'112.28'")).unwrap();
@@ -618,6 +619,17 @@ fn a_payment_counts_every_payment_of_its_invoice_added_or_edited_by_hand() {
         .stderr(predicate::str::contains("a payment of 100.01 is more than what is due (100.00)"));
     d.ok(&["doc", "pay", "INV-2026-0003", "--amount", "100.00"]);
     assert!(d.ok(&["doc", "show", "INV-2026-0003"]).contains("balance.due       0.00"));
+}
+
+/// A document of another kind that does not read stops no payment: an invoice's balance
+/// looks only at the folders of credit notes, payments and refunds (found by a review).
+#[test]
+fn a_broken_document_of_another_kind_stops_no_payment() {
+    let d = TestDesk::example();
+    d.write("documents/job-order/2026/JO-2026-0001.yaml", "id: [broken\n");
+    assert!(d.ok(&["doc", "show", "INV-2026-0003"]).contains("balance.due       112.28"));
+    d.ok(&["doc", "pay", "INV-2026-0003", "--amount", "1.00"]);
+    assert!(d.ok(&["doc", "show", "INV-2026-0003"]).contains("balance.due       111.28"));
 }
 
 /// After tkt's commits, git's index agrees with HEAD and with the files' stat data exactly,
