@@ -764,11 +764,15 @@ pub fn changed_since_issue(desk: &Desk, rel: &Path, first: &FirstVersion, now: &
 
 /// The balance of one invoice, from the documents that point at it.
 pub fn invoice_balance(desk: &Desk, invoice: &Document) -> Result<Balance> {
-    // Found as a ticket's documents are, not by decoding every payment of the desk (at
-    // 100,000 tickets a payment took 0.9 s, most of it reading the 100,000 others); only
-    // these kinds count, so only their folders are looked at.
-    let kinds = [DocKind::CreditNote, DocKind::Payment, DocKind::Refund];
-    Ok(Balance::of_invoice(invoice, &desk.documents_pointing_at(&invoice.id, &kinds)?))
+    Ok(Balance::of_invoice(invoice, &settling(desk, &invoice.id)?))
+}
+
+/// The credit notes and payments of an invoice and the refunds of those credit notes:
+/// found as a ticket's documents are, not by decoding every one of the desk (at 100,000
+/// tickets a payment took 0.9 s, most of it reading the 100,000 others); only these kinds
+/// count, so only their folders are looked at.
+pub fn settling(desk: &Desk, invoice: &str) -> Result<Vec<Document>> {
+    desk.documents_pointing_at(invoice, &[DocKind::CreditNote, DocKind::Payment, DocKind::Refund])
 }
 
 /// Renders a document of the desk. A fiscal document prints its own parties; the printed

@@ -9,7 +9,7 @@ use crate::{Error, Result};
 
 use super::documents::{
     invoice_balance, issue, load_sound_doc, new_document, refuse_changed_since_issue, refuse_issued_against_gone,
-    DocOptions,
+    settling, DocOptions,
 };
 use super::Env;
 
@@ -386,9 +386,9 @@ fn received_between(env: &Env, doc: &Document, against: &Document) -> Result<()>
 pub fn refund(env: &Env, credit_note: &str, money: Movement) -> Result<String> {
     let _lock = env.lock()?;
     let note = load_sound_doc(env, credit_note, DocKind::CreditNote)?;
-    let docs = env.desk.documents(&[DocKind::CreditNote, DocKind::Payment, DocKind::Refund])?;
     let invoice_id = note.invoice.clone().unwrap_or_default();
     let invoice = load_sound_doc(env, &invoice_id, DocKind::Invoice)?;
+    let docs = settling(&env.desk, &invoice.id)?;
     // Credit notes that together credit more than the invoice (two clones, merged by
     // sync) say nothing sure of what is owed back: a person settles them first.
     let notes: Vec<&Document> =
