@@ -134,6 +134,10 @@ pub fn run() -> ExitCode {
 }
 
 fn dispatch(ctx: &Ctx, command: Command) -> crate::Result<()> {
+    // The commands that read the whole desk.
+    if matches!(command, Command::Report(_) | Command::Check(_)) {
+        crate::memory::give_back_at_once();
+    }
     match command {
         Command::Init(args) => init::cmd_init(ctx, args),
         Command::Ticket(cmd) => ticket::run(ctx, cmd),
@@ -144,16 +148,10 @@ fn dispatch(ctx: &Ctx, command: Command) -> crate::Result<()> {
         Command::Item(cmd) => item::run(ctx, cmd),
         Command::Equipment(cmd) => equipment::run(ctx, cmd),
         Command::Doc(cmd) => doc::run(ctx, cmd),
-        Command::Report(args) => {
-            crate::memory::give_back_at_once();
-            report::cmd_report(ctx, args)
-        }
+        Command::Report(args) => report::cmd_report(ctx, args),
         Command::Sync(args) => sync::cmd_sync(ctx, args),
         Command::MergeDriver(args) => sync::cmd_merge_driver(ctx, args),
-        Command::Check(args) => {
-            crate::memory::give_back_at_once();
-            check::cmd_check(ctx, args)
-        }
+        Command::Check(args) => check::cmd_check(ctx, args),
         Command::Upgrade(args) => upgrade::cmd_upgrade(ctx, args),
         Command::Completions(args) => completions::cmd_completions(ctx, args),
     }
