@@ -501,10 +501,31 @@ fn a_file_system_monitor_is_asked_what_changed_and_trusted_as_git_trusts_it() {
     edit("state: attesa-cliente", "state: attesa-ricambi");
     tell("t6", "");
     assert!(waiting(&d).contains("T-2026-0013"), "a time of protocol 1 is no token: the edit is seen");
+    // A command the shell must read (here with a space) runs through it, as git runs it;
+    // a plain path is started straight away (all the asking above).
+    let hook = d.path(".git/tkt-test-monitor");
+    d.git(&["config", "core.fsmonitor", &format!("sh '{}'", hook.display())]);
+    tell("t7", "tickets/2026/000/T-2026-0013.yaml\n");
+    edit("state: attesa-ricambi", "state: attesa-cliente");
+    assert!(!waiting(&d).contains("T-2026-0013"), "the file it names is read again");
+    assert!(asked().contains("2 t6"), "asked through the shell: {}", asked());
     // Git's own daemon (`true`) cannot be asked: every file is looked at.
     d.git(&["config", "core.fsmonitor", "true"]);
     edit("state: attesa-ricambi", "state: attesa-cliente");
     assert!(!waiting(&d).contains("T-2026-0013"), "no monitor to ask: the edit is seen");
+}
+
+/// tkt leaves its memory to the system when it ends: mimalloc's tidying at exit (a
+/// `madvise` per range of memory freed during the run) is skipped, and with it the
+/// "process done" of mimalloc's log.
+#[test]
+fn tkt_ends_without_tidying_its_memory() {
+    let d = TestDesk::example();
+    let out = d.tkt(&["ticket", "list"]).env("MIMALLOC_VERBOSE", "1").output().unwrap();
+    assert!(out.status.success());
+    let log = String::from_utf8_lossy(&out.stderr);
+    assert!(log.contains("mimalloc: "), "mimalloc's log is on: {log}");
+    assert!(!log.contains("process done"), "{log}");
 }
 
 /// With a file-system monitor, the documents of every ticket are kept with its token and
