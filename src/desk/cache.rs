@@ -403,6 +403,101 @@ enum Found<'a> {
     Broken,
 }
 
+impl Found<'_> {
+    /// The length of the JSON its entry will have in the data file.
+    fn json_len(&self, old: &Index) -> u64 {
+        match self {
+            Found::Cached(i) => u64::from(old.entries[*i].len),
+            Found::Read(read) => match &read.1 {
+                Json::Held(json) => json.len() as u64,
+                Json::Spilled(_, len) => u64::from(*len),
+            },
+            Found::Broken => 0,
+        }
+    }
+}
+
+/// The data file at `path`, locked and with the length it has, when the JSON of the
+/// records just read (`fresh` bytes) is to be appended to it: it is the data file of
+/// `generation`, and with them at most half of it would be dead bytes (the entries will
+/// hold `live` bytes of it). Appenders take turns by the lock (one who finds it taken
+/// writes the data file anew); one who writes the data file anew makes another file, which
+/// no appender writes to.
+fn appendable(path: &Path, generation: u64, live: u64, fresh: u64) -> Option<(File, u64)> {
+    let file = std::fs::OpenOptions::new().read(true).append(true).open(regular(path)?).ok()?;
+    file.try_lock().ok()?;
+    let mut head = [0; 8];
+    (&file).read_exact(&mut head).ok()?;
+    let end = file.metadata().ok()?.len();
+    let dead = (end - 8 + fresh).saturating_sub(live);
+    (head == generation.to_le_bytes() && fresh > 0 && dead <= live).then_some((file, end))
+}
+
+/// Appends the JSON of the records just read to the data file `file` (locked, `end` bytes
+/// long): the entries kept stay where they are in it.
+fn append<'a>(
+    file: &File,
+    end: u64,
+    found: Vec<Found<'a>>,
+    old: &mut Index<'a>,
+    spilled: &mut [Option<BufReader<File>>],
+) -> std::result::Result<Vec<Entry<'a>>, String> {
+    let mut out = BufWriter::with_capacity(1 << 16, file);
+    let entries = write_entries(&mut out, end - 8, found, old, None, spilled).map_err(|e| e.to_string())?;
+    out.flush().map_err(|e| e.to_string())?;
+    drop(out);
+    // On the disk before an index points at it.
+    file.sync_data().map_err(|e| e.to_string())?;
+    Ok(entries)
+}
+
+/// Writes the JSON of the records in `found` through `out`, the first at `at` (past the
+/// data file's head), and returns their entries: the JSON of records read from their files
+/// (held, or in the spill files), and the JSON of kept entries copied from `kept` — when
+/// there is no `kept` (JSON appended to the same data file), kept entries stay where they
+/// are.
+fn write_entries<'a>(
+    out: &mut dyn Write,
+    mut at: u64,
+    found: Vec<Found<'a>>,
+    old: &mut Index<'a>,
+    mut kept: Option<&mut Payloads>,
+    spilled: &mut [Option<BufReader<File>>],
+) -> std::io::Result<Vec<Entry<'a>>> {
+    let (mut entries, mut buf) = (Vec::with_capacity(found.len()), Vec::new());
+    for f in found {
+        let (mut entry, json) = match f {
+            Found::Cached(i) => {
+                let entry = std::mem::take(&mut old.entries[i]);
+                let Some(from) = kept.as_deref_mut() else {
+                    entries.push(entry);
+                    continue;
+                };
+                let copied = from.json(&entry, &mut buf);
+                (entry, if copied { Cow::Borrowed(&buf[..]) } else { Cow::Borrowed(&[][..]) })
+            }
+            Found::Read(read) => match *read {
+                (entry, Json::Held(json)) => (entry, Cow::Owned(json.into_bytes())),
+                (entry, Json::Spilled(part, len)) => {
+                    let from = spilled.get_mut(part).and_then(Option::as_mut).ok_or(ErrorKind::NotFound)?;
+                    buf.resize(len as usize, 0);
+                    from.read_exact(&mut buf)?;
+                    (entry, Cow::Borrowed(&buf[..]))
+                }
+            },
+            Found::Broken => continue,
+        };
+        entry.at = at;
+        entry.len = u32::try_from(json.len()).unwrap_or(0);
+        if entry.len > 0 {
+            out.write_all(&json)?;
+            at += u64::from(entry.len);
+        }
+        entries.push(entry);
+    }
+    Ok(entries)
+}
+
 /// The JSON of a record read from its file, kept until the new data file is written.
 enum Json {
     Held(String),
@@ -619,49 +714,35 @@ fn refresh<T: Record + Send, U: Send>(
         }
     }
     if changed {
-        // The new data file is written as it is made: kept entries' JSON is copied from
-        // the old one (read in order), the rest comes from the files just read.
-        let generation = now_ns() as u64;
-        let mut entries = Vec::with_capacity(files.len());
-        let mut from = Payloads::open(&dat_path, old.generation);
-        let written = write_atomic_with(&dat_path, |out| {
-            out.write_all(&generation.to_le_bytes())?;
-            let (mut at, mut buf) = (0u64, Vec::new());
-            for f in found {
-                let (mut entry, json) = match f {
-                    Found::Cached(i) => {
-                        let entry = std::mem::take(&mut old.entries[i]);
-                        let copied = from.as_mut().is_some_and(|d| d.json(&entry, &mut buf));
-                        (entry, if copied { Cow::Borrowed(&buf[..]) } else { Cow::Borrowed(&[][..]) })
-                    }
-                    Found::Read(read) => match *read {
-                        (entry, Json::Held(json)) => (entry, Cow::Owned(json.into_bytes())),
-                        (entry, Json::Spilled(part, len)) => {
-                            let from = spilled.get_mut(part).and_then(Option::as_mut).ok_or(ErrorKind::NotFound)?;
-                            buf.resize(len as usize, 0);
-                            from.read_exact(&mut buf)?;
-                            (entry, Cow::Borrowed(&buf[..]))
-                        }
-                    },
-                    Found::Broken => continue,
-                };
-                entry.at = at;
-                entry.len = u32::try_from(json.len()).unwrap_or(0);
-                if entry.len > 0 {
-                    out.write_all(&json)?;
-                    at += u64::from(entry.len);
-                }
-                entries.push(entry);
+        // New JSON is appended to the data file while at most half of it would be dead
+        // (records changed or gone): a write to the desk costs the next read the records
+        // it changed, not a data file of every record. Else the data file is written anew,
+        // kept entries' JSON copied from the old one (read in order).
+        let live: u64 = found.iter().map(|f| f.json_len(&old)).sum();
+        let fresh: u64 = found.iter().filter(|f| matches!(f, Found::Read(..))).map(|f| f.json_len(&old)).sum();
+        let (generation, written) = match appendable(&dat_path, old.generation, live, fresh) {
+            Some((file, end)) => (old.generation, append(&file, end, found, &mut old, &mut spilled)),
+            None => {
+                let generation = now_ns() as u64;
+                let mut from = Payloads::open(&dat_path, old.generation);
+                let mut entries = Vec::new();
+                let written = write_atomic_with(&dat_path, |out| {
+                    out.write_all(&generation.to_le_bytes())?;
+                    entries = write_entries(out, 0, found, &mut old, from.as_mut(), &mut spilled)?;
+                    Ok(())
+                });
+                (generation, written.map(|()| entries).map_err(|e| e.to_string()))
             }
-            Ok(())
-        });
+        };
         // A cache that cannot be written (a read-only desk) only costs speed. The data goes
         // first: an index is never newer than its data.
         let token = answer.as_ref().map(|a| a.token.clone());
-        let new =
-            Index { version: VERSION, written_ns: started, generation, token, program: program().into(), entries };
-        if let (Ok(()), Ok(bytes)) = (written, postcard::to_stdvec(&new)) {
-            let _ = write_atomic_with(&idx_path, |out| out.write_all(&bytes));
+        if let Ok(entries) = written {
+            let new =
+                Index { version: VERSION, written_ns: started, generation, token, program: program().into(), entries };
+            if let Ok(bytes) = postcard::to_stdvec(&new) {
+                let _ = write_atomic_with(&idx_path, |out| out.write_all(&bytes));
+            }
         }
     }
     Ok(records)
@@ -734,7 +815,7 @@ mod tests {
         std::fs::write(root.path().join(&files[1]), item("B", "20.00")).unwrap();
         let second = read(Want::All);
         assert_eq!(second[1].price.unwrap().to_string(), "20.00", "the edit is seen");
-        // A and C were copied from the old data file, B written from its file.
+        // A and C are where they were in the data file, B's new JSON after them.
         let held = cached(&cache);
         assert_eq!(held.len(), 3);
         for ((path, record), expected) in held.iter().zip(&second) {
@@ -743,6 +824,61 @@ mod tests {
         assert_eq!(read(Want::All), second);
         let cheap: &(dyn Fn(&[&str]) -> bool + Sync) = &|_| false;
         assert!(read(Want::Where(cheap)).is_empty(), "none wanted, none decoded");
+    }
+
+    /// The data file's generation and length.
+    fn data_file(cache: &Path) -> (u64, u64) {
+        let bytes = std::fs::read(cache.with_extension("dat")).unwrap();
+        (u64::from_le_bytes(bytes[..8].try_into().unwrap()), bytes.len() as u64)
+    }
+
+    #[test]
+    fn a_record_read_again_is_appended_to_the_data_file_until_half_of_it_would_be_dead() {
+        let root = tempfile::tempdir().unwrap();
+        let cache = root.path().join("cache/items");
+        std::fs::create_dir_all(root.path().join("items")).unwrap();
+        let files: Vec<PathBuf> = ["A", "B", "C", "D"].map(|c| PathBuf::from(format!("items/{c}.yaml"))).into();
+        let write = |n: usize, price: &str| {
+            std::fs::write(root.path().join(&files[n]), item(["A", "B", "C", "D"][n], price)).unwrap();
+            // Past the racy window, so that the next read trusts the entries.
+            std::thread::sleep(std::time::Duration::from_millis(2100));
+        };
+        for n in 0..3 {
+            std::fs::write(root.path().join(&files[n]), item(["A", "B", "C", "D"][n], "1.00")).unwrap();
+        }
+        write(3, "1.00");
+        let read = |files: &[PathBuf]| {
+            let source = Source { root: root.path(), cache: &cache, files, desk: None };
+            read_records::<Item, Item>(source, Want::All, &|i| i, None).unwrap()
+        };
+        let prices = |records: Vec<Item>| records.iter().map(|i| i.price.unwrap().to_string()).collect::<Vec<_>>();
+        read(&files);
+        let (generation, len) = data_file(&cache);
+
+        // B changed: its JSON is appended, the others stay where they are.
+        write(1, "22.00");
+        assert_eq!(prices(read(&files)), ["1.00", "22.00", "1.00", "1.00"]);
+        let bytes = std::fs::read(cache.with_extension("idx")).unwrap();
+        let b = postcard::from_bytes::<Index>(&bytes).unwrap().entries.swap_remove(1);
+        assert_eq!((b.path.as_ref(), b.at), ("items/B.yaml", len - 8), "B's new JSON after the rest");
+        assert_eq!(data_file(&cache), (generation, len + u64::from(b.len)), "appended to the same data file");
+        assert_eq!(cached(&cache).iter().filter_map(|(_, i)| i.clone()).collect::<Vec<_>>(), read(&files));
+
+        // While another tkt appends, the data file is written anew: dead bytes gone.
+        let other = std::fs::File::open(cache.with_extension("dat")).unwrap();
+        other.lock().unwrap();
+        write(2, "33.00");
+        assert_eq!(prices(read(&files)), ["1.00", "22.00", "33.00", "1.00"]);
+        let (anew, anew_len) = data_file(&cache);
+        assert!(anew != generation && anew_len < len + u64::from(b.len), "written anew");
+        drop(other);
+
+        // Three of four records gone: three quarters of the data file dead, written anew with
+        // the one kept copied.
+        assert_eq!(prices(read(&files[3..])), ["1.00"]);
+        let (last, last_len) = data_file(&cache);
+        assert!(last != anew && last_len < anew_len / 2, "written anew: {last_len} of {anew_len}");
+        assert_eq!(cached(&cache), [(files[3].to_string_lossy().into_owned(), Some(read(&files[3..])[0].clone()))]);
     }
 
     #[test]
