@@ -224,6 +224,8 @@ struct Entry<'a> {
     /// back exactly from JSON (it is then read from its YAML).
     at: u64,
     len: u32,
+    /// [`checksum`] of the JSON.
+    sum: u64,
 }
 
 /// Text of an entry, borrowed from the index file's bytes when read from it: an index of
@@ -314,7 +316,7 @@ fn entries<'de: 'a, 'a, D: serde::Deserializer<'de>>(d: D) -> std::result::Resul
     d.deserialize_seq(Visit(std::marker::PhantomData))
 }
 
-const VERSION: u32 = 8;
+const VERSION: u32 = 9;
 
 /// The tkt that reads: its version, and the size and time of its program file, so that
 /// another build of the same version (which may read a file otherwise) is another tkt.
@@ -424,12 +426,12 @@ impl Found<'_> {
 /// writes the data file anew); one who writes the data file anew makes another file, which
 /// no appender writes to.
 fn appendable(path: &Path, generation: u64, live: u64, fresh: u64) -> Option<(File, u64)> {
-    let file = std::fs::OpenOptions::new().read(true).append(true).open(regular(path)?).ok()?;
+    let file = open_regular(path, std::fs::OpenOptions::new().read(true).append(true))?;
     file.try_lock().ok()?;
     let mut head = [0; 8];
     (&file).read_exact(&mut head).ok()?;
     let end = file.metadata().ok()?.len();
-    let dead = (end - 8 + fresh).saturating_sub(live);
+    let dead = end.checked_sub(8)?.saturating_add(fresh).saturating_sub(live);
     (head == generation.to_le_bytes() && fresh > 0 && dead <= live).then_some((file, end))
 }
 
@@ -468,8 +470,12 @@ fn write_entries<'a>(
     for f in found {
         let (mut entry, json) = match f {
             Found::Cached(i) => {
-                let entry = std::mem::take(&mut old.entries[i]);
+                let mut entry = std::mem::take(&mut old.entries[i]);
                 let Some(from) = kept.as_deref_mut() else {
+                    // Kept where it is, unless it says it is past what the file held.
+                    if entry.at.saturating_add(u64::from(entry.len)) > at {
+                        entry.len = 0;
+                    }
                     entries.push(entry);
                     continue;
                 };
@@ -489,6 +495,7 @@ fn write_entries<'a>(
         };
         entry.at = at;
         entry.len = u32::try_from(json.len()).unwrap_or(0);
+        entry.sum = checksum(&json);
         if entry.len > 0 {
             out.write_all(&json)?;
             at += u64::from(entry.len);
@@ -540,37 +547,84 @@ impl Spill {
 }
 
 /// A data file read in the order of its entries, through a buffer: a reader holds a few
-/// hundred kilobytes of it, never the whole file.
+/// hundred kilobytes of it, never the whole file. Entries appended after the others are
+/// read at their place, the buffer kept for the rest.
 struct Payloads {
     file: BufReader<File>,
-    /// Where `file` stands, or `None` after a failed read (nothing more is read).
+    /// Where `file` stands, or `None` after a failed read (nothing more is read through it).
     pos: Option<u64>,
+    /// The file's length when opened: no entry reads past it.
+    size: u64,
 }
+
+/// How far ahead of where it stands the buffer reads on (else an entry is read at its place).
+const READ_ON: u64 = 1 << 18;
 
 impl Payloads {
     /// The data file at `path`, when it belongs to the index of `generation`.
     fn open(path: &Path, generation: u64) -> Option<Payloads> {
-        let mut file = BufReader::with_capacity(1 << 18, File::open(regular(path)?).ok()?);
+        let file = open_regular(path, std::fs::OpenOptions::new().read(true))?;
+        let size = file.metadata().ok()?.len();
+        let mut file = BufReader::with_capacity(READ_ON as usize, file);
         let mut head = [0; 8];
         file.read_exact(&mut head).ok()?;
-        (head == generation.to_le_bytes()).then_some(Payloads { file, pos: Some(8) })
+        (head == generation.to_le_bytes()).then_some(Payloads { file, pos: Some(8), size })
     }
 
-    /// Reads the JSON of `entry` into `buf`; `false` when it has none or it cannot be read.
+    /// Reads the JSON of `entry` into `buf`; `false` when it has none, it cannot be read,
+    /// or it is not the JSON the entry was written with (a data file copied back from
+    /// elsewhere, a damaged one).
     fn json(&mut self, entry: &Entry, buf: &mut Vec<u8>) -> bool {
-        let (Some(pos), len) = (self.pos, entry.len as usize) else { return false };
-        if len == 0 {
+        let len = u64::from(entry.len);
+        let start = entry.at.saturating_add(8);
+        if len == 0 || start.saturating_add(len) > self.size {
             return false;
         }
-        let start = entry.at.saturating_add(8);
-        let moved = i64::try_from(start).ok().zip(i64::try_from(pos).ok()).map(|(s, p)| s - p);
         buf.clear();
-        // Read, not allocated ahead: a damaged index may give any length.
-        let read = moved.is_some_and(|m| self.file.seek_relative(m).is_ok())
-            && (&mut self.file).take(len as u64).read_to_end(buf).is_ok_and(|n| n == len);
-        self.pos = read.then(|| start + len as u64);
+        let read = match self.pos {
+            Some(pos) if start >= pos && start - pos <= READ_ON => {
+                let read = i64::try_from(start - pos).is_ok_and(|m| self.file.seek_relative(m).is_ok())
+                    && (&mut self.file).take(len).read_to_end(buf).is_ok_and(|n| n as u64 == len);
+                self.pos = read.then_some(start + len);
+                read
+            }
+            _ => {
+                buf.resize(len as usize, 0);
+                self.read_at(start, buf)
+            }
+        };
+        read && checksum(buf) == entry.sum
+    }
+
+    #[cfg(unix)]
+    fn read_at(&self, at: u64, buf: &mut [u8]) -> bool {
+        std::os::unix::fs::FileExt::read_exact_at(self.file.get_ref(), buf, at).is_ok()
+    }
+
+    #[cfg(not(unix))]
+    fn read_at(&mut self, at: u64, buf: &mut [u8]) -> bool {
+        let read = self.file.seek(SeekFrom::Start(at)).is_ok() && self.file.read_exact(buf).is_ok();
+        self.pos = read.then_some(at + buf.len() as u64);
         read
     }
+}
+
+/// The checksum of an entry's JSON, kept in its entry.
+fn checksum(json: &[u8]) -> u64 {
+    use std::hash::BuildHasher;
+    foldhash::fast::FixedState::with_seed(0x746b_7420_6361_6368).hash_one(json)
+}
+
+/// The regular file at `path` opened with `options`, never a link; a pipe put there is
+/// not waited on (opened without blocking, then refused as no regular file).
+fn open_regular(path: &Path, options: &mut std::fs::OpenOptions) -> Option<File> {
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(
+        options,
+        rustix::fs::OFlags::NOFOLLOW.bits() as i32 | rustix::fs::OFlags::NONBLOCK.bits() as i32,
+    );
+    let file = options.open(path).ok()?;
+    file.metadata().ok().filter(std::fs::Metadata::is_file).map(|_| file)
 }
 
 /// Checks every file against the cache, re-reads what changed, writes the cache back when
@@ -597,7 +651,7 @@ fn refresh<T: Record + Send, U: Send>(
     // cache is written: an edit made while they are read is then never taken as cached.
     let started = now_ns();
     let (idx_path, dat_path) = (cache.with_extension("idx"), cache.with_extension("dat"));
-    // Mapped: the cache's files are only ever replaced whole, never changed in place.
+    // Mapped: the index is only ever replaced whole, never changed in place.
     let idx_bytes = mapped(&idx_path);
     let mut old: Index = postcard::from_bytes::<Index>(idx_bytes.as_deref().unwrap_or_default())
         .ok()
@@ -656,6 +710,7 @@ fn refresh<T: Record + Send, U: Send>(
                 indexed: Str::owned(record.indexed()),
                 at: 0,
                 len: 0,
+                sum: 0,
             };
             let record = wanted(&entry.indexed).then(|| keep(rel, record));
             Ok::<_, crate::Error>((Found::Read(Box::new((entry, Json::Held(json)))), record))
@@ -873,12 +928,50 @@ mod tests {
         assert!(anew != generation && anew_len < len + u64::from(b.len), "written anew");
         drop(other);
 
-        // Three of four records gone: three quarters of the data file dead, written anew with
-        // the one kept copied.
-        assert_eq!(prices(read(&files[3..])), ["1.00"]);
+        // D changed and three of four records gone: appended, three quarters of the data
+        // file would be dead, so it is written anew.
+        write(3, "4.00");
+        assert_eq!(prices(read(&files[3..])), ["4.00"]);
         let (last, last_len) = data_file(&cache);
         assert!(last != anew && last_len < anew_len / 2, "written anew: {last_len} of {anew_len}");
         assert_eq!(cached(&cache), [(files[3].to_string_lossy().into_owned(), Some(read(&files[3..])[0].clone()))]);
+        // Records gone, none read: written anew, the one kept copied.
+        assert_eq!(prices(read(&files[3..])), ["4.00"]);
+    }
+
+    /// A data file put back from elsewhere (a backup, a folder synchronised by another
+    /// tool) whose JSON is another edit's at the same place is not trusted: each entry's
+    /// JSON is checked against the checksum the index keeps of it.
+    #[test]
+    fn a_data_file_copied_back_with_another_edit_at_the_same_place_is_not_trusted() {
+        let root = tempfile::tempdir().unwrap();
+        let cache = root.path().join("cache/items");
+        std::fs::create_dir_all(root.path().join("items")).unwrap();
+        let files: Vec<PathBuf> = ["A", "B"].map(|c| PathBuf::from(format!("items/{c}.yaml"))).into();
+        let write = |n: usize, price: &str| {
+            std::fs::write(root.path().join(&files[n]), item(["A", "B"][n], price)).unwrap();
+            std::thread::sleep(std::time::Duration::from_millis(2100));
+        };
+        std::fs::write(root.path().join(&files[0]), item("A", "1.00")).unwrap();
+        write(1, "1.00");
+        let read = || {
+            let source = Source { root: root.path(), cache: &cache, files: &files, desk: None };
+            read_records::<Item, Item>(source, Want::All, &|i| i, None).unwrap()[1].price.unwrap().to_string()
+        };
+        let dat = cache.with_extension("dat");
+        assert_eq!(read(), "1.00");
+        let before = std::fs::read(&dat).unwrap();
+        write(1, "7.00");
+        assert_eq!(read(), "7.00");
+        let elsewhere = std::fs::read(&dat).unwrap();
+        // The old data file back, another edit of B appended at the same place ...
+        std::fs::write(&dat, &before).unwrap();
+        write(1, "8.00");
+        assert_eq!(read(), "8.00");
+        assert_eq!(std::fs::read(&dat).unwrap().len(), elsewhere.len(), "appended at the same place");
+        // ... and the other copy put back: same generation, same place, same length.
+        std::fs::write(&dat, &elsewhere).unwrap();
+        assert_eq!(read(), "8.00", "the file's price, not the copy's");
     }
 
     #[test]
@@ -902,9 +995,15 @@ mod tests {
         let mut changed = text.clone();
         changed[at] = b'9';
         std::fs::write(&dat, &changed).unwrap();
+        // (its checksum too, or the change would be taken for damage)
+        let idx = cache.with_extension("idx");
+        let bytes = std::fs::read(&idx).unwrap();
+        let mut index: Index = postcard::from_bytes(&bytes).unwrap();
+        let e = &mut index.entries[0];
+        e.sum = checksum(&changed[8 + e.at as usize..][..e.len as usize]);
+        std::fs::write(&idx, postcard::to_stdvec(&index).unwrap()).unwrap();
         assert_eq!(read(), "9.00", "the cache was trusted");
         // ... but not when another tkt cached it: its reading of a file may differ.
-        let idx = cache.with_extension("idx");
         let bytes = std::fs::read(&idx).unwrap();
         let mut index: Index = postcard::from_bytes(&bytes).unwrap();
         index.program = Cow::Borrowed("0.0.0-another");

@@ -130,27 +130,37 @@ impl Monitor {
 
     /// The hook's output, run as git runs it, in the work tree: a command with characters
     /// the shell reads (spaces, quotes, `$`, `~`, …) through the shell, any other started
-    /// straight away (a shell started for nothing took half of the hook's time).
+    /// straight away (a shell started for nothing took half of the hook's time) — and, a
+    /// script with no `#!` line, by the shell.
     fn run(&self, version: u32, token: &str) -> Option<Vec<u8>> {
         const SHELL: &[char] = &[
             '|', '&', ';', '<', '>', '(', ')', '$', '`', '\\', '"', '\'', ' ', '\t', '\n', '*', '?', '[', '#', '~',
             '=', '%',
         ];
-        let mut command = if self.hook.contains(SHELL) {
-            let mut sh = Command::new("sh");
-            sh.arg("-c").arg(format!("{} \"$@\"", self.hook)).arg(&self.hook);
-            sh
-        } else {
-            Command::new(&self.hook)
+        let run = |mut command: Command| {
+            command
+                .arg(version.to_string())
+                .arg(token)
+                .current_dir(&self.workdir)
+                .stdin(Stdio::null())
+                .stderr(Stdio::inherit())
+                .output()
         };
-        let out = command
-            .arg(version.to_string())
-            .arg(token)
-            .current_dir(&self.workdir)
-            .stdin(Stdio::null())
-            .stderr(Stdio::inherit())
-            .output()
-            .ok()?;
+        let sh = |args: &[&str]| {
+            let mut sh = Command::new("sh");
+            sh.args(args);
+            sh
+        };
+        let out = if self.hook.contains(SHELL) {
+            run(sh(&["-c", &format!("{} \"$@\"", self.hook), &self.hook]))
+        } else {
+            match run(Command::new(&self.hook)) {
+                #[cfg(unix)]
+                Err(e) if e.raw_os_error() == Some(rustix::io::Errno::NOEXEC.raw_os_error()) => run(sh(&[&self.hook])),
+                out => out,
+            }
+        };
+        let out = out.ok()?;
         out.status.success().then_some(out.stdout)
     }
 }

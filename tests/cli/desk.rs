@@ -509,6 +509,14 @@ fn a_file_system_monitor_is_asked_what_changed_and_trusted_as_git_trusts_it() {
     edit("state: attesa-ricambi", "state: attesa-cliente");
     assert!(!waiting(&d).contains("T-2026-0013"), "the file it names is read again");
     assert!(asked().contains("2 t6"), "asked through the shell: {}", asked());
+    // A script with no `#!` line is run by the shell, as git runs it.
+    let bare = d.path(".git/tkt-test-monitor-bare");
+    std::fs::write(&bare, std::fs::read_to_string(&hook).unwrap().replace("#!/bin/sh\n", "")).unwrap();
+    std::fs::set_permissions(&bare, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    d.git(&["config", "core.fsmonitor", bare.to_str().unwrap()]);
+    tell("t8", "");
+    waiting(&d);
+    assert!(asked().contains("2 t7"), "a script with no `#!` line asked: {}", asked());
     // Git's own daemon (`true`) cannot be asked: every file is looked at.
     d.git(&["config", "core.fsmonitor", "true"]);
     edit("state: attesa-ricambi", "state: attesa-cliente");
