@@ -133,7 +133,7 @@ impl Desk {
     pub fn open(root: PathBuf) -> Result<Desk> {
         let config = load_config(&root.join(CONFIG_FILE))?;
         let local = load_local(&root.join(LOCAL_DIR).join("settings.toml"))?;
-        let repo = Repo::discover(&root)?;
+        let repo = Repo::discover(&root)?.map(|r| r.keep_ledgers_in(root.join(LOCAL_DIR).join("cache").join("ledger")));
         crate::files::share_like_git(repo.as_ref().map_or(0, Repo::shared_perm));
         ignore_local(&root);
         Ok(Desk {

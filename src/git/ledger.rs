@@ -5,7 +5,8 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use git2::{ObjectType, Oid, Sort, Tree};
+use git2::{Commit, ObjectType, Oid, Sort, Tree};
+use serde::{Deserialize, Serialize};
 
 use super::{oid_short, Repo};
 use crate::Result;
@@ -14,7 +15,7 @@ use crate::Result;
 pub type Versions = Vec<(PathBuf, Vec<u8>)>;
 
 /// The first committed version of a file.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FirstVersion {
     /// Its blob, to tell cheaply whether the file is still the same (its content is read
     /// with [`Repo::first_content`] only when it is not).
@@ -29,12 +30,86 @@ impl Repo {
     /// folder such as `documents/invoice`, whose files sit in year folders), in any commit
     /// reachable from HEAD, with its first version; keyed by desk-relative path. Folders
     /// already seen in an older commit are not read again, so the cost follows the changes.
+    ///
+    /// What was found is kept (in the desk's `.tkt/cache/ledger/`, see
+    /// [`Repo::keep_ledgers_in`]) with HEAD's commit: when HEAD has only moved on by commits
+    /// of one parent since, only what they changed is read — a payment recorded after years
+    /// of history reads the commits since the last one, not the years.
     pub fn first_versions(&self, desk_dir: &Path) -> Result<BTreeMap<PathBuf, FirstVersion>> {
-        let mut found: BTreeMap<PathBuf, (Oid, Oid)> = BTreeMap::new();
-        let mut seen = HashSet::new();
-        for (commit, tree) in self.trees_oldest_first(desk_dir)? {
-            self.collect(&tree, desk_dir, commit, &mut seen, &mut found, 2)?;
+        let head = self.repo.head().ok().and_then(|h| h.peel_to_commit().ok());
+        // A shallow clone's history is cut: what it finds first is not kept (its history
+        // deepened by a fetch would find older versions under the same HEAD).
+        let kept_at = self.ledgers.as_ref().filter(|_| !self.repo.is_shallow());
+        let kept_at = kept_at.map(|dir| dir.join(desk_dir.to_string_lossy().replace('/', "-")));
+        let kept = kept_at.as_deref().and_then(Kept::read).filter(|k| k.folder == self.repo_path(desk_dir));
+        let since = head.as_ref().zip(kept.as_ref()).and_then(|(head, kept)| self.commits_since(&kept.tip, head));
+        let (first, read) = match (kept, since) {
+            (Some(kept), Some(commits)) => {
+                let mut first: BTreeMap<PathBuf, FirstVersion> = kept.files.into_iter().collect();
+                for commit in &commits {
+                    for (path, version) in self.first_versions_of(commit, desk_dir)? {
+                        first.entry(path).or_insert(version);
+                    }
+                }
+                (first, !commits.is_empty())
+            }
+            _ => {
+                let mut found: BTreeMap<PathBuf, (Oid, Oid)> = BTreeMap::new();
+                let mut walk = Walk::first_versions();
+                self.each_tree_oldest_first(desk_dir, |commit, tree| {
+                    self.collect(&tree, desk_dir, commit, &mut walk, &mut found, 2)
+                })?;
+                (self.with_authors(found)?, true)
+            }
+        };
+        if let (Some(at), Some(head), true) = (kept_at, head, read) {
+            let folder = self.repo_path(desk_dir);
+            Kept { version: KEPT_VERSION, folder, tip: head.id().to_string(), files: &first }.write(&at);
         }
+        Ok(first)
+    }
+
+    /// The commits from `tip` (not included) to `head`, oldest first, when `head` reaches
+    /// `tip` through commits of one parent each (what a desk's own writes make); `None`
+    /// otherwise (a merge, a reset, history rewritten, a tip no longer known) or when they
+    /// are more than a few thousand.
+    fn commits_since<'r>(&'r self, tip: &str, head: &Commit<'r>) -> Option<Vec<Commit<'r>>> {
+        let tip = Oid::from_str(tip).ok()?;
+        let (mut commits, mut at) = (Vec::new(), head.clone());
+        while at.id() != tip {
+            if at.parent_count() != 1 || commits.len() >= 5000 {
+                return None;
+            }
+            let parent = at.parent(0).ok()?;
+            commits.push(at);
+            at = parent;
+        }
+        commits.reverse();
+        Some(commits)
+    }
+
+    /// The files below `desk_dir` that `commit` (of one parent) added to the folder, each
+    /// with its version there: the names of its folder's version that the parent's had not.
+    fn first_versions_of(&self, commit: &Commit<'_>, desk_dir: &Path) -> Result<BTreeMap<PathBuf, FirstVersion>> {
+        let rel = self.repo_path(desk_dir);
+        let folder = |c: &Commit| -> Result<Option<Tree<'_>>> {
+            match c.tree()?.get_path(&rel) {
+                Ok(e) if e.kind() == Some(ObjectType::Tree) => Ok(Some(self.repo.find_tree(e.id())?)),
+                Ok(_) => Ok(None),
+                Err(e) if e.code() == git2::ErrorCode::NotFound => Ok(None),
+                Err(e) => Err(e.into()),
+            }
+        };
+        let Some(now) = folder(commit)? else { return Ok(BTreeMap::new()) };
+        let mut walk = Walk::first_versions();
+        if let Some(before) = folder(&commit.parent(0)?)? {
+            if before.id() == now.id() {
+                return Ok(BTreeMap::new());
+            }
+            walk.remember(&self.repo, desk_dir, before, 2)?;
+        }
+        let mut found = BTreeMap::new();
+        self.collect(&now, desk_dir, commit.id(), &mut walk, &mut found, 2)?;
         self.with_authors(found)
     }
 
@@ -46,12 +121,13 @@ impl Repo {
         desk_dir: &Path,
     ) -> Result<(BTreeMap<PathBuf, FirstVersion>, BTreeMap<PathBuf, FirstVersion>)> {
         let (mut found, mut gone) = (BTreeMap::new(), BTreeMap::new());
-        let mut seen = HashSet::new();
-        for (commit, tree) in self.trees_oldest_first(desk_dir)? {
-            self.collect(&tree, desk_dir, commit, &mut seen, &mut found, 2)?;
-        }
+        let mut walk = Walk::first_versions();
+        self.each_tree_oldest_first(desk_dir, |commit, tree| {
+            self.collect(&tree, desk_dir, commit, &mut walk, &mut found, 2)
+        })?;
+        // What history has is found: the reflog's versions add only names of their own.
         for (commit, tree) in self.reflog_trees(desk_dir) {
-            self.collect(&tree, desk_dir, commit, &mut seen, &mut gone, 2)?;
+            self.collect(&tree, desk_dir, commit, &mut walk, &mut gone, 2)?;
         }
         gone.retain(|path, _| !found.contains_key(path));
         Ok((self.with_authors(found)?, self.with_authors(gone)?))
@@ -61,9 +137,9 @@ impl Repo {
     /// HEAD's reflog holds, oldest entry first: with [`Repo::first_versions`], also the
     /// files a `git reset` took out of history (a pull undone, say) while the reflog keeps them.
     pub fn first_versions_in_reflog(&self, desk_dir: &Path) -> Result<BTreeMap<PathBuf, FirstVersion>> {
-        let (mut found, mut seen) = (BTreeMap::new(), HashSet::new());
+        let (mut found, mut walk) = (BTreeMap::new(), Walk::first_versions());
         for (commit, tree) in self.reflog_trees(desk_dir) {
-            self.collect(&tree, desk_dir, commit, &mut seen, &mut found, 2)?;
+            self.collect(&tree, desk_dir, commit, &mut walk, &mut found, 2)?;
         }
         self.with_authors(found)
     }
@@ -132,17 +208,17 @@ impl Repo {
     /// distinct content once — in HEAD's history, and apart those only the commits HEAD's
     /// reflog still holds have (a `git reset` away).
     pub fn versions_ever(&self, desk_dir: &Path) -> Result<[Versions; 2]> {
-        let (mut seen, mut blobs) = (HashSet::new(), HashSet::new());
-        let history = self.versions_in(self.trees_oldest_first(desk_dir)?, desk_dir, &mut seen, &mut blobs)?;
-        let reset_away = self.versions_in(self.reflog_trees(desk_dir), desk_dir, &mut seen, &mut blobs)?;
+        let (mut walk, mut blobs) = (Walk::every_version(), HashSet::new());
+        let history = self.versions_in(self.trees_oldest_first(desk_dir)?, desk_dir, &mut walk, &mut blobs)?;
+        let reset_away = self.versions_in(self.reflog_trees(desk_dir), desk_dir, &mut walk, &mut blobs)?;
         Ok([history, reset_away])
     }
 
-    fn versions_in(
-        &self,
-        trees: Vec<(Oid, Tree<'_>)>,
+    fn versions_in<'r>(
+        &'r self,
+        trees: Vec<(Oid, Tree<'r>)>,
         desk_dir: &Path,
-        seen: &mut HashSet<Oid>,
+        walk: &mut Walk<'r>,
         blobs: &mut HashSet<Oid>,
     ) -> Result<Versions> {
         let mut found: BTreeMap<PathBuf, (Oid, Oid)> = BTreeMap::new();
@@ -150,7 +226,7 @@ impl Repo {
         for (commit, tree) in trees {
             found.clear();
             // A tree seen before holds no version not found then.
-            self.collect(&tree, desk_dir, commit, seen, &mut found, 2)?;
+            self.collect(&tree, desk_dir, commit, walk, &mut found, 2)?;
             for (path, (blob, _)) in &found {
                 if blobs.insert(*blob) {
                     versions.push((path.clone(), self.repo.find_blob(*blob)?.content().to_vec()));
@@ -261,11 +337,26 @@ impl Repo {
 
     /// The tree of `desk_dir` in each commit reachable from HEAD that has it, oldest first.
     fn trees_oldest_first(&self, desk_dir: &Path) -> Result<Vec<(Oid, Tree<'_>)>> {
+        let mut trees = Vec::new();
+        self.each_tree_oldest_first(desk_dir, |commit, tree| {
+            trees.push((commit, tree));
+            Ok(())
+        })?;
+        Ok(trees)
+    }
+
+    /// Gives `each` the tree of `desk_dir` in each commit reachable from HEAD that has it,
+    /// oldest first, one per change of the folder, as it is read: years of history are
+    /// thousands of versions of a folder of thousands of files, never all held at once.
+    fn each_tree_oldest_first<'r>(
+        &'r self,
+        desk_dir: &Path,
+        mut each: impl FnMut(Oid, Tree<'r>) -> Result<()>,
+    ) -> Result<()> {
         let rel = self.repo_path(desk_dir);
         let Some(walk) = self.walk_from_head(Sort::TOPOLOGICAL | Sort::REVERSE)? else {
-            return Ok(vec![]);
+            return Ok(());
         };
-        let mut trees = Vec::new();
         let mut last = None;
         for oid in walk {
             let oid = oid?;
@@ -275,46 +366,100 @@ impl Repo {
                 Err(e) if e.code() == git2::ErrorCode::NotFound => continue,
                 Err(e) => return Err(e.into()),
             };
-            // Consecutive commits mostly share the folder: keep one tree per change.
+            // Consecutive commits mostly share the folder: one tree per change.
             if entry.kind() == Some(ObjectType::Tree) && last != Some(entry.id()) {
                 last = Some(entry.id());
-                trees.push((oid, self.repo.find_tree(entry.id())?));
+                each(oid, self.repo.find_tree(entry.id())?)?;
             }
         }
-        Ok(trees)
+        Ok(())
     }
 
-    fn collect(
-        &self,
-        tree: &Tree,
+    /// Adds to `found` each record file of `tree` (the folder `dir` as `commit` has it, and
+    /// its folders `depth - 1` levels down) that it does not hold yet, with its blob and
+    /// `commit`. A version of a folder the walk has read before adds nothing; of one read
+    /// after an earlier version of the same folder, only the names that version had not
+    /// are looked up (when the walk keeps versions: a year's folder of thousands of files
+    /// changes by one file per commit).
+    fn collect<'r>(
+        &'r self,
+        tree: &Tree<'r>,
         dir: &Path,
         commit: Oid,
-        seen: &mut HashSet<Oid>,
+        walk: &mut Walk<'r>,
         found: &mut BTreeMap<PathBuf, (Oid, Oid)>,
         depth: u8,
     ) -> Result<()> {
-        if !seen.insert(tree.id()) {
+        let fresh = walk.seen.insert(tree.id());
+        let before = walk.last.as_mut().and_then(|last| last.insert(dir.to_path_buf(), tree.clone()));
+        if !fresh {
             return Ok(());
         }
-        for entry in tree.iter() {
+        for (i, entry) in tree.iter().enumerate() {
             let Ok(name) = entry.name() else { continue };
-            let path = dir.join(name);
             match entry.kind() {
                 // Only a record's name: a stray file committed beside them (`Thumbs.db`, an
                 // editor's `INV-2026-0007.yaml~`, an interrupted write's temp file) is no
                 // document, and taken out again it is none deleted (found by a careless-office
                 // attack: it stopped every credit note and invoice of the number for good).
                 Some(ObjectType::Blob) if is_record_name(name) => {
-                    found.entry(path).or_insert((entry.id(), commit));
+                    // The folder's version before had the name: its first version is found.
+                    // (Files are added mostly after the others: looked for at the same place first.)
+                    let file = |e: &git2::TreeEntry| e.kind() == Some(ObjectType::Blob);
+                    let had = |b: &Tree| match b.get(i).filter(|e| e.name_bytes() == name.as_bytes()) {
+                        Some(e) => file(&e),
+                        None => b.get_name(name).is_some_and(|e| file(&e)),
+                    };
+                    if !before.as_ref().is_some_and(had) {
+                        found.entry(dir.join(name)).or_insert((entry.id(), commit));
+                    }
                 }
                 Some(ObjectType::Tree) if depth > 1 => {
                     let sub = self.repo.find_tree(entry.id())?;
-                    self.collect(&sub, &path, commit, seen, found, depth - 1)?;
+                    self.collect(&sub, &dir.join(name), commit, walk, found, depth - 1)?;
                 }
                 _ => {}
             }
         }
         Ok(())
+    }
+}
+
+/// What a walk through history has read of a folder and its folders.
+struct Walk<'r> {
+    /// The versions (trees) read.
+    seen: HashSet<Oid>,
+    /// Each folder's version read last, by desk-relative path, when the walk looks only at
+    /// names new to a folder (not at every version of every file).
+    last: Option<HashMap<PathBuf, Tree<'r>>>,
+}
+
+impl<'r> Walk<'r> {
+    /// Takes `tree` (the folder `dir`) and its folders `depth - 1` levels down as read,
+    /// their files found already.
+    fn remember(&mut self, repo: &'r git2::Repository, dir: &Path, tree: Tree<'r>, depth: u8) -> Result<()> {
+        self.seen.insert(tree.id());
+        if depth > 1 {
+            for entry in tree.iter().filter(|e| e.kind() == Some(ObjectType::Tree)) {
+                let Ok(name) = entry.name() else { continue };
+                self.remember(repo, &dir.join(name), repo.find_tree(entry.id())?, depth - 1)?;
+            }
+        }
+        if let Some(last) = self.last.as_mut() {
+            last.insert(dir.to_path_buf(), tree);
+        }
+        Ok(())
+    }
+
+    /// A walk for the first version of each file: each version of a folder adds only the
+    /// names its version before had not.
+    fn first_versions() -> Self {
+        Walk { seen: HashSet::new(), last: Some(HashMap::new()) }
+    }
+
+    /// A walk for every version of each file: each version of a folder read whole.
+    fn every_version() -> Self {
+        Walk { seen: HashSet::new(), last: None }
     }
 }
 
@@ -352,4 +497,166 @@ impl Names {
 /// Whether a file's name is a numbered record's (`INV-2026-0007.yaml`).
 fn is_record_name(name: &str) -> bool {
     name.strip_suffix(".yaml").and_then(crate::model::SequenceId::parse).is_some()
+}
+
+/// The version of [`Kept`]'s format; another is not read.
+const KEPT_VERSION: u32 = 1;
+
+/// The first versions of the files below a folder as HEAD's history had them at a commit,
+/// kept in the desk's cache: like the rest of it, never shared, and deleting it changes
+/// only speed. `tkt check` reads history whole, taking no cache's word.
+#[derive(Serialize, Deserialize)]
+struct Kept<F = BTreeMap<PathBuf, FirstVersion>> {
+    version: u32,
+    /// The folder's repository path.
+    folder: PathBuf,
+    /// HEAD's commit.
+    tip: String,
+    files: F,
+}
+
+impl Kept {
+    fn read(at: &Path) -> Option<Kept> {
+        let bytes = std::fs::read(at).ok()?;
+        postcard::from_bytes::<Kept>(&bytes).ok().filter(|k| k.version == KEPT_VERSION)
+    }
+}
+
+impl<F: Serialize> Kept<F> {
+    /// Writes it at `at`; a cache that cannot be written only costs speed.
+    fn write(&self, at: &Path) {
+        if let Ok(bytes) = postcard::to_stdvec(self) {
+            let _ = crate::files::write_atomic_with(at, |out| std::io::Write::write_all(out, &bytes));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use git2::build::TreeUpdateBuilder;
+
+    /// A repository whose history is made commit by commit.
+    struct History {
+        dir: tempfile::TempDir,
+        repo: git2::Repository,
+    }
+
+    impl History {
+        fn new() -> History {
+            let dir = tempfile::tempdir().unwrap();
+            let repo = git2::Repository::init(dir.path()).unwrap();
+            History { dir, repo }
+        }
+
+        /// A commit of `parents` (the first one's tree changed by `changes`: a path and its
+        /// new content, or `None` to remove it), made HEAD.
+        fn commit(&self, parents: &[Oid], changes: &[(&str, Option<&str>)]) -> Oid {
+            let base = match parents.first() {
+                Some(p) => self.repo.find_commit(*p).unwrap().tree().unwrap(),
+                None => self.repo.find_tree(self.repo.treebuilder(None).unwrap().write().unwrap()).unwrap(),
+            };
+            let mut update = TreeUpdateBuilder::new();
+            for (path, content) in changes {
+                match content {
+                    Some(text) => update.upsert(*path, self.repo.blob(text.as_bytes()).unwrap(), git2::FileMode::Blob),
+                    None => update.remove(*path),
+                };
+            }
+            let tree = self.repo.find_tree(update.create_updated(&self.repo, &base).unwrap()).unwrap();
+            let who = git2::Signature::new("anna", "a@x", &git2::Time::new(1_700_000_000, 0)).unwrap();
+            let parents: Vec<_> = parents.iter().map(|p| self.repo.find_commit(*p).unwrap()).collect();
+            let parents: Vec<_> = parents.iter().collect();
+            let oid = self.repo.commit(None, &who, &who, "c", &tree, &parents).unwrap();
+            self.repo.reference("refs/heads/main", oid, true, "").unwrap();
+            self.repo.set_head("refs/heads/main").unwrap();
+            oid
+        }
+
+        /// The first versions of `documents/invoice`, kept in the cache or read whole.
+        fn ledger(&self, kept: bool) -> BTreeMap<PathBuf, FirstVersion> {
+            let repo = Repo::discover(self.dir.path()).unwrap().unwrap();
+            let repo = if kept { repo.keep_ledgers_in(self.dir.path().join("ledger")) } else { repo };
+            repo.first_versions(Path::new("documents/invoice")).unwrap()
+        }
+
+        fn kept_at(&self) -> PathBuf {
+            self.dir.path().join("ledger/documents-invoice")
+        }
+    }
+
+    const A: &str = "documents/invoice/2026/INV-2026-0001.yaml";
+    const B: &str = "documents/invoice/2026/INV-2026-0002.yaml";
+    const C: &str = "documents/invoice/2026/INV-2026-0003.yaml";
+
+    /// The first versions kept and brought on by the commits since are those a walk through
+    /// all history finds: files added, changed, removed and added again, a new year's
+    /// folder, a stray file; a reset and a merge have history read whole again.
+    #[test]
+    fn first_versions_kept_and_brought_on_are_those_all_history_gives() {
+        let h = History::new();
+        let c1 = h.commit(&[], &[(A, Some("a1")), (B, Some("b1"))]);
+        assert_eq!(h.ledger(true), h.ledger(false));
+        assert!(h.kept_at().exists(), "kept");
+
+        let c2 = h.commit(&[c1], &[(A, Some("a2")), (C, Some("c1"))]);
+        let c3 = h.commit(&[c2], &[(B, None)]);
+        let c4 = h.commit(&[c3], &[(B, Some("b3"))]);
+        let d = "documents/invoice/2025/INV-2025-0001.yaml";
+        h.commit(&[c4], &[(d, Some("d1")), ("documents/invoice/2026/Thumbs.db", Some("x"))]);
+        let ledger = h.ledger(true);
+        assert_eq!(ledger, h.ledger(false));
+        let first = |path: &str| ledger[Path::new(path)].clone();
+        assert_eq!(first(A).blob, Repo::blob_id(b"a1"), "the version first committed");
+        assert_eq!(first(B).blob, Repo::blob_id(b"b1"), "removed and added again: the first");
+        assert_eq!((first(C).commit, first(C).author), (oid_short(c2), "anna".to_string()));
+        assert!(ledger.contains_key(Path::new(d)) && ledger.len() == 4, "{ledger:?}");
+
+        // HEAD reset to an older commit: what was kept is of history HEAD no longer has.
+        h.repo.reference("refs/heads/main", c2, true, "").unwrap();
+        assert_eq!(h.ledger(true), h.ledger(false));
+        assert!(!h.ledger(true).contains_key(Path::new(d)));
+        // A merge of another line of history, then a commit on it.
+        let side = h.commit(&[c1], &[("documents/invoice/2026/INV-2026-0009.yaml", Some("s"))]);
+        let merged = h.commit(&[c2, side], &[("documents/invoice/2026/INV-2026-0009.yaml", Some("s"))]);
+        assert_eq!(h.ledger(true), h.ledger(false));
+        h.commit(&[merged], &[("documents/invoice/2026/INV-2026-0010.yaml", Some("t"))]);
+        assert_eq!(h.ledger(true), h.ledger(false));
+    }
+
+    /// What is kept is what is read while HEAD moves on by commits of one parent (here made
+    /// to hold a file history never had, which only a damaged cache would); a kept ledger
+    /// of another folder, or of a tip history does not reach, is not.
+    #[test]
+    fn a_kept_ledger_is_read_only_while_head_moves_on_from_its_commit() {
+        let h = History::new();
+        let c1 = h.commit(&[], &[(A, Some("a1"))]);
+        h.ledger(true);
+        let mut kept = Kept::read(&h.kept_at()).unwrap();
+        let planted = PathBuf::from("documents/invoice/2026/INV-2026-0099.yaml");
+        kept.files.insert(planted.clone(), kept.files[Path::new(A)].clone());
+        Kept { files: &kept.files, folder: kept.folder.clone(), tip: kept.tip.clone(), version: KEPT_VERSION }
+            .write(&h.kept_at());
+        let c2 = h.commit(&[c1], &[(B, Some("b1"))]);
+        assert!(h.ledger(true).contains_key(&planted), "the kept ledger brought on");
+        assert!(!h.ledger(false).contains_key(&planted));
+        // Of another folder: not read.
+        Kept {
+            files: &kept.files,
+            folder: PathBuf::from("documents/credit-note"),
+            tip: c2.to_string(),
+            version: KEPT_VERSION,
+        }
+        .write(&h.kept_at());
+        assert!(!h.ledger(true).contains_key(&planted));
+        // Of a commit HEAD does not reach: not read.
+        Kept {
+            files: &kept.files,
+            folder: kept.folder.clone(),
+            tip: Oid::from_bytes(&[7; 20]).unwrap().to_string(),
+            version: KEPT_VERSION,
+        }
+        .write(&h.kept_at());
+        assert!(!h.ledger(true).contains_key(&planted));
+    }
 }

@@ -39,6 +39,8 @@ pub struct Repo {
     in_work_tree: bool,
     /// The trees this command read.
     trees: tree::Trees,
+    /// Where the first versions found in history are kept ([`Repo::first_versions`]).
+    ledgers: Option<PathBuf>,
 }
 
 /// One path of a commit, as it must stand in git's index afterwards.
@@ -77,7 +79,20 @@ impl Repo {
         let desk = desk.canonicalize().map_err(|e| Error::io(desk, e))?;
         let prefix = desk.strip_prefix(&workdir).map(Path::to_path_buf);
         let in_work_tree = prefix.is_ok();
-        Ok(Some(Repo { repo, prefix: prefix.unwrap_or_default(), in_work_tree, trees: tree::Trees::default() }))
+        Ok(Some(Repo {
+            repo,
+            prefix: prefix.unwrap_or_default(),
+            in_work_tree,
+            trees: tree::Trees::default(),
+            ledgers: None,
+        }))
+    }
+
+    /// Keeps the first versions found in history in the folder `dir` (the desk's cache),
+    /// so that the next command reads only the commits made since.
+    pub fn keep_ledgers_in(mut self, dir: PathBuf) -> Repo {
+        self.ledgers = Some(dir);
+        self
     }
 
     /// Creates a repository in `dir` with `main` as its first branch.

@@ -225,6 +225,26 @@ fn an_invoice_whose_first_commit_did_not_read_is_held_to_its_first_that_does() {
     refused(&d, &["doc", "pay", "INV-2026-0002"], "changed since it was issued");
 }
 
+/// The first versions found in history are kept (`.tkt/cache/ledger/`) and brought on by
+/// the commits made since: an invoice changed by hand and committed after a payment was
+/// recorded is refused all the same, and as much once the kept ledger is deleted.
+#[test]
+fn an_invoice_changed_after_its_ledger_was_kept_is_refused() {
+    let d = worked();
+    d.ok(&["ticket", "invoice", "T-2026-0001"]);
+    d.ok(&["doc", "pay", "INV-2026-0001", "--amount", "1.00", "--method", "contanti"]);
+    assert!(d.path(".tkt/cache/ledger/documents-invoice").exists(), "the ledger is kept");
+    let inv = "documents/invoice/2026/INV-2026-0001.yaml";
+    let text = d.read(inv);
+    let name = text.lines().find(|l| l.starts_with("  name: ")).unwrap().to_string();
+    d.write(inv, &text.replacen(&name, "  name: Altro Cliente", 1));
+    d.git(&["commit", "-qam", "another name"]);
+    let pay = ["doc", "pay", "INV-2026-0001", "--amount", "1.00", "--method", "contanti"];
+    refused(&d, &pay, "INV-2026-0001.yaml: seller changed since it was issued");
+    std::fs::remove_dir_all(d.path(".tkt/cache/ledger")).unwrap();
+    refused(&d, &pay, "INV-2026-0001.yaml: seller changed since it was issued");
+}
+
 /// Found by a fiscal audit: the year's only invoice reset away left `check` clean, and so
 /// did one that only git's reflog still had once `.tkt/` went too.
 #[test]
