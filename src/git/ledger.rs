@@ -145,31 +145,35 @@ impl Repo {
     }
 
     /// The desk-relative folder `desk_dir` in each commit HEAD's reflog holds, oldest entry
-    /// first (a commit a `git reset` took out of history stays there for months).
-    fn reflog_trees(&self, desk_dir: &Path) -> Vec<(Oid, Tree<'_>)> {
+    /// first (a commit a `git reset` took out of history stays there for months), one per
+    /// change of the folder, each read as it is asked for.
+    fn reflog_trees(&self, desk_dir: &Path) -> impl Iterator<Item = (Oid, Tree<'_>)> + '_ {
         let rel = self.repo_path(desk_dir);
-        let Ok(reflog) = self.repo.reflog("HEAD") else { return Vec::new() };
+        let reflog = self.repo.reflog("HEAD").ok();
+        let entries = reflog.iter().flat_map(|r| r.iter().map(|e| (e.id_old(), e.id_new())));
         // Entries run newest first. One that never landed — its commit neither HEAD nor what
         // a later entry moved HEAD from: a commit whose branch could not be moved (a full
         // disk), its entry left because the reflog could not be written again either — gave
         // no number (found by a careless-office attack: the retry was refused as billing
         // work an invoice "reset away" had billed).
         let head = self.repo.head().ok().and_then(|h| h.target());
-        let entries: Vec<(Oid, Oid)> = reflog.iter().map(|e| (e.id_old(), e.id_new())).collect();
-        let landed = |i: usize| {
-            let new = entries[i].1;
-            Some(new) == head || entries[..i].iter().any(|(old, _)| *old == new)
-        };
-        let commits: Vec<Oid> = (0..entries.len()).filter(|&i| landed(i)).map(|i| entries[i].1).collect();
-        commits
-            .into_iter()
-            .rev()
-            .filter_map(|commit| {
-                let folder = self.repo.find_commit(commit).and_then(|c| c.tree()).and_then(|t| t.get_path(&rel));
-                let tree = folder.and_then(|e| e.to_object(&self.repo)).and_then(|o| o.peel_to_tree()).ok()?;
-                Some((commit, tree))
-            })
-            .collect()
+        // What the later entries moved HEAD from (a reflog of months holds thousands).
+        let mut moved_from = HashSet::new();
+        let mut commits = Vec::new();
+        for (old, new) in entries {
+            if Some(new) == head || moved_from.contains(&new) {
+                commits.push(new);
+            }
+            moved_from.insert(old);
+        }
+        let mut last = None;
+        commits.into_iter().rev().filter_map(move |commit| {
+            let folder = self.repo.find_commit(commit).and_then(|c| c.tree()).and_then(|t| t.get_path(&rel)).ok()?;
+            if last.replace(folder.id()) == Some(folder.id()) {
+                return None;
+            }
+            Some((commit, folder.to_object(&self.repo).and_then(|o| o.peel_to_tree()).ok()?))
+        })
     }
 
     /// Each file's first version, with the author of the commit that made it.
@@ -216,7 +220,7 @@ impl Repo {
 
     fn versions_in<'r>(
         &'r self,
-        trees: Vec<(Oid, Tree<'r>)>,
+        trees: impl IntoIterator<Item = (Oid, Tree<'r>)>,
         desk_dir: &Path,
         walk: &mut Walk<'r>,
         blobs: &mut HashSet<Oid>,
