@@ -4,7 +4,6 @@
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> std::process::ExitCode {
-    tkt::memory::leave_to_the_system_at_exit();
     tkt::git::tune_object_cache();
     tkt::cli::run()
 }

@@ -2,17 +2,6 @@
 
 /// `mi_option_purge_delay` in mimalloc 3's `mi_option_t` (`libmimalloc-sys` names it not).
 const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
-/// `mi_option_destroy_on_exit`: above 1, mimalloc does nothing when the process ends.
-const DESTROY_ON_EXIT: libmimalloc_sys::mi_option_t = 22;
-
-/// When tkt ends, its memory goes back to the system with the process: mimalloc's own
-/// tidying at exit — every page freed during the run handed back by one `madvise` per
-/// range, 85 calls after a list of 10,000 tickets, 5 % of its time — is skipped. Call it
-/// first thing in `main`.
-pub fn leave_to_the_system_at_exit() {
-    // SAFETY: sets one of mimalloc's options, an atomic store; any value is valid.
-    unsafe { libmimalloc_sys::mi_option_set(DESTROY_ON_EXIT, 2) }
-}
 
 /// For a command that reads the whole desk (`check`, a report): memory freed is handed
 /// back to the system at once, not a second later. Such a command frees as it goes — each

@@ -28,6 +28,26 @@ struct Stamp {
 }
 
 impl Stamp {
+    /// The stamp of the file `m` tells of.
+    #[cfg(unix)]
+    fn of(m: &std::fs::Metadata) -> Stamp {
+        use std::os::unix::fs::MetadataExt;
+        let ns = |s: i64, n: i64| i128::from(s) * 1_000_000_000 + i128::from(n);
+        Stamp {
+            len: m.len(),
+            mtime_ns: ns(m.mtime(), m.mtime_nsec()),
+            ctime_ns: ns(m.ctime(), m.ctime_nsec()),
+            ino: m.ino(),
+        }
+    }
+
+    #[cfg(not(unix))]
+    fn of(m: &std::fs::Metadata) -> Stamp {
+        let mtime_ns = m.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok());
+        let mtime_ns = mtime_ns.map_or(0, |d| d.as_nanos() as i128);
+        Stamp { len: m.len(), mtime_ns, ctime_ns: mtime_ns, ino: 0 }
+    }
+
     /// The stamps of `files` (desk-relative, sorted by path) not `known` already, each
     /// found through its folder's handle: the kernel walks each folder's path once, not
     /// once per file. The link itself is stamped, never what it points at: a record made a
@@ -224,8 +244,6 @@ struct Entry<'a> {
     /// back exactly from JSON (it is then read from its YAML).
     at: u64,
     len: u32,
-    /// [`checksum`] of the JSON.
-    sum: u64,
 }
 
 /// Text of an entry, borrowed from the index file's bytes when read from it: an index of
@@ -284,6 +302,13 @@ struct Index<'a> {
     /// Written at the start of the data file too: a data file of another generation (a
     /// crash between the two writes) is ignored.
     generation: u64,
+    /// Where the data file's JSON written in the order of the entries ends: JSON appended
+    /// since lies after.
+    ordered: u64,
+    /// The data file's stamp once written: a data file changed since in any other way — put
+    /// back from a backup, JSON appended by another tkt whose index is not this one — is
+    /// not read (JSON appended at the same place by two tkts differs, generation and all).
+    data: Stamp,
     /// The file-system monitor's token from just before the files were looked at, when
     /// the desk has one (`core.fsmonitor`): it tells what changed since.
     token: Option<String>,
@@ -420,19 +445,21 @@ impl Found<'_> {
 }
 
 /// The data file at `path`, locked and with the length it has, when the JSON of the
-/// records just read (`fresh` bytes) is to be appended to it: it is the data file of
-/// `generation`, and with them at most half of it would be dead bytes (the entries will
-/// hold `live` bytes of it). Appenders take turns by the lock (one who finds it taken
-/// writes the data file anew); one who writes the data file anew makes another file, which
-/// no appender writes to.
-fn appendable(path: &Path, generation: u64, live: u64, fresh: u64) -> Option<(File, u64)> {
+/// records just read (`fresh` bytes) is to be appended to it: it is the data file the
+/// index `of` was written with, unchanged since, and with them at most half of it would be
+/// dead bytes (the entries will hold `live` bytes of it). Appenders take turns by the lock
+/// (one who finds it taken, or the file appended to by another, writes the data file anew);
+/// one who writes the data file anew makes another file, which no appender writes to.
+fn appendable(path: &Path, of: &Index, live: u64, fresh: u64) -> Option<(File, u64)> {
     let file = open_regular(path, std::fs::OpenOptions::new().read(true).append(true))?;
     file.try_lock().ok()?;
     let mut head = [0; 8];
     (&file).read_exact(&mut head).ok()?;
-    let end = file.metadata().ok()?.len();
+    let stamp = Stamp::of(&file.metadata().ok()?);
+    let end = stamp.len;
     let dead = end.checked_sub(8)?.saturating_add(fresh).saturating_sub(live);
-    (head == generation.to_le_bytes() && fresh > 0 && dead <= live).then_some((file, end))
+    let ours = head == of.generation.to_le_bytes() && stamp == of.data;
+    (ours && fresh > 0 && dead <= live).then_some((file, end))
 }
 
 /// Appends the JSON of the records just read to the data file `file` (locked, `end` bytes
@@ -443,14 +470,14 @@ fn append<'a>(
     found: Vec<Found<'a>>,
     old: &mut Index<'a>,
     spilled: &mut [Option<BufReader<File>>],
-) -> std::result::Result<Vec<Entry<'a>>, String> {
+) -> std::result::Result<(Vec<Entry<'a>>, Stamp), String> {
     let mut out = BufWriter::with_capacity(1 << 16, file);
     let entries = write_entries(&mut out, end - 8, found, old, None, spilled).map_err(|e| e.to_string())?;
     out.flush().map_err(|e| e.to_string())?;
     drop(out);
     // On the disk before an index points at it.
     file.sync_data().map_err(|e| e.to_string())?;
-    Ok(entries)
+    Ok((entries, Stamp::of(&file.metadata().map_err(|e| e.to_string())?)))
 }
 
 /// Writes the JSON of the records in `found` through `out`, the first at `at` (past the
@@ -495,7 +522,6 @@ fn write_entries<'a>(
         };
         entry.at = at;
         entry.len = u32::try_from(json.len()).unwrap_or(0);
-        entry.sum = checksum(&json);
         if entry.len > 0 {
             out.write_all(&json)?;
             at += u64::from(entry.len);
@@ -555,25 +581,27 @@ struct Payloads {
     pos: Option<u64>,
     /// The file's length when opened: no entry reads past it.
     size: u64,
+    /// Where the JSON written in the order of the entries ends ([`Index::ordered`]).
+    ordered: u64,
 }
 
-/// How far ahead of where it stands the buffer reads on (else an entry is read at its place).
-const READ_ON: u64 = 1 << 18;
-
 impl Payloads {
-    /// The data file at `path`, when it belongs to the index of `generation`.
-    fn open(path: &Path, generation: u64) -> Option<Payloads> {
+    /// The data file at `path`, when it is the one the index `of` was written with.
+    fn open(path: &Path, of: &Index) -> Option<Payloads> {
+        let (generation, ordered) = (of.generation, of.ordered);
         let file = open_regular(path, std::fs::OpenOptions::new().read(true))?;
-        let size = file.metadata().ok()?.len();
-        let mut file = BufReader::with_capacity(READ_ON as usize, file);
+        let stamp = Stamp::of(&file.metadata().ok()?);
+        if stamp != of.data {
+            return None;
+        }
+        let size = stamp.len;
+        let mut file = BufReader::with_capacity(1 << 18, file);
         let mut head = [0; 8];
         file.read_exact(&mut head).ok()?;
-        (head == generation.to_le_bytes()).then_some(Payloads { file, pos: Some(8), size })
+        (head == generation.to_le_bytes()).then_some(Payloads { file, pos: Some(8), size, ordered })
     }
 
-    /// Reads the JSON of `entry` into `buf`; `false` when it has none, it cannot be read,
-    /// or it is not the JSON the entry was written with (a data file copied back from
-    /// elsewhere, a damaged one).
+    /// Reads the JSON of `entry` into `buf`; `false` when it has none or it cannot be read.
     fn json(&mut self, entry: &Entry, buf: &mut Vec<u8>) -> bool {
         let len = u64::from(entry.len);
         let start = entry.at.saturating_add(8);
@@ -581,9 +609,10 @@ impl Payloads {
             return false;
         }
         buf.clear();
-        let read = match self.pos {
-            Some(pos) if start >= pos && start - pos <= READ_ON => {
-                let read = i64::try_from(start - pos).is_ok_and(|m| self.file.seek_relative(m).is_ok())
+        match self.pos {
+            Some(pos) if start < self.ordered => {
+                let moved = i64::try_from(start).ok().zip(i64::try_from(pos).ok()).map(|(s, p)| s - p);
+                let read = moved.is_some_and(|m| self.file.seek_relative(m).is_ok())
                     && (&mut self.file).take(len).read_to_end(buf).is_ok_and(|n| n as u64 == len);
                 self.pos = read.then_some(start + len);
                 read
@@ -592,8 +621,7 @@ impl Payloads {
                 buf.resize(len as usize, 0);
                 self.read_at(start, buf)
             }
-        };
-        read && checksum(buf) == entry.sum
+        }
     }
 
     #[cfg(unix)]
@@ -607,12 +635,6 @@ impl Payloads {
         self.pos = read.then_some(at + buf.len() as u64);
         read
     }
-}
-
-/// The checksum of an entry's JSON, kept in its entry.
-fn checksum(json: &[u8]) -> u64 {
-    use std::hash::BuildHasher;
-    foldhash::fast::FixedState::with_seed(0x746b_7420_6361_6368).hash_one(json)
 }
 
 /// The regular file at `path` opened with `options`, never a link; a pipe put there is
@@ -710,7 +732,6 @@ fn refresh<T: Record + Send, U: Send>(
                 indexed: Str::owned(record.indexed()),
                 at: 0,
                 len: 0,
-                sum: 0,
             };
             let record = wanted(&entry.indexed).then(|| keep(rel, record));
             Ok::<_, crate::Error>((Found::Read(Box::new((entry, Json::Held(json)))), record))
@@ -719,7 +740,7 @@ fn refresh<T: Record + Send, U: Send>(
     // the data file from its own place.
     let dir = cache.parent().unwrap_or(root);
     let parts = crate::cores::on_cores(files, 256, |index, part| {
-        let mut data = if decode { Payloads::open(&dat_path, old.generation) } else { None };
+        let mut data = if decode { Payloads::open(&dat_path, &old) } else { None };
         let mut spill = None;
         let (mut found, mut records, mut buf, mut next) = (Vec::with_capacity(part.len()), Vec::new(), Vec::new(), 0);
         let hits: Vec<Option<usize>> =
@@ -775,26 +796,31 @@ fn refresh<T: Record + Send, U: Send>(
         // kept entries' JSON copied from the old one (read in order).
         let live: u64 = found.iter().map(|f| f.json_len(&old)).sum();
         let fresh: u64 = found.iter().filter(|f| matches!(f, Found::Read(..))).map(|f| f.json_len(&old)).sum();
-        let (generation, written) = match appendable(&dat_path, old.generation, live, fresh) {
-            Some((file, end)) => (old.generation, append(&file, end, found, &mut old, &mut spilled)),
+        let (generation, ordered, written) = match appendable(&dat_path, &old, live, fresh) {
+            Some((file, end)) => (old.generation, old.ordered, append(&file, end, found, &mut old, &mut spilled)),
             None => {
                 let generation = now_ns() as u64;
-                let mut from = Payloads::open(&dat_path, old.generation);
+                let mut from = Payloads::open(&dat_path, &old);
                 let mut entries = Vec::new();
                 let written = write_atomic_with(&dat_path, |out| {
                     out.write_all(&generation.to_le_bytes())?;
                     entries = write_entries(out, 0, found, &mut old, from.as_mut(), &mut spilled)?;
                     Ok(())
                 });
-                (generation, written.map(|()| entries).map_err(|e| e.to_string()))
+                let ordered = entries.iter().map(|e| e.at + u64::from(e.len)).max().unwrap_or(0) + 8;
+                // (Replaced by another tkt since, it holds another generation: not read.)
+                let stamp = std::fs::symlink_metadata(&dat_path).map(|m| Stamp::of(&m));
+                let written = written.map_err(|e| e.to_string()).and_then(|()| stamp.map_err(|e| e.to_string()));
+                (generation, ordered, written.map(|stamp| (entries, stamp)))
             }
         };
         // A cache that cannot be written (a read-only desk) only costs speed. The data goes
         // first: an index is never newer than its data.
         let token = answer.as_ref().map(|a| a.token.clone());
-        if let Ok(entries) = written {
+        if let Ok((entries, data)) = written {
+            let program = program().into();
             let new =
-                Index { version: VERSION, written_ns: started, generation, token, program: program().into(), entries };
+                Index { version: VERSION, written_ns: started, generation, ordered, data, token, program, entries };
             if let Ok(bytes) = postcard::to_stdvec(&new) {
                 let _ = write_atomic_with(&idx_path, |out| out.write_all(&bytes));
             }
@@ -846,7 +872,7 @@ mod tests {
     fn cached(cache: &Path) -> Vec<(String, Option<Item>)> {
         let bytes = std::fs::read(cache.with_extension("idx")).unwrap();
         let index: Index = postcard::from_bytes(&bytes).unwrap();
-        let mut data = Payloads::open(&cache.with_extension("dat"), index.generation).expect("data of the index");
+        let mut data = Payloads::open(&cache.with_extension("dat"), &index).expect("data of the index");
         let mut buf = Vec::new();
         let mut json = |e: &Entry, buf: &mut Vec<u8>| data.json(e, buf).then(|| serde_json::from_slice(buf).unwrap());
         index.entries.iter().map(|e| (e.path.to_string(), json(e, &mut buf))).collect()
@@ -940,8 +966,8 @@ mod tests {
     }
 
     /// A data file put back from elsewhere (a backup, a folder synchronised by another
-    /// tool) whose JSON is another edit's at the same place is not trusted: each entry's
-    /// JSON is checked against the checksum the index keeps of it.
+    /// tool) whose JSON is another edit's at the same place is not trusted: the index keeps
+    /// the data file's stamp (size, times, inode) as written.
     #[test]
     fn a_data_file_copied_back_with_another_edit_at_the_same_place_is_not_trusted() {
         let root = tempfile::tempdir().unwrap();
@@ -964,12 +990,11 @@ mod tests {
         write(1, "7.00");
         assert_eq!(read(), "7.00");
         let elsewhere = std::fs::read(&dat).unwrap();
-        // The old data file back, another edit of B appended at the same place ...
+        // The old data file back (same generation), and B edited again: not appended to it ...
         std::fs::write(&dat, &before).unwrap();
         write(1, "8.00");
         assert_eq!(read(), "8.00");
-        assert_eq!(std::fs::read(&dat).unwrap().len(), elsewhere.len(), "appended at the same place");
-        // ... and the other copy put back: same generation, same place, same length.
+        // ... and the other copy put back: same generation, B's JSON of the same length.
         std::fs::write(&dat, &elsewhere).unwrap();
         assert_eq!(read(), "8.00", "the file's price, not the copy's");
     }
@@ -995,12 +1020,11 @@ mod tests {
         let mut changed = text.clone();
         changed[at] = b'9';
         std::fs::write(&dat, &changed).unwrap();
-        // (its checksum too, or the change would be taken for damage)
+        // (and its stamp in the index, or the change would be taken for another's)
         let idx = cache.with_extension("idx");
         let bytes = std::fs::read(&idx).unwrap();
         let mut index: Index = postcard::from_bytes(&bytes).unwrap();
-        let e = &mut index.entries[0];
-        e.sum = checksum(&changed[8 + e.at as usize..][..e.len as usize]);
+        index.data = Stamp::of(&std::fs::metadata(&dat).unwrap());
         std::fs::write(&idx, postcard::to_stdvec(&index).unwrap()).unwrap();
         assert_eq!(read(), "9.00", "the cache was trusted");
         // ... but not when another tkt cached it: its reading of a file may differ.

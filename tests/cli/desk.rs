@@ -523,19 +523,6 @@ fn a_file_system_monitor_is_asked_what_changed_and_trusted_as_git_trusts_it() {
     assert!(!waiting(&d).contains("T-2026-0013"), "no monitor to ask: the edit is seen");
 }
 
-/// tkt leaves its memory to the system when it ends: mimalloc's tidying at exit (a
-/// `madvise` per range of memory freed during the run) is skipped, and with it the
-/// "process done" of mimalloc's log.
-#[test]
-fn tkt_ends_without_tidying_its_memory() {
-    let d = TestDesk::example();
-    let out = d.tkt(&["ticket", "list"]).env("MIMALLOC_VERBOSE", "1").output().unwrap();
-    assert!(out.status.success());
-    let log = String::from_utf8_lossy(&out.stderr);
-    assert!(log.contains("mimalloc: "), "mimalloc's log is on: {log}");
-    assert!(!log.contains("process done"), "{log}");
-}
-
 /// With a file-system monitor, the documents of every ticket are kept with its token and
 /// the seals of the documents' folders, and `ticket show` reads only the ticket's own while
 /// the monitor names no document and no folder changed: a document or folder it names, a
