@@ -312,6 +312,18 @@ pub fn case_folded(name: &str) -> String {
     name.chars().map(|c| one(c.to_uppercase(), c)).map(|c| one(c.to_lowercase(), c)).collect()
 }
 
+/// The regular file at `path` opened with `options`, never a link; a pipe put there is
+/// not waited on (opened without blocking, then refused as no regular file).
+pub fn open_regular(path: &Path, options: &mut std::fs::OpenOptions) -> Option<std::fs::File> {
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(
+        options,
+        rustix::fs::OFlags::NOFOLLOW.bits() as i32 | rustix::fs::OFlags::NONBLOCK.bits() as i32,
+    );
+    let file = options.open(path).ok()?;
+    file.metadata().ok().filter(std::fs::Metadata::is_file).map(|_| file)
+}
+
 #[cfg(test)]
 mod tests {
     use super::case_folded as folded;

@@ -451,7 +451,7 @@ impl Found<'_> {
 /// (one who finds it taken, or the file appended to by another, writes the data file anew);
 /// one who writes the data file anew makes another file, which no appender writes to.
 fn appendable(path: &Path, of: &Index, live: u64, fresh: u64) -> Option<(File, u64)> {
-    let file = open_regular(path, std::fs::OpenOptions::new().read(true).append(true))?;
+    let file = crate::files::open_regular(path, std::fs::OpenOptions::new().read(true).append(true))?;
     file.try_lock().ok()?;
     let mut head = [0; 8];
     (&file).read_exact(&mut head).ok()?;
@@ -589,7 +589,7 @@ impl Payloads {
     /// The data file at `path`, when it is the one the index `of` was written with.
     fn open(path: &Path, of: &Index) -> Option<Payloads> {
         let (generation, ordered) = (of.generation, of.ordered);
-        let file = open_regular(path, std::fs::OpenOptions::new().read(true))?;
+        let file = crate::files::open_regular(path, std::fs::OpenOptions::new().read(true))?;
         let stamp = Stamp::of(&file.metadata().ok()?);
         if stamp != of.data {
             return None;
@@ -635,18 +635,6 @@ impl Payloads {
         self.pos = read.then_some(at + buf.len() as u64);
         read
     }
-}
-
-/// The regular file at `path` opened with `options`, never a link; a pipe put there is
-/// not waited on (opened without blocking, then refused as no regular file).
-fn open_regular(path: &Path, options: &mut std::fs::OpenOptions) -> Option<File> {
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::custom_flags(
-        options,
-        rustix::fs::OFlags::NOFOLLOW.bits() as i32 | rustix::fs::OFlags::NONBLOCK.bits() as i32,
-    );
-    let file = options.open(path).ok()?;
-    file.metadata().ok().filter(std::fs::Metadata::is_file).map(|_| file)
 }
 
 /// Checks every file against the cache, re-reads what changed, writes the cache back when

@@ -133,7 +133,8 @@ impl Desk {
     pub fn open(root: PathBuf) -> Result<Desk> {
         let config = load_config(&root.join(CONFIG_FILE))?;
         let local = load_local(&root.join(LOCAL_DIR).join("settings.toml"))?;
-        let repo = Repo::discover(&root)?.map(|r| r.keep_ledgers_in(root.join(LOCAL_DIR).join("cache").join("ledger")));
+        let ledgers = root.join(LOCAL_DIR).join("cache").join("ledger");
+        let repo = Repo::discover(&root)?.map(|r| r.keep_ledgers_in(ledgers, cache::program()));
         crate::files::share_like_git(repo.as_ref().map_or(0, Repo::shared_perm));
         ignore_local(&root);
         Ok(Desk {

@@ -36,37 +36,71 @@ impl Repo {
     /// of one parent since, only what they changed is read — a payment recorded after years
     /// of history reads the commits since the last one, not the years.
     pub fn first_versions(&self, desk_dir: &Path) -> Result<BTreeMap<PathBuf, FirstVersion>> {
-        let head = self.repo.head().ok().and_then(|h| h.peel_to_commit().ok());
-        // A shallow clone's history is cut: what it finds first is not kept (its history
-        // deepened by a fetch would find older versions under the same HEAD).
-        let kept_at = self.ledgers.as_ref().filter(|_| !self.repo.is_shallow());
-        let kept_at = kept_at.map(|dir| dir.join(desk_dir.to_string_lossy().replace('/', "-")));
-        let kept = kept_at.as_deref().and_then(Kept::read).filter(|k| k.folder == self.repo_path(desk_dir));
-        let since = head.as_ref().zip(kept.as_ref()).and_then(|(head, kept)| self.commits_since(&kept.tip, head));
-        let (first, read) = match (kept, since) {
-            (Some(kept), Some(commits)) => {
-                let mut first: BTreeMap<PathBuf, FirstVersion> = kept.files.into_iter().collect();
-                for commit in &commits {
-                    for (path, version) in self.first_versions_of(commit, desk_dir)? {
-                        first.entry(path).or_insert(version);
-                    }
-                }
-                (first, !commits.is_empty())
-            }
-            _ => {
+        // HEAD read once: what is kept is what was found at that commit.
+        let Some(head) = self.repo.head().ok().and_then(|h| h.peel_to_commit().ok()) else {
+            return Ok(BTreeMap::new());
+        };
+        let (first, read) = match self.brought_on(desk_dir, &head)? {
+            Some(brought) => brought,
+            None => {
                 let mut found: BTreeMap<PathBuf, (Oid, Oid)> = BTreeMap::new();
                 let mut walk = Walk::first_versions();
-                self.each_tree_oldest_first(desk_dir, |commit, tree| {
+                self.each_tree_oldest_first(desk_dir, Some(head.id()), |commit, tree| {
                     self.collect(&tree, desk_dir, commit, &mut walk, &mut found, 2)
                 })?;
                 (self.with_authors(found)?, true)
             }
         };
-        if let (Some(at), Some(head), true) = (kept_at, head, read) {
-            let folder = self.repo_path(desk_dir);
-            Kept { version: KEPT_VERSION, folder, tip: head.id().to_string(), files: &first }.write(&at);
+        if let (Some((at, program)), true) = (self.kept_at(desk_dir), read) {
+            let (folder, tip) = (self.repo_path(desk_dir), head.id().to_string());
+            Kept { version: KEPT_VERSION, program: program.clone(), folder, tip, files: &first }.write(&at);
         }
         Ok(first)
+    }
+
+    /// Where the first versions of `desk_dir` are kept, and the tkt that keeps them; none
+    /// in a shallow clone or one with grafts, whose history can change under the same
+    /// HEAD (a fetch that deepens it, a graft added).
+    fn kept_at(&self, desk_dir: &Path) -> Option<(PathBuf, &String)> {
+        let (dir, program) = self.ledgers.as_ref()?;
+        if self.repo.is_shallow() || self.repo.path().join("info").join("grafts").exists() {
+            return None;
+        }
+        Some((dir.join(desk_dir.to_string_lossy().replace('/', "-")), program))
+    }
+
+    /// The first versions kept of `desk_dir`, brought on by the commits since to `head`,
+    /// and whether there were any; `None` when none are kept that `head` reaches through
+    /// commits of one parent (or another tkt kept them).
+    fn brought_on(
+        &self,
+        desk_dir: &Path,
+        head: &Commit<'_>,
+    ) -> Result<Option<(BTreeMap<PathBuf, FirstVersion>, bool)>> {
+        let Some((at, program)) = self.kept_at(desk_dir) else { return Ok(None) };
+        let kept = Kept::read(&at).filter(|k| k.folder == self.repo_path(desk_dir) && k.program == *program);
+        let Some(kept) = kept else { return Ok(None) };
+        let Some(commits) = self.commits_since(&kept.tip, head) else { return Ok(None) };
+        let mut first = kept.files;
+        for commit in &commits {
+            for (path, version) in self.first_versions_of(commit, desk_dir)? {
+                first.entry(path).or_insert(version);
+            }
+        }
+        Ok(Some((first, !commits.is_empty())))
+    }
+
+    /// Whether the first versions kept of `desk_dir` and brought on to HEAD differ from
+    /// `whole`, what reading history whole found — a kept file damaged or edited by hand —
+    /// in which case it is removed: `tkt check` takes no cache's word, and leaves none it
+    /// found wrong.
+    pub fn kept_ledger_differs(&self, desk_dir: &Path, whole: &BTreeMap<PathBuf, FirstVersion>) -> Result<bool> {
+        let Some(head) = self.repo.head().ok().and_then(|h| h.peel_to_commit().ok()) else { return Ok(false) };
+        let differs = self.brought_on(desk_dir, &head)?.is_some_and(|(kept, _)| kept != *whole);
+        if let (true, Some((at, _))) = (differs, self.kept_at(desk_dir)) {
+            let _ = std::fs::remove_file(at);
+        }
+        Ok(differs)
     }
 
     /// The commits from `tip` (not included) to `head`, oldest first, when `head` reaches
@@ -122,7 +156,7 @@ impl Repo {
     ) -> Result<(BTreeMap<PathBuf, FirstVersion>, BTreeMap<PathBuf, FirstVersion>)> {
         let (mut found, mut gone) = (BTreeMap::new(), BTreeMap::new());
         let mut walk = Walk::first_versions();
-        self.each_tree_oldest_first(desk_dir, |commit, tree| {
+        self.each_tree_oldest_first(desk_dir, None, |commit, tree| {
             self.collect(&tree, desk_dir, commit, &mut walk, &mut found, 2)
         })?;
         // What history has is found: the reflog's versions add only names of their own.
@@ -342,7 +376,7 @@ impl Repo {
     /// The tree of `desk_dir` in each commit reachable from HEAD that has it, oldest first.
     fn trees_oldest_first(&self, desk_dir: &Path) -> Result<Vec<(Oid, Tree<'_>)>> {
         let mut trees = Vec::new();
-        self.each_tree_oldest_first(desk_dir, |commit, tree| {
+        self.each_tree_oldest_first(desk_dir, None, |commit, tree| {
             trees.push((commit, tree));
             Ok(())
         })?;
@@ -355,12 +389,20 @@ impl Repo {
     fn each_tree_oldest_first<'r>(
         &'r self,
         desk_dir: &Path,
+        from: Option<Oid>,
         mut each: impl FnMut(Oid, Tree<'r>) -> Result<()>,
     ) -> Result<()> {
         let rel = self.repo_path(desk_dir);
-        let Some(walk) = self.walk_from_head(Sort::TOPOLOGICAL | Sort::REVERSE)? else {
-            return Ok(());
+        let walk = match from {
+            Some(commit) => {
+                let mut walk = self.repo.revwalk()?;
+                walk.push(commit)?;
+                walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)?;
+                Some(walk)
+            }
+            None => self.walk_from_head(Sort::TOPOLOGICAL | Sort::REVERSE)?,
         };
+        let Some(walk) = walk else { return Ok(()) };
         let mut last = None;
         for oid in walk {
             let oid = oid?;
@@ -394,7 +436,7 @@ impl Repo {
         found: &mut BTreeMap<PathBuf, (Oid, Oid)>,
         depth: u8,
     ) -> Result<()> {
-        let fresh = walk.seen.insert(tree.id());
+        let fresh = walk.seen.insert((dir.to_path_buf(), tree.id()));
         let before = walk.last.as_mut().and_then(|last| last.insert(dir.to_path_buf(), tree.clone()));
         if !fresh {
             return Ok(());
@@ -431,8 +473,9 @@ impl Repo {
 
 /// What a walk through history has read of a folder and its folders.
 struct Walk<'r> {
-    /// The versions (trees) read.
-    seen: HashSet<Oid>,
+    /// The versions (trees) read, each at its folder's path: a folder moved whole (a year's
+    /// misfiled documents) is the same tree at another path, whose names are found there.
+    seen: HashSet<(PathBuf, Oid)>,
     /// Each folder's version read last, by desk-relative path, when the walk looks only at
     /// names new to a folder (not at every version of every file).
     last: Option<HashMap<PathBuf, Tree<'r>>>,
@@ -442,7 +485,7 @@ impl<'r> Walk<'r> {
     /// Takes `tree` (the folder `dir`) and its folders `depth - 1` levels down as read,
     /// their files found already.
     fn remember(&mut self, repo: &'r git2::Repository, dir: &Path, tree: Tree<'r>, depth: u8) -> Result<()> {
-        self.seen.insert(tree.id());
+        self.seen.insert((dir.to_path_buf(), tree.id()));
         if depth > 1 {
             for entry in tree.iter().filter(|e| e.kind() == Some(ObjectType::Tree)) {
                 let Ok(name) = entry.name() else { continue };
@@ -512,6 +555,8 @@ const KEPT_VERSION: u32 = 1;
 #[derive(Serialize, Deserialize)]
 struct Kept<F = BTreeMap<PathBuf, FirstVersion>> {
     version: u32,
+    /// The tkt that found them (another may tell a record's name otherwise).
+    program: String,
     /// The folder's repository path.
     folder: PathBuf,
     /// HEAD's commit.
@@ -521,7 +566,12 @@ struct Kept<F = BTreeMap<PathBuf, FirstVersion>> {
 
 impl Kept {
     fn read(at: &Path) -> Option<Kept> {
-        let bytes = std::fs::read(at).ok()?;
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(
+            &mut crate::files::open_regular(at, std::fs::OpenOptions::new().read(true))?,
+            &mut bytes,
+        )
+        .ok()?;
         postcard::from_bytes::<Kept>(&bytes).ok().filter(|k| k.version == KEPT_VERSION)
     }
 }
@@ -580,7 +630,7 @@ mod tests {
         /// The first versions of `documents/invoice`, kept in the cache or read whole.
         fn ledger(&self, kept: bool) -> BTreeMap<PathBuf, FirstVersion> {
             let repo = Repo::discover(self.dir.path()).unwrap().unwrap();
-            let repo = if kept { repo.keep_ledgers_in(self.dir.path().join("ledger")) } else { repo };
+            let repo = if kept { repo.keep_ledgers_in(self.dir.path().join("ledger"), "tkt") } else { repo };
             repo.first_versions(Path::new("documents/invoice")).unwrap()
         }
 
@@ -626,6 +676,37 @@ mod tests {
         assert_eq!(h.ledger(true), h.ledger(false));
         h.commit(&[merged], &[("documents/invoice/2026/INV-2026-0010.yaml", Some("t"))]);
         assert_eq!(h.ledger(true), h.ledger(false));
+        // The same number issued on two lines of history with other contents, merged, then
+        // a commit on it: whichever the walk takes first, the kept one is the same.
+        let tip = h.repo.head().unwrap().target().unwrap();
+        let ours = h.commit(&[tip], &[("documents/invoice/2026/INV-2026-0011.yaml", Some("ours"))]);
+        let theirs = h.commit(&[tip], &[("documents/invoice/2026/INV-2026-0011.yaml", Some("theirs"))]);
+        let both = h.commit(&[ours, theirs], &[]);
+        assert_eq!(h.ledger(true), h.ledger(false));
+        h.commit(&[both], &[("documents/invoice/2026/INV-2026-0012.yaml", Some("u"))]);
+        assert_eq!(h.ledger(true), h.ledger(false));
+    }
+
+    /// A folder moved whole is the same tree at another path: its files are found at the
+    /// new path (found by a review: a year's misfiled invoices moved to their year were
+    /// never issued, for the walk and for the kept ledger alike).
+    #[test]
+    fn the_files_of_a_folder_moved_whole_are_found_at_its_new_path() {
+        let h = History::new();
+        let misfiled = "documents/invoice/2025/INV-2026-0001.yaml";
+        let c1 = h.commit(&[], &[(misfiled, Some("a1"))]);
+        h.ledger(true);
+        let c2 = h.commit(&[c1], &[(misfiled, None), (A, Some("a1"))]);
+        let c3 = h.commit(&[c2], &[(B, Some("b1"))]);
+        let ledger = h.ledger(true);
+        assert_eq!(ledger, h.ledger(false));
+        assert_eq!(ledger[Path::new(A)].commit, oid_short(c2), "{ledger:?}");
+        assert!(ledger.contains_key(Path::new(misfiled)));
+        // Removed, then the same tree again at the new path, after the ledger was kept.
+        let c4 = h.commit(&[c3], &[(A, None), (B, None), ("documents/invoice/2026/Thumbs.db", Some("x"))]);
+        h.ledger(true);
+        h.commit(&[c4], &[(A, Some("a1")), ("documents/invoice/2026/Thumbs.db", None)]);
+        assert_eq!(h.ledger(true), h.ledger(false));
     }
 
     /// What is kept is what is read while HEAD moves on by commits of one parent (here made
@@ -639,28 +720,33 @@ mod tests {
         let mut kept = Kept::read(&h.kept_at()).unwrap();
         let planted = PathBuf::from("documents/invoice/2026/INV-2026-0099.yaml");
         kept.files.insert(planted.clone(), kept.files[Path::new(A)].clone());
-        Kept { files: &kept.files, folder: kept.folder.clone(), tip: kept.tip.clone(), version: KEPT_VERSION }
-            .write(&h.kept_at());
+        let plant = |folder: &Path, tip: &str| {
+            let (folder, tip, program) = (folder.to_path_buf(), tip.to_string(), "tkt".to_string());
+            Kept { version: KEPT_VERSION, program, folder, tip, files: &kept.files }.write(&h.kept_at())
+        };
+        plant(&kept.folder, &kept.tip);
         let c2 = h.commit(&[c1], &[(B, Some("b1"))]);
         assert!(h.ledger(true).contains_key(&planted), "the kept ledger brought on");
-        assert!(!h.ledger(false).contains_key(&planted));
+        let whole = h.ledger(false);
+        assert!(!whole.contains_key(&planted));
+        // `tkt check` reads history whole, and removes a kept ledger that differs.
+        let repo = || Repo::discover(h.dir.path()).unwrap().unwrap();
+        let kept_by = |program: &str| repo().keep_ledgers_in(h.dir.path().join("ledger"), program);
+        let invoices = Path::new("documents/invoice");
+        assert!(kept_by("tkt").kept_ledger_differs(invoices, &whole).unwrap());
+        assert!(!h.kept_at().exists(), "removed");
+        assert_eq!(h.ledger(true), whole);
+        assert!(!kept_by("tkt").kept_ledger_differs(invoices, &whole).unwrap(), "kept anew: the same");
         // Of another folder: not read.
-        Kept {
-            files: &kept.files,
-            folder: PathBuf::from("documents/credit-note"),
-            tip: c2.to_string(),
-            version: KEPT_VERSION,
-        }
-        .write(&h.kept_at());
+        plant(Path::new("documents/credit-note"), &c2.to_string());
         assert!(!h.ledger(true).contains_key(&planted));
         // Of a commit HEAD does not reach: not read.
-        Kept {
-            files: &kept.files,
-            folder: kept.folder.clone(),
-            tip: Oid::from_bytes(&[7; 20]).unwrap().to_string(),
-            version: KEPT_VERSION,
-        }
-        .write(&h.kept_at());
+        plant(&kept.folder, &Oid::from_bytes(&[7; 20]).unwrap().to_string());
         assert!(!h.ledger(true).contains_key(&planted));
+        // By another tkt: not read.
+        plant(&kept.folder, &c2.to_string());
+        assert!(!kept_by("tkt 2").first_versions(invoices).unwrap().contains_key(&planted));
+        plant(&kept.folder, &c2.to_string());
+        assert!(kept_by("tkt").first_versions(invoices).unwrap().contains_key(&planted), "planted again");
     }
 }

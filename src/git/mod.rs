@@ -39,8 +39,9 @@ pub struct Repo {
     in_work_tree: bool,
     /// The trees this command read.
     trees: tree::Trees,
-    /// Where the first versions found in history are kept ([`Repo::first_versions`]).
-    ledgers: Option<PathBuf>,
+    /// Where the first versions found in history are kept ([`Repo::first_versions`]), and
+    /// the tkt that keeps them.
+    ledgers: Option<(PathBuf, String)>,
 }
 
 /// One path of a commit, as it must stand in git's index afterwards.
@@ -89,9 +90,10 @@ impl Repo {
     }
 
     /// Keeps the first versions found in history in the folder `dir` (the desk's cache),
-    /// so that the next command reads only the commits made since.
-    pub fn keep_ledgers_in(mut self, dir: PathBuf) -> Repo {
-        self.ledgers = Some(dir);
+    /// so that the next command reads only the commits made since; `program` names this
+    /// tkt (another reads history whole again).
+    pub fn keep_ledgers_in(mut self, dir: PathBuf, program: &str) -> Repo {
+        self.ledgers = Some((dir, program.to_string()));
         self
     }
 
