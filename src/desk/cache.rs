@@ -77,7 +77,6 @@ impl Stamp {
     /// behind this one and make a listing look older than it is.
     #[cfg(target_os = "linux")]
     fn of_folder(abs: &Path) -> Option<Stamp> {
-        use std::os::unix::fs::MetadataExt;
         // ext2-4, XFS, Btrfs, tmpfs, F2FS, ZFS, bcachefs, overlayfs (a container's).
         const LOCAL: [u64; 8] =
             [0xEF53, 0x5846_5342, 0x9123_683E, 0x0102_1994, 0xF2F5_2010, 0x2FC1_2FC1, 0xCA45_1A4E, 0x794C_7630];
@@ -85,16 +84,7 @@ impl Stamp {
         // The type's width differs among platforms.
         #[allow(clippy::unnecessary_cast, clippy::useless_conversion)]
         let kind = rustix::fs::statfs(abs).ok()?.f_type as u64;
-        if !LOCAL.contains(&kind) {
-            return None;
-        }
-        let ns = |s: i64, n: i64| i128::from(s) * 1_000_000_000 + i128::from(n);
-        Some(Stamp {
-            len: m.len(),
-            mtime_ns: ns(m.mtime(), m.mtime_nsec()),
-            ctime_ns: ns(m.ctime(), m.ctime_nsec()),
-            ino: m.ino(),
-        })
+        LOCAL.contains(&kind).then(|| Stamp::of(&m))
     }
 
     /// Elsewhere a folder is listed every time.
@@ -453,13 +443,18 @@ impl Found<'_> {
 fn appendable(path: &Path, of: &Index, live: u64, fresh: u64) -> Option<(File, u64)> {
     let file = crate::files::open_regular(path, std::fs::OpenOptions::new().read(true).append(true))?;
     file.try_lock().ok()?;
-    let mut head = [0; 8];
-    (&file).read_exact(&mut head).ok()?;
-    let stamp = Stamp::of(&file.metadata().ok()?);
-    let end = stamp.len;
+    let end = data_of(&file, of)?.len;
     let dead = end.checked_sub(8)?.saturating_add(fresh).saturating_sub(live);
-    let ours = head == of.generation.to_le_bytes() && stamp == of.data;
-    (ours && fresh > 0 && dead <= live).then_some((file, end))
+    (fresh > 0 && dead <= live).then_some((file, end))
+}
+
+/// The stamp of the data file `file` (read past its head), when it is the one the index
+/// `of` was written with: its generation at its head, its stamp the one kept.
+fn data_of(mut file: &File, of: &Index) -> Option<Stamp> {
+    let mut head = [0; 8];
+    file.read_exact(&mut head).ok()?;
+    let stamp = Stamp::of(&file.metadata().ok()?);
+    (head == of.generation.to_le_bytes() && stamp == of.data).then_some(stamp)
 }
 
 /// Appends the JSON of the records just read to the data file `file` (locked, `end` bytes
@@ -588,17 +583,10 @@ struct Payloads {
 impl Payloads {
     /// The data file at `path`, when it is the one the index `of` was written with.
     fn open(path: &Path, of: &Index) -> Option<Payloads> {
-        let (generation, ordered) = (of.generation, of.ordered);
         let file = crate::files::open_regular(path, std::fs::OpenOptions::new().read(true))?;
-        let stamp = Stamp::of(&file.metadata().ok()?);
-        if stamp != of.data {
-            return None;
-        }
-        let size = stamp.len;
-        let mut file = BufReader::with_capacity(1 << 18, file);
-        let mut head = [0; 8];
-        file.read_exact(&mut head).ok()?;
-        (head == generation.to_le_bytes()).then_some(Payloads { file, pos: Some(8), size, ordered })
+        let size = data_of(&file, of)?.len;
+        let file = BufReader::with_capacity(1 << 18, file);
+        Some(Payloads { file, pos: Some(8), size, ordered: of.ordered })
     }
 
     /// Reads the JSON of `entry` into `buf`; `false` when it has none or it cannot be read.
