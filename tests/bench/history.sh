@@ -8,12 +8,7 @@
 set -euo pipefail
 N=${1:-10000}
 RUNS=${2:-5}
-root=$(cd "$(dirname "$0")/../.." && pwd)
-tkt=${TKT_BIN:-$root/target/release/tkt}
-[ -x "$tkt" ] || { echo "build first: cargo build --release" >&2; exit 1; }
-work=${BENCH_DIR:-$(mktemp -d)}
-export GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1 TKT_USER=bench TKT_NOW=2026-11-27T09:00:00+01:00
-export GIT_AUTHOR_NAME=bench GIT_AUTHOR_EMAIL=b@x GIT_COMMITTER_NAME=bench GIT_COMMITTER_EMAIL=b@x
+source "$(dirname "$0")/lib.sh"
 
 desk=$work/history-$N
 if [ ! -d "$desk" ]; then
@@ -54,29 +49,11 @@ PY
 fi
 cd "$desk"
 
-measure() {
-  local label=$1 prep=$2; shift 2
-  local times=() peak=0 status=0 s e
-  eval "$prep"; "$@" >/dev/null 2>&1 || true
-  for _ in $(seq 1 "$RUNS"); do
-    eval "$prep"
-    s=$(date +%s%N)
-    /usr/bin/time -f %M -o "$work/mem" "$@" >/dev/null 2>&1 || status=$?
-    e=$(date +%s%N)
-    times+=($(( (e - s) / 1000 )))
-    peak=$(tail -1 "$work/mem")
-  done
-  printf '%-40s %9s ms %7s MB%s\n' "$label" \
-    "$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {printf "%.1f", a[int((NR+1)/2)]/1000}')" \
-    "$(( peak / 1024 ))" "$([ "$status" = 0 ] || echo "  (exit $status)")"
-}
-
 # The last invoice with something still due.
 inv=$("$tkt" doc list --kind invoice --unpaid --format csv | tail -1 | cut -d, -f1)
 echo "== $N tickets, $(git rev-list --count HEAD) commits, $(git ls-files | wc -l) files ($(nproc) cores)"
-measure "doc pay, first versions read whole" "rm -rf .tkt/cache/ledger" \
-  "$tkt" -q doc pay "$inv" --amount 0.01 --method contanti
-measure "doc pay, first versions kept" ":" "$tkt" -q doc pay "$inv" --amount 0.01 --method contanti
-measure "doc show" ":" "$tkt" -q doc show "$inv"
-measure "ticket create" ":" "$tkt" -q ticket create --customer C-0001 --title bench
-measure "check" ":" "$tkt" -q check
+label="doc pay, first versions read whole"; measure "rm -rf .tkt/cache/ledger" "$tkt" -q doc pay "$inv" --amount 0.01 --method contanti
+label="doc pay, first versions kept";       measure ":" "$tkt" -q doc pay "$inv" --amount 0.01 --method contanti
+label="doc show";                           measure ":" "$tkt" -q doc show "$inv"
+label="ticket create";                      measure ":" "$tkt" -q ticket create --customer C-0001 --title bench
+label="check";                              measure ":" "$tkt" -q check

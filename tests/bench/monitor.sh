@@ -7,12 +7,7 @@
 set -euo pipefail
 RUNS=${1:-7}; shift || true
 SIZES=${*:-10000 100000}
-root=$(cd "$(dirname "$0")/../.." && pwd)
-tkt=${TKT_BIN:-$root/target/release/tkt}
-[ -x "$tkt" ] || { echo "build first: cargo build --release" >&2; exit 1; }
-work=${BENCH_DIR:-$(mktemp -d)}
-export GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1 TKT_USER=bench TKT_NOW=2026-11-27T09:00:00+01:00
-export GIT_AUTHOR_NAME=bench GIT_AUTHOR_EMAIL=b@x GIT_COMMITTER_NAME=bench GIT_COMMITTER_EMAIL=b@x
+source "$(dirname "$0")/lib.sh"
 hook=$work/quiet-monitor
 printf '#!/bin/sh\nprintf "quiet\\0"\n' > "$hook"
 chmod +x "$hook"
