@@ -90,17 +90,22 @@ impl Repo {
         Ok(Some((first, !commits.is_empty())))
     }
 
-    /// Whether the first versions kept of `desk_dir` and brought on to HEAD differ from
-    /// `whole`, what reading history whole found — a kept file damaged or edited by hand —
-    /// in which case it is removed: `tkt check` takes no cache's word, and leaves none it
+    /// The file of the first versions kept of `desk_dir`, when they, brought on to HEAD,
+    /// differ from `whole`, what reading history whole found (a kept file damaged or edited
+    /// by hand); it is then removed: `tkt check` takes no cache's word, and leaves none it
     /// found wrong.
-    pub fn kept_ledger_differs(&self, desk_dir: &Path, whole: &BTreeMap<PathBuf, FirstVersion>) -> Result<bool> {
-        let Some(head) = self.repo.head().ok().and_then(|h| h.peel_to_commit().ok()) else { return Ok(false) };
+    pub fn kept_ledger_differs(
+        &self,
+        desk_dir: &Path,
+        whole: &BTreeMap<PathBuf, FirstVersion>,
+    ) -> Result<Option<PathBuf>> {
+        let Some(head) = self.repo.head().ok().and_then(|h| h.peel_to_commit().ok()) else { return Ok(None) };
         let differs = self.brought_on(desk_dir, &head)?.is_some_and(|(kept, _)| kept != *whole);
-        if let (true, Some((at, _))) = (differs, self.kept_at(desk_dir)) {
+        let removed = self.kept_at(desk_dir).map(|(at, _)| at).filter(|_| differs);
+        if let Some(at) = &removed {
             let _ = std::fs::remove_file(at);
         }
-        Ok(differs)
+        Ok(removed)
     }
 
     /// The commits from `tip` (not included) to `head`, oldest first, when `head` reaches
@@ -733,10 +738,10 @@ mod tests {
         let repo = || Repo::discover(h.dir.path()).unwrap().unwrap();
         let kept_by = |program: &str| repo().keep_ledgers_in(h.dir.path().join("ledger"), program);
         let invoices = Path::new("documents/invoice");
-        assert!(kept_by("tkt").kept_ledger_differs(invoices, &whole).unwrap());
+        assert_eq!(kept_by("tkt").kept_ledger_differs(invoices, &whole).unwrap(), Some(h.kept_at()));
         assert!(!h.kept_at().exists(), "removed");
         assert_eq!(h.ledger(true), whole);
-        assert!(!kept_by("tkt").kept_ledger_differs(invoices, &whole).unwrap(), "kept anew: the same");
+        assert_eq!(kept_by("tkt").kept_ledger_differs(invoices, &whole).unwrap(), None, "kept anew: the same");
         // Of another folder: not read.
         plant(Path::new("documents/credit-note"), &c2.to_string());
         assert!(!h.ledger(true).contains_key(&planted));

@@ -404,9 +404,9 @@ pub fn check_desk(desk: &Desk, today: chrono::NaiveDate) -> Result<Checked> {
         for kind in DocKind::ALL.into_iter().filter(|k| k.is_fiscal()) {
             let (ledger, gone) = repo.first_versions_and_reset_away(Path::new(kind.dir()))?;
             // What other commands read instead of history, checked against it.
-            if repo.kept_ledger_differs(Path::new(kind.dir()), &ledger)? {
+            if let Some(kept) = repo.kept_ledger_differs(Path::new(kind.dir()), &ledger)? {
                 findings.push(Finding::new(
-                    format!(".tkt/cache/ledger/{}", kind.dir().replace('/', "-")),
+                    kept.strip_prefix(desk.root()).unwrap_or(&kept).display().to_string(),
                     "the first versions kept of these documents differ from git history (a cache damaged or \
                      edited): removed, history is read whole again",
                 ));
