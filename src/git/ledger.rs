@@ -14,6 +14,16 @@ use crate::Result;
 /// Versions of files: each one's desk-relative path and content.
 pub type Versions = Vec<(PathBuf, Vec<u8>)>;
 
+/// What [`Repo::audit_ledgers`] found of one folder.
+pub struct Audited {
+    /// The first version of each file in history.
+    pub first: BTreeMap<PathBuf, FirstVersion>,
+    /// The first version of each file that only commits of HEAD's reflog hold.
+    pub reset_away: BTreeMap<PathBuf, FirstVersion>,
+    /// The file of the first versions kept, when it differed from history (now removed).
+    pub kept_differs: Option<PathBuf>,
+}
+
 /// The first committed version of a file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FirstVersion {
@@ -45,7 +55,7 @@ impl Repo {
             None => {
                 let mut found: BTreeMap<PathBuf, (Oid, Oid)> = BTreeMap::new();
                 let mut walk = Walk::first_versions();
-                self.each_tree_oldest_first(desk_dir, Some(head.id()), |commit, tree| {
+                self.each_tree_oldest_first(&[desk_dir], Some(head.id()), |_, commit, tree| {
                     self.collect(&tree, desk_dir, commit, &mut walk, &mut found, 2)
                 })?;
                 (self.with_authors(found)?, true)
@@ -94,13 +104,13 @@ impl Repo {
     /// differ from `whole`, what reading history whole found (a kept file damaged or edited
     /// by hand); it is then removed: `tkt check` takes no cache's word, and leaves none it
     /// found wrong.
-    pub fn kept_ledger_differs(
+    fn kept_ledger_differs(
         &self,
         desk_dir: &Path,
         whole: &BTreeMap<PathBuf, FirstVersion>,
+        head: &Commit<'_>,
     ) -> Result<Option<PathBuf>> {
-        let Some(head) = self.repo.head().ok().and_then(|h| h.peel_to_commit().ok()) else { return Ok(None) };
-        let differs = self.brought_on(desk_dir, &head)?.is_some_and(|(kept, _)| kept != *whole);
+        let differs = self.brought_on(desk_dir, head)?.is_some_and(|(kept, _)| kept != *whole);
         let removed = self.kept_at(desk_dir).map(|(at, _)| at).filter(|_| differs);
         if let Some(at) = &removed {
             let _ = std::fs::remove_file(at);
@@ -152,24 +162,43 @@ impl Repo {
         self.with_authors(found)
     }
 
-    /// [`Repo::first_versions`], and apart the first version of each file that only commits
-    /// of HEAD's reflog hold: committed, then taken out of history by a `git reset` (read
-    /// after history, so a folder's version seen there is not read again).
-    pub fn first_versions_and_reset_away(
-        &self,
-        desk_dir: &Path,
-    ) -> Result<(BTreeMap<PathBuf, FirstVersion>, BTreeMap<PathBuf, FirstVersion>)> {
-        let (mut found, mut gone) = (BTreeMap::new(), BTreeMap::new());
-        let mut walk = Walk::first_versions();
-        self.each_tree_oldest_first(desk_dir, None, |commit, tree| {
-            self.collect(&tree, desk_dir, commit, &mut walk, &mut found, 2)
-        })?;
-        // What history has is found: the reflog's versions add only names of their own.
-        for (commit, tree) in self.reflog_trees(desk_dir) {
-            self.collect(&tree, desk_dir, commit, &mut walk, &mut gone, 2)?;
+    /// History read whole, as `tkt check` reads it, for each of `desk_dirs` in one walk: its
+    /// [`Repo::first_versions`], apart the first version of each file that only commits of
+    /// HEAD's reflog hold (committed, then taken out of history by a `git reset`: read after
+    /// history, so a folder's version seen there is not read again), and the file of the
+    /// first versions kept when it differs from history — removed.
+    pub fn audit_ledgers(&self, desk_dirs: &[&Path]) -> Result<Vec<Audited>> {
+        let mut walks: Vec<_> = desk_dirs.iter().map(|_| (Walk::first_versions(), BTreeMap::new())).collect();
+        // HEAD read once: the kept ledgers are compared with history at the same commit.
+        let head = match self.repo.head() {
+            Ok(head) => Some(head.peel_to_commit()?),
+            Err(e) if matches!(e.code(), git2::ErrorCode::UnbornBranch | git2::ErrorCode::NotFound) => None,
+            Err(e) => return Err(e.into()),
+        };
+        if let Some(head) = &head {
+            self.each_tree_oldest_first(desk_dirs, Some(head.id()), |n, commit, tree| {
+                let (walk, found) = &mut walks[n];
+                self.collect(&tree, desk_dirs[n], commit, walk, found, 2)
+            })?;
         }
-        gone.retain(|path, _| !found.contains_key(path));
-        Ok((self.with_authors(found)?, self.with_authors(gone)?))
+        desk_dirs
+            .iter()
+            .zip(walks)
+            .map(|(desk_dir, (mut walk, found))| {
+                // What history has is found: the reflog's versions add only names of their own.
+                let mut gone = BTreeMap::new();
+                for (commit, tree) in self.reflog_trees(desk_dir) {
+                    self.collect(&tree, desk_dir, commit, &mut walk, &mut gone, 2)?;
+                }
+                gone.retain(|path, _| !found.contains_key(path));
+                let first = self.with_authors(found)?;
+                let kept_differs = match &head {
+                    Some(head) => self.kept_ledger_differs(desk_dir, &first, head)?,
+                    None => None,
+                };
+                Ok(Audited { first, reset_away: self.with_authors(gone)?, kept_differs })
+            })
+            .collect()
     }
 
     /// The first version of each file one or two folders below `desk_dir` that a commit in
@@ -381,23 +410,24 @@ impl Repo {
     /// The tree of `desk_dir` in each commit reachable from HEAD that has it, oldest first.
     fn trees_oldest_first(&self, desk_dir: &Path) -> Result<Vec<(Oid, Tree<'_>)>> {
         let mut trees = Vec::new();
-        self.each_tree_oldest_first(desk_dir, None, |commit, tree| {
+        self.each_tree_oldest_first(&[desk_dir], None, |_, commit, tree| {
             trees.push((commit, tree));
             Ok(())
         })?;
         Ok(trees)
     }
 
-    /// Gives `each` the tree of `desk_dir` in each commit reachable from HEAD that has it,
-    /// oldest first, one per change of the folder, as it is read: years of history are
-    /// thousands of versions of a folder of thousands of files, never all held at once.
+    /// Gives `each` the tree of each of `desk_dirs` (its number in them) in each commit
+    /// reachable from `from` (else HEAD) that has it, oldest first, one per change of the
+    /// folder, as it is read: years of history are thousands of versions of a folder of
+    /// thousands of files, never all held at once; and several folders are one walk.
     fn each_tree_oldest_first<'r>(
         &'r self,
-        desk_dir: &Path,
+        desk_dirs: &[&Path],
         from: Option<Oid>,
-        mut each: impl FnMut(Oid, Tree<'r>) -> Result<()>,
+        mut each: impl FnMut(usize, Oid, Tree<'r>) -> Result<()>,
     ) -> Result<()> {
-        let rel = self.repo_path(desk_dir);
+        let rels: Vec<PathBuf> = desk_dirs.iter().map(|d| self.repo_path(d)).collect();
         let walk = match from {
             Some(commit) => {
                 let mut walk = self.repo.revwalk()?;
@@ -408,19 +438,21 @@ impl Repo {
             None => self.walk_from_head(Sort::TOPOLOGICAL | Sort::REVERSE)?,
         };
         let Some(walk) = walk else { return Ok(()) };
-        let mut last = None;
+        let mut last = vec![None; rels.len()];
         for oid in walk {
             let oid = oid?;
             let root = self.repo.find_commit(oid)?.tree()?;
-            let entry = match root.get_path(&rel) {
-                Ok(e) => e,
-                Err(e) if e.code() == git2::ErrorCode::NotFound => continue,
-                Err(e) => return Err(e.into()),
-            };
-            // Consecutive commits mostly share the folder: one tree per change.
-            if entry.kind() == Some(ObjectType::Tree) && last != Some(entry.id()) {
-                last = Some(entry.id());
-                each(oid, self.repo.find_tree(entry.id())?)?;
+            for (n, rel) in rels.iter().enumerate() {
+                let entry = match root.get_path(rel) {
+                    Ok(e) => e,
+                    Err(e) if e.code() == git2::ErrorCode::NotFound => continue,
+                    Err(e) => return Err(e.into()),
+                };
+                // Consecutive commits mostly share the folder: one tree per change.
+                if entry.kind() == Some(ObjectType::Tree) && last[n] != Some(entry.id()) {
+                    last[n] = Some(entry.id());
+                    each(n, oid, self.repo.find_tree(entry.id())?)?;
+                }
             }
         }
         Ok(())
@@ -633,10 +665,20 @@ mod tests {
         }
 
         /// The first versions of `documents/invoice`, kept in the cache or read whole.
+        /// The first versions of the invoices: kept and brought on, or read from all
+        /// history — and then also as `tkt check` reads them, in one walk with the credit
+        /// notes, which finds the same for each folder.
         fn ledger(&self, kept: bool) -> BTreeMap<PathBuf, FirstVersion> {
             let repo = Repo::discover(self.dir.path()).unwrap().unwrap();
             let repo = if kept { repo.keep_ledgers_in(self.dir.path().join("ledger"), "tkt") } else { repo };
-            repo.first_versions(Path::new("documents/invoice")).unwrap()
+            let (invoices, notes) = (Path::new("documents/invoice"), Path::new("documents/credit-note"));
+            let first = repo.first_versions(invoices).unwrap();
+            if !kept {
+                let audited = repo.audit_ledgers(&[notes, invoices]).unwrap();
+                assert_eq!(audited[1].first, first, "one walk of two folders");
+                assert_eq!(audited[0].first, repo.first_versions(notes).unwrap(), "one walk of two folders");
+            }
+            first
         }
 
         fn kept_at(&self) -> PathBuf {
@@ -658,8 +700,9 @@ mod tests {
         assert_eq!(h.ledger(true), h.ledger(false));
         assert!(h.kept_at().exists(), "kept");
 
-        let c2 = h.commit(&[c1], &[(A, Some("a2")), (C, Some("c1"))]);
-        let c3 = h.commit(&[c2], &[(B, None)]);
+        let note = "documents/credit-note/2026/NC-2026-0001.yaml";
+        let c2 = h.commit(&[c1], &[(A, Some("a2")), (C, Some("c1")), (note, Some("n1"))]);
+        let c3 = h.commit(&[c2], &[(B, None), (note, Some("n2"))]);
         let c4 = h.commit(&[c3], &[(B, Some("b3"))]);
         let d = "documents/invoice/2025/INV-2025-0001.yaml";
         h.commit(&[c4], &[(d, Some("d1")), ("documents/invoice/2026/Thumbs.db", Some("x"))]);
@@ -738,10 +781,12 @@ mod tests {
         let repo = || Repo::discover(h.dir.path()).unwrap().unwrap();
         let kept_by = |program: &str| repo().keep_ledgers_in(h.dir.path().join("ledger"), program);
         let invoices = Path::new("documents/invoice");
-        assert_eq!(kept_by("tkt").kept_ledger_differs(invoices, &whole).unwrap(), Some(h.kept_at()));
+        let audit = |program: &str| kept_by(program).audit_ledgers(&[invoices]).unwrap().remove(0);
+        let audited = audit("tkt");
+        assert_eq!((audited.first, audited.kept_differs), (whole.clone(), Some(h.kept_at())));
         assert!(!h.kept_at().exists(), "removed");
         assert_eq!(h.ledger(true), whole);
-        assert_eq!(kept_by("tkt").kept_ledger_differs(invoices, &whole).unwrap(), None, "kept anew: the same");
+        assert_eq!(audit("tkt").kept_differs, None, "kept anew: the same");
         // Of another folder: not read.
         plant(Path::new("documents/credit-note"), &c2.to_string());
         assert!(!h.ledger(true).contains_key(&planted));

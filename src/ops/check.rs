@@ -401,18 +401,19 @@ pub fn check_desk(desk: &Desk, today: chrono::NaiveDate) -> Result<Checked> {
     // Apart, those only git's reflog still has: committed, then reset away.
     let (mut ledgers, mut reset_away): (Ledgers, Ledgers) = Default::default();
     if let Some(repo) = desk.repo() {
-        for kind in DocKind::ALL.into_iter().filter(|k| k.is_fiscal()) {
-            let (ledger, gone) = repo.first_versions_and_reset_away(Path::new(kind.dir()))?;
+        let kinds: Vec<DocKind> = DocKind::ALL.into_iter().filter(|k| k.is_fiscal()).collect();
+        let dirs: Vec<&Path> = kinds.iter().map(|k| Path::new(k.dir())).collect();
+        for (kind, audited) in kinds.into_iter().zip(repo.audit_ledgers(&dirs)?) {
             // What other commands read instead of history, checked against it.
-            if let Some(kept) = repo.kept_ledger_differs(Path::new(kind.dir()), &ledger)? {
+            if let Some(kept) = audited.kept_differs {
                 findings.push(Finding::new(
                     kept.strip_prefix(desk.root()).unwrap_or(&kept).display().to_string(),
                     "the first versions kept of these documents differ from git history (a cache damaged or \
                      edited): removed, history is read whole again",
                 ));
             }
-            ledgers.insert(kind, ledger);
-            reset_away.insert(kind, gone);
+            ledgers.insert(kind, audited.first);
+            reset_away.insert(kind, audited.reset_away);
         }
     }
     let documents =
