@@ -438,6 +438,7 @@ impl Repo {
             None => self.walk_from_head(Sort::TOPOLOGICAL | Sort::REVERSE)?,
         };
         let Some(walk) = walk else { return Ok(()) };
+        let _uncached = super::NoLargeTreesCached::new();
         let mut last = vec![None; rels.len()];
         for oid in walk {
             let oid = oid?;
@@ -497,9 +498,16 @@ impl Repo {
                         found.entry(dir.join(name)).or_insert((entry.id(), commit));
                     }
                 }
+                // A version of a folder read before is not read again (a year's folder of
+                // thousands of files, one per version of the kind's folder, beside the one
+                // that changed). Its files were found then; the version it follows is left
+                // as it was, which may only make names found then look new again.
                 Some(ObjectType::Tree) if depth > 1 => {
-                    let sub = self.repo.find_tree(entry.id())?;
-                    self.collect(&sub, &dir.join(name), commit, walk, found, depth - 1)?;
+                    let sub_dir = dir.join(name);
+                    if !walk.seen.contains(&(sub_dir.clone(), entry.id())) {
+                        let sub = self.repo.find_tree(entry.id())?;
+                        self.collect(&sub, &sub_dir, commit, walk, found, depth - 1)?;
+                    }
                 }
                 _ => {}
             }
