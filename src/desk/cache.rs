@@ -436,16 +436,21 @@ impl Found<'_> {
 
 /// The data file at `path`, locked and with the length it has, when the JSON of the
 /// records just read (`fresh` bytes) is to be appended to it: it is the data file the
-/// index `of` was written with, unchanged since, and with them at most half of it would be
-/// dead bytes (the entries will hold `live` bytes of it). Appenders take turns by the lock
-/// (one who finds it taken, or the file appended to by another, writes the data file anew);
-/// one who writes the data file anew makes another file, which no appender writes to.
+/// index `of` was written with, unchanged since; with them at most half of it would be
+/// dead bytes (the entries will hold `live` bytes of it); and all that was appended, them
+/// too, is at most an eighth of what is live. What is appended is read a record at a time:
+/// a pull, a checkout or a copy of the desk that changed thousands of files at once has it
+/// written anew, in order (appended, every record of a list of 10,000 tickets was read by
+/// a call of its own from then on). Appenders take turns by the lock (one who finds it
+/// taken, or the file appended to by another, writes the data file anew); one who writes
+/// the data file anew makes another file, which no appender writes to.
 fn appendable(path: &Path, of: &Index, live: u64, fresh: u64) -> Option<(File, u64)> {
     let file = crate::files::open_regular(path, std::fs::OpenOptions::new().read(true).append(true))?;
     file.try_lock().ok()?;
     let end = data_of(&file, of)?.len;
     let dead = end.checked_sub(8)?.saturating_add(fresh).saturating_sub(live);
-    (fresh > 0 && dead <= live).then_some((file, end))
+    let appended = end.saturating_sub(of.ordered).saturating_add(fresh);
+    (fresh > 0 && dead <= live && appended <= live / 8).then_some((file, end))
 }
 
 /// The stamp of the data file `file` (read past its head), when it is the one the index
@@ -894,51 +899,60 @@ mod tests {
         let root = tempfile::tempdir().unwrap();
         let cache = root.path().join("cache/items");
         std::fs::create_dir_all(root.path().join("items")).unwrap();
-        let files: Vec<PathBuf> = ["A", "B", "C", "D"].map(|c| PathBuf::from(format!("items/{c}.yaml"))).into();
-        let write = |n: usize, price: &str| {
-            std::fs::write(root.path().join(&files[n]), item(["A", "B", "C", "D"][n], price)).unwrap();
-            // Past the racy window, so that the next read trusts the entries.
-            std::thread::sleep(std::time::Duration::from_millis(2100));
-        };
-        for n in 0..3 {
-            std::fs::write(root.path().join(&files[n]), item(["A", "B", "C", "D"][n], "1.00")).unwrap();
-        }
-        write(3, "1.00");
+        let codes: Vec<String> = (0..16).map(|n| format!("I{n:02}")).collect();
+        let files: Vec<PathBuf> = codes.iter().map(|c| PathBuf::from(format!("items/{c}.yaml"))).collect();
+        let put = |n: usize, price: &str| std::fs::write(root.path().join(&files[n]), item(&codes[n], price)).unwrap();
+        // Past the racy window, so that the next read trusts the entries.
+        let settle = || std::thread::sleep(std::time::Duration::from_millis(2100));
+        (0..16).for_each(|n| put(n, "1.00"));
+        settle();
         let read = |files: &[PathBuf]| {
             let source = Source { root: root.path(), cache: &cache, files, desk: None };
             read_records::<Item, Item>(source, Want::All, &|i| i, None).unwrap()
         };
         let prices = |records: Vec<Item>| records.iter().map(|i| i.price.unwrap().to_string()).collect::<Vec<_>>();
+        let price = |n: usize| prices(read(&files))[n].clone();
         read(&files);
         let (generation, len) = data_file(&cache);
 
-        // B changed: its JSON is appended, the others stay where they are.
-        write(1, "22.00");
-        assert_eq!(prices(read(&files)), ["1.00", "22.00", "1.00", "1.00"]);
+        // I01 changed: its JSON is appended, the others stay where they are.
+        put(1, "22.00");
+        settle();
+        assert_eq!(price(1), "22.00");
         let bytes = std::fs::read(cache.with_extension("idx")).unwrap();
         let b = postcard::from_bytes::<Index>(&bytes).unwrap().entries.swap_remove(1);
-        assert_eq!((b.path.as_ref(), b.at), ("items/B.yaml", len - 8), "B's new JSON after the rest");
+        assert_eq!((b.path.as_ref(), b.at), ("items/I01.yaml", len - 8), "its new JSON after the rest");
         assert_eq!(data_file(&cache), (generation, len + u64::from(b.len)), "appended to the same data file");
         assert_eq!(cached(&cache).iter().filter_map(|(_, i)| i.clone()).collect::<Vec<_>>(), read(&files));
 
         // While another tkt appends, the data file is written anew: dead bytes gone.
         let other = std::fs::File::open(cache.with_extension("dat")).unwrap();
         other.lock().unwrap();
-        write(2, "33.00");
-        assert_eq!(prices(read(&files)), ["1.00", "22.00", "33.00", "1.00"]);
+        put(2, "33.00");
+        settle();
+        assert_eq!(price(2), "33.00");
         let (anew, anew_len) = data_file(&cache);
         assert!(anew != generation && anew_len < len + u64::from(b.len), "written anew");
         drop(other);
 
-        // D changed and three of four records gone: appended, three quarters of the data
-        // file would be dead, so it is written anew.
-        write(3, "4.00");
-        assert_eq!(prices(read(&files[3..])), ["4.00"]);
+        // A quarter of the records changed at once (a pull): written anew, in order, not
+        // appended (each appended record is read on its own).
+        (4..8).for_each(|n| put(n, "5.00"));
+        settle();
+        assert_eq!(prices(read(&files))[3..9], ["1.00", "5.00", "5.00", "5.00", "5.00", "1.00"]);
+        let (pulled, pulled_len) = data_file(&cache);
+        assert!(pulled != anew && pulled_len == anew_len, "written anew: {pulled_len} of {anew_len}");
+
+        // The last changed and the others gone: appended, most of the data file would be
+        // dead, so it is written anew.
+        put(15, "4.00");
+        settle();
+        assert_eq!(prices(read(&files[15..])), ["4.00"]);
         let (last, last_len) = data_file(&cache);
-        assert!(last != anew && last_len < anew_len / 2, "written anew: {last_len} of {anew_len}");
-        assert_eq!(cached(&cache), [(files[3].to_string_lossy().into_owned(), Some(read(&files[3..])[0].clone()))]);
+        assert!(last != pulled && last_len < pulled_len / 8, "written anew: {last_len} of {pulled_len}");
+        assert_eq!(cached(&cache), [(files[15].to_string_lossy().into_owned(), Some(read(&files[15..])[0].clone()))]);
         // Records gone, none read: written anew, the one kept copied.
-        assert_eq!(prices(read(&files[3..])), ["4.00"]);
+        assert_eq!(prices(read(&files[15..])), ["4.00"]);
     }
 
     /// A data file put back from elsewhere (a backup, a folder synchronised by another
