@@ -12,6 +12,7 @@ mod snapshot;
 mod store;
 mod ticket_docs;
 
+pub use cache::Light;
 pub use comments::keep as keep_comments;
 pub use init::{init_desk, InitOptions, Initialised};
 pub use journal::Pending;
@@ -404,6 +405,18 @@ impl Desk {
     /// when the cache is fresh; the caller still tests the records it gets in full.
     pub fn load_where<T: Keyed + Send>(&self, keep: &(dyn Fn(&[&str]) -> bool + Sync)) -> Result<Vec<T>> {
         self.read_cached(T::KIND, Want::Where(keep), &|t| t, None)
+    }
+
+    /// What `light` makes of the JSON in the cache of each record whose
+    /// [`Record::indexed`] values pass `want` (and its id), or `keep` of the record where
+    /// there is no such JSON (a file changed since): records left undecoded.
+    pub fn light_where<T: Keyed + Send, U: Send>(
+        &self,
+        want: &(dyn Fn(&[&str]) -> bool + Sync),
+        keep: &(dyn Fn(T) -> U + Sync),
+        light: &cache::Light<U>,
+    ) -> Result<Vec<U>> {
+        self.read_cached(T::KIND, Want::Where(want), keep, Some(light))
     }
 
     /// Every record of a kind, through the cache in `.tkt/cache/`.

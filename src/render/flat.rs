@@ -1,23 +1,35 @@
-//! A record's scalar fields as CSV cells, straight from its `Serialize`: nested objects as
-//! dotted keys (`address.city`), lists left out. The cells are the ones the record's JSON
-//! value would give (`serde_json::to_value`), without building that value: a list of
-//! 10,000 tickets built, then threw away, every ticket's history and notes.
+//! A record's scalar fields as CSV cells, straight from its `Serialize` or from the JSON
+//! it was written as: nested objects as dotted keys (`address.city`), lists left out. The
+//! cells are the ones the record's JSON value would give (`serde_json::to_value`), without
+//! building that value (a list of 10,000 tickets built, then threw away, every ticket's
+//! history and notes) — nor, from JSON, the record.
 
-use std::borrow::Cow;
 use std::fmt::Display;
 
+use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::ser::{self, Serialize};
 use serde_json::Value;
 
-/// A field's dotted key: a struct's own field names are the program's, not made anew for
-/// every record (a list of 10,000 tickets has 170,000 cells).
-pub type Key = Cow<'static, str>;
+/// A cell's dotted key: a struct's own field names are the program's, other names are
+/// written into the cells' `names` (a list of 10,000 tickets has 170,000 cells: no key is
+/// a string of its own).
+#[derive(Debug, Clone, Copy)]
+enum Key {
+    Program(&'static str),
+    /// `names[start..end]`.
+    Held(usize, usize),
+}
+
+/// The key of the record itself.
+const TOP: Key = Key::Program("");
 
 /// The cells of many records, their text in one buffer: a list of 10,000 tickets made,
 /// then freed, 170,000 strings.
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub struct Cells {
     keys: Vec<Key>,
+    /// The text of keys that are not the program's.
+    names: String,
     /// The n-th cell's text is `text[ends[n - 1]..ends[n]]`.
     text: String,
     ends: Vec<usize>,
@@ -30,15 +42,55 @@ impl Cells {
     /// record that JSON cannot hold (a map key that is not a scalar) gives one empty cell,
     /// as its `null` value would.
     pub fn add<T: Serialize + ?Sized>(&mut self, record: &T) {
-        let (keys, text) = (self.keys.len(), self.text.len());
-        if record.serialize(Fields { key: Cow::Borrowed(""), out: self }).is_err() {
-            self.keys.truncate(keys);
-            self.ends.truncate(keys);
-            self.text.truncate(text);
-            self.keys.push(Cow::Borrowed(""));
-            self.ends.push(text);
+        let mark = self.mark();
+        if record.serialize(Fields { key: TOP, out: self }).is_err() {
+            self.back_to(mark);
+            self.keys.push(TOP);
+            self.ends.push(mark.2);
         }
         self.rows.push(self.keys.len());
+    }
+
+    /// Adds the cells of the record `json` holds as `serde_json` writes it: those
+    /// [`Cells::add`] of the record gives (its JSON value's), read from the text, nothing
+    /// decoded — for a record without an `f32` or a number past 64 bits, which JSON writes
+    /// otherwise than its value holds them. `false`, and nothing added, when it is not one
+    /// JSON value.
+    pub fn add_json(&mut self, json: &[u8]) -> bool {
+        let mark = self.mark();
+        let mut read = serde_json::Deserializer::from_slice(json);
+        if (FromJson { key: TOP, out: self }).deserialize(&mut read).and_then(|()| read.end()).is_err() {
+            self.back_to(mark);
+            return false;
+        }
+        self.rows.push(self.keys.len());
+        true
+    }
+
+    /// The cells of the one record `json` holds ([`Cells::add_json`]), each of their
+    /// buffers made at its size: thousands of records read one by one, each grew its own
+    /// step by step (a sixth of a list of 10,000 tickets).
+    pub fn of_json(json: &[u8]) -> Option<Cells> {
+        thread_local! {
+            static READ: std::cell::RefCell<Cells> = std::cell::RefCell::default();
+        }
+        READ.with_borrow_mut(|read| {
+            read.back_to((0, 0, 0));
+            read.rows.clear();
+            read.add_json(json).then(|| read.clone())
+        })
+    }
+
+    fn mark(&self) -> (usize, usize, usize) {
+        (self.keys.len(), self.names.len(), self.text.len())
+    }
+
+    /// Takes back the cells added since `mark`.
+    fn back_to(&mut self, (keys, names, text): (usize, usize, usize)) {
+        self.keys.truncate(keys);
+        self.ends.truncate(keys);
+        self.names.truncate(names);
+        self.text.truncate(text);
     }
 
     /// Each record's cells, `(key, text)`, in the order they were added.
@@ -47,27 +99,55 @@ impl Cells {
         starts.zip(&self.rows).map(move |(from, &to)| {
             (from..to).map(move |n| {
                 let start = n.checked_sub(1).map_or(0, |p| self.ends[p]);
-                (self.keys[n].as_ref(), &self.text[start..self.ends[n]])
+                (self.key(self.keys[n]), &self.text[start..self.ends[n]])
             })
         })
     }
-}
 
-/// The key of a field inside the object at `key`.
-fn child(key: &str, name: &str) -> Key {
-    if key.is_empty() {
-        Cow::Owned(name.to_string())
-    } else {
-        Cow::Owned(format!("{key}.{name}"))
+    /// The text of the first record's cell `key`.
+    pub fn field(&self, key: &str) -> Option<&str> {
+        let first = self.rows.first().copied().unwrap_or(0);
+        let n = (0..first).find(|&n| self.key(self.keys[n]) == key)?;
+        Some(&self.text[n.checked_sub(1).map_or(0, |p| self.ends[p])..self.ends[n]])
     }
-}
 
-/// [`child`] of a name the program holds: at the top, the name itself.
-fn static_child(key: &str, name: &'static str) -> Key {
-    if key.is_empty() {
-        Cow::Borrowed(name)
-    } else {
-        child(key, name)
+    fn key(&self, key: Key) -> &str {
+        match key {
+            Key::Program(name) => name,
+            Key::Held(start, end) => &self.names[start..end],
+        }
+    }
+
+    /// The key of a field `name` inside the object at `key`: at the top, or under an empty
+    /// key, the name itself.
+    fn child(&mut self, key: Key, name: &str) -> Key {
+        let start = self.names.len();
+        match key {
+            Key::Program(at) if !at.is_empty() => self.names.push_str(at),
+            Key::Held(from, to) if from < to => self.names.extend_from_within(from..to),
+            _ => {}
+        }
+        if self.names.len() > start {
+            self.names.push('.');
+        }
+        self.names.push_str(name);
+        Key::Held(start, self.names.len())
+    }
+
+    /// [`Cells::child`] of a name the program holds: at the top, the name itself.
+    fn static_child(&mut self, key: Key, name: &'static str) -> Key {
+        match key {
+            Key::Program("") => Key::Program(name),
+            _ => self.child(key, name),
+        }
+    }
+
+    fn cell(&mut self, key: Key, text: impl Display) -> Result<(), std::fmt::Error> {
+        use std::fmt::Write;
+        write!(self.text, "{text}")?;
+        self.ends.push(self.text.len());
+        self.keys.push(key);
+        Ok(())
     }
 }
 
@@ -98,12 +178,9 @@ struct Fields<'o> {
 
 impl<'o> Fields<'o> {
     fn cell(self, text: impl Display) -> Done {
-        use std::fmt::Write;
-        // A value whose `Display` fails makes no cell of half its text.
-        write!(self.out.text, "{text}").map_err(|_| NotJson("a value that does not format".into()))?;
-        self.out.ends.push(self.out.text.len());
-        self.out.keys.push(self.key);
-        Ok(())
+        // A value whose `Display` fails makes no cell of half its text (the record's cells
+        // are taken back).
+        self.out.cell(self.key, text).map_err(|_| NotJson("a value that does not format".into()))
     }
 
     /// A number as JSON writes it (a float that JSON cannot hold is `null`).
@@ -222,7 +299,8 @@ impl<'o> ser::Serializer for Fields<'o> {
         variant: &'static str,
         value: &T,
     ) -> Done {
-        value.serialize(Fields { key: static_child(&self.key, variant), out: self.out })
+        let key = self.out.static_child(self.key, variant);
+        value.serialize(Fields { key, out: self.out })
     }
     fn serialize_seq(self, _: Option<usize>) -> Result<Skipped, NotJson> {
         Ok(Skipped)
@@ -251,7 +329,8 @@ impl<'o> ser::Serializer for Fields<'o> {
         variant: &'static str,
         _: usize,
     ) -> Result<Self::SerializeStructVariant, NotJson> {
-        Ok(Fields { key: static_child(&self.key, variant), out: self.out }.object())
+        let key = self.out.static_child(self.key, variant);
+        Ok(Fields { key, out: self.out }.object())
     }
 }
 
@@ -271,7 +350,8 @@ impl ser::SerializeMap for Object<'_> {
     }
     fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Done {
         let name = self.next.take().ok_or_else(|| NotJson("a value without a key".into()))?;
-        self.field(child(&self.at.key, &name), value)
+        let key = self.at.out.child(self.at.key, &name);
+        self.field(key, value)
     }
     fn end(self) -> Done {
         Ok(())
@@ -285,7 +365,8 @@ macro_rules! fields {
             type Ok = ();
             type Error = NotJson;
             fn serialize_field<T: Serialize + ?Sized>(&mut self, name: &'static str, value: &T) -> Done {
-                self.field(static_child(&self.at.key, name), value)
+                let key = self.at.out.static_child(self.at.key, name);
+                self.field(key, value)
             }
             fn end(self) -> Done {
                 Ok(())
@@ -294,6 +375,89 @@ macro_rules! fields {
     )*};
 }
 fields!(SerializeStruct, SerializeStructVariant);
+
+/// Reads one JSON value found at `key` into cells, as [`Fields`] writes the value it came
+/// from: scalars as JSON writes them, objects by their fields, lists left out.
+struct FromJson<'o> {
+    key: Key,
+    out: &'o mut Cells,
+}
+
+impl<'de> DeserializeSeed<'de> for FromJson<'_> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl FromJson<'_> {
+    fn cell<E: de::Error>(self, text: impl Display) -> Result<(), E> {
+        self.out.cell(self.key, text).map_err(|_| E::custom("a value that does not format"))
+    }
+}
+
+impl<'de> Visitor<'de> for FromJson<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+        self.cell(v)
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+        self.cell(v)
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+        self.cell(v)
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+        match serde_json::Number::from_f64(v) {
+            Some(n) => self.cell(n),
+            None => self.cell(""),
+        }
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        self.cell(v)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        self.cell("")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(())
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let FromJson { key, out } = self;
+        while let Some(name) = map.next_key::<Name>()? {
+            let key = out.child(key, &name.0);
+            map.next_value_seed(FromJson { key, out: &mut *out })?;
+        }
+        Ok(())
+    }
+}
+
+/// A key of a JSON object, borrowed from the text when it has no escapes.
+struct Name<'de>(std::borrow::Cow<'de, str>);
+
+impl<'de> de::Deserialize<'de> for Name<'de> {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Text;
+        impl<'de> Visitor<'de> for Text {
+            type Value = Name<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a key")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Name<'de>, E> {
+                Ok(Name(v.into()))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Name<'de>, E> {
+                Ok(Name(v.to_string().into()))
+            }
+        }
+        d.deserialize_str(Text)
+    }
+}
 
 /// A list: CSV leaves it out, whatever it holds.
 struct Skipped;
@@ -350,9 +514,22 @@ mod tests {
     fn same<T: Serialize>(record: &T) {
         let mut cells = Cells::default();
         cells.add(record);
-        let fields: Vec<(String, String)> =
-            cells.rows().flat_map(|row| row.map(|(k, v)| (k.to_string(), v.to_string()))).collect();
-        assert_eq!(fields, through_json(record), "{}", serde_json::to_string(record).unwrap_or_default());
+        assert_eq!(fields(&cells), through_json(record), "{}", serde_json::to_string(record).unwrap_or_default());
+    }
+
+    /// [`same`], and the cells read from the JSON serde_json writes of it are those too.
+    fn same_from_json<T: Serialize>(record: &T) {
+        same(record);
+        let mut cells = Cells::default();
+        cells.add(record);
+        let json = serde_json::to_vec(record).unwrap();
+        let mut read = Cells::default();
+        assert!(read.add_json(&json));
+        assert_eq!(fields(&read), fields(&cells), "{}", String::from_utf8_lossy(&json));
+    }
+
+    fn fields(cells: &Cells) -> Vec<(String, String)> {
+        cells.rows().flat_map(|row| row.map(|(k, v)| (k.to_string(), v.to_string()))).collect()
     }
 
     #[derive(Serialize)]
@@ -435,10 +612,17 @@ mod tests {
     fn the_cells_are_those_of_the_records_json() {
         same(&record());
         same(&Record { huge: i128::MAX, ..record() });
-        same(&json!("a scalar at the top"));
-        same(&json!({"": {"": 1}, "a.b": 2, "a": {"b": 3}, "t": true, "f": -0.0, "u": 18446744073709551615u64}));
-        same(&BTreeMap::from([(1, "number key"), (2, "two")]));
-        same(&BTreeMap::from([(true, "bool key")]));
+        // JSON writes an `f32` as the shortest text that reads back as that `f32` (1.1), its
+        // value holds it as the `f64` it is (1.100000023841858); and a number past 64 bits
+        // reads back as a float. Records read from JSON have neither.
+        same_from_json(&Record { small: 0.5, ..record() });
+        same_from_json(&json!("a scalar at the top"));
+        same_from_json(
+            &json!({"": {"": 1}, "a.b": 2, "a": {"b": 3}, "t": true, "f": -0.0, "u": 18446744073709551615u64}),
+        );
+        same_from_json(&json!({"e": "\"é\" \\ \u{1}\n", "deep": [{"a": [1]}], "n": -12, "x": 1e-7}));
+        same_from_json(&BTreeMap::from([(1, "number key"), (2, "two")]));
+        same_from_json(&BTreeMap::from([(true, "bool key")]));
         same(&BTreeMap::from([((1, 2), "a list as a key")]));
     }
 
@@ -478,6 +662,12 @@ mod tests {
                     let value: serde_yaml::Value =
                         serde_yaml::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
                     same(&value);
+                    if let Ok(json) = serde_json::to_vec(&value) {
+                        let (mut cells, mut read) = (Cells::default(), Cells::default());
+                        cells.add(&value);
+                        assert!(read.add_json(&json));
+                        assert_eq!(fields(&read), fields(&cells), "{}", path.display());
+                    }
                     seen += 1;
                 }
             }

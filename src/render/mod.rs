@@ -18,6 +18,8 @@ use crate::{Error, Result};
 
 mod flat;
 
+pub use flat::Cells;
+
 /// Spaces between table columns.
 const COLUMN_GAP: usize = 2;
 /// The last column is not cut narrower than this before the others give way.
@@ -194,6 +196,12 @@ impl<W: Write> Output<W> {
             part.iter().for_each(|r| cells.add(r));
             cells
         });
+        self.csv_cells(&parts)
+    }
+
+    /// [`Output::csv`] of records' cells made already (each [`flat::Cells`] holds one
+    /// record's, or many), in their order.
+    pub fn csv_cells(&mut self, parts: &[flat::Cells]) -> Result<()> {
         let rows = || parts.iter().flat_map(flat::Cells::rows);
         // Columns in the order their names first appear.
         let mut headers: Vec<&str> = Vec::new();

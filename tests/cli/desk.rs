@@ -254,6 +254,55 @@ fn the_cache_is_never_wrong_and_deleting_it_changes_nothing_but_speed() {
     assert_eq!(d.ok(&["ticket", "list", "--format", "csv"]), second, "broken data is ignored");
 }
 
+/// A list in CSV of what the cache's index holds (state, customer, assignee) is made from
+/// each ticket's JSON in the cache, no ticket decoded: it is the list the tickets decoded
+/// give (`--text ""` asks for them), with keys added by hand, custom fields, a map and a
+/// list, in every order and filter — from the files, then from the cache, then after a
+/// hand edit in place.
+#[test]
+fn a_csv_list_read_from_the_cache_is_the_list_of_the_tickets_decoded() {
+    let d = TestDesk::example();
+    let path = "tickets/2026/000/T-2026-0009.yaml";
+    let text = d.read(path).replace(
+        "custom: {}",
+        "custom:\n  contratto: base\n  piano: 3\n  accesso: \"scala B, \\\"citofono\\\" 2\"\narchived_in: faldone 3\n\
+         riferimenti:\n  ordine: A-1\n  righe: [1, 2]\n  vuoto: {}\netichette: [a, b]\n",
+    );
+    d.write(path, &text);
+    let queries: [&[&str]; 7] = [
+        &[],
+        &["--open"],
+        &["--closed", "-r"],
+        &["--state", "annullato,nuovo"],
+        &["--customer", "C-0003"],
+        &["--assignee", "-", "-n", "2"],
+        &["--open", "--assignee", "marco", "--reverse"],
+    ];
+    let same = |when: &str| {
+        for query in queries {
+            let list = |more: &[&str]| d.ok(&[&["ticket", "list", "--format", "csv"], query, more].concat());
+            let decoded = list(&["--text", ""]);
+            assert_eq!(list(&[]), decoded, "{when}: {query:?}");
+        }
+    };
+    same("from the files");
+    assert!(d.ok(&["ticket", "list", "--format", "csv"]).contains("faldone 3"));
+    // Past the racy window: the next lists read the cache's JSON.
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    d.ok(&["ticket", "list", "--format", "csv"]);
+    same("from the cache");
+    let header = d.ok(&["ticket", "list", "--format", "csv"]).lines().next().unwrap().to_string();
+    assert!(header.contains("custom.accesso") && header.contains("riferimenti.ordine"), "{header}");
+    assert!(!header.contains("etichette") && !header.contains("righe"), "lists are left out: {header}");
+    // A hand edit in place, same size and time: seen, and the list still the decoded one.
+    let when = std::fs::metadata(d.path(path)).unwrap().modified().unwrap();
+    let edited = d.read(path).replace("faldone 3", "faldone 4");
+    std::fs::OpenOptions::new().write(true).open(d.path(path)).unwrap().write_all(edited.as_bytes()).unwrap();
+    std::fs::File::options().write(true).open(d.path(path)).unwrap().set_modified(when).unwrap();
+    assert!(d.ok(&["ticket", "list", "--format", "csv"]).contains("faldone 4"));
+    same("after a hand edit");
+}
+
 #[test]
 fn ticket_show_finds_a_documents_new_ticket_after_a_hand_edit_in_place() {
     let d = TestDesk::example();

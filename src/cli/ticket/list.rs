@@ -4,7 +4,7 @@ use clap::Args;
 
 use crate::desk::Desk;
 use crate::model::{Priority, Ticket};
-use crate::ops::query::{list_tickets, SortKey, TicketQuery};
+use crate::ops::query::{list_ticket_cells, list_tickets, SortKey, TicketQuery};
 use crate::render::Format;
 use crate::Result;
 
@@ -89,6 +89,11 @@ pub fn cmd_ticket_list(ctx: &Ctx, args: TicketListArgs) -> Result<()> {
         limit: args.limit,
     };
     let desk = ctx.open_desk()?;
+    if args.format.format == Format::Csv {
+        if let Some(rows) = list_ticket_cells(&desk, &query)? {
+            return ctx.out().csv_cells(&rows);
+        }
+    }
     print_tickets(ctx, &desk, args.format.format, &list_tickets(&desk, &query)?)
 }
 
