@@ -743,6 +743,46 @@ mod tests {
         assert_eq!(h.ledger(true), h.ledger(false));
     }
 
+    /// A year's folder put back to a version read before (its names found then, and not
+    /// read again), then given a new name: every file's first version is the one a walk of
+    /// all history, file by file and commit by commit, finds.
+    #[test]
+    fn a_folder_put_back_to_an_earlier_version_then_added_to_keeps_every_first_version() {
+        let h = History::new();
+        let old = "documents/invoice/2025/INV-2025-0001.yaml";
+        let c1 = h.commit(&[], &[(A, Some("a1")), (B, Some("b1")), (old, Some("o1"))]);
+        let c2 = h.commit(&[c1], &[(A, Some("a2")), (C, Some("c1")), (old, Some("o2"))]);
+        // 2026 as it was at c1 (2025 not).
+        let c3 = h.commit(&[c2], &[(A, Some("a1")), (C, None), (old, Some("o3"))]);
+        let year =
+            |c: Oid| h.repo.find_commit(c).unwrap().tree().unwrap().get_path(Path::new("documents/invoice/2026"));
+        assert_eq!(year(c3).unwrap().id(), year(c1).unwrap().id());
+        let d = "documents/invoice/2026/INV-2026-0004.yaml";
+        let c4 = h.commit(&[c3], &[(d, Some("d1")), ("documents/invoice/2025/INV-2025-0002.yaml", Some("e1"))]);
+        h.commit(&[c4], &[(C, Some("c2"))]);
+        let ledger = h.ledger(false);
+        assert_eq!(ledger, h.ledger(true));
+        // File by file, commit by commit, oldest first: the first version of each.
+        let mut first: BTreeMap<PathBuf, String> = BTreeMap::new();
+        let mut walk = h.repo.revwalk().unwrap();
+        walk.push_head().unwrap();
+        walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE).unwrap();
+        for oid in walk {
+            let tree = h.repo.find_commit(oid.unwrap()).unwrap().tree().unwrap();
+            tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
+                if entry.kind() == Some(ObjectType::Blob) {
+                    let path = PathBuf::from(format!("{dir}{}", entry.name().unwrap()));
+                    first.entry(path).or_insert(entry.id().to_string());
+                }
+                git2::TreeWalkResult::Ok
+            })
+            .unwrap();
+        }
+        let found: BTreeMap<PathBuf, String> = ledger.into_iter().map(|(p, v)| (p, v.blob)).collect();
+        assert_eq!(found, first);
+        assert_eq!(found[Path::new(C)], Repo::blob_id(b"c1"), "removed, then back with another text");
+    }
+
     /// A folder moved whole is the same tree at another path: its files are found at the
     /// new path (found by a review: a year's misfiled invoices moved to their year were
     /// never issued, for the walk and for the kept ledger alike).

@@ -121,7 +121,9 @@ pub fn list_ticket_cells(desk: &Desk, q: &TicketQuery) -> Result<Option<Vec<Cell
         || q.until.is_some()
         || q.text.is_some()
         || !q.custom.is_empty()
-        || q.sort != SortKey::Id;
+        || q.sort != SortKey::Id
+        // A cell is empty for an assignee `null` and `""` alike (found by a review).
+        || q.assignee.as_deref() == Some("");
     if asks_more {
         return Ok(None);
     }
@@ -132,21 +134,21 @@ pub fn list_ticket_cells(desk: &Desk, q: &TicketQuery) -> Result<Option<Vec<Cell
         [state, customer, assignee] => indexed(state, customer, Some(assignee)),
         _ => true,
     };
-    // Each ticket's cells, tested as the whole ticket is, with the key it is sorted by.
-    let row = |cells: Cells| {
-        let field = |name| cells.field(name);
-        let wanted = indexed(field("state")?, field("customer")?, field("assignee"));
-        let key = SequenceId::parse(field("id")?).map(|s| (s.year, s.seq, s.series));
-        wanted.then_some((key, cells))
-    };
+    // Each ticket's cells, with the key it is sorted by, when the ticket is wanted.
+    let key = |id: &str| SequenceId::parse(id).map(|s| (s.year, s.seq, s.series));
     let whole = |t: Ticket| {
         let mut cells = Cells::default();
         cells.add(&t);
-        row(cells)
+        indexed(&t.state, &t.customer, t.assignee.as_deref()).then(|| (key(&t.id), cells))
     };
-    // The id must be the entry's: a damaged cache could point at another record's text
-    // (the ticket is then read from its file).
-    let light = |json: &[u8], id: &str| Cells::of_json(json).filter(|c| c.field("id") == Some(id)).map(row);
+    // The same test of its cells. Cells the test cannot read, or of another ticket (a damaged
+    // cache could point at another record's text), have the ticket read from its file.
+    let light = |json: &[u8], id: &str| {
+        let cells = Cells::of_json(json).filter(|c| c.field("id") == Some(id))?;
+        let field = |name| cells.field(name);
+        let wanted = indexed(field("state")?, field("customer")?, field("assignee"));
+        Some(wanted.then(|| (key(id), cells)))
+    };
     let mut rows: Vec<_> = desk.light_where::<Ticket, _>(&may_match, &whole, &light)?.into_iter().flatten().collect();
     // As `list_tickets` sorts them: by number, a stable sort.
     rows.sort_by(|a, b| a.0.cmp(&b.0));

@@ -269,8 +269,10 @@ fn a_csv_list_read_from_the_cache_is_the_list_of_the_tickets_decoded() {
          riferimenti:\n  ordine: A-1\n  righe: [1, 2]\n  vuoto: {}\netichette: [a, b]\n",
     );
     d.write(path, &text);
-    let queries: [&[&str]; 7] = [
+    let queries: [&[&str]; 8] = [
         &[],
+        // (An empty cell is an assignee `null` and `""` alike: decoded.)
+        &["--assignee", ""],
         &["--open"],
         &["--closed", "-r"],
         &["--state", "annullato,nuovo"],
