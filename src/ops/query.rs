@@ -149,7 +149,10 @@ pub fn list_ticket_cells(desk: &Desk, q: &TicketQuery) -> Result<Option<Vec<Cell
         let wanted = indexed(field("state")?, field("customer")?, field("assignee"));
         Some(wanted.then(|| (key(id), cells)))
     };
-    let mut rows: Vec<_> = desk.light_where::<Ticket, _>(&may_match, &whole, &light)?.into_iter().flatten().collect();
+    let read = desk.light_where::<Ticket, _>(&may_match, &whole, &light)?;
+    // (Made at its size: collected from a flattened list, it grew a copy at a time.)
+    let mut rows = Vec::with_capacity(read.len());
+    rows.extend(read.into_iter().flatten());
     // As `list_tickets` sorts them: by number, a stable sort.
     rows.sort_by(|a, b| a.0.cmp(&b.0));
     if q.reverse {

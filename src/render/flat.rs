@@ -11,28 +11,32 @@ use serde::ser::{self, Serialize};
 use serde_json::Value;
 
 /// A cell's dotted key: a struct's own field names are the program's, other names are
-/// written into the cells' `names` (a list of 10,000 tickets has 170,000 cells: no key is
-/// a string of its own).
+/// written into the cells' text (a list of 10,000 tickets has 170,000 cells: no key is a
+/// string of its own).
 #[derive(Debug, Clone, Copy)]
 enum Key {
     Program(&'static str),
-    /// `names[start..end]`.
-    Held(usize, usize),
+    /// `text[start..end]`.
+    Held(u32, u32),
 }
 
 /// The key of the record itself.
 const TOP: Key = Key::Program("");
 
-/// The cells of many records, their text in one buffer: a list of 10,000 tickets made,
-/// then freed, 170,000 strings.
+/// One cell: its key, and its text, `text[start..end]`.
+#[derive(Debug, Clone, Copy)]
+struct Cell {
+    key: Key,
+    start: u32,
+    end: u32,
+}
+
+/// The cells of many records, their text and the keys that are not the program's in one
+/// buffer: a list of 10,000 tickets made, then freed, 170,000 strings.
 #[derive(Default, Clone)]
 pub struct Cells {
-    keys: Vec<Key>,
-    /// The text of keys that are not the program's.
-    names: String,
-    /// The n-th cell's text is `text[ends[n - 1]..ends[n]]`.
+    cells: Vec<Cell>,
     text: String,
-    ends: Vec<usize>,
     /// The n-th record's cells end before cell `rows[n]`.
     rows: Vec<usize>,
 }
@@ -45,10 +49,10 @@ impl Cells {
         let mark = self.mark();
         if record.serialize(Fields { key: TOP, out: self }).is_err() {
             self.back_to(mark);
-            self.keys.push(TOP);
-            self.ends.push(mark.2);
+            let at = self.at();
+            self.cells.push(Cell { key: TOP, start: at, end: at });
         }
-        self.rows.push(self.keys.len());
+        self.rows.push(self.cells.len());
     }
 
     /// Adds the cells of the record `json` holds as `serde_json` writes it: those
@@ -63,7 +67,7 @@ impl Cells {
             self.back_to(mark);
             return false;
         }
-        self.rows.push(self.keys.len());
+        self.rows.push(self.cells.len());
         true
     }
 
@@ -75,63 +79,64 @@ impl Cells {
             static READ: std::cell::RefCell<Cells> = std::cell::RefCell::default();
         }
         READ.with_borrow_mut(|read| {
-            read.back_to((0, 0, 0));
+            read.back_to((0, 0));
             read.rows.clear();
             read.add_json(json).then(|| read.clone())
         })
     }
 
-    fn mark(&self) -> (usize, usize, usize) {
-        (self.keys.len(), self.names.len(), self.text.len())
+    fn mark(&self) -> (usize, usize) {
+        (self.cells.len(), self.text.len())
     }
 
     /// Takes back the cells added since `mark`.
-    fn back_to(&mut self, (keys, names, text): (usize, usize, usize)) {
-        self.keys.truncate(keys);
-        self.ends.truncate(keys);
-        self.names.truncate(names);
+    fn back_to(&mut self, (cells, text): (usize, usize)) {
+        self.cells.truncate(cells);
         self.text.truncate(text);
+    }
+
+    /// Where the text ends (a list's cells are far fewer than 4 GB).
+    fn at(&self) -> u32 {
+        self.text.len() as u32
     }
 
     /// Each record's cells, `(key, text)`, in the order they were added.
     pub fn rows(&self) -> impl Iterator<Item = impl DoubleEndedIterator<Item = (&str, &str)> + ExactSizeIterator> {
         let starts = std::iter::once(0).chain(self.rows.iter().copied());
-        starts.zip(&self.rows).map(move |(from, &to)| {
-            (from..to).map(move |n| {
-                let start = n.checked_sub(1).map_or(0, |p| self.ends[p]);
-                (self.key(self.keys[n]), &self.text[start..self.ends[n]])
-            })
-        })
+        starts.zip(&self.rows).map(move |(from, &to)| self.cells[from..to].iter().map(|c| self.cell_of(c)))
     }
 
     /// The text of the first record's cell `key`.
     pub fn field(&self, key: &str) -> Option<&str> {
-        let first = self.rows.first().copied().unwrap_or(0);
-        let n = (0..first).find(|&n| self.key(self.keys[n]) == key)?;
-        Some(&self.text[n.checked_sub(1).map_or(0, |p| self.ends[p])..self.ends[n]])
+        let first = &self.cells[..self.rows.first().copied().unwrap_or(0)];
+        first.iter().map(|c| self.cell_of(c)).find(|(k, _)| *k == key).map(|(_, text)| text)
+    }
+
+    fn cell_of(&self, cell: &Cell) -> (&str, &str) {
+        (self.key(cell.key), &self.text[cell.start as usize..cell.end as usize])
     }
 
     fn key(&self, key: Key) -> &str {
         match key {
             Key::Program(name) => name,
-            Key::Held(start, end) => &self.names[start..end],
+            Key::Held(start, end) => &self.text[start as usize..end as usize],
         }
     }
 
     /// The key of a field `name` inside the object at `key`: at the top, or under an empty
     /// key, the name itself.
     fn child(&mut self, key: Key, name: &str) -> Key {
-        let start = self.names.len();
+        let start = self.at();
         match key {
-            Key::Program(at) if !at.is_empty() => self.names.push_str(at),
-            Key::Held(from, to) if from < to => self.names.extend_from_within(from..to),
+            Key::Program(at) if !at.is_empty() => self.text.push_str(at),
+            Key::Held(from, to) if from < to => self.text.extend_from_within(from as usize..to as usize),
             _ => {}
         }
-        if self.names.len() > start {
-            self.names.push('.');
+        if self.at() > start {
+            self.text.push('.');
         }
-        self.names.push_str(name);
-        Key::Held(start, self.names.len())
+        self.text.push_str(name);
+        Key::Held(start, self.at())
     }
 
     /// [`Cells::child`] of a name the program holds: at the top, the name itself.
@@ -144,9 +149,9 @@ impl Cells {
 
     fn cell(&mut self, key: Key, text: impl Display) -> Result<(), std::fmt::Error> {
         use std::fmt::Write;
+        let start = self.at();
         write!(self.text, "{text}")?;
-        self.ends.push(self.text.len());
-        self.keys.push(key);
+        self.cells.push(Cell { key, start, end: self.at() });
         Ok(())
     }
 }
