@@ -85,8 +85,9 @@ fi
 # ---- the operations ----------------------------------------------------------------------
 last=$(find "$desk/tickets/2026" -name '*.yaml' | sed 's#.*/##' | sort -V | tail -1); last=${last%.yaml}
 fuuid=$(fossil sql -R "$repo" "SELECT tkt_uuid FROM ticket ORDER BY tkt_id DESC LIMIT 1" | tr -d "'")
-tkt_() { (cd "$desk" && "$tkt" -q "$@"); }
-split_() { (cd "$split" && "$tkt" -q "$@"); }
+# `-C`, as Fossil is given `-R`: no subshell of the script's own timed with tkt.
+tkt_() { "$tkt" -q -C "$desk" "$@"; }
+split_() { "$tkt" -q -C "$split" "$@"; }
 fossil_() { fossil "$@" -R "$repo"; }
 
 declare -A OPS
