@@ -135,11 +135,10 @@ pub fn list_ticket_cells(desk: &Desk, q: &TicketQuery) -> Result<Option<Vec<Cell
         _ => true,
     };
     // Each ticket's cells, with the key it is sorted by, when the ticket is wanted.
-    let key = |id: &str| SequenceId::parse(id).map(|s| (s.year, s.seq, s.series));
     let whole = |t: Ticket| {
         let mut cells = Cells::default();
         cells.add(&t);
-        indexed(&t.state, &t.customer, t.assignee.as_deref()).then(|| (key(&t.id), cells))
+        indexed(&t.state, &t.customer, t.assignee.as_deref()).then(|| (id_key(&t.id), cells))
     };
     // The same test of its cells. Cells the test cannot read, or of another ticket (a damaged
     // cache could point at another record's text), have the ticket read from its file.
@@ -147,7 +146,7 @@ pub fn list_ticket_cells(desk: &Desk, q: &TicketQuery) -> Result<Option<Vec<Cell
         let cells = Cells::of_json(json).filter(|c| c.field("id") == Some(id))?;
         let field = |name| cells.field(name);
         let wanted = indexed(field("state")?, field("customer")?, field("assignee"));
-        Some(wanted.then(|| (key(id), cells)))
+        Some(wanted.then(|| (id_key(id), cells)))
     };
     let read = desk.light_where::<Ticket, _>(&may_match, &whole, &light)?;
     // (Made at its size: collected from a flattened list, it grew a copy at a time.)
@@ -210,10 +209,14 @@ fn on_index<'q>(q: &'q TicketQuery, catalog: &'q [State]) -> impl Fn(&str, &str,
     }
 }
 
+/// What tickets are sorted by by default: their number.
+fn id_key(id: &str) -> Option<(Option<i32>, u32, Option<String>)> {
+    SequenceId::parse(id).map(|s| (s.year, s.seq, s.series))
+}
+
 fn sort(tickets: &mut [Ticket], key: SortKey, catalog: &[State]) {
-    let id_key = |t: &Ticket| SequenceId::parse(&t.id).map(|s| (s.year, s.seq, s.series));
     match key {
-        SortKey::Id => tickets.sort_by_cached_key(id_key),
+        SortKey::Id => tickets.sort_by_cached_key(|t| id_key(&t.id)),
         SortKey::Opened => tickets.sort_by_key(|t| t.opened_at),
         SortKey::Priority => tickets.sort_by_key(|t| std::cmp::Reverse(t.priority)),
         // Tickets without a due date come last.
