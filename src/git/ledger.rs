@@ -47,9 +47,7 @@ impl Repo {
     /// of history reads the commits since the last one, not the years.
     pub fn first_versions(&self, desk_dir: &Path) -> Result<BTreeMap<PathBuf, FirstVersion>> {
         // HEAD read once: what is kept is what was found at that commit.
-        let Some(head) = self.repo.head().ok().and_then(|h| h.peel_to_commit().ok()) else {
-            return Ok(BTreeMap::new());
-        };
+        let Some(head) = self.head_commit()? else { return Ok(BTreeMap::new()) };
         let (first, read) = match self.brought_on(desk_dir, &head)? {
             Some(brought) => brought,
             None => {
@@ -142,12 +140,10 @@ impl Repo {
     fn first_versions_of(&self, commit: &Commit<'_>, desk_dir: &Path) -> Result<BTreeMap<PathBuf, FirstVersion>> {
         let rel = self.repo_path(desk_dir);
         let folder = |c: &Commit| -> Result<Option<Tree<'_>>> {
-            match c.tree()?.get_path(&rel) {
-                Ok(e) if e.kind() == Some(ObjectType::Tree) => Ok(Some(self.repo.find_tree(e.id())?)),
-                Ok(_) => Ok(None),
-                Err(e) if e.code() == git2::ErrorCode::NotFound => Ok(None),
-                Err(e) => Err(e.into()),
-            }
+            Ok(match folder_in(&c.tree()?, &rel)? {
+                Some(id) => Some(self.repo.find_tree(id)?),
+                None => None,
+            })
         };
         let Some(now) = folder(commit)? else { return Ok(BTreeMap::new()) };
         let mut walk = Walk::first_versions();
@@ -170,11 +166,7 @@ impl Repo {
     pub fn audit_ledgers(&self, desk_dirs: &[&Path]) -> Result<Vec<Audited>> {
         let mut walks: Vec<_> = desk_dirs.iter().map(|_| (Walk::first_versions(), BTreeMap::new())).collect();
         // HEAD read once: the kept ledgers are compared with history at the same commit.
-        let head = match self.repo.head() {
-            Ok(head) => Some(head.peel_to_commit()?),
-            Err(e) if matches!(e.code(), git2::ErrorCode::UnbornBranch | git2::ErrorCode::NotFound) => None,
-            Err(e) => return Err(e.into()),
-        };
+        let head = self.head_commit()?;
         if let Some(head) = &head {
             self.each_tree_oldest_first(desk_dirs, Some(head.id()), |n, commit, tree| {
                 let (walk, found) = &mut walks[n];
@@ -444,15 +436,13 @@ impl Repo {
             let oid = oid?;
             let root = self.repo.find_commit(oid)?.tree()?;
             for (n, rel) in rels.iter().enumerate() {
-                let entry = match root.get_path(rel) {
-                    Ok(e) => e,
-                    Err(e) if e.code() == git2::ErrorCode::NotFound => continue,
-                    Err(e) => return Err(e.into()),
-                };
                 // Consecutive commits mostly share the folder: one tree per change.
-                if entry.kind() == Some(ObjectType::Tree) && last[n] != Some(entry.id()) {
-                    last[n] = Some(entry.id());
-                    each(n, oid, self.repo.find_tree(entry.id())?)?;
+                match folder_in(&root, rel)? {
+                    Some(id) if last[n] != Some(id) => {
+                        last[n] = Some(id);
+                        each(n, oid, self.repo.find_tree(id)?)?;
+                    }
+                    _ => {}
                 }
             }
         }
@@ -513,6 +503,16 @@ impl Repo {
             }
         }
         Ok(())
+    }
+}
+
+/// The tree of the folder at the repository path `rel` in `root`; `None` when there is
+/// none (or a file is there).
+fn folder_in(root: &Tree, rel: &Path) -> Result<Option<Oid>> {
+    match root.get_path(rel) {
+        Ok(e) => Ok((e.kind() == Some(ObjectType::Tree)).then(|| e.id())),
+        Err(e) if e.code() == git2::ErrorCode::NotFound => Ok(None),
+        Err(e) => Err(e.into()),
     }
 }
 

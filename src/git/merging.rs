@@ -101,8 +101,13 @@ impl Repo {
     }
 
     pub fn head(&self) -> Result<Option<String>> {
+        Ok(self.head_commit()?.map(|c| c.id().to_string()))
+    }
+
+    /// HEAD's commit; `None` before the first one.
+    pub(super) fn head_commit(&self) -> Result<Option<git2::Commit<'_>>> {
         match self.repo.head() {
-            Ok(h) => Ok(Some(h.peel_to_commit()?.id().to_string())),
+            Ok(h) => Ok(Some(h.peel_to_commit()?)),
             Err(e) if matches!(e.code(), git2::ErrorCode::UnbornBranch | git2::ErrorCode::NotFound) => Ok(None),
             Err(e) => Err(e.into()),
         }

@@ -229,11 +229,7 @@ impl Repo {
             })?;
         }
         let commit = loop {
-            let head = match repo.head() {
-                Ok(h) => Some(h.peel_to_commit()?),
-                Err(e) if matches!(e.code(), git2::ErrorCode::UnbornBranch | git2::ErrorCode::NotFound) => None,
-                Err(e) => return Err(e.into()),
-            };
+            let head = self.head_commit()?;
             let base_tree = head.as_ref().map(|c| c.tree_id());
             let tree_id = update.write(repo, &self.trees, base_tree)?;
             if head.is_some() && Some(tree_id) == base_tree {

@@ -70,11 +70,7 @@ pub fn list_tickets(desk: &Desk, q: &TicketQuery) -> Result<Vec<Ticket>> {
     let indexed = on_index(q, &catalog);
     // State, customer and assignee are tested on the cache's index first, so that only
     // the tickets that can match are decoded.
-    let may_match = |k: &[&str]| match k {
-        [state, customer, assignee] => indexed(state, customer, Some(assignee)),
-        _ => true,
-    };
-    let mut tickets: Vec<Ticket> = desk.load_where(&may_match)?;
+    let mut tickets: Vec<Ticket> = desk.load_where(&on_index_values(&indexed))?;
     let own = desk_addresses(desk);
     let text = q.text.as_ref().map(|t| t.to_lowercase());
     tickets.retain(|t| {
@@ -130,10 +126,6 @@ pub fn list_ticket_cells(desk: &Desk, q: &TicketQuery) -> Result<Option<Vec<Cell
     let catalog = desk.catalog()?;
     checked(desk, q, &catalog)?;
     let indexed = on_index(q, &catalog);
-    let may_match = |k: &[&str]| match k {
-        [state, customer, assignee] => indexed(state, customer, Some(assignee)),
-        _ => true,
-    };
     // Each ticket's cells, with the key it is sorted by, when the ticket is wanted.
     let whole = |t: Ticket| {
         let mut cells = Cells::default();
@@ -148,7 +140,7 @@ pub fn list_ticket_cells(desk: &Desk, q: &TicketQuery) -> Result<Option<Vec<Cell
         let wanted = indexed(field("state")?, field("customer")?, field("assignee"));
         Some(wanted.then(|| (id_key(id), cells)))
     };
-    let read = desk.light_where::<Ticket, _>(&may_match, &whole, &light)?;
+    let read = desk.light_where::<Ticket, _>(&on_index_values(&indexed), &whole, &light)?;
     // (Made at its size: collected from a flattened list, it grew a copy at a time.)
     let mut rows = Vec::with_capacity(read.len());
     rows.extend(read.into_iter().flatten());
@@ -212,6 +204,17 @@ fn on_index<'q>(q: &'q TicketQuery, catalog: &'q [State]) -> impl Fn(&str, &str,
 /// What tickets are sorted by by default: their number.
 fn id_key(id: &str) -> Option<(Option<i32>, u32, Option<String>)> {
     SequenceId::parse(id).map(|s| (s.year, s.seq, s.series))
+}
+
+/// [`on_index`]'s test of the values the cache's index holds of a ticket
+/// ([`crate::model::Record::indexed`] of a ticket: state, customer, assignee).
+fn on_index_values<'t>(
+    indexed: &'t (impl Fn(&str, &str, Option<&str>) -> bool + Sync),
+) -> impl Fn(&[&str]) -> bool + Sync + 't {
+    move |values| match values {
+        [state, customer, assignee] => indexed(state, customer, Some(assignee)),
+        _ => true,
+    }
 }
 
 fn sort(tickets: &mut [Ticket], key: SortKey, catalog: &[State]) {
