@@ -11,7 +11,7 @@ use tkt::intake::{find_tags, parse_mail, safe_file_name, strip_quoted};
 use tkt::model::{Customer, Document, Money, Ticket};
 
 const TICKET: &str = include_str!("../data-example/tickets/2026/000/T-2026-0005.yaml");
-const INVOICE: &str = include_str!("../data-example/documents/invoice/2026/INV-2026-0001.yaml");
+const INVOICE: &str = include_str!("../data-example/documents/invoice/2026/000/INV-2026-0001.yaml");
 
 fn shown() -> &'static Path {
     Path::new("tickets/2026/000/T-2026-0005.yaml")

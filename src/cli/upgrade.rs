@@ -2,6 +2,7 @@
 
 use clap::Args;
 
+use crate::model::Kind;
 use crate::ops::upgrade::upgrade;
 use crate::Result;
 
@@ -15,11 +16,19 @@ pub struct UpgradeArgs {}
 
 pub fn cmd_upgrade(ctx: &Ctx, _args: UpgradeArgs) -> Result<()> {
     let upgraded = ctx.run(upgrade)?;
-    match upgraded.moved.len() {
-        0 => ctx.say("desk is up to date: every ticket is in its folder of a thousand"),
-        n => ctx.say(format!(
-            "Moved {n} ticket{} into folders of a thousand (tickets/<year>/000/, 001/, …), in one commit",
-            if n == 1 { "" } else { "s" }
+    let tickets = upgraded.moved.iter().filter(|(from, _)| from.starts_with(Kind::Ticket.dir())).count();
+    let counted = |n: usize, noun: &str| format!("{n} {noun}{}", if n == 1 { "" } else { "s" });
+    let moved = [(tickets, "ticket"), (upgraded.moved.len() - tickets, "document")]
+        .into_iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, noun)| counted(n, noun))
+        .collect::<Vec<_>>();
+    match moved.is_empty() {
+        true => ctx.say("desk is up to date: every ticket and document is in its folder of a thousand"),
+        false => ctx.say(format!(
+            "Moved {} into folders of a thousand (tickets/<year>/000/, documents/<kind>/<year>/000/, …), in one \
+             commit",
+            moved.join(" and ")
         )),
     }
     Ok(())

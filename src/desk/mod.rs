@@ -30,8 +30,8 @@ use crate::error::Location;
 use crate::files::{write_atomic, TEMP_PREFIX};
 use crate::git::{Answer, Author, Monitor, Repo};
 use crate::model::{
-    is_shard, shard_of, sharded_path, Config, DocKind, Document, Keyed, Kind, LocalSettings, Record, SequenceId, State,
-    CONFIG_FILE,
+    is_shard, record_path, shard_of, sharded_path, year_folder, Config, DocKind, Document, Keyed, Kind, LocalSettings,
+    Record, SequenceId, State, CONFIG_FILE,
 };
 use crate::{Error, Result};
 use cache::Want;
@@ -275,11 +275,23 @@ impl Desk {
         Ok(kind.places_of(id).into_iter().find(there).unwrap_or(rel))
     }
 
-    /// The tickets still where they were kept before year folders were split in folders
-    /// of a thousand (`tickets/2026/T-2026-0001.yaml`), sorted: read by every command,
-    /// written by none until `tkt upgrade` moves them. With `first`, at most one. Any other
-    /// file there (a note, another year's ticket) is no ticket of the old layout: `tkt
-    /// check` names it, and it stops no write (found by a review).
+    /// Where the record file history knows as `rel` (desk-relative, in its folder of a
+    /// thousand) is on this desk: there, or — nothing there — where an older tkt kept it,
+    /// when it is there (a desk not upgraded yet).
+    pub fn found_at(&self, rel: &Path) -> PathBuf {
+        let there = |rel: &Path| std::fs::symlink_metadata(self.abs(rel)).is_ok();
+        match crate::model::unsharded_path(rel) {
+            Some(old) if !there(rel) && there(&old) => old,
+            _ => rel.to_path_buf(),
+        }
+    }
+
+    /// The tickets and documents still where they were kept before year folders were split
+    /// in folders of a thousand (`tickets/2026/T-2026-0001.yaml`,
+    /// `documents/invoice/2026/INV-2026-0001.yaml`), sorted: read by every command, written
+    /// by none until `tkt upgrade` moves them. With `first`, at most one. Any other file there
+    /// (a note, another year's record) is no record of the old layout: `tkt check` names it,
+    /// and it stops no write (found by a review).
     pub fn unsharded(&self, first: bool) -> Result<Vec<(PathBuf, PathBuf)>> {
         let mut found = Vec::new();
         for kind in Kind::all().filter(|k| k.sharded()) {
@@ -301,18 +313,19 @@ impl Desk {
         Ok(found)
     }
 
-    /// Refuses a write to a desk whose tickets are not in their folders of a thousand yet.
+    /// Refuses a write to a desk whose tickets and documents are not in their folders of a
+    /// thousand yet.
     pub fn refuse_unsharded(&self) -> Result<()> {
         match self.unsharded(true)?.first() {
             None => Ok(()),
             Some((file, _)) => Err(Error::refused(format!(
-                "this desk keeps its tickets as tkt did before their year folders were split in folders of a \
-                 thousand ({} is not in one): tkt writes no ticket there",
+                "this desk keeps its records as tkt did before their year folders were split in folders of a \
+                 thousand ({} is not in one): tkt writes nothing there",
                 file.display()
             ))
             .with_hint(
-                "run tkt upgrade once on this clone (it moves every ticket in one commit; reads work meanwhile), \
-                 then tkt sync",
+                "run tkt upgrade once on this clone (it moves every ticket and document in one commit; reads work \
+                 meanwhile), then tkt sync",
             )),
         }
     }
@@ -632,7 +645,8 @@ impl Desk {
         links.of(id).into_iter().map(|d| self.read_file(paths[d])).collect()
     }
 
-    /// The folders of documents (each kind's, and its years') with their seals
+    /// The folders of documents (each kind's, its years' and their folders of a thousand)
+    /// with their seals
     /// ([`cache::folder_seal`]); `None` when one cannot be trusted or has just changed.
     fn sealed_document_folders(&self, now: i128) -> Option<Vec<(PathBuf, String)>> {
         // Their parent too: made a link, it would take the others elsewhere unchanged.
@@ -643,7 +657,15 @@ impl Desk {
             let mut years: Vec<String> = list_dir(&self.abs(&dir)).ok()?.into_iter().filter(|n| is_year(n)).collect();
             years.sort_unstable();
             let years: Vec<PathBuf> = years.iter().map(|y| dir.join(y)).collect();
-            for folder in std::iter::once(dir).chain(years) {
+            // And each year's folders of a thousand, where documents are added.
+            let mut shards = Vec::new();
+            for year in &years {
+                let mut names: Vec<String> =
+                    list_dir(&self.abs(year)).ok()?.into_iter().filter(|n| is_shard(n)).collect();
+                names.sort_unstable();
+                shards.extend(names.into_iter().map(|n| year.join(n)));
+            }
+            for folder in std::iter::once(dir).chain(years).chain(shards) {
                 let seal = cache::folder_seal(&self.abs(&folder), Some(now))?;
                 sealed.push((folder, seal));
             }
@@ -659,7 +681,7 @@ impl Desk {
         self.config.numbering.doc_kind(&parsed.prefix).ok_or_else(|| {
             // A document kept under a prefix tkt.toml no longer gives its kind.
             let kept = DocKind::ALL.into_iter().find(|d| {
-                Kind::Document(*d).path_for(id).is_ok_and(|rel| std::fs::symlink_metadata(self.abs(&rel)).is_ok())
+                Kind::Document(*d).places_of(id).iter().any(|rel| std::fs::symlink_metadata(self.abs(rel)).is_ok())
             });
             match kept {
                 // It is there: tkt.toml does not say what it is (exit 4), not a missing one.
@@ -685,14 +707,14 @@ impl Desk {
     /// Loads a document by id; its kind follows from the prefix.
     pub fn load_doc(&self, id: &str) -> Result<Document> {
         let kind = Kind::Document(self.doc_kind_of(id)?);
-        let rel = kind.path_for(id)?;
+        let rel = self.path_of(kind, id)?;
         let abs = self.abs(&rel);
         // A link (even a dangling one) is there, to be refused by the read, not "not found".
         if !abs.is_file() && std::fs::symlink_metadata(&abs).is_err() {
             // Its prefix given to another kind since (found by a hostile-remote review:
             // `INV-` made the credit notes' read "credit-note INV-2026-0006 not found").
             for other in DocKind::ALL.into_iter().filter(|d| Kind::Document(*d) != kind) {
-                let Ok(there) = Kind::Document(other).path_for(id) else { continue };
+                let Ok(there) = self.path_of(Kind::Document(other), id) else { continue };
                 if self.abs(&there).is_file() {
                     let prefix = id.split('-').next().unwrap_or_default();
                     return Err(Error::refused(format!(
@@ -736,8 +758,10 @@ impl Desk {
         if !record_name(parts.last()?) {
             return None;
         }
+        let document = |kind: &str| Some(Kind::Document(DocKind::ALL.into_iter().find(|d| d.noun() == kind)?));
         let kind = match parts.as_slice() {
-            ["documents", kind, _year, _file] => Kind::Document(DocKind::ALL.into_iter().find(|d| d.noun() == *kind)?),
+            ["documents", kind, _year, shard, _file] if is_shard(shard) => document(kind)?,
+            ["documents", kind, _year, _file] => document(kind)?,
             [dir, _year, shard, _file] if is_shard(shard) => Kind::all().find(|k| k.sharded() && k.dir() == *dir)?,
             [dir, _year, _file] => Kind::all().find(|k| k.by_year() && k.dir() == *dir)?,
             [dir, _file] => Kind::all().find(|k| !k.by_year() && k.dir() == *dir)?,
@@ -790,7 +814,11 @@ impl Desk {
         let year = |y: &str| y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit());
         match parts.as_slice() {
             [file] => [CONFIG_FILE, ".gitattributes", ".gitignore"].contains(file),
-            ["documents", _, y, _] | [_, y, _] | [_, y, _, _] if Self::kind_of_path(rel).is_some() => year(y),
+            ["documents", _, y, _] | ["documents", _, y, _, _] | [_, y, _] | [_, y, _, _]
+                if Self::kind_of_path(rel).is_some() =>
+            {
+                year(y)
+            }
             [ATTACHMENTS_DIR, _, _] => true,
             // Print templates, and the support form and sample messages the example desk ships.
             [dir, _, ..] if FILE_DIRS.contains(dir) => true,
@@ -1205,8 +1233,12 @@ impl Desk {
                 })
                 .min();
             if let Some(loose) = loose {
+                // In its folder of a thousand, or the year's (a desk not upgraded yet).
+                let stem = loose.strip_suffix(".yaml").unwrap_or(loose);
+                let places = [crate::model::in_year_folder(&dir, stem), dir.join(loose)];
+                let at = places.iter().find(|p| self.abs(p).exists()).unwrap_or(&places[1]);
                 return Err(Error::invalid(
-                    Location::file(dir.join(loose)),
+                    Location::file(at),
                     format!(
                         "never committed: the next {} number follows the issued ones, and would leave a gap if \
                          this file went",
@@ -1216,7 +1248,7 @@ impl Desk {
                 .with_hint(format!(
                     "a document made by hand is issued by committing it with git (`tkt check` first); anything \
                      else, move it out of {}",
-                    dir.display()
+                    at.parent().unwrap_or(&dir).display()
                 )));
             }
             names.extend(ever);
@@ -1328,7 +1360,8 @@ impl Desk {
     /// renumbering) — or `-`, none this clone knows (its number taken back: the remote's
     /// document has it).
     pub fn log_issued(&self, rel: &Path, blob: &str) -> Result<()> {
-        let (Some(dir), Some(id)) = (rel.parent(), rel.file_stem().and_then(|s| s.to_str())) else { return Ok(()) };
+        // One log per year, whichever folder of a thousand holds the file.
+        let (Some(dir), Some(id)) = (year_folder(rel), rel.file_stem().and_then(|s| s.to_str())) else { return Ok(()) };
         let log = self.root.join(LOCAL_DIR).join(ISSUED_DIR).join(dir);
         if let Some(parent) = log.parent() {
             crate::files::create_dirs(parent)?;
@@ -1350,16 +1383,19 @@ impl Desk {
             if !matches!(Self::kind_of_path(rel), Some(Kind::Document(d)) if d.is_fiscal()) {
                 continue;
             }
-            let (Some(year), Some(id)) = (rel.parent(), rel.file_stem().and_then(|s| s.to_str())) else { continue };
-            if !self.issued_blobs(year).contains_key(id) {
+            let (Some(year), Some(id)) = (year_folder(rel), rel.file_stem().and_then(|s| s.to_str())) else { continue };
+            if !self.issued_blobs(&year).contains_key(id) {
                 continue;
             }
-            let dir = year.parent().unwrap_or(Path::new(""));
+            let dir = year.parent().unwrap_or(Path::new("")).to_path_buf();
             let ledger = match ledgers.entry(dir) {
                 std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-                std::collections::hash_map::Entry::Vacant(e) => e.insert(repo.first_versions(dir)?),
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    let ledger = repo.first_versions(e.key())?;
+                    e.insert(ledger)
+                }
             };
-            if let Some(first) = ledger.get(rel.as_path()) {
+            if let Some(first) = ledger.get(&record_path(rel)) {
                 self.log_issued(rel, &first.blob)?;
             }
         }
@@ -1388,6 +1424,17 @@ impl Desk {
             .collect()
     }
 
+    /// The names of the files of the year's folder `year_dir` (desk-relative) as they are
+    /// now: in it, and in its folders of a thousand.
+    pub fn year_names(&self, year_dir: &Path) -> Vec<String> {
+        let names = list_dir(&self.abs(year_dir)).unwrap_or_default();
+        let shards = names
+            .iter()
+            .filter(|n| is_shard(n))
+            .flat_map(|n| list_dir(&self.abs(&year_dir.join(n))).unwrap_or_default());
+        shards.chain(names.iter().filter(|n| !is_shard(n)).cloned()).collect()
+    }
+
     /// The ids of a kind and year this clone's log says it issued.
     pub fn issued_log(&self, kind: Kind, year: i32) -> Vec<String> {
         self.issued_in(&Path::new(kind.dir()).join(format!("{year:04}")))
@@ -1403,7 +1450,8 @@ impl Desk {
             let dir = Path::new(kind.dir()).join(&year);
             for (id, blob) in self.issued_lines(&dir) {
                 let blob = Some(blob).filter(|b| !b.is_empty() && b != "-");
-                files.push((dir.join(format!("{id}.yaml")), blob));
+                let Ok(file) = kind.path_for(&id) else { continue };
+                files.push((file, blob));
             }
         }
         files.sort();
@@ -1610,7 +1658,7 @@ const SYNCING: &str = "syncing";
 /// The subject of the commit that moves tickets into their folders of a thousand (`tkt
 /// upgrade`, or a sync taking in a remote not upgraded yet): what it does is known by the
 /// files it moves, never by this text.
-pub const UPGRADE: &str = "Upgrade: tickets into folders of a thousand";
+pub const UPGRADE: &str = "Upgrade: tickets and documents into folders of a thousand";
 
 /// Where e-mail attachments are kept, one folder per request or ticket.
 pub const ATTACHMENTS_DIR: &str = "attachments";

@@ -29,7 +29,7 @@ pub fn read_record_json<T: Record>(abs: &Path, shown: &Path) -> Result<(T, Optio
 /// record's own path is taken — the file is then a copy, never to be renamed over it.
 pub fn misplaced<T: Record>(record: &T, shown: &Path, root: Option<&Path>) -> Result<()> {
     let expected = record.kind().path_for(record.id());
-    // A ticket where tickets were kept before their year folders were split is read
+    // A ticket or a document where it was kept before year folders were split is read
     // (`tkt upgrade` moves it).
     let before_shards = record.kind().old_path_for(record.id());
     if expected.as_deref().ok() != Some(shown) && before_shards.as_deref() != Some(shown) {
@@ -39,7 +39,7 @@ pub fn misplaced<T: Record>(record: &T, shown: &Path, root: Option<&Path>) -> Re
         // Same name, another folder: the id is right, what it says it is is not (a
         // document's `kind`; found by a hostile-remote attack, named as a wrong id).
         if let (Ok(p), Kind::Document(d)) = (&expected, record.kind()) {
-            if p.file_name() == shown.file_name() && p.parent() != shown.parent() {
+            if p.file_name() == shown.file_name() && !shown.starts_with(d.dir()) {
                 let field = Location { field: Some("kind".into()), ..Location::file(shown) };
                 let folder = shown.parent().unwrap_or(shown).display();
                 return Err(Error::invalid(field, format!("kind {:?} disagrees with its folder, {folder}", d.noun()))

@@ -36,8 +36,9 @@ pub struct FirstVersion {
 }
 
 impl Repo {
-    /// Every file ever committed one or two folders below `desk_dir` (a desk-relative
-    /// folder such as `documents/invoice`, whose files sit in year folders), in any commit
+    /// Every file ever committed up to three folders below `desk_dir` (a desk-relative
+    /// folder such as `documents/invoice`, whose files sit in year folders and their folders of a
+    /// thousand), in any commit
     /// reachable from HEAD, with its first version; keyed by desk-relative path. Folders
     /// already seen in an older commit are not read again, so the cost follows the changes.
     ///
@@ -54,7 +55,7 @@ impl Repo {
                 let mut found: BTreeMap<PathBuf, (Oid, Oid)> = BTreeMap::new();
                 let mut walk = Walk::first_versions();
                 self.each_tree_oldest_first(&[desk_dir], Some(head.id()), |_, commit, tree| {
-                    self.collect(&tree, desk_dir, commit, &mut walk, &mut found, 2)
+                    self.collect(&tree, desk_dir, commit, &mut walk, &mut found, DEPTH)
                 })?;
                 (self.with_authors(found)?, true)
             }
@@ -146,15 +147,23 @@ impl Repo {
             })
         };
         let Some(now) = folder(commit)? else { return Ok(BTreeMap::new()) };
-        let mut walk = Walk::first_versions();
-        if let Some(before) = folder(&commit.parent(0)?)? {
-            if before.id() == now.id() {
-                return Ok(BTreeMap::new());
-            }
-            walk.remember(&self.repo, desk_dir, before, 2)?;
+        let before = folder(&commit.parent(0)?)?;
+        if before.as_ref().is_some_and(|b| b.id() == now.id()) {
+            return Ok(BTreeMap::new());
         }
+        // Git's own comparison of the two versions: a folder the commit left as it was is
+        // not read (its files and folders of a thousand).
         let mut found = BTreeMap::new();
-        self.collect(&now, desk_dir, commit.id(), &mut walk, &mut found, 2)?;
+        let diff = self.repo.diff_tree_to_tree(before.as_ref(), Some(&now), None)?;
+        for delta in diff.deltas().filter(|d| d.status() == git2::Delta::Added) {
+            let file = delta.new_file();
+            let blob =
+                matches!(file.mode(), git2::FileMode::Blob | git2::FileMode::BlobExecutable | git2::FileMode::Link);
+            let Some(path) = file.path().filter(|p| blob && p.iter().count() <= usize::from(DEPTH)) else { continue };
+            if path.file_name().and_then(|n| n.to_str()).is_some_and(is_record_name) {
+                found.entry(crate::model::record_path(&desk_dir.join(path))).or_insert((file.id(), commit.id()));
+            }
+        }
         self.with_authors(found)
     }
 
@@ -170,7 +179,7 @@ impl Repo {
         if let Some(head) = &head {
             self.each_tree_oldest_first(desk_dirs, Some(head.id()), |n, commit, tree| {
                 let (walk, found) = &mut walks[n];
-                self.collect(&tree, desk_dirs[n], commit, walk, found, 2)
+                self.collect(&tree, desk_dirs[n], commit, walk, found, DEPTH)
             })?;
         }
         desk_dirs
@@ -180,7 +189,7 @@ impl Repo {
                 // What history has is found: the reflog's versions add only names of their own.
                 let mut gone = BTreeMap::new();
                 for (commit, tree) in self.reflog_trees(desk_dir) {
-                    self.collect(&tree, desk_dir, commit, &mut walk, &mut gone, 2)?;
+                    self.collect(&tree, desk_dir, commit, &mut walk, &mut gone, DEPTH)?;
                 }
                 gone.retain(|path, _| !found.contains_key(path));
                 let first = self.with_authors(found)?;
@@ -193,13 +202,13 @@ impl Repo {
             .collect()
     }
 
-    /// The first version of each file one or two folders below `desk_dir` that a commit in
+    /// The first version of each file up to three folders below `desk_dir` that a commit in
     /// HEAD's reflog holds, oldest entry first: with [`Repo::first_versions`], also the
     /// files a `git reset` took out of history (a pull undone, say) while the reflog keeps them.
     pub fn first_versions_in_reflog(&self, desk_dir: &Path) -> Result<BTreeMap<PathBuf, FirstVersion>> {
         let (mut found, mut walk) = (BTreeMap::new(), Walk::first_versions());
         for (commit, tree) in self.reflog_trees(desk_dir) {
-            self.collect(&tree, desk_dir, commit, &mut walk, &mut found, 2)?;
+            self.collect(&tree, desk_dir, commit, &mut walk, &mut found, DEPTH)?;
         }
         self.with_authors(found)
     }
@@ -267,7 +276,7 @@ impl Repo {
         Some(blob.content().to_vec())
     }
 
-    /// Every version ever committed of each file one or two folders below `desk_dir` (as
+    /// Every version ever committed of each file up to three folders below `desk_dir` (as
     /// [`Repo::first_versions`] finds them): its desk-relative path and content, each
     /// distinct content once — in HEAD's history, and apart those only the commits HEAD's
     /// reflog still holds have (a `git reset` away).
@@ -290,7 +299,7 @@ impl Repo {
         for (commit, tree) in trees {
             found.clear();
             // A tree seen before holds no version not found then.
-            self.collect(&tree, desk_dir, commit, walk, &mut found, 2)?;
+            self.collect(&tree, desk_dir, commit, walk, &mut found, DEPTH)?;
             for (path, (blob, _)) in &found {
                 if blobs.insert(*blob) {
                     versions.push((path.clone(), self.repo.find_blob(*blob)?.content().to_vec()));
@@ -344,6 +353,16 @@ impl Repo {
         Ok(folder.iter().filter_map(|e| e.name().ok().map(str::to_string)).collect())
     }
 
+    /// The names of the files of the desk-relative year's folder `year_dir` at `commit`: in
+    /// it and in its folders of a thousand (none when the folder is not there).
+    pub fn year_names_at(&self, commit: &str, year_dir: &Path) -> Result<Vec<String>> {
+        let tree = self.repo.find_commit(Oid::from_str(commit)?)?.tree()?;
+        let Some(folder) = folder_in(&tree, &self.repo_path(year_dir))? else { return Ok(Vec::new()) };
+        let mut names = Names::default();
+        names.add(&self.repo, &self.repo.find_tree(folder)?)?;
+        Ok(names.names.into_iter().collect())
+    }
+
     /// The names of the files in the desk-relative folder `desk_dir` in each commit reachable
     /// from HEAD and not from `since`: what was committed there since. `None` when `since`
     /// is no longer known (gone from the repository), for the caller to read all history.
@@ -384,15 +403,21 @@ impl Repo {
 
     /// The first version of a repository path in the history of `tip`, in the order
     /// [`Repo::first_versions`] reads history (parents before children), so that a sync
-    /// and `tkt check` agree on what was issued.
+    /// and `tkt check` agree on what was issued: of a record in its folder of a thousand,
+    /// also where an older tkt kept it ([`crate::model::unsharded_path`]).
     pub fn first_version_at(&self, tip: &str, path: &Path) -> Result<Option<Vec<u8>>> {
         let mut walk = self.repo.revwalk()?;
         walk.push(Oid::from_str(tip)?)?;
         walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)?;
+        let places: Vec<PathBuf> =
+            std::iter::once(path.to_path_buf()).chain(crate::model::unsharded_path(path)).collect();
         for oid in walk {
-            if let Ok(entry) = self.repo.find_commit(oid?)?.tree()?.get_path(path) {
-                if entry.kind() == Some(ObjectType::Blob) {
-                    return Ok(Some(self.repo.find_blob(entry.id())?.content().to_vec()));
+            let tree = self.repo.find_commit(oid?)?.tree()?;
+            for place in &places {
+                if let Ok(entry) = tree.get_path(place) {
+                    if entry.kind() == Some(ObjectType::Blob) {
+                        return Ok(Some(self.repo.find_blob(entry.id())?.content().to_vec()));
+                    }
                 }
             }
         }
@@ -485,7 +510,7 @@ impl Repo {
                         None => b.get_name(name).is_some_and(|e| file(&e)),
                     };
                     if !before.as_ref().is_some_and(had) {
-                        found.entry(dir.join(name)).or_insert((entry.id(), commit));
+                        found.entry(crate::model::record_path(&dir.join(name))).or_insert((entry.id(), commit));
                     }
                 }
                 // A version of a folder read before is not read again (a year's folder of
@@ -526,23 +551,7 @@ struct Walk<'r> {
     last: Option<HashMap<PathBuf, Tree<'r>>>,
 }
 
-impl<'r> Walk<'r> {
-    /// Takes `tree` (the folder `dir`) and its folders `depth - 1` levels down as read,
-    /// their files found already.
-    fn remember(&mut self, repo: &'r git2::Repository, dir: &Path, tree: Tree<'r>, depth: u8) -> Result<()> {
-        self.seen.insert((dir.to_path_buf(), tree.id()));
-        if depth > 1 {
-            for entry in tree.iter().filter(|e| e.kind() == Some(ObjectType::Tree)) {
-                let Ok(name) = entry.name() else { continue };
-                self.remember(repo, &dir.join(name), repo.find_tree(entry.id())?, depth - 1)?;
-            }
-        }
-        if let Some(last) = self.last.as_mut() {
-            last.insert(dir.to_path_buf(), tree);
-        }
-        Ok(())
-    }
-
+impl Walk<'_> {
     /// A walk for the first version of each file: each version of a folder adds only the
     /// names its version before had not.
     fn first_versions() -> Self {
@@ -585,6 +594,10 @@ impl Names {
         Ok(())
     }
 }
+
+/// How deep below a kind's folder its records are: in it, in its years' folders, and in
+/// their folders of a thousand (`documents/invoice/2026/000/INV-2026-0012.yaml`).
+const DEPTH: u8 = 3;
 
 /// Whether a file's name is a numbered record's (`INV-2026-0007.yaml`).
 fn is_record_name(name: &str) -> bool {
@@ -694,9 +707,9 @@ mod tests {
         }
     }
 
-    const A: &str = "documents/invoice/2026/INV-2026-0001.yaml";
-    const B: &str = "documents/invoice/2026/INV-2026-0002.yaml";
-    const C: &str = "documents/invoice/2026/INV-2026-0003.yaml";
+    const A: &str = "documents/invoice/2026/000/INV-2026-0001.yaml";
+    const B: &str = "documents/invoice/2026/000/INV-2026-0002.yaml";
+    const C: &str = "documents/invoice/2026/000/INV-2026-0003.yaml";
 
     /// The first versions kept and brought on by the commits since are those a walk through
     /// all history finds: files added, changed, removed and added again, a new year's
@@ -708,11 +721,11 @@ mod tests {
         assert_eq!(h.ledger(true), h.ledger(false));
         assert!(h.kept_at().exists(), "kept");
 
-        let note = "documents/credit-note/2026/NC-2026-0001.yaml";
+        let note = "documents/credit-note/2026/000/NC-2026-0001.yaml";
         let c2 = h.commit(&[c1], &[(A, Some("a2")), (C, Some("c1")), (note, Some("n1"))]);
         let c3 = h.commit(&[c2], &[(B, None), (note, Some("n2"))]);
         let c4 = h.commit(&[c3], &[(B, Some("b3"))]);
-        let d = "documents/invoice/2025/INV-2025-0001.yaml";
+        let d = "documents/invoice/2025/000/INV-2025-0001.yaml";
         h.commit(&[c4], &[(d, Some("d1")), ("documents/invoice/2026/Thumbs.db", Some("x"))]);
         let ledger = h.ledger(true);
         assert_eq!(ledger, h.ledger(false));
@@ -727,19 +740,19 @@ mod tests {
         assert_eq!(h.ledger(true), h.ledger(false));
         assert!(!h.ledger(true).contains_key(Path::new(d)));
         // A merge of another line of history, then a commit on it.
-        let side = h.commit(&[c1], &[("documents/invoice/2026/INV-2026-0009.yaml", Some("s"))]);
-        let merged = h.commit(&[c2, side], &[("documents/invoice/2026/INV-2026-0009.yaml", Some("s"))]);
+        let side = h.commit(&[c1], &[("documents/invoice/2026/000/INV-2026-0009.yaml", Some("s"))]);
+        let merged = h.commit(&[c2, side], &[("documents/invoice/2026/000/INV-2026-0009.yaml", Some("s"))]);
         assert_eq!(h.ledger(true), h.ledger(false));
-        h.commit(&[merged], &[("documents/invoice/2026/INV-2026-0010.yaml", Some("t"))]);
+        h.commit(&[merged], &[("documents/invoice/2026/000/INV-2026-0010.yaml", Some("t"))]);
         assert_eq!(h.ledger(true), h.ledger(false));
         // The same number issued on two lines of history with other contents, merged, then
         // a commit on it: whichever the walk takes first, the kept one is the same.
         let tip = h.repo.head().unwrap().target().unwrap();
-        let ours = h.commit(&[tip], &[("documents/invoice/2026/INV-2026-0011.yaml", Some("ours"))]);
-        let theirs = h.commit(&[tip], &[("documents/invoice/2026/INV-2026-0011.yaml", Some("theirs"))]);
+        let ours = h.commit(&[tip], &[("documents/invoice/2026/000/INV-2026-0011.yaml", Some("ours"))]);
+        let theirs = h.commit(&[tip], &[("documents/invoice/2026/000/INV-2026-0011.yaml", Some("theirs"))]);
         let both = h.commit(&[ours, theirs], &[]);
         assert_eq!(h.ledger(true), h.ledger(false));
-        h.commit(&[both], &[("documents/invoice/2026/INV-2026-0012.yaml", Some("u"))]);
+        h.commit(&[both], &[("documents/invoice/2026/000/INV-2026-0012.yaml", Some("u"))]);
         assert_eq!(h.ledger(true), h.ledger(false));
     }
 
@@ -749,7 +762,7 @@ mod tests {
     #[test]
     fn a_folder_put_back_to_an_earlier_version_then_added_to_keeps_every_first_version() {
         let h = History::new();
-        let old = "documents/invoice/2025/INV-2025-0001.yaml";
+        let old = "documents/invoice/2025/000/INV-2025-0001.yaml";
         let c1 = h.commit(&[], &[(A, Some("a1")), (B, Some("b1")), (old, Some("o1"))]);
         let c2 = h.commit(&[c1], &[(A, Some("a2")), (C, Some("c1")), (old, Some("o2"))]);
         // 2026 as it was at c1 (2025 not).
@@ -757,8 +770,8 @@ mod tests {
         let year =
             |c: Oid| h.repo.find_commit(c).unwrap().tree().unwrap().get_path(Path::new("documents/invoice/2026"));
         assert_eq!(year(c3).unwrap().id(), year(c1).unwrap().id());
-        let d = "documents/invoice/2026/INV-2026-0004.yaml";
-        let c4 = h.commit(&[c3], &[(d, Some("d1")), ("documents/invoice/2025/INV-2025-0002.yaml", Some("e1"))]);
+        let d = "documents/invoice/2026/000/INV-2026-0004.yaml";
+        let c4 = h.commit(&[c3], &[(d, Some("d1")), ("documents/invoice/2025/000/INV-2025-0002.yaml", Some("e1"))]);
         h.commit(&[c4], &[(C, Some("c2"))]);
         let ledger = h.ledger(false);
         assert_eq!(ledger, h.ledger(true));
@@ -814,7 +827,7 @@ mod tests {
         let c1 = h.commit(&[], &[(A, Some("a1"))]);
         h.ledger(true);
         let mut kept = Kept::read(&h.kept_at()).unwrap();
-        let planted = PathBuf::from("documents/invoice/2026/INV-2026-0099.yaml");
+        let planted = PathBuf::from("documents/invoice/2026/000/INV-2026-0099.yaml");
         kept.files.insert(planted.clone(), kept.files[Path::new(A)].clone());
         let plant = |folder: &Path, tip: &str| {
             let (folder, tip, program) = (folder.to_path_buf(), tip.to_string(), "tkt".to_string());
@@ -846,5 +859,34 @@ mod tests {
         assert!(!kept_by("tkt 2").first_versions(invoices).unwrap().contains_key(&planted));
         plant(&kept.folder, &c2.to_string());
         assert!(kept_by("tkt").first_versions(invoices).unwrap().contains_key(&planted), "planted again");
+    }
+
+    /// Files where an older tkt kept them (`documents/invoice/2026/INV-2026-0001.yaml`),
+    /// then moved into their folders of a thousand by `tkt upgrade`, are known by their new
+    /// path with the version first committed at the old one, kept or read whole; a number
+    /// filed in another folder of a thousand is known where it is.
+    #[test]
+    fn a_file_moved_into_its_folder_of_a_thousand_keeps_its_first_version() {
+        let h = History::new();
+        let (old_a, old_b) = ("documents/invoice/2026/INV-2026-0001.yaml", "documents/invoice/2026/INV-2026-0002.yaml");
+        let c1 = h.commit(&[], &[(old_a, Some("a1"))]);
+        let c2 = h.commit(&[c1], &[(old_b, Some("b1"))]);
+        h.ledger(true);
+        let moved = h.commit(&[c2], &[(old_a, None), (old_b, None), (A, Some("a1")), (B, Some("b1"))]);
+        let wrong = "documents/invoice/2026/001/INV-2026-0003.yaml";
+        h.commit(&[moved], &[(C, Some("c1")), (wrong, Some("w1"))]);
+        let ledger = h.ledger(true);
+        assert_eq!(ledger, h.ledger(false));
+        let keys: Vec<&str> = ledger.keys().filter_map(|p| p.to_str()).collect();
+        assert_eq!(keys, [A, B, C, wrong]);
+        assert_eq!(ledger[Path::new(A)].commit, oid_short(c1), "first committed before the move");
+        assert_eq!(ledger[Path::new(B)].commit, oid_short(c2));
+        // Changed at its old place before the move: the first version is the one issued.
+        let h = History::new();
+        let c1 = h.commit(&[], &[(old_a, Some("a1"))]);
+        let c2 = h.commit(&[c1], &[(old_a, Some("a2"))]);
+        h.commit(&[c2], &[(old_a, None), (A, Some("a2"))]);
+        assert_eq!(h.ledger(false)[Path::new(A)].blob, Repo::blob_id(b"a1"));
+        assert_eq!(h.ledger(true), h.ledger(false));
     }
 }

@@ -481,6 +481,22 @@ impl Repo {
         Ok(Some(FileState { bytes: blob.content().to_vec(), executable: mode == 0o100755 }))
     }
 
+    /// The file of a record at `commit` (a repository path): at `path`, or — none there —
+    /// at its other place, where an older tkt kept it before its year folder was split or
+    /// where `tkt upgrade` moved it ([`crate::model::unsharded_path`],
+    /// [`crate::model::sharded_path`]).
+    pub fn record_file_at(&self, commit: &str, path: &Path) -> Result<Option<FileState>> {
+        if let Some(file) = self.file_at(commit, path)? {
+            return Ok(Some(file));
+        }
+        let prefix = self.desk_prefix();
+        let moved = path.strip_prefix(prefix).ok().and_then(crate::model::sharded_path).map(|p| prefix.join(p));
+        match crate::model::unsharded_path(path).or(moved) {
+            Some(other) => self.file_at(commit, &other),
+            None => Ok(None),
+        }
+    }
+
     /// Three versions of a text file merged line by line as git merges them, when they
     /// merge without a conflict; `None` otherwise.
     pub fn merge_text(base: &[u8], ours: &[u8], theirs: &[u8]) -> Result<Option<Vec<u8>>> {

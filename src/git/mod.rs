@@ -514,11 +514,6 @@ impl Repo {
         Ok(Some(walk))
     }
 
-    /// Every commit reachable from HEAD that changed the desk file, oldest first.
-    pub fn file_history(&self, desk_path: &Path) -> Result<Vec<Revision>> {
-        self.record_history(&[desk_path.to_path_buf()])
-    }
-
     /// Every commit reachable from HEAD that changed a record kept at any of `desk_paths`
     /// over time (a ticket moved into its folder of a thousand), oldest first: at each
     /// commit, the first of them there is the record. A move alone changes nothing.

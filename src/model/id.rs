@@ -103,10 +103,10 @@ impl Kind {
     }
 
     /// Whether the kind's year folders are split in folders of a thousand numbers
-    /// (`tickets/2026/001/T-2026-1042.yaml`), so that no folder git rewrites on a change
-    /// holds more than a thousand records.
+    /// (`tickets/2026/001/T-2026-1042.yaml`, `documents/invoice/2026/000/INV-2026-0012.yaml`),
+    /// so that no folder git rewrites on a change holds more than a thousand records.
     pub fn sharded(self) -> bool {
-        matches!(self, Kind::Ticket)
+        matches!(self, Kind::Ticket | Kind::Document(_))
     }
 
     /// The file of a record, relative to the desk. The id is checked first.
@@ -151,12 +151,40 @@ pub fn shard_of(seq: u32) -> String {
 /// (`tickets/2026/001/T-2026-1042.yaml`): the inverse of [`unsharded_path`]. `None` for any
 /// other path, and for a file with no ticket's name or in another year's folder.
 pub fn sharded_path(rel: &Path) -> Option<PathBuf> {
-    let parts: Vec<&str> = rel.iter().filter_map(|c| c.to_str()).collect();
-    let [dir, _year, file] = parts[..] else { return None };
-    let kind = Kind::all().find(|k| k.sharded() && k.dir() == dir)?;
-    let stem = file.strip_suffix(".yaml")?;
+    let dir = rel.parent()?.parent()?;
+    let kind = Kind::all().find(|k| k.sharded() && Path::new(k.dir()) == dir)?;
+    let stem = rel.file_name()?.to_str()?.strip_suffix(".yaml")?;
     SequenceId::parse(stem)?;
     (kind.old_path_for(stem)? == rel).then(|| kind.path_for(stem).ok()).flatten()
+}
+
+/// The path a record file at `rel` (desk-relative) is known by: where its id puts it now
+/// ([`sharded_path`] of a file where an older tkt kept it), else `rel` itself. History and
+/// this clone's log of what it issued know a record by it, whichever layout had it.
+pub fn record_path(rel: &Path) -> PathBuf {
+    sharded_path(rel).unwrap_or_else(|| rel.to_path_buf())
+}
+
+/// The file of the record `id` of a kind kept in folders of a thousand, in its year's
+/// folder `year_dir` (any prefix): `…/2026` and `INV-2026-1042` give
+/// `…/2026/001/INV-2026-1042.yaml`.
+pub fn in_year_folder(year_dir: &Path, id: &str) -> PathBuf {
+    let file = format!("{id}.yaml");
+    match SequenceId::parse(id) {
+        Some(number) => year_dir.join(shard_of(number.seq)).join(file),
+        None => year_dir.join(file),
+    }
+}
+
+/// The year's folder of a record of a kind kept by year, from its desk-relative file
+/// (`documents/invoice/2026/000/INV-2026-0012.yaml` and `documents/invoice/2026/INV-2026-0012.yaml`
+/// both give `documents/invoice/2026`).
+pub fn year_folder(rel: &Path) -> Option<PathBuf> {
+    let folder = rel.parent()?;
+    match unsharded_path(rel) {
+        Some(_) => folder.parent().map(Path::to_path_buf),
+        None => Some(folder.to_path_buf()),
+    }
 }
 
 /// Where a record at `path` (any prefix: desk- or repository-relative) in its folder of a

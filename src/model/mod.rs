@@ -30,7 +30,10 @@ pub use customer::{Address, Customer, Party};
 pub use diff::{changed_fields, field_changes, issued_fields_changed, value_changes, FieldChange};
 pub use document::{DdtRef, DocKind, Document, Line, Material, PaymentInfo, Totals, VatLine, Withholding, EINVOICE};
 pub use equipment::Equipment;
-pub use id::{is_code, is_shard, shard_of, sharded_path, unsharded_path, written_otherwise, Kind, SequenceId};
+pub use id::{
+    in_year_folder, is_code, is_shard, record_path, shard_of, sharded_path, unsharded_path, written_otherwise,
+    year_folder, Kind, SequenceId,
+};
 pub use item::{Item, ItemKind};
 pub use number::{Money, Rate};
 pub use request::{Contact, Request};

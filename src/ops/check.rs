@@ -131,7 +131,7 @@ pub fn check_desk(desk: &Desk, today: chrono::NaiveDate) -> Result<Checked> {
         findings.push(Finding::new(
             first.display().to_string(),
             format!(
-                "a ticket not in its folder of a thousand{others}, as an older tkt kept them: no command writes the \
+                "a record not in its folder of a thousand{others}, as an older tkt kept them: no command writes the \
                  desk until `tkt upgrade` moves them"
             ),
         ));
@@ -785,7 +785,7 @@ fn check_documents(
             }
             if let Some(notes) = notes_of.get(d.id.as_str()) {
                 // Read again: only invoices with credit notes are needed whole.
-                if let Ok(invoice) = desk.read_file::<Document>(&d.path()) {
+                if let Ok(invoice) = desk.read_file::<Document>(&desk.found_at(&d.path())) {
                     later.extend(credit_problems(&invoice, notes).into_iter().map(|p| (i, p)));
                 }
             }
@@ -879,7 +879,7 @@ fn check_documents(
             };
             let above = last_of.get(&(kind, s.year, s.series.clone())).is_none_or(|last| s.seq > *last);
             if above && !record_exists(root, Kind::Document(kind), id) {
-                let folder = path.parent().unwrap_or(Path::new("")).to_path_buf();
+                let folder = crate::model::year_folder(&path).unwrap_or_default();
                 let logged = desk.issued_blobs(&folder);
                 let why = missing_fiscal(desk, kind, id, [ledgers.get(&kind), gone], &logged);
                 findings.extend(why.map(|why| Finding::new(folder.display().to_string(), why)));
@@ -1053,7 +1053,7 @@ fn check_ledger(
     for (kind, ledger) in ledgers {
         for (path, first) in ledger {
             let Some(id) = path.file_stem().and_then(|s| s.to_str()) else { continue };
-            let folder = path.parent().unwrap_or(Path::new("")).to_path_buf();
+            let folder = crate::model::year_folder(path).unwrap_or_default();
             let logged = logs.entry(folder).or_insert_with_key(|dir| desk.issued_blobs(dir));
             if let Some(why) = super::documents::rewritten_after_issue(path, first, logged) {
                 findings.push(Finding::new(path.display().to_string(), why));
@@ -1072,7 +1072,7 @@ fn check_ledger(
                 if foreign {
                     continue;
                 }
-                if !desk.abs(path).exists() {
+                if !desk.abs(&desk.found_at(path)).exists() {
                     findings.push(Finding::new(
                         path.display().to_string(),
                         format!(
@@ -1087,12 +1087,14 @@ fn check_ledger(
                 }
                 continue;
             }
-            if std::fs::read(desk.abs(path)).is_ok_and(|bytes| content_hash(&bytes) == first.blob) {
+            // On a desk not upgraded yet, the file is where an older tkt kept it.
+            let file = desk.found_at(path);
+            if std::fs::read(desk.abs(&file)).is_ok_and(|bytes| content_hash(&bytes) == first.blob) {
                 continue;
             }
             // Read again: only documents whose file changed since their issue are needed whole.
-            let Ok(now) = desk.read_file::<Document>(path) else { continue };
-            let fields = super::documents::changed_since_issue(desk, path, first, &now);
+            let Ok(now) = desk.read_file::<Document>(&file) else { continue };
+            let fields = super::documents::changed_since_issue(desk, &file, first, &now);
             if fields.is_empty() {
                 continue;
             }

@@ -525,7 +525,8 @@ fn check_progressive_date(env: &Env, doc: &Document) -> Result<()> {
                 true => None,
                 false => {
                     let reflog = repo.first_versions_in_reflog(&year_dir)?;
-                    reflog.get(&year_dir.join(format!("{top}.yaml"))).map(|v| repo.first_content(v)).transpose()?
+                    let top = crate::model::in_year_folder(&year_dir, &top);
+                    reflog.get(&top).map(|v| repo.first_content(v)).transpose()?
                 }
             };
             let issued = kept.and_then(|b| crate::model::from_yaml::<Document>(&b).ok());
@@ -564,11 +565,11 @@ fn issued_date(desk: &Desk, doc: &Document) -> Result<Option<NaiveDate>> {
     let Some(repo) = desk.repo() else { return Ok(None) };
     let rel = Kind::Document(doc.kind).path_for(&doc.id)?;
     let bytes = std::fs::read(desk.abs(&rel)).map_err(|e| Error::io(&desk.abs(&rel), e))?;
-    let folder = rel.parent().unwrap_or(Path::new(""));
+    let folder = crate::model::year_folder(&rel).unwrap_or_default();
     // This clone's log says which version it issued: most often the file, with no walk;
     // else that version, whatever history says since (an amend rewrites history's first
     // version: found by a fiscal attack).
-    if let Some(logged) = desk.issued_blobs(folder).get(&doc.id) {
+    if let Some(logged) = desk.issued_blobs(&folder).get(&doc.id) {
         if *logged == content_hash(&bytes) {
             return Ok(None);
         }
@@ -701,7 +702,8 @@ pub fn refuse_changed_since_issue(desk: &Desk, docs: &[&Document]) -> Result<()>
                 rel.parent().unwrap_or(&rel).display()
             )));
         };
-        if let Some(why) = rewritten_after_issue(&rel, first, &desk.issued_blobs(rel.parent().unwrap_or(&rel))) {
+        let year = crate::model::year_folder(&rel).unwrap_or_default();
+        if let Some(why) = rewritten_after_issue(&rel, first, &desk.issued_blobs(&year)) {
             return Err(Error::refused(why));
         }
         let fields = changed_since_issue(desk, &rel, first, doc);
@@ -755,7 +757,9 @@ pub fn changed_since_issue(desk: &Desk, rel: &Path, first: &FirstVersion, now: &
     let issued = match repo.first_content(first).ok().and_then(read) {
         Some(issued) => Some(issued),
         None => repo
-            .file_history(rel)
+            .record_history(
+                &[rel.to_path_buf()].into_iter().chain(crate::model::unsharded_path(rel)).collect::<Vec<_>>(),
+            )
             .ok()
             .and_then(|revisions| revisions.into_iter().find_map(|r| r.after.and_then(|text| read(text.into_bytes())))),
     };

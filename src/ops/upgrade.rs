@@ -1,5 +1,7 @@
-//! `tkt upgrade`: moves a desk's tickets into the folders of a thousand their ids give
-//! (`tickets/2026/T-2026-1042.yaml` to `tickets/2026/001/T-2026-1042.yaml`), in one commit.
+//! `tkt upgrade`: moves a desk's tickets and documents into the folders of a thousand their
+//! ids give (`tickets/2026/T-2026-1042.yaml` to `tickets/2026/001/T-2026-1042.yaml`,
+//! `documents/invoice/2026/INV-2026-0012.yaml` to `documents/invoice/2026/000/…`), in one
+//! commit.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -13,18 +15,18 @@ use super::Env;
 /// What an upgrade did.
 #[derive(Debug, Default)]
 pub struct Upgraded {
-    /// The tickets moved, each `(from, to)`, desk-relative.
+    /// The tickets and documents moved, each `(from, to)`, desk-relative.
     pub moved: Vec<(PathBuf, PathBuf)>,
 }
 
-/// Moves every ticket not in its folder of a thousand into it, in one commit; a desk
-/// already upgraded is left as it is. Each file is moved byte for byte (git sees a
-/// rename). Refused, with nothing moved, when a ticket's place is taken or its file
+/// Moves every ticket and document not in its folder of a thousand into it, in one commit;
+/// a desk already upgraded is left as it is. Each file is moved byte for byte (git sees a
+/// rename). Refused, with nothing moved, when a record's place is taken or its file
 /// differs from the last commit. Other files of a year's folder are left to `tkt check`.
 pub fn upgrade(env: &Env) -> Result<Upgraded> {
     let _lock = env.lock_unsharded()?;
     let moved = planned_moves(&env.desk)?;
-    refuse_uncommitted_tickets(&env.desk, &moved)?;
+    refuse_uncommitted(&env.desk, &moved)?;
     if moved.is_empty() {
         return Ok(Upgraded::default());
     }
@@ -35,11 +37,11 @@ pub fn upgrade(env: &Env) -> Result<Upgraded> {
     Ok(Upgraded { moved })
 }
 
-/// Refuses an upgrade while a ticket's file differs from the last commit (a hand edit, a
+/// Refuses an upgrade while a record's file differs from the last commit (a hand edit, a
 /// file git does not know yet): the move commits files whole, and a hand edit goes through
 /// `tkt sync`'s checks first (found by a layout attack: an editor's older copy, dropping a
 /// note, went into the upgrade's commit; and killed, the upgrade put HEAD's version back).
-fn refuse_uncommitted_tickets(desk: &Desk, moves: &[(PathBuf, PathBuf)]) -> Result<()> {
+fn refuse_uncommitted(desk: &Desk, moves: &[(PathBuf, PathBuf)]) -> Result<()> {
     let Some(repo) = desk.repo() else { return Ok(()) };
     let Some(head) = repo.head()? else { return Ok(()) };
     // Compared with HEAD's blobs, not through git's index (a command killed while holding
@@ -62,7 +64,7 @@ fn refuse_uncommitted_tickets(desk: &Desk, moves: &[(PathBuf, PathBuf)]) -> Resu
     }
     let more = if edited.len() > 5 { format!(" and {} more", edited.len() - 5) } else { String::new() };
     Err(Error::refused(format!(
-        "{}{more}: changed since the last commit; the upgrade moves committed tickets only, and nothing was moved",
+        "{}{more}: changed since the last commit; the upgrade moves committed records only, and nothing was moved",
         edited[..edited.len().min(5)].join(", ")
     ))
     .with_hint(
@@ -71,8 +73,8 @@ fn refuse_uncommitted_tickets(desk: &Desk, moves: &[(PathBuf, PathBuf)]) -> Resu
     ))
 }
 
-/// Where each ticket not in its folder of a thousand goes, every one checked before any
-/// moves.
+/// Where each ticket and document not in its folder of a thousand goes, every one checked
+/// before any moves.
 pub fn planned_moves(desk: &Desk) -> Result<Vec<(PathBuf, PathBuf)>> {
     let mut moves = Vec::new();
     for (from, to) in desk.unsharded(false)? {
@@ -86,16 +88,18 @@ pub fn planned_moves(desk: &Desk) -> Result<Vec<(PathBuf, PathBuf)>> {
             .with_hint("move that file out of the desk, then upgrade"));
         }
         if std::fs::symlink_metadata(desk.abs(&to)).is_ok() {
+            let noun = Desk::kind_of_path(&to).map_or("record", |k| k.noun());
             return Err(Error::refused(format!(
-                "{} and {} are two files of one ticket; nothing was moved",
+                "{} and {} are two files of one {noun}; nothing was moved",
                 from.display(),
                 to.display()
             ))
-            .with_hint(
-                "one ticket twice: keep the right one (`git log` on each shows where it came from) and delete the \
-                 other; two tickets (a plain `git pull` of a remote not upgraded yet brought one): take the pull \
-                 back with `git reset --hard ORIG_HEAD` and run tkt sync, which gives one a new number",
-            ));
+            .with_hint(format!(
+                "one {noun} twice: keep the right one (`git log` on each shows where it came from) and delete the \
+                 other; two {noun}s (a plain `git pull` of a remote not upgraded yet brought one): take the pull \
+                 back with `git reset --hard ORIG_HEAD` and run tkt sync, which gives one a new number (a fiscal \
+                 document's never: it says what to do)"
+            )));
         }
         moves.push((from, to));
     }

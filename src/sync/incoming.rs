@@ -436,9 +436,10 @@ pub(super) fn fiscal_path(rel: &Path) -> bool {
     matches!(Desk::kind_of_path(rel), Some(Kind::Document(d)) if d.is_fiscal())
 }
 
-/// Whether a file is new since the common ancestor `base` (absent there, or no ancestor).
+/// Whether a file is new since the common ancestor `base` (absent there, or no ancestor):
+/// a record `tkt upgrade` moved into its folder of a thousand is not.
 pub(super) fn new_since(repo: &Repo, base: Option<&str>, path: &Path) -> Result<bool> {
-    Ok(base.map(|b| repo.file_at(b, path)).transpose()?.flatten().is_none())
+    Ok(base.map(|b| repo.record_file_at(b, path)).transpose()?.flatten().is_none())
 }
 
 /// Checks what the remote brings before anything is written: every path it adds or
@@ -509,9 +510,9 @@ pub(super) fn skipped_numbers(repo: &Repo, base: Option<&str>, ours: &str, their
     let prefix = repo.desk_prefix();
     let mut refused = Vec::new();
     for folder in new_fiscal_folders(repo, base, theirs)? {
-        let ids = |commit: &str| -> Result<Vec<SequenceId>> { Ok(sequence_ids(repo.names_at(commit, &folder)?)) };
+        let ids = |commit: &str| -> Result<Vec<SequenceId>> { Ok(sequence_ids(repo.year_names_at(commit, &folder)?)) };
         for (after, missing) in skipped_in(&ids(ours)?, &ids(theirs)?) {
-            let path = prefix.join(&folder).join(format!("{after}.yaml"));
+            let path = prefix.join(crate::model::in_year_folder(&folder, &after.to_string()));
             let by = match repo.last_change(base, theirs, &path)? {
                 Some(c) => format!(" (commit {} by {})", c.commit, c.by),
                 None => String::new(),
@@ -522,14 +523,14 @@ pub(super) fn skipped_numbers(repo: &Repo, base: Option<&str>, ours: &str, their
     Ok(refused)
 }
 
-/// The folders of fiscal documents new in `tip` since `base`.
+/// The year's folders of fiscal documents new in `tip` since `base`.
 pub(super) fn new_fiscal_folders(repo: &Repo, base: Option<&str>, tip: &str) -> Result<BTreeSet<PathBuf>> {
     let prefix = repo.desk_prefix();
     let mut folders = BTreeSet::new();
     for (path, _) in repo.entries_changed(base, tip)? {
         let Ok(rel) = path.strip_prefix(prefix) else { continue };
         if fiscal_path(rel) && new_since(repo, base, &path)? {
-            folders.extend(rel.parent().map(Path::to_path_buf));
+            folders.extend(crate::model::year_folder(rel));
         }
     }
     Ok(folders)

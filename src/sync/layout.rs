@@ -1,5 +1,6 @@
-//! One layout in every merge: tickets kept by an older tkt (`tickets/2026/T-2026-1042.yaml`)
-//! are read in their folders of a thousand (`tickets/2026/001/`) wherever a sync compares
+//! One layout in every merge: tickets and documents kept by an older tkt
+//! (`tickets/2026/T-2026-1042.yaml`, `documents/invoice/2026/INV-2026-0012.yaml`) are read
+//! in their folders of a thousand (`tickets/2026/001/`) wherever a sync compares
 //! two sides, so that the move of `tkt upgrade` is no change at all to the merge: a remote
 //! not upgraded yet is upgraded by a commit on its tip (published with this clone's
 //! work, as if its clone had upgraded), and a commit from before the upgrade that a sync
@@ -15,8 +16,8 @@ thread_local! {
     static VIEWS: RefCell<HashMap<String, String>> = RefCell::new(HashMap::new());
 }
 
-/// The ticket files of `commit` not in their folders of a thousand, each `(from, to)` as
-/// repository paths. A ticket with a file at both places is `Err` with the two, or with
+/// The ticket and document files of `commit` not in their folders of a thousand, each
+/// `(from, to)` as repository paths. A record with a file at both places is `Err` with the two, or with
 /// `keep_both`, left where it is (history holds it: the later commits that settled it are
 /// the sides' own work).
 fn unsharded_at(repo: &Repo, commit: &str, keep_both: bool) -> Result<Vec<(PathBuf, PathBuf)>> {
@@ -36,7 +37,7 @@ fn unsharded_at(repo: &Repo, commit: &str, keep_both: bool) -> Result<Vec<(PathB
                     moves.push((file, to));
                 } else if !keep_both {
                     return Err(Error::busy(format!(
-                        "{} and {} at {} are two files of one ticket; nothing was merged or written",
+                        "{} and {} at {} are two files of one record; nothing was merged or written",
                         file.display(),
                         to.display(),
                         &commit[..12.min(commit.len())]
@@ -52,7 +53,7 @@ fn unsharded_at(repo: &Repo, commit: &str, keep_both: bool) -> Result<Vec<(PathB
     Ok(moves)
 }
 
-/// The remote's tip `theirs` as this clone merges it: itself, or — holding tickets not
+/// The remote's tip `theirs` as this clone merges it: itself, or — holding records not
 /// in their folders of a thousand, and not in this clone's history already — a commit on
 /// it that moves them (signed by `author`; pushed with the merge).
 pub(super) fn upgraded_tip(
@@ -76,7 +77,7 @@ pub(super) fn upgraded_tip(
 }
 
 /// `commit` as this tkt reads it, to compare with: itself, or a commit on it that moves
-/// its tickets into their folders of a thousand (never on a branch, never pushed).
+/// its records into their folders of a thousand (never on a branch, never pushed).
 pub(super) fn upgraded_view(repo: &Repo, commit: &str) -> Result<String> {
     if let Some(view) = VIEWS.with(|v| v.borrow().get(commit).cloned()) {
         return Ok(view);

@@ -284,8 +284,11 @@ fn give_up_to_the_remotes_history(desk: &Desk, repo: &Repo) -> Result<Vec<(Strin
     for kind in crate::model::DocKind::ALL.into_iter().filter(|d| d.is_fiscal()) {
         let mut logs: HashMap<PathBuf, HashMap<String, String>> = HashMap::new();
         for (rel, first) in repo.first_versions(Path::new(Kind::Document(kind).dir()))? {
-            let (Some(dir), Some(id)) = (rel.parent(), rel.file_stem().and_then(|s| s.to_str())) else { continue };
-            let logged = logs.entry(dir.to_path_buf()).or_insert_with(|| desk.issued_blobs(dir));
+            let (Some(dir), Some(id)) = (crate::model::year_folder(&rel), rel.file_stem().and_then(|s| s.to_str()))
+            else {
+                continue;
+            };
+            let logged = logs.entry(dir.clone()).or_insert_with(|| desk.issued_blobs(&dir));
             let Some(blob) = logged.get(id).filter(|blob| **blob != first.blob) else { continue };
             // Another document under the number, not this clone's changed: one made when
             // and by whom this clone's was is its own, altered, and stays refused (found by

@@ -3,6 +3,7 @@
 //! record lists deleted.
 
 use super::*;
+use crate::model::{in_year_folder, year_folder};
 
 /// Refuses (exit 5), before anything is committed or pushed, to publish the deletion of a
 /// fiscal document the remote has or a change to its fiscal content: in this clone's
@@ -55,14 +56,14 @@ pub(super) fn check_outgoing(
     if let Some(base) = base.as_deref() {
         for path in repo.paths_touched(base, ours)? {
             let Ok(rel) = path.strip_prefix(prefix) else { continue };
-            let (Some(dir), Some(id)) = (rel.parent(), rel.file_stem().and_then(|s| s.to_str())) else { continue };
+            let (Some(dir), Some(id)) = (year_folder(rel), rel.file_stem().and_then(|s| s.to_str())) else { continue };
             if !fiscal_path(rel) || refused.iter().any(|r| r.starts_with(&rel.display().to_string())) {
                 continue;
             }
-            let Some(issued) = desk.issued_blobs(dir).get(id).and_then(|hash| repo.blob(hash)) else { continue };
+            let Some(issued) = desk.issued_blobs(&dir).get(id).and_then(|hash| repo.blob(hash)) else { continue };
             let now = match by_hand(&path) {
                 Some(by_hand) => by_hand,
-                None => repo.file_at(ours, &path)?.map(|f| f.bytes),
+                None => repo.record_file_at(ours, &path)?.map(|f| f.bytes),
             };
             if let Some(problem) = fiscal_change(rel, issued, now) {
                 refused.push(format!("{problem} (as this clone issued it, .tkt/issued)"));
@@ -133,13 +134,11 @@ pub(super) fn check_outgoing(
     // A number past a gap would stop every other clone's sync: the desk's folders as they
     // are (commits and hand edits) against the remote's.
     let mut folders = new_fiscal_folders(repo, base.as_deref(), ours)?;
-    folders.extend(hand_edits.iter().filter(|p| fiscal_path(p)).filter_map(|p| p.parent().map(Path::to_path_buf)));
+    folders.extend(hand_edits.iter().filter(|p| fiscal_path(p)).filter_map(|p| year_folder(p)));
     for folder in folders {
-        let here = std::fs::read_dir(desk.abs(&folder))
-            .map(|entries| entries.flatten().filter_map(|e| e.file_name().into_string().ok()).collect::<Vec<_>>());
-        let there = sequence_ids(repo.names_at(theirs, &folder)?);
-        for (after, missing) in skipped_in(&there, &sequence_ids(here.unwrap_or_default())) {
-            refused.push(skipped_message(&folder.join(format!("{after}.yaml")), &missing, ""));
+        let there = sequence_ids(repo.year_names_at(theirs, &folder)?);
+        for (after, missing) in skipped_in(&there, &sequence_ids(desk.year_names(&folder))) {
+            refused.push(skipped_message(&in_year_folder(&folder, &after.to_string()), &missing, ""));
         }
     }
     refuse_fiscal_changes(refused)
@@ -178,8 +177,8 @@ pub(super) fn made_by_hand(
     companies.dedup();
     for path in paths {
         let Ok(rel) = path.strip_prefix(prefix) else { continue };
-        let (Some(dir), Some(id)) = (rel.parent(), rel.file_stem().and_then(|s| s.to_str())) else { continue };
-        if !fiscal_path(rel) || !new_since(repo, base, &path)? || desk.issued_blobs(dir).contains_key(id) {
+        let (Some(dir), Some(id)) = (year_folder(rel), rel.file_stem().and_then(|s| s.to_str())) else { continue };
+        if !fiscal_path(rel) || !new_since(repo, base, &path)? || desk.issued_blobs(&dir).contains_key(id) {
             continue;
         }
         let Some(file) = repo.file_at(ours, &path)? else { continue };
@@ -235,15 +234,15 @@ pub(super) fn dated_before_the_number_below(
     path: &Path,
     doc: &Document,
 ) -> Result<Option<crate::rules::Problem>> {
-    let (Some(folder), Some(me)) = (path.parent(), SequenceId::parse(&doc.id)) else { return Ok(None) };
-    let folder = folder.strip_prefix(repo.desk_prefix()).unwrap_or(folder);
-    let below = sequence_ids(repo.names_at(tip, folder)?)
+    let rel = path.strip_prefix(repo.desk_prefix()).unwrap_or(path);
+    let (Some(folder), Some(me)) = (year_folder(rel), SequenceId::parse(&doc.id)) else { return Ok(None) };
+    let below = sequence_ids(repo.year_names_at(tip, &folder)?)
         .into_iter()
         .filter(|s| s.year == me.year && s.series == me.series && s.seq < me.seq)
         .max_by_key(|s| s.seq);
     let Some(below) = below else { return Ok(None) };
-    let rel = folder.join(format!("{below}.yaml"));
-    let Some(file) = repo.file_at(tip, &repo.desk_prefix().join(&rel))? else { return Ok(None) };
+    let rel = in_year_folder(&folder, &below.to_string());
+    let Some(file) = repo.record_file_at(tip, &repo.desk_prefix().join(&rel))? else { return Ok(None) };
     let Ok(before) = decode_text(file.bytes, &rel).and_then(|t| parse_record::<Document>(&t, &rel)) else {
         return Ok(None);
     };
@@ -451,9 +450,9 @@ pub(crate) fn taken_away_between(
                     now = Some(there.bytes);
                 }
             }
-            // A ticket moved into its folder of a thousand (`tkt upgrade`) is read there.
-            if let (None, Some(to_path)) = (&now, crate::model::sharded_path(rel)) {
-                now = repo.file_at(to, &prefix.join(to_path))?.map(|f| f.bytes);
+            // A record moved into its folder of a thousand (`tkt upgrade`) is read there.
+            if now.is_none() {
+                now = repo.record_file_at(to, &path)?.map(|f| f.bytes);
             }
             problem = match now {
                 None => Some("deletes the record, and with it what happened".to_string()),
@@ -537,9 +536,10 @@ pub(super) fn fiscal_changes(repo: &Repo, from: &str, to: &str, worktree: &Workt
                 None => continue,
             },
         };
+        // A document `tkt upgrade` moved into its folder of a thousand is read there.
         let now = match worktree(&path) {
             Some(by_hand) => by_hand,
-            None => repo.file_at(to, &path)?.map(|f| f.bytes),
+            None => repo.record_file_at(to, &path)?.map(|f| f.bytes),
         };
         let Some(mut problem) = fiscal_change(rel, issued, now.clone()) else { continue };
         // The version at `from` may itself be a change (pushed by plain git): what was

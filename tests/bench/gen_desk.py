@@ -43,6 +43,11 @@ for u in range(1, n_units + 1):
     write(f"equipment/{serial}.yaml", f"serial: {serial}\nitem: {item}\ncustomer: {cust}\nsold_on: {y}-03-15\nwarranty_until: {y + 2}-03-14\nlocation: null\nnotes: null\n")
 
 seq = {}
+def shard(doc_id):
+    """The folder of a thousand a record's number goes in (`000` for 1-999, `001` for 1000-1999)."""
+    return f"{int(doc_id.split('-')[2]) // 1000:03d}"
+
+
 def next_id(prefix, year):
     seq[(prefix, year)] = seq.get((prefix, year), 0) + 1
     return f"{prefix}-{year}-{seq[(prefix, year)]:04d}"
@@ -70,17 +75,17 @@ for i in range(n):
           f"problem: Non funziona\nsolution: null\ndue: null\nclosed_at: {at if closed else 'null'}\ncustom: {{}}\n"
           f"notes:\n- at: {at}\n  by: bench\n  text: Chiamato il cliente\nhistory:\n- at: {at}\n  by: bench\n  from: null\n  to: new\n")
     wr = next_id("WR", year)
-    write(f"documents/work-report/{year}/{wr}.yaml",
+    write(f"documents/work-report/{year}/{shard(wr)}/{wr}.yaml",
           f"id: {wr}\nkind: work-report\ndate: {day}\nticket: {tid}\ncustomer: {cust}\nseries: null\ncreated_by: bench\nlines: []\nnotes: null\n"
           f"technician: {rng.choice(['anna', 'marco', 'luca'])}\nhours: 2\nmaterials:\n- item: PART\n  qty: 1\noutcome: resolved\n")
     inv = next_id("INV", year)
-    write(f"documents/invoice/{year}/{inv}.yaml",
+    write(f"documents/invoice/{year}/{shard(inv)}/{inv}.yaml",
           f"id: {inv}\nkind: invoice\ndate: {day}\nticket: {tid}\ncustomer: {cust}\nseries: null\ncreated_by: bench\nlines:\n"
           f"- item: LABOUR\n  description: Manodopera\n  qty: 2\n  unit: h\n  unit_price: '45.00'\n  vat_rate: 22\n"
           f"- item: PART\n  description: Scheda\n  qty: 1\n  unit: pz\n  unit_price: '185.00'\n  vat_rate: 22\n"
           f"totals:\n  net: '275.00'\n  vat:\n  - rate: 22\n    taxable: '275.00'\n    tax: '60.50'\n  total: '335.50'\nnotes: null\n"
           f"warranty: false\nsources:\n- {wr}\npayment:\n  terms: 30 gg data fattura\n  method: bonifico\n  due_date: {day}\n")
     pay = next_id("PAY", year)
-    write(f"documents/payment/{year}/{pay}.yaml",
+    write(f"documents/payment/{year}/{shard(pay)}/{pay}.yaml",
           f"id: {pay}\nkind: payment\ndate: {day}\nticket: {tid}\ncustomer: {cust}\nseries: null\ncreated_by: bench\nlines: []\nnotes: null\n"
           f"invoice: {inv}\namount: '{rng.choice(['335.50', '100.00'])}'\nmethod: bonifico\n")

@@ -9,8 +9,8 @@ use crate::common::TestDesk;
 #[test]
 fn a_record_whose_number_has_more_digits_than_tkt_writes_is_named() {
     let d = TestDesk::example();
-    let copy = d.read("documents/invoice/2026/INV-2026-0006.yaml").replace("INV-2026-0006", "INV-2026-00007");
-    d.write("documents/invoice/2026/INV-2026-00007.yaml", &copy);
+    let copy = d.read("documents/invoice/2026/000/INV-2026-0006.yaml").replace("INV-2026-0006", "INV-2026-00007");
+    d.write("documents/invoice/2026/000/INV-2026-00007.yaml", &copy);
     d.git(&["add", "documents"]);
     d.git(&["commit", "-qm", "copia"]);
     d.tkt(&["check"]).assert().code(4).stdout(predicate::str::contains(
@@ -81,9 +81,9 @@ fn check_reports_every_problem_one_line_each() {
 fn check_names_money_dated_before_the_document_it_settles() {
     let d = TestDesk::example();
     d.ok(&["check"]);
-    let pay = "documents/payment/2026/PAY-2026-0001.yaml";
+    let pay = "documents/payment/2026/000/PAY-2026-0001.yaml";
     d.write(pay, &d.read(pay).replace("date: 2026-02-10", "date: 2026-01-10"));
-    let refund = "documents/refund/2026/RF-2026-0001.yaml";
+    let refund = "documents/refund/2026/000/RF-2026-0001.yaml";
     d.write(refund, &d.read(refund).replace("date: 2026-02-25", "date: 2026-02-19"));
     let out = d.tkt(&["check"]).assert().code(4).get_output().stdout.clone();
     let out = String::from_utf8(out).unwrap();
@@ -171,7 +171,7 @@ fn what_an_uncommitted_edit_takes_away_is_named_by_check_with_a_way_back_that_wo
     let old = d.head();
     d.ok(&["ticket", "note", "T-2026-0012", "nota nuova"]);
     d.git(&["checkout", &old, "--", ticket]);
-    let payment = "documents/payment/2026/PAY-2026-0002.yaml";
+    let payment = "documents/payment/2026/000/PAY-2026-0002.yaml";
     std::fs::remove_file(d.path(payment)).unwrap();
     let out = String::from_utf8(d.tkt(&["check"]).assert().code(4).get_output().stdout.clone()).unwrap();
     assert!(out.contains(&format!("{ticket}: takes away a note the last commit has")), "{out}");
@@ -365,7 +365,7 @@ fn check_through_the_cache_sees_every_hand_edit_and_names_a_broken_file_every_ru
 #[test]
 fn a_broken_or_reset_away_invoice_is_named_for_what_it_is() {
     let d = TestDesk::example();
-    let inv = "documents/invoice/2026/INV-2026-0002.yaml";
+    let inv = "documents/invoice/2026/000/INV-2026-0002.yaml";
     d.write(inv, "id: [broken\n");
     d.git(&["commit", "-qam", "rotto"]);
     let out = d.tkt(&["check"]).assert().code(4).get_output().stdout.clone();
@@ -415,12 +415,12 @@ fn a_missing_fiscal_number_is_named_once_with_the_way_to_put_it_back() {
     d.git(&["revert", "--no-edit", "HEAD"]);
     d.ok(&["check"]);
     // A number skipped by a copy made by hand (INV-2026-0070 for 0007's neighbour).
-    let inv = d.read("documents/invoice/2026/INV-2026-0007.yaml");
-    d.write("documents/invoice/2026/INV-2026-0009.yaml", &inv.replace("INV-2026-0007", "INV-2026-0009"));
+    let inv = d.read("documents/invoice/2026/000/INV-2026-0007.yaml");
+    d.write("documents/invoice/2026/000/INV-2026-0009.yaml", &inv.replace("INV-2026-0007", "INV-2026-0009"));
     let out = d.tkt(&["check"]).assert().code(4).get_output().stdout.clone();
     let out = String::from_utf8_lossy(&out).to_string();
     assert!(out.contains("INV-2026-0008 is missing and no commit of this branch has it"), "{out}");
-    std::fs::remove_file(d.path("documents/invoice/2026/INV-2026-0009.yaml")).unwrap();
+    std::fs::remove_file(d.path("documents/invoice/2026/000/INV-2026-0009.yaml")).unwrap();
     // Under a new prefix, a number deleted under the former one is named once, with its
     // commit (a review: also as a gap "no commit has", under the new prefix).
     let config = d.read("tkt.toml").replace("[numbering.prefixes]", "[numbering.prefixes]\ninvoice = \"FT\"");
@@ -428,7 +428,7 @@ fn a_missing_fiscal_number_is_named_once_with_the_way_to_put_it_back() {
     d.git(&["commit", "-qam", "FT"]);
     d.ok(&["ticket", "work", "T-2026-0017", "--hours", "1"]);
     assert_eq!(d.ok(&["ticket", "invoice", "T-2026-0017"]), "FT-2026-0008\n");
-    d.git(&["rm", "-q", "documents/invoice/2026/INV-2026-0007.yaml"]);
+    d.git(&["rm", "-q", "documents/invoice/2026/000/INV-2026-0007.yaml"]);
     d.git(&["commit", "-qm", "via"]);
     let out = d.tkt(&["check"]).assert().code(4).get_output().stdout.clone();
     let out = String::from_utf8_lossy(&out).to_string();
@@ -489,7 +489,7 @@ fn a_deleted_ticket_number_is_never_given_again_and_documents_stay_their_tickets
     // A payment names an invoice of its own customer (found by a review: one published on
     // another customer's invoice of the same number was not named).
     let d = TestDesk::example();
-    let path = "documents/payment/2026/PAY-2026-0001.yaml";
+    let path = "documents/payment/2026/000/PAY-2026-0001.yaml";
     d.write(path, &d.read(path).replace("invoice: INV-2026-0001", "invoice: INV-2026-0003"));
     d.git(&["commit", "-qam", "hand edit"]);
     d.tkt(&["check"])
@@ -539,7 +539,7 @@ fn check_names_an_item_a_document_uses_that_is_gone() {
     let out = d.tkt(&["check"]).assert().code(4).get_output().stdout.clone();
     let out = String::from_utf8_lossy(&out).to_string();
     assert!(
-        out.contains("documents/work-report/2026/WR-2026-0009.yaml: materials[1].item: unknown item \"SCHEDA-CV\""),
+        out.contains("documents/work-report/2026/000/WR-2026-0009.yaml: materials[1].item: unknown item \"SCHEDA-CV\""),
         "{out}"
     );
 }
@@ -552,7 +552,7 @@ fn a_fiscal_document_dated_after_today_or_out_of_its_numbers_year_is_named() {
     let d = TestDesk::example();
     d.ok(&["ticket", "work", "T-2026-0013", "--hours", "1"]);
     assert_eq!(d.ok(&["ticket", "invoice", "T-2026-0013"]), "INV-2026-0007\n");
-    let inv = "documents/invoice/2026/INV-2026-0007.yaml";
+    let inv = "documents/invoice/2026/000/INV-2026-0007.yaml";
     let text = d.read(inv);
     let date = text.lines().find(|l| l.starts_with("date: ")).unwrap().to_string();
     d.write(inv, &text.replacen(&date, "date: 2027-01-20", 1));

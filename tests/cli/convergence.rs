@@ -114,7 +114,8 @@ fn work(clone: &Clone, c: usize, rng: &mut Rng, now: &str, seen: &mut Seen, tag:
                 clone.at(now, &["ticket", "work", &id, "--technician", clone.user, "--hours", "1", "--activity", &act]);
             seen.work_reports.push(wr.trim().to_string());
             let inv = clone.at(now, &["ticket", "invoice", &id]).trim().to_string();
-            let text = std::fs::read_to_string(clone.dir.join(format!("documents/invoice/2026/{inv}.yaml"))).unwrap();
+            let text =
+                std::fs::read_to_string(clone.dir.join(format!("documents/invoice/2026/000/{inv}.yaml"))).unwrap();
             assert!(seen.invoices.insert(inv.clone(), (text, title)).is_none(), "{tag}: {inv} issued twice");
         }
     }
@@ -250,12 +251,12 @@ fn converge(seed: u64) {
     }
     let desk = &clones[0].dir;
     for wr in &seen.work_reports {
-        assert!(desk.join(format!("documents/work-report/2026/{wr}.yaml")).exists(), "seed {seed}: {wr} lost");
+        assert!(desk.join(format!("documents/work-report/2026/000/{wr}.yaml")).exists(), "seed {seed}: {wr} lost");
     }
     // An invoice is as it was issued; only the link to its ticket follows the ticket when
     // the ticket was renumbered before either was published.
     for (inv, (text, title)) in &seen.invoices {
-        let now = std::fs::read_to_string(desk.join(format!("documents/invoice/2026/{inv}.yaml")));
+        let now = std::fs::read_to_string(desk.join(format!("documents/invoice/2026/000/{inv}.yaml")));
         let now = now.unwrap_or_else(|_| panic!("seed {seed}: {inv} lost"));
         let mut issued: serde_yaml::Value = serde_yaml::from_str(text).unwrap();
         issued["ticket"] = id_of(&clones[0], title).into();

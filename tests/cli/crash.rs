@@ -189,7 +189,7 @@ fn a_payment_killed_before_its_commit_is_taken_back_and_its_retry_pays_once() {
     let head = d.head();
     let pay = ["doc", "pay", "INV-2026-0003", "--amount", "10.00", "--method", "contanti"];
     let payments = || -> Vec<String> {
-        let mut names: Vec<String> = std::fs::read_dir(d.path("documents/payment/2026"))
+        let mut names: Vec<String> = std::fs::read_dir(d.path("documents/payment/2026/000"))
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().trim_end_matches(".yaml").to_string())
             .collect();

@@ -308,7 +308,7 @@ fn a_csv_list_read_from_the_cache_is_the_list_of_the_tickets_decoded() {
 #[test]
 fn ticket_show_finds_a_documents_new_ticket_after_a_hand_edit_in_place() {
     let d = TestDesk::example();
-    let path = d.path("documents/work-report/2026/WR-2026-0001.yaml");
+    let path = d.path("documents/work-report/2026/000/WR-2026-0001.yaml");
     let mtime = || d.git(&["log", "-1", "--format=%cd", "--date=iso"]).trim().to_string();
     let touch = |when: &str| {
         assert!(std::process::Command::new("touch").args(["-m", "-d", when]).arg(&path).status().unwrap().success())
@@ -595,7 +595,7 @@ fn a_tickets_documents_are_kept_for_a_monitor_and_found_again_when_it_names_one(
     assert!(docs("T-2026-0014").contains("JO-2026-0001"));
     assert!(!kept.exists(), "nothing kept without a monitor");
     let monitor = Monitor::install(&d);
-    let jo = d.path("documents/job-order/2026/JO-2026-0001.yaml");
+    let jo = d.path("documents/job-order/2026/000/JO-2026-0001.yaml");
     // In place, with the same size: no folder changes.
     let point = |at: &std::path::Path, from: &str, to: &str| {
         let text = std::fs::read_to_string(at).unwrap().replace(&format!("ticket: {from}"), &format!("ticket: {to}"));
@@ -612,7 +612,7 @@ fn a_tickets_documents_are_kept_for_a_monitor_and_found_again_when_it_names_one(
 
     // A document the monitor names is read again: it now points at another ticket.
     point(&jo, "T-2026-0014", "T-2026-0013");
-    monitor.tell("t2", "documents/job-order/2026/JO-2026-0001.yaml\n");
+    monitor.tell("t2", "documents/job-order/2026/000/JO-2026-0001.yaml\n");
     assert!(docs("T-2026-0013").contains("JO-2026-0001"), "the new ticket's");
     assert!(monitor.asked().starts_with("2 t1"), "asked since the kept token: {}", monitor.asked());
 
@@ -628,7 +628,7 @@ fn a_tickets_documents_are_kept_for_a_monitor_and_found_again_when_it_names_one(
 
     // A document added by hand changes its folder: seen though the monitor names nothing.
     monitor.tell("t5", "");
-    let added = d.path("documents/job-order/2026/JO-2026-0002.yaml");
+    let added = d.path("documents/job-order/2026/000/JO-2026-0002.yaml");
     std::fs::write(&added, std::fs::read_to_string(&jo).unwrap().replace("JO-2026-0001", "JO-2026-0002")).unwrap();
     point(&added, "T-2026-0014", "T-2026-0013");
     assert!(docs("T-2026-0013").contains("JO-2026-0002"), "a file added is seen");
@@ -638,8 +638,8 @@ fn a_tickets_documents_are_kept_for_a_monitor_and_found_again_when_it_names_one(
     settle();
     docs("T-2026-0014");
     let text = std::fs::read_to_string(&kept).unwrap();
-    assert!(text.contains("job-order/2026/JO-2026-0001.yaml"), "{text}");
-    std::fs::write(&kept, text.replace("job-order/2026/JO-2026-0001.yaml", "job-order/2026/JO-2026-0009.yaml"))
+    assert!(text.contains("job-order/2026/000/JO-2026-0001.yaml"), "{text}");
+    std::fs::write(&kept, text.replace("job-order/2026/000/JO-2026-0001.yaml", "job-order/2026/000/JO-2026-0009.yaml"))
         .unwrap();
     assert!(docs("T-2026-0014").contains("JO-2026-0001"), "found the long way");
     // Deleting the kept list changes only speed.
@@ -665,8 +665,8 @@ fn a_payment_counts_every_payment_of_its_invoice_added_or_edited_by_hand() {
     d.ok(&["ticket", "show", "T-2026-0003"]);
     assert!(d.path(".tkt/cache/ticket-documents").is_file(), "kept for the monitor");
     assert!(d.ok(&["doc", "show", "INV-2026-0003"]).contains("balance.due       112.28"));
-    let by_hand = d.path("documents/payment/2026/PAY-2026-0009.yaml");
-    let text = d.read("documents/payment/2026/PAY-2026-0002.yaml");
+    let by_hand = d.path("documents/payment/2026/000/PAY-2026-0009.yaml");
+    let text = d.read("documents/payment/2026/000/PAY-2026-0002.yaml");
     std::fs::write(&by_hand, text.replace("PAY-2026-0002", "PAY-2026-0009").replace("'100.00'", "'112.28'")).unwrap();
     monitor.tell("t2", "");
     d.tkt(&["doc", "pay", "INV-2026-0003", "--amount", "0.01"]).assert().failure().stderr(predicate::str::contains(
@@ -679,7 +679,7 @@ fn a_payment_counts_every_payment_of_its_invoice_added_or_edited_by_hand() {
         .unwrap()
         .write_all(std::fs::read_to_string(&by_hand).unwrap().replace("'112.28'", "'012.28'").as_bytes())
         .unwrap();
-    monitor.tell("t3", "documents/payment/2026/PAY-2026-0009.yaml\n");
+    monitor.tell("t3", "documents/payment/2026/000/PAY-2026-0009.yaml\n");
     d.tkt(&["doc", "pay", "INV-2026-0003", "--amount", "100.01"])
         .assert()
         .failure()
@@ -693,7 +693,7 @@ fn a_payment_counts_every_payment_of_its_invoice_added_or_edited_by_hand() {
 #[test]
 fn a_broken_document_of_another_kind_stops_no_payment() {
     let d = TestDesk::example();
-    d.write("documents/job-order/2026/JO-2026-0001.yaml", "id: [broken\n");
+    d.write("documents/job-order/2026/000/JO-2026-0001.yaml", "id: [broken\n");
     assert!(d.ok(&["doc", "show", "INV-2026-0003"]).contains("balance.due       112.28"));
     d.ok(&["doc", "pay", "INV-2026-0003", "--amount", "1.00"]);
     assert!(d.ok(&["doc", "show", "INV-2026-0003"]).contains("balance.due       111.28"));

@@ -274,7 +274,7 @@ fn goods_go_back_once_after_they_came_and_a_ddt_carries_real_packages() {
     );
     // Nor by a line of its item without the serial (a review).
     refused(&d, &["ticket", "ship", "T-2026-0001", "--purpose", "return", "--line", "CALD:1"], "0 of it is left");
-    assert!(!d.path("documents/ddt-out/2026/DO-2026-0002.yaml").exists());
+    assert!(!d.path("documents/ddt-out/2026/000/DO-2026-0002.yaml").exists());
     // Of three received, one sent back: two are left, and the refusal of more says how to
     // send them; with no --line, what is left goes (found by a fiscal review: the default
     // refused once anything had gone back).
@@ -319,7 +319,7 @@ fn goods_go_back_once_after_they_came_and_a_ddt_carries_real_packages() {
         "2026-11-26",
     ]);
     // A hand edit is named by check.
-    let ddt = "documents/ddt-out/2026/DO-2026-0001.yaml";
+    let ddt = "documents/ddt-out/2026/000/DO-2026-0001.yaml";
     d.write(ddt, &d.read(ddt).replace("weight: null", "weight: -2").replace("packages: null", "packages: 0"));
     let out = d.tkt(&["check"]).assert().code(4).get_output().stdout.clone();
     let out = String::from_utf8_lossy(&out).to_string();
@@ -412,7 +412,7 @@ fn series_keep_their_own_numbers_and_fiscal_dates_stay_in_order() {
     assert_eq!(d.ok(&["ticket", "receive", "T-2026-0001", "--series", "MR"]), "DI-2026-0001-MR\n");
     d.write(".tkt/settings.toml", "series = \"MR\"\n");
     assert_eq!(d.ok(&["ticket", "receive", "T-2026-0001"]), "DI-2026-0002-MR\n");
-    assert!(d.path("documents/ddt-in/2026/DI-2026-0002-MR.yaml").is_file());
+    assert!(d.path("documents/ddt-in/2026/000/DI-2026-0002-MR.yaml").is_file());
     refused(
         &d,
         &["ticket", "receive", "T-2026-0001", "--date", "2026-11-01"],
@@ -443,7 +443,7 @@ fn balances_and_reports_refuse_an_invoice_whose_total_disagrees_with_its_lines()
     for args in [&["report", "billing"][..], &["customer", "statement", "C-0001"], &["doc", "list", "--unpaid"]] {
         d.tkt(args).assert().success();
     }
-    let path = "documents/invoice/2026/INV-2026-0001.yaml";
+    let path = "documents/invoice/2026/000/INV-2026-0001.yaml";
     d.write(path, &d.read(path).replace("total: '54.90'", "total: '999.00'"));
     d.git(&["commit", "-qam", "hand edit"]);
     for args in [
@@ -470,10 +470,10 @@ fn check_finds_tampered_totals_double_billing_and_gaps() {
     d.ok(&["ticket", "receive", "T-2026-0001"]);
     d.ok(&["ticket", "receive", "T-2026-0001"]);
     d.tkt(&["check"]).assert().success();
-    let inv = d.read("documents/invoice/2026/INV-2026-0001.yaml");
-    d.write("documents/invoice/2026/INV-2026-0001.yaml", &inv.replace("total: '54.90'", "total: '45.00'"));
-    d.write("documents/invoice/2026/INV-2026-0002.yaml", &inv.replace("INV-2026-0001", "INV-2026-0002"));
-    std::fs::remove_file(d.path("documents/ddt-in/2026/DI-2026-0001.yaml")).unwrap();
+    let inv = d.read("documents/invoice/2026/000/INV-2026-0001.yaml");
+    d.write("documents/invoice/2026/000/INV-2026-0001.yaml", &inv.replace("total: '54.90'", "total: '45.00'"));
+    d.write("documents/invoice/2026/000/INV-2026-0002.yaml", &inv.replace("INV-2026-0001", "INV-2026-0002"));
+    std::fs::remove_file(d.path("documents/ddt-in/2026/000/DI-2026-0001.yaml")).unwrap();
     let out = String::from_utf8(d.tkt(&["check"]).assert().code(4).get_output().stdout.clone()).unwrap();
     assert!(
         out.contains(
@@ -483,7 +483,7 @@ fn check_finds_tampered_totals_double_billing_and_gaps() {
     );
     assert!(out.contains("INV-2026-0002.yaml: sources: WR-2026-0001 is already billed by INV-2026-0001"), "{out}");
     assert!(
-        out.contains("documents/ddt-in/2026/DI-2026-0001.yaml: DI-2026-0001, issued in commit")
+        out.contains("documents/ddt-in/2026/000/DI-2026-0001.yaml: DI-2026-0001, issued in commit")
             && out.contains("no longer exists"),
         "{out}"
     );
@@ -703,20 +703,20 @@ fn every_field_a_document_can_hold_is_written_null_when_empty() {
     d.ok(&["ticket", "receive", "T-2026-0001", "--transport-by", "sender"]);
     d.ok(&["ticket", "work", "T-2026-0001", "--hours", "1"]);
     d.ok(&["ticket", "ship", "T-2026-0001", "--purpose", "return", "--transport-by", "sender"]);
-    let ddt_out = d.read("documents/ddt-out/2026/DO-2026-0001.yaml");
+    let ddt_out = d.read("documents/ddt-out/2026/000/DO-2026-0001.yaml");
     for line in ["carrier: null", "carrier_address: null", "carrier_vat_number: null", "packages: null", "weight: null"]
     {
         assert!(ddt_out.contains(&format!("\n{line}\n")), "ddt-out lacks {line}:\n{ddt_out}");
     }
     // A line shows every field a line can hold, a DDT's too.
     assert!(ddt_out.contains("  unit_price: null\n") && ddt_out.contains("  vat_rate: null\n"), "{ddt_out}");
-    let work = d.read("documents/work-report/2026/WR-2026-0001.yaml");
+    let work = d.read("documents/work-report/2026/000/WR-2026-0001.yaml");
     for line in ["km: null", "travel_hours: null", "start: null", "materials: []", "signed_by: null"] {
         assert!(work.contains(&format!("\n{line}\n")), "work report lacks {line}:\n{work}");
     }
     // So does each line of an invoice (the VAT rows of its totals: see the paid invoice's test).
     d.ok(&["ticket", "invoice", "T-2026-0001"]);
-    let invoice = d.read("documents/invoice/2026/INV-2026-0001.yaml");
+    let invoice = d.read("documents/invoice/2026/000/INV-2026-0001.yaml");
     assert!(invoice.contains("\n  discount_pct: null\n") && invoice.contains("\nstamp_duty: null\n"), "{invoice}");
     // Fields of other kinds are not written, and the files read back unchanged.
     assert!(!work.contains("carrier") && !ddt_out.contains("km:"), "{work}\n{ddt_out}");
@@ -728,7 +728,7 @@ fn unpaid_invoices_list_the_amount_still_due_in_every_format() {
     let d = crate::common::TestDesk::example();
     // A hand annotation named as the balance is not it, nor a second key (found by a
     // careless-office attack: JSON and YAML gave `due` twice, CSV the annotation's date).
-    let file = "documents/invoice/2026/INV-2026-0003.yaml";
+    let file = "documents/invoice/2026/000/INV-2026-0003.yaml";
     d.write(file, &format!("{}due: 2026-04-30\n", d.read(file)));
     d.git(&["commit", "-qam", "scadenza concordata"]);
     for format in ["json", "yaml"] {
@@ -771,31 +771,31 @@ fn check_names_each_problem_between_documents_that_hand_edits_make() {
     };
     // A refund larger than its credit note; a payment of a work report; a payment of an
     // invoice that does not exist; a second credit note of the same line, written by hand.
-    edit("documents/refund/2026/RF-2026-0001.yaml", "amount: '225.70'", "amount: '300.00'");
-    let pay = d.read("documents/payment/2026/PAY-2026-0001.yaml");
+    edit("documents/refund/2026/000/RF-2026-0001.yaml", "amount: '225.70'", "amount: '300.00'");
+    let pay = d.read("documents/payment/2026/000/PAY-2026-0001.yaml");
     d.write(
-        "documents/payment/2026/PAY-2026-0002.yaml",
+        "documents/payment/2026/000/PAY-2026-0002.yaml",
         &pay.replace("PAY-2026-0001", "PAY-2026-0002").replace("invoice: INV-2026-0001", "invoice: WR-2026-0001"),
     );
     d.write(
-        "documents/payment/2026/PAY-2026-0003.yaml",
+        "documents/payment/2026/000/PAY-2026-0003.yaml",
         &pay.replace("PAY-2026-0001", "PAY-2026-0003").replace("invoice: INV-2026-0001", "invoice: INV-2026-0099"),
     );
-    let cn = d.read("documents/credit-note/2026/CN-2026-0001.yaml");
-    d.write("documents/credit-note/2026/CN-2026-0002.yaml", &cn.replace("CN-2026-0001", "CN-2026-0002"));
+    let cn = d.read("documents/credit-note/2026/000/CN-2026-0001.yaml");
+    d.write("documents/credit-note/2026/000/CN-2026-0002.yaml", &cn.replace("CN-2026-0001", "CN-2026-0002"));
     // The second work report claims to be billed by the invoice that billed the first.
-    let inv = d.read("documents/invoice/2026/INV-2026-0001.yaml");
-    d.write("documents/invoice/2026/INV-2026-0002.yaml", &inv.replace("INV-2026-0001", "INV-2026-0002"));
+    let inv = d.read("documents/invoice/2026/000/INV-2026-0001.yaml");
+    d.write("documents/invoice/2026/000/INV-2026-0002.yaml", &inv.replace("INV-2026-0001", "INV-2026-0002"));
 
     let out = d.tkt(&["check"]).assert().code(4).get_output().stdout.clone();
     let out = String::from_utf8(out).unwrap();
     for line in [
-        "documents/credit-note/2026/CN-2026-0001.yaml: balance: refunds total 300.00 on a credit note of 225.70",
-        "documents/payment/2026/PAY-2026-0002.yaml: invoice: WR-2026-0001 is a work-report, not an invoice",
-        "documents/payment/2026/PAY-2026-0003.yaml: invoice: unknown document \"INV-2026-0099\"",
-        "documents/invoice/2026/INV-2026-0001.yaml: balance: at 22% credit notes would credit 370.00 taxable, \
+        "documents/credit-note/2026/000/CN-2026-0001.yaml: balance: refunds total 300.00 on a credit note of 225.70",
+        "documents/payment/2026/000/PAY-2026-0002.yaml: invoice: WR-2026-0001 is a work-report, not an invoice",
+        "documents/payment/2026/000/PAY-2026-0003.yaml: invoice: unknown document \"INV-2026-0099\"",
+        "documents/invoice/2026/000/INV-2026-0001.yaml: balance: at 22% credit notes would credit 370.00 taxable, \
          more than what is left of INV-2026-0001 (275.00 invoiced)",
-        "documents/invoice/2026/INV-2026-0002.yaml: sources: WR-2026-0001 is already billed by INV-2026-0001",
+        "documents/invoice/2026/000/INV-2026-0002.yaml: sources: WR-2026-0001 is already billed by INV-2026-0001",
     ] {
         assert!(out.lines().any(|l| l == line), "missing {line:?} in:\n{out}");
     }
@@ -871,7 +871,7 @@ fn a_deferred_invoice_past_the_15th_of_the_next_month_is_flagged() {
 #[test]
 fn a_broken_invoice_does_not_stop_a_list_of_work_reports() {
     let d = TestDesk::example();
-    d.write("documents/invoice/2026/INV-2026-0002.yaml", "id: [broken\n");
+    d.write("documents/invoice/2026/000/INV-2026-0002.yaml", "id: [broken\n");
     let reports = d.ok(&["doc", "list", "--kind", "work-report", "--format", "csv"]);
     assert!(reports.lines().count() > 1 && reports.contains("WR-2026-0001"), "{reports}");
     d.tkt(&["doc", "list", "--kind", "invoice"]).assert().code(4);
@@ -883,7 +883,7 @@ fn a_broken_invoice_does_not_stop_a_list_of_work_reports() {
 fn a_work_report_made_negative_by_hand_is_named_and_never_invoiced_in_part() {
     let d = TestDesk::example();
     let wr = d.ok(&["ticket", "work", "T-2026-0013", "--hours", "2", "--material", "FILTRO-DEF:1"]);
-    let rel = format!("documents/work-report/2026/{}.yaml", wr.trim());
+    let rel = format!("documents/work-report/2026/000/{}.yaml", wr.trim());
     let text = d.read(&rel);
     assert!(text.contains("hours: 2\n"), "{text}");
     std::fs::write(d.path(&rel), text.replace("hours: 2\n", "hours: -2\n")).unwrap();
@@ -919,12 +919,12 @@ fn a_fiscal_document_changed_after_issue_is_never_built_on() {
         d.git(&["commit", "-qam", "a hand edit"]);
     };
     let ddt = d.ok(&["ticket", "ship", "T-2026-0013", "--purpose", "sale", "--line", "VASO-8L:1"]);
-    edit(&format!("documents/ddt-out/2026/{}.yaml", ddt.trim()), "unit_price: '39.00'", "unit_price: '3.90'");
+    edit(&format!("documents/ddt-out/2026/000/{}.yaml", ddt.trim()), "unit_price: '39.00'", "unit_price: '3.90'");
     refused(&["ticket", "invoice", "T-2026-0013"], ddt.trim());
-    edit("documents/ddt-in/2026/DI-2026-0002.yaml", "qty: 1", "qty: 3");
+    edit("documents/ddt-in/2026/000/DI-2026-0002.yaml", "qty: 1", "qty: 3");
     refused(&["ticket", "ship", "T-2026-0020", "--purpose", "return"], "DI-2026-0002");
     d.ok(&["ticket", "work", "T-2026-0001", "--hours", "1"]);
-    edit("documents/credit-note/2026/CN-2026-0001.yaml", "reason:", "reason: enlarged\nnote_by_hand:");
+    edit("documents/credit-note/2026/000/CN-2026-0001.yaml", "reason:", "reason: enlarged\nnote_by_hand:");
     refused(&["ticket", "invoice", "T-2026-0001"], "CN-2026-0001");
 }
 
@@ -938,7 +938,7 @@ fn a_prefix_given_to_another_kind_is_named_not_taken_for_a_missing_document() {
         .replace("[numbering.prefixes]\n", "[numbering.prefixes]\ninvoice = \"CN\"\ncredit-note = \"INV\"\n");
     d.write("tkt.toml", &config);
     d.tkt(&["doc", "show", "INV-2026-0006"]).assert().code(4).stderr(
-        predicate::str::contains("INV-2026-0006 is an invoice (documents/invoice/2026/INV-2026-0006.yaml), but tkt.toml gives INV- to credit-note now"),
+        predicate::str::contains("INV-2026-0006 is an invoice (documents/invoice/2026/000/INV-2026-0006.yaml), but tkt.toml gives INV- to credit-note now"),
     );
 }
 
@@ -949,7 +949,7 @@ fn hours_from_start_and_end_bill_the_minutes_worked() {
     let d = billing_desk();
     d.ok(&["ticket", "create", "--serial", "VX-0002", "--title", "Perdita"]);
     d.ok(&["ticket", "work", "T-2026-0001", "--start", "08:00", "--end", "09:20"]);
-    assert!(d.read("documents/work-report/2026/WR-2026-0001.yaml").contains("hours: 1.33333333\n"));
+    assert!(d.read("documents/work-report/2026/000/WR-2026-0001.yaml").contains("hours: 1.33333333\n"));
     let id = d.ok(&["ticket", "invoice", "T-2026-0001"]).trim().to_string();
     let inv = json(&d.ok(&["doc", "show", &id, "--format", "json"]));
     assert_eq!(inv["totals"]["net"], "60.00", "{inv}");

@@ -76,7 +76,7 @@ fn a_standard_invoice_is_exactly_the_fatturapa_written_by_hand() {
     let expected = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/einvoice/standard.xml"));
     assert_eq!(elements(&std::fs::read_to_string(file.trim()).unwrap()), elements(&expected.unwrap()));
     validate(&d);
-    let inv = d.read("documents/invoice/2026/INV-2026-0001.yaml");
+    let inv = d.read("documents/invoice/2026/000/INV-2026-0001.yaml");
     assert!(inv.contains("einvoice:") && inv.contains("file: IT01234567897_00001.xml"), "{inv}");
     d.tkt(&["check"]).assert().success();
     refused(&d, &["doc", "export", "INV-2026-0001", "--dir", "../out"], "already exported as IT01234567897_00001.xml");
@@ -388,7 +388,7 @@ fn an_invoice_issued_with_each_vat_row_rounded_on_its_own_is_still_exported() {
     d.ok(&["ticket", "work", t.trim(), "--hours", "0.33", "--outcome", "resolved"]);
     d.ok(&["ticket", "ship", t.trim(), "--purpose", "sale", "--line", "VALVOLA:1"]);
     let id = d.ok(&["ticket", "invoice", t.trim()]).trim().to_string();
-    let file = format!("documents/invoice/2026/{id}.yaml");
+    let file = format!("documents/invoice/2026/000/{id}.yaml");
     let now = d.read(&file);
     assert!(now.contains("tax: '1.48'") && now.contains("tax: '2.01'") && now.contains("total: '38.39'"), "{now}");
     // As the build before issued it, in its own commit.
@@ -486,7 +486,7 @@ fn an_export_under_the_name_of_a_replaced_file_is_named_and_exported_again() {
     let rejected = invoice(&d, "C-0001", "1");
     let other = invoice(&d, "C-0001", "2");
     export(&d, &[&rejected]);
-    let path = |id: &str| format!("documents/invoice/2026/{id}.yaml");
+    let path = |id: &str| format!("documents/invoice/2026/000/{id}.yaml");
     let text = d.read(&path(&rejected));
     let block = &text[text.find("einvoice:").unwrap()..];
     let ns = receipt(&d, "NotificaScarto", "IT01234567897_00001.xml", REJECTED_00305);
@@ -535,7 +535,7 @@ fn a_credit_note_of_a_rejected_invoice_cancels_it_in_the_books_only_and_is_never
     let bulk = d.tkt(&["doc", "export", "--dir", "../out"]).output().unwrap();
     assert!(bulk.status.success());
     assert!(String::from_utf8_lossy(&bulk.stderr).contains(&format!("{note} credits {inv}, which SDI rejected")));
-    let file = d.read(&format!("documents/credit-note/2026/{note}.yaml"));
+    let file = d.read(&format!("documents/credit-note/2026/000/{note}.yaml"));
     assert!(!file.contains("einvoice:"), "left out of the bulk export: {file}");
     // The invoice it took off the books is not sent again, and its work is billed anew
     // (found by the second wave: "nothing to invoice", and the invoice then its note went).
@@ -691,7 +691,7 @@ fn an_e_invoice_to_a_public_administration_goes_only_signed_and_as_exported() {
     let p7m = std::fs::read(d.tmp.path().join("out/IT01234567897_00001.xml.p7m")).unwrap();
     assert_eq!(attachments(&got[0].data), [("IT01234567897_00001.xml.p7m".to_string(), p7m)]);
     assert!(String::from_utf8_lossy(&got[0].data).contains("application/pkcs7-mime"), "a CMS envelope, not XML");
-    let yaml = d.read(&format!("documents/invoice/2026/{id}.yaml"));
+    let yaml = d.read(&format!("documents/invoice/2026/000/{id}.yaml"));
     assert!(yaml.contains("file: IT01234567897_00001.xml\n"), "{yaml}");
     // SDI's receipt names the signed file: it is the exported one's.
     let rc = receipt(&d, "RicevutaConsegna", "IT01234567897_00001.xml.p7m", "");
@@ -734,7 +734,7 @@ fn doc_send_mails_the_exported_file_to_sdi_by_pec_once() {
     let file = std::fs::read(d.tmp.path().join("out/IT01234567897_00001.xml")).unwrap();
     assert_eq!(attachments(&got[0].data), [("IT01234567897_00001.xml".to_string(), file)]);
     assert!(d.last_message().contains(&format!("{id}: sent to SDI by PEC")), "{}", d.last_message());
-    let yaml = d.read(&format!("documents/invoice/2026/{id}.yaml"));
+    let yaml = d.read(&format!("documents/invoice/2026/000/{id}.yaml"));
     assert!(yaml.contains("sent:") && yaml.contains("message_id: IT01234567897_00001.20261127T090000@pec.example.it"));
     assert!(d.ok(&["doc", "show", &id]).contains("sent"));
     assert_eq!(d.ok(&["doc", "list", "--sdi", "sent", "--format", "csv"]).lines().count(), 2);
@@ -893,7 +893,7 @@ fn a_receipt_for_an_invoice_changed_by_hand_is_refused_and_commits_nothing() {
     let d = einvoice_desk();
     let id = invoice(&d, "C-0001", "1");
     export(&d, &[&id]);
-    let rel = format!("documents/invoice/2026/{id}.yaml");
+    let rel = format!("documents/invoice/2026/000/{id}.yaml");
     let issued = d.read(&rel);
     let name = issued.lines().find(|l| l.trim_start().starts_with("name:")).unwrap().to_string();
     d.write(&rel, &issued.replacen(&name, "  name: Someone Else", 1));
@@ -1061,7 +1061,7 @@ fn four_documents_go_from_issue_to_sdi_and_back_through_pec() {
     validate(&d);
     let file_of = |id: &str| {
         let yaml = d.read(&format!(
-            "documents/{}/2026/{id}.yaml",
+            "documents/{}/2026/000/{id}.yaml",
             if id.starts_with("CN") { "credit-note" } else { "invoice" }
         ));
         let line = yaml.lines().find(|l| l.trim_start().starts_with("file: ")).expect("exported").to_string();
@@ -1287,7 +1287,7 @@ fn an_invoice_paid_by_transfer_in_any_words_prints_the_iban_its_e_invoice_has() 
 fn an_invoice_changed_since_issue_is_neither_exported_nor_paid_nor_credited() {
     let d = einvoice_desk();
     let id = invoice(&d, "C-0001", "2");
-    let rel = format!("documents/invoice/2026/{id}.yaml");
+    let rel = format!("documents/invoice/2026/000/{id}.yaml");
     let issued = d.read(&rel);
     let seller = issued.lines().find(|l| l.trim_start().starts_with("name: ")).unwrap().to_string();
     d.write(&rel, &issued.replacen(&seller, "  name: Fake Seller", 1));
@@ -1428,7 +1428,7 @@ fn a_forfettario_withholds_nothing() {
     d.git(&["commit", "-qam", "forfettario"]);
     let condo =
         invoice(&d, &customer(&d, "Condominio Aurora", &["--tax-code", "97123450013", "--condominio", "true"]), "2");
-    let issued = d.read(&format!("documents/invoice/2026/{condo}.yaml"));
+    let issued = d.read(&format!("documents/invoice/2026/000/{condo}.yaml"));
     let issued: serde_yaml::Value = serde_yaml::from_str(&issued).unwrap();
     assert!(issued["withholding"].is_null(), "{issued:?}");
     let xml = export(&d, &[&condo]);
@@ -1511,7 +1511,7 @@ fn an_einvoice_file_name_is_never_given_twice() {
     let d = einvoice_desk();
     let (first, second) = (invoice(&d, "C-0001", "1"), invoice(&d, "C-0001", "2"));
     assert!(export(&d, &[&first, &second])[1].contains("<ProgressivoInvio>00002</ProgressivoInvio>"));
-    let rel = format!("documents/invoice/2026/{first}.yaml");
+    let rel = format!("documents/invoice/2026/000/{first}.yaml");
     let mut skipping = false;
     let text = d.read(&rel);
     let kept: Vec<&str> = text
@@ -1532,7 +1532,7 @@ fn an_einvoice_file_name_is_never_given_twice() {
         .assert()
         .success()
         .stderr(predicate::str::contains(format!("{first} is not exported again")));
-    d.git(&["rm", "-q", &format!("documents/invoice/2026/{second}.yaml")]);
+    d.git(&["rm", "-q", &format!("documents/invoice/2026/000/{second}.yaml")]);
     d.git(&["commit", "-qm", "deleted"]);
     let third = invoice(&d, "C-0001", "3");
     let xml = export(&d, &[&third]);
@@ -1808,7 +1808,7 @@ fn a_lost_export_never_sent_is_written_again_the_same_file() {
     assert_eq!(d.head(), head, "its annotation unchanged");
     // There, it is not exported twice; sent, it is not written again.
     refused(&d, &["doc", "export", "INV-2026-0003", "--dir", "../out"], "already exported");
-    let inv = "documents/invoice/2026/INV-2026-0003.yaml";
+    let inv = "documents/invoice/2026/000/INV-2026-0003.yaml";
     let name = std::path::Path::new(file.trim()).file_name().unwrap().to_str().unwrap().to_string();
     d.write(inv, &format!("{}  sent:\n  - file: {name}\n    at: '2026-11-27T10:00:00+01:00'\n", d.read(inv)));
     d.git(&["commit", "-qam", "inviata"]);
@@ -1902,7 +1902,7 @@ fn an_exported_file_changed_since_is_not_the_einvoice() {
     // Nor sent once the annotation's hash is made the changed file's and committed; nor
     // exported again once its `file:` is taken away (found by a fiscal audit: the edited
     // file was sent; a second file of one number was written).
-    let record = "documents/invoice/2026/INV-2026-0003.yaml";
+    let record = "documents/invoice/2026/000/INV-2026-0003.yaml";
     let exported = d.read(record);
     let hash = regex::Regex::new(r"hash: ([0-9a-f]{40})").unwrap().captures(&exported).unwrap()[1].to_string();
     let edited_hash = d.git(&["hash-object", file.trim()]);
@@ -1927,7 +1927,7 @@ fn an_exported_file_changed_since_is_not_the_einvoice() {
 fn an_invoice_says_the_regime_it_was_issued_under_after_the_company_changes_it() {
     let d = TestDesk::example();
     let id = invoice(&d, "C-0001", "1");
-    assert!(d.read(&format!("documents/invoice/2026/{id}.yaml")).contains("regime_fiscale: RF01"));
+    assert!(d.read(&format!("documents/invoice/2026/000/{id}.yaml")).contains("regime_fiscale: RF01"));
     d.write("tkt.toml", &d.read("tkt.toml").replacen("[company]\n", "[company]\nregime_fiscale = \"RF19\"\n", 1));
     d.git(&["commit", "-qam", "forfettario from now on"]);
     let xml = export(&d, &[&id]);
@@ -1960,7 +1960,7 @@ fn a_document_sdi_has_under_another_file_is_not_sent_again() {
     with_pec(&d, &sink, sink.port);
     let id = invoice(&d, "C-0001", "1");
     export(&d, &[&id]);
-    let path = format!("documents/invoice/2026/{id}.yaml");
+    let path = format!("documents/invoice/2026/000/{id}.yaml");
     let sent = "  sent:\n  - file: IT01234567897_BR001.xml\n    at: '2026-11-27T08:00:00+01:00'\n";
     d.write(&path, &format!("{}{sent}", d.read(&path)));
     d.git(&["commit", "-qam", "inviata da un altro clone"]);

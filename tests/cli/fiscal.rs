@@ -33,7 +33,7 @@ fn a_fiscal_document_is_not_dated_in_the_future_nor_before_what_it_follows() {
         "before the ddt-in's date",
     );
     d.ok(&["ticket", "receive", "T-2026-0001", "--transport-start", "2026-11-26T23:30:00Z"]);
-    let ddt = d.read("documents/ddt-in/2026/DI-2026-0001.yaml");
+    let ddt = d.read("documents/ddt-in/2026/000/DI-2026-0001.yaml");
     assert!(ddt.contains("transport_start: 2026-11-27T00:30:00+01:00"), "{ddt}");
     d.ok(&["ticket", "invoice", "T-2026-0001"]);
     refused(
@@ -149,7 +149,7 @@ fn the_company_section_takes_the_fiscal_data_an_invoice_shows_and_keeps_unknown_
 fn a_deleted_invoice_is_named_by_check_and_its_number_never_issued_again() {
     let d = worked();
     d.ok(&["ticket", "invoice", "T-2026-0001"]);
-    d.git(&["rm", "-q", "documents/invoice/2026/INV-2026-0001.yaml"]);
+    d.git(&["rm", "-q", "documents/invoice/2026/000/INV-2026-0001.yaml"]);
     d.git(&["commit", "-qm", "oops"]);
     let out = String::from_utf8(d.tkt(&["check"]).assert().code(4).get_output().stdout.clone()).unwrap();
     assert!(out.contains("INV-2026-0001, issued in commit"), "{out}");
@@ -188,10 +188,10 @@ fn a_credit_note_naming_its_invoice_with_another_date_is_named() {
     d.ok(&["ticket", "invoice", "T-2026-0001"]);
     d.ok(&["doc", "credit", "INV-2026-0001", "--reason", "sconto", "--amount", "10.00"]);
     d.tkt(&["check"]).assert().success();
-    let issued = d.read("documents/credit-note/2026/CN-2026-0001.yaml");
+    let issued = d.read("documents/credit-note/2026/000/CN-2026-0001.yaml");
     let said = issued.lines().find(|l| l.starts_with("invoice_date: ")).unwrap().to_string();
     let copy = issued.replace("CN-2026-0001", "CN-2026-0002").replacen(&said, "invoice_date: 2026-01-01", 1);
-    d.write("documents/credit-note/2026/CN-2026-0002.yaml", &copy);
+    d.write("documents/credit-note/2026/000/CN-2026-0002.yaml", &copy);
     d.git(&["add", "documents"]);
     d.git(&["commit", "-qm", "nota di credito a mano"]);
     d.tkt(&["check"]).assert().code(4).stdout(predicate::str::contains(
@@ -207,9 +207,9 @@ fn a_credit_note_naming_its_invoice_with_another_date_is_named() {
 fn an_invoice_whose_first_commit_did_not_read_is_held_to_its_first_that_does() {
     let d = worked();
     d.ok(&["ticket", "invoice", "T-2026-0001"]);
-    let good = d.read("documents/invoice/2026/INV-2026-0001.yaml").replace("INV-2026-0001", "INV-2026-0002");
+    let good = d.read("documents/invoice/2026/000/INV-2026-0001.yaml").replace("INV-2026-0001", "INV-2026-0002");
     let date = good.lines().find(|l| l.starts_with("date: ")).unwrap().to_string();
-    let hand = "documents/invoice/2026/INV-2026-0002.yaml";
+    let hand = "documents/invoice/2026/000/INV-2026-0002.yaml";
     d.write(hand, &good.replacen(&date, &format!("{date} x"), 1));
     d.git(&["add", hand]);
     d.git(&["commit", "-qm", "issued by hand, with a typo"]);
@@ -234,7 +234,7 @@ fn an_invoice_changed_after_its_ledger_was_kept_is_refused() {
     d.ok(&["ticket", "invoice", "T-2026-0001"]);
     d.ok(&["doc", "pay", "INV-2026-0001", "--amount", "1.00", "--method", "contanti"]);
     assert!(d.path(".tkt/cache/ledger/documents-invoice").exists(), "the ledger is kept");
-    let inv = "documents/invoice/2026/INV-2026-0001.yaml";
+    let inv = "documents/invoice/2026/000/INV-2026-0001.yaml";
     let text = d.read(inv);
     let name = text.lines().find(|l| l.starts_with("  name: ")).unwrap().to_string();
     d.write(inv, &text.replacen(&name, "  name: Altro Cliente", 1));
@@ -262,7 +262,7 @@ fn an_invoice_reset_away_is_named_by_check_even_the_only_one_and_with_tkt_gone()
     // Restored as it says, the desk is whole again.
     let blob = out.split("git cat-file blob ").nth(1).unwrap().split(' ').next().unwrap();
     let bytes = d.git(&["cat-file", "blob", blob]);
-    d.write("documents/invoice/2026/INV-2026-0001.yaml", &bytes);
+    d.write("documents/invoice/2026/000/INV-2026-0001.yaml", &bytes);
     d.git(&["add", "documents"]);
     d.git(&["commit", "-qm", "restored"]);
     d.tkt(&["check"]).assert().success();
@@ -274,7 +274,7 @@ fn an_invoice_reset_away_is_named_by_check_even_the_only_one_and_with_tkt_gone()
 #[test]
 fn an_invoice_is_never_dated_before_the_last_one_issued_even_when_its_file_is_gone() {
     let d = TestDesk::example();
-    let last = "documents/invoice/2026/INV-2026-0006.yaml";
+    let last = "documents/invoice/2026/000/INV-2026-0006.yaml";
     let issued = d.read(last);
     assert!(issued.contains("date: 2026-07-15"));
     d.git(&["rm", "-q", last]);
@@ -287,14 +287,14 @@ fn an_invoice_is_never_dated_before_the_last_one_issued_even_when_its_file_is_go
         "invoice would be dated 2026-07-10, before INV-2026-0006 of 2026-07-15",
     );
     assert_eq!(d.head(), head);
-    assert!(!d.path("documents/invoice/2026/INV-2026-0007.yaml").exists());
+    assert!(!d.path("documents/invoice/2026/000/INV-2026-0007.yaml").exists());
     // Dated on or after it, the next number is issued.
     assert_eq!(d.ok(&["ticket", "invoice", "T-2026-0013", "--date", "2026-07-15"]), "INV-2026-0007\n");
     // A register already out of order (a number issued by an older tkt, or a file made by
     // hand) is named by check.
     d.write(last, &issued);
-    let made = d.read("documents/invoice/2026/INV-2026-0007.yaml").replace("date: 2026-07-15", "date: 2026-07-10");
-    d.write("documents/invoice/2026/INV-2026-0008.yaml", &made.replace("INV-2026-0007", "INV-2026-0008"));
+    let made = d.read("documents/invoice/2026/000/INV-2026-0007.yaml").replace("date: 2026-07-15", "date: 2026-07-10");
+    d.write("documents/invoice/2026/000/INV-2026-0008.yaml", &made.replace("INV-2026-0007", "INV-2026-0008"));
     let out = String::from_utf8(d.tkt(&["check"]).assert().code(4).get_output().stdout.clone()).unwrap();
     assert!(out.contains("INV-2026-0008 is dated 2026-07-10, before INV-2026-0007 of 2026-07-15"), "{out}");
     assert!(!out.contains("INV-2026-0007 is dated"), "{out}");
@@ -308,7 +308,7 @@ fn the_last_invoices_date_edited_by_hand_does_not_move_the_date_order() {
     d.ok(&["ticket", "create", "--serial", "VX-0002", "--title", "Altro"]);
     d.ok(&["ticket", "work", "T-2026-0002", "--hours", "1", "--date", "2026-11-20"]);
     assert_eq!(d.ok(&["ticket", "invoice", "T-2026-0001"]), "INV-2026-0001\n");
-    let file = "documents/invoice/2026/INV-2026-0001.yaml";
+    let file = "documents/invoice/2026/000/INV-2026-0001.yaml";
     let issued = d.read(file);
     d.write(file, &issued.replace("date: 2026-11-27", "date: 2026-11-01"));
     for how in ["by hand", "committed", "amended", "reset away"] {
@@ -332,7 +332,7 @@ fn the_last_invoices_date_edited_by_hand_does_not_move_the_date_order() {
             .assert()
             .code(4)
             .stderr(predicate::str::contains("before INV-2026-0001 of 2026-11-27"));
-        assert!(!d.path("documents/invoice/2026/INV-2026-0002.yaml").exists(), "{how}");
+        assert!(!d.path("documents/invoice/2026/000/INV-2026-0002.yaml").exists(), "{how}");
     }
 }
 
@@ -343,7 +343,7 @@ fn an_invoice_is_never_credited_again_past_a_credit_note_deleted_or_changed() {
     let d = worked();
     d.ok(&["ticket", "invoice", "T-2026-0001"]);
     assert_eq!(d.ok(&["doc", "credit", "INV-2026-0001", "--reason", "reso"]), "CN-2026-0001\n");
-    let note = "documents/credit-note/2026/CN-2026-0001.yaml";
+    let note = "documents/credit-note/2026/000/CN-2026-0001.yaml";
     let issued = d.read(note);
     d.git(&["rm", "-q", note]);
     d.git(&["commit", "-qm", "deleted by mistake"]);
@@ -368,7 +368,7 @@ fn an_invoice_is_never_credited_again_past_a_credit_note_deleted_or_changed() {
     // Nor paid as if it were not credited (found by a fiscal attack: a cancelled invoice
     // was paid in full).
     refused(&d, &["doc", "pay", "INV-2026-0001", "--amount", "1.00"], "and was changed since");
-    assert!(!d.path("documents/credit-note/2026/CN-2026-0002.yaml").exists());
+    assert!(!d.path("documents/credit-note/2026/000/CN-2026-0002.yaml").exists());
     // A credit note comes from the invoice's seller (found by a fiscal attack: another
     // company set in tkt.toml issued one).
     d.write(note, &issued);
@@ -391,7 +391,7 @@ fn an_invoice_is_never_credited_again_past_a_credit_note_deleted_or_changed() {
 fn a_unit_is_never_returned_again_past_a_return_ddt_edited_or_deleted() {
     let d = TestDesk::example();
     d.tkt(&["ticket", "ship", "T-2026-0020", "--purpose", "return"]).assert().success().stdout("DO-2026-0002\n");
-    let file = "documents/ddt-out/2026/DO-2026-0002.yaml";
+    let file = "documents/ddt-out/2026/000/DO-2026-0002.yaml";
     let issued = d.read(file);
     assert!(issued.contains("ddt_in: DI-2026-0002"), "{issued}");
     let again = ["ticket", "ship", "T-2026-0020", "--purpose", "return"];
@@ -403,7 +403,7 @@ fn a_unit_is_never_returned_again_past_a_return_ddt_edited_or_deleted() {
     d.git(&["rm", "-q", "-f", file]);
     d.git(&["commit", "-qm", "deleted by mistake"]);
     d.tkt(&again).assert().code(4).stderr(predicate::str::contains("and was deleted since"));
-    assert!(!d.path("documents/ddt-out/2026/DO-2026-0003.yaml").exists());
+    assert!(!d.path("documents/ddt-out/2026/000/DO-2026-0003.yaml").exists());
 }
 
 /// The office changes the invoices' prefix mid-year (found by a careless-office review:
@@ -445,7 +445,7 @@ fn a_changed_invoice_prefix_keeps_the_issued_ids_and_the_years_numbering() {
 fn an_issued_invoice_changed_by_hand_is_named_by_check_while_added_keys_are_annotations() {
     let d = worked();
     d.ok(&["ticket", "invoice", "T-2026-0001"]);
-    let path = "documents/invoice/2026/INV-2026-0001.yaml";
+    let path = "documents/invoice/2026/000/INV-2026-0001.yaml";
     let issued = d.read(path);
     d.write(
         path,
@@ -569,7 +569,7 @@ fn a_refund_is_not_dated_before_the_payment_it_gives_back() {
     later(&["doc", "refund", "CN-2026-0001", "--date", "2026-11-29"]).code(4).stderr(predicate::str::contains(
         "may not precede the payments it gives back: on that day INV-2026-0001 was overpaid by nothing",
     ));
-    assert!(!d.path("documents/refund/2026/RF-2026-0001.yaml").exists());
+    assert!(!d.path("documents/refund/2026/000/RF-2026-0001.yaml").exists());
     later(&["doc", "refund", "CN-2026-0001", "--date", "2026-12-01"]).success();
     d.tkt(&["check"]).env("TKT_NOW", "2026-12-02T09:00:00+01:00").assert().success();
     // Paid in part before: what was paid by the refund's day must overpay the invoice as it
@@ -1219,7 +1219,7 @@ fn a_condominiums_invoice_of_before_keeps_its_withholding_in_proportion() {
     d.ok(&["ticket", "ship", "T-2026-0001", "--purpose", "sale", "--line", "VASO:2"]);
     d.ok(&["ticket", "invoice", "T-2026-0001"]);
     // As an earlier tkt issued it: its first committed version has no marks.
-    let inv = "documents/invoice/2026/INV-2026-0001.yaml";
+    let inv = "documents/invoice/2026/000/INV-2026-0001.yaml";
     d.git(&["reset", "-q", "--soft", "HEAD~1"]);
     d.write(inv, &d.read(inv).replace("  withholding: true\n", ""));
     d.git(&["add", "-A"]);
@@ -1274,13 +1274,13 @@ fn an_invoice_without_terms_prints_no_empty_terms_line() {
 fn work_billed_by_a_deleted_invoice_is_not_billed_again() {
     let d = worked();
     d.ok(&["ticket", "invoice", "T-2026-0001"]);
-    d.git(&["rm", "-q", "documents/invoice/2026/INV-2026-0001.yaml"]);
+    d.git(&["rm", "-q", "documents/invoice/2026/000/INV-2026-0001.yaml"]);
     d.git(&["commit", "-qm", "via"]);
     d.tkt(&["ticket", "invoice", "T-2026-0001"]).assert().code(4).stderr(
         predicate::str::contains("WR-2026-0001 was billed by INV-2026-0001, deleted since")
             .and(predicate::str::contains("git checkout")),
     );
-    assert!(!d.path("documents/invoice/2026/INV-2026-0002.yaml").exists());
+    assert!(!d.path("documents/invoice/2026/000/INV-2026-0002.yaml").exists());
 }
 
 /// Found by a careless-office review: an invoice a `git reset --hard` took out of history
@@ -1289,7 +1289,7 @@ fn work_billed_by_a_deleted_invoice_is_not_billed_again() {
 #[test]
 fn work_billed_by_an_invoice_reset_away_or_changed_by_hand_is_not_billed_again() {
     let d = worked();
-    let file = "documents/invoice/2026/INV-2026-0001.yaml";
+    let file = "documents/invoice/2026/000/INV-2026-0001.yaml";
     d.ok(&["ticket", "invoice", "T-2026-0001"]);
     let issued = d.read(file);
     d.git(&["reset", "-q", "--hard", "HEAD~1"]);
@@ -1299,7 +1299,7 @@ fn work_billed_by_an_invoice_reset_away_or_changed_by_hand_is_not_billed_again()
             .and(predicate::str::contains("git cat-file blob ")),
     );
     assert_eq!(d.head(), head, "nothing written");
-    assert!(!d.path(file).exists() && !d.path("documents/invoice/2026/INV-2026-0002.yaml").exists());
+    assert!(!d.path(file).exists() && !d.path("documents/invoice/2026/000/INV-2026-0002.yaml").exists());
     // Restored as the hint says.
     d.write(file, &issued);
     d.git(&["add", file]);
@@ -1314,7 +1314,7 @@ fn work_billed_by_an_invoice_reset_away_or_changed_by_hand_is_not_billed_again()
         predicate::str::contains("WR-2026-0001 was billed by INV-2026-0001 as it was issued")
             .and(predicate::str::contains("git checkout")),
     );
-    assert!(!d.path("documents/invoice/2026/INV-2026-0002.yaml").exists());
+    assert!(!d.path("documents/invoice/2026/000/INV-2026-0002.yaml").exists());
 }
 
 /// Found by a fiscal review: an issued invoice changed and folded into its own commit
@@ -1325,7 +1325,7 @@ fn work_billed_by_an_invoice_reset_away_or_changed_by_hand_is_not_billed_again()
 fn an_invoice_rewritten_into_its_own_commit_is_told_by_the_log_of_what_was_issued() {
     let d = worked();
     let id = d.ok(&["ticket", "invoice", "T-2026-0001"]).trim().to_string();
-    let file = format!("documents/invoice/2026/{id}.yaml");
+    let file = format!("documents/invoice/2026/000/{id}.yaml");
     let issued = d.git(&["rev-parse", "HEAD"]).trim().to_string();
     d.write(&file, &d.read(&file).replace("date: 2026-11-27", "date: 2026-11-20"));
     d.git(&["commit", "-qa", "--amend", "--no-edit"]);
@@ -1360,13 +1360,13 @@ fn payments_beyond_what_an_invoice_leaves_to_pay_the_seller_are_named() {
     let d = condominium_work_and_goods();
     invoiced(&d);
     let pay = d.ok(&["doc", "pay", "INV-2026-0001"]);
-    let path = format!("documents/payment/2026/{}.yaml", pay.trim());
+    let path = format!("documents/payment/2026/000/{}.yaml", pay.trim());
     let first = d.read(&path);
     assert!(first.contains("'148.26'"), "{first}");
     // The other clone's payment of the 1.80 withheld, merged by sync.
     let id = pay.trim().replace("-0001", "-0002");
     let other = first.replace(pay.trim(), &id).replace("'148.26'", "'1.80'");
-    d.write(&format!("documents/payment/2026/{id}.yaml"), &other);
+    d.write(&format!("documents/payment/2026/000/{id}.yaml"), &other);
     d.git(&["add", "-A"]);
     d.git(&["commit", "-qm", "pagamento dall'altro clone"]);
     d.tkt(&["check"]).assert().code(4).stdout(predicate::str::contains(
@@ -1390,21 +1390,21 @@ fn an_invoice_file_never_committed_holds_the_next_number_until_it_is_committed_o
     assert_eq!(d.ok(&["ticket", "invoice", "T-2026-0001"]).trim(), "INV-2026-0001");
     d.ok(&["ticket", "create", "--serial", "VX-0002", "--title", "Ancora"]);
     d.ok(&["ticket", "work", "T-2026-0002", "--hours", "1"]);
-    let copy = d.read("documents/invoice/2026/INV-2026-0001.yaml").replace("INV-2026-0001", "INV-2026-0060");
-    d.write("documents/invoice/2026/INV-2026-0060.yaml", &copy);
+    let copy = d.read("documents/invoice/2026/000/INV-2026-0001.yaml").replace("INV-2026-0001", "INV-2026-0060");
+    d.write("documents/invoice/2026/000/INV-2026-0060.yaml", &copy);
     let head = d.head();
     for args in [&["ticket", "invoice", "T-2026-0002"][..], &["ticket", "invoice", "T-2026-0002", "--dry-run"]] {
         d.tkt(args)
             .assert()
             .code(4)
-            .stderr(predicate::str::contains("documents/invoice/2026/INV-2026-0060.yaml"))
+            .stderr(predicate::str::contains("documents/invoice/2026/000/INV-2026-0060.yaml"))
             .stderr(predicate::str::contains("never committed: the next invoice number"));
     }
     assert_eq!(d.head(), head);
-    assert_eq!(d.status(), "?? documents/invoice/2026/INV-2026-0060.yaml\n");
+    assert_eq!(d.status(), "?? documents/invoice/2026/000/INV-2026-0060.yaml\n");
     // Other kinds' numbers, and another year's invoices, are not held.
     assert_eq!(d.ok(&["ticket", "receive", "T-2026-0002", "--packages", "1"]).trim(), "DI-2026-0001");
-    std::fs::remove_file(d.path("documents/invoice/2026/INV-2026-0060.yaml")).unwrap();
+    std::fs::remove_file(d.path("documents/invoice/2026/000/INV-2026-0060.yaml")).unwrap();
     assert_eq!(d.ok(&["ticket", "invoice", "T-2026-0002"]).trim(), "INV-2026-0002");
 }
 
@@ -1416,7 +1416,7 @@ fn an_invoice_file_never_committed_holds_the_next_number_until_it_is_committed_o
 fn a_stray_file_committed_beside_the_invoices_and_taken_out_is_no_invoice_deleted() {
     let d = worked();
     assert_eq!(d.ok(&["ticket", "invoice", "T-2026-0001"]).trim(), "INV-2026-0001");
-    let dir = "documents/invoice/2026";
+    let dir = "documents/invoice/2026/000";
     d.write(&format!("{dir}/INV-2026-0001.yaml~"), &d.read(&format!("{dir}/INV-2026-0001.yaml")));
     d.write(&format!("{dir}/Thumbs.db"), "\u{1}");
     // Nor one under a number's name that is not this register's document (a review): a
@@ -1441,19 +1441,19 @@ fn a_stray_file_committed_beside_the_invoices_and_taken_out_is_no_invoice_delete
 #[test]
 fn a_work_report_not_committed_is_not_billed() {
     let d = worked();
-    let copy = d.read("documents/work-report/2026/WR-2026-0001.yaml").replace("WR-2026-0001", "WR-2026-0002");
+    let copy = d.read("documents/work-report/2026/000/WR-2026-0001.yaml").replace("WR-2026-0001", "WR-2026-0002");
     d.ok(&["ticket", "invoice", "T-2026-0001"]);
-    d.write("documents/work-report/2026/WR-2026-0002.yaml", &copy);
+    d.write("documents/work-report/2026/000/WR-2026-0002.yaml", &copy);
     let head = d.head();
     d.tkt(&["ticket", "invoice", "T-2026-0001"])
         .assert()
         .code(4)
-        .stderr(predicate::str::contains("documents/work-report/2026/WR-2026-0002.yaml: not committed"));
+        .stderr(predicate::str::contains("documents/work-report/2026/000/WR-2026-0002.yaml: not committed"));
     assert_eq!(d.head(), head);
     // Nor one changed by hand since its commit (a review: 12 hours typed over 1 were billed).
     d.git(&["add", "-A"]);
     d.git(&["commit", "-qm", "rapportino"]);
-    let path = "documents/work-report/2026/WR-2026-0002.yaml";
+    let path = "documents/work-report/2026/000/WR-2026-0002.yaml";
     d.write(path, &copy.replace("hours: 1\n", "hours: 12\n"));
     assert_ne!(d.read(path), copy);
     d.tkt(&["ticket", "invoice", "T-2026-0001"]).assert().code(4).stderr(predicate::str::contains("not committed"));
@@ -1499,15 +1499,15 @@ fn a_transport_start_in_summer_time_keeps_its_hour() {
 #[test]
 fn an_invoice_no_commit_has_takes_no_credit_note_nor_payment_and_check_names_it() {
     let d = TestDesk::example();
-    let draft = "documents/invoice/2026/INV-2026-0007.yaml";
-    d.write(draft, &d.read("documents/invoice/2026/INV-2026-0006.yaml").replace("INV-2026-0006", "INV-2026-0007"));
+    let draft = "documents/invoice/2026/000/INV-2026-0007.yaml";
+    d.write(draft, &d.read("documents/invoice/2026/000/INV-2026-0006.yaml").replace("INV-2026-0006", "INV-2026-0007"));
     let head = d.head();
     for args in [&["doc", "credit", "INV-2026-0007", "--reason", "errore"][..], &["doc", "pay", "INV-2026-0007"]] {
         d.tkt(args).assert().code(4).stderr(predicate::str::contains(
-            "documents/invoice/2026/INV-2026-0007.yaml: no commit in git history has it: it was never issued",
+            "documents/invoice/2026/000/INV-2026-0007.yaml: no commit in git history has it: it was never issued",
         ));
         assert_eq!(d.head(), head, "{args:?} committed");
-        assert_eq!(d.status(), "?? documents/invoice/2026/INV-2026-0007.yaml\n", "{args:?}");
+        assert_eq!(d.status(), "?? documents/invoice/2026/000/INV-2026-0007.yaml\n", "{args:?}");
     }
     d.tkt(&["check"])
         .assert()

@@ -349,7 +349,7 @@ fn a_pipe_named_like_a_record_or_a_cache_file_is_never_waited_on() {
     }
     mkfifo(".tkt/cache/ticket-documents");
     assert!(String::from_utf8_lossy(&run(&["ticket", "show", "T-2026-0001"]).stdout).contains("PAY-2026-0001"));
-    mkfifo("documents/invoice/2026/INV-2026-0099.yaml");
+    mkfifo("documents/invoice/2026/000/INV-2026-0099.yaml");
     let check = run(&["check"]);
     assert_eq!(check.status.code(), Some(4), "{}", String::from_utf8_lossy(&check.stderr));
     assert!(

@@ -327,7 +327,7 @@ fn doc_show_and_list_give_every_field_of_the_kind_as_the_file_has_them() {
     let shown: serde_yaml::Value =
         serde_yaml::from_str(&d.ok(&["doc", "show", "WR-2026-0003", "--format", "yaml"])).unwrap();
     let stored: serde_yaml::Value =
-        serde_yaml::from_str(&d.read("documents/work-report/2026/WR-2026-0003.yaml")).unwrap();
+        serde_yaml::from_str(&d.read("documents/work-report/2026/000/WR-2026-0003.yaml")).unwrap();
     assert_eq!(shown, stored);
     for kind in ["work-report", "invoice", "ddt-out"] {
         let list: serde_json::Value =

@@ -337,7 +337,7 @@ fn the_same_id_created_on_two_clones_is_renumbered_with_its_references() {
     assert_eq!(mine["title"], "Di marco");
     assert_eq!(mine["id"], "T-2026-0022");
     let wr: serde_yaml::Value =
-        serde_yaml::from_str(&marco.read("documents/work-report/2026/WR-2026-0010.yaml")).unwrap();
+        serde_yaml::from_str(&marco.read("documents/work-report/2026/000/WR-2026-0010.yaml")).unwrap();
     assert_eq!(wr["ticket"], "T-2026-0022", "the reference follows the new number");
     assert_eq!(wr["hours"], 2);
     let theirs: serde_yaml::Value = serde_yaml::from_str(&marco.read("tickets/2026/000/T-2026-0021.yaml")).unwrap();
@@ -362,7 +362,7 @@ fn an_exported_invoice_keeps_its_text_when_what_it_bills_is_renumbered() {
     let inv = marco.ok(&["ticket", "invoice", "T-2026-0018"]).trim().to_string();
     let first = marco.ok(&["doc", "export", &inv, "--dir", "../fatture"]);
     let xml = std::fs::read(first.trim()).unwrap();
-    let file = format!("documents/invoice/2026/{inv}.yaml");
+    let file = format!("documents/invoice/2026/000/{inv}.yaml");
     let line = |clone: &Clone| {
         let doc: serde_yaml::Value = serde_yaml::from_str(&clone.read(&file)).unwrap();
         (doc["lines"][0]["description"].as_str().unwrap().to_string(), doc["sources"].clone())
@@ -525,7 +525,7 @@ fn an_invoice_amended_before_it_was_published_is_not_published() {
     let anna = team.clone("anna");
     anna.ok(&["ticket", "work", "T-2026-0013", "--hours", "1"]);
     let inv = anna.ok(&["ticket", "invoice", "T-2026-0013"]).trim().to_string();
-    let path = format!("documents/invoice/2026/{inv}.yaml");
+    let path = format!("documents/invoice/2026/000/{inv}.yaml");
     let text = anna.read(&path);
     let line = text.lines().find(|l| l.trim_start().starts_with("description: ")).unwrap().to_string();
     std::fs::write(anna.dir.join(&path), text.replacen(&line, &format!("{line} (corretto)"), 1)).unwrap();
@@ -545,10 +545,13 @@ fn an_invoice_amended_before_it_was_published_is_not_published() {
 fn an_invoice_made_by_hand_with_wrong_totals_is_not_published() {
     let team = Team::new();
     let anna = team.clone("anna");
-    let copy = anna.read("documents/invoice/2026/INV-2026-0006.yaml").replace("INV-2026-0006", "INV-2026-0007");
+    let copy = anna.read("documents/invoice/2026/000/INV-2026-0006.yaml").replace("INV-2026-0006", "INV-2026-0007");
     let net = copy.lines().find(|l| l.starts_with("  net: ")).unwrap().to_string();
-    std::fs::write(anna.dir.join("documents/invoice/2026/INV-2026-0007.yaml"), copy.replacen(&net, "  net: '1.00'", 1))
-        .unwrap();
+    std::fs::write(
+        anna.dir.join("documents/invoice/2026/000/INV-2026-0007.yaml"),
+        copy.replacen(&net, "  net: '1.00'", 1),
+    )
+    .unwrap();
     let remote = team.git(&team.remote(), &["rev-parse", "main"]);
     anna.tkt(&["sync"]).assert().code(4).stderr(predicate::str::contains("INV-2026-0007.yaml: totals"));
     assert_eq!(team.git(&team.remote(), &["rev-parse", "main"]), remote, "nothing pushed");
@@ -563,7 +566,7 @@ fn an_invoice_made_by_hand_with_wrong_totals_is_not_published() {
     assert_eq!(team.git(&team.remote(), &["rev-parse", "main"]), remote, "nothing pushed");
     anna.git(&["reset", "-q", "--hard", "HEAD~1"]);
     let date = copy.lines().find(|l| l.starts_with("date: ")).unwrap().to_string();
-    anna.write("documents/invoice/2026/INV-2026-0007.yaml", &copy.replacen(&date, "date: 2027-01-05", 1));
+    anna.write("documents/invoice/2026/000/INV-2026-0007.yaml", &copy.replacen(&date, "date: 2027-01-05", 1));
     anna.tkt(&["sync"]).assert().code(4).stderr(predicate::str::contains("2027-01-05 is after today"));
     assert_eq!(team.git(&team.remote(), &["rev-parse", "main"]), remote, "nothing pushed");
 }
@@ -577,9 +580,9 @@ fn an_incoming_invoice_against_its_kinds_rules_is_not_taken_in() {
     let team = Team::new();
     let anna = team.clone("anna");
     let rogue = team.clone("marco");
-    let copy = rogue.read("documents/invoice/2026/INV-2026-0006.yaml").replace("INV-2026-0006", "INV-2026-0007");
+    let copy = rogue.read("documents/invoice/2026/000/INV-2026-0006.yaml").replace("INV-2026-0006", "INV-2026-0007");
     let net = copy.lines().find(|l| l.starts_with("  net: ")).unwrap().to_string();
-    rogue.write("documents/invoice/2026/INV-2026-0007.yaml", &copy.replacen(&net, "  net: '1.00'", 1));
+    rogue.write("documents/invoice/2026/000/INV-2026-0007.yaml", &copy.replacen(&net, "  net: '1.00'", 1));
     rogue.git(&["add", "-A"]);
     rogue.git(&["commit", "-qm", "fattura"]);
     rogue.git(&["push", "-q", "origin", "main"]);
@@ -591,24 +594,24 @@ fn an_incoming_invoice_against_its_kinds_rules_is_not_taken_in() {
         .stderr(predicate::str::contains("INV-2026-0007.yaml: made by hand, and totals"))
         .stderr(predicate::str::contains("takes their commit back from the remote"));
     assert_eq!(anna.git(&["rev-parse", "HEAD"]), head, "nothing merged");
-    assert!(!anna.dir.join("documents/invoice/2026/INV-2026-0007.yaml").exists());
+    assert!(!anna.dir.join("documents/invoice/2026/000/INV-2026-0007.yaml").exists());
     // Put right by a later commit, it is still the first version that was issued.
-    rogue.write("documents/invoice/2026/INV-2026-0007.yaml", &copy);
+    rogue.write("documents/invoice/2026/000/INV-2026-0007.yaml", &copy);
     rogue.git(&["commit", "-qam", "fattura corretta"]);
     rogue.git(&["push", "-q", "origin", "main"]);
     anna.tkt(&["sync"]).assert().code(5).stderr(predicate::str::contains("issued fiscal document changed (totals)"));
     // Its commit taken back from the remote, as the message says, the right one comes in.
     rogue.git(&["reset", "-q", "--hard", "HEAD~2"]);
-    rogue.write("documents/invoice/2026/INV-2026-0007.yaml", &copy);
+    rogue.write("documents/invoice/2026/000/INV-2026-0007.yaml", &copy);
     rogue.git(&["add", "-A"]);
     rogue.git(&["commit", "-qm", "fattura"]);
     rogue.git(&["push", "-q", "--force", "origin", "main"]);
     anna.sync();
-    assert_eq!(anna.read("documents/invoice/2026/INV-2026-0007.yaml"), copy);
+    assert_eq!(anna.read("documents/invoice/2026/000/INV-2026-0007.yaml"), copy);
     // Nor one of another seller, its rules kept (found by a hostile-remote attack: it took a
     // number of the register and the customer's work, and could never be credited here).
     let other = copy.replace("INV-2026-0007", "INV-2026-0008").replacen("'03912760984'", "'01234567897'", 1);
-    rogue.write("documents/invoice/2026/INV-2026-0008.yaml", &other);
+    rogue.write("documents/invoice/2026/000/INV-2026-0008.yaml", &other);
     rogue.git(&["add", "-A"]);
     rogue.git(&["commit", "-qm", "fattura"]);
     rogue.git(&["push", "-q", "origin", "main"]);
@@ -620,7 +623,7 @@ fn an_incoming_invoice_against_its_kinds_rules_is_not_taken_in() {
     rogue.git(&["reset", "-q", "--hard", "HEAD~1"]);
     let date = copy.lines().find(|l| l.starts_with("date: ")).unwrap().to_string();
     let early = copy.replace("INV-2026-0007", "INV-2026-0008").replacen(&date, "date: 2026-01-02", 1);
-    rogue.write("documents/invoice/2026/INV-2026-0008.yaml", &early);
+    rogue.write("documents/invoice/2026/000/INV-2026-0008.yaml", &early);
     rogue.git(&["add", "-A"]);
     rogue.git(&["commit", "-qm", "fattura"]);
     rogue.git(&["push", "-q", "--force", "origin", "main"]);
@@ -952,7 +955,7 @@ fn a_branch_beside_the_shared_one_is_never_published() {
         .assert()
         .code(5)
         .stderr(predicate::str::contains("origin no longer has the branch main"));
-    assert!(!anna.dir.join("documents/ddt-in/2026/DI-2026-0003.yaml").exists());
+    assert!(!anna.dir.join("documents/ddt-in/2026/000/DI-2026-0003.yaml").exists());
     // A sync puts it back from this clone, which has all of it.
     anna.sync();
     assert_eq!(anna.ok(&["ticket", "receive", "T-2026-0015"]), "DI-2026-0003\n");
@@ -962,7 +965,7 @@ fn a_branch_beside_the_shared_one_is_never_published() {
     // tkt's merge, which checks it, bring it in — not plain git (found by a hostile-remote
     // attack: `git checkout master && git merge main` took the change unchecked).
     let x = team.clone("x");
-    let invoice = "documents/invoice/2026/INV-2026-0001.yaml";
+    let invoice = "documents/invoice/2026/000/INV-2026-0001.yaml";
     x.write(invoice, &x.read(invoice).replacen("description: ", "description: FALSO ", 1));
     x.git(&["commit", "-qam", "ritocco"]);
     x.git(&["push", "-q", "origin", "main:master"]);
@@ -1097,7 +1100,7 @@ fn an_invoice_a_reset_took_out_of_history_still_binds_the_date_order() {
     anna.sync();
     marco.sync();
     marco.git(&["reset", "-q", "--hard", "HEAD@{1}"]);
-    assert!(!marco.dir.join("documents/invoice/2026/INV-2026-0007.yaml").exists());
+    assert!(!marco.dir.join("documents/invoice/2026/000/INV-2026-0007.yaml").exists());
     let out = marco
         .tkt(&["ticket", "invoice", &ticket, "--date", "2026-11-21"])
         .env("TKT_NOW", "2026-11-28T10:00:00+01:00")
@@ -1120,7 +1123,7 @@ fn a_credit_note_a_reset_took_out_of_history_still_counts() {
     anna.sync();
     marco.sync();
     marco.git(&["reset", "-q", "--hard", "HEAD@{1}"]);
-    assert!(!marco.dir.join("documents/credit-note/2026/CN-2026-0002.yaml").exists());
+    assert!(!marco.dir.join("documents/credit-note/2026/000/CN-2026-0002.yaml").exists());
     let head = marco.git(&["rev-parse", "HEAD"]);
     let out = marco.tkt(&["doc", "credit", "INV-2026-0002", "--reason", "errore"]).output().unwrap();
     let said = String::from_utf8_lossy(&out.stderr);
@@ -1294,7 +1297,7 @@ fn the_same_fiscal_number_issued_offline_on_two_clones_stops_sync_for_a_person()
         .code(5)
         .stderr(predicate::str::contains("issued both here and on the remote").and(predicate::str::contains("series")));
     assert_eq!(marco.git(&["rev-parse", "HEAD"]), head, "both sides intact");
-    assert!(marco.read("documents/ddt-in/2026/DI-2026-0003.yaml").contains("T-2026-0016"));
+    assert!(marco.read("documents/ddt-in/2026/000/DI-2026-0003.yaml").contains("T-2026-0016"));
     // With a series per clone, offline numbers never meet.
     std::fs::write(marco.dir.join(".tkt/settings.toml"), "series = \"MR\"\n").unwrap();
     assert_eq!(marco.ok(&["ticket", "receive", "T-2026-0016", "--line", "CALD-35K:1"]), "DI-2026-0001-MR\n");
@@ -1682,7 +1685,7 @@ fn an_issued_invoice_changed_by_a_merge_of_an_orphan_commit_is_refused() {
     let team = Team::new();
     let (anna, marco) = (team.clone("anna"), team.clone("marco"));
     marco.sync();
-    let file = "documents/invoice/2026/INV-2026-0001.yaml";
+    let file = "documents/invoice/2026/000/INV-2026-0001.yaml";
     let issued = anna.read(file);
     let forged = issued.replace("name: Hotel Lago Blu S.p.A.", "name: Hotel FORGED S.p.A.");
     assert_ne!(forged, issued);
@@ -1721,7 +1724,7 @@ fn a_remote_without_tkt_toml_or_with_a_tree_git_refuses_is_not_taken_in() {
     anna.git(&["push", "-q", "origin", "main"]);
     marco.sync();
 
-    let (dir, file) = ("documents/invoice/2026", "INV-2026-0001.yaml");
+    let (dir, file) = ("documents/invoice/2026/000", "INV-2026-0001.yaml");
     let issued = anna.read(&format!("{dir}/{file}"));
     let changed = team.git_stdin(
         &anna.dir,
@@ -1760,32 +1763,35 @@ fn a_fiscal_number_pushed_past_a_gap_is_not_taken_in() {
     let team = Team::new();
     let (anna, marco) = (team.clone("anna"), team.clone("marco"));
     marco.sync();
-    anna.write("documents/invoice/2026/INV-2026-0070.yaml", &anna.read(INV1).replace("INV-2026-0001", "INV-2026-0070"));
+    anna.write(
+        "documents/invoice/2026/000/INV-2026-0070.yaml",
+        &anna.read(INV1).replace("INV-2026-0001", "INV-2026-0070"),
+    );
     anna.git(&["add", "documents"]);
     anna.git(&["commit", "-qm", "copia"]);
     // Her sync does not publish it (every other clone's would then stop)...
     anna.tkt(&["sync"]).assert().code(5).stderr(predicate::str::contains(
-        "documents/invoice/2026/INV-2026-0070.yaml: a fiscal number given past INV-2026-0007",
+        "documents/invoice/2026/000/INV-2026-0070.yaml: a fiscal number given past INV-2026-0007",
     ));
     // ... nor does it take it in from a push made with plain git.
     anna.git(&["push", "-q", "origin", "main"]);
     let before = marco.state();
     marco.tkt(&["sync"]).assert().code(5).stderr(
         predicate::str::contains(
-            "documents/invoice/2026/INV-2026-0070.yaml: a fiscal number given past INV-2026-0007, which no clone has",
+            "documents/invoice/2026/000/INV-2026-0070.yaml: a fiscal number given past INV-2026-0007, which no clone has",
         )
         .and(predicate::str::contains("takes their commit back from the remote")),
     );
     assert_eq!(marco.state(), before, "the local desk is exactly as it was");
     // Taken back from the remote (no clone took it), numbers that follow each other come in.
     anna.git(&["reset", "-q", "--hard", "HEAD~1"]);
-    let last = anna.read("documents/invoice/2026/INV-2026-0006.yaml");
-    anna.write("documents/invoice/2026/INV-2026-0007.yaml", &last.replace("INV-2026-0006", "INV-2026-0007"));
+    let last = anna.read("documents/invoice/2026/000/INV-2026-0006.yaml");
+    anna.write("documents/invoice/2026/000/INV-2026-0007.yaml", &last.replace("INV-2026-0006", "INV-2026-0007"));
     anna.git(&["add", "documents"]);
     anna.git(&["commit", "-qm", "il numero giusto"]);
     anna.git(&["push", "-q", "--force", "origin", "main"]);
     marco.sync();
-    assert!(marco.dir.join("documents/invoice/2026/INV-2026-0007.yaml").exists());
+    assert!(marco.dir.join("documents/invoice/2026/000/INV-2026-0007.yaml").exists());
 }
 
 /// Found by a hostile-remote review: a file the clone keeps out of git on purpose (the
@@ -2014,13 +2020,13 @@ fn renumbering_never_rewrites_the_links_of_published_records() {
     let summary = marco.sync();
     assert!(summary.contains("T-2026-0021 is now T-2026-0022"), "{summary}");
     let wr = |id: &str| -> serde_yaml::Value {
-        serde_yaml::from_str(&marco.read(&format!("documents/work-report/2026/{id}.yaml"))).unwrap()
+        serde_yaml::from_str(&marco.read(&format!("documents/work-report/2026/000/{id}.yaml"))).unwrap()
     };
     assert_eq!(wr("WR-2026-0009")["ticket"], "T-2026-0021", "anna's published report keeps its ticket");
     assert_eq!(wr("WR-2026-0010")["ticket"], "T-2026-0021", "anna's published report keeps its ticket");
     assert_eq!(wr("WR-2026-0011")["ticket"], "T-2026-0022", "marco's unpublished report follows his ticket");
     assert_eq!(wr("WR-2026-0011")["hours"], 2);
-    let remote_wr = team.git(&team.remote(), &["show", "main:documents/work-report/2026/WR-2026-0010.yaml"]);
+    let remote_wr = team.git(&team.remote(), &["show", "main:documents/work-report/2026/000/WR-2026-0010.yaml"]);
     assert!(remote_wr.contains("ticket: T-2026-0021"), "{remote_wr}");
     // The draft invoice of anna's ticket bills her customer's work, all of it.
     let out = marco.tkt(&["ticket", "invoice", "T-2026-0021", "--dry-run"]).output().unwrap();
@@ -2090,7 +2096,7 @@ fn a_push_reported_failed_that_reached_the_remote_is_kept_not_issued_again() {
         .stdout("INV-2026-0007\n")
         .stderr(predicate::str::contains("the remote has it"));
     assert_eq!(anna.git(&["rev-parse", "HEAD"]), team.git(&team.remote(), &["rev-parse", "main"]));
-    assert!(anna.dir.join("documents/invoice/2026/INV-2026-0007.yaml").exists());
+    assert!(anna.dir.join("documents/invoice/2026/000/INV-2026-0007.yaml").exists());
     anna.tkt(&["ticket", "invoice", "T-2026-0021"]).assert().code(4);
     anna.sync();
     anna.tkt(&["check"]).assert().success();
@@ -2113,9 +2119,9 @@ fn an_online_invoice_interrupted_during_its_push_is_taken_back_when_the_office_t
     assert_eq!(marco.ok(&["ticket", "invoice", "T-2026-0022"]), "INV-2026-0007\n");
     let said = anna.sync();
     assert!(said.contains("INV-2026-0007 never reached the remote, so it was never issued"), "{said}");
-    assert!(anna.read("documents/invoice/2026/INV-2026-0007.yaml").contains("T-2026-0022"), "the office's");
+    assert!(anna.read("documents/invoice/2026/000/INV-2026-0007.yaml").contains("T-2026-0022"), "the office's");
     assert_eq!(anna.ok(&["ticket", "invoice", "T-2026-0021"]), "INV-2026-0008\n", "the work is invoiced again");
-    let inv8 = team.git(&team.remote(), &["show", "main:documents/invoice/2026/INV-2026-0008.yaml"]);
+    let inv8 = team.git(&team.remote(), &["show", "main:documents/invoice/2026/000/INV-2026-0008.yaml"]);
     assert!(inv8.contains("ticket: T-2026-0021"), "{inv8}");
     anna.tkt(&["check"]).assert().success();
     assert_eq!(anna.git(&["status", "--porcelain"]), "");
@@ -2130,7 +2136,7 @@ fn an_online_invoice_interrupted_during_its_push_is_published_by_the_next_comman
         .assert()
         .success()
         .stderr(predicate::str::contains("INV-2026-0007 is published on the remote"));
-    let inv = team.git(&team.remote(), &["show", "main:documents/invoice/2026/INV-2026-0007.yaml"]);
+    let inv = team.git(&team.remote(), &["show", "main:documents/invoice/2026/000/INV-2026-0007.yaml"]);
     assert!(inv.contains("ticket: T-2026-0021"), "{inv}");
     anna.sync();
     anna.tkt(&["check"]).assert().success();
@@ -2150,10 +2156,10 @@ fn an_online_invoice_interrupted_during_its_push_stays_while_the_remote_cannot_b
         .assert()
         .success()
         .stderr(predicate::str::contains("INV-2026-0007 committed, and the remote cannot be reached"));
-    assert!(anna.dir.join("documents/invoice/2026/INV-2026-0007.yaml").exists());
+    assert!(anna.dir.join("documents/invoice/2026/000/INV-2026-0007.yaml").exists());
     std::fs::rename(&away, team.remote()).unwrap();
     anna.sync();
-    let inv = team.git(&team.remote(), &["show", "main:documents/invoice/2026/INV-2026-0007.yaml"]);
+    let inv = team.git(&team.remote(), &["show", "main:documents/invoice/2026/000/INV-2026-0007.yaml"]);
     assert!(inv.contains("ticket: T-2026-0021"), "{inv}");
     anna.tkt(&["ticket", "invoice", "T-2026-0021"]).assert().code(4);
     anna.tkt(&["check"]).assert().success();
@@ -2166,7 +2172,7 @@ fn an_online_invoice_interrupted_during_its_push_stays_while_the_remote_cannot_b
 fn online_numbering_publishes_no_change_to_an_issued_document() {
     let team = Team::new();
     let anna = online_with_work(&team);
-    let inv3 = "documents/invoice/2026/INV-2026-0003.yaml";
+    let inv3 = "documents/invoice/2026/000/INV-2026-0003.yaml";
     let published = team.git(&team.remote(), &["show", &format!("main:{inv3}")]);
     anna.write(inv3, &anna.read(inv3).replace("notes: null", "notes: ritoccata"));
     anna.git(&["commit", "-qam", "ritocco"]);
@@ -2179,7 +2185,7 @@ fn online_numbering_publishes_no_change_to_an_issued_document() {
     assert_eq!(team.git(&team.remote(), &["show", &format!("main:{inv3}")]), published);
 }
 
-const INV1: &str = "documents/invoice/2026/INV-2026-0001.yaml";
+const INV1: &str = "documents/invoice/2026/000/INV-2026-0001.yaml";
 
 /// Found by a hostile-remote review: an invoice issued offline and then deleted or
 /// changed by hand before its first sync was published so, and every other clone's sync
@@ -2191,7 +2197,7 @@ fn hand_edits_of_invoices_issued_here_and_not_yet_published_are_refused() {
     let remote_before = team.git(&team.remote(), &["rev-parse", "main"]);
     marco.ok(&["ticket", "work", "T-2026-0013", "--hours", "2"]);
     let inv = marco.ok(&["ticket", "invoice", "T-2026-0013"]);
-    let inv = format!("documents/invoice/2026/{}.yaml", inv.trim());
+    let inv = format!("documents/invoice/2026/000/{}.yaml", inv.trim());
     std::fs::remove_file(marco.dir.join(&inv)).unwrap();
     let head = marco.git(&["rev-parse", "HEAD"]);
     marco
@@ -2312,7 +2318,8 @@ fn sync_resolve_takes_back_an_unpublished_fiscal_document_whose_number_was_taken
     assert!(out.status.success(), "{said}");
     assert!(said.contains("DI-2026-0003 of this clone never reached the remote: taken back"), "{said}");
     assert!(said.contains("DI-2026-0003 taken back and issued again as DI-2026-0004"), "{said}");
-    let remote_doc = |id: &str| team.git(&team.remote(), &["show", &format!("main:documents/ddt-in/2026/{id}.yaml")]);
+    let remote_doc =
+        |id: &str| team.git(&team.remote(), &["show", &format!("main:documents/ddt-in/2026/000/{id}.yaml")]);
     assert!(remote_doc("DI-2026-0003").contains("ticket: T-2026-0013"), "anna's keeps the number");
     let again = remote_doc("DI-2026-0004");
     assert!(again.contains("ticket: T-2026-0016") && again.contains("CALD-35K"), "{again}");
@@ -2347,7 +2354,7 @@ fn records_naming_a_document_issued_again_follow_its_new_number() {
     marco.tkt(&["sync"]).assert().code(5);
     let said = marco.resolve();
     let doc = |kind: &str, id: &str| -> serde_yaml::Value {
-        serde_yaml::from_str(&marco.read(&format!("documents/{kind}/2026/{id}.yaml"))).unwrap()
+        serde_yaml::from_str(&marco.read(&format!("documents/{kind}/2026/000/{id}.yaml"))).unwrap()
     };
     let again = |old: &str| {
         let at = said.find(&format!("{old} taken back and issued again as ")).unwrap_or_else(|| panic!("{said}"));
@@ -2404,7 +2411,7 @@ fn records_naming_a_document_issued_again_follow_its_new_number() {
 fn an_issued_invoice_altered_by_plain_git_and_put_back_syncs_again() {
     let team = Team::new();
     let (anna, marco) = (team.clone("anna"), team.clone("marco"));
-    let path = "documents/invoice/2026/INV-2026-0003.yaml";
+    let path = "documents/invoice/2026/000/INV-2026-0003.yaml";
     let issued = anna.read(path);
     anna.write(path, &issued.replace("notes: null", "notes: altered by hand"));
     anna.git(&["commit", "-qam", "oops"]);
@@ -2683,7 +2690,7 @@ fn an_unpublished_invoice_of_a_renumbered_ticket_follows_it_and_reads_as_issued(
     anna.sync();
     let said = marco.sync();
     assert!(said.contains("T-2026-0021 is now T-2026-0022"), "{said}");
-    let inv = "documents/invoice/2026/INV-2026-0001-MA.yaml";
+    let inv = "documents/invoice/2026/000/INV-2026-0001-MA.yaml";
     assert!(marco.read(inv).contains("ticket: T-2026-0022"), "{}", marco.read(inv));
     // Never published before, the invoice reads as issued with its ticket's new id: its
     // first commit has it, and tkt check is clean in both clones.
@@ -2865,7 +2872,9 @@ fn a_rewritten_history_that_forges_an_invoice_is_no_copy_of_this_clones_work() {
     anna.tkt(&["sync"])
         .assert()
         .code(5)
-        .stderr(predicate::str::contains("documents/invoice/2026/INV-2026-0001.yaml: issued fiscal document changed"))
+        .stderr(predicate::str::contains(
+            "documents/invoice/2026/000/INV-2026-0001.yaml: issued fiscal document changed",
+        ))
         .stderr(predicate::str::contains("never take origin's history with `git reset --hard`"))
         .stderr(predicate::str::contains("no copy of this clone's"));
     assert_eq!(anna.git(&["rev-parse", "HEAD"]), head);
@@ -2996,10 +3005,10 @@ fn invoices_issued_after_a_change_of_the_companys_partita_iva_come_in() {
     anna.sync();
     anna.ok(&["ticket", "work", "T-2026-0013", "--hours", "2"]);
     let id = anna.ok(&["ticket", "invoice", "T-2026-0013"]);
-    assert!(anna.read(&format!("documents/invoice/2026/{}.yaml", id.trim())).contains("01234567897"));
+    assert!(anna.read(&format!("documents/invoice/2026/000/{}.yaml", id.trim())).contains("01234567897"));
     anna.sync();
     marco.sync();
-    assert!(marco.dir.join(format!("documents/invoice/2026/{}.yaml", id.trim())).exists());
+    assert!(marco.dir.join(format!("documents/invoice/2026/000/{}.yaml", id.trim())).exists());
     marco.tkt(&["check"]).assert().success();
 }
 
@@ -3021,7 +3030,7 @@ fn a_sync_killed_after_it_wrote_an_unpublished_invoice_again_is_settled_by_the_n
     let log = marco.dir.join(".tkt/issued/documents/invoice/2026");
     let logged = std::fs::read_to_string(&log).unwrap();
     marco.sync();
-    let inv = "documents/invoice/2026/INV-2026-0001-MA.yaml";
+    let inv = "documents/invoice/2026/000/INV-2026-0001-MA.yaml";
     std::fs::write(&log, logged).unwrap();
     std::fs::write(marco.dir.join(".tkt/journal"), format!("!sync\n{inv}\n")).unwrap();
     marco.sync();
@@ -3041,12 +3050,12 @@ fn a_document_taken_back_by_a_sync_that_then_fails_is_issued_again_and_published
     let said = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(5), "{said}");
     assert!(said.contains("DI-2026-0003 taken back and issued again as DI-2026-0004"), "{said}");
-    assert!(marco.read("documents/ddt-in/2026/DI-2026-0003.yaml").contains("T-2026-0013"), "the remote's own");
-    assert!(marco.read("documents/ddt-in/2026/DI-2026-0004.yaml").contains("T-2026-0016"), "marco's, issued again");
+    assert!(marco.read("documents/ddt-in/2026/000/DI-2026-0003.yaml").contains("T-2026-0013"), "the remote's own");
+    assert!(marco.read("documents/ddt-in/2026/000/DI-2026-0004.yaml").contains("T-2026-0016"), "marco's, issued again");
     marco.tkt(&["check"]).assert().success();
     std::fs::remove_file(&hook).unwrap();
     marco.sync();
-    let remote_doc = team.git(&team.remote(), &["show", "main:documents/ddt-in/2026/DI-2026-0004.yaml"]);
+    let remote_doc = team.git(&team.remote(), &["show", "main:documents/ddt-in/2026/000/DI-2026-0004.yaml"]);
     assert!(remote_doc.contains("ticket: T-2026-0016") && remote_doc.contains("CALD-35K"), "{remote_doc}");
     marco.tkt(&["check"]).assert().success();
 }
@@ -3072,7 +3081,7 @@ fn nothing_naming_a_taken_back_document_that_waits_is_pushed() {
     let said = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(5), "{said}");
     assert!(said.contains(&format!("{mine} taken back and not issued again yet")), "{said}");
-    assert!(said.contains(&format!("nothing was pushed: documents/payment/2026/{pay}.yaml name {mine}")), "{said}");
+    assert!(said.contains(&format!("nothing was pushed: documents/payment/2026/000/{pay}.yaml name {mine}")), "{said}");
     let remote = team.git(&team.remote(), &["ls-tree", "-r", "--name-only", "main"]);
     assert!(!remote.contains(&format!("{pay}.yaml")), "marco's payment stayed home");
     // A plain sync holds it back too.
@@ -3150,14 +3159,14 @@ fn a_taken_back_document_that_cannot_be_issued_again_as_it_is_is_kept() {
 fn a_document_issued_again_by_a_sync_killed_before_it_forgot_its_copy_is_not_issued_twice() {
     let team = Team::new();
     let (_, marco) = offline_ddts_under_one_number(&team);
-    let di3 = "documents/ddt-in/2026/DI-2026-0003.yaml";
+    let di3 = "documents/ddt-in/2026/000/DI-2026-0003.yaml";
     let taken = marco.read(di3);
     assert!(marco.resolve().contains("issued again as DI-2026-0004"));
     // The state of the kill: the copy still kept, older than the commit that issued it.
     let copy = marco.dir.join(".tkt/taken-back/DI-2026-0003.yaml");
     std::fs::write(&copy, &taken).unwrap();
     let committed: u64 = marco
-        .git(&["log", "-1", "--format=%ct", "--", "documents/ddt-in/2026/DI-2026-0004.yaml"])
+        .git(&["log", "-1", "--format=%ct", "--", "documents/ddt-in/2026/000/DI-2026-0004.yaml"])
         .trim()
         .parse()
         .unwrap();
@@ -3166,7 +3175,7 @@ fn a_document_issued_again_by_a_sync_killed_before_it_forgot_its_copy_is_not_iss
     marco.tkt(&["check"]).assert().success();
     let said = marco.sync();
     assert!(said.contains("DI-2026-0003 taken back and issued again as DI-2026-0004"), "{said}");
-    assert!(!marco.dir.join("documents/ddt-in/2026/DI-2026-0005.yaml").exists(), "{said}");
+    assert!(!marco.dir.join("documents/ddt-in/2026/000/DI-2026-0005.yaml").exists(), "{said}");
     assert!(!copy.exists());
     let remote = team.git(&team.remote(), &["ls-tree", "-r", "--name-only", "main", "documents/ddt-in"]);
     assert_eq!(remote.lines().count(), 4, "{remote}");
@@ -3200,7 +3209,7 @@ fn a_payment_is_never_pushed_naming_a_number_issued_again_by_a_sync_killed_befor
     let pay = marco.ok(&["doc", "pay", &mine, "--amount", "10.00"]).trim().to_string();
     assert_eq!(anna.ok(&["ticket", "invoice", &theirs]).trim(), mine, "one number on both");
     anna.sync();
-    let copy_bytes = marco.read(&format!("documents/invoice/2026/{mine}.yaml"));
+    let copy_bytes = marco.read(&format!("documents/invoice/2026/000/{mine}.yaml"));
     let hook = team.refuse_pushes();
     let out = marco.tkt(&["sync", "--resolve"]).output().unwrap();
     let said = String::from_utf8_lossy(&out.stderr);
@@ -3215,7 +3224,7 @@ fn a_payment_is_never_pushed_naming_a_number_issued_again_by_a_sync_killed_befor
         .filter_map(|l| l.split(' ').next())
         .collect();
     let before_follow = issued.last().expect("the commit that issued it again");
-    let paid = format!("documents/payment/2026/{pay}.yaml");
+    let paid = format!("documents/payment/2026/000/{pay}.yaml");
     assert!(marco.git(&["show", &format!("{before_follow}:{paid}")]).contains(&format!("invoice: {mine}")));
     marco.git(&["reset", "-q", "--hard", before_follow]);
     let copy = marco.dir.join(format!(".tkt/taken-back/{mine}.yaml"));
@@ -3239,7 +3248,7 @@ fn a_payment_is_never_pushed_naming_a_number_issued_again_by_a_sync_killed_befor
 fn a_copy_kept_by_a_sync_killed_before_its_take_back_is_not_issued() {
     let team = Team::new();
     let (_, marco) = offline_ddts_under_one_number(&team);
-    let di3 = "documents/ddt-in/2026/DI-2026-0003.yaml";
+    let di3 = "documents/ddt-in/2026/000/DI-2026-0003.yaml";
     std::fs::create_dir_all(marco.dir.join(".tkt/taken-back")).unwrap();
     std::fs::write(marco.dir.join(".tkt/taken-back/DI-2026-0003.yaml"), marco.read(di3)).unwrap();
     marco.tkt(&["check"]).assert().success();
@@ -3265,7 +3274,7 @@ fn a_published_invoice_the_remote_lost_to_a_force_push_is_never_taken_back() {
     assert_eq!(anna.ok(&["ticket", "invoice", "T-2026-0021"]), "INV-2026-0007\n");
     anna.sync();
     marco.sync();
-    let inv = "documents/invoice/2026/INV-2026-0007.yaml";
+    let inv = "documents/invoice/2026/000/INV-2026-0007.yaml";
     // An annotation added since changes nothing of what was issued.
     marco.write(inv, &format!("{}nota_interna: vista\n", marco.read(inv)));
     marco.git(&["commit", "-qam", "annotazione"]);
@@ -3318,7 +3327,7 @@ fn a_remote_rewrite_that_alters_a_published_invoice_is_named_and_never_taken_as_
     anna.ok(&["ticket", "note", "T-2026-0013", "dopo"]);
     anna.sync();
     carla.sync();
-    let inv = "documents/invoice/2026/INV-2026-0007.yaml";
+    let inv = "documents/invoice/2026/000/INV-2026-0007.yaml";
     let issued = carla.git(&["log", "--format=%H", "--diff-filter=A", "-1", "--", inv]);
     let edit = format!("if [ -f {inv} ]; then sed -i -e \"s/unit_price: '45.00'/unit_price: '4.50'/\" {inv}; fi");
     let out = std::process::Command::new("git")
@@ -3348,7 +3357,7 @@ fn a_clones_own_force_pushed_rewrite_of_an_invoice_is_not_taken_as_issued_by_res
     let anna = team.clone("anna");
     anna.ok(&["ticket", "work", "T-2026-0013", "--hours", "1"]);
     assert_eq!(anna.ok(&["ticket", "invoice", "T-2026-0013"]), "INV-2026-0007\n");
-    let inv = "documents/invoice/2026/INV-2026-0007.yaml";
+    let inv = "documents/invoice/2026/000/INV-2026-0007.yaml";
     let text = anna.read(inv);
     let total = text.lines().find(|l| l.trim_start().starts_with("total:")).unwrap().to_string();
     anna.write(inv, &text.replace(&total, "  total: '1.00'"));
@@ -3420,7 +3429,7 @@ fn a_sent_invoice_is_never_taken_back_and_an_exported_one_is() {
     }
     marco.ok(&["doc", "export", "INV-2026-0007", "--dir", "../out"]);
     anna.sync();
-    let inv = "documents/invoice/2026/INV-2026-0007.yaml";
+    let inv = "documents/invoice/2026/000/INV-2026-0007.yaml";
     // As `tkt doc send` records it (an annotation, which may be written by hand too).
     let exported = marco.read(inv);
     marco.write(
@@ -3447,7 +3456,7 @@ fn a_sent_invoice_is_never_taken_back_and_an_exported_one_is() {
         said.contains("INV-2026-0007 had been exported as IT03912760984_00001.xml: that file is no invoice now, delete it and export INV-2026-0008"),
         "{said}"
     );
-    let again = marco.read("documents/invoice/2026/INV-2026-0008.yaml");
+    let again = marco.read("documents/invoice/2026/000/INV-2026-0008.yaml");
     assert!(again.contains("customer: C-0006") && !again.contains("einvoice"), "{again}");
     let file = marco.ok(&["doc", "export", "INV-2026-0008", "--dir", "../out-again"]);
     let xml = std::fs::read_to_string(file.trim()).unwrap();
@@ -3476,7 +3485,7 @@ fn one_fiscal_number_under_two_prefixes_is_a_collision() {
     assert_eq!(marco.ok(&["ticket", "invoice", "T-2026-0021"]), "INV-2026-0007\n");
     anna.sync();
     marco.tkt(&["sync"]).assert().code(5).stderr(predicate::str::contains(
-        "documents/invoice/2026/INV-2026-0007.yaml was issued both here and on the remote with the same number",
+        "documents/invoice/2026/000/INV-2026-0007.yaml was issued both here and on the remote with the same number",
     ));
     let said = marco.resolve();
     assert!(said.contains("INV-2026-0007 taken back and issued again as FT-2026-0008"), "{said}");
@@ -3626,12 +3635,12 @@ fn an_online_invoice_is_not_issued_on_an_id_the_pull_renumbered() {
     marco.tkt(&["ticket", "invoice", "T-2026-0023"]).assert().code(5).stderr(
         predicate::str::contains("T-2026-0023 is now T-2026-0024").and(predicate::str::contains("nothing was issued")),
     );
-    assert!(!remote_files(&team).contains("documents/invoice/2026/INV-2026-0007"), "nothing published");
-    assert!(!marco.dir.join("documents/invoice/2026/INV-2026-0007.yaml").exists());
+    assert!(!remote_files(&team).contains("documents/invoice/2026/000/INV-2026-0007"), "nothing published");
+    assert!(!marco.dir.join("documents/invoice/2026/000/INV-2026-0007.yaml").exists());
     assert_eq!(marco.git(&["status", "--porcelain"]), "");
     // With the new number, marco's own work is invoiced to his customer.
     assert_eq!(marco.ok(&["ticket", "invoice", "T-2026-0024"]), "INV-2026-0007\n");
-    assert!(marco.read("documents/invoice/2026/INV-2026-0007.yaml").contains("customer: C-0003"));
+    assert!(marco.read("documents/invoice/2026/000/INV-2026-0007.yaml").contains("customer: C-0003"));
 }
 
 /// An invoice issued in this clone and not yet published, then changed with plain git:
@@ -3644,7 +3653,7 @@ fn an_unpublished_invoice_changed_by_a_git_commit_is_not_published() {
     anna.ok(&["ticket", "create", "--customer", "C-0006", "--title", "Lavoro"]);
     anna.ok(&["ticket", "work", "T-2026-0021", "--hours", "1"]);
     assert_eq!(anna.ok(&["ticket", "invoice", "T-2026-0021"]), "INV-2026-0007\n");
-    let rel = "documents/invoice/2026/INV-2026-0007.yaml";
+    let rel = "documents/invoice/2026/000/INV-2026-0007.yaml";
     let issued = anna.read(rel);
     let date = issued.lines().find(|l| l.starts_with("date: ")).unwrap();
     std::fs::write(anna.dir.join(rel), issued.replacen(date, "date: 2026-01-02", 1)).unwrap();
@@ -3676,7 +3685,7 @@ fn a_document_taken_back_follows_the_renumbering_of_what_it_names() {
     let said = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{said}");
     assert!(said.contains("INV-2026-0007 taken back and issued again as INV-2026-0008"), "{said}");
-    let again = marco.read("documents/invoice/2026/INV-2026-0008.yaml");
+    let again = marco.read("documents/invoice/2026/000/INV-2026-0008.yaml");
     assert!(again.contains("ticket: T-2026-0022") && again.contains("customer: C-0003"), "{again}");
     let report = marco.ok(&["doc", "list", "--kind", "work-report", "--format", "json"]);
     let ours: Vec<serde_json::Value> = serde_json::from_str::<Vec<serde_json::Value>>(&report)
@@ -3731,7 +3740,7 @@ fn an_invoice_issued_and_deleted_in_two_commits_is_neither_published_nor_taken_i
     let remote_before = team.git(&team.remote(), &["rev-parse", "main"]);
     anna.ok(&["ticket", "work", "T-2026-0013", "--technician", "anna", "--hours", "2", "--activity", "x"]);
     assert_eq!(anna.ok(&["ticket", "invoice", "T-2026-0013"]), "INV-2026-0007\n");
-    let inv = "documents/invoice/2026/INV-2026-0007.yaml";
+    let inv = "documents/invoice/2026/000/INV-2026-0007.yaml";
     anna.git(&["rm", "-q", inv]);
     anna.git(&["commit", "-qm", "undo"]);
     let head = anna.git(&["rev-parse", "HEAD"]);
@@ -4228,7 +4237,7 @@ fn the_file_sent_to_sdi_stays_an_invoices_own_when_two_clones_exported_it_offlin
         std::fs::create_dir_all(clone.dir.join(".tkt")).unwrap();
         std::fs::write(clone.dir.join(".tkt/settings.toml"), format!("series = \"{series}\"\n")).unwrap();
     }
-    let inv = "documents/invoice/2026/INV-2026-0003.yaml";
+    let inv = "documents/invoice/2026/000/INV-2026-0003.yaml";
     let sent = "IT03912760984_BR001.xml";
     assert!(bruno
         .at("2026-11-27T10:00:00+01:00", &["doc", "export", "INV-2026-0003", "--dir", "../out-b"])
@@ -4405,9 +4414,9 @@ fn a_fiscal_number_written_with_more_digits_is_refused_coming_in_and_going_out()
     anna.ok(&["item", "create", "FILTRO-00012", "--description", "Filtro", "--kind", "goods", "--price", "5.00"]);
     anna.sync();
     marco.sync();
-    let copy = "documents/invoice/2026/INV-2026-00003.yaml";
+    let copy = "documents/invoice/2026/000/INV-2026-00003.yaml";
     let text =
-        marco.read("documents/invoice/2026/INV-2026-0003.yaml").replace("id: INV-2026-0003", "id: INV-2026-00003");
+        marco.read("documents/invoice/2026/000/INV-2026-0003.yaml").replace("id: INV-2026-0003", "id: INV-2026-00003");
     // Made by hand in a clone, it is not published.
     anna.write(copy, &text);
     anna.tkt(&["sync"])
@@ -4485,9 +4494,9 @@ fn a_desks_first_sync_publishes_no_fiscal_document_made_by_hand_against_its_rule
     std::fs::create_dir_all(&dir).unwrap();
     let anna = Clone { team: &team, dir, user: "anna" };
     anna.ok(&["init", "--example"]);
-    let copy = anna.read("documents/invoice/2026/INV-2026-0006.yaml").replace("INV-2026-0006", "INV-2026-0007");
+    let copy = anna.read("documents/invoice/2026/000/INV-2026-0006.yaml").replace("INV-2026-0006", "INV-2026-0007");
     let date = copy.lines().find(|l| l.starts_with("date: ")).unwrap().to_string();
-    anna.write("documents/invoice/2026/INV-2026-0007.yaml", &copy.replacen(&date, "date: 2027-06-01", 1));
+    anna.write("documents/invoice/2026/000/INV-2026-0007.yaml", &copy.replacen(&date, "date: 2027-06-01", 1));
     anna.git(&["add", "-A"]);
     anna.git(&["commit", "-qm", "fattura"]);
     anna.git(&["remote", "add", "origin", "../remote.git"]);
@@ -4502,7 +4511,7 @@ fn a_desks_first_sync_publishes_no_fiscal_document_made_by_hand_against_its_rule
 fn a_rejected_file_never_comes_back_over_the_file_that_replaced_it() {
     let team = Team::new();
     let (anna, bruno) = (team.clone("anna"), team.clone("bruno"));
-    let inv = "documents/invoice/2026/INV-2026-0003.yaml";
+    let inv = "documents/invoice/2026/000/INV-2026-0003.yaml";
     let sent = |clone: &Clone, file: &str, at: &str| {
         let text = clone.read(inv);
         let text = if text.contains("  sent:\n") {
@@ -4545,8 +4554,8 @@ fn a_work_report_or_a_payment_deleted_or_renamed_with_git_goes_neither_out_nor_i
     let team = Team::new();
     let (anna, marco) = (team.clone("anna"), team.clone("marco"));
     let head = anna.git(&["rev-parse", "HEAD"]);
-    let report = "documents/work-report/2026/WR-2026-0001.yaml";
-    let renamed = "documents/work-report/2026/WR-2026-0009.yaml";
+    let report = "documents/work-report/2026/000/WR-2026-0001.yaml";
+    let renamed = "documents/work-report/2026/000/WR-2026-0009.yaml";
     marco.git(&["mv", report, renamed]);
     marco.write(renamed, &marco.read(renamed).replace("WR-2026-0001", "WR-2026-0009"));
     marco.git(&["commit", "-qam", "rinumerato"]);
@@ -4554,7 +4563,7 @@ fn a_work_report_or_a_payment_deleted_or_renamed_with_git_goes_neither_out_nor_i
     anna.tkt(&["sync"]).assert().code(5).stderr(predicate::str::contains(format!("{report}: deletes the record")));
     assert_eq!(anna.git(&["rev-parse", "HEAD"]), head);
     // Going out, committed or by hand, neither.
-    let payment = "documents/payment/2026/PAY-2026-0001.yaml";
+    let payment = "documents/payment/2026/000/PAY-2026-0001.yaml";
     team.git(&team.remote(), &["update-ref", "refs/heads/main", head.trim()]);
     let carla = team.clone("carla");
     std::fs::remove_file(carla.dir.join(payment)).unwrap();

@@ -359,7 +359,7 @@ fn the_first_sync_after_an_upgrade_touches_no_ticket_of_the_remotes() {
     anna.ok(&["upgrade"]);
     anna.sync();
     let log = anna.git(&["log", "--format=%s", "-3"]);
-    assert_eq!(log.lines().next(), Some("Upgrade: tickets into folders of a thousand"), "{log}");
+    assert_eq!(log.lines().next(), Some("Upgrade: tickets and documents into folders of a thousand"), "{log}");
     assert_eq!(anna.read(file), emptied);
 }
 

@@ -113,7 +113,7 @@ fn work_is_invoiced_once_and_paid_never_beyond_what_is_due() {
     let Invoiced::Issued(invoice) = invoice_ticket(&f.env(), &t.id, InvoiceOptions::default()).unwrap() else {
         panic!("not issued")
     };
-    let stored = f.read(&format!("documents/invoice/2026/{invoice}.yaml"));
+    let stored = f.read(&format!("documents/invoice/2026/000/{invoice}.yaml"));
     assert!(stored.contains(&wr), "the invoice lists the work report it bills:\n{stored}");
     let again = invoice_ticket(&f.env(), &t.id, InvoiceOptions::default()).err().expect("nothing left to invoice");
     assert_eq!(again.kind, ErrorKind::Refused);
