@@ -12,8 +12,19 @@ use crate::sync::{Clone, Team};
 /// Moves the tickets of the desk in `dir` where an older tkt kept them
 /// (`tickets/2026/T-2026-0001.yaml`); the caller commits.
 fn flatten(dir: &Path) -> usize {
+    flatten_in(&dir.join("tickets"))
+}
+
+/// Moves the documents of the desk in `dir` where an older tkt kept them
+/// (`documents/invoice/2026/INV-2026-0001.yaml`); the caller commits.
+fn flatten_documents(dir: &Path) -> usize {
+    std::fs::read_dir(dir.join("documents")).unwrap().map(|kind| flatten_in(&kind.unwrap().path())).sum()
+}
+
+/// Moves the files of each year's folders of a thousand below `top` into the year's folder.
+fn flatten_in(top: &Path) -> usize {
     let mut moved = 0;
-    for year in std::fs::read_dir(dir.join("tickets")).unwrap() {
+    for year in std::fs::read_dir(top).unwrap() {
         let year = year.unwrap().path();
         for shard in std::fs::read_dir(&year).unwrap() {
             let shard = shard.unwrap().path();
@@ -407,4 +418,91 @@ fn a_clone_restored_from_before_its_upgrade_is_only_behind() {
     bruno.at("2026-11-30T11:00:00+01:00", &["sync"]);
     let list = bruno.ok(&["ticket", "list", "--format", "csv"]);
     assert_eq!((list.matches("ticket di bruno").count(), list.matches("ticket di anna").count()), (1, 1), "{list}");
+}
+
+/// Documents an older tkt kept in their year's folder: read as they are, written by
+/// nothing, moved by `tkt upgrade`, and known by history as what was issued before the
+/// move (found by a layout review: a move read as the issued invoice deleted).
+#[test]
+fn documents_kept_flat_by_an_older_tkt_are_read_and_upgraded_as_issued() {
+    let d = TestDesk::example();
+    assert_eq!(flatten_documents(&d.dir), 24);
+    d.git(&["add", "-A", "documents"]);
+    d.git(&["commit", "-qm", "documents as an older tkt kept them"]);
+    // First committed in its folder of a thousand, moved out by hand: the first commit of either.
+    let (old, new) = ("documents/invoice/2026/INV-2026-0002.yaml", "documents/invoice/2026/000/INV-2026-0002.yaml");
+    let issued_in = d.git(&["log", "--reverse", "--no-renames", "--format=%H", "--diff-filter=A", "--", old, new]);
+    assert_eq!(issued_in.lines().count(), 2, "added, then added where it was moved: {issued_in}");
+    // Read as they are; check names the layout, and no issued document gone or changed.
+    assert!(d.ok(&["doc", "show", "INV-2026-0003"]).contains("INV-2026-0003"));
+    assert!(d.ok(&["ticket", "show", "T-2026-0001"]).contains("PAY-2026-0001"));
+    let out = d.tkt(&["check"]).output().unwrap();
+    let found = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(4), "{found}");
+    assert!(found.contains("(and 23 more)") && found.contains("tkt upgrade"), "{found}");
+    assert!(!found.contains("issued"), "{found}");
+    // Written by nothing.
+    let head = d.head();
+    let pay = ["doc", "pay", "INV-2026-0003", "--amount", "10.00", "--method", "contanti"];
+    d.tkt(&pay).assert().code(4).stderr(predicate::str::contains("tkt upgrade"));
+    assert_eq!(d.head(), head);
+
+    d.tkt(&["upgrade"]).assert().success().stderr(predicate::str::contains("Moved 24 documents into"));
+    let moves = d.git(&["show", "--format=", "--name-status", "-M100%", "HEAD"]);
+    assert_eq!(moves.lines().filter(|l| l.starts_with("R100\tdocuments/")).count(), 24, "{moves}");
+    d.ok(&["check"]);
+    let paid = d.ok(&pay);
+    assert!(d.path(&format!("documents/payment/2026/000/{}.yaml", paid.trim())).is_file(), "{paid}");
+    d.ok(&["check"]);
+    // Issued before the move, deleted after it: what was issued then is missed.
+    d.git(&["rm", "-q", new]);
+    d.git(&["commit", "-qm", "via"]);
+    d.tkt(&["check"]).assert().code(4).stdout(
+        predicate::str::contains(format!("INV-2026-0002, issued in commit {}", &issued_in[..7]))
+            .and(predicate::str::contains("no longer exists")),
+    );
+}
+
+/// A team whose remote keeps documents as an older tkt did: each clone's upgrade is
+/// published by its next sync (the move is no issued document deleted), and fiscal numbers
+/// go on from one folder of a thousand to the next through sync both ways, with no number
+/// taken for skipped (found by a layout review: each folder of a thousand was read as the
+/// whole register).
+#[test]
+fn issued_documents_moved_by_an_upgrade_and_numbers_past_a_thousand_go_through_sync() {
+    let team = Team::new();
+    let anna = team.clone("anna");
+    flatten_documents(&anna.dir);
+    anna.git(&["add", "-A", "documents"]);
+    anna.git(&["commit", "-qm", "documents as an older tkt kept them"]);
+    anna.git(&["push", "-q", "origin", "main"]);
+    let marco = team.clone("marco");
+    marco.ok(&["upgrade"]);
+    marco.sync();
+    anna.ok(&["upgrade"]);
+    anna.sync();
+    let listed = team.git(&team.remote(), &["ls-tree", "-r", "--name-only", "main", "documents/invoice"]);
+    assert!(listed.lines().all(|l| l.starts_with("documents/invoice/2026/000/")), "{listed}");
+    assert_eq!(listed.lines().count(), 6, "{listed}");
+
+    // Invoices up to 999, committed by hand and published.
+    let template = anna.read("documents/invoice/2026/000/INV-2026-0006.yaml").replace("- WR-2026-0007", "[]");
+    let template = template.replace("sources:\n[]", "sources: []");
+    for n in 7..=999 {
+        let id = format!("INV-2026-{n:04}");
+        anna.write(&format!("documents/invoice/2026/000/{id}.yaml"), &template.replace("INV-2026-0006", &id));
+    }
+    anna.git(&["add", "-A", "documents"]);
+    anna.git(&["commit", "-qm", "fatture"]);
+    anna.sync();
+    marco.sync();
+    // The next one is the first of the next thousand, published and taken in.
+    assert_eq!(marco.ok(&["ticket", "invoice", "T-2026-0010"]).trim(), "INV-2026-1000");
+    assert!(marco.dir.join("documents/invoice/2026/001/INV-2026-1000.yaml").is_file());
+    marco.sync();
+    anna.sync();
+    assert!(anna.dir.join("documents/invoice/2026/001/INV-2026-1000.yaml").is_file());
+    anna.ok(&["ticket", "work", "T-2026-0015", "--hours", "1"]);
+    assert_eq!(anna.ok(&["ticket", "invoice", "T-2026-0015"]).trim(), "INV-2026-1001");
+    anna.sync();
 }
