@@ -409,8 +409,7 @@ impl Repo {
         let mut walk = self.repo.revwalk()?;
         walk.push(Oid::from_str(tip)?)?;
         walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)?;
-        let places: Vec<PathBuf> =
-            std::iter::once(path.to_path_buf()).chain(crate::model::unsharded_path(path)).collect();
+        let places: Vec<PathBuf> = super::merging::places_of(path).collect();
         for oid in walk {
             let tree = self.repo.find_commit(oid?)?.tree()?;
             for place in &places {

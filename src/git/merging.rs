@@ -660,7 +660,7 @@ impl Repo {
     /// The object at a record's path of a tree, or — none there — at the path it had before
     /// its year folder was split ([`crate::model::unsharded_path`]).
     fn record_at(&self, tree: &git2::Tree, path: &Path) -> Option<Oid> {
-        self.object_at(tree, path).or_else(|| self.object_at(tree, &crate::model::unsharded_path(path)?))
+        places_of(path).find_map(|place| self.object_at(tree, &place))
     }
 
     /// The object at a path of a tree, found name by name, so that any name a pushed tree
@@ -845,7 +845,8 @@ impl Repo {
         }
         let name = self.repo.head()?.name().unwrap_or("HEAD").to_string();
         self.repo.reference(&name, oid(&tip)?, true, why)?;
-        let files = paths.iter().map(|p| Ok((p.clone(), self.file_at(&tip, p)?))).collect::<Result<Vec<_>>>()?;
+        let places = paths.iter().flat_map(|p| places_of(p));
+        let files = places.map(|p| Ok((p.clone(), self.file_at(&tip, &p)?))).collect::<Result<Vec<_>>>()?;
         self.apply_to_worktree(&files)
     }
 
@@ -854,6 +855,11 @@ impl Repo {
     /// keeping authors, committers and messages, and leaving out a commit that changed
     /// nothing else. Returns the new tip; no reference moves. Only for commits never
     /// published: `base` is the last commit the remote has.
+    ///
+    /// A record's versions where an older tkt kept it, in commits from before `tkt upgrade`
+    /// moved it, are its versions too, and written again the same (found by a layout
+    /// review: an invoice issued flat, then upgraded, kept its old link in the commit that
+    /// issued it, and history took that one for what was issued).
     pub fn rewrite_since(&self, base: &str, tip: &str, paths: &[PathBuf], edit: &EditFile<'_>) -> Result<String> {
         let mut walk = self.repo.revwalk()?;
         walk.push(oid(tip)?)?;
@@ -869,21 +875,23 @@ impl Repo {
             let old_tree = commit.tree()?;
             let mut update = super::tree::Update::new();
             for path in paths {
-                let Ok(entry) = old_tree.get_path(path) else { continue };
-                let key = (path.clone(), entry.id());
-                let blob = match blobs.get(&key) {
-                    Some(b) => *b,
-                    None => {
-                        let bytes = self.repo.find_blob(entry.id())?.content().to_vec();
-                        let b = edit(path, &bytes)?.map(|new| self.repo.blob(&new)).transpose()?;
-                        blobs.insert(key, b);
-                        b
-                    }
-                };
-                match blob {
-                    Some(b) => update.upsert(git_path(path)?, b, FileMode::Blob),
-                    None => update.remove(git_path(path)?),
-                };
+                for place in places_of(path) {
+                    let Ok(entry) = old_tree.get_path(&place) else { continue };
+                    let key = (place.clone(), entry.id());
+                    let blob = match blobs.get(&key) {
+                        Some(b) => *b,
+                        None => {
+                            let bytes = self.repo.find_blob(entry.id())?.content().to_vec();
+                            let b = edit(path, &bytes)?.map(|new| self.repo.blob(&new)).transpose()?;
+                            blobs.insert(key, b);
+                            b
+                        }
+                    };
+                    match blob {
+                        Some(b) => update.upsert(git_path(&place)?, b, FileMode::Blob),
+                        None => update.remove(git_path(&place)?),
+                    };
+                }
             }
             let tree = self.repo.find_tree(update.write(&self.repo, &self.trees, Some(old_tree.id()))?)?;
             let parents = commit
@@ -1233,4 +1241,10 @@ impl Repo {
             None => Ok(files),
         }
     }
+}
+
+/// A record's path (a repository path in its folder of a thousand) and, for one, where an
+/// older tkt kept it ([`crate::model::unsharded_path`]).
+pub(super) fn places_of(path: &Path) -> impl Iterator<Item = PathBuf> {
+    std::iter::once(path.to_path_buf()).chain(crate::model::unsharded_path(path))
 }

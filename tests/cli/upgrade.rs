@@ -506,3 +506,81 @@ fn issued_documents_moved_by_an_upgrade_and_numbers_past_a_thousand_go_through_s
     assert_eq!(anna.ok(&["ticket", "invoice", "T-2026-0015"]).trim(), "INV-2026-1001");
     anna.sync();
 }
+
+/// A team whose remote keeps documents flat, one clone upgraded, each clone's work
+/// published; and the other's clone, not updated yet: `anna` upgraded, `marco` flat.
+fn flat_documents_team() -> Team {
+    let team = Team::new();
+    let anna = team.clone("anna");
+    flatten_documents(&anna.dir);
+    anna.git(&["add", "-A", "documents"]);
+    anna.git(&["commit", "-qm", "documents as an older tkt kept them"]);
+    anna.git(&["push", "-q", "origin", "main"]);
+    team.clone("marco");
+    anna.ok(&["upgrade"]);
+    anna.sync();
+    team
+}
+
+/// A clone's work report and invoice as an older tkt wrote them, in their years' folders:
+/// WR-2026-0009 (a copy of WR-2026-0007) billed by INV-2026-0007 (of INV-2026-0006).
+fn bill_flat(c: &Clone) {
+    let report = c.read("documents/work-report/2026/WR-2026-0007.yaml").replace("WR-2026-0007", "WR-2026-0009");
+    c.write("documents/work-report/2026/WR-2026-0009.yaml", &report);
+    let invoice = c.read("documents/invoice/2026/INV-2026-0006.yaml").replace("INV-2026-0006", "INV-2026-0007");
+    let invoice = invoice.replace("date: 2026-07-15", "date: 2026-11-27");
+    c.write("documents/invoice/2026/INV-2026-0007.yaml", &invoice.replace("- WR-2026-0007", "- WR-2026-0009"));
+    c.git(&["add", "-A"]);
+    c.git(&["commit", "-qm", "INV-2026-0007: by an older tkt"]);
+}
+
+/// An invoice issued flat and not published, its number then issued by another clone:
+/// `tkt sync --resolve` on the upgraded clone takes it back from every unpublished commit,
+/// the one that issued it flat included, and issues it again (found by a layout review:
+/// the flat version stayed in history, the remote's invoice read as a change of it, and
+/// no sync went through again).
+#[test]
+fn an_invoice_issued_flat_before_the_upgrade_is_taken_back_whole() {
+    let team = flat_documents_team();
+    let (anna, marco) = (team.clone("anna"), team.clone("marco"));
+    bill_flat(&marco);
+    anna.ok(&["ticket", "work", "T-2026-0016", "--hours", "2"]);
+    assert_eq!(anna.ok(&["ticket", "invoice", "T-2026-0016"]).trim(), "INV-2026-0007");
+    anna.sync();
+    marco.ok(&["upgrade"]);
+    marco.tkt(&["sync"]).assert().code(5).stderr(predicate::str::contains("tkt sync --resolve"));
+    assert!(marco.resolve().contains("INV-2026-0007 taken back and issued again as INV-2026-0008"));
+    clean(&marco);
+    let issued = marco.git(&["log", "--format=%s", "--all", "--", "documents/invoice/2026/INV-2026-0007.yaml"]);
+    assert!(!issued.contains("by an older tkt"), "taken back from history: {issued}");
+    anna.sync();
+    clean(&anna);
+    assert!(anna.read("documents/invoice/2026/000/INV-2026-0008.yaml").contains("INV-2026-0008"));
+}
+
+/// An invoice issued flat and not published, billing a work report whose number another
+/// clone published meanwhile: the report is renumbered, and the invoice's link follows in
+/// every unpublished commit, the one that issued it flat included (found by a layout
+/// review: that commit kept the old link, history took it for what was issued, and every
+/// other clone refused the remote).
+#[test]
+fn an_invoice_issued_flat_before_the_upgrade_follows_its_renumbered_report() {
+    let team = flat_documents_team();
+    let (anna, marco) = (team.clone("anna"), team.clone("marco"));
+    bill_flat(&marco);
+    assert_eq!(anna.ok(&["ticket", "work", "T-2026-0015", "--hours", "2"]).trim(), "WR-2026-0009");
+    anna.sync();
+    marco.ok(&["upgrade"]);
+    assert!(marco.sync().contains("WR-2026-0009 is now WR-2026-0010"));
+    clean(&marco);
+    anna.sync();
+    clean(&anna);
+    let invoice = anna.read("documents/invoice/2026/000/INV-2026-0007.yaml");
+    assert!(invoice.contains("- WR-2026-0010") && !invoice.contains("WR-2026-0009"), "{invoice}");
+}
+
+/// Asserts `tkt check` finds nothing wrong on the clone, showing what it found if not.
+fn clean(c: &Clone) {
+    let out = c.tkt(&["check"]).output().unwrap();
+    assert!(out.status.success(), "{} check: {}", c.user, String::from_utf8_lossy(&out.stdout));
+}
