@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use crate::desk::Desk;
 use crate::git::Repo;
+use crate::model::{sharded_path, Kind};
 use crate::{Error, Result};
 
 use super::Env;
@@ -57,6 +58,19 @@ fn refuse_uncommitted(desk: &Desk, moves: &[(PathBuf, PathBuf)]) -> Result<()> {
         let bytes = std::fs::read(desk.abs(from)).map_err(|e| Error::io(from, e))?;
         if committed[folder].get(name) != Some(&Repo::blob_id(&bytes)) {
             edited.push(from.display().to_string());
+        }
+    }
+    // Deleted by hand and not committed: the upgrade's commit would keep it where it was,
+    // beside the moved ones (found by a layout review).
+    let prefix = repo.desk_prefix();
+    for kind in Kind::all().filter(|k| k.sharded()) {
+        for year in repo.folders_in(&head, &prefix.join(kind.dir()))? {
+            for file in repo.files_in(&head, &year)? {
+                let rel = file.strip_prefix(prefix).unwrap_or(&file);
+                if sharded_path(rel).is_some() && std::fs::symlink_metadata(desk.abs(rel)).is_err() {
+                    edited.push(format!("{} (deleted)", rel.display()));
+                }
+            }
         }
     }
     if edited.is_empty() {

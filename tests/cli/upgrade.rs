@@ -584,3 +584,26 @@ fn clean(c: &Clone) {
     let out = c.tkt(&["check"]).output().unwrap();
     assert!(out.status.success(), "{} check: {}", c.user, String::from_utf8_lossy(&out.stdout));
 }
+
+/// An upgrade refuses while a record HEAD has where an older tkt kept it is deleted by
+/// hand and the deletion not committed: its commit would keep that file where it was,
+/// beside the moved ones (found by a layout review, with an issued invoice).
+#[test]
+fn an_upgrade_refuses_a_record_deleted_since_the_last_commit() {
+    let d = TestDesk::example();
+    flatten_documents(&d.dir);
+    d.git(&["add", "-A", "documents"]);
+    d.git(&["commit", "-qm", "documents as an older tkt kept them"]);
+    let file = "documents/invoice/2026/INV-2026-0003.yaml";
+    std::fs::remove_file(d.path(file)).unwrap();
+    let head = d.head();
+    d.tkt(&["upgrade"]).assert().code(4).stderr(
+        predicate::str::contains(format!("{file} (deleted): changed since the last commit"))
+            .and(predicate::str::contains("nothing was moved")),
+    );
+    assert_eq!(d.head(), head);
+    assert_eq!(d.git(&["status", "--porcelain"]), format!(" D {file}\n"));
+    d.git(&["checkout", "--", file]);
+    d.tkt(&["upgrade"]).assert().success();
+    d.ok(&["check"]);
+}
