@@ -607,3 +607,20 @@ fn an_upgrade_refuses_a_record_deleted_since_the_last_commit() {
     d.tkt(&["upgrade"]).assert().success();
     d.ok(&["check"]);
 }
+
+/// The seals of the year folders a write keeps (so that the next one need not list them)
+/// are no way past a record put back where an older tkt kept it: its folder changed, and
+/// the next write lists it and is refused.
+#[test]
+fn a_record_put_where_an_older_tkt_kept_it_after_a_write_stops_the_next_one() {
+    let d = TestDesk::example();
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    d.ok(&["ticket", "note", "T-2026-0003", "uno"]);
+    assert!(d.path(".tkt/cache/layout").is_file(), "the folders' seals kept");
+    d.ok(&["ticket", "note", "T-2026-0003", "due"]);
+    let flat = "documents/invoice/2026/INV-2026-0003.yaml";
+    std::fs::rename(d.path("documents/invoice/2026/000/INV-2026-0003.yaml"), d.path(flat)).unwrap();
+    let head = d.head();
+    d.tkt(&["ticket", "note", "T-2026-0003", "tre"]).assert().code(4).stderr(predicate::str::contains(flat));
+    assert_eq!(d.head(), head);
+}
