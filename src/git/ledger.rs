@@ -14,6 +14,11 @@ use crate::Result;
 /// Versions of files: each one's desk-relative path and content.
 pub type Versions = Vec<(PathBuf, Vec<u8>)>;
 
+/// What a walk found of each file, by the path its record is known by
+/// ([`crate::model::record_path`]): its first blob, the commit, and where that commit had
+/// it when that was elsewhere (where an older tkt kept it).
+type Found = BTreeMap<PathBuf, (Oid, Oid, Option<PathBuf>)>;
+
 /// What [`Repo::audit_ledgers`] found of one folder.
 pub struct Audited {
     /// The first version of each file in history.
@@ -33,6 +38,21 @@ pub struct FirstVersion {
     /// The commit that added it (short), and who made it.
     pub commit: String,
     pub author: String,
+    /// Where that commit had the file, when not where it is known now: where an older tkt
+    /// kept it (`documents/invoice/2026/INV-2026-0012.yaml`), before `tkt upgrade`.
+    pub at: Option<PathBuf>,
+}
+
+impl FirstVersion {
+    /// The command that puts this version back at `now` (desk-relative, run in the desk):
+    /// a checkout from its commit, or — that commit had it elsewhere — its content written
+    /// at `now`.
+    pub fn restore(&self, now: &Path) -> String {
+        match &self.at {
+            Some(then) if then != now => format!("git show {}:./{} > {}", self.commit, then.display(), now.display()),
+            _ => format!("git checkout {} -- {}", self.commit, now.display()),
+        }
+    }
 }
 
 impl Repo {
@@ -52,7 +72,7 @@ impl Repo {
         let (first, read) = match self.brought_on(desk_dir, &head)? {
             Some(brought) => brought,
             None => {
-                let mut found: BTreeMap<PathBuf, (Oid, Oid)> = BTreeMap::new();
+                let mut found: Found = BTreeMap::new();
                 let mut walk = Walk::first_versions();
                 self.each_tree_oldest_first(&[desk_dir], Some(head.id()), |_, commit, tree| {
                     self.collect(&tree, desk_dir, commit, &mut walk, &mut found, DEPTH)
@@ -161,7 +181,9 @@ impl Repo {
                 matches!(file.mode(), git2::FileMode::Blob | git2::FileMode::BlobExecutable | git2::FileMode::Link);
             let Some(path) = file.path().filter(|p| blob && p.iter().count() <= usize::from(DEPTH)) else { continue };
             if path.file_name().and_then(|n| n.to_str()).is_some_and(is_record_name) {
-                found.entry(crate::model::record_path(&desk_dir.join(path))).or_insert((file.id(), commit.id()));
+                let (then, known) = (desk_dir.join(path), crate::model::record_path(&desk_dir.join(path)));
+                let at = (then != known).then_some(then);
+                found.entry(known).or_insert((file.id(), commit.id(), at));
             }
         }
         self.with_authors(found)
@@ -246,11 +268,11 @@ impl Repo {
     }
 
     /// Each file's first version, with the author of the commit that made it.
-    fn with_authors(&self, found: BTreeMap<PathBuf, (Oid, Oid)>) -> Result<BTreeMap<PathBuf, FirstVersion>> {
+    fn with_authors(&self, found: Found) -> Result<BTreeMap<PathBuf, FirstVersion>> {
         let mut authors: HashMap<Oid, String> = HashMap::new();
         found
             .into_iter()
-            .map(|(path, (blob, commit))| {
+            .map(|(path, (blob, commit, at))| {
                 let author = match authors.get(&commit) {
                     Some(a) => a.clone(),
                     None => {
@@ -258,7 +280,7 @@ impl Repo {
                         authors.entry(commit).or_insert(a).clone()
                     }
                 };
-                Ok((path, FirstVersion { blob: blob.to_string(), commit: oid_short(commit), author }))
+                Ok((path, FirstVersion { blob: blob.to_string(), commit: oid_short(commit), author, at }))
             })
             .collect()
     }
@@ -294,13 +316,13 @@ impl Repo {
         walk: &mut Walk<'r>,
         blobs: &mut HashSet<Oid>,
     ) -> Result<Versions> {
-        let mut found: BTreeMap<PathBuf, (Oid, Oid)> = BTreeMap::new();
+        let mut found: Found = BTreeMap::new();
         let mut versions = Vec::new();
         for (commit, tree) in trees {
             found.clear();
             // A tree seen before holds no version not found then.
             self.collect(&tree, desk_dir, commit, walk, &mut found, DEPTH)?;
-            for (path, (blob, _)) in &found {
+            for (path, (blob, ..)) in &found {
                 if blobs.insert(*blob) {
                     versions.push((path.clone(), self.repo.find_blob(*blob)?.content().to_vec()));
                 }
@@ -485,7 +507,7 @@ impl Repo {
         dir: &Path,
         commit: Oid,
         walk: &mut Walk<'r>,
-        found: &mut BTreeMap<PathBuf, (Oid, Oid)>,
+        found: &mut Found,
         depth: u8,
     ) -> Result<()> {
         let fresh = walk.seen.insert((dir.to_path_buf(), tree.id()));
@@ -509,7 +531,9 @@ impl Repo {
                         None => b.get_name(name).is_some_and(|e| file(&e)),
                     };
                     if !before.as_ref().is_some_and(had) {
-                        found.entry(crate::model::record_path(&dir.join(name))).or_insert((entry.id(), commit));
+                        let (then, known) = (dir.join(name), crate::model::record_path(&dir.join(name)));
+                        let at = (then != known).then_some(then);
+                        found.entry(known).or_insert((entry.id(), commit, at));
                     }
                 }
                 // A version of a folder read before is not read again (a year's folder of
@@ -604,7 +628,7 @@ fn is_record_name(name: &str) -> bool {
 }
 
 /// The version of [`Kept`]'s format; another is not read.
-const KEPT_VERSION: u32 = 1;
+const KEPT_VERSION: u32 = 2;
 
 /// The first versions of the files below a folder as HEAD's history had them at a commit,
 /// kept in the desk's cache: like the rest of it, never shared, and deleting it changes
@@ -879,6 +903,8 @@ mod tests {
         let keys: Vec<&str> = ledger.keys().filter_map(|p| p.to_str()).collect();
         assert_eq!(keys, [A, B, C, wrong]);
         assert_eq!(ledger[Path::new(A)].commit, oid_short(c1), "first committed before the move");
+        assert_eq!(ledger[Path::new(A)].at.as_deref(), Some(Path::new(old_a)), "and where");
+        assert_eq!(ledger[Path::new(C)].at, None);
         assert_eq!(ledger[Path::new(B)].commit, oid_short(c2));
         // Changed at its old place before the move: the first version is the one issued.
         let h = History::new();

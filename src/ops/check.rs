@@ -1077,11 +1077,10 @@ fn check_ledger(
                         path.display().to_string(),
                         format!(
                             "{id}, issued in commit {} by {}, no longer exists: a fiscal document is never deleted \
-                             (restore it with `git checkout {} -- {}`; correct it with a credit note)",
+                             (restore it with `{}`; correct it with a credit note)",
                             first.commit,
                             first.author,
-                            first.commit,
-                            path.display()
+                            first.restore(path)
                         ),
                     ));
                 }
@@ -1102,11 +1101,10 @@ fn check_ledger(
                 path.display().to_string(),
                 format!(
                     "{} changed since it was issued in commit {}: an issued fiscal document never changes \
-                     (restore it with `git checkout {} -- {}`; correct it with a credit note)",
+                     (restore it with `{}`; correct it with a credit note)",
                     fields.join(", "),
                     first.commit,
-                    first.commit,
-                    path.display()
+                    first.restore(&file)
                 ),
             ));
         }

@@ -506,9 +506,8 @@ fn check_progressive_date(env: &Env, doc: &Document) -> Result<()> {
                 let issued = repo.first_content(&first).and_then(|bytes| decode_text(bytes, &rel));
                 let issued = issued.and_then(|text| parse_record::<Document>(&text, &rel)).map_err(|e| {
                     e.with_hint(format!(
-                        "{name} was issued and its file deleted since: restore it with `git checkout {} -- {}`",
-                        first.commit,
-                        rel.display()
+                        "{name} was issued and its file deleted since: restore it with `{}`",
+                        first.restore(&rel)
                     ))
                 })?;
                 if last.as_ref().is_none_or(|(_, date)| issued.date > *date) {
@@ -621,7 +620,7 @@ pub fn refuse_issued_against_gone(
             "{id} {did} {target} as issued (commit {}) and {why}: an issued {kind} still counts as issued",
             first.commit
         ))
-        .with_hint(format!("restore it: git checkout {} -- {}", first.commit, path.display())));
+        .with_hint(format!("restore it: {}", first.restore(path))));
     }
     for (path, blob) in desk.issued_files(Kind::Document(kind)) {
         if ledger.contains_key(&path) || desk.abs(&path).exists() {
@@ -648,11 +647,7 @@ pub fn refuse_issued_against_gone(
                  an issued {kind} still counts as issued",
                 first.commit
             ))
-            .with_hint(format!(
-                "bring it back: tkt sync (or git checkout {} -- {})",
-                first.commit,
-                path.display()
-            )));
+            .with_hint(format!("bring it back: tkt sync (or {})", first.restore(&path))));
         }
     }
     Ok(())
@@ -714,11 +709,7 @@ pub fn refuse_changed_since_issue(desk: &Desk, docs: &[&Document]) -> Result<()>
                 fields.join(", "),
                 first.commit
             ))
-            .with_hint(format!(
-                "restore it with `git checkout {} -- {}`; correct it with a credit note",
-                first.commit,
-                rel.display()
-            )));
+            .with_hint(format!("restore it with `{}`; correct it with a credit note", first.restore(&rel))));
         }
     }
     Ok(())

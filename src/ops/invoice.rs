@@ -82,7 +82,7 @@ fn refuse_billed_as_issued(env: &Env, ticket: &str, invoices: &[&Document], sour
             continue;
         }
         let Some(source) = billed(&issued) else { continue };
-        let restore = format!("restore it: git checkout {} -- {}", first.commit, path.display());
+        let restore = format!("restore it: {}", first.restore(path));
         if !there {
             return Err(Error::refused(format!(
                 "{source} was billed by {}, deleted since (commit {}): an issued invoice is never billed again",
@@ -135,11 +135,7 @@ fn refuse_billed_as_issued(env: &Env, ticket: &str, invoices: &[&Document], sour
                  since: an issued invoice is never billed again",
                 issued.id, first.commit
             ))
-            .with_hint(format!(
-                "bring it back: tkt sync (or git checkout {} -- {})",
-                first.commit,
-                path.display()
-            )));
+            .with_hint(format!("bring it back: tkt sync (or {})", first.restore(&path))));
         }
     }
     Ok(())

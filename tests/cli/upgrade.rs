@@ -624,3 +624,35 @@ fn a_record_put_where_an_older_tkt_kept_it_after_a_write_stops_the_next_one() {
     d.tkt(&["ticket", "note", "T-2026-0003", "tre"]).assert().code(4).stderr(predicate::str::contains(flat));
     assert_eq!(d.head(), head);
 }
+
+/// A document issued where an older tkt kept it, deleted after the upgrade: the restore
+/// the hint gives takes its issued version from the commit that had it at its old place
+/// and writes it where it goes now (found by a layout review: the hint's `git checkout`
+/// named a path that commit never had).
+#[test]
+fn the_restore_of_a_document_issued_before_the_upgrade_puts_it_back_where_it_goes() {
+    let d = TestDesk::example();
+    flatten_documents(&d.dir);
+    let invoice = d.read("documents/invoice/2026/INV-2026-0006.yaml").replace("INV-2026-0006", "INV-2026-0007");
+    let invoice =
+        invoice.replace("date: 2026-07-15", "date: 2026-11-27").replace("sources:\n- WR-2026-0007", "sources: []");
+    d.write("documents/invoice/2026/INV-2026-0007.yaml", &invoice);
+    d.git(&["add", "-A", "documents"]);
+    d.git(&["commit", "-qm", "documents as an older tkt kept them, and an invoice issued so"]);
+    d.ok(&["upgrade"]);
+    let now = "documents/invoice/2026/000/INV-2026-0007.yaml";
+    d.git(&["rm", "-q", now]);
+    d.git(&["commit", "-qm", "via"]);
+    let out = d.tkt(&["check"]).output().unwrap();
+    let found = String::from_utf8(out.stdout).unwrap();
+    assert!(found.contains("no longer exists"), "{found}");
+    let restore = found.split("restore it with `").nth(1).and_then(|r| r.split('`').next()).unwrap();
+    let (show, to) = restore.strip_prefix("git show ").and_then(|r| r.split_once(" > ")).expect(restore);
+    assert!(show.ends_with(":./documents/invoice/2026/INV-2026-0007.yaml") && to == now, "{restore}");
+    d.write(to, &d.git(&["show", show]));
+    assert_eq!(d.read(now), invoice);
+    d.git(&["add", now]);
+    d.git(&["commit", "-qm", "rimessa"]);
+    let out = d.tkt(&["check"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+}
