@@ -208,12 +208,20 @@ fn commit_flat(c: &Clone, id: &str, title: &str) {
 
 fn flat_team() -> Team {
     let team = Team::new();
-    let anna = team.clone("anna");
-    flatten(&anna.dir);
-    anna.git(&["add", "-A", "tickets"]);
-    anna.git(&["commit", "-qm", "tickets as an older tkt kept them"]);
-    anna.git(&["push", "-q", "origin", "main"]);
+    publish_flat(&team.clone("anna"), "tickets");
     team
+}
+
+/// Moves the records below `top` (`tickets` or `documents`) of the clone's desk where an
+/// older tkt kept them, commits and pushes: the remote as an older tkt kept it.
+fn publish_flat(c: &Clone, top: &str) {
+    match top {
+        "tickets" => flatten(&c.dir),
+        _ => flatten_documents(&c.dir),
+    };
+    c.git(&["add", "-A", top]);
+    c.git(&["commit", "-qm", &format!("{top} as an older tkt kept them")]);
+    c.git(&["push", "-q", "origin", "main"]);
 }
 
 fn assert_one_layout(c: &Clone) {
@@ -472,10 +480,7 @@ fn documents_kept_flat_by_an_older_tkt_are_read_and_upgraded_as_issued() {
 fn issued_documents_moved_by_an_upgrade_and_numbers_past_a_thousand_go_through_sync() {
     let team = Team::new();
     let anna = team.clone("anna");
-    flatten_documents(&anna.dir);
-    anna.git(&["add", "-A", "documents"]);
-    anna.git(&["commit", "-qm", "documents as an older tkt kept them"]);
-    anna.git(&["push", "-q", "origin", "main"]);
+    publish_flat(&anna, "documents");
     let marco = team.clone("marco");
     marco.ok(&["upgrade"]);
     marco.sync();
@@ -512,10 +517,7 @@ fn issued_documents_moved_by_an_upgrade_and_numbers_past_a_thousand_go_through_s
 fn flat_documents_team() -> Team {
     let team = Team::new();
     let anna = team.clone("anna");
-    flatten_documents(&anna.dir);
-    anna.git(&["add", "-A", "documents"]);
-    anna.git(&["commit", "-qm", "documents as an older tkt kept them"]);
-    anna.git(&["push", "-q", "origin", "main"]);
+    publish_flat(&anna, "documents");
     team.clone("marco");
     anna.ok(&["upgrade"]);
     anna.sync();
