@@ -290,7 +290,11 @@ pub fn follow_issued_again(desk: &Desk, remote: Option<&str>, pairs: &HashMap<St
     let (Some(theirs), Some(head)) = (repo.remote_tip(&remote, &branch)?, repo.head()?) else { return Ok(Vec::new()) };
     let prefix = repo.desk_prefix().to_path_buf();
     let mut paths = Vec::new();
-    for path in repo.changed_paths(Some(&theirs), &head)? {
+    // The remote's tip as this clone reads it: one not upgraded yet, its records moved into
+    // their folders of a thousand — else every record of the remote's would be this clone's
+    // change (found by a layout review: its invoice of the old number was written again).
+    let published = super::layout::upgraded_view(repo, &theirs)?;
+    for path in repo.changed_paths(Some(&published), &head)? {
         let Some(state) = repo.file_at(&head, &path)? else { continue };
         if rewritten(&prefix, &path, &state, pairs, !exported(&state))?.is_some() {
             paths.push(path);

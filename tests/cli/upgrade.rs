@@ -525,12 +525,15 @@ fn flat_documents_team() -> Team {
 }
 
 /// A clone's work report and invoice as an older tkt wrote them, in their years' folders:
-/// WR-2026-0009 (a copy of WR-2026-0007) billed by INV-2026-0007 (of INV-2026-0006).
+/// WR-2026-0009 (a copy of WR-2026-0007) billed by INV-2026-0007 (of INV-2026-0006), made
+/// by the clone's user.
 fn bill_flat(c: &Clone) {
     let report = c.read("documents/work-report/2026/WR-2026-0007.yaml").replace("WR-2026-0007", "WR-2026-0009");
+    let report = report.replace("created_by: luca", &format!("created_by: {}", c.user));
     c.write("documents/work-report/2026/WR-2026-0009.yaml", &report);
     let invoice = c.read("documents/invoice/2026/INV-2026-0006.yaml").replace("INV-2026-0006", "INV-2026-0007");
     let invoice = invoice.replace("date: 2026-07-15", "date: 2026-11-27");
+    let invoice = invoice.replace("created_by: giulia", &format!("created_by: {}", c.user));
     c.write("documents/invoice/2026/INV-2026-0007.yaml", &invoice.replace("- WR-2026-0007", "- WR-2026-0009"));
     c.git(&["add", "-A"]);
     c.git(&["commit", "-qm", "INV-2026-0007: by an older tkt"]);
@@ -657,4 +660,31 @@ fn the_restore_of_a_document_issued_before_the_upgrade_puts_it_back_where_it_goe
     d.git(&["commit", "-qm", "rimessa"]);
     let out = d.tkt(&["check"]).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+}
+
+/// Both clones issued the same number as an older tkt, the remote still keeps documents
+/// flat: `tkt sync --resolve` on the clone that upgraded takes back its own invoice and
+/// leaves the remote's as it was published (found by a layout review: compared with the
+/// remote's tip not upgraded, every moved record read as this clone's, and the remote's
+/// invoice was written again under the new number).
+#[test]
+fn resolve_against_a_remote_not_upgraded_leaves_its_invoice_alone() {
+    let team = Team::new();
+    let (anna, marco) = (team.clone("anna"), team.clone("marco"));
+    publish_flat(&anna, "documents");
+    marco.git(&["pull", "-q", "origin", "main"]);
+    bill_flat(&anna);
+    anna.git(&["push", "-q", "origin", "main"]);
+    let published = anna.read("documents/invoice/2026/INV-2026-0007.yaml");
+    bill_flat(&marco);
+    marco.ok(&["upgrade"]);
+    marco.tkt(&["sync"]).assert().code(5).stderr(predicate::str::contains("tkt sync --resolve"));
+    let resolved = marco.resolve();
+    assert!(resolved.contains("INV-2026-0007 taken back and issued again as INV-2026-0008"), "{resolved}");
+    clean(&marco);
+    assert_eq!(marco.read("documents/invoice/2026/000/INV-2026-0007.yaml"), published);
+    anna.ok(&["upgrade"]);
+    anna.sync();
+    clean(&anna);
+    assert_eq!(anna.read("documents/invoice/2026/000/INV-2026-0007.yaml"), published);
 }
