@@ -87,8 +87,8 @@ pub enum Command {
     Sync(sync::SyncArgs),
     /// Check every record of the desk and list what is wrong, one line each.
     Check(check::CheckArgs),
-    /// Move a desk kept by an older tkt to this one's layout, in one commit (tickets into
-    /// folders of a thousand: tickets/2026/001/T-2026-1042.yaml).
+    /// Move a desk kept by an older tkt to this one's layout, in one commit (tickets and
+    /// documents into folders of a thousand: tickets/2026/001/T-2026-1042.yaml).
     Upgrade(upgrade::UpgradeArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell) or the man page.
     Completions(completions::CompletionsArgs),

@@ -44,12 +44,27 @@ pub struct FirstVersion {
 }
 
 impl FirstVersion {
-    /// The command that puts this version back at `now` (desk-relative, run in the desk):
-    /// a checkout from its commit, or — that commit had it elsewhere — its content written
-    /// at `now`.
-    pub fn restore(&self, now: &Path) -> String {
-        match &self.at {
-            Some(then) if then != now => format!("git show {}:./{} > {}", self.commit, then.display(), now.display()),
+    /// The command that puts this version of the file known as `known` back there
+    /// (desk-relative, run in the desk): [`FirstVersion::restore_to`] `known`.
+    pub fn restore(&self, known: &Path) -> String {
+        self.restore_to(known, known)
+    }
+
+    /// The command that puts this version of the file known as `known` back at `now` (on a
+    /// desk not upgraded yet, where an older tkt kept it): a checkout from its commit, or —
+    /// that commit had it elsewhere — its content written at `now` (its folder made, as a
+    /// checkout makes it) and staged.
+    pub fn restore_to(&self, known: &Path, now: &Path) -> String {
+        let then = self.at.as_deref().unwrap_or(known);
+        match now.parent() {
+            Some(folder) if then != now => format!(
+                "mkdir -p {} && git show {}:./{} > {} && git add {}",
+                folder.display(),
+                self.commit,
+                then.display(),
+                now.display(),
+                now.display()
+            ),
             _ => format!("git checkout {} -- {}", self.commit, now.display()),
         }
     }

@@ -805,8 +805,9 @@ fn check_documents(
     for (i, p) in later {
         facts[i].problems.push(p);
     }
-    for d in &mut facts {
-        found(findings, &d.path(), std::mem::take(&mut d.problems));
+    // Named where each file is (on a desk not upgraded yet, where an older tkt kept it).
+    for d in facts.iter_mut().filter(|d| !d.problems.is_empty()) {
+        found(findings, &desk.found_at(&d.path()), std::mem::take(&mut d.problems));
     }
     // Numbering per kind, year and series, one sequence across a kind's present and former
     // prefixes: (kind, year, series) -> (number, prefix) used.
@@ -1050,6 +1051,8 @@ fn check_ledger(
 ) -> Result<()> {
     let present: HashSet<PathBuf> = documents.iter().map(DocUnderCheck::path).collect();
     let mut logs: HashMap<PathBuf, HashMap<String, String>> = HashMap::new();
+    // A document gone from a desk not upgraded yet goes back where an older tkt kept it.
+    let kept_flat = !desk.unsharded(true)?.is_empty();
     for (kind, ledger) in ledgers {
         for (path, first) in ledger {
             let Some(id) = path.file_stem().and_then(|s| s.to_str()) else { continue };
@@ -1073,14 +1076,16 @@ fn check_ledger(
                     continue;
                 }
                 if !desk.abs(&desk.found_at(path)).exists() {
+                    let old = crate::model::unsharded_path(path).filter(|_| kept_flat);
+                    let at = old.as_deref().unwrap_or(path);
                     findings.push(Finding::new(
-                        path.display().to_string(),
+                        at.display().to_string(),
                         format!(
                             "{id}, issued in commit {} by {}, no longer exists: a fiscal document is never deleted \
                              (restore it with `{}`; correct it with a credit note)",
                             first.commit,
                             first.author,
-                            first.restore(path)
+                            first.restore_to(path, at)
                         ),
                     ));
                 }
@@ -1098,13 +1103,13 @@ fn check_ledger(
                 continue;
             }
             findings.push(Finding::new(
-                path.display().to_string(),
+                file.display().to_string(),
                 format!(
                     "{} changed since it was issued in commit {}: an issued fiscal document never changes \
                      (restore it with `{}`; correct it with a credit note)",
                     fields.join(", "),
                     first.commit,
-                    first.restore(&file)
+                    first.restore_to(path, &file)
                 ),
             ));
         }

@@ -630,12 +630,25 @@ fn a_record_put_where_an_older_tkt_kept_it_after_a_write_stops_the_next_one() {
     assert_eq!(d.head(), head);
 }
 
-/// A document issued where an older tkt kept it, deleted after the upgrade: the restore
-/// the hint gives takes its issued version from the commit that had it at its old place
-/// and writes it where it goes now (found by a layout review: the hint's `git checkout`
-/// named a path that commit never had).
+/// A fiscal document deleted by hand: the restore `tkt check` gives, run as printed, puts
+/// back the version issued where the desk keeps it — after the upgrade, from the commit
+/// that had it where an older tkt kept it; before, where an older tkt keeps it, from a
+/// commit that had it in its folder of a thousand (found by layout reviews: the hint's
+/// `git checkout` named a path that commit never had).
 #[test]
-fn the_restore_of_a_document_issued_before_the_upgrade_puts_it_back_where_it_goes() {
+fn the_restore_check_gives_puts_back_the_issued_document_where_the_desk_keeps_it() {
+    // Runs the restore of the one document `check` finds gone, and checks again.
+    let restore = |d: &TestDesk| {
+        let out = d.tkt(&["check"]).output().unwrap();
+        let found = String::from_utf8(out.stdout).unwrap();
+        assert!(found.contains("no longer exists"), "{found}");
+        let run = found.split("restore it with `").nth(1).and_then(|r| r.split('`').next()).unwrap().to_string();
+        let mut sh = std::process::Command::new("sh");
+        sh.arg("-c").arg(&run).current_dir(&d.dir).env("GIT_CONFIG_GLOBAL", "/dev/null");
+        let out = sh.env("GIT_CONFIG_NOSYSTEM", "1").output().unwrap();
+        assert!(out.status.success(), "{run}: {}", String::from_utf8_lossy(&out.stderr));
+        run
+    };
     let d = TestDesk::example();
     flatten_documents(&d.dir);
     let invoice = d.read("documents/invoice/2026/INV-2026-0006.yaml").replace("INV-2026-0006", "INV-2026-0007");
@@ -644,19 +657,21 @@ fn the_restore_of_a_document_issued_before_the_upgrade_puts_it_back_where_it_goe
     d.write("documents/invoice/2026/INV-2026-0007.yaml", &invoice);
     d.git(&["add", "-A", "documents"]);
     d.git(&["commit", "-qm", "documents as an older tkt kept them, and an invoice issued so"]);
+    // Not upgraded: back where an older tkt kept it, from the commit that issued it in 000/.
+    let flat = "documents/invoice/2026/INV-2026-0003.yaml";
+    let three = d.read(flat);
+    d.git(&["rm", "-q", flat]);
+    d.git(&["commit", "-qm", "via"]);
+    assert!(restore(&d).contains(&format!("> {flat}")));
+    assert_eq!(d.read(flat), three);
+    d.git(&["commit", "-qm", "rimessa"]);
     d.ok(&["upgrade"]);
+    // Upgraded: into its folder of a thousand, from the commit that issued it flat.
     let now = "documents/invoice/2026/000/INV-2026-0007.yaml";
     d.git(&["rm", "-q", now]);
     d.git(&["commit", "-qm", "via"]);
-    let out = d.tkt(&["check"]).output().unwrap();
-    let found = String::from_utf8(out.stdout).unwrap();
-    assert!(found.contains("no longer exists"), "{found}");
-    let restore = found.split("restore it with `").nth(1).and_then(|r| r.split('`').next()).unwrap();
-    let (show, to) = restore.strip_prefix("git show ").and_then(|r| r.split_once(" > ")).expect(restore);
-    assert!(show.ends_with(":./documents/invoice/2026/INV-2026-0007.yaml") && to == now, "{restore}");
-    d.write(to, &d.git(&["show", show]));
+    assert!(restore(&d).contains(":./documents/invoice/2026/INV-2026-0007.yaml > "));
     assert_eq!(d.read(now), invoice);
-    d.git(&["add", now]);
     d.git(&["commit", "-qm", "rimessa"]);
     let out = d.tkt(&["check"]).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
