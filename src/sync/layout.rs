@@ -17,9 +17,9 @@ thread_local! {
 }
 
 /// The ticket and document files of `commit` not in their folders of a thousand, each
-/// `(from, to)` as repository paths. A record with a file at both places is `Err` with the two, or with
-/// `keep_both`, left where it is (history holds it: the later commits that settled it are
-/// the sides' own work).
+/// `(from, to)` as repository paths. A record with a file at both places is `Err` with the
+/// two, or with `keep_both`, left where it is (history holds it: the later commits that
+/// settled it are the sides' own work).
 fn unsharded_at(repo: &Repo, commit: &str, keep_both: bool) -> Result<Vec<(PathBuf, PathBuf)>> {
     let prefix = repo.desk_prefix();
     let mut moves = Vec::new();
