@@ -295,14 +295,11 @@ impl Desk {
     pub fn unsharded(&self, first: bool) -> Result<Vec<(PathBuf, PathBuf)>> {
         let mut found = Vec::new();
         for kind in Kind::all().filter(|k| k.sharded()) {
-            let top = Path::new(kind.dir());
-            let mut years: Vec<String> = list_dir(&self.abs(top))?.into_iter().filter(|n| is_year(n)).collect();
-            years.sort_unstable();
-            for year in years {
-                let mut names = list_dir(&self.abs(&top.join(&year)))?;
+            for year in self.year_folders(Path::new(kind.dir()))? {
+                let mut names = list_dir(&self.abs(&year))?;
                 names.retain(|n| record_name(n) && !n.starts_with('.'));
                 names.sort_unstable();
-                let files = names.into_iter().map(|n| top.join(&year).join(n));
+                let files = names.into_iter().map(|n| year.join(n));
                 found.extend(files.filter_map(|rel| Some((rel.clone(), sharded_path(&rel)?))));
                 if first && !found.is_empty() {
                     found.truncate(1);
@@ -311,6 +308,13 @@ impl Desk {
             }
         }
         Ok(found)
+    }
+
+    /// The year folders of a kind's folder `top` (desk-relative), sorted.
+    fn year_folders(&self, top: &Path) -> Result<Vec<PathBuf>> {
+        let mut years: Vec<String> = list_dir(&self.abs(top))?.into_iter().filter(|n| is_year(n)).collect();
+        years.sort_unstable();
+        Ok(years.into_iter().map(|y| top.join(y)).collect())
     }
 
     /// Refuses a write to a desk whose tickets and documents are not in their folders of a
@@ -353,9 +357,7 @@ impl Desk {
         let mut seals = String::new();
         for kind in Kind::all().filter(|k| k.sharded()) {
             let top = Path::new(kind.dir());
-            let mut years: Vec<String> = list_dir(&self.abs(top)).ok()?.into_iter().filter(|n| is_year(n)).collect();
-            years.sort_unstable();
-            for folder in std::iter::once(top.to_path_buf()).chain(years.iter().map(|y| top.join(y))) {
+            for folder in std::iter::once(top.to_path_buf()).chain(self.year_folders(top).ok()?) {
                 let seal = cache::folder_seal(&self.abs(&folder), Some(now))?;
                 seals.push_str(&format!("{}\t{seal}\n", folder.display()));
             }
@@ -687,9 +689,7 @@ impl Desk {
         let mut sealed = vec![(top.clone(), cache::folder_seal(&self.abs(&top), Some(now))?)];
         for kind in DocKind::ALL {
             let dir = PathBuf::from(kind.dir());
-            let mut years: Vec<String> = list_dir(&self.abs(&dir)).ok()?.into_iter().filter(|n| is_year(n)).collect();
-            years.sort_unstable();
-            let years: Vec<PathBuf> = years.iter().map(|y| dir.join(y)).collect();
+            let years = self.year_folders(&dir).ok()?;
             // And each year's folders of a thousand, where documents are added.
             let mut shards = Vec::new();
             for year in &years {

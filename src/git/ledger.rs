@@ -72,9 +72,9 @@ impl FirstVersion {
 
 impl Repo {
     /// Every file ever committed up to three folders below `desk_dir` (a desk-relative
-    /// folder such as `documents/invoice`, whose files sit in year folders and their folders of a
-    /// thousand), in any commit
-    /// reachable from HEAD, with its first version; keyed by desk-relative path. Folders
+    /// folder such as `documents/invoice`, whose files sit in year folders and their folders
+    /// of a thousand), in any commit reachable from HEAD, with its first version; keyed by
+    /// the desk-relative path its record is known by. Folders
     /// already seen in an older commit are not read again, so the cost follows the changes.
     ///
     /// What was found is kept (in the desk's `.tkt/cache/ledger/`, see
@@ -196,9 +196,7 @@ impl Repo {
                 matches!(file.mode(), git2::FileMode::Blob | git2::FileMode::BlobExecutable | git2::FileMode::Link);
             let Some(path) = file.path().filter(|p| blob && p.iter().count() <= usize::from(DEPTH)) else { continue };
             if path.file_name().and_then(|n| n.to_str()).is_some_and(is_record_name) {
-                let (then, known) = (desk_dir.join(path), crate::model::record_path(&desk_dir.join(path)));
-                let at = (then != known).then_some(then);
-                found.entry(known).or_insert((file.id(), commit.id(), at));
+                first_found(&mut found, desk_dir.join(path), file.id(), commit.id());
             }
         }
         self.with_authors(found)
@@ -446,7 +444,7 @@ impl Repo {
         let mut walk = self.repo.revwalk()?;
         walk.push(Oid::from_str(tip)?)?;
         walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)?;
-        let places: Vec<PathBuf> = super::merging::places_of(path).collect();
+        let places: Vec<PathBuf> = crate::model::record_places(path).collect();
         for oid in walk {
             let tree = self.repo.find_commit(oid?)?.tree()?;
             for place in &places {
@@ -546,9 +544,7 @@ impl Repo {
                         None => b.get_name(name).is_some_and(|e| file(&e)),
                     };
                     if !before.as_ref().is_some_and(had) {
-                        let (then, known) = (dir.join(name), crate::model::record_path(&dir.join(name)));
-                        let at = (then != known).then_some(then);
-                        found.entry(known).or_insert((entry.id(), commit, at));
+                        first_found(found, dir.join(name), entry.id(), commit);
                     }
                 }
                 // A version of a folder read before is not read again (a year's folder of
@@ -567,6 +563,15 @@ impl Repo {
         }
         Ok(())
     }
+}
+
+/// Notes in `found` the file at `path` (desk-relative), of `blob` in `commit`, unless a
+/// version of its record was found already: by the path its record is known by, with
+/// `path` when that is another (where an older tkt kept it).
+fn first_found(found: &mut Found, path: PathBuf, blob: Oid, commit: Oid) {
+    let known = crate::model::record_path(&path);
+    let at = (path != known).then_some(path);
+    found.entry(known).or_insert((blob, commit, at));
 }
 
 /// The tree of the folder at the repository path `rel` in `root`; `None` when there is

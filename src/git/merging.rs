@@ -660,7 +660,7 @@ impl Repo {
     /// The object at a record's path of a tree, or — none there — at the path it had before
     /// its year folder was split ([`crate::model::unsharded_path`]).
     fn record_at(&self, tree: &git2::Tree, path: &Path) -> Option<Oid> {
-        places_of(path).find_map(|place| self.object_at(tree, &place))
+        crate::model::record_places(path).find_map(|place| self.object_at(tree, &place))
     }
 
     /// The object at a path of a tree, found name by name, so that any name a pushed tree
@@ -845,7 +845,7 @@ impl Repo {
         }
         let name = self.repo.head()?.name().unwrap_or("HEAD").to_string();
         self.repo.reference(&name, oid(&tip)?, true, why)?;
-        let places = paths.iter().flat_map(|p| places_of(p));
+        let places = paths.iter().flat_map(|p| crate::model::record_places(p));
         let files = places.map(|p| Ok((p.clone(), self.file_at(&tip, &p)?))).collect::<Result<Vec<_>>>()?;
         self.apply_to_worktree(&files)
     }
@@ -875,7 +875,7 @@ impl Repo {
             let old_tree = commit.tree()?;
             let mut update = super::tree::Update::new();
             for path in paths {
-                for place in places_of(path) {
+                for place in crate::model::record_places(path) {
                     let Ok(entry) = old_tree.get_path(&place) else { continue };
                     let key = (place.clone(), entry.id());
                     let blob = match blobs.get(&key) {
@@ -1241,10 +1241,4 @@ impl Repo {
             None => Ok(files),
         }
     }
-}
-
-/// A record's path (a repository path in its folder of a thousand) and, for one, where an
-/// older tkt kept it ([`crate::model::unsharded_path`]).
-pub(super) fn places_of(path: &Path) -> impl Iterator<Item = PathBuf> {
-    std::iter::once(path.to_path_buf()).chain(crate::model::unsharded_path(path))
 }

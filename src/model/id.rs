@@ -158,6 +158,12 @@ pub fn sharded_path(rel: &Path) -> Option<PathBuf> {
     (kind.old_path_for(stem)? == rel).then(|| kind.path_for(stem).ok()).flatten()
 }
 
+/// A record's file in its folder of a thousand (any prefix) and, for one, where an older
+/// tkt kept it ([`unsharded_path`]): the places history may hold it at.
+pub fn record_places(path: &Path) -> impl Iterator<Item = PathBuf> {
+    std::iter::once(path.to_path_buf()).chain(unsharded_path(path))
+}
+
 /// The path a record file at `rel` (desk-relative) is known by: where its id puts it now
 /// ([`sharded_path`] of a file where an older tkt kept it), else `rel` itself. History and
 /// this clone's log of what it issued know a record by it, whichever layout had it.

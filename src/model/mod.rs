@@ -31,8 +31,8 @@ pub use diff::{changed_fields, field_changes, issued_fields_changed, value_chang
 pub use document::{DdtRef, DocKind, Document, Line, Material, PaymentInfo, Totals, VatLine, Withholding, EINVOICE};
 pub use equipment::Equipment;
 pub use id::{
-    in_year_folder, is_code, is_shard, record_path, shard_of, sharded_path, unsharded_path, written_otherwise,
-    year_folder, Kind, SequenceId,
+    in_year_folder, is_code, is_shard, record_path, record_places, shard_of, sharded_path, unsharded_path,
+    written_otherwise, year_folder, Kind, SequenceId,
 };
 pub use item::{Item, ItemKind};
 pub use number::{Money, Rate};

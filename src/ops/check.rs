@@ -418,7 +418,7 @@ pub fn check_desk(desk: &Desk, today: chrono::NaiveDate) -> Result<Checked> {
     }
     let documents =
         check_documents(desk, today, &ticket_customers, &customer_ids, [&ledgers, &reset_away], &mut findings)?;
-    check_ledger(desk, &documents, &ledgers, &mut findings)?;
+    check_ledger(desk, &documents, &ledgers, !unsharded.is_empty(), &mut findings)?;
     check_einvoice_files(&documents, &mut findings);
     // Last: a record made a link was named already by its read.
     for path in desk.links()? {
@@ -1042,17 +1042,17 @@ fn check_what_happened(desk: &Desk, repo: &crate::git::Repo, findings: &mut Vec<
 
 /// Fiscal documents against git history, the ledger: one that was ever committed still
 /// exists, and says what it said when it was first committed (keys added by hand, which
-/// tkt does not know, are annotations and may change).
+/// tkt does not know, are annotations and may change). `kept_flat`: the desk still keeps
+/// records as an older tkt did, where a document gone goes back.
 fn check_ledger(
     desk: &Desk,
     documents: &[DocUnderCheck],
     ledgers: &Ledgers,
+    kept_flat: bool,
     findings: &mut Vec<Finding>,
 ) -> Result<()> {
     let present: HashSet<PathBuf> = documents.iter().map(DocUnderCheck::path).collect();
     let mut logs: HashMap<PathBuf, HashMap<String, String>> = HashMap::new();
-    // A document gone from a desk not upgraded yet goes back where an older tkt kept it.
-    let kept_flat = !desk.unsharded(true)?.is_empty();
     for (kind, ledger) in ledgers {
         for (path, first) in ledger {
             let Some(id) = path.file_stem().and_then(|s| s.to_str()) else { continue };

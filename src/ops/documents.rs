@@ -746,8 +746,7 @@ pub fn changed_since_issue(desk: &Desk, rel: &Path, first: &FirstVersion, now: &
     let Some(repo) = desk.repo() else { return vec![] };
     let read = |bytes: Vec<u8>| decode_text(bytes, rel).and_then(|text| parse_record::<Document>(&text, rel)).ok();
     // Its history at its place and where an older tkt kept it, whichever `rel` is.
-    let known = crate::model::record_path(rel);
-    let places: Vec<PathBuf> = std::iter::once(known.clone()).chain(crate::model::unsharded_path(&known)).collect();
+    let places: Vec<PathBuf> = crate::model::record_places(&crate::model::record_path(rel)).collect();
     let issued = match repo.first_content(first).ok().and_then(read) {
         Some(issued) => Some(issued),
         None => repo
