@@ -5,9 +5,10 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use git2::{Commit, ObjectType, Oid, Sort, Tree};
+use git2::{Commit, ObjectType, Odb, Oid, Sort, Tree};
 use serde::{Deserialize, Serialize};
 
+use super::raw_tree::RawTree;
 use super::{oid_short, Repo};
 use crate::Result;
 
@@ -87,10 +88,10 @@ impl Repo {
         let (first, read) = match self.brought_on(desk_dir, &head)? {
             Some(brought) => brought,
             None => {
-                let mut found: Found = BTreeMap::new();
+                let (odb, mut found): (_, Found) = (self.repo.odb()?, BTreeMap::new());
                 let mut walk = Walk::first_versions();
                 self.each_tree_oldest_first(&[desk_dir], Some(head.id()), |_, commit, tree| {
-                    self.collect(&tree, desk_dir, commit, &mut walk, &mut found, DEPTH)
+                    self.collect(&odb, tree, desk_dir, commit, &mut walk, &mut found, DEPTH)
                 })?;
                 (self.with_authors(found)?, true)
             }
@@ -208,13 +209,14 @@ impl Repo {
     /// history, so a folder's version seen there is not read again), and the file of the
     /// first versions kept when it differs from history — removed.
     pub fn audit_ledgers(&self, desk_dirs: &[&Path]) -> Result<Vec<Audited>> {
+        let odb = self.repo.odb()?;
         let mut walks: Vec<_> = desk_dirs.iter().map(|_| (Walk::first_versions(), BTreeMap::new())).collect();
         // HEAD read once: the kept ledgers are compared with history at the same commit.
         let head = self.head_commit()?;
         if let Some(head) = &head {
             self.each_tree_oldest_first(desk_dirs, Some(head.id()), |n, commit, tree| {
                 let (walk, found) = &mut walks[n];
-                self.collect(&tree, desk_dirs[n], commit, walk, found, DEPTH)
+                self.collect(&odb, tree, desk_dirs[n], commit, walk, found, DEPTH)
             })?;
         }
         desk_dirs
@@ -224,7 +226,7 @@ impl Repo {
                 // What history has is found: the reflog's versions add only names of their own.
                 let mut gone = BTreeMap::new();
                 for (commit, tree) in self.reflog_trees(desk_dir) {
-                    self.collect(&tree, desk_dir, commit, &mut walk, &mut gone, DEPTH)?;
+                    self.collect(&odb, tree.id(), desk_dir, commit, &mut walk, &mut gone, DEPTH)?;
                 }
                 gone.retain(|path, _| !found.contains_key(path));
                 let first = self.with_authors(found)?;
@@ -241,9 +243,9 @@ impl Repo {
     /// HEAD's reflog holds, oldest entry first: with [`Repo::first_versions`], also the
     /// files a `git reset` took out of history (a pull undone, say) while the reflog keeps them.
     pub fn first_versions_in_reflog(&self, desk_dir: &Path) -> Result<BTreeMap<PathBuf, FirstVersion>> {
-        let (mut found, mut walk) = (BTreeMap::new(), Walk::first_versions());
+        let (odb, mut found, mut walk) = (self.repo.odb()?, BTreeMap::new(), Walk::first_versions());
         for (commit, tree) in self.reflog_trees(desk_dir) {
-            self.collect(&tree, desk_dir, commit, &mut walk, &mut found, DEPTH)?;
+            self.collect(&odb, tree.id(), desk_dir, commit, &mut walk, &mut found, DEPTH)?;
         }
         self.with_authors(found)
     }
@@ -316,17 +318,18 @@ impl Repo {
     /// distinct content once — in HEAD's history, and apart those only the commits HEAD's
     /// reflog still holds have (a `git reset` away).
     pub fn versions_ever(&self, desk_dir: &Path) -> Result<[Versions; 2]> {
-        let (mut walk, mut blobs) = (Walk::every_version(), HashSet::new());
-        let history = self.versions_in(self.trees_oldest_first(desk_dir)?, desk_dir, &mut walk, &mut blobs)?;
-        let reset_away = self.versions_in(self.reflog_trees(desk_dir), desk_dir, &mut walk, &mut blobs)?;
+        let (odb, mut walk, mut blobs) = (self.repo.odb()?, Walk::every_version(), HashSet::new());
+        let history = self.versions_in(&odb, self.trees_oldest_first(desk_dir)?, desk_dir, &mut walk, &mut blobs)?;
+        let reset_away = self.versions_in(&odb, self.reflog_trees(desk_dir), desk_dir, &mut walk, &mut blobs)?;
         Ok([history, reset_away])
     }
 
-    fn versions_in<'r>(
+    fn versions_in<'r, 'o>(
         &'r self,
+        odb: &'o Odb<'_>,
         trees: impl IntoIterator<Item = (Oid, Tree<'r>)>,
         desk_dir: &Path,
-        walk: &mut Walk<'r>,
+        walk: &mut Walk<'o>,
         blobs: &mut HashSet<Oid>,
     ) -> Result<Versions> {
         let mut found: Found = BTreeMap::new();
@@ -334,7 +337,7 @@ impl Repo {
         for (commit, tree) in trees {
             found.clear();
             // A tree seen before holds no version not found then.
-            self.collect(&tree, desk_dir, commit, walk, &mut found, DEPTH)?;
+            self.collect(odb, tree.id(), desk_dir, commit, walk, &mut found, DEPTH)?;
             for (path, (blob, ..)) in &found {
                 if blobs.insert(*blob) {
                     versions.push((path.clone(), self.repo.find_blob(*blob)?.content().to_vec()));
@@ -462,13 +465,13 @@ impl Repo {
     fn trees_oldest_first(&self, desk_dir: &Path) -> Result<Vec<(Oid, Tree<'_>)>> {
         let mut trees = Vec::new();
         self.each_tree_oldest_first(&[desk_dir], None, |_, commit, tree| {
-            trees.push((commit, tree));
+            trees.push((commit, self.repo.find_tree(tree)?));
             Ok(())
         })?;
         Ok(trees)
     }
 
-    /// Gives `each` the tree of each of `desk_dirs` (its number in them) in each commit
+    /// Gives `each` the tree (id) of each of `desk_dirs` (its number in them) in each commit
     /// reachable from `from` (else HEAD) that has it, oldest first, one per change of the
     /// folder, as it is read: years of history are thousands of versions of a folder of
     /// thousands of files, never all held at once; and several folders are one walk.
@@ -476,7 +479,7 @@ impl Repo {
         &'r self,
         desk_dirs: &[&Path],
         from: Option<Oid>,
-        mut each: impl FnMut(usize, Oid, Tree<'r>) -> Result<()>,
+        mut each: impl FnMut(usize, Oid, Oid) -> Result<()>,
     ) -> Result<()> {
         let rels: Vec<PathBuf> = desk_dirs.iter().map(|d| self.repo_path(d)).collect();
         let walk = match from {
@@ -489,17 +492,36 @@ impl Repo {
             None => self.walk_from_head(Sort::TOPOLOGICAL | Sort::REVERSE)?,
         };
         let Some(walk) = walk else { return Ok(()) };
-        let _uncached = super::NoLargeTreesCached::new();
+        let _walking = super::WalkingHistory::new();
         let mut last = vec![None; rels.len()];
+        // The folder holding each of them (`documents`), its version read last held: each
+        // version read once (libgit2 caches nothing while history is walked).
+        let mut above: Vec<(PathBuf, Option<Tree<'r>>)> = Vec::new();
+        for rel in &rels {
+            let parent = rel.parent().unwrap_or(Path::new("")).to_path_buf();
+            if !above.iter().any(|(p, _)| *p == parent) {
+                above.push((parent, None));
+            }
+        }
         for oid in walk {
             let oid = oid?;
             let root = self.repo.find_commit(oid)?.tree()?;
+            for (parent, held) in &mut above {
+                let id = if parent.as_os_str().is_empty() { Some(root.id()) } else { folder_in(&root, parent)? };
+                if held.as_ref().map(Tree::id) != id {
+                    *held = id.map(|id| self.repo.find_tree(id)).transpose()?;
+                }
+            }
             for (n, rel) in rels.iter().enumerate() {
+                let parent = rel.parent().unwrap_or(Path::new(""));
+                let held = above.iter().find(|(p, _)| p == parent).and_then(|(_, t)| t.as_ref());
+                let name = rel.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+                let folder = held.and_then(|t| t.get_name(name)).filter(|e| e.kind() == Some(ObjectType::Tree));
                 // Consecutive commits mostly share the folder: one tree per change.
-                match folder_in(&root, rel)? {
+                match folder.map(|e| e.id()) {
                     Some(id) if last[n] != Some(id) => {
                         last[n] = Some(id);
-                        each(n, oid, self.repo.find_tree(id)?)?;
+                        each(n, oid, id)?;
                     }
                     _ => {}
                 }
@@ -508,58 +530,69 @@ impl Repo {
         Ok(())
     }
 
-    /// Adds to `found` each record file of `tree` (the folder `dir` as `commit` has it, and
-    /// its folders `depth - 1` levels down) that it does not hold yet, with its blob and
-    /// `commit`. A version of a folder the walk has read before adds nothing; of one read
-    /// after an earlier version of the same folder, only the names that version had not
-    /// are looked up (when the walk keeps versions: a year's folder of thousands of files
-    /// changes by one file per commit).
-    fn collect<'r>(
-        &'r self,
-        tree: &Tree<'r>,
+    /// Adds to `found` each record file of the folder `id` (the folder `dir` as `commit`
+    /// has it, and its folders `depth - 1` levels down) that it does not hold yet, with its
+    /// blob and `commit`. A version of a folder the walk has read before adds nothing; of
+    /// one read after an earlier version of the same folder, only the names that version
+    /// had not are looked up (when the walk keeps versions: a folder of a thousand files
+    /// changes by one file per commit), and the entries both share at their start are not
+    /// looked at.
+    #[allow(clippy::too_many_arguments)]
+    fn collect<'o>(
+        &self,
+        odb: &'o Odb<'_>,
+        id: Oid,
         dir: &Path,
         commit: Oid,
-        walk: &mut Walk<'r>,
+        walk: &mut Walk<'o>,
         found: &mut Found,
         depth: u8,
     ) -> Result<()> {
-        let fresh = walk.seen.insert((dir.to_path_buf(), tree.id()));
-        let before = walk.last.as_mut().and_then(|last| last.insert(dir.to_path_buf(), tree.clone()));
+        let fresh = walk.seen.insert((dir.to_path_buf(), id));
+        let before = walk.last.as_mut().and_then(|last| last.remove(dir));
         if !fresh {
+            // Read only if a later version is compared with it.
+            if let Some(last) = walk.last.as_mut() {
+                last.insert(dir.to_path_buf(), (id, None));
+            }
             return Ok(());
         }
-        for (i, entry) in tree.iter().enumerate() {
-            let Ok(name) = entry.name() else { continue };
-            match entry.kind() {
+        let before = match before {
+            Some((_, Some(tree))) => Some(tree),
+            Some((before, None)) => Some(RawTree::read(odb, before, None)?),
+            None => None,
+        };
+        let tree = RawTree::read(odb, id, before.as_ref())?;
+        // The entries shared with the version before are its: found, or read, then.
+        for i in tree.shared..tree.len() {
+            let entry = tree.entry(i);
+            if entry.is_file() {
+                // The folder's version before had the name: its first version is found.
+                if before.as_ref().is_some_and(|b| b.has_file(entry.name)) {
+                    continue;
+                }
                 // Only a record's name: a stray file committed beside them (`Thumbs.db`, an
                 // editor's `INV-2026-0007.yaml~`, an interrupted write's temp file) is no
                 // document, and taken out again it is none deleted (found by a careless-office
                 // attack: it stopped every credit note and invoice of the number for good).
-                Some(ObjectType::Blob) if is_record_name(name) => {
-                    // The folder's version before had the name: its first version is found.
-                    // (Files are added mostly after the others: looked for at the same place first.)
-                    let file = |e: &git2::TreeEntry| e.kind() == Some(ObjectType::Blob);
-                    let had = |b: &Tree| match b.get(i).filter(|e| e.name_bytes() == name.as_bytes()) {
-                        Some(e) => file(&e),
-                        None => b.get_name(name).is_some_and(|e| file(&e)),
-                    };
-                    if !before.as_ref().is_some_and(had) {
-                        first_found(found, dir.join(name), entry.id(), commit);
-                    }
+                match std::str::from_utf8(entry.name) {
+                    Ok(name) if is_record_name(name) => first_found(found, dir.join(name), entry.id, commit),
+                    _ => {}
                 }
+            } else if entry.is_folder() && depth > 1 {
                 // A version of a folder read before is not read again (a year's folder of
                 // thousands of files, one per version of the kind's folder, beside the one
                 // that changed). Its files were found then; the version it follows is left
                 // as it was, which may only make names found then look new again.
-                Some(ObjectType::Tree) if depth > 1 => {
-                    let sub_dir = dir.join(name);
-                    if !walk.seen.contains(&(sub_dir.clone(), entry.id())) {
-                        let sub = self.repo.find_tree(entry.id())?;
-                        self.collect(&sub, &sub_dir, commit, walk, found, depth - 1)?;
-                    }
+                let Ok(name) = std::str::from_utf8(entry.name) else { continue };
+                let sub_dir = dir.join(name);
+                if !walk.seen.contains(&(sub_dir.clone(), entry.id)) {
+                    self.collect(odb, entry.id, &sub_dir, commit, walk, found, depth - 1)?;
                 }
-                _ => {}
             }
+        }
+        if let Some(last) = walk.last.as_mut() {
+            last.insert(dir.to_path_buf(), (id, Some(tree)));
         }
         Ok(())
     }
@@ -585,13 +618,14 @@ fn folder_in(root: &Tree, rel: &Path) -> Result<Option<Oid>> {
 }
 
 /// What a walk through history has read of a folder and its folders.
-struct Walk<'r> {
+struct Walk<'o> {
     /// The versions (trees) read, each at its folder's path: a folder moved whole (a year's
     /// misfiled documents) is the same tree at another path, whose names are found there.
     seen: HashSet<(PathBuf, Oid)>,
-    /// Each folder's version read last, by desk-relative path, when the walk looks only at
-    /// names new to a folder (not at every version of every file).
-    last: Option<HashMap<PathBuf, Tree<'r>>>,
+    /// Each folder's version met last (and, unless it was read before, what it holds), by
+    /// desk-relative path, when the walk looks only at names new to a folder (not at every
+    /// version of every file).
+    last: Option<HashMap<PathBuf, (Oid, Option<RawTree<'o>>)>>,
 }
 
 impl Walk<'_> {
