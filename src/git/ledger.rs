@@ -347,6 +347,12 @@ impl Repo {
         Ok(versions)
     }
 
+    /// The commits whose parents this clone does not have (`git clone --depth`).
+    fn shallow_commits(&self) -> HashSet<Oid> {
+        let listed = std::fs::read_to_string(self.repo.commondir().join("shallow")).unwrap_or_default();
+        listed.lines().filter_map(|line| Oid::from_str(line.trim()).ok()).collect()
+    }
+
     /// Whether this clone has only part of the history (`git clone --depth`): it cannot
     /// know every number ever committed.
     pub fn is_shallow(&self) -> bool {
@@ -482,17 +488,15 @@ impl Repo {
         mut each: impl FnMut(usize, Oid, Oid) -> Result<()>,
     ) -> Result<()> {
         let rels: Vec<PathBuf> = desk_dirs.iter().map(|d| self.repo_path(d)).collect();
-        let walk = match from {
-            Some(commit) => {
-                let mut walk = self.repo.revwalk()?;
-                walk.push(commit)?;
-                walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)?;
-                Some(walk)
-            }
-            None => self.walk_from_head(Sort::TOPOLOGICAL | Sort::REVERSE)?,
+        let tip = match from {
+            Some(commit) => commit,
+            None => match self.head_commit()? {
+                Some(head) => head.id(),
+                None => return Ok(()),
+            },
         };
-        let Some(walk) = walk else { return Ok(()) };
         let _walking = super::WalkingHistory::new();
+        let commits = super::commits::oldest_first(&self.repo.odb()?, &self.shallow_commits(), tip)?;
         let mut last = vec![None; rels.len()];
         // The folder holding each of them (`documents`), its version read last held: each
         // version read once (libgit2 caches nothing while history is walked).
@@ -503,9 +507,8 @@ impl Repo {
                 above.push((parent, None));
             }
         }
-        for oid in walk {
-            let oid = oid?;
-            let root = self.repo.find_commit(oid)?.tree()?;
+        for (oid, root) in commits {
+            let root = self.repo.find_tree(root)?;
             for (parent, held) in &mut above {
                 let id = if parent.as_os_str().is_empty() { Some(root.id()) } else { folder_in(&root, parent)? };
                 if held.as_ref().map(Tree::id) != id {

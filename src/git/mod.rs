@@ -1,6 +1,7 @@
 //! The only module that touches git: finding the repository around a desk, committing
 //! exactly the files a command changed, and reading a file's history.
 
+mod commits;
 mod fsmonitor;
 mod history;
 #[cfg(unix)]

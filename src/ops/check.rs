@@ -532,10 +532,12 @@ impl Audit {
         let reading = match desk.repo() {
             Some(repo) => {
                 let repo = repo.another()?;
-                Some(std::thread::spawn(move || {
+                let thread = std::thread::Builder::new().name("history".into());
+                let reading = thread.spawn(move || {
                     let dirs: Vec<&Path> = Self::kinds().map(|k| Path::new(k.dir())).collect();
                     repo.audit_ledgers(&dirs)
-                }))
+                });
+                Some(reading.map_err(|e| Error::failure(format!("cannot start reading git history: {e}")))?)
             }
             None => None,
         };
