@@ -112,10 +112,7 @@ impl Graph<'_> {
             return Ok(());
         }
         let id = self.nodes[at].id;
-        let object = self.odb.read(id)?;
-        if object.kind() != ObjectType::Commit {
-            return Err(Error::failure(format!("git object {id} is a {}, not a commit", object.kind())));
-        }
+        let object = super::raw_tree::read_checked(self.odb, id, ObjectType::Commit)?;
         let (tree, parents) = parse(object.data())
             .ok_or_else(|| Error::failure(format!("git commit {id} is not well formed: it names no tree")))?;
         let parents = if self.shallow.contains(&id) { Vec::new() } else { parents };

@@ -471,18 +471,19 @@ impl Repo {
     fn trees_oldest_first(&self, desk_dir: &Path) -> Result<Vec<(Oid, Tree<'_>)>> {
         let mut trees = Vec::new();
         self.each_tree_oldest_first(&[desk_dir], None, |_, commit, tree| {
-            trees.push((commit, self.repo.find_tree(tree)?));
+            trees.push((commit, tree));
             Ok(())
         })?;
-        Ok(trees)
+        // Read once the walk is over: by libgit2, which checks each object's hash again.
+        trees.into_iter().map(|(commit, tree)| Ok((commit, self.repo.find_tree(tree)?))).collect()
     }
 
     /// Gives `each` the tree (id) of each of `desk_dirs` (its number in them) in each commit
     /// reachable from `from` (else HEAD) that has it, oldest first, one per change of the
     /// folder, as it is read: years of history are thousands of versions of a folder of
     /// thousands of files, never all held at once; and several folders are one walk.
-    fn each_tree_oldest_first<'r>(
-        &'r self,
+    fn each_tree_oldest_first(
+        &self,
         desk_dirs: &[&Path],
         from: Option<Oid>,
         mut each: impl FnMut(usize, Oid, Oid) -> Result<()>,
@@ -496,11 +497,12 @@ impl Repo {
             },
         };
         let _walking = super::WalkingHistory::new();
-        let commits = super::commits::oldest_first(&self.repo.odb()?, &self.shallow_commits(), tip)?;
+        let odb = self.repo.odb()?;
+        let commits = super::commits::oldest_first(&odb, &self.shallow_commits(), tip)?;
         let mut last = vec![None; rels.len()];
         // The folder holding each of them (`documents`), its version read last held: each
-        // version read once (libgit2 caches nothing while history is walked).
-        let mut above: Vec<(PathBuf, Option<Tree<'r>>)> = Vec::new();
+        // version read once.
+        let mut above: Vec<(PathBuf, Option<RawTree>)> = Vec::new();
         for rel in &rels {
             let parent = rel.parent().unwrap_or(Path::new("")).to_path_buf();
             if !above.iter().any(|(p, _)| *p == parent) {
@@ -508,20 +510,24 @@ impl Repo {
             }
         }
         for (oid, root) in commits {
-            let root = self.repo.find_tree(root)?;
             for (parent, held) in &mut above {
-                let id = if parent.as_os_str().is_empty() { Some(root.id()) } else { folder_in(&root, parent)? };
-                if held.as_ref().map(Tree::id) != id {
-                    *held = id.map(|id| self.repo.find_tree(id)).transpose()?;
+                let mut id = Some(root);
+                for name in parent.iter() {
+                    id = match id {
+                        Some(id) => RawTree::read(&odb, id, None)?.folder(name.as_encoded_bytes()),
+                        None => None,
+                    };
+                }
+                if held.as_ref().map(RawTree::id) != id {
+                    *held = id.map(|id| RawTree::read(&odb, id, None)).transpose()?;
                 }
             }
             for (n, rel) in rels.iter().enumerate() {
                 let parent = rel.parent().unwrap_or(Path::new(""));
                 let held = above.iter().find(|(p, _)| p == parent).and_then(|(_, t)| t.as_ref());
-                let name = rel.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-                let folder = held.and_then(|t| t.get_name(name)).filter(|e| e.kind() == Some(ObjectType::Tree));
+                let name = rel.file_name().map(|n| n.as_encoded_bytes()).unwrap_or_default();
                 // Consecutive commits mostly share the folder: one tree per change.
-                match folder.map(|e| e.id()) {
+                match held.and_then(|t| t.folder(name)) {
                     Some(id) if last[n] != Some(id) => {
                         last[n] = Some(id);
                         each(n, oid, id)?;

@@ -632,9 +632,10 @@ const LARGEST_TREE_CACHED: usize = 16 << 20;
 /// While it is held, libgit2 caches no object: a walk through history reads each commit
 /// and each version of a folder once, and holds the ones it compares with (kept, they
 /// only filled the cache: `tkt check` at 400,000 commits peaked at 1.7 GB, 1.1 GB of it
-/// commits and small folders). And it reads objects as git does outside `git fsck`,
-/// without hashing each one again to check its name; a damaged object still fails to
-/// inflate or to parse, and `git fsck` checks every hash.
+/// commits and small folders). And libgit2 does not hash each object it reads to check its
+/// name: the walk reads its objects raw and checks them itself, faster
+/// ([`raw_tree::read_checked`]). Both hold for the whole process while the walk runs:
+/// another thread's reads are slower, and read unchecked.
 pub(super) struct WalkingHistory(());
 
 impl WalkingHistory {

@@ -399,6 +399,35 @@ fn a_broken_or_reset_away_invoice_is_named_for_what_it_is() {
     d.ok(&["check"]);
 }
 
+/// Found by a review: while history was read without hashing each object, a folder stored
+/// under another version's name (an object store damaged, or tampered with) read as that
+/// version, and check named an invoice as issued in a commit that never had it.
+#[test]
+fn check_stops_at_an_object_stored_under_another_ones_name() {
+    let d = TestDesk::example();
+    d.git(&["repack", "-qad"]);
+    d.git(&["prune-packed"]);
+    for ticket in ["T-2026-0013", "T-2026-0017"] {
+        d.ok(&["ticket", "work", ticket, "--hours", "1"]);
+        d.ok(&["ticket", "invoice", ticket]);
+    }
+    let folder = "documents/invoice/2026/000";
+    let issued = d.git(&["log", "--format=%H", "-1", "--", &format!("{folder}/INV-2026-0007.yaml")]);
+    let [first, last] = [format!("{}:{folder}", issued.trim()), format!("HEAD:{folder}")].map(|rev| {
+        let id = d.git(&["rev-parse", &rev]).trim().to_string();
+        d.path(&format!(".git/objects/{}/{}", &id[..2], &id[2..]))
+    });
+    // The version that added INV-2026-0007 now holds the next one's bytes.
+    let mut perms = std::fs::metadata(&first).unwrap().permissions();
+    #[allow(clippy::permissions_set_readonly_false)]
+    perms.set_readonly(false);
+    std::fs::set_permissions(&first, perms).unwrap();
+    std::fs::copy(&last, &first).unwrap();
+    let out = d.tkt(&["check"]).assert().code(1).get_output().clone();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("hash mismatch"), "{err}");
+}
+
 /// Found by a careless-office review: an invoice taken out by `git revert` was named both
 /// as "gone from its history" (false) and with its commit to restore; and a number no commit
 /// ever had was named as one to restore from history.
