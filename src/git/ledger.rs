@@ -347,12 +347,6 @@ impl Repo {
         Ok(versions)
     }
 
-    /// The commits whose parents this clone does not have (`git clone --depth`).
-    fn shallow_commits(&self) -> HashSet<Oid> {
-        let listed = std::fs::read_to_string(self.repo.commondir().join("shallow")).unwrap_or_default();
-        listed.lines().filter_map(|line| Oid::from_str(line.trim()).ok()).collect()
-    }
-
     /// Whether this clone has only part of the history (`git clone --depth`): it cannot
     /// know every number ever committed.
     pub fn is_shallow(&self) -> bool {
@@ -498,7 +492,7 @@ impl Repo {
         };
         let _walking = super::WalkingHistory::new();
         let odb = self.repo.odb()?;
-        let commits = super::commits::oldest_first(&odb, &self.shallow_commits(), tip)?;
+        let commits = super::commits::oldest_first(&odb, &super::commits::grafts_of(self.repo.commondir()), tip)?;
         let mut last = vec![None; rels.len()];
         // The folder holding each of them (`documents`), its version read last held: each
         // version read once.

@@ -63,8 +63,12 @@ impl<'o> RawTree<'o> {
             // a name, as libgit2 reads them.
             let nul = data[at..].iter().position(|b| *b == 0).map(|n| at + n).ok_or_else(malformed)?;
             let space = data[at..nul].iter().position(|b| *b == b' ').ok_or_else(malformed)?;
+            // Octal digits, zeros in front allowed (`0100644`: git warns), at most 0o177777.
             let mode = &data[at..at + space];
-            if !(1..=6).contains(&mode.len()) || !mode.iter().all(|d| (b'0'..=b'7').contains(d)) {
+            let value = mode.iter().try_fold(0u32, |m, d| {
+                (b'0'..=b'7').contains(d).then(|| (m << 3) | u32::from(d - b'0')).filter(|m| *m <= 0xFFFF)
+            });
+            if mode.is_empty() || value.is_none() {
                 return Err(malformed());
             }
             if at + space + 1 == nul || nul + 21 > data.len() {
@@ -254,7 +258,7 @@ mod tests {
             b"100644 name",
             b"100644name\0aaaaaaaaaaaaaaaaaaaa",
             b"100644 name\0short",
-            b"1100644 name\0aaaaaaaaaaaaaaaaaaaa",
+            b"300644 name\0aaaaaaaaaaaaaaaaaaaa",
             b"10x644 name\0aaaaaaaaaaaaaaaaaaaa",
             b"100644 \0aaaaaaaaaaaaaaaaaaaa",
         ];
@@ -262,5 +266,8 @@ mod tests {
             let id = odb.write(ObjectType::Tree, damaged).unwrap();
             assert!(RawTree::read(&odb, id, None).is_err(), "{damaged:?}");
         }
+        // Zeros in front of a mode: git warns, libgit2 reads it (found by a review).
+        let padded = odb.write(ObjectType::Tree, b"0100644 name\0aaaaaaaaaaaaaaaaaaaa").unwrap();
+        assert!(RawTree::read(&odb, padded, None).is_ok_and(|t| t.entry(0).is_file() && t.entry(0).name == b"name"));
     }
 }
