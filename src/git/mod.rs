@@ -617,11 +617,12 @@ impl Repo {
 /// hundreds of commits) would read, inflate, hash and parse that folder every time.
 /// Call it first, before any thread starts.
 pub fn tune_object_cache() {
-    set_tree_cache_limit(LARGEST_TREE_CACHED);
+    // SAFETY (here and below): each sets a word of libgit2's globals that it reads without a
+    // lock, before any thread starts (`main` calls this first).
+    let _ = unsafe { git2::opts::set_cache_object_limit(git2::ObjectType::Tree, LARGEST_TREE_CACHED) };
     // Packs are mapped 16 MB at a time, at most 48 MB at once (libgit2's own: 1 GB windows,
     // 8 GB): a walk through 400,000 commits of a 400 MB pack touches all of it, and every
     // page touched counted in the command's memory (`tkt check` 660 → 360 MB, as fast).
-    // SAFETY: set before any thread starts, as `tune_object_cache` is called.
     let _ = unsafe { git2::opts::set_mwindow_size(16 << 20) };
     let _ = unsafe { git2::opts::set_mwindow_mapped_limit(48 << 20) };
 }
@@ -651,13 +652,6 @@ impl Drop for WalkingHistory {
         git2::opts::strict_hash_verification(true);
         git2::opts::enable_caching(true);
     }
-}
-
-fn set_tree_cache_limit(bytes: usize) {
-    // SAFETY: sets a word of libgit2's globals that it reads without a lock. A thread that
-    // reads the word while another sets it (`tkt check` reads history on a thread of its
-    // own; tests run on several) takes either value, which only changes what is cached.
-    let _ = unsafe { git2::opts::set_cache_object_limit(git2::ObjectType::Tree, bytes) };
 }
 
 /// The git blob hash of some bytes: a stable name for content that has none.
