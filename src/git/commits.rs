@@ -160,6 +160,23 @@ fn parse(data: &[u8]) -> Option<(Oid, Vec<Oid>)> {
     Some((tree, parents))
 }
 
+/// The name of a commit's author as libgit2 reads it: on the line right after its tree and
+/// parents, before the line's last `<` (a `>` after it), without the spaces around it.
+/// `None` when the header is not so, for libgit2 to read.
+pub(super) fn author_name(data: &[u8]) -> Option<&[u8]> {
+    let mut header = data.split(|b| *b == b'\n').take_while(|line| !line.is_empty());
+    header.next()?.strip_prefix(b"tree ")?;
+    let line = header.find(|line| !line.starts_with(b"parent "))?.strip_prefix(b"author ")?;
+    let email = line.iter().rposition(|b| *b == b'<')?;
+    line.iter().rposition(|b| *b == b'>').filter(|end| *end > email)?;
+    // libgit2's spaces: C's, with the vertical tab.
+    let space = |b: &u8| b" \t\n\x0b\x0c\r".contains(b);
+    let name = &line[..email];
+    let start = name.iter().position(|b| !space(b)).unwrap_or(name.len());
+    let end = name.iter().rposition(|b| !space(b)).map_or(start, |e| e + 1);
+    Some(&name[start..end])
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::HashSet;
@@ -260,5 +277,52 @@ mod tests {
         let ids: Vec<Oid> = oldest_first(&odb, &Grafts::new(), last).unwrap().into_iter().map(|(id, _)| id).collect();
         assert_eq!(ids, [first, last]);
         assert_eq!(ids, libgit2_order(&repo, last));
+    }
+
+    /// The author's name read raw is libgit2's, where the header is as git writes it; where
+    /// it is not, none (libgit2 reads it).
+    #[test]
+    fn an_authors_name_reads_as_libgit2_reads_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = git2::Repository::init(dir.path()).unwrap();
+        let odb = repo.odb().unwrap();
+        let tree = repo.treebuilder(None).unwrap().write().unwrap();
+        let parent = odb
+            .write(
+                ObjectType::Commit,
+                format!("tree {tree}\nauthor A <a@b> 1 +0000\ncommitter A <a@b> 1 +0000\n\np\n").as_bytes(),
+            )
+            .unwrap();
+        let committer = "committer C <c@d> 1 +0000";
+        let names: [&[u8]; 8] = [
+            b"Anna Rossi <anna@x> 1700000000 +0100",
+            b"  Luca \x0b\t <l@x> 1 +0000",
+            b"Marco <old> Bianchi <m@x> 1 +0000",
+            b"<no@name> 1 +0000",
+            b"Nicol\xf2 <n@x> 1 +0000",
+            b"Elena <e@x",
+            b"Piero p@x> 1 +0000",
+            b"Gino >g@x< 1 +0000",
+        ];
+        for (i, author) in names.iter().enumerate() {
+            let parents = if i % 2 == 0 { String::new() } else { format!("parent {parent}\n") };
+            let mut text = format!("tree {tree}\n{parents}author ").into_bytes();
+            text.extend_from_slice(author);
+            text.extend_from_slice(format!("\n{committer}\n\nm\n").as_bytes());
+            let id = odb.write(ObjectType::Commit, &text).unwrap();
+            let raw = author_name(odb.read(id).unwrap().data()).map(<[u8]>::to_vec);
+            match repo.find_commit(id) {
+                Ok(commit) => assert_eq!(raw.as_deref(), Some(commit.author().name_bytes()), "{i}"),
+                Err(_) => assert_eq!(raw, None, "{i}: libgit2 refuses it"),
+            }
+        }
+        // Not right after the tree and parents, or no author at all: libgit2's to read.
+        for text in [
+            format!("tree {tree}\n{committer}\nauthor A <a@b> 1 +0000\n\nm\n"),
+            format!("tree {tree}\n{committer}\n\nm\n"),
+        ] {
+            let id = odb.write(ObjectType::Commit, text.as_bytes()).unwrap();
+            assert_eq!(author_name(odb.read(id).unwrap().data()), None);
+        }
     }
 }

@@ -284,6 +284,7 @@ impl Repo {
 
     /// Each file's first version, with the author of the commit that made it.
     fn with_authors(&self, found: Found) -> Result<BTreeMap<PathBuf, FirstVersion>> {
+        let odb = self.repo.odb()?;
         let mut authors: HashMap<Oid, String> = HashMap::new();
         found
             .into_iter()
@@ -291,13 +292,27 @@ impl Repo {
                 let author = match authors.get(&commit) {
                     Some(a) => a.clone(),
                     None => {
-                        let a = self.repo.find_commit(commit)?.author().name().unwrap_or("?").to_string();
+                        let a = self.author_of(&odb, commit)?;
                         authors.entry(commit).or_insert(a).clone()
                     }
                 };
                 Ok((path, FirstVersion { blob: blob.to_string(), commit: oid_short(commit), author, at }))
             })
             .collect()
+    }
+
+    /// The name of `commit`'s author, as libgit2 gives it. Read raw, as the walk reads
+    /// commits: libgit2 would keep each in its cache (60 MB at 100,000 invoices), and check
+    /// each slower. By libgit2 when its header is not as git writes it.
+    fn author_of(&self, odb: &Odb<'_>, commit: Oid) -> Result<String> {
+        let raw = {
+            let _walking = super::WalkingHistory::new();
+            super::raw_tree::read_checked(odb, commit, ObjectType::Commit)?
+        };
+        match super::commits::author_name(raw.data()) {
+            Some(name) => Ok(std::str::from_utf8(name).unwrap_or("?").to_string()),
+            None => Ok(self.repo.find_commit(commit)?.author().name().unwrap_or("?").to_string()),
+        }
     }
 
     /// The content of a file's first version.
@@ -535,11 +550,11 @@ impl Repo {
 
     /// Adds to `found` each record file of the folder `id` (the folder `dir` as `commit`
     /// has it, and its folders `depth - 1` levels down) that it does not hold yet, with its
-    /// blob and `commit`. A version of a folder the walk has read before adds nothing; of
-    /// one read after an earlier version of the same folder, only the names that version
-    /// had not are looked up (when the walk keeps versions: a folder of a thousand files
-    /// changes by one file per commit), and the entries both share at their start are not
-    /// looked at.
+    /// blob and `commit`. A version of a folder the walk has met before adds nothing (see
+    /// [`Walk::met`]); of one read after an earlier version of the same folder, only the
+    /// names that version had not are looked up (when the walk keeps versions: a folder of
+    /// a thousand files changes by one file per commit), and the entries both share at
+    /// their start are not looked at.
     #[allow(clippy::too_many_arguments)]
     fn collect<'o>(
         &self,
@@ -551,13 +566,11 @@ impl Repo {
         found: &mut Found,
         depth: u8,
     ) -> Result<()> {
-        let fresh = walk.seen.insert((dir.to_path_buf(), id));
-        let before = walk.last.as_mut().and_then(|last| last.remove(dir));
-        if !fresh {
-            // Read only if a later version is compared with it.
-            if let Some(last) = walk.last.as_mut() {
-                last.insert(dir.to_path_buf(), (id, None));
-            }
+        let before = walk.take(dir);
+        if walk.met(dir, id, depth, before.as_ref().map(|(b, _)| *b)) {
+            // Held as it was, or read only if a later version is compared with it.
+            let held = before.filter(|(b, _)| *b == id).and_then(|(_, tree)| tree);
+            walk.hold(dir, id, held);
             return Ok(());
         }
         let before = match before {
@@ -583,20 +596,13 @@ impl Repo {
                     _ => {}
                 }
             } else if entry.is_folder() && depth > 1 {
-                // A version of a folder read before is not read again (a year's folder of
-                // thousands of files, one per version of the kind's folder, beside the one
-                // that changed). Its files were found then; the version it follows is left
-                // as it was, which may only make names found then look new again.
+                // A version of a folder met before is not read again (a year's folder of
+                // thousands of files, beside the one that changed: see `Walk::met`).
                 let Ok(name) = std::str::from_utf8(entry.name) else { continue };
-                let sub_dir = dir.join(name);
-                if !walk.seen.contains(&(sub_dir.clone(), entry.id)) {
-                    self.collect(odb, entry.id, &sub_dir, commit, walk, found, depth - 1)?;
-                }
+                self.collect(odb, entry.id, &dir.join(name), commit, walk, found, depth - 1)?;
             }
         }
-        if let Some(last) = walk.last.as_mut() {
-            last.insert(dir.to_path_buf(), (id, Some(tree)));
-        }
+        walk.hold(dir, id, Some(tree));
         Ok(())
     }
 }
@@ -624,23 +630,69 @@ fn folder_in(root: &Tree, rel: &Path) -> Result<Option<Oid>> {
 struct Walk<'o> {
     /// The versions (trees) read, each at its folder's path: a folder moved whole (a year's
     /// misfiled documents) is the same tree at another path, whose names are found there.
+    /// In a walk of first versions, only those of the folder walked (see [`Walk::met`]).
     seen: HashSet<(PathBuf, Oid)>,
-    /// Each folder's version met last (and, unless it was read before, what it holds), by
-    /// desk-relative path, when the walk looks only at names new to a folder (not at every
-    /// version of every file).
+    /// Each folder's version met last, by desk-relative path, and what it holds while it is
+    /// one of the last few read, when the walk looks only at names new to a folder (not at
+    /// every version of every file).
     last: Option<HashMap<PathBuf, (Oid, Option<RawTree<'o>>)>>,
+    /// How many of `last` hold what they hold.
+    held: usize,
 }
 
-impl Walk<'_> {
+/// How many folders' last versions a walk holds read: the few it is adding to (a kind's,
+/// its year's, its folder of a thousand), with room for merges. Holding every folder's
+/// held 20 MB at 300,000 documents; one let go is read again when it next changes.
+const HELD: usize = 64;
+
+impl<'o> Walk<'o> {
     /// A walk for the first version of each file: each version of a folder adds only the
     /// names its version before had not.
     fn first_versions() -> Self {
-        Walk { seen: HashSet::new(), last: Some(HashMap::new()) }
+        Walk { seen: HashSet::new(), last: Some(HashMap::new()), held: 0 }
     }
 
     /// A walk for every version of each file: each version of a folder read whole.
     fn every_version() -> Self {
-        Walk { seen: HashSet::new(), last: None }
+        Walk { seen: HashSet::new(), last: None, held: 0 }
+    }
+
+    /// Whether the version `id` of the folder `dir` (`depth` levels of folders from the
+    /// walk's own, `DEPTH` for it) was met before, `before` the one met last there; noted
+    /// as met. A walk of first versions remembers only its own folder's versions (a commit
+    /// of the reflog is mostly one of history): below it, a version is compared with the one
+    /// met last at its path — the version before, in history as commits make it. Once in a
+    /// while (a merge, a folder put back as it was) a folder is read again for nothing;
+    /// remembering every version of every folder held 30 MB at 400,000 commits.
+    fn met(&mut self, dir: &Path, id: Oid, depth: u8, before: Option<Oid>) -> bool {
+        if self.last.is_some() && depth < DEPTH {
+            return before == Some(id);
+        }
+        !self.seen.insert((dir.to_path_buf(), id))
+    }
+
+    /// The version of `dir` met last, taken out (with what it holds, if held).
+    fn take(&mut self, dir: &Path) -> Option<(Oid, Option<RawTree<'o>>)> {
+        let taken = self.last.as_mut()?.remove(dir);
+        if let Some((_, Some(_))) = taken {
+            self.held -= 1;
+        }
+        taken
+    }
+
+    /// Notes `id` as the version of `dir` met last, with what it holds when read (`tree`).
+    fn hold(&mut self, dir: &Path, id: Oid, tree: Option<RawTree<'o>>) {
+        let Some(last) = self.last.as_mut() else { return };
+        if tree.is_some() {
+            if self.held == HELD {
+                last.values_mut().for_each(|(_, tree)| *tree = None);
+                self.held = 0;
+            }
+            self.held += 1;
+        }
+        if let Some((_, Some(_))) = last.insert(dir.to_path_buf(), (id, tree)) {
+            self.held -= 1;
+        }
     }
 }
 
@@ -782,6 +834,27 @@ mod tests {
             first
         }
 
+        /// The first blob of each file of HEAD's history, file by file, commit by commit,
+        /// oldest first, as libgit2 gives them.
+        fn first_blobs(&self) -> BTreeMap<PathBuf, String> {
+            let mut first = BTreeMap::new();
+            let mut walk = self.repo.revwalk().unwrap();
+            walk.push_head().unwrap();
+            walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE).unwrap();
+            for oid in walk {
+                let tree = self.repo.find_commit(oid.unwrap()).unwrap().tree().unwrap();
+                tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
+                    if entry.kind() == Some(ObjectType::Blob) {
+                        let path = PathBuf::from(format!("{dir}{}", entry.name().unwrap()));
+                        first.entry(path).or_insert(entry.id().to_string());
+                    }
+                    git2::TreeWalkResult::Ok
+                })
+                .unwrap();
+            }
+            first
+        }
+
         fn kept_at(&self) -> PathBuf {
             self.dir.path().join("ledger/documents-invoice")
         }
@@ -855,25 +928,31 @@ mod tests {
         h.commit(&[c4], &[(C, Some("c2"))]);
         let ledger = h.ledger(false);
         assert_eq!(ledger, h.ledger(true));
-        // File by file, commit by commit, oldest first: the first version of each.
-        let mut first: BTreeMap<PathBuf, String> = BTreeMap::new();
-        let mut walk = h.repo.revwalk().unwrap();
-        walk.push_head().unwrap();
-        walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE).unwrap();
-        for oid in walk {
-            let tree = h.repo.find_commit(oid.unwrap()).unwrap().tree().unwrap();
-            tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
-                if entry.kind() == Some(ObjectType::Blob) {
-                    let path = PathBuf::from(format!("{dir}{}", entry.name().unwrap()));
-                    first.entry(path).or_insert(entry.id().to_string());
-                }
-                git2::TreeWalkResult::Ok
-            })
-            .unwrap();
-        }
         let found: BTreeMap<PathBuf, String> = ledger.into_iter().map(|(p, v)| (p, v.blob)).collect();
-        assert_eq!(found, first);
+        assert_eq!(found, h.first_blobs());
         assert_eq!(found[Path::new(C)], Repo::blob_id(b"c1"), "removed, then back with another text");
+    }
+
+    /// More folders of a thousand than a walk holds read, each added to again after all the
+    /// others: a folder let go is read again when it changes, and every first version is
+    /// found (a file changed later keeps its first).
+    #[test]
+    fn folders_the_walk_let_go_are_read_again_when_they_change() {
+        let h = History::new();
+        let folders = HELD as u32 + 6;
+        let path = |seq: u32| format!("documents/invoice/2026/{}/INV-2026-{seq:04}.yaml", crate::model::shard_of(seq));
+        let mut at = Vec::new();
+        for round in 1..=3 {
+            for folder in 0..folders {
+                let seq = folder * 1000 + round.min(2);
+                at = vec![h.commit(&at, &[(&path(seq), Some(&format!("{seq} {round}")))])];
+            }
+        }
+        let ledger = h.ledger(false);
+        assert_eq!(ledger.len(), 2 * folders as usize);
+        let found: BTreeMap<PathBuf, String> = ledger.into_iter().map(|(p, v)| (p, v.blob)).collect();
+        assert_eq!(found, h.first_blobs());
+        assert_eq!(found[Path::new(&path(2002))], Repo::blob_id(b"2002 2"), "changed in round 3, first in round 2");
     }
 
     /// A folder moved whole is the same tree at another path: its files are found at the
